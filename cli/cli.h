@@ -1,0 +1,128 @@
+/*
+ * cli.h - the scenario language's command framework (spec:
+ * ../shared/spec/scenario-language.md).  Every command is a `struct
+ * cli_command` registered by a constructor (CLI_COMMAND) from a file in cli/;
+ * the framework tokenizes the line, strips `-> NAME` and `expect=VALUE`,
+ * expands $variables lazily through the arg_* helpers, runs the handler on
+ * the right simulated CPU, prints the result line and checks expect=.
+ *
+ * Contract for handlers:
+ *   - Parse and validate every argument first (arg_* helpers).  A bad
+ *     argument is a script error: `return script_error(c, "...")`, and the
+ *     machine must not have been touched (a rejected command changes nothing).
+ *   - Then act, and report exactly one result with a result_* call (commands
+ *     that have a result), or print a view to c->out (views).
+ *   - Return 0, or CMD_SCRIPT_ERROR.
+ *   - Handlers run on CPU c->cpu (the process's CPU for process operations,
+ *     the scenario's kernel CPU, default 0, for the rest), so this_cpu() is
+ *     valid inside them.
+ */
+#ifndef MMKIT_CLI_H
+#define MMKIT_CLI_H
+
+#include <stdio.h>
+#include "mmkit/compiler.h"
+
+#define CMD_SCRIPT_ERROR (-2)
+#define CLI_MAX_ARGS 64
+
+struct scenario;
+struct task_struct;
+
+/* A process name known to the script. */
+struct cli_proc {
+	char name[32];
+	struct task_struct *task;
+	int cpu;              /* CPU the task runs on */
+	bool catch_sigsegv;   /* handle A SIGSEGV catch */
+	bool catch_sigbus;
+	bool dead;
+};
+
+struct cmd_ctx {
+	struct scenario *sc;
+	const char *file;
+	int lineno;
+	int argc;                    /* tokens after the command word */
+	char *argv[CLI_MAX_ARGS];    /* argv[0] is the first argument */
+	const char *cmd;             /* command word */
+	struct cli_proc *proc;       /* process operations: the process */
+	int cpu;                     /* CPU the handler runs on */
+	FILE *out;                   /* stdout of the run */
+	/* filled by result_* */
+	bool has_result;
+	bool has_value;              /* an address/value a `-> NAME` can capture */
+	u64 value;
+	char result[256];            /* "= 0x1000", "! SIGSEGV SEGV_MAPERR 0x0", ... */
+	char errmsg[256];
+};
+
+enum cli_cmd_kind {
+	CMD_GLOBAL,    /* first token is the command: alloc_pages 3 */
+	CMD_PROCESS,   /* first token is a process name: A mmap ... */
+};
+
+struct cli_command {
+	const char *name;
+	enum cli_cmd_kind kind;
+	const char *usage;           /* "alloc_pages ORDER [GFP] -> addr" */
+	const char *help;            /* one line for `help` */
+	int (*fn)(struct cmd_ctx *c);
+	struct cli_command *next;
+};
+void cli_register(struct cli_command *cmd);
+#define CLI_COMMAND(var, ...)                                                   \
+	static struct cli_command var = { __VA_ARGS__ };                        \
+	__attribute__((constructor)) static void __cli_reg_##var(void) { cli_register(&var); }
+struct cli_command *cli_find(const char *name, enum cli_cmd_kind kind);
+struct cli_command *cli_first(void);
+
+/* ---- arguments ---- */
+/* Check argc is within [min, max]; otherwise a script error naming the usage. */
+int arg_count(struct cmd_ctx *c, int min, int max);
+/* A number: decimal, 0x hex, K/M/G suffix, $VAR, $VAR+N, $VAR-N. */
+int arg_num(struct cmd_ctx *c, int i, u64 *out);
+struct flag_name { const char *name; u64 value; };
+/* Flag names joined by '|', or a number. */
+int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out);
+/* PROT_* names, a number, or ---, r--, rw-, r-x, rwx (and -w-, --x, -wx). */
+int arg_prot(struct cmd_ctx *c, int i, u64 *out);
+/* One name out of a table (e.g. MADV_DONTNEED). */
+int arg_enum(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out);
+/* key=value option at argv[i]: true and *val set when the key matches. */
+bool arg_kv(struct cmd_ctx *c, int i, const char *key, const char **val);
+/* A process name argument (must exist). */
+int arg_proc(struct cmd_ctx *c, int i, struct cli_proc **out);
+/* Parse a number string outside a command (used by the machine line etc.). */
+int cli_parse_num(struct scenario *sc, const char *s, u64 *out);
+
+extern const struct flag_name gfp_flag_names[];
+
+/* ---- results ---- */
+void result_addr(struct cmd_ctx *c, u64 addr);     /* "= 0x..."; capturable */
+void result_value(struct cmd_ctx *c, u64 v);       /* loads: "= 0x..."; capturable */
+void result_zero(struct cmd_ctx *c);               /* "= 0" */
+void result_errno(struct cmd_ctx *c, int err);     /* "= -1 ENOMEM"; err may be +/- */
+void result_ret(struct cmd_ctx *c, long ret);      /* <0: errno, else "= 0" */
+void result_ok(struct cmd_ctx *c);                 /* "= ok" */
+void result_signal(struct cmd_ctx *c, int sig, int si_code, u64 addr);
+__printf(2, 3) void result_text(struct cmd_ctx *c, const char *fmt, ...); /* "= <text>" */
+__printf(2, 3) void result_oops(struct cmd_ctx *c, const char *fmt, ...); /* "! OOPS <text>" */
+__printf(2, 3) int script_error(struct cmd_ctx *c, const char *fmt, ...);
+
+const char *errno_name(int err);        /* "ENOMEM" */
+const char *signal_name(int sig);       /* "SIGSEGV" */
+const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
+
+/* ---- processes ---- */
+struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
+/* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
+struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
+/* Hook the kernel side installs: make `t` current on `cpu` (context switch). */
+extern void (*cli_switch_hook)(int cpu, struct task_struct *t);
+
+/* The scenario's kernel CPU (for commands that are not process operations). */
+int cli_kernel_cpu(struct scenario *sc);
+void cli_set_kernel_cpu(struct scenario *sc, int cpu);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * machine.h - the simulated machine: RAM, CPUs, configuration, boot.
+ *
+ * RAM is one host mapping of a memfd (so frames can be aliased later, e.g. a
+ * vmalloc window), cut into 4 KiB frames; frame N is at host address
+ * mmk->ram + N * PAGE_SIZE.  Each simulated CPU is a host thread with its own
+ * per-CPU data (CR3, CR2, TLB, page lists, current task).  The thread that
+ * calls machine_boot() becomes CPU 0, the boot CPU, as on a PC; CPUs 1..n-1
+ * are started as host threads that wait for work.  cpu_call() runs a function
+ * on a chosen CPU and waits for it; smp_call_function_many() is the IPI.
+ *
+ * One machine is live per process at a time (the kernel is a singleton on its
+ * machine): subsystems reach it through the global `mmk`.  With cpus=1 every
+ * run is deterministic; the seed drives every random choice.
+ *
+ * Boot runs the registered initcalls in level order; shutdown runs their exit
+ * functions in reverse.  Every subsystem registers itself with mmk_initcall().
+ */
+#ifndef MMKIT_MACHINE_H
+#define MMKIT_MACHINE_H
+
+#include <pthread.h>
+#include <stdio.h>
+#include "mmkit/compiler.h"
+#include "mmkit/spinlock.h"
+#include "mmkit/tlb.h"
+#include "mmkit/vmstat.h"
+
+#define MMK_MIN_RAM (1ULL << 20)
+#define MMK_MAX_RAM (64ULL << 30)
+#define MMK_MAX_CPUS 64
+
+struct machine_config {
+	u64 ram_bytes;      /* 1 MiB .. 64 GiB, a multiple of PAGE_SIZE */
+	int cpus;           /* 1 .. 64 */
+	int levels;         /* paging mode: 2 (i386), 3 (PAE), 4 (x86-64), 5 (LA57) */
+	u64 seed;
+	unsigned long min_free_kbytes; /* 0 = derive as Linux does */
+};
+#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1 }
+
+/* Returns 0, or -EINVAL with a message naming the offending field in *why. */
+int machine_config_check(const struct machine_config *cfg, const char **why);
+
+struct task_struct;
+struct mm_struct;
+
+typedef void (*smp_call_func_t)(void *info);
+
+/* Per-CPU data.  Fields are owned by the CPU's own thread unless marked. */
+struct cpu {
+	int id;
+	/* --- owned by this CPU --- */
+	struct tlb tlb;                 /* arch/x86/tlb.c */
+	phys_addr_t cr3;                /* physical address of the top-level table */
+	unsigned long cr2;              /* last page-fault linear address */
+	bool cr0_wp;                    /* supervisor writes honour R/W (Linux: always 1) */
+	bool cr4_pge;                   /* global pages enabled */
+	struct task_struct *current;    /* running task, NULL = idle */
+	struct mm_struct *loaded_mm;    /* cpu_tlbstate.loaded_mm: whose tables CR3 holds */
+	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* this_cpu counters; read racily by /proc/vmstat */
+	u64 rng;                        /* per-CPU xorshift state, from the machine seed */
+
+	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
+	pthread_mutex_t ipi_lock;
+	pthread_cond_t ipi_cond;
+	_Atomic int ipi_pending;        /* checked on the access path and while waiting */
+	smp_call_func_t ipi_func[MMK_MAX_CPUS]; /* one slot per sender */
+	void *ipi_info[MMK_MAX_CPUS];
+	_Atomic int ipi_done[MMK_MAX_CPUS];
+
+	/* --- work handoff (cpu_call), guarded by ipi_lock --- */
+	smp_call_func_t work_func;
+	void *work_info;
+	_Atomic int work_done;
+	bool stop;
+	pthread_t thread;
+};
+
+struct page;
+struct machine {
+	struct machine_config cfg;
+	u8 *ram;                  /* host mapping of all RAM */
+	int memfd;
+	unsigned long max_pfn;    /* number of frames */
+	struct page *mem_map;     /* one struct page per frame (host memory: like
+				     Linux's vmemmap it is not carved from RAM here,
+				     see docs/ARCHITECTURE.md) */
+	int nr_cpus;
+	struct cpu *cpus;
+	bool booted;
+	FILE *log;                /* where printk echoes: stderr by default */
+};
+
+extern struct machine *mmk;
+extern __thread struct cpu *mmk_this_cpu;
+
+static __always_inline struct cpu *this_cpu(void) { return mmk_this_cpu; }
+static __always_inline int smp_processor_id(void) { return mmk_this_cpu->id; }
+static __always_inline struct cpu *cpu_of(int id) { return &mmk->cpus[id]; }
+
+/* Boot a machine; the caller's thread becomes CPU 0.  Returns 0 or -errno
+ * (-EINVAL for a bad config, with *why naming the field; -ENOMEM from the host). */
+int machine_boot(const struct machine_config *cfg, const char **why);
+/* Run every exit call, stop the CPU threads and release the host memory. */
+void machine_shutdown(void);
+
+/* Run fn(info) on CPU `cpu` and wait for it to return.  Runs inline when the
+ * caller already is that CPU.  The waiting CPU keeps serving IPIs. */
+void cpu_call(int cpu, smp_call_func_t fn, void *info);
+/* Start fn(info) on CPU `cpu` without waiting; cpu_call_wait() waits. */
+void cpu_call_async(int cpu, smp_call_func_t fn, void *info);
+void cpu_call_wait(int cpu);
+
+/* IPI: run fn(info) on every CPU in mask (bit n = CPU n) except the caller,
+ * and, if wait, return only when all have run it.  Targets run it at their
+ * next interrupt point: the MMU access path, the idle loop, or while waiting
+ * in cpu_call/smp_call_function_many themselves. */
+void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait);
+/* Interrupt point: serve pending IPIs for this CPU (cheap when none). */
+void __cpu_handle_ipis(struct cpu *c);
+static __always_inline void cpu_handle_ipis(void)
+{
+	struct cpu *c = this_cpu();
+	if (unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
+		__cpu_handle_ipis(c);
+}
+
+/* Event counters (Linux count_vm_event): owner writes, others read racily. */
+static __always_inline void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	unsigned long *p = &this_cpu()->vm_events[item];
+	WRITE_ONCE(*p, READ_ONCE(*p) + n);
+}
+static __always_inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+unsigned long sum_vm_event(enum vm_event_item item);
+
+/* Deterministic per-CPU random numbers (xorshift64*), seeded from cfg.seed. */
+u64 mmk_random(void);
+
+/* Kernel log (dmesg): printk appends to a ring and echoes to mmk->log. */
+__printf(1, 2) void printk(const char *fmt, ...);
+void dmesg_show(FILE *out);
+void dmesg_clear(void);
+
+/* Initcalls: boot runs init() by ascending level, shutdown exit() in reverse. */
+enum initcall_level {
+	INIT_PAGE_ALLOC = 10,  /* zones, buddy, per-CPU lists */
+	INIT_PAGING     = 20,  /* init_mm page tables, direct map, CR3 on every CPU */
+	INIT_SLAB       = 30,  /* kmem_cache_init, kmalloc caches */
+	INIT_VMALLOC    = 40,
+	INIT_MM         = 50,  /* vm_area_cachep, mm_struct cache, tasks */
+	INIT_LATE       = 90,
+};
+struct initcall {
+	int level;
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	struct initcall *next;
+};
+void initcall_register(struct initcall *ic);
+#define mmk_initcall(lvl, initfn, exitfn)                                      \
+	static struct initcall __initcall_##initfn = {                         \
+		.level = (lvl), .name = #initfn, .init = (initfn), .exit = (exitfn) }; \
+	__attribute__((constructor)) static void __initcall_reg_##initfn(void) \
+	{ initcall_register(&__initcall_##initfn); }
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * spinlock.h - the kernel's lock names over host primitives.  Simulated CPUs
+ * are host threads that the host may deschedule at any point, so a "spinlock"
+ * is a futex-backed pthread mutex (spinning on a descheduled holder with more
+ * simulated CPUs than host cores would collapse).  Kernel code in mmkit is
+ * never preempted between two simulated instructions in a way that matters:
+ * each simulated CPU runs on exactly one host thread at a time.
+ */
+#ifndef MMKIT_SPINLOCK_H
+#define MMKIT_SPINLOCK_H
+
+#include <pthread.h>
+#include "mmkit/compiler.h"
+
+typedef struct { pthread_mutex_t m; } spinlock_t;
+typedef struct { pthread_rwlock_t l; } rwlock_t;
+struct rw_semaphore { pthread_rwlock_t l; };
+
+static inline void spin_lock_init(spinlock_t *l) { pthread_mutex_init(&l->m, NULL); }
+static inline void spin_lock(spinlock_t *l) { pthread_mutex_lock(&l->m); }
+static inline bool spin_trylock(spinlock_t *l) { return pthread_mutex_trylock(&l->m) == 0; }
+static inline void spin_unlock(spinlock_t *l) { pthread_mutex_unlock(&l->m); }
+static inline void spin_lock_destroy(spinlock_t *l) { pthread_mutex_destroy(&l->m); }
+
+static inline void init_rwsem(struct rw_semaphore *s) { pthread_rwlock_init(&s->l, NULL); }
+static inline void down_read(struct rw_semaphore *s) { pthread_rwlock_rdlock(&s->l); }
+static inline void up_read(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
+static inline void down_write(struct rw_semaphore *s) { pthread_rwlock_wrlock(&s->l); }
+static inline void up_write(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
+static inline bool down_read_trylock(struct rw_semaphore *s) { return pthread_rwlock_tryrdlock(&s->l) == 0; }
+static inline bool down_write_trylock(struct rw_semaphore *s) { return pthread_rwlock_trywrlock(&s->l) == 0; }
+static inline void destroy_rwsem(struct rw_semaphore *s) { pthread_rwlock_destroy(&s->l); }
+
+#endif
