@@ -124,4 +124,18 @@ struct page {
 
 #define PAGE_MAPPING_ANON 0x1UL
 
+/*
+ * struct mm_struct - an address space (include/linux/mm_types.h).  The paging
+ * fields are used by arch/x86; the address-space work (kernel/, mm/vma.c,
+ * mm/mmap.c) adds the VMA tree, counters and layout fields below them.
+ */
+struct mm_struct {
+	/* --- page tables: guarded by page_table_lock --- */
+	void *pgd;                       /* host pointer to the top-level table */
+	spinlock_t page_table_lock;
+	_Atomic long pgtables_bytes;     /* VmPTE, and meminfo PageTables */
+	u64 cpu_bitmap;                  /* CPUs that may hold TLB entries for this mm */
+};
+extern struct mm_struct init_mm;
+
 #endif
