@@ -679,6 +679,42 @@ static void echo_line(struct scenario *sc, const char *line)
 		fprintf(sc->out, sc->color ? "\033[1m>>> %s\033[0m\n" : ">>> %s\n", line);
 }
 
+struct verify_args { int errors; };
+static void verify_on_cpu(void *info)
+{
+	((struct verify_args *)info)->errors = verify_all(NULL);
+}
+
+/*
+ * Debug builds (CONFIG_DEBUG_VM) run every invariant check after every
+ * command, as the tests' safety net; MMKIT_VERIFY_EACH=0 turns it off.  A
+ * violation prints the checks' report and fails the run like an expect=.
+ */
+static int verify_step(struct scenario *sc, int lineno, int cpu)
+{
+#ifdef CONFIG_DEBUG_VM
+	static int enabled = -1;
+	struct verify_args a = { 0 };
+
+	if (enabled < 0) {
+		const char *e = getenv("MMKIT_VERIFY_EACH");
+
+		enabled = !e || strcmp(e, "0");
+	}
+	if (!enabled || !sc->booted)
+		return 0;
+	cpu_call(cpu, verify_on_cpu, &a);
+	if (!a.errors)
+		return 0;
+	fprintf(stderr, "%s:%d: verify failed after this line:\n", sc->file, lineno);
+	verify_all(stderr);
+	return 1;
+#else
+	(void)sc, (void)lineno, (void)cpu, (void)verify_on_cpu;
+	return 0;
+#endif
+}
+
 int scenario_line(struct scenario *sc, int lineno, const char *line)
 {
 	struct line_tokens *t = malloc(sizeof(*t));
@@ -719,6 +755,8 @@ int scenario_line(struct scenario *sc, int lineno, const char *line)
 		goto error;
 	}
 	ret = finish_command(sc, lineno, c, name, exp);
+	if (!ret)
+		ret = verify_step(sc, lineno, c->cpu);
 	goto out;
 error:
 	report_error(sc, lineno, err ? err : "error");
