@@ -54,6 +54,11 @@ static unsigned long default_map_window(void)
 	return ts > (1UL << 47) ? (1UL << 47) - PAGE_SIZE : ts;
 }
 
+unsigned long default_stack_top(void)
+{
+	return default_map_window();
+}
+
 unsigned long mmk_pmd_size(void)
 {
 	int levels = mmk ? mmk->cfg.levels : 4;

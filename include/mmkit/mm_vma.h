@@ -125,6 +125,7 @@ extern int sysctl_overcommit_memory;          /* 0 guess, 1 always, 2 never */
 /* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
 unsigned long mmk_task_size(void);
 unsigned long mmk_pmd_size(void);
+unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit window */
 
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
 { return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
