@@ -27,15 +27,17 @@
 
 #define VT_MAX 16
 
+/* 64-byte aligned, the search keys first: a lookup touches the key lines
+ * of one node per level and one slot line. */
 struct vt_node {
+	unsigned long pivot[VT_MAX]; /* highest vm_end in the slot */
+	void *slot[VT_MAX];          /* leaf: VMA, inner: child node */
+	unsigned long gap[VT_MAX];   /* largest gap ending in the slot */
 	struct vt_node *parent;
 	unsigned char nr;            /* slots in use, 1..VT_MAX (0 only transiently) */
 	unsigned char leaf;
 	unsigned char pslot;         /* index of this node in parent */
-	unsigned long pivot[VT_MAX]; /* highest vm_end in the slot */
-	unsigned long gap[VT_MAX];   /* largest gap ending in the slot */
-	void *slot[VT_MAX];          /* leaf: VMA, inner: child node */
-};
+} __attribute__((aligned(64)));
 
 static DEFINE_FAULT_SITE(vt_node_fail, "vma_tree_node");
 
@@ -60,7 +62,7 @@ int vt_preallocate(struct vma_tree *t, int n)
 
 		if (should_fail(&vt_node_fail))
 			return -ENOMEM;
-		node = malloc(sizeof(*node));
+		node = aligned_alloc(64, sizeof(*node));
 		if (!node)
 			return -ENOMEM;
 		node->parent = t->spare;
@@ -161,8 +163,11 @@ struct vm_area_struct *vt_find(const struct vma_tree *t, unsigned long addr)
 	if (!n || n->pivot[n->nr - 1] <= addr)
 		return NULL;
 	for (;;) {
-		for (i = 0; n->pivot[i] <= addr; i++)
-			;
+		int j, nr = n->nr;
+
+		/* branchless: the number of keys <= addr is the slot to take */
+		for (i = 0, j = 0; j < VT_MAX; j++)
+			i += (j < nr) & (n->pivot[j] <= addr);
 		if (n->leaf)
 			return n->slot[i];
 		n = n->slot[i];
