@@ -56,8 +56,7 @@ typedef uint64_t u64;
 #define PAGE_SIZE        4096ULL
 #define TASK_SIZE        0x7ffffffff000ULL
 #define STACK_GUARD_GAP  (256 * PAGE_SIZE)
-#define AGENT_STACK_RLIMIT   (8ULL << 20)
-#define AGENT_MEMLOCK_RLIMIT (8ULL << 20)
+#define AGENT_RLIMIT_WANT    (8ULL << 20)   /* stack and memlock: Linux defaults */
 #define AGENT_STACK_PRETOUCH (64 * 1024)
 #define AGENT_FD 3
 
@@ -587,6 +586,7 @@ static struct {
 	bool plain;                    /* run --plain: the script is already expanded */
 	bool check_expect;
 	FILE *emit;
+	u64 stack_rlimit, memlock_rlimit;   /* the agents' (8 MiB unless the hard limit is lower) */
 	const char *inject;            /* HOSTRUN_INJECT: self-test bugs (--plain only) */
 	struct proc procs[MAX_PROCS];
 	int nprocs;
@@ -950,14 +950,11 @@ static void agent_start_child(int sock)
 	if (devnull > 2)
 		close(devnull);
 	getrlimit(RLIMIT_STACK, &rl);
-	rl.rlim_cur = AGENT_STACK_RLIMIT;
-	if (rl.rlim_max < rl.rlim_cur)
+	rl.rlim_cur = S.stack_rlimit;
+	if (setrlimit(RLIMIT_STACK, &rl))
 		_exit(127);
-	setrlimit(RLIMIT_STACK, &rl);
 	getrlimit(RLIMIT_MEMLOCK, &rl);
-	rl.rlim_cur = AGENT_MEMLOCK_RLIMIT;
-	if (rl.rlim_max < rl.rlim_cur)
-		rl.rlim_max = rl.rlim_cur;     /* raising needs root; checked below */
+	rl.rlim_cur = S.memlock_rlimit;
 	if (setrlimit(RLIMIT_MEMLOCK, &rl))
 		_exit(127);
 	rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
@@ -1053,14 +1050,14 @@ static void snapshot_import(struct proc *p, u64 brk)
 {
 	char *maps = proc_read_view(p->pid, "maps");
 	char line[1024];
-	u64 base = mmap_base_for(AGENT_STACK_RLIMIT);
+	u64 base = mmap_base_for(S.stack_rlimit);
 
 	strip_vsyscall(maps);
 	snprintf(line, sizeof(line),
 		 "set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx",
 		 (unsigned long long)base, (unsigned long long)proc_start_brk(p->pid),
-		 (unsigned long long)brk, (unsigned long long)AGENT_STACK_RLIMIT,
-		 (unsigned long long)AGENT_MEMLOCK_RLIMIT);
+		 (unsigned long long)brk, (unsigned long long)S.stack_rlimit,
+		 (unsigned long long)S.memlock_rlimit);
 	p->import[p->n_import++] = xstrdup(line);
 	for (char *l = maps, *next; l && *l; l = next) {
 		char range[64], perms[8], off[32], dev[16], name[512] = "";
@@ -1580,6 +1577,17 @@ static void run_script(FILE *in)
 	}
 }
 
+/* The agents' soft limits: 8 MiB, or the hard limit when that is lower. */
+static void agent_limits(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_STACK, &rl);
+	S.stack_rlimit = rl.rlim_max < AGENT_RLIMIT_WANT ? rl.rlim_max : AGENT_RLIMIT_WANT;
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	S.memlock_rlimit = rl.rlim_max < AGENT_RLIMIT_WANT ? rl.rlim_max : AGENT_RLIMIT_WANT;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -1628,6 +1636,7 @@ int main(int argc, char **argv)
 	if (emit && !S.plain && !(S.emit = fopen(emit, "w")))
 		die("%s: %s", emit, strerror(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	agent_limits();
 	run_script(in);
 	if (S.emit && fclose(S.emit))
 		die("%s: write error", emit);
