@@ -164,7 +164,7 @@ class Gen:
         safe = True
         if r.random() < 0.3:
             hint = self.cluster_addr() if r.random() < 0.8 else r.choice(
-                ["0x10000", hexs(TASK_SIZE), "0x800000000000", "0x1234"])
+                ["0x10000", hexs(TASK_SIZE), "0x800000000000", "0x12345678"])
         else:
             hint = "0"
         x = r.random()

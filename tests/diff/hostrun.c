@@ -457,6 +457,7 @@ static int agent_main(void)
 	agent_fault_in_writable();
 	memset(&r, 0, sizeof(r));
 	r.kind = REP_READY;
+	r.sig = (personality(0xffffffff) & ADDR_NO_RANDOMIZE) != 0;
 	r.val = (u64)raw_syscall6(SYS_brk, 0, 0, 0, 0, 0, 0);
 	r.addr = (u64)getpid();
 	if (write_full(AGENT_FD, &r, sizeof(r)))
@@ -960,8 +961,9 @@ static void agent_start_child(int sock)
 	rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
 	setrlimit(RLIMIT_DATA, &rl);
 	setrlimit(RLIMIT_AS, &rl);
-	if (personality(ADDR_NO_RANDOMIZE) < 0)
-		_exit(127);
+	/* Without it (a seccomp filter may refuse) the layout is still
+	 * imported exactly, but addresses change from run to run. */
+	personality(ADDR_NO_RANDOMIZE);
 	execve(S.self, argv, envp);
 	_exit(127);
 }
@@ -1045,14 +1047,38 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/* mmap_base with ASLR on: the top of the vdso, which the kernel placed first
+ * top-down from mmap_base (the agent is static: nothing else is up there). */
+static u64 observed_mmap_base(const char *maps)
+{
+	u64 top = 0;
+
+	for (const char *l = maps; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		unsigned long start, end;
+		if (sscanf(l, "%lx-%lx", &start, &end) == 2 &&
+		    (strstr(l, "[vdso]") || strstr(l, "[vvar")) && end > top)
+			top = end;
+	}
+	return top;
+}
+
 /* Turn the agent's maps and brk into import lines (without the "A " prefix). */
-static void snapshot_import(struct proc *p, u64 brk)
+static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 {
 	char *maps = proc_read_view(p->pid, "maps");
 	char line[1024];
 	u64 base = mmap_base_for(S.stack_rlimit);
 
 	strip_vsyscall(maps);
+	if (!aslr_off) {
+		static bool warned;
+		if (!warned)
+			fprintf(stderr, "hostrun: warning: personality(ADDR_NO_RANDOMIZE) refused: "
+				"layouts change from run to run\n");
+		warned = true;
+		if (observed_mmap_base(maps))
+			base = observed_mmap_base(maps);
+	}
 	snprintf(line, sizeof(line),
 		 "set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx",
 		 (unsigned long long)base, (unsigned long long)proc_start_brk(p->pid),
@@ -1100,7 +1126,7 @@ static struct proc *spawn_agent(const char *name)
 	p->spawned = true;
 	if (read_full(p->fd, &r, sizeof(r)) || r.kind != REP_READY)
 		die("agent %s did not start (is personality(ADDR_NO_RANDOMIZE) allowed?)", name);
-	snapshot_import(p, r.val);
+	snapshot_import(p, r.val, r.sig);
 	return p;
 }
 
@@ -1577,6 +1603,25 @@ static void run_script(FILE *in)
 	}
 }
 
+/* mmkit models the Linux defaults of these; say so when the host differs. */
+static void check_sysctls(void)
+{
+	static const struct { const char *path; long want; } knobs[] = {
+		{ "/proc/sys/vm/overcommit_memory", 0 },
+		{ "/proc/sys/vm/max_map_count", 65530 },
+	};
+
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		FILE *f = fopen(knobs[i].path, "r");
+		long v;
+		if (f && fscanf(f, "%ld", &v) == 1 && v != knobs[i].want)
+			fprintf(stderr, "hostrun: warning: %s is %ld, not the default %ld: "
+				"results may differ from mmkit's\n", knobs[i].path, v, knobs[i].want);
+		if (f)
+			fclose(f);
+	}
+}
+
 /* The agents' soft limits: 8 MiB, or the hard limit when that is lower. */
 static void agent_limits(void)
 {
@@ -1637,6 +1682,7 @@ int main(int argc, char **argv)
 		die("%s: %s", emit, strerror(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	agent_limits();
+	check_sysctls();
 	run_script(in);
 	if (S.emit && fclose(S.emit))
 		die("%s: write error", emit);

@@ -214,8 +214,10 @@ def report_mismatch(runner, label, text, res, do_min, out):
     if do_min:
         lines, mres = minimize(runner, text)
         if lines:
-            out.write("--- minimal reproducer (%d lines; run it with: hostrun --emit X.mm FILE && "
-                      "mmkit run --plain X.mm):\n" % len(lines))
+            d = mres["dir"]
+            out.write("--- minimal reproducer (%d lines), saved as %s/scenario.mm; rerun with\n"
+                      "    %s --emit %s/expanded.mm %s/scenario.mm && %s run --plain %s/expanded.mm\n"
+                      % (len(lines), d, runner.hostrun, d, d, runner.mmkit, d))
             out.write("\n".join(lines) + "\n")
             describe(mres, "reproducer", out)
             return
@@ -265,6 +267,9 @@ def main():
         sys.exit("run_diff: cannot find hostrun; pass --hostrun")
     keep = a.keep or tempfile.mkdtemp(prefix="mmkit-diff-")
     os.makedirs(keep, exist_ok=True)
+    for old in os.listdir(keep):          # a previous run's scenarios
+        if re.match(r"^(seq|min|run)-\d+$", old):
+            shutil.rmtree(os.path.join(keep, old), ignore_errors=True)
     runner = Runner(hostrun, a.mmkit, keep)
     items = items_from_args(a)
     if not items:
