@@ -177,8 +177,10 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 	return unmapped;
 }
 
-/* Populate advice must find the whole range mapped. */
-static int madvise_populate_check(struct mm_struct *mm, unsigned long start, unsigned long end)
+/* MADV_POPULATE_(READ|WRITE): every page mapped (-ENOMEM) and accessible
+ * for the kind of fault (-EINVAL); a write gives an anon_vma as it goes. */
+static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    bool write)
 {
 	struct vm_area_struct *vma;
 
@@ -186,8 +188,11 @@ static int madvise_populate_check(struct mm_struct *mm, unsigned long start, uns
 		vma = vma_lookup(mm, start);
 		if (!vma)
 			return -ENOMEM;
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+		if ((vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
+		    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
+		if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
+			return -ENOMEM;
 		start = vma->vm_end;
 	}
 	return 0;
@@ -210,17 +215,12 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	if (records_flags(behavior))
-		down_write(&mm->mmap_lock);
-	else
-		down_read(&mm->mmap_lock);
-	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE)
-		err = madvise_populate_check(mm, start, end);
-	else
+	down_write(&mm->mmap_lock);
+	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
+		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
+	} else {
 		err = madvise_walk(mm, start, end, behavior);
-	if (records_flags(behavior))
-		up_write(&mm->mmap_lock);
-	else
-		up_read(&mm->mmap_lock);
+	}
+	up_write(&mm->mmap_lock);
 	return err;
 }

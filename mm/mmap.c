@@ -604,11 +604,55 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	return addr;
 }
 
-/* Seam for the fault path: prefault [start, start+len) (mm_populate). */
-__attribute__((weak)) int mm_populate(unsigned long start, unsigned long len)
+/*
+ * What prefaulting does to the layout until the fault path exists: a write
+ * fault in a private writable VMA gives it an anon_vma (which decides later
+ * merges), a read fault maps the zero page and gives none.  As Linux's
+ * __mm_populate: VM_IO/VM_PFNMAP VMAs are skipped, VM_LOCKONFAULT ones are
+ * not faulted, an inaccessible (PROT_NONE) VMA fails with -EFAULT (which
+ * stops the walk unless ignore_errors), holes end it quietly; writes happen
+ * where (flags & (WRITE|SHARED)) == WRITE.  Caller holds mmap_lock for write.
+ */
+int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  bool ignore_errors)
 {
-	(void)start; (void)len;
+	struct vm_area_struct *v;
+
+	if (start >= end)
+		return 0;
+	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
+		if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
+			continue;
+		if (!(v->vm_flags & VM_ACCESS_FLAGS)) {
+			if (!ignore_errors)
+				return -EFAULT;
+			continue;
+		}
+		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE && anon_vma_prepare(v) &&
+		    !ignore_errors)
+			return -ENOMEM;
+	}
 	return 0;
+}
+
+/* Prefault [start, start+len) (Linux __mm_populate).  Takes mmap_lock.
+ * The fault path replaces this layout-level version with the real one. */
+__attribute__((weak)) int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
+{
+	struct mm_struct *mm = current->mm;
+	int err;
+
+	down_write(&mm->mmap_lock);
+	err = populate_range_layout(mm, start, start + len < start ? ~0UL : start + len,
+				    ignore_errors);
+	up_write(&mm->mmap_lock);
+	return err;
+}
+
+/* mm_populate ignores errors, as Linux's. */
+void mm_populate(unsigned long start, unsigned long len)
+{
+	(void)__mm_populate(start, len, true);
 }
 
 /* mmap(2) on current->mm.  Only anonymous mappings exist at this level. */

@@ -49,6 +49,9 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 	vma->vm_flags = newflags;
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	change_protection(vma, start, end);
+	/* a locked private VMA becoming writable is COWed in at once */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+		populate_range_layout(mm, start, end, true);
 	vm_stat_account(mm, oldflags, -(long)nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	return 0;
@@ -114,7 +117,7 @@ int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		if (!(vma->vm_flags & VM_GROWSDOWN))
 			goto out;
 	} else if (vma->vm_start > start || (grows & MMK_PROT_GROWSUP)) {
-		err = (grows & MMK_PROT_GROWSUP) ? -EINVAL : -ENOMEM;
+		err = vma->vm_start > start ? -ENOMEM : -EINVAL;
 		goto out;
 	}
 	err = mprotect_walk(vma, start, end, prot);
