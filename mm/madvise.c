@@ -178,7 +178,7 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 }
 
 /* MADV_POPULATE_(READ|WRITE): every page mapped (-ENOMEM) and accessible
- * for the kind of fault (-EINVAL); a write gives an anon_vma as it goes. */
+ * for the kind of fault (-EINVAL); faults give anon_vmas as they go. */
 static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
 			    bool write)
 {
@@ -191,7 +191,8 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 		if ((vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
 		    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
-		if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
+		if (!(vma->vm_flags & VM_SHARED) && (write || vma_is_anonymous(vma)) &&
+		    anon_vma_prepare(vma))
 			return -ENOMEM;
 		start = vma->vm_end;
 	}

@@ -605,13 +605,15 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 }
 
 /*
- * What prefaulting does to the layout until the fault path exists: a write
- * fault in a private writable VMA gives it an anon_vma (which decides later
- * merges), a read fault maps the zero page and gives none.  As Linux's
+ * What prefaulting does to the layout until the fault path exists: a fault
+ * in a private VMA gives it an anon_vma (which decides later merges) - a
+ * write fault always, and on the 6.18 host a read fault of anonymous memory
+ * too (checked: a read-touched VMA no longer merges with a neighbour that
+ * has another anon_vma, and mremap keeps its pgoff).  As Linux's
  * __mm_populate: VM_IO/VM_PFNMAP VMAs are skipped, VM_LOCKONFAULT ones are
  * not faulted, an inaccessible (PROT_NONE) VMA fails with -EFAULT (which
- * stops the walk unless ignore_errors), holes end it quietly; writes happen
- * where (flags & (WRITE|SHARED)) == WRITE.  Caller holds mmap_lock for write.
+ * stops the walk unless ignore_errors), holes end it quietly.  Caller holds
+ * mmap_lock for write.
  */
 int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
 			  bool ignore_errors)
@@ -628,8 +630,8 @@ int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned lo
 				return -EFAULT;
 			continue;
 		}
-		if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE && anon_vma_prepare(v) &&
-		    !ignore_errors)
+		if (!(v->vm_flags & VM_SHARED) && (vma_is_anonymous(v) || (v->vm_flags & VM_WRITE)) &&
+		    anon_vma_prepare(v) && !ignore_errors)
 			return -ENOMEM;
 	}
 	return 0;

@@ -92,7 +92,8 @@ static int check_prep_vma(struct vma_remap *r)
 		return -EINVAL;
 	if ((r->flags & MMK_MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		return -EINVAL;
-	if (r->old_len > vma->vm_end - r->addr)
+	/* a shrink moves only what is left: the new length must fit the VMA */
+	if ((r->type == MREMAP_SHRINK ? r->new_len : r->old_len) > vma->vm_end - r->addr)
 		return -EFAULT;
 	if (r->new_len == r->old_len)
 		return 0;
