@@ -299,7 +299,7 @@ static unsigned long remap_one(struct vma_remap *r)
 static unsigned long remap_move(struct vma_remap *r)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long start = r->addr, end = r->addr + r->old_len, base = r->new_addr, res = 0;
+	unsigned long start = r->addr, end = r->addr + r->old_len, base = r->new_addr, res = 0, pos;
 	struct vm_area_struct *vma = vma_lookup(mm, start), *v;
 
 	if (!vma)
@@ -309,9 +309,10 @@ static unsigned long remap_move(struct vma_remap *r)
 	for (v = vma; v && v->vm_start < end; v = v->vm_next)
 		if (v->vm_flags & VM_SPECIAL)
 			return (unsigned long)-EFAULT;
-	while (vma && vma->vm_start < end) {
+	/* pos only advances: a copy may merge with what is still to move */
+	for (pos = start; vma && vma->vm_start < end; vma = find_vma(mm, pos)) {
 		struct vma_remap one = *r;
-		unsigned long s = max(vma->vm_start, start), e = min(vma->vm_end, end);
+		unsigned long s = max(vma->vm_start, pos), e = min(vma->vm_end, end);
 
 		one.addr = s;
 		one.old_len = one.new_len = e - s;
@@ -319,7 +320,9 @@ static unsigned long remap_move(struct vma_remap *r)
 		res = remap_one(&one);
 		if (IS_ERR_VALUE(res))
 			return res;
-		vma = find_vma(mm, e);
+		pos = e;
+		if (pos >= end)
+			break;
 	}
 	return base;
 }
