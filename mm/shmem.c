@@ -31,13 +31,18 @@ static _Atomic unsigned long shmem_next_ino = 1;
 /* Give a shared anonymous VMA its shmem file.  Returns 0 or -ENOMEM. */
 int shmem_zero_setup(struct vm_area_struct *vma)
 {
-	struct file *f = file_id_get(0, 1, atomic_fetch_add(&shmem_next_ino, 1), "/dev/zero");
+	unsigned long size = vma->vm_end - vma->vm_start;
+	struct file *f;
 
+	/* shmem_acct_size: the object is charged unless MAP_NORESERVE */
+	if (!(vma->vm_flags & VM_NORESERVE) && vm_enough_memory(size >> PAGE_SHIFT))
+		return -ENOMEM;
+	f = file_id_get(0, 1, atomic_fetch_add(&shmem_next_ino, 1), "/dev/zero");
 	if (!f)
 		return -ENOMEM;
 	f->deleted = true;
 	f->shmem = true;
-	f->size = vma->vm_end - vma->vm_start;
+	f->size = size;
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	vma->vm_file = f;
