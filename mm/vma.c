@@ -131,6 +131,15 @@ void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
 	vma_free_detached(vma);
 }
 
+/* The same inside a merge: the surviving VMA's vma_set_range fixes the
+ * neighbour's gap afterwards (one tree update instead of several). */
+static void vma_unlink_free_merged(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	__vt_erase(&mm->mm_mt, vma);
+	mm->map_count--;
+	vma_free_detached(vma);
+}
+
 static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long pgoff)
 {
@@ -157,14 +166,14 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		goto out_free;
 	if (new_below) {
 		new->vm_end = addr;
-		vma_set_range(mm, vma, addr, vma->vm_end,
-			      vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
 	} else {
 		new->vm_start = addr;
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma_set_range(mm, vma, vma->vm_start, addr, vma->vm_pgoff);
+		vma->vm_end = addr;
 	}
-	vt_insert(&mm->mm_mt, new);
+	vt_split_insert(&mm->mm_mt, vma, new, new_below);
 	mm->map_count++;
 	return 0;
 out_free:
@@ -274,7 +283,7 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 		if (dup_anon_vma(prev, next->anon_vma ? next : src))
 			return NULL;
 		end = next->vm_end;
-		vma_unlink_free(mm, next);
+		vma_unlink_free_merged(mm, next);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		return prev;
 	}
@@ -312,8 +321,8 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 		if (dup_anon_vma(prev, next->anon_vma ? next : mid))
 			return NULL;
 		e = next->vm_end;
-		vma_unlink_free(mm, mid);
-		vma_unlink_free(mm, next);
+		vma_unlink_free_merged(mm, mid);
+		vma_unlink_free_merged(mm, next);
 		vma_set_range(mm, prev, prev->vm_start, e, prev->vm_pgoff);
 		return prev;
 	}
@@ -321,7 +330,7 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 		if (dup_anon_vma(prev, mid))
 			return NULL;
 		if (whole)
-			vma_unlink_free(mm, mid);
+			vma_unlink_free_merged(mm, mid);
 		else
 			shrink_middle(mm, mid, vmg->end, mid->vm_end);
 		vma_set_range(mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);

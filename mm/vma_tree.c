@@ -81,6 +81,7 @@ static struct vt_node *node_get(struct vma_tree *t, bool leaf)
 	t->spare = node->parent;
 	t->nr_spare--;
 	memset(node, 0, sizeof(*node));
+	memset(node->pivot, 0xff, sizeof(node->pivot));   /* unused keys: ~0UL */
 	node->leaf = leaf;
 	return node;
 }
@@ -111,25 +112,37 @@ void vt_destroy(struct vma_tree *t)
 	t->nr_spare = 0;
 }
 
+/* Unused slots have gap 0, so all 16 can be scanned; four independent
+ * maxima keep the dependency chain short. */
 static unsigned long node_max_gap(const struct vt_node *n)
 {
-	unsigned long g = 0;
+	unsigned long a = 0, b = 0, c = 0, d = 0;
 	int i;
 
-	for (i = 0; i < n->nr; i++)
-		if (n->gap[i] > g)
-			g = n->gap[i];
-	return g;
+	for (i = 0; i < VT_MAX; i += 4) {
+		a = n->gap[i] > a ? n->gap[i] : a;
+		b = n->gap[i + 1] > b ? n->gap[i + 1] : b;
+		c = n->gap[i + 2] > c ? n->gap[i + 2] : c;
+		d = n->gap[i + 3] > d ? n->gap[i + 3] : d;
+	}
+	a = a > b ? a : b;
+	c = c > d ? c : d;
+	return a > c ? a : c;
 }
 
-/* Recompute the summaries of node's ancestors, up to the root. */
+/* n's slots changed: bring its ancestors' summaries up to date, stopping
+ * at the first level whose stored summary of the child is already right
+ * (nothing above can change then). */
 static void propagate(struct vt_node *n)
 {
 	while (n->parent) {
 		struct vt_node *p = n->parent;
+		unsigned long piv = n->pivot[n->nr - 1], gap = node_max_gap(n);
 
-		p->pivot[n->pslot] = n->pivot[n->nr - 1];
-		p->gap[n->pslot] = node_max_gap(n);
+		if (p->pivot[n->pslot] == piv && p->gap[n->pslot] == gap)
+			return;
+		p->pivot[n->pslot] = piv;
+		p->gap[n->pslot] = gap;
 		n = p;
 	}
 }
@@ -156,21 +169,29 @@ static void refresh_vma(struct vm_area_struct *vma)
 	propagate(leaf);
 }
 
-struct vm_area_struct *vt_find(const struct vma_tree *t, unsigned long addr)
+struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 {
+	struct vm_area_struct *c = READ_ONCE(t->cache);
 	const struct vt_node *n = t->root;
 	int i;
 
+	/* A VMA containing addr is the answer (VMAs do not overlap). */
+	if (c && c->vm_start <= addr && addr < c->vm_end)
+		return c;
 	if (!n || n->pivot[n->nr - 1] <= addr)
 		return NULL;
 	for (;;) {
-		int j, nr = n->nr;
-
-		/* branchless: the number of keys <= addr is the slot to take */
-		for (i = 0, j = 0; j < VT_MAX; j++)
-			i += (j < nr) & (n->pivot[j] <= addr);
-		if (n->leaf)
-			return n->slot[i];
+		/* branchless binary search over the 16 sorted keys (unused ones
+		 * are ~0UL): i = the number of keys <= addr = the slot to take */
+		i = n->pivot[7] <= addr ? 8 : 0;
+		i += n->pivot[i + 3] <= addr ? 4 : 0;
+		i += n->pivot[i + 1] <= addr ? 2 : 0;
+		i += n->pivot[i] <= addr ? 1 : 0;
+		if (n->leaf) {
+			c = n->slot[i];
+			WRITE_ONCE(t->cache, c);
+			return c;
+		}
 		n = n->slot[i];
 	}
 }
@@ -205,14 +226,18 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 			set_child(n, j, n->slot[j - 1]);
 		n->nr++;
 		set_child(n, i, item);
+		propagate(n);
 		return;
 	}
 	right = node_get(t, n->leaf);
 	/* Appending (or prepending) runs - ascending brk growth, descending
 	 * top-down mmaps - split unevenly so that nodes stay full. */
 	half = i == VT_MAX ? VT_MAX - 1 : i == 0 ? 1 : VT_MAX / 2;
-	for (j = half; j < VT_MAX; j++)
+	for (j = half; j < VT_MAX; j++) {
 		set_child(right, j - half, n->slot[j]);
+		n->pivot[j] = ~0UL;
+		n->gap[j] = 0;
+	}
 	right->nr = VT_MAX - half;
 	n->nr = half;
 	if (i <= half)
@@ -230,7 +255,6 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 		set_child(n->parent, n->pslot, n);
 	}
 	node_insert(t, n->parent, n->pslot + 1, right);
-	propagate(right);
 }
 
 void vt_insert(struct vma_tree *t, struct vm_area_struct *vma)
@@ -259,9 +283,34 @@ void vt_insert(struct vma_tree *t, struct vm_area_struct *vma)
 	}
 	node_insert(t, leaf, i, vma);
 	t->count++;
-	propagate(vma->vt_leaf);
 	if (next)
 		refresh_vma(next);
+}
+
+/* Split helper: vma's range was just cut (not yet propagated) and new takes
+ * the other part, right below (new_below) or above it.  One leaf insertion
+ * and one propagation, with no transient gap change. */
+void vt_split_insert(struct vma_tree *t, struct vm_area_struct *vma, struct vm_area_struct *new,
+		     bool new_below)
+{
+	struct vt_node *leaf = vma->vt_leaf;
+	int i = leaf_index(vma);
+
+	if (new_below) {
+		new->vm_prev = vma->vm_prev;
+		new->vm_next = vma;
+		if (vma->vm_prev) vma->vm_prev->vm_next = new; else t->first = new;
+		vma->vm_prev = new;
+		node_insert(t, leaf, i, new);
+	} else {
+		leaf->pivot[i] = vma->vm_end;
+		new->vm_prev = vma;
+		new->vm_next = vma->vm_next;
+		if (vma->vm_next) vma->vm_next->vm_prev = new; else t->last = new;
+		vma->vm_next = new;
+		node_insert(t, leaf, i + 1, new);
+	}
+	t->count++;
 }
 
 /* Remove slot i of n; free n when it empties. */
@@ -272,6 +321,8 @@ static void node_remove(struct vma_tree *t, struct vt_node *n, int i)
 	for (j = i; j < n->nr - 1; j++)
 		set_child(n, j, n->slot[j + 1]);
 	n->nr--;
+	n->pivot[n->nr] = ~0UL;
+	n->gap[n->nr] = 0;
 	if (n->nr > 0) {
 		propagate(n);
 		return;
@@ -301,6 +352,19 @@ static void collapse_root(struct vma_tree *t)
 
 void vt_erase(struct vma_tree *t, struct vm_area_struct *vma)
 {
+	struct vm_area_struct *next = vma->vm_next;
+
+	__vt_erase(t, vma);
+	if (next)
+		refresh_vma(next);
+}
+
+/* Erase without fixing the successor's gap: the caller changes the VMA
+ * before the hole next and calls vt_update on it, which fixes both. */
+void __vt_erase(struct vma_tree *t, struct vm_area_struct *vma)
+{
+	if (READ_ONCE(t->cache) == vma)
+		WRITE_ONCE(t->cache, NULL);
 	struct vm_area_struct *prev = vma->vm_prev, *next = vma->vm_next;
 
 	if (prev) prev->vm_next = next; else t->first = next;
@@ -310,8 +374,6 @@ void vt_erase(struct vma_tree *t, struct vm_area_struct *vma)
 	t->count--;
 	vma->vt_leaf = NULL;
 	vma->vm_prev = vma->vm_next = NULL;
-	if (next)
-		refresh_vma(next);
 }
 
 void vt_update(struct vma_tree *t, struct vm_area_struct *vma)
@@ -478,6 +540,9 @@ static void check_node(struct vt_check *c, const struct vt_node *n, int depth)
 
 	if (n->nr < 1 || n->nr > VT_MAX)
 		vt_fail(c, "node with %lu slots at depth %lu", n->nr, (unsigned long)depth);
+	for (i = n->nr; i < VT_MAX; i++)
+		if (n->pivot[i] != ~0UL || n->gap[i])
+			vt_fail(c, "unused slot %lu not padded at depth %lu", i, depth);
 	if (n->leaf) {
 		if (c->leaf_depth < 0)
 			c->leaf_depth = depth;
@@ -518,5 +583,7 @@ int vt_validate(const struct vma_tree *t, void (*report)(void *arg, const char *
 		vt_fail(&c, "list tail is not the last VMA in the tree", 0, 0);
 	if (!t->root && t->first)
 		vt_fail(&c, "empty tree with a list head", 0, 0);
+	if (t->cache && !t->cache->vt_leaf)
+		vt_fail(&c, "lookup cache points to a VMA that is not in the tree", 0, 0);
 	return c.errors;
 }

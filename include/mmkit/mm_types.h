@@ -141,6 +141,8 @@ struct vma_tree {
 	struct vm_area_struct *first, *last;
 	struct vt_node *spare;           /* preallocated nodes (vt_preallocate) */
 	int nr_spare;
+	struct vm_area_struct *cache;    /* last VMA found (the old mmap_cache); written
+	                                    under mmap_lock read too, so READ/WRITE_ONCE */
 };
 
 /* A file a VMA maps: its identity only (DEV+INODE+PATH), nothing is opened

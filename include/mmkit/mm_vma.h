@@ -153,10 +153,17 @@ void vt_init(struct vma_tree *t);
 int vt_preallocate(struct vma_tree *t, int n);
 void vt_destroy(struct vma_tree *t);   /* the tree must be empty */
 /* Lowest VMA with vm_end > addr, or NULL. */
-struct vm_area_struct *vt_find(const struct vma_tree *t, unsigned long addr);
+struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr);
 /* Insert a VMA that overlaps none; vt_preallocate(t, 1) must have succeeded. */
 void vt_insert(struct vma_tree *t, struct vm_area_struct *vma);
 void vt_erase(struct vma_tree *t, struct vm_area_struct *vma);
+/* As vt_erase, leaving the successor's gap stale: the caller then moves the
+ * predecessor's end up to the successor and calls vt_update on it. */
+void __vt_erase(struct vma_tree *t, struct vm_area_struct *vma);
+/* vma was cut at new's edge (ranges set, tree not yet told): insert new
+ * next to it, below or above.  vt_preallocate(t, 1) must have succeeded. */
+void vt_split_insert(struct vma_tree *t, struct vm_area_struct *vma, struct vm_area_struct *new,
+		     bool new_below);
 /* vma->vm_start / vm_end changed without crossing a neighbour: fix keys and gaps. */
 void vt_update(struct vma_tree *t, struct vm_area_struct *vma);
 /* The highest (vt_gap_highest) or lowest gap whose part inside [low, high) is at least len long.
