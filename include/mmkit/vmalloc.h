@@ -1,0 +1,152 @@
+/*
+ * vmalloc.h - virtually contiguous kernel memory (include/linux/vmalloc.h):
+ * vmalloc/vzalloc/vfree, vmap/vunmap, and the two trees that manage the
+ * VMALLOC_START..VMALLOC_END range (mm/vmalloc.c, mm/vmalloc_tree.c).
+ *
+ * Addresses.  A vmap_area holds simulated kernel virtual addresses (KVA):
+ * that is what the page tables, /proc/vmallocinfo and scenarios see.  What
+ * vmalloc() returns to C code is a HOST pointer into the vmalloc window, a
+ * host reservation the size of the managed range in which each mapped page is
+ * an alias (MAP_SHARED of the RAM memfd) of the same frame, so the returned
+ * memory is contiguous for C code although its frames are not:
+ *
+ *     host = vmalloc_window + (kva - VMALLOC_START)
+ *
+ * vmalloc_kva_of()/vmalloc_host_of() convert; kva_of()/host_of_kva()
+ * (mm/page_alloc.c) call them for addresses outside the direct map.
+ *
+ * Invariants (checked by `verify`, mm/vmalloc.c)
+ *   free areas and busy areas tile [VMALLOC_START, vmalloc_end) exactly,
+ *     without overlap; two free areas never touch (they are merged)
+ *   busy area: va_end - va_start == vm->size == pages * PAGE_SIZE + guard,
+ *     guard == PAGE_SIZE unless VM_NO_GUARD; its PTEs map vm->pages[i] at
+ *     va_start + i * PAGE_SIZE and the guard page has no PTE
+ *   free tree node: subtree_max_size == max(va_size) over its subtree
+ *   nr_vmalloc_pages == sum of nr_pages over busy VM_ALLOC areas
+ */
+#ifndef MMKIT_VMALLOC_H
+#define MMKIT_VMALLOC_H
+
+#include "mmkit/compiler.h"
+#include "mmkit/gfp.h"
+#include "mmkit/list.h"
+#include "mmkit/mm_types.h"
+
+/* vm_struct->flags (include/linux/vmalloc.h names; mmkit's values) */
+#define VM_IOREMAP          0x00000001UL  /* ioremap() and friends (not used yet) */
+#define VM_ALLOC            0x00000002UL  /* vmalloc() */
+#define VM_MAP              0x00000004UL  /* vmap()ed pages */
+#define VM_USERMAP          0x00000008UL  /* suitable for remap_vmalloc_range */
+#define VM_UNINITIALIZED    0x00000020UL  /* being set up: hidden from vmallocinfo */
+#define VM_NO_GUARD         0x00000040UL  /* no guard page after the area */
+#define VM_MAP_PUT_PAGES    0x00000200UL  /* vunmap() frees the pages and the array */
+
+struct page;
+
+/*
+ * struct vm_struct - one busy area's descriptor (Linux's, minus the list
+ * link).  addr is the host pointer C code uses; size includes the guard page
+ * (get_vm_area_size() excludes it).  pages[] holds nr_pages frames for
+ * VM_ALLOC; for VM_MAP mmkit keeps a private copy of the mapped pages in
+ * pages[] (nr_pages stays 0 as in Linux, so vmallocinfo prints no pages=),
+ * so that verify can check the PTEs.
+ */
+struct vm_struct {
+	void *addr;
+	unsigned long size;
+	unsigned long flags;
+	struct page **pages;
+	unsigned int nr_pages;
+	unsigned int nr_mapped;          /* pages[] entries that are mapped */
+	phys_addr_t phys_addr;
+	const void *caller;              /* return address, resolved by dladdr */
+	const char *caller_name;         /* or an explicit name (stable output) */
+};
+
+static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
+{
+	return (vm->flags & VM_NO_GUARD) ? vm->size : vm->size - PAGE_SIZE;
+}
+
+/*
+ * struct vmap_area - a range [va_start, va_end) of the vmalloc space, free
+ * or busy.  It sits in exactly one tree (free or busy) or none; the tree
+ * links are an AVL tree ordered by va_start plus an address-ordered list.
+ */
+struct vmap_area {
+	unsigned long va_start;
+	unsigned long va_end;            /* exclusive; a busy area includes its guard page */
+	struct vmap_area *left, *right, *parent;
+	int height;                      /* AVL height, a leaf is 1 */
+	unsigned long subtree_max_size;  /* free tree: largest va_size in this subtree */
+	struct list_head list;           /* address order within its tree */
+	struct vm_struct *vm;            /* busy: the descriptor */
+};
+
+static inline unsigned long va_size(const struct vmap_area *va) { return va->va_end - va->va_start; }
+
+/*
+ * struct vmap_tree - an address-ordered AVL tree of vmap_areas with an
+ * address-ordered list through the same nodes (Linux: an rb_root plus a
+ * list_head, free_vmap_area_root/list and the busy root/list).  With
+ * `augmented`, every node also keeps subtree_max_size, which lets
+ * vmap_tree_lowest_match() find the lowest fitting free area in O(log n).
+ * Callers serialise access with the lock of the tree's owner.
+ */
+struct vmap_tree {
+	struct vmap_area *root;
+	struct list_head head;
+	unsigned long nr;
+	bool augmented;
+};
+
+void vmap_tree_init(struct vmap_tree *t, bool augmented);
+/* Link va (not in any tree) in address order.  BUG()s on overlap. */
+void vmap_tree_insert(struct vmap_tree *t, struct vmap_area *va);
+/* Unlink va from t. */
+void vmap_tree_erase(struct vmap_tree *t, struct vmap_area *va);
+/* The area containing addr (va_start <= addr < va_end), or NULL. */
+struct vmap_area *vmap_tree_find(const struct vmap_tree *t, unsigned long addr);
+/* The first area whose va_end > addr (the one containing addr or the next
+ * one above it), or NULL. */
+struct vmap_area *vmap_tree_find_above(const struct vmap_tree *t, unsigned long addr);
+/* va's bounds changed without changing its order: fix subtree_max_size up
+ * to the root (augment_tree_propagate_from). */
+void vmap_tree_propagate(struct vmap_tree *t, struct vmap_area *va);
+/* Lowest-addressed area in an augmented tree in which an aligned block of
+ * `size` fits (find_vmap_lowest_match).  align is a power of two >= PAGE_SIZE. */
+struct vmap_area *vmap_tree_lowest_match(const struct vmap_tree *t, unsigned long size,
+					 unsigned long align);
+/* Neighbours in address order, or NULL. */
+struct vmap_area *vmap_tree_prev(const struct vmap_tree *t, const struct vmap_area *va);
+struct vmap_area *vmap_tree_next(const struct vmap_tree *t, const struct vmap_area *va);
+#define vmap_tree_for_each(va, t) list_for_each_entry(va, &(t)->head, list)
+
+/*
+ * Free-tree operations on top of the tree (mm/vmalloc_tree.c).
+ *
+ * va_clip() carves the busy range [start, start + size) out of the free area
+ * va (which must contain it).  The four cases of Linux's classify_va_fit_type:
+ * the whole area (va leaves the tree and is returned for the caller to free),
+ * its left edge, its right edge, or its middle (which needs a second node:
+ * *spare is consumed and set to NULL).  Returns NULL except in the first case.
+ *
+ * va_merge_or_insert() returns a range to the free tree, merging it with the
+ * free neighbours it touches (merge_or_add_vmap_area).  Nodes that the merge
+ * made unnecessary are stored in unused[] (0, 1 or 2 of them) for the caller
+ * to free; the count is returned.  *merged is set to the node that now holds
+ * the range.
+ */
+struct vmap_area *va_clip(struct vmap_tree *t, struct vmap_area *va, unsigned long start,
+			  unsigned long size, struct vmap_area **spare);
+int va_merge_or_insert(struct vmap_tree *t, struct vmap_area *va, struct vmap_area *unused[2],
+		       struct vmap_area **merged);
+
+/* Structural check of a tree: order, no overlap, parent links, AVL heights
+ * and balance, augmentation, list == in-order, node count; for a free tree
+ * also that no two areas touch.  Calls report(arg, msg) per violation (at
+ * most a few per kind) and returns the number of violations. */
+int vmap_tree_check(const struct vmap_tree *t, bool is_free,
+		    void (*report)(void *arg, const char *msg), void *arg);
+
+#endif
