@@ -73,6 +73,7 @@ struct cpu {
 	smp_call_func_t work_func;
 	void *work_info;
 	_Atomic int work_done;
+	struct cpu *work_waiter;        /* CPU to wake when work is done (NULL: a non-CPU thread) */
 	bool stop;
 	pthread_t thread;
 };
@@ -142,6 +143,8 @@ u64 mmk_random(void);
 __printf(1, 2) void printk(const char *fmt, ...);
 void dmesg_show(FILE *out);
 void dmesg_clear(void);
+/* The whole log as a malloc'd string (caller frees), for tests. */
+char *dmesg_copy(void);
 
 /* Initcalls: boot runs init() by ascending level, shutdown exit() in reverse. */
 enum initcall_level {

@@ -1,0 +1,400 @@
+/*
+ * machine.c - boot and shutdown of the simulated machine, its CPUs, and the
+ * two ways CPUs talk: cpu_call() (hand a function to a CPU and wait, how the
+ * scenario runner and tests drive a CPU) and smp_call_function_many() (the
+ * IPI, how kernel code on one CPU makes others run something, e.g. a TLB
+ * shootdown or a per-CPU list drain).
+ *
+ * RAM is a memfd mapped once (MAP_SHARED|MAP_NORESERVE), so frames can be
+ * aliased at other host addresses later.  struct page array is host memory
+ * (like Linux's vmemmap it is outside the managed frames).
+ *
+ * Each CPU n >= 1 is a host thread looping in cpu_idle(): it sleeps on its
+ * ipi_cond until it has work (cpu_call) or IPIs.  CPU 0 is the thread that
+ * booted the machine.  A CPU that waits for another (cpu_call, or an IPI
+ * with wait) keeps serving its own IPIs, so two CPUs that IPI each other
+ * cannot deadlock.
+ *
+ * Locking: cpu->ipi_lock guards the mailbox (ipi_func/ipi_info slots,
+ * work_func/work_info, stop); ipi_pending, ipi_done and work_done are atomics
+ * read outside it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "mmkit/machine.h"
+#include "mmkit/mm_types.h"
+
+struct machine *mmk;
+__thread struct cpu *mmk_this_cpu;
+
+static struct initcall *initcalls;
+
+void initcall_register(struct initcall *ic)
+{
+	struct initcall **pp = &initcalls;
+
+	while (*pp && (*pp)->level <= ic->level)
+		pp = &(*pp)->next;
+	ic->next = *pp;
+	*pp = ic;
+}
+
+int machine_config_check(const struct machine_config *cfg, const char **why)
+{
+	static const char *msg;
+
+	msg = NULL;
+	if (cfg->ram_bytes < MMK_MIN_RAM || cfg->ram_bytes > MMK_MAX_RAM)
+		msg = "ram: must be between 1M and 64G";
+	else if (cfg->ram_bytes % PAGE_SIZE)
+		msg = "ram: must be a multiple of 4K";
+	else if (cfg->cpus < 1 || cfg->cpus > MMK_MAX_CPUS)
+		msg = "cpus: must be between 1 and 64";
+	else if (cfg->levels < 2 || cfg->levels > 5)
+		msg = "levels: must be 2 (i386), 3 (PAE), 4 (x86-64) or 5 (LA57)";
+	else if (cfg->levels == 2 && cfg->ram_bytes > (4ULL << 30))
+		msg = "ram: levels=2 (32-bit, no PAE) addresses at most 4G";
+	if (why)
+		*why = msg;
+	return msg ? -EINVAL : 0;
+}
+
+/* ---- IPIs ---- */
+
+static void cpu_kick(struct cpu *c)
+{
+	pthread_mutex_lock(&c->ipi_lock);
+	pthread_cond_broadcast(&c->ipi_cond);
+	pthread_mutex_unlock(&c->ipi_lock);
+}
+
+void __cpu_handle_ipis(struct cpu *c)
+{
+	for (;;) {
+		smp_call_func_t fn = NULL;
+		void *info = NULL;
+		int from;
+
+		pthread_mutex_lock(&c->ipi_lock);
+		atomic_store_explicit(&c->ipi_pending, 0, memory_order_relaxed);
+		for (from = 0; from < mmk->nr_cpus; from++) {
+			if (c->ipi_func[from]) {
+				fn = c->ipi_func[from];
+				info = c->ipi_info[from];
+				c->ipi_func[from] = NULL;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&c->ipi_lock);
+		if (!fn)
+			return;
+		fn(info);
+		atomic_store_explicit(&c->ipi_done[from], 1, memory_order_release);
+		cpu_kick(cpu_of(from));
+	}
+}
+
+/* Wait until *flag becomes 1, serving this CPU's IPIs meanwhile. */
+static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
+{
+	while (!atomic_load_explicit(flag, memory_order_acquire)) {
+		pthread_mutex_lock(&self->ipi_lock);
+		if (!atomic_load_explicit(flag, memory_order_acquire) &&
+		    !atomic_load_explicit(&self->ipi_pending, memory_order_relaxed))
+			pthread_cond_wait(&self->ipi_cond, &self->ipi_lock);
+		pthread_mutex_unlock(&self->ipi_lock);
+		__cpu_handle_ipis(self);
+	}
+}
+
+static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info)
+{
+	atomic_store_explicit(&t->ipi_done[self->id], 0, memory_order_relaxed);
+	pthread_mutex_lock(&t->ipi_lock);
+	t->ipi_func[self->id] = fn;
+	t->ipi_info[self->id] = info;
+	atomic_store_explicit(&t->ipi_pending, 1, memory_order_release);
+	pthread_cond_broadcast(&t->ipi_cond);
+	pthread_mutex_unlock(&t->ipi_lock);
+}
+
+void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait)
+{
+	struct cpu *self = this_cpu();
+	int n;
+
+	BUG_ON(!self);
+	for (n = 0; n < mmk->nr_cpus; n++)
+		if (n != self->id && (mask & BIT(n)))
+			ipi_send(self, cpu_of(n), fn, info);
+	/* Our slot in each target is single-entry: always wait for delivery so
+	 * the next IPI from us cannot overwrite an unserved one. */
+	(void)wait;
+	for (n = 0; n < mmk->nr_cpus; n++)
+		if (n != self->id && (mask & BIT(n)))
+			cpu_wait_flag(self, &cpu_of(n)->ipi_done[self->id]);
+}
+
+/* ---- work handoff ---- */
+
+static void *cpu_idle(void *arg)
+{
+	struct cpu *c = arg;
+
+	mmk_this_cpu = c;
+	for (;;) {
+		smp_call_func_t fn;
+		void *info;
+
+		pthread_mutex_lock(&c->ipi_lock);
+		while (!c->work_func && !c->stop &&
+		       !atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
+			pthread_cond_wait(&c->ipi_cond, &c->ipi_lock);
+		fn = c->work_func;
+		info = c->work_info;
+		c->work_func = NULL;
+		if (c->stop && !fn) {
+			pthread_mutex_unlock(&c->ipi_lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&c->ipi_lock);
+		__cpu_handle_ipis(c);
+		if (fn) {
+			fn(info);
+			atomic_store_explicit(&c->work_done, 1, memory_order_release);
+			if (c->work_waiter)
+				cpu_kick(c->work_waiter);
+		}
+	}
+}
+
+void cpu_call_async(int cpu, smp_call_func_t fn, void *info)
+{
+	struct cpu *c = cpu_of(cpu);
+
+	BUG_ON(c == this_cpu());
+	atomic_store_explicit(&c->work_done, 0, memory_order_relaxed);
+	pthread_mutex_lock(&c->ipi_lock);
+	c->work_waiter = this_cpu();
+	c->work_func = fn;
+	c->work_info = info;
+	pthread_cond_broadcast(&c->ipi_cond);
+	pthread_mutex_unlock(&c->ipi_lock);
+}
+
+void cpu_call_wait(int cpu)
+{
+	struct cpu *self = this_cpu();
+	struct cpu *c = cpu_of(cpu);
+
+	if (self) {
+		cpu_wait_flag(self, &c->work_done);
+		return;
+	}
+	while (!atomic_load_explicit(&c->work_done, memory_order_acquire))
+		sched_yield();
+}
+
+void cpu_call(int cpu, smp_call_func_t fn, void *info)
+{
+	if (this_cpu() && this_cpu()->id == cpu) {
+		fn(info);
+		return;
+	}
+	cpu_call_async(cpu, fn, info);
+	cpu_call_wait(cpu);
+}
+
+/* ---- counters and randomness ---- */
+
+unsigned long sum_vm_event(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	int n;
+
+	for (n = 0; n < mmk->nr_cpus; n++)
+		sum += READ_ONCE(cpu_of(n)->vm_events[item]);
+	return sum;
+}
+
+u64 mmk_random(void)
+{
+	struct cpu *c = this_cpu();
+	u64 x = c->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	c->rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* ---- boot and shutdown ---- */
+
+static int ram_map(struct machine *m)
+{
+	m->memfd = memfd_create("mmkit-ram", MFD_CLOEXEC);
+	if (m->memfd < 0)
+		return -errno;
+	if (ftruncate(m->memfd, (off_t)m->cfg.ram_bytes) < 0)
+		goto close_fd;
+	m->ram = mmap(NULL, m->cfg.ram_bytes, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_NORESERVE, m->memfd, 0);
+	if (m->ram == MAP_FAILED)
+		goto close_fd;
+	return 0;
+close_fd:
+	close(m->memfd);
+	return -ENOMEM;
+}
+
+static void cpu_init(struct cpu *c, int id, u64 seed)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->cr0_wp = true;
+	c->cr4_pge = true;
+	c->rng = (seed + 1) * 0x9E3779B97F4A7C15ULL + (u64)id * 0xBF58476D1CE4E5B9ULL;
+	if (!c->rng)
+		c->rng = 1;
+	pthread_mutex_init(&c->ipi_lock, NULL);
+	pthread_cond_init(&c->ipi_cond, NULL);
+}
+
+static int cpus_start(struct machine *m)
+{
+	int n;
+
+	m->cpus = calloc((size_t)m->nr_cpus, sizeof(struct cpu));
+	if (!m->cpus)
+		return -ENOMEM;
+	for (n = 0; n < m->nr_cpus; n++)
+		cpu_init(&m->cpus[n], n, m->cfg.seed);
+	mmk_this_cpu = &m->cpus[0];
+	for (n = 1; n < m->nr_cpus; n++)
+		if (pthread_create(&m->cpus[n].thread, NULL, cpu_idle, &m->cpus[n]))
+			return -EAGAIN;   /* machine_shutdown() joins the started ones */
+	return 0;
+}
+
+static void cpus_stop(struct machine *m)
+{
+	int n;
+
+	for (n = 1; n < m->nr_cpus; n++) {
+		struct cpu *c = &m->cpus[n];
+
+		if (!c->thread)
+			continue;
+		pthread_mutex_lock(&c->ipi_lock);
+		c->stop = true;
+		pthread_cond_broadcast(&c->ipi_cond);
+		pthread_mutex_unlock(&c->ipi_lock);
+		pthread_join(c->thread, NULL);
+	}
+	for (n = 0; n < m->nr_cpus; n++) {
+		pthread_mutex_destroy(&m->cpus[n].ipi_lock);
+		pthread_cond_destroy(&m->cpus[n].ipi_cond);
+	}
+	free(m->cpus);
+	mmk_this_cpu = NULL;
+}
+
+static struct initcall *initcalls_done;   /* last initcall that succeeded */
+
+static int run_initcalls(void)
+{
+	struct initcall *ic;
+	int err;
+
+	initcalls_done = NULL;
+	for (ic = initcalls; ic; ic = ic->next) {
+		err = ic->init ? ic->init() : 0;
+		if (err) {
+			printk("mmkit: initcall %s failed: %d\n", ic->name, err);
+			return err;
+		}
+		initcalls_done = ic;
+	}
+	return 0;
+}
+
+/* Exit calls in reverse order, from the last initcall that succeeded. */
+static void run_exitcalls(void)
+{
+	struct initcall *stack[256];
+	struct initcall *ic;
+	int n = 0;
+
+	if (!initcalls_done)
+		return;
+	for (ic = initcalls; ic; ic = ic->next) {
+		if (n < (int)ARRAY_SIZE(stack))
+			stack[n++] = ic;
+		if (ic == initcalls_done)
+			break;
+	}
+	while (n--)
+		if (stack[n]->exit)
+			stack[n]->exit();
+	initcalls_done = NULL;
+}
+
+int machine_boot(const struct machine_config *cfg, const char **why)
+{
+	struct machine *m;
+	int err;
+
+	err = machine_config_check(cfg, why);
+	if (err)
+		return err;
+	BUG_ON(mmk);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->cfg = *cfg;
+	m->log = stderr;
+	m->max_pfn = cfg->ram_bytes >> PAGE_SHIFT;
+	m->nr_cpus = cfg->cpus;
+	m->mem_map = calloc(m->max_pfn, sizeof(struct page));
+	if (!m->mem_map)
+		goto free_machine;
+	err = ram_map(m);
+	if (err)
+		goto free_mem_map;
+	mmk = m;
+	err = cpus_start(m);
+	if (!err)
+		err = run_initcalls();
+	if (err) {
+		machine_shutdown();
+		return err;
+	}
+	m->booted = true;
+	return 0;
+free_mem_map:
+	free(m->mem_map);
+free_machine:
+	free(m);
+	return -ENOMEM;
+}
+
+void machine_shutdown(void)
+{
+	struct machine *m = mmk;
+
+	if (!m)
+		return;
+	run_exitcalls();
+	cpus_stop(m);
+	munmap(m->ram, m->cfg.ram_bytes);
+	close(m->memfd);
+	free(m->mem_map);
+	free(m);
+	mmk = NULL;
+	dmesg_clear();
+}

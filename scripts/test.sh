@@ -1,0 +1,25 @@
+#!/bin/sh
+# Build and run every test: release, debug (ASan+UBSan, invariant checks after
+# every step) and TSan builds, each through ctest.  Prints ctest's summary per
+# build and a final "N passed, N failed" line; exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh || exit 1
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0; failed=0
+for preset in release debug tsan; do
+  echo "=== $preset build ==="
+  if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset" -j "$jobs"; then
+    echo "$preset: build failed"; failed=$((failed + 1)); continue
+  fi
+  log="build/$preset/ctest.log"
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
+  p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log")
+  total=${p%% *}; bad=${p##* }
+  [ -n "$total" ] || { total=0; bad=1; }
+  passed=$((passed + total - bad)); failed=$((failed + bad))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
