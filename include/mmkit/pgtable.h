@@ -113,6 +113,19 @@ enum pt_level {			/* Linux's generic level names */
 	PT_NR_LEVELS = 5,
 };
 
+/* One hardware level of the walk (top first).  `level` is the lowest
+ * generic level folded into it: where its leaves are interpreted (the 2-level
+ * PGD holds 4M leaves as a PMD would). */
+struct pt_hw_level {
+	int level;			/* PT_PTE .. PT_PGD */
+	const char *name;		/* the Linux name of the highest level in it */
+	unsigned int shift;		/* index = (va >> shift) & (ptrs - 1) */
+	unsigned int ptrs;
+	bool leaf_ok;			/* PSE means a leaf here */
+	u64 rsvd_table;			/* reserved bits of a present table entry */
+	u64 rsvd_leaf;			/* reserved bits of a present leaf */
+};
+
 struct pgtable_mode {
 	int levels;			/* 2, 3, 4, 5 */
 	const char *name;		/* "4-level (x86-64, 48-bit)" */
@@ -130,6 +143,8 @@ struct pgtable_mode {
 	u64 soft_dirty;			/* _PAGE_SOFT_DIRTY, 0 in 32-bit modes */
 	u64 uffd_wp;			/* _PAGE_UFFD_WP, 0 in 32-bit modes */
 	unsigned long lowmem_limit;	/* bytes of RAM the direct map can cover */
+	int nhw;			/* hardware levels (== levels) */
+	struct pt_hw_level hw[PT_NR_LEVELS];
 };
 extern struct pgtable_mode pgmode;
 
@@ -570,10 +585,11 @@ void pagewalk_show(FILE *out, struct mm_struct *mm, unsigned long addr);
 /* Names of the flags set in an entry at `level` ("P RW U A D PSE G NX"). */
 void pt_flags_str(char *buf, size_t len, u64 entry, int level, bool top_pae);
 
-/* kmap for the 32-bit modes' highmem (pkmap window); the direct map KVA for
- * lowmem pages.  Returns the KVA, 0 when the window is full. */
+/* kmap for the 32-bit modes' highmem (pfn >= max_low_pfn): a slot of the
+ * pkmap window; the direct-map KVA for lowmem pages.  Returns the KVA, or 0
+ * when every slot is in use (Linux would sleep).  Any CPU; kunmap drops the
+ * reference (the slot is flushed lazily before reuse, as in Linux). */
 unsigned long kmap(struct page *page);
 void kunmap(struct page *page);
-bool PageHighMem(const struct page *page);
 
 #endif
