@@ -31,6 +31,7 @@
 #include "mmkit/gfp.h"
 #include "mmkit/list.h"
 #include "mmkit/mm_types.h"
+#include "mmkit/pgtable.h"
 
 /* vm_struct->flags (include/linux/vmalloc.h names; mmkit's values) */
 #define VM_IOREMAP          0x00000001UL  /* ioremap() and friends (not used yet) */
@@ -39,7 +40,6 @@
 #define VM_USERMAP          0x00000008UL  /* suitable for remap_vmalloc_range */
 #define VM_UNINITIALIZED    0x00000020UL  /* being set up: hidden from vmallocinfo */
 #define VM_NO_GUARD         0x00000040UL  /* no guard page after the area */
-#define VM_MAP_PUT_PAGES    0x00000200UL  /* vunmap() frees the pages and the array */
 
 struct page;
 
@@ -148,5 +148,97 @@ int va_merge_or_insert(struct vmap_tree *t, struct vmap_area *va, struct vmap_ar
  * most a few per kind) and returns the number of violations. */
 int vmap_tree_check(const struct vmap_tree *t, bool is_free,
 		    void (*report)(void *arg, const char *msg), void *arg);
+
+/* ---------------------------------------------------------------- API -- */
+/*
+ * The allocator (mm/vmalloc.c).  Callable from any CPU thread, no locks held
+ * (vfree and vunmap IPI every CPU for the TLB shootdown).  The makers return
+ * a host pointer into the vmalloc window, or NULL; the failure reason goes to
+ * the kernel log as Linux's warn_alloc does (unless __GFP_NOWARN).
+ *
+ * caller/caller_name: what /proc/vmallocinfo prints for the area; the plain
+ * entry points record __builtin_return_address(0) (printed as symbol+off/size
+ * when dladdr can resolve it), the scenario commands pass a fixed name so
+ * that golden outputs are stable.
+ */
+void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_mask,
+			   pgprot_t prot, unsigned long vm_flags, const void *caller,
+			   const char *caller_name);
+void *vmalloc(unsigned long size);
+void *vzalloc(unsigned long size);
+void *__vmalloc(unsigned long size, gfp_t gfp_mask);
+/* Free a vmalloc()/vmap() area; NULL is a no-op; anything else WARNs. */
+void vfree(const void *addr);
+/* Map count pages at a fresh virtually contiguous range (flags: VM_MAP...). */
+void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
+void *vmap_caller(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot,
+		  const void *caller, const char *caller_name);
+/* Undo vmap() (the pages stay allocated: they belong to the caller). */
+void vunmap(const void *addr);
+
+/* The busy area whose first byte is addr (host pointer), or NULL. */
+struct vm_struct *find_vm_area(const void *addr);
+/* The page mapped at a vmalloc host address (walks init_mm), or NULL. */
+struct page *vmalloc_to_page(const void *addr);
+unsigned long vmalloc_to_pfn(const void *addr);
+
+/* meminfo: VmallocUsed = vmalloc_nr_pages() pages (vmalloc'ed pages, not
+ * vmap'ed ones, as Linux), VmallocTotal = vmalloc_total_bytes(). */
+unsigned long vmalloc_nr_pages(void);
+unsigned long vmalloc_total_bytes(void);
+
+/* Walk the busy areas in address order under the busy-tree lock (for
+ * /proc/vmallocinfo).  fn must not call into vmalloc. */
+void vmalloc_for_each_area(void (*fn)(const struct vmap_area *va, void *arg), void *arg);
+/* The caller as /proc/vmallocinfo prints it ("name", "sym+0x1a/0x40" or
+ * "0x..."). */
+void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len);
+
+/* The managed part of the range: [VMALLOC_START, vmalloc_end).  Linux
+ * manages all of VMALLOC_START..VMALLOC_END; mmkit caps it at the host
+ * window (VMALLOC_WINDOW_MAX), see docs/ARCHITECTURE.md. */
+extern unsigned long vmalloc_end;
+
+/* ------------------------------------------------------- host window -- */
+/*
+ * The host window (host/vmalloc_window.c): vmalloc_window_size bytes of host
+ * address space mirroring [VMALLOC_START, vmalloc_end).  Conversions for
+ * kva_of()/host_of_kva() and C code: pure arithmetic, valid for any address
+ * of the window (mapped or not).
+ */
+#define VMALLOC_WINDOW_MAX (64UL << 30)
+extern u8 *vmalloc_window;
+extern unsigned long vmalloc_window_size;
+
+static inline bool is_vmalloc_addr(const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)vmalloc_window < vmalloc_window_size;
+}
+static inline unsigned long vmalloc_kva_of(const void *p)
+{
+	return VMALLOC_START + (unsigned long)((const u8 *)p - vmalloc_window);
+}
+/* Host pointer of a KVA in the managed range, or NULL. */
+static inline void *vmalloc_host_of(unsigned long kva)
+{
+	return kva - VMALLOC_START < vmalloc_window_size ? vmalloc_window + (kva - VMALLOC_START) : NULL;
+}
+
+/* Reserve the window (PROT_NONE) for `size` bytes.  0 or -ENOMEM. */
+int vmalloc_window_init(unsigned long size);
+void vmalloc_window_exit(void);
+/* Alias pages[0..nr) at window offset `off` (page aligned).  Pages already
+ * aliased there are skipped; runs of consecutive frames take one host mmap.
+ * 0, or -ENOMEM (fault site "vmalloc_window", or the host refused). */
+int vmalloc_window_map(unsigned long off, struct page **pages, unsigned int nr);
+/* The range is no longer mapped in the simulated page tables.  Release builds
+ * keep the aliases cached (a later vmalloc of the same frames at the same
+ * place maps nothing); debug builds make the range PROT_NONE so that a C
+ * use-after-vfree faults on the host. */
+void vmalloc_window_unmap(unsigned long off, unsigned long size);
+/* Host mmap calls made to alias frames so far (tests, bench). */
+unsigned long vmalloc_window_nr_mmaps(void);
+/* Does window page `off` alias frame pfn?  (verify) */
+bool vmalloc_window_aliases(unsigned long off, unsigned long pfn);
 
 #endif

@@ -1,5 +1,10 @@
 /* test_vmalloc.c - vmalloc: the free/busy trees against a simple model
- * (random insert/erase/find, lowest fit, clip and merge, augmentation). */
+ * (random insert/erase/find, lowest fit, clip and merge, augmentation); then
+ * vmalloc on a booted machine: mapping and contents, guard-page and
+ * use-after-free oopses, reuse after free with no stale TLB entry on another
+ * CPU, vmap/vunmap, fragmentation with 10k live areas, fault injection at
+ * every allocation site (NULL, no leak, verify clean), every paging mode,
+ * /proc/vmallocinfo's format, a multi-CPU stress. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +13,13 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "mmkit/debug.h"
+#include "mmkit/fault_inject.h"
+#include "mmkit/mm.h"
+#include "mmkit/mmu.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/pgtable.h"
+#include "mmkit/proc.h"
 #include "mmkit/vmalloc.h"
 
 /* ---- helpers ---- */
@@ -363,6 +375,618 @@ static void test_check_catches_corruption(void **state)
 	free(b);
 }
 
+
+/* ================================================ on a machine ==== */
+
+static void boot(int cpus, int levels, unsigned long ram)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	const char *why = NULL;
+
+	if (mmk)                  /* a failed test left its machine up */
+		machine_shutdown();
+	fault_inject_clear_all();
+	cfg.cpus = cpus;
+	cfg.levels = levels;
+	cfg.ram_bytes = ram;
+	assert_int_equal(machine_boot(&cfg, &why), 0);
+}
+
+static void shutdown_clean(void)
+{
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
+/* Free frames plus page-table frames: what a failed vmalloc must restore
+ * (page tables it allocated stay in init_mm, as in Linux). */
+static unsigned long frames_accounted(void)
+{
+	drain_all_pages();
+	return global_zone_page_state(NR_FREE_PAGES) + nr_pagetable_pages();
+}
+
+static int kread(unsigned long kva, u64 *val)
+{
+	return mmk_read(MMU_KERNEL_IDX, kva, 8, val);
+}
+
+static int kwrite(unsigned long kva, u64 val)
+{
+	return mmk_write(MMU_KERNEL_IDX, kva, 8, val);
+}
+
+static bool dmesg_has(const char *what)
+{
+	char *log = dmesg_copy();
+	bool found = log && strstr(log, what);
+
+	free(log);
+	return found;
+}
+
+/* A kernel access to kva oopses, naming the address. */
+static void assert_oops_at(unsigned long kva, bool write)
+{
+	char hex[32];
+	u64 v = 0;
+
+	snprintf(hex, sizeof(hex), "%lx", kva);
+	assert_int_equal(write ? kwrite(kva, 1) : kread(kva, &v), -EFAULT);
+	assert_true(mmu_last_fault()->oops);
+	assert_int_equal(mmu_last_fault()->address, kva);
+	assert_non_null(strstr(mmu_last_fault()->msg, hex));
+}
+
+static void test_vmalloc_maps_and_frees(void **state)
+{
+	unsigned long free0, kva;
+	struct vm_struct *vm;
+	u64 *p, v;
+	int i;
+
+	boot(1, 4, 64 << 20);
+	free0 = frames_accounted();
+	p = vmalloc(64 << 10);
+	assert_non_null(p);
+	assert_true(is_vmalloc_addr(p));
+	kva = vmalloc_kva_of(p);
+	assert_int_equal(kva, VMALLOC_START);        /* lowest fit in an empty range */
+	assert_ptr_equal(host_of_kva(kva), p);
+	assert_int_equal(kva_of(p), kva);
+	vm = find_vm_area(p);
+	assert_non_null(vm);
+	assert_int_equal(vm->size, (64 << 10) + PAGE_SIZE);
+	assert_int_equal(get_vm_area_size(vm), 64 << 10);
+	assert_int_equal(vm->nr_pages, 16);
+	assert_int_equal(vmalloc_nr_pages(), 16);
+	/* C writes through the host window; the MMU reads the same frames */
+	for (i = 0; i < 16 * 512; i++)
+		p[i] = 0x1000000000000000ULL + (u64)i;
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(kread(kva + (unsigned long)i * PAGE_SIZE + 8, &v), 0);
+		assert_int_equal(v, 0x1000000000000000ULL + (u64)i * 512 + 1);
+		/* the frame behind each page is the one the PTE names */
+		assert_int_equal(*(u64 *)page_address(vmalloc_to_page((u8 *)p + i * PAGE_SIZE)),
+				 0x1000000000000000ULL + (u64)i * 512);
+	}
+	assert_int_equal(kwrite(kva + 0x2000, 0xfeedULL), 0);
+	assert_int_equal(p[0x2000 / 8], 0xfeedULL);
+	assert_int_equal(verify_all(stderr), 0);
+	vfree(p);
+	assert_int_equal(vmalloc_nr_pages(), 0);
+	assert_null(find_vm_area(p));
+	assert_int_equal(frames_accounted(), free0);
+	vfree(NULL);                                  /* a no-op */
+	shutdown_clean();
+}
+
+static void test_vzalloc_zeroes(void **state)
+{
+	u8 *p;
+	int i;
+
+	boot(1, 4, 64 << 20);
+	p = vmalloc(32 << 10);
+	memset(p, 0xa5, 32 << 10);
+	vfree(p);
+	p = vzalloc(32 << 10);                        /* likely the same frames again */
+	assert_non_null(p);
+	for (i = 0; i < (32 << 10); i++)
+		assert_int_equal(p[i], 0);
+	vfree(p);
+	shutdown_clean();
+}
+
+/* The guard page after an area and a freed area oops; the machine goes on. */
+static void test_guard_page_and_use_after_free_oops(void **state)
+{
+	unsigned long kva;
+	u8 *p, *q;
+	u64 v;
+
+	boot(1, 4, 64 << 20);
+	p = vmalloc(3 * PAGE_SIZE);
+	q = vmalloc(PAGE_SIZE);
+	kva = vmalloc_kva_of(p);
+	assert_int_equal(vmalloc_kva_of(q), kva + 4 * PAGE_SIZE);   /* after p's guard */
+	assert_int_equal(kread(kva + 3 * PAGE_SIZE - 8, &v), 0);
+	assert_oops_at(kva + 3 * PAGE_SIZE, false);                /* the guard page */
+	assert_oops_at(kva + 3 * PAGE_SIZE + 100, true);
+	assert_int_equal(kread(kva + 4 * PAGE_SIZE, &v), 0);       /* q is fine */
+	vfree(p);
+	assert_oops_at(kva, false);                                /* freed */
+	assert_oops_at(kva + PAGE_SIZE, true);
+	/* goes on: allocate again at the same place */
+	p = vmalloc(2 * PAGE_SIZE);
+	assert_int_equal(vmalloc_kva_of(p), kva);
+	assert_int_equal(kwrite(kva, 42), 0);
+	assert_oops_at(kva + 2 * PAGE_SIZE, false);                /* the new guard */
+	vfree(p);
+	vfree(q);
+	shutdown_clean();
+}
+
+/* Bad frees WARN and change nothing. */
+static void test_bad_vfree(void **state)
+{
+	u8 *p;
+
+	boot(1, 4, 64 << 20);
+	p = vmalloc(PAGE_SIZE);
+	vfree(p + 1);                                 /* not page aligned */
+	assert_non_null(find_vm_area(p));
+	vfree(p);
+	vfree(p);                                     /* double free */
+	assert_true(dmesg_has("Trying to vfree() nonexistent vm area"));
+	assert_true(dmesg_has("Trying to vfree() bad address"));
+	shutdown_clean();
+}
+
+/* ---- reuse after free: no stale translation on another CPU ---- */
+
+struct remote_read { unsigned long kva; u64 val; int err; };
+
+static void remote_read_fn(void *arg)
+{
+	struct remote_read *r = arg;
+
+	r->err = kread(r->kva, &r->val);
+}
+
+static u64 read_on(int cpu, unsigned long kva, int *err)
+{
+	struct remote_read r = { .kva = kva };
+
+	cpu_call(cpu, remote_read_fn, &r);
+	*err = r.err;
+	return r.val;
+}
+
+/*
+ * CPU 1 caches the translation of a vmalloc page.  CPU 0 vfrees it, takes
+ * the freed frames for itself (filling them with 0xcc) and vmallocs again:
+ * same address, other frames (0xab).  CPU 1 must see 0xab: the vfree shot
+ * its entry down.  Without the shootdown it would read 0xcc through the
+ * stale entry.
+ */
+static void test_reuse_after_free_no_stale_tlb(void **state)
+{
+	enum { N = 4 };
+	unsigned long kva, old_pfn[N];
+	struct page *taken[256];
+	int i, ntaken = 0, found = 0, err;
+	u8 *p;
+
+	boot(2, 4, 64 << 20);
+	p = vmalloc(N * PAGE_SIZE);
+	kva = vmalloc_kva_of(p);
+	memset(p, 0x11, N * PAGE_SIZE);
+	for (i = 0; i < N; i++) {
+		old_pfn[i] = vmalloc_to_pfn(p + i * PAGE_SIZE);
+		assert_int_equal(read_on(1, kva + (unsigned long)i * PAGE_SIZE, &err),
+				 0x1111111111111111ULL);
+		assert_int_equal(err, 0);
+	}
+	vfree(p);
+	/* take the old frames (the allocator hands back recent frees first) */
+	while (found < N && ntaken < (int)ARRAY_SIZE(taken)) {
+		struct page *pg = alloc_pages(GFP_KERNEL, 0);
+
+		assert_non_null(pg);
+		taken[ntaken++] = pg;
+		memset(page_address(pg), 0xcc, PAGE_SIZE);
+		for (i = 0; i < N; i++)
+			found += page_to_pfn(pg) == old_pfn[i];
+	}
+	assert_int_equal(found, N);
+	p = vmalloc(N * PAGE_SIZE);
+	assert_int_equal(vmalloc_kva_of(p), kva);
+	memset(p, 0xab, N * PAGE_SIZE);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(read_on(1, kva + (unsigned long)i * PAGE_SIZE, &err),
+				 0xababababababababULL);
+		assert_int_equal(err, 0);
+	}
+	vfree(p);
+	/* and after a plain vfree, CPU 1 oopses rather than reading stale data */
+	read_on(1, kva, &err);
+	assert_int_equal(err, -EFAULT);
+	while (ntaken)
+		__free_pages(taken[--ntaken], 0);
+	shutdown_clean();
+}
+
+/* ---- vmap / vunmap ---- */
+
+static void test_vmap_vunmap(void **state)
+{
+	struct page *pg[3], *order[3];
+	unsigned long kva;
+	u8 *v, *ro;
+	u64 val;
+	int i;
+
+	boot(1, 4, 64 << 20);
+	for (i = 0; i < 3; i++) {
+		pg[i] = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+		assert_non_null(pg[i]);
+		*(u64 *)page_address(pg[i]) = 0x100 + (u64)i;
+	}
+	order[0] = pg[2], order[1] = pg[0], order[2] = pg[1];
+	v = vmap(order, 3, VM_MAP, PAGE_KERNEL);
+	assert_non_null(v);
+	kva = vmalloc_kva_of(v);
+	assert_int_equal(*(u64 *)(v + 0 * PAGE_SIZE), 0x102);
+	assert_int_equal(*(u64 *)(v + 1 * PAGE_SIZE), 0x100);
+	assert_int_equal(kread(kva + 2 * PAGE_SIZE, &val), 0);
+	assert_int_equal(val, 0x101);
+	assert_int_equal(kwrite(kva + PAGE_SIZE + 8, 0x77), 0);     /* alias of pg[0] */
+	assert_int_equal(((u64 *)page_address(pg[0]))[1], 0x77);
+	assert_ptr_equal(vmalloc_to_page(v + 2 * PAGE_SIZE), pg[1]);
+	assert_int_equal(vmalloc_nr_pages(), 0);                    /* vmap pages are not vmalloc's */
+	assert_int_equal(find_vm_area(v)->flags & (VM_MAP | VM_ALLOC), VM_MAP);
+	/* read-only mapping: a kernel write oopses (CR0.WP), a read works */
+	ro = vmap(&pg[0], 1, VM_MAP, PAGE_KERNEL_RO);
+	assert_non_null(ro);
+	assert_int_equal(kread(vmalloc_kva_of(ro), &val), 0);
+	assert_int_equal(val, 0x100);
+	assert_oops_at(vmalloc_kva_of(ro), true);
+	assert_int_equal(verify_all(stderr), 0);
+	vunmap(ro);
+	vunmap(v);
+	assert_oops_at(kva, false);
+	for (i = 0; i < 3; i++) {                                   /* the pages are still ours */
+		assert_int_equal(page_ref_count(pg[i]), 1);
+		__free_pages(pg[i], 0);
+	}
+	assert_null(vmap(pg, 0, VM_MAP, PAGE_KERNEL));
+	shutdown_clean();
+}
+
+/* ---- fragmentation: 10k live areas ---- */
+
+static void test_fragmentation_10k(void **state)
+{
+	enum { N = 10000 };
+	static u8 *area[N];
+	static unsigned long len[N];
+	unsigned long high = 0, total = 0, kva;
+	int i, k;
+
+	boot(1, 4, 256 << 20);
+	for (i = 0; i < N; i++) {
+		len[i] = (1 + rnd() % 3) * PAGE_SIZE;
+		area[i] = vmalloc(len[i]);
+		assert_non_null(area[i]);
+		memset(area[i], (u8)i, len[i]);
+		high = max(high, vmalloc_kva_of(area[i]) + len[i] + PAGE_SIZE);
+		total += len[i] + PAGE_SIZE;
+	}
+	assert_int_equal(high, VMALLOC_START + total);    /* packed: lowest fit, no gaps */
+	/* free every other area, then refill the holes with one-page areas */
+	for (i = 0; i < N; i += 2) {
+		vfree(area[i]);
+		area[i] = NULL;
+	}
+	assert_int_equal(verify_all(stderr), 0);
+	for (i = 0; i < N; i += 2) {
+		len[i] = PAGE_SIZE;
+		area[i] = vmalloc(PAGE_SIZE);
+		assert_non_null(area[i]);
+		kva = vmalloc_kva_of(area[i]);
+		assert_true(kva + 2 * PAGE_SIZE <= high);   /* fits in a hole below the top */
+		memset(area[i], (u8)i, PAGE_SIZE);
+	}
+	/* random churn, contents checked */
+	for (k = 0; k < 20000; k++) {
+		i = (int)(rnd() % N);
+		assert_int_equal(area[i][len[i] - 1], (u8)i);
+		vfree(area[i]);
+		len[i] = (1 + rnd() % 4) * PAGE_SIZE;
+		area[i] = vmalloc(len[i]);
+		assert_non_null(area[i]);
+		memset(area[i], (u8)i, len[i]);
+	}
+	assert_int_equal(verify_all(stderr), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(area[i][0], (u8)i);
+		vfree(area[i]);
+	}
+	assert_int_equal(vmalloc_nr_pages(), 0);
+	shutdown_clean();
+}
+
+/* ---- fault injection: every allocation in vmalloc, one at a time ---- */
+
+static void count_area(const struct vmap_area *va, void *arg)
+{
+	(*(unsigned long *)arg)++;
+}
+
+static unsigned long busy_areas(void)
+{
+	unsigned long n = 0;
+
+	vmalloc_for_each_area(count_area, &n);
+	return n;
+}
+
+/*
+ * The OOM loop: fail the 1st, 2nd, ... allocation of any kind during a
+ * vmalloc (descriptors, page array, frames, page tables, the host alias),
+ * until one runs with no failure injected.  Each failure: NULL, frames and
+ * areas back to where they were, verify clean.  Every round allocates in a
+ * 1 GiB slot never used before, so it needs new PMD and PTE tables (a
+ * one-page blocker keeps each used slot taken).  Returns the rounds run.
+ */
+/* One-page areas that keep used 1 GiB slots taken, so that the next
+ * 1 GiB-aligned allocation lands in a slot with no page tables yet. */
+static void *blocker[64];
+static int nblock;
+
+static void block_slot(void)
+{
+	assert_true(nblock < (int)ARRAY_SIZE(blocker));
+	blocker[nblock] = __vmalloc_node_range(PAGE_SIZE, 1UL << 30, GFP_KERNEL, PAGE_KERNEL, 0,
+					       NULL, "blocker");
+	assert_non_null(blocker[nblock++]);
+}
+
+static void unblock_slots(void)
+{
+	while (nblock)
+		vfree(blocker[--nblock]);
+}
+
+static int oom_loop(unsigned long size)
+{
+	unsigned long free0;
+	void *p = NULL;
+	long nth;
+
+	for (nth = 1; nth < 60; nth++) {
+		long injected;
+
+		free0 = frames_accounted();
+		fault_inject_set("any", nth, false, 0);
+		p = __vmalloc_node_range(size, 1UL << 30, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "oom");
+		injected = atomic_load(&fault_any.failures);
+		fault_inject_clear_all();
+		if (p && !injected)
+			break;              /* every allocation it makes has been failed once */
+		if (p) {                    /* a failure it could absorb (the preload) */
+			vfree(p);
+			p = NULL;
+		}
+		assert_int_equal(busy_areas(), (unsigned long)nblock);
+		assert_int_equal(vmalloc_nr_pages(), (unsigned long)nblock);
+		assert_int_equal(frames_accounted(), free0);
+		assert_int_equal(verify_all(stderr), 0);
+		block_slot();
+	}
+	assert_non_null(p);
+	vfree(p);
+	block_slot();
+	return (int)nth;
+}
+
+static void test_fault_injection_every_site(void **state)
+{
+	static const char *const sites[] = {
+		"vm_struct_alloc", "vmap_area_alloc", "vmalloc_pages_array", "alloc_pages",
+		"pgtable_alloc", "vmalloc_window",
+	};
+	unsigned long free0;
+	void *a, *b;
+	size_t i;
+
+	boot(1, 4, 64 << 20);
+	/* descriptors (2), preload, array, 16 frames, 2 tables (each: the
+	 * pgtable_alloc and alloc_pages sites), host alias */
+	assert_int_equal(oom_loop(64 << 10), 26);
+	/* each site by name, sticky: NULL and no leak, in a fresh 1 GiB slot */
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
+		free0 = frames_accounted();
+		assert_int_equal(fault_inject_set(sites[i], 1, true, 0), 0);
+		assert_null(__vmalloc_node_range(8 * PAGE_SIZE, 1UL << 30, GFP_KERNEL, PAGE_KERNEL,
+						 0, NULL, sites[i]));
+		assert_true(fault_site_find(sites[i])->failures >= 1);
+		fault_inject_clear_all();
+		assert_int_equal(frames_accounted(), free0);
+		assert_int_equal(busy_areas(), (unsigned long)nblock);
+		assert_int_equal(verify_all(stderr), 0);
+		block_slot();
+	}
+	unblock_slots();
+	/* A 2 MiB-aligned area clipped out of the middle of a free area needs a
+	 * second vmap_area: the per-CPU preload, else one allocated under the
+	 * lock.  Empty the preload (b consumes it), then fail both. */
+	a = vmalloc(PAGE_SIZE);
+	b = __vmalloc_node_range(PAGE_SIZE, 1UL << 21, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "b");
+	assert_int_equal(vmalloc_kva_of(b), VMALLOC_START + (1UL << 21));
+	vfree(b);
+	free0 = frames_accounted();
+	fault_inject_set("vmap_area_alloc", 2, true, 0);    /* the area itself succeeds */
+	assert_null(__vmalloc_node_range(PAGE_SIZE, 1UL << 21, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "b"));
+	assert_int_equal(fault_site_find("vmap_area_alloc")->failures, 2);
+	fault_inject_clear_all();
+	assert_int_equal(frames_accounted(), free0);
+	assert_int_equal(busy_areas(), 1);
+	assert_int_equal(verify_all(stderr), 0);
+	vfree(a);
+	shutdown_clean();
+}
+
+/* ---- every paging mode ---- */
+
+static void test_every_paging_mode(void **state)
+{
+	int levels;
+
+	for (levels = 2; levels <= 5; levels++) {
+		unsigned long kva;
+		u64 v;
+		u8 *p;
+
+		boot(1, levels, 64 << 20);
+		assert_true(vmalloc_end > VMALLOC_START);
+		assert_true(vmalloc_end - 1 <= VMALLOC_END);
+		p = vmalloc(5 * PAGE_SIZE);
+		assert_non_null(p);
+		kva = vmalloc_kva_of(p);
+		assert_int_equal(kva, VMALLOC_START);
+		memset(p, 0x5a, 5 * PAGE_SIZE);
+		assert_int_equal(kread(kva + 4 * PAGE_SIZE, &v), 0);
+		assert_int_equal(v, 0x5a5a5a5a5a5a5a5aULL);
+		assert_oops_at(kva + 5 * PAGE_SIZE, false);
+		assert_int_equal(vmalloc_total_bytes(), VMALLOC_END - VMALLOC_START);
+		if (levels == 4)   /* the host's VmallocTotal */
+			assert_int_equal(vmalloc_total_bytes() >> 10, 34359738367UL);
+		vfree(p);
+		assert_oops_at(kva, false);
+		shutdown_clean();
+	}
+}
+
+/* ---- /proc/vmallocinfo ---- */
+
+static char *show_vmallocinfo(void)
+{
+	const struct proc_view *v = proc_view_find("/proc/vmallocinfo", false);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(v);
+	assert_int_equal(v->show(f, NULL), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_vmallocinfo_format(void **state)
+{
+	struct page *pg[2];
+	char expect[512], *text;
+	void *a, *b, *c;
+
+	boot(1, 4, 64 << 20);
+	a = __vmalloc_node_range(5 * PAGE_SIZE, 1, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "test_a");
+	pg[0] = alloc_pages(GFP_KERNEL, 0);
+	pg[1] = alloc_pages(GFP_KERNEL, 0);
+	b = vmap_caller(pg, 2, VM_MAP, PAGE_KERNEL, NULL, "test_b");
+	c = vmalloc(PAGE_SIZE);                /* caller resolved by dladdr, or 0x... */
+	text = show_vmallocinfo();
+	snprintf(expect, sizeof(expect),
+		 "0x%016lx-0x%016lx   24576 test_a pages=5 vmalloc N0=5\n"
+		 "0x%016lx-0x%016lx   12288 test_b vmap\n",
+		 VMALLOC_START, VMALLOC_START + 6 * PAGE_SIZE,
+		 VMALLOC_START + 6 * PAGE_SIZE, VMALLOC_START + 9 * PAGE_SIZE);
+	assert_memory_equal(text, expect, strlen(expect));
+	snprintf(expect, sizeof(expect), "0x%016lx-0x%016lx    8192 ",
+		 VMALLOC_START + 9 * PAGE_SIZE, VMALLOC_START + 11 * PAGE_SIZE);
+	assert_non_null(strstr(text, expect));
+	assert_non_null(strstr(text, " pages=1 vmalloc N0=1\n"));
+	free(text);
+	vfree(a);
+	vunmap(b);
+	vfree(c);
+	text = show_vmallocinfo();
+	assert_string_equal(text, "");
+	free(text);
+	__free_pages(pg[0], 0);
+	__free_pages(pg[1], 0);
+	shutdown_clean();
+	/* 32-bit modes print 8 hex digits and no N0= */
+	boot(1, 2, 64 << 20);
+	a = __vmalloc_node_range(PAGE_SIZE, 1, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "test_32");
+	text = show_vmallocinfo();
+	snprintf(expect, sizeof(expect), "0x%08lx-0x%08lx    8192 test_32 pages=1 vmalloc\n",
+		 VMALLOC_START, VMALLOC_START + 2 * PAGE_SIZE);
+	assert_string_equal(text, expect);
+	free(text);
+	vfree(a);
+	shutdown_clean();
+}
+
+/* ---- multi-CPU: allocate on one CPU, free on another ---- */
+
+#define STRESS_SLOTS 64
+static u8 *_Atomic stress_slot[STRESS_SLOTS];
+static _Atomic int stress_errors;
+
+/* An area carries its owner's tag in byte 0 and at the end of page 0,
+ * and the low byte of its page number in byte 1. */
+static bool stress_area_ok(const u8 *p)
+{
+	return p[0] == p[PAGE_SIZE - 1] && p[1] == (u8)(vmalloc_kva_of(p) >> PAGE_SHIFT);
+}
+
+static void stress_fn(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		int s = (int)(mmk_random() % STRESS_SLOTS);
+		u8 *p = atomic_exchange(&stress_slot[s], NULL);
+
+		if (p) {   /* allocated by whichever CPU: check and free here */
+			if (!stress_area_ok(p))
+				atomic_fetch_add(&stress_errors, 1);
+			vfree(p);
+			continue;
+		}
+		p = vmalloc((1 + mmk_random() % 4) * PAGE_SIZE);
+		if (!p) {
+			atomic_fetch_add(&stress_errors, 1);
+			continue;
+		}
+		memset(p, smp_processor_id() + 1, PAGE_SIZE);
+		p[1] = (u8)(vmalloc_kva_of(p) >> PAGE_SHIFT);
+		vfree(atomic_exchange(&stress_slot[s], p));
+	}
+	(void)arg;
+}
+
+static void test_multi_cpu_stress(void **state)
+{
+	int n, i;
+
+	boot(4, 4, 64 << 20);
+	atomic_store(&stress_errors, 0);
+	for (n = 1; n < 4; n++)
+		cpu_call_async(n, stress_fn, NULL);
+	stress_fn(NULL);
+	for (n = 1; n < 4; n++)
+		cpu_call_wait(n);
+	assert_int_equal(atomic_load(&stress_errors), 0);
+	assert_int_equal(verify_all(stderr), 0);
+	for (i = 0; i < STRESS_SLOTS; i++)
+		vfree(atomic_exchange(&stress_slot[i], NULL));
+	assert_int_equal(vmalloc_nr_pages(), 0);
+	shutdown_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +996,17 @@ int main(void)
 		cmocka_unit_test(test_free_tree_aligned),
 		cmocka_unit_test(test_clip_and_merge_cases),
 		cmocka_unit_test(test_check_catches_corruption),
+		cmocka_unit_test(test_vmalloc_maps_and_frees),
+		cmocka_unit_test(test_vzalloc_zeroes),
+		cmocka_unit_test(test_guard_page_and_use_after_free_oops),
+		cmocka_unit_test(test_bad_vfree),
+		cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
+		cmocka_unit_test(test_vmap_vunmap),
+		cmocka_unit_test(test_fragmentation_10k),
+		cmocka_unit_test(test_fault_injection_every_site),
+		cmocka_unit_test(test_every_paging_mode),
+		cmocka_unit_test(test_vmallocinfo_format),
+		cmocka_unit_test(test_multi_cpu_stress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
