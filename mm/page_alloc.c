@@ -1477,11 +1477,9 @@ int mmk_free_pages(struct page *page, unsigned int order)
 
 	if (this_cpu())
 		cpu_handle_ipis();
-	if (unlikely(page_ref_count(page) <= 0)) {
-		bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
-		return -EINVAL;
-	}
 	why = free_order_problem(page, pfn, order, buf, sizeof(buf));
+	if (!why && unlikely(page_ref_count(page) <= 0))
+		why = "VM_BUG_ON_PAGE(page_ref_count(page) == 0)";
 	if (unlikely(why)) {
 		bad_page(page, why);
 		return -EINVAL;
