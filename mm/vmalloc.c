@@ -10,7 +10,8 @@
  * An allocation takes the lowest free block that fits (size + one guard
  * page, VM_NO_GUARD aside) in O(log n) and clips it; it then allocates
  * order-0 frames one by one (they need not be contiguous), maps them into
- * init_mm's page tables (allocating tables on demand) and aliases them in the
+ * init_mm's page tables (allocating tables on demand; arch/x86 copies a new
+ * top-level kernel entry into every pgd) and aliases them in the
  * host window (host/vmalloc_window.c) so that C code gets one contiguous
  * host pointer.  vfree unlinks the busy area, clears its PTEs, shoots the
  * range down from every CPU's TLB, and only then frees the frames (in
@@ -723,40 +724,6 @@ void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len)
 
 /* ------------------------------------------------ boot and exit ---- */
 
-/*
- * The kernel half of every page table is copied from init_mm when the table
- * is created (pgd_alloc), so entries the vmalloc range needs must exist
- * before any process does.  64-bit: the level below the PGD over the managed
- * range, as Linux's preallocate_vmalloc_pages does for the whole range.
- * 2-level: the PTE tables themselves (Linux syncs PGD entries into every pgd
- * instead).  PAE: nothing, the kernel PMD is shared.
- */
-static int vmalloc_prealloc_tables(void)
-{
-	unsigned long addr, next;
-
-	for (addr = VMALLOC_START; addr != vmalloc_end; addr = next) {
-		pgdp_t pgd = pgd_offset_k(addr);
-		p4dp_t p4d;
-		pudp_t pud;
-
-		next = pgd_addr_end(addr, vmalloc_end);
-		if (pgtable_levels() == 3)
-			break;
-		p4d = p4d_alloc(&init_mm, pgd, addr);
-		if (!p4d)
-			return -ENOMEM;
-		if (pgtable_l5_enabled())
-			continue;
-		pud = pud_alloc(&init_mm, p4d, addr);
-		if (!pud)
-			return -ENOMEM;
-		if (pgtable_levels() == 2 && !pte_alloc_kernel(pmd_alloc(&init_mm, pud, addr), addr))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static void vmalloc_free_tree(struct vmap_tree *t)
 {
 	struct vmap_area *va, *n;
@@ -790,7 +757,7 @@ static int vmalloc_init(void)
 	va->va_start = VMALLOC_START;
 	va->va_end = vmalloc_end;
 	vmap_tree_insert(&free_vmap_area_root, va);
-	return vmalloc_prealloc_tables();
+	return 0;
 }
 
 static void vmalloc_exit(void)
