@@ -796,7 +796,9 @@ static void verify_pgtables(struct verify_ctx *v)
 		marked += PageTable(pfn_to_page(pfn));
 	if (marked != nr_pagetable_pages())
 		verify_fail(v, "%lu PageTable pages, NR_PAGETABLE says %lu", marked, nr_pagetable_pages());
-	(void)c;
+	if (c.tables != marked)
+		verify_fail(v, "%lu page tables reachable from the pgds, %lu pages marked PageTable",
+			    c.tables, marked);
 }
 VERIFY_CHECK(pgtable_check, "pgtables", 20, verify_pgtables)
 
