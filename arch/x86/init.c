@@ -147,6 +147,7 @@ static int paging_init(void)
 
 	for (n = 0; n < PG_LEVEL_NUM; n++)
 		direct_pages_count[n] = 0;
+	direct_gbpages = pgmode.gbpages;
 	atomic_store(&init_mm.pgtables_bytes, 0);
 	init_mm.cpu_bitmap = 0;
 	print_mode();
