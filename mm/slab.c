@@ -247,6 +247,7 @@ static void slab_pages_init(struct kmem_cache *s, struct page *slab,
 		__SetPageSlab(p);
 	}
 	slab->objects = objects;
+	SetPageHead(slab);
 	slab_account_pages(s, (long)(PAGE_SIZE << order));
 	if (likely(get_node(s))) {      /* NULL only for kmem_cache_node's first slab */
 		atomic_fetch_add(&get_node(s)->nr_slabs, 1);
@@ -306,6 +307,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	atomic_fetch_sub(&get_node(s)->nr_slabs, 1);
 	atomic_fetch_sub(&get_node(s)->total_objects, slab->objects);
 	slab_account_pages(s, -(long)(PAGE_SIZE << order));
+	ClearPageHead(slab);
 	for (i = 0; i < (1UL << order); i++) {
 		struct page *p = slab + i;
 
@@ -325,13 +327,23 @@ static __always_inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s
 	return &s->cpu_slab[smp_processor_id()];
 }
 
+/* Install a frozen slab of `objects` objects as this CPU's slab.  (The
+ * caller read objects under the slab lock: the counters word it shares with
+ * inuse changes under remote frees.) */
 static void cpu_slab_set(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			 struct page *slab, void *freelist)
+			 struct page *slab, unsigned int objects)
 {
 	c->slab = slab;
-	c->freelist = freelist;
+	c->freelist = NULL;
 	c->slab_base = (uintptr_t)slab_address(slab);
-	c->slab_bytes = (uintptr_t)slab->objects * s->size + s->red_left_pad;
+	c->slab_bytes = (uintptr_t)objects * s->size + s->red_left_pad;
+}
+
+/* p is NULL or inside this CPU's slab (a cheap stand-in for
+ * check_valid_pointer that reads no slab field). */
+static __always_inline bool in_cpu_slab(const struct kmem_cache_cpu *c, const void *p)
+{
+	return (uintptr_t)p - c->slab_base < c->slab_bytes;
 }
 
 static void cpu_slab_clear(struct kmem_cache_cpu *c)
@@ -357,21 +369,21 @@ static void *get_freelist(struct page *slab)
 	return freelist;
 }
 
-/* Walk a CPU freelist being handed back: count it and find its tail,
- * cutting it at the first pointer that leaves the slab (a corrupted free
- * pointer must not take the host down). */
-static unsigned int freelist_count(struct kmem_cache *s, struct page *slab,
-				   void *freelist, void **tail)
+/* Walk a CPU freelist being handed back (c still describes its slab):
+ * count it and find its tail, cutting it at the first pointer that leaves
+ * the slab (a corrupted free pointer must not take the host down). */
+static unsigned int freelist_count(struct kmem_cache *s, struct kmem_cache_cpu *c, void **tail)
 {
-	unsigned int nr = 0;
-	void *p;
+	unsigned int nr = 0, max = (unsigned int)(c->slab_bytes / s->size);
+	void *p, *next;
 
 	*tail = NULL;
-	for (p = freelist; p && nr < slab->objects; p = get_freepointer(s, p)) {
+	for (p = c->freelist; p && nr < max; p = next) {
 		*tail = p;
 		nr++;
-		if (!check_valid_pointer(s, slab, get_freepointer(s, p))) {
-			slab_err(s, slab, "Freechain corrupt");
+		next = get_freepointer(s, p);
+		if (next && !in_cpu_slab(c, next)) {
+			slab_err(s, c->slab, "Freechain corrupt");
 			set_freepointer(s, p, NULL);
 			break;
 		}
@@ -382,14 +394,12 @@ static unsigned int freelist_count(struct kmem_cache *s, struct page *slab,
 /* Give a CPU's slab back to the node: merge its CPU freelist into the slab,
  * unfreeze it, and list it (partial), keep it unlisted (full) or free it
  * (empty, enough partial slabs already).  Takes list_lock and the slab lock. */
-static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freelist)
+static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freelist,
+			    unsigned int nr, void *tail)
 {
 	struct kmem_cache_node *n = get_node(s);
-	unsigned int nr;
 	bool discard = false;
-	void *tail;
 
-	nr = freelist_count(s, slab, freelist, &tail);
 	spin_lock(&n->list_lock);
 	slab_lock(slab);
 	if (tail) {
@@ -411,12 +421,14 @@ static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freel
 static void deactivate_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	struct page *slab = c->slab;
-	void *freelist = c->freelist;
+	void *freelist = c->freelist, *tail;
+	unsigned int nr;
 
 	if (!slab)
 		return;
+	nr = freelist_count(s, c, &tail);
 	cpu_slab_clear(c);
-	deactivate_slab(s, slab, freelist);
+	deactivate_slab(s, slab, freelist, nr, tail);
 }
 
 static void flush_cpu_slab(void *info)
@@ -437,9 +449,9 @@ void slab_flush_all(struct kmem_cache *s)
 
 /* ---- allocation ---- */
 
-/* Freeze the first partial slab for this CPU.  Returns it, with its
- * objects in *freelist, or NULL if the partial list is empty. */
-static struct page *get_partial(struct kmem_cache *s, void **freelist)
+/* Freeze the first partial slab for this CPU.  Returns it, with its free
+ * objects in *freelist and its object count in *objects, or NULL. */
+static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned int *objects)
 {
 	struct kmem_cache_node *n = get_node(s);
 	struct page *slab = NULL;
@@ -452,6 +464,7 @@ static struct page *get_partial(struct kmem_cache *s, void **freelist)
 		remove_partial(n, slab);
 		slab_lock(slab);
 		*freelist = slab->freelist;
+		*objects = slab->objects;
 		slab->freelist = NULL;
 		slab->inuse = slab->objects;
 		slab->frozen = 1;
@@ -480,6 +493,7 @@ static struct page *new_slab_frozen(struct kmem_cache *s, gfp_t gfp, void **free
 static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	unsigned int objects = 0;
 	struct page *slab;
 	void *freelist = NULL, *object;
 
@@ -490,19 +504,20 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 			goto load_freelist;
 		cpu_slab_clear(c);
 	}
-	slab = get_partial(s, &freelist);
+	slab = get_partial(s, &freelist, &objects);
 	if (!slab) {
 		slab = new_slab_frozen(s, gfp, &freelist);
 		if (!slab)
 			return NULL;
+		objects = slab->objects;     /* still ours alone */
 		c = this_cpu_slab(s);
 		deactivate_cpu_slab(s, c);   /* one was installed meanwhile (IPI reentry) */
 	}
-	cpu_slab_set(s, c, slab, NULL);
+	cpu_slab_set(s, c, slab, objects);
 load_freelist:
 	object = freelist;
 	c->freelist = get_freepointer(s, object);
-	if (unlikely(!check_valid_pointer(s, c->slab, c->freelist))) {
+	if (unlikely(!in_cpu_slab(c, c->freelist)) && c->freelist) {
 		slab_err(s, c->slab, "Freepointer corrupt");
 		c->freelist = NULL;
 	}
@@ -600,7 +615,7 @@ void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, const char *
 			return object;
 	} else {
 		next = get_freepointer(s, object);
-		if (unlikely((uintptr_t)next - c->slab_base >= c->slab_bytes) && next) {
+		if (unlikely(!in_cpu_slab(c, next)) && next) {
 			slab_err(s, c->slab, "Freepointer corrupt");
 			next = NULL;
 		}
@@ -734,7 +749,7 @@ static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char 
 	if (!s)
 		return;
 	c = this_cpu_slab(s);
-	if ((uintptr_t)x - c->slab_base < c->slab_bytes) {
+	if (in_cpu_slab(c, x)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
 		return;
@@ -749,7 +764,7 @@ void slab_free(struct kmem_cache *s, struct page *page, void *x, const char *cal
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 
 	(void)page;
-	if (likely((uintptr_t)x - c->slab_base < c->slab_bytes && x != c->freelist)) {
+	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
 		return;

@@ -16,10 +16,12 @@
 
 /* ---- slab pages ---- */
 
-/* The slab (head page) of any page of a slab; p must be PageSlab. */
+/* The slab (head page) of any page of a slab; p must be PageSlab.  Heads
+ * carry PG_head (read atomically: the counters word next to it changes
+ * under the slab lock); a tail's freelist field points at its head. */
 static inline struct page *slab_head(struct page *p)
 {
-	return p->objects ? p : (struct page *)p->freelist;
+	return PageHead(p) ? p : (struct page *)p->freelist;
 }
 static inline void *slab_address(const struct page *slab) { return page_address(slab); }
 static inline unsigned int slab_order(const struct kmem_cache *s, const struct page *slab)

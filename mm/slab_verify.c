@@ -53,7 +53,7 @@ static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct pag
 
 static bool is_slab_of(struct verify_ctx *v, struct kmem_cache *s, struct page *slab, const char *list)
 {
-	if (!PageSlab(slab) || slab->slab_cache != s || !slab->objects) {
+	if (!PageSlab(slab) || slab->slab_cache != s || !PageHead(slab)) {
 		verify_fail(v, "%s: %s list holds pfn %#lx, not a slab head of this cache",
 			    s->name, list, page_to_pfn(slab));
 		return false;
@@ -167,7 +167,7 @@ static unsigned long census_slab(struct verify_ctx *v, struct slab_census *cs, s
 	}
 	nr = 1UL << slab_order(cc->s, slab);
 	for (i = 1; i < nr && page_to_pfn(slab) + i < mmk->max_pfn; i++)
-		if (!PageSlab(slab + i) || slab[i].objects || slab[i].freelist != (void *)slab ||
+		if (!PageSlab(slab + i) || PageHead(slab + i) || slab[i].freelist != (void *)slab ||
 		    slab[i].slab_cache != cc->s)
 			verify_fail(v, "%s: tail pfn %#lx of slab pfn %#lx is not marked as such",
 				    cc->s->name, page_to_pfn(slab) + i, page_to_pfn(slab));
@@ -192,7 +192,7 @@ static void scan_mem_map(struct verify_ctx *v, struct slab_census *cs)
 	while (pfn < mmk->max_pfn) {
 		struct page *p = pfn_to_page(pfn);
 
-		if (PageSlab(p) && p->objects) {
+		if (PageSlab(p) && PageHead(p)) {
 			pfn += census_slab(v, cs, p);
 			continue;
 		}

@@ -9,10 +9,10 @@
  *
  * Structures (invariants checked by `verify`, see mm/slab.c)
  *   A slab is 2^order frames from the buddy allocator.  Its head page has
- *   page_type == PGTY_slab, slab_cache, freelist, inuse/objects/frozen
- *   (struct page's slab view, mm_types.h).  Tail pages are PGTY_slab too,
- *   with the same slab_cache, objects == 0 and freelist pointing at the head
- *   page (mmkit has no compound_head field).
+ *   page_type == PGTY_slab, PG_head (even at order 0), slab_cache, freelist,
+ *   inuse/objects/frozen (struct page's slab view, mm_types.h).  Tail pages
+ *   are PGTY_slab too, with the same slab_cache, objects == 0 and freelist
+ *   pointing at the head page (mmkit has no compound_head field).
  *   Object i of a slab starts at page_address(head) + i * s->size +
  *   s->red_left_pad.  A free object holds the next free object's address at
  *   object + s->offset.
