@@ -533,7 +533,12 @@ static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_n
 
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		object = slab->freelist;
-		if (!alloc_debug_processing(s, slab, object, orig_size, caller)) {
+		if (!object) {                 /* emptied by a fix-up ("Freelist cleared") */
+			remove_partial(n, slab);
+			add_full(s, n, slab);
+			continue;
+		}
+		if (!alloc_debug_check(s, slab, object)) {
 			remove_partial(n, slab);   /* disabled: all objects marked used */
 			continue;
 		}
@@ -543,6 +548,7 @@ static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_n
 			remove_partial(n, slab);
 			add_full(s, n, slab);
 		}
+		alloc_debug_processing(s, slab, object, orig_size, caller);
 		return object;
 	}
 	return NULL;
@@ -554,7 +560,7 @@ static void *alloc_single_from_new_slab(struct kmem_cache *s, struct kmem_cache_
 {
 	void *object = slab->freelist;
 
-	if (!alloc_debug_processing(s, slab, object, orig_size, caller))
+	if (!alloc_debug_check(s, slab, object))
 		return NULL;
 	slab->freelist = get_freepointer(s, object);
 	slab->inuse = 1;
@@ -562,6 +568,7 @@ static void *alloc_single_from_new_slab(struct kmem_cache *s, struct kmem_cache_
 		add_partial(n, slab, false);
 	else
 		add_full(s, n, slab);
+	alloc_debug_processing(s, slab, object, orig_size, caller);
 	return object;
 }
 
@@ -898,7 +905,7 @@ static void early_kmem_cache_node_alloc(void)
 	n = slab->freelist;
 	slab->freelist = get_freepointer(kmem_cache_node, n);
 	slab->inuse = 1;
-	if (kmem_cache_debug(kmem_cache_node))
+	if (kmem_cache_debug(kmem_cache_node) && alloc_debug_check(kmem_cache_node, slab, n))
 		alloc_debug_processing(kmem_cache_node, slab, n, sizeof(*n), __func__);
 	init_kmem_cache_node(n);
 	kmem_cache_node->node[0] = n;

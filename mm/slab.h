@@ -40,13 +40,26 @@ void slab_unlock(struct page *slab);
 
 /* ---- objects and free pointers ---- */
 
+/*
+ * A free object holds the kernel virtual address of the next free object
+ * (0 at the end), as Linux's does without freelist hardening, so a `kread`
+ * of a free object shows a KVA.  slab_fp_delta = KVA - host address of the
+ * direct map (slab pages are always in it).
+ */
+extern uintptr_t slab_fp_delta;
+static __always_inline unsigned long get_freepointer_raw(const struct kmem_cache *s, void *object)
+{
+	return *(unsigned long *)((u8 *)object + s->offset);
+}
 static __always_inline void *get_freepointer(const struct kmem_cache *s, void *object)
 {
-	return *(void **)((u8 *)object + s->offset);
+	unsigned long v = get_freepointer_raw(s, object);
+
+	return v ? (void *)(v - slab_fp_delta) : NULL;
 }
 static __always_inline void set_freepointer(const struct kmem_cache *s, void *object, void *fp)
 {
-	*(void **)((u8 *)object + s->offset) = fp;
+	*(unsigned long *)((u8 *)object + s->offset) = fp ? (uintptr_t)fp + slab_fp_delta : 0;
 }
 /* The first object of a slab (past the left red zone). */
 static inline void *slab_first_object(const struct kmem_cache *s, const struct page *slab)
@@ -128,8 +141,12 @@ extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 
 void setup_slab_debug(struct kmem_cache *s, struct page *slab);
 void setup_object_debug(struct kmem_cache *s, void *object);
 /* Checks on the way out and in; false means the object must not be used or
- * freed (already reported and fixed up).  Called with n->list_lock held. */
-bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+ * freed (already reported and fixed up; a slab failing the alloc check is
+ * disabled).  alloc_debug_processing then prepares the object once the
+ * freelist moved on (trace, orig_size, red zones, owner).  Called with
+ * n->list_lock held. */
+bool alloc_debug_check(struct kmem_cache *s, struct page *slab, void *object);
+void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 			    size_t orig_size, const char *caller);
 bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 			   const char *caller);

@@ -18,6 +18,7 @@ static spinlock_t slab_mutex = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(slab_caches);
 
 struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+uintptr_t slab_fp_delta;
 
 static _Atomic long nr_slab_reclaimable_b;
 static _Atomic long nr_slab_unreclaimable_b;
@@ -553,6 +554,7 @@ static int slab_init(void)
 	atomic_store(&nr_slab_unreclaimable_b, 0);
 	atomic_store(&slab_clock, 0);
 	slab_debug_reset();
+	slab_fp_delta = (uintptr_t)kva_of(mmk->ram) - (uintptr_t)mmk->ram;
 	err = kmem_cache_init();
 	if (!err)
 		err = create_kmalloc_caches();

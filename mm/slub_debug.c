@@ -49,9 +49,14 @@ void slab_debug_reset(void)
 	atomic_store(&slab_errors, 0);
 }
 
+/* A pointer as the kernel would print it: the KVA of a host pointer into
+ * RAM; anything else (a corrupted pointer) as the raw value it had in
+ * memory. */
 unsigned long slab_kva(const void *p)
 {
-	return p ? kva_of(p) : 0;
+	if (!p)
+		return 0;
+	return host_in_ram(p) ? kva_of(p) : (uintptr_t)p + slab_fp_delta;
 }
 
 static int slab_current_pid(void)
@@ -244,7 +249,7 @@ static void print_trailer(struct kmem_cache *s, struct page *slab, u8 *p)
 	print_tracking(s, p);
 	print_slab_info(slab);
 	printk("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", slab_kva(p), p - addr,
-	       slab_kva(get_freepointer(s, p)));
+	       get_freepointer_raw(s, p));
 	if (s->flags & SLAB_RED_ZONE)
 		print_section("Redzone  ", p - s->red_left_pad, s->red_left_pad);
 	else if (p > addr + 16)
@@ -605,8 +610,7 @@ static bool alloc_consistency_checks(struct kmem_cache *s, struct page *slab, vo
 	return check_object(s, slab, object, SLUB_RED_INACTIVE);
 }
 
-bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-			    size_t orig_size, const char *caller)
+bool alloc_debug_check(struct kmem_cache *s, struct page *slab, void *object)
 {
 	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !alloc_consistency_checks(s, slab, object)) {
 		/* avoid touching the remaining objects of this slab */
@@ -616,12 +620,17 @@ bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *objec
 		slab->frozen = 1;
 		return false;
 	}
+	return true;
+}
+
+void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+			    size_t orig_size, const char *caller)
+{
 	trace(s, slab, object, true);
 	set_orig_size(s, object, orig_size);
 	init_object(s, object, SLUB_RED_ACTIVE);
 	if (s->flags & SLAB_STORE_USER)
 		set_track(s, object, TRACK_ALLOC, caller);
-	return true;
 }
 
 static bool free_consistency_checks(struct kmem_cache *s, struct page *slab, void *object)
@@ -732,17 +741,30 @@ out:
 	return (int)(atomic_load(&slab_errors) - before);
 }
 
-/* Validate the slabs on one list; returns how many there were. */
-static long validate_list(struct kmem_cache *s, struct list_head *head, int *errors)
+/* Validate the slabs on one list; returns how many there were.  A fix-up
+ * may leave a partial slab without free objects (freelist cleared): it
+ * moves to the full list (debug caches) or off the lists (SLUB keeps no
+ * full list), where a full slab belongs.  list_lock held. */
+static long validate_list(struct kmem_cache *s, struct list_head *head, bool partial,
+			  int *errors)
 {
-	struct page *slab;
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab, *tmp;
 	long count = 0;
+	bool full;
 
-	list_for_each_entry(slab, head, slab_list) {
+	list_for_each_entry_safe(slab, tmp, head, slab_list) {
 		slab_lock(slab);
 		*errors += validate_slab(s, slab);
+		full = !slab->freelist;
 		slab_unlock(slab);
 		count++;
+		if (!partial || !full)
+			continue;
+		list_del(&slab->slab_list);
+		WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+		if (kmem_cache_debug(s))
+			list_add(&slab->slab_list, &n->full);
 	}
 	return count;
 }
@@ -750,19 +772,21 @@ static long validate_list(struct kmem_cache *s, struct list_head *head, int *err
 int kmem_cache_validate(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = get_node(s);
+	unsigned long nr_partial;
 	int errors = 0;
 	long count;
 
 	slab_flush_all(s);
 	spin_lock(&n->list_lock);
-	count = validate_list(s, &n->partial, &errors);
-	if (count != (long)n->nr_partial) {
+	nr_partial = n->nr_partial;
+	count = validate_list(s, &n->partial, true, &errors);
+	if (count != (long)nr_partial) {
 		printk("SLUB %s: %ld partial slabs counted but counter=%lu\n", s->name, count,
-		       n->nr_partial);
+		       nr_partial);
 		errors++;
 	}
 	if (kmem_cache_debug(s))
-		validate_list(s, &n->full, &errors);
+		validate_list(s, &n->full, false, &errors);
 	spin_unlock(&n->list_lock);
 	return errors;
 }
