@@ -13,6 +13,7 @@
 #include <string.h>
 #include "mm/slab.h"
 #include "mmkit/debug.h"
+#include "mmkit/mmzone.h"
 
 static spinlock_t slab_mutex = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(slab_caches);
@@ -20,8 +21,6 @@ static LIST_HEAD(slab_caches);
 struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
 uintptr_t slab_fp_delta;
 
-static _Atomic long nr_slab_reclaimable_b;
-static _Atomic long nr_slab_unreclaimable_b;
 static _Atomic unsigned long slab_clock;
 
 /* Boot parameter slab_debug= and the current default for new caches. */
@@ -73,17 +72,21 @@ struct kmem_cache *kmem_cache_from_kva(unsigned long kva)
 
 /* ---- accounting and the debug clock ---- */
 
+/* Slab pages count in the node's NR_SLAB_{,UN}RECLAIMABLE_B (bytes), as
+ * Linux's account_slab(); large kmalloc pages in the unreclaimable one. */
 void slab_account_pages(struct kmem_cache *s, long bytes)
 {
-	if (s->flags & SLAB_RECLAIM_ACCOUNT)
-		atomic_fetch_add(&nr_slab_reclaimable_b, bytes);
-	else
-		atomic_fetch_add(&nr_slab_unreclaimable_b, bytes);
+	mod_node_page_state(NODE_DATA(0), (s->flags & SLAB_RECLAIM_ACCOUNT) ?
+			    NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B, bytes);
 }
 
-void large_kmalloc_account(long bytes) { atomic_fetch_add(&nr_slab_unreclaimable_b, bytes); }
-unsigned long slab_reclaimable_bytes(void) { return (unsigned long)atomic_load(&nr_slab_reclaimable_b); }
-unsigned long slab_unreclaimable_bytes(void) { return (unsigned long)atomic_load(&nr_slab_unreclaimable_b); }
+void large_kmalloc_account(long bytes)
+{
+	mod_node_page_state(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B, bytes);
+}
+
+unsigned long slab_reclaimable_bytes(void) { return global_node_page_state(NR_SLAB_RECLAIMABLE_B); }
+unsigned long slab_unreclaimable_bytes(void) { return global_node_page_state(NR_SLAB_UNRECLAIMABLE_B); }
 
 unsigned long slab_jiffies(void)
 {
@@ -550,8 +553,6 @@ static int slab_init(void)
 
 	INIT_LIST_HEAD(&slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
-	atomic_store(&nr_slab_reclaimable_b, 0);
-	atomic_store(&nr_slab_unreclaimable_b, 0);
 	atomic_store(&slab_clock, 0);
 	slab_debug_reset();
 	slab_fp_delta = (uintptr_t)kva_of(mmk->ram) - (uintptr_t)mmk->ram;

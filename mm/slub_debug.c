@@ -34,8 +34,8 @@
 #include <string.h>
 #include "mm/slab.h"
 #include "mmkit/debug.h"
+#include "mmkit/pgtable.h"
 
-#define VMEMMAP_START 0xffffea0000000000UL
 #define TAINT_BAD_PAGE 5
 #define TAINT_WARN 9
 #define TAINT_FLAGS_COUNT 20
