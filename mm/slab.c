@@ -607,7 +607,8 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 
 /* Fast path: pop the CPU freelist.  The next pointer must stay inside the
  * CPU slab; anything else is a corrupted free pointer, handled slowly. */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, const char *caller)
+__always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+				  const char *caller)
 {
 	struct kmem_cache_cpu *c;
 	void *object, *next;
@@ -766,7 +767,8 @@ static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char 
 
 /* Fast path: x is in this CPU's active slab of s; push it on the CPU
  * freelist.  `page` is unused here (callers may pass NULL). */
-void slab_free(struct kmem_cache *s, struct page *page, void *x, const char *caller)
+__always_inline void slab_free(struct kmem_cache *s, struct page *page, void *x,
+				 const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 
@@ -777,6 +779,51 @@ void slab_free(struct kmem_cache *s, struct page *page, void *x, const char *cal
 		return;
 	}
 	slab_free_slow(s, x, caller);
+}
+
+/* ---- entry points ---- */
+
+/* The public entry points, here so the fast paths inline into them. */
+void *kmalloc_caller(size_t size, gfp_t gfp, const char *caller)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, gfp);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_caches[kmalloc_type(gfp)][kmalloc_index(size)];
+	return likely(s) ? slab_alloc(s, gfp, size, caller) : NULL;
+}
+
+void kfree_caller(const void *x, const char *caller)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return;
+	if (unlikely(!host_in_ram(x))) {
+		slab_warn("mm/slub.c kfree", "kfree: 0x%lx is not a kernel address in RAM\n", (unsigned long)x);
+		return;
+	}
+	page = virt_to_page(x);
+	if (unlikely(!PageSlab(page))) {
+		free_large_kmalloc(page, x);
+		return;
+	}
+	slab_free(page->slab_cache, page, (void *)x, caller);
+}
+
+void *kmem_cache_alloc_caller(struct kmem_cache *s, gfp_t gfp, const char *caller)
+{
+	return slab_alloc(s, gfp, s->object_size, caller);
+}
+
+void kmem_cache_free_caller(struct kmem_cache *s, void *x, const char *caller)
+{
+	if (unlikely(!x))
+		return;
+	slab_free(s, NULL, x, caller);
 }
 
 /* ---- cache life cycle ---- */

@@ -121,6 +121,32 @@ int kmem_cache_init(void);
 extern struct kmem_cache *kmem_cache;        /* the cache of struct kmem_cache */
 extern struct kmem_cache *kmem_cache_node;
 
+/* Linux kmalloc_size_index: the cache index for sizes 1..192, by (size-1)/8. */
+static const u8 kmalloc_size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6,     /* 8 16 24 32 40 48 56 64 */
+	1, 1, 1, 1, 7, 7, 7, 7,     /* 72 80 88 96 -> 96; 104..128 -> 128 */
+	2, 2, 2, 2, 2, 2, 2, 2,     /* 136..192 -> 192 */
+};
+
+static __always_inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return 64 - (unsigned int)__builtin_clzl(size - 1);
+}
+
+static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
+{
+	if (likely(!(gfp & (__GFP_DMA | __GFP_RECLAIMABLE))))
+		return KMALLOC_NORMAL;
+	return (gfp & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
+}
+
+/* Whole pages for kmalloc above KMALLOC_MAX_CACHE_SIZE, and their free
+ * (which warns about a pointer that is no kmalloc allocation). */
+void *kmalloc_large(size_t size, gfp_t gfp);
+void free_large_kmalloc(struct page *page, const void *x);
+
 /* Registry (mm/slab_common.c). */
 void slab_caches_add(struct kmem_cache *s);
 void slab_caches_del(struct kmem_cache *s);

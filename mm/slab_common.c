@@ -294,27 +294,6 @@ int slab_debug_setup(const char *str)
 
 /* ---- kmalloc ---- */
 
-/* Linux kmalloc_size_index: the cache index for sizes 1..192, by (size-1)/8. */
-static const u8 kmalloc_size_index[24] = {
-	3, 4, 5, 5, 6, 6, 6, 6,     /* 8 16 24 32 40 48 56 64 */
-	1, 1, 1, 1, 7, 7, 7, 7,     /* 72 80 88 96 -> 96; 104..128 -> 128 */
-	2, 2, 2, 2, 2, 2, 2, 2,     /* 136..192 -> 192 */
-};
-
-static __always_inline unsigned int kmalloc_index(size_t size)
-{
-	if (size <= 192)
-		return kmalloc_size_index[(size - 1) / 8];
-	return 64 - (unsigned int)__builtin_clzl(size - 1);
-}
-
-static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
-{
-	if (likely(!(gfp & (__GFP_DMA | __GFP_RECLAIMABLE))))
-		return KMALLOC_NORMAL;
-	return (gfp & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
-}
-
 struct kmem_cache *kmalloc_slab(size_t size, gfp_t gfp)
 {
 	if (!size || size > KMALLOC_MAX_CACHE_SIZE)
@@ -332,7 +311,7 @@ static unsigned int large_order(size_t size)
 }
 
 /* Whole pages for a large request (Linux ___kmalloc_large_node). */
-static void *kmalloc_large(size_t size, gfp_t gfp)
+void *kmalloc_large(size_t size, gfp_t gfp)
 {
 	unsigned int order;
 	struct page *page;
@@ -356,7 +335,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return ptr;
 }
 
-static void free_large_kmalloc(struct page *page, const void *x)
+void free_large_kmalloc(struct page *page, const void *x)
 {
 	unsigned int order;
 
@@ -370,48 +349,6 @@ static void free_large_kmalloc(struct page *page, const void *x)
 	__ClearPageLargeKmalloc(page);
 	large_kmalloc_account(-(long)(PAGE_SIZE << order));
 	__free_pages(page, order);
-}
-
-void *kmalloc_caller(size_t size, gfp_t gfp, const char *caller)
-{
-	struct kmem_cache *s;
-
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	s = kmalloc_caches[kmalloc_type(gfp)][kmalloc_index(size)];
-	return likely(s) ? slab_alloc(s, gfp, size, caller) : NULL;
-}
-
-void kfree_caller(const void *x, const char *caller)
-{
-	struct page *page;
-
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
-		return;
-	if (unlikely(!host_in_ram(x))) {
-		slab_warn("mm/slub.c kfree", "kfree: 0x%lx is not a kernel address in RAM\n", (unsigned long)x);
-		return;
-	}
-	page = virt_to_page(x);
-	if (unlikely(!PageSlab(page))) {
-		free_large_kmalloc(page, x);
-		return;
-	}
-	slab_free(page->slab_cache, page, (void *)x, caller);
-}
-
-void *kmem_cache_alloc_caller(struct kmem_cache *s, gfp_t gfp, const char *caller)
-{
-	return slab_alloc(s, gfp, s->object_size, caller);
-}
-
-void kmem_cache_free_caller(struct kmem_cache *s, void *x, const char *caller)
-{
-	if (unlikely(!x))
-		return;
-	slab_free(s, NULL, x, caller);
 }
 
 struct kmem_cache *virt_to_cache(const void *x)
