@@ -57,19 +57,26 @@ struct kmem_cache *kmem_cache_node;
 
 /* ---- the slab lock: PG_locked in the head page's flags ---- */
 
+/* Spin until the bit looks clear; yield now and then, since the holder's
+ * host thread may be descheduled. */
+static void slab_lock_wait(struct page *slab, unsigned long bit)
+{
+	unsigned int spins = 0;
+
+	while (atomic_load_explicit(&slab->flags, memory_order_relaxed) & bit) {
+		if (++spins & 63)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
 void slab_lock(struct page *slab)
 {
 	const unsigned long bit = 1UL << PG_locked;
-	unsigned int spins = 0;
 
-	while (atomic_fetch_or_explicit(&slab->flags, bit, memory_order_acquire) & bit) {
-		while (atomic_load_explicit(&slab->flags, memory_order_relaxed) & bit) {
-			if (++spins & 63)
-				cpu_relax();
-			else
-				sched_yield();   /* the holder's host thread may be descheduled */
-		}
-	}
+	while (atomic_fetch_or_explicit(&slab->flags, bit, memory_order_acquire) & bit)
+		slab_lock_wait(slab, bit);
 }
 
 void slab_unlock(struct page *slab)
@@ -636,6 +643,26 @@ __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_si
 
 /* ---- free ---- */
 
+/* A free changed the slab's counts: fix its list (full -> partial), or
+ * take it off its list when it is empty and enough empty slabs are kept.
+ * Returns true when the caller must discard it.  list_lock held. */
+static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
+			     struct page *slab, void *prior)
+{
+	if (!slab->inuse && n->nr_partial >= s->min_partial) {
+		if (prior)
+			remove_partial(n, slab);
+		else
+			remove_full(s, n, slab);
+		return true;
+	}
+	if (!prior) {
+		remove_full(s, n, slab);
+		add_partial(n, slab, true);
+	}
+	return false;
+}
+
 /* Debug caches: checked free under list_lock (free_to_partial_list). */
 static void free_debug(struct kmem_cache *s, struct page *slab, void *x, const char *caller)
 {
@@ -652,16 +679,7 @@ static void free_debug(struct kmem_cache *s, struct page *slab, void *x, const c
 	set_freepointer(s, x, prior);
 	slab->freelist = x;
 	slab->inuse--;
-	if (!slab->inuse && n->nr_partial >= s->min_partial) {
-		if (prior)
-			remove_partial(n, slab);
-		else
-			remove_full(s, n, slab);
-		discard = true;
-	} else if (!prior) {
-		remove_full(s, n, slab);
-		add_partial(n, slab, true);
-	}
+	discard = free_list_update(s, n, slab, prior);
 	spin_unlock(&n->list_lock);
 	if (discard)
 		discard_slab(s, slab);
@@ -680,15 +698,8 @@ static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *x)
 	set_freepointer(s, x, prior);
 	slab->freelist = x;
 	slab->inuse--;
-	if (!slab->frozen) {
-		if (!slab->inuse && n->nr_partial >= s->min_partial) {
-			if (prior)
-				remove_partial(n, slab);
-			discard = true;
-		} else if (!prior) {
-			add_partial(n, slab, true);
-		}
-	}
+	if (!slab->frozen)
+		discard = free_list_update(s, n, slab, prior);
 	slab_unlock(slab);
 	spin_unlock(&n->list_lock);
 	if (discard)

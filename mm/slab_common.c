@@ -403,6 +403,23 @@ static void *krealloc_in_place(struct kmem_cache *s, void *p, size_t new_size,
 	return p;
 }
 
+/* The cache (NULL: large kmalloc), object size and requested size of a
+ * kmalloc'd p.  Returns false, with a warning, if p is none. */
+static bool krealloc_old(const void *p, struct kmem_cache **s, size_t *ks, size_t *orig_size)
+{
+	*s = virt_to_cache(p);
+	if (*s) {
+		*ks = (*s)->object_size;
+		*orig_size = get_orig_size(*s, (void *)p);
+		return true;
+	}
+	*ks = ksize(p);
+	if (!*ks)
+		slab_warn("mm/slub.c krealloc", "krealloc: 0x%016lx is not a kmalloc allocation\n",
+			  slab_kva(p));
+	return *ks != 0;
+}
+
 /* Linux __do_krealloc + krealloc_node_align: grow in place while the object
  * is big enough, else allocate, copy and free the old object. */
 void *krealloc_caller(const void *p, size_t new_size, gfp_t gfp, const char *caller)
@@ -416,18 +433,8 @@ void *krealloc_caller(const void *p, size_t new_size, gfp_t gfp, const char *cal
 		return ZERO_SIZE_PTR;
 	}
 	if (!ZERO_OR_NULL_PTR(p)) {
-		s = virt_to_cache(p);
-		if (s) {
-			ks = s->object_size;
-			orig_size = get_orig_size(s, (void *)p);
-		} else {
-			ks = ksize(p);
-			if (!ks) {
-				slab_warn("mm/slub.c krealloc", "krealloc: 0x%016lx is not a kmalloc allocation\n",
-					  slab_kva(p));
-				return NULL;
-			}
-		}
+		if (!krealloc_old(p, &s, &ks, &orig_size))
+			return NULL;
 		if (new_size <= ks)
 			return krealloc_in_place(s, (void *)p, new_size, ks, orig_size, gfp);
 	}

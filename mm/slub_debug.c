@@ -484,6 +484,19 @@ static void fix_object_counts(struct kmem_cache *s, struct page *slab, unsigned 
 	}
 }
 
+/* A freelist link that leaves the slab: cut the list after `object`
+ * (Freechain corrupt), or clear it when its head is bad. */
+static void freelist_cut(struct kmem_cache *s, struct page *slab, void *object)
+{
+	if (object) {
+		object_err(s, slab, object, "Freechain corrupt");
+		set_freepointer(s, object, NULL);
+		return;
+	}
+	slab_err(s, slab, "Freepointer corrupt");
+	freelist_cleared(s, slab);
+}
+
 /* Linux on_freelist(): is `search` on the slab's freelist?  With NULL,
  * checks the whole list and the counters.  Slab lock or list_lock held. */
 static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
@@ -491,24 +504,18 @@ static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
 	void *fp = slab->freelist, *object = NULL;
 	unsigned int nr = 0;
 
-	while (fp && nr <= slab->objects) {
+	while (fp && nr <= slab->objects && check_valid_pointer(s, slab, fp)) {
 		if (fp == search)
 			return true;
-		if (!check_valid_pointer(s, slab, fp)) {
-			if (object) {
-				object_err(s, slab, object, "Freechain corrupt");
-				set_freepointer(s, object, NULL);
-				break;
-			}
-			slab_err(s, slab, "Freepointer corrupt");
-			freelist_cleared(s, slab);
-			return false;
-		}
 		object = fp;
 		fp = get_freepointer(s, object);
 		nr++;
 	}
-	if (nr > slab->objects) {
+	if (fp && nr <= slab->objects) {          /* a link that leaves the slab */
+		freelist_cut(s, slab, object);
+		if (!object)
+			return false;
+	} else if (nr > slab->objects) {
 		slab_err(s, slab, "Freelist cycle detected");
 		freelist_cleared(s, slab);
 		return false;
