@@ -69,8 +69,9 @@ static void zone_sizes_init(void)
 	int t;
 
 	pageblock_order = mmk->cfg.levels == 2 ? MAX_PAGE_ORDER : 9;
-	/* PAGE_OFFSET and max_low_pfn come from arch/x86 (paging_mode_init,
-	 * which runs before this initcall). */
+	/* arch/x86 (paging_mode_setup, just before us) set max_low_pfn and
+	 * PAGE_OFFSET for the mode; the zones depend on the same limit. */
+	WARN_ON(max_low_pfn != (mode_is_64bit() ? max_pfn : min(max_pfn, MAXMEM_PFN_32)));
 	for (t = 0; t < MAX_NR_ZONES; t++)
 		max_zone_pfn[t] = 0;
 	max_zone_pfn[ZONE_DMA] = min(MAX_DMA_PFN, max_low_pfn);

@@ -124,7 +124,7 @@ static inline void area_count(struct zone *zone, struct free_area *area, unsigne
 	WRITE_ONCE(area->nr_free, area->nr_free + delta);
 	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + delta);
 	if (order >= pageblock_order && !is_migrate_isolate(migratetype))
-		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, delta << order);
+		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, delta * (1L << order));
 }
 
 static inline void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,

@@ -260,7 +260,8 @@ extern int watermark_boost_factor;      /* 15000 */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 extern int percpu_pagelist_high_fraction;
 extern unsigned long totalreserve_pages;
-/* Lowest pfn not in the direct map (32-bit: 896 MiB; 64-bit: max_pfn). */
+/* Lowest pfn not in the direct map (32-bit: 896 MiB; 64-bit: max_pfn);
+ * set by arch/x86 (include/mmkit/pgtable.h). */
 extern unsigned long max_low_pfn;
 
 /* ---- zone helpers ---- */
