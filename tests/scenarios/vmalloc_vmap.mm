@@ -10,7 +10,7 @@ kread $v 8 expect=0x51
 kread $v+4096 8 expect=0x41
 kwrite $v+4096 8 0x42 expect=ok
 kread $p 8 expect=0x42
-vmalloc_to_pfn $v+4096 -> pfn
+vmalloc_to_pfn $v+4096
 vmap $p PAGE_KERNEL_RO -> r
 kread $r 8 expect=0x42
 kwrite $r 8 1 expect=OOPS
