@@ -492,6 +492,42 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr, struct page 
 	return i;
 }
 
+static int cmp_page(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Order the frames by pfn.  Which frame backs which page of an area is
+ * arbitrary (Linux takes whatever the bulk allocator returns); ascending
+ * frames form runs that the host window aliases with one mmap each, where a
+ * LIFO per-CPU list would hand out descending ones.  The common cases are
+ * checked first: already ascending (the steady state), or descending.
+ */
+static void vm_sort_pages(struct page **pages, unsigned int nr)
+{
+	unsigned int i, up = 0, down = 0;
+
+	for (i = 1; i < nr; i++) {
+		up += pages[i - 1] < pages[i];
+		down += pages[i - 1] > pages[i];
+	}
+	if (up == nr - 1 || nr < 2)
+		return;
+	if (down == nr - 1) {
+		for (i = 0; i < nr / 2; i++) {
+			struct page *t = pages[i];
+
+			pages[i] = pages[nr - 1 - i];
+			pages[nr - 1 - i] = t;
+		}
+		return;
+	}
+	qsort(pages, nr, sizeof(*pages), cmp_page);
+}
+
 /* Frames back to the buddy allocator, last first (see vmalloc_window.c). */
 static void vm_free_pages(struct vm_struct *vm)
 {
@@ -523,6 +559,7 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_
 			     size);
 		goto free_area;
 	}
+	vm_sort_pages(area->pages, nr);
 	if (vm_area_map_pages(area, area->pages, nr, prot)) {
 		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, failed to map pages", size);
 		goto free_area;
