@@ -543,6 +543,42 @@ static void test_bad_vfree(void **state)
 	shutdown_clean();
 }
 
+/* The host window: an area's frames are ordered by pfn, fresh frames alias
+ * with one host mmap, and vmalloc+vfree of the same size in a loop maps
+ * nothing more in release builds (the same frames come back at the same
+ * address); debug builds drop the aliases on vfree, so one mmap each time. */
+static void test_host_alias_cache(void **state)
+{
+	unsigned long m0;
+	struct vm_struct *vm;
+	unsigned int i;
+	int k;
+	u8 *p;
+
+	boot(1, 4, 64 << 20);
+	m0 = vmalloc_window_nr_mmaps();
+	p = vmalloc(64 << 10);
+	assert_int_equal(vmalloc_window_nr_mmaps() - m0, 1);
+	vm = find_vm_area(p);
+	for (i = 1; i < vm->nr_pages; i++)
+		assert_true(page_to_pfn(vm->pages[i]) > page_to_pfn(vm->pages[i - 1]));
+	vfree(p);
+	m0 = vmalloc_window_nr_mmaps();
+	for (k = 0; k < 100; k++) {
+		p = vmalloc(64 << 10);
+		assert_int_equal(vmalloc_kva_of(p), VMALLOC_START);
+		memset(p, k, 64 << 10);
+		assert_int_equal(*(u8 *)page_address(vmalloc_to_page(p + 0x8000)), (u8)k);
+		vfree(p);
+	}
+#ifdef CONFIG_DEBUG_VM
+	assert_int_equal(vmalloc_window_nr_mmaps() - m0, 100);
+#else
+	assert_int_equal(vmalloc_window_nr_mmaps() - m0, 0);
+#endif
+	shutdown_clean();
+}
+
 /* ---- reuse after free: no stale translation on another CPU ---- */
 
 struct remote_read { unsigned long kva; u64 val; int err; };
@@ -1000,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_vzalloc_zeroes),
 		cmocka_unit_test(test_guard_page_and_use_after_free_oops),
 		cmocka_unit_test(test_bad_vfree),
+		cmocka_unit_test(test_host_alias_cache),
 		cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
 		cmocka_unit_test(test_vmap_vunmap),
 		cmocka_unit_test(test_fragmentation_10k),
