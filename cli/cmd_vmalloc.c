@@ -9,6 +9,8 @@
  *                                      page aligned, RAM behind them)
  *   vunmap ADDR
  *   vmalloc_to_pfn ADDR                the frame mapped at ADDR
+ *   vmalloc_lazy on|off                lazy purge mode (prints nothing)
+ *   vm_unmap_aliases                   purge the lazily freed areas now
  *
  * Areas are named by their kernel virtual address.  The caller recorded for
  * /proc/vmallocinfo is the command's name, so output is stable.  Freeing an
@@ -172,3 +174,33 @@ static int do_vmalloc_to_pfn(struct cmd_ctx *c)
 CLI_COMMAND(cmd_vmalloc_to_pfn, .name = "vmalloc_to_pfn", .kind = CMD_GLOBAL,
 	    .usage = "vmalloc_to_pfn ADDR", .help = "the frame mapped at a vmalloc address",
 	    .fn = do_vmalloc_to_pfn)
+
+/* vmalloc_lazy on|off: a setting, no result line */
+static int do_vmalloc_lazy(struct cmd_ctx *c)
+{
+	bool on;
+
+	if (arg_count(c, 1, 1))
+		return CMD_SCRIPT_ERROR;
+	if (strcmp(c->argv[0], "on") && strcmp(c->argv[0], "off"))
+		return script_error(c, "vmalloc_lazy: on or off, not '%s'", c->argv[0]);
+	on = !strcmp(c->argv[0], "on");
+	vmalloc_set_lazy_free(on);
+	return 0;
+}
+CLI_COMMAND(cmd_vmalloc_lazy, .name = "vmalloc_lazy", .kind = CMD_GLOBAL, .usage = "vmalloc_lazy on|off",
+	    .help = "vfree batches TLB shootdowns (Linux's lazy purge) or flushes every CPU at once",
+	    .fn = do_vmalloc_lazy)
+
+/* vm_unmap_aliases */
+static int do_vm_unmap_aliases(struct cmd_ctx *c)
+{
+	if (arg_count(c, 0, 0))
+		return CMD_SCRIPT_ERROR;
+	vm_unmap_aliases();
+	result_zero(c);
+	return 0;
+}
+CLI_COMMAND(cmd_vm_unmap_aliases, .name = "vm_unmap_aliases", .kind = CMD_GLOBAL,
+	    .usage = "vm_unmap_aliases", .help = "purge lazily freed vmalloc areas (one TLB shootdown)",
+	    .fn = do_vm_unmap_aliases)

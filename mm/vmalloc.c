@@ -19,8 +19,14 @@
  * area is never reachable through a stale translation once its frames or
  * its addresses are reused.
  *
+ * Lazy mode (vmalloc_set_lazy_free, off by default) batches the shootdown as
+ * Linux's purge does: vfree clears the PTEs and flushes only this CPU, parks
+ * the area (frames included) and, past lazy_max_pages(), one flush of every
+ * CPU releases all parked areas.
+ *
  * Differences from Linux (docs/ARCHITECTURE.md, vmalloc): the TLB flush is
- * eager rather than batched by the lazy purge (vmap_lazy_nr); the trees are
+ * eager by default; lazily freed areas keep their frames until the purge;
+ * the trees are
  * AVL rather than red-black and cover only the managed range; there are no
  * per-node busy trees or vmap_block (vm_map_ram) caches; vmap_area,
  * vm_struct and the page arrays are host allocations (each behind a fault
@@ -28,7 +34,8 @@
  *
  * Lock order:
  *   vmap_area_lock                  busy tree (vmap_area_root)
- *     free_vmap_area_lock           free tree; nested under the busy lock only by verify
+ *     purge_vmap_area_lock          parked areas (lazy mode)
+ *       free_vmap_area_lock         free tree; the three nest only in verify
  *   init_mm.page_table_lock         taken inside the pXd_alloc helpers, never with the above
  * No lock is held across the TLB shootdown (other CPUs must be able to run
  * the IPI while we wait).
@@ -43,6 +50,7 @@
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm.h"
+#include "mmkit/mmzone.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/tlb.h"
 #include "mmkit/vmalloc.h"
@@ -56,6 +64,12 @@ static struct vmap_tree vmap_area_root;
 /* --- per CPU, touched only by its CPU: a spare node for a middle clip --- */
 static struct vmap_area *ne_fit_preload_node[MMK_MAX_CPUS];
 
+/* --- guarded by purge_vmap_area_lock: lazily freed areas (lazy mode) --- */
+static spinlock_t purge_vmap_area_lock;
+static struct vmap_tree purge_vmap_area_root;
+
+static _Atomic unsigned long vmap_lazy_nr;     /* pages parked in purge_vmap_area_root */
+static _Atomic bool vmap_lazy_free;            /* the mode: see vmalloc_set_lazy_free() */
 static _Atomic unsigned long nr_vmalloc_pages;
 unsigned long vmalloc_end;
 
@@ -88,8 +102,6 @@ static struct page **vm_pages_array_alloc(unsigned int nr)
 	return calloc(nr, sizeof(struct page *));
 }
 
-static unsigned long vm_totalram_pages(void) { return mmk->max_pfn; }
-
 /* warn_alloc() for vmalloc's failures; silent with __GFP_NOWARN. */
 static __printf(2, 3) void vmalloc_warn(gfp_t gfp, const char *fmt, ...)
 {
@@ -105,6 +117,8 @@ static __printf(2, 3) void vmalloc_warn(gfp_t gfp, const char *fmt, ...)
 }
 
 /* ------------------------------------------ the address space ---- */
+
+static void purge_vmap_area_lazy(void);
 
 /* Refill this CPU's spare node before taking the free-tree lock, so that a
  * middle clip need not allocate under it (Linux ne_fit_preload_node). */
@@ -168,6 +182,12 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	spin_lock(&free_vmap_area_lock);
 	err = __alloc_vmap_area(size, max(align, PAGE_SIZE), &addr);
 	spin_unlock(&free_vmap_area_lock);
+	if (err == -ENOSPC && atomic_load(&vmap_lazy_nr)) {   /* parked ranges: purge, retry */
+		purge_vmap_area_lazy();
+		spin_lock(&free_vmap_area_lock);
+		err = __alloc_vmap_area(size, max(align, PAGE_SIZE), &addr);
+		spin_unlock(&free_vmap_area_lock);
+	}
 	if (err) {
 		if (err == -ENOSPC && !(gfp & __GFP_NOWARN))
 			printk("vmap allocation for size %lu failed: use vmalloc=<size> to increase size\n",
@@ -433,33 +453,140 @@ static struct vmap_area *find_unlink_vmap_area(unsigned long kva)
 	return va;
 }
 
-/* Unmap the area, shoot down every CPU's translations of it, and return
- * its range to the free tree.  Its frames are untouched: the caller frees
- * them after this returns, i.e. after the flush. */
-static void free_unmap_vmap_area(struct vmap_area *va)
+/* ------------------------------------------------- lazy purge ---- */
+
+static int fls_int(int x) { return x ? 32 - __builtin_clz((unsigned int)x) : 0; }
+
+/* Pages parked before a purge: Linux's 32 MiB * fls(CPUs), but at most
+ * 1/32 of RAM, since mmkit keeps the parked areas' frames until the purge. */
+static unsigned long lazy_max_pages(void)
 {
+	unsigned long linux_max = ((32UL << 20) >> PAGE_SHIFT) * (unsigned long)fls_int(mmk->nr_cpus);
+
+	return min(linux_max, totalram_pages() / 32);
+}
+
+/* Frames of a vmalloc area back to the buddy allocator, last first (see
+ * vmalloc_window.c). */
+static void vm_free_frames(struct vm_struct *vm)
+{
+	unsigned int i = vm->nr_pages;
+
+	while (i--)
+		__free_pages(vm->pages[i], 0);
+}
+
+static void vm_struct_free(struct vm_struct *vm)
+{
+	free(vm->pages);
+	free(vm);
+}
+
+/* Take every parked area out of the purge tree (in address order). */
+static void steal_lazy_areas(struct list_head *batch, unsigned long *start, unsigned long *end)
+{
+	struct list_head *h = &purge_vmap_area_root.head;
+
+	INIT_LIST_HEAD(batch);
+	spin_lock(&purge_vmap_area_lock);
+	if (!list_empty(h)) {
+		*start = list_first_entry(h, struct vmap_area, list)->va_start;
+		*end = list_last_entry(h, struct vmap_area, list)->va_end;
+		batch->next = h->next;
+		batch->prev = h->prev;
+		batch->next->prev = batch;
+		batch->prev->next = batch;
+		INIT_LIST_HEAD(h);
+		purge_vmap_area_root.root = NULL;
+		purge_vmap_area_root.nr = 0;
+	}
+	spin_unlock(&purge_vmap_area_lock);
+}
+
+/*
+ * Shoot down every CPU's translations of all parked areas with one flush,
+ * then free their frames and give their ranges back (Linux
+ * __purge_vmap_area_lazy).  No locks held: concurrent purges take disjoint
+ * batches.
+ */
+static void purge_vmap_area_lazy(void)
+{
+	unsigned long start = 0, end = 0, nr = 0;
+	struct vmap_area *va;
+	LIST_HEAD(batch);
+
+	steal_lazy_areas(&batch, &start, &end);
+	if (list_empty(&batch))
+		return;
+	flush_tlb_kernel_range(start, end);
+	/* last area first: the LIFO per-CPU list then gives the lowest range,
+	 * taken first by the next lowest-fit allocation, its own frames back */
+	while (!list_empty(&batch)) {
+		va = list_last_entry(&batch, struct vmap_area, list);
+		list_del(&va->list);
+		nr += va_size(va) >> PAGE_SHIFT;
+		vmalloc_window_unmap(va->va_start - VMALLOC_START, va_size(va));
+		vm_free_frames(va->vm);
+		vm_struct_free(va->vm);
+		free_vmap_area(va);
+	}
+	atomic_fetch_sub(&vmap_lazy_nr, nr);
+}
+
+/* Park an unmapped vmalloc area until the next purge.  Only this CPU's TLB
+ * is flushed now, so its own accesses oops at once; another CPU may use a
+ * stale entry until the purge, which is why the frames and the range stay
+ * taken until then: a stale entry never reaches a reused frame. */
+static void defer_vmap_area(struct vmap_area *va)
+{
+	unsigned long addr, nr = va_size(va) >> PAGE_SHIFT;
+
+	if (nr > tlb_single_page_flush_ceiling)
+		__flush_tlb_global();
+	else
+		for (addr = va->va_start; addr < va->va_end; addr += PAGE_SIZE)
+			__flush_tlb_one_kernel(addr);
+	spin_lock(&purge_vmap_area_lock);
+	vmap_tree_insert(&purge_vmap_area_root, va);
+	spin_unlock(&purge_vmap_area_lock);
+	if (atomic_fetch_add(&vmap_lazy_nr, nr) + nr > lazy_max_pages())
+		purge_vmap_area_lazy();
+}
+
+/* ------------------------------------------------- unmapping ---- */
+
+/*
+ * Tear down an unlinked busy area: clear its PTEs; then either shoot the
+ * range down from every CPU's TLB and free the frames (free_frames: a
+ * vmalloc area being vfree'd) and the range, or (lazy mode, may_defer) park
+ * it for the next purge.  Either way no CPU can reach the frames through a
+ * stale translation once they are reused.  No locks held (IPIs).
+ */
+static void vm_area_release(struct vmap_area *va, bool free_frames, bool may_defer)
+{
+	struct vm_struct *vm = va->vm;
+
+	if (free_frames)
+		atomic_fetch_sub(&nr_vmalloc_pages, vm->nr_pages);
 	vunmap_range_noflush(va->va_start, va->va_end);
+	if (free_frames && may_defer && this_cpu() && atomic_load(&vmap_lazy_free)) {
+		defer_vmap_area(va);
+		return;
+	}
 	flush_tlb_kernel_range(va->va_start, va->va_end);
 	vmalloc_window_unmap(va->va_start - VMALLOC_START, va_size(va));
+	if (free_frames)
+		vm_free_frames(vm);
+	vm_struct_free(vm);
 	free_vmap_area(va);
 }
 
-/* Remove the area containing addr (Linux remove_vm_area): unmapped and
- * flushed on return; the caller frees the descriptor and the pages.
- * Returns NULL when addr is in no busy area. */
-static struct vm_struct *remove_vm_area(const void *addr)
+/* The busy area containing the host address addr, unlinked; NULL if none. */
+static struct vmap_area *unlink_vm_area(const void *addr)
 {
-	struct vmap_area *va;
-	struct vm_struct *vm;
-
 	if (!is_vmalloc_addr(addr))
 		return NULL;
-	va = find_unlink_vmap_area(vmalloc_kva_of(addr));
-	if (!va)
-		return NULL;
-	vm = va->vm;
-	free_unmap_vmap_area(va);
-	return vm;
+	return find_unlink_vmap_area(vmalloc_kva_of(addr));
 }
 
 struct vm_struct *find_vm_area(const void *addr)
@@ -478,6 +605,8 @@ struct vm_struct *find_vm_area(const void *addr)
 }
 
 /* ---------------------------------------------- vmalloc/vfree ---- */
+
+static void __vfree(const void *addr, bool may_defer);
 
 /* Allocate nr order-0 frames into pages[]; returns how many it got. */
 static unsigned int vm_area_alloc_pages(gfp_t gfp, unsigned int nr, struct page **pages)
@@ -528,16 +657,6 @@ static void vm_sort_pages(struct page **pages, unsigned int nr)
 	qsort(pages, nr, sizeof(*pages), cmp_page);
 }
 
-/* Frames back to the buddy allocator, last first (see vmalloc_window.c). */
-static void vm_free_pages(struct vm_struct *vm)
-{
-	unsigned int i = vm->nr_pages;
-
-	while (i--)
-		__free_pages(vm->pages[i], 0);
-	atomic_fetch_sub(&nr_vmalloc_pages, vm->nr_pages);
-}
-
 static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_t prot)
 {
 	unsigned int nr = (unsigned int)(get_vm_area_size(area) >> PAGE_SHIFT);
@@ -553,6 +672,11 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_
 		goto free_area;
 	}
 	area->nr_pages = vm_area_alloc_pages(page_gfp, nr, area->pages);
+	if (area->nr_pages != nr && atomic_load(&vmap_lazy_nr)) {  /* parked frames: purge, retry */
+		purge_vmap_area_lazy();
+		area->nr_pages += vm_area_alloc_pages(page_gfp, nr - area->nr_pages,
+						      area->pages + area->nr_pages);
+	}
 	atomic_fetch_add(&nr_vmalloc_pages, area->nr_pages);
 	if (area->nr_pages != nr) {
 		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, page order 0, failed to allocate pages",
@@ -566,7 +690,7 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_
 	}
 	return area->addr;
 free_area:
-	vfree(area->addr);
+	__vfree(area->addr, false);
 	return NULL;
 }
 
@@ -585,7 +709,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_ma
 	size = PAGE_ALIGN(size);
 	if (WARN_ON(!size) || size < real_size)
 		return NULL;
-	if ((size >> PAGE_SHIFT) > vm_totalram_pages()) {
+	if ((size >> PAGE_SHIFT) > totalram_pages()) {
 		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, exceeds total pages", real_size);
 		return NULL;
 	}
@@ -619,12 +743,6 @@ void *vzalloc(unsigned long size)
 				    __builtin_return_address(0), NULL);
 }
 
-static void vm_struct_free(struct vm_struct *vm)
-{
-	free(vm->pages);
-	free(vm);
-}
-
 /* Linux prints these through WARN(): message, then the warning line. */
 static void vmalloc_bad_free(const char *fn, const char *what, const void *addr)
 {
@@ -634,12 +752,9 @@ static void vmalloc_bad_free(const char *fn, const char *what, const void *addr)
 	mmk_warn("mm/vmalloc.c", __LINE__, fn);
 }
 
-/* Free a vmalloc'ed (or vmap'ed) area: unmap, flush every CPU, then free
- * its frames (VM_ALLOC only: vmap'ed pages belong to the caller).  NULL is
- * a no-op.  No locks held on entry or exit (IPIs every CPU). */
-void vfree(const void *addr)
+static void __vfree(const void *addr, bool may_defer)
 {
-	struct vm_struct *vm;
+	struct vmap_area *va;
 
 	if (!addr)
 		return;
@@ -647,13 +762,21 @@ void vfree(const void *addr)
 		vmalloc_bad_free("vfree", "bad address", addr);
 		return;
 	}
-	vm = remove_vm_area(addr);
-	if (!vm) {
+	va = unlink_vm_area(addr);
+	if (!va) {
 		vmalloc_bad_free("vfree", "nonexistent vm area", addr);
 		return;
 	}
-	vm_free_pages(vm);
-	vm_struct_free(vm);
+	vm_area_release(va, va->vm->flags & VM_ALLOC, may_defer);
+}
+
+/* Free a vmalloc'ed (or vmap'ed) area: unmap, flush every CPU, then free
+ * its frames (VM_ALLOC only: vmap'ed pages belong to the caller); in lazy
+ * mode a vmalloc area is parked for the next purge instead.  NULL is a
+ * no-op.  No locks held on entry or exit (IPIs every CPU). */
+void vfree(const void *addr)
+{
+	__vfree(addr, true);
 }
 
 /* ------------------------------------------------- vmap/vunmap ---- */
@@ -663,7 +786,7 @@ void *vmap_caller(struct page **pages, unsigned int count, unsigned long flags, 
 {
 	struct vm_struct *area;
 
-	if (count > vm_totalram_pages())
+	if (count > totalram_pages())
 		return NULL;
 	area = __get_vm_area_node((unsigned long)count << PAGE_SHIFT, 1, flags, GFP_KERNEL,
 				  caller, caller_name);
@@ -690,16 +813,16 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
  * area its frames leak, as in Linux: use vfree.) */
 void vunmap(const void *addr)
 {
-	struct vm_struct *vm;
+	struct vmap_area *va;
 
 	if (!addr)
 		return;
-	vm = remove_vm_area(addr);
-	if (!vm) {
+	va = unlink_vm_area(addr);
+	if (!va) {
 		vmalloc_bad_free("vunmap", "nonexistent vm area", addr);
 		return;
 	}
-	vm_struct_free(vm);
+	vm_area_release(va, false, false);
 }
 
 /* ------------------------------------------------------ queries ---- */
@@ -740,6 +863,32 @@ void vmalloc_for_each_area(void (*fn)(const struct vmap_area *va, void *arg), vo
 	vmap_tree_for_each(va, &vmap_area_root)
 		fn(va, arg);
 	spin_unlock(&vmap_area_lock);
+}
+
+void vmalloc_for_each_lazy_area(void (*fn)(const struct vmap_area *va, void *arg), void *arg)
+{
+	struct vmap_area *va;
+
+	spin_lock(&purge_vmap_area_lock);
+	vmap_tree_for_each(va, &purge_vmap_area_root)
+		fn(va, arg);
+	spin_unlock(&purge_vmap_area_lock);
+}
+
+void vmalloc_set_lazy_free(bool on)
+{
+	atomic_store(&vmap_lazy_free, on);
+	if (!on)
+		purge_vmap_area_lazy();
+}
+
+bool vmalloc_lazy_free(void) { return atomic_load(&vmap_lazy_free); }
+
+unsigned long vmalloc_lazy_nr_pages(void) { return atomic_load(&vmap_lazy_nr); }
+
+void vm_unmap_aliases(void)
+{
+	purge_vmap_area_lazy();
 }
 
 void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len)
@@ -785,9 +934,13 @@ static int vmalloc_init(void)
 	vmalloc_end = VMALLOC_START + size;
 	spin_lock_init(&free_vmap_area_lock);
 	spin_lock_init(&vmap_area_lock);
+	spin_lock_init(&purge_vmap_area_lock);
 	vmap_tree_init(&free_vmap_area_root, true);
 	vmap_tree_init(&vmap_area_root, false);
+	vmap_tree_init(&purge_vmap_area_root, false);
 	atomic_store(&nr_vmalloc_pages, 0);
+	atomic_store(&vmap_lazy_nr, 0);
+	atomic_store(&vmap_lazy_free, false);
 	va = calloc(1, sizeof(*va));
 	if (!va)
 		return -ENOMEM;
@@ -802,6 +955,7 @@ static void vmalloc_exit(void)
 	int i;
 
 	vmalloc_free_tree(&vmap_area_root);
+	vmalloc_free_tree(&purge_vmap_area_root);
 	vmalloc_free_tree(&free_vmap_area_root);
 	for (i = 0; i < MMK_MAX_CPUS; i++) {
 		vmap_area_free(ne_fit_preload_node[i]);
@@ -809,6 +963,7 @@ static void vmalloc_exit(void)
 	}
 	spin_lock_destroy(&free_vmap_area_lock);
 	spin_lock_destroy(&vmap_area_lock);
+	spin_lock_destroy(&purge_vmap_area_lock);
 	vmalloc_window_exit();
 	vmalloc_end = 0;
 }
@@ -821,32 +976,56 @@ static void verify_report(void *arg, const char *msg)
 	verify_fail(arg, "%s", msg);
 }
 
-/* Free and busy areas tile [VMALLOC_START, vmalloc_end) exactly. */
+/* Free, busy and parked areas tile [VMALLOC_START, vmalloc_end) exactly:
+ * merge the three address-ordered lists and follow a cursor. */
 static void verify_tiling(struct verify_ctx *v)
 {
-	struct list_head *f = free_vmap_area_root.head.next, *b = vmap_area_root.head.next;
+	static const char *const kind[] = { "free", "busy", "parked" };
+	struct vmap_tree *t[3] = { &free_vmap_area_root, &vmap_area_root, &purge_vmap_area_root };
+	struct list_head *pos[3];
 	unsigned long cursor = VMALLOC_START;
+	int i, lo;
 
-	while (f != &free_vmap_area_root.head || b != &vmap_area_root.head) {
-		struct vmap_area *fa = f != &free_vmap_area_root.head ?
-			list_entry(f, struct vmap_area, list) : NULL;
-		struct vmap_area *ba = b != &vmap_area_root.head ?
-			list_entry(b, struct vmap_area, list) : NULL;
-		struct vmap_area *va = !ba || (fa && fa->va_start < ba->va_start) ? fa : ba;
+	for (i = 0; i < 3; i++)
+		pos[i] = t[i]->head.next;
+	for (;;) {
+		struct vmap_area *va = NULL;
 
+		for (i = 0, lo = -1; i < 3; i++) {
+			struct vmap_area *c = pos[i] != &t[i]->head ?
+				list_entry(pos[i], struct vmap_area, list) : NULL;
+
+			if (c && (!va || c->va_start < va->va_start))
+				va = c, lo = i;
+		}
+		if (!va)
+			break;
 		if (va->va_start != cursor) {
-			verify_fail(v, "%s area [%#lx-%#lx) found where %#lx was expected",
-				    va == fa ? "free" : "busy", va->va_start, va->va_end, cursor);
+			verify_fail(v, "%s area [%#lx-%#lx) found where %#lx was expected", kind[lo],
+				    va->va_start, va->va_end, cursor);
 			return;
 		}
 		cursor = va->va_end;
-		if (va == fa)
-			f = f->next;
-		else
-			b = b->next;
+		pos[lo] = pos[lo]->next;
 	}
 	if (cursor != vmalloc_end)
 		verify_fail(v, "areas end at %#lx, the range at %#lx", cursor, vmalloc_end);
+}
+
+/* Parked areas: vmalloc areas with their frames, and the pages counted. */
+static void verify_parked(struct verify_ctx *v)
+{
+	unsigned long pages = 0;
+	struct vmap_area *va;
+
+	vmap_tree_for_each(va, &purge_vmap_area_root) {
+		if (!va->vm || !(va->vm->flags & VM_ALLOC))
+			verify_fail(v, "parked area %#lx is not a vmalloc area", va->va_start);
+		pages += va_size(va) >> PAGE_SHIFT;
+	}
+	if (pages != vmalloc_lazy_nr_pages())
+		verify_fail(v, "vmap_lazy_nr is %lu, parked areas span %lu pages",
+			    vmalloc_lazy_nr_pages(), pages);
 }
 
 /* The leaf PTE of a kernel address, 0 when there is none. */
@@ -944,11 +1123,15 @@ static void vmalloc_verify(struct verify_ctx *v)
 	if (!vmalloc_end)
 		return;
 	spin_lock(&vmap_area_lock);
+	spin_lock(&purge_vmap_area_lock);
 	spin_lock(&free_vmap_area_lock);
 	vmap_tree_check(&free_vmap_area_root, true, verify_report, v);
 	vmap_tree_check(&vmap_area_root, false, verify_report, v);
+	vmap_tree_check(&purge_vmap_area_root, false, verify_report, v);
 	verify_tiling(v);
 	spin_unlock(&free_vmap_area_lock);
+	verify_parked(v);
+	spin_unlock(&purge_vmap_area_lock);
 	verify_busy_areas(v);
 	verify_no_stray_ptes(v);
 	spin_unlock(&vmap_area_lock);

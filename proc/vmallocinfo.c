@@ -9,8 +9,8 @@
  * the 64-bit modes, 8 in the 32-bit ones).  Areas still being set up
  * (VM_UNINITIALIZED) are skipped.  The N0= count is printed in the 64-bit
  * modes, whose kernels are built with CONFIG_NUMA (mmkit has one node);
- * 32-bit kernels usually are not.  mmkit frees eagerly, so there are no
- * "unpurged vm_area" lines.
+ * 32-bit kernels usually are not.  In lazy mode the areas freed but not yet
+ * purged follow, one `unpurged vm_area` line each (show_purge_info).
  */
 #include "mmkit/pgtable.h"
 #include "mmkit/proc.h"
@@ -52,9 +52,18 @@ static void show_area(const struct vmap_area *va, void *arg)
 	fputc('\n', m);
 }
 
+static void show_purge_info(const struct vmap_area *va, void *arg)
+{
+	int w = pgmode.levels >= 4 ? 16 : 8;
+
+	fprintf(arg, "0x%0*lx-0x%0*lx %7ld unpurged vm_area\n", w, va->va_start, w, va->va_end,
+		(long)va_size(va));
+}
+
 static int vmallocinfo_show(FILE *out, struct task_struct *t)
 {
 	vmalloc_for_each_area(show_area, out);
+	vmalloc_for_each_lazy_area(show_purge_info, out);
 	return 0;
 }
 PROC_VIEW(proc_vmallocinfo, "/proc/vmallocinfo", false, vmallocinfo_show)

@@ -190,6 +190,24 @@ unsigned long vmalloc_total_bytes(void);
 /* Walk the busy areas in address order under the busy-tree lock (for
  * /proc/vmallocinfo).  fn must not call into vmalloc. */
 void vmalloc_for_each_area(void (*fn)(const struct vmap_area *va, void *arg), void *arg);
+/* The lazily freed areas, parked until the next purge (lazy mode). */
+void vmalloc_for_each_lazy_area(void (*fn)(const struct vmap_area *va, void *arg), void *arg);
+
+/*
+ * Lazy mode (Linux's behaviour; off by default): vfree of a vmalloc area
+ * clears its PTEs and flushes this CPU's TLB only, and parks the area, frames
+ * included; once the parked areas span lazy_max_pages(), or an allocation
+ * lacks room or frames, one shootdown of every CPU releases them all
+ * (purge_vmap_area_lazy).  A CPU that cached a translation may read a freed
+ * area until then, but never a reused frame.  Off: every vfree shoots down
+ * every CPU, so a freed area oopses everywhere at once.  Turning it off
+ * purges.  vm_unmap_aliases() purges now.  vmap'ed areas are always eager.
+ */
+void vmalloc_set_lazy_free(bool on);
+bool vmalloc_lazy_free(void);
+unsigned long vmalloc_lazy_nr_pages(void);
+void vm_unmap_aliases(void);
+
 /* The caller as /proc/vmallocinfo prints it ("name", "sym+0x1a/0x40" or
  * "0x..."). */
 void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len);

@@ -653,6 +653,112 @@ static void test_reuse_after_free_no_stale_tlb(void **state)
 	shutdown_clean();
 }
 
+/* ---- lazy purge ---- */
+
+/* Parked areas keep their frames and ranges; another CPU's stale entry
+ * reads the old frame, never a reused one; one purge releases everything. */
+static void test_lazy_purge(void **state)
+{
+	unsigned long kva, pfn, free0, limit;
+	struct page *frame;
+	int err, n;
+	u8 *p;
+
+	boot(2, 4, 64 << 20);
+	vmalloc_set_lazy_free(true);
+	free0 = frames_accounted();
+	p = vmalloc(2 * PAGE_SIZE);
+	kva = vmalloc_kva_of(p);
+	memset(p, 0x3c, 2 * PAGE_SIZE);
+	pfn = vmalloc_to_pfn(p);
+	frame = pfn_to_page(pfn);
+	assert_int_equal(read_on(1, kva, &err), 0x3c3c3c3c3c3c3c3cULL);
+	vfree(p);
+	assert_int_equal(vmalloc_nr_pages(), 0);                 /* VmallocUsed drops at once */
+	assert_int_equal(vmalloc_lazy_nr_pages(), 3);             /* two pages and the guard */
+	assert_oops_at(kva, false);                               /* this CPU flushed */
+	assert_int_equal(page_ref_count(frame), 1);               /* the frame waits */
+	assert_int_equal(read_on(1, kva, &err), 0x3c3c3c3c3c3c3c3cULL);   /* stale, old frame */
+	assert_int_equal(err, 0);
+	p = vmalloc(PAGE_SIZE);
+	assert_int_equal(vmalloc_kva_of(p), kva + 3 * PAGE_SIZE);  /* the range waits too */
+	assert_int_equal(verify_all(stderr), 0);
+	vm_unmap_aliases();
+	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
+	read_on(1, kva, &err);
+	assert_int_equal(err, -EFAULT);                           /* shot down everywhere */
+	assert_int_equal(page_ref_count(frame), 0);
+	vfree(p);
+	vm_unmap_aliases();
+	assert_int_equal(frames_accounted(), free0);
+	/* past lazy_max_pages (RAM / 32 here) the purge runs by itself */
+	limit = totalram_pages() / 32;
+	for (n = 0; vmalloc_lazy_nr_pages() + 17 <= limit; n++)
+		vfree(vmalloc(16 * PAGE_SIZE));
+	assert_true(n > 0);
+	vfree(vmalloc(16 * PAGE_SIZE));
+	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
+	assert_int_equal(verify_all(stderr), 0);
+	assert_int_equal(frames_accounted(), free0);
+	/* turning lazy mode off purges */
+	vfree(vmalloc(PAGE_SIZE));
+	assert_int_equal(vmalloc_lazy_nr_pages(), 2);
+	vmalloc_set_lazy_free(false);
+	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
+	shutdown_clean();
+}
+
+/* A vmalloc that finds no room, or no frames, purges the parked areas and
+ * tries again. */
+static void test_lazy_purge_on_shortage(void **state)
+{
+	unsigned long range, lazy;
+	void *big, *p, **one;
+	int i, n = 0, purged = 0;
+
+	/* room: i386 with 1 GiB has ~112 MiB of vmalloc range; fill all but
+	 * 16 MiB, then park 1 MiB areas (below the 32 MiB threshold) */
+	boot(1, 2, 1 << 30);
+	vmalloc_set_lazy_free(true);
+	range = vmalloc_end - VMALLOC_START;
+	big = vmalloc(range - (16 << 20));
+	assert_non_null(big);
+	for (i = 0; i < 40; i++) {
+		lazy = vmalloc_lazy_nr_pages();
+		p = vmalloc(1 << 20);
+		assert_non_null(p);
+		purged += vmalloc_lazy_nr_pages() < lazy;
+		vfree(p);
+	}
+	assert_true(purged >= 2);
+	assert_int_equal(verify_all(stderr), 0);
+	vfree(big);
+	vmalloc_set_lazy_free(false);
+	shutdown_clean();
+
+	/* frames: fill RAM with one-page areas, park 60 of them (120 pages with
+	 * their guards, below the threshold of RAM / 32), then ask for 20 pages */
+	boot(1, 4, 16 << 20);
+	vmalloc_set_lazy_free(true);
+	one = calloc(8192, sizeof(void *));
+	while (n < 8192 && (one[n] = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN)))
+		n++;
+	assert_true(n > 1000 && n < 8192);
+	for (i = 0; i < 60; i++)
+		vfree(one[--n]);
+	assert_int_equal(vmalloc_lazy_nr_pages(), 120);
+	p = __vmalloc(20 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	assert_non_null(p);
+	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
+	assert_int_equal(verify_all(stderr), 0);
+	vfree(p);
+	while (n)
+		vfree(one[--n]);
+	free(one);
+	vmalloc_set_lazy_free(false);
+	shutdown_clean();
+}
+
 /* ---- vmap / vunmap ---- */
 
 static void test_vmap_vunmap(void **state)
@@ -1004,11 +1110,12 @@ static void stress_fn(void *arg)
 	(void)arg;
 }
 
-static void test_multi_cpu_stress(void **state)
+static void multi_cpu_stress(bool lazy)
 {
 	int n, i;
 
 	boot(4, 4, 64 << 20);
+	vmalloc_set_lazy_free(lazy);
 	atomic_store(&stress_errors, 0);
 	for (n = 1; n < 4; n++)
 		cpu_call_async(n, stress_fn, NULL);
@@ -1020,8 +1127,15 @@ static void test_multi_cpu_stress(void **state)
 	for (i = 0; i < STRESS_SLOTS; i++)
 		vfree(atomic_exchange(&stress_slot[i], NULL));
 	assert_int_equal(vmalloc_nr_pages(), 0);
+	vmalloc_set_lazy_free(false);
+	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
 	shutdown_clean();
 }
+
+static void test_multi_cpu_stress(void **state) { multi_cpu_stress(false); }
+
+/* Lazy mode: parking and purges (with their shootdowns) on all CPUs at once. */
+static void test_multi_cpu_stress_lazy(void **state) { multi_cpu_stress(true); }
 
 int main(void)
 {
@@ -1038,12 +1152,15 @@ int main(void)
 		cmocka_unit_test(test_bad_vfree),
 		cmocka_unit_test(test_host_alias_cache),
 		cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
+		cmocka_unit_test(test_lazy_purge),
+		cmocka_unit_test(test_lazy_purge_on_shortage),
 		cmocka_unit_test(test_vmap_vunmap),
 		cmocka_unit_test(test_fragmentation_10k),
 		cmocka_unit_test(test_fault_injection_every_site),
 		cmocka_unit_test(test_every_paging_mode),
 		cmocka_unit_test(test_vmallocinfo_format),
 		cmocka_unit_test(test_multi_cpu_stress),
+		cmocka_unit_test(test_multi_cpu_stress_lazy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
