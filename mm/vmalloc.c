@@ -976,6 +976,24 @@ static void verify_report(void *arg, const char *msg)
 	verify_fail(arg, "%s", msg);
 }
 
+/* The lowest-addressed area under the three list cursors; *which = its list. */
+static struct vmap_area *lowest_at(struct vmap_tree *t[3], struct list_head *pos[3], int *which)
+{
+	struct vmap_area *va = NULL, *c;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (pos[i] == &t[i]->head)
+			continue;
+		c = list_entry(pos[i], struct vmap_area, list);
+		if (!va || c->va_start < va->va_start) {
+			va = c;
+			*which = i;
+		}
+	}
+	return va;
+}
+
 /* Free, busy and parked areas tile [VMALLOC_START, vmalloc_end) exactly:
  * merge the three address-ordered lists and follow a cursor. */
 static void verify_tiling(struct verify_ctx *v)
@@ -984,29 +1002,19 @@ static void verify_tiling(struct verify_ctx *v)
 	struct vmap_tree *t[3] = { &free_vmap_area_root, &vmap_area_root, &purge_vmap_area_root };
 	struct list_head *pos[3];
 	unsigned long cursor = VMALLOC_START;
-	int i, lo;
+	struct vmap_area *va;
+	int i;
 
 	for (i = 0; i < 3; i++)
 		pos[i] = t[i]->head.next;
-	for (;;) {
-		struct vmap_area *va = NULL;
-
-		for (i = 0, lo = -1; i < 3; i++) {
-			struct vmap_area *c = pos[i] != &t[i]->head ?
-				list_entry(pos[i], struct vmap_area, list) : NULL;
-
-			if (c && (!va || c->va_start < va->va_start))
-				va = c, lo = i;
-		}
-		if (!va)
-			break;
+	while ((va = lowest_at(t, pos, &i))) {
 		if (va->va_start != cursor) {
-			verify_fail(v, "%s area [%#lx-%#lx) found where %#lx was expected", kind[lo],
+			verify_fail(v, "%s area [%#lx-%#lx) found where %#lx was expected", kind[i],
 				    va->va_start, va->va_end, cursor);
 			return;
 		}
 		cursor = va->va_end;
-		pos[lo] = pos[lo]->next;
+		pos[i] = pos[i]->next;
 	}
 	if (cursor != vmalloc_end)
 		verify_fail(v, "areas end at %#lx, the range at %#lx", cursor, vmalloc_end);

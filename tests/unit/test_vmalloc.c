@@ -579,6 +579,46 @@ static void test_host_alias_cache(void **state)
 	shutdown_clean();
 }
 
+/* The vmalloc verify check notices a corrupted state (each undone after). */
+static void first_area(const struct vmap_area *va, void *arg)
+{
+	if (!*(struct vmap_area **)arg)
+		*(struct vmap_area **)arg = (struct vmap_area *)va;
+}
+
+static void test_verify_catches_corruption(void **state)
+{
+	struct vmap_area *va = NULL;
+	struct vm_struct *vm;
+	struct page *saved;
+	unsigned int nr;
+	u8 *p;
+
+	boot(1, 4, 64 << 20);
+	p = vmalloc(4 * PAGE_SIZE);
+	vm = find_vm_area(p);
+	vmalloc_for_each_area(first_area, &va);
+	assert_ptr_equal(va->vm, vm);
+	assert_int_equal(verify_all(NULL), 0);
+	/* a PTE that is not the page the area says */
+	saved = vm->pages[2];
+	vm->pages[2] = vm->pages[1];
+	assert_true(verify_all(NULL) > 0);
+	vm->pages[2] = saved;
+	/* a gap in the tiling (and a size mismatch) */
+	va->va_end -= PAGE_SIZE;
+	assert_true(verify_all(NULL) > 0);
+	va->va_end += PAGE_SIZE;
+	/* the page counter */
+	nr = vm->nr_pages;
+	vm->nr_pages = nr + 1;
+	assert_true(verify_all(NULL) > 0);
+	vm->nr_pages = nr;
+	assert_int_equal(verify_all(stderr), 0);
+	vfree(p);
+	shutdown_clean();
+}
+
 /* ---- reuse after free: no stale translation on another CPU ---- */
 
 struct remote_read { unsigned long kva; u64 val; int err; };
@@ -1151,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_guard_page_and_use_after_free_oops),
 		cmocka_unit_test(test_bad_vfree),
 		cmocka_unit_test(test_host_alias_cache),
+		cmocka_unit_test(test_verify_catches_corruption),
 		cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
 		cmocka_unit_test(test_lazy_purge),
 		cmocka_unit_test(test_lazy_purge_on_shortage),
