@@ -48,11 +48,7 @@ int watermark_boost_factor = 15000;
 int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0, 0 };
 int percpu_pagelist_high_fraction;
 unsigned long totalreserve_pages;
-unsigned long max_low_pfn;
 unsigned long max_zone_pfn[MAX_NR_ZONES];
-/* The direct map's base: arch/x86 owns it; defined weak here so the
- * allocator's kva_of() works before (or without) the paging code. */
-__attribute__((weak)) unsigned long PAGE_OFFSET;
 
 static bool mode_is_64bit(void) { return mmk->cfg.levels >= 4; }
 
@@ -73,9 +69,9 @@ static void zone_sizes_init(void)
 	int t;
 
 	pageblock_order = mmk->cfg.levels == 2 ? MAX_PAGE_ORDER : 9;
-	max_low_pfn = mode_is_64bit() ? max_pfn : min(max_pfn, MAXMEM_PFN_32);
-	PAGE_OFFSET = mmk->cfg.levels == 5 ? 0xff11000000000000UL :
-		      mmk->cfg.levels == 4 ? 0xffff888000000000UL : 0xC0000000UL;
+	/* arch/x86 (paging_mode_setup, just before us) set max_low_pfn and
+	 * PAGE_OFFSET for the mode; the zones depend on the same limit. */
+	WARN_ON(max_low_pfn != (mode_is_64bit() ? max_pfn : min(max_pfn, MAXMEM_PFN_32)));
 	for (t = 0; t < MAX_NR_ZONES; t++)
 		max_zone_pfn[t] = 0;
 	max_zone_pfn[ZONE_DMA] = min(MAX_DMA_PFN, max_low_pfn);
@@ -227,11 +223,27 @@ static void print_zone_ranges(void)
 	       ((unsigned long long)mmk->max_pfn << PAGE_SHIFT) - 1);
 }
 
+/* Each zonelist: the populated zones at or below its zone type, highest
+ * first (one node: no NUMA ordering to decide). */
+static void build_zonelists(struct pglist_data *pgdat)
+{
+	int h, t, n;
+
+	for (h = 0; h < MAX_NR_ZONES; h++) {
+		for (t = h, n = 0; t >= 0; t--)
+			if (populated_zone(&pgdat->node_zones[t]))
+				pgdat->zonelist[h][n++] = &pgdat->node_zones[t];
+		pgdat->zonelist[h][n] = NULL;
+	}
+}
+
 /* Grouping by mobility needs a few pageblocks per migratetype to work. */
 static void build_all_zonelists(void)
 {
 	unsigned long vm_total_pages = 0;
 	struct zone *zone;
+
+	build_zonelists(&contig_page_data);
 
 	for_each_zone(zone)
 		if (zone_idx(zone) <= ZONE_MOVABLE)

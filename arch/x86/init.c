@@ -183,3 +183,14 @@ static void paging_exit(void)
 	init_mm.cpu_bitmap = 0;
 }
 mmk_initcall(INIT_PAGING, paging_init, paging_exit)
+
+void arch_report_meminfo(FILE *out)
+{
+	fprintf(out, "DirectMap4k:    %8lu kB\n", direct_pages_count[PG_LEVEL_4K] << 2);
+	if (pgmode.levels == 2)
+		fprintf(out, "DirectMap4M:    %8lu kB\n", direct_pages_count[PG_LEVEL_2M] << 12);
+	else
+		fprintf(out, "DirectMap2M:    %8lu kB\n", direct_pages_count[PG_LEVEL_2M] << 11);
+	if (direct_gbpages)
+		fprintf(out, "DirectMap1G:    %8lu kB\n", direct_pages_count[PG_LEVEL_1G] << 20);
+}

@@ -36,7 +36,7 @@ struct pgtable_mode pgmode;
 unsigned long PAGE_OFFSET, VMALLOC_START, VMALLOC_END, VMEMMAP_START;
 unsigned long TASK_SIZE, DEFAULT_MAP_WINDOW, STACK_TOP;
 unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
-unsigned long high_memory;            /* max_low_pfn: mm/mm_init.c */
+unsigned long max_low_pfn, high_memory;  /* set by paging_mode_setup() */
 unsigned long direct_pages_count[PG_LEVEL_NUM];
 bool direct_gbpages;
 static spinlock_t pgd_lock = { PTHREAD_MUTEX_INITIALIZER };

@@ -574,6 +574,8 @@ int follow_phys(struct mm_struct *mm, unsigned long addr, phys_addr_t *phys, u64
 enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_512G, PG_LEVEL_NUM };
 extern unsigned long direct_pages_count[PG_LEVEL_NUM];
 extern bool direct_gbpages;
+/* The DirectMap4k/2M(4M)/1G lines of /proc/meminfo (Linux arch_report_meminfo). */
+void arch_report_meminfo(FILE *out);
 /* Pages currently used as page tables: the NR_PAGETABLE node statistic. */
 unsigned long nr_pagetable_pages(void);
 

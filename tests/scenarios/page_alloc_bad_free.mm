@@ -3,7 +3,7 @@
 # refused with EINVAL; the free lists are never touched, so verify stays clean
 # and the machine goes on.
 machine ram=64M cpus=2 levels=4
-cat /proc/buddyinfo
+snapshot /proc/buddyinfo
 alloc_pages 2 -> a
 alloc_pages 0 -> b
 # wrong order (smaller and larger than allocated), and a pointer to a tail page
@@ -28,5 +28,5 @@ verify
 alloc_pages 3 -> c
 free_pages $c 3 expect=0
 drain_all_pages
-cat /proc/buddyinfo
+unchanged /proc/buddyinfo expect=ok
 verify
