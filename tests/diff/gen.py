@@ -44,6 +44,9 @@ MADVICE_OK = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED",
               "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_REMOVE", "MADV_DONTNEED_LOCKED"]
 ARENA_SIZES = [64 << 20, (64 << 20) - PAGE, (32 << 20) + 3 * PAGE, 8 << 20, (16 << 20) + PAGE]
 CLUSTER_PAGES = 96
+# Never with a huge length: populating 16 TiB of even read-only memory fills
+# the host with page tables (hostrun refuses it anyway).
+POPULATING = ("MAP_POPULATE", "MAP_LOCKED")
 
 
 def hexs(n):
@@ -182,7 +185,7 @@ class Gen:
         flags.append("MAP_FIXED" if kind < 0.75 else "MAP_FIXED_NOREPLACE")
         for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05),
                             ("MAP_GROWSDOWN", 0.06), ("MAP_LOCKED", 0.03), ("MAP_STACK", 0.03)):
-            if r.random() < prob:
+            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
                 flags.append(extra)
         self.emit("%s mmap %s %s %s %s" % (p, addr, hexs(length), prot, "|".join(flags)))
 
@@ -211,11 +214,11 @@ class Gen:
         base = PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON
         flags = [base]
         for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05), ("MAP_STACK", 0.03)):
-            if r.random() < prob:
+            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
                 flags.append(extra)
         if r.random() < 0.05 and base == PRIVATE_ANON:
             flags.append("MAP_GROWSDOWN")
-        if r.random() < 0.03:
+        if r.random() < 0.03 and length <= 4 << 20:
             flags.append("MAP_LOCKED")
             safe = False
         prot = "rw-" if self.level >= 5 and r.random() < 0.4 else r.choice(PROTS)
