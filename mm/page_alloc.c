@@ -817,7 +817,7 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 }
 
 /* The effective high mark on a free, adjusting pcp->high (Linux nr_pcp_high). */
-static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
 {
 	int high_min = pcp->high_min, high_max = pcp->high_max;
 	int high = clamp(pcp->high, high_min, high_max);
@@ -937,7 +937,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int m
 }
 
 /* Put a freed block on the CPU's list; drain a batch when over high. */
-static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 				    struct page *page, int migratetype, unsigned int order)
 {
 	unsigned int pindex = order_to_pindex(migratetype, order);
@@ -1190,7 +1190,8 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 }
 
 /* Make a block just taken off a list into an allocation. */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, bool frozen)
+static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+					  bool frozen)
 {
 	if (!frozen)
 		set_page_count(page, 1);
@@ -1396,6 +1397,62 @@ nopage:
 	return NULL;
 }
 
+/*
+ * The common case in one piece: a small-order request on a CPU whose
+ * preferred zone passes the high-watermark check (plus the reserve it owes
+ * the request's zone, and a free block of the order for order > 0) and whose
+ * pcp list for (migratetype, order) has a block.  It makes exactly the
+ * decision get_page_from_freelist() would make (the first zone passes the
+ * high-watermark check, rmqueue_pcplist() pops the list head); anything
+ * else - boosted or below-high zones, an empty list, armed fault injection,
+ * a pending IPI - returns NULL and takes the full path.
+ */
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order,
+							 bool frozen)
+{
+	struct cpu *c = this_cpu();
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct zone *zone;
+	struct page *page;
+	long usable;
+	int h;
+
+	if (unlikely(!c || atomic_load_explicit(&c->ipi_pending, memory_order_relaxed) ||
+		     atomic_load_explicit(&fault_inject_armed, memory_order_relaxed)))
+		return NULL;
+	h = gfp_zone(gfp);
+	if (unlikely(h < 0))
+		return NULL;
+	zone = contig_page_data.zonelist[h][0];
+	if (unlikely(!zone || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+			       (BIT(ZONE_BELOW_HIGH) | BIT(ZONE_BOOSTED_WATERMARK)))))
+		return NULL;
+	pcp = &zone->pageset[c->id].pcp;
+	list = &pcp->lists[order_to_pindex(gfp_migratetype(gfp), order)];
+	if (unlikely(list_empty(list)))
+		return NULL;
+	usable = (long)zone_page_state(zone, NR_FREE_PAGES);
+	if (!order) {
+		usable -= (long)READ_ONCE(zone->nr_free_highatomic);
+		if (unlikely(usable <= (long)high_wmark_pages(zone) + zone->lowmem_reserve[h]))
+			return NULL;
+	} else if (!__zone_watermark_ok(zone, order, high_wmark_pages(zone), h, ALLOC_WMARK_LOW,
+					usable)) {
+		return NULL;
+	}
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp_count_add(pcp, -(1 << order));
+	if (unlikely(check_new_pages(page, order)))
+		return NULL;
+	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1UL << order);
+	zone_statistics(zone, c->id);
+	prep_new_page(page, order, gfp, frozen);
+	return page;
+}
+
 static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 {
 	struct alloc_context ac;
@@ -1420,6 +1477,12 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
  * page of 2^order frames with _refcount 1, or NULL. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER)) {
+		struct page *page = alloc_pages_pcp_fast(gfp, order, false);
+
+		if (likely(page))
+			return page;
+	}
 	return __alloc_pages(gfp, order, false);
 }
 
@@ -1463,7 +1526,8 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 
 /* Refcount already 0: check, then to the CPU's list or the buddy.  Returns
  * 0, or -EINVAL when the block was bad (and leaked). */
-static int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
+static __always_inline int free_frozen_pages_inline(struct page *page, unsigned long pfn,
+						    unsigned int order)
 {
 	struct cpu *c = this_cpu();
 	struct zone *zone;
@@ -1481,6 +1545,11 @@ static int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned in
 		mt = MIGRATE_MOVABLE;   /* highatomic pages ride the movable list */
 	free_frozen_page_commit(zone, &zone->pageset[c->id].pcp, page, mt, order);
 	return 0;
+}
+
+static __noinline int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
+{
+	return free_frozen_pages_inline(page, pfn, order);
 }
 
 /* Any CPU thread; no locks held.  See mmzone.h. */
@@ -1502,7 +1571,8 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page))
-		return __free_frozen_pages(page, pfn, order);
+		return likely(!order) ? free_frozen_pages_inline(page, pfn, 0)
+				      : __free_frozen_pages(page, pfn, order);
 	if (!head && order) {
 		/* Someone else holds the first page: free the rest (Linux). */
 		pgalloc_rec_set(pfn, 1);
