@@ -56,8 +56,11 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-/* Allocation and free are interrupt points of the calling CPU (IPIs, e.g. a
- * remote drain, are served there); other host threads have no IPIs. */
+/* A blocking allocation that reaches the slow path is an interrupt point
+ * of its CPU: in Linux it may sleep, so it never runs with interrupts off,
+ * and a pending IPI (a remote pcp drain, a TLB shootdown) is served there.
+ * Nothing else in the allocator serves IPIs - callers may be in the middle
+ * of per-CPU work of their own (slab) that an IPI handler must not see. */
 static __always_inline void handle_ipis_if_cpu(void)
 {
 	struct cpu *c = this_cpu();
@@ -1366,6 +1369,8 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	struct page *page;
 
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		handle_ipis_if_cpu();
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(ac);
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
@@ -1404,8 +1409,8 @@ nopage:
  * pcp list for (migratetype, order) has a block.  It makes exactly the
  * decision get_page_from_freelist() would make (the first zone passes the
  * high-watermark check, rmqueue_pcplist() pops the list head); anything
- * else - boosted or below-high zones, an empty list, armed fault injection,
- * a pending IPI - returns NULL and takes the full path.
+ * else - boosted or below-high zones, an empty list, armed fault injection -
+ * returns NULL and takes the full path.
  */
 static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order,
 							 bool frozen)
@@ -1418,8 +1423,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 	long usable;
 	int h;
 
-	if (unlikely(!c || atomic_load_explicit(&c->ipi_pending, memory_order_relaxed) ||
-		     atomic_load_explicit(&fault_inject_armed, memory_order_relaxed)))
+	if (unlikely(!c || atomic_load_explicit(&fault_inject_armed, memory_order_relaxed)))
 		return NULL;
 	h = gfp_zone(gfp);
 	if (unlikely(h < 0))
@@ -1463,7 +1467,6 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 			WARN_ON(order > MAX_PAGE_ORDER);
 		return NULL;
 	}
-	handle_ipis_if_cpu();
 	if (!prepare_alloc_pages(gfp, order, &ac))
 		return NULL;
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp),
@@ -1560,7 +1563,6 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	const char *why;
 	bool head;
 
-	handle_ipis_if_cpu();
 	why = likely(pgalloc_rec_get(pfn) == order + 1) ? NULL :
 	      free_order_problem(page, pfn, order, buf, sizeof(buf));
 	if (!why && unlikely(page_ref_count(page) <= 0))
