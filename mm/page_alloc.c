@@ -86,11 +86,13 @@ int get_pfnblock_migratetype(unsigned long pfn)
 	return __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 }
 
+/* The migratetype of page's pageblock (racy read, no lock needed). */
 int get_pageblock_migratetype(const struct page *page)
 {
 	return get_pfnblock_migratetype(page_to_pfn(page));
 }
 
+/* zone->lock held (or the zone not yet live at boot). */
 void set_pageblock_migratetype(struct page *page, int migratetype)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -1033,6 +1035,7 @@ void drain_all_pages_zone(struct zone *zone)
 	drain_local_pages_zone(zone);
 }
 
+/* All zones, every CPU; see drain_all_pages_zone. */
 void drain_all_pages(void)
 {
 	drain_all_pages_zone(NULL);
@@ -1504,6 +1507,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? page_address(page) : NULL;
 }
 
+/* One zeroed lowmem page (host pointer), or NULL. */
 void *get_zeroed_page(gfp_t gfp)
 {
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
@@ -1586,6 +1590,7 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	return 0;
 }
 
+/* Any thread, no locks held: drop a reference; free on the last one. */
 void __free_pages(struct page *page, unsigned int order)
 {
 	(void)mmk_free_pages(page, order);
@@ -1613,6 +1618,7 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
+/* Drop a reference; the last one frees the page (or its compound block). */
 void put_page(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
