@@ -71,13 +71,13 @@ void vmalloc_window_exit(void)
 	vmalloc_window_size = 0;
 }
 
-/* Make [first, first + nr) PROT_NONE again and forget what it aliased. */
+/* Make [first, first + nr) PROT_NONE again and forget what it aliased.  If
+ * the host refuses (vm.max_map_count), the old aliases stay: harmless, the
+ * cache just no longer vouches for them. */
 static void window_reserve(unsigned long first, unsigned long nr)
 {
-	void *p = mmap(vmalloc_window + (first << PAGE_SHIFT), nr << PAGE_SHIFT, PROT_NONE,
-		       RESERVE_FLAGS | MAP_FIXED, -1, 0);
-
-	BUG_ON(p == MAP_FAILED);   /* the host took our reserved range away */
+	mmap(vmalloc_window + (first << PAGE_SHIFT), nr << PAGE_SHIFT, PROT_NONE,
+	     RESERVE_FLAGS | MAP_FIXED, -1, 0);
 	memset(&window_pfn[first], 0, nr * sizeof(u32));
 }
 
@@ -91,7 +91,9 @@ static int window_alias_run(unsigned long first, unsigned long pfn, unsigned lon
 
 	atomic_fetch_add_explicit(&window_mmaps, 1, memory_order_relaxed);
 	if (p == MAP_FAILED) {
-		/* A failed MAP_FIXED may have unmapped the range: reserve it again. */
+		/* A failed MAP_FIXED may have unmapped the range: reserve it again
+		 * (Linux checks max_map_count before unmapping, so at that limit
+		 * the old mapping is still there). */
 		window_reserve(first, n);
 		return -ENOMEM;
 	}
