@@ -223,11 +223,27 @@ static void print_zone_ranges(void)
 	       ((unsigned long long)mmk->max_pfn << PAGE_SHIFT) - 1);
 }
 
+/* Each zonelist: the populated zones at or below its zone type, highest
+ * first (one node: no NUMA ordering to decide). */
+static void build_zonelists(struct pglist_data *pgdat)
+{
+	int h, t, n;
+
+	for (h = 0; h < MAX_NR_ZONES; h++) {
+		for (t = h, n = 0; t >= 0; t--)
+			if (populated_zone(&pgdat->node_zones[t]))
+				pgdat->zonelist[h][n++] = &pgdat->node_zones[t];
+		pgdat->zonelist[h][n] = NULL;
+	}
+}
+
 /* Grouping by mobility needs a few pageblocks per migratetype to work. */
 static void build_all_zonelists(void)
 {
 	unsigned long vm_total_pages = 0;
 	struct zone *zone;
+
+	build_zonelists(&contig_page_data);
 
 	for_each_zone(zone)
 		if (zone_idx(zone) <= ZONE_MOVABLE)

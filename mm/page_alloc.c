@@ -56,6 +56,16 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
+/* Allocation and free are interrupt points of the calling CPU (IPIs, e.g. a
+ * remote drain, are served there); other host threads have no IPIs. */
+static __always_inline void handle_ipis_if_cpu(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c && unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
+		__cpu_handle_ipis(c);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pageblock migratetypes                                              */
 /* ------------------------------------------------------------------ */
@@ -587,14 +597,12 @@ static bool unreserve_zone_highatomic(struct zone *zone, int to_mt, bool force)
 
 static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &contig_page_data.node_zones[zi];
-
-		if (managed_zone(zone) && unreserve_zone_highatomic(zone, ac->migratetype, force))
+	for_each_zone_zonelist(zone, zp, ac)
+		if (unreserve_zone_highatomic(zone, ac->migratetype, force))
 			return true;
-	}
 	return false;
 }
 
@@ -656,14 +664,16 @@ static bool free_page_is_bad(struct page *page)
 	return true;
 }
 
-/* A page about to be handed out must look free.  Release builds check the
- * head page, debug builds every page of the block. */
-static bool check_new_pages(struct page *page, unsigned int order)
+/* A page about to be handed out must look free.  Debug builds check every
+ * page of the block; release builds skip the check, as Linux does unless
+ * check_pages_enabled (debug_pagealloc, init_on_*, DEBUG_VM) - verify
+ * still finds a corrupted free page. */
+static __always_inline bool check_new_pages(struct page *page, unsigned int order)
 {
 #ifdef CONFIG_DEBUG_VM
 	unsigned long i, n = 1UL << order;
 #else
-	unsigned long i, n = 1;
+	unsigned long i, n = 0;
 #endif
 	for (i = 0; i < n; i++) {
 		struct page *p = page + i;
@@ -701,13 +711,13 @@ unsigned long pgalloc_head_pfn(unsigned long pfn, unsigned int *order)
  * NULL when it is, or the reason for bad_page.  A page the allocator never
  * handed out (reserved, or not recorded) passes: the state checks decide.
  */
-static const char *free_order_problem(struct page *page, unsigned long pfn, unsigned int order,
-				      char *buf, size_t n)
+static __noinline const char *free_order_problem(struct page *page, unsigned long pfn,
+						  unsigned int order, char *buf, size_t n)
 {
 	unsigned int rec = pgalloc_rec_get(pfn), horder;
 	unsigned long hpfn;
 
-	if (likely(rec == order + 1))
+	if (rec == order + 1)
 		return NULL;
 	if (rec) {
 		snprintf(buf, n, "freed with order %u, but allocated with order %u", order, rec - 1);
@@ -729,9 +739,20 @@ static const char *free_order_problem(struct page *page, unsigned long pfn, unsi
  * flags that need clearing first; any bad page leaks the whole block (out of
  * circulation, as Linux does).  Returns true when the block may be freed.
  */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+/* Clear the page-flag bits of a page nobody else can see (the zone bits
+ * stay); a plain store, and none at all when they are already clear. */
+static inline void clear_page_flags(struct page *page)
 {
-	unsigned long i, pfn = page_to_pfn(page);
+	unsigned long f = atomic_load_explicit(&page->flags, memory_order_relaxed);
+
+	if (unlikely(f & PAGEFLAGS_MASK))
+		atomic_store_explicit(&page->flags, f & ~PAGEFLAGS_MASK, memory_order_relaxed);
+}
+
+static __always_inline bool free_pages_prepare(struct page *page, unsigned long pfn,
+					       unsigned int order)
+{
+	unsigned long i;
 	bool bad = false;
 
 	if (PageAnon(page))
@@ -743,13 +764,13 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			bad = true;
 			continue;
 		}
-		atomic_fetch_and_explicit(&page[i].flags, ~PAGEFLAGS_MASK, memory_order_relaxed);
+		clear_page_flags(page + i);
 	}
 	if (free_page_is_bad(page))
 		bad = true;
 	if (unlikely(bad))
 		return false;
-	atomic_fetch_and_explicit(&page->flags, ~PAGEFLAGS_MASK, memory_order_relaxed);
+	clear_page_flags(page);
 	page->private = 0;
 	pgalloc_rec_set(pfn, 0);
 	return true;
@@ -1116,12 +1137,12 @@ static void wakeup_kswapd(struct zone *zone)
 
 static void wake_all_kswapds(const struct alloc_context *ac)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--)
-		if (managed_zone(&contig_page_data.node_zones[zi]) &&
-		    READ_ONCE(contig_page_data.node_zones[zi].watermark_boost))
-			wakeup_kswapd(&contig_page_data.node_zones[zi]);
+	for_each_zone_zonelist(zone, zp, ac)
+		if (READ_ONCE(zone->watermark_boost))
+			wakeup_kswapd(zone);
 }
 
 static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
@@ -1203,14 +1224,14 @@ static bool zone_ok_for_alloc(struct zone *zone, unsigned int order, unsigned in
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					   const struct alloc_context *ac, bool frozen)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
 retry:
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &contig_page_data.node_zones[zi];
+	for_each_zone_zonelist(zone, zp, ac) {
 		struct page *page;
 
-		if (!managed_zone(zone) || !zone_ok_for_alloc(zone, order, alloc_flags, ac))
+		if (!zone_ok_for_alloc(zone, order, alloc_flags, ac))
 			continue;
 		page = rmqueue(zone, order, alloc_flags, ac->migratetype);
 		if (!page)
@@ -1247,16 +1268,13 @@ int gfp_zone(gfp_t gfp)
 
 static bool prepare_alloc_pages(gfp_t gfp, unsigned int order, struct alloc_context *ac)
 {
-	int zi;
-
 	ac->highest_zoneidx = gfp_zone(gfp);
 	ac->migratetype = gfp_migratetype(gfp);
-	ac->preferred_zone = NULL;
 	if (WARN_ON(ac->highest_zoneidx < 0))
 		return false;
-	for (zi = ac->highest_zoneidx; zi >= 0 && !ac->preferred_zone; zi--)
-		if (managed_zone(&contig_page_data.node_zones[zi]))
-			ac->preferred_zone = &contig_page_data.node_zones[zi];
+	ac->zonelist = contig_page_data.zonelist[ac->highest_zoneidx];
+	ac->preferred_zone = ac->zonelist[0];
+	(void)order;
 	return !should_fail(&fail_page_alloc);
 }
 
@@ -1266,8 +1284,7 @@ static unsigned int alloc_flags_nofragment(const struct alloc_context *ac, gfp_t
 {
 	unsigned int flags = (gfp & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
 
-	if (mmk->cfg.levels >= 4 && ac->preferred_zone &&
-	    zone_idx(ac->preferred_zone) == ZONE_NORMAL)
+	if (ac->preferred_zone == &contig_page_data.node_zones[ZONE_NORMAL] && mmk->cfg.levels >= 4)
 		flags |= ALLOC_NOFRAGMENT;
 	return flags;
 }
@@ -1389,8 +1406,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 			WARN_ON(order > MAX_PAGE_ORDER);
 		return NULL;
 	}
-	if (this_cpu())
-		cpu_handle_ipis();
+	handle_ipis_if_cpu();
 	if (!prepare_alloc_pages(gfp, order, &ac))
 		return NULL;
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp),
@@ -1447,22 +1463,22 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 
 /* Refcount already 0: check, then to the CPU's list or the buddy.  Returns
  * 0, or -EINVAL when the block was bad (and leaked). */
-static int __free_frozen_pages(struct page *page, unsigned int order)
+static int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
 {
 	struct cpu *c = this_cpu();
 	struct zone *zone;
 	int mt;
 
-	if (unlikely(!free_pages_prepare(page, order)))
+	if (unlikely(!free_pages_prepare(page, pfn, order)))
 		return -EINVAL;
 	if (unlikely(!c || !pcp_allowed_order(order))) {
 		__free_pages_ok(page, order, FPI_NONE);
 		return 0;
 	}
-	mt = get_pfnblock_migratetype(page_to_pfn(page));
+	zone = page_zone(page);
+	mt = __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		mt = MIGRATE_MOVABLE;   /* highatomic pages ride the movable list */
-	zone = page_zone(page);
 	free_frozen_page_commit(zone, &zone->pageset[c->id].pcp, page, mt, order);
 	return 0;
 }
@@ -1475,9 +1491,9 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	const char *why;
 	bool head;
 
-	if (this_cpu())
-		cpu_handle_ipis();
-	why = free_order_problem(page, pfn, order, buf, sizeof(buf));
+	handle_ipis_if_cpu();
+	why = likely(pgalloc_rec_get(pfn) == order + 1) ? NULL :
+	      free_order_problem(page, pfn, order, buf, sizeof(buf));
 	if (!why && unlikely(page_ref_count(page) <= 0))
 		why = "VM_BUG_ON_PAGE(page_ref_count(page) == 0)";
 	if (unlikely(why)) {
@@ -1486,13 +1502,13 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page))
-		return __free_frozen_pages(page, order);
+		return __free_frozen_pages(page, pfn, order);
 	if (!head && order) {
 		/* Someone else holds the first page: free the rest (Linux). */
 		pgalloc_rec_set(pfn, 1);
 		while (order-- > 0) {
 			pgalloc_rec_set(pfn + (1UL << order), order + 1);
-			__free_frozen_pages(page + (1UL << order), order);
+			__free_frozen_pages(page + (1UL << order), pfn + (1UL << order), order);
 		}
 	}
 	return 0;
@@ -1515,7 +1531,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 		bad_page(page, why);
 		return;
 	}
-	(void)__free_frozen_pages(page, order);
+	(void)__free_frozen_pages(page, page_to_pfn(page), order);
 }
 
 /* addr: host pointer from __get_free_pages (NULL is ignored). */
@@ -1527,6 +1543,9 @@ void free_pages(void *addr, unsigned int order)
 
 void put_page(struct page *page)
 {
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int rec = PageHead(page) ? pgalloc_rec_get(pfn) : 0;
+
 	if (put_page_testzero(page))
-		(void)__free_frozen_pages(page, 0);
+		(void)__free_frozen_pages(page, pfn, rec ? rec - 1 : 0);
 }

@@ -228,6 +228,9 @@ struct zone {
 
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
+	/* Per highest usable zone type: the populated zones a request may use,
+	 * highest first, NULL-terminated (Linux node_zonelists). */
+	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
 	int nr_zones;                           /* highest populated zone + 1 */
 	int node_id;
 	unsigned long node_start_pfn;
