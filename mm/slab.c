@@ -918,7 +918,6 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct page *slab;
 	LIST_HEAD(discard);
 
-	slab_flush_all(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	list_for_each_entry(slab, &n->partial, slab_list)
