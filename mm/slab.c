@@ -79,9 +79,14 @@ void slab_lock(struct page *slab)
 		slab_lock_wait(slab, bit);
 }
 
+/* A release store, not an atomic RMW: while the lock is held nobody else
+ * changes this slab page's flags (lockers' fetch_or rewrites the same
+ * value), so no update can be lost. */
 void slab_unlock(struct page *slab)
 {
-	atomic_fetch_and_explicit(&slab->flags, ~(1UL << PG_locked), memory_order_release);
+	unsigned long f = atomic_load_explicit(&slab->flags, memory_order_relaxed);
+
+	atomic_store_explicit(&slab->flags, f & ~(1UL << PG_locked), memory_order_release);
 }
 
 /* ---- sizes and orders (calculate_sizes, calculate_order) ---- */
