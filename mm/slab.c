@@ -619,8 +619,8 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 
 /* Fast path: pop the CPU freelist.  The next pointer must stay inside the
  * CPU slab; anything else is a corrupted free pointer, handled slowly. */
-__always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
-				  const char *caller)
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					 const char *caller)
 {
 	struct kmem_cache_cpu *c;
 	void *object, *next;
@@ -782,13 +782,11 @@ static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char 
 }
 
 /* Fast path: x is in this CPU's active slab of s; push it on the CPU
- * freelist.  `page` is unused here (callers may pass NULL). */
-__always_inline void slab_free(struct kmem_cache *s, struct page *page, void *x,
-				 const char *caller)
+ * freelist. */
+static __always_inline void slab_free(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 
-	(void)page;
 	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
@@ -827,7 +825,7 @@ void kfree_caller(const void *x, const char *caller)
 		free_large_kmalloc(page, x);
 		return;
 	}
-	slab_free(page->slab_cache, page, (void *)x, caller);
+	slab_free(page->slab_cache, (void *)x, caller);
 }
 
 void *kmem_cache_alloc_caller(struct kmem_cache *s, gfp_t gfp, const char *caller)
@@ -839,7 +837,7 @@ void kmem_cache_free_caller(struct kmem_cache *s, void *x, const char *caller)
 {
 	if (unlikely(!x))
 		return;
-	slab_free(s, NULL, x, caller);
+	slab_free(s, x, caller);
 }
 
 /* ---- cache life cycle ---- */

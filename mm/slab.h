@@ -117,9 +117,6 @@ void __kmem_cache_shrink(struct kmem_cache *s);
 int __kmem_cache_shutdown(struct kmem_cache *s);
 /* Release s's node structure (after a successful shutdown). */
 void __kmem_cache_release(struct kmem_cache *s);
-/* Allocate/free with an explicit caller (kmalloc passes the size). */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, const char *caller);
-void slab_free(struct kmem_cache *s, struct page *page, void *obj, const char *caller);
 /* Boot the two bootstrap caches (kmem_cache_node, kmem_cache). */
 int kmem_cache_init(void);
 extern struct kmem_cache *kmem_cache;        /* the cache of struct kmem_cache */

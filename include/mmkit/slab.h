@@ -100,7 +100,7 @@ struct kmem_cache_cpu {
 	struct page *slab;       /* the active (frozen) slab, or NULL */
 	uintptr_t slab_base;     /* its first byte (host), for the free fast path */
 	uintptr_t slab_bytes;    /* its length: objects * size */
-	unsigned long alloc_fast, alloc_slow, free_fast, free_slow;
+	unsigned long alloc_slow, free_slow;   /* slow-path counts (SLUB's stat()) */
 } __attribute__((aligned(64)));
 
 /* Per-node state (one node in mmkit). */
