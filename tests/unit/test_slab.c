@@ -222,6 +222,42 @@ static void test_meminfo_counters(void **state)
 	machine_shutdown();
 }
 
+/* /proc/slabinfo: the host kernel's two header lines, and Linux's row format. */
+static void test_slabinfo_format(void **state)
+{
+	char host[2][512], *ours, *row;
+	struct kmem_cache *s;
+	void *p[3];
+	FILE *f;
+	int i;
+
+	boot(1);
+	s = kmem_cache_create("fmt-test", 100, 0, 0, NULL);
+	for (i = 0; i < 3; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	ours = view("/proc/slabinfo");
+	f = fopen("/proc/slabinfo", "r");     /* readable by root only */
+	if (f && fgets(host[0], sizeof(host[0]), f) && fgets(host[1], sizeof(host[1]), f)) {
+		assert_memory_equal(ours, host[0], strlen(host[0]));
+		assert_memory_equal(ours + strlen(host[0]), host[1], strlen(host[1]));
+	}
+	if (f)
+		fclose(f);
+	/* newest cache first; its CPU slab counts as active, as in Linux */
+	row = strchr(strchr(ours, '\n') + 1, '\n') + 1;
+	assert_memory_equal(row, "fmt-test              39     39    104   39    1 : tunables    0    0    0 "
+			    ": slabdata      1      1      0\n", 102);
+	free(ours);
+	for (i = 0; i < 3; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_shrink(s);
+	ours = view("/proc/slabinfo");
+	assert_non_null(strstr(ours, "fmt-test               0      0    104   39    1 :"));
+	free(ours);
+	assert_int_equal(kmem_cache_destroy(s), 0);
+	machine_shutdown();
+}
+
 /* ---- geometry ---- */
 
 static void test_cache_geometry(void **state)
@@ -750,6 +786,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_kmalloc_size_classes, down),
 		cmocka_unit_test_teardown(test_kmalloc_semantics, down),
 		cmocka_unit_test_teardown(test_meminfo_counters, down),
+		cmocka_unit_test_teardown(test_slabinfo_format, down),
 		cmocka_unit_test_teardown(test_cache_geometry, down),
 		cmocka_unit_test_teardown(test_bootstrap_in_ram, down),
 		cmocka_unit_test_teardown(test_cache_lifecycle, down),
