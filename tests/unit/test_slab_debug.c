@@ -448,6 +448,29 @@ static void test_freepointer_corrupt_nodebug(void **state)
 	assert_clean();
 }
 
+/* krealloc in place moves the kmalloc red zone with the requested size. */
+static void test_krealloc_redzone(void **state)
+{
+	u8 *p, *q;
+	char *log;
+
+	boot_debug("FZPU");
+	p = kmalloc(50, GFP_KERNEL);
+	assert_ptr_equal(krealloc(p, 60, GFP_KERNEL), p);    /* grows in place */
+	p[59] = 1;                                            /* now inside the object */
+	kfree(p);
+	log = dmesg_copy();
+	assert_null(strstr(log, "BUG"));
+	free(log);
+	q = kmalloc(50, GFP_KERNEL);
+	assert_ptr_equal(krealloc(q, 30, GFP_KERNEL), q);    /* shrinks in place */
+	assert_int_equal(q[40], SLUB_RED_ACTIVE);
+	q[40] = 2;
+	kfree(q);
+	expect_log("[kmalloc Redzone overwritten]", "First byte 0x2 instead of 0xcc", NULL);
+	assert_clean();
+}
+
 /* Owner tracking: alloc on CPU 1, free on CPU 0, corruption found later. */
 static void *cross_ptr;
 static struct kmem_cache *cross_cache;
@@ -538,6 +561,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_destroy_with_objects, down),
 		cmocka_unit_test_teardown(test_naive_double_free, down),
 		cmocka_unit_test_teardown(test_freepointer_corrupt_nodebug, down),
+		cmocka_unit_test_teardown(test_krealloc_redzone, down),
 		cmocka_unit_test_teardown(test_tracking_across_cpus, down),
 		cmocka_unit_test_teardown(test_taint_and_trace, down),
 		cmocka_unit_test_teardown(test_switch_debug, down),
