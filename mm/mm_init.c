@@ -52,6 +52,8 @@ unsigned long max_zone_pfn[MAX_NR_ZONES];
 
 static bool mode_is_64bit(void) { return mmk->cfg.levels >= 4; }
 
+/* Zones a kernel built for the paging mode has (64-bit: no HighMem; 32-bit:
+ * no DMA32, no Device). */
 bool zone_type_configured(enum zone_type t)
 {
 	if (mode_is_64bit())
@@ -95,6 +97,7 @@ static void zone_init_lists(struct zone *zone)
 			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
 }
 
+/* A CPU's empty lists with the boot pageset values (batch 1, high 0). */
 void per_cpu_pages_init(struct per_cpu_pages *pcp)
 {
 	int i;

@@ -56,8 +56,11 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-/* Allocation and free are interrupt points of the calling CPU (IPIs, e.g. a
- * remote drain, are served there); other host threads have no IPIs. */
+/* A blocking allocation that reaches the slow path is an interrupt point
+ * of its CPU: in Linux it may sleep, so it never runs with interrupts off,
+ * and a pending IPI (a remote pcp drain, a TLB shootdown) is served there.
+ * Nothing else in the allocator serves IPIs - callers may be in the middle
+ * of per-CPU work of their own (slab) that an IPI handler must not see. */
 static __always_inline void handle_ipis_if_cpu(void)
 {
 	struct cpu *c = this_cpu();
@@ -83,11 +86,13 @@ int get_pfnblock_migratetype(unsigned long pfn)
 	return __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 }
 
+/* The migratetype of page's pageblock (racy read, no lock needed). */
 int get_pageblock_migratetype(const struct page *page)
 {
 	return get_pfnblock_migratetype(page_to_pfn(page));
 }
 
+/* zone->lock held (or the zone not yet live at boot). */
 void set_pageblock_migratetype(struct page *page, int migratetype)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -817,7 +822,7 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 }
 
 /* The effective high mark on a free, adjusting pcp->high (Linux nr_pcp_high). */
-static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
 {
 	int high_min = pcp->high_min, high_max = pcp->high_max;
 	int high = clamp(pcp->high, high_min, high_max);
@@ -937,7 +942,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int m
 }
 
 /* Put a freed block on the CPU's list; drain a batch when over high. */
-static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 				    struct page *page, int migratetype, unsigned int order)
 {
 	unsigned int pindex = order_to_pindex(migratetype, order);
@@ -1030,6 +1035,7 @@ void drain_all_pages_zone(struct zone *zone)
 	drain_local_pages_zone(zone);
 }
 
+/* All zones, every CPU; see drain_all_pages_zone. */
 void drain_all_pages(void)
 {
 	drain_all_pages_zone(NULL);
@@ -1190,7 +1196,8 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 }
 
 /* Make a block just taken off a list into an allocation. */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, bool frozen)
+static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+					  bool frozen)
 {
 	if (!frozen)
 		set_page_count(page, 1);
@@ -1365,6 +1372,8 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	struct page *page;
 
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		handle_ipis_if_cpu();
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(ac);
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
@@ -1396,6 +1405,61 @@ nopage:
 	return NULL;
 }
 
+/*
+ * The common case in one piece: a small-order request on a CPU whose
+ * preferred zone passes the high-watermark check (plus the reserve it owes
+ * the request's zone, and a free block of the order for order > 0) and whose
+ * pcp list for (migratetype, order) has a block.  It makes exactly the
+ * decision get_page_from_freelist() would make (the first zone passes the
+ * high-watermark check, rmqueue_pcplist() pops the list head); anything
+ * else - boosted or below-high zones, an empty list, armed fault injection -
+ * returns NULL and takes the full path.
+ */
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order,
+							 bool frozen)
+{
+	struct cpu *c = this_cpu();
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct zone *zone;
+	struct page *page;
+	long usable;
+	int h;
+
+	if (unlikely(!c || atomic_load_explicit(&fault_inject_armed, memory_order_relaxed)))
+		return NULL;
+	h = gfp_zone(gfp);
+	if (unlikely(h < 0))
+		return NULL;
+	zone = contig_page_data.zonelist[h][0];
+	if (unlikely(!zone || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+			       (BIT(ZONE_BELOW_HIGH) | BIT(ZONE_BOOSTED_WATERMARK)))))
+		return NULL;
+	pcp = &zone->pageset[c->id].pcp;
+	list = &pcp->lists[order_to_pindex(gfp_migratetype(gfp), order)];
+	if (unlikely(list_empty(list)))
+		return NULL;
+	usable = (long)zone_page_state(zone, NR_FREE_PAGES);
+	if (!order) {
+		usable -= (long)READ_ONCE(zone->nr_free_highatomic);
+		if (unlikely(usable <= (long)high_wmark_pages(zone) + zone->lowmem_reserve[h]))
+			return NULL;
+	} else if (!__zone_watermark_ok(zone, order, high_wmark_pages(zone), h, ALLOC_WMARK_LOW,
+					usable)) {
+		return NULL;
+	}
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp_count_add(pcp, -(1 << order));
+	if (unlikely(check_new_pages(page, order)))
+		return NULL;
+	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1UL << order);
+	zone_statistics(zone, c->id);
+	prep_new_page(page, order, gfp, frozen);
+	return page;
+}
+
 static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 {
 	struct alloc_context ac;
@@ -1406,7 +1470,6 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 			WARN_ON(order > MAX_PAGE_ORDER);
 		return NULL;
 	}
-	handle_ipis_if_cpu();
 	if (!prepare_alloc_pages(gfp, order, &ac))
 		return NULL;
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp),
@@ -1420,6 +1483,12 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
  * page of 2^order frames with _refcount 1, or NULL. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER)) {
+		struct page *page = alloc_pages_pcp_fast(gfp, order, false);
+
+		if (likely(page))
+			return page;
+	}
 	return __alloc_pages(gfp, order, false);
 }
 
@@ -1438,6 +1507,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? page_address(page) : NULL;
 }
 
+/* One zeroed lowmem page (host pointer), or NULL. */
 void *get_zeroed_page(gfp_t gfp)
 {
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
@@ -1463,7 +1533,8 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 
 /* Refcount already 0: check, then to the CPU's list or the buddy.  Returns
  * 0, or -EINVAL when the block was bad (and leaked). */
-static int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
+static __always_inline int free_frozen_pages_inline(struct page *page, unsigned long pfn,
+						    unsigned int order)
 {
 	struct cpu *c = this_cpu();
 	struct zone *zone;
@@ -1483,6 +1554,11 @@ static int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned in
 	return 0;
 }
 
+static __noinline int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
+{
+	return free_frozen_pages_inline(page, pfn, order);
+}
+
 /* Any CPU thread; no locks held.  See mmzone.h. */
 int mmk_free_pages(struct page *page, unsigned int order)
 {
@@ -1491,7 +1567,6 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	const char *why;
 	bool head;
 
-	handle_ipis_if_cpu();
 	why = likely(pgalloc_rec_get(pfn) == order + 1) ? NULL :
 	      free_order_problem(page, pfn, order, buf, sizeof(buf));
 	if (!why && unlikely(page_ref_count(page) <= 0))
@@ -1502,7 +1577,8 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page))
-		return __free_frozen_pages(page, pfn, order);
+		return likely(!order) ? free_frozen_pages_inline(page, pfn, 0)
+				      : __free_frozen_pages(page, pfn, order);
 	if (!head && order) {
 		/* Someone else holds the first page: free the rest (Linux). */
 		pgalloc_rec_set(pfn, 1);
@@ -1514,6 +1590,7 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	return 0;
 }
 
+/* Any thread, no locks held: drop a reference; free on the last one. */
 void __free_pages(struct page *page, unsigned int order)
 {
 	(void)mmk_free_pages(page, order);
@@ -1541,6 +1618,7 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
+/* Drop a reference; the last one frees the page (or its compound block). */
 void put_page(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);

@@ -187,7 +187,7 @@ static void flush_tlb_on_cpus(struct flush_tlb_info *f, u64 mask)
 
 	if (mask & ~self) {
 		count_vm_event(NR_TLB_REMOTE_FLUSH);
-		smp_call_function_many(mask & ~self, flush_tlb_func_remote, f, true);
+		smp_call_function_many_irqsafe(mask & ~self, flush_tlb_func_remote, f);
 	}
 	if ((mask & self) || (f->mm && this_cpu()->loaded_mm == f->mm))
 		flush_tlb_func(f, true);

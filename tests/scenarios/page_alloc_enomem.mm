@@ -8,6 +8,9 @@
 # below min (its mark is 63 - 31 - 8 = 24), and freeing everything gives
 # back the boot-time buddyinfo.
 machine ram=64M cpus=1 levels=4
+# boot-time allocations of other subsystems may have left pages on the
+# per-CPU lists: start from drained lists, as the end does
+drain_all_pages
 snapshot /proc/buddyinfo
 alloc_pages 10 GFP_KERNEL|GFP_DMA -> a
 alloc_pages 10 GFP_KERNEL|GFP_DMA -> b
