@@ -1,6 +1,6 @@
 /*
  * slab.c - the SLUB slab allocator (Linux mm/slub.c, Christoph Lameter 2007;
- * the classic per-CPU-slab design of Linux 5.x-6.17).
+ * its per-CPU-slab design of Linux 5.x-6.x, without the newer sheaves).
  *
  * A cache hands out objects of one size from slabs: runs of 2^order frames
  * from the buddy allocator, cut into objects.  A free object stores the
