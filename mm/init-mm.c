@@ -1,13 +1,23 @@
 /*
  * init-mm.c - init_mm, the kernel's own address space (Linux mm/init-mm.c).
- * Its mmlist is the list of every mm (Linux links only swapped mms there;
- * mmkit links all, so verify and /proc can find them).  The paging code
- * fills pgd at INIT_PAGING.
+ *
+ * Its page tables are the kernel half that every mm shares; arch/x86/init.c
+ * builds them at INIT_PAGING (pgd, the direct map) and every CPU starts with
+ * init_mm loaded.  Fields are grouped as in struct mm_struct; the
+ * address-space fields follow the paging group.  Its mmlist is the list of
+ * every mm (Linux links only swapped mms there; mmkit links all, so verify
+ * and /proc can find them).
  */
+#include "mmkit/mm_types.h"
 #include "mmkit/sched.h"
 
 struct mm_struct init_mm = {
+	/* --- page tables --- */
+	.pgd = NULL,                    /* set by paging_init */
 	.page_table_lock = { PTHREAD_MUTEX_INITIALIZER },
+	.pgtables_bytes = 0,
+	.cpu_bitmap = 0,
+	/* --- address space --- */
 	.mmap_lock = { PTHREAD_RWLOCK_INITIALIZER },
 	.mm_users = 2,
 	.mm_count = 1,

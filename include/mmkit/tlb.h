@@ -1,17 +1,26 @@
 /*
- * tlb.h - the per-CPU software TLB (after QEMU's softmmu TLB).
+ * tlb.h - the per-CPU software TLB (after QEMU's softmmu TLB, accel/tcg/
+ * cputlb.c) and Linux's TLB-flush API (arch/x86/include/asm/tlbflush.h).
  *
- * Direct-mapped, TLB_SIZE entries per MMU mode (kernel, user).  An entry keeps
- * one page-aligned comparator per access kind: addr_read/addr_write/addr_code
- * hold the page's virtual address when that access is permitted by the cached
- * translation, TLB_INVALID otherwise; addr_write is only set once the PTE's
- * Dirty bit is set, so the first write walks the tables and sets D as the
- * hardware does.  addend turns a virtual address into the host pointer:
- * host = (u8 *)(va + addend).  A hit is one compare and one add.
+ * Direct-mapped, TLB_SIZE entries per MMU mode (kernel, user), indexed by
+ * the virtual page number.  The hot part of an entry (struct tlb_entry, 32
+ * bytes) keeps one page-aligned comparator per access kind: addr_read,
+ * addr_write, addr_code hold the page's virtual address when that access is
+ * permitted by the cached translation, TLB_INVALID otherwise.  addr_write is
+ * only set once the leaf's Dirty bit is set, so the first write walks the
+ * tables and sets D as the hardware does.  addend turns a virtual address
+ * into the host pointer: host = (u8 *)(va + addend).  A hit is one compare
+ * and one add (include/mmkit/mmu.h).  The cold part (struct tlb_entry_full)
+ * keeps what flushes and the `tlb CPU` view need: the leaf entry, its level,
+ * the Global bit.
  *
- * The TLB is written only by its own CPU; other CPUs ask for flushes by IPI
- * (TLB shootdown), exactly as on hardware, so a PTE changed without a flush
- * stays visible through the stale entry until invlpg / CR3 reload.
+ * Large pages (2M/4M/1G) are cached as 4K entries, like QEMU; invlpg of any
+ * address inside a large page drops every entry of that page.
+ *
+ * The TLB is read and written only by its own CPU.  Other CPUs ask for
+ * flushes by IPI (TLB shootdown) and wait, exactly as on hardware, so a PTE
+ * changed without a flush stays visible through the stale entry until invlpg,
+ * a CR3 reload (non-global entries) or a global flush.
  */
 #ifndef MMKIT_TLB_H
 #define MMKIT_TLB_H
@@ -21,22 +30,78 @@
 #define TLB_BITS 8
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID (~0UL)
+#define TLB_ENTRY_BITS 5	/* log2(sizeof(struct tlb_entry)) */
 
 enum { MMU_KERNEL_IDX, MMU_USER_IDX, NB_MMU_MODES };
 
-struct tlb_entry {
+struct tlb_entry {		/* the fast path reads only this */
 	unsigned long addr_read;
 	unsigned long addr_write;
 	unsigned long addr_code;
 	uintptr_t addend;
-	u64 pte;            /* the leaf entry as the walk saw it (for `tlb CPU`) */
-	u8 level;           /* 1 = 4K PTE, 2 = 2M/4M PMD, 3 = 1G PUD */
-	bool global;        /* survives a CR3 reload */
+} __attribute__((aligned(32)));
+_Static_assert(sizeof(struct tlb_entry) == 1 << TLB_ENTRY_BITS, "TLB_ENTRY_BITS");
+
+struct tlb_entry_full {
+	unsigned long vaddr;	/* the 4K page, TLB_INVALID when empty */
+	u64 phys;		/* physical address of the 4K page */
+	u64 pte;		/* the leaf entry as the walk left it (A/D set) */
+	u8 level;		/* 1 = 4K PTE, 2 = 2M/4M PMD, 3 = 1G PUD */
+	bool global;		/* survives a CR3 reload */
 };
 
 struct tlb {
 	struct tlb_entry e[NB_MMU_MODES][TLB_SIZE];
-	unsigned long hits, misses, flushes; /* owner-only statistics */
+	struct tlb_entry_full full[NB_MMU_MODES][TLB_SIZE];
+	int nr_large[NB_MMU_MODES];	/* large-page entries since the last full flush */
+	unsigned long misses, flushes;	/* owner-only statistics */
 };
+
+struct cpu;
+struct mm_struct;
+
+/* ---- this CPU's TLB (the "instructions"); caller runs on the CPU ---- */
+void tlb_init(struct tlb *tlb);
+/* invlpg: drop the translation of one page (both modes, global or not). */
+void __flush_tlb_one_kernel(unsigned long addr);
+#define invlpg(addr) __flush_tlb_one_kernel(addr)
+/* CR3 reload: drop every non-global entry (all entries without CR4.PGE). */
+void __flush_tlb_local(void);
+/* Toggle CR4.PGE: drop everything. */
+void __flush_tlb_global(void);
+/* Load CR3 (physical address of the top-level table) and flush as a CR3
+ * write does. */
+void write_cr3(unsigned long cr3);
+unsigned long read_cr3_pa(void);
+
+/* ---- Linux's flush API: these shoot down other CPUs by IPI and wait ---- */
+/* Every entry on every CPU, global ones included. */
+void flush_tlb_all(void);
+/* Non-global entries of mm on the CPUs in mm->cpu_bitmap. */
+void flush_tlb_mm(struct mm_struct *mm);
+/* Pages of [start, end) of mm on the CPUs that may cache them; stride_shift
+ * is PAGE_SHIFT (or PMD_SHIFT for huge mappings); freed_tables: page-table
+ * pages are being freed.  Above tlb_single_page_flush_ceiling pages the
+ * whole TLB is flushed instead, as Linux does. */
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned int stride_shift, bool freed_tables);
+#define flush_tlb_range(vma, start, end) \
+	flush_tlb_mm_range((vma)->vm_mm, (start), (end), PAGE_SHIFT, false)
+#define flush_tlb_page(vma, addr) \
+	flush_tlb_mm_range((vma)->vm_mm, (addr), (addr) + PAGE_SIZE, PAGE_SHIFT, false)
+/* Kernel mappings (global entries) of [start, end) on every CPU. */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+extern unsigned long tlb_single_page_flush_ceiling;
+
+/* Context switch on this CPU: record this CPU in next->cpu_bitmap (and drop
+ * it from prev's), load next's page tables into CR3 (flushing non-global
+ * entries: mmkit has no PCID).  No-op when prev == next. */
+void switch_mm(struct mm_struct *prev, struct mm_struct *next);
+
+/* `tlb CPU`: this CPU's valid entries, sorted by mode and address. */
+#include <stdio.h>
+void tlb_show(FILE *out);
+/* Count valid entries of this CPU's TLB (for tests). */
+int tlb_nr_valid(int mmu_idx);
 
 #endif

@@ -1,0 +1,139 @@
+/*
+ * dump_pagetables.c - the `pagewalk` view: one address walked through an
+ * mm's page tables, one line per hardware level (Linux's folded levels are
+ * not shown: 2 lines in 2-level mode, 5 in 5-level), then the result.
+ * A pure software walk (Linux arch/x86/mm/dump_pagetables.c, fault.c
+ * dump_pagetable): it neither sets Accessed/Dirty nor fills a TLB.
+ *
+ *   pagewalk 0xffff888000123000: 4 levels
+ *   PGD[273]  0x0000000001b59067 P RW U A D
+ *   PUD[0]    0x0000000001b5a067 P RW U A D
+ *   PMD[0]    0x80000000000001e3 P RW A D PSE G NX
+ *   -> phys 0x123000 (2M page, kernel rw-)
+ */
+#include <string.h>
+#include "mmkit/pgtable.h"
+#include "mmkit/mmu.h"
+#include "mmkit/mm.h"
+
+struct pt_flag_name { u64 bit; const char *name; };
+
+static void add_flag(char *buf, size_t len, size_t *n, const char *name)
+{
+	int w = snprintf(buf + *n, len - *n, "%s%s", *n ? " " : "", name);
+
+	if (w > 0 && (size_t)w < len - *n)
+		*n += (size_t)w;
+}
+
+void pt_flags_str(char *buf, size_t len, u64 e, int level, bool top_pae)
+{
+	static const struct pt_flag_name hw[] = {
+		{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" }, { _PAGE_USER, "U" },
+		{ _PAGE_PWT, "PWT" }, { _PAGE_PCD, "PCD" }, { _PAGE_ACCESSED, "A" },
+		{ _PAGE_DIRTY, "D" },
+	};
+	bool leaf = level == PT_PTE || (e & _PAGE_PSE);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!(e & _PAGE_PRESENT)) {
+		add_flag(buf, len, &n, e ? "not-present" : "none");
+		if (e && (e & _PAGE_PROTNONE) && leaf && !top_pae)
+			add_flag(buf, len, &n, "PROTNONE");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(hw); i++)
+		if (e & hw[i].bit)
+			add_flag(buf, len, &n, hw[i].name);
+	if (e & _PAGE_PSE)
+		add_flag(buf, len, &n, level == PT_PTE ? "PAT" : "PSE");
+	if ((e & _PAGE_GLOBAL) && !top_pae)
+		add_flag(buf, len, &n, "G");
+	if (leaf && (e & _PAGE_SPECIAL))
+		add_flag(buf, len, &n, "SPECIAL");
+	if (leaf && _PAGE_UFFD_WP && (e & _PAGE_UFFD_WP))
+		add_flag(buf, len, &n, "UFFD_WP");
+	if (leaf && _PAGE_SOFT_DIRTY && (e & _PAGE_SOFT_DIRTY))
+		add_flag(buf, len, &n, "SOFT_DIRTY");
+	if (leaf && pgmode.entry_shift == 3 && _PAGE_SAVED_DIRTY >> 32 && (e & _PAGE_SAVED_DIRTY))
+		add_flag(buf, len, &n, "SAVED_DIRTY");
+	if (pgmode.nx && (e & _PAGE_NX))
+		add_flag(buf, len, &n, "NX");
+}
+
+static const char *leaf_size(int level)
+{
+	if (level == PT_PUD)
+		return "1G";
+	if (level == PT_PMD)
+		return pgmode.levels == 2 ? "4M" : "2M";
+	return "4K";
+}
+
+static void show_level(FILE *out, int i, unsigned long idx, u64 e, bool leaf)
+{
+	const struct pt_hw_level *h = &pgmode.hw[i];
+	char name[16], flags[160];
+	int level = h->level;
+
+	snprintf(name, sizeof(name), "%s[%lu]", h->name, idx);
+	pt_flags_str(flags, sizeof(flags), e, level, pgmode.levels == 3 && i == 0);
+	fprintf(out, "%-9s 0x%0*llx %s\n", name, pgmode.entry_shift == 2 ? 8 : 16,
+		(unsigned long long)e, flags);
+}
+
+struct walk_view { bool us, rw, nx; };
+
+static void show_result(FILE *out, const struct walk_view *w, int i, u64 e, unsigned long addr)
+{
+	int level = pgmode.hw[i].level;
+	u64 phys = (e & pt_leaf_phys_mask(level)) | (addr & ((1UL << pgmode.hw[i].shift) - 1));
+
+	fprintf(out, "-> phys 0x%llx (%s page, %s %c%c%c)\n", (unsigned long long)phys,
+		leaf_size(level), w->us ? "user" : "kernel", 'r', w->rw ? 'w' : '-',
+		w->nx ? '-' : 'x');
+}
+
+void pagewalk_show(FILE *out, struct mm_struct *mm, unsigned long addr)
+{
+	struct walk_view w = { true, true, false };
+	void *table = mm->pgd;
+	int i;
+
+	fprintf(out, "pagewalk 0x%lx: %d levels\n", addr, pgmode.nhw);
+	if (!mmu_canonical(addr)) {
+		fprintf(out, "-> non-canonical address (#GP)\n");
+		return;
+	}
+	for (i = 0; i < pgmode.nhw; i++) {
+		const struct pt_hw_level *h = &pgmode.hw[i];
+		unsigned long idx = (addr >> h->shift) & (h->ptrs - 1);
+		u64 e = pt_entry_read(pt_slot_add(table, (long)idx));
+		bool leaf = i == pgmode.nhw - 1 || (h->leaf_ok && (e & _PAGE_PSE));
+
+		show_level(out, i, idx, e, leaf);
+		if (!(e & _PAGE_PRESENT)) {
+			fprintf(out, "-> not mapped (%s %s)\n", h->name, e ? "not present" : "none");
+			return;
+		}
+		if (e & (leaf ? h->rsvd_leaf : h->rsvd_table)) {
+			fprintf(out, "-> reserved bit set in %s (#PF RSVD)\n", h->name);
+			return;
+		}
+		if (!(pgmode.levels == 3 && i == 0)) {
+			w.us &= !!(e & _PAGE_USER);
+			w.rw &= !!(e & _PAGE_RW);
+			w.nx |= pgmode.nx && (e & _PAGE_NX);
+		}
+		if (leaf) {
+			show_result(out, &w, i, e, addr);
+			return;
+		}
+		if ((e & PTE_PFN_MASK) + PAGE_SIZE > mmk->cfg.ram_bytes) {
+			fprintf(out, "-> %s points outside RAM\n", h->name);
+			return;
+		}
+		table = pt_table_of(e);
+	}
+}

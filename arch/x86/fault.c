@@ -1,0 +1,204 @@
+/*
+ * fault.c - the fault entry of the simulated CPU (Linux arch/x86/mm/fault.c
+ * exc_page_fault, arch/x86/kernel/traps.c exc_general_protection).
+ *
+ * A failed translation arrives here as a struct mmu_fault.  A #PF sets CR2
+ * and goes to the registered page-fault handler (the mm layer's
+ * do_user_addr_fault / do_kern_addr_fault, issue 5), which may fix it: the
+ * access is then retried.  What is not fixed ends as Linux ends it:
+ *   - a reserved-bit #PF: "Bad pagetable" oops (pgtable_bad), user or kernel;
+ *   - a user #PF: SIGSEGV, SEGV_MAPERR (not present) or SEGV_ACCERR, unless
+ *     the handler chose another signal;
+ *   - a user #GP (non-canonical address): SIGSEGV, SI_KERNEL, address 0;
+ *   - a kernel access with an exception fixup (copy_from_user): -EFAULT only;
+ *   - any other kernel fault: an oops in the log ("BUG: unable to handle
+ *     page fault for address", "#PF: ..." lines, the page-table dump, the
+ *     "Oops: ... [#N]" banner) and the oops text in the record, which the
+ *     scenario prints as `! OOPS ...`.  The machine goes on (mmkit kills
+ *     nothing on an oops: the command that oopsed simply fails);
+ *   - a translation to a physical address outside RAM: a machine check
+ *     (kernel: oops; user: SIGBUS BUS_ADRERR).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include "mmkit/mmu.h"
+#include "mmkit/pgtable.h"
+#include "mmkit/mm.h"
+
+static _Atomic(page_fault_handler_t) pf_handler;
+static struct mmu_fault last_fault[MMK_MAX_CPUS];
+static _Atomic int die_counter;
+
+page_fault_handler_t set_page_fault_handler(page_fault_handler_t fn)
+{
+	return atomic_exchange(&pf_handler, fn);
+}
+
+struct mmu_fault *mmu_last_fault(void)
+{
+	return &last_fault[this_cpu()->id];
+}
+
+int oops_count(void)
+{
+	return atomic_load(&die_counter);
+}
+
+static int addr_width(void)
+{
+	return pgmode.va_bits > 32 ? 16 : 8;
+}
+
+/* The entries the walk went through, as Linux's dump_pagetable prints them. */
+static void dump_pagetable(const struct cpu *c, unsigned long va)
+{
+	u64 table = pgmode.levels == 3 ? (c->cr3 & ~0x1fULL) : (c->cr3 & ~0xfffULL);
+	char line[256];
+	int i, n = 0;
+
+	for (i = 0; i < pgmode.nhw; i++) {
+		const struct pt_hw_level *h = &pgmode.hw[i];
+		u64 slot = table + (((va >> h->shift) & (h->ptrs - 1)) << pgmode.entry_shift);
+		u64 e;
+
+		if (slot + 8 > mmk->cfg.ram_bytes)
+			break;
+		e = pt_entry_read(mmk->ram + slot);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %llx ", h->name, (unsigned long long)e);
+		if (!(e & _PAGE_PRESENT) || (h->leaf_ok && (e & _PAGE_PSE)))
+			break;
+		table = e & PTE_PFN_MASK;
+	}
+	printk("%s\n", line);
+}
+
+static const char *pf_reason(unsigned long ec)
+{
+	if (!(ec & X86_PF_PROT))
+		return "not-present page";
+	if (ec & X86_PF_RSVD)
+		return "reserved bit violation";
+	if (ec & X86_PF_PK)
+		return "protection keys violation";
+	return "permissions violation";
+}
+
+static void pf_banner(const struct cpu *c, const struct mmu_fault *f)
+{
+	unsigned long ec = f->error_code;
+
+	printk("#PF: %s %s access in %s mode\n", (ec & X86_PF_USER) ? "user" : "supervisor",
+	       (ec & X86_PF_INSTR) ? "instruction fetch" : (ec & X86_PF_WRITE) ? "write" : "read",
+	       f->mmu_idx == MMU_USER_IDX ? "user" : "kernel");
+	printk("#PF: error_code(0x%04lx) - %s\n", ec, pf_reason(ec));
+	dump_pagetable(c, f->address);
+}
+
+static void page_fault_oops(const struct cpu *c, struct mmu_fault *f)
+{
+	unsigned long a = f->address, ec = f->error_code;
+	const char *what = a < PAGE_SIZE ? "kernel NULL pointer dereference, address"
+					 : "unable to handle page fault for address";
+
+	if ((ec & (X86_PF_INSTR | X86_PF_PROT)) == (X86_PF_INSTR | X86_PF_PROT))
+		printk("kernel tried to execute NX-protected page - exploit attempt? (uid: 0)\n");
+	printk("BUG: %s: %0*lx\n", what, addr_width(), a);
+	pf_banner(c, f);
+	printk("Oops: %04lx [#%d] SMP\n", ec, atomic_fetch_add(&die_counter, 1) + 1);
+	printk("CPU: %d UID: 0 PID: 0 Comm: mmkit\n", c->id);
+	snprintf(f->msg, sizeof(f->msg), "BUG: %s: 0x%lx (error_code 0x%04lx)", what, a, ec);
+	f->oops = true;
+}
+
+/* Linux pgtable_bad(): a reserved bit is a corrupted page table. */
+static void pgtable_bad(const struct cpu *c, struct mmu_fault *f)
+{
+	printk("mmkit: Corrupted page table at address %lx\n", f->address);
+	pf_banner(c, f);
+	printk("Oops: Bad pagetable: %04lx [#%d] SMP\n", f->error_code,
+	       atomic_fetch_add(&die_counter, 1) + 1);
+	snprintf(f->msg, sizeof(f->msg), "Bad pagetable: corrupted page table at address 0x%lx (error_code 0x%04lx)",
+		 f->address, f->error_code);
+	f->oops = true;
+}
+
+static void gp_oops(const struct cpu *c, struct mmu_fault *f)
+{
+	snprintf(f->msg, sizeof(f->msg),
+		 "general protection fault, probably for non-canonical address 0x%lx", f->address);
+	printk("Oops: %s: 0000 [#%d] SMP\n", f->msg, atomic_fetch_add(&die_counter, 1) + 1);
+	printk("CPU: %d UID: 0 PID: 0 Comm: mmkit\n", c->id);
+	f->oops = true;
+}
+
+static void mce_oops(const struct cpu *c, struct mmu_fault *f)
+{
+	snprintf(f->msg, sizeof(f->msg), "mce: physical address 0x%llx outside RAM (virtual 0x%lx)",
+		 (unsigned long long)f->phys, f->address);
+	printk("mce: [Hardware Error]: CPU %d: Machine Check: physical address %#llx outside RAM\n",
+	       c->id, (unsigned long long)f->phys);
+	printk("Kernel panic - not syncing: Fatal machine check (mmkit goes on)\n");
+	f->oops = true;
+}
+
+static void user_signal(struct mmu_fault *f)
+{
+	if (f->sig)
+		return;     /* the handler decided */
+	if (f->kind == MMU_FAULT_GP) {
+		f->sig = SIGSEGV;
+		f->si_code = SI_KERNEL;
+		f->sig_addr = 0;
+	} else if (f->kind == MMU_FAULT_MCE) {
+		f->sig = SIGBUS;
+		f->si_code = BUS_ADRERR;
+		f->sig_addr = f->address;
+	} else {
+		f->sig = SIGSEGV;
+		f->si_code = (f->error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR;
+		f->sig_addr = f->address;
+	}
+}
+
+static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
+{
+	if (f->kind == MMU_FAULT_PF && (f->error_code & X86_PF_RSVD)) {
+		pgtable_bad(c, f);
+		return;
+	}
+	if (f->mmu_idx == MMU_USER_IDX) {
+		user_signal(f);
+		return;
+	}
+	if (f->fixup)
+		return;
+	if (f->kind == MMU_FAULT_GP)
+		gp_oops(c, f);
+	else if (f->kind == MMU_FAULT_MCE)
+		mce_oops(c, f);
+	else
+		page_fault_oops(c, f);
+}
+
+int exc_fault(struct mmu_fault *f)
+{
+	struct cpu *c = this_cpu();
+	page_fault_handler_t h;
+
+	f->sig = 0;
+	f->si_code = 0;
+	f->sig_addr = 0;
+	f->oops = false;
+	f->msg[0] = '\0';
+	if (f->kind == MMU_FAULT_PF) {
+		c->cr2 = f->address;
+		h = atomic_load_explicit(&pf_handler, memory_order_acquire);
+		if (!(f->error_code & X86_PF_RSVD) && h && h(f) == 0)
+			return 0;
+	}
+	fault_unresolved(c, f);
+	last_fault[c->id] = *f;
+	return -EFAULT;
+}
