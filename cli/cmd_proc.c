@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli/scenario.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 static const struct flag_name map_names[] = {

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 #define EXEC_BASE 0x400000UL

@@ -11,27 +11,16 @@
 #include <stdlib.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 static DEFINE_FAULT_SITE(mm_alloc_fail, "mm_alloc");
 static _Atomic unsigned long mm_serial;
 
-/* Seams for the paging code (arch/x86): until it provides pgd_alloc and
- * pgd_free, an mm has no page tables (pgd == NULL). */
-__attribute__((weak)) void *pgd_alloc(struct mm_struct *mm) { (void)mm; return NULL; }
-__attribute__((weak)) void pgd_free(struct mm_struct *mm, void *pgd) { (void)mm; (void)pgd; }
-__attribute__((weak)) bool pgd_alloc_available(void) { return false; }
-
-static int mm_alloc_pgd(struct mm_struct *mm)
-{
-	mm->pgd = pgd_alloc(mm);
-	if (!mm->pgd && pgd_alloc_available())
-		return -ENOMEM;
-	return 0;
-}
 
 /* A new, empty address space with mm_users = mm_count = 1, on the mmlist.
- * Host calloc until the slab allocator lands (then mm_cachep).  NULL on -ENOMEM. */
+ * Host calloc until the slab allocator lands (then mm_cachep); the top-level
+ * table from pgd_alloc (arch/x86).  NULL on -ENOMEM. */
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm;
@@ -48,7 +37,7 @@ struct mm_struct *mm_alloc(void)
 	atomic_store(&mm->mm_count, 1);
 	mm->task_size = mmk_task_size();
 	mm->mm_id = atomic_fetch_add(&mm_serial, 1) + 1;
-	if (mm_alloc_pgd(mm)) {
+	if (pgd_alloc(mm)) {
 		free(mm);
 		return NULL;
 	}
@@ -66,8 +55,7 @@ void mmgrab(struct mm_struct *mm)
 static void __mmdrop(struct mm_struct *mm)
 {
 	BUG_ON(mm == &init_mm);
-	if (mm->pgd)
-		pgd_free(mm, mm->pgd);
+	pgd_free(mm);
 	vt_destroy(&mm->mm_mt);
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
@@ -105,6 +93,8 @@ void exit_mmap(struct mm_struct *mm)
 	down_write(&mm->mmap_lock);
 	while (mm->mm_mt.first)
 		vma_unlink_free(mm, mm->mm_mt.first);
+	if (mm->pgd)
+		free_user_pgtables(mm);
 	mm->total_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 	mm->locked_vm = mm->locked_vm_dontunmap = mm->pinned_vm = 0;
 	up_write(&mm->mmap_lock);

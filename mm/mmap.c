@@ -25,6 +25,7 @@
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 unsigned long mmap_min_addr = 4096;
@@ -33,42 +34,27 @@ int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
 #define MMF_TOPDOWN 1UL
 #define SIZE_128M (128UL << 20)
 
-/* ---- layout constants (paging mode; arch/x86 provides them later) ---- */
+/* ---- layout constants of the paging mode (arch/x86/pgtable.c sets them) ---- */
 
 unsigned long mmk_task_size(void)
 {
-	int levels = mmk ? mmk->cfg.levels : 4;
-
-	if (levels == 5)
-		return (1UL << 56) - PAGE_SIZE;
-	if (levels <= 3)
-		return 0xc0000000UL;
-	return (1UL << 47) - PAGE_SIZE;
+	return TASK_SIZE;
 }
 
-/* The largest address of the default (47-bit) window (DEFAULT_MAP_WINDOW). */
+/* The top of the default (47-bit) window (DEFAULT_MAP_WINDOW). */
 static unsigned long default_map_window(void)
 {
-	unsigned long ts = mmk_task_size();
-
-	return ts > (1UL << 47) ? (1UL << 47) - PAGE_SIZE : ts;
+	return DEFAULT_MAP_WINDOW;
 }
 
 unsigned long default_stack_top(void)
 {
-	return default_map_window();
+	return STACK_TOP;
 }
 
 unsigned long mmk_pmd_size(void)
 {
-	int levels = mmk ? mmk->cfg.levels : 4;
-
-	return levels == 2 ? (4UL << 20) : (2UL << 20);
-}
-
-__attribute__((weak)) pgprot_t vm_get_page_prot(unsigned long vm_flags)
-{
-	return vm_flags & VM_ACCESS_FLAGS;
+	return PMD_SIZE;
 }
 
 /* Linux x86 mmap_base(): below the stack rlimit plus guard, at least 128 MiB
@@ -271,7 +257,7 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 	(void)pgoff; (void)vm_flags;
 	if (len > mmk_task_size())
 		return (unsigned long)-ENOMEM;
-	if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()) && mmk_task_size() > 0xc0000000UL)
+	if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()) && pgmode.levels >= 4)
 		addr = thp_get_unmapped_area(mm, addr, len, flags);
 	else
 		addr = mm_get_unmapped_area(mm, addr, len, flags);

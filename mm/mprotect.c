@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 /* Seam for the fault path: rewrite the PTEs of [start, end). */

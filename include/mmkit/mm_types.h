@@ -183,7 +183,9 @@ struct vm_operations_struct {
 	void (*close)(struct vm_area_struct *vma);
 };
 
-typedef u64 pgprot_t;
+/* PTE protection bits (arch/x86 protection_map); defined here so that
+ * struct vm_area_struct can hold one without including pgtable.h. */
+typedef struct { u64 pgprot; } pgprot_t;
 
 /*
  * struct vm_area_struct - one mapped range [vm_start, vm_end) of an mm.
