@@ -396,6 +396,64 @@ static void test_gap_search_random(void **state)
 	}
 }
 
+/* ---- mm references and stack growth ---- */
+
+static void test_mm_refcounts(void **state)
+{
+	struct mm_struct *mm = task->mm;
+	struct task_struct *thr, *kt;
+
+	assert_int_equal(atomic_load(&mm->mm_users), 1);
+	assert_int_equal(atomic_load(&mm->mm_count), 1);
+	thr = task_create_thread(task, "thr");
+	assert_non_null(thr);
+	assert_ptr_equal(thr->mm, mm);
+	assert_int_equal(atomic_load(&mm->mm_users), 2);
+	assert_int_equal(task_thread_count(task), 2);
+	/* a kernel thread scheduled after the task borrows its mm (mmgrab) */
+	kt = kthread_create_task("kt");
+	assert_non_null(kt);
+	context_switch(kt);
+	assert_null(kt->mm);
+	assert_ptr_equal(kt->active_mm, mm);
+	assert_int_equal(atomic_load(&mm->mm_count), 2);
+	context_switch(task);
+	task_exit(thr);
+	assert_int_equal(atomic_load(&mm->mm_users), 1);
+	task_exit(kt);                       /* drops the borrowed reference */
+	assert_int_equal(atomic_load(&mm->mm_count), 1);
+	/* every live mm is on init_mm.mmlist */
+	assert_false(list_empty(&init_mm.mmlist));
+	assert_ptr_equal(list_first_entry(&init_mm.mmlist, struct mm_struct, mmlist), mm);
+}
+
+static void test_expand_downwards(void **state)
+{
+	struct mm_struct *mm = task->mm;
+	struct vm_area_struct *st;
+
+	/* a 1-page growable stack at page 600, a neighbour at pages 0..1 */
+	assert_int_equal(sys_mmap(PG(600), PAGE_SIZE, RW, ANON_FIXED | MMK_MAP_GROWSDOWN, -1, 0),
+			 PG(600));
+	setup("aa");
+	down_write(&mm->mmap_lock);
+	st = vma_lookup(mm, PG(600));
+	assert_int_equal(expand_downwards(st, PG(590) + 5), 0);
+	assert_int_equal(st->vm_start, PG(590));
+	assert_int_equal(mm->stack_vm, 11);
+	/* within stack_guard_gap (256 pages) of an accessible neighbour: ENOMEM */
+	assert_int_equal(expand_downwards(st, PG(200)), -ENOMEM);
+	assert_int_equal(st->vm_start, PG(590));
+	/* RLIMIT_STACK caps the size */
+	task->signal->rlim[RLIMIT_STACK].rlim_cur = 20 * PAGE_SIZE;
+	assert_int_equal(expand_downwards(st, PG(560)), -ENOMEM);
+	assert_int_equal(expand_downwards(st, PG(581)), 0);
+	assert_non_null(st->anon_vma);        /* growth prepares the anon_vma */
+	up_write(&mm->mmap_lock);
+	assert_int_equal(validate_mm(mm, stderr, "stack"), 0);
+	task->signal->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +467,7 @@ int main(void)
 		T(test_fork_child_does_not_merge), T(test_special_never_merges),
 		T(test_munmap_splits_both_ends), T(test_max_map_count),
 		T(test_split_alloc_failure_changes_nothing), T(test_gap_search_random),
+		T(test_mm_refcounts), T(test_expand_downwards),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
