@@ -181,6 +181,11 @@ struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 	if (!n || n->pivot[n->nr - 1] <= addr)
 		return NULL;
 	for (;;) {
+		/* the node's other key line and its slot lines load in parallel
+		 * with the first key line instead of after it */
+		__builtin_prefetch(&n->pivot[8]);
+		__builtin_prefetch(&n->slot[0]);
+		__builtin_prefetch(&n->slot[8]);
 		/* branchless binary search over the 16 sorted keys (unused ones
 		 * are ~0UL): i = the number of keys <= addr = the slot to take */
 		i = n->pivot[7] <= addr ? 8 : 0;
