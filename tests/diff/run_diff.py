@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Differential test driver: mmkit against the host kernel.
+
+For every scenario (generated sequences and/or hand-written cases):
+  1. hostrun runs it on the host kernel and writes the expanded script
+     (the scenario with each `spawn A` followed by the agent's layout as
+     `A set` / `A vma` import lines);
+  2. `mmkit run --plain` runs the expanded script;
+  3. the two stdouts (every result line, every maps dump) must be identical,
+     and both must exit 0.
+On a mismatch the scenario is shrunk by delta debugging (ddmin: drop chunks
+of lines while hostrun still accepts the script and the outputs still
+differ), and the minimal reproducer plus the diff of the two outputs is
+printed and saved.  Exit status: 0 all equal, 1 a mismatch, 2 a harness
+error (the generator or a case is invalid on the host).
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+TIMEOUT = 60
+MAPS_LINE = re.compile(r"^([0-9a-f]+-[0-9a-f]+ [-rwxsp]{4} [0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) (\d+) *(.*)$")
+NAME_COLUMN = 73
+
+
+def canonical(text):
+    """The output with the identities of shmem objects (shared anonymous
+    mappings: `/dev/zero (deleted)`, `[anon_shmem:...]`) renamed in order of
+    first appearance: the host's inode numbers come from a machine-wide
+    counter, so only which mappings share an object is comparable.  The line
+    is re-padded so the name still starts at column 73."""
+    ids = {}
+    out = []
+    for line in text.split("\n"):
+        m = MAPS_LINE.match(line)
+        if m and (m.group(4) == "/dev/zero (deleted)" or m.group(4).startswith("[anon_shmem:")):
+            key = (m.group(2), m.group(3))
+            ids.setdefault(key, len(ids) + 1)
+            head = "%s 00:01 %d " % (m.group(1), ids[key])
+            line = head + " " * max(NAME_COLUMN - len(head), 0) + m.group(4)
+        out.append(line)
+    return "\n".join(out)
+
+
+class Runner:
+    def __init__(self, hostrun, mmkit, workdir, mmkit_env=None):
+        self.hostrun = hostrun
+        self.mmkit = mmkit
+        self.workdir = workdir
+        self.env = dict(os.environ)
+        self.env.update(mmkit_env or {})
+        self.counter = 0
+        self.lock = threading.Lock()
+
+    def _tmp(self, tag):
+        with self.lock:
+            self.counter += 1
+            n = self.counter
+        d = os.path.join(self.workdir, "%s-%d" % (tag, n))
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def host(self, text, d):
+        """Run on the host: (rc, stdout, stderr, expanded script path)."""
+        src = os.path.join(d, "scenario.mm")
+        exp = os.path.join(d, "expanded.mm")
+        with open(src, "w") as f:
+            f.write(text)
+        try:
+            p = subprocess.run([self.hostrun, "--emit", exp, src], capture_output=True,
+                               text=True, timeout=TIMEOUT)
+            return p.returncode, p.stdout, p.stderr, exp
+        except subprocess.TimeoutExpired:
+            return 124, "", "hostrun: timeout", exp
+
+    def mm(self, exp):
+        try:
+            p = subprocess.run([self.mmkit, "run", "--plain", exp], capture_output=True,
+                               text=True, timeout=TIMEOUT, env=self.env)
+            return p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired as e:
+            out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            return 124, out, "mmkit: timeout after %ds" % TIMEOUT
+        except OSError as e:
+            return 127, "", "mmkit: %s" % e
+
+    def compare(self, text, tag="run"):
+        """Returns a dict: status 'same' | 'differ' | 'host-error', and details."""
+        d = self._tmp(tag)
+        hrc, hout, herr, exp = self.host(text, d)
+        res = {"dir": d, "host_rc": hrc, "host_out": hout, "host_err": herr}
+        if hrc != 0:
+            res["status"] = "host-error"
+            return res
+        mrc, mout, merr = self.mm(exp)
+        res.update(mm_rc=mrc, mm_out=mout, mm_err=merr)
+        res["status"] = "same" if (mrc == 0 and canonical(mout) == canonical(hout)) else "differ"
+        if res["status"] == "same":
+            shutil.rmtree(d, ignore_errors=True)
+        return res
+
+
+def ddmin(lines, interesting):
+    """Zeller's ddmin over a list of lines; `interesting(lines)` -> bool."""
+    n = 2
+    while len(lines) >= 2:
+        chunk = max(len(lines) // n, 1)
+        subsets = [lines[i:i + chunk] for i in range(0, len(lines), chunk)]
+        reduced = False
+        for i in range(len(subsets)):
+            complement = [l for j, s in enumerate(subsets) if j != i for l in s]
+            if complement and interesting(complement):
+                lines = complement
+                n = max(n - 1, 2)
+                reduced = True
+                break
+        if not reduced:
+            if n >= len(lines):
+                break
+            n = min(n * 2, len(lines))
+    return lines
+
+
+def minimize(runner, text):
+    """Shrink a mismatching scenario; returns (lines, last result)."""
+    lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    last = {}
+
+    def interesting(cand):
+        r = runner.compare("\n".join(cand) + "\n", "min")
+        if r["status"] == "differ":
+            last.clear()
+            last.update(r)
+            return True
+        shutil.rmtree(r["dir"], ignore_errors=True)
+        return False
+
+    if not interesting(lines):
+        return None, None
+    lines = ddmin(lines, interesting)
+    # one more pass line by line (ddmin may stop at a 2-granularity local minimum)
+    i = 0
+    while i < len(lines):
+        cand = lines[:i] + lines[i + 1:]
+        if cand and interesting(cand):
+            lines = cand
+        else:
+            i += 1
+    interesting(lines)   # leave `last` describing the final reproducer
+    return lines, dict(last)
+
+
+def first_difference(a, b):
+    al, bl = a.splitlines(), b.splitlines()
+    for i in range(max(len(al), len(bl))):
+        x = al[i] if i < len(al) else "<end of output>"
+        y = bl[i] if i < len(bl) else "<end of output>"
+        if x != y:
+            return i, x, y
+    return None
+
+
+def expanded_line(exp_path, n):
+    try:
+        with open(exp_path) as f:
+            lines = f.read().splitlines()
+        return lines[n - 1] if 0 < n <= len(lines) else "?"
+    except OSError:
+        return "?"
+
+
+def describe(res, label, out):
+    d = res["dir"]
+    exp = os.path.join(d, "expanded.mm")
+    hout, mout = res.get("host_out", ""), res.get("mm_out", "")
+    with open(os.path.join(d, "host.out"), "w") as f:
+        f.write(hout)
+    with open(os.path.join(d, "mmkit.out"), "w") as f:
+        f.write(mout)
+    hout, mout = canonical(hout), canonical(mout)
+    out.write("--- %s: outputs differ (host exit %s, mmkit exit %s)\n"
+              % (label, res["host_rc"], res.get("mm_rc")))
+    fd = first_difference(hout, mout)
+    if fd:
+        i, x, y = fd
+        prev = [l for l in hout.splitlines()[:i + 1] if l.split(":", 1)[0].isdigit()]
+        where = prev[-1].split(":", 1)[0] if prev else None
+        out.write("first difference at output line %d%s\n" % (
+            i + 1, ", result of expanded line %s: %s" % (where, expanded_line(exp, int(where)))
+            if where else ""))
+        out.write("  host:  %s\n  mmkit: %s\n" % (x, y))
+    if res.get("mm_err"):
+        out.write("mmkit stderr:\n%s\n" % res["mm_err"].rstrip()[-2000:])
+    diff = difflib.unified_diff(hout.splitlines(), mout.splitlines(), "host", "mmkit",
+                                lineterm="", n=2)
+    out.write("\n".join(list(diff)[:200]) + "\n")
+    out.write("files: %s/{scenario.mm,expanded.mm,host.out,mmkit.out}\n" % d)
+
+
+def report_mismatch(runner, label, text, res, do_min, out):
+    out.write("\n=== MISMATCH %s\n" % label)
+    if do_min:
+        lines, mres = minimize(runner, text)
+        if lines:
+            d = mres["dir"]
+            out.write("--- minimal reproducer (%d lines), saved as %s/scenario.mm; rerun with\n"
+                      "    %s --emit %s/expanded.mm %s/scenario.mm && %s run --plain %s/expanded.mm\n"
+                      % (len(lines), d, runner.hostrun, d, d, runner.mmkit, d))
+            out.write("\n".join(lines) + "\n")
+            describe(mres, "reproducer", out)
+            return
+        out.write("(the mismatch did not reproduce while minimizing: flaky?)\n")
+    describe(res, "full scenario", out)
+
+
+def items_from_args(a):
+    items = []
+    for i in range(a.start, a.start + a.count):
+        text = "\n".join(gen.generate(a.seed, i, a.len, a.level)) + "\n"
+        items.append(("seed=%d index=%d len=%d level=%d" % (a.seed, i, a.len, a.level), text))
+    for path in a.cases:
+        with open(path) as f:
+            items.append((os.path.basename(path), f.read()))
+    return items
+
+
+def default_hostrun(mmkit):
+    for cand in (os.path.join(os.path.dirname(os.path.abspath(mmkit)), "tests", "diff", "hostrun"),
+                 os.path.join(os.path.dirname(os.path.abspath(mmkit)), "hostrun")):
+        if os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description="mmkit vs the host kernel, differential tests")
+    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    ap.add_argument("--count", type=int, default=0, help="number of random sequences")
+    ap.add_argument("--start", type=int, default=0, help="index of the first sequence")
+    ap.add_argument("--len", type=int, default=60, help="calls per sequence (default 60)")
+    ap.add_argument("--level", type=int, default=4, choices=[4, 5],
+                    help="4: mmap family and maps; 5: also accesses, fork, exit")
+    ap.add_argument("--mmkit", required=True, help="the mmkit binary")
+    ap.add_argument("--hostrun", help="the host runner (default: next to mmkit's build)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--keep", help="directory for failing scenarios (default: a temp dir)")
+    ap.add_argument("--no-minimize", action="store_true")
+    ap.add_argument("--max-report", type=int, default=3,
+                    help="minimize and print at most this many mismatches")
+    ap.add_argument("cases", nargs="*", help="hand-written scenarios (.mm) to compare too")
+    a = ap.parse_args()
+
+    hostrun = a.hostrun or default_hostrun(a.mmkit)
+    if not hostrun:
+        sys.exit("run_diff: cannot find hostrun; pass --hostrun")
+    keep = a.keep or tempfile.mkdtemp(prefix="mmkit-diff-")
+    os.makedirs(keep, exist_ok=True)
+    for old in os.listdir(keep):          # a previous run's scenarios
+        if re.match(r"^(seq|min|run)-\d+$", old):
+            shutil.rmtree(os.path.join(keep, old), ignore_errors=True)
+    runner = Runner(hostrun, a.mmkit, keep)
+    items = items_from_args(a)
+    if not items:
+        sys.exit("run_diff: nothing to run (give --count or case files)")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(a.jobs, 1)) as ex:
+        results = list(ex.map(lambda it: runner.compare(it[1], "seq"), items))
+
+    out = sys.stdout
+    bad = host_errors = reported = 0
+    for (label, text), res in zip(items, results):
+        if res["status"] == "same":
+            continue
+        if res["status"] == "host-error":
+            host_errors += 1
+            out.write("\n=== HOST ERROR %s (exit %d): the scenario is invalid on the host kernel\n%s\n"
+                      "files: %s\n" % (label, res["host_rc"], res["host_err"].rstrip(), res["dir"]))
+            continue
+        bad += 1
+        if reported < a.max_report:
+            reported += 1
+            report_mismatch(runner, label, text, res, not a.no_minimize, out)
+        else:
+            out.write("\n=== MISMATCH %s (not minimized; files: %s)\n" % (label, res["dir"]))
+    out.write("\nrun_diff: %d scenarios, %d equal, %d mismatches, %d host errors (seed %d)\n"
+              % (len(items), len(items) - bad - host_errors, bad, host_errors, a.seed))
+    if bad or host_errors:
+        out.write("kept in %s\n" % keep)
+    elif not a.keep:
+        shutil.rmtree(keep, ignore_errors=True)
+    sys.exit(2 if host_errors else 1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
