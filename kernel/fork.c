@@ -11,23 +11,15 @@
 #include <stdlib.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
 
 static DEFINE_FAULT_SITE(mm_alloc_fail, "mm_alloc");
 static _Atomic unsigned long mm_serial;
 
-/* Seams for the paging code (arch/x86): until it provides pgd_alloc and
- * pgd_free, an mm has no page tables (pgd == NULL). */
-__attribute__((weak)) void *pgd_alloc(struct mm_struct *mm) { (void)mm; return NULL; }
-__attribute__((weak)) void pgd_free(struct mm_struct *mm, void *pgd) { (void)mm; (void)pgd; }
-__attribute__((weak)) bool pgd_alloc_available(void) { return false; }
-
 static int mm_alloc_pgd(struct mm_struct *mm)
 {
-	mm->pgd = pgd_alloc(mm);
-	if (!mm->pgd && pgd_alloc_available())
-		return -ENOMEM;
-	return 0;
+	return pgd_alloc(mm);
 }
 
 /* A new, empty address space with mm_users = mm_count = 1, on the mmlist.
@@ -66,8 +58,7 @@ void mmgrab(struct mm_struct *mm)
 static void __mmdrop(struct mm_struct *mm)
 {
 	BUG_ON(mm == &init_mm);
-	if (mm->pgd)
-		pgd_free(mm, mm->pgd);
+	pgd_free(mm);
 	vt_destroy(&mm->mm_mt);
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);

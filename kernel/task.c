@@ -15,19 +15,12 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
+#include "mmkit/tlb.h"
 
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
 static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(task_list);
 static int last_pid;
-
-/* The paging code replaces this with the real CR3 load (arch/x86). */
-__attribute__((weak)) void switch_mm(struct mm_struct *prev, struct mm_struct *next,
-				     struct task_struct *tsk)
-{
-	(void)prev; (void)tsk;
-	this_cpu()->loaded_mm = next;
-}
 
 bool capable(int cap)
 {
@@ -162,7 +155,7 @@ void context_switch(struct task_struct *t)
 			t->active_mm = oldmm;
 		}
 	} else if (t->mm != c->loaded_mm) {
-		switch_mm(c->loaded_mm, t->mm, t);
+		switch_mm(c->loaded_mm, t->mm);
 	}
 	t->cpu = c->id;
 	cpu_set_curr(c, t);
@@ -179,7 +172,7 @@ void task_exit(struct task_struct *t)
 		cpu_set_curr(c, NULL);
 	if (t->mm) {
 		if (c->loaded_mm == t->mm && atomic_load(&t->mm->mm_users) == 1) {
-			switch_mm(t->mm, &init_mm, NULL);
+			switch_mm(t->mm, &init_mm);
 			c->loaded_mm = &init_mm;
 		}
 		mmput(t->mm);

@@ -66,11 +66,6 @@ unsigned long mmk_pmd_size(void)
 	return levels == 2 ? (4UL << 20) : (2UL << 20);
 }
 
-__attribute__((weak)) pgprot_t vm_get_page_prot(unsigned long vm_flags)
-{
-	return vm_flags & VM_ACCESS_FLAGS;
-}
-
 /* Linux x86 mmap_base(): below the stack rlimit plus guard, at least 128 MiB
  * and at most 5/6 of the task size below its top.  No randomization. */
 unsigned long mmap_base_for(unsigned long task_size, unsigned long stack_rlimit)

@@ -180,7 +180,8 @@ struct vm_operations_struct {
 	void (*close)(struct vm_area_struct *vma);
 };
 
-typedef u64 pgprot_t;
+/* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
+typedef struct { u64 pgprot; } pgprot_t;
 
 /*
  * struct vm_area_struct - one mapped range [vm_start, vm_end) of an mm.

@@ -205,7 +205,7 @@ typedef struct { pteval_t pmd; } pmd_t;
 typedef struct { pteval_t pud; } pud_t;
 typedef struct { pteval_t p4d; } p4d_t;
 typedef struct { pteval_t pgd; } pgd_t;
-typedef struct { pteval_t pgprot; } pgprot_t;
+/* pgprot_t is in mm_types.h (struct vm_area_struct holds one). */
 typedef struct page *pgtable_t;		/* a PTE table page */
 
 /* Entry slots in simulated RAM (host pointers to the entry's first byte). */

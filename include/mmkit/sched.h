@@ -90,9 +90,6 @@ void task_exit(struct task_struct *t);
 void context_switch(struct task_struct *t);
 int task_thread_count(const struct task_struct *t);
 struct task_struct *find_task_by_pid(int pid);
-/* Seam for arch/x86 (H2): load next's tables on this CPU.  A weak default
- * only records loaded_mm until the paging code provides the real one. */
-void switch_mm(struct mm_struct *prev, struct mm_struct *next, struct task_struct *tsk);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
