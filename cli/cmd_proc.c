@@ -59,17 +59,6 @@ static const struct flag_name mlock_names[] = {
 	{ "MCL_FUTURE", MMK_MCL_FUTURE }, { "MCL_ONFAULT", MMK_MCL_ONFAULT }, { NULL, 0 }
 };
 
-static void proc_switch(int cpu, struct task_struct *t)
-{
-	(void)cpu;
-	context_switch(t);
-}
-
-__attribute__((constructor)) static void cmd_proc_hook(void)
-{
-	cli_switch_hook = proc_switch;
-}
-
 /* Result of a call returning an address or -errno. */
 static void result_uaddr(struct cmd_ctx *c, unsigned long r)
 {

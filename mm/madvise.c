@@ -10,16 +10,8 @@
  * its VMA here and does its page work through the madvise_pages seam.
  */
 #include <errno.h>
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
-
-/* Seam for the fault path: the page side of page-acting advice. */
-__attribute__((weak)) int madvise_pages(struct vm_area_struct *vma, unsigned long start,
-					unsigned long end, int behavior)
-{
-	(void)vma; (void)start; (void)end; (void)behavior;
-	return 0;
-}
 
 static bool madvise_behavior_valid(int b)
 {
@@ -177,22 +169,6 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 	return unmapped;
 }
 
-/* Populate advice must find the whole range mapped. */
-static int madvise_populate_check(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	struct vm_area_struct *vma;
-
-	while (start < end) {
-		vma = vma_lookup(mm, start);
-		if (!vma)
-			return -ENOMEM;
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
-			return -EINVAL;
-		start = vma->vm_end;
-	}
-	return 0;
-}
-
 /* madvise(2) on current->mm.  0 or -errno. */
 int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 {
@@ -215,7 +191,7 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	else
 		down_read(&mm->mmap_lock);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE)
-		err = madvise_populate_check(mm, start, end);
+		err = faultin_page_range(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
 	else
 		err = madvise_walk(mm, start, end, behavior);
 	if (records_flags(behavior))

@@ -24,7 +24,7 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
 unsigned long mmap_min_addr = 4096;
@@ -340,6 +340,8 @@ static int munmap_split_edges(struct mm_struct *mm, struct vm_area_struct **firs
 static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
 			  struct munmap_stats *s)
 {
+	/* The page side first (zap, flush, free tables), as vms_clear_ptes. */
+	unmap_region(mm, vma, vma->vm_start, end, vma->vm_prev, find_vma(mm, end));
 	while (vma && vma->vm_start < end) {
 		struct vm_area_struct *next = vma->vm_next;
 
@@ -599,13 +601,6 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	return addr;
 }
 
-/* Seam for the fault path: prefault [start, start+len) (mm_populate). */
-__attribute__((weak)) int mm_populate(unsigned long start, unsigned long len)
-{
-	(void)start; (void)len;
-	return 0;
-}
-
 /* mmap(2) on current->mm.  Only anonymous mappings exist at this level. */
 unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		       unsigned long flags, long fd, unsigned long off)
@@ -715,7 +710,8 @@ static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long ne
 unsigned long sys_brk(unsigned long brk)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long origbrk, newbrk, oldbrk;
+	unsigned long origbrk, newbrk = 0, oldbrk = 0;
+	bool populate = false;
 	int err = -ENOMEM;
 
 	down_write(&mm->mmap_lock);
@@ -731,12 +727,14 @@ unsigned long sys_brk(unsigned long brk)
 		err = brk_shrink(mm, newbrk, oldbrk);
 	else
 		err = brk_grow(mm, oldbrk, newbrk);
-	if (!err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk)
-		mm_populate(oldbrk, newbrk - oldbrk);
+	populate = !err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk;
 out:
 	mm->brk = err ? origbrk : brk;
+	origbrk = mm->brk;
 	up_write(&mm->mmap_lock);
-	return mm->brk;
+	if (populate)
+		mm_populate(oldbrk, newbrk - oldbrk);    /* after the lock, as Linux */
+	return origbrk;
 }
 
 /* ---- stack growth (fault path) ---- */

@@ -11,15 +11,8 @@
  * (change_protection) joins with the fault path.
  */
 #include <errno.h>
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
-
-/* Seam for the fault path: rewrite the PTEs of [start, end). */
-__attribute__((weak)) void change_protection(struct vm_area_struct *vma, unsigned long start,
-					     unsigned long end)
-{
-	(void)vma; (void)start; (void)end;
-}
 
 static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pprev,
 			  unsigned long start, unsigned long end, unsigned long newflags)

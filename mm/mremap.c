@@ -18,7 +18,7 @@
  * path (move_page_tables seam).
  */
 #include <errno.h>
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
 enum remap_type { MREMAP_NO_RESIZE, MREMAP_SHRINK, MREMAP_EXPAND };
@@ -28,14 +28,6 @@ struct vma_remap {
 	enum remap_type type;
 	struct vm_area_struct *vma;
 };
-
-/* Seam for the fault path: move the PTEs of old_addr.. to new_addr.. */
-__attribute__((weak)) void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
-					    struct vm_area_struct *new_vma, unsigned long new_addr,
-					    unsigned long len)
-{
-	(void)vma; (void)old_addr; (void)new_vma; (void)new_addr; (void)len;
-}
 
 static bool implies_new_addr(const struct vma_remap *r)
 {

@@ -22,10 +22,18 @@ static inline bool spin_trylock(spinlock_t *l) { return pthread_mutex_trylock(&l
 static inline void spin_unlock(spinlock_t *l) { pthread_mutex_unlock(&l->m); }
 static inline void spin_lock_destroy(spinlock_t *l) { pthread_mutex_destroy(&l->m); }
 
+/* rw_semaphores are sleeping locks: a task waiting for one does not keep
+ * its CPU from taking interrupts.  So a simulated CPU waiting here serves
+ * IPIs (TLB shootdowns from a holder that changes page tables, e.g. munmap
+ * under mmap_lock); machine/lock_wait.c. */
+void __down_read_slow(struct rw_semaphore *s);
+void __down_write_slow(struct rw_semaphore *s);
 static inline void init_rwsem(struct rw_semaphore *s) { pthread_rwlock_init(&s->l, NULL); }
-static inline void down_read(struct rw_semaphore *s) { pthread_rwlock_rdlock(&s->l); }
+static inline void down_read(struct rw_semaphore *s)
+{ if (__builtin_expect(pthread_rwlock_tryrdlock(&s->l) != 0, 0)) __down_read_slow(s); }
 static inline void up_read(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
-static inline void down_write(struct rw_semaphore *s) { pthread_rwlock_wrlock(&s->l); }
+static inline void down_write(struct rw_semaphore *s)
+{ if (__builtin_expect(pthread_rwlock_trywrlock(&s->l) != 0, 0)) __down_write_slow(s); }
 static inline void up_write(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
 static inline bool down_read_trylock(struct rw_semaphore *s) { return pthread_rwlock_tryrdlock(&s->l) == 0; }
 static inline bool down_write_trylock(struct rw_semaphore *s) { return pthread_rwlock_trywrlock(&s->l) == 0; }
