@@ -8,9 +8,10 @@
  * faults (a private read-only VMA maps the shared zero page; shmem maps its
  * pages); PROT_NONE and VM_IO/VM_PFNMAP VMAs and VM_LOCKONFAULT ones are
  * skipped; errors are ignored (mm_populate).  MADV_POPULATE_READ/WRITE
- * fault the same way but report: -ENOMEM for a hole, -EINVAL for VM_IO/
- * VM_PFNMAP, -EFAULT for an access the VMA does not allow or SIGBUS, and
- * -ENOMEM when memory ran out.  A page already mapped with the needed access
+ * fault the same way but report: -ENOMEM for a hole or when memory ran out,
+ * -EINVAL for a VMA whose flags refuse the access (VM_IO/VM_PFNMAP, no
+ * VM_WRITE for a write, no VM_READ for a read: check_vma_flags), -EFAULT
+ * for a fault that ends in SIGBUS/SIGSEGV.  A page already mapped with the needed access
  * is not faulted again (follow_page).  Faults taken here count in pgfault.
  */
 #include <errno.h>
@@ -97,10 +98,11 @@ int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long 
 
 		if (!vma)
 			return -ENOMEM;
+		/* check_vma_flags failing is -EINVAL for FOLL_MADV_POPULATE */
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			return -EINVAL;
 		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
-			return -EFAULT;
+			return -EINVAL;
 		vend = min(end, vma->vm_end);
 		ret = fault_range(vma, start, vend, write);
 		if (ret)

@@ -41,7 +41,9 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 	case MMK_MADV_REMOVE:
 		if (f & VM_LOCKED || !vma->vm_file)
 			return -EINVAL;
-		return (f & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE) ? 0 : -EACCES;
+		if ((f & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;
+		break;
 	case MMK_MADV_COLD: case MMK_MADV_PAGEOUT:
 		if (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;

@@ -6,10 +6,11 @@
  * handle_mm_fault walks pgd -> p4d -> pud -> pmd, allocating missing tables
  * (VM_FAULT_OOM when one cannot be allocated), and handle_pte_fault
  * dispatches on the PTE:
- *   none, anonymous VMA   do_anonymous_page: a read maps the shared zero
- *                         page read-only with _PAGE_SPECIAL (no refcount,
- *                         mapcount or RSS, as Linux); a write maps a new
- *                         zeroed page, exclusive, on the VMA's anon_vma.
+ *   none, anonymous VMA   do_anonymous_page: the VMA gets its anon_vma
+ *                         (for reads too, as the 6.18 host shows); a read
+ *                         maps the shared zero page read-only with
+ *                         _PAGE_SPECIAL (no refcount, mapcount or RSS, as
+ *                         Linux); a write maps a new zeroed page, exclusive.
  *   none, file/shmem VMA  do_fault: read -> the page-cache page; private
  *                         write -> a private copy (do_cow_fault); shared
  *                         write -> the page-cache page, writable and dirty.
@@ -43,21 +44,41 @@ static DEFINE_FAULT_SITE(user_page_fail, "user_page_alloc");
 
 /* ---------------------------------------------------------- zero page -- */
 
+/* The zero page is allocated on its first use (Linux has it in the kernel
+ * image; allocating it at boot would shift every boot-time free count).
+ * Two CPUs may race: the loser frees its page.  Returns false on -ENOMEM. */
+static bool zero_page_get(void)
+{
+	struct page *page;
+	unsigned long none = 0;
+
+	if (likely(READ_ONCE(zero_pfn)))
+		return true;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return false;
+	SetPageReserved(page);
+	if (!__atomic_compare_exchange_n(&zero_pfn, &none, page_to_pfn(page), false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		ClearPageReserved(page);
+		__free_page(page);
+	}
+	return true;
+}
+
 static int zero_page_init(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	if (!page)
-		return -ENOMEM;
-	SetPageReserved(page);
-	zero_pfn = page_to_pfn(page);
+	zero_pfn = 0;
 	return 0;
 }
 
 static void zero_page_exit(void)
 {
-	struct page *page = ZERO_PAGE();
+	struct page *page;
 
+	if (!zero_pfn)
+		return;
+	page = ZERO_PAGE();
 	ClearPageReserved(page);
 	__free_page(page);
 	zero_pfn = 0;
@@ -122,8 +143,11 @@ static pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long addr, pt
 static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	pte_t entry = pte_mkspecial(pfn_pte(zero_pfn, vma->vm_page_prot));
+	pte_t entry;
 
+	if (!zero_page_get())
+		return VM_FAULT_OOM;
+	entry = pte_mkspecial(pfn_pte(zero_pfn, vma->vm_page_prot));
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (!vmf->pte)
 		return 0;
@@ -147,10 +171,13 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
-		return do_anonymous_zero(vmf);
+	/* On the 6.18 reference host a read fault that maps the zero page
+	 * leaves the VMA with an anon_vma too (the VMA then merges and moves
+	 * as a faulted one; checked with mremap and 3-way merges). */
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_anonymous_zero(vmf);
 	page = alloc_user_page(true);
 	if (!page)
 		return VM_FAULT_OOM;

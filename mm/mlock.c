@@ -10,7 +10,15 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 
-int mm_populate(unsigned long start, unsigned long len);
+int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
+
+/* Linux __mlock_posix_error_return: populate's -EFAULT is ENOMEM, -ENOMEM EAGAIN. */
+static int mlock_posix_error(int err)
+{
+	if (err == -EFAULT)
+		return -ENOMEM;
+	return err == -ENOMEM ? -EAGAIN : err;
+}
 
 static bool can_do_mlock(void)
 {
@@ -105,7 +113,7 @@ static int do_mlock(unsigned long start, unsigned long len, unsigned long flags)
 		err = apply_vma_lock_flags(mm, start, len, flags);
 	up_write(&mm->mmap_lock);
 	if (!err)
-		mm_populate(start, len);
+		err = mlock_posix_error(__mm_populate(start, len, false));
 	return err;
 }
 
@@ -175,6 +183,8 @@ int sys_mlockall(int flags)
 		err = 0;
 	}
 	up_write(&mm->mmap_lock);
+	if (!err && (flags & MMK_MCL_CURRENT))
+		__mm_populate(0, mmk_task_size(), true);
 	return err;
 }
 

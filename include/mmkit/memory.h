@@ -66,7 +66,8 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 
 /* ---- the shared zero page (mm/memory.c) ---- */
 extern unsigned long zero_pfn;
-static inline bool is_zero_pfn(unsigned long pfn) { return pfn == zero_pfn; }
+/* zero_pfn is 0 until the first zero-page fault (pfn 0 is never a user page). */
+static inline bool is_zero_pfn(unsigned long pfn) { return pfn == READ_ONCE(zero_pfn) && pfn; }
 static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
 
 /* ---- RSS counters (mm->rss_stat, pages) ---- */
