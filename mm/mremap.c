@@ -243,6 +243,10 @@ static unsigned long mremap_to(struct vma_remap *r)
 		if (err)
 			return (unsigned long)(long)err;
 		r->old_len = r->new_len;
+		/* the split may have freed the struct r->vma pointed to */
+		r->vma = vma_lookup(mm, r->addr);
+		if (!r->vma)
+			return (unsigned long)-EFAULT;
 	}
 	if ((r->flags & MMK_MREMAP_DONTUNMAP) &&
 	    !may_expand_vm(mm, r->vma->vm_flags, r->old_len >> PAGE_SHIFT))
