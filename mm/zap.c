@@ -149,8 +149,8 @@ static int zap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
 
 	while (addr != end) {
 		addr = zap_pte_range(z, pmd, addr, end);
-		if (addr != end)
-			tlb_flush_mmu(z->tlb);
+		if (z->tlb->nr == MMU_GATHER_BATCH)
+			tlb_flush_mmu(z->tlb);        /* full: flush before going on */
 	}
 	return 0;
 }
