@@ -4,8 +4,9 @@
  * test).  Each line prints ns per page (or per fork) for mmkit and the host
  * and the ratio host/mmkit (> 1: mmkit is faster):
  *
- *   floor          buddy order-0 alloc + zeroing 4 KiB + free (mmkit only:
- *                  the cost any anonymous write fault must pay)
+ *   floor          buddy order-0 alloc + zeroing 4 KiB, N distinct pages (the
+ *                  same working set as one fault round), then freeing them
+ *                  (mmkit only: what any anonymous write fault must pay)
  *   anon write     mmap N pages, store one byte per page, munmap
  *   zero read      mmap N pages, load one byte per page (zero page), munmap
  *   cow            N populated pages, fork, the parent stores to each page
@@ -201,13 +202,21 @@ static void sim_touch(unsigned long a, unsigned long n, u8 v)
 			exit(1);
 }
 
+/* The floor on the same memory: n distinct pages allocated and zeroed (the
+ * working set of one anon-write round), then freed; per page. */
 static double sim_floor(unsigned long n)
 {
-	double t = now_ns();
+	struct page **pages = malloc(n * sizeof(*pages));
+	double t;
 
+	t = now_ns();
 	for (unsigned long i = 0; i < n; i++)
-		__free_page(alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO));
-	return (now_ns() - t) / n;
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	free(pages);
+	return t / n;
 }
 
 static double sim_anon_write(unsigned long n)
