@@ -153,6 +153,19 @@ static void stop_reader(struct reader *r)
 	cpu_call_wait(1);
 }
 
+/* CPU 0's change has returned: publish it, let the reader do at least
+ * `more` accesses after that (or stop at its fault), then stop it. */
+static void phase_and_wait(struct reader *r, long more)
+{
+	long from;
+
+	atomic_store(&r->phase, 1);
+	from = atomic_load(&r->reads);
+	while (atomic_load(&r->reads) < from + more && !atomic_load(&r->faulted))
+		cpu_handle_ipis();
+	stop_reader(r);
+}
+
 static void teardown_all(struct task_struct *a, struct task_struct *t, struct task_struct *b)
 {
 	if (b)
@@ -168,7 +181,6 @@ static void test_shootdown_cow(void **state)
 	struct task_struct *a, *t, *b;
 	struct reader r = { 0 };
 	struct mm_struct *child;
-	int round;
 
 	(void)state;
 	boot_cpus(2);
@@ -181,12 +193,7 @@ static void test_shootdown_cow(void **state)
 	start_reader(&r);
 	r.want = 2;
 	assert_int_equal(mmk_write(U, r.addr, 8, 2), 0);   /* COW on CPU 0 */
-	atomic_store(&r.phase, 1);
-	for (round = 0; round < 1000; round++)
-		cpu_handle_ipis();
-	while (atomic_load(&r.reads) < 2000)
-		cpu_handle_ipis();
-	stop_reader(&r);
+	phase_and_wait(&r, 20000);
 	assert_int_equal(atomic_load(&r.stale), 0);
 	assert_int_equal(atomic_load(&r.faulted), 0);      /* a read never faults */
 	context_switch(b);
@@ -211,8 +218,7 @@ static void test_shootdown_munmap(void **state)
 	r.want = 1;
 	start_reader(&r);
 	assert_int_equal(sys_munmap(r.addr, PAGE_SIZE), 0);
-	atomic_store(&r.phase, 1);
-	cpu_call_wait(1);                        /* the reader stops at its fault */
+	phase_and_wait(&r, 20000);               /* the reader stops at its fault */
 	assert_int_equal(atomic_load(&r.faulted), 1);
 	assert_int_equal(atomic_load(&r.stale), 0);
 	context_switch(a);
@@ -232,8 +238,7 @@ static void test_shootdown_mprotect(void **state)
 	r.write = true;
 	start_reader(&r);
 	assert_int_equal(sys_mprotect(r.addr, PAGE_SIZE, MMK_PROT_READ), 0);
-	atomic_store(&r.phase, 1);
-	cpu_call_wait(1);
+	phase_and_wait(&r, 20000);
 	assert_int_equal(atomic_load(&r.faulted), 1);
 	assert_int_equal(atomic_load(&r.stale), 0);
 	context_switch(a);
