@@ -106,8 +106,10 @@ int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		err = -EINVAL;
 		if (!(vma->vm_flags & VM_GROWSDOWN))
 			goto out;
-	} else if (vma->vm_start > start || (grows & MMK_PROT_GROWSUP)) {
-		err = (grows & MMK_PROT_GROWSUP) ? -EINVAL : -ENOMEM;
+	} else if (vma->vm_start > start) {
+		goto out;                           /* -ENOMEM first, as Linux */
+	} else if (grows & MMK_PROT_GROWSUP) {
+		err = -EINVAL;                      /* no VM_GROWSUP on x86 */
 		goto out;
 	}
 	err = mprotect_walk(vma, start, end, prot);

@@ -297,9 +297,12 @@ static unsigned long remap_move(struct vma_remap *r)
 	for (v = vma; v && v->vm_start < end; v = v->vm_next)
 		if (v->vm_flags & VM_SPECIAL)
 			return (unsigned long)-EFAULT;
-	while (vma && vma->vm_start < end) {
+	/* cur: where the next piece starts.  A DONTUNMAP source stays and may
+	 * merge with the VMA after it, so always continue from cur, never
+	 * from a VMA's own start (that looped forever). */
+	for (unsigned long cur = start; vma && vma->vm_start < end; vma = find_vma(mm, cur)) {
 		struct vma_remap one = *r;
-		unsigned long s = max(vma->vm_start, start), e = min(vma->vm_end, end);
+		unsigned long s = max(vma->vm_start, cur), e = min(vma->vm_end, end);
 
 		one.addr = s;
 		one.old_len = one.new_len = e - s;
@@ -307,7 +310,9 @@ static unsigned long remap_move(struct vma_remap *r)
 		res = remap_one(&one);
 		if (IS_ERR_VALUE(res))
 			return res;
-		vma = find_vma(mm, e);
+		cur = e;
+		if (cur >= end)
+			break;
 	}
 	return base;
 }

@@ -151,9 +151,14 @@ static int move_pmd(pmdp_t old_pmd, unsigned long addr, unsigned long end, void 
 void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
 {
-	struct move_walk w = { .vma = vma, .new_vma = new_vma, .delta = (long)(new_addr - old_addr) };
+	/* Only new_vma is used: copy_vma may have merged the source VMA into
+	 * it (and freed the source struct), as Linux's copy_vma allows for an
+	 * unfaulted VMA. */
+	struct move_walk w = { .vma = new_vma, .new_vma = new_vma,
+			       .delta = (long)(new_addr - old_addr) };
 
-	walk_pmd_range(vma->vm_mm, old_addr, old_addr + len, move_pmd, &w);
+	(void)vma;
+	walk_pmd_range(new_vma->vm_mm, old_addr, old_addr + len, move_pmd, &w);
 	if (w.failed)
 		printk("mremap: out of memory for page tables; PTEs left at %#lx\n", old_addr);
 }
