@@ -145,7 +145,12 @@ static int do_tlb(struct cmd_ctx *c)
 		return CMD_SCRIPT_ERROR;
 	if (cpu >= (u64)mmk->nr_cpus)
 		return script_error(c, "tlb: no CPU %llu (cpus=%d)", (unsigned long long)cpu, mmk->nr_cpus);
-	cpu_call((int)cpu, tlb_show_on_cpu, &a);
+	/* By IPI: the target may be the CPU waiting for this command (cpu_call
+	 * to it would deadlock); it serves IPIs while it waits. */
+	if ((int)cpu == smp_processor_id())
+		tlb_show_on_cpu(&a);
+	else
+		smp_call_function_many(BIT(cpu), tlb_show_on_cpu, &a, true);
 	return 0;
 }
 CLI_COMMAND(cmd_tlb, .name = "tlb", .kind = CMD_GLOBAL, .usage = "tlb CPU",

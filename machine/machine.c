@@ -72,31 +72,42 @@ static void cpu_kick(struct cpu *c)
 	pthread_mutex_unlock(&c->ipi_lock);
 }
 
-void __cpu_handle_ipis(struct cpu *c)
+/* Serve pending IPIs; with irqsafe_only, only those sent as irq-safe (see
+ * smp_call_function_many_irqsafe), the others stay pending. */
+static void handle_ipis(struct cpu *c, bool irqsafe_only)
 {
 	for (;;) {
 		smp_call_func_t fn = NULL;
 		void *info = NULL;
-		int from;
+		bool left = false;
+		int from, found = -1;
 
 		pthread_mutex_lock(&c->ipi_lock);
-		atomic_store_explicit(&c->ipi_pending, 0, memory_order_relaxed);
 		for (from = 0; from < mmk->nr_cpus; from++) {
-			if (c->ipi_func[from]) {
-				fn = c->ipi_func[from];
-				info = c->ipi_info[from];
-				c->ipi_func[from] = NULL;
-				break;
-			}
+			if (!c->ipi_func[from])
+				continue;
+			if (found < 0 && (!irqsafe_only || c->ipi_irqsafe[from]))
+				found = from;
+			else
+				left = true;
 		}
+		if (found >= 0) {
+			fn = c->ipi_func[found];
+			info = c->ipi_info[found];
+			c->ipi_func[found] = NULL;
+		}
+		atomic_store_explicit(&c->ipi_pending, left, memory_order_relaxed);
 		pthread_mutex_unlock(&c->ipi_lock);
 		if (!fn)
 			return;
 		fn(info);
-		atomic_store_explicit(&c->ipi_done[from], 1, memory_order_release);
-		cpu_kick(cpu_of(from));
+		atomic_store_explicit(&c->ipi_done[found], 1, memory_order_release);
+		cpu_kick(cpu_of(found));
 	}
 }
+
+void __cpu_handle_ipis(struct cpu *c) { handle_ipis(c, false); }
+void __cpu_handle_irqsafe_ipis(struct cpu *c) { handle_ipis(c, true); }
 
 /* Wait until *flag becomes 1, serving this CPU's IPIs meanwhile. */
 static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
@@ -111,18 +122,20 @@ static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
 	}
 }
 
-static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info)
+static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info,
+		     bool irqsafe)
 {
 	atomic_store_explicit(&t->ipi_done[self->id], 0, memory_order_relaxed);
 	pthread_mutex_lock(&t->ipi_lock);
 	t->ipi_func[self->id] = fn;
 	t->ipi_info[self->id] = info;
+	t->ipi_irqsafe[self->id] = irqsafe;
 	atomic_store_explicit(&t->ipi_pending, 1, memory_order_release);
 	pthread_cond_broadcast(&t->ipi_cond);
 	pthread_mutex_unlock(&t->ipi_lock);
 }
 
-void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait)
+static void call_function_many(u64 mask, smp_call_func_t fn, void *info, bool irqsafe)
 {
 	struct cpu *self = this_cpu();
 	int n;
@@ -130,13 +143,23 @@ void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait)
 	BUG_ON(!self);
 	for (n = 0; n < mmk->nr_cpus; n++)
 		if (n != self->id && (mask & BIT(n)))
-			ipi_send(self, cpu_of(n), fn, info);
+			ipi_send(self, cpu_of(n), fn, info, irqsafe);
 	/* Our slot in each target is single-entry: always wait for delivery so
 	 * the next IPI from us cannot overwrite an unserved one. */
-	(void)wait;
 	for (n = 0; n < mmk->nr_cpus; n++)
 		if (n != self->id && (mask & BIT(n)))
 			cpu_wait_flag(self, &cpu_of(n)->ipi_done[self->id]);
+}
+
+void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait)
+{
+	(void)wait;
+	call_function_many(mask, fn, info, false);
+}
+
+void smp_call_function_many_irqsafe(u64 mask, smp_call_func_t fn, void *info)
+{
+	call_function_many(mask, fn, info, true);
 }
 
 /* ---- work handoff ---- */

@@ -66,7 +66,7 @@ void dump_page(const struct page *page, const char *reason)
 	char fl[320];
 	int i;
 
-	printk("page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n",
+	printk("page: refcount:%d mapcount:%d mapping:%016lx index:0x%lx pfn:0x%lx\n",
 	       page_ref_count(page), page_mapcount(page), (unsigned long)page->mapping,
 	       page->index, page_to_pfn(page));
 	format_page_flags(fl, sizeof(fl), flags);

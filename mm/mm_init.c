@@ -52,6 +52,8 @@ unsigned long max_zone_pfn[MAX_NR_ZONES];
 
 static bool mode_is_64bit(void) { return mmk->cfg.levels >= 4; }
 
+/* Zones a kernel built for the paging mode has (64-bit: no HighMem; 32-bit:
+ * no DMA32, no Device). */
 bool zone_type_configured(enum zone_type t)
 {
 	if (mode_is_64bit())
@@ -69,8 +71,9 @@ static void zone_sizes_init(void)
 	int t;
 
 	pageblock_order = mmk->cfg.levels == 2 ? MAX_PAGE_ORDER : 9;
-	/* PAGE_OFFSET and max_low_pfn come from arch/x86 (paging_mode_init,
-	 * which runs before this initcall). */
+	/* arch/x86 (paging_mode_setup, just before us) set max_low_pfn and
+	 * PAGE_OFFSET for the mode; the zones depend on the same limit. */
+	WARN_ON(max_low_pfn != (mode_is_64bit() ? max_pfn : min(max_pfn, MAXMEM_PFN_32)));
 	for (t = 0; t < MAX_NR_ZONES; t++)
 		max_zone_pfn[t] = 0;
 	max_zone_pfn[ZONE_DMA] = min(MAX_DMA_PFN, max_low_pfn);
@@ -94,6 +97,7 @@ static void zone_init_lists(struct zone *zone)
 			INIT_LIST_HEAD(&zone->free_area[o].free_list[mt]);
 }
 
+/* A CPU's empty lists with the boot pageset values (batch 1, high 0). */
 void per_cpu_pages_init(struct per_cpu_pages *pcp)
 {
 	int i;
@@ -222,11 +226,27 @@ static void print_zone_ranges(void)
 	       ((unsigned long long)mmk->max_pfn << PAGE_SHIFT) - 1);
 }
 
+/* Each zonelist: the populated zones at or below its zone type, highest
+ * first (one node: no NUMA ordering to decide). */
+static void build_zonelists(struct pglist_data *pgdat)
+{
+	int h, t, n;
+
+	for (h = 0; h < MAX_NR_ZONES; h++) {
+		for (t = h, n = 0; t >= 0; t--)
+			if (populated_zone(&pgdat->node_zones[t]))
+				pgdat->zonelist[h][n++] = &pgdat->node_zones[t];
+		pgdat->zonelist[h][n] = NULL;
+	}
+}
+
 /* Grouping by mobility needs a few pageblocks per migratetype to work. */
 static void build_all_zonelists(void)
 {
 	unsigned long vm_total_pages = 0;
 	struct zone *zone;
+
+	build_zonelists(&contig_page_data);
 
 	for_each_zone(zone)
 		if (zone_idx(zone) <= ZONE_MOVABLE)

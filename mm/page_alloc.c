@@ -56,6 +56,19 @@ static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
+/* A blocking allocation that reaches the slow path is an interrupt point
+ * of its CPU: in Linux it may sleep, so it never runs with interrupts off,
+ * and a pending IPI (a remote pcp drain, a TLB shootdown) is served there.
+ * Nothing else in the allocator serves IPIs - callers may be in the middle
+ * of per-CPU work of their own (slab) that an IPI handler must not see. */
+static __always_inline void handle_ipis_if_cpu(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c && unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
+		__cpu_handle_ipis(c);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pageblock migratetypes                                              */
 /* ------------------------------------------------------------------ */
@@ -73,11 +86,13 @@ int get_pfnblock_migratetype(unsigned long pfn)
 	return __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 }
 
+/* The migratetype of page's pageblock (racy read, no lock needed). */
 int get_pageblock_migratetype(const struct page *page)
 {
 	return get_pfnblock_migratetype(page_to_pfn(page));
 }
 
+/* zone->lock held (or the zone not yet live at boot). */
 void set_pageblock_migratetype(struct page *page, int migratetype)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -124,7 +139,7 @@ static inline void area_count(struct zone *zone, struct free_area *area, unsigne
 	WRITE_ONCE(area->nr_free, area->nr_free + delta);
 	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + delta);
 	if (order >= pageblock_order && !is_migrate_isolate(migratetype))
-		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, delta << order);
+		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, delta * (1L << order));
 }
 
 static inline void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
@@ -587,14 +602,12 @@ static bool unreserve_zone_highatomic(struct zone *zone, int to_mt, bool force)
 
 static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &contig_page_data.node_zones[zi];
-
-		if (managed_zone(zone) && unreserve_zone_highatomic(zone, ac->migratetype, force))
+	for_each_zone_zonelist(zone, zp, ac)
+		if (unreserve_zone_highatomic(zone, ac->migratetype, force))
 			return true;
-	}
 	return false;
 }
 
@@ -656,14 +669,16 @@ static bool free_page_is_bad(struct page *page)
 	return true;
 }
 
-/* A page about to be handed out must look free.  Release builds check the
- * head page, debug builds every page of the block. */
-static bool check_new_pages(struct page *page, unsigned int order)
+/* A page about to be handed out must look free.  Debug builds check every
+ * page of the block; release builds skip the check, as Linux does unless
+ * check_pages_enabled (debug_pagealloc, init_on_*, DEBUG_VM) - verify
+ * still finds a corrupted free page. */
+static __always_inline bool check_new_pages(struct page *page, unsigned int order)
 {
 #ifdef CONFIG_DEBUG_VM
 	unsigned long i, n = 1UL << order;
 #else
-	unsigned long i, n = 1;
+	unsigned long i, n = 0;
 #endif
 	for (i = 0; i < n; i++) {
 		struct page *p = page + i;
@@ -701,13 +716,13 @@ unsigned long pgalloc_head_pfn(unsigned long pfn, unsigned int *order)
  * NULL when it is, or the reason for bad_page.  A page the allocator never
  * handed out (reserved, or not recorded) passes: the state checks decide.
  */
-static const char *free_order_problem(struct page *page, unsigned long pfn, unsigned int order,
-				      char *buf, size_t n)
+static __noinline const char *free_order_problem(struct page *page, unsigned long pfn,
+						  unsigned int order, char *buf, size_t n)
 {
 	unsigned int rec = pgalloc_rec_get(pfn), horder;
 	unsigned long hpfn;
 
-	if (likely(rec == order + 1))
+	if (rec == order + 1)
 		return NULL;
 	if (rec) {
 		snprintf(buf, n, "freed with order %u, but allocated with order %u", order, rec - 1);
@@ -729,9 +744,20 @@ static const char *free_order_problem(struct page *page, unsigned long pfn, unsi
  * flags that need clearing first; any bad page leaks the whole block (out of
  * circulation, as Linux does).  Returns true when the block may be freed.
  */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+/* Clear the page-flag bits of a page nobody else can see (the zone bits
+ * stay); a plain store, and none at all when they are already clear. */
+static inline void clear_page_flags(struct page *page)
 {
-	unsigned long i, pfn = page_to_pfn(page);
+	unsigned long f = atomic_load_explicit(&page->flags, memory_order_relaxed);
+
+	if (unlikely(f & PAGEFLAGS_MASK))
+		atomic_store_explicit(&page->flags, f & ~PAGEFLAGS_MASK, memory_order_relaxed);
+}
+
+static __always_inline bool free_pages_prepare(struct page *page, unsigned long pfn,
+					       unsigned int order)
+{
+	unsigned long i;
 	bool bad = false;
 
 	if (PageAnon(page))
@@ -743,13 +769,13 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 			bad = true;
 			continue;
 		}
-		atomic_fetch_and_explicit(&page[i].flags, ~PAGEFLAGS_MASK, memory_order_relaxed);
+		clear_page_flags(page + i);
 	}
 	if (free_page_is_bad(page))
 		bad = true;
 	if (unlikely(bad))
 		return false;
-	atomic_fetch_and_explicit(&page->flags, ~PAGEFLAGS_MASK, memory_order_relaxed);
+	clear_page_flags(page);
 	page->private = 0;
 	pgalloc_rec_set(pfn, 0);
 	return true;
@@ -796,7 +822,7 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 }
 
 /* The effective high mark on a free, adjusting pcp->high (Linux nr_pcp_high). */
-static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
 {
 	int high_min = pcp->high_min, high_max = pcp->high_max;
 	int high = clamp(pcp->high, high_min, high_max);
@@ -916,7 +942,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int m
 }
 
 /* Put a freed block on the CPU's list; drain a batch when over high. */
-static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 				    struct page *page, int migratetype, unsigned int order)
 {
 	unsigned int pindex = order_to_pindex(migratetype, order);
@@ -1009,6 +1035,7 @@ void drain_all_pages_zone(struct zone *zone)
 	drain_local_pages_zone(zone);
 }
 
+/* All zones, every CPU; see drain_all_pages_zone. */
 void drain_all_pages(void)
 {
 	drain_all_pages_zone(NULL);
@@ -1116,12 +1143,12 @@ static void wakeup_kswapd(struct zone *zone)
 
 static void wake_all_kswapds(const struct alloc_context *ac)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--)
-		if (managed_zone(&contig_page_data.node_zones[zi]) &&
-		    READ_ONCE(contig_page_data.node_zones[zi].watermark_boost))
-			wakeup_kswapd(&contig_page_data.node_zones[zi]);
+	for_each_zone_zonelist(zone, zp, ac)
+		if (READ_ONCE(zone->watermark_boost))
+			wakeup_kswapd(zone);
 }
 
 static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
@@ -1169,7 +1196,8 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 }
 
 /* Make a block just taken off a list into an allocation. */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, bool frozen)
+static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+					  bool frozen)
 {
 	if (!frozen)
 		set_page_count(page, 1);
@@ -1203,14 +1231,14 @@ static bool zone_ok_for_alloc(struct zone *zone, unsigned int order, unsigned in
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					   const struct alloc_context *ac, bool frozen)
 {
-	int zi;
+	struct zone *const *zp;
+	struct zone *zone;
 
 retry:
-	for (zi = ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &contig_page_data.node_zones[zi];
+	for_each_zone_zonelist(zone, zp, ac) {
 		struct page *page;
 
-		if (!managed_zone(zone) || !zone_ok_for_alloc(zone, order, alloc_flags, ac))
+		if (!zone_ok_for_alloc(zone, order, alloc_flags, ac))
 			continue;
 		page = rmqueue(zone, order, alloc_flags, ac->migratetype);
 		if (!page)
@@ -1247,16 +1275,13 @@ int gfp_zone(gfp_t gfp)
 
 static bool prepare_alloc_pages(gfp_t gfp, unsigned int order, struct alloc_context *ac)
 {
-	int zi;
-
 	ac->highest_zoneidx = gfp_zone(gfp);
 	ac->migratetype = gfp_migratetype(gfp);
-	ac->preferred_zone = NULL;
 	if (WARN_ON(ac->highest_zoneidx < 0))
 		return false;
-	for (zi = ac->highest_zoneidx; zi >= 0 && !ac->preferred_zone; zi--)
-		if (managed_zone(&contig_page_data.node_zones[zi]))
-			ac->preferred_zone = &contig_page_data.node_zones[zi];
+	ac->zonelist = contig_page_data.zonelist[ac->highest_zoneidx];
+	ac->preferred_zone = ac->zonelist[0];
+	(void)order;
 	return !should_fail(&fail_page_alloc);
 }
 
@@ -1266,8 +1291,7 @@ static unsigned int alloc_flags_nofragment(const struct alloc_context *ac, gfp_t
 {
 	unsigned int flags = (gfp & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
 
-	if (mmk->cfg.levels >= 4 && ac->preferred_zone &&
-	    zone_idx(ac->preferred_zone) == ZONE_NORMAL)
+	if (ac->preferred_zone == &contig_page_data.node_zones[ZONE_NORMAL] && mmk->cfg.levels >= 4)
 		flags |= ALLOC_NOFRAGMENT;
 	return flags;
 }
@@ -1348,6 +1372,8 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	struct page *page;
 
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		handle_ipis_if_cpu();
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(ac);
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
@@ -1379,6 +1405,61 @@ nopage:
 	return NULL;
 }
 
+/*
+ * The common case in one piece: a small-order request on a CPU whose
+ * preferred zone passes the high-watermark check (plus the reserve it owes
+ * the request's zone, and a free block of the order for order > 0) and whose
+ * pcp list for (migratetype, order) has a block.  It makes exactly the
+ * decision get_page_from_freelist() would make (the first zone passes the
+ * high-watermark check, rmqueue_pcplist() pops the list head); anything
+ * else - boosted or below-high zones, an empty list, armed fault injection -
+ * returns NULL and takes the full path.
+ */
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order,
+							 bool frozen)
+{
+	struct cpu *c = this_cpu();
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct zone *zone;
+	struct page *page;
+	long usable;
+	int h;
+
+	if (unlikely(!c || atomic_load_explicit(&fault_inject_armed, memory_order_relaxed)))
+		return NULL;
+	h = gfp_zone(gfp);
+	if (unlikely(h < 0))
+		return NULL;
+	zone = contig_page_data.zonelist[h][0];
+	if (unlikely(!zone || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+			       (BIT(ZONE_BELOW_HIGH) | BIT(ZONE_BOOSTED_WATERMARK)))))
+		return NULL;
+	pcp = &zone->pageset[c->id].pcp;
+	list = &pcp->lists[order_to_pindex(gfp_migratetype(gfp), order)];
+	if (unlikely(list_empty(list)))
+		return NULL;
+	usable = (long)zone_page_state(zone, NR_FREE_PAGES);
+	if (!order) {
+		usable -= (long)READ_ONCE(zone->nr_free_highatomic);
+		if (unlikely(usable <= (long)high_wmark_pages(zone) + zone->lowmem_reserve[h]))
+			return NULL;
+	} else if (!__zone_watermark_ok(zone, order, high_wmark_pages(zone), h, ALLOC_WMARK_LOW,
+					usable)) {
+		return NULL;
+	}
+	pcp->free_count >>= 1;
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp_count_add(pcp, -(1 << order));
+	if (unlikely(check_new_pages(page, order)))
+		return NULL;
+	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1UL << order);
+	zone_statistics(zone, c->id);
+	prep_new_page(page, order, gfp, frozen);
+	return page;
+}
+
 static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 {
 	struct alloc_context ac;
@@ -1389,8 +1470,6 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 			WARN_ON(order > MAX_PAGE_ORDER);
 		return NULL;
 	}
-	if (this_cpu())
-		cpu_handle_ipis();
 	if (!prepare_alloc_pages(gfp, order, &ac))
 		return NULL;
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp),
@@ -1404,6 +1483,12 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
  * page of 2^order frames with _refcount 1, or NULL. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER)) {
+		struct page *page = alloc_pages_pcp_fast(gfp, order, false);
+
+		if (likely(page))
+			return page;
+	}
 	return __alloc_pages(gfp, order, false);
 }
 
@@ -1422,6 +1507,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? page_address(page) : NULL;
 }
 
+/* One zeroed lowmem page (host pointer), or NULL. */
 void *get_zeroed_page(gfp_t gfp)
 {
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
@@ -1447,24 +1533,30 @@ static void __free_pages_ok(struct page *page, unsigned int order, int fpi)
 
 /* Refcount already 0: check, then to the CPU's list or the buddy.  Returns
  * 0, or -EINVAL when the block was bad (and leaked). */
-static int __free_frozen_pages(struct page *page, unsigned int order)
+static __always_inline int free_frozen_pages_inline(struct page *page, unsigned long pfn,
+						    unsigned int order)
 {
 	struct cpu *c = this_cpu();
 	struct zone *zone;
 	int mt;
 
-	if (unlikely(!free_pages_prepare(page, order)))
+	if (unlikely(!free_pages_prepare(page, pfn, order)))
 		return -EINVAL;
 	if (unlikely(!c || !pcp_allowed_order(order))) {
 		__free_pages_ok(page, order, FPI_NONE);
 		return 0;
 	}
-	mt = get_pfnblock_migratetype(page_to_pfn(page));
+	zone = page_zone(page);
+	mt = __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		mt = MIGRATE_MOVABLE;   /* highatomic pages ride the movable list */
-	zone = page_zone(page);
 	free_frozen_page_commit(zone, &zone->pageset[c->id].pcp, page, mt, order);
 	return 0;
+}
+
+static __noinline int __free_frozen_pages(struct page *page, unsigned long pfn, unsigned int order)
+{
+	return free_frozen_pages_inline(page, pfn, order);
 }
 
 /* Any CPU thread; no locks held.  See mmzone.h. */
@@ -1475,9 +1567,8 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	const char *why;
 	bool head;
 
-	if (this_cpu())
-		cpu_handle_ipis();
-	why = free_order_problem(page, pfn, order, buf, sizeof(buf));
+	why = likely(pgalloc_rec_get(pfn) == order + 1) ? NULL :
+	      free_order_problem(page, pfn, order, buf, sizeof(buf));
 	if (!why && unlikely(page_ref_count(page) <= 0))
 		why = "VM_BUG_ON_PAGE(page_ref_count(page) == 0)";
 	if (unlikely(why)) {
@@ -1486,18 +1577,20 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page))
-		return __free_frozen_pages(page, order);
+		return likely(!order) ? free_frozen_pages_inline(page, pfn, 0)
+				      : __free_frozen_pages(page, pfn, order);
 	if (!head && order) {
 		/* Someone else holds the first page: free the rest (Linux). */
 		pgalloc_rec_set(pfn, 1);
 		while (order-- > 0) {
 			pgalloc_rec_set(pfn + (1UL << order), order + 1);
-			__free_frozen_pages(page + (1UL << order), order);
+			__free_frozen_pages(page + (1UL << order), pfn + (1UL << order), order);
 		}
 	}
 	return 0;
 }
 
+/* Any thread, no locks held: drop a reference; free on the last one. */
 void __free_pages(struct page *page, unsigned int order)
 {
 	(void)mmk_free_pages(page, order);
@@ -1515,7 +1608,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 		bad_page(page, why);
 		return;
 	}
-	(void)__free_frozen_pages(page, order);
+	(void)__free_frozen_pages(page, page_to_pfn(page), order);
 }
 
 /* addr: host pointer from __get_free_pages (NULL is ignored). */
@@ -1525,8 +1618,12 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
+/* Drop a reference; the last one frees the page (or its compound block). */
 void put_page(struct page *page)
 {
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int rec = PageHead(page) ? pgalloc_rec_get(pfn) : 0;
+
 	if (put_page_testzero(page))
-		(void)__free_frozen_pages(page, 0);
+		(void)__free_frozen_pages(page, pfn, rec ? rec - 1 : 0);
 }

@@ -30,6 +30,7 @@
 #define FPI_TO_TAIL 0x2    /* put it at the tail (boot, to keep it cold) */
 
 struct alloc_context {
+	struct zone *const *zonelist;   /* zonelist[highest_zoneidx] */
 	struct zone *preferred_zone;    /* first usable zone of the zonelist */
 	int highest_zoneidx;            /* gfp_zone(): start of the zonelist walk */
 	int migratetype;
@@ -87,5 +88,8 @@ extern unsigned long max_zone_pfn[MAX_NR_ZONES];
 void format_gfp(char *buf, size_t n, gfp_t gfp);
 const char *current_comm(void);
 void show_free_areas(void);
+
+#define for_each_zone_zonelist(zone, zp, ac) \
+	for ((zp) = (ac)->zonelist; ((zone) = *(zp)) != NULL; (zp)++)
 
 #endif

@@ -6,10 +6,11 @@
  * direct-map pages DirectMap4M (non-PAE) as Linux does.
  *
  * Values other subsystems own come through weak hooks that read 0 until the
- * subsystem exists and defines them (swap, vmalloc, commit accounting,
- * direct-map page counts from arch/x86).
+ * subsystem exists and defines them (swap, vmalloc, commit accounting); the
+ * DirectMap lines are arch/x86's (arch_report_meminfo).
  */
 #include "mm/page_alloc_internal.h"
+#include "mmkit/pgtable.h"
 #include "mmkit/proc.h"
 
 /* Hooks: strong definitions in swap, vmalloc, mmap and arch/x86 replace these. */
@@ -18,20 +19,6 @@ __attribute__((weak)) _Atomic long nr_swap_pages;
 __attribute__((weak)) unsigned long total_swapcache_pages(void) { return 0; }
 __attribute__((weak)) unsigned long vmalloc_nr_pages(void) { return 0; }
 __attribute__((weak)) unsigned long vm_memory_committed(void) { return 0; }
-/* PG_LEVEL_4K = 1, PG_LEVEL_2M = 2, PG_LEVEL_1G = 3 (arch/x86 set_memory.c) */
-__attribute__((weak)) unsigned long direct_pages_count[4];
-__attribute__((weak)) bool direct_gbpages;
-
-/* VMALLOC_END - VMALLOC_START (mm/vmalloc.c may define the real one). */
-__attribute__((weak)) unsigned long vmalloc_total_bytes(void)
-{
-	if (mmk->cfg.levels == 5)
-		return (12800UL << 40) - 1;
-	if (mmk->cfg.levels == 4)
-		return (32UL << 40) - 1;
-	/* i386: from high_memory + 8 MiB up to the kmap area. */
-	return 0xff400000UL - 2 * PAGE_SIZE - (PAGE_OFFSET + (max_low_pfn << PAGE_SHIFT) + (8UL << 20));
-}
 
 static void show_val_kb(FILE *out, const char *label, unsigned long pages)
 {
@@ -106,7 +93,7 @@ static void show_vm(FILE *out)
 	/* vm_commit_limit(): overcommit_ratio 50 */
 	show_val_kb(out, "CommitLimit:    ", totalram_pages() * 50 / 100 + (unsigned long)total_swap_pages);
 	show_val_kb(out, "Committed_AS:   ", vm_memory_committed());
-	fprintf(out, "VmallocTotal:   %8lu kB\n", vmalloc_total_bytes() >> 10);
+	fprintf(out, "VmallocTotal:   %8lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
 	show_val_kb(out, "VmallocUsed:    ", vmalloc_nr_pages());
 	show_val_kb(out, "VmallocChunk:   ", 0);
 	show_val_kb(out, "Percpu:         ", 0);
@@ -126,13 +113,7 @@ static void show_huge_and_arch(FILE *out)
 		     "HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n", 0UL, 0UL, 0UL, 0UL);
 	fprintf(out, "Hugepagesize:   %8lu kB\n", hpage_kb);
 	fprintf(out, "Hugetlb:        %8lu kB\n", 0UL);
-	fprintf(out, "DirectMap4k:    %8lu kB\n", direct_pages_count[1] << 2);
-	if (mmk->cfg.levels == 2)
-		fprintf(out, "DirectMap4M:    %8lu kB\n", direct_pages_count[2] << 12);
-	else
-		fprintf(out, "DirectMap2M:    %8lu kB\n", direct_pages_count[2] << 11);
-	if (direct_gbpages)
-		fprintf(out, "DirectMap1G:    %8lu kB\n", direct_pages_count[3] << 20);
+	arch_report_meminfo(out);
 }
 
 static int meminfo_show(FILE *out, struct task_struct *t)

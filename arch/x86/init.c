@@ -147,6 +147,7 @@ static int paging_init(void)
 
 	for (n = 0; n < PG_LEVEL_NUM; n++)
 		direct_pages_count[n] = 0;
+	direct_gbpages = pgmode.gbpages;
 	atomic_store(&init_mm.pgtables_bytes, 0);
 	init_mm.cpu_bitmap = 0;
 	print_mode();
@@ -182,3 +183,14 @@ static void paging_exit(void)
 	init_mm.cpu_bitmap = 0;
 }
 mmk_initcall(INIT_PAGING, paging_init, paging_exit)
+
+void arch_report_meminfo(FILE *out)
+{
+	fprintf(out, "DirectMap4k:    %8lu kB\n", direct_pages_count[PG_LEVEL_4K] << 2);
+	if (pgmode.levels == 2)
+		fprintf(out, "DirectMap4M:    %8lu kB\n", direct_pages_count[PG_LEVEL_2M] << 12);
+	else
+		fprintf(out, "DirectMap2M:    %8lu kB\n", direct_pages_count[PG_LEVEL_2M] << 11);
+	if (direct_gbpages)
+		fprintf(out, "DirectMap1G:    %8lu kB\n", direct_pages_count[PG_LEVEL_1G] << 20);
+}

@@ -63,8 +63,9 @@ static bool phys_in_ram(u64 phys, u64 len)
 	return phys + len <= mmk->cfg.ram_bytes && phys + len > phys;
 }
 
-/* Rights accumulated over the levels of one walk. */
-struct walk_rights { bool us, rw, nx; };
+/* Rights accumulated over the levels of one walk, as entry bits: U and RW
+ * ANDed, NX ORed. */
+struct walk_rights { u64 us, rw, nx; };
 
 /* Is the access permitted by the accumulated rights (SDM 4.6)? */
 static bool access_ok(const struct cpu *c, const struct walk_rights *r,
@@ -100,46 +101,12 @@ static u64 cr3_table(const struct cpu *c)
 	return pgmode.levels == 3 ? (c->cr3 & ~0x1fULL) : (c->cr3 & ~0xfffULL);
 }
 
-/* One level of the walk.  Returns 1 to descend (*table updated), 0 at the
- * leaf (*e holds it), -EFAULT on a fault, -EAGAIN to restart the walk. */
-static int walk_level(struct cpu *c, int i, unsigned long va, u64 *table, u64 *e,
-		      struct walk_rights *r, struct mmu_fault *f, enum mmu_access acc, int mmu_idx)
-{
-	const struct pt_hw_level *h = &pgmode.hw[i];
-	bool pdpte = pgmode.levels == 3 && i == 0;
-	u64 slot_phys = *table + (((va >> h->shift) & (h->ptrs - 1)) << pgmode.entry_shift);
-	void *slot;
-	bool leaf;
-
-	if (!phys_in_ram(slot_phys, 1ULL << pgmode.entry_shift))
-		return mce(f, va, slot_phys);
-	slot = mmk->ram + slot_phys;
-	*e = pt_entry_read(slot);
-	if (!(*e & _PAGE_PRESENT))
-		return pf(f, va, acc, mmu_idx, 0);
-	leaf = i == pgmode.nhw - 1 || (h->leaf_ok && (*e & _PAGE_PSE));
-	if (*e & (leaf ? h->rsvd_leaf : h->rsvd_table))
-		return pf(f, va, acc, mmu_idx, X86_PF_PROT | X86_PF_RSVD);
-	if (!pdpte) {
-		r->us &= !!(*e & _PAGE_USER);
-		r->rw &= !!(*e & _PAGE_RW);
-		r->nx |= pgmode.nx && (*e & _PAGE_NX);
-	}
-	if (leaf)
-		return 0;
-	if (!pdpte && !(*e & _PAGE_ACCESSED) && !pt_entry_cmpxchg(slot, e, *e | _PAGE_ACCESSED))
-		return -EAGAIN;
-	*table = *e & PTE_PFN_MASK;
-	return 1;
-}
-
-/* Permission check and A/D update of the leaf found at hardware level i. */
-static int walk_leaf(struct cpu *c, int i, unsigned long va, u64 table, u64 e,
+/* Permission check and A/D update of the leaf e in `slot` (hardware level
+ * i).  0, -EFAULT, or -EAGAIN when the entry changed under us. */
+static int walk_leaf(struct cpu *c, int i, unsigned long va, void *slot, u64 e,
 		     const struct walk_rights *r, enum mmu_access acc, int mmu_idx,
 		     struct mmu_translation *t, struct mmu_fault *f)
 {
-	const struct pt_hw_level *h = &pgmode.hw[i];
-	void *slot = mmk->ram + table + (((va >> h->shift) & (h->ptrs - 1)) << pgmode.entry_shift);
 	u64 want = _PAGE_ACCESSED | (acc == MMU_DATA_STORE ? _PAGE_DIRTY : 0);
 
 	if (!access_ok(c, r, acc, mmu_idx))
@@ -155,9 +122,55 @@ static int walk_leaf(struct cpu *c, int i, unsigned long va, u64 table, u64 e,
 	return 0;
 }
 
+/* One walk from CR3.  The mode's fields are read into locals once: the
+ * entry reads and A-bit updates would otherwise force the compiler to
+ * reload them at every level. */
+static int walk(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_idx,
+		struct mmu_translation *t, struct mmu_fault *f)
+{
+	const int nhw = pgmode.nhw, top_rights = pgmode.levels == 3;  /* PAE PDPTE: no rights */
+	const unsigned int esh = pgmode.entry_shift;
+	const u64 ram = mmk->cfg.ram_bytes, nxbit = pgmode.nx ? _PAGE_NX : 0, pfn = PTE_PFN_MASK;
+	struct walk_rights r = { _PAGE_USER, _PAGE_RW, 0 };
+	u64 table = cr3_table(c);
+	int i;
+
+	for (i = 0; i < nhw; i++) {
+		const struct pt_hw_level *h = &pgmode.hw[i];
+		u64 slot_phys = table + (((va >> h->shift) & (h->ptrs - 1)) << esh);
+		void *slot = mmk->ram + slot_phys;
+		u64 e;
+		bool leaf;
+
+		if (unlikely(slot_phys >= ram))
+			return mce(f, va, slot_phys);
+		e = esh == 2 ? __atomic_load_n((u32 *)slot, __ATOMIC_ACQUIRE)
+			     : __atomic_load_n((u64 *)slot, __ATOMIC_ACQUIRE);
+		if (!(e & _PAGE_PRESENT))
+			return pf(f, va, acc, mmu_idx, 0);
+		leaf = i == nhw - 1 || (h->leaf_ok && (e & _PAGE_PSE));
+		if (unlikely(e & (leaf ? h->rsvd_leaf : h->rsvd_table)))
+			return pf(f, va, acc, mmu_idx, X86_PF_PROT | X86_PF_RSVD);
+		if (i >= top_rights) {
+			r.us &= e;
+			r.rw &= e;
+			r.nx |= e & nxbit;
+		}
+		if (leaf)
+			return walk_leaf(c, i, va, slot, e, &r, acc, mmu_idx, t, f);
+		if (i >= top_rights && !(e & _PAGE_ACCESSED) &&
+		    !pt_entry_cmpxchg(slot, &e, e | _PAGE_ACCESSED))
+			return -EAGAIN;
+		table = e & pfn;
+	}
+	return -EFAULT;     /* not reached: the last level is always a leaf */
+}
+
 int mmu_translate(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_idx,
 		  struct mmu_translation *t, struct mmu_fault *f)
 {
+	int ret;
+
 	f->kind = MMU_FAULT_NONE;
 	f->mmu_idx = mmu_idx;
 	f->access = acc;
@@ -167,21 +180,10 @@ int mmu_translate(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_
 		f->error_code = 0;
 		return -EFAULT;
 	}
-	for (;;) {
-		struct walk_rights r = { .us = true, .rw = true, .nx = false };
-		u64 table = cr3_table(c), e = 0;
-		int i, ret = 1;
-
-		for (i = 0; i < pgmode.nhw && ret == 1; i++) {
-			u64 parent = table;
-
-			ret = walk_level(c, i, va, &table, &e, &r, f, acc, mmu_idx);
-			if (ret == 0)
-				ret = walk_leaf(c, i, va, parent, e, &r, acc, mmu_idx, t, f);
-		}
-		if (ret != -EAGAIN)
-			return ret;
-	}
+	do
+		ret = walk(c, va, acc, mmu_idx, t, f);
+	while (ret == -EAGAIN);
+	return ret;
 }
 
 /* ------------------------------------------------------- TLB fill -- */

@@ -29,19 +29,16 @@
 #include "mmkit/mm.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
-#include "arch/x86/internal.h"
-#if __has_include("mmkit/mmzone.h")
 #include "mmkit/mmzone.h"
-#endif
+#include "arch/x86/internal.h"
 
 struct pgtable_mode pgmode;
 unsigned long PAGE_OFFSET, VMALLOC_START, VMALLOC_END, VMEMMAP_START;
 unsigned long TASK_SIZE, DEFAULT_MAP_WINDOW, STACK_TOP;
 unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
-unsigned long max_low_pfn, high_memory;
-_Atomic unsigned long direct_pages_count[PG_LEVEL_NUM];
-
-static _Atomic long nr_pagetable;      /* NR_PAGETABLE, in pages */
+unsigned long max_low_pfn, high_memory;  /* set by paging_mode_setup() */
+unsigned long direct_pages_count[PG_LEVEL_NUM];
+bool direct_gbpages;
 static spinlock_t pgd_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(pgd_list);            /* every pgd but init_mm's, guarded by pgd_lock */
 
@@ -301,15 +298,13 @@ void mm_dec_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE
 
 unsigned long nr_pagetable_pages(void)
 {
-	return (unsigned long)atomic_load_explicit(&nr_pagetable, memory_order_relaxed);
+	return global_node_page_state(NR_PAGETABLE);
 }
 
+/* Linux pagetable_ctor/dtor: the node's NR_PAGETABLE (meminfo PageTables). */
 static void pagetable_account(struct page *page, int delta)
 {
-	atomic_fetch_add_explicit(&nr_pagetable, delta, memory_order_relaxed);
-#if __has_include("mmkit/mmzone.h")
 	mod_lruvec_page_state(page, NR_PAGETABLE, delta);
-#endif
 }
 
 struct page *pagetable_alloc(struct mm_struct *mm, int level)
@@ -799,19 +794,8 @@ static void verify_pgtables(struct verify_ctx *v)
 		marked += PageTable(pfn_to_page(pfn));
 	if (marked != nr_pagetable_pages())
 		verify_fail(v, "%lu PageTable pages, NR_PAGETABLE says %lu", marked, nr_pagetable_pages());
-	(void)c;
+	if (c.tables != marked)
+		verify_fail(v, "%lu page tables reachable from the pgds, %lu pages marked PageTable",
+			    c.tables, marked);
 }
 VERIFY_CHECK(pgtable_check, "pgtables", 20, verify_pgtables)
-
-/* --------------------------------------------------------- meminfo -- */
-
-void arch_report_meminfo(FILE *m)
-{
-	unsigned long k4 = direct_pages_count[PG_LEVEL_4K] << 2;
-	unsigned long k2 = direct_pages_count[PG_LEVEL_2M] << (PMD_SHIFT - 10);
-
-	fprintf(m, "DirectMap4k:    %8lu kB\n", k4);
-	fprintf(m, pgmode.levels == 2 ? "DirectMap4M:    %8lu kB\n" : "DirectMap2M:    %8lu kB\n", k2);
-	if (pgmode.gbpages)
-		fprintf(m, "DirectMap1G:    %8lu kB\n", direct_pages_count[PG_LEVEL_1G] << 20);
-}

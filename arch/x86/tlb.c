@@ -11,7 +11,7 @@
  * ranges and flush_tlb_all go to every CPU and include global entries.
  * Ranges above tlb_single_page_flush_ceiling pages become full flushes, as
  * in Linux.  Ordering: the caller changed the PTEs before calling; the full
- * barrier before reading cpu_bitmap pairs with the one in switch_mm, so a
+ * barrier of reading cpu_bitmap pairs with the one in switch_mm, so a
  * CPU that is not seen in the bitmap loads CR3 after the PTE change and
  * cannot cache the old entry.
  */
@@ -187,7 +187,7 @@ static void flush_tlb_on_cpus(struct flush_tlb_info *f, u64 mask)
 
 	if (mask & ~self) {
 		count_vm_event(NR_TLB_REMOTE_FLUSH);
-		smp_call_function_many(mask & ~self, flush_tlb_func_remote, f, true);
+		smp_call_function_many_irqsafe(mask & ~self, flush_tlb_func_remote, f);
 	}
 	if ((mask & self) || (f->mm && this_cpu()->loaded_mm == f->mm))
 		flush_tlb_func(f, true);
@@ -202,8 +202,9 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	if (end != TLB_FLUSH_ALL &&
 	    ((end - start) >> stride_shift) > tlb_single_page_flush_ceiling)
 		f.end = TLB_FLUSH_ALL;
-	smp_mb();
-	flush_tlb_on_cpus(&f, __atomic_load_n(&mm->cpu_bitmap, __ATOMIC_SEQ_CST));
+	/* A locked RMW reads the bitmap: a full barrier after the PTE stores
+	 * (pairs with switch_mm), and one TSan understands. */
+	flush_tlb_on_cpus(&f, __atomic_fetch_or(&mm->cpu_bitmap, 0, __ATOMIC_SEQ_CST));
 }
 
 void flush_tlb_mm(struct mm_struct *mm)
@@ -217,7 +218,6 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 
 	if (end == TLB_FLUSH_ALL || ((end - start) >> PAGE_SHIFT) > tlb_single_page_flush_ceiling)
 		f.end = TLB_FLUSH_ALL;
-	smp_mb();
 	flush_tlb_on_cpus(&f, all_cpus_mask());
 }
 
@@ -225,7 +225,6 @@ void flush_tlb_all(void)
 {
 	struct flush_tlb_info f = { .end = TLB_FLUSH_ALL };
 
-	smp_mb();
 	flush_tlb_on_cpus(&f, all_cpus_mask());
 }
 

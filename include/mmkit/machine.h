@@ -67,6 +67,7 @@ struct cpu {
 	_Atomic int ipi_pending;        /* checked on the access path and while waiting */
 	smp_call_func_t ipi_func[MMK_MAX_CPUS]; /* one slot per sender */
 	void *ipi_info[MMK_MAX_CPUS];
+	bool ipi_irqsafe[MMK_MAX_CPUS];
 	_Atomic int ipi_done[MMK_MAX_CPUS];
 
 	/* --- work handoff (cpu_call), guarded by ipi_lock --- */
@@ -118,8 +119,16 @@ void cpu_call_wait(int cpu);
  * next interrupt point: the MMU access path, the idle loop, or while waiting
  * in cpu_call/smp_call_function_many themselves. */
 void smp_call_function_many(u64 mask, smp_call_func_t fn, void *info, bool wait);
+/* The same for a function that may run at any interrupt point, including
+ * while the target waits for a spinlock (a TLB flush: it touches only the
+ * target's TLB).  Other IPIs (per-CPU list drains, slab flushes) are served
+ * only where no per-CPU work can be half done: the idle loop, the access
+ * path, cpu_call/IPI waits and sleeping-lock (rw_semaphore) waits, because a
+ * spinlock may be taken in the middle of per-CPU work.  Always waits. */
+void smp_call_function_many_irqsafe(u64 mask, smp_call_func_t fn, void *info);
 /* Interrupt point: serve pending IPIs for this CPU (cheap when none). */
 void __cpu_handle_ipis(struct cpu *c);
+void __cpu_handle_irqsafe_ipis(struct cpu *c);
 static __always_inline void cpu_handle_ipis(void)
 {
 	struct cpu *c = this_cpu();

@@ -228,6 +228,9 @@ struct zone {
 
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
+	/* Per highest usable zone type: the populated zones a request may use,
+	 * highest first, NULL-terminated (Linux node_zonelists). */
+	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
 	int nr_zones;                           /* highest populated zone + 1 */
 	int node_id;
 	unsigned long node_start_pfn;
@@ -260,7 +263,8 @@ extern int watermark_boost_factor;      /* 15000 */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 extern int percpu_pagelist_high_fraction;
 extern unsigned long totalreserve_pages;
-/* Lowest pfn not in the direct map (32-bit: 896 MiB; 64-bit: max_pfn). */
+/* Lowest pfn not in the direct map (32-bit: 896 MiB; 64-bit: max_pfn);
+ * set by arch/x86 (include/mmkit/pgtable.h). */
 extern unsigned long max_low_pfn;
 
 /* ---- zone helpers ---- */

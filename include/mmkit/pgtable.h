@@ -580,13 +580,14 @@ phys_addr_t slow_virt_to_phys(unsigned long kva);
 /* Software walk of any mm (no A/D update, no TLB): 0 and *phys, or -EFAULT. */
 int follow_phys(struct mm_struct *mm, unsigned long addr, phys_addr_t *phys, u64 *leaf, int *level);
 
-/* Direct-map statistics for /proc/meminfo (arch_report_meminfo). */
-enum { PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_NUM };
-extern _Atomic unsigned long direct_pages_count[PG_LEVEL_NUM];
-/* Print DirectMap4k / DirectMap2M (DirectMap4M in 2-level) / DirectMap1G
- * lines in Linux's format; meminfo calls it last. */
-void arch_report_meminfo(FILE *m);
-/* Pages currently used as page tables (NR_PAGETABLE), for meminfo PageTables. */
+/* Direct-map statistics for /proc/meminfo DirectMap4k/2M(4M)/1G (Linux
+ * arch/x86/mm/pat/set_memory.c), indexed by Linux's enum pg_level. */
+enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_512G, PG_LEVEL_NUM };
+extern unsigned long direct_pages_count[PG_LEVEL_NUM];
+extern bool direct_gbpages;
+/* The DirectMap4k/2M(4M)/1G lines of /proc/meminfo (Linux arch_report_meminfo). */
+void arch_report_meminfo(FILE *out);
+/* Pages currently used as page tables: the NR_PAGETABLE node statistic. */
 unsigned long nr_pagetable_pages(void);
 
 /* ------------------------------------------------------------- views -- */

@@ -5,6 +5,14 @@
  * simulated CPUs than host cores would collapse).  Kernel code in mmkit is
  * never preempted between two simulated instructions in a way that matters:
  * each simulated CPU runs on exactly one host thread at a time.
+ *
+ * A CPU waiting for a lock keeps serving IPIs, as a real CPU spinning (or a
+ * task sleeping) on a lock still takes interrupts: the uncontended path is
+ * one trylock; the contended path (machine/locking.c) alternates a short
+ * timed wait with serving IPIs (spinlocks: irq-safe ones only, i.e. TLB
+ * flushes; see smp_call_function_many_irqsafe).  Without it, a CPU that holds
+ * a lock and waits for a TLB-shootdown IPI would deadlock with a CPU blocked
+ * on that lock.
  */
 #ifndef MMKIT_SPINLOCK_H
 #define MMKIT_SPINLOCK_H
@@ -13,27 +21,33 @@
 #include "mmkit/compiler.h"
 
 typedef struct { pthread_mutex_t m; } spinlock_t;
-typedef struct { pthread_rwlock_t l; } rwlock_t;
 struct rw_semaphore { pthread_rwlock_t l; };
 
 static inline void spin_lock_init(spinlock_t *l) { pthread_mutex_init(&l->m, NULL); }
-static inline void spin_lock(spinlock_t *l) { pthread_mutex_lock(&l->m); }
+void __spin_lock_slow(spinlock_t *l);
+void __down_read_slow(struct rw_semaphore *s);
+void __down_write_slow(struct rw_semaphore *s);
+static inline void spin_lock(spinlock_t *l)
+{
+	if (__builtin_expect(pthread_mutex_trylock(&l->m) != 0, 0))
+		__spin_lock_slow(l);
+}
 static inline bool spin_trylock(spinlock_t *l) { return pthread_mutex_trylock(&l->m) == 0; }
 static inline void spin_unlock(spinlock_t *l) { pthread_mutex_unlock(&l->m); }
 static inline void spin_lock_destroy(spinlock_t *l) { pthread_mutex_destroy(&l->m); }
 
-/* rw_semaphores are sleeping locks: a task waiting for one does not keep
- * its CPU from taking interrupts.  So a simulated CPU waiting here serves
- * IPIs (TLB shootdowns from a holder that changes page tables, e.g. munmap
- * under mmap_lock); machine/lock_wait.c. */
-void __down_read_slow(struct rw_semaphore *s);
-void __down_write_slow(struct rw_semaphore *s);
 static inline void init_rwsem(struct rw_semaphore *s) { pthread_rwlock_init(&s->l, NULL); }
 static inline void down_read(struct rw_semaphore *s)
-{ if (__builtin_expect(pthread_rwlock_tryrdlock(&s->l) != 0, 0)) __down_read_slow(s); }
+{
+	if (__builtin_expect(pthread_rwlock_tryrdlock(&s->l) != 0, 0))
+		__down_read_slow(s);
+}
 static inline void up_read(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
 static inline void down_write(struct rw_semaphore *s)
-{ if (__builtin_expect(pthread_rwlock_trywrlock(&s->l) != 0, 0)) __down_write_slow(s); }
+{
+	if (__builtin_expect(pthread_rwlock_trywrlock(&s->l) != 0, 0))
+		__down_write_slow(s);
+}
 static inline void up_write(struct rw_semaphore *s) { pthread_rwlock_unlock(&s->l); }
 static inline bool down_read_trylock(struct rw_semaphore *s) { return pthread_rwlock_tryrdlock(&s->l) == 0; }
 static inline bool down_write_trylock(struct rw_semaphore *s) { return pthread_rwlock_trywrlock(&s->l) == 0; }

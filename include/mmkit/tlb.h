@@ -30,6 +30,7 @@
 #define TLB_BITS 8
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID (~0UL)
+#define TLB_ENTRY_BITS 5	/* log2(sizeof(struct tlb_entry)) */
 
 enum { MMU_KERNEL_IDX, MMU_USER_IDX, NB_MMU_MODES };
 
@@ -39,6 +40,7 @@ struct tlb_entry {		/* the fast path reads only this */
 	unsigned long addr_code;
 	uintptr_t addend;
 } __attribute__((aligned(32)));
+_Static_assert(sizeof(struct tlb_entry) == 1 << TLB_ENTRY_BITS, "TLB_ENTRY_BITS");
 
 struct tlb_entry_full {
 	unsigned long vaddr;	/* the 4K page, TLB_INVALID when empty */

@@ -44,6 +44,9 @@ MADVICE_OK = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED",
               "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_REMOVE", "MADV_DONTNEED_LOCKED"]
 ARENA_SIZES = [64 << 20, (64 << 20) - PAGE, (32 << 20) + 3 * PAGE, 8 << 20, (16 << 20) + PAGE]
 CLUSTER_PAGES = 96
+# Never with a huge length: populating 16 TiB of even read-only memory fills
+# the host with page tables (hostrun refuses it anyway).
+POPULATING = ("MAP_POPULATE", "MAP_LOCKED")
 
 
 def hexs(n):
@@ -66,6 +69,7 @@ class Gen:
         self.procs = ["A"]
         self.nproc = 0
         self.fill_bytes = [0]
+        self.known = []           # (var, offset, bytes, writable) of recent mappings
         r = self.r
         self.arena = r.choice(ARENA_SIZES)
         self.cluster = self.arena - CLUSTER_PAGES * PAGE   # offset of the cluster in the arena
@@ -110,9 +114,32 @@ class Gen:
         k = self.r.randint(0, CLUSTER_PAGES - npg)
         return rel("base", self.cluster + k * PAGE + extra)
 
+    def remember(self, var, off, length, prot):
+        """Note a mapping the sequence probably created, to aim later calls at."""
+        if 0 < length < (1 << 30):
+            writable = prot in ("rw-", "rwx") or "PROT_WRITE" in prot
+            self.known.append((var, off, (length + PAGE - 1) & ~(PAGE - 1), writable))
+            del self.known[:-12]
+
+    def known_range(self, writable=False):
+        """(var, offset, bytes) of a remembered mapping, or None."""
+        cands = [k for k in self.known if k[3] or not writable]
+        if not cands:
+            return None
+        var, off, length, _ = self.r.choice(cands)
+        return var, off, length
+
     def addr_and_len(self, maxpages=16):
-        """A range for munmap/mprotect/madvise/...: mostly inside the cluster."""
+        """A range for munmap/mprotect/madvise/...: often a part of a mapping
+        made earlier, else anywhere in the cluster."""
         r = self.r
+        k = self.known_range()
+        if k and r.random() < 0.45:
+            var, off, length = k
+            npg = length // PAGE
+            start = r.randint(0, npg - 1) if r.random() < 0.6 else 0
+            n = r.randint(1, npg - start)
+            return rel(var, off + start * PAGE), n * PAGE
         x = r.random()
         if x < 0.15 and self.vars:
             name, vlen = r.choice(self.vars)
@@ -148,14 +175,19 @@ class Gen:
             length = self.pages() * PAGE             # stay inside the arena
         extra = r.randint(1, PAGE - 1) if r.random() < 0.05 else 0   # unaligned: EINVAL
         addr = self.cluster_addr((length if length < 1 << 40 else PAGE) + PAGE, extra)
+        prot = self.prot()
+        if self.level >= 5 and r.random() < 0.4:
+            prot = "rw-"
+        if not extra and addr.startswith("$base+"):
+            self.remember("base", int(addr[6:], 16), length, prot)
         kind = r.random()
         flags = [PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON]
         flags.append("MAP_FIXED" if kind < 0.75 else "MAP_FIXED_NOREPLACE")
         for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05),
                             ("MAP_GROWSDOWN", 0.06), ("MAP_LOCKED", 0.03), ("MAP_STACK", 0.03)):
-            if r.random() < prob:
+            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
                 flags.append(extra)
-        self.emit("%s mmap %s %s %s %s" % (p, addr, hexs(length), self.prot(), "|".join(flags)))
+        self.emit("%s mmap %s %s %s %s" % (p, addr, hexs(length), prot, "|".join(flags)))
 
     def op_mmap_any(self):
         """A kernel-placed mapping; bound to a variable when it cannot fail."""
@@ -182,20 +214,21 @@ class Gen:
         base = PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON
         flags = [base]
         for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05), ("MAP_STACK", 0.03)):
-            if r.random() < prob:
+            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
                 flags.append(extra)
         if r.random() < 0.05 and base == PRIVATE_ANON:
             flags.append("MAP_GROWSDOWN")
-        if r.random() < 0.03:
+        if r.random() < 0.03 and length <= 4 << 20:
             flags.append("MAP_LOCKED")
             safe = False
-        prot = r.choice(PROTS)
+        prot = "rw-" if self.level >= 5 and r.random() < 0.4 else r.choice(PROTS)
         line = "%s mmap %s %s %s %s" % (p, hint, hexs(length), prot, "|".join(flags))
         if safe and length <= (4 << 20):
             self.nvar += 1
             name = "m%d" % self.nvar
             line += " -> " + name
             self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1)))
+            self.remember(name, 0, length, prot)
         self.emit(line)
 
     def op_munmap(self):
@@ -328,6 +361,10 @@ class Gen:
         mapping): mostly the cluster, sometimes unaligned or page-crossing,
         sometimes below the cluster (stack growth of MAP_GROWSDOWN mappings)."""
         r = self.r
+        k = self.known_range(writable=True)
+        if k and k[2] >= span and r.random() < 0.5:
+            var, off, length = k
+            return rel(var, off + r.randint(0, length - span))
         if self.vars and r.random() < 0.3:
             name, vlen = r.choice(self.vars)
             if vlen >= span:

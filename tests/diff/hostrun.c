@@ -1231,6 +1231,18 @@ static long do_syscall(struct proc *p, long nr, u64 a1, u64 a2, u64 a3, u64 a4, 
 	return (long)r.val;
 }
 
+/* Populating or touching this much would exhaust the host (page tables and
+ * zero-page PTEs are real memory even for read-only mappings): refused as a
+ * script error instead of letting the OOM killer decide. */
+#define HOST_POPULATE_MAX (1ULL << 30)
+
+static void host_guard(u64 len, const char *what, bool kernel_checks_size)
+{
+	/* a call longer than TASK_SIZE fails before populating anything */
+	if (len > HOST_POPULATE_MAX && !(kernel_checks_size && len > TASK_SIZE))
+		script_error("the host runner refuses to %s more than 1 GiB", what);
+}
+
 static void cmd_mmap(struct proc *p)
 {
 	need_args(4, 6);
@@ -1238,6 +1250,9 @@ static void cmd_mmap(struct proc *p)
 	u64 prot = arg_prot(cur->argv[4]), flags = arg_flags(cur->argv[5], map_names);
 	u64 fd = cur->argc > 6 ? arg_num(cur->argv[6]) : (u64)-1;
 	u64 off = cur->argc > 7 ? arg_num(cur->argv[7]) : 0;
+
+	if (flags & (0x8000 | 0x2000))       /* MAP_POPULATE, MAP_LOCKED */
+		host_guard(len, "populate", true);
 
 	result_syscall(do_syscall(p, SYS_mmap, addr, len, prot, flags, fd, off), true);
 }
@@ -1284,6 +1299,9 @@ static void cmd_madvise(struct proc *p)
 	u64 addr = arg_num(cur->argv[2]), len = arg_num(cur->argv[3]);
 	u64 adv = arg_flags(cur->argv[4], madv_names);
 
+	if (adv == 3 || adv == 22 || adv == 23 || adv == 25)  /* WILLNEED, POPULATE_*, COLLAPSE */
+		host_guard(len, "populate", true);
+
 	result_syscall(do_syscall(p, SYS_madvise, addr, len, adv, 0, 0, 0), false);
 }
 
@@ -1296,6 +1314,9 @@ static void cmd_mlock(struct proc *p)
 	u64 addr = arg_num(cur->argv[2]), len = arg_num(cur->argv[3]);
 	u64 flags = two && cur->argc > 4 ? arg_flags(cur->argv[4], mlock_names) : 0;
 	long nr = un ? SYS_munlock : two ? SYS_mlock2 : SYS_mlock;
+
+	if (!un)
+		host_guard(len, "lock", true);
 
 	result_syscall(do_syscall(p, nr, addr, len, flags, 0, 0, 0), false);
 }
@@ -1358,6 +1379,8 @@ static void cmd_access(struct proc *p, enum agent_op op)
 		}
 		q.a[i - 2] = arg_num(cur->argv[i]);
 	}
+	if (op == OP_FILL || op == OP_CHECK || op == OP_TOUCH)
+		host_guard(q.a[1], "touch", false);
 	if ((op == OP_READ || op == OP_WRITE) && q.a[1] != 1 && q.a[1] != 2 &&
 	    q.a[1] != 4 && q.a[1] != 8)
 		script_error("%s: size must be 1, 2, 4 or 8", cmd);

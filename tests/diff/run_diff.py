@@ -30,7 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
-TIMEOUT = 60
+TIMEOUT = 20          # seconds per run; a scenario takes well under one
+MIN_TIMEOUT = 5       # while minimizing (a hang is a mismatch too)
 MAPS_LINE = re.compile(r"^([0-9a-f]+-[0-9a-f]+ [-rwxsp]{4} [0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) (\d+) *(.*)$")
 NAME_COLUMN = 73
 
@@ -63,6 +64,7 @@ class Runner:
         self.env.update(mmkit_env or {})
         self.counter = 0
         self.lock = threading.Lock()
+        self.timeout = TIMEOUT
 
     def _tmp(self, tag):
         with self.lock:
@@ -80,7 +82,7 @@ class Runner:
             f.write(text)
         try:
             p = subprocess.run([self.hostrun, "--emit", exp, src], capture_output=True,
-                               text=True, timeout=TIMEOUT)
+                               text=True, timeout=self.timeout)
             return p.returncode, p.stdout, p.stderr, exp
         except subprocess.TimeoutExpired:
             return 124, "", "hostrun: timeout", exp
@@ -88,11 +90,11 @@ class Runner:
     def mm(self, exp):
         try:
             p = subprocess.run([self.mmkit, "run", "--plain", exp], capture_output=True,
-                               text=True, timeout=TIMEOUT, env=self.env)
+                               text=True, timeout=self.timeout, env=self.env)
             return p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
             out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-            return 124, out, "mmkit: timeout after %ds" % TIMEOUT
+            return 124, out, "mmkit: timeout after %ds" % self.timeout
         except OSError as e:
             return 127, "", "mmkit: %s" % e
 
@@ -133,10 +135,30 @@ def ddmin(lines, interesting):
     return lines
 
 
+def shortest_prefix(lines, interesting):
+    """Binary-search the shortest prefix that still mismatches once a final
+    maps dump of A is added: the first divergence usually comes early, and
+    this costs log2(n) runs where ddmin alone would spend hundreds."""
+    if "spawn A" not in lines:
+        return lines
+    dump = "cat /proc/A/maps"
+    lo, hi = 1, len(lines)          # lines[:hi] + dump is known to mismatch?
+    if not interesting(lines + [dump]):
+        return lines
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if interesting(lines[:mid] + [dump]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lines[:hi] + [dump] if interesting(lines[:hi] + [dump]) else lines
+
+
 def minimize(runner, text):
     """Shrink a mismatching scenario; returns (lines, last result)."""
     lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
     last = {}
+    runner.timeout = min(runner.timeout, MIN_TIMEOUT)
 
     def interesting(cand):
         r = runner.compare("\n".join(cand) + "\n", "min")
@@ -149,6 +171,7 @@ def minimize(runner, text):
 
     if not interesting(lines):
         return None, None
+    lines = shortest_prefix(lines, interesting)
     lines = ddmin(lines, interesting)
     # one more pass line by line (ddmin may stop at a 2-granularity local minimum)
     i = 0
@@ -255,6 +278,8 @@ def main():
     ap.add_argument("--mmkit", required=True, help="the mmkit binary")
     ap.add_argument("--hostrun", help="the host runner (default: next to mmkit's build)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=int, default=TIMEOUT, help="seconds per run (default %d)"
+                    % TIMEOUT)
     ap.add_argument("--keep", help="directory for failing scenarios (default: a temp dir)")
     ap.add_argument("--no-minimize", action="store_true")
     ap.add_argument("--max-report", type=int, default=3,
@@ -271,6 +296,7 @@ def main():
         if re.match(r"^(seq|min|run)-\d+$", old):
             shutil.rmtree(os.path.join(keep, old), ignore_errors=True)
     runner = Runner(hostrun, a.mmkit, keep)
+    runner.timeout = a.timeout
     items = items_from_args(a)
     if not items:
         sys.exit("run_diff: nothing to run (give --count or case files)")

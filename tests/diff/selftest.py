@@ -90,6 +90,8 @@ def test_prelude(hostrun, tmp):
           "prelude: mmap_base is the end of the top-most mapping below the stack (the vdso)")
     check(not any("vsyscall" in l for l in dump), "prelude: [vsyscall] is not shown")
     # the stand-in checks import lines against the real layout
+    if aslr_stays_on(hostrun, tmp):
+        return
     p = subprocess.run([hostrun, "run", "--plain", exp], capture_output=True, text=True)
     check(p.returncode == 0 and p.stdout == out, "prelude: run --plain accepts its own prelude")
     bad = expanded.replace(kv["brk"], hex(int(kv["brk"], 16) + 0x1000), 1)
@@ -156,6 +158,16 @@ def test_cases(hostrun, tmp):
               % (os.path.relpath(c, HERE), p.stderr.strip()))
 
 
+def aslr_stays_on(hostrun, tmp):
+    """True when personality(ADDR_NO_RANDOMIZE) is refused here (e.g. Docker's
+    default seccomp profile): layouts then change from run to run, so the
+    tests that compare two runs cannot pass, though run_diff still works."""
+    return "ADDR_NO_RANDOMIZE" in host(hostrun, "spawn A\n", tmp, "aslr")[2]
+
+
+NEEDS_FIXED_LAYOUT = ("determinism", "pipeline", "ddmin")
+SKIP = 77
+
 TESTS = {"prelude": test_prelude, "determinism": test_determinism, "pipeline": test_pipeline,
          "ddmin": test_ddmin, "expect": test_expect, "cases": test_cases}
 
@@ -165,13 +177,21 @@ def main():
         sys.exit("usage: selftest.py HOSTRUN [TEST...]   tests: " + " ".join(TESTS))
     hostrun = os.path.abspath(sys.argv[1])
     names = sys.argv[2:] or list(TESTS)
+    skipped = 0
     with tempfile.TemporaryDirectory(prefix="mmkit-diff-self-") as tmp:
+        aslr = aslr_stays_on(hostrun, tmp)
         for n in names:
+            if aslr and n in NEEDS_FIXED_LAYOUT:
+                print("selftest %s: SKIPPED (ASLR cannot be disabled here)" % n)
+                skipped += 1
+                continue
             print("selftest %s" % n)
             TESTS[n](hostrun, tmp)
     if FAILS:
         print("%d failure(s)" % len(FAILS))
         sys.exit(1)
+    if skipped == len(names):
+        sys.exit(SKIP)
     print("ok")
 
 

@@ -109,6 +109,40 @@ static void test_fault_inject(void **state)
 	machine_shutdown();
 }
 
+static spinlock_t held_lock;
+static _Atomic int lock_taken;
+
+/* CPU 1: take the lock, then IPI CPU 0 (which is blocked on that lock) and
+ * wait for it: CPU 0 must serve the IPI while it waits for the lock. */
+static void hold_and_ipi(void *info)
+{
+	spin_lock(&held_lock);
+	atomic_store(&lock_taken, 1);
+	smp_call_function_many_irqsafe(BIT(0), record_cpu, NULL);
+	spin_unlock(&held_lock);
+	(void)info;
+}
+
+static void test_ipi_while_blocked_on_lock(void **state)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+
+	cfg.cpus = 2;
+	assert_int_equal(machine_boot(&cfg, NULL), 0);
+	memset(ran_on, 0, sizeof(ran_on));
+	spin_lock_init(&held_lock);
+	atomic_store(&lock_taken, 0);
+	cpu_call_async(1, hold_and_ipi, NULL);
+	while (!atomic_load(&lock_taken))
+		cpu_handle_ipis();
+	spin_lock(&held_lock);          /* contended: must serve CPU 1's IPI */
+	spin_unlock(&held_lock);
+	cpu_call_wait(1);
+	assert_int_equal(ran_on[0], 1);
+	spin_lock_destroy(&held_lock);
+	machine_shutdown();
+}
+
 static void test_printk_ring(void **state)
 {
 	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
@@ -131,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_call_and_ipi),
 		cmocka_unit_test(test_fault_inject),
 		cmocka_unit_test(test_printk_ring),
+		cmocka_unit_test(test_ipi_while_blocked_on_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1024 @@
+/*
+ * slab.c - the SLUB slab allocator (Linux mm/slub.c, Christoph Lameter 2007;
+ * the classic per-CPU-slab design of Linux 5.x-6.17).
+ *
+ * A cache hands out objects of one size from slabs: runs of 2^order frames
+ * from the buddy allocator, cut into objects.  A free object stores the
+ * address of the next free one inside itself (at s->offset: mid-object, or
+ * after the object when debugging or a constructor forbids overwriting it).
+ *
+ * Each CPU owns one "frozen" slab per cache and allocates from a private
+ * freelist taken from it, with no lock and no atomic (a simulated CPU is one
+ * host thread and per-CPU data is only touched by its owner; other CPUs ask
+ * by IPI).  An object freed on its CPU slab's owner goes back on that list,
+ * equally cheap.  Any other free (another CPU's slab, or a slab that is not
+ * active) pushes the object on the slab's own freelist under the slab lock
+ * (Linux's !cmpxchg_double fallback, a PG_locked bit spinlock); when that
+ * changes the slab's list state (full -> partial, or partial -> empty) the
+ * node's list_lock is taken first.  When its freelist runs dry, a CPU takes
+ * the remote frees accumulated on its slab, else a slab from the node's
+ * partial list, else a new slab.  Empty slabs are kept up to min_partial and
+ * freed beyond that; kmem_cache_shrink frees them all.
+ *
+ * Caches with slab_debug flags (mm/slub_debug.c) bypass the CPU slabs: every
+ * alloc and free runs under list_lock with the checks, as in Linux.
+ *
+ * The two bootstrap caches (kmem_cache_node, kmem_cache) are first built in
+ * static memory, then copied into objects of the kmem_cache cache itself
+ * (Linux's bootstrap()), so every struct kmem_cache lives in simulated RAM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include "mm/slab.h"
+#include "mmkit/debug.h"
+#include "mmkit/fault_inject.h"
+
+DEFINE_FAULT_SITE(fail_kmem_cache_alloc, "kmem_cache_alloc");
+
+#define MIN_PARTIAL 5
+#define MAX_PARTIAL 10
+#define MAX_OBJS_PER_PAGE 32767        /* page->objects is 15 bits */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+static unsigned int slub_min_order;
+static unsigned int slub_max_order = PAGE_ALLOC_COSTLY_ORDER;
+static unsigned int slub_min_objects;
+
+struct kmem_cache *kmem_cache;
+struct kmem_cache *kmem_cache_node;
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#else
+#define cpu_relax() __asm__ __volatile__("" ::: "memory")
+#endif
+
+/* ---- the slab lock: PG_locked in the head page's flags ---- */
+
+/* Spin until the bit looks clear; yield now and then, since the holder's
+ * host thread may be descheduled. */
+static void slab_lock_wait(struct page *slab, unsigned long bit)
+{
+	unsigned int spins = 0;
+
+	while (atomic_load_explicit(&slab->flags, memory_order_relaxed) & bit) {
+		if (++spins & 63)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+void slab_lock(struct page *slab)
+{
+	const unsigned long bit = 1UL << PG_locked;
+
+	while (atomic_fetch_or_explicit(&slab->flags, bit, memory_order_acquire) & bit)
+		slab_lock_wait(slab, bit);
+}
+
+void slab_unlock(struct page *slab)
+{
+	atomic_fetch_and_explicit(&slab->flags, ~(1UL << PG_locked), memory_order_release);
+}
+
+/* ---- sizes and orders (calculate_sizes, calculate_order) ---- */
+
+static unsigned int fls_u(unsigned int x) { return x ? 32 - (unsigned int)__builtin_clz(x) : 0; }
+
+static unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static unsigned int order_objects(unsigned int order, unsigned int size)
+{
+	return (unsigned int)((PAGE_SIZE << order) / size);
+}
+
+/* The smallest order in [min_order, max_order] wasting at most 1/fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned int bytes = (unsigned int)(PAGE_SIZE << order);
+
+		if (bytes % size <= bytes / fract)
+			break;
+	}
+	return order;
+}
+
+/* Linux calculate_order(): enough objects per slab for the CPU count
+ * (slub_min_objects = 4 * (fls(nr_cpus) + 1)), then the lowest order that
+ * wastes at most 1/16, 1/8, 1/4 of the slab.  Returns -1 if none fits. */
+static int calculate_order(unsigned int size)
+{
+	unsigned int min_objects = slub_min_objects, max_objects, min_order, fract, order;
+
+	if (!min_objects)
+		min_objects = 4 * (fls_u((unsigned int)mmk->nr_cpus) + 1);
+	max_objects = max(order_objects(slub_max_order, size), 1U);
+	min_objects = min(min_objects, max_objects);
+	min_order = max(slub_min_order, get_order((unsigned long)min_objects * size));
+	if (order_objects(min_order, size) > MAX_OBJS_PER_PAGE)
+		return (int)get_order((unsigned long)size * MAX_OBJS_PER_PAGE) - 1;
+	for (fract = 16; fract > 1; fract /= 2) {
+		order = calc_slab_order(size, min_order, slub_max_order, fract);
+		if (order <= slub_max_order)
+			return (int)order;
+	}
+	order = get_order(size);
+	return order <= MAX_PAGE_ORDER ? (int)order : -1;
+}
+
+/* Where the free pointer goes and how big the stride is (Linux
+ * calculate_sizes(); the object layout is drawn in mm/slub_debug.c). */
+static unsigned int place_freepointer(struct kmem_cache *s, unsigned int size)
+{
+	slab_flags_t flags = s->flags;
+
+	if ((flags & SLAB_POISON) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) && (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
+		s->offset = size;
+		return size + (unsigned int)sizeof(void *);
+	}
+	s->offset = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(void *));
+	return size;
+}
+
+int calculate_sizes(struct kmem_cache *s)
+{
+	unsigned int size = ALIGN(s->object_size, (unsigned int)sizeof(void *));
+	int order;
+
+	s->flags &= ~__OBJECT_POISON;
+	if ((s->flags & SLAB_POISON) && !s->ctor)
+		s->flags |= __OBJECT_POISON;
+	if ((s->flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);             /* a non-empty right red zone */
+	s->inuse = size;
+	size = place_freepointer(s, size);
+	if (s->flags & SLAB_STORE_USER) {
+		size += 2 * sizeof(struct track);
+		if (s->flags & SLAB_KMALLOC)
+			size += sizeof(unsigned long);  /* the kmalloc request size */
+	}
+	s->red_left_pad = 0;
+	if (s->flags & SLAB_RED_ZONE) {
+		size += sizeof(void *);             /* padding before the next object */
+		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
+		size += s->red_left_pad;
+	}
+	s->size = ALIGN(size, s->align);
+	order = calculate_order(s->size);
+	if (order < 0)
+		return -EINVAL;
+	s->oo_order = (unsigned int)order;
+	s->oo_objects = min(order_objects(s->oo_order, s->size), (unsigned int)MAX_OBJS_PER_PAGE);
+	s->min_order = get_order(s->size);
+	s->min_objects = order_objects(s->min_order, s->size);
+	s->allocflags = 0;
+	if (s->flags & SLAB_CACHE_DMA)
+		s->allocflags |= __GFP_DMA;
+	if (s->flags & SLAB_CACHE_DMA32)
+		s->allocflags |= __GFP_DMA32;
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	return s->oo_objects ? 0 : -EINVAL;
+}
+
+/* ---- partial lists (n->list_lock held) ---- */
+
+static void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
+{
+	if (tail)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
+}
+
+static void remove_partial(struct kmem_cache_node *n, struct page *slab)
+{
+	list_del(&slab->slab_list);
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+}
+
+/* Debug caches keep full slabs listed too, so every object can be checked. */
+static void add_full(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
+{
+	if (kmem_cache_debug(s))
+		list_add(&slab->slab_list, &n->full);
+}
+
+static void remove_full(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
+{
+	if (kmem_cache_debug(s))
+		list_del(&slab->slab_list);
+}
+
+static void init_kmem_cache_node(struct kmem_cache_node *n)
+{
+	spin_lock_init(&n->list_lock);
+	n->nr_partial = 0;
+	INIT_LIST_HEAD(&n->partial);
+	INIT_LIST_HEAD(&n->full);
+	atomic_store(&n->nr_slabs, 0);
+	atomic_store(&n->total_objects, 0);
+}
+
+/* ---- slabs: allocation and release ---- */
+
+/* Mark the 2^order pages of a new slab and account them. */
+static void slab_pages_init(struct kmem_cache *s, struct page *slab,
+			    unsigned int order, unsigned int objects)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		struct page *p = slab + i;
+
+		p->slab_cache = s;
+		p->freelist = i ? (void *)slab : NULL;
+		p->counters = 0;
+		p->slab_list.next = p->slab_list.prev = NULL;
+		__SetPageSlab(p);
+	}
+	slab->objects = objects;
+	SetPageHead(slab);
+	slab_account_pages(s, (long)(PAGE_SIZE << order));
+	if (likely(get_node(s))) {      /* NULL only for kmem_cache_node's first slab */
+		atomic_fetch_add(&get_node(s)->nr_slabs, 1);
+		atomic_fetch_add(&get_node(s)->total_objects, objects);
+	}
+}
+
+/* Run the constructor and the debug setup on every object and chain them. */
+static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
+{
+	void *p, *prev = NULL;
+
+	setup_slab_debug(s, slab);
+	for_each_object(p, s, slab) {
+		setup_object_debug(s, p);
+		if (s->ctor)
+			s->ctor(p);
+		if (prev)
+			set_freepointer(s, prev, p);
+		else
+			slab->freelist = p;
+		prev = p;
+	}
+	set_freepointer(s, prev, NULL);
+}
+
+/* A new slab, not on any list, inuse 0, its freelist built.  May sleep in
+ * the page allocator; no slab lock held.  NULL when pages are short. */
+static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	gfp_t alloc_gfp = (gfp & ~__GFP_ZERO) | s->allocflags;
+	unsigned int order = s->oo_order, objects = s->oo_objects;
+	struct page *slab = NULL;
+
+	if (order > s->min_order)
+		slab = alloc_pages((alloc_gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL, order);
+	if (!slab) {
+		order = s->min_order;
+		objects = s->min_objects;
+		slab = alloc_pages(alloc_gfp, order);
+	}
+	if (!slab)
+		return NULL;
+	slab_pages_init(s, slab, order, objects);
+	slab_build_freelist(s, slab);
+	return slab;
+}
+
+/* Return a slab's pages to the buddy allocator.  No lock held; the slab is
+ * on no list and nobody can reach it. */
+static void discard_slab(struct kmem_cache *s, struct page *slab)
+{
+	unsigned int order = slab_order(s, slab);
+	unsigned long i;
+
+	free_slab_debug(s, slab);
+	atomic_fetch_sub(&get_node(s)->nr_slabs, 1);
+	atomic_fetch_sub(&get_node(s)->total_objects, slab->objects);
+	slab_account_pages(s, -(long)(PAGE_SIZE << order));
+	ClearPageHead(slab);
+	for (i = 0; i < (1UL << order); i++) {
+		struct page *p = slab + i;
+
+		__ClearPageSlab(p);
+		p->slab_cache = NULL;
+		p->freelist = NULL;
+		p->counters = 0;
+		p->slab_list.next = p->slab_list.prev = NULL;
+	}
+	__free_pages(slab, order);
+}
+
+/* ---- CPU slabs ---- */
+
+static __always_inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
+{
+	return &s->cpu_slab[smp_processor_id()];
+}
+
+/* Install a frozen slab of `objects` objects as this CPU's slab.  (The
+ * caller read objects under the slab lock: the counters word it shares with
+ * inuse changes under remote frees.) */
+static void cpu_slab_set(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			 struct page *slab, unsigned int objects)
+{
+	c->slab = slab;
+	c->freelist = NULL;
+	c->slab_base = (uintptr_t)slab_address(slab);
+	c->slab_bytes = (uintptr_t)objects * s->size + s->red_left_pad;
+}
+
+/* p is NULL or inside this CPU's slab (a cheap stand-in for
+ * check_valid_pointer that reads no slab field). */
+static __always_inline bool in_cpu_slab(const struct kmem_cache_cpu *c, const void *p)
+{
+	return (uintptr_t)p - c->slab_base < c->slab_bytes;
+}
+
+static void cpu_slab_clear(struct kmem_cache_cpu *c)
+{
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->slab_base = 0;
+	c->slab_bytes = 0;
+}
+
+/* Take all objects off a slab's freelist for a CPU: the slab stays frozen
+ * while it had some, and is unfrozen (full, on no list) when it had none. */
+static void *get_freelist(struct page *slab)
+{
+	void *freelist;
+
+	slab_lock(slab);
+	freelist = slab->freelist;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	slab->frozen = freelist != NULL;
+	slab_unlock(slab);
+	return freelist;
+}
+
+/* Walk a CPU freelist being handed back (c still describes its slab):
+ * count it and find its tail, cutting it at the first pointer that leaves
+ * the slab (a corrupted free pointer must not take the host down). */
+static unsigned int freelist_count(struct kmem_cache *s, struct kmem_cache_cpu *c, void **tail)
+{
+	unsigned int nr = 0, max = (unsigned int)(c->slab_bytes / s->size);
+	void *p, *next;
+
+	*tail = NULL;
+	for (p = c->freelist; p && nr < max; p = next) {
+		*tail = p;
+		nr++;
+		next = get_freepointer(s, p);
+		if (next && !in_cpu_slab(c, next)) {
+			slab_err(s, c->slab, "Freechain corrupt");
+			set_freepointer(s, p, NULL);
+			break;
+		}
+	}
+	return nr;
+}
+
+/* Give a CPU's slab back to the node: merge its CPU freelist into the slab,
+ * unfreeze it, and list it (partial), keep it unlisted (full) or free it
+ * (empty, enough partial slabs already).  Takes list_lock and the slab lock. */
+static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freelist,
+			    unsigned int nr, void *tail)
+{
+	struct kmem_cache_node *n = get_node(s);
+	bool discard = false;
+
+	spin_lock(&n->list_lock);
+	slab_lock(slab);
+	if (tail) {
+		set_freepointer(s, tail, slab->freelist);
+		slab->freelist = freelist;
+	}
+	slab->inuse -= nr;
+	slab->frozen = 0;
+	if (!slab->inuse && n->nr_partial >= s->min_partial)
+		discard = true;
+	else if (slab->freelist)
+		add_partial(n, slab, nr != 0);
+	slab_unlock(slab);
+	spin_unlock(&n->list_lock);
+	if (discard)
+		discard_slab(s, slab);
+}
+
+static void deactivate_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct page *slab = c->slab;
+	void *freelist = c->freelist, *tail;
+	unsigned int nr;
+
+	if (!slab)
+		return;
+	nr = freelist_count(s, c, &tail);
+	cpu_slab_clear(c);
+	deactivate_slab(s, slab, freelist, nr, tail);
+}
+
+static void flush_cpu_slab(void *info)
+{
+	struct kmem_cache *s = info;
+
+	deactivate_cpu_slab(s, this_cpu_slab(s));
+}
+
+void slab_flush_all(struct kmem_cache *s)
+{
+	u64 mask = mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1;
+
+	if (mmk->nr_cpus > 1)
+		smp_call_function_many(mask, flush_cpu_slab, s, true);
+	flush_cpu_slab(s);
+}
+
+/* ---- allocation ---- */
+
+/* Freeze the first partial slab for this CPU.  Returns it, with its free
+ * objects in *freelist and its object count in *objects, or NULL. */
+static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned int *objects)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab = NULL;
+
+	if (!READ_ONCE(n->nr_partial))
+		return NULL;
+	spin_lock(&n->list_lock);
+	if (!list_empty(&n->partial)) {
+		slab = list_first_entry(&n->partial, struct page, slab_list);
+		remove_partial(n, slab);
+		slab_lock(slab);
+		*freelist = slab->freelist;
+		*objects = slab->objects;
+		slab->freelist = NULL;
+		slab->inuse = slab->objects;
+		slab->frozen = 1;
+		slab_unlock(slab);
+	}
+	spin_unlock(&n->list_lock);
+	return slab;
+}
+
+/* A fresh slab, frozen for this CPU, all its objects in *freelist. */
+static struct page *new_slab_frozen(struct kmem_cache *s, gfp_t gfp, void **freelist)
+{
+	struct page *slab = allocate_slab(s, gfp);
+
+	if (!slab)
+		return NULL;
+	*freelist = slab->freelist;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	slab->frozen = 1;
+	return slab;
+}
+
+/* The CPU freelist is empty: refill it (remote frees on the CPU slab, a
+ * partial slab, a new slab) and take one object.  NULL when out of memory. */
+static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	unsigned int objects = 0;
+	struct page *slab;
+	void *freelist = NULL, *object;
+
+	c->alloc_slow++;
+	if (c->slab) {
+		freelist = get_freelist(c->slab);
+		if (freelist)
+			goto load_freelist;
+		cpu_slab_clear(c);
+	}
+	slab = get_partial(s, &freelist, &objects);
+	if (!slab) {
+		slab = new_slab_frozen(s, gfp, &freelist);
+		if (!slab)
+			return NULL;
+		objects = slab->objects;     /* still ours alone */
+		c = this_cpu_slab(s);
+		deactivate_cpu_slab(s, c);   /* one was installed meanwhile (IPI reentry) */
+	}
+	cpu_slab_set(s, c, slab, objects);
+load_freelist:
+	object = freelist;
+	c->freelist = get_freepointer(s, object);
+	if (unlikely(!in_cpu_slab(c, c->freelist)) && c->freelist) {
+		slab_err(s, c->slab, "Freepointer corrupt");
+		c->freelist = NULL;
+	}
+	return object;
+}
+
+/* Debug caches: one object from a partial slab, checked.  list_lock held. */
+static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_node *n,
+				       size_t orig_size, const char *caller)
+{
+	struct page *slab, *tmp;
+	void *object;
+
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+		object = slab->freelist;
+		if (!object) {                 /* emptied by a fix-up ("Freelist cleared") */
+			remove_partial(n, slab);
+			add_full(s, n, slab);
+			continue;
+		}
+		if (!alloc_debug_check(s, slab, object)) {
+			remove_partial(n, slab);   /* disabled: all objects marked used */
+			continue;
+		}
+		slab->freelist = get_freepointer(s, object);
+		slab->inuse++;
+		if (!slab->freelist) {
+			remove_partial(n, slab);
+			add_full(s, n, slab);
+		}
+		alloc_debug_processing(s, slab, object, orig_size, caller);
+		return object;
+	}
+	return NULL;
+}
+
+/* Debug caches: the first object of a new slab, which then gets listed. */
+static void *alloc_single_from_new_slab(struct kmem_cache *s, struct kmem_cache_node *n,
+					struct page *slab, size_t orig_size, const char *caller)
+{
+	void *object = slab->freelist;
+
+	if (!alloc_debug_check(s, slab, object))
+		return NULL;
+	slab->freelist = get_freepointer(s, object);
+	slab->inuse = 1;
+	if (slab->freelist)
+		add_partial(n, slab, false);
+	else
+		add_full(s, n, slab);
+	alloc_debug_processing(s, slab, object, orig_size, caller);
+	return object;
+}
+
+static void *alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t orig_size, const char *caller)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab;
+	void *object;
+
+	spin_lock(&n->list_lock);
+	object = alloc_single_from_partial(s, n, orig_size, caller);
+	spin_unlock(&n->list_lock);
+	if (object)
+		return object;
+	slab = allocate_slab(s, gfp);
+	if (!slab)
+		return NULL;
+	spin_lock(&n->list_lock);
+	object = alloc_single_from_new_slab(s, n, slab, orig_size, caller);
+	spin_unlock(&n->list_lock);
+	return object;
+}
+
+static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+				     const char *caller)
+{
+	void *object;
+
+	if (!kmem_cache_debug(s))
+		return ___slab_alloc(s, gfp);
+	object = alloc_debug(s, gfp, orig_size, caller);
+	if (object && (gfp & __GFP_ZERO))
+		memset(object, 0, slub_debug_orig_size(s) ? orig_size : s->object_size);
+	return object;
+}
+
+/* Fast path: pop the CPU freelist.  The next pointer must stay inside the
+ * CPU slab; anything else is a corrupted free pointer, handled slowly. */
+__always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+				  const char *caller)
+{
+	struct kmem_cache_cpu *c;
+	void *object, *next;
+
+	if (unlikely(should_fail(&fail_kmem_cache_alloc)) && !(gfp & __GFP_NOFAIL))
+		return NULL;
+	c = this_cpu_slab(s);
+	object = c->freelist;
+	if (unlikely(!object)) {
+		object = __slab_alloc(s, gfp, orig_size, caller);
+		if (kmem_cache_debug(s))
+			return object;
+	} else {
+		next = get_freepointer(s, object);
+		if (unlikely(!in_cpu_slab(c, next)) && next) {
+			slab_err(s, c->slab, "Freepointer corrupt");
+			next = NULL;
+		}
+		c->freelist = next;
+	}
+	if (unlikely(gfp & __GFP_ZERO) && likely(object))
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+/* ---- free ---- */
+
+/* A free changed the slab's counts: fix its list (full -> partial), or
+ * take it off its list when it is empty and enough empty slabs are kept.
+ * Returns true when the caller must discard it.  list_lock held. */
+static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
+			     struct page *slab, void *prior)
+{
+	if (!slab->inuse && n->nr_partial >= s->min_partial) {
+		if (prior)
+			remove_partial(n, slab);
+		else
+			remove_full(s, n, slab);
+		return true;
+	}
+	if (!prior) {
+		remove_full(s, n, slab);
+		add_partial(n, slab, true);
+	}
+	return false;
+}
+
+/* Debug caches: checked free under list_lock (free_to_partial_list). */
+static void free_debug(struct kmem_cache *s, struct page *slab, void *x, const char *caller)
+{
+	struct kmem_cache_node *n = get_node(s);
+	bool discard = false;
+	void *prior;
+
+	spin_lock(&n->list_lock);
+	if (!free_debug_processing(s, slab, x, caller)) {
+		spin_unlock(&n->list_lock);
+		return;
+	}
+	prior = slab->freelist;
+	set_freepointer(s, x, prior);
+	slab->freelist = x;
+	slab->inuse--;
+	discard = free_list_update(s, n, slab, prior);
+	spin_unlock(&n->list_lock);
+	if (discard)
+		discard_slab(s, slab);
+}
+
+/* A free that may change the slab's list state: list_lock, then slab lock. */
+static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *x)
+{
+	struct kmem_cache_node *n = get_node(s);
+	bool discard = false;
+	void *prior;
+
+	spin_lock(&n->list_lock);
+	slab_lock(slab);
+	prior = slab->freelist;
+	set_freepointer(s, x, prior);
+	slab->freelist = x;
+	slab->inuse--;
+	if (!slab->frozen)
+		discard = free_list_update(s, n, slab, prior);
+	slab_unlock(slab);
+	spin_unlock(&n->list_lock);
+	if (discard)
+		discard_slab(s, slab);
+}
+
+/* Slow free: the object is not in this CPU's active slab. */
+static void __slab_free(struct kmem_cache *s, struct page *slab, void *x, const char *caller)
+{
+	if (kmem_cache_debug(s)) {
+		free_debug(s, slab, x, caller);
+		return;
+	}
+	this_cpu_slab(s)->free_slow++;
+	slab_lock(slab);
+	if (slab->frozen || (slab->freelist && slab->inuse > 1)) {
+		set_freepointer(s, x, slab->freelist);
+		slab->freelist = x;
+		slab->inuse--;
+		slab_unlock(slab);
+		return;
+	}
+	slab_unlock(slab);
+	__slab_free_locked(s, slab, x);
+}
+
+/* The page of x if x is in simulated RAM, else NULL. */
+static struct page *virt_to_page_checked(const void *x)
+{
+	return host_in_ram(x) ? virt_to_page(x) : NULL;
+}
+
+/* Linux cache_from_obj(): the cache x really belongs to, with the warnings
+ * of a free into the wrong cache or of a non-slab pointer.  NULL: don't free. */
+static struct kmem_cache *cache_from_obj(struct kmem_cache *s, void *x, struct page **pagep)
+{
+	struct page *page = virt_to_page_checked(x);
+	struct kmem_cache *cachep;
+
+	if (unlikely(!page || !PageSlab(page))) {
+		slab_warn("mm/slab.h virt_to_cache", "virt_to_cache: Object is not a Slab page!\n");
+		return NULL;
+	}
+	cachep = page->slab_cache;
+	*pagep = slab_head(page);
+	if (unlikely(cachep != s)) {
+		slab_warn("mm/slab.h cache_from_obj", "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
+			  s->name, cachep->name);
+		print_tracking(cachep, x);
+	}
+	return cachep;
+}
+
+static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct page *slab;
+
+	if (unlikely(x == c->freelist) && !kmem_cache_debug(s)) {
+		slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
+			  "naive detection of double free or corruption of 0x%016lx (%s)\n",
+			  slab_kva(x), s->name);
+		return;
+	}
+	s = cache_from_obj(s, x, &slab);
+	if (!s)
+		return;
+	c = this_cpu_slab(s);
+	if (in_cpu_slab(c, x)) {
+		set_freepointer(s, x, c->freelist);
+		c->freelist = x;
+		return;
+	}
+	__slab_free(s, slab, x, caller);
+}
+
+/* Fast path: x is in this CPU's active slab of s; push it on the CPU
+ * freelist.  `page` is unused here (callers may pass NULL). */
+__always_inline void slab_free(struct kmem_cache *s, struct page *page, void *x,
+				 const char *caller)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	(void)page;
+	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
+		set_freepointer(s, x, c->freelist);
+		c->freelist = x;
+		return;
+	}
+	slab_free_slow(s, x, caller);
+}
+
+/* ---- entry points ---- */
+
+/* The public entry points, here so the fast paths inline into them. */
+void *kmalloc_caller(size_t size, gfp_t gfp, const char *caller)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, gfp);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_caches[kmalloc_type(gfp)][kmalloc_index(size)];
+	return likely(s) ? slab_alloc(s, gfp, size, caller) : NULL;
+}
+
+void kfree_caller(const void *x, const char *caller)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return;
+	if (unlikely(!host_in_ram(x))) {
+		slab_warn("mm/slub.c kfree", "kfree: 0x%lx is not a kernel address in RAM\n", (unsigned long)x);
+		return;
+	}
+	page = virt_to_page(x);
+	if (unlikely(!PageSlab(page))) {
+		free_large_kmalloc(page, x);
+		return;
+	}
+	slab_free(page->slab_cache, page, (void *)x, caller);
+}
+
+void *kmem_cache_alloc_caller(struct kmem_cache *s, gfp_t gfp, const char *caller)
+{
+	return slab_alloc(s, gfp, s->object_size, caller);
+}
+
+void kmem_cache_free_caller(struct kmem_cache *s, void *x, const char *caller)
+{
+	if (unlikely(!x))
+		return;
+	slab_free(s, NULL, x, caller);
+}
+
+/* ---- cache life cycle ---- */
+
+/* Linux: min(MAX_PARTIAL, max(MIN_PARTIAL, ilog2(size) / 2)). */
+static unsigned int set_min_partial(unsigned int size)
+{
+	unsigned int m = (fls_u(size) - 1) / 2;
+
+	return min((unsigned int)MAX_PARTIAL, max((unsigned int)MIN_PARTIAL, m));
+}
+
+int __kmem_cache_create(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n;
+	int err;
+
+	err = calculate_sizes(s);
+	if (err)
+		return err;
+	s->min_partial = set_min_partial(s->size);
+	n = kmem_cache_alloc(kmem_cache_node, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	init_kmem_cache_node(n);
+	s->node[0] = n;
+	return 0;
+}
+
+void __kmem_cache_release(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = get_node(s);
+
+	s->node[0] = NULL;
+	spin_lock_destroy(&n->list_lock);
+	kmem_cache_free(kmem_cache_node, n);
+}
+
+/* Take the empty slabs off the partial list into `discard`.  list_lock held. */
+static void collect_empty(struct kmem_cache_node *n, struct list_head *discard)
+{
+	struct page *slab, *tmp;
+	bool empty;
+
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+		slab_lock(slab);
+		empty = !slab->inuse;
+		slab_unlock(slab);
+		if (empty) {
+			remove_partial(n, slab);
+			list_add(&slab->slab_list, discard);
+		}
+	}
+}
+
+static void discard_list(struct kmem_cache *s, struct list_head *discard)
+{
+	struct page *slab, *tmp;
+
+	list_for_each_entry_safe(slab, tmp, discard, slab_list) {
+		list_del(&slab->slab_list);
+		discard_slab(s, slab);
+	}
+}
+
+void __kmem_cache_shrink(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = get_node(s);
+	LIST_HEAD(discard);
+
+	slab_flush_all(s);
+	spin_lock(&n->list_lock);
+	collect_empty(n, &discard);
+	spin_unlock(&n->list_lock);
+	discard_list(s, &discard);
+}
+
+int __kmem_cache_shutdown(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab;
+	LIST_HEAD(discard);
+
+	slab_flush_all(s);
+	spin_lock(&n->list_lock);
+	collect_empty(n, &discard);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		list_slab_objects(s, slab, "Objects remaining on __kmem_cache_shutdown()");
+	spin_unlock(&n->list_lock);
+	discard_list(s, &discard);
+	return (READ_ONCE(n->nr_partial) || atomic_load(&n->nr_slabs)) ? -EBUSY : 0;
+}
+
+/* ---- bootstrap (Linux kmem_cache_init) ---- */
+
+#define BOOT_CACHE_BYTES (sizeof(struct kmem_cache) + MMK_MAX_CPUS * sizeof(struct kmem_cache_cpu))
+static u8 boot_kmem_cache[BOOT_CACHE_BYTES] __attribute__((aligned(64)));
+static u8 boot_kmem_cache_node[BOOT_CACHE_BYTES] __attribute__((aligned(64)));
+
+unsigned int kmem_cache_size_for_cpus(void)
+{
+	return (unsigned int)(offsetof(struct kmem_cache, cpu_slab) +
+			      (size_t)mmk->nr_cpus * sizeof(struct kmem_cache_cpu));
+}
+
+static void boot_cache_setup(struct kmem_cache *s, const char *name, unsigned int size)
+{
+	memset(s, 0, BOOT_CACHE_BYTES);
+	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
+	s->name = s->name_buf;
+	s->object_size = size;
+	s->flags = kmem_cache_flags(SLAB_HWCACHE_ALIGN);
+	s->align = calculate_alignment(SLAB_HWCACHE_ALIGN, 0, size);
+	s->refcount = 1;
+	BUG_ON(calculate_sizes(s));
+	s->min_partial = set_min_partial(s->size);
+}
+
+/* The node structure of kmem_cache_node itself, from its own first slab. */
+static void early_kmem_cache_node_alloc(void)
+{
+	struct page *slab = allocate_slab(kmem_cache_node, GFP_NOWAIT);
+	struct kmem_cache_node *n;
+
+	BUG_ON(!slab);
+	n = slab->freelist;
+	slab->freelist = get_freepointer(kmem_cache_node, n);
+	slab->inuse = 1;
+	if (kmem_cache_debug(kmem_cache_node) && alloc_debug_check(kmem_cache_node, slab, n))
+		alloc_debug_processing(kmem_cache_node, slab, n, sizeof(*n), __func__);
+	init_kmem_cache_node(n);
+	kmem_cache_node->node[0] = n;
+	/* allocate_slab counted into a node that did not exist yet */
+	atomic_store(&n->nr_slabs, 1);
+	atomic_store(&n->total_objects, slab->objects);
+	add_partial(n, slab, false);
+}
+
+/* Point every page of a slab at cache s.  Returns 1. */
+static long slab_retarget(struct page *slab, struct kmem_cache *old, struct kmem_cache *s)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << slab_order(old, slab)); i++)
+		slab[i].slab_cache = s;
+	return 1;
+}
+
+/* Move a static boot cache into an object of the kmem_cache cache and point
+ * its slabs at the copy. */
+static struct kmem_cache *bootstrap(struct kmem_cache *boot)
+{
+	struct kmem_cache *s = kmem_cache_zalloc(kmem_cache, GFP_NOWAIT);
+	struct kmem_cache_node *n;
+	struct page *slab;
+	long count = 0;
+
+	BUG_ON(!s);
+	deactivate_cpu_slab(boot, this_cpu_slab(boot));
+	memcpy(s, boot, kmem_cache->object_size);
+	s->name = s->name_buf;
+	n = get_node(s);
+	spin_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		count += slab_retarget(slab, boot, s);
+	list_for_each_entry(slab, &n->full, slab_list)
+		count += slab_retarget(slab, boot, s);
+	spin_unlock(&n->list_lock);
+	BUG_ON(count != atomic_load(&n->nr_slabs));
+	slab_caches_add(s);
+	return s;
+}
+
+int kmem_cache_init(void)
+{
+	kmem_cache_node = (struct kmem_cache *)boot_kmem_cache_node;
+	boot_cache_setup(kmem_cache_node, "kmem_cache_node", sizeof(struct kmem_cache_node));
+	early_kmem_cache_node_alloc();
+	kmem_cache = (struct kmem_cache *)boot_kmem_cache;
+	boot_cache_setup(kmem_cache, "kmem_cache", kmem_cache_size_for_cpus());
+	kmem_cache->node[0] = kmem_cache_alloc(kmem_cache_node, GFP_NOWAIT);
+	BUG_ON(!kmem_cache->node[0]);
+	init_kmem_cache_node(kmem_cache->node[0]);
+	kmem_cache = bootstrap(kmem_cache);
+	kmem_cache_node = bootstrap(kmem_cache_node);
+	return 0;
+}

@@ -1,0 +1,250 @@
+/*
+ * slab_verify.c - the slab allocator's whole-structure check behind
+ * `verify` (tier 3; the invariants are written at the top of
+ * include/mmkit/slab.h).  For every cache: each slab on the partial (and,
+ * for debug caches, full) list is a slab head of that cache, not frozen,
+ * with a freelist that stays inside the slab on object boundaries, has no
+ * cycle and satisfies inuse + free == objects; nr_partial matches the list;
+ * each CPU slab is frozen and its CPU freelist lies inside it.  Then one
+ * pass over mem_map: every slab page belongs to a live cache, tails point
+ * at their head, frozen slabs are CPU slabs, and the per-cache slab and
+ * object counts and the meminfo byte counters match what is in memory.
+ *
+ * Runs with the machine quiescent; takes slab_mutex, each list_lock and the
+ * slab locks of the slabs it reads.
+ */
+#include <string.h>
+#include "mm/slab.h"
+#include "mmkit/debug.h"
+
+#define MAX_CACHES 1024
+
+struct cache_count {
+	struct kmem_cache *s;
+	long slabs, objects;
+};
+
+struct slab_census {
+	struct cache_count c[MAX_CACHES];
+	int nr;
+	long rec_bytes, unrec_bytes;
+};
+
+/* Count the free objects on a freelist, checking each pointer. */
+static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct page *slab,
+			  void *p, const char *which)
+{
+	long nr = 0;
+
+	for (; p; p = get_freepointer(s, p)) {
+		if (!check_valid_pointer(s, slab, p)) {
+			verify_fail(v, "%s: %s freelist of slab pfn %#lx holds %#lx, not an object",
+				    s->name, which, page_to_pfn(slab), slab_kva(p));
+			return -1;
+		}
+		if (++nr > slab->objects) {
+			verify_fail(v, "%s: %s freelist of slab pfn %#lx has a cycle",
+				    s->name, which, page_to_pfn(slab));
+			return -1;
+		}
+	}
+	return nr;
+}
+
+static bool is_slab_of(struct verify_ctx *v, struct kmem_cache *s, struct page *slab, const char *list)
+{
+	if (!PageSlab(slab) || slab->slab_cache != s || !PageHead(slab)) {
+		verify_fail(v, "%s: %s list holds pfn %#lx, not a slab head of this cache",
+			    s->name, list, page_to_pfn(slab));
+		return false;
+	}
+	return true;
+}
+
+/* One listed (not frozen) slab: counts and freelist.  list_lock held. */
+static void check_listed_slab(struct verify_ctx *v, struct kmem_cache *s, struct page *slab,
+			      bool full)
+{
+	const char *list = full ? "full" : "partial";
+	long nfree;
+
+	if (!is_slab_of(v, s, slab, list))
+		return;
+	slab_lock(slab);
+	if (slab->frozen)
+		verify_fail(v, "%s: frozen slab pfn %#lx on the %s list", s->name, page_to_pfn(slab), list);
+	nfree = walk_freelist(v, s, slab, slab->freelist, "slab");
+	if (nfree >= 0 && slab->inuse + nfree != slab->objects)
+		verify_fail(v, "%s: slab pfn %#lx: inuse %u + free %ld != objects %u", s->name,
+			    page_to_pfn(slab), slab->inuse, nfree, slab->objects);
+	if (nfree >= 0 && (full ? nfree != 0 : nfree == 0))
+		verify_fail(v, "%s: slab pfn %#lx with %ld free objects on the %s list", s->name,
+			    page_to_pfn(slab), nfree, list);
+	slab_unlock(slab);
+}
+
+static void check_node_lists(struct verify_ctx *v, struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab;
+	unsigned long count = 0;
+
+	spin_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		check_listed_slab(v, s, slab, false);
+		count++;
+	}
+	if (count != n->nr_partial)
+		verify_fail(v, "%s: %lu partial slabs counted but nr_partial=%lu", s->name, count,
+			    n->nr_partial);
+	if (!kmem_cache_debug(s) && !list_empty(&n->full))
+		verify_fail(v, "%s: full list used by a cache without debugging", s->name);
+	list_for_each_entry(slab, &n->full, slab_list)
+		check_listed_slab(v, s, slab, true);
+	spin_unlock(&n->list_lock);
+}
+
+/* A CPU slab: frozen, ours, and its CPU freelist inside it. */
+static void check_cpu_slab(struct verify_ctx *v, struct kmem_cache *s, int cpu)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+	struct page *slab = c->slab;
+	long ncpu, nslab;
+
+	if (!slab) {
+		if (c->freelist || c->slab_bytes)
+			verify_fail(v, "%s: cpu %d has a freelist but no slab", s->name, cpu);
+		return;
+	}
+	if (!is_slab_of(v, s, slab, "cpu"))
+		return;
+	if (kmem_cache_debug(s))
+		verify_fail(v, "%s: debug cache with a cpu slab on cpu %d", s->name, cpu);
+	if (c->slab_base != (uintptr_t)slab_address(slab))
+		verify_fail(v, "%s: cpu %d slab_base does not match its slab", s->name, cpu);
+	ncpu = walk_freelist(v, s, slab, c->freelist, "cpu");
+	slab_lock(slab);
+	if (!slab->frozen)
+		verify_fail(v, "%s: cpu %d slab pfn %#lx is not frozen", s->name, cpu, page_to_pfn(slab));
+	nslab = walk_freelist(v, s, slab, slab->freelist, "slab");
+	if (ncpu >= 0 && nslab >= 0 && slab->inuse + nslab != slab->objects)
+		verify_fail(v, "%s: cpu %d slab: inuse %u + remote frees %ld != objects %u",
+			    s->name, cpu, slab->inuse, nslab, slab->objects);
+	if (ncpu > (long)slab->inuse)
+		verify_fail(v, "%s: cpu %d freelist longer than the objects in use", s->name, cpu);
+	slab_unlock(slab);
+}
+
+static bool is_cpu_slab(struct kmem_cache *s, struct page *slab)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		if (s->cpu_slab[cpu].slab == slab)
+			return true;
+	return false;
+}
+
+static struct cache_count *census_find(struct slab_census *cs, struct kmem_cache *s)
+{
+	int i;
+
+	for (i = 0; i < cs->nr; i++)
+		if (cs->c[i].s == s)
+			return &cs->c[i];
+	return NULL;
+}
+
+/* One slab found in mem_map: tails, frozen state, counts.  Returns its pages. */
+static unsigned long census_slab(struct verify_ctx *v, struct slab_census *cs, struct page *slab)
+{
+	struct cache_count *cc = census_find(cs, slab->slab_cache);
+	unsigned long i, nr;
+
+	if (!cc) {
+		verify_fail(v, "slab pfn %#lx belongs to no live cache", page_to_pfn(slab));
+		return 1;
+	}
+	nr = 1UL << slab_order(cc->s, slab);
+	for (i = 1; i < nr && page_to_pfn(slab) + i < mmk->max_pfn; i++)
+		if (!PageSlab(slab + i) || PageHead(slab + i) || slab[i].freelist != (void *)slab ||
+		    slab[i].slab_cache != cc->s)
+			verify_fail(v, "%s: tail pfn %#lx of slab pfn %#lx is not marked as such",
+				    cc->s->name, page_to_pfn(slab) + i, page_to_pfn(slab));
+	if (slab->frozen && !is_cpu_slab(cc->s, slab) && !kmem_cache_debug(cc->s))
+		verify_fail(v, "%s: frozen slab pfn %#lx is no CPU's slab", cc->s->name, page_to_pfn(slab));
+	if (page_ref_count(slab) <= 0)
+		verify_fail(v, "%s: slab pfn %#lx has refcount %d", cc->s->name, page_to_pfn(slab),
+			    page_ref_count(slab));
+	cc->slabs++;
+	cc->objects += slab->objects;
+	if (cc->s->flags & SLAB_RECLAIM_ACCOUNT)
+		cs->rec_bytes += (long)(nr << PAGE_SHIFT);
+	else
+		cs->unrec_bytes += (long)(nr << PAGE_SHIFT);
+	return nr;
+}
+
+static void scan_mem_map(struct verify_ctx *v, struct slab_census *cs)
+{
+	unsigned long pfn = 0;
+
+	while (pfn < mmk->max_pfn) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (PageSlab(p) && PageHead(p)) {
+			pfn += census_slab(v, cs, p);
+			continue;
+		}
+		if (PageSlab(p))
+			verify_fail(v, "slab tail pfn %#lx without its head", pfn);
+		if (PageLargeKmalloc(p)) {
+			cs->unrec_bytes += (long)(PAGE_SIZE << p->private);
+			pfn += 1UL << p->private;
+			continue;
+		}
+		pfn++;
+	}
+}
+
+static void check_counts(struct verify_ctx *v, struct slab_census *cs)
+{
+	int i;
+
+	for (i = 0; i < cs->nr; i++) {
+		struct cache_count *cc = &cs->c[i];
+		struct kmem_cache_node *n = get_node(cc->s);
+
+		if (cc->slabs != atomic_load(&n->nr_slabs) || cc->objects != atomic_load(&n->total_objects))
+			verify_fail(v, "%s: %ld slabs / %ld objects in memory, counters say %ld / %ld",
+				    cc->s->name, cc->slabs, cc->objects, (long)atomic_load(&n->nr_slabs),
+				    (long)atomic_load(&n->total_objects));
+	}
+	if (cs->rec_bytes != (long)slab_reclaimable_bytes() ||
+	    cs->unrec_bytes != (long)slab_unreclaimable_bytes())
+		verify_fail(v, "slab bytes in memory %ld/%ld (reclaimable/unreclaimable), counters %lu/%lu",
+			    cs->rec_bytes, cs->unrec_bytes, slab_reclaimable_bytes(),
+			    slab_unreclaimable_bytes());
+}
+
+static void slab_verify(struct verify_ctx *v)
+{
+	static struct slab_census cs;
+	struct kmem_cache *s;
+	int cpu;
+
+	if (!mmk || !kmem_cache)
+		return;
+	memset(&cs, 0, sizeof(cs));
+	slab_mutex_lock();
+	for (s = slab_cache_first(); s && cs.nr < MAX_CACHES; s = slab_cache_next(s)) {
+		cs.c[cs.nr++].s = s;
+		check_node_lists(v, s);
+		for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+			check_cpu_slab(v, s, cpu);
+	}
+	scan_mem_map(v, &cs);
+	check_counts(v, &cs);
+	slab_mutex_unlock();
+}
+VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify)
