@@ -163,7 +163,7 @@ static int do_user_addr_fault(struct mmu_fault *f)
 	vm_fault_t ret = 0;
 
 	if (!mm)
-		return bad_area(f, SEGV_MAPERR);
+		return -EFAULT;        /* no address space: the entry's default signal */
 	for (tries = 0; tries < OOM_RETRIES; tries++) {
 		ret = fault_locked(mm, f, &si_code);
 		if (!(ret & VM_FAULT_OOM))
