@@ -83,11 +83,6 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 	return (int)ret;
 }
 
-int mm_populate(unsigned long start, unsigned long len)
-{
-	return __mm_populate(start, len, true);
-}
-
 /* MADV_POPULATE_READ/WRITE over [start, end).  Caller holds mmap_lock read. */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write)
 {

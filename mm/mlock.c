@@ -10,16 +10,6 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 
-int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
-
-/* Linux __mlock_posix_error_return: populate's -EFAULT is ENOMEM, -ENOMEM EAGAIN. */
-static int mlock_posix_error(int err)
-{
-	if (err == -EFAULT)
-		return -ENOMEM;
-	return err == -ENOMEM ? -EAGAIN : err;
-}
-
 static bool can_do_mlock(void)
 {
 	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
@@ -112,9 +102,13 @@ static int do_mlock(unsigned long start, unsigned long len, unsigned long flags)
 	if (locked <= lock_limit || capable(CAP_IPC_LOCK))
 		err = apply_vma_lock_flags(mm, start, len, flags);
 	up_write(&mm->mmap_lock);
-	if (!err)
-		err = mlock_posix_error(__mm_populate(start, len, false));
-	return err;
+	if (err)
+		return err;
+	err = __mm_populate(start, len, false);
+	/* __mlock_posix_error_return */
+	if (err == -EFAULT)
+		return -ENOMEM;
+	return err == -ENOMEM ? -EAGAIN : err;
 }
 
 int sys_mlock(unsigned long start, unsigned long len)
@@ -184,7 +178,7 @@ int sys_mlockall(int flags)
 	}
 	up_write(&mm->mmap_lock);
 	if (!err && (flags & MMK_MCL_CURRENT))
-		__mm_populate(0, mmk_task_size(), true);
+		mm_populate(0, mmk_task_size());
 	return err;
 }
 

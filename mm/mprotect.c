@@ -14,6 +14,13 @@
 #include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
+/* Seam for the fault path: rewrite the PTEs of [start, end). */
+__attribute__((weak)) void change_protection(struct vm_area_struct *vma, unsigned long start,
+					     unsigned long end)
+{
+	(void)vma; (void)start; (void)end;
+}
+
 static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pprev,
 			  unsigned long start, unsigned long end, unsigned long newflags)
 {
@@ -42,6 +49,9 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 	vma->vm_flags = newflags;
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	change_protection(vma, start, end);
+	/* a locked private VMA becoming writable is COWed in at once */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+		populate_vma_page_range(vma, start, end);   /* mm/gup.c */
 	vm_stat_account(mm, oldflags, -(long)nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	return 0;
@@ -106,10 +116,8 @@ int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		err = -EINVAL;
 		if (!(vma->vm_flags & VM_GROWSDOWN))
 			goto out;
-	} else if (vma->vm_start > start) {
-		goto out;                           /* -ENOMEM first, as Linux */
-	} else if (grows & MMK_PROT_GROWSUP) {
-		err = -EINVAL;                      /* no VM_GROWSUP on x86 */
+	} else if (vma->vm_start > start || (grows & MMK_PROT_GROWSUP)) {
+		err = vma->vm_start > start ? -ENOMEM : -EINVAL;
 		goto out;
 	}
 	err = mprotect_walk(vma, start, end, prot);

@@ -14,7 +14,7 @@
  * A move copies the VMA (merging with neighbours at the destination; an
  * unfaulted anonymous VMA takes the pgoff of its new address, a faulted one
  * keeps its own), then unmaps the source, or with MREMAP_DONTUNMAP leaves it
- * in place without VM_LOCKED/VM_ACCOUNT.  Page tables move with the fault
+ * in place without VM_LOCKED.  Page tables move with the fault
  * path (move_page_tables seam).
  */
 #include <errno.h>
@@ -27,6 +27,7 @@ struct vma_remap {
 	unsigned long addr, old_len, new_len, flags, new_addr, delta;
 	enum remap_type type;
 	struct vm_area_struct *vma;
+	bool populate_expand;        /* a locked VMA grew: prefault the new part */
 };
 
 static bool implies_new_addr(const struct vma_remap *r)
@@ -83,10 +84,13 @@ static int check_prep_vma(struct vma_remap *r)
 		return -EINVAL;
 	if ((r->flags & MMK_MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		return -EINVAL;
-	if (r->old_len > vma->vm_end - r->addr)
+	/* a shrink moves only what is left: the new length must fit the VMA */
+	if ((r->type == MREMAP_SHRINK ? r->new_len : r->old_len) > vma->vm_end - r->addr)
 		return -EFAULT;
 	if (r->new_len == r->old_len)
 		return 0;
+	if (vma->vm_flags & VM_LOCKED)
+		r->populate_expand = true;
 	pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT);
 	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)
 		return -EINVAL;
@@ -133,7 +137,7 @@ static struct vm_area_struct *copy_vma(struct vm_area_struct *vma, unsigned long
 	return new;
 }
 
-/* MREMAP_DONTUNMAP: the source stays, unlocked and unaccounted. */
+/* MREMAP_DONTUNMAP: the source VMA stays, without VM_LOCKED/LOCKONFAULT. */
 static void dontunmap_complete(struct vma_remap *r, struct vm_area_struct *new_vma)
 {
 	struct vm_area_struct *vma = vma_lookup(current->mm, r->addr);
@@ -142,7 +146,7 @@ static void dontunmap_complete(struct vma_remap *r, struct vm_area_struct *new_v
 		return;
 	if (vma->vm_flags & VM_LOCKED)
 		current->mm->locked_vm_dontunmap += vma_pages(vma);
-	vma->vm_flags &= ~(VM_LOCKED_MASK | VM_ACCOUNT);
+	vma->vm_flags &= ~VM_LOCKED_MASK;
 	if (new_vma != vma && r->addr == vma->vm_start && r->addr + r->old_len == vma->vm_end)
 		unlink_anon_vmas(vma);
 }
@@ -242,11 +246,11 @@ static unsigned long mremap_to(struct vma_remap *r)
 		err = do_vmi_munmap(mm, r->addr + r->new_len, r->delta);
 		if (err)
 			return (unsigned long)(long)err;
-		r->old_len = r->new_len;
-		/* the split may have freed the struct r->vma pointed to */
+		/* the split may have left [addr, ...) in another struct */
 		r->vma = vma_lookup(mm, r->addr);
 		if (!r->vma)
 			return (unsigned long)-EFAULT;
+		r->old_len = r->new_len;
 	}
 	if ((r->flags & MMK_MREMAP_DONTUNMAP) &&
 	    !may_expand_vm(mm, r->vma->vm_flags, r->old_len >> PAGE_SHIFT))
@@ -335,5 +339,7 @@ unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned lon
 	else
 		res = remap_one(&r);
 	up_write(&mm->mmap_lock);
+	if (!IS_ERR_VALUE(res) && r.populate_expand)
+		mm_populate(res + r.old_len, r.delta);
 	return res;
 }
