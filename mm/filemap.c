@@ -21,6 +21,7 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/slab.h"
 
 #define XA_SHIFT 6
 #define XA_SLOTS (1U << XA_SHIFT)
@@ -33,12 +34,33 @@ static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
 static DEFINE_FAULT_SITE(pagecache_fail, "pagecache_alloc");
 
-/* Host allocations until the slab allocator is in main. */
+static struct kmem_cache *radix_tree_node_cachep, *mapping_cachep;
+
+static int filemap_caches_init(void)
+{
+	radix_tree_node_cachep = kmem_cache_create("radix_tree_node", sizeof(struct xa_node), 0,
+						   SLAB_RECLAIM_ACCOUNT, NULL);
+	mapping_cachep = kmem_cache_create("address_space", sizeof(struct address_space), 0,
+					   SLAB_ACCOUNT, NULL);
+	return radix_tree_node_cachep && mapping_cachep ? 0 : -ENOMEM;
+}
+
+static void filemap_caches_exit(void)
+{
+	if (mapping_cachep)
+		kmem_cache_destroy(mapping_cachep);
+	if (radix_tree_node_cachep)
+		kmem_cache_destroy(radix_tree_node_cachep);
+	mapping_cachep = radix_tree_node_cachep = NULL;
+}
+mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit)
+
+/* From the "radix_tree_node" cache (Linux's xarray nodes); NULL on -ENOMEM. */
 static struct xa_node *xa_node_alloc(void)
 {
 	if (should_fail(&xa_node_fail))
 		return NULL;
-	return calloc(1, sizeof(struct xa_node));
+	return kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
 }
 
 static unsigned int xa_slot(unsigned long index, unsigned int level)
@@ -128,7 +150,7 @@ static void xa_free_nodes(struct xa_node *node, unsigned int level)
 	for (i = 0; level > 0 && i < XA_SLOTS; i++)
 		if (node->slots[i])
 			xa_free_nodes(node->slots[i], level - 1);
-	free(node);
+	kmem_cache_free(radix_tree_node_cachep, node);
 }
 
 /* ------------------------------------------------------ the cache -- */
@@ -209,7 +231,7 @@ struct address_space *file_mapping(struct file *file)
 		return m;
 	if (should_fail(&mapping_fail))
 		return NULL;
-	m = calloc(1, sizeof(*m));
+	m = kmem_cache_zalloc(mapping_cachep, GFP_KERNEL);
 	if (!m)
 		return NULL;
 	spin_lock_init(&m->i_pages_lock);
@@ -219,7 +241,7 @@ struct address_space *file_mapping(struct file *file)
 					__ATOMIC_ACQUIRE))
 		return m;
 	spin_lock_destroy(&m->i_pages_lock);
-	free(m);
+	kmem_cache_free(mapping_cachep, m);
 	return none;
 }
 
@@ -230,7 +252,7 @@ void mapping_release(struct address_space *m)
 	if (m->xa_root)
 		xa_free_nodes(m->xa_root, m->xa_height - 1);
 	spin_lock_destroy(&m->i_pages_lock);
-	free(m);
+	kmem_cache_free(mapping_cachep, m);
 }
 
 /* ------------------------------------------------------------ fault -- */

@@ -28,11 +28,11 @@
  *   held, never with page_table_lock, i_pages_lock or zone->lock held.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/rmap.h"
+#include "mmkit/slab.h"
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");
@@ -40,15 +40,35 @@ static _Atomic unsigned long anon_vma_serial;
 
 /* ---------------------------------------------------------- objects -- */
 
-/* Host allocations behind one function each, until the slab allocator is
- * in main (then kmem_cache "anon_vma" / "anon_vma_chain", as Linux). */
+static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
+
+static int rmap_caches_init(void)
+{
+	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 0,
+					    SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
+	anon_vma_chain_cachep = kmem_cache_create("anon_vma_chain", sizeof(struct anon_vma_chain),
+						  0, SLAB_ACCOUNT, NULL);
+	return anon_vma_cachep && anon_vma_chain_cachep ? 0 : -ENOMEM;
+}
+
+static void rmap_caches_exit(void)
+{
+	if (anon_vma_chain_cachep)
+		kmem_cache_destroy(anon_vma_chain_cachep);
+	if (anon_vma_cachep)
+		kmem_cache_destroy(anon_vma_cachep);
+	anon_vma_cachep = anon_vma_chain_cachep = NULL;
+}
+mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit)
+
+/* From the "anon_vma" cache (Linux anon_vma_cachep); NULL on -ENOMEM. */
 static struct anon_vma *anon_vma_alloc(void)
 {
 	struct anon_vma *av;
 
 	if (should_fail(&anon_vma_alloc_fail))
 		return NULL;
-	av = calloc(1, sizeof(*av));
+	av = kmem_cache_zalloc(anon_vma_cachep, GFP_KERNEL);
 	if (!av)
 		return NULL;
 	init_rwsem(&av->rwsem);
@@ -62,7 +82,7 @@ static struct anon_vma *anon_vma_alloc(void)
 static void anon_vma_free(struct anon_vma *av)
 {
 	destroy_rwsem(&av->rwsem);
-	free(av);
+	kmem_cache_free(anon_vma_cachep, av);
 }
 
 static void put_anon_vma(struct anon_vma *av)
@@ -80,7 +100,13 @@ static struct anon_vma_chain *avc_alloc(void)
 {
 	if (should_fail(&avc_alloc_fail))
 		return NULL;
-	return calloc(1, sizeof(struct anon_vma_chain));
+	return kmem_cache_zalloc(anon_vma_chain_cachep, GFP_KERNEL);
+}
+
+static void avc_free(struct anon_vma_chain *avc)
+{
+	if (avc)
+		kmem_cache_free(anon_vma_chain_cachep, avc);
 }
 
 void anon_vma_lock_write(struct anon_vma *av) { down_write(&av->root->rwsem); }
@@ -148,7 +174,7 @@ int __anon_vma_prepare(struct vm_area_struct *vma)
 	if (!av) {
 		av = allocated = anon_vma_alloc();
 		if (!av) {
-			free(avc);
+			avc_free(avc);
 			return -ENOMEM;
 		}
 	}
@@ -167,7 +193,7 @@ int __anon_vma_prepare(struct vm_area_struct *vma)
 	anon_vma_unlock_write(av);
 	if (allocated)
 		put_anon_vma(allocated);
-	free(avc);
+	avc_free(avc);
 	return 0;
 }
 
@@ -205,7 +231,7 @@ static void free_dead_links(struct list_head *dead)
 
 	list_for_each_entry_safe(avc, next, dead, same_vma) {
 		put_anon_vma(avc->anon_vma);
-		free(avc);
+		avc_free(avc);
 	}
 }
 
@@ -241,7 +267,7 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	return 0;
 enomem:
 	list_for_each_entry_safe(avc, tmp, &fresh, same_vma)
-		free(avc);
+		avc_free(avc);
 	return -ENOMEM;
 }
 

@@ -23,6 +23,10 @@ T exit
 B exit
 K exit
 verify
+kmem_cache_shrink anon_vma
+kmem_cache_shrink anon_vma_chain
+kmem_cache_shrink radix_tree_node
+kmem_cache_shrink address_space
 drain_all_pages
 cat /proc/meminfo
 cat /proc/buddyinfo

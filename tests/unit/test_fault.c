@@ -35,6 +35,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
+#include "mmkit/slab.h"
 
 #define U MMU_USER_IDX
 
@@ -73,8 +74,16 @@ static void warm_up_zero_page(void)
 	task_exit(w);
 }
 
+/* Free pages with the fault path's slab caches shrunk and the per-CPU
+ * lists drained (neither counts as free in NR_FREE_PAGES). */
 static unsigned long free_pages_now(void)
 {
+	static const char *const caches[] = { "anon_vma", "anon_vma_chain",
+					      "radix_tree_node", "address_space" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(caches); i++)
+		kmem_cache_shrink(kmem_cache_find(caches[i]));
 	drain_all_pages();
 	return global_zone_page_state(NR_FREE_PAGES);
 }
