@@ -338,11 +338,16 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 {
 	struct anon_vma *av = vma->anon_vma;
 
+	unsigned long flags;
+
 	BUG_ON(!av);
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
-	SetPageSwapBacked(page);
-	SetPageAnonExclusive(page);
+	/* The page is not visible to anyone yet: set both flags with one plain
+	 * store (Linux __folio_set_swapbacked / __folio_set_anon). */
+	flags = atomic_load_explicit(&page->flags, memory_order_relaxed);
+	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive),
+			      memory_order_relaxed);
 	atomic_store_explicit(&page->_mapcount, 0, memory_order_relaxed);
 	mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
 }

@@ -120,9 +120,9 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
  * mmap_lock (read or write).  0 or -errno. */
 long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end);
-/* mm_populate: every VMA of [start, start+len), takes mmap_lock read. */
+/* __mm_populate: every VMA of [start, start+len), takes mmap_lock read
+ * (mm_populate in mm/mmap.c ignores the errors). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
-int mm_populate(unsigned long start, unsigned long len);
 /* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       bool write);
