@@ -10,6 +10,7 @@
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/proc.h"
+#include "mmkit/slab.h"
 
 /* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] */
 static int do_machine(struct cmd_ctx *c)
@@ -17,7 +18,7 @@ static int do_machine(struct cmd_ctx *c)
 	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes" };
 	struct scenario *sc = c->sc;
 	struct machine_config cfg = sc->cfg;
-	const char *why;
+	const char *why, *slab_debug = NULL;
 	int i, k;
 
 	if (sc->seen_command || sc->booted)
@@ -25,6 +26,11 @@ static int do_machine(struct cmd_ctx *c)
 	for (i = 0; i < c->argc; i++) {
 		const char *val = NULL;
 		u64 v;
+
+		if (arg_kv(c, i, "slab_debug", &val)) {
+			slab_debug = val;
+			continue;
+		}
 
 		for (k = 0; k < (int)ARRAY_SIZE(keys) && !arg_kv(c, i, keys[k], &val); k++)
 			;
@@ -42,11 +48,13 @@ static int do_machine(struct cmd_ctx *c)
 	}
 	if (machine_config_check(&cfg, &why))
 		return script_error(c, "machine: %s", why);
+	if (slab_debug && slab_debug_setup(slab_debug))
+		return script_error(c, "machine: slab_debug: bad flags '%s' (F, Z, P, U, T)", slab_debug);
 	sc->cfg = cfg;
 	return 0;
 }
 CLI_COMMAND(cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
-	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N]",
+	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU]",
 	    .help = "configure the machine (first line only)", .fn = do_machine)
 
 /* cat /proc/meminfo | cat /proc/A/maps */

@@ -30,6 +30,7 @@
 #include <string.h>
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
+#include "mmkit/vmalloc.h"
 
 #define MAX_DMA_PFN   (16UL << (20 - PAGE_SHIFT))
 #define MAX_DMA32_PFN (1UL << (32 - PAGE_SHIFT))
@@ -510,25 +511,27 @@ mmk_initcall(INIT_PAGE_ALLOC, page_alloc_init, page_alloc_exit);
 /* ---- the direct map: simulated KVA <-> host pointer ---- */
 
 /* Host pointer in RAM -> its direct-map KVA (PAGE_OFFSET + phys), or 0 for
- * a highmem frame (no permanent kernel address) or a pointer outside RAM. */
+ * a highmem frame (no permanent kernel address) or a pointer outside RAM;
+ * a pointer into the vmalloc window -> its vmalloc KVA. */
 unsigned long kva_of(const void *host)
 {
 	phys_addr_t phys;
 
 	if (!host_in_ram(host))
-		return 0;
+		return is_vmalloc_addr(host) ? vmalloc_kva_of(host) : 0;
 	phys = host_to_phys(host);
 	if (phys >= (phys_addr_t)max_low_pfn << PAGE_SHIFT)
 		return 0;
 	return PAGE_OFFSET + (unsigned long)phys;
 }
 
-/* Direct-map KVA -> host pointer, or NULL when kva is not in the direct map. */
+/* Direct-map KVA -> host pointer; a vmalloc-range KVA -> its host window
+ * pointer; NULL otherwise. */
 void *host_of_kva(unsigned long kva)
 {
 	unsigned long off = kva - PAGE_OFFSET;
 
 	if (kva < PAGE_OFFSET || off >= max_low_pfn << PAGE_SHIFT)
-		return NULL;
+		return vmalloc_host_of(kva);
 	return mmk->ram + off;
 }

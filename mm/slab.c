@@ -1,6 +1,6 @@
 /*
  * slab.c - the SLUB slab allocator (Linux mm/slub.c, Christoph Lameter 2007;
- * the classic per-CPU-slab design of Linux 5.x-6.17).
+ * its per-CPU-slab design of Linux 5.x-6.x, without the newer sheaves).
  *
  * A cache hands out objects of one size from slabs: runs of 2^order frames
  * from the buddy allocator, cut into objects.  A free object stores the
@@ -79,9 +79,14 @@ void slab_lock(struct page *slab)
 		slab_lock_wait(slab, bit);
 }
 
+/* A release store, not an atomic RMW: while the lock is held nobody else
+ * changes this slab page's flags (lockers' fetch_or rewrites the same
+ * value), so no update can be lost. */
 void slab_unlock(struct page *slab)
 {
-	atomic_fetch_and_explicit(&slab->flags, ~(1UL << PG_locked), memory_order_release);
+	unsigned long f = atomic_load_explicit(&slab->flags, memory_order_relaxed);
+
+	atomic_store_explicit(&slab->flags, f & ~(1UL << PG_locked), memory_order_release);
 }
 
 /* ---- sizes and orders (calculate_sizes, calculate_order) ---- */
@@ -614,8 +619,8 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 
 /* Fast path: pop the CPU freelist.  The next pointer must stay inside the
  * CPU slab; anything else is a corrupted free pointer, handled slowly. */
-__always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
-				  const char *caller)
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					 const char *caller)
 {
 	struct kmem_cache_cpu *c;
 	void *object, *next;
@@ -777,13 +782,11 @@ static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char 
 }
 
 /* Fast path: x is in this CPU's active slab of s; push it on the CPU
- * freelist.  `page` is unused here (callers may pass NULL). */
-__always_inline void slab_free(struct kmem_cache *s, struct page *page, void *x,
-				 const char *caller)
+ * freelist. */
+static __always_inline void slab_free(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 
-	(void)page;
 	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
@@ -822,7 +825,7 @@ void kfree_caller(const void *x, const char *caller)
 		free_large_kmalloc(page, x);
 		return;
 	}
-	slab_free(page->slab_cache, page, (void *)x, caller);
+	slab_free(page->slab_cache, (void *)x, caller);
 }
 
 void *kmem_cache_alloc_caller(struct kmem_cache *s, gfp_t gfp, const char *caller)
@@ -834,7 +837,7 @@ void kmem_cache_free_caller(struct kmem_cache *s, void *x, const char *caller)
 {
 	if (unlikely(!x))
 		return;
-	slab_free(s, NULL, x, caller);
+	slab_free(s, x, caller);
 }
 
 /* ---- cache life cycle ---- */
@@ -918,7 +921,6 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct page *slab;
 	LIST_HEAD(discard);
 
-	slab_flush_all(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	list_for_each_entry(slab, &n->partial, slab_list)

@@ -7,6 +7,9 @@
  *   slab_mutex
  *     n->list_lock
  *       slab_lock(slab)          (PG_locked bit spinlock in the head page)
+ * None of them is held across an IPI (slab_flush_all) or the page
+ * allocator: a simulated CPU blocked on a lock serves no IPI, so a CPU that
+ * waited for IPIs while holding one could deadlock with a CPU waiting for it.
  */
 #ifndef MMKIT_MM_SLAB_INTERNAL_H
 #define MMKIT_MM_SLAB_INTERNAL_H
@@ -109,13 +112,11 @@ int __kmem_cache_create(struct kmem_cache *s);
 void slab_flush_all(struct kmem_cache *s);
 /* Flush every CPU's active slab of s (IPIs), then free empty partial slabs. */
 void __kmem_cache_shrink(struct kmem_cache *s);
-/* Flush, free what is free, report leftovers.  Returns 0 or -EBUSY. */
+/* Free what is free and report leftovers (the caller flushed the CPU
+ * slabs first).  Returns 0 or -EBUSY. */
 int __kmem_cache_shutdown(struct kmem_cache *s);
 /* Release s's node structure (after a successful shutdown). */
 void __kmem_cache_release(struct kmem_cache *s);
-/* Allocate/free with an explicit caller (kmalloc passes the size). */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, const char *caller);
-void slab_free(struct kmem_cache *s, struct page *page, void *obj, const char *caller);
 /* Boot the two bootstrap caches (kmem_cache_node, kmem_cache). */
 int kmem_cache_init(void);
 extern struct kmem_cache *kmem_cache;        /* the cache of struct kmem_cache */

@@ -197,6 +197,11 @@ int kmem_cache_destroy_caller(struct kmem_cache *s, const char *caller)
 		slab_mutex_unlock();
 		return 0;
 	}
+	slab_mutex_unlock();
+	/* The CPU slabs are flushed by IPI without slab_mutex: a CPU blocked on
+	 * a mutex serves no IPI, so holding one across IPIs could deadlock. */
+	slab_flush_all(s);
+	slab_mutex_lock();
 	err = __kmem_cache_shutdown(s);
 	if (err) {
 		slab_warn("mm/slab_common.c kmem_cache_destroy",
@@ -227,8 +232,8 @@ int kmem_cache_set_debug(struct kmem_cache *s, slab_flags_t debug)
 	slab_flags_t old = s->flags;
 	int err = 0;
 
+	__kmem_cache_shrink(s);          /* IPIs: before slab_mutex */
 	slab_mutex_lock();
-	__kmem_cache_shrink(s);
 	if (atomic_load(&n->nr_slabs)) {
 		err = -EBUSY;
 		goto unlock;

@@ -64,9 +64,11 @@ static int slab_current_pid(void)
 	return 0;   /* no task_struct pid yet: the kernel (swapper) context */
 }
 
+/* Linux add_taint(): the first taint also turns lock debugging off. */
 static void add_taint(int flag)
 {
-	atomic_fetch_or(&tainted_mask, 1UL << flag);
+	if (!atomic_fetch_or(&tainted_mask, 1UL << flag))
+		printk("Disabling lock debugging due to kernel taint\n");
 }
 
 /* print_tainted(): "Not tainted" or "Tainted: G    B   W          ". */

@@ -7,18 +7,19 @@
  * Pointers are host pointers into simulated RAM, as everywhere in mmkit's
  * kernel code; scenarios print kva_of() of them.
  *
- * Structures (invariants checked by `verify`, see mm/slab.c)
+ * Structures (invariants checked by `verify`, mm/slab_verify.c)
  *   A slab is 2^order frames from the buddy allocator.  Its head page has
  *   page_type == PGTY_slab, PG_head (even at order 0), slab_cache, freelist,
  *   inuse/objects/frozen (struct page's slab view, mm_types.h).  Tail pages
  *   are PGTY_slab too, with the same slab_cache, objects == 0 and freelist
  *   pointing at the head page (mmkit has no compound_head field).
  *   Object i of a slab starts at page_address(head) + i * s->size +
- *   s->red_left_pad.  A free object holds the next free object's address at
- *   object + s->offset.
+ *   s->red_left_pad.  A free object holds the next free object's kernel
+ *   virtual address (0 at the end) at object + s->offset.
  *   For every slab: inuse + (objects on slab->freelist) + (objects on the
  *   owning CPU's c->freelist, if frozen) == objects.
- *   frozen == 1  <=>  the slab is exactly one CPU's c->slab (never on a list).
+ *   frozen == 1  <=>  the slab is exactly one CPU's c->slab (never on a list),
+ *   or a debug cache's slab disabled by a failed consistency check.
  *   Not frozen: on n->partial iff 0 < free objects (debug caches also keep
  *   full slabs on n->full); a non-debug full slab is on no list (SLUB).
  *   n->nr_slabs == number of slabs of the cache; n->total_objects == the sum
@@ -100,7 +101,7 @@ struct kmem_cache_cpu {
 	struct page *slab;       /* the active (frozen) slab, or NULL */
 	uintptr_t slab_base;     /* its first byte (host), for the free fast path */
 	uintptr_t slab_bytes;    /* its length: objects * size */
-	unsigned long alloc_fast, alloc_slow, free_fast, free_slow;
+	unsigned long alloc_slow, free_slow;   /* slow-path counts (SLUB's stat()) */
 } __attribute__((aligned(64)));
 
 /* Per-node state (one node in mmkit). */

@@ -183,6 +183,83 @@ static void test_kmalloc_semantics(void **state)
 	machine_shutdown();
 }
 
+/* meminfo's Slab lines are the node counters, which match the slab pages. */
+static unsigned long meminfo_kb(const char *text, const char *label)
+{
+	const char *p = strstr(text, label);
+
+	assert_non_null(p);
+	return strtoul(p + strlen(label), NULL, 10);
+}
+
+static void test_meminfo_counters(void **state)
+{
+	struct kmem_cache *s;
+	void *objs[100], *big;
+	char *mi;
+	int i;
+
+	boot(1);
+	s = kmem_cache_create("reclaimable", 1000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	for (i = 0; i < 100; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	big = kmalloc(100000, GFP_KERNEL);
+	mi = view("/proc/meminfo");
+	assert_int_equal(meminfo_kb(mi, "SReclaimable:"), slab_reclaimable_bytes() / 1024);
+	assert_int_equal(meminfo_kb(mi, "SUnreclaim:"), slab_unreclaimable_bytes() / 1024);
+	assert_int_equal(meminfo_kb(mi, "Slab:"),
+			 (slab_reclaimable_bytes() + slab_unreclaimable_bytes()) / 1024);
+	/* 100 objects of 1000 bytes at 8 per order-1 slab (cpus=1): 13 slabs */
+	assert_int_equal(meminfo_kb(mi, "SReclaimable:"), 13 * 8);
+	assert_true(meminfo_kb(mi, "SUnreclaim:") >= 128);   /* the large kmalloc */
+	free(mi);
+	assert_verify_ok();
+	for (i = 0; i < 100; i++)
+		kmem_cache_free(s, objs[i]);
+	kfree(big);
+	assert_int_equal(kmem_cache_destroy(s), 0);
+	assert_int_equal(slab_reclaimable_bytes(), 0);
+	machine_shutdown();
+}
+
+/* /proc/slabinfo: the host kernel's two header lines, and Linux's row format. */
+static void test_slabinfo_format(void **state)
+{
+	char host[2][512], *ours, *row;
+	const char *exp;
+	struct kmem_cache *s;
+	void *p[3];
+	FILE *f;
+	int i;
+
+	boot(1);
+	s = kmem_cache_create("fmt-test", 100, 0, 0, NULL);
+	for (i = 0; i < 3; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	ours = view("/proc/slabinfo");
+	f = fopen("/proc/slabinfo", "r");     /* readable by root only */
+	if (f && fgets(host[0], sizeof(host[0]), f) && fgets(host[1], sizeof(host[1]), f)) {
+		assert_memory_equal(ours, host[0], strlen(host[0]));
+		assert_memory_equal(ours + strlen(host[0]), host[1], strlen(host[1]));
+	}
+	if (f)
+		fclose(f);
+	/* newest cache first; its CPU slab counts as active, as in Linux */
+	row = strchr(strchr(ours, '\n') + 1, '\n') + 1;
+	exp = "fmt-test              39     39    104   39    1 : tunables    0    0    0 "
+	      ": slabdata      1      1      0\n";
+	assert_memory_equal(row, exp, strlen(exp));
+	free(ours);
+	for (i = 0; i < 3; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_shrink(s);
+	ours = view("/proc/slabinfo");
+	assert_non_null(strstr(ours, "fmt-test               0      0    104   39    1 :"));
+	free(ours);
+	assert_int_equal(kmem_cache_destroy(s), 0);
+	machine_shutdown();
+}
+
 /* ---- geometry ---- */
 
 static void test_cache_geometry(void **state)
@@ -710,6 +787,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_kmalloc_size_classes, down),
 		cmocka_unit_test_teardown(test_kmalloc_semantics, down),
+		cmocka_unit_test_teardown(test_meminfo_counters, down),
+		cmocka_unit_test_teardown(test_slabinfo_format, down),
 		cmocka_unit_test_teardown(test_cache_geometry, down),
 		cmocka_unit_test_teardown(test_bootstrap_in_ram, down),
 		cmocka_unit_test_teardown(test_cache_lifecycle, down),

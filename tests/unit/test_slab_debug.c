@@ -6,7 +6,8 @@
  *   and of the last object of an emptied slab); invalid pointer; wrong
  *   cache; not a slab page (kfree and kmem_cache_free); corrupt free
  *   pointer; freelist cycle; wrong object count; objects left at destroy;
- *   the naive double-free check of caches without debugging.
+ *   the naive double-free check and the free-pointer range check of caches
+ *   without debugging.
  * Plus owner tracking across CPUs, the T flag, and switching flags. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -415,6 +416,61 @@ static void test_naive_double_free(void **state)
 	assert_clean();
 }
 
+/* 19: without debugging, a corrupted free pointer must not take the machine
+ * down: the fast path checks it against the CPU slab before following it,
+ * reports "Freepointer corrupt" and drops the rest of the CPU freelist (its
+ * objects leak, as in Linux).  verify sees the corruption while it is in
+ * memory, and is clean once the allocator has refused it. */
+static void test_freepointer_corrupt_nodebug(void **state)
+{
+	struct kmem_cache *s;
+	void *a, *b, *x, *y;
+
+	boot_debug("-");
+	s = kmem_cache_create("plainfp", 64, 0, 0, NULL);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);                          /* head of the CPU freelist */
+	assert_int_equal(get_freepointer_raw(s, a), kva_of((u8 *)b + 64));  /* a KVA */
+	*(unsigned long *)((u8 *)a + s->offset) = 0xdeadbeefdeadbeefUL;
+	assert_true(verify_all(NULL) > 0);
+	x = kmem_cache_alloc(s, GFP_KERNEL);            /* a; its next pointer is refused */
+	assert_ptr_equal(x, a);
+	expect_log("BUG plainfp (Not tainted): Freepointer corrupt", NULL);
+	y = kmem_cache_alloc(s, GFP_KERNEL);            /* from a fresh slab */
+	assert_non_null(y);
+	assert_clean();
+	kmem_cache_free(s, x);
+	kmem_cache_free(s, y);
+	kmem_cache_free(s, b);
+	kmem_cache_shrink(s);
+	assert_int_equal(kmem_cache_destroy(s), -EBUSY);   /* the cut-off objects leak */
+	assert_clean();
+}
+
+/* krealloc in place moves the kmalloc red zone with the requested size. */
+static void test_krealloc_redzone(void **state)
+{
+	u8 *p, *q;
+	char *log;
+
+	boot_debug("FZPU");
+	p = kmalloc(50, GFP_KERNEL);
+	assert_ptr_equal(krealloc(p, 60, GFP_KERNEL), p);    /* grows in place */
+	p[59] = 1;                                            /* now inside the object */
+	kfree(p);
+	log = dmesg_copy();
+	assert_null(strstr(log, "BUG"));
+	free(log);
+	q = kmalloc(50, GFP_KERNEL);
+	assert_ptr_equal(krealloc(q, 30, GFP_KERNEL), q);    /* shrinks in place */
+	assert_int_equal(q[40], SLUB_RED_ACTIVE);
+	q[40] = 2;
+	kfree(q);
+	expect_log("[kmalloc Redzone overwritten]", "First byte 0x2 instead of 0xcc", NULL);
+	assert_clean();
+}
+
 /* Owner tracking: alloc on CPU 1, free on CPU 0, corruption found later. */
 static void *cross_ptr;
 static struct kmem_cache *cross_cache;
@@ -504,6 +560,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_freelist_cycle, down),
 		cmocka_unit_test_teardown(test_destroy_with_objects, down),
 		cmocka_unit_test_teardown(test_naive_double_free, down),
+		cmocka_unit_test_teardown(test_freepointer_corrupt_nodebug, down),
+		cmocka_unit_test_teardown(test_krealloc_redzone, down),
 		cmocka_unit_test_teardown(test_tracking_across_cpus, down),
 		cmocka_unit_test_teardown(test_taint_and_trace, down),
 		cmocka_unit_test_teardown(test_switch_debug, down),
