@@ -221,6 +221,7 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 		return -ENOMEM;
 	v->vm_file->deleted = deleted;
 	v->vm_file->shmem = deleted && !strcmp(l->name, "/dev/zero");
+	v->vm_file->size = (l->pgoff << PAGE_SHIFT) + (l->end - l->start);
 	v->vm_pgoff = l->pgoff;
 	return 0;
 }

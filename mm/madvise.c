@@ -185,6 +185,8 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 		if ((vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
 		    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
+		if (shmem_fault_limit(vma, start, min(end, vma->vm_end)) < min(end, vma->vm_end))
+			return -EFAULT;        /* SIGBUS beyond the object */
 		if (!(vma->vm_flags & VM_SHARED) && (write || vma_is_anonymous(vma)) &&
 		    anon_vma_prepare(vma))
 			return -ENOMEM;

@@ -622,9 +622,11 @@ int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned lo
 	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
 		if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
 			continue;
-		if (!(v->vm_flags & VM_ACCESS_FLAGS)) {
+		if (!(v->vm_flags & VM_ACCESS_FLAGS) ||
+		    shmem_fault_limit(v, max(start, v->vm_start), min(end, v->vm_end)) <
+		    min(end, v->vm_end)) {
 			if (!ignore_errors)
-				return -EFAULT;
+				return -EFAULT;        /* GUP: no access, or SIGBUS */
 			continue;
 		}
 		if (!(v->vm_flags & VM_SHARED) && (vma_is_anonymous(v) || (v->vm_flags & VM_WRITE)) &&

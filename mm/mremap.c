@@ -18,7 +18,7 @@
  * path (move_page_tables seam).
  */
 #include <errno.h>
-#include "mmkit/memory.h"
+#include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 
 enum remap_type { MREMAP_NO_RESIZE, MREMAP_SHRINK, MREMAP_EXPAND };
@@ -29,6 +29,14 @@ struct vma_remap {
 	struct vm_area_struct *vma;
 	bool populate_expand;        /* a locked VMA grew: prefault the new part */
 };
+
+/* Seam for the fault path: move the PTEs of old_addr.. to new_addr.. */
+__attribute__((weak)) void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+					    struct vm_area_struct *new_vma, unsigned long new_addr,
+					    unsigned long len)
+{
+	(void)vma; (void)old_addr; (void)new_vma; (void)new_addr; (void)len;
+}
 
 static bool implies_new_addr(const struct vma_remap *r)
 {
@@ -291,7 +299,7 @@ static unsigned long remap_one(struct vma_remap *r)
 static unsigned long remap_move(struct vma_remap *r)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long start = r->addr, end = r->addr + r->old_len, base = r->new_addr, res = 0;
+	unsigned long start = r->addr, end = r->addr + r->old_len, base = r->new_addr, res = 0, pos;
 	struct vm_area_struct *vma = vma_lookup(mm, start), *v;
 
 	if (!vma)
@@ -301,12 +309,10 @@ static unsigned long remap_move(struct vma_remap *r)
 	for (v = vma; v && v->vm_start < end; v = v->vm_next)
 		if (v->vm_flags & VM_SPECIAL)
 			return (unsigned long)-EFAULT;
-	/* cur: where the next piece starts.  A DONTUNMAP source stays and may
-	 * merge with the VMA after it, so always continue from cur, never
-	 * from a VMA's own start (that looped forever). */
-	for (unsigned long cur = start; vma && vma->vm_start < end; vma = find_vma(mm, cur)) {
+	/* pos only advances: a copy may merge with what is still to move */
+	for (pos = start; vma && vma->vm_start < end; vma = find_vma(mm, pos)) {
 		struct vma_remap one = *r;
-		unsigned long s = max(vma->vm_start, cur), e = min(vma->vm_end, end);
+		unsigned long s = max(vma->vm_start, pos), e = min(vma->vm_end, end);
 
 		one.addr = s;
 		one.old_len = one.new_len = e - s;
@@ -314,8 +320,8 @@ static unsigned long remap_move(struct vma_remap *r)
 		res = remap_one(&one);
 		if (IS_ERR_VALUE(res))
 			return res;
-		cur = e;
-		if (cur >= end)
+		pos = e;
+		if (pos >= end)
 			break;
 	}
 	return base;

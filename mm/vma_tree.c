@@ -11,7 +11,8 @@
  * vm_start - vm_prev->vm_end (vm_start for the first VMA).  The free space
  * above the last VMA is not in any slot; the searches handle it apart.
  *
- * Insertion splits full nodes on the way up (the nodes come from a spare
+ * Insertion splits full nodes on the way up (in half, or 15/1 when the new
+ * entry goes at either end, so that ordered runs fill nodes; the nodes come from a spare
  * list filled beforehand by vt_preallocate, so an insertion cannot fail
  * half-way, like Linux's vma_iter_prealloc).  Deletion frees a node when it
  * becomes empty and collapses a root with one child, but does not merge
@@ -207,7 +208,9 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 		return;
 	}
 	right = node_get(t, n->leaf);
-	half = VT_MAX / 2;
+	/* Appending (or prepending) runs - ascending brk growth, descending
+	 * top-down mmaps - split unevenly so that nodes stay full. */
+	half = i == VT_MAX ? VT_MAX - 1 : i == 0 ? 1 : VT_MAX / 2;
 	for (j = half; j < VT_MAX; j++)
 		set_child(right, j - half, n->slot[j]);
 	right->nr = VT_MAX - half;

@@ -173,6 +173,7 @@ struct file {
 	unsigned long ino;
 	bool deleted;                    /* shown with " (deleted)" (shmem objects) */
 	bool shmem;                      /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
+	unsigned long size;              /* i_size in bytes: a fault beyond it is SIGBUS */
 	struct address_space *f_mapping;
 	char path[];                     /* as /proc/PID/maps prints it */
 };

@@ -8,6 +8,16 @@
  * (lower case rw-, upper case r--, 'x' r-x); expect() renders the current
  * layout and compares boundaries and holes with the picture (letters are
  * renamed in order, so "aab" and "xxy" draw the same shape).
+ *
+ * Linux's vma_merge() cases (the comment of mm/mmap.c before 6.9):
+ *   1 new range joins prev and next     test_new_merges_both
+ *   2 new range joins prev              test_new_merges_prev
+ *   3 new range joins next              test_new_merges_next
+ *   4 head of a VMA joins prev          test_modify_left_part_merges_prev
+ *   5 tail of a VMA joins next          test_modify_right_part_merges_next
+ *   6 whole VMA joins prev and next     test_modify_whole_merges_both
+ *   7 whole VMA joins prev only         test_modify_whole_merges_prev_only
+ *   8 whole VMA joins next only         test_modify_whole_merges_next_only
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +220,26 @@ static void test_modify_whole_merges_both(void **state)
 	assert_int_equal(task->mm->map_count, 1);
 }
 
+/* Linux's vma_merge case 7: the whole middle matches prev, next differs. */
+static void test_modify_whole_merges_prev_only(void **state)
+{
+	setup("AAbbxx");
+	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
+	/*  AA|bb|xx  ->  AAAA|xx  (middle removed, next kept) */
+	expect("AAAAxx");
+	assert_int_equal(task->mm->map_count, 2);
+}
+
+/* Linux's vma_merge case 8: the whole middle matches next, prev differs. */
+static void test_modify_whole_merges_next_only(void **state)
+{
+	setup("xxbbCC");
+	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
+	/*  xx|bb|CC  ->  xx|CCCC  (middle removed, next extended down) */
+	expect("xxCCCC");
+	assert_int_equal(vma_at(2)->vm_pgoff, PG(2) >> PAGE_SHIFT);
+}
+
 static void test_modify_same_flags_no_merge(void **state)
 {
 	setup("AAbb");
@@ -374,6 +404,7 @@ int main(void)
 		T(test_new_no_merge_flags), T(test_new_fixed_over_middle_remerges),
 		T(test_modify_middle_splits), T(test_modify_left_part_merges_prev),
 		T(test_modify_right_part_merges_next), T(test_modify_whole_merges_both),
+		T(test_modify_whole_merges_prev_only), T(test_modify_whole_merges_next_only),
 		T(test_modify_same_flags_no_merge), T(test_modify_incompatible_anon_vmas),
 		T(test_fork_child_does_not_merge), T(test_special_never_merges),
 		T(test_munmap_splits_both_ends), T(test_max_map_count),
