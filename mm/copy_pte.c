@@ -69,6 +69,8 @@ static void copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
 
 		if (pte_present(pte))
 			set_pte_at(dst_mm, addr, dst_pte, copy_present_pte(c, src_pte, addr));
+		else if (is_guard_marker(pte))
+			set_pte_at(dst_mm, addr, dst_pte, pte);   /* guards survive fork */
 		src_pte = pte_next(src_pte);
 		dst_pte = pte_next(dst_pte);
 	}

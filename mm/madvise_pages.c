@@ -15,10 +15,15 @@
  *                           it dirty again and so no longer lazily free.
  *   MADV_REMOVE             shmem: zap the range in this VMA and drop the
  *                           object's pages there that no PTE maps any more.
- *   WILLNEED, COLD, PAGEOUT, COLLAPSE, GUARD_INSTALL, GUARD_REMOVE
- *                           accepted and ignored: there is no swap, reclaim,
- *                           THP or guard-marker support yet.
+ *   MADV_GUARD_INSTALL      zap the range and put a guard marker in every
+ *                           PTE (any access is SIGSEGV; DONTNEED keeps the
+ *                           markers, munmap drops them, fork copies them);
+ *   MADV_GUARD_REMOVE       clear the markers of the range.
+ *   WILLNEED, COLD, PAGEOUT, COLLAPSE
+ *                           accepted and ignored: there is no swap, reclaim
+ *                           or THP yet.
  */
+#include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -84,6 +89,52 @@ static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsig
 	return 0;
 }
 
+/* ------------------------------------------------------ guard regions -- */
+
+/* MADV_GUARD_INSTALL: every page of the range loses its mapping and gets a
+ * guard marker (Linux madvise_guard_install zaps and retries until every
+ * PTE holds a marker).  0 or -ENOMEM (a page table could not be allocated). */
+static int guard_install(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr;
+
+	/* As on the 6.18 host: the VMA gets an anon_vma (so fork copies its
+	 * page tables, markers included; it then merges as a faulted VMA). */
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	zap_page_range_single(vma, start, end - start);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		ptep_t pte = pte_alloc_walk(mm, addr);
+		ptlock_t *ptl;
+
+		if (!pte)
+			return -ENOMEM;
+		/* the split lock of the PTE table the slot lies in */
+		ptl = &virt_to_page((void *)ALIGN_DOWN((uintptr_t)pte, PAGE_SIZE))->pt_lock;
+		ptl_lock(ptl);
+		if (pte_none(ptep_get(pte)))
+			set_pte_at(mm, addr, pte, make_guard_marker());
+		ptl_unlock(ptl);
+	}
+	return 0;
+}
+
+static int guard_remove_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		if (is_guard_marker(ptep_get(pte)))
+			pte_clear(vma->vm_mm, addr, pte);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
 	switch (behavior) {
@@ -95,6 +146,10 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 		return madvise_free(vma, start, end);
 	case MMK_MADV_REMOVE:
 		return madvise_remove(vma, start, end);
+	case MMK_MADV_GUARD_INSTALL:
+		return guard_install(vma, start, end);
+	case MMK_MADV_GUARD_REMOVE:
+		return walk_pmd_range(vma->vm_mm, start, end, guard_remove_pmd, vma);
 	default:
 		return 0;
 	}

@@ -419,6 +419,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) && !vmf->vma->vm_name ? do_anonymous_page(vmf)
 									: do_fault(vmf);
+	if (is_guard_marker(vmf->orig_pte))
+		return VM_FAULT_SIGSEGV;      /* MADV_GUARD_INSTALL (handle_pte_marker) */
 	if (!pte_present(vmf->orig_pte))
 		return VM_FAULT_SIGBUS;       /* swap entries arrive with swap */
 	return handle_present_pte(vmf);

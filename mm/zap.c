@@ -92,6 +92,7 @@ static void tlb_remove_table(struct mmu_gather *tlb, struct page *table, unsigne
 struct zap_details {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
+	bool drop_markers;               /* munmap/exit; not MADV_DONTNEED */
 	long rss[NR_MM_COUNTERS];
 };
 
@@ -132,7 +133,7 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 			continue;
 		if (pte_present(ptent))
 			full = zap_present_pte(z, pte, addr);
-		else
+		else if (!is_guard_marker(ptent) || z->drop_markers)
 			pte_clear(mm, addr, pte);     /* swap entries arrive with swap */
 	}
 	for (i = 0; i < NR_MM_COUNTERS; i++) {
@@ -232,9 +233,9 @@ int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 }
 
 static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			     unsigned long start, unsigned long end)
+			     unsigned long start, unsigned long end, bool drop_markers)
 {
-	struct zap_details z = { .tlb = tlb, .vma = vma };
+	struct zap_details z = { .tlb = tlb, .vma = vma, .drop_markers = drop_markers };
 
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
@@ -248,7 +249,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
-	unmap_single_vma(&tlb, vma, start, start + size);
+	unmap_single_vma(&tlb, vma, start, start + size, false);
 	tlb_flush_mmu(&tlb);
 }
 
@@ -406,7 +407,7 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
-		unmap_single_vma(&tlb, v, start, end);
+		unmap_single_vma(&tlb, v, start, end, true);
 		last = v;
 	}
 	tlb_flush_mmu(&tlb);

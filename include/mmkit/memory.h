@@ -70,6 +70,15 @@ extern unsigned long zero_pfn;
 static inline bool is_zero_pfn(unsigned long pfn) { return pfn == READ_ONCE(zero_pfn) && pfn; }
 static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
 
+/* ---- PTE markers (Linux pte_marker, MADV_GUARD_INSTALL) ----
+ * A guard marker is a non-present, non-none PTE (two software bits, no P,
+ * no PROTNONE: it fits a 2-level 32-bit entry too).  A fault on it is
+ * SIGSEGV; MADV_DONTNEED keeps it, munmap and exit drop it, fork copies
+ * it, mremap moves it, MADV_GUARD_REMOVE clears it. */
+#define PTE_MARKER_GUARD (_PAGE_SOFTW1 | _PAGE_SOFTW2)
+static inline pte_t make_guard_marker(void) { return __pte(PTE_MARKER_GUARD); }
+static inline bool is_guard_marker(pte_t p) { return pte_val(p) == PTE_MARKER_GUARD; }
+
 /* ---- RSS counters (mm->rss_stat, pages) ---- */
 static inline void add_mm_counter(struct mm_struct *mm, int member, long v)
 { atomic_fetch_add_explicit(&mm->rss_stat[member], v, memory_order_relaxed); }
