@@ -78,6 +78,33 @@ kmem_cache_alloc $c -> o1
 kmem_cache_free $c $o1
 kmem_cache_destroy $c
 #
+# --- Processes: demand paging, the zero page, copy-on-write, a segfault ---
+# A process with an empty address space maps 64 KiB of anonymous memory:
+# only a VMA exists, no page yet (VmRSS 0).
+spawn A
+A mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m
+# A read faults (#PF, not present) and maps the shared zero page read-only:
+# still no memory of its own (RSS stays 0, the PTE has the SPECIAL bit).
+A read $m 8 expect=0x0
+pagewalk A $m
+# The first write faults again (protection) and gets a private zeroed page.
+A write $m 8 0x1234 expect=ok
+pagewalk A $m
+cat /proc/A/status
+# fork: the child shares every page; both sides are write-protected now.
+A fork B
+B read $m 8 expect=0x1234
+# A write by either side copies the page (COW); the other keeps the old one.
+B write $m 8 0x5678 expect=ok
+A read $m 8 expect=0x1234
+B read $m 8 expect=0x5678
+cat /proc/vmstat
+# An access the kernel cannot satisfy: a write to a read-only mapping is
+# SIGSEGV SEGV_ACCERR; by default the signal kills the process.
+B mprotect $m 4K r-- expect=0
+B write $m 1 1 expect=SEGV_ACCERR
+A exit
+#
 # --- 5. Everything is consistent ------------------------------------------
 # verify runs every invariant check: buddy lists vs page flags vs counters,
 # page tables vs PageTable pages, slab freelists vs slab counters.

@@ -3,10 +3,10 @@
  *
  * Its page tables are the kernel half that every mm shares; arch/x86/init.c
  * builds them at INIT_PAGING (pgd, the direct map) and every CPU starts with
- * init_mm loaded.  Fields are grouped as in struct mm_struct; the
- * address-space helpers add theirs below the paging group.
+ * init_mm loaded.  Its mmlist is the list of every mm (Linux links only
+ * swapped mms there; mmkit links all, so verify and /proc can find them).
  */
-#include "mmkit/mm_types.h"
+#include "mmkit/sched.h"
 
 struct mm_struct init_mm = {
 	/* --- page tables --- */
@@ -14,4 +14,10 @@ struct mm_struct init_mm = {
 	.page_table_lock = { PTHREAD_MUTEX_INITIALIZER },
 	.pgtables_bytes = 0,
 	.cpu_bitmap = 0,
+	/* --- address space --- */
+	.mmap_lock = { PTHREAD_RWLOCK_INITIALIZER },
+	.mm_users = 2,
+	.mm_count = 1,
+	.mmlist = LIST_HEAD_INIT(init_mm.mmlist),
 };
+spinlock_t mmlist_lock = { PTHREAD_MUTEX_INITIALIZER };

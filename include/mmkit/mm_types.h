@@ -63,6 +63,7 @@ enum pageflags {
 	PG_mlocked,
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
+	PG_anon_exclusive = PG_owner_2,  /* anon page owned by one mm (Linux 6.x) */
 };
 #define ZONES_SHIFT 3
 #define ZONES_PGSHIFT (64 - ZONES_SHIFT)
@@ -110,7 +111,9 @@ struct page {
 			struct list_head slab_list;
 		};
 		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
-			unsigned long _pt_pad[2];
+			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */
+			unsigned int _pt_pad0;
+			unsigned long _pt_pad1;
 			struct mm_struct *pt_mm;     /* owner, for the top level */
 			unsigned long pt_index;
 			unsigned long pt_level;
@@ -124,6 +127,114 @@ struct page {
 
 #define PAGE_MAPPING_ANON 0x1UL
 
+/* ==== address-space types (kernel/, mm/vma*.c, mm/mmap.c) ==== */
+
+/*
+ * struct vma_tree - the VMAs of one mm in address order (mm/vma_tree.c): a
+ * B+tree whose leaves hold VMAs and whose inner nodes keep, per child, the
+ * highest vm_end below it (the search key) and the largest gap below it (the
+ * augmentation that makes get_unmapped_area O(log n)).  The VMAs are also
+ * linked in address order through vm_prev/vm_next (first..last).
+ */
+struct vt_node;
+struct vma_tree {
+	struct vt_node *root;
+	int height;                      /* 0 = empty, 1 = root is a leaf */
+	unsigned long count;             /* VMAs in the tree */
+	struct vm_area_struct *first, *last;
+	struct vt_node *spare;           /* preallocated nodes (vt_preallocate) */
+	int nr_spare;
+};
+
+/*
+ * struct address_space - the page cache of one file (Linux struct
+ * address_space, i_pages an xarray): pages by file offset in a radix tree
+ * of 64-way nodes (mm/filemap.c).  A page in it holds one reference for the
+ * cache and has page->mapping == this, page->index == its offset.
+ * Invariants: nrpages == pages in i_pages; shmem: NR_SHMEM counts them.
+ */
+struct xa_node;
+struct address_space {
+	spinlock_t i_pages_lock;         /* guards the tree and nrpages */
+	struct xa_node *xa_root;
+	unsigned int xa_height;          /* 0: empty; levels of 6 bits */
+	unsigned long nrpages;
+	unsigned long size;              /* i_size in bytes (shmem: the object size) */
+	bool shmem;                      /* pages are swap-backed shmem pages */
+	struct file *host;
+};
+
+/* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
+ * page cache (f_mapping).  Nothing is opened: the pages of a file that is
+ * not shmem read as zeros until the page-cache work gives files content. */
+struct file {
+	_Atomic int f_count;
+	unsigned int dev_major, dev_minor;
+	unsigned long ino;
+	bool deleted;                    /* shown with " (deleted)" (shmem objects) */
+	bool shmem;                      /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
+	unsigned long size;              /* i_size in bytes: a fault beyond it is SIGBUS */
+	struct address_space *f_mapping;
+	char path[];                     /* as /proc/PID/maps prints it */
+};
+
+/* anon_vma: the object that ties anonymous pages to the VMAs that may map
+ * them (mm/rmap.c): an anonymous page's mapping points at one (tagged with
+ * PAGE_MAPPING_ANON), and every VMA that may map the page is on the
+ * avc_list of that anon_vma through an anon_vma_chain.  The lock of the
+ * root anon_vma guards the avc_lists of the whole tree (Linux anon_vma->root->rwsem). */
+struct anon_vma {
+	struct rw_semaphore rwsem;       /* used in the root only */
+	struct anon_vma *root;           /* root of this anon_vma tree */
+	struct anon_vma *parent;         /* for fork */
+	_Atomic int refcount;
+	int num_children;                /* anon_vmas whose parent is this one */
+	int num_active_vmas;             /* VMAs whose vma->anon_vma is this one */
+	struct list_head avc_list;       /* anon_vma_chain.same_anon_vma */
+	unsigned long id;                /* serial number, for debug output */
+};
+/* One link VMA <-> anon_vma (Linux anon_vma_chain). */
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct list_head same_vma;       /* on vma->anon_vma_chain */
+	struct list_head same_anon_vma;  /* on anon_vma->avc_list */
+};
+
+struct vm_operations_struct {
+	const char *(*name)(struct vm_area_struct *vma);   /* [vdso] and such */
+	void (*close)(struct vm_area_struct *vma);
+};
+
+/* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
+typedef struct { u64 pgprot; } pgprot_t;
+
+/*
+ * struct vm_area_struct - one mapped range [vm_start, vm_end) of an mm.
+ * Invariants (verify, mm/vma.c):
+ *   vm_start < vm_end, both page aligned; VMAs do not overlap;
+ *   vm_prev->vm_end <= vm_start; anonymous private: vm_pgoff = start >> 12
+ *   when mapped (mremap of a faulted VMA keeps the old pgoff, as Linux);
+ *   anon_vma != NULL iff anon_vma_chain is not empty.
+ */
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;
+	struct mm_struct *vm_mm;
+	pgprot_t vm_page_prot;
+	unsigned long vm_flags;          /* VM_* (include/mmkit/mm_vma.h) */
+	unsigned long vm_pgoff;          /* offset in vm_file, in pages */
+	struct file *vm_file;
+	struct anon_vma *anon_vma;
+	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
+	const struct vm_operations_struct *vm_ops;
+	const char *vm_name;             /* special mappings: [vdso], [vvar], ... */
+	/* --- tree and list linkage, guarded by mmap_lock --- */
+	struct vm_area_struct *vm_prev, *vm_next;
+	struct vt_node *vt_leaf;         /* leaf holding this VMA */
+};
+
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
 /*
  * struct mm_struct - an address space (include/linux/mm_types.h).  The paging
  * fields are used by arch/x86; the address-space work (kernel/, mm/vma.c,
@@ -135,6 +246,37 @@ struct mm_struct {
 	spinlock_t page_table_lock;
 	_Atomic long pgtables_bytes;     /* VmPTE, and meminfo PageTables */
 	u64 cpu_bitmap;                  /* CPUs that may hold TLB entries for this mm */
+
+	/* ==== address space (kernel/fork.c, mm/vma.c, mm/mmap.c) ==== */
+	/* --- guarded by mmap_lock (write to change, read to look) --- */
+	struct rw_semaphore mmap_lock;
+	struct vma_tree mm_mt;           /* the VMAs, keyed by address (mm/vma_tree.c) */
+	int map_count;                   /* == mm_mt.count */
+	unsigned long flags;             /* MMF_* */
+	unsigned long def_flags;         /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
+	/* Page counts (pages, not bytes), as vm_stat_account keeps them:
+	 *   total_vm == sum of vma_pages over all VMAs
+	 *   exec_vm  == sum over (flags & (EXEC|WRITE|STACK)) == EXEC
+	 *   stack_vm == sum over (flags & STACK) == STACK
+	 *   data_vm  == sum over (flags & (WRITE|SHARED|STACK)) == WRITE
+	 *   locked_vm == sum over VM_LOCKED VMAs  (except special mappings)
+	 *   hiwater_vm >= total_vm at every point it was sampled */
+	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
+	unsigned long hiwater_vm, hiwater_rss;
+	unsigned long locked_vm_dontunmap; /* locked_vm Linux leaves counted after
+	                                      mremap(MREMAP_DONTUNMAP) of a locked VMA */
+	unsigned long start_code, end_code, start_data, end_data;
+	unsigned long start_brk, brk, start_stack;
+	unsigned long arg_start, arg_end, env_start, env_end;
+	unsigned long mmap_base, mmap_legacy_base, task_size;
+	_Atomic long rss_stat[NR_MM_COUNTERS];   /* filled by the fault path */
+	/* --- atomic --- */
+	_Atomic int mm_users;            /* tasks using the address space (mmget/mmput) */
+	_Atomic int mm_count;            /* references to the struct (mmgrab/mmdrop);
+	                                    all mm_users together hold one */
+	/* --- guarded by mmlist_lock --- */
+	struct list_head mmlist;         /* every mm, on init_mm.mmlist */
+	unsigned long mm_id;             /* serial number, for debug output */
 };
 extern struct mm_struct init_mm;
 

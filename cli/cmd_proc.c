@@ -1,0 +1,554 @@
+/*
+ * cmd_proc.c - processes and their address spaces in the scenario language:
+ * spawn, the `vma` import line, `set`, `sysctl`, and the mmap family
+ * (mmap munmap mprotect mremap brk madvise mlock mlock2 munlock mlockall
+ * munlockall msync).  Each system call runs on the process's CPU with the
+ * process current, and prints Linux's return value or errno.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/scenario.h"
+#include "mmkit/mm_vma.h"
+#include "mmkit/sched.h"
+
+static const struct flag_name map_names[] = {
+	{ "MAP_SHARED", MMK_MAP_SHARED }, { "MAP_PRIVATE", MMK_MAP_PRIVATE },
+	{ "MAP_SHARED_VALIDATE", MMK_MAP_SHARED_VALIDATE }, { "MAP_DROPPABLE", MMK_MAP_DROPPABLE },
+	{ "MAP_FIXED", MMK_MAP_FIXED }, { "MAP_ANONYMOUS", MMK_MAP_ANONYMOUS },
+	{ "MAP_ANON", MMK_MAP_ANONYMOUS }, { "MAP_32BIT", MMK_MAP_32BIT },
+	{ "MAP_ABOVE4G", MMK_MAP_ABOVE4G }, { "MAP_GROWSDOWN", MMK_MAP_GROWSDOWN },
+	{ "MAP_DENYWRITE", MMK_MAP_DENYWRITE }, { "MAP_EXECUTABLE", MMK_MAP_EXECUTABLE },
+	{ "MAP_LOCKED", MMK_MAP_LOCKED }, { "MAP_NORESERVE", MMK_MAP_NORESERVE },
+	{ "MAP_POPULATE", MMK_MAP_POPULATE }, { "MAP_NONBLOCK", MMK_MAP_NONBLOCK },
+	{ "MAP_STACK", MMK_MAP_STACK }, { "MAP_HUGETLB", MMK_MAP_HUGETLB },
+	{ "MAP_SYNC", MMK_MAP_SYNC }, { "MAP_FIXED_NOREPLACE", MMK_MAP_FIXED_NOREPLACE },
+	{ "MAP_UNINITIALIZED", MMK_MAP_UNINITIALIZED }, { NULL, 0 }
+};
+
+static const struct flag_name mremap_names[] = {
+	{ "MREMAP_MAYMOVE", MMK_MREMAP_MAYMOVE }, { "MREMAP_FIXED", MMK_MREMAP_FIXED },
+	{ "MREMAP_DONTUNMAP", MMK_MREMAP_DONTUNMAP }, { "0", 0 }, { NULL, 0 }
+};
+
+static const struct flag_name madv_names[] = {
+	{ "MADV_NORMAL", MMK_MADV_NORMAL }, { "MADV_RANDOM", MMK_MADV_RANDOM },
+	{ "MADV_SEQUENTIAL", MMK_MADV_SEQUENTIAL }, { "MADV_WILLNEED", MMK_MADV_WILLNEED },
+	{ "MADV_DONTNEED", MMK_MADV_DONTNEED }, { "MADV_FREE", MMK_MADV_FREE },
+	{ "MADV_REMOVE", MMK_MADV_REMOVE }, { "MADV_DONTFORK", MMK_MADV_DONTFORK },
+	{ "MADV_DOFORK", MMK_MADV_DOFORK }, { "MADV_MERGEABLE", MMK_MADV_MERGEABLE },
+	{ "MADV_UNMERGEABLE", MMK_MADV_UNMERGEABLE }, { "MADV_HUGEPAGE", MMK_MADV_HUGEPAGE },
+	{ "MADV_NOHUGEPAGE", MMK_MADV_NOHUGEPAGE }, { "MADV_DONTDUMP", MMK_MADV_DONTDUMP },
+	{ "MADV_DODUMP", MMK_MADV_DODUMP }, { "MADV_WIPEONFORK", MMK_MADV_WIPEONFORK },
+	{ "MADV_KEEPONFORK", MMK_MADV_KEEPONFORK }, { "MADV_COLD", MMK_MADV_COLD },
+	{ "MADV_PAGEOUT", MMK_MADV_PAGEOUT }, { "MADV_POPULATE_READ", MMK_MADV_POPULATE_READ },
+	{ "MADV_POPULATE_WRITE", MMK_MADV_POPULATE_WRITE },
+	{ "MADV_DONTNEED_LOCKED", MMK_MADV_DONTNEED_LOCKED }, { "MADV_COLLAPSE", MMK_MADV_COLLAPSE },
+	{ "MADV_HWPOISON", MMK_MADV_HWPOISON }, { "MADV_SOFT_OFFLINE", MMK_MADV_SOFT_OFFLINE },
+	{ "MADV_GUARD_INSTALL", MMK_MADV_GUARD_INSTALL },
+	{ "MADV_GUARD_REMOVE", MMK_MADV_GUARD_REMOVE }, { NULL, 0 }
+};
+
+static const struct flag_name ms_names[] = {
+	{ "MS_ASYNC", MMK_MS_ASYNC }, { "MS_INVALIDATE", MMK_MS_INVALIDATE },
+	{ "MS_SYNC", MMK_MS_SYNC }, { NULL, 0 }
+};
+
+static const struct flag_name mlock_names[] = {
+	{ "MLOCK_ONFAULT", MMK_MLOCK_ONFAULT }, { "MCL_CURRENT", MMK_MCL_CURRENT },
+	{ "MCL_FUTURE", MMK_MCL_FUTURE }, { "MCL_ONFAULT", MMK_MCL_ONFAULT }, { NULL, 0 }
+};
+
+/* Result of a call returning an address or -errno. */
+static void result_uaddr(struct cmd_ctx *c, unsigned long r)
+{
+	if (IS_ERR_VALUE(r))
+		result_errno(c, -(long)r);
+	else
+		result_addr(c, r);
+}
+
+/* ---- spawn ---- */
+
+struct spawn_args {
+	const char *name;
+	bool exec;
+	struct task_struct *task;
+	int err;
+};
+
+static void spawn_on_cpu(void *info)
+{
+	struct spawn_args *a = info;
+	struct cpu *c = this_cpu();
+	struct task_struct *prev = cpu_curr(c);
+	struct mm_struct *mm = mm_alloc();
+
+	a->err = -ENOMEM;
+	if (!mm)
+		return;
+	a->task = task_create(a->name, mm);
+	if (!a->task) {
+		mmput(mm);
+		return;
+	}
+	arch_pick_mmap_layout(mm, task_rlimit(a->task, RLIMIT_STACK));
+	a->err = 0;
+	if (!a->exec)
+		return;
+	cpu_set_curr(c, a->task);
+	a->err = exec_image_setup(a->task);
+	cpu_set_curr(c, prev);
+	if (a->err) {
+		task_exit(a->task);
+		a->task = NULL;
+	}
+}
+
+/* spawn A [exec] */
+static int do_spawn(struct cmd_ctx *c)
+{
+	struct spawn_args a = { 0 };
+
+	if (arg_count(c, 1, 2))
+		return CMD_SCRIPT_ERROR;
+	if (c->argc == 2 && strcmp(c->argv[1], "exec"))
+		return script_error(c, "spawn: expected 'exec', got '%s'", c->argv[1]);
+	if (cli_proc_find(c->sc, c->argv[0]))
+		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
+	a.name = c->argv[0];
+	a.exec = c->argc == 2;
+	spawn_on_cpu(&a);
+	if (a.err) {
+		result_errno(c, -a.err);
+		return 0;
+	}
+	if (!cli_proc_add(c->sc, a.name, a.task, 0)) {
+		task_exit(a.task);
+		return script_error(c, "spawn: bad or too many process names ('%s')", a.name);
+	}
+	result_zero(c);
+	return 0;
+}
+CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec]",
+	    .help = "a new process: empty, or with an exec-like image", .fn = do_spawn)
+
+/* ---- the vma import line ---- */
+
+struct vma_line {
+	unsigned long start, end, pgoff, flags, ino;
+	unsigned int major, minor;
+	char name[512];
+};
+
+/* Interned special names, so that equal names compare equal as pointers. */
+static const char *intern_name(const char *s)
+{
+	static char *names[256];
+	static int n;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return names[i];
+	if (n == (int)ARRAY_SIZE(names))
+		return NULL;
+	names[n] = strdup(s);
+	return names[n] ? names[n++] : NULL;
+}
+
+static int parse_vma_line(struct cmd_ctx *c, struct vma_line *l)
+{
+	const char *p = c->argv[1];
+	char *end;
+	int i;
+
+	if (sscanf(c->argv[0], "%lx-%lx", &l->start, &l->end) != 2 || l->start >= l->end ||
+	    ((l->start | l->end) & ~PAGE_MASK) || l->end > mmk_task_size())
+		return script_error(c, "vma: bad range '%s'", c->argv[0]);
+	if (strlen(p) != 4 || !strchr("r-", p[0]) || !strchr("w-", p[1]) || !strchr("x-", p[2]) ||
+	    !strchr("ps", p[3]))
+		return script_error(c, "vma: bad permissions '%s'", p);
+	l->flags = (p[0] == 'r' ? VM_READ : 0) | (p[1] == 'w' ? VM_WRITE : 0) |
+		   (p[2] == 'x' ? VM_EXEC : 0) | (p[3] == 's' ? VM_SHARED | VM_MAYSHARE : 0) |
+		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	l->pgoff = strtoul(c->argv[2], &end, 16);
+	if (*end || (l->pgoff & ~PAGE_MASK))
+		return script_error(c, "vma: bad offset '%s'", c->argv[2]);
+	l->pgoff >>= PAGE_SHIFT;
+	if (sscanf(c->argv[3], "%x:%x", &l->major, &l->minor) != 2)
+		return script_error(c, "vma: bad device '%s'", c->argv[3]);
+	l->ino = strtoul(c->argv[4], &end, 10);
+	if (*end)
+		return script_error(c, "vma: bad inode '%s'", c->argv[4]);
+	l->name[0] = 0;
+	for (i = 5; i < c->argc; i++) {
+		if (strlen(l->name) + strlen(c->argv[i]) + 2 > sizeof(l->name))
+			return script_error(c, "vma: name too long");
+		if (i > 5)
+			strcat(l->name, " ");
+		strcat(l->name, c->argv[i]);
+	}
+	return 0;
+}
+
+/* Flags and identity from the name; file references one new file object. */
+static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
+{
+	size_t n = strlen(l->name);
+	bool deleted = n > 10 && !strcmp(l->name + n - 10, " (deleted)");
+
+	v->vm_pgoff = l->start >> PAGE_SHIFT;
+	if (l->name[0] == '[') {
+		if (!strcmp(l->name, "[stack]"))
+			v->vm_flags |= VM_GROWSDOWN;
+		else if (strcmp(l->name, "[heap]") && strncmp(l->name, "[anon:", 6))
+			v->vm_flags |= VM_DONTEXPAND | (strncmp(l->name, "[vvar", 5) ? 0 :
+							VM_IO | VM_PFNMAP | VM_DONTDUMP);
+		if (strcmp(l->name, "[stack]") && strcmp(l->name, "[heap]")) {
+			v->vm_name = intern_name(l->name);
+			if (!v->vm_name)
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	if (!l->name[0] && !l->ino)
+		return 0;
+	if (deleted)
+		l->name[n - 10] = 0;
+	v->vm_file = file_id_get(l->major, l->minor, l->ino, l->name[0] ? l->name : "");
+	if (!v->vm_file)
+		return -ENOMEM;
+	v->vm_file->deleted = deleted;
+	v->vm_file->shmem = deleted && !strcmp(l->name, "/dev/zero");
+	v->vm_file->size = (l->pgoff << PAGE_SHIFT) + (l->end - l->start);
+	v->vm_pgoff = l->pgoff;
+	return 0;
+}
+
+static int import_vma(struct mm_struct *mm, struct vma_line *l)
+{
+	struct vm_area_struct *v = vm_area_alloc(mm);
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = l->start;
+	v->vm_end = l->end;
+	v->vm_flags = l->flags;
+	err = vma_line_kind(l, v);
+	if (!err && (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		v->vm_flags |= VM_ACCOUNT;
+	v->vm_page_prot = vm_get_page_prot(v->vm_flags);
+	if (!err)
+		err = vma_link(mm, v);
+	if (err) {
+		vma_free_detached(v);
+		return err;
+	}
+	vm_stat_account(mm, v->vm_flags, vma_pages(v));
+	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && (v->vm_flags & VM_WRITE))
+		err = __anon_vma_prepare(v);
+	if (!strcmp(l->name, "[heap]") && !mm->start_brk && !mm->brk) {
+		mm->start_brk = l->start;
+		mm->brk = l->end;
+	}
+	if (!strcmp(l->name, "[stack]") && (mm->start_stack < l->start || mm->start_stack > l->end))
+		mm->start_stack = l->end - PAGE_SIZE;
+	if (v->vm_file && (v->vm_flags & VM_EXEC) && !mm->start_code) {
+		mm->start_code = l->start;
+		mm->end_code = l->end;
+	}
+	return err;
+}
+
+/* A vma START-END PERMS OFFSET DEV INODE [NAME...] */
+static int do_vma(struct cmd_ctx *c)
+{
+	struct mm_struct *mm = c->proc->task->mm;
+	struct vma_line l;
+	int err;
+
+	if (arg_count(c, 5, CLI_MAX_ARGS) || parse_vma_line(c, &l))
+		return CMD_SCRIPT_ERROR;
+	if (!mm)
+		return script_error(c, "vma: '%s' has no address space", c->proc->name);
+	if (!strcmp(l.name, "[vsyscall]"))
+		return 0;                      /* the gate area is not a VMA of the mm */
+	down_write(&mm->mmap_lock);
+	err = find_vma_intersection(mm, l.start, l.end) ? -EEXIST : import_vma(mm, &l);
+	up_write(&mm->mmap_lock);
+	if (err)
+		return script_error(c, "vma: %s", err == -EEXIST ? "overlaps an existing VMA"
+							       : "out of memory");
+	return 0;
+}
+CLI_COMMAND(cmd_vma, .name = "vma", .kind = CMD_PROCESS,
+	    .usage = "A vma START-END PERMS OFFSET DEV INODE [NAME...]",
+	    .help = "import a VMA as a /proc/PID/maps line shows it", .fn = do_vma)
+
+/* ---- set ---- */
+
+static const char *const set_keys[] = {
+	"mmap_base", "start_brk", "brk", "stack_rlimit", "memlock_rlimit", "data_rlimit",
+	"as_rlimit", "start_stack", "root", "start_data", "end_data",
+};
+
+static void set_one(struct task_struct *t, int k, unsigned long v)
+{
+	struct mm_struct *mm = t->mm;
+	struct rlimit *r = t->signal->rlim;
+
+	switch (k) {
+	case 0: mm->mmap_base = v; break;
+	case 1: mm->start_brk = v; break;
+	case 2: mm->brk = v; break;
+	case 3: r[RLIMIT_STACK].rlim_cur = v; break;
+	case 4: r[RLIMIT_MEMLOCK].rlim_cur = v; r[RLIMIT_MEMLOCK].rlim_max = max(v, r[RLIMIT_MEMLOCK].rlim_max); break;
+	case 5: r[RLIMIT_DATA].rlim_cur = v; break;
+	case 6: r[RLIMIT_AS].rlim_cur = v; break;
+	case 7: mm->start_stack = v; break;
+	case 8: t->cap_ipc_lock = t->cap_sys_rawio = v != 0; break;
+	case 9: mm->start_data = v; break;
+	case 10: mm->end_data = v; break;
+	}
+}
+
+static int parse_set_value(struct cmd_ctx *c, const char *val, u64 *v)
+{
+	if (!strcmp(val, "unlimited") || !strcmp(val, "RLIM_INFINITY")) {
+		*v = RLIM_INFINITY;
+		return 0;
+	}
+	return cli_parse_num(c->sc, val, v) ? script_error(c, "set: bad value '%s'", val) : 0;
+}
+
+/* A set KEY=VALUE ... */
+static int do_set(struct cmd_ctx *c)
+{
+	int keys[CLI_MAX_ARGS], i, k;
+	u64 vals[CLI_MAX_ARGS];
+
+	if (arg_count(c, 1, CLI_MAX_ARGS))
+		return CMD_SCRIPT_ERROR;
+	if (!c->proc->task->mm)
+		return script_error(c, "set: '%s' has no address space", c->proc->name);
+	for (i = 0; i < c->argc; i++) {
+		const char *val = NULL;
+
+		for (k = 0; k < (int)ARRAY_SIZE(set_keys) && !arg_kv(c, i, set_keys[k], &val); k++)
+			;
+		if (k == (int)ARRAY_SIZE(set_keys))
+			return script_error(c, "set: unknown key in '%s'", c->argv[i]);
+		if (parse_set_value(c, val, &vals[i]))
+			return CMD_SCRIPT_ERROR;
+		keys[i] = k;
+	}
+	down_write(&c->proc->task->mm->mmap_lock);
+	for (i = 0; i < c->argc; i++)
+		set_one(c->proc->task, keys[i], vals[i]);
+	up_write(&c->proc->task->mm->mmap_lock);
+	return 0;
+}
+CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
+	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
+		     "data_rlimit as_rlimit start_stack root start_data end_data)",
+	    .help = "set layout parameters and limits of A", .fn = do_set)
+
+/* sysctl vm.max_map_count=N vm.mmap_min_addr=N vm.overcommit_memory=N */
+static int do_sysctl(struct cmd_ctx *c)
+{
+	static const char *const keys[] = { "vm.max_map_count", "vm.mmap_min_addr",
+					    "vm.overcommit_memory" };
+	u64 vals[CLI_MAX_ARGS];
+	int idx[CLI_MAX_ARGS], i, k;
+
+	if (arg_count(c, 1, CLI_MAX_ARGS))
+		return CMD_SCRIPT_ERROR;
+	for (i = 0; i < c->argc; i++) {
+		const char *val = NULL;
+
+		for (k = 0; k < 3 && !arg_kv(c, i, keys[k], &val); k++)
+			;
+		if (k == 3 || cli_parse_num(c->sc, val, &vals[i]) || vals[i] > 0x7fffffff)
+			return script_error(c, "sysctl: bad setting '%s'", c->argv[i]);
+		idx[i] = k;
+	}
+	for (i = 0; i < c->argc; i++) {
+		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
+		else if (idx[i] == 1) mmap_min_addr = vals[i];
+		else sysctl_overcommit_memory = (int)vals[i];
+	}
+	return 0;
+}
+CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
+	    .usage = "sysctl vm.max_map_count=N | vm.mmap_min_addr=N | vm.overcommit_memory=N",
+	    .help = "set a vm sysctl", .fn = do_sysctl)
+
+/* ---- system calls ---- */
+
+static int need_mm(struct cmd_ctx *c)
+{
+	if (!c->proc->task || !c->proc->task->mm)
+		return script_error(c, "%s: '%s' has no address space", c->cmd, c->proc->name);
+	return 0;
+}
+
+/* A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> address */
+static int do_mmap_cmd(struct cmd_ctx *c)
+{
+	u64 addr, len, prot, flags, fd = (u64)-1, off = 0;
+
+	if (arg_count(c, 4, 6) || c->argc == 5 || arg_num(c, 0, &addr) || arg_num(c, 1, &len) ||
+	    arg_prot(c, 2, &prot) || arg_flags(c, 3, map_names, &flags) ||
+	    (c->argc == 6 && (arg_num(c, 4, &fd) || arg_num(c, 5, &off))) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_uaddr(c, sys_mmap(addr, len, prot, flags, (long)fd, off));
+	return 0;
+}
+CLI_COMMAND(cmd_mmap, .name = "mmap", .kind = CMD_PROCESS,
+	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr",
+	    .help = "mmap(2)", .fn = do_mmap_cmd)
+
+static int two_nums(struct cmd_ctx *c, u64 *a, u64 *b)
+{
+	if (arg_count(c, 2, 2) || arg_num(c, 0, a) || arg_num(c, 1, b) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	return 0;
+}
+
+static int do_munmap_cmd(struct cmd_ctx *c)
+{
+	u64 a, l;
+
+	if (two_nums(c, &a, &l))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_munmap(a, l));
+	return 0;
+}
+CLI_COMMAND(cmd_munmap, .name = "munmap", .kind = CMD_PROCESS, .usage = "A munmap ADDR LEN",
+	    .help = "munmap(2)", .fn = do_munmap_cmd)
+
+static int do_mprotect_cmd(struct cmd_ctx *c)
+{
+	u64 a, l, p;
+
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &a) || arg_num(c, 1, &l) || arg_prot(c, 2, &p) ||
+	    need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_mprotect(a, l, p));
+	return 0;
+}
+CLI_COMMAND(cmd_mprotect, .name = "mprotect", .kind = CMD_PROCESS,
+	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd)
+
+static int do_mremap_cmd(struct cmd_ctx *c)
+{
+	u64 a, ol, nl, f, na = 0;
+
+	if (arg_count(c, 4, 5) || arg_num(c, 0, &a) || arg_num(c, 1, &ol) || arg_num(c, 2, &nl) ||
+	    arg_flags(c, 3, mremap_names, &f) || (c->argc == 5 && arg_num(c, 4, &na)) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_uaddr(c, sys_mremap(a, ol, nl, f, na));
+	return 0;
+}
+CLI_COMMAND(cmd_mremap, .name = "mremap", .kind = CMD_PROCESS,
+	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr",
+	    .help = "mremap(2)", .fn = do_mremap_cmd)
+
+static int do_brk_cmd(struct cmd_ctx *c)
+{
+	u64 a;
+
+	if (arg_count(c, 1, 1) || arg_num(c, 0, &a) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_addr(c, sys_brk(a));
+	return 0;
+}
+CLI_COMMAND(cmd_brk, .name = "brk", .kind = CMD_PROCESS, .usage = "A brk ADDR -> break",
+	    .help = "brk(2): the new or unchanged break (brk 0 queries)", .fn = do_brk_cmd)
+
+static int do_madvise_cmd(struct cmd_ctx *c)
+{
+	u64 a, l, adv;
+
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &a) || arg_num(c, 1, &l) ||
+	    arg_enum(c, 2, madv_names, &adv) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_madvise(a, l, (int)adv));
+	return 0;
+}
+CLI_COMMAND(cmd_madvise, .name = "madvise", .kind = CMD_PROCESS,
+	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd)
+
+static int do_mlock_cmd(struct cmd_ctx *c)
+{
+	u64 a, l;
+
+	if (two_nums(c, &a, &l))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_mlock(a, l));
+	return 0;
+}
+CLI_COMMAND(cmd_mlock, .name = "mlock", .kind = CMD_PROCESS, .usage = "A mlock ADDR LEN",
+	    .help = "mlock(2)", .fn = do_mlock_cmd)
+
+static int do_mlock2_cmd(struct cmd_ctx *c)
+{
+	u64 a, l, f;
+
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &a) || arg_num(c, 1, &l) ||
+	    arg_flags(c, 2, mlock_names, &f) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_mlock2(a, l, (int)f));
+	return 0;
+}
+CLI_COMMAND(cmd_mlock2, .name = "mlock2", .kind = CMD_PROCESS, .usage = "A mlock2 ADDR LEN FLAGS",
+	    .help = "mlock2(2)", .fn = do_mlock2_cmd)
+
+static int do_munlock_cmd(struct cmd_ctx *c)
+{
+	u64 a, l;
+
+	if (two_nums(c, &a, &l))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_munlock(a, l));
+	return 0;
+}
+CLI_COMMAND(cmd_munlock, .name = "munlock", .kind = CMD_PROCESS, .usage = "A munlock ADDR LEN",
+	    .help = "munlock(2)", .fn = do_munlock_cmd)
+
+static int do_mlockall_cmd(struct cmd_ctx *c)
+{
+	u64 f;
+
+	if (arg_count(c, 1, 1) || arg_flags(c, 0, mlock_names, &f) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_mlockall((int)f));
+	return 0;
+}
+CLI_COMMAND(cmd_mlockall, .name = "mlockall", .kind = CMD_PROCESS, .usage = "A mlockall FLAGS",
+	    .help = "mlockall(2)", .fn = do_mlockall_cmd)
+
+static int do_munlockall_cmd(struct cmd_ctx *c)
+{
+	if (arg_count(c, 0, 0) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_munlockall());
+	return 0;
+}
+CLI_COMMAND(cmd_munlockall, .name = "munlockall", .kind = CMD_PROCESS, .usage = "A munlockall",
+	    .help = "munlockall(2)", .fn = do_munlockall_cmd)
+
+static int do_msync_cmd(struct cmd_ctx *c)
+{
+	u64 a, l, f;
+
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &a) || arg_num(c, 1, &l) ||
+	    arg_flags(c, 2, ms_names, &f) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	result_ret(c, sys_msync(a, l, (int)f));
+	return 0;
+}
+CLI_COMMAND(cmd_msync, .name = "msync", .kind = CMD_PROCESS, .usage = "A msync ADDR LEN FLAGS",
+	    .help = "msync(2)", .fn = do_msync_cmd)

@@ -1,0 +1,123 @@
+/*
+ * exec.c - a small exec-like image (Linux fs/exec.c setup_arg_pages,
+ * fs/binfmt_elf.c load_elf_binary, arch/x86/entry/vdso/vma.c), laid out as
+ * Linux lays out a static non-PIE x86-64 binary with ASLR off:
+ *
+ *   0x400000 text   r-xp  file page 0       start_code/end_code
+ *   0x401000 data   rw-p  file page 1       start_data/end_data
+ *   0x402000 bss    rw-p  anonymous         (vm_brk_flags)
+ *   0x403000        start_brk = brk (the heap VMA appears with brk growth)
+ *   mmap_base - 8 pages: [vvar] 4, [vvar_vclock] 2, [vdso] 2 (top-down)
+ *   STACK_TOP - 33 pages .. STACK_TOP: [stack] (one page of arguments plus
+ *   the 128 KiB setup_arg_pages expands it by)
+ *
+ * mmap_base is computed from RLIMIT_STACK as arch_pick_mmap_layout does.
+ * The text and data are file-backed VMAs of an identity-only file.
+ */
+#include <errno.h>
+#include "mmkit/mm_vma.h"
+#include "mmkit/sched.h"
+
+#define EXEC_BASE 0x400000UL
+#define EXEC_DEV_MAJOR 0xfe
+#define EXEC_INO 4242
+#define EXEC_PATH "/usr/bin/mmkit-exec"
+
+static const char *const vvar_name = "[vvar]";
+static const char *const vclock_name = "[vvar_vclock]";
+static const char *const vdso_name = "[vdso]";
+
+static int map_one(struct mm_struct *mm, unsigned long start, unsigned long pages,
+		   unsigned long flags, struct file *file, unsigned long pgoff, const char *name)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = start;
+	vma->vm_end = start + (pages << PAGE_SHIFT);
+	vma->vm_flags = flags;
+	vma->vm_pgoff = file ? pgoff : start >> PAGE_SHIFT;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	vma->vm_name = name;
+	vma->vm_file = file ? get_file(file) : NULL;
+	if (vma_link(mm, vma)) {
+		vma_free_detached(vma);
+		return -ENOMEM;
+	}
+	vm_stat_account(mm, flags, pages);
+	if ((flags & VM_WRITE) && !(flags & VM_SHARED) && !file)
+		return __anon_vma_prepare(vma);
+	return 0;
+}
+
+#define MAYRWX (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+static int map_stack(struct mm_struct *mm)
+{
+	unsigned long top = mm->task_size > 0xc0000000UL ? default_stack_top() : 0xc0000000UL;
+
+	mm->start_stack = top - PAGE_SIZE + 0x100;
+	mm->arg_start = top - PAGE_SIZE + 0x200;
+	mm->arg_end = mm->env_start = top - PAGE_SIZE + 0x300;
+	mm->env_end = top - 0x20;
+	return map_one(mm, top - 33 * PAGE_SIZE, 33, VM_STACK_FLAGS, NULL, 0, NULL);
+}
+
+static int map_vdso(struct mm_struct *mm)
+{
+	unsigned long special = VM_DONTEXPAND;
+	unsigned long vvar = VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP | special;
+	unsigned long addr = get_unmapped_area(NULL, 0, 8 * PAGE_SIZE, 0, 0, 0);
+	int err;
+
+	if (IS_ERR_VALUE(addr))
+		return (int)(long)addr;
+	err = map_one(mm, addr, 4, vvar, NULL, 0, vvar_name);
+	if (!err)
+		err = map_one(mm, addr + 4 * PAGE_SIZE, 2, vvar, NULL, 0, vclock_name);
+	if (!err)
+		err = map_one(mm, addr + 6 * PAGE_SIZE, 2,
+			      VM_READ | VM_EXEC | MAYRWX | special, NULL, 0, vdso_name);
+	return err;
+}
+
+static int map_binary(struct mm_struct *mm)
+{
+	struct file *f = file_id_get(EXEC_DEV_MAJOR, 0, EXEC_INO, EXEC_PATH);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = map_one(mm, EXEC_BASE, 1, VM_READ | VM_EXEC | MAYRWX, f, 0, NULL);
+	if (!err)
+		err = map_one(mm, EXEC_BASE + PAGE_SIZE, 1,
+			      VM_READ | VM_WRITE | MAYRWX | VM_ACCOUNT, f, 1, NULL);
+	fput(f);
+	if (!err)
+		err = map_one(mm, EXEC_BASE + 2 * PAGE_SIZE, 1,
+			      VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT, NULL, 0, NULL);
+	mm->start_code = EXEC_BASE;
+	mm->end_code = EXEC_BASE + PAGE_SIZE;
+	mm->start_data = EXEC_BASE + PAGE_SIZE;
+	mm->end_data = EXEC_BASE + 2 * PAGE_SIZE;
+	mm->start_brk = mm->brk = EXEC_BASE + 3 * PAGE_SIZE;
+	return err;
+}
+
+/* Build the image in t->mm (empty, layout picked).  Runs with t current.
+ * Returns 0 or -ENOMEM (the caller discards the mm on failure). */
+int exec_image_setup(struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+	int err;
+
+	down_write(&mm->mmap_lock);
+	err = map_stack(mm);
+	if (!err)
+		err = map_binary(mm);
+	if (!err)
+		err = map_vdso(mm);
+	up_write(&mm->mmap_lock);
+	return err;
+}

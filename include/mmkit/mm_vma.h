@@ -1,0 +1,272 @@
+/*
+ * mm_vma.h - address spaces: VMA flags, the mmap family of system calls and
+ * the VMA tree API (Linux include/linux/mm.h, mm/vma.h, uapi/asm-generic/mman*.h).
+ *
+ * Every function here that takes an mm expects the caller to hold
+ * mm->mmap_lock as stated in its contract; the sys_* entry points take it
+ * themselves and act on current->mm.  All return 0/-errno (or an address,
+ * with errors as -errno cast to unsigned long, IS_ERR_VALUE).
+ */
+#ifndef MMKIT_MM_VMA_H
+#define MMKIT_MM_VMA_H
+
+#include <stdio.h>
+#include "mmkit/mm_types.h"
+
+/* ---- vm_flags (include/linux/mm.h, same bit values) ---- */
+#define VM_NONE         0x00000000UL
+#define VM_READ         0x00000001UL
+#define VM_WRITE        0x00000002UL
+#define VM_EXEC         0x00000004UL
+#define VM_SHARED       0x00000008UL
+#define VM_MAYREAD      0x00000010UL
+#define VM_MAYWRITE     0x00000020UL
+#define VM_MAYEXEC      0x00000040UL
+#define VM_MAYSHARE     0x00000080UL
+#define VM_GROWSDOWN    0x00000100UL
+#define VM_UFFD_MISSING 0x00000200UL
+#define VM_PFNMAP       0x00000400UL
+#define VM_UFFD_WP      0x00001000UL
+#define VM_LOCKED       0x00002000UL
+#define VM_IO           0x00004000UL
+#define VM_SEQ_READ     0x00008000UL
+#define VM_RAND_READ    0x00010000UL
+#define VM_DONTCOPY     0x00020000UL
+#define VM_DONTEXPAND   0x00040000UL
+#define VM_LOCKONFAULT  0x00080000UL
+#define VM_ACCOUNT      0x00100000UL
+#define VM_NORESERVE    0x00200000UL
+#define VM_HUGETLB      0x00400000UL
+#define VM_SYNC         0x00800000UL
+#define VM_ARCH_1       0x01000000UL
+#define VM_WIPEONFORK   0x02000000UL
+#define VM_DONTDUMP     0x04000000UL
+#define VM_SOFTDIRTY    0x08000000UL
+#define VM_MIXEDMAP     0x10000000UL
+#define VM_HUGEPAGE     0x20000000UL
+#define VM_NOHUGEPAGE   0x40000000UL
+#define VM_MERGEABLE    0x80000000UL
+#define VM_DROPPABLE    (1UL << 40)
+
+#define VM_STACK        VM_GROWSDOWN
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define VM_SPECIAL      (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_STARTGAP_FLAGS (VM_GROWSDOWN)
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS  (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
+
+/* ---- uapi constants (x86-64 values) ---- */
+#define MMK_PROT_READ      0x1
+#define MMK_PROT_WRITE     0x2
+#define MMK_PROT_EXEC      0x4
+#define MMK_PROT_SEM       0x8
+#define MMK_PROT_GROWSDOWN 0x01000000
+#define MMK_PROT_GROWSUP   0x02000000
+
+#define MMK_MAP_SHARED          0x01
+#define MMK_MAP_PRIVATE         0x02
+#define MMK_MAP_SHARED_VALIDATE 0x03
+#define MMK_MAP_DROPPABLE       0x08
+#define MMK_MAP_TYPE            0x0f
+#define MMK_MAP_FIXED           0x10
+#define MMK_MAP_ANONYMOUS       0x20
+#define MMK_MAP_32BIT           0x40
+#define MMK_MAP_ABOVE4G         0x80
+#define MMK_MAP_GROWSDOWN       0x0100
+#define MMK_MAP_DENYWRITE       0x0800
+#define MMK_MAP_EXECUTABLE      0x1000
+#define MMK_MAP_LOCKED          0x2000
+#define MMK_MAP_NORESERVE       0x4000
+#define MMK_MAP_POPULATE        0x8000
+#define MMK_MAP_NONBLOCK        0x10000
+#define MMK_MAP_STACK           0x20000
+#define MMK_MAP_HUGETLB         0x40000
+#define MMK_MAP_SYNC            0x80000
+#define MMK_MAP_FIXED_NOREPLACE 0x100000
+#define MMK_MAP_UNINITIALIZED   0x4000000
+
+#define MMK_MREMAP_MAYMOVE   1
+#define MMK_MREMAP_FIXED     2
+#define MMK_MREMAP_DONTUNMAP 4
+
+#define MMK_MLOCK_ONFAULT 0x01
+#define MMK_MCL_CURRENT   1
+#define MMK_MCL_FUTURE    2
+#define MMK_MCL_ONFAULT   4
+
+#define MMK_MS_ASYNC      1
+#define MMK_MS_INVALIDATE 2
+#define MMK_MS_SYNC       4
+
+enum {
+	MMK_MADV_NORMAL = 0, MMK_MADV_RANDOM = 1, MMK_MADV_SEQUENTIAL = 2,
+	MMK_MADV_WILLNEED = 3, MMK_MADV_DONTNEED = 4, MMK_MADV_FREE = 8,
+	MMK_MADV_REMOVE = 9, MMK_MADV_DONTFORK = 10, MMK_MADV_DOFORK = 11,
+	MMK_MADV_MERGEABLE = 12, MMK_MADV_UNMERGEABLE = 13, MMK_MADV_HUGEPAGE = 14,
+	MMK_MADV_NOHUGEPAGE = 15, MMK_MADV_DONTDUMP = 16, MMK_MADV_DODUMP = 17,
+	MMK_MADV_WIPEONFORK = 18, MMK_MADV_KEEPONFORK = 19, MMK_MADV_COLD = 20,
+	MMK_MADV_PAGEOUT = 21, MMK_MADV_POPULATE_READ = 22, MMK_MADV_POPULATE_WRITE = 23,
+	MMK_MADV_DONTNEED_LOCKED = 24, MMK_MADV_COLLAPSE = 25,
+	MMK_MADV_HWPOISON = 100, MMK_MADV_SOFT_OFFLINE = 101,
+	MMK_MADV_GUARD_INSTALL = 102, MMK_MADV_GUARD_REMOVE = 103,
+};
+
+#define PMD_SIZE_4K (2UL << 20)          /* x86-64 / PAE PMD size */
+#define DEFAULT_MAX_MAP_COUNT 65530
+#define STACK_GUARD_GAP_PAGES 256
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-4095)
+
+extern int sysctl_max_map_count;
+extern unsigned long stack_guard_gap;         /* bytes */
+extern unsigned long mmap_min_addr;           /* vm.mmap_min_addr */
+extern int sysctl_overcommit_memory;          /* 0 guess, 1 always, 2 never */
+
+/* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
+unsigned long mmk_task_size(void);
+unsigned long mmk_pmd_size(void);
+unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit window */
+
+static inline unsigned long vma_pages(const struct vm_area_struct *v)
+{ return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
+static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
+static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }
+static inline bool is_data_mapping(unsigned long f) { return (f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE; }
+/* The lowest address a neighbour may end at (stack guard gap). */
+static inline unsigned long vm_start_gap(const struct vm_area_struct *v)
+{
+	unsigned long s = v->vm_start;
+
+	if (v->vm_flags & VM_GROWSDOWN) {
+		s -= stack_guard_gap;
+		if (s > v->vm_start)
+			s = 0;
+	}
+	return s;
+}
+static inline unsigned long vm_end_gap(const struct vm_area_struct *v) { return v->vm_end; }
+
+/* ---- the VMA tree (mm/vma_tree.c); caller holds mmap_lock ---- */
+void vt_init(struct vma_tree *t);
+/* Make sure `n` insertions can be done without allocating: 0 or -ENOMEM. */
+int vt_preallocate(struct vma_tree *t, int n);
+void vt_destroy(struct vma_tree *t);   /* the tree must be empty */
+/* Lowest VMA with vm_end > addr, or NULL. */
+struct vm_area_struct *vt_find(const struct vma_tree *t, unsigned long addr);
+/* Insert a VMA that overlaps none; vt_preallocate(t, 1) must have succeeded. */
+void vt_insert(struct vma_tree *t, struct vm_area_struct *vma);
+void vt_erase(struct vma_tree *t, struct vm_area_struct *vma);
+/* vma->vm_start / vm_end changed without crossing a neighbour: fix keys and gaps. */
+void vt_update(struct vma_tree *t, struct vm_area_struct *vma);
+/* The highest (vt_gap_highest) or lowest gap whose part inside [low, high) is at least len long.
+ * Returns 0 with clipped to [low, high) in start and end, or -ENOMEM. */
+int vt_gap_highest(const struct vma_tree *t, unsigned long low, unsigned long high,
+		   unsigned long len, unsigned long *start, unsigned long *end);
+int vt_gap_lowest(const struct vma_tree *t, unsigned long low, unsigned long high,
+		  unsigned long len, unsigned long *start, unsigned long *end);
+/* Check keys, gaps, order, parent links and the list; report through cb. */
+int vt_validate(const struct vma_tree *t, void (*report)(void *arg, const char *msg), void *arg);
+
+/* ---- VMAs (mm/vma.c) ---- */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+/* Caller holds mmap_lock (read or write). */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev);
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
+					     unsigned long end);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+#define for_each_vma(mm, v) for (v = (mm)->mm_mt.first; v; v = v->vm_next)
+
+/* The merge/split engine; caller holds mmap_lock for write. */
+int vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Free a VMA that is not (or no longer) in any tree, with its file and anon links. */
+void vma_free_detached(struct vm_area_struct *vma);
+int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
+int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
+/* A new range [start,end) with these properties: merge it into prev/next if
+ * Linux would.  src is the VMA the range is copied from (mremap), whose
+ * anon_vma the range carries, or NULL.  Returns the VMA now covering the
+ * range, or NULL (no merge; also when an anon_vma link could not be made). */
+struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
+					   struct vm_area_struct *next, unsigned long start,
+					   unsigned long end, unsigned long vm_flags,
+					   unsigned long pgoff, struct file *file,
+					   struct vm_area_struct *src);
+/* Change [start,end) of vma (within it) to new_flags: merge or split as
+ * Linux's vma_modify_flags.  Returns the VMA covering [start,end) with the
+ * old flags still set (the caller sets them), or an -errno pointer. */
+struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
+					unsigned long start, unsigned long end,
+					unsigned long new_flags);
+#define VMA_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
+#define VMA_ERRNO(p) ((int)(long)(p))
+void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
+/* The PTE protection bits for vm_flags (arch/x86 protection_map). */
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
+int vm_enough_memory(long pages);
+/* verify: the whole address space of mm (caller holds mmap_lock). */
+int validate_mm(struct mm_struct *mm, FILE *out, const char *who);
+
+/* ---- rmap objects (mm/rmap.c) ---- */
+int anon_vma_prepare(struct vm_area_struct *vma);
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+/* Give vma an anon_vma the way a first write fault would (reusing a
+ * compatible neighbour's, find_mergeable_anon_vma).  0 or -ENOMEM. */
+int __anon_vma_prepare(struct vm_area_struct *vma);
+
+/* ---- files (mm/shmem.c, fs/file_id.c) ---- */
+struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long ino,
+			 const char *path);
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+int shmem_zero_setup(struct vm_area_struct *vma);
+unsigned long shmem_fault_limit(const struct vm_area_struct *vma, unsigned long start,
+				unsigned long end);
+
+/* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
+ * They act on current->mm and take mmap_lock themselves. ---- */
+unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+		       unsigned long flags, long fd, unsigned long off);
+int sys_munmap(unsigned long addr, unsigned long len);
+int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot);
+unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len,
+			 unsigned long flags, unsigned long new_addr);
+unsigned long sys_brk(unsigned long brk);
+int sys_madvise(unsigned long start, unsigned long len, int advice);
+int sys_mlock(unsigned long start, unsigned long len);
+int sys_mlock2(unsigned long start, unsigned long len, int flags);
+int sys_munlock(unsigned long start, unsigned long len);
+int sys_mlockall(int flags);
+int sys_munlockall(void);
+int sys_msync(unsigned long start, unsigned long len, int flags);
+
+/* In-kernel forms (caller holds mmap_lock for write). */
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long vm_flags,
+		      unsigned long pgoff, unsigned long *populate);
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				unsigned long pgoff, unsigned long flags, unsigned long vm_flags);
+int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
+		 unsigned long len, unsigned long vm_flags);
+/* Prefault (mm_populate; the fault path provides the real one). */
+int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
+void mm_populate(unsigned long start, unsigned long len);
+int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  bool ignore_errors);
+/* Grow a VM_GROWSDOWN VMA down to address (fault path).  0 or -errno. */
+int expand_downwards(struct vm_area_struct *vma, unsigned long address);
+/* The mmap layout Linux picks at exec with ASLR off (arch_pick_mmap_layout). */
+void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_rlimit);
+unsigned long mmap_base_for(unsigned long task_size, unsigned long stack_rlimit);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * sched.h - tasks, their mm references and resource limits (Linux
+ * include/linux/sched.h, sched/mm.h, sched/signal.h).  kernel/task.c and
+ * kernel/fork.c implement them.
+ *
+ * mm references (Linux semantics):
+ *   mm_users  counts tasks (threads) using the address space: mmget/mmput.
+ *             The last mmput tears the address space down (exit_mmap) and
+ *             drops the one mm_count reference all users hold together.
+ *   mm_count  counts references to the struct itself: mmgrab/mmdrop (lazy
+ *             TLB / kthread active_mm).  The last mmdrop frees the struct.
+ */
+#ifndef MMKIT_SCHED_H
+#define MMKIT_SCHED_H
+
+#include "mmkit/machine.h"
+#include "mmkit/mm_types.h"
+
+#define TASK_COMM_LEN 16
+#define MMK_NSIG 65
+
+enum {
+	RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS,
+	RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS,
+	RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME,
+	RLIM_NLIMITS
+};
+#define RLIM_INFINITY (~0UL)
+struct rlimit { unsigned long rlim_cur, rlim_max; };
+
+/* Shared by the threads of a process (Linux signal_struct + sighand). */
+struct signal_struct {
+	_Atomic int sigcnt;
+	int nr_threads;
+	struct rlimit rlim[RLIM_NLIMITS];
+	unsigned char sig_catch[MMK_NSIG];   /* 1 = a handler is installed */
+};
+
+#define PF_KTHREAD 0x00200000
+#define PF_EXITING 0x00000004
+
+struct task_struct {
+	int pid, tgid;
+	char comm[TASK_COMM_LEN];
+	unsigned int flags;                  /* PF_* */
+	struct mm_struct *mm;                /* NULL for kernel threads */
+	struct mm_struct *active_mm;         /* the mm whose tables are loaded */
+	int cpu;                             /* the CPU it runs on */
+	struct signal_struct *signal;
+	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	bool cap_ipc_lock, cap_sys_rawio;    /* root's capabilities (set root=1) */
+	int exit_state;
+	struct list_head tasks;              /* all tasks, under tasklist_lock */
+};
+
+/* The running task of a CPU (read and set before `current` is defined,
+ * since the macro would rewrite the struct cpu member's name). */
+static inline struct task_struct *cpu_curr(struct cpu *c) { return c->current; }
+static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { c->current = t; }
+static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()); }
+#define current get_current()
+
+static inline unsigned long task_rlimit(const struct task_struct *t, int r)
+{ return READ_ONCE(t->signal->rlim[r].rlim_cur); }
+static inline unsigned long rlimit(int r) { return task_rlimit(current, r); }
+static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
+enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
+bool capable(int cap);
+
+/* kernel/fork.c */
+struct mm_struct *mm_alloc(void);
+void mmget(struct mm_struct *mm);
+bool mmget_not_zero(struct mm_struct *mm);
+void mmput(struct mm_struct *mm);
+void mmgrab(struct mm_struct *mm);
+void mmdrop(struct mm_struct *mm);
+/* Tear down every page, page table and VMA of mm (last mmput).  Caller holds no locks. */
+void exit_mmap(struct mm_struct *mm);
+/* fork's copy-on-write duplicate of oldmm.  NULL on -ENOMEM. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm);
+extern spinlock_t mmlist_lock;
+
+/* kernel/task.c.  Makers return NULL on failure (-ENOMEM). */
+struct task_struct *task_create(const char *comm, struct mm_struct *mm);
+/* A thread of leader sharing its mm and signal_struct (CLONE_VM|CLONE_THREAD). */
+struct task_struct *task_create_thread(struct task_struct *leader, const char *comm);
+struct task_struct *kthread_create_task(const char *comm);
+/* fork: a new process, child of parent, with mm (dup_mm) and the parent's
+ * limits and signal dispositions. */
+struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm);
+/* The task exits: mm released through mmput (kernel thread: active_mm via mmdrop). */
+void task_exit(struct task_struct *t);
+/* Make t current on this CPU (switch_mm for user tasks, lazy TLB for kthreads). */
+void context_switch(struct task_struct *t);
+int task_thread_count(const struct task_struct *t);
+struct task_struct *find_task_by_pid(int pid);
+
+/* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
+int exec_image_setup(struct task_struct *t);
+
+#endif

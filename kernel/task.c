@@ -1,0 +1,285 @@
+/*
+ * task.c - tasks (Linux kernel/fork.c copy_process, kernel/exit.c,
+ * kernel/sched/core.c context_switch, at the level mmkit needs): pid, comm,
+ * mm and active_mm, the CPU it runs on, resource limits and signal
+ * dispositions (shared by threads through signal_struct).
+ *
+ * A user task holds one mm_users reference on its mm.  A kernel thread has
+ * mm == NULL and borrows the previous task's mm as active_mm, holding an
+ * mm_count reference (mmgrab) while it does (lazy TLB).  The task list is
+ * guarded by tasklist_lock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmkit/fault_inject.h"
+#include "mmkit/mm_vma.h"
+#include "mmkit/sched.h"
+#include "mmkit/tlb.h"
+
+static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
+static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
+static LIST_HEAD(task_list);
+static int last_pid;
+
+bool capable(int cap)
+{
+	struct task_struct *t = current;
+
+	if (!t)
+		return true;                      /* kernel context */
+	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
+}
+
+/* Linux's defaults for a login shell's child on x86-64 (this host's ulimit). */
+static void rlimits_default(struct rlimit *r)
+{
+	int i;
+
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		r[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	r[RLIMIT_STACK] = (struct rlimit){ 8UL << 20, RLIM_INFINITY };
+	r[RLIMIT_MEMLOCK] = (struct rlimit){ 8UL << 20, 8UL << 20 };
+	r[RLIMIT_CORE] = (struct rlimit){ 0, RLIM_INFINITY };
+	r[RLIMIT_NOFILE] = (struct rlimit){ 1024, 1048576 };
+}
+
+static struct task_struct *task_alloc(const char *comm)
+{
+	struct task_struct *t;
+
+	if (should_fail(&task_alloc_fail))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	t->group_leader = t;
+	t->real_parent = current;
+	spin_lock(&tasklist_lock);
+	t->pid = t->tgid = ++last_pid;
+	list_add_tail(&t->tasks, &task_list);
+	spin_unlock(&tasklist_lock);
+	return t;
+}
+
+static void task_free(struct task_struct *t)
+{
+	spin_lock(&tasklist_lock);
+	list_del(&t->tasks);
+	spin_unlock(&tasklist_lock);
+	free(t);
+}
+
+/* A process with its own signal_struct, owning one mm_users reference on mm
+ * (which may be NULL for a kernel thread). */
+struct task_struct *task_create(const char *comm, struct mm_struct *mm)
+{
+	struct task_struct *t = task_alloc(comm);
+
+	if (!t)
+		return NULL;
+	t->signal = calloc(1, sizeof(*t->signal));
+	if (!t->signal) {
+		task_free(t);
+		return NULL;
+	}
+	atomic_store(&t->signal->sigcnt, 1);
+	t->signal->nr_threads = 1;
+	rlimits_default(t->signal->rlim);
+	t->mm = t->active_mm = mm;
+	return t;
+}
+
+struct task_struct *task_create_thread(struct task_struct *leader, const char *comm)
+{
+	struct task_struct *t = task_alloc(comm);
+
+	if (!t)
+		return NULL;
+	t->tgid = leader->tgid;
+	t->group_leader = leader;
+	t->signal = leader->signal;
+	atomic_fetch_add(&t->signal->sigcnt, 1);
+	t->signal->nr_threads++;
+	t->cap_ipc_lock = leader->cap_ipc_lock;
+	t->cap_sys_rawio = leader->cap_sys_rawio;
+	t->mm = t->active_mm = leader->mm;
+	if (t->mm)
+		mmget(t->mm);
+	return t;
+}
+
+struct task_struct *kthread_create_task(const char *comm)
+{
+	struct task_struct *t = task_create(comm, NULL);
+
+	if (t)
+		t->flags |= PF_KTHREAD;
+	return t;
+}
+
+int task_thread_count(const struct task_struct *t)
+{
+	return t->signal ? t->signal->nr_threads : 1;
+}
+
+struct task_struct *find_task_by_pid(int pid)
+{
+	struct task_struct *t, *found = NULL;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pid == pid)
+			found = t;
+	spin_unlock(&tasklist_lock);
+	return found;
+}
+
+/*
+ * The mm a CPU has loaded (CR3) is pinned by an mm_count reference of the
+ * CPU itself (Linux's lazy-TLB reference of the idle task), so a CPU never
+ * holds tables of a freed mm.  cpu_load_mm switches this CPU to next
+ * (switch_mm: CR3 load, TLB flush, cpu_bitmap), moving that reference.
+ */
+static void cpu_load_mm(struct cpu *c, struct mm_struct *next)
+{
+	struct mm_struct *prev = c->loaded_mm;
+
+	if (prev == next)
+		return;
+	if (next != &init_mm)
+		mmgrab(next);
+	switch_mm(prev, next);
+	if (prev && prev != &init_mm)
+		mmdrop(prev);
+}
+
+/* This CPU runs nothing: it loads init_mm (mmkit's idle does not keep the
+ * last mm lazily, so an exited process frees everything at once). */
+static void cpu_go_idle(struct cpu *c)
+{
+	struct task_struct *prev = cpu_curr(c);
+
+	cpu_set_curr(c, NULL);
+	if (prev && !prev->mm && prev->active_mm) {
+		mmdrop(prev->active_mm);       /* the kthread's lazy reference */
+		prev->active_mm = NULL;
+	}
+	cpu_load_mm(c, &init_mm);
+}
+
+static void cpu_go_idle_ipi(void *info)
+{
+	struct task_struct *t = info;
+	struct cpu *c = this_cpu();
+
+	if (cpu_curr(c) == t)
+		cpu_go_idle(c);
+}
+
+/* t leaves the CPU it is current on, if any (migration, exit). */
+static void task_leave_cpu(struct task_struct *t)
+{
+	struct cpu *here = this_cpu();
+	int cpu;
+
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
+		if (cpu_curr(cpu_of(cpu)) != t)
+			continue;
+		if (cpu_of(cpu) == here)
+			cpu_go_idle(here);
+		else
+			smp_call_function_many(BIT(cpu), cpu_go_idle_ipi, t, true);
+	}
+}
+
+/*
+ * Make t current on this CPU (Linux context_switch): a user task loads its
+ * mm (switch_mm); a kernel thread keeps the loaded mm as its active_mm,
+ * taking a reference (lazy TLB, mmgrab), which it drops when it is switched
+ * out.  A task current on another CPU leaves it first (that CPU goes idle).
+ */
+void context_switch(struct task_struct *t)
+{
+	struct cpu *c = this_cpu();
+	struct task_struct *prev = cpu_curr(c);
+
+	if (prev == t)
+		return;
+	task_leave_cpu(t);
+	if (prev && !prev->mm && prev->active_mm) {
+		mmdrop(prev->active_mm);
+		prev->active_mm = NULL;
+	}
+	if (t->mm) {
+		cpu_load_mm(c, t->mm);
+	} else {
+		t->active_mm = c->loaded_mm;
+		if (t->active_mm && t->active_mm != &init_mm)
+			mmgrab(t->active_mm);
+		else
+			t->active_mm = NULL;
+	}
+	t->cpu = c->id;
+	cpu_set_curr(c, t);
+}
+
+/* The task exits: the CPU it runs on goes idle, its mm loses a user
+ * (kernel thread: it drops the borrowed active_mm); the struct is freed. */
+void task_exit(struct task_struct *t)
+{
+	t->flags |= PF_EXITING;
+	task_leave_cpu(t);
+	if (t->mm)
+		mmput(t->mm);
+	else if (t->active_mm)
+		mmdrop(t->active_mm);
+	t->mm = t->active_mm = NULL;
+	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1)
+		free(t->signal);
+	else
+		t->signal->nr_threads--;
+	task_free(t);
+}
+
+/* A child process of parent (Linux copy_process without CLONE_VM): its own
+ * signal_struct with the parent's limits and dispositions, mm as given
+ * (dup_mm's copy; the child owns its one mm_users reference). */
+struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm)
+{
+	struct task_struct *t = task_create(comm, mm);
+
+	if (!t)
+		return NULL;
+	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
+	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
+	t->cap_ipc_lock = parent->cap_ipc_lock;
+	t->cap_sys_rawio = parent->cap_sys_rawio;
+	t->real_parent = parent;
+	return t;
+}
+
+/* Shutdown: every task still alive exits, so that each address space is
+ * torn down (pages, tables, VMAs) before the zero page and the paging
+ * structures go.  Runs after every other INIT_MM exit. */
+static int tasks_init(void)
+{
+	return 0;
+}
+
+static void tasks_exit_all(void)
+{
+	struct task_struct *t;
+
+	for (;;) {
+		spin_lock(&tasklist_lock);
+		t = list_empty(&task_list) ? NULL : list_first_entry(&task_list, struct task_struct, tasks);
+		spin_unlock(&tasklist_lock);
+		if (!t)
+			break;
+		task_exit(t);
+	}
+	last_pid = 0;
+}
+mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all)

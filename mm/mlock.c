@@ -1,0 +1,193 @@
+/*
+ * mlock.c - locking ranges in memory (Linux mm/mlock.c) at the layout level:
+ * VM_LOCKED/VM_LOCKONFAULT on the VMAs (split and merged as mprotect does),
+ * mm->locked_vm, RLIMIT_MEMLOCK (ENOMEM; EPERM when the limit is 0), CAP_IPC_LOCK
+ * (`set root=1`), mlockall's def_flags.  A hole makes mlock/munlock fail with
+ * -ENOMEM after the VMAs before it were changed.  Faulting the pages in
+ * (__mm_populate) is the fault path's, through the mm_populate seam.
+ */
+#include <errno.h>
+#include "mmkit/mm_vma.h"
+#include "mmkit/sched.h"
+
+static bool can_do_mlock(void)
+{
+	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
+}
+
+static bool vma_supports_mlock(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
+}
+
+static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
+		       unsigned long start, unsigned long end, unsigned long newflags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long oldflags = vma->vm_flags;
+	long nr_pages;
+
+	if (newflags == oldflags || !vma_supports_mlock(vma))
+		goto out;
+	vma = vma_modify_flags(*prev, vma, start, end, newflags);
+	if (VMA_ERR(vma))
+		return VMA_ERRNO(vma);
+	nr_pages = (long)((end - start) >> PAGE_SHIFT);
+	if (!(newflags & VM_LOCKED))
+		nr_pages = -nr_pages;
+	else if (oldflags & VM_LOCKED)
+		nr_pages = 0;
+	mm->locked_vm += nr_pages;
+	vma->vm_flags = newflags;
+out:
+	*prev = vma;
+	return 0;
+}
+
+static int apply_vma_lock_flags(struct mm_struct *mm, unsigned long start, unsigned long len,
+				unsigned long flags)
+{
+	unsigned long end = start + len, nstart = start, tmp;
+	struct vm_area_struct *vma, *prev;
+	int err;
+
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	vma = vma_lookup(mm, start);
+	if (!vma)
+		return -ENOMEM;
+	prev = start > vma->vm_start ? vma : vma->vm_prev;
+	tmp = vma->vm_start;
+	for (; vma && vma->vm_start < end; vma = prev->vm_next) {
+		if (vma->vm_start != tmp)
+			return -ENOMEM;
+		tmp = min(vma->vm_end, end);
+		err = mlock_fixup(vma, &prev, nstart, tmp, (vma->vm_flags & ~VM_LOCKED_MASK) | flags);
+		if (err)
+			return err;
+		tmp = prev->vm_end;
+		nstart = tmp;
+	}
+	return tmp < end ? -ENOMEM : 0;
+}
+
+static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned long start,
+					      unsigned long len)
+{
+	unsigned long end = start + len, count = 0;
+	struct vm_area_struct *v;
+
+	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
+		if (v->vm_flags & VM_LOCKED)
+			count += (min(end, v->vm_end) - max(start, v->vm_start)) >> PAGE_SHIFT;
+	return count;
+}
+
+static int do_mlock(unsigned long start, unsigned long len, unsigned long flags)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long locked, lock_limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	int err = -ENOMEM;
+
+	if (!can_do_mlock())
+		return -EPERM;
+	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
+	start &= PAGE_MASK;
+	down_write(&mm->mmap_lock);
+	locked = (len >> PAGE_SHIFT) + mm->locked_vm;
+	if (locked > lock_limit && !capable(CAP_IPC_LOCK))
+		locked -= count_mm_mlocked_page_nr(mm, start, len);
+	if (locked <= lock_limit || capable(CAP_IPC_LOCK))
+		err = apply_vma_lock_flags(mm, start, len, flags);
+	up_write(&mm->mmap_lock);
+	if (err)
+		return err;
+	err = __mm_populate(start, len, false);
+	/* __mlock_posix_error_return */
+	if (err == -EFAULT)
+		return -ENOMEM;
+	return err == -ENOMEM ? -EAGAIN : err;
+}
+
+int sys_mlock(unsigned long start, unsigned long len)
+{
+	return do_mlock(start, len, VM_LOCKED);
+}
+
+int sys_mlock2(unsigned long start, unsigned long len, int flags)
+{
+	if (flags & ~MMK_MLOCK_ONFAULT)
+		return -EINVAL;
+	return do_mlock(start, len, VM_LOCKED | ((flags & MMK_MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
+}
+
+int sys_munlock(unsigned long start, unsigned long len)
+{
+	struct mm_struct *mm = current->mm;
+	int err;
+
+	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
+	start &= PAGE_MASK;
+	down_write(&mm->mmap_lock);
+	err = apply_vma_lock_flags(mm, start, len, 0);
+	up_write(&mm->mmap_lock);
+	return err;
+}
+
+static void apply_mlockall_flags(struct mm_struct *mm, int flags)
+{
+	struct vm_area_struct *vma, *prev = NULL, *next;
+	unsigned long to_add = 0;
+
+	mm->def_flags &= ~VM_LOCKED_MASK;
+	if (flags & MMK_MCL_FUTURE) {
+		mm->def_flags |= VM_LOCKED;
+		if (flags & MMK_MCL_ONFAULT)
+			mm->def_flags |= VM_LOCKONFAULT;
+		if (!(flags & MMK_MCL_CURRENT))
+			return;
+	}
+	if (flags & MMK_MCL_CURRENT)
+		to_add = VM_LOCKED | ((flags & MMK_MCL_ONFAULT) ? VM_LOCKONFAULT : 0);
+	for (vma = mm->mm_mt.first; vma; vma = next) {
+		next = vma->vm_next;
+		if (mlock_fixup(vma, &prev, vma->vm_start, vma->vm_end,
+				(vma->vm_flags & ~VM_LOCKED_MASK) | to_add))
+			prev = vma;
+		next = prev->vm_next;
+	}
+}
+
+int sys_mlockall(int flags)
+{
+	struct mm_struct *mm = current->mm;
+	int err = -ENOMEM;
+
+	if (!flags || (flags & ~(MMK_MCL_CURRENT | MMK_MCL_FUTURE | MMK_MCL_ONFAULT)) ||
+	    flags == MMK_MCL_ONFAULT)
+		return -EINVAL;
+	if (!can_do_mlock())
+		return -EPERM;
+	down_write(&mm->mmap_lock);
+	if (!(flags & MMK_MCL_CURRENT) || mm->total_vm <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT ||
+	    capable(CAP_IPC_LOCK)) {
+		apply_mlockall_flags(mm, flags);
+		err = 0;
+	}
+	up_write(&mm->mmap_lock);
+	if (!err && (flags & MMK_MCL_CURRENT))
+		mm_populate(0, mmk_task_size());
+	return err;
+}
+
+int sys_munlockall(void)
+{
+	struct mm_struct *mm = current->mm;
+
+	down_write(&mm->mmap_lock);
+	apply_mlockall_flags(mm, 0);
+	up_write(&mm->mmap_lock);
+	return 0;
+}

@@ -1,0 +1,846 @@
+/*
+ * mmap.c - creating and removing mappings: mmap, munmap, brk, stack growth,
+ * and the choice of address (Linux mm/mmap.c, mm/vma.c __mmap_region and
+ * do_vmi_align_munmap, arch/x86/kernel/sys_x86_64.c, arch/x86/mm/mmap.c).
+ *
+ * Address choice (x86-64, ASLR off, checked on a 6.18 host):
+ *   - MAP_FIXED: the address as given;
+ *   - a hint (rounded down to a page, raised to mmap_min_addr): used when
+ *     addr + len <= vm_start_gap(the VMA above it);
+ *   - otherwise top-down: the highest gap below mmap_base that holds len,
+ *     rejecting a gap that ends inside the guard gap of a VM_GROWSDOWN VMA
+ *     above it and searching again below that VMA's guard (Linux
+ *     unmapped_area_topdown); bottom-up from mmap_legacy_base if that fails;
+ *   - anonymous private mappings without a hint whose length is a multiple
+ *     of PMD_SIZE search for len + PMD_SIZE and then align the start to
+ *     PMD_SIZE (thp_get_unmapped_area; when the found start is already
+ *     aligned, the top-down layout takes start + PMD_SIZE);
+ *   - MAP_32BIT searches bottom-up in [1 GiB, 2 GiB).
+ * Errors follow do_mmap's order of checks.  munmap splits at both ends
+ * (max_map_count applies only when one VMA would become three) and accounts
+ * the removed pages; MAP_FIXED over existing VMAs unmaps them only after
+ * every check and allocation of the new mapping has succeeded.
+ */
+#include <errno.h>
+#include <string.h>
+#include "mmkit/fault_inject.h"
+#include "mmkit/memory.h"
+#include "mmkit/sched.h"
+
+unsigned long mmap_min_addr = 4096;
+int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
+
+#define MMF_TOPDOWN 1UL
+#define SIZE_128M (128UL << 20)
+
+/* ---- layout constants (paging mode; arch/x86 provides them later) ---- */
+
+unsigned long mmk_task_size(void)
+{
+	int levels = mmk ? mmk->cfg.levels : 4;
+
+	if (levels == 5)
+		return (1UL << 56) - PAGE_SIZE;
+	if (levels <= 3)
+		return 0xc0000000UL;
+	return (1UL << 47) - PAGE_SIZE;
+}
+
+/* The largest address of the default (47-bit) window (DEFAULT_MAP_WINDOW). */
+static unsigned long default_map_window(void)
+{
+	unsigned long ts = mmk_task_size();
+
+	return ts > (1UL << 47) ? (1UL << 47) - PAGE_SIZE : ts;
+}
+
+unsigned long default_stack_top(void)
+{
+	return default_map_window();
+}
+
+unsigned long mmk_pmd_size(void)
+{
+	int levels = mmk ? mmk->cfg.levels : 4;
+
+	return levels == 2 ? (4UL << 20) : (2UL << 20);
+}
+
+/* Linux x86 mmap_base(): below the stack rlimit plus guard, at least 128 MiB
+ * and at most 5/6 of the task size below its top.  No randomization. */
+unsigned long mmap_base_for(unsigned long task_size, unsigned long stack_rlimit)
+{
+	unsigned long gap = stack_rlimit, pad = stack_guard_gap;
+
+	if (gap + pad > gap)
+		gap += pad;
+	if (gap < SIZE_128M)
+		gap = SIZE_128M;
+	else if (gap > task_size / 6 * 5)
+		gap = task_size / 6 * 5;
+	return PAGE_ALIGN(task_size - gap);
+}
+
+void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_rlimit)
+{
+	unsigned long ts = default_map_window();
+
+	mm->flags |= MMF_TOPDOWN;
+	mm->mmap_legacy_base = PAGE_ALIGN(ts / 3);
+	mm->mmap_base = mmap_base_for(ts, stack_rlimit);
+	mm->task_size = mmk_task_size();
+}
+
+/* Overcommit heuristic (OVERCOMMIT_GUESS): no single request above RAM + swap. */
+int vm_enough_memory(long pages)
+{
+	if (sysctl_overcommit_memory == 1)
+		return 0;
+	if (pages > (long)(mmk ? mmk->max_pfn : 0))
+		return -ENOMEM;
+	return 0;
+}
+
+static bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned long bytes)
+{
+	unsigned long locked;
+
+	if (!(flags & VM_LOCKED) || capable(CAP_IPC_LOCK))
+		return true;
+	locked = (bytes >> PAGE_SHIFT) + mm->locked_vm;
+	return locked <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+}
+
+static int security_mmap_addr(unsigned long addr)
+{
+	return addr < mmap_min_addr && !capable(CAP_SYS_RAWIO) ? -EPERM : 0;
+}
+
+/* ---- get_unmapped_area ---- */
+
+struct unmapped_area_info {
+	bool topdown;
+	unsigned long length, low_limit, high_limit;
+};
+
+/* Linux unmapped_area_topdown: retry below a VM_GROWSDOWN VMA whose guard
+ * gap reaches into the chosen gap. */
+static unsigned long unmapped_area_topdown(struct mm_struct *mm, struct unmapped_area_info *info)
+{
+	unsigned long low = max(info->low_limit, mmap_min_addr), high = info->high_limit;
+	unsigned long gs, ge;
+	struct vm_area_struct *next;
+
+	for (;;) {
+		if (vt_gap_highest(&mm->mm_mt, low, high, info->length, &gs, &ge))
+			return (unsigned long)-ENOMEM;
+		next = find_vma(mm, ge - 1);
+		if (!next || !(next->vm_flags & VM_STARTGAP_FLAGS) || vm_start_gap(next) >= ge)
+			return ge - info->length;
+		high = vm_start_gap(next);
+	}
+}
+
+static unsigned long unmapped_area(struct mm_struct *mm, struct unmapped_area_info *info)
+{
+	unsigned long low = max(info->low_limit, mmap_min_addr), high = info->high_limit;
+	unsigned long gs, ge;
+	struct vm_area_struct *next;
+
+	for (;;) {
+		if (vt_gap_lowest(&mm->mm_mt, low, high, info->length, &gs, &ge))
+			return (unsigned long)-ENOMEM;
+		next = find_vma(mm, gs);
+		if (!next || !(next->vm_flags & VM_STARTGAP_FLAGS) ||
+		    vm_start_gap(next) >= gs + info->length)
+			return gs;
+		low = next->vm_end;
+	}
+}
+
+static bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
+{
+	unsigned long win = default_map_window();
+
+	if (mmk_task_size() - len < addr)
+		return false;
+	return (addr > win) == (addr + len > win);
+}
+
+static bool hint_fits(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return !vma || addr + len <= vm_start_gap(vma);
+}
+
+/* x86 arch_get_unmapped_area (bottom-up; MAP_32BIT and the fallback). */
+static unsigned long get_area_bottomup(struct mm_struct *mm, unsigned long addr,
+				       unsigned long len, unsigned long flags)
+{
+	struct unmapped_area_info info = { .length = len };
+	unsigned long begin = mm->mmap_legacy_base, end = default_map_window();
+
+	if (flags & MMK_MAP_FIXED)
+		return addr;
+	if (flags & MMK_MAP_32BIT) {
+		begin = 0x40000000UL;
+		end = 0x80000000UL;
+	}
+	if (len > end)
+		return (unsigned long)-ENOMEM;
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		if (mmap_address_hint_valid(addr, len) && end - len >= addr &&
+		    hint_fits(mm, addr, len))
+			return addr;
+	}
+	info.low_limit = begin;
+	info.high_limit = end;
+	return unmapped_area(mm, &info);
+}
+
+/* x86 arch_get_unmapped_area_topdown. */
+static unsigned long get_area_topdown(struct mm_struct *mm, unsigned long addr,
+				      unsigned long len, unsigned long flags)
+{
+	struct unmapped_area_info info = { .topdown = true, .length = len };
+	unsigned long addr0 = addr, res;
+
+	if (len > mmk_task_size())
+		return (unsigned long)-ENOMEM;
+	if (flags & MMK_MAP_FIXED)
+		return addr;
+	if (flags & MMK_MAP_32BIT)
+		return get_area_bottomup(mm, addr0, len, flags);
+	if (addr) {
+		addr &= PAGE_MASK;
+		if (mmap_address_hint_valid(addr, len) && hint_fits(mm, addr, len))
+			return addr;
+	}
+	info.low_limit = (flags & MMK_MAP_ABOVE4G) ? (4UL << 30) : PAGE_SIZE;
+	info.high_limit = mm->mmap_base;
+	if (addr > default_map_window())
+		info.high_limit += mmk_task_size() - default_map_window();
+	res = unmapped_area_topdown(mm, &info);
+	if (!IS_ERR_VALUE(res))
+		return res;
+	return get_area_bottomup(mm, addr0, len, flags);
+}
+
+static unsigned long mm_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
+					  unsigned long len, unsigned long flags)
+{
+	if (mm->flags & MMF_TOPDOWN)
+		return get_area_topdown(mm, addr, len, flags);
+	return get_area_bottomup(mm, addr, len, flags);
+}
+
+/* thp_get_unmapped_area_vmflags for anonymous memory (off == 0). */
+static unsigned long thp_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
+					   unsigned long len, unsigned long flags)
+{
+	unsigned long size = mmk_pmd_size(), ret, off_sub;
+
+	if (len + size > len) {
+		ret = mm_get_unmapped_area(mm, addr, len + size, flags);
+		if (!IS_ERR_VALUE(ret)) {
+			if (ret == addr)
+				return addr;
+			off_sub = (0 - ret) & (size - 1);
+			if ((mm->flags & MMF_TOPDOWN) && !off_sub)
+				return ret + size;
+			return ret + off_sub;
+		}
+	}
+	return mm_get_unmapped_area(mm, addr, len, flags);
+}
+
+unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				unsigned long pgoff, unsigned long flags, unsigned long vm_flags)
+{
+	struct mm_struct *mm = current->mm;
+	bool shmem = (file && file->shmem) || (!file && (flags & MMK_MAP_SHARED));
+	int err;
+
+	(void)pgoff; (void)vm_flags;
+	if (len > mmk_task_size())
+		return (unsigned long)-ENOMEM;
+	if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()) && mmk_task_size() > 0xc0000000UL)
+		addr = thp_get_unmapped_area(mm, addr, len, flags);
+	else
+		addr = mm_get_unmapped_area(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if (addr > mmk_task_size() - len)
+		return (unsigned long)-ENOMEM;
+	if (addr & ~PAGE_MASK)
+		return (unsigned long)-EINVAL;
+	err = security_mmap_addr(addr);
+	return err ? (unsigned long)(long)err : addr;
+}
+
+/* ---- unmapping ---- */
+
+struct munmap_stats {
+	unsigned long nr_pages, locked, exec, stack, data, accounted;
+	int count;
+};
+
+static void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+static void munmap_collect(struct munmap_stats *s, const struct vm_area_struct *v)
+{
+	unsigned long np = vma_pages(v);
+
+	s->nr_pages += np;
+	s->count++;
+	if (v->vm_flags & VM_LOCKED)
+		s->locked += np;
+	if (v->vm_flags & VM_ACCOUNT)
+		s->accounted += np;
+	if (is_exec_mapping(v->vm_flags))
+		s->exec += np;
+	else if (is_stack_mapping(v->vm_flags))
+		s->stack += np;
+	else if (is_data_mapping(v->vm_flags))
+		s->data += np;
+}
+
+/* Split the VMAs straddling start and end (Linux vms_gather_munmap_vmas).
+ * On return *first is the first VMA inside [start, end). */
+static int munmap_split_edges(struct mm_struct *mm, struct vm_area_struct **first,
+			      unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = *first, *last;
+	int err;
+
+	if (start > vma->vm_start) {
+		if (end < vma->vm_end && mm->map_count >= sysctl_max_map_count)
+			return -ENOMEM;
+		err = __split_vma(vma, start, 1);
+		if (err)
+			return err;
+	}
+	last = find_vma(mm, end - 1);
+	if (last && last->vm_start < end && last->vm_end > end) {
+		err = __split_vma(last, end, 0);
+		if (err)
+			return err;
+	}
+	*first = vma;
+	return 0;
+}
+
+/* Remove the VMAs inside [start, end) (edges already split); account them. */
+static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
+			  struct munmap_stats *s)
+{
+	/* The page side first (zap, flush, free tables), as vms_clear_ptes. */
+	unmap_region(mm, vma, vma->vm_start, end, vma->vm_prev, find_vma(mm, end));
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
+
+		munmap_collect(s, vma);
+		vma_unlink_free(mm, vma);
+		vma = next;
+	}
+	update_hiwater_vm(mm);
+	mm->total_vm -= s->nr_pages;
+	mm->locked_vm -= s->locked;
+	mm->exec_vm -= s->exec;
+	mm->stack_vm -= s->stack;
+	mm->data_vm -= s->data;
+}
+
+/* Unmap [start, end) where vma is the first VMA ending above start. */
+static int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma,
+			       unsigned long start, unsigned long end)
+{
+	struct munmap_stats s = { 0 };
+	int err = munmap_split_edges(mm, &vma, start, end);
+
+	if (err)
+		return err;
+	munmap_remove(mm, vma, end, &s);
+	return 0;
+}
+
+/* munmap's checks and work.  Caller holds mmap_lock for write.  0 or -errno. */
+int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long ts = mmk_task_size(), end;
+	struct vm_area_struct *vma;
+
+	if ((start & ~PAGE_MASK) || start > ts || len > ts - start)
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	if (end == start)
+		return -EINVAL;
+	vma = find_vma_intersection(mm, start, end);
+	if (!vma)
+		return 0;
+	return do_vmi_align_munmap(mm, vma, start, end);
+}
+
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	return do_vmi_munmap(mm, start, len);
+}
+
+/* ---- mapping ---- */
+
+struct mmap_state {
+	struct mm_struct *mm;
+	unsigned long addr, end, pgoff, flags;
+	struct file *file;
+	struct vm_area_struct *prev, *next, *first_old;
+	struct munmap_stats old;         /* what MAP_FIXED replaces */
+};
+
+static bool accountable_mapping(unsigned long vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* Split the VMAs the new range overlaps and count them (not yet removed). */
+static int mmap_gather_old(struct mmap_state *m)
+{
+	struct vm_area_struct *v = find_vma_intersection(m->mm, m->addr, m->end);
+	int err;
+
+	if (!v)
+		return 0;
+	err = munmap_split_edges(m->mm, &v, m->addr, m->end);
+	if (err)
+		return err;
+	m->first_old = v;
+	for (; v && v->vm_start < m->end; v = v->vm_next)
+		munmap_collect(&m->old, v);
+	return 0;
+}
+
+static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
+{
+	struct vm_area_struct *vma = vm_area_alloc(m->mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = m->addr;
+	vma->vm_end = m->end;
+	vma->vm_flags = m->flags;
+	vma->vm_pgoff = m->pgoff;
+	vma->vm_page_prot = vm_get_page_prot(m->flags);
+	if (m->file)
+		vma->vm_file = get_file(m->file);
+	else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
+		vm_area_free(vma);
+		return NULL;
+	}
+	return vma;
+}
+
+/* Remove what MAP_FIXED replaces, then merge or insert the new range. */
+static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_struct *vma)
+{
+	struct munmap_stats s = { 0 };
+	struct vm_area_struct *merged = NULL;
+
+	if (m->first_old)
+		munmap_remove(m->mm, m->first_old, m->end, &s);
+	m->prev = NULL;
+	m->next = find_vma_prev(m->mm, m->addr, &m->prev);
+	if (!m->file && !(m->flags & VM_SHARED))
+		merged = vma_merge_new_range(m->mm, m->prev, m->next, m->addr, m->end,
+					     m->flags, m->pgoff, NULL, NULL);
+	if (merged) {
+		vma_free_detached(vma);        /* never linked */
+		return merged;
+	}
+	vt_insert(&m->mm->mm_mt, vma);
+	m->mm->map_count++;
+	return vma;
+}
+
+static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
+				 unsigned long vm_flags, unsigned long pgoff)
+{
+	struct mmap_state m = { .mm = current->mm, .addr = addr, .end = addr + len,
+				.pgoff = pgoff, .flags = vm_flags, .file = file };
+	unsigned long pglen = len >> PAGE_SHIFT;
+	struct vm_area_struct *vma;
+	int err = mmap_gather_old(&m);
+
+	if (err)
+		return (unsigned long)(long)err;
+	if (!may_expand_vm(m.mm, vm_flags, pglen - m.old.nr_pages))
+		return (unsigned long)-ENOMEM;
+	if (accountable_mapping(vm_flags)) {
+		if (pglen > m.old.accounted && vm_enough_memory(pglen - m.old.accounted))
+			return (unsigned long)-ENOMEM;
+		m.flags |= VM_ACCOUNT;
+	}
+	vma = mmap_new_vma(&m);
+	if (!vma)
+		return (unsigned long)-ENOMEM;
+	if (vt_preallocate(&m.mm->mm_mt, 1)) {
+		vma_free_detached(vma);
+		return (unsigned long)-ENOMEM;
+	}
+	vma = mmap_commit(&m, vma);
+	vm_stat_account(m.mm, vma->vm_flags, pglen);
+	if (vm_flags & VM_LOCKED) {
+		if (vm_flags & VM_SPECIAL)
+			vma->vm_flags &= ~VM_LOCKED_MASK;
+		else
+			m.mm->locked_vm += pglen;
+	}
+	return addr;
+}
+
+/* calc_vm_prot_bits | calc_vm_flag_bits */
+static unsigned long calc_vm_bits(unsigned long prot, unsigned long flags)
+{
+	unsigned long vm = 0;
+
+	vm |= (prot & MMK_PROT_READ) ? VM_READ : 0;
+	vm |= (prot & MMK_PROT_WRITE) ? VM_WRITE : 0;
+	vm |= (prot & MMK_PROT_EXEC) ? VM_EXEC : 0;
+	vm |= (flags & MMK_MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
+	vm |= (flags & MMK_MAP_LOCKED) ? VM_LOCKED : 0;
+	vm |= (flags & MMK_MAP_STACK) ? VM_NOHUGEPAGE : 0;
+	return vm;
+}
+
+static unsigned long round_hint_to_min(unsigned long hint)
+{
+	hint &= PAGE_MASK;
+	if (hint && hint < mmap_min_addr)
+		return PAGE_ALIGN(mmap_min_addr);
+	return hint;
+}
+
+static bool can_do_mlock(void)
+{
+	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
+}
+
+/* The type-specific part of do_mmap for anonymous memory. */
+static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned long *vm_flags,
+			   unsigned long *pgoff)
+{
+	switch (flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		*pgoff = 0;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		return 0;
+	case MMK_MAP_DROPPABLE:
+		if (flags & MMK_MAP_HUGETLB)
+			return -EINVAL;
+		*vm_flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP;
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		*pgoff = addr >> PAGE_SHIFT;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * do_mmap - map [addr, addr+len) (Linux mm/mmap.c).  Caller holds mmap_lock
+ * for write.  Returns the address or -errno; *populate is set to len when
+ * the caller should prefault (MAP_POPULATE, VM_LOCKED: the fault path).
+ */
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long vm_flags,
+		      unsigned long pgoff, unsigned long *populate)
+{
+	struct mm_struct *mm = current->mm;
+	long err;
+
+	*populate = 0;
+	if (!len)
+		return (unsigned long)-EINVAL;
+	if (flags & MMK_MAP_FIXED_NOREPLACE)
+		flags |= MMK_MAP_FIXED;
+	if (!(flags & MMK_MAP_FIXED))
+		addr = round_hint_to_min(addr);
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return (unsigned long)-ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return (unsigned long)-EOVERFLOW;
+	if (mm->map_count > sysctl_max_map_count)
+		return (unsigned long)-ENOMEM;
+	vm_flags |= calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	addr = get_unmapped_area(file, addr, len, pgoff, flags, vm_flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if ((flags & MMK_MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
+		return (unsigned long)-EEXIST;
+	if ((flags & MMK_MAP_LOCKED) && !can_do_mlock())
+		return (unsigned long)-EPERM;
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return (unsigned long)-EAGAIN;
+	err = file ? -EBADF : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
+	if (err)
+		return (unsigned long)err;
+	if ((flags & MMK_MAP_NORESERVE) && sysctl_overcommit_memory != 2)
+		vm_flags |= VM_NORESERVE;
+	addr = mmap_region(file, addr, len, vm_flags, pgoff);
+	if (!IS_ERR_VALUE(addr) && ((vm_flags & VM_LOCKED) ||
+	    (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE))
+		*populate = len;
+	return addr;
+}
+
+/*
+ * What prefaulting does to the layout until the fault path exists: a fault
+ * in a private VMA gives it an anon_vma (which decides later merges) - a
+ * write fault always, and on the 6.18 host a read fault of anonymous memory
+ * too (checked: a read-touched VMA no longer merges with a neighbour that
+ * has another anon_vma, and mremap keeps its pgoff).  As Linux's
+ * __mm_populate: VM_IO/VM_PFNMAP VMAs are skipped, VM_LOCKONFAULT ones are
+ * not faulted, an inaccessible (PROT_NONE) VMA fails with -EFAULT (which
+ * stops the walk unless ignore_errors), holes end it quietly.  Caller holds
+ * mmap_lock for write.
+ */
+int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  bool ignore_errors)
+{
+	struct vm_area_struct *v;
+
+	if (start >= end)
+		return 0;
+	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
+		if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
+			continue;
+		if (!(v->vm_flags & VM_ACCESS_FLAGS) ||
+		    shmem_fault_limit(v, max(start, v->vm_start), min(end, v->vm_end)) <
+		    min(end, v->vm_end)) {
+			if (!ignore_errors)
+				return -EFAULT;        /* GUP: no access, or SIGBUS */
+			continue;
+		}
+		if (!(v->vm_flags & VM_SHARED) && (vma_is_anonymous(v) || (v->vm_flags & VM_WRITE)) &&
+		    anon_vma_prepare(v) && !ignore_errors)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Prefault [start, start+len) (Linux __mm_populate).  Takes mmap_lock.
+ * The fault path replaces this layout-level version with the real one. */
+__attribute__((weak)) int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
+{
+	struct mm_struct *mm = current->mm;
+	int err;
+
+	down_write(&mm->mmap_lock);
+	err = populate_range_layout(mm, start, start + len < start ? ~0UL : start + len,
+				    ignore_errors);
+	up_write(&mm->mmap_lock);
+	return err;
+}
+
+/* mm_populate ignores errors, as Linux's. */
+void mm_populate(unsigned long start, unsigned long len)
+{
+	(void)__mm_populate(start, len, true);
+}
+
+/* mmap(2) on current->mm.  Only anonymous mappings exist at this level. */
+unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+		       unsigned long flags, long fd, unsigned long off)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long ret, populate;
+
+	if (off & ~PAGE_MASK)
+		return (unsigned long)-EINVAL;
+	if (!(flags & MMK_MAP_ANONYMOUS))
+		return (unsigned long)-EBADF;          /* no open files yet */
+	if (flags & MMK_MAP_HUGETLB)
+		return (unsigned long)-ENOMEM;         /* no huge pages reserved */
+	(void)fd;
+	down_write(&mm->mmap_lock);
+	ret = do_mmap(NULL, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+	up_write(&mm->mmap_lock);
+	if (populate)
+		mm_populate(ret, populate);
+	return ret;
+}
+
+int sys_munmap(unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	down_write(&mm->mmap_lock);
+	ret = do_vmi_munmap(mm, addr, len);
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+/* ---- brk ---- */
+
+/* Grow the heap by [addr, addr+len): extend brkvma or make a new VMA. */
+int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
+		 unsigned long len, unsigned long vm_flags)
+{
+	unsigned long np = len >> PAGE_SHIFT;
+	struct vm_area_struct *vma = NULL;
+
+	vm_flags |= VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
+	if (!may_expand_vm(mm, vm_flags, np) || mm->map_count > sysctl_max_map_count ||
+	    vm_enough_memory(np))
+		return -ENOMEM;
+	if (brkvma && brkvma->vm_end == addr)
+		vma = vma_merge_new_range(mm, brkvma, NULL, addr, addr + len, vm_flags,
+					  addr >> PAGE_SHIFT, NULL, NULL);
+	if (!vma) {
+		vma = vm_area_alloc(mm);
+		if (!vma)
+			return -ENOMEM;
+		vma->vm_start = addr;
+		vma->vm_end = addr + len;
+		vma->vm_pgoff = addr >> PAGE_SHIFT;
+		vma->vm_flags = vm_flags;
+		vma->vm_page_prot = vm_get_page_prot(vm_flags);
+		if (vma_link(mm, vma)) {
+			vm_area_free(vma);
+			return -ENOMEM;
+		}
+	}
+	mm->total_vm += np;
+	mm->data_vm += np;
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += np;
+	return 0;
+}
+
+static int check_data_rlimit(unsigned long rlim, unsigned long new, unsigned long start,
+			     unsigned long end_data, unsigned long start_data)
+{
+	if (rlim < RLIM_INFINITY && (new - start) + (end_data - start_data) > rlim)
+		return -ENOSPC;
+	return 0;
+}
+
+/* Shrink: unmap [newbrk, oldbrk) if a VMA is there.  0 or -errno. */
+static int brk_shrink(struct mm_struct *mm, unsigned long newbrk, unsigned long oldbrk)
+{
+	struct vm_area_struct *vma = find_vma(mm, newbrk);
+
+	if (!vma || vma->vm_start >= oldbrk)
+		return -ENOMEM;
+	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk);
+}
+
+static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long newbrk)
+{
+	struct vm_area_struct *next, *brkvma;
+	unsigned long a = get_unmapped_area(NULL, oldbrk, newbrk - oldbrk, 0, MMK_MAP_FIXED, 0);
+
+	if (IS_ERR_VALUE(a))
+		return (int)(long)a;
+	if (!mlock_future_ok(mm, mm->def_flags, newbrk - oldbrk))
+		return -EAGAIN;
+	next = find_vma_prev(mm, oldbrk, &brkvma);
+	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
+		return -ENOMEM;
+	if (brkvma && brkvma->vm_end <= mm->start_brk)
+		brkvma = NULL;
+	return do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk, 0);
+}
+
+/* brk(2): returns the new break, or the old one when the request fails. */
+unsigned long sys_brk(unsigned long brk)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long origbrk, newbrk = 0, oldbrk = 0;
+	bool populate = false;
+	int err = -ENOMEM;
+
+	down_write(&mm->mmap_lock);
+	origbrk = mm->brk;
+	if (brk < mm->start_brk ||
+	    check_data_rlimit(rlimit(RLIMIT_DATA), brk, mm->start_brk, mm->end_data, mm->start_data))
+		goto out;
+	newbrk = PAGE_ALIGN(brk);
+	oldbrk = PAGE_ALIGN(mm->brk);
+	if (oldbrk == newbrk)
+		err = 0;
+	else if (brk <= mm->brk)
+		err = brk_shrink(mm, newbrk, oldbrk);
+	else
+		err = brk_grow(mm, oldbrk, newbrk);
+	populate = !err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk;
+out:
+	mm->brk = err ? origbrk : brk;
+	origbrk = mm->brk;
+	up_write(&mm->mmap_lock);
+	if (populate)
+		mm_populate(oldbrk, newbrk - oldbrk);    /* after the lock, as Linux */
+	return origbrk;
+}
+
+/* ---- stack growth (fault path) ---- */
+
+static int acct_stack_growth(struct vm_area_struct *vma, unsigned long size, unsigned long grow)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (!may_expand_vm(mm, vma->vm_flags, grow))
+		return -ENOMEM;
+	if (size > rlimit(RLIMIT_STACK))
+		return -ENOMEM;
+	if (!mlock_future_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	return vm_enough_memory(grow);
+}
+
+/* Grow a VM_GROWSDOWN VMA down to address (Linux expand_downwards).
+ * Caller holds mmap_lock for write.  0 or -errno. */
+int expand_downwards(struct vm_area_struct *vma, unsigned long address)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *prev = vma->vm_prev;
+	unsigned long grow;
+	int err;
+
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return -EFAULT;
+	address &= PAGE_MASK;
+	if (address < mmap_min_addr)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    address - prev->vm_end < stack_guard_gap)
+		return -ENOMEM;
+	if (address >= vma->vm_start)
+		return 0;
+	if (prev && address < prev->vm_end)
+		return -ENOMEM;
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	grow = (vma->vm_start - address) >> PAGE_SHIFT;
+	if (grow > vma->vm_pgoff)
+		return -ENOMEM;
+	err = acct_stack_growth(vma, vma->vm_end - address, grow);
+	if (err)
+		return err;
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	vm_stat_account(mm, vma->vm_flags, grow);
+	vma->vm_start = address;
+	vma->vm_pgoff -= grow;
+	vt_update(&mm->mm_mt, vma);
+	return 0;
+}

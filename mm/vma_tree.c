@@ -1,0 +1,522 @@
+/*
+ * vma_tree.c - the ordered index of an mm's VMAs: a B+tree with gap
+ * augmentation (the role Linux's maple tree plays, lib/maple_tree.c; the
+ * augmentation is the one the pre-6.1 rbtree kept, rb_subtree_gap).
+ *
+ * Leaves hold up to VT_MAX VMA pointers in address order; inner nodes hold
+ * up to VT_MAX children.  For every slot a node keeps two summaries of what
+ * is below it: pivot = the highest vm_end (the search key: find_vma descends
+ * into the first slot whose pivot exceeds the address) and gap = the largest
+ * free gap that ends at a VMA below it, where the gap in front of a VMA is
+ * vm_start - vm_prev->vm_end (vm_start for the first VMA).  The free space
+ * above the last VMA is not in any slot; the searches handle it apart.
+ *
+ * Insertion splits full nodes on the way up (in half, or 15/1 when the new
+ * entry goes at either end, so that ordered runs fill nodes; the nodes come from a spare
+ * list filled beforehand by vt_preallocate, so an insertion cannot fail
+ * half-way, like Linux's vma_iter_prealloc).  Deletion frees a node when it
+ * becomes empty and collapses a root with one child, but does not merge
+ * half-empty siblings: the height stays bounded by the logarithm of the
+ * largest size the tree had (free-at-empty B-trees, Johnson & Shasha 1989).
+ * Why a B+tree and not an rbtree: docs/ARCHITECTURE.md (measured).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmkit/fault_inject.h"
+#include "mmkit/mm_vma.h"
+
+#define VT_MAX 16
+
+/* 64-byte aligned, the search keys first: a lookup touches the key lines
+ * of one node per level and one slot line. */
+struct vt_node {
+	unsigned long pivot[VT_MAX]; /* highest vm_end in the slot */
+	void *slot[VT_MAX];          /* leaf: VMA, inner: child node */
+	unsigned long gap[VT_MAX];   /* largest gap ending in the slot */
+	struct vt_node *parent;
+	unsigned char nr;            /* slots in use, 1..VT_MAX (0 only transiently) */
+	unsigned char leaf;
+	unsigned char pslot;         /* index of this node in parent */
+} __attribute__((aligned(64)));
+
+static DEFINE_FAULT_SITE(vt_node_fail, "vma_tree_node");
+
+static inline unsigned long vma_gap(const struct vm_area_struct *v)
+{
+	return v->vm_start - (v->vm_prev ? v->vm_prev->vm_end : 0);
+}
+
+void vt_init(struct vma_tree *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+/* Fill the spare list so that n insertions (each may split one node per
+ * level and add a root) need no allocation.  Returns 0 or -ENOMEM. */
+int vt_preallocate(struct vma_tree *t, int n)
+{
+	int want = n * (t->height + 2);
+
+	while (t->nr_spare < want) {
+		struct vt_node *node;
+
+		if (should_fail(&vt_node_fail))
+			return -ENOMEM;
+		node = aligned_alloc(64, sizeof(*node));
+		if (!node)
+			return -ENOMEM;
+		node->parent = t->spare;
+		t->spare = node;
+		t->nr_spare++;
+	}
+	return 0;
+}
+
+static struct vt_node *node_get(struct vma_tree *t, bool leaf)
+{
+	struct vt_node *node = t->spare;
+
+	BUG_ON(!node);               /* vt_preallocate was not called */
+	t->spare = node->parent;
+	t->nr_spare--;
+	memset(node, 0, sizeof(*node));
+	node->leaf = leaf;
+	return node;
+}
+
+static void node_put(struct vma_tree *t, struct vt_node *node)
+{
+	if (t->nr_spare >= 8) {
+		free(node);
+		return;
+	}
+	node->parent = t->spare;
+	t->spare = node;
+	t->nr_spare++;
+}
+
+void vt_destroy(struct vma_tree *t)
+{
+	BUG_ON(t->count);
+	if (t->root)
+		node_put(t, t->root);
+	t->root = NULL;
+	while (t->spare) {
+		struct vt_node *n = t->spare;
+
+		t->spare = n->parent;
+		free(n);
+	}
+	t->nr_spare = 0;
+}
+
+static unsigned long node_max_gap(const struct vt_node *n)
+{
+	unsigned long g = 0;
+	int i;
+
+	for (i = 0; i < n->nr; i++)
+		if (n->gap[i] > g)
+			g = n->gap[i];
+	return g;
+}
+
+/* Recompute the summaries of node's ancestors, up to the root. */
+static void propagate(struct vt_node *n)
+{
+	while (n->parent) {
+		struct vt_node *p = n->parent;
+
+		p->pivot[n->pslot] = n->pivot[n->nr - 1];
+		p->gap[n->pslot] = node_max_gap(n);
+		n = p;
+	}
+}
+
+static int leaf_index(const struct vm_area_struct *vma)
+{
+	const struct vt_node *leaf = vma->vt_leaf;
+	int i;
+
+	for (i = 0; i < leaf->nr; i++)
+		if (leaf->slot[i] == vma)
+			return i;
+	BUG();
+}
+
+/* Refresh the key and gap of one VMA in its leaf and above. */
+static void refresh_vma(struct vm_area_struct *vma)
+{
+	struct vt_node *leaf = vma->vt_leaf;
+	int i = leaf_index(vma);
+
+	leaf->pivot[i] = vma->vm_end;
+	leaf->gap[i] = vma_gap(vma);
+	propagate(leaf);
+}
+
+struct vm_area_struct *vt_find(const struct vma_tree *t, unsigned long addr)
+{
+	const struct vt_node *n = t->root;
+	int i;
+
+	if (!n || n->pivot[n->nr - 1] <= addr)
+		return NULL;
+	for (;;) {
+		int j, nr = n->nr;
+
+		/* branchless: the number of keys <= addr is the slot to take */
+		for (i = 0, j = 0; j < VT_MAX; j++)
+			i += (j < nr) & (n->pivot[j] <= addr);
+		if (n->leaf)
+			return n->slot[i];
+		n = n->slot[i];
+	}
+}
+
+static void set_child(struct vt_node *n, int i, void *item)
+{
+	n->slot[i] = item;
+	if (n->leaf) {
+		struct vm_area_struct *v = item;
+
+		v->vt_leaf = n;
+		n->pivot[i] = v->vm_end;
+		n->gap[i] = vma_gap(v);
+	} else {
+		struct vt_node *c = item;
+
+		c->parent = n;
+		c->pslot = (unsigned char)i;
+		n->pivot[i] = c->pivot[c->nr - 1];
+		n->gap[i] = node_max_gap(c);
+	}
+}
+
+/* Insert item at index i of n, splitting n (and ancestors) when full. */
+static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item)
+{
+	struct vt_node *right;
+	int j, half;
+
+	if (n->nr < VT_MAX) {
+		for (j = n->nr; j > i; j--)
+			set_child(n, j, n->slot[j - 1]);
+		n->nr++;
+		set_child(n, i, item);
+		return;
+	}
+	right = node_get(t, n->leaf);
+	/* Appending (or prepending) runs - ascending brk growth, descending
+	 * top-down mmaps - split unevenly so that nodes stay full. */
+	half = i == VT_MAX ? VT_MAX - 1 : i == 0 ? 1 : VT_MAX / 2;
+	for (j = half; j < VT_MAX; j++)
+		set_child(right, j - half, n->slot[j]);
+	right->nr = VT_MAX - half;
+	n->nr = half;
+	if (i <= half)
+		node_insert(t, n, i, item);
+	else
+		node_insert(t, right, i - half, item);
+	if (!n->parent) {
+		struct vt_node *root = node_get(t, false);
+
+		root->nr = 1;
+		set_child(root, 0, n);
+		t->root = root;
+		t->height++;
+	} else {
+		set_child(n->parent, n->pslot, n);
+	}
+	node_insert(t, n->parent, n->pslot + 1, right);
+	propagate(right);
+}
+
+void vt_insert(struct vma_tree *t, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *next = vt_find(t, vma->vm_start);
+	struct vm_area_struct *prev = next ? next->vm_prev : t->last;
+	struct vt_node *leaf;
+	int i;
+
+	BUG_ON(next && next->vm_start < vma->vm_end);
+	vma->vm_prev = prev;
+	vma->vm_next = next;
+	if (prev) prev->vm_next = vma; else t->first = vma;
+	if (next) next->vm_prev = vma; else t->last = vma;
+	if (!t->root) {
+		t->root = node_get(t, true);
+		t->height = 1;
+	}
+	if (next) {
+		leaf = next->vt_leaf;
+		i = leaf_index(next);
+	} else {
+		for (leaf = t->root; !leaf->leaf; leaf = leaf->slot[leaf->nr - 1])
+			;
+		i = leaf->nr;
+	}
+	node_insert(t, leaf, i, vma);
+	t->count++;
+	propagate(vma->vt_leaf);
+	if (next)
+		refresh_vma(next);
+}
+
+/* Remove slot i of n; free n when it empties. */
+static void node_remove(struct vma_tree *t, struct vt_node *n, int i)
+{
+	int j;
+
+	for (j = i; j < n->nr - 1; j++)
+		set_child(n, j, n->slot[j + 1]);
+	n->nr--;
+	if (n->nr > 0) {
+		propagate(n);
+		return;
+	}
+	if (!n->parent) {
+		t->root = NULL;
+		t->height = 0;
+		node_put(t, n);
+		return;
+	}
+	node_remove(t, n->parent, n->pslot);
+	node_put(t, n);
+}
+
+static void collapse_root(struct vma_tree *t)
+{
+	while (t->root && !t->root->leaf && t->root->nr == 1) {
+		struct vt_node *old = t->root;
+
+		t->root = old->slot[0];
+		t->root->parent = NULL;
+		t->root->pslot = 0;
+		t->height--;
+		node_put(t, old);
+	}
+}
+
+void vt_erase(struct vma_tree *t, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma->vm_prev, *next = vma->vm_next;
+
+	if (prev) prev->vm_next = next; else t->first = next;
+	if (next) next->vm_prev = prev; else t->last = prev;
+	node_remove(t, vma->vt_leaf, leaf_index(vma));
+	collapse_root(t);
+	t->count--;
+	vma->vt_leaf = NULL;
+	vma->vm_prev = vma->vm_next = NULL;
+	if (next)
+		refresh_vma(next);
+}
+
+void vt_update(struct vma_tree *t, struct vm_area_struct *vma)
+{
+	BUG_ON(vma->vm_prev && vma->vm_prev->vm_end > vma->vm_start);
+	BUG_ON(vma->vm_next && vma->vm_next->vm_start < vma->vm_end);
+	refresh_vma(vma);
+	if (vma->vm_next)
+		refresh_vma(vma->vm_next);
+}
+
+/* ---- gap searches ---- */
+
+struct gap_query {
+	unsigned long low, high, len;
+	unsigned long start, end;    /* result, clipped */
+};
+
+/* Does the gap [gs, ge) hold len bytes inside [low, high)?  Record it. */
+static bool gap_fits(struct gap_query *q, unsigned long gs, unsigned long ge)
+{
+	unsigned long s = gs > q->low ? gs : q->low;
+	unsigned long e = ge < q->high ? ge : q->high;
+
+	if (e <= s || e - s < q->len)
+		return false;
+	q->start = s;
+	q->end = e;
+	return true;
+}
+
+/* Slots of n cover gaps lying in [lo_i, pivot[i]) with lo_i = pivot[i-1]
+ * (lo for slot 0).  A slot can hold the answer only if its max gap >= len
+ * and that address range overlaps [low, high) by at least len. */
+static bool slot_may_fit(const struct gap_query *q, const struct vt_node *n, int i,
+			 unsigned long lo)
+{
+	unsigned long s = i ? n->pivot[i - 1] : lo;
+	unsigned long e = n->pivot[i];
+
+	if (n->gap[i] < q->len)
+		return false;
+	s = s > q->low ? s : q->low;
+	e = e < q->high ? e : q->high;
+	return e > s && e - s >= q->len;
+}
+
+static bool search_rev(struct gap_query *q, const struct vt_node *n, unsigned long lo)
+{
+	int i;
+
+	for (i = n->nr - 1; i >= 0; i--) {
+		unsigned long s = i ? n->pivot[i - 1] : lo;
+
+		if (!slot_may_fit(q, n, i, lo))
+			continue;
+		if (n->leaf) {
+			const struct vm_area_struct *v = n->slot[i];
+
+			if (gap_fits(q, s, v->vm_start))
+				return true;
+		} else if (search_rev(q, n->slot[i], s)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool search_fwd(struct gap_query *q, const struct vt_node *n, unsigned long lo)
+{
+	int i;
+
+	for (i = 0; i < n->nr; i++) {
+		unsigned long s = i ? n->pivot[i - 1] : lo;
+
+		if (!slot_may_fit(q, n, i, lo))
+			continue;
+		if (n->leaf) {
+			const struct vm_area_struct *v = n->slot[i];
+
+			if (gap_fits(q, s, v->vm_start))
+				return true;
+		} else if (search_fwd(q, n->slot[i], s)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+int vt_gap_highest(const struct vma_tree *t, unsigned long low, unsigned long high,
+		   unsigned long len, unsigned long *start, unsigned long *end)
+{
+	struct gap_query q = { .low = low, .high = high, .len = len };
+	unsigned long top = t->last ? t->last->vm_end : 0;
+
+	if (high <= low || len > high - low)
+		return -ENOMEM;
+	if (!gap_fits(&q, top, ~0UL) && !(t->root && search_rev(&q, t->root, 0)))
+		return -ENOMEM;
+	*start = q.start;
+	*end = q.end;
+	return 0;
+}
+
+int vt_gap_lowest(const struct vma_tree *t, unsigned long low, unsigned long high,
+		  unsigned long len, unsigned long *start, unsigned long *end)
+{
+	struct gap_query q = { .low = low, .high = high, .len = len };
+	unsigned long top = t->last ? t->last->vm_end : 0;
+
+	if (high <= low || len > high - low)
+		return -ENOMEM;
+	if (!(t->root && search_fwd(&q, t->root, 0)) && !gap_fits(&q, top, ~0UL))
+		return -ENOMEM;
+	*start = q.start;
+	*end = q.end;
+	return 0;
+}
+
+/* ---- validation ---- */
+
+struct vt_check {
+	void (*report)(void *arg, const char *msg);
+	void *arg;
+	int errors;
+	unsigned long count;
+	const struct vm_area_struct *prev;  /* in-order predecessor */
+	int leaf_depth;
+};
+
+static void vt_fail(struct vt_check *c, const char *fmt, unsigned long a, unsigned long b)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	c->errors++;
+	c->report(c->arg, msg);
+}
+
+static void check_leaf(struct vt_check *c, const struct vt_node *n)
+{
+	int i;
+
+	for (i = 0; i < n->nr; i++) {
+		const struct vm_area_struct *v = n->slot[i];
+
+		if (v->vt_leaf != n)
+			vt_fail(c, "VMA %#lx-%#lx: wrong leaf back-pointer", v->vm_start, v->vm_end);
+		if (v->vm_prev != c->prev)
+			vt_fail(c, "VMA %#lx-%#lx: vm_prev is not the tree predecessor", v->vm_start, v->vm_end);
+		if (c->prev && c->prev->vm_end > v->vm_start)
+			vt_fail(c, "VMAs overlap or are out of order at %#lx (prev end %#lx)",
+				v->vm_start, c->prev->vm_end);
+		if (n->pivot[i] != v->vm_end || n->gap[i] != vma_gap(v))
+			vt_fail(c, "leaf key/gap stale at VMA %#lx-%#lx", v->vm_start, v->vm_end);
+		c->prev = v;
+		c->count++;
+	}
+}
+
+static void check_node(struct vt_check *c, const struct vt_node *n, int depth)
+{
+	int i;
+
+	if (n->nr < 1 || n->nr > VT_MAX)
+		vt_fail(c, "node with %lu slots at depth %lu", n->nr, (unsigned long)depth);
+	if (n->leaf) {
+		if (c->leaf_depth < 0)
+			c->leaf_depth = depth;
+		else if (c->leaf_depth != depth)
+			vt_fail(c, "leaves at depths %lu and %lu", (unsigned long)c->leaf_depth, depth);
+		check_leaf(c, n);
+		return;
+	}
+	for (i = 0; i < n->nr; i++) {
+		const struct vt_node *ch = n->slot[i];
+
+		if (ch->parent != n || ch->pslot != i)
+			vt_fail(c, "bad parent link at depth %lu slot %lu", depth, i);
+		check_node(c, ch, depth + 1);
+		if (n->pivot[i] != ch->pivot[ch->nr - 1])
+			vt_fail(c, "stale pivot %#lx (child max %#lx)", n->pivot[i], ch->pivot[ch->nr - 1]);
+		if (n->gap[i] != node_max_gap(ch))
+			vt_fail(c, "stale gap augmentation %#lx (recomputed %#lx)", n->gap[i],
+				node_max_gap(ch));
+	}
+}
+
+int vt_validate(const struct vma_tree *t, void (*report)(void *arg, const char *msg), void *arg)
+{
+	struct vt_check c = { .report = report, .arg = arg, .leaf_depth = -1 };
+
+	if (t->root) {
+		if (t->root->parent)
+			vt_fail(&c, "root has a parent", 0, 0);
+		check_node(&c, t->root, 1);
+		if (c.leaf_depth != t->height)
+			vt_fail(&c, "height %lu but leaves at depth %lu", (unsigned long)t->height,
+				(unsigned long)c.leaf_depth);
+	}
+	if (c.count != t->count)
+		vt_fail(&c, "tree holds %lu VMAs, count says %lu", c.count, t->count);
+	if (c.prev != t->last)
+		vt_fail(&c, "list tail is not the last VMA in the tree", 0, 0);
+	if (!t->root && t->first)
+		vt_fail(&c, "empty tree with a list head", 0, 0);
+	return c.errors;
+}
