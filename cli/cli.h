@@ -118,6 +118,8 @@ const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
 struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
 struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
+/* A fatal signal: every task of p's thread group exits (cli/cmd_task.c). */
+void cli_group_exit(struct scenario *sc, struct cli_proc *p);
 /* Hook the kernel side installs: make `t` current on `cpu` (context switch). */
 extern void (*cli_switch_hook)(int cpu, struct task_struct *t);
 

@@ -1,6 +1,6 @@
 /*
  * cmd_proc.c - processes and their address spaces in the scenario language:
- * spawn, thread, kthread, exit, the `vma` import line, `set`, `sysctl`, and the mmap family
+ * spawn, the `vma` import line, `set`, `sysctl`, and the mmap family
  * (mmap munmap mprotect mremap brk madvise mlock mlock2 munlock mlockall
  * munlockall msync).  Each system call runs on the process's CPU with the
  * process current, and prints Linux's return value or errno.
@@ -59,17 +59,6 @@ static const struct flag_name mlock_names[] = {
 	{ "MLOCK_ONFAULT", MMK_MLOCK_ONFAULT }, { "MCL_CURRENT", MMK_MCL_CURRENT },
 	{ "MCL_FUTURE", MMK_MCL_FUTURE }, { "MCL_ONFAULT", MMK_MCL_ONFAULT }, { NULL, 0 }
 };
-
-static void proc_switch(int cpu, struct task_struct *t)
-{
-	(void)cpu;
-	context_switch(t);
-}
-
-__attribute__((constructor)) static void cmd_proc_hook(void)
-{
-	cli_switch_hook = proc_switch;
-}
 
 /* Result of a call returning an address or -errno. */
 static void result_uaddr(struct cmd_ctx *c, unsigned long r)
@@ -565,80 +554,3 @@ static int do_msync_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_msync, .name = "msync", .kind = CMD_PROCESS, .usage = "A msync ADDR LEN FLAGS",
 	    .help = "msync(2)", .fn = do_msync_cmd)
-
-/* ---- threads, kernel threads, exit ---- */
-
-/* The mm `pagewalk A` walks: the task's own, or the one a kernel thread borrows. */
-struct mm_struct *cli_task_mm(struct task_struct *t)
-{
-	return t->mm ? t->mm : t->active_mm;
-}
-
-static int new_name_ok(struct cmd_ctx *c, const char *name)
-{
-	if (cli_proc_find(c->sc, name))
-		return script_error(c, "%s: process '%s' exists", c->cmd, name);
-	return 0;
-}
-
-/* A thread T: T shares A's mm (CLONE_VM) and signal_struct. */
-static int do_thread(struct cmd_ctx *c)
-{
-	struct task_struct *t;
-
-	if (arg_count(c, 1, 1) || new_name_ok(c, c->argv[0]) || need_mm(c))
-		return CMD_SCRIPT_ERROR;
-	t = task_create_thread(c->proc->task, c->argv[0]);
-	if (!t) {
-		result_errno(c, ENOMEM);
-		return 0;
-	}
-	if (!cli_proc_add(c->sc, c->argv[0], t, c->proc->cpu)) {
-		task_exit(t);
-		return script_error(c, "thread: bad or too many process names ('%s')", c->argv[0]);
-	}
-	result_zero(c);
-	return 0;
-}
-CLI_COMMAND(cmd_thread, .name = "thread", .kind = CMD_PROCESS, .usage = "A thread T",
-	    .help = "a thread T sharing A's address space", .fn = do_thread)
-
-/* kthread K: a kernel thread (mm = NULL; borrows active_mm when it runs). */
-static int do_kthread(struct cmd_ctx *c)
-{
-	struct task_struct *t;
-
-	if (arg_count(c, 1, 1) || new_name_ok(c, c->argv[0]))
-		return CMD_SCRIPT_ERROR;
-	t = kthread_create_task(c->argv[0]);
-	if (!t) {
-		result_errno(c, ENOMEM);
-		return 0;
-	}
-	if (!cli_proc_add(c->sc, c->argv[0], t, 0)) {
-		task_exit(t);
-		return script_error(c, "kthread: bad or too many process names ('%s')", c->argv[0]);
-	}
-	result_zero(c);
-	return 0;
-}
-CLI_COMMAND(cmd_kthread, .name = "kthread", .kind = CMD_GLOBAL, .usage = "kthread K",
-	    .help = "a kernel thread (no mm of its own)", .fn = do_kthread)
-
-/* A exit: the task goes; its mm goes with its last user. */
-static int do_exit(struct cmd_ctx *c)
-{
-	if (arg_count(c, 0, 0))
-		return CMD_SCRIPT_ERROR;
-	if (c->proc->dead || !c->proc->task) {
-		result_errno(c, ESRCH);
-		return 0;
-	}
-	task_exit(c->proc->task);
-	c->proc->task = NULL;
-	c->proc->dead = true;
-	result_zero(c);
-	return 0;
-}
-CLI_COMMAND(cmd_exit, .name = "exit", .kind = CMD_PROCESS, .usage = "A exit",
-	    .help = "the task exits; its mm is released when its last user goes", .fn = do_exit)

@@ -364,8 +364,8 @@ struct cli_proc *cli_proc_find(struct scenario *sc, const char *name)
 {
 	int i;
 
-	for (i = 0; i < sc->nprocs; i++)
-		if (!strcmp(sc->procs[i].name, name))
+	for (i = 0; i < sc->nprocs; i++)     /* an exited process's name is free again */
+		if (!sc->procs[i].dead && !strcmp(sc->procs[i].name, name))
 			return &sc->procs[i];
 	return NULL;
 }

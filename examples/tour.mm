@@ -77,8 +77,69 @@ kmem_cache_create tour_cache 200 -> c
 kmem_cache_alloc $c -> o1
 kmem_cache_free $c $o1
 kmem_cache_destroy $c
+cat /proc/slabinfo
 #
-# --- 5. Everything is consistent ------------------------------------------
+# --- 5. vmalloc -----------------------------------------------------------
+# vmalloc gives virtually contiguous memory built from scattered order-0
+# frames, mapped with 4 KiB PTEs in init_mm between VMALLOC_START and
+# VMALLOC_END, with an unmapped guard page after every area.
+vmalloc 16K -> v
+kwrite $v+12K 8 7 expect=ok
+pagewalk kernel $v
+cat /proc/vmallocinfo
+# The guard page right after the area: a kernel access oopses.
+kread $v+16K 8 expect=OOPS
+# vfree clears the PTEs and shoots down every CPU's TLB before the frames are
+# reused: the freed area now oopses too.
+vfree $v
+kread $v 8 expect=OOPS
+#
+# --- 6. Address spaces ----------------------------------------------------
+# `spawn P exec` builds an exec-like image: text, data, bss, [heap] right
+# after bss, [stack] below STACK_TOP; /proc/P/maps prints it in Linux's format.
+spawn P exec
+cat /proc/P/maps
+# mmap places mappings top-down from mmap_base; mprotect of the middle page
+# splits one VMA into three, and restoring the protection merges them back.
+P mmap 0 3M rw- MAP_PRIVATE|MAP_ANONYMOUS -> big
+P mprotect $big+1M 4K r-- expect=0
+cat /proc/P/maps
+P mprotect $big+1M 4K rw- expect=0
+P munmap $big 3M expect=0
+# brk grows the heap: the [heap] VMA appears right after bss.
+P brk 0 -> b0
+P brk $b0+64K
+cat /proc/P/maps
+P exit
+#
+# --- 7. Processes: demand paging, the zero page, copy-on-write, a segfault ---
+# A process with an empty address space maps 64 KiB of anonymous memory:
+# only a VMA exists, no page yet (VmRSS 0).
+spawn A
+A mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m
+# A read faults (#PF, not present) and maps the shared zero page read-only:
+# still no memory of its own (RSS stays 0, the PTE has the SPECIAL bit).
+A read $m 8 expect=0x0
+pagewalk A $m
+# The first write faults again (protection) and gets a private zeroed page.
+A write $m 8 0x1234 expect=ok
+pagewalk A $m
+cat /proc/A/status
+# fork: the child shares every page; both sides are write-protected now.
+A fork B
+B read $m 8 expect=0x1234
+# A write by either side copies the page (COW); the other keeps the old one.
+B write $m 8 0x5678 expect=ok
+A read $m 8 expect=0x1234
+B read $m 8 expect=0x5678
+cat /proc/vmstat
+# An access the kernel cannot satisfy: a write to a read-only mapping is
+# SIGSEGV SEGV_ACCERR; by default the signal kills the process.
+B mprotect $m 4K r-- expect=0
+B write $m 1 1 expect=SEGV_ACCERR
+A exit
+#
+# --- 8. Everything is consistent ------------------------------------------
 # verify runs every invariant check: buddy lists vs page flags vs counters,
 # page tables vs PageTable pages, slab freelists vs slab counters.
 verify

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 
 static DEFINE_FAULT_SITE(file_alloc_fail, "file_alloc");
 
@@ -36,8 +36,12 @@ struct file *get_file(struct file *f)
 	return f;
 }
 
+/* Drop a reference; the last one releases the file's page cache too. */
 void fput(struct file *f)
 {
-	if (atomic_fetch_sub(&f->f_count, 1) == 1)
-		free(f);
+	if (atomic_fetch_sub(&f->f_count, 1) != 1)
+		return;
+	if (f->f_mapping)
+		mapping_release(f->f_mapping);
+	free(f);
 }

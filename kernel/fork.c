@@ -1,8 +1,22 @@
 /*
- * fork.c - mm_struct lifetime (Linux kernel/fork.c): mm_alloc, the
+ * fork.c - mm_struct lifetime and fork's copy of an address space (Linux
+ * kernel/fork.c mm_alloc, dup_mm, dup_mmap; mm/mmap.c exit_mmap): the
  * mm_users/mm_count pair (mmget/mmput, mmgrab/mmdrop) and the teardown of an
- * address space when its last user goes (exit_mmap).  dup_mm (fork) comes
- * with copy-on-write.
+ * address space when its last user goes.
+ *
+ * dup_mmap copies the parent's VMAs in order: VM_DONTCOPY (MADV_DONTFORK)
+ * ones are skipped (and not counted in the child's total_vm); VM_WIPEONFORK
+ * ones get no anon_vma and no pages (the child reads zeros); the others get
+ * anon_vma_fork (a child anon_vma whose parent is the VMA's) and
+ * copy_page_range (COW: private writable PTEs write-protected in both).
+ * The child does not inherit mlock (VM_LOCKED cleared, locked_vm 0).  When
+ * everything is copied the parent's TLBs are flushed (flush_tlb_mm), before
+ * its mmap_lock is released.  A failure leaves a partial child mm that the
+ * caller drops with mmput (exit_mmap cleans up what was copied).
+ *
+ * exit_mmap zaps every page, frees every user page table (TLBs flushed
+ * first), then removes the VMAs.  The last mmdrop frees the pgd and the
+ * struct, so once all processes have exited every frame they used is free.
  *
  * Invariant: mm_count >= 1 while mm_users > 0 (the users hold one mm_count
  * reference together); every live mm is on init_mm.mmlist.
@@ -10,13 +24,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/mm_vma.h"
-#include "mmkit/pgtable.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
 static DEFINE_FAULT_SITE(mm_alloc_fail, "mm_alloc");
 static _Atomic unsigned long mm_serial;
 
+static int mm_alloc_pgd(struct mm_struct *mm)
+{
+	return pgd_alloc(mm);
+}
 
 /* A new, empty address space with mm_users = mm_count = 1, on the mmlist.
  * Host calloc until the slab allocator lands (then mm_cachep); the top-level
@@ -37,7 +54,7 @@ struct mm_struct *mm_alloc(void)
 	atomic_store(&mm->mm_count, 1);
 	mm->task_size = mmk_task_size();
 	mm->mm_id = atomic_fetch_add(&mm_serial, 1) + 1;
-	if (pgd_alloc(mm)) {
+	if (mm_alloc_pgd(mm)) {
 		free(mm);
 		return NULL;
 	}
@@ -87,10 +104,12 @@ bool mmget_not_zero(struct mm_struct *mm)
 	return false;
 }
 
-/* Remove every VMA; the mm is no longer used by any task.  Takes mmap_lock. */
+/* Unmap every page, free every user page table, remove every VMA; the mm
+ * is no longer used by any task.  Takes mmap_lock. */
 void exit_mmap(struct mm_struct *mm)
 {
 	down_write(&mm->mmap_lock);
+	exit_mmap_pages(mm);
 	while (mm->mm_mt.first)
 		vma_unlink_free(mm, mm->mm_mt.first);
 	if (mm->pgd)
@@ -114,4 +133,91 @@ void mmput(struct mm_struct *mm)
 	list_del_init(&mm->mmlist);
 	spin_unlock(&mmlist_lock);
 	mmdrop(mm);
+}
+
+/* ---------------------------------------------------------------- fork -- */
+
+/* The layout fields a child inherits (dup_mm's memcpy, less what mm_init resets). */
+static void dup_mm_fields(struct mm_struct *mm, const struct mm_struct *old)
+{
+	mm->flags = old->flags;
+	mm->def_flags = old->def_flags & VM_NOHUGEPAGE;     /* VM_INIT_DEF_MASK */
+	mm->total_vm = old->total_vm;
+	mm->data_vm = old->data_vm;
+	mm->exec_vm = old->exec_vm;
+	mm->stack_vm = old->stack_vm;
+	mm->hiwater_vm = old->hiwater_vm;
+	mm->hiwater_rss = old->hiwater_rss;
+	mm->start_code = old->start_code;
+	mm->end_code = old->end_code;
+	mm->start_data = old->start_data;
+	mm->end_data = old->end_data;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->start_stack = old->start_stack;
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
+	mm->mmap_base = old->mmap_base;
+	mm->mmap_legacy_base = old->mmap_legacy_base;
+	mm->task_size = old->task_size;
+}
+
+/* The child's copy of one parent VMA, linked into mm.  0 or -ENOMEM. */
+static int dup_one_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
+{
+	struct vm_area_struct *tmp = vm_area_dup(mpnt);
+
+	if (!tmp)
+		return -ENOMEM;
+	tmp->vm_mm = mm;
+	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (!(tmp->vm_flags & VM_WIPEONFORK) && anon_vma_fork(tmp, mpnt))
+		goto out_free;
+	if (vma_link(mm, tmp))
+		goto out_free;
+	if (tmp->vm_flags & VM_WIPEONFORK)
+		return 0;
+	return copy_page_range(tmp, mpnt);
+out_free:
+	vma_free_detached(tmp);
+	return -ENOMEM;
+}
+
+static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *mpnt;
+	int err = 0;
+
+	down_write(&oldmm->mmap_lock);
+	down_write(&mm->mmap_lock);
+	dup_mm_fields(mm, oldmm);
+	for_each_vma(oldmm, mpnt) {
+		if (mpnt->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(mm, mpnt->vm_flags, -(long)vma_pages(mpnt));
+			continue;
+		}
+		err = dup_one_vma(mm, mpnt);
+		if (err)
+			break;
+	}
+	up_write(&mm->mmap_lock);
+	flush_tlb_mm(oldmm);
+	up_write(&oldmm->mmap_lock);
+	return err;
+}
+
+/* fork's copy of oldmm (Linux dup_mm).  NULL on -ENOMEM (nothing leaks). */
+struct mm_struct *dup_mm(struct mm_struct *oldmm)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	if (dup_mmap(mm, oldmm)) {
+		mmput(mm);
+		return NULL;
+	}
+	return mm;
 }

@@ -15,6 +15,7 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
+#include "mmkit/tlb.h"
 
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
 static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
@@ -135,47 +136,105 @@ struct task_struct *find_task_by_pid(int pid)
 	return found;
 }
 
-/* Make t current on this CPU (Linux context_switch): a user task loads its
- * mm; a kernel thread keeps the previous active_mm, grabbing it (lazy TLB). */
+/*
+ * The mm a CPU has loaded (CR3) is pinned by an mm_count reference of the
+ * CPU itself (Linux's lazy-TLB reference of the idle task), so a CPU never
+ * holds tables of a freed mm.  cpu_load_mm switches this CPU to next
+ * (switch_mm: CR3 load, TLB flush, cpu_bitmap), moving that reference.
+ */
+static void cpu_load_mm(struct cpu *c, struct mm_struct *next)
+{
+	struct mm_struct *prev = c->loaded_mm;
+
+	if (prev == next)
+		return;
+	if (next != &init_mm)
+		mmgrab(next);
+	switch_mm(prev, next);
+	if (prev && prev != &init_mm)
+		mmdrop(prev);
+}
+
+/* This CPU runs nothing: it loads init_mm (mmkit's idle does not keep the
+ * last mm lazily, so an exited process frees everything at once). */
+static void cpu_go_idle(struct cpu *c)
+{
+	struct task_struct *prev = cpu_curr(c);
+
+	cpu_set_curr(c, NULL);
+	if (prev && !prev->mm && prev->active_mm) {
+		mmdrop(prev->active_mm);       /* the kthread's lazy reference */
+		prev->active_mm = NULL;
+	}
+	cpu_load_mm(c, &init_mm);
+}
+
+static void cpu_go_idle_ipi(void *info)
+{
+	struct task_struct *t = info;
+	struct cpu *c = this_cpu();
+
+	if (cpu_curr(c) == t)
+		cpu_go_idle(c);
+}
+
+/* t leaves the CPU it is current on, if any (migration, exit). */
+static void task_leave_cpu(struct task_struct *t)
+{
+	struct cpu *here = this_cpu();
+	int cpu;
+
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
+		if (cpu_curr(cpu_of(cpu)) != t)
+			continue;
+		if (cpu_of(cpu) == here)
+			cpu_go_idle(here);
+		else
+			smp_call_function_many(BIT(cpu), cpu_go_idle_ipi, t, true);
+	}
+}
+
+/*
+ * Make t current on this CPU (Linux context_switch): a user task loads its
+ * mm (switch_mm); a kernel thread keeps the loaded mm as its active_mm,
+ * taking a reference (lazy TLB, mmgrab), which it drops when it is switched
+ * out.  A task current on another CPU leaves it first (that CPU goes idle).
+ */
 void context_switch(struct task_struct *t)
 {
 	struct cpu *c = this_cpu();
 	struct task_struct *prev = cpu_curr(c);
-	struct mm_struct *oldmm = prev ? prev->active_mm : c->loaded_mm;
 
 	if (prev == t)
 		return;
-	if (!t->mm) {
-		if (t->active_mm != oldmm) {
-			if (oldmm)
-				mmgrab(oldmm);
-			if (t->active_mm)
-				mmdrop(t->active_mm);
-			t->active_mm = oldmm;
-		}
-	} else if (t->mm != c->loaded_mm) {
-		switch_mm(c->loaded_mm, t->mm);
+	task_leave_cpu(t);
+	if (prev && !prev->mm && prev->active_mm) {
+		mmdrop(prev->active_mm);
+		prev->active_mm = NULL;
+	}
+	if (t->mm) {
+		cpu_load_mm(c, t->mm);
+	} else {
+		t->active_mm = c->loaded_mm;
+		if (t->active_mm && t->active_mm != &init_mm)
+			mmgrab(t->active_mm);
+		else
+			t->active_mm = NULL;
 	}
 	t->cpu = c->id;
 	cpu_set_curr(c, t);
 }
 
-/* The task exits: its mm loses a user (kernel thread: drop the borrowed
- * active_mm); the struct is freed.  Runs on the task's CPU. */
+/* The task exits: the CPU it runs on goes idle, its mm loses a user
+ * (kernel thread: it drops the borrowed active_mm); the struct is freed. */
 void task_exit(struct task_struct *t)
 {
-	struct cpu *c = this_cpu();
-
 	t->flags |= PF_EXITING;
-	if (cpu_curr(c) == t)
-		cpu_set_curr(c, NULL);
-	if (t->mm) {
-		if (c->loaded_mm == t->mm && atomic_load(&t->mm->mm_users) == 1)
-			switch_mm(t->mm, &init_mm);
+	task_leave_cpu(t);
+	if (t->mm)
 		mmput(t->mm);
-	} else if (t->active_mm) {
+	else if (t->active_mm)
 		mmdrop(t->active_mm);
-	}
 	t->mm = t->active_mm = NULL;
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1)
 		free(t->signal);
@@ -183,3 +242,44 @@ void task_exit(struct task_struct *t)
 		t->signal->nr_threads--;
 	task_free(t);
 }
+
+/* A child process of parent (Linux copy_process without CLONE_VM): its own
+ * signal_struct with the parent's limits and dispositions, mm as given
+ * (dup_mm's copy; the child owns its one mm_users reference). */
+struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm)
+{
+	struct task_struct *t = task_create(comm, mm);
+
+	if (!t)
+		return NULL;
+	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
+	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
+	t->cap_ipc_lock = parent->cap_ipc_lock;
+	t->cap_sys_rawio = parent->cap_sys_rawio;
+	t->real_parent = parent;
+	return t;
+}
+
+/* Shutdown: every task still alive exits, so that each address space is
+ * torn down (pages, tables, VMAs) before the zero page and the paging
+ * structures go.  Runs after every other INIT_MM exit. */
+static int tasks_init(void)
+{
+	return 0;
+}
+
+static void tasks_exit_all(void)
+{
+	struct task_struct *t;
+
+	for (;;) {
+		spin_lock(&tasklist_lock);
+		t = list_empty(&task_list) ? NULL : list_first_entry(&task_list, struct task_struct, tasks);
+		spin_unlock(&tasklist_lock);
+		if (!t)
+			break;
+		task_exit(t);
+	}
+	last_pid = 0;
+}
+mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all)

@@ -3,12 +3,9 @@
  *
  * Its page tables are the kernel half that every mm shares; arch/x86/init.c
  * builds them at INIT_PAGING (pgd, the direct map) and every CPU starts with
- * init_mm loaded.  Fields are grouped as in struct mm_struct; the
- * address-space fields follow the paging group.  Its mmlist is the list of
- * every mm (Linux links only swapped mms there; mmkit links all, so verify
- * and /proc can find them).
+ * init_mm loaded.  Its mmlist is the list of every mm (Linux links only
+ * swapped mms there; mmkit links all, so verify and /proc can find them).
  */
-#include "mmkit/mm_types.h"
 #include "mmkit/sched.h"
 
 struct mm_struct init_mm = {

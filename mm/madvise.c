@@ -10,16 +10,8 @@
  * its VMA here and does its page work through the madvise_pages seam.
  */
 #include <errno.h>
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
-
-/* Seam for the fault path: the page side of page-acting advice. */
-__attribute__((weak)) int madvise_pages(struct vm_area_struct *vma, unsigned long start,
-					unsigned long end, int behavior)
-{
-	(void)vma; (void)start; (void)end; (void)behavior;
-	return 0;
-}
 
 static bool madvise_behavior_valid(int b)
 {
@@ -49,7 +41,9 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 	case MMK_MADV_REMOVE:
 		if (f & VM_LOCKED || !vma->vm_file)
 			return -EINVAL;
-		return (f & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE) ? 0 : -EACCES;
+		if ((f & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;
+		break;
 	case MMK_MADV_COLD: case MMK_MADV_PAGEOUT:
 		if (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
@@ -221,6 +215,9 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	down_write(&mm->mmap_lock);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
 		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
+		if (!err)       /* the page side: fault every page in (mm/gup.c) */
+			err = faultin_page_range(mm, start, end,
+						 behavior == MMK_MADV_POPULATE_WRITE);
 	} else {
 		err = madvise_walk(mm, start, end, behavior);
 	}

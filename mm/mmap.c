@@ -24,8 +24,7 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/mm_vma.h"
-#include "mmkit/pgtable.h"
+#include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
 unsigned long mmap_min_addr = 4096;
@@ -54,7 +53,9 @@ unsigned long default_stack_top(void)
 
 unsigned long mmk_pmd_size(void)
 {
-	return PMD_SIZE;
+	int levels = mmk ? mmk->cfg.levels : 4;
+
+	return levels == 2 ? (4UL << 20) : (2UL << 20);
 }
 
 /* Linux x86 mmap_base(): below the stack rlimit plus guard, at least 128 MiB
@@ -331,6 +332,8 @@ static int munmap_split_edges(struct mm_struct *mm, struct vm_area_struct **firs
 static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
 			  struct munmap_stats *s)
 {
+	/* The page side first (zap, flush, free tables), as vms_clear_ptes. */
+	unmap_region(mm, vma, vma->vm_start, end, vma->vm_prev, find_vma(mm, end));
 	while (vma && vma->vm_start < end) {
 		struct vm_area_struct *next = vma->vm_next;
 
@@ -754,7 +757,8 @@ static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long ne
 unsigned long sys_brk(unsigned long brk)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long origbrk, newbrk, oldbrk;
+	unsigned long origbrk, newbrk = 0, oldbrk = 0;
+	bool populate = false;
 	int err = -ENOMEM;
 
 	down_write(&mm->mmap_lock);
@@ -770,12 +774,14 @@ unsigned long sys_brk(unsigned long brk)
 		err = brk_shrink(mm, newbrk, oldbrk);
 	else
 		err = brk_grow(mm, oldbrk, newbrk);
-	if (!err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk)
-		mm_populate(oldbrk, newbrk - oldbrk);
+	populate = !err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk;
 out:
 	mm->brk = err ? origbrk : brk;
+	origbrk = mm->brk;
 	up_write(&mm->mmap_lock);
-	return mm->brk;
+	if (populate)
+		mm_populate(oldbrk, newbrk - oldbrk);    /* after the lock, as Linux */
+	return origbrk;
 }
 
 /* ---- stack growth (fault path) ---- */

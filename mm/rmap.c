@@ -1,37 +1,88 @@
 /*
- * rmap.c - anon_vma objects and their chains (Linux mm/rmap.c), at the
- * layout level: what the VMA merge rules need (the identity of a VMA's
- * anon_vma and whether its chain is singular, i.e. not inherited by fork).
- * The page side of reverse mapping (anon pages pointing at an anon_vma,
- * try_to_unmap walking the VMAs) comes with the fault path; the anon_vma's
- * avc_list stands in for Linux's interval tree until then.
+ * rmap.c - reverse mapping of anonymous pages (Linux mm/rmap.c): anon_vma
+ * objects, the anon_vma_chain links between VMAs and anon_vmas, the page
+ * side (mapcount, page->mapping/index, PageAnonExclusive, NR_ANON_MAPPED)
+ * and rmap_walk_anon, which finds every PTE that may map an anonymous page.
  *
- * Lock order: mmap_lock (write) is held by every caller here; the anon_vma
- * lock itself arrives with the page side.
+ * The structure is Linux's: each VMA with anonymous pages has its own
+ * anon_vma (vma->anon_vma) and a chain of anon_vma_chain links to every
+ * anon_vma whose pages it may map (its own and its fork ancestors'); each
+ * anon_vma lists the links that point to it (avc_list: Linux keeps an
+ * interval tree keyed by pgoff, mmkit a list that the walk filters by
+ * pgoff).  A page faulted in a VMA points to that VMA's anon_vma, so the
+ * walk visits exactly the VMAs of the processes that share it by fork.
+ *
+ * anon_vma lifetime: refcount counts the chain links that point to it plus
+ * one for every child anon_vma rooted in it (the root reference of
+ * anon_vma_fork); the last put frees it.  Pages hold no reference: every
+ * page is unmapped (zapped) before its VMA's links are dropped.
+ *
+ * Lock order (all of mmkit's memory manager):
+ *   mm->mmap_lock                         (rwsem; waiters serve IPIs)
+ *     anon_vma->root->rwsem               (avc lists of the whole tree)
+ *       mm->page_table_lock               (vma->anon_vma, table population)
+ *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
+ *       zone->lock, pcp                   (page allocator, via freeing)
+ *     mapping->i_pages_lock               (page cache of a file / shmem)
+ *   A TLB shootdown may be issued with mmap_lock, anon_vma or PTE locks
+ *   held, never with page_table_lock, i_pages_lock or zone->lock held.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/mm_vma.h"
+#include "mmkit/memory.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/rmap.h"
+#include "mmkit/slab.h"
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");
 static _Atomic unsigned long anon_vma_serial;
 
+/* ---------------------------------------------------------- objects -- */
+
+static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
+
+static int rmap_caches_init(void)
+{
+	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 0,
+					    SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
+	anon_vma_chain_cachep = kmem_cache_create("anon_vma_chain", sizeof(struct anon_vma_chain),
+						  0, SLAB_ACCOUNT, NULL);
+	return anon_vma_cachep && anon_vma_chain_cachep ? 0 : -ENOMEM;
+}
+
+static void rmap_caches_exit(void)
+{
+	if (anon_vma_chain_cachep)
+		kmem_cache_destroy(anon_vma_chain_cachep);
+	if (anon_vma_cachep)
+		kmem_cache_destroy(anon_vma_cachep);
+	anon_vma_cachep = anon_vma_chain_cachep = NULL;
+}
+mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit)
+
+/* From the "anon_vma" cache (Linux anon_vma_cachep); NULL on -ENOMEM. */
 static struct anon_vma *anon_vma_alloc(void)
 {
 	struct anon_vma *av;
 
 	if (should_fail(&anon_vma_alloc_fail))
 		return NULL;
-	av = calloc(1, sizeof(*av));
+	av = kmem_cache_zalloc(anon_vma_cachep, GFP_KERNEL);
 	if (!av)
 		return NULL;
+	init_rwsem(&av->rwsem);
 	av->root = av;
 	atomic_store(&av->refcount, 1);
 	INIT_LIST_HEAD(&av->avc_list);
 	av->id = atomic_fetch_add(&anon_vma_serial, 1) + 1;
 	return av;
+}
+
+static void anon_vma_free(struct anon_vma *av)
+{
+	destroy_rwsem(&av->rwsem);
+	kmem_cache_free(anon_vma_cachep, av);
 }
 
 static void put_anon_vma(struct anon_vma *av)
@@ -40,9 +91,7 @@ static void put_anon_vma(struct anon_vma *av)
 
 	if (atomic_fetch_sub(&av->refcount, 1) != 1)
 		return;
-	if (av->parent && av->parent != av)
-		av->parent->num_children--;
-	free(av);
+	anon_vma_free(av);
 	if (root != av)
 		put_anon_vma(root);
 }
@@ -51,9 +100,21 @@ static struct anon_vma_chain *avc_alloc(void)
 {
 	if (should_fail(&avc_alloc_fail))
 		return NULL;
-	return calloc(1, sizeof(struct anon_vma_chain));
+	return kmem_cache_zalloc(anon_vma_chain_cachep, GFP_KERNEL);
 }
 
+static void avc_free(struct anon_vma_chain *avc)
+{
+	if (avc)
+		kmem_cache_free(anon_vma_chain_cachep, avc);
+}
+
+void anon_vma_lock_write(struct anon_vma *av) { down_write(&av->root->rwsem); }
+void anon_vma_unlock_write(struct anon_vma *av) { up_write(&av->root->rwsem); }
+void anon_vma_lock_read(struct anon_vma *av) { down_read(&av->root->rwsem); }
+void anon_vma_unlock_read(struct anon_vma *av) { up_read(&av->root->rwsem); }
+
+/* Caller holds the root's lock for write. */
 static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
 				struct anon_vma *av)
 {
@@ -72,14 +133,16 @@ static bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_
 }
 
 /* A neighbour's anon_vma that may be shared (find_mergeable_anon_vma): only
- * one that was never forked (its chain is singular). */
+ * one that was never forked (its chain is singular).  The neighbour cannot
+ * go away: the caller holds mmap_lock. */
 static struct anon_vma *reusable_anon_vma(const struct vm_area_struct *old,
 					  const struct vm_area_struct *a,
 					  const struct vm_area_struct *b)
 {
-	if (old && anon_vma_compatible(a, b) && old->anon_vma &&
-	    list_is_singular(&old->anon_vma_chain))
-		return old->anon_vma;
+	struct anon_vma *av = old ? READ_ONCE(((struct vm_area_struct *)old)->anon_vma) : NULL;
+
+	if (av && anon_vma_compatible(a, b) && list_is_singular(&old->anon_vma_chain))
+		return av;
 	return NULL;
 }
 
@@ -94,59 +157,125 @@ static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 	return av;
 }
 
+/*
+ * Give vma an anon_vma (Linux __anon_vma_prepare): a compatible neighbour's
+ * or a new one.  Caller holds mmap_lock (read: two faults of one mm may race
+ * here; the loser frees what it allocated).  0 or -ENOMEM.
+ */
 int __anon_vma_prepare(struct vm_area_struct *vma)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	struct anon_vma_chain *avc = avc_alloc();
-	struct anon_vma *av;
+	struct anon_vma *av, *allocated = NULL;
 
 	if (!avc)
 		return -ENOMEM;
 	av = find_mergeable_anon_vma(vma);
-	if (av) {
-		atomic_fetch_add(&av->refcount, 1);
-	} else {
-		av = anon_vma_alloc();
+	if (!av) {
+		av = allocated = anon_vma_alloc();
 		if (!av) {
-			free(avc);
+			avc_free(avc);
 			return -ENOMEM;
 		}
 	}
-	vma->anon_vma = av;
-	av->num_active_vmas++;
-	anon_vma_chain_link(vma, avc, av);
+	anon_vma_lock_write(av);
+	spin_lock(&mm->page_table_lock);
+	if (!vma->anon_vma) {
+		if (!allocated)
+			atomic_fetch_add(&av->refcount, 1);
+		WRITE_ONCE(vma->anon_vma, av);
+		av->num_active_vmas++;
+		anon_vma_chain_link(vma, avc, av);
+		allocated = NULL;
+		avc = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	anon_vma_unlock_write(av);
+	if (allocated)
+		put_anon_vma(allocated);
+	avc_free(avc);
 	return 0;
 }
 
-/* Make sure vma has an anon_vma (first anonymous fault).  Caller holds mmap_lock. */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
-	return vma->anon_vma ? 0 : __anon_vma_prepare(vma);
+	return READ_ONCE(vma->anon_vma) ? 0 : __anon_vma_prepare(vma);
 }
 
-/* dst gets every anon_vma src is linked to (split, merge, mremap copy).
- * Returns 0 or -ENOMEM with dst unchanged. */
+/* Take vma's links off their anon_vmas onto `dead` (freed after the lock
+ * is dropped, as Linux does); an anon_vma left with no links is no longer a
+ * child of its parent.  Caller holds the root lock for write. */
+static void unlink_chain_locked(struct vm_area_struct *vma, struct list_head *dead)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *av = avc->anon_vma;
+
+		list_del(&avc->same_vma);
+		list_del(&avc->same_anon_vma);
+		if (list_empty(&av->avc_list) && av->parent)
+			av->parent->num_children--;
+		list_add(&avc->same_vma, dead);
+	}
+	if (vma->anon_vma)
+		vma->anon_vma->num_active_vmas--;
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	vma->anon_vma = NULL;
+}
+
+/* After the lock is dropped: put the anon_vmas and free the links. */
+static void free_dead_links(struct list_head *dead)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, dead, same_vma) {
+		put_anon_vma(avc->anon_vma);
+		avc_free(avc);
+	}
+}
+
+/*
+ * dst gets every anon_vma src is linked to (split, merge, mremap copy).
+ * Caller holds mmap_lock for write.  Returns 0 or -ENOMEM with dst unchanged.
+ */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	struct anon_vma_chain *pavc, *avc;
+	struct anon_vma_chain *pavc, *avc, *tmp;
+	LIST_HEAD(fresh);
 
+	if (!src->anon_vma)
+		return 0;
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
 		avc = avc_alloc();
 		if (!avc)
 			goto enomem;
+		list_add_tail(&avc->same_vma, &fresh);
+	}
+	anon_vma_lock_write(src->anon_vma);
+	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
+		avc = list_first_entry(&fresh, struct anon_vma_chain, same_vma);
+		list_del(&avc->same_vma);
 		atomic_fetch_add(&pavc->anon_vma->refcount, 1);
 		anon_vma_chain_link(dst, avc, pavc->anon_vma);
 	}
-	if (src->anon_vma && !dst->anon_vma) {
+	if (!dst->anon_vma) {
 		dst->anon_vma = src->anon_vma;
 		dst->anon_vma->num_active_vmas++;
 	}
+	anon_vma_unlock_write(src->anon_vma);
 	return 0;
 enomem:
-	unlink_anon_vmas(dst);
+	list_for_each_entry_safe(avc, tmp, &fresh, same_vma)
+		avc_free(avc);
 	return -ENOMEM;
 }
 
-/* Child VMA of a fork: the parent's chain plus a fresh anon_vma of its own. */
+/*
+ * Child VMA of a fork: the parent's chain plus a fresh anon_vma of its own
+ * whose parent is the parent VMA's anon_vma (Linux anon_vma_fork).  Caller
+ * holds both mmap_locks for write.  0 or -ENOMEM (vma left without links).
+ */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 {
 	struct anon_vma_chain *avc;
@@ -159,36 +288,136 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 		return -ENOMEM;
 	if (vma->anon_vma)
 		vma->anon_vma->num_active_vmas--;
+	vma->anon_vma = NULL;
 	av = anon_vma_alloc();
 	avc = av ? avc_alloc() : NULL;
 	if (!avc) {
-		free(av);
+		if (av)
+			anon_vma_free(av);
 		unlink_anon_vmas(vma);
 		return -ENOMEM;
 	}
 	av->root = pvma->anon_vma->root;
 	av->parent = pvma->anon_vma;
 	atomic_fetch_add(&av->root->refcount, 1);
+	anon_vma_lock_write(av);
 	av->parent->num_children++;
 	vma->anon_vma = av;
 	av->num_active_vmas++;
 	anon_vma_chain_link(vma, avc, av);
+	anon_vma_unlock_write(av);
 	return 0;
 }
 
-/* Drop every anon_vma link of vma (unmap, failed setup). */
+/* Drop every anon_vma link of vma (unmap, failed setup).  Its pages must
+ * already be unmapped.  Caller holds mmap_lock for write. */
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
-	struct anon_vma_chain *avc, *next;
+	struct anon_vma *lock = vma->anon_vma;
+	struct anon_vma_chain *first;
+	LIST_HEAD(dead);
 
-	if (vma->anon_vma)
-		vma->anon_vma->num_active_vmas--;
-	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		list_del(&avc->same_vma);
-		list_del(&avc->same_anon_vma);
-		put_anon_vma(avc->anon_vma);
-		free(avc);
+	if (!lock && !list_empty(&vma->anon_vma_chain)) {
+		first = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma);
+		lock = first->anon_vma;
 	}
-	INIT_LIST_HEAD(&vma->anon_vma_chain);
-	vma->anon_vma = NULL;
+	if (!lock) {
+		INIT_LIST_HEAD(&vma->anon_vma_chain);
+		return;
+	}
+	anon_vma_lock_write(lock);
+	unlink_chain_locked(vma, &dead);
+	/* lock's root stays alive until free_dead_links: dead holds its refs */
+	anon_vma_unlock_write(lock);
+	free_dead_links(&dead);
+}
+
+/* -------------------------------------------------------- page side -- */
+
+void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	unsigned long flags;
+
+	BUG_ON(!av);
+	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
+	page->index = linear_page_index(vma, addr);
+	/* The page is not visible to anyone yet: set both flags with one plain
+	 * store (Linux __folio_set_swapbacked / __folio_set_anon). */
+	flags = atomic_load_explicit(&page->flags, memory_order_relaxed);
+	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive),
+			      memory_order_relaxed);
+	atomic_store_explicit(&page->_mapcount, 0, memory_order_relaxed);
+	mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
+}
+
+void folio_dup_anon_rmap_pte(struct page *page)
+{
+	ClearPageAnonExclusive(page);
+	atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed);
+}
+
+void folio_add_file_rmap_pte(struct page *page)
+{
+	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
+		mod_lruvec_page_state(page, NR_FILE_MAPPED, 1);
+}
+
+void folio_remove_rmap_pte(struct page *page)
+{
+	if (atomic_fetch_sub_explicit(&page->_mapcount, 1, memory_order_relaxed) != 0)
+		return;
+	mod_lruvec_page_state(page, PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+	if (PageAnon(page))
+		ClearPageAnonExclusive(page);
+}
+
+/* Linux folio_move_anon_rmap: the page (mapped only by vma, PTE locked)
+ * now belongs to vma's own anon_vma, so later walks start there. */
+void folio_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
+{
+	WRITE_ONCE(page->mapping,
+		   (struct address_space *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON));
+}
+
+/* ------------------------------------------------------------- walk -- */
+
+static bool vma_covers_index(const struct vm_area_struct *vma, unsigned long index)
+{
+	return index >= vma->vm_pgoff && index < vma->vm_pgoff + vma_pages(vma);
+}
+
+void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg)
+{
+	struct anon_vma *av = page_anon_vma(page);
+	struct anon_vma_chain *avc;
+
+	if (!av)
+		return;
+	anon_vma_lock_read(av);
+	list_for_each_entry(avc, &av->avc_list, same_anon_vma) {
+		struct vm_area_struct *vma = avc->vma;
+
+		if (!vma_covers_index(vma, page->index))
+			continue;
+		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT), arg))
+			break;
+	}
+	anon_vma_unlock_read(av);
+}
+
+ptep_t page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr)
+{
+	int level;
+	ptep_t p;
+
+	if (!vma->vm_mm->pgd)
+		return NULL;
+	p = lookup_address_in_pgd(vma->vm_mm->pgd, addr, &level);
+	if (!p || level != PT_PTE)
+		return NULL;
+	if (!pte_present(ptep_get(p)) || pte_pfn(ptep_get(p)) != page_to_pfn(page))
+		return NULL;
+	return p;
 }

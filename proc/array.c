@@ -4,9 +4,8 @@
  * the mm's counters exactly as Linux computes them (VmPeak = max(hiwater_vm,
  * total_vm), VmExe = the text range capped by exec_vm, VmLib = the rest of
  * exec_vm, VmPTE = page-table bytes); the fields mmkit has no model for
- * show plausible values: uid 0 and full capabilities for a process with
- * `set root=1` (and kernel threads), uid 1000 and none otherwise; no
- * signals pending; a 2-CPU, 1-node machine; no context switches counted.
+ * (uids, capabilities, signals, cpusets, context switches) show the values
+ * of a root process on a 2-CPU, 1-node machine.
  */
 #include "mmkit/mm_vma.h"
 #include "mmkit/proc.h"
@@ -44,19 +43,13 @@ static void task_head(FILE *out, struct task_struct *t)
 
 	fprintf(out, "Name:\t%s\nUmask:\t0022\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\n"
 		"Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->comm, t->tgid, t->pid, ppid);
-	int id = t->cap_ipc_lock || (t->flags & PF_KTHREAD) ? 0 : 1000;
-
-	fprintf(out, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\n", id, id, id, id, id, id, id, id);
-	fprintf(out, "FDSize:\t64\nGroups:\t \n"
+	fprintf(out, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t \n"
 		"NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t%d\n",
 		t->tgid, t->pid, t->tgid, t->tgid, (t->flags & PF_KTHREAD) ? 1 : 0);
 }
 
 static void task_tail(FILE *out, struct task_struct *t)
 {
-	const char *caps = t->cap_ipc_lock || (t->flags & PF_KTHREAD) ? "000001ffffffffff"
-								      : "0000000000000000";
-
 	fprintf(out, "CoreDumping:\t0\nTHP_enabled:\t%d\n", t->mm ? 1 : 0);
 	if (t->mm)
 		fprintf(out, "untag_mask:\t0xffffffffffffffff\n");
@@ -64,9 +57,9 @@ static void task_tail(FILE *out, struct task_struct *t)
 	fprintf(out, "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
 		"SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
 		"SigCgt:\t%016llx\n", t->signal && t->signal->sig_catch[11] ? 1ULL << 10 : 0ULL);
-	fprintf(out, "CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\n"
-		"CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
-		"NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n", caps, caps);
+	fprintf(out, "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+		"CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
+		"CapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
 	fprintf(out, "Speculation_Store_Bypass:\tvulnerable\n"
 		"SpeculationIndirectBranch:\talways enabled\n"
 		"Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\nMems_allowed:\t1\n"

@@ -48,7 +48,8 @@ static void show_map_line(FILE *out, unsigned long start, unsigned long end, uns
 	fputc('\n', out);
 }
 
-static void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_struct *mm)
+/* One maps line (also the header of each smaps entry, proc/task_smaps.c). */
+void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_struct *mm)
 {
 	const struct file *f = v->vm_file;
 

@@ -317,6 +317,9 @@ struct page *pagetable_alloc(struct mm_struct *mm, int level)
 	if (!page)
 		return NULL;
 	__SetPageTable(page);
+	atomic_store_explicit(&page->pt_lock, 0, memory_order_relaxed);
+	page->_pt_pad0 = 0;
+	page->_pt_pad1 = 0;
 	page->pt_mm = mm;
 	page->pt_level = (unsigned long)level;
 	page->pt_index = 0;
@@ -452,22 +455,22 @@ ptep_t pte_alloc_kernel(pmdp_t pmd, unsigned long addr)
 	return pte_offset_kernel(pmd, addr);
 }
 
-ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, spinlock_t **ptlp)
+ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp)
 {
-	spinlock_t *ptl = pte_lockptr(mm, pmd);
-	pmd_t v;
+	ptlock_t *ptl;
+	pmd_t v = pmdp_get(pmd);
 
-	spin_lock(ptl);
-	v = pmdp_get(pmd);
-	if (pmd_none(v) || pmd_leaf(v) || !(pmd_val(v) & _PAGE_PRESENT)) {
-		spin_unlock(ptl);
+	if (pmd_none(v) || pmd_leaf(v) || !(pmd_val(v) & _PAGE_PRESENT))
 		return NULL;
-	}
+	/* The table cannot go away under us: tables are freed only with
+	 * mmap_lock held for write (free_pgtables), and callers hold it. */
+	ptl = pte_lockptr(mm, pmd);
+	ptl_lock(ptl);
 	*ptlp = ptl;
 	return pte_offset_map(pmd, addr);
 }
 
-ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, spinlock_t **ptlp)
+ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp)
 {
 	if (pte_alloc(mm, pmd))
 		return NULL;

@@ -63,6 +63,7 @@ enum pageflags {
 	PG_mlocked,
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
+	PG_anon_exclusive = PG_owner_2,  /* anon page owned by one mm (Linux 6.x) */
 };
 #define ZONES_SHIFT 3
 #define ZONES_PGSHIFT (64 - ZONES_SHIFT)
@@ -110,7 +111,9 @@ struct page {
 			struct list_head slab_list;
 		};
 		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
-			unsigned long _pt_pad[2];
+			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */
+			unsigned int _pt_pad0;
+			unsigned long _pt_pad1;
 			struct mm_struct *pt_mm;     /* owner, for the top level */
 			unsigned long pt_index;
 			unsigned long pt_level;
@@ -145,8 +148,27 @@ struct vma_tree {
 	                                    under mmap_lock read too, so READ/WRITE_ONCE */
 };
 
-/* A file a VMA maps: its identity only (DEV+INODE+PATH), nothing is opened
- * at the layout level.  The page-cache work extends it. */
+/*
+ * struct address_space - the page cache of one file (Linux struct
+ * address_space, i_pages an xarray): pages by file offset in a radix tree
+ * of 64-way nodes (mm/filemap.c).  A page in it holds one reference for the
+ * cache and has page->mapping == this, page->index == its offset.
+ * Invariants: nrpages == pages in i_pages; shmem: NR_SHMEM counts them.
+ */
+struct xa_node;
+struct address_space {
+	spinlock_t i_pages_lock;         /* guards the tree and nrpages */
+	struct xa_node *xa_root;
+	unsigned int xa_height;          /* 0: empty; levels of 6 bits */
+	unsigned long nrpages;
+	unsigned long size;              /* i_size in bytes (shmem: the object size) */
+	bool shmem;                      /* pages are swap-backed shmem pages */
+	struct file *host;
+};
+
+/* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
+ * page cache (f_mapping).  Nothing is opened: the pages of a file that is
+ * not shmem read as zeros until the page-cache work gives files content. */
 struct file {
 	_Atomic int f_count;
 	unsigned int dev_major, dev_minor;
@@ -159,9 +181,12 @@ struct file {
 };
 
 /* anon_vma: the object that ties anonymous pages to the VMAs that may map
- * them (mm/rmap.c).  At the layout level only its identity and the chain
- * shape matter (merging rules, the fork-child case). */
+ * them (mm/rmap.c): an anonymous page's mapping points at one (tagged with
+ * PAGE_MAPPING_ANON), and every VMA that may map the page is on the
+ * avc_list of that anon_vma through an anon_vma_chain.  The lock of the
+ * root anon_vma guards the avc_lists of the whole tree (Linux anon_vma->root->rwsem). */
 struct anon_vma {
+	struct rw_semaphore rwsem;       /* used in the root only */
 	struct anon_vma *root;           /* root of this anon_vma tree */
 	struct anon_vma *parent;         /* for fork */
 	_Atomic int refcount;
@@ -183,8 +208,7 @@ struct vm_operations_struct {
 	void (*close)(struct vm_area_struct *vma);
 };
 
-/* PTE protection bits (arch/x86 protection_map); defined here so that
- * struct vm_area_struct can hold one without including pgtable.h. */
+/* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
 typedef struct { u64 pgprot; } pgprot_t;
 
 /*

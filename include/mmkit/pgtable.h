@@ -205,7 +205,7 @@ typedef struct { pteval_t pmd; } pmd_t;
 typedef struct { pteval_t pud; } pud_t;
 typedef struct { pteval_t p4d; } p4d_t;
 typedef struct { pteval_t pgd; } pgd_t;
-/* pgprot_t { pteval_t pgprot; } is in mm_types.h (struct vm_area_struct holds one) */
+/* pgprot_t is in mm_types.h (struct vm_area_struct holds one). */
 typedef struct page *pgtable_t;		/* a PTE table page */
 
 /* Entry slots in simulated RAM (host pointers to the entry's first byte). */
@@ -422,7 +422,6 @@ static inline ptep_t pmd_page_vaddr(pmd_t v) { return (ptep_t)pt_table_of(pmd_va
 static inline pmdp_t pud_pgtable(pud_t v) { return (pmdp_t)pt_table_of(pud_val(v)); }
 static inline pudp_t p4d_pgtable(p4d_t v) { return (pudp_t)pt_table_of(p4d_val(v)); }
 static inline p4dp_t pgd_pgtable(pgd_t v) { return (p4dp_t)pt_table_of(pgd_val(v)); }
-pgtable_t pmd_pgtable(pmd_t v);      /* struct page of the PTE table */
 struct page *pmd_page(pmd_t v);      /* table page, or first page of a leaf */
 struct page *pud_page(pud_t v);
 
@@ -457,16 +456,28 @@ static inline ptep_t pte_offset_kernel(pmdp_t pmd, unsigned long addr)
 #define pte_offset_map(pmd, addr) pte_offset_kernel((pmd), (addr))
 #define pte_unmap(pte) ((void)(pte))
 
-/* Page-table locks.  mmkit has no split PTE locks: the PTE and PMD locks of
- * an mm are both mm->page_table_lock (Linux with !USE_SPLIT_PTE_PTLOCKS). */
-static inline spinlock_t *pte_lockptr(struct mm_struct *mm, pmdp_t pmd) { return &mm->page_table_lock; }
+/* Page-table locks.  PTE tables have split locks (Linux USE_SPLIT_PTE_PTLOCKS,
+ * ptlock_ptr): a word in the table's struct page (pt_lock).  A CPU waiting
+ * for one serves IPIs, as a CPU spinning with interrupts enabled does, so a
+ * holder may shoot down TLBs (ptep_clear_flush) while others wait.  The
+ * upper levels and table population use mm->page_table_lock (the PMD lock),
+ * which is never held across a TLB shootdown. */
+typedef _Atomic unsigned int ptlock_t;
+struct page *pmd_pgtable(pmd_t v);
+static inline ptlock_t *pte_lockptr(struct mm_struct *mm, pmdp_t pmd)
+{ return &pmd_pgtable(pmdp_get(pmd))->pt_lock; }
 static inline spinlock_t *pmd_lockptr(struct mm_struct *mm, pmdp_t pmd) { return &mm->page_table_lock; }
 static inline spinlock_t *pmd_lock(struct mm_struct *mm, pmdp_t pmd)
 { spinlock_t *l = pmd_lockptr(mm, pmd); spin_lock(l); return l; }
+void __ptl_lock_slow(ptlock_t *l);
+static inline bool ptl_trylock(ptlock_t *l)
+{ return !atomic_exchange_explicit(l, 1, memory_order_acquire); }
+static inline void ptl_lock(ptlock_t *l) { if (unlikely(!ptl_trylock(l))) __ptl_lock_slow(l); }
+static inline void ptl_unlock(ptlock_t *l) { atomic_store_explicit(l, 0, memory_order_release); }
 /* Returns the PTE slot with its lock held, or NULL (no PTE table, or the
  * PMD is a leaf) with no lock held. */
-ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, spinlock_t **ptlp);
-static inline void pte_unmap_unlock(ptep_t pte, spinlock_t *ptl) { spin_unlock(ptl); }
+ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp);
+static inline void pte_unmap_unlock(ptep_t pte, ptlock_t *ptl) { ptl_unlock(ptl); }
 
 /* ---------------------------------------------------- entry updates -- */
 struct vm_area_struct;
@@ -529,7 +540,7 @@ ptep_t pte_alloc_kernel(pmdp_t pmd, unsigned long addr);
 static inline int pte_alloc(struct mm_struct *mm, pmdp_t pmd)
 { return pmd_none(pmdp_get(pmd)) ? __pte_alloc(mm, pmd) : 0; }
 /* Returns the slot with the PTE lock held, or NULL (no memory / PMD leaf). */
-ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, spinlock_t **ptlp);
+ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp);
 /* Walk mm's tables to addr's PTE slot, allocating intermediate tables.
  * NULL on -ENOMEM or when a large leaf covers addr. */
 ptep_t pte_alloc_walk(struct mm_struct *mm, unsigned long addr);

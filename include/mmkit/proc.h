@@ -28,4 +28,9 @@ const struct proc_view *proc_view_first(void);
 	static struct proc_view var = { .path = vpath, .per_task = vper_task, .show = vshow }; \
 	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); }
 
+/* The /proc/PID/maps line of a VMA (proc/task_mmu.c). */
+struct vm_area_struct;
+struct mm_struct;
+void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_struct *mm);
+
 #endif

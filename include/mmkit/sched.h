@@ -75,8 +75,10 @@ bool mmget_not_zero(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);
 void mmgrab(struct mm_struct *mm);
 void mmdrop(struct mm_struct *mm);
-/* Tear down every VMA of mm (last mmput).  Caller holds no locks. */
+/* Tear down every page, page table and VMA of mm (last mmput).  Caller holds no locks. */
 void exit_mmap(struct mm_struct *mm);
+/* fork's copy-on-write duplicate of oldmm.  NULL on -ENOMEM. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm);
 extern spinlock_t mmlist_lock;
 
 /* kernel/task.c.  Makers return NULL on failure (-ENOMEM). */
@@ -84,6 +86,9 @@ struct task_struct *task_create(const char *comm, struct mm_struct *mm);
 /* A thread of leader sharing its mm and signal_struct (CLONE_VM|CLONE_THREAD). */
 struct task_struct *task_create_thread(struct task_struct *leader, const char *comm);
 struct task_struct *kthread_create_task(const char *comm);
+/* fork: a new process, child of parent, with mm (dup_mm) and the parent's
+ * limits and signal dispositions. */
+struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm);
 /* The task exits: mm released through mmput (kernel thread: active_mm via mmdrop). */
 void task_exit(struct task_struct *t);
 /* Make t current on this CPU (switch_mm for user tasks, lazy TLB for kthreads). */

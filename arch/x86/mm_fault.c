@@ -1,0 +1,198 @@
+/*
+ * mm_fault.c - the mm side of the x86 page-fault handler (Linux
+ * arch/x86/mm/fault.c handle_page_fault, do_user_addr_fault,
+ * do_kern_addr_fault, access_error, bad_area*, do_sigbus; mm/memory.c
+ * lock_mm_and_find_vma, expand_stack).  Registered with the fault entry
+ * (set_page_fault_handler) at INIT_MM.
+ *
+ * A fault on a kernel address (>= TASK_SIZE_MAX) is spurious when the
+ * tables now permit the access (a stale TLB entry: the MMU re-walks, so it
+ * is simply retried), else a user access gets SIGSEGV SEGV_MAPERR and a
+ * kernel access an oops.  A fault on a user address takes current->mm's
+ * mmap_lock for read and finds the VMA; below a VM_GROWSDOWN VMA the lock
+ * is retaken for write and the stack expanded (expand_downwards: the
+ * 256-page stack_guard_gap, RLIMIT_STACK, RLIMIT_AS, mmap_min_addr).  No
+ * VMA: SEGV_MAPERR.  access_error (a write to a VMA without VM_WRITE, a
+ * protection fault of a read or fetch, any access to a VMA without
+ * VM_READ|VM_WRITE|VM_EXEC): SEGV_ACCERR.  Then handle_mm_fault; its errors:
+ *   VM_FAULT_SIGBUS   SIGBUS BUS_ADRERR at the address;
+ *   VM_FAULT_SIGSEGV  SIGSEGV SEGV_MAPERR;
+ *   VM_FAULT_OOM      Linux 6.x returns to user space and retries the fault
+ *                     (pagefault_out_of_memory no longer kills; the OOM
+ *                     killer runs from the allocator).  mmkit has no OOM
+ *                     killer yet: the fault is retried a bounded number of
+ *                     times and then ends in SIGBUS BUS_ADRERR, with the
+ *                     kernel's "VM_FAULT_OOM leaked out" warning in the log.
+ * A kernel-mode access (kread, copy_from_user) is handled the same way on
+ * user addresses; what stays unresolved oopses unless the access has an
+ * exception fixup (the fault entry decides).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include "mmkit/memory.h"
+#include "mmkit/mmu.h"
+#include "mmkit/sched.h"
+
+#define OOM_RETRIES 3
+
+static bool fault_in_kernel_space(unsigned long address)
+{
+	return address >= TASK_SIZE_MAX;
+}
+
+static int bad_area(struct mmu_fault *f, int si_code)
+{
+	if (f->mmu_idx == MMU_USER_IDX) {
+		f->sig = SIGSEGV;
+		f->si_code = si_code;
+		f->sig_addr = f->address;
+	}
+	return -EFAULT;
+}
+
+static int do_sigbus(struct mmu_fault *f)
+{
+	if (f->mmu_idx == MMU_USER_IDX) {
+		f->sig = SIGBUS;
+		f->si_code = BUS_ADRERR;
+		f->sig_addr = f->address;
+	}
+	return -EFAULT;
+}
+
+/* Do the tables now permit the access (Linux spurious_kernel_fault)? */
+static bool spurious_fault(struct mmu_fault *f)
+{
+	struct mmu_translation t;
+	struct mmu_fault again;
+
+	return mmu_translate(this_cpu(), f->address, f->access, f->mmu_idx, &t, &again) == 0;
+}
+
+static int do_kern_addr_fault(struct mmu_fault *f)
+{
+	if (spurious_fault(f))
+		return 0;
+	/* Linux: bad_area_nosemaphore -> SEGV_MAPERR for a user access. */
+	return bad_area(f, SEGV_MAPERR);
+}
+
+/* Linux access_error (no protection keys, no shadow stacks). */
+static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
+{
+	if (error_code & X86_PF_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (error_code & X86_PF_PROT)
+		return true;
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+/*
+ * Linux lock_mm_and_find_vma: the VMA containing address with mmap_lock
+ * held (read, or write after a stack expansion: *write says which), or NULL
+ * with no lock held.
+ */
+static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long address,
+						   bool *write)
+{
+	struct vm_area_struct *vma;
+
+	*write = false;
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, address);
+	if (vma && vma->vm_start <= address)
+		return vma;
+	up_read(&mm->mmap_lock);
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN))
+		return NULL;
+	down_write(&mm->mmap_lock);
+	*write = true;
+	vma = find_vma(mm, address);
+	if (vma && vma->vm_start > address &&
+	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_downwards(vma, address)))
+		vma = NULL;
+	if (!vma)
+		up_write(&mm->mmap_lock);
+	return vma;
+}
+
+static unsigned int fault_flags(const struct mmu_fault *f)
+{
+	unsigned int flags = 0;
+
+	if (f->error_code & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (f->error_code & X86_PF_USER)
+		flags |= FAULT_FLAG_USER;
+	if (f->error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	return flags;
+}
+
+static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, int *si_code)
+{
+	struct vm_area_struct *vma;
+	vm_fault_t ret;
+	bool write;
+
+	vma = lock_mm_and_find_vma(mm, f->address, &write);
+	if (!vma) {
+		*si_code = SEGV_MAPERR;
+		return VM_FAULT_SIGSEGV;
+	}
+	if (access_error(f->error_code, vma)) {
+		*si_code = SEGV_ACCERR;
+		ret = VM_FAULT_SIGSEGV;
+	} else {
+		ret = handle_mm_fault(vma, f->address, fault_flags(f));
+		*si_code = SEGV_MAPERR;
+	}
+	if (write)
+		up_write(&mm->mmap_lock);
+	else
+		up_read(&mm->mmap_lock);
+	return ret;
+}
+
+static int do_user_addr_fault(struct mmu_fault *f)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *mm = tsk ? tsk->mm : NULL;
+	int si_code, tries;
+	vm_fault_t ret = 0;
+
+	if (!mm)
+		return -EFAULT;        /* no address space: the entry's default signal */
+	for (tries = 0; tries < OOM_RETRIES; tries++) {
+		ret = fault_locked(mm, f, &si_code);
+		if (!(ret & VM_FAULT_OOM))
+			break;
+		printk("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF\n");
+	}
+	if (!(ret & VM_FAULT_ERROR))
+		return 0;
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_OOM | VM_FAULT_HWPOISON))
+		return do_sigbus(f);
+	return bad_area(f, si_code);
+}
+
+/* The registered handler: called by the fault entry for every #PF. */
+static int do_page_fault(struct mmu_fault *f)
+{
+	if (fault_in_kernel_space(f->address))
+		return do_kern_addr_fault(f);
+	return do_user_addr_fault(f);
+}
+
+static int mm_fault_init(void)
+{
+	set_page_fault_handler(do_page_fault);
+	return 0;
+}
+
+static void mm_fault_exit(void)
+{
+	set_page_fault_handler(NULL);
+}
+mmk_initcall(INIT_MM, mm_fault_init, mm_fault_exit)

@@ -1,0 +1,400 @@
+/*
+ * bench_fault.c - page faults on mmkit next to the host kernel, in one run
+ * and with the same shapes (after will-it-scale page_fault1 and a fork+COW
+ * test).  Each line prints ns per page (or per fork) for mmkit and the host
+ * and the ratio host/mmkit (> 1: mmkit is faster):
+ *
+ *   floor          buddy order-0 alloc + zeroing 4 KiB, N distinct pages (the
+ *                  same working set as one fault round), then freeing them
+ *                  (mmkit only: what any anonymous write fault must pay)
+ *   anon write     mmap N pages, store one byte per page, munmap
+ *   zero read      mmap N pages, load one byte per page (zero page), munmap
+ *   cow            N populated pages, fork, the parent stores to each page
+ *   fork 256M      fork of a process with 256 MiB populated (per fork)
+ *   munmap         munmap of N populated pages (per page)
+ *   2 CPUs         anonymous write faults by 2 processes (2 mms) and by 2
+ *                  threads of one mm on 2 CPUs: throughput relative to 1
+ *
+ * Usage: bench_fault [pages] (default 16384 = 64 MiB per round).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "mmkit/memory.h"
+#include "mmkit/mmu.h"
+#include "mmkit/sched.h"
+
+#define U MMU_USER_IDX
+#define PG 4096UL
+
+static unsigned long npages = 16384;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------ host -- */
+
+static char *host_map(unsigned long n)
+{
+	char *p = mmap(NULL, n * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	return p;
+}
+
+static double host_anon_write(unsigned long n)
+{
+	char *p = host_map(n);
+	double t = now_ns();
+
+	for (unsigned long i = 0; i < n; i++)
+		((volatile char *)p)[i * PG] = 1;
+	t = now_ns() - t;
+	munmap(p, n * PG);
+	return t / n;
+}
+
+static double host_zero_read(unsigned long n)
+{
+	char *p = host_map(n);
+	double t = now_ns();
+
+	for (unsigned long i = 0; i < n; i++)
+		(void)((volatile char *)p)[i * PG];
+	t = now_ns() - t;
+	munmap(p, n * PG);
+	return t / n;
+}
+
+static double host_cow(unsigned long n)
+{
+	char *p = host_map(n);
+	int fds[2];
+	double t;
+	pid_t pid;
+	char c;
+
+	for (unsigned long i = 0; i < n; i++)
+		p[i * PG] = 1;
+	if (pipe(fds))
+		exit(1);
+	pid = fork();
+	if (!pid) {
+		(void)!read(fds[0], &c, 1);
+		_exit(0);
+	}
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		((volatile char *)p)[i * PG] = 2;
+	t = now_ns() - t;
+	(void)!write(fds[1], "x", 1);
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	munmap(p, n * PG);
+	return t / n;
+}
+
+static double host_fork(unsigned long n)
+{
+	char *p = host_map(n);
+	double t;
+	pid_t pid;
+
+	for (unsigned long i = 0; i < n; i++)
+		p[i * PG] = 1;
+	t = now_ns();
+	pid = fork();
+	if (!pid)
+		_exit(0);
+	t = now_ns() - t;
+	waitpid(pid, NULL, 0);
+	munmap(p, n * PG);
+	return t;
+}
+
+static double host_munmap(unsigned long n)
+{
+	char *p = host_map(n);
+	double t;
+
+	for (unsigned long i = 0; i < n; i++)
+		p[i * PG] = 1;
+	t = now_ns();
+	munmap(p, n * PG);
+	return (now_ns() - t) / n;
+}
+
+static void *host_thread_faults(void *arg)
+{
+	host_anon_write(*(unsigned long *)arg);
+	return NULL;
+}
+
+/* Total throughput (pages/s) of `ways` workers doing n faults each. */
+static double host_parallel(int ways, bool threads, unsigned long n)
+{
+	pthread_t th[2];
+	pid_t pid[2];
+	double t = now_ns();
+
+	for (int i = 0; i < ways; i++) {
+		if (threads) {
+			pthread_create(&th[i], NULL, host_thread_faults, &n);
+		} else if (!(pid[i] = fork())) {
+			host_anon_write(n);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < ways; i++) {
+		if (threads)
+			pthread_join(th[i], NULL);
+		else
+			waitpid(pid[i], NULL, 0);
+	}
+	return ways * n / ((now_ns() - t) / 1e9);
+}
+
+/* ----------------------------------------------------------- mmkit -- */
+
+static struct task_struct *sim_spawn(void)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct task_struct *t = mm ? task_create("bench", mm) : NULL;
+
+	if (!t) {
+		fprintf(stderr, "bench_fault: spawn failed\n");
+		exit(1);
+	}
+	arch_pick_mmap_layout(mm, 8UL << 20);
+	return t;
+}
+
+static unsigned long sim_map(unsigned long n)
+{
+	unsigned long a = sys_mmap(0, n * PG, MMK_PROT_READ | MMK_PROT_WRITE,
+				   MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+
+	if (IS_ERR_VALUE(a)) {
+		fprintf(stderr, "bench_fault: mmap failed\n");
+		exit(1);
+	}
+	return a;
+}
+
+static void sim_touch(unsigned long a, unsigned long n, u8 v)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (mmk_write8(U, a + i * PG, v))
+			exit(1);
+}
+
+/* The floor on the same memory: n distinct pages allocated and zeroed (the
+ * working set of one anon-write round), then freed; per page. */
+static double sim_floor(unsigned long n)
+{
+	struct page **pages = malloc(n * sizeof(*pages));
+	double t;
+
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	free(pages);
+	return t / n;
+}
+
+static double sim_anon_write(unsigned long n)
+{
+	unsigned long a = sim_map(n);
+	double t = now_ns();
+
+	sim_touch(a, n, 1);
+	t = now_ns() - t;
+	sys_munmap(a, n * PG);
+	return t / n;
+}
+
+static double sim_zero_read(unsigned long n)
+{
+	unsigned long a = sim_map(n);
+	double t = now_ns();
+	u8 v;
+
+	for (unsigned long i = 0; i < n; i++)
+		if (mmk_read8(U, a + i * PG, &v))
+			exit(1);
+	t = now_ns() - t;
+	sys_munmap(a, n * PG);
+	return t / n;
+}
+
+static double sim_cow(struct task_struct *parent, unsigned long n)
+{
+	unsigned long a = sim_map(n);
+	struct task_struct *child;
+	double t;
+
+	sim_touch(a, n, 1);
+	child = task_fork(parent, "child", dup_mm(parent->mm));
+	t = now_ns();
+	sim_touch(a, n, 2);
+	t = now_ns() - t;
+	task_exit(child);
+	context_switch(parent);
+	sys_munmap(a, n * PG);
+	return t / n;
+}
+
+static double sim_fork(struct task_struct *parent, unsigned long n)
+{
+	unsigned long a = sim_map(n);
+	struct mm_struct *mm;
+	double t;
+
+	sim_touch(a, n, 1);
+	t = now_ns();
+	mm = dup_mm(parent->mm);
+	t = now_ns() - t;
+	mmput(mm);
+	sys_munmap(a, n * PG);
+	return t;
+}
+
+static double sim_munmap(unsigned long n)
+{
+	unsigned long a = sim_map(n);
+	double t;
+
+	sim_touch(a, n, 1);
+	t = now_ns();
+	sys_munmap(a, n * PG);
+	return (now_ns() - t) / n;
+}
+
+struct sim_worker {
+	struct task_struct *task;
+	unsigned long addr, n;       /* addr 0: map its own range */
+};
+
+static void sim_worker_run(void *info)
+{
+	struct sim_worker *w = info;
+
+	context_switch(w->task);
+	if (w->addr)
+		sim_touch(w->addr, w->n, 1);
+	else
+		sim_anon_write(w->n);
+}
+
+/* Throughput (pages/s) of `ways` workers on CPUs 0..ways-1.  threads: one
+ * mm, each worker faults its own half of one VMA. */
+static double sim_parallel(int ways, bool threads, unsigned long n)
+{
+	struct task_struct *lead = sim_spawn(), *t2 = NULL;
+	struct sim_worker w[2] = { { .task = lead, .n = n }, { .n = n } };
+	unsigned long a = 0;
+	double t;
+
+	context_switch(lead);
+	if (threads) {
+		a = sim_map(2 * n + 512);
+		w[0].addr = a;
+		w[1].addr = a + (n + 512) * PG;       /* separate PTE tables */
+		t2 = task_create_thread(lead, "t2");
+	} else if (ways == 2) {
+		t2 = sim_spawn();
+	}
+	w[1].task = t2;
+	t = now_ns();
+	if (ways == 2)
+		cpu_call_async(1, sim_worker_run, &w[1]);
+	sim_worker_run(&w[0]);
+	if (ways == 2)
+		cpu_call_wait(1);
+	t = now_ns() - t;
+	if (t2)
+		task_exit(t2);
+	task_exit(lead);
+	return ways * n / (t / 1e9);
+}
+
+/* ------------------------------------------------------------ main -- */
+
+static void row(const char *what, double sim, double host, const char *unit)
+{
+	printf("%-22s mmkit %10.1f %s   host %10.1f %s   host/mmkit %5.2f\n", what, sim, unit,
+	       host, unit, host / sim);
+}
+
+static double best(double a, double b) { return a < b ? a : b; }
+
+int main(int argc, char **argv)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	unsigned long n256 = (256UL << 20) / PG;
+	struct task_struct *t;
+	const char *why;
+	double s1, s2, h1, h2, fl, aw;
+
+	if (argc > 1)
+		npages = strtoul(argv[1], NULL, 0);
+	cfg.ram_bytes = 1ULL << 30;
+	cfg.cpus = 2;
+	if (machine_boot(&cfg, &why)) {
+		fprintf(stderr, "boot: %s\n", why);
+		return 1;
+	}
+	/* The simulated RAM is a host memfd: fault all of it in now, so the
+	 * host's first-touch faults (~10 us each on this VM) are not charged
+	 * to whichever simulated fault first hands a frame out. */
+	madvise(mmk->ram, mmk->cfg.ram_bytes, MADV_POPULATE_WRITE);
+	t = sim_spawn();
+	context_switch(t);
+	sim_anon_write(npages);                 /* warm up: page tables, pcp lists */
+	host_anon_write(npages);
+	printf("bench_fault: %lu pages per round, best of 3\n", npages);
+	fl = best(best(sim_floor(npages), sim_floor(npages)), sim_floor(npages));
+	aw = best(best(sim_anon_write(npages), sim_anon_write(npages)), sim_anon_write(npages));
+	row("anon write fault", aw, best(host_anon_write(npages), host_anon_write(npages)), "ns/page");
+	printf("%-22s mmkit %10.1f ns/page   (anon write / floor %4.2f)\n", "floor alloc+zero", fl, aw / fl);
+	row("zero-page read fault", best(sim_zero_read(npages), sim_zero_read(npages)),
+	    best(host_zero_read(npages), host_zero_read(npages)), "ns/page");
+	row("COW fault after fork", best(sim_cow(t, npages), sim_cow(t, npages)),
+	    best(host_cow(npages), host_cow(npages)), "ns/page");
+	row("fork of 256 MiB", best(sim_fork(t, n256), sim_fork(t, n256)) / 1e3,
+	    best(host_fork(n256), host_fork(n256)) / 1e3, "us     ");
+	row("munmap", best(sim_munmap(npages), sim_munmap(npages)),
+	    best(host_munmap(npages), host_munmap(npages)), "ns/page");
+	task_exit(t);
+	s1 = sim_parallel(1, false, npages);
+	s2 = sim_parallel(2, false, npages);
+	h1 = host_parallel(1, false, npages);
+	h2 = host_parallel(2, false, npages);
+	printf("%-22s mmkit %5.2fx (%.0f -> %.0f pages/s)   host %5.2fx\n", "2 CPUs, processes",
+	       s2 / s1, s1, s2, h2 / h1);
+	s1 = sim_parallel(1, true, npages);
+	s2 = sim_parallel(2, true, npages);
+	h1 = host_parallel(1, true, npages);
+	h2 = host_parallel(2, true, npages);
+	printf("%-22s mmkit %5.2fx (%.0f -> %.0f pages/s)   host %5.2fx\n", "2 CPUs, threads",
+	       s2 / s1, s1, s2, h2 / h1);
+	machine_shutdown();
+	return 0;
+}

@@ -1,0 +1,168 @@
+/*
+ * memory.h - the page-fault path and what acts on user page tables (Linux
+ * include/linux/mm.h, mm/memory.c, mm/gup.c, mm/filemap.c, mm/shmem.c):
+ * handle_mm_fault and its vm_fault_t outcomes, the shared zero page,
+ * vm_normal_page, RSS counters, zapping and freeing page tables, fork's
+ * copy_page_range, population (MAP_POPULATE, mlock, MADV_POPULATE_*), the
+ * page cache of files and shmem objects.
+ *
+ * Locking (the full order is at the top of mm/rmap.c):
+ *   faults            mmap_lock read (write while expanding a stack)
+ *   zap/free tables   mmap_lock write (munmap, exit) or read (MADV_DONTNEED,
+ *                     which frees no tables)
+ *   a PTE             its table's split lock (pte_offset_map_lock)
+ */
+#ifndef MMKIT_MEMORY_H
+#define MMKIT_MEMORY_H
+
+#include "mmkit/mm.h"
+#include "mmkit/mm_vma.h"
+#include "mmkit/pgtable.h"
+
+/* ---- fault outcomes (include/linux/mm_types.h vm_fault_reason) ---- */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_OOM       0x000001
+#define VM_FAULT_SIGBUS    0x000002
+#define VM_FAULT_MAJOR     0x000004
+#define VM_FAULT_HWPOISON  0x000010
+#define VM_FAULT_SIGSEGV   0x000040
+#define VM_FAULT_NOPAGE    0x000100
+#define VM_FAULT_LOCKED    0x000200
+#define VM_FAULT_RETRY     0x000400
+#define VM_FAULT_COMPLETED 0x004000
+#define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON)
+
+/* fault_flag (include/linux/mm_types.h) */
+#define FAULT_FLAG_WRITE        0x01
+#define FAULT_FLAG_MKWRITE      0x02
+#define FAULT_FLAG_REMOTE       0x80   /* not current's mm (populate from another task) */
+#define FAULT_FLAG_USER         0x40
+#define FAULT_FLAG_INSTRUCTION  0x100
+#define FAULT_FLAG_UNSHARE      0x400
+
+/* The state of one fault (Linux struct vm_fault). */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long address;        /* page aligned */
+	unsigned long real_address;
+	unsigned int flags;
+	unsigned long pgoff;          /* file/linear page index of address */
+	pmdp_t pmd;
+	ptep_t pte;                   /* with ptl held, or NULL */
+	ptlock_t *ptl;
+	pte_t orig_pte;
+	struct page *page;            /* the page the PTE maps (vm_normal_page) */
+};
+
+/* Handle a fault at address in vma.  Caller holds mmap_lock (read, or write
+ * when it expanded a stack); no other lock.  Returns 0 (the access can be
+ * retried) or VM_FAULT_* error bits.  Counts pgfault. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags);
+
+/* The page a present PTE maps for rmap purposes: NULL for the shared zero
+ * page and special entries (Linux vm_normal_page). */
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
+
+/* ---- the shared zero page (mm/memory.c) ---- */
+extern unsigned long zero_pfn;
+/* zero_pfn is 0 until the first zero-page fault (pfn 0 is never a user page). */
+static inline bool is_zero_pfn(unsigned long pfn) { return pfn == READ_ONCE(zero_pfn) && pfn; }
+static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
+
+/* ---- PTE markers (Linux pte_marker, MADV_GUARD_INSTALL) ----
+ * A guard marker is a non-present, non-none PTE (two software bits, no P,
+ * no PROTNONE: it fits a 2-level 32-bit entry too).  A fault on it is
+ * SIGSEGV; MADV_DONTNEED keeps it, munmap and exit drop it, fork copies
+ * it, mremap moves it, MADV_GUARD_REMOVE clears it. */
+#define PTE_MARKER_GUARD (_PAGE_SOFTW1 | _PAGE_SOFTW2)
+static inline pte_t make_guard_marker(void) { return __pte(PTE_MARKER_GUARD); }
+static inline bool is_guard_marker(pte_t p) { return pte_val(p) == PTE_MARKER_GUARD; }
+
+/* ---- RSS counters (mm->rss_stat, pages) ---- */
+static inline void add_mm_counter(struct mm_struct *mm, int member, long v)
+{ atomic_fetch_add_explicit(&mm->rss_stat[member], v, memory_order_relaxed); }
+static inline void inc_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, 1); }
+static inline void dec_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, -1); }
+static inline long get_mm_counter(const struct mm_struct *mm, int member)
+{ return atomic_load_explicit(&((struct mm_struct *)mm)->rss_stat[member], memory_order_relaxed); }
+static inline unsigned long get_mm_rss(const struct mm_struct *mm)
+{
+	long r = get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+		 get_mm_counter(mm, MM_SHMEMPAGES);
+	return r < 0 ? 0 : (unsigned long)r;
+}
+/* The counter a mapped page is accounted in (Linux mm_counter). */
+int mm_counter(const struct page *page);
+/* hiwater_rss = max(hiwater_rss, rss) (before RSS drops: unmap, exit). */
+void update_hiwater_rss(struct mm_struct *mm);
+
+/* ---- walking and tearing down (mm/zap.c) ---- */
+/* Call fn for each present PTE table (non-leaf PMD) covering [addr, end)
+ * with the sub-range it covers; stop at fn's first non-zero return.  No
+ * allocation, no lock: the caller holds mmap_lock so tables stay. */
+typedef int (*pmd_range_fn)(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg);
+int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+		   pmd_range_fn fn, void *arg);
+/* exit_mmap's page side: every page and user page table of mm. */
+void exit_mmap_pages(struct mm_struct *mm);
+/* Unmap every page of [start, end) in vma and flush the TLBs that may hold
+ * them before any freed page can be reused.  Caller holds mmap_lock. */
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size);
+/* Free the page tables covering [floor, ceiling) that only served the VMAs
+ * [vma, end) (already zapped); flush first.  Caller holds mmap_lock write. */
+void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end,
+		   unsigned long floor, unsigned long ceiling);
+/* munmap's page side: zap [start, end) over the VMAs from vma on, then free
+ * the tables no VMA between prev and next needs.  Caller holds mmap_lock write. */
+void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		  unsigned long end, struct vm_area_struct *prev, struct vm_area_struct *next);
+
+/* ---- fork (mm/copy_page_range.c) ---- */
+/* Copy src_vma's PTEs into dst_vma (same range, the child's mm), write-
+ * protecting private writable ones in both.  Caller holds both mmap_locks
+ * for write.  0 or -ENOMEM (a page table could not be allocated). */
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
+
+/* ---- population (mm/gup.c) ---- */
+/* Fault in [start, end) of vma as MAP_POPULATE/mlock do.  Caller holds
+ * mmap_lock (read or write).  0 or -errno. */
+long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end);
+/* __mm_populate: every VMA of [start, start+len), takes mmap_lock read
+ * (mm_populate in mm/mmap.c ignores the errors). */
+int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
+/* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
+int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+		       bool write);
+
+/* ---- mprotect / mremap page side (the seams of mm/mprotect.c, mremap.c) ---- */
+void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
+		      struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len);
+int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior);
+
+/* ---- the page cache of files and shmem objects (mm/filemap.c, mm/shmem.c) ---- */
+/* The page at index with a reference taken, or NULL. */
+struct page *filemap_get_page(struct address_space *mapping, unsigned long index);
+/* Insert page (which the caller holds a reference on) at index: the cache
+ * takes its own reference.  0, -EEXIST or -ENOMEM. */
+int filemap_add_page(struct address_space *mapping, struct page *page, unsigned long index);
+/* Remove the pages of [start, end) (indexes) that no PTE maps (truncate). */
+void filemap_remove_range(struct address_space *mapping, unsigned long start, unsigned long end);
+/* The mapping of a file, created on first use.  NULL on -ENOMEM. */
+struct address_space *file_mapping(struct file *file);
+/* Drop every page and free the mapping (the file's last reference). */
+void mapping_release(struct address_space *mapping);
+/* The page of vmf->pgoff in the VMA's file, locked-in with a reference:
+ * shmem gives zeroed swap-backed pages, other files zero-filled page-cache
+ * pages.  0 with vmf->page set, or VM_FAULT_SIGBUS (beyond the end of a
+ * shmem object) / VM_FAULT_OOM. */
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+/* The page at vmf->pgoff of m, created zeroed if missing (both faults). */
+vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf);
+vm_fault_t shmem_fault(struct vm_fault *vmf);
+/* Size of the shmem object of a shared anonymous mapping (bytes). */
+int shmem_zero_setup(struct vm_area_struct *vma);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * copy_pte.c - fork's copy of the page tables (Linux mm/memory.c
+ * copy_page_range, copy_pte_range, copy_present_pte).
+ *
+ * Only VMAs that may hold anonymous pages (an anon_vma) or raw PFNs are
+ * copied (vma_needs_copy); file and shmem VMAs are left to fault in the
+ * child from the page cache.  Each present PTE is copied to the child:
+ *   - an anonymous page gets one more reference and mapping and loses
+ *     PG_anon_exclusive (folio_try_dup_anon_rmap_pte: no page is pinned in
+ *     mmkit, so the dup never fails into an early copy);
+ *   - a page-cache page gets one more reference and mapping;
+ *   - the zero page is copied as is (no counts);
+ *   - in a COW mapping (private, may write) a writable PTE is write-
+ *     protected in the parent AND the child, so the first write on either
+ *     side faults into do_wp_page;
+ *   - the child's PTE is old (not accessed), and clean for shared mappings.
+ * The caller (dup_mmap) flushes the parent's TLBs once all VMAs are copied,
+ * before the parent can run again (it holds the parent's mmap_lock for
+ * write until then; the parent's other threads wait on it serving IPIs).
+ */
+#include <errno.h>
+#include "mmkit/memory.h"
+#include "mmkit/rmap.h"
+
+struct copy_ctx {
+	struct vm_area_struct *dst_vma, *src_vma;
+	long rss[NR_MM_COUNTERS];
+	bool nomem;
+};
+
+static bool is_cow_mapping(unsigned long flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+static pte_t copy_present_pte(struct copy_ctx *c, ptep_t src_pte, unsigned long addr)
+{
+	struct vm_area_struct *src_vma = c->src_vma;
+	pte_t pte = ptep_get(src_pte);
+	struct page *page = vm_normal_page(src_vma, addr, pte);
+
+	if (page) {
+		get_page(page);
+		if (PageAnon(page))
+			folio_dup_anon_rmap_pte(page);
+		else
+			folio_add_file_rmap_pte(page);
+		c->rss[mm_counter(page)]++;
+	}
+	if (is_cow_mapping(src_vma->vm_flags) && pte_write(pte)) {
+		ptep_set_wrprotect(src_vma->vm_mm, addr, src_pte);
+		pte = pte_wrprotect(ptep_get(src_pte));
+	}
+	if (src_vma->vm_flags & VM_SHARED)
+		pte = pte_mkclean(pte);
+	return pte_mkold(pte);
+}
+
+static void copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
+			   unsigned long addr, unsigned long end)
+{
+	struct mm_struct *dst_mm = c->dst_vma->vm_mm, *src_mm = c->src_vma->vm_mm;
+	ptlock_t *dst_ptl, *src_ptl;
+	ptep_t dst_pte = pte_offset_map_lock(dst_mm, dst_pmd, addr, &dst_ptl);
+	ptep_t src_pte = pte_offset_map_lock(src_mm, src_pmd, addr, &src_ptl);
+
+	for (; addr != end; addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(src_pte);
+
+		if (pte_present(pte))
+			set_pte_at(dst_mm, addr, dst_pte, copy_present_pte(c, src_pte, addr));
+		else if (is_guard_marker(pte))
+			set_pte_at(dst_mm, addr, dst_pte, pte);   /* guards survive fork */
+		src_pte = pte_next(src_pte);
+		dst_pte = pte_next(dst_pte);
+	}
+	pte_unmap_unlock(src_pte, src_ptl);
+	pte_unmap_unlock(dst_pte, dst_ptl);
+}
+
+static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct copy_ctx *c = arg;
+	struct mm_struct *dst_mm = c->dst_vma->vm_mm;
+	p4dp_t p4d = p4d_alloc(dst_mm, pgd_offset(dst_mm, addr), addr);
+	pudp_t pud = p4d ? pud_alloc(dst_mm, p4d, addr) : NULL;
+	pmdp_t dst_pmd = pud ? pmd_alloc(dst_mm, pud, addr) : NULL;
+
+	if (!dst_pmd || pte_alloc(dst_mm, dst_pmd)) {
+		c->nomem = true;
+		return -1;
+	}
+	copy_pte_range(c, dst_pmd, src_pmd, addr, end);
+	return 0;
+}
+
+static bool vma_needs_copy(const struct vm_area_struct *src_vma)
+{
+	return (src_vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || src_vma->anon_vma;
+}
+
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
+{
+	struct copy_ctx c = { .dst_vma = dst_vma, .src_vma = src_vma };
+	int i;
+
+	if (!vma_needs_copy(src_vma))
+		return 0;
+	walk_pmd_range(src_vma->vm_mm, src_vma->vm_start, src_vma->vm_end, copy_pmd, &c);
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		add_mm_counter(dst_vma->vm_mm, i, c.rss[i]);
+	return c.nomem ? -ENOMEM : 0;
+}

@@ -1,0 +1,295 @@
+/*
+ * filemap.c - the page cache (Linux mm/filemap.c, lib/xarray.c at the level
+ * mmkit needs): each file's pages indexed by page offset, and the fault
+ * handler of file-backed VMAs.
+ *
+ * The index (i_pages) is a radix tree of 64-way nodes, as the xarray's: a
+ * tree of height h covers offsets below 64^h; it grows at the top when a
+ * larger offset is stored and is freed with the mapping.  A page in the
+ * cache holds one reference for it, points back with page->mapping and
+ * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
+ * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
+ * shootdown or an allocation.
+ *
+ * Files other than shmem objects are identities only (nothing is opened):
+ * their pages read as zeros until the page-cache work gives files content;
+ * they have no size, so no offset is beyond their end.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmkit/fault_inject.h"
+#include "mmkit/memory.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/slab.h"
+
+#define XA_SHIFT 6
+#define XA_SLOTS (1U << XA_SHIFT)
+
+struct xa_node {
+	void *slots[XA_SLOTS];
+};
+
+static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
+static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
+static DEFINE_FAULT_SITE(pagecache_fail, "pagecache_alloc");
+
+static struct kmem_cache *radix_tree_node_cachep, *mapping_cachep;
+
+static int filemap_caches_init(void)
+{
+	radix_tree_node_cachep = kmem_cache_create("radix_tree_node", sizeof(struct xa_node), 0,
+						   SLAB_RECLAIM_ACCOUNT, NULL);
+	mapping_cachep = kmem_cache_create("address_space", sizeof(struct address_space), 0,
+					   SLAB_ACCOUNT, NULL);
+	return radix_tree_node_cachep && mapping_cachep ? 0 : -ENOMEM;
+}
+
+static void filemap_caches_exit(void)
+{
+	if (mapping_cachep)
+		kmem_cache_destroy(mapping_cachep);
+	if (radix_tree_node_cachep)
+		kmem_cache_destroy(radix_tree_node_cachep);
+	mapping_cachep = radix_tree_node_cachep = NULL;
+}
+mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit)
+
+/* From the "radix_tree_node" cache (Linux's xarray nodes); NULL on -ENOMEM. */
+static struct xa_node *xa_node_alloc(void)
+{
+	if (should_fail(&xa_node_fail))
+		return NULL;
+	return kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
+}
+
+static unsigned int xa_slot(unsigned long index, unsigned int level)
+{
+	return (unsigned int)(index >> (XA_SHIFT * level)) & (XA_SLOTS - 1);
+}
+
+static bool xa_fits(const struct address_space *m, unsigned long index)
+{
+	return m->xa_height * XA_SHIFT >= 64 || (index >> (XA_SHIFT * m->xa_height)) == 0;
+}
+
+/* Caller holds i_pages_lock. */
+static struct page *xa_load(const struct address_space *m, unsigned long index)
+{
+	struct xa_node *node = m->xa_root;
+	unsigned int level = m->xa_height;
+
+	if (!node || !xa_fits(m, index))
+		return NULL;
+	while (--level > 0 && node)
+		node = node->slots[xa_slot(index, level)];
+	return node ? node->slots[xa_slot(index, 0)] : NULL;
+}
+
+/* Grow the tree until index fits.  Caller holds i_pages_lock. */
+static int xa_grow(struct address_space *m, unsigned long index)
+{
+	while (!m->xa_root || !xa_fits(m, index)) {
+		struct xa_node *top = xa_node_alloc();
+
+		if (!top)
+			return -ENOMEM;
+		top->slots[0] = m->xa_root;
+		m->xa_root = top;
+		m->xa_height++;
+	}
+	return 0;
+}
+
+/* The leaf slot for index, allocating the way down.  NULL on -ENOMEM. */
+static void **xa_create_slot(struct address_space *m, unsigned long index)
+{
+	struct xa_node *node;
+	unsigned int level;
+
+	if (xa_grow(m, index))
+		return NULL;
+	node = m->xa_root;
+	for (level = m->xa_height - 1; level > 0; level--) {
+		void **slot = &node->slots[xa_slot(index, level)];
+
+		if (!*slot)
+			*slot = xa_node_alloc();
+		if (!*slot)
+			return NULL;
+		node = *slot;
+	}
+	return &node->slots[xa_slot(index, 0)];
+}
+
+typedef void (*xa_page_fn)(struct address_space *m, struct page *page, void **slot);
+
+/* Call fn on each page with start <= index < end, in index order. */
+static void xa_for_each(struct address_space *m, struct xa_node *node, unsigned int level,
+			unsigned long base, unsigned long start, unsigned long end, xa_page_fn fn)
+{
+	unsigned long span = 1UL << (XA_SHIFT * level);
+	unsigned int i;
+
+	for (i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+
+		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
+			continue;
+		if (level == 0)
+			fn(m, node->slots[i], &node->slots[i]);
+		else
+			xa_for_each(m, node->slots[i], level - 1, lo, start, end, fn);
+	}
+}
+
+static void xa_free_nodes(struct xa_node *node, unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; level > 0 && i < XA_SLOTS; i++)
+		if (node->slots[i])
+			xa_free_nodes(node->slots[i], level - 1);
+	kmem_cache_free(radix_tree_node_cachep, node);
+}
+
+/* ------------------------------------------------------ the cache -- */
+
+static void pagecache_account(struct address_space *m, struct page *page, long d)
+{
+	mod_lruvec_page_state(page, NR_FILE_PAGES, d);
+	if (m->shmem)
+		mod_lruvec_page_state(page, NR_SHMEM, d);
+}
+
+struct page *filemap_get_page(struct address_space *m, unsigned long index)
+{
+	struct page *page;
+
+	spin_lock(&m->i_pages_lock);
+	page = xa_load(m, index);
+	if (page)
+		get_page(page);
+	spin_unlock(&m->i_pages_lock);
+	return page;
+}
+
+int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+{
+	void **slot;
+	int err = 0;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_create_slot(m, index);
+	if (!slot)
+		err = -ENOMEM;
+	else if (*slot)
+		err = -EEXIST;
+	if (!err) {
+		get_page(page);
+		page->mapping = m;
+		page->index = index;
+		if (m->shmem)
+			SetPageSwapBacked(page);
+		SetPageUptodate(page);
+		*slot = page;
+		m->nrpages++;
+		pagecache_account(m, page, 1);
+	}
+	spin_unlock(&m->i_pages_lock);
+	return err;
+}
+
+/* Take one page out (truncate): only pages no PTE maps. */
+static void remove_one(struct address_space *m, struct page *page, void **slot)
+{
+	if (page_mapcount(page) > 0)
+		return;
+	*slot = NULL;
+	m->nrpages--;
+	pagecache_account(m, page, -1);
+	page->mapping = NULL;
+	ClearPageDirty(page);
+	ClearPageUptodate(page);
+	ClearPageSwapBacked(page);
+	put_page(page);
+}
+
+void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
+{
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root)
+		xa_for_each(m, m->xa_root, m->xa_height - 1, 0, start, end, remove_one);
+	spin_unlock(&m->i_pages_lock);
+}
+
+struct address_space *file_mapping(struct file *file)
+{
+	struct address_space *m = __atomic_load_n(&file->f_mapping, __ATOMIC_ACQUIRE), *none = NULL;
+
+	if (m)
+		return m;
+	if (should_fail(&mapping_fail))
+		return NULL;
+	m = kmem_cache_zalloc(mapping_cachep, GFP_KERNEL);
+	if (!m)
+		return NULL;
+	spin_lock_init(&m->i_pages_lock);
+	m->shmem = file->shmem;
+	m->host = file;
+	if (__atomic_compare_exchange_n(&file->f_mapping, &none, m, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return m;
+	spin_lock_destroy(&m->i_pages_lock);
+	kmem_cache_free(mapping_cachep, m);
+	return none;
+}
+
+void mapping_release(struct address_space *m)
+{
+	filemap_remove_range(m, 0, ~0UL);
+	WARN_ON(m->nrpages);
+	if (m->xa_root)
+		xa_free_nodes(m->xa_root, m->xa_height - 1);
+	spin_lock_destroy(&m->i_pages_lock);
+	kmem_cache_free(mapping_cachep, m);
+}
+
+/* ------------------------------------------------------------ fault -- */
+
+/* The page at vmf->pgoff of mapping, created zero-filled if missing.
+ * 0 with vmf->page (a reference) or VM_FAULT_OOM. */
+vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf)
+{
+	for (;;) {
+		struct page *page = filemap_get_page(m, vmf->pgoff);
+		int err;
+
+		if (page) {
+			vmf->page = page;
+			return 0;
+		}
+		if (should_fail(&pagecache_fail))
+			return VM_FAULT_OOM;
+		page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+		if (!page)
+			return VM_FAULT_OOM;
+		err = filemap_add_page(m, page, vmf->pgoff);
+		if (!err) {
+			vmf->page = page;
+			return 0;
+		}
+		put_page(page);
+		if (err != -EEXIST)
+			return VM_FAULT_OOM;
+	}
+}
+
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct address_space *m = file_mapping(vmf->vma->vm_file);
+
+	if (!m)
+		return VM_FAULT_OOM;
+	return filemap_get_or_create(m, vmf);
+}

@@ -1,0 +1,156 @@
+/*
+ * madvise_pages.c - the page side of madvise (Linux mm/madvise.c
+ * madvise_dontneed_single_vma, madvise_free_pte_range, madvise_remove);
+ * mm/madvise.c validates the VMA and calls madvise_pages() for the part of
+ * each VMA in the range.
+ *
+ *   MADV_DONTNEED(_LOCKED)  zap the range: private anonymous memory reads as
+ *                           zeros afterwards, shmem re-reads its pages.
+ *   MADV_FREE               anonymous pages mapped only here become lazily
+ *                           free: the PTE is made clean and old (TLBs
+ *                           flushed), the page loses PG_swapbacked and counts
+ *                           in pglazyfree and smaps LazyFree.  Its contents
+ *                           stay readable until reclaim discards it (mmkit
+ *                           has no reclaim yet, so they stay); a write makes
+ *                           it dirty again and so no longer lazily free.
+ *   MADV_REMOVE             shmem: zap the range in this VMA and drop the
+ *                           object's pages there that no PTE maps any more.
+ *   MADV_GUARD_INSTALL      zap the range and put a guard marker in every
+ *                           PTE (any access is SIGSEGV; DONTNEED keeps the
+ *                           markers, munmap drops them, fork copies them);
+ *   MADV_GUARD_REMOVE       clear the markers of the range.
+ *   WILLNEED, COLD, PAGEOUT, COLLAPSE
+ *                           accepted and ignored: there is no swap, reclaim
+ *                           or THP yet.
+ */
+#include <errno.h>
+#include "mmkit/memory.h"
+#include "mmkit/rmap.h"
+#include "mmkit/sched.h"
+
+struct lazyfree_walk {
+	struct vm_area_struct *vma;
+	bool flush;
+};
+
+static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr)
+{
+	pte_t ptent = ptep_get(pte);
+	struct page *page;
+
+	if (!pte_present(ptent))
+		return;
+	page = vm_normal_page(w->vma, addr, ptent);
+	if (!page || !PageAnon(page) || page_mapcount(page) != 1)
+		return;
+	if (pte_dirty(ptent) || pte_young(ptent)) {
+		ptent = ptep_get_and_clear(w->vma->vm_mm, addr, pte);
+		set_pte_at(w->vma->vm_mm, addr, pte, pte_mkold(pte_mkclean(ptent)));
+		w->flush = true;
+	}
+	ClearPageDirty(page);
+	if (PageSwapBacked(page)) {
+		ClearPageSwapBacked(page);
+		count_vm_event(PGLAZYFREE);
+	}
+}
+
+static int lazyfree_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct lazyfree_walk *w = arg;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		lazyfree_one(w, pte, addr);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct lazyfree_walk w = { .vma = vma };
+
+	walk_pmd_range(vma->vm_mm, start, end, lazyfree_pmd, &w);
+	if (w.flush)
+		flush_tlb_range(vma, start, end);
+	return 0;
+}
+
+static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct address_space *m = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+
+	zap_page_range_single(vma, start, end - start);
+	if (m)
+		filemap_remove_range(m, linear_page_index(vma, start), linear_page_index(vma, end));
+	return 0;
+}
+
+/* ------------------------------------------------------ guard regions -- */
+
+/* MADV_GUARD_INSTALL: every page of the range loses its mapping and gets a
+ * guard marker (Linux madvise_guard_install zaps and retries until every
+ * PTE holds a marker).  0 or -ENOMEM (a page table could not be allocated). */
+static int guard_install(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr;
+
+	/* As on the 6.18 host: the VMA gets an anon_vma (so fork copies its
+	 * page tables, markers included; it then merges as a faulted VMA). */
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	zap_page_range_single(vma, start, end - start);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		ptep_t pte = pte_alloc_walk(mm, addr);
+		ptlock_t *ptl;
+
+		if (!pte)
+			return -ENOMEM;
+		/* the split lock of the PTE table the slot lies in */
+		ptl = &virt_to_page((void *)ALIGN_DOWN((uintptr_t)pte, PAGE_SIZE))->pt_lock;
+		ptl_lock(ptl);
+		if (pte_none(ptep_get(pte)))
+			set_pte_at(mm, addr, pte, make_guard_marker());
+		ptl_unlock(ptl);
+	}
+	return 0;
+}
+
+static int guard_remove_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		if (is_guard_marker(ptep_get(pte)))
+			pte_clear(vma->vm_mm, addr, pte);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
+{
+	switch (behavior) {
+	case MMK_MADV_DONTNEED:
+	case MMK_MADV_DONTNEED_LOCKED:
+		zap_page_range_single(vma, start, end - start);
+		return 0;
+	case MMK_MADV_FREE:
+		return madvise_free(vma, start, end);
+	case MMK_MADV_REMOVE:
+		return madvise_remove(vma, start, end);
+	case MMK_MADV_GUARD_INSTALL:
+		return guard_install(vma, start, end);
+	case MMK_MADV_GUARD_REMOVE:
+		return walk_pmd_range(vma->vm_mm, start, end, guard_remove_pmd, vma);
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,446 @@
+/*
+ * memory.c - the page-fault handlers (Linux 6.18 mm/memory.c): page tables
+ * on demand, demand-zero anonymous pages, the shared zero page, file and
+ * shmem pages, copy-on-write with the 6.x reuse rules.
+ *
+ * handle_mm_fault walks pgd -> p4d -> pud -> pmd, allocating missing tables
+ * (VM_FAULT_OOM when one cannot be allocated), and handle_pte_fault
+ * dispatches on the PTE:
+ *   none, anonymous VMA   do_anonymous_page: the VMA gets its anon_vma
+ *                         (for reads too, as the 6.18 host shows); a read
+ *                         maps the shared zero page read-only with
+ *                         _PAGE_SPECIAL (no refcount, mapcount or RSS, as
+ *                         Linux); a write maps a new zeroed page, exclusive.
+ *   none, file/shmem VMA  do_fault: read -> the page-cache page; private
+ *                         write -> a private copy (do_cow_fault); shared
+ *                         write -> the page-cache page, writable and dirty.
+ *   present, write to a write-protected PTE
+ *                         do_wp_page: shared mappings make the PTE writable;
+ *                         an anonymous page is reused when PageAnonExclusive,
+ *                         or when its only reference is this mapping
+ *                         (wp_can_reuse_anon_folio: refcount == 1; it is then
+ *                         moved to this VMA's anon_vma and marked exclusive);
+ *                         anything else (shared after fork, zero page, page-
+ *                         cache page of a private mapping) is copied
+ *                         (wp_page_copy): the old PTE is cleared and the TLBs
+ *                         of every CPU using the mm flushed before the new
+ *                         PTE is set and the old page's mapping dropped.
+ *   present otherwise     Accessed/Dirty bookkeeping (the MMU sets A/D
+ *                         itself; this path covers a fault that raced).
+ * The x86 MMU re-walks the tables on every permission miss, so a spurious
+ * fault needs no local flush (Linux flush_tlb_fix_spurious_fault is empty
+ * on x86).
+ */
+#include <errno.h>
+#include <string.h>
+#include "mmkit/fault_inject.h"
+#include "mmkit/memory.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/rmap.h"
+#include "mmkit/sched.h"
+
+unsigned long zero_pfn;
+static DEFINE_FAULT_SITE(user_page_fail, "user_page_alloc");
+
+/* ---------------------------------------------------------- zero page -- */
+
+/* The zero page is allocated on its first use (Linux has it in the kernel
+ * image; allocating it at boot would shift every boot-time free count).
+ * Two CPUs may race: the loser frees its page.  Returns false on -ENOMEM. */
+static bool zero_page_get(void)
+{
+	struct page *page;
+	unsigned long none = 0;
+
+	if (likely(READ_ONCE(zero_pfn)))
+		return true;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return false;
+	SetPageReserved(page);
+	if (!__atomic_compare_exchange_n(&zero_pfn, &none, page_to_pfn(page), false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		ClearPageReserved(page);
+		__free_page(page);
+	}
+	return true;
+}
+
+static int zero_page_init(void)
+{
+	zero_pfn = 0;
+	return 0;
+}
+
+static void zero_page_exit(void)
+{
+	struct page *page;
+
+	if (!zero_pfn)
+		return;
+	page = ZERO_PAGE();
+	ClearPageReserved(page);
+	__free_page(page);
+	zero_pfn = 0;
+}
+mmk_initcall(INIT_MM, zero_page_init, zero_page_exit)
+
+/* ------------------------------------------------------------ helpers -- */
+
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte)
+{
+	unsigned long pfn = pte_pfn(pte);
+
+	(void)vma; (void)addr;
+	if (pte_special(pte) || is_zero_pfn(pfn) || !pfn_valid(pfn))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+int mm_counter(const struct page *page)
+{
+	if (PageAnon(page))
+		return MM_ANONPAGES;
+	return PageSwapBacked(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+void update_hiwater_rss(struct mm_struct *mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+
+	if (READ_ONCE(mm->hiwater_rss) < rss)
+		WRITE_ONCE(mm->hiwater_rss, rss);
+}
+
+/* A page for user memory (GFP_HIGHUSER_MOVABLE), zeroed if asked. */
+static struct page *alloc_user_page(bool zero)
+{
+	if (should_fail(&user_page_fail))
+		return NULL;
+	return alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
+}
+
+static pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
+}
+
+static bool pte_same(pte_t a, pte_t b) { return pte_val(a) == pte_val(b); }
+
+/* Clear a present PTE and flush it from every CPU that may cache it
+ * (Linux ptep_clear_flush).  Caller holds the PTE lock. */
+static pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long addr, ptep_t pte)
+{
+	pte_t old = ptep_get_and_clear(vma->vm_mm, addr, pte);
+
+	if (pte_present(old))
+		flush_tlb_page(vma, addr);
+	return old;
+}
+
+/* ---------------------------------------------------- anonymous pages -- */
+
+static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t entry;
+
+	if (!zero_page_get())
+		return VM_FAULT_OOM;
+	entry = pte_mkspecial(pfn_pte(zero_pfn, vma->vm_page_prot));
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte)
+		return 0;
+	if (pte_none(ptep_get(vmf->pte))) {
+		set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+		count_vm_event(ZERO_PAGE_FAULT);
+	}
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return 0;
+}
+
+/* Linux do_anonymous_page.  No locks held but mmap_lock. */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pte_t entry;
+
+	if (vma->vm_flags & VM_SHARED)
+		return VM_FAULT_SIGBUS;
+	if (pte_alloc(mm, vmf->pmd))
+		return VM_FAULT_OOM;
+	/* On the 6.18 reference host a read fault that maps the zero page
+	 * leaves the VMA with an anon_vma too (the VMA then merges and moves
+	 * as a faulted one; checked with mremap and 3-way merges). */
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_anonymous_zero(vmf);
+	page = alloc_user_page(true);
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
+	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte || !pte_none(ptep_get(vmf->pte))) {
+		if (vmf->pte)
+			pte_unmap_unlock(vmf->pte, vmf->ptl);
+		put_page(page);
+		return 0;
+	}
+	inc_mm_counter(mm, MM_ANONPAGES);
+	folio_add_new_anon_rmap(page, vma, vmf->address);
+	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return 0;
+}
+
+/* --------------------------------------------------- file and shmem -- */
+
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file;
+
+	if (!f)
+		return VM_FAULT_SIGBUS;          /* a special mapping ([vdso]...) */
+	return f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
+}
+
+/*
+ * Map vmf->page (the caller's reference becomes the PTE's) at vmf->address
+ * (Linux finish_fault / set_pte_range).  anon: a new private copy.  Returns
+ * 0; if the PTE was filled meanwhile the page is released.
+ */
+static vm_fault_t finish_fault(struct vm_fault *vmf, bool anon)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = vmf->page;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pte_t entry = mk_pte(page, vma->vm_page_prot);
+
+	if (write)
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	vmf->pte = pte_alloc_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte) {
+		put_page(page);
+		return VM_FAULT_OOM;
+	}
+	if (!pte_none(ptep_get(vmf->pte))) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		put_page(page);
+		return 0;
+	}
+	if (anon) {
+		folio_add_new_anon_rmap(page, vma, vmf->address);
+		inc_mm_counter(mm, MM_ANONPAGES);
+	} else {
+		folio_add_file_rmap_pte(page);
+		inc_mm_counter(mm, mm_counter(page));
+		if (write)
+			SetPageDirty(page);
+	}
+	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return 0;
+}
+
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct page *copy, *orig;
+	vm_fault_t ret;
+
+	if (anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
+	copy = alloc_user_page(false);
+	if (!copy)
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret) {
+		put_page(copy);
+		return ret;
+	}
+	orig = vmf->page;
+	memcpy(page_address(copy), page_address(orig), PAGE_SIZE);
+	put_page(orig);
+	vmf->page = copy;
+	return finish_fault(vmf, true);
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret;
+
+	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
+		return VM_FAULT_OOM;
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	ret = __do_fault(vmf);
+	return ret ? ret : finish_fault(vmf, false);
+}
+
+/* ----------------------------------------------------- copy-on-write -- */
+
+/* Make the write-protected PTE writable in place.  Unlocks the PTE. */
+static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(vmf->orig_pte)), vma);
+
+	ptep_set_access_flags(vma, vmf->address, vmf->pte, entry, 1);
+	if (vmf->page && !PageAnon(vmf->page))
+		SetPageDirty(vmf->page);      /* fault_dirty_shared_page */
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	count_vm_event(PGREUSE);
+	return 0;
+}
+
+/* Linux wp_can_reuse_anon_folio: our PTE holds the only reference.  With
+ * the PTE lock held no new mapping of the page can appear (an anonymous
+ * page is reachable only through page tables). */
+static bool wp_can_reuse_anon_folio(struct page *page, struct vm_area_struct *vma)
+{
+	if (page_ref_count(page) != 1)
+		return false;
+	folio_move_anon_rmap(page, vma);
+	return true;
+}
+
+/* Install the new page in place of orig_pte (PTE locked, unchanged). */
+static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page *new)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t entry = maybe_mkwrite(pte_mkdirty(mk_pte(new, vma->vm_page_prot)), vma);
+
+	if (!old) {
+		inc_mm_counter(mm, MM_ANONPAGES);
+	} else if (!PageAnon(old)) {
+		dec_mm_counter(mm, mm_counter(old));
+		inc_mm_counter(mm, MM_ANONPAGES);
+	}
+	ptep_clear_flush(vma, vmf->address, vmf->pte);
+	folio_add_new_anon_rmap(new, vma, vmf->address);
+	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	if (old)
+		folio_remove_rmap_pte(old);
+	count_vm_event(COW_FAULT);
+}
+
+/*
+ * Linux wp_page_copy: a private copy of the page (or a zeroed page for the
+ * zero page).  Entered with no PTE lock and a reference on vmf->page (if
+ * any), which it drops.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *old = vmf->page, *new = NULL;
+	vm_fault_t ret = VM_FAULT_OOM;
+
+	if (anon_vma_prepare(vma))
+		goto out_put_old;
+	new = alloc_user_page(!old);
+	if (!new)
+		goto out_put_old;
+	if (old)
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	ret = 0;
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		wp_page_replace(vmf, old, new);
+		new = old;                    /* drop the old PTE's reference below */
+	}
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+	if (new)
+		put_page(new);
+out_put_old:
+	if (old)
+		put_page(old);
+	return ret;
+}
+
+/* Linux do_wp_page.  Entered with the PTE lock held; returns with it dropped. */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
+
+	vmf->page = page;
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return wp_page_reuse(vmf);
+	if (page && PageAnon(page) &&
+	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
+		SetPageAnonExclusive(page);
+		return wp_page_reuse(vmf);
+	}
+	if (page)
+		get_page(page);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return wp_page_copy(vmf);
+}
+
+/* ---------------------------------------------------------- dispatch -- */
+
+static vm_fault_t handle_present_pte(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pte_t entry;
+
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte)
+		return 0;
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		return 0;                     /* changed meanwhile: retry */
+	}
+	entry = vmf->orig_pte;
+	if (pte_protnone(entry))          /* not left by mmkit in accessible VMAs */
+		entry = pte_modify(entry, vma->vm_page_prot);
+	if (write && !pte_write(entry))
+		return do_wp_page(vmf);
+	if (write)
+		entry = pte_mkdirty(entry);
+	ptep_set_access_flags(vma, vmf->address, vmf->pte, pte_mkyoung(entry), write);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	return 0;
+}
+
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
+{
+	pmd_t pmdval = pmdp_get(vmf->pmd);
+
+	vmf->orig_pte = __pte(0);
+	if (!pmd_none(pmdval) && !pmd_leaf(pmdval))
+		vmf->orig_pte = ptep_get(pte_offset_map(vmf->pmd, vmf->address));
+	if (pte_none(vmf->orig_pte))
+		return vma_is_anonymous(vmf->vma) && !vmf->vma->vm_name ? do_anonymous_page(vmf)
+									: do_fault(vmf);
+	if (is_guard_marker(vmf->orig_pte))
+		return VM_FAULT_SIGSEGV;      /* MADV_GUARD_INSTALL (handle_pte_marker) */
+	if (!pte_present(vmf->orig_pte))
+		return VM_FAULT_SIGBUS;       /* swap entries arrive with swap */
+	return handle_present_pte(vmf);
+}
+
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma, .address = address & PAGE_MASK, .real_address = address,
+		.flags = flags, .pgoff = linear_page_index(vma, address),
+	};
+	struct mm_struct *mm = vma->vm_mm;
+	p4dp_t p4d;
+	pudp_t pud;
+
+	count_vm_event(PGFAULT);
+	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
+	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
+	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;
+	if (!vmf.pmd)
+		return VM_FAULT_OOM;
+	return handle_pte_fault(&vmf);
+}

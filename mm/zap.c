@@ -1,0 +1,428 @@
+/*
+ * zap.c - tearing user mappings down (Linux mm/memory.c unmap_vmas,
+ * zap_pte_range, free_pgd_range, and mm/mmu_gather.c).
+ *
+ * Unmapping is three steps, in Linux's order:
+ *   1. zap: clear each PTE of the range (atomically, so a Dirty bit the MMU
+ *      sets meanwhile is seen), drop the page's mapcount and the mm's RSS,
+ *      and gather the page in an mmu_gather batch instead of freeing it;
+ *   2. flush: shoot down the TLB entries of the range on every CPU that may
+ *      hold them (flush_tlb_mm_range; an IPI to the CPUs in mm->cpu_bitmap,
+ *      each served before the sender goes on);
+ *   3. free: drop the gathered pages' references, freeing them.
+ * So no CPU can reach a page through a stale TLB entry once it is free.  A
+ * batch that fills up is flushed and freed early (tlb_flush_mmu).
+ *
+ * free_pgtables frees the page-table pages that served only the unmapped
+ * range: a PTE table is freed when the PMD range it covers lies within
+ * [floor, ceiling) (the gap between the neighbouring VMAs), and so on up,
+ * exactly as Linux's free_pmd_range/free_pud_range/free_p4d_range decide.
+ * The upper entries are cleared first, then the TLBs flushed (freed_tables),
+ * then the tables freed: a CPU walking the tables serves the flush IPI only
+ * between walks, so no walk can read a freed table.  PAE keeps its four
+ * preallocated PMDs, as Linux does.
+ */
+#include "mmkit/memory.h"
+#include "mmkit/rmap.h"
+#include "mmkit/sched.h"
+
+#define MMU_GATHER_BATCH 256
+
+struct mmu_gather {
+	struct mm_struct *mm;
+	unsigned long start, end;        /* range to flush; start > end: none */
+	bool freed_tables;
+	unsigned int nr;
+	struct page *pages[MMU_GATHER_BATCH];
+	struct page *tables[MMU_GATHER_BATCH];
+	unsigned int nr_tables;
+};
+
+static void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
+{
+	tlb->mm = mm;
+	tlb->start = ~0UL;
+	tlb->end = 0;
+	tlb->freed_tables = false;
+	tlb->nr = tlb->nr_tables = 0;
+}
+
+static void tlb_track_range(struct mmu_gather *tlb, unsigned long start, unsigned long end)
+{
+	tlb->start = min(tlb->start, start);
+	tlb->end = max(tlb->end, end);
+}
+
+/* Flush what was gathered, then free the pages and tables. */
+static void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	unsigned int i;
+
+	if (tlb->start < tlb->end)
+		flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end, PAGE_SHIFT, tlb->freed_tables);
+	tlb->start = ~0UL;
+	tlb->end = 0;
+	tlb->freed_tables = false;
+	for (i = 0; i < tlb->nr; i++)
+		put_page(tlb->pages[i]);
+	for (i = 0; i < tlb->nr_tables; i++)
+		pagetable_free(tlb->tables[i]);
+	tlb->nr = tlb->nr_tables = 0;
+}
+
+/* Gather a page; true when the batch is full (flush before going on). */
+static bool tlb_remove_page(struct mmu_gather *tlb, struct page *page)
+{
+	tlb->pages[tlb->nr++] = page;
+	return tlb->nr == MMU_GATHER_BATCH;
+}
+
+static void tlb_remove_table(struct mmu_gather *tlb, struct page *table, unsigned long addr,
+			     unsigned long size)
+{
+	if (tlb->nr_tables == MMU_GATHER_BATCH)
+		tlb_flush_mmu(tlb);
+	tlb->tables[tlb->nr_tables++] = table;
+	tlb->freed_tables = true;
+	tlb_track_range(tlb, addr, addr + size);
+}
+
+/* ---------------------------------------------------------------- zap -- */
+
+struct zap_details {
+	struct mmu_gather *tlb;
+	struct vm_area_struct *vma;
+	bool drop_markers;               /* munmap/exit; not MADV_DONTNEED */
+	long rss[NR_MM_COUNTERS];
+};
+
+/* Clear one present PTE.  Returns true when the batch is full. */
+static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long addr)
+{
+	struct vm_area_struct *vma = z->vma;
+	pte_t ptent = ptep_get_and_clear(vma->vm_mm, addr, pte);
+	struct page *page = vm_normal_page(vma, addr, ptent);
+
+	tlb_track_range(z->tlb, addr, addr + PAGE_SIZE);
+	if (!page)
+		return false;                 /* the zero page */
+	if (!PageAnon(page) && pte_dirty(ptent))
+		SetPageDirty(page);
+	z->rss[mm_counter(page)]--;
+	folio_remove_rmap_pte(page);
+	return tlb_remove_page(z->tlb, page);
+}
+
+/* Zap [addr, end) of one PTE table; returns where it stopped (end, or
+ * earlier when the batch filled up and must be flushed first). */
+static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned long addr,
+				   unsigned long end)
+{
+	struct mm_struct *mm = z->vma->vm_mm;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	bool full = false;
+	int i;
+
+	if (!pte)
+		return end;
+	for (; addr != end && !full; addr += PAGE_SIZE, pte = pte_next(pte)) {
+		pte_t ptent = ptep_get(pte);
+
+		if (pte_none(ptent))
+			continue;
+		if (pte_present(ptent))
+			full = zap_present_pte(z, pte, addr);
+		else if (!is_guard_marker(ptent) || z->drop_markers)
+			pte_clear(mm, addr, pte);     /* swap entries arrive with swap */
+	}
+	for (i = 0; i < NR_MM_COUNTERS; i++) {
+		add_mm_counter(mm, i, z->rss[i]);
+		z->rss[i] = 0;
+	}
+	pte_unmap_unlock(pte, ptl);
+	return addr;
+}
+
+static int zap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct zap_details *z = arg;
+
+	while (addr != end) {
+		addr = zap_pte_range(z, pmd, addr, end);
+		if (z->tlb->nr == MMU_GATHER_BATCH)
+			tlb_flush_mmu(z->tlb);        /* full: flush before going on */
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ range walks -- */
+
+static int walk_pmds(pudp_t pud, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
+{
+	pmdp_t pmd = pmd_offset(pud, addr);
+	unsigned long next;
+	int err;
+
+	do {
+		pmd_t v = pmdp_get(pmd);
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(v) || pmd_leaf(v) || !(pmd_val(v) & _PAGE_PRESENT))
+			continue;
+		err = fn(pmd, addr, next, arg);
+		if (err)
+			return err;
+	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
+	return 0;
+}
+
+static int walk_puds(p4dp_t p4d, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
+{
+	pudp_t pud = pud_offset(p4d, addr);
+	unsigned long next;
+	int err;
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (pud_none(pudp_get(pud)) || !pud_present(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
+			continue;
+		err = walk_pmds(pud, addr, next, fn, arg);
+		if (err)
+			return err;
+	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
+	return 0;
+}
+
+static int walk_p4ds(pgdp_t pgd, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
+{
+	p4dp_t p4d = p4d_offset(pgd, addr);
+	unsigned long next;
+	int err;
+
+	do {
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(p4dp_get(p4d)) || !p4d_present(p4dp_get(p4d)))
+			continue;
+		err = walk_puds(p4d, addr, next, fn, arg);
+		if (err)
+			return err;
+	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
+	return 0;
+}
+
+int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+		   pmd_range_fn fn, void *arg)
+{
+	pgdp_t pgd;
+	unsigned long next;
+	int err;
+
+	if (!mm->pgd || addr >= end)
+		return 0;
+	pgd = pgd_offset(mm, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgdp_get(pgd)) || !pgd_present(pgdp_get(pgd)))
+			continue;
+		err = walk_p4ds(pgd, addr, next, fn, arg);
+		if (err)
+			return err;
+	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
+	return 0;
+}
+
+static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
+			     unsigned long start, unsigned long end, bool drop_markers)
+{
+	struct zap_details z = { .tlb = tlb, .vma = vma, .drop_markers = drop_markers };
+
+	start = max(start, vma->vm_start);
+	end = min(end, vma->vm_end);
+	if (start < end)
+		walk_pmd_range(vma->vm_mm, start, end, zap_pmd, &z);
+}
+
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, vma->vm_mm);
+	update_hiwater_rss(vma->vm_mm);
+	unmap_single_vma(&tlb, vma, start, start + size, false);
+	tlb_flush_mmu(&tlb);
+}
+
+/* ------------------------------------------------------ free tables -- */
+
+struct free_range {
+	struct mmu_gather *tlb;
+	unsigned long floor, ceiling;
+};
+
+static void free_pte_table(struct mmu_gather *tlb, pmdp_t pmd, unsigned long addr)
+{
+	struct page *table = pmd_pgtable(pmdp_get(pmd));
+
+	pmd_clear(pmd);
+	mm_dec_nr_ptes(tlb->mm);
+	tlb_remove_table(tlb, table, addr & PMD_MASK, PMD_SIZE);
+}
+
+/* May the table covering [start & ~(size-1), +size) go, given floor/ceiling
+ * and the end of the range being freed (Linux's free_*_range tail test)? */
+static bool table_free_ok(unsigned long start, unsigned long end, unsigned long size,
+			  const struct free_range *f)
+{
+	unsigned long mask = ~(size - 1), ceiling = f->ceiling;
+
+	start &= mask;
+	if (start < f->floor)
+		return false;
+	if (ceiling) {
+		ceiling &= mask;
+		if (!ceiling)
+			return false;
+	}
+	return end - 1 <= ceiling - 1;
+}
+
+static void free_pmd_range(struct free_range *f, pudp_t pud, unsigned long addr, unsigned long end)
+{
+	unsigned long start = addr, next;
+	pmdp_t pmd = pmd_offset(pud, addr);
+
+	do {
+		pmd_t v = pmdp_get(pmd);
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(v) || pmd_leaf(v))
+			continue;
+		free_pte_table(f->tlb, pmd, addr);
+	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
+	if (pgmode.folded[PT_PMD] || pgmode.levels == 3 || !table_free_ok(start, end, PUD_SIZE, f))
+		return;
+	pmd = pmd_offset(pud, start);
+	pud_clear(pud);
+	mm_dec_nr_pmds(f->tlb->mm);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pmd) >> PAGE_SHIFT), start & PUD_MASK, PUD_SIZE);
+}
+
+static void free_pud_range(struct free_range *f, p4dp_t p4d, unsigned long addr, unsigned long end)
+{
+	unsigned long start = addr, next;
+	pudp_t pud = pud_offset(p4d, addr);
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (pud_none(pudp_get(pud)) || !pud_present(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
+			continue;
+		free_pmd_range(f, pud, addr, next);
+	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
+	if (pgmode.folded[PT_PUD] || !table_free_ok(start, end, P4D_SIZE, f))
+		return;
+	pud = pud_offset(p4d, start);
+	p4d_clear(p4d);
+	mm_dec_nr_puds(f->tlb->mm);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pud) >> PAGE_SHIFT), start & P4D_MASK, P4D_SIZE);
+}
+
+static void free_p4d_range(struct free_range *f, pgdp_t pgd, unsigned long addr, unsigned long end)
+{
+	unsigned long start = addr, next;
+	p4dp_t p4d = p4d_offset(pgd, addr);
+
+	do {
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(p4dp_get(p4d)) || !p4d_present(p4dp_get(p4d)))
+			continue;
+		free_pud_range(f, p4d, addr, next);
+	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
+	if (pgmode.folded[PT_P4D] || !table_free_ok(start, end, PGDIR_SIZE, f))
+		return;
+	p4d = p4d_offset(pgd, start);
+	pgd_clear(pgd);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(p4d) >> PAGE_SHIFT), start & PGDIR_MASK, PGDIR_SIZE);
+}
+
+/* Linux free_pgd_range: the floor/ceiling trimming at PMD granularity. */
+static void free_pgd_range(struct free_range *f, unsigned long addr, unsigned long end)
+{
+	unsigned long next, ceiling = f->ceiling;
+	pgdp_t pgd;
+
+	addr &= PMD_MASK;
+	if (addr < f->floor) {
+		addr += PMD_SIZE;
+		if (!addr)
+			return;
+	}
+	if (ceiling) {
+		ceiling &= PMD_MASK;
+		if (!ceiling)
+			return;
+	}
+	if (end - 1 > ceiling - 1)
+		end -= PMD_SIZE;
+	if (addr > end - 1)
+		return;
+	pgd = pgd_offset(f->tlb->mm, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgdp_get(pgd)) || !pgd_present(pgdp_get(pgd)))
+			continue;
+		free_p4d_range(f, pgd, addr, next);
+	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
+}
+
+static void free_pgtables_tlb(struct mmu_gather *tlb, unsigned long start, unsigned long end,
+			      unsigned long floor, unsigned long ceiling)
+{
+	struct free_range f = { .tlb = tlb, .floor = floor, .ceiling = ceiling };
+
+	if (tlb->mm->pgd && start < end)
+		free_pgd_range(&f, start, end);
+}
+
+void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end,
+		   unsigned long floor, unsigned long ceiling)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
+	free_pgtables_tlb(&tlb, start, end, floor, ceiling);
+	tlb_flush_mmu(&tlb);
+}
+
+/* --------------------------------------------------- munmap and exit -- */
+
+void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		  unsigned long end, struct vm_area_struct *prev, struct vm_area_struct *next)
+{
+	struct mmu_gather tlb;
+	struct vm_area_struct *v, *last = vma;
+
+	if (!mm->pgd)
+		return;
+	tlb_gather_mmu(&tlb, mm);
+	update_hiwater_rss(mm);
+	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
+		unmap_single_vma(&tlb, v, start, end, true);
+		last = v;
+	}
+	tlb_flush_mmu(&tlb);
+	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,
+			  next ? next->vm_start : 0);
+	tlb_flush_mmu(&tlb);
+}
+
+/* The page side of exit_mmap: every page and every user page table.
+ * Caller holds mmap_lock for write; the mm has no users left. */
+void exit_mmap_pages(struct mm_struct *mm)
+{
+	struct vm_area_struct *first = mm->mm_mt.first;
+
+	if (!first)
+		return;
+	unmap_region(mm, first, first->vm_start, mm->mm_mt.last->vm_end, NULL, NULL);
+}

@@ -1,0 +1,171 @@
+/*
+ * task_smaps.c - /proc/PID/smaps (Linux fs/proc/task_mmu.c show_smap,
+ * smaps_pte_entry, smaps_account, show_smap_vma_flags), fields in the
+ * 6.18 order and format ("%-16s%8lu kB" after the maps line).
+ *
+ * Each VMA's PTEs are walked under mmap_lock (read) and the PTE locks:
+ * pages vm_normal_page does not return (the shared zero page) count
+ * nowhere, as in Linux.  A page with _refcount 1 is private to this PTE;
+ * otherwise its mapcount decides: >= 2 is shared and adds size/mapcount to
+ * Pss (in 1/4096 fractions, PSS_SHIFT 12), else private.  Dirty is the PTE's
+ * Dirty bit or PG_dirty; Referenced the Accessed bit or PG_referenced;
+ * Anonymous counts anonymous pages, LazyFree those MADV_FREE made clean and
+ * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap and SwapPss
+ * are 0 (no swap yet), so are the huge-page fields; THPeligible follows the
+ * host's THP mode "madvise" (1 only for a VM_HUGEPAGE anonymous VMA that
+ * covers an aligned PMD).
+ */
+#include "mmkit/memory.h"
+#include "mmkit/proc.h"
+#include "mmkit/rmap.h"
+#include "mmkit/sched.h"
+
+#define PSS_SHIFT 12
+
+struct mem_size_stats {
+	struct vm_area_struct *vma;
+	unsigned long resident, shared_clean, shared_dirty, private_clean, private_dirty;
+	unsigned long referenced, anonymous, lazyfree;
+	u64 pss, pss_dirty, pss_locked;
+};
+
+static void smaps_page_accumulate(struct mem_size_stats *m, u64 pss, bool dirty, bool private)
+{
+	m->pss += pss;
+	if (m->vma->vm_flags & VM_LOCKED)
+		m->pss_locked += pss;
+	if (dirty) {
+		m->pss_dirty += pss;
+		if (private)
+			m->private_dirty += PAGE_SIZE;
+		else
+			m->shared_dirty += PAGE_SIZE;
+	} else if (private) {
+		m->private_clean += PAGE_SIZE;
+	} else {
+		m->shared_clean += PAGE_SIZE;
+	}
+}
+
+static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long addr)
+{
+	struct page *page;
+	bool dirty;
+	int mapcount;
+
+	if (!pte_present(pte))
+		return;
+	page = vm_normal_page(m->vma, addr, pte);
+	if (!page)
+		return;
+	dirty = pte_dirty(pte) || PageDirty(page);
+	if (PageAnon(page)) {
+		m->anonymous += PAGE_SIZE;
+		if (!PageSwapBacked(page) && !dirty)
+			m->lazyfree += PAGE_SIZE;
+	}
+	m->resident += PAGE_SIZE;
+	if (pte_young(pte) || PageReferenced(page))
+		m->referenced += PAGE_SIZE;
+	if (page_ref_count(page) == 1) {
+		smaps_page_accumulate(m, (u64)PAGE_SIZE << PSS_SHIFT, dirty, true);
+		return;
+	}
+	mapcount = page_mapcount(page);
+	smaps_page_accumulate(m, ((u64)PAGE_SIZE << PSS_SHIFT) / (u64)(mapcount >= 2 ? mapcount : 1),
+			      dirty, mapcount < 2);
+}
+
+static int smaps_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct mem_size_stats *m = arg;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(m->vma->vm_mm, pmd, addr, &ptl);
+
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		smaps_pte_entry(m, ptep_get(pte), addr);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+/* Linux show_smap_vma_flags: two letters per set VM_* bit, in bit order. */
+static void show_smap_vma_flags(FILE *out, unsigned long flags)
+{
+	static const char mnemonics[64][3] = {
+		[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw",
+		[6] = "me", [7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [12] = "uw",
+		[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de",
+		[19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
+		[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm", [29] = "hg", [30] = "nh",
+		[31] = "mg", [40] = "dp",
+	};
+	int i;
+
+	fprintf(out, "VmFlags: ");
+	for (i = 0; i < 64; i++)
+		if ((flags & (1UL << i)) && mnemonics[i][0])
+			fprintf(out, "%s ", mnemonics[i]);
+	fputc('\n', out);
+}
+
+static bool thp_eligible(const struct vm_area_struct *v)
+{
+	unsigned long pmd = mmk_pmd_size(), start = ALIGN(v->vm_start, pmd);
+
+	return (v->vm_flags & VM_HUGEPAGE) && !(v->vm_flags & VM_NOHUGEPAGE) &&
+	       vma_is_anonymous(v) && start + pmd <= v->vm_end && start >= v->vm_start;
+}
+
+static void kb_line(FILE *out, const char *label, unsigned long bytes)
+{
+	fprintf(out, "%-16s%8lu kB\n", label, bytes >> 10);
+}
+
+static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
+{
+	struct mem_size_stats m = { .vma = v };
+
+	walk_pmd_range(mm, v->vm_start, v->vm_end, smaps_pmd, &m);
+	show_map_vma(out, v, mm);
+	kb_line(out, "Size:", v->vm_end - v->vm_start);
+	kb_line(out, "KernelPageSize:", PAGE_SIZE);
+	kb_line(out, "MMUPageSize:", PAGE_SIZE);
+	kb_line(out, "Rss:", m.resident);
+	kb_line(out, "Pss:", (unsigned long)(m.pss >> PSS_SHIFT));
+	kb_line(out, "Pss_Dirty:", (unsigned long)(m.pss_dirty >> PSS_SHIFT));
+	kb_line(out, "Shared_Clean:", m.shared_clean);
+	kb_line(out, "Shared_Dirty:", m.shared_dirty);
+	kb_line(out, "Private_Clean:", m.private_clean);
+	kb_line(out, "Private_Dirty:", m.private_dirty);
+	kb_line(out, "Referenced:", m.referenced);
+	kb_line(out, "Anonymous:", m.anonymous);
+	kb_line(out, "KSM:", 0);
+	kb_line(out, "LazyFree:", m.lazyfree);
+	kb_line(out, "AnonHugePages:", 0);
+	kb_line(out, "ShmemPmdMapped:", 0);
+	kb_line(out, "FilePmdMapped:", 0);
+	kb_line(out, "Shared_Hugetlb:", 0);
+	kb_line(out, "Private_Hugetlb:", 0);
+	kb_line(out, "Swap:", 0);
+	kb_line(out, "SwapPss:", 0);
+	kb_line(out, "Locked:", (unsigned long)(m.pss_locked >> PSS_SHIFT));
+	fprintf(out, "THPeligible:    %8u\n", thp_eligible(v) ? 1U : 0U);
+	show_smap_vma_flags(out, v->vm_flags);
+}
+
+static int show_smaps(FILE *out, struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+	struct vm_area_struct *v;
+
+	if (!mm)
+		return 0;
+	down_read(&mm->mmap_lock);
+	for_each_vma(mm, v)
+		show_smap(out, v, mm);
+	up_read(&mm->mmap_lock);
+	return 0;
+}
+PROC_VIEW(proc_smaps, "smaps", true, show_smaps)

@@ -1,0 +1,386 @@
+/*
+ * test_fault.c - the page-fault path, COW, fork and exit, under threads on
+ * several simulated CPUs and under allocation failures.
+ *
+ *   test_shootdown_cow       a thread of A on CPU 1 keeps reading a page
+ *                            while A on CPU 0 breaks COW on it: once the
+ *                            write returns, CPU 1 must see the new page
+ *                            (its TLB entry for the old frame was shot down)
+ *   test_shootdown_munmap    ... and after munmap on CPU 0, CPU 1 faults
+ *   test_shootdown_mprotect  ... and after mprotect(PROT_READ), CPU 1's
+ *                            writes fault
+ *   test_fault_injection     every allocation site of the fault path (user
+ *                            page, page table, anon_vma, anon_vma_chain,
+ *                            page cache, xa_node, address_space) failing at
+ *                            its Nth call: faults end in SIGBUS (VM_FAULT_OOM,
+ *                            see arch/x86/mm_fault.c), calls in -ENOMEM;
+ *                            then verify passes and, once every process has
+ *                            exited, every page is free again
+ *   test_exit_baseline       fork/threads/kthread lazy mm: all pages back
+ *
+ * The concurrent tests are the TSan targets: the simulated CPUs are host
+ * threads and the reader loops run on CPU 1 while CPU 0 changes mappings.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+#include "mmkit/debug.h"
+#include "mmkit/fault_inject.h"
+#include "mmkit/memory.h"
+#include "mmkit/mmu.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/sched.h"
+#include "mmkit/slab.h"
+
+#define U MMU_USER_IDX
+
+static void boot_cpus(int cpus)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	const char *why;
+
+	cfg.cpus = cpus;
+	assert_int_equal(machine_boot(&cfg, &why), 0);
+}
+
+static struct task_struct *spawn(const char *name)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct task_struct *t;
+
+	assert_non_null(mm);
+	t = task_create(name, mm);
+	assert_non_null(t);
+	arch_pick_mmap_layout(mm, 8UL << 20);
+	return t;
+}
+
+/* The zero page is allocated on first use and kept: take it first, so
+ * free-page counts can be compared across a test. */
+static void warm_up_zero_page(void)
+{
+	struct task_struct *w = spawn("W");
+	unsigned long m;
+	u64 v;
+
+	context_switch(w);
+	m = sys_mmap(0, PAGE_SIZE, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	assert_int_equal(mmk_read(U, m, 8, &v), 0);
+	task_exit(w);
+}
+
+/* Free pages with the fault path's slab caches shrunk and the per-CPU
+ * lists drained (neither counts as free in NR_FREE_PAGES). */
+static unsigned long free_pages_now(void)
+{
+	static const char *const caches[] = { "anon_vma", "anon_vma_chain",
+					      "radix_tree_node", "address_space" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(caches); i++)
+		kmem_cache_shrink(kmem_cache_find(caches[i]));
+	drain_all_pages();
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+
+/* ------------------------------------------------------- shootdown -- */
+
+struct reader {
+	struct task_struct *task;
+	unsigned long addr;
+	_Atomic int phase;           /* set by CPU 0: 1 = new value visible */
+	_Atomic int stop;
+	_Atomic int started;
+	u64 want;                    /* value required from phase 1 on */
+	_Atomic int stale;           /* reads that saw the old value in phase 1 */
+	_Atomic long reads;
+	_Atomic int faulted;         /* the read faulted (munmap phase) */
+	bool write;                  /* store instead of load (mprotect phase) */
+};
+
+static void switch_to(void *info)
+{
+	context_switch(info);
+}
+
+static void reader_loop(void *info)
+{
+	struct reader *r = info;
+
+	context_switch(r->task);
+	atomic_store(&r->started, 1);
+	while (!atomic_load(&r->stop)) {
+		int phase = atomic_load(&r->phase);
+		u64 v = 0;
+		int err;
+
+		cpu_handle_ipis();              /* an interrupt point, as any CPU has */
+		err = r->write ? mmk_write(U, r->addr, 8, r->want) : mmk_read(U, r->addr, 8, &v);
+		atomic_fetch_add(&r->reads, 1);
+		if (err) {              /* legal once CPU 0 started changing the mapping */
+			atomic_store(&r->faulted, 1);
+			break;
+		}
+		/* phase was read before the access: CPU 0's call had returned,
+		 * so a stale translation must be gone */
+		if (phase && (r->write || v != r->want))
+			atomic_fetch_add(&r->stale, 1);
+	}
+}
+
+/* A (CPU 0) with thread T reading addr on CPU 1; returns T's reader. */
+static unsigned long setup_shared_page(struct task_struct **a, struct task_struct **t)
+{
+	unsigned long addr;
+
+	*a = spawn("A");
+	context_switch(*a);
+	addr = sys_mmap(0, PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+			MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	assert_false(IS_ERR_VALUE(addr));
+	assert_int_equal(mmk_write(U, addr, 8, 1), 0);
+	*t = task_create_thread(*a, "T");
+	assert_non_null(*t);
+	return addr;
+}
+
+static void start_reader(struct reader *r)
+{
+	cpu_call_async(1, reader_loop, r);
+	while (!atomic_load(&r->started) || atomic_load(&r->reads) < 100)
+		cpu_handle_ipis();
+}
+
+static void stop_reader(struct reader *r)
+{
+	atomic_store(&r->stop, 1);
+	cpu_call_wait(1);
+}
+
+/* CPU 0's change has returned: publish it, let the reader do at least
+ * `more` accesses after that (or stop at its fault), then stop it. */
+static void phase_and_wait(struct reader *r, long more)
+{
+	long from;
+
+	atomic_store(&r->phase, 1);
+	from = atomic_load(&r->reads);
+	while (atomic_load(&r->reads) < from + more && !atomic_load(&r->faulted))
+		cpu_handle_ipis();
+	stop_reader(r);
+}
+
+static void teardown_all(struct task_struct *a, struct task_struct *t, struct task_struct *b)
+{
+	if (b)
+		task_exit(b);
+	task_exit(t);
+	task_exit(a);
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
+static void test_shootdown_cow(void **state)
+{
+	struct task_struct *a, *t, *b;
+	struct reader r = { 0 };
+	struct mm_struct *child;
+
+	(void)state;
+	boot_cpus(2);
+	r.addr = setup_shared_page(&a, &t);
+	r.task = t;
+	child = dup_mm(a->mm);                  /* the page is now shared, read-only */
+	assert_non_null(child);
+	b = task_fork(a, "B", child);
+	assert_non_null(b);
+	start_reader(&r);
+	r.want = 2;
+	assert_int_equal(mmk_write(U, r.addr, 8, 2), 0);   /* COW on CPU 0 */
+	phase_and_wait(&r, 20000);
+	assert_int_equal(atomic_load(&r.stale), 0);
+	assert_int_equal(atomic_load(&r.faulted), 0);      /* a read never faults */
+	context_switch(b);
+	{
+		u64 v;
+
+		assert_int_equal(mmk_read(U, r.addr, 8, &v), 0);
+		assert_int_equal(v, 1);          /* the child kept the old page */
+	}
+	teardown_all(a, t, b);
+}
+
+static void test_shootdown_munmap(void **state)
+{
+	struct task_struct *a, *t;
+	struct reader r = { 0 };
+
+	(void)state;
+	boot_cpus(2);
+	r.addr = setup_shared_page(&a, &t);
+	r.task = t;
+	r.want = 1;
+	start_reader(&r);
+	assert_int_equal(sys_munmap(r.addr, PAGE_SIZE), 0);
+	phase_and_wait(&r, 20000);               /* the reader stops at its fault */
+	assert_int_equal(atomic_load(&r.faulted), 1);
+	assert_int_equal(atomic_load(&r.stale), 0);
+	context_switch(a);
+	teardown_all(a, t, NULL);
+}
+
+static void test_shootdown_mprotect(void **state)
+{
+	struct task_struct *a, *t;
+	struct reader r = { 0 };
+
+	(void)state;
+	boot_cpus(2);
+	r.addr = setup_shared_page(&a, &t);
+	r.task = t;
+	r.want = 7;
+	r.write = true;
+	start_reader(&r);
+	assert_int_equal(sys_mprotect(r.addr, PAGE_SIZE, MMK_PROT_READ), 0);
+	phase_and_wait(&r, 20000);
+	assert_int_equal(atomic_load(&r.faulted), 1);
+	assert_int_equal(atomic_load(&r.stale), 0);
+	context_switch(a);
+	teardown_all(a, t, NULL);
+}
+
+/* ------------------------------------------------ fault injection -- */
+
+/* A workload touching every allocation site: anonymous and zero-page
+ * faults, shmem, fork + COW, populate.  Returns the number of failed steps. */
+static int workload(struct task_struct *a)
+{
+	unsigned long m, s;
+	struct mm_struct *cm;
+	struct task_struct *b;
+	int fails = 0;
+	u64 v;
+
+	context_switch(a);
+	m = sys_mmap(0, 16 * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+		     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	s = sys_mmap(0, 4 * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+		     MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(m) || IS_ERR_VALUE(s))
+		return 1;
+	fails += mmk_read(U, m, 8, &v) != 0;
+	fails += mmk_memset(U, m + PAGE_SIZE, 0x5a, 8 * PAGE_SIZE, NULL) != 0;
+	fails += mmk_memset(U, s, 0x66, 4 * PAGE_SIZE, NULL) != 0;
+	fails += sys_madvise(m + 10 * PAGE_SIZE, 4 * PAGE_SIZE, MMK_MADV_POPULATE_WRITE) != 0;
+	cm = dup_mm(a->mm);
+	b = cm ? task_fork(a, "B", cm) : NULL;
+	if (!b) {
+		if (cm)
+			mmput(cm);
+		return fails + 1;
+	}
+	fails += mmk_write(U, m + PAGE_SIZE, 8, 9) != 0;      /* COW in the parent */
+	context_switch(b);
+	fails += mmk_write(U, m + 2 * PAGE_SIZE, 8, 9) != 0;  /* COW in the child */
+	fails += mmk_read(U, s, 8, &v) != 0;                  /* shmem in the child */
+	task_exit(b);
+	context_switch(a);
+	return fails;
+}
+
+static const char *const sites[] = {
+	"user_page_alloc", "pgtable_alloc", "anon_vma_alloc", "anon_vma_chain_alloc",
+	"pagecache_alloc", "xa_node_alloc", "address_space_alloc", "mm_alloc",
+};
+
+static void check_one_failure(const char *site, long nth, bool sticky, int *seen_failure)
+{
+	struct task_struct *a;
+	unsigned long before;
+	int fails;
+
+	boot_cpus(1);
+	warm_up_zero_page();
+	before = free_pages_now();
+	a = spawn("A");
+	fault_inject_set(site, nth, sticky, 0);
+	fails = workload(a);
+	fault_inject_clear_all();
+	*seen_failure += fails > 0;
+	assert_int_equal(verify_all(stderr), 0);
+	task_exit(a);
+	assert_int_equal(verify_all(stderr), 0);
+	assert_int_equal(free_pages_now(), before);   /* nothing leaked */
+	machine_shutdown();
+}
+
+static void test_fault_injection(void **state)
+{
+	size_t i;
+	long nth;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
+		int seen = 0;
+
+		for (nth = 1; nth <= 6; nth++) {
+			check_one_failure(sites[i], nth, false, &seen);
+			check_one_failure(sites[i], nth, true, &seen);
+		}
+		/* every site is reached by the workload and its failure observed */
+		if (strcmp(sites[i], "mm_alloc"))
+			assert_true(seen > 0);
+	}
+}
+
+/* ------------------------------------------------------- baseline -- */
+
+static void test_exit_baseline(void **state)
+{
+	struct task_struct *a, *b, *t, *k;
+	unsigned long before, m;
+
+	(void)state;
+	boot_cpus(2);
+	warm_up_zero_page();
+	before = free_pages_now();
+	a = spawn("A");
+	context_switch(a);
+	m = sys_mmap(0, 64 * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+		     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	assert_int_equal(mmk_memset(U, m, 1, 64 * PAGE_SIZE, NULL), 0);
+	b = task_fork(a, "B", dup_mm(a->mm));
+	assert_non_null(b);
+	t = task_create_thread(b, "T");
+	k = kthread_create_task("K");
+	cpu_call(1, switch_to, t);
+	assert_int_equal(mmk_memset(U, m, 2, 32 * PAGE_SIZE, NULL), 0);   /* A on CPU 0 */
+	cpu_call(1, switch_to, k);               /* K borrows B's mm lazily on CPU 1 */
+	assert_ptr_equal(k->active_mm, b->mm);
+	task_exit(a);
+	task_exit(b);
+	task_exit(t);
+	cpu_call(1, switch_to, k);
+	task_exit(k);
+	assert_int_equal(verify_all(stderr), 0);
+	assert_int_equal(free_pages_now(), before);
+	machine_shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shootdown_cow),
+		cmocka_unit_test(test_shootdown_munmap),
+		cmocka_unit_test(test_shootdown_mprotect),
+		cmocka_unit_test(test_fault_injection),
+		cmocka_unit_test(test_exit_baseline),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
