@@ -593,55 +593,6 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	return addr;
 }
 
-/*
- * What prefaulting does to the layout until the fault path exists: a fault
- * in a private VMA gives it an anon_vma (which decides later merges) - a
- * write fault always, and on the 6.18 host a read fault of anonymous memory
- * too (checked: a read-touched VMA no longer merges with a neighbour that
- * has another anon_vma, and mremap keeps its pgoff).  As Linux's
- * __mm_populate: VM_IO/VM_PFNMAP VMAs are skipped, VM_LOCKONFAULT ones are
- * not faulted, an inaccessible (PROT_NONE) VMA fails with -EFAULT (which
- * stops the walk unless ignore_errors), holes end it quietly.  Caller holds
- * mmap_lock for write.
- */
-int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
-			  bool ignore_errors)
-{
-	struct vm_area_struct *v;
-
-	if (start >= end)
-		return 0;
-	for (v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
-		if (v->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
-			continue;
-		if (!(v->vm_flags & VM_ACCESS_FLAGS) ||
-		    shmem_fault_limit(v, max(start, v->vm_start), min(end, v->vm_end)) <
-		    min(end, v->vm_end)) {
-			if (!ignore_errors)
-				return -EFAULT;        /* GUP: no access, or SIGBUS */
-			continue;
-		}
-		if (!(v->vm_flags & VM_SHARED) && (vma_is_anonymous(v) || (v->vm_flags & VM_WRITE)) &&
-		    anon_vma_prepare(v) && !ignore_errors)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* Prefault [start, start+len) (Linux __mm_populate).  Takes mmap_lock.
- * The fault path replaces this layout-level version with the real one. */
-__attribute__((weak)) int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
-{
-	struct mm_struct *mm = current->mm;
-	int err;
-
-	down_write(&mm->mmap_lock);
-	err = populate_range_layout(mm, start, start + len < start ? ~0UL : start + len,
-				    ignore_errors);
-	up_write(&mm->mmap_lock);
-	return err;
-}
-
 /* mm_populate ignores errors, as Linux's. */
 void mm_populate(unsigned long start, unsigned long len)
 {

@@ -265,11 +265,9 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 				unsigned long pgoff, unsigned long flags, unsigned long vm_flags);
 int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
 		 unsigned long len, unsigned long vm_flags);
-/* Prefault (mm_populate; the fault path provides the real one). */
+/* Prefault (mm/gup.c __mm_populate; mm_populate ignores errors). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
 void mm_populate(unsigned long start, unsigned long len);
-int populate_range_layout(struct mm_struct *mm, unsigned long start, unsigned long end,
-			  bool ignore_errors);
 /* Grow a VM_GROWSDOWN VMA down to address (fault path).  0 or -errno. */
 int expand_downwards(struct vm_area_struct *vma, unsigned long address);
 /* The mmap layout Linux picks at exec with ASLR off (arch_pick_mmap_layout). */
