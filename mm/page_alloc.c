@@ -661,12 +661,19 @@ static const char *page_bad_reason(const struct page *page, unsigned long flags)
 	return reason;
 }
 
-static bool free_page_is_bad(struct page *page)
+static __noinline bool free_page_report_bad(struct page *page)
+{
+	bad_page(page, page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE));
+	return true;
+}
+
+/* The state check is inline (it runs on every free); only the report is
+ * out of line. */
+static __always_inline bool free_page_is_bad(struct page *page)
 {
 	if (likely(page_expected_state(page, PAGE_FLAGS_CHECK_AT_FREE)))
 		return false;
-	bad_page(page, page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE));
-	return true;
+	return free_page_report_bad(page);
 }
 
 /* A page about to be handed out must look free.  Debug builds check every
@@ -913,6 +920,33 @@ static inline void zone_statistics(struct zone *zone, int cpu)
 
 	WRITE_ONCE(ev[NUMA_HIT], ev[NUMA_HIT] + 1);
 	WRITE_ONCE(ev[NUMA_LOCAL], ev[NUMA_LOCAL] + 1);
+}
+
+/* The PGALLOC_* event and zone_statistics, for a caller that already holds
+ * its CPU and pageset (plain per-CPU increments, no reloads). */
+static __always_inline void pcp_alloc_stats(struct cpu *c, struct per_cpu_pageset *ps,
+					    struct page *page, unsigned int order)
+{
+	unsigned long *ev = ps->vm_numa_event;
+	unsigned long *pg = &c->vm_events[PGALLOC_DMA + page_zonenum(page)];
+
+	WRITE_ONCE(*pg, *pg + (1UL << order));
+	WRITE_ONCE(ev[NUMA_HIT], ev[NUMA_HIT] + 1);
+	WRITE_ONCE(ev[NUMA_LOCAL], ev[NUMA_LOCAL] + 1);
+}
+
+/* Take the first block off a non-empty pcp list.  Its lru.prev is the list
+ * head itself, so only one link has to be loaded (list_del, poisoned). */
+static __always_inline struct page *pcp_list_pop_first(struct list_head *list)
+{
+	struct list_head *first = list->next, *next = first->next;
+
+	VM_WARN_ON(first->prev != list);
+	next->prev = list;
+	list->next = next;
+	first->next = (struct list_head *)0x100; /* LIST_POISON1 */
+	first->prev = (struct list_head *)0x122; /* LIST_POISON2 */
+	return list_entry(first, struct page, lru);
 }
 
 static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
@@ -1419,6 +1453,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 							 bool frozen)
 {
 	struct cpu *c = this_cpu();
+	struct per_cpu_pageset *ps;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
 	struct zone *zone;
@@ -1435,7 +1470,8 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 	if (unlikely(!zone || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
 			       (BIT(ZONE_BELOW_HIGH) | BIT(ZONE_BOOSTED_WATERMARK)))))
 		return NULL;
-	pcp = &zone->pageset[c->id].pcp;
+	ps = &zone->pageset[c->id];
+	pcp = &ps->pcp;
 	list = &pcp->lists[order_to_pindex(gfp_migratetype(gfp), order)];
 	if (unlikely(list_empty(list)))
 		return NULL;
@@ -1449,13 +1485,11 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 		return NULL;
 	}
 	pcp->free_count >>= 1;
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
+	page = pcp_list_pop_first(list);
 	pcp_count_add(pcp, -(1 << order));
 	if (unlikely(check_new_pages(page, order)))
 		return NULL;
-	count_vm_events(PGALLOC_DMA + page_zonenum(page), 1UL << order);
-	zone_statistics(zone, c->id);
+	pcp_alloc_stats(c, ps, page, order);
 	prep_new_page(page, order, gfp, frozen);
 	return page;
 }

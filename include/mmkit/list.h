@@ -33,8 +33,10 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 
 static inline void list_del(struct list_head *e)
 {
-	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	struct list_head *next = e->next, *prev = e->prev;
+
+	next->prev = prev;
+	prev->next = next;
 	e->next = (struct list_head *)0x100; /* LIST_POISON1 */
 	e->prev = (struct list_head *)0x122; /* LIST_POISON2 */
 }
