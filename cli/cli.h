@@ -85,6 +85,8 @@ int arg_num(struct cmd_ctx *c, int i, u64 *out);
 struct flag_name { const char *name; u64 value; };
 /* Flag names joined by '|', or a number. */
 int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out);
+/* An access size: 1, 2, 4 or 8 (read/write/kread/kwrite SIZE). */
+int arg_access_size(struct cmd_ctx *c, int i, unsigned int *size);
 /* PROT_* names, a number, or ---, r--, rw-, r-x, rwx (and -w-, --x, -wx). */
 int arg_prot(struct cmd_ctx *c, int i, u64 *out);
 /* One name out of a table (e.g. MADV_DONTNEED). */

@@ -56,17 +56,6 @@ static int alive(struct cmd_ctx *c)
 	return 0;
 }
 
-static int arg_size(struct cmd_ctx *c, int i, unsigned int *size)
-{
-	u64 v;
-
-	if (arg_num(c, i, &v))
-		return CMD_SCRIPT_ERROR;
-	if (v != 1 && v != 2 && v != 4 && v != 8)
-		return script_error(c, "%s: SIZE must be 1, 2, 4 or 8", c->cmd);
-	*size = (unsigned int)v;
-	return 0;
-}
 
 static int arg_byte(struct cmd_ctx *c, int i, u64 *b)
 {
@@ -82,7 +71,7 @@ static int do_read(struct cmd_ctx *c)
 	unsigned int size;
 	u64 addr, v;
 
-	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || arg_size(c, 1, &size) || alive(c))
+	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_read(UIDX, addr, size, &v))
 		access_fault(c);
@@ -98,7 +87,7 @@ static int do_write(struct cmd_ctx *c)
 	unsigned int size;
 	u64 addr, v;
 
-	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_size(c, 1, &size) ||
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) ||
 	    arg_num(c, 2, &v) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_write(UIDX, addr, size, v))

@@ -37,17 +37,6 @@ __attribute__((weak)) struct mm_struct *cli_task_mm(struct task_struct *t)
 	return NULL;
 }
 
-static int arg_size(struct cmd_ctx *c, int i, unsigned int *size)
-{
-	u64 v;
-
-	if (arg_num(c, i, &v))
-		return CMD_SCRIPT_ERROR;
-	if (v != 1 && v != 2 && v != 4 && v != 8)
-		return script_error(c, "%s: SIZE must be 1, 2, 4 or 8", c->cmd);
-	*size = (unsigned int)v;
-	return 0;
-}
 
 static void result_fault(struct cmd_ctx *c)
 {
@@ -64,7 +53,7 @@ static int do_kread(struct cmd_ctx *c)
 	unsigned int size;
 	u64 addr, v;
 
-	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || arg_size(c, 1, &size))
+	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_read(MMU_KERNEL_IDX, addr, size, &v))
 		result_fault(c);
@@ -80,7 +69,7 @@ static int do_kwrite(struct cmd_ctx *c)
 	unsigned int size;
 	u64 addr, v;
 
-	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_size(c, 1, &size) || arg_num(c, 2, &v))
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) || arg_num(c, 2, &v))
 		return CMD_SCRIPT_ERROR;
 	if (size < 8 && (v >> (size * 8)))
 		return script_error(c, "kwrite: VALUE 0x%llx does not fit in %u bytes",

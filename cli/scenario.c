@@ -295,6 +295,18 @@ int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 	return 0;
 }
 
+int arg_access_size(struct cmd_ctx *c, int i, unsigned int *size)
+{
+	u64 v;
+
+	if (arg_num(c, i, &v))
+		return CMD_SCRIPT_ERROR;
+	if (v != 1 && v != 2 && v != 4 && v != 8)
+		return script_error(c, "%s: SIZE must be 1, 2, 4 or 8", c->cmd);
+	*size = (unsigned int)v;
+	return 0;
+}
+
 static const struct flag_name prot_names[] = {
 	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
 	{ "PROT_SEM", 8 }, { "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
