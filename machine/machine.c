@@ -30,6 +30,13 @@
 
 struct machine *mmk;
 __thread struct cpu *mmk_this_cpu;
+const struct tlb_entry tlb_trap_table[TLB_SIZE] = {
+	[0 ... TLB_SIZE - 1] = { TLB_INVALID, TLB_INVALID, TLB_INVALID, 0 }
+};
+__thread struct tlb_entry *mmk_tlb_table[NB_MMU_MODES] = {
+	(struct tlb_entry *)tlb_trap_table, (struct tlb_entry *)tlb_trap_table
+};
+_Static_assert(NB_MMU_MODES == 2, "cpu_handle_ipis() tests both modes");
 
 static struct initcall *initcalls;
 
@@ -65,6 +72,66 @@ int machine_config_check(const struct machine_config *cfg, const char **why)
 
 /* ---- IPIs ---- */
 
+/* Raise CPU t's interrupt line: its next access misses (see machine.h).
+ * Caller holds t->ipi_lock, after setting ipi_pending. */
+static void raise_irq_line(struct cpu *t)
+{
+	int i;
+
+	if (!t->tlb_table)
+		return;         /* no thread runs it yet: cpu_enter() checks pending */
+	for (i = 0; i < NB_MMU_MODES; i++)
+		__atomic_store_n(&t->tlb_table[i], (struct tlb_entry *)tlb_trap_table,
+				 __ATOMIC_RELEASE);
+}
+
+/* Set the caller's own line: raised while deferred IPIs stay pending (the
+ * next access serves them), lowered otherwise.  Caller holds c->ipi_lock,
+ * so no sender can post an IPI in between. */
+static void set_irq_line(struct cpu *c, bool raised)
+{
+	int i;
+
+	for (i = 0; i < NB_MMU_MODES; i++)
+		__atomic_store_n(&mmk_tlb_table[i],
+				 raised ? (struct tlb_entry *)tlb_trap_table : c->tlb.e[i],
+				 __ATOMIC_RELAXED);
+}
+
+void __cpu_lower_irq_line(struct cpu *c)
+{
+	int i;
+
+	for (i = 0; i < NB_MMU_MODES; i++)
+		(void)__atomic_exchange_n(&mmk_tlb_table[i], c->tlb.e[i], __ATOMIC_ACQ_REL);
+}
+
+/* The calling thread becomes CPU c (NULL: none).  Its fast-path TLB pointer
+ * follows; an IPI posted before the thread ran leaves the line raised. */
+static void cpu_enter(struct cpu *c)
+{
+	struct cpu *old = mmk_this_cpu;
+	int i;
+
+	if (old) {
+		pthread_mutex_lock(&old->ipi_lock);
+		old->tlb_table = NULL;
+		pthread_mutex_unlock(&old->ipi_lock);
+	}
+	mmk_this_cpu = c;
+	for (i = 0; i < NB_MMU_MODES; i++)
+		__atomic_store_n(&mmk_tlb_table[i], (struct tlb_entry *)tlb_trap_table,
+				 __ATOMIC_RELAXED);
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->ipi_lock);
+	c->tlb_table = mmk_tlb_table;
+	if (!atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
+		for (i = 0; i < NB_MMU_MODES; i++)
+			__atomic_store_n(&mmk_tlb_table[i], c->tlb.e[i], __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&c->ipi_lock);
+}
+
 static void cpu_kick(struct cpu *c)
 {
 	pthread_mutex_lock(&c->ipi_lock);
@@ -97,6 +164,8 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 			c->ipi_func[found] = NULL;
 		}
 		atomic_store_explicit(&c->ipi_pending, left, memory_order_relaxed);
+		if (!fn)                /* done: the line shows what is left */
+			set_irq_line(c, left);
 		pthread_mutex_unlock(&c->ipi_lock);
 		if (!fn)
 			return;
@@ -131,6 +200,7 @@ static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *
 	t->ipi_info[self->id] = info;
 	t->ipi_irqsafe[self->id] = irqsafe;
 	atomic_store_explicit(&t->ipi_pending, 1, memory_order_release);
+	raise_irq_line(t);
 	pthread_cond_broadcast(&t->ipi_cond);
 	pthread_mutex_unlock(&t->ipi_lock);
 }
@@ -168,7 +238,7 @@ static void *cpu_idle(void *arg)
 {
 	struct cpu *c = arg;
 
-	mmk_this_cpu = c;
+	cpu_enter(c);
 	for (;;) {
 		smp_call_func_t fn;
 		void *info;
@@ -182,6 +252,7 @@ static void *cpu_idle(void *arg)
 		c->work_func = NULL;
 		if (c->stop && !fn) {
 			pthread_mutex_unlock(&c->ipi_lock);
+			cpu_enter(NULL);
 			return NULL;
 		}
 		pthread_mutex_unlock(&c->ipi_lock);
@@ -297,7 +368,7 @@ static int cpus_start(struct machine *m)
 		return -ENOMEM;
 	for (n = 0; n < m->nr_cpus; n++)
 		cpu_init(&m->cpus[n], n, m->cfg.seed);
-	mmk_this_cpu = &m->cpus[0];
+	cpu_enter(&m->cpus[0]);
 	for (n = 1; n < m->nr_cpus; n++)
 		if (pthread_create(&m->cpus[n].thread, NULL, cpu_idle, &m->cpus[n]))
 			return -EAGAIN;   /* machine_shutdown() joins the started ones */
@@ -319,12 +390,12 @@ static void cpus_stop(struct machine *m)
 		pthread_mutex_unlock(&c->ipi_lock);
 		pthread_join(c->thread, NULL);
 	}
+	cpu_enter(NULL);
 	for (n = 0; n < m->nr_cpus; n++) {
 		pthread_mutex_destroy(&m->cpus[n].ipi_lock);
 		pthread_cond_destroy(&m->cpus[n].ipi_cond);
 	}
 	free(m->cpus);
-	mmk_this_cpu = NULL;
 }
 
 static struct initcall *initcalls_done;   /* last initcall that succeeded */

@@ -219,7 +219,7 @@ static unsigned long tlb_comparator(const struct tlb_entry *e, enum mmu_access a
 u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, int *err)
 {
 	struct cpu *c = this_cpu();
-	struct tlb_entry *e = tlb_entry_of(c, mmu_idx, va);
+	struct tlb_entry *e = &c->tlb.e[mmu_idx][(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];
 	struct mmu_translation t;
 	struct mmu_fault f;
 	int tries;
@@ -369,7 +369,7 @@ int mmk_write(int mmu_idx, unsigned long va, unsigned int size, u64 val)
 
 int mmk_exec(int mmu_idx, unsigned long va)
 {
-	struct tlb_entry *e = tlb_entry_of(this_cpu(), mmu_idx, va);
+	struct tlb_entry *e = tlb_entry_of(mmu_idx, va);
 	int err = 0;
 
 	if (e->addr_code == (va & PAGE_MASK))

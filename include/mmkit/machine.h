@@ -64,7 +64,10 @@ struct cpu {
 	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
 	pthread_mutex_t ipi_lock;
 	pthread_cond_t ipi_cond;
-	_Atomic int ipi_pending;        /* checked on the access path and while waiting */
+	_Atomic int ipi_pending;        /* checked at interrupt points and while waiting */
+	struct tlb_entry **tlb_table;   /* the CPU thread's mmk_tlb_table, NULL when no
+					   thread runs the CPU: an IPI sender points it
+					   at tlb_trap_table (under ipi_lock) */
 	smp_call_func_t ipi_func[MMK_MAX_CPUS]; /* one slot per sender */
 	void *ipi_info[MMK_MAX_CPUS];
 	bool ipi_irqsafe[MMK_MAX_CPUS];
@@ -96,6 +99,17 @@ struct machine {
 
 extern struct machine *mmk;
 extern __thread struct cpu *mmk_this_cpu;
+/*
+ * The interrupt line of the access fast path.  Each CPU thread reaches its
+ * TLB through mmk_tlb_table[mmu_idx]: normally its own cpu->tlb.e[mmu_idx],
+ * but an IPI sender, after posting the IPI, points it at tlb_trap_table,
+ * whose entries never match.  The CPU's next access then misses, and the
+ * slow path (cpu_handle_ipis) points it back and serves the IPI: every
+ * access stays an interrupt point without a poll on the hit path.
+ */
+extern __thread struct tlb_entry *mmk_tlb_table[NB_MMU_MODES]
+	__attribute__((tls_model("initial-exec")));
+extern const struct tlb_entry tlb_trap_table[TLB_SIZE];
 
 static __always_inline struct cpu *this_cpu(void) { return mmk_this_cpu; }
 static __always_inline int smp_processor_id(void) { return mmk_this_cpu->id; }
@@ -129,9 +143,15 @@ void smp_call_function_many_irqsafe(u64 mask, smp_call_func_t fn, void *info);
 /* Interrupt point: serve pending IPIs for this CPU (cheap when none). */
 void __cpu_handle_ipis(struct cpu *c);
 void __cpu_handle_irqsafe_ipis(struct cpu *c);
+/* Owner: point mmk_tlb_table back at the CPU's TLB after a sender raised
+ * the line; acquire, so the IPI it posted is visible afterwards. */
+void __cpu_lower_irq_line(struct cpu *c);
 static __always_inline void cpu_handle_ipis(void)
 {
 	struct cpu *c = this_cpu();
+	if (unlikely(__atomic_load_n(&mmk_tlb_table[0], __ATOMIC_RELAXED) == tlb_trap_table ||
+		     __atomic_load_n(&mmk_tlb_table[1], __ATOMIC_RELAXED) == tlb_trap_table))
+		__cpu_lower_irq_line(c);
 	if (unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
 		__cpu_handle_ipis(c);
 }

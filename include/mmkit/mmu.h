@@ -16,13 +16,14 @@
  * fails with the outcome in the record: a signal for a user access, an oops
  * for a kernel access.
  *
- * Interrupt point: every access, fast path included, first serves pending
- * IPIs (cpu_handle_ipis), as a CPU takes interrupts between instructions.
- * Correctness alone would not need it on the fast path (a CPU that sends a
- * TLB shootdown waits until the target has served it, so no stale entry is
- * used after the flush returns), but without it a target running a long
- * loop of TLB hits would hold the sender up until its next miss; the check
- * is one load and a predicted branch, with no measurable cost
+ * Interrupt point: every access is one, as a CPU takes interrupts between
+ * instructions, without a poll on the hit path: an IPI sender points the
+ * target's fast-path table (mmk_tlb_table, machine.h) at a trap table whose
+ * entries never match, so the target's next access misses and the slow path
+ * serves the IPI (cpu_handle_ipis) after pointing the table back.
+ * Correctness alone would not need this (a CPU that sends a TLB shootdown
+ * waits until the target has served it), but without it a target running a
+ * long loop of TLB hits would hold the sender up until its next miss
  * (docs/ARCHITECTURE.md, "Interrupt points").
  *
  * Accessors return 0, or -EFAULT when a fault could not be resolved; the
@@ -108,34 +109,27 @@ int mmu_store_slow(int mmu_idx, unsigned long va, unsigned int size, u64 val);
 u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access access, bool fixup, int *err);
 
 /* ---- the fast path ---- */
-/* The entry of va: a byte offset straight from va (QEMU tlb_index with a
- * pre-shifted mask: shift, and, add). */
-static __always_inline struct tlb_entry *tlb_entry_of(struct cpu *c, int mmu_idx, unsigned long va)
+/* The entry of va in this CPU's fast-path table (mmk_tlb_table: its TLB, or
+ * the trap table while an IPI is pending): a byte offset straight from va
+ * (QEMU tlb_index with a pre-shifted mask: shift, and, add). */
+static __always_inline struct tlb_entry *tlb_entry_of(int mmu_idx, unsigned long va)
 {
 	uintptr_t off = (va >> (PAGE_SHIFT - TLB_ENTRY_BITS)) &
 			((uintptr_t)(TLB_SIZE - 1) << TLB_ENTRY_BITS);
+	struct tlb_entry *table = __atomic_load_n(&mmk_tlb_table[mmu_idx], __ATOMIC_RELAXED);
 
-	return (struct tlb_entry *)((u8 *)c->tlb.e[mmu_idx] + off);
-}
-
-/* The interrupt point of every access: serve pending IPIs (one relaxed
- * load and a predicted branch when none: no measurable cost, see
- * docs/PERFORMANCE.md). */
-static __always_inline void mmu_interrupt_point(struct cpu *c)
-{
-	if (unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
-		__cpu_handle_ipis(c);
+	return (struct tlb_entry *)((u8 *)table + off);
 }
 
 /* A hit needs the page's comparator to match va with its low bits under
- * the access size clear: misaligned accesses always miss (slow path).
- * __mmk_readN/__mmk_writeN take the CPU (this_cpu()), so a loop can keep it
- * in a register instead of reloading the thread pointer per access. */
+ * the access size clear: misaligned accesses always miss (slow path).  The
+ * hit path is: load the table pointer, index, compare, add, access.  It has
+ * no interrupt poll: a pending IPI makes the comparison fail (the trap
+ * table), and the slow path serves it. */
 #define MMU_FAST_LOAD(bits)                                                      \
-static __always_inline int __mmk_read##bits(struct cpu *c, int mmu_idx, unsigned long va, u##bits *val) \
+static __always_inline int mmk_read##bits(int mmu_idx, unsigned long va, u##bits *val) \
 {                                                                                \
-	struct tlb_entry *e = tlb_entry_of(c, mmu_idx, va);                      \
-	mmu_interrupt_point(c);                                                  \
+	struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                         \
 	if (likely(e->addr_read == (va & (PAGE_MASK | (bits / 8 - 1))))) {      \
 		*val = __atomic_load_n((u##bits *)(va + e->addend), __ATOMIC_RELAXED); \
 		return 0;                                                        \
@@ -144,22 +138,17 @@ static __always_inline int __mmk_read##bits(struct cpu *c, int mmu_idx, unsigned
 	int err = mmu_load_slow(mmu_idx, va, bits / 8, &v);                      \
 	*val = (u##bits)v;                                                       \
 	return err;                                                              \
-}                                                                                \
-static __always_inline int mmk_read##bits(int mmu_idx, unsigned long va, u##bits *val) \
-{ return __mmk_read##bits(this_cpu(), mmu_idx, va, val); }
+}
 #define MMU_FAST_STORE(bits)                                                     \
-static __always_inline int __mmk_write##bits(struct cpu *c, int mmu_idx, unsigned long va, u##bits val) \
+static __always_inline int mmk_write##bits(int mmu_idx, unsigned long va, u##bits val) \
 {                                                                                \
-	struct tlb_entry *e = tlb_entry_of(c, mmu_idx, va);                      \
-	mmu_interrupt_point(c);                                                  \
+	struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                         \
 	if (likely(e->addr_write == (va & (PAGE_MASK | (bits / 8 - 1))))) {     \
 		__atomic_store_n((u##bits *)(va + e->addend), val, __ATOMIC_RELAXED); \
 		return 0;                                                        \
 	}                                                                        \
 	return mmu_store_slow(mmu_idx, va, bits / 8, val);                       \
-}                                                                                \
-static __always_inline int mmk_write##bits(int mmu_idx, unsigned long va, u##bits val) \
-{ return __mmk_write##bits(this_cpu(), mmu_idx, va, val); }
+}
 MMU_FAST_LOAD(8) MMU_FAST_LOAD(16) MMU_FAST_LOAD(32) MMU_FAST_LOAD(64)
 MMU_FAST_STORE(8) MMU_FAST_STORE(16) MMU_FAST_STORE(32) MMU_FAST_STORE(64)
 #undef MMU_FAST_LOAD

@@ -615,6 +615,61 @@ static void sd_worker(void *unused)
 	switch_mm(&sd_mm, &init_mm);
 }
 
+/* A CPU looping on TLB hits, with no other interrupt point, still serves
+ * IPIs of both kinds: the sender's trap table makes its next access miss. */
+static _Atomic int hl_started, hl_served, hl_lowered;
+static _Atomic long hl_loops;
+static _Atomic unsigned long hl_misses;
+
+static void hl_ipi(void *unused)
+{
+	atomic_fetch_add(&hl_served, 1);
+}
+
+static void hl_worker(void *arg)
+{
+	unsigned long kva = *(unsigned long *)arg, misses0;
+	u64 v = 0;
+	long loops = 0;
+
+	mmk_read64(MMU_KERNEL_IDX, kva, &v);         /* fill the entry */
+	misses0 = this_cpu()->tlb.misses;
+	atomic_store(&hl_started, 1);
+	do {
+		BUG_ON(mmk_read64(MMU_KERNEL_IDX, kva, &v));
+		loops++;
+	} while (!v);
+	atomic_store(&hl_loops, loops);
+	atomic_store(&hl_misses, this_cpu()->tlb.misses - misses0);
+	atomic_store(&hl_lowered, mmk_tlb_table[MMU_KERNEL_IDX] == this_cpu()->tlb.e[MMU_KERNEL_IDX] &&
+				  mmk_tlb_table[MMU_USER_IDX] == this_cpu()->tlb.e[MMU_USER_IDX]);
+}
+
+static void test_hit_loop_serves_ipis(void **state)
+{
+	struct page *pg;
+	unsigned long kva;
+
+	boot_mode(4, RAM, 2);
+	pg = test_frame();
+	kva = PAGE_OFFSET + page_to_phys(pg);
+	atomic_store(&hl_started, 0);
+	atomic_store(&hl_served, 0);
+	cpu_call_async(1, hl_worker, &kva);
+	while (!atomic_load(&hl_started))
+		sched_yield();
+	smp_call_function_many(BIT(1), hl_ipi, NULL, true);   /* deferred kind */
+	smp_call_function_many_irqsafe(BIT(1), hl_ipi, NULL); /* TLB-flush kind */
+	assert_int_equal(atomic_load(&hl_served), 2);
+	__atomic_store_n((u64 *)page_address(pg), 1, __ATOMIC_RELAXED);
+	cpu_call_wait(1);
+	assert_true(atomic_load(&hl_loops) > 0);
+	assert_true(atomic_load(&hl_misses) == 0);   /* trap hits are not TLB misses */
+	assert_true(atomic_load(&hl_lowered));
+	__free_page(pg);
+	machine_shutdown();
+}
+
 static void test_shootdown(void **state)
 {
 	unsigned long va = test_user_va();
@@ -716,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_oops),
 		cmocka_unit_test(test_cross_page),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_hit_loop_serves_ipis),
 		cmocka_unit_test(test_shootdown),
 		cmocka_unit_test(test_kernel_range_flush),
 	};
