@@ -267,12 +267,14 @@ static void check_zone_counts(struct buddy_walk *w)
 			verify_fail(w->v, "%s: order-%u nr_free %lu, lists hold %lu", zone->name, o,
 				    zone->free_area[o].nr_free, sum);
 	}
-	if (zone_page_state(zone, NR_FREE_PAGES) != w->pages)
+	/* global + every CPU's delta (those of NR_FREE_PAGES* change under
+	 * zone->lock, which the walk holds) */
+	if (zone_page_state_snapshot(zone, NR_FREE_PAGES) != w->pages)
 		verify_fail(w->v, "%s: NR_FREE_PAGES %lu, free lists hold %lu", zone->name,
-			    zone_page_state(zone, NR_FREE_PAGES), w->pages);
-	if (zone_page_state(zone, NR_FREE_PAGES_BLOCKS) != w->blocks_pages)
+			    zone_page_state_snapshot(zone, NR_FREE_PAGES), w->pages);
+	if (zone_page_state_snapshot(zone, NR_FREE_PAGES_BLOCKS) != w->blocks_pages)
 		verify_fail(w->v, "%s: NR_FREE_PAGES_BLOCKS %lu, lists hold %lu", zone->name,
-			    zone_page_state(zone, NR_FREE_PAGES_BLOCKS), w->blocks_pages);
+			    zone_page_state_snapshot(zone, NR_FREE_PAGES_BLOCKS), w->blocks_pages);
 	if (zone->nr_free_highatomic != w->highatomic)
 		verify_fail(w->v, "%s: nr_free_highatomic %lu, lists hold %lu", zone->name,
 			    zone->nr_free_highatomic, w->highatomic);

@@ -136,6 +136,11 @@ static int free_area_init(void)
 	int t, err;
 
 	pgdat->node_start_pfn = start;
+	pgdat->per_cpu_nodestats = aligned_alloc(64, sizeof(struct per_cpu_nodestat) *
+						 (size_t)mmk->nr_cpus);
+	if (!pgdat->per_cpu_nodestats)
+		return -ENOMEM;
+	memset(pgdat->per_cpu_nodestats, 0, sizeof(struct per_cpu_nodestat) * (size_t)mmk->nr_cpus);
 	for (t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *zone = &pgdat->node_zones[t];
 		unsigned long end = max(max_zone_pfn[t], start);
@@ -425,24 +430,14 @@ static int fls_ul(unsigned long x)
 	return x ? 64 - __builtin_clzl(x) : 0;
 }
 
-/* Per-CPU counter drift allowed before folding (shown by zoneinfo; mmkit's
- * counters are exact, so it only documents what Linux would use). */
+/* The per-CPU delta a zone's counters may reach before folding: more
+ * memory and more CPUs defer longer (log2 of each, at most 125). */
 int calculate_normal_threshold(const struct zone *zone)
 {
 	unsigned long mem = zone_managed_pages(zone) >> (27 - PAGE_SHIFT);
 	int threshold = 2 * fls_ul((unsigned long)mmk->nr_cpus) * (1 + fls_ul(mem));
 
 	return min(125, threshold);
-}
-
-static void refresh_zone_stat_thresholds(void)
-{
-	struct zone *zone;
-	int cpu;
-
-	for_each_populated_zone(zone)
-		for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
-			zone->pageset[cpu].stat_threshold = calculate_normal_threshold(zone);
 }
 
 static void init_per_zone_wmark_min(void)
@@ -470,6 +465,7 @@ static void page_alloc_exit(void)
 		free(zone->pageset);
 		spin_lock_destroy(&zone->lock);
 	}
+	free(contig_page_data.per_cpu_nodestats);
 	memset(&contig_page_data, 0, sizeof(contig_page_data));
 	free(pgalloc_order_rec);
 	pgalloc_order_rec = NULL;

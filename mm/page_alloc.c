@@ -916,7 +916,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 
 static inline void zone_statistics(struct zone *zone, int cpu)
 {
-	unsigned long *ev = zone->pageset[cpu].vm_numa_event;
+	unsigned long *ev = zone->pageset[cpu].zstats.vm_numa_event;
 
 	WRITE_ONCE(ev[NUMA_HIT], ev[NUMA_HIT] + 1);
 	WRITE_ONCE(ev[NUMA_LOCAL], ev[NUMA_LOCAL] + 1);
@@ -927,7 +927,7 @@ static inline void zone_statistics(struct zone *zone, int cpu)
 static __always_inline void pcp_alloc_stats(struct cpu *c, struct per_cpu_pageset *ps,
 					    struct page *page, unsigned int order)
 {
-	unsigned long *ev = ps->vm_numa_event;
+	unsigned long *ev = ps->zstats.vm_numa_event;
 	unsigned long *pg = &c->vm_events[PGALLOC_DMA + page_zonenum(page)];
 
 	WRITE_ONCE(*pg, *pg + (1UL << order));
@@ -1090,18 +1090,34 @@ static inline long __zone_watermark_unusable_free(const struct zone *z, unsigned
 }
 
 /*
+ * The free-page count with which to test "free > limit", given the global
+ * counter free_pages: that is off by at most zone->percpu_drift (the CPUs'
+ * unfolded NR_FREE_PAGES deltas), so only a count that close to the limit
+ * needs the exact sum.  Linux takes the snapshot only in
+ * zone_watermark_ok_safe (kswapd, compaction); mmkit in every check, so that
+ * no allocation decision depends on where the deltas sit.
+ */
+static __always_inline long zone_free_pages_near(struct zone *z, long free_pages, long limit)
+{
+	if (unlikely(free_pages - limit <= z->percpu_drift &&
+		     limit - free_pages <= z->percpu_drift))
+		return (long)zone_page_state_snapshot(z, NR_FREE_PAGES);
+	return free_pages;
+}
+
+/*
  * May an allocation of 2^order pages leave the zone above `mark` plus the
  * lowmem reserve it owes allocations that could have used highest_zoneidx?
  * __GFP_HIGH may dip to half of min, a non-blocking __GFP_HIGH (GFP_ATOMIC)
  * to 3/8 of it; a high-order request also needs a free block of that order.
+ * free_pages: the zone's NR_FREE_PAGES (global part).
  */
 static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 				int highest_zoneidx, unsigned int alloc_flags, long free_pages)
 {
-	long min = (long)mark;
+	long min = (long)mark, unusable = __zone_watermark_unusable_free(z, order, alloc_flags);
 	unsigned int o;
 
-	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
 	if (unlikely(alloc_flags & ALLOC_RESERVES)) {
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
 			min -= min / 2;
@@ -1111,7 +1127,8 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned lon
 		if (alloc_flags & ALLOC_OOM)
 			min -= min / 2;
 	}
-	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+	min += z->lowmem_reserve[highest_zoneidx];
+	if (zone_free_pages_near(z, free_pages, min + unusable) - unusable <= min)
 		return false;
 	if (!order)
 		return true;
@@ -1146,9 +1163,12 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 
 	if (!order) {
 		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
-		long usable = free_pages - min(free_pages, reserved);
+		long limit = (long)mark + z->lowmem_reserve[highest_zoneidx];
+		long usable;
 
-		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
+		free_pages = zone_free_pages_near(z, free_pages, limit + reserved);
+		usable = free_pages - min(free_pages, reserved);
+		if (usable > limit)
 			return true;
 	}
 	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
@@ -1477,8 +1497,10 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 		return NULL;
 	usable = (long)zone_page_state(zone, NR_FREE_PAGES);
 	if (!order) {
-		usable -= (long)READ_ONCE(zone->nr_free_highatomic);
-		if (unlikely(usable <= (long)high_wmark_pages(zone) + zone->lowmem_reserve[h]))
+		long highatomic = (long)READ_ONCE(zone->nr_free_highatomic);
+		long limit = (long)high_wmark_pages(zone) + zone->lowmem_reserve[h];
+
+		if (unlikely(zone_free_pages_near(zone, usable, limit + highatomic) - highatomic <= limit))
 			return NULL;
 	} else if (!__zone_watermark_ok(zone, order, high_wmark_pages(zone), h, ALLOC_WMARK_LOW,
 					usable)) {

@@ -180,12 +180,12 @@ static void verify_mapped_pages(struct verify_ctx *v)
 				    pfn_to_page(pfn)->mapping && page_ref_count(pfn_to_page(pfn)) > 0))
 			pv_page(&s, pfn, &anon, &file);
 	spin_unlock(&mmlist_lock);
-	if ((unsigned long)anon != global_node_page_state(NR_ANON_MAPPED))
+	if ((unsigned long)anon != node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED))
 		verify_fail(v, "NR_ANON_MAPPED %lu, %ld anonymous pages are mapped",
-			    global_node_page_state(NR_ANON_MAPPED), anon);
-	if ((unsigned long)file != global_node_page_state(NR_FILE_MAPPED))
+			    node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED), anon);
+	if ((unsigned long)file != node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED))
 		verify_fail(v, "NR_FILE_MAPPED %lu, %ld page-cache pages are mapped",
-			    global_node_page_state(NR_FILE_MAPPED), file);
+			    node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED), file);
 	free(s.maps);
 }
 VERIFY_CHECK(mapped_pages_check, "pages", 60, verify_mapped_pages)

@@ -87,7 +87,7 @@ static void show_zone(struct zone *zone)
 
 	printk("Node 0 %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB "
 	       "reserved_highatomic:%luKB free_highatomic:%luKB present:%lukB managed:%lukB "
-	       "free_pcp:%lukB\n", zone->name, K(zone_page_state(zone, NR_FREE_PAGES)),
+	       "free_pcp:%lukB\n", zone->name, K(zone_page_state_snapshot(zone, NR_FREE_PAGES)),
 	       K(READ_ONCE(zone->watermark_boost)), K(min_wmark_pages(zone)),
 	       K(low_wmark_pages(zone)), K(high_wmark_pages(zone)),
 	       K(READ_ONCE(zone->nr_reserved_highatomic)), K(READ_ONCE(zone->nr_free_highatomic)),

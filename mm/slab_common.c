@@ -85,8 +85,15 @@ void large_kmalloc_account(long bytes)
 	mod_node_page_state(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B, bytes);
 }
 
-unsigned long slab_reclaimable_bytes(void) { return global_node_page_state(NR_SLAB_RECLAIMABLE_B); }
-unsigned long slab_unreclaimable_bytes(void) { return global_node_page_state(NR_SLAB_UNRECLAIMABLE_B); }
+unsigned long slab_reclaimable_bytes(void)
+{
+	return node_page_state_snapshot(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B);
+}
+
+unsigned long slab_unreclaimable_bytes(void)
+{
+	return node_page_state_snapshot(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B);
+}
 
 unsigned long slab_jiffies(void)
 {

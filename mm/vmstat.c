@@ -5,11 +5,16 @@
  * 6.18 x86-64); per-zone event groups print only the zones the paging mode
  * configures.
  *
- * mmkit's zone and node counters are exact atomics (Linux keeps per-CPU
- * deltas and folds them past a threshold); the event counters are per CPU
- * and summed on read, as in Linux.
+ * The zone and node state counters are Linux's: a global atomic per item
+ * plus a small per-CPU delta (s8) that the owner CPU folds into the global
+ * atomic when it passes stat_threshold (include/mmkit/mmzone.h has the fast
+ * path); refresh_cpu_vm_stats folds one CPU completely, vmstat_refresh all
+ * of them by IPI (Linux's /proc/sys/vm/stat_refresh).  Readers that must be
+ * exact sum the deltas (the *_snapshot readers, verify) or fold first (the
+ * /proc views).  The event counters are per CPU and summed on read.
  */
 #include "mm/page_alloc_internal.h"
+#include "mmkit/debug.h"
 
 static const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
 	"nr_free_pages", "nr_free_pages_blocks", "nr_zone_inactive_anon", "nr_zone_active_anon",
@@ -93,18 +98,72 @@ const char *numa_stat_name(enum numa_stat_item i) { return numa_stat_names[i]; }
 const char *node_stat_name(enum node_stat_item i) { return node_stat_names[i]; }
 const char *vm_stat_name(enum vm_stat_item i) { return vm_stat_names[i]; }
 
-unsigned long node_page_state(struct pglist_data *pgdat, enum node_stat_item i)
+static unsigned long clamp_state(long v) { return v < 0 ? 0 : (unsigned long)v; }
+
+/* Every CPU's delta of a zone item (racy against running CPUs). */
+static long zone_diffs(const struct zone *z, enum zone_stat_item i)
+{
+	long sum = 0;
+	int cpu;
+
+	if (!z->pageset)
+		return 0;
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		sum += READ_ONCE(z->pageset[cpu].zstats.vm_stat_diff[i]);
+	return sum;
+}
+
+static long node_diffs(const struct pglist_data *pgdat, enum node_stat_item i)
+{
+	long sum = 0;
+	int cpu;
+
+	if (!pgdat->per_cpu_nodestats)
+		return 0;
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		sum += READ_ONCE(pgdat->per_cpu_nodestats[cpu].vm_node_stat_diff[i]);
+	return sum;
+}
+
+unsigned long zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i)
+{
+	long v = atomic_load_explicit(&((struct zone *)z)->vm_stat[i], memory_order_relaxed);
+
+	return clamp_state(v + zone_diffs(z, i));
+}
+
+/* Pages (the _B items are kept in pages). */
+static unsigned long node_state_pages(struct pglist_data *pgdat, enum node_stat_item i,
+				      bool snapshot)
 {
 	long v = atomic_load_explicit(&pgdat->vm_stat[i], memory_order_relaxed);
 
-	return v < 0 ? 0 : (unsigned long)v;
+	if (snapshot)
+		v += node_diffs(pgdat, i);
+	return clamp_state(v);
+}
+
+static unsigned long node_state_raw(struct pglist_data *pgdat, enum node_stat_item i,
+				    bool snapshot)
+{
+	unsigned long v = node_state_pages(pgdat, i, snapshot);
+
+	return vmstat_item_in_bytes(i) ? v << PAGE_SHIFT : v;
+}
+
+unsigned long node_page_state(struct pglist_data *pgdat, enum node_stat_item i)
+{
+	return node_state_raw(pgdat, i, false);
 }
 
 unsigned long node_page_state_pages(struct pglist_data *pgdat, enum node_stat_item i)
 {
-	unsigned long v = node_page_state(pgdat, i);
+	return node_state_pages(pgdat, i, false);
+}
 
-	return vmstat_item_in_bytes(i) ? v >> PAGE_SHIFT : v;
+unsigned long node_page_state_snapshot(struct pglist_data *pgdat, enum node_stat_item i)
+{
+	return node_state_raw(pgdat, i, true);
 }
 
 unsigned long global_zone_page_state(enum zone_stat_item i)
@@ -114,6 +173,16 @@ unsigned long global_zone_page_state(enum zone_stat_item i)
 
 	for_each_zone(zone)
 		sum += zone_page_state(zone, i);
+	return sum;
+}
+
+unsigned long global_zone_page_state_snapshot(enum zone_stat_item i)
+{
+	struct zone *zone;
+	unsigned long sum = 0;
+
+	for_each_zone(zone)
+		sum += zone_page_state_snapshot(zone, i);
 	return sum;
 }
 
@@ -127,6 +196,159 @@ unsigned long global_node_page_state_pages(enum node_stat_item i)
 	return node_page_state_pages(&contig_page_data, i);
 }
 
+/* ---- folding ---- */
+
+/* Move one delta to its global counter; returns whether it was not 0. */
+static bool fold_zone_diff(struct zone *z, struct per_cpu_zonestat *pz, int i)
+{
+	long v = READ_ONCE(pz->vm_stat_diff[i]);
+
+	if (!v)
+		return false;
+	WRITE_ONCE(pz->vm_stat_diff[i], 0);
+	zone_page_state_add(v, z, i);
+	return true;
+}
+
+static bool fold_node_diff(struct pglist_data *pgdat, struct per_cpu_nodestat *pn, int i)
+{
+	long v = READ_ONCE(pn->vm_node_stat_diff[i]);
+
+	if (!v)
+		return false;
+	WRITE_ONCE(pn->vm_node_stat_diff[i], 0);
+	node_page_state_add(v, pgdat, i);
+	return true;
+}
+
+int refresh_cpu_vm_stats(void)
+{
+	struct pglist_data *pgdat = &contig_page_data;
+	struct zone *zone;
+	int i, changes = 0;
+
+	for_each_populated_zone(zone)
+		for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+			changes += fold_zone_diff(zone, this_cpu_zonestat(zone), i);
+	if (!pgdat->per_cpu_nodestats)
+		return changes;
+	for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		changes += fold_node_diff(pgdat, this_cpu_nodestat(pgdat), i);
+	return changes;
+}
+
+static void refresh_vm_stats_ipi(void *info)
+{
+	(void)info;
+	refresh_cpu_vm_stats();
+}
+
+/* Negative global counters after a full fold are accounting bugs (Linux
+ * warns too, except for items known to go negative: none in mmkit). */
+static int report_negative_stats(void)
+{
+	struct zone *zone;
+	int i, bad = 0;
+
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		for_each_zone(zone) {
+			long v = atomic_load_explicit(&zone->vm_stat[i], memory_order_relaxed);
+
+			if (v >= 0)
+				continue;
+			printk("vmstat_refresh: %s %ld\n", zone_stat_name(i), v);
+			bad++;
+		}
+	for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+		long v = atomic_load_explicit(&contig_page_data.vm_stat[i], memory_order_relaxed);
+
+		if (v >= 0)
+			continue;
+		printk("vmstat_refresh: %s %ld\n", node_stat_name(i), v);
+		bad++;
+	}
+	return bad;
+}
+
+int vmstat_refresh(void)
+{
+	u64 others = (mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1) & ~BIT(smp_processor_id());
+
+	if (others)
+		smp_call_function_many(others, refresh_vm_stats_ipi, NULL, true);
+	refresh_cpu_vm_stats();
+	return report_negative_stats();
+}
+
+/* Thresholds per zone, the node's as the largest zone's; percpu_drift is
+ * what the CPUs' deltas of one zone item can add up to. */
+void refresh_zone_stat_thresholds(void)
+{
+	struct pglist_data *pgdat = &contig_page_data;
+	struct zone *zone;
+	int cpu;
+
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		WRITE_ONCE(pgdat->per_cpu_nodestats[cpu].stat_threshold, 0);
+	for_each_populated_zone(zone) {
+		int t = calculate_normal_threshold(zone);
+
+		for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
+			struct per_cpu_nodestat *pn = &pgdat->per_cpu_nodestats[cpu];
+
+			WRITE_ONCE(zone->pageset[cpu].zstats.stat_threshold, (s8)t);
+			WRITE_ONCE(pn->stat_threshold, (s8)max((int)pn->stat_threshold, t));
+		}
+		zone->percpu_drift = (long)t * mmk->nr_cpus;
+	}
+}
+
+/* ---- verify: the deltas stay within their thresholds ---- */
+
+static void verify_zone_diffs(struct verify_ctx *v, struct zone *zone)
+{
+	int cpu, i;
+
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
+		const struct per_cpu_zonestat *pz = &zone->pageset[cpu].zstats;
+
+		int t = READ_ONCE(pz->stat_threshold);
+
+		for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+			int d = READ_ONCE(pz->vm_stat_diff[i]);
+
+			if (d > t || d < -t)
+				verify_fail(v, "%s: cpu %d %s delta %d beyond threshold %d",
+					    zone->name, cpu, zone_stat_name(i), d, t);
+		}
+	}
+}
+
+static void verify_vm_stat_diffs(struct verify_ctx *v)
+{
+	struct pglist_data *pgdat = &contig_page_data;
+	struct zone *zone;
+	int cpu, i;
+
+	if (!mmk || !pgdat->per_cpu_nodestats)
+		return;
+	for_each_populated_zone(zone)
+		verify_zone_diffs(v, zone);
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
+		const struct per_cpu_nodestat *pn = &pgdat->per_cpu_nodestats[cpu];
+		int t = READ_ONCE(pn->stat_threshold);
+
+		for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+			int d = READ_ONCE(pn->vm_node_stat_diff[i]);
+
+			if (d > t || d < -t)
+				verify_fail(v, "cpu %d %s delta %d beyond threshold %d", cpu,
+					    node_stat_name(i), d, t);
+		}
+	}
+}
+VERIFY_CHECK(vm_stat_diffs_check, "vmstat", 15, verify_vm_stat_diffs)
+
 unsigned long zone_numa_event_state(const struct zone *z, enum numa_stat_item i)
 {
 	unsigned long sum = 0;
@@ -135,7 +357,7 @@ unsigned long zone_numa_event_state(const struct zone *z, enum numa_stat_item i)
 	if (!z->pageset)
 		return 0;
 	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
-		sum += READ_ONCE(z->pageset[cpu].vm_numa_event[i]);
+		sum += READ_ONCE(z->pageset[cpu].zstats.vm_numa_event[i]);
 	return sum;
 }
 

@@ -119,6 +119,7 @@ static void show_huge_and_arch(FILE *out)
 static int meminfo_show(FILE *out, struct task_struct *t)
 {
 	(void)t;
+	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
 	show_head(out);
 	show_kernel(out);
 	show_vm(out);

@@ -47,6 +47,7 @@ static int vmstat_show(FILE *out, struct task_struct *t)
 	int i;
 
 	(void)t;
+	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
 	show_state_items(out);
 	for (i = 0; i < COW_FAULT; i++) {
 		unsigned long v = sum_vm_event(i);

@@ -67,7 +67,7 @@ static void show_pagesets(FILE *out, struct zone *zone)
 			     "\n              high_max: %i",
 			cpu, READ_ONCE(pcp->count), READ_ONCE(pcp->high), READ_ONCE(pcp->batch),
 			READ_ONCE(pcp->high_min), READ_ONCE(pcp->high_max));
-		fprintf(out, "\n  vm stats threshold: %d", zone->pageset[cpu].stat_threshold);
+		fprintf(out, "\n  vm stats threshold: %d", zone->pageset[cpu].zstats.stat_threshold);
 	}
 }
 
@@ -98,6 +98,7 @@ static int zoneinfo_show(FILE *out, struct task_struct *t)
 	struct zone *zone;
 
 	(void)t;
+	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
 	for_each_zone(zone) {
 		if (!zone_type_configured(zone_idx(zone)))
 			continue;

@@ -298,7 +298,7 @@ void mm_dec_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE
 
 unsigned long nr_pagetable_pages(void)
 {
-	return global_node_page_state(NR_PAGETABLE);
+	return node_page_state_snapshot(NODE_DATA(0), NR_PAGETABLE);
 }
 
 /* Linux pagetable_ctor/dtor: the node's NR_PAGETABLE (meminfo PageTables). */

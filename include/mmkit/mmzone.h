@@ -24,11 +24,14 @@
  *
  * Locking
  *   zone->lock          free_area[], nr_free_highatomic, nr_reserved_highatomic,
- *                       pageblock migratetypes (writes), watermark_boost
- *   owner CPU only      the CPU's per_cpu_pages (lists, counters); other CPUs
- *                       read count/high racily (READ_ONCE) and ask the owner
- *                       to drain by IPI (drain_all_pages)
- *   atomics             vm_stat[] counters, zone->flags, managed_pages
+ *                       pageblock migratetypes (writes), watermark_boost; the
+ *                       NR_FREE_PAGES* diffs are changed under it too
+ *   owner CPU only      the CPU's per_cpu_pages (lists, counters) and its
+ *                       vm_stat_diff[] deltas; other CPUs read them racily
+ *                       (READ_ONCE) and ask the owner by IPI to drain its
+ *                       lists (drain_all_pages) or fold its deltas
+ *                       (vmstat_refresh)
+ *   atomics             global vm_stat[] counters, zone->flags, managed_pages
  */
 #ifndef MMKIT_MMZONE_H
 #define MMKIT_MMZONE_H
@@ -176,13 +179,28 @@ struct per_cpu_pages {
 	struct list_head lists[NR_PCP_LISTS];
 };
 
+/* A CPU's share of a zone's statistics (Linux struct per_cpu_zonestat): the
+ * state-counter deltas not yet folded into zone->vm_stat[], and the NUMA
+ * events (summed on read).  Written by the owner CPU only. */
+struct per_cpu_zonestat {
+	s8 vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
+	s8 stat_threshold;                      /* fold past +-this; zoneinfo shows it */
+	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
+};
+
+/* A CPU's unfolded deltas of the node's counters (Linux per_cpu_nodestat);
+ * the _B items are kept in pages, as Linux does.  One cache line per CPU. */
+struct per_cpu_nodestat {
+	s8 stat_threshold;                      /* the largest of the zones' */
+	s8 vm_node_stat_diff[NR_VM_NODE_STAT_ITEMS];
+} __attribute__((aligned(64)));
+
 /* One per CPU per zone: the pcp lists and the CPU's share of the zone's
  * statistics (Linux keeps them in two per-CPU areas; one cache-aligned struct
  * here). */
 struct per_cpu_pageset {
 	struct per_cpu_pages pcp;
-	int stat_threshold;                             /* shown by zoneinfo */
-	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
+	struct per_cpu_zonestat zstats;
 } __attribute__((aligned(64)));
 
 struct free_area {
@@ -215,6 +233,8 @@ struct zone {
 	unsigned long pageblock_base_pfn;       /* pfn of pageblock_mt[0] */
 	unsigned long zone_start_pfn;
 	_Atomic long managed_pages;
+	long percpu_drift;                      /* sum of the CPUs' stat_threshold: how far
+						   the global counters may be off */
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	const char *name;
@@ -238,7 +258,8 @@ typedef struct pglist_data {
 	unsigned long node_spanned_pages;
 	unsigned long totalreserve_pages;
 	int kswapd_failures;
-	_Atomic long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	struct per_cpu_nodestat *per_cpu_nodestats;     /* [nr_cpus] */
+	_Atomic long vm_stat[NR_VM_NODE_STAT_ITEMS];    /* _B items in pages */
 } pg_data_t;
 
 /* One node (UMA), as on a PC without NUMA topology. */
@@ -293,37 +314,157 @@ static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermar
 #define high_wmark_pages(z)  wmark_pages(z, WMARK_HIGH)
 #define promo_wmark_pages(z) wmark_pages(z, WMARK_PROMO)
 
-/* ---- state counters (exact: one atomic per zone/node item) ---- */
-static inline void mod_zone_page_state(struct zone *z, enum zone_stat_item i, long d)
-{ atomic_fetch_add_explicit(&z->vm_stat[i], d, memory_order_relaxed); }
-#define __mod_zone_page_state mod_zone_page_state
+/*
+ * ---- state counters (Linux vmstat.h, mm/vmstat.c) ----
+ * Each zone and node item is a global atomic plus one small delta per CPU:
+ *
+ *   exact value == vm_stat[i] + sum over CPUs of vm_stat_diff[i]
+ *   |vm_stat_diff[i]| <= that CPU's stat_threshold       (verify checks both)
+ *
+ * A CPU adds to its own delta with plain loads and stores (only the owner
+ * writes it, and mmkit CPUs take no interrupt inside the update) and moves
+ * the whole delta into the global atomic once it passes the threshold
+ * (calculate_normal_threshold: 2..125), so a counter bumped on every fault
+ * shares no cache line between CPUs.  Readers choose:
+ *   zone_page_state, node_page_state, global_*   the global part only, off by
+ *       at most zone->percpu_drift (Linux; cheap, for heuristics)
+ *   zone_page_state_snapshot, node_page_state_snapshot   global + every
+ *       CPU's delta: exact when the CPUs are quiescent (verify, tests)
+ *   vmstat_refresh()   folds every CPU's deltas by IPI, after which the
+ *       global parts are exact (the /proc views call it first)
+ * The watermark checks (mm/page_alloc.c) read the global part and take the
+ * snapshot only when it is within percpu_drift of the mark, so allocation
+ * decisions are those of exact counters.
+ */
+static __always_inline void zone_page_state_add(long x, struct zone *z, enum zone_stat_item i)
+{ atomic_fetch_add_explicit(&z->vm_stat[i], x, memory_order_relaxed); }
+static __always_inline void node_page_state_add(long x, struct pglist_data *pgdat,
+						enum node_stat_item i)
+{ atomic_fetch_add_explicit(&pgdat->vm_stat[i], x, memory_order_relaxed); }
+
+static __always_inline struct per_cpu_zonestat *this_cpu_zonestat(struct zone *z)
+{ return &z->pageset[smp_processor_id()].zstats; }
+static __always_inline struct per_cpu_nodestat *this_cpu_nodestat(struct pglist_data *pgdat)
+{ return &pgdat->per_cpu_nodestats[smp_processor_id()]; }
+
+/* Delta d + the CPU's delta, folded to the global counter past the
+ * threshold (Linux __mod_zone_page_state; every mmkit context may use it).
+ * On a CPU thread; NR_FREE_PAGES* only under zone->lock. */
+static __always_inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, long d)
+{
+	struct per_cpu_zonestat *pz = this_cpu_zonestat(z);
+	long x = d + READ_ONCE(pz->vm_stat_diff[i]);
+	long t = READ_ONCE(pz->stat_threshold);
+
+	if (unlikely(x > t || x < -t)) {
+		zone_page_state_add(x, z, i);
+		x = 0;
+	}
+	WRITE_ONCE(pz->vm_stat_diff[i], (s8)x);
+}
+#define mod_zone_page_state __mod_zone_page_state
+
+/* The node's version; _B items take bytes (whole pages) and keep pages. */
+static __always_inline void __mod_node_page_state(struct pglist_data *pgdat,
+						  enum node_stat_item i, long d)
+{
+	struct per_cpu_nodestat *pn = this_cpu_nodestat(pgdat);
+	long x, t;
+
+	if (vmstat_item_in_bytes(i)) {
+		VM_WARN_ON(d & (long)(PAGE_SIZE - 1));
+		d /= (long)PAGE_SIZE;
+	}
+	x = d + READ_ONCE(pn->vm_node_stat_diff[i]);
+	t = READ_ONCE(pn->stat_threshold);
+	if (unlikely(x > t || x < -t)) {
+		node_page_state_add(x, pgdat, i);
+		x = 0;
+	}
+	WRITE_ONCE(pn->vm_node_stat_diff[i], (s8)x);
+}
+#define mod_node_page_state __mod_node_page_state
+
+/* +-1 with overstep (Linux __inc_zone_state/__dec_zone_state): a delta that
+ * passes the threshold folds with half a threshold more, so that a counter
+ * moving one way folds half as often. */
+static __always_inline void vmstat_step(s8 *diff, int step, long t, long *fold)
+{
+	long v = READ_ONCE(*diff) + step;
+
+	*fold = 0;
+	if (unlikely(v > t || v < -t)) {
+		*fold = v + step * (t >> 1);
+		v = -step * (t >> 1);
+	}
+	WRITE_ONCE(*diff, (s8)v);
+}
+static __always_inline void __mod_zone_state_step(struct zone *z, enum zone_stat_item i, int step)
+{
+	struct per_cpu_zonestat *pz = this_cpu_zonestat(z);
+	long fold;
+
+	vmstat_step(&pz->vm_stat_diff[i], step, READ_ONCE(pz->stat_threshold), &fold);
+	if (unlikely(fold))
+		zone_page_state_add(fold, z, i);
+}
+static __always_inline void __mod_node_state_step(struct pglist_data *pgdat,
+						  enum node_stat_item i, int step)
+{
+	struct per_cpu_nodestat *pn = this_cpu_nodestat(pgdat);
+	long fold;
+
+	VM_WARN_ON(vmstat_item_in_bytes(i));
+	vmstat_step(&pn->vm_node_stat_diff[i], step, READ_ONCE(pn->stat_threshold), &fold);
+	if (unlikely(fold))
+		node_page_state_add(fold, pgdat, i);
+}
+static inline void inc_zone_page_state(struct page *page, enum zone_stat_item i)
+{ __mod_zone_state_step(page_zone(page), i, 1); }
+static inline void dec_zone_page_state(struct page *page, enum zone_stat_item i)
+{ __mod_zone_state_step(page_zone(page), i, -1); }
+static inline void inc_node_page_state(struct page *page, enum node_stat_item i)
+{ __mod_node_state_step(page_pgdat(page), i, 1); }
+static inline void dec_node_page_state(struct page *page, enum node_stat_item i)
+{ __mod_node_state_step(page_pgdat(page), i, -1); }
+/* Linux charges these to the page's memcg and node; mmkit has no memcg. */
+static inline void mod_lruvec_page_state(struct page *page, enum node_stat_item i, long d)
+{ mod_node_page_state(page_pgdat(page), i, d); }
+#define __mod_lruvec_page_state mod_lruvec_page_state
+
+/* The global part, clamped at 0 (a transiently negative sum reads 0). */
 static inline unsigned long zone_page_state(const struct zone *z, enum zone_stat_item i)
 {
 	long v = atomic_load_explicit(&((struct zone *)z)->vm_stat[i], memory_order_relaxed);
 	return v < 0 ? 0 : (unsigned long)v;
 }
-static inline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item i, long d)
-{ atomic_fetch_add_explicit(&pgdat->vm_stat[i], d, memory_order_relaxed); }
-#define __mod_node_page_state mod_node_page_state
-static inline void inc_node_page_state(struct page *page, enum node_stat_item i)
-{ mod_node_page_state(page_pgdat(page), i, 1); }
-static inline void dec_node_page_state(struct page *page, enum node_stat_item i)
-{ mod_node_page_state(page_pgdat(page), i, -1); }
-/* Linux charges these to the page's memcg and node; mmkit has no memcg. */
-static inline void mod_lruvec_page_state(struct page *page, enum node_stat_item i, long d)
-{ mod_node_page_state(page_pgdat(page), i, d); }
-#define __mod_lruvec_page_state mod_lruvec_page_state
-static inline void inc_zone_page_state(struct page *page, enum zone_stat_item i)
-{ mod_zone_page_state(page_zone(page), i, 1); }
-static inline void dec_zone_page_state(struct page *page, enum zone_stat_item i)
-{ mod_zone_page_state(page_zone(page), i, -1); }
-/* Raw value (bytes for the _B items, KiB for NR_KERNEL_STACK_KB). */
+/* Global part + every CPU's delta, clamped at 0. */
+unsigned long zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i);
+/* Global part.  Raw: bytes for the _B items, KiB for NR_KERNEL_STACK_KB. */
 unsigned long node_page_state(struct pglist_data *pgdat, enum node_stat_item i);
-/* In pages: the _B items divided by PAGE_SIZE. */
+/* In pages: the _B items as pages. */
 unsigned long node_page_state_pages(struct pglist_data *pgdat, enum node_stat_item i);
+/* Global part + every CPU's delta; raw units as node_page_state. */
+unsigned long node_page_state_snapshot(struct pglist_data *pgdat, enum node_stat_item i);
 unsigned long global_zone_page_state(enum zone_stat_item i);
 unsigned long global_node_page_state(enum node_stat_item i);
 unsigned long global_node_page_state_pages(enum node_stat_item i);
+/* Sum of zone_page_state_snapshot over the zones (exact NR_FREE_PAGES etc.). */
+unsigned long global_zone_page_state_snapshot(enum zone_stat_item i);
+
+/* Fold this CPU's deltas into the global counters (Linux
+ * refresh_cpu_vm_stats).  On a CPU thread; returns how many deltas were
+ * not zero. */
+int refresh_cpu_vm_stats(void);
+/* Fold every CPU's deltas (Linux vmstat_refresh, /proc/sys/vm/stat_refresh):
+ * the others by IPI, waiting for them.  On a CPU thread holding no spinlock.
+ * Returns the number of global counters found negative afterwards (each
+ * printk'd; 0 unless the accounting is broken). */
+int vmstat_refresh(void);
+/* Set every CPU's thresholds and the zones' percpu_drift (Linux
+ * refresh_zone_stat_thresholds).  Boot only: with deltas at 0. */
+void refresh_zone_stat_thresholds(void);
+
 /* NUMA events of a zone, summed over the CPUs. */
 unsigned long zone_numa_event_state(const struct zone *z, enum numa_stat_item i);
 unsigned long global_numa_event_state(enum numa_stat_item i);

@@ -587,7 +587,8 @@ extern unsigned long direct_pages_count[PG_LEVEL_NUM];
 extern bool direct_gbpages;
 /* The DirectMap4k/2M(4M)/1G lines of /proc/meminfo (Linux arch_report_meminfo). */
 void arch_report_meminfo(FILE *out);
-/* Pages currently used as page tables: the NR_PAGETABLE node statistic. */
+/* Pages currently used as page tables: the NR_PAGETABLE node statistic,
+ * exact (global + the CPUs' deltas). */
 unsigned long nr_pagetable_pages(void);
 
 /* ------------------------------------------------------------- views -- */

@@ -245,7 +245,8 @@ struct slabinfo {
  * partial list (CPU slabs count as in use). */
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *info);
 
-/* Bytes of slab pages (NR_SLAB_RECLAIMABLE_B / NR_SLAB_UNRECLAIMABLE_B). */
+/* Bytes of slab pages (NR_SLAB_RECLAIMABLE_B / NR_SLAB_UNRECLAIMABLE_B),
+ * exact (global + the CPUs' deltas). */
 unsigned long slab_reclaimable_bytes(void);
 unsigned long slab_unreclaimable_bytes(void);
 

@@ -85,7 +85,7 @@ static unsigned long free_pages_now(void)
 	for (i = 0; i < ARRAY_SIZE(caches); i++)
 		kmem_cache_shrink(kmem_cache_find(caches[i]));
 	drain_all_pages();
-	return global_zone_page_state(NR_FREE_PAGES);
+	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }
 
 /* ------------------------------------------------------- shootdown -- */

@@ -27,7 +27,7 @@ static void after_boot(void)
 	mmk->log = NULL;        /* keep the kernel log in the ring only */
 	dmesg_clear();
 	drain_all_pages();
-	boot_free = global_zone_page_state(NR_FREE_PAGES);
+	boot_free = global_zone_page_state_snapshot(NR_FREE_PAGES);
 }
 
 static void boot(u64 ram, int cpus, int levels)
@@ -61,7 +61,7 @@ static int teardown(void **state)
 
 static struct zone *Z(int t) { return &contig_page_data.node_zones[t]; }
 
-static unsigned long zfree(int t) { return zone_page_state(Z(t), NR_FREE_PAGES); }
+static unsigned long zfree(int t) { return zone_page_state_snapshot(Z(t), NR_FREE_PAGES); }
 
 static void snapshot(unsigned long nr[MAX_NR_ZONES][NR_PAGE_ORDERS])
 {
@@ -233,7 +233,7 @@ static void test_split_merge(void **state)
 	__free_pages(a, 4);
 	snapshot(nr);
 	assert_memory_equal(nr, boot_nr, sizeof(nr));
-	assert_int_equal(global_zone_page_state(NR_FREE_PAGES), boot_free);
+	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), boot_free);
 	shutdown();
 }
 
@@ -470,11 +470,11 @@ static void test_pcp_remote_drain(void **state)
 		cpu_call(cpu, fill_pcp, cp);
 	for (cpu = 0; cpu < 4; cpu++)
 		assert_true(zone_pcp(Z(ZONE_DMA32), cpu)->count > 0);
-	assert_true(global_zone_page_state(NR_FREE_PAGES) < boot_free);
+	assert_true(global_zone_page_state_snapshot(NR_FREE_PAGES) < boot_free);
 	cpu_call(2, run_drain_all, NULL);        /* from a non-boot CPU */
 	for (cpu = 0; cpu < 4; cpu++)
 		assert_int_equal(zone_pcp(Z(ZONE_DMA32), cpu)->count, 0);
-	assert_int_equal(global_zone_page_state(NR_FREE_PAGES), boot_free);
+	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), boot_free);
 	shutdown();
 }
 
@@ -521,7 +521,7 @@ static void test_watermarks_and_atomic(void **state)
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
 	drain_all_pages();
-	assert_int_equal(global_zone_page_state(NR_FREE_PAGES), boot_free);
+	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), boot_free);
 	shutdown();
 }
 
@@ -744,7 +744,7 @@ static void test_fault_injection(void **state)
 	struct page *p;
 
 	boot(64 << 20, 1, 4);
-	before = global_zone_page_state(NR_FREE_PAGES);
+	before = global_zone_page_state_snapshot(NR_FREE_PAGES);
 	assert_int_equal(fault_inject_set("alloc_pages", 2, false, 0), 0);
 	p = alloc_pages(GFP_KERNEL, 3);
 	assert_non_null(p);
@@ -754,7 +754,7 @@ static void test_fault_injection(void **state)
 	__free_pages(p, 3);
 	fault_inject_clear_all();
 	drain_all_pages();
-	assert_int_equal(global_zone_page_state(NR_FREE_PAGES), before);
+	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), before);
 	shutdown();
 }
 
@@ -875,7 +875,7 @@ static void test_stress_cross_cpu(void **state)
 	for (cpu = 0; cpu < NSTRESS; cpu++)
 		ring_drain_some(&rings[cpu], RING);
 	drain_all_pages();
-	assert_int_equal(global_zone_page_state(NR_FREE_PAGES), boot_free);
+	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), boot_free);
 	assert_int_equal(atomic_load(&nr_bad_pages), 0);
 	assert_true(sum_vm_event(PGALLOC_DMA32) + sum_vm_event(PGALLOC_DMA) > 0);
 	shutdown();

@@ -403,7 +403,7 @@ static void shutdown_clean(void)
 static unsigned long frames_accounted(void)
 {
 	drain_all_pages();
-	return global_zone_page_state(NR_FREE_PAGES) + nr_pagetable_pages();
+	return global_zone_page_state_snapshot(NR_FREE_PAGES) + nr_pagetable_pages();
 }
 
 static int kread(unsigned long kva, u64 *val)
