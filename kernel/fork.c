@@ -47,6 +47,8 @@ struct mm_struct *mm_alloc(void)
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return NULL;
+	if (percpu_counter_init_many(mm->rss_stat, 0, NR_MM_COUNTERS))
+		goto free_mm;
 	spin_lock_init(&mm->page_table_lock);
 	init_rwsem(&mm->mmap_lock);
 	vt_init(&mm->mm_mt);
@@ -54,14 +56,19 @@ struct mm_struct *mm_alloc(void)
 	atomic_store(&mm->mm_count, 1);
 	mm->task_size = mmk_task_size();
 	mm->mm_id = atomic_fetch_add(&mm_serial, 1) + 1;
-	if (mm_alloc_pgd(mm)) {
-		free(mm);
-		return NULL;
-	}
+	if (mm_alloc_pgd(mm))
+		goto free_rss_stat;
 	spin_lock(&mmlist_lock);
 	list_add_tail(&mm->mmlist, &init_mm.mmlist);
 	spin_unlock(&mmlist_lock);
 	return mm;
+free_rss_stat:
+	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
+	destroy_rwsem(&mm->mmap_lock);
+	spin_lock_destroy(&mm->page_table_lock);
+free_mm:
+	free(mm);
+	return NULL;
 }
 
 void mmgrab(struct mm_struct *mm)
@@ -69,13 +76,33 @@ void mmgrab(struct mm_struct *mm)
 	atomic_fetch_add(&mm->mm_count, 1);
 }
 
+/* Every page was unmapped: the RSS counters must be back at 0 (Linux
+ * check_mm). */
+static void check_mm(struct mm_struct *mm)
+{
+	static const char *const names[NR_MM_COUNTERS] = {
+		"MM_FILEPAGES", "MM_ANONPAGES", "MM_SWAPENTS", "MM_SHMEMPAGES",
+	};
+	int i;
+
+	for (i = 0; i < NR_MM_COUNTERS; i++) {
+		s64 x = percpu_counter_sum(&mm->rss_stat[i]);
+
+		if (unlikely(x))
+			printk("BUG: Bad rss-counter state mm:%lu type:%s val:%lld\n", mm->mm_id,
+			       names[i], (long long)x);
+	}
+}
+
 static void __mmdrop(struct mm_struct *mm)
 {
 	BUG_ON(mm == &init_mm);
+	check_mm(mm);
 	pgd_free(mm);
 	vt_destroy(&mm->mm_mt);
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
+	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
 	free(mm);
 }
 

@@ -104,9 +104,11 @@ int mm_counter(const struct page *page)
 	return PageSwapBacked(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
+/* mmkit takes the exact sum where Linux reads get_mm_rss (the folded
+ * part), so VmHWM does not depend on where the CPUs' deltas sit. */
 void update_hiwater_rss(struct mm_struct *mm)
 {
-	unsigned long rss = get_mm_rss(mm);
+	unsigned long rss = get_mm_rss_sum(mm);
 
 	if (READ_ONCE(mm->hiwater_rss) < rss)
 		WRITE_ONCE(mm->hiwater_rss, rss);

@@ -109,9 +109,9 @@ static void pv_mm(struct pv_state *s, struct mm_struct *mm)
 		verify_fail(s->v, "mm %lu: %lu bytes of page tables reachable, pgtables_bytes %lu",
 			    mm->mm_id, bytes, mm_pgtables_bytes(mm));
 	for (i = 0; i < NR_MM_COUNTERS; i++)
-		if (get_mm_counter(mm, i) != s->rss[i])
+		if (percpu_counter_sum(&mm->rss_stat[i]) != s->rss[i])
 			verify_fail(s->v, "mm %lu: %s is %ld, its PTEs map %ld", mm->mm_id, names[i],
-				    get_mm_counter(mm, i), s->rss[i]);
+				    (long)percpu_counter_sum(&mm->rss_stat[i]), s->rss[i]);
 }
 
 /* ------------------------------------------------------------ pages -- */

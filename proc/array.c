@@ -7,6 +7,7 @@
  * (uids, capabilities, signals, cpusets, context switches) show the values
  * of a root process on a 2-CPU, 1-node machine.
  */
+#include "mmkit/memory.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/proc.h"
 #include "mmkit/sched.h"
@@ -15,10 +16,10 @@ static unsigned long kb(unsigned long pages) { return pages << (PAGE_SHIFT - 10)
 
 static void task_mem(FILE *out, struct mm_struct *mm)
 {
-	unsigned long anon = (unsigned long)atomic_load(&mm->rss_stat[MM_ANONPAGES]);
-	unsigned long file = (unsigned long)atomic_load(&mm->rss_stat[MM_FILEPAGES]);
-	unsigned long shmem = (unsigned long)atomic_load(&mm->rss_stat[MM_SHMEMPAGES]);
-	unsigned long swap = (unsigned long)atomic_load(&mm->rss_stat[MM_SWAPENTS]);
+	unsigned long anon = get_mm_counter_sum(mm, MM_ANONPAGES);
+	unsigned long file = get_mm_counter_sum(mm, MM_FILEPAGES);
+	unsigned long shmem = get_mm_counter_sum(mm, MM_SHMEMPAGES);
+	unsigned long swap = get_mm_counter_sum(mm, MM_SWAPENTS);
 	unsigned long total_vm = mm->total_vm, hiwater_vm = max(mm->hiwater_vm, mm->total_vm);
 	unsigned long rss = anon + file + shmem, hiwater_rss = max(rss, mm->hiwater_rss);
 	unsigned long text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 
 typedef int8_t   s8;
+typedef int32_t  s32;
 typedef uint8_t  u8;
 typedef uint16_t u16;
 typedef uint32_t u32;

@@ -79,18 +79,27 @@ static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
 static inline pte_t make_guard_marker(void) { return __pte(PTE_MARKER_GUARD); }
 static inline bool is_guard_marker(pte_t p) { return pte_val(p) == PTE_MARKER_GUARD; }
 
-/* ---- RSS counters (mm->rss_stat, pages) ---- */
+/* ---- RSS counters (mm->rss_stat, pages; per-CPU counters as Linux) ---- */
+/* On a CPU thread: the delta goes to the CPU's share of the counter. */
 static inline void add_mm_counter(struct mm_struct *mm, int member, long v)
-{ atomic_fetch_add_explicit(&mm->rss_stat[member], v, memory_order_relaxed); }
+{ percpu_counter_add(&mm->rss_stat[member], v); }
 static inline void inc_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, 1); }
 static inline void dec_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, -1); }
-static inline long get_mm_counter(const struct mm_struct *mm, int member)
-{ return atomic_load_explicit(&((struct mm_struct *)mm)->rss_stat[member], memory_order_relaxed); }
+/* The folded part (Linux get_mm_counter): cheap, off by the CPUs' deltas. */
+static inline unsigned long get_mm_counter(const struct mm_struct *mm, int member)
+{ return (unsigned long)percpu_counter_read_positive(&mm->rss_stat[member]); }
+/* The exact value (Linux get_mm_counter_sum): views, verify, hiwater. */
+static inline unsigned long get_mm_counter_sum(const struct mm_struct *mm, int member)
+{ return (unsigned long)percpu_counter_sum_positive(&mm->rss_stat[member]); }
 static inline unsigned long get_mm_rss(const struct mm_struct *mm)
 {
-	long r = get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
-		 get_mm_counter(mm, MM_SHMEMPAGES);
-	return r < 0 ? 0 : (unsigned long)r;
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+static inline unsigned long get_mm_rss_sum(const struct mm_struct *mm)
+{
+	return get_mm_counter_sum(mm, MM_FILEPAGES) + get_mm_counter_sum(mm, MM_ANONPAGES) +
+	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
 }
 /* The counter a mapped page is accounted in (Linux mm_counter). */
 int mm_counter(const struct page *page);

@@ -26,6 +26,7 @@
 #define MMKIT_MM_TYPES_H
 
 #include "mmkit/compiler.h"
+#include "mmkit/percpu_counter.h"
 #include "mmkit/list.h"
 #include "mmkit/spinlock.h"
 
@@ -271,7 +272,9 @@ struct mm_struct {
 	unsigned long start_brk, brk, start_stack;
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long mmap_base, mmap_legacy_base, task_size;
-	_Atomic long rss_stat[NR_MM_COUNTERS];   /* filled by the fault path */
+	/* RSS per kind, in pages: per-CPU deltas folded in batches
+	 * (include/mmkit/percpu_counter.h), as Linux's rss_stat */
+	struct percpu_counter rss_stat[NR_MM_COUNTERS];
 	/* --- atomic --- */
 	_Atomic int mm_users;            /* tasks using the address space (mmget/mmput) */
 	_Atomic int mm_count;            /* references to the struct (mmgrab/mmdrop);
