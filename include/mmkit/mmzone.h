@@ -14,7 +14,8 @@
  *               orders, refilled and drained in batches under zone->lock.
  *
  * Invariants (checked by verify, mm/debug.c)
- *   zone NR_FREE_PAGES == sum over k, mt of 2^k * |free_area[k].free_list[mt]|
+ *   zone NR_FREE_PAGES (global + every CPU's delta, see "state counters")
+ *     == sum over k, mt of 2^k * |free_area[k].free_list[mt]|
  *   free_area[k].nr_free == sum over mt of |free_area[k].free_list[mt]|
  *   NR_FREE_PAGES_BLOCKS == sum over k >= pageblock_order of 2^k * nr_free[k]
  *   nr_free_highatomic == pages on the MIGRATE_HIGHATOMIC lists
