@@ -13,7 +13,10 @@
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
  *   2 CPUs         throughput on 2 CPUs relative to 1, best of 3 runs each
- *                  (1 and 2 CPUs interleaved): the floor (mmkit) next to
+ *                  (1 and 2 CPUs interleaved), and the workers' CPU time
+ *                  per page with 1 and 2 CPUs (the same time on 2 CPUs: no
+ *                  contention; a lower throughput gain then means the host
+ *                  did not give the second vCPU): the floor (mmkit) next to
  *                  plain zeroing of 4 KiB pages by host threads (no faults:
  *                  what the VM's memory and its second vCPU allow); anonymous
  *                  write faults by 2 processes (2 mms); by 2 threads of one
@@ -160,44 +163,78 @@ static double host_zero_pages(unsigned long n)
 	return t / n;
 }
 
-static void *host_thread_zero(void *arg)
-{
-	host_zero_pages(*(unsigned long *)arg);
-	return NULL;
-}
-
-static void *host_thread_faults(void *arg)
-{
-	host_anon_write(*(unsigned long *)arg);
-	return NULL;
-}
-
 enum shape { SHAPE_FLOOR, SHAPE_PROCESSES, SHAPE_THREADS };
 
-/* Total throughput (pages/s) of `ways` workers doing n pages each. */
-static double host_parallel(int ways, enum shape shape, unsigned long n)
+/* A parallel run: wall-clock throughput, and the CPU time the workers were
+ * actually running per page (thread CPU time: what contention costs,
+ * without the time the host scheduler gave the core to someone else). */
+struct par_result {
+	double pages_per_s;
+	double cpu_ns_per_page;
+};
+
+static double thread_cpu_ns(void)
 {
-	bool threads = shape != SHAPE_PROCESSES;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+struct host_worker {
+	enum shape shape;
+	unsigned long n;
+	double cpu_ns;
+};
+
+static void host_worker_run(struct host_worker *w)
+{
+	double c = thread_cpu_ns();
+
+	if (w->shape == SHAPE_FLOOR)
+		host_zero_pages(w->n);
+	else
+		host_anon_write(w->n);
+	w->cpu_ns = thread_cpu_ns() - c;
+}
+
+static void *host_thread(void *arg)
+{
+	host_worker_run(arg);
+	return NULL;
+}
+
+/* `ways` workers doing n pages each: threads, or processes (which report
+ * their CPU time through a shared page). */
+static struct par_result host_parallel(int ways, enum shape shape, unsigned long n)
+{
+	struct host_worker *w = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				     -1, 0);
+	struct par_result r;
 	pthread_t th[2];
 	pid_t pid[2];
 	double t = now_ns();
 
 	for (int i = 0; i < ways; i++) {
-		if (threads) {
-			pthread_create(&th[i], NULL, shape == SHAPE_FLOOR ? host_thread_zero
-								  : host_thread_faults, &n);
+		w[i] = (struct host_worker){ .shape = shape, .n = n };
+		if (shape != SHAPE_PROCESSES) {
+			pthread_create(&th[i], NULL, host_thread, &w[i]);
 		} else if (!(pid[i] = fork())) {
-			host_anon_write(n);
+			host_worker_run(&w[i]);
 			_exit(0);
 		}
 	}
 	for (int i = 0; i < ways; i++) {
-		if (threads)
+		if (shape != SHAPE_PROCESSES)
 			pthread_join(th[i], NULL);
 		else
 			waitpid(pid[i], NULL, 0);
 	}
-	return ways * n / ((now_ns() - t) / 1e9);
+	t = now_ns() - t;
+	r.pages_per_s = ways * n / (t / 1e9);
+	r.cpu_ns_per_page = (w[0].cpu_ns + (ways == 2 ? w[1].cpu_ns : 0)) / (ways * n);
+	munmap(w, PG);
+	return r;
 }
 
 /* ----------------------------------------------------------- mmkit -- */
@@ -323,11 +360,13 @@ struct sim_worker {
 	struct task_struct *task;
 	unsigned long addr, n;       /* addr 0: map its own range */
 	bool floor;
+	double cpu_ns;
 };
 
 static void sim_worker_run(void *info)
 {
 	struct sim_worker *w = info;
+	double c = thread_cpu_ns();
 
 	context_switch(w->task);
 	if (w->floor)
@@ -336,12 +375,14 @@ static void sim_worker_run(void *info)
 		sim_touch(w->addr, w->n, 1);
 	else
 		sim_anon_write(w->n);
+	w->cpu_ns = thread_cpu_ns() - c;
 }
 
-/* Throughput (pages/s) of `ways` workers on CPUs 0..ways-1.  threads: one
- * mm, each worker faults its own half of one VMA. */
-static double sim_parallel(int ways, enum shape shape, unsigned long n)
+/* `ways` workers on CPUs 0..ways-1.  threads: one mm, each worker faults
+ * its own half of one VMA. */
+static struct par_result sim_parallel(int ways, enum shape shape, unsigned long n)
 {
+	struct par_result r;
 	struct task_struct *lead = sim_spawn(), *t2 = NULL;
 	bool floor = shape == SHAPE_FLOOR;
 	struct sim_worker w[2] = { { .task = lead, .n = n, .floor = floor },
@@ -369,7 +410,9 @@ static double sim_parallel(int ways, enum shape shape, unsigned long n)
 	if (t2)
 		task_exit(t2);
 	task_exit(lead);
-	return ways * n / (t / 1e9);
+	r.pages_per_s = ways * n / (t / 1e9);
+	r.cpu_ns_per_page = (w[0].cpu_ns + (ways == 2 ? w[1].cpu_ns : 0)) / (ways * n);
+	return r;
 }
 
 /* ------------------------------------------------------------ main -- */
@@ -382,20 +425,33 @@ static void row(const char *what, double sim, double host, const char *unit)
 
 static double best(double a, double b) { return a < b ? a : b; }
 
-/* One scaling line: best (highest) throughput of 3 runs for 1 and 2 CPUs,
- * the runs of mmkit and the host interleaved. */
+static void keep_best(struct par_result *b, struct par_result r)
+{
+	b->pages_per_s = fmax(b->pages_per_s, r.pages_per_s);
+	b->cpu_ns_per_page = b->cpu_ns_per_page ? fmin(b->cpu_ns_per_page, r.cpu_ns_per_page)
+						: r.cpu_ns_per_page;
+}
+
+/* One scaling line: the best of 3 runs for 1 and 2 CPUs, the runs of mmkit
+ * and the host interleaved.  Under it, the CPU time per page with 1 and 2
+ * CPUs: equal times mean no contention, whatever the wall clock says. */
 static void scaling_row(const char *what, enum shape shape, const char *host_what)
 {
-	double s1 = 0, s2 = 0, h1 = 0, h2 = 0;
+	struct par_result s1 = { 0 }, s2 = { 0 }, h1 = { 0 }, h2 = { 0 };
 
 	for (int r = 0; r < 3; r++) {
-		s1 = fmax(s1, sim_parallel(1, shape, npages));
-		s2 = fmax(s2, sim_parallel(2, shape, npages));
-		h1 = fmax(h1, host_parallel(1, shape, npages));
-		h2 = fmax(h2, host_parallel(2, shape, npages));
+		keep_best(&s1, sim_parallel(1, shape, npages));
+		keep_best(&s2, sim_parallel(2, shape, npages));
+		keep_best(&h1, host_parallel(1, shape, npages));
+		keep_best(&h2, host_parallel(2, shape, npages));
 	}
-	printf("%-22s mmkit %5.2fx (%.0f -> %.0f pages/s)   %s %5.2fx\n", what, s2 / s1, s1, s2,
-	       host_what, h2 / h1);
+	printf("%-22s mmkit %5.2fx (%.0f -> %.0f pages/s)   %s %5.2fx\n", what,
+	       s2.pages_per_s / s1.pages_per_s, s1.pages_per_s, s2.pages_per_s, host_what,
+	       h2.pages_per_s / h1.pages_per_s);
+	printf("%-22s mmkit %6.1f -> %6.1f ns/page (%4.2fx)   host %8.1f -> %8.1f ns/page (%4.2fx)\n",
+	       "  CPU time", s1.cpu_ns_per_page, s2.cpu_ns_per_page,
+	       s2.cpu_ns_per_page / s1.cpu_ns_per_page, h1.cpu_ns_per_page, h2.cpu_ns_per_page,
+	       h2.cpu_ns_per_page / h1.cpu_ns_per_page);
 }
 
 int main(int argc, char **argv)

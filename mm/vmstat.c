@@ -100,29 +100,31 @@ const char *vm_stat_name(enum vm_stat_item i) { return vm_stat_names[i]; }
 
 static unsigned long clamp_state(long v) { return v < 0 ? 0 : (unsigned long)v; }
 
-/* Every CPU's delta of a zone item (racy against running CPUs). */
-static long zone_diffs(const struct zone *z, enum zone_stat_item i)
+/* The sum of every CPU's delta: the one of CPU 0 at `first`, the next CPU's
+ * `stride` bytes further (racy against running CPUs). */
+static long sum_diffs(const s8 *first, size_t stride)
 {
 	long sum = 0;
 	int cpu;
 
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		sum += READ_ONCE(*(const s8 *)((const char *)first + (size_t)cpu * stride));
+	return sum;
+}
+
+static long zone_diffs(const struct zone *z, enum zone_stat_item i)
+{
 	if (!z->pageset)
 		return 0;
-	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
-		sum += READ_ONCE(z->pageset[cpu].zstats.vm_stat_diff[i]);
-	return sum;
+	return sum_diffs(&z->pageset[0].zstats.vm_stat_diff[i], sizeof(struct per_cpu_pageset));
 }
 
 static long node_diffs(const struct pglist_data *pgdat, enum node_stat_item i)
 {
-	long sum = 0;
-	int cpu;
-
 	if (!pgdat->per_cpu_nodestats)
 		return 0;
-	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
-		sum += READ_ONCE(pgdat->per_cpu_nodestats[cpu].vm_node_stat_diff[i]);
-	return sum;
+	return sum_diffs(&pgdat->per_cpu_nodestats[0].vm_node_stat_diff[i],
+			 sizeof(struct per_cpu_nodestat));
 }
 
 unsigned long zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i)
@@ -199,25 +201,14 @@ unsigned long global_node_page_state_pages(enum node_stat_item i)
 /* ---- folding ---- */
 
 /* Move one delta to its global counter; returns whether it was not 0. */
-static bool fold_zone_diff(struct zone *z, struct per_cpu_zonestat *pz, int i)
+static bool fold_diff(s8 *diff, _Atomic long *global)
 {
-	long v = READ_ONCE(pz->vm_stat_diff[i]);
+	long v = READ_ONCE(*diff);
 
 	if (!v)
 		return false;
-	WRITE_ONCE(pz->vm_stat_diff[i], 0);
-	zone_page_state_add(v, z, i);
-	return true;
-}
-
-static bool fold_node_diff(struct pglist_data *pgdat, struct per_cpu_nodestat *pn, int i)
-{
-	long v = READ_ONCE(pn->vm_node_stat_diff[i]);
-
-	if (!v)
-		return false;
-	WRITE_ONCE(pn->vm_node_stat_diff[i], 0);
-	node_page_state_add(v, pgdat, i);
+	WRITE_ONCE(*diff, 0);
+	atomic_fetch_add_explicit(global, v, memory_order_relaxed);
 	return true;
 }
 
@@ -229,11 +220,13 @@ int refresh_cpu_vm_stats(void)
 
 	for_each_populated_zone(zone)
 		for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-			changes += fold_zone_diff(zone, this_cpu_zonestat(zone), i);
+			changes += fold_diff(&this_cpu_zonestat(zone)->vm_stat_diff[i],
+					     &zone->vm_stat[i]);
 	if (!pgdat->per_cpu_nodestats)
 		return changes;
 	for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
-		changes += fold_node_diff(pgdat, this_cpu_nodestat(pgdat), i);
+		changes += fold_diff(&this_cpu_nodestat(pgdat)->vm_node_stat_diff[i],
+				     &pgdat->vm_stat[i]);
 	return changes;
 }
 
