@@ -23,10 +23,14 @@
  *                  mm (mmkit: each faults its half of one VMA; host: each
  *                  maps its own range, as will-it-scale page_fault1)
  *
+ * Simulated CPU n and host worker n run bound to host CPU n (as
+ * will-it-scale binds its tasks).
+ *
  * Usage: bench_fault [pages] (default 16384 = 64 MiB per round).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -181,15 +185,31 @@ static double thread_cpu_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* Bind the calling thread to host CPU `cpu` (as will-it-scale binds each
+ * task): otherwise the host scheduler may wake both workers on one core and
+ * leave them there for a whole run. */
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu % (int)sysconf(_SC_NPROCESSORS_ONLN), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 struct host_worker {
 	enum shape shape;
 	unsigned long n;
+	int cpu;
 	double cpu_ns;
 };
 
 static void host_worker_run(struct host_worker *w)
 {
-	double c = thread_cpu_ns();
+	double c;
+
+	pin_self(w->cpu);
+	c = thread_cpu_ns();
 
 	if (w->shape == SHAPE_FLOOR)
 		host_zero_pages(w->n);
@@ -216,7 +236,7 @@ static struct par_result host_parallel(int ways, enum shape shape, unsigned long
 	double t = now_ns();
 
 	for (int i = 0; i < ways; i++) {
-		w[i] = (struct host_worker){ .shape = shape, .n = n };
+		w[i] = (struct host_worker){ .shape = shape, .n = n, .cpu = i };
 		if (shape != SHAPE_PROCESSES) {
 			pthread_create(&th[i], NULL, host_thread, &w[i]);
 		} else if (!(pid[i] = fork())) {
@@ -415,6 +435,12 @@ static struct par_result sim_parallel(int ways, enum shape shape, unsigned long 
 	return r;
 }
 
+static void pin_cpu_thread(void *info)
+{
+	(void)info;
+	pin_self(smp_processor_id());
+}
+
 /* ------------------------------------------------------------ main -- */
 
 static void row(const char *what, double sim, double host, const char *unit)
@@ -470,6 +496,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "boot: %s\n", why);
 		return 1;
 	}
+	/* simulated CPU n runs on host CPU n, for the whole run */
+	pin_self(0);
+	cpu_call(1, pin_cpu_thread, NULL);
 	/* The simulated RAM is a host memfd: fault all of it in now, so the
 	 * host's first-touch faults (~10 us each on this VM) are not charged
 	 * to whichever simulated fault first hands a frame out. */

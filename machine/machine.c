@@ -346,6 +346,23 @@ close_fd:
 	return -ENOMEM;
 }
 
+/* struct page array: page-aligned host memory, zeroed on first touch, so
+ * that each 64-byte struct page is one cache line as in Linux's vmemmap
+ * (calloc's 16-byte alignment made every struct page straddle two lines,
+ * and neighbouring pages of different CPUs share one). */
+static struct page *mem_map_alloc(unsigned long nr)
+{
+	void *p = mmap(NULL, nr * sizeof(struct page), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void mem_map_free(struct page *map, unsigned long nr)
+{
+	munmap(map, nr * sizeof(struct page));
+}
+
 static void cpu_init(struct cpu *c, int id, u64 seed)
 {
 	memset(c, 0, sizeof(*c));
@@ -363,9 +380,12 @@ static int cpus_start(struct machine *m)
 {
 	int n;
 
-	m->cpus = calloc((size_t)m->nr_cpus, sizeof(struct cpu));
+	/* one cache-aligned struct per CPU: no CPU's hot fields share a line
+	 * with its neighbour's mailbox */
+	m->cpus = aligned_alloc(64, (size_t)m->nr_cpus * sizeof(struct cpu));
 	if (!m->cpus)
 		return -ENOMEM;
+	memset(m->cpus, 0, (size_t)m->nr_cpus * sizeof(struct cpu));
 	for (n = 0; n < m->nr_cpus; n++)
 		cpu_init(&m->cpus[n], n, m->cfg.seed);
 	cpu_enter(&m->cpus[0]);
@@ -454,7 +474,7 @@ int machine_boot(const struct machine_config *cfg, const char **why)
 	m->log = stderr;
 	m->max_pfn = cfg->ram_bytes >> PAGE_SHIFT;
 	m->nr_cpus = cfg->cpus;
-	m->mem_map = calloc(m->max_pfn, sizeof(struct page));
+	m->mem_map = mem_map_alloc(m->max_pfn);
 	if (!m->mem_map)
 		goto free_machine;
 	err = ram_map(m);
@@ -471,7 +491,7 @@ int machine_boot(const struct machine_config *cfg, const char **why)
 	m->booted = true;
 	return 0;
 free_mem_map:
-	free(m->mem_map);
+	mem_map_free(m->mem_map, m->max_pfn);
 free_machine:
 	free(m);
 	return -ENOMEM;
@@ -487,7 +507,7 @@ void machine_shutdown(void)
 	cpus_stop(m);
 	munmap(m->ram, m->cfg.ram_bytes);
 	close(m->memfd);
-	free(m->mem_map);
+	mem_map_free(m->mem_map, m->max_pfn);
 	free(m);
 	mmk = NULL;
 	dmesg_clear();

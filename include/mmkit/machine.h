@@ -80,7 +80,7 @@ struct cpu {
 	struct cpu *work_waiter;        /* CPU to wake when work is done (NULL: a non-CPU thread) */
 	bool stop;
 	pthread_t thread;
-};
+} __attribute__((aligned(64)));
 
 struct page;
 struct machine {
