@@ -21,10 +21,11 @@
  * Why a B+tree and not an rbtree: docs/ARCHITECTURE.md (measured).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
+#include "mmkit/machine.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/slab.h"
 
 #define VT_MAX 16
 
@@ -41,6 +42,24 @@ struct vt_node {
 } __attribute__((aligned(64)));
 
 static DEFINE_FAULT_SITE(vt_node_fail, "vma_tree_node");
+static struct kmem_cache *vt_node_cachep;
+
+/* The "vma_tree_node" cache: 64-byte aligned nodes of every mm's tree (the
+ * place of Linux's "maple_node" cache, whose 256-byte maple nodes are
+ * aligned to their size; SLAB_PANIC as there). */
+static int vt_node_cache_init(void)
+{
+	vt_node_cachep = kmem_cache_create("vma_tree_node", sizeof(struct vt_node),
+					   __alignof__(struct vt_node), SLAB_PANIC, NULL);
+	return 0;
+}
+
+static void vt_node_cache_exit(void)
+{
+	kmem_cache_destroy(vt_node_cachep);
+	vt_node_cachep = NULL;
+}
+mmk_initcall(INIT_MM, vt_node_cache_init, vt_node_cache_exit)
 
 static inline unsigned long vma_gap(const struct vm_area_struct *v)
 {
@@ -63,7 +82,7 @@ int vt_preallocate(struct vma_tree *t, int n)
 
 		if (should_fail(&vt_node_fail))
 			return -ENOMEM;
-		node = aligned_alloc(64, sizeof(*node));
+		node = kmem_cache_alloc(vt_node_cachep, GFP_KERNEL);
 		if (!node)
 			return -ENOMEM;
 		node->parent = t->spare;
@@ -89,7 +108,7 @@ static struct vt_node *node_get(struct vma_tree *t, bool leaf)
 static void node_put(struct vma_tree *t, struct vt_node *node)
 {
 	if (t->nr_spare >= 8) {
-		free(node);
+		kmem_cache_free(vt_node_cachep, node);
 		return;
 	}
 	node->parent = t->spare;
@@ -107,7 +126,7 @@ void vt_destroy(struct vma_tree *t)
 		struct vt_node *n = t->spare;
 
 		t->spare = n->parent;
-		free(n);
+		kmem_cache_free(vt_node_cachep, n);
 	}
 	t->nr_spare = 0;
 }

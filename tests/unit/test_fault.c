@@ -74,16 +74,21 @@ static void warm_up_zero_page(void)
 	task_exit(w);
 }
 
-/* Free pages with the fault path's slab caches shrunk and the per-CPU
- * lists drained (neither counts as free in NR_FREE_PAGES). */
+/* Free pages with every slab cache shrunk and the per-CPU lists drained
+ * (neither counts as free in NR_FREE_PAGES): tasks, mm_structs, VMAs, tree
+ * nodes, files (and their kmalloc'ed names), anon_vmas and the page cache's
+ * objects all come from slab caches. */
 static unsigned long free_pages_now(void)
 {
-	static const char *const caches[] = { "anon_vma", "anon_vma_chain",
-					      "radix_tree_node", "address_space" };
-	size_t i;
+	struct kmem_cache *s, *caches[256];
+	int n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(caches); i++)
-		kmem_cache_shrink(kmem_cache_find(caches[i]));
+	slab_mutex_lock();
+	for (s = slab_cache_first(); s && n < (int)ARRAY_SIZE(caches); s = slab_cache_next(s))
+		caches[n++] = s;
+	slab_mutex_unlock();
+	while (n--)
+		kmem_cache_shrink(caches[n]);     /* IPIs: not under slab_mutex */
 	drain_all_pages();
 	return global_zone_page_state(NR_FREE_PAGES);
 }
