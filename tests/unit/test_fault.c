@@ -36,29 +36,9 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "task_helpers.h"
 
 #define U MMU_USER_IDX
-
-static void boot_cpus(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	const char *why;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, &why), 0);
-}
-
-static struct task_struct *spawn(const char *name)
-{
-	struct mm_struct *mm = mm_alloc();
-	struct task_struct *t;
-
-	assert_non_null(mm);
-	t = task_create(name, mm);
-	assert_non_null(t);
-	arch_pick_mmap_layout(mm, 8UL << 20);
-	return t;
-}
 
 /* The zero page is allocated on first use and kept: take it first, so
  * free-page counts can be compared across a test. */
@@ -107,11 +87,6 @@ struct reader {
 	_Atomic int faulted;         /* the read faulted (munmap phase) */
 	bool write;                  /* store instead of load (mprotect phase) */
 };
-
-static void switch_to(void *info)
-{
-	context_switch(info);
-}
 
 static void reader_loop(void *info)
 {

@@ -39,6 +39,7 @@
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
 #include "mmkit/vmalloc.h"
+#include "task_helpers.h"
 
 #define U MMU_USER_IDX
 #define RW (MMK_PROT_READ | MMK_PROT_WRITE)
@@ -50,15 +51,6 @@ static const char *const caches[] = {
 	"filp", "vmap_area", "anon_vma", "anon_vma_chain",
 };
 #define NR_CACHES ARRAY_SIZE(caches)
-
-static void boot_cpus(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	const char *why;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, &why), 0);
-}
 
 static unsigned long in_use(const char *name)
 {
@@ -93,18 +85,6 @@ static void assert_counts(const unsigned long *expected)
 	}
 }
 
-static struct task_struct *spawn(const char *name)
-{
-	struct mm_struct *mm = mm_alloc();
-	struct task_struct *t;
-
-	assert_non_null(mm);
-	t = task_create(name, mm);
-	assert_non_null(t);
-	arch_pick_mmap_layout(mm, 8UL << 20);
-	return t;
-}
-
 static struct task_struct *fork_of(struct task_struct *parent, const char *name)
 {
 	struct mm_struct *mm = dup_mm(parent->mm);
@@ -113,11 +93,6 @@ static struct task_struct *fork_of(struct task_struct *parent, const char *name)
 	if (!child && mm)
 		mmput(mm);
 	return child;
-}
-
-static void switch_to(void *info)
-{
-	context_switch(info);
 }
 
 static unsigned long map(unsigned long len, unsigned long flags)
