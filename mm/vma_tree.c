@@ -11,8 +11,9 @@
  * vm_start - vm_prev->vm_end (vm_start for the first VMA).  The free space
  * above the last VMA is not in any slot; the searches handle it apart.
  *
- * Insertion splits full nodes on the way up (in half, or 15/1 when the new
- * entry goes at either end, so that ordered runs fill nodes; the nodes come from a spare
+ * Insertion splits full nodes on the way up (in half; when the new entry
+ * goes at either end, the full node stays as it is and a new node starts with
+ * the entry, so that ordered runs fill every node; the nodes come from a spare
  * list filled beforehand by vt_preallocate, so an insertion cannot fail
  * half-way, like Linux's vma_iter_prealloc).  Deletion frees a node when it
  * becomes empty and collapses a root with one child, but does not merge
@@ -188,6 +189,22 @@ static void refresh_vma(struct vm_area_struct *vma)
 	propagate(leaf);
 }
 
+/* The slot of n to descend into for addr: the number of keys <= addr (the
+ * unused keys are ~0UL).  A two-step 4-ary search: three independent
+ * compares pick the quarter, three more the slot in it, so the dependent
+ * chain is two steps instead of the four of a binary search; the slot's line
+ * is prefetched between them.  Never more than VT_MAX - 1: the caller only
+ * descends where the last key exceeds addr. */
+static __always_inline int vt_slot(const struct vt_node *n, unsigned long addr)
+{
+	int i;
+
+	i = 4 * ((n->pivot[3] <= addr) + (n->pivot[7] <= addr) + (n->pivot[11] <= addr));
+	__builtin_prefetch(&n->slot[i]);
+	return i + (n->pivot[i] <= addr) + (n->pivot[i + 1] <= addr) + (n->pivot[i + 2] <= addr);
+}
+_Static_assert(VT_MAX == 16, "vt_slot searches 16 keys");
+
 struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 {
 	struct vm_area_struct *c = READ_ONCE(t->cache);
@@ -200,17 +217,7 @@ struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 	if (!n || n->pivot[n->nr - 1] <= addr)
 		return NULL;
 	for (;;) {
-		/* the node's other key line and its slot lines load in parallel
-		 * with the first key line instead of after it */
-		__builtin_prefetch(&n->pivot[8]);
-		__builtin_prefetch(&n->slot[0]);
-		__builtin_prefetch(&n->slot[8]);
-		/* branchless binary search over the 16 sorted keys (unused ones
-		 * are ~0UL): i = the number of keys <= addr = the slot to take */
-		i = n->pivot[7] <= addr ? 8 : 0;
-		i += n->pivot[i + 3] <= addr ? 4 : 0;
-		i += n->pivot[i + 1] <= addr ? 2 : 0;
-		i += n->pivot[i] <= addr ? 1 : 0;
+		i = vt_slot(n, addr);
 		if (n->leaf) {
 			c = n->slot[i];
 			WRITE_ONCE(t->cache, c);
@@ -255,8 +262,9 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 	}
 	right = node_get(t, n->leaf);
 	/* Appending (or prepending) runs - ascending brk growth, descending
-	 * top-down mmaps - split unevenly so that nodes stay full. */
-	half = i == VT_MAX ? VT_MAX - 1 : i == 0 ? 1 : VT_MAX / 2;
+	 * top-down mmaps - leave the full node as it is and start a new one
+	 * with the new entry, so that such runs fill every node. */
+	half = i == VT_MAX ? VT_MAX : i == 0 ? 0 : VT_MAX / 2;
 	for (j = half; j < VT_MAX; j++) {
 		set_child(right, j - half, n->slot[j]);
 		n->pivot[j] = ~0UL;
@@ -264,7 +272,7 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 	}
 	right->nr = VT_MAX - half;
 	n->nr = half;
-	if (i <= half)
+	if (i < half || (i == half && n->nr < VT_MAX))
 		node_insert(t, n, i, item);
 	else
 		node_insert(t, right, i - half, item);
