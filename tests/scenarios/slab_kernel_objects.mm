@@ -16,6 +16,9 @@ kmem_cache_shrink kmalloc-16
 kmem_cache_shrink kmalloc-32
 kmem_cache_shrink kmalloc-64
 snapshot /proc/slabinfo
+# The caches belong to their subsystems: a script cannot destroy them.
+kmem_cache_destroy vm_area_struct expect=EPERM
+kmem_cache_destroy task_struct expect=EPERM
 spawn A exec
 A mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m
 A fill $m 64K 0x11 expect=ok
