@@ -205,28 +205,54 @@ static int parse_create_option(struct cmd_ctx *c, int i, struct create_args *a)
 	return script_error(c, "kmem_cache_create: unknown option '%s'", c->argv[i]);
 }
 
+/*
+ * The caches a scenario created.  Only these may it destroy: every other
+ * cache belongs to the subsystem that created it at boot (vm_area_struct,
+ * task_struct, anon_vma, ...), as a module's cache belongs to the module,
+ * and destroying it under its owner would leave the owner a dangling
+ * pointer.  Guarded by the scenario's single thread.
+ */
+#define MAX_SCRIPT_CACHES 256
+static struct { const struct scenario *sc; struct kmem_cache *s; } script_caches[MAX_SCRIPT_CACHES];
+
+static int script_cache_slot(const struct scenario *sc, const struct kmem_cache *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_SCRIPT_CACHES; i++)
+		if (script_caches[i].sc == sc && script_caches[i].s == s)
+			return i;
+	return -1;
+}
+
 /* kmem_cache_create NAME SIZE [align=N] [debug=FZPU] [flags=SLAB_...] */
 static int do_kmem_cache_create(struct cmd_ctx *c)
 {
 	struct create_args a = { 0, 0, 0 };
 	struct kmem_cache *s;
-	int i, err;
+	int i, err, slot;
 
 	if (arg_count(c, 2, 5) || arg_num(c, 1, &a.size))
 		return CMD_SCRIPT_ERROR;
 	for (i = 2; i < c->argc; i++)
 		if (parse_create_option(c, i, &a))
 			return CMD_SCRIPT_ERROR;
+	slot = script_cache_slot(NULL, NULL);
+	if (slot < 0)
+		return script_error(c, "kmem_cache_create: more than %d caches", MAX_SCRIPT_CACHES);
 	if (a.size > 0xffffffffULL || a.align > 0xffffffffULL) {
 		result_errno(c, EINVAL);
 		return 0;
 	}
 	s = kmem_cache_create_err(c->argv[0], (unsigned int)a.size, (unsigned int)a.align,
 				  a.flags, NULL, &err);
-	if (s)
-		result_addr(c, kva_of(s));
-	else
+	if (!s) {
 		result_errno(c, err);
+		return 0;
+	}
+	script_caches[slot].sc = c->sc;
+	script_caches[slot].s = s;
+	result_addr(c, kva_of(s));
 	return 0;
 }
 CLI_COMMAND(cmd_kmem_cache_create, .name = "kmem_cache_create", .kind = CMD_GLOBAL,
@@ -271,19 +297,27 @@ CLI_COMMAND(cmd_kmem_cache_free, .name = "kmem_cache_free", .kind = CMD_GLOBAL,
 	    .usage = "kmem_cache_free CACHE OBJ", .help = "free an object of a cache",
 	    .fn = do_kmem_cache_free)
 
-/* kmem_cache_destroy CACHE / kmem_cache_shrink CACHE */
+/* kmem_cache_destroy CACHE (EPERM for a cache the script did not create) /
+ * kmem_cache_shrink CACHE */
 static int do_kmem_cache_destroy(struct cmd_ctx *c)
 {
 	struct kmem_cache *s;
+	int slot, err;
 
 	if (arg_count(c, 1, 1) || arg_cache(c, 0, &s))
 		return CMD_SCRIPT_ERROR;
-	result_ret(c, kmem_cache_destroy(s));
+	slot = script_cache_slot(c->sc, s);
+	err = slot < 0 ? -EPERM : kmem_cache_destroy(s);
+	if (!err) {
+		script_caches[slot].sc = NULL;
+		script_caches[slot].s = NULL;
+	}
+	result_ret(c, err);
 	return 0;
 }
 CLI_COMMAND(cmd_kmem_cache_destroy, .name = "kmem_cache_destroy", .kind = CMD_GLOBAL,
 	    .usage = "kmem_cache_destroy CACHE",
-	    .help = "destroy a cache (EBUSY and a report while objects remain)",
+	    .help = "destroy a cache the script created (EBUSY and a report while objects remain)",
 	    .fn = do_kmem_cache_destroy)
 
 static int do_kmem_cache_shrink(struct cmd_ctx *c)

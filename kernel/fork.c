@@ -22,33 +22,50 @@
  * reference together); every live mm is on init_mm.mmlist.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/sched.h"
+#include "mmkit/slab.h"
 
 static DEFINE_FAULT_SITE(mm_alloc_fail, "mm_alloc");
 static _Atomic unsigned long mm_serial;
+static struct kmem_cache *mm_cachep;
+
+/* The "mm_struct" cache (Linux mm_cache_init: SLAB_HWCACHE_ALIGN, SLAB_PANIC,
+ * SLAB_ACCOUNT; mmkit's struct has no trailing cpumask to size). */
+static int mm_cache_init(void)
+{
+	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 0,
+				      SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	return 0;
+}
+
+static void mm_cache_exit(void)
+{
+	kmem_cache_destroy(mm_cachep);
+	mm_cachep = NULL;
+}
+mmk_initcall(INIT_MM, mm_cache_init, mm_cache_exit)
 
 static int mm_alloc_pgd(struct mm_struct *mm)
 {
 	return pgd_alloc(mm);
 }
 
-/* A new, empty address space with mm_users = mm_count = 1, on the mmlist.
- * Host calloc until the slab allocator lands (then mm_cachep); the top-level
- * table from pgd_alloc (arch/x86).  NULL on -ENOMEM. */
+/* A new, empty address space with mm_users = mm_count = 1, on the mmlist:
+ * the struct from mm_cachep, the top-level table from pgd_alloc (arch/x86).
+ * NULL on -ENOMEM. */
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm;
 
 	if (should_fail(&mm_alloc_fail))
 		return NULL;
-	mm = calloc(1, sizeof(*mm));
+	mm = kmem_cache_zalloc(mm_cachep, GFP_KERNEL);
 	if (!mm)
 		return NULL;
 	if (percpu_counter_init_many(mm->rss_stat, 0, NR_MM_COUNTERS))
-		goto free_mm;
+		goto free_struct;
 	spin_lock_init(&mm->page_table_lock);
 	init_rwsem(&mm->mmap_lock);
 	vt_init(&mm->mm_mt);
@@ -57,17 +74,17 @@ struct mm_struct *mm_alloc(void)
 	mm->task_size = mmk_task_size();
 	mm->mm_id = atomic_fetch_add(&mm_serial, 1) + 1;
 	if (mm_alloc_pgd(mm))
-		goto free_rss_stat;
+		goto free_mm;
 	spin_lock(&mmlist_lock);
 	list_add_tail(&mm->mmlist, &init_mm.mmlist);
 	spin_unlock(&mmlist_lock);
 	return mm;
-free_rss_stat:
-	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
+free_mm:
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
-free_mm:
-	free(mm);
+	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
+free_struct:
+	kmem_cache_free(mm_cachep, mm);
 	return NULL;
 }
 
@@ -103,7 +120,7 @@ static void __mmdrop(struct mm_struct *mm)
 	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
 	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
-	free(mm);
+	kmem_cache_free(mm_cachep, mm);
 }
 
 /* Drop a reference to the struct; the last one frees it. */

@@ -10,14 +10,16 @@
  * guarded by tasklist_lock.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
+#include "mmkit/slab.h"
 #include "mmkit/tlb.h"
 
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
+static DEFINE_FAULT_SITE(signal_alloc_fail, "signal_struct_alloc");
+static struct kmem_cache *task_struct_cachep, *signal_cachep;
 static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(task_list);
 static int last_pid;
@@ -44,13 +46,33 @@ static void rlimits_default(struct rlimit *r)
 	r[RLIMIT_NOFILE] = (struct rlimit){ 1024, 1048576 };
 }
 
+/* The "task_struct" cache (Linux fork_init: L1-cache aligned, SLAB_PANIC,
+ * SLAB_ACCOUNT) and "signal_cache" (proc_caches_init: SLAB_HWCACHE_ALIGN,
+ * SLAB_PANIC, SLAB_ACCOUNT). */
+static int fork_init(void)
+{
+	task_struct_cachep = kmem_cache_create("task_struct", sizeof(struct task_struct), 64,
+					       SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	signal_cachep = kmem_cache_create("signal_cache", sizeof(struct signal_struct), 0,
+					  SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	return 0;
+}
+
+static void fork_exit(void)
+{
+	kmem_cache_destroy(signal_cachep);
+	kmem_cache_destroy(task_struct_cachep);
+	signal_cachep = task_struct_cachep = NULL;
+}
+mmk_initcall(INIT_MM, fork_init, fork_exit)
+
 static struct task_struct *task_alloc(const char *comm)
 {
 	struct task_struct *t;
 
 	if (should_fail(&task_alloc_fail))
 		return NULL;
-	t = calloc(1, sizeof(*t));
+	t = kmem_cache_zalloc(task_struct_cachep, GFP_KERNEL);
 	if (!t)
 		return NULL;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
@@ -68,7 +90,24 @@ static void task_free(struct task_struct *t)
 	spin_lock(&tasklist_lock);
 	list_del(&t->tasks);
 	spin_unlock(&tasklist_lock);
-	free(t);
+	kmem_cache_free(task_struct_cachep, t);
+}
+
+/* A signal_struct from signal_cachep for a new thread group, one task in
+ * it.  NULL on -ENOMEM. */
+static struct signal_struct *signal_alloc(void)
+{
+	struct signal_struct *sig;
+
+	if (should_fail(&signal_alloc_fail))
+		return NULL;
+	sig = kmem_cache_zalloc(signal_cachep, GFP_KERNEL);
+	if (!sig)
+		return NULL;
+	atomic_store(&sig->sigcnt, 1);
+	sig->nr_threads = 1;
+	rlimits_default(sig->rlim);
+	return sig;
 }
 
 /* A process with its own signal_struct, owning one mm_users reference on mm
@@ -79,14 +118,11 @@ struct task_struct *task_create(const char *comm, struct mm_struct *mm)
 
 	if (!t)
 		return NULL;
-	t->signal = calloc(1, sizeof(*t->signal));
+	t->signal = signal_alloc();
 	if (!t->signal) {
 		task_free(t);
 		return NULL;
 	}
-	atomic_store(&t->signal->sigcnt, 1);
-	t->signal->nr_threads = 1;
-	rlimits_default(t->signal->rlim);
 	t->mm = t->active_mm = mm;
 	return t;
 }
@@ -237,7 +273,7 @@ void task_exit(struct task_struct *t)
 		mmdrop(t->active_mm);
 	t->mm = t->active_mm = NULL;
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1)
-		free(t->signal);
+		kmem_cache_free(signal_cachep, t->signal);
 	else
 		t->signal->nr_threads--;
 	task_free(t);

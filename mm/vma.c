@@ -20,27 +20,43 @@
  * Callers hold mm->mmap_lock for write for every change here.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
+#include "mmkit/slab.h"
 
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 unsigned long stack_guard_gap = STACK_GUARD_GAP_PAGES << PAGE_SHIFT;
 
 static DEFINE_FAULT_SITE(vma_alloc_fail, "vm_area_alloc");
+static struct kmem_cache *vm_area_cachep;
 
-/* VMAs come from host calloc until the slab allocator lands (then a
- * kmem_cache "vm_area_struct", as Linux's vm_area_cachep). */
+/* The "vm_area_struct" cache (Linux vma_state_init: hardware-cache aligned,
+ * SLAB_PANIC, SLAB_ACCOUNT; mmkit has no SLAB_TYPESAFE_BY_RCU). */
+static int vma_state_init(void)
+{
+	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0,
+					   SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	return 0;
+}
+
+static void vma_state_exit(void)
+{
+	kmem_cache_destroy(vm_area_cachep);
+	vm_area_cachep = NULL;
+}
+mmk_initcall(INIT_MM, vma_state_init, vma_state_exit)
+
+/* A zeroed VMA of mm from vm_area_cachep.  NULL on -ENOMEM. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
 
 	if (should_fail(&vma_alloc_fail))
 		return NULL;
-	vma = calloc(1, sizeof(*vma));
+	vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
 	if (!vma)
 		return NULL;
 	vma->vm_mm = mm;
@@ -70,7 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 /* Frees the struct only: the caller unlinked anon_vmas and dropped the file. */
 void vm_area_free(struct vm_area_struct *vma)
 {
-	free(vma);
+	kmem_cache_free(vm_area_cachep, vma);
 }
 
 /* Release everything a detached VMA holds, then the VMA (Linux remove_vma). */

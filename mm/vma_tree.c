@@ -11,8 +11,9 @@
  * vm_start - vm_prev->vm_end (vm_start for the first VMA).  The free space
  * above the last VMA is not in any slot; the searches handle it apart.
  *
- * Insertion splits full nodes on the way up (in half, or 15/1 when the new
- * entry goes at either end, so that ordered runs fill nodes; the nodes come from a spare
+ * Insertion splits full nodes on the way up (in half; when the new entry
+ * goes at either end, the full node stays as it is and a new node starts with
+ * the entry, so that ordered runs fill every node; the nodes come from a spare
  * list filled beforehand by vt_preallocate, so an insertion cannot fail
  * half-way, like Linux's vma_iter_prealloc).  Deletion frees a node when it
  * becomes empty and collapses a root with one child, but does not merge
@@ -21,10 +22,11 @@
  * Why a B+tree and not an rbtree: docs/ARCHITECTURE.md (measured).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
+#include "mmkit/machine.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/slab.h"
 
 #define VT_MAX 16
 
@@ -41,6 +43,24 @@ struct vt_node {
 } __attribute__((aligned(64)));
 
 static DEFINE_FAULT_SITE(vt_node_fail, "vma_tree_node");
+static struct kmem_cache *vt_node_cachep;
+
+/* The "vma_tree_node" cache: 64-byte aligned nodes of every mm's tree (the
+ * place of Linux's "maple_node" cache, whose 256-byte maple nodes are
+ * aligned to their size; SLAB_PANIC as there). */
+static int vt_node_cache_init(void)
+{
+	vt_node_cachep = kmem_cache_create("vma_tree_node", sizeof(struct vt_node),
+					   __alignof__(struct vt_node), SLAB_PANIC, NULL);
+	return 0;
+}
+
+static void vt_node_cache_exit(void)
+{
+	kmem_cache_destroy(vt_node_cachep);
+	vt_node_cachep = NULL;
+}
+mmk_initcall(INIT_MM, vt_node_cache_init, vt_node_cache_exit)
 
 static inline unsigned long vma_gap(const struct vm_area_struct *v)
 {
@@ -63,7 +83,7 @@ int vt_preallocate(struct vma_tree *t, int n)
 
 		if (should_fail(&vt_node_fail))
 			return -ENOMEM;
-		node = aligned_alloc(64, sizeof(*node));
+		node = kmem_cache_alloc(vt_node_cachep, GFP_KERNEL);
 		if (!node)
 			return -ENOMEM;
 		node->parent = t->spare;
@@ -89,7 +109,7 @@ static struct vt_node *node_get(struct vma_tree *t, bool leaf)
 static void node_put(struct vma_tree *t, struct vt_node *node)
 {
 	if (t->nr_spare >= 8) {
-		free(node);
+		kmem_cache_free(vt_node_cachep, node);
 		return;
 	}
 	node->parent = t->spare;
@@ -107,7 +127,7 @@ void vt_destroy(struct vma_tree *t)
 		struct vt_node *n = t->spare;
 
 		t->spare = n->parent;
-		free(n);
+		kmem_cache_free(vt_node_cachep, n);
 	}
 	t->nr_spare = 0;
 }
@@ -169,6 +189,22 @@ static void refresh_vma(struct vm_area_struct *vma)
 	propagate(leaf);
 }
 
+/* The slot of n to descend into for addr: the number of keys <= addr (the
+ * unused keys are ~0UL).  A two-step 4-ary search: three independent
+ * compares pick the quarter, three more the slot in it, so the dependent
+ * chain is two steps instead of the four of a binary search; the slot's line
+ * is prefetched between them.  Never more than VT_MAX - 1: the caller only
+ * descends where the last key exceeds addr. */
+static __always_inline int vt_slot(const struct vt_node *n, unsigned long addr)
+{
+	int i;
+
+	i = 4 * ((n->pivot[3] <= addr) + (n->pivot[7] <= addr) + (n->pivot[11] <= addr));
+	__builtin_prefetch(&n->slot[i]);
+	return i + (n->pivot[i] <= addr) + (n->pivot[i + 1] <= addr) + (n->pivot[i + 2] <= addr);
+}
+_Static_assert(VT_MAX == 16, "vt_slot searches 16 keys");
+
 struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 {
 	struct vm_area_struct *c = READ_ONCE(t->cache);
@@ -181,17 +217,7 @@ struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 	if (!n || n->pivot[n->nr - 1] <= addr)
 		return NULL;
 	for (;;) {
-		/* the node's other key line and its slot lines load in parallel
-		 * with the first key line instead of after it */
-		__builtin_prefetch(&n->pivot[8]);
-		__builtin_prefetch(&n->slot[0]);
-		__builtin_prefetch(&n->slot[8]);
-		/* branchless binary search over the 16 sorted keys (unused ones
-		 * are ~0UL): i = the number of keys <= addr = the slot to take */
-		i = n->pivot[7] <= addr ? 8 : 0;
-		i += n->pivot[i + 3] <= addr ? 4 : 0;
-		i += n->pivot[i + 1] <= addr ? 2 : 0;
-		i += n->pivot[i] <= addr ? 1 : 0;
+		i = vt_slot(n, addr);
 		if (n->leaf) {
 			c = n->slot[i];
 			WRITE_ONCE(t->cache, c);
@@ -236,8 +262,9 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 	}
 	right = node_get(t, n->leaf);
 	/* Appending (or prepending) runs - ascending brk growth, descending
-	 * top-down mmaps - split unevenly so that nodes stay full. */
-	half = i == VT_MAX ? VT_MAX - 1 : i == 0 ? 1 : VT_MAX / 2;
+	 * top-down mmaps - leave the full node as it is and start a new one
+	 * with the new entry, so that such runs fill every node. */
+	half = i == VT_MAX ? VT_MAX : i == 0 ? 0 : VT_MAX / 2;
 	for (j = half; j < VT_MAX; j++) {
 		set_child(right, j - half, n->slot[j]);
 		n->pivot[j] = ~0UL;
@@ -245,7 +272,7 @@ static void node_insert(struct vma_tree *t, struct vt_node *n, int i, void *item
 	}
 	right->nr = VT_MAX - half;
 	n->nr = half;
-	if (i <= half)
+	if (i < half || (i == half && n->nr < VT_MAX))
 		node_insert(t, n, i, item);
 	else
 		node_insert(t, right, i - half, item);

@@ -28,9 +28,10 @@
  * eager by default; lazily freed areas keep their frames until the purge;
  * the trees are
  * AVL rather than red-black and cover only the managed range; there are no
- * per-node busy trees or vmap_block (vm_map_ram) caches; vmap_area,
- * vm_struct and the page arrays are host allocations (each behind a fault
- * site), as mem_map is.
+ * per-node busy trees or vmap_block (vm_map_ram) caches.  vmap_areas come
+ * from the "vmap_area" cache and vm_structs from kmalloc, as in Linux; the
+ * page arrays are host allocations (Linux kmallocs or vmallocs them), each
+ * behind a fault site.
  *
  * Lock order:
  *   vmap_area_lock                  busy tree (vmap_area_root)
@@ -52,6 +53,7 @@
 #include "mmkit/mm.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/slab.h"
 #include "mmkit/tlb.h"
 #include "mmkit/vmalloc.h"
 
@@ -79,20 +81,25 @@ static DEFINE_FAULT_SITE(fail_vm_pages_array, "vmalloc_pages_array");
 
 /* ------------------------------------------------ descriptors ---- */
 
-static struct vmap_area *vmap_area_alloc(void)
+static struct kmem_cache *vmap_area_cachep;
+
+/* From the "vmap_area" cache (Linux KMEM_CACHE(vmap_area, SLAB_PANIC)).
+ * gfp: GFP_NOWAIT under free_vmap_area_lock.  NULL on -ENOMEM. */
+static struct vmap_area *vmap_area_alloc(gfp_t gfp)
 {
 	if (should_fail(&fail_vmap_area))
 		return NULL;
-	return calloc(1, sizeof(struct vmap_area));
+	return kmem_cache_zalloc(vmap_area_cachep, gfp);
 }
 
-static void vmap_area_free(struct vmap_area *va) { free(va); }
+static void vmap_area_free(struct vmap_area *va) { kmem_cache_free(vmap_area_cachep, va); }
 
+/* kzalloc'ed, as Linux's (kmalloc-64).  NULL on -ENOMEM. */
 static struct vm_struct *vm_struct_alloc(void)
 {
 	if (should_fail(&fail_vm_struct))
 		return NULL;
-	return calloc(1, sizeof(struct vm_struct));
+	return kzalloc(sizeof(struct vm_struct), GFP_KERNEL);
 }
 
 static struct page **vm_pages_array_alloc(unsigned int nr)
@@ -127,7 +134,7 @@ static void ne_fit_preload(void)
 	struct cpu *c = this_cpu();
 
 	if (c && !ne_fit_preload_node[c->id])
-		ne_fit_preload_node[c->id] = vmap_area_alloc();
+		ne_fit_preload_node[c->id] = vmap_area_alloc(GFP_KERNEL);
 }
 
 static struct vmap_area *ne_fit_take_spare(void)
@@ -139,7 +146,7 @@ static struct vmap_area *ne_fit_take_spare(void)
 		spare = ne_fit_preload_node[c->id];
 		ne_fit_preload_node[c->id] = NULL;
 	}
-	return spare ? spare : vmap_area_alloc();
+	return spare ? spare : vmap_area_alloc(GFP_NOWAIT);
 }
 
 /* Carve the lowest fitting block out of the free tree.  Called with
@@ -172,7 +179,7 @@ static int __alloc_vmap_area(unsigned long size, unsigned long align, unsigned l
 static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align, gfp_t gfp,
 					 struct vm_struct *vm)
 {
-	struct vmap_area *va = vmap_area_alloc();
+	struct vmap_area *va = vmap_area_alloc(GFP_KERNEL);
 	unsigned long addr;
 	int err;
 
@@ -434,7 +441,7 @@ static struct vm_struct *__get_vm_area_node(unsigned long size, unsigned long al
 	if (!(flags & VM_NO_GUARD))
 		size += PAGE_SIZE;
 	if (!alloc_vmap_area(size, align, gfp, area)) {
-		free(area);
+		kfree(area);
 		return NULL;
 	}
 	return area;
@@ -479,7 +486,7 @@ static void vm_free_frames(struct vm_struct *vm)
 static void vm_struct_free(struct vm_struct *vm)
 {
 	free(vm->pages);
-	free(vm);
+	kfree(vm);
 }
 
 /* Take every parked area out of the purge tree (in address order). */
@@ -922,6 +929,8 @@ static void vmalloc_free_tree(struct vmap_tree *t)
 	}
 }
 
+static void vmalloc_exit(void);
+
 static int vmalloc_init(void)
 {
 	unsigned long size = min((VMALLOC_END & PAGE_MASK) - VMALLOC_START, VMALLOC_WINDOW_MAX);
@@ -941,9 +950,13 @@ static int vmalloc_init(void)
 	atomic_store(&nr_vmalloc_pages, 0);
 	atomic_store(&vmap_lazy_nr, 0);
 	atomic_store(&vmap_lazy_free, false);
-	va = calloc(1, sizeof(*va));
-	if (!va)
+	vmap_area_cachep = kmem_cache_create("vmap_area", sizeof(struct vmap_area),
+					     __alignof__(struct vmap_area), SLAB_PANIC, NULL);
+	va = kmem_cache_zalloc(vmap_area_cachep, GFP_KERNEL);
+	if (!va) {
+		vmalloc_exit();          /* everything is still empty */
 		return -ENOMEM;
+	}
 	va->va_start = VMALLOC_START;
 	va->va_end = vmalloc_end;
 	vmap_tree_insert(&free_vmap_area_root, va);
@@ -961,6 +974,8 @@ static void vmalloc_exit(void)
 		vmap_area_free(ne_fit_preload_node[i]);
 		ne_fit_preload_node[i] = NULL;
 	}
+	kmem_cache_destroy(vmap_area_cachep);
+	vmap_area_cachep = NULL;
 	spin_lock_destroy(&free_vmap_area_lock);
 	spin_lock_destroy(&vmap_area_lock);
 	spin_lock_destroy(&purge_vmap_area_lock);

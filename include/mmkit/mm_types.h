@@ -178,7 +178,7 @@ struct file {
 	bool shmem;                      /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
 	unsigned long size;              /* i_size in bytes: a fault beyond it is SIGBUS */
 	struct address_space *f_mapping;
-	char path[];                     /* as /proc/PID/maps prints it */
+	char *path;                      /* as /proc/PID/maps prints it (kmalloc'ed) */
 };
 
 /* anon_vma: the object that ties anonymous pages to the VMAs that may map

@@ -222,9 +222,12 @@ extern unsigned long vmalloc_end;
  * The host window (host/vmalloc_window.c): vmalloc_window_size bytes of host
  * address space mirroring [VMALLOC_START, vmalloc_end).  Conversions for
  * kva_of()/host_of_kva() and C code: pure arithmetic, valid for any address
- * of the window (mapped or not).
+ * of the window (mapped or not).  A build may shrink it with
+ * -DVMALLOC_WINDOW_MAX=... (valgrind cannot reserve 64 GiB of address space).
  */
+#ifndef VMALLOC_WINDOW_MAX
 #define VMALLOC_WINDOW_MAX (64UL << 30)
+#endif
 extern u8 *vmalloc_window;
 extern unsigned long vmalloc_window_size;
 

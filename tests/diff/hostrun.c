@@ -376,8 +376,11 @@ static void run_guarded(access_fn fn, const struct agent_req *q, struct agent_re
 static void agent_exec(const struct agent_req *q, struct agent_rep *r)
 {
 	run_guarded(access_exec, q, r);
-	if (exec_stage == 2 && !(r->kind == REP_SIGNAL && r->sig == SIGSEGV &&
-				 r->addr == q->a[0]))
+	/* The fetch's own fault is a signal at ADDR: SIGSEGV, or SIGBUS when the
+	 * page cannot be faulted in (x86 treats a not-present fetch as a read,
+	 * so a shared mapping beyond its shmem size gives SIGBUS BUS_ADRERR). */
+	if (exec_stage == 2 && !(r->kind == REP_SIGNAL && r->addr == q->a[0] &&
+				 (r->sig == SIGSEGV || r->sig == SIGBUS)))
 		r->kind = REP_OK;    /* fetched: what the instruction did is not our business */
 	exec_stage = 0;
 }

@@ -1,7 +1,11 @@
 # After every process has exited, meminfo and buddyinfo are back at their
-# baseline: every page, page table, pgd and shmem page was freed.  Freed
+# baseline: every page, page table, pgd and shmem page was freed, and every
+# kernel object (task, signal, mm, VMA, tree node, file and its kmalloc'ed
+# name, anon_vma, page-cache node) went back to its slab cache.  Freed
 # pages first sit on the per-CPU lists, which MemFree does not count (as in
-# Linux): drain them before each look.
+# Linux), and a cache keeps its CPU slab: shrink the caches and drain the
+# lists before each look.
+kmem_cache_shrink kmalloc-16
 drain_all_pages
 cat /proc/meminfo
 cat /proc/buddyinfo
@@ -27,6 +31,13 @@ kmem_cache_shrink anon_vma
 kmem_cache_shrink anon_vma_chain
 kmem_cache_shrink radix_tree_node
 kmem_cache_shrink address_space
+kmem_cache_shrink task_struct
+kmem_cache_shrink signal_cache
+kmem_cache_shrink mm_struct
+kmem_cache_shrink vm_area_struct
+kmem_cache_shrink vma_tree_node
+kmem_cache_shrink filp
+kmem_cache_shrink kmalloc-16
 drain_all_pages
 cat /proc/meminfo
 cat /proc/buddyinfo

@@ -36,29 +36,9 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "task_helpers.h"
 
 #define U MMU_USER_IDX
-
-static void boot_cpus(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	const char *why;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, &why), 0);
-}
-
-static struct task_struct *spawn(const char *name)
-{
-	struct mm_struct *mm = mm_alloc();
-	struct task_struct *t;
-
-	assert_non_null(mm);
-	t = task_create(name, mm);
-	assert_non_null(t);
-	arch_pick_mmap_layout(mm, 8UL << 20);
-	return t;
-}
 
 /* The zero page is allocated on first use and kept: take it first, so
  * free-page counts can be compared across a test. */
@@ -74,16 +54,21 @@ static void warm_up_zero_page(void)
 	task_exit(w);
 }
 
-/* Free pages with the fault path's slab caches shrunk and the per-CPU
- * lists drained (neither counts as free in NR_FREE_PAGES). */
+/* Free pages with every slab cache shrunk and the per-CPU lists drained
+ * (neither counts as free in NR_FREE_PAGES): tasks, mm_structs, VMAs, tree
+ * nodes, files (and their kmalloc'ed names), anon_vmas and the page cache's
+ * objects all come from slab caches. */
 static unsigned long free_pages_now(void)
 {
-	static const char *const caches[] = { "anon_vma", "anon_vma_chain",
-					      "radix_tree_node", "address_space" };
-	size_t i;
+	struct kmem_cache *s, *caches[256];
+	int n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(caches); i++)
-		kmem_cache_shrink(kmem_cache_find(caches[i]));
+	slab_mutex_lock();
+	for (s = slab_cache_first(); s && n < (int)ARRAY_SIZE(caches); s = slab_cache_next(s))
+		caches[n++] = s;
+	slab_mutex_unlock();
+	while (n--)
+		kmem_cache_shrink(caches[n]);     /* IPIs: not under slab_mutex */
 	drain_all_pages();
 	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }
@@ -102,11 +87,6 @@ struct reader {
 	_Atomic int faulted;         /* the read faulted (munmap phase) */
 	bool write;                  /* store instead of load (mprotect phase) */
 };
-
-static void switch_to(void *info)
-{
-	context_switch(info);
-}
 
 static void reader_loop(void *info)
 {
