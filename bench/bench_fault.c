@@ -398,6 +398,16 @@ static void sim_worker_run(void *info)
 	w->cpu_ns = thread_cpu_ns() - c;
 }
 
+/* A thread unmaps its own half, so that its pages go back to its own CPU's
+ * lists (as each will-it-scale thread unmaps its own range). */
+static void sim_worker_unmap(void *info)
+{
+	struct sim_worker *w = info;
+
+	context_switch(w->task);
+	sys_munmap(w->addr, w->n * PG);
+}
+
 /* `ways` workers on CPUs 0..ways-1.  threads: one mm, each worker faults
  * its own half of one VMA. */
 static struct par_result sim_parallel(int ways, enum shape shape, unsigned long n)
@@ -427,6 +437,8 @@ static struct par_result sim_parallel(int ways, enum shape shape, unsigned long 
 	if (ways == 2)
 		cpu_call_wait(1);
 	t = now_ns() - t;
+	if (shape == SHAPE_THREADS && ways == 2)
+		cpu_call(1, sim_worker_unmap, &w[1]);   /* untimed, as each thread's munmap */
 	if (t2)
 		task_exit(t2);
 	task_exit(lead);
