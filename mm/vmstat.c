@@ -168,25 +168,18 @@ unsigned long node_page_state_snapshot(struct pglist_data *pgdat, enum node_stat
 	return node_state_raw(pgdat, i, true);
 }
 
-unsigned long global_zone_page_state(enum zone_stat_item i)
+static unsigned long sum_zones(enum zone_stat_item i, bool snapshot)
 {
 	struct zone *zone;
 	unsigned long sum = 0;
 
 	for_each_zone(zone)
-		sum += zone_page_state(zone, i);
+		sum += snapshot ? zone_page_state_snapshot(zone, i) : zone_page_state(zone, i);
 	return sum;
 }
 
-unsigned long global_zone_page_state_snapshot(enum zone_stat_item i)
-{
-	struct zone *zone;
-	unsigned long sum = 0;
-
-	for_each_zone(zone)
-		sum += zone_page_state_snapshot(zone, i);
-	return sum;
-}
+unsigned long global_zone_page_state(enum zone_stat_item i) { return sum_zones(i, false); }
+unsigned long global_zone_page_state_snapshot(enum zone_stat_item i) { return sum_zones(i, true); }
 
 unsigned long global_node_page_state(enum node_stat_item i)
 {
