@@ -80,11 +80,11 @@ static void make_chain(u8 *host, size_t bytes)
 typedef u64 (*loop_fn)(u8 *host, unsigned long kva, long n);
 
 /*
- * Loop placement.  On this host (AMD EPYC under a hypervisor) a small loop
- * whose head falls on a 64-byte boundary runs about 0.35 ns per iteration
- * slower than the same loop elsewhere, for native loads and MMU accesses
- * alike, so where the compiler happens to place each loop would decide the
- * ratio.  Every timed loop is therefore built four times, with 0, 16, 32 and
+ * Loop placement.  On this host (AMD EPYC under a hypervisor) the 70-byte
+ * TLB-hit loop runs about 0.35 ns per iteration slower when its head falls
+ * on a 64-byte boundary than anywhere else (the 29-byte native loop showed
+ * no such step, but a loop of another size may), so where the compiler
+ * happens to place each loop would decide the ratio.  Every timed loop is therefore built four times, with 0, 16, 32 and
  * 48 bytes of padding after a 64-byte boundary in front of it, and the
  * report gives the best and the worst placement of each side.
  */
