@@ -87,7 +87,7 @@ static void raise_irq_line(struct cpu *t)
 
 /* Set the caller's own line: raised while deferred IPIs stay pending (the
  * next access serves them), lowered otherwise.  Caller holds c->ipi_lock,
- * so no sender can post an IPI in between. */
+ * so no sender can post an IPI in between (c may be NULL when raising). */
 static void set_irq_line(struct cpu *c, bool raised)
 {
 	int i;
@@ -111,7 +111,6 @@ void __cpu_lower_irq_line(struct cpu *c)
 static void cpu_enter(struct cpu *c)
 {
 	struct cpu *old = mmk_this_cpu;
-	int i;
 
 	if (old) {
 		pthread_mutex_lock(&old->ipi_lock);
@@ -119,16 +118,13 @@ static void cpu_enter(struct cpu *c)
 		pthread_mutex_unlock(&old->ipi_lock);
 	}
 	mmk_this_cpu = c;
-	for (i = 0; i < NB_MMU_MODES; i++)
-		__atomic_store_n(&mmk_tlb_table[i], (struct tlb_entry *)tlb_trap_table,
-				 __ATOMIC_RELAXED);
-	if (!c)
+	if (!c) {
+		set_irq_line(NULL, true);       /* no TLB: every access misses */
 		return;
+	}
 	pthread_mutex_lock(&c->ipi_lock);
 	c->tlb_table = mmk_tlb_table;
-	if (!atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
-		for (i = 0; i < NB_MMU_MODES; i++)
-			__atomic_store_n(&mmk_tlb_table[i], c->tlb.e[i], __ATOMIC_RELAXED);
+	set_irq_line(c, atomic_load_explicit(&c->ipi_pending, memory_order_relaxed));
 	pthread_mutex_unlock(&c->ipi_lock);
 }
 

@@ -191,7 +191,7 @@ int mmu_translate(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_
 static void tlb_fill(struct cpu *c, int mmu_idx, unsigned long va, const struct mmu_translation *t)
 {
 	unsigned long page = va & PAGE_MASK;
-	unsigned int idx = (va >> PAGE_SHIFT) & (TLB_SIZE - 1);
+	unsigned int idx = tlb_index(va);
 	struct tlb_entry *e = &c->tlb.e[mmu_idx][idx];
 	struct tlb_entry_full *full = &c->tlb.full[mmu_idx][idx];
 	u64 pphys = t->phys & PAGE_MASK;
@@ -219,7 +219,7 @@ static unsigned long tlb_comparator(const struct tlb_entry *e, enum mmu_access a
 u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, int *err)
 {
 	struct cpu *c = this_cpu();
-	struct tlb_entry *e = &c->tlb.e[mmu_idx][(va >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+	struct tlb_entry *e = &c->tlb.e[mmu_idx][tlb_index(va)];
 	struct mmu_translation t;
 	struct mmu_fault f;
 	int tries;

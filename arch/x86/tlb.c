@@ -88,7 +88,7 @@ void __flush_tlb_one_kernel(unsigned long addr)
 {
 	struct tlb *tlb = &this_cpu()->tlb;
 	unsigned long page = addr & PAGE_MASK;
-	int idx = (int)((addr >> PAGE_SHIFT) & (TLB_SIZE - 1));
+	int idx = (int)tlb_index(addr);
 	int m, i;
 
 	for (m = 0; m < NB_MMU_MODES; m++) {

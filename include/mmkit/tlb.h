@@ -50,6 +50,10 @@ struct tlb_entry_full {
 	bool global;		/* survives a CR3 reload */
 };
 
+/* The slot of va's page in a CPU's own table (direct-mapped by page number;
+ * a macro because PAGE_SHIFT comes from mm_types.h, which includes us). */
+#define tlb_index(va) ((unsigned int)(((va) >> PAGE_SHIFT) & (TLB_SIZE - 1)))
+
 struct tlb {
 	struct tlb_entry e[NB_MMU_MODES][TLB_SIZE];
 	struct tlb_entry_full full[NB_MMU_MODES][TLB_SIZE];
