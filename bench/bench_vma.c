@@ -123,12 +123,12 @@ static double sim_find_vma_hot(int iters, int n)
 	struct mm_struct *mm = current->mm;
 	double t;
 
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	t = now_ns();
 	for (int i = 0; i < iters; i++)
 		sink += find_vma(mm, SIM_BASE + (unsigned long)(n / 2) * 8192UL + (i & 4095))->vm_start;
 	t = (now_ns() - t) / iters;
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return t;
 }
 
@@ -162,14 +162,14 @@ static double sim_find_vma(int iters, int n)
 
 	if (!n)
 		return 0;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	t = now_ns();
 	for (int i = 0; i < iters; i++) {
 		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
 		sink += find_vma(mm, SIM_BASE + (x % n) * 8192UL)->vm_start;
 	}
 	t = (now_ns() - t) / iters;
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return t;
 }
 

@@ -277,9 +277,9 @@ static int do_vma(struct cmd_ctx *c)
 	mm = c->proc->task->mm;
 	if (!strcmp(l.name, "[vsyscall]"))
 		return 0;                      /* the gate area is not a VMA of the mm */
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	err = find_vma_intersection(mm, l.start, l.end) ? -EEXIST : import_vma(mm, &l);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (err)
 		return script_error(c, "vma: %s", err == -EEXIST ? "overlaps an existing VMA"
 							       : "out of memory");
@@ -344,10 +344,10 @@ static int do_set(struct cmd_ctx *c)
 			return CMD_SCRIPT_ERROR;
 		keys[i] = k;
 	}
-	down_write(&c->proc->task->mm->mmap_lock);
+	mmap_write_lock(c->proc->task->mm);
 	for (i = 0; i < c->argc; i++)
 		set_one(c->proc->task, keys[i], vals[i]);
-	up_write(&c->proc->task->mm->mmap_lock);
+	mmap_write_unlock(c->proc->task->mm);
 	return 0;
 }
 CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,

@@ -113,12 +113,12 @@ int exec_image_setup(struct task_struct *t)
 	struct mm_struct *mm = t->mm;
 	int err;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	err = map_stack(mm);
 	if (!err)
 		err = map_binary(mm);
 	if (!err)
 		err = map_vdso(mm);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

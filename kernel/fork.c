@@ -66,8 +66,9 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	if (percpu_counter_init_many(mm->rss_stat, 0, NR_MM_COUNTERS))
 		goto free_struct;
+	if (mmap_init_lock(mm))
+		goto free_rss;
 	spin_lock_init(&mm->page_table_lock);
-	init_rwsem(&mm->mmap_lock);
 	vt_init(&mm->mm_mt);
 	atomic_store(&mm->mm_users, 1);
 	atomic_store(&mm->mm_count, 1);
@@ -80,8 +81,9 @@ struct mm_struct *mm_alloc(void)
 	spin_unlock(&mmlist_lock);
 	return mm;
 free_mm:
-	destroy_rwsem(&mm->mmap_lock);
 	spin_lock_destroy(&mm->page_table_lock);
+	mmap_destroy_lock(mm);
+free_rss:
 	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
 free_struct:
 	kmem_cache_free(mm_cachep, mm);
@@ -117,7 +119,7 @@ static void __mmdrop(struct mm_struct *mm)
 	check_mm(mm);
 	pgd_free(mm);
 	vt_destroy(&mm->mm_mt);
-	destroy_rwsem(&mm->mmap_lock);
+	mmap_destroy_lock(mm);
 	spin_lock_destroy(&mm->page_table_lock);
 	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
 	kmem_cache_free(mm_cachep, mm);
@@ -152,7 +154,7 @@ bool mmget_not_zero(struct mm_struct *mm)
  * is no longer used by any task.  Takes mmap_lock. */
 void exit_mmap(struct mm_struct *mm)
 {
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	exit_mmap_pages(mm);
 	while (mm->mm_mt.first)
 		vma_unlink_free(mm, mm->mm_mt.first);
@@ -160,7 +162,7 @@ void exit_mmap(struct mm_struct *mm)
 		free_user_pgtables(mm);
 	mm->total_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 	mm->locked_vm = mm->locked_vm_dontunmap = mm->pinned_vm = 0;
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 }
 
 /* Drop a user; the last one tears the address space down and drops the
@@ -234,8 +236,8 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 	struct vm_area_struct *mpnt;
 	int err = 0;
 
-	down_write(&oldmm->mmap_lock);
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(oldmm);
+	mmap_write_lock(mm);
 	dup_mm_fields(mm, oldmm);
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY) {
@@ -246,9 +248,9 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		if (err)
 			break;
 	}
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	flush_tlb_mm(oldmm);
-	up_write(&oldmm->mmap_lock);
+	mmap_write_unlock(oldmm);
 	return err;
 }
 

@@ -322,7 +322,7 @@ static void verify_buddy(struct verify_ctx *v)
 	unsigned long managed = 0;
 	u8 *state;
 
-	if (!mmk || !mmk->booted || !pgalloc_order_rec)
+	if (!mmk || !mmk->booted)
 		return;
 	state = calloc(mmk->max_pfn, 1);
 	if (!state) {

@@ -66,7 +66,7 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 	struct vm_area_struct *vma;
 	long ret = 0;
 
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	for (nstart = start; nstart < end; nstart = nend) {
 		vma = find_vma_intersection(mm, nstart, end);
 		if (!vma)
@@ -79,7 +79,7 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 			break;
 		ret = 0;
 	}
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return (int)ret;
 }
 

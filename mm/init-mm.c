@@ -8,6 +8,8 @@
  */
 #include "mmkit/sched.h"
 
+DEFINE_PERCPU_RWSEM_STORAGE(init_mm_mmap_lock_slots);
+
 struct mm_struct init_mm = {
 	/* --- page tables --- */
 	.pgd = NULL,                    /* set by paging_init */
@@ -15,7 +17,7 @@ struct mm_struct init_mm = {
 	.pgtables_bytes = 0,
 	.cpu_bitmap = 0,
 	/* --- address space --- */
-	.mmap_lock = { PTHREAD_RWLOCK_INITIALIZER },
+	.mmap_lock = PERCPU_RWSEM_INITIALIZER(init_mm_mmap_lock_slots),
 	.mm_users = 2,
 	.mm_count = 1,
 	.mmlist = LIST_HEAD_INIT(init_mm.mmlist),

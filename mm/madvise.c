@@ -212,7 +212,7 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
 		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
 		if (!err)       /* the page side: fault every page in (mm/gup.c) */
@@ -221,6 +221,6 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	} else {
 		err = madvise_walk(mm, start, end, behavior);
 	}
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

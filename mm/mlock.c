@@ -95,13 +95,13 @@ static int do_mlock(unsigned long start, unsigned long len, unsigned long flags)
 		return -EPERM;
 	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
 	start &= PAGE_MASK;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	locked = (len >> PAGE_SHIFT) + mm->locked_vm;
 	if (locked > lock_limit && !capable(CAP_IPC_LOCK))
 		locked -= count_mm_mlocked_page_nr(mm, start, len);
 	if (locked <= lock_limit || capable(CAP_IPC_LOCK))
 		err = apply_vma_lock_flags(mm, start, len, flags);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (err)
 		return err;
 	err = __mm_populate(start, len, false);
@@ -130,9 +130,9 @@ int sys_munlock(unsigned long start, unsigned long len)
 
 	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
 	start &= PAGE_MASK;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	err = apply_vma_lock_flags(mm, start, len, 0);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }
 
@@ -170,13 +170,13 @@ int sys_mlockall(int flags)
 		return -EINVAL;
 	if (!can_do_mlock())
 		return -EPERM;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if (!(flags & MMK_MCL_CURRENT) || mm->total_vm <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT ||
 	    capable(CAP_IPC_LOCK)) {
 		apply_mlockall_flags(mm, flags);
 		err = 0;
 	}
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (!err && (flags & MMK_MCL_CURRENT))
 		mm_populate(0, mmk_task_size());
 	return err;
@@ -186,8 +186,8 @@ int sys_munlockall(void)
 {
 	struct mm_struct *mm = current->mm;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	apply_mlockall_flags(mm, 0);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return 0;
 }

@@ -467,8 +467,6 @@ static void page_alloc_exit(void)
 	}
 	free(contig_page_data.per_cpu_nodestats);
 	memset(&contig_page_data, 0, sizeof(contig_page_data));
-	free(pgalloc_order_rec);
-	pgalloc_order_rec = NULL;
 	min_free_kbytes = 1024;
 	user_min_free_kbytes = -1;
 	totalreserve_pages = 0;
@@ -482,9 +480,6 @@ static int page_alloc_init(void)
 
 	memset(&contig_page_data, 0, sizeof(contig_page_data));
 	zone_sizes_init();
-	pgalloc_order_rec = calloc(mmk->max_pfn, 1);
-	if (!pgalloc_order_rec)
-		return -ENOMEM;
 	err = free_area_init();
 	if (err) {
 		page_alloc_exit();

@@ -613,9 +613,9 @@ unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot
 	if (flags & MMK_MAP_HUGETLB)
 		return (unsigned long)-ENOMEM;         /* no huge pages reserved */
 	(void)fd;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = do_mmap(NULL, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (populate)
 		mm_populate(ret, populate);
 	return ret;
@@ -626,9 +626,9 @@ int sys_munmap(unsigned long addr, unsigned long len)
 	struct mm_struct *mm = current->mm;
 	int ret;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ret = do_vmi_munmap(mm, addr, len);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -712,7 +712,7 @@ unsigned long sys_brk(unsigned long brk)
 	bool populate = false;
 	int err = -ENOMEM;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	origbrk = mm->brk;
 	if (brk < mm->start_brk ||
 	    check_data_rlimit(rlimit(RLIMIT_DATA), brk, mm->start_brk, mm->end_data, mm->start_data))
@@ -729,7 +729,7 @@ unsigned long sys_brk(unsigned long brk)
 out:
 	mm->brk = err ? origbrk : brk;
 	origbrk = mm->brk;
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (populate)
 		mm_populate(oldbrk, newbrk - oldbrk);    /* after the lock, as Linux */
 	return origbrk;

@@ -107,7 +107,7 @@ int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		return -ENOMEM;
 	if (prot & ~(MMK_PROT_READ | MMK_PROT_WRITE | MMK_PROT_EXEC | MMK_PROT_SEM))
 		return -EINVAL;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	vma = find_vma_intersection(mm, start, end);
 	if (!vma)
 		goto out;
@@ -122,6 +122,6 @@ int sys_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 	}
 	err = mprotect_walk(vma, start, end, prot);
 out:
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	return err;
 }

@@ -339,12 +339,12 @@ unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned lon
 
 	if (err)
 		return (unsigned long)(long)err;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	if ((flags & MMK_MREMAP_FIXED) && r.old_len == r.new_len)
 		res = remap_move(&r);
 	else
 		res = remap_one(&r);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	if (!IS_ERR_VALUE(res) && r.populate_expand)
 		mm_populate(res + r.old_len, r.delta);
 	return res;

@@ -48,8 +48,8 @@ int sys_msync(unsigned long start, unsigned long len, int flags)
 		return -ENOMEM;
 	if (end == start)
 		return 0;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	err = msync_walk(mm, start, end, flags);
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return err;
 }

@@ -41,7 +41,6 @@ DEFINE_FAULT_SITE(fail_page_alloc, "alloc_pages");
 struct pglist_data contig_page_data;
 unsigned int pageblock_order = 9;
 bool page_group_by_mobility_disabled;
-u8 *pgalloc_order_rec;
 _Atomic unsigned long nr_bad_pages;
 
 const char *const migratetype_names[MIGRATE_TYPES] = {

@@ -67,9 +67,9 @@ static inline bool pcp_allowed_order(unsigned int order)
 
 /* Allocation record accessors (relaxed atomics: read racily by reports). */
 static inline unsigned int pgalloc_rec_get(unsigned long pfn)
-{ return __atomic_load_n(&pgalloc_order_rec[pfn], __ATOMIC_RELAXED); }
+{ return atomic_load_explicit(&pfn_to_page(pfn)->alloc_rec, memory_order_relaxed); }
 static inline void pgalloc_rec_set(unsigned long pfn, unsigned int v)
-{ __atomic_store_n(&pgalloc_order_rec[pfn], (u8)v, __ATOMIC_RELAXED); }
+{ atomic_store_explicit(&pfn_to_page(pfn)->alloc_rec, v, memory_order_relaxed); }
 
 static inline bool free_area_empty(const struct free_area *area, int mt)
 { return READ_ONCE(((struct free_area *)area)->nr_free_mt[mt]) == 0; }

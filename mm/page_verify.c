@@ -171,9 +171,9 @@ static void verify_mapped_pages(struct verify_ctx *v)
 	BUG_ON(!s.maps);
 	spin_lock(&mmlist_lock);
 	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 		pv_mm(&s, mm);
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 	}
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
 		if (s.maps[pfn] || (READ_ONCE(pfn_to_page(pfn)->page_type) == PGTY_none &&

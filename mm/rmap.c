@@ -18,7 +18,7 @@
  * page is unmapped (zapped) before its VMA's links are dropped.
  *
  * Lock order (all of mmkit's memory manager):
- *   mm->mmap_lock                         (rwsem; waiters serve IPIs)
+ *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
  *     anon_vma->root->rwsem               (avc lists of the whole tree)
  *       mm->page_table_lock               (vma->anon_vma, table population)
  *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)

@@ -532,9 +532,9 @@ static void verify_mms(struct verify_ctx *v)
 		struct vcheck c = { .v = v, .who = who };
 
 		snprintf(who, sizeof(who), "mm %lu", mm->mm_id);
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 		validate_one(&c, mm);
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 	}
 	spin_unlock(&mmlist_lock);
 }

@@ -72,9 +72,9 @@ static int show_status(FILE *out, struct task_struct *t)
 {
 	task_head(out, t);
 	if (t->mm) {
-		down_read(&t->mm->mmap_lock);
+		mmap_read_lock(t->mm);
 		task_mem(out, t->mm);
-		up_read(&t->mm->mmap_lock);
+		mmap_read_unlock(t->mm);
 	}
 	task_tail(out, t);
 	return 0;

@@ -69,10 +69,10 @@ static int show_maps(FILE *out, struct task_struct *t)
 
 	if (!mm)
 		return 0;                       /* kernel thread: empty file */
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	for_each_vma(mm, v)
 		show_map_vma(out, v, mm);
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return 0;
 }
 PROC_VIEW(proc_maps, "maps", true, show_maps)

@@ -162,10 +162,10 @@ static int show_smaps(FILE *out, struct task_struct *t)
 
 	if (!mm)
 		return 0;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	for_each_vma(mm, v)
 		show_smap(out, v, mm);
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	return 0;
 }
 PROC_VIEW(proc_smaps, "smaps", true, show_smaps)

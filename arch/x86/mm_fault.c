@@ -99,21 +99,21 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigne
 	struct vm_area_struct *vma;
 
 	*write = false;
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start <= address)
 		return vma;
-	up_read(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	if (!vma || !(vma->vm_flags & VM_GROWSDOWN))
 		return NULL;
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	*write = true;
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start > address &&
 	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_downwards(vma, address)))
 		vma = NULL;
 	if (!vma)
-		up_write(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 	return vma;
 }
 
@@ -149,9 +149,9 @@ static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, int *s
 		*si_code = SEGV_MAPERR;
 	}
 	if (write)
-		up_write(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 	else
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 	return ret;
 }
 

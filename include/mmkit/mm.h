@@ -11,6 +11,7 @@
 
 #include "mmkit/machine.h"
 #include "mmkit/mm_types.h"
+#include "mmkit/mmap_lock.h"
 #include "mmkit/gfp.h"
 
 static __always_inline struct page *pfn_to_page(unsigned long pfn) { return mmk->mem_map + pfn; }

@@ -27,6 +27,7 @@
 
 #include "mmkit/compiler.h"
 #include "mmkit/percpu_counter.h"
+#include "mmkit/percpu_rwsem.h"
 #include "mmkit/list.h"
 #include "mmkit/spinlock.h"
 
@@ -123,7 +124,12 @@ struct page {
 	unsigned int page_type;
 	_Atomic int _mapcount;   /* -1 = unmapped */
 	_Atomic int _refcount;
-	unsigned int _pad;
+	/* mmkit's allocation record (not in Linux): order + 1 while an
+	 * allocation is headed here, else 0; checked when the block is freed
+	 * (mm/page_alloc.c).  Kept here, in the line the allocator writes
+	 * anyway, rather than in a byte array shared by 64 pages a line, which
+	 * two CPUs allocating neighbouring frames would keep bouncing. */
+	_Atomic unsigned int alloc_rec;
 };
 
 #define PAGE_MAPPING_ANON 0x1UL
@@ -252,7 +258,7 @@ struct mm_struct {
 
 	/* ==== address space (kernel/fork.c, mm/vma.c, mm/mmap.c) ==== */
 	/* --- guarded by mmap_lock (write to change, read to look) --- */
-	struct rw_semaphore mmap_lock;
+	struct percpu_rw_semaphore mmap_lock; /* include/mmkit/mmap_lock.h */
 	struct vma_tree mm_mt;           /* the VMAs, keyed by address (mm/vma_tree.c) */
 	int map_count;                   /* == mm_mt.count */
 	unsigned long flags;             /* MMF_* */

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include "mmkit/mm_types.h"
+#include "mmkit/mmap_lock.h"
 
 /* ---- vm_flags (include/linux/mm.h, same bit values) ---- */
 #define VM_NONE         0x00000000UL

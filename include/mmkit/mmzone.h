@@ -498,10 +498,9 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 int calculate_normal_threshold(const struct zone *z);
 static inline unsigned int buddy_order(const struct page *page) { return (unsigned int)page->private; }
 
-/* Allocation record (like page_owner's page_ext): order+1 at the head pfn of
- * each live buddy allocation, 0 elsewhere.  Used to detect frees with the
- * wrong order or of a pointer inside an allocation. */
-extern u8 *pgalloc_order_rec;
+/* Allocation record (like page_owner's page_ext): struct page alloc_rec is
+ * order+1 at the head of each live buddy allocation, 0 elsewhere.  Used to
+ * detect frees with the wrong order or of a pointer inside an allocation. */
 /* The head pfn of the live allocation that covers pfn, or -1UL. */
 unsigned long pgalloc_head_pfn(unsigned long pfn, unsigned int *order);
 

@@ -15,6 +15,7 @@
 
 #include "mmkit/machine.h"
 #include "mmkit/mm_types.h"
+#include "mmkit/mmap_lock.h"
 
 #define TASK_COMM_LEN 16
 #define MMK_NSIG 65

@@ -260,6 +260,7 @@ static int try_spawn(struct task_struct *a)
 static const char *const sites[] = {
 	"vm_area_alloc", "vma_tree_node", "mm_alloc", "task_struct_alloc",
 	"signal_struct_alloc", "file_alloc", "anon_vma_chain_alloc", "kmem_cache_alloc",
+	"percpu_rwsem_alloc",
 };
 
 static void test_failures_unwind(void **state)

@@ -252,10 +252,10 @@ static void test_modify_same_flags_no_merge(void **state)
 static void test_modify_incompatible_anon_vmas(void **state)
 {
 	setup("AAbbCC");
-	down_write(&task->mm->mmap_lock);
+	mmap_write_lock(task->mm);
 	assert_int_equal(__anon_vma_prepare(vma_at(0)), 0);
 	assert_int_equal(__anon_vma_prepare(vma_at(4)), 0);
-	up_write(&task->mm->mmap_lock);
+	mmap_write_unlock(task->mm);
 	assert_ptr_not_equal(vma_at(0)->anon_vma, vma_at(4)->anon_vma);
 	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
 	/*  AA|bb|CC with av1 / - / av2  ->  AAAA|CC */
@@ -269,7 +269,7 @@ static void test_fork_child_does_not_merge(void **state)
 	struct vm_area_struct *child;
 
 	setup("AAbb");
-	down_write(&task->mm->mmap_lock);
+	mmap_write_lock(task->mm);
 	assert_int_equal(__anon_vma_prepare(vma_at(2)), 0);
 	child = vm_area_dup(vma_at(2));
 	assert_non_null(child);
@@ -278,7 +278,7 @@ static void test_fork_child_does_not_merge(void **state)
 	/* swap the parent VMA for the "fork child" one */
 	vma_unlink_free(task->mm, vma_at(2));
 	assert_int_equal(vma_link(task->mm, child), 0);
-	up_write(&task->mm->mmap_lock);
+	mmap_write_unlock(task->mm);
 	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
 	/*  AA|bb(child)  ->  AA|BB  : the child keeps its own VMA */
 	expect("AABB");
@@ -287,9 +287,9 @@ static void test_fork_child_does_not_merge(void **state)
 static void test_special_never_merges(void **state)
 {
 	setup("aa..");
-	down_write(&task->mm->mmap_lock);
+	mmap_write_lock(task->mm);
 	vma_at(0)->vm_flags |= VM_DONTEXPAND;
-	up_write(&task->mm->mmap_lock);
+	mmap_write_unlock(task->mm);
 	assert_int_equal(sys_mmap(PG(2), 2 * PAGE_SIZE, RW, ANON_FIXED, -1, 0), PG(2));
 	/*  aa(special)  +  ..bb  =  aabb */
 	expect("aabb");
@@ -386,11 +386,11 @@ static void test_gap_search_random(void **state)
 		low = PG((seed >> 13) % 4096);
 		high = low + PAGE_SIZE * (1 + (seed >> 27) % 4096);
 		len = PAGE_SIZE * (1 + (seed >> 45) % 16);
-		down_read(&mm->mmap_lock);
+		mmap_read_lock(mm);
 		if (vt_gap_highest(&mm->mm_mt, low, high, len, &s, &e))
 			e = 0;
 		assert_int_equal(e, brute_highest(mm, low, high, len));
-		up_read(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		if (i % 100 == 0)
 			assert_int_equal(validate_mm(mm, stderr, "random"), 0);
 	}
@@ -442,7 +442,7 @@ static void test_expand_downwards(void **state)
 	assert_int_equal(sys_mmap(PG(600), PAGE_SIZE, RW, ANON_FIXED | MMK_MAP_GROWSDOWN, -1, 0),
 			 PG(600));
 	setup("aa");
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	st = vma_lookup(mm, PG(600));
 	assert_int_equal(expand_downwards(st, PG(590) + 5), 0);
 	assert_int_equal(st->vm_start, PG(590));
@@ -455,7 +455,7 @@ static void test_expand_downwards(void **state)
 	assert_int_equal(expand_downwards(st, PG(560)), -ENOMEM);
 	assert_int_equal(expand_downwards(st, PG(581)), 0);
 	assert_non_null(st->anon_vma);        /* growth prepares the anon_vma */
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 	assert_int_equal(validate_mm(mm, stderr, "stack"), 0);
 	task->signal->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
 }

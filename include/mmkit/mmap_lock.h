@@ -1,0 +1,25 @@
+/*
+ * mmap_lock.h - the mm's mmap_lock, through Linux's wrappers
+ * (include/linux/mmap_lock.h).  Read: looking at the VMAs and faulting;
+ * write: changing them.  mmkit's mmap_lock is a percpu_rw_semaphore
+ * (include/mmkit/percpu_rwsem.h) where Linux's is an rw_semaphore: the same
+ * exclusion, but a reader writes only its own CPU's line, so faults of one
+ * mm on several CPUs do not bounce a shared lock word (docs/ARCHITECTURE.md
+ * "mmap_lock").  Readers do not nest; a waiter serves IPIs.
+ */
+#ifndef MMKIT_MMAP_LOCK_H
+#define MMKIT_MMAP_LOCK_H
+
+#include "mmkit/mm_types.h"
+
+/* Allocate the lock's per-CPU slots: 0 or -ENOMEM (nothing held). */
+static inline int mmap_init_lock(struct mm_struct *mm) { return percpu_init_rwsem(&mm->mmap_lock); }
+static inline void mmap_destroy_lock(struct mm_struct *mm) { percpu_free_rwsem(&mm->mmap_lock); }
+
+static inline void mmap_read_lock(struct mm_struct *mm) { percpu_down_read(&mm->mmap_lock); }
+static inline bool mmap_read_trylock(struct mm_struct *mm) { return percpu_down_read_trylock(&mm->mmap_lock); }
+static inline void mmap_read_unlock(struct mm_struct *mm) { percpu_up_read(&mm->mmap_lock); }
+static inline void mmap_write_lock(struct mm_struct *mm) { percpu_down_write(&mm->mmap_lock); }
+static inline void mmap_write_unlock(struct mm_struct *mm) { percpu_up_write(&mm->mmap_lock); }
+
+#endif

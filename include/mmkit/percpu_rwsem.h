@@ -1,0 +1,121 @@
+/*
+ * percpu_rwsem.h - a reader-writer semaphore whose readers write only their
+ * own CPU's cache line (Linux include/linux/percpu-rwsem.h and
+ * kernel/locking/percpu-rwsem.c), for a lock taken for read on several CPUs
+ * at once and seldom for write.  mmkit uses it for mm->mmap_lock
+ * (include/mmkit/mmap_lock.h; Linux's mmap_lock is a plain rw_semaphore,
+ * see docs/ARCHITECTURE.md "mmap_lock").
+ *
+ * State: read_count has one slot per CPU, each in its own cache line, plus
+ * one slot for host threads that are no simulated CPU; the number of
+ * readers is the sum of the slots (a reader may release on another CPU than
+ * it acquired on, so one slot may go negative).  `block` is 1 while a writer
+ * holds the lock or is waiting for readers to leave; `writer` orders the
+ * writers.
+ *
+ *   down_read:  slot += 1 (a locked add: a full barrier); if block: slot -= 1,
+ *               wait for the writer (serving IPIs), retry.
+ *   up_read:    slot -= 1 (release).
+ *   down_write: take `writer` (waiting serves IPIs); block = 1 (a full
+ *               barrier); wait (serving IPIs) until the slots sum to 0.
+ *   up_write:   block = 0 (release); release `writer`.
+ *
+ * Every access to block and the slots is seq_cst, so a reader and a writer
+ * that race cannot both miss each other (store, then load of the other's
+ * word: Dekker).  Linux skips the reader's barrier through rcu_sync and
+ * makes the writer wait for a grace period instead; mmkit has no RCU, so
+ * the reader pays one locked add on a line only its CPU writes.
+ *
+ * Rules, as Linux's: readers do not nest (a second down_read by a holder can
+ * wait forever behind a waiting writer; CONFIG_DEBUG_VM builds check it),
+ * there is no upgrade, and a waiter serves every IPI (a sleeping lock,
+ * never taken inside per-CPU work).
+ */
+#ifndef MMKIT_PERCPU_RWSEM_H
+#define MMKIT_PERCPU_RWSEM_H
+
+#include <pthread.h>
+#include "mmkit/machine.h"
+
+#define PERCPU_RWSEM_STRIDE (64 / (int)sizeof(int))   /* slots per cache line */
+
+struct percpu_rw_semaphore {
+	_Atomic int *read_count;        /* slot s at read_count[s * STRIDE] */
+	_Atomic int block;              /* a writer holds or waits */
+	int nr_slots;                   /* CPUs + 1 */
+	pthread_mutex_t writer;
+};
+
+/* Static storage and initializer for a lock that exists before boot
+ * (init_mm): enough slots for any machine. */
+#define PERCPU_RWSEM_STATIC_SLOTS (MMK_MAX_CPUS + 1)
+#define DEFINE_PERCPU_RWSEM_STORAGE(name)                                      \
+	static _Atomic int name[PERCPU_RWSEM_STATIC_SLOTS * PERCPU_RWSEM_STRIDE] \
+		__attribute__((aligned(64)))
+#define PERCPU_RWSEM_INITIALIZER(storage)                                      \
+	{ .read_count = (storage), .block = 0,                                 \
+	  .nr_slots = PERCPU_RWSEM_STATIC_SLOTS, .writer = PTHREAD_MUTEX_INITIALIZER }
+
+/* Allocate the per-CPU slots (fault site "percpu_rwsem_alloc").  0 or
+ * -ENOMEM, with nothing held on failure.  After boot. */
+int percpu_init_rwsem(struct percpu_rw_semaphore *sem);
+/* Free the slots; the lock must be free. */
+void percpu_free_rwsem(struct percpu_rw_semaphore *sem);
+
+void __percpu_down_read_slow(struct percpu_rw_semaphore *sem);
+void percpu_down_write(struct percpu_rw_semaphore *sem);
+void percpu_up_write(struct percpu_rw_semaphore *sem);
+bool percpu_down_write_trylock(struct percpu_rw_semaphore *sem);
+/* Is it held (for read or write) by anyone?  Racy: for assertions. */
+bool percpu_rwsem_is_locked(struct percpu_rw_semaphore *sem);
+#ifdef CONFIG_DEBUG_VM
+void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem);
+void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem);
+#else
+static inline void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem) { (void)sem; }
+static inline void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem) { (void)sem; }
+#endif
+
+/* The calling thread's slot: its CPU's, or the last for other threads. */
+static __always_inline _Atomic int *percpu_rwsem_slot(struct percpu_rw_semaphore *sem)
+{
+	struct cpu *c = mmk_this_cpu;
+	int s = likely(c) ? c->id : sem->nr_slots - 1;
+
+	return &sem->read_count[s * PERCPU_RWSEM_STRIDE];
+}
+
+/* One attempt at the read side; true when held. */
+static __always_inline bool __percpu_down_read_trylock(struct percpu_rw_semaphore *sem)
+{
+	_Atomic int *slot = percpu_rwsem_slot(sem);
+
+	atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
+	if (likely(!atomic_load_explicit(&sem->block, memory_order_seq_cst)))
+		return true;
+	atomic_fetch_sub_explicit(slot, 1, memory_order_seq_cst);
+	return false;
+}
+
+static __always_inline void percpu_down_read(struct percpu_rw_semaphore *sem)
+{
+	percpu_rwsem_debug_acquire(sem);
+	if (unlikely(!__percpu_down_read_trylock(sem)))
+		__percpu_down_read_slow(sem);
+}
+
+static __always_inline bool percpu_down_read_trylock(struct percpu_rw_semaphore *sem)
+{
+	if (!__percpu_down_read_trylock(sem))
+		return false;
+	percpu_rwsem_debug_acquire(sem);
+	return true;
+}
+
+static __always_inline void percpu_up_read(struct percpu_rw_semaphore *sem)
+{
+	percpu_rwsem_debug_release(sem);
+	atomic_fetch_sub_explicit(percpu_rwsem_slot(sem), 1, memory_order_release);
+}
+
+#endif
