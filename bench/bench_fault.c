@@ -12,16 +12,24 @@
  *   cow            N populated pages, fork, the parent stores to each page
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
- *   2 CPUs         throughput on 2 CPUs relative to 1, best of 3 runs each
- *                  (1 and 2 CPUs interleaved), and the workers' CPU time
- *                  per page with 1 and 2 CPUs (the same time on 2 CPUs: no
+ *   2 CPUs         throughput on 2 CPUs relative to 1, as will-it-scale
+ *                  measures it: each worker repeats rounds of its shape for
+ *                  the same 250 ms window from a common start and counts the
+ *                  pages done inside it (best of 3 runs, 1 and 2 CPUs
+ *                  interleaved); under it, the workers' CPU time per page
+ *                  with 1 and 2 CPUs (the same time on 2 CPUs: no
  *                  contention; a lower throughput gain then means the host
- *                  did not give the second vCPU): the floor (mmkit) next to
- *                  plain zeroing of 4 KiB pages by host threads (no faults:
- *                  what the VM's memory and its second vCPU allow); anonymous
- *                  write faults by 2 processes (2 mms); by 2 threads of one
- *                  mm (mmkit: each faults its half of one VMA; host: each
- *                  maps its own range, as will-it-scale page_fault1)
+ *                  did not give the second vCPU).  Shapes: the floor (mmkit)
+ *                  next to plain zeroing of pre-faulted 4 KiB pages by host
+ *                  threads (no faults: what the VM's memory and its second
+ *                  vCPU allow); page_fault1 by 2 processes (2 mms);
+ *                  threads: 2 threads of one mm, each faulting its half of
+ *                  one mapping and dropping it with MADV_DONTNEED (only
+ *                  mmap_lock read: the fault path's scaling in one mm);
+ *                  threads+mmap: page_fault1 by 2 threads of one mm (each
+ *                  maps, touches and unmaps its own range, as will-it-scale's
+ *                  threads do: their mmap and munmap take mmap_lock for
+ *                  write, so one thread's waits for the other's unmapping)
  *
  * Simulated CPU n and host worker n run bound to host CPU n (as
  * will-it-scale binds its tasks).
@@ -152,22 +160,23 @@ static double host_munmap(unsigned long n)
 	return (now_ns() - t) / n;
 }
 
-/* Zeroing n pre-faulted pages, 4 KiB at a time: the host side of the floor. */
-static double host_zero_pages(unsigned long n)
-{
-	char *p = host_map(n);
-	double t;
+/* FLOOR: alloc + zero (no faults).  PROCESSES, THREADS_MAP: page_fault1
+ * rounds (mmap, a store per page, munmap) by 2 processes / 2 threads of one
+ * mm.  THREADS: 2 threads of one mm, each faulting its half of one mapping
+ * made beforehand and dropping it with MADV_DONTNEED (mmap_lock read only:
+ * the fault path's own scaling within one mm). */
+enum shape { SHAPE_FLOOR, SHAPE_PROCESSES, SHAPE_THREADS, SHAPE_THREADS_MAP };
 
-	memset(p, 1, n * PG);
-	t = now_ns();
-	for (unsigned long i = 0; i < n; i++)
-		memset(p + i * PG, 0, PG);
-	t = now_ns() - t;
-	munmap(p, n * PG);
-	return t / n;
+static bool shape_is_threads(enum shape s)
+{
+	return s == SHAPE_THREADS || s == SHAPE_THREADS_MAP;
 }
 
-enum shape { SHAPE_FLOOR, SHAPE_PROCESSES, SHAPE_THREADS };
+/* THREADS: worker i's half of the shared mapping (a PTE table apart). */
+static unsigned long half_offset(int i, unsigned long n)
+{
+	return i * (n + 512) * PG;
+}
 
 /* A parallel run: wall-clock throughput, and the CPU time the workers were
  * actually running per page (thread CPU time: what contention costs,
@@ -176,6 +185,9 @@ struct par_result {
 	double pages_per_s;
 	double cpu_ns_per_page;
 };
+
+static struct par_result par_result_of(unsigned long pages0, double cpu0, unsigned long pages1,
+				       double cpu1);
 
 static double thread_cpu_ns(void)
 {
@@ -197,25 +209,87 @@ static void pin_self(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
+/*
+ * The 2-CPU lines measure as will-it-scale does: every worker repeats its
+ * shape's rounds for the same fixed window of wall time and counts what it
+ * did inside it, so the figure is the steady throughput of 1 or 2 CPUs
+ * working at once, not the start-up of a worker or the tail of the slower
+ * one.  All workers wait (spinning) for a common start, set WINDOW_HEAD
+ * after the last one was dispatched; a round cut by the window's end stops
+ * at once, and its unmap falls outside the window.
+ */
+#define WINDOW_NS   250e6          /* 250 ms per run */
+#define WINDOW_HEAD  20e6          /* dispatch margin before the start */
+#define CLOCK_EVERY  64            /* pages between two looks at the clock */
+
+struct window {
+	double start, end;
+};
+
+static void wait_until(double t)
+{
+	while (now_ns() < t)
+		__builtin_ia32_pause();
+}
+
+/* Has the window ended?  Looks at the clock every CLOCK_EVERY pages. */
+static bool window_over(const struct window *win, unsigned long i)
+{
+	return i % CLOCK_EVERY == 0 && now_ns() >= win->end;
+}
+
 struct host_worker {
 	enum shape shape;
 	unsigned long n;
 	int cpu;
+	char *half;                    /* THREADS: this worker's half */
+	struct window win;
+	unsigned long pages;
 	double cpu_ns;
 };
 
+/* One host round (a page_fault1 iteration: mmap, a store per page, munmap;
+ * floor: zeroing each page of a pre-faulted range); pages done. */
+static unsigned long host_round(struct host_worker *w, char *zero_src)
+{
+	unsigned long i;
+	char *p;
+
+	if (w->shape == SHAPE_FLOOR) {
+		for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+			memset(zero_src + i * PG, 0, PG);
+		return i;
+	}
+	if (w->shape == SHAPE_THREADS) {
+		for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+			((volatile char *)w->half)[i * PG] = 1;
+		madvise(w->half, w->n * PG, MADV_DONTNEED);
+		return i;
+	}
+	p = host_map(w->n);
+	for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+		((volatile char *)p)[i * PG] = 1;
+	munmap(p, w->n * PG);
+	return i;
+}
+
 static void host_worker_run(struct host_worker *w)
 {
+	char *zero_src = NULL;
 	double c;
 
 	pin_self(w->cpu);
+	if (w->shape == SHAPE_FLOOR) {
+		zero_src = host_map(w->n);
+		memset(zero_src, 1, w->n * PG);
+	}
+	wait_until(w->win.start);
 	c = thread_cpu_ns();
-
-	if (w->shape == SHAPE_FLOOR)
-		host_zero_pages(w->n);
-	else
-		host_anon_write(w->n);
+	while (now_ns() < w->win.end)
+		w->pages += host_round(w, zero_src);
 	w->cpu_ns = thread_cpu_ns() - c;
+	if (zero_src)
+		munmap(zero_src, w->n * PG);
 }
 
 static void *host_thread(void *arg)
@@ -224,19 +298,23 @@ static void *host_thread(void *arg)
 	return NULL;
 }
 
-/* `ways` workers doing n pages each: threads, or processes (which report
- * their CPU time through a shared page). */
+/* `ways` workers: threads, or processes (which report through a shared page). */
 static struct par_result host_parallel(int ways, enum shape shape, unsigned long n)
 {
 	struct host_worker *w = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 				     -1, 0);
+	char *shared = shape == SHAPE_THREADS ? host_map(2 * n + 512) : NULL;
+	struct window win;
 	struct par_result r;
 	pthread_t th[2];
 	pid_t pid[2];
-	double t = now_ns();
 
+	win.start = now_ns() + WINDOW_HEAD;
+	win.end = win.start + WINDOW_NS;
 	for (int i = 0; i < ways; i++) {
-		w[i] = (struct host_worker){ .shape = shape, .n = n, .cpu = i };
+		w[i] = (struct host_worker){ .shape = shape, .n = n, .cpu = i, .win = win };
+		if (shared)
+			w[i].half = shared + half_offset(i, n);
 		if (shape != SHAPE_PROCESSES) {
 			pthread_create(&th[i], NULL, host_thread, &w[i]);
 		} else if (!(pid[i] = fork())) {
@@ -250,10 +328,11 @@ static struct par_result host_parallel(int ways, enum shape shape, unsigned long
 		else
 			waitpid(pid[i], NULL, 0);
 	}
-	t = now_ns() - t;
-	r.pages_per_s = ways * n / (t / 1e9);
-	r.cpu_ns_per_page = (w[0].cpu_ns + (ways == 2 ? w[1].cpu_ns : 0)) / (ways * n);
+	r = par_result_of(w[0].pages, w[0].cpu_ns, ways == 2 ? w[1].pages : 0,
+			  ways == 2 ? w[1].cpu_ns : 0);
 	munmap(w, PG);
+	if (shared)
+		munmap(shared, (2 * n + 512) * PG);
 	return r;
 }
 
@@ -378,73 +457,100 @@ static double sim_munmap(unsigned long n)
 
 struct sim_worker {
 	struct task_struct *task;
-	unsigned long addr, n;       /* addr 0: map its own range */
-	bool floor;
+	enum shape shape;
+	unsigned long n;
+	unsigned long half;            /* THREADS: this worker's half */
+	struct window win;
+	unsigned long pages;
 	double cpu_ns;
 };
+
+/* One mmkit round, as host_round: map, a store per page, unmap (floor: n
+ * zeroed pages allocated, then freed); pages done. */
+static unsigned long sim_round(struct sim_worker *w, struct page **pages)
+{
+	unsigned long i, a;
+
+	if (w->shape == SHAPE_FLOOR) {
+		for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+			pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+		for (unsigned long j = 0; j < i; j++)
+			__free_page(pages[j]);
+		return i;
+	}
+	if (w->shape == SHAPE_THREADS) {
+		for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+			if (mmk_write8(U, w->half + i * PG, 1))
+				exit(1);
+		sys_madvise(w->half, w->n * PG, MMK_MADV_DONTNEED);
+		return i;
+	}
+	a = sim_map(w->n);
+	for (i = 0; i < w->n && !window_over(&w->win, i); i++)
+		if (mmk_write8(U, a + i * PG, 1))
+			exit(1);
+	sys_munmap(a, w->n * PG);
+	return i;
+}
 
 static void sim_worker_run(void *info)
 {
 	struct sim_worker *w = info;
-	double c = thread_cpu_ns();
+	struct page **pages = malloc(w->n * sizeof(*pages));
+	double c;
 
 	context_switch(w->task);
-	if (w->floor)
-		sim_floor(w->n);
-	else if (w->addr)
-		sim_touch(w->addr, w->n, 1);
-	else
-		sim_anon_write(w->n);
+	wait_until(w->win.start);
+	c = thread_cpu_ns();
+	while (now_ns() < w->win.end)
+		w->pages += sim_round(w, pages);
 	w->cpu_ns = thread_cpu_ns() - c;
+	free(pages);
 }
 
-/* A thread unmaps its own half, so that its pages go back to its own CPU's
- * lists (as each will-it-scale thread unmaps its own range). */
-static void sim_worker_unmap(void *info)
-{
-	struct sim_worker *w = info;
-
-	context_switch(w->task);
-	sys_munmap(w->addr, w->n * PG);
-}
-
-/* `ways` workers on CPUs 0..ways-1.  threads: one mm, each worker faults
- * its own half of one VMA. */
+/* `ways` workers on CPUs 0..ways-1: separate processes (2 mms), or
+ * threads of one mm (see enum shape). */
 static struct par_result sim_parallel(int ways, enum shape shape, unsigned long n)
 {
-	struct par_result r;
 	struct task_struct *lead = sim_spawn(), *t2 = NULL;
-	bool floor = shape == SHAPE_FLOOR;
-	struct sim_worker w[2] = { { .task = lead, .n = n, .floor = floor },
-				   { .n = n, .floor = floor } };
-	unsigned long a = 0;
-	double t;
+	unsigned long shared = 0;
+	struct sim_worker w[2];
+	struct window win;
 
-	context_switch(lead);
+	if (ways == 2)
+		t2 = shape_is_threads(shape) ? task_create_thread(lead, "t2") : sim_spawn();
 	if (shape == SHAPE_THREADS) {
-		a = sim_map(2 * n + 512);
-		w[0].addr = a;
-		w[1].addr = a + (n + 512) * PG;       /* separate PTE tables */
-		t2 = task_create_thread(lead, "t2");
-	} else if (ways == 2) {
-		t2 = sim_spawn();
+		context_switch(lead);
+		shared = sim_map(2 * n + 512);
 	}
-	w[1].task = t2;
-	t = now_ns();
+	win.start = now_ns() + WINDOW_HEAD;
+	win.end = win.start + WINDOW_NS;
+	w[0] = (struct sim_worker){ .task = lead, .shape = shape, .n = n, .win = win };
+	w[1] = (struct sim_worker){ .task = t2, .shape = shape, .n = n, .win = win };
+	if (shared) {
+		w[0].half = shared + half_offset(0, n);
+		w[1].half = shared + half_offset(1, n);
+	}
 	if (ways == 2)
 		cpu_call_async(1, sim_worker_run, &w[1]);
 	sim_worker_run(&w[0]);
 	if (ways == 2)
 		cpu_call_wait(1);
-	t = now_ns() - t;
-	if (shape == SHAPE_THREADS && ways == 2)
-		cpu_call(1, sim_worker_unmap, &w[1]);   /* untimed, as each thread's munmap */
 	if (t2)
 		task_exit(t2);
 	task_exit(lead);
-	r.pages_per_s = ways * n / (t / 1e9);
-	r.cpu_ns_per_page = (w[0].cpu_ns + (ways == 2 ? w[1].cpu_ns : 0)) / (ways * n);
-	return r;
+	return par_result_of(w[0].pages, w[0].cpu_ns, ways == 2 ? w[1].pages : 0,
+			     ways == 2 ? w[1].cpu_ns : 0);
+}
+
+/* Throughput over the window and CPU time per page of the workers. */
+static struct par_result par_result_of(unsigned long pages0, double cpu0, unsigned long pages1,
+				       double cpu1)
+{
+	return (struct par_result){
+		.pages_per_s = (pages0 + pages1) / (WINDOW_NS / 1e9),
+		.cpu_ns_per_page = (cpu0 + cpu1) / (double)(pages0 + pages1),
+	};
 }
 
 static void pin_cpu_thread(void *info)
@@ -536,6 +642,7 @@ int main(int argc, char **argv)
 	scaling_row("2 CPUs, floor", SHAPE_FLOOR, "host zeroing");
 	scaling_row("2 CPUs, processes", SHAPE_PROCESSES, "host faults ");
 	scaling_row("2 CPUs, threads", SHAPE_THREADS, "host faults ");
+	scaling_row("2 CPUs, threads+mmap", SHAPE_THREADS_MAP, "host faults ");
 	machine_shutdown();
 	return 0;
 }

@@ -174,9 +174,23 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 void __cpu_handle_ipis(struct cpu *c) { handle_ipis(c, false); }
 void __cpu_handle_irqsafe_ipis(struct cpu *c) { handle_ipis(c, true); }
 
+/* Polls before a waiter sleeps: a target that is running answers an IPI
+ * within a few microseconds, far sooner than a sleeping host thread is
+ * woken (tens of microseconds on a VM).  Linux's sender spins too
+ * (csd_lock_wait); the bound keeps a machine with more simulated CPUs than
+ * host cores from burning a core on a target that is not running. */
+#define IPI_WAIT_SPINS 1000
+
 /* Wait until *flag becomes 1, serving this CPU's IPIs meanwhile. */
 static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
 {
+	for (int spins = 0; spins < IPI_WAIT_SPINS; spins++) {
+		if (atomic_load_explicit(flag, memory_order_acquire))
+			return;
+		if (atomic_load_explicit(&self->ipi_pending, memory_order_relaxed))
+			__cpu_handle_ipis(self);
+		__builtin_ia32_pause();
+	}
 	while (!atomic_load_explicit(flag, memory_order_acquire)) {
 		pthread_mutex_lock(&self->ipi_lock);
 		if (!atomic_load_explicit(flag, memory_order_acquire) &&
@@ -236,6 +250,7 @@ static void *cpu_idle(void *arg)
 
 	cpu_enter(c);
 	for (;;) {
+		struct cpu *waiter;
 		smp_call_func_t fn;
 		void *info;
 
@@ -245,6 +260,9 @@ static void *cpu_idle(void *arg)
 			pthread_cond_wait(&c->ipi_cond, &c->ipi_lock);
 		fn = c->work_func;
 		info = c->work_info;
+		/* read now: once work_done is set, the waiter may already be
+		 * handing over the next call (it polls before it sleeps) */
+		waiter = c->work_waiter;
 		c->work_func = NULL;
 		if (c->stop && !fn) {
 			pthread_mutex_unlock(&c->ipi_lock);
@@ -256,8 +274,8 @@ static void *cpu_idle(void *arg)
 		if (fn) {
 			fn(info);
 			atomic_store_explicit(&c->work_done, 1, memory_order_release);
-			if (c->work_waiter)
-				cpu_kick(c->work_waiter);
+			if (waiter)
+				cpu_kick(waiter);
 		}
 	}
 }

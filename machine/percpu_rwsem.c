@@ -124,6 +124,13 @@ void percpu_up_write(struct percpu_rw_semaphore *sem)
 	pthread_mutex_unlock(&sem->writer);
 }
 
+void percpu_downgrade_write(struct percpu_rw_semaphore *sem)
+{
+	atomic_fetch_add_explicit(percpu_rwsem_slot(sem), 1, memory_order_seq_cst);
+	atomic_store_explicit(&sem->block, 0, memory_order_seq_cst);
+	pthread_mutex_unlock(&sem->writer);
+}
+
 #ifdef CONFIG_DEBUG_VM
 /* The semaphores this host thread holds (read or write): a second
  * acquisition of one of them is the nesting the rules forbid. */

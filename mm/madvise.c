@@ -143,6 +143,16 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	return 0;
 }
 
+/* Linux madvise_need_mmap_write: advice that records VMA flags splits and
+ * merges VMAs and needs mmap_lock for write; the rest (DONTNEED, FREE,
+ * WILLNEED, COLD, PAGEOUT, REMOVE, POPULATE_*, GUARD_*, COLLAPSE) only acts
+ * on pages and page tables, under mmap_lock read, so the mm's other threads
+ * keep faulting meanwhile. */
+static bool madvise_need_mmap_write(int b)
+{
+	return records_flags(b);
+}
+
 /* madvise_walk_vmas: every mapped part of [start, end), -ENOMEM for holes. */
 static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long end, int b)
 {
@@ -200,6 +210,7 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long len, end;
+	bool write;
 	int err;
 
 	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
@@ -212,7 +223,11 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	mmap_write_lock(mm);
+	write = madvise_need_mmap_write(behavior);
+	if (write)
+		mmap_write_lock(mm);
+	else
+		mmap_read_lock(mm);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
 		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
 		if (!err)       /* the page side: fault every page in (mm/gup.c) */
@@ -221,6 +236,9 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	} else {
 		err = madvise_walk(mm, start, end, behavior);
 	}
-	mmap_write_unlock(mm);
+	if (write)
+		mmap_write_unlock(mm);
+	else
+		mmap_read_unlock(mm);
 	return err;
 }

@@ -328,42 +328,92 @@ static int munmap_split_edges(struct mm_struct *mm, struct vm_area_struct **firs
 	return 0;
 }
 
-/* Remove the VMAs inside [start, end) (edges already split); account them. */
-static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
-			  struct munmap_stats *s)
+/* Take the VMAs inside [start, end) (edges already split) out of the tree
+ * and the list, chained among themselves by vm_next (Linux's detached
+ * tree, vms_gather_munmap_vmas), and account them.  Returns the first. */
+static struct vm_area_struct *munmap_detach(struct mm_struct *mm, struct vm_area_struct *vma,
+					    unsigned long end, struct munmap_stats *s)
 {
-	/* The page side first (zap, flush, free tables), as vms_clear_ptes. */
-	unmap_region(mm, vma, vma->vm_start, end, vma->vm_prev, find_vma(mm, end));
+	struct vm_area_struct *first = vma, **link = &first;
+
 	while (vma && vma->vm_start < end) {
 		struct vm_area_struct *next = vma->vm_next;
 
 		munmap_collect(s, vma);
-		vma_unlink_free(mm, vma);
+		vt_erase(&mm->mm_mt, vma);
+		mm->map_count--;
+		*link = vma;
+		link = &vma->vm_next;
 		vma = next;
 	}
+	*link = NULL;
 	update_hiwater_vm(mm);
 	mm->total_vm -= s->nr_pages;
 	mm->locked_vm -= s->locked;
 	mm->exec_vm -= s->exec;
 	mm->stack_vm -= s->stack;
 	mm->data_vm -= s->data;
+	return first;
 }
 
-/* Unmap [start, end) where vma is the first VMA ending above start. */
+/* The page side of detached VMAs (Linux vms_complete_munmap_vmas): zap,
+ * flush, free the tables between prev and next, then free the VMAs.  With
+ * mmap_lock for write, or for read after munmap's downgrade: nothing can
+ * find the detached VMAs any more, and the tables freed are only those no
+ * VMA between prev and next uses, so faults elsewhere may run meanwhile. */
+static void munmap_complete(struct mm_struct *mm, struct vm_area_struct *detached,
+			    unsigned long end, struct vm_area_struct *prev,
+			    struct vm_area_struct *next)
+{
+	unmap_region(mm, detached, detached->vm_start, end, prev, next);
+	while (detached) {
+		struct vm_area_struct *v = detached;
+
+		detached = v->vm_next;
+		v->vm_next = NULL;
+		vma_free_detached(v);
+	}
+}
+
+/* Remove the VMAs inside [start, end) (edges already split); account them.
+ * Caller holds mmap_lock for write and keeps it. */
+static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
+			  struct munmap_stats *s)
+{
+	struct vm_area_struct *prev = vma->vm_prev, *next = find_vma(mm, end);
+
+	munmap_complete(mm, munmap_detach(mm, vma, end, s), end, prev, next);
+}
+
+/* Unmap [start, end) where vma is the first VMA ending above start.  With
+ * unlock, a success returns with mmap_lock released: it is downgraded to
+ * read once the VMAs are out of the tree, and the pages and tables go
+ * under the read lock (Linux: munmap since 4.20), so the mm's other threads
+ * can fault meanwhile.  A failure returns with the write lock held. */
 static int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma,
-			       unsigned long start, unsigned long end)
+			       unsigned long start, unsigned long end, bool unlock)
 {
 	struct munmap_stats s = { 0 };
+	struct vm_area_struct *prev, *next, *detached;
 	int err = munmap_split_edges(mm, &vma, start, end);
 
 	if (err)
 		return err;
-	munmap_remove(mm, vma, end, &s);
+	prev = vma->vm_prev;
+	next = find_vma(mm, end);
+	detached = munmap_detach(mm, vma, end, &s);
+	if (unlock)
+		mmap_write_downgrade(mm);
+	munmap_complete(mm, detached, end, prev, next);
+	if (unlock)
+		mmap_read_unlock(mm);
 	return 0;
 }
 
-/* munmap's checks and work.  Caller holds mmap_lock for write.  0 or -errno. */
-int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+/* munmap's checks and work.  Caller holds mmap_lock for write; with
+ * unlock, a success (0) returns with it released (do_vmi_align_munmap).
+ * 0 or -errno. */
+int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len, bool unlock)
 {
 	unsigned long ts = mmk_task_size(), end;
 	struct vm_area_struct *vma;
@@ -374,14 +424,17 @@ int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	if (end == start)
 		return -EINVAL;
 	vma = find_vma_intersection(mm, start, end);
-	if (!vma)
+	if (!vma) {
+		if (unlock)
+			mmap_write_unlock(mm);
 		return 0;
-	return do_vmi_align_munmap(mm, vma, start, end);
+	}
+	return do_vmi_align_munmap(mm, vma, start, end, unlock);
 }
 
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
-	return do_vmi_munmap(mm, start, len);
+	return do_vmi_munmap(mm, start, len, false);
 }
 
 /* ---- mapping ---- */
@@ -627,8 +680,9 @@ int sys_munmap(unsigned long addr, unsigned long len)
 	int ret;
 
 	mmap_write_lock(mm);
-	ret = do_vmi_munmap(mm, addr, len);
-	mmap_write_unlock(mm);
+	ret = do_vmi_munmap(mm, addr, len, true);
+	if (ret)
+		mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -684,7 +738,7 @@ static int brk_shrink(struct mm_struct *mm, unsigned long newbrk, unsigned long 
 
 	if (!vma || vma->vm_start >= oldbrk)
 		return -ENOMEM;
-	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk);
+	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk, false);
 }
 
 static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long newbrk)

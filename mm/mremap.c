@@ -180,7 +180,7 @@ static unsigned long move_vma(struct vma_remap *r)
 	if (r->flags & MMK_MREMAP_DONTUNMAP)
 		dontunmap_complete(r, new_vma);
 	else
-		do_vmi_munmap(mm, r->addr, r->old_len);
+		do_vmi_munmap(mm, r->addr, r->old_len, false);
 	mm->hiwater_vm = hiwater;
 	return r->new_addr;
 }
@@ -251,7 +251,7 @@ static unsigned long mremap_to(struct vma_remap *r)
 			return (unsigned long)-EFAULT;
 	}
 	if (r->type == MREMAP_SHRINK) {
-		err = do_vmi_munmap(mm, r->addr + r->new_len, r->delta);
+		err = do_vmi_munmap(mm, r->addr + r->new_len, r->delta, false);
 		if (err)
 			return (unsigned long)(long)err;
 		/* the split may have left [addr, ...) in another struct */
@@ -277,7 +277,7 @@ static unsigned long mremap_at(struct vma_remap *r)
 	case MREMAP_NO_RESIZE:
 		return r->addr;
 	case MREMAP_SHRINK:
-		err = do_vmi_munmap(current->mm, r->addr + r->new_len, r->delta);
+		err = do_vmi_munmap(current->mm, r->addr + r->new_len, r->delta, false);
 		return err ? (unsigned long)(long)err : r->addr;
 	default:
 		return expand_vma(r);

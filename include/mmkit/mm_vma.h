@@ -261,7 +261,8 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		      unsigned long prot, unsigned long flags, unsigned long vm_flags,
 		      unsigned long pgoff, unsigned long *populate);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
-int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/* unlock: a success returns with mmap_lock released (downgraded first). */
+int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len, bool unlock);
 unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
 				unsigned long pgoff, unsigned long flags, unsigned long vm_flags);
 int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,

@@ -21,5 +21,7 @@ static inline bool mmap_read_trylock(struct mm_struct *mm) { return percpu_down_
 static inline void mmap_read_unlock(struct mm_struct *mm) { percpu_up_read(&mm->mmap_lock); }
 static inline void mmap_write_lock(struct mm_struct *mm) { percpu_down_write(&mm->mmap_lock); }
 static inline void mmap_write_unlock(struct mm_struct *mm) { percpu_up_write(&mm->mmap_lock); }
+/* Write to read without letting a writer in between (munmap's page side). */
+static inline void mmap_write_downgrade(struct mm_struct *mm) { percpu_downgrade_write(&mm->mmap_lock); }
 
 #endif

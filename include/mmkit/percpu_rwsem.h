@@ -19,6 +19,7 @@
  *   down_write: take `writer` (waiting serves IPIs); block = 1 (a full
  *               barrier); wait (serving IPIs) until the slots sum to 0.
  *   up_write:   block = 0 (release); release `writer`.
+ *   downgrade:  slot += 1, then as up_write: the holder is a reader now.
  *
  * Every access to block and the slots is seq_cst, so a reader and a writer
  * that race cannot both miss each other (store, then load of the other's
@@ -28,7 +29,7 @@
  *
  * Rules, as Linux's: readers do not nest (a second down_read by a holder can
  * wait forever behind a waiting writer; CONFIG_DEBUG_VM builds check it),
- * there is no upgrade, and a waiter serves every IPI (a sleeping lock,
+ * there is no upgrade (a downgrade, yes), and a waiter serves every IPI (a sleeping lock,
  * never taken inside per-CPU work).
  */
 #ifndef MMKIT_PERCPU_RWSEM_H
@@ -65,6 +66,9 @@ void percpu_free_rwsem(struct percpu_rw_semaphore *sem);
 void __percpu_down_read_slow(struct percpu_rw_semaphore *sem);
 void percpu_down_write(struct percpu_rw_semaphore *sem);
 void percpu_up_write(struct percpu_rw_semaphore *sem);
+/* Turn the caller's write hold into a read hold; waiting readers enter, a
+ * waiting writer still waits for this reader. */
+void percpu_downgrade_write(struct percpu_rw_semaphore *sem);
 bool percpu_down_write_trylock(struct percpu_rw_semaphore *sem);
 /* Is it held (for read or write) by anyone?  Racy: for assertions. */
 bool percpu_rwsem_is_locked(struct percpu_rw_semaphore *sem);

@@ -5,15 +5,20 @@
  *   test_exclusion            readers on two CPUs share it, each counted in
  *                             its own CPU's slot; a writer excludes readers
  *                             and writers; the trylocks say so
+ *   test_downgrade            a writer that downgrades is a reader: other
+ *                             readers enter, writers still wait
  *   test_stress               two CPUs mix reads and writes of data the lock
  *                             guards: a reader never sees a half-done write
  *                             (and TSan sees no race)
  *   test_waiters_serve_ipis   a writer waiting for a reader, and a reader
  *                             waiting for a writer, serve IPIs: the holder
  *                             can complete a cross-call to the waiter's CPU
- *   test_mmap_lock_faults     two threads of one mm fault on two CPUs while a
- *                             third party mprotects: every fault completes,
- *                             the slots sum to 0 after, verify passes
+ *   test_mmap_lock_faults     two threads of one mm fault on two CPUs while
+ *                             CPU 0 also splits and merges a VMA (mprotect)
+ *                             and maps, fills and unmaps ranges (munmap zaps
+ *                             under the downgraded lock): every access sees
+ *                             its own data, the lock is free after, verify
+ *                             passes
  *   test_alloc_failure        percpu_rwsem_alloc failing makes fork fail
  *                             with -ENOMEM and nothing leaks
  *   test_recursive_read_bugs  (CONFIG_DEBUG_VM) a second down_read by a
@@ -118,6 +123,34 @@ static void test_exclusion(void **state)
 	cpu_call(1, cpu_up_read, &o);
 	percpu_free_rwsem(&sem);
 	assert_null(sem.read_count);
+}
+
+static void test_downgrade(void **state)
+{
+	struct percpu_rw_semaphore sem;
+	struct op o = { .sem = &sem };
+
+	(void)state;
+	boot_cpus(2);
+	assert_int_equal(percpu_init_rwsem(&sem), 0);
+	percpu_down_write(&sem);
+	cpu_call(1, cpu_read_trylock, &o);
+	assert_false(o.ok);
+	percpu_downgrade_write(&sem);                    /* CPU 0 now reads */
+	assert_int_equal(slot(&sem, 0), 1);
+	assert_int_equal(atomic_load(&sem.block), 0);
+	cpu_call(1, cpu_read_trylock, &o);               /* readers enter */
+	assert_true(o.ok);
+	cpu_call(1, cpu_write_trylock, &o);              /* a writer does not */
+	assert_false(o.ok);
+	cpu_call(1, cpu_up_read, &o);
+	cpu_call(1, cpu_write_trylock, &o);              /* not while CPU 0 reads */
+	assert_false(o.ok);
+	percpu_up_read(&sem);
+	assert_false(percpu_rwsem_is_locked(&sem));
+	assert_true(percpu_down_write_trylock(&sem));
+	percpu_up_write(&sem);
+	percpu_free_rwsem(&sem);
 }
 
 /* ---------------------------------------------------------- stress -- */
@@ -269,12 +302,28 @@ static void touch_pages(void *info)
 	}
 }
 
-/* CPU 0: split and merge the third part (mmap_lock write) n times. */
-static void split_merge(unsigned long addr, int n)
+/* CPU 0, n times: split and merge the page at addr (mprotect: mmap_lock
+ * write), and map, fill, check and unmap 16 pages elsewhere (munmap: write,
+ * then its zap under the downgraded read lock). */
+static void writers(unsigned long addr, int n)
 {
 	for (int i = 0; i < n; i++) {
+		unsigned long m;
+
 		assert_int_equal(sys_mprotect(addr, PAGE_SIZE, MMK_PROT_READ), 0);
 		assert_int_equal(sys_mprotect(addr, PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE), 0);
+		m = sys_mmap(0, 16 * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+		assert_false(IS_ERR_VALUE(m));
+		for (unsigned long p = 0; p < 16; p++)
+			assert_int_equal(mmk_write8(U, m + p * PAGE_SIZE, (u8)(i + p)), 0);
+		for (unsigned long p = 0; p < 16; p++) {
+			u8 v = 0;
+
+			assert_int_equal(mmk_read8(U, m + p * PAGE_SIZE, &v), 0);
+			assert_int_equal(v, (u8)(i + p));
+		}
+		assert_int_equal(sys_munmap(m, 16 * PAGE_SIZE), 0);
 	}
 }
 
@@ -298,9 +347,9 @@ static void test_mmap_lock_faults(void **state)
 	t[0] = (struct toucher){ .task = a, .addr = m, .pages = n };
 	t[1] = (struct toucher){ .task = b, .addr = m + n * PAGE_SIZE, .pages = n };
 	cpu_call_async(1, touch_pages, &t[1]);
-	split_merge(m + 2 * n * PAGE_SIZE, 50);      /* writers while CPU 1 faults */
+	writers(m + 2 * n * PAGE_SIZE, 50);          /* while CPU 1 faults */
 	touch_pages(&t[0]);
-	split_merge(m + 2 * n * PAGE_SIZE, 50);
+	writers(m + 2 * n * PAGE_SIZE, 50);
 	cpu_call_wait(1);
 	assert_int_equal(t[0].errors + t[1].errors, 0);
 	assert_false(percpu_rwsem_is_locked(&mm->mmap_lock));
@@ -364,6 +413,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_exclusion, teardown),
+		cmocka_unit_test_teardown(test_downgrade, teardown),
 		cmocka_unit_test_teardown(test_stress, teardown),
 		cmocka_unit_test_teardown(test_waiters_serve_ipis, teardown),
 		cmocka_unit_test_teardown(test_mmap_lock_faults, teardown),
