@@ -205,7 +205,10 @@ static __always_inline int vt_slot(const struct vt_node *n, unsigned long addr)
 }
 _Static_assert(VT_MAX == 16, "vt_slot searches 16 keys");
 
-struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
+/* Aligned to a cache line: where the code around it moved, its placement
+ * alone took the cached lookup from 1.4 to 2.0 ns on the AMD host
+ * (docs/PERFORMANCE.md, VMAs). */
+__attribute__((aligned(64))) struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr)
 {
 	struct vm_area_struct *c = READ_ONCE(t->cache);
 	const struct vt_node *n = t->root;
