@@ -8,8 +8,9 @@
  *
  * Locking (the full order is at the top of mm/rmap.c):
  *   faults            mmap_lock read (write while expanding a stack)
- *   zap/free tables   mmap_lock write (munmap, exit) or read (MADV_DONTNEED,
- *                     which frees no tables)
+ *   zap/free tables   mmap_lock write (exit, MAP_FIXED, brk, mremap), read
+ *                     after munmap's downgrade (its VMAs already out of the
+ *                     tree), or read (MADV_DONTNEED, which frees no tables)
  *   a PTE             its table's split lock (pte_offset_map_lock)
  */
 #ifndef MMKIT_MEMORY_H
@@ -122,8 +123,10 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
  * [vma, end) (already zapped); flush first.  Caller holds mmap_lock write. */
 void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end,
 		   unsigned long floor, unsigned long ceiling);
-/* munmap's page side: zap [start, end) over the VMAs from vma on, then free
- * the tables no VMA between prev and next needs.  Caller holds mmap_lock write. */
+/* munmap's page side: zap [start, end) over the VMAs from vma on (linked by
+ * vm_next: in the tree, or detached by munmap), then free the tables no VMA
+ * between prev and next needs.  Caller holds mmap_lock for write, or for
+ * read once the VMAs are detached (munmap's downgrade). */
 void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
 		  unsigned long end, struct vm_area_struct *prev, struct vm_area_struct *next);
 

@@ -29,8 +29,8 @@
  *
  * Rules, as Linux's: readers do not nest (a second down_read by a holder can
  * wait forever behind a waiting writer; CONFIG_DEBUG_VM builds check it),
- * there is no upgrade (a downgrade, yes), and a waiter serves every IPI (a sleeping lock,
- * never taken inside per-CPU work).
+ * a writer may downgrade but a reader may not upgrade, and a waiter serves
+ * every IPI (a sleeping lock, never taken inside per-CPU work).
  */
 #ifndef MMKIT_PERCPU_RWSEM_H
 #define MMKIT_PERCPU_RWSEM_H
