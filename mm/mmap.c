@@ -340,8 +340,7 @@ static struct vm_area_struct *munmap_detach(struct mm_struct *mm, struct vm_area
 		struct vm_area_struct *next = vma->vm_next;
 
 		munmap_collect(s, vma);
-		vt_erase(&mm->mm_mt, vma);
-		mm->map_count--;
+		vma_unlink(mm, vma);
 		*link = vma;
 		link = &vma->vm_next;
 		vma = next;

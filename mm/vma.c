@@ -139,11 +139,17 @@ int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* Take a VMA out of the tree and free it. */
-void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
+/* Take a VMA out of the tree (and the list); the struct stays. */
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	vt_erase(&mm->mm_mt, vma);
 	mm->map_count--;
+}
+
+/* Take a VMA out of the tree and free it. */
+void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma_unlink(mm, vma);
 	vma_free_detached(vma);
 }
 
