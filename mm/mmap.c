@@ -730,14 +730,16 @@ static int check_data_rlimit(unsigned long rlim, unsigned long new, unsigned lon
 	return 0;
 }
 
-/* Shrink: unmap [newbrk, oldbrk) if a VMA is there.  0 or -errno. */
+/* Shrink: unmap [newbrk, oldbrk) if a VMA is there.  0, with mmap_lock
+ * released (the zap runs under the downgraded lock, as Linux's brk), or
+ * -errno with the write lock still held. */
 static int brk_shrink(struct mm_struct *mm, unsigned long newbrk, unsigned long oldbrk)
 {
 	struct vm_area_struct *vma = find_vma(mm, newbrk);
 
 	if (!vma || vma->vm_start >= oldbrk)
 		return -ENOMEM;
-	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk, false);
+	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk, true);
 }
 
 static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long newbrk)
@@ -774,10 +776,14 @@ unsigned long sys_brk(unsigned long brk)
 	oldbrk = PAGE_ALIGN(mm->brk);
 	if (oldbrk == newbrk)
 		err = 0;
-	else if (brk <= mm->brk)
+	else if (brk <= mm->brk) {
+		mm->brk = brk;          /* under the write lock, before it goes */
 		err = brk_shrink(mm, newbrk, oldbrk);
-	else
+		if (!err)
+			return brk;     /* mmap_lock already released */
+	} else {
 		err = brk_grow(mm, oldbrk, newbrk);
+	}
 	populate = !err && (mm->def_flags & VM_LOCKED) && newbrk > oldbrk;
 out:
 	mm->brk = err ? origbrk : brk;

@@ -28,6 +28,7 @@ struct vma_remap {
 	enum remap_type type;
 	struct vm_area_struct *vma;
 	bool populate_expand;        /* a locked VMA grew: prefault the new part */
+	bool mmap_locked;            /* false once a shrink released mmap_lock */
 };
 
 /* Seam for the fault path: move the PTEs of old_addr.. to new_addr.. */
@@ -277,8 +278,13 @@ static unsigned long mremap_at(struct vma_remap *r)
 	case MREMAP_NO_RESIZE:
 		return r->addr;
 	case MREMAP_SHRINK:
-		err = do_vmi_munmap(current->mm, r->addr + r->new_len, r->delta, false);
-		return err ? (unsigned long)(long)err : r->addr;
+		/* Linux shrink_vma(drop_lock): the tail is zapped under the
+		 * downgraded lock, which a success releases */
+		err = do_vmi_munmap(current->mm, r->addr + r->new_len, r->delta, true);
+		if (err)
+			return (unsigned long)(long)err;
+		r->mmap_locked = false;
+		return r->addr;
 	default:
 		return expand_vma(r);
 	}
@@ -332,7 +338,8 @@ unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned lon
 			 unsigned long flags, unsigned long new_addr)
 {
 	struct vma_remap r = { .addr = addr, .old_len = PAGE_ALIGN(old_len),
-			       .new_len = PAGE_ALIGN(new_len), .flags = flags, .new_addr = new_addr };
+			       .new_len = PAGE_ALIGN(new_len), .flags = flags, .new_addr = new_addr,
+			       .mmap_locked = true };
 	struct mm_struct *mm = current->mm;
 	unsigned long res;
 	int err = check_mremap_params(&r);
@@ -344,7 +351,8 @@ unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned lon
 		res = remap_move(&r);
 	else
 		res = remap_one(&r);
-	mmap_write_unlock(mm);
+	if (r.mmap_locked)
+		mmap_write_unlock(mm);
 	if (!IS_ERR_VALUE(res) && r.populate_expand)
 		mm_populate(res + r.old_len, r.delta);
 	return res;

@@ -8,9 +8,10 @@
  *
  * Locking (the full order is at the top of mm/rmap.c):
  *   faults            mmap_lock read (write while expanding a stack)
- *   zap/free tables   mmap_lock write (exit, MAP_FIXED, brk, mremap), read
- *                     after munmap's downgrade (its VMAs already out of the
- *                     tree), or read (MADV_DONTNEED, which frees no tables)
+ *   zap/free tables   mmap_lock write (exit, MAP_FIXED, mremap moves), read
+ *                     after the downgrade of munmap, brk and mremap shrinks
+ *                     (their VMAs already out of the tree), or read
+ *                     (MADV_DONTNEED, which frees no tables)
  *   a PTE             its table's split lock (pte_offset_map_lock)
  */
 #ifndef MMKIT_MEMORY_H
