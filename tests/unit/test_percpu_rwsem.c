@@ -13,8 +13,10 @@
  *   test_waiters_serve_ipis   a writer waiting for a reader, and a reader
  *                             waiting for a writer, serve IPIs: the holder
  *                             can complete a cross-call to the waiter's CPU
- *   test_mmap_lock_faults     two threads of one mm fault on two CPUs while
- *                             CPU 0 also splits and merges a VMA (mprotect)
+ *   test_mmap_lock_faults     two threads of one mm fault on two CPUs and
+ *                             drop their pages with MADV_DONTNEED (read
+ *                             lock) while CPU 0 also splits and merges a VMA
+ *                             (mprotect)
  *                             and maps, fills and unmaps ranges (munmap zaps
  *                             under the downgraded lock): every access sees
  *                             its own data, the lock is free after, verify
