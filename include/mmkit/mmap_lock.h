@@ -17,7 +17,6 @@ static inline int mmap_init_lock(struct mm_struct *mm) { return percpu_init_rwse
 static inline void mmap_destroy_lock(struct mm_struct *mm) { percpu_free_rwsem(&mm->mmap_lock); }
 
 static inline void mmap_read_lock(struct mm_struct *mm) { percpu_down_read(&mm->mmap_lock); }
-static inline bool mmap_read_trylock(struct mm_struct *mm) { return percpu_down_read_trylock(&mm->mmap_lock); }
 static inline void mmap_read_unlock(struct mm_struct *mm) { percpu_up_read(&mm->mmap_lock); }
 static inline void mmap_write_lock(struct mm_struct *mm) { percpu_down_write(&mm->mmap_lock); }
 static inline void mmap_write_unlock(struct mm_struct *mm) { percpu_up_write(&mm->mmap_lock); }

@@ -1,6 +1,6 @@
 /*
- * task_helpers.h - helpers shared by test_fault.c, test_slab_objects.c and
- * test_percpu_rwsem.c:
+ * task_helpers.h - helpers shared by test_fault.c, test_slab_objects.c,
+ * test_percpu_rwsem.c and test_vmstat.c:
  * boot a machine with n CPUs, spawn a process with an empty address space
  * (layout picked as for an 8 MiB stack limit), and switch a CPU to a task
  * through cpu_call.

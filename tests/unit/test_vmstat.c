@@ -37,6 +37,7 @@
 #include "mmkit/percpu_counter.h"
 #include "mmkit/proc.h"
 #include "mmkit/sched.h"
+#include "task_helpers.h"
 
 #define U MMU_USER_IDX
 /* Items nothing in mmkit changes yet, so the tests own them. */
@@ -450,18 +451,15 @@ static void touch_pages(void *info)
 
 static void test_rss_two_cpus(void **state)
 {
-	struct mm_struct *mm;
 	struct task_struct *a, *b;
+	struct mm_struct *mm;
 	struct toucher w[2];
 	unsigned long m;
 
 	(void)state;
 	boot(2, 64ULL << 20);
-	mm = mm_alloc();
-	assert_non_null(mm);
-	a = task_create("A", mm);
-	assert_non_null(a);
-	arch_pick_mmap_layout(mm, 8UL << 20);
+	a = spawn("A");
+	mm = a->mm;
 	context_switch(a);
 	b = task_create_thread(a, "B");
 	assert_non_null(b);
