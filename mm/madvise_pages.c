@@ -25,12 +25,13 @@
  */
 #include <errno.h>
 #include "mmkit/memory.h"
+#include "mmkit/mmu_gather.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
 struct lazyfree_walk {
 	struct vm_area_struct *vma;
-	bool flush;
+	struct mmu_gather *tlb;
 };
 
 static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr)
@@ -46,7 +47,7 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 	if (pte_dirty(ptent) || pte_young(ptent)) {
 		ptent = ptep_get_and_clear(w->vma->vm_mm, addr, pte);
 		set_pte_at(w->vma->vm_mm, addr, pte, pte_mkold(pte_mkclean(ptent)));
-		w->flush = true;
+		tlb_remove_tlb_entry(w->tlb, addr);
 	}
 	ClearPageDirty(page);
 	if (PageSwapBacked(page)) {
@@ -69,13 +70,16 @@ static int lazyfree_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void 
 	return 0;
 }
 
+/* The PTEs made clean and old are flushed at tlb_finish_mmu: only their
+ * range, or everything if another gather of the mm is pending. */
 static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct lazyfree_walk w = { .vma = vma };
+	struct mmu_gather tlb;
+	struct lazyfree_walk w = { .vma = vma, .tlb = &tlb };
 
+	tlb_gather_mmu(&tlb, vma->vm_mm);
 	walk_pmd_range(vma->vm_mm, start, end, lazyfree_pmd, &w);
-	if (w.flush)
-		flush_tlb_range(vma, start, end);
+	tlb_finish_mmu(&tlb);
 	return 0;
 }
 

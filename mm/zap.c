@@ -1,6 +1,6 @@
 /*
  * zap.c - tearing user mappings down (Linux mm/memory.c unmap_vmas,
- * zap_pte_range, free_pgd_range, and mm/mmu_gather.c).
+ * zap_pte_range, free_pgd_range); the batching is mm/mmu_gather.c.
  *
  * Unmapping is three steps, in Linux's order:
  *   1. zap: clear each PTE of the range (atomically, so a Dirty bit the MMU
@@ -11,7 +11,10 @@
  *      each served before the sender goes on);
  *   3. free: drop the gathered pages' references, freeing them.
  * So no CPU can reach a page through a stale TLB entry once it is free.  A
- * batch that fills up is flushed and freed early (tlb_flush_mmu).
+ * gather holds ~9678 pages (include/mmkit/mmu_gather.h); when it is full the
+ * zap flushes and frees early and goes on (tlb_flush_mmu).  A dirty page of
+ * a file loses its rmap only after the flush, which then comes before its
+ * PTE table's lock is dropped.
  *
  * free_pgtables frees the page-table pages that served only the unmapped
  * range: a PTE table is freed when the PMD range it covers lies within
@@ -23,69 +26,9 @@
  * preallocated PMDs, as Linux does.
  */
 #include "mmkit/memory.h"
+#include "mmkit/mmu_gather.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
-
-#define MMU_GATHER_BATCH 256
-
-struct mmu_gather {
-	struct mm_struct *mm;
-	unsigned long start, end;        /* range to flush; start > end: none */
-	bool freed_tables;
-	unsigned int nr;
-	struct page *pages[MMU_GATHER_BATCH];
-	struct page *tables[MMU_GATHER_BATCH];
-	unsigned int nr_tables;
-};
-
-static void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
-{
-	tlb->mm = mm;
-	tlb->start = ~0UL;
-	tlb->end = 0;
-	tlb->freed_tables = false;
-	tlb->nr = tlb->nr_tables = 0;
-}
-
-static void tlb_track_range(struct mmu_gather *tlb, unsigned long start, unsigned long end)
-{
-	tlb->start = min(tlb->start, start);
-	tlb->end = max(tlb->end, end);
-}
-
-/* Flush what was gathered, then free the pages and tables. */
-static void tlb_flush_mmu(struct mmu_gather *tlb)
-{
-	unsigned int i;
-
-	if (tlb->start < tlb->end)
-		flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end, PAGE_SHIFT, tlb->freed_tables);
-	tlb->start = ~0UL;
-	tlb->end = 0;
-	tlb->freed_tables = false;
-	for (i = 0; i < tlb->nr; i++)
-		put_page(tlb->pages[i]);
-	for (i = 0; i < tlb->nr_tables; i++)
-		pagetable_free(tlb->tables[i]);
-	tlb->nr = tlb->nr_tables = 0;
-}
-
-/* Gather a page; true when the batch is full (flush before going on). */
-static bool tlb_remove_page(struct mmu_gather *tlb, struct page *page)
-{
-	tlb->pages[tlb->nr++] = page;
-	return tlb->nr == MMU_GATHER_BATCH;
-}
-
-static void tlb_remove_table(struct mmu_gather *tlb, struct page *table, unsigned long addr,
-			     unsigned long size)
-{
-	if (tlb->nr_tables == MMU_GATHER_BATCH)
-		tlb_flush_mmu(tlb);
-	tlb->tables[tlb->nr_tables++] = table;
-	tlb->freed_tables = true;
-	tlb_track_range(tlb, addr, addr + size);
-}
 
 /* ---------------------------------------------------------------- zap -- */
 
@@ -96,32 +39,42 @@ struct zap_details {
 	long rss[NR_MM_COUNTERS];
 };
 
-/* Clear one present PTE.  Returns true when the batch is full. */
-static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long addr)
+/* Clear one present PTE.  A dirty file page keeps its rmap until the TLBs
+ * are flushed (*force_flush: before this table's lock is dropped).  Returns
+ * true when the gather is full. */
+static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long addr,
+			    bool *force_flush)
 {
 	struct vm_area_struct *vma = z->vma;
 	pte_t ptent = ptep_get_and_clear(vma->vm_mm, addr, pte);
 	struct page *page = vm_normal_page(vma, addr, ptent);
+	bool delay_rmap = false;
 
-	tlb_track_range(z->tlb, addr, addr + PAGE_SIZE);
+	tlb_remove_tlb_entry(z->tlb, addr);
 	if (!page)
 		return false;                 /* the zero page */
-	if (!PageAnon(page) && pte_dirty(ptent))
+	if (!PageAnon(page) && pte_dirty(ptent)) {
 		SetPageDirty(page);
+		delay_rmap = *force_flush = true;
+	}
 	z->rss[mm_counter(page)]--;
-	folio_remove_rmap_pte(page);
-	return tlb_remove_page(z->tlb, page);
+	if (!delay_rmap)
+		folio_remove_rmap_pte(page);
+	return __tlb_remove_page(z->tlb, page, delay_rmap);
 }
 
 /* Zap [addr, end) of one PTE table; returns where it stopped (end, or
- * earlier when the batch filled up and must be flushed first). */
+ * earlier when the gather filled up), having flushed and freed what it
+ * gathered if it stopped early or delayed an rmap (Linux zap_pte_range).
+ * Flush IPIs from other CPUs are served as it goes: Linux zaps with
+ * interrupts enabled, the PTE lock being a plain spinlock. */
 static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned long addr,
 				   unsigned long end)
 {
 	struct mm_struct *mm = z->vma->vm_mm;
+	bool full = false, force_flush = false;
 	ptlock_t *ptl;
 	ptep_t pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	bool full = false;
 	int i;
 
 	if (!pte)
@@ -129,10 +82,12 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 	for (; addr != end && !full; addr += PAGE_SIZE, pte = pte_next(pte)) {
 		pte_t ptent = ptep_get(pte);
 
+		if (!(addr & (63 * PAGE_SIZE)))
+			cpu_handle_irqsafe_ipis();
 		if (pte_none(ptent))
 			continue;
 		if (pte_present(ptent))
-			full = zap_present_pte(z, pte, addr);
+			full = zap_present_pte(z, pte, addr, &force_flush);
 		else if (!is_guard_marker(ptent) || z->drop_markers)
 			pte_clear(mm, addr, pte);     /* swap entries arrive with swap */
 	}
@@ -140,7 +95,13 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 		add_mm_counter(mm, i, z->rss[i]);
 		z->rss[i] = 0;
 	}
+	if (force_flush) {                    /* before the lock goes */
+		tlb_flush_mmu_tlbonly(z->tlb);
+		tlb_flush_rmaps(z->tlb);
+	}
 	pte_unmap_unlock(pte, ptl);
+	if (full || force_flush)
+		tlb_flush_mmu(z->tlb);
 	return addr;
 }
 
@@ -148,11 +109,8 @@ static int zap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
 {
 	struct zap_details *z = arg;
 
-	while (addr != end) {
+	while (addr != end)
 		addr = zap_pte_range(z, pmd, addr, end);
-		if (z->tlb->nr == MMU_GATHER_BATCH)
-			tlb_flush_mmu(z->tlb);        /* full: flush before going on */
-	}
 	return 0;
 }
 
@@ -250,7 +208,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, start, start + size, false);
-	tlb_flush_mmu(&tlb);
+	tlb_finish_mmu(&tlb);
 }
 
 /* ------------------------------------------------------ free tables -- */
@@ -384,16 +342,6 @@ static void free_pgtables_tlb(struct mmu_gather *tlb, unsigned long start, unsig
 		free_pgd_range(&f, start, end);
 }
 
-void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   unsigned long floor, unsigned long ceiling)
-{
-	struct mmu_gather tlb;
-
-	tlb_gather_mmu(&tlb, mm);
-	free_pgtables_tlb(&tlb, start, end, floor, ceiling);
-	tlb_flush_mmu(&tlb);
-}
-
 /* --------------------------------------------------- munmap and exit -- */
 
 void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
@@ -410,10 +358,9 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 		unmap_single_vma(&tlb, v, start, end, true);
 		last = v;
 	}
-	tlb_flush_mmu(&tlb);
 	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,
 			  next ? next->vm_start : 0);
-	tlb_flush_mmu(&tlb);
+	tlb_finish_mmu(&tlb);
 }
 
 /* The page side of exit_mmap: every page and every user page table.

@@ -23,7 +23,6 @@
 #include "mmkit/mm.h"
 
 unsigned long tlb_single_page_flush_ceiling = 33;
-#define TLB_FLUSH_ALL (~0UL)
 
 static void tlb_entry_invalidate(struct tlb *tlb, int mmu_idx, int i)
 {

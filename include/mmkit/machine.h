@@ -156,6 +156,17 @@ static __always_inline void cpu_handle_ipis(void)
 		__cpu_handle_ipis(c);
 }
 
+/* Interrupt point for irq-safe IPIs only (TLB flushes): kernel code that
+ * runs with interrupts enabled in Linux but may hold a spinlock here (a PTE
+ * lock in zap_pte_range).  Cheap when none is pending; no-op off-CPU. */
+static __always_inline void cpu_handle_irqsafe_ipis(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c && unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
+		__cpu_handle_irqsafe_ipis(c);
+}
+
 /* Event counters (Linux count_vm_event): owner writes, others read racily. */
 static __always_inline void count_vm_events(enum vm_event_item item, unsigned long n)
 {

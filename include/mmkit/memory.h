@@ -120,10 +120,6 @@ void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
  * them before any freed page can be reused.  Caller holds mmap_lock. */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size);
-/* Free the page tables covering [floor, ceiling) that only served the VMAs
- * [vma, end) (already zapped); flush first.  Caller holds mmap_lock write. */
-void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end,
-		   unsigned long floor, unsigned long ceiling);
 /* munmap's page side: zap [start, end) over the VMAs from vma on (linked by
  * vm_next: in the tree, or detached by munmap), then free the tables no VMA
  * between prev and next needs.  Caller holds mmap_lock for write, or for

@@ -255,6 +255,7 @@ struct mm_struct {
 	spinlock_t page_table_lock;
 	_Atomic long pgtables_bytes;     /* VmPTE, and meminfo PageTables */
 	u64 cpu_bitmap;                  /* CPUs that may hold TLB entries for this mm */
+	_Atomic int tlb_flush_pending;   /* mmu_gathers in progress (mm/mmu_gather.c) */
 
 	/* ==== address space (kernel/fork.c, mm/vma.c, mm/mmap.c) ==== */
 	/* --- guarded by mmap_lock (write to change, read to look) --- */

@@ -79,6 +79,7 @@ void write_cr3(unsigned long cr3);
 unsigned long read_cr3_pa(void);
 
 /* ---- Linux's flush API: these shoot down other CPUs by IPI and wait ---- */
+#define TLB_FLUSH_ALL (~0UL)      /* as `end`: the whole TLB */
 /* Every entry on every CPU, global ones included. */
 void flush_tlb_all(void);
 /* Non-global entries of mm on the CPUs in mm->cpu_bitmap. */
