@@ -235,12 +235,15 @@ struct address_space *file_mapping(struct file *file)
 	if (!m)
 		return NULL;
 	spin_lock_init(&m->i_pages_lock);
+	init_rwsem(&m->i_mmap_rwsem);
+	INIT_LIST_HEAD(&m->i_mmap);
 	m->shmem = file->shmem;
 	m->host = file;
 	if (__atomic_compare_exchange_n(&file->f_mapping, &none, m, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return m;
 	spin_lock_destroy(&m->i_pages_lock);
+	destroy_rwsem(&m->i_mmap_rwsem);
 	kmem_cache_free(mapping_cachep, m);
 	return none;
 }
@@ -249,6 +252,8 @@ void mapping_release(struct address_space *m)
 {
 	filemap_remove_range(m, 0, ~0UL);
 	WARN_ON(m->nrpages);
+	WARN_ON(!list_empty(&m->i_mmap));     /* each VMA holds a file reference */
+	destroy_rwsem(&m->i_mmap_rwsem);
 	if (m->xa_root)
 		xa_free_nodes(m->xa_root, m->xa_height - 1);
 	spin_lock_destroy(&m->i_pages_lock);

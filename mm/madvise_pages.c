@@ -13,8 +13,10 @@
  *                           stay readable until reclaim discards it (mmkit
  *                           has no reclaim yet, so they stay); a write makes
  *                           it dirty again and so no longer lazily free.
- *   MADV_REMOVE             shmem: zap the range in this VMA and drop the
- *                           object's pages there that no PTE maps any more.
+ *   MADV_REMOVE             punch a hole in the file: its pages there leave
+ *                           every VMA mapping them, in every process (the
+ *                           file's i_mmap; private COW copies stay), then
+ *                           the page cache; all those mappings read zeros.
  *   MADV_GUARD_INSTALL      zap the range and put a guard marker in every
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
@@ -83,13 +85,17 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	return 0;
 }
 
+/* A hole punched in the file (Linux: madvise_remove -> vfs_fallocate(
+ * PUNCH_HOLE) -> shmem_fallocate): the pages leave every mapping of the
+ * file, in every process, then the page cache; a later access of any of
+ * those mappings reads zeros. */
 static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct address_space *m = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+	struct address_space *m = vma->vm_file->f_mapping;
+	unsigned long first = linear_page_index(vma, start), last = linear_page_index(vma, end);
 
-	zap_page_range_single(vma, start, end - start);
-	if (m)
-		filemap_remove_range(m, linear_page_index(vma, start), linear_page_index(vma, end));
+	unmap_mapping_pages(m, first, last - first);
+	filemap_remove_range(m, first, last);
 	return 0;
 }
 

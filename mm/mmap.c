@@ -485,6 +485,10 @@ static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
 		vm_area_free(vma);
 		return NULL;
 	}
+	if (vma_prepare_file(vma)) {
+		vma_free_detached(vma);
+		return NULL;
+	}
 	return vma;
 }
 
@@ -507,6 +511,7 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 	}
 	vt_insert(&m->mm->mm_mt, vma);
 	m->mm->map_count++;
+	vma_link_file(vma);
 	return vma;
 }
 
@@ -841,8 +846,12 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
 	vm_stat_account(mm, vma->vm_flags, grow);
+	if (vma->vm_file)
+		down_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
 	vma->vm_start = address;
 	vma->vm_pgoff -= grow;
+	if (vma->vm_file)
+		up_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
 	vt_update(&mm->mm_mt, vma);
 	return 0;
 }

@@ -19,13 +19,14 @@
  *
  * Lock order (all of mmkit's memory manager):
  *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
+ *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
  *     anon_vma->root->rwsem               (avc lists of the whole tree)
  *       mm->page_table_lock               (vma->anon_vma, table population)
  *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
  *       zone->lock, pcp                   (page allocator, via freeing)
  *     mapping->i_pages_lock               (page cache of a file / shmem)
- *   A TLB shootdown may be issued with mmap_lock, anon_vma or PTE locks
- *   held, never with page_table_lock, i_pages_lock or zone->lock held.
+ *   A TLB shootdown may be issued with mmap_lock, i_mmap, anon_vma or PTE
+ *   locks held, never with page_table_lock, i_pages_lock or zone->lock held.
  */
 #include <errno.h>
 #include "mmkit/fault_inject.h"

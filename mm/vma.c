@@ -23,6 +23,7 @@
 #include <string.h>
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
+#include "mmkit/memory.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
@@ -61,6 +62,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		return NULL;
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	INIT_LIST_HEAD(&vma->shared);
 	return vma;
 }
 
@@ -89,11 +91,64 @@ void vm_area_free(struct vm_area_struct *vma)
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
+/* ---- the file's list of VMAs (mapping->i_mmap) ---- */
+
+/* Lock the i_mmap of vma's file, if it has one, to change vma's bounds. */
+static void vma_lock_file(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		down_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
+}
+
+static void vma_unlock_file(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		up_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
+}
+
+/* A file VMA needs its file's address_space before it can be linked.
+ * 0 or -ENOMEM. */
+int vma_prepare_file(struct vm_area_struct *vma)
+{
+	return vma->vm_file && !file_mapping(vma->vm_file) ? -ENOMEM : 0;
+}
+
+/* Put a file VMA just linked into its mm on its file's i_mmap (Linux
+ * vma_link_file); vma_prepare_file succeeded before. */
+void vma_link_file(struct vm_area_struct *vma)
+{
+	struct address_space *m;
+
+	if (!vma->vm_file)
+		return;
+	m = vma->vm_file->f_mapping;
+	BUG_ON(!m || !list_empty(&vma->shared));
+	down_write(&m->i_mmap_rwsem);
+	list_add_tail(&vma->shared, &m->i_mmap);
+	up_write(&m->i_mmap_rwsem);
+}
+
+/* Take a VMA off its file's i_mmap (Linux unlink_file_vma): before its page
+ * tables are freed, so unmap_mapping_pages never walks freed tables.  No-op
+ * when it is not on it. */
+void unlink_file_vma(struct vm_area_struct *vma)
+{
+	struct address_space *m;
+
+	if (!vma->vm_file || list_empty(&vma->shared))
+		return;
+	m = vma->vm_file->f_mapping;
+	down_write(&m->i_mmap_rwsem);
+	list_del_init(&vma->shared);
+	up_write(&m->i_mmap_rwsem);
+}
+
 /* Release everything a detached VMA holds, then the VMA (Linux remove_vma). */
 void vma_free_detached(struct vm_area_struct *vma)
 {
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
+	unlink_file_vma(vma);
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
@@ -129,13 +184,15 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 	return vma && vma->vm_start <= addr ? vma : NULL;
 }
 
-/* Insert a new VMA.  Returns 0 or -ENOMEM (nothing changed). */
+/* Insert a new VMA (and put a file VMA on its file's i_mmap).  Returns 0
+ * or -ENOMEM (nothing changed). */
 int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	if (vt_preallocate(&mm->mm_mt, 1))
+	if (vma_prepare_file(vma) || vt_preallocate(&mm->mm_mt, 1))
 		return -ENOMEM;
 	vt_insert(&mm->mm_mt, vma);
 	mm->map_count++;
+	vma_link_file(vma);
 	return 0;
 }
 
@@ -165,9 +222,11 @@ static void vma_unlink_free_merged(struct mm_struct *mm, struct vm_area_struct *
 static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long pgoff)
 {
+	vma_lock_file(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	vma_unlock_file(vma);
 	vt_update(&mm->mm_mt, vma);
 }
 
@@ -186,6 +245,7 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		return -ENOMEM;
 	if (vt_preallocate(&mm->mm_mt, 1) || anon_vma_clone(new, vma))
 		goto out_free;
+	vma_lock_file(vma);
 	if (new_below) {
 		new->vm_end = addr;
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -195,6 +255,9 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_end = addr;
 	}
+	if (!list_empty(&vma->shared))
+		list_add_tail(&new->shared, &new->vm_file->f_mapping->i_mmap);
+	vma_unlock_file(vma);
 	vt_split_insert(&mm->mm_mt, vma, new, new_below);
 	mm->map_count++;
 	return 0;
@@ -478,6 +541,11 @@ static void vcheck_vma(struct vcheck *c, struct mm_struct *mm, struct vm_area_st
 	if (!v->anon_vma != list_empty(&v->anon_vma_chain)) {
 		snprintf(msg, sizeof(msg), "VMA %#lx-%#lx: anon_vma and chain disagree",
 			 v->vm_start, v->vm_end);
+		vreport(c, msg);
+	}
+	if (!v->vm_file == !list_empty(&v->shared)) {
+		snprintf(msg, sizeof(msg), "VMA %#lx-%#lx: %s", v->vm_start, v->vm_end,
+			 v->vm_file ? "file VMA not on its file's i_mmap" : "on an i_mmap without a file");
 		vreport(c, msg);
 	}
 }

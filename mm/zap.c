@@ -36,6 +36,7 @@ struct zap_details {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
 	bool drop_markers;               /* munmap/exit; not MADV_DONTNEED */
+	bool keep_cows;                  /* hole punch: private COW copies stay */
 	long rss[NR_MM_COUNTERS];
 };
 
@@ -63,6 +64,15 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 	return __tlb_remove_page(z->tlb, page, delay_rmap);
 }
 
+/* An anonymous page in a file VMA: a private copy made by COW, which
+ * truncation and hole punching leave alone (Linux should_zap_cows). */
+static bool is_cow_copy(struct vm_area_struct *vma, unsigned long addr, pte_t ptent)
+{
+	struct page *page = vm_normal_page(vma, addr, ptent);
+
+	return page && PageAnon(page);
+}
+
 /* Zap [addr, end) of one PTE table; returns where it stopped (end, or
  * earlier when the gather filled up), having flushed and freed what it
  * gathered if it stopped early or delayed an rmap (Linux zap_pte_range).
@@ -85,6 +95,8 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 		if (!(addr & (63 * PAGE_SIZE)))
 			cpu_handle_irqsafe_ipis();
 		if (pte_none(ptent))
+			continue;
+		if (pte_present(ptent) && z->keep_cows && is_cow_copy(z->vma, addr, ptent))
 			continue;
 		if (pte_present(ptent))
 			full = zap_present_pte(z, pte, addr, &force_flush);
@@ -191,9 +203,11 @@ int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 }
 
 static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			     unsigned long start, unsigned long end, bool drop_markers)
+			     unsigned long start, unsigned long end, bool drop_markers,
+			     bool keep_cows)
 {
-	struct zap_details z = { .tlb = tlb, .vma = vma, .drop_markers = drop_markers };
+	struct zap_details z = { .tlb = tlb, .vma = vma, .drop_markers = drop_markers,
+				 .keep_cows = keep_cows };
 
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
@@ -207,8 +221,32 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
-	unmap_single_vma(&tlb, vma, start, start + size, false);
+	unmap_single_vma(&tlb, vma, start, start + size, false, false);
 	tlb_finish_mmu(&tlb);
+}
+
+void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr)
+{
+	unsigned long last = first + nr - 1;
+	struct vm_area_struct *v;
+
+	if (!nr)
+		return;
+	down_read(&m->i_mmap_rwsem);
+	list_for_each_entry(v, &m->i_mmap, shared) {
+		unsigned long vfirst = v->vm_pgoff, vlast = vfirst + vma_pages(v) - 1;
+		struct mmu_gather tlb;
+
+		if (vlast < first || vfirst > last)
+			continue;
+		tlb_gather_mmu(&tlb, v->vm_mm);
+		update_hiwater_rss(v->vm_mm);
+		unmap_single_vma(&tlb, v, v->vm_start + ((max(first, vfirst) - vfirst) << PAGE_SHIFT),
+				 v->vm_start + ((min(last, vlast) - vfirst + 1) << PAGE_SHIFT),
+				 false, true);
+		tlb_finish_mmu(&tlb);
+	}
+	up_read(&m->i_mmap_rwsem);
 }
 
 /* ------------------------------------------------------ free tables -- */
@@ -355,9 +393,12 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
-		unmap_single_vma(&tlb, v, start, end, true);
+		unmap_single_vma(&tlb, v, start, end, true, false);
 		last = v;
 	}
+	/* off the files' i_mmap before their tables go (Linux free_pgtables) */
+	for (v = vma; v && v->vm_start < end; v = v->vm_next)
+		unlink_file_vma(v);
 	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,
 			  next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);

@@ -120,6 +120,11 @@ void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
  * them before any freed page can be reused.  Caller holds mmap_lock. */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size);
+/* Linux unmap_mapping_range(even_cows = 0): unmap file pages [first,
+ * first + nr) of m from every VMA on m->i_mmap, in every mm; private COW
+ * copies stay.  Caller may hold its own mmap_lock (read); takes i_mmap_rwsem
+ * for read, then PTE locks. */
+void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr);
 /* munmap's page side: zap [start, end) over the VMAs from vma on (linked by
  * vm_next: in the tree, or detached by munmap), then free the tables no VMA
  * between prev and next needs.  Caller holds mmap_lock for write, or for

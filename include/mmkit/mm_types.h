@@ -161,6 +161,10 @@ struct vma_tree {
  * of 64-way nodes (mm/filemap.c).  A page in it holds one reference for the
  * cache and has page->mapping == this, page->index == its offset.
  * Invariants: nrpages == pages in i_pages; shmem: NR_SHMEM counts them.
+ * i_mmap lists every VMA mapping the file (Linux keeps an interval tree of
+ * them by file offset; a list here), so a hole punched in the file can be
+ * unmapped from every process (unmap_mapping_pages).  A VMA joins when it is
+ * linked into its mm and leaves before its page tables can be freed.
  */
 struct xa_node;
 struct address_space {
@@ -171,6 +175,10 @@ struct address_space {
 	unsigned long size;              /* i_size in bytes (shmem: the object size) */
 	bool shmem;                      /* pages are swap-backed shmem pages */
 	struct file *host;
+	/* guards i_mmap and the bounds (vm_start, vm_end, vm_pgoff) of the
+	 * VMAs on it: writers hold it for write to change them */
+	struct rw_semaphore i_mmap_rwsem;
+	struct list_head i_mmap;         /* VMAs mapping the file, by vma->shared */
 };
 
 /* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
@@ -235,6 +243,8 @@ struct vm_area_struct {
 	struct file *vm_file;
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
+	struct list_head shared;         /* on vm_file's mapping->i_mmap (file VMAs
+	                                    linked into an mm); empty otherwise */
 	const struct vm_operations_struct *vm_ops;
 	const char *vm_name;             /* special mappings: [vdso], [vvar], ... */
 	/* --- tree and list linkage, guarded by mmap_lock --- */

@@ -195,6 +195,13 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Free a VMA that is not (or no longer) in any tree, with its file and anon links. */
 void vma_free_detached(struct vm_area_struct *vma);
+/* A file VMA on its file's mapping->i_mmap (include/mmkit/mm_types.h):
+ * vma_prepare_file makes sure the address_space exists (0 or -ENOMEM),
+ * vma_link_file adds a VMA just put into its mm's tree, unlink_file_vma
+ * takes it off before its page tables may be freed (no-op if not on it). */
+int vma_prepare_file(struct vm_area_struct *vma);
+void vma_link_file(struct vm_area_struct *vma);
+void unlink_file_vma(struct vm_area_struct *vma);
 int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 /* A new range [start,end) with these properties: merge it into prev/next if

@@ -185,13 +185,20 @@ static void agent_drop_caps(void)
 		_exit(120);
 }
 
+/* The fault handlers run on their own stack: the one instruction an `exec`
+ * access runs may load anything into %rsp (a `pop %rsp` of fill bytes). */
+static char agent_sigstack[64 * 1024] __attribute__((aligned(16)));
+
 static void agent_signals(void)
 {
 	struct sigaction sa;
+	stack_t ss = { .ss_sp = agent_sigstack, .ss_size = sizeof(agent_sigstack) };
 
+	if (sigaltstack(&ss, NULL))
+		_exit(121);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = agent_fault;
-	sa.sa_flags = SA_SIGINFO;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
