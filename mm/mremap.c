@@ -98,7 +98,9 @@ static int check_prep_vma(struct vma_remap *r)
 		return -EFAULT;
 	if (r->new_len == r->old_len)
 		return 0;
-	if (vma->vm_flags & VM_LOCKED)
+	/* only a growth is prefaulted (Linux: mlocked && new_len > old_len);
+	 * a shrink that moves must not fault in what follows the new range */
+	if ((vma->vm_flags & VM_LOCKED) && r->type == MREMAP_EXPAND)
 		r->populate_expand = true;
 	pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT);
 	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)
