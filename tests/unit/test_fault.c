@@ -17,6 +17,13 @@
  *                            then verify passes and, once every process has
  *                            exited, every page is free again
  *   test_exit_baseline       fork/threads/kthread lazy mm: all pages back
+ *   test_punch_hole_race     B (CPU 1) keeps writing, reading and splitting
+ *                            (mprotect) its mapping of a shmem object while A
+ *                            (CPU 0) punches holes in it with MADV_REMOVE,
+ *                            which unmaps them from B's page tables through
+ *                            the file's i_mmap without B's mmap_lock; B only
+ *                            ever reads its value or zero, and after a last
+ *                            punch of everything, zeros
  *
  * The concurrent tests are the TSan targets: the simulated CPUs are host
  * threads and the reader loops run on CPU 1 while CPU 0 changes mappings.
@@ -318,6 +325,86 @@ static void test_fault_injection(void **state)
 	}
 }
 
+/* ------------------------------------------------- punch-hole race -- */
+
+#define PUNCH_PAGES 64
+
+struct puncher_victim {
+	struct task_struct *task;
+	unsigned long addr;
+	_Atomic int stop;
+	_Atomic long rounds;
+	_Atomic int bad;             /* a read that was neither 0 nor the value */
+};
+
+static void victim_loop(void *info)
+{
+	struct puncher_victim *b = info;
+	unsigned long i = 0;
+
+	context_switch(b->task);
+	while (!atomic_load(&b->stop)) {
+		unsigned long a = b->addr + (i % PUNCH_PAGES) * PAGE_SIZE;
+		u64 v = 0;
+
+		cpu_handle_ipis();
+		if (mmk_write(U, a, 8, 0x5a5a) || mmk_read(U, a, 8, &v))
+			atomic_fetch_add(&b->bad, 1);
+		else if (v != 0x5a5a && v != 0)
+			atomic_fetch_add(&b->bad, 1);
+		if (i % 97 == 0) {          /* split, then merge again: bounds change */
+			sys_mprotect(b->addr + 8 * PAGE_SIZE, 8 * PAGE_SIZE, MMK_PROT_READ);
+			sys_mprotect(b->addr + 8 * PAGE_SIZE, 8 * PAGE_SIZE,
+				     MMK_PROT_READ | MMK_PROT_WRITE);
+		}
+		i++;
+		atomic_fetch_add(&b->rounds, 1);
+	}
+}
+
+static void test_punch_hole_race(void **state)
+{
+	struct puncher_victim b = { 0 };
+	struct task_struct *a;
+	unsigned long m, n;
+	u64 v;
+
+	(void)state;
+	boot_cpus(2);
+	a = spawn("A");
+	context_switch(a);
+	m = sys_mmap(0, PUNCH_PAGES * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+		     MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	assert_false(IS_ERR_VALUE(m));
+	b.task = task_fork(a, "B", dup_mm(a->mm));
+	assert_non_null(b.task);
+	b.addr = m;
+	cpu_call_async(1, victim_loop, &b);
+	for (n = 0; n < 2000 || atomic_load(&b.rounds) < 20000; n++) {
+		unsigned long first = (n * 7) % PUNCH_PAGES, len = 1 + (n % 5);
+
+		cpu_handle_ipis();
+		if (first + len > PUNCH_PAGES)
+			len = PUNCH_PAGES - first;
+		assert_int_equal(sys_madvise(m + first * PAGE_SIZE, len * PAGE_SIZE,
+					     MMK_MADV_REMOVE), 0);
+	}
+	atomic_store(&b.stop, 1);
+	cpu_call_wait(1);
+	assert_int_equal(atomic_load(&b.bad), 0);
+	assert_int_equal(sys_madvise(m, PUNCH_PAGES * PAGE_SIZE, MMK_MADV_REMOVE), 0);
+	context_switch(b.task);
+	for (n = 0; n < PUNCH_PAGES; n++) {
+		assert_int_equal(mmk_read(U, m + n * PAGE_SIZE, 8, &v), 0);
+		assert_int_equal(v, 0);
+	}
+	assert_int_equal(verify_all(stderr), 0);
+	task_exit(b.task);
+	task_exit(a);
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
 /* ------------------------------------------------------- baseline -- */
 
 static void test_exit_baseline(void **state)
@@ -360,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_shootdown_mprotect),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_exit_baseline),
+		cmocka_unit_test(test_punch_hole_race),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
