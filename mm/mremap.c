@@ -96,11 +96,13 @@ static int check_prep_vma(struct vma_remap *r)
 	/* a shrink moves only what is left: the new length must fit the VMA */
 	if ((r->type == MREMAP_SHRINK ? r->new_len : r->old_len) > vma->vm_end - r->addr)
 		return -EFAULT;
-	if (r->new_len == r->old_len)
+	/* Linux's check_prep_vma stops here for a shrink too (it sets old_len
+	 * = new_len first): a shrink that moves is neither prefaulted (that
+	 * would fault in what follows the new range) nor checked against
+	 * RLIMIT_MEMLOCK or the address-space limit */
+	if (r->new_len == r->old_len || r->type == MREMAP_SHRINK)
 		return 0;
-	/* only a growth is prefaulted (Linux: mlocked && new_len > old_len);
-	 * a shrink that moves must not fault in what follows the new range */
-	if ((vma->vm_flags & VM_LOCKED) && r->type == MREMAP_EXPAND)
+	if (vma->vm_flags & VM_LOCKED)
 		r->populate_expand = true;
 	pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT);
 	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)
