@@ -846,12 +846,10 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
 	vm_stat_account(mm, vma->vm_flags, grow);
-	if (vma->vm_file)
-		down_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
+	vma_lock_file(vma);
 	vma->vm_start = address;
 	vma->vm_pgoff -= grow;
-	if (vma->vm_file)
-		up_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
+	vma_unlock_file(vma);
 	vt_update(&mm->mm_mt, vma);
 	return 0;
 }

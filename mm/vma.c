@@ -94,13 +94,13 @@ void vm_area_free(struct vm_area_struct *vma)
 /* ---- the file's list of VMAs (mapping->i_mmap) ---- */
 
 /* Lock the i_mmap of vma's file, if it has one, to change vma's bounds. */
-static void vma_lock_file(struct vm_area_struct *vma)
+void vma_lock_file(struct vm_area_struct *vma)
 {
 	if (vma->vm_file)
 		down_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
 }
 
-static void vma_unlock_file(struct vm_area_struct *vma)
+void vma_unlock_file(struct vm_area_struct *vma)
 {
 	if (vma->vm_file)
 		up_write(&vma->vm_file->f_mapping->i_mmap_rwsem);

@@ -202,6 +202,10 @@ void vma_free_detached(struct vm_area_struct *vma);
 int vma_prepare_file(struct vm_area_struct *vma);
 void vma_link_file(struct vm_area_struct *vma);
 void unlink_file_vma(struct vm_area_struct *vma);
+/* Around a change of a linked VMA's vm_start/vm_end/vm_pgoff: its file's
+ * i_mmap_rwsem for write (no-op without a file). */
+void vma_lock_file(struct vm_area_struct *vma);
+void vma_unlock_file(struct vm_area_struct *vma);
 int split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 /* A new range [start,end) with these properties: merge it into prev/next if
