@@ -394,11 +394,9 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	update_hiwater_rss(mm);
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
 		unmap_single_vma(&tlb, v, start, end, true, false);
+		unlink_file_vma(v);   /* off i_mmap before its tables go (Linux free_pgtables) */
 		last = v;
 	}
-	/* off the files' i_mmap before their tables go (Linux free_pgtables) */
-	for (v = vma; v && v->vm_start < end; v = v->vm_next)
-		unlink_file_vma(v);
 	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,
 			  next ? next->vm_start : 0);
 	tlb_finish_mmu(&tlb);
