@@ -34,7 +34,18 @@
  * Simulated CPU n and host worker n run bound to host CPU n (as
  * will-it-scale binds its tasks).
  *
- * Usage: bench_fault [pages] (default 16384 = 64 MiB per round).
+ * The machine has 4 GiB of RAM so that, as on the host (24 GiB), each CPU's
+ * page lists hold a whole round.  Linux caps a list's high mark at 1/8 of
+ * the zone split between the CPUs (high_max): 65280 pages here, 337141 in
+ * the host's Normal zone.  On a 1 GiB machine high_max is 16128 pages,
+ * under the 16384 pages plus page tables a round needs, so every round
+ * frees thousands of pages to the zone's buddy lists and the other CPU
+ * allocates them: struct pages and frames then move between the CPUs'
+ * caches.  The bench ends with the processes and threads lines on such a
+ * 1 GiB machine, to show that.
+ *
+ * Usage: bench_fault [pages] [RAM MiB] (defaults: 16384 = 64 MiB per round,
+ * 4096 MiB).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -48,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "mmkit/memory.h"
+#include "mmkit/mmzone.h"
 #include "mmkit/mmu.h"
 #include "mmkit/sched.h"
 
@@ -55,6 +67,9 @@
 #define PG 4096UL
 
 static unsigned long npages = 16384;
+
+/* The machine of the second set of 2-CPU lines (see main). */
+#define SMALL_RAM_MIB 1024UL
 
 static double now_ns(void)
 {
@@ -598,34 +613,61 @@ static void scaling_row(const char *what, enum shape shape, const char *host_wha
 	       h2.cpu_ns_per_page / h1.cpu_ns_per_page);
 }
 
-int main(int argc, char **argv)
+/* Boot a 2-CPU machine of `ram_mib` MiB for the bench: simulated CPU n runs
+ * on host CPU n for the whole run. */
+static void bench_boot(unsigned long ram_mib)
 {
 	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	unsigned long n256 = (256UL << 20) / PG;
-	struct task_struct *t;
 	const char *why;
-	double fl, aw;
 
-	if (argc > 1)
-		npages = strtoul(argv[1], NULL, 0);
-	cfg.ram_bytes = 1ULL << 30;
+	cfg.ram_bytes = (u64)ram_mib << 20;
 	cfg.cpus = 2;
 	if (machine_boot(&cfg, &why)) {
 		fprintf(stderr, "boot: %s\n", why);
-		return 1;
+		exit(1);
 	}
-	/* simulated CPU n runs on host CPU n, for the whole run */
 	pin_self(0);
 	cpu_call(1, pin_cpu_thread, NULL);
 	/* The simulated RAM is a host memfd: fault all of it in now, so the
 	 * host's first-touch faults (~10 us each on this VM) are not charged
 	 * to whichever simulated fault first hands a frame out. */
 	madvise(mmk->ram, mmk->cfg.ram_bytes, MADV_POPULATE_WRITE);
+}
+
+/* The largest per-CPU list high mark of the machine's zones (pages). */
+static int pcp_high_max(void)
+{
+	struct zone *zone;
+	int high = 0;
+
+	for_each_populated_zone(zone)
+		high = high > zone_pcp(zone, 0)->high_max ? high : zone_pcp(zone, 0)->high_max;
+	return high;
+}
+
+static void print_machine(unsigned long ram_mib)
+{
+	printf("machine: %lu MiB RAM, 2 CPUs; per-CPU list high_max %d pages, a round %lu pages\n",
+	       ram_mib, pcp_high_max(), npages);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n256 = (256UL << 20) / PG, ram_mib = 4096;
+	struct task_struct *t;
+	double fl, aw;
+
+	if (argc > 1)
+		npages = strtoul(argv[1], NULL, 0);
+	if (argc > 2)
+		ram_mib = strtoul(argv[2], NULL, 0);
+	bench_boot(ram_mib);
 	t = sim_spawn();
 	context_switch(t);
 	sim_anon_write(npages);                 /* warm up: page tables, pcp lists */
 	host_anon_write(npages);
 	printf("bench_fault: %lu pages per round, best of 3\n", npages);
+	print_machine(ram_mib);
 	fl = best(best(sim_floor(npages), sim_floor(npages)), sim_floor(npages));
 	aw = best(best(sim_anon_write(npages), sim_anon_write(npages)), sim_anon_write(npages));
 	row("anon write fault", aw, best(host_anon_write(npages), host_anon_write(npages)), "ns/page");
@@ -644,5 +686,15 @@ int main(int argc, char **argv)
 	scaling_row("2 CPUs, threads", SHAPE_THREADS, "host faults ");
 	scaling_row("2 CPUs, threads+mmap", SHAPE_THREADS_MAP, "host faults ");
 	machine_shutdown();
+	if (ram_mib > SMALL_RAM_MIB) {
+		/* The same lines on a machine whose per-CPU lists cannot hold a
+		 * round: the rest of each round goes through the zone's buddy
+		 * lists, where the other CPU picks it up. */
+		bench_boot(SMALL_RAM_MIB);
+		print_machine(SMALL_RAM_MIB);
+		scaling_row("2 CPUs, processes", SHAPE_PROCESSES, "host faults ");
+		scaling_row("2 CPUs, threads", SHAPE_THREADS, "host faults ");
+		machine_shutdown();
+	}
 	return 0;
 }
