@@ -133,8 +133,7 @@ static struct vm_area_struct *copy_vma(struct vm_area_struct *vma, unsigned long
 	if (vma_is_anonymous(vma) && !vma->anon_vma)
 		pgoff = addr >> PAGE_SHIFT;
 	next = find_vma_prev(mm, addr, &prev);
-	new = vma_merge_new_range(mm, prev, next, addr, addr + len, vma->vm_flags, pgoff,
-				  vma->vm_file, vma);
+	new = vma_merge_copied_range(prev, next, addr, addr + len, pgoff, vma);
 	if (new)
 		return new;
 	new = vm_area_dup(vma);

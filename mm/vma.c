@@ -286,6 +286,7 @@ struct vma_merge_struct {
 	struct file *file;
 	struct anon_vma *anon_vma;
 	const char *name;
+	struct vm_area_struct *copied_from;     /* copy_vma()'s source (mremap) */
 };
 
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *tgt)
@@ -308,7 +309,8 @@ static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg, const stru
 	struct anon_vma *src_anon = vmg->anon_vma;
 
 	if (!tgt->anon_vma && src_anon)
-		return !vma_had_uncowed_parents(vmg->middle);
+		return !vma_had_uncowed_parents(vmg->middle) &&
+		       !vma_had_uncowed_parents(vmg->copied_from);
 	if (tgt->anon_vma && !src_anon)
 		return !vma_had_uncowed_parents(tgt);
 	return src_anon == tgt->anon_vma;
@@ -347,23 +349,18 @@ static int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src)
 	return anon_vma_clone(dst, src);
 }
 
-struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
-					   struct vm_area_struct *next, unsigned long start,
-					   unsigned long end, unsigned long vm_flags,
-					   unsigned long pgoff, struct file *file,
-					   struct vm_area_struct *src)
+static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
+					      struct vm_area_struct *src)
 {
-	struct vma_merge_struct vmg = {
-		.mm = mm, .prev = prev, .next = next, .start = start, .end = end,
-		.pgoff = pgoff, .flags = vm_flags, .file = file,
-		.anon_vma = src ? src->anon_vma : NULL, .name = src ? src->vm_name : NULL,
-	};
+	struct mm_struct *mm = vmg->mm;
+	struct vm_area_struct *prev = vmg->prev, *next = vmg->next;
+	unsigned long start = vmg->start, end = vmg->end, pgoff = vmg->pgoff;
 	bool left, right;
 
-	if ((vm_flags & VM_SPECIAL) || (!prev && !next))
+	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
-	left = can_vma_merge_left(&vmg);
-	right = can_vma_merge_right(&vmg, left);
+	left = can_vma_merge_left(vmg);
+	right = can_vma_merge_right(vmg, left);
 	if (left && right) {
 		if (dup_anon_vma(prev, next->anon_vma ? next : src))
 			return NULL;
@@ -385,6 +382,35 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 		return next;
 	}
 	return NULL;
+}
+
+struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_struct *prev,
+					   struct vm_area_struct *next, unsigned long start,
+					   unsigned long end, unsigned long vm_flags,
+					   unsigned long pgoff, struct file *file,
+					   struct vm_area_struct *src)
+{
+	struct vma_merge_struct vmg = {
+		.mm = mm, .prev = prev, .next = next, .start = start, .end = end,
+		.pgoff = pgoff, .flags = vm_flags, .file = file,
+		.anon_vma = src ? src->anon_vma : NULL, .name = src ? src->vm_name : NULL,
+	};
+
+	return merge_new_range(&vmg, src);
+}
+
+struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
+					      struct vm_area_struct *next, unsigned long start,
+					      unsigned long end, unsigned long pgoff,
+					      struct vm_area_struct *src)
+{
+	struct vma_merge_struct vmg = {
+		.mm = src->vm_mm, .prev = prev, .next = next, .start = start, .end = end,
+		.pgoff = pgoff, .flags = src->vm_flags, .file = src->vm_file,
+		.anon_vma = src->anon_vma, .name = src->vm_name, .copied_from = src,
+	};
+
+	return merge_new_range(&vmg, src);
 }
 
 /* Shrink middle to [start, end) (one side), keeping its pgoff continuous. */

@@ -217,6 +217,14 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 					   unsigned long end, unsigned long vm_flags,
 					   unsigned long pgoff, struct file *file,
 					   struct vm_area_struct *src);
+/* vma_merge_new_range for mremap's copy_vma: [start,end) takes src's
+ * properties, and it does not merge into a neighbour without an anon_vma
+ * when src is a fork child (its anon_vma chain is not singular), as Linux's
+ * vma_merge_copied_range (vmg->copied_from). */
+struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
+					      struct vm_area_struct *next, unsigned long start,
+					      unsigned long end, unsigned long pgoff,
+					      struct vm_area_struct *src);
 /* Change [start,end) of vma (within it) to new_flags: merge or split as
  * Linux's vma_modify_flags.  Returns the VMA covering [start,end) with the
  * old flags still set (the caller sets them), or an -errno pointer. */

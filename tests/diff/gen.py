@@ -356,20 +356,30 @@ class Gen:
         self.emit(r.choice(choices))
 
     # ---- level 5: memory and processes ---------------------------------
-    def access_addr(self, span):
+    def access_addr(self, span, fetch=False):
         """An address where `span` bytes stay inside the arena (or a variable's
         mapping): mostly the cluster, sometimes unaligned or page-crossing,
-        sometimes below the cluster (stack growth of MAP_GROWSDOWN mappings)."""
+        sometimes below the cluster (stack growth of MAP_GROWSDOWN mappings).
+        fetch: for `exec`, whose host side runs one real instruction of up to
+        15 bytes there: the address keeps 16 bytes inside its page, so the
+        instruction cannot fetch from the next page (mmkit's exec fetches
+        one byte; a fetch from the next page could fault it in or grow a
+        stack there)."""
         r = self.r
+
+        def at(var, off):
+            if fetch and off % PAGE > PAGE - 16:
+                off -= off % PAGE - (PAGE - 16)
+            return rel(var, off)
         k = self.known_range(writable=True)
         if k and k[2] >= span and r.random() < 0.5:
             var, off, length = k
-            return rel(var, off + r.randint(0, length - span))
+            return at(var, off + r.randint(0, length - span))
         if self.vars and r.random() < 0.3:
             name, vlen = r.choice(self.vars)
             if vlen >= span:
                 off = r.randint(0, vlen - span)
-                return rel(name, off & ~7 if r.random() < 0.8 else off)
+                return at(name, off & ~7 if r.random() < 0.8 else off)
         npg = -(-span // PAGE) + 1
         k = r.randint(0, CLUSTER_PAGES - npg)
         off = self.cluster + k * PAGE
@@ -380,7 +390,7 @@ class Gen:
             off += PAGE - r.choice([1, 2, 4])       # crosses into the next page
         elif x < 0.35:
             off -= r.randint(1, 8) * PAGE
-        return rel("base", off)
+        return at("base", off)
 
     def op_access(self):
         r = self.r
@@ -407,7 +417,7 @@ class Gen:
             self.emit("%s touch %s %s %s" % (p, self.access_addr(n), hexs(n),
                                              r.choice(["read", "write"])))
         else:
-            self.emit("%s exec %s" % (p, self.access_addr(16)))
+            self.emit("%s exec %s" % (p, self.access_addr(16, fetch=True)))
 
     def op_fork(self):
         if len(self.procs) >= 4:
