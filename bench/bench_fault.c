@@ -641,7 +641,7 @@ static int pcp_high_max(void)
 	int high = 0;
 
 	for_each_populated_zone(zone)
-		high = high > zone_pcp(zone, 0)->high_max ? high : zone_pcp(zone, 0)->high_max;
+		high = max(high, zone_pcp(zone, 0)->high_max);
 	return high;
 }
 

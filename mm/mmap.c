@@ -509,9 +509,7 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 		vma_free_detached(vma);        /* never linked */
 		return merged;
 	}
-	vt_insert(&m->mm->mm_mt, vma);
-	m->mm->map_count++;
-	vma_link_file(vma);
+	vma_link_prepared(m->mm, vma);
 	return vma;
 }
 

@@ -190,10 +190,17 @@ int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	if (vma_prepare_file(vma) || vt_preallocate(&mm->mm_mt, 1))
 		return -ENOMEM;
+	vma_link_prepared(mm, vma);
+	return 0;
+}
+
+/* vma_link's second half, which cannot fail: the caller made the tree
+ * preallocation and vma_prepare_file before. */
+void vma_link_prepared(struct mm_struct *mm, struct vm_area_struct *vma)
+{
 	vt_insert(&mm->mm_mt, vma);
 	mm->map_count++;
 	vma_link_file(vma);
-	return 0;
 }
 
 /* Take a VMA out of the tree (and the list); the struct stays. */

@@ -191,6 +191,7 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
 
 /* The merge/split engine; caller holds mmap_lock for write. */
 int vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_link_prepared(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Free a VMA that is not (or no longer) in any tree, with its file and anon links. */
