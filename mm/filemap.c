@@ -16,6 +16,7 @@
  * they have no size, so no offset is beyond their end.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
@@ -122,27 +123,6 @@ static void **xa_create_slot(struct address_space *m, unsigned long index)
 	return &node->slots[xa_slot(index, 0)];
 }
 
-typedef void (*xa_page_fn)(struct address_space *m, struct page *page, void **slot);
-
-/* Call fn on each page with start <= index < end, in index order. */
-static void xa_for_each(struct address_space *m, struct xa_node *node, unsigned int level,
-			unsigned long base, unsigned long start, unsigned long end, xa_page_fn fn)
-{
-	unsigned long span = 1UL << (XA_SHIFT * level);
-	unsigned int i;
-
-	for (i = 0; i < XA_SLOTS; i++) {
-		unsigned long lo = base + i * span;
-
-		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
-			continue;
-		if (level == 0)
-			fn(m, node->slots[i], &node->slots[i]);
-		else
-			xa_for_each(m, node->slots[i], level - 1, lo, start, end, fn);
-	}
-}
-
 static void xa_free_nodes(struct xa_node *node, unsigned int level)
 {
 	unsigned int i;
@@ -200,27 +180,82 @@ int filemap_add_page(struct address_space *m, struct page *page, unsigned long i
 	return err;
 }
 
-/* Take one page out (truncate): only pages no PTE maps. */
-static void remove_one(struct address_space *m, struct page *page, void **slot)
+void lock_page(struct page *page)
 {
-	if (page_mapcount(page) > 0)
+	unsigned int spins = 0;
+
+	while (!trylock_page(page)) {
+		if (mmk && mmk_this_cpu)
+			cpu_handle_ipis();     /* a sleeping lock: serve every IPI */
+		if (++spins > 16)
+			sched_yield();
+		else
+			__builtin_ia32_pause();
+	}
+}
+
+/* The first page of the cache with start <= index < end, or NULL. */
+static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
+			    unsigned long start, unsigned long end)
+{
+	unsigned long span = 1UL << (XA_SHIFT * level);
+	unsigned int i;
+
+	for (i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+		struct page *page;
+
+		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
+			continue;
+		if (level == 0)
+			return node->slots[i];
+		page = xa_find(node->slots[i], level - 1, lo, start, end);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/* Take a locked page out of the cache (Linux truncate_inode_folio), first
+ * unmapping it where a fault mapped it after the caller's unmap (Linux
+ * truncate_cleanup_folio; COW copies stay).  Not if it left already. */
+void truncate_inode_page(struct address_space *m, struct page *page)
+{
+	if (page->mapping != m)
 		return;
-	*slot = NULL;
+	if (page_mapcount(page) > 0)
+		unmap_mapping_pages(m, page->index, 1);
+	spin_lock(&m->i_pages_lock);
+	*xa_create_slot(m, page->index) = NULL;      /* the slot exists: no allocation */
 	m->nrpages--;
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
 	ClearPageDirty(page);
 	ClearPageUptodate(page);
 	ClearPageSwapBacked(page);
-	put_page(page);
+	spin_unlock(&m->i_pages_lock);
+	put_page(page);                              /* the cache's reference */
 }
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
 {
-	spin_lock(&m->i_pages_lock);
-	if (m->xa_root)
-		xa_for_each(m, m->xa_root, m->xa_height - 1, 0, start, end, remove_one);
-	spin_unlock(&m->i_pages_lock);
+	while (start < end) {
+		struct page *page = NULL;
+
+		spin_lock(&m->i_pages_lock);
+		if (m->xa_root)
+			page = xa_find(m->xa_root, m->xa_height - 1, 0, start, end);
+		if (page)
+			get_page(page);
+		spin_unlock(&m->i_pages_lock);
+		if (!page)
+			return;
+		start = page->index + 1;
+		lock_page(page);
+		truncate_inode_page(m, page);
+		unlock_page(page);
+		put_page(page);
+	}
 }
 
 struct address_space *file_mapping(struct file *file)

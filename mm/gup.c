@@ -34,16 +34,20 @@ static long fault_range(struct vm_area_struct *vma, unsigned long start, unsigne
 {
 	unsigned long addr;
 
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
+	for (addr = start; addr < end;) {
 		vm_fault_t ret;
 
-		if (page_mapped_for(vma->vm_mm, addr, write))
+		if (page_mapped_for(vma->vm_mm, addr, write)) {
+			addr += PAGE_SIZE;
 			continue;
+		}
 		ret = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
 		if (ret & VM_FAULT_OOM)
 			return -ENOMEM;
 		if (ret & VM_FAULT_ERROR)
 			return -EFAULT;
+		if (!(ret & VM_FAULT_RETRY))    /* RETRY: truncated meanwhile, again */
+			addr += PAGE_SIZE;
 	}
 	return 0;
 }

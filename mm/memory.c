@@ -200,13 +200,27 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 
 /* --------------------------------------------------- file and shmem -- */
 
+/* The file page of the fault, locked, with a reference (Linux __do_fault
+ * with VM_FAULT_LOCKED).  A page truncation took out of the cache between
+ * the lookup and the lock is dropped: VM_FAULT_RETRY, nothing mapped; the
+ * access (or populate) faults again and finds the hole. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	struct file *f = vmf->vma->vm_file;
+	vm_fault_t ret;
 
 	if (!f)
 		return VM_FAULT_SIGBUS;          /* a special mapping ([vdso]...) */
-	return f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
+	ret = f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
+	if (ret)
+		return ret;
+	lock_page(vmf->page);
+	if (unlikely(!vmf->page->mapping)) {
+		unlock_page(vmf->page);
+		put_page(vmf->page);
+		return VM_FAULT_RETRY;
+	}
+	return 0;
 }
 
 /*
@@ -265,6 +279,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	}
 	orig = vmf->page;
 	memcpy(page_address(copy), page_address(orig), PAGE_SIZE);
+	unlock_page(orig);
 	put_page(orig);
 	vmf->page = copy;
 	return finish_fault(vmf, true);
@@ -272,6 +287,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
+	struct page *page;
 	vm_fault_t ret;
 
 	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
@@ -279,7 +295,12 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED))
 		return do_cow_fault(vmf);
 	ret = __do_fault(vmf);
-	return ret ? ret : finish_fault(vmf, false);
+	if (ret)
+		return ret;
+	page = vmf->page;
+	ret = finish_fault(vmf, false);
+	unlock_page(page);      /* still in the cache, which holds a reference */
+	return ret;
 }
 
 /* ----------------------------------------------------- copy-on-write -- */

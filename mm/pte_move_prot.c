@@ -158,7 +158,12 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 			       .delta = (long)(new_addr - old_addr) };
 
 	(void)vma;
+	/* Linux take_rmap_locks: a walker of the file's i_mmap
+	 * (unmap_mapping_pages) must not visit the destination before the
+	 * PTEs arrive and the source after they left */
+	vma_lock_file(new_vma);
 	walk_pmd_range(new_vma->vm_mm, old_addr, old_addr + len, move_pmd, &w);
+	vma_unlock_file(new_vma);
 	if (w.failed)
 		printk("mremap: out of memory for page tables; PTEs left at %#lx\n", old_addr);
 }

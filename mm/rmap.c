@@ -19,6 +19,7 @@
  *
  * Lock order (all of mmkit's memory manager):
  *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
+ *     page lock (PG_locked)               (page-cache page: fault vs truncate)
  *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
  *     anon_vma->root->rwsem               (avc lists of the whole tree)
  *       mm->page_table_lock               (vma->anon_vma, table population)

@@ -217,23 +217,58 @@ void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
 	vma_free_detached(vma);
 }
 
-/* The same inside a merge: the surviving VMA's vma_set_range fixes the
- * neighbour's gap afterwards (one tree update instead of several). */
-static void vma_unlink_free_merged(struct mm_struct *mm, struct vm_area_struct *vma)
+/*
+ * A merge changes several VMAs of one file (or none) at once.  The file's
+ * i_mmap is write-locked across the whole change (Linux vma_prepare ..
+ * vma_complete), so unmap_mapping_pages, walking i_mmap, never sees part of
+ * the range covered by none of them.  The VMAs the merge removes leave the
+ * tree and the list inside and are freed after (their vm_ops->close and
+ * fput may not run under i_mmap_rwsem).
+ */
+struct merge_commit {
+	struct file *file;
+	struct vm_area_struct *gone[2];
+	int nr_gone;
+};
+
+static void merge_begin(struct merge_commit *mc, struct file *file)
 {
-	__vt_erase(&mm->mm_mt, vma);
-	mm->map_count--;
-	vma_free_detached(vma);
+	mc->file = file;
+	mc->nr_gone = 0;
+	if (file)
+		down_write(&file->f_mapping->i_mmap_rwsem);
 }
 
+/* Detach a VMA the merge removes.  survivor_fixes_gap: the survivor's
+ * vma_set_range fixes the neighbour's gap afterwards (one tree update
+ * instead of several). */
+static void merge_remove(struct merge_commit *mc, struct mm_struct *mm, struct vm_area_struct *vma,
+			 bool survivor_fixes_gap)
+{
+	if (survivor_fixes_gap)
+		__vt_erase(&mm->mm_mt, vma);
+	else
+		vt_erase(&mm->mm_mt, vma);
+	mm->map_count--;
+	list_del_init(&vma->shared);
+	mc->gone[mc->nr_gone++] = vma;
+}
+
+static void merge_end(struct merge_commit *mc)
+{
+	if (mc->file)
+		up_write(&mc->file->f_mapping->i_mmap_rwsem);
+	for (int i = 0; i < mc->nr_gone; i++)
+		vma_free_detached(mc->gone[i]);
+}
+
+/* New bounds of a VMA inside a merge (merge_begin holds its i_mmap). */
 static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long pgoff)
 {
-	vma_lock_file(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
-	vma_unlock_file(vma);
 	vt_update(&mm->mm_mt, vma);
 }
 
@@ -362,6 +397,7 @@ static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
 	struct mm_struct *mm = vmg->mm;
 	struct vm_area_struct *prev = vmg->prev, *next = vmg->next;
 	unsigned long start = vmg->start, end = vmg->end, pgoff = vmg->pgoff;
+	struct merge_commit mc;
 	bool left, right;
 
 	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
@@ -371,21 +407,27 @@ static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
 	if (left && right) {
 		if (dup_anon_vma(prev, next->anon_vma ? next : src))
 			return NULL;
+		merge_begin(&mc, vmg->file);
 		end = next->vm_end;
-		vma_unlink_free_merged(mm, next);
+		merge_remove(&mc, mm, next, true);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		merge_end(&mc);
 		return prev;
 	}
 	if (left) {
 		if (src != prev && dup_anon_vma(prev, src))
 			return NULL;
+		merge_begin(&mc, vmg->file);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		merge_end(&mc);
 		return prev;
 	}
 	if (right) {
 		if (dup_anon_vma(next, src))
 			return NULL;
+		merge_begin(&mc, vmg->file);
 		vma_set_range(mm, next, start, next->vm_end, pgoff);
+		merge_end(&mc);
 		return next;
 	}
 	return NULL;
@@ -433,34 +475,41 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 	struct mm_struct *mm = vmg->mm;
 	struct vm_area_struct *prev = vmg->prev, *mid = vmg->middle, *next = vmg->next;
 	bool whole = vmg->start == mid->vm_start && vmg->end == mid->vm_end;
+	struct merge_commit mc;
 	unsigned long e;
 
 	if (left && right) {
 		if (dup_anon_vma(prev, next->anon_vma ? next : mid))
 			return NULL;
+		merge_begin(&mc, mid->vm_file);
 		e = next->vm_end;
-		vma_unlink_free_merged(mm, mid);
-		vma_unlink_free_merged(mm, next);
+		merge_remove(&mc, mm, mid, true);
+		merge_remove(&mc, mm, next, true);
 		vma_set_range(mm, prev, prev->vm_start, e, prev->vm_pgoff);
+		merge_end(&mc);
 		return prev;
 	}
 	if (left) {
 		if (dup_anon_vma(prev, mid))
 			return NULL;
+		merge_begin(&mc, mid->vm_file);
 		if (whole)
-			vma_unlink_free_merged(mm, mid);
+			merge_remove(&mc, mm, mid, true);
 		else
 			shrink_middle(mm, mid, vmg->end, mid->vm_end);
 		vma_set_range(mm, prev, prev->vm_start, vmg->end, prev->vm_pgoff);
+		merge_end(&mc);
 		return prev;
 	}
 	if (dup_anon_vma(next, mid))
 		return NULL;
+	merge_begin(&mc, mid->vm_file);
 	if (whole)
-		vma_unlink_free(mm, mid);
+		merge_remove(&mc, mm, mid, false);
 	else
 		vma_set_range(mm, mid, mid->vm_start, vmg->start, mid->vm_pgoff);
 	vma_set_range(mm, next, vmg->start, next->vm_end, vmg->pgoff);
+	merge_end(&mc);
 	return next;
 }
 

@@ -58,7 +58,9 @@ struct vm_fault {
 
 /* Handle a fault at address in vma.  Caller holds mmap_lock (read, or write
  * when it expanded a stack); no other lock.  Returns 0 (the access can be
- * retried) or VM_FAULT_* error bits.  Counts pgfault. */
+ * retried), VM_FAULT_RETRY (nothing was mapped: a file page was truncated
+ * under the fault; mmap_lock is still held, unlike Linux's RETRY) or
+ * VM_FAULT_* error bits.  Counts pgfault. */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
 
@@ -162,13 +164,35 @@ struct page *filemap_get_page(struct address_space *mapping, unsigned long index
 /* Insert page (which the caller holds a reference on) at index: the cache
  * takes its own reference.  0, -EEXIST or -ENOMEM. */
 int filemap_add_page(struct address_space *mapping, struct page *page, unsigned long index);
-/* Remove the pages of [start, end) (indexes) that no PTE maps (truncate). */
+/* Remove the pages of [start, end) (indexes) from the cache (truncate,
+ * Linux truncate_inode_pages_range): each under its page lock, unmapped
+ * first from every VMA of the file if a fault mapped it since the caller's
+ * unmap_mapping_pages.  Sleeps (page locks, i_mmap_rwsem): no spinlock
+ * held. */
 void filemap_remove_range(struct address_space *mapping, unsigned long start, unsigned long end);
+/* filemap_remove_range's step for one page the caller has locked: unmapped
+ * if mapped, then out of the cache (Linux truncate_inode_folio).  No-op if
+ * it left the cache already. */
+void truncate_inode_page(struct address_space *mapping, struct page *page);
+/* The page lock (PG_locked, Linux's folio lock; a sleeping lock whose
+ * waiters serve IPIs).  A page-cache page is mapped by a fault and taken
+ * out of the cache only under it, so no fault maps a page truncation has
+ * removed.  Order: mmap_lock -> page lock -> i_mmap_rwsem -> PTE lock. */
+static inline bool trylock_page(struct page *page)
+{
+	return !(atomic_fetch_or_explicit(&page->flags, 1UL << PG_locked, memory_order_acquire) &
+		 (1UL << PG_locked));
+}
+void lock_page(struct page *page);
+static inline void unlock_page(struct page *page)
+{
+	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
+}
 /* The mapping of a file, created on first use.  NULL on -ENOMEM. */
 struct address_space *file_mapping(struct file *file);
 /* Drop every page and free the mapping (the file's last reference). */
 void mapping_release(struct address_space *mapping);
-/* The page of vmf->pgoff in the VMA's file, locked-in with a reference:
+/* The page of vmf->pgoff in the VMA's file, with a reference (not locked):
  * shmem gives zeroed swap-backed pages, other files zero-filled page-cache
  * pages.  0 with vmf->page set, or VM_FAULT_SIGBUS (beyond the end of a
  * shmem object) / VM_FAULT_OOM. */

@@ -34,12 +34,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <errno.h>
 #include <cmocka.h>
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmu.h"
+#include "mmkit/rmap.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
@@ -405,6 +407,69 @@ static void test_punch_hole_race(void **state)
 	machine_shutdown();
 }
 
+/* -------------------------------------------- truncation vs fault -- */
+
+/* A fault that looked a page up before truncation took it out of the cache
+ * must not map it (the page lock and the recheck of page->mapping, as
+ * Linux's shmem_get_folio): T's fault waits for the page A holds locked
+ * while A truncates it, then finds the hole and maps a new zeroed page,
+ * not the old one. */
+struct late_reader {
+	struct task_struct *task;
+	unsigned long addr;
+	u64 v;
+	int err;
+};
+
+static void late_read(void *info)
+{
+	struct late_reader *r = info;
+
+	context_switch(r->task);
+	r->err = mmk_read(U, r->addr, 8, &r->v);
+}
+
+static void test_truncate_under_fault(void **state)
+{
+	struct timespec wait = { 0, 50 * 1000 * 1000 };
+	struct late_reader r = { 0 };
+	struct vm_area_struct *vma;
+	struct address_space *m;
+	struct task_struct *a;
+	struct page *page;
+
+	(void)state;
+	boot_cpus(2);
+	a = spawn("A");
+	context_switch(a);
+	r.addr = sys_mmap(0, PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+			  MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	assert_false(IS_ERR_VALUE(r.addr));
+	assert_int_equal(mmk_write(U, r.addr, 8, 0x1111), 0);
+	/* unmapped; the page stays in the shmem object's cache */
+	assert_int_equal(sys_madvise(r.addr, PAGE_SIZE, MMK_MADV_DONTNEED), 0);
+	vma = find_vma(a->mm, r.addr);
+	m = vma->vm_file->f_mapping;
+	page = filemap_get_page(m, linear_page_index(vma, r.addr));
+	assert_non_null(page);
+	lock_page(page);
+	r.task = task_create_thread(a, "T");
+	assert_non_null(r.task);
+	cpu_call_async(1, late_read, &r);
+	nanosleep(&wait, NULL);          /* T finds the page and waits for its lock */
+	truncate_inode_page(m, page);
+	unlock_page(page);
+	cpu_call_wait(1);
+	put_page(page);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.v, 0);
+	assert_int_equal(verify_all(stderr), 0);
+	task_exit(r.task);
+	task_exit(a);
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
 /* ------------------------------------------------------- baseline -- */
 
 static void test_exit_baseline(void **state)
@@ -448,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_exit_baseline),
 		cmocka_unit_test(test_punch_hole_race),
+		cmocka_unit_test(test_truncate_under_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
