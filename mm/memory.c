@@ -122,6 +122,13 @@ static struct page *alloc_user_page(bool zero)
 	return alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
 }
 
+/* Linux clear_user_highpage: zero a user page (no highmem mapping here:
+ * all of RAM is mapped). */
+static void clear_user_highpage(struct page *page)
+{
+	memset(page_address(page), 0, PAGE_SIZE);
+}
+
 static pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
 {
 	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
@@ -161,7 +168,20 @@ static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
 	return 0;
 }
 
-/* Linux do_anonymous_page.  No locks held but mmap_lock. */
+/*
+ * Linux do_anonymous_page.  No locks held but mmap_lock.
+ *
+ * One difference in order: Linux zeroes the new page before it takes the
+ * PTE lock (vma_alloc_zeroed_movable_folio); mmkit zeroes it with the lock
+ * held, just before set_pte.  Nothing can see the page before set_pte
+ * either way (set_pte is a release store after the zeroing).  The reason
+ * is the host CPU: the lock's xchg waits until the 4 KiB of zeroing stores
+ * have reached the cache, so zeroing first stalls the fault there for the
+ * whole write-back.  Zeroed under the lock, the write-back runs on while
+ * the fault finishes and the next one starts, until the next locked
+ * instruction (the next fault's mmap_lock).  See docs/PERFORMANCE.md.  A
+ * fault that finds the PTE already filled frees the page without zeroing.
+ */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -180,7 +200,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
-	page = alloc_user_page(true);
+	page = alloc_user_page(false);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
@@ -191,6 +211,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		put_page(page);
 		return 0;
 	}
+	clear_user_highpage(page);
 	inc_mm_counter(mm, MM_ANONPAGES);
 	folio_add_new_anon_rmap(page, vma, vmf->address);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);

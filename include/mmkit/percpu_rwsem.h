@@ -15,7 +15,13 @@
  *
  *   down_read:  slot += 1 (a locked add: a full barrier); if block: slot -= 1,
  *               wait for the writer (serving IPIs), retry.
- *   up_read:    slot -= 1 (release).
+ *   up_read:    slot -= 1 (release).  A CPU's slot is written by that CPU's
+ *               thread only (down_read, up_read and downgrade all use the
+ *               caller's slot), so up_read is a load and a plain release
+ *               store there, like Linux's this_cpu_dec, and no locked
+ *               instruction: see "Why up_read is not locked" below.  The
+ *               slot of the threads that are no CPU is shared: a locked
+ *               subtract.
  *   down_write: take `writer` (waiting serves IPIs); block = 1 (a full
  *               barrier); wait (serving IPIs) until the slots sum to 0.
  *   up_write:   block = 0 (release); release `writer`.
@@ -26,6 +32,14 @@
  * word: Dekker).  Linux skips the reader's barrier through rcu_sync and
  * makes the writer wait for a grace period instead; mmkit has no RCU, so
  * the reader pays one locked add on a line only its CPU writes.
+ *
+ * Why up_read is not locked: a locked instruction waits until every store
+ * before it has reached the cache.  The fault path zeroes a new page just
+ * before it releases the lock (mm/memory.c do_anonymous_page); a locked
+ * subtract here would stall each fault for the write-back of those 4 KiB.
+ * A plain store lets the write-back overlap the rest of the fault and the
+ * next one.  down_read keeps its locked add: it is the full barrier the
+ * reader-writer handshake needs.
  *
  * Rules, as Linux's: readers do not nest (a second down_read by a holder can
  * wait forever behind a waiting writer; CONFIG_DEBUG_VM builds check it),
@@ -118,8 +132,14 @@ static __always_inline bool percpu_down_read_trylock(struct percpu_rw_semaphore 
 
 static __always_inline void percpu_up_read(struct percpu_rw_semaphore *sem)
 {
+	_Atomic int *slot = percpu_rwsem_slot(sem);
+
 	percpu_rwsem_debug_release(sem);
-	atomic_fetch_sub_explicit(percpu_rwsem_slot(sem), 1, memory_order_release);
+	if (likely(mmk_this_cpu))       /* only this thread writes the slot */
+		atomic_store_explicit(slot, atomic_load_explicit(slot, memory_order_relaxed) - 1,
+				      memory_order_release);
+	else
+		atomic_fetch_sub_explicit(slot, 1, memory_order_release);
 }
 
 #endif

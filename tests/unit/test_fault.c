@@ -17,6 +17,8 @@
  *                            then verify passes and, once every process has
  *                            exited, every page is free again
  *   test_exit_baseline       fork/threads/kthread lazy mm: all pages back
+ *   test_new_pages_zeroed    frames freed full of 0xa5 come back zeroed to
+ *                            the write fault and to the zero page's COW
  *   test_punch_hole_race     B (CPU 1) keeps writing, reading and splitting
  *                            (mprotect) its mapping of a shmem object while A
  *                            (CPU 0) punches holes in it with MADV_REMOVE,
@@ -470,6 +472,65 @@ static void test_truncate_under_fault(void **state)
 	machine_shutdown();
 }
 
+/* ------------------------------------------------------ zero fill -- */
+
+#define NZ 64
+
+static u64 user_phys(unsigned long va)
+{
+	struct mmu_translation t;
+	struct mmu_fault f;
+
+	assert_int_equal(mmu_translate(this_cpu(), va, MMU_DATA_LOAD, U, &t, &f), 0);
+	return t.phys & PAGE_MASK;
+}
+
+/* Frames freed with garbage in them come back zeroed to both anonymous
+ * fault paths that allocate: the write fault (do_anonymous_page) and the
+ * COW of the zero page after a read (wp_page_copy).  The new mappings must
+ * reuse the old frames (the per-CPU list is LIFO), or the check is empty. */
+static void test_new_pages_zeroed(void **state)
+{
+	struct task_struct *a;
+	u64 old[NZ], v;
+	unsigned long m;
+	int reused = 0;
+
+	(void)state;
+	boot_cpus(1);
+	a = spawn("A");
+	context_switch(a);
+	for (int round = 0; round < 2; round++) {
+		m = sys_mmap(0, NZ * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+		assert_int_equal(mmk_memset(U, m, 0xa5, NZ * PAGE_SIZE, NULL), 0);
+		for (int i = 0; i < NZ; i++)
+			old[i] = user_phys(m + i * PAGE_SIZE);
+		assert_int_equal(sys_munmap(m, NZ * PAGE_SIZE), 0);
+		m = sys_mmap(0, NZ * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+		for (int i = 0; i < NZ; i++) {
+			unsigned long p = m + i * PAGE_SIZE;
+
+			if (round)      /* read first: the zero page, then COW */
+				assert_int_equal(mmk_read(U, p + 8, 8, &v), 0);
+			assert_int_equal(mmk_write(U, p, 8, 0x1122334455667788ULL), 0);
+			for (int j = 0; j < NZ; j++)
+				reused += user_phys(p) == old[j];
+			for (unsigned long off = 8; off < PAGE_SIZE; off += 8) {
+				assert_int_equal(mmk_read(U, p + off, 8, &v), 0);
+				assert_true(v == 0);
+			}
+		}
+		assert_true(reused > NZ / 2);
+		assert_int_equal(sys_munmap(m, NZ * PAGE_SIZE), 0);
+		reused = 0;
+	}
+	task_exit(a);
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
 /* ------------------------------------------------------- baseline -- */
 
 static void test_exit_baseline(void **state)
@@ -514,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_exit_baseline),
 		cmocka_unit_test(test_punch_hole_race),
 		cmocka_unit_test(test_truncate_under_fault),
+		cmocka_unit_test(test_new_pages_zeroed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
