@@ -671,7 +671,7 @@ int main(int argc, char **argv)
 	print_machine(ram_mib);
 	/* The floor and the fault alternate, so both see the VM in one state.
 	 * The floor is timed after an untimed floor: right after a fault round
-	 * it runs 5-15 ns/page slower, by an amount that depends on the fault
+	 * it ran up to 17 ns/page slower, by an amount that depends on the fault
 	 * path's code (the state the round leaves in the caches), which would
 	 * make the ratio say more about that than about the fault. */
 	fl = aw = INFINITY;

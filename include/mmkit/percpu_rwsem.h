@@ -34,9 +34,10 @@
  * the reader pays one locked add on a line only its CPU writes.
  *
  * Why up_read is not locked: a locked instruction waits until every store
- * before it has reached the cache.  The fault path zeroes a new page just
- * before it releases the lock (mm/memory.c do_anonymous_page); a locked
- * subtract here would stall each fault for the write-back of those 4 KiB.
+ * before it has reached the cache.  The anonymous write fault zeroes its
+ * page just before it lets its locks go, the PTE lock and then this one
+ * (mm/memory.c do_anonymous_page); a locked subtract here would stall each
+ * fault for the write-back of those 4 KiB.
  * A plain store lets the write-back overlap the rest of the fault and the
  * next one.  down_read keeps its locked add: it is the full barrier the
  * reader-writer handshake needs.
