@@ -494,13 +494,14 @@ static void test_new_pages_zeroed(void **state)
 	struct task_struct *a;
 	u64 old[NZ], v;
 	unsigned long m;
-	int reused = 0;
 
 	(void)state;
 	boot_cpus(1);
 	a = spawn("A");
 	context_switch(a);
 	for (int round = 0; round < 2; round++) {
+		int reused = 0;
+
 		m = sys_mmap(0, NZ * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
 			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
 		assert_int_equal(mmk_memset(U, m, 0xa5, NZ * PAGE_SIZE, NULL), 0);
@@ -511,12 +512,14 @@ static void test_new_pages_zeroed(void **state)
 			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
 		for (int i = 0; i < NZ; i++) {
 			unsigned long p = m + i * PAGE_SIZE;
+			u64 phys;
 
 			if (round)      /* read first: the zero page, then COW */
 				assert_int_equal(mmk_read(U, p + 8, 8, &v), 0);
 			assert_int_equal(mmk_write(U, p, 8, 0x1122334455667788ULL), 0);
+			phys = user_phys(p);
 			for (int j = 0; j < NZ; j++)
-				reused += user_phys(p) == old[j];
+				reused += phys == old[j];
 			for (unsigned long off = 8; off < PAGE_SIZE; off += 8) {
 				assert_int_equal(mmk_read(U, p + off, 8, &v), 0);
 				assert_true(v == 0);
@@ -524,7 +527,6 @@ static void test_new_pages_zeroed(void **state)
 		}
 		assert_true(reused > NZ / 2);
 		assert_int_equal(sys_munmap(m, NZ * PAGE_SIZE), 0);
-		reused = 0;
 	}
 	task_exit(a);
 	assert_int_equal(verify_all(stderr), 0);
