@@ -99,6 +99,8 @@ int arg_proc(struct cmd_ctx *c, int i, struct cli_proc **out);
 int cli_parse_num(struct scenario *sc, const char *s, u64 *out);
 
 extern const struct flag_name gfp_flag_names[];
+/* A GFP argument (GFP_KERNEL when absent); invalid combinations are a script error. */
+int arg_gfp(struct cmd_ctx *c, int i, unsigned int *gfp);
 
 /* ---- results ---- */
 void result_addr(struct cmd_ctx *c, u64 addr);     /* "= 0x..."; capturable */
