@@ -15,7 +15,10 @@
  * count each site's calls.
  *
  * After every line every verify check runs.  At the end the rule is disarmed,
- * every process exits, every CPU's page lists and every slab cache's CPU
+ * every process exits, every kernel object the script still holds is freed
+ * (failrun records what each allocating command returned and each freeing
+ * command released: kmalloc family, alloc_pages, vmalloc, vmap, kmem_cache
+ * objects and caches), every CPU's page lists and every slab cache's CPU
  * slabs are flushed and the empty slabs freed, verify runs again, and the
  * memory still in use is printed, so that the sweep can compare it with the
  * failure-free run: a failure may leave less allocated, never more.
@@ -51,6 +54,134 @@ struct rule {
 };
 
 static struct scenario sc;
+
+/* ---- kernel objects the script holds ---- */
+
+enum held_kind { H_OBJ, H_CACHE, H_KMALLOC, H_VMAP, H_VMALLOC, H_PAGES, NR_HELD };
+
+struct held {
+	enum held_kind kind;
+	u64 addr;
+	u64 extra;            /* order (pages), cache (objects) */
+};
+
+static struct held *held;
+static int nheld, held_cap;
+
+static void hold(enum held_kind kind, u64 addr, u64 extra)
+{
+	if (nheld == held_cap) {
+		held_cap = held_cap ? 2 * held_cap : 64;
+		held = realloc(held, (size_t)held_cap * sizeof(*held));
+		if (!held)
+			exit(2);
+	}
+	held[nheld++] = (struct held){ kind, addr, extra };
+}
+
+static void release(enum held_kind kind, u64 addr)
+{
+	int i;
+
+	for (i = 0; i < nheld; i++)
+		if (held[i].kind == kind && held[i].addr == addr) {
+			held[i] = held[--nheld];
+			return;
+		}
+}
+
+struct words { int n; char *w[CLI_MAX_ARGS + 8]; char buf[4096]; };
+
+/* Split a line (no quotes needed: the tracked commands take none) and find
+ * its command word; `-> NAME` and expect= are dropped. */
+static int split_words(const char *line, struct words *t)
+{
+	char *p;
+
+	snprintf(t->buf, sizeof(t->buf), "%s", line);
+	if ((p = strchr(t->buf, '#')))
+		*p = 0;
+	t->n = 0;
+	for (p = strtok(t->buf, " \t"); p && t->n < (int)ARRAY_SIZE(t->w); p = strtok(NULL, " \t"))
+		t->w[t->n++] = p;
+	while (t->n && !strncmp(t->w[t->n - 1], "expect=", 7))
+		t->n--;
+	if (t->n >= 2 && !strcmp(t->w[t->n - 2], "->"))
+		t->n -= 2;
+	return t->n >= 2 && cli_proc_find(&sc, t->w[0]) ? 1 : 0;
+}
+
+static u64 word_val(struct words *t, int i)
+{
+	u64 v = 0;
+
+	if (i >= t->n || cli_parse_num(&sc, t->w[i], &v))
+		return ~0ULL;
+	return v;
+}
+
+/* The arguments a tracked command frees, evaluated before the line runs. */
+struct pending { int cmd; u64 a0, a1; };
+
+static bool is(struct words *t, int cmd, const char *name)
+{
+	return cmd < t->n && !strcmp(t->w[cmd], name);
+}
+
+static void before_line(const char *line, struct pending *pd)
+{
+	struct words *t = malloc(sizeof(*t));
+
+	if (!t)
+		exit(2);
+	pd->cmd = split_words(line, t);
+	pd->a0 = word_val(t, pd->cmd + 1);
+	pd->a1 = word_val(t, pd->cmd + 2);
+	free(t);
+}
+
+/* Record what the line allocated or freed; `res` is its result. */
+static void after_line(const char *line, const struct pending *pd, const char *res)
+{
+	struct words *t = malloc(sizeof(*t));
+	unsigned long long v = 0;
+	bool addr = sscanf(res, "= 0x%llx", &v) == 1 && v > 0x10;
+	int c;
+
+	if (!t)
+		exit(2);
+	c = split_words(line, t);
+	if (c) {
+		free(t);
+		return;
+	}
+	if (is(t, c, "kfree") || (is(t, c, "krealloc") && addr))
+		release(H_KMALLOC, pd->a0);
+	else if (is(t, c, "free_pages") && !strcmp(res, "= 0"))
+		release(H_PAGES, pd->a0);
+	else if (is(t, c, "vfree") && !strcmp(res, "= 0"))
+		release(H_VMALLOC, pd->a0);
+	else if (is(t, c, "vunmap") && !strcmp(res, "= 0"))
+		release(H_VMAP, pd->a0);
+	else if (is(t, c, "kmem_cache_free"))
+		release(H_OBJ, pd->a1);
+	else if (is(t, c, "kmem_cache_destroy") && !strcmp(res, "= 0"))
+		release(H_CACHE, pd->a0);
+	if (addr && (is(t, c, "kmalloc") || is(t, c, "kzalloc") || is(t, c, "kcalloc") ||
+		     is(t, c, "krealloc")))
+		hold(H_KMALLOC, v, 0);
+	else if (addr && is(t, c, "alloc_pages"))
+		hold(H_PAGES, v, pd->a0);
+	else if (addr && (is(t, c, "vmalloc") || is(t, c, "vzalloc")))
+		hold(H_VMALLOC, v, 0);
+	else if (addr && is(t, c, "vmap"))
+		hold(H_VMAP, v, 0);
+	else if (addr && is(t, c, "kmem_cache_create"))
+		hold(H_CACHE, v, 0);
+	else if (addr && is(t, c, "kmem_cache_alloc"))
+		hold(H_OBJ, v, pd->a0);
+	free(t);
+}
 
 /* ---- on a CPU ---- */
 
@@ -171,8 +302,11 @@ static bool run_line(int lineno, const char *line)
 	const char *p;
 	int rc;
 
+	struct pending pd;
+
 	if (!m)
 		exit(2);
+	before_line(line, &pd);
 	sc.out = m;
 	rc = scenario_line(&sc, lineno, line);
 	fclose(m);
@@ -185,6 +319,7 @@ static bool run_line(int lineno, const char *line)
 			break;
 		}
 	free(out);
+	after_line(line, &pd, res);
 	if (res[0])
 		printf("R %d %ld %s\n", lineno, fails, res);
 	else if (rc == 2)
@@ -195,6 +330,37 @@ static bool run_line(int lineno, const char *line)
 		printf("V %d\n", lineno);
 		return false;
 	}
+	return true;
+}
+
+/* Free what the script still holds: objects before their caches, vmap
+ * areas before the pages they map. */
+static bool free_held(int *lineno)
+{
+	static const char *const fmt[NR_HELD] = {
+		[H_OBJ] = "kmem_cache_free %#llx %#llx", [H_CACHE] = "kmem_cache_destroy %#llx",
+		[H_KMALLOC] = "kfree %#llx", [H_VMAP] = "vunmap %#llx",
+		[H_VMALLOC] = "vfree %#llx", [H_PAGES] = "free_pages %#llx %llu",
+	};
+	char line[128];
+	int k, i;
+
+	for (k = 0; k < NR_HELD; k++)
+		for (i = nheld - 1; i >= 0; i--) {      /* release() moves the last entry here */
+			struct held h = held[i];
+
+			if (h.kind != (enum held_kind)k)
+				continue;
+			if (k == H_OBJ)
+				snprintf(line, sizeof(line), fmt[k], (unsigned long long)h.extra,
+					 (unsigned long long)h.addr);
+			else
+				snprintf(line, sizeof(line), fmt[k], (unsigned long long)h.addr,
+					 (unsigned long long)h.extra);
+			release(h.kind, h.addr);
+			if (!run_line(++*lineno, line))
+				return false;
+		}
 	return true;
 }
 
@@ -216,6 +382,8 @@ static void teardown(void)
 		if (!run_line(++lineno, line))
 			return;
 	}
+	if (!free_held(&lineno))
+		return;
 	cpu_call(0, shrink_all, NULL);
 	if (verify_now()) {
 		printf("V %d\n", lineno);
