@@ -19,6 +19,7 @@ echo "fuzzing $t for ${secs}s; log $log"
 nice -n 10 "build/fuzz/tests/fuzz/fuzz_$t" "build/fuzz/work/$t" "tests/fuzz/corpus/$t" \
   -dict=tests/fuzz/scenario.dict -close_fd_mask=3 -timeout=20 -rss_limit_mb=2048 \
   -max_len=8192 -max_total_time="$secs" -print_final_stats=1 \
+  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
   -artifact_prefix=build/fuzz/artifacts/ "$@" >"$log" 2>&1 || true
 tail -n 25 "$log" | grep -E "^(#|Done|stat::|==|SUMMARY|artifact)" || true
 ls build/fuzz/artifacts
