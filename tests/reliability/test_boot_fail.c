@@ -131,6 +131,8 @@ static void sweep(int levels)
 
 	assert_true(n > 0);
 	for (i = 0; i < n; i++)
+		printf("boot, levels=%d: %s called %ld times\n", levels, names[i], calls[i]);
+	for (i = 0; i < n; i++)
 		for (nth = 1; nth <= calls[i]; nth++) {
 			boot_with(levels, names[i], nth, false, counts);
 			boot_with(levels, names[i], nth, true, counts);
