@@ -72,7 +72,7 @@ static const struct cmd_help help_table[] = {
 	  "nothing", "snapshot /proc/buddyinfo\n" },
 	{ "unchanged", T_MACHINE, "VIEW\ta view saved by `snapshot`\n",
 	  "`= ok`, or `= changed` (the first differing line goes to stderr)",
-	  "snapshot /proc/buddyinfo\nalloc_pages 3 -> p\nfree_pages $p 3\nunchanged /proc/buddyinfo expect=ok\n" },
+	  "snapshot /proc/buddyinfo\nalloc_pages 5 -> p\nfree_pages $p 5\nunchanged /proc/buddyinfo expect=ok\n" },
 	{ "sysctl", T_MACHINE,
 	  "vm.max_map_count=N\tthe VMA limit per process\nvm.mmap_min_addr=N\tthe lowest mappable address\n"
 	  "vm.overcommit_memory=N\t0 heuristic, 1 always, 2 never\n",

@@ -82,10 +82,8 @@ static json_t *parse_keyvalue(char *text)
 
 	for_each_line(text, line, save) {
 		size_t k = strcspn(line, ": \t");
-		char *val = line + k;
+		char *val = line[k] ? line + k + 1 : line + k;
 
-		if (*val == ':')
-			val++;
 		line[k] = 0;
 		json_object_set_new(o, line, value_of(val));
 	}

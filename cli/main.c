@@ -145,9 +145,11 @@ static int parse_options(struct scenario *sc, int argc, char **argv)
 			fprintf(stderr, "mmkit %s: option '%s' needs a value\n", argv[0], argv[optind - 1]);
 			return -1;
 		default:
-			if (optopt)
-				usage_error("unknown option '-%c'", (char[]){ (char)optopt, 0 }, "");
-			else
+			if (optopt) {
+				char shortopt[2] = { (char)optopt, 0 };
+
+				usage_error("unknown option '-%s'", shortopt, "");
+			} else
 				usage_error("unknown option '%s'", argv[optind - 1],
 					    option_hint(argv[optind - 1], hint, sizeof(hint)));
 			return -1;

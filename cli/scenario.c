@@ -593,8 +593,8 @@ static int tokenize(const char *line, struct line_tokens *t, const char **err)
 			continue;
 		}
 		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '#') {
-			if (*p == '"' && d > t->tok[t->n - 1] && d[-1] == '=')
-				break;       /* KEY="quoted value", e.g. expect~="segfault at" */
+			if (*p == '"' && d - t->tok[t->n - 1] == 8 && !strncmp(t->tok[t->n - 1], "expect~=", 8))
+				break;       /* expect~="a pattern with blanks" */
 			*d++ = *p++;
 		}
 		if (*p == '"') {

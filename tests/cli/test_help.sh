@@ -1,0 +1,35 @@
+#!/bin/sh
+# Help for every command, from one table (cli/help.c): every registered
+# scenario command has a help entry with its usage, what it prints and an
+# example; every example runs on its own with exit 0; the shell's `help CMD`
+# and a scenario's `help CMD` print exactly what `mmkit help CMD` prints.
+# Prints "N passed, N failed".
+mmkit="$1"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $1"; fi; }
+"$mmkit" help --list > "$tmp/names" || { echo "FAIL help --list"; exit 1; }
+n=$(wc -l < "$tmp/names")
+ok many-commands '[ "$n" -ge 70 ]'
+ok none-without-help '! grep -q "(no help)" "$tmp/names"'
+while read -r name rest; do
+  "$mmkit" help "$name" > "$tmp/h" 2>&1; rc=$?
+  ok "$name-help" '[ $rc -eq 0 ] && grep -q "^usage: " "$tmp/h" && grep -q "^prints: " "$tmp/h" && grep -q "^example:" "$tmp/h"'
+  # the example: the indented lines between "example:" and "topic:"
+  sed -n '/^example:/,/^topic:/p' "$tmp/h" | sed '1d;$d' | sed 's/^  //' > "$tmp/ex.mm"
+  ok "$name-example-nonempty" '[ -s "$tmp/ex.mm" ]'
+  "$mmkit" run --plain -q "$tmp/ex.mm" > "$tmp/exout" 2> "$tmp/exerr"; rc=$?
+  ok "$name-example-runs" '[ $rc -eq 0 ] || { cat "$tmp/ex.mm" "$tmp/exerr"; false; }'
+  printf 'help %s\n' "$name" | HOME="$tmp" "$mmkit" shell > "$tmp/sh" 2>&1
+  ok "$name-shell-same" 'cmp -s "$tmp/h" "$tmp/sh"'
+done < "$tmp/names"
+printf 'help mmap\n' > "$tmp/s.mm"; "$mmkit" run --plain "$tmp/s.mm" > "$tmp/run" 2>&1
+"$mmkit" help mmap > "$tmp/h"
+ok scenario-help-same 'cmp -s "$tmp/h" "$tmp/run"'
+"$mmkit" help > "$tmp/all"
+ok overview-lists-every-command 'while read -r name rest; do grep -qE "^  (A )?$name( |\$)" "$tmp/all" || { echo "missing $name"; exit 1; }; done < "$tmp/names"'
+ok overview-no-other '! grep -q "^Other:" "$tmp/all"'
+"$mmkit" help views > "$tmp/views"
+ok views-listed 'grep -qx /proc/swaps "$tmp/views" && grep -qx /proc/A/maps "$tmp/views"'
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
