@@ -88,11 +88,15 @@ CLI_COMMAND(cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
 
 /* ---- cat ---- */
 
-/* Views whose lines are "Key: value" or "key value": they take field names. */
-static bool view_has_fields(const struct proc_view *v)
+/* Views whose lines are "Key: value" or "key value" take field names; the
+ * rows of /proc/slabinfo are named by their cache, after 2 header lines.
+ * Returns the number of header lines to keep, or -1 (no fields). */
+static int view_fields_header(const struct proc_view *v)
 {
-	return !strcmp(v->path, "/proc/meminfo") || !strcmp(v->path, "/proc/vmstat") ||
-	       !strcmp(v->path, "status");
+	if (!strcmp(v->path, "/proc/meminfo") || !strcmp(v->path, "/proc/vmstat") ||
+	    !strcmp(v->path, "status"))
+		return 0;
+	return !strcmp(v->path, "/proc/slabinfo") ? 2 : -1;
 }
 
 /* The length of a line's key ("MemTotal" of "MemTotal:  65536 kB"). */
@@ -127,14 +131,20 @@ static int unknown_field(struct cmd_ctx *c, const char *text, const char *field)
 			    suggest_hint(&sg, hint, sizeof(hint)));
 }
 
-/* Print only the lines of the given fields, in the order asked. */
-static int print_fields(struct cmd_ctx *c, const char *text)
+/* Print the header lines, then only the lines of the given fields, in the
+ * order asked. */
+static int print_fields(struct cmd_ctx *c, const char *text, int header)
 {
+	const char *body = text;
 	int i;
 
+	for (i = 0; i < header && *body; i++)
+		body += strcspn(body, "\n") + (body[strcspn(body, "\n")] == '\n');
 	for (i = 1; i < c->argc; i++)
-		if (!find_field(text, c->argv[i]))
-			return unknown_field(c, text, c->argv[i]);
+		if (!find_field(body, c->argv[i]))
+			return unknown_field(c, body, c->argv[i]);
+	fwrite(text, 1, (size_t)(body - text), c->out);
+	text = body;
 	for (i = 1; i < c->argc; i++) {
 		const char *l = find_field(text, c->argv[i]);
 
@@ -145,6 +155,7 @@ static int print_fields(struct cmd_ctx *c, const char *text)
 
 static int show_view(struct cmd_ctx *c, const struct proc_view *v, struct task_struct *t)
 {
+	int header = view_fields_header(v);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -154,9 +165,9 @@ static int show_view(struct cmd_ctx *c, const struct proc_view *v, struct task_s
 		err = v->show(c->out, t);
 		return err ? script_error(c, "cat: %s: %s", c->argv[0], strerror(-err)) : 0;
 	}
-	if (!view_has_fields(v))
-		return script_error(c, "cat: %s takes no field names (meminfo, vmstat and status do)",
-				    c->argv[0]);
+	if (header < 0)
+		return script_error(c, "cat: %s takes no field names (meminfo, vmstat, status "
+				    "and slabinfo do)", c->argv[0]);
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return script_error(c, "cat: out of memory");
@@ -165,7 +176,7 @@ static int show_view(struct cmd_ctx *c, const struct proc_view *v, struct task_s
 	if (err)
 		err = script_error(c, "cat: %s: %s", c->argv[0], strerror(-err));
 	else
-		err = print_fields(c, text ? text : "");
+		err = print_fields(c, text ? text : "", header);
 	free(text);
 	return err;
 }
@@ -184,7 +195,8 @@ static int no_such_view(struct cmd_ctx *c, const char *path, bool per_task)
 	return script_error(c, "cat: no such view '%s'%s", path, suggest_hint(&sg, hint, sizeof(hint)));
 }
 
-/* cat /proc/meminfo [FIELD...] | cat /proc/A/maps | cat /proc/A/status [FIELD...] */
+/* cat /proc/meminfo [FIELD...] | cat /proc/A/maps | cat /proc/A/status [FIELD...]
+ * | cat /proc/slabinfo [CACHE...] */
 static int do_cat(struct cmd_ctx *c)
 {
 	const struct proc_view *v;

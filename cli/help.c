@@ -81,7 +81,8 @@ static const struct cmd_help help_table[] = {
 	{ "cat", T_VIEW,
 	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
 	  "/proc/A/FILE\ta view of process A: maps smaps status\n"
-	  "FIELD...\tmeminfo, vmstat and status: print only these fields\n",
+	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
+	  "\tslabinfo: the header and these caches' rows\n",
 	  "the view's text in the Linux format (with --json: structured)",
 	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 1\n"
 	  "cat /proc/A/maps\ncat /proc/A/status VmRSS RssAnon\ncat /proc/vmstat pgfault\n" },
