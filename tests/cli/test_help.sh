@@ -31,5 +31,22 @@ ok overview-lists-every-command 'while read -r name rest; do grep -qE "^  (A )?$
 ok overview-no-other '! grep -q "^Other:" "$tmp/all"'
 "$mmkit" help views > "$tmp/views"
 ok views-listed 'grep -qx /proc/swaps "$tmp/views" && grep -qx /proc/A/maps "$tmp/views"'
+# docs/GUIDE.md: its command reference is the help text (regenerate with
+# scripts/guide_commands.py --update), and every ```mm block runs
+src="${MMKIT_SOURCE_DIR:-$(dirname "$0")/../..}"
+if command -v python3 >/dev/null 2>&1 && [ -f "$src/docs/GUIDE.md" ]; then
+  python3 "$src/scripts/guide_commands.py" "$mmkit" > "$tmp/ref.md"
+  sed -n '/^<!-- BEGIN COMMANDS/,/^<!-- END COMMANDS -->/p' "$src/docs/GUIDE.md" > "$tmp/guide_ref.md"
+  ok guide-reference-current 'cmp -s "$tmp/ref.md" "$tmp/guide_ref.md" || { diff "$tmp/guide_ref.md" "$tmp/ref.md" | head; false; }'
+  awk -v dir="$tmp" '/^```mm$/ { n++; f = dir "/guide" n ".mm"; inb = 1; next }
+                     /^```$/ { inb = 0; next } inb { print > f }' "$src/docs/GUIDE.md"
+  nb=0
+  for f in "$tmp"/guide*.mm; do
+    nb=$((nb + 1))
+    "$mmkit" run --plain -q "$f" > /dev/null 2> "$tmp/gerr"; rc=$?
+    ok "guide-$(basename "$f")-runs" '[ $rc -eq 0 ] || { cat "$f" "$tmp/gerr"; false; }'
+  done
+  ok guide-has-examples '[ "$nb" -ge 8 ]'
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
