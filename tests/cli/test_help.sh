@@ -6,6 +6,7 @@
 # Prints "N passed, N failed".
 mmkit="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+: > "$tmp/all_help"; : > "$tmp/all_help.mm"
 pass=0; fail=0
 ok() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $1"; fi; }
 "$mmkit" help --list > "$tmp/names" || { echo "FAIL help --list"; exit 1; }
@@ -20,12 +21,15 @@ while read -r name rest; do
   ok "$name-example-nonempty" '[ -s "$tmp/ex.mm" ]'
   "$mmkit" run --plain -q "$tmp/ex.mm" > "$tmp/exout" 2> "$tmp/exerr"; rc=$?
   ok "$name-example-runs" '[ $rc -eq 0 ] || { cat "$tmp/ex.mm" "$tmp/exerr"; false; }'
-  printf 'help %s\n' "$name" | HOME="$tmp" "$mmkit" shell > "$tmp/sh" 2>&1
-  ok "$name-shell-same" 'cmp -s "$tmp/h" "$tmp/sh"'
+  cat "$tmp/h" >> "$tmp/all_help"
+  echo "help $name" >> "$tmp/all_help.mm"
 done < "$tmp/names"
-printf 'help mmap\n' > "$tmp/s.mm"; "$mmkit" run --plain "$tmp/s.mm" > "$tmp/run" 2>&1
-"$mmkit" help mmap > "$tmp/h"
-ok scenario-help-same 'cmp -s "$tmp/h" "$tmp/run"'
+# one shell session asks for every command's help: the same text, in order
+HOME="$tmp" "$mmkit" shell < "$tmp/all_help.mm" > "$tmp/sh" 2> "$tmp/sherr"
+ok shell-help-same 'cmp -s "$tmp/all_help" "$tmp/sh" || { diff "$tmp/all_help" "$tmp/sh" | head; false; }'
+"$mmkit" run --plain "$tmp/all_help.mm" > "$tmp/sc" 2> "$tmp/scerr"
+ok scenario-help-same 'cmp -s "$tmp/all_help" "$tmp/sc" || { diff "$tmp/all_help" "$tmp/sc" | head; false; }'
+
 "$mmkit" help > "$tmp/all"
 ok overview-lists-every-command 'while read -r name rest; do grep -qE "^  (A )?$name( |\$)" "$tmp/all" || { echo "missing $name"; exit 1; }; done < "$tmp/names"'
 ok overview-no-other '! grep -q "^Other:" "$tmp/all"'
