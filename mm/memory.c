@@ -83,7 +83,7 @@ static void zero_page_exit(void)
 	__free_page(page);
 	zero_pfn = 0;
 }
-mmk_initcall(INIT_MM, zero_page_init, zero_page_exit)
+mmk_initcall(INIT_MM, zero_page_init, zero_page_exit);
 
 /* ------------------------------------------------------------ helpers -- */
 

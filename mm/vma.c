@@ -48,7 +48,7 @@ static void vma_state_exit(void)
 	kmem_cache_destroy(vm_area_cachep);
 	vm_area_cachep = NULL;
 }
-mmk_initcall(INIT_MM, vma_state_init, vma_state_exit)
+mmk_initcall(INIT_MM, vma_state_init, vma_state_exit);
 
 /* A zeroed VMA of mm from vm_area_cachep.  NULL on -ENOMEM. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
@@ -694,4 +694,4 @@ static void verify_mms(struct verify_ctx *v)
 	}
 	spin_unlock(&mmlist_lock);
 }
-VERIFY_CHECK(vma_verify, "vma", 50, verify_mms)
+VERIFY_CHECK(vma_verify, "vma", 50, verify_mms);

@@ -26,14 +26,12 @@
 #define MMKIT_MM_TYPES_H
 
 #include "mmkit/compiler.h"
+#include "mmkit/machine.h"
 #include "mmkit/percpu_counter.h"
 #include "mmkit/percpu_rwsem.h"
 #include "mmkit/list.h"
 #include "mmkit/spinlock.h"
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) ALIGN((unsigned long)(x), PAGE_SIZE)
 #define PFN_DOWN(x) ((unsigned long)(x) >> PAGE_SHIFT)
 #define PFN_UP(x) (((unsigned long)(x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
@@ -184,8 +182,15 @@ struct address_space {
 /* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
  * page cache (f_mapping).  Nothing is opened: the pages of a file that is
  * not shmem read as zeros until the page-cache work gives files content. */
+struct file;
+/* What the owner of a file object does with it (Linux file_operations). */
+struct file_operations {
+	void (*release)(struct file *f);      /* the last reference is gone */
+};
+
 struct file {
 	_Atomic int f_count;
+	const struct file_operations *f_op;  /* set by fs/file_table.c */
 	unsigned int dev_major, dev_minor;
 	unsigned long ino;
 	bool deleted;                    /* shown with " (deleted)" (shmem objects) */

@@ -251,11 +251,24 @@ void unlink_anon_vmas(struct vm_area_struct *vma);
  * compatible neighbour's, find_mergeable_anon_vma).  0 or -ENOMEM. */
 int __anon_vma_prepare(struct vm_area_struct *vma);
 
-/* ---- files (mm/shmem.c, fs/file_id.c) ---- */
+/* ---- files (fs/file_table.c, mm/shmem.c) ---- */
+/* A new file object with one reference (fs/file_table.c).  NULL on -ENOMEM. */
 struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long ino,
 			 const char *path);
-struct file *get_file(struct file *f);
-void fput(struct file *f);
+/* Take a reference (Linux get_file, inline as in include/linux/fs.h). */
+static inline struct file *get_file(struct file *f)
+{
+	atomic_fetch_add(&f->f_count, 1);
+	return f;
+}
+/* Drop a reference; the last one releases the file through its f_op (fs/
+ * frees the struct, its path and its page cache: __fput), so the refcount
+ * lives with struct file and mm/ names no fs/ function. */
+static inline void fput(struct file *f)
+{
+	if (atomic_fetch_sub(&f->f_count, 1) == 1)
+		f->f_op->release(f);
+}
 int shmem_zero_setup(struct vm_area_struct *vma);
 unsigned long shmem_fault_limit(const struct vm_area_struct *vma, unsigned long start,
 				unsigned long end);
