@@ -181,30 +181,6 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 	return unmapped;
 }
 
-/* MADV_POPULATE_(READ|WRITE): every page mapped (-ENOMEM) and accessible
- * for the kind of fault (-EINVAL); faults give anon_vmas as they go. */
-static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
-			    bool write)
-{
-	struct vm_area_struct *vma;
-
-	while (start < end) {
-		vma = vma_lookup(mm, start);
-		if (!vma)
-			return -ENOMEM;
-		if ((vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
-		    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
-			return -EINVAL;
-		if (shmem_fault_limit(vma, start, min(end, vma->vm_end)) < min(end, vma->vm_end))
-			return -EFAULT;        /* SIGBUS beyond the object */
-		if (!(vma->vm_flags & VM_SHARED) && (write || vma_is_anonymous(vma)) &&
-		    anon_vma_prepare(vma))
-			return -ENOMEM;
-		start = vma->vm_end;
-	}
-	return 0;
-}
-
 /* madvise(2) on current->mm.  0 or -errno. */
 int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 {
@@ -229,10 +205,9 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	else
 		mmap_read_lock(mm);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
-		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
-		if (!err)       /* the page side: fault every page in (mm/gup.c) */
-			err = faultin_page_range(mm, start, end,
-						 behavior == MMK_MADV_POPULATE_WRITE);
+		/* VMA by VMA, as Linux: the VMAs before a failing one stay
+		 * populated (and a write fault gives them their anon_vma). */
+		err = faultin_page_range(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
 	} else {
 		err = madvise_walk(mm, start, end, behavior);
 	}

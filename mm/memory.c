@@ -193,13 +193,13 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
-	/* On the 6.18 reference host a read fault that maps the zero page
-	 * leaves the VMA with an anon_vma too (the VMA then merges and moves
-	 * as a faulted one; checked with mremap and 3-way merges). */
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
+	/* A read maps the zero page and, as in Linux, leaves the VMA without
+	 * an anon_vma: it still merges and moves as an unfaulted one
+	 * (cases/zero_page_anon_vma.mm, checked on the reference host). */
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	page = alloc_user_page(false);
 	if (!page)
 		return VM_FAULT_OOM;

@@ -257,8 +257,6 @@ struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long i
 struct file *get_file(struct file *f);
 void fput(struct file *f);
 int shmem_zero_setup(struct vm_area_struct *vma);
-unsigned long shmem_fault_limit(const struct vm_area_struct *vma, unsigned long start,
-				unsigned long end);
 
 /* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
  * They act on current->mm and take mmap_lock themselves. ---- */
