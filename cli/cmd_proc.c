@@ -376,7 +376,7 @@ static int do_sysctl(struct cmd_ctx *c)
 	}
 	for (i = 0; i < c->argc; i++) {
 		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) mmap_min_addr = vals[i];
+		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
 		else sysctl_overcommit_memory = (int)vals[i];
 	}
 	return 0;

@@ -5,7 +5,8 @@
  *
  * Address choice (x86-64, ASLR off, checked on a 6.18 host):
  *   - MAP_FIXED: the address as given;
- *   - a hint (rounded down to a page, raised to mmap_min_addr): used when
+ *   - a hint (rounded down to a page, raised to mmap_min_addr, i.e. at
+ *     least CONFIG_LSM_MMAP_MIN_ADDR): used when
  *     addr + len <= vm_start_gap(the VMA above it);
  *   - otherwise top-down: the highest gap below mmap_base that holds len,
  *     rejecting a gap that ends inside the guard gap of a VM_GROWSDOWN VMA
@@ -27,7 +28,17 @@
 #include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
-unsigned long mmap_min_addr = 4096;
+/*
+ * Two floors, as in Linux (security/min_addr.c): vm.mmap_min_addr
+ * (dac_mmap_min_addr, 4096 on the reference host) is what MAP_FIXED below
+ * needs CAP_SYS_RAWIO for (cap_mmap_addr); mmap_min_addr, the larger of it
+ * and the kernel's CONFIG_LSM_MMAP_MIN_ADDR (65536 on the reference
+ * kernel), is what a hint is raised to, the floor of the gap search and of
+ * stack growth.  So a hint of 0x8000 gives 0x10000 while MAP_FIXED at
+ * 0x8000 works (cases/mmap_min_addr.mm).
+ */
+unsigned long dac_mmap_min_addr = 4096;
+unsigned long mmap_min_addr = CONFIG_LSM_MMAP_MIN_ADDR;
 int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
 
 #define MMF_TOPDOWN 1UL
@@ -103,9 +114,18 @@ static bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned 
 	return locked <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 }
 
+/* The vm.mmap_min_addr sysctl changed: recompute the effective floor
+ * (Linux update_mmap_min_addr). */
+void update_mmap_min_addr(void)
+{
+	mmap_min_addr = max(dac_mmap_min_addr, (unsigned long)CONFIG_LSM_MMAP_MIN_ADDR);
+}
+
+/* Linux cap_mmap_addr (no LSM with an mmap_addr hook is active on the
+ * reference host, so only the sysctl's floor applies). */
 static int security_mmap_addr(unsigned long addr)
 {
-	return addr < mmap_min_addr && !capable(CAP_SYS_RAWIO) ? -EPERM : 0;
+	return addr < dac_mmap_min_addr && !capable(CAP_SYS_RAWIO) ? -EPERM : 0;
 }
 
 /* ---- get_unmapped_area ---- */

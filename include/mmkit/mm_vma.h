@@ -120,7 +120,11 @@ enum {
 
 extern int sysctl_max_map_count;
 extern unsigned long stack_guard_gap;         /* bytes */
-extern unsigned long mmap_min_addr;           /* vm.mmap_min_addr */
+/* The reference kernel's CONFIG_LSM_MMAP_MIN_ADDR (Debian/Fedora: 65536). */
+#define CONFIG_LSM_MMAP_MIN_ADDR 65536UL
+extern unsigned long dac_mmap_min_addr;       /* vm.mmap_min_addr */
+extern unsigned long mmap_min_addr;           /* max(dac_mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) */
+void update_mmap_min_addr(void);              /* after dac_mmap_min_addr changed */
 extern int sysctl_overcommit_memory;          /* 0 guess, 1 always, 2 never */
 
 /* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
