@@ -49,19 +49,21 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 			return -EINVAL;
 		break;
 	case MMK_MADV_FREE:
-		if (!vma_is_anonymous(vma) && !(vma->vm_file == NULL))
+		if (!vma_is_anonymous(vma))   /* also special mappings ([vdso]) */
 			return -EINVAL;
 		/* fall through */
 	case MMK_MADV_DONTNEED: case MMK_MADV_DONTNEED_LOCKED:
 		if (f & (VM_PFNMAP | (b == MMK_MADV_DONTNEED_LOCKED ? 0 : VM_LOCKED)))
-			return -EINVAL;
-		if (b == MMK_MADV_FREE && vma->vm_file)
 			return -EINVAL;
 		break;
 	case MMK_MADV_GUARD_INSTALL: case MMK_MADV_GUARD_REMOVE:
 		if (f & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE |
 			 (b == MMK_MADV_GUARD_INSTALL ? VM_LOCKED : 0)))
 			return -EINVAL;
+		/* The whole VMA is marked, without a split (mmap_lock is held
+		 * for read: an atomic bit set, as Linux vma_flag_set_atomic). */
+		if (b == MMK_MADV_GUARD_INSTALL)
+			__atomic_fetch_or(&vma->vm_flags, VM_MAYBE_GUARD, __ATOMIC_RELAXED);
 		break;
 	case MMK_MADV_COLLAPSE:
 		if (f & (VM_NOHUGEPAGE | VM_SPECIAL))
@@ -135,7 +137,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	err = madvise_new_flags(vma, b, &nf);
 	if (err || nf == vma->vm_flags)
 		return (int)err;
-	vma = vma_modify_flags(*prev, vma, start, end, nf);
+	vma = vma_modify_flags(*prev, vma, start, end, &nf);
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma) == -ENOMEM ? -EAGAIN : VMA_ERRNO(vma);
 	*prev = vma;

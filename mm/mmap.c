@@ -871,3 +871,75 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 	vt_update(&mm->mm_mt, vma);
 	return 0;
 }
+
+/* ---- special mappings (Linux mm/vma.c _install_special_mapping) ---- */
+
+static const char *special_mapping_name(struct vm_area_struct *vma)
+{
+	return ((const struct vm_special_mapping *)vma->vm_private_data)->name;
+}
+
+/* A special mapping is one piece: splitting it fails, so munmap,
+ * mprotect, madvise and mremap of part of it, and MAP_FIXED over
+ * part of it, give -EINVAL (Linux special_mapping_split). */
+static int special_mapping_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma; (void)addr;
+	return -EINVAL;
+}
+
+/* The mapping's own fault handler, else pages[pgoff] (with a reference),
+ * else SIGBUS (Linux special_mapping_fault). */
+static vm_fault_t special_mapping_fault(struct vm_fault *vmf)
+{
+	const struct vm_special_mapping *sm = vmf->vma->vm_private_data;
+
+	if (sm->fault)
+		return sm->fault(sm, vmf->vma, vmf);
+	if (!sm->pages || vmf->pgoff >= sm->nr_pages)
+		return VM_FAULT_SIGBUS;
+	vmf->page = sm->pages[vmf->pgoff];
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct special_mapping_vmops = {
+	.name = special_mapping_name,
+	.may_split = special_mapping_split,
+	.fault = special_mapping_fault,
+};
+
+/* Is vma a mapping of sm? */
+bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm)
+{
+	return vma->vm_private_data == sm && vma->vm_ops == &special_mapping_vmops;
+}
+
+/*
+ * Map sm at [addr, addr + len) of mm with vm_flags (VM_DONTEXPAND is added;
+ * VM_LOCKED never applies).  The range must be free.  Caller holds
+ * mmap_lock for write.  Returns the VMA or an error value (VMA_ERR):
+ * -ENOMEM.
+ */
+struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
+						unsigned long len, unsigned long vm_flags,
+						const struct vm_special_mapping *sm)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return (struct vm_area_struct *)(long)-ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = (vm_flags | mm->def_flags | VM_DONTEXPAND) & ~VM_LOCKED_MASK;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_ops = &special_mapping_vmops;
+	vma->vm_private_data = (void *)sm;
+	vma->vm_name = sm->name;
+	if (vma_link(mm, vma)) {
+		vm_area_free(vma);
+		return (struct vm_area_struct *)(long)-ENOMEM;
+	}
+	vm_stat_account(mm, vma->vm_flags, (long)(len >> PAGE_SHIFT));
+	return vma;
+}
