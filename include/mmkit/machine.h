@@ -41,8 +41,13 @@ struct machine_config {
 	int levels;         /* paging mode: 2 (i386), 3 (PAE), 4 (x86-64), 5 (LA57) */
 	u64 seed;
 	unsigned long min_free_kbytes; /* 0 = derive as Linux does */
+	/* CPU and platform features; the defaults are the reference host's
+	 * (a KVM guest whose CPU lacks pdpe1gb; docs/ARCHITECTURE.md). */
+	bool gbpages;       /* X86_FEATURE_GBPAGES (pdpe1gb): 1 GiB direct-map pages */
+	bool pvclock;       /* a kvm-clock pvclock page, mapped in [vvar_vclock] */
 };
-#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1 }
+#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1, \
+				 .pvclock = true }
 
 /* Returns 0, or -EINVAL with a message naming the offending field in *why. */
 int machine_config_check(const struct machine_config *cfg, const char **why);

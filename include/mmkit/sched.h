@@ -110,5 +110,9 @@ struct task_struct *find_task_by_pid(int pid);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
+/* [vvar], [vvar_vclock], [vdso] (fs/vdso.c); mmap_lock held for write. */
+int map_vdso(struct mm_struct *mm);
+int install_special_mapping_named(struct mm_struct *mm, const char *name, unsigned long start,
+				  unsigned long end, unsigned long perms);
 
 #endif
