@@ -209,4 +209,4 @@ static void vdso_exit(void)
 		kpages[k] = NULL;
 	}
 }
-mmk_initcall(INIT_MM, vdso_init, vdso_exit)
+mmk_initcall(INIT_MM, vdso_init, vdso_exit);
