@@ -428,7 +428,8 @@ static int do_mmap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mmap, .name = "mmap", .kind = CMD_PROCESS,
 	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr",
-	    .help = "mmap(2)", .fn = do_mmap_cmd)
+	    .help = "mmap(2)", .fn = do_mmap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { "FLAGS", map_names }, { NULL, NULL } })
 
 static int two_nums(struct cmd_ctx *c, u64 *a, u64 *b)
 {
@@ -460,7 +461,8 @@ static int do_mprotect_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mprotect, .name = "mprotect", .kind = CMD_PROCESS,
-	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd)
+	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { NULL, NULL } })
 
 static int do_mremap_cmd(struct cmd_ctx *c)
 {
@@ -474,7 +476,8 @@ static int do_mremap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mremap, .name = "mremap", .kind = CMD_PROCESS,
 	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr",
-	    .help = "mremap(2)", .fn = do_mremap_cmd)
+	    .help = "mremap(2)", .fn = do_mremap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mremap_names }, { NULL, NULL } })
 
 static int do_brk_cmd(struct cmd_ctx *c)
 {
@@ -499,7 +502,8 @@ static int do_madvise_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_madvise, .name = "madvise", .kind = CMD_PROCESS,
-	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd)
+	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd,
+	    .flags = (const struct cli_flagset[]){ { "ADVICE", madv_names }, { NULL, NULL } })
 
 static int do_mlock_cmd(struct cmd_ctx *c)
 {
@@ -524,7 +528,8 @@ static int do_mlock2_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlock2, .name = "mlock2", .kind = CMD_PROCESS, .usage = "A mlock2 ADDR LEN FLAGS",
-	    .help = "mlock2(2)", .fn = do_mlock2_cmd)
+	    .help = "mlock2(2)", .fn = do_mlock2_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlock_cmd(struct cmd_ctx *c)
 {
@@ -548,7 +553,8 @@ static int do_mlockall_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlockall, .name = "mlockall", .kind = CMD_PROCESS, .usage = "A mlockall FLAGS",
-	    .help = "mlockall(2)", .fn = do_mlockall_cmd)
+	    .help = "mlockall(2)", .fn = do_mlockall_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlockall_cmd(struct cmd_ctx *c)
 {
@@ -571,4 +577,5 @@ static int do_msync_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_msync, .name = "msync", .kind = CMD_PROCESS, .usage = "A msync ADDR LEN FLAGS",
-	    .help = "msync(2)", .fn = do_msync_cmd)
+	    .help = "msync(2)", .fn = do_msync_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", ms_names }, { NULL, NULL } })
