@@ -27,7 +27,7 @@
 #include "cli/scenario.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 /* The mm of a task, for `pagewalk A ADDR`: the address-space layer
  * (kernel/) provides the real one; until then processes have none. */

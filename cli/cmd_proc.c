@@ -203,9 +203,6 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 	if (l->name[0] == '[') {
 		if (!strcmp(l->name, "[stack]"))
 			v->vm_flags |= VM_GROWSDOWN;
-		else if (strcmp(l->name, "[heap]") && strncmp(l->name, "[anon:", 6))
-			v->vm_flags |= VM_DONTEXPAND | (strncmp(l->name, "[vvar", 5) ? 0 :
-							VM_IO | VM_PFNMAP | VM_DONTDUMP);
 		if (strcmp(l->name, "[stack]") && strcmp(l->name, "[heap]")) {
 			v->vm_name = intern_name(l->name);
 			if (!v->vm_name)
@@ -227,11 +224,32 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 	return 0;
 }
 
+/* [stack], [heap] and [anon:NAME] are ordinary VMAs; every other
+ * bracketed name is a special mapping ([vdso], [vvar], ...). */
+static bool special_name(const char *name)
+{
+	return name[0] == '[' && strcmp(name, "[stack]") && strcmp(name, "[heap]") &&
+	       strncmp(name, "[anon:", 6);
+}
+
+static int import_special(struct mm_struct *mm, struct vma_line *l)
+{
+	const char *name = intern_name(l->name);
+
+	if (!name)
+		return -ENOMEM;
+	return install_special_mapping_named(mm, name, l->start, l->end,
+					     l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+}
+
 static int import_vma(struct mm_struct *mm, struct vma_line *l)
 {
-	struct vm_area_struct *v = vm_area_alloc(mm);
+	struct vm_area_struct *v;
 	int err;
 
+	if (special_name(l->name))
+		return import_special(mm, l);
+	v = vm_area_alloc(mm);
 	if (!v)
 		return -ENOMEM;
 	v->vm_start = l->start;
@@ -376,7 +394,7 @@ static int do_sysctl(struct cmd_ctx *c)
 	}
 	for (i = 0; i < c->argc; i++) {
 		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) mmap_min_addr = vals[i];
+		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
 		else sysctl_overcommit_memory = (int)vals[i];
 	}
 	return 0;

@@ -247,4 +247,4 @@ static void slab_verify(struct verify_ctx *v)
 	check_counts(v, &cs);
 	slab_mutex_unlock();
 }
-VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify)
+VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify);

@@ -2,7 +2,8 @@
  * fault.c - the fault entry of the simulated CPU (Linux arch/x86/mm/fault.c
  * exc_page_fault, arch/x86/kernel/traps.c exc_general_protection).
  *
- * A failed translation arrives here as a struct mmu_fault.  A #PF sets CR2
+ * A failed translation arrives here as a struct mmu_fault, through the fault
+ * vector installed at boot (set_fault_vector).  A #PF sets CR2
  * and goes to the registered page-fault handler (the mm layer's
  * do_user_addr_fault / do_kern_addr_fault, issue 5), which may fix it: the
  * access is then retried.  What is not fixed ends as Linux ends it:
@@ -210,7 +211,8 @@ static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
 		page_fault_oops(c, f);
 }
 
-int exc_fault(struct mmu_fault *f)
+/* The fault vector (installed at boot). */
+static int exc_fault(struct mmu_fault *f)
 {
 	struct cpu *c = this_cpu();
 	page_fault_handler_t h;
@@ -230,3 +232,16 @@ int exc_fault(struct mmu_fault *f)
 	last_fault[c->id] = *f;
 	return -EFAULT;
 }
+
+/* Install the fault entry first thing at boot, as the IDT is. */
+static int trap_init(void)
+{
+	set_fault_vector(exc_fault);
+	return 0;
+}
+
+static void trap_exit(void)
+{
+	set_fault_vector(NULL);
+}
+mmk_initcall(INIT_PAGE_ALLOC - 5, trap_init, trap_exit);
