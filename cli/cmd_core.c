@@ -12,10 +12,12 @@
 #include "mmkit/proc.h"
 #include "mmkit/slab.h"
 
-/* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] */
+/* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [gbpages=0|1]
+ * [pvclock=0|1] (CPU/platform features; the defaults are the reference host's) */
 static int do_machine(struct cmd_ctx *c)
 {
-	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes" };
+	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes",
+					    "gbpages", "pvclock" };
 	struct scenario *sc = c->sc;
 	struct machine_config cfg = sc->cfg;
 	const char *why, *slab_debug = NULL;
@@ -44,7 +46,9 @@ static int do_machine(struct cmd_ctx *c)
 		else if (k == CFG_CPUS) cfg.cpus = (int)min(v, 1000ULL);
 		else if (k == CFG_LEVELS) cfg.levels = (int)min(v, 1000ULL);
 		else if (k == CFG_SEED) cfg.seed = v;
-		else cfg.min_free_kbytes = v;
+		else if (k == 4) cfg.min_free_kbytes = v;
+		else if (k == 5) cfg.gbpages = v != 0;
+		else cfg.pvclock = v != 0;
 	}
 	if (machine_config_check(&cfg, &why))
 		return script_error(c, "machine: %s", why);
@@ -54,7 +58,8 @@ static int do_machine(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
-	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU]",
+	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU] "
+		     "[gbpages=0|1] [pvclock=0|1]",
 	    .help = "configure the machine (first line only)", .fn = do_machine)
 
 /* cat /proc/meminfo | cat /proc/A/maps */
