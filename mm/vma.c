@@ -133,16 +133,19 @@ void vma_link_file(struct vm_area_struct *vma)
 
 /* Take a VMA off its file's i_mmap (Linux unlink_file_vma): before its page
  * tables are freed, so unmap_mapping_pages never walks freed tables.  No-op
- * when it is not on it. */
+ * when it is not on it.  The test is made under i_mmap_rwsem, as Linux does:
+ * removing a neighbour on the list (another mm's VMA of the same file, on
+ * another CPU) writes this node's links. */
 void unlink_file_vma(struct vm_area_struct *vma)
 {
 	struct address_space *m;
 
-	if (!vma->vm_file || list_empty(&vma->shared))
+	if (!vma->vm_file)
 		return;
 	m = vma->vm_file->f_mapping;
 	down_write(&m->i_mmap_rwsem);
-	list_del_init(&vma->shared);
+	if (!list_empty(&vma->shared))
+		list_del_init(&vma->shared);
 	up_write(&m->i_mmap_rwsem);
 }
 
