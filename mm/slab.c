@@ -1,6 +1,7 @@
 /*
  * slab.c - the SLUB slab allocator (Linux mm/slub.c, Christoph Lameter 2007;
- * its per-CPU-slab design of Linux 5.x-6.x, without the newer sheaves).
+ * the per-CPU-slab design of Linux 6.8-6.18 with per-CPU partial slabs and
+ * 6.18's opt-in per-CPU sheaves; Vlastimil Babka 2025).
  *
  * A cache hands out objects of one size from slabs: runs of 2^order frames
  * from the buddy allocator, cut into objects.  A free object stores the
@@ -13,12 +14,22 @@
  * by IPI).  An object freed on its CPU slab's owner goes back on that list,
  * equally cheap.  Any other free (another CPU's slab, or a slab that is not
  * active) pushes the object on the slab's own freelist under the slab lock
- * (Linux's !cmpxchg_double fallback, a PG_locked bit spinlock); when that
- * changes the slab's list state (full -> partial, or partial -> empty) the
- * node's list_lock is taken first.  When its freelist runs dry, a CPU takes
- * the remote frees accumulated on its slab, else a slab from the node's
- * partial list, else a new slab.  Empty slabs are kept up to min_partial and
- * freed beyond that; kmem_cache_shrink frees them all.
+ * (Linux's !cmpxchg_double fallback, a PG_locked bit spinlock).  The first
+ * free into a full slab puts the slab on the freeing CPU's partial list
+ * (CONFIG_SLUB_CPU_PARTIAL, put_cpu_partial), no list_lock needed; a CPU
+ * whose list holds s->cpu_partial_slabs slabs moves them to the node's
+ * partial list first (unfreezing).  Only a free that empties a slab of the
+ * node list takes list_lock, to discard it beyond min_partial.  When its
+ * freelist runs dry, a CPU takes the remote frees accumulated on its slab,
+ * else a slab of its partial list, else a slab from the node's partial list
+ * (and up to half its limit more onto its partial list), else a new slab.
+ * kmem_cache_shrink frees every empty slab.
+ *
+ * Caches created with a sheaf_capacity put per-CPU sheaves in front of all
+ * this (mm/slab_sheaf.c): arrays of objects, a main and a spare per CPU, a
+ * barn of full and empty ones per node.  Their fast paths are here so that
+ * they inline into the entry points: allocation pops main, a free pushes
+ * it; the slabs are reached in bulk, a sheaf at a time.
  *
  * Caches with slab_debug flags (mm/slub_debug.c) bypass the CPU slabs: every
  * alloc and free runs under list_lock with the checks, as in Linux.
@@ -201,22 +212,7 @@ int calculate_sizes(struct kmem_cache *s)
 	return s->oo_objects ? 0 : -EINVAL;
 }
 
-/* ---- partial lists (n->list_lock held) ---- */
-
-static void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
-{
-	if (tail)
-		list_add_tail(&slab->slab_list, &n->partial);
-	else
-		list_add(&slab->slab_list, &n->partial);
-	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
-}
-
-static void remove_partial(struct kmem_cache_node *n, struct page *slab)
-{
-	list_del(&slab->slab_list);
-	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
-}
+/* ---- full lists (n->list_lock held; add/remove_partial are in slab.h) ---- */
 
 /* Debug caches keep full slabs listed too, so every object can be checked. */
 static void add_full(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
@@ -239,6 +235,7 @@ static void init_kmem_cache_node(struct kmem_cache_node *n)
 	INIT_LIST_HEAD(&n->full);
 	atomic_store(&n->nr_slabs, 0);
 	atomic_store(&n->total_objects, 0);
+	n->barn = NULL;
 }
 
 /* ---- slabs: allocation and release ---- */
@@ -316,6 +313,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	unsigned long i;
 
 	free_slab_debug(s, slab);
+	VM_WARN_ON(slab_test_node_partial(slab));
 	atomic_fetch_sub(&get_node(s)->nr_slabs, 1);
 	atomic_fetch_sub(&get_node(s)->total_objects, slab->objects);
 	slab_account_pages(s, -(long)(PAGE_SIZE << order));
@@ -366,14 +364,16 @@ static void cpu_slab_clear(struct kmem_cache_cpu *c)
 	c->slab_bytes = 0;
 }
 
-/* Take all objects off a slab's freelist for a CPU: the slab stays frozen
- * while it had some, and is unfrozen (full, on no list) when it had none. */
-static void *get_freelist(struct page *slab)
+/* Take all objects off a slab's freelist for this CPU (Linux get_freelist
+ * and freeze_slab): the slab is frozen while it had some, and left unfrozen
+ * (full, on no list) when it had none.  *objects gets its object count. */
+static void *freeze_slab(struct page *slab, unsigned int *objects)
 {
 	void *freelist;
 
 	slab_lock(slab);
 	freelist = slab->freelist;
+	*objects = slab->objects;
 	slab->freelist = NULL;
 	slab->inuse = slab->objects;
 	slab->frozen = freelist != NULL;
@@ -443,11 +443,119 @@ static void deactivate_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	deactivate_slab(s, slab, freelist, nr, tail);
 }
 
+/* ---- per-CPU partial slabs (CONFIG_SLUB_CPU_PARTIAL) ---- */
+
+/* Linux kmem_cache_has_cpu_partial(): every cache but the debug ones. */
+static inline bool kmem_cache_has_cpu_partial(const struct kmem_cache *s)
+{
+	return !kmem_cache_debug(s);
+}
+
+/* Linux slub_set_cpu_partial(): the nominal limit is in objects, the
+ * enforced one in slabs, counting them half full. */
+static void slub_set_cpu_partial(struct kmem_cache *s, unsigned int nr_objects)
+{
+	s->cpu_partial = nr_objects;
+	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2, s->oo_objects);
+}
+
+void set_cpu_partial(struct kmem_cache *s)
+{
+	unsigned int nr_objects;
+
+	if (!kmem_cache_has_cpu_partial(s))
+		nr_objects = 0;
+	else if (s->size >= PAGE_SIZE)
+		nr_objects = 6;
+	else if (s->size >= 1024)
+		nr_objects = 24;
+	else if (s->size >= 256)
+		nr_objects = 52;
+	else
+		nr_objects = 120;
+	slub_set_cpu_partial(s, nr_objects);
+}
+
+/* Unfreeze a detached CPU partial list (Linux __put_partials): each slab
+ * goes to the node's partial list, or is freed when it is empty and the
+ * node keeps min_partial slabs already.  Takes list_lock. */
+static void __put_partials(struct kmem_cache *s, struct page *partial_slab)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab, *slab_to_discard = NULL;
+	bool empty;
+
+	spin_lock(&n->list_lock);
+	while (partial_slab) {
+		slab = partial_slab;
+		partial_slab = slab->next;
+		/* stable: the free that empties a slab takes list_lock */
+		slab_lock(slab);
+		empty = !slab->inuse;
+		slab_unlock(slab);
+		if (unlikely(empty && n->nr_partial >= s->min_partial)) {
+			slab->next = slab_to_discard;
+			slab_to_discard = slab;
+		} else {
+			add_partial(n, slab, true);
+		}
+	}
+	spin_unlock(&n->list_lock);
+	while (slab_to_discard) {
+		slab = slab_to_discard;
+		slab_to_discard = slab->next;
+		discard_slab(s, slab);
+	}
+}
+
+/* This CPU's whole partial list to the node (Linux put_partials). */
+static void put_partials(struct kmem_cache *s)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct page *partial_slab = c->partial;
+
+	c->partial = NULL;
+	if (partial_slab)
+		__put_partials(s, partial_slab);
+}
+
+/*
+ * Put a slab that is on no list (and not frozen) on this CPU's partial
+ * list (Linux put_cpu_partial).  With drain, a list already at the limit is
+ * unfrozen to the node first; without (from get_partial, list_lock held)
+ * the caller bounds the list itself.
+ */
+static void put_cpu_partial(struct kmem_cache *s, struct page *slab, bool drain)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct page *oldslab = c->partial, *slab_to_put = NULL;
+	int slabs = 0;
+
+	if (oldslab) {
+		if (drain && oldslab->slabs >= (int)s->cpu_partial_slabs) {
+			slab_to_put = oldslab;
+			oldslab = NULL;
+		} else {
+			slabs = oldslab->slabs;
+		}
+	}
+	slab->slabs = slabs + 1;
+	slab->next = oldslab;
+	c->partial = slab;
+	if (slab_to_put)
+		__put_partials(s, slab_to_put);
+}
+
+/* ---- flushing the per-CPU state ---- */
+
 static void flush_cpu_slab(void *info)
 {
 	struct kmem_cache *s = info;
 
+	if (s->cpu_sheaves)
+		pcs_flush_all(s);
 	deactivate_cpu_slab(s, this_cpu_slab(s));
+	put_partials(s);
 }
 
 void slab_flush_all(struct kmem_cache *s)
@@ -461,29 +569,53 @@ void slab_flush_all(struct kmem_cache *s)
 
 /* ---- allocation ---- */
 
-/* Freeze the first partial slab for this CPU.  Returns it, with its free
- * objects in *freelist and its object count in *objects, or NULL. */
+/* A slab of this CPU's partial list, frozen, with its free objects in
+ * *freelist (Linux's CPU_PARTIAL_ALLOC), or NULL when the list is empty. */
+static struct page *get_cpu_partial_slab(struct kmem_cache_cpu *c, void **freelist,
+					 unsigned int *objects)
+{
+	struct page *slab;
+
+	while ((slab = c->partial)) {
+		c->partial = slab->next;
+		*freelist = freeze_slab(slab, objects);
+		if (likely(*freelist))
+			return slab;
+		/* never on the list without free objects; if so, it stays full and unlisted */
+	}
+	return NULL;
+}
+
+/* Take the first slab of the node's partial list, frozen for this CPU, and
+ * up to cpu_partial_slabs / 2 more onto this CPU's partial list (Linux
+ * get_partial_node).  Returns the slab with its free objects in *freelist
+ * and its object count in *objects, or NULL. */
 static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned int *objects)
 {
 	struct kmem_cache_node *n = get_node(s);
-	struct page *slab = NULL;
+	struct page *slab, *tmp, *partial = NULL;
+	unsigned int partial_slabs = 0;
 
 	if (!READ_ONCE(n->nr_partial))
 		return NULL;
 	spin_lock(&n->list_lock);
-	if (!list_empty(&n->partial)) {
-		slab = list_first_entry(&n->partial, struct page, slab_list);
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		remove_partial(n, slab);
-		slab_lock(slab);
-		*freelist = slab->freelist;
-		*objects = slab->objects;
-		slab->freelist = NULL;
-		slab->inuse = slab->objects;
-		slab->frozen = 1;
-		slab_unlock(slab);
+		if (!partial) {
+			*freelist = freeze_slab(slab, objects);
+			if (unlikely(!*freelist))
+				continue;          /* a listed slab always has free objects */
+			partial = slab;
+			if (!s->cpu_partial_slabs)
+				break;
+		} else {
+			put_cpu_partial(s, slab, false);
+			if (++partial_slabs > s->cpu_partial_slabs / 2)
+				break;
+		}
 	}
 	spin_unlock(&n->list_lock);
-	return slab;
+	return partial;
 }
 
 /* A fresh slab, frozen for this CPU, all its objects in *freelist. */
@@ -500,8 +632,25 @@ static struct page *new_slab_frozen(struct kmem_cache *s, gfp_t gfp, void **free
 	return slab;
 }
 
+/* Advance this CPU's freelist past object, its head.  The next pointer must
+ * stay inside the CPU slab; anything else is a corrupted free pointer,
+ * reported and cut off. */
+static __always_inline void cpu_freelist_advance(struct kmem_cache *s, struct kmem_cache_cpu *c,
+						 void *object)
+{
+	void *next = get_freepointer(s, object);
+
+	if (unlikely(!in_cpu_slab(c, next)) && next) {
+		slab_err(s, c->slab, "Freepointer corrupt");
+		next = NULL;
+	}
+	c->freelist = next;
+}
+
 /* The CPU freelist is empty: refill it (remote frees on the CPU slab, a
- * partial slab, a new slab) and take one object.  NULL when out of memory. */
+ * slab of the CPU's partial list, the node's partial list, a new slab) and
+ * take one object.  NULL when out of memory.  May reach an interrupt point
+ * (the page allocator). */
 static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
@@ -511,12 +660,14 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 
 	c->alloc_slow++;
 	if (c->slab) {
-		freelist = get_freelist(c->slab);
+		freelist = freeze_slab(c->slab, &objects);
 		if (freelist)
 			goto load_freelist;
 		cpu_slab_clear(c);
 	}
-	slab = get_partial(s, &freelist, &objects);
+	slab = get_cpu_partial_slab(c, &freelist, &objects);
+	if (!slab)
+		slab = get_partial(s, &freelist, &objects);
 	if (!slab) {
 		slab = new_slab_frozen(s, gfp, &freelist);
 		if (!slab)
@@ -528,11 +679,7 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 	cpu_slab_set(s, c, slab, objects);
 load_freelist:
 	object = freelist;
-	c->freelist = get_freepointer(s, object);
-	if (unlikely(!in_cpu_slab(c, c->freelist)) && c->freelist) {
-		slab_err(s, c->slab, "Freepointer corrupt");
-		c->freelist = NULL;
-	}
+	cpu_freelist_advance(s, c, object);
 	return object;
 }
 
@@ -617,16 +764,58 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 	return object;
 }
 
-/* Fast path: pop the CPU freelist.  The next pointer must stay inside the
- * CPU slab; anything else is a corrupted free pointer, handled slowly. */
+int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		struct kmem_cache_cpu *c = this_cpu_slab(s);
+		void *object = c->freelist;
+
+		if (likely(object)) {
+			cpu_freelist_advance(s, c, object);
+			p[i] = object;
+			continue;
+		}
+		p[i] = ___slab_alloc(s, gfp);
+		if (unlikely(!p[i])) {
+			__kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
+	}
+	return (int)size;
+}
+
+/* Sheaf fast path (Linux alloc_from_pcs): pop this CPU's main sheaf,
+ * refilling it when empty.  NULL: use the slabs. */
+static __always_inline void *alloc_from_pcs(struct kmem_cache *s, gfp_t gfp)
+{
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
+	struct slab_sheaf *main = pcs->main;
+
+	if (unlikely(!main->size)) {
+		pcs = __pcs_replace_empty_main(s, pcs, gfp);
+		if (unlikely(!pcs))
+			return NULL;
+		main = pcs->main;
+	}
+	return main->objects[--main->size];
+}
+
+/* Fast path: a sheaf, else pop the CPU freelist. */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 					 const char *caller)
 {
 	struct kmem_cache_cpu *c;
-	void *object, *next;
+	void *object;
 
 	if (unlikely(should_fail(&fail_kmem_cache_alloc)) && !(gfp & __GFP_NOFAIL))
 		return NULL;
+	if (s->cpu_sheaves) {
+		object = alloc_from_pcs(s, gfp);
+		if (likely(object))
+			goto out;
+	}
 	c = this_cpu_slab(s);
 	object = c->freelist;
 	if (unlikely(!object)) {
@@ -634,13 +823,9 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 		if (kmem_cache_debug(s))
 			return object;
 	} else {
-		next = get_freepointer(s, object);
-		if (unlikely(!in_cpu_slab(c, next)) && next) {
-			slab_err(s, c->slab, "Freepointer corrupt");
-			next = NULL;
-		}
-		c->freelist = next;
+		cpu_freelist_advance(s, c, object);
 	}
+out:
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
 	return object;
@@ -650,7 +835,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 
 /* A free changed the slab's counts: fix its list (full -> partial), or
  * take it off its list when it is empty and enough empty slabs are kept.
- * Returns true when the caller must discard it.  list_lock held. */
+ * Returns true when the caller must discard it.  list_lock held.  (Debug
+ * caches: no CPU partial lists.) */
 static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
 			     struct page *slab, void *prior)
 {
@@ -690,51 +876,147 @@ static void free_debug(struct kmem_cache *s, struct page *slab, void *x, const c
 		discard_slab(s, slab);
 }
 
-/* A free that may change the slab's list state: list_lock, then slab lock. */
-static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *x)
+/* Push the chain head..tail of cnt objects on the slab's freelist (slab
+ * lock held).  Returns the previous freelist. */
+static __always_inline void *slab_push(struct kmem_cache *s, struct page *slab, void *head,
+				       void *tail, unsigned int cnt)
+{
+	void *prior = slab->freelist;
+
+	set_freepointer(s, tail, prior);
+	slab->freelist = head;
+	slab->inuse -= cnt;
+	return prior;
+}
+
+/*
+ * A free that empties a slab which may be on the node's partial list: under
+ * list_lock, so that whether it is listed (SL_partial) cannot change
+ * meanwhile (Linux __slab_free's n != NULL case).  The slab is freed when
+ * listed, empty and min_partial others are kept; a slab that turned full
+ * meanwhile goes to this CPU's partial list.
+ */
+static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *head,
+			       void *tail, unsigned int cnt)
 {
 	struct kmem_cache_node *n = get_node(s);
-	bool discard = false;
+	bool discard = false, to_cpu_partial = false;
 	void *prior;
 
 	spin_lock(&n->list_lock);
 	slab_lock(slab);
-	prior = slab->freelist;
-	set_freepointer(s, x, prior);
-	slab->freelist = x;
-	slab->inuse--;
-	if (!slab->frozen)
-		discard = free_list_update(s, n, slab, prior);
+	prior = slab_push(s, slab, head, tail, cnt);
+	if (!slab->frozen && !prior) {
+		to_cpu_partial = true;
+	} else if (!slab->frozen && !slab->inuse && slab_test_node_partial(slab) &&
+		   n->nr_partial >= s->min_partial) {
+		remove_partial(n, slab);
+		discard = true;
+	}
 	slab_unlock(slab);
 	spin_unlock(&n->list_lock);
+	if (to_cpu_partial)
+		put_cpu_partial(s, slab, true);
 	if (discard)
 		discard_slab(s, slab);
 }
 
-/* Slow free: the object is not in this CPU's active slab. */
-static void __slab_free(struct kmem_cache *s, struct page *slab, void *x, const char *caller)
+/* Free cnt chained objects into a slab that is not this CPU's slab (Linux
+ * __slab_free).  Common cases under the slab lock alone: a frozen slab, a
+ * slab still in use after the free, and the first free into a full slab,
+ * which then joins this CPU's partial list. */
+static void __slab_free(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			unsigned int cnt)
 {
-	if (kmem_cache_debug(s)) {
-		free_debug(s, slab, x, caller);
-		return;
-	}
+	void *prior;
+
 	this_cpu_slab(s)->free_slow++;
 	slab_lock(slab);
-	if (slab->frozen || (slab->freelist && slab->inuse > 1)) {
-		set_freepointer(s, x, slab->freelist);
-		slab->freelist = x;
-		slab->inuse--;
+	prior = slab->freelist;
+	if (slab->frozen || (prior && slab->inuse > cnt)) {
+		slab_push(s, slab, head, tail, cnt);
 		slab_unlock(slab);
 		return;
 	}
+	if (!prior) {
+		slab_push(s, slab, head, tail, cnt);
+		slab_unlock(slab);
+		put_cpu_partial(s, slab, true);
+		return;
+	}
 	slab_unlock(slab);
-	__slab_free_locked(s, slab, x);
+	__slab_free_locked(s, slab, head, tail, cnt);
+}
+
+/* Free a chain to its slab: this CPU's slab takes it on its CPU freelist
+ * (Linux do_slab_free). */
+static void do_slab_free(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			 unsigned int cnt)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	if (slab == c->slab) {
+		set_freepointer(s, tail, c->freelist);
+		c->freelist = head;
+		return;
+	}
+	__slab_free(s, slab, head, tail, cnt);
 }
 
 /* The page of x if x is in simulated RAM, else NULL. */
 static struct page *virt_to_page_checked(const void *x)
 {
 	return host_in_ram(x) ? virt_to_page(x) : NULL;
+}
+
+/* Linux build_detached_freelist(): chain p[size - 1] with the other objects
+ * of its slab among the last ones (three misses end the search), moving
+ * them behind the remaining ones.  Returns how many remain in p. */
+static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **p,
+				      struct page **slabp, void **head, void **tail,
+				      unsigned int *cnt)
+{
+	int lookahead = 3;
+	size_t same;
+	void *object = p[--size];
+	struct page *slab = slab_head(virt_to_page(object));
+
+	*slabp = slab;
+	*head = *tail = object;
+	*cnt = 1;
+	set_freepointer(s, object, NULL);
+	same = size;
+	while (size) {
+		object = p[--size];
+		if (slab_head(virt_to_page(object)) == slab) {
+			set_freepointer(s, object, *head);
+			*head = object;
+			(*cnt)++;
+			same--;
+			if (size != same) {
+				void *t = p[size];
+
+				p[size] = p[same];
+				p[same] = t;
+			}
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	struct page *slab;
+	void *head, *tail;
+	unsigned int cnt;
+
+	while (size) {
+		size = build_detached_freelist(s, size, p, &slab, &head, &tail, &cnt);
+		do_slab_free(s, slab, head, tail, cnt);
+	}
 }
 
 /* Linux cache_from_obj(): the cache x really belongs to, with the warnings
@@ -758,35 +1040,81 @@ static struct kmem_cache *cache_from_obj(struct kmem_cache *s, void *x, struct p
 	return cachep;
 }
 
+static void warn_naive_double_free(struct kmem_cache *s, void *x)
+{
+	slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
+		  "naive detection of double free or corruption of 0x%016lx (%s)\n",
+		  slab_kva(x), s->name);
+}
+
 static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct page *slab;
 
 	if (unlikely(x == c->freelist) && !kmem_cache_debug(s)) {
-		slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
-			  "naive detection of double free or corruption of 0x%016lx (%s)\n",
-			  slab_kva(x), s->name);
+		warn_naive_double_free(s, x);
 		return;
 	}
 	s = cache_from_obj(s, x, &slab);
 	if (!s)
 		return;
+	if (kmem_cache_debug(s)) {
+		free_debug(s, slab, x, caller);
+		return;
+	}
 	c = this_cpu_slab(s);
 	if (in_cpu_slab(c, x)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
 		return;
 	}
-	__slab_free(s, slab, x, caller);
+	__slab_free(s, slab, x, x, 1);
 }
 
-/* Fast path: x is in this CPU's active slab of s; push it on the CPU
- * freelist. */
+/* The sheaf free path met the object just freed on top of main: as the
+ * naive hardened check does, warn and drop the free.  Returns true. */
+static __noinline bool pcs_double_free(struct kmem_cache *s, void *x)
+{
+	warn_naive_double_free(s, x);
+	return true;
+}
+
+/* Sheaf fast path (Linux free_to_pcs): push on this CPU's main sheaf,
+ * replacing it when full.  Objects are checked to be in a slab of s first
+ * (anything else takes the slow path, which warns).  False: free to the
+ * slab instead. */
+static __always_inline bool free_to_pcs(struct kmem_cache *s, void *x)
+{
+	struct page *page = virt_to_page_checked(x);
+	struct slub_percpu_sheaves *pcs;
+	struct slab_sheaf *main;
+
+	if (unlikely(!page || !PageSlab(page) || page->slab_cache != s))
+		return false;
+	pcs = &s->cpu_sheaves[smp_processor_id()];
+	main = pcs->main;
+	if (unlikely(main->size == s->sheaf_capacity)) {
+		pcs = __pcs_replace_full_main(s, pcs);
+		if (unlikely(!pcs))
+			return false;
+		main = pcs->main;
+	}
+	if (unlikely(main->size && main->objects[main->size - 1] == x))
+		return pcs_double_free(s, x);
+	main->objects[main->size++] = x;
+	return true;
+}
+
+/* Fast path: a sheaf; else x is in this CPU's active slab of s: push it on
+ * the CPU freelist. */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, const char *caller)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct kmem_cache_cpu *c;
 
+	if (s->cpu_sheaves && likely(free_to_pcs(s, x)))
+		return;
+	c = this_cpu_slab(s);
 	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
@@ -859,18 +1187,23 @@ int __kmem_cache_create(struct kmem_cache *s)
 	if (err)
 		return err;
 	s->min_partial = set_min_partial(s->size);
+	set_cpu_partial(s);
 	n = kmem_cache_alloc(kmem_cache_node, GFP_KERNEL);
 	if (!n)
 		return -ENOMEM;
 	init_kmem_cache_node(n);
 	s->node[0] = n;
-	return 0;
+	err = kmem_cache_init_sheaves(s);
+	if (err)
+		__kmem_cache_release(s);
+	return err;
 }
 
 void __kmem_cache_release(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = get_node(s);
 
+	kmem_cache_destroy_sheaves(s);
 	s->node[0] = NULL;
 	spin_lock_destroy(&n->list_lock);
 	kmem_cache_free(kmem_cache_node, n);
@@ -909,6 +1242,8 @@ void __kmem_cache_shrink(struct kmem_cache *s)
 	LIST_HEAD(discard);
 
 	slab_flush_all(s);
+	if (n->barn)
+		barn_shrink(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	spin_unlock(&n->list_lock);
@@ -921,6 +1256,8 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct page *slab;
 	LIST_HEAD(discard);
 
+	if (n->barn)
+		barn_shrink(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	list_for_each_entry(slab, &n->partial, slab_list)
@@ -953,6 +1290,7 @@ static void boot_cache_setup(struct kmem_cache *s, const char *name, unsigned in
 	s->refcount = 1;
 	BUG_ON(calculate_sizes(s));
 	s->min_partial = set_min_partial(s->size);
+	set_cpu_partial(s);
 }
 
 /* The node structure of kmem_cache_node itself, from its own first slab. */
@@ -996,6 +1334,7 @@ static struct kmem_cache *bootstrap(struct kmem_cache *boot)
 
 	BUG_ON(!s);
 	deactivate_cpu_slab(boot, this_cpu_slab(boot));
+	put_partials(boot);
 	memcpy(s, boot, kmem_cache->object_size);
 	s->name = s->name_buf;
 	n = get_node(s);

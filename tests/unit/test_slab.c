@@ -372,7 +372,23 @@ static void test_cache_lifecycle(void **state)
 	machine_shutdown();
 }
 
-/* Empty slabs stay up to min_partial; shrink frees them. */
+static int cpu_partial_len(struct kmem_cache *s, int cpu)
+{
+	struct page *slab;
+	int n = 0;
+
+	for (slab = s->cpu_slab[cpu].partial; slab; slab = slab->next)
+		n++;
+	return n;
+}
+
+/* Empty slabs stay up to min_partial on the node; shrink frees them.  20
+ * full slabs of 64 objects, freed in order: each slab's first free puts it
+ * on the CPU's partial list (limit DIV_ROUND_UP(2 * 120, 64) = 4 slabs);
+ * the first free of slabs 5, 9, 13, 17 unfreezes the four before it to the
+ * node, where empty ones are kept until min_partial (5) are listed: 1-4 and
+ * 8 stay, 5-7 and 9-16 are freed.  Left: 5 on the node, 17-19 on the CPU's
+ * partial list, 20 the CPU slab: 9. */
 static void test_min_partial_and_shrink(void **state)
 {
 	struct kmem_cache *s;
@@ -382,6 +398,9 @@ static void test_min_partial_and_shrink(void **state)
 
 	boot(1);
 	s = kmem_cache_create("partial", 64, 0, 0, NULL);
+	assert_int_equal(s->cpu_partial, 120);
+	assert_int_equal(s->cpu_partial_slabs, 4);
+	assert_int_equal(s->min_partial, 5);
 	for (i = 0; i < 64 * 20; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	get_slabinfo(s, &si);
@@ -389,9 +408,10 @@ static void test_min_partial_and_shrink(void **state)
 	for (i = 0; i < 64 * 20; i++)
 		kmem_cache_free(s, objs[i]);
 	get_slabinfo(s, &si);
-	/* Linux's test counts the emptied slab itself: min_partial - 1 empty
-	 * slabs stay listed, plus the CPU slab. */
-	assert_int_equal(si.num_slabs, s->min_partial);
+	assert_int_equal(get_node(s)->nr_partial, s->min_partial);
+	assert_int_equal(cpu_partial_len(s, 0), 3);
+	assert_int_equal(si.num_slabs, 9);
+	assert_int_equal(si.active_objs, 4 * 64);      /* CPU slabs count as in use */
 	assert_verify_ok();
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &si);
@@ -428,15 +448,26 @@ static bool contains(void **set, int n, void *p)
 	return false;
 }
 
+static void alloc_them(void *info)
+{
+	struct xfer *x = info;
+	int i;
+
+	for (i = 0; i < x->n; i++)
+		x->objs[i] = kmem_cache_alloc(x->s, GFP_KERNEL);
+}
+
 /* 100 objects of 32 per slab: slabs 1-3 full, slab 4 is CPU 0's with 4 in
- * use.  CPU 1 frees them all: slabs 1-3 go to the partial list, slab 4's
- * four land on its slab freelist (it stays frozen).  CPU 0 then gets the 28
- * never-used objects of its CPU freelist, then the 4 remote frees
- * (get_freelist), then the 96 of the partial slabs. */
+ * use.  CPU 1 frees them all: the first free into each of slabs 1-3 puts
+ * it on CPU 1's partial list (no list_lock; it stays there empty), slab
+ * 4's four land on its slab freelist (it stays frozen).  CPU 0 then gets
+ * the 28 never-used objects of its CPU freelist, the 4 remote frees
+ * (get_freelist), then new slabs: nothing is on the node list.  CPU 1 gets
+ * the 96 objects of slabs 1-3 back from its partial list. */
 static void test_remote_free(void **state)
 {
 	struct kmem_cache *s;
-	void *objs[100], *again[100];
+	void *objs[100], *again[100], *again1[96];
 	struct xfer x;
 	int i, reused = 0;
 
@@ -447,18 +478,25 @@ static void test_remote_free(void **state)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	x = (struct xfer){ s, objs, 100 };
 	cpu_call(1, free_them, &x);
-	assert_int_equal(get_node(s)->nr_partial, 3);
+	assert_int_equal(get_node(s)->nr_partial, 0);
+	assert_int_equal(cpu_partial_len(s, 1), 3);
+	assert_int_equal(cpu_partial_len(s, 0), 0);
 	assert_verify_ok();
 	for (i = 0; i < 100; i++)
 		again[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 100; i++)
 		reused += contains(objs, 100, again[i]);
-	assert_int_equal(reused, 72);
+	assert_int_equal(reused, 4);
 	for (i = 96; i < 100; i++)
 		assert_true(contains(again, 100, objs[i]));   /* the remote frees on CPU 0's slab */
-	assert_int_equal(get_node(s)->nr_partial, 0);
+	x = (struct xfer){ s, again1, 96 };
+	cpu_call(1, alloc_them, &x);
+	for (i = 0; i < 96; i++)
+		assert_true(contains(objs, 96, again1[i]));   /* slabs 1-3, from CPU 1's list */
+	assert_int_equal(cpu_partial_len(s, 1), 0);
 	assert_verify_ok();
-	x.objs = again;
+	cpu_call(1, free_them, &x);
+	x = (struct xfer){ s, again, 100 };
 	cpu_call(1, free_them, &x);
 	kmem_cache_shrink(s);
 	assert_int_equal(kmem_cache_destroy(s), 0);
