@@ -264,11 +264,29 @@ static void slab_pages_init(struct kmem_cache *s, struct page *slab,
 	}
 }
 
+/* Chain every object of a new slab in address order: one store per object
+ * (the common case: no constructor, no debugging). */
+static void slab_build_freelist_plain(struct kmem_cache *s, struct page *slab)
+{
+	u8 *p = slab_first_object(s, slab);
+	u8 *last = p + (size_t)(slab->objects - 1) * s->size;
+	uintptr_t kva_next = (uintptr_t)p + s->size + slab_fp_delta;
+
+	slab->freelist = p;
+	for (; p < last; p += s->size, kva_next += s->size)
+		*(unsigned long *)(p + s->offset) = kva_next;
+	*(unsigned long *)(last + s->offset) = 0;
+}
+
 /* Run the constructor and the debug setup on every object and chain them. */
 static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 {
 	void *p, *prev = NULL;
 
+	if (likely(!kmem_cache_debug(s) && !s->ctor)) {
+		slab_build_freelist_plain(s, slab);
+		return;
+	}
 	setup_slab_debug(s, slab);
 	for_each_object(p, s, slab) {
 		setup_object_debug(s, p);
@@ -558,6 +576,18 @@ static void flush_cpu_slab(void *info)
 	put_partials(s);
 }
 
+/* The barn's sheaves back to the slabs and freed.  Freeing them here may
+ * put slabs on this CPU's partial list (a first free into a full slab), so
+ * this CPU's state is flushed again after (Linux shrinks the barn after its
+ * flush_all and would leave such slabs behind). */
+static void barn_flush(struct kmem_cache *s)
+{
+	if (!get_node(s)->barn)
+		return;
+	barn_shrink(s);
+	flush_cpu_slab(s);
+}
+
 void slab_flush_all(struct kmem_cache *s)
 {
 	u64 mask = mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1;
@@ -764,31 +794,50 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 	return object;
 }
 
-int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
+/* Take up to size objects off this CPU's freelist into p, in list order.
+ * Returns how many. */
+static size_t cpu_freelist_take(struct kmem_cache *s, struct kmem_cache_cpu *c, size_t size,
+				void **p)
 {
+	uintptr_t base = c->slab_base, bytes = c->slab_bytes;
+	void *object = c->freelist;
 	size_t i;
 
-	for (i = 0; i < size; i++) {
-		struct kmem_cache_cpu *c = this_cpu_slab(s);
-		void *object = c->freelist;
+	for (i = 0; i < size && object; i++) {
+		void *next = get_freepointer(s, object);
 
-		if (likely(object)) {
-			cpu_freelist_advance(s, c, object);
-			p[i] = object;
-			continue;
+		if (unlikely((uintptr_t)next - base >= bytes) && next) {
+			slab_err(s, c->slab, "Freepointer corrupt");
+			next = NULL;
 		}
+		p[i] = object;
+		object = next;
+	}
+	c->freelist = object;
+	return i;
+}
+
+int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
+{
+	size_t i = 0;
+
+	while (i < size) {
+		i += cpu_freelist_take(s, this_cpu_slab(s), size - i, p + i);
+		if (i == size)
+			break;
 		p[i] = ___slab_alloc(s, gfp);
 		if (unlikely(!p[i])) {
 			__kmem_cache_free_bulk(s, i, p);
 			return 0;
 		}
+		i++;
 	}
 	return (int)size;
 }
 
-/* Sheaf fast path (Linux alloc_from_pcs): pop this CPU's main sheaf,
- * refilling it when empty.  NULL: use the slabs. */
-static __always_inline void *alloc_from_pcs(struct kmem_cache *s, gfp_t gfp)
+/* Sheaf path (Linux alloc_from_pcs): pop this CPU's main sheaf, refilling
+ * it when empty.  NULL: use the slabs. */
+static void *alloc_from_pcs(struct kmem_cache *s, gfp_t gfp)
 {
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
 	struct slab_sheaf *main = pcs->main;
@@ -802,9 +851,11 @@ static __always_inline void *alloc_from_pcs(struct kmem_cache *s, gfp_t gfp)
 	return main->objects[--main->size];
 }
 
-/* Fast path: a sheaf, else pop the CPU freelist. */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
-					 const char *caller)
+/* The whole allocation (Linux slab_alloc_node): fault injection, a sheaf,
+ * the CPU freelist or its refill, zeroing.  slab_alloc's fast paths hand
+ * everything else over to it as a tail call, so that they need no stack. */
+static __noinline void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					const char *caller)
 {
 	struct kmem_cache_cpu *c;
 	void *object;
@@ -828,6 +879,40 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 out:
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
+	return object;
+}
+
+/* The fast paths, inlined into the entry points: pop the main sheaf, or
+ * pop the CPU freelist (its next pointer must stay inside the CPU slab;
+ * anything else is a corrupted free pointer, reported by the slow path).
+ * Everything else, fault injection and __GFP_ZERO included, is
+ * slab_alloc_slow's. */
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					 const char *caller)
+{
+	struct kmem_cache_cpu *c;
+	void *object, *next;
+
+	if (unlikely(atomic_load_explicit(&fault_inject_armed, memory_order_relaxed) |
+		     (gfp & __GFP_ZERO)))
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	if (s->cpu_sheaves) {
+		struct slab_sheaf *main = s->cpu_sheaves[smp_processor_id()].main;
+		unsigned int n = main->size;
+
+		if (unlikely(!n))
+			return slab_alloc_slow(s, gfp, orig_size, caller);
+		main->size = n - 1;
+		return main->objects[n - 1];
+	}
+	c = this_cpu_slab(s);
+	object = c->freelist;
+	if (unlikely(!object))
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	next = get_freepointer(s, object);
+	if (unlikely(!in_cpu_slab(c, next)) && next)
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	c->freelist = next;
 	return object;
 }
 
@@ -969,6 +1054,18 @@ static struct page *virt_to_page_checked(const void *x)
 	return host_in_ram(x) ? virt_to_page(x) : NULL;
 }
 
+/* object lies in slab.  bytes: the slab's length when every slab of the
+ * cache has the same order (then the address tells, cheaply), else 0 (its
+ * page tells: slab->objects, which gives the order, may not be read
+ * without the slab lock). */
+static __always_inline bool obj_in_slab(struct page *slab, uintptr_t base, uintptr_t bytes,
+					const void *object)
+{
+	if (likely(bytes))
+		return (uintptr_t)object - base < bytes;
+	return slab_head(virt_to_page(object)) == slab;
+}
+
 /* Linux build_detached_freelist(): chain p[size - 1] with the other objects
  * of its slab among the last ones (three misses end the search), moving
  * them behind the remaining ones.  Returns how many remain in p. */
@@ -980,6 +1077,8 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **
 	size_t same;
 	void *object = p[--size];
 	struct page *slab = slab_head(virt_to_page(object));
+	uintptr_t base = (uintptr_t)slab_address(slab);
+	uintptr_t bytes = s->oo_order == s->min_order ? PAGE_SIZE << s->oo_order : 0;
 
 	*slabp = slab;
 	*head = *tail = object;
@@ -988,8 +1087,8 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **
 	same = size;
 	while (size) {
 		object = p[--size];
-		if (slab_head(virt_to_page(object)) == slab) {
-			set_freepointer(s, object, *head);
+		if (obj_in_slab(slab, base, bytes, object)) {
+			*(unsigned long *)((u8 *)object + s->offset) = (uintptr_t)*head + slab_fp_delta;
 			*head = object;
 			(*cnt)++;
 			same--;
@@ -1072,48 +1171,67 @@ static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char 
 	__slab_free(s, slab, x, x, 1);
 }
 
-/* The sheaf free path met the object just freed on top of main: as the
- * naive hardened check does, warn and drop the free.  Returns true. */
-static __noinline bool pcs_double_free(struct kmem_cache *s, void *x)
+/* x is an object of a slab of s (a cheap check: its page says so). */
+static __always_inline bool in_slab_of(struct kmem_cache *s, const void *x)
 {
-	warn_naive_double_free(s, x);
-	return true;
+	struct page *page;
+
+	if (unlikely((uintptr_t)x - (uintptr_t)mmk->ram >= (mmk->max_pfn << PAGE_SHIFT)))
+		return false;
+	page = virt_to_page(x);
+	return PageSlab(page) && page->slab_cache == s;
 }
 
-/* Sheaf fast path (Linux free_to_pcs): push on this CPU's main sheaf,
- * replacing it when full.  Objects are checked to be in a slab of s first
- * (anything else takes the slow path, which warns).  False: free to the
- * slab instead. */
-static __always_inline bool free_to_pcs(struct kmem_cache *s, void *x)
+/* Sheaf slow path (Linux free_to_pcs, its replacement of a full main):
+ * the object just freed on top of main is a double free, warned about and
+ * dropped as the naive hardened check does; a full main is replaced; when
+ * nothing works, the object goes to its slab. */
+static __noinline void free_to_pcs_slow(struct kmem_cache *s, void *x, const char *caller)
 {
-	struct page *page = virt_to_page_checked(x);
-	struct slub_percpu_sheaves *pcs;
-	struct slab_sheaf *main;
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
+	struct slab_sheaf *main = pcs->main;
 
-	if (unlikely(!page || !PageSlab(page) || page->slab_cache != s))
-		return false;
-	pcs = &s->cpu_sheaves[smp_processor_id()];
-	main = pcs->main;
-	if (unlikely(main->size == s->sheaf_capacity)) {
+	if (main->size == s->sheaf_capacity) {
 		pcs = __pcs_replace_full_main(s, pcs);
-		if (unlikely(!pcs))
-			return false;
+		if (unlikely(!pcs)) {
+			slab_free_slow(s, x, caller);
+			return;
+		}
 		main = pcs->main;
 	}
-	if (unlikely(main->size && main->objects[main->size - 1] == x))
-		return pcs_double_free(s, x);
+	if (unlikely(main->size && main->objects[main->size - 1] == x)) {
+		warn_naive_double_free(s, x);
+		return;
+	}
 	main->objects[main->size++] = x;
-	return true;
 }
 
-/* Fast path: a sheaf; else x is in this CPU's active slab of s: push it on
- * the CPU freelist. */
+/* The fast paths, inlined into the entry points: push on this CPU's main
+ * sheaf (objects checked to belong to s first; anything else takes the
+ * slow path, which warns), or on the CPU freelist when x is in the CPU's
+ * active slab.  Everything else is a tail call. */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c;
 
-	if (s->cpu_sheaves && likely(free_to_pcs(s, x)))
+	if (s->cpu_sheaves) {
+		struct slab_sheaf *main;
+		unsigned int n;
+
+		if (unlikely(!in_slab_of(s, x))) {
+			slab_free_slow(s, x, caller);
+			return;
+		}
+		main = s->cpu_sheaves[smp_processor_id()].main;
+		n = main->size;
+		if (unlikely(n == s->sheaf_capacity) || unlikely(n && main->objects[n - 1] == x)) {
+			free_to_pcs_slow(s, x, caller);
+			return;
+		}
+		main->objects[n] = x;
+		main->size = n + 1;
 		return;
+	}
 	c = this_cpu_slab(s);
 	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
@@ -1242,8 +1360,7 @@ void __kmem_cache_shrink(struct kmem_cache *s)
 	LIST_HEAD(discard);
 
 	slab_flush_all(s);
-	if (n->barn)
-		barn_shrink(s);
+	barn_flush(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	spin_unlock(&n->list_lock);
@@ -1256,8 +1373,7 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct page *slab;
 	LIST_HEAD(discard);
 
-	if (n->barn)
-		barn_shrink(s);
+	barn_flush(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	list_for_each_entry(slab, &n->partial, slab_list)

@@ -458,6 +458,26 @@ static int ptr_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+enum sheaf_obj { SHEAF_OBJ_OK, SHEAF_OBJ_FOREIGN, SHEAF_OBJ_FREE };
+
+/* What a pointer held in a sheaf of s is: an allocated object of s (OK),
+ * not an object of s, or an object that is also free in its slab. */
+static enum sheaf_obj sheaf_object_state(struct kmem_cache *s, void *object)
+{
+	struct page *page = host_in_ram(object) ? virt_to_page(object) : NULL;
+	enum sheaf_obj state = SHEAF_OBJ_FOREIGN;
+	struct page *slab;
+
+	if (!page || !PageSlab(page) || page->slab_cache != s)
+		return SHEAF_OBJ_FOREIGN;
+	slab = slab_head(page);
+	slab_lock(slab);
+	if (check_valid_pointer(s, slab, object))
+		state = object_is_free(s, slab, object) ? SHEAF_OBJ_FREE : SHEAF_OBJ_OK;
+	slab_unlock(slab);
+	return state;
+}
+
 /* One sheaf: a live kmalloc object of this cache's, holding allocated
  * objects of slabs of s.  Appends its objects to seen[]. */
 static void check_sheaf(struct verify_ctx *v, struct kmem_cache *s, struct slab_sheaf *sheaf,
@@ -472,18 +492,19 @@ static void check_sheaf(struct verify_ctx *v, struct kmem_cache *s, struct slab_
 	}
 	for (i = 0; i < sheaf->size; i++) {
 		void *object = sheaf->objects[i];
-		struct page *page = host_in_ram(object) ? virt_to_page(object) : NULL;
-		struct page *slab;
 
-		if (!page || !PageSlab(page) || page->slab_cache != s ||
-		    !check_valid_pointer(s, (slab = slab_head(page)), object)) {
+		switch (sheaf_object_state(s, object)) {
+		case SHEAF_OBJ_FOREIGN:
 			verify_fail(v, "%s: %s sheaf holds %#lx, not an object of this cache",
 				    s->name, where, slab_kva(object));
 			continue;
-		}
-		if (object_is_free(s, slab, object))
+		case SHEAF_OBJ_FREE:
 			verify_fail(v, "%s: %s sheaf holds %#lx, which is also free in its slab",
 				    s->name, where, slab_kva(object));
+			break;
+		case SHEAF_OBJ_OK:
+			break;
+		}
 		if (*nseen < max)
 			seen[(*nseen)++] = object;
 	}

@@ -1,9 +1,11 @@
 /* test_slab.c - the slab allocator: kmalloc size classes and semantics,
  * cache geometry (Linux's orders and layouts), bootstrap, remote frees,
  * a randomized run against a shadow model (contents survive, no overlap,
- * back to baseline), fault injection at every page allocation inside slab,
- * and a multi-CPU producer/consumer stress (run under TSan by CI).
- * The planted slab_debug bugs are in test_slab_debug.c. */
+ * back to baseline; one of its caches has sheaves), fault injection at
+ * every page allocation inside slab, and a multi-CPU producer/consumer
+ * stress (run under TSan by CI).  The planted slab_debug bugs are in
+ * test_slab_debug.c, the per-CPU partial lists and sheaves in
+ * test_slab_percpu.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -564,7 +566,7 @@ static size_t rnd_size(void)
 
 static void shadow_alloc(struct shadow *o, struct kmem_cache **caches)
 {
-	o->s = (rnd() % 4 == 0) ? caches[rnd() % 3] : NULL;
+	o->s = (rnd() % 4 == 0) ? caches[rnd() % 4] : NULL;
 	o->size = o->s ? o->s->object_size : rnd_size();
 	o->p = o->s ? kmem_cache_alloc(o->s, GFP_KERNEL) : kmalloc(o->size, GFP_KERNEL);
 	assert_non_null(o->p);
@@ -603,7 +605,8 @@ static void shadow_realloc(struct shadow *o)
 static void test_random_vs_shadow(void **state)
 {
 	static struct shadow live[NLIVE];
-	struct kmem_cache *caches[3];
+	struct kmem_cache_args sheaves = { .sheaf_capacity = 32 };
+	struct kmem_cache *caches[4];
 	struct baseline b;
 	long op;
 	int i;
@@ -614,6 +617,7 @@ static void test_random_vs_shadow(void **state)
 	caches[0] = kmem_cache_create("rnd-24", 24, 0, 0, NULL);
 	caches[1] = kmem_cache_create("rnd-200", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	caches[2] = kmem_cache_create("rnd-3000", 3000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	caches[3] = kmem_cache_create_args("rnd-sheaf-136", 136, &sheaves, 0, NULL);
 	for (op = 0; op < 150000; op++) {
 		struct shadow *o = &live[rnd() % NLIVE];
 
@@ -630,7 +634,7 @@ static void test_random_vs_shadow(void **state)
 	for (i = 0; i < NLIVE; i++)
 		if (live[i].p)
 			shadow_free(&live[i]);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		assert_int_equal(kmem_cache_destroy(caches[i]), 0);
 	baseline_check(&b);
 	assert_verify_ok();
