@@ -83,7 +83,7 @@ static void zero_page_exit(void)
 	__free_page(page);
 	zero_pfn = 0;
 }
-mmk_initcall(INIT_MM, zero_page_init, zero_page_exit)
+mmk_initcall(INIT_MM, zero_page_init, zero_page_exit);
 
 /* ------------------------------------------------------------ helpers -- */
 
@@ -147,6 +147,32 @@ static pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long addr, pt
 	return old;
 }
 
+/*
+ * Map the page frame pfn at addr of a VM_PFNMAP VMA (Linux vmf_insert_pfn):
+ * a special PTE, no struct page, no RSS, never COWed or reclaimed.  From a
+ * fault handler (mmap_lock held, no PTE lock).  Returns VM_FAULT_NOPAGE, or
+ * VM_FAULT_OOM when the page table cannot be allocated.
+ */
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	p4dp_t p4d = p4d_alloc(mm, pgd_offset(mm, addr), addr);
+	pudp_t pud = p4d ? pud_alloc(mm, p4d, addr) : NULL;
+	pmdp_t pmd = pud ? pmd_alloc(mm, pud, addr) : NULL;
+	ptlock_t *ptl;
+	ptep_t pte;
+
+	if (!pmd || pte_alloc(vma->vm_mm, pmd))
+		return VM_FAULT_OOM;
+	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+	if (!pte)
+		return VM_FAULT_NOPAGE;
+	if (pte_none(ptep_get(pte)))
+		set_pte_at(vma->vm_mm, addr, pte, pte_mkspecial(pfn_pte(pfn, vma->vm_page_prot)));
+	pte_unmap_unlock(pte, ptl);
+	return VM_FAULT_NOPAGE;
+}
+
 /* ---------------------------------------------------- anonymous pages -- */
 
 static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
@@ -193,13 +219,13 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
-	/* On the 6.18 reference host a read fault that maps the zero page
-	 * leaves the VMA with an anon_vma too (the VMA then merges and moves
-	 * as a faulted one; checked with mremap and 3-way merges). */
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
+	/* A read maps the zero page and, as in Linux, leaves the VMA without
+	 * an anon_vma: it still merges and moves as an unfaulted one
+	 * (cases/zero_page_anon_vma.mm, checked on the reference host). */
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	page = alloc_user_page(false);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -227,11 +253,18 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
  * access (or populate) faults again and finds the hole. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
 	struct file *f = vmf->vma->vm_file;
 	vm_fault_t ret;
 
+	if (ops && ops->fault) {         /* a special mapping ([vdso], [vvar]...) */
+		ret = ops->fault(vmf);
+		if (!ret)                    /* a kernel page: no page cache to race */
+			lock_page(vmf->page);
+		return ret;                  /* VM_FAULT_NOPAGE: it mapped a pfn */
+	}
 	if (!f)
-		return VM_FAULT_SIGBUS;          /* a special mapping ([vdso]...) */
+		return VM_FAULT_SIGBUS;
 	ret = f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
 	if (ret)
 		return ret;
@@ -461,8 +494,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (!pmd_none(pmdval) && !pmd_leaf(pmdval))
 		vmf->orig_pte = ptep_get(pte_offset_map(vmf->pmd, vmf->address));
 	if (pte_none(vmf->orig_pte))
-		return vma_is_anonymous(vmf->vma) && !vmf->vma->vm_name ? do_anonymous_page(vmf)
-									: do_fault(vmf);
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
 	if (is_guard_marker(vmf->orig_pte))
 		return VM_FAULT_SIGSEGV;      /* MADV_GUARD_INSTALL (handle_pte_marker) */
 	if (!pte_present(vmf->orig_pte))

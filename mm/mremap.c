@@ -163,14 +163,33 @@ static void dontunmap_complete(struct vma_remap *r, struct vm_area_struct *new_v
 		unlink_anon_vmas(vma);
 }
 
+/* Linux prep_move_vma: refuse what the unmap of the source would refuse
+ * later (splitting a special mapping), before anything is copied. */
+static int prep_move_vma(struct vma_remap *r)
+{
+	struct vm_area_struct *vma = r->vma;
+	int err = 0;
+
+	if (current->mm->map_count >= sysctl_max_map_count - 3)
+		return -ENOMEM;
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		if (vma->vm_start != r->addr)
+			err = vma->vm_ops->may_split(vma, r->addr);
+		if (!err && vma->vm_end != r->addr + r->old_len)
+			err = vma->vm_ops->may_split(vma, r->addr + r->old_len);
+	}
+	return err;
+}
+
 static unsigned long move_vma(struct vma_remap *r)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma = r->vma, *new_vma;
 	unsigned long hiwater, pgoff;
+	int err = prep_move_vma(r);
 
-	if (mm->map_count >= sysctl_max_map_count - 3)
-		return (unsigned long)-ENOMEM;
+	if (err)
+		return (unsigned long)(long)err;
 	if ((vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(((r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : r->delta) >> PAGE_SHIFT))
 		return (unsigned long)-ENOMEM;

@@ -1365,6 +1365,8 @@ void __kmem_cache_shrink(struct kmem_cache *s)
 	collect_empty(n, &discard);
 	spin_unlock(&n->list_lock);
 	discard_list(s, &discard);
+	if (s->cpu_sheaves)
+		__kmem_cache_shrink(kmalloc_slab(sheaf_bytes(s), GFP_KERNEL));
 }
 
 int __kmem_cache_shutdown(struct kmem_cache *s)

@@ -235,6 +235,12 @@ struct slub_percpu_sheaves {
 	struct slab_sheaf *spare;    /* empty or full, or NULL */
 } __attribute__((aligned(64)));
 
+/* The size of a sheaf of s (a kmalloc object). */
+static inline size_t sheaf_bytes(const struct kmem_cache *s)
+{
+	return sizeof(struct slab_sheaf) + s->sheaf_capacity * sizeof(void *);
+}
+
 /* Slow halves of the sheaf fast paths in mm/slab.c.  The alloc side
  * returns the pcs with a non-empty main sheaf, or NULL (the caller then
  * allocates from the slabs); the free side returns it with room in main, or

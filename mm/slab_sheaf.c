@@ -59,7 +59,7 @@ static struct slab_sheaf *alloc_empty_sheaf(struct kmem_cache *s, gfp_t gfp)
 {
 	struct slab_sheaf *sheaf;
 
-	sheaf = kzalloc(sizeof(*sheaf) + s->sheaf_capacity * sizeof(void *), gfp);
+	sheaf = kzalloc(sheaf_bytes(s), gfp);
 	if (sheaf)
 		sheaf->cache = s;
 	return sheaf;

@@ -343,4 +343,4 @@ static void slab_verify(struct verify_ctx *v)
 	free(cs->where);
 	cs->where = NULL;
 }
-VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify)
+VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify);

@@ -65,7 +65,7 @@ static void vt_node_cache_exit(void)
 	kmem_cache_destroy(vt_node_cachep);
 	vt_node_cachep = NULL;
 }
-mmk_initcall(INIT_MM, vt_node_cache_init, vt_node_cache_exit)
+mmk_initcall(INIT_MM, vt_node_cache_init, vt_node_cache_exit);
 
 static inline unsigned long vma_gap(const struct vm_area_struct *v)
 {

@@ -62,4 +62,4 @@ static int vmstat_show(FILE *out, struct task_struct *t)
 		fprintf(out, "%s %lu\n", vm_event_names[i], sum_vm_event(i));
 	return 0;
 }
-PROC_VIEW(proc_vmstat, "/proc/vmstat", false, vmstat_show)
+PROC_VIEW(proc_vmstat, "/proc/vmstat", false, vmstat_show);

@@ -11,7 +11,7 @@
 #include "mmkit/mm.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 static inline void boot_mode(int levels, u64 ram, int cpus)
 {
