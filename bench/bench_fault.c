@@ -15,6 +15,8 @@
  *                  fault must pay at least, timed as the floor above)
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
+ *   free floor     __free_page of N pages allocated before (what munmap
+ *                  must pay at least per page; mmkit only)
  *   2 CPUs         throughput on 2 CPUs relative to 1, as will-it-scale
  *                  measures it: each worker repeats rounds of its shape for
  *                  the same 250 ms window from a common start and counts the
@@ -485,6 +487,22 @@ static double sim_fork(struct task_struct *parent, unsigned long n)
 	return t;
 }
 
+/* The munmap floor: freeing n distinct pages allocated before; per page. */
+static double sim_free_floor(unsigned long n)
+{
+	struct page **pages = malloc(n * sizeof(*pages));
+	double t;
+
+	for (unsigned long i = 0; i < n; i++)
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	free(pages);
+	return t / n;
+}
+
 static double sim_munmap(unsigned long n)
 {
 	unsigned long a = sim_map(n);
@@ -733,8 +751,9 @@ int main(int argc, char **argv)
 	    best(host_zero_read(npages), host_zero_read(npages)), "ns/page");
 	row("fork of 256 MiB", best(sim_fork(t, n256), sim_fork(t, n256)) / 1e3,
 	    best(host_fork(n256), host_fork(n256)) / 1e3, "us     ");
-	row("munmap", best(sim_munmap(npages), sim_munmap(npages)),
-	    best(host_munmap(npages), host_munmap(npages)), "ns/page");
+	fault_and_floor(sim_munmap, sim_free_floor, &cw, &cfl);
+	row("munmap", cw, best(host_munmap(npages), host_munmap(npages)), "ns/page");
+	printf("%-22s mmkit %10.1f ns/page   (munmap / floor %4.2f)\n", "floor free", cfl, cw / cfl);
 	task_exit(t);
 	scaling_row("2 CPUs, floor", SHAPE_FLOOR, "host zeroing");
 	scaling_row("2 CPUs, processes", SHAPE_PROCESSES, "host faults ");
