@@ -13,6 +13,8 @@
 
 static DEFINE_FAULT_SITE(file_alloc_fail, "file_alloc");
 static struct kmem_cache *filp_cachep;
+static void __fput(struct file *f);
+static const struct file_operations file_ops = { .release = __fput };
 
 /* Linux files_init: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_ACCOUNT (mmkit has
  * no SLAB_TYPESAFE_BY_RCU). */
@@ -28,7 +30,7 @@ static void files_exit(void)
 	kmem_cache_destroy(filp_cachep);
 	filp_cachep = NULL;
 }
-mmk_initcall(INIT_MM, files_init, files_exit)
+mmk_initcall(INIT_MM, files_init, files_exit);
 
 /* A new file object with one reference: the struct from filp_cachep, the
  * path kmalloc'ed.  NULL on -ENOMEM (nothing allocated). */
@@ -49,6 +51,7 @@ struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long i
 		return NULL;
 	}
 	atomic_store(&f->f_count, 1);
+	f->f_op = &file_ops;
 	f->dev_major = major;
 	f->dev_minor = minor;
 	f->ino = ino;
@@ -56,17 +59,9 @@ struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long i
 	return f;
 }
 
-struct file *get_file(struct file *f)
+/* The last reference is gone (fput): release the file's page cache too. */
+static void __fput(struct file *f)
 {
-	atomic_fetch_add(&f->f_count, 1);
-	return f;
-}
-
-/* Drop a reference; the last one releases the file's page cache too. */
-void fput(struct file *f)
-{
-	if (atomic_fetch_sub(&f->f_count, 1) != 1)
-		return;
 	if (f->f_mapping)
 		mapping_release(f->f_mapping);
 	kfree(f->path);

@@ -15,7 +15,7 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
 static DEFINE_FAULT_SITE(signal_alloc_fail, "signal_struct_alloc");
@@ -23,15 +23,6 @@ static struct kmem_cache *task_struct_cachep, *signal_cachep;
 static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(task_list);
 static int last_pid;
-
-bool capable(int cap)
-{
-	struct task_struct *t = current;
-
-	if (!t)
-		return true;                      /* kernel context */
-	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
-}
 
 /* Linux's defaults for a login shell's child on x86-64 (this host's ulimit). */
 static void rlimits_default(struct rlimit *r)
@@ -64,7 +55,7 @@ static void fork_exit(void)
 	kmem_cache_destroy(task_struct_cachep);
 	signal_cachep = task_struct_cachep = NULL;
 }
-mmk_initcall(INIT_MM, fork_init, fork_exit)
+mmk_initcall(INIT_MM, fork_init, fork_exit);
 
 static struct task_struct *task_alloc(const char *comm)
 {
@@ -323,4 +314,4 @@ static void tasks_exit_all(void)
 	}
 	last_pid = 0;
 }
-mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all)
+mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all);

@@ -54,7 +54,7 @@ static void filemap_caches_exit(void)
 		kmem_cache_destroy(radix_tree_node_cachep);
 	mapping_cachep = radix_tree_node_cachep = NULL;
 }
-mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit)
+mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit);
 
 /* From the "radix_tree_node" cache (Linux's xarray nodes); NULL on -ENOMEM. */
 static struct xa_node *xa_node_alloc(void)

@@ -61,7 +61,7 @@ static void rmap_caches_exit(void)
 		kmem_cache_destroy(anon_vma_cachep);
 	anon_vma_cachep = anon_vma_chain_cachep = NULL;
 }
-mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit)
+mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit);
 
 /* From the "anon_vma" cache (Linux anon_vma_cachep); NULL on -ENOMEM. */
 static struct anon_vma *anon_vma_alloc(void)

@@ -93,6 +93,16 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	"cow_fault", "zero_page_fault",
 };
 
+unsigned long sum_vm_event(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	int n;
+
+	for (n = 0; n < mmk->nr_cpus; n++)
+		sum += READ_ONCE(cpu_of(n)->vm_events[item]);
+	return sum;
+}
+
 const char *zone_stat_name(enum zone_stat_item i) { return zone_stat_names[i]; }
 const char *numa_stat_name(enum numa_stat_item i) { return numa_stat_names[i]; }
 const char *node_stat_name(enum node_stat_item i) { return node_stat_names[i]; }
@@ -333,7 +343,7 @@ static void verify_vm_stat_diffs(struct verify_ctx *v)
 		}
 	}
 }
-VERIFY_CHECK(vm_stat_diffs_check, "vmstat", 15, verify_vm_stat_diffs)
+VERIFY_CHECK(vm_stat_diffs_check, "vmstat", 15, verify_vm_stat_diffs);
 
 unsigned long zone_numa_event_state(const struct zone *z, enum numa_stat_item i)
 {

@@ -75,4 +75,4 @@ static int show_maps(FILE *out, struct task_struct *t)
 	mmap_read_unlock(mm);
 	return 0;
 }
-PROC_VIEW(proc_maps, "maps", true, show_maps)
+PROC_VIEW(proc_maps, "maps", true, show_maps);

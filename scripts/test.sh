@@ -1,16 +1,23 @@
 #!/bin/sh
 # Build and run every test: release, debug (ASan+UBSan, invariant checks after
-# every step) and TSan builds, each through ctest.  Prints ctest's summary per
-# build and a final "N passed, N failed" line; exits non-zero on any failure.
+# every step) and TSan builds, each through ctest, and the static checks
+# (scripts/check.sh: layers) once on the release build.  Prints ctest's
+# summary per build and a final "N passed, N failed" line; exits non-zero on
+# any failure.
 set -u
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
+# The live differential stage counts only on the reference kernel (say why not).
+python3 tests/diff/corpus.py live-status || true
 passed=0; failed=0
 for preset in release debug tsan; do
   echo "=== $preset build ==="
   if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset" -j "$jobs"; then
     echo "$preset: build failed"; failed=$((failed + 1)); continue
+  fi
+  if [ "$preset" = release ]; then
+    if sh scripts/check.sh build/release; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   fi
   log="build/$preset/ctest.log"
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \

@@ -13,6 +13,7 @@
 #include "mmkit/mm_types.h"
 #include "mmkit/mmap_lock.h"
 #include "mmkit/gfp.h"
+#include "mmkit/vmstat.h"
 
 static __always_inline struct page *pfn_to_page(unsigned long pfn) { return mmk->mem_map + pfn; }
 static __always_inline unsigned long page_to_pfn(const struct page *p) { return (unsigned long)(p - mmk->mem_map); }

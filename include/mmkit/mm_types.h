@@ -26,14 +26,12 @@
 #define MMKIT_MM_TYPES_H
 
 #include "mmkit/compiler.h"
+#include "mmkit/machine.h"
 #include "mmkit/percpu_counter.h"
 #include "mmkit/percpu_rwsem.h"
 #include "mmkit/list.h"
 #include "mmkit/spinlock.h"
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) ALIGN((unsigned long)(x), PAGE_SIZE)
 #define PFN_DOWN(x) ((unsigned long)(x) >> PAGE_SHIFT)
 #define PFN_UP(x) (((unsigned long)(x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
@@ -110,7 +108,13 @@ struct page {
 					unsigned frozen:1;
 				};
 			};
-			struct list_head slab_list;
+			union {
+				struct list_head slab_list;
+				struct {         /* on a per-CPU partial list */
+					struct page *next;
+					int slabs;   /* slabs from here to the end */
+				};
+			};
 		};
 		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
 			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */
@@ -184,8 +188,15 @@ struct address_space {
 /* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
  * page cache (f_mapping).  Nothing is opened: the pages of a file that is
  * not shmem read as zeros until the page-cache work gives files content. */
+struct file;
+/* What the owner of a file object does with it (Linux file_operations). */
+struct file_operations {
+	void (*release)(struct file *f);      /* the last reference is gone */
+};
+
 struct file {
 	_Atomic int f_count;
+	const struct file_operations *f_op;  /* set by fs/file_table.c */
 	unsigned int dev_major, dev_minor;
 	unsigned long ino;
 	bool deleted;                    /* shown with " (deleted)" (shmem objects) */
@@ -218,9 +229,35 @@ struct anon_vma_chain {
 	struct list_head same_anon_vma;  /* on anon_vma->avc_list */
 };
 
+struct vm_fault;
+
+/* What a VMA that is not plain anonymous memory does differently (Linux
+ * struct vm_operations_struct; here only special mappings have them). */
 struct vm_operations_struct {
 	const char *(*name)(struct vm_area_struct *vma);   /* [vdso] and such */
 	void (*close)(struct vm_area_struct *vma);
+	/* 0, or -errno to refuse splitting vma at addr (__split_vma) */
+	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);
+	/* sets vmf->page (with a reference) and returns 0, or maps the PTE
+	 * itself and returns VM_FAULT_NOPAGE, or VM_FAULT_* error bits */
+	unsigned int (*fault)(struct vm_fault *vmf);
+};
+
+/*
+ * A special mapping (Linux struct vm_special_mapping): a kernel-provided
+ * range such as [vdso] or [vvar], installed by _install_special_mapping
+ * (mm/mmap.c).  Its VMA never splits (munmap, mprotect, madvise, mremap or
+ * MAP_FIXED over part of it give -EINVAL) and never merges (VM_DONTEXPAND).
+ * Faults map pages[pgoff] when pages is set, else call fault.
+ */
+struct vm_special_mapping {
+	const char *name;
+	struct page **pages;                  /* nr_pages pages, or NULL */
+	unsigned long nr_pages;
+	unsigned int (*fault)(const struct vm_special_mapping *sm, struct vm_area_struct *vma,
+			      struct vm_fault *vmf);
+	/* (Linux's mremap hook only updates mm->context.vdso, not modelled:
+	 * a special mapping moves whole like any VMA) */
 };
 
 /* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
@@ -246,7 +283,9 @@ struct vm_area_struct {
 	struct list_head shared;         /* on vm_file's mapping->i_mmap (file VMAs
 	                                    linked into an mm); empty otherwise */
 	const struct vm_operations_struct *vm_ops;
-	const char *vm_name;             /* special mappings: [vdso], [vvar], ... */
+	void *vm_private_data;           /* special mappings: the vm_special_mapping */
+	const char *vm_name;             /* special mappings: [vdso], [vvar], ...;
+	                                    [anon:NAME] of a named anonymous VMA */
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
 	struct vt_node *vt_leaf;         /* leaf holding this VMA */

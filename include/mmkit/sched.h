@@ -70,7 +70,18 @@ static inline unsigned long task_rlimit(const struct task_struct *t, int r)
 static inline unsigned long rlimit(int r) { return task_rlimit(current, r); }
 static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
 enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
-bool capable(int cap);
+/* Does the current task have capability cap (kernel context: yes)?  Linux's
+ * capable() goes through the LSM hook to cap_capable, a bit test of the
+ * task's effective set (cap_raised); mmkit has no LSM, so it is that test,
+ * inline. */
+static inline bool capable(int cap)
+{
+	struct task_struct *t = current;
+
+	if (!t)
+		return true;
+	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
+}
 
 /* kernel/fork.c */
 struct mm_struct *mm_alloc(void);
@@ -102,5 +113,9 @@ struct task_struct *find_task_by_pid(int pid);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
+/* [vvar], [vvar_vclock], [vdso] (fs/vdso.c); mmap_lock held for write. */
+int map_vdso(struct mm_struct *mm);
+int install_special_mapping_named(struct mm_struct *mm, const char *name, unsigned long start,
+				  unsigned long end, unsigned long perms);
 
 #endif

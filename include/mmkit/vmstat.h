@@ -18,6 +18,8 @@
 #ifndef MMKIT_VMSTAT_H
 #define MMKIT_VMSTAT_H
 
+#include "mmkit/machine.h"
+
 #define VM_ZONE_EVENTS(x) x##_DMA, x##_DMA32, x##_NORMAL, x##_HIGH, x##_MOVABLE, x##_DEVICE
 
 enum vm_event_item {
@@ -56,7 +58,8 @@ enum vm_event_item {
 	THP_SPLIT_PUD, THP_ZERO_PAGE_ALLOC, THP_ZERO_PAGE_ALLOC_FAILED, THP_SWPOUT,
 	THP_SWPOUT_FALLBACK,
 	BALLOON_INFLATE, BALLOON_DEFLATE, BALLOON_MIGRATE,
-	/* Linux prints these only with CONFIG_DEBUG_TLBFLUSH; mmkit always does. */
+	/* Linux prints these only with CONFIG_DEBUG_TLBFLUSH, which the
+	 * reference kernel lacks: mmkit shows them in /proc/mmkit/vmstat. */
 	NR_TLB_REMOTE_FLUSH, NR_TLB_REMOTE_FLUSH_RECEIVED,
 	NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
 	SWAP_RA, SWAP_RA_HIT, SWPIN_ZERO, SWPOUT_ZERO, KSM_SWPIN_COPY,
@@ -64,12 +67,25 @@ enum vm_event_item {
 	ZSWPIN, ZSWPOUT, ZSWPWB,
 	DIRECT_MAP_LEVEL2_SPLIT, DIRECT_MAP_LEVEL3_SPLIT,
 	DIRECT_MAP_LEVEL2_COLLAPSE, DIRECT_MAP_LEVEL3_COLLAPSE,
-	/* mmkit additions, printed after everything Linux prints */
+	/* mmkit's own events, in /proc/mmkit/vmstat only */
 	COW_FAULT, ZERO_PAGE_FAULT,
 	NR_VM_EVENT_ITEMS
 };
 
+_Static_assert(NR_VM_EVENT_ITEMS <= CPU_EVENT_SLOTS, "struct cpu has too few event slots");
+
 /* The /proc/vmstat name of each event item (mm/vmstat.c). */
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+/* Event counters (Linux count_vm_event): kept in the CPU's own event slots
+ * (struct cpu vm_events); the owner writes, others read racily. */
+static __always_inline void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	unsigned long *p = &this_cpu()->vm_events[item];
+	WRITE_ONCE(*p, READ_ONCE(*p) + n);
+}
+static __always_inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+/* The sum over every CPU (Linux sum_vm_event). */
+unsigned long sum_vm_event(enum vm_event_item item);
 
 #endif
