@@ -141,6 +141,12 @@ unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit win
 
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
 { return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+/* May vma be mlocked (Linux vma_supports_mlock)?  Special, droppable and
+ * hugetlb mappings never get VM_LOCKED. */
+static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
+}
 static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
 static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
 static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }
