@@ -29,42 +29,54 @@
  */
 #include <errno.h>
 #include "mmkit/memory.h"
+#include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
 /* The reference kernel's /sys/kernel/mm/transparent_hugepage/enabled. */
 #define THP_MODE_MADVISE 1
 
-/* Does the PMD-aligned window around addr lie inside vma, with the page
- * offsets aligned too (Linux thp_vma_suitable_order, PMD order)? */
+/* Does the PMD-aligned window around addr lie inside vma, with the file
+ * offsets aligned too for a file or shmem VMA (Linux thp_vma_suitable_order,
+ * PMD order: an anonymous VMA's pgoff does not matter)? */
 bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long pmd = mmk_pmd_size(), haddr = addr & ~(pmd - 1);
 
-	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((pmd >> PAGE_SHIFT) - 1))
+	if (!vma_is_anonymous(vma) &&
+	    (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((pmd >> PAGE_SHIFT) - 1)))
 		return false;
 	return haddr >= vma->vm_start && haddr + pmd <= vma->vm_end && haddr + pmd > haddr;
 }
 
+static bool vma_is_anon_shmem(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && vma->vm_file->shmem;
+}
+
 /*
  * May vma have PMD-size THPs (Linux thp_vma_allowable_order, PMD order)?
- * Anonymous memory only (shmem_enabled is "never", files have no large
- * folios here), not VM_NOHUGEPAGE, VM_HUGEPAGE unless a forced collapse,
- * an aligned window at the end of the VMA except in a fault (the fault
- * checks its own address), and an anon_vma unless a fault or smaps asks.
+ * Not VM_NOHUGEPAGE; anonymous memory with VM_HUGEPAGE, or any anonymous
+ * memory for a forced collapse; shared anonymous memory (shmem_enabled
+ * "never", but 2048kB's "inherit") only for a forced collapse; no files
+ * (no large folios here); an aligned window at the end of the VMA except
+ * in a fault (the fault checks its own address); an anonymous VMA needs
+ * an anon_vma unless a fault or smaps asks.
  */
 bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags,
 		       enum tva_type type)
 {
 	unsigned long pmd = mmk_pmd_size();
 
-	if (!vma_is_anonymous(vma) || (vm_flags & VM_NOHUGEPAGE))
+	if (vm_flags & VM_NOHUGEPAGE)
+		return false;
+	if (!vma_is_anonymous(vma) && !(vma_is_anon_shmem(vma) && type == TVA_FORCED_COLLAPSE))
 		return false;
 	if (THP_MODE_MADVISE && type != TVA_FORCED_COLLAPSE && !(vm_flags & VM_HUGEPAGE))
 		return false;
 	if (type != TVA_PAGEFAULT &&
 	    (vma->vm_end - vma->vm_start < pmd || !thp_vma_suitable(vma, vma->vm_end - pmd)))
 		return false;
-	return vma->anon_vma || type != TVA_FORCED_COLLAPSE;
+	return vma->anon_vma || type != TVA_FORCED_COLLAPSE || !vma_is_anonymous(vma);
 }
 
 /*
@@ -109,11 +121,30 @@ static int collapse_scan_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, 
 	return 0;
 }
 
+/* A shmem window collapses only when the object holds all its pages
+ * (Linux hpage_collapse_scan_file: holes fail a forced collapse too). */
+static enum scan_result collapse_scan_shmem(struct vm_area_struct *vma, unsigned long haddr)
+{
+	struct address_space *m = vma->vm_file->f_mapping;
+	unsigned long i, index = linear_page_index(vma, haddr);
+
+	for (i = 0; i < mmk_pmd_size() >> PAGE_SHIFT; i++) {
+		struct page *page = m ? filemap_get_page(m, index + i) : NULL;
+
+		if (!page)
+			return SCAN_PTE_NON_PRESENT;
+		put_page(page);
+	}
+	return SCAN_SUCCEED;
+}
+
 /* Linux hpage_collapse_scan_pmd's verdict for the window at haddr. */
 static enum scan_result collapse_scan(struct vm_area_struct *vma, unsigned long haddr)
 {
 	struct collapse_scan s = { false, false };
 
+	if (vma_is_anon_shmem(vma))
+		return collapse_scan_shmem(vma, haddr);
 	walk_pmd_range(vma->vm_mm, haddr, haddr + mmk_pmd_size(), collapse_scan_pmd, &s);
 	if (!s.table)
 		return SCAN_PMD_NULL;

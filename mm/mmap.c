@@ -533,6 +533,14 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 	return vma;
 }
 
+/* Remove what a failed MAP_FIXED covered (the gap Linux leaves). */
+static void mmap_leave_gap(struct mmap_state *m)
+{
+	struct munmap_stats s = { 0 };
+
+	munmap_remove(m->mm, m->first_old, m->end, &s);
+}
+
 static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
 				 unsigned long vm_flags, unsigned long pgoff)
 {
@@ -552,10 +560,16 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 		m.flags |= VM_ACCOUNT;
 	}
 	vma = mmap_new_vma(&m);
-	if (!vma)
-		return (unsigned long)-ENOMEM;
-	if (vt_preallocate(&m.mm->mm_mt, 1)) {
+	if (vma && vt_preallocate(&m.mm->mm_mt, 1)) {
 		vma_free_detached(vma);
+		vma = NULL;
+	}
+	if (!vma) {
+		/* Past the checks Linux has cleared the old range (vms_clean_up_area):
+		 * a failure now (the shmem object's charge, an allocation) leaves
+		 * the gap where the MAP_FIXED mapping failed (vms_abort_munmap_vmas). */
+		if (m.first_old)
+			mmap_leave_gap(&m);
 		return (unsigned long)-ENOMEM;
 	}
 	vma = mmap_commit(&m, vma);

@@ -275,8 +275,9 @@ class Gen:
 
     def clip_to_free(self, var, off, length):
         """A length that keeps [off, off+length) out of the runner's image
-        and stack (absolute ranges only; huge lengths fail anyway)."""
-        if var is not None or length >= (1 << 40):
+        and stack (absolute ranges only: a huge MAP_FIXED from the low pages
+        would succeed and take the image)."""
+        if var is not None:
             return length
         for lo, hi in ((IMAGE, IMAGE + (64 << 20)), (STACK_SAFE, TASK_SIZE)):
             if off < lo < off + length:

@@ -47,3 +47,25 @@ A write $e 8 0x1
 A madvise $e 0x300000 MADV_COLLAPSE
 A mmap 0 0x400000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE -> f
 A madvise $f 0x400000 MADV_COLLAPSE expect=0
+# shared anonymous memory (shmem): MADV_COLLAPSE may try it (shmem_enabled
+# "never", but hugepages-2048kB inherits and a forced collapse forces); the
+# VMA must be 2 MiB aligned in its file, and a window collapses only when
+# the object holds every page of it
+A mmap 0 0x800000 PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE -> base
+A mmap 0 0x200000 r-- MAP_SHARED|MAP_ANONYMOUS -> s3
+A madvise $s3 0x1ee000 MADV_COLLAPSE
+A madvise $s3 0x200000 MADV_COLLAPSE
+A mmap 0 0x201000 r-- MAP_SHARED|MAP_ANONYMOUS -> s4
+A madvise $s4 0x1000 MADV_COLLAPSE
+A mmap 0 0x200000 rw- MAP_SHARED|MAP_ANONYMOUS -> s5
+A write $s5 8 0x1
+A madvise $s5 0x200000 MADV_COLLAPSE
+A mmap 0 0x200000 rw- MAP_SHARED|MAP_ANONYMOUS|MAP_POPULATE -> s6
+A madvise $s6 0x200000 MADV_COLLAPSE
+# an anonymous VMA's page offset does not matter, its window alignment does
+A mmap 0 0x400000 rw- MAP_PRIVATE|MAP_ANONYMOUS -> g
+A write $g+0x200000 8 0x1
+A mremap $g+0x200000 0x200000 0x200000 MREMAP_MAYMOVE|MREMAP_FIXED $base+0x400000
+A madvise $base+0x400000 0x200000 MADV_COLLAPSE
+A mremap $base+0x400000 0x200000 0x200000 MREMAP_MAYMOVE|MREMAP_FIXED $base+0x201000
+A madvise $base+0x201000 0x1000 MADV_COLLAPSE
