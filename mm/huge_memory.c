@@ -45,7 +45,10 @@ bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
 	if (!vma_is_anonymous(vma) &&
 	    (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) & ((pmd >> PAGE_SHIFT) - 1)))
 		return false;
-	return haddr >= vma->vm_start && haddr + pmd <= vma->vm_end && haddr + pmd > haddr;
+	/* Unsigned as in Linux: for a VMA ending below 2 MiB, vm_end - 2 MiB
+	 * wraps and haddr + 2 MiB wraps to 0, so the check passes (smaps then
+	 * shows THPeligible 1 for such a VMA, as on the reference). */
+	return haddr >= vma->vm_start && haddr + pmd <= vma->vm_end;
 }
 
 static bool vma_is_anon_shmem(const struct vm_area_struct *vma)
@@ -73,8 +76,7 @@ bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags,
 		return false;
 	if (THP_MODE_MADVISE && type != TVA_FORCED_COLLAPSE && !(vm_flags & VM_HUGEPAGE))
 		return false;
-	if (type != TVA_PAGEFAULT &&
-	    (vma->vm_end - vma->vm_start < pmd || !thp_vma_suitable(vma, vma->vm_end - pmd)))
+	if (type != TVA_PAGEFAULT && !thp_vma_suitable(vma, vma->vm_end - pmd))
 		return false;
 	return vma->anon_vma || type != TVA_FORCED_COLLAPSE || !vma_is_anonymous(vma);
 }

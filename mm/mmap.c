@@ -685,13 +685,15 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 }
 
 /*
- * MAP_HUGETLB (Linux: an anonymous hugetlbfs file).  The reference host has
+ * MAP_HUGETLB (Linux: an anonymous hugetlbfs file; flag bits 26-31 are the
+ * huge page size's log, 21 or none).  The reference host has
  * no huge pages reserved (HugePages_Total 0), so such a mapping never
  * succeeds unless MAP_NORESERVE (not modelled: mmkit has no hugetlb VMAs
  * and answers -ENOMEM there too).  What a process sees is the order of
  * the failures: the length is rounded up to 2 MiB (0 after an overflow:
  * EINVAL), a MAP_FIXED address must be 2 MiB aligned (EINVAL), NOREPLACE
- * finds EEXIST, MAP_LOCKED's checks, the file's type rules (no
+ * finds EEXIST, MAP_LOCKED's checks, the file's size limit (an offset past
+ * MAX_LFS_FILESIZE: EOVERFLOW), the file's type rules (no
  * MAP_DROPPABLE, no MAP_GROWSDOWN: EINVAL); then the range a MAP_FIXED
  * covers is unmapped (a file mapping's failure leaves the gap,
  * vms_abort_munmap_vmas), RLIMIT_AS, and the reservation fails: -EINVAL for an offset
@@ -703,7 +705,10 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 {
 	unsigned long hsize = mmk_pmd_size(), vm_flags;
 	struct mm_struct *mm = current->mm;
+	unsigned long sizelog = (flags >> MMK_MAP_HUGE_SHIFT) & 0x3f;
 
+	if (sizelog && sizelog != 21)          /* only 2 MiB pages (hstate_sizelog) */
+		return -EINVAL;
 	len = (len + hsize - 1) & ~(hsize - 1);
 	if (!len)
 		return -EINVAL;
@@ -730,8 +735,10 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 		return -EPERM;
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return -EAGAIN;
-	if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & MMK_MAP_SYNC))
-		return -EOPNOTSUPP;
+	if (pgoff > ((~0UL >> 1) - len) >> PAGE_SHIFT)   /* file_mmap_ok: MAX_LFS_FILESIZE */
+		return -EOVERFLOW;
+	if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & ~MMK_LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;             /* hugetlbfs supports no more (MAP_SYNC...) */
 	if (((flags & MMK_MAP_TYPE) != MMK_MAP_SHARED && (flags & MMK_MAP_TYPE) != MMK_MAP_PRIVATE &&
 	     (flags & MMK_MAP_TYPE) != MMK_MAP_SHARED_VALIDATE) || (vm_flags & VM_GROWSDOWN))
 		return -EINVAL;

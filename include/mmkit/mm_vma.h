@@ -91,6 +91,11 @@
 #define MMK_MAP_STACK           0x20000
 #define MMK_MAP_HUGETLB         0x40000
 #define MMK_MAP_SYNC            0x80000
+#define MMK_MAP_HUGE_SHIFT      26          /* MAP_HUGETLB: log2 of the page size */
+/* The flags MAP_SHARED_VALIDATE of a file accepts (Linux LEGACY_MAP_MASK). */
+#define MMK_LEGACY_MAP_MASK     (0x01 | 0x02 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | \
+				 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | \
+				 0x40000 | 0x4000000 | (0x3fUL << 26))
 #define MMK_MAP_FIXED_NOREPLACE 0x100000
 #define MMK_MAP_UNINITIALIZED   0x4000000
 

@@ -82,7 +82,7 @@ MADVICE_SAFE = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED"
                 "MADV_MERGEABLE", "MADV_UNMERGEABLE", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE",
                 "MADV_DONTDUMP", "MADV_DODUMP", "MADV_KEEPONFORK", "MADV_DOFORK", "MADV_COLD",
                 "MADV_PAGEOUT", "MADV_POPULATE_READ", "MADV_POPULATE_WRITE", "MADV_COLLAPSE",
-                "MADV_HWPOISON", "MADV_SOFT_OFFLINE", "MADV_GUARD_REMOVE", "MADV_WIPEONFORK"]
+                "MADV_HWPOISON", "MADV_SOFT_OFFLINE", "MADV_GUARD_REMOVE"]
 MAP_TYPES = [(PRIVATE_ANON, 70), (SHARED_ANON, 14), ("MAP_SHARED_VALIDATE|MAP_ANONYMOUS", 4),
              ("MAP_DROPPABLE|MAP_ANONYMOUS", 3), ("MAP_ANONYMOUS", 1),
              ("MAP_PRIVATE", 1), ("MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x800000", 1)]
@@ -121,13 +121,17 @@ class Gen:
         self.seed, self.index, self.length, self.level = seed, index, length, level
         self.lines = []
         self.nvar = 0
-        self.vars = []            # (name, length) of mappings that surely exist(ed)
-        self.maybe = []           # (name, length) of results of calls that may fail
+        # Memory the sequence made, with the process that made it and when
+        # (see visible()): only its lineage may print values from it.
+        self.vars = []            # (name, length, owner, epoch): mappings that surely exist(ed)
+        self.maybe = []           # (name, length, owner, epoch): results of calls that may fail
         self.procs = ["A"]
         self.depth = {"A": 0}
+        self.parent = {"A": (None, 0)}   # proc -> (parent, line count at the fork)
+        self.tainted = set()      # processes that may have moved special mappings' contents
         self.nproc = 0
         self.fill_bytes = [0]
-        self.known = []           # (var, offset, bytes, writable) of recent mappings
+        self.known = []           # (var, offset, bytes, writable, owner, epoch) of recent mappings
         r = self.r
         self.arena = r.choice(ARENA_SIZES)
         self.cluster = self.arena - CLUSTER_PAGES * PAGE   # offset of the cluster in the arena
@@ -176,7 +180,20 @@ class Gen:
             return max(n - r.randint(1, PAGE - 1), 1)
         return n
 
-    def remember(self, var, off, length, prot):
+    def visible(self, q, owner, epoch):
+        """Does process q see the memory owner made at epoch (its own, or
+        inherited through forks made after it)?  Elsewhere the address may
+        hold anything, e.g. a special mapping another process moved away."""
+        while q is not None:
+            if q == owner:
+                return True
+            par, e = self.parent[q]
+            if par == owner:
+                return e > epoch
+            q = par
+        return False
+
+    def remember(self, var, off, length, prot, owner="A"):
         """Note a mapping the sequence probably created, to aim later calls at
         (never the special mappings: their contents are the host's)."""
         if var == "base":
@@ -187,15 +204,17 @@ class Gen:
             return
         if 0 < length < (1 << 30):
             writable = "w" in prot or "WRITE" in prot
-            self.known.append((var, off, (length + PAGE - 1) & ~(PAGE - 1), writable))
+            self.known.append((var, off, (length + PAGE - 1) & ~(PAGE - 1), writable, owner,
+                               len(self.lines)))
             del self.known[:-12]
 
-    def known_range(self, writable=False):
-        """(var, offset, bytes) of a remembered mapping, or None."""
-        cands = [k for k in self.known if k[3] or not writable]
+    def known_range(self, writable=False, proc=None):
+        """(var, offset, bytes) of a remembered mapping (one proc sees), or None."""
+        cands = [k for k in self.known if (k[3] or not writable) and
+                 (proc is None or self.visible(proc, k[4], k[5]))]
         if not cands:
             return None
-        var, off, length, _ = self.r.choice(cands)
+        var, off, length = self.r.choice(cands)[:3]
         return var, off, length
 
     def region(self, runner_ok):
@@ -221,7 +240,7 @@ class Gen:
         if kind in ("vars", "maybe"):
             pool = self.vars if kind == "vars" else self.maybe
             if pool:
-                name, vlen = r.choice(pool)
+                name, vlen = r.choice(pool)[:2]
                 npg = max(1, vlen // PAGE)
                 start = r.randint(0, npg - 1)
                 # within it: a kernel-placed mapping may lie right below the runner's
@@ -288,7 +307,7 @@ class Gen:
         """Points where VMAs meet or end: aim ranges across them."""
         pts = [("top", PAGE), ("top", 5 * PAGE), ("top", 7 * PAGE), ("top", 9 * PAGE),
                ("base", self.arena), ("brk0", 0), (None, STACK_LO)]
-        for var, off, length, _ in self.known[-6:]:
+        for var, off, length in (k[:3] for k in self.known[-6:]):
             if var in ("base", "top"):
                 pts.append((var, off))
                 pts.append((var, off + length))
@@ -318,12 +337,12 @@ class Gen:
             return "PROT_READ|PROT_WRITE|PROT_GROWSDOWN"
         return self.r.choice(["rw-", "rwx", "PROT_READ|PROT_WRITE"])
 
-    def maybe_var(self, length):
+    def maybe_var(self, length, owner):
         """Bind a call that may fail to a variable now and then."""
         if self.r.random() < 0.25 and 0 < length <= (4 << 20):
             self.nvar += 1
             name = "x%d" % self.nvar
-            self.maybe.append((name, (length + PAGE - 1) & ~(PAGE - 1)))
+            self.maybe.append((name, (length + PAGE - 1) & ~(PAGE - 1), owner, len(self.lines)))
             return " -> " + name
         return ""
 
@@ -357,7 +376,7 @@ class Gen:
             length = self.pages() * PAGE             # stay inside the region
         var, off, room = self.range_in(kind, 16)
         length = self.clip_to_free(var, off, length)
-        if var not in (None, "base", "top") and length < (1 << 40):
+        if var not in (None, "base", "top"):
             length = min(length, room)     # a kernel-placed mapping may lie below the runner's
         if r.random() < 0.05:
             off += r.randint(1, PAGE - 1)            # unaligned: EINVAL
@@ -368,11 +387,11 @@ class Gen:
         if kind == "tasksize" or length >= (1 << 40):
             fixed = r.choice(["MAP_FIXED", "MAP_FIXED_NOREPLACE"])
         if var in ("base", "top", None) and off % PAGE == 0:
-            self.remember(var, off, length, prot)
+            self.remember(var, off, length, prot, p)
         line = "%s mmap %s %s %s %s%s" % (p, rel(var, off), hexs(length), prot,
                                           self.map_flags(fixed, length), self.mmap_tail())
         if fixed == "MAP_FIXED_NOREPLACE":
-            line += self.maybe_var(length)
+            line += self.maybe_var(length, p)
         self.emit(line)
 
     def hint(self):
@@ -428,10 +447,10 @@ class Gen:
             self.nvar += 1
             name = "m%d" % self.nvar
             line += " -> " + name
-            self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1)))
-            self.remember(name, 0, length, prot)
+            self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1), p, len(self.lines)))
+            self.remember(name, 0, length, prot, p)
         else:
-            line += self.mmap_tail() + self.maybe_var(length)
+            line += self.mmap_tail() + self.maybe_var(length, p)
         self.emit(line)
 
     def op_munmap(self):
@@ -453,8 +472,10 @@ class Gen:
             self.emit("%s mremap %s %s %s 0" % (p, old, hexs(oldlen), hexs(newlen)))
             return
         if self.vars and r.random() < 0.2:
-            name, vlen = r.choice(self.vars)
+            name, vlen = r.choice(self.vars)[:2]
             old, oldlen = rel(name, 0), vlen
+        elif kind in ("specials", "cluster", "boundary", "known"):
+            self.tainted.add(p)          # the range may hold special mappings: they may move
         x = r.random()
         if x < 0.3:
             newlen = max(oldlen - r.randint(0, 4) * PAGE, PAGE)
@@ -498,7 +519,7 @@ class Gen:
                     (var not in (None, "base", "top") and newlen > room):
                 var, off = "base", self.cluster
             line += " " + rel(var, off)
-        self.emit(line + self.maybe_var(newlen))
+        self.emit(line + self.maybe_var(newlen, p))
 
     def op_brk(self):
         r = self.r
@@ -530,9 +551,8 @@ class Gen:
         if kind in ("heap", "stack"):
             adv = r.choice(MADVICE_SAFE)
         elif kind == "image":
-            adv = r.choice(MADVICE_SAFE + ["MADV_DONTNEED", "MADV_FREE", "MADV_REMOVE"])
-            if adv == "MADV_WIPEONFORK":
-                adv = "MADV_DONTNEED"            # EINVAL on a file, but keep it simple
+            adv = r.choice(MADVICE_SAFE + ["MADV_DONTNEED", "MADV_FREE", "MADV_REMOVE",
+                                           "MADV_WIPEONFORK"])     # the last three: EINVAL
         else:
             adv = r.choice(MADVICE) if r.random() < 0.95 else r.choice(MADVICE_BAD)
         self.emit("%s madvise %s %s %s" % (self.proc(), a, hexs(l), adv))
@@ -608,7 +628,7 @@ class Gen:
         self.emit("cat /proc/%s/%s" % (p, "smaps" if self.r.random() < 0.15 else "maps"))
 
     # ---- level 5: memory and processes ---------------------------------
-    def access_addr(self, span, kind, fetch=False):
+    def access_addr(self, span, kind, proc, fetch=False):
         """An address where `span` bytes stay inside the region; sometimes
         unaligned or page-crossing.  fetch: for `exec`, whose host side runs
         one real instruction of up to 15 bytes there: the address keeps 16
@@ -621,13 +641,14 @@ class Gen:
                 off -= off % PAGE - (PAGE - 16)
             return rel(var, off)
         if kind == "known":
-            k = self.known_range(writable=True)
+            k = self.known_range(writable=True, proc=proc)
             if k and k[2] >= span:
                 var, off, length = k
                 return at(var, off + r.randint(0, length - span))
             kind = "cluster"
-        if kind == "vars" and self.vars:
-            name, vlen = r.choice(self.vars)
+        seen = [v for v in self.vars if self.visible(proc, v[2], v[3])]
+        if kind == "vars" and seen:
+            name, vlen = r.choice(seen)[:2]
             if vlen >= span:
                 off = r.randint(0, vlen - span)
                 return at(name, off & ~7 if r.random() < 0.8 else off)
@@ -654,22 +675,24 @@ class Gen:
         r = self.r
         p = self.proc()
         x = r.random()
+        if p in self.tainted and (x < 0.22 or 0.6 <= x < 0.74):
+            x = 0.8          # it may have moved a special mapping anywhere: no values
         if x < 0.22:
             size = r.choice([1, 2, 4, 8])
-            self.emit("%s read %s %d" % (p, self.access_addr(size, self.data_region()), size))
+            self.emit("%s read %s %d" % (p, self.access_addr(size, self.data_region(), p), size))
         elif x < 0.45:
             size = r.choice([1, 2, 4, 8])
-            self.emit("%s write %s %d %s" % (p, self.access_addr(size, self.data_region()), size,
+            self.emit("%s write %s %d %s" % (p, self.access_addr(size, self.data_region(), p), size,
                                              hexs(r.getrandbits(8 * size))))
         elif x < 0.6:
             b = r.randint(0, 255)
             n = r.randint(1, 3 * PAGE)
             self.fill_bytes.append(b)
-            self.emit("%s fill %s %s %s" % (p, self.access_addr(n, self.data_region()), hexs(n),
+            self.emit("%s fill %s %s %s" % (p, self.access_addr(n, self.data_region(), p), hexs(n),
                                             hexs(b)))
         elif x < 0.74:
             n = r.randint(1, 2 * PAGE)
-            self.emit("%s check %s %s %s" % (p, self.access_addr(n, self.data_region()), hexs(n),
+            self.emit("%s check %s %s %s" % (p, self.access_addr(n, self.data_region(), p), hexs(n),
                                              hexs(r.choice(self.fill_bytes))))
         elif x < 0.94:
             # touches keep every byte, so they may reach everything
@@ -680,14 +703,14 @@ class Gen:
                 var, off, n = self.range_in(kind, 8)
                 addr = rel(var, off)
             else:
-                addr = self.access_addr(n, kind)
+                addr = self.access_addr(n, kind, p)
             self.emit("%s touch %s %s %s" % (p, addr, hexs(n), r.choice(["read", "write"])))
         else:
             kind = r.choice(["known", "cluster", "cluster", "specials"])
             if kind == "specials":
                 self.emit("%s exec %s" % (p, rel("top", r.randint(1, SPECIAL_PAGES) * PAGE + 0x10)))
             else:
-                self.emit("%s exec %s" % (p, self.access_addr(16, kind, fetch=True)))
+                self.emit("%s exec %s" % (p, self.access_addr(16, kind, p, fetch=True)))
 
     def op_fork(self):
         if len(self.procs) >= 5:
@@ -700,6 +723,9 @@ class Gen:
         self.emit("%s fork %s" % (parent, child))
         self.procs.append(child)
         self.depth[child] = self.depth[parent] + 1
+        self.parent[child] = (parent, len(self.lines))
+        if parent in self.tainted:
+            self.tainted.add(child)
 
     def op_exit(self):
         if len(self.procs) < 2:

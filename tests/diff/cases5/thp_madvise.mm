@@ -69,3 +69,9 @@ A mremap $g+0x200000 0x200000 0x200000 MREMAP_MAYMOVE|MREMAP_FIXED $base+0x40000
 A madvise $base+0x400000 0x200000 MADV_COLLAPSE
 A mremap $base+0x400000 0x200000 0x200000 MREMAP_MAYMOVE|MREMAP_FIXED $base+0x201000
 A madvise $base+0x201000 0x1000 MADV_COLLAPSE
+# a VMA ending below 2 MiB: Linux's suitability test wraps (vm_end - 2 MiB),
+# so smaps shows THPeligible 1 for it once it has VM_HUGEPAGE
+A mmap 0xf000 0x5000 r-- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE
+A madvise 0xf000 0x3000 MADV_HUGEPAGE expect=0
+A madvise 0xf000 0x3000 MADV_COLLAPSE expect=EINVAL
+cat /proc/A/smaps
