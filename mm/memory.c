@@ -572,5 +572,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
+	if (vma_is_anonymous(vma) && thp_huge_fault_prepare(&vmf))   /* mm/huge_memory.c */
+		return VM_FAULT_OOM;
 	return handle_pte_fault(&vmf);
 }
