@@ -12,4 +12,4 @@ static int swaps_show(FILE *out, struct task_struct *t)
 	fputs("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", out);
 	return 0;
 }
-PROC_VIEW(proc_swaps, "/proc/swaps", false, swaps_show)
+PROC_VIEW(proc_swaps, "/proc/swaps", false, swaps_show);
