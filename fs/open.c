@@ -83,13 +83,16 @@ struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err)
 	struct file *f = NULL;
 	bool created = false;
 
+	bool slash = path[0] && path[strlen(path) - 1] == '/';
+
 	down_write(&namespace_sem);
 	*err = path_walk(path, true, &dir, last);
+	if (!*err && slash && last[0] && (flags & MMK_O_CREAT))
+		*err = -EISDIR;                      /* "dir/name/" is never created */
 	if (!*err)
 		*err = open_last(dir, last, flags, mode, &d, &created);
-	if (!*err && last[0] && path[strlen(path) - 1] == '/' &&
-	    !MMK_S_ISDIR(d->d_inode->i_mode))
-		*err = (flags & MMK_O_CREAT) ? -EISDIR : -ENOTDIR;
+	if (!*err && slash && last[0] && !MMK_S_ISDIR(d->d_inode->i_mode))
+		*err = -ENOTDIR;
 	if (!*err)
 		*err = may_open(d, flags, fmode);
 	if (!*err) {
