@@ -123,6 +123,8 @@ void suggest_add(struct suggest *s, const char *candidate);
 const char *suggest_hint(const struct suggest *s, char *buf, size_t len);
 /* The hint for a command word of the given kind (scenario commands). */
 const char *cli_suggest_command(const char *word, enum cli_cmd_kind kind, char *buf, size_t len);
+/* A GFP argument (GFP_KERNEL when absent); invalid combinations are a script error. */
+int arg_gfp(struct cmd_ctx *c, int i, unsigned int *gfp);
 
 /* ---- results ---- */
 void result_addr(struct cmd_ctx *c, u64 addr);     /* "= 0x..."; capturable */

@@ -17,7 +17,7 @@
 static int machine_unknown(struct cmd_ctx *c, const char *arg)
 {
 	static const char *const all[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes",
-					   "slab_debug" };
+					   "slab_debug", "gbpages", "pvclock" };
 	struct suggest sg;
 	char key[64], hint[96];
 	size_t i;
@@ -30,11 +30,13 @@ static int machine_unknown(struct cmd_ctx *c, const char *arg)
 	return script_error(c, "machine: unknown setting '%s'%s", arg, suggest_hint(&sg, hint, sizeof(hint)));
 }
 
-/* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N]: each key at
- * most once. */
+/* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [gbpages=0|1]
+ * [pvclock=0|1] (CPU/platform features; the defaults are the reference
+ * host's): each key at most once. */
 static int do_machine(struct cmd_ctx *c)
 {
-	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes" };
+	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes",
+					    "gbpages", "pvclock" };
 	struct scenario *sc = c->sc;
 	struct machine_config cfg = sc->cfg;
 	const char *why, *slab_debug = NULL;
@@ -73,7 +75,9 @@ static int do_machine(struct cmd_ctx *c)
 		else if (k == CFG_CPUS) cfg.cpus = (int)min(v, 1000ULL);
 		else if (k == CFG_LEVELS) cfg.levels = (int)min(v, 1000ULL);
 		else if (k == CFG_SEED) cfg.seed = v;
-		else cfg.min_free_kbytes = v;
+		else if (k == 4) cfg.min_free_kbytes = v;
+		else if (k == 5) cfg.gbpages = v != 0;
+		else cfg.pvclock = v != 0;
 	}
 	if (machine_config_check(&cfg, &why))
 		return script_error(c, "machine: %s", why);
@@ -83,7 +87,8 @@ static int do_machine(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
-	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU]",
+	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU] "
+		     "[gbpages=0|1] [pvclock=0|1]",
 	    .help = "configure the machine (first line only)", .fn = do_machine)
 
 /* ---- cat ---- */

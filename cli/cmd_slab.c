@@ -55,16 +55,6 @@ static int arg_cache(struct cmd_ctx *c, int i, struct kmem_cache **out)
 	return 0;
 }
 
-static int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
-{
-	u64 v = GFP_KERNEL;
-
-	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
-		return CMD_SCRIPT_ERROR;
-	*gfp = (gfp_t)v;
-	return 0;
-}
-
 static void result_kptr(struct cmd_ctx *c, void *p)
 {
 	if (!p)

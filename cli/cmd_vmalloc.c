@@ -25,16 +25,6 @@
 
 #define VMAP_MAX_PAGES (CLI_MAX_ARGS - 1)
 
-static int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
-{
-	u64 v = GFP_KERNEL;
-
-	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
-		return CMD_SCRIPT_ERROR;
-	*gfp = (gfp_t)v;
-	return 0;
-}
-
 static void result_vptr(struct cmd_ctx *c, void *p)
 {
 	if (p)

@@ -392,7 +392,7 @@ static json_t *signal_object(const char *r)
 	return o;
 }
 
-/* The typed member of a result: value, return, error, status, signal, oops, text. */
+/* The typed member of a result: value, return, error, status, signal, oops, output. */
 static void result_members(json_t *o, const char *r)
 {
 	if (!strncmp(r, "! OOPS ", 7))
@@ -408,7 +408,7 @@ static void result_members(json_t *o, const char *r)
 	else if (!strcmp(r, "= ok"))
 		json_object_set_new(o, "status", json_string("ok"));
 	else
-		json_object_set_new(o, "text", json_string(r + 2));
+		json_object_set_new(o, "output", json_string(r + 2));
 }
 
 void json_result(struct scenario *sc, int lineno, const struct cmd_ctx *c, bool failed,

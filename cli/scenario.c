@@ -26,6 +26,7 @@
 #include "mmkit/debug.h"
 #include "mmkit/gfp.h"
 #include "mmkit/sched.h"
+#include "mmkit/mmzone.h"
 
 static struct cli_command *commands;
 
@@ -521,6 +522,30 @@ const struct flag_name gfp_flag_names[] = {
 	{ "__GFP_ACCOUNT", __GFP_ACCOUNT }, { "__GFP_RECLAIM", __GFP_RECLAIM },
 	{ NULL, 0 }
 };
+
+/*
+ * A GFP argument (GFP_KERNEL when absent).  Flags Linux's allocators would
+ * reject as a caller bug are a script error here: bits beyond the last
+ * __GFP flag, __GFP_MOVABLE with __GFP_RECLAIMABLE (no such migratetype;
+ * gfp_migratetype() WARNs), contradictory zone modifiers.
+ */
+int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
+{
+	const gfp_t mobility = __GFP_MOVABLE | __GFP_RECLAIMABLE;
+	u64 v = GFP_KERNEL;
+
+	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
+		return CMD_SCRIPT_ERROR;
+	if (v >= (u64)__GFP_NOLOCKDEP << 1)
+		return script_error(c, "%s: unknown GFP bits in '%s'", c->cmd, c->argv[i]);
+	if ((v & mobility) == mobility)
+		return script_error(c, "%s: __GFP_MOVABLE and __GFP_RECLAIMABLE together in '%s'",
+				    c->cmd, c->argv[i]);
+	if (gfp_zone((gfp_t)v & ~__GFP_HIGHMEM) < 0)
+		return script_error(c, "%s: contradictory zone modifiers in '%s'", c->cmd, c->argv[i]);
+	*gfp = (gfp_t)v;
+	return 0;
+}
 
 /* ---- tokenizer ---- */
 

@@ -131,6 +131,12 @@ static void clear_user_highpage(struct page *page)
 	memset(page_address(page), 0, PAGE_SIZE);
 }
 
+/* Linux copy_user_highpage. */
+static void copy_user_highpage(struct page *to, struct page *from)
+{
+	memcpy(page_address(to), page_address(from), PAGE_SIZE);
+}
+
 static pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
 {
 	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
@@ -535,7 +541,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	if (!new)
 		goto out_put_old;
 	if (old)
-		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		copy_user_highpage(new, old);
 	ret = 0;
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
@@ -600,11 +606,57 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 	return 0;
 }
 
+/* The copy's page when it can be had without waiting: from the CPU's page
+ * lists or the buddy lists above the watermark, no reclaim, no reserves,
+ * so no IPI is served or sent (the PTE lock may be held). */
+#define GFP_COPY_NOWAIT ((GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM) | \
+			 __GFP_NOWARN | __GFP_NOMEMALLOC)
+
+/*
+ * wp_page_copy without dropping the PTE lock (mmkit; Linux drops it because
+ * its allocation may sleep).  When the VMA has its anon_vma and a page can
+ * be had without waiting, the copy (or the zeroing, for the zero page) is
+ * made and installed under the lock the fault already holds: the PTE needs
+ * no second lookup and recheck, the old page no extra reference.  Nothing
+ * can change the old page meanwhile: its PTE is write-protected and
+ * locked, and its refcount (> 1) keeps the other mappers from reusing it.
+ * The fault-injection site is consulted once, as on Linux's path.
+ * Returns true with the fault done (PTE unlocked, *ret set), false with
+ * nothing done (PTE still locked).
+ */
+static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
+{
+	struct page *old = vmf->page, *new;
+
+	if (unlikely(!vmf->vma->anon_vma))
+		return false;
+	new = alloc_page(GFP_COPY_NOWAIT);
+	if (!new)
+		return false;
+	*ret = 0;
+	if (unlikely(should_fail(&user_page_fail))) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		__free_page(new);
+		*ret = VM_FAULT_OOM;
+		return true;
+	}
+	if (old)
+		copy_user_highpage(new, old);
+	else
+		clear_user_highpage(new);
+	wp_page_replace(vmf, old, new);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	if (old)
+		put_page(old);                /* the old PTE's reference */
+	return true;
+}
+
 /* Linux do_wp_page.  Entered with the PTE lock held; returns with it dropped. */
 static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
+	vm_fault_t ret;
 
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
@@ -614,6 +666,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		SetPageAnonExclusive(page);
 		return wp_page_reuse(vmf);
 	}
+	if (wp_page_copy_locked(vmf, &ret))
+		return ret;
 	if (page)
 		get_page(page);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);

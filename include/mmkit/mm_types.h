@@ -109,7 +109,13 @@ struct page {
 					unsigned frozen:1;
 				};
 			};
-			struct list_head slab_list;
+			union {
+				struct list_head slab_list;
+				struct {         /* on a per-CPU partial list */
+					struct page *next;
+					int slabs;   /* slabs from here to the end */
+				};
+			};
 		};
 		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
 			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */

@@ -59,9 +59,12 @@ struct task_struct {
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
- * since the macro would rewrite the struct cpu member's name). */
-static inline struct task_struct *cpu_curr(struct cpu *c) { return c->current; }
-static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { c->current = t; }
+ * since the macro would rewrite the struct cpu member's name).  Only the CPU
+ * itself sets it, but other CPUs read it (task_leave_cpu looks for the CPU a
+ * task runs on), so both sides are relaxed atomics, as Linux reads another
+ * runqueue's curr with READ_ONCE. */
+static inline struct task_struct *cpu_curr(struct cpu *c) { return READ_ONCE(c->current); }
+static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { WRITE_ONCE(c->current, t); }
 static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()); }
 #define current get_current()
 

@@ -99,7 +99,8 @@ ok("return", kinds("return") and kinds("return")[0]["result"] == "= 0")
 ok("value", any(o["command"] == "mmap" and o["value"].startswith("0x7f") and o["process"] == "A" for o in kinds("value")))
 ok("error", any(o["error"] == "EINVAL" for o in kinds("error")))
 ok("status ok", any(o["status"] == "ok" for o in kinds("status")))
-ok("text", any(o["text"].startswith("mismatch 0x") for o in kinds("text")))
+ok("output", any(o["output"].startswith("mismatch 0x") for o in kinds("output")))
+ok("text is the source line", all(o["text"].startswith(o.get("process", o["command"])) for o in res))
 ok("oops", any(o["oops"].startswith("BUG: unable to handle page fault") for o in kinds("oops")))
 sig = kinds("signal")
 ok("signal", sig and sig[0]["signal"] == {"name": "SIGSEGV", "code": "SEGV_MAPERR", "addr": "0x0"})
@@ -107,7 +108,7 @@ ok("expect", any(o.get("expect") == "0x41" and o["expect_met"] is True for o in 
 deaths = [o for o in objs if "death" in o]
 ok("death", deaths and deaths[0]["death"]["process"] == "A" and deaths[0]["death"]["signal"] == "SIGSEGV"
    and isinstance(deaths[0]["death"]["pid"], int) and deaths[0]["line"] == sig[0]["line"])
-ok("dmesg reports", any(o["command"] == "dmesg" and "segfault at" in o["text"] for o in kinds("text")))
+ok("dmesg reports", any(o["command"] == "dmesg" and "segfault at" in o["output"] for o in kinds("output")))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY

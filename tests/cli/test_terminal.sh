@@ -3,8 +3,9 @@
 # into with send-keys and read back with capture-pane, as a person would use
 # it.  Checks that Tab completes a flag name (MAP_ANONY -> MAP_ANONYMOUS) and
 # a /proc path of a process, that `help mmap` shows its example, that a typo
-# gets a suggestion, that nothing of the boot log reaches the terminal, and
-# that a long touch shows a progress line on the terminal's stderr.  The
+# gets a suggestion, that nothing of the boot log reaches the terminal, that
+# a long touch shows a progress line on the terminal's stderr, and that
+# `mmkit run` uses colour on a terminal but not with NO_COLOR set.  The
 # screen after each step is kept in $MMKIT_BUILD_DIR/terminal-session.txt
 # (or the temporary directory).  Skips (exit 77) only when tmux is missing.
 # Prints "N passed, N failed".
@@ -73,6 +74,19 @@ if screen | grep -q "Zone ranges"; then fail=$((fail+1)); echo "FAIL quiet-boot"
 type_line "dmesg"
 step dmesg-has-boot 'Zone ranges'
 type_line "quit"
+# colour on a terminal, and never with NO_COLOR
+printf 'spawn A\nA read 0 8\n' > "$tmp/c.mm"
+esc=$(printf '\033\[')
+t new-window -d -t "$sess" -n color "$mmkit run $tmp/c.mm; sleep 30"
+t new-window -d -t "$sess" -n nocolor "env NO_COLOR=1 $mmkit run $tmp/c.mm; sleep 30"
+for w in color nocolor; do
+  i=0
+  while [ $i -lt 100 ] && ! t capture-pane -p -t "$sess:$w" | grep -q "killed by"; do sleep 0.1; i=$((i + 1)); done
+  t capture-pane -e -p -t "$sess:$w" > "$tmp/$w.txt"
+  { echo "=== window $w (with escapes)"; cat "$tmp/$w.txt"; } >> "$record"
+done
+if grep -q "$esc" "$tmp/color.txt" && grep -q "killed by" "$tmp/color.txt"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL color-on-tty"; fi
+if ! grep -q "$esc[0-9;]*m" "$tmp/nocolor.txt" && grep -q "killed by" "$tmp/nocolor.txt"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL no-color"; fi
 echo "session recorded in $record"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

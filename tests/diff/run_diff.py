@@ -12,7 +12,11 @@ On a mismatch the scenario is shrunk by delta debugging (ddmin: drop chunks
 of lines while hostrun still accepts the script and the outputs still
 differ), and the minimal reproducer plus the diff of the two outputs is
 printed and saved.  Exit status: 0 all equal, 1 a mismatch, 2 a harness
-error (the generator or a case is invalid on the host).
+error (the generator or a case is invalid on the host), 77 skipped: the
+comparison counts only on the reference kernel with the reference settings
+(tests/diff/corpus/REFERENCE; corpus.py live-status says why not), unless
+--any-kernel asks for it anyway (exploring another kernel: its differences
+are not mmkit's bugs by themselves).
 """
 
 import argparse
@@ -288,8 +292,17 @@ def main():
     ap.add_argument("--no-minimize", action="store_true")
     ap.add_argument("--max-report", type=int, default=3,
                     help="minimize and print at most this many mismatches")
+    ap.add_argument("--any-kernel", action="store_true",
+                    help="compare even where the kernel or settings are not the reference's")
     ap.add_argument("cases", nargs="*", help="hand-written scenarios (.mm) to compare too")
     a = ap.parse_args()
+
+    if not a.any_kernel:
+        import corpus   # noqa: E402 (corpus imports this module)
+        why = corpus.live_mismatch()
+        if why:
+            print("run_diff: live comparison SKIPPED: %s" % why)
+            sys.exit(corpus.SKIP)
 
     hostrun = a.hostrun or default_hostrun(a.mmkit)
     if not hostrun:
