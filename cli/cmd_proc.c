@@ -1,6 +1,6 @@
 /*
  * cmd_proc.c - processes and their address spaces in the scenario language:
- * spawn, the `vma` import line, `set`, `sysctl`, and the mmap family
+ * spawn, the `vma` import line, `set`, and the mmap family
  * (mmap munmap mprotect mremap brk madvise mlock mlock2 munlock mlockall
  * munlockall msync).  Each system call runs on the process's CPU with the
  * process current, and prints Linux's return value or errno.
@@ -448,36 +448,6 @@ CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
 		     "data_rlimit as_rlimit start_stack root start_data end_data)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
-
-/* sysctl vm.max_map_count=N vm.mmap_min_addr=N vm.overcommit_memory=N */
-static int do_sysctl(struct cmd_ctx *c)
-{
-	static const char *const keys[] = { "vm.max_map_count", "vm.mmap_min_addr",
-					    "vm.overcommit_memory" };
-	u64 vals[CLI_MAX_ARGS];
-	int idx[CLI_MAX_ARGS], i, k;
-
-	if (arg_count(c, 1, CLI_MAX_ARGS))
-		return CMD_SCRIPT_ERROR;
-	for (i = 0; i < c->argc; i++) {
-		const char *val = NULL;
-
-		for (k = 0; k < 3 && !arg_kv(c, i, keys[k], &val); k++)
-			;
-		if (k == 3 || cli_parse_num(c->sc, val, &vals[i]) || vals[i] > 0x7fffffff)
-			return script_error(c, "sysctl: bad setting '%s'", c->argv[i]);
-		idx[i] = k;
-	}
-	for (i = 0; i < c->argc; i++) {
-		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
-		else sysctl_overcommit_memory = (int)vals[i];
-	}
-	return 0;
-}
-CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl vm.max_map_count=N | vm.mmap_min_addr=N | vm.overcommit_memory=N",
-	    .help = "set a vm sysctl", .fn = do_sysctl)
 
 /* ---- system calls ---- */
 

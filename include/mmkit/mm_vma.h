@@ -262,6 +262,11 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
 int vm_enough_memory(long pages);
+/* Write-notify (mm/mmap.c): a shared writable mapping of a file that writes
+ * back gets read-only PTEs so that the first write to a clean page faults
+ * (page_mkwrite).  vma_set_page_prot sets vm_page_prot from vm_flags so. */
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
+void vma_set_page_prot(struct vm_area_struct *vma);
 /* verify: the whole address space of mm (caller holds mmap_lock). */
 int validate_mm(struct mm_struct *mm, FILE *out, const char *who);
 
@@ -292,6 +297,8 @@ static inline void fput(struct file *f)
 	if (atomic_fetch_sub(&f->f_count, 1) == 1)
 		f->f_op->release(f);
 }
+/* Is the file unlinked (maps: " (deleted)")?  (fs/file_table.c) */
+bool file_deleted(const struct file *f);
 int shmem_zero_setup(struct vm_area_struct *vma);
 
 /* Special mappings ([vdso], [vvar], ...; mm/mmap.c). */
