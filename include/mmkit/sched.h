@@ -53,6 +53,9 @@ struct task_struct {
 	bool cap_ipc_lock, cap_sys_rawio;    /* root's capabilities (set root=1) */
 	int exit_state;
 	struct list_head tasks;              /* all tasks, under tasklist_lock */
+	struct files_struct *files;          /* descriptors (fs/file.c); NULL for kthreads */
+	unsigned long min_flt, maj_flt;      /* faults (mm_account_fault): getrusage's */
+	unsigned int nr_dirtied;             /* pages dirtied since the last throttle check */
 };
 
 /* The running task of a CPU (read and set before `current` is defined,

@@ -1,6 +1,6 @@
 # The kernel's own objects come from slab caches, as in Linux: task_struct,
 # signal_cache, mm_struct, vm_area_struct, vma_tree_node (the VMA index),
-# filp (its path kmalloc'ed), vmap_area (and vm_struct from kmalloc-64),
+# filp (its path kmalloc'ed), the descriptor tables, vmap_area (and vm_struct from kmalloc-64),
 # anon_vma and anon_vma_chain.  Processes fork, thread, split, merge, move
 # and unmap VMAs on two CPUs; allocations fail in the middle of a fork, a
 # split and a spawn; then every process exits.  Once the caches are shrunk
@@ -19,6 +19,8 @@ kmem_cache_shrink vmap_area
 kmem_cache_shrink kmalloc-16
 kmem_cache_shrink kmalloc-32
 kmem_cache_shrink kmalloc-64
+# the root tmpfs and the shm mount hold an inode and an address_space each
+kmem_cache_shrink address_space
 kmem_cache_shrink kmalloc-512
 cat /proc/slabinfo
 # The caches belong to their subsystems: a script cannot destroy them.
