@@ -26,7 +26,7 @@
 #include "mmkit/mm.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 #define RUNS 31
 #define NIDX 4096

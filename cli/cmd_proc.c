@@ -1,6 +1,6 @@
 /*
  * cmd_proc.c - processes and their address spaces in the scenario language:
- * spawn, the `vma` import line, `set`, `sysctl`, and the mmap family
+ * spawn, the `vma` import line, `set`, and the mmap family
  * (mmap munmap mprotect mremap brk madvise mlock mlock2 munlock mlockall
  * munlockall msync).  Each system call runs on the process's CPU with the
  * process current, and prints Linux's return value or errno.
@@ -449,36 +449,6 @@ CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 		     "data_rlimit as_rlimit start_stack root start_data end_data)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
 
-/* sysctl vm.max_map_count=N vm.mmap_min_addr=N vm.overcommit_memory=N */
-static int do_sysctl(struct cmd_ctx *c)
-{
-	static const char *const keys[] = { "vm.max_map_count", "vm.mmap_min_addr",
-					    "vm.overcommit_memory" };
-	u64 vals[CLI_MAX_ARGS];
-	int idx[CLI_MAX_ARGS], i, k;
-
-	if (arg_count(c, 1, CLI_MAX_ARGS))
-		return CMD_SCRIPT_ERROR;
-	for (i = 0; i < c->argc; i++) {
-		const char *val = NULL;
-
-		for (k = 0; k < 3 && !arg_kv(c, i, keys[k], &val); k++)
-			;
-		if (k == 3 || cli_parse_num(c->sc, val, &vals[i]) || vals[i] > 0x7fffffff)
-			return script_error(c, "sysctl: bad setting '%s'", c->argv[i]);
-		idx[i] = k;
-	}
-	for (i = 0; i < c->argc; i++) {
-		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
-		else sysctl_overcommit_memory = (int)vals[i];
-	}
-	return 0;
-}
-CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl vm.max_map_count=N | vm.mmap_min_addr=N | vm.overcommit_memory=N",
-	    .help = "set a vm sysctl", .fn = do_sysctl)
-
 /* ---- system calls ---- */
 
 static int need_mm(struct cmd_ctx *c)
@@ -504,7 +474,8 @@ static int do_mmap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mmap, .name = "mmap", .kind = CMD_PROCESS,
 	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr",
-	    .help = "mmap(2)", .fn = do_mmap_cmd)
+	    .help = "mmap(2)", .fn = do_mmap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { "FLAGS", map_names }, { NULL, NULL } })
 
 static int two_nums(struct cmd_ctx *c, u64 *a, u64 *b)
 {
@@ -536,7 +507,8 @@ static int do_mprotect_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mprotect, .name = "mprotect", .kind = CMD_PROCESS,
-	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd)
+	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { NULL, NULL } })
 
 static int do_mremap_cmd(struct cmd_ctx *c)
 {
@@ -550,7 +522,8 @@ static int do_mremap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mremap, .name = "mremap", .kind = CMD_PROCESS,
 	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr",
-	    .help = "mremap(2)", .fn = do_mremap_cmd)
+	    .help = "mremap(2)", .fn = do_mremap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mremap_names }, { NULL, NULL } })
 
 static int do_brk_cmd(struct cmd_ctx *c)
 {
@@ -575,7 +548,8 @@ static int do_madvise_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_madvise, .name = "madvise", .kind = CMD_PROCESS,
-	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd)
+	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd,
+	    .flags = (const struct cli_flagset[]){ { "ADVICE", madv_names }, { NULL, NULL } })
 
 static int do_mlock_cmd(struct cmd_ctx *c)
 {
@@ -600,7 +574,8 @@ static int do_mlock2_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlock2, .name = "mlock2", .kind = CMD_PROCESS, .usage = "A mlock2 ADDR LEN FLAGS",
-	    .help = "mlock2(2)", .fn = do_mlock2_cmd)
+	    .help = "mlock2(2)", .fn = do_mlock2_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlock_cmd(struct cmd_ctx *c)
 {
@@ -624,7 +599,8 @@ static int do_mlockall_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlockall, .name = "mlockall", .kind = CMD_PROCESS, .usage = "A mlockall FLAGS",
-	    .help = "mlockall(2)", .fn = do_mlockall_cmd)
+	    .help = "mlockall(2)", .fn = do_mlockall_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlockall_cmd(struct cmd_ctx *c)
 {
@@ -647,4 +623,5 @@ static int do_msync_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_msync, .name = "msync", .kind = CMD_PROCESS, .usage = "A msync ADDR LEN FLAGS",
-	    .help = "msync(2)", .fn = do_msync_cmd)
+	    .help = "msync(2)", .fn = do_msync_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", ms_names }, { NULL, NULL } })

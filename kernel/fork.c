@@ -45,7 +45,7 @@ static void mm_cache_exit(void)
 	kmem_cache_destroy(mm_cachep);
 	mm_cachep = NULL;
 }
-mmk_initcall(INIT_MM, mm_cache_init, mm_cache_exit)
+mmk_initcall(INIT_MM, mm_cache_init, mm_cache_exit);
 
 static int mm_alloc_pgd(struct mm_struct *mm)
 {

@@ -12,10 +12,11 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
+#include "mmkit/fs.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
 static DEFINE_FAULT_SITE(signal_alloc_fail, "signal_struct_alloc");
@@ -23,15 +24,6 @@ static struct kmem_cache *task_struct_cachep, *signal_cachep;
 static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(task_list);
 static int last_pid;
-
-bool capable(int cap)
-{
-	struct task_struct *t = current;
-
-	if (!t)
-		return true;                      /* kernel context */
-	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
-}
 
 /* Linux's defaults for a login shell's child on x86-64 (this host's ulimit). */
 static void rlimits_default(struct rlimit *r)
@@ -64,7 +56,7 @@ static void fork_exit(void)
 	kmem_cache_destroy(task_struct_cachep);
 	signal_cachep = task_struct_cachep = NULL;
 }
-mmk_initcall(INIT_MM, fork_init, fork_exit)
+mmk_initcall(INIT_MM, fork_init, fork_exit);
 
 static struct task_struct *task_alloc(const char *comm)
 {
@@ -111,8 +103,10 @@ static struct signal_struct *signal_alloc(void)
 }
 
 /* A process with its own signal_struct, owning one mm_users reference on mm
- * (which may be NULL for a kernel thread). */
-struct task_struct *task_create(const char *comm, struct mm_struct *mm)
+ * (which may be NULL for a kernel thread) and the descriptor table files
+ * (consumed on success only). */
+static struct task_struct *__task_create(const char *comm, struct mm_struct *mm,
+					 struct files_struct *files)
 {
 	struct task_struct *t = task_alloc(comm);
 
@@ -124,6 +118,21 @@ struct task_struct *task_create(const char *comm, struct mm_struct *mm)
 		return NULL;
 	}
 	t->mm = t->active_mm = mm;
+	t->files = files;
+	return t;
+}
+
+/* A user process gets an empty descriptor table; a kernel thread none. */
+struct task_struct *task_create(const char *comm, struct mm_struct *mm)
+{
+	struct files_struct *files = mm ? alloc_files() : NULL;
+	struct task_struct *t;
+
+	if (mm && !files)
+		return NULL;
+	t = __task_create(comm, mm, files);
+	if (!t && files)
+		put_files_struct(files);
 	return t;
 }
 
@@ -137,12 +146,17 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->group_leader = leader;
 	t->signal = leader->signal;
 	atomic_fetch_add(&t->signal->sigcnt, 1);
-	t->signal->nr_threads++;
+	spin_lock(&tasklist_lock);           /* threads of one group start and exit on any CPU */
+	WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads + 1);
+	spin_unlock(&tasklist_lock);
 	t->cap_ipc_lock = leader->cap_ipc_lock;
 	t->cap_sys_rawio = leader->cap_sys_rawio;
 	t->mm = t->active_mm = leader->mm;
 	if (t->mm)
 		mmget(t->mm);
+	t->files = leader->files;                   /* CLONE_FILES */
+	if (t->files)
+		atomic_fetch_add(&t->files->count, 1);
 	return t;
 }
 
@@ -157,7 +171,7 @@ struct task_struct *kthread_create_task(const char *comm)
 
 int task_thread_count(const struct task_struct *t)
 {
-	return t->signal ? t->signal->nr_threads : 1;
+	return t->signal ? READ_ONCE(t->signal->nr_threads) : 1;
 }
 
 struct task_struct *find_task_by_pid(int pid)
@@ -272,10 +286,16 @@ void task_exit(struct task_struct *t)
 	else if (t->active_mm)
 		mmdrop(t->active_mm);
 	t->mm = t->active_mm = NULL;
-	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1)
+	if (t->files)
+		put_files_struct(t->files);
+	t->files = NULL;
+	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
 		kmem_cache_free(signal_cachep, t->signal);
-	else
-		t->signal->nr_threads--;
+	} else {
+		spin_lock(&tasklist_lock);   /* Linux: __exit_signal, under siglock */
+		WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads - 1);
+		spin_unlock(&tasklist_lock);
+	}
 	task_free(t);
 }
 
@@ -284,10 +304,16 @@ void task_exit(struct task_struct *t)
  * (dup_mm's copy; the child owns its one mm_users reference). */
 struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm)
 {
-	struct task_struct *t = task_create(comm, mm);
+	struct files_struct *files = parent->files ? dup_fd(parent->files) : alloc_files();
+	struct task_struct *t;
 
-	if (!t)
+	if (!files)
 		return NULL;
+	t = __task_create(comm, mm, files);
+	if (!t) {
+		put_files_struct(files);
+		return NULL;
+	}
 	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
 	t->cap_ipc_lock = parent->cap_ipc_lock;
@@ -318,4 +344,4 @@ static void tasks_exit_all(void)
 	}
 	last_pid = 0;
 }
-mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all)
+mmk_initcall(INIT_MM + 5, tasks_init, tasks_exit_all);

@@ -5,8 +5,11 @@
  * blocks a shootdown that the lock's holder is waiting for.  Spinlock waits
  * serve only irq-safe IPIs (TLB flushes); rw_semaphore waits, which like
  * Linux's sleeping locks are never taken inside per-CPU work, serve all.
+ * The split PTE lock (ptlock_t) is a plain word: its waiter polls, serving
+ * irq-safe IPIs and yielding the host core between attempts.
  */
 #include <errno.h>
+#include <sched.h>
 #include <time.h>
 #include "mmkit/machine.h"
 
@@ -71,5 +74,26 @@ void __down_write_slow(struct rw_semaphore *s)
 		serve_ipis();
 		if (pthread_rwlock_timedwrlock(&s->l, &ts) == 0)
 			return;
+	}
+}
+
+/* A PTE lock is a spinlock taken with interrupts enabled in Linux, and its
+ * holder may shoot down TLBs (ptep_clear_flush, zap): a CPU waiting for it
+ * keeps serving TLB-flush IPIs, or the two CPUs would deadlock. */
+void __ptl_lock_slow(ptlock_t *l)
+{
+	unsigned int spins = 0;
+
+	for (;;) {
+		struct cpu *c = mmk ? mmk_this_cpu : NULL;
+
+		if (!atomic_load_explicit(l, memory_order_relaxed) && ptl_trylock(l))
+			return;
+		if (c && atomic_load_explicit(&c->ipi_pending, memory_order_acquire))
+			__cpu_handle_irqsafe_ipis(c);
+		if (++spins > 16)
+			sched_yield();
+		else
+			__builtin_ia32_pause();
 	}
 }

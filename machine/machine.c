@@ -6,8 +6,8 @@
  * shootdown or a per-CPU list drain).
  *
  * RAM is a memfd mapped once (MAP_SHARED|MAP_NORESERVE), so frames can be
- * aliased at other host addresses later.  struct page array is host memory
- * (like Linux's vmemmap it is outside the managed frames).
+ * aliased at other host addresses later (machine/vmalloc_window.c).  The
+ * struct page array is the kernel's (mm/mm_init.c allocates it at boot).
  *
  * Each CPU n >= 1 is a host thread looping in cpu_idle(): it sleeps on its
  * ipi_cond until it has work (cpu_call) or IPIs.  CPU 0 is the thread that
@@ -26,7 +26,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "mmkit/machine.h"
-#include "mmkit/mm_types.h"
 
 struct machine *mmk;
 __thread struct cpu *mmk_this_cpu;
@@ -317,17 +316,7 @@ void cpu_call(int cpu, smp_call_func_t fn, void *info)
 	cpu_call_wait(cpu);
 }
 
-/* ---- counters and randomness ---- */
-
-unsigned long sum_vm_event(enum vm_event_item item)
-{
-	unsigned long sum = 0;
-	int n;
-
-	for (n = 0; n < mmk->nr_cpus; n++)
-		sum += READ_ONCE(cpu_of(n)->vm_events[item]);
-	return sum;
-}
+/* ---- randomness ---- */
 
 u64 mmk_random(void)
 {
@@ -358,23 +347,6 @@ static int ram_map(struct machine *m)
 close_fd:
 	close(m->memfd);
 	return -ENOMEM;
-}
-
-/* struct page array: page-aligned host memory, zeroed on first touch, so
- * that each 64-byte struct page is one cache line as in Linux's vmemmap
- * (calloc's 16-byte alignment made every struct page straddle two lines,
- * and neighbouring pages of different CPUs share one). */
-static struct page *mem_map_alloc(unsigned long nr)
-{
-	void *p = mmap(NULL, nr * sizeof(struct page), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void mem_map_free(struct page *map, unsigned long nr)
-{
-	munmap(map, nr * sizeof(struct page));
 }
 
 static void cpu_init(struct cpu *c, int id, u64 seed)
@@ -488,12 +460,9 @@ int machine_boot(const struct machine_config *cfg, const char **why)
 	m->log = stderr;
 	m->max_pfn = cfg->ram_bytes >> PAGE_SHIFT;
 	m->nr_cpus = cfg->cpus;
-	m->mem_map = mem_map_alloc(m->max_pfn);
-	if (!m->mem_map)
-		goto free_machine;
 	err = ram_map(m);
 	if (err)
-		goto free_mem_map;
+		goto free_machine;
 	mmk = m;
 	err = cpus_start(m);
 	if (!err)
@@ -504,8 +473,6 @@ int machine_boot(const struct machine_config *cfg, const char **why)
 	}
 	m->booted = true;
 	return 0;
-free_mem_map:
-	mem_map_free(m->mem_map, m->max_pfn);
 free_machine:
 	free(m);
 	return -ENOMEM;
@@ -521,7 +488,6 @@ void machine_shutdown(void)
 	cpus_stop(m);
 	munmap(m->ram, m->cfg.ram_bytes);
 	close(m->memfd);
-	mem_map_free(m->mem_map, m->max_pfn);
 	free(m);
 	mmk = NULL;
 	dmesg_clear();

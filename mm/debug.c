@@ -339,4 +339,4 @@ static void verify_buddy(struct verify_ctx *v)
 		verify_fail(v, "pfn 0 (reserved) is free");
 	free(state);
 }
-VERIFY_CHECK(verify_buddy_check, "buddy", 10, verify_buddy)
+VERIFY_CHECK(verify_buddy_check, "buddy", 10, verify_buddy);

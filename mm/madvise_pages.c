@@ -94,7 +94,7 @@ static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsig
 	struct address_space *m = vma->vm_file->f_mapping;
 	unsigned long first = linear_page_index(vma, start), last = linear_page_index(vma, end);
 
-	unmap_mapping_pages(m, first, last - first);
+	unmap_mapping_pages(m, first, last - first, false);
 	filemap_remove_range(m, first, last);
 	return 0;
 }

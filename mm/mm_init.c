@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/vmalloc.h"
@@ -472,6 +473,32 @@ static void page_alloc_exit(void)
 	totalreserve_pages = 0;
 	atomic_store(&nr_bad_pages, 0);
 }
+
+/*
+ * The struct page array (Linux alloc_node_mem_map, FLATMEM's mem_map): one
+ * per frame, page-aligned host memory zeroed on first touch, so that each
+ * 64-byte struct page is one cache line as in Linux's vmemmap (calloc's
+ * 16-byte alignment made every struct page straddle two lines, and
+ * neighbouring pages of different CPUs share one).  Host memory, not carved
+ * from RAM; set in mmk->mem_map, where pfn_to_page() finds it.
+ */
+static int alloc_node_mem_map(void)
+{
+	void *p = mmap(NULL, mmk->max_pfn * sizeof(struct page), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	mmk->mem_map = p;
+	return 0;
+}
+
+static void free_node_mem_map(void)
+{
+	munmap(mmk->mem_map, mmk->max_pfn * sizeof(struct page));
+	mmk->mem_map = NULL;
+}
+mmk_initcall(INIT_PAGE_ALLOC - 1, alloc_node_mem_map, free_node_mem_map);
 
 static int page_alloc_init(void)
 {

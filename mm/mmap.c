@@ -26,6 +26,7 @@
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
+#include "mmkit/fs.h"
 #include "mmkit/sched.h"
 
 /*
@@ -498,13 +499,17 @@ static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
 	vma->vm_end = m->end;
 	vma->vm_flags = m->flags;
 	vma->vm_pgoff = m->pgoff;
-	vma->vm_page_prot = vm_get_page_prot(m->flags);
-	if (m->file)
+	if (m->file) {
 		vma->vm_file = get_file(m->file);
-	else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
+		if (m->file->f_op->mmap(m->file, vma)) {  /* the file's vm_ops */
+			vma_free_detached(vma);
+			return NULL;
+		}
+	} else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
 		vm_area_free(vma);
 		return NULL;
 	}
+	vma_set_page_prot(vma);
 	if (vma_prepare_file(vma)) {
 		vma_free_detached(vma);
 		return NULL;
@@ -522,9 +527,9 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 		munmap_remove(m->mm, m->first_old, m->end, &s);
 	m->prev = NULL;
 	m->next = find_vma_prev(m->mm, m->addr, &m->prev);
-	if (!m->file && !(m->flags & VM_SHARED))
+	if (m->file || !(m->flags & VM_SHARED))
 		merged = vma_merge_new_range(m->mm, m->prev, m->next, m->addr, m->end,
-					     m->flags, m->pgoff, NULL, NULL);
+					     m->flags, m->pgoff, m->file, NULL);
 	if (merged) {
 		vma_free_detached(vma);        /* never linked */
 		return merged;
@@ -636,6 +641,41 @@ static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned lon
 	}
 }
 
+#define LEGACY_MAP_MASK (MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS | \
+			 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED |  \
+			 MMK_MAP_GROWSDOWN | MMK_MAP_LOCKED | MMK_MAP_NORESERVE |          \
+			 MMK_MAP_POPULATE | MMK_MAP_NONBLOCK | MMK_MAP_STACK | MMK_MAP_HUGETLB)
+
+/* The type-specific part of do_mmap for a file (Linux do_mmap's file
+ * branch): the access the file was opened with decides what may be mapped. */
+static long mmap_file_type(struct file *file, unsigned long flags, unsigned long prot,
+			   unsigned long *vm_flags)
+{
+	switch (flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+	case MMK_MAP_SHARED_VALIDATE:
+		if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE &&
+		    (flags & ~(unsigned long)LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		if ((prot & MMK_PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if (!file->f_op || !file->f_op->mmap)
+			return -ENODEV;
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /*
  * do_mmap - map [addr, addr+len) (Linux mm/mmap.c).  Caller holds mmap_lock
  * for write.  Returns the address or -errno; *populate is set to len when
@@ -660,6 +700,9 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return (unsigned long)-EOVERFLOW;
+	if (file && (len > (unsigned long)MAX_LFS_FILESIZE ||
+		     pgoff > ((unsigned long)MAX_LFS_FILESIZE - len) >> PAGE_SHIFT))
+		return (unsigned long)-EOVERFLOW;              /* file_mmap_ok */
 	if (mm->map_count > sysctl_max_map_count)
 		return (unsigned long)-ENOMEM;
 	vm_flags |= calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -672,7 +715,8 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-EPERM;
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return (unsigned long)-EAGAIN;
-	err = file ? -EBADF : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
+	err = file ? mmap_file_type(file, flags, prot, &vm_flags)
+		   : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
 	if (err)
 		return (unsigned long)err;
 	if ((flags & MMK_MAP_NORESERVE) && sysctl_overcommit_memory != 2)
@@ -759,29 +803,58 @@ void mm_populate(unsigned long start, unsigned long len)
 	(void)__mm_populate(start, len, true);
 }
 
-/* mmap(2) on current->mm.  Only anonymous mappings exist at this level. */
+/* mmap(2) on current->mm (Linux ksys_mmap_pgoff): a file from the
+ * descriptor unless MAP_ANONYMOUS. */
 unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		       unsigned long flags, long fd, unsigned long off)
 {
 	struct mm_struct *mm = current->mm;
+	struct file *file = NULL;
 	unsigned long ret, populate;
 
 	if (off & ~PAGE_MASK)
 		return (unsigned long)-EINVAL;
-	if (!(flags & MMK_MAP_ANONYMOUS))
-		return (unsigned long)-EBADF;          /* no open files yet */
-	(void)fd;
+	if (!(flags & MMK_MAP_ANONYMOUS)) {
+		file = fget_current((int)fd);
+		if (!file)
+			return (unsigned long)-EBADF;
+		if (flags & MMK_MAP_HUGETLB) {         /* not a hugetlbfs file */
+			fput(file);
+			return (unsigned long)-EINVAL;
+		}
+	}
 	mmap_write_lock(mm);
 	if (flags & MMK_MAP_HUGETLB) {          /* no huge pages reserved */
 		ret = (unsigned long)mmap_hugetlb(addr, len, prot, flags, off >> PAGE_SHIFT);
 		populate = 0;
 	} else {
-		ret = do_mmap(NULL, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+		ret = do_mmap(file, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
 	}
 	mmap_write_unlock(mm);
+	if (file)
+		fput(file);
 	if (populate)
 		mm_populate(ret, populate);
 	return ret;
+}
+
+/* The VMA's PTE protection: a shared writable mapping of a file that
+ * writes back gets read-only PTEs, so that the first write to each clean
+ * page faults and dirties it (write-notify, Linux vma_set_page_prot). */
+bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		return false;
+	return vma->vm_ops && vma->vm_ops->page_mkwrite;
+}
+
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma))
+		flags &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(flags);
 }
 
 int sys_munmap(unsigned long addr, unsigned long len)

@@ -7,7 +7,7 @@
 
 #include "mmkit/mmu_gather.h"
 #include "mmkit/rmap.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 _Static_assert(offsetof(struct mmu_gather, __pages) ==
 	       offsetof(struct mmu_gather, local) + sizeof(struct mmu_gather_batch),

@@ -199,4 +199,4 @@ static void verify_mapped_pages(struct verify_ctx *v)
 			    node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED), file);
 	free(s.maps);
 }
-VERIFY_CHECK(mapped_pages_check, "pages", 60, verify_mapped_pages)
+VERIFY_CHECK(mapped_pages_check, "pages", 60, verify_mapped_pages);

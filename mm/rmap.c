@@ -61,7 +61,7 @@ static void rmap_caches_exit(void)
 		kmem_cache_destroy(anon_vma_cachep);
 	anon_vma_cachep = anon_vma_chain_cachep = NULL;
 }
-mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit)
+mmk_initcall(INIT_MM, rmap_caches_init, rmap_caches_exit);
 
 /* From the "anon_vma" cache (Linux anon_vma_cachep); NULL on -ENOMEM. */
 static struct anon_vma *anon_vma_alloc(void)
@@ -423,4 +423,76 @@ ptep_t page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsign
 	if (!pte_present(ptep_get(p)) || pte_pfn(ptep_get(p)) != page_to_pfn(page))
 		return NULL;
 	return p;
+}
+
+/* Every VMA of the file that may map the page-cache page, with the address
+ * the page has there; stop when fn returns false (Linux rmap_walk_file).
+ * Takes i_mmap_rwsem for read: the VMAs cannot change or leave. */
+void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg)
+{
+	struct address_space *m = page->mapping;
+	struct vm_area_struct *vma;
+
+	if (!m || PageAnon(page))
+		return;
+	down_read(&m->i_mmap_rwsem);
+	list_for_each_entry(vma, &m->i_mmap, shared) {
+		if (!vma_covers_index(vma, page->index))
+			continue;
+		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT), arg))
+			break;
+	}
+	up_read(&m->i_mmap_rwsem);
+}
+
+struct mkclean_walk {
+	struct page *page;
+	struct vm_area_struct *vma;
+	int cleaned;
+};
+
+/* page_mkclean_one on the PTE table that holds the address. */
+static int mkclean_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct mkclean_walk *w = arg;
+	struct vm_area_struct *vma = w->vma;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+	pte_t entry;
+
+	(void)end;
+	if (!pte)
+		return 0;
+	entry = ptep_get(pte);
+	if (pte_present(entry) && pte_pfn(entry) == page_to_pfn(w->page) &&
+	    (pte_dirty(entry) || pte_write(entry))) {
+		entry = ptep_get_and_clear(vma->vm_mm, addr, pte);
+		flush_tlb_page(vma, addr);
+		set_pte_at(vma->vm_mm, addr, pte, pte_mkclean(pte_wrprotect(entry)));
+		w->cleaned++;
+	}
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			     void *arg)
+{
+	struct mkclean_walk *w = arg;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return true;                 /* private mappings never write the file */
+	w->vma = vma;
+	walk_pmd_range(vma->vm_mm, addr, addr + PAGE_SIZE, mkclean_pmd, w);
+	return true;
+}
+
+int folio_mkclean(struct page *page)
+{
+	struct mkclean_walk w = { .page = page };
+
+	if (page_mapcount(page) <= 0)
+		return 0;
+	rmap_walk_file(page, page_mkclean_one, &w);
+	return w.cleaned;
 }

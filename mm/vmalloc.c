@@ -12,7 +12,7 @@
  * order-0 frames one by one (they need not be contiguous), maps them into
  * init_mm's page tables (allocating tables on demand; arch/x86 copies a new
  * top-level kernel entry into every pgd) and aliases them in the
- * host window (host/vmalloc_window.c) so that C code gets one contiguous
+ * host window (machine/vmalloc_window.c) so that C code gets one contiguous
  * host pointer.  vfree unlinks the busy area, clears its PTEs, shoots the
  * range down from every CPU's TLB, and only then frees the frames (in
  * reverse order) and merges the range back into the free tree, so a freed
@@ -54,7 +54,7 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/slab.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 #include "mmkit/vmalloc.h"
 
 /* --- guarded by free_vmap_area_lock --- */
@@ -78,6 +78,7 @@ unsigned long vmalloc_end;
 static DEFINE_FAULT_SITE(fail_vmap_area, "vmap_area_alloc");
 static DEFINE_FAULT_SITE(fail_vm_struct, "vm_struct_alloc");
 static DEFINE_FAULT_SITE(fail_vm_pages_array, "vmalloc_pages_array");
+static DEFINE_FAULT_SITE(fail_vmalloc_window, "vmalloc_window");
 
 /* ------------------------------------------------ descriptors ---- */
 
@@ -404,6 +405,24 @@ static void vunmap_range_noflush(unsigned long addr, unsigned long end)
 	static const struct pte_walk w = { .fn = vunmap_pte };
 
 	walk_kernel_ptes(addr, end, &w);
+}
+
+int vmalloc_window_map(unsigned long off, struct page **pages, unsigned int nr)
+{
+	unsigned int i = 0, j;
+
+	if (should_fail(&fail_vmalloc_window))
+		return -ENOMEM;
+	while (i < nr) {
+		unsigned long pfn = page_to_pfn(pages[i]);
+
+		for (j = i + 1; j < nr && page_to_pfn(pages[j]) == pfn + (j - i); j++)
+			;
+		if (vmalloc_window_map_pfns(off + ((unsigned long)i << PAGE_SHIFT), pfn, j - i))
+			return -ENOMEM;
+		i = j;
+	}
+	return 0;
 }
 
 /* Map pages at the area's start in init_mm and in the host window. */

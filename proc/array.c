@@ -79,4 +79,4 @@ static int show_status(FILE *out, struct task_struct *t)
 	task_tail(out, t);
 	return 0;
 }
-PROC_VIEW(proc_status, "status", true, show_status)
+PROC_VIEW(proc_status, "status", true, show_status);

@@ -22,7 +22,7 @@ static int buddyinfo_show(FILE *out, struct task_struct *t)
 	}
 	return 0;
 }
-PROC_VIEW(proc_buddyinfo, "/proc/buddyinfo", false, buddyinfo_show)
+PROC_VIEW(proc_buddyinfo, "/proc/buddyinfo", false, buddyinfo_show);
 
 /* /proc/pagetypeinfo (frag_show's companion): free blocks per migratetype
  * and order, then pageblocks per migratetype. */
@@ -85,4 +85,4 @@ static int pagetypeinfo_show(FILE *out, struct task_struct *t)
 	}
 	return 0;
 }
-PROC_VIEW(proc_pagetypeinfo, "/proc/pagetypeinfo", false, pagetypeinfo_show)
+PROC_VIEW(proc_pagetypeinfo, "/proc/pagetypeinfo", false, pagetypeinfo_show);

@@ -126,4 +126,4 @@ static int meminfo_show(FILE *out, struct task_struct *t)
 	show_huge_and_arch(out);
 	return 0;
 }
-PROC_VIEW(proc_meminfo, "/proc/meminfo", false, meminfo_show)
+PROC_VIEW(proc_meminfo, "/proc/meminfo", false, meminfo_show);

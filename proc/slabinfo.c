@@ -35,4 +35,4 @@ static int slabinfo_show(FILE *out, struct task_struct *t)
 	slab_mutex_unlock();
 	return 0;
 }
-PROC_VIEW(proc_slabinfo, "/proc/slabinfo", false, slabinfo_show)
+PROC_VIEW(proc_slabinfo, "/proc/slabinfo", false, slabinfo_show);

@@ -176,4 +176,4 @@ static int show_smaps(FILE *out, struct task_struct *t)
 	mmap_read_unlock(mm);
 	return 0;
 }
-PROC_VIEW(proc_smaps, "smaps", true, show_smaps)
+PROC_VIEW(proc_smaps, "smaps", true, show_smaps);

@@ -66,4 +66,4 @@ static int vmallocinfo_show(FILE *out, struct task_struct *t)
 	vmalloc_for_each_lazy_area(show_purge_info, out);
 	return 0;
 }
-PROC_VIEW(proc_vmallocinfo, "/proc/vmallocinfo", false, vmallocinfo_show)
+PROC_VIEW(proc_vmallocinfo, "/proc/vmallocinfo", false, vmallocinfo_show);

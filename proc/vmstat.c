@@ -70,7 +70,7 @@ static int vmstat_show(FILE *out, struct task_struct *t)
 	fprintf(out, "nr_unstable 0\n");
 	return 0;
 }
-PROC_VIEW(proc_vmstat, "/proc/vmstat", false, vmstat_show)
+PROC_VIEW(proc_vmstat, "/proc/vmstat", false, vmstat_show);
 
 /* mmkit's own counters: the TLB-flush events (Linux's DEBUG_TLBFLUSH
  * ones) and cow_fault, zero_page_fault. */
@@ -82,4 +82,4 @@ static int mmkit_vmstat_show(FILE *out, struct task_struct *t)
 			fprintf(out, "%s %lu\n", vm_event_names[i], sum_vm_event(i));
 	return 0;
 }
-PROC_VIEW(proc_mmkit_vmstat, "/proc/mmkit/vmstat", false, mmkit_vmstat_show)
+PROC_VIEW(proc_mmkit_vmstat, "/proc/mmkit/vmstat", false, mmkit_vmstat_show);

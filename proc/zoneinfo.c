@@ -108,4 +108,4 @@ static int zoneinfo_show(FILE *out, struct task_struct *t)
 	}
 	return 0;
 }
-PROC_VIEW(proc_zoneinfo, "/proc/zoneinfo", false, zoneinfo_show)
+PROC_VIEW(proc_zoneinfo, "/proc/zoneinfo", false, zoneinfo_show);

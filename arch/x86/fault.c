@@ -2,7 +2,8 @@
  * fault.c - the fault entry of the simulated CPU (Linux arch/x86/mm/fault.c
  * exc_page_fault, arch/x86/kernel/traps.c exc_general_protection).
  *
- * A failed translation arrives here as a struct mmu_fault.  A #PF sets CR2
+ * A failed translation arrives here as a struct mmu_fault, through the fault
+ * vector installed at boot (set_fault_vector).  A #PF sets CR2
  * and goes to the registered page-fault handler (the mm layer's
  * do_user_addr_fault / do_kern_addr_fault, issue 5), which may fix it: the
  * access is then retried.  What is not fixed ends as Linux ends it:
@@ -26,6 +27,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/mm.h"
+#include "mmkit/sched.h"
 
 static _Atomic(page_fault_handler_t) pf_handler;
 static struct mmu_fault last_fault[MMK_MAX_CPUS];
@@ -143,10 +145,35 @@ static void mce_oops(const struct cpu *c, struct mmu_fault *f)
 	f->oops = true;
 }
 
-static void user_signal(struct mmu_fault *f)
+/*
+ * Linux show_signal_msg() and traps.c show_signal(): the line a fatal user
+ * SIGSEGV leaves in the log, at KERN_INFO, unless the task has a handler.  A
+ * scenario access has no instruction or stack pointer, so ip and sp print as
+ * 0 and the " in FILE[...]" part and the opcode dump are absent.
+ */
+static void show_signal_msg(const struct cpu *c, const struct mmu_fault *f)
 {
-	if (f->sig)
-		return;     /* the handler decided */
+	const struct task_struct *t = cpu_curr((struct cpu *)c);
+
+	if (!t || !t->signal || t->signal->sig_catch[SIGSEGV])
+		return;
+	if (f->kind == MMU_FAULT_GP) {
+		printk(KERN_INFO "traps: %s[%d] general protection fault ip:0 sp:0 error:0\n",
+		       t->comm, t->pid);
+		return;
+	}
+	printk(KERN_INFO "%s[%d]: segfault at %lx ip %016x sp %016x error %lx"
+	       " likely on CPU %d (core %d, socket 0)\n",
+	       t->comm, t->pid, f->address, 0, 0, f->error_code, c->id, c->id);
+}
+
+static void user_signal(const struct cpu *c, struct mmu_fault *f)
+{
+	if (f->sig) {
+		if (f->sig == SIGSEGV)    /* the handler decided: VM_FAULT_SIGSEGV */
+			show_signal_msg(c, f);
+		return;
+	}
 	if (f->kind == MMU_FAULT_GP) {
 		f->sig = SIGSEGV;
 		f->si_code = SI_KERNEL;
@@ -160,6 +187,8 @@ static void user_signal(struct mmu_fault *f)
 		f->si_code = (f->error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR;
 		f->sig_addr = f->address;
 	}
+	if (f->sig == SIGSEGV)
+		show_signal_msg(c, f);
 }
 
 static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
@@ -169,7 +198,7 @@ static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
 		return;
 	}
 	if (f->mmu_idx == MMU_USER_IDX) {
-		user_signal(f);
+		user_signal(c, f);
 		return;
 	}
 	if (f->fixup)
@@ -182,7 +211,8 @@ static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
 		page_fault_oops(c, f);
 }
 
-int exc_fault(struct mmu_fault *f)
+/* The fault vector (installed at boot). */
+static int exc_fault(struct mmu_fault *f)
 {
 	struct cpu *c = this_cpu();
 	page_fault_handler_t h;
@@ -202,3 +232,16 @@ int exc_fault(struct mmu_fault *f)
 	last_fault[c->id] = *f;
 	return -EFAULT;
 }
+
+/* Install the fault entry first thing at boot, as the IDT is. */
+static int trap_init(void)
+{
+	set_fault_vector(exc_fault);
+	return 0;
+}
+
+static void trap_exit(void)
+{
+	set_fault_vector(NULL);
+}
+mmk_initcall(INIT_PAGE_ALLOC - 5, trap_init, trap_exit);

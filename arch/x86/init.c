@@ -18,7 +18,7 @@
  */
 #include <errno.h>
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 #include "mmkit/mmu.h"
 #include "mmkit/mm.h"
 #include "arch/x86/internal.h"
@@ -140,6 +140,15 @@ static void print_mode(void)
 		printk("x86/mm: pkmap %#lx-%#lx\n", PKMAP_BASE, PKMAP_BASE + LAST_PKMAP * PAGE_SIZE);
 }
 
+/* The PTE table of the kmap window (32-bit modes; mm/highmem.c uses it). */
+ptep_t pkmap_page_table;
+
+static int permanent_kmaps_init(void)
+{
+	pkmap_page_table = LAST_PKMAP ? pte_alloc_walk(&init_mm, PKMAP_BASE) : NULL;
+	return LAST_PKMAP && !pkmap_page_table ? -ENOMEM : 0;
+}
+
 static int paging_init(void)
 {
 	struct page *pgd;
@@ -156,10 +165,8 @@ static int paging_init(void)
 		return -ENOMEM;
 	init_mm.pgd = page_address(pgd);
 	err = kernel_physical_mapping_init(0, max_low_pfn << PAGE_SHIFT);
-	if (!err && pgmode.levels <= 3) {
-		pkmap_init();
-		err = LAST_PKMAP && !lookup_address(PKMAP_BASE, &n) ? -ENOMEM : 0;
-	}
+	if (!err && pgmode.levels <= 3)
+		err = permanent_kmaps_init();
 	if (err) {
 		pgtable_free_all(&init_mm);
 		return err;
@@ -178,11 +185,11 @@ static void paging_exit(void)
 
 	for (n = 0; n < mmk->nr_cpus; n++)
 		cpu_call(n, cpu_paging_off, NULL);
-	pkmap_exit();
+	pkmap_page_table = NULL;
 	pgtable_free_all(&init_mm);
 	init_mm.cpu_bitmap = 0;
 }
-mmk_initcall(INIT_PAGING, paging_init, paging_exit)
+mmk_initcall(INIT_PAGING, paging_init, paging_exit);
 
 void arch_report_meminfo(FILE *out)
 {

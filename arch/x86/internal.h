@@ -9,8 +9,5 @@ struct mm_struct;
 /* Free every page table of mm, the top level included (init_mm at shutdown).
  * Every CPU must have stopped using it. */
 void pgtable_free_all(struct mm_struct *mm);
-/* The PTE table of the pkmap window (32-bit modes), or NULL. */
-void pkmap_init(void);
-void pkmap_exit(void);
 
 #endif

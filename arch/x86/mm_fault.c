@@ -195,4 +195,4 @@ static void mm_fault_exit(void)
 {
 	set_page_fault_handler(NULL);
 }
-mmk_initcall(INIT_MM, mm_fault_init, mm_fault_exit)
+mmk_initcall(INIT_MM, mm_fault_init, mm_fault_exit);

@@ -1,8 +1,10 @@
 /*
- * pgtable.c - the paging mode and the generic page-table API: table
- * allocation and population with folding, freeing helpers, a new mm's top
- * level (pgd_alloc), the kernel-half synchronisation, lookups and the
- * page-table invariants for `verify`.
+ * pgtable.c - the paging mode and x86's part of the page-table API (Linux
+ * arch/x86/mm/pgtable.c, init_64.c, pat/set_memory.c): entry flags and
+ * protections, populating a slot (pt_populate), a new mm's top level
+ * (pgd_alloc) and the kernel-half synchronisation, freeing whole trees,
+ * lookups.  The generic half (table pages, allocation on the way down, the
+ * PTE lock, verify) is mm/pgtable-generic.c.
  *
  * The mode is chosen once per boot (paging_mode_setup, from cfg.levels) and
  * filled into `pgmode` (shifts, PTRS_PER_*, which levels are folded, entry
@@ -11,10 +13,7 @@
  * arch/x86/include/asm/pgtable_{32,64}_types.h and
  * Documentation/arch/x86/x86_64/mm.rst.
  *
- * Allocation follows mm/memory.c __p4d_alloc/__pud_alloc/__pmd_alloc/
- * __pte_alloc: allocate a zeroed table outside the lock, then under
- * mm->page_table_lock populate the slot if it is still empty, else free the
- * new table (another CPU won).  Kernel page tables are shared by every mm:
+ * Kernel page tables are shared by every mm:
  * the kernel half of each top-level table is copied from init_mm when an mm
  * is created (pgd_alloc), and whenever init_mm gains a new top-level kernel
  * entry it is copied into every pgd on pgd_list (Linux sync_global_pgds /
@@ -25,14 +24,13 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 #include "mmkit/mm.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mmzone.h"
 #include "arch/x86/internal.h"
 
-struct pgtable_mode pgmode;
 unsigned long PAGE_OFFSET, VMALLOC_START, VMALLOC_END, VMEMMAP_START;
 unsigned long TASK_SIZE, DEFAULT_MAP_WINDOW, STACK_TOP;
 unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
@@ -41,8 +39,6 @@ unsigned long direct_pages_count[PG_LEVEL_NUM];
 bool direct_gbpages;
 static spinlock_t pgd_lock = { PTHREAD_MUTEX_INITIALIZER };
 static LIST_HEAD(pgd_list);            /* every pgd but init_mm's, guarded by pgd_lock */
-
-DEFINE_FAULT_SITE(pgtable_alloc_fault, "pgtable_alloc");
 
 /* ------------------------------------------------------------ modes -- */
 
@@ -203,36 +199,9 @@ static int paging_mode_init(void)
 	cpu_has_gbpages = mmk->cfg.gbpages;
 	return paging_mode_setup(mmk->cfg.levels, mmk->cfg.ram_bytes);
 }
-mmk_initcall(INIT_PAGE_ALLOC - 5, paging_mode_init, NULL)
+mmk_initcall(INIT_PAGE_ALLOC - 5, paging_mode_init, NULL);
 
 /* --------------------------------------------------- entries, flags -- */
-
-u64 pt_entry_xchg(void *slot, u64 v)
-{
-	if (pgmode.entry_shift == 2)
-		return __atomic_exchange_n((u32 *)slot, (u32)v, __ATOMIC_ACQ_REL);
-	return __atomic_exchange_n((u64 *)slot, v, __ATOMIC_ACQ_REL);
-}
-
-bool pt_entry_cmpxchg(void *slot, u64 *old, u64 new)
-{
-	if (pgmode.entry_shift == 2) {
-		u32 o = (u32)*old;
-		bool ok = __atomic_compare_exchange_n((u32 *)slot, &o, (u32)new, false,
-						      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-		*old = o;
-		return ok;
-	}
-	return __atomic_compare_exchange_n((u64 *)slot, old, new, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
-u64 pt_entry_clear_bits(void *slot, u64 bits)
-{
-	if (pgmode.entry_shift == 2)
-		return __atomic_fetch_and((u32 *)slot, ~(u32)bits, __ATOMIC_ACQ_REL);
-	return __atomic_fetch_and((u64 *)slot, ~bits, __ATOMIC_ACQ_REL);
-}
 
 /* A table entry is bad when it is a leaf or carries flags a table entry
  * never has (Linux pmd_bad/pud_bad/p4d_bad/pgd_bad, folded for the mode). */
@@ -290,60 +259,6 @@ bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_
 	return changed;
 }
 
-/* ------------------------------------------ table pages and counters -- */
-
-static void mm_add_pgtables(struct mm_struct *mm, long bytes)
-{
-	atomic_fetch_add_explicit(&mm->pgtables_bytes, bytes, memory_order_relaxed);
-}
-void mm_inc_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
-void mm_dec_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
-void mm_inc_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
-void mm_dec_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
-void mm_inc_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
-void mm_dec_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
-
-unsigned long nr_pagetable_pages(void)
-{
-	return node_page_state_snapshot(NODE_DATA(0), NR_PAGETABLE);
-}
-
-/* Linux pagetable_ctor/dtor: the node's NR_PAGETABLE (meminfo PageTables). */
-static void pagetable_account(struct page *page, int delta)
-{
-	mod_lruvec_page_state(page, NR_PAGETABLE, delta);
-}
-
-struct page *pagetable_alloc(struct mm_struct *mm, int level)
-{
-	struct page *page;
-
-	if (should_fail(&pgtable_alloc_fault))
-		return NULL;
-	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
-	if (!page)
-		return NULL;
-	__SetPageTable(page);
-	atomic_store_explicit(&page->pt_lock, 0, memory_order_relaxed);
-	page->_pt_pad0 = 0;
-	page->_pt_pad1 = 0;
-	page->pt_mm = mm;
-	page->pt_level = (unsigned long)level;
-	page->pt_index = 0;
-	pagetable_account(page, 1);
-	return page;
-}
-
-void pagetable_free(struct page *page)
-{
-	BUG_ON(!PageTable(page));
-	pagetable_account(page, -1);
-	page->pt_mm = NULL;
-	page->pt_level = 0;
-	__ClearPageTable(page);
-	__free_pages(page, 0);
-}
-
 static struct page *table_page(const void *slot)
 {
 	return virt_to_page((const void *)ALIGN_DOWN((uintptr_t)slot, PAGE_SIZE));
@@ -355,6 +270,14 @@ static bool slot_in_top_level(struct mm_struct *mm, const void *slot)
 {
 	return (const u8 *)slot >= (const u8 *)mm->pgd &&
 	       (const u8 *)slot < (const u8 *)mm->pgd + PAGE_SIZE;
+}
+
+/* The PAE PDPT entries hold only P (RW/U/A/D are reserved there). */
+static pteval_t upper_table_flags(void *slot, struct mm_struct *mm)
+{
+	if (pgmode.levels == 3 && slot_in_top_level(mm, slot))
+		return _PAGE_PDPTE;
+	return _PAGE_TABLE;
 }
 
 /* Copy init_mm's top-level entry at `index` into every other pgd. */
@@ -369,8 +292,14 @@ static void sync_global_pgd(unsigned long index)
 	spin_unlock(&pgd_lock);
 }
 
-static void pt_populate(struct mm_struct *mm, void *slot, struct page *table, pteval_t flags)
+void pt_populate(struct mm_struct *mm, void *slot, struct page *table, int child_level)
 {
+	pteval_t flags;
+
+	if (child_level == PT_PTE)
+		flags = mm == &init_mm ? _KERNPG_TABLE : _PAGE_TABLE;
+	else
+		flags = upper_table_flags(slot, mm);
 	pt_entry_write(slot, page_to_phys(table) | flags);
 	if (mm == &init_mm && slot_in_top_level(mm, slot)) {
 		unsigned long index = ((uintptr_t)slot & (PAGE_SIZE - 1)) >> pgmode.entry_shift;
@@ -380,150 +309,17 @@ static void pt_populate(struct mm_struct *mm, void *slot, struct page *table, pt
 	}
 }
 
-/* The PAE PDPT entries hold only P (RW/U/A/D are reserved there). */
-static pteval_t upper_table_flags(void *slot, struct mm_struct *mm)
+void for_each_pgd(void (*fn)(void *pgd, void *arg), void *arg)
 {
-	if (pgmode.levels == 3 && slot_in_top_level(mm, slot))
-		return _PAGE_PDPTE;
-	return _PAGE_TABLE;
-}
+	struct page *page;
 
-/* Allocate a table for a slot of `level`'s parent; populate under the lock. */
-static int pt_alloc_slot(struct mm_struct *mm, void *slot, int child_level,
-			 void (*count)(struct mm_struct *))
-{
-	struct page *table = pagetable_alloc(mm, child_level);
-	pteval_t flags;
-
-	if (!table)
-		return -ENOMEM;
-	if (child_level == PT_PTE)
-		flags = mm == &init_mm ? _KERNPG_TABLE : _PAGE_TABLE;
-	else
-		flags = upper_table_flags(slot, mm);
-	spin_lock(&mm->page_table_lock);
-	if (pt_entry_read(slot) == 0) {
-		if (count)
-			count(mm);
-		pt_populate(mm, slot, table, flags);
-		table = NULL;
-	}
-	spin_unlock(&mm->page_table_lock);
-	if (table)
-		pagetable_free(table);
-	return 0;
-}
-
-int __p4d_alloc(struct mm_struct *mm, pgdp_t pgd, unsigned long addr)
-{ return pt_alloc_slot(mm, pgd, PT_P4D, NULL); }
-int __pud_alloc(struct mm_struct *mm, p4dp_t p4d, unsigned long addr)
-{ return pt_alloc_slot(mm, p4d, PT_PUD, mm_inc_nr_puds); }
-int __pmd_alloc(struct mm_struct *mm, pudp_t pud, unsigned long addr)
-{ return pt_alloc_slot(mm, pud, PT_PMD, mm_inc_nr_pmds); }
-int __pte_alloc(struct mm_struct *mm, pmdp_t pmd)
-{ return pt_alloc_slot(mm, pmd, PT_PTE, mm_inc_nr_ptes); }
-int __pte_alloc_kernel(pmdp_t pmd)
-{ return pt_alloc_slot(&init_mm, pmd, PT_PTE, mm_inc_nr_ptes); }
-
-p4dp_t p4d_alloc(struct mm_struct *mm, pgdp_t pgd, unsigned long addr)
-{
-	if (pgd_none(pgdp_get(pgd)) && __p4d_alloc(mm, pgd, addr))
-		return NULL;
-	return p4d_offset(pgd, addr);
-}
-
-pudp_t pud_alloc(struct mm_struct *mm, p4dp_t p4d, unsigned long addr)
-{
-	if (p4d_none(p4dp_get(p4d)) && __pud_alloc(mm, p4d, addr))
-		return NULL;
-	return pud_offset(p4d, addr);
-}
-
-pmdp_t pmd_alloc(struct mm_struct *mm, pudp_t pud, unsigned long addr)
-{
-	if (pud_none(pudp_get(pud)) && __pmd_alloc(mm, pud, addr))
-		return NULL;
-	return pmd_offset(pud, addr);
-}
-
-ptep_t pte_alloc_map(struct mm_struct *mm, pmdp_t pmd, unsigned long addr)
-{
-	if (pte_alloc(mm, pmd) || pmd_leaf(pmdp_get(pmd)))
-		return NULL;
-	return pte_offset_map(pmd, addr);
-}
-
-ptep_t pte_alloc_kernel(pmdp_t pmd, unsigned long addr)
-{
-	if (pmd_none(pmdp_get(pmd)) && __pte_alloc_kernel(pmd))
-		return NULL;
-	if (pmd_leaf(pmdp_get(pmd)))
-		return NULL;
-	return pte_offset_kernel(pmd, addr);
-}
-
-ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp)
-{
-	ptlock_t *ptl;
-	pmd_t v = pmdp_get(pmd);
-
-	if (pmd_none(v) || pmd_leaf(v) || !(pmd_val(v) & _PAGE_PRESENT))
-		return NULL;
-	/* The table cannot go away under us: tables are freed only with
-	 * mmap_lock held for write (free_pgtables), and callers hold it. */
-	ptl = pte_lockptr(mm, pmd);
-	ptl_lock(ptl);
-	*ptlp = ptl;
-	return pte_offset_map(pmd, addr);
-}
-
-ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp)
-{
-	if (pte_alloc(mm, pmd))
-		return NULL;
-	return pte_offset_map_lock(mm, pmd, addr, ptlp);
-}
-
-ptep_t pte_alloc_walk(struct mm_struct *mm, unsigned long addr)
-{
-	pgdp_t pgd = pgd_offset(mm, addr);
-	p4dp_t p4d = p4d_alloc(mm, pgd, addr);
-	pudp_t pud;
-	pmdp_t pmd;
-
-	if (!p4d)
-		return NULL;
-	pud = pud_alloc(mm, p4d, addr);
-	if (!pud || pud_leaf(pudp_get(pud)))
-		return NULL;
-	pmd = pmd_alloc(mm, pud, addr);
-	if (!pmd)
-		return NULL;
-	return mm == &init_mm ? pte_alloc_kernel(pmd, addr) : pte_alloc_map(mm, pmd, addr);
+	spin_lock(&pgd_lock);
+	list_for_each_entry(page, &pgd_list, lru)
+		fn(page_address(page), arg);
+	spin_unlock(&pgd_lock);
 }
 
 /* ---------------------------------------------------------- freeing -- */
-
-void pte_free(struct mm_struct *mm, pgtable_t pte_page) { pagetable_free(pte_page); }
-void pte_free_kernel(struct mm_struct *mm, ptep_t pte_table) { pagetable_free(table_page(pte_table)); }
-
-void pmd_free(struct mm_struct *mm, pmdp_t pmd_table)
-{
-	if (!pgmode.folded[PT_PMD])
-		pagetable_free(table_page(pmd_table));
-}
-
-void pud_free(struct mm_struct *mm, pudp_t pud_table)
-{
-	if (!pgmode.folded[PT_PUD])
-		pagetable_free(table_page(pud_table));
-}
-
-void p4d_free(struct mm_struct *mm, p4dp_t p4d_table)
-{
-	if (!pgmode.folded[PT_P4D])
-		pagetable_free(table_page(p4d_table));
-}
 
 static void count_table_freed(struct mm_struct *mm, int level)
 {
@@ -733,76 +529,3 @@ int set_pte_vaddr(unsigned long vaddr, pte_t pte)
 	return 0;
 }
 
-/* ------------------------------------------------------------ verify -- */
-
-struct pt_census {
-	struct verify_ctx *v;
-	unsigned long tables;     /* distinct tables reached */
-};
-
-/* Check and count the tables reachable from `table` at hardware level i. */
-static void verify_table(struct pt_census *c, void *table, int i, unsigned long first,
-			 unsigned long last)
-{
-	unsigned long n;
-
-	for (n = first; n <= last && i + 1 < pgmode.nhw; n++) {
-		u64 e = pt_entry_read(pt_slot_add(table, (long)n));
-		u64 phys = e & PTE_PFN_MASK;
-		struct page *child;
-
-		if (!(e & _PAGE_PRESENT) || (pgmode.hw[i].leaf_ok && (e & _PAGE_PSE)))
-			continue;
-		if (!pfn_valid(phys >> PAGE_SHIFT)) {
-			verify_fail(c->v, "%s entry %#llx points outside RAM",
-				    pgmode.hw[i].name, (unsigned long long)e);
-			continue;
-		}
-		child = pfn_to_page(phys >> PAGE_SHIFT);
-		if (!PageTable(child))
-			verify_fail(c->v, "%s entry %#llx: pfn %#llx is not a page table",
-				    pgmode.hw[i].name, (unsigned long long)e,
-				    (unsigned long long)(phys >> PAGE_SHIFT));
-		c->tables++;
-		verify_table(c, pt_table_of(e), i + 1, 0, pgmode.hw[i + 1].ptrs - 1);
-	}
-}
-
-static void verify_kernel_half(struct verify_ctx *v, void *pgd)
-{
-	unsigned long k = KERNEL_PGD_BOUNDARY;
-
-	if (memcmp(pt_slot_add(pgd, (long)k), pt_slot_add(init_mm.pgd, (long)k),
-		   (PTRS_PER_PGD - k) << pgmode.entry_shift))
-		verify_fail(v, "pgd %#llx: kernel half differs from init_mm",
-			    (unsigned long long)host_to_phys(pgd));
-}
-
-static void verify_pgtables(struct verify_ctx *v)
-{
-	struct pt_census c = { .v = v };
-	unsigned long pfn, marked = 0;
-	struct page *page;
-
-	if (!mmk || !init_mm.pgd)
-		return;
-	c.tables = 1;
-	verify_table(&c, init_mm.pgd, 0, 0, PTRS_PER_PGD - 1);
-	spin_lock(&pgd_lock);
-	list_for_each_entry(page, &pgd_list, lru) {
-		c.tables++;
-		verify_kernel_half(v, page_address(page));
-		/* user half only: the kernel half was counted with init_mm */
-		if (KERNEL_PGD_BOUNDARY)
-			verify_table(&c, page_address(page), 0, 0, KERNEL_PGD_BOUNDARY - 1);
-	}
-	spin_unlock(&pgd_lock);
-	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
-		marked += PageTable(pfn_to_page(pfn));
-	if (marked != nr_pagetable_pages())
-		verify_fail(v, "%lu PageTable pages, NR_PAGETABLE says %lu", marked, nr_pagetable_pages());
-	if (c.tables != marked)
-		verify_fail(v, "%lu page tables reachable from the pgds, %lu pages marked PageTable",
-			    c.tables, marked);
-}
-VERIFY_CHECK(pgtable_check, "pgtables", 20, verify_pgtables)

@@ -29,7 +29,8 @@ struct verify_check {
 void verify_register(struct verify_check *c);
 #define VERIFY_CHECK(var, vname, vorder, vfn)                                   \
 	static struct verify_check var = { .name = vname, .order = vorder, .fn = vfn }; \
-	__attribute__((constructor)) static void __verify_reg_##var(void) { verify_register(&var); }
+	__attribute__((constructor)) static void __verify_reg_##var(void) { verify_register(&var); } \
+	extern struct verify_check var
 
 /* Run every check; print to out (may be NULL: count only).  Returns the
  * number of violations. */

@@ -42,7 +42,8 @@ void fault_site_register(struct fault_site *site);
 #define DEFINE_FAULT_SITE(var, sname)                                          \
 	struct fault_site var = { .name = sname };                             \
 	__attribute__((constructor)) static void __fault_reg_##var(void)       \
-	{ fault_site_register(&var); }
+	{ fault_site_register(&var); }                                         \
+	extern struct fault_site var
 
 /* Arm, disarm and inspect sites by name ("any" = every site counted together). */
 struct fault_site *fault_site_find(const char *name);

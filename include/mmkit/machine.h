@@ -22,9 +22,14 @@
 #include <pthread.h>
 #include <stdio.h>
 #include "mmkit/compiler.h"
+
+/* Frames: RAM is cut into 4 KiB frames (the x86 base page size). */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+
 #include "mmkit/spinlock.h"
 #include "mmkit/tlb.h"
-#include "mmkit/vmstat.h"
 
 #define MMK_MIN_RAM (1ULL << 20)
 #define MMK_MAX_RAM (64ULL << 30)
@@ -52,6 +57,9 @@ struct mm_struct;
 
 typedef void (*smp_call_func_t)(void *info);
 
+/* Per-CPU event counter slots the kernel names (enum vm_event_item). */
+#define CPU_EVENT_SLOTS 160
+
 /* Per-CPU data.  Fields are owned by the CPU's own thread unless marked. */
 struct cpu {
 	int id;
@@ -63,7 +71,9 @@ struct cpu {
 	bool cr4_pge;                   /* global pages enabled */
 	struct task_struct *current;    /* running task, NULL = idle */
 	struct mm_struct *loaded_mm;    /* cpu_tlbstate.loaded_mm: whose tables CR3 holds */
-	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* this_cpu counters; read racily by /proc/vmstat */
+	unsigned long vm_events[CPU_EVENT_SLOTS]; /* per-CPU event counters, named by
+					   the kernel (include/mmkit/vmstat.h); read
+					   racily by /proc/vmstat */
 	u64 rng;                        /* per-CPU xorshift state, from the machine seed */
 
 	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
@@ -93,9 +103,10 @@ struct machine {
 	u8 *ram;                  /* host mapping of all RAM */
 	int memfd;
 	unsigned long max_pfn;    /* number of frames */
-	struct page *mem_map;     /* one struct page per frame (host memory: like
-				     Linux's vmemmap it is not carved from RAM here,
-				     see docs/ARCHITECTURE.md) */
+	struct page *mem_map;     /* one struct page per frame, set by the kernel
+				     at boot (mm/mm_init.c alloc_node_mem_map):
+				     host memory, like Linux's vmemmap not carved
+				     from RAM; machine/ never looks inside */
 	int nr_cpus;
 	struct cpu *cpus;
 	bool booted;
@@ -172,20 +183,34 @@ static __always_inline void cpu_handle_irqsafe_ipis(void)
 		__cpu_handle_irqsafe_ipis(c);
 }
 
-/* Event counters (Linux count_vm_event): owner writes, others read racily. */
-static __always_inline void count_vm_events(enum vm_event_item item, unsigned long n)
-{
-	unsigned long *p = &this_cpu()->vm_events[item];
-	WRITE_ONCE(*p, READ_ONCE(*p) + n);
-}
-static __always_inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
-unsigned long sum_vm_event(enum vm_event_item item);
-
 /* Deterministic per-CPU random numbers (xorshift64*), seeded from cfg.seed. */
 u64 mmk_random(void);
 
-/* Kernel log (dmesg): printk appends to a ring and echoes to mmk->log. */
+/*
+ * Kernel log (dmesg): printk appends to a ring and echoes to mmk->log the
+ * messages whose level is below console_loglevel (Linux's console filter).
+ * A message may start with a level as in Linux (KERN_INFO "text"); without
+ * one it has the default level, KERN_WARNING.  KERN_CONT continues the
+ * previous line at its level.
+ */
+#define KERN_SOH     "\001"
+#define KERN_EMERG   KERN_SOH "0"
+#define KERN_ALERT   KERN_SOH "1"
+#define KERN_CRIT    KERN_SOH "2"
+#define KERN_ERR     KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE  KERN_SOH "5"
+#define KERN_INFO    KERN_SOH "6"
+#define KERN_DEBUG   KERN_SOH "7"
+#define KERN_CONT    KERN_SOH "c"
+#define MESSAGE_LOGLEVEL_DEFAULT 4
+#define CONSOLE_LOGLEVEL_SILENT  0    /* nothing reaches the console */
+#define CONSOLE_LOGLEVEL_QUIET   4    /* Linux's `quiet`: errors and worse */
+#define CONSOLE_LOGLEVEL_DEFAULT 7    /* all but KERN_DEBUG */
+#define CONSOLE_LOGLEVEL_MOTORMOUTH 15
 __printf(1, 2) void printk(const char *fmt, ...);
+/* Set the console level (as `dmesg -n` does); returns the previous one. */
+int console_set_loglevel(int level);
 void dmesg_show(FILE *out);
 void dmesg_clear(void);
 /* The whole log as a malloc'd string (caller frees), for tests. */
@@ -212,6 +237,7 @@ void initcall_register(struct initcall *ic);
 	static struct initcall __initcall_##initfn = {                         \
 		.level = (lvl), .name = #initfn, .init = (initfn), .exit = (exitfn) }; \
 	__attribute__((constructor)) static void __initcall_reg_##initfn(void) \
-	{ initcall_register(&__initcall_##initfn); }
+	{ initcall_register(&__initcall_##initfn); }                          \
+	extern struct initcall __initcall_##initfn
 
 #endif

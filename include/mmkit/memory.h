@@ -140,11 +140,12 @@ void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
  * them before any freed page can be reused.  Caller holds mmap_lock. */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size);
-/* Linux unmap_mapping_range(even_cows = 0): unmap file pages [first,
- * first + nr) of m from every VMA on m->i_mmap, in every mm; private COW
- * copies stay.  Caller may hold its own mmap_lock (read); takes i_mmap_rwsem
- * for read, then PTE locks. */
-void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr);
+/* Linux unmap_mapping_pages: unmap file pages [first, first + nr) of m
+ * from every VMA on m->i_mmap, in every mm; private COW copies stay unless
+ * even_cows (truncation).  Caller may hold its own mmap_lock (read); takes
+ * i_mmap_rwsem for read, then PTE locks. */
+void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr,
+			 bool even_cows);
 /* munmap's page side: zap [start, end) over the VMAs from vma on (linked by
  * vm_next: in the tree, or detached by munmap), then free the tables no VMA
  * between prev and next needs.  Caller holds mmap_lock for write, or for
@@ -206,19 +207,16 @@ static inline void unlock_page(struct page *page)
 {
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
-/* The mapping of a file, created on first use.  NULL on -ENOMEM. */
+/* The private mapping of an identity-only file, created on first use.
+ * NULL on -ENOMEM. */
 struct address_space *file_mapping(struct file *file);
-/* Drop every page and free the mapping (the file's last reference). */
+/* Drop every page and free the mapping (its inode or file goes). */
 void mapping_release(struct address_space *mapping);
-/* The page of vmf->pgoff in the VMA's file, with a reference (not locked):
- * shmem gives zeroed swap-backed pages, other files zero-filled page-cache
- * pages.  0 with vmf->page set, or VM_FAULT_SIGBUS (beyond the end of a
- * shmem object) / VM_FAULT_OOM. */
-vm_fault_t filemap_fault(struct vm_fault *vmf);
-/* The page at vmf->pgoff of m, created zeroed if missing (both faults). */
+/* The page at vmf->pgoff of m, created zeroed if missing, with a reference
+ * (not locked): identity-only files.  0 or VM_FAULT_OOM. */
 vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf);
-vm_fault_t shmem_fault(struct vm_fault *vmf);
-/* Size of the shmem object of a shared anonymous mapping (bytes). */
+/* Give a shared anonymous VMA its shmem object.  0 or -ENOMEM. */
 int shmem_zero_setup(struct vm_area_struct *vma);
+/* The rest of the page cache: include/mmkit/pagemap.h. */
 
 #endif

@@ -262,6 +262,11 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
 int vm_enough_memory(long pages);
+/* Write-notify (mm/mmap.c): a shared writable mapping of a file that writes
+ * back gets read-only PTEs so that the first write to a clean page faults
+ * (page_mkwrite).  vma_set_page_prot sets vm_page_prot from vm_flags so. */
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
+void vma_set_page_prot(struct vm_area_struct *vma);
 /* verify: the whole address space of mm (caller holds mmap_lock). */
 int validate_mm(struct mm_struct *mm, FILE *out, const char *who);
 
@@ -274,11 +279,26 @@ void unlink_anon_vmas(struct vm_area_struct *vma);
  * compatible neighbour's, find_mergeable_anon_vma).  0 or -ENOMEM. */
 int __anon_vma_prepare(struct vm_area_struct *vma);
 
-/* ---- files (mm/shmem.c, fs/file_id.c) ---- */
+/* ---- files (fs/file_table.c, mm/shmem.c) ---- */
+/* A new file object with one reference (fs/file_table.c).  NULL on -ENOMEM. */
 struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long ino,
 			 const char *path);
-struct file *get_file(struct file *f);
-void fput(struct file *f);
+/* Take a reference (Linux get_file, inline as in include/linux/fs.h). */
+static inline struct file *get_file(struct file *f)
+{
+	atomic_fetch_add(&f->f_count, 1);
+	return f;
+}
+/* Drop a reference; the last one releases the file through its f_op (fs/
+ * frees the struct, its path and its page cache: __fput), so the refcount
+ * lives with struct file and mm/ names no fs/ function. */
+static inline void fput(struct file *f)
+{
+	if (atomic_fetch_sub(&f->f_count, 1) == 1)
+		f->f_op->release(f);
+}
+/* Is the file unlinked (maps: " (deleted)")?  (fs/file_table.c) */
+bool file_deleted(const struct file *f);
 int shmem_zero_setup(struct vm_area_struct *vma);
 
 /* Special mappings ([vdso], [vvar], ...; mm/mmap.c). */

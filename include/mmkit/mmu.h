@@ -5,14 +5,15 @@
  * Every simulated memory access goes through here.  The fast path (inline)
  * looks the page up in this CPU's TLB (include/mmkit/tlb.h): on a hit the
  * access is one compare and one add away from the host bytes.  On a miss the
- * slow path (arch/x86/mmu.c) serves pending IPIs (the interrupt point), walks
+ * slow path (machine/mmu.c) serves pending IPIs (the interrupt point), walks
  * the page tables from CR3 like the hardware page walker (mmu_translate:
  * U/S and R/W at every level, CR0.WP for supervisor writes, NX where EFER.NXE
  * exists, reserved bits, canonical addresses, setting Accessed at each level
  * and Dirty on a leaf write with a locked compare-exchange), fills the TLB
  * and retries.  A failed translation becomes a fault record (CR2, x86 error
- * code) delivered to the fault entry (arch/x86/fault.c): the registered page
- * fault handler may fix it (the access is retried), otherwise the access
+ * code) delivered through the fault vector the kernel installed at boot
+ * (set_fault_vector; arch/x86/fault.c's exc_fault, as an IDT gate): the
+ * kernel's page-fault handler may fix it (the access is retried), otherwise the access
  * fails with the outcome in the record: a signal for a user access, an oops
  * for a kernel access.
  *
@@ -36,7 +37,7 @@
 
 #include <string.h>
 #include "mmkit/machine.h"
-#include "mmkit/mm_types.h"
+#include "mmkit/paging.h"
 #include "mmkit/tlb.h"
 
 enum mmu_access { MMU_DATA_LOAD, MMU_DATA_STORE, MMU_INST_FETCH };
@@ -82,7 +83,16 @@ int mmu_translate(struct cpu *c, unsigned long vaddr, enum mmu_access access,
 /* Is vaddr canonical for the paging mode (64-bit), or < 4G (32-bit)? */
 bool mmu_canonical(unsigned long vaddr);
 
-/* ---- the fault entry (arch/x86/fault.c) ---- */
+/* ---- the trap entry ---- */
+/* The fault vector: the kernel installs its fault entry at boot, as it loads
+ * an IDT, and the MMU delivers every failed translation (#PF, #GP, MCE)
+ * there on the faulting CPU.  It returns 0 when the fault was fixed (the
+ * access is retried) or -EFAULT (the outcome is in f).  Without a vector
+ * every fault is unresolved.  Returns the previous vector; set it at boot. */
+typedef int (*fault_vector_t)(struct mmu_fault *f);
+fault_vector_t set_fault_vector(fault_vector_t fn);
+
+/* ---- the kernel's side of the trap entry (arch/x86/fault.c) ---- */
 /* The page-fault handler of the mm layer (do_user_addr_fault /
  * do_kern_addr_fault): called on the faulting CPU with no locks held, after
  * CR2 is set.  Return 0 when the fault was fixed (the access is retried), or
@@ -93,15 +103,12 @@ typedef int (*page_fault_handler_t)(struct mmu_fault *f);
 /* Install the handler (NULL: none, every fault is unresolved).  Returns the
  * previous one.  Not synchronised with running accesses: set it at boot. */
 page_fault_handler_t set_page_fault_handler(page_fault_handler_t fn);
-/* Deliver a fault (#PF, #GP, MCE) on this CPU: 0 = retry the access,
- * -EFAULT = unresolved (outcome in f). */
-int exc_fault(struct mmu_fault *f);
 /* The last unresolved fault of this CPU. */
 struct mmu_fault *mmu_last_fault(void);
 /* Number of oopses since boot (the [#N] of the oops banner). */
 int oops_count(void);
 
-/* ---- slow paths (arch/x86/mmu.c) ---- */
+/* ---- slow paths (machine/mmu.c) ---- */
 int mmu_load_slow(int mmu_idx, unsigned long va, unsigned int size, u64 *val);
 int mmu_store_slow(int mmu_idx, unsigned long va, unsigned int size, u64 val);
 /* The host pointer of va's page for an access, filling the TLB; NULL and

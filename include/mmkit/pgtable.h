@@ -40,26 +40,11 @@
 #include <stdio.h>
 #include "mmkit/machine.h"
 #include "mmkit/mm_types.h"
+#include "mmkit/paging.h"
 #include "mmkit/spinlock.h"
+#include "mmkit/tlbflush.h"
 
-/* ---------------------------------------------------------------- bits -- */
-#define _PAGE_BIT_PRESENT	0
-#define _PAGE_BIT_RW		1
-#define _PAGE_BIT_USER		2
-#define _PAGE_BIT_PWT		3
-#define _PAGE_BIT_PCD		4
-#define _PAGE_BIT_ACCESSED	5
-#define _PAGE_BIT_DIRTY		6
-#define _PAGE_BIT_PSE		7	/* 4M/2M/1G leaf in a PMD/PUD */
-#define _PAGE_BIT_PAT		7	/* on 4K PTEs */
-#define _PAGE_BIT_GLOBAL	8
-#define _PAGE_BIT_SOFTW1	9
-#define _PAGE_BIT_SOFTW2	10
-#define _PAGE_BIT_SOFTW3	11
-#define _PAGE_BIT_PAT_LARGE	12	/* on 2M/1G leaves */
-#define _PAGE_BIT_SOFTW4	57
-#define _PAGE_BIT_SOFTW5	58
-#define _PAGE_BIT_NX		63
+/* ------------------------------------------ Linux's software bits -- */
 #define _PAGE_BIT_SPECIAL	_PAGE_BIT_SOFTW1
 #define _PAGE_BIT_UFFD_WP	_PAGE_BIT_SOFTW2	/* 64-bit only in Linux */
 #define _PAGE_BIT_SOFT_DIRTY	_PAGE_BIT_SOFTW3
@@ -67,20 +52,6 @@
 /* Saved Dirty is bit 58 with 64-bit entries; Linux's 32-bit kernels share
  * bit 10 with UFFD_WP (unused there): see _PAGE_SAVED_DIRTY below. */
 
-#define _PAGE_PRESENT	(1ULL << _PAGE_BIT_PRESENT)
-#define _PAGE_RW	(1ULL << _PAGE_BIT_RW)
-#define _PAGE_USER	(1ULL << _PAGE_BIT_USER)
-#define _PAGE_PWT	(1ULL << _PAGE_BIT_PWT)
-#define _PAGE_PCD	(1ULL << _PAGE_BIT_PCD)
-#define _PAGE_ACCESSED	(1ULL << _PAGE_BIT_ACCESSED)
-#define _PAGE_DIRTY	(1ULL << _PAGE_BIT_DIRTY)
-#define _PAGE_PSE	(1ULL << _PAGE_BIT_PSE)
-#define _PAGE_PAT	(1ULL << _PAGE_BIT_PAT)
-#define _PAGE_GLOBAL	(1ULL << _PAGE_BIT_GLOBAL)
-#define _PAGE_SOFTW1	(1ULL << _PAGE_BIT_SOFTW1)
-#define _PAGE_SOFTW2	(1ULL << _PAGE_BIT_SOFTW2)
-#define _PAGE_SOFTW3	(1ULL << _PAGE_BIT_SOFTW3)
-#define _PAGE_PAT_LARGE	(1ULL << _PAGE_BIT_PAT_LARGE)
 #define _PAGE_SPECIAL	(1ULL << _PAGE_BIT_SPECIAL)
 /* Soft-dirty and uffd-wp exist only in 64-bit Linux kernels (0 in 2/3-level). */
 #define _PAGE_UFFD_WP	(pgmode.uffd_wp)
@@ -96,57 +67,6 @@
 /* Bits pte_modify() keeps (Linux _PAGE_CHG_MASK); the PFN is added at run time. */
 #define _PAGE_CHG_FLAGS	(_PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | _PAGE_ACCESSED | \
 			 _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_UFFD_WP)
-
-/* x86 page-fault error code (arch/x86/include/asm/trap_pf.h). */
-#define X86_PF_PROT	(1UL << 0)	/* 0: not present; 1: protection or RSVD */
-#define X86_PF_WRITE	(1UL << 1)
-#define X86_PF_USER	(1UL << 2)
-#define X86_PF_RSVD	(1UL << 3)
-#define X86_PF_INSTR	(1UL << 4)
-#define X86_PF_PK	(1UL << 5)
-#define X86_PF_SHSTK	(1UL << 6)
-#define X86_PF_SGX	(1UL << 15)
-
-/* ---------------------------------------------------------- the mode -- */
-enum pt_level {			/* Linux's generic level names */
-	PT_PTE = 1, PT_PMD = 2, PT_PUD = 3, PT_P4D = 4, PT_PGD = 5,
-	PT_NR_LEVELS = 5,
-};
-
-/* One hardware level of the walk (top first).  `level` is the lowest
- * generic level folded into it: where its leaves are interpreted (the 2-level
- * PGD holds 4M leaves as a PMD would). */
-struct pt_hw_level {
-	int level;			/* PT_PTE .. PT_PGD */
-	const char *name;		/* the Linux name of the highest level in it */
-	unsigned int shift;		/* index = (va >> shift) & (ptrs - 1) */
-	unsigned int ptrs;
-	bool leaf_ok;			/* PSE means a leaf here */
-	u64 rsvd_table;			/* reserved bits of a present table entry */
-	u64 rsvd_leaf;			/* reserved bits of a present leaf */
-};
-
-struct pgtable_mode {
-	int levels;			/* 2, 3, 4, 5 */
-	const char *name;		/* "4-level (x86-64, 48-bit)" */
-	unsigned int entry_shift;	/* log2(entry size): 2 or 3 */
-	unsigned int shift[PT_NR_LEVELS + 1];  /* [PT_PMD] = PMD_SHIFT ...; folded = level above */
-	unsigned int ptrs[PT_NR_LEVELS + 1];   /* PTRS_PER_*; 1 when folded */
-	bool folded[PT_NR_LEVELS + 1];
-	unsigned int va_bits;		/* 32, 32, 48, 57 */
-	unsigned int phys_bits;		/* MAXPHYADDR of the simulated CPU */
-	bool nx;			/* EFER.NXE: the NX bit exists */
-	bool gbpages;			/* 1G leaves at PUD level */
-	u64 pfn_mask;			/* PTE_PFN_MASK */
-	u64 supported_pte_mask;		/* __supported_pte_mask */
-	u64 saved_dirty;		/* _PAGE_SAVED_DIRTY */
-	u64 soft_dirty;			/* _PAGE_SOFT_DIRTY, 0 in 32-bit modes */
-	u64 uffd_wp;			/* _PAGE_UFFD_WP, 0 in 32-bit modes */
-	unsigned long lowmem_limit;	/* bytes of RAM the direct map can cover */
-	int nhw;			/* hardware levels (== levels) */
-	struct pt_hw_level hw[PT_NR_LEVELS];
-};
-extern struct pgtable_mode pgmode;
 
 /* The address-space layout of the mode (Linux's names; set with pgmode).
  * 64-bit: as Documentation/arch/x86/x86_64/mm.rst (VMALLOC_END inclusive,
@@ -185,7 +105,6 @@ extern unsigned long high_memory;         /* KVA just past the direct map */
 #define P4D_MASK	(~(P4D_SIZE - 1))
 #define PUD_MASK	(~(PUD_SIZE - 1))
 #define PMD_MASK	(~(PMD_SIZE - 1))
-#define PTE_PFN_MASK	(pgmode.pfn_mask)
 #define PTE_FLAGS_MASK	(~PTE_PFN_MASK)
 #define pgtable_l5_enabled() (pgmode.levels == 5)
 #define pgtable_levels() (pgmode.levels)
@@ -228,30 +147,6 @@ typedef struct pgd_slot *pgdp_t;
 #define __pgd(x)	((pgd_t){ (x) })
 #define __pgprot(x)	((pgprot_t){ (x) })
 
-/* Raw entry access of the mode's width; `slot` is a host pointer. */
-static __always_inline u64 pt_entry_read(const void *slot)
-{
-	if (pgmode.entry_shift == 2)
-		return __atomic_load_n((const u32 *)slot, __ATOMIC_ACQUIRE);
-	return __atomic_load_n((const u64 *)slot, __ATOMIC_ACQUIRE);
-}
-static __always_inline void pt_entry_write(void *slot, u64 v)
-{
-	if (pgmode.entry_shift == 2) {
-		BUG_ON(v >> 32);
-		__atomic_store_n((u32 *)slot, (u32)v, __ATOMIC_RELEASE);
-	} else {
-		__atomic_store_n((u64 *)slot, v, __ATOMIC_RELEASE);
-	}
-}
-/* Atomic exchange / compare-exchange (hardware-style locked RMW). */
-u64 pt_entry_xchg(void *slot, u64 v);
-bool pt_entry_cmpxchg(void *slot, u64 *old, u64 new);
-/* Atomically clear `bits`; returns the old value. */
-u64 pt_entry_clear_bits(void *slot, u64 bits);
-
-static __always_inline void *pt_slot_add(const void *slot, long n)
-{ return (u8 *)slot + (n << pgmode.entry_shift); }
 #define ptep_add(p, n) ((ptep_t)pt_slot_add((p), (n)))
 #define pte_next(p) ptep_add((p), 1)
 #define pmdp_add(p, n) ((pmdp_t)pt_slot_add((p), (n)))
@@ -365,11 +260,6 @@ struct page *pte_page(pte_t p);
 pte_t mk_pte(struct page *page, pgprot_t prot);
 
 /* ------------------------------------- upper levels, with folding -- */
-/* Physical address mask of a leaf at `level` (bits below the page size and
- * the large-page PAT bit excluded). */
-static inline u64 pt_leaf_phys_mask(int level)
-{ return PTE_PFN_MASK & ~((1ULL << pgmode.shift[level]) - 1); }
-
 static inline bool pmd_none(pmd_t v) { return pmd_val(v) == 0; }
 static inline bool pmd_present(pmd_t v) { return pmd_val(v) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE); }
 static inline bool pmd_leaf(pmd_t v) { return pmd_val(v) & _PAGE_PSE; }
@@ -462,18 +352,12 @@ static inline ptep_t pte_offset_kernel(pmdp_t pmd, unsigned long addr)
  * holder may shoot down TLBs (ptep_clear_flush) while others wait.  The
  * upper levels and table population use mm->page_table_lock (the PMD lock),
  * which is never held across a TLB shootdown. */
-typedef _Atomic unsigned int ptlock_t;
 struct page *pmd_pgtable(pmd_t v);
 static inline ptlock_t *pte_lockptr(struct mm_struct *mm, pmdp_t pmd)
 { return &pmd_pgtable(pmdp_get(pmd))->pt_lock; }
 static inline spinlock_t *pmd_lockptr(struct mm_struct *mm, pmdp_t pmd) { return &mm->page_table_lock; }
 static inline spinlock_t *pmd_lock(struct mm_struct *mm, pmdp_t pmd)
 { spinlock_t *l = pmd_lockptr(mm, pmd); spin_lock(l); return l; }
-void __ptl_lock_slow(ptlock_t *l);
-static inline bool ptl_trylock(ptlock_t *l)
-{ return !atomic_exchange_explicit(l, 1, memory_order_acquire); }
-static inline void ptl_lock(ptlock_t *l) { if (unlikely(!ptl_trylock(l))) __ptl_lock_slow(l); }
-static inline void ptl_unlock(ptlock_t *l) { atomic_store_explicit(l, 0, memory_order_release); }
 /* Returns the PTE slot with its lock held, or NULL (no PTE table, or the
  * PMD is a leaf) with no lock held. */
 ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp);
@@ -506,12 +390,14 @@ bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_
 
 /* --------------------------------------------- allocation and freeing -- */
 /* Counters of an mm's page tables (VmPTE = pgtables_bytes >> 10). */
-void mm_inc_nr_ptes(struct mm_struct *mm);
-void mm_dec_nr_ptes(struct mm_struct *mm);
-void mm_inc_nr_pmds(struct mm_struct *mm);
-void mm_dec_nr_pmds(struct mm_struct *mm);
-void mm_inc_nr_puds(struct mm_struct *mm);
-void mm_dec_nr_puds(struct mm_struct *mm);
+static inline void mm_add_pgtables(struct mm_struct *mm, long bytes)
+{ atomic_fetch_add_explicit(&mm->pgtables_bytes, bytes, memory_order_relaxed); }
+static inline void mm_inc_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
+static inline void mm_dec_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
+static inline void mm_inc_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
+static inline void mm_dec_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
+static inline void mm_inc_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
+static inline void mm_dec_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
 static inline unsigned long mm_pgtables_bytes(const struct mm_struct *mm)
 { return (unsigned long)atomic_load_explicit(&((struct mm_struct *)mm)->pgtables_bytes, memory_order_relaxed); }
 
@@ -521,6 +407,13 @@ struct page *pagetable_alloc(struct mm_struct *mm, int level);
 /* Free a table page allocated by pagetable_alloc (must be detached and no
  * longer reachable by any CPU's walk: callers flush first, as Linux does). */
 void pagetable_free(struct page *page);
+
+/* Install `table` (of child_level) in the none slot of mm's tables (arch/x86,
+ * Linux's pXd_populate): table entry flags for the slot's level (_PAGE_TABLE,
+ * _KERNPG_TABLE for a kernel PTE table, P alone in the PAE PDPT); a new
+ * top-level kernel entry of init_mm is copied into every pgd (Linux
+ * sync_global_pgds).  Caller holds mm->page_table_lock. */
+void pt_populate(struct mm_struct *mm, void *slot, struct page *table, int child_level);
 
 /* Allocate the next-level table if the slot is none and populate it under
  * mm->page_table_lock (another CPU may win: then the new table is freed).
@@ -563,6 +456,9 @@ void free_user_pgtables(struct mm_struct *mm);
  * links it on pgd_list.  Returns 0 or -ENOMEM. */
 int pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
+/* Call fn for every pgd on pgd_list (every mm's but init_mm's), with
+ * pgd_lock held (verify). */
+void for_each_pgd(void (*fn)(void *pgd, void *arg), void *arg);
 
 /* ------------------------------------------------ kernel address space -- */
 /* The kernel entry mapping addr in init_mm: the PTE slot, or for a large
@@ -604,5 +500,8 @@ void pt_flags_str(char *buf, size_t len, u64 entry, int level, bool top_pae);
  * reference (the slot is flushed lazily before reuse, as in Linux). */
 unsigned long kmap(struct page *page);
 void kunmap(struct page *page);
+/* The PTE table of the kmap window (arch/x86 paging_init), NULL in 64-bit
+ * modes. */
+extern ptep_t pkmap_page_table;
 
 #endif

@@ -26,7 +26,8 @@ const struct proc_view *proc_view_find(const char *path, bool per_task);
 const struct proc_view *proc_view_first(void);
 #define PROC_VIEW(var, vpath, vper_task, vshow)                                 \
 	static struct proc_view var = { .path = vpath, .per_task = vper_task, .show = vshow }; \
-	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); }
+	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); } \
+	extern struct proc_view var
 
 /* The /proc/PID/maps line of a VMA (proc/task_mmu.c). */
 struct vm_area_struct;

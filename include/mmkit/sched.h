@@ -53,12 +53,18 @@ struct task_struct {
 	bool cap_ipc_lock, cap_sys_rawio;    /* root's capabilities (set root=1) */
 	int exit_state;
 	struct list_head tasks;              /* all tasks, under tasklist_lock */
+	struct files_struct *files;          /* descriptors (fs/file.c); NULL for kthreads */
+	unsigned long min_flt, maj_flt;      /* faults (mm_account_fault): getrusage's */
+	unsigned int nr_dirtied;             /* pages dirtied since the last throttle check */
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
- * since the macro would rewrite the struct cpu member's name). */
-static inline struct task_struct *cpu_curr(struct cpu *c) { return c->current; }
-static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { c->current = t; }
+ * since the macro would rewrite the struct cpu member's name).  Only the CPU
+ * itself sets it, but other CPUs read it (task_leave_cpu looks for the CPU a
+ * task runs on), so both sides are relaxed atomics, as Linux reads another
+ * runqueue's curr with READ_ONCE. */
+static inline struct task_struct *cpu_curr(struct cpu *c) { return READ_ONCE(c->current); }
+static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { WRITE_ONCE(c->current, t); }
 static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()); }
 #define current get_current()
 
@@ -67,7 +73,18 @@ static inline unsigned long task_rlimit(const struct task_struct *t, int r)
 static inline unsigned long rlimit(int r) { return task_rlimit(current, r); }
 static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
 enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
-bool capable(int cap);
+/* Does the current task have capability cap (kernel context: yes)?  Linux's
+ * capable() goes through the LSM hook to cap_capable, a bit test of the
+ * task's effective set (cap_raised); mmkit has no LSM, so it is that test,
+ * inline. */
+static inline bool capable(int cap)
+{
+	struct task_struct *t = current;
+
+	if (!t)
+		return true;
+	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
+}
 
 /* kernel/fork.c */
 struct mm_struct *mm_alloc(void);

@@ -36,6 +36,16 @@ static inline bool spin_trylock(spinlock_t *l) { return pthread_mutex_trylock(&l
 static inline void spin_unlock(spinlock_t *l) { pthread_mutex_unlock(&l->m); }
 static inline void spin_lock_destroy(spinlock_t *l) { pthread_mutex_destroy(&l->m); }
 
+/* The split PTE lock (Linux's ptlock, a spinlock in the PTE table's struct
+ * page): one word, so that it fits in struct page.  A waiter spins serving
+ * irq-safe IPIs, as spinlock_t waiters do (machine/locking.c). */
+typedef _Atomic unsigned int ptlock_t;
+void __ptl_lock_slow(ptlock_t *l);
+static inline bool ptl_trylock(ptlock_t *l)
+{ return !atomic_exchange_explicit(l, 1, memory_order_acquire); }
+static inline void ptl_lock(ptlock_t *l) { if (unlikely(!ptl_trylock(l))) __ptl_lock_slow(l); }
+static inline void ptl_unlock(ptlock_t *l) { atomic_store_explicit(l, 0, memory_order_release); }
+
 static inline void init_rwsem(struct rw_semaphore *s) { pthread_rwlock_init(&s->l, NULL); }
 static inline void down_read(struct rw_semaphore *s)
 {

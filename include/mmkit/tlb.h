@@ -1,6 +1,7 @@
 /*
- * tlb.h - the per-CPU software TLB (after QEMU's softmmu TLB, accel/tcg/
- * cputlb.c) and Linux's TLB-flush API (arch/x86/include/asm/tlbflush.h).
+ * tlb.h - the per-CPU TLB hardware (after QEMU's softmmu TLB, accel/tcg/
+ * cputlb.c) and the CPU's own flush instructions (machine/tlb.c).  Linux's
+ * TLB-flush API, which shoots entries down on other CPUs, is tlbflush.h.
  *
  * Direct-mapped, TLB_SIZE entries per MMU mode (kernel, user), indexed by
  * the virtual page number.  The hot part of an entry (struct tlb_entry, 32
@@ -51,7 +52,7 @@ struct tlb_entry_full {
 };
 
 /* The slot of va's page in a CPU's own table (direct-mapped by page number;
- * a macro because PAGE_SHIFT comes from mm_types.h, which includes us). */
+ * a macro because PAGE_SHIFT comes from machine.h, which includes us). */
 #define tlb_index(va) ((unsigned int)(((va) >> PAGE_SHIFT) & (TLB_SIZE - 1)))
 
 struct tlb {
@@ -62,7 +63,6 @@ struct tlb {
 };
 
 struct cpu;
-struct mm_struct;
 
 /* ---- this CPU's TLB (the "instructions"); caller runs on the CPU ---- */
 void tlb_init(struct tlb *tlb);
@@ -77,31 +77,6 @@ void __flush_tlb_global(void);
  * write does. */
 void write_cr3(unsigned long cr3);
 unsigned long read_cr3_pa(void);
-
-/* ---- Linux's flush API: these shoot down other CPUs by IPI and wait ---- */
-#define TLB_FLUSH_ALL (~0UL)      /* as `end`: the whole TLB */
-/* Every entry on every CPU, global ones included. */
-void flush_tlb_all(void);
-/* Non-global entries of mm on the CPUs in mm->cpu_bitmap. */
-void flush_tlb_mm(struct mm_struct *mm);
-/* Pages of [start, end) of mm on the CPUs that may cache them; stride_shift
- * is PAGE_SHIFT (or PMD_SHIFT for huge mappings); freed_tables: page-table
- * pages are being freed.  Above tlb_single_page_flush_ceiling pages the
- * whole TLB is flushed instead, as Linux does. */
-void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
-			unsigned int stride_shift, bool freed_tables);
-#define flush_tlb_range(vma, start, end) \
-	flush_tlb_mm_range((vma)->vm_mm, (start), (end), PAGE_SHIFT, false)
-#define flush_tlb_page(vma, addr) \
-	flush_tlb_mm_range((vma)->vm_mm, (addr), (addr) + PAGE_SIZE, PAGE_SHIFT, false)
-/* Kernel mappings (global entries) of [start, end) on every CPU. */
-void flush_tlb_kernel_range(unsigned long start, unsigned long end);
-extern unsigned long tlb_single_page_flush_ceiling;
-
-/* Context switch on this CPU: record this CPU in next->cpu_bitmap (and drop
- * it from prev's), load next's page tables into CR3 (flushing non-global
- * entries: mmkit has no PCID).  No-op when prev == next. */
-void switch_mm(struct mm_struct *prev, struct mm_struct *next);
 
 /* `tlb CPU`: this CPU's valid entries, sorted by mode and address. */
 #include <stdio.h>

@@ -32,6 +32,7 @@
 #include "mmkit/list.h"
 #include "mmkit/mm_types.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/vmalloc_window.h"
 
 /* vm_struct->flags (include/linux/vmalloc.h names; mmkit's values) */
 #define VM_IOREMAP          0x00000001UL  /* ioremap() and friends (not used yet) */
@@ -218,19 +219,10 @@ void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len);
 extern unsigned long vmalloc_end;
 
 /* ------------------------------------------------------- host window -- */
-/*
- * The host window (host/vmalloc_window.c): vmalloc_window_size bytes of host
- * address space mirroring [VMALLOC_START, vmalloc_end).  Conversions for
- * kva_of()/host_of_kva() and C code: pure arithmetic, valid for any address
- * of the window (mapped or not).  A build may shrink it with
- * -DVMALLOC_WINDOW_MAX=... (valgrind cannot reserve 64 GiB of address space).
- */
-#ifndef VMALLOC_WINDOW_MAX
-#define VMALLOC_WINDOW_MAX (64UL << 30)
-#endif
-extern u8 *vmalloc_window;
-extern unsigned long vmalloc_window_size;
-
+/* The host window (machine/vmalloc_window.c, include/mmkit/vmalloc_window.h)
+ * mirrors [VMALLOC_START, vmalloc_end): conversions for kva_of()/host_of_kva()
+ * and C code, pure arithmetic, valid for any address of the window (mapped or
+ * not). */
 static inline bool is_vmalloc_addr(const void *p)
 {
 	return (uintptr_t)p - (uintptr_t)vmalloc_window < vmalloc_window_size;
@@ -245,21 +237,9 @@ static inline void *vmalloc_host_of(unsigned long kva)
 	return kva - VMALLOC_START < vmalloc_window_size ? vmalloc_window + (kva - VMALLOC_START) : NULL;
 }
 
-/* Reserve the window (PROT_NONE) for `size` bytes.  0 or -ENOMEM. */
-int vmalloc_window_init(unsigned long size);
-void vmalloc_window_exit(void);
-/* Alias pages[0..nr) at window offset `off` (page aligned).  Pages already
- * aliased there are skipped; runs of consecutive frames take one host mmap.
- * 0, or -ENOMEM (fault site "vmalloc_window", or the host refused). */
+/* Alias pages[0..nr) at window offset `off` (page aligned): one host mmap per
+ * run of consecutive frames, pages already aliased there skipped.  0, or
+ * -ENOMEM (fault site "vmalloc_window", or the host refused). */
 int vmalloc_window_map(unsigned long off, struct page **pages, unsigned int nr);
-/* The range is no longer mapped in the simulated page tables.  Release builds
- * keep the aliases cached (a later vmalloc of the same frames at the same
- * place maps nothing); debug builds make the range PROT_NONE so that a C
- * use-after-vfree faults on the host. */
-void vmalloc_window_unmap(unsigned long off, unsigned long size);
-/* Host mmap calls made to alias frames so far (tests, bench). */
-unsigned long vmalloc_window_nr_mmaps(void);
-/* Does window page `off` alias frame pfn?  (verify) */
-bool vmalloc_window_aliases(unsigned long off, unsigned long pfn);
 
 #endif

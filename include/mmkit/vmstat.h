@@ -18,6 +18,8 @@
 #ifndef MMKIT_VMSTAT_H
 #define MMKIT_VMSTAT_H
 
+#include "mmkit/machine.h"
+
 #define VM_ZONE_EVENTS(x) x##_DMA, x##_DMA32, x##_NORMAL, x##_HIGH, x##_MOVABLE, x##_DEVICE
 
 enum vm_event_item {
@@ -70,7 +72,20 @@ enum vm_event_item {
 	NR_VM_EVENT_ITEMS
 };
 
+_Static_assert(NR_VM_EVENT_ITEMS <= CPU_EVENT_SLOTS, "struct cpu has too few event slots");
+
 /* The /proc/vmstat name of each event item (mm/vmstat.c). */
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+/* Event counters (Linux count_vm_event): kept in the CPU's own event slots
+ * (struct cpu vm_events); the owner writes, others read racily. */
+static __always_inline void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	unsigned long *p = &this_cpu()->vm_events[item];
+	WRITE_ONCE(*p, READ_ONCE(*p) + n);
+}
+static __always_inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+/* The sum over every CPU (Linux sum_vm_event). */
+unsigned long sum_vm_event(enum vm_event_item item);
 
 #endif

@@ -574,6 +574,7 @@ struct line_ctx {
 	bool has_value;
 	u64 value;
 	int extra_lines;               /* import lines emitted after this one */
+	char death[96];                /* mmkit's death line for a fatal signal */
 };
 
 struct proc {
@@ -904,6 +905,8 @@ static void finish_line(void)
 	if (!c->result[0])
 		return;
 	printf("%d: %s\n", c->out_lineno, c->result);
+	if (c->death[0])
+		printf("%s\n", c->death);
 	if (c->capture) {
 		if (c->has_value)
 			var_set(c->capture, c->value);
@@ -1419,6 +1422,10 @@ static void access_result(struct proc *p, const struct agent_rep *r)
 	result("! %s %s 0x%llx", sig, code_name(r->sig, r->code), (unsigned long long)r->addr);
 	if ((r->sig == SIGSEGV && p->catch_segv) || (r->sig == SIGBUS && p->catch_bus))
 		return;
+	/* as mmkit prints it; the pid is the host's (run_diff.py compares
+	 * death lines without it) */
+	snprintf(cur->death, sizeof(cur->death), "%s (pid %d) killed by %s at line %d",
+		 p->name, (int)p->pid, sig, cur->out_lineno);
 	agent_call(p, &q, &x);
 	proc_reap(p);
 }

@@ -38,6 +38,7 @@ TIMEOUT = 20          # seconds per run; a scenario takes well under one
 MIN_TIMEOUT = 5       # while minimizing (a hang is a mismatch too)
 MAPS_LINE = re.compile(r"^([0-9a-f]+-[0-9a-f]+ [-rwxsp]{4} [0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) (\d+) *(.*)$")
 NAME_COLUMN = 73
+DEATH_LINE = re.compile(r"^(\w+) \(pid \d+\) killed by ")
 
 
 UNSET_VAR = "unknown variable"   # a variable whose defining call failed: exit 2 on both sides
@@ -58,9 +59,11 @@ def canonical(text):
     mappings: `/dev/zero (deleted)`, `[anon_shmem:...]`) renamed in order of
     first appearance: the host's inode numbers come from a machine-wide
     counter, so only which mappings share an object is comparable.  The line
-    is re-padded so the name still starts at column 73.  smaps keeps the
-    maps lines, THPeligible and VmFlags: the kB counts are left out (the
-    runner's image and the special mappings have the host's pages)."""
+    is re-padded so the name still starts at column 73.  A death line
+    (`A (pid N) killed by SIGSEGV at line L`) is compared without its pid:
+    the host's pids are not mmkit's.  smaps keeps the maps lines,
+    THPeligible and VmFlags: the kB counts are left out (the runner's image
+    and the special mappings have the host's pages)."""
     ids = {}
     out = []
     for line in text.split("\n"):
@@ -72,6 +75,7 @@ def canonical(text):
             ids.setdefault(key, len(ids) + 1)
             head = "%s 00:01 %d " % (m.group(1), ids[key])
             line = head + " " * max(NAME_COLUMN - len(head), 0) + m.group(4)
+        line = DEATH_LINE.sub(r"\1 (pid N) killed by ", line)
         out.append(line)
     return "\n".join(out)
 

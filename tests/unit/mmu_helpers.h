@@ -11,7 +11,7 @@
 #include "mmkit/mm.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 
 /* A CPU with 1 GiB pages (pdpe1gb), so the PUD-leaf paths are tested;
  * boot_mode_cpu chooses. */

@@ -80,7 +80,7 @@ static void test_cpu_call_and_ipi(void **state)
 	machine_shutdown();
 }
 
-DEFINE_FAULT_SITE(test_site, "test_site")
+DEFINE_FAULT_SITE(test_site, "test_site");
 
 static void test_fault_inject(void **state)
 {

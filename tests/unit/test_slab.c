@@ -1,9 +1,11 @@
 /* test_slab.c - the slab allocator: kmalloc size classes and semantics,
  * cache geometry (Linux's orders and layouts), bootstrap, remote frees,
  * a randomized run against a shadow model (contents survive, no overlap,
- * back to baseline), fault injection at every page allocation inside slab,
- * and a multi-CPU producer/consumer stress (run under TSan by CI).
- * The planted slab_debug bugs are in test_slab_debug.c. */
+ * back to baseline; one of its caches has sheaves), fault injection at
+ * every page allocation inside slab, and a multi-CPU producer/consumer
+ * stress (run under TSan by CI).  The planted slab_debug bugs are in
+ * test_slab_debug.c, the per-CPU partial lists and sheaves in
+ * test_slab_percpu.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,87 +15,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
-#include "mmkit/machine.h"
-#include "mmkit/mm.h"
-#include "mmkit/slab.h"
-#include "mmkit/proc.h"
-#include "mmkit/debug.h"
-#include "mmkit/fault_inject.h"
-#include "mm/slab.h"
-
-static void boot(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, NULL), 0);
-	mmk->log = NULL;               /* reports go to the dmesg ring only */
-}
-
-/* The text of a /proc view, or "" if the view does not exist (yet). */
-static char *view(const char *path)
-{
-	const struct proc_view *v = proc_view_find(path, false);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (v)
-		v->show(f, NULL);
-	fclose(f);
-	return buf;
-}
-
-struct baseline {
-	char *slabinfo, *buddyinfo;
-	unsigned long rec, unrec;
-};
-
-static void shrink_all(void)
-{
-	struct kmem_cache *s, *list[256];
-	int n = 0, i;
-
-	slab_mutex_lock();
-	for (s = slab_cache_first(); s && n < 256; s = slab_cache_next(s))
-		list[n++] = s;
-	slab_mutex_unlock();
-	for (i = 0; i < n; i++)
-		kmem_cache_shrink(list[i]);
-	drain_all_pages();
-}
-
-static void baseline_take(struct baseline *b)
-{
-	shrink_all();
-	b->slabinfo = view("/proc/slabinfo");
-	b->buddyinfo = view("/proc/buddyinfo");
-	b->rec = slab_reclaimable_bytes();
-	b->unrec = slab_unreclaimable_bytes();
-}
-
-static void baseline_check(struct baseline *b)
-{
-	struct baseline now;
-
-	baseline_take(&now);
-	assert_string_equal(now.slabinfo, b->slabinfo);
-	assert_string_equal(now.buddyinfo, b->buddyinfo);
-	assert_int_equal(now.rec, b->rec);
-	assert_int_equal(now.unrec, b->unrec);
-	free(now.slabinfo);
-	free(now.buddyinfo);
-	free(b->slabinfo);
-	free(b->buddyinfo);
-}
-
-static void assert_verify_ok(void)
-{
-	if (verify_all(NULL)) {
-		verify_all(stderr);
-		fail_msg("verify found violations");
-	}
-}
+#include "slab_helpers.h"
 
 /* ---- kmalloc ---- */
 
@@ -196,10 +118,12 @@ static void test_meminfo_counters(void **state)
 {
 	struct kmem_cache *s;
 	void *objs[100], *big;
+	unsigned long boot_reclaimable;
 	char *mi;
 	int i;
 
 	boot(1);
+	boot_reclaimable = slab_reclaimable_bytes();   /* dentry, inode_cache of the root fs */
 	s = kmem_cache_create("reclaimable", 1000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
 	for (i = 0; i < 100; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
@@ -210,7 +134,7 @@ static void test_meminfo_counters(void **state)
 	assert_int_equal(meminfo_kb(mi, "Slab:"),
 			 (slab_reclaimable_bytes() + slab_unreclaimable_bytes()) / 1024);
 	/* 100 objects of 1000 bytes at 8 per order-1 slab (cpus=1): 13 slabs */
-	assert_int_equal(meminfo_kb(mi, "SReclaimable:"), 13 * 8);
+	assert_int_equal(meminfo_kb(mi, "SReclaimable:"), boot_reclaimable / 1024 + 13 * 8);
 	assert_true(meminfo_kb(mi, "SUnreclaim:") >= 128);   /* the large kmalloc */
 	free(mi);
 	assert_verify_ok();
@@ -218,7 +142,7 @@ static void test_meminfo_counters(void **state)
 		kmem_cache_free(s, objs[i]);
 	kfree(big);
 	assert_int_equal(kmem_cache_destroy(s), 0);
-	assert_int_equal(slab_reclaimable_bytes(), 0);
+	assert_int_equal(slab_reclaimable_bytes(), boot_reclaimable);
 	machine_shutdown();
 }
 
@@ -372,7 +296,13 @@ static void test_cache_lifecycle(void **state)
 	machine_shutdown();
 }
 
-/* Empty slabs stay up to min_partial; shrink frees them. */
+/* Empty slabs stay up to min_partial on the node; shrink frees them.  20
+ * full slabs of 64 objects, freed in order: each slab's first free puts it
+ * on the CPU's partial list (limit DIV_ROUND_UP(2 * 120, 64) = 4 slabs);
+ * the first free of slabs 5, 9, 13, 17 unfreezes the four before it to the
+ * node, where empty ones are kept until min_partial (5) are listed: 1-4 and
+ * 8 stay, 5-7 and 9-16 are freed.  Left: 5 on the node, 17-19 on the CPU's
+ * partial list, 20 the CPU slab: 9. */
 static void test_min_partial_and_shrink(void **state)
 {
 	struct kmem_cache *s;
@@ -382,6 +312,9 @@ static void test_min_partial_and_shrink(void **state)
 
 	boot(1);
 	s = kmem_cache_create("partial", 64, 0, 0, NULL);
+	assert_int_equal(s->cpu_partial, 120);
+	assert_int_equal(s->cpu_partial_slabs, 4);
+	assert_int_equal(s->min_partial, 5);
 	for (i = 0; i < 64 * 20; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	get_slabinfo(s, &si);
@@ -389,9 +322,10 @@ static void test_min_partial_and_shrink(void **state)
 	for (i = 0; i < 64 * 20; i++)
 		kmem_cache_free(s, objs[i]);
 	get_slabinfo(s, &si);
-	/* Linux's test counts the emptied slab itself: min_partial - 1 empty
-	 * slabs stay listed, plus the CPU slab. */
-	assert_int_equal(si.num_slabs, s->min_partial);
+	assert_int_equal(get_node(s)->nr_partial, s->min_partial);
+	assert_int_equal(cpu_partial_len(s, 0), 3);
+	assert_int_equal(si.num_slabs, 9);
+	assert_int_equal(si.active_objs, 4 * 64);      /* CPU slabs count as in use */
 	assert_verify_ok();
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &si);
@@ -403,20 +337,6 @@ static void test_min_partial_and_shrink(void **state)
 
 /* ---- remote frees ---- */
 
-struct xfer {
-	struct kmem_cache *s;
-	void **objs;
-	int n;
-};
-
-static void free_them(void *info)
-{
-	struct xfer *x = info;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		kmem_cache_free(x->s, x->objs[i]);
-}
 
 static bool contains(void **set, int n, void *p)
 {
@@ -429,14 +349,16 @@ static bool contains(void **set, int n, void *p)
 }
 
 /* 100 objects of 32 per slab: slabs 1-3 full, slab 4 is CPU 0's with 4 in
- * use.  CPU 1 frees them all: slabs 1-3 go to the partial list, slab 4's
- * four land on its slab freelist (it stays frozen).  CPU 0 then gets the 28
- * never-used objects of its CPU freelist, then the 4 remote frees
- * (get_freelist), then the 96 of the partial slabs. */
+ * use.  CPU 1 frees them all: the first free into each of slabs 1-3 puts
+ * it on CPU 1's partial list (no list_lock; it stays there empty), slab
+ * 4's four land on its slab freelist (it stays frozen).  CPU 0 then gets
+ * the 28 never-used objects of its CPU freelist, the 4 remote frees
+ * (get_freelist), then new slabs: nothing is on the node list.  CPU 1 gets
+ * the 96 objects of slabs 1-3 back from its partial list. */
 static void test_remote_free(void **state)
 {
 	struct kmem_cache *s;
-	void *objs[100], *again[100];
+	void *objs[100], *again[100], *again1[96];
 	struct xfer x;
 	int i, reused = 0;
 
@@ -447,18 +369,25 @@ static void test_remote_free(void **state)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	x = (struct xfer){ s, objs, 100 };
 	cpu_call(1, free_them, &x);
-	assert_int_equal(get_node(s)->nr_partial, 3);
+	assert_int_equal(get_node(s)->nr_partial, 0);
+	assert_int_equal(cpu_partial_len(s, 1), 3);
+	assert_int_equal(cpu_partial_len(s, 0), 0);
 	assert_verify_ok();
 	for (i = 0; i < 100; i++)
 		again[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 100; i++)
 		reused += contains(objs, 100, again[i]);
-	assert_int_equal(reused, 72);
+	assert_int_equal(reused, 4);
 	for (i = 96; i < 100; i++)
 		assert_true(contains(again, 100, objs[i]));   /* the remote frees on CPU 0's slab */
-	assert_int_equal(get_node(s)->nr_partial, 0);
+	x = (struct xfer){ s, again1, 96 };
+	cpu_call(1, alloc_them, &x);
+	for (i = 0; i < 96; i++)
+		assert_true(contains(objs, 96, again1[i]));   /* slabs 1-3, from CPU 1's list */
+	assert_int_equal(cpu_partial_len(s, 1), 0);
 	assert_verify_ok();
-	x.objs = again;
+	cpu_call(1, free_them, &x);
+	x = (struct xfer){ s, again, 100 };
 	cpu_call(1, free_them, &x);
 	kmem_cache_shrink(s);
 	assert_int_equal(kmem_cache_destroy(s), 0);
@@ -526,7 +455,7 @@ static size_t rnd_size(void)
 
 static void shadow_alloc(struct shadow *o, struct kmem_cache **caches)
 {
-	o->s = (rnd() % 4 == 0) ? caches[rnd() % 3] : NULL;
+	o->s = (rnd() % 4 == 0) ? caches[rnd() % 4] : NULL;
 	o->size = o->s ? o->s->object_size : rnd_size();
 	o->p = o->s ? kmem_cache_alloc(o->s, GFP_KERNEL) : kmalloc(o->size, GFP_KERNEL);
 	assert_non_null(o->p);
@@ -565,7 +494,8 @@ static void shadow_realloc(struct shadow *o)
 static void test_random_vs_shadow(void **state)
 {
 	static struct shadow live[NLIVE];
-	struct kmem_cache *caches[3];
+	struct kmem_cache_args sheaves = { .sheaf_capacity = 32 };
+	struct kmem_cache *caches[4];
 	struct baseline b;
 	long op;
 	int i;
@@ -576,6 +506,7 @@ static void test_random_vs_shadow(void **state)
 	caches[0] = kmem_cache_create("rnd-24", 24, 0, 0, NULL);
 	caches[1] = kmem_cache_create("rnd-200", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	caches[2] = kmem_cache_create("rnd-3000", 3000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	caches[3] = kmem_cache_create_args("rnd-sheaf-136", 136, &sheaves, 0, NULL);
 	for (op = 0; op < 150000; op++) {
 		struct shadow *o = &live[rnd() % NLIVE];
 
@@ -592,7 +523,7 @@ static void test_random_vs_shadow(void **state)
 	for (i = 0; i < NLIVE; i++)
 		if (live[i].p)
 			shadow_free(&live[i]);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		assert_int_equal(kmem_cache_destroy(caches[i]), 0);
 	baseline_check(&b);
 	assert_verify_ok();
@@ -631,28 +562,12 @@ static int faulty_workload(void)
 
 static void test_fault_injection(void **state)
 {
-	static const char *const sites[] = { "alloc_pages", "kmem_cache_alloc" };
 	struct baseline b;
-	unsigned int k;
-	long nth, failures;
 
 	boot(1);
-	for (k = 0; k < ARRAY_SIZE(sites); k++) {
-		baseline_take(&b);
-		baseline_check(&b);
-		for (nth = 1;; nth++) {
-			baseline_take(&b);
-			assert_int_equal(fault_inject_set(sites[k], nth, false, 0), 0);
-			faulty_workload();
-			failures = atomic_load(&fault_site_find(sites[k])->failures);
-			fault_inject_clear_all();
-			baseline_check(&b);
-			assert_verify_ok();
-			if (!failures)
-				break;          /* the workload made fewer than nth calls */
-		}
-		assert_true(nth > 10);
-	}
+	baseline_take(&b);
+	baseline_check(&b);
+	fault_sweep(faulty_workload);
 	machine_shutdown();
 }
 
@@ -772,14 +687,6 @@ static void test_multicpu_stress(void **state)
 	baseline_check(&b);
 	assert_verify_ok();
 	machine_shutdown();
-}
-
-/* A failed test leaves its machine up: take it down for the next one. */
-static int down(void **state)
-{
-	fault_inject_clear_all();
-	machine_shutdown();
-	return 0;
 }
 
 int main(void)

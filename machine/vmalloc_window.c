@@ -1,7 +1,10 @@
 /*
- * vmalloc_window.c - the host side of vmalloc: a host address range that
- * mirrors the managed vmalloc range page for page, so that the memory
- * vmalloc() returns is contiguous for C code although its frames are not.
+ * vmalloc_window.c - a second host view of RAM for vmalloc: a host address
+ * range that mirrors the managed vmalloc range page for page, so that the
+ * memory vmalloc() returns is contiguous for C code although its frames are
+ * not.  It is part of the machine (like RAM itself it is host memory the
+ * kernel cannot see through page tables): it takes frame numbers, never
+ * struct pages, so it knows nothing of the mm above it.
  *
  * The window is reserved PROT_NONE (MAP_NORESERVE: it costs no memory).
  * Mapping a vmalloc area aliases each of its frames at
@@ -28,16 +31,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "mmkit/fault_inject.h"
-#include "mmkit/mm.h"
-#include "mmkit/vmalloc.h"
+#include "mmkit/machine.h"
+#include "mmkit/vmalloc_window.h"
 
 u8 *vmalloc_window;
 unsigned long vmalloc_window_size;
 static u32 *window_pfn;           /* per window page: aliased pfn + 1, 0 = none */
 static _Atomic unsigned long window_mmaps;  /* host mmap calls that aliased frames */
-
-static DEFINE_FAULT_SITE(fail_vmalloc_window, "vmalloc_window");
 
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 
@@ -102,26 +102,20 @@ static int window_alias_run(unsigned long first, unsigned long pfn, unsigned lon
 	return 0;
 }
 
-int vmalloc_window_map(unsigned long off, struct page **pages, unsigned int nr)
+int vmalloc_window_map_pfns(unsigned long off, unsigned long pfn, unsigned long nr)
 {
-	unsigned long first = off >> PAGE_SHIFT;
-	unsigned int i = 0, j;
+	unsigned long first = off >> PAGE_SHIFT, i = 0;
 
-	BUG_ON(off + ((unsigned long)nr << PAGE_SHIFT) > vmalloc_window_size);
-	if (should_fail(&fail_vmalloc_window))
-		return -ENOMEM;
+	BUG_ON(off + (nr << PAGE_SHIFT) > vmalloc_window_size);
 	while (i < nr) {
-		unsigned long pfn = page_to_pfn(pages[i]);
-
-		if (window_pfn[first + i] == pfn + 1) {
+		if (window_pfn[first + i] == pfn + i + 1) {
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < nr && page_to_pfn(pages[j]) == pfn + (j - i); j++)
-			;
-		if (window_alias_run(first + i, pfn, j - i))
+		/* one mmap for the rest of the run, cached pages included */
+		if (window_alias_run(first + i, pfn + i, nr - i))
 			return -ENOMEM;
-		i = j;
+		return 0;
 	}
 	return 0;
 }

@@ -1,6 +1,11 @@
 /*
  * mmu.c - the software MMU: the hardware page walker (mmu_translate), the
- * TLB fill, and the slow paths behind the inline accessors of mmu.h.
+ * TLB fill, the delivery of faults through the vector the kernel installs
+ * (set_fault_vector, as the IDT's #PF/#GP/#MC gates), and the slow paths
+ * behind the inline accessors of mmu.h.  This is the machine's one walk
+ * over the page-table levels: it follows the hardware levels of the paging
+ * mode (include/mmkit/paging.h), not Linux's generic ones, and mm/pagewalk.c
+ * is the kernel's.
  *
  * The walk follows the Intel SDM vol. 3 ch. 4 (4.4 PAE, 4.5 4/5-level, 4.6
  * access rights, 4.7 page-fault exceptions, 4.8 accessed and dirty flags):
@@ -20,10 +25,57 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/mmu.h"
-#include "mmkit/pgtable.h"
-#include "mmkit/mm.h"
+#include "mmkit/paging.h"
 
 #define MMU_MAX_RETRIES 64
+
+struct pgtable_mode pgmode;
+static _Atomic(fault_vector_t) fault_vector;
+
+fault_vector_t set_fault_vector(fault_vector_t fn)
+{
+	return atomic_exchange(&fault_vector, fn);
+}
+
+/* Deliver a fault through the vector the kernel installed (none: the
+ * fault is unresolved and the record carries no outcome). */
+static int raise_fault(struct mmu_fault *f)
+{
+	fault_vector_t v = atomic_load_explicit(&fault_vector, memory_order_acquire);
+
+	return v ? v(f) : -EFAULT;
+}
+
+/* ------------------------------------------------ entry slots (RMW) -- */
+
+u64 pt_entry_xchg(void *slot, u64 v)
+{
+	if (pgmode.entry_shift == 2)
+		return __atomic_exchange_n((u32 *)slot, (u32)v, __ATOMIC_ACQ_REL);
+	return __atomic_exchange_n((u64 *)slot, v, __ATOMIC_ACQ_REL);
+}
+
+bool pt_entry_cmpxchg(void *slot, u64 *old, u64 new)
+{
+	if (pgmode.entry_shift == 2) {
+		u32 o = (u32)*old;
+		bool ok = __atomic_compare_exchange_n((u32 *)slot, &o, (u32)new, false,
+						      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		*old = o;
+		return ok;
+	}
+	return __atomic_compare_exchange_n((u64 *)slot, old, new, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+u64 pt_entry_clear_bits(void *slot, u64 bits)
+{
+	if (pgmode.entry_shift == 2)
+		return __atomic_fetch_and((u32 *)slot, ~(u32)bits, __ATOMIC_ACQ_REL);
+	return __atomic_fetch_and((u64 *)slot, ~bits, __ATOMIC_ACQ_REL);
+}
+
+/* --------------------------------------------------------- the walk -- */
 
 bool mmu_canonical(unsigned long va)
 {
@@ -234,14 +286,14 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 			continue;
 		}
 		f.fixup = fixup;
-		if (exc_fault(&f)) {
+		if (raise_fault(&f)) {
 			*err = -EFAULT;
 			return NULL;
 		}
 	}
 	WARN_ON(1);     /* the fault handler keeps "fixing" a fault that recurs */
 	f.fixup = true;
-	exc_fault(&f);
+	raise_fault(&f);
 	*err = -EFAULT;
 	return NULL;
 }

@@ -4,7 +4,8 @@
  *
  * Pages above the lowmem limit (896 MiB) have no direct-map address.  kmap
  * gives one a slot of the pkmap window [PKMAP_BASE, PKMAP_BASE +
- * LAST_PKMAP pages), whose PTE table is allocated at boot.  pkmap_count[i]
+ * LAST_PKMAP pages), whose PTE table arch/x86 allocates at boot
+ * (pkmap_page_table, Linux's permanent_kmaps_init).  pkmap_count[i]
  * is 0 for a free slot, 1 for a slot still mapped but unused (its TLB
  * entries may be live anywhere), n + 1 for n users, and PKMAP_FLUSHING while
  * a sweep has cleared it and not yet flushed the TLBs.  When the search for
@@ -14,15 +15,13 @@
  * cannot serve the shootdown IPI, so flushing under the lock could deadlock.
  */
 #include "mmkit/pgtable.h"
-#include "mmkit/tlb.h"
+#include "mmkit/tlbflush.h"
 #include "mmkit/mm.h"
-#include "arch/x86/internal.h"
 
 #define PKMAP_MAX 1024
 #define PKMAP_FLUSHING (-1)
 
 static spinlock_t kmap_lock = { PTHREAD_MUTEX_INITIALIZER };
-static ptep_t pkmap_page_table;                 /* PTE of PKMAP_BASE */
 static int pkmap_count[PKMAP_MAX];              /* kmap_lock */
 static struct page *pkmap_page[PKMAP_MAX];      /* kmap_lock */
 static unsigned int last_pkmap_nr;              /* kmap_lock */
@@ -37,20 +36,18 @@ static unsigned long pkmap_addr(unsigned int nr)
 	return PKMAP_BASE + ((unsigned long)nr << PAGE_SHIFT);
 }
 
-void pkmap_init(void)
+/* A fresh pool for each boot (arch/x86's paging_init set up
+ * pkmap_page_table, the PTE table of the window). */
+static int kmap_init(void)
 {
 	last_pkmap_nr = 0;
 	for (unsigned int i = 0; i < PKMAP_MAX; i++) {
 		pkmap_count[i] = 0;
 		pkmap_page[i] = NULL;
 	}
-	pkmap_page_table = LAST_PKMAP ? pte_alloc_walk(&init_mm, PKMAP_BASE) : NULL;
+	return 0;
 }
-
-void pkmap_exit(void)
-{
-	pkmap_page_table = NULL;
-}
+mmk_initcall(INIT_PAGING + 1, kmap_init, NULL);
 
 /* Clear the unused slots (kmap_lock held); returns how many. */
 static int clear_zero_pkmaps(void)
