@@ -574,6 +574,40 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
 	return done ? done : err;
 }
 
+/* Read count bytes at *pos into kernel memory (Linux kernel_read): the
+ * loader's headers.  Holes of memory file systems read as zeros.  The
+ * bytes read (short at EOF) or -EIO. */
+long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	long done = 0;
+	int err = 0;
+
+	while (count && *pos < i_size_read(inode)) {
+		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
+		size_t off = *pos & ~PAGE_MASK, n = min(PAGE_SIZE - off, count);
+		struct page *page;
+
+		n = min(n, (size_t)(i_size_read(inode) - *pos));
+		if (f->f_mapping->a_ops && f->f_mapping->a_ops->read_folio)
+			page = filemap_get_read_page(f, index, index + 1, &err);
+		else
+			page = filemap_get_page(f->f_mapping, index);
+		if (err)
+			break;
+		if (page && PageUptodate(page))
+			memcpy((u8 *)buf + done, (u8 *)page_address(page) + off, n);
+		else
+			memset((u8 *)buf + done, 0, n);
+		if (page)
+			put_page(page);
+		done += (long)n;
+		*pos += (loff_t)n;
+		count -= n;
+	}
+	return done ? done : err;
+}
+
 /* ------------------------------------------------------------- write -- */
 
 /* The locked page a write of len bytes at pos goes into, uptodate or about
