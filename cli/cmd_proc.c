@@ -11,6 +11,7 @@
 #include "cli/scenario.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/proc.h"
 #include "mmkit/sched.h"
 
 static const struct flag_name map_names[] = {
@@ -204,9 +205,30 @@ static int parse_vma_line(struct cmd_ctx *c, struct vma_line *l)
 	return 0;
 }
 
-/* Flags and identity from the name; file references one new file object. */
-static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
+/* The file object an earlier import line of mm made for the same identity
+ * (dev, inode, path, deleted): one struct file per file, as the ELF loader
+ * maps every segment of an executable from one (so its VMAs can merge). */
+static struct file *import_file_find(struct mm_struct *mm, const struct vma_line *l,
+				     bool deleted)
 {
+	struct vm_area_struct *v;
+
+	for_each_vma(mm, v) {
+		struct file *f = v->vm_file;
+
+		if (f && f->dev_major == l->major && f->dev_minor == l->minor &&
+		    f->ino == l->ino && f->deleted == deleted && !strcmp(f->path, l->name))
+			return f;
+	}
+	return NULL;
+}
+
+/* Flags and identity from the name; a file VMA references its file's object
+ * (the one an earlier line made, or a new one). */
+static int vma_line_kind(struct mm_struct *mm, struct vma_line *l, struct vm_area_struct *v)
+{
+	struct file *same;
+
 	size_t n = strlen(l->name);
 	bool deleted = n > 10 && !strcmp(l->name + n - 10, " (deleted)");
 
@@ -225,12 +247,13 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 		return 0;
 	if (deleted)
 		l->name[n - 10] = 0;
-	v->vm_file = file_id_get(l->major, l->minor, l->ino, l->name[0] ? l->name : "");
+	same = import_file_find(mm, l, deleted);
+	v->vm_file = same ? get_file(same) : file_id_get(l->major, l->minor, l->ino, l->name);
 	if (!v->vm_file)
 		return -ENOMEM;
 	v->vm_file->deleted = deleted;
 	v->vm_file->shmem = deleted && !strcmp(l->name, "/dev/zero");
-	v->vm_file->size = (l->pgoff << PAGE_SHIFT) + (l->end - l->start);
+	v->vm_file->size = max(v->vm_file->size, (l->pgoff << PAGE_SHIFT) + (l->end - l->start));
 	v->vm_pgoff = l->pgoff;
 	return 0;
 }
@@ -266,7 +289,7 @@ static int import_vma(struct mm_struct *mm, struct vma_line *l)
 	v->vm_start = l->start;
 	v->vm_end = l->end;
 	v->vm_flags = l->flags;
-	err = vma_line_kind(l, v);
+	err = vma_line_kind(mm, l, v);
 	if (!err && (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
 		v->vm_flags |= VM_ACCOUNT;
 	v->vm_page_prot = vm_get_page_prot(v->vm_flags);
@@ -317,6 +340,59 @@ static int do_vma(struct cmd_ctx *c)
 CLI_COMMAND(cmd_vma, .name = "vma", .kind = CMD_PROCESS,
 	    .usage = "A vma START-END PERMS OFFSET DEV INODE [NAME...]",
 	    .help = "import a VMA as a /proc/PID/maps line shows it", .fn = do_vma)
+
+/* A vmflags START MNEMONIC...: the VM_* flags of the imported VMA starting at
+ * START, as smaps' VmFlags shows them (what a maps line cannot: VM_ACCOUNT
+ * of a RELRO range, VM_MAY*, VM_DONTDUMP...).  Accounting follows. */
+static int set_vma_flags(struct mm_struct *mm, struct vm_area_struct *v, unsigned long flags)
+{
+	long pages = (long)vma_pages(v);
+
+	vm_stat_account(mm, v->vm_flags, -pages);
+	if (v->vm_flags & VM_LOCKED)
+		mm->locked_vm -= (unsigned long)pages;
+	v->vm_flags = flags;
+	v->vm_page_prot = vm_get_page_prot(flags);
+	vm_stat_account(mm, flags, pages);
+	if (flags & VM_LOCKED)
+		mm->locked_vm += (unsigned long)pages;
+	return 0;
+}
+
+static int do_vmflags(struct cmd_ctx *c)
+{
+	unsigned long start, flags = 0;
+	struct vm_area_struct *v;
+	struct mm_struct *mm;
+	char *end;
+	int i;
+
+	if (arg_count(c, 1, CLI_MAX_ARGS) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	start = strtoul(c->argv[0], &end, 16);
+	if (*end)
+		return script_error(c, "vmflags: bad address '%s'", c->argv[0]);
+	for (i = 1; i < c->argc; i++) {
+		unsigned long f = vm_flag_from_mnemonic(c->argv[i]);
+
+		if (!f)
+			return script_error(c, "vmflags: unknown flag '%s'", c->argv[i]);
+		flags |= f;
+	}
+	mm = c->proc->task->mm;
+	mmap_write_lock(mm);
+	v = vma_lookup(mm, start);
+	if (v && v->vm_start == start)
+		set_vma_flags(mm, v, flags);
+	mmap_write_unlock(mm);
+	if (!v || v->vm_start != start)
+		return script_error(c, "vmflags: no VMA starts at %#lx", start);
+	return 0;
+}
+CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS,
+	    .usage = "A vmflags START FLAG...",
+	    .help = "set an imported VMA's flags as smaps' VmFlags shows them (rd wr ac ...)",
+	    .fn = do_vmflags)
 
 /* ---- set ---- */
 

@@ -128,6 +128,12 @@ static const struct cmd_help help_table[] = {
 	  "DEV\tmajor:minor (hex)\nINODE\tinode number\nNAME...\ta path, [heap], [stack], [vdso], ...\n",
 	  "nothing (nothing is faulted in)",
 	  "spawn A\nA vma 7f0000000000-7f0000004000 rw-p 00000000 00:00 0\ncat /proc/A/maps\n" },
+	{ "vmflags", T_PROC,
+	  "START\tthe start of an imported VMA (hex, as in /proc/PID/maps)\n"
+	  "FLAG...\tsmaps VmFlags mnemonics: rd wr ex sh mr mw me ms gd pf lo io sr rr dc de ac nr ...\n",
+	  "nothing (the VMA's flags and the mm's accounting change)",
+	  "spawn A\nA vma 7f0000000000-7f0000004000 rw-p 00000000 00:00 0\n"
+	  "A vmflags 7f0000000000 rd wr mr mw me ac\ncat /proc/A/smaps\n" },
 	{ "set", T_PROC,
 	  "KEY=VALUE\tmmap_base start_brk brk stack_rlimit memlock_rlimit data_rlimit as_rlimit\n"
 	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n",

@@ -471,11 +471,18 @@ void cli_set_kernel_cpu(struct scenario *sc, int cpu) { sc->kernel_cpu = cpu; }
 
 /* ---- names ---- */
 
+/* The errno's name; a number without one (mmap can return any address
+ * that looks like an error: Linux IS_ERR_VALUE) as "E<number>", as the
+ * host runner prints it. */
 const char *errno_name(int err)
 {
+	static _Thread_local char buf[24];
 	const char *n = strerrorname_np(err);
 
-	return n ? n : "EUNKNOWN";
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
 }
 
 const char *signal_name(int sig)

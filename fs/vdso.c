@@ -43,7 +43,9 @@ enum {
 	KPAGE_TIME = 0, KPAGE_RNG, KPAGE_PVCLOCK, KPAGE_VDSO0, KPAGE_VDSO1, NR_KPAGES,
 };
 
-static struct page *_Atomic kpages[NR_KPAGES];
+/* Read with READ_ONCE and set with a compare-exchange (__atomic builtins, on
+ * a plain array: clang rejects those builtins on _Atomic objects). */
+static struct page *kpages[NR_KPAGES];
 
 /* The kernel page in slot k, allocated (zeroed, reserved) on first use; two
  * CPUs may race and the loser frees its page.  NULL on -ENOMEM. */

@@ -21,7 +21,7 @@
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
  *   MADV_GUARD_REMOVE       clear the markers of the range.
- *   WILLNEED, COLD, PAGEOUT, COLLAPSE
+ *   WILLNEED, COLD, PAGEOUT
  *                           accepted and ignored: there is no swap, reclaim
  *                           or THP yet.
  */

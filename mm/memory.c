@@ -753,7 +753,11 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
 	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
 	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;
-	if (vmf.pmd)
+	if (!vmf.pmd)
+		ret = VM_FAULT_OOM;
+	else if (vma_is_anonymous(vma) && thp_huge_fault_prepare(&vmf))   /* mm/huge_memory.c */
+		ret = VM_FAULT_OOM;
+	else
 		ret = handle_pte_fault(&vmf);
 	mm_account_fault(ret);
 	return ret;

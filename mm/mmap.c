@@ -538,6 +538,14 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 	return vma;
 }
 
+/* Remove what a failed MAP_FIXED covered (the gap Linux leaves). */
+static void mmap_leave_gap(struct mmap_state *m)
+{
+	struct munmap_stats s = { 0 };
+
+	munmap_remove(m->mm, m->first_old, m->end, &s);
+}
+
 static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
 				 unsigned long vm_flags, unsigned long pgoff)
 {
@@ -557,16 +565,22 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 		m.flags |= VM_ACCOUNT;
 	}
 	vma = mmap_new_vma(&m);
-	if (!vma)
-		return (unsigned long)-ENOMEM;
-	if (vt_preallocate(&m.mm->mm_mt, 1)) {
+	if (vma && vt_preallocate(&m.mm->mm_mt, 1)) {
 		vma_free_detached(vma);
+		vma = NULL;
+	}
+	if (!vma) {
+		/* Past the checks Linux has cleared the old range (vms_clean_up_area):
+		 * a failure now (the shmem object's charge, an allocation) leaves
+		 * the gap where the MAP_FIXED mapping failed (vms_abort_munmap_vmas). */
+		if (m.first_old)
+			mmap_leave_gap(&m);
 		return (unsigned long)-ENOMEM;
 	}
 	vma = mmap_commit(&m, vma);
 	vm_stat_account(m.mm, vma->vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
-		if (vm_flags & VM_SPECIAL)
+		if (!vma_supports_mlock(vma))      /* also MAP_DROPPABLE under mlockall */
 			vma->vm_flags &= ~VM_LOCKED_MASK;
 		else
 			m.mm->locked_vm += pglen;
@@ -584,6 +598,7 @@ static unsigned long calc_vm_bits(unsigned long prot, unsigned long flags)
 	vm |= (prot & MMK_PROT_EXEC) ? VM_EXEC : 0;
 	vm |= (flags & MMK_MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
 	vm |= (flags & MMK_MAP_LOCKED) ? VM_LOCKED : 0;
+	vm |= (flags & MMK_MAP_SYNC) ? VM_SYNC : 0;     /* whatever the type, as Linux */
 	vm |= (flags & MMK_MAP_STACK) ? VM_NOHUGEPAGE : 0;
 	return vm;
 }
@@ -613,9 +628,10 @@ static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned lon
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
 		return 0;
 	case MMK_MAP_DROPPABLE:
-		if (flags & MMK_MAP_HUGETLB)
+		/* neither locked nor a stack; never reserved, copied or dumped */
+		if ((flags & (MMK_MAP_LOCKED | MMK_MAP_HUGETLB)) || (*vm_flags & VM_GROWSDOWN))
 			return -EINVAL;
-		*vm_flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP;
+		*vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
 		/* fall through */
 	case MMK_MAP_PRIVATE:
 		*pgoff = addr >> PAGE_SHIFT;
@@ -712,6 +728,75 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	return addr;
 }
 
+/*
+ * MAP_HUGETLB (Linux: an anonymous hugetlbfs file; flag bits 26-31 are the
+ * huge page size's log, 21 or none).  The reference host has
+ * no huge pages reserved (HugePages_Total 0), so such a mapping never
+ * succeeds unless MAP_NORESERVE (not modelled: mmkit has no hugetlb VMAs
+ * and answers -ENOMEM there too).  What a process sees is the order of
+ * the failures: the length is rounded up to 2 MiB (0 after an overflow:
+ * EINVAL), a MAP_FIXED address must be 2 MiB aligned (EINVAL), NOREPLACE
+ * finds EEXIST, MAP_LOCKED's checks, the file's size limit (an offset past
+ * MAX_LFS_FILESIZE: EOVERFLOW), the file's type rules (no
+ * MAP_DROPPABLE, no MAP_GROWSDOWN: EINVAL); then the range a MAP_FIXED
+ * covers is unmapped (a file mapping's failure leaves the gap,
+ * vms_abort_munmap_vmas), RLIMIT_AS, and the reservation fails: -EINVAL for an offset
+ * that is not 2 MiB aligned, else -ENOMEM.  Caller holds mmap_lock for
+ * write.
+ */
+static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long prot,
+			 unsigned long flags, unsigned long pgoff)
+{
+	unsigned long hsize = mmk_pmd_size(), vm_flags;
+	struct mm_struct *mm = current->mm;
+	unsigned long sizelog = (flags >> MMK_MAP_HUGE_SHIFT) & 0x3f;
+
+	if (sizelog && sizelog != 21)          /* only 2 MiB pages (hstate_sizelog) */
+		return -EINVAL;
+	len = (len + hsize - 1) & ~(hsize - 1);
+	if (!len)
+		return -EINVAL;
+	if (flags & MMK_MAP_FIXED_NOREPLACE)
+		flags |= MMK_MAP_FIXED;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if (mm->map_count > sysctl_max_map_count)
+		return -ENOMEM;
+	vm_flags = calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (len > mmk_task_size())
+		return -ENOMEM;
+	if (flags & MMK_MAP_FIXED) {
+		if (addr & (hsize - 1))
+			return -EINVAL;
+		if (addr > mmk_task_size() - len)
+			return -ENOMEM;
+		if (security_mmap_addr(addr))
+			return -EPERM;
+		if ((flags & MMK_MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
+			return -EEXIST;
+	}
+	if ((flags & MMK_MAP_LOCKED) && !can_do_mlock())
+		return -EPERM;
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return -EAGAIN;
+	if (pgoff > ((~0UL >> 1) - len) >> PAGE_SHIFT)   /* file_mmap_ok: MAX_LFS_FILESIZE */
+		return -EOVERFLOW;
+	if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & ~MMK_LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;             /* hugetlbfs supports no more (MAP_SYNC...) */
+	if (((flags & MMK_MAP_TYPE) != MMK_MAP_SHARED && (flags & MMK_MAP_TYPE) != MMK_MAP_PRIVATE &&
+	     (flags & MMK_MAP_TYPE) != MMK_MAP_SHARED_VALIDATE) || (vm_flags & VM_GROWSDOWN))
+		return -EINVAL;
+	if (flags & MMK_MAP_FIXED) {
+		long err = do_munmap(mm, addr, len);   /* a special mapping refuses: EINVAL */
+
+		if (err)
+			return err;
+	}
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
+	return (pgoff & ((hsize >> PAGE_SHIFT) - 1)) ? -EINVAL : -ENOMEM;
+}
+
 /* mm_populate ignores errors, as Linux's. */
 void mm_populate(unsigned long start, unsigned long len)
 {
@@ -733,15 +818,18 @@ unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot
 		file = fget_current((int)fd);
 		if (!file)
 			return (unsigned long)-EBADF;
-		if (flags & MMK_MAP_HUGETLB) {
+		if (flags & MMK_MAP_HUGETLB) {         /* not a hugetlbfs file */
 			fput(file);
 			return (unsigned long)-EINVAL;
 		}
-	} else if (flags & MMK_MAP_HUGETLB) {
-		return (unsigned long)-ENOMEM;         /* no huge pages reserved */
 	}
 	mmap_write_lock(mm);
-	ret = do_mmap(file, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+	if (flags & MMK_MAP_HUGETLB) {          /* no huge pages reserved */
+		ret = (unsigned long)mmap_hugetlb(addr, len, prot, flags, off >> PAGE_SHIFT);
+		populate = 0;
+	} else {
+		ret = do_mmap(file, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+	}
 	mmap_write_unlock(mm);
 	if (file)
 		fput(file);

@@ -126,11 +126,12 @@ static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chai
 	list_add_tail(&avc->same_anon_vma, &av->avc_list);
 }
 
-/* Linux anon_vma_compatible(): a and b could have been one VMA. */
+/* Linux anon_vma_compatible(): a and b could have been one VMA (the sticky
+ * flags, VM_MAYBE_GUARD among them, do not matter, as for merging). */
 static bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
 	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
 }
 

@@ -92,7 +92,9 @@ void slab_lock(struct page *slab)
 
 /* A release store, not an atomic RMW: while the lock is held nobody else
  * changes this slab page's flags (lockers' fetch_or rewrites the same
- * value), so no update can be lost. */
+ * value; SL_partial changes only under the slab lock, or under list_lock
+ * for debug caches, where every slab lock holder holds list_lock), so no
+ * update can be lost. */
 void slab_unlock(struct page *slab)
 {
 	unsigned long f = atomic_load_explicit(&slab->flags, memory_order_relaxed);
@@ -385,16 +387,23 @@ static void cpu_slab_clear(struct kmem_cache_cpu *c)
 /* Take all objects off a slab's freelist for this CPU (Linux get_freelist
  * and freeze_slab): the slab is frozen while it had some, and left unfrozen
  * (full, on no list) when it had none.  *objects gets its object count. */
+static void *freeze_slab_locked(struct page *slab, unsigned int *objects)
+{
+	void *freelist = slab->freelist;
+
+	*objects = slab->objects;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	slab->frozen = freelist != NULL;
+	return freelist;
+}
+
 static void *freeze_slab(struct page *slab, unsigned int *objects)
 {
 	void *freelist;
 
 	slab_lock(slab);
-	freelist = slab->freelist;
-	*objects = slab->objects;
-	slab->freelist = NULL;
-	slab->inuse = slab->objects;
-	slab->frozen = freelist != NULL;
+	freelist = freeze_slab_locked(slab, objects);
 	slab_unlock(slab);
 	return freelist;
 }
@@ -510,13 +519,13 @@ static void __put_partials(struct kmem_cache *s, struct page *partial_slab)
 		/* stable: the free that empties a slab takes list_lock */
 		slab_lock(slab);
 		empty = !slab->inuse;
-		slab_unlock(slab);
 		if (unlikely(empty && n->nr_partial >= s->min_partial)) {
 			slab->next = slab_to_discard;
 			slab_to_discard = slab;
 		} else {
 			add_partial(n, slab, true);
 		}
+		slab_unlock(slab);
 	}
 	spin_unlock(&n->list_lock);
 	while (slab_to_discard) {
@@ -630,15 +639,20 @@ static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned 
 		return NULL;
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
-		remove_partial(n, slab);
 		if (!partial) {
-			*freelist = freeze_slab(slab, objects);
+			slab_lock(slab);
+			remove_partial(n, slab);
+			*freelist = freeze_slab_locked(slab, objects);
+			slab_unlock(slab);
 			if (unlikely(!*freelist))
 				continue;          /* a listed slab always has free objects */
 			partial = slab;
 			if (!s->cpu_partial_slabs)
 				break;
 		} else {
+			slab_lock(slab);
+			remove_partial(n, slab);
+			slab_unlock(slab);
 			put_cpu_partial(s, slab, false);
 			if (++partial_slabs > s->cpu_partial_slabs / 2)
 				break;
@@ -688,7 +702,6 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 	struct page *slab;
 	void *freelist = NULL, *object;
 
-	c->alloc_slow++;
 	if (c->slab) {
 		freelist = freeze_slab(c->slab, &objects);
 		if (freelist)
@@ -1015,7 +1028,6 @@ static void __slab_free(struct kmem_cache *s, struct page *slab, void *head, voi
 {
 	void *prior;
 
-	this_cpu_slab(s)->free_slow++;
 	slab_lock(slab);
 	prior = slab->freelist;
 	if (slab->frozen || (prior && slab->inuse > cnt)) {
@@ -1146,7 +1158,9 @@ static void warn_naive_double_free(struct kmem_cache *s, void *x)
 		  slab_kva(x), s->name);
 }
 
-static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
+/* A free that is not for this CPU's slab, of any kind: a wrong cache, a
+ * pointer into no slab, a debug cache, the naive double free. */
+static __noinline void slab_free_checked(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct page *slab;
@@ -1180,6 +1194,21 @@ static __always_inline bool in_slab_of(struct kmem_cache *s, const void *x)
 		return false;
 	page = virt_to_page(x);
 	return PageSlab(page) && page->slab_cache == s;
+}
+
+/* The free fast path missed: the common case is an object of s in another
+ * slab than this CPU's (__slab_free); anything unusual goes to
+ * slab_free_checked. */
+static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	if (unlikely(!in_slab_of(s, x) || kmem_cache_debug(s) || x == c->freelist ||
+		     in_cpu_slab(c, x))) {
+		slab_free_checked(s, x, caller);
+		return;
+	}
+	__slab_free(s, slab_head(virt_to_page(x)), x, x, 1);
 }
 
 /* Sheaf slow path (Linux free_to_pcs, its replacement of a full main):
@@ -1336,11 +1365,11 @@ static void collect_empty(struct kmem_cache_node *n, struct list_head *discard)
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		slab_lock(slab);
 		empty = !slab->inuse;
-		slab_unlock(slab);
-		if (empty) {
+		if (empty)
 			remove_partial(n, slab);
+		slab_unlock(slab);
+		if (empty)
 			list_add(&slab->slab_list, discard);
-		}
 	}
 }
 

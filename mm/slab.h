@@ -46,14 +46,16 @@ void slab_lock(struct page *slab);
 void slab_unlock(struct page *slab);
 
 /* SL_partial (Linux 6.8+): the slab is on its node's partial list.  Set and
- * cleared under list_lock; atomic, since the slab lock shares the word. */
+ * cleared under list_lock and the slab lock (debug caches: list_lock, which
+ * every holder of one of their slab locks holds too): slab_unlock stores
+ * the flags word whole.  Read under list_lock. */
 #define SL_partial PG_workingset
 static inline bool slab_test_node_partial(struct page *slab)
 {
 	return atomic_load_explicit(&slab->flags, memory_order_relaxed) & (1UL << SL_partial);
 }
 
-/* ---- node partial list (n->list_lock held) ---- */
+/* ---- node partial list (n->list_lock and the slab lock held, see SL_partial) ---- */
 
 static inline void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
 {

@@ -72,6 +72,20 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
  * special PTE).  Returns VM_FAULT_NOPAGE or VM_FAULT_OOM. */
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
 
+/* ---- transparent huge page policy (mm/huge_memory.c; no huge pages) ---- */
+enum tva_type { TVA_SMAPS, TVA_PAGEFAULT, TVA_FORCED_COLLAPSE };
+/* The PMD-aligned window around addr lies in vma, pgoff aligned too. */
+bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr);
+/* May vma have PMD-size THPs (the reference's "madvise" mode)? */
+bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags,
+		       enum tva_type type);
+/* A fault Linux would serve with a huge page gives the VMA its anon_vma
+ * first; call with mmap_lock held before the PTE table is allocated.
+ * 0 or VM_FAULT_OOM. */
+vm_fault_t thp_huge_fault_prepare(struct vm_fault *vmf);
+/* MADV_COLLAPSE of [start, end) inside vma; mmap_lock held.  0 or -EINVAL. */
+int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
 /* ---- the shared zero page (mm/memory.c) ---- */
 extern unsigned long zero_pfn;
 /* zero_pfn is 0 until the first zero-page fault (pfn 0 is never a user page). */

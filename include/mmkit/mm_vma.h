@@ -91,6 +91,11 @@
 #define MMK_MAP_STACK           0x20000
 #define MMK_MAP_HUGETLB         0x40000
 #define MMK_MAP_SYNC            0x80000
+#define MMK_MAP_HUGE_SHIFT      26          /* MAP_HUGETLB: log2 of the page size */
+/* The flags MAP_SHARED_VALIDATE of a file accepts (Linux LEGACY_MAP_MASK). */
+#define MMK_LEGACY_MAP_MASK     (0x01 | 0x02 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | \
+				 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | \
+				 0x40000 | 0x4000000 | (0x3fUL << 26))
 #define MMK_MAP_FIXED_NOREPLACE 0x100000
 #define MMK_MAP_UNINITIALIZED   0x4000000
 
@@ -141,6 +146,12 @@ unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit win
 
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
 { return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+/* May vma be mlocked (Linux vma_supports_mlock)?  Special, droppable and
+ * hugetlb mappings never get VM_LOCKED. */
+static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
+}
 static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
 static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
 static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }

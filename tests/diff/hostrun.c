@@ -508,7 +508,8 @@ static const struct name_val prot_names[] = {
 static const struct name_val map_names[] = {
 	{ "MAP_SHARED", 0x01 }, { "MAP_PRIVATE", 0x02 }, { "MAP_SHARED_VALIDATE", 0x03 },
 	{ "MAP_DROPPABLE", 0x08 }, { "MAP_FIXED", 0x10 }, { "MAP_ANONYMOUS", 0x20 },
-	{ "MAP_ANON", 0x20 }, { "MAP_32BIT", 0x40 }, { "MAP_GROWSDOWN", 0x100 },
+	{ "MAP_ANON", 0x20 }, { "MAP_32BIT", 0x40 }, { "MAP_ABOVE4G", 0x80 },
+	{ "MAP_GROWSDOWN", 0x100 },
 	{ "MAP_DENYWRITE", 0x800 }, { "MAP_EXECUTABLE", 0x1000 }, { "MAP_LOCKED", 0x2000 },
 	{ "MAP_NORESERVE", 0x4000 }, { "MAP_POPULATE", 0x8000 }, { "MAP_NONBLOCK", 0x10000 },
 	{ "MAP_STACK", 0x20000 }, { "MAP_HUGETLB", 0x40000 }, { "MAP_SYNC", 0x80000 },
@@ -541,6 +542,10 @@ static const struct name_val msync_names[] = {
 
 static const struct name_val mlock_names[] = {
 	{ "MLOCK_ONFAULT", 1 }, { NULL, 0 }
+};
+
+static const struct name_val mcl_names[] = {
+	{ "MCL_CURRENT", 1 }, { "MCL_FUTURE", 2 }, { "MCL_ONFAULT", 4 }, { NULL, 0 }
 };
 
 static const struct name_val segv_codes[] = {
@@ -1076,6 +1081,38 @@ static u64 observed_mmap_base(const char *maps)
 	return top;
 }
 
+/* A `vmflags START FLAGS...` import line per VMA, from smaps' VmFlags: the
+ * flags a maps line cannot show (VM_ACCOUNT of a RELRO range, VM_MAY*...). */
+static void snapshot_vmflags(struct proc *p)
+{
+	char *smaps = proc_read_view(p->pid, "smaps");
+	char start[32] = "", line[1024];
+
+	strip_vsyscall(smaps);
+	for (char *l = smaps, *next; l && *l; l = next) {
+		char tmp[32];
+		size_t n;
+
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = 0;
+		if (sscanf(l, "%31[0-9a-f]-", tmp) == 1 && strchr(l, '-') == l + strlen(tmp)) {
+			snprintf(start, sizeof(start), "%s", tmp);
+			continue;
+		}
+		if (strncmp(l, "VmFlags:", 8))
+			continue;
+		snprintf(line, sizeof(line), "vmflags %s%s", start, l + 8);
+		n = strlen(line);
+		while (n && line[n - 1] == ' ')
+			line[--n] = 0;
+		if (p->n_import == MAX_IMPORT)
+			die("too many VMAs at start");
+		p->import[p->n_import++] = xstrdup(line);
+	}
+	free(smaps);
+}
+
 /* Turn the agent's maps and brk into import lines (without the "A " prefix). */
 static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 {
@@ -1119,6 +1156,7 @@ static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 		p->import[p->n_import++] = xstrdup(line);
 	}
 	free(maps);
+	snapshot_vmflags(p);
 }
 
 static struct proc *spawn_agent(const char *name)
@@ -1337,6 +1375,19 @@ static void cmd_mlock(struct proc *p)
 	result_syscall(do_syscall(p, nr, addr, len, flags, 0, 0, 0), false);
 }
 
+/* mlockall FLAGS / munlockall.  MCL_CURRENT populates every VMA, so the
+ * address space must stay within the populate guard. */
+static void cmd_mlockall(struct proc *p)
+{
+	bool un = !strcmp(cur->argv[1], "munlockall");
+
+	need_args(un ? 0 : 1, un ? 0 : 1);
+	u64 flags = un ? 0 : arg_flags(cur->argv[2], mcl_names);
+
+	result_syscall(do_syscall(p, un ? SYS_munlockall : SYS_mlockall, flags, 0, 0, 0, 0, 0),
+		       false);
+}
+
 static void cmd_msync(struct proc *p)
 {
 	need_args(3, 3);
@@ -1480,7 +1531,8 @@ static const struct proc_cmd proc_cmds[] = {
 	{ "mmap", cmd_mmap, 0 }, { "munmap", cmd_munmap, 0 }, { "mprotect", cmd_mprotect, 0 },
 	{ "mremap", cmd_mremap, 0 }, { "brk", cmd_brk, 0 }, { "madvise", cmd_madvise, 0 },
 	{ "mlock", cmd_mlock, 0 }, { "mlock2", cmd_mlock, 0 }, { "munlock", cmd_mlock, 0 },
-	{ "msync", cmd_msync, 0 }, { "read", cmd_read, 0 }, { "write", cmd_write, 0 },
+	{ "msync", cmd_msync, 0 }, { "mlockall", cmd_mlockall, 0 },
+	{ "munlockall", cmd_mlockall, 0 }, { "read", cmd_read, 0 }, { "write", cmd_write, 0 },
 	{ "fill", cmd_fill, 0 }, { "check", cmd_check, 0 }, { "touch", cmd_touch, 0 },
 	{ "exec", cmd_execa, 0 }, { "fork", cmd_fork, 0 }, { "exit", cmd_exit, 0 },
 	{ NULL, NULL, 0 }
@@ -1565,7 +1617,7 @@ static void cmd_process(struct proc *p)
 {
 	const char *cmd = cur->argc > 1 ? cur->argv[1] : "";
 
-	if (!strcmp(cmd, "vma") || !strcmp(cmd, "set")) {
+	if (!strcmp(cmd, "vma") || !strcmp(cmd, "set") || !strcmp(cmd, "vmflags")) {
 		cmd_import(p);
 		return;
 	}

@@ -15,87 +15,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
-#include "mmkit/machine.h"
-#include "mmkit/mm.h"
-#include "mmkit/slab.h"
-#include "mmkit/proc.h"
-#include "mmkit/debug.h"
-#include "mmkit/fault_inject.h"
-#include "mm/slab.h"
-
-static void boot(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, NULL), 0);
-	mmk->log = NULL;               /* reports go to the dmesg ring only */
-}
-
-/* The text of a /proc view, or "" if the view does not exist (yet). */
-static char *view(const char *path)
-{
-	const struct proc_view *v = proc_view_find(path, false);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (v)
-		v->show(f, NULL);
-	fclose(f);
-	return buf;
-}
-
-struct baseline {
-	char *slabinfo, *buddyinfo;
-	unsigned long rec, unrec;
-};
-
-static void shrink_all(void)
-{
-	struct kmem_cache *s, *list[256];
-	int n = 0, i;
-
-	slab_mutex_lock();
-	for (s = slab_cache_first(); s && n < 256; s = slab_cache_next(s))
-		list[n++] = s;
-	slab_mutex_unlock();
-	for (i = 0; i < n; i++)
-		kmem_cache_shrink(list[i]);
-	drain_all_pages();
-}
-
-static void baseline_take(struct baseline *b)
-{
-	shrink_all();
-	b->slabinfo = view("/proc/slabinfo");
-	b->buddyinfo = view("/proc/buddyinfo");
-	b->rec = slab_reclaimable_bytes();
-	b->unrec = slab_unreclaimable_bytes();
-}
-
-static void baseline_check(struct baseline *b)
-{
-	struct baseline now;
-
-	baseline_take(&now);
-	assert_string_equal(now.slabinfo, b->slabinfo);
-	assert_string_equal(now.buddyinfo, b->buddyinfo);
-	assert_int_equal(now.rec, b->rec);
-	assert_int_equal(now.unrec, b->unrec);
-	free(now.slabinfo);
-	free(now.buddyinfo);
-	free(b->slabinfo);
-	free(b->buddyinfo);
-}
-
-static void assert_verify_ok(void)
-{
-	if (verify_all(NULL)) {
-		verify_all(stderr);
-		fail_msg("verify found violations");
-	}
-}
+#include "slab_helpers.h"
 
 /* ---- kmalloc ---- */
 
@@ -376,16 +296,6 @@ static void test_cache_lifecycle(void **state)
 	machine_shutdown();
 }
 
-static int cpu_partial_len(struct kmem_cache *s, int cpu)
-{
-	struct page *slab;
-	int n = 0;
-
-	for (slab = s->cpu_slab[cpu].partial; slab; slab = slab->next)
-		n++;
-	return n;
-}
-
 /* Empty slabs stay up to min_partial on the node; shrink frees them.  20
  * full slabs of 64 objects, freed in order: each slab's first free puts it
  * on the CPU's partial list (limit DIV_ROUND_UP(2 * 120, 64) = 4 slabs);
@@ -427,20 +337,6 @@ static void test_min_partial_and_shrink(void **state)
 
 /* ---- remote frees ---- */
 
-struct xfer {
-	struct kmem_cache *s;
-	void **objs;
-	int n;
-};
-
-static void free_them(void *info)
-{
-	struct xfer *x = info;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		kmem_cache_free(x->s, x->objs[i]);
-}
 
 static bool contains(void **set, int n, void *p)
 {
@@ -450,15 +346,6 @@ static bool contains(void **set, int n, void *p)
 		if (set[i] == p)
 			return true;
 	return false;
-}
-
-static void alloc_them(void *info)
-{
-	struct xfer *x = info;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		x->objs[i] = kmem_cache_alloc(x->s, GFP_KERNEL);
 }
 
 /* 100 objects of 32 per slab: slabs 1-3 full, slab 4 is CPU 0's with 4 in
@@ -675,28 +562,12 @@ static int faulty_workload(void)
 
 static void test_fault_injection(void **state)
 {
-	static const char *const sites[] = { "alloc_pages", "kmem_cache_alloc" };
 	struct baseline b;
-	unsigned int k;
-	long nth, failures;
 
 	boot(1);
-	for (k = 0; k < ARRAY_SIZE(sites); k++) {
-		baseline_take(&b);
-		baseline_check(&b);
-		for (nth = 1;; nth++) {
-			baseline_take(&b);
-			assert_int_equal(fault_inject_set(sites[k], nth, false, 0), 0);
-			faulty_workload();
-			failures = atomic_load(&fault_site_find(sites[k])->failures);
-			fault_inject_clear_all();
-			baseline_check(&b);
-			assert_verify_ok();
-			if (!failures)
-				break;          /* the workload made fewer than nth calls */
-		}
-		assert_true(nth > 10);
-	}
+	baseline_take(&b);
+	baseline_check(&b);
+	fault_sweep(faulty_workload);
 	machine_shutdown();
 }
 
@@ -816,14 +687,6 @@ static void test_multicpu_stress(void **state)
 	baseline_check(&b);
 	assert_verify_ok();
 	machine_shutdown();
-}
-
-/* A failed test leaves its machine up: take it down for the next one. */
-static int down(void **state)
-{
-	fault_inject_clear_all();
-	machine_shutdown();
-	return 0;
 }
 
 int main(void)
