@@ -276,6 +276,7 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 	struct mmu_fault f;
 	int tries;
 
+	lockdep_interrupt_point(IPI_ALL, NULL);     /* every access is one */
 	cpu_handle_ipis();
 	for (tries = 0; tries < MMU_MAX_RETRIES; tries++) {
 		if (tlb_comparator(e, acc) == (va & PAGE_MASK))

@@ -161,25 +161,26 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 static void verify_mapped_pages(struct verify_ctx *v)
 {
 	struct pv_state s = { .v = v };
-	struct mm_struct *mm;
+	struct mm_struct **mms;
 	long anon = 0, file = 0;
+	size_t n, i;
 	unsigned long pfn;
 
 	if (!mmk)
 		return;
 	s.maps = calloc(mmk->max_pfn, sizeof(*s.maps));
 	BUG_ON(!s.maps);
-	spin_lock(&mmlist_lock);
-	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
-		mmap_read_lock(mm);
-		pv_mm(&s, mm);
-		mmap_read_unlock(mm);
+	mms = mmlist_snapshot(&n);
+	for (i = 0; i < n; i++) {
+		mmap_read_lock(mms[i]);
+		pv_mm(&s, mms[i]);
+		mmap_read_unlock(mms[i]);
 	}
+	free(mms);
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
 		if (s.maps[pfn] || (READ_ONCE(pfn_to_page(pfn)->page_type) == PGTY_none &&
 				    pfn_to_page(pfn)->mapping && page_ref_count(pfn_to_page(pfn)) > 0))
 			pv_page(&s, pfn, &anon, &file);
-	spin_unlock(&mmlist_lock);
 	if ((unsigned long)anon != node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED))
 		verify_fail(v, "NR_ANON_MAPPED %lu, %ld anonymous pages are mapped",
 			    node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED), anon);

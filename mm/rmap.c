@@ -17,17 +17,19 @@
  * anon_vma_fork); the last put frees it.  Pages hold no reference: every
  * page is unmapped (zapped) before its VMA's links are dropped.
  *
- * Lock order (all of mmkit's memory manager):
- *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
- *     page lock (PG_locked)               (page-cache page: fault vs truncate)
- *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
- *     anon_vma->root->rwsem               (avc lists of the whole tree)
- *       mm->page_table_lock               (vma->anon_vma, table population)
- *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
- *       zone->lock, pcp                   (page allocator, via freeing)
- *     mapping->i_pages_lock               (page cache of a file / shmem)
- *   A TLB shootdown may be issued with mmap_lock, i_mmap, anon_vma or PTE
- *   locks held, never with page_table_lock, i_pages_lock or zone->lock held.
+ * The lock order of mmkit is the tree below, mm_lock_order: a lock may be
+ * taken while holding the locks above it on its path (a name listed again
+ * elsewhere brings its subtree along).  It is code, not only a comment: in
+ * debug builds the lock validator (machine/lockdep.c) checks every nesting
+ * against it and reports one the tree orders the other way, one it does
+ * not list, and a lock class missing from it.  Names are the validator's
+ * class names (the expression each lock is initialised with).
+ *
+ * A TLB shootdown (an irq-safe IPI) may be sent with mmap_lock, a page
+ * lock, i_mmap_rwsem, anon_vma or PTE locks held (their waiters serve it),
+ * never with a lock whose waiters serve no IPIs (slab_lock); no other IPI
+ * (pcp drain, slab flush) is sent with any spinlock held.  The validator
+ * checks both.
  */
 #include <errno.h>
 #include "mmkit/fault_inject.h"
@@ -35,6 +37,39 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/rmap.h"
 #include "mmkit/slab.h"
+
+const char mm_lock_order[] =
+	"mm->mmap_lock                  the VMAs of an mm (percpu rwsem, waiters serve every IPI)\n"
+	"  PG_locked                    page lock: a page-cache page between fault and truncation\n"
+	"    m->i_mmap_rwsem            a file's VMAs (mapping->i_mmap_rwsem; mremap's move)\n"
+	"      av->rwsem                anon_vma->root->rwsem: the avc lists of an anon_vma tree\n"
+	"        mm->page_table_lock    vma->anon_vma, page-table population\n"
+	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
+	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
+	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
+	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
+	"init_mm.page_table_lock        kernel page-table population\n"
+	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
+	"slab_mutex                     the cache list (kmem_cache_create/destroy)\n"
+	"  n->list_lock                 a node's partial and full slabs\n"
+	"    slab_lock                  a slab's freelist (PG_locked of its head, interrupts off)\n"
+	"  zone->lock                   the buddy free lists\n"
+	"vmap_area_lock                 vmalloc's busy areas\n"
+	"  purge_vmap_area_lock         vmalloc's parked areas (the three nest in verify only)\n"
+	"    free_vmap_area_lock        vmalloc's free areas\n"
+	"      n->list_lock             kfree of a vmap_area\n"
+	"      zone->lock\n"
+	"mmlist_lock                    every mm (init_mm.mmlist)\n"
+	"tasklist_lock                  every task\n"
+	"kmap_lock                      the pkmap slots (32-bit modes)\n"
+	"init_mm.mmap_lock              init_mm's VMAs (none)\n";
+
+#ifdef CONFIG_LOCKDEP
+__attribute__((constructor)) static void mm_lock_order_load(void)
+{
+	lockdep_load_order(mm_lock_order, "mm/rmap.c");
+}
+#endif
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");

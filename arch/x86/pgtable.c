@@ -37,7 +37,7 @@ unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
 unsigned long max_low_pfn, high_memory;  /* set by paging_mode_setup() */
 unsigned long direct_pages_count[PG_LEVEL_NUM];
 bool direct_gbpages;
-static spinlock_t pgd_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(pgd_lock);
 static LIST_HEAD(pgd_list);            /* every pgd but init_mm's, guarded by pgd_lock */
 
 /* ------------------------------------------------------------ modes -- */

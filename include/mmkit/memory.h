@@ -178,14 +178,25 @@ void truncate_inode_page(struct address_space *mapping, struct page *page);
  * waiters serve IPIs).  A page-cache page is mapped by a fault and taken
  * out of the cache only under it, so no fault maps a page truncation has
  * removed.  Order: mmap_lock -> page lock -> i_mmap_rwsem -> PTE lock. */
-static inline bool trylock_page(struct page *page)
+#ifdef CONFIG_LOCKDEP
+extern struct lockdep_map page_lock_dep_map;   /* class "PG_locked" */
+#endif
+static inline bool __trylock_page(struct page *page)
 {
-	return !(atomic_fetch_or_explicit(&page->flags, 1UL << PG_locked, memory_order_acquire) &
-		 (1UL << PG_locked));
+	if (atomic_fetch_or_explicit(&page->flags, 1UL << PG_locked, memory_order_acquire) &
+	    (1UL << PG_locked))
+		return false;
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, true);
+#endif
+	return true;
 }
-void lock_page(struct page *page);
+#define trylock_page(page) LOCK_SITE(__trylock_page(page))
+void __lock_page(struct page *page);
+#define lock_page(page) LOCK_SITE(__lock_page(page))
 static inline void unlock_page(struct page *page)
 {
+	lock_release(page);
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
 /* The mapping of a file, created on first use.  NULL on -ENOMEM. */
