@@ -10,8 +10,13 @@
  *   anon write     mmap N pages, store one byte per page, munmap
  *   zero read      mmap N pages, load one byte per page (zero page), munmap
  *   cow            N populated pages, fork, the parent stores to each page
+ *   cow floor      buddy order-0 alloc + a 4 KiB copy from one hot source
+ *                  page, N distinct pages, then freeing them (what a COW
+ *                  fault must pay at least, timed as the floor above)
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
+ *   free floor     __free_page of N pages allocated before (what munmap
+ *                  must pay at least per page; mmkit only)
  *   2 CPUs         throughput on 2 CPUs relative to 1, as will-it-scale
  *                  measures it: each worker repeats rounds of its shape for
  *                  the same 250 ms window from a common start and counts the
@@ -44,8 +49,8 @@
  * caches.  The bench ends with the processes and threads lines on such a
  * 1 GiB machine, to show that.
  *
- * Usage: bench_fault [pages] [RAM MiB] (defaults: 16384 = 64 MiB per round,
- * 4096 MiB).
+ * Usage: bench_fault [pages] [RAM MiB] [quick] (defaults: 16384 = 64 MiB per
+ * round, 4096 MiB; quick: the one-CPU fault lines and their floors only).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -402,6 +407,29 @@ static double sim_floor(unsigned long n)
 	return t / n;
 }
 
+/* The COW floor on the same memory: n distinct pages allocated and filled
+ * with a copy of one hot source page, then freed; per page. */
+static double sim_cow_floor(unsigned long n)
+{
+	struct page **pages = malloc(n * sizeof(*pages));
+	struct page *src = alloc_page(GFP_HIGHUSER_MOVABLE);
+	const void *from = page_address(src);
+	double t;
+
+	memset(page_address(src), 1, PG);
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		memcpy(page_address(pages[i]), from, PG);
+	}
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	__free_page(src);
+	free(pages);
+	return t / n;
+}
+
 static double sim_anon_write(unsigned long n)
 {
 	unsigned long a = sim_map(n);
@@ -457,6 +485,22 @@ static double sim_fork(struct task_struct *parent, unsigned long n)
 	mmput(mm);
 	sys_munmap(a, n * PG);
 	return t;
+}
+
+/* The munmap floor: freeing n distinct pages allocated before; per page. */
+static double sim_free_floor(unsigned long n)
+{
+	struct page **pages = malloc(n * sizeof(*pages));
+	double t;
+
+	for (unsigned long i = 0; i < n; i++)
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	free(pages);
+	return t / n;
 }
 
 static double sim_munmap(unsigned long n)
@@ -645,6 +689,22 @@ static int pcp_high_max(void)
 	return high;
 }
 
+/* A fault line and its floor: the best of 5, the floor timed after an
+ * untimed floor, fault and floor alternating (see main). */
+static void fault_and_floor(double (*fault)(unsigned long), double (*floor)(unsigned long),
+			    double *f, double *fl)
+{
+	*f = *fl = INFINITY;
+	for (int r = 0; r < 5; r++) {
+		floor(npages);
+		*fl = best(*fl, floor(npages));
+		*f = best(*f, fault(npages));
+	}
+}
+
+static struct task_struct *cow_task;
+static double sim_cow_self(unsigned long n) { return sim_cow(cow_task, n); }
+
 static void print_machine(unsigned long ram_mib)
 {
 	printf("machine: %lu MiB RAM, 2 CPUs; per-CPU list high_max %d pages, a round %lu pages\n",
@@ -655,7 +715,8 @@ int main(int argc, char **argv)
 {
 	unsigned long n256 = (256UL << 20) / PG, ram_mib = 4096;
 	struct task_struct *t;
-	double fl, aw;
+	double fl, aw, cfl, cw;
+	bool quick = argc > 3 && !strcmp(argv[3], "quick");
 
 	if (argc > 1)
 		npages = strtoul(argv[1], NULL, 0);
@@ -666,7 +727,7 @@ int main(int argc, char **argv)
 	context_switch(t);
 	sim_anon_write(npages);                 /* warm up: page tables, pcp lists */
 	host_anon_write(npages);
-	printf("bench_fault: %lu pages per round, best of 3 (write fault and floor: of 5, alternating;\n"
+	printf("bench_fault: %lu pages per round, best of 3 (write fault, COW and their floors: of 5, alternating;\n"
 	       "             the floor after an untimed floor)\n", npages);
 	print_machine(ram_mib);
 	/* The floor and the fault alternate, so both see the VM in one state.
@@ -674,22 +735,25 @@ int main(int argc, char **argv)
 	 * it ran up to 17 ns/page slower, by an amount that depends on the fault
 	 * path's code (the state the round leaves in the caches), which would
 	 * make the ratio say more about that than about the fault. */
-	fl = aw = INFINITY;
-	for (int r = 0; r < 5; r++) {
-		sim_floor(npages);
-		fl = best(fl, sim_floor(npages));
-		aw = best(aw, sim_anon_write(npages));
-	}
+	fault_and_floor(sim_anon_write, sim_floor, &aw, &fl);
 	row("anon write fault", aw, best(host_anon_write(npages), host_anon_write(npages)), "ns/page");
 	printf("%-22s mmkit %10.1f ns/page   (anon write / floor %4.2f)\n", "floor alloc+zero", fl, aw / fl);
+	cow_task = t;
+	fault_and_floor(sim_cow_self, sim_cow_floor, &cw, &cfl);
+	row("COW fault after fork", cw, best(host_cow(npages), host_cow(npages)), "ns/page");
+	printf("%-22s mmkit %10.1f ns/page   (COW / floor %4.2f)\n", "floor alloc+copy", cfl, cw / cfl);
+	if (quick) {
+		task_exit(t);
+		machine_shutdown();
+		return 0;
+	}
 	row("zero-page read fault", best(sim_zero_read(npages), sim_zero_read(npages)),
 	    best(host_zero_read(npages), host_zero_read(npages)), "ns/page");
-	row("COW fault after fork", best(sim_cow(t, npages), sim_cow(t, npages)),
-	    best(host_cow(npages), host_cow(npages)), "ns/page");
 	row("fork of 256 MiB", best(sim_fork(t, n256), sim_fork(t, n256)) / 1e3,
 	    best(host_fork(n256), host_fork(n256)) / 1e3, "us     ");
-	row("munmap", best(sim_munmap(npages), sim_munmap(npages)),
-	    best(host_munmap(npages), host_munmap(npages)), "ns/page");
+	fault_and_floor(sim_munmap, sim_free_floor, &cw, &cfl);
+	row("munmap", cw, best(host_munmap(npages), host_munmap(npages)), "ns/page");
+	printf("%-22s mmkit %10.1f ns/page   (munmap / floor %4.2f)\n", "floor free", cfl, cw / cfl);
 	task_exit(t);
 	scaling_row("2 CPUs, floor", SHAPE_FLOOR, "host zeroing");
 	scaling_row("2 CPUs, processes", SHAPE_PROCESSES, "host faults ");

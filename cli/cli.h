@@ -37,6 +37,9 @@ struct cli_proc {
 	bool catch_sigsegv;   /* handle A SIGSEGV catch */
 	bool catch_sigbus;
 	bool dead;
+	int pid;              /* the task's pid (kept after it dies) */
+	int exit_line;        /* the script line at which it died */
+	int exit_sig;         /* the signal that killed it, 0 for exit */
 };
 
 struct cmd_ctx {
@@ -62,12 +65,23 @@ enum cli_cmd_kind {
 	CMD_PROCESS,   /* first token is a process name: A mmap ... */
 };
 
+struct flag_name { const char *name; u64 value; };
+
+/* A flag argument of a command and its names: help lists them, the shell
+ * completes them. */
+struct cli_flagset {
+	const char *arg;             /* the argument in the usage: "PROT", "FLAGS" */
+	const struct flag_name *names;
+};
+
 struct cli_command {
 	const char *name;
 	enum cli_cmd_kind kind;
 	const char *usage;           /* "alloc_pages ORDER [GFP] -> addr" */
 	const char *help;            /* one line for `help` */
 	int (*fn)(struct cmd_ctx *c);
+	const struct cli_flagset *flags;  /* NULL-terminated, or NULL */
+	bool no_boot;                /* runs without booting the machine (help) */
 	struct cli_command *next;
 };
 void cli_register(struct cli_command *cmd);
@@ -82,7 +96,6 @@ struct cli_command *cli_first(void);
 int arg_count(struct cmd_ctx *c, int min, int max);
 /* A number: decimal, 0x hex, K/M/G suffix, $VAR, $VAR+N, $VAR-N. */
 int arg_num(struct cmd_ctx *c, int i, u64 *out);
-struct flag_name { const char *name; u64 value; };
 /* Flag names joined by '|', or a number. */
 int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out);
 /* An access size: 1, 2, 4 or 8 (read/write/kread/kwrite SIZE). */
@@ -99,6 +112,19 @@ int arg_proc(struct cmd_ctx *c, int i, struct cli_proc **out);
 int cli_parse_num(struct scenario *sc, const char *s, u64 *out);
 
 extern const struct flag_name gfp_flag_names[];
+extern const struct flag_name prot_flag_names[];
+extern const struct cli_flagset gfp_flagset[];    /* { "GFP", gfp_flag_names } */
+
+/* ---- "did you mean" (cli/suggest.c) ---- */
+struct suggest { const char *word; char best[64]; int dist; };   /* best: a copy */
+void suggest_init(struct suggest *s, const char *word);
+void suggest_add(struct suggest *s, const char *candidate);
+/* "; did you mean 'X'?" in buf, or "" when nothing is close. */
+const char *suggest_hint(const struct suggest *s, char *buf, size_t len);
+/* The hint for a command word of the given kind (scenario commands). */
+const char *cli_suggest_command(const char *word, enum cli_cmd_kind kind, char *buf, size_t len);
+/* A GFP argument (GFP_KERNEL when absent); invalid combinations are a script error. */
+int arg_gfp(struct cmd_ctx *c, int i, unsigned int *gfp);
 
 /* ---- results ---- */
 void result_addr(struct cmd_ctx *c, u64 addr);     /* "= 0x..."; capturable */
@@ -120,8 +146,15 @@ const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
 struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
 struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
-/* A fatal signal: every task of p's thread group exits (cli/cmd_task.c). */
-void cli_group_exit(struct scenario *sc, struct cli_proc *p);
+/* A fatal signal: every task of p's thread group exits (cli/cmd_task.c)
+ * and each prints its death line after the current result line. */
+void cli_group_exit(struct scenario *sc, struct cli_proc *p, int sig);
+/* Mark p dead (the task is gone), killed by sig (0: it exited), at the
+ * current line; a killed one prints `A (pid N) killed by SIG at line L`. */
+void cli_proc_died(struct scenario *sc, struct cli_proc *p, int sig);
+/* Why name is no process any more ("process 'A' was killed by SIGSEGV at
+ * line 30"), in buf; NULL when no process of that name ever ended. */
+const char *cli_proc_gone(struct scenario *sc, const char *name, char *buf, size_t len);
 /* Hook the kernel side installs: make `t` current on `cpu` (context switch). */
 extern void (*cli_switch_hook)(int cpu, struct task_struct *t);
 

@@ -46,7 +46,7 @@ static void access_fault(struct cmd_ctx *c)
 	caught = (f->sig == SIGSEGV && c->proc->catch_sigsegv) ||
 		 (f->sig == SIGBUS && c->proc->catch_sigbus);
 	if (!caught)
-		cli_group_exit(c->sc, c->proc);
+		cli_group_exit(c->sc, c->proc, f->sig);
 }
 
 static int alive(struct cmd_ctx *c)
@@ -99,6 +99,25 @@ static int do_write(struct cmd_ctx *c)
 CLI_COMMAND(cmd_write, .name = "write", .kind = CMD_PROCESS, .usage = "A write ADDR SIZE VALUE",
 	    .help = "user store of SIZE (1/2/4/8) bytes", .fn = do_write)
 
+/* Ranges go in chunks of this size, so that a long one shows progress. */
+#define ACCESS_CHUNK (1UL << 20)
+
+/* mmk_memset in chunks: 0, or the first chunk's -EFAULT. */
+static int fill_range(u64 addr, u64 len, int b)
+{
+	u64 off, n;
+	int err = 0;
+
+	progress_begin("fill", len, true);
+	for (off = 0; off < len && !err; off += n) {
+		n = min(len - off, (u64)ACCESS_CHUNK);
+		err = mmk_memset(UIDX, addr + off, b, n, NULL);
+		progress_update(off + n);
+	}
+	progress_end();
+	return err;
+}
+
 static int do_fill(struct cmd_ctx *c)
 {
 	u64 addr, len, b;
@@ -106,7 +125,7 @@ static int do_fill(struct cmd_ctx *c)
 	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_num(c, 1, &len) ||
 	    arg_byte(c, 2, &b) || alive(c))
 		return CMD_SCRIPT_ERROR;
-	if (mmk_memset(UIDX, addr, (int)b, len, NULL))
+	if (fill_range(addr, len, (int)b))
 		access_fault(c);
 	else
 		result_ok(c);
@@ -160,11 +179,15 @@ static int do_touch(struct cmd_ctx *c)
 	if (!write && strcmp(c->argv[2], "read"))
 		return script_error(c, "touch: read or write, not '%s'", c->argv[2]);
 	end = addr + len;
+	progress_begin("touch", len, true);
 	for (a = addr; a < end && !err; a = (a & PAGE_MASK) + PAGE_SIZE) {
 		err = write ? touch_write(a) : mmk_read8(UIDX, a, &v);
 		if ((a & PAGE_MASK) + PAGE_SIZE < a)
 			break;
+		if (!(a & (ACCESS_CHUNK - 1)))
+			progress_update(a - addr);
 	}
+	progress_end();
 	if (err)
 		access_fault(c);
 	else

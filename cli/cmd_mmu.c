@@ -226,7 +226,8 @@ static int do_kpte(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_kpte, .name = "kpte", .kind = CMD_GLOBAL,
 	    .usage = "kpte ADDR [set|clear FLAGS] [level=PGD|P4D|PUD|PMD|PTE]",
-	    .help = "read/change a kernel page-table entry without flushing the TLB", .fn = do_kpte)
+	    .help = "read/change a kernel page-table entry without flushing the TLB", .fn = do_kpte,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", pte_flag_names }, { NULL, NULL } })
 
 static int do_invlpg(struct cmd_ctx *c)
 {

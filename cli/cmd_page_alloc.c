@@ -22,16 +22,13 @@
 
 static int do_alloc_pages(struct cmd_ctx *c)
 {
-	u64 order, gfp = GFP_KERNEL;
+	gfp_t gfp;
+	u64 order;
 	void *p;
 
-	if (arg_count(c, 1, 2) || arg_num(c, 0, &order))
+	if (arg_count(c, 1, 2) || arg_num(c, 0, &order) || arg_gfp(c, 1, &gfp))
 		return CMD_SCRIPT_ERROR;
-	if (c->argc == 2 && arg_flags(c, 1, gfp_flag_names, &gfp))
-		return CMD_SCRIPT_ERROR;
-	if (gfp > 0xffffffffULL || gfp_zone((gfp_t)gfp & ~__GFP_HIGHMEM) < 0)
-		return script_error(c, "alloc_pages: contradictory zone modifiers in '%s'", c->argv[1]);
-	p = __get_free_pages((gfp_t)gfp, (unsigned int)min(order, 255ULL));
+	p = __get_free_pages(gfp, (unsigned int)min(order, 255ULL));
 	if (!p) {
 		result_errno(c, ENOMEM);
 		return 0;
@@ -42,7 +39,8 @@ static int do_alloc_pages(struct cmd_ctx *c)
 CLI_COMMAND(cmd_alloc_pages, .name = "alloc_pages", .kind = CMD_GLOBAL,
 	    .usage = "alloc_pages ORDER [GFP] -> addr",
 	    .help = "allocate 2^ORDER pages (__get_free_pages); prints the kernel address",
-	    .fn = do_alloc_pages)
+	    .fn = do_alloc_pages,
+	    .flags = gfp_flagset)
 
 static int do_free_pages(struct cmd_ctx *c)
 {

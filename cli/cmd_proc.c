@@ -203,9 +203,6 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 	if (l->name[0] == '[') {
 		if (!strcmp(l->name, "[stack]"))
 			v->vm_flags |= VM_GROWSDOWN;
-		else if (strcmp(l->name, "[heap]") && strncmp(l->name, "[anon:", 6))
-			v->vm_flags |= VM_DONTEXPAND | (strncmp(l->name, "[vvar", 5) ? 0 :
-							VM_IO | VM_PFNMAP | VM_DONTDUMP);
 		if (strcmp(l->name, "[stack]") && strcmp(l->name, "[heap]")) {
 			v->vm_name = intern_name(l->name);
 			if (!v->vm_name)
@@ -227,11 +224,32 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 	return 0;
 }
 
+/* [stack], [heap] and [anon:NAME] are ordinary VMAs; every other
+ * bracketed name is a special mapping ([vdso], [vvar], ...). */
+static bool special_name(const char *name)
+{
+	return name[0] == '[' && strcmp(name, "[stack]") && strcmp(name, "[heap]") &&
+	       strncmp(name, "[anon:", 6);
+}
+
+static int import_special(struct mm_struct *mm, struct vma_line *l)
+{
+	const char *name = intern_name(l->name);
+
+	if (!name)
+		return -ENOMEM;
+	return install_special_mapping_named(mm, name, l->start, l->end,
+					     l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+}
+
 static int import_vma(struct mm_struct *mm, struct vma_line *l)
 {
-	struct vm_area_struct *v = vm_area_alloc(mm);
+	struct vm_area_struct *v;
 	int err;
 
+	if (special_name(l->name))
+		return import_special(mm, l);
+	v = vm_area_alloc(mm);
 	if (!v)
 		return -ENOMEM;
 	v->vm_start = l->start;
@@ -376,7 +394,7 @@ static int do_sysctl(struct cmd_ctx *c)
 	}
 	for (i = 0; i < c->argc; i++) {
 		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) mmap_min_addr = vals[i];
+		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
 		else sysctl_overcommit_memory = (int)vals[i];
 	}
 	return 0;
@@ -410,7 +428,8 @@ static int do_mmap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mmap, .name = "mmap", .kind = CMD_PROCESS,
 	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr",
-	    .help = "mmap(2)", .fn = do_mmap_cmd)
+	    .help = "mmap(2)", .fn = do_mmap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { "FLAGS", map_names }, { NULL, NULL } })
 
 static int two_nums(struct cmd_ctx *c, u64 *a, u64 *b)
 {
@@ -442,7 +461,8 @@ static int do_mprotect_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mprotect, .name = "mprotect", .kind = CMD_PROCESS,
-	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd)
+	    .usage = "A mprotect ADDR LEN PROT", .help = "mprotect(2)", .fn = do_mprotect_cmd,
+	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { NULL, NULL } })
 
 static int do_mremap_cmd(struct cmd_ctx *c)
 {
@@ -456,7 +476,8 @@ static int do_mremap_cmd(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_mremap, .name = "mremap", .kind = CMD_PROCESS,
 	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr",
-	    .help = "mremap(2)", .fn = do_mremap_cmd)
+	    .help = "mremap(2)", .fn = do_mremap_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mremap_names }, { NULL, NULL } })
 
 static int do_brk_cmd(struct cmd_ctx *c)
 {
@@ -481,7 +502,8 @@ static int do_madvise_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_madvise, .name = "madvise", .kind = CMD_PROCESS,
-	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd)
+	    .usage = "A madvise ADDR LEN ADVICE", .help = "madvise(2)", .fn = do_madvise_cmd,
+	    .flags = (const struct cli_flagset[]){ { "ADVICE", madv_names }, { NULL, NULL } })
 
 static int do_mlock_cmd(struct cmd_ctx *c)
 {
@@ -506,7 +528,8 @@ static int do_mlock2_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlock2, .name = "mlock2", .kind = CMD_PROCESS, .usage = "A mlock2 ADDR LEN FLAGS",
-	    .help = "mlock2(2)", .fn = do_mlock2_cmd)
+	    .help = "mlock2(2)", .fn = do_mlock2_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlock_cmd(struct cmd_ctx *c)
 {
@@ -530,7 +553,8 @@ static int do_mlockall_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mlockall, .name = "mlockall", .kind = CMD_PROCESS, .usage = "A mlockall FLAGS",
-	    .help = "mlockall(2)", .fn = do_mlockall_cmd)
+	    .help = "mlockall(2)", .fn = do_mlockall_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", mlock_names }, { NULL, NULL } })
 
 static int do_munlockall_cmd(struct cmd_ctx *c)
 {
@@ -553,4 +577,5 @@ static int do_msync_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_msync, .name = "msync", .kind = CMD_PROCESS, .usage = "A msync ADDR LEN FLAGS",
-	    .help = "msync(2)", .fn = do_msync_cmd)
+	    .help = "msync(2)", .fn = do_msync_cmd,
+	    .flags = (const struct cli_flagset[]){ { "FLAGS", ms_names }, { NULL, NULL } })

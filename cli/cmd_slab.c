@@ -55,16 +55,6 @@ static int arg_cache(struct cmd_ctx *c, int i, struct kmem_cache **out)
 	return 0;
 }
 
-static int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
-{
-	u64 v = GFP_KERNEL;
-
-	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
-		return CMD_SCRIPT_ERROR;
-	*gfp = (gfp_t)v;
-	return 0;
-}
-
 static void result_kptr(struct cmd_ctx *c, void *p)
 {
 	if (!p)
@@ -95,9 +85,11 @@ static int do_kmalloc(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_kmalloc, .name = "kmalloc", .kind = CMD_GLOBAL, .usage = "kmalloc SIZE [GFP] -> ptr",
-	    .help = "kmalloc(); prints the object's address", .fn = do_kmalloc)
+	    .help = "kmalloc(); prints the object's address", .fn = do_kmalloc,
+	    .flags = gfp_flagset)
 CLI_COMMAND(cmd_kzalloc, .name = "kzalloc", .kind = CMD_GLOBAL, .usage = "kzalloc SIZE [GFP] -> ptr",
-	    .help = "kzalloc(): a zeroed kmalloc", .fn = do_kmalloc)
+	    .help = "kzalloc(): a zeroed kmalloc", .fn = do_kmalloc,
+	    .flags = gfp_flagset)
 
 /* kcalloc N SIZE [GFP] */
 static int do_kcalloc(struct cmd_ctx *c)
@@ -111,7 +103,8 @@ static int do_kcalloc(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_kcalloc, .name = "kcalloc", .kind = CMD_GLOBAL, .usage = "kcalloc N SIZE [GFP] -> ptr",
-	    .help = "kcalloc(): N zeroed elements, ENOMEM on overflow", .fn = do_kcalloc)
+	    .help = "kcalloc(): N zeroed elements, ENOMEM on overflow", .fn = do_kcalloc,
+	    .flags = gfp_flagset)
 
 /* kfree PTR */
 static int do_kfree(struct cmd_ctx *c)
@@ -153,7 +146,8 @@ static int do_krealloc(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_krealloc, .name = "krealloc", .kind = CMD_GLOBAL,
 	    .usage = "krealloc PTR SIZE [GFP] -> ptr",
-	    .help = "krealloc(): grow in place or move", .fn = do_krealloc)
+	    .help = "krealloc(): grow in place or move", .fn = do_krealloc,
+	    .flags = gfp_flagset)
 
 /* ksize PTR */
 static int do_ksize(struct cmd_ctx *c)
@@ -258,7 +252,8 @@ static int do_kmem_cache_create(struct cmd_ctx *c)
 CLI_COMMAND(cmd_kmem_cache_create, .name = "kmem_cache_create", .kind = CMD_GLOBAL,
 	    .usage = "kmem_cache_create NAME SIZE [align=N] [debug=FZPU] [flags=SLAB_..] -> cache",
 	    .help = "create a slab cache; its handle is the KVA of its struct kmem_cache",
-	    .fn = do_kmem_cache_create)
+	    .fn = do_kmem_cache_create,
+	    .flags = (const struct cli_flagset[]){ { "flags=", slab_flag_names }, { NULL, NULL } })
 
 /* kmem_cache_alloc CACHE [GFP] */
 static int do_kmem_cache_alloc(struct cmd_ctx *c)
@@ -273,7 +268,8 @@ static int do_kmem_cache_alloc(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_kmem_cache_alloc, .name = "kmem_cache_alloc", .kind = CMD_GLOBAL,
 	    .usage = "kmem_cache_alloc CACHE [GFP] -> obj", .help = "allocate an object of a cache",
-	    .fn = do_kmem_cache_alloc)
+	    .fn = do_kmem_cache_alloc,
+	    .flags = gfp_flagset)
 
 /* kmem_cache_free CACHE OBJ */
 static int do_kmem_cache_free(struct cmd_ctx *c)

@@ -131,8 +131,7 @@ static int do_exit(struct cmd_ctx *c)
 	if (arg_count(c, 0, 0))
 		return CMD_SCRIPT_ERROR;
 	task_exit(c->proc->task);
-	c->proc->task = NULL;
-	c->proc->dead = true;
+	cli_proc_died(c->sc, c->proc, 0);
 	result_zero(c);
 	return 0;
 }
@@ -140,7 +139,7 @@ CLI_COMMAND(cmd_exit, .name = "exit", .kind = CMD_PROCESS, .usage = "A exit",
 	    .help = "the task exits; its mm is released with its last user", .fn = do_exit)
 
 /* Every task of the thread group of p (a fatal signal: do_group_exit). */
-void cli_group_exit(struct scenario *sc, struct cli_proc *p)
+void cli_group_exit(struct scenario *sc, struct cli_proc *p, int signr)
 {
 	struct signal_struct *sig = p->task->signal;
 	int i;
@@ -151,8 +150,7 @@ void cli_group_exit(struct scenario *sc, struct cli_proc *p)
 		if (q->dead || !q->task || q->task->signal != sig)
 			continue;
 		task_exit(q->task);
-		q->task = NULL;
-		q->dead = true;
+		cli_proc_died(sc, q, signr);
 	}
 }
 

@@ -25,16 +25,6 @@
 
 #define VMAP_MAX_PAGES (CLI_MAX_ARGS - 1)
 
-static int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
-{
-	u64 v = GFP_KERNEL;
-
-	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
-		return CMD_SCRIPT_ERROR;
-	*gfp = (gfp_t)v;
-	return 0;
-}
-
 static void result_vptr(struct cmd_ctx *c, void *p)
 {
 	if (p)
@@ -60,9 +50,11 @@ static int do_vmalloc(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_vmalloc, .name = "vmalloc", .kind = CMD_GLOBAL, .usage = "vmalloc SIZE [GFP] -> addr",
 	    .help = "vmalloc(): virtually contiguous memory from non-contiguous frames",
-	    .fn = do_vmalloc)
+	    .fn = do_vmalloc,
+	    .flags = gfp_flagset)
 CLI_COMMAND(cmd_vzalloc, .name = "vzalloc", .kind = CMD_GLOBAL, .usage = "vzalloc SIZE [GFP] -> addr",
-	    .help = "vzalloc(): a zeroed vmalloc", .fn = do_vmalloc)
+	    .help = "vzalloc(): a zeroed vmalloc", .fn = do_vmalloc,
+	    .flags = gfp_flagset)
 
 /* vfree ADDR / vunmap ADDR */
 static int do_vfree(struct cmd_ctx *c)

@@ -16,12 +16,16 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli/scenario.h"
 #include "mmkit/debug.h"
 #include "mmkit/gfp.h"
+#include "mmkit/sched.h"
+#include "mmkit/mmzone.h"
 
 static struct cli_command *commands;
 
@@ -48,6 +52,8 @@ void scenario_init(struct scenario *sc, const char *file, FILE *out)
 	struct machine_config def = MACHINE_CONFIG_DEFAULT;
 
 	memset(sc, 0, sizeof(*sc));
+	sc->dmesg_mark = -1;
+	sc->verbosity = SC_NORMAL;
 	sc->file = file;
 	sc->out = out;
 	sc->cfg = def;
@@ -156,7 +162,8 @@ static void var_unset(struct scenario *sc, const char *name)
 		*var = sc->vars[--sc->nvars];
 }
 
-/* A literal: decimal, 0x hex, optional K/M/G; a leading '-' negates. */
+/* A literal: decimal, 0x hex, optional K/M/G/T; a leading '-' negates.
+ * Returns 0, -EINVAL (not a number) or -ERANGE (above 2^64-1). */
 static int parse_literal(const char *s, u64 *out)
 {
 	bool neg = false;
@@ -189,6 +196,8 @@ static int parse_literal(const char *s, u64 *out)
 		mul = 1ULL << 20, p++;
 	else if (*p == 'G' || *p == 'g')
 		mul = 1ULL << 30, p++;
+	else if (*p == 'T' || *p == 't')
+		mul = 1ULL << 40, p++;
 	if (*p)
 		return -EINVAL;
 	if (mul > 1 && v > ~0ULL / mul)
@@ -255,9 +264,25 @@ int arg_num(struct cmd_ctx *c, int i, u64 *out)
 	err = cli_parse_num(c->sc, c->argv[i], out);
 	if (err == -ENOENT)
 		return script_error(c, "unknown variable '%s'", c->argv[i]);
+	if (err == -ERANGE)
+		return script_error(c, "number '%s' out of range (at most 16E-1)", c->argv[i]);
 	if (err)
 		return script_error(c, "bad number '%s'", c->argv[i]);
 	return 0;
+}
+
+/* "; did you mean 'X'?" for a name that is not in tbl. */
+static const char *flag_hint(const struct flag_name *tbl, const char *s, size_t len,
+			     char *buf, size_t blen)
+{
+	struct suggest sg;
+	char word[64];
+
+	snprintf(word, sizeof(word), "%.*s", (int)len, s);
+	suggest_init(&sg, word);
+	for (; tbl && tbl->name; tbl++)
+		suggest_add(&sg, tbl->name);
+	return suggest_hint(&sg, buf, blen);
 }
 
 static int flag_lookup(const struct flag_name *tbl, const char *s, size_t len, u64 *v)
@@ -284,8 +309,12 @@ int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 		bar = strchr(s, '|');
 		size_t len = bar ? (size_t)(bar - s) : strlen(s);
 
-		if (flag_lookup(tbl, s, len, &v) && parse_literal_n(s, len, &v))
-			return script_error(c, "unknown flag '%.*s' in '%s'", (int)len, s, c->argv[i]);
+		if (flag_lookup(tbl, s, len, &v) && parse_literal_n(s, len, &v)) {
+			char hint[96];
+
+			return script_error(c, "unknown flag '%.*s' in '%s'%s", (int)len, s, c->argv[i],
+					    flag_hint(tbl, s, len, hint, sizeof(hint)));
+		}
 		acc |= v;
 		if (!bar)
 			break;
@@ -307,7 +336,7 @@ int arg_access_size(struct cmd_ctx *c, int i, unsigned int *size)
 	return 0;
 }
 
-static const struct flag_name prot_names[] = {
+const struct flag_name prot_flag_names[] = {
 	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
 	{ "PROT_SEM", 8 }, { "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
 	{ NULL, 0 }
@@ -321,7 +350,7 @@ int arg_prot(struct cmd_ctx *c, int i, u64 *out)
 		*out = (s[0] == 'r' ? 1 : 0) | (s[1] == 'w' ? 2 : 0) | (s[2] == 'x' ? 4 : 0);
 		return 0;
 	}
-	return arg_flags(c, i, prot_names, out);
+	return arg_flags(c, i, prot_flag_names, out);
 }
 
 int arg_enum(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
@@ -333,8 +362,12 @@ int arg_enum(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 	s = c->argv[i];
 	if (isdigit((unsigned char)*s) || *s == '$' || *s == '-')
 		return arg_num(c, i, out);
-	if (flag_lookup(tbl, s, strlen(s), out))
-		return script_error(c, "unknown name '%s'", s);
+	if (flag_lookup(tbl, s, strlen(s), out)) {
+		char hint[96];
+
+		return script_error(c, "unknown name '%s'%s", s,
+				    flag_hint(tbl, s, strlen(s), hint, sizeof(hint)));
+	}
 	return 0;
 }
 
@@ -353,8 +386,13 @@ int arg_proc(struct cmd_ctx *c, int i, struct cli_proc **out)
 	if (i >= c->argc)
 		return script_error(c, "%s: missing process name (usage: %s)", c->cmd, usage_of(c));
 	*out = cli_proc_find(c->sc, c->argv[i]);
-	if (!*out)
+	if (!*out) {
+		char why[160];
+
+		if (cli_proc_gone(c->sc, c->argv[i], why, sizeof(why)))
+			return script_error(c, "%s: %s", c->cmd, why);
 		return script_error(c, "unknown process '%s'", c->argv[i]);
+	}
 	return 0;
 }
 
@@ -394,7 +432,37 @@ struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->task = t;
 	p->cpu = cpu;
+	p->pid = t ? t->pid : 0;
 	return p;
+}
+
+void cli_proc_died(struct scenario *sc, struct cli_proc *p, int sig)
+{
+	p->task = NULL;
+	p->dead = true;
+	p->exit_sig = sig;
+	p->exit_line = sc->cur_line;
+	if (sig && sc->npending < SC_MAX_PROCS)
+		sc->pending[sc->npending++] = (int)(p - sc->procs);
+}
+
+const char *cli_proc_gone(struct scenario *sc, const char *name, char *buf, size_t len)
+{
+	int i;
+
+	for (i = sc->nprocs - 1; i >= 0; i--) {
+		const struct cli_proc *p = &sc->procs[i];
+
+		if (!p->dead || strcmp(p->name, name))
+			continue;
+		if (p->exit_sig)
+			snprintf(buf, len, "process '%s' was killed by %s at line %d", name,
+				 signal_name(p->exit_sig), p->exit_line);
+		else
+			snprintf(buf, len, "process '%s' exited at line %d", name, p->exit_line);
+		return buf;
+	}
+	return NULL;
 }
 
 int cli_kernel_cpu(struct scenario *sc) { return sc->kernel_cpu; }
@@ -436,6 +504,8 @@ const char *si_code_name(int sig, int code)
 	return "SI_UNKNOWN";
 }
 
+const struct cli_flagset gfp_flagset[] = { { "GFP", gfp_flag_names }, { NULL, NULL } };
+
 const struct flag_name gfp_flag_names[] = {
 	{ "GFP_KERNEL", GFP_KERNEL }, { "GFP_ATOMIC", GFP_ATOMIC }, { "GFP_NOWAIT", GFP_NOWAIT },
 	{ "GFP_NOIO", GFP_NOIO }, { "GFP_NOFS", GFP_NOFS }, { "GFP_USER", GFP_USER },
@@ -451,6 +521,30 @@ const struct flag_name gfp_flag_names[] = {
 	{ "__GFP_ACCOUNT", __GFP_ACCOUNT }, { "__GFP_RECLAIM", __GFP_RECLAIM },
 	{ NULL, 0 }
 };
+
+/*
+ * A GFP argument (GFP_KERNEL when absent).  Flags Linux's allocators would
+ * reject as a caller bug are a script error here: bits beyond the last
+ * __GFP flag, __GFP_MOVABLE with __GFP_RECLAIMABLE (no such migratetype;
+ * gfp_migratetype() WARNs), contradictory zone modifiers.
+ */
+int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
+{
+	const gfp_t mobility = __GFP_MOVABLE | __GFP_RECLAIMABLE;
+	u64 v = GFP_KERNEL;
+
+	if (i < c->argc && arg_flags(c, i, gfp_flag_names, &v))
+		return CMD_SCRIPT_ERROR;
+	if (v >= (u64)__GFP_NOLOCKDEP << 1)
+		return script_error(c, "%s: unknown GFP bits in '%s'", c->cmd, c->argv[i]);
+	if ((v & mobility) == mobility)
+		return script_error(c, "%s: __GFP_MOVABLE and __GFP_RECLAIMABLE together in '%s'",
+				    c->cmd, c->argv[i]);
+	if (gfp_zone((gfp_t)v & ~__GFP_HIGHMEM) < 0)
+		return script_error(c, "%s: contradictory zone modifiers in '%s'", c->cmd, c->argv[i]);
+	*gfp = (gfp_t)v;
+	return 0;
+}
 
 /* ---- tokenizer ---- */
 
@@ -523,18 +617,45 @@ static int tokenize(const char *line, struct line_tokens *t, const char **err)
 				return -1;
 			continue;
 		}
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '#')
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '#') {
+			if (*p == '"' && d - t->tok[t->n - 1] == 8 && !strncmp(t->tok[t->n - 1], "expect~=", 8))
+				break;       /* expect~="a pattern with blanks" */
 			*d++ = *p++;
+		}
+		if (*p == '"') {
+			p = lex_quoted(p + 1, &d, err);
+			if (!p)
+				return -1;
+			continue;
+		}
 		*d++ = 0;
 	}
 }
 
 /* ---- running a line ---- */
 
+void scenario_error(struct scenario *sc, int lineno, const char *msg)
+{
+	progress_clear();
+	fflush(sc->out);
+	if (sc->color_err)
+		fprintf(stderr, "%s:%d: \033[1;31merror:\033[0m %s\n", sc->file, lineno, msg);
+	else
+		fprintf(stderr, "%s:%d: error: %s\n", sc->file, lineno, msg);
+}
+
 static void report_error(struct scenario *sc, int lineno, const char *msg)
 {
-	fprintf(stderr, "%s:%d: error: %s\n", sc->file, lineno, msg);
+	scenario_error(sc, lineno, msg);
 }
+
+/* expect=VALUE, or expect~=REGEX (POSIX extended, searched in the whole
+ * result text as printed after "LINE: ", e.g. "= -1 ENOMEM"). */
+struct expectation {
+	const char *text;
+	bool regex;
+	regex_t re;
+};
 
 static bool expect_matches(const char *result, const char *exp)
 {
@@ -561,6 +682,13 @@ static bool expect_matches(const char *result, const char *exp)
 	return false;
 }
 
+static bool expectation_met(const struct expectation *e, const char *result)
+{
+	if (e->regex)
+		return regexec(&e->re, result, 0, NULL, 0) == 0;
+	return expect_matches(result, e->text);
+}
+
 struct exec_args {
 	struct cli_command *cmd;
 	struct cmd_ctx *c;
@@ -573,32 +701,79 @@ static void exec_on_cpu(void *info)
 	struct cmd_ctx *c = a->c;
 
 	if (c->proc && c->proc->task && cli_switch_hook &&
-	    this_cpu()->current != c->proc->task)
+	    cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
 	a->ret = a->cmd->fn(c);
 }
 
-/* Take `-> NAME` and `expect=VALUE` off the end of the token list. */
-static int strip_suffixes(struct line_tokens *t, const char **name, const char **exp,
-			  const char **err)
+/* Take `-> NAME` and `expect=VALUE` / `expect~=REGEX` off the end of the
+ * token list; a bad pattern is an error (errbuf holds the message). */
+static int strip_suffixes(struct line_tokens *t, const char **name, struct expectation **exp,
+			  struct expectation *store, char *errbuf, size_t errlen)
 {
-	*name = *exp = NULL;
+	*name = NULL;
+	*exp = NULL;
 	for (;;) {
-		if (t->n >= 1 && !strncmp(t->tok[t->n - 1], "expect=", 7) && !*exp) {
-			*exp = t->tok[--t->n] + 7;
+		const char *last = t->n >= 1 ? t->tok[t->n - 1] : "";
+		bool plain = !strncmp(last, "expect=", 7), regex = !strncmp(last, "expect~=", 8);
+
+		if ((plain || regex) && !*exp) {
+			int err;
+
+			t->n--;
+			store->text = last + (plain ? 7 : 8);
+			store->regex = regex;
+			*exp = store;
+			if (!regex)
+				continue;
+			err = regcomp(&store->re, store->text, REG_EXTENDED | REG_NOSUB);
+			if (err) {
+				char why[128];
+
+				regerror(err, &store->re, why, sizeof(why));
+				snprintf(errbuf, errlen, "bad expect~= pattern '%s': %s", store->text, why);
+				store->regex = false;
+				return -1;
+			}
 			continue;
 		}
 		if (t->n >= 2 && !strcmp(t->tok[t->n - 2], "->") && !*name) {
 			*name = t->tok[t->n - 1];
 			t->n -= 2;
 			if (!is_ident(*name)) {
-				*err = "bad variable name after '->'";
+				snprintf(errbuf, errlen, "bad variable name after '->'");
 				return -1;
 			}
 			continue;
 		}
 		return 0;
 	}
+}
+
+const char *cli_suggest_command(const char *word, enum cli_cmd_kind kind, char *buf, size_t len)
+{
+	struct cli_command *c;
+	struct suggest sg;
+
+	suggest_init(&sg, word);
+	for (c = commands; c; c = c->next)
+		if (c->kind == kind)
+			suggest_add(&sg, c->name);
+	return suggest_hint(&sg, buf, len);
+}
+
+/* The error for a first token that is no command. */
+static void unknown_command(struct scenario *sc, struct line_tokens *t, struct cmd_ctx *c)
+{
+	char hint[96], why[160];
+
+	if (t->n > 1 && cli_proc_gone(sc, t->tok[0], why, sizeof(why)))
+		snprintf(c->errmsg, sizeof(c->errmsg), "%s", why);
+	else if (t->n > 1 && cli_find(t->tok[1], CMD_PROCESS))
+		snprintf(c->errmsg, sizeof(c->errmsg), "unknown process '%s'", t->tok[0]);
+	else
+		snprintf(c->errmsg, sizeof(c->errmsg), "unknown command '%s'%s", t->tok[0],
+			 cli_suggest_command(t->tok[0], CMD_GLOBAL, hint, sizeof(hint)));
 }
 
 static struct cli_command *lookup(struct scenario *sc, struct line_tokens *t,
@@ -612,17 +787,17 @@ static struct cli_command *lookup(struct scenario *sc, struct line_tokens *t,
 		cmd = cli_find(t->tok[1], CMD_PROCESS);
 		first = 2;
 		if (!cmd) {
-			snprintf(c->errmsg, sizeof(c->errmsg), "unknown process operation '%s'", t->tok[1]);
+			char hint[96];
+
+			snprintf(c->errmsg, sizeof(c->errmsg), "unknown process operation '%s'%s",
+				 t->tok[1], cli_suggest_command(t->tok[1], CMD_PROCESS, hint, sizeof(hint)));
 			*err = c->errmsg;
 			return NULL;
 		}
 	} else {
 		cmd = cli_find(t->tok[0], CMD_GLOBAL);
 		if (!cmd) {
-			snprintf(c->errmsg, sizeof(c->errmsg),
-				 t->n > 1 && cli_find(t->tok[1], CMD_PROCESS) ? "unknown process '%s'"
-									       : "unknown command '%s'",
-				 t->tok[0]);
+			unknown_command(sc, t, c);
 			*err = c->errmsg;
 			return NULL;
 		}
@@ -646,13 +821,36 @@ static void print_result(struct scenario *sc, int lineno, struct cmd_ctx *c, boo
 			failed ? "1;31" : c->result[0] == '!' ? "33" : "32", c->result);
 }
 
-static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c,
-			  const char *name, const char *exp)
+/* The death lines of the processes the current line killed. */
+static void print_deaths(struct scenario *sc, int lineno)
 {
-	bool failed = c->has_result && exp && !expect_matches(c->result, exp);
+	int i;
 
-	if (c->has_result)
+	for (i = 0; i < sc->npending; i++) {
+		const struct cli_proc *p = &sc->procs[sc->pending[i]];
+
+		if (sc->json) {
+			json_death(sc, lineno, p);
+			continue;
+		}
+		fprintf(sc->out, sc->color && !sc->plain ? "\033[1;31m%s (pid %d) killed by %s at line %d\033[0m\n"
+							  : "%s (pid %d) killed by %s at line %d\n",
+			p->name, p->pid, signal_name(p->exit_sig), p->exit_line);
+	}
+	sc->npending = 0;
+}
+
+static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c,
+			  const char *name, const struct expectation *exp)
+{
+	bool failed = c->has_result && exp && !expectation_met(exp, c->result);
+
+	progress_clear();
+	if (c->has_result && sc->json)
+		json_result(sc, lineno, c, failed, exp ? exp->text : NULL);
+	else if (c->has_result)
 		print_result(sc, lineno, c, failed);
+	print_deaths(sc, lineno);
 	fflush(sc->out);
 	if (name) {
 		if (c->has_value && var_set(sc, name, c->value)) {
@@ -663,12 +861,13 @@ static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c,
 			var_unset(sc, name);
 	}
 	if (exp && !c->has_result) {
-		report_error(sc, lineno, "expect= on a command that has no result");
+		report_error(sc, lineno, exp->regex ? "expect~= on a command that has no result"
+						    : "expect= on a command that has no result");
 		return 2;
 	}
 	if (failed) {
-		fprintf(stderr, "%s:%d: expect failed: got '%s', expected '%s'\n",
-			sc->file, lineno, c->result, exp);
+		fprintf(stderr, "%s:%d: expect failed: got '%s', expected %s'%s'\n", sc->file, lineno,
+			c->result, exp->regex ? "a match of " : "", exp->text);
 		sc->expect_failures++;
 		return 1;
 	}
@@ -679,7 +878,7 @@ static void echo_line(struct scenario *sc, const char *line)
 {
 	const char *p = line;
 
-	if (sc->plain || sc->interactive)
+	if (sc->plain || sc->json || sc->interactive)
 		return;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -727,18 +926,57 @@ static int verify_step(struct scenario *sc, int lineno, int cpu)
 #endif
 }
 
+/* Run the handler (on its CPU once the machine is up); in JSON mode what it
+ * prints is captured and emitted as one view object. */
+static int run_handler(struct scenario *sc, int lineno, struct exec_args *a)
+{
+	struct cmd_ctx *c = a->c;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = NULL;
+
+	if (sc->json) {
+		mem = open_memstream(&text, &len);
+		if (!mem)
+			return script_error(c, "out of memory");
+		c->out = mem;
+	}
+	if (sc->booted)
+		cpu_call(c->cpu, exec_on_cpu, a);
+	else
+		a->ret = a->cmd->fn(c);      /* machine and help run before boot */
+	if (mem) {
+		fclose(mem);
+		c->out = sc->out;
+		if (len && a->ret != CMD_SCRIPT_ERROR)
+			json_view(sc, lineno, a->cmd->name,
+				  !strcmp(a->cmd->name, "cat") && c->argc ? c->argv[0] : NULL, text);
+		free(text);
+	}
+	return a->ret;
+}
+
 int scenario_line(struct scenario *sc, int lineno, const char *line)
 {
 	struct line_tokens *t = malloc(sizeof(*t));
 	struct cmd_ctx *c = calloc(1, sizeof(*c));
+	struct expectation store = { 0 }, *exp = NULL;
 	struct exec_args a;
-	const char *err = NULL, *name, *exp;
+	const char *err = NULL, *name;
+	char errbuf[256];
 	int ret = 2;
 
+	sc->line_text = line;
+	sc->cur_line = lineno;
+	sc->npending = 0;
 	if (!t || !c)
 		goto out;
-	if (tokenize(line, t, &err) || strip_suffixes(t, &name, &exp, &err))
+	if (tokenize(line, t, &err))
 		goto error;
+	if (strip_suffixes(t, &name, &exp, &store, errbuf, sizeof(errbuf))) {
+		err = errbuf;
+		goto error;
+	}
 	echo_line(sc, line);
 	if (t->n == 0) {
 		ret = (name || exp) ? (err = "nothing before '->' or expect=", 2) : 0;
@@ -753,16 +991,12 @@ int scenario_line(struct scenario *sc, int lineno, const char *line)
 	a.cmd = lookup(sc, t, c, &err);
 	if (!a.cmd)
 		goto error;
-	if (strcmp(a.cmd->name, "machine") && scenario_boot(sc, lineno))
+	if (strcmp(a.cmd->name, "machine") && !a.cmd->no_boot && scenario_boot(sc, lineno))
 		goto out;
-	sc->seen_command |= strcmp(a.cmd->name, "machine") != 0;
+	sc->seen_command |= strcmp(a.cmd->name, "machine") && !a.cmd->no_boot;
 	c->cpu = c->proc ? c->proc->cpu : sc->kernel_cpu;
 	a.c = c;
-	if (sc->booted)
-		cpu_call(c->cpu, exec_on_cpu, &a);
-	else
-		a.ret = a.cmd->fn(c);      /* the machine line runs before boot */
-	if (a.ret == CMD_SCRIPT_ERROR) {
+	if (run_handler(sc, lineno, &a) == CMD_SCRIPT_ERROR) {
 		err = c->errmsg;
 		goto error;
 	}
@@ -771,9 +1005,12 @@ int scenario_line(struct scenario *sc, int lineno, const char *line)
 		ret = verify_step(sc, lineno, c->cpu);
 	goto out;
 error:
+	print_deaths(sc, lineno);
 	report_error(sc, lineno, err ? err : "error");
 	ret = 2;
 out:
+	if (store.regex)
+		regfree(&store.re);
 	free(t);
 	free(c);
 	return ret;
@@ -781,12 +1018,18 @@ out:
 
 int scenario_boot(struct scenario *sc, int lineno)
 {
+	static const int boot_level[] = { CONSOLE_LOGLEVEL_SILENT, CONSOLE_LOGLEVEL_QUIET,
+					  CONSOLE_LOGLEVEL_MOTORMOUTH };
+	static const int run_level[] = { CONSOLE_LOGLEVEL_SILENT, CONSOLE_LOGLEVEL_DEFAULT,
+					 CONSOLE_LOGLEVEL_MOTORMOUTH };
 	const char *why = NULL;
 	int err;
 
 	if (sc->booted)
 		return 0;
+	console_set_loglevel(boot_level[sc->verbosity]);
 	err = machine_boot(&sc->cfg, &why);
+	console_set_loglevel(run_level[sc->verbosity]);
 	if (err) {
 		char msg[256];
 
@@ -801,28 +1044,73 @@ int scenario_boot(struct scenario *sc, int lineno)
 
 void scenario_finish(struct scenario *sc)
 {
+	progress_clear();
 	if (sc->booted)
 		machine_shutdown();
 	sc->booted = false;
 }
 
-int scenario_run_file(struct scenario *sc, const char *path)
+/* Open a scenario file: "-" is stdin; a directory or an unreadable file is
+ * an error (exit 2). */
+static FILE *open_script(const char *path, off_t *size)
 {
+	struct stat st;
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, ret = 0;
 
 	if (!f) {
 		fprintf(stderr, "mmkit: %s: %s\n", path, strerror(errno));
-		return 2;
+		return NULL;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	*size = 0;
+	if (!fstat(fileno(f), &st)) {
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmkit: %s: is a directory, not a scenario file\n", path);
+			if (f != stdin)
+				fclose(f);
+			return NULL;
+		}
+		if (S_ISREG(st.st_mode))
+			*size = st.st_size;
+	}
+	return f;
+}
+
+int scenario_run_file(struct scenario *sc, const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	off_t size, done = 0;
+	int lineno = 0, ret = 0;
+	FILE *f = open_script(path, &size);
+
+	if (!f)
+		return 2;
+	progress_begin(path, (u64)size, false);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *nul = memchr(line, 0, (size_t)n);
+
+		done += n;
+		lineno++;
+		if (nul) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "NUL byte in the line (column %d)", (int)(nul - line) + 1);
+			report_error(sc, lineno, msg);
+			ret = 2;
+			break;
+		}
 		line[strcspn(line, "\r\n")] = 0;
-		ret = scenario_line(sc, ++lineno, line);
+		ret = scenario_line(sc, lineno, line);
 		if (ret)
 			break;      /* a script error (2) or a failed expect= (1) ends the run */
+		progress_update((u64)done);
 	}
+	if (!ret && ferror(f)) {
+		fprintf(stderr, "mmkit: %s: read error: %s\n", path, strerror(errno));
+		ret = 2;
+	}
+	progress_end();
 	free(line);
 	if (f != stdin)
 		fclose(f);

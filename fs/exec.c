@@ -7,7 +7,8 @@
  *   0x401000 data   rw-p  file page 1       start_data/end_data
  *   0x402000 bss    rw-p  anonymous         (vm_brk_flags)
  *   0x403000        start_brk = brk (the heap VMA appears with brk growth)
- *   mmap_base - 8 pages: [vvar] 4, [vvar_vclock] 2, [vdso] 2 (top-down)
+ *   mmap_base - 8 pages: [vvar] 4, [vvar_vclock] 2, [vdso] 2 (top-down;
+ *                        special mappings, fs/vdso.c)
  *   STACK_TOP - 33 pages .. STACK_TOP: [stack] (one page of arguments plus
  *   the 128 KiB setup_arg_pages expands it by)
  *
@@ -23,10 +24,6 @@
 #define EXEC_DEV_MAJOR 0xfe
 #define EXEC_INO 4242
 #define EXEC_PATH "/usr/bin/mmkit-exec"
-
-static const char *const vvar_name = "[vvar]";
-static const char *const vclock_name = "[vvar_vclock]";
-static const char *const vdso_name = "[vdso]";
 
 static int map_one(struct mm_struct *mm, unsigned long start, unsigned long pages,
 		   unsigned long flags, struct file *file, unsigned long pgoff, const char *name)
@@ -63,24 +60,6 @@ static int map_stack(struct mm_struct *mm)
 	mm->arg_end = mm->env_start = top - PAGE_SIZE + 0x300;
 	mm->env_end = top - 0x20;
 	return map_one(mm, top - 33 * PAGE_SIZE, 33, VM_STACK_FLAGS, NULL, 0, NULL);
-}
-
-static int map_vdso(struct mm_struct *mm)
-{
-	unsigned long special = VM_DONTEXPAND;
-	unsigned long vvar = VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP | special;
-	unsigned long addr = get_unmapped_area(NULL, 0, 8 * PAGE_SIZE, 0, 0, 0);
-	int err;
-
-	if (IS_ERR_VALUE(addr))
-		return (int)(long)addr;
-	err = map_one(mm, addr, 4, vvar, NULL, 0, vvar_name);
-	if (!err)
-		err = map_one(mm, addr + 4 * PAGE_SIZE, 2, vvar, NULL, 0, vclock_name);
-	if (!err)
-		err = map_one(mm, addr + 6 * PAGE_SIZE, 2,
-			      VM_READ | VM_EXEC | MAYRWX | special, NULL, 0, vdso_name);
-	return err;
 }
 
 static int map_binary(struct mm_struct *mm)

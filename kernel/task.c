@@ -128,7 +128,9 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->group_leader = leader;
 	t->signal = leader->signal;
 	atomic_fetch_add(&t->signal->sigcnt, 1);
-	t->signal->nr_threads++;
+	spin_lock(&tasklist_lock);           /* threads of one group start and exit on any CPU */
+	WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads + 1);
+	spin_unlock(&tasklist_lock);
 	t->cap_ipc_lock = leader->cap_ipc_lock;
 	t->cap_sys_rawio = leader->cap_sys_rawio;
 	t->mm = t->active_mm = leader->mm;
@@ -148,7 +150,7 @@ struct task_struct *kthread_create_task(const char *comm)
 
 int task_thread_count(const struct task_struct *t)
 {
-	return t->signal ? t->signal->nr_threads : 1;
+	return t->signal ? READ_ONCE(t->signal->nr_threads) : 1;
 }
 
 struct task_struct *find_task_by_pid(int pid)
@@ -263,10 +265,13 @@ void task_exit(struct task_struct *t)
 	else if (t->active_mm)
 		mmdrop(t->active_mm);
 	t->mm = t->active_mm = NULL;
-	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1)
+	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
 		kmem_cache_free(signal_cachep, t->signal);
-	else
-		t->signal->nr_threads--;
+	} else {
+		spin_lock(&tasklist_lock);   /* Linux: __exit_signal, under siglock */
+		WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads - 1);
+		spin_unlock(&tasklist_lock);
+	}
 	task_free(t);
 }
 

@@ -6,7 +6,16 @@
  * dmesg style, "[    0.000000] ", taken from a logical clock (a message
  * counter scaled to microseconds) so cpus=1 runs print identical logs.
  *
- * Locking: log_lock guards the ring; printk may be called from any CPU.
+ * Levels work as in Linux (kernel/printk/printk.c): a message may begin with
+ * KERN_SOH and a level digit (KERN_INFO ...) or KERN_CONT; without one it has
+ * MESSAGE_LOGLEVEL_DEFAULT.  The ring keeps every message whatever its level;
+ * the echo (the console) gets only those below console_loglevel.  The CLI
+ * boots at CONSOLE_LOGLEVEL_QUIET (Linux's `quiet`), so the boot log stays in
+ * the ring, and runs at CONSOLE_LOGLEVEL_DEFAULT afterwards (-q: silent,
+ * -v: everything from the start).
+ *
+ * Locking: log_lock guards the ring and the current line's level; printk may
+ * be called from any CPU.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +29,28 @@ static char log_buf[LOG_BUF_SIZE];
 static size_t log_len;        /* bytes in log_buf; oldest lines dropped when full */
 static unsigned long log_seq;
 static bool log_at_line_start = true;
+static int log_line_level = MESSAGE_LOGLEVEL_DEFAULT;   /* the open line's level */
+static _Atomic int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+int console_set_loglevel(int level)
+{
+	return atomic_exchange(&console_loglevel, level);
+}
+
+/* Strip a KERN_SOH level prefix off *msg; returns the message's level. */
+static int printk_get_level(const char **msg)
+{
+	const char *m = *msg;
+
+	if (m[0] != KERN_SOH[0] || !m[1])
+		return MESSAGE_LOGLEVEL_DEFAULT;
+	*msg = m + 2;
+	if (m[1] == 'c')
+		return log_at_line_start ? MESSAGE_LOGLEVEL_DEFAULT : log_line_level;
+	if (m[1] >= '0' && m[1] <= '7')
+		return m[1] - '0';
+	return MESSAGE_LOGLEVEL_DEFAULT;
+}
 
 static void log_append(const char *s, size_t n)
 {
@@ -48,8 +79,12 @@ void printk(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&log_lock);
+	p = msg;
+	log_line_level = printk_get_level(&p);
 	echo = mmk ? mmk->log : stderr;
-	for (p = msg; *p; p = nl ? nl + 1 : p + strlen(p)) {
+	if (log_line_level >= atomic_load(&console_loglevel))
+		echo = NULL;
+	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
 		size_t n;
 
 		nl = strchr(p, '\n');

@@ -2,8 +2,8 @@
  * copy_pte.c - fork's copy of the page tables (Linux mm/memory.c
  * copy_page_range, copy_pte_range, copy_present_pte).
  *
- * Only VMAs that may hold anonymous pages (an anon_vma) or raw PFNs are
- * copied (vma_needs_copy); file and shmem VMAs are left to fault in the
+ * Only VMAs that may hold anonymous pages (an anon_vma), raw PFNs or guard
+ * markers (VM_COPY_ON_FORK) are copied (vma_needs_copy); file and shmem VMAs are left to fault in the
  * child from the page cache.  Each present PTE is copied to the child:
  *   - an anonymous page gets one more reference and mapping and loses
  *     PG_anon_exclusive (folio_try_dup_anon_rmap_pte: no page is pinned in
@@ -94,9 +94,10 @@ static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, void 
 	return 0;
 }
 
-static bool vma_needs_copy(const struct vm_area_struct *src_vma)
+static bool vma_needs_copy(const struct vm_area_struct *dst_vma,
+			   const struct vm_area_struct *src_vma)
 {
-	return (src_vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || src_vma->anon_vma;
+	return (dst_vma->vm_flags & VM_COPY_ON_FORK) || src_vma->anon_vma;
 }
 
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
@@ -104,7 +105,7 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	struct copy_ctx c = { .dst_vma = dst_vma, .src_vma = src_vma };
 	int i;
 
-	if (!vma_needs_copy(src_vma))
+	if (!vma_needs_copy(dst_vma, src_vma))
 		return 0;
 	walk_pmd_range(src_vma->vm_mm, src_vma->vm_start, src_vma->vm_end, copy_pmd, &c);
 	for (i = 0; i < NR_MM_COUNTERS; i++)

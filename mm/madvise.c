@@ -49,19 +49,21 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 			return -EINVAL;
 		break;
 	case MMK_MADV_FREE:
-		if (!vma_is_anonymous(vma) && !(vma->vm_file == NULL))
+		if (!vma_is_anonymous(vma))   /* also special mappings ([vdso]) */
 			return -EINVAL;
 		/* fall through */
 	case MMK_MADV_DONTNEED: case MMK_MADV_DONTNEED_LOCKED:
 		if (f & (VM_PFNMAP | (b == MMK_MADV_DONTNEED_LOCKED ? 0 : VM_LOCKED)))
-			return -EINVAL;
-		if (b == MMK_MADV_FREE && vma->vm_file)
 			return -EINVAL;
 		break;
 	case MMK_MADV_GUARD_INSTALL: case MMK_MADV_GUARD_REMOVE:
 		if (f & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE |
 			 (b == MMK_MADV_GUARD_INSTALL ? VM_LOCKED : 0)))
 			return -EINVAL;
+		/* The whole VMA is marked, without a split (mmap_lock is held
+		 * for read: an atomic bit set, as Linux vma_flag_set_atomic). */
+		if (b == MMK_MADV_GUARD_INSTALL)
+			__atomic_fetch_or(&vma->vm_flags, VM_MAYBE_GUARD, __ATOMIC_RELAXED);
 		break;
 	case MMK_MADV_COLLAPSE:
 		if (f & (VM_NOHUGEPAGE | VM_SPECIAL))
@@ -135,7 +137,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	err = madvise_new_flags(vma, b, &nf);
 	if (err || nf == vma->vm_flags)
 		return (int)err;
-	vma = vma_modify_flags(*prev, vma, start, end, nf);
+	vma = vma_modify_flags(*prev, vma, start, end, &nf);
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma) == -ENOMEM ? -EAGAIN : VMA_ERRNO(vma);
 	*prev = vma;
@@ -181,30 +183,6 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 	return unmapped;
 }
 
-/* MADV_POPULATE_(READ|WRITE): every page mapped (-ENOMEM) and accessible
- * for the kind of fault (-EINVAL); faults give anon_vmas as they go. */
-static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
-			    bool write)
-{
-	struct vm_area_struct *vma;
-
-	while (start < end) {
-		vma = vma_lookup(mm, start);
-		if (!vma)
-			return -ENOMEM;
-		if ((vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
-		    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
-			return -EINVAL;
-		if (shmem_fault_limit(vma, start, min(end, vma->vm_end)) < min(end, vma->vm_end))
-			return -EFAULT;        /* SIGBUS beyond the object */
-		if (!(vma->vm_flags & VM_SHARED) && (write || vma_is_anonymous(vma)) &&
-		    anon_vma_prepare(vma))
-			return -ENOMEM;
-		start = vma->vm_end;
-	}
-	return 0;
-}
-
 /* madvise(2) on current->mm.  0 or -errno. */
 int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 {
@@ -229,10 +207,9 @@ int sys_madvise(unsigned long start, unsigned long len_in, int behavior)
 	else
 		mmap_read_lock(mm);
 	if (behavior == MMK_MADV_POPULATE_READ || behavior == MMK_MADV_POPULATE_WRITE) {
-		err = madvise_populate(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
-		if (!err)       /* the page side: fault every page in (mm/gup.c) */
-			err = faultin_page_range(mm, start, end,
-						 behavior == MMK_MADV_POPULATE_WRITE);
+		/* VMA by VMA, as Linux: the VMAs before a failing one stay
+		 * populated (and a write fault gives them their anon_vma). */
+		err = faultin_page_range(mm, start, end, behavior == MMK_MADV_POPULATE_WRITE);
 	} else {
 		err = madvise_walk(mm, start, end, behavior);
 	}

@@ -129,6 +129,12 @@ static void clear_user_highpage(struct page *page)
 	memset(page_address(page), 0, PAGE_SIZE);
 }
 
+/* Linux copy_user_highpage. */
+static void copy_user_highpage(struct page *to, struct page *from)
+{
+	memcpy(page_address(to), page_address(from), PAGE_SIZE);
+}
+
 static pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
 {
 	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
@@ -145,6 +151,32 @@ static pte_t ptep_clear_flush(struct vm_area_struct *vma, unsigned long addr, pt
 	if (pte_present(old))
 		flush_tlb_page(vma, addr);
 	return old;
+}
+
+/*
+ * Map the page frame pfn at addr of a VM_PFNMAP VMA (Linux vmf_insert_pfn):
+ * a special PTE, no struct page, no RSS, never COWed or reclaimed.  From a
+ * fault handler (mmap_lock held, no PTE lock).  Returns VM_FAULT_NOPAGE, or
+ * VM_FAULT_OOM when the page table cannot be allocated.
+ */
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	p4dp_t p4d = p4d_alloc(mm, pgd_offset(mm, addr), addr);
+	pudp_t pud = p4d ? pud_alloc(mm, p4d, addr) : NULL;
+	pmdp_t pmd = pud ? pmd_alloc(mm, pud, addr) : NULL;
+	ptlock_t *ptl;
+	ptep_t pte;
+
+	if (!pmd || pte_alloc(vma->vm_mm, pmd))
+		return VM_FAULT_OOM;
+	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+	if (!pte)
+		return VM_FAULT_NOPAGE;
+	if (pte_none(ptep_get(pte)))
+		set_pte_at(vma->vm_mm, addr, pte, pte_mkspecial(pfn_pte(pfn, vma->vm_page_prot)));
+	pte_unmap_unlock(pte, ptl);
+	return VM_FAULT_NOPAGE;
 }
 
 /* ---------------------------------------------------- anonymous pages -- */
@@ -193,13 +225,13 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
-	/* On the 6.18 reference host a read fault that maps the zero page
-	 * leaves the VMA with an anon_vma too (the VMA then merges and moves
-	 * as a faulted one; checked with mremap and 3-way merges). */
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
+	/* A read maps the zero page and, as in Linux, leaves the VMA without
+	 * an anon_vma: it still merges and moves as an unfaulted one
+	 * (cases/zero_page_anon_vma.mm, checked on the reference host). */
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
 	page = alloc_user_page(false);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -227,11 +259,18 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
  * access (or populate) faults again and finds the hole. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
 	struct file *f = vmf->vma->vm_file;
 	vm_fault_t ret;
 
+	if (ops && ops->fault) {         /* a special mapping ([vdso], [vvar]...) */
+		ret = ops->fault(vmf);
+		if (!ret)                    /* a kernel page: no page cache to race */
+			lock_page(vmf->page);
+		return ret;                  /* VM_FAULT_NOPAGE: it mapped a pfn */
+	}
 	if (!f)
-		return VM_FAULT_SIGBUS;          /* a special mapping ([vdso]...) */
+		return VM_FAULT_SIGBUS;
 	ret = f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
 	if (ret)
 		return ret;
@@ -389,7 +428,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	if (!new)
 		goto out_put_old;
 	if (old)
-		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		copy_user_highpage(new, old);
 	ret = 0;
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
@@ -406,11 +445,57 @@ out_put_old:
 	return ret;
 }
 
+/* The copy's page when it can be had without waiting: from the CPU's page
+ * lists or the buddy lists above the watermark, no reclaim, no reserves,
+ * so no IPI is served or sent (the PTE lock may be held). */
+#define GFP_COPY_NOWAIT ((GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM) | \
+			 __GFP_NOWARN | __GFP_NOMEMALLOC)
+
+/*
+ * wp_page_copy without dropping the PTE lock (mmkit; Linux drops it because
+ * its allocation may sleep).  When the VMA has its anon_vma and a page can
+ * be had without waiting, the copy (or the zeroing, for the zero page) is
+ * made and installed under the lock the fault already holds: the PTE needs
+ * no second lookup and recheck, the old page no extra reference.  Nothing
+ * can change the old page meanwhile: its PTE is write-protected and
+ * locked, and its refcount (> 1) keeps the other mappers from reusing it.
+ * The fault-injection site is consulted once, as on Linux's path.
+ * Returns true with the fault done (PTE unlocked, *ret set), false with
+ * nothing done (PTE still locked).
+ */
+static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
+{
+	struct page *old = vmf->page, *new;
+
+	if (unlikely(!vmf->vma->anon_vma))
+		return false;
+	new = alloc_page(GFP_COPY_NOWAIT);
+	if (!new)
+		return false;
+	*ret = 0;
+	if (unlikely(should_fail(&user_page_fail))) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		__free_page(new);
+		*ret = VM_FAULT_OOM;
+		return true;
+	}
+	if (old)
+		copy_user_highpage(new, old);
+	else
+		clear_user_highpage(new);
+	wp_page_replace(vmf, old, new);
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	if (old)
+		put_page(old);                /* the old PTE's reference */
+	return true;
+}
+
 /* Linux do_wp_page.  Entered with the PTE lock held; returns with it dropped. */
 static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
+	vm_fault_t ret;
 
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
@@ -420,6 +505,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		SetPageAnonExclusive(page);
 		return wp_page_reuse(vmf);
 	}
+	if (wp_page_copy_locked(vmf, &ret))
+		return ret;
 	if (page)
 		get_page(page);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -461,8 +548,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (!pmd_none(pmdval) && !pmd_leaf(pmdval))
 		vmf->orig_pte = ptep_get(pte_offset_map(vmf->pmd, vmf->address));
 	if (pte_none(vmf->orig_pte))
-		return vma_is_anonymous(vmf->vma) && !vmf->vma->vm_name ? do_anonymous_page(vmf)
-									: do_fault(vmf);
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
 	if (is_guard_marker(vmf->orig_pte))
 		return VM_FAULT_SIGSEGV;      /* MADV_GUARD_INSTALL (handle_pte_marker) */
 	if (!pte_present(vmf->orig_pte))

@@ -29,7 +29,7 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 
 	if (newflags == oldflags || !vma_supports_mlock(vma))
 		goto out;
-	vma = vma_modify_flags(*prev, vma, start, end, newflags);
+	vma = vma_modify_flags(*prev, vma, start, end, &newflags);
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma);
 	nr_pages = (long)((end - start) >> PAGE_SHIFT);

@@ -5,7 +5,8 @@
  *
  * Address choice (x86-64, ASLR off, checked on a 6.18 host):
  *   - MAP_FIXED: the address as given;
- *   - a hint (rounded down to a page, raised to mmap_min_addr): used when
+ *   - a hint (rounded down to a page, raised to mmap_min_addr, i.e. at
+ *     least CONFIG_LSM_MMAP_MIN_ADDR): used when
  *     addr + len <= vm_start_gap(the VMA above it);
  *   - otherwise top-down: the highest gap below mmap_base that holds len,
  *     rejecting a gap that ends inside the guard gap of a VM_GROWSDOWN VMA
@@ -27,7 +28,17 @@
 #include "mmkit/memory.h"
 #include "mmkit/sched.h"
 
-unsigned long mmap_min_addr = 4096;
+/*
+ * Two floors, as in Linux (security/min_addr.c): vm.mmap_min_addr
+ * (dac_mmap_min_addr, 4096 on the reference host) is what MAP_FIXED below
+ * needs CAP_SYS_RAWIO for (cap_mmap_addr); mmap_min_addr, the larger of it
+ * and the kernel's CONFIG_LSM_MMAP_MIN_ADDR (65536 on the reference
+ * kernel), is what a hint is raised to, the floor of the gap search and of
+ * stack growth.  So a hint of 0x8000 gives 0x10000 while MAP_FIXED at
+ * 0x8000 works (cases/mmap_min_addr.mm).
+ */
+unsigned long dac_mmap_min_addr = 4096;
+unsigned long mmap_min_addr = CONFIG_LSM_MMAP_MIN_ADDR;
 int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
 
 #define MMF_TOPDOWN 1UL
@@ -103,9 +114,18 @@ static bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned 
 	return locked <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 }
 
+/* The vm.mmap_min_addr sysctl changed: recompute the effective floor
+ * (Linux update_mmap_min_addr). */
+void update_mmap_min_addr(void)
+{
+	mmap_min_addr = max(dac_mmap_min_addr, (unsigned long)CONFIG_LSM_MMAP_MIN_ADDR);
+}
+
+/* Linux cap_mmap_addr (no LSM with an mmap_addr hook is active on the
+ * reference host, so only the sysctl's floor applies). */
 static int security_mmap_addr(unsigned long addr)
 {
-	return addr < mmap_min_addr && !capable(CAP_SYS_RAWIO) ? -EPERM : 0;
+	return addr < dac_mmap_min_addr && !capable(CAP_SYS_RAWIO) ? -EPERM : 0;
 }
 
 /* ---- get_unmapped_area ---- */
@@ -850,4 +870,76 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 	vma_unlock_file(vma);
 	vt_update(&mm->mm_mt, vma);
 	return 0;
+}
+
+/* ---- special mappings (Linux mm/vma.c _install_special_mapping) ---- */
+
+static const char *special_mapping_name(struct vm_area_struct *vma)
+{
+	return ((const struct vm_special_mapping *)vma->vm_private_data)->name;
+}
+
+/* A special mapping is one piece: splitting it fails, so munmap,
+ * mprotect, madvise and mremap of part of it, and MAP_FIXED over
+ * part of it, give -EINVAL (Linux special_mapping_split). */
+static int special_mapping_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma; (void)addr;
+	return -EINVAL;
+}
+
+/* The mapping's own fault handler, else pages[pgoff] (with a reference),
+ * else SIGBUS (Linux special_mapping_fault). */
+static vm_fault_t special_mapping_fault(struct vm_fault *vmf)
+{
+	const struct vm_special_mapping *sm = vmf->vma->vm_private_data;
+
+	if (sm->fault)
+		return sm->fault(sm, vmf->vma, vmf);
+	if (!sm->pages || vmf->pgoff >= sm->nr_pages)
+		return VM_FAULT_SIGBUS;
+	vmf->page = sm->pages[vmf->pgoff];
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct special_mapping_vmops = {
+	.name = special_mapping_name,
+	.may_split = special_mapping_split,
+	.fault = special_mapping_fault,
+};
+
+/* Is vma a mapping of sm? */
+bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm)
+{
+	return vma->vm_private_data == sm && vma->vm_ops == &special_mapping_vmops;
+}
+
+/*
+ * Map sm at [addr, addr + len) of mm with vm_flags (VM_DONTEXPAND is added;
+ * VM_LOCKED never applies).  The range must be free.  Caller holds
+ * mmap_lock for write.  Returns the VMA or an error value (VMA_ERR):
+ * -ENOMEM.
+ */
+struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
+						unsigned long len, unsigned long vm_flags,
+						const struct vm_special_mapping *sm)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return (struct vm_area_struct *)(long)-ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = (vm_flags | mm->def_flags | VM_DONTEXPAND) & ~VM_LOCKED_MASK;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_ops = &special_mapping_vmops;
+	vma->vm_private_data = (void *)sm;
+	vma->vm_name = sm->name;
+	if (vma_link(mm, vma)) {
+		vm_area_free(vma);
+		return (struct vm_area_struct *)(long)-ENOMEM;
+	}
+	vm_stat_account(mm, vma->vm_flags, (long)(len >> PAGE_SHIFT));
+	return vma;
 }

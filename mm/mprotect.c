@@ -42,7 +42,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) && !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;
 	}
-	vma = vma_modify_flags(*pprev, vma, start, end, newflags);
+	vma = vma_modify_flags(*pprev, vma, start, end, &newflags);
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma);
 	*pprev = vma;

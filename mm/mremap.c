@@ -62,8 +62,6 @@ static int check_mremap_params(struct vma_remap *r)
 		return -EINVAL;
 	if (r->new_addr + r->new_len > r->addr && r->new_addr < r->addr + r->old_len)
 		return -EINVAL;
-	if (current->mm->map_count + 2 >= sysctl_max_map_count - 3)
-		return -ENOMEM;
 	return 0;
 }
 
@@ -163,14 +161,33 @@ static void dontunmap_complete(struct vma_remap *r, struct vm_area_struct *new_v
 		unlink_anon_vmas(vma);
 }
 
+/* Linux prep_move_vma: refuse what the unmap of the source would refuse
+ * later (splitting a special mapping), before anything is copied. */
+static int prep_move_vma(struct vma_remap *r)
+{
+	struct vm_area_struct *vma = r->vma;
+	int err = 0;
+
+	if (current->mm->map_count >= sysctl_max_map_count - 3)
+		return -ENOMEM;
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		if (vma->vm_start != r->addr)
+			err = vma->vm_ops->may_split(vma, r->addr);
+		if (!err && vma->vm_end != r->addr + r->old_len)
+			err = vma->vm_ops->may_split(vma, r->addr + r->old_len);
+	}
+	return err;
+}
+
 static unsigned long move_vma(struct vma_remap *r)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma = r->vma, *new_vma;
 	unsigned long hiwater, pgoff;
+	int err = prep_move_vma(r);
 
-	if (mm->map_count >= sysctl_max_map_count - 3)
-		return (unsigned long)-ENOMEM;
+	if (err)
+		return (unsigned long)(long)err;
 	if ((vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(((r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : r->delta) >> PAGE_SHIFT))
 		return (unsigned long)-ENOMEM;
@@ -246,6 +263,10 @@ static unsigned long mremap_to(struct vma_remap *r)
 	struct mm_struct *mm = current->mm;
 	int err;
 
+	/* Both the source and the destination may be split in three before
+	 * move_vma's own check: keep 4 maps below the limit (Linux mremap_to). */
+	if (mm->map_count + 2 >= sysctl_max_map_count - 3)
+		return (unsigned long)-ENOMEM;
 	if (r->flags & MMK_MREMAP_FIXED) {
 		err = do_munmap(mm, r->new_addr, r->new_len);
 		if (err)
@@ -309,16 +330,18 @@ static unsigned long remap_move(struct vma_remap *r)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long start = r->addr, end = r->addr + r->old_len, base = r->new_addr, res = 0, pos;
-	struct vm_area_struct *vma = vma_lookup(mm, start), *v;
+	struct vm_area_struct *vma = vma_lookup(mm, start);
 
 	if (!vma)
 		return (unsigned long)-EFAULT;
 	if (vma->vm_end >= end)
 		return remap_one(r);
-	for (v = vma; v && v->vm_start < end; v = v->vm_next)
-		if (v->vm_flags & VM_SPECIAL)
-			return (unsigned long)-EFAULT;
-	/* pos only advances: a copy may merge with what is still to move */
+	/* Every VMA mmkit has may move with others (Linux vma_multi_allowed
+	 * refuses only userfaultfd-armed VMAs and files with their own
+	 * get_unmapped_area); special mappings move whole, and a part of one
+	 * fails in prep_move_vma.  Each piece keeps its offset from start,
+	 * so the gaps between the VMAs stay.  pos only advances: a copy may
+	 * merge with what is still to move. */
 	for (pos = start; vma && vma->vm_start < end; vma = find_vma(mm, pos)) {
 		struct vma_remap one = *r;
 		unsigned long s = max(vma->vm_start, pos), e = min(vma->vm_end, end);

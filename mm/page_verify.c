@@ -11,7 +11,10 @@
  *     that count, and _refcount must be exactly mapcount for an anonymous
  *     page and mapcount + 1 for a page-cache page (no transient references
  *     exist between commands); an unmapped anonymous or page-cache page
- *     must have _mapcount == -1;
+ *     must have _mapcount == -1; a kernel page mapped into user space
+ *     ([vdso]: PG_reserved) holds one reference of its own; a special PTE
+ *     that is not the zero page (VM_PFNMAP, [vvar]) maps a reserved kernel
+ *     page and is not counted (no rmap, no RSS);
  *   - the page tables reachable from the mm (PTE, PMD and PUD tables, as
  *     Linux counts them) must add up to mm->pgtables_bytes (VmPTE);
  *   - the RSS counters must equal the PTEs of each kind (anon, file, shmem);
@@ -61,6 +64,12 @@ static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 	page = pfn_to_page(pfn);
 	if (PageBuddy(page) || page_ref_count(page) <= 0)
 		verify_fail(s->v, "mm %lu %#lx: PTE maps free pfn %#lx", s->mm->mm_id, va, pfn);
+	if (e & _PAGE_SPECIAL) {      /* a VM_PFNMAP entry ([vvar]): no rmap, no RSS */
+		if (!PageReserved(page))
+			verify_fail(s->v, "mm %lu %#lx: special PTE maps pfn %#lx, not a kernel page",
+				    s->mm->mm_id, va, pfn);
+		return;
+	}
 	s->maps[pfn]++;
 	s->rss[mm_counter(page)]++;
 }
@@ -135,6 +144,7 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 	struct page *page = pfn_to_page(pfn);
 	int mapcount = page_mapcount(page), ref = page_ref_count(page);
 	bool cached = page->mapping && !PageAnon(page);
+	bool own = cached || PageReserved(page);   /* + the cache's or the kernel's ([vdso]) */
 	struct rmap_count rc = { 0 };
 
 	if (!s->maps[pfn] && !PageAnon(page) && !cached)
@@ -142,9 +152,10 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 	if ((unsigned int)mapcount != s->maps[pfn])
 		verify_fail(s->v, "pfn %#lx: _mapcount + 1 = %d, %u PTEs map it", pfn, mapcount,
 			    s->maps[pfn]);
-	if (ref != mapcount + (cached ? 1 : 0))
+	if (ref != mapcount + (own ? 1 : 0))
 		verify_fail(s->v, "pfn %#lx: _refcount %d, expected %d (mapcount %d%s)", pfn, ref,
-			    mapcount + (cached ? 1 : 0), mapcount, cached ? " + page cache" : "");
+			    mapcount + (own ? 1 : 0), mapcount,
+			    cached ? " + page cache" : own ? " + kernel" : "");
 	if (!s->maps[pfn])
 		return;
 	if (!PageAnon(page)) {

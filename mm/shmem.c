@@ -17,22 +17,6 @@
 
 static _Atomic unsigned long shmem_next_ino = 1;
 
-/* Does the part [start, end) of a shared VMA lie within its object?  The
- * first address beyond the object's size, or end. */
-unsigned long shmem_fault_limit(const struct vm_area_struct *vma, unsigned long start,
-				unsigned long end)
-{
-	unsigned long off, limit;
-
-	if (!vma->vm_file || !vma->vm_file->shmem)
-		return end;
-	off = vma->vm_pgoff << PAGE_SHIFT;
-	if (off >= vma->vm_file->size)
-		return start;
-	limit = vma->vm_start + (vma->vm_file->size - off);
-	return limit < end ? max(limit, start) : end;
-}
-
 /* Give a shared anonymous VMA its shmem object.  Returns 0 or -ENOMEM. */
 int shmem_zero_setup(struct vm_area_struct *vma)
 {

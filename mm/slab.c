@@ -1,6 +1,7 @@
 /*
  * slab.c - the SLUB slab allocator (Linux mm/slub.c, Christoph Lameter 2007;
- * its per-CPU-slab design of Linux 5.x-6.x, without the newer sheaves).
+ * the per-CPU-slab design of Linux 6.8-6.18 with per-CPU partial slabs and
+ * 6.18's opt-in per-CPU sheaves; Vlastimil Babka 2025).
  *
  * A cache hands out objects of one size from slabs: runs of 2^order frames
  * from the buddy allocator, cut into objects.  A free object stores the
@@ -13,12 +14,22 @@
  * by IPI).  An object freed on its CPU slab's owner goes back on that list,
  * equally cheap.  Any other free (another CPU's slab, or a slab that is not
  * active) pushes the object on the slab's own freelist under the slab lock
- * (Linux's !cmpxchg_double fallback, a PG_locked bit spinlock); when that
- * changes the slab's list state (full -> partial, or partial -> empty) the
- * node's list_lock is taken first.  When its freelist runs dry, a CPU takes
- * the remote frees accumulated on its slab, else a slab from the node's
- * partial list, else a new slab.  Empty slabs are kept up to min_partial and
- * freed beyond that; kmem_cache_shrink frees them all.
+ * (Linux's !cmpxchg_double fallback, a PG_locked bit spinlock).  The first
+ * free into a full slab puts the slab on the freeing CPU's partial list
+ * (CONFIG_SLUB_CPU_PARTIAL, put_cpu_partial), no list_lock needed; a CPU
+ * whose list holds s->cpu_partial_slabs slabs moves them to the node's
+ * partial list first (unfreezing).  Only a free that empties a slab of the
+ * node list takes list_lock, to discard it beyond min_partial.  When its
+ * freelist runs dry, a CPU takes the remote frees accumulated on its slab,
+ * else a slab of its partial list, else a slab from the node's partial list
+ * (and up to half its limit more onto its partial list), else a new slab.
+ * kmem_cache_shrink frees every empty slab.
+ *
+ * Caches created with a sheaf_capacity put per-CPU sheaves in front of all
+ * this (mm/slab_sheaf.c): arrays of objects, a main and a spare per CPU, a
+ * barn of full and empty ones per node.  Their fast paths are here so that
+ * they inline into the entry points: allocation pops main, a free pushes
+ * it; the slabs are reached in bulk, a sheaf at a time.
  *
  * Caches with slab_debug flags (mm/slub_debug.c) bypass the CPU slabs: every
  * alloc and free runs under list_lock with the checks, as in Linux.
@@ -204,22 +215,7 @@ int calculate_sizes(struct kmem_cache *s)
 	return s->oo_objects ? 0 : -EINVAL;
 }
 
-/* ---- partial lists (n->list_lock held) ---- */
-
-static void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
-{
-	if (tail)
-		list_add_tail(&slab->slab_list, &n->partial);
-	else
-		list_add(&slab->slab_list, &n->partial);
-	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
-}
-
-static void remove_partial(struct kmem_cache_node *n, struct page *slab)
-{
-	list_del(&slab->slab_list);
-	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
-}
+/* ---- full lists (n->list_lock held; add/remove_partial are in slab.h) ---- */
 
 /* Debug caches keep full slabs listed too, so every object can be checked. */
 static void add_full(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
@@ -242,6 +238,7 @@ static void init_kmem_cache_node(struct kmem_cache_node *n)
 	INIT_LIST_HEAD(&n->full);
 	atomic_store(&n->nr_slabs, 0);
 	atomic_store(&n->total_objects, 0);
+	n->barn = NULL;
 }
 
 /* ---- slabs: allocation and release ---- */
@@ -270,11 +267,29 @@ static void slab_pages_init(struct kmem_cache *s, struct page *slab,
 	}
 }
 
+/* Chain every object of a new slab in address order: one store per object
+ * (the common case: no constructor, no debugging). */
+static void slab_build_freelist_plain(struct kmem_cache *s, struct page *slab)
+{
+	u8 *p = slab_first_object(s, slab);
+	u8 *last = p + (size_t)(slab->objects - 1) * s->size;
+	uintptr_t kva_next = (uintptr_t)p + s->size + slab_fp_delta;
+
+	slab->freelist = p;
+	for (; p < last; p += s->size, kva_next += s->size)
+		*(unsigned long *)(p + s->offset) = kva_next;
+	*(unsigned long *)(last + s->offset) = 0;
+}
+
 /* Run the constructor and the debug setup on every object and chain them. */
 static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 {
 	void *p, *prev = NULL;
 
+	if (likely(!kmem_cache_debug(s) && !s->ctor)) {
+		slab_build_freelist_plain(s, slab);
+		return;
+	}
 	setup_slab_debug(s, slab);
 	for_each_object(p, s, slab) {
 		setup_object_debug(s, p);
@@ -319,6 +334,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	unsigned long i;
 
 	free_slab_debug(s, slab);
+	VM_WARN_ON(slab_test_node_partial(slab));
 	atomic_fetch_sub(&get_node(s)->nr_slabs, 1);
 	atomic_fetch_sub(&get_node(s)->total_objects, slab->objects);
 	slab_account_pages(s, -(long)(PAGE_SIZE << order));
@@ -369,14 +385,16 @@ static void cpu_slab_clear(struct kmem_cache_cpu *c)
 	c->slab_bytes = 0;
 }
 
-/* Take all objects off a slab's freelist for a CPU: the slab stays frozen
- * while it had some, and is unfrozen (full, on no list) when it had none. */
-static void *get_freelist(struct page *slab)
+/* Take all objects off a slab's freelist for this CPU (Linux get_freelist
+ * and freeze_slab): the slab is frozen while it had some, and left unfrozen
+ * (full, on no list) when it had none.  *objects gets its object count. */
+static void *freeze_slab(struct page *slab, unsigned int *objects)
 {
 	void *freelist;
 
 	slab_lock(slab);
 	freelist = slab->freelist;
+	*objects = slab->objects;
 	slab->freelist = NULL;
 	slab->inuse = slab->objects;
 	slab->frozen = freelist != NULL;
@@ -446,11 +464,131 @@ static void deactivate_cpu_slab(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	deactivate_slab(s, slab, freelist, nr, tail);
 }
 
+/* ---- per-CPU partial slabs (CONFIG_SLUB_CPU_PARTIAL) ---- */
+
+/* Linux kmem_cache_has_cpu_partial(): every cache but the debug ones. */
+static inline bool kmem_cache_has_cpu_partial(const struct kmem_cache *s)
+{
+	return !kmem_cache_debug(s);
+}
+
+/* Linux slub_set_cpu_partial(): the nominal limit is in objects, the
+ * enforced one in slabs, counting them half full. */
+static void slub_set_cpu_partial(struct kmem_cache *s, unsigned int nr_objects)
+{
+	s->cpu_partial = nr_objects;
+	s->cpu_partial_slabs = DIV_ROUND_UP(nr_objects * 2, s->oo_objects);
+}
+
+void set_cpu_partial(struct kmem_cache *s)
+{
+	unsigned int nr_objects;
+
+	if (!kmem_cache_has_cpu_partial(s))
+		nr_objects = 0;
+	else if (s->size >= PAGE_SIZE)
+		nr_objects = 6;
+	else if (s->size >= 1024)
+		nr_objects = 24;
+	else if (s->size >= 256)
+		nr_objects = 52;
+	else
+		nr_objects = 120;
+	slub_set_cpu_partial(s, nr_objects);
+}
+
+/* Unfreeze a detached CPU partial list (Linux __put_partials): each slab
+ * goes to the node's partial list, or is freed when it is empty and the
+ * node keeps min_partial slabs already.  Takes list_lock. */
+static void __put_partials(struct kmem_cache *s, struct page *partial_slab)
+{
+	struct kmem_cache_node *n = get_node(s);
+	struct page *slab, *slab_to_discard = NULL;
+	bool empty;
+
+	spin_lock(&n->list_lock);
+	while (partial_slab) {
+		slab = partial_slab;
+		partial_slab = slab->next;
+		/* stable: the free that empties a slab takes list_lock */
+		slab_lock(slab);
+		empty = !slab->inuse;
+		slab_unlock(slab);
+		if (unlikely(empty && n->nr_partial >= s->min_partial)) {
+			slab->next = slab_to_discard;
+			slab_to_discard = slab;
+		} else {
+			add_partial(n, slab, true);
+		}
+	}
+	spin_unlock(&n->list_lock);
+	while (slab_to_discard) {
+		slab = slab_to_discard;
+		slab_to_discard = slab->next;
+		discard_slab(s, slab);
+	}
+}
+
+/* This CPU's whole partial list to the node (Linux put_partials). */
+static void put_partials(struct kmem_cache *s)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct page *partial_slab = c->partial;
+
+	c->partial = NULL;
+	if (partial_slab)
+		__put_partials(s, partial_slab);
+}
+
+/*
+ * Put a slab that is on no list (and not frozen) on this CPU's partial
+ * list (Linux put_cpu_partial).  With drain, a list already at the limit is
+ * unfrozen to the node first; without (from get_partial, list_lock held)
+ * the caller bounds the list itself.
+ */
+static void put_cpu_partial(struct kmem_cache *s, struct page *slab, bool drain)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct page *oldslab = c->partial, *slab_to_put = NULL;
+	int slabs = 0;
+
+	if (oldslab) {
+		if (drain && oldslab->slabs >= (int)s->cpu_partial_slabs) {
+			slab_to_put = oldslab;
+			oldslab = NULL;
+		} else {
+			slabs = oldslab->slabs;
+		}
+	}
+	slab->slabs = slabs + 1;
+	slab->next = oldslab;
+	c->partial = slab;
+	if (slab_to_put)
+		__put_partials(s, slab_to_put);
+}
+
+/* ---- flushing the per-CPU state ---- */
+
 static void flush_cpu_slab(void *info)
 {
 	struct kmem_cache *s = info;
 
+	if (s->cpu_sheaves)
+		pcs_flush_all(s);
 	deactivate_cpu_slab(s, this_cpu_slab(s));
+	put_partials(s);
+}
+
+/* The barn's sheaves back to the slabs and freed.  Freeing them here may
+ * put slabs on this CPU's partial list (a first free into a full slab), so
+ * this CPU's state is flushed again after (Linux shrinks the barn after its
+ * flush_all and would leave such slabs behind). */
+static void barn_flush(struct kmem_cache *s)
+{
+	if (!get_node(s)->barn)
+		return;
+	barn_shrink(s);
+	flush_cpu_slab(s);
 }
 
 void slab_flush_all(struct kmem_cache *s)
@@ -464,29 +602,53 @@ void slab_flush_all(struct kmem_cache *s)
 
 /* ---- allocation ---- */
 
-/* Freeze the first partial slab for this CPU.  Returns it, with its free
- * objects in *freelist and its object count in *objects, or NULL. */
+/* A slab of this CPU's partial list, frozen, with its free objects in
+ * *freelist (Linux's CPU_PARTIAL_ALLOC), or NULL when the list is empty. */
+static struct page *get_cpu_partial_slab(struct kmem_cache_cpu *c, void **freelist,
+					 unsigned int *objects)
+{
+	struct page *slab;
+
+	while ((slab = c->partial)) {
+		c->partial = slab->next;
+		*freelist = freeze_slab(slab, objects);
+		if (likely(*freelist))
+			return slab;
+		/* never on the list without free objects; if so, it stays full and unlisted */
+	}
+	return NULL;
+}
+
+/* Take the first slab of the node's partial list, frozen for this CPU, and
+ * up to cpu_partial_slabs / 2 more onto this CPU's partial list (Linux
+ * get_partial_node).  Returns the slab with its free objects in *freelist
+ * and its object count in *objects, or NULL. */
 static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned int *objects)
 {
 	struct kmem_cache_node *n = get_node(s);
-	struct page *slab = NULL;
+	struct page *slab, *tmp, *partial = NULL;
+	unsigned int partial_slabs = 0;
 
 	if (!READ_ONCE(n->nr_partial))
 		return NULL;
 	spin_lock(&n->list_lock);
-	if (!list_empty(&n->partial)) {
-		slab = list_first_entry(&n->partial, struct page, slab_list);
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		remove_partial(n, slab);
-		slab_lock(slab);
-		*freelist = slab->freelist;
-		*objects = slab->objects;
-		slab->freelist = NULL;
-		slab->inuse = slab->objects;
-		slab->frozen = 1;
-		slab_unlock(slab);
+		if (!partial) {
+			*freelist = freeze_slab(slab, objects);
+			if (unlikely(!*freelist))
+				continue;          /* a listed slab always has free objects */
+			partial = slab;
+			if (!s->cpu_partial_slabs)
+				break;
+		} else {
+			put_cpu_partial(s, slab, false);
+			if (++partial_slabs > s->cpu_partial_slabs / 2)
+				break;
+		}
 	}
 	spin_unlock(&n->list_lock);
-	return slab;
+	return partial;
 }
 
 /* A fresh slab, frozen for this CPU, all its objects in *freelist. */
@@ -503,8 +665,25 @@ static struct page *new_slab_frozen(struct kmem_cache *s, gfp_t gfp, void **free
 	return slab;
 }
 
+/* Advance this CPU's freelist past object, its head.  The next pointer must
+ * stay inside the CPU slab; anything else is a corrupted free pointer,
+ * reported and cut off. */
+static __always_inline void cpu_freelist_advance(struct kmem_cache *s, struct kmem_cache_cpu *c,
+						 void *object)
+{
+	void *next = get_freepointer(s, object);
+
+	if (unlikely(!in_cpu_slab(c, next)) && next) {
+		slab_err(s, c->slab, "Freepointer corrupt");
+		next = NULL;
+	}
+	c->freelist = next;
+}
+
 /* The CPU freelist is empty: refill it (remote frees on the CPU slab, a
- * partial slab, a new slab) and take one object.  NULL when out of memory. */
+ * slab of the CPU's partial list, the node's partial list, a new slab) and
+ * take one object.  NULL when out of memory.  May reach an interrupt point
+ * (the page allocator). */
 static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
@@ -514,12 +693,14 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 
 	c->alloc_slow++;
 	if (c->slab) {
-		freelist = get_freelist(c->slab);
+		freelist = freeze_slab(c->slab, &objects);
 		if (freelist)
 			goto load_freelist;
 		cpu_slab_clear(c);
 	}
-	slab = get_partial(s, &freelist, &objects);
+	slab = get_cpu_partial_slab(c, &freelist, &objects);
+	if (!slab)
+		slab = get_partial(s, &freelist, &objects);
 	if (!slab) {
 		slab = new_slab_frozen(s, gfp, &freelist);
 		if (!slab)
@@ -531,11 +712,7 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 	cpu_slab_set(s, c, slab, objects);
 load_freelist:
 	object = freelist;
-	c->freelist = get_freepointer(s, object);
-	if (unlikely(!in_cpu_slab(c, c->freelist)) && c->freelist) {
-		slab_err(s, c->slab, "Freepointer corrupt");
-		c->freelist = NULL;
-	}
+	cpu_freelist_advance(s, c, object);
 	return object;
 }
 
@@ -620,17 +797,80 @@ static __noinline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t ori
 	return object;
 }
 
-/* Fast path: pop the CPU freelist.  The next pointer must stay inside the
- * CPU slab; anything else is a corrupted free pointer, handled slowly. */
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
-					 const char *caller)
+/* Take up to size objects off this CPU's freelist into p, in list order.
+ * Returns how many. */
+static size_t cpu_freelist_take(struct kmem_cache *s, struct kmem_cache_cpu *c, size_t size,
+				void **p)
+{
+	uintptr_t base = c->slab_base, bytes = c->slab_bytes;
+	void *object = c->freelist;
+	size_t i;
+
+	for (i = 0; i < size && object; i++) {
+		void *next = get_freepointer(s, object);
+
+		if (unlikely((uintptr_t)next - base >= bytes) && next) {
+			slab_err(s, c->slab, "Freepointer corrupt");
+			next = NULL;
+		}
+		p[i] = object;
+		object = next;
+	}
+	c->freelist = object;
+	return i;
+}
+
+int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p)
+{
+	size_t i = 0;
+
+	while (i < size) {
+		i += cpu_freelist_take(s, this_cpu_slab(s), size - i, p + i);
+		if (i == size)
+			break;
+		p[i] = ___slab_alloc(s, gfp);
+		if (unlikely(!p[i])) {
+			__kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
+		i++;
+	}
+	return (int)size;
+}
+
+/* Sheaf path (Linux alloc_from_pcs): pop this CPU's main sheaf, refilling
+ * it when empty.  NULL: use the slabs. */
+static void *alloc_from_pcs(struct kmem_cache *s, gfp_t gfp)
+{
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
+	struct slab_sheaf *main = pcs->main;
+
+	if (unlikely(!main->size)) {
+		pcs = __pcs_replace_empty_main(s, pcs, gfp);
+		if (unlikely(!pcs))
+			return NULL;
+		main = pcs->main;
+	}
+	return main->objects[--main->size];
+}
+
+/* The whole allocation (Linux slab_alloc_node): fault injection, a sheaf,
+ * the CPU freelist or its refill, zeroing.  slab_alloc's fast paths hand
+ * everything else over to it as a tail call, so that they need no stack. */
+static __noinline void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					const char *caller)
 {
 	struct kmem_cache_cpu *c;
-	void *object, *next;
+	void *object;
 
 	might_alloc(gfp);
 	if (unlikely(should_fail(&fail_kmem_cache_alloc)) && !(gfp & __GFP_NOFAIL))
 		return NULL;
+	if (s->cpu_sheaves) {
+		object = alloc_from_pcs(s, gfp);
+		if (likely(object))
+			goto out;
+	}
 	c = this_cpu_slab(s);
 	object = c->freelist;
 	if (unlikely(!object)) {
@@ -638,15 +878,45 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 		if (kmem_cache_debug(s))
 			return object;
 	} else {
-		next = get_freepointer(s, object);
-		if (unlikely(!in_cpu_slab(c, next)) && next) {
-			slab_err(s, c->slab, "Freepointer corrupt");
-			next = NULL;
-		}
-		c->freelist = next;
+		cpu_freelist_advance(s, c, object);
 	}
+out:
 	if (unlikely(gfp & __GFP_ZERO) && likely(object))
 		memset(object, 0, s->object_size);
+	return object;
+}
+
+/* The fast paths, inlined into the entry points: pop the main sheaf, or
+ * pop the CPU freelist (its next pointer must stay inside the CPU slab;
+ * anything else is a corrupted free pointer, reported by the slow path).
+ * Everything else, fault injection and __GFP_ZERO included, is
+ * slab_alloc_slow's. */
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					 const char *caller)
+{
+	struct kmem_cache_cpu *c;
+	void *object, *next;
+
+	if (unlikely(atomic_load_explicit(&fault_inject_armed, memory_order_relaxed) |
+		     (gfp & __GFP_ZERO)))
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	if (s->cpu_sheaves) {
+		struct slab_sheaf *main = s->cpu_sheaves[smp_processor_id()].main;
+		unsigned int n = main->size;
+
+		if (unlikely(!n))
+			return slab_alloc_slow(s, gfp, orig_size, caller);
+		main->size = n - 1;
+		return main->objects[n - 1];
+	}
+	c = this_cpu_slab(s);
+	object = c->freelist;
+	if (unlikely(!object))
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	next = get_freepointer(s, object);
+	if (unlikely(!in_cpu_slab(c, next)) && next)
+		return slab_alloc_slow(s, gfp, orig_size, caller);
+	c->freelist = next;
 	return object;
 }
 
@@ -654,7 +924,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 
 /* A free changed the slab's counts: fix its list (full -> partial), or
  * take it off its list when it is empty and enough empty slabs are kept.
- * Returns true when the caller must discard it.  list_lock held. */
+ * Returns true when the caller must discard it.  list_lock held.  (Debug
+ * caches: no CPU partial lists.) */
 static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
 			     struct page *slab, void *prior)
 {
@@ -694,51 +965,161 @@ static void free_debug(struct kmem_cache *s, struct page *slab, void *x, const c
 		discard_slab(s, slab);
 }
 
-/* A free that may change the slab's list state: list_lock, then slab lock. */
-static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *x)
+/* Push the chain head..tail of cnt objects on the slab's freelist (slab
+ * lock held).  Returns the previous freelist. */
+static __always_inline void *slab_push(struct kmem_cache *s, struct page *slab, void *head,
+				       void *tail, unsigned int cnt)
+{
+	void *prior = slab->freelist;
+
+	set_freepointer(s, tail, prior);
+	slab->freelist = head;
+	slab->inuse -= cnt;
+	return prior;
+}
+
+/*
+ * A free that empties a slab which may be on the node's partial list: under
+ * list_lock, so that whether it is listed (SL_partial) cannot change
+ * meanwhile (Linux __slab_free's n != NULL case).  The slab is freed when
+ * listed, empty and min_partial others are kept; a slab that turned full
+ * meanwhile goes to this CPU's partial list.
+ */
+static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *head,
+			       void *tail, unsigned int cnt)
 {
 	struct kmem_cache_node *n = get_node(s);
-	bool discard = false;
+	bool discard = false, to_cpu_partial = false;
 	void *prior;
 
 	spin_lock(&n->list_lock);
 	slab_lock(slab);
-	prior = slab->freelist;
-	set_freepointer(s, x, prior);
-	slab->freelist = x;
-	slab->inuse--;
-	if (!slab->frozen)
-		discard = free_list_update(s, n, slab, prior);
+	prior = slab_push(s, slab, head, tail, cnt);
+	if (!slab->frozen && !prior) {
+		to_cpu_partial = true;
+	} else if (!slab->frozen && !slab->inuse && slab_test_node_partial(slab) &&
+		   n->nr_partial >= s->min_partial) {
+		remove_partial(n, slab);
+		discard = true;
+	}
 	slab_unlock(slab);
 	spin_unlock(&n->list_lock);
+	if (to_cpu_partial)
+		put_cpu_partial(s, slab, true);
 	if (discard)
 		discard_slab(s, slab);
 }
 
-/* Slow free: the object is not in this CPU's active slab. */
-static void __slab_free(struct kmem_cache *s, struct page *slab, void *x, const char *caller)
+/* Free cnt chained objects into a slab that is not this CPU's slab (Linux
+ * __slab_free).  Common cases under the slab lock alone: a frozen slab, a
+ * slab still in use after the free, and the first free into a full slab,
+ * which then joins this CPU's partial list. */
+static void __slab_free(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			unsigned int cnt)
 {
-	if (kmem_cache_debug(s)) {
-		free_debug(s, slab, x, caller);
-		return;
-	}
+	void *prior;
+
 	this_cpu_slab(s)->free_slow++;
 	slab_lock(slab);
-	if (slab->frozen || (slab->freelist && slab->inuse > 1)) {
-		set_freepointer(s, x, slab->freelist);
-		slab->freelist = x;
-		slab->inuse--;
+	prior = slab->freelist;
+	if (slab->frozen || (prior && slab->inuse > cnt)) {
+		slab_push(s, slab, head, tail, cnt);
 		slab_unlock(slab);
 		return;
 	}
+	if (!prior) {
+		slab_push(s, slab, head, tail, cnt);
+		slab_unlock(slab);
+		put_cpu_partial(s, slab, true);
+		return;
+	}
 	slab_unlock(slab);
-	__slab_free_locked(s, slab, x);
+	__slab_free_locked(s, slab, head, tail, cnt);
+}
+
+/* Free a chain to its slab: this CPU's slab takes it on its CPU freelist
+ * (Linux do_slab_free). */
+static void do_slab_free(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			 unsigned int cnt)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	if (slab == c->slab) {
+		set_freepointer(s, tail, c->freelist);
+		c->freelist = head;
+		return;
+	}
+	__slab_free(s, slab, head, tail, cnt);
 }
 
 /* The page of x if x is in simulated RAM, else NULL. */
 static struct page *virt_to_page_checked(const void *x)
 {
 	return host_in_ram(x) ? virt_to_page(x) : NULL;
+}
+
+/* object lies in slab.  bytes: the slab's length when every slab of the
+ * cache has the same order (then the address tells, cheaply), else 0 (its
+ * page tells: slab->objects, which gives the order, may not be read
+ * without the slab lock). */
+static __always_inline bool obj_in_slab(struct page *slab, uintptr_t base, uintptr_t bytes,
+					const void *object)
+{
+	if (likely(bytes))
+		return (uintptr_t)object - base < bytes;
+	return slab_head(virt_to_page(object)) == slab;
+}
+
+/* Linux build_detached_freelist(): chain p[size - 1] with the other objects
+ * of its slab among the last ones (three misses end the search), moving
+ * them behind the remaining ones.  Returns how many remain in p. */
+static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **p,
+				      struct page **slabp, void **head, void **tail,
+				      unsigned int *cnt)
+{
+	int lookahead = 3;
+	size_t same;
+	void *object = p[--size];
+	struct page *slab = slab_head(virt_to_page(object));
+	uintptr_t base = (uintptr_t)slab_address(slab);
+	uintptr_t bytes = s->oo_order == s->min_order ? PAGE_SIZE << s->oo_order : 0;
+
+	*slabp = slab;
+	*head = *tail = object;
+	*cnt = 1;
+	set_freepointer(s, object, NULL);
+	same = size;
+	while (size) {
+		object = p[--size];
+		if (obj_in_slab(slab, base, bytes, object)) {
+			*(unsigned long *)((u8 *)object + s->offset) = (uintptr_t)*head + slab_fp_delta;
+			*head = object;
+			(*cnt)++;
+			same--;
+			if (size != same) {
+				void *t = p[size];
+
+				p[size] = p[same];
+				p[same] = t;
+			}
+			continue;
+		}
+		if (!--lookahead)
+			break;
+	}
+	return same;
+}
+
+void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	struct page *slab;
+	void *head, *tail;
+	unsigned int cnt;
+
+	while (size) {
+		size = build_detached_freelist(s, size, p, &slab, &head, &tail, &cnt);
+		do_slab_free(s, slab, head, tail, cnt);
+	}
 }
 
 /* Linux cache_from_obj(): the cache x really belongs to, with the warnings
@@ -762,35 +1143,100 @@ static struct kmem_cache *cache_from_obj(struct kmem_cache *s, void *x, struct p
 	return cachep;
 }
 
+static void warn_naive_double_free(struct kmem_cache *s, void *x)
+{
+	slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
+		  "naive detection of double free or corruption of 0x%016lx (%s)\n",
+		  slab_kva(x), s->name);
+}
+
 static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct page *slab;
 
 	if (unlikely(x == c->freelist) && !kmem_cache_debug(s)) {
-		slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
-			  "naive detection of double free or corruption of 0x%016lx (%s)\n",
-			  slab_kva(x), s->name);
+		warn_naive_double_free(s, x);
 		return;
 	}
 	s = cache_from_obj(s, x, &slab);
 	if (!s)
 		return;
+	if (kmem_cache_debug(s)) {
+		free_debug(s, slab, x, caller);
+		return;
+	}
 	c = this_cpu_slab(s);
 	if (in_cpu_slab(c, x)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
 		return;
 	}
-	__slab_free(s, slab, x, caller);
+	__slab_free(s, slab, x, x, 1);
 }
 
-/* Fast path: x is in this CPU's active slab of s; push it on the CPU
- * freelist. */
+/* x is an object of a slab of s (a cheap check: its page says so). */
+static __always_inline bool in_slab_of(struct kmem_cache *s, const void *x)
+{
+	struct page *page;
+
+	if (unlikely((uintptr_t)x - (uintptr_t)mmk->ram >= (mmk->max_pfn << PAGE_SHIFT)))
+		return false;
+	page = virt_to_page(x);
+	return PageSlab(page) && page->slab_cache == s;
+}
+
+/* Sheaf slow path (Linux free_to_pcs, its replacement of a full main):
+ * the object just freed on top of main is a double free, warned about and
+ * dropped as the naive hardened check does; a full main is replaced; when
+ * nothing works, the object goes to its slab. */
+static __noinline void free_to_pcs_slow(struct kmem_cache *s, void *x, const char *caller)
+{
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
+	struct slab_sheaf *main = pcs->main;
+
+	if (main->size == s->sheaf_capacity) {
+		pcs = __pcs_replace_full_main(s, pcs);
+		if (unlikely(!pcs)) {
+			slab_free_slow(s, x, caller);
+			return;
+		}
+		main = pcs->main;
+	}
+	if (unlikely(main->size && main->objects[main->size - 1] == x)) {
+		warn_naive_double_free(s, x);
+		return;
+	}
+	main->objects[main->size++] = x;
+}
+
+/* The fast paths, inlined into the entry points: push on this CPU's main
+ * sheaf (objects checked to belong to s first; anything else takes the
+ * slow path, which warns), or on the CPU freelist when x is in the CPU's
+ * active slab.  Everything else is a tail call. */
 static __always_inline void slab_free(struct kmem_cache *s, void *x, const char *caller)
 {
-	struct kmem_cache_cpu *c = this_cpu_slab(s);
+	struct kmem_cache_cpu *c;
 
+	if (s->cpu_sheaves) {
+		struct slab_sheaf *main;
+		unsigned int n;
+
+		if (unlikely(!in_slab_of(s, x))) {
+			slab_free_slow(s, x, caller);
+			return;
+		}
+		main = s->cpu_sheaves[smp_processor_id()].main;
+		n = main->size;
+		if (unlikely(n == s->sheaf_capacity) || unlikely(n && main->objects[n - 1] == x)) {
+			free_to_pcs_slow(s, x, caller);
+			return;
+		}
+		main->objects[n] = x;
+		main->size = n + 1;
+		return;
+	}
+	c = this_cpu_slab(s);
 	if (likely(in_cpu_slab(c, x) && x != c->freelist)) {
 		set_freepointer(s, x, c->freelist);
 		c->freelist = x;
@@ -863,18 +1309,23 @@ int __kmem_cache_create(struct kmem_cache *s)
 	if (err)
 		return err;
 	s->min_partial = set_min_partial(s->size);
+	set_cpu_partial(s);
 	n = kmem_cache_alloc(kmem_cache_node, GFP_KERNEL);
 	if (!n)
 		return -ENOMEM;
 	init_kmem_cache_node(n);
 	s->node[0] = n;
-	return 0;
+	err = kmem_cache_init_sheaves(s);
+	if (err)
+		__kmem_cache_release(s);
+	return err;
 }
 
 void __kmem_cache_release(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = get_node(s);
 
+	kmem_cache_destroy_sheaves(s);
 	s->node[0] = NULL;
 	spin_lock_destroy(&n->list_lock);
 	kmem_cache_free(kmem_cache_node, n);
@@ -913,10 +1364,13 @@ void __kmem_cache_shrink(struct kmem_cache *s)
 	LIST_HEAD(discard);
 
 	slab_flush_all(s);
+	barn_flush(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	spin_unlock(&n->list_lock);
 	discard_list(s, &discard);
+	if (s->cpu_sheaves)
+		__kmem_cache_shrink(kmalloc_slab(sheaf_bytes(s), GFP_KERNEL));
 }
 
 int __kmem_cache_shutdown(struct kmem_cache *s)
@@ -925,6 +1379,7 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	struct page *slab;
 	LIST_HEAD(discard);
 
+	barn_flush(s);
 	spin_lock(&n->list_lock);
 	collect_empty(n, &discard);
 	list_for_each_entry(slab, &n->partial, slab_list)
@@ -957,6 +1412,7 @@ static void boot_cache_setup(struct kmem_cache *s, const char *name, unsigned in
 	s->refcount = 1;
 	BUG_ON(calculate_sizes(s));
 	s->min_partial = set_min_partial(s->size);
+	set_cpu_partial(s);
 }
 
 /* The node structure of kmem_cache_node itself, from its own first slab. */
@@ -1000,6 +1456,7 @@ static struct kmem_cache *bootstrap(struct kmem_cache *boot)
 
 	BUG_ON(!s);
 	deactivate_cpu_slab(boot, this_cpu_slab(boot));
+	put_partials(boot);
 	memcpy(s, boot, kmem_cache->object_size);
 	s->name = s->name_buf;
 	n = get_node(s);

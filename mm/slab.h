@@ -7,10 +7,14 @@
  * mm/rmap.c, which the lock validator checks):
  *   slab_mutex                   (a sleeping mutex: cache creation allocates
  *                                 under it, as in Linux)
+ *     barn->lock                 (sheaves; never held with list_lock)
  *     n->list_lock               (spinlock: waiters serve TLB flushes only)
  *       slab_lock(slab)          (PG_locked bit spinlock in the head page;
  *                                 interrupts off: waiters serve no IPI)
- * Neither spinlock is held across an IPI (slab_flush_all) or the page
+ * Per-CPU state (CPU slab, CPU partial list, sheaves) takes no lock: only
+ * its CPU touches it, and no interrupt point (where an IPI handler such as
+ * a slab flush could run) lies between reading it and updating it.
+ * No spinlock is held across an IPI (slab_flush_all) or the page
  * allocator: a CPU waiting for one serves no drain IPI, so a holder that
  * sent one and waited could deadlock with it.
  */
@@ -44,6 +48,33 @@ static inline struct kmem_cache_node *get_node(struct kmem_cache *s) { return s-
 void __slab_lock(struct page *slab);
 #define slab_lock(slab) LOCK_SITE(__slab_lock(slab))
 void slab_unlock(struct page *slab);
+
+/* SL_partial (Linux 6.8+): the slab is on its node's partial list.  Set and
+ * cleared under list_lock; atomic, since the slab lock shares the word. */
+#define SL_partial PG_workingset
+static inline bool slab_test_node_partial(struct page *slab)
+{
+	return atomic_load_explicit(&slab->flags, memory_order_relaxed) & (1UL << SL_partial);
+}
+
+/* ---- node partial list (n->list_lock held) ---- */
+
+static inline void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
+{
+	atomic_fetch_or_explicit(&slab->flags, 1UL << SL_partial, memory_order_relaxed);
+	if (tail)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
+}
+
+static inline void remove_partial(struct kmem_cache_node *n, struct page *slab)
+{
+	atomic_fetch_and_explicit(&slab->flags, ~(1UL << SL_partial), memory_order_relaxed);
+	list_del(&slab->slab_list);
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+}
 
 /* ---- objects and free pointers ---- */
 
@@ -106,6 +137,18 @@ static inline unsigned int get_info_end(const struct kmem_cache *s)
 
 /* ---- mm/slab.c services used by the other slab files ---- */
 
+/* Linux set_cpu_partial(): s->cpu_partial and s->cpu_partial_slabs from the
+ * object size (0 for debug caches).  Call after calculate_sizes. */
+void set_cpu_partial(struct kmem_cache *s);
+/* Fill p[0..size) with objects from the slabs (the CPU slab, its partial
+ * list, the node, new slabs), bypassing sheaves and fault injection (Linux
+ * __kmem_cache_alloc_bulk).  May reach an interrupt point.  Returns size,
+ * or 0 with nothing kept when memory ran out. */
+int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t size, void **p);
+/* Free objects of s back to their slabs, one slab lock per slab (Linux
+ * __kmem_cache_free_bulk with detached freelists).  Reorders p. */
+void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p);
+
 /* Compute the layout and order of s from its object_size, align and flags.
  * Returns 0 or -EINVAL (no order can hold one object). */
 int calculate_sizes(struct kmem_cache *s);
@@ -165,6 +208,62 @@ slab_flags_t kmem_cache_flags(slab_flags_t flags);
 /* The clock behind track->when and age=: one tick per debug alloc/free. */
 unsigned long slab_jiffies(void);
 extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+/* ---- mm/slab_sheaf.c: per-CPU sheaves and the node barn (Linux 6.18) ---- */
+
+#define MAX_FULL_SHEAVES  10
+#define MAX_EMPTY_SHEAVES 10
+
+/* An array of objects; lives in simulated RAM (a kmalloc object). */
+struct slab_sheaf {
+	struct list_head barn_list;  /* on a barn list, else unused */
+	struct kmem_cache *cache;
+	unsigned int size;           /* objects[0..size) are held */
+	unsigned int _pad;
+	void *objects[];             /* sheaf_capacity slots */
+};
+
+/* A node's store of sheaves that CPUs exchange: full ones for a CPU whose
+ * sheaves ran empty, empty ones for a CPU whose sheaves are full. */
+struct node_barn {
+	spinlock_t lock;
+	/* --- guarded by lock --- */
+	struct list_head sheaves_full;
+	struct list_head sheaves_empty;
+	unsigned int nr_full, nr_empty;
+};
+
+/* One CPU's sheaves of a cache; touched only by that CPU. */
+struct slub_percpu_sheaves {
+	struct slab_sheaf *main;     /* never NULL once set up */
+	struct slab_sheaf *spare;    /* empty or full, or NULL */
+} __attribute__((aligned(64)));
+
+/* The size of a sheaf of s (a kmalloc object). */
+static inline size_t sheaf_bytes(const struct kmem_cache *s)
+{
+	return sizeof(struct slab_sheaf) + s->sheaf_capacity * sizeof(void *);
+}
+
+/* Slow halves of the sheaf fast paths in mm/slab.c.  The alloc side
+ * returns the pcs with a non-empty main sheaf, or NULL (the caller then
+ * allocates from the slabs); the free side returns it with room in main, or
+ * NULL (the caller frees to the slab). */
+struct slub_percpu_sheaves *__pcs_replace_empty_main(struct kmem_cache *s,
+						     struct slub_percpu_sheaves *pcs, gfp_t gfp);
+struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
+						    struct slub_percpu_sheaves *pcs);
+/* Set up / tear down the sheaves and barn of s per s->sheaf_capacity_arg
+ * and its debug flags (debug caches have none).  Returns 0 or -ENOMEM. */
+int kmem_cache_init_sheaves(struct kmem_cache *s);
+void kmem_cache_destroy_sheaves(struct kmem_cache *s);
+/* This CPU's sheaves back to the slabs; the spare is freed, main kept. */
+void pcs_flush_all(struct kmem_cache *s);
+/* Every sheaf in the barn flushed and freed (kmem_cache_shrink, destroy). */
+void barn_shrink(struct kmem_cache *s);
+/* verify: the sheaves and barn of s. */
+struct verify_ctx;
+void sheaves_verify(struct verify_ctx *v, struct kmem_cache *s);
 
 /* ---- mm/slub_debug.c ---- */
 

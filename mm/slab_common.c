@@ -126,8 +126,9 @@ slab_flags_t slab_debug_global(void) { return slab_debug_flags; }
 			      SLAB_CACHE_DMA32 | SLAB_RECLAIM_ACCOUNT | SLAB_PANIC | \
 			      SLAB_NO_MERGE | SLAB_ACCOUNT | SLAB_KMALLOC)
 
-static struct kmem_cache *create_cache(const char *name, unsigned int size, unsigned int align,
-				       slab_flags_t flags, void (*ctor)(void *), int *errp)
+static struct kmem_cache *create_cache(const char *name, unsigned int size,
+				       const struct kmem_cache_args *args, slab_flags_t flags,
+				       int *errp)
 {
 	struct kmem_cache *s = kmem_cache_zalloc(kmem_cache, GFP_KERNEL);
 	int err;
@@ -139,9 +140,10 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size, unsi
 	snprintf(s->name_buf, sizeof(s->name_buf), "%s", name);
 	s->name = s->name_buf;
 	s->object_size = size;
-	s->align = calculate_alignment(flags, align, size);
+	s->align = calculate_alignment(flags, args->align, size);
 	s->flags = flags;
-	s->ctor = ctor;
+	s->ctor = args->ctor;
+	s->sheaf_capacity_arg = args->sheaf_capacity;
 	s->refcount = 1;
 	err = __kmem_cache_create(s);
 	if (err) {
@@ -153,22 +155,32 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size, unsi
 	return s;
 }
 
+/* Sheaves hold at most this many objects (mmkit's bound: a sheaf is a
+ * kmalloc object of at most a page). */
+#define MAX_SHEAF_CAPACITY ((PAGE_SIZE - sizeof(struct slab_sheaf)) / sizeof(void *))
+
 /*
  * Linux __kmem_cache_create_args() without merging.  Takes slab_mutex.
- * Returns the cache or NULL with *errp = -EINVAL (bad name, size, align or
- * flags) or -ENOMEM.
+ * Returns the cache or NULL with *errp = -EINVAL (bad name, size, align,
+ * flags or sheaf capacity; sheaves are not for kmalloc caches) or -ENOMEM.
  */
-struct kmem_cache *kmem_cache_create_err(const char *name, unsigned int size, unsigned int align,
-					 slab_flags_t flags, void (*ctor)(void *), int *errp)
+struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
+					  const struct kmem_cache_args *args,
+					  slab_flags_t flags, int *errp)
 {
+	static const struct kmem_cache_args none;
 	struct kmem_cache *s = NULL;
 	int err = -EINVAL;
 
-	if (!name || !*name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)) ||
-	    (flags & ~SLAB_FLAGS_PERMITTED) || !kmem_cache)
+	if (!args)
+		args = &none;
+	if (!name || !*name || !size || size > KMALLOC_MAX_SIZE || (args->align & (args->align - 1)) ||
+	    (flags & ~SLAB_FLAGS_PERMITTED) || !kmem_cache ||
+	    args->sheaf_capacity > MAX_SHEAF_CAPACITY ||
+	    (args->sheaf_capacity && (flags & SLAB_KMALLOC)))
 		goto out;
 	slab_mutex_lock();
-	s = create_cache(name, size, align, kmem_cache_flags(flags), ctor, &err);
+	s = create_cache(name, size, args, kmem_cache_flags(flags), &err);
 	slab_mutex_unlock();
 out:
 	if (!s) {
@@ -178,6 +190,14 @@ out:
 	if (errp)
 		*errp = s ? 0 : err;
 	return s;
+}
+
+struct kmem_cache *kmem_cache_create_err(const char *name, unsigned int size, unsigned int align,
+					 slab_flags_t flags, void (*ctor)(void *), int *errp)
+{
+	struct kmem_cache_args args = { .align = align, .ctor = ctor };
+
+	return kmem_cache_create_args(name, size, &args, flags, errp);
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
@@ -233,6 +253,9 @@ int kmem_cache_shrink(struct kmem_cache *s)
 
 /* ---- slab_debug switching ---- */
 
+/* Debug caches have no sheaves (Linux ignores sheaf_capacity for them):
+ * drop them before the flags change and set them up again after.  A cache
+ * that cannot get its sheaves back (-ENOMEM) works on without them. */
 int kmem_cache_set_debug(struct kmem_cache *s, slab_flags_t debug)
 {
 	struct kmem_cache_node *n = get_node(s);
@@ -245,12 +268,15 @@ int kmem_cache_set_debug(struct kmem_cache *s, slab_flags_t debug)
 		err = -EBUSY;
 		goto unlock;
 	}
+	kmem_cache_destroy_sheaves(s);
 	s->flags = (s->flags & ~SLAB_DEBUG_FLAGS) | (debug & SLAB_DEBUG_FLAGS);
 	err = calculate_sizes(s);
 	if (err) {
 		s->flags = old;
 		BUG_ON(calculate_sizes(s));
 	}
+	set_cpu_partial(s);
+	kmem_cache_init_sheaves(s);
 unlock:
 	slab_mutex_unlock();
 	return err;
@@ -523,8 +549,11 @@ static void slab_exit(void)
 {
 	struct kmem_cache *s;
 
-	for (s = slab_cache_first(); s; s = slab_cache_next(s))
+	for (s = slab_cache_first(); s; s = slab_cache_next(s)) {
+		if (get_node(s)->barn)
+			spin_lock_destroy(&get_node(s)->barn->lock);
 		spin_lock_destroy(&get_node(s)->list_lock);
+	}
 	INIT_LIST_HEAD(&slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	kmem_cache = NULL;

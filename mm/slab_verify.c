@@ -4,15 +4,21 @@
  * include/mmkit/slab.h).  For every cache: each slab on the partial (and,
  * for debug caches, full) list is a slab head of that cache, not frozen,
  * with a freelist that stays inside the slab on object boundaries, has no
- * cycle and satisfies inuse + free == objects; nr_partial matches the list;
- * each CPU slab is frozen and its CPU freelist lies inside it.  Then one
- * pass over mem_map: every slab page belongs to a live cache, tails point
- * at their head, frozen slabs are CPU slabs, and the per-cache slab and
- * object counts and the meminfo byte counters match what is in memory.
+ * cycle and satisfies inuse + free == objects; nr_partial matches the list
+ * and SL_partial marks exactly its slabs; each CPU slab is frozen and its
+ * CPU freelist lies inside it; each CPU partial list holds unfrozen slabs
+ * with free objects, no more than cpu_partial_slabs, with the right
+ * ->slabs counts; the sheaves and the barn hold allocated objects of the
+ * cache (mm/slab_sheaf.c).  Then one pass over mem_map: every slab page
+ * belongs to a live cache, tails point at their head, every slab head is in
+ * exactly one place (a list, a CPU) or is full and unlisted, and the
+ * per-cache slab and object counts and the meminfo byte counters match
+ * what is in memory.
  *
  * Runs with the machine quiescent; takes slab_mutex, each list_lock and the
  * slab locks of the slabs it reads.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "mm/slab.h"
 #include "mmkit/debug.h"
@@ -24,11 +30,28 @@ struct cache_count {
 	long slabs, objects;
 };
 
+/* where[pfn] of a slab head: how many places hold it (low bits), and
+ * ON_NODE_PARTIAL when one of them is its node's partial list. */
+#define ON_NODE_PARTIAL 0x80
 struct slab_census {
 	struct cache_count c[MAX_CACHES];
 	int nr;
 	long rec_bytes, unrec_bytes;
+	u8 *where;
 };
+static struct slab_census census;
+
+static void census_place(struct page *slab, bool node_partial)
+{
+	u8 *w = census.where ? &census.where[page_to_pfn(slab)] : NULL;
+
+	if (!w)
+		return;
+	if ((*w & 0x7f) < 0x7f)
+		(*w)++;
+	if (node_partial)
+		*w |= ON_NODE_PARTIAL;
+}
 
 /* Count the free objects on a freelist, checking each pointer. */
 static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct page *slab,
@@ -70,6 +93,10 @@ static void check_listed_slab(struct verify_ctx *v, struct kmem_cache *s, struct
 
 	if (!is_slab_of(v, s, slab, list))
 		return;
+	census_place(slab, !full);
+	if (slab_test_node_partial(slab) != !full)
+		verify_fail(v, "%s: slab pfn %#lx on the %s list with SL_partial %s", s->name,
+			    page_to_pfn(slab), list, full ? "set" : "clear");
 	slab_lock(slab);
 	if (slab->frozen)
 		verify_fail(v, "%s: frozen slab pfn %#lx on the %s list", s->name, page_to_pfn(slab), list);
@@ -118,6 +145,7 @@ static void check_cpu_slab(struct verify_ctx *v, struct kmem_cache *s, int cpu)
 	}
 	if (!is_slab_of(v, s, slab, "cpu"))
 		return;
+	census_place(slab, false);
 	if (kmem_cache_debug(s))
 		verify_fail(v, "%s: debug cache with a cpu slab on cpu %d", s->name, cpu);
 	if (c->slab_base != (uintptr_t)slab_address(slab))
@@ -135,14 +163,54 @@ static void check_cpu_slab(struct verify_ctx *v, struct kmem_cache *s, int cpu)
 	slab_unlock(slab);
 }
 
-static bool is_cpu_slab(struct kmem_cache *s, struct page *slab)
+/* One slab of a CPU partial list: not frozen, not on the node list, with
+ * free objects and exact counts.  Returns false when the walk must stop. */
+static bool check_cpu_partial_slab(struct verify_ctx *v, struct kmem_cache *s, int cpu,
+				   struct page *slab, int left)
 {
-	int cpu;
+	long nfree;
 
-	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
-		if (s->cpu_slab[cpu].slab == slab)
-			return true;
-	return false;
+	if (!is_slab_of(v, s, slab, "cpu partial"))
+		return false;
+	census_place(slab, false);
+	if (slab_test_node_partial(slab))
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is marked SL_partial", s->name, cpu,
+			    page_to_pfn(slab));
+	if (slab->slabs != left)
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx says %d slabs from it, the list has %d",
+			    s->name, cpu, page_to_pfn(slab), slab->slabs, left);
+	slab_lock(slab);
+	if (slab->frozen)
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is frozen", s->name, cpu, page_to_pfn(slab));
+	nfree = walk_freelist(v, s, slab, slab->freelist, "slab");
+	if (nfree == 0)
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx has no free object", s->name, cpu,
+			    page_to_pfn(slab));
+	if (nfree >= 0 && slab->inuse + nfree != slab->objects)
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx: inuse %u + free %ld != objects %u",
+			    s->name, cpu, page_to_pfn(slab), slab->inuse, nfree, slab->objects);
+	slab_unlock(slab);
+	return true;
+}
+
+/* A CPU's partial list: at most cpu_partial_slabs slabs (none for debug
+ * caches), each counting the slabs from it to the end in ->slabs. */
+static void check_cpu_partial(struct verify_ctx *v, struct kmem_cache *s, int cpu)
+{
+	struct page *slab;
+	int len = 0, left;
+
+	for (slab = s->cpu_slab[cpu].partial; slab && len <= (int)s->cpu_partial_slabs; slab = slab->next)
+		len++;
+	if (len > (int)s->cpu_partial_slabs) {
+		verify_fail(v, "%s: cpu %d partial list longer than cpu_partial_slabs %u", s->name, cpu,
+			    s->cpu_partial_slabs);
+		return;
+	}
+	left = len;
+	for (slab = s->cpu_slab[cpu].partial; slab; slab = slab->next, left--)
+		if (!check_cpu_partial_slab(v, s, cpu, slab, left))
+			return;
 }
 
 static struct cache_count *census_find(struct slab_census *cs, struct kmem_cache *s)
@@ -155,7 +223,29 @@ static struct cache_count *census_find(struct slab_census *cs, struct kmem_cache
 	return NULL;
 }
 
-/* One slab found in mem_map: tails, frozen state, counts.  Returns its pages. */
+/* Where a slab head found in mem_map is: in exactly one place, or on none
+ * when it is full (a debug cache's: disabled, i.e. frozen). */
+static void census_where(struct verify_ctx *v, struct kmem_cache *s, struct page *slab, u8 w)
+{
+	bool full, frozen;
+
+	if ((w & 0x7f) > 1)
+		verify_fail(v, "%s: slab pfn %#lx is in %d places", s->name, page_to_pfn(slab), w & 0x7f);
+	if (!(w & ON_NODE_PARTIAL) && slab_test_node_partial(slab))
+		verify_fail(v, "%s: slab pfn %#lx marked SL_partial is not on the partial list",
+			    s->name, page_to_pfn(slab));
+	if (w & 0x7f)
+		return;
+	slab_lock(slab);
+	full = !slab->freelist && slab->inuse == slab->objects;
+	frozen = slab->frozen;
+	slab_unlock(slab);
+	if (kmem_cache_debug(s) ? !frozen : (frozen || !full))
+		verify_fail(v, "%s: slab pfn %#lx is on no list and no CPU (%s)", s->name,
+			    page_to_pfn(slab), frozen ? "frozen" : full ? "full" : "with free objects");
+}
+
+/* One slab found in mem_map: tails, placement, counts.  Returns its pages. */
 static unsigned long census_slab(struct verify_ctx *v, struct slab_census *cs, struct page *slab)
 {
 	struct cache_count *cc = census_find(cs, slab->slab_cache);
@@ -171,8 +261,8 @@ static unsigned long census_slab(struct verify_ctx *v, struct slab_census *cs, s
 		    slab[i].slab_cache != cc->s)
 			verify_fail(v, "%s: tail pfn %#lx of slab pfn %#lx is not marked as such",
 				    cc->s->name, page_to_pfn(slab) + i, page_to_pfn(slab));
-	if (slab->frozen && !is_cpu_slab(cc->s, slab) && !kmem_cache_debug(cc->s))
-		verify_fail(v, "%s: frozen slab pfn %#lx is no CPU's slab", cc->s->name, page_to_pfn(slab));
+	if (cs->where)
+		census_where(v, cc->s, slab, cs->where[page_to_pfn(slab)]);
 	if (page_ref_count(slab) <= 0)
 		verify_fail(v, "%s: slab pfn %#lx has refcount %d", cc->s->name, page_to_pfn(slab),
 			    page_ref_count(slab));
@@ -229,22 +319,28 @@ static void check_counts(struct verify_ctx *v, struct slab_census *cs)
 
 static void slab_verify(struct verify_ctx *v)
 {
-	static struct slab_census cs;
+	struct slab_census *cs = &census;
 	struct kmem_cache *s;
 	int cpu;
 
 	if (!mmk || !kmem_cache)
 		return;
-	memset(&cs, 0, sizeof(cs));
+	memset(cs, 0, sizeof(*cs));
+	cs->where = calloc(mmk->max_pfn, 1);       /* NULL: placements unchecked */
 	slab_mutex_lock();
-	for (s = slab_cache_first(); s && cs.nr < MAX_CACHES; s = slab_cache_next(s)) {
-		cs.c[cs.nr++].s = s;
+	for (s = slab_cache_first(); s && cs->nr < MAX_CACHES; s = slab_cache_next(s)) {
+		cs->c[cs->nr++].s = s;
 		check_node_lists(v, s);
-		for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
 			check_cpu_slab(v, s, cpu);
+			check_cpu_partial(v, s, cpu);
+		}
+		sheaves_verify(v, s);
 	}
-	scan_mem_map(v, &cs);
-	check_counts(v, &cs);
+	scan_mem_map(v, cs);
+	check_counts(v, cs);
 	slab_mutex_unlock();
+	free(cs->where);
+	cs->where = NULL;
 }
 VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify);

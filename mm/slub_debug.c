@@ -770,8 +770,7 @@ static long validate_list(struct kmem_cache *s, struct list_head *head, bool par
 		count++;
 		if (!partial || !full)
 			continue;
-		list_del(&slab->slab_list);
-		WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+		remove_partial(n, slab);
 		if (kmem_cache_debug(s))
 			list_add(&slab->slab_list, &n->full);
 	}

@@ -2,7 +2,9 @@
  * vma.c - VMAs: lookup, linking, merging and splitting (Linux mm/vma.c).
  *
  * The merge rules are those of Linux 6.18 (checked on a 6.18 host):
- *   - two ranges merge when their flags are equal apart from VM_SOFTDIRTY,
+ *   - two ranges merge when their flags are equal apart from the sticky
+ *     ones (VM_SOFTDIRTY, VM_MAYBE_GUARD), which the merged VMA then has if
+ *     any part had them,
  *     they map the same file (or none) with continuous page offsets, and
  *     their anon_vmas are compatible: equal, or one side has none and the
  *     side that has one is not a fork child ("uncowed parents": its
@@ -36,11 +38,14 @@ static DEFINE_FAULT_SITE(vma_alloc_fail, "vm_area_alloc");
 static struct kmem_cache *vm_area_cachep;
 
 /* The "vm_area_struct" cache (Linux vma_state_init: hardware-cache aligned,
- * SLAB_PANIC, SLAB_ACCOUNT; mmkit has no SLAB_TYPESAFE_BY_RCU). */
+ * SLAB_PANIC, SLAB_ACCOUNT, per-CPU sheaves of 32 as in 6.18; mmkit has no
+ * SLAB_TYPESAFE_BY_RCU). */
 static int vma_state_init(void)
 {
-	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0,
-					   SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	struct kmem_cache_args args = { .sheaf_capacity = 32 };
+
+	vm_area_cachep = kmem_cache_create_args("vm_area_struct", sizeof(struct vm_area_struct), &args,
+						SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
 	return 0;
 }
 
@@ -81,6 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	vma->vm_flags = orig->vm_flags;
 	vma->vm_pgoff = orig->vm_pgoff;
 	vma->vm_ops = orig->vm_ops;
+	vma->vm_private_data = orig->vm_private_data;
 	vma->vm_name = orig->vm_name;
 	vma->vm_file = orig->vm_file ? get_file(orig->vm_file) : NULL;
 	return vma;
@@ -131,16 +137,19 @@ void vma_link_file(struct vm_area_struct *vma)
 
 /* Take a VMA off its file's i_mmap (Linux unlink_file_vma): before its page
  * tables are freed, so unmap_mapping_pages never walks freed tables.  No-op
- * when it is not on it. */
+ * when it is not on it.  The test is made under i_mmap_rwsem, as Linux does:
+ * removing a neighbour on the list (another mm's VMA of the same file, on
+ * another CPU) writes this node's links. */
 void unlink_file_vma(struct vm_area_struct *vma)
 {
 	struct address_space *m;
 
-	if (!vma->vm_file || list_empty(&vma->shared))
+	if (!vma->vm_file)
 		return;
 	m = vma->vm_file->f_mapping;
 	down_write(&m->i_mmap_rwsem);
-	list_del_init(&vma->shared);
+	if (!list_empty(&vma->shared))
+		list_del_init(&vma->shared);
 	up_write(&m->i_mmap_rwsem);
 }
 
@@ -273,16 +282,29 @@ static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 	vt_update(&mm->mm_mt, vma);
 }
 
+/* The merged VMA carries the sticky flags of every part it now covers. */
+static void vma_set_sticky(struct vm_area_struct *vma, unsigned long sticky)
+{
+	vma->vm_flags |= sticky & VM_STICKY;
+}
+
 /* ---- splitting ---- */
 
 /* Split vma at addr; the new VMA takes the part below addr (new_below) or
- * above it.  No max_map_count check.  Returns 0 or -ENOMEM (no change). */
+ * above it.  No max_map_count check.  Returns 0, -EINVAL when vma may not
+ * be split (a special mapping: vm_ops->may_split) or -ENOMEM (no change). */
 int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_area_struct *new;
 
 	BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end || (addr & ~PAGE_MASK));
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		int err = vma->vm_ops->may_split(vma, addr);
+
+		if (err)
+			return err;
+	}
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
@@ -334,7 +356,7 @@ struct vma_merge_struct {
 
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *tgt)
 {
-	if ((tgt->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+	if ((tgt->vm_flags ^ vmg->flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (tgt->vm_file != vmg->file)
 		return false;
@@ -410,6 +432,7 @@ static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
 			return NULL;
 		merge_begin(&mc, vmg->file);
 		end = next->vm_end;
+		vma_set_sticky(prev, vmg->flags | next->vm_flags);
 		merge_remove(&mc, mm, next, true);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		merge_end(&mc);
@@ -419,6 +442,7 @@ static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
 		if (src != prev && dup_anon_vma(prev, src))
 			return NULL;
 		merge_begin(&mc, vmg->file);
+		vma_set_sticky(prev, vmg->flags);
 		vma_set_range(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		merge_end(&mc);
 		return prev;
@@ -427,6 +451,7 @@ static struct vm_area_struct *merge_new_range(struct vma_merge_struct *vmg,
 		if (dup_anon_vma(next, src))
 			return NULL;
 		merge_begin(&mc, vmg->file);
+		vma_set_sticky(next, vmg->flags);
 		vma_set_range(mm, next, start, next->vm_end, pgoff);
 		merge_end(&mc);
 		return next;
@@ -484,6 +509,7 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 			return NULL;
 		merge_begin(&mc, mid->vm_file);
 		e = next->vm_end;
+		vma_set_sticky(prev, vmg->flags | next->vm_flags);
 		merge_remove(&mc, mm, mid, true);
 		merge_remove(&mc, mm, next, true);
 		vma_set_range(mm, prev, prev->vm_start, e, prev->vm_pgoff);
@@ -494,6 +520,7 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 		if (dup_anon_vma(prev, mid))
 			return NULL;
 		merge_begin(&mc, mid->vm_file);
+		vma_set_sticky(prev, vmg->flags);
 		if (whole)
 			merge_remove(&mc, mm, mid, true);
 		else
@@ -505,6 +532,7 @@ static struct vm_area_struct *merge_existing(struct vma_merge_struct *vmg, bool 
 	if (dup_anon_vma(next, mid))
 		return NULL;
 	merge_begin(&mc, mid->vm_file);
+	vma_set_sticky(next, vmg->flags);
 	if (whole)
 		merge_remove(&mc, mm, mid, false);
 	else
@@ -535,8 +563,9 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 
 struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
 					unsigned long start, unsigned long end,
-					unsigned long new_flags)
+					unsigned long *new_flags_ptr)
 {
+	unsigned long new_flags = *new_flags_ptr;
 	struct vma_merge_struct vmg = {
 		.mm = vma->vm_mm, .prev = vma->vm_prev, .middle = vma, .next = vma->vm_next,
 		.start = start, .end = end, .flags = new_flags, .file = vma->vm_file,
@@ -548,8 +577,11 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 
 	(void)prev;
 	merged = vma_merge_existing_range(&vmg);
-	if (merged)
+	if (merged) {
+		if (!VMA_ERR(merged))         /* the neighbour's sticky flags */
+			*new_flags_ptr |= merged->vm_flags & VM_STICKY;
 		return merged;
+	}
 	if (vma->vm_start < start) {
 		err = split_vma(vma, start, 1);
 		if (err)

@@ -47,11 +47,16 @@ static struct kmem_cache *vt_node_cachep;
 
 /* The "vma_tree_node" cache: 64-byte aligned nodes of every mm's tree (the
  * place of Linux's "maple_node" cache, whose 256-byte maple nodes are
- * aligned to their size; SLAB_PANIC as there). */
+ * aligned to their size; SLAB_PANIC and sheaves of 32 as there in 6.18). */
 static int vt_node_cache_init(void)
 {
-	vt_node_cachep = kmem_cache_create("vma_tree_node", sizeof(struct vt_node),
-					   __alignof__(struct vt_node), SLAB_PANIC, NULL);
+	struct kmem_cache_args args = {
+		.align = __alignof__(struct vt_node),
+		.sheaf_capacity = 32,
+	};
+
+	vt_node_cachep = kmem_cache_create_args("vma_tree_node", sizeof(struct vt_node), &args,
+						SLAB_PANIC, NULL);
 	return 0;
 }
 

@@ -8,6 +8,8 @@ set -u
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
+# The live differential stage counts only on the reference kernel (say why not).
+python3 tests/diff/corpus.py live-status || true
 passed=0; failed=0
 for preset in release debug tsan; do
   echo "=== $preset build ==="
@@ -26,5 +28,17 @@ for preset in release debug tsan; do
   [ -n "$total" ] || { total=0; bad=1; }
   passed=$((passed + total - bad)); failed=$((failed + bad))
 done
+# Reliability stages (docs/TESTING.md): the sampled fail-Nth sweep on the
+# debug build, then each fuzz target for a short time on its corpus.
+echo "=== reliability: fail-Nth sweep (sampled) ==="
+if [ -x build/debug/tests/reliability/failrun ] &&
+   python3 tests/reliability/failsweep --build build/debug --no-diff --sample 2 --no-minimize \
+     -j "$jobs" >build/debug/failsweep.log 2>&1; then
+  passed=$((passed + 1)); grep "^failsweep: .* runs (" build/debug/failsweep.log
+else
+  failed=$((failed + 1)); tail -n 60 build/debug/failsweep.log 2>/dev/null
+fi
+echo "=== reliability: fuzz targets ==="
+if sh tests/fuzz/ci.sh 30; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -27,6 +27,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/mm.h"
+#include "mmkit/sched.h"
 
 static _Atomic(page_fault_handler_t) pf_handler;
 static struct mmu_fault last_fault[MMK_MAX_CPUS];
@@ -144,10 +145,35 @@ static void mce_oops(const struct cpu *c, struct mmu_fault *f)
 	f->oops = true;
 }
 
-static void user_signal(struct mmu_fault *f)
+/*
+ * Linux show_signal_msg() and traps.c show_signal(): the line a fatal user
+ * SIGSEGV leaves in the log, at KERN_INFO, unless the task has a handler.  A
+ * scenario access has no instruction or stack pointer, so ip and sp print as
+ * 0 and the " in FILE[...]" part and the opcode dump are absent.
+ */
+static void show_signal_msg(const struct cpu *c, const struct mmu_fault *f)
 {
-	if (f->sig)
-		return;     /* the handler decided */
+	const struct task_struct *t = cpu_curr((struct cpu *)c);
+
+	if (!t || !t->signal || t->signal->sig_catch[SIGSEGV])
+		return;
+	if (f->kind == MMU_FAULT_GP) {
+		printk(KERN_INFO "traps: %s[%d] general protection fault ip:0 sp:0 error:0\n",
+		       t->comm, t->pid);
+		return;
+	}
+	printk(KERN_INFO "%s[%d]: segfault at %lx ip %016x sp %016x error %lx"
+	       " likely on CPU %d (core %d, socket 0)\n",
+	       t->comm, t->pid, f->address, 0, 0, f->error_code, c->id, c->id);
+}
+
+static void user_signal(const struct cpu *c, struct mmu_fault *f)
+{
+	if (f->sig) {
+		if (f->sig == SIGSEGV)    /* the handler decided: VM_FAULT_SIGSEGV */
+			show_signal_msg(c, f);
+		return;
+	}
 	if (f->kind == MMU_FAULT_GP) {
 		f->sig = SIGSEGV;
 		f->si_code = SI_KERNEL;
@@ -161,6 +187,8 @@ static void user_signal(struct mmu_fault *f)
 		f->si_code = (f->error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR;
 		f->sig_addr = f->address;
 	}
+	if (f->sig == SIGSEGV)
+		show_signal_msg(c, f);
 }
 
 static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
@@ -170,7 +198,7 @@ static void fault_unresolved(const struct cpu *c, struct mmu_fault *f)
 		return;
 	}
 	if (f->mmu_idx == MMU_USER_IDX) {
-		user_signal(f);
+		user_signal(c, f);
 		return;
 	}
 	if (f->fixup)

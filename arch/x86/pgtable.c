@@ -112,6 +112,9 @@ static void mode_32bit(int levels)
 	mode_hw(2, PT_PTE, "PTE", 12, 512, false, rsvd, rsvd);
 }
 
+/* X86_FEATURE_GBPAGES of the booting CPU (machine_config.gbpages). */
+static bool cpu_has_gbpages;
+
 static void mode_64bit(int levels)
 {
 	unsigned int pb = levels == 5 ? 52 : 46;
@@ -123,7 +126,7 @@ static void mode_64bit(int levels)
 	pgmode.va_bits = levels == 5 ? 57 : 48;
 	pgmode.phys_bits = pb;
 	pgmode.nx = true;
-	pgmode.gbpages = true;
+	pgmode.gbpages = cpu_has_gbpages;   /* else PS in a PUD is a reserved bit */
 	pgmode.pfn_mask = BITS(12, 51);
 	pgmode.supported_pte_mask = ~0ULL;
 	pgmode.saved_dirty = 1ULL << _PAGE_BIT_SOFTW5;
@@ -134,7 +137,10 @@ static void mode_64bit(int levels)
 	if (levels == 5)
 		mode_hw(i++, PT_PGD, "PGD", 48, 512, false, rsvd | _PAGE_PSE, 0);
 	mode_hw(i++, PT_P4D, levels == 5 ? "P4D" : "PGD", 39, 512, false, rsvd | _PAGE_PSE, 0);
-	mode_hw(i++, PT_PUD, "PUD", 30, 512, true, rsvd, rsvd | BITS(13, 29));
+	if (cpu_has_gbpages)
+		mode_hw(i++, PT_PUD, "PUD", 30, 512, true, rsvd, rsvd | BITS(13, 29));
+	else
+		mode_hw(i++, PT_PUD, "PUD", 30, 512, false, rsvd | _PAGE_PSE, 0);
 	mode_hw(i++, PT_PMD, "PMD", 21, 512, true, rsvd, rsvd | BITS(13, 20));
 	mode_hw(i++, PT_PTE, "PTE", 12, 512, false, rsvd, rsvd);
 }
@@ -190,6 +196,7 @@ int paging_mode_setup(int levels, u64 ram_bytes)
 /* Before the page allocator, which needs max_low_pfn for its zones. */
 static int paging_mode_init(void)
 {
+	cpu_has_gbpages = mmk->cfg.gbpages;
 	return paging_mode_setup(mmk->cfg.levels, mmk->cfg.ram_bytes);
 }
 mmk_initcall(INIT_PAGE_ALLOC - 5, paging_mode_init, NULL);

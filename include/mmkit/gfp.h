@@ -45,4 +45,7 @@ typedef unsigned int gfp_t;
 #define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
 #define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
 
+/* The caller may sleep (include/linux/gfp.h). */
+static inline _Bool gfpflags_allow_blocking(gfp_t gfp) { return !!(gfp & __GFP_DIRECT_RECLAIM); }
+
 #endif

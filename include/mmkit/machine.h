@@ -41,8 +41,13 @@ struct machine_config {
 	int levels;         /* paging mode: 2 (i386), 3 (PAE), 4 (x86-64), 5 (LA57) */
 	u64 seed;
 	unsigned long min_free_kbytes; /* 0 = derive as Linux does */
+	/* CPU and platform features; the defaults are the reference host's
+	 * (a KVM guest whose CPU lacks pdpe1gb; docs/ARCHITECTURE.md). */
+	bool gbpages;       /* X86_FEATURE_GBPAGES (pdpe1gb): 1 GiB direct-map pages */
+	bool pvclock;       /* a kvm-clock pvclock page, mapped in [vvar_vclock] */
 };
-#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1 }
+#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1, \
+				 .pvclock = true }
 
 /* Returns 0, or -EINVAL with a message naming the offending field in *why. */
 int machine_config_check(const struct machine_config *cfg, const char **why);
@@ -182,8 +187,31 @@ static __always_inline void cpu_handle_irqsafe_ipis(void)
 /* Deterministic per-CPU random numbers (xorshift64*), seeded from cfg.seed. */
 u64 mmk_random(void);
 
-/* Kernel log (dmesg): printk appends to a ring and echoes to mmk->log. */
+/*
+ * Kernel log (dmesg): printk appends to a ring and echoes to mmk->log the
+ * messages whose level is below console_loglevel (Linux's console filter).
+ * A message may start with a level as in Linux (KERN_INFO "text"); without
+ * one it has the default level, KERN_WARNING.  KERN_CONT continues the
+ * previous line at its level.
+ */
+#define KERN_SOH     "\001"
+#define KERN_EMERG   KERN_SOH "0"
+#define KERN_ALERT   KERN_SOH "1"
+#define KERN_CRIT    KERN_SOH "2"
+#define KERN_ERR     KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE  KERN_SOH "5"
+#define KERN_INFO    KERN_SOH "6"
+#define KERN_DEBUG   KERN_SOH "7"
+#define KERN_CONT    KERN_SOH "c"
+#define MESSAGE_LOGLEVEL_DEFAULT 4
+#define CONSOLE_LOGLEVEL_SILENT  0    /* nothing reaches the console */
+#define CONSOLE_LOGLEVEL_QUIET   4    /* Linux's `quiet`: errors and worse */
+#define CONSOLE_LOGLEVEL_DEFAULT 7    /* all but KERN_DEBUG */
+#define CONSOLE_LOGLEVEL_MOTORMOUTH 15
 __printf(1, 2) void printk(const char *fmt, ...);
+/* Set the console level (as `dmesg -n` does); returns the previous one. */
+int console_set_loglevel(int level);
 void dmesg_show(FILE *out);
 void dmesg_clear(void);
 /* The whole log as a malloc'd string (caller frees), for tests. */

@@ -68,6 +68,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
  * page and special entries (Linux vm_normal_page). */
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
 
+/* Map page frame pfn at addr of a VM_PFNMAP VMA from a fault handler (a
+ * special PTE).  Returns VM_FAULT_NOPAGE or VM_FAULT_OOM. */
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
+
 /* ---- the shared zero page (mm/memory.c) ---- */
 extern unsigned long zero_pfn;
 /* zero_pfn is 0 until the first zero-page fault (pfn 0 is never a user page). */

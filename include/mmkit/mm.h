@@ -42,8 +42,11 @@ static __always_inline bool host_in_ram(const void *p)
 unsigned long kva_of(const void *host);
 void *host_of_kva(unsigned long kva);
 
-/* Reference counts. */
-static inline int page_ref_count(const struct page *p) { return atomic_load_explicit(&((struct page *)p)->_refcount, memory_order_relaxed); }
+/* Reference counts.  page_ref_count is an acquire load: a caller that sees
+ * the count a put_page (acq_rel) left behind may rely on that holder being
+ * done with the page (do_wp_page's reuse: a zap on another CPU read the
+ * page's mapping before it dropped its reference).  Free on x86. */
+static inline int page_ref_count(const struct page *p) { return atomic_load_explicit(&((struct page *)p)->_refcount, memory_order_acquire); }
 static inline void set_page_count(struct page *p, int v) { atomic_store_explicit(&p->_refcount, v, memory_order_relaxed); }
 static inline void get_page(struct page *p) { atomic_fetch_add_explicit(&p->_refcount, 1, memory_order_relaxed); }
 /* Drop a reference; returns true when it was the last. */

@@ -108,7 +108,13 @@ struct page {
 					unsigned frozen:1;
 				};
 			};
-			struct list_head slab_list;
+			union {
+				struct list_head slab_list;
+				struct {         /* on a per-CPU partial list */
+					struct page *next;
+					int slabs;   /* slabs from here to the end */
+				};
+			};
 		};
 		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
 			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */
@@ -223,9 +229,35 @@ struct anon_vma_chain {
 	struct list_head same_anon_vma;  /* on anon_vma->avc_list */
 };
 
+struct vm_fault;
+
+/* What a VMA that is not plain anonymous memory does differently (Linux
+ * struct vm_operations_struct; here only special mappings have them). */
 struct vm_operations_struct {
 	const char *(*name)(struct vm_area_struct *vma);   /* [vdso] and such */
 	void (*close)(struct vm_area_struct *vma);
+	/* 0, or -errno to refuse splitting vma at addr (__split_vma) */
+	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);
+	/* sets vmf->page (with a reference) and returns 0, or maps the PTE
+	 * itself and returns VM_FAULT_NOPAGE, or VM_FAULT_* error bits */
+	unsigned int (*fault)(struct vm_fault *vmf);
+};
+
+/*
+ * A special mapping (Linux struct vm_special_mapping): a kernel-provided
+ * range such as [vdso] or [vvar], installed by _install_special_mapping
+ * (mm/mmap.c).  Its VMA never splits (munmap, mprotect, madvise, mremap or
+ * MAP_FIXED over part of it give -EINVAL) and never merges (VM_DONTEXPAND).
+ * Faults map pages[pgoff] when pages is set, else call fault.
+ */
+struct vm_special_mapping {
+	const char *name;
+	struct page **pages;                  /* nr_pages pages, or NULL */
+	unsigned long nr_pages;
+	unsigned int (*fault)(const struct vm_special_mapping *sm, struct vm_area_struct *vma,
+			      struct vm_fault *vmf);
+	/* (Linux's mremap hook only updates mm->context.vdso, not modelled:
+	 * a special mapping moves whole like any VMA) */
 };
 
 /* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
@@ -251,7 +283,9 @@ struct vm_area_struct {
 	struct list_head shared;         /* on vm_file's mapping->i_mmap (file VMAs
 	                                    linked into an mm); empty otherwise */
 	const struct vm_operations_struct *vm_ops;
-	const char *vm_name;             /* special mappings: [vdso], [vvar], ... */
+	void *vm_private_data;           /* special mappings: the vm_special_mapping */
+	const char *vm_name;             /* special mappings: [vdso], [vvar], ...;
+	                                    [anon:NAME] of a named anonymous VMA */
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
 	struct vt_node *vt_leaf;         /* leaf holding this VMA */

@@ -27,6 +27,7 @@
 #define VM_GROWSDOWN    0x00000100UL
 #define VM_UFFD_MISSING 0x00000200UL
 #define VM_PFNMAP       0x00000400UL
+#define VM_MAYBE_GUARD  0x00000800UL   /* MADV_GUARD_INSTALL was used here (6.18.y) */
 #define VM_UFFD_WP      0x00001000UL
 #define VM_LOCKED       0x00002000UL
 #define VM_IO           0x00004000UL
@@ -53,6 +54,12 @@
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_SPECIAL      (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 #define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
+/* Sticky flags do not prevent a merge; the merged VMA has them if any part
+ * had them (Linux VM_STICKY, VM_IGNORE_MERGE). */
+#define VM_STICKY       (VM_SOFTDIRTY | VM_MAYBE_GUARD)
+#define VM_IGNORE_MERGE VM_STICKY
+/* Fork copies the page tables of these (they cannot be refaulted). */
+#define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP | VM_MAYBE_GUARD)
 #define VM_STARTGAP_FLAGS (VM_GROWSDOWN)
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS  (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
@@ -120,7 +127,11 @@ enum {
 
 extern int sysctl_max_map_count;
 extern unsigned long stack_guard_gap;         /* bytes */
-extern unsigned long mmap_min_addr;           /* vm.mmap_min_addr */
+/* The reference kernel's CONFIG_LSM_MMAP_MIN_ADDR (Debian/Fedora: 65536). */
+#define CONFIG_LSM_MMAP_MIN_ADDR 65536UL
+extern unsigned long dac_mmap_min_addr;       /* vm.mmap_min_addr */
+extern unsigned long mmap_min_addr;           /* max(dac_mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) */
+void update_mmap_min_addr(void);              /* after dac_mmap_min_addr changed */
 extern int sysctl_overcommit_memory;          /* 0 guess, 1 always, 2 never */
 
 /* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
@@ -228,10 +239,11 @@ struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
 					      struct vm_area_struct *src);
 /* Change [start,end) of vma (within it) to new_flags: merge or split as
  * Linux's vma_modify_flags.  Returns the VMA covering [start,end) with the
- * old flags still set (the caller sets them), or an -errno pointer. */
+ * old flags still set (the caller sets *new_flags, to which a merge added
+ * the neighbour's sticky flags), or an -errno pointer. */
 struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
 					unsigned long start, unsigned long end,
-					unsigned long new_flags);
+					unsigned long *new_flags);
 #define VMA_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
 #define VMA_ERRNO(p) ((int)(long)(p))
 void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
@@ -270,8 +282,12 @@ static inline void fput(struct file *f)
 		f->f_op->release(f);
 }
 int shmem_zero_setup(struct vm_area_struct *vma);
-unsigned long shmem_fault_limit(const struct vm_area_struct *vma, unsigned long start,
-				unsigned long end);
+
+/* Special mappings ([vdso], [vvar], ...; mm/mmap.c). */
+struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
+						unsigned long len, unsigned long vm_flags,
+						const struct vm_special_mapping *sm);
+bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm);
 
 /* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
  * They act on current->mm and take mmap_lock themselves. ---- */

@@ -56,9 +56,12 @@ struct task_struct {
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
- * since the macro would rewrite the struct cpu member's name). */
-static inline struct task_struct *cpu_curr(struct cpu *c) { return c->current; }
-static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { c->current = t; }
+ * since the macro would rewrite the struct cpu member's name).  Only the CPU
+ * itself sets it, but other CPUs read it (task_leave_cpu looks for the CPU a
+ * task runs on), so both sides are relaxed atomics, as Linux reads another
+ * runqueue's curr with READ_ONCE. */
+static inline struct task_struct *cpu_curr(struct cpu *c) { return READ_ONCE(c->current); }
+static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { WRITE_ONCE(c->current, t); }
 static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()); }
 #define current get_current()
 
@@ -116,5 +119,9 @@ struct task_struct *find_task_by_pid(int pid);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
+/* [vvar], [vvar_vclock], [vdso] (fs/vdso.c); mmap_lock held for write. */
+int map_vdso(struct mm_struct *mm);
+int install_special_mapping_named(struct mm_struct *mm, const char *name, unsigned long start,
+				  unsigned long end, unsigned long perms);
 
 #endif

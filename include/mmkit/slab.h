@@ -20,10 +20,20 @@
  *   owning CPU's c->freelist, if frozen) == objects.
  *   frozen == 1  <=>  the slab is exactly one CPU's c->slab (never on a list),
  *   or a debug cache's slab disabled by a failed consistency check.
- *   Not frozen: on n->partial iff 0 < free objects (debug caches also keep
- *   full slabs on n->full); a non-debug full slab is on no list (SLUB).
+ *   Not frozen, each slab is in exactly one place: on n->partial (and then
+ *   SL_partial is set in its flags), on one CPU's c->partial list (then it
+ *   has free objects, and c->partial->slabs == the length of that list <=
+ *   s->cpu_partial_slabs), on n->full (debug caches only), or on no list,
+ *   which for a non-debug cache means full: inuse == objects, freelist NULL.
  *   n->nr_slabs == number of slabs of the cache; n->total_objects == the sum
  *   of their objects.
+ *
+ * Sheaves (caches created with kmem_cache_args.sheaf_capacity, no debug
+ * flags): s->cpu_sheaves[cpu].main is never NULL; every sheaf holds
+ * 0 <= size <= s->sheaf_capacity objects, each an allocated (not free)
+ * object of a slab of s, no object twice; the barn's nr_full/nr_empty count
+ * its lists, nr_full <= MAX_FULL_SHEAVES except transiently.  Objects in
+ * sheaves count as allocated in every slab counter (as in Linux's slabinfo).
  */
 #ifndef MMKIT_SLAB_H
 #define MMKIT_SLAB_H
@@ -101,8 +111,12 @@ struct kmem_cache_cpu {
 	struct page *slab;       /* the active (frozen) slab, or NULL */
 	uintptr_t slab_base;     /* its first byte (host), for the free fast path */
 	uintptr_t slab_bytes;    /* its length: objects * size */
+	struct page *partial;    /* per-CPU partial slabs, linked by slab->next */
 	unsigned long alloc_slow, free_slow;   /* slow-path counts (SLUB's stat()) */
 } __attribute__((aligned(64)));
+
+struct node_barn;
+struct slub_percpu_sheaves;
 
 /* Per-node state (one node in mmkit). */
 struct kmem_cache_node {
@@ -114,6 +128,8 @@ struct kmem_cache_node {
 	/* --- atomics --- */
 	_Atomic long nr_slabs;
 	_Atomic long total_objects;
+	/* --- set at creation: the sheaves exchanged between CPUs (or NULL) --- */
+	struct node_barn *barn;
 };
 
 /* A slab cache.  Lives in simulated RAM (allocated from the "kmem_cache"
@@ -130,6 +146,11 @@ struct kmem_cache {
 	unsigned int oo_order, oo_objects;   /* preferred slab order, objects per slab */
 	unsigned int min_order, min_objects; /* fallback when the preferred order fails */
 	unsigned int min_partial;    /* empty slabs kept on the partial list */
+	unsigned int cpu_partial;    /* objects kept on per-CPU partial lists (nominal) */
+	unsigned int cpu_partial_slabs;  /* the enforced limit: slabs per CPU list */
+	unsigned int sheaf_capacity; /* objects per sheaf; 0: no sheaves */
+	unsigned int sheaf_capacity_arg; /* mmkit: the request, kept across slab_debug changes */
+	struct slub_percpu_sheaves *cpu_sheaves; /* nr_cpus entries, or NULL */
 	gfp_t allocflags;            /* added to the gfp of slab page allocations */
 	void (*ctor)(void *);
 	const char *name;            /* points into name_buf */
@@ -143,6 +164,23 @@ struct kmem_cache {
 };
 
 /* ---- caches ---- */
+
+/* Optional arguments of kmem_cache_create_args (Linux struct
+ * kmem_cache_args; the fields mmkit has). */
+struct kmem_cache_args {
+	unsigned int align;          /* 0: a word */
+	void (*ctor)(void *);        /* NULL: none */
+	/* Per-CPU sheaves of this many objects in front of the slabs (6.18:
+	 * "percpu array caches"); 0: none.  Ignored while slab_debug flags are
+	 * set on the cache, as in Linux. */
+	unsigned int sheaf_capacity;
+};
+
+/* Linux __kmem_cache_create_args(): kmem_cache_create with the optional
+ * arguments in *args (NULL: all zero).  Same contract as kmem_cache_create_err. */
+struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
+					  const struct kmem_cache_args *args,
+					  slab_flags_t flags, int *errp);
 
 /* Create a cache of `size`-byte objects aligned to `align` (0: word).  Takes
  * and releases slab_mutex; may sleep in the page allocator.  Returns the cache,

@@ -58,7 +58,8 @@ enum vm_event_item {
 	THP_SPLIT_PUD, THP_ZERO_PAGE_ALLOC, THP_ZERO_PAGE_ALLOC_FAILED, THP_SWPOUT,
 	THP_SWPOUT_FALLBACK,
 	BALLOON_INFLATE, BALLOON_DEFLATE, BALLOON_MIGRATE,
-	/* Linux prints these only with CONFIG_DEBUG_TLBFLUSH; mmkit always does. */
+	/* Linux prints these only with CONFIG_DEBUG_TLBFLUSH, which the
+	 * reference kernel lacks: mmkit shows them in /proc/mmkit/vmstat. */
 	NR_TLB_REMOTE_FLUSH, NR_TLB_REMOTE_FLUSH_RECEIVED,
 	NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
 	SWAP_RA, SWAP_RA_HIT, SWPIN_ZERO, SWPOUT_ZERO, KSM_SWPIN_COPY,
@@ -66,7 +67,7 @@ enum vm_event_item {
 	ZSWPIN, ZSWPOUT, ZSWPWB,
 	DIRECT_MAP_LEVEL2_SPLIT, DIRECT_MAP_LEVEL3_SPLIT,
 	DIRECT_MAP_LEVEL2_COLLAPSE, DIRECT_MAP_LEVEL3_COLLAPSE,
-	/* mmkit additions, printed after everything Linux prints */
+	/* mmkit's own events, in /proc/mmkit/vmstat only */
 	COW_FAULT, ZERO_PAGE_FAULT,
 	NR_VM_EVENT_ITEMS
 };

@@ -569,6 +569,7 @@ struct line_ctx {
 	bool has_value;
 	u64 value;
 	int extra_lines;               /* import lines emitted after this one */
+	char death[96];                /* mmkit's death line for a fatal signal */
 };
 
 struct proc {
@@ -899,6 +900,8 @@ static void finish_line(void)
 	if (!c->result[0])
 		return;
 	printf("%d: %s\n", c->out_lineno, c->result);
+	if (c->death[0])
+		printf("%s\n", c->death);
 	if (c->capture) {
 		if (c->has_value)
 			var_set(c->capture, c->value);
@@ -979,7 +982,8 @@ static void agent_start_child(int sock)
 }
 
 /* Read the start_brk field (47) of /proc/PID/stat. */
-static u64 proc_start_brk(pid_t pid)
+/* Field `want` of /proc/PID/stat (28 startstack, 47 start_brk). */
+static u64 proc_stat_field(pid_t pid, int want)
 {
 	char path[64], buf[4096], *p;
 	int fd, field = 2;
@@ -995,7 +999,7 @@ static u64 proc_start_brk(pid_t pid)
 		die("read %s", path);
 	buf[n] = 0;
 	p = strrchr(buf, ')');
-	while (p && field < 47) {
+	while (p && field < want) {
 		p = strchr(p + 1, ' ');
 		field++;
 	}
@@ -1090,10 +1094,12 @@ static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 			base = observed_mmap_base(maps);
 	}
 	snprintf(line, sizeof(line),
-		 "set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx",
-		 (unsigned long long)base, (unsigned long long)proc_start_brk(p->pid),
+		 "set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx "
+		 "start_stack=0x%llx",
+		 (unsigned long long)base, (unsigned long long)proc_stat_field(p->pid, 47),
 		 (unsigned long long)brk, (unsigned long long)S.stack_rlimit,
-		 (unsigned long long)S.memlock_rlimit);
+		 (unsigned long long)S.memlock_rlimit,
+		 (unsigned long long)proc_stat_field(p->pid, 28));
 	p->import[p->n_import++] = xstrdup(line);
 	for (char *l = maps, *next; l && *l; l = next) {
 		char range[64], perms[8], off[32], dev[16], name[512] = "";
@@ -1365,6 +1371,10 @@ static void access_result(struct proc *p, const struct agent_rep *r)
 	result("! %s %s 0x%llx", sig, code_name(r->sig, r->code), (unsigned long long)r->addr);
 	if ((r->sig == SIGSEGV && p->catch_segv) || (r->sig == SIGBUS && p->catch_bus))
 		return;
+	/* as mmkit prints it; the pid is the host's (run_diff.py compares
+	 * death lines without it) */
+	snprintf(cur->death, sizeof(cur->death), "%s (pid %d) killed by %s at line %d",
+		 p->name, (int)p->pid, sig, cur->out_lineno);
 	agent_call(p, &q, &x);
 	proc_reap(p);
 }

@@ -12,7 +12,11 @@ On a mismatch the scenario is shrunk by delta debugging (ddmin: drop chunks
 of lines while hostrun still accepts the script and the outputs still
 differ), and the minimal reproducer plus the diff of the two outputs is
 printed and saved.  Exit status: 0 all equal, 1 a mismatch, 2 a harness
-error (the generator or a case is invalid on the host).
+error (the generator or a case is invalid on the host), 77 skipped: the
+comparison counts only on the reference kernel with the reference settings
+(tests/diff/corpus/REFERENCE; corpus.py live-status says why not), unless
+--any-kernel asks for it anyway (exploring another kernel: its differences
+are not mmkit's bugs by themselves).
 """
 
 import argparse
@@ -34,6 +38,7 @@ TIMEOUT = 20          # seconds per run; a scenario takes well under one
 MIN_TIMEOUT = 5       # while minimizing (a hang is a mismatch too)
 MAPS_LINE = re.compile(r"^([0-9a-f]+-[0-9a-f]+ [-rwxsp]{4} [0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) (\d+) *(.*)$")
 NAME_COLUMN = 73
+DEATH_LINE = re.compile(r"^(\w+) \(pid \d+\) killed by ")
 
 
 def canonical(text):
@@ -41,7 +46,9 @@ def canonical(text):
     mappings: `/dev/zero (deleted)`, `[anon_shmem:...]`) renamed in order of
     first appearance: the host's inode numbers come from a machine-wide
     counter, so only which mappings share an object is comparable.  The line
-    is re-padded so the name still starts at column 73."""
+    is re-padded so the name still starts at column 73.  A death line
+    (`A (pid N) killed by SIGSEGV at line L`) is compared without its pid:
+    the host's pids are not mmkit's."""
     ids = {}
     out = []
     for line in text.split("\n"):
@@ -51,6 +58,7 @@ def canonical(text):
             ids.setdefault(key, len(ids) + 1)
             head = "%s 00:01 %d " % (m.group(1), ids[key])
             line = head + " " * max(NAME_COLUMN - len(head), 0) + m.group(4)
+        line = DEATH_LINE.sub(r"\1 (pid N) killed by ", line)
         out.append(line)
     return "\n".join(out)
 
@@ -284,8 +292,17 @@ def main():
     ap.add_argument("--no-minimize", action="store_true")
     ap.add_argument("--max-report", type=int, default=3,
                     help="minimize and print at most this many mismatches")
+    ap.add_argument("--any-kernel", action="store_true",
+                    help="compare even where the kernel or settings are not the reference's")
     ap.add_argument("cases", nargs="*", help="hand-written scenarios (.mm) to compare too")
     a = ap.parse_args()
+
+    if not a.any_kernel:
+        import corpus   # noqa: E402 (corpus imports this module)
+        why = corpus.live_mismatch()
+        if why:
+            print("run_diff: live comparison SKIPPED: %s" % why)
+            sys.exit(corpus.SKIP)
 
     hostrun = a.hostrun or default_hostrun(a.mmkit)
     if not hostrun:

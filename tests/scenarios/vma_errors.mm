@@ -50,8 +50,9 @@ A mmap 0 4K rw- MAP_ANONYMOUS|MAP_PRIVATE|MAP_UNINITIALIZED expect=0x7ffff7ff300
 A mmap 0 4K rw- MAP_ANONYMOUS|MAP_DROPPABLE expect=0x7ffff7ff2000
 A mmap 0 2M rw- MAP_ANONYMOUS|MAP_PRIVATE|MAP_32BIT expect=0x40200000
 A mmap 0 4K rw- MAP_ANONYMOUS|MAP_PRIVATE|MAP_32BIT expect=0x40000000
-# a hint below mmap_min_addr is raised to it; a free hint is taken as is
-A mmap 0x1000 4K rw- MAP_ANONYMOUS|MAP_PRIVATE expect=0x1000
+# a hint below mmap_min_addr (65536: CONFIG_LSM_MMAP_MIN_ADDR) is raised to
+# it; a free hint is taken as is
+A mmap 0x1000 4K rw- MAP_ANONYMOUS|MAP_PRIVATE expect=0x10000
 A mmap 0x200007005 4K rw- MAP_ANONYMOUS|MAP_PRIVATE expect=0x200007000
 cat /proc/A/maps
 verify

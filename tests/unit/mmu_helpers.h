@@ -13,7 +13,9 @@
 #include "mmkit/pgtable.h"
 #include "mmkit/tlbflush.h"
 
-static inline void boot_mode(int levels, u64 ram, int cpus)
+/* A CPU with 1 GiB pages (pdpe1gb), so the PUD-leaf paths are tested;
+ * boot_mode_cpu chooses. */
+static inline void boot_mode_cpu(int levels, u64 ram, int cpus, bool gbpages)
 {
 	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
 	const char *why = NULL;
@@ -21,7 +23,13 @@ static inline void boot_mode(int levels, u64 ram, int cpus)
 	cfg.levels = levels;
 	cfg.ram_bytes = ram;
 	cfg.cpus = cpus;
+	cfg.gbpages = gbpages;
 	assert_int_equal(machine_boot(&cfg, &why), 0);
+}
+
+static inline void boot_mode(int levels, u64 ram, int cpus)
+{
+	boot_mode_cpu(levels, ram, cpus, true);
 }
 
 /* A user address space with the kernel half shared, loaded on this CPU. */

@@ -132,12 +132,21 @@ static void test_folding(void **state)
 
 /* Every lowmem page is direct-mapped at PAGE_OFFSET + phys, with large
  * pages where aligned and 4K pages at the tail; highmem is not mapped. */
-static void check_direct_map(int levels, u64 ram)
+static void check_direct_map(int levels, u64 ram, bool gbpages)
 {
 	unsigned long pfn, expect_4k, large_size;
 	int lvl;
 
-	boot_mode(levels, ram, 1);
+	boot_mode_cpu(levels, ram, 1, gbpages);
+	assert_int_equal(pgmode.gbpages, gbpages && levels >= 4);
+	{       /* meminfo's DirectMap1G line only with 1 GiB pages (Linux direct_gbpages) */
+		char buf[256] = { 0 };
+		FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+		arch_report_meminfo(f);
+		fclose(f);
+		assert_int_equal(strstr(buf, "DirectMap1G:") != NULL, gbpages && levels >= 4);
+	}
 	for (pfn = 0; pfn < max_low_pfn; pfn += 7)
 		assert_int_equal(slow_virt_to_phys(PAGE_OFFSET + (pfn << PAGE_SHIFT) + 5),
 				 (pfn << PAGE_SHIFT) + 5);
@@ -162,12 +171,13 @@ static void check_direct_map(int levels, u64 ram)
 
 static void test_direct_map(void **state)
 {
-	check_direct_map(2, (64ULL << 20) + 3 * PAGE_SIZE);
-	check_direct_map(3, (64ULL << 20) + 5 * PAGE_SIZE);
-	check_direct_map(4, (64ULL << 20) + (1ULL << 20));
-	check_direct_map(5, 16ULL << 20);
-	check_direct_map(4, (1ULL << 30) + (2ULL << 20));   /* a 1G page, a 2M page */
-	check_direct_map(3, 1ULL << 30);                     /* 896M lowmem, 128M highmem */
+	check_direct_map(2, (64ULL << 20) + 3 * PAGE_SIZE, true);
+	check_direct_map(3, (64ULL << 20) + 5 * PAGE_SIZE, true);
+	check_direct_map(4, (64ULL << 20) + (1ULL << 20), true);
+	check_direct_map(5, 16ULL << 20, true);
+	check_direct_map(4, (1ULL << 30) + (2ULL << 20), true);   /* a 1G page, a 2M page */
+	check_direct_map(3, 1ULL << 30, true);                    /* 896M lowmem, 128M highmem */
+	check_direct_map(4, (1ULL << 30) + (2ULL << 20), false);  /* no pdpe1gb: 2M pages */
 }
 
 static unsigned long count_pagetable_pages(void)

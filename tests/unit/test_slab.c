@@ -1,9 +1,11 @@
 /* test_slab.c - the slab allocator: kmalloc size classes and semantics,
  * cache geometry (Linux's orders and layouts), bootstrap, remote frees,
  * a randomized run against a shadow model (contents survive, no overlap,
- * back to baseline), fault injection at every page allocation inside slab,
- * and a multi-CPU producer/consumer stress (run under TSan by CI).
- * The planted slab_debug bugs are in test_slab_debug.c. */
+ * back to baseline; one of its caches has sheaves), fault injection at
+ * every page allocation inside slab, and a multi-CPU producer/consumer
+ * stress (run under TSan by CI).  The planted slab_debug bugs are in
+ * test_slab_debug.c, the per-CPU partial lists and sheaves in
+ * test_slab_percpu.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -373,7 +375,23 @@ static void test_cache_lifecycle(void **state)
 	machine_shutdown();
 }
 
-/* Empty slabs stay up to min_partial; shrink frees them. */
+static int cpu_partial_len(struct kmem_cache *s, int cpu)
+{
+	struct page *slab;
+	int n = 0;
+
+	for (slab = s->cpu_slab[cpu].partial; slab; slab = slab->next)
+		n++;
+	return n;
+}
+
+/* Empty slabs stay up to min_partial on the node; shrink frees them.  20
+ * full slabs of 64 objects, freed in order: each slab's first free puts it
+ * on the CPU's partial list (limit DIV_ROUND_UP(2 * 120, 64) = 4 slabs);
+ * the first free of slabs 5, 9, 13, 17 unfreezes the four before it to the
+ * node, where empty ones are kept until min_partial (5) are listed: 1-4 and
+ * 8 stay, 5-7 and 9-16 are freed.  Left: 5 on the node, 17-19 on the CPU's
+ * partial list, 20 the CPU slab: 9. */
 static void test_min_partial_and_shrink(void **state)
 {
 	struct kmem_cache *s;
@@ -383,6 +401,9 @@ static void test_min_partial_and_shrink(void **state)
 
 	boot(1);
 	s = kmem_cache_create("partial", 64, 0, 0, NULL);
+	assert_int_equal(s->cpu_partial, 120);
+	assert_int_equal(s->cpu_partial_slabs, 4);
+	assert_int_equal(s->min_partial, 5);
 	for (i = 0; i < 64 * 20; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	get_slabinfo(s, &si);
@@ -390,9 +411,10 @@ static void test_min_partial_and_shrink(void **state)
 	for (i = 0; i < 64 * 20; i++)
 		kmem_cache_free(s, objs[i]);
 	get_slabinfo(s, &si);
-	/* Linux's test counts the emptied slab itself: min_partial - 1 empty
-	 * slabs stay listed, plus the CPU slab. */
-	assert_int_equal(si.num_slabs, s->min_partial);
+	assert_int_equal(get_node(s)->nr_partial, s->min_partial);
+	assert_int_equal(cpu_partial_len(s, 0), 3);
+	assert_int_equal(si.num_slabs, 9);
+	assert_int_equal(si.active_objs, 4 * 64);      /* CPU slabs count as in use */
 	assert_verify_ok();
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &si);
@@ -429,15 +451,26 @@ static bool contains(void **set, int n, void *p)
 	return false;
 }
 
+static void alloc_them(void *info)
+{
+	struct xfer *x = info;
+	int i;
+
+	for (i = 0; i < x->n; i++)
+		x->objs[i] = kmem_cache_alloc(x->s, GFP_KERNEL);
+}
+
 /* 100 objects of 32 per slab: slabs 1-3 full, slab 4 is CPU 0's with 4 in
- * use.  CPU 1 frees them all: slabs 1-3 go to the partial list, slab 4's
- * four land on its slab freelist (it stays frozen).  CPU 0 then gets the 28
- * never-used objects of its CPU freelist, then the 4 remote frees
- * (get_freelist), then the 96 of the partial slabs. */
+ * use.  CPU 1 frees them all: the first free into each of slabs 1-3 puts
+ * it on CPU 1's partial list (no list_lock; it stays there empty), slab
+ * 4's four land on its slab freelist (it stays frozen).  CPU 0 then gets
+ * the 28 never-used objects of its CPU freelist, the 4 remote frees
+ * (get_freelist), then new slabs: nothing is on the node list.  CPU 1 gets
+ * the 96 objects of slabs 1-3 back from its partial list. */
 static void test_remote_free(void **state)
 {
 	struct kmem_cache *s;
-	void *objs[100], *again[100];
+	void *objs[100], *again[100], *again1[96];
 	struct xfer x;
 	int i, reused = 0;
 
@@ -448,18 +481,25 @@ static void test_remote_free(void **state)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	x = (struct xfer){ s, objs, 100 };
 	cpu_call(1, free_them, &x);
-	assert_int_equal(get_node(s)->nr_partial, 3);
+	assert_int_equal(get_node(s)->nr_partial, 0);
+	assert_int_equal(cpu_partial_len(s, 1), 3);
+	assert_int_equal(cpu_partial_len(s, 0), 0);
 	assert_verify_ok();
 	for (i = 0; i < 100; i++)
 		again[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 100; i++)
 		reused += contains(objs, 100, again[i]);
-	assert_int_equal(reused, 72);
+	assert_int_equal(reused, 4);
 	for (i = 96; i < 100; i++)
 		assert_true(contains(again, 100, objs[i]));   /* the remote frees on CPU 0's slab */
-	assert_int_equal(get_node(s)->nr_partial, 0);
+	x = (struct xfer){ s, again1, 96 };
+	cpu_call(1, alloc_them, &x);
+	for (i = 0; i < 96; i++)
+		assert_true(contains(objs, 96, again1[i]));   /* slabs 1-3, from CPU 1's list */
+	assert_int_equal(cpu_partial_len(s, 1), 0);
 	assert_verify_ok();
-	x.objs = again;
+	cpu_call(1, free_them, &x);
+	x = (struct xfer){ s, again, 100 };
 	cpu_call(1, free_them, &x);
 	kmem_cache_shrink(s);
 	assert_int_equal(kmem_cache_destroy(s), 0);
@@ -527,7 +567,7 @@ static size_t rnd_size(void)
 
 static void shadow_alloc(struct shadow *o, struct kmem_cache **caches)
 {
-	o->s = (rnd() % 4 == 0) ? caches[rnd() % 3] : NULL;
+	o->s = (rnd() % 4 == 0) ? caches[rnd() % 4] : NULL;
 	o->size = o->s ? o->s->object_size : rnd_size();
 	o->p = o->s ? kmem_cache_alloc(o->s, GFP_KERNEL) : kmalloc(o->size, GFP_KERNEL);
 	assert_non_null(o->p);
@@ -566,7 +606,8 @@ static void shadow_realloc(struct shadow *o)
 static void test_random_vs_shadow(void **state)
 {
 	static struct shadow live[NLIVE];
-	struct kmem_cache *caches[3];
+	struct kmem_cache_args sheaves = { .sheaf_capacity = 32 };
+	struct kmem_cache *caches[4];
 	struct baseline b;
 	long op;
 	int i;
@@ -577,6 +618,7 @@ static void test_random_vs_shadow(void **state)
 	caches[0] = kmem_cache_create("rnd-24", 24, 0, 0, NULL);
 	caches[1] = kmem_cache_create("rnd-200", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	caches[2] = kmem_cache_create("rnd-3000", 3000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	caches[3] = kmem_cache_create_args("rnd-sheaf-136", 136, &sheaves, 0, NULL);
 	for (op = 0; op < 150000; op++) {
 		struct shadow *o = &live[rnd() % NLIVE];
 
@@ -593,7 +635,7 @@ static void test_random_vs_shadow(void **state)
 	for (i = 0; i < NLIVE; i++)
 		if (live[i].p)
 			shadow_free(&live[i]);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		assert_int_equal(kmem_cache_destroy(caches[i]), 0);
 	baseline_check(&b);
 	assert_verify_ok();

@@ -1,0 +1,432 @@
+/*
+ * help.c - the help of every scenario command, from one table.
+ *
+ * Each command registers its name, usage, one-line summary and flag tables
+ * with CLI_COMMAND next to its handler; this file's table adds, per command
+ * name, its topic, its arguments, what it prints and a runnable example.
+ * `mmkit help CMD`, the shell's `help CMD` and the scenario command `help
+ * CMD` all print help_command()'s text, so they are the same; `mmkit help`
+ * groups every registered command by topic.  A registered command with no
+ * entry here still gets its usage and summary, under "Other", and the test
+ * tests/cli/test_help.sh fails on it (and runs every example), so none goes
+ * missing.  docs/GUIDE.md and mmkit(1) follow the same topics.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/scenario.h"
+#include "mmkit/proc.h"
+
+struct cmd_help {
+	const char *name;
+	const char *topic;
+	const char *args;       /* "NAME\tdescription\n" lines */
+	const char *result;     /* what the command prints */
+	const char *example;    /* scenario lines that run on their own */
+};
+
+#define T_MACHINE "Machine, kernel log and checks"
+#define T_VIEW    "Views"
+#define T_PROC    "Processes"
+#define T_SYSCALL "System calls"
+#define T_ACCESS  "Memory accesses"
+#define T_PAGE    "Page allocator"
+#define T_SLAB    "Slab allocator"
+#define T_VMALLOC "vmalloc"
+#define T_MMU     "MMU and TLB"
+
+static const char *const topics[] = {
+	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_PAGE, T_SLAB, T_VMALLOC, T_MMU,
+};
+
+#define MAP_EX "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\n"
+
+static const struct cmd_help help_table[] = {
+	/* ---- machine, log, checks ---- */
+	{ "machine", T_MACHINE,
+	  "ram=SIZE\tRAM, 1M..64G (default 64M)\ncpus=N\tsimulated CPUs, 1..64 (default 1)\n"
+	  "levels=N\tpaging levels: 2 (i386), 3 (PAE), 4 (x86-64, default), 5 (LA57)\n"
+	  "seed=N\tthe random seed (default 1)\nmin_free_kbytes=N\tthe watermark base\n"
+	  "slab_debug=FZPUT\tslab_debug flags of every cache (F checks, Z red zones, P poison, U owner, T trace)\n",
+	  "nothing; the first line only, each key at most once; `mmkit run --ram` etc. win",
+	  "machine ram=32M cpus=2 levels=5\ncat /proc/meminfo MemTotal\n" },
+	{ "dmesg", T_MACHINE,
+	  "-c\tclear the log after printing it\nreports\tthe result line: the headlines of the kernel reports\n"
+	  "\t(BUG, WARNING, Oops, segfault, ...) logged since the last `dmesg reports` or `dmesg -c`\n",
+	  "the log (a view); `dmesg reports`: `= none` or `= HEADLINE; HEADLINE...`",
+	  "kmalloc 64 -> p\nkfree $p\ndmesg reports expect=none\n" },
+	{ "cpu", T_MACHINE, "N\tthe CPU (0..cpus-1) on which kernel commands run from now on\n",
+	  "nothing", "machine cpus=2\ncpu 1\nkmalloc 32 -> p\n" },
+	{ "verify", T_MACHINE, "",
+	  "`verify: ok`, or each violated invariant (buddy lists, page tables, slabs, VMAs)",
+	  "verify\n" },
+	{ "fail", T_MACHINE,
+	  "SITE\tan allocation site (`fail list` names them)\nnth=N\tfail the Nth call from now\n"
+	  "sticky\tand every call after it\nprob=PPM\tfail each call with probability PPM/1000000\n"
+	  "off\tclear every site\nlist\tthe sites with their call and failure counts (a view)\n",
+	  "nothing (`fail list`: a view)",
+	  "fail list\nfail off\n" },
+	{ "help", T_MACHINE, "COMMAND\tone command's help\nviews\tevery /proc view\n",
+	  "the help text (a view); never boots the machine", "help mmap\n" },
+	{ "snapshot", T_MACHINE, "VIEW\ta global /proc view, e.g. /proc/buddyinfo\n",
+	  "nothing", "snapshot /proc/buddyinfo\n" },
+	{ "unchanged", T_MACHINE, "VIEW\ta view saved by `snapshot`\n",
+	  "`= ok`, or `= changed` (the first differing line goes to stderr)",
+	  "snapshot /proc/buddyinfo\nalloc_pages 5 -> p\nfree_pages $p 5\nunchanged /proc/buddyinfo expect=ok\n" },
+	{ "sysctl", T_MACHINE,
+	  "vm.max_map_count=N\tthe VMA limit per process\nvm.mmap_min_addr=N\tthe lowest mappable address\n"
+	  "vm.overcommit_memory=N\t0 heuristic, 1 always, 2 never\n",
+	  "nothing", "sysctl vm.max_map_count=100\n" },
+	/* ---- views ---- */
+	{ "cat", T_VIEW,
+	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
+	  "/proc/A/FILE\ta view of process A: maps smaps status\n"
+	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
+	  "\tslabinfo: the header and these caches' rows\n",
+	  "the view's text in the Linux format (with --json: structured)",
+	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 1\n"
+	  "cat /proc/A/maps\ncat /proc/A/status VmRSS RssAnon\ncat /proc/vmstat pgfault\n" },
+	{ "pagewalk", T_VIEW, "kernel|A\tinit_mm's page tables, or process A's\nADDR\tthe virtual address\n",
+	  "one line per level: the entry and its flags, then the translation (a view)",
+	  "pagewalk kernel 0xffff888000100000\n" },
+	{ "tlb", T_VIEW, "CPU\tthe CPU\n", "the CPU's valid TLB entries (a view)",
+	  "kread 0xffff888000100000 8\ntlb 0\n" },
+	/* ---- processes ---- */
+	{ "spawn", T_PROC,
+	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n",
+	  "`= 0`", "spawn P exec\ncat /proc/P/maps\n" },
+	{ "fork", T_PROC, "B\tthe child's name\n", "`= 0`",
+	  MAP_EX "A write $m 8 7\nA fork B\nB read $m 8 expect=7\n" },
+	{ "thread", T_PROC, "T\tthe new thread's name\n", "`= 0`",
+	  MAP_EX "A thread T\nT write $m 8 7\nA read $m 8 expect=7\n" },
+	{ "kthread", T_PROC, "K\tthe kernel thread's name\n", "`= 0`", "kthread K\n" },
+	{ "exit", T_PROC, "", "`= 0`; a later use of A is an error that says when A exited",
+	  "spawn A\nA exit\n" },
+	{ "run", T_PROC, "CPU\tthe CPU to switch\nA\tthe task to make current there\n",
+	  "`= 0` (`= -1 ESRCH` for a task that has exited)",
+	  "machine cpus=2\nspawn A\nrun 1 A\n" },
+	{ "handle", T_PROC,
+	  "A\tthe process (its whole thread group)\nSIGSEGV|SIGBUS\tthe signal\n"
+	  "catch|kill\tcatch: the fault is reported in the result line and A goes on;\n"
+	  "\tkill (default): A dies and prints `A (pid N) killed by SIG at line L`\n",
+	  "nothing",
+	  "spawn A\nhandle A SIGSEGV catch\nA read 0x1000 8 expect=SEGV_MAPERR\nA read 0x1000 8\n" },
+	{ "vma", T_PROC,
+	  "START-END\tthe range, as in /proc/PID/maps\nPERMS\trwxp / rw-s ...\nOFFSET\tfile offset (hex)\n"
+	  "DEV\tmajor:minor (hex)\nINODE\tinode number\nNAME...\ta path, [heap], [stack], [vdso], ...\n",
+	  "nothing (nothing is faulted in)",
+	  "spawn A\nA vma 7f0000000000-7f0000004000 rw-p 00000000 00:00 0\ncat /proc/A/maps\n" },
+	{ "set", T_PROC,
+	  "KEY=VALUE\tmmap_base start_brk brk stack_rlimit memlock_rlimit data_rlimit as_rlimit\n"
+	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n",
+	  "nothing", "spawn A\nA set memlock_rlimit=64K\n" },
+	/* ---- system calls ---- */
+	{ "mmap", T_SYSCALL,
+	  "ADDR\ta hint, or the address with MAP_FIXED (0: the kernel chooses)\nLEN\tbytes\n"
+	  "PROT\tPROT_* names joined by |, or ---, r--, rw-, r-x, rwx\nFLAGS\tMAP_* names joined by |\n"
+	  "FD OFFSET\ta file descriptor and offset (file mappings)\n",
+	  "`= 0x<address>` or `= -1 ERRNO`",
+	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 0x41 expect=ok\n" },
+	{ "munmap", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A munmap $m+16K 16K expect=0\n" },
+	{ "mprotect", T_SYSCALL, "ADDR LEN\tthe range\nPROT\tthe new protection\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A mprotect $m 4K r-- expect=0\ncat /proc/A/maps\n" },
+	{ "mremap", T_SYSCALL,
+	  "OLDADDR OLDLEN\tthe mapping\nNEWLEN\tits new size\nFLAGS\tMREMAP_* names, or 0\n"
+	  "NEWADDR\twith MREMAP_FIXED: where\n",
+	  "`= 0x<address>` or `= -1 ERRNO`", MAP_EX "A mremap $m 64K 128K MREMAP_MAYMOVE -> n\n" },
+	{ "brk", T_SYSCALL, "ADDR\tthe new break (0 queries it)\n", "`= 0x<the break>`",
+	  "spawn A exec\nA brk 0 -> b\nA brk $b+64K\n" },
+	{ "madvise", T_SYSCALL, "ADDR LEN\tthe range\nADVICE\tone MADV_* name\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A write $m 8 1\nA madvise $m 64K MADV_DONTNEED expect=0\nA read $m 8 expect=0\n" },
+	{ "mlock", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A mlock $m 16K expect=0\n" },
+	{ "mlock2", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMLOCK_ONFAULT or 0\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A mlock2 $m 16K MLOCK_ONFAULT expect=0\n" },
+	{ "munlock", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A mlock $m 16K\nA munlock $m 16K expect=0\n" },
+	{ "mlockall", T_SYSCALL, "FLAGS\tMCL_CURRENT|MCL_FUTURE|MCL_ONFAULT\n", "`= 0` or `= -1 ERRNO`",
+	  MAP_EX "A mlockall MCL_CURRENT expect=0\n" },
+	{ "munlockall", T_SYSCALL, "", "`= 0`", MAP_EX "A mlockall MCL_CURRENT\nA munlockall expect=0\n" },
+	{ "msync", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMS_ASYNC, MS_SYNC, MS_INVALIDATE\n",
+	  "`= 0` or `= -1 ERRNO`", MAP_EX "A msync $m 64K MS_SYNC expect=0\n" },
+	/* ---- memory accesses ---- */
+	{ "read", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\n",
+	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`",
+	  MAP_EX "A read $m 8 expect=0\n" },
+	{ "write", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\nVALUE\tthe value\n",
+	  "`= ok`, or `! SIGNAL SI_CODE 0x<address>`", MAP_EX "A write $m 8 0x1234 expect=ok\n" },
+	{ "fill", T_ACCESS, "ADDR LEN\tthe range\nBYTE\t0..255\n",
+	  "`= ok`, or the first fault; a long fill shows progress on a terminal",
+	  MAP_EX "A fill $m 64K 0xaa expect=ok\n" },
+	{ "check", T_ACCESS, "ADDR LEN\tthe range\nBYTE\tthe byte every location should hold\n",
+	  "`= ok`, `= mismatch 0x<address> 0x<byte>`, or the first fault",
+	  MAP_EX "A fill $m 4K 7\nA check $m 4K 7 expect=ok\n" },
+	{ "touch", T_ACCESS, "ADDR LEN\tthe range\nread|write\tone read, or one write that keeps the byte, per page\n",
+	  "`= ok`, or the first fault; a long touch shows progress on a terminal",
+	  MAP_EX "A touch $m 64K write expect=ok\ncat /proc/A/status RssAnon\n" },
+	{ "exec", T_ACCESS, "ADDR\tthe address of the instruction fetch\n",
+	  "`= ok`, or `! SIGSEGV ...` (NX and PROT_EXEC apply)",
+	  "spawn A\nhandle A SIGSEGV catch\nA mmap 0 4K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA exec $m expect=SEGV_ACCERR\n" },
+	{ "writestr", T_ACCESS, "ADDR\tthe user address\n\"text\"\tthe bytes (escapes \\n \\t \\\\ \\\" \\xHH), no NUL added\n",
+	  "`= ok`, or the first fault", MAP_EX "A writestr $m \"hello\" expect=ok\n" },
+	{ "readstr", T_ACCESS, "ADDR\tthe user address\nLEN\tat most 48 bytes; stops at a NUL\n",
+	  "`= \"text\"`, or the first fault", MAP_EX "A writestr $m \"hi\"\nA readstr $m 8 expect=\"hi\"\n" },
+	/* ---- page allocator ---- */
+	{ "alloc_pages", T_PAGE, "ORDER\t2^ORDER pages, 0..10\nGFP\tGFP_* / __GFP_* names joined by | (default GFP_KERNEL)\n",
+	  "`= 0x<kernel address>` or `= -1 ENOMEM`",
+	  "alloc_pages 5 GFP_KERNEL -> a\ncat /proc/buddyinfo\nfree_pages $a 5\n" },
+	{ "free_pages", T_PAGE, "ADDR\tthe address alloc_pages returned\nORDER\tthe same order\n",
+	  "`= 0`, or `= -1 EINVAL` when the kernel refused the free (a report in dmesg)",
+	  "alloc_pages 0 -> p\nfree_pages $p 0 expect=0\n" },
+	{ "drain_all_pages", T_PAGE, "", "`= 0`", "alloc_pages 0 -> p\nfree_pages $p 0\ndrain_all_pages\n" },
+	/* ---- slab ---- */
+	{ "kmalloc", T_SLAB, "SIZE\tbytes\nGFP\tGFP flags (default GFP_KERNEL)\n",
+	  "`= 0x<object>`, `= 0x10` (ZERO_SIZE_PTR) for 0, or `= -1 ENOMEM`",
+	  "kmalloc 100 -> p\nkfree $p\n" },
+	{ "kzalloc", T_SLAB, "SIZE\tbytes\nGFP\tGFP flags\n", "as kmalloc",
+	  "kzalloc 64 -> p\nkread $p 8 expect=0\nkfree $p\n" },
+	{ "kcalloc", T_SLAB, "N SIZE\tN elements of SIZE bytes\nGFP\tGFP flags\n",
+	  "as kmalloc; `= -1 ENOMEM` on overflow", "kcalloc 4 16 -> p\nkfree $p\n" },
+	{ "kfree", T_SLAB, "PTR\tan object (0 and 0x10 are no-ops)\n",
+	  "`= 0`; a bad or double free leaves a BUG report in dmesg (`dmesg reports` shows it)",
+	  "kmalloc 32 -> p\nkfree $p expect=0\n" },
+	{ "krealloc", T_SLAB, "PTR\tthe object\nSIZE\tthe new size\nGFP\tGFP flags\n",
+	  "`= 0x<object>` or `= -1 ENOMEM`", "kmalloc 32 -> p\nkrealloc $p 200 -> q\nkfree $q\n" },
+	{ "ksize", T_SLAB, "PTR\tthe object\n", "`= 0x<usable size>`", "kmalloc 100 -> p\nksize $p expect=128\n" },
+	{ "kmem_cache_create", T_SLAB,
+	  "NAME\tthe cache's name\nSIZE\tthe object size\nalign=N\talignment\ndebug=FZPUT\tslab_debug flags\n"
+	  "flags=SLAB_...\tSLAB_* names joined by |\n",
+	  "`= 0x<cache>` (its handle) or `= -1 ERRNO`",
+	  "kmem_cache_create my_cache 200 -> c\nkmem_cache_destroy $c\n" },
+	{ "kmem_cache_alloc", T_SLAB, "CACHE\tthe handle or the name\nGFP\tGFP flags\n",
+	  "`= 0x<object>` or `= -1 ENOMEM`",
+	  "kmem_cache_create my_cache 200 -> c\nkmem_cache_alloc $c -> o\nkmem_cache_free $c $o\n" },
+	{ "kmem_cache_free", T_SLAB, "CACHE\tthe cache\nOBJ\tthe object\n",
+	  "`= 0`; a double free leaves a BUG report in dmesg",
+	  "kmem_cache_create my_cache 200 -> c\nkmem_cache_alloc $c -> o\nkmem_cache_free $c $o expect=0\n" },
+	{ "kmem_cache_destroy", T_SLAB, "CACHE\ta cache the script created\n",
+	  "`= 0`, `= -1 EBUSY` while objects remain, `= -1 EPERM` for a kernel cache",
+	  "kmem_cache_create my_cache 64 -> c\nkmem_cache_destroy $c expect=0\n" },
+	{ "kmem_cache_shrink", T_SLAB, "CACHE\tthe cache\n", "`= 0`", "kmem_cache_shrink kmalloc-64\n" },
+	{ "slab_debug", T_SLAB, "FZPUT|on|off\tthe flags\nCACHE\tone cache (default: every empty cache)\n",
+	  "`= 0`", "slab_debug FZP kmalloc-64\n" },
+	{ "slab_validate", T_SLAB, "CACHE\tthe cache\n", "`= <number of problems>`",
+	  "slab_validate kmalloc-64 expect=0\n" },
+	/* ---- vmalloc ---- */
+	{ "vmalloc", T_VMALLOC, "SIZE\tbytes\nGFP\tGFP flags\n", "`= 0x<address>` or `= -1 ENOMEM`",
+	  "vmalloc 16K -> v\ncat /proc/vmallocinfo\nvfree $v\n" },
+	{ "vzalloc", T_VMALLOC, "SIZE\tbytes\nGFP\tGFP flags\n", "as vmalloc",
+	  "vzalloc 8K -> v\nkread $v 8 expect=0\nvfree $v\n" },
+	{ "vfree", T_VMALLOC, "ADDR\tthe area (0 is a no-op)\n", "`= 0`, or `= -1 EINVAL` (and a WARNING)",
+	  "vmalloc 8K -> v\nvfree $v expect=0\n" },
+	{ "vunmap", T_VMALLOC, "ADDR\tthe area vmap returned\n", "`= 0` or `= -1 EINVAL`",
+	  "alloc_pages 0 -> p\nvmap $p -> v\nvunmap $v\nfree_pages $p 0\n" },
+	{ "vmap", T_VMALLOC, "ADDR...\tpage-aligned kernel addresses of pages\nPROT\tPAGE_KERNEL (default), _RO, _EXEC, _RX\n",
+	  "`= 0x<address>` or `= -1 ENOMEM`",
+	  "alloc_pages 0 -> p\nvmap $p PAGE_KERNEL_RO -> v\nkread $v 8\nvunmap $v\nfree_pages $p 0\n" },
+	{ "vmalloc_to_pfn", T_VMALLOC, "ADDR\ta vmalloc address\n", "`= 0x<pfn>` or `= -1 EFAULT`",
+	  "vmalloc 4K -> v\nvmalloc_to_pfn $v\nvfree $v\n" },
+	{ "vmalloc_lazy", T_VMALLOC, "on|off\tbatch vfree's TLB shootdowns (Linux's lazy purge), or not\n",
+	  "nothing", "vmalloc_lazy on\n" },
+	{ "vm_unmap_aliases", T_VMALLOC, "", "`= 0`", "vmalloc_lazy on\nvmalloc 4K -> v\nvfree $v\nvm_unmap_aliases\n" },
+	/* ---- MMU and TLB ---- */
+	{ "kread", T_MMU, "ADDR\tthe kernel virtual address\nSIZE\t1, 2, 4 or 8\n",
+	  "`= 0x<value>`, or `! OOPS <the oops>` (the machine goes on)",
+	  "kread 0xffff888000100000 8\n" },
+	{ "kwrite", T_MMU, "ADDR\tthe kernel virtual address\nSIZE\t1, 2, 4 or 8\nVALUE\tthe value\n",
+	  "`= ok`, or `! OOPS ...`", "alloc_pages 0 -> p\nkwrite $p 8 42 expect=ok\nfree_pages $p 0\n" },
+	{ "kexec", T_MMU, "ADDR\tthe kernel virtual address\n", "`= ok`, or `! OOPS ...` (NX applies)",
+	  "kexec 0xffff888000100000 expect~=OOPS\n" },
+	{ "kpte", T_MMU,
+	  "ADDR\tthe kernel virtual address\nset|clear FLAGS\tPTE flag names joined by | (P RW U ... NX)\n"
+	  "level=NAME\tthe entry of level PGD, P4D, PUD, PMD or PTE (default: the leaf)\n",
+	  "`= 0x<the entry after the change>`; no TLB flush",
+	  "alloc_pages 9 -> q\nkwrite $q 8 1\nkpte $q clear P\nkread $q 8 expect=1\nkpte $q set P\nfree_pages $q 9\n" },
+	{ "invlpg", T_MMU, "ADDR\tthe page to flush from the kernel CPU's TLB\n", "`= 0`",
+	  "invlpg 0xffff888000100000\n" },
+	{ "cr3_reload", T_MMU, "", "`= 0`", "cr3_reload\n" },
+	{ "flush_tlb_all", T_MMU, "", "`= 0`", "machine cpus=2\nflush_tlb_all\n" },
+	{ "flush_tlb_kernel_range", T_MMU, "START END\tthe kernel range\n", "`= 0`",
+	  "flush_tlb_kernel_range 0xffff888000000000 0xffff888000200000\n" },
+};
+
+static const struct cmd_help *help_entry(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(help_table); i++)
+		if (!strcmp(help_table[i].name, name))
+			return &help_table[i];
+	return NULL;
+}
+
+/* Print "  NAME    text" lines from a "NAME\ttext\n" list. */
+static void print_pairs(FILE *out, const char *s)
+{
+	while (*s) {
+		const char *tab = strchr(s, '\t'), *nl = strchr(s, '\n');
+
+		if (!nl)
+			nl = s + strlen(s);
+		if (tab && tab < nl)
+			fprintf(out, "  %-14.*s %.*s\n", (int)(tab - s), s, (int)(nl - tab - 1), tab + 1);
+		else
+			fprintf(out, "  %.*s\n", (int)(nl - s), s);
+		s = *nl ? nl + 1 : nl;
+	}
+}
+
+/* The names of a flag table, wrapped at 78 columns. */
+static void print_flagset(FILE *out, const struct cli_flagset *f)
+{
+	const struct flag_name *n;
+	int col = fprintf(out, "  %-14s", f->arg);
+
+	for (n = f->names; n->name; n++) {
+		if (col + (int)strlen(n->name) + 1 > 78)
+			col = fprintf(out, "\n  %-14s", "");
+		col += fprintf(out, " %s", n->name);
+	}
+	fprintf(out, "\n");
+}
+
+static void print_example(FILE *out, const char *ex)
+{
+	while (*ex) {
+		const char *nl = strchr(ex, '\n');
+
+		if (!nl)
+			nl = ex + strlen(ex);
+		fprintf(out, "  %.*s\n", (int)(nl - ex), ex);
+		ex = *nl ? nl + 1 : nl;
+	}
+}
+
+static void print_one(FILE *out, const struct cli_command *c)
+{
+	const struct cmd_help *h = help_entry(c->name);
+	const struct cli_flagset *f;
+
+	fprintf(out, "%s - %s\n", c->name, c->help ? c->help : "");
+	fprintf(out, "usage: %s\n", c->usage ? c->usage : c->name);
+	if (h && h->args[0]) {
+		fprintf(out, "arguments:\n");
+		print_pairs(out, h->args);
+	}
+	if (c->flags) {
+		fprintf(out, "flags:\n");
+		for (f = c->flags; f->arg; f++)
+			print_flagset(out, f);
+	}
+	if (h) {
+		fprintf(out, "prints: %s\n", h->result);
+		fprintf(out, "example:\n");
+		print_example(out, h->example);
+	}
+	fprintf(out, "topic: %s\n", h ? h->topic : "Other");
+}
+
+int help_command(FILE *out, const char *name)
+{
+	const struct cli_command *c;
+	int n = 0;
+
+	for (c = cli_first(); c; c = c->next)
+		if (!strcmp(c->name, name)) {
+			if (n++)
+				fprintf(out, "\n");
+			print_one(out, c);
+		}
+	return n ? 0 : -ENOENT;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct cli_command *const *)a)->name,
+		      (*(const struct cli_command *const *)b)->name);
+}
+
+/* Every registered command, sorted by name; returns the count. */
+static int sorted_commands(const struct cli_command **list, int max)
+{
+	const struct cli_command *c;
+	int n = 0;
+
+	for (c = cli_first(); c && n < max; c = c->next)
+		list[n++] = c;
+	qsort(list, (size_t)n, sizeof(*list), name_cmp);
+	return n;
+}
+
+static void overview_topic(FILE *out, const char *topic, const struct cli_command **list, int n)
+{
+	bool header = false;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct cmd_help *h = help_entry(list[i]->name);
+
+		if (strcmp(h ? h->topic : "Other", topic))
+			continue;
+		if (!header)
+			fprintf(out, "%s:\n", topic);
+		header = true;
+		fprintf(out, "  %-44s %s\n", list[i]->usage, list[i]->help ? list[i]->help : "");
+	}
+}
+
+void help_overview(FILE *out)
+{
+	const struct cli_command *list[256];
+	int n = sorted_commands(list, (int)ARRAY_SIZE(list));
+	size_t t;
+
+	fprintf(out, "Scenario commands (`mmkit help COMMAND` for one, `mmkit help views` for the views):\n");
+	for (t = 0; t < ARRAY_SIZE(topics); t++)
+		overview_topic(out, topics[t], list, n);
+	overview_topic(out, "Other", list, n);
+	fprintf(out, "Any command with a result may end with `-> NAME` (capture into $NAME),\n"
+		     "`expect=VALUE` or `expect~=REGEX` (a failed check ends the run with 1).\n");
+}
+
+void help_list(FILE *out)
+{
+	const struct cli_command *list[256];
+	int n = sorted_commands(list, (int)ARRAY_SIZE(list)), i;
+
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(list[i]->name, list[i - 1]->name))
+			fprintf(out, "%s%s\n", list[i]->name, help_entry(list[i]->name) ? "" : " (no help)");
+}
+
+void help_views(FILE *out)
+{
+	const struct proc_view *v;
+
+	for (v = proc_view_first(); v; v = v->next)
+		fprintf(out, v->per_task ? "/proc/A/%s\n" : "%s\n", v->path);
+}
+
+/* help [COMMAND|views]: the same text as `mmkit help ...`; no machine. */
+static int do_help(struct cmd_ctx *c)
+{
+	char hint[96];
+
+	if (arg_count(c, 0, 1))
+		return CMD_SCRIPT_ERROR;
+	if (!c->argc) {
+		help_overview(c->out);
+		return 0;
+	}
+	if (!strcmp(c->argv[0], "views")) {
+		help_views(c->out);
+		return 0;
+	}
+	if (help_command(c->out, c->argv[0]))
+		return script_error(c, "help: no command '%s'%s", c->argv[0],
+				    cli_suggest_command(c->argv[0], CMD_GLOBAL, hint, sizeof(hint)));
+	return 0;
+}
+CLI_COMMAND(cmd_help, .name = "help", .kind = CMD_GLOBAL, .usage = "help [COMMAND|views]",
+	    .help = "list the commands, or show one, or the views", .fn = do_help, .no_boot = true)

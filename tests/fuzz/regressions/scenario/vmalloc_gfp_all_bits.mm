@@ -1,0 +1,1 @@
+vmalloc 6K -8

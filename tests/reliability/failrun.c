@@ -1,0 +1,463 @@
+/*
+ * failrun.c - run one scenario with one fault-injection rule, for the
+ * fail-Nth sweep (tests/reliability/failsweep, docs/TESTING.md "Fault
+ * injection and fail-Nth sweeps").
+ *
+ *   failrun [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE
+ *
+ * The scenario runs line by line through the scenario runner as the shell
+ * runs it: a script error (for instance a variable a failed command left
+ * unset) is reported and the run goes on, so one failure does not hide the
+ * rest of the scenario.  The scenario's own `fail` lines are skipped (the
+ * sweep owns fault injection).  The rule is armed right after the machine
+ * boots, so the boot itself never fails here (tests/reliability/test_boot_fail.c
+ * covers boot).  --count arms every site with a rule that never fires, to
+ * count each site's calls.
+ *
+ * After every line every verify check runs.  At the end the rule is disarmed,
+ * every process exits, every kernel object the script still holds is freed
+ * (failrun records what each allocating command returned and each freeing
+ * command released: kmalloc family, alloc_pages, vmalloc, vmap, kmem_cache
+ * objects and caches), every CPU's page lists and every slab cache's CPU
+ * slabs are flushed and the empty slabs freed, verify runs again, and the
+ * memory still in use is printed, so that the sweep can compare it with the
+ * failure-free run: a failure may leave less allocated, never more.
+ *
+ * Output (stdout), one record per line:
+ *   R LINE FAILS RESULT    a line with a result; FAILS = failures injected during it
+ *   E LINE FAILS           a line that ended in a script error
+ *   F LINE FAILS           another line during which failures were injected
+ *   V LINE                 verify found violations after LINE (report on stderr); the run stops
+ *   S SITE CALLS FAILURES  per site, before teardown
+ *   M KEY VALUE            after teardown: meminfo fields (kB) and "slab:NAME" objects in use
+ *   DONE
+ * Exit status 0, or 3 after a verify violation, 2 on bad usage.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/scenario.h"
+#include "mmkit/debug.h"
+#include "mmkit/fault_inject.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/proc.h"
+#include "mmkit/slab.h"
+
+struct rule {
+	const char *site;     /* NULL with count */
+	long nth;
+	bool sticky;
+	unsigned int ppm;
+	bool count;
+};
+
+static struct scenario sc;
+
+/* ---- kernel objects the script holds ---- */
+
+enum held_kind { H_OBJ, H_CACHE, H_KMALLOC, H_VMAP, H_VMALLOC, H_PAGES, NR_HELD };
+
+struct held {
+	enum held_kind kind;
+	u64 addr;
+	u64 extra;            /* order (pages), cache (objects) */
+};
+
+static struct held *held;
+static int nheld, held_cap;
+
+static void hold(enum held_kind kind, u64 addr, u64 extra)
+{
+	if (nheld == held_cap) {
+		held_cap = held_cap ? 2 * held_cap : 64;
+		held = realloc(held, (size_t)held_cap * sizeof(*held));
+		if (!held)
+			exit(2);
+	}
+	held[nheld++] = (struct held){ kind, addr, extra };
+}
+
+static void release(enum held_kind kind, u64 addr)
+{
+	int i;
+
+	for (i = 0; i < nheld; i++)
+		if (held[i].kind == kind && held[i].addr == addr) {
+			held[i] = held[--nheld];
+			return;
+		}
+}
+
+struct words { int n; char *w[CLI_MAX_ARGS + 8]; char buf[4096]; };
+
+/* Split a line (no quotes needed: the tracked commands take none) and find
+ * its command word; `-> NAME` and expect= are dropped. */
+static int split_words(const char *line, struct words *t)
+{
+	char *p;
+
+	snprintf(t->buf, sizeof(t->buf), "%s", line);
+	if ((p = strchr(t->buf, '#')))
+		*p = 0;
+	t->n = 0;
+	for (p = strtok(t->buf, " \t"); p && t->n < (int)ARRAY_SIZE(t->w); p = strtok(NULL, " \t"))
+		t->w[t->n++] = p;
+	while (t->n && !strncmp(t->w[t->n - 1], "expect=", 7))
+		t->n--;
+	if (t->n >= 2 && !strcmp(t->w[t->n - 2], "->"))
+		t->n -= 2;
+	return t->n >= 2 && cli_proc_find(&sc, t->w[0]) ? 1 : 0;
+}
+
+static u64 word_val(struct words *t, int i)
+{
+	u64 v = 0;
+
+	if (i >= t->n || cli_parse_num(&sc, t->w[i], &v))
+		return ~0ULL;
+	return v;
+}
+
+/* The arguments a tracked command frees, evaluated before the line runs. */
+struct pending { int cmd; u64 a0, a1; };
+
+static bool is(struct words *t, int cmd, const char *name)
+{
+	return cmd < t->n && !strcmp(t->w[cmd], name);
+}
+
+static void before_line(const char *line, struct pending *pd)
+{
+	struct words *t = malloc(sizeof(*t));
+
+	if (!t)
+		exit(2);
+	pd->cmd = split_words(line, t);
+	pd->a0 = word_val(t, pd->cmd + 1);
+	pd->a1 = word_val(t, pd->cmd + 2);
+	free(t);
+}
+
+/* Record what the line allocated or freed; `res` is its result. */
+static void after_line(const char *line, const struct pending *pd, const char *res)
+{
+	struct words *t = malloc(sizeof(*t));
+	unsigned long long v = 0;
+	bool addr = sscanf(res, "= 0x%llx", &v) == 1 && v > 0x10;
+	int c;
+
+	if (!t)
+		exit(2);
+	c = split_words(line, t);
+	if (c) {
+		free(t);
+		return;
+	}
+	if (is(t, c, "kfree") || (is(t, c, "krealloc") && addr))
+		release(H_KMALLOC, pd->a0);
+	else if (is(t, c, "free_pages") && !strcmp(res, "= 0"))
+		release(H_PAGES, pd->a0);
+	else if (is(t, c, "vfree") && !strcmp(res, "= 0"))
+		release(H_VMALLOC, pd->a0);
+	else if (is(t, c, "vunmap") && !strcmp(res, "= 0"))
+		release(H_VMAP, pd->a0);
+	else if (is(t, c, "kmem_cache_free"))
+		release(H_OBJ, pd->a1);
+	else if (is(t, c, "kmem_cache_destroy") && !strcmp(res, "= 0"))
+		release(H_CACHE, pd->a0);
+	if (addr && (is(t, c, "kmalloc") || is(t, c, "kzalloc") || is(t, c, "kcalloc") ||
+		     is(t, c, "krealloc")))
+		hold(H_KMALLOC, v, 0);
+	else if (addr && is(t, c, "alloc_pages"))
+		hold(H_PAGES, v, pd->a0);
+	else if (addr && (is(t, c, "vmalloc") || is(t, c, "vzalloc")))
+		hold(H_VMALLOC, v, 0);
+	else if (addr && is(t, c, "vmap"))
+		hold(H_VMAP, v, 0);
+	else if (addr && is(t, c, "kmem_cache_create"))
+		hold(H_CACHE, v, 0);
+	else if (addr && is(t, c, "kmem_cache_alloc"))
+		hold(H_OBJ, v, pd->a0);
+	free(t);
+}
+
+/* ---- on a CPU ---- */
+
+struct verify_args { int errors; };
+static void verify_here(void *info)
+{
+	((struct verify_args *)info)->errors = verify_all(NULL);
+}
+
+static int verify_now(void)
+{
+	struct verify_args a = { 0 };
+
+	if (!sc.booted)
+		return 0;
+	cpu_call(0, verify_here, &a);
+	if (a.errors)
+		verify_all(stderr);
+	return a.errors;
+}
+
+/* Flush every cache's CPU slabs and free its empty slabs (not under slab_mutex). */
+static void shrink_all(void *info)
+{
+	struct kmem_cache *list[512], *s;
+	int n = 0, i;
+
+	(void)info;
+	slab_mutex_lock();
+	for (s = slab_cache_first(); s && n < (int)ARRAY_SIZE(list); s = slab_cache_next(s))
+		list[n++] = s;
+	slab_mutex_unlock();
+	for (i = 0; i < n; i++)
+		kmem_cache_shrink(list[i]);
+	drain_all_pages();
+}
+
+struct usage_args { FILE *out; };
+static void print_usage(void *info)
+{
+	FILE *out = ((struct usage_args *)info)->out;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	struct kmem_cache *s;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	proc_view_find("/proc/meminfo", false)->show(m, NULL);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+		unsigned long kb;
+
+		if (sscanf(line, "%63[^:]: %lu kB", key, &kb) == 2)
+			fprintf(out, "M %s %lu\n", key, kb);
+	}
+	free(buf);
+	slab_mutex_lock();
+	for (s = slab_cache_first(); s; s = slab_cache_next(s)) {
+		struct slabinfo si;
+
+		get_slabinfo(s, &si);
+		fprintf(out, "M slab:%s %lu\n", s->name, si.active_objs);
+	}
+	slab_mutex_unlock();
+}
+
+/* ---- the run ---- */
+
+static void arm(const struct rule *r)
+{
+	struct fault_site *s;
+
+	if (r->count) {
+		for (s = fault_site_first(); s; s = s->next)
+			fault_inject_set(s->name, LONG_MAX, false, 0);
+		return;
+	}
+	if (fault_inject_set(r->site, r->nth, r->sticky, r->ppm)) {
+		fprintf(stderr, "failrun: unknown site '%s'\n", r->site);
+		exit(2);
+	}
+}
+
+static long injected(void)
+{
+	struct fault_site *s;
+	long n = 0;
+
+	for (s = fault_site_first(); s; s = s->next)
+		n += atomic_load(&s->failures);
+	return n;
+}
+
+/* First word of a line and whether it is a `machine` or `fail` line. */
+static bool first_word_is(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	line += strspn(line, " \t");
+	return !strncmp(line, word, n) && (line[n] == ' ' || line[n] == '\t' || !line[n]);
+}
+
+static bool is_blank(const char *line)
+{
+	line += strspn(line, " \t\r");
+	return !*line || *line == '#';
+}
+
+/* Run one line; print its record.  Returns false after a verify violation. */
+static bool run_line(int lineno, const char *line)
+{
+	char *out = NULL, res[300] = "", head[24];
+	size_t len = 0, hl;
+	long before = injected(), fails;
+	FILE *m = open_memstream(&out, &len);
+	const char *p;
+	int rc;
+
+	struct pending pd;
+
+	if (!m)
+		exit(2);
+	before_line(line, &pd);
+	sc.out = m;
+	rc = scenario_line(&sc, lineno, line);
+	fclose(m);
+	sc.out = NULL;
+	fails = injected() - before;
+	hl = (size_t)snprintf(head, sizeof(head), "%d: ", lineno);
+	for (p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, head, hl)) {
+			snprintf(res, sizeof(res), "%.*s", (int)strcspn(p + hl, "\n"), p + hl);
+			break;
+		}
+	free(out);
+	after_line(line, &pd, res);
+	if (res[0])
+		printf("R %d %ld %s\n", lineno, fails, res);
+	else if (rc == 2)
+		printf("E %d %ld\n", lineno, fails);
+	else if (fails)
+		printf("F %d %ld\n", lineno, fails);
+	if (verify_now()) {
+		printf("V %d\n", lineno);
+		return false;
+	}
+	return true;
+}
+
+/* Free what the script still holds: objects before their caches, vmap
+ * areas before the pages they map. */
+static bool free_held(int *lineno)
+{
+	static const char *const fmt[NR_HELD] = {
+		[H_OBJ] = "kmem_cache_free %#llx %#llx", [H_CACHE] = "kmem_cache_destroy %#llx",
+		[H_KMALLOC] = "kfree %#llx", [H_VMAP] = "vunmap %#llx",
+		[H_VMALLOC] = "vfree %#llx", [H_PAGES] = "free_pages %#llx %llu",
+	};
+	char line[128];
+	int k, i;
+
+	for (k = 0; k < NR_HELD; k++)
+		for (i = nheld - 1; i >= 0; i--) {      /* release() moves the last entry here */
+			struct held h = held[i];
+
+			if (h.kind != (enum held_kind)k)
+				continue;
+			if (k == H_OBJ)
+				snprintf(line, sizeof(line), fmt[k], (unsigned long long)h.extra,
+					 (unsigned long long)h.addr);
+			else
+				snprintf(line, sizeof(line), fmt[k], (unsigned long long)h.addr,
+					 (unsigned long long)h.extra);
+			release(h.kind, h.addr);
+			if (!run_line(++*lineno, line))
+				return false;
+		}
+	return true;
+}
+
+static void teardown(void)
+{
+	struct usage_args u = { stdout };
+	struct fault_site *s;
+	char line[64];
+	int i, lineno = 100000;
+
+	for (s = fault_site_first(); s; s = s->next)
+		printf("S %s %ld %ld\n", s->name, (long)atomic_load(&s->calls),
+		       (long)atomic_load(&s->failures));
+	fault_inject_clear_all();
+	for (i = 0; i < sc.nprocs; i++) {
+		if (sc.procs[i].dead || !sc.procs[i].task)
+			continue;
+		snprintf(line, sizeof(line), "%s exit", sc.procs[i].name);
+		if (!run_line(++lineno, line))
+			return;
+	}
+	if (!free_held(&lineno))
+		return;
+	cpu_call(0, shrink_all, NULL);
+	if (verify_now()) {
+		printf("V %d\n", lineno);
+		return;
+	}
+	cpu_call(0, print_usage, &u);
+	printf("DONE\n");
+}
+
+static int run(const char *path, const struct rule *r)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	bool armed = false, ok = true;
+
+	if (!f) {
+		perror(path);
+		return 2;
+	}
+	scenario_init(&sc, path, NULL);
+	sc.plain = true;
+	sc.interactive = true;
+	while (ok && getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "\r\n")] = 0;
+		lineno++;
+		if (first_word_is(line, "fail"))
+			continue;
+		if (!armed && !is_blank(line) && !first_word_is(line, "machine")) {
+			if (scenario_boot(&sc, lineno))
+				break;
+			arm(r);
+			armed = true;
+		}
+		ok = run_line(lineno, line);
+	}
+	free(line);
+	fclose(f);
+	if (ok && !armed && !scenario_boot(&sc, lineno)) {
+		arm(r);
+		armed = true;
+	}
+	if (ok && sc.booted)
+		teardown();
+	fflush(stdout);
+	scenario_finish(&sc);
+	fault_inject_clear_all();
+	return ok ? 0 : 3;
+}
+
+int main(int argc, char **argv)
+{
+	struct rule r = { 0 };
+	int i;
+
+	setenv("MMKIT_VERIFY_EACH", "0", 1);     /* failrun verifies itself */
+	for (i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--count"))
+			r.count = true;
+		else if (!strcmp(argv[i], "--site") && i + 1 < argc - 1)
+			r.site = argv[++i];
+		else if (!strcmp(argv[i], "--nth") && i + 1 < argc - 1)
+			r.nth = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--prob") && i + 1 < argc - 1)
+			r.ppm = (unsigned int)atol(argv[++i]);
+		else if (!strcmp(argv[i], "--sticky"))
+			r.sticky = true;
+		else
+			break;
+	}
+	if (i != argc - 1 || (!r.count && (!r.site || (!r.nth && !r.ppm)))) {
+		fprintf(stderr, "usage: failrun [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
+		return 2;
+	}
+	return run(argv[argc - 1], &r);
+}
