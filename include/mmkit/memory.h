@@ -114,13 +114,7 @@ int mm_counter(const struct page *page);
 /* hiwater_rss = max(hiwater_rss, rss) (before RSS drops: unmap, exit). */
 void update_hiwater_rss(struct mm_struct *mm);
 
-/* ---- walking and tearing down (mm/zap.c) ---- */
-/* Call fn for each present PTE table (non-leaf PMD) covering [addr, end)
- * with the sub-range it covers; stop at fn's first non-zero return.  No
- * allocation, no lock: the caller holds mmap_lock so tables stay. */
-typedef int (*pmd_range_fn)(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg);
-int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
-		   pmd_range_fn fn, void *arg);
+/* ---- tearing down (mm/zap.c; walks are mm/pagewalk.c's) ---- */
 /* exit_mmap's page side: every page and user page table of mm. */
 void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
