@@ -45,6 +45,7 @@ const char mm_lock_order[] =
 	"      av->rwsem                anon_vma->root->rwsem: the avc lists of an anon_vma tree\n"
 	"        mm->page_table_lock    vma->anon_vma, page-table population\n"
 	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
+	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
 	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
 	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
