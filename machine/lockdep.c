@@ -48,7 +48,7 @@ struct lock_slot;
 
 struct held_lock {
 	const void *lock;
-	struct lock_slot *slot;  /* its table entry (NULL: a static map's lock) */
+	struct lock_slot *slot; /* its table entry (NULL: a static map's lock) */
 	int cls;
 	bool read;
 	const char *fn;
@@ -64,16 +64,16 @@ struct chain_entry {
 
 struct chain {
 	int n;
-	int cpu;                 /* -1: a thread that is no CPU */
+	int cpu; /* -1: a thread that is no CPU */
 	struct chain_entry e[MAX_CHAIN];
 };
 
 struct lock_class {
 	const char *name;
-	const char *file;        /* where its first lock was defined */
+	const char *file; /* where its first lock was defined */
 	enum ipi_class wait;
-	unsigned int taken_in, held_at;        /* IPI masks, see above */
-	struct chain taken_chain, held_chain;  /* the first time each was seen */
+	unsigned int taken_in, held_at;	      /* IPI masks, see above */
+	struct chain taken_chain, held_chain; /* the first time each was seen */
 };
 
 struct edge_rec {
@@ -89,14 +89,14 @@ struct tree_node {
 
 static __thread struct held_lock held[MAX_DEPTH];
 static __thread int depth;
-static __thread int ipi_mask;            /* handler class while in one */
+static __thread int ipi_mask; /* handler class while in one */
 static __thread int in_lockdep;
 static __thread unsigned int owner_tag;
 static _Atomic unsigned int next_owner_tag;
 
 static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lock_class classes[MAX_CLASSES];
-static _Atomic int nr_classes = 1;       /* id 0 means "not registered" */
+static _Atomic int nr_classes = 1; /* id 0 means "not registered" */
 static _Atomic unsigned long edge_bits[MAX_CLASSES][EDGE_WORDS];
 static struct edge_rec edges[MAX_EDGES];
 static int nr_edges;
@@ -123,10 +123,7 @@ static __printf(1, 2) void rline(const char *fmt, ...)
 	va_end(ap);
 }
 
-static int this_cpu_id(void)
-{
-	return mmk && mmk_this_cpu ? mmk_this_cpu->id : -1;
-}
+static int this_cpu_id(void) { return mmk && mmk_this_cpu ? mmk_this_cpu->id : -1; }
 
 static void rchain(const struct chain *c)
 {
@@ -137,28 +134,39 @@ static void rchain(const struct chain *c)
 
 /* Print the lines built with rline (caller holds graph_lock) and count the
  * report; the caller ends it with report_finish() after dropping the lock. */
+static char last_report[REPORT_LINES * 200];
+
 static void report_flush(void)
 {
+	size_t n = 0;
+
 	printk("======================================================\n");
-	for (int i = 0; i < report_n; i++)
+	for (int i = 0; i < report_n; i++) {
 		printk("%s\n", report_buf[i]);
+		n += (size_t)snprintf(last_report + n, sizeof(last_report) - n, "%s\n",
+				      report_buf[i]);
+		if (n >= sizeof(last_report))
+			n = sizeof(last_report) - 1;
+	}
 	printk("======================================================\n");
 	report_n = 0;
 	atomic_fetch_add(&reports, 1);
 }
 
+/* A fatal report stops the machine; its text also goes to stderr, in case
+ * the kernel log is not echoed there. */
 static void report_finish(void)
 {
-	if (lockdep_fatal)
-		mmk_bug(__FILE__, __LINE__, "lockdep: see the report above");
+	if (!lockdep_fatal)
+		return;
+	if (!mmk || mmk->log != stderr)
+		fputs(last_report, stderr);
+	mmk_bug(__FILE__, __LINE__, "lockdep: see the report above");
 }
 
 /* ----------------------------------------------------------- classes -- */
 
-static const char *class_key(const char *name)
-{
-	return name[0] == '&' ? name + 1 : name;
-}
+static const char *class_key(const char *name) { return name[0] == '&' ? name + 1 : name; }
 
 static void check_class_documented(int cls, const char *file);
 static int tree_name(const char *name);
@@ -215,11 +223,14 @@ static int class_of(struct lockdep_map *map)
 struct lock_slot {
 	_Atomic(const void *) lock;
 	_Atomic int cls;
-	_Atomic unsigned int owner;     /* lockdep_owner_tag of a writer, 0 = none */
+	_Atomic unsigned int owner; /* lockdep_owner_tag of a writer, 0 = none */
 };
 
-static struct lock_slot *lock_table;     /* mmap'ed on first use */
-static struct { const void *lock; int cls; } static_locks[MAX_STATIC_LOCKS];
+static struct lock_slot *lock_table; /* mmap'ed on first use */
+static struct {
+	const void *lock;
+	int cls;
+} static_locks[MAX_STATIC_LOCKS];
 static int nr_static_locks;
 
 static void lock_table_map(void)
@@ -237,7 +248,7 @@ static struct lock_slot *lock_slot(const void *lock, bool create)
 	unsigned long h = ((uintptr_t)lock >> 3) * 0x9E3779B97F4A7C15UL >> (64 - LOCK_TABLE_BITS);
 
 	if (!lock_table)
-		return NULL;                 /* no lock initialised yet */
+		return NULL; /* no lock initialised yet */
 
 	for (unsigned long n = 0; n < LOCK_TABLE_SIZE; n++, h = (h + 1) & (LOCK_TABLE_SIZE - 1)) {
 		struct lock_slot *slot = &lock_table[h];
@@ -354,10 +365,7 @@ static int tree_name(const char *name)
 	return -1;
 }
 
-static bool in_tree(int cls)
-{
-	return tree_name(classes[cls].name) >= 0;
-}
+static bool in_tree(int cls) { return tree_name(classes[cls].name) >= 0; }
 
 /* Is there a path from name a to name b (first occurrences) in the tree? */
 static bool tree_path(int a, int b)
@@ -399,7 +407,8 @@ static bool tree_orders(int a, int b)
 
 static bool edge_test(int a, int b)
 {
-	return atomic_load_explicit(&edge_bits[a][b / 64], memory_order_relaxed) & (1UL << (b % 64));
+	return atomic_load_explicit(&edge_bits[a][b / 64], memory_order_relaxed) &
+	       (1UL << (b % 64));
 }
 
 static void chain_of_held(struct chain *c, int upto)
@@ -407,8 +416,8 @@ static void chain_of_held(struct chain *c, int upto)
 	c->n = 0;
 	c->cpu = this_cpu_id();
 	for (int i = 0; i <= upto && c->n < MAX_CHAIN; i++) {
-		c->e[c->n++] = (struct chain_entry){ (short)held[i].cls, held[i].read,
-						     held[i].fn, held[i].line };
+		c->e[c->n++] = (struct chain_entry){ (short)held[i].cls, held[i].read, held[i].fn,
+						     held[i].line };
 	}
 }
 
@@ -492,8 +501,9 @@ static bool edge_add(int a, int b, const struct chain *now)
 		if (tree_orders(b, a)) {
 			report_header("lock order inversion against the lock-order tree");
 			rchain(now);
-			rline("%s takes %s while holding %s; %s orders %s above %s", now->e[now->n - 1].fn,
-			      classes[b].name, classes[a].name, tree_source, classes[b].name, classes[a].name);
+			rline("%s takes %s while holding %s; %s orders %s above %s",
+			      now->e[now->n - 1].fn, classes[b].name, classes[a].name, tree_source,
+			      classes[b].name, classes[a].name);
 			bad = true;
 		} else if (!tree_orders(a, b)) {
 			report_header("lock nesting missing from the lock-order tree");
@@ -503,7 +513,7 @@ static bool edge_add(int a, int b, const struct chain *now)
 			bad = true;
 		}
 	}
-	if (!bad && find_path(b, a, (int[16]){0}, 16)) {
+	if (!bad && find_path(b, a, (int[16]){ 0 }, 16)) {
 		report_cycle(a, b, now);
 		bad = true;
 	}
@@ -569,10 +579,7 @@ static bool note_held_at_point(int cls, unsigned int mask, const struct chain *n
 
 /* ----------------------------------------------------------- the API -- */
 
-static bool tracking(void)
-{
-	return !in_lockdep;
-}
+static bool tracking(void) { return !in_lockdep; }
 
 /* A class seen for the first time: library locks must be in the tree
  * (tests' own locks need not). */
@@ -581,8 +588,8 @@ static void check_class_documented(int cls, const char *file)
 	if (!nr_nodes || in_tree(cls) || !file || strstr(file, "tests/"))
 		return;
 	pthread_mutex_lock(&graph_lock);
-	rline("WARNING: lock class %s (%s) is not in the lock-order tree of %s",
-	      classes[cls].name, file, tree_source);
+	rline("WARNING: lock class %s (%s) is not in the lock-order tree of %s", classes[cls].name,
+	      file, tree_source);
 	report_flush();
 	pthread_mutex_unlock(&graph_lock);
 	report_finish();
@@ -647,16 +654,17 @@ void lock_acquire(const void *lock, struct lockdep_map *map, bool read, bool try
 		in_lockdep--;
 		mmk_bug(__FILE__, __LINE__, "lockdep: too many locks held");
 	}
-	held[depth++] = (struct held_lock){ lock, slot, cls, read, lockdep_site_fn, lockdep_site_line };
+	held[depth++] =
+		(struct held_lock){ lock, slot, cls, read, lockdep_site_fn, lockdep_site_line };
 	lockdep_site_fn = NULL;
 	if (first >= 0) {
 		report_recursion(cls, first);
-		depth--;                     /* keep the stack as the lock is */
+		depth--; /* keep the stack as the lock is */
 		in_lockdep--;
 		report_finish();
 		return;
 	}
-	now.n = 0;                           /* built when first needed */
+	now.n = 0; /* built when first needed */
 	for (int i = 0; i < depth - 1 && !trylock; i++) {
 		int a = held[i].cls;
 
@@ -671,7 +679,8 @@ void lock_acquire(const void *lock, struct lockdep_map *map, bool read, bool try
 		}
 		pthread_mutex_unlock(&graph_lock);
 	}
-	if (ipi_mask && (classes[cls].taken_in & (unsigned int)ipi_mask) != (unsigned int)ipi_mask) {
+	if (ipi_mask &&
+	    (classes[cls].taken_in & (unsigned int)ipi_mask) != (unsigned int)ipi_mask) {
 		if (!now.n)
 			chain_of_held(&now, depth - 1);
 		pthread_mutex_lock(&graph_lock);
@@ -702,7 +711,8 @@ void lock_acquired_write(const void *lock)
 		return;
 	i = held_index(lock);
 	if (i >= 0 && held[i].slot)
-		atomic_store_explicit(&held[i].slot->owner, lockdep_owner_tag(), memory_order_relaxed);
+		atomic_store_explicit(&held[i].slot->owner, lockdep_owner_tag(),
+				      memory_order_relaxed);
 }
 
 void lock_release(const void *lock)
@@ -717,14 +727,16 @@ void lock_release(const void *lock)
 		unsigned int owner = atomic_load_explicit(&slot->owner, memory_order_relaxed);
 
 		if (owner && owner != lockdep_owner_tag())
-			lockdep_assert_failed("release of a lock owned by another thread", "lock_release", 0);
+			lockdep_assert_failed("release of a lock owned by another thread",
+					      "lock_release", 0);
 		atomic_store_explicit(&slot->owner, 0, memory_order_relaxed);
 	}
 	if (i < 0) {
 		in_lockdep++;
 		pthread_mutex_lock(&graph_lock);
 		rline("WARNING: bad unlock balance detected");
-		rline("CPU %d releases a lock (%p) it does not hold; it holds:", this_cpu_id(), lock);
+		rline("CPU %d releases a lock (%p) it does not hold; it holds:", this_cpu_id(),
+		      lock);
 		for (int j = 0; j < depth; j++)
 			rline("  #%d: %s at %s:%d", j, classes[held[j].cls].name,
 			      held[j].fn ? held[j].fn : "?", held[j].line);
@@ -758,8 +770,8 @@ bool lock_is_held_write(const void *lock)
 
 	if (i < 0 || held[i].read)
 		return false;
-	return !held[i].slot ||
-	       atomic_load_explicit(&held[i].slot->owner, memory_order_relaxed) == lockdep_owner_tag();
+	return !held[i].slot || atomic_load_explicit(&held[i].slot->owner, memory_order_relaxed) ==
+					lockdep_owner_tag();
 }
 
 void lockdep_interrupt_point(enum ipi_class irqs, const void *waiting_for)
@@ -793,15 +805,9 @@ void lockdep_interrupt_point(enum ipi_class irqs, const void *waiting_for)
 		report_finish();
 }
 
-void lockdep_ipi_enter(bool irqsafe)
-{
-	ipi_mask = irqsafe ? 1 : 2;
-}
+void lockdep_ipi_enter(bool irqsafe) { ipi_mask = irqsafe ? 1 : 2; }
 
-void lockdep_ipi_exit(void)
-{
-	ipi_mask = 0;
-}
+void lockdep_ipi_exit(void) { ipi_mask = 0; }
 
 void lockdep_ipi_wait(bool irqsafe)
 {
@@ -853,7 +859,8 @@ void __might_sleep(const char *fn, int line)
 	for (int j = 0; j < depth; j++)
 		rline("  #%d: %s at %s:%d%s", j, classes[held[j].cls].name,
 		      held[j].fn ? held[j].fn : "?", held[j].line,
-		      classes[held[j].cls].wait == IPI_ALL ? "" : "  <- waiters cannot serve every IPI");
+		      classes[held[j].cls].wait == IPI_ALL ? "" :
+							     "  <- waiters cannot serve every IPI");
 	report_flush();
 	pthread_mutex_unlock(&graph_lock);
 	in_lockdep--;
@@ -877,10 +884,7 @@ void lockdep_assert_failed(const char *what, const char *fn, int line)
 	report_finish();
 }
 
-int lockdep_reports(void)
-{
-	return atomic_load(&reports);
-}
+int lockdep_reports(void) { return atomic_load(&reports); }
 
 void lockdep_reset(void)
 {

@@ -33,10 +33,7 @@ static bool spin_sleep(void *l)
 
 static const struct wait_ops spin_wait = { .done = spin_try, .sleep = spin_sleep };
 
-void __spin_lock_slow(spinlock_t *l)
-{
-	wait_until(&spin_wait, l, IPI_IRQSAFE);
-}
+void __spin_lock_slow(spinlock_t *l) { wait_until(&spin_wait, l, IPI_IRQSAFE); }
 
 static bool mutex_try(void *l) { return pthread_mutex_trylock(&((struct mutex *)l)->m) == 0; }
 
@@ -50,12 +47,12 @@ static bool mutex_sleep(void *l)
 
 static const struct wait_ops mutex_wait = { .done = mutex_try, .sleep = mutex_sleep };
 
-void __mutex_lock_slow(struct mutex *l)
-{
-	wait_until(&mutex_wait, l, IPI_ALL);
-}
+void __mutex_lock_slow(struct mutex *l) { wait_until(&mutex_wait, l, IPI_ALL); }
 
-static bool read_try(void *s) { return pthread_rwlock_tryrdlock(&((struct rw_semaphore *)s)->l) == 0; }
+static bool read_try(void *s)
+{
+	return pthread_rwlock_tryrdlock(&((struct rw_semaphore *)s)->l) == 0;
+}
 
 static bool read_sleep(void *s)
 {
@@ -67,12 +64,12 @@ static bool read_sleep(void *s)
 
 static const struct wait_ops read_wait = { .done = read_try, .sleep = read_sleep };
 
-void __down_read_slow(struct rw_semaphore *s)
-{
-	wait_until(&read_wait, s, IPI_ALL);
-}
+void __down_read_slow(struct rw_semaphore *s) { wait_until(&read_wait, s, IPI_ALL); }
 
-static bool write_try(void *s) { return pthread_rwlock_trywrlock(&((struct rw_semaphore *)s)->l) == 0; }
+static bool write_try(void *s)
+{
+	return pthread_rwlock_trywrlock(&((struct rw_semaphore *)s)->l) == 0;
+}
 
 static bool write_sleep(void *s)
 {
@@ -84,10 +81,7 @@ static bool write_sleep(void *s)
 
 static const struct wait_ops write_wait = { .done = write_try, .sleep = write_sleep };
 
-void __down_write_slow(struct rw_semaphore *s)
-{
-	wait_until(&write_wait, s, IPI_ALL);
-}
+void __down_write_slow(struct rw_semaphore *s) { wait_until(&write_wait, s, IPI_ALL); }
 
 /* A PTE lock is a spinlock taken with interrupts enabled in Linux, and its
  * holder may shoot down TLBs (ptep_clear_flush, zap): its waiter keeps
@@ -99,7 +93,4 @@ static bool ptl_try(void *l)
 
 static const struct wait_ops ptl_wait = { .done = ptl_try, .spins = 16 };
 
-void __ptl_lock_slow(ptlock_t *l)
-{
-	wait_until(&ptl_wait, l, IPI_IRQSAFE);
-}
+void __ptl_lock_slow(ptlock_t *l) { wait_until(&ptl_wait, l, IPI_IRQSAFE); }

@@ -36,7 +36,7 @@ struct mm_struct **mmlist_snapshot(size_t *n)
 	list_for_each_entry(mm, &init_mm.mmlist, mmlist)
 		count++;
 	if (count)
-		mms = malloc(count * sizeof(*mms));
+		mms = malloc(count * sizeof(struct mm_struct *));
 	if (mms)
 		list_for_each_entry(mm, &init_mm.mmlist, mmlist)
 			mms[i++] = mm;

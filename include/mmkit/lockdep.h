@@ -35,12 +35,15 @@
  * depend on the sizes of slab objects).  Bit locks and the PTE lock, one
  * class each, pass a static map. */
 struct lockdep_map {
-	const char *name;               /* the class */
-	const char *file;               /* where the lock was defined */
-	enum ipi_class wait;            /* the IPIs its waiters serve */
-	int id;                         /* class id, assigned on first use */
+	const char *name;    /* the class */
+	const char *file;    /* where the lock was defined */
+	enum ipi_class wait; /* the IPIs its waiters serve */
+	int id;		     /* class id, assigned on first use */
 };
-#define LOCKDEP_MAP_INIT(n, w) { .name = (n), .file = __FILE__, .wait = (w), .id = 0 }
+#define LOCKDEP_MAP_INIT(n, w)                                      \
+	{                                                           \
+		.name = (n), .file = __FILE__, .wait = (w), .id = 0 \
+	}
 
 #ifdef CONFIG_LOCKDEP
 extern __thread const char *lockdep_site_fn;
@@ -108,9 +111,13 @@ void lockdep_dump(FILE *out);
 #else
 #define LOCK_SITE(call) (call)
 static inline void lockdep_init_lock(const void *lock, const char *name, const char *file,
-				     enum ipi_class wait) {}
+				     enum ipi_class wait)
+{
+}
 static inline void lockdep_reset_locks(void) {}
-static inline void lock_acquire(const void *lock, struct lockdep_map *map, bool read, bool trylock) {}
+static inline void lock_acquire(const void *lock, struct lockdep_map *map, bool read, bool trylock)
+{
+}
 static inline void lock_acquired_write(const void *lock) {}
 static inline void lock_release(const void *lock) {}
 static inline void lockdep_interrupt_point(enum ipi_class irqs, const void *waiting_for) {}
@@ -123,9 +130,11 @@ static inline void lockdep_load_order(const char *tree, const char *source) {}
 
 /* Static locks register from a constructor (debug builds). */
 #ifdef CONFIG_LOCKDEP
-#define LOCKDEP_STATIC_LOCK(id, lockp, name, wait)                             \
-	__attribute__((constructor)) static void __lockdep_static_##id(void)   \
-	{ lockdep_init_static_lock((lockp), (name), __FILE__, (wait)); }
+#define LOCKDEP_STATIC_LOCK(id, lockp, name, wait)                           \
+	__attribute__((constructor)) static void __lockdep_static_##id(void) \
+	{                                                                    \
+		lockdep_init_static_lock((lockp), (name), __FILE__, (wait)); \
+	}
 #else
 #define LOCKDEP_STATIC_LOCK(id, lockp, name, wait)
 #endif
@@ -134,19 +143,20 @@ static inline void lockdep_load_order(const char *tree, const char *source) {}
  * (on its held-lock stack, and, for a lock held for write, in the lock's
  * owner field). */
 #ifdef CONFIG_LOCKDEP
-#define lockdep_assert_held(l)                                                 \
-	do {                                                                   \
-		if (unlikely(!lock_is_held(l)))                                \
+#define lockdep_assert_held(l)                                                                    \
+	do {                                                                                      \
+		if (unlikely(!lock_is_held(l)))                                                   \
 			lockdep_assert_failed("lockdep_assert_held(" #l ")", __func__, __LINE__); \
 	} while (0)
-#define lockdep_assert_held_write(l)                                           \
-	do {                                                                   \
-		if (unlikely(!lock_is_held_write(l)))                          \
-			lockdep_assert_failed("lockdep_assert_held_write(" #l ")", __func__, __LINE__); \
+#define lockdep_assert_held_write(l)                                                         \
+	do {                                                                                 \
+		if (unlikely(!lock_is_held_write(l)))                                        \
+			lockdep_assert_failed("lockdep_assert_held_write(" #l ")", __func__, \
+					      __LINE__);                                     \
 	} while (0)
 #else
-#define lockdep_assert_held(l) ((void)sizeof(l))
-#define lockdep_assert_held_write(l) ((void)sizeof(l))
+#define lockdep_assert_held(l) ((void)sizeof((uintptr_t)(l)))
+#define lockdep_assert_held_write(l) ((void)sizeof((uintptr_t)(l)))
 #endif
 
 #endif

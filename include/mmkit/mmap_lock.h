@@ -42,8 +42,8 @@ static inline void mmap_write_downgrade(struct mm_struct *mm) { percpu_downgrade
 			lockdep_assert_failed("mmap_assert_write_locked(" #mm ")", __func__, __LINE__); \
 	} while (0)
 #else
-#define mmap_assert_locked(mm) ((void)sizeof(mm))
-#define mmap_assert_write_locked(mm) ((void)sizeof(mm))
+#define mmap_assert_locked(mm) ((void)sizeof((uintptr_t)(mm)))
+#define mmap_assert_write_locked(mm) ((void)sizeof((uintptr_t)(mm)))
 #endif
 /* mmkit has no per-VMA locks: a VMA changes under its mm's mmap_lock held
  * for write, which is what Linux checks without CONFIG_PER_VMA_LOCK. */

@@ -121,7 +121,7 @@ static inline void ptl_unlock(ptlock_t *l)
 			lockdep_assert_failed("PTE lock owner", __func__, __LINE__); \
 	} while (0)
 #else
-#define ptl_assert_held(l) ((void)sizeof(l))
+#define ptl_assert_held(l) ((void)sizeof((uintptr_t)(l)))
 #endif
 
 /* A sleeping lock (Linux struct mutex): its waiters serve every IPI, so

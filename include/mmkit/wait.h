@@ -43,9 +43,9 @@ enum ipi_class {
 #define WAIT_SLICE_NS 50000
 
 struct wait_ops {
-	bool (*done)(void *arg);        /* true ends the wait */
-	bool (*sleep)(void *arg);       /* NULL: sched_yield(); true ends the wait */
-	unsigned int spins;             /* polls with a pause before sleeping */
+	bool (*done)(void *arg);  /* true ends the wait */
+	bool (*sleep)(void *arg); /* NULL: sched_yield(); true ends the wait */
+	unsigned int spins;	  /* polls with a pause before sleeping */
 };
 
 /* Wait until ops->done(arg), serving IPIs of class irqs (see above).  No

@@ -92,16 +92,16 @@ static void test_inversion_two_cpus(void **state)
 
 	(void)state;
 	cpu_call(0, take_a_then_b, NULL);
-	assert_int_equal(lockdep_reports(), before);        /* one order is fine */
+	assert_int_equal(lockdep_reports(), before); /* one order is fine */
 	cpu_call(1, take_b_then_a, NULL);
 	assert_int_equal(lockdep_reports(), before + 1);
 	assert_true(log_has("possible circular locking dependency detected",
 			    "CPU 1 is trying to acquire &lock_a at take_b_then_a",
-			    "&lock_b at take_b_then_a",          /* the new chain */
+			    "&lock_b at take_b_then_a", /* the new chain */
 			    "&lock_a -> &lock_b, first taken on CPU 0",
-			    "&lock_a at take_a_then_b",          /* the old chain */
+			    "&lock_a at take_a_then_b", /* the old chain */
 			    "&lock_b at take_a_then_b", NULL));
-	cpu_call(1, take_b_then_a, NULL);                   /* reported once */
+	cpu_call(1, take_b_then_a, NULL); /* reported once */
 	assert_int_equal(lockdep_reports(), before + 1);
 }
 
@@ -122,10 +122,9 @@ static void test_mmap_assert_without_lock(void **state)
 	needs_mmap_lock(t->mm);
 	mmap_read_unlock(t->mm);
 	assert_int_equal(lockdep_reports(), before);
-	needs_mmap_lock(t->mm);                              /* the planted bug */
+	needs_mmap_lock(t->mm); /* the planted bug */
 	assert_int_equal(lockdep_reports(), before + 1);
-	assert_true(log_has("mmap_assert_locked(mm) failed in needs_mmap_lock",
-			    NULL));
+	assert_true(log_has("mmap_assert_locked(mm) failed in needs_mmap_lock", NULL));
 	task_exit(t);
 }
 
@@ -136,7 +135,7 @@ static void test_tree_inversion(void **state)
 
 	(void)state;
 	spin_lock(&t->mm->page_table_lock);
-	mmap_read_lock(t->mm);                               /* the tree says: the other way */
+	mmap_read_lock(t->mm); /* the tree says: the other way */
 	mmap_read_unlock(t->mm);
 	spin_unlock(&t->mm->page_table_lock);
 	assert_int_equal(lockdep_reports(), before + 1);
@@ -152,7 +151,7 @@ static void test_tree_missing_nesting(void **state)
 
 	(void)state;
 	spin_lock(&mmlist_lock);
-	spin_lock(&t->mm->page_table_lock);                  /* not in the tree */
+	spin_lock(&t->mm->page_table_lock); /* not in the tree */
 	spin_unlock(&t->mm->page_table_lock);
 	spin_unlock(&mmlist_lock);
 	assert_int_equal(lockdep_reports(), before + 1);
@@ -167,10 +166,7 @@ static void take_a_in_ipi(void *unused)
 	spin_unlock(&lock_a);
 }
 
-static void send_take_a(void *unused)
-{
-	smp_call_function_many(BIT(1), take_a_in_ipi, NULL, true);
-}
+static void send_take_a(void *unused) { smp_call_function_many(BIT(1), take_a_in_ipi, NULL, true); }
 
 /* On CPU 1: hold lock_a across an interrupt point that serves every IPI
  * (an access slow path or a sleeping wait would be one). */
@@ -187,30 +183,29 @@ static void test_ipi_lock_at_interrupt(void **state)
 	int before = lockdep_reports();
 
 	(void)state;
-	cpu_call(0, send_take_a, NULL);                      /* lock_a: taken in an IPI */
+	cpu_call(0, send_take_a, NULL); /* lock_a: taken in an IPI */
 	assert_int_equal(lockdep_reports(), before);
 	cpu_call(1, hold_a_at_interrupt_point, NULL);
 	assert_int_equal(lockdep_reports(), before + 1);
 	assert_true(log_has("lock held at an interrupt point whose IPIs take it",
 			    "&lock_a at hold_a_at_interrupt_point",
-			    "&lock_a is taken in an IPI handler", "&lock_a at take_a_in_ipi", NULL));
+			    "&lock_a is taken in an IPI handler", "&lock_a at take_a_in_ipi",
+			    NULL));
 }
 
-static void nothing(void *unused)
-{
-}
+static void nothing(void *unused) {}
 
 static void flush_kind_under_spinlock(void *unused)
 {
 	spin_lock(&lock_b);
-	smp_call_function_many_irqsafe(BIT(1), nothing, NULL);   /* a TLB flush: fine */
+	smp_call_function_many_irqsafe(BIT(1), nothing, NULL); /* a TLB flush: fine */
 	spin_unlock(&lock_b);
 }
 
 static void drain_kind_under_spinlock(void *unused)
 {
 	spin_lock(&lock_b);
-	smp_call_function_many(BIT(1), nothing, NULL, true);     /* a drain: not with a spinlock */
+	smp_call_function_many(BIT(1), nothing, NULL, true); /* a drain: not with a spinlock */
 	spin_unlock(&lock_b);
 }
 
@@ -223,9 +218,10 @@ static void test_ipi_sent_under_spinlock(void **state)
 	assert_int_equal(lockdep_reports(), before);
 	cpu_call(0, drain_kind_under_spinlock, NULL);
 	assert_int_equal(lockdep_reports(), before + 1);
-	assert_true(log_has("IPI sent and waited for with a lock held whose waiters do not serve it",
-			    "&lock_b at drain_kind_under_spinlock",
-			    "a CPU waiting for &lock_b serves irq-safe IPIs only", NULL));
+	assert_true(
+		log_has("IPI sent and waited for with a lock held whose waiters do not serve it",
+			"&lock_b at drain_kind_under_spinlock",
+			"a CPU waiting for &lock_b serves irq-safe IPIs only", NULL));
 }
 
 static void test_recursive_read(void **state)
@@ -236,7 +232,7 @@ static void test_recursive_read(void **state)
 	(void)state;
 	init_rwsem(&sem);
 	down_read(&sem);
-	down_read(&sem);            /* a waiting writer would deadlock it */
+	down_read(&sem); /* a waiting writer would deadlock it */
 	assert_int_equal(lockdep_reports(), before + 1);
 	assert_true(log_has("possible recursive locking detected", "&sem", NULL));
 	up_read(&sem);
@@ -244,19 +240,16 @@ static void test_recursive_read(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 static const struct CMUnitTest tests[] = {
-	T(test_inversion_two_cpus),
-	T(test_mmap_assert_without_lock),
-	T(test_tree_inversion),
-	T(test_tree_missing_nesting),
-	T(test_ipi_lock_at_interrupt),
-	T(test_ipi_sent_under_spinlock),
+	T(test_inversion_two_cpus),    T(test_mmap_assert_without_lock),
+	T(test_tree_inversion),	       T(test_tree_missing_nesting),
+	T(test_ipi_lock_at_interrupt), T(test_ipi_sent_under_spinlock),
 	T(test_recursive_read),
 };
 #else
 static void test_no_validator(void **state)
 {
 	(void)state;
-	skip();                     /* release builds have no lock validator */
+	skip(); /* release builds have no lock validator */
 }
 
 static const struct CMUnitTest tests[] = {

@@ -22,10 +22,12 @@ struct mmk_test_group {
 };
 extern const struct mmk_test_group mmk_test_group;
 
-#define MMK_TEST_MAIN(array, group_setup, group_teardown)                      \
-	const struct mmk_test_group mmk_test_group = {                         \
-		.name = #array, .tests = (array),                              \
-		.count = sizeof(array) / sizeof((array)[0]),                   \
-		.setup = (group_setup), .teardown = (group_teardown) }
+#define MMK_TEST_MAIN(array, group_setup, group_teardown)                                          \
+	const struct mmk_test_group mmk_test_group = { .name = #array,                             \
+						       .tests = (array),                           \
+						       .count =                                    \
+							       sizeof(array) / sizeof((array)[0]), \
+						       .setup = (group_setup),                     \
+						       .teardown = (group_teardown) }
 
 #endif
