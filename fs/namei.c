@@ -104,7 +104,7 @@ int path_walk(const char *path, bool parent, struct dentry **out, char *last)
 		if (parent && is_last(p)) {
 			if (!MMK_S_ISDIR(cur->d_inode->i_mode))
 				return -ENOTDIR;
-			strcpy(last, name);
+			memcpy(last, name, strlen(name) + 1);   /* NAME_MAX + 1 fits */
 			break;
 		}
 		err = walk_component(cur, name, &cur);

