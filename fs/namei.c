@@ -21,7 +21,7 @@
 #define NAME_MAX 255
 #define PATH_MAX 4096
 
-struct rw_semaphore namespace_sem = { PTHREAD_RWLOCK_INITIALIZER };
+DECLARE_RWSEM(namespace_sem);
 
 /* The child name of dir, looked up if not cached; mounts crossed.  No
  * reference taken (the tree holds one).  Caller holds namespace_sem. */

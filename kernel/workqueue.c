@@ -13,7 +13,7 @@
 #include "mmkit/timer.h"
 #include "mmkit/wait.h"
 
-static spinlock_t work_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(work_lock);
 static LIST_HEAD(work_head);
 static struct work_struct *running_work;          /* guarded by work_lock */
 static struct workqueue_struct system_wq_struct = { "events" };

@@ -18,10 +18,10 @@
 #include "mmkit/timer.h"
 #include "mmkit/wait.h"
 
-static spinlock_t timer_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(timer_lock);
 static LIST_HEAD(timer_head);
 /* Held while callbacks and work items run (softirq/kworker context). */
-static struct rw_semaphore softirq_sem = { PTHREAD_RWLOCK_INITIALIZER };
+static DECLARE_RWSEM(softirq_sem);
 static struct timer_list *running_timer;   /* guarded by timer_lock */
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t), unsigned int flags)
