@@ -1266,7 +1266,7 @@ static __noinline void free_to_pcs_slow(struct kmem_cache *s, void *x, const cha
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
 	struct slab_sheaf *main = pcs->main;
 
-	if (main->size == s->sheaf_capacity) {
+	if (main->size == main->capacity) {
 		pcs = __pcs_replace_full_main(s, pcs);
 		if (unlikely(!pcs)) {
 			slab_free_slow(s, x, caller);
@@ -1299,7 +1299,7 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x, const char 
 		}
 		main = s->cpu_sheaves[smp_processor_id()].main;
 		n = main->size;
-		if (unlikely(n == s->sheaf_capacity) || unlikely(n && main->objects[n - 1] == x)) {
+		if (unlikely(n == main->capacity) || unlikely(n && main->objects[n - 1] == x)) {
 			free_to_pcs_slow(s, x, caller);
 			return;
 		}
