@@ -225,6 +225,11 @@ static void agent_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
+/* The lowest stack page the agent itself ever uses (agent_pretouch_stack):
+ * the [stack] pages below it belong to the scenario, which may guard, unmap
+ * or wipe them (tests/diff/gen.py's STACK_SAFE keeps its margin from it). */
+static u64 agent_stack_lo;
+
 /* Grow the stack VMA now, so the agent's own calls never grow it later. */
 static void __attribute__((noinline)) agent_pretouch_stack(void)
 {
@@ -232,6 +237,7 @@ static void __attribute__((noinline)) agent_pretouch_stack(void)
 
 	for (size_t i = 0; i < sizeof(buf); i += 1024)
 		buf[i] = 0;
+	agent_stack_lo = (u64)(uintptr_t)buf & ~(PAGE_SIZE - 1);
 }
 
 /* One write access that keeps the byte: it faults as a write, allocates the
@@ -294,7 +300,11 @@ static void agent_fault_in_writable(void)
  * faults only.  After a fork the child's file pages are not in its page
  * tables and both sides' private pages are copy-on-write: both call this
  * again.  Only the agent's own ranges (those mapped when it started, as they
- * are mapped now) are touched: the scenario's mappings are its business. */
+ * are mapped now) are touched: the scenario's mappings are its business.
+ * The first call touches the whole start-up layout; the own range it keeps
+ * for later calls ends the stack at agent_stack_lo, because the pages below
+ * are the scenario's (a guard or a PROT_NONE there must not kill the agent
+ * at its next fork). */
 #define AGENT_OWN_MAX 64
 static struct { unsigned long start, end; } agent_own[AGENT_OWN_MAX];
 static int agent_nown;
@@ -321,14 +331,23 @@ static void agent_quiesce(void)
 			*next = 0;                       /* strstr below looks at this line only */
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && start < TASK_SIZE &&
 		    !strstr(line, "[v")) {
+			bool stack = strstr(line, "[stack]") != NULL;
+
 			if (first && agent_nown < AGENT_OWN_MAX) {
-				agent_own[agent_nown].start = start;
+				agent_own[agent_nown].start = stack && start < agent_stack_lo &&
+							      agent_stack_lo < end ? agent_stack_lo : start;
 				agent_own[agent_nown++].end = end;
 			}
 			for (int i = 0; i < agent_nown && perms[0] == 'r'; i++) {
 				unsigned long s0 = start > agent_own[i].start ? start : agent_own[i].start;
 				unsigned long e0 = end < agent_own[i].end ? end : agent_own[i].end;
 
+				if (first) {             /* the whole start-up layout, once */
+					if (i != agent_nown - 1)
+						continue;
+					s0 = start;
+					e0 = end;
+				}
 				for (unsigned long a = s0; a < e0; a += PAGE_SIZE) {
 					if (perms[1] == 'w' && perms[3] == 'p')
 						touch_write(a);
@@ -1590,6 +1609,8 @@ static void cmd_access(struct proc *p, enum agent_op op)
 	access_result(p, &r);
 }
 
+/* The reply to OP_FORK and the child's socket: the descriptor, -1 when the
+ * reply carries none (the fork failed), -2 when no reply came (the agent died). */
 static int recv_fd(int sock, struct agent_rep *r)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -1600,7 +1621,7 @@ static int recv_fd(int sock, struct agent_rep *r)
 	int fd = -1;
 
 	if (recvmsg(sock, &msg, MSG_WAITALL) != (ssize_t)sizeof(*r))
-		return -1;
+		return -2;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (cm && cm->cmsg_type == SCM_RIGHTS)
 		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
@@ -1620,6 +1641,8 @@ static void cmd_fork(struct proc *p)
 	if (write_full(p->fd, &q, sizeof(q)))
 		die("agent %s died", p->name);
 	fd = recv_fd(p->fd, &r);
+	if (fd == -2)
+		die("agent %s died", p->name);
 	if (r.kind != REP_FORKED || fd < 0) {
 		result_syscall((long)r.val, false);
 		return;
