@@ -13,6 +13,7 @@ python3 tests/diff/corpus.py live-status || true
 passed=0; failed=0
 for preset in release debug tsan; do
   echo "=== $preset build ==="
+  t0=$(date +%s)
   if ! cmake --preset "$preset" >/dev/null || ! cmake --build --preset "$preset" -j "$jobs"; then
     echo "$preset: build failed"; failed=$((failed + 1)); continue
   fi
@@ -27,10 +28,12 @@ for preset in release debug tsan; do
   total=${p%% *}; bad=${p##* }
   [ -n "$total" ] || { total=0; bad=1; }
   passed=$((passed + total - bad)); failed=$((failed + bad))
+  echo "$preset: build and tests took $(($(date +%s) - t0)) s"
 done
 # Reliability stages (docs/TESTING.md): the sampled fail-Nth sweep on the
 # debug build, then each fuzz target for a short time on its corpus.
 echo "=== reliability: fail-Nth sweep (sampled) ==="
+t0=$(date +%s)
 if [ -x build/debug/tests/reliability/failrun ] &&
    python3 tests/reliability/failsweep --build build/debug --no-diff --sample 2 --no-minimize \
      -j "$jobs" >build/debug/failsweep.log 2>&1; then
@@ -38,7 +41,10 @@ if [ -x build/debug/tests/reliability/failrun ] &&
 else
   failed=$((failed + 1)); tail -n 60 build/debug/failsweep.log 2>/dev/null
 fi
+echo "reliability: sampled sweep took $(($(date +%s) - t0)) s"
 echo "=== reliability: fuzz targets ==="
+t0=$(date +%s)
 if sh tests/fuzz/ci.sh 30; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "reliability: fuzz stage took $(($(date +%s) - t0)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
