@@ -21,7 +21,7 @@
  *    addresses chosen by the kernel can differ.
  *
  * Agent protocol: fixed-size requests and replies over a SOCK_STREAM socket
- * on fd 3.  Memory accesses run under a SIGSEGV/SIGBUS handler that
+ * on fd 1023.  Memory accesses run under a SIGSEGV/SIGBUS handler that
  * siglongjmps back with si_code and si_addr.  `A fork B` forks the agent; the
  * parent returns the child's socket to the coordinator with SCM_RIGHTS.
  *
