@@ -22,6 +22,7 @@
 #include "fs/internal.h"
 #include "mmkit/blkdev.h"
 #include "mmkit/host.h"
+#include "mmkit/mm_vma.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
@@ -417,9 +418,20 @@ static long hostfs_read(struct file *f, unsigned long ubuf, size_t len, loff_t *
 {
 	return filemap_read(f, ubuf, len, pos);
 }
+/* The reference's host mounts are ext4: MAP_SHARED_VALIDATE may name
+ * MAP_SYNC (FOP_MMAP_SYNC), but without DAX any VM_SYNC mapping, of any
+ * type, is refused once the area is cleared (ext4_file_mmap's
+ * daxdev_mapping_supported): EOPNOTSUPP, and a MAP_FIXED leaves its gap. */
+static int hostfs_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_SYNC)
+		return -EOPNOTSUPP;
+	return generic_file_mmap(f, vma);
+}
 static const struct file_operations hostfs_file_fops = {
-	.release = file_release,
-	.read = hostfs_read, .write = generic_file_write, .mmap = generic_file_mmap,
+	.fop_flags = FOP_MMAP_SYNC, .release = file_release,
+	.get_unmapped_area = thp_get_unmapped_area,
+	.read = hostfs_read, .write = generic_file_write, .mmap = hostfs_mmap,
 	.fsync = hostfs_fsync, .fallocate = hostfs_fallocate, .llseek = hostfs_llseek,
 };
 static const struct address_space_operations hostfs_aops = {

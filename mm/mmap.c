@@ -249,24 +249,46 @@ static unsigned long mm_get_unmapped_area(struct mm_struct *mm, unsigned long ad
 	return get_area_bottomup(mm, addr, len, flags);
 }
 
-/* thp_get_unmapped_area_vmflags for anonymous memory (off == 0). */
-static unsigned long thp_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
-					   unsigned long len, unsigned long flags)
+/* Linux __thp_get_unmapped_area: an area whose start is congruent to the
+ * file offset OFF modulo PMD_SIZE, found by searching len + PMD_SIZE; 0 when
+ * the range holds no whole aligned PMD of the file or the padded search fails
+ * (the caller then searches without padding).  64-bit (4/5-level) only. */
+static unsigned long __thp_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
+					     unsigned long len, unsigned long off,
+					     unsigned long flags)
 {
 	unsigned long size = mmk_pmd_size(), ret, off_sub;
+	unsigned long off_end = off + len, off_align = ALIGN(off, size);
 
-	if (len + size > len) {
-		ret = mm_get_unmapped_area(mm, addr, len + size, flags);
-		if (!IS_ERR_VALUE(ret)) {
-			if (ret == addr)
-				return addr;
-			off_sub = (0 - ret) & (size - 1);
-			if ((mm->flags & MMF_TOPDOWN) && !off_sub)
-				return ret + size;
-			return ret + off_sub;
-		}
-	}
-	return mm_get_unmapped_area(mm, addr, len, flags);
+	if (pgmode.levels < 4 || off_end <= off_align || off_end - off_align < size)
+		return 0;
+	if (len + size < len || off + len + size < off)
+		return 0;
+	ret = mm_get_unmapped_area(mm, addr, len + size, flags);
+	if (IS_ERR_VALUE(ret))
+		return 0;
+	if (ret == addr)
+		return addr;
+	off_sub = (off - ret) & (size - 1);
+	if ((mm->flags & MMF_TOPDOWN) && !off_sub)
+		return ret + size;
+	return ret + off_sub;
+}
+
+/*
+ * thp_get_unmapped_area - a file system's get_unmapped_area that places
+ * mappings of PMD_SIZE and more PMD-aligned to their file offset (Linux
+ * mm/huge_memory.c; ext4 and xfs use it, so mmkit's host mounts do).  mmap
+ * lock held.  Returns the address or -errno.
+ */
+unsigned long thp_get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				    unsigned long pgoff, unsigned long flags)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long ret = __thp_get_unmapped_area(mm, addr, len, pgoff << PAGE_SHIFT, flags);
+
+	(void)file;
+	return ret ? ret : mm_get_unmapped_area(mm, addr, len, flags);
 }
 
 unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
@@ -276,11 +298,13 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 	bool shmem = (file && file->shmem) || (!file && (flags & MMK_MAP_SHARED));
 	int err;
 
-	(void)pgoff; (void)vm_flags;
+	(void)vm_flags;
 	if (len > mmk_task_size())
 		return (unsigned long)-ENOMEM;
-	if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()) && pgmode.levels >= 4)
-		addr = thp_get_unmapped_area(mm, addr, len, flags);
+	if (file && file->f_op && file->f_op->get_unmapped_area)
+		addr = file->f_op->get_unmapped_area(file, addr, len, pgoff, flags);
+	else if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()))
+		addr = thp_get_unmapped_area(NULL, addr, len, 0, flags);  /* larger anonymous */
 	else
 		addr = mm_get_unmapped_area(mm, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
@@ -489,10 +513,13 @@ static int mmap_gather_old(struct mmap_state *m)
 	return 0;
 }
 
-static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
+/* The new VMA, or NULL with *err set: -ENOMEM, or what the file's mmap
+ * method refused it with (ext4-like host mounts: -EOPNOTSUPP for VM_SYNC). */
+static struct vm_area_struct *mmap_new_vma(struct mmap_state *m, int *err)
 {
 	struct vm_area_struct *vma = vm_area_alloc(m->mm);
 
+	*err = -ENOMEM;
 	if (!vma)
 		return NULL;
 	vma->vm_start = m->addr;
@@ -501,10 +528,12 @@ static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
 	vma->vm_pgoff = m->pgoff;
 	if (m->file) {
 		vma->vm_file = get_file(m->file);
-		if (m->file->f_op->mmap(m->file, vma)) {  /* the file's vm_ops */
+		*err = m->file->f_op->mmap(m->file, vma);  /* the file's vm_ops */
+		if (*err) {
 			vma_free_detached(vma);
 			return NULL;
 		}
+		*err = -ENOMEM;
 	} else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
 		vm_area_free(vma);
 		return NULL;
@@ -564,18 +593,19 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 			return (unsigned long)-ENOMEM;
 		m.flags |= VM_ACCOUNT;
 	}
-	vma = mmap_new_vma(&m);
+	vma = mmap_new_vma(&m, &err);
 	if (vma && vt_preallocate(&m.mm->mm_mt, 1)) {
 		vma_free_detached(vma);
 		vma = NULL;
 	}
 	if (!vma) {
 		/* Past the checks Linux has cleared the old range (vms_clean_up_area):
-		 * a failure now (the shmem object's charge, an allocation) leaves
-		 * the gap where the MAP_FIXED mapping failed (vms_abort_munmap_vmas). */
+		 * a failure now (the shmem object's charge, an allocation, the
+		 * file's mmap method) leaves the gap where the MAP_FIXED mapping
+		 * failed (vms_abort_munmap_vmas). */
 		if (m.first_old)
 			mmap_leave_gap(&m);
-		return (unsigned long)-ENOMEM;
+		return (unsigned long)(long)err;
 	}
 	vma = mmap_commit(&m, vma);
 	vm_stat_account(m.mm, vma->vm_flags, pglen);
@@ -651,11 +681,14 @@ static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned lon
 static long mmap_file_type(struct file *file, unsigned long flags, unsigned long prot,
 			   unsigned long *vm_flags)
 {
+	unsigned long flags_mask = LEGACY_MAP_MASK;
+
+	if (file->f_op && (file->f_op->fop_flags & FOP_MMAP_SYNC))
+		flags_mask |= MMK_MAP_SYNC;
 	switch (flags & MMK_MAP_TYPE) {
 	case MMK_MAP_SHARED:
 	case MMK_MAP_SHARED_VALIDATE:
-		if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE &&
-		    (flags & ~(unsigned long)LEGACY_MAP_MASK))
+		if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & ~flags_mask))
 			return -EOPNOTSUPP;
 		if ((prot & MMK_PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
 			return -EACCES;
@@ -700,9 +733,6 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return (unsigned long)-EOVERFLOW;
-	if (file && (len > (unsigned long)MAX_LFS_FILESIZE ||
-		     pgoff > ((unsigned long)MAX_LFS_FILESIZE - len) >> PAGE_SHIFT))
-		return (unsigned long)-EOVERFLOW;              /* file_mmap_ok */
 	if (mm->map_count > sysctl_max_map_count)
 		return (unsigned long)-ENOMEM;
 	vm_flags |= calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -715,6 +745,10 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-EPERM;
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return (unsigned long)-EAGAIN;
+	/* file_mmap_ok: first in Linux's file branch, after EEXIST and mlock's */
+	if (file && (len > (unsigned long)MAX_LFS_FILESIZE ||
+		     pgoff > ((unsigned long)MAX_LFS_FILESIZE - len) >> PAGE_SHIFT))
+		return (unsigned long)-EOVERFLOW;
 	err = file ? mmap_file_type(file, flags, prot, &vm_flags)
 		   : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
 	if (err)

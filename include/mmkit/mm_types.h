@@ -215,11 +215,18 @@ struct file_ra_state {
  * for opened files, set from the inode's file system (include/mmkit/fs.h). */
 struct file;
 struct vm_area_struct;
+/* file_operations.fop_flags (Linux include/linux/fs.h) */
+#define FOP_MMAP_SYNC 0x1u               /* MAP_SHARED_VALIDATE may carry MAP_SYNC */
+
 struct file_operations {
+	unsigned int fop_flags;              /* FOP_* */
 	void (*release)(struct file *f);
 	long (*read)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
 	long (*write)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
 	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	/* where a mapping of the file goes (NULL: the mm's layout decides) */
+	unsigned long (*get_unmapped_area)(struct file *f, unsigned long addr, unsigned long len,
+					   unsigned long pgoff, unsigned long flags);
 	int (*fsync)(struct file *f, loff_t start, loff_t end, bool datasync);
 	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
 	loff_t (*llseek)(struct file *f, loff_t off, int whence);

@@ -336,6 +336,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len, bool unlock);
 unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
 				unsigned long pgoff, unsigned long flags, unsigned long vm_flags);
+unsigned long thp_get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				    unsigned long pgoff, unsigned long flags);
 int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
 		 unsigned long len, unsigned long vm_flags);
 /* Prefault (mm/gup.c __mm_populate; mm_populate ignores errors). */

@@ -51,7 +51,7 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical, unset_variable_end  # noqa: E402
+from run_diff import canonical, materialize, unset_variable_end  # noqa: E402
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -213,9 +213,11 @@ def corpus_files(where):
 
 
 def run_mmkit(mmkit, script, d):
+    """mmkit on a recorded expanded script; the scenario's `#@file` files are
+    made afresh in d (their bytes are a function of the directive)."""
     exp = os.path.join(d, "expanded.mm")
     with open(exp, "w") as f:
-        f.write(script)
+        f.write(materialize(script, d))
     try:
         p = subprocess.run([mmkit, "run", "--plain", exp], capture_output=True, text=True,
                            timeout=TIMEOUT)

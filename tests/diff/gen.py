@@ -25,6 +25,10 @@ the address space (docs/ARCHITECTURE.md, "Differential testing"):
   stack     the runner's [stack] below TASK_SIZE, its guard gap and the
             growth area below it
   tasksize  ranges reaching TASK_SIZE and beyond, non-canonical addresses
+  files     in about a third of the sequences, two files of the scenario
+            (`#@file`, on a disk directory both sides mount at /mnt), one
+            opened O_RDWR and one O_RDONLY, mapped shared and private at
+            offsets inside and beyond their end, truncated and synced
 
 The runner lives in its image, heap and stack, so only calls that leave its
 memory usable reach them: mprotect to a superset of the current rights,
@@ -39,6 +43,9 @@ Writable private mappings stay small (<= 4 MiB) and huge lengths are >= 16
 TiB, because overcommit accounting depends on RAM size and the simulated
 machine's RAM is not the host's.  Contents of the special mappings, the
 image and the heap are never printed (they are the host's own).
+
+File contents are a hash of (seed, offset) on both sides, so values read
+from file mappings may be printed; pages beyond the end give SIGBUS.
 
 Level 4 sequences use the mmap family (every flag, advice, protection and
 remap flag, mlockall) and maps/smaps dumps; level 5 adds reads, writes,
@@ -101,6 +108,11 @@ FREE_REGIONS = [("cluster", 40), ("known", 22), ("vars", 8), ("specials", 9), ("
                 ("low", 4), ("heap_above", 3), ("gap", 4), ("boundary", 6), ("maybe", 2),
                 ("tasksize", 1)]
 RUNNER_REGIONS = [("image", 3), ("heap", 2), ("stack", 3)]
+FILE_SEQUENCES = 0.35                  # share of the sequences that map files
+FILE_TYPES = [("MAP_SHARED", 45), ("MAP_PRIVATE", 40), ("MAP_SHARED_VALIDATE", 10),
+              ("MAP_SHARED_VALIDATE|MAP_SYNC", 2), ("MAP_PRIVATE|MAP_ANONYMOUS", 3)]
+FILE_MODS = [("MAP_POPULATE", 0.06), ("MAP_NORESERVE", 0.05), ("MAP_LOCKED", 0.03),
+             ("MAP_GROWSDOWN", 0.02), ("MAP_NONBLOCK", 0.02), ("MAP_DENYWRITE", 0.01)]
 
 
 def hexs(n):
@@ -132,6 +144,7 @@ class Gen:
         self.nproc = 0
         self.fill_bytes = [0]
         self.known = []           # (var, offset, bytes, writable, owner, epoch) of recent mappings
+        self.files = []           # (fd variable, size in bytes, opened writable)
         r = self.r
         self.arena = r.choice(ARENA_SIZES)
         self.cluster = self.arena - CLUSTER_PAGES * PAGE   # offset of the cluster in the arena
@@ -453,6 +466,74 @@ class Gen:
             line += self.mmap_tail() + self.maybe_var(length, p)
         self.emit(line)
 
+    def op_mmap_file(self):
+        """A mapping of one of the scenario's files: shared or private, at an
+        offset inside the file or beyond its end, kernel-placed or fixed."""
+        r = self.r
+        p = self.proc()
+        fd, size, rw = r.choice(self.files)
+        fpages = -(-size // PAGE)
+        npages = r.randint(1, 8) if r.random() < 0.85 else r.randint(9, 40)
+        length = npages * PAGE
+        if r.random() < 0.1:
+            length -= r.randint(1, PAGE - 1)
+        x = r.random()
+        if x < 0.75:
+            off = r.randint(0, max(fpages - 1, 0)) * PAGE
+        elif x < 0.92:
+            off = r.randint(fpages, fpages + 4) * PAGE     # beyond the end: SIGBUS on access
+        else:                                              # EOVERFLOW and friends
+            off = r.choice([1 << 32, 1 << 44, 0x7FFFFFFFFFFFF000, 0xFFFFFFFFFFFFF000])
+        if r.random() < 0.04:
+            off += r.randint(1, PAGE - 1)                  # unaligned: EINVAL
+        types = [t for t, _ in FILE_TYPES]
+        flags = [r.choices(types, [w for _, w in FILE_TYPES])[0]]
+        for extra, prob in FILE_MODS:
+            if r.random() < prob:
+                flags.append(extra)
+        prot = r.choice(["r--", "rw-", "r-x", "rw-", "r--"]) if r.random() < 0.8 else self.prot()
+        fixed = r.random() < 0.3
+        if fixed:
+            var, aoff, room = self.range_in("cluster", 16)
+            length = min(length, max(room, PAGE))
+            flags.append("MAP_FIXED" if r.random() < 0.8 else "MAP_FIXED_NOREPLACE")
+            addr = rel(var, aoff)
+        else:
+            addr = "0" if r.random() < 0.85 else self.hint()
+        line = "%s mmap %s %s %s %s $%s %s" % (p, addr, hexs(length), prot, "|".join(flags), fd,
+                                               hexs(off))
+        simple = (off % PAGE == 0 and off < (1 << 30) and len(flags) == 1 + fixed and
+                  flags[0] in ("MAP_SHARED", "MAP_PRIVATE") and
+                  not (flags[0] == "MAP_SHARED" and "w" in prot and not rw))
+        if fixed and simple and flags[-1] == "MAP_FIXED":
+            self.remember(var, aoff, length, prot, p)
+        if not fixed and simple and prot in ("r--", "rw-", "r-x"):
+            self.nvar += 1
+            name = "f%d" % self.nvar
+            line += " -> " + name
+            self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1), p, len(self.lines)))
+            self.remember(name, 0, length, prot, p)
+        else:
+            line += self.maybe_var(length, p)
+        self.emit(line)
+
+    def op_file_call(self):
+        """Change a mapped file under its mappings: truncate, sync, advise."""
+        r = self.r
+        p = self.proc()
+        fd, size, rw = r.choice(self.files)
+        x = r.random()
+        if x < 0.5:
+            n = r.choice([0, r.randint(1, 24) * PAGE, r.randint(1, 24 * PAGE)])
+            self.emit("%s ftruncate $%s %s" % (p, fd, hexs(n)))
+        elif x < 0.65:
+            self.emit("%s %s $%s" % (p, r.choice(["fsync", "fdatasync"]), fd))
+        else:
+            adv = r.choice(["POSIX_FADV_DONTNEED", "POSIX_FADV_WILLNEED", "POSIX_FADV_SEQUENTIAL",
+                            "POSIX_FADV_RANDOM", "POSIX_FADV_NORMAL"])
+            self.emit("%s fadvise $%s %s %s %s" % (p, fd, hexs(r.randint(0, 8) * PAGE),
+                                                  hexs(r.randint(0, 16) * PAGE), adv))
+
     def op_munmap(self):
         _, a, l = self.addr_and_len(32)
         self.emit("%s munmap %s %s" % (self.proc(), a, hexs(l)))
@@ -746,6 +827,15 @@ class Gen:
         r = self.r
         self.emit("# mmkit differential sequence: seed=%s index=%s len=%s level=%s"
                   % (self.seed, self.index, self.length, self.level))
+        with_files = r.random() < FILE_SEQUENCES
+        if with_files:
+            for i in range(2):
+                size = r.randint(1, 24) * PAGE
+                if r.random() < 0.4:
+                    size -= r.randint(1, PAGE - 1)
+                self.emit("#@file f%d %d %d" % (i, size, r.randint(1, 1000)))
+                self.files.append(("fd%d" % i, size, i == 0))
+            self.emit("mount @FILES@ /mnt")
         self.emit("spawn A")
         if self.level >= 5:
             self.emit("handle A SIGSEGV catch")
@@ -758,17 +848,21 @@ class Gen:
                   % hexs(self.arena))
         if r.random() < 0.5:
             self.emit("A munmap $base %s" % hexs(self.arena))
+        for i, (fd, _, rw) in enumerate(self.files):
+            self.emit("A open /mnt/f%d %s -> %s" % (i, "O_RDWR" if rw else "O_RDONLY", fd))
 
     def generate(self):
+        self.header()
         ops = [(self.op_mmap_fixed, 20), (self.op_mmap_any, 10), (self.op_munmap, 11),
                (self.op_mprotect, 15), (self.op_mremap, 12), (self.op_brk, 4),
                (self.op_brk_blocker, 1), (self.op_madvise, 10), (self.op_mlock, 4),
                (self.op_mlockall, 1), (self.op_msync, 2), (self.op_bad, 3)]
         if self.level >= 5:
             ops += [(self.op_access, 45), (self.op_fork, 4), (self.op_exit, 2)]
+        if self.files:
+            ops += [(self.op_mmap_file, 12), (self.op_file_call, 3)]
         funcs = [f for f, _ in ops]
         weights = [w for _, w in ops]
-        self.header()
         since_dump = 0
         for _ in range(self.length):
             self.r.choices(funcs, weights)[0]()
