@@ -397,7 +397,7 @@ def cmd_record(a):
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
         for suite, level in SUITES:
             items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
-                      "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
+                      "\n".join(gen.generate(CI_SEED, i, CI_LEN, level, files=False)) + "\n")
                      for i in range(CI_COUNT)]
             write_corpus(os.path.join(out, suite + ".corpus.xz"),
                          record_entries(hostrun, items, d))
