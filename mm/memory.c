@@ -168,6 +168,7 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsign
 	ptlock_t *ptl;
 	ptep_t pte;
 
+	mmap_assert_locked(mm);
 	if (!pmd || pte_alloc(vma->vm_mm, pmd))
 		return VM_FAULT_OOM;
 	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
@@ -221,6 +222,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page;
 	pte_t entry;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (vma->vm_flags & VM_SHARED)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
@@ -327,6 +329,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	struct page *copy, *orig;
 	vm_fault_t ret;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (anon_vma_prepare(vmf->vma))
 		return VM_FAULT_OOM;
 	copy = alloc_user_page(false);
@@ -350,6 +353,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	struct page *page;
 	vm_fault_t ret;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
 		return VM_FAULT_OOM;
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED))
@@ -371,6 +375,7 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	pte_t entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(vmf->orig_pte)), vma);
 
+	ptl_assert_held(vmf->ptl);
 	ptep_set_access_flags(vma, vmf->address, vmf->pte, entry, 1);
 	if (vmf->page && !PageAnon(vmf->page))
 		SetPageDirty(vmf->page);      /* fault_dirty_shared_page */
@@ -467,6 +472,7 @@ static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
 {
 	struct page *old = vmf->page, *new;
 
+	ptl_assert_held(vmf->ptl);
 	if (unlikely(!vmf->vma->anon_vma))
 		return false;
 	new = alloc_page(GFP_COPY_NOWAIT);
@@ -497,6 +503,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	struct page *page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
 	vm_fault_t ret;
 
+	ptl_assert_held(vmf->ptl);
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return wp_page_reuse(vmf);
@@ -566,6 +573,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	p4dp_t p4d;
 	pudp_t pud;
 
+	mmap_assert_locked(vma->vm_mm);
 	count_vm_event(PGFAULT);
 	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
 	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
