@@ -1,6 +1,6 @@
 /*
  * cmd_proc.c - processes and their address spaces in the scenario language:
- * spawn, the `vma` import line, `set`, `sysctl`, and the mmap family
+ * spawn, the `vma` import line, `set`, and the mmap family
  * (mmap munmap mprotect mremap brk madvise mlock mlock2 munlock mlockall
  * munlockall msync).  Each system call runs on the process's CPU with the
  * process current, and prints Linux's return value or errno.
@@ -11,6 +11,7 @@
 #include "cli/scenario.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/proc.h"
 #include "mmkit/sched.h"
 
 static const struct flag_name map_names[] = {
@@ -74,6 +75,7 @@ static void result_uaddr(struct cmd_ctx *c, unsigned long r)
 struct spawn_args {
 	const char *name;
 	bool exec;
+	const char *path;                    /* exec PATH: a real ELF */
 	struct task_struct *task;
 	int err;
 };
@@ -97,28 +99,37 @@ static void spawn_on_cpu(void *info)
 	a->err = 0;
 	if (!a->exec)
 		return;
-	cpu_set_curr(c, a->task);
-	a->err = exec_image_setup(a->task);
-	cpu_set_curr(c, prev);
+	if (a->path) {
+		/* the loader writes through the new mm (padzero): load it */
+		context_switch(a->task);
+		a->err = exec_elf_setup(a->task, a->path);
+		if (prev)
+			context_switch(prev);
+	} else {
+		cpu_set_curr(c, a->task);
+		a->err = exec_image_setup(a->task);
+		cpu_set_curr(c, prev);
+	}
 	if (a->err) {
 		task_exit(a->task);
 		a->task = NULL;
 	}
 }
 
-/* spawn A [exec] */
+/* spawn A [exec [PATH]] */
 static int do_spawn(struct cmd_ctx *c)
 {
 	struct spawn_args a = { 0 };
 
-	if (arg_count(c, 1, 2))
+	if (arg_count(c, 1, 3))
 		return CMD_SCRIPT_ERROR;
-	if (c->argc == 2 && strcmp(c->argv[1], "exec"))
+	if (c->argc >= 2 && strcmp(c->argv[1], "exec"))
 		return script_error(c, "spawn: expected 'exec', got '%s'", c->argv[1]);
+	a.path = c->argc == 3 ? c->argv[2] : NULL;
 	if (cli_proc_find(c->sc, c->argv[0]))
 		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
 	a.name = c->argv[0];
-	a.exec = c->argc == 2;
+	a.exec = c->argc >= 2;
 	spawn_on_cpu(&a);
 	if (a.err) {
 		result_errno(c, -a.err);
@@ -131,8 +142,9 @@ static int do_spawn(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec]",
-	    .help = "a new process: empty, or with an exec-like image", .fn = do_spawn)
+CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec [PATH]]",
+	    .help = "a new process: empty, with an exec-like image, or with a static ELF's image",
+	    .fn = do_spawn)
 
 /* ---- the vma import line ---- */
 
@@ -193,9 +205,30 @@ static int parse_vma_line(struct cmd_ctx *c, struct vma_line *l)
 	return 0;
 }
 
-/* Flags and identity from the name; file references one new file object. */
-static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
+/* The file object an earlier import line of mm made for the same identity
+ * (dev, inode, path, deleted): one struct file per file, as the ELF loader
+ * maps every segment of an executable from one (so its VMAs can merge). */
+static struct file *import_file_find(struct mm_struct *mm, const struct vma_line *l,
+				     bool deleted)
 {
+	struct vm_area_struct *v;
+
+	for_each_vma(mm, v) {
+		struct file *f = v->vm_file;
+
+		if (f && f->dev_major == l->major && f->dev_minor == l->minor &&
+		    f->ino == l->ino && f->deleted == deleted && !strcmp(f->path, l->name))
+			return f;
+	}
+	return NULL;
+}
+
+/* Flags and identity from the name; a file VMA references its file's object
+ * (the one an earlier line made, or a new one). */
+static int vma_line_kind(struct mm_struct *mm, struct vma_line *l, struct vm_area_struct *v)
+{
+	struct file *same;
+
 	size_t n = strlen(l->name);
 	bool deleted = n > 10 && !strcmp(l->name + n - 10, " (deleted)");
 
@@ -214,12 +247,13 @@ static int vma_line_kind(struct vma_line *l, struct vm_area_struct *v)
 		return 0;
 	if (deleted)
 		l->name[n - 10] = 0;
-	v->vm_file = file_id_get(l->major, l->minor, l->ino, l->name[0] ? l->name : "");
+	same = import_file_find(mm, l, deleted);
+	v->vm_file = same ? get_file(same) : file_id_get(l->major, l->minor, l->ino, l->name);
 	if (!v->vm_file)
 		return -ENOMEM;
 	v->vm_file->deleted = deleted;
 	v->vm_file->shmem = deleted && !strcmp(l->name, "/dev/zero");
-	v->vm_file->size = (l->pgoff << PAGE_SHIFT) + (l->end - l->start);
+	v->vm_file->size = max(v->vm_file->size, (l->pgoff << PAGE_SHIFT) + (l->end - l->start));
 	v->vm_pgoff = l->pgoff;
 	return 0;
 }
@@ -255,7 +289,7 @@ static int import_vma(struct mm_struct *mm, struct vma_line *l)
 	v->vm_start = l->start;
 	v->vm_end = l->end;
 	v->vm_flags = l->flags;
-	err = vma_line_kind(l, v);
+	err = vma_line_kind(mm, l, v);
 	if (!err && (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
 		v->vm_flags |= VM_ACCOUNT;
 	v->vm_page_prot = vm_get_page_prot(v->vm_flags);
@@ -306,6 +340,59 @@ static int do_vma(struct cmd_ctx *c)
 CLI_COMMAND(cmd_vma, .name = "vma", .kind = CMD_PROCESS,
 	    .usage = "A vma START-END PERMS OFFSET DEV INODE [NAME...]",
 	    .help = "import a VMA as a /proc/PID/maps line shows it", .fn = do_vma)
+
+/* A vmflags START MNEMONIC...: the VM_* flags of the imported VMA starting at
+ * START, as smaps' VmFlags shows them (what a maps line cannot: VM_ACCOUNT
+ * of a RELRO range, VM_MAY*, VM_DONTDUMP...).  Accounting follows. */
+static int set_vma_flags(struct mm_struct *mm, struct vm_area_struct *v, unsigned long flags)
+{
+	long pages = (long)vma_pages(v);
+
+	vm_stat_account(mm, v->vm_flags, -pages);
+	if (v->vm_flags & VM_LOCKED)
+		mm->locked_vm -= (unsigned long)pages;
+	v->vm_flags = flags;
+	v->vm_page_prot = vm_get_page_prot(flags);
+	vm_stat_account(mm, flags, pages);
+	if (flags & VM_LOCKED)
+		mm->locked_vm += (unsigned long)pages;
+	return 0;
+}
+
+static int do_vmflags(struct cmd_ctx *c)
+{
+	unsigned long start, flags = 0;
+	struct vm_area_struct *v;
+	struct mm_struct *mm;
+	char *end;
+	int i;
+
+	if (arg_count(c, 1, CLI_MAX_ARGS) || need_mm(c))
+		return CMD_SCRIPT_ERROR;
+	start = strtoul(c->argv[0], &end, 16);
+	if (*end)
+		return script_error(c, "vmflags: bad address '%s'", c->argv[0]);
+	for (i = 1; i < c->argc; i++) {
+		unsigned long f = vm_flag_from_mnemonic(c->argv[i]);
+
+		if (!f)
+			return script_error(c, "vmflags: unknown flag '%s'", c->argv[i]);
+		flags |= f;
+	}
+	mm = c->proc->task->mm;
+	mmap_write_lock(mm);
+	v = vma_lookup(mm, start);
+	if (v && v->vm_start == start)
+		set_vma_flags(mm, v, flags);
+	mmap_write_unlock(mm);
+	if (!v || v->vm_start != start)
+		return script_error(c, "vmflags: no VMA starts at %#lx", start);
+	return 0;
+}
+CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS,
+	    .usage = "A vmflags START FLAG...",
+	    .help = "set an imported VMA's flags as smaps' VmFlags shows them (rd wr ac ...)",
+	    .fn = do_vmflags)
 
 /* ---- set ---- */
 
@@ -372,36 +459,6 @@ CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
 		     "data_rlimit as_rlimit start_stack root start_data end_data)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
-
-/* sysctl vm.max_map_count=N vm.mmap_min_addr=N vm.overcommit_memory=N */
-static int do_sysctl(struct cmd_ctx *c)
-{
-	static const char *const keys[] = { "vm.max_map_count", "vm.mmap_min_addr",
-					    "vm.overcommit_memory" };
-	u64 vals[CLI_MAX_ARGS];
-	int idx[CLI_MAX_ARGS], i, k;
-
-	if (arg_count(c, 1, CLI_MAX_ARGS))
-		return CMD_SCRIPT_ERROR;
-	for (i = 0; i < c->argc; i++) {
-		const char *val = NULL;
-
-		for (k = 0; k < 3 && !arg_kv(c, i, keys[k], &val); k++)
-			;
-		if (k == 3 || cli_parse_num(c->sc, val, &vals[i]) || vals[i] > 0x7fffffff)
-			return script_error(c, "sysctl: bad setting '%s'", c->argv[i]);
-		idx[i] = k;
-	}
-	for (i = 0; i < c->argc; i++) {
-		if (idx[i] == 0) sysctl_max_map_count = (int)vals[i];
-		else if (idx[i] == 1) { dac_mmap_min_addr = vals[i]; update_mmap_min_addr(); }
-		else sysctl_overcommit_memory = (int)vals[i];
-	}
-	return 0;
-}
-CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl vm.max_map_count=N | vm.mmap_min_addr=N | vm.overcommit_memory=N",
-	    .help = "set a vm sysctl", .fn = do_sysctl)
 
 /* ---- system calls ---- */
 

@@ -34,9 +34,10 @@ struct cmd_help {
 #define T_SLAB    "Slab allocator"
 #define T_VMALLOC "vmalloc"
 #define T_MMU     "MMU and TLB"
+#define T_FILES   "Files"
 
 static const char *const topics[] = {
-	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_PAGE, T_SLAB, T_VMALLOC, T_MMU,
+	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_FILES, T_PAGE, T_SLAB, T_VMALLOC, T_MMU,
 };
 
 #define MAP_EX "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\n"
@@ -74,9 +75,18 @@ static const struct cmd_help help_table[] = {
 	  "`= ok`, or `= changed` (the first differing line goes to stderr)",
 	  "snapshot /proc/buddyinfo\nalloc_pages 5 -> p\nfree_pages $p 5\nunchanged /proc/buddyinfo expect=ok\n" },
 	{ "sysctl", T_MACHINE,
-	  "vm.max_map_count=N\tthe VMA limit per process\nvm.mmap_min_addr=N\tthe lowest mappable address\n"
-	  "vm.overcommit_memory=N\t0 heuristic, 1 always, 2 never\n",
-	  "nothing", "sysctl vm.max_map_count=100\n" },
+	  "vm.NAME=VALUE\tset a knob of /proc/sys/vm: dirty_ratio, dirty_background_ratio,\n"
+	  "\tdirty_bytes, dirty_background_bytes, dirty_expire_centisecs,\n"
+	  "\tdirty_writeback_centisecs, drop_caches, max_map_count, min_free_kbytes,\n"
+	  "\tmmap_min_addr, overcommit_memory, swappiness (out of Linux's range: an error)\n"
+	  "vm.NAME\tshow it\n",
+	  "nothing when setting; `vm.NAME = VALUE` lines when showing (a view)",
+	  "sysctl vm.max_map_count=100\nsysctl vm.dirty_ratio vm.dirty_expire_centisecs\n" },
+	{ "sleep", T_MACHINE, "DURATION\tN ns, us, ms or s (a bare number is seconds)\n",
+	  "nothing; the simulated clock advances and timers (the flushers) run at their times",
+	  "sleep 5s\n" },
+	{ "sync", T_FILES, "", "`= 0`: every dirty page of every file system was written back",
+	  "sync\n" },
 	/* ---- views ---- */
 	{ "cat", T_VIEW,
 	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
@@ -93,7 +103,9 @@ static const struct cmd_help help_table[] = {
 	  "kread 0xffff888000100000 8\ntlb 0\n" },
 	/* ---- processes ---- */
 	{ "spawn", T_PROC,
-	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n",
+	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n"
+	  "PATH\twith exec: load this static x86-64 ELF (non-PIE or static-PIE) as load_elf_binary\n"
+	  "\tdoes: its PT_LOAD segments as private file mappings, bss, brk, stack, vdso\n",
 	  "`= 0`", "spawn P exec\ncat /proc/P/maps\n" },
 	{ "fork", T_PROC, "B\tthe child's name\n", "`= 0`",
 	  MAP_EX "A write $m 8 7\nA fork B\nB read $m 8 expect=7\n" },
@@ -116,6 +128,12 @@ static const struct cmd_help help_table[] = {
 	  "DEV\tmajor:minor (hex)\nINODE\tinode number\nNAME...\ta path, [heap], [stack], [vdso], ...\n",
 	  "nothing (nothing is faulted in)",
 	  "spawn A\nA vma 7f0000000000-7f0000004000 rw-p 00000000 00:00 0\ncat /proc/A/maps\n" },
+	{ "vmflags", T_PROC,
+	  "START\tthe start of an imported VMA (hex, as in /proc/PID/maps)\n"
+	  "FLAG...\tsmaps VmFlags mnemonics: rd wr ex sh mr mw me ms gd pf lo io sr rr dc de ac nr ...\n",
+	  "nothing (the VMA's flags and the mm's accounting change)",
+	  "spawn A\nA vma 7f0000000000-7f0000004000 rw-p 00000000 00:00 0\n"
+	  "A vmflags 7f0000000000 rd wr mr mw me ac\ncat /proc/A/smaps\n" },
 	{ "set", T_PROC,
 	  "KEY=VALUE\tmmap_base start_brk brk stack_rlimit memlock_rlimit data_rlimit as_rlimit\n"
 	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n",
@@ -150,6 +168,81 @@ static const struct cmd_help help_table[] = {
 	{ "munlockall", T_SYSCALL, "", "`= 0`", MAP_EX "A mlockall MCL_CURRENT\nA munlockall expect=0\n" },
 	{ "msync", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMS_ASYNC, MS_SYNC, MS_INVALIDATE\n",
 	  "`= 0` or `= -1 ERRNO`", MAP_EX "A msync $m 64K MS_SYNC expect=0\n" },
+	/* ---- files ---- */
+	{ "mount", T_FILES,
+	  "HOSTDIR\tan existing host directory\nPATH\twhere it appears (made in tmpfs if missing)\n"
+	  "ro\tread-only\nlatency=DUR\tthe time each request takes (e.g. 100us)\n"
+	  "bw=SIZE\tbytes per second (e.g. 500M; default unlimited)\n"
+	  "ra=SIZE\tthe readahead window (default 128K, Linux's read_ahead_kb)\n",
+	  "`= 0` or `= -1 ERRNO` (ENOENT, ENOTDIR)", "mount /tmp /mnt ro\n" },
+	{ "open", T_FILES,
+	  "PATH\tan absolute path\nFLAGS\tO_RDONLY|O_WRONLY|O_RDWR|O_CREAT|O_EXCL|O_TRUNC|O_APPEND|...\n"
+	  "MODE\tthe mode of a new file, octal with a leading 0 (default 0600)\n",
+	  "`= FD` (decimal) or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT 0644 -> fd\nA close $fd\n" },
+	{ "close", T_FILES, "FD\ta descriptor\n", "`= 0` or `= -1 EBADF`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA close $fd expect=0\n" },
+	{ "dup", T_FILES, "FD\ta descriptor\n", "`= FD` (the lowest free one)",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA dup $fd\n" },
+	{ "sys_read", T_FILES, "FD\ta descriptor\nBUF\ta user address\nLEN\tbytes\n",
+	  "`= BYTES` (short at EOF or at a buffer that faults), or `= -1 ERRNO` (EFAULT, EBADF, EISDIR)",
+	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA sys_read $fd $m 10 expect=0\n" },
+	{ "sys_write", T_FILES, "FD\ta descriptor\nBUF\ta user address\nLEN\tbytes\n",
+	  "`= BYTES` or `= -1 ERRNO`",
+	  MAP_EX "A writestr $m \"hi\"\nA open /f O_RDWR|O_CREAT -> fd\nA sys_write $fd $m 2 expect=2\n" },
+	{ "pread", T_FILES, "FD BUF LEN\tas sys_read\nOFFSET\tthe file offset\n",
+	  "`= BYTES` or `= -1 ERRNO`",
+	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 100\nA pread $fd $m 10 95 expect=5\n" },
+	{ "pwrite", T_FILES, "FD BUF LEN\tas sys_write\nOFFSET\tthe file offset\n",
+	  "`= BYTES` or `= -1 ERRNO`",
+	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA pwrite $fd $m 10 4096 expect=10\nA stat /f\n" },
+	{ "lseek", T_FILES,
+	  "FD\ta descriptor\nOFFSET\tthe offset\nWHENCE\tSEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE\n",
+	  "`= OFFSET` or `= -1 ERRNO` (EINVAL, ENXIO)",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 8K\nA lseek $fd 0 SEEK_END expect=8192\n" },
+	{ "ftruncate", T_FILES, "FD\ta descriptor open for writing\nLEN\tthe new size\n",
+	  "`= 0` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 10000 expect=0\n" },
+	{ "truncate", T_FILES, "PATH\ta file\nLEN\tthe new size\n", "`= 0` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA truncate /f 4096 expect=0\n" },
+	{ "fsync", T_FILES, "FD\ta descriptor\n",
+	  "`= 0`, or `= -1 EIO` once after a failed write-back",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fsync $fd expect=0\n" },
+	{ "fdatasync", T_FILES, "FD\ta descriptor\n", "`= 0` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fdatasync $fd expect=0\n" },
+	{ "fallocate", T_FILES,
+	  "FD\ta descriptor open for writing\nMODE\t0, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, ...\n"
+	  "OFFSET LEN\tthe range\n", "`= 0` or `= -1 ERRNO` (EOPNOTSUPP, EINVAL, EBADF)",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fallocate $fd 0 0 16K expect=0\nA fstat $fd\n" },
+	{ "fadvise", T_FILES,
+	  "FD\ta descriptor\nOFFSET LEN\tthe range (LEN 0: to the end)\n"
+	  "ADVICE\tPOSIX_FADV_NORMAL, _RANDOM, _SEQUENTIAL, _WILLNEED, _DONTNEED, _NOREUSE\n",
+	  "`= 0` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fadvise $fd 0 0 POSIX_FADV_DONTNEED expect=0\n" },
+	{ "readahead", T_FILES, "FD\ta descriptor open for reading\nOFFSET COUNT\tthe range\n",
+	  "`= 0` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA readahead $fd 0 64K expect=0\n" },
+	{ "unlink", T_FILES, "PATH\ta file\n",
+	  "`= 0` or `= -1 ERRNO`; an open or mapped file lives on (maps: \" (deleted)\")",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA unlink /f expect=0\n" },
+	{ "mkdir", T_FILES, "PATH\tthe new directory\nMODE\toctal (default 0755)\n",
+	  "`= 0` or `= -1 ERRNO`", "spawn A\nA mkdir /data expect=0\n" },
+	{ "stat", T_FILES, "PATH\ta file\n", "`= size=N blocks=N` (st_size, st_blocks) or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 5000\nA stat /f\n" },
+	{ "fstat", T_FILES, "FD\ta descriptor\n", "`= size=N blocks=N` or `= -1 ERRNO`",
+	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fstat $fd\n" },
+	{ "mincore", T_FILES, "ADDR\tpage aligned\nLEN\tat most 200 pages\n",
+	  "`= 0110...`: one digit per page, 1 when resident (file pages: in the page cache)",
+	  MAP_EX "A write $m 8 1\nA mincore $m 16K expect=1000\n" },
+	{ "rusage", T_FILES, "",
+	  "`= minflt N majflt N`: the page faults of A since it was spawned or forked (getrusage)",
+	  MAP_EX "A write $m 8 1\nA rusage\n" },
+	{ "fail_io", T_FILES,
+	  "PATH\ta path on a host mount\nread|write\tthe requests to fail\n"
+	  "nth=N\tthe Nth from now (sticky: and every later one)\nrange=START-END\tevery one touching the file offsets\n"
+	  "off\tclear the device's rules\n",
+	  "nothing; failed requests give EIO (fsync's error, SIGBUS, read's -EIO)",
+	  "mount /tmp /mnt ro\nfail_io /mnt read nth=1\nfail_io /mnt off\n" },
 	/* ---- memory accesses ---- */
 	{ "read", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\n",
 	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`",

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cli/scenario.h"
+#include "mmkit/timer.h"
 #include "mmkit/debug.h"
 #include "mmkit/gfp.h"
 #include "mmkit/sched.h"
@@ -470,11 +471,18 @@ void cli_set_kernel_cpu(struct scenario *sc, int cpu) { sc->kernel_cpu = cpu; }
 
 /* ---- names ---- */
 
+/* The errno's name; a number without one (mmap can return any address
+ * that looks like an error: Linux IS_ERR_VALUE) as "E<number>", as the
+ * host runner prints it. */
 const char *errno_name(int err)
 {
+	static _Thread_local char buf[24];
 	const char *n = strerrorname_np(err);
 
-	return n ? n : "EUNKNOWN";
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
 }
 
 const char *signal_name(int sig)
@@ -704,6 +712,7 @@ static void exec_on_cpu(void *info)
 	    cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
 	a->ret = a->cmd->fn(c);
+	run_timers();           /* expired timers and queued work, as at irq exit */
 }
 
 /* Take `-> NAME` and `expect=VALUE` / `expect~=REGEX` off the end of the

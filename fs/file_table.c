@@ -1,20 +1,25 @@
 /*
- * file_table.c - struct file at the layout level (Linux fs/file_table.c):
- * an identity (device, inode, path) that VMAs reference and /proc/PID/maps
- * prints.  Nothing is opened; the page-cache work will give files content.
+ * file_table.c - struct file (Linux fs/file_table.c): the open files of the
+ * VFS, and the identity-only files that imported VMAs and the built-in exec
+ * image reference (device, inode, path; nothing opened, pages read as
+ * zeros).
  *
- * The struct comes from the "filp" cache (Linux files_init); the path, which
- * Linux keeps in the dentry chain, is a kmalloc'ed copy.
+ * The struct comes from the "filp" cache (Linux files_init); the path,
+ * which Linux keeps in the dentry chain, is a kmalloc'ed copy made at open
+ * (d_path).  An open file holds a reference on its dentry and on its inode.
+ * The last fput (inline in mm_vma.h) calls f_op->release, which is
+ * file_release for every file: it drops the dentry and inode (an unlinked
+ * inode may go with them) or, for an identity-only file, releases its
+ * private page cache, then frees the struct.
  */
 #include <string.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/memory.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/slab.h"
 
 static DEFINE_FAULT_SITE(file_alloc_fail, "file_alloc");
 static struct kmem_cache *filp_cachep;
-static void __fput(struct file *f);
-static const struct file_operations file_ops = { .release = __fput };
+static const struct file_operations file_ops = { .release = file_release };
 
 /* Linux files_init: SLAB_HWCACHE_ALIGN, SLAB_PANIC, SLAB_ACCOUNT (mmkit has
  * no SLAB_TYPESAFE_BY_RCU). */
@@ -59,11 +64,64 @@ struct file *file_id_get(unsigned int major, unsigned int minor, unsigned long i
 	return f;
 }
 
-/* The last reference is gone (fput): release the file's page cache too. */
-static void __fput(struct file *f)
+/* The open-file part of a new file of inode. */
+static void file_init_open(struct file *f, struct inode *inode, unsigned int flags, fmode_t mode)
 {
-	if (f->f_mapping)
+	f->f_inode = igrab(inode);
+	f->f_mapping = inode->i_mapping;
+	f->f_op = inode->i_fop;
+	f->f_flags = flags;
+	f->f_mode = mode;
+	f->shmem = inode->i_mapping->shmem;
+	init_rwsem(&f->f_pos_lock);
+	file_ra_state_init(&f->f_ra, inode->i_mapping);
+	f->f_wb_err = errseq_sample(&inode->i_mapping->wb_err);
+}
+
+struct file *alloc_file(struct dentry *d, unsigned int flags, fmode_t mode)
+{
+	struct inode *inode = d->d_inode;
+	char *path = d_path(d);
+	struct file *f;
+
+	if (!path)
+		return NULL;
+	f = file_id_get(inode->i_dev_major, inode->i_dev_minor, inode->i_ino, path);
+	kfree(path);
+	if (!f)
+		return NULL;
+	f->f_dentry = dget(d);
+	file_init_open(f, inode, flags, mode);
+	return f;
+}
+
+struct file *alloc_file_pseudo(struct inode *inode, const char *path, unsigned int flags,
+			       fmode_t mode)
+{
+	struct file *f = file_id_get(inode->i_dev_major, inode->i_dev_minor, inode->i_ino, path);
+
+	if (!f)
+		return NULL;
+	f->deleted = true;                  /* no name: maps print " (deleted)" */
+	file_init_open(f, inode, flags, mode);
+	return f;
+}
+
+bool file_deleted(const struct file *f)
+{
+	return f->deleted || (f->f_dentry && d_unlinked(f->f_dentry));
+}
+
+void file_release(struct file *f)
+{
+	if (f->f_inode) {
+		destroy_rwsem(&f->f_pos_lock);
+		if (f->f_dentry)
+			dput(f->f_dentry);
+		iput(f->f_inode);
+	} else if (f->f_mapping) {
 		mapping_release(f->f_mapping);
+	}
 	kfree(f->path);
 	kmem_cache_free(filp_cachep, f);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
+#include "mmkit/fs.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
@@ -102,8 +103,10 @@ static struct signal_struct *signal_alloc(void)
 }
 
 /* A process with its own signal_struct, owning one mm_users reference on mm
- * (which may be NULL for a kernel thread). */
-struct task_struct *task_create(const char *comm, struct mm_struct *mm)
+ * (which may be NULL for a kernel thread) and the descriptor table files
+ * (consumed on success only). */
+static struct task_struct *__task_create(const char *comm, struct mm_struct *mm,
+					 struct files_struct *files)
 {
 	struct task_struct *t = task_alloc(comm);
 
@@ -115,6 +118,21 @@ struct task_struct *task_create(const char *comm, struct mm_struct *mm)
 		return NULL;
 	}
 	t->mm = t->active_mm = mm;
+	t->files = files;
+	return t;
+}
+
+/* A user process gets an empty descriptor table; a kernel thread none. */
+struct task_struct *task_create(const char *comm, struct mm_struct *mm)
+{
+	struct files_struct *files = mm ? alloc_files() : NULL;
+	struct task_struct *t;
+
+	if (mm && !files)
+		return NULL;
+	t = __task_create(comm, mm, files);
+	if (!t && files)
+		put_files_struct(files);
 	return t;
 }
 
@@ -136,6 +154,9 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->mm = t->active_mm = leader->mm;
 	if (t->mm)
 		mmget(t->mm);
+	t->files = leader->files;                   /* CLONE_FILES */
+	if (t->files)
+		atomic_fetch_add(&t->files->count, 1);
 	return t;
 }
 
@@ -265,6 +286,9 @@ void task_exit(struct task_struct *t)
 	else if (t->active_mm)
 		mmdrop(t->active_mm);
 	t->mm = t->active_mm = NULL;
+	if (t->files)
+		put_files_struct(t->files);
+	t->files = NULL;
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
 		kmem_cache_free(signal_cachep, t->signal);
 	} else {
@@ -280,10 +304,16 @@ void task_exit(struct task_struct *t)
  * (dup_mm's copy; the child owns its one mm_users reference). */
 struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm)
 {
-	struct task_struct *t = task_create(comm, mm);
+	struct files_struct *files = parent->files ? dup_fd(parent->files) : alloc_files();
+	struct task_struct *t;
 
-	if (!t)
+	if (!files)
 		return NULL;
+	t = __task_create(comm, mm, files);
+	if (!t) {
+		put_files_struct(files);
+		return NULL;
+	}
 	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
 	t->cap_ipc_lock = parent->cap_ipc_lock;

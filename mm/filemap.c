@@ -1,7 +1,9 @@
 /*
  * filemap.c - the page cache (Linux mm/filemap.c, lib/xarray.c at the level
- * mmkit needs): each file's pages indexed by page offset, and the fault
- * handler of file-backed VMAs.
+ * mmkit needs; include/mmkit/pagemap.h): each file's pages indexed by page
+ * offset, lookup and insertion, read(2) and write(2) through the cache,
+ * errors (errseq), and the fault side of file mappings (filemap_fault,
+ * fault-around's filemap_map_pages, page_mkwrite).
  *
  * The index (i_pages) is a radix tree of 64-way nodes, as the xarray's: a
  * tree of height h covers offsets below 64^h; it grows at the top when a
@@ -9,21 +11,32 @@
  * cache holds one reference for it, points back with page->mapping and
  * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
  * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
- * shootdown or an allocation: a store that needs a new tree node drops the
- * lock, allocates the node and retries (Linux xas_nomem).
+ * shootdown, an allocation or I/O: a store that needs a new tree node drops
+ * the lock, allocates the node and retries (Linux xas_nomem).  A new page
+ * enters the cache locked and not uptodate; whoever inserted it reads it (or
+ * zeroes it) and unlocks it.
  *
- * Files other than shmem objects are identities only (nothing is opened):
- * their pages read as zeros until the page-cache work gives files content;
- * they have no size, so no offset is beyond their end.
+ * I/O is synchronous (the block layer charges its time to the clock).  A
+ * fault that has to wait for it drops mmap_lock first and is retried, as
+ * Linux's is (filemap_fault).
+ *
+ * Identity-only files (imported VMAs, the built-in exec image) have a
+ * mapping of their own without a host: their pages are created zeroed on
+ * the first fault, and no offset is beyond their end.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
-#include "mmkit/memory.h"
+#include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
+#include "mmkit/rmap.h"
+#include "mmkit/sched.h"
 #include "mmkit/slab.h"
 #include "mmkit/wait.h"
+#include "mmkit/writeback.h"
 
 #define XA_SHIFT 6
 #define XA_SLOTS (1U << XA_SHIFT)
@@ -184,7 +197,6 @@ int filemap_add_page(struct address_space *m, struct page *page, unsigned long i
 		page->index = index;
 		if (m->shmem)
 			SetPageSwapBacked(page);
-		SetPageUptodate(page);
 		*slot = page;
 		m->nrpages++;
 		pagecache_account(m, page, 1);
@@ -217,6 +229,56 @@ void __lock_page(struct page *page)
 		wait_until(&page_lock_wait, page, IPI_ALL);
 }
 
+struct page *filemap_lock_page(struct address_space *m, unsigned long index)
+{
+	struct page *page;
+
+	for (;;) {
+		page = filemap_get_page(m, index);
+		if (!page)
+			return NULL;
+		lock_page(page);
+		if (likely(page->mapping == m))
+			return page;
+		unlock_page(page);           /* truncated meanwhile */
+		put_page(page);
+	}
+}
+
+/* A new page for the cache (GFP_HIGHUSER_MOVABLE), locked; NULL on -ENOMEM. */
+static struct page *page_cache_alloc(bool zero)
+{
+	struct page *page;
+
+	if (should_fail(&pagecache_fail))
+		return NULL;
+	page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
+	if (page)
+		(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
+	return page;
+}
+
+struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero)
+{
+	for (;;) {
+		struct page *page = filemap_lock_page(m, index);
+		int err;
+
+		if (page)
+			return page;
+		page = page_cache_alloc(zero);
+		if (!page)
+			return NULL;
+		err = filemap_add_page(m, page, index);
+		if (!err)
+			return page;             /* locked, ours and the cache's reference */
+		unlock_page(page);
+		put_page(page);
+		if (err != -EEXIST)
+			return NULL;
+	}
+}
+
 /* The first page of the cache with start <= index < end, or NULL. */
 static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
 			    unsigned long start, unsigned long end)
@@ -239,15 +301,61 @@ static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned l
 	return NULL;
 }
 
+/* The first page with start <= index <= end (inclusive), with a reference. */
+static struct page *filemap_find_get(struct address_space *m, unsigned long start,
+				     unsigned long end)
+{
+	struct page *page = NULL;
+
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root && start <= end)
+		page = xa_find(m->xa_root, m->xa_height - 1, 0, start,
+			       end == ~0UL ? ~0UL : end + 1);
+	if (page)
+		get_page(page);
+	spin_unlock(&m->i_pages_lock);
+	return page;
+}
+
+unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
+				     unsigned long end, struct page **pages, unsigned int nr)
+{
+	unsigned int n = 0;
+
+	while (n < nr && *start <= end) {
+		struct page *page = filemap_find_get(m, *start, end);
+
+		if (!page)
+			break;
+		pages[n++] = page;
+		*start = page->index + 1;
+		if (!*start)
+			break;                   /* index ~0UL */
+	}
+	return n;
+}
+
+bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end)
+{
+	struct page *page = filemap_find_get(m, start, end);
+
+	if (page)
+		put_page(page);
+	return page != NULL;
+}
+
 /* Take a locked page out of the cache (Linux truncate_inode_folio), first
  * unmapping it where a fault mapped it after the caller's unmap (Linux
- * truncate_cleanup_folio; COW copies stay).  Not if it left already. */
+ * truncate_cleanup_folio; COW copies stay).  A dirty page is cleaned
+ * without writeback (its accounting undone).  Not if it left already. */
 void truncate_inode_page(struct address_space *m, struct page *page)
 {
 	if (page->mapping != m)
 		return;
 	if (page_mapcount(page) > 0)
-		unmap_mapping_pages(m, page->index, 1);
+		unmap_mapping_pages(m, page->index, 1, false);
+	if (PageDirty(page) && mapping_can_writeback(m))
+		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
 	*xa_lookup_slot(m, page->index) = NULL;      /* the page is in it */
 	m->nrpages--;
@@ -255,6 +363,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	page->mapping = NULL;
 	ClearPageDirty(page);
 	ClearPageUptodate(page);
+	ClearPageReadahead(page);
 	ClearPageSwapBacked(page);
 	spin_unlock(&m->i_pages_lock);
 	put_page(page);                              /* the cache's reference */
@@ -263,14 +372,8 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
 {
 	while (start < end) {
-		struct page *page = NULL;
+		struct page *page = filemap_find_get(m, start, end - 1);
 
-		spin_lock(&m->i_pages_lock);
-		if (m->xa_root)
-			page = xa_find(m->xa_root, m->xa_height - 1, 0, start, end);
-		if (page)
-			get_page(page);
-		spin_unlock(&m->i_pages_lock);
 		if (!page)
 			return;
 		start = page->index + 1;
@@ -281,12 +384,10 @@ void filemap_remove_range(struct address_space *m, unsigned long start, unsigned
 	}
 }
 
-struct address_space *file_mapping(struct file *file)
+static struct address_space *__mapping_alloc(void)
 {
-	struct address_space *m = __atomic_load_n(&file->f_mapping, __ATOMIC_ACQUIRE), *none = NULL;
+	struct address_space *m;
 
-	if (m)
-		return m;
 	if (should_fail(&mapping_fail))
 		return NULL;
 	m = kmem_cache_zalloc(mapping_cachep, GFP_KERNEL);
@@ -295,8 +396,28 @@ struct address_space *file_mapping(struct file *file)
 	spin_lock_init(&m->i_pages_lock);
 	init_rwsem(&m->i_mmap_rwsem);
 	INIT_LIST_HEAD(&m->i_mmap);
+	return m;
+}
+
+struct address_space *mapping_alloc(struct inode *host)
+{
+	struct address_space *m = __mapping_alloc();
+
+	if (m)
+		m->host = host;
+	return m;
+}
+
+struct address_space *file_mapping(struct file *file)
+{
+	struct address_space *m = __atomic_load_n(&file->f_mapping, __ATOMIC_ACQUIRE), *none = NULL;
+
+	if (m)
+		return m;
+	m = __mapping_alloc();
+	if (!m)
+		return NULL;
 	m->shmem = file->shmem;
-	m->host = file;
 	if (__atomic_compare_exchange_n(&file->f_mapping, &none, m, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return m;
@@ -318,37 +439,660 @@ void mapping_release(struct address_space *m)
 	kmem_cache_free(mapping_cachep, m);
 }
 
-/* ------------------------------------------------------------ fault -- */
+/* ------------------------------------------------------------ errors -- */
 
-/* The page at vmf->pgoff of mapping, created zero-filled if missing.
- * 0 with vmf->page (a reference) or VM_FAULT_OOM. */
-vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf)
+void mapping_set_error(struct address_space *m, int err)
 {
-	for (;;) {
-		struct page *page = filemap_get_page(m, vmf->pgoff);
-		int err;
+	if (!err)
+		return;
+	errseq_set(&m->wb_err, err);
+	atomic_fetch_or(&m->flags, 1UL << (err == -ENOSPC ? AS_ENOSPC : AS_EIO));
+}
 
-		if (page) {
-			vmf->page = page;
-			return 0;
-		}
-		if (should_fail(&pagecache_fail))
-			return VM_FAULT_OOM;
-		page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
-		if (!page)
-			return VM_FAULT_OOM;
-		err = filemap_add_page(m, page, vmf->pgoff);
-		if (!err) {
-			vmf->page = page;
-			return 0;
-		}
+int filemap_check_errors(struct address_space *m)
+{
+	unsigned long f = atomic_fetch_and(&m->flags, ~((1UL << AS_EIO) | (1UL << AS_ENOSPC)));
+
+	if (f & (1UL << AS_ENOSPC))
+		return -ENOSPC;
+	return (f & (1UL << AS_EIO)) ? -EIO : 0;
+}
+
+int file_check_and_advance_wb_err(struct file *f)
+{
+	struct address_space *m = f->f_mapping;
+	int err = 0;
+
+	if (errseq_check(&m->wb_err, READ_ONCE(f->f_wb_err))) {
+		down_write(&f->f_pos_lock);
+		err = errseq_check_and_advance(&m->wb_err, &f->f_wb_err);
+		up_write(&f->f_pos_lock);
+	}
+	atomic_fetch_and(&m->flags, ~((1UL << AS_EIO) | (1UL << AS_ENOSPC)));
+	return err;
+}
+
+/* -------------------------------------------------------------- read -- */
+
+int filemap_read_folio(struct file *f, struct page *page)
+{
+	struct address_space *m = page->mapping;
+	int err;
+
+	err = m->a_ops->read_folio(f, page);        /* unlocks the page */
+	if (!err && !PageUptodate(page))
+		err = -EIO;
+	if (err && f)
+		f->f_ra.ra_pages /= 4;               /* shrink_readahead_size_eio */
+	return err;
+}
+
+/* A page the read did not find: created, read (filemap_create_folio).
+ * Returns it with a reference, uptodate, or an ERR-like NULL with *err. */
+static struct page *filemap_create_page(struct file *f, struct address_space *m,
+					unsigned long index, int *err)
+{
+	struct page *page = filemap_grab_page(m, index, false);
+
+	*err = -ENOMEM;
+	if (!page)
+		return NULL;
+	if (PageUptodate(page)) {                 /* raced with another reader */
+		unlock_page(page);
+		*err = 0;
+		return page;
+	}
+	*err = filemap_read_folio(f, page);
+	if (*err) {
 		put_page(page);
-		if (err != -EEXIST)
-			return VM_FAULT_OOM;
+		return NULL;
+	}
+	return page;
+}
+
+/* The not-uptodate page found in the cache: read it under its lock
+ * (filemap_update_page).  0, or -EIO. */
+static int filemap_update_page(struct file *f, struct address_space *m, struct page *page)
+{
+	lock_page(page);
+	if (page->mapping != m) {
+		unlock_page(page);
+		return -EAGAIN;                       /* truncated: look again */
+	}
+	if (PageUptodate(page)) {
+		unlock_page(page);
+		return 0;
+	}
+	return filemap_read_folio(f, page);
+}
+
+/* The uptodate page at index for a read wanting pages up to last_index
+ * (exclusive), with readahead as Linux's filemap_get_pages does it. */
+static struct page *filemap_get_read_page(struct file *f, unsigned long index,
+					  unsigned long last_index, int *err)
+{
+	struct address_space *m = f->f_mapping;
+	struct readahead_control ractl = { .file = f, .mapping = m, .ra = &f->f_ra };
+	struct page *page;
+
+	for (;;) {
+		page = filemap_get_page(m, index);
+		if (!page) {
+			ractl._index = index;
+			page_cache_sync_ra(&ractl, last_index - index);
+			page = filemap_get_page(m, index);
+		}
+		if (!page)
+			return filemap_create_page(f, m, index, err);
+		if (PageReadahead(page)) {
+			ractl._index = page->index;
+			page_cache_async_ra(&ractl, page, last_index - page->index);
+		}
+		*err = PageUptodate(page) ? 0 : filemap_update_page(f, m, page);
+		if (!*err)
+			return page;
+		put_page(page);
+		if (*err != -EAGAIN)
+			return NULL;
 	}
 }
 
+long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+{
+	struct inode *inode = f->f_mapping->host;
+	loff_t pos = *ppos, last_pos = f->f_ra.prev_pos;
+	long done = 0;
+	int err = 0;
+
+	if (pos >= MAX_LFS_FILESIZE || !len)
+		return 0;
+	while (len && pos < i_size_read(inode)) {
+		unsigned long index = (unsigned long)pos >> PAGE_SHIFT;
+		struct page *page = filemap_get_read_page(f, index, DIV_ROUND_UP(pos + (loff_t)len,
+										    PAGE_SIZE), &err);
+		size_t off = pos & ~PAGE_MASK, n, left;
+		loff_t isize;
+
+		if (!page)
+			break;
+		isize = i_size_read(inode);
+		if (pos >= isize) {
+			put_page(page);
+			break;
+		}
+		n = min(min(PAGE_SIZE - off, len), (size_t)(isize - pos));
+		if ((pos >> PAGE_SHIFT) != ((last_pos - 1) >> PAGE_SHIFT) || !done)
+			folio_mark_accessed(page);
+		left = copy_to_user(ubuf + (unsigned long)done, (u8 *)page_address(page) + off, n);
+		put_page(page);
+		done += (long)(n - left);
+		pos += (loff_t)(n - left);
+		last_pos = pos;
+		len -= n - left;
+		if (left) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	f->f_ra.prev_pos = last_pos;
+	*ppos = pos;
+	return done ? done : err;
+}
+
+/* Read count bytes at *pos into kernel memory (Linux kernel_read): the
+ * loader's headers.  Holes of memory file systems read as zeros.  The
+ * bytes read (short at EOF) or -EIO. */
+long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	long done = 0;
+	int err = 0;
+
+	while (count && *pos < i_size_read(inode)) {
+		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
+		size_t off = *pos & ~PAGE_MASK, n = min(PAGE_SIZE - off, count);
+		struct page *page;
+
+		n = min(n, (size_t)(i_size_read(inode) - *pos));
+		if (f->f_mapping->a_ops && f->f_mapping->a_ops->read_folio)
+			page = filemap_get_read_page(f, index, index + 1, &err);
+		else
+			page = filemap_get_page(f->f_mapping, index);
+		if (err)
+			break;
+		if (page && PageUptodate(page))
+			memcpy((u8 *)buf + done, (u8 *)page_address(page) + off, n);
+		else
+			memset((u8 *)buf + done, 0, n);
+		if (page)
+			put_page(page);
+		done += (long)n;
+		*pos += (loff_t)n;
+		count -= n;
+	}
+	return done ? done : err;
+}
+
+/* ------------------------------------------------------------- write -- */
+
+/* The locked page a write of len bytes at pos goes into, uptodate or about
+ * to be wholly written (write_begin): a partial write of a page inside the
+ * file reads it first; beyond EOF it is zeroed.  NULL with *err. */
+static struct page *write_begin(struct file *f, struct address_space *m, loff_t pos,
+				size_t len, int *err)
+{
+	unsigned long index = (unsigned long)pos >> PAGE_SHIFT;
+	size_t off = pos & ~PAGE_MASK;
+	struct page *page;
+
+	for (;;) {
+		page = filemap_grab_page(m, index, false);
+		*err = -ENOMEM;
+		if (!page)
+			return NULL;
+		if (PageUptodate(page) || (off == 0 && len == PAGE_SIZE))
+			return page;
+		if (m->shmem || page_offset(page) >= i_size_read(m->host)) {
+			memset(page_address(page), 0, PAGE_SIZE);
+			SetPageUptodate(page);
+			return page;
+		}
+		*err = filemap_read_folio(f, page);
+		if (!*err) {
+			lock_page(page);
+			if (page->mapping == m && PageUptodate(page))
+				return page;
+			unlock_page(page);
+		}
+		put_page(page);
+		if (*err)
+			return NULL;
+	}
+}
+
+/* write_end: the bytes are in; the page becomes dirty and i_size grows. */
+static void write_end(struct address_space *m, struct page *page, loff_t pos, size_t copied)
+{
+	struct inode *inode = m->host;
+
+	SetPageUptodate(page);
+	if (pos + (loff_t)copied > i_size_read(inode))
+		i_size_write(inode, pos + (loff_t)copied);
+	folio_mark_dirty(page);
+	unlock_page(page);
+	put_page(page);
+}
+
+long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+{
+	struct address_space *m = f->f_mapping;
+	u8 bounce[PAGE_SIZE];
+	long written = 0;
+	int err = 0;
+
+	while (len) {
+		size_t off = pos & ~PAGE_MASK, bytes = min(PAGE_SIZE - off, len), copied;
+		struct page *page;
+
+		/* Copied in before the page is locked: the source may be a
+		 * mapping of this very page, whose fault takes its lock. */
+		copied = bytes - copy_from_user(bounce, ubuf + (unsigned long)written, bytes);
+		if (!copied) {
+			err = -EFAULT;
+			break;
+		}
+		page = write_begin(f, m, pos, copied, &err);
+		if (!page)
+			break;
+		memcpy((u8 *)page_address(page) + off, bounce, copied);
+		write_end(m, page, pos, copied);
+		pos += (loff_t)copied;
+		written += (long)copied;
+		len -= copied;
+		balance_dirty_pages_ratelimited(m);
+	}
+	return written ? written : err;
+}
+
+/* generic_write_checks + generic_write_check_limits: O_APPEND, the count
+ * clipped to RLIMIT_FSIZE and the maximum file size.  1: write *len bytes
+ * at *pos; 0: nothing to write; -EFBIG. */
+static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
+{
+	unsigned long limit = rlimit(RLIMIT_FSIZE);
+
+	if (f->f_flags & MMK_O_APPEND)
+		*pos = i_size_read(f->f_inode);
+	if (!*len)
+		return 0;
+	if (limit != RLIM_INFINITY) {
+		if (*pos >= (loff_t)limit)
+			return -EFBIG;               /* Linux also sends SIGXFSZ */
+		*len = min(*len, (size_t)((loff_t)limit - *pos));
+	}
+	if (*pos >= MAX_LFS_FILESIZE)
+		return -EFBIG;
+	*len = min(*len, (size_t)(MAX_LFS_FILESIZE - *pos));
+	return 1;
+}
+
+long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+{
+	struct inode *inode = f->f_inode;
+	loff_t pos = *ppos;
+	long ret;
+
+	inode_lock(inode);
+	ret = generic_write_checks(f, &pos, &len);
+	if (ret > 0)
+		ret = generic_perform_write(f, ubuf, len, pos);
+	inode_unlock(inode);
+	if (ret > 0) {
+		*ppos = pos + ret;
+		if (f->f_flags & (MMK_O_DSYNC | MMK_O_SYNC)) {
+			int err = f->f_op->fsync ? f->f_op->fsync(f, pos, pos + ret - 1,
+								  (f->f_flags & MMK_O_SYNC) != MMK_O_SYNC)
+						 : 0;          /* generic_write_sync */
+
+			if (err)
+				ret = err;
+		}
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------- fault -- */
+
+unsigned long fault_around_bytes = 65536;
+
+static unsigned long file_max_index(const struct address_space *m)
+{
+	return m->host ? (unsigned long)DIV_ROUND_UP(i_size_read(m->host), PAGE_SIZE) : ~0UL;
+}
+
+/* Linux maybe_unlock_mmap_for_io: before waiting for I/O, a fault that may
+ * be retried drops mmap_lock, pinning the file (the VMA may go meanwhile);
+ * it then returns VM_FAULT_RETRY and is redone with FAULT_FLAG_TRIED. */
+static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
+{
+	if (fpin)
+		return fpin;
+	if (fault_flag_allow_retry_first(vmf->flags) && !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+		fpin = get_file(vmf->vma->vm_file);
+		release_fault_lock(vmf);
+	}
+	return fpin;
+}
+
+/* Linux do_sync_mmap_readahead: no page at the fault.  mmap read-around:
+ * ra_pages centred on the fault (text: ra_pages from the fault on, inside
+ * the VMA), unless the VMA says random (no readahead; not for text) or
+ * sequential (a plain sync readahead), or the file's mmap faults have
+ * mostly missed (mmap_miss over MMAP_LOTSAMISS).  Returns the pinned file
+ * if mmap_lock was dropped for the I/O. */
+#define MMAP_LOTSAMISS 100
+static struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
+	struct file_ra_state *ra = &f->f_ra;
+	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
+					   ._index = vmf->pgoff };
+	unsigned long vm_flags = vmf->vma->vm_flags;
+
+	if ((vm_flags & (VM_RAND_READ | VM_EXEC)) == VM_RAND_READ || !ra->ra_pages)
+		return NULL;
+	if (vm_flags & VM_SEQ_READ) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+		page_cache_sync_ra(&ractl, ra->ra_pages);
+		return fpin;
+	}
+	if (ra->mmap_miss < MMAP_LOTSAMISS * 10)
+		ra->mmap_miss++;
+	if (ra->mmap_miss > MMAP_LOTSAMISS)
+		return NULL;
+	if (vm_flags & VM_EXEC) {
+		/* text: from the fault on, inside the VMA, no async part
+		 * (exec_folio_order() is 0 on x86) */
+		unsigned long end = vmf->vma->vm_pgoff + vma_pages(vmf->vma);
+
+		ra->start = max(vmf->pgoff, vmf->vma->vm_pgoff);
+		ra->size = min(ra->start + ra->ra_pages, end) - ra->start;
+		ra->async_size = 0;
+	} else {                                       /* mmap read-around */
+		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+		ra->size = ra->ra_pages;
+		ra->async_size = ra->ra_pages / 4;
+	}
+	fpin = maybe_unlock_mmap_for_io(vmf, fpin);    /* the VMA is not used after this */
+	ractl._index = ra->start;
+	ra_submit(ra, &ractl);
+	return fpin;
+}
+
+/* Linux do_async_mmap_readahead: the page was cached; at its PG_readahead
+ * mark the next window starts (mmap_lock dropped for it, as above). */
+static struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
+{
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
+	struct file_ra_state *ra = &f->f_ra;
+	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
+					   ._index = vmf->pgoff };
+
+	if ((vmf->vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+		return NULL;
+	if (ra->mmap_miss)
+		ra->mmap_miss--;
+	if (PageReadahead(page)) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+		page_cache_async_ra(&ractl, page, ra->ra_pages);
+	}
+	return fpin;
+}
+
+/* Linux lock_folio_maybe_drop_mmap: a page another task holds locked (its
+ * I/O) is waited for without mmap_lock when the fault may be retried. */
+static void lock_page_maybe_drop_mmap(struct vm_fault *vmf, struct page *page,
+				      struct file **fpin)
+{
+	if (trylock_page(page))
+		return;
+	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
+	lock_page(page);
+}
+
+/*
+ * filemap_fault - the page of a fault in a file mapping (Linux
+ * mm/filemap.c).  Caller holds mmap_lock (read).  A page wholly past EOF is
+ * VM_FAULT_SIGBUS.  A cached page may start async readahead; a missing one
+ * counts a major fault (pgmajfault, VM_FAULT_MAJOR) and is read with the
+ * read-around window.  A page that stays not uptodate after a read is read
+ * once more alone, then VM_FAULT_SIGBUS (an I/O error).  Where it waits for
+ * I/O a first attempt that may be retried drops mmap_lock and returns
+ * VM_FAULT_RETRY once the I/O is done (nothing mapped; the retry finds the
+ * page cached, and fault-around maps its neighbours too).  Else it returns
+ * the page locked with a reference (VM_FAULT_LOCKED), or VM_FAULT_OOM/SIGBUS.
+ */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
+	struct address_space *m = f->f_mapping;
+	unsigned long index = vmf->pgoff;
+	vm_fault_t ret = 0;
+	struct page *page;
+
+	if (index >= file_max_index(m))
+		return VM_FAULT_SIGBUS;
+	page = filemap_get_page(m, index);
+	if (page) {
+		if (!(vmf->flags & FAULT_FLAG_TRIED))
+			fpin = do_async_mmap_readahead(vmf, page);
+	} else {
+		count_vm_event(PGMAJFAULT);
+		ret = VM_FAULT_MAJOR;
+		fpin = do_sync_mmap_readahead(vmf);
+	}
+	for (;;) {
+		if (!page) {
+			page = filemap_grab_page(m, index, false);
+			if (!page) {
+				if (fpin)
+					goto out_retry;
+				return VM_FAULT_OOM;
+			}
+		} else {
+			lock_page_maybe_drop_mmap(vmf, page, &fpin);
+		}
+		if (unlikely(page->mapping != m)) {         /* truncated */
+			unlock_page(page);
+			put_page(page);
+			page = NULL;
+			continue;
+		}
+		if (likely(PageUptodate(page)))
+			break;
+		/* page_not_uptodate: read it once more, alone */
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+		if (filemap_read_folio(f, page) && !fpin) {
+			put_page(page);
+			return VM_FAULT_SIGBUS;
+		}
+		if (fpin)
+			goto out_retry;
+	}
+	if (fpin) {
+		unlock_page(page);
+		goto out_retry;
+	}
+	if (unlikely(index >= file_max_index(m))) {
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = page;
+	return ret | VM_FAULT_LOCKED;
+out_retry:
+	if (page)
+		put_page(page);
+	fput(fpin);
+	return ret | VM_FAULT_RETRY;
+}
+
+/* A cached page fault-around may map: uptodate, no readahead mark, not
+ * locked (it is trylocked here), still the file's, inside EOF.  Returns it
+ * locked, else drops the caller's reference and returns NULL. */
+static struct page *next_uptodate_page(struct page *page, struct address_space *m,
+				       unsigned long max_idx)
+{
+	if (!PageUptodate(page) || PageReadahead(page) || !trylock_page(page))
+		goto skip;
+	if (page->mapping != m || !PageUptodate(page) || page->index >= max_idx) {
+		unlock_page(page);
+		goto skip;
+	}
+	return page;
+skip:
+	put_page(page);
+	return NULL;
+}
+
+/* Map the pages of pages[0..n) into empty PTEs (PTE table locked); the
+ * page references become the PTEs'.  Returns VM_FAULT_NOPAGE if the
+ * faulting address got one. */
+static vm_fault_t map_pages_locked(struct vm_fault *vmf, ptep_t pte0, unsigned long start_pgoff,
+				   struct page **pages, unsigned int n, unsigned long *rss,
+				   unsigned int *mmap_miss)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long base = vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+	vm_fault_t ret = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct page *page = pages[i];
+		unsigned long addr = base + ((page->index - start_pgoff) << PAGE_SHIFT);
+		ptep_t pte = ptep_add(pte0, page->index - start_pgoff);
+
+		(*mmap_miss)++;
+		if (pte_none(ptep_get(pte))) {
+			folio_add_file_rmap_pte(page);
+			set_pte_at(vma->vm_mm, addr, pte, mk_pte(page, vma->vm_page_prot));
+			(*rss)++;
+			if (addr == vmf->address)
+				ret = VM_FAULT_NOPAGE;
+			page = NULL;                      /* the PTE's reference */
+		}
+		unlock_page(pages[i]);
+		if (page)
+			put_page(page);
+	}
+	return ret;
+}
+
+/*
+ * filemap_map_pages - fault-around (Linux mm/filemap.c): map every cached,
+ * uptodate, unlocked page of [start_pgoff, end_pgoff] (inside the VMA and
+ * the PTE table, see do_fault_around) whose PTE is empty, read-only as the
+ * VMA's protection says.  Caller holds mmap_lock; the PTE table exists.
+ * Returns VM_FAULT_NOPAGE when the faulting address was mapped.
+ */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file *f = vma->vm_file;
+	struct address_space *m = f->f_mapping;
+	unsigned long max_idx = file_max_index(m), next = start_pgoff, rss = 0;
+	unsigned int mmap_miss = 0, saved;
+	struct page *pages[16], *any = NULL;
+	vm_fault_t ret = 0;
+
+	while (next <= end_pgoff) {
+		unsigned int got, n = 0, i;
+		ptep_t pte0;
+		ptlock_t *ptl;
+
+		got = filemap_get_pages_range(m, &next, end_pgoff, pages, 16);
+		if (!got)
+			break;
+		if (got < 16)
+			next = end_pgoff + 1;        /* the last batch (end_pgoff < ~0UL) */
+		for (i = 0; i < got; i++) {
+			struct page *page = next_uptodate_page(pages[i], m, max_idx);
+
+			if (page)
+				pages[n++] = any = page;
+		}
+		if (!n)
+			continue;
+		pte0 = pte_offset_map_lock(vma->vm_mm, vmf->pmd,
+					   vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT),
+					   &ptl);
+		ret |= map_pages_locked(vmf, pte0, start_pgoff, pages, n, &rss, &mmap_miss);
+		pte_unmap_unlock(pte0, ptl);
+	}
+	if (any && rss)
+		add_mm_counter(vma->vm_mm, m->shmem ? MM_SHMEMPAGES : MM_FILEPAGES, (long)rss);
+	saved = READ_ONCE(f->f_ra.mmap_miss);
+	WRITE_ONCE(f->f_ra.mmap_miss, mmap_miss >= saved ? 0 : saved - mmap_miss);
+	return ret;
+}
+
+/* A shared writable mapping's page is about to be written (write-notify):
+ * it becomes dirty (Linux filemap_page_mkwrite; writeback write-protects it
+ * again).  Returns VM_FAULT_LOCKED with the page locked, or VM_FAULT_NOPAGE
+ * if truncation took it. */
+vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct page *page = vmf->page;
+	struct address_space *m = vmf->vma->vm_file->f_mapping;
+
+	lock_page(page);
+	if (page->mapping != m || page->index >= file_max_index(m)) {
+		unlock_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	folio_mark_dirty(page);
+	return VM_FAULT_LOCKED;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+int generic_file_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f;
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
+}
+
+/* ------------------------------------------- identity-only files -- */
+
+/* The page at vmf->pgoff of mapping, created zero-filled if missing (an
+ * identity-only file's or an imported shm object's).  0 with vmf->page (a
+ * reference) or VM_FAULT_OOM. */
+vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf)
+{
+	struct page *page = filemap_get_page(m, vmf->pgoff);
+
+	if (page) {
+		vmf->page = page;
+		return 0;
+	}
+	page = filemap_grab_page(m, vmf->pgoff, true);
+	if (!page)
+		return VM_FAULT_OOM;
+	if (!PageUptodate(page))
+		SetPageUptodate(page);               /* zeroed at allocation */
+	unlock_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+/* The fault of an identity-only file: zeroed pages, no end. */
+vm_fault_t identity_file_fault(struct vm_fault *vmf)
 {
 	struct address_space *m = file_mapping(vmf->vma->vm_file);
 

@@ -57,8 +57,8 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 			return -EINVAL;
 		break;
 	case MMK_MADV_GUARD_INSTALL: case MMK_MADV_GUARD_REMOVE:
-		if (f & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE |
-			 (b == MMK_MADV_GUARD_INSTALL ? VM_LOCKED : 0)))
+		/* Linux is_valid_guard_vma: droppable memory may have guards */
+		if (f & (VM_SPECIAL | VM_HUGETLB | (b == MMK_MADV_GUARD_INSTALL ? VM_LOCKED : 0)))
 			return -EINVAL;
 		/* The whole VMA is marked, without a split (mmap_lock is held
 		 * for read: an atomic bit set, as Linux vma_flag_set_atomic). */
@@ -66,9 +66,7 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 			__atomic_fetch_or(&vma->vm_flags, VM_MAYBE_GUARD, __ATOMIC_RELAXED);
 		break;
 	case MMK_MADV_COLLAPSE:
-		if (f & (VM_NOHUGEPAGE | VM_SPECIAL))
-			return -EINVAL;
-		break;
+		return madvise_collapse(vma, start, end);   /* mm/huge_memory.c */
 	}
 	return madvise_pages(vma, start, end, b);
 }

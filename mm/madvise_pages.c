@@ -21,7 +21,7 @@
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
  *   MADV_GUARD_REMOVE       clear the markers of the range.
- *   WILLNEED, COLD, PAGEOUT, COLLAPSE
+ *   WILLNEED, COLD, PAGEOUT
  *                           accepted and ignored: there is no swap, reclaim
  *                           or THP yet.
  */
@@ -89,7 +89,7 @@ static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsig
 	struct address_space *m = vma->vm_file->f_mapping;
 	unsigned long first = linear_page_index(vma, start), last = linear_page_index(vma, end);
 
-	unmap_mapping_pages(m, first, last - first);
+	unmap_mapping_pages(m, first, last - first, false);
 	filemap_remove_range(m, first, last);
 	return 0;
 }

@@ -36,7 +36,9 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
+#include "mmkit/writeback.h"
 #include "mmkit/sched.h"
 
 unsigned long zero_pfn;
@@ -255,40 +257,44 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 
 /* --------------------------------------------------- file and shmem -- */
 
-/* The file page of the fault, locked, with a reference (Linux __do_fault
- * with VM_FAULT_LOCKED).  A page truncation took out of the cache between
- * the lookup and the lock is dropped: VM_FAULT_RETRY, nothing mapped; the
- * access (or populate) faults again and finds the hole. */
+/* The file page of the fault, locked, with a reference (Linux __do_fault):
+ * the VMA's fault handler (filemap_fault, shmem_fault) returns it locked;
+ * an identity-only file's page (imported VMAs) is locked here (one that
+ * truncation took out of the cache before the lock is looked up again).
+ * VM_FAULT_MAJOR and VM_FAULT_RETRY (mmap_lock dropped) pass through. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
 	struct file *f = vmf->vma->vm_file;
 	vm_fault_t ret;
 
-	if (ops && ops->fault) {         /* a special mapping ([vdso], [vvar]...) */
+	if (ops && ops->fault) {
 		ret = ops->fault(vmf);
-		if (!ret)                    /* a kernel page: no page cache to race */
-			lock_page(vmf->page);
-		return ret;                  /* VM_FAULT_NOPAGE: it mapped a pfn */
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_LOCKED))
+			return ret;          /* a file's page comes locked */
+		lock_page(vmf->page);        /* a special mapping's kernel page: no cache to race */
+		return ret | VM_FAULT_LOCKED;
 	}
 	if (!f)
 		return VM_FAULT_SIGBUS;
-	ret = f->shmem ? shmem_fault(vmf) : filemap_fault(vmf);
-	if (ret)
-		return ret;
-	lock_page(vmf->page);
-	if (unlikely(!vmf->page->mapping)) {
-		unlock_page(vmf->page);
+	for (;;) {
+		ret = f->shmem ? identity_shmem_fault(vmf) : identity_file_fault(vmf);
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+			return ret;
+		lock_page(vmf->page);
+		if (likely(vmf->page->mapping))
+			return ret | VM_FAULT_LOCKED;
+		unlock_page(vmf->page);              /* truncated meanwhile: look again */
 		put_page(vmf->page);
-		return VM_FAULT_RETRY;
 	}
-	return 0;
 }
 
 /*
  * Map vmf->page (the caller's reference becomes the PTE's) at vmf->address
- * (Linux finish_fault / set_pte_range).  anon: a new private copy.  Returns
- * 0; if the PTE was filled meanwhile the page is released.
+ * (Linux finish_fault / set_pte_range).  anon: a new private copy.  A write
+ * maps a shared page writable and dirty (its page was dirtied by
+ * page_mkwrite or is by fault_dirty_shared_page).  Returns 0; if the PTE
+ * was filled meanwhile the page is released.
  */
 static vm_fault_t finish_fault(struct vm_fault *vmf, bool anon)
 {
@@ -316,8 +322,6 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, bool anon)
 	} else {
 		folio_add_file_rmap_pte(page);
 		inc_mm_counter(mm, mm_counter(page));
-		if (write)
-			SetPageDirty(page);
 	}
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -336,7 +340,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (!copy)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);
-	if (ret) {
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
 		put_page(copy);
 		return ret;
 	}
@@ -345,26 +349,150 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	unlock_page(orig);
 	put_page(orig);
 	vmf->page = copy;
-	return finish_fault(vmf, true);
+	return ret | finish_fault(vmf, true);
 }
 
-static vm_fault_t do_fault(struct vm_fault *vmf)
+/* fault_around_bytes as pages (Linux fault_around_pages). */
+static unsigned long fault_around_pages(void)
+{
+	unsigned long n = READ_ONCE(fault_around_bytes) >> PAGE_SHIFT;
+
+	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;   /* rounddown_pow_of_two */
+}
+
+/* Linux do_fault_around: map the cached pages of the fault_around_bytes
+ * window that holds the address (aligned in the PTE table, clamped to the
+ * VMA and to the table). */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	unsigned long nr = fault_around_pages(), pte_off = pte_index(vmf->address);
+	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff, from_pte, to_pte;
+
+	from_pte = max(ALIGN_DOWN(pte_off, nr), pte_off - min(pte_off, vma_off));
+	to_pte = min(min(from_pte + nr, (unsigned long)PTRS_PER_PTE),
+		     pte_off + vma_pages(vmf->vma) - vma_off) - 1;
+	return vmf->vma->vm_ops->map_pages(vmf, vmf->pgoff + from_pte - pte_off,
+					   vmf->pgoff + to_pte - pte_off);
+}
+
+static bool should_fault_around(const struct vm_fault *vmf)
+{
+	return vmf->vma->vm_ops && vmf->vma->vm_ops->map_pages && fault_around_pages() > 1;
+}
+
+/* A read fault: fault around first; if that mapped the address, done. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	struct page *page;
 	vm_fault_t ret;
 
+	if (should_fault_around(vmf)) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	page = vmf->page;
+	ret |= finish_fault(vmf, false);
+	unlock_page(page);      /* still in the cache, which holds a reference */
+	return ret;
+}
+
+/* Linux do_page_mkwrite: the file system hears that vmf->page (unlocked,
+ * referenced) is about to be written through a shared mapping.  Returns
+ * with the page locked (VM_FAULT_LOCKED), or 0 (truncated: retry), or an
+ * error / VM_FAULT_NOPAGE with it unlocked. */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf)
+{
+	unsigned int old = vmf->flags;
+	struct page *page = vmf->page;
+	vm_fault_t ret;
+
+	vmf->flags = FAULT_FLAG_WRITE | FAULT_FLAG_MKWRITE;
+	ret = vmf->vma->vm_ops->page_mkwrite(vmf);
+	vmf->flags = old;
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED)) {
+		lock_page(page);
+		if (!page->mapping) {
+			unlock_page(page);
+			return 0;
+		}
+		ret |= VM_FAULT_LOCKED;
+	}
+	return ret;
+}
+
+/* Linux fault_dirty_shared_page: the page (locked) is dirty now; unlock
+ * it, then throttle the writer as balance_dirty_pages says. */
+static vm_fault_t fault_dirty_shared_page(struct vm_fault *vmf)
+{
+	struct page *page = vmf->page;
+	struct address_space *m = page->mapping;
+	bool dirtied = folio_mark_dirty(page);
+	bool mkwrite = vmf->vma->vm_ops && vmf->vma->vm_ops->page_mkwrite;
+
+	unlock_page(page);
+	if ((dirtied || mkwrite) && m) {
+		/* throttled without mmap_lock if the fault may drop it; the
+		 * file pins the mapping meanwhile */
+		struct file *fpin = NULL;
+
+		if (fault_flag_allow_retry_first(vmf->flags) &&
+		    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+			fpin = get_file(vmf->vma->vm_file);
+			release_fault_lock(vmf);
+		}
+		balance_dirty_pages_ratelimited(m);
+		if (fpin) {
+			fput(fpin);
+			return VM_FAULT_COMPLETED;
+		}
+	}
+	return 0;
+}
+
+/* A write fault on an empty PTE of a shared file mapping (Linux
+ * do_shared_fault): page_mkwrite, then the page mapped writable and dirty. */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page;
+	vm_fault_t ret, tmp;
+
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	page = vmf->page;
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
+		unlock_page(page);
+		tmp = do_page_mkwrite(vmf);
+		if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) {
+			put_page(page);
+			return tmp;
+		}
+	}
+	get_page(page);                 /* finish_fault consumes one reference */
+	ret |= finish_fault(vmf, false);
+	vmf->page = page;
+	ret |= fault_dirty_shared_page(vmf);
+	put_page(page);
+	return ret;
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
 	mmap_assert_locked(vmf->vma->vm_mm);
 	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
 		return VM_FAULT_OOM;
-	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED))
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vmf->vma->vm_flags & VM_SHARED))
 		return do_cow_fault(vmf);
-	ret = __do_fault(vmf);
-	if (ret)
-		return ret;
-	page = vmf->page;
-	ret = finish_fault(vmf, false);
-	unlock_page(page);      /* still in the cache, which holds a reference */
-	return ret;
+	return do_shared_fault(vmf);
 }
 
 /* ----------------------------------------------------- copy-on-write -- */
@@ -377,8 +505,6 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
 
 	ptl_assert_held(vmf->ptl);
 	ptep_set_access_flags(vma, vmf->address, vmf->pte, entry, 1);
-	if (vmf->page && !PageAnon(vmf->page))
-		SetPageDirty(vmf->page);      /* fault_dirty_shared_page */
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	count_vm_event(PGREUSE);
 	return 0;
@@ -450,6 +576,55 @@ out_put_old:
 	return ret;
 }
 
+/* Linux finish_mkwrite_fault: after page_mkwrite, make the PTE writable if
+ * it is still the one that faulted.  Returns with the PTE lock dropped. */
+static vm_fault_t finish_mkwrite_fault(struct vm_fault *vmf)
+{
+	vmf->pte = pte_offset_map_lock(vmf->vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte)
+		return VM_FAULT_NOPAGE;
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		return VM_FAULT_NOPAGE;
+	}
+	return wp_page_reuse(vmf);
+}
+
+/* A write to a read-only PTE of a shared mapping (Linux wp_page_shared):
+ * write-notify through page_mkwrite, the PTE made writable and dirty, the
+ * page dirtied.  Entered with the PTE lock held. */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = vmf->page;
+	vm_fault_t tmp;
+
+	ptl_assert_held(vmf->ptl);
+	if (!page)
+		return wp_page_reuse(vmf);        /* a raw PFN (VM_PFNMAP) */
+	get_page(page);
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+		tmp = do_page_mkwrite(vmf);
+		if (!tmp || (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))) {
+			put_page(page);
+			return tmp;
+		}
+		tmp = finish_mkwrite_fault(vmf);
+		if (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+			unlock_page(page);
+			put_page(page);
+			return tmp;
+		}
+	} else {
+		wp_page_reuse(vmf);
+		lock_page(page);
+	}
+	tmp = fault_dirty_shared_page(vmf);
+	put_page(page);
+	return tmp;
+}
+
 /* The copy's page when it can be had without waiting: from the CPU's page
  * lists or the buddy lists above the watermark, no reclaim, no reserves,
  * so no IPI is served or sent (the PTE lock may be held). */
@@ -506,7 +681,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	ptl_assert_held(vmf->ptl);
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return wp_page_reuse(vmf);
+		return wp_page_shared(vmf);
 	if (page && PageAnon(page) &&
 	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
 		SetPageAnonExclusive(page);
@@ -563,6 +738,33 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	return handle_present_pte(vmf);
 }
 
+/* Linux mm_account_fault: pgfault for every fault that is not retried;
+ * the task's maj_flt or min_flt for every one that succeeded (major: it
+ * waited for I/O).  The ones populate makes count for the current task,
+ * as gup's do in Linux. */
+static void mm_account_fault(vm_fault_t ret, unsigned int flags)
+{
+	struct task_struct *t;
+
+	if (ret & VM_FAULT_RETRY)
+		return;
+	count_vm_event(PGFAULT);
+	if (ret & VM_FAULT_ERROR)
+		return;
+	t = this_cpu() ? current : NULL;
+	if (!t)
+		return;
+	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED))
+		t->maj_flt++;
+	else
+		t->min_flt++;
+}
+
+void release_fault_lock(struct vm_fault *vmf)
+{
+	mmap_read_unlock(vmf->vma->vm_mm);
+}
+
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
 {
 	struct vm_fault vmf = {
@@ -570,15 +772,17 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 		.flags = flags, .pgoff = linear_page_index(vma, address),
 	};
 	struct mm_struct *mm = vma->vm_mm;
+	vm_fault_t ret = VM_FAULT_OOM;
 	p4dp_t p4d;
 	pudp_t pud;
 
 	mmap_assert_locked(vma->vm_mm);
-	count_vm_event(PGFAULT);
 	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
 	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
 	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;
-	if (!vmf.pmd)
-		return VM_FAULT_OOM;
-	return handle_pte_fault(&vmf);
+	/* no table, or the THP preparation (mm/huge_memory.c) failed: OOM */
+	if (vmf.pmd && !(vma_is_anonymous(vma) && thp_huge_fault_prepare(&vmf)))
+		ret = handle_pte_fault(&vmf);
+	mm_account_fault(ret, flags);
+	return ret;
 }

@@ -104,7 +104,7 @@ static long do_mincore(struct mm_struct *mm, unsigned long addr, unsigned long p
 	return (long)((end - addr) >> PAGE_SHIFT);
 }
 
-int sys_mincore(unsigned long start, size_t len, unsigned char *vec)
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long pages;
@@ -125,5 +125,5 @@ int sys_mincore(unsigned long start, size_t len, unsigned char *vec)
 		start += (unsigned long)done << PAGE_SHIFT;
 	}
 	mmap_read_unlock(mm);
-	return done < 0 ? (int)done : 0;
+	return done < 0 ? done : 0;
 }

@@ -15,11 +15,6 @@ static bool can_do_mlock(void)
 	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
 }
 
-static bool vma_supports_mlock(const struct vm_area_struct *vma)
-{
-	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
-}
-
 static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 		       unsigned long start, unsigned long end, unsigned long newflags)
 {

@@ -26,6 +26,7 @@
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
+#include "mmkit/fs.h"
 #include "mmkit/sched.h"
 
 /*
@@ -503,13 +504,17 @@ static struct vm_area_struct *mmap_new_vma(struct mmap_state *m)
 	vma->vm_end = m->end;
 	vma->vm_flags = m->flags;
 	vma->vm_pgoff = m->pgoff;
-	vma->vm_page_prot = vm_get_page_prot(m->flags);
-	if (m->file)
+	if (m->file) {
 		vma->vm_file = get_file(m->file);
-	else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
+		if (m->file->f_op->mmap(m->file, vma)) {  /* the file's vm_ops */
+			vma_free_detached(vma);
+			return NULL;
+		}
+	} else if ((m->flags & VM_SHARED) && shmem_zero_setup(vma)) {
 		vm_area_free(vma);
 		return NULL;
 	}
+	vma_set_page_prot(vma);
 	if (vma_prepare_file(vma)) {
 		vma_free_detached(vma);
 		return NULL;
@@ -527,15 +532,23 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 		munmap_remove(m->mm, m->first_old, m->end, &s);
 	m->prev = NULL;
 	m->next = find_vma_prev(m->mm, m->addr, &m->prev);
-	if (!m->file && !(m->flags & VM_SHARED))
+	if (m->file || !(m->flags & VM_SHARED))
 		merged = vma_merge_new_range(m->mm, m->prev, m->next, m->addr, m->end,
-					     m->flags, m->pgoff, NULL, NULL);
+					     m->flags, m->pgoff, m->file, NULL);
 	if (merged) {
 		vma_free_detached(vma);        /* never linked */
 		return merged;
 	}
 	vma_link_prepared(m->mm, vma);
 	return vma;
+}
+
+/* Remove what a failed MAP_FIXED covered (the gap Linux leaves). */
+static void mmap_leave_gap(struct mmap_state *m)
+{
+	struct munmap_stats s = { 0 };
+
+	munmap_remove(m->mm, m->first_old, m->end, &s);
 }
 
 static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
@@ -557,16 +570,22 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 		m.flags |= VM_ACCOUNT;
 	}
 	vma = mmap_new_vma(&m);
-	if (!vma)
-		return (unsigned long)-ENOMEM;
-	if (vt_preallocate(&m.mm->mm_mt, 1)) {
+	if (vma && vt_preallocate(&m.mm->mm_mt, 1)) {
 		vma_free_detached(vma);
+		vma = NULL;
+	}
+	if (!vma) {
+		/* Past the checks Linux has cleared the old range (vms_clean_up_area):
+		 * a failure now (the shmem object's charge, an allocation) leaves
+		 * the gap where the MAP_FIXED mapping failed (vms_abort_munmap_vmas). */
+		if (m.first_old)
+			mmap_leave_gap(&m);
 		return (unsigned long)-ENOMEM;
 	}
 	vma = mmap_commit(&m, vma);
 	vm_stat_account(m.mm, vma->vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
-		if (vm_flags & VM_SPECIAL)
+		if (!vma_supports_mlock(vma))      /* also MAP_DROPPABLE under mlockall */
 			vma->vm_flags &= ~VM_LOCKED_MASK;
 		else
 			m.mm->locked_vm += pglen;
@@ -584,6 +603,7 @@ static unsigned long calc_vm_bits(unsigned long prot, unsigned long flags)
 	vm |= (prot & MMK_PROT_EXEC) ? VM_EXEC : 0;
 	vm |= (flags & MMK_MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
 	vm |= (flags & MMK_MAP_LOCKED) ? VM_LOCKED : 0;
+	vm |= (flags & MMK_MAP_SYNC) ? VM_SYNC : 0;     /* whatever the type, as Linux */
 	vm |= (flags & MMK_MAP_STACK) ? VM_NOHUGEPAGE : 0;
 	return vm;
 }
@@ -613,12 +633,48 @@ static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned lon
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
 		return 0;
 	case MMK_MAP_DROPPABLE:
-		if (flags & MMK_MAP_HUGETLB)
+		/* neither locked nor a stack; never reserved, copied or dumped */
+		if ((flags & (MMK_MAP_LOCKED | MMK_MAP_HUGETLB)) || (*vm_flags & VM_GROWSDOWN))
 			return -EINVAL;
-		*vm_flags |= VM_DROPPABLE | VM_WIPEONFORK | VM_DONTDUMP;
+		*vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
 		/* fall through */
 	case MMK_MAP_PRIVATE:
 		*pgoff = addr >> PAGE_SHIFT;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+#define LEGACY_MAP_MASK (MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS | \
+			 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED |  \
+			 MMK_MAP_GROWSDOWN | MMK_MAP_LOCKED | MMK_MAP_NORESERVE |          \
+			 MMK_MAP_POPULATE | MMK_MAP_NONBLOCK | MMK_MAP_STACK | MMK_MAP_HUGETLB)
+
+/* The type-specific part of do_mmap for a file (Linux do_mmap's file
+ * branch): the access the file was opened with decides what may be mapped. */
+static long mmap_file_type(struct file *file, unsigned long flags, unsigned long prot,
+			   unsigned long *vm_flags)
+{
+	switch (flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+	case MMK_MAP_SHARED_VALIDATE:
+		if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE &&
+		    (flags & ~(unsigned long)LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		if ((prot & MMK_PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if (!file->f_op || !file->f_op->mmap)
+			return -ENODEV;
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
 		return 0;
 	default:
 		return -EINVAL;
@@ -650,6 +706,9 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return (unsigned long)-EOVERFLOW;
+	if (file && (len > (unsigned long)MAX_LFS_FILESIZE ||
+		     pgoff > ((unsigned long)MAX_LFS_FILESIZE - len) >> PAGE_SHIFT))
+		return (unsigned long)-EOVERFLOW;              /* file_mmap_ok */
 	if (mm->map_count > sysctl_max_map_count)
 		return (unsigned long)-ENOMEM;
 	vm_flags |= calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -662,7 +721,8 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-EPERM;
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return (unsigned long)-EAGAIN;
-	err = file ? -EBADF : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
+	err = file ? mmap_file_type(file, flags, prot, &vm_flags)
+		   : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
 	if (err)
 		return (unsigned long)err;
 	if ((flags & MMK_MAP_NORESERVE) && sysctl_overcommit_memory != 2)
@@ -674,32 +734,133 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	return addr;
 }
 
+/*
+ * MAP_HUGETLB (Linux: an anonymous hugetlbfs file; flag bits 26-31 are the
+ * huge page size's log, 21 or none).  The reference host has
+ * no huge pages reserved (HugePages_Total 0), so such a mapping never
+ * succeeds unless MAP_NORESERVE (not modelled: mmkit has no hugetlb VMAs
+ * and answers -ENOMEM there too).  What a process sees is the order of
+ * the failures: the length is rounded up to 2 MiB (0 after an overflow:
+ * EINVAL), a MAP_FIXED address must be 2 MiB aligned (EINVAL), NOREPLACE
+ * finds EEXIST, MAP_LOCKED's checks, the file's size limit (an offset past
+ * MAX_LFS_FILESIZE: EOVERFLOW), the file's type rules (no
+ * MAP_DROPPABLE, no MAP_GROWSDOWN: EINVAL); then the range a MAP_FIXED
+ * covers is unmapped (a file mapping's failure leaves the gap,
+ * vms_abort_munmap_vmas), RLIMIT_AS, and the reservation fails: -EINVAL for an offset
+ * that is not 2 MiB aligned, else -ENOMEM.  Caller holds mmap_lock for
+ * write.
+ */
+static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long prot,
+			 unsigned long flags, unsigned long pgoff)
+{
+	unsigned long hsize = mmk_pmd_size(), vm_flags;
+	struct mm_struct *mm = current->mm;
+	unsigned long sizelog = (flags >> MMK_MAP_HUGE_SHIFT) & 0x3f;
+
+	if (sizelog && sizelog != 21)          /* only 2 MiB pages (hstate_sizelog) */
+		return -EINVAL;
+	len = (len + hsize - 1) & ~(hsize - 1);
+	if (!len)
+		return -EINVAL;
+	if (flags & MMK_MAP_FIXED_NOREPLACE)
+		flags |= MMK_MAP_FIXED;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if (mm->map_count > sysctl_max_map_count)
+		return -ENOMEM;
+	vm_flags = calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (len > mmk_task_size())
+		return -ENOMEM;
+	if (flags & MMK_MAP_FIXED) {
+		if (addr & (hsize - 1))
+			return -EINVAL;
+		if (addr > mmk_task_size() - len)
+			return -ENOMEM;
+		if (security_mmap_addr(addr))
+			return -EPERM;
+		if ((flags & MMK_MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
+			return -EEXIST;
+	}
+	if ((flags & MMK_MAP_LOCKED) && !can_do_mlock())
+		return -EPERM;
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return -EAGAIN;
+	if (pgoff > ((~0UL >> 1) - len) >> PAGE_SHIFT)   /* file_mmap_ok: MAX_LFS_FILESIZE */
+		return -EOVERFLOW;
+	if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & ~MMK_LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;             /* hugetlbfs supports no more (MAP_SYNC...) */
+	if (((flags & MMK_MAP_TYPE) != MMK_MAP_SHARED && (flags & MMK_MAP_TYPE) != MMK_MAP_PRIVATE &&
+	     (flags & MMK_MAP_TYPE) != MMK_MAP_SHARED_VALIDATE) || (vm_flags & VM_GROWSDOWN))
+		return -EINVAL;
+	if (flags & MMK_MAP_FIXED) {
+		long err = do_munmap(mm, addr, len);   /* a special mapping refuses: EINVAL */
+
+		if (err)
+			return err;
+	}
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
+	return (pgoff & ((hsize >> PAGE_SHIFT) - 1)) ? -EINVAL : -ENOMEM;
+}
+
 /* mm_populate ignores errors, as Linux's. */
 void mm_populate(unsigned long start, unsigned long len)
 {
 	(void)__mm_populate(start, len, true);
 }
 
-/* mmap(2) on current->mm.  Only anonymous mappings exist at this level. */
+/* mmap(2) on current->mm (Linux ksys_mmap_pgoff): a file from the
+ * descriptor unless MAP_ANONYMOUS. */
 unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		       unsigned long flags, long fd, unsigned long off)
 {
 	struct mm_struct *mm = current->mm;
+	struct file *file = NULL;
 	unsigned long ret, populate;
 
 	if (off & ~PAGE_MASK)
 		return (unsigned long)-EINVAL;
-	if (!(flags & MMK_MAP_ANONYMOUS))
-		return (unsigned long)-EBADF;          /* no open files yet */
-	if (flags & MMK_MAP_HUGETLB)
-		return (unsigned long)-ENOMEM;         /* no huge pages reserved */
-	(void)fd;
+	if (!(flags & MMK_MAP_ANONYMOUS)) {
+		file = fget_current((int)fd);
+		if (!file)
+			return (unsigned long)-EBADF;
+		if (flags & MMK_MAP_HUGETLB) {         /* not a hugetlbfs file */
+			fput(file);
+			return (unsigned long)-EINVAL;
+		}
+	}
 	mmap_write_lock(mm);
-	ret = do_mmap(NULL, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+	if (flags & MMK_MAP_HUGETLB) {          /* no huge pages reserved */
+		ret = (unsigned long)mmap_hugetlb(addr, len, prot, flags, off >> PAGE_SHIFT);
+		populate = 0;
+	} else {
+		ret = do_mmap(file, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
+	}
 	mmap_write_unlock(mm);
+	if (file)
+		fput(file);
 	if (populate)
 		mm_populate(ret, populate);
 	return ret;
+}
+
+/* The VMA's PTE protection: a shared writable mapping of a file that
+ * writes back gets read-only PTEs, so that the first write to each clean
+ * page faults and dirties it (write-notify, Linux vma_set_page_prot). */
+bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		return false;
+	return vma->vm_ops && vma->vm_ops->page_mkwrite;
+}
+
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma))
+		flags &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(flags);
 }
 
 int sys_munmap(unsigned long addr, unsigned long len)
@@ -882,11 +1043,6 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 
 /* ---- special mappings (Linux mm/vma.c _install_special_mapping) ---- */
 
-static const char *special_mapping_name(struct vm_area_struct *vma)
-{
-	return ((const struct vm_special_mapping *)vma->vm_private_data)->name;
-}
-
 /* A special mapping is one piece: splitting it fails, so munmap,
  * mprotect, madvise and mremap of part of it, and MAP_FIXED over
  * part of it, give -EINVAL (Linux special_mapping_split). */
@@ -896,32 +1052,19 @@ static int special_mapping_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
-/* The mapping's own fault handler, else pages[pgoff] (with a reference),
- * else SIGBUS (Linux special_mapping_fault). */
+/* The mapping's own fault handler, else SIGBUS (Linux special_mapping_fault;
+ * mmkit's special mappings all have a handler, none a pages[] array). */
 static vm_fault_t special_mapping_fault(struct vm_fault *vmf)
 {
 	const struct vm_special_mapping *sm = vmf->vma->vm_private_data;
 
-	if (sm->fault)
-		return sm->fault(sm, vmf->vma, vmf);
-	if (!sm->pages || vmf->pgoff >= sm->nr_pages)
-		return VM_FAULT_SIGBUS;
-	vmf->page = sm->pages[vmf->pgoff];
-	get_page(vmf->page);
-	return 0;
+	return sm->fault ? sm->fault(sm, vmf->vma, vmf) : VM_FAULT_SIGBUS;
 }
 
 static const struct vm_operations_struct special_mapping_vmops = {
-	.name = special_mapping_name,
 	.may_split = special_mapping_split,
 	.fault = special_mapping_fault,
 };
-
-/* Is vma a mapping of sm? */
-bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm)
-{
-	return vma->vm_private_data == sm && vma->vm_ops == &special_mapping_vmops;
-}
 
 /*
  * Map sm at [addr, addr + len) of mm with vm_flags (VM_DONTEXPAND is added;

@@ -47,7 +47,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 		return VMA_ERRNO(vma);
 	*pprev = vma;
 	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_set_page_prot(vma);
 	change_protection(vma, start, end);
 	/* a locked private VMA becoming writable is COWed in at once */
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))

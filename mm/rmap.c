@@ -32,6 +32,7 @@
  * checks both.
  */
 #include <errno.h>
+#include "mmkit/pagewalk.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
@@ -39,6 +40,26 @@
 #include "mmkit/slab.h"
 
 const char mm_lock_order[] =
+	"softirq_sem                    timer callbacks and work items (the flushers' writeback)\n"
+	"  f->f_pos_lock\n"
+	"  inode->i_rwsem\n"
+	"  mm->mmap_lock\n"
+	"  namespace_sem\n"
+	"  bdi_lock\n"
+	"  timer_lock\n"
+	"  work_lock\n"
+	"namespace_sem                  the dentry tree, the mounts and the super blocks\n"
+	"  inode->i_rwsem\n"
+	"  sb->s_inode_list_lock\n"
+	"  bdev_lock\n"
+	"  bdi_lock\n"
+	"bdev_lock                      the block devices\n"
+	"bdi_lock                       the backing devices (bdi_list)\n"
+	"  timer_lock                   the armed timers (a bdi's flusher armed or stopped)\n"
+	"  work_lock                    the queued work items\n"
+	"f->f_pos_lock                  a file's position (fdget_pos: read, write, lseek)\n"
+	"  inode->i_rwsem               a file's size and data (write, truncate, fallocate)\n"
+	"    mm->mmap_lock              (write's fault on the user buffer: Linux's order)\n"
 	"mm->mmap_lock                  the VMAs of an mm (percpu rwsem, waiters serve every IPI)\n"
 	"  PG_locked                    page lock: a page-cache page between fault and truncation\n"
 	"    m->i_mmap_rwsem            a file's VMAs (mapping->i_mmap_rwsem; mremap's move)\n"
@@ -48,8 +69,15 @@ const char mm_lock_order[] =
 	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
 	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
+	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
+	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
+	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
+	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
+	"    barn->lock\n"
+	"  sb->s_inode_list_lock        a superblock's inodes (a shmem/file inode made by mmap)\n"
 	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
 	"  barn->lock\n"
+	"files->file_lock               a task's descriptor table (a leaf)\n"
 	"init_mm.page_table_lock        kernel page-table population\n"
 	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
 	"slab_mutex                     the cache list (kmem_cache_create/destroy)\n"
@@ -166,11 +194,12 @@ static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chai
 	list_add_tail(&avc->same_anon_vma, &av->avc_list);
 }
 
-/* Linux anon_vma_compatible(): a and b could have been one VMA. */
+/* Linux anon_vma_compatible(): a and b could have been one VMA (the sticky
+ * flags, VM_MAYBE_GUARD among them, do not matter, as for merging). */
 static bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
-	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_IGNORE_MERGE)) &&
 	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
 }
 
@@ -467,4 +496,70 @@ ptep_t page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsign
 	if (!pte_present(ptep_get(p)) || pte_pfn(ptep_get(p)) != page_to_pfn(page))
 		return NULL;
 	return p;
+}
+
+/* Every VMA of the file that may map the page-cache page, with the address
+ * the page has there; stop when fn returns false (Linux rmap_walk_file).
+ * Takes i_mmap_rwsem for read: the VMAs cannot change or leave. */
+void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg)
+{
+	struct address_space *m = page->mapping;
+	struct vm_area_struct *vma;
+
+	if (!m || PageAnon(page))
+		return;
+	down_read(&m->i_mmap_rwsem);
+	list_for_each_entry(vma, &m->i_mmap, shared) {
+		if (!vma_covers_index(vma, page->index))
+			continue;
+		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT), arg))
+			break;
+	}
+	up_read(&m->i_mmap_rwsem);
+}
+
+struct mkclean_walk {
+	struct page *page;
+	int cleaned;
+};
+
+/* page_mkclean_one on the PTE that maps the address (PTE lock held by the
+ * walk). */
+static int mkclean_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct mkclean_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t entry = ptep_get(pte);
+
+	if (pte_present(entry) && pte_pfn(entry) == page_to_pfn(w->page) &&
+	    (pte_dirty(entry) || pte_write(entry))) {
+		entry = ptep_get_and_clear(vma->vm_mm, addr, pte);
+		flush_tlb_page(vma, addr);
+		set_pte_at(vma->vm_mm, addr, pte, pte_mkclean(pte_wrprotect(entry)));
+		w->cleaned++;
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops mkclean_walk_ops = { .pte_entry = mkclean_pte };
+
+static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			     void *arg)
+{
+	struct mkclean_walk *w = arg;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return true;                 /* private mappings never write the file */
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &mkclean_walk_ops, w);
+	return true;
+}
+
+int folio_mkclean(struct page *page)
+{
+	struct mkclean_walk w = { .page = page };
+
+	if (page_mapcount(page) <= 0)
+		return 0;
+	rmap_walk_file(page, page_mkclean_one, &w);
+	return w.cleaned;
 }

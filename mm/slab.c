@@ -94,7 +94,9 @@ void __slab_lock(struct page *slab)
 
 /* A release store, not an atomic RMW: while the lock is held nobody else
  * changes this slab page's flags (lockers' fetch_or rewrites the same
- * value), so no update can be lost. */
+ * value; SL_partial changes only under the slab lock, or under list_lock
+ * for debug caches, where every slab lock holder holds list_lock), so no
+ * update can be lost. */
 void slab_unlock(struct page *slab)
 {
 	lock_release(slab);
@@ -302,7 +304,8 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 			slab->freelist = p;
 		prev = p;
 	}
-	set_freepointer(s, prev, NULL);
+	if (prev)               /* a slab has at least one object */
+		set_freepointer(s, prev, NULL);
 }
 
 /* A new slab, not on any list, inuse 0, its freelist built.  May sleep in
@@ -389,16 +392,23 @@ static void cpu_slab_clear(struct kmem_cache_cpu *c)
 /* Take all objects off a slab's freelist for this CPU (Linux get_freelist
  * and freeze_slab): the slab is frozen while it had some, and left unfrozen
  * (full, on no list) when it had none.  *objects gets its object count. */
+static void *freeze_slab_locked(struct page *slab, unsigned int *objects)
+{
+	void *freelist = slab->freelist;
+
+	*objects = slab->objects;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	slab->frozen = freelist != NULL;
+	return freelist;
+}
+
 static void *freeze_slab(struct page *slab, unsigned int *objects)
 {
 	void *freelist;
 
 	slab_lock(slab);
-	freelist = slab->freelist;
-	*objects = slab->objects;
-	slab->freelist = NULL;
-	slab->inuse = slab->objects;
-	slab->frozen = freelist != NULL;
+	freelist = freeze_slab_locked(slab, objects);
 	slab_unlock(slab);
 	return freelist;
 }
@@ -514,13 +524,13 @@ static void __put_partials(struct kmem_cache *s, struct page *partial_slab)
 		/* stable: the free that empties a slab takes list_lock */
 		slab_lock(slab);
 		empty = !slab->inuse;
-		slab_unlock(slab);
 		if (unlikely(empty && n->nr_partial >= s->min_partial)) {
 			slab->next = slab_to_discard;
 			slab_to_discard = slab;
 		} else {
 			add_partial(n, slab, true);
 		}
+		slab_unlock(slab);
 	}
 	spin_unlock(&n->list_lock);
 	while (slab_to_discard) {
@@ -634,15 +644,20 @@ static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned 
 		return NULL;
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
-		remove_partial(n, slab);
 		if (!partial) {
-			*freelist = freeze_slab(slab, objects);
+			slab_lock(slab);
+			remove_partial(n, slab);
+			*freelist = freeze_slab_locked(slab, objects);
+			slab_unlock(slab);
 			if (unlikely(!*freelist))
 				continue;          /* a listed slab always has free objects */
 			partial = slab;
 			if (!s->cpu_partial_slabs)
 				break;
 		} else {
+			slab_lock(slab);
+			remove_partial(n, slab);
+			slab_unlock(slab);
 			put_cpu_partial(s, slab, false);
 			if (++partial_slabs > s->cpu_partial_slabs / 2)
 				break;
@@ -692,7 +707,6 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 	struct page *slab;
 	void *freelist = NULL, *object;
 
-	c->alloc_slow++;
 	if (c->slab) {
 		freelist = freeze_slab(c->slab, &objects);
 		if (freelist)
@@ -1023,7 +1037,6 @@ static void __slab_free(struct kmem_cache *s, struct page *slab, void *head, voi
 {
 	void *prior;
 
-	this_cpu_slab(s)->free_slow++;
 	slab_lock(slab);
 	prior = slab->freelist;
 	if (slab->frozen || (prior && slab->inuse > cnt)) {
@@ -1114,6 +1127,39 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **
 	return same;
 }
 
+/* How many of the last objects of p[0..size) lie in the slab of
+ * p[size - 1], counted until the first that does not (0: the cache's slabs
+ * differ in order, see obj_in_slab). */
+static size_t slab_run(struct kmem_cache *s, size_t size, void **p, struct page **slabp)
+{
+	struct page *slab = slab_head(virt_to_page(p[size - 1]));
+	uintptr_t base = (uintptr_t)slab_address(slab);
+	uintptr_t bytes = s->oo_order == s->min_order ? PAGE_SIZE << s->oo_order : 0;
+	size_t j = size - 1;
+
+	if (!bytes)
+		return 0;
+	while (j && (uintptr_t)p[j - 1] - base < bytes)
+		j--;
+	*slabp = slab;
+	return size - j;
+}
+
+/* Free p[size - n .. size), all in slab, as one chain (in p's order, as
+ * build_detached_freelist would chain them). */
+static void free_slab_run(struct kmem_cache *s, struct page *slab, void **p, size_t n)
+{
+	unsigned int off = s->offset;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		*(unsigned long *)((u8 *)p[i] + off) = (uintptr_t)p[i + 1] + slab_fp_delta;
+	*(unsigned long *)((u8 *)p[n - 1] + off) = 0;
+	do_slab_free(s, slab, p[0], p[n - 1], (unsigned int)n);
+}
+
+#define SLAB_RUN_MIN 8     /* shorter runs go the general way */
+
 void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
 	struct page *slab;
@@ -1121,6 +1167,14 @@ void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 	unsigned int cnt;
 
 	while (size) {
+		size_t run = slab_run(s, size, p, &slab);
+
+		if (run == size || run >= SLAB_RUN_MIN) {
+			/* objects freed in address order: whole runs of a slab */
+			size -= run;
+			free_slab_run(s, slab, p + size, run);
+			continue;
+		}
 		size = build_detached_freelist(s, size, p, &slab, &head, &tail, &cnt);
 		do_slab_free(s, slab, head, tail, cnt);
 	}
@@ -1154,7 +1208,9 @@ static void warn_naive_double_free(struct kmem_cache *s, void *x)
 		  slab_kva(x), s->name);
 }
 
-static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
+/* A free that is not for this CPU's slab, of any kind: a wrong cache, a
+ * pointer into no slab, a debug cache, the naive double free. */
+static __noinline void slab_free_checked(struct kmem_cache *s, void *x, const char *caller)
 {
 	struct kmem_cache_cpu *c = this_cpu_slab(s);
 	struct page *slab;
@@ -1190,6 +1246,21 @@ static __always_inline bool in_slab_of(struct kmem_cache *s, const void *x)
 	return PageSlab(page) && page->slab_cache == s;
 }
 
+/* The free fast path missed: the common case is an object of s in another
+ * slab than this CPU's (__slab_free); anything unusual goes to
+ * slab_free_checked. */
+static __noinline void slab_free_slow(struct kmem_cache *s, void *x, const char *caller)
+{
+	struct kmem_cache_cpu *c = this_cpu_slab(s);
+
+	if (unlikely(!in_slab_of(s, x) || kmem_cache_debug(s) || x == c->freelist ||
+		     in_cpu_slab(c, x))) {
+		slab_free_checked(s, x, caller);
+		return;
+	}
+	__slab_free(s, slab_head(virt_to_page(x)), x, x, 1);
+}
+
 /* Sheaf slow path (Linux free_to_pcs, its replacement of a full main):
  * the object just freed on top of main is a double free, warned about and
  * dropped as the naive hardened check does; a full main is replaced; when
@@ -1199,7 +1270,7 @@ static __noinline void free_to_pcs_slow(struct kmem_cache *s, void *x, const cha
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
 	struct slab_sheaf *main = pcs->main;
 
-	if (main->size == s->sheaf_capacity) {
+	if (main->size == main->capacity) {
 		pcs = __pcs_replace_full_main(s, pcs);
 		if (unlikely(!pcs)) {
 			slab_free_slow(s, x, caller);
@@ -1232,7 +1303,7 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x, const char 
 		}
 		main = s->cpu_sheaves[smp_processor_id()].main;
 		n = main->size;
-		if (unlikely(n == s->sheaf_capacity) || unlikely(n && main->objects[n - 1] == x)) {
+		if (unlikely(n == main->capacity) || unlikely(n && main->objects[n - 1] == x)) {
 			free_to_pcs_slow(s, x, caller);
 			return;
 		}
@@ -1345,11 +1416,11 @@ static void collect_empty(struct kmem_cache_node *n, struct list_head *discard)
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		slab_lock(slab);
 		empty = !slab->inuse;
-		slab_unlock(slab);
-		if (empty) {
+		if (empty)
 			remove_partial(n, slab);
+		slab_unlock(slab);
+		if (empty)
 			list_add(&slab->slab_list, discard);
-		}
 	}
 }
 
@@ -1357,6 +1428,9 @@ static void discard_list(struct kmem_cache *s, struct list_head *discard)
 {
 	struct page *slab, *tmp;
 
+	/* The analyzer loses track of an empty on-stack LIST_HEAD across
+	 * collect_empty and reads a garbage entry here. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	list_for_each_entry_safe(slab, tmp, discard, slab_list) {
 		list_del(&slab->slab_list);
 		discard_slab(s, slab);

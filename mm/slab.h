@@ -50,14 +50,16 @@ void __slab_lock(struct page *slab);
 void slab_unlock(struct page *slab);
 
 /* SL_partial (Linux 6.8+): the slab is on its node's partial list.  Set and
- * cleared under list_lock; atomic, since the slab lock shares the word. */
+ * cleared under list_lock and the slab lock (debug caches: list_lock, which
+ * every holder of one of their slab locks holds too): slab_unlock stores
+ * the flags word whole.  Read under list_lock. */
 #define SL_partial PG_workingset
 static inline bool slab_test_node_partial(struct page *slab)
 {
 	return atomic_load_explicit(&slab->flags, memory_order_relaxed) & (1UL << SL_partial);
 }
 
-/* ---- node partial list (n->list_lock held) ---- */
+/* ---- node partial list (n->list_lock and the slab lock held, see SL_partial) ---- */
 
 /* Without the lock check: the boot node, before anyone can see it (Linux
  * __add_partial in early_kmem_cache_node_alloc). */
@@ -228,9 +230,14 @@ struct slab_sheaf {
 	struct list_head barn_list;  /* on a barn list, else unused */
 	struct kmem_cache *cache;
 	unsigned int size;           /* objects[0..size) are held */
-	unsigned int _pad;
-	void *objects[];             /* sheaf_capacity slots */
+	unsigned int capacity;       /* s->sheaf_capacity; 0 for sheaf_none */
+	void *objects[];             /* capacity slots */
 };
+
+/* The main sheaf of a CPU that has none (mmkit): empty for allocation and
+ * full for a free (capacity 0), so both fast paths go slow, where a real
+ * sheaf is put in its place.  Not in RAM, never written. */
+extern struct slab_sheaf sheaf_none;
 
 /* A node's store of sheaves that CPUs exchange: full ones for a CPU whose
  * sheaves ran empty, empty ones for a CPU whose sheaves are full. */
@@ -244,7 +251,7 @@ struct node_barn {
 
 /* One CPU's sheaves of a cache; touched only by that CPU. */
 struct slub_percpu_sheaves {
-	struct slab_sheaf *main;     /* never NULL once set up */
+	struct slab_sheaf *main;     /* never NULL: a sheaf, or &sheaf_none */
 	struct slab_sheaf *spare;    /* empty or full, or NULL */
 } __attribute__((aligned(64)));
 
@@ -266,7 +273,7 @@ struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
  * and its debug flags (debug caches have none).  Returns 0 or -ENOMEM. */
 int kmem_cache_init_sheaves(struct kmem_cache *s);
 void kmem_cache_destroy_sheaves(struct kmem_cache *s);
-/* This CPU's sheaves back to the slabs; the spare is freed, main kept. */
+/* This CPU's sheaves back to the slabs and freed (main becomes sheaf_none). */
 void pcs_flush_all(struct kmem_cache *s);
 /* Every sheaf in the barn flushed and freed (kmem_cache_shrink, destroy). */
 void barn_shrink(struct kmem_cache *s);

@@ -767,11 +767,12 @@ static long validate_list(struct kmem_cache *s, struct list_head *head, bool par
 		slab_lock(slab);
 		*errors += validate_slab(s, slab);
 		full = !slab->freelist;
+		if (partial && full)
+			remove_partial(n, slab);
 		slab_unlock(slab);
 		count++;
 		if (!partial || !full)
 			continue;
-		remove_partial(n, slab);
 		if (kmem_cache_debug(s))
 			list_add(&slab->slab_list, &n->full);
 	}

@@ -1,7 +1,7 @@
 /*
  * vmstat.c - the names and sums behind /proc/vmstat, /proc/zoneinfo and
- * /proc/meminfo (Linux mm/vmstat.c, and global_dirty_limits from
- * mm/page-writeback.c).  Names and order are the reference host's (Linux
+ * /proc/meminfo (Linux mm/vmstat.c; global_dirty_limits moved to
+ * mm/page-writeback.c with the vm.dirty_* sysctls).  Names and order are the reference host's (Linux
  * 6.18 x86-64); per-zone event groups print only the zones the paging mode
  * configures.
  *
@@ -368,35 +368,3 @@ unsigned long global_numa_event_state(enum numa_stat_item i)
 	return sum;
 }
 
-/* Free and file pages of highmem zones, less their high watermark: not
- * dirtyable while vm.highmem_is_dirtyable is 0. */
-static unsigned long highmem_dirtyable_memory(unsigned long total)
-{
-	struct zone *z = &contig_page_data.node_zones[ZONE_HIGHMEM];
-	unsigned long nr;
-
-	if (!populated_zone(z))
-		return 0;
-	nr = zone_page_state(z, NR_FREE_PAGES) + zone_page_state(z, NR_ZONE_INACTIVE_FILE) +
-	     zone_page_state(z, NR_ZONE_ACTIVE_FILE);
-	nr -= min(nr, high_wmark_pages(z));
-	return min(nr, total);
-}
-
-void global_dirty_limits(unsigned long *pbackground, unsigned long *pdirty)
-{
-	unsigned long x = global_zone_page_state(NR_FREE_PAGES);
-	unsigned long ratio = 20 * PAGE_SIZE / 100, bg_ratio = 10 * PAGE_SIZE / 100;
-	unsigned long thresh, bg;
-
-	x -= min(x, totalreserve_pages);
-	x += global_node_page_state(NR_INACTIVE_FILE) + global_node_page_state(NR_ACTIVE_FILE);
-	x -= highmem_dirtyable_memory(x);
-	x += 1;
-	thresh = ratio * x / PAGE_SIZE;
-	bg = bg_ratio * x / PAGE_SIZE;
-	if (bg >= thresh)
-		bg = thresh / 2;
-	*pbackground = bg;
-	*pdirty = thresh;
-}

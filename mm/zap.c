@@ -29,6 +29,7 @@
  */
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -58,7 +59,7 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 	if (!page)
 		return false;                 /* the zero page */
 	if (!PageAnon(page) && pte_dirty(ptent)) {
-		SetPageDirty(page);
+		folio_mark_dirty(page);
 		delay_rmap = *force_flush = true;
 	}
 	z->rss[mm_counter(page)]--;
@@ -156,7 +157,8 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 	tlb_finish_mmu(&tlb);
 }
 
-void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr)
+void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr,
+			 bool even_cows)
 {
 	unsigned long last = first + nr - 1;
 	struct vm_area_struct *v;
@@ -175,7 +177,7 @@ void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned 
 		update_hiwater_rss(v->vm_mm);
 		unmap_single_vma(&tlb, v, v->vm_start + ((max(first, vfirst) - vfirst) << PAGE_SHIFT),
 				 v->vm_start + ((min(last, vlast) - vfirst + 1) << PAGE_SHIFT),
-				 false, true);
+				 false, !even_cows);
 		tlb_finish_mmu(&tlb);
 	}
 	up_read(&m->i_mmap_rwsem);

@@ -56,7 +56,7 @@ void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_str
 	if (f)
 		show_map_line(out, v->vm_start, v->vm_end, v->vm_flags,
 			      (unsigned long long)v->vm_pgoff << PAGE_SHIFT, f->dev_major,
-			      f->dev_minor, f->ino, f->path, f->deleted);
+			      f->dev_minor, f->ino, f->path, file_deleted(f));
 	else
 		show_map_line(out, v->vm_start, v->vm_end, v->vm_flags, 0, 0, 0, 0,
 			      vma_name(v, mm), false);

@@ -12,9 +12,9 @@
  * Anonymous counts anonymous pages, LazyFree those MADV_FREE made clean and
  * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap and SwapPss
  * are 0 (no swap yet), so are the huge-page fields; THPeligible follows the
- * host's THP mode "madvise" (1 only for a VM_HUGEPAGE anonymous VMA that
- * covers an aligned PMD).
+ * reference's THP mode "madvise" (thp_vma_allowable, mm/huge_memory.c).
  */
+#include <string.h>
 #include "mmkit/memory.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/proc.h"
@@ -84,19 +84,30 @@ static int smaps_pte(ptep_t pte, unsigned long addr, unsigned long next, struct 
 	return 0;
 }
 
+/* The two letters of each VM_* bit in smaps' VmFlags (Linux mnemonics[]). */
+static const char mnemonics[64][3] = {
+	[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw",
+	[6] = "me", [7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [11] = "gu", [12] = "uw",
+	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de",
+	[19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
+	[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm", [29] = "hg", [30] = "nh",
+	[31] = "mg", [40] = "dp",
+};
+
+/* The VM_* bit a VmFlags mnemonic stands for, or 0 for an unknown one. */
+unsigned long vm_flag_from_mnemonic(const char *mn)
+{
+	for (int i = 0; i < 64; i++)
+		if (mnemonics[i][0] && !strcmp(mnemonics[i], mn))
+			return 1UL << i;
+	return 0;
+}
+
 static const struct mm_walk_ops smaps_walk_ops = { .pte_entry = smaps_pte };
 
 /* Linux show_smap_vma_flags: two letters per set VM_* bit, in bit order. */
 static void show_smap_vma_flags(FILE *out, unsigned long flags)
 {
-	static const char mnemonics[64][3] = {
-		[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw",
-		[6] = "me", [7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [11] = "gu", [12] = "uw",
-		[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de",
-		[19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
-		[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm", [29] = "hg", [30] = "nh",
-		[31] = "mg", [40] = "dp",
-	};
 	int i;
 
 	fprintf(out, "VmFlags: ");
@@ -108,10 +119,7 @@ static void show_smap_vma_flags(FILE *out, unsigned long flags)
 
 static bool thp_eligible(const struct vm_area_struct *v)
 {
-	unsigned long pmd = mmk_pmd_size(), start = ALIGN(v->vm_start, pmd);
-
-	return (v->vm_flags & VM_HUGEPAGE) && !(v->vm_flags & VM_NOHUGEPAGE) &&
-	       vma_is_anonymous(v) && start + pmd <= v->vm_end && start >= v->vm_start;
+	return thp_vma_allowable(v, v->vm_flags, TVA_SMAPS);   /* mm/huge_memory.c */
 }
 
 static void kb_line(FILE *out, const char *label, unsigned long bytes)

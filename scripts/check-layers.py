@@ -56,7 +56,7 @@ def read_conf(path):
 def layer_of(path, layers):
     for rank, (name, dirs) in enumerate(layers):
         for d in dirs:
-            if path.startswith(d + '/'):
+            if path == d or path.startswith(d + '/'):
                 return rank, name
     return None, None
 

@@ -51,6 +51,17 @@ static inline void list_move(struct list_head *e, struct list_head *head)
 static inline void list_move_tail(struct list_head *e, struct list_head *head)
 { e->next->prev = e->prev; e->prev->next = e->next; list_add_tail(e, head); }
 static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+/* Move every entry of list to the tail of head; list becomes empty. */
+static inline void list_splice_tail_init(struct list_head *list, struct list_head *head)
+{
+	if (list->next == list)
+		return;
+	list->next->prev = head->prev;
+	head->prev->next = list->next;
+	list->prev->next = head;
+	head->prev = list->prev;
+	list->next = list->prev = list;
+}
 static inline bool list_is_singular(const struct list_head *h)
 { return !list_empty(h) && h->next == h->prev; }
 

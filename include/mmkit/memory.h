@@ -37,6 +37,10 @@ typedef unsigned int vm_fault_t;
 /* fault_flag (include/linux/mm_types.h) */
 #define FAULT_FLAG_WRITE        0x01
 #define FAULT_FLAG_MKWRITE      0x02
+#define FAULT_FLAG_ALLOW_RETRY  0x04   /* the handler may drop mmap_lock for I/O: VM_FAULT_RETRY */
+#define FAULT_FLAG_RETRY_NOWAIT 0x08   /* ... but must not wait with it dropped */
+#define FAULT_FLAG_KILLABLE     0x10
+#define FAULT_FLAG_TRIED        0x20   /* a retry: the lock is not dropped again */
 #define FAULT_FLAG_REMOTE       0x80   /* not current's mm (populate from another task) */
 #define FAULT_FLAG_USER         0x40
 #define FAULT_FLAG_INSTRUCTION  0x100
@@ -56,13 +60,24 @@ struct vm_fault {
 	struct page *page;            /* the page the PTE maps (vm_normal_page) */
 };
 
-/* Handle a fault at address in vma.  Caller holds mmap_lock (read, or write
- * when it expanded a stack); no other lock.  Returns 0 (the access can be
- * retried), VM_FAULT_RETRY (nothing was mapped: a file page was truncated
- * under the fault; mmap_lock is still held, unlike Linux's RETRY) or
- * VM_FAULT_* error bits.  Counts pgfault. */
+/* Handle a fault at address in vma.  Caller holds mmap_lock for read; no
+ * other lock.  Returns 0 (the access can be retried) or VM_FAULT_* error
+ * bits; with FAULT_FLAG_ALLOW_RETRY also VM_FAULT_RETRY (the handler
+ * dropped mmap_lock to wait for I/O, nothing was mapped: retry the fault
+ * with FAULT_FLAG_TRIED) or VM_FAULT_COMPLETED (done, and mmap_lock was
+ * dropped).  Counts pgfault and the task's min_flt/maj_flt (Linux
+ * mm_account_fault: a fault that was retried is a major one). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+
+/* A first attempt that may drop the fault lock (Linux fault_flag_allow_retry_first). */
+static inline bool fault_flag_allow_retry_first(unsigned int flags)
+{
+	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);
+}
+
+/* Drop the lock the fault holds (Linux release_fault_lock: mmap_lock, read). */
+void release_fault_lock(struct vm_fault *vmf);
 
 /* The page a present PTE maps for rmap purposes: NULL for the shared zero
  * page and special entries (Linux vm_normal_page). */
@@ -71,6 +86,20 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 /* Map page frame pfn at addr of a VM_PFNMAP VMA from a fault handler (a
  * special PTE).  Returns VM_FAULT_NOPAGE or VM_FAULT_OOM. */
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn);
+
+/* ---- transparent huge page policy (mm/huge_memory.c; no huge pages) ---- */
+enum tva_type { TVA_SMAPS, TVA_PAGEFAULT, TVA_FORCED_COLLAPSE };
+/* The PMD-aligned window around addr lies in vma, pgoff aligned too. */
+bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr);
+/* May vma have PMD-size THPs (the reference's "madvise" mode)? */
+bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags,
+		       enum tva_type type);
+/* A fault Linux would serve with a huge page gives the VMA its anon_vma
+ * first; call with mmap_lock held before the PTE table is allocated.
+ * 0 or VM_FAULT_OOM. */
+vm_fault_t thp_huge_fault_prepare(struct vm_fault *vmf);
+/* MADV_COLLAPSE of [start, end) inside vma; mmap_lock held.  0 or -EINVAL. */
+int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 /* ---- the shared zero page (mm/memory.c) ---- */
 extern unsigned long zero_pfn;
@@ -120,11 +149,12 @@ void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
  * them before any freed page can be reused.  Caller holds mmap_lock. */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size);
-/* Linux unmap_mapping_range(even_cows = 0): unmap file pages [first,
- * first + nr) of m from every VMA on m->i_mmap, in every mm; private COW
- * copies stay.  Caller may hold its own mmap_lock (read); takes i_mmap_rwsem
- * for read, then PTE locks. */
-void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr);
+/* Linux unmap_mapping_pages: unmap file pages [first, first + nr) of m
+ * from every VMA on m->i_mmap, in every mm; private COW copies stay unless
+ * even_cows (truncation).  Caller may hold its own mmap_lock (read); takes
+ * i_mmap_rwsem for read, then PTE locks. */
+void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned long nr,
+			 bool even_cows);
 /* munmap's page side: zap [start, end) over the VMAs from vma on (linked by
  * vm_next: in the tree, or detached by munmap), then free the tables no VMA
  * between prev and next needs.  Caller holds mmap_lock for write, or for
@@ -197,19 +227,16 @@ static inline void unlock_page(struct page *page)
 	lock_release(page);
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
-/* The mapping of a file, created on first use.  NULL on -ENOMEM. */
+/* The private mapping of an identity-only file, created on first use.
+ * NULL on -ENOMEM. */
 struct address_space *file_mapping(struct file *file);
-/* Drop every page and free the mapping (the file's last reference). */
+/* Drop every page and free the mapping (its inode or file goes). */
 void mapping_release(struct address_space *mapping);
-/* The page of vmf->pgoff in the VMA's file, with a reference (not locked):
- * shmem gives zeroed swap-backed pages, other files zero-filled page-cache
- * pages.  0 with vmf->page set, or VM_FAULT_SIGBUS (beyond the end of a
- * shmem object) / VM_FAULT_OOM. */
-vm_fault_t filemap_fault(struct vm_fault *vmf);
-/* The page at vmf->pgoff of m, created zeroed if missing (both faults). */
+/* The page at vmf->pgoff of m, created zeroed if missing, with a reference
+ * (not locked): identity-only files.  0 or VM_FAULT_OOM. */
 vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf);
-vm_fault_t shmem_fault(struct vm_fault *vmf);
-/* Size of the shmem object of a shared anonymous mapping (bytes). */
+/* Give a shared anonymous VMA its shmem object.  0 or -ENOMEM. */
 int shmem_zero_setup(struct vm_area_struct *vma);
+/* The rest of the page cache: include/mmkit/pagemap.h. */
 
 #endif

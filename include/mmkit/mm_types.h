@@ -25,6 +25,7 @@
 #ifndef MMKIT_MM_TYPES_H
 #define MMKIT_MM_TYPES_H
 
+#include <sys/types.h>
 #include "mmkit/compiler.h"
 #include "mmkit/machine.h"
 #include "mmkit/percpu_counter.h"
@@ -164,46 +165,90 @@ struct vma_tree {
  * address_space, i_pages an xarray): pages by file offset in a radix tree
  * of 64-way nodes (mm/filemap.c).  A page in it holds one reference for the
  * cache and has page->mapping == this, page->index == its offset.
- * Invariants: nrpages == pages in i_pages; shmem: NR_SHMEM counts them.
+ * Invariants: nrpages == pages in i_pages; shmem: NR_SHMEM counts them;
+ * dirty pages (PG_dirty) of a mapping with writeback count in NR_FILE_DIRTY,
+ * pages under writeback (PG_writeback) in NR_WRITEBACK.
  * i_mmap lists every VMA mapping the file (Linux keeps an interval tree of
  * them by file offset; a list here), so a hole punched in the file can be
  * unmapped from every process (unmap_mapping_pages).  A VMA joins when it is
  * linked into its mm and leaves before its page tables can be freed.
+ * A file opened through the VFS has its inode's mapping (host = the inode,
+ * a_ops its file system's); an identity-only file (an imported VMA) has one
+ * of its own, created on first use, with no host and no a_ops.
  */
 struct xa_node;
+struct inode;
+struct address_space_operations;
+typedef u32 errseq_t;                /* include/mmkit/pagemap.h */
 struct address_space {
 	spinlock_t i_pages_lock;         /* guards the tree and nrpages */
 	struct xa_node *xa_root;
 	unsigned int xa_height;          /* 0: empty; levels of 6 bits */
 	unsigned long nrpages;
-	unsigned long size;              /* i_size in bytes (shmem: the object size) */
+	unsigned long size;              /* identity shmem objects: the object size */
 	bool shmem;                      /* pages are swap-backed shmem pages */
-	struct file *host;
+	struct inode *host;              /* NULL for an identity-only file */
+	const struct address_space_operations *a_ops;
+	_Atomic unsigned long flags;     /* AS_EIO, AS_ENOSPC */
+	_Atomic unsigned long nrdirty;   /* PG_dirty pages counted in NR_FILE_DIRTY */
+	_Atomic errseq_t wb_err;         /* the last writeback error (errseq) */
 	/* guards i_mmap and the bounds (vm_start, vm_end, vm_pgoff) of the
 	 * VMAs on it: writers hold it for write to change them */
 	struct rw_semaphore i_mmap_rwsem;
 	struct list_head i_mmap;         /* VMAs mapping the file, by vma->shared */
 };
 
-/* A file a VMA maps: its identity (DEV+INODE+PATH) and, once faulted, its
- * page cache (f_mapping).  Nothing is opened: the pages of a file that is
- * not shmem read as zeros until the page-cache work gives files content. */
-struct file;
-/* What the owner of a file object does with it (Linux file_operations). */
-struct file_operations {
-	void (*release)(struct file *f);      /* the last reference is gone */
+/* Readahead state of an open file (Linux struct file_ra_state, mm/readahead.c). */
+struct file_ra_state {
+	unsigned long start;             /* where the current window starts (page) */
+	unsigned int size;               /* its pages */
+	unsigned int async_size;         /* start the next window with this many left */
+	unsigned int ra_pages;           /* the maximum window */
+	unsigned int mmap_miss;          /* cache misses of mmap faults (read-around) */
+	unsigned int order;              /* the folio order Linux would use (mmkit
+	                                    allocates order 0 and keeps the arithmetic) */
+	long prev_pos;                   /* the last read()'s end, -1 at open */
 };
 
+/* What a file does (Linux file_operations): release for every file (the
+ * last reference went: fs/file_table.c's file_release frees it), the rest
+ * for opened files, set from the inode's file system (include/mmkit/fs.h). */
+struct file;
+struct vm_area_struct;
+struct file_operations {
+	void (*release)(struct file *f);
+	long (*read)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
+	long (*write)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	int (*fsync)(struct file *f, loff_t start, loff_t end, bool datasync);
+	long (*fallocate)(struct file *f, int mode, loff_t off, loff_t len);
+	loff_t (*llseek)(struct file *f, loff_t off, int whence);
+};
+
+/* A file a VMA maps.  Opened files (fs/open.c) have an inode, a position and
+ * the inode's page cache; their identity fields are copied from the inode at
+ * open.  Identity-only files (the `vma` import line, the built-in exec image)
+ * have no inode: their pages read as zeros. */
+struct dentry;
 struct file {
 	_Atomic int f_count;
-	const struct file_operations *f_op;  /* set by fs/file_table.c */
+	const struct file_operations *f_op;  /* the file system's; release always set */
 	unsigned int dev_major, dev_minor;
 	unsigned long ino;
 	bool deleted;                    /* shown with " (deleted)" (shmem objects) */
 	bool shmem;                      /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
-	unsigned long size;              /* i_size in bytes: a fault beyond it is SIGBUS */
+	unsigned long size;              /* identity shmem objects: i_size in bytes */
 	struct address_space *f_mapping;
 	char *path;                      /* as /proc/PID/maps prints it (kmalloc'ed) */
+	/* ---- opened files (NULL / 0 for identity-only ones) ---- */
+	struct inode *f_inode;
+	struct dentry *f_dentry;         /* holds a reference */
+	unsigned int f_flags;            /* O_* given to open (O_APPEND may change) */
+	unsigned int f_mode;             /* FMODE_READ | FMODE_WRITE ... */
+	struct rw_semaphore f_pos_lock;  /* read/write/lseek on the position */
+	loff_t f_pos;
+	struct file_ra_state f_ra;
+	errseq_t f_wb_err;               /* the mapping's wb_err this file has seen */
 };
 
 /* anon_vma: the object that ties anonymous pages to the VMAs that may map
@@ -232,15 +277,20 @@ struct anon_vma_chain {
 struct vm_fault;
 
 /* What a VMA that is not plain anonymous memory does differently (Linux
- * struct vm_operations_struct; here only special mappings have them). */
+ * struct vm_operations_struct): special mappings, files (mm/filemap.c,
+ * mm/shmem.c). */
 struct vm_operations_struct {
-	const char *(*name)(struct vm_area_struct *vma);   /* [vdso] and such */
-	void (*close)(struct vm_area_struct *vma);
 	/* 0, or -errno to refuse splitting vma at addr (__split_vma) */
 	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);
-	/* sets vmf->page (with a reference) and returns 0, or maps the PTE
-	 * itself and returns VM_FAULT_NOPAGE, or VM_FAULT_* error bits */
+	/* sets vmf->page (with a reference; locked if it returns
+	 * VM_FAULT_LOCKED) and returns 0, or maps the PTE itself and returns
+	 * VM_FAULT_NOPAGE, or VM_FAULT_* error bits */
 	unsigned int (*fault)(struct vm_fault *vmf);
+	/* fault-around: map the cached pages of [start_pgoff, end_pgoff] */
+	unsigned int (*map_pages)(struct vm_fault *vmf, unsigned long start_pgoff,
+				  unsigned long end_pgoff);
+	/* a shared page is about to become writable (write-notify) */
+	unsigned int (*page_mkwrite)(struct vm_fault *vmf);
 };
 
 /*
@@ -248,12 +298,10 @@ struct vm_operations_struct {
  * range such as [vdso] or [vvar], installed by _install_special_mapping
  * (mm/mmap.c).  Its VMA never splits (munmap, mprotect, madvise, mremap or
  * MAP_FIXED over part of it give -EINVAL) and never merges (VM_DONTEXPAND).
- * Faults map pages[pgoff] when pages is set, else call fault.
+ * Faults call fault (NULL: SIGBUS).
  */
 struct vm_special_mapping {
 	const char *name;
-	struct page **pages;                  /* nr_pages pages, or NULL */
-	unsigned long nr_pages;
 	unsigned int (*fault)(const struct vm_special_mapping *sm, struct vm_area_struct *vma,
 			      struct vm_fault *vmf);
 	/* (Linux's mremap hook only updates mm->context.vdso, not modelled:

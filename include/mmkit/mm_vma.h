@@ -91,6 +91,11 @@
 #define MMK_MAP_STACK           0x20000
 #define MMK_MAP_HUGETLB         0x40000
 #define MMK_MAP_SYNC            0x80000
+#define MMK_MAP_HUGE_SHIFT      26          /* MAP_HUGETLB: log2 of the page size */
+/* The flags MAP_SHARED_VALIDATE of a file accepts (Linux LEGACY_MAP_MASK). */
+#define MMK_LEGACY_MAP_MASK     (0x01 | 0x02 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | \
+				 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | \
+				 0x40000 | 0x4000000 | (0x3fUL << 26))
 #define MMK_MAP_FIXED_NOREPLACE 0x100000
 #define MMK_MAP_UNINITIALIZED   0x4000000
 
@@ -141,6 +146,12 @@ unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit win
 
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
 { return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+/* May vma be mlocked (Linux vma_supports_mlock)?  Special, droppable and
+ * hugetlb mappings never get VM_LOCKED. */
+static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
+}
 static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
 static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
 static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }
@@ -251,6 +262,11 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
 int vm_enough_memory(long pages);
+/* Write-notify (mm/mmap.c): a shared writable mapping of a file that writes
+ * back gets read-only PTEs so that the first write to a clean page faults
+ * (page_mkwrite).  vma_set_page_prot sets vm_page_prot from vm_flags so. */
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
+void vma_set_page_prot(struct vm_area_struct *vma);
 /* verify: the whole address space of mm (caller holds mmap_lock). */
 int validate_mm(struct mm_struct *mm, FILE *out, const char *who);
 
@@ -281,13 +297,14 @@ static inline void fput(struct file *f)
 	if (atomic_fetch_sub(&f->f_count, 1) == 1)
 		f->f_op->release(f);
 }
+/* Is the file unlinked (maps: " (deleted)")?  (fs/file_table.c) */
+bool file_deleted(const struct file *f);
 int shmem_zero_setup(struct vm_area_struct *vma);
 
 /* Special mappings ([vdso], [vvar], ...; mm/mmap.c). */
 struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm);
-bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm);
 
 /* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
  * They act on current->mm and take mmap_lock themselves. ---- */
@@ -308,7 +325,7 @@ int sys_msync(unsigned long start, unsigned long len, int flags);
 /* mincore(2) (mm/mincore.c): vec[i] = 1 when page i of [start, start + len)
  * is resident.  0, -EINVAL (start unaligned) or -ENOMEM (a gap; vec holds
  * the pages before it).  Takes mmap_lock for read. */
-int sys_mincore(unsigned long start, size_t len, unsigned char *vec);
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 
 /* In-kernel forms (caller holds mmap_lock for write). */
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,

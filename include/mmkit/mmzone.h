@@ -280,6 +280,8 @@ extern bool page_group_by_mobility_disabled;
 /* Tunables (sysctl vm.*), as Linux's defaults. */
 extern int min_free_kbytes;
 extern int user_min_free_kbytes;
+/* Recompute every zone's watermarks from min_free_kbytes (mm/mm_init.c). */
+void setup_per_zone_wmarks(void);
 extern int watermark_scale_factor;      /* 10 */
 extern int watermark_boost_factor;      /* 15000 */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];

@@ -33,5 +33,7 @@ const struct proc_view *proc_view_first(void);
 struct vm_area_struct;
 struct mm_struct;
 void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_struct *mm);
+/* The VM_* bit of a smaps VmFlags mnemonic ("ac"), 0 if unknown (task_smaps.c). */
+unsigned long vm_flag_from_mnemonic(const char *mn);
 
 #endif

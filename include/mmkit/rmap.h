@@ -59,6 +59,9 @@ void folio_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
 typedef bool (*rmap_one_t)(struct page *page, struct vm_area_struct *vma,
 			   unsigned long addr, void *arg);
 void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg);
+/* The same for a page-cache page: every VMA on its file's i_mmap that
+ * covers its index.  Takes i_mmap_rwsem for read. */
+void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg);
 /* The PTE slot mapping page at addr in vma's mm, or NULL (software walk, no
  * lock: for verify with the machine quiescent; page_vma_mapped_walk). */
 ptep_t page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr);

@@ -112,7 +112,6 @@ struct kmem_cache_cpu {
 	uintptr_t slab_base;     /* its first byte (host), for the free fast path */
 	uintptr_t slab_bytes;    /* its length: objects * size */
 	struct page *partial;    /* per-CPU partial slabs, linked by slab->next */
-	unsigned long alloc_slow, free_slow;   /* slow-path counts (SLUB's stat()) */
 } __attribute__((aligned(64)));
 
 struct node_barn;

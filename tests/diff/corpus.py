@@ -51,7 +51,7 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical  # noqa: E402
+from run_diff import canonical, unset_variable_end  # noqa: E402
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -177,14 +177,14 @@ def live_mismatch(path=REFERENCE):
 
 
 def write_corpus(path, entries):
-    """entries: (name, expanded script, host stdout)."""
+    """entries: (name, expanded script, host exit status, host stdout)."""
     parts = []
-    for name, script, out in entries:
+    for name, script, rc, out in entries:
         for text in (script, out):
             bad = [l for l in text.splitlines() if l.startswith(MARK)]
             if bad:
                 raise ValueError("%s: a line starts with %r" % (name, MARK))
-        parts.append("%sscenario %s\n%s%soutput\n%s" % (MARK, name, script, MARK, out))
+        parts.append("%sscenario %s\n%s%soutput exit=%d\n%s" % (MARK, name, script, MARK, rc, out))
     data = "".join(parts).encode()
     with open(path, "wb") as f:
         f.write(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))
@@ -196,8 +196,9 @@ def read_corpus(path):
     entries = []
     for chunk in text.split(MARK + "scenario ")[1:]:
         head, rest = chunk.split("\n", 1)
-        script, out = rest.split(MARK + "output\n", 1)
-        entries.append((head, script, out))
+        script, rest = rest.split(MARK + "output exit=", 1)
+        rc, out = rest.split("\n", 1)
+        entries.append((head, script, int(rc), out))
     return entries
 
 
@@ -223,11 +224,11 @@ def run_mmkit(mmkit, script, d):
         return 124, "", "mmkit: timeout after %ds" % TIMEOUT
 
 
-def report(name, script, want, rc, got, err, d, out):
+def report(name, script, want, want_rc, rc, got, err, d, out):
     for fn, text in (("expanded.mm", script), ("host.out", want), ("mmkit.out", got)):
         with open(os.path.join(d, fn), "w") as f:
             f.write(text)
-    out.write("\n=== MISMATCH %s (mmkit exit %d)\n" % (name, rc))
+    out.write("\n=== MISMATCH %s (reference exit %d, mmkit exit %d)\n" % (name, want_rc, rc))
     lines = script.splitlines()
     w, g = canonical(want).splitlines(), canonical(got).splitlines()
     for i in range(max(len(w), len(g))):
@@ -253,15 +254,16 @@ def cmd_check(a):
     keep = a.keep or tempfile.mkdtemp(prefix="mmkit-corpus-")
     os.makedirs(keep, exist_ok=True)
     bad = 0
-    for k, (name, script, want) in enumerate(sel):
+    for k, (name, script, want_rc, want) in enumerate(sel):
         d = os.path.join(keep, "e%d" % (a.start + k))
         os.makedirs(d, exist_ok=True)
         rc, got, err = run_mmkit(a.mmkit, script, d)
-        if rc == 0 and canonical(got) == canonical(want):
+        ends_same = rc == want_rc and (rc == 0 or unset_variable_end(rc, err))
+        if ends_same and canonical(got) == canonical(want):
             shutil.rmtree(d, ignore_errors=True)
             continue
         bad += 1
-        report(name, script, want, rc, got, err, d, sys.stdout)
+        report(name, script, want, want_rc, rc, got, err, d, sys.stdout)
     print("corpus %s: %d entries, %d equal, %d mismatches (reference kernel %s)"
           % (os.path.basename(a.file), len(sel), len(sel) - bad, bad,
              read_reference().get("kernel", "?")))
@@ -364,11 +366,11 @@ def host_run(hostrun, text, d):
         f.write(text)
     p = subprocess.run([hostrun, "--emit", exp, src], capture_output=True, text=True,
                        timeout=TIMEOUT)
-    if p.returncode:
+    if p.returncode and not unset_variable_end(p.returncode, p.stderr):
         raise RuntimeError("hostrun rejected the scenario (exit %d):\n%s\n%s"
                            % (p.returncode, p.stderr, text))
     with open(exp) as f:
-        return f.read(), p.stdout
+        return f.read(), p.returncode, p.stdout
 
 
 def anonymize(text, hostrun):
@@ -380,8 +382,8 @@ def anonymize(text, hostrun):
 def record_entries(hostrun, items, d):
     entries = []
     for name, text in items:
-        script, out = host_run(hostrun, text, d)
-        entries.append((name, anonymize(script, hostrun), anonymize(out, hostrun)))
+        script, rc, out = host_run(hostrun, text, d)
+        entries.append((name, anonymize(script, hostrun), rc, anonymize(out, hostrun)))
     return entries
 
 
@@ -430,8 +432,8 @@ def cmd_diff(a):
             print("%s: only in %s" % (fn, "new" if fn in new else "old"))
             changed += 1
             continue
-        eo = {n: (s, o) for n, s, o in read_corpus(old[fn])}
-        en = {n: (s, o) for n, s, o in read_corpus(new[fn])}
+        eo = {n: (s, "exit=%d\n%s" % (rc, o)) for n, s, rc, o in read_corpus(old[fn])}
+        en = {n: (s, "exit=%d\n%s" % (rc, o)) for n, s, rc, o in read_corpus(new[fn])}
         for n in sorted(set(eo) | set(en)):
             if n not in eo or n not in en:
                 print("%s: %s %s" % (fn, "added" if n in en else "removed", n))

@@ -1,28 +1,48 @@
 #!/usr/bin/env python3
 """Seeded random call sequences for mmkit's differential tests.
 
-Each sequence is a scenario (.mm) valid on both sides: hostrun runs it on the
-host kernel, mmkit runs it on the simulated machine, and every result line and
-maps dump must agree.  Addresses are never absolute guesses of a layout; they
-are expressed relative to things that exist in both runs:
+Each sequence is a scenario (.mm) valid on both sides: hostrun runs it on
+the host kernel, mmkit runs it on the simulated machine, and every result
+line and maps/smaps dump must agree.  Addresses are never guesses of a
+layout: they are relative to things that exist in both runs, or absolute
+where the x86-64 layout fixes them.  The generator reaches every region of
+the address space (docs/ARCHITECTURE.md, "Differential testing"):
 
-  $base   an arena reserved at the start by a kernel-placed mmap (kept as a
-          PROT_NONE reservation or unmapped again); most activity happens in
-          a "cluster" of pages at its top, right below the vdso, so calls
-          overlap, split, merge and collide often;
-  $mN     the result of an earlier non-fixed mmap that cannot fail (so the
-          variable is always set), used only within its own length;
-  $brk0   the program break at the start (the heap is never shrunk below it);
-  a few absolute addresses that are free or invalid in every agent layout
-  (below the executable at 0x400000, at/above TASK_SIZE, non-canonical).
+  cluster   $base: an arena placed by a kernel-chosen mmap (kept as a
+            PROT_NONE reservation or unmapped again); most activity is in a
+            96-page cluster at its top, which for odd arena sizes ends right
+            below the special mappings
+  specials  $top+0x1000: [vvar] (4 pages), [vvar_vclock] (2), [vdso] (2),
+            the pages just below them and the free space above them
+            ($top is a page a first hint-less mmap got, unmapped again)
+  known     parts of mappings the sequence made earlier ($mN, $base+off)
+  maybe     $xN: results of calls that may fail (mremap, hinted mmaps); a
+            use of one that failed ends both runs with the same script error
+  low       0 .. 0x30000 (around mmap_min_addr: 4096 for MAP_FIXED, 65536
+            for hints) and the pages just below the executable at 0x400000
+  image     the runner's executable (0x400000: ELF header page, text)
+  heap      the runner's [heap] below $brk0, and brk growth above it
+  stack     the runner's [stack] below TASK_SIZE, its guard gap and the
+            growth area below it
+  tasksize  ranges reaching TASK_SIZE and beyond, non-canonical addresses
 
-So the sequences never touch the runner's own image, heap, stack or vdso.
-Writable private mappings stay small (<= 4 MiB) and huge lengths are >= 16 TiB,
-because overcommit accounting depends on RAM size and the simulated machine's
-RAM is not the host's.
+The runner lives in its image, heap and stack, so only calls that leave its
+memory usable reach them: mprotect to a superset of the current rights,
+advice that changes no contents (DONTNEED only on clean text), mlock,
+msync, NOREPLACE and hinted mmaps, in-place mremap, touches, reads of the
+stack; everything else may hit them only where they fail (EEXIST, ENOMEM,
+EINVAL).  Everything else is free: the cluster, the special mappings, the
+low pages, the space above the special mappings, the stack's lowest pages
+and guard gap, the heap above $brk0.
 
-Level 4 sequences use the mmap family and maps dumps (issue 4); level 5 adds
-reads, writes, fill/check, touch, exec, fork and exit (issue 5).
+Writable private mappings stay small (<= 4 MiB) and huge lengths are >= 16
+TiB, because overcommit accounting depends on RAM size and the simulated
+machine's RAM is not the host's.  Contents of the special mappings, the
+image and the heap are never printed (they are the host's own).
+
+Level 4 sequences use the mmap family (every flag, advice, protection and
+remap flag, mlockall) and maps/smaps dumps; level 5 adds reads, writes,
+fill/check, touch, exec, fork chains up to four processes deep and exit.
 """
 
 import argparse
@@ -31,22 +51,56 @@ import sys
 
 PAGE = 0x1000
 TASK_SIZE = 0x7FFFFFFFF000
+IMAGE = 0x400000                       # static non-PIE x86-64 executables
+IMAGE_TEXT_END = 0x440000              # well inside the runner's text
+STACK_LO = 0x7FFFFFFDE000              # the runner's [stack]: 33 pages
+STACK_SAFE = STACK_LO + 8 * PAGE       # pages below it are never used by the runner
+GAP = 0x180000                         # the guard gap (1 MiB) and some more below the stack
+SPECIAL_PAGES = 8                      # [vvar] 4, [vvar_vclock] 2, [vdso] 2
+VDSO_OFF = 6 * PAGE
+HUGE = [1 << 44, 1 << 47, TASK_SIZE, 0xFFFFFFFFFFFFF000, (1 << 64) - 1]
 
 PRIVATE_ANON = "MAP_PRIVATE|MAP_ANONYMOUS"
 SHARED_ANON = "MAP_SHARED|MAP_ANONYMOUS"
-PROTS = ["PROT_NONE", "PROT_READ", "PROT_READ|PROT_WRITE", "PROT_READ|PROT_EXEC",
-         "PROT_READ|PROT_WRITE|PROT_EXEC", "PROT_WRITE", "PROT_EXEC", "---", "r--",
-         "rw-", "r-x", "rwx"]
-MADVICE_OK = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED",
-              "MADV_DONTNEED", "MADV_FREE", "MADV_DONTFORK", "MADV_DOFORK",
-              "MADV_WIPEONFORK", "MADV_KEEPONFORK", "MADV_DONTDUMP", "MADV_DODUMP",
-              "MADV_COLD", "MADV_PAGEOUT", "MADV_POPULATE_READ", "MADV_POPULATE_WRITE",
-              "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_REMOVE", "MADV_DONTNEED_LOCKED"]
-ARENA_SIZES = [64 << 20, (64 << 20) - PAGE, (32 << 20) + 3 * PAGE, 8 << 20, (16 << 20) + PAGE]
-CLUSTER_PAGES = 96
+PROT_BITS = ["---", "r--", "-w-", "--x", "rw-", "r-x", "-wx", "rwx"]
+PROT_NAMES = ["PROT_NONE", "PROT_READ", "PROT_WRITE", "PROT_EXEC", "PROT_READ|PROT_WRITE",
+              "PROT_READ|PROT_EXEC", "PROT_READ|PROT_WRITE|PROT_EXEC", "PROT_WRITE|PROT_EXEC",
+              "PROT_READ|PROT_SEM", "PROT_READ|PROT_WRITE|PROT_SEM"]
+PROT_ODD = ["0x10", "PROT_READ|PROT_GROWSDOWN", "PROT_READ|PROT_WRITE|PROT_GROWSDOWN",
+            "PROT_GROWSUP", "PROT_GROWSDOWN|PROT_GROWSUP", "0x40000000", "0x8"]
+MADVICE = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED", "MADV_DONTNEED",
+           "MADV_FREE", "MADV_REMOVE", "MADV_DONTFORK", "MADV_DOFORK", "MADV_MERGEABLE",
+           "MADV_UNMERGEABLE", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_DONTDUMP",
+           "MADV_DODUMP", "MADV_WIPEONFORK", "MADV_KEEPONFORK", "MADV_COLD", "MADV_PAGEOUT",
+           "MADV_POPULATE_READ", "MADV_POPULATE_WRITE", "MADV_DONTNEED_LOCKED",
+           "MADV_COLLAPSE", "MADV_HWPOISON", "MADV_SOFT_OFFLINE", "MADV_GUARD_INSTALL",
+           "MADV_GUARD_REMOVE"]
+MADVICE_BAD = ["5", "6", "7", "26", "99", "104", "0x10000"]
+# Advice that leaves the runner's memory as it is (no lost contents, no
+# guard, nothing that stops a child from running).
+MADVICE_SAFE = ["MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED",
+                "MADV_MERGEABLE", "MADV_UNMERGEABLE", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE",
+                "MADV_DONTDUMP", "MADV_DODUMP", "MADV_KEEPONFORK", "MADV_DOFORK", "MADV_COLD",
+                "MADV_PAGEOUT", "MADV_POPULATE_READ", "MADV_POPULATE_WRITE", "MADV_COLLAPSE",
+                "MADV_HWPOISON", "MADV_SOFT_OFFLINE", "MADV_GUARD_REMOVE"]
+MAP_TYPES = [(PRIVATE_ANON, 70), (SHARED_ANON, 14), ("MAP_SHARED_VALIDATE|MAP_ANONYMOUS", 4),
+             ("MAP_DROPPABLE|MAP_ANONYMOUS", 3), ("MAP_ANONYMOUS", 1),
+             ("MAP_PRIVATE", 1), ("MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x800000", 1)]
+MAP_MODS = [("MAP_NORESERVE", 0.08), ("MAP_POPULATE", 0.05), ("MAP_GROWSDOWN", 0.05),
+            ("MAP_LOCKED", 0.03), ("MAP_STACK", 0.03), ("MAP_NONBLOCK", 0.02),
+            ("MAP_DENYWRITE", 0.01), ("MAP_EXECUTABLE", 0.01), ("MAP_UNINITIALIZED", 0.01),
+            ("MAP_SYNC", 0.01), ("MAP_HUGETLB", 0.01), ("MAP_32BIT", 0.01),
+            ("MAP_ABOVE4G", 0.01)]
 # Never with a huge length: populating 16 TiB of even read-only memory fills
 # the host with page tables (hostrun refuses it anyway).
 POPULATING = ("MAP_POPULATE", "MAP_LOCKED")
+ARENA_SIZES = [64 << 20, (64 << 20) - PAGE, (32 << 20) + 3 * PAGE, 8 << 20, (16 << 20) + PAGE]
+CLUSTER_PAGES = 96
+# Regions every call may reach, and those of the runner (safe calls only).
+FREE_REGIONS = [("cluster", 40), ("known", 22), ("vars", 8), ("specials", 9), ("above", 3),
+                ("low", 4), ("heap_above", 3), ("gap", 4), ("boundary", 6), ("maybe", 2),
+                ("tasksize", 1)]
+RUNNER_REGIONS = [("image", 3), ("heap", 2), ("stack", 3)]
 
 
 def hexs(n):
@@ -54,6 +108,8 @@ def hexs(n):
 
 
 def rel(var, off):
+    if var is None:
+        return hexs(off & ((1 << 64) - 1))
     if off == 0:
         return "$" + var
     return "$%s%s%s" % (var, "+" if off > 0 else "-", hexs(abs(off)))
@@ -65,11 +121,17 @@ class Gen:
         self.seed, self.index, self.length, self.level = seed, index, length, level
         self.lines = []
         self.nvar = 0
-        self.vars = []            # (name, length) of mappings that surely exist(ed)
+        # Memory the sequence made, with the process that made it and when
+        # (see visible()): only its lineage may print values from it.
+        self.vars = []            # (name, length, owner, epoch): mappings that surely exist(ed)
+        self.maybe = []           # (name, length, owner, epoch): results of calls that may fail
         self.procs = ["A"]
+        self.depth = {"A": 0}
+        self.parent = {"A": (None, 0)}   # proc -> (parent, line count at the fork)
+        self.tainted = set()      # processes that may have moved special mappings' contents
         self.nproc = 0
         self.fill_bytes = [0]
-        self.known = []           # (var, offset, bytes, writable) of recent mappings
+        self.known = []           # (var, offset, bytes, writable, owner, epoch) of recent mappings
         r = self.r
         self.arena = r.choice(ARENA_SIZES)
         self.cluster = self.arena - CLUSTER_PAGES * PAGE   # offset of the cluster in the arena
@@ -79,7 +141,11 @@ class Gen:
         self.lines.append(s)
 
     def proc(self):
-        return self.r.choice(self.procs)
+        """Mostly the youngest process: fork chains then keep working."""
+        r = self.r
+        if len(self.procs) > 1 and r.random() < 0.5:
+            return self.procs[-1]
+        return r.choice(self.procs)
 
     def pages(self, hi=16):
         r = self.r
@@ -102,151 +168,314 @@ class Gen:
             return 0
         if x < 0.96:
             return r.choice([2, 4]) << 20
-        return r.choice([1 << 44, 1 << 47, TASK_SIZE, 0xFFFFFFFFFFFFF000, (1 << 64) - 1])
+        return r.choice(HUGE)
 
-    def cluster_addr(self, span=PAGE, extra=0):
-        """A page-aligned address in the cluster where `span` bytes still fit
-        below the arena's top (above it lie the vvar/vdso, never touched).
-        Spans larger than the cluster start lower in the arena."""
-        npg = -(-span // PAGE)
-        if npg > CLUSTER_PAGES:
-            return rel("base", max(self.arena - npg * PAGE, 0) + extra)
-        k = self.r.randint(0, CLUSTER_PAGES - npg)
-        return rel("base", self.cluster + k * PAGE + extra)
+    def odd_len(self, n):
+        """n bytes, sometimes zero or a partial last page."""
+        r = self.r
+        y = r.random()
+        if y < 0.04:
+            return 0
+        if y < 0.11:
+            return max(n - r.randint(1, PAGE - 1), 1)
+        return n
 
-    def remember(self, var, off, length, prot):
-        """Note a mapping the sequence probably created, to aim later calls at."""
+    def visible(self, q, owner, epoch):
+        """Does process q see the memory owner made at epoch (its own, or
+        inherited through forks made after it)?  Elsewhere the address may
+        hold anything, e.g. a special mapping another process moved away."""
+        while q is not None:
+            if q == owner:
+                return True
+            par, e = self.parent[q]
+            if par == owner:
+                return e > epoch
+            q = par
+        return False
+
+    def remember(self, var, off, length, prot, owner="A"):
+        """Note a mapping the sequence probably created, to aim later calls at
+        (never the special mappings: their contents are the host's)."""
+        if var == "base":
+            length = min(length, self.arena - off)
+        if var == "top" and off < (SPECIAL_PAGES + 1) * PAGE and off + length > PAGE:
+            return
+        if var is None and off >= (1 << 47):
+            return
         if 0 < length < (1 << 30):
-            writable = prot in ("rw-", "rwx") or "PROT_WRITE" in prot
-            self.known.append((var, off, (length + PAGE - 1) & ~(PAGE - 1), writable))
+            writable = "w" in prot or "WRITE" in prot
+            self.known.append((var, off, (length + PAGE - 1) & ~(PAGE - 1), writable, owner,
+                               len(self.lines)))
             del self.known[:-12]
 
-    def known_range(self, writable=False):
-        """(var, offset, bytes) of a remembered mapping, or None."""
-        cands = [k for k in self.known if k[3] or not writable]
+    def known_range(self, writable=False, proc=None):
+        """(var, offset, bytes) of a remembered mapping (one proc sees), or None."""
+        cands = [k for k in self.known if (k[3] or not writable) and
+                 (proc is None or self.visible(proc, k[4], k[5]))]
         if not cands:
             return None
-        var, off, length, _ = self.r.choice(cands)
+        var, off, length = self.r.choice(cands)[:3]
         return var, off, length
 
-    def addr_and_len(self, maxpages=16):
-        """A range for munmap/mprotect/madvise/...: often a part of a mapping
-        made earlier, else anywhere in the cluster."""
+    def region(self, runner_ok):
+        regions = FREE_REGIONS + (RUNNER_REGIONS if runner_ok else [])
+        return self.r.choices([n for n, _ in regions], [w for _, w in regions])[0]
+
+    # ---- ranges by region ---------------------------------------------
+    def range_in(self, kind, maxpages):
+        """(var, offset, length) of a range in a region; var None = absolute."""
         r = self.r
-        k = self.known_range()
-        if k and r.random() < 0.45:
-            var, off, length = k
-            npg = length // PAGE
-            start = r.randint(0, npg - 1) if r.random() < 0.6 else 0
-            n = r.randint(1, npg - start)
-            return rel(var, off + start * PAGE), n * PAGE
-        x = r.random()
-        if x < 0.15 and self.vars:
-            name, vlen = r.choice(self.vars)
-            npg = max(1, vlen // PAGE)
-            start = r.randint(0, npg - 1)
-            n = r.randint(1, npg - start)
-            return rel(name, start * PAGE), n * PAGE
-        k = r.randint(0, CLUSTER_PAGES - 1)
-        n = min(self.pages(maxpages), CLUSTER_PAGES - k)
-        off = self.cluster + k * PAGE
-        if x < 0.22:
-            off += r.randint(1, PAGE - 1)          # unaligned start
-        length = n * PAGE
-        y = r.random()
-        if y < 0.05:
-            length = 0
-        elif y < 0.12:
-            length -= r.randint(1, PAGE - 1)       # partial last page
-        return rel("base", off), length
+        n = self.pages(maxpages)
+        if kind == "known":
+            k = self.known_range()
+            if k:
+                var, off, length = k
+                npg = length // PAGE
+                start = r.randint(0, npg - 1) if r.random() < 0.6 else 0
+                # straddle its end (only where the runner's memory is not next to it)
+                if var in ("base", "top") and r.random() < 0.25:
+                    return var, off + start * PAGE, (npg - start + r.randint(1, 4)) * PAGE
+                return var, off + start * PAGE, r.randint(1, npg - start) * PAGE
+            kind = "cluster"
+        if kind in ("vars", "maybe"):
+            pool = self.vars if kind == "vars" else self.maybe
+            if pool:
+                name, vlen = r.choice(pool)[:2]
+                npg = max(1, vlen // PAGE)
+                start = r.randint(0, npg - 1)
+                # within it: a kernel-placed mapping may lie right below the runner's
+                return name, start * PAGE, r.randint(1, npg - start) * PAGE
+            kind = "cluster"
+        if kind == "cluster":
+            k = r.randint(0, CLUSTER_PAGES - 1)
+            # the top pages may run on into the special mappings above
+            n = min(n, CLUSTER_PAGES + SPECIAL_PAGES + 2 - k)
+            return "base", self.cluster + k * PAGE, n * PAGE
+        if kind == "specials":
+            # from a few pages below [vvar] to a few pages above [vdso]
+            k = r.randint(-4, SPECIAL_PAGES + 2)
+            n = r.choice([1, 1, 2, 2, 4, 6, 8, 10, r.randint(1, 16)])
+            if r.random() < 0.3:               # exactly one special mapping
+                k, n = r.choice([(1, 4), (5, 2), (7, 2), (1, 8), (5, 4)])
+            return "top", k * PAGE, n * PAGE
+        if kind == "above":
+            k = r.randint(SPECIAL_PAGES + 1, SPECIAL_PAGES + 64)
+            return "top", k * PAGE, n * PAGE
+        if kind == "low":
+            if r.random() < 0.6:
+                k = r.randint(0, 0x2f)
+                return None, k * PAGE, min(n, 0x30 - k) * PAGE
+            k = r.randint(1, 16)
+            return None, IMAGE - k * PAGE, min(n, k) * PAGE
+        if kind == "heap_above":
+            return "brk0", r.randint(0, 48) * PAGE, n * PAGE
+        if kind == "gap":
+            lo = STACK_LO - GAP
+            k = r.randint(0, (STACK_SAFE - lo) // PAGE - 1)
+            return None, lo + k * PAGE, min(n, (STACK_SAFE - lo) // PAGE - k) * PAGE
+        if kind == "boundary":
+            var, off = r.choice(self.boundaries())
+            below = r.randint(1, 4) if var != "brk0" else 0   # never into the runner's heap
+            return var, off - below * PAGE, (below + r.randint(1, 4)) * PAGE
+        if kind == "tasksize":
+            start = r.choice([TASK_SIZE, TASK_SIZE + PAGE, 1 << 47, 0xFFFF800000000000,
+                              0xFFFFFFFFFFFFF000])
+            return None, start, n * PAGE
+        if kind == "image":
+            k = r.randint(0, (IMAGE_TEXT_END - IMAGE) // PAGE - 1)
+            return None, IMAGE + k * PAGE, min(n, (IMAGE_TEXT_END - IMAGE) // PAGE - k) * PAGE
+        if kind == "heap":
+            k = r.randint(1, 8)
+            return "brk0", -k * PAGE, r.randint(1, k) * PAGE
+        if kind == "stack":
+            k = r.randint(0, (TASK_SIZE - STACK_LO) // PAGE - 1)
+            return None, STACK_LO + k * PAGE, min(n, (TASK_SIZE - STACK_LO) // PAGE - k) * PAGE
+        raise ValueError(kind)
+
+    def clip_to_free(self, var, off, length):
+        """A length that keeps [off, off+length) out of the runner's image
+        and stack (absolute ranges only: a huge MAP_FIXED from the low pages
+        would succeed and take the image)."""
+        if var is not None:
+            return length
+        for lo, hi in ((IMAGE, IMAGE + (64 << 20)), (STACK_SAFE, TASK_SIZE)):
+            if off < lo < off + length:
+                return lo - off
+        return length
+
+    def boundaries(self):
+        """Points where VMAs meet or end: aim ranges across them."""
+        pts = [("top", PAGE), ("top", 5 * PAGE), ("top", 7 * PAGE), ("top", 9 * PAGE),
+               ("base", self.arena), ("brk0", 0), (None, STACK_LO)]
+        for var, off, length in (k[:3] for k in self.known[-6:]):
+            if var in ("base", "top"):
+                pts.append((var, off))
+                pts.append((var, off + length))
+        return pts
+
+    def addr_and_len(self, maxpages=16, runner_ok=False):
+        """A range for munmap/mprotect/madvise/...: (region, address text, length)."""
+        kind = self.region(runner_ok)
+        var, off, length = self.range_in(kind, maxpages)
+        if self.r.random() < 0.06 and kind not in ("image", "heap", "stack"):
+            off += self.r.randint(1, PAGE - 1)   # unaligned start
+        if kind not in ("image", "heap", "stack"):
+            length = self.odd_len(length)
+        return kind, rel(var, off), length
 
     def prot(self):
         r = self.r
-        if r.random() < 0.03:
-            return r.choice(["0x10", "PROT_READ|PROT_GROWSDOWN", "PROT_GROWSUP", "0x8"])
-        return r.choice(PROTS)
+        if r.random() < 0.04:
+            return r.choice(PROT_ODD)
+        return r.choice(PROT_BITS) if r.random() < 0.6 else r.choice(PROT_NAMES)
+
+    def runner_prot(self, kind):
+        """A protection that keeps the runner's memory usable (a superset)."""
+        if kind == "image":
+            return self.r.choice(["r-x", "rwx", "PROT_READ|PROT_EXEC"])
+        if kind == "stack" and self.r.random() < 0.3:
+            return "PROT_READ|PROT_WRITE|PROT_GROWSDOWN"
+        return self.r.choice(["rw-", "rwx", "PROT_READ|PROT_WRITE"])
+
+    def maybe_var(self, length, owner):
+        """Bind a call that may fail to a variable now and then."""
+        if self.r.random() < 0.25 and 0 < length <= (4 << 20):
+            self.nvar += 1
+            name = "x%d" % self.nvar
+            self.maybe.append((name, (length + PAGE - 1) & ~(PAGE - 1), owner, len(self.lines)))
+            return " -> " + name
+        return ""
 
     # ---- operations ---------------------------------------------------
+    def map_flags(self, fixed, length):
+        r = self.r
+        types = [t for t, _ in MAP_TYPES]
+        flags = [r.choices(types, [w for _, w in MAP_TYPES])[0]]
+        if fixed:
+            flags.append(fixed)
+        for extra, prob in MAP_MODS:
+            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
+                flags.append(extra)
+        if "MAP_HUGETLB" in flags and "MAP_NORESERVE" in flags:
+            flags.remove("MAP_NORESERVE")    # a hugetlb VMA: not modelled
+        return "|".join(flags)
+
+    def mmap_tail(self):
+        """fd and offset now and then (anonymous: fd -1, the offset still checked)."""
+        r = self.r
+        if r.random() < 0.05:
+            return " -1 %s" % r.choice(["0", "0x1000", "1", "0xfffffffffffff000", "0x7fff00000000"])
+        return ""
+
     def op_mmap_fixed(self):
         r = self.r
         p = self.proc()
+        kind = self.region(False)
         length = self.rand_length()
-        if length >= 1 << 20 and length < 1 << 40:
-            length = self.pages() * PAGE             # stay inside the arena
-        extra = r.randint(1, PAGE - 1) if r.random() < 0.05 else 0   # unaligned: EINVAL
-        addr = self.cluster_addr((length if length < 1 << 40 else PAGE) + PAGE, extra)
+        if (1 << 20) <= length < (1 << 40):
+            length = self.pages() * PAGE             # stay inside the region
+        var, off, room = self.range_in(kind, 16)
+        length = self.clip_to_free(var, off, length)
+        if var not in (None, "base", "top"):
+            length = min(length, room)     # a kernel-placed mapping may lie below the runner's
+        if r.random() < 0.05:
+            off += r.randint(1, PAGE - 1)            # unaligned: EINVAL
         prot = self.prot()
         if self.level >= 5 and r.random() < 0.4:
             prot = "rw-"
-        if not extra and addr.startswith("$base+"):
-            self.remember("base", int(addr[6:], 16), length, prot)
-        kind = r.random()
-        flags = [PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON]
-        flags.append("MAP_FIXED" if kind < 0.75 else "MAP_FIXED_NOREPLACE")
-        for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05),
-                            ("MAP_GROWSDOWN", 0.06), ("MAP_LOCKED", 0.03), ("MAP_STACK", 0.03)):
-            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
-                flags.append(extra)
-        self.emit("%s mmap %s %s %s %s" % (p, addr, hexs(length), prot, "|".join(flags)))
+        fixed = "MAP_FIXED" if r.random() < 0.75 else "MAP_FIXED_NOREPLACE"
+        if kind == "tasksize" or length >= (1 << 40):
+            fixed = r.choice(["MAP_FIXED", "MAP_FIXED_NOREPLACE"])
+        if var in ("base", "top", None) and off % PAGE == 0:
+            self.remember(var, off, length, prot, p)
+        line = "%s mmap %s %s %s %s%s" % (p, rel(var, off), hexs(length), prot,
+                                          self.map_flags(fixed, length), self.mmap_tail())
+        if fixed == "MAP_FIXED_NOREPLACE":
+            line += self.maybe_var(length, p)
+        self.emit(line)
+
+    def hint(self):
+        """A hint for a non-fixed mmap: anywhere, the runner's memory included."""
+        r = self.r
+        if r.random() < 0.55:
+            return "0"
+        kind = self.region(True)
+        var, off, _ = self.range_in(kind, 4)
+        if r.random() < 0.1:
+            off += r.randint(1, PAGE - 1)
+        return rel(var, off)
 
     def op_mmap_any(self):
         """A kernel-placed mapping; bound to a variable when it cannot fail."""
         r = self.r
         p = self.proc()
+        hint = self.hint()
         safe = True
-        if r.random() < 0.3:
-            hint = self.cluster_addr() if r.random() < 0.8 else r.choice(
-                ["0x10000", hexs(TASK_SIZE), "0x800000000000", "0x12345678"])
-        else:
-            hint = "0"
         x = r.random()
-        if x < 0.7:
+        if x < 0.68:
             length = self.pages() * PAGE
-        elif x < 0.8:
+        elif x < 0.78:
             length = self.pages() * PAGE - r.randint(1, PAGE - 1)
-        elif x < 0.93:
+        elif x < 0.92:
             length = r.choice([2, 4]) << 20
         else:
             length = self.rand_length()
             safe = False
         if length == 0:
             safe = False
-        base = PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON
-        flags = [base]
-        for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05), ("MAP_STACK", 0.03)):
-            if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
-                flags.append(extra)
-        if r.random() < 0.05 and base == PRIVATE_ANON:
-            flags.append("MAP_GROWSDOWN")
-        if r.random() < 0.03 and length <= 4 << 20:
-            flags.append("MAP_LOCKED")
+        if r.random() < 0.85:
+            base = PRIVATE_ANON if r.random() < 0.85 else SHARED_ANON
+            flags = [base]
+            for extra, prob in (("MAP_NORESERVE", 0.1), ("MAP_POPULATE", 0.05),
+                                ("MAP_STACK", 0.03), ("MAP_NONBLOCK", 0.02)):
+                if r.random() < prob and (length <= 4 << 20 or extra not in POPULATING):
+                    flags.append(extra)
+            if r.random() < 0.05 and base == PRIVATE_ANON:
+                flags.append("MAP_GROWSDOWN")
+            if r.random() < 0.03 and length <= 4 << 20:
+                flags.append("MAP_LOCKED")
+                safe = False
+            flags = "|".join(flags)
+        else:
+            flags = self.map_flags(None, length)
             safe = False
-        prot = "rw-" if self.level >= 5 and r.random() < 0.4 else r.choice(PROTS)
-        line = "%s mmap %s %s %s %s" % (p, hint, hexs(length), prot, "|".join(flags))
+        prot = "rw-" if self.level >= 5 and r.random() < 0.4 else self.prot()
+        if "GROWS" in prot or prot in PROT_ODD:
+            safe = False
+        line = "%s mmap %s %s %s %s" % (p, hint, hexs(length), prot, flags)
         if safe and length <= (4 << 20):
             self.nvar += 1
             name = "m%d" % self.nvar
             line += " -> " + name
-            self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1)))
-            self.remember(name, 0, length, prot)
+            self.vars.append((name, (length + PAGE - 1) & ~(PAGE - 1), p, len(self.lines)))
+            self.remember(name, 0, length, prot, p)
+        else:
+            line += self.mmap_tail() + self.maybe_var(length, p)
         self.emit(line)
 
     def op_munmap(self):
-        a, l = self.addr_and_len(32)
+        _, a, l = self.addr_and_len(32)
         self.emit("%s munmap %s %s" % (self.proc(), a, hexs(l)))
 
     def op_mprotect(self):
-        a, l = self.addr_and_len(32)
-        self.emit("%s mprotect %s %s %s" % (self.proc(), a, hexs(l), self.prot()))
+        kind, a, l = self.addr_and_len(32, runner_ok=True)
+        prot = self.runner_prot(kind) if kind in ("image", "heap", "stack") else self.prot()
+        self.emit("%s mprotect %s %s %s" % (self.proc(), a, hexs(l), prot))
 
     def op_mremap(self):
         r = self.r
         p = self.proc()
-        if self.vars and r.random() < 0.3:
-            name, vlen = r.choice(self.vars)
+        kind, old, oldlen = self.addr_and_len(8, runner_ok=True)
+        if kind in ("image", "heap", "stack"):
+            # in place only: same size (a no-op) or growing (fails, or grows)
+            newlen = oldlen + r.choice([0, 0, PAGE, 4 * PAGE])
+            self.emit("%s mremap %s %s %s 0" % (p, old, hexs(oldlen), hexs(newlen)))
+            return
+        if self.vars and r.random() < 0.2:
+            name, vlen = r.choice(self.vars)[:2]
             old, oldlen = rel(name, 0), vlen
-        else:
-            old, oldlen = self.addr_and_len(8)
+        elif kind in ("specials", "cluster", "boundary", "known"):
+            self.tainted.add(p)          # the range may hold special mappings: they may move
         x = r.random()
         if x < 0.3:
             newlen = max(oldlen - r.randint(0, 4) * PAGE, PAGE)
@@ -256,14 +485,16 @@ class Gen:
             newlen = r.choice([0, oldlen, oldlen + 1, 2 << 20, 1 << 47])
         y = r.random()
         newaddr = None
-        if y < 0.2:
+        if y < 0.18:
             flags = "0"
-        elif y < 0.55:
+        elif y < 0.5:
             flags = "MREMAP_MAYMOVE"
         elif y < 0.75:
             flags = "MREMAP_MAYMOVE|MREMAP_FIXED"
             newaddr = True
-        elif y < 0.88:
+            if r.random() < 0.5:
+                newlen = oldlen                  # a pure move: several VMAs at once
+        elif y < 0.87:
             flags = "MREMAP_MAYMOVE|MREMAP_DONTUNMAP"
             if r.random() < 0.7:
                 newlen = oldlen
@@ -272,16 +503,23 @@ class Gen:
             newaddr = True
             newlen = oldlen
         else:
-            flags = r.choice(["MREMAP_FIXED", "MREMAP_DONTUNMAP", "8", "MREMAP_MAYMOVE|8"])
+            flags = r.choice(["MREMAP_FIXED", "MREMAP_DONTUNMAP", "8", "MREMAP_MAYMOVE|8",
+                              "0x10"])
             if "FIXED" in flags:
                 newaddr = True
         if r.random() < 0.03:
             oldlen = 0                       # duplicates a shared mapping, else EINVAL
             flags = "MREMAP_MAYMOVE"
+            newaddr = None
         line = "%s mremap %s %s %s %s" % (p, old, hexs(oldlen), hexs(newlen), flags)
         if newaddr:
-            line += " " + self.cluster_addr(newlen if newlen < 1 << 40 else PAGE)
-        self.emit(line)
+            kind = self.region(False)
+            var, off, room = self.range_in(kind, 8)
+            if self.clip_to_free(var, off, newlen) != newlen or \
+                    (var not in (None, "base", "top") and newlen > room):
+                var, off = "base", self.cluster
+            line += " " + rel(var, off)
+        self.emit(line + self.maybe_var(newlen, p))
 
     def op_brk(self):
         r = self.r
@@ -294,7 +532,9 @@ class Gen:
             v = rel("brk0", r.randint(0, 40) * PAGE + r.randint(1, PAGE - 1))
         else:
             v = r.choice(["0x1000", hexs(TASK_SIZE), "0xffffffffffffffff",
-                          rel("brk0", 1 << 44)])
+                          rel("brk0", 1 << 44), rel("brk0", -PAGE)])
+        if v == rel("brk0", -PAGE):          # never below the runner's own heap
+            v = "$brk0"
         self.emit("%s brk %s" % (self.proc(), v))
 
     def op_brk_blocker(self):
@@ -303,29 +543,52 @@ class Gen:
         off = r.randint(1, 24) * PAGE
         flags = PRIVATE_ANON + "|MAP_FIXED" + ("|MAP_GROWSDOWN" if r.random() < 0.3 else "")
         self.emit("%s mmap %s %s %s %s" % (self.proc(), rel("brk0", off),
-                                           hexs(r.randint(1, 4) * PAGE), r.choice(PROTS), flags))
+                                           hexs(r.randint(1, 4) * PAGE), r.choice(PROT_BITS), flags))
 
     def op_madvise(self):
         r = self.r
-        a, l = self.addr_and_len(16)
-        adv = r.choice(MADVICE_OK) if r.random() < 0.95 else r.choice(["999", "7", "0x10000"])
+        kind, a, l = self.addr_and_len(16, runner_ok=True)
+        if kind in ("heap", "stack"):
+            adv = r.choice(MADVICE_SAFE)
+        elif kind == "image":
+            adv = r.choice(MADVICE_SAFE + ["MADV_DONTNEED", "MADV_FREE", "MADV_REMOVE",
+                                           "MADV_WIPEONFORK"])     # the last three: EINVAL
+        else:
+            adv = r.choice(MADVICE) if r.random() < 0.95 else r.choice(MADVICE_BAD)
         self.emit("%s madvise %s %s %s" % (self.proc(), a, hexs(l), adv))
 
     def op_mlock(self):
-        a, l = self.addr_and_len(8)
-        self.emit("%s %s %s %s" % (self.proc(), self.r.choice(["mlock", "munlock"]), a, hexs(l)))
+        r = self.r
+        _, a, l = self.addr_and_len(8, runner_ok=True)
+        x = r.random()
+        if x < 0.4:
+            self.emit("%s mlock %s %s" % (self.proc(), a, hexs(l)))
+        elif x < 0.75:
+            self.emit("%s munlock %s %s" % (self.proc(), a, hexs(l)))
+        else:
+            self.emit("%s mlock2 %s %s %s" % (self.proc(), a, hexs(l),
+                                              r.choice(["MLOCK_ONFAULT", "0", "2"])))
+
+    def op_mlockall(self):
+        r = self.r
+        if r.random() < 0.5:
+            self.emit("%s munlockall" % self.proc())
+        else:
+            self.emit("%s mlockall %s" % (self.proc(), r.choice(
+                ["MCL_CURRENT", "MCL_FUTURE", "MCL_CURRENT|MCL_FUTURE", "MCL_FUTURE|MCL_ONFAULT",
+                 "MCL_CURRENT|MCL_ONFAULT", "MCL_ONFAULT", "0", "8"])))
 
     def op_msync(self):
-        a, l = self.addr_and_len(8)
+        _, a, l = self.addr_and_len(8, runner_ok=True)
         flags = self.r.choice(["MS_SYNC", "MS_ASYNC", "MS_INVALIDATE", "MS_SYNC|MS_INVALIDATE",
-                               "MS_SYNC|MS_ASYNC", "0", "8"])
+                               "MS_ASYNC|MS_INVALIDATE", "MS_SYNC|MS_ASYNC", "0", "8"])
         self.emit("%s msync %s %s %s" % (self.proc(), a, hexs(l), flags))
 
     def op_bad(self):
         """Calls with nonsense arguments: Linux's errno, and nothing changes."""
         r = self.r
         p = self.proc()
-        a = self.cluster_addr()
+        _, a, _ = self.addr_and_len(4)
         choices = [
             "%s mmap %s 0x1000 rw- MAP_ANONYMOUS" % (p, a),                       # no type
             "%s mmap %s 0x1000 rw- MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x800000" % (p, a),
@@ -333,99 +596,143 @@ class Gen:
             "%s mmap 0 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 1" % p,            # offset
             "%s mmap 0 0 rw- MAP_PRIVATE|MAP_ANONYMOUS" % p,
             "%s mmap 0x0 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED" % p,     # mmap_min_addr
-            "%s mmap 0x10000 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED" % p,
-            "%s mmap 0x3ff000 0x1000 r-- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE" % p,
+            "%s mmap 0x3ff000 0x2000 r-- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE" % p,
             "%s mmap %s 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED" % (p, hexs(TASK_SIZE)),
             "%s mmap %s 0x2000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED" % (p, hexs(TASK_SIZE - PAGE)),
             "%s mmap 0xffff800000000000 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED" % p,
             "%s mmap 0 0x1000 rw- MAP_SHARED|MAP_ANONYMOUS|MAP_GROWSDOWN" % p,
+            "%s mmap %s 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE" % (p, hexs(IMAGE)),
+            "%s mmap %s 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE"
+            % (p, hexs(TASK_SIZE - PAGE)),
             "%s munmap %s 0x1000" % (p, hexs(TASK_SIZE)),
             "%s munmap 0x800000000000 0x1000" % p,
             "%s munmap 0x10000 0" % p,
             "%s mprotect 0x10000 0x1000 0x10" % p,
-            "%s mprotect 0x20000 0x1000 r--" % p,                                   # hole
+            "%s mprotect %s 0x1000 r--" % (p, hexs(TASK_SIZE)),
             "%s mremap 0x10001 0x1000 0x2000 MREMAP_MAYMOVE" % p,
-            "%s mremap 0x20000 0x1000 0x2000 MREMAP_MAYMOVE" % p,                   # EFAULT
+            "%s mremap 0x20000 0x1000 0x2000 MREMAP_MAYMOVE" % p,
+            "%s mremap %s 0x1000 0x1000 MREMAP_MAYMOVE|MREMAP_FIXED %s"
+            % (p, hexs(IMAGE), hexs(TASK_SIZE)),
+            "%s mremap %s 0x1000 0x2000 MREMAP_MAYMOVE|MREMAP_FIXED %s"
+            % (p, hexs(IMAGE), hexs(IMAGE)),
             "%s madvise 0x10001 0x1000 MADV_DONTNEED" % p,
-            "%s madvise 0x30000 0x1000 MADV_NORMAL" % p,
-            "%s mlock 0x30000 0x1000" % p,
+            "%s madvise %s 0x1000 MADV_NORMAL" % (p, hexs(TASK_SIZE)),
             "%s mlock %s 0x2000000" % (p, a),                                       # > RLIMIT_MEMLOCK
             "%s msync 0x30001 0x1000 MS_SYNC" % p,
             "%s brk 0x1000" % p,
+            # a shared mapping whose object cannot be charged: the MAP_FIXED gap
+            "%s mmap %s 0x100000000000 --- MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED" % (p, rel("brk0", 0x10000)),
+            "%s mmap 0 0x1000000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_LOCKED" % p,
+            "%s mmap 0 0x200000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB -1 0xfffffffffffff000" % p,
+            "%s mmap 0 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|0x58000000" % p,
         ]
         self.emit(r.choice(choices))
 
+    def op_dump(self):
+        p = self.proc()
+        self.emit("cat /proc/%s/%s" % (p, "smaps" if self.r.random() < 0.15 else "maps"))
+
     # ---- level 5: memory and processes ---------------------------------
-    def access_addr(self, span, fetch=False):
-        """An address where `span` bytes stay inside the arena (or a variable's
-        mapping): mostly the cluster, sometimes unaligned or page-crossing,
-        sometimes below the cluster (stack growth of MAP_GROWSDOWN mappings).
-        fetch: for `exec`, whose host side runs one real instruction of up to
-        15 bytes there: the address keeps 16 bytes inside its page, so the
-        instruction cannot fetch from the next page (mmkit's exec fetches
-        one byte; a fetch from the next page could fault it in or grow a
-        stack there)."""
+    def access_addr(self, span, kind, proc, fetch=False):
+        """An address where `span` bytes stay inside the region; sometimes
+        unaligned or page-crossing.  fetch: for `exec`, whose host side runs
+        one real instruction of up to 15 bytes there: the address keeps 16
+        bytes inside its page, so the instruction cannot fetch from the next
+        page (mmkit's exec fetches one byte)."""
         r = self.r
 
         def at(var, off):
             if fetch and off % PAGE > PAGE - 16:
                 off -= off % PAGE - (PAGE - 16)
             return rel(var, off)
-        k = self.known_range(writable=True)
-        if k and k[2] >= span and r.random() < 0.5:
-            var, off, length = k
-            return at(var, off + r.randint(0, length - span))
-        if self.vars and r.random() < 0.3:
-            name, vlen = r.choice(self.vars)
+        if kind == "known":
+            k = self.known_range(writable=True, proc=proc)
+            if k and k[2] >= span:
+                var, off, length = k
+                return at(var, off + r.randint(0, length - span))
+            kind = "cluster"
+        seen = [v for v in self.vars if self.visible(proc, v[2], v[3])]
+        if kind == "vars" and seen:
+            name, vlen = r.choice(seen)[:2]
             if vlen >= span:
                 off = r.randint(0, vlen - span)
                 return at(name, off & ~7 if r.random() < 0.8 else off)
         npg = -(-span // PAGE) + 1
-        k = r.randint(0, CLUSTER_PAGES - npg)
-        off = self.cluster + k * PAGE
+        var, off, _ = self.range_in(kind if kind != "vars" else "cluster", 1)
+        if kind == "cluster":
+            k = r.randint(0, CLUSTER_PAGES - npg)
+            off = self.cluster + k * PAGE
         x = r.random()
         if x < 0.2:
-            off += r.randint(0, PAGE - 1)
-        elif x < 0.3:
+            off += r.randint(0, PAGE - 1 - min(span, PAGE - 1))
+        elif x < 0.3 and kind in ("cluster", "low", "above", "gap"):
             off += PAGE - r.choice([1, 2, 4])       # crosses into the next page
-        elif x < 0.35:
+        elif x < 0.35 and kind == "cluster":
             off -= r.randint(1, 8) * PAGE
-        return at("base", off)
+        return at(var, off)
+
+    def data_region(self):
+        """Where the sequence's own memory is: values may be printed."""
+        return self.r.choices(["known", "vars", "cluster", "low", "above", "gap"],
+                              [35, 15, 35, 5, 4, 6])[0]
 
     def op_access(self):
         r = self.r
         p = self.proc()
         x = r.random()
-        if x < 0.25:
+        if p in self.tainted and (x < 0.22 or 0.6 <= x < 0.74):
+            x = 0.8          # it may have moved a special mapping anywhere: no values
+        if x < 0.22:
             size = r.choice([1, 2, 4, 8])
-            self.emit("%s read %s %d" % (p, self.access_addr(size), size))
-        elif x < 0.5:
+            self.emit("%s read %s %d" % (p, self.access_addr(size, self.data_region(), p), size))
+        elif x < 0.45:
             size = r.choice([1, 2, 4, 8])
-            self.emit("%s write %s %d %s" % (p, self.access_addr(size), size,
+            self.emit("%s write %s %d %s" % (p, self.access_addr(size, self.data_region(), p), size,
                                              hexs(r.getrandbits(8 * size))))
-        elif x < 0.65:
+        elif x < 0.6:
             b = r.randint(0, 255)
             n = r.randint(1, 3 * PAGE)
             self.fill_bytes.append(b)
-            self.emit("%s fill %s %s %s" % (p, self.access_addr(n), hexs(n), hexs(b)))
-        elif x < 0.8:
+            self.emit("%s fill %s %s %s" % (p, self.access_addr(n, self.data_region(), p), hexs(n),
+                                            hexs(b)))
+        elif x < 0.74:
             n = r.randint(1, 2 * PAGE)
-            self.emit("%s check %s %s %s" % (p, self.access_addr(n), hexs(n),
+            self.emit("%s check %s %s %s" % (p, self.access_addr(n, self.data_region(), p), hexs(n),
                                              hexs(r.choice(self.fill_bytes))))
-        elif x < 0.95:
+        elif x < 0.94:
+            # touches keep every byte, so they may reach everything
+            kind = r.choice(["known", "cluster", "specials", "specials", "image", "heap",
+                             "stack", "gap", "low", "deep"])
             n = r.randint(1, 8) * PAGE
-            self.emit("%s touch %s %s %s" % (p, self.access_addr(n), hexs(n),
-                                             r.choice(["read", "write"])))
+            if kind == "deep":            # below RLIMIT_STACK's reach: growth fails
+                addr = hexs(TASK_SIZE - r.choice([8, 9, 16]) * (1 << 20) - r.randint(0, 64) * PAGE)
+            elif kind in ("specials", "image", "heap", "stack"):
+                var, off, n = self.range_in(kind, 8)
+                addr = rel(var, off)
+            else:
+                addr = self.access_addr(n, kind, p)
+            self.emit("%s touch %s %s %s" % (p, addr, hexs(n), r.choice(["read", "write"])))
         else:
-            self.emit("%s exec %s" % (p, self.access_addr(16, fetch=True)))
+            kind = r.choice(["known", "cluster", "cluster", "specials"])
+            if kind == "specials":
+                self.emit("%s exec %s" % (p, rel("top", r.randint(1, SPECIAL_PAGES) * PAGE + 0x10)))
+            else:
+                self.emit("%s exec %s" % (p, self.access_addr(16, kind, p, fetch=True)))
 
     def op_fork(self):
-        if len(self.procs) >= 4:
+        if len(self.procs) >= 5:
             return self.op_access()
+        r = self.r
+        # mostly from the youngest: chains of three forks and more
+        parent = self.procs[-1] if r.random() < 0.7 else r.choice(self.procs)
         self.nproc += 1
         child = "P%d" % self.nproc
-        self.emit("%s fork %s" % (self.proc(), child))
+        self.emit("%s fork %s" % (parent, child))
         self.procs.append(child)
+        self.depth[child] = self.depth[parent] + 1
+        self.parent[child] = (parent, len(self.lines))
+        if parent in self.tainted:
+            self.tainted.add(child)
 
     def op_exit(self):
         if len(self.procs) < 2:
@@ -444,18 +751,21 @@ class Gen:
             self.emit("handle A SIGSEGV catch")
             self.emit("handle A SIGBUS catch")
         self.emit("A brk 0 -> brk0")
+        # the first hint-less mmap lands right below the special mappings
+        self.emit("A mmap 0 0x1000 PROT_NONE %s -> top" % PRIVATE_ANON)
+        self.emit("A munmap $top 0x1000")
         self.emit("A mmap 0 %s PROT_NONE MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE -> base"
                   % hexs(self.arena))
         if r.random() < 0.5:
             self.emit("A munmap $base %s" % hexs(self.arena))
 
     def generate(self):
-        ops = [(self.op_mmap_fixed, 22), (self.op_mmap_any, 10), (self.op_munmap, 12),
-               (self.op_mprotect, 15), (self.op_mremap, 11), (self.op_brk, 4),
-               (self.op_brk_blocker, 1), (self.op_madvise, 7), (self.op_mlock, 4),
-               (self.op_msync, 2), (self.op_bad, 4)]
+        ops = [(self.op_mmap_fixed, 20), (self.op_mmap_any, 10), (self.op_munmap, 11),
+               (self.op_mprotect, 15), (self.op_mremap, 12), (self.op_brk, 4),
+               (self.op_brk_blocker, 1), (self.op_madvise, 10), (self.op_mlock, 4),
+               (self.op_mlockall, 1), (self.op_msync, 2), (self.op_bad, 3)]
         if self.level >= 5:
-            ops += [(self.op_access, 45), (self.op_fork, 3), (self.op_exit, 2)]
+            ops += [(self.op_access, 45), (self.op_fork, 4), (self.op_exit, 2)]
         funcs = [f for f, _ in ops]
         weights = [w for _, w in ops]
         self.header()
@@ -464,7 +774,7 @@ class Gen:
             self.r.choices(funcs, weights)[0]()
             since_dump += 1
             if since_dump >= 8 and self.r.random() < 0.25:
-                self.emit("cat /proc/%s/maps" % self.proc())
+                self.op_dump()
                 since_dump = 0
         for p in self.procs:
             self.emit("cat /proc/%s/maps" % p)

@@ -597,7 +597,11 @@ static void test_zone_fallback(void **state)
 		in_dma32 += page_zonenum(pages[i]) == ZONE_DMA32;
 	assert_true(zone_managed_pages(Z(ZONE_NORMAL)) < 300000);
 	assert_true(in_dma32 > 0);
-	assert_true(zfree(ZONE_NORMAL) <= min_wmark_pages(Z(ZONE_NORMAL)) + 1);
+	/* Normal is down to min, but for the free pages of the pageblock the
+	 * boot's reclaimable slabs (the dentry and inode caches of the root
+	 * tmpfs) claimed: while DMA32 has room, unmovable requests do not
+	 * steal from it (ALLOC_NOFRAGMENT). */
+	assert_true(zfree(ZONE_NORMAL) <= min_wmark_pages(Z(ZONE_NORMAL)) + pageblock_nr_pages + 1);
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
 	shutdown();

@@ -16,93 +16,7 @@
 #include <sched.h>
 #include <cmocka.h>
 #include "test_main.h"
-#include "mmkit/machine.h"
-#include "mmkit/mm.h"
-#include "mmkit/slab.h"
-#include "mmkit/proc.h"
-#include "mmkit/debug.h"
-#include "mmkit/fault_inject.h"
-#include "mm/slab.h"
-
-static void boot(int cpus)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-
-	cfg.cpus = cpus;
-	assert_int_equal(machine_boot(&cfg, NULL), 0);
-	mmk->log = NULL;
-}
-
-static void assert_verify_ok(void)
-{
-	if (verify_all(NULL)) {
-		verify_all(stderr);
-		fail_msg("verify found violations");
-	}
-}
-
-static char *view(const char *path)
-{
-	const struct proc_view *v = proc_view_find(path, false);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (v)
-		v->show(f, NULL);
-	fclose(f);
-	return buf;
-}
-
-/* Every cache shrunk and the pcp lists drained: slabinfo and buddyinfo
- * are then a function of what is live. */
-struct baseline {
-	char *slabinfo, *buddyinfo;
-};
-
-static void shrink_all(void)
-{
-	struct kmem_cache *s, *list[256];
-	int n = 0, i;
-
-	slab_mutex_lock();
-	for (s = slab_cache_first(); s && n < 256; s = slab_cache_next(s))
-		list[n++] = s;
-	slab_mutex_unlock();
-	for (i = 0; i < n; i++)
-		kmem_cache_shrink(list[i]);
-	drain_all_pages();
-}
-
-static void baseline_take(struct baseline *b)
-{
-	shrink_all();
-	b->slabinfo = view("/proc/slabinfo");
-	b->buddyinfo = view("/proc/buddyinfo");
-}
-
-static void baseline_check(struct baseline *b)
-{
-	struct baseline now;
-
-	baseline_take(&now);
-	assert_string_equal(now.slabinfo, b->slabinfo);
-	assert_string_equal(now.buddyinfo, b->buddyinfo);
-	free(now.slabinfo);
-	free(now.buddyinfo);
-	free(b->slabinfo);
-	free(b->buddyinfo);
-}
-
-static int cpu_partial_len(struct kmem_cache *s, int cpu)
-{
-	struct page *slab;
-	int n = 0;
-
-	for (slab = s->cpu_slab[cpu].partial; slab; slab = slab->next)
-		n++;
-	return n;
-}
+#include "slab_helpers.h"
 
 static struct page *slab_of(void *p)
 {
@@ -225,9 +139,10 @@ static void test_cpu_partial_overflow(void **state)
 
 /* ---- sheaves ---- */
 
-/* Capacity 8, one CPU.  The first allocation finds main empty, no spare,
- * nothing in the barn: it fills a new sheaf from the slabs (8 objects) and
- * parks the empty main in the barn.  The ninth refills that empty one.
+/* Capacity 8, one CPU.  The CPU starts without a main sheaf (sheaf_none):
+ * the first allocation fills a new sheaf from the slabs (8 objects) and
+ * makes it main.  The ninth finds main empty, no spare, nothing in the
+ * barn: it fills another new sheaf and parks the empty main in the barn.
  * Frees fill main, then swap it for the barn's empty one (main becomes the
  * spare), and once both are full they go to the barn as full sheaves, up to
  * MAX_FULL_SHEAVES; beyond that a full spare is flushed to the slabs. */
@@ -247,11 +162,11 @@ static void test_sheaf_refill_and_flush(void **state)
 	pcs = pcs_of(s, 0);
 	barn = get_node(s)->barn;
 	assert_non_null(barn);
-	assert_int_equal(pcs->main->size, 0);
+	assert_ptr_equal(pcs->main, &sheaf_none);
 	assert_null(pcs->spare);
 	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
 	assert_int_equal(pcs->main->size, CAP - 1);
-	assert_int_equal(barn->nr_empty, 1);
+	assert_int_equal(barn->nr_empty, 0);
 	assert_int_equal(barn->nr_full, 0);
 	/* the slab handed out CAP objects, in its freelist order, LIFO from the sheaf */
 	assert_ptr_equal(pcs->main->objects[0], (u8 *)slab_address(slab_of(objs[0])) + 0);
@@ -287,9 +202,9 @@ static void test_sheaf_refill_and_flush(void **state)
 	while (i >= 0)
 		kmem_cache_free(s, objs[i--]);
 	assert_verify_ok();
-	/* shrink: sheaves flushed and freed (main kept), every slab freed */
+	/* shrink: sheaves flushed and freed (main too), every slab freed */
 	kmem_cache_shrink(s);
-	assert_int_equal(pcs->main->size, 0);
+	assert_ptr_equal(pcs->main, &sheaf_none);
 	assert_null(pcs->spare);
 	assert_int_equal(barn->nr_full + barn->nr_empty, 0);
 	assert_int_equal(atomic_load(&get_node(s)->nr_slabs), 0);
@@ -300,29 +215,6 @@ static void test_sheaf_refill_and_flush(void **state)
 	machine_shutdown();
 }
 
-struct xfer {
-	struct kmem_cache *s;
-	void **objs;
-	int n;
-};
-
-static void free_them(void *info)
-{
-	struct xfer *x = info;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		kmem_cache_free(x->s, x->objs[i]);
-}
-
-static void alloc_them(void *info)
-{
-	struct xfer *x = info;
-	int i;
-
-	for (i = 0; i < x->n; i++)
-		x->objs[i] = kmem_cache_alloc(x->s, GFP_KERNEL);
-}
 
 /* A free on another CPU goes into that CPU's sheaf, whatever CPU allocated
  * the object: no slab lock, the slab's counters untouched.  That CPU reuses
@@ -585,26 +477,8 @@ static int faulty_workload(void)
 
 static void test_sheaf_fault_injection(void **state)
 {
-	static const char *const sites[] = { "alloc_pages", "kmem_cache_alloc" };
-	struct baseline b;
-	unsigned int k;
-	long nth, failures;
-
 	boot(2);
-	for (k = 0; k < ARRAY_SIZE(sites); k++) {
-		for (nth = 1;; nth++) {
-			baseline_take(&b);
-			assert_int_equal(fault_inject_set(sites[k], nth, false, 0), 0);
-			faulty_workload();
-			failures = atomic_load(&fault_site_find(sites[k])->failures);
-			fault_inject_clear_all();
-			baseline_check(&b);
-			assert_verify_ok();
-			if (!failures)
-				break;
-		}
-		assert_true(nth > 10);
-	}
+	fault_sweep(faulty_workload);
 	machine_shutdown();
 }
 
@@ -688,13 +562,6 @@ static void test_sheaf_multicpu_stress(void **state)
 	baseline_check(&b);
 	assert_verify_ok();
 	machine_shutdown();
-}
-
-static int down(void **state)
-{
-	fault_inject_clear_all();
-	machine_shutdown();
-	return 0;
 }
 
 static const struct CMUnitTest tests[] = {

@@ -1,0 +1,152 @@
+/*
+ * blk-core.c - requests to the devices under host mounts (Linux
+ * block/blk-core.c submit_bio, block/bio.c; include/mmkit/blkdev.h).
+ *
+ * A request costs latency + size / bandwidth of simulated time, charged to
+ * the machine clock when it completes (the submitter waits for it: mmkit's
+ * I/O is synchronous, see ARCHITECTURE "Files").  Fault injection is checked
+ * before any byte moves: an injected failure transfers nothing and returns
+ * -EIO, as a failed bio does; host errors come back as the host gives them
+ * (EIO, ENOSPC, EDQUOT).  Statistics follow /proc/diskstats' counters.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "mmkit/blkdev.h"
+#include "mmkit/clocksource.h"
+#include "mmkit/fault_inject.h"
+#include "mmkit/machine.h"
+#include "mmkit/vmstat.h"
+
+static DEFINE_FAULT_SITE(bdev_alloc_fail, "bdev_alloc");
+static DEFINE_SPINLOCK(bdev_lock);
+static LIST_HEAD(bdev_list);
+static int bdev_serial;
+
+/* Host memory: a device is part of the machine, not a kernel object. */
+struct block_device *bdev_alloc(unsigned int major, unsigned int minor, u64 latency_ns,
+				u64 bw_bytes)
+{
+	struct block_device *b;
+
+	if (should_fail(&bdev_alloc_fail))
+		return NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->bd_major = major;
+	b->bd_minor = minor;
+	b->latency_ns = latency_ns;
+	b->bw_bytes = bw_bytes;
+	spin_lock_init(&b->bd_lock);
+	spin_lock(&bdev_lock);
+	snprintf(b->bd_name, sizeof(b->bd_name), "hostfs%d", bdev_serial++);
+	list_add_tail(&b->bd_list, &bdev_list);
+	spin_unlock(&bdev_lock);
+	return b;
+}
+
+void bdev_free(struct block_device *b)
+{
+	spin_lock(&bdev_lock);
+	list_del(&b->bd_list);
+	if (list_empty(&bdev_list))
+		bdev_serial = 0;
+	spin_unlock(&bdev_lock);
+	spin_lock_destroy(&b->bd_lock);
+	free(b);
+}
+
+struct block_device *bdev_first(void)
+{
+	return list_empty(&bdev_list) ? NULL : list_first_entry(&bdev_list, struct block_device, bd_list);
+}
+
+struct block_device *bdev_next(struct block_device *b)
+{
+	return b->bd_list.next == &bdev_list ? NULL
+					     : list_entry(b->bd_list.next, struct block_device, bd_list);
+}
+
+bool bio_add_buf(struct bio *bio, void *buf, size_t len)
+{
+	struct host_iovec *last = bio->bi_vcnt ? &bio->bi_io_vec[bio->bi_vcnt - 1] : NULL;
+
+	if (last && (char *)last->base + last->len == (char *)buf) {
+		last->len += len;               /* physically contiguous: merge */
+	} else {
+		if (bio->bi_vcnt == BIO_MAX_VECS)
+			return false;
+		bio->bi_io_vec[bio->bi_vcnt++] = (struct host_iovec){ buf, len };
+	}
+	bio->bi_size += len;
+	return true;
+}
+
+/* Does an armed rule fail this request?  Caller holds bd_lock. */
+static bool blk_should_fail(struct blk_fault_rule *r, long long pos, size_t size)
+{
+	if (r->range && pos < r->end && pos + (long long)size > r->start)
+		return true;
+	if (!r->nth)
+		return false;
+	r->calls++;
+	return r->calls == r->nth || (r->sticky && r->calls > r->nth);
+}
+
+static u64 bio_time_ns(const struct block_device *b, size_t size)
+{
+	u64 t = b->latency_ns;
+
+	if (b->bw_bytes)
+		t += (u64)((unsigned __int128)size * NSEC_PER_SEC / b->bw_bytes);
+	return t;
+}
+
+long submit_bio_wait(struct bio *bio)
+{
+	struct block_device *b = bio->bi_bdev;
+	int op = bio->bi_op;
+	bool fail;
+	long ret;
+	u64 t;
+
+	spin_lock(&b->bd_lock);
+	fail = blk_should_fail(&b->fail[op], bio->bi_pos, bio->bi_size);
+	t = bio_time_ns(b, bio->bi_size);
+	b->busy_ns += t;
+	spin_unlock(&b->bd_lock);
+	machine_clock_advance(t);
+	if (fail)
+		ret = -EIO;
+	else if (op == REQ_OP_WRITE)
+		ret = host_pwritev(bio->bi_hostfd, bio->bi_io_vec, bio->bi_vcnt, bio->bi_pos);
+	else
+		ret = host_preadv(bio->bi_hostfd, bio->bi_io_vec, bio->bi_vcnt, bio->bi_pos);
+	spin_lock(&b->bd_lock);
+	if (ret < 0) {
+		b->errors[op]++;
+	} else {
+		b->ios[op]++;
+		b->sectors[op] += (unsigned long)(ret + 511) / 512;
+	}
+	spin_unlock(&b->bd_lock);
+	if (this_cpu())              /* submit_bio: pgpgin/pgpgout in sectors */
+		count_vm_events(op == REQ_OP_WRITE ? PGPGOUT : PGPGIN, (bio->bi_size + 511) / 512);
+	return ret;
+}
+
+void bdev_set_fault(struct block_device *b, enum req_op op, const struct blk_fault_rule *r)
+{
+	spin_lock(&b->bd_lock);
+	b->fail[op] = *r;
+	b->fail[op].calls = 0;
+	spin_unlock(&b->bd_lock);
+}
+
+void bdev_clear_faults(struct block_device *b)
+{
+	spin_lock(&b->bd_lock);
+	b->fail[0] = b->fail[1] = (struct blk_fault_rule){ 0 };
+	spin_unlock(&b->bd_lock);
+}

@@ -1,0 +1,431 @@
+/*
+ * hostfs.c - a host directory mounted in the simulated machine (named
+ * after Linux's fs/hostfs, user-mode Linux's window on its host; the page
+ * cache side follows ext4's buffered I/O).
+ *
+ * Each inode stands for one host file or directory and holds a host
+ * descriptor for its life: directories an O_PATH one (names are resolved
+ * with openat/fstatat relative to it), regular files one opened read-write
+ * when the host allows it (read-only otherwise, and on a read-only mount).
+ * The inode's number, device, size and link count come from the host's
+ * stat; a host file looked up twice (two names, or after its dentry went)
+ * is one inode.  Data moves only through the page cache: reads fill pages
+ * with requests to the mount's block device (read_folio one page,
+ * readahead one request per contiguous batch), writeback writes runs of
+ * dirty pages (one request each, up to 64 pages); bytes past EOF are never
+ * written.  Size changes (truncate, extension, fallocate) reach the host at
+ * once.  The block device charges each request's time and may inject
+ * errors; a failed write makes the mapping's error (fsync reports it once).
+ */
+#include <errno.h>
+#include <string.h>
+#include "fs/internal.h"
+#include "mmkit/blkdev.h"
+#include "mmkit/host.h"
+#include "mmkit/pagemap.h"
+#include "mmkit/sched.h"
+#include "mmkit/slab.h"
+#include "mmkit/writeback.h"
+
+static const struct inode_operations hostfs_dir_iops;
+static const struct inode_operations hostfs_file_iops;
+static const struct file_operations hostfs_file_fops;
+static const struct address_space_operations hostfs_aops;
+static const struct super_operations hostfs_sops;
+
+/* The inode for the host file open at fd (which it takes over, or closes
+ * when the inode exists already).  NULL on -ENOMEM (fd closed). */
+static struct inode *hostfs_iget(struct super_block *sb, int fd, const struct host_stat *st,
+				 bool writable)
+{
+	struct inode *inode = ilookup(sb, st->ino);
+
+	if (inode) {
+		host_close(fd);
+		return inode;
+	}
+	inode = new_inode(sb);
+	if (!inode) {
+		host_close(fd);
+		return NULL;
+	}
+	inode->i_ino = st->ino;
+	inode->i_mode = st->mode;
+	inode->i_nlink = st->nlink;
+	inode->i_dev_major = st->dev_major;
+	inode->i_dev_minor = st->dev_minor;
+	i_size_write(inode, st->size);
+	inode->i_hostfd = fd;
+	inode->i_host_writable = writable;
+	if (MMK_S_ISDIR(st->mode)) {
+		inode->i_op = &hostfs_dir_iops;
+		inode->i_fop = &simple_dir_operations;
+	} else {
+		inode->i_op = &hostfs_file_iops;
+		inode->i_fop = &hostfs_file_fops;
+		inode->i_mapping->a_ops = &hostfs_aops;
+	}
+	return inode;
+}
+
+/* Open name in dir on the host and make its inode (lookup, create). */
+static int hostfs_open_inode(struct inode *dir, const char *name, bool create, umode_t mode,
+			     struct inode **out)
+{
+	bool rdonly = dir->i_sb->s_flags & SB_RDONLY, writable;
+	struct host_stat st;
+	int fd, err;
+
+	if (!create) {
+		err = host_stat_at(dir->i_hostfd, name, &st);
+		if (err)
+			return err;
+		if (!MMK_S_ISDIR(st.mode) && !MMK_S_ISREG(st.mode))
+			return -EPERM;               /* devices, fifos, sockets: not here */
+	}
+	fd = host_open_at(dir->i_hostfd, name, !create && MMK_S_ISDIR(st.mode), rdonly, create,
+			  mode & 07777, &writable);
+	if (fd < 0)
+		return fd;
+	err = host_fstat(fd, &st);
+	if (err) {
+		host_close(fd);
+		return err;
+	}
+	*out = hostfs_iget(dir->i_sb, fd, &st, writable);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int hostfs_lookup(struct inode *dir, struct dentry *d)
+{
+	struct inode *inode;
+	int err = hostfs_open_inode(dir, d->d_name, false, 0, &inode);
+
+	if (!err)
+		d_instantiate(d, inode);
+	return err;
+}
+
+static int hostfs_create(struct inode *dir, struct dentry *d, umode_t mode)
+{
+	struct inode *inode;
+	int err = hostfs_open_inode(dir, d->d_name, true, mode, &inode);
+
+	if (!err)
+		d_instantiate(d, inode);
+	return err;
+}
+
+static int hostfs_mkdir(struct inode *dir, struct dentry *d, umode_t mode)
+{
+	int err = host_mkdir_at(dir->i_hostfd, d->d_name, mode & 07777);
+
+	if (!err)
+		err = hostfs_lookup(dir, d);
+	return err;
+}
+
+static int hostfs_unlink(struct inode *dir, struct dentry *d)
+{
+	int err = host_unlink_at(dir->i_hostfd, d->d_name);
+
+	if (!err)
+		d->d_inode->i_nlink--;
+	return err;
+}
+
+/* ext4_setattr's size part: the page cache follows the new size, then the
+ * host file.  Caller holds inode_lock. */
+static int hostfs_setsize(struct inode *inode, loff_t size)
+{
+	loff_t old = i_size_read(inode);
+	int err;
+
+	if (size > old) {
+		err = host_ftruncate(inode->i_hostfd, size);
+		if (!err)
+			i_size_write(inode, size);
+		return err;
+	}
+	truncate_setsize(inode, size);
+	return host_ftruncate(inode->i_hostfd, size);
+}
+
+/* Does the host file have data in [off, off + PAGE_SIZE)? */
+static bool host_has_data(int fd, loff_t off)
+{
+	long long data = host_seek_data(fd, off, false);
+
+	return data >= 0 && data < off + (loff_t)PAGE_SIZE;
+}
+
+/* st_blocks: the host's allocation plus the dirty pages over its holes,
+ * as ext4 counts delayed allocation. */
+static unsigned long hostfs_getblocks(struct inode *inode)
+{
+	struct address_space *m = inode->i_mapping;
+	unsigned long blocks = 0, index = 0, extra = 0;
+	struct host_stat st;
+
+	if (!host_fstat(inode->i_hostfd, &st))
+		blocks = st.blocks;
+	while (atomic_load(&m->nrdirty)) {
+		struct page *pages[16];
+		unsigned int n = filemap_get_pages_range(m, &index, ~0UL, pages, 16), i;
+
+		for (i = 0; i < n; i++) {
+			if ((PageDirty(pages[i]) || PageWriteback(pages[i])) &&
+			    !host_has_data(inode->i_hostfd, page_offset(pages[i])))
+				extra += PAGE_SIZE / 512;
+			put_page(pages[i]);
+		}
+		if (n < 16)
+			break;
+	}
+	return blocks + extra;
+}
+
+/* ----------------------------------------------------------------- I/O -- */
+
+static struct block_device *inode_bdev(struct inode *inode)
+{
+	return inode->i_sb->s_bdev;
+}
+
+/* Read the pages (contiguous, locked, not uptodate) from the host in one
+ * request; each ends uptodate (its bytes past EOF zeroed) or, on an error,
+ * not uptodate.  Pages wholly past EOF are zeroed.  Unlocks them all. */
+static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned int n)
+{
+	struct bio bio = { .bi_bdev = inode_bdev(inode), .bi_op = REQ_OP_READ,
+			   .bi_hostfd = inode->i_hostfd, .bi_pos = page_offset(pages[0]) };
+	loff_t isize = i_size_read(inode);
+	long got = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && page_offset(pages[i]) < isize; i++)
+		bio_add_buf(&bio, page_address(pages[i]),
+			    (size_t)min((loff_t)PAGE_SIZE, isize - page_offset(pages[i])));
+	if (bio.bi_size)
+		got = submit_bio_wait(&bio);
+	for (i = 0; i < n; i++) {
+		loff_t off = page_offset(pages[i]) - bio.bi_pos;
+
+		if (got >= 0) {
+			size_t valid = off >= got ? 0 : (size_t)min((loff_t)PAGE_SIZE, got - off);
+
+			memset((u8 *)page_address(pages[i]) + valid, 0, PAGE_SIZE - valid);
+			SetPageUptodate(pages[i]);
+		}
+		unlock_page(pages[i]);
+	}
+	return got < 0 ? (int)got : 0;
+}
+
+static int hostfs_read_folio(struct file *f, struct page *page)
+{
+	(void)f;
+	return hostfs_read_pages(page->mapping->host, &page, 1);
+}
+
+static void hostfs_readahead(struct readahead_control *rac)
+{
+	unsigned int done = 0;
+
+	while (done < rac->_nr_pages) {
+		unsigned int n = min(rac->_nr_pages - done, (unsigned int)BIO_MAX_VECS);
+
+		hostfs_read_pages(rac->mapping->host, rac->_pages + done, n);
+		done += n;
+	}
+}
+
+/* Writeback batches: locked pages under writeback, contiguous. */
+struct hostfs_wb_ctx {
+	struct inode *inode;
+	struct page *pages[BIO_MAX_VECS];
+	unsigned int nr;
+	int err;
+};
+
+/* Write the batch in one request (its last page only up to EOF) and end
+ * writeback on each page; an error goes to the mapping. */
+static void hostfs_submit_write(struct hostfs_wb_ctx *c)
+{
+	struct inode *inode = c->inode;
+	struct bio bio = { .bi_bdev = inode_bdev(inode), .bi_op = REQ_OP_WRITE,
+			   .bi_hostfd = inode->i_hostfd, .bi_pos = page_offset(c->pages[0]) };
+	loff_t isize = i_size_read(inode);
+	unsigned int i;
+	long ret = 0;
+
+	for (i = 0; i < c->nr && page_offset(c->pages[i]) < isize; i++)
+		bio_add_buf(&bio, page_address(c->pages[i]),
+			    (size_t)min((loff_t)PAGE_SIZE, isize - page_offset(c->pages[i])));
+	if (bio.bi_size)
+		ret = submit_bio_wait(&bio);
+	if (ret >= 0 && (size_t)ret < bio.bi_size)
+		ret = -EIO;
+	if (ret < 0) {
+		mapping_set_error(inode->i_mapping, (int)ret);
+		if (!c->err)
+			c->err = (int)ret;
+	}
+	for (i = 0; i < c->nr; i++) {
+		folio_end_writeback(c->pages[i]);
+		unlock_page(c->pages[i]);
+	}
+	c->nr = 0;
+}
+
+static int hostfs_writepage(struct page *page, struct writeback_control *wbc, void *data)
+{
+	struct hostfs_wb_ctx *c = data;
+
+	(void)wbc;
+	if (c->nr && (page->index != c->pages[c->nr - 1]->index + 1 || c->nr == BIO_MAX_VECS))
+		hostfs_submit_write(c);
+	c->pages[c->nr++] = page;
+	return 0;
+}
+
+static int hostfs_writepages(struct address_space *m, struct writeback_control *wbc)
+{
+	struct hostfs_wb_ctx c = { .inode = m->host };
+	int err = write_cache_pages(m, wbc, hostfs_writepage, &c);
+
+	if (c.nr)
+		hostfs_submit_write(&c);
+	return err ? err : c.err;
+}
+
+/* ---------------------------------------------------------- file ops -- */
+
+static int hostfs_fsync(struct file *f, loff_t start, loff_t end, bool datasync)
+{
+	(void)datasync;
+	return file_write_and_wait_range(f, start, end);
+}
+
+static long hostfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
+{
+	struct inode *inode = f->f_inode;
+	int keep = mode & MMK_FALLOC_FL_KEEP_SIZE;
+	long err;
+
+	if (mode & ~(MMK_FALLOC_FL_KEEP_SIZE | MMK_FALLOC_FL_PUNCH_HOLE | MMK_FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if (!keep && (unsigned long)(off + len) > rlimit(RLIMIT_FSIZE))
+		return -EFBIG;
+	inode_lock(inode);
+	if (mode & (MMK_FALLOC_FL_PUNCH_HOLE | MMK_FALLOC_FL_ZERO_RANGE))
+		truncate_pagecache_range(inode, off, off + len - 1);
+	err = host_fallocate(inode->i_hostfd, mode, off, len);
+	if (!err && !keep && off + len > i_size_read(inode))
+		i_size_write(inode, off + len);
+	inode_unlock(inode);
+	return err;
+}
+
+/* SEEK_DATA/SEEK_HOLE: data is what the host has plus dirty pages. */
+static bool hostfs_page_is_data(struct inode *inode, unsigned long index)
+{
+	struct page *page = filemap_get_page(inode->i_mapping, index);
+	bool dirty = page && (PageDirty(page) || PageWriteback(page));
+
+	if (page)
+		put_page(page);
+	return dirty || host_has_data(inode->i_hostfd, (loff_t)index << PAGE_SHIFT);
+}
+
+static loff_t hostfs_llseek(struct file *f, loff_t off, int whence)
+{
+	struct inode *inode = f->f_inode;
+	loff_t isize = i_size_read(inode), pos;
+
+	if (whence != MMK_SEEK_DATA && whence != MMK_SEEK_HOLE)
+		return generic_file_llseek(f, off, whence);
+	if (off < 0 || off >= isize)
+		return -ENXIO;
+	for (pos = off & ~(loff_t)(PAGE_SIZE - 1); pos < isize; pos += (loff_t)PAGE_SIZE)
+		if (hostfs_page_is_data(inode, (unsigned long)(pos >> PAGE_SHIFT)) ==
+		    (whence == MMK_SEEK_DATA))
+			break;
+	if (pos >= isize) {
+		if (whence == MMK_SEEK_DATA)
+			return -ENXIO;
+		pos = isize;
+	}
+	f->f_pos = max(off, pos);
+	return f->f_pos;
+}
+
+/* ------------------------------------------------------- super block -- */
+
+static void hostfs_evict_inode(struct inode *inode)
+{
+	if (inode->i_hostfd >= 0)
+		host_close(inode->i_hostfd);
+	inode->i_hostfd = -1;
+}
+
+static void hostfs_put_super(struct super_block *sb)
+{
+	sync_inodes_sb(sb);
+	kfree(sb->s_hostdir);
+	sb->s_hostdir = NULL;
+}
+
+struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonly,
+				      struct block_device *bdev)
+{
+	struct super_block *sb = sb_alloc("hostfs", bdev->bd_major, bdev->bd_minor);
+	struct inode *root;
+	struct host_stat st;
+
+	if (!sb || host_fstat(dirfd, &st)) {
+		host_close(dirfd);
+		if (sb)
+			kill_sb(sb);
+		return NULL;
+	}
+	sb->s_flags = rdonly ? SB_RDONLY : 0;
+	sb->s_bdev = bdev;
+	sb->s_bdi = bdev->bd_bdi;
+	sb->s_op = &hostfs_sops;
+	sb->s_hostdir = kmalloc(strlen(hostdir) + 1, GFP_KERNEL);
+	if (sb->s_hostdir)
+		memcpy(sb->s_hostdir, hostdir, strlen(hostdir) + 1);
+	root = hostfs_iget(sb, dirfd, &st, false);
+	if (!sb->s_hostdir || !root || !d_alloc_root(sb, root)) {
+		if (root)
+			iput(root);
+		kill_sb(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+static const struct inode_operations hostfs_dir_iops = {
+	.lookup = hostfs_lookup, .create = hostfs_create, .mkdir = hostfs_mkdir,
+	.unlink = hostfs_unlink,
+};
+static const struct inode_operations hostfs_file_iops = {
+	.setsize = hostfs_setsize, .getblocks = hostfs_getblocks,
+};
+static long hostfs_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos)
+{
+	return filemap_read(f, ubuf, len, pos);
+}
+static const struct file_operations hostfs_file_fops = {
+	.release = file_release,
+	.read = hostfs_read, .write = generic_file_write, .mmap = generic_file_mmap,
+	.fsync = hostfs_fsync, .fallocate = hostfs_fallocate, .llseek = hostfs_llseek,
+};
+static const struct address_space_operations hostfs_aops = {
+	.read_folio = hostfs_read_folio, .readahead = hostfs_readahead,
+	.writepages = hostfs_writepages, .dirty_folio = filemap_dirty_folio,
+};
+static const struct super_operations hostfs_sops = {
+	.evict_inode = hostfs_evict_inode, .put_super = hostfs_put_super,
+};

@@ -1,0 +1,48 @@
+/*
+ * host.h - host files (host/file.c): the only place mmkit calls the host's
+ * file system.  The block layer (block/) carries the page cache's I/O here,
+ * and hostfs (fs/hostfs.c) asks it for names, sizes and identities.  Every
+ * function returns 0, a count, or -errno (the host's errno, which on Linux is
+ * the simulated kernel's too); EINTR is retried.
+ */
+#ifndef MMKIT_HOST_H
+#define MMKIT_HOST_H
+
+#include <stddef.h>
+#include "mmkit/compiler.h"
+
+struct host_stat {
+	unsigned int dev_major, dev_minor;  /* st_dev split as the kernel prints it */
+	unsigned long ino;
+	unsigned int mode;                  /* st_mode */
+	unsigned int nlink;
+	long long size;
+	unsigned long blocks;               /* st_blocks, 512-byte units */
+};
+struct host_iovec { void *base; size_t len; };
+
+/* A directory to mount: an O_PATH|O_DIRECTORY descriptor. */
+int host_open_dir(const char *path);
+/* name in the directory dirfd: a directory (O_PATH) or a regular file
+ * (read-write if allowed and !rdonly, else read-only; *writable says which).
+ * create: O_CREAT|O_EXCL with mode. */
+int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create,
+		 unsigned int mode, bool *writable);
+int host_close(int fd);
+int host_fstat(int fd, struct host_stat *st);
+/* stat of name in dirfd without opening it (follows symbolic links). */
+int host_stat_at(int dirfd, const char *name, struct host_stat *st);
+/* Read or write the whole vector at off (short only at the end of a read:
+ * the count says how much). */
+long host_preadv(int fd, const struct host_iovec *iov, int n, long long off);
+long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off);
+int host_ftruncate(int fd, long long len);
+/* mode: Linux FALLOC_FL_* bits. */
+int host_fallocate(int fd, int mode, long long off, long long len);
+int host_fsync(int fd, bool datasync);
+int host_unlink_at(int dirfd, const char *name);
+int host_mkdir_at(int dirfd, const char *name, unsigned int mode);
+/* SEEK_DATA / SEEK_HOLE on the host file: the offset, or -ENXIO. */
+long long host_seek_data(int fd, long long off, bool hole);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * pagemap.h - the page cache of files (mm/filemap.c, mm/readahead.c,
+ * mm/truncate.c, mm/page-writeback.c; Linux include/linux/pagemap.h,
+ * errseq.h, writeback.h at the level mmkit needs).
+ *
+ * Page states of a cache page (Linux's folio flags, order-0 pages):
+ *   PG_locked     I/O or truncation in progress; the fault maps it, truncate
+ *                 removes it and writeback starts on it only under this lock
+ *   PG_uptodate   its bytes are the file's (read, or written whole)
+ *   PG_dirty      newer than the backing store; counted in NR_FILE_DIRTY
+ *                 (mappings with writeback only: shmem pages are never
+ *                 written back)
+ *   PG_writeback  being written (NR_WRITEBACK); cleared when the write ends
+ *   PG_readahead  (= PG_reclaim, as in Linux) the async readahead mark: a
+ *                 read or fault that reaches it starts the next window
+ * i_size rules: a page wholly past EOF is never mapped (a fault there is
+ * SIGBUS) and never written back; the bytes past EOF in the last page read
+ * as 0 and are never written to the file.
+ *
+ * errseq (Linux lib/errseq.c): a 32-bit word holding the last writeback
+ * error (low 12 bits), a SEEN flag and a counter bumped when a new error is
+ * recorded after the previous one was seen.  Each open file samples it at
+ * open; fsync reports an error recorded since its sample, once, and moves
+ * the sample on.
+ */
+#ifndef MMKIT_PAGEMAP_H
+#define MMKIT_PAGEMAP_H
+
+#include "mmkit/fs.h"
+#include "mmkit/memory.h"
+
+/* PG_readahead shares PG_reclaim's bit, as in Linux. */
+static inline bool PageReadahead(const struct page *p) { return PageReclaim(p); }
+static inline void SetPageReadahead(struct page *p) { SetPageReclaim(p); }
+static inline void ClearPageReadahead(struct page *p) { ClearPageReclaim(p); }
+static inline bool TestClearPageDirty(struct page *p)
+{ return atomic_fetch_and(&p->flags, ~(1UL << PG_dirty)) & (1UL << PG_dirty); }
+static inline bool TestSetPageDirty(struct page *p)
+{ return atomic_fetch_or(&p->flags, 1UL << PG_dirty) & (1UL << PG_dirty); }
+
+static inline loff_t page_offset(const struct page *page) { return (loff_t)page->index << PAGE_SHIFT; }
+
+/* ---- errors (mm/filemap.c, errseq) ---- */
+#define AS_EIO    0
+#define AS_ENOSPC 1
+errseq_t errseq_set(_Atomic errseq_t *eseq, int err);
+errseq_t errseq_sample(_Atomic errseq_t *eseq);
+int errseq_check(_Atomic errseq_t *eseq, errseq_t since);
+int errseq_check_and_advance(_Atomic errseq_t *eseq, errseq_t *since);
+/* Record a writeback error of m (errseq and AS_EIO/AS_ENOSPC). */
+void mapping_set_error(struct address_space *m, int err);
+/* The AS_* error of m, cleared (legacy reporting): 0, -EIO or -ENOSPC. */
+int filemap_check_errors(struct address_space *m);
+/* The error recorded since f last looked, once: 0 or -errno. */
+int file_check_and_advance_wb_err(struct file *f);
+/* Does the mapping write back dirty pages (not shmem, not identity)? */
+static inline bool mapping_can_writeback(const struct address_space *m)
+{ return m->a_ops && m->a_ops->writepages; }
+
+/* Linux folio_mark_accessed without the LRU (there is none yet): the
+ * first access sets PG_referenced. */
+static inline void folio_mark_accessed(struct page *page)
+{
+	if (!PageReferenced(page))
+		SetPageReferenced(page);
+}
+
+/* ---- lookup and insertion (mm/filemap.c) ---- */
+/* A new, empty address_space for inode host (new_inode).  NULL on -ENOMEM. */
+struct address_space *mapping_alloc(struct inode *host);
+/* The fault of an identity-only file (no inode): zeroed pages. */
+vm_fault_t identity_file_fault(struct vm_fault *vmf);
+/* The locked page at index with a reference, or NULL if there is none. */
+struct page *filemap_lock_page(struct address_space *m, unsigned long index);
+/* The page at index, locked, with a reference: created (not uptodate,
+ * zeroed if zero) if missing.  NULL on -ENOMEM. */
+struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero);
+/* Up to nr pages with start <= index <= end, with references, in index
+ * order; *start is set past the last one.  Returns how many: fewer than nr
+ * means the range holds no more (callers stop then). */
+unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
+				     unsigned long end, struct page **pages, unsigned int nr);
+/* Read page (locked, not uptodate) with a_ops->read_folio and wait: 0 with
+ * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL. */
+int filemap_read_folio(struct file *f, struct page *page);
+/* Is any page of [start, end] (indexes) in the cache? */
+bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
+
+/* ---- read and write (mm/filemap.c) ---- */
+/* Copy from the cache to user memory at ubuf (copy_to_user): the bytes
+ * read, short at EOF or a bad buffer; -EFAULT if none could be copied, -EIO
+ * on a read error before any byte.  *pos advances.  No lock held. */
+long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
+/* Read into kernel memory through the cache (the ELF loader): the bytes
+ * read (short at EOF) or -EIO.  *pos advances. */
+long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
+/* Copy user memory into the cache at pos (copy_from_user): the bytes
+ * written or -EFAULT/-ENOSPC/-ENOMEM/-EFBIG.  Caller holds inode_lock. */
+long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos);
+/* write(2) of a regular file: O_APPEND, RLIMIT_FSIZE/EFBIG, inode_lock,
+ * O_SYNC.  *pos advances. */
+long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
+
+/* ---- fault (mm/filemap.c) ---- */
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff);
+vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf);
+extern const struct vm_operations_struct generic_file_vm_ops;
+/* generic_file_mmap: the VMA gets generic_file_vm_ops.  0. */
+int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
+/* fault_around_bytes (debugfs in Linux): 65536 by default. */
+extern unsigned long fault_around_bytes;
+
+/* ---- readahead (mm/readahead.c) ---- */
+#define VM_READAHEAD_PAGES 32              /* 128 KiB: Linux's default ra_pages */
+struct readahead_control {
+	struct file *file;
+	struct address_space *mapping;
+	struct file_ra_state *ra;
+	unsigned long _index;                /* the next page to read */
+	unsigned int _nr_pages;              /* pages of this batch */
+	unsigned int _batch_count;
+	struct page *_pages[64];             /* the batch, locked, in index order */
+};
+void file_ra_state_init(struct file_ra_state *ra, struct address_space *m);
+/* A read or fault found no page at ractl->_index: read around / ahead
+ * (on-demand readahead).  req_count: pages the caller wants. */
+void page_cache_sync_ra(struct readahead_control *ractl, unsigned long req_count);
+/* A read or fault reached page, which has PG_readahead: the next window. */
+void page_cache_async_ra(struct readahead_control *ractl, struct page *page,
+			 unsigned long req_count);
+/* Read nr_to_read pages from ractl->_index, marking the one lookahead_size
+ * before the end with PG_readahead.  Pages present are skipped. */
+void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_to_read,
+			     unsigned long lookahead_size);
+/* WILLNEED / readahead(2): read [index, index + nr) in ra_pages chunks. */
+void force_page_cache_ra(struct readahead_control *ractl, unsigned long nr_to_read);
+/* The mmap read-around of a fault (filemap_fault): ra->start etc. set. */
+void ra_submit(struct file_ra_state *ra, struct readahead_control *ractl);
+
+/* ---- truncate (mm/truncate.c) ---- */
+void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend);
+void truncate_inode_pages(struct address_space *m, loff_t lstart);
+/* The size of inode changed to newsize: unmap (private copies too) and drop
+ * the cache past it, zero the tail of its last page. */
+void truncate_pagecache(struct inode *inode, loff_t newsize);
+void truncate_setsize(struct inode *inode, loff_t newsize);
+/* A hole [lstart, lend] was punched: unmap (not private copies), drop. */
+void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend);
+/* Drop clean, unmapped, unlocked pages of [start, end] (indexes): the count. */
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end);
+/* Linux unmap_mapping_range (mm/memory.c): even_cows also zaps private
+ * copies of the file's pages in private mappings. */
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
+			 bool even_cows);
+
+/* ---- dirty pages and writeback (mm/page-writeback.c) ---- */
+/* Mark a page dirty through its mapping's a_ops (accounting included). */
+bool folio_mark_dirty(struct page *page);
+/* a_ops->dirty_folio of file systems with writeback: account the page in
+ * NR_FILE_DIRTY/NR_DIRTIED and put the inode on its bdi's dirty list. */
+bool filemap_dirty_folio(struct address_space *m, struct page *page);
+/* a_ops->dirty_folio of shmem: the flag only. */
+bool noop_dirty_folio(struct address_space *m, struct page *page);
+/* A dirty page leaves the cache without being written (truncate): undo its
+ * NR_FILE_DIRTY accounting.  The caller clears PG_dirty. */
+void account_page_cleaned(struct page *page);
+/* Before writing a locked page back: write-protect and clean its PTEs
+ * (folio_mkclean), clear PG_dirty.  True if it was dirty. */
+bool folio_clear_dirty_for_io(struct page *page);
+void folio_start_writeback(struct page *page);
+void folio_end_writeback(struct page *page);
+/* Write back the dirty pages of [start, end] (bytes) and wait.  0 or the
+ * first error (-EIO, -ENOSPC), also reported through AS_* bits. */
+int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end);
+/* fsync's form: the error is the file's errseq report. */
+int file_write_and_wait_range(struct file *f, loff_t start, loff_t end);
+int filemap_fdatawrite_range(struct address_space *m, loff_t start, loff_t end);
+/* vfs_fsync_range: f_op->fsync. */
+int vfs_fsync_range(struct file *f, loff_t start, loff_t end, bool datasync);
+
+/* ---- fadvise (mm/fadvise.c) ---- */
+/* posix_fadvise on an open file (Linux vfs_fadvise -> generic_fadvise):
+ * 0, -EINVAL. */
+int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice);
+
+/* ---- shmem (mm/shmem.c) ---- */
+/* The fault of an imported "/dev/zero (deleted)" VMA (identity-only). */
+vm_fault_t identity_shmem_fault(struct vm_fault *vmf);
+/* A tmpfs super block (the root, minor N) or the shm mount (minor 1). */
+struct super_block *shmem_fill_super(unsigned int minor, const char *type);
+
+
+/* ---- rmap of file pages (mm/rmap.c) ---- */
+/* Write-protect and clean every PTE mapping page (a file page): returns how
+ * many were dirty or writable.  Caller holds the page lock. */
+int folio_mkclean(struct page *page);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * file.c - host files for hostfs and the block layer (include/mmkit/host.h):
+ * openat/fstatat/preadv/pwritev/ftruncate/fallocate/fsync/unlinkat/mkdirat/
+ * lseek(SEEK_DATA) on the host, each retried on EINTR and returning -errno.
+ * Nothing here knows about pages or the simulated clock.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "mmkit/host.h"
+
+#define RETRY(expr) ({ long __r; do __r = (long)(expr); while (__r < 0 && errno == EINTR); \
+		       __r < 0 ? -(long)errno : __r; })
+
+int host_open_dir(const char *path)
+{
+	return (int)RETRY(open(path, O_PATH | O_DIRECTORY | O_CLOEXEC));
+}
+
+int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create,
+		 unsigned int mode, bool *writable)
+{
+	int flags = O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
+	long fd;
+
+	*writable = false;
+	if (dir)
+		return (int)RETRY(openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (!rdonly) {
+		fd = RETRY(openat(dirfd, name, flags | O_RDWR, mode));
+		if (fd >= 0) {
+			*writable = true;
+			return (int)fd;
+		}
+		if (fd != -EACCES && fd != -EROFS && fd != -ETXTBSY && fd != -EPERM)
+			return (int)fd;
+	}
+	return (int)RETRY(openat(dirfd, name, flags | O_RDONLY, mode));
+}
+
+int host_close(int fd)
+{
+	return close(fd) < 0 ? -errno : 0;
+}
+
+static void host_stat_from(const struct stat *s, struct host_stat *st)
+{
+	st->dev_major = major(s->st_dev);
+	st->dev_minor = minor(s->st_dev);
+	st->ino = s->st_ino;
+	st->mode = s->st_mode;
+	st->nlink = (unsigned int)s->st_nlink;
+	st->size = s->st_size;
+	st->blocks = (unsigned long)s->st_blocks;
+}
+
+int host_fstat(int fd, struct host_stat *st)
+{
+	struct stat s;
+	long r = RETRY(fstat(fd, &s));
+
+	if (r == 0)
+		host_stat_from(&s, st);
+	return (int)r;
+}
+
+int host_stat_at(int dirfd, const char *name, struct host_stat *st)
+{
+	struct stat s;
+	long r = RETRY(fstatat(dirfd, name, &s, 0));
+
+	if (r == 0)
+		host_stat_from(&s, st);
+	return (int)r;
+}
+
+/* Transfer the whole vector at off: loop over short transfers, rebuilding
+ * the remaining vector from entry i at byte skip each time. */
+static long host_rw(int fd, const struct host_iovec *hiov, int n, long long off, bool write)
+{
+	struct iovec iov[64];
+	size_t skip = 0;
+	long total = 0;
+	int i = 0, k;
+
+	if (n > 64)
+		return -EINVAL;
+	while (i < n) {
+		long r;
+
+		for (k = i; k < n; k++)
+			iov[k - i] = (struct iovec){ hiov[k].base, hiov[k].len };
+		iov[0].iov_base = (char *)iov[0].iov_base + skip;
+		iov[0].iov_len -= skip;
+		r = write ? RETRY(pwritev(fd, iov, n - i, off + total))
+			  : RETRY(preadv(fd, iov, n - i, off + total));
+		if (r < 0)
+			return total ? total : r;
+		if (r == 0)
+			break;                       /* end of file (read) */
+		total += r;
+		skip += (size_t)r;
+		while (i < n && skip >= hiov[i].len)
+			skip -= hiov[i++].len;
+	}
+	return total;
+}
+
+long host_preadv(int fd, const struct host_iovec *iov, int n, long long off)
+{
+	return host_rw(fd, iov, n, off, false);
+}
+
+long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off)
+{
+	return host_rw(fd, iov, n, off, true);
+}
+
+int host_ftruncate(int fd, long long len)
+{
+	return (int)RETRY(ftruncate(fd, len));
+}
+
+int host_fallocate(int fd, int mode, long long off, long long len)
+{
+	return (int)RETRY(fallocate(fd, mode, off, len));
+}
+
+int host_fsync(int fd, bool datasync)
+{
+	return (int)(datasync ? RETRY(fdatasync(fd)) : RETRY(fsync(fd)));
+}
+
+int host_unlink_at(int dirfd, const char *name)
+{
+	return (int)RETRY(unlinkat(dirfd, name, 0));
+}
+
+int host_mkdir_at(int dirfd, const char *name, unsigned int mode)
+{
+	return (int)RETRY(mkdirat(dirfd, name, mode));
+}
+
+long long host_seek_data(int fd, long long off, bool hole)
+{
+	return RETRY(lseek(fd, off, hole ? SEEK_HOLE : SEEK_DATA));
+}

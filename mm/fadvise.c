@@ -1,0 +1,84 @@
+/*
+ * fadvise.c - posix_fadvise (Linux mm/fadvise.c generic_fadvise).
+ *
+ * Memory file systems (tmpfs) only check the advice.  For files with a
+ * device: NORMAL and SEQUENTIAL set the readahead window (ra_pages, twice
+ * that), RANDOM turns readahead off for this open file, WILLNEED reads the
+ * range now (force_page_cache_ra), DONTNEED starts writeback of the range
+ * and drops its clean, unmapped pages, keeping partial pages at either end.
+ * Linux's DONTNEED only starts writeback, so the pages it writes are still
+ * under writeback when it invalidates and stay cached; mmkit's writeback is
+ * synchronous, so it invalidates first and writes back after, which leaves
+ * the same pages cached.
+ */
+#include <errno.h>
+#include "mmkit/pagemap.h"
+#include "mmkit/writeback.h"
+
+int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
+{
+	struct address_space *m = f->f_mapping;
+	struct inode *inode = f->f_inode;
+	struct backing_dev_info *bdi = inode->i_sb->s_bdi;
+	unsigned long start_index, end_index;
+	loff_t endbyte;
+
+	if (len < 0)
+		return -EINVAL;
+	if (!bdi->can_writeback)
+		return advice >= MMK_POSIX_FADV_NORMAL && advice <= MMK_POSIX_FADV_NOREUSE ? 0 : -EINVAL;
+	endbyte = (loff_t)((unsigned long long)offset + (unsigned long long)len);
+	if (!len || endbyte < len)
+		endbyte = MAX_LFS_FILESIZE;
+	else
+		endbyte--;
+	switch (advice) {
+	case MMK_POSIX_FADV_NORMAL:
+		f->f_ra.ra_pages = (unsigned int)bdi->ra_pages;
+		f->f_mode &= ~(FMODE_RANDOM | FMODE_NOREUSE);
+		break;
+	case MMK_POSIX_FADV_RANDOM:
+		f->f_mode |= FMODE_RANDOM;
+		break;
+	case MMK_POSIX_FADV_SEQUENTIAL:
+		f->f_ra.ra_pages = (unsigned int)bdi->ra_pages * 2;
+		f->f_mode &= ~FMODE_RANDOM;
+		break;
+	case MMK_POSIX_FADV_WILLNEED: {
+		struct readahead_control ractl = { .file = f, .mapping = m, .ra = &f->f_ra };
+		unsigned long nr;
+
+		start_index = (unsigned long)(offset >> PAGE_SHIFT);
+		end_index = (unsigned long)(endbyte >> PAGE_SHIFT);
+		nr = end_index - start_index + 1;
+		ractl._index = start_index;
+		force_page_cache_ra(&ractl, nr ? nr : ~0UL);
+		break;
+	}
+	case MMK_POSIX_FADV_NOREUSE:
+		f->f_mode |= FMODE_NOREUSE;
+		break;
+	case MMK_POSIX_FADV_DONTNEED:
+		start_index = (unsigned long)((offset + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);
+		end_index = (unsigned long)(endbyte >> PAGE_SHIFT);
+		if ((endbyte & ~PAGE_MASK) != ~PAGE_MASK && endbyte != i_size_read(inode) - 1) {
+			if (end_index == 0)
+				goto writeback;
+			end_index--;
+		}
+		if (end_index >= start_index)
+			invalidate_mapping_pages(m, start_index, end_index);
+writeback:
+		if (mapping_can_writeback(m)) {
+			struct writeback_control wbc = { .nr_to_write = (long)(~0UL >> 1),
+							 .sync_mode = WB_SYNC_NONE,
+							 .range_start = offset, .range_end = endbyte };
+
+			do_writepages(m, &wbc);
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}

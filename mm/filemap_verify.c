@@ -1,0 +1,133 @@
+/*
+ * filemap_verify.c - the `verify` check of the page cache ("pagecache").
+ *
+ * With the machine quiescent (no I/O in flight: mmkit's I/O completes
+ * before its caller returns), every frame is looked at once:
+ *   - a page-cache page (mapping set, not anonymous) is found in its
+ *     mapping's tree at its index, holds the cache's reference, is neither
+ *     locked nor under writeback, and is not mapped past EOF (an i_size
+ *     page count: a fault there is SIGBUS and truncation unmaps);
+ *   - per mapping, the pages found equal nrpages and, for mappings that
+ *     write back, the dirty ones equal nrdirty;
+ *   - NR_FILE_PAGES, NR_SHMEM, NR_FILE_DIRTY and NR_WRITEBACK equal the
+ *     pages counted (cache pages, swap-backed ones, dirty pages of mappings
+ *     that write back, pages under writeback).
+ * The per-mapping counts live in a host-memory hash table for the check.
+ */
+#include <stdlib.h>
+#include "mmkit/debug.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
+
+struct mapping_count {
+	struct address_space *m;
+	unsigned long pages, dirty;
+};
+
+struct pc_state {
+	struct verify_ctx *v;
+	struct mapping_count *tab;
+	unsigned long size;                  /* slots, a power of two */
+	unsigned long file, shmem, dirty, writeback;
+};
+
+static struct mapping_count *count_of(struct pc_state *s, struct address_space *m)
+{
+	unsigned long h = ((unsigned long)m >> 6) * 0x9e3779b97f4a7c15UL;
+	unsigned long i;
+
+	for (i = h & (s->size - 1); ; i = (i + 1) & (s->size - 1))
+		if (!s->tab[i].m || s->tab[i].m == m) {
+			s->tab[i].m = m;
+			return &s->tab[i];
+		}
+}
+
+static void check_cache_page(struct pc_state *s, struct page *page, unsigned long pfn)
+{
+	struct address_space *m = page->mapping;
+	struct mapping_count *c = count_of(s, m);
+	struct page *found = filemap_get_page(m, page->index);
+
+	if (found != page)
+		verify_fail(s->v, "pfn %#lx: not in its mapping at index %lu", pfn, page->index);
+	if (found)
+		put_page(found);
+	if (PageLocked(page) || PageWriteback(page))
+		verify_fail(s->v, "pfn %#lx index %lu: %s with the machine quiescent", pfn, page->index,
+			    PageLocked(page) ? "locked" : "under writeback");
+	if (page_ref_count(page) < page_mapcount(page) + 1)
+		verify_fail(s->v, "pfn %#lx: refcount %d below mapcount %d + the cache's", pfn,
+			    page_ref_count(page), page_mapcount(page));
+	if (m->host && page_mapcount(page) > 0 &&
+	    page->index >= (unsigned long)DIV_ROUND_UP(i_size_read(m->host), PAGE_SIZE))
+		verify_fail(s->v, "pfn %#lx: mapped at index %lu, past EOF (i_size %lld)", pfn,
+			    page->index, (long long)i_size_read(m->host));
+	c->pages++;
+	s->file++;
+	s->shmem += PageSwapBacked(page);
+	s->writeback += PageWriteback(page);
+	if (PageDirty(page) && mapping_can_writeback(m)) {
+		c->dirty++;
+		s->dirty++;
+	}
+}
+
+static void check_counts(struct pc_state *s)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	unsigned long i;
+
+	for (i = 0; i < s->size; i++) {
+		struct mapping_count *c = &s->tab[i];
+
+		if (!c->m)
+			continue;
+		if (c->pages != c->m->nrpages)
+			verify_fail(s->v, "mapping %p: %lu pages found, nrpages %lu", (void *)c->m,
+				    c->pages, c->m->nrpages);
+		if (mapping_can_writeback(c->m) && c->dirty != atomic_load(&c->m->nrdirty))
+			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu", (void *)c->m,
+				    c->dirty, atomic_load(&c->m->nrdirty));
+	}
+	if (s->file != node_page_state_snapshot(pgdat, NR_FILE_PAGES))
+		verify_fail(s->v, "NR_FILE_PAGES %lu, %lu pages in page caches",
+			    node_page_state_snapshot(pgdat, NR_FILE_PAGES), s->file);
+	if (s->shmem != node_page_state_snapshot(pgdat, NR_SHMEM))
+		verify_fail(s->v, "NR_SHMEM %lu, %lu shmem pages",
+			    node_page_state_snapshot(pgdat, NR_SHMEM), s->shmem);
+	if (s->dirty != node_page_state_snapshot(pgdat, NR_FILE_DIRTY))
+		verify_fail(s->v, "NR_FILE_DIRTY %lu, %lu dirty pages",
+			    node_page_state_snapshot(pgdat, NR_FILE_DIRTY), s->dirty);
+	if (s->writeback != node_page_state_snapshot(pgdat, NR_WRITEBACK))
+		verify_fail(s->v, "NR_WRITEBACK %lu, %lu pages under writeback",
+			    node_page_state_snapshot(pgdat, NR_WRITEBACK), s->writeback);
+}
+
+static bool is_cache_page(const struct page *page)
+{
+	return !PageBuddy(page) && !PageSlab(page) && !PageTable(page) && page->mapping &&
+	       !PageAnon(page) && page_ref_count(page);
+}
+
+static void verify_pagecache(struct verify_ctx *v)
+{
+	struct pc_state s = { .v = v, .size = 64 };
+	unsigned long pfn, n = 0;
+
+	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
+		n += is_cache_page(pfn_to_page(pfn));
+	while (s.size < 2 * n)                   /* at most n mappings: half full */
+		s.size <<= 1;
+	s.tab = calloc(s.size, sizeof(*s.tab));
+	if (!s.tab) {
+		verify_fail(v, "no host memory for the check");
+		return;
+	}
+	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
+		if (is_cache_page(pfn_to_page(pfn)))
+			check_cache_page(&s, pfn_to_page(pfn), pfn);
+	check_counts(&s);
+	free(s.tab);
+}
+VERIFY_CHECK(pagecache_check, "pagecache", 65, verify_pagecache);

@@ -1,0 +1,127 @@
+/*
+ * truncate.c - taking pages out of the page cache (Linux mm/truncate.c at
+ * the level mmkit needs; include/mmkit/pagemap.h): truncate (the pages past
+ * the new size leave every mapping, private copies included, then the
+ * cache; the tail of the new last page is zeroed), hole punching (the pages
+ * of the hole leave the mappings, private copies stay), and invalidation
+ * (clean, unmapped, unlocked pages only: POSIX_FADV_DONTNEED, drop_caches).
+ */
+#include <string.h>
+#include "mmkit/pagemap.h"
+
+/* Zero [from, to) of the cached page at index, if it is there and uptodate
+ * (truncate_inode_partial_folio for an order-0 page). */
+static void truncate_partial_page(struct address_space *m, unsigned long index, size_t from,
+				  size_t to)
+{
+	struct page *page = filemap_lock_page(m, index);
+
+	if (!page)
+		return;
+	if (PageUptodate(page))
+		memset((u8 *)page_address(page) + from, 0, to - from);
+	unlock_page(page);
+	put_page(page);
+}
+
+void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t lend)
+{
+	unsigned long start = (unsigned long)((lstart + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);
+	unsigned long end = lend == -1 ? ~0UL : (unsigned long)((lend + 1) >> PAGE_SHIFT);
+	size_t partial_start = lstart & ~PAGE_MASK;
+	size_t partial_end = lend == -1 ? 0 : (size_t)((lend + 1) & ~PAGE_MASK);
+	unsigned long first = (unsigned long)(lstart >> PAGE_SHIFT);
+
+	if (!m->nrpages)
+		return;
+	if (start < end)
+		filemap_remove_range(m, start, end);
+	if (partial_start) {
+		bool same = lend != -1 && first == (unsigned long)(lend >> PAGE_SHIFT);
+
+		truncate_partial_page(m, first, partial_start, same ? partial_end : PAGE_SIZE);
+		if (same)
+			return;
+	}
+	if (partial_end)
+		truncate_partial_page(m, end, 0, partial_end);
+}
+
+void truncate_inode_pages(struct address_space *m, loff_t lstart)
+{
+	truncate_inode_pages_range(m, lstart, -1);
+}
+
+void truncate_pagecache(struct inode *inode, loff_t newsize)
+{
+	struct address_space *m = inode->i_mapping;
+	loff_t holebegin = (newsize + (loff_t)PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+
+	/* twice, as Linux: a fault may map a page between the first unmap and
+	 * the removal; the page lock keeps it from mapping a removed one */
+	unmap_mapping_range(m, holebegin, 0, true);
+	truncate_inode_pages(m, newsize);
+	unmap_mapping_range(m, holebegin, 0, true);
+}
+
+void truncate_setsize(struct inode *inode, loff_t newsize)
+{
+	i_size_write(inode, newsize);
+	truncate_pagecache(inode, newsize);
+}
+
+void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
+{
+	struct address_space *m = inode->i_mapping;
+	loff_t unmap_start = (lstart + (loff_t)PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+	loff_t unmap_end = ((lend + 1) & ~(loff_t)(PAGE_SIZE - 1)) - 1;
+
+	if (unmap_end > unmap_start)
+		unmap_mapping_range(m, unmap_start, 1 + unmap_end - unmap_start, false);
+	truncate_inode_pages_range(m, lstart, lend);
+}
+
+/* May page leave the cache quietly (mapping_evict_folio)?  Caller holds
+ * the page lock and one reference of its own. */
+static bool page_evictable_clean(struct page *page)
+{
+	return !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
+	       page_ref_count(page) <= 2;
+}
+
+unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long count = 0;
+
+	for (;;) {
+		struct page *pages[16];
+		unsigned int n = filemap_get_pages_range(m, &start, end, pages, 16), i;
+
+		for (i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			if (trylock_page(page)) {
+				if (page->mapping == m && page_evictable_clean(page)) {
+					truncate_inode_page(m, page);
+					count++;
+				}
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+		if (n < 16)
+			return count;
+	}
+}
+
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
+			 bool even_cows)
+{
+	unsigned long first = (unsigned long)(holebegin >> PAGE_SHIFT);
+	unsigned long nr = (unsigned long)((holelen + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+	if (!holelen || first + nr < first)
+		nr = ~0UL - first;
+	unmap_mapping_pages(m, first, nr, even_cows);
+}
