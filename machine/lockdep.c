@@ -758,7 +758,8 @@ void lock_downgrade(const void *lock)
 		return;
 	i = held_index(lock);
 	if (i < 0) {
-		lockdep_assert_failed("downgrade of a lock this thread does not hold", "lock_downgrade", 0);
+		lockdep_assert_failed("downgrade of a lock this thread does not hold",
+				      "lock_downgrade", 0);
 		return;
 	}
 	held[i].read = true;
