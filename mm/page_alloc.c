@@ -242,6 +242,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 	bool to_tail;
 
 	lockdep_assert_held(&zone->lock);
+	VM_BUG_ON(pfn & ((1UL << order) - 1));            /* VM_BUG_ON_PAGE */
 	account_freepages(zone, 1L << order, migratetype);
 	while (order < MAX_PAGE_ORDER) {
 		int buddy_mt = migratetype;

@@ -417,6 +417,7 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	unsigned long flags;
 
 	BUG_ON(!av);
+	VM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end);   /* VM_BUG_ON_VMA */
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
 	/* The page is not visible to anyone yet: set both flags with one plain

@@ -481,6 +481,9 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 	};
 
 	mmap_assert_write_locked(mm);
+	VM_WARN_ON(start >= end);                         /* as Linux's vma_merge_new_range */
+	VM_WARN_ON(prev && start <= prev->vm_start);
+	VM_WARN_ON(next && end >= next->vm_end);
 	return merge_new_range(&vmg, src);
 }
 
