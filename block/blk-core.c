@@ -23,7 +23,7 @@
 #include "mmkit/vmstat.h"
 
 static DEFINE_FAULT_SITE(bdev_alloc_fail, "bdev_alloc");
-static spinlock_t bdev_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(bdev_lock);
 static LIST_HEAD(bdev_list);
 static int bdev_serial;
 
@@ -143,7 +143,7 @@ long submit_bio_wait(struct bio *bio)
 /* ---------------------------------------------------------- async -- */
 
 static DEFINE_FAULT_SITE(bio_alloc_fail, "bio_alloc");
-static spinlock_t blk_pending_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(blk_pending_lock);
 static LIST_HEAD(blk_pending);
 static u64 blk_batch_seq;                /* under blk_pending_lock */
 

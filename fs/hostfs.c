@@ -299,9 +299,10 @@ static struct block_device *inode_bdev(struct inode *inode)
 /* After a read of pages[0..n) at pos returned got (bytes, or -errno): each
  * page gets its bytes past what was read zeroed and becomes uptodate (after
  * an error it stays not uptodate), unless block_only (a buffer read:
- * contents only, no flag); unlocked unless block_only. */
+ * contents only, no flag); unlocked unless block_only (by the request, if
+ * async: page_lock_handoff). */
 static void hostfs_read_done(struct page **pages, unsigned int n, long long pos, long got,
-			     bool block_only)
+			     bool block_only, bool async)
 {
 	unsigned int i;
 
@@ -315,7 +316,9 @@ static void hostfs_read_done(struct page **pages, unsigned int n, long long pos,
 			if (!block_only)
 				SetPageUptodate(pages[i]);
 		}
-		if (!block_only)
+		if (async)
+			unlock_page_io(pages[i]);
+		else if (!block_only)
 			unlock_page(pages[i]);
 	}
 }
@@ -347,7 +350,7 @@ static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned 
 	hostfs_read_bio(&bio, inode, pages, n);
 	if (bio.bi_size)
 		got = submit_bio_wait(&bio);
-	hostfs_read_done(pages, n, bio.bi_pos, got, block_only);
+	hostfs_read_done(pages, n, bio.bi_pos, got, block_only, false);
 	return got < 0 ? (int)got : 0;
 }
 
@@ -374,7 +377,7 @@ static void hostfs_read_end_io(struct bio *bio)
 {
 	struct hostfs_rd *rd = bio->bi_private;
 
-	hostfs_read_done(rd->pages, rd->n, bio->bi_pos, bio->bi_status, false);
+	hostfs_read_done(rd->pages, rd->n, bio->bi_pos, bio->bi_status, false, true);
 	kfree(rd);
 	bio_put(bio);
 }
@@ -396,6 +399,8 @@ static void hostfs_read_async(struct inode *inode, struct page **pages, unsigned
 	hostfs_read_bio(bio, inode, pages, n);
 	bio->bi_end_io = hostfs_read_end_io;
 	bio->bi_private = rd;
+	for (unsigned int i = 0; i < n; i++)
+		page_lock_handoff(pages[i]);
 	submit_bio(bio);
 }
 
@@ -593,7 +598,7 @@ struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonl
 	sb->s_op = &hostfs_sops;
 	sb->s_hostdir = kmalloc(strlen(hostdir) + 1, GFP_KERNEL);
 	if (sb->s_hostdir)
-		strcpy(sb->s_hostdir, hostdir);
+		memcpy(sb->s_hostdir, hostdir, strlen(hostdir) + 1);
 	root = hostfs_iget(sb, dirfd, &st, false);
 	if (!sb->s_hostdir || !root || !d_alloc_root(sb, root)) {
 		if (root)

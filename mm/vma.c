@@ -22,6 +22,7 @@
  * Callers hold mm->mmap_lock for write for every change here.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
@@ -155,8 +156,6 @@ void unlink_file_vma(struct vm_area_struct *vma)
 /* Release everything a detached VMA holds, then the VMA (Linux remove_vma). */
 void vma_free_detached(struct vm_area_struct *vma)
 {
-	if (vma->vm_ops && vma->vm_ops->close)
-		vma->vm_ops->close(vma);
 	unlink_file_vma(vma);
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
@@ -231,7 +230,7 @@ void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
  * i_mmap is write-locked across the whole change (Linux vma_prepare ..
  * vma_complete), so unmap_mapping_pages, walking i_mmap, never sees part of
  * the range covered by none of them.  The VMAs the merge removes leave the
- * tree and the list inside and are freed after (their vm_ops->close and
+ * tree and the list inside and are freed after (their
  * fput may not run under i_mmap_rwsem).
  */
 struct merge_commit {
@@ -712,18 +711,18 @@ int validate_mm(struct mm_struct *mm, FILE *out, const char *who)
 
 static void verify_mms(struct verify_ctx *v)
 {
-	struct mm_struct *mm;
+	size_t n, i;
+	struct mm_struct **mms = mmlist_snapshot(&n);
 	char who[32];
 
-	spin_lock(&mmlist_lock);
-	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
+	for (i = 0; i < n; i++) {
 		struct vcheck c = { .v = v, .who = who };
 
-		snprintf(who, sizeof(who), "mm %lu", mm->mm_id);
-		mmap_read_lock(mm);
-		validate_one(&c, mm);
-		mmap_read_unlock(mm);
+		snprintf(who, sizeof(who), "mm %lu", mms[i]->mm_id);
+		mmap_read_lock(mms[i]);
+		validate_one(&c, mms[i]);
+		mmap_read_unlock(mms[i]);
 	}
-	spin_unlock(&mmlist_lock);
+	free(mms);
 }
 VERIFY_CHECK(vma_verify, "vma", 50, verify_mms);

@@ -305,7 +305,6 @@ int shmem_zero_setup(struct vm_area_struct *vma);
 struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm);
-bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm);
 
 /* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
  * They act on current->mm and take mmap_lock themselves. ---- */
@@ -323,6 +322,10 @@ int sys_munlock(unsigned long start, unsigned long len);
 int sys_mlockall(int flags);
 int sys_munlockall(void);
 int sys_msync(unsigned long start, unsigned long len, int flags);
+/* mincore(2) (mm/mincore.c): vec[i] = 1 when page i of [start, start + len)
+ * is resident.  0, -EINVAL (start unaligned) or -ENOMEM (a gap; vec holds
+ * the pages before it).  Takes mmap_lock for read. */
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 
 /* In-kernel forms (caller holds mmap_lock for write). */
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
