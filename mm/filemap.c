@@ -291,10 +291,15 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
 			    unsigned long start, unsigned long end)
 {
-	unsigned long span = 1UL << (XA_SHIFT * level);
-	unsigned int i;
+	unsigned int shift = XA_SHIFT * level;
+	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0;
+	unsigned int i = 0;
 
-	for (i = 0; i < XA_SLOTS; i++) {
+	/* straight to the slot holding start (span 0: the top level's whole
+	 * slot covers more than an unsigned long) */
+	if (span && start > base)
+		i = (unsigned int)min((start - base) / span, (unsigned long)XA_SLOTS);
+	for (; i < XA_SLOTS; i++) {
 		unsigned long lo = base + i * span;
 		struct page *page;
 
