@@ -16,9 +16,11 @@
  * enters the cache locked and not uptodate; whoever inserted it reads it (or
  * zeroes it) and unlocks it.
  *
- * I/O is synchronous (the block layer charges its time to the clock).  A
- * fault that has to wait for it drops mmap_lock first and is retried, as
- * Linux's is (filemap_fault).
+ * Reads of single pages and write-back are synchronous (the block layer
+ * charges their time to the clock); readahead's requests complete later
+ * (submit_bio), so a page can be locked and not uptodate while its read is
+ * in flight: lock_page's wait completes it.  A fault that has to wait for
+ * I/O drops mmap_lock first and is retried, as Linux's is (filemap_fault).
  *
  * Identity-only files (imported VMAs, the built-in exec image) have a
  * mapping of their own without a host: their pages are created zeroed on
