@@ -63,7 +63,12 @@ static void follow_page_touch(struct vm_area_struct *vma, unsigned long addr)
 		return;
 	v = ptep_get(pte);
 	page = pte_present(v) ? vm_normal_page(vma, addr, v) : NULL;
-	if (page)
+	/* A page of a VM_LOCKED VMA is mlocked, so unevictable in Linux: a
+	 * second access does not activate it (it keeps PG_referenced).  mmkit
+	 * has no mlock page state yet: the VMA says it. */
+	if (page && (vma->vm_flags & VM_LOCKED))
+		SetPageReferenced(page);
+	else if (page)
 		folio_mark_accessed(page);
 	pte_unmap_unlock(pte, ptl);
 }
