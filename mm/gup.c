@@ -117,6 +117,7 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, un
 {
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (vma->vm_flags & VM_LOCKONFAULT)
 		return (long)((end - start) >> PAGE_SHIFT);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
@@ -174,6 +175,7 @@ int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long 
 	unsigned int tried = 0;
 	int locked = 1;
 
+	mmap_assert_locked(mm);
 	while (start < end) {
 		struct vm_area_struct *vma = vma_lookup(mm, start);
 		unsigned long vend;
