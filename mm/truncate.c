@@ -9,7 +9,7 @@
 #include <string.h>
 #include "mmkit/pagemap.h"
 
-/* Zero [from, to) of the cached page at index, if it is there and uptodate
+/* Zero [from, to) of the cached page at index, if it is there
  * (truncate_inode_partial_folio for an order-0 page). */
 static void truncate_partial_page(struct address_space *m, unsigned long index, size_t from,
 				  size_t to)
@@ -18,8 +18,7 @@ static void truncate_partial_page(struct address_space *m, unsigned long index, 
 
 	if (!page)
 		return;
-	if (PageUptodate(page))
-		memset((u8 *)page_address(page) + from, 0, to - from);
+	memset((u8 *)page_address(page) + from, 0, to - from);
 	unlock_page(page);
 	put_page(page);
 }
@@ -85,6 +84,7 @@ void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
  * the page lock and one reference of its own. */
 static bool page_evictable_clean(struct page *page)
 {
+	VM_BUG_ON(!PageLocked(page));
 	return !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
 	       page_ref_count(page) <= 2;
 }

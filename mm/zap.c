@@ -58,9 +58,13 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 	tlb_remove_tlb_entry(z->tlb, addr);
 	if (!page)
 		return false;                 /* the zero page */
-	if (!PageAnon(page) && pte_dirty(ptent)) {
-		folio_mark_dirty(page);
-		delay_rmap = *force_flush = true;
+	if (!PageAnon(page)) {
+		if (pte_dirty(ptent)) {
+			folio_mark_dirty(page);
+			delay_rmap = *force_flush = true;
+		}
+		if (pte_young(ptent) && vma_has_recency(vma))
+			folio_mark_accessed(page);     /* Linux zap_present_folio_ptes */
 	}
 	z->rss[mm_counter(page)]--;
 	if (!delay_rmap)
@@ -150,6 +154,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 {
 	struct mmu_gather tlb;
 
+	mmap_assert_locked(vma->vm_mm);
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, start, start + size, false, false);
@@ -162,6 +167,7 @@ void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned 
 	unsigned long last = first + nr - 1;
 	struct vm_area_struct *v;
 
+	might_sleep();
 	if (!nr)
 		return;
 	down_read(&m->i_mmap_rwsem);
@@ -319,6 +325,7 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	struct mmu_gather tlb;
 	struct vm_area_struct *v, *last = vma;
 
+	mmap_assert_locked(mm);
 	if (!mm->pgd)
 		return;
 	tlb_gather_mmu(&tlb, mm);
@@ -339,6 +346,7 @@ void exit_mmap_pages(struct mm_struct *mm)
 {
 	struct vm_area_struct *first = mm->mm_mt.first;
 
+	mmap_assert_write_locked(mm);
 	if (!first)
 		return;
 	unmap_region(mm, first, first->vm_start, mm->mm_mt.last->vm_end, NULL, NULL);
