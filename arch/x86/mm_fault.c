@@ -101,9 +101,11 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigne
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start <= address)
 		return vma;
-	mmap_read_unlock(mm);
-	if (!vma || !(vma->vm_flags & VM_GROWSDOWN))
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) {   /* read under the lock */
+		mmap_read_unlock(mm);
 		return NULL;
+	}
+	mmap_read_unlock(mm);
 	mmap_write_lock(mm);
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start > address &&
