@@ -129,7 +129,11 @@ def run_driver(hostrun, args, env=None):
 
 
 def test_pipeline(hostrun, tmp):
-    cases = sorted(glob.glob(os.path.join(HERE, "cases*", "*.mm")))
+    # Not cases6: a file case's fault counts depend on the host's page cache
+    # (the first run reads the file, the second finds it cached), so two host
+    # runs need not agree; the corpus records them with repeats instead.
+    cases = sorted(c for c in glob.glob(os.path.join(HERE, "cases*", "*.mm"))
+                   if os.path.basename(os.path.dirname(c)) != "cases6")
     for level in (4, 5):
         p = run_driver(hostrun, ["--seed", "11", "--count", "60", "--level", str(level)]
                        + (cases if level == 4 else []))
