@@ -3,8 +3,11 @@
  * block/blk-core.c submit_bio, block/bio.c; include/mmkit/blkdev.h).
  *
  * A request costs latency + size / bandwidth of simulated time, charged to
- * the machine clock when it completes (the submitter waits for it: mmkit's
- * I/O is synchronous, see ARCHITECTURE "Files").  Fault injection is checked
+ * the machine clock when it is submitted.  submit_bio_wait is synchronous;
+ * submit_bio (readahead) moves the bytes at once too but leaves the
+ * completion (bi_end_io: the pages become uptodate and unlocked) in an
+ * in-flight queue, run when somebody waits on one of its pages (the oldest
+ * plugged batch at a time), between two scenario commands, and at shutdown.  Fault injection is checked
  * before any byte moves: an injected failure transfers nothing and returns
  * -EIO, as a failed bio does; host errors come back as the host gives them
  * (EIO, ENOSPC, EDQUOT).  Statistics follow /proc/diskstats' counters.
@@ -16,6 +19,7 @@
 #include "mmkit/clocksource.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/machine.h"
+#include "mmkit/sched.h"
 #include "mmkit/vmstat.h"
 
 static DEFINE_FAULT_SITE(bdev_alloc_fail, "bdev_alloc");
@@ -134,6 +138,95 @@ long submit_bio_wait(struct bio *bio)
 	if (this_cpu())              /* submit_bio: pgpgin/pgpgout in sectors */
 		count_vm_events(op == REQ_OP_WRITE ? PGPGOUT : PGPGIN, (bio->bi_size + 511) / 512);
 	return ret;
+}
+
+/* ---------------------------------------------------------- async -- */
+
+static DEFINE_FAULT_SITE(bio_alloc_fail, "bio_alloc");
+static DEFINE_SPINLOCK(blk_pending_lock);
+static LIST_HEAD(blk_pending);
+static u64 blk_batch_seq;                /* under blk_pending_lock */
+
+/* Host memory, as the devices: a request in flight is the disk's. */
+struct bio *bio_alloc(void)
+{
+	if (should_fail(&bio_alloc_fail))
+		return NULL;
+	return calloc(1, sizeof(struct bio));
+}
+
+void bio_put(struct bio *bio)
+{
+	free(bio);
+}
+
+static struct task_struct *plug_task(void)
+{
+	return this_cpu() ? current : NULL;
+}
+
+void blk_start_plug(struct blk_plug *plug)
+{
+	struct task_struct *t = plug_task();
+
+	if (!t || t->plug)
+		return;
+	spin_lock(&blk_pending_lock);
+	plug->id = ++blk_batch_seq;
+	spin_unlock(&blk_pending_lock);
+	t->plug = plug;
+}
+
+void blk_finish_plug(struct blk_plug *plug)
+{
+	struct task_struct *t = plug_task();
+
+	if (t && t->plug == plug)
+		t->plug = NULL;
+}
+
+void submit_bio(struct bio *bio)
+{
+	struct task_struct *t = plug_task();
+
+	bio->bi_status = submit_bio_wait(bio);
+	spin_lock(&blk_pending_lock);
+	bio->bi_plug = t && t->plug ? t->plug->id : ++blk_batch_seq;
+	list_add_tail(&bio->bi_pending, &blk_pending);
+	spin_unlock(&blk_pending_lock);
+}
+
+/* The oldest request in flight and those submitted in its batch complete,
+ * in submission order (their end_io runs without the lock). */
+bool blk_complete_one(void)
+{
+	struct bio *bio, *next;
+	LIST_HEAD(done);
+
+	spin_lock(&blk_pending_lock);
+	if (!list_empty(&blk_pending)) {
+		u64 batch = list_first_entry(&blk_pending, struct bio, bi_pending)->bi_plug;
+
+		list_for_each_entry_safe(bio, next, &blk_pending, bi_pending) {
+			if (bio->bi_plug != batch)
+				break;
+			list_move_tail(&bio->bi_pending, &done);
+		}
+	}
+	spin_unlock(&blk_pending_lock);
+	if (list_empty(&done))
+		return false;
+	list_for_each_entry_safe(bio, next, &done, bi_pending) {
+		list_del(&bio->bi_pending);
+		bio->bi_end_io(bio);
+	}
+	return true;
+}
+
+void blk_complete_all(void)
+{
+	while (blk_complete_one())
+		;
 }
 
 void bdev_set_fault(struct block_device *b, enum req_op op, const struct blk_fault_rule *r)

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cli/scenario.h"
+#include "mmkit/blkdev.h"
 #include "mmkit/timer.h"
 #include "mmkit/debug.h"
 #include "mmkit/gfp.h"
@@ -712,6 +713,7 @@ static void exec_on_cpu(void *info)
 	    cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
 	a->ret = a->cmd->fn(c);
+	blk_complete_all();     /* the disk finishes what is in flight before the next command */
 	run_timers();           /* expired timers and queued work, as at irq exit */
 }
 

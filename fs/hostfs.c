@@ -16,6 +16,18 @@
  * written.  Size changes (truncate, extension, fallocate) reach the host at
  * once.  The block device charges each request's time and may inject
  * errors; a failed write makes the mapping's error (fsync reports it once).
+ *
+ * The page cache side is ext4's with 4 KiB blocks (the reference machine's
+ * file system): a block is mapped when the host file has data there or its
+ * page is dirty (delayed allocation).  Whatever moves EOF over a partial
+ * block zeroes the rest of that block through the cache and dirties its
+ * page (ext4_block_truncate_page, ext4_zero_partial_blocks): truncate down
+ * (the new EOF block) or up (the old one), a write starting past EOF and
+ * an extending fallocate (the gap), punching a hole (its partial blocks).
+ * An uncached mapped block is read for that as ext4 reads a buffer: the
+ * page stays not uptodate with valid contents (PG_private, ext4's
+ * uptodate buffer), so the next read_folio needs no I/O; a hole is left
+ * alone but its page is created, not uptodate.
  */
 #include <errno.h>
 #include <string.h>
@@ -134,29 +146,121 @@ static int hostfs_unlink(struct inode *dir, struct dentry *d)
 	return err;
 }
 
-/* ext4_setattr's size part: the page cache follows the new size, then the
- * host file.  Caller holds inode_lock. */
-static int hostfs_setsize(struct inode *inode, loff_t size)
-{
-	loff_t old = i_size_read(inode);
-	int err;
-
-	if (size > old) {
-		err = host_ftruncate(inode->i_hostfd, size);
-		if (!err)
-			i_size_write(inode, size);
-		return err;
-	}
-	truncate_setsize(inode, size);
-	return host_ftruncate(inode->i_hostfd, size);
-}
-
 /* Does the host file have data in [off, off + PAGE_SIZE)? */
 static bool host_has_data(int fd, loff_t off)
 {
 	long long data = host_seek_data(fd, off, false);
 
 	return data >= 0 && data < off + (loff_t)PAGE_SIZE;
+}
+
+/* A mapped block (ext4's buffer_mapped after ext4_get_block): allocated on
+ * the host, or delayed-allocated (a dirty page). */
+static bool hostfs_page_is_data(struct inode *inode, unsigned long index)
+{
+	struct page *page = filemap_get_page(inode->i_mapping, index);
+	bool dirty = page && (PageDirty(page) || PageWriteback(page));
+
+	if (page)
+		put_page(page);
+	return dirty || host_has_data(inode->i_hostfd, (loff_t)index << PAGE_SHIFT);
+}
+
+static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned int n,
+			     bool block_only);
+
+/*
+ * Linux __ext4_block_zero_page_range: zero [from, from + len) inside one
+ * block through the page cache and dirty the page.  The page is looked up
+ * or created; a hole is left as it is.  A mapped block's page that is not
+ * uptodate is read as a buffer (PG_private: valid, not uptodate).  Caller
+ * holds inode_lock.
+ */
+static int hostfs_block_zero_range(struct inode *inode, loff_t from, size_t len)
+{
+	unsigned long index = (unsigned long)(from >> PAGE_SHIFT);
+	size_t off = (size_t)(from & ~PAGE_MASK);
+	struct page *page = filemap_grab_page(inode->i_mapping, index, false);
+	int err = 0;
+
+	if (!page)
+		return -ENOMEM;
+	folio_mark_accessed(page);                   /* FGP_ACCESSED */
+	len = min(len, PAGE_SIZE - off);
+	if (!hostfs_page_is_data(inode, index))
+		goto out;                            /* a hole: nothing to zero */
+	if (!PageUptodate(page) && !PagePrivate(page)) {
+		err = hostfs_read_pages(inode, &page, 1, true);
+		if (err)
+			goto out;
+		SetPagePrivate(page);
+	}
+	memset((u8 *)page_address(page) + off, 0, len);
+	folio_mark_dirty(page);
+out:
+	unlock_page(page);
+	put_page(page);
+	return err;
+}
+
+/* Linux ext4_zero_partial_blocks: the partial blocks at the ends of
+ * [lstart, lstart + length). */
+static int hostfs_zero_partial_blocks(struct inode *inode, loff_t lstart, loff_t length)
+{
+	loff_t byte_end = lstart + length - 1;
+	size_t partial_start = (size_t)(lstart & ~PAGE_MASK);
+	size_t partial_end = (size_t)(byte_end & ~PAGE_MASK);
+	int err = 0;
+
+	if (length <= 0)
+		return 0;
+	if (lstart >> PAGE_SHIFT == byte_end >> PAGE_SHIFT) {
+		if (partial_start || partial_end != PAGE_SIZE - 1)
+			err = hostfs_block_zero_range(inode, lstart, (size_t)length);
+		return err;
+	}
+	if (partial_start)
+		err = hostfs_block_zero_range(inode, lstart, PAGE_SIZE);
+	if (!err && partial_end != PAGE_SIZE - 1)
+		err = hostfs_block_zero_range(inode, byte_end - (loff_t)partial_end,
+					      partial_end + 1);
+	return err;
+}
+
+/* Linux ext4_block_truncate_page: the rest of the block from `from`. */
+static void hostfs_block_truncate_page(struct inode *inode, loff_t from)
+{
+	if (from & ~PAGE_MASK)
+		hostfs_block_zero_range(inode, from, PAGE_SIZE);
+}
+
+/* ext4_setattr's size part: going up, the old EOF block's tail is zeroed;
+ * going down (or to the same size), the page cache follows the new size,
+ * then the host file, then the new EOF block's tail is zeroed (ext4_truncate).
+ * Caller holds inode_lock. */
+static int hostfs_setsize(struct inode *inode, loff_t size)
+{
+	loff_t old = i_size_read(inode);
+	int err;
+
+	if (size > old) {
+		hostfs_block_truncate_page(inode, old);
+		err = host_ftruncate(inode->i_hostfd, size);
+		if (!err)
+			i_size_write(inode, size);
+		return err;
+	}
+	truncate_setsize(inode, size);
+	err = host_ftruncate(inode->i_hostfd, size);
+	if (!err)
+		hostfs_block_truncate_page(inode, size);
+	return err;
+}
+
+/* A write past EOF: the gap's partial blocks (ext4_da_do_write_end). */
+static void hostfs_write_gap(struct inode *inode, loff_t old, loff_t pos)
+{
+	hostfs_zero_partial_blocks(inode, old, pos - old);
 }
 
 /* st_blocks: the host's allocation plus the dirty pages over its holes,
@@ -192,51 +296,139 @@ static struct block_device *inode_bdev(struct inode *inode)
 	return inode->i_sb->s_bdev;
 }
 
-/* Read the pages (contiguous, locked, not uptodate) from the host in one
- * request; each ends uptodate (its bytes past EOF zeroed) or, on an error,
- * not uptodate.  Pages wholly past EOF are zeroed.  Unlocks them all. */
-static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned int n)
+/* After a read of pages[0..n) at pos returned got (bytes, or -errno): each
+ * page gets its bytes past what was read zeroed and becomes uptodate (after
+ * an error it stays not uptodate), unless block_only (a buffer read:
+ * contents only, no flag); unlocked unless block_only (by the request, if
+ * async: page_lock_handoff). */
+static void hostfs_read_done(struct page **pages, unsigned int n, long long pos, long got,
+			     bool block_only, bool async)
 {
-	struct bio bio = { .bi_bdev = inode_bdev(inode), .bi_op = REQ_OP_READ,
-			   .bi_hostfd = inode->i_hostfd, .bi_pos = page_offset(pages[0]) };
-	loff_t isize = i_size_read(inode);
-	long got = 0;
 	unsigned int i;
 
-	for (i = 0; i < n && page_offset(pages[i]) < isize; i++)
-		bio_add_buf(&bio, page_address(pages[i]),
-			    (size_t)min((loff_t)PAGE_SIZE, isize - page_offset(pages[i])));
-	if (bio.bi_size)
-		got = submit_bio_wait(&bio);
 	for (i = 0; i < n; i++) {
-		loff_t off = page_offset(pages[i]) - bio.bi_pos;
+		loff_t off = page_offset(pages[i]) - pos;
 
 		if (got >= 0) {
 			size_t valid = off >= got ? 0 : (size_t)min((loff_t)PAGE_SIZE, got - off);
 
 			memset((u8 *)page_address(pages[i]) + valid, 0, PAGE_SIZE - valid);
-			SetPageUptodate(pages[i]);
+			if (!block_only)
+				SetPageUptodate(pages[i]);
 		}
-		unlock_page(pages[i]);
+		if (async)
+			unlock_page_io(pages[i]);
+		else if (!block_only)
+			unlock_page(pages[i]);
 	}
+}
+
+/* The request for pages (contiguous) up to EOF. */
+static void hostfs_read_bio(struct bio *bio, struct inode *inode, struct page **pages,
+			    unsigned int n)
+{
+	loff_t isize = i_size_read(inode);
+	unsigned int i;
+
+	bio->bi_bdev = inode_bdev(inode);
+	bio->bi_op = REQ_OP_READ;
+	bio->bi_hostfd = inode->i_hostfd;
+	bio->bi_pos = page_offset(pages[0]);
+	for (i = 0; i < n && page_offset(pages[i]) < isize; i++)
+		bio_add_buf(bio, page_address(pages[i]),
+			    (size_t)min((loff_t)PAGE_SIZE, isize - page_offset(pages[i])));
+}
+
+/* Read the pages (contiguous, locked, not uptodate) from the host in one
+ * request, now (hostfs_read_done).  Pages wholly past EOF are zeroed. */
+static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned int n,
+			     bool block_only)
+{
+	struct bio bio = { 0 };
+	long got = 0;
+
+	hostfs_read_bio(&bio, inode, pages, n);
+	if (bio.bi_size)
+		got = submit_bio_wait(&bio);
+	hostfs_read_done(pages, n, bio.bi_pos, got, block_only, false);
 	return got < 0 ? (int)got : 0;
 }
 
+/* A page whose contents a block zeroing read (PG_private) is uptodate
+ * without I/O (block_read_full_folio finding every buffer uptodate). */
 static int hostfs_read_folio(struct file *f, struct page *page)
 {
 	(void)f;
-	return hostfs_read_pages(page->mapping->host, &page, 1);
+	if (PagePrivate(page)) {
+		ClearPagePrivate(page);
+		SetPageUptodate(page);
+		unlock_page(page);
+		return 0;
+	}
+	return hostfs_read_pages(page->mapping->host, &page, 1, false);
 }
 
+struct hostfs_rd {
+	unsigned int n;
+	struct page *pages[];
+};
+
+static void hostfs_read_end_io(struct bio *bio)
+{
+	struct hostfs_rd *rd = bio->bi_private;
+
+	hostfs_read_done(rd->pages, rd->n, bio->bi_pos, bio->bi_status, false, true);
+	kfree(rd);
+	bio_put(bio);
+}
+
+/* A run of data pages as one request, completed later (submit_bio); now,
+ * if the request cannot be had. */
+static void hostfs_read_async(struct inode *inode, struct page **pages, unsigned int n)
+{
+	struct hostfs_rd *rd = kmalloc(sizeof(*rd) + n * sizeof(struct page *), GFP_KERNEL);
+	struct bio *bio = rd ? bio_alloc() : NULL;
+
+	if (!bio) {
+		kfree(rd);
+		hostfs_read_pages(inode, pages, n, false);
+		return;
+	}
+	rd->n = n;
+	memcpy(rd->pages, pages, n * sizeof(struct page *));
+	hostfs_read_bio(bio, inode, pages, n);
+	bio->bi_end_io = hostfs_read_end_io;
+	bio->bi_private = rd;
+	for (unsigned int i = 0; i < n; i++)
+		page_lock_handoff(pages[i]);
+	submit_bio(bio);
+}
+
+/*
+ * Linux ext4_mpage_readpages: a page over a hole (or past EOF) is zeroed and
+ * uptodate at once; each run of pages with data is one request (up to
+ * BIO_MAX_VECS pages) whose completion comes later, in order.
+ */
 static void hostfs_readahead(struct readahead_control *rac)
 {
-	unsigned int done = 0;
+	struct inode *inode = rac->mapping->host;
+	unsigned int i = 0, n = rac->_nr_pages, j;
 
-	while (done < rac->_nr_pages) {
-		unsigned int n = min(rac->_nr_pages - done, (unsigned int)BIO_MAX_VECS);
+	while (i < n) {
+		struct page *page = rac->_pages[i];
 
-		hostfs_read_pages(rac->mapping->host, rac->_pages + done, n);
-		done += n;
+		if (!host_has_data(inode->i_hostfd, page_offset(page))) {
+			memset(page_address(page), 0, PAGE_SIZE);
+			SetPageUptodate(page);
+			unlock_page(page);
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n && j - i < BIO_MAX_VECS &&
+				host_has_data(inode->i_hostfd, page_offset(rac->_pages[j])); j++)
+			;
+		hostfs_read_async(inode, rac->_pages + i, j - i);
+		i = j;
 	}
 }
 
@@ -311,6 +503,7 @@ static long hostfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 {
 	struct inode *inode = f->f_inode;
 	int keep = mode & MMK_FALLOC_FL_KEEP_SIZE;
+	loff_t isize;
 	long err;
 
 	if (mode & ~(MMK_FALLOC_FL_KEEP_SIZE | MMK_FALLOC_FL_PUNCH_HOLE | MMK_FALLOC_FL_ZERO_RANGE))
@@ -318,26 +511,36 @@ static long hostfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	if (!keep && (unsigned long)(off + len) > rlimit(RLIMIT_FSIZE))
 		return -EFBIG;
 	inode_lock(inode);
-	if (mode & (MMK_FALLOC_FL_PUNCH_HOLE | MMK_FALLOC_FL_ZERO_RANGE))
+	isize = i_size_read(inode);
+	if (mode & MMK_FALLOC_FL_PUNCH_HOLE) {
+		/* ext4_punch_hole: nothing past EOF; the hole ends at the
+		 * page holding EOF at most; partial blocks are zeroed */
+		loff_t end = off + len;
+
+		err = 0;
+		if (off >= isize)
+			goto out;
+		if (end > isize)
+			end = (isize + (loff_t)PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+		truncate_pagecache_range(inode, off, end - 1);
+		err = host_fallocate(inode->i_hostfd, mode, off, end - off);
+		if (!err)
+			err = hostfs_zero_partial_blocks(inode, off, end - off);
+		goto out;
+	}
+	if (mode & MMK_FALLOC_FL_ZERO_RANGE)
 		truncate_pagecache_range(inode, off, off + len - 1);
 	err = host_fallocate(inode->i_hostfd, mode, off, len);
-	if (!err && !keep && off + len > i_size_read(inode))
+	if (!err && !keep && off + len > isize) {
 		i_size_write(inode, off + len);
+		hostfs_zero_partial_blocks(inode, isize, off + len - isize);   /* ext4_alloc_file_blocks */
+	}
+out:
 	inode_unlock(inode);
 	return err;
 }
 
 /* SEEK_DATA/SEEK_HOLE: data is what the host has plus dirty pages. */
-static bool hostfs_page_is_data(struct inode *inode, unsigned long index)
-{
-	struct page *page = filemap_get_page(inode->i_mapping, index);
-	bool dirty = page && (PageDirty(page) || PageWriteback(page));
-
-	if (page)
-		put_page(page);
-	return dirty || host_has_data(inode->i_hostfd, (loff_t)index << PAGE_SHIFT);
-}
-
 static loff_t hostfs_llseek(struct file *f, loff_t off, int whence)
 {
 	struct inode *inode = f->f_inode;
@@ -425,6 +628,7 @@ static const struct file_operations hostfs_file_fops = {
 static const struct address_space_operations hostfs_aops = {
 	.read_folio = hostfs_read_folio, .readahead = hostfs_readahead,
 	.writepages = hostfs_writepages, .dirty_folio = filemap_dirty_folio,
+	.write_gap = hostfs_write_gap,
 };
 static const struct super_operations hostfs_sops = {
 	.evict_inode = hostfs_evict_inode, .put_super = hostfs_put_super,

@@ -130,6 +130,7 @@ static int vfs_init(void)
 
 static void vfs_exit(void)
 {
+	blk_complete_all();
 	ksys_sync();
 	down_write(&namespace_sem);
 	while (!list_empty(&super_blocks))

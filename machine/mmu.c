@@ -487,15 +487,29 @@ static int for_each_piece(int mmu_idx, unsigned long va, size_t len, enum mmu_ac
 	return err;
 }
 
+/* A copy as x86's rep movsb defines it, byte by byte upwards: the source
+ * and destination may overlap (write(2) from a mapping of the very page it
+ * writes into).  Below the source, or apart, that is memmove's result;
+ * above it, the bytes already copied are copied again. */
+static void copy_forward(u8 *dst, const u8 *src, size_t n)
+{
+	if (dst <= src || dst >= src + n) {
+		memmove(dst, src, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
+}
+
 static bool piece_copy_from(u8 *host, size_t off, size_t n, void *dst)
 {
-	memcpy((u8 *)dst + off, host, n);
+	copy_forward((u8 *)dst + off, host, n);
 	return true;
 }
 
 static bool piece_copy_to(u8 *host, size_t off, size_t n, void *src)
 {
-	memcpy(host, (const u8 *)src + off, n);
+	copy_forward(host, (const u8 *)src + off, n);
 	return true;
 }
 

@@ -16,9 +16,11 @@
  * enters the cache locked and not uptodate; whoever inserted it reads it (or
  * zeroes it) and unlocks it.
  *
- * I/O is synchronous (the block layer charges its time to the clock).  A
- * fault that has to wait for it drops mmap_lock first and is retried, as
- * Linux's is (filemap_fault).
+ * Reads of single pages and write-back are synchronous (the block layer
+ * charges their time to the clock); readahead's requests complete later
+ * (submit_bio), so a page can be locked and not uptodate while its read is
+ * in flight: lock_page's wait completes it.  A fault that has to wait for
+ * I/O drops mmap_lock first and is retried, as Linux's is (filemap_fault).
  *
  * Identity-only files (imported VMAs, the built-in exec image) have a
  * mapping of their own without a host: their pages are created zeroed on
@@ -28,6 +30,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mmkit/blkdev.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
@@ -217,8 +220,15 @@ static bool page_try(void *page)
 					  memory_order_acquire) & (1UL << PG_locked));
 }
 
+/* Waiting for a page lock: an in-flight read may hold it (its batch is
+ * completed, the disk finishing it); else another task does. */
+static bool page_try_or_complete(void *page)
+{
+	return page_try(page) || (blk_complete_one() && page_try(page));
+}
+
 /* A sleeping lock: its waiter serves every IPI. */
-static const struct wait_ops page_lock_wait = { .done = page_try, .spins = 16 };
+static const struct wait_ops page_lock_wait = { .done = page_try_or_complete, .spins = 16 };
 
 void __lock_page(struct page *page)
 {
@@ -283,10 +293,15 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
 			    unsigned long start, unsigned long end)
 {
-	unsigned long span = 1UL << (XA_SHIFT * level);
-	unsigned int i;
+	unsigned int shift = XA_SHIFT * level;
+	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0;
+	unsigned int i = 0;
 
-	for (i = 0; i < XA_SLOTS; i++) {
+	/* straight to the slot holding start (span 0: the top level's whole
+	 * slot covers more than an unsigned long) */
+	if (span && start > base)
+		i = (unsigned int)min((start - base) / span, (unsigned long)XA_SLOTS);
+	for (; i < XA_SLOTS; i++) {
 		unsigned long lo = base + i * span;
 		struct page *page;
 
@@ -363,6 +378,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	page->mapping = NULL;
 	ClearPageDirty(page);
 	ClearPageUptodate(page);
+	ClearPagePrivate(page);
 	ClearPageReadahead(page);
 	ClearPageSwapBacked(page);
 	spin_unlock(&m->i_pages_lock);
@@ -581,7 +597,9 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
 			break;
 		}
 		n = min(min(PAGE_SIZE - off, len), (size_t)(isize - pos));
-		if ((pos >> PAGE_SHIFT) != ((last_pos - 1) >> PAGE_SHIFT) || !done)
+		/* every page read, but a first one the previous read ended in
+		 * (Linux filemap_read: pos_same_folio) */
+		if (done || (pos >> PAGE_SHIFT) != ((last_pos - 1) >> PAGE_SHIFT))
 			folio_mark_accessed(page);
 		left = copy_to_user(ubuf + (unsigned long)done, (u8 *)page_address(page) + off, n);
 		put_page(page);
@@ -637,26 +655,31 @@ long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
 
 /* The locked page a write of len bytes at pos goes into, uptodate or about
  * to be wholly written (write_begin): a partial write of a page inside the
- * file reads it first; beyond EOF it is zeroed.  NULL with *err. */
+ * file reads it first; beyond EOF it is zeroed (*fresh: a new block, as
+ * ext4's buffer_new).  NULL with *err. */
 static struct page *write_begin(struct file *f, struct address_space *m, loff_t pos,
-				size_t len, int *err)
+				size_t len, bool *fresh, int *err)
 {
 	unsigned long index = (unsigned long)pos >> PAGE_SHIFT;
 	size_t off = pos & ~PAGE_MASK;
 	struct page *page;
 
+	*fresh = false;
 	for (;;) {
 		page = filemap_grab_page(m, index, false);
 		*err = -ENOMEM;
 		if (!page)
 			return NULL;
-		if (PageUptodate(page) || (off == 0 && len == PAGE_SIZE))
-			return page;
 		if (m->shmem || page_offset(page) >= i_size_read(m->host)) {
-			memset(page_address(page), 0, PAGE_SIZE);
-			SetPageUptodate(page);
+			if (!PageUptodate(page)) {
+				memset(page_address(page), 0, PAGE_SIZE);
+				SetPageUptodate(page);
+			}
+			*fresh = !m->shmem;
 			return page;
 		}
+		if (PageUptodate(page) || (off == 0 && len == PAGE_SIZE))
+			return page;
 		*err = filemap_read_folio(f, page);
 		if (!*err) {
 			lock_page(page);
@@ -670,46 +693,76 @@ static struct page *write_begin(struct file *f, struct address_space *m, loff_t 
 	}
 }
 
-/* write_end: the bytes are in; the page becomes dirty and i_size grows. */
-static void write_end(struct address_space *m, struct page *page, loff_t pos, size_t copied)
+/*
+ * write_end (Linux block_write_end + ext4_da_do_write_end): copied of len
+ * bytes are in.  A short copy into a page that is not uptodate counts as
+ * none.  The page becomes dirty where bytes went in -- and, as ext4's
+ * buffers do, even with none when the write starts inside the page or the
+ * page is a fresh one (zeroed).  i_size grows to pos + copied, even for
+ * none: a write past EOF whose source faults leaves the file that long.  A
+ * write starting past EOF leaves a gap the file system may have to zero
+ * (a_ops->write_gap: ext4 zeroes the partial blocks around it).  Returns
+ * the bytes that count.
+ */
+static size_t write_end(struct address_space *m, struct page *page, loff_t pos, size_t len,
+			size_t copied, bool fresh)
 {
 	struct inode *inode = m->host;
+	loff_t old = i_size_read(inode);
 
-	SetPageUptodate(page);
-	if (pos + (loff_t)copied > i_size_read(inode))
+	if (copied < len && !PageUptodate(page))
+		copied = 0;
+	if (copied || fresh || (pos & ~PAGE_MASK)) {
+		SetPageUptodate(page);
+		ClearPagePrivate(page);
+		folio_mark_dirty(page);
+	}
+	if (pos + (loff_t)copied > old)
 		i_size_write(inode, pos + (loff_t)copied);
-	folio_mark_dirty(page);
 	unlock_page(page);
 	put_page(page);
+	if (pos > old && m->a_ops->write_gap)
+		m->a_ops->write_gap(inode, old, pos);
+	return copied;
 }
 
+/*
+ * generic_perform_write (Linux 6.18): page by page, the page first, then an
+ * atomic copy from the user's buffer (no fault may be taken with the page
+ * locked: the source may be a mapping of this very page); when nothing
+ * could be copied the source is faulted in with the page unlocked and the
+ * page tried again, -EFAULT if it cannot be.
+ */
 long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
 {
 	struct address_space *m = f->f_mapping;
-	u8 bounce[PAGE_SIZE];
 	long written = 0;
 	int err = 0;
 
 	while (len) {
-		size_t off = pos & ~PAGE_MASK, bytes = min(PAGE_SIZE - off, len), copied;
+		size_t off = pos & ~PAGE_MASK, bytes = min(PAGE_SIZE - off, len), copied, status;
 		struct page *page;
+		bool fresh;
 
-		/* Copied in before the page is locked: the source may be a
-		 * mapping of this very page, whose fault takes its lock. */
-		copied = bytes - copy_from_user(bounce, ubuf + (unsigned long)written, bytes);
-		if (!copied) {
-			err = -EFAULT;
-			break;
-		}
-		page = write_begin(f, m, pos, copied, &err);
+		balance_dirty_pages_ratelimited(m);
+		page = write_begin(f, m, pos, bytes, &fresh, &err);
 		if (!page)
 			break;
-		memcpy((u8 *)page_address(page) + off, bounce, copied);
-		write_end(m, page, pos, copied);
-		pos += (loff_t)copied;
-		written += (long)copied;
-		len -= copied;
-		balance_dirty_pages_ratelimited(m);
+		pagefault_disable();
+		copied = bytes - copy_from_user((u8 *)page_address(page) + off,
+						ubuf + (unsigned long)written, bytes);
+		pagefault_enable();
+		status = write_end(m, page, pos, bytes, copied, fresh);
+		if (!status) {
+			if (fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
+				err = -EFAULT;
+				break;
+			}
+			continue;
+		}
+		pos += (loff_t)status;
+		written += (long)status;
+		len -= status;
 	}
 	return written ? written : err;
 }

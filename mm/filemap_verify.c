@@ -1,8 +1,10 @@
 /*
  * filemap_verify.c - the `verify` check of the page cache ("pagecache").
  *
- * With the machine quiescent (no I/O in flight: mmkit's I/O completes
- * before its caller returns), every frame is looked at once:
+ * With the machine quiescent (no I/O in flight: a write or single-page
+ * read completes before its caller returns, and the scenario completes
+ * readahead's in-flight requests after each command, blk_complete_all),
+ * every frame is looked at once:
  *   - a page-cache page (mapping set, not anonymous) is found in its
  *     mapping's tree at its index, holds the cache's reference, is neither
  *     locked nor under writeback, and is not mapped past EOF (an i_size

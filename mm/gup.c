@@ -13,9 +13,13 @@
  * VM_WRITE for a write, no VM_READ for a read: check_vma_flags), -EFAULT
  * for a fault that ends in SIGBUS/SIGSEGV.  A page already mapped with the needed access
  * is not faulted again (follow_page).  Faults taken here count in pgfault.
+ * A fault that has to wait for I/O drops mmap_lock (FOLL_UNLOCKABLE, except
+ * for mprotect's populate): populate goes on afresh, MADV_POPULATE retries.
  */
 #include <errno.h>
 #include "mmkit/memory.h"
+#include "mmkit/mmu.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 
 /* Is addr mapped in mm with the access (software walk, follow_page)? */
@@ -29,68 +33,148 @@ static bool page_mapped_for(struct mm_struct *mm, unsigned long addr, bool write
 	return !write || (leaf & _PAGE_RW);
 }
 
+/* FOLL_TOUCH (Linux follow_page_pte): the page mapped at addr, found after
+ * its fault or already there, counts as accessed.  Caller holds mmap_lock. */
+static void follow_page_touch(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pgdp_t pgd = pgd_offset(mm, addr);
+	struct page *page;
+	ptlock_t *ptl;
+	p4dp_t p4d;
+	pudp_t pud;
+	pmdp_t pmd;
+	ptep_t pte;
+	pte_t v;
+
+	if (pgd_none(pgdp_get(pgd)))
+		return;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(p4dp_get(p4d)))
+		return;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
+		return;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(pmdp_get(pmd)) || pmd_leaf(pmdp_get(pmd)))
+		return;
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return;
+	v = ptep_get(pte);
+	page = pte_present(v) ? vm_normal_page(vma, addr, v) : NULL;
+	/* A page of a VM_LOCKED VMA is mlocked, so unevictable in Linux: a
+	 * second access does not activate it (it keeps PG_referenced).  mmkit
+	 * has no mlock page state yet: the VMA says it. */
+	if (page && (vma->vm_flags & VM_LOCKED))
+		SetPageReferenced(page);
+	else if (page)
+		folio_mark_accessed(page);
+	pte_unmap_unlock(pte, ptl);
+}
+
+/*
+ * Fault [start, end) of vma in (Linux __get_user_pages + faultin_page).
+ * With locked (FOLL_UNLOCKABLE) a fault may drop mmap_lock to wait for I/O
+ * (VM_FAULT_RETRY, or VM_FAULT_COMPLETED after write throttling): then
+ * *locked = 0 and the pages done before it are returned; the caller takes
+ * the lock again and goes on from there.  extra: FAULT_FLAG_TRIED for the
+ * first page (a retry).  Returns the pages done (all of them, or up to a
+ * dropped lock), or -errno for a fault that failed before any page.
+ */
 static long fault_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			bool write)
+			bool write, int *locked, unsigned int extra)
 {
 	unsigned long addr;
 
-	for (addr = start; addr < end;) {
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned int flags = (write ? FAULT_FLAG_WRITE : 0) | (addr == start ? extra : 0);
 		vm_fault_t ret;
 
 		if (page_mapped_for(vma->vm_mm, addr, write)) {
-			addr += PAGE_SIZE;
+			follow_page_touch(vma, addr);
 			continue;
 		}
-		ret = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
-		if (ret & VM_FAULT_OOM)
-			return -ENOMEM;
-		if (ret & VM_FAULT_ERROR)
-			return -EFAULT;
-		if (!(ret & VM_FAULT_RETRY))    /* RETRY: truncated meanwhile, again */
-			addr += PAGE_SIZE;
+		if (locked)
+			flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+		ret = handle_mm_fault(vma, addr, flags);
+		if (ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)) {
+			*locked = 0;
+			break;
+		}
+		if (ret & VM_FAULT_ERROR) {
+			if (addr > start)
+				break;
+			return ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+		}
+		follow_page_touch(vma, addr);    /* gup's retry finds the page */
 	}
-	return 0;
+	return (long)((addr - start) >> PAGE_SHIFT);
 }
 
-long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			     int *locked)
 {
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 
 	mmap_assert_locked(vma->vm_mm);
 	if (vma->vm_flags & VM_LOCKONFAULT)
-		return 0;
+		return (long)((end - start) >> PAGE_SHIFT);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
-	return fault_range(vma, start, end, write);
+	return fault_range(vma, start, end, write, locked, 0);
 }
 
+/* Linux __mm_populate: VMA by VMA; where a fault dropped mmap_lock the walk
+ * takes it again and goes on at that page (a fresh fault, not a retry). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long end = start + len, nstart, nend;
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma = NULL;
+	int locked = 0;
 	long ret = 0;
 
-	mmap_read_lock(mm);
 	for (nstart = start; nstart < end; nstart = nend) {
-		vma = find_vma_intersection(mm, nstart, end);
+		if (!locked) {
+			locked = 1;
+			mmap_read_lock(mm);
+			vma = find_vma_intersection(mm, nstart, end);
+		} else if (nstart >= vma->vm_end) {
+			vma = find_vma_intersection(mm, vma->vm_end, end);
+		}
 		if (!vma)
 			break;
 		nend = min(end, vma->vm_end);
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			continue;
-		ret = populate_vma_page_range(vma, max(nstart, vma->vm_start), nend);
-		if (ret < 0 && !ignore_errors)
+		if (nstart < vma->vm_start)
+			nstart = vma->vm_start;
+		ret = populate_vma_page_range(vma, nstart, nend, &locked);
+		if (ret < 0) {
+			if (ignore_errors) {
+				ret = 0;
+				continue;
+			}
 			break;
+		}
+		nend = nstart + ((unsigned long)ret << PAGE_SHIFT);
 		ret = 0;
 	}
-	mmap_read_unlock(mm);
+	if (locked)
+		mmap_read_unlock(mm);
 	return (int)ret;
 }
 
-/* MADV_POPULATE_READ/WRITE over [start, end).  Caller holds mmap_lock read. */
+/* MADV_POPULATE_READ/WRITE over [start, end) (Linux madvise_populate and
+ * __get_user_pages_locked).  Caller holds mmap_lock read; a fault that
+ * dropped it is redone once the lock is back, as a retry
+ * (FAULT_FLAG_TRIED: it counts as a major fault). */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write)
 {
+	unsigned int tried = 0;
+	int locked = 1;
+
 	mmap_assert_locked(mm);
 	while (start < end) {
 		struct vm_area_struct *vma = vma_lookup(mm, start);
@@ -105,10 +189,34 @@ int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long 
 		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
 		vend = min(end, vma->vm_end);
-		ret = fault_range(vma, start, vend, write);
-		if (ret)
+		ret = fault_range(vma, start, vend, write, &locked, tried);
+		if (ret < 0)
 			return (int)ret;
-		start = vend;
+		start += (unsigned long)ret << PAGE_SHIFT;
+		tried = 0;
+		if (!locked) {
+			mmap_read_lock(mm);
+			locked = 1;
+			tried = FAULT_FLAG_TRIED;
+		}
 	}
 	return 0;
+}
+
+/* Linux fault_in_readable: touch each page of [uaddr, uaddr + size) as a
+ * read from user space does, faulting it in.  Returns the bytes that could
+ * not be (0: all of them are in). */
+size_t fault_in_readable(unsigned long uaddr, size_t size)
+{
+	unsigned long end = uaddr + size, cur;
+	char c;
+
+	if (!size)
+		return 0;
+	if (end < uaddr || end > TASK_SIZE_MAX)
+		return size;
+	for (cur = uaddr; cur && cur < end; cur = (cur + PAGE_SIZE) & PAGE_MASK)
+		if (copy_from_user(&c, cur, 1))
+			break;
+	return size - min((size_t)(max(cur, uaddr) - uaddr), size);
 }

@@ -173,6 +173,14 @@ static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long
 		err = madvise_vma_behavior(vma, &prev, start, tmp, b);
 		if (err)
 			return err;
+		if (b == MMK_MADV_REMOVE) {
+			/* mmap_lock was dropped: no VMA pointer is good now */
+			start = tmp;
+			if (start >= end)
+				break;
+			vma = find_vma(mm, start);
+			continue;
+		}
 		start = max(tmp, prev->vm_end);
 		if (start >= end)
 			break;

@@ -21,13 +21,15 @@
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
  *   MADV_GUARD_REMOVE       clear the markers of the range.
- *   WILLNEED, COLD, PAGEOUT
- *                           accepted and ignored: there is no swap, reclaim
- *                           or THP yet.
+ *   MADV_WILLNEED           a file's range is read ahead (vfs_fadvise
+ *                           WILLNEED); anonymous memory and shmem have no
+ *                           swap to read from yet.
+ *   COLD, PAGEOUT           accepted and ignored: there is no reclaim yet.
  */
 #include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -81,14 +83,33 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 }
 
 /* A hole punched in the file (Linux: madvise_remove -> vfs_fallocate(
- * PUNCH_HOLE) -> shmem_fallocate): the pages leave every mapping of the
- * file, in every process, then the page cache; a later access of any of
- * those mappings reads zeros. */
+ * PUNCH_HOLE): shmem_fallocate, ext4_punch_hole): the pages leave every
+ * mapping of the file, in every process, then the page cache; a later
+ * access of any of those mappings reads zeros.  mmap_lock is dropped for
+ * it (the caller must not use its VMA afterwards). */
 static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct address_space *m = vma->vm_file->f_mapping;
+	struct file *f = vma->vm_file;
+	struct mm_struct *mm = vma->vm_mm;
+	struct address_space *m = f->f_mapping;
 	unsigned long first = linear_page_index(vma, start), last = linear_page_index(vma, end);
+	long err;
 
+	if (f->f_op && f->f_op->fallocate) {
+		/* the file system's hole punch, without mmap_lock (it takes
+		 * inode_lock, which orders before mmap_lock): the caller finds
+		 * its VMAs again */
+		loff_t off = (loff_t)first << PAGE_SHIFT;
+
+		get_file(f);
+		mmap_read_unlock(mm);
+		err = f->f_op->fallocate(f, MMK_FALLOC_FL_PUNCH_HOLE | MMK_FALLOC_FL_KEEP_SIZE, off,
+					 (loff_t)(end - start));
+		fput(f);
+		mmap_read_lock(mm);
+		return (int)err;
+	}
+	/* an identity-only shm object: its pages only */
 	unmap_mapping_pages(m, first, last - first, false);
 	filemap_remove_range(m, first, last);
 	return 0;
@@ -134,6 +155,22 @@ static int guard_remove_pte(ptep_t pte, unsigned long addr, unsigned long next, 
 
 static const struct mm_walk_ops guard_remove_walk_ops = { .pte_entry = guard_remove_pte };
 
+/* Linux madvise_willneed for a file with a backing store: readahead of the
+ * range.  (Linux drops mmap_lock around vfs_fadvise; mmkit's readahead
+ * takes no lock that mmap_lock must not be held across.)  Identity-only
+ * files (imported mappings) have nothing to read. */
+static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct file *f = vma->vm_file;
+	loff_t off;
+
+	if (!f || f->shmem || !f->f_inode || !f->f_mapping || f->f_mapping->shmem)
+		return 0;
+	off = (loff_t)(start - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	vfs_fadvise(f, off, (loff_t)(end - start), MMK_POSIX_FADV_WILLNEED);
+	return 0;
+}
+
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
 	switch (behavior) {
@@ -149,6 +186,8 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 		return guard_install(vma, start, end);
 	case MMK_MADV_GUARD_REMOVE:
 		return walk_page_range_vma(vma, start, end, &guard_remove_walk_ops, NULL);
+	case MMK_MADV_WILLNEED:
+		return madvise_willneed(vma, start, end);
 	default:
 		return 0;
 	}

@@ -1680,12 +1680,15 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
-/* Drop a reference; the last one frees the page (or its compound block). */
+/* Drop a reference; the last one frees the page (or its compound block),
+ * without PG_active (Linux page_cache_release: off the LRU). */
 void put_page(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 	unsigned int rec = PageHead(page) ? pgalloc_rec_get(pfn) : 0;
 
-	if (put_page_testzero(page))
+	if (put_page_testzero(page)) {
+		ClearPageActive(page);
 		(void)__free_frozen_pages(page, pfn, rec ? rec - 1 : 0);
+	}
 }

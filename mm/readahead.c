@@ -25,6 +25,7 @@
  * again alone by whoever needs it.
  */
 #include <errno.h>
+#include "mmkit/blkdev.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/writeback.h"
 
@@ -37,7 +38,9 @@ void file_ra_state_init(struct file_ra_state *ra, struct address_space *m)
 }
 
 /* Hand the batch in ractl to the file system and start a new one (Linux
- * read_pages).  Pages it did not read stay locked: unlock them. */
+ * read_pages).  ->readahead owns every page's lock: it unlocks each when
+ * its read ends, which may be later (an asynchronous request in flight
+ * keeps its pages locked and not uptodate).  ->read_folio unlocks too. */
 static void read_pages(struct readahead_control *ractl)
 {
 	struct address_space *m = ractl->mapping;
@@ -51,11 +54,8 @@ static void read_pages(struct readahead_control *ractl)
 		for (i = 0; i < ractl->_nr_pages; i++)
 			m->a_ops->read_folio(ractl->file, ractl->_pages[i]);
 	}
-	for (i = 0; i < ractl->_nr_pages; i++) {
-		if (PageLocked(ractl->_pages[i]))
-			unlock_page(ractl->_pages[i]);
-		put_page(ractl->_pages[i]);
-	}
+	for (i = 0; i < ractl->_nr_pages; i++)
+		put_page(ractl->_pages[i]);     /* the cache keeps its own */
 	ractl->_index += ractl->_nr_pages;
 	ractl->_nr_pages = 0;
 }
@@ -91,9 +91,11 @@ void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_t
 			     unsigned long lookahead_size)
 {
 	unsigned long index = ractl->_index, mark = ~0UL, i = 0;
+	struct blk_plug plug;
 
 	if (lookahead_size <= nr_to_read)
 		mark = index + nr_to_read - lookahead_size;
+	blk_start_plug(&plug);                   /* one batch for the disk */
 	ractl->_nr_pages = 0;
 	while (i < nr_to_read) {
 		int err = ra_alloc_page(ractl, index + i, mark);
@@ -109,6 +111,7 @@ void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_t
 		i++;
 	}
 	read_pages(ractl);
+	blk_finish_plug(&plug);
 }
 
 /* Clip to the page holding the last byte, then read (do_page_cache_ra). */
@@ -195,6 +198,7 @@ static void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_
 	struct address_space *m = ractl->mapping;
 	unsigned long start = ractl->_index, index = start, mark, limit;
 	loff_t isize = i_size_read(m->host);
+	struct blk_plug plug;
 	int err = 0;
 
 	if (isize == 0)
@@ -202,6 +206,7 @@ static void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_
 	limit = min((unsigned long)((isize - 1) >> PAGE_SHIFT), start + ra->size - 1);
 	mark = start + ra->size - ra->async_size;
 	ra->order = min(ra->order, ilog2_ul(ra->size));
+	blk_start_plug(&plug);
 	ractl->_nr_pages = 0;
 	while (index <= limit) {
 		err = ra_alloc_page(ractl, index, mark);
@@ -210,12 +215,11 @@ static void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_
 		index++;
 	}
 	read_pages(ractl);
-	if (!err)
-		return;
 	/* pages already cached left gaps: the plain readahead fills them */
 	ractl->_index = index;
-	if (ra->size > index - start)
+	if (err && ra->size > index - start)
 		do_page_cache_ra(ractl, ra->size - (index - start), ra->async_size);
+	blk_finish_plug(&plug);
 }
 
 void ra_submit(struct file_ra_state *ra, struct readahead_control *ractl)

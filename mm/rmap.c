@@ -71,6 +71,7 @@ const char mm_lock_order[] =
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
 	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
 	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
+	"    blk_pending_lock           the in-flight requests (submit_bio; a page-lock waiter completes them)\n"
 	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
 	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
 	"    barn->lock\n"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include "mmkit/pagemap.h"
 
-/* Zero [from, to) of the cached page at index, if it is there and uptodate
+/* Zero [from, to) of the cached page at index, if it is there
  * (truncate_inode_partial_folio for an order-0 page). */
 static void truncate_partial_page(struct address_space *m, unsigned long index, size_t from,
 				  size_t to)
@@ -18,8 +18,7 @@ static void truncate_partial_page(struct address_space *m, unsigned long index, 
 
 	if (!page)
 		return;
-	if (PageUptodate(page))
-		memset((u8 *)page_address(page) + from, 0, to - from);
+	memset((u8 *)page_address(page) + from, 0, to - from);
 	unlock_page(page);
 	put_page(page);
 }

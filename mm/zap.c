@@ -58,9 +58,13 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 	tlb_remove_tlb_entry(z->tlb, addr);
 	if (!page)
 		return false;                 /* the zero page */
-	if (!PageAnon(page) && pte_dirty(ptent)) {
-		folio_mark_dirty(page);
-		delay_rmap = *force_flush = true;
+	if (!PageAnon(page)) {
+		if (pte_dirty(ptent)) {
+			folio_mark_dirty(page);
+			delay_rmap = *force_flush = true;
+		}
+		if (pte_young(ptent) && vma_has_recency(vma))
+			folio_mark_accessed(page);     /* Linux zap_present_folio_ptes */
 	}
 	z->rss[mm_counter(page)]--;
 	if (!delay_rmap)

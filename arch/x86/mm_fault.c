@@ -101,9 +101,11 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigne
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start <= address)
 		return vma;
-	mmap_read_unlock(mm);
-	if (!vma || !(vma->vm_flags & VM_GROWSDOWN))
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) {   /* read under the lock */
+		mmap_read_unlock(mm);
 		return NULL;
+	}
+	mmap_read_unlock(mm);
 	mmap_write_lock(mm);
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start > address &&
@@ -156,9 +158,11 @@ static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, unsign
 /*
  * One fault, retried as Linux's do_user_addr_fault retries it: a handler
  * that waited for I/O returns VM_FAULT_RETRY with mmap_lock dropped and the
- * fault is redone.  Linux's first attempt runs under the VMA lock and its
- * retry is FAULT_FLAG_TRIED only if the attempt was a major fault; every
- * later retry is.  (The retried fault counts as major: mm_account_fault.)
+ * fault is redone with FAULT_FLAG_TRIED (a retried fault counts as major:
+ * mm_account_fault).  But a user-mode fault's first attempt runs under the
+ * VMA lock in Linux, and its retry is FAULT_FLAG_TRIED only if that attempt
+ * was a major fault; a kernel-mode one (copy_from_user) takes mmap_lock
+ * from the start.
  */
 static vm_fault_t fault_retry(struct mm_struct *mm, struct mmu_fault *f, int *si_code)
 {
@@ -167,7 +171,7 @@ static vm_fault_t fault_retry(struct mm_struct *mm, struct mmu_fault *f, int *si
 
 	if (!(ret & VM_FAULT_RETRY))
 		return ret;
-	if (ret & VM_FAULT_MAJOR)
+	if (!(flags & FAULT_FLAG_USER) || (ret & VM_FAULT_MAJOR))
 		flags |= FAULT_FLAG_TRIED;
 	while ((ret = fault_locked(mm, f, flags, si_code)) & VM_FAULT_RETRY)
 		flags |= FAULT_FLAG_TRIED;
@@ -181,8 +185,8 @@ static int do_user_addr_fault(struct mmu_fault *f)
 	int si_code, tries;
 	vm_fault_t ret = 0;
 
-	if (!mm)
-		return -EFAULT;        /* no address space: the entry's default signal */
+	if (!mm || faulthandler_disabled())
+		return -EFAULT;        /* no address space, or an atomic copy: the fixup's */
 	for (tries = 0; tries < OOM_RETRIES; tries++) {
 		ret = fault_retry(mm, f, &si_code);
 		if (!(ret & VM_FAULT_OOM))

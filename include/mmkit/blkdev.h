@@ -11,9 +11,11 @@
  * file-offset range), as a flaky disk or dm-flakey would.  A bio is one
  * request: a contiguous file range of a host file, in pages of simulated RAM.
  * host/ moves the bytes; submit_bio_wait completes the request
- * synchronously (the caller "waits": the clock advances by its time).
+ * synchronously (the caller "waits": the clock advances by its time),
+ * submit_bio leaves its completion for later (readahead).
  *
- * Locks: bd_lock guards the rules and the statistics (a leaf).
+ * Locks: bd_lock guards the rules and the statistics, blk_pending_lock the
+ * in-flight queue (leaves; completions run without them).
  */
 #ifndef MMKIT_BLKDEV_H
 #define MMKIT_BLKDEV_H
@@ -47,7 +49,7 @@ struct block_device {
 	u64 busy_ns;                         /* simulated time spent on requests */
 };
 
-#define BIO_MAX_VECS 64
+#define BIO_MAX_VECS 256
 struct bio {
 	struct block_device *bi_bdev;
 	enum req_op bi_op;
@@ -56,7 +58,22 @@ struct bio {
 	int bi_vcnt;
 	struct host_iovec bi_io_vec[BIO_MAX_VECS];
 	size_t bi_size;                      /* sum of the vector */
+	/* submit_bio (asynchronous) only: */
+	void (*bi_end_io)(struct bio *bio);  /* the completion; it frees the bio */
+	void *bi_private;
+	long bi_status;                      /* what submit_bio_wait would have returned */
+	struct list_head bi_pending;         /* the in-flight queue, oldest first */
+	u64 bi_plug;                         /* the batch it was submitted in */
 };
+
+/* Linux blk_plug: the requests a task submits between blk_start_plug and
+ * blk_finish_plug (one readahead) reach the disk as one batch, and the disk
+ * completes them together: whoever waits for one of them gets them all. */
+struct blk_plug {
+	u64 id;
+};
+void blk_start_plug(struct blk_plug *plug);   /* nested: the outer one counts */
+void blk_finish_plug(struct blk_plug *plug);
 
 /* A device for a host mount (latency in ns, bw in bytes/s).  NULL on -ENOMEM. */
 struct block_device *bdev_alloc(unsigned int major, unsigned int minor, u64 latency_ns,
@@ -70,6 +87,21 @@ bool bio_add_buf(struct bio *bio, void *buf, size_t len);
  * ... as the host reported it.  Sleeps (the caller may hold page locks and
  * sleeping locks, no spinlock). */
 long submit_bio_wait(struct bio *bio);
+/*
+ * submit_bio: the same request, asynchronously, as a disk completes it
+ * after the submitter went on: the bytes move and the time is charged now,
+ * but bi_end_io (with bi_status) runs later, in submission order -- when
+ * somebody waits for it (blk_complete_one: a page lock that an in-flight
+ * read holds; the whole plugged batch completes) or when the machine settles (blk_complete_all: between two
+ * scenario commands, and at shutdown; the host's disk is done by then).
+ * So a fault that waited for its own page may find the pages of a later
+ * request still locked and not uptodate, as on Linux.  bio from bio_alloc.
+ */
+void submit_bio(struct bio *bio);
+struct bio *bio_alloc(void);                /* zeroed; NULL on -ENOMEM */
+void bio_put(struct bio *bio);
+bool blk_complete_one(void);                /* the oldest batch in flight: false if none */
+void blk_complete_all(void);
 /* Arm or clear a rule: op REQ_OP_READ/WRITE; nth > 0 with sticky, or a range. */
 void bdev_set_fault(struct block_device *bdev, enum req_op op, const struct blk_fault_rule *r);
 void bdev_clear_faults(struct block_device *bdev);

@@ -141,12 +141,17 @@ struct address_space_operations {
 	 * unlock it in every case.  0 or -EIO. */
 	int (*read_folio)(struct file *f, struct page *page);
 	/* Read the locked, not-uptodate pages rac describes; each ends unlocked,
-	 * uptodate if it was read. */
+	 * uptodate if it was read -- now or when its request completes
+	 * (submit_bio: the page stays locked until then). */
 	void (*readahead)(struct readahead_control *rac);
 	/* Write back dirty pages of the range wbc describes. */
 	int (*writepages)(struct address_space *m, struct writeback_control *wbc);
 	/* Mark a page dirty: true if it was clean (and was accounted). */
 	bool (*dirty_folio)(struct address_space *m, struct page *page);
+	/* A write at pos grew the file from old (< pos): the gap's partial
+	 * blocks (ext4_da_write_end's zeroing).  Optional.  Caller holds
+	 * inode_lock. */
+	void (*write_gap)(struct inode *inode, loff_t old, loff_t pos);
 };
 
 struct super_block {

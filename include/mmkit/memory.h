@@ -170,12 +170,17 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 
 /* ---- population (mm/gup.c) ---- */
 /* Fault in [start, end) of vma as MAP_POPULATE/mlock do.  Caller holds
- * mmap_lock (read or write).  0 or -errno. */
+ * mmap_lock (read or write).  With locked (only under the read lock) a
+ * fault may drop the lock to wait for I/O: *locked becomes 0.  Returns the
+ * pages done (all, or up to the dropped lock), or -errno. */
 long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end);
+			     unsigned long end, int *locked);
 /* __mm_populate: every VMA of [start, start+len), takes mmap_lock read
  * (mm_populate in mm/mmap.c ignores the errors). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
+/* Fault in [uaddr, uaddr + size) for reading (Linux fault_in_readable):
+ * the bytes that could not be. */
+size_t fault_in_readable(unsigned long uaddr, size_t size);
 /* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       bool write);
@@ -225,6 +230,18 @@ void __lock_page(struct page *page);
 static inline void unlock_page(struct page *page)
 {
 	lock_release(page);
+	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
+}
+/* A locked page handed to an asynchronous I/O request (submit_bio): the
+ * lock is the request's now, no task's (lockdep forgets it), and the
+ * request's completion ends it with unlock_page_io, on whatever CPU runs
+ * it. */
+static inline void page_lock_handoff(struct page *page)
+{
+	lock_release(page);
+}
+static inline void unlock_page_io(struct page *page)
+{
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
 /* The private mapping of an identity-only file, created on first use.

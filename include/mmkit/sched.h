@@ -56,6 +56,8 @@ struct task_struct {
 	struct files_struct *files;          /* descriptors (fs/file.c); NULL for kthreads */
 	unsigned long min_flt, maj_flt;      /* faults (mm_account_fault): getrusage's */
 	unsigned int nr_dirtied;             /* pages dirtied since the last throttle check */
+	int pagefault_disabled;              /* pagefault_disable() depth */
+	struct blk_plug *plug;               /* requests submitted together (blkdev.h) */
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
@@ -71,6 +73,18 @@ static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()
 static inline unsigned long task_rlimit(const struct task_struct *t, int r)
 { return READ_ONCE(t->signal->rlim[r].rlim_cur); }
 static inline unsigned long rlimit(int r) { return task_rlimit(current, r); }
+
+/* Linux pagefault_disable/enable (include/linux/uaccess.h): while disabled,
+ * a fault on a user address is not handled: the access's exception fixup
+ * makes it -EFAULT (copy_from_user stops there: an atomic copy). */
+static inline void pagefault_disable(void) { current->pagefault_disabled++; }
+static inline void pagefault_enable(void) { current->pagefault_disabled--; }
+static inline bool faulthandler_disabled(void)
+{
+	struct task_struct *t = this_cpu() ? current : NULL;
+
+	return t && t->pagefault_disabled;
+}
 static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
 enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
 /* Does the current task have capability cap (kernel context: yes)?  Linux's

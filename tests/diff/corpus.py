@@ -51,7 +51,7 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical, unset_variable_end  # noqa: E402
+from run_diff import canonical, materialize, unset_variable_end  # noqa: E402
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -59,8 +59,12 @@ HOSTRUN_NAME = "/hostrun"       # the recorded path of the agent's image
 TIMEOUT = 60
 # What CI runs (tests/diff/CMakeLists.txt reads the same numbers from here).
 CI_SEED, CI_COUNT, CI_LEN = 1, 300, 60
-SUITES = (("random4", 4), ("random5", 5))
-CASE_DIRS = ("cases", "cases5")
+SUITES = (("random4", 4), ("random5", 5), ("random6", 6))
+# Runs per recorded sequence (record_entries): the file suite's host answers
+# are kept only where they repeat.
+REPEAT = {"random6": 3}
+# The hand-written cases, one corpus file per group (cases6: files).
+CASE_GROUPS = (("cases", ("cases", "cases5")), ("cases6", ("cases6",)))
 
 # ---------------------------------------------------------------- reference
 
@@ -215,7 +219,7 @@ def corpus_files(where):
 def run_mmkit(mmkit, script, d):
     exp = os.path.join(d, "expanded.mm")
     with open(exp, "w") as f:
-        f.write(script)
+        f.write(materialize(script, d))     # a scenario's `#@file` files, for mmkit
     try:
         p = subprocess.run([mmkit, "run", "--plain", exp], capture_output=True, text=True,
                            timeout=TIMEOUT)
@@ -379,10 +383,20 @@ def anonymize(text, hostrun):
     return text.replace(os.path.realpath(hostrun), HOSTRUN_NAME)
 
 
-def record_entries(hostrun, items, d):
+def record_entries(hostrun, items, d, repeat=1, unstable=None):
+    """The host's answers.  With repeat > 1 each item runs that many times
+    and is kept only if every run gave the same output (canonical): a
+    reference answer must be reproducible (the host's page cache I/O races
+    its faults: a populate over pages still in flight faults more).  The
+    names left out go to `unstable`."""
     entries = []
     for name, text in items:
         script, rc, out = host_run(hostrun, text, d)
+        if any(canonical(host_run(hostrun, text, d)[2]) != canonical(out)
+               for _ in range(repeat - 1)):
+            if unstable is not None:
+                unstable.append(name)
+            continue
         entries.append((name, anonymize(script, hostrun), rc, anonymize(out, hostrun)))
     return entries
 
@@ -392,22 +406,33 @@ def cmd_record(a):
     out = a.out
     os.makedirs(out, exist_ok=True)
     settings = host_settings(hostrun)
+    only = set(a.only.split(",")) if a.only else None
+    ncases = 0
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
         for suite, level in SUITES:
+            if only and suite not in only:
+                continue
             items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
                       "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
                      for i in range(CI_COUNT)]
-            write_corpus(os.path.join(out, suite + ".corpus.xz"),
+            unstable = []
+            entries = record_entries(hostrun, items, d, REPEAT.get(suite, 1), unstable)
+            write_corpus(os.path.join(out, suite + ".corpus.xz"), entries)
+            print("recorded %s: %d sequences%s" % (suite, len(entries), "; left out (the host's "
+                  "answer varied): " + " ".join(unstable) if unstable else ""))
+        for group, dirs in CASE_GROUPS:
+            items = []
+            for cdir in dirs:
+                for fn in sorted(os.listdir(os.path.join(HERE, cdir))):
+                    if fn.endswith(".mm"):
+                        with open(os.path.join(HERE, cdir, fn)) as f:
+                            items.append(("%s/%s" % (cdir, fn), f.read()))
+            ncases += len(items)
+            if only and group not in only:
+                continue
+            write_corpus(os.path.join(out, group + ".corpus.xz"),
                          record_entries(hostrun, items, d))
-            print("recorded %s: %d sequences" % (suite, len(items)))
-        items = []
-        for cdir in CASE_DIRS:
-            for fn in sorted(os.listdir(os.path.join(HERE, cdir))):
-                if fn.endswith(".mm"):
-                    with open(os.path.join(HERE, cdir, fn)) as f:
-                        items.append(("%s/%s" % (cdir, fn), f.read()))
-        write_corpus(os.path.join(out, "cases.corpus.xz"), record_entries(hostrun, items, d))
-        print("recorded cases: %d" % len(items))
+            print("recorded %s: %d" % (group, len(items)))
     write_views(os.path.join(out, "views.txt"), host_views())
     with open(os.path.join(out, "REFERENCE"), "w") as f:
         f.write("# The reference kernel and the settings the corpus was recorded with\n"
@@ -415,8 +440,8 @@ def cmd_record(a):
                 "# these keys are equal: %s.\n" % " ".join(LIVE_KEYS))
         for k, v in settings.items():
             f.write("%s=%s\n" % (k, v))
-        f.write("recorded=seed %d, %d sequences of %d calls per level (4, 5); %d cases\n"
-                % (CI_SEED, CI_COUNT, CI_LEN, len(items)))
+        f.write("recorded=seed %d, %d sequences of %d calls per level (%s); %d cases\n"
+                % (CI_SEED, CI_COUNT, CI_LEN, ", ".join(str(l) for _, l in SUITES), ncases))
     print("reference: %s" % settings["kernel"])
     return 0
 
@@ -482,6 +507,8 @@ def main():
     r = sub.add_parser("record")
     r.add_argument("--hostrun", required=True)
     r.add_argument("--out", default=CORPUS)
+    r.add_argument("--only", help="record only these suites/case groups (comma-separated, "
+                   "e.g. random6,cases6); the others' files stay as they are")
     d = sub.add_parser("diff")
     d.add_argument("--lines", type=int, default=40)
     d.add_argument("old")

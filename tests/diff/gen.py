@@ -42,7 +42,9 @@ image and the heap are never printed (they are the host's own).
 
 Level 4 sequences use the mmap family (every flag, advice, protection and
 remap flag, mlockall) and maps/smaps dumps; level 5 adds reads, writes,
-fill/check, touch, exec, fork chains up to four processes deep and exit.
+fill/check, touch, exec, fork chains up to four processes deep and exit;
+level 6 adds files (FileGen: file mappings and the file system calls on a
+host-directory mount, mixed with level 5's work).
 """
 
 import argparse
@@ -781,8 +783,429 @@ class Gen:
         return self.lines
 
 
+# ---- level 6: files -------------------------------------------------------
+FILE_MAX = 1 << 20                     # a file stays below the host's read-around reach
+FADVICE = ["POSIX_FADV_NORMAL", "POSIX_FADV_RANDOM", "POSIX_FADV_SEQUENTIAL",
+           "POSIX_FADV_WILLNEED", "POSIX_FADV_DONTNEED", "POSIX_FADV_NOREUSE"]
+FILE_MADVICE = ["MADV_DONTNEED", "MADV_WILLNEED", "MADV_REMOVE", "MADV_POPULATE_READ",
+                "MADV_POPULATE_WRITE", "MADV_NORMAL", "MADV_SEQUENTIAL", "MADV_RANDOM",
+                "MADV_FREE", "MADV_DONTFORK", "MADV_DOFORK"]
+# MADV_COLD and MADV_PAGEOUT act only on pages on an LRU list; on the host a
+# new page waits in a per-CPU batch first, so what they do depends on the
+# CPU the runner ran on (and PAGEOUT evicts file pages: mmkit has no reclaim).
+LRU_ADVICE = ("MADV_COLD", "MADV_PAGEOUT")
+MSYNC_FLAGS = ["MS_SYNC", "MS_ASYNC", "MS_INVALIDATE", "MS_SYNC|MS_INVALIDATE",
+               "MS_ASYNC|MS_INVALIDATE", "MS_SYNC|MS_ASYNC", "0", "8"]
+
+
+class FileGen(Gen):
+    """Level 6: files on a host-directory mount (the `#@file` files, which
+    hostrun makes on the host's disk file system and run_diff.py makes
+    again for mmkit) mixed with level 5's memory work: file mappings
+    (shared, private, past EOF), accesses through them (SIGBUS past the
+    last page), read/write/pread/pwrite through buffers anywhere,
+    ftruncate/truncate, fsync, msync, fadvise, readahead, fallocate,
+    madvise, mincore, rusage (minor and major faults), stat, unlink, fork.
+
+    Rules that keep the host's page cache made of order-0 folios like
+    mmkit's (its ext4 has large folios; docs/ARCHITECTURE.md): files stay
+    below 1 MiB, so the first mapping fault's read-around (ra_pages 2048)
+    reads a whole file with no readahead mark inside it; read() is only
+    issued on descriptors with POSIX_FADV_RANDOM (FMODE_RANDOM: no
+    readahead window, so no async readahead growing the folio order), and a
+    write(2) moves at most one page (a longer one gets a large folio)."""
+
+    def __init__(self, seed, index, length, level):
+        Gen.__init__(self, seed, index, length, level)
+        r = self.r
+        self.files = []                # name -> [size]
+        self.fds = []                  # (var, file index, writable, random, owner, epoch)
+        self.fmaps = []                # (var, length, fd var, offset, shared, writable, owner, epoch)
+        nfiles = r.randint(1, 3)
+        for i in range(nfiles):
+            x = r.random()
+            if x < 0.15:
+                size = r.randint(0, 3) * PAGE + r.choice([0, 1, 100, PAGE - 1])
+            elif x < 0.75:
+                size = r.randint(1, 40) * PAGE - r.choice([0, 0, 1, r.randint(1, PAGE - 1)])
+            else:
+                size = r.randint(40, FILE_MAX // PAGE) * PAGE - r.choice([0, r.randint(1, PAGE - 1)])
+            self.files.append(max(size, 0))
+        self.nfd = 0
+        self.nfmap = 0
+
+    # The runner's own memory stays out of reach: its pages are all mapped
+    # on the host (so that `rusage` counts the scenario's faults only) but
+    # not in mmkit's imported copy, and advice on them would make the
+    # runner fault again.
+    def region(self, runner_ok):
+        return Gen.region(self, False)
+
+    def access_addr(self, span, kind, proc, fetch=False):
+        """Gen's, but never in the runner's [stack]: the host runner has all
+        of it mapped (its lowest pages too), mmkit's imported copy none, so
+        an access there would count a fault in mmkit only (rusage)."""
+        while True:
+            a = Gen.access_addr(self, span, kind, proc, fetch)
+            if not a.startswith("0x"):
+                return a
+            x = int(a, 16)
+            if x + span <= STACK_LO or x >= TASK_SIZE:
+                return a
+
+    def op_madvise(self):
+        while True:
+            Gen.op_madvise(self)
+            if not any(a in self.lines[-1] for a in LRU_ADVICE):
+                return
+            self.lines.pop()
+
+    def op_access(self):
+        r = self.r
+        if r.random() < 0.2:
+            p = self.proc()
+            kind = r.choice(["known", "cluster", "gap", "low"])
+            n = r.randint(1, 8) * PAGE
+            self.emit("%s touch %s %s %s" % (p, self.access_addr(n, kind, p), hexs(n),
+                                             r.choice(["read", "write"])))
+            return
+        x = r.random()
+        while True:
+            Gen.op_access(self)
+            last = self.lines[-1]
+            if " touch " not in last and " exec $top" not in last:
+                return
+            self.lines.pop()                 # a touch or exec of the runner's or the specials
+
+    def header(self):
+        for i, size in enumerate(self.files):
+            self.emit("#@file f%d %d %d" % (i, size, self.r.randint(1, 1 << 30)))
+        self.emit("mount @FILES@ /mnt")
+        Gen.header(self)
+        self.emit("A mmap 0 0x10000 rw- %s -> buf" % PRIVATE_ANON)
+        self.vars.append(("buf", 0x10000, "A", len(self.lines)))
+        for i in range(len(self.files)):
+            self.op_open(i, "A")
+
+    # ---- descriptors ----------------------------------------------------
+    def op_open(self, i=None, p=None):
+        r = self.r
+        p = p or self.proc()
+        if i is None:
+            i = r.randrange(len(self.files))
+        x = r.random()
+        flags = "O_RDWR" if x < 0.75 else "O_RDONLY" if x < 0.9 else "O_WRONLY"
+        if r.random() < 0.1:
+            flags += "|O_APPEND"
+        if r.random() < 0.05 and flags != "O_RDONLY" and len(self.lines) > 20:
+            flags += "|O_TRUNC"
+            self.files[i] = 0
+        self.nfd += 1
+        var = "fd%d" % self.nfd
+        self.emit("%s open /mnt/f%d %s -> %s" % (p, i, flags, var))
+        rnd = r.random() < 0.8
+        if rnd:
+            self.emit("%s fadvise $%s 0 0 POSIX_FADV_RANDOM" % (p, var))
+        self.fds.append((var, i, "RDONLY" not in flags, rnd, p, len(self.lines)))
+
+    def fd(self, p, writable=False):
+        c = [f for f in self.fds if self.visible(p, f[4], f[5]) and (f[2] or not writable)]
+        return self.r.choice(c) if c else None
+
+    def fmap(self, p):
+        c = [m for m in self.fmaps if self.visible(p, m[6], m[7])]
+        return self.r.choice(c) if c else None
+
+    def file_off(self, i, align=True):
+        """An offset in or just past file i."""
+        r = self.r
+        size = max(self.files[i], 1)
+        off = r.randint(0, size + 2 * PAGE)
+        return off & ~(PAGE - 1) if align else off
+
+    # ---- mappings -------------------------------------------------------
+    def op_fmmap(self):
+        r = self.r
+        p = self.proc()
+        f = self.fd(p)
+        if not f:
+            return self.op_open()
+        var, i, writable, _, _, _ = f
+        size = self.files[i]
+        off = self.file_off(i) if r.random() < 0.4 else 0
+        if r.random() < 0.7:
+            length = max(size - off, 1) + r.choice([0, 0, PAGE, 2 * PAGE, r.randint(1, PAGE)])
+        else:
+            length = r.randint(1, 16) * PAGE
+        length = min(length, 2 << 20)
+        shared = r.random() < 0.55
+        prot = r.choice(["rw-", "rw-", "r--", "r--", "---", "r-x"])
+        flags = "MAP_SHARED" if shared else "MAP_PRIVATE"
+        if shared and r.random() < 0.1:
+            flags = "MAP_SHARED_VALIDATE"
+        if r.random() < 0.08:
+            flags += "|MAP_POPULATE"
+        if r.random() < 0.04:
+            flags += "|MAP_LOCKED"
+        if r.random() < 0.03:
+            off += r.randint(1, PAGE - 1)            # EINVAL
+        hint = "0"
+        if r.random() < 0.15:
+            hint = rel("base", self.cluster + r.randint(0, CLUSTER_PAGES - 8) * PAGE)
+            flags += "|MAP_FIXED"
+        self.nfmap += 1
+        name = "fm%d" % self.nfmap
+        line = "%s mmap %s %s %s %s $%s %s -> %s" % (p, hint, hexs(length), prot, flags, var,
+                                                    hexs(off), name)
+        self.emit(line)
+        if off % PAGE == 0 and not (shared and "w" in prot and not writable):
+            self.fmaps.append((name, (length + PAGE - 1) & ~(PAGE - 1), var, off, shared,
+                               "w" in prot, p, len(self.lines)))
+            self.remember(name, 0, length, prot, p)
+        else:
+            self.maybe.append((name, (length + PAGE - 1) & ~(PAGE - 1), p, len(self.lines)))
+
+    def map_addr(self, m, span):
+        """An address in (or just past) file mapping m with span bytes."""
+        r = self.r
+        name, length = m[0], m[1]
+        off = r.randint(0, max(length - span, 0))
+        if r.random() < 0.3:
+            off &= ~(PAGE - 1)
+        return rel(name, off)
+
+    def op_faccess(self):
+        r = self.r
+        p = self.proc()
+        m = self.fmap(p)
+        if not m or p in self.tainted:
+            return self.op_fmmap()
+        x = r.random()
+        if x < 0.35:
+            size = r.choice([1, 2, 4, 8])
+            self.emit("%s read %s %d" % (p, self.map_addr(m, size), size))
+        elif x < 0.65:
+            size = r.choice([1, 2, 4, 8])
+            self.emit("%s write %s %d %s" % (p, self.map_addr(m, size), size,
+                                             hexs(r.getrandbits(8 * size))))
+        elif x < 0.75:
+            b = r.randint(0, 255)
+            n = r.randint(1, 2 * PAGE)
+            self.fill_bytes.append(b)
+            self.emit("%s fill %s %s %s" % (p, self.map_addr(m, n), hexs(n), hexs(b)))
+        elif x < 0.85:
+            n = r.randint(1, 2 * PAGE)
+            self.emit("%s check %s %s %s" % (p, self.map_addr(m, n), hexs(n),
+                                             hexs(r.choice(self.fill_bytes))))
+        else:
+            n = r.randint(1, 8) * PAGE
+            self.emit("%s touch %s %s %s" % (p, rel(m[0], r.randint(0, m[1] // PAGE) * PAGE),
+                                             hexs(n), r.choice(["read", "write"])))
+
+    # ---- system calls on descriptors ------------------------------------
+    def buffer(self, p, n):
+        """A buffer: mostly the anonymous one, sometimes a file mapping (a
+        copy that faults), sometimes a bad address."""
+        r = self.r
+        x = r.random()
+        if x < 0.7:
+            return rel("buf", r.randint(0, 0x10000 - min(n, 0x10000)))
+        if x < 0.9:
+            m = self.fmap(p)
+            if m and p not in self.tainted:
+                return self.map_addr(m, min(n, m[1]))
+            return "$buf"
+        return r.choice(["0", "0x10000", rel("buf", 0x10000 - r.randint(1, 64)),
+                         hexs(TASK_SIZE - 64), "0xffff800000000000"])
+
+    def op_sysrw(self):
+        r = self.r
+        p = self.proc()
+        write = r.random() < 0.45
+        f = self.fd(p, writable=write)
+        if not f:
+            return self.op_open()
+        var, i, _, rnd, _, _ = f
+        if not write and not rnd:
+            return self.op_fmmap()       # read() on a non-random descriptor: readahead windows
+        n = r.randint(1, PAGE) if write else r.choice([r.randint(1, PAGE), r.randint(1, 4 * PAGE)])
+        buf = self.buffer(p, n)
+        kind = r.random()
+        if kind < 0.6:
+            off = self.file_off(i, align=r.random() < 0.3)
+            if write and self.files[i] + PAGE < off:
+                off = self.files[i]
+            self.emit("%s %s $%s %s %s %d" % (p, "pwrite" if write else "pread", var, buf,
+                                             hexs(n), off))
+            if write:
+                self.files[i] = max(self.files[i], off + n)
+        else:
+            self.emit("%s %s $%s %s %s" % (p, "sys_write" if write else "sys_read", var, buf,
+                                          hexs(n)))
+            if write:
+                self.files[i] = max(self.files[i], FILE_MAX)    # somewhere; keep it bounded below
+        if not write and buf.startswith("$buf") and r.random() < 0.6:
+            self.emit("%s read %s 8" % (p, rel("buf", 0)))
+
+    def op_lseek(self):
+        r = self.r
+        p = self.proc()
+        f = self.fd(p)
+        if not f:
+            return self.op_open()
+        whence = r.choice(["SEEK_SET", "SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA",
+                           "SEEK_HOLE"])
+        off = r.choice([0, r.randint(0, 2 * FILE_MAX // 4), PAGE * r.randint(0, 64), -1])
+        if whence == "SEEK_SET" and off > self.files[f[1]] + PAGE:
+            off = self.files[f[1]]
+        self.emit("%s lseek $%s %d %s" % (p, f[0], off, whence))
+
+    def op_truncate(self):
+        r = self.r
+        p = self.proc()
+        i = r.randrange(len(self.files))
+        x = r.random()
+        size = self.files[i]
+        if x < 0.5:
+            new = r.randint(0, max(size, 1))
+        else:
+            new = min(size + r.randint(1, 16 * PAGE), FILE_MAX)
+        if r.random() < 0.4:
+            new &= ~(PAGE - 1)
+        f = self.fd(p, writable=True)
+        if f and f[1] == i and r.random() < 0.7:
+            self.emit("%s ftruncate $%s %d" % (p, f[0], new))
+        else:
+            self.emit("%s truncate /mnt/f%d %d" % (p, i, new))
+        self.files[i] = new
+
+    def op_sync(self):
+        r = self.r
+        p = self.proc()
+        x = r.random()
+        m = self.fmap(p)
+        if x < 0.5 and m:
+            start = r.randint(0, m[1] // PAGE - 1) * PAGE
+            length = r.randint(1, m[1] // PAGE - start // PAGE) * PAGE
+            self.emit("%s msync %s %s %s" % (p, rel(m[0], start), hexs(length),
+                                            r.choice(MSYNC_FLAGS)))
+            return
+        f = self.fd(p)
+        if f:
+            self.emit("%s %s $%s" % (p, r.choice(["fsync", "fdatasync"]), f[0]))
+
+    def op_fadvise(self):
+        r = self.r
+        p = self.proc()
+        f = self.fd(p)
+        if not f:
+            return
+        off = self.file_off(f[1], align=r.random() < 0.5)
+        length = r.choice([0, r.randint(1, 32) * PAGE, r.randint(1, 64 * PAGE)])
+        adv = r.choice(FADVICE)
+        if adv in ("POSIX_FADV_NORMAL", "POSIX_FADV_SEQUENTIAL"):
+            if f[3]:
+                adv = "POSIX_FADV_DONTNEED"  # keep FMODE_RANDOM (see the class comment)
+        self.emit("%s fadvise $%s %d %d %s" % (p, f[0], off, length, adv))
+
+    def op_readahead(self):
+        r = self.r
+        p = self.proc()
+        f = self.fd(p)
+        if f:
+            self.emit("%s readahead $%s %d %d" % (p, f[0], self.file_off(f[1]),
+                                                  r.randint(0, 32) * PAGE))
+
+    def op_fallocate(self):
+        r = self.r
+        p = self.proc()
+        f = self.fd(p, writable=True)
+        if not f:
+            return
+        mode = r.choice(["0", "FALLOC_FL_KEEP_SIZE", "FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE",
+                         "FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE"])
+        off = self.file_off(f[1], align=r.random() < 0.5)
+        length = r.randint(1, 8 * PAGE)
+        if mode == "0":
+            self.files[f[1]] = min(max(self.files[f[1]], off + length), FILE_MAX)
+        self.emit("%s fallocate $%s %s %d %d" % (p, f[0], mode, off, length))
+
+    def op_fmadvise(self):
+        r = self.r
+        p = self.proc()
+        m = self.fmap(p)
+        if not m:
+            return self.op_fmmap()
+        start = r.randint(0, m[1] // PAGE - 1) * PAGE
+        length = r.randint(1, m[1] // PAGE - start // PAGE) * PAGE
+        self.emit("%s madvise %s %s %s" % (p, rel(m[0], start), hexs(length),
+                                          r.choice(FILE_MADVICE)))
+
+    def op_fview(self):
+        r = self.r
+        p = self.proc()
+        x = r.random()
+        m = self.fmap(p)
+        if x < 0.45 and m:
+            pages = min(m[1] // PAGE, 200)
+            self.emit("%s mincore %s %s" % (p, rel(m[0], 0), hexs(r.randint(1, pages) * PAGE)))
+        elif x < 0.75:
+            self.emit("%s rusage" % p)
+        elif x < 0.85:
+            self.emit("%s stat /mnt/f%d" % (p, r.randrange(len(self.files))))
+        else:
+            self.emit("cat /proc/%s/smaps" % p)
+
+    def op_fother(self):
+        r = self.r
+        p = self.proc()
+        x = r.random()
+        f = self.fd(p)
+        if x < 0.4 and f:
+            self.emit("%s fstat $%s" % (p, f[0]))
+        elif x < 0.6 and f:
+            self.nfd += 1
+            self.emit("%s dup $%s -> fd%d" % (p, f[0], self.nfd))
+            self.fds.append(("fd%d" % self.nfd,) + f[1:4] + (p, len(self.lines)))
+        elif x < 0.8 and f and len(self.fds) > 2:
+            self.emit("%s close $%s" % (p, f[0]))
+            self.fds.remove(f)
+        elif x < 0.85:
+            i = r.randrange(len(self.files))
+            self.emit("%s unlink /mnt/f%d" % (p, i))
+            self.nfd += 1
+            var = "fd%d" % self.nfd
+            self.emit("%s open /mnt/f%d O_RDWR|O_CREAT 0644 -> %s" % (p, i, var))
+            self.emit("%s fadvise $%s 0 0 POSIX_FADV_RANDOM" % (p, var))
+            self.files[i] = 0
+            self.fds = [d for d in self.fds if d[1] != i]
+            self.fds.append((var, i, True, True, p, len(self.lines)))
+        else:
+            self.op_open()
+
+    def generate(self):
+        ops = [(self.op_mmap_fixed, 6), (self.op_mmap_any, 4), (self.op_munmap, 4),
+               (self.op_mprotect, 5), (self.op_mremap, 4), (self.op_madvise, 3),
+               (self.op_mlock, 1), (self.op_access, 10), (self.op_fork, 3), (self.op_exit, 1),
+               (self.op_fmmap, 12), (self.op_faccess, 30), (self.op_sysrw, 14),
+               (self.op_lseek, 2), (self.op_truncate, 4), (self.op_sync, 5),
+               (self.op_fadvise, 4), (self.op_readahead, 1), (self.op_fallocate, 2),
+               (self.op_fmadvise, 5), (self.op_fview, 10), (self.op_fother, 3)]
+        funcs = [f for f, _ in ops]
+        weights = [w for _, w in ops]
+        self.header()
+        for _ in range(self.length):
+            self.r.choices(funcs, weights)[0]()
+        for p in self.procs:
+            self.emit("%s rusage" % p)
+            self.emit("cat /proc/%s/smaps" % p)
+        return self.lines
+
+
 def generate(seed, index, length=60, level=4):
     """The sequence (a list of script lines) for (seed, index)."""
+    if level >= 6:
+        return FileGen(seed, index, length, level).generate()
     return Gen(seed, index, length, level).generate()
 
 
@@ -791,7 +1214,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--index", type=int, default=0)
     ap.add_argument("--len", type=int, default=60)
-    ap.add_argument("--level", type=int, default=4, choices=[4, 5])
+    ap.add_argument("--level", type=int, default=4, choices=[4, 5, 6])
     ap.add_argument("-o", "--output")
     a = ap.parse_args()
     text = "\n".join(generate(a.seed, a.index, a.len, a.level)) + "\n"

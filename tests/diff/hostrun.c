@@ -53,6 +53,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -610,7 +611,19 @@ static int agent_main(void)
 			if (agent_fork(&r))
 				continue;
 		} else {
+			long min0, maj0, min1, maj1;
+
+			agent_rusage(&min0, &maj0);
 			agent_dispatch(&q, &r);
+			agent_rusage(&min1, &maj1);
+			/* A major fault waited for its page only: the rest of the
+			 * readahead may still be in flight.  mmkit's disk finishes
+			 * it before the next command; so does the host's, here. */
+			if (maj1 != maj0) {
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+				raw_syscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+			}
 		}
 		if (r.kind && write_full(AGENT_FD, &r, sizeof(r)))
 			_exit(125);
@@ -1478,6 +1491,16 @@ static void cmd_brk(struct proc *p)
 	result_syscall(do_syscall(p, SYS_brk, arg_num(cur->argv[2]), 0, 0, 0, 0, 0), true);
 }
 
+/* Readahead (readahead(2), WILLNEED) only starts the reads on the host:
+ * until they complete, the pages are not uptodate (mincore shows 0, a fault
+ * waits for them).  mmkit reads at once; give the host's I/O time to end. */
+static void readahead_settle(void)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
 static void cmd_madvise(struct proc *p)
 {
 	need_args(3, 3);
@@ -1488,6 +1511,8 @@ static void cmd_madvise(struct proc *p)
 		host_guard(len, "populate", true);
 
 	result_syscall(do_syscall(p, SYS_madvise, addr, len, adv, 0, 0, 0), false);
+	if (adv == 3)
+		readahead_settle();
 }
 
 static void cmd_mlock(struct proc *p)
@@ -1952,6 +1977,8 @@ static void cmd_fdcall(struct proc *p)
 		for (int k = 0; k < t[i].nargs; k++)
 			a[k] = arg_num(cur->argv[2 + k]);
 		long ret = do_syscall(p, t[i].nr, a[0], a[1], a[2], a[3], 0, 0);
+		if (t[i].nr == SYS_readahead)
+			readahead_settle();
 		if (t[i].count)
 			result_count(ret);
 		else
@@ -1979,9 +2006,12 @@ static void cmd_fallocate(struct proc *p)
 static void cmd_fadvise(struct proc *p)
 {
 	need_args(4, 4);
+	u64 adv = arg_flags(cur->argv[5], fadv_names);
+
 	result_syscall(do_syscall(p, SYS_fadvise64, arg_num(cur->argv[2]), arg_num(cur->argv[3]),
-				  arg_num(cur->argv[4]), arg_flags(cur->argv[5], fadv_names), 0, 0),
-		       false);
+				  arg_num(cur->argv[4]), adv, 0, 0), false);
+	if (adv == 3)
+		readahead_settle();
 }
 
 static void cmd_stat(struct proc *p)

@@ -367,8 +367,8 @@ def main():
     ap.add_argument("--count", type=int, default=0, help="number of random sequences")
     ap.add_argument("--start", type=int, default=0, help="index of the first sequence")
     ap.add_argument("--len", type=int, default=60, help="calls per sequence (default 60)")
-    ap.add_argument("--level", type=int, default=4, choices=[4, 5],
-                    help="4: mmap family and maps; 5: also accesses, fork, exit")
+    ap.add_argument("--level", type=int, default=4, choices=[4, 5, 6],
+                    help="4: mmap family and maps; 5: also accesses, fork, exit; 6: files")
     ap.add_argument("--mmkit", required=True, help="the mmkit binary")
     ap.add_argument("--hostrun", help="the host runner (default: next to mmkit's build)")
     ap.add_argument("--jobs", type=int, default=2)
