@@ -37,6 +37,15 @@ step() { # name, pattern: record the screen, check the pattern
   { echo "=== after: $1"; screen; } >> "$record"
 }
 type_line() { t send-keys -t "$sess" -l -- "$1"; t send-keys -t "$sess" Enter; }
+# wait until the shell shows a fresh prompt on its last line (keys typed
+# before it is drawn are echoed by the terminal, not by the line editor)
+wait_prompt() {
+  i=0
+  while [ $i -lt 100 ]; do
+    screen | grep -v '^ *$' | tail -n 1 | grep -qE '^mmkit> ?$' && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+}
 
 t new-session -d -s "$sess" -x 120 -y 50 \
   "env HOME=$tmp MMKIT_PROGRESS_DELAY_MS=0 TERM=xterm $mmkit shell --ram=1G; sleep 30"
@@ -50,6 +59,7 @@ step complete-flag "MAP_PRIVATE\\|MAP_ANONYMOUS"
 t send-keys -t "$sess" -l -- " -> m"
 t send-keys -t "$sess" Enter
 step mmap '^2: = 0x7'
+wait_prompt
 # Tab completes a process's /proc path
 t send-keys -t "$sess" -l -- "cat /proc/A/ma"
 t send-keys -t "$sess" Tab
