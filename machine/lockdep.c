@@ -157,9 +157,11 @@ static void report_flush(void)
  * console did not already print it there (a quiet run, or a log elsewhere). */
 static void report_finish(void)
 {
+	FILE *console = mmk ? mmk->log : stderr;   /* where printk echoed it */
+
 	if (!lockdep_fatal)
 		return;
-	if (!mmk || mmk->log != stderr || !console_echoes(MESSAGE_LOGLEVEL_DEFAULT))
+	if (console != stderr || !console_echoes(MESSAGE_LOGLEVEL_DEFAULT))
 		fputs(last_report, stderr);
 	mmk_bug(__FILE__, __LINE__, "lockdep: see the report above");
 }
