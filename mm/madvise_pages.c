@@ -21,15 +21,29 @@
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
  *   MADV_GUARD_REMOVE       clear the markers of the range.
- *   WILLNEED, COLD, PAGEOUT
- *                           accepted and ignored: there is no swap, reclaim
- *                           or THP yet.
+ *   MADV_COLD, MADV_PAGEOUT (mm/madvise.c's cold/pageout part in Linux,
+ *                           madvise_cold_or_pageout_pte_range): every
+ *                           present page mapped only here (mapcount 1: a
+ *                           page shared with another mapping, after fork or
+ *                           of a file, is left alone; the zero page too) is
+ *                           made old (PTE young bit cleared, PG_referenced
+ *                           cleared); COLD then deactivates it, PAGEOUT
+ *                           isolates it and reclaims the PTE table's batch
+ *                           with reclaim_pages (mm/vmscan.c): anonymous and
+ *                           shmem pages go to swap, clean file pages are
+ *                           dropped.  PAGEOUT takes file pages only where
+ *                           the process could write the file (Linux
+ *                           can_do_file_pageout); swap PTEs are skipped.
+ *   MADV_WILLNEED           (anonymous memory) reads the swapped pages of
+ *                           the range into the swap cache.
+ *   MADV_FREE of a swapped-out page frees its slot and clears the PTE.
  */
 #include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 struct lazyfree_walk {
 	struct vm_area_struct *vma;
@@ -41,6 +55,14 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 	pte_t ptent = ptep_get(pte);
 	struct page *page;
 
+	if (is_swap_entry_pte(ptent) || is_poisoned_marker(ptent)) {
+		if (!is_poisoned_marker(ptent)) {
+			free_swap_and_cache(pte_to_swp_entry(ptent));
+			dec_mm_counter(w->vma->vm_mm, MM_SWAPENTS);
+		}
+		pte_clear(w->vma->vm_mm, addr, pte);
+		return;
+	}
 	if (!pte_present(ptent))
 		return;
 	page = vm_normal_page(w->vma, addr, ptent);
@@ -145,8 +167,118 @@ static int guard_remove_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, v
 	return 0;
 }
 
+/* ------------------------------------------------- cold and pageout -- */
+
+struct cold_walk {
+	struct vm_area_struct *vma;
+	bool pageout, anon_only;
+};
+
+/* Linux can_do_file_pageout: file pages are paged out only by a process
+ * that could write the file. */
+static bool can_do_file_pageout(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && (vma->vm_file->f_mode & FMODE_WRITE);
+}
+
+/* One PTE of madvise_cold_or_pageout_pte_range; PTE table locked.  A page
+ * to page out is isolated (locked, referenced) onto list. */
+static void cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct list_head *list)
+{
+	struct mm_struct *mm = w->vma->vm_mm;
+	pte_t ptent = ptep_get(pte);
+	struct page *page;
+
+	if (!pte_present(ptent))
+		return;
+	page = vm_normal_page(w->vma, addr, ptent);
+	if (!page || PageReserved(page) || page_mapcount(page) != 1)
+		return;                        /* shared, zero page, kernel page */
+	if (w->anon_only && !PageAnon(page))
+		return;
+	if (pte_young(ptent)) {
+		ptent = ptep_get_and_clear(mm, addr, pte);
+		set_pte_at(mm, addr, pte, pte_mkold(ptent));
+		flush_tlb_page(w->vma, addr);
+	}
+	ClearPageReferenced(page);
+	if (PageActive(page))
+		SetPageWorkingset(page);
+	if (!w->pageout) {
+		folio_deactivate(page);
+	} else if (!PageUnevictable(page) && trylock_page(page)) {
+		get_page(page);                /* folio_isolate_lru */
+		list_add_tail(&page->lru, list);
+	}
+}
+
+static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct cold_walk *w = arg;
+	LIST_HEAD(list);
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		cold_one(w, pte, addr, &list);
+	pte_unmap_unlock(pte, ptl);
+	if (!list_empty(&list))
+		reclaim_pages(&list);
+	return 0;
+}
+
+static int madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long start,
+				   unsigned long end, bool pageout)
+{
+	struct cold_walk w = { .vma = vma, .pageout = pageout,
+			       .anon_only = pageout && !can_do_file_pageout(vma) };
+
+	walk_pmd_range(vma->vm_mm, start, end, cold_pmd, &w);
+	return 0;
+}
+
+/* MADV_WILLNEED of anonymous memory (Linux swapin_walk_pmd_entry): the
+ * range's swapped pages are read into the swap cache. */
+static int willneed_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+
+	for (; addr != end; addr += PAGE_SIZE) {
+		ptlock_t *ptl;
+		ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+		pte_t ptent;
+		struct page *page;
+		bool new;
+
+		if (!pte)
+			return 0;
+		ptent = ptep_get(pte);
+		pte_unmap_unlock(pte, ptl);
+		if (!is_swap_entry_pte(ptent))
+			continue;
+		page = read_swap_cache_async(pte_to_swp_entry(ptent), &new, true);
+		if (page)
+			put_page(page);
+	}
+	return 0;
+}
+
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
+	switch (behavior) {
+	case MMK_MADV_COLD:
+		return madvise_cold_or_pageout(vma, start, end, false);
+	case MMK_MADV_PAGEOUT:
+		return madvise_cold_or_pageout(vma, start, end, true);
+	case MMK_MADV_WILLNEED:
+		if (vma_is_anonymous(vma))
+			walk_pmd_range(vma->vm_mm, start, end, willneed_pmd, vma);
+		return 0;
+	default:
+		break;
+	}
 	switch (behavior) {
 	case MMK_MADV_DONTNEED:
 	case MMK_MADV_DONTNEED_LOCKED:

@@ -3,7 +3,10 @@
  * resident.  A mapped PTE is resident; an empty PTE of a file mapping is
  * resident if its page is in the file's page cache and uptodate (mmkit
  * grants every caller the right to see that: the files it maps are its
- * own); an empty PTE of anonymous memory is not.  Errors as Linux: an
+ * own); an empty PTE of anonymous memory is not.  A swapped-out page (a
+ * swap PTE, or a shmem page whose cache slot holds its swap entry) is
+ * resident if its page is in the swap cache and uptodate (mincore_swap).
+ * Errors as Linux: an
  * unaligned start is -EINVAL, a range beyond the user address space or
  * running into a hole -ENOMEM (after the VMAs before it are reported).
  */
@@ -12,6 +15,7 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 struct mincore_walk {
 	struct vm_area_struct *vma;
@@ -19,13 +23,27 @@ struct mincore_walk {
 	unsigned long start;
 };
 
-static unsigned char mincore_page(struct address_space *m, unsigned long index)
+/* Linux mincore_swap: is the entry's page in the swap cache? */
+static unsigned char mincore_swap(swp_entry_t entry)
 {
-	struct page *page = filemap_get_page(m, index);
+	struct page *page = swap_cache_lookup(entry);
 	unsigned char present = page && PageUptodate(page);
 
 	if (page)
 		put_page(page);
+	return present;
+}
+
+static unsigned char mincore_page(struct address_space *m, unsigned long index)
+{
+	void *entry = filemap_get_entry(m, index);
+	struct page *page = entry && !xa_is_value_entry(entry) ? entry : NULL;
+	unsigned char present = page && PageUptodate(page);
+
+	if (page)
+		put_page(page);
+	else if (entry)
+		present = mincore_swap((swp_entry_t){ xa_to_value(entry) });
 	return present;
 }
 
@@ -52,6 +70,8 @@ static int mincore_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *
 
 		if (pte_present(v))
 			w->vec[(addr - w->start) >> PAGE_SHIFT] = 1;
+		else if (is_swap_entry_pte(v))
+			w->vec[(addr - w->start) >> PAGE_SHIFT] = mincore_swap(pte_to_swp_entry(v));
 	}
 	pte_unmap_unlock(pte, ptl);
 	return 0;

@@ -18,13 +18,25 @@
  * page is unmapped (zapped) before its VMA's links are dropped.
  *
  * Lock order (all of mmkit's memory manager):
+ *   swapon_mutex                          (swapon vs swapoff; rw_semaphore)
+ *     swap_lock                           (swap_info[], the active list, priorities)
+ *       si->lock                          (as below)
+ *   shmem_swaplist_mutex                  (shmem mappings with swap entries; swapoff)
  *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
- *     page lock (PG_locked)               (page-cache page: fault vs truncate)
+ *     page lock (PG_locked)               (page cache: fault vs truncate; swap cache:
+ *                                          swap-in, swap-out, reclaim isolation)
  *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
  *     anon_vma->root->rwsem               (avc lists of the whole tree)
  *       mm->page_table_lock               (vma->anon_vma, table population)
  *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
  *       zone->lock, pcp                   (page allocator, via freeing)
+ *       si->global_cluster_lock           (a rotational area's next slot)
+ *         swap cluster lock (ci->lock)    (swap_map bytes; the swap table, which
+ *                                          is the swap cache)
+ *           si->cont_lock                 (swap count continuation pages)
+ *           table_pool_lock               (spare swap tables)
+ *           si->lock                      (cluster lists, si->flags, inuse_pages)
+ *             swap_avail_lock             (the areas with free slots)
  *     mapping->i_pages_lock               (page cache of a file / shmem)
  *   A TLB shootdown may be issued with mmap_lock, i_mmap, anon_vma or PTE
  *   locks held, never with page_table_lock, i_pages_lock or zone->lock held.
@@ -33,8 +45,10 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");
@@ -376,6 +390,28 @@ void folio_remove_rmap_pte(struct page *page)
 		ClearPageAnonExclusive(page);
 }
 
+void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				bool exclusive)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	BUG_ON(!av || !PageLocked(page));
+	if (!PageAnon(page)) {
+		/* Not exclusive: the oldest anon_vma, whose walk reaches every
+		 * process of the fork tree that may map it (__folio_set_anon). */
+		if (!exclusive)
+			av = av->root;
+		page->index = linear_page_index(vma, addr);
+		WRITE_ONCE(page->mapping,
+			   (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON));
+		SetPageSwapBacked(page);
+	}
+	if (exclusive)
+		SetPageAnonExclusive(page);
+	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
+		mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
+}
+
 /* Linux folio_move_anon_rmap: the page (mapped only by vma, PTE locked)
  * now belongs to vma's own anon_vma, so later walks start there. */
 void folio_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
@@ -495,4 +531,118 @@ int folio_mkclean(struct page *page)
 		return 0;
 	rmap_walk_file(page, page_mkclean_one, &w);
 	return w.cleaned;
+}
+
+/* ----------------------------------------------------- try_to_unmap -- */
+
+struct unmap_walk {
+	struct page *page;
+	struct vm_area_struct *vma;
+	bool failed;
+};
+
+/* An anonymous page's PTE (cleared and flushed, value pteval) becomes a swap
+ * PTE naming the page's slot (Linux try_to_unmap_one's anon branch), or,
+ * for a lazily freed page nobody wrote, nothing.  False (PTE restored) if
+ * the page must stay mapped. */
+static bool unmap_anon_pte(struct unmap_walk *w, ptep_t pte, unsigned long addr, pte_t pteval)
+{
+	struct mm_struct *mm = w->vma->vm_mm;
+	struct page *page = w->page;
+	bool exclusive = PageAnonExclusive(page);
+	swp_entry_t entry = page_swap_entry(page);
+	pte_t swp_pte;
+
+	if (!PageSwapBacked(page)) {           /* MADV_FREE */
+		if (page_ref_count(page) == 1 + page_mapcount(page) && !PageDirty(page) &&
+		    !pte_dirty(pteval)) {
+			dec_mm_counter(mm, MM_ANONPAGES);
+			return true;           /* discarded: the PTE stays empty */
+		}
+		SetPageSwapBacked(page);       /* written again: swap-backed again */
+		goto restore;
+	}
+	if (!PageSwapCache(page) || swap_duplicate(entry) < 0)
+		goto restore;
+	if (exclusive)
+		ClearPageAnonExclusive(page);  /* folio_try_share_anon_rmap_pte */
+	dec_mm_counter(mm, MM_ANONPAGES);
+	inc_mm_counter(mm, MM_SWAPENTS);
+	swp_pte = swp_entry_to_pte(entry);
+	if (exclusive)
+		swp_pte = pte_swp_mkexclusive(swp_pte);
+	if (pte_soft_dirty(pteval))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	if (pte_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at(mm, addr, pte, swp_pte);
+	return true;
+restore:
+	set_pte_at(mm, addr, pte, pteval);
+	w->failed = true;
+	return false;
+}
+
+/* Linux try_to_unmap_one on the PTE table that holds addr. */
+static int unmap_one_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	struct unmap_walk *w = arg;
+	struct vm_area_struct *vma = w->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = w->page;
+	ptlock_t *ptl;
+	ptep_t pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	pte_t pteval;
+
+	(void)end;
+	if (!pte)
+		return 0;
+	pteval = ptep_get(pte);
+	if (!pte_present(pteval) || pte_pfn(pteval) != page_to_pfn(page))
+		goto out;
+	if (vma->vm_flags & VM_LOCKED) {       /* mlocked: it stays */
+		w->failed = true;
+		goto out;
+	}
+	pteval = ptep_get_and_clear(mm, addr, pte);
+	flush_tlb_page(vma, addr);
+	if (pte_dirty(pteval)) {
+		if (PageAnon(page))
+			SetPageDirty(page);
+		else
+			folio_mark_dirty(page);
+	}
+	if (PageAnon(page)) {
+		if (!unmap_anon_pte(w, pte, addr, pteval))
+			goto out;
+	} else {
+		dec_mm_counter(mm, mm_counter(page));
+	}
+	folio_remove_rmap_pte(page);
+	put_page(page);                        /* the PTE's reference */
+out:
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			     void *arg)
+{
+	struct unmap_walk *w = arg;
+
+	w->vma = vma;
+	walk_pmd_range(vma->vm_mm, addr, addr + PAGE_SIZE, unmap_one_pmd, w);
+	return !w->failed && page_mapcount(page) > 0;
+}
+
+bool try_to_unmap(struct page *page)
+{
+	struct unmap_walk w = { .page = page };
+
+	VM_BUG_ON(!PageLocked(page));
+	if (PageAnon(page))
+		rmap_walk_anon(page, try_to_unmap_one, &w);
+	else
+		rmap_walk_file(page, try_to_unmap_one, &w);
+	return page_mapcount(page) <= 0;
 }

@@ -10,8 +10,13 @@
  * Pss (in 1/4096 fractions, PSS_SHIFT 12), else private.  Dirty is the PTE's
  * Dirty bit or PG_dirty; Referenced the Accessed bit or PG_referenced;
  * Anonymous counts anonymous pages, LazyFree those MADV_FREE made clean and
- * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap and SwapPss
- * are 0 (no swap yet), so are the huge-page fields; THPeligible follows the
+ * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap counts the
+ * VMA's swap PTEs and SwapPss each divided by its slot's count (swapped
+ * out pages shared after fork count half); a shmem VMA adds the swapped
+ * pages of its part of the object (shared or read-only mappings: all of
+ * them; private writable ones: those its PTEs do not hide behind a COW
+ * copy), which SwapPss does not count, as Linux.  The huge-page fields
+ * are 0; THPeligible follows the
  * reference's THP mode "madvise" (thp_vma_allowable, mm/huge_memory.c).
  */
 #include <string.h>
@@ -19,14 +24,15 @@
 #include "mmkit/proc.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 #define PSS_SHIFT 12
 
 struct mem_size_stats {
 	struct vm_area_struct *vma;
 	unsigned long resident, shared_clean, shared_dirty, private_clean, private_dirty;
-	unsigned long referenced, anonymous, lazyfree;
-	u64 pss, pss_dirty, pss_locked;
+	unsigned long referenced, anonymous, lazyfree, swap;
+	u64 pss, pss_dirty, pss_locked, swap_pss;
 };
 
 static void smaps_page_accumulate(struct mem_size_stats *m, u64 pss, bool dirty, bool private)
@@ -53,6 +59,13 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 	bool dirty;
 	int mapcount;
 
+	if (is_swap_entry_pte(pte)) {
+		int count = swp_swapcount(pte_to_swp_entry(pte));
+
+		m->swap += PAGE_SIZE;
+		m->swap_pss += ((u64)PAGE_SIZE << PSS_SHIFT) / (u64)(count >= 2 ? count : 1);
+		return;
+	}
 	if (!pte_present(pte))
 		return;
 	page = vm_normal_page(m->vma, addr, pte);
@@ -88,6 +101,39 @@ static int smaps_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *ar
 		smaps_pte_entry(m, ptep_get(pte), addr);
 	pte_unmap_unlock(pte, ptl);
 	return 0;
+}
+
+/* The PTE at addr of a walk, or 0 where there is no table. */
+static int pte_at_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+{
+	(void)end;
+	*(pte_t *)arg = ptep_get(pte_offset_map(pmd, addr));
+	return 0;
+}
+
+/* Linux shmem_swap_usage / smaps_pte_hole: the swapped pages of a shmem
+ * VMA's part of the object, all of them for a shared or read-only mapping,
+ * else those whose PTE is empty (not replaced by a private copy). */
+static unsigned long smaps_shmem_swap(struct vm_area_struct *v)
+{
+	struct address_space *m = v->vm_file ? v->vm_file->f_mapping : NULL;
+	unsigned long first = v->vm_pgoff, last = first + vma_pages(v), i, bytes = 0;
+
+	if (!m || !m->shmem || !READ_ONCE(m->swapped))
+		return 0;
+	if ((v->vm_flags & VM_SHARED) || !(v->vm_flags & VM_WRITE))
+		return shmem_partial_swap_usage(m, first, last);
+	for (i = first; i < last; i++) {
+		pte_t pte = __pte(0);
+
+		if (!shmem_partial_swap_usage(m, i, i + 1))
+			continue;
+		walk_pmd_range(v->vm_mm, v->vm_start + ((i - first) << PAGE_SHIFT),
+			       v->vm_start + ((i - first + 1) << PAGE_SHIFT), pte_at_pmd, &pte);
+		if (pte_none(pte))
+			bytes += PAGE_SIZE;
+	}
+	return bytes;
 }
 
 /* The two letters of each VM_* bit in smaps' VmFlags (Linux mnemonics[]). */
@@ -136,6 +182,7 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 	struct mem_size_stats m = { .vma = v };
 
 	walk_pmd_range(mm, v->vm_start, v->vm_end, smaps_pmd, &m);
+	m.swap += smaps_shmem_swap(v);
 	show_map_vma(out, v, mm);
 	kb_line(out, "Size:", v->vm_end - v->vm_start);
 	kb_line(out, "KernelPageSize:", PAGE_SIZE);
@@ -156,8 +203,8 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 	kb_line(out, "FilePmdMapped:", 0);
 	kb_line(out, "Shared_Hugetlb:", 0);
 	kb_line(out, "Private_Hugetlb:", 0);
-	kb_line(out, "Swap:", 0);
-	kb_line(out, "SwapPss:", 0);
+	kb_line(out, "Swap:", m.swap);
+	kb_line(out, "SwapPss:", (unsigned long)(m.swap_pss >> PSS_SHIFT));
 	kb_line(out, "Locked:", (unsigned long)(m.pss_locked >> PSS_SHIFT));
 	fprintf(out, "THPeligible:    %8u\n", thp_eligible(v) ? 1U : 0U);
 	show_smap_vma_flags(out, v->vm_flags);
