@@ -260,7 +260,8 @@ static const struct cmd_help help_table[] = {
 	  "PATH\ta swap area on a host mount (mkswap, or util-linux mkswap)\n"
 	  "prio=N\tthe priority, 0..32767 (default -2, -3, ...: each area below the last)\n"
 	  "discard\tdiscard the area now and freed clusters later (=once: now only;\n"
-	  "\t=pages: freed clusters only)\n",
+	  "\t=pages: freed clusters only)\n"
+	  "flags=N\traw swapon(2) flags (SWAP_FLAG_PREFER 0x8000 | prio, DISCARD 0x10000, ...)\n",
 	  "`= 0` or `= -1 ERRNO` (EINVAL: no swap signature, bad header, a hole, not\n"
 	  "a host file; EBUSY: already on; ENOENT; EPERM: 28 areas are on); dmesg logs\n"
 	  "`Adding ...k swap on PATH.  Priority:N extents:N across:...k`",
@@ -275,6 +276,18 @@ static const struct cmd_help help_table[] = {
 	  "A fill $m 64K 7\nA madvise $m 64K MADV_PAGEOUT\ncat /proc/A/status VmSwap\n"
 	  "swapoff /mnt/mmkit-help-swapoff.swap expect=0\ncat /proc/A/status VmSwap\n"
 	  "A unlink /mnt/mmkit-help-swapoff.swap\n" },
+	{ "swaparea", T_SWAP,
+	  "SIZE\tthe area's size\nprio=N\tits priority (default 32000)\n",
+	  "`= 0` or `= -1 ERRNO`; the area is /swaparea/swapfile, on a fresh host directory\n"
+	  "under $MMKIT_SWAPAREA_DIR ($TMPDIR, /var/tmp) whose file is gone once it is on;\n"
+	  "the host runner of the differential tests makes a real one (util-linux mkswap, swapon)",
+	  "swaparea 4M\ncat /proc/swaps\n" },
+	{ "fillpat", T_SWAP, "ADDR LEN\tthe range, multiples of 8\nSEED\tany number\n",
+	  "`= ok`, or `! SIGNAL SI_CODE 0x<address>`",
+	  MAP_EX "A fillpat $m 64K 42 expect=ok\nA checkpat $m 64K 42 expect=ok\n" },
+	{ "checkpat", T_SWAP, "ADDR LEN\tthe range, multiples of 8\nSEED\tfillpat's seed\n",
+	  "`= ok`, `= mismatch 0x<addr> 0x<word>` (the first word that differs), or the fault",
+	  MAP_EX "A fillpat $m 64K 42\nA checkpat $m 64K 7 expect~=mismatch\n" },
 	/* ---- memory accesses ---- */
 	{ "read", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\n",
 	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`",

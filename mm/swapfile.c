@@ -776,8 +776,8 @@ static int swap_dup_locked(struct swap_info_struct *si, unsigned long offset, un
 		has_cache = SWAP_HAS_CACHE;
 	} else if (!count && !has_cache) {
 		return -ENOENT;
-	} else if (count < SWAP_MAP_MAX) {
-		count++;
+	} else if ((count & ~COUNT_CONTINUED) < SWAP_MAP_MAX) {
+		count++;                       /* the low digit; CONTINUED stays */
 	} else if ((count & ~COUNT_CONTINUED) > SWAP_MAP_MAX) {
 		return -EINVAL;
 	} else if (swap_count_continued(si, offset, count)) {
@@ -1259,7 +1259,7 @@ static int swapon_extents_fallback(struct swap_info_struct *si)
 {
 	struct host_stat st;
 
-	if (host_fstat(si->hostfd, &st) || (long long)st.blocks * 512 < (long long)si->max * PAGE_SIZE)
+	if (host_fstat(si->hostfd, &st) || (long long)st.blocks * 512 < (long long)si->max * (long long)PAGE_SIZE)
 		return -EINVAL;
 	si->nr_extents = 1;
 	si->span = si->max - 1;

@@ -12,7 +12,10 @@ the reference kernel, so that CI gives the same verdict on every machine:
                                  what was recorded; plain text, reviewed
   tests/diff/corpus/*.corpus.xz  entries: the expanded scenario (with the
                                  agent's layout, as `hostrun --emit` writes
-                                 it) and the host's stdout
+                                 it) and the host's stdout; swap.corpus.xz
+                                 holds tests/diff/cases_swap, recorded with a
+                                 real swap area (`swaparea`: root, a file
+                                 system that takes swap files)
   tests/diff/corpus/views.txt    the field names of the reference kernel's
                                  /proc/meminfo, /proc/vmstat, status, smaps
 
@@ -22,8 +25,9 @@ Commands:
         equal, 1 a mismatch (printed, files kept with --keep)
   views --mmkit M                              mmkit's view field names
         against views.txt
-  record --hostrun H [--out DIR]               re-record everything on this
-        machine (tests/diff/record_corpus.sh is the way to call it)
+  record --hostrun H [--out DIR] [--only SUITE] re-record everything on this
+        machine (tests/diff/record_corpus.sh is the way to call it), or one
+        suite: random4, random5, cases, swap
   diff OLD NEW                                 what changed between two
         corpus files or directories (review a re-recording with it)
   live-status                                  may the live comparison run
@@ -51,7 +55,7 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical, unset_variable_end  # noqa: E402
+from run_diff import canonical, swapoff_leftovers, unset_variable_end  # noqa: E402
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -61,6 +65,7 @@ TIMEOUT = 60
 CI_SEED, CI_COUNT, CI_LEN = 1, 300, 60
 SUITES = (("random4", 4), ("random5", 5))
 CASE_DIRS = ("cases", "cases5")
+SWAP_CASE_DIR = "cases_swap"          # recorded on their own: swap.corpus.xz
 
 # ---------------------------------------------------------------- reference
 
@@ -216,9 +221,10 @@ def run_mmkit(mmkit, script, d):
     exp = os.path.join(d, "expanded.mm")
     with open(exp, "w") as f:
         f.write(script)
+    env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))   # swaparea's files
     try:
         p = subprocess.run([mmkit, "run", "--plain", exp], capture_output=True, text=True,
-                           timeout=TIMEOUT)
+                           timeout=TIMEOUT, env=env)
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         return 124, "", "mmkit: timeout after %ds" % TIMEOUT
@@ -364,8 +370,12 @@ def host_run(hostrun, text, d):
     src, exp = os.path.join(d, "s.mm"), os.path.join(d, "e.mm")
     with open(src, "w") as f:
         f.write(text)
-    p = subprocess.run([hostrun, "--emit", exp, src], capture_output=True, text=True,
-                       timeout=TIMEOUT)
+    env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))
+    try:
+        p = subprocess.run([hostrun, "--emit", exp, src], capture_output=True, text=True,
+                           timeout=TIMEOUT, env=env)
+    finally:
+        swapoff_leftovers(d)
     if p.returncode and not unset_variable_end(p.returncode, p.stderr):
         raise RuntimeError("hostrun rejected the scenario (exit %d):\n%s\n%s"
                            % (p.returncode, p.stderr, text))
@@ -387,12 +397,36 @@ def record_entries(hostrun, items, d):
     return entries
 
 
+def case_items(cdirs):
+    items = []
+    for cdir in cdirs:
+        for fn in sorted(os.listdir(os.path.join(HERE, cdir))):
+            if fn.endswith(".mm"):
+                with open(os.path.join(HERE, cdir, fn)) as f:
+                    items.append(("%s/%s" % (cdir, fn), f.read()))
+    return items
+
+
+def record_swap(hostrun, out, d):
+    """tests/diff/cases_swap into swap.corpus.xz: each case makes a real swap
+    area on this machine (hostrun's swaparea), so it needs root and a file
+    system with swap files; refused, nothing is written."""
+    items = case_items((SWAP_CASE_DIR,))
+    write_corpus(os.path.join(out, "swap.corpus.xz"), record_entries(hostrun, items, d))
+    print("recorded swap cases: %d" % len(items))
+
+
 def cmd_record(a):
     hostrun = os.path.realpath(a.hostrun)
     out = a.out
     os.makedirs(out, exist_ok=True)
+    if a.only == "swap":
+        with tempfile.TemporaryDirectory(prefix="mmkit-record-", dir="/var/tmp") as d:
+            record_swap(hostrun, out, d)
+        return 0
     settings = host_settings(hostrun)
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
+        record_swap(hostrun, out, d)
         for suite, level in SUITES:
             items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
                       "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
@@ -400,12 +434,7 @@ def cmd_record(a):
             write_corpus(os.path.join(out, suite + ".corpus.xz"),
                          record_entries(hostrun, items, d))
             print("recorded %s: %d sequences" % (suite, len(items)))
-        items = []
-        for cdir in CASE_DIRS:
-            for fn in sorted(os.listdir(os.path.join(HERE, cdir))):
-                if fn.endswith(".mm"):
-                    with open(os.path.join(HERE, cdir, fn)) as f:
-                        items.append(("%s/%s" % (cdir, fn), f.read()))
+        items = case_items(CASE_DIRS)
         write_corpus(os.path.join(out, "cases.corpus.xz"), record_entries(hostrun, items, d))
         print("recorded cases: %d" % len(items))
     write_views(os.path.join(out, "views.txt"), host_views())
@@ -482,6 +511,7 @@ def main():
     r = sub.add_parser("record")
     r.add_argument("--hostrun", required=True)
     r.add_argument("--out", default=CORPUS)
+    r.add_argument("--only", choices=["swap"], help="record only this suite")
     d = sub.add_parser("diff")
     d.add_argument("--lines", type=int, default=40)
     d.add_argument("old")
