@@ -27,8 +27,9 @@
  * is running).
  *
  * mmkit runs on simulated CPUs (host threads); the other allocators on plain
- * host threads.  Usage: bench_slab [quick] [PATTERN] [SIZE]: PATTERN one of
- * pair, batch, prodcons, scale2 (default: all), SIZE one of the sizes.
+ * host threads.  Usage: bench_slab [quick] [-r RUNS] [PATTERN] [SIZE]:
+ * RUNS timed runs per figure (default 3), PATTERN one of pair, batch,
+ * prodcons, scale2 (default: all), SIZE one of the sizes.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -388,6 +389,10 @@ int main(int argc, char **argv)
 		prodcons_n = 200000;
 		repeat = 1;
 		a++;
+	}
+	if (argc > a + 1 && !strcmp(argv[a], "-r")) {
+		repeat = atoi(argv[a + 1]);
+		a += 2;
 	}
 	if (argc > a)
 		only_pattern = argv[a++];

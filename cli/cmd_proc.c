@@ -75,6 +75,7 @@ static void result_uaddr(struct cmd_ctx *c, unsigned long r)
 struct spawn_args {
 	const char *name;
 	bool exec;
+	const char *path;                    /* exec PATH: a real ELF */
 	struct task_struct *task;
 	int err;
 };
@@ -98,28 +99,37 @@ static void spawn_on_cpu(void *info)
 	a->err = 0;
 	if (!a->exec)
 		return;
-	cpu_set_curr(c, a->task);
-	a->err = exec_image_setup(a->task);
-	cpu_set_curr(c, prev);
+	if (a->path) {
+		/* the loader writes through the new mm (padzero): load it */
+		context_switch(a->task);
+		a->err = exec_elf_setup(a->task, a->path);
+		if (prev)
+			context_switch(prev);
+	} else {
+		cpu_set_curr(c, a->task);
+		a->err = exec_image_setup(a->task);
+		cpu_set_curr(c, prev);
+	}
 	if (a->err) {
 		task_exit(a->task);
 		a->task = NULL;
 	}
 }
 
-/* spawn A [exec] */
+/* spawn A [exec [PATH]] */
 static int do_spawn(struct cmd_ctx *c)
 {
 	struct spawn_args a = { 0 };
 
-	if (arg_count(c, 1, 2))
+	if (arg_count(c, 1, 3))
 		return CMD_SCRIPT_ERROR;
-	if (c->argc == 2 && strcmp(c->argv[1], "exec"))
+	if (c->argc >= 2 && strcmp(c->argv[1], "exec"))
 		return script_error(c, "spawn: expected 'exec', got '%s'", c->argv[1]);
+	a.path = c->argc == 3 ? c->argv[2] : NULL;
 	if (cli_proc_find(c->sc, c->argv[0]))
 		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
 	a.name = c->argv[0];
-	a.exec = c->argc == 2;
+	a.exec = c->argc >= 2;
 	spawn_on_cpu(&a);
 	if (a.err) {
 		result_errno(c, -a.err);
@@ -132,8 +142,9 @@ static int do_spawn(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec]",
-	    .help = "a new process: empty, or with an exec-like image", .fn = do_spawn)
+CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec [PATH]]",
+	    .help = "a new process: empty, with an exec-like image, or with a static ELF's image",
+	    .fn = do_spawn)
 
 /* ---- the vma import line ---- */
 

@@ -107,7 +107,9 @@ static const struct cmd_help help_table[] = {
 	  "kread 0xffff888000100000 8\ntlb 0\n" },
 	/* ---- processes ---- */
 	{ "spawn", T_PROC,
-	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n",
+	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n"
+	  "PATH\twith exec: load this static x86-64 ELF (non-PIE or static-PIE) as load_elf_binary\n"
+	  "\tdoes: its PT_LOAD segments as private file mappings, bss, brk, stack, vdso\n",
 	  "`= 0`", "spawn P exec\ncat /proc/P/maps\n" },
 	{ "fork", T_PROC, "B\tthe child's name\n", "`= 0`",
 	  MAP_EX "A write $m 8 7\nA fork B\nB read $m 8 expect=7\n" },

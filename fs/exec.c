@@ -13,7 +13,9 @@
  *   the 128 KiB setup_arg_pages expands it by)
  *
  * mmap_base is computed from RLIMIT_STACK as arch_pick_mmap_layout does.
- * The text and data are file-backed VMAs of an identity-only file.
+ * The text and data are file-backed VMAs of an identity-only file.  A real
+ * static ELF (`spawn A exec PATH`) is loaded by fs/binfmt_elf.c, which
+ * shares the stack (setup_arg_pages) and the vdso with this image.
  */
 #include <errno.h>
 #include "mmkit/mm_vma.h"
@@ -51,7 +53,7 @@ static int map_one(struct mm_struct *mm, unsigned long start, unsigned long page
 
 #define MAYRWX (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
-static int map_stack(struct mm_struct *mm)
+int setup_arg_pages(struct mm_struct *mm)
 {
 	unsigned long top = mm->task_size > 0xc0000000UL ? default_stack_top() : 0xc0000000UL;
 
@@ -93,7 +95,7 @@ int exec_image_setup(struct task_struct *t)
 	int err;
 
 	mmap_write_lock(mm);
-	err = map_stack(mm);
+	err = setup_arg_pages(mm);
 	if (!err)
 		err = map_binary(mm);
 	if (!err)

@@ -14,10 +14,9 @@
  * shootdown, an allocation or I/O.  A new page enters the cache locked and
  * not uptodate; whoever inserted it reads it (or zeroes it) and unlocks it.
  *
- * I/O is synchronous (the block layer charges its time to the clock): where
- * Linux drops mmap_lock, starts I/O and retries the fault, mmkit reads with
- * mmap_lock held and returns the page; the fault is still VM_FAULT_MAJOR
- * and counts in pgmajfault, as Linux's retried fault does.
+ * I/O is synchronous (the block layer charges its time to the clock).  A
+ * fault that has to wait for it drops mmap_lock first and is retried, as
+ * Linux's is (filemap_fault).
  *
  * Identity-only files (imported VMAs, the built-in exec image) have a
  * mapping of their own without a host: their pages are created zeroed on
@@ -734,6 +733,40 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
 	return done ? done : err;
 }
 
+/* Read count bytes at *pos into kernel memory (Linux kernel_read): the
+ * loader's headers.  Holes of memory file systems read as zeros.  The
+ * bytes read (short at EOF) or -EIO. */
+long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	long done = 0;
+	int err = 0;
+
+	while (count && *pos < i_size_read(inode)) {
+		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
+		size_t off = *pos & ~PAGE_MASK, n = min(PAGE_SIZE - off, count);
+		struct page *page;
+
+		n = min(n, (size_t)(i_size_read(inode) - *pos));
+		if (f->f_mapping->a_ops && f->f_mapping->a_ops->read_folio)
+			page = filemap_get_read_page(f, index, index + 1, &err);
+		else
+			page = filemap_get_page(f->f_mapping, index);
+		if (err)
+			break;
+		if (page && PageUptodate(page))
+			memcpy((u8 *)buf + done, (u8 *)page_address(page) + off, n);
+		else
+			memset((u8 *)buf + done, 0, n);
+		if (page)
+			put_page(page);
+		done += (long)n;
+		*pos += (loff_t)n;
+		count -= n;
+	}
+	return done ? done : err;
+}
+
 /* ------------------------------------------------------------- write -- */
 
 /* The locked page a write of len bytes at pos goes into, uptodate or about
@@ -873,51 +906,94 @@ static unsigned long file_max_index(const struct address_space *m)
 	return m->host ? (unsigned long)DIV_ROUND_UP(i_size_read(m->host), PAGE_SIZE) : ~0UL;
 }
 
-/* Linux do_sync_mmap_readahead: no page at the fault.  mmap read-around:
- * ra_pages centred on the fault, unless the VMA says random (no readahead)
- * or sequential (a plain sync readahead), or the file's mmap faults have
- * mostly missed (mmap_miss over MMAP_LOTSAMISS). */
-#define MMAP_LOTSAMISS 100
-static void do_sync_mmap_readahead(struct vm_fault *vmf)
+/* Linux maybe_unlock_mmap_for_io: before waiting for I/O, a fault that may
+ * be retried drops mmap_lock, pinning the file (the VMA may go meanwhile);
+ * it then returns VM_FAULT_RETRY and is redone with FAULT_FLAG_TRIED. */
+static struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
 {
-	struct file *f = vmf->vma->vm_file;
+	if (fpin)
+		return fpin;
+	if (fault_flag_allow_retry_first(vmf->flags) && !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+		fpin = get_file(vmf->vma->vm_file);
+		release_fault_lock(vmf);
+	}
+	return fpin;
+}
+
+/* Linux do_sync_mmap_readahead: no page at the fault.  mmap read-around:
+ * ra_pages centred on the fault (text: ra_pages from the fault on, inside
+ * the VMA), unless the VMA says random (no readahead; not for text) or
+ * sequential (a plain sync readahead), or the file's mmap faults have
+ * mostly missed (mmap_miss over MMAP_LOTSAMISS).  Returns the pinned file
+ * if mmap_lock was dropped for the I/O. */
+#define MMAP_LOTSAMISS 100
+static struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
+{
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
 	struct file_ra_state *ra = &f->f_ra;
 	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
 					   ._index = vmf->pgoff };
 	unsigned long vm_flags = vmf->vma->vm_flags;
 
-	if ((vm_flags & VM_RAND_READ) || !ra->ra_pages)
-		return;
+	if ((vm_flags & (VM_RAND_READ | VM_EXEC)) == VM_RAND_READ || !ra->ra_pages)
+		return NULL;
 	if (vm_flags & VM_SEQ_READ) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
 		page_cache_sync_ra(&ractl, ra->ra_pages);
-		return;
+		return fpin;
 	}
 	if (ra->mmap_miss < MMAP_LOTSAMISS * 10)
 		ra->mmap_miss++;
 	if (ra->mmap_miss > MMAP_LOTSAMISS)
-		return;
-	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
-	ra->size = ra->ra_pages;
-	ra->async_size = ra->ra_pages / 4;
+		return NULL;
+	if (vm_flags & VM_EXEC) {
+		/* text: from the fault on, inside the VMA, no async part
+		 * (exec_folio_order() is 0 on x86) */
+		unsigned long end = vmf->vma->vm_pgoff + vma_pages(vmf->vma);
+
+		ra->start = max(vmf->pgoff, vmf->vma->vm_pgoff);
+		ra->size = min(ra->start + ra->ra_pages, end) - ra->start;
+		ra->async_size = 0;
+	} else {                                       /* mmap read-around */
+		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+		ra->size = ra->ra_pages;
+		ra->async_size = ra->ra_pages / 4;
+	}
+	fpin = maybe_unlock_mmap_for_io(vmf, fpin);    /* the VMA is not used after this */
 	ractl._index = ra->start;
 	ra_submit(ra, &ractl);
+	return fpin;
 }
 
 /* Linux do_async_mmap_readahead: the page was cached; at its PG_readahead
- * mark the next window starts. */
-static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
+ * mark the next window starts (mmap_lock dropped for it, as above). */
+static struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
 {
-	struct file *f = vmf->vma->vm_file;
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
 	struct file_ra_state *ra = &f->f_ra;
 	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
 					   ._index = vmf->pgoff };
 
 	if ((vmf->vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
-		return;
+		return NULL;
 	if (ra->mmap_miss)
 		ra->mmap_miss--;
-	if (PageReadahead(page))
+	if (PageReadahead(page)) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
 		page_cache_async_ra(&ractl, page, ra->ra_pages);
+	}
+	return fpin;
+}
+
+/* Linux lock_folio_maybe_drop_mmap: a page another task holds locked (its
+ * I/O) is waited for without mmap_lock when the fault may be retried. */
+static void lock_page_maybe_drop_mmap(struct vm_fault *vmf, struct page *page,
+				      struct file **fpin)
+{
+	if (trylock_page(page))
+		return;
+	*fpin = maybe_unlock_mmap_for_io(vmf, *fpin);
+	lock_page(page);
 }
 
 /*
@@ -926,12 +1002,15 @@ static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
  * VM_FAULT_SIGBUS.  A cached page may start async readahead; a missing one
  * counts a major fault (pgmajfault, VM_FAULT_MAJOR) and is read with the
  * read-around window.  A page that stays not uptodate after a read is read
- * once more alone, then VM_FAULT_SIGBUS (an I/O error).  Returns the page
- * locked with a reference (VM_FAULT_LOCKED), or VM_FAULT_OOM/SIGBUS.
+ * once more alone, then VM_FAULT_SIGBUS (an I/O error).  Where it waits for
+ * I/O a first attempt that may be retried drops mmap_lock and returns
+ * VM_FAULT_RETRY once the I/O is done (nothing mapped; the retry finds the
+ * page cached, and fault-around maps its neighbours too).  Else it returns
+ * the page locked with a reference (VM_FAULT_LOCKED), or VM_FAULT_OOM/SIGBUS.
  */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
-	struct file *f = vmf->vma->vm_file;
+	struct file *f = vmf->vma->vm_file, *fpin = NULL;
 	struct address_space *m = f->f_mapping;
 	unsigned long index = vmf->pgoff;
 	vm_fault_t ret = 0;
@@ -941,19 +1020,24 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	page = filemap_get_page(m, index);
 	if (page) {
-		do_async_mmap_readahead(vmf, page);
+		if (!(vmf->flags & FAULT_FLAG_TRIED))
+			fpin = do_async_mmap_readahead(vmf, page);
 	} else {
 		count_vm_event(PGMAJFAULT);
 		ret = VM_FAULT_MAJOR;
-		do_sync_mmap_readahead(vmf);
+		fpin = do_sync_mmap_readahead(vmf);
 	}
 	for (;;) {
-		if (!page)
+		if (!page) {
 			page = filemap_grab_page(m, index, false);
-		else
-			lock_page(page);
-		if (!page)
-			return VM_FAULT_OOM;
+			if (!page) {
+				if (fpin)
+					goto out_retry;
+				return VM_FAULT_OOM;
+			}
+		} else {
+			lock_page_maybe_drop_mmap(vmf, page, &fpin);
+		}
 		if (unlikely(page->mapping != m)) {         /* truncated */
 			unlock_page(page);
 			put_page(page);
@@ -963,10 +1047,17 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		if (likely(PageUptodate(page)))
 			break;
 		/* page_not_uptodate: read it once more, alone */
-		if (filemap_read_folio(f, page)) {
+		fpin = maybe_unlock_mmap_for_io(vmf, fpin);
+		if (filemap_read_folio(f, page) && !fpin) {
 			put_page(page);
 			return VM_FAULT_SIGBUS;
 		}
+		if (fpin)
+			goto out_retry;
+	}
+	if (fpin) {
+		unlock_page(page);
+		goto out_retry;
 	}
 	if (unlikely(index >= file_max_index(m))) {
 		unlock_page(page);
@@ -975,6 +1066,11 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	}
 	vmf->page = page;
 	return ret | VM_FAULT_LOCKED;
+out_retry:
+	if (page)
+		put_page(page);
+	fput(fpin);
+	return ret | VM_FAULT_RETRY;
 }
 
 /* A cached page fault-around may map: uptodate, no readahead mark, not

@@ -268,10 +268,9 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 
 /* The file page of the fault, locked, with a reference (Linux __do_fault):
  * the VMA's fault handler (filemap_fault, shmem_fault) returns it locked;
- * an identity-only file's page (imported VMAs) is locked here.  A page that
- * truncation took out of the cache between the lookup and the lock is
- * dropped: VM_FAULT_RETRY, nothing mapped; the access (or populate) faults
- * again and finds the hole.  VM_FAULT_MAJOR passes through. */
+ * an identity-only file's page (imported VMAs) is locked here (one that
+ * truncation took out of the cache before the lock is looked up again).
+ * VM_FAULT_MAJOR and VM_FAULT_RETRY (mmap_lock dropped) pass through. */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
@@ -287,16 +286,16 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 	}
 	if (!f)
 		return VM_FAULT_SIGBUS;
-	ret = f->shmem ? identity_shmem_fault(vmf) : identity_file_fault(vmf);
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
-		return ret;
-	lock_page(vmf->page);
-	if (unlikely(!vmf->page->mapping)) {
-		unlock_page(vmf->page);
+	for (;;) {
+		ret = f->shmem ? identity_shmem_fault(vmf) : identity_file_fault(vmf);
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+			return ret;
+		lock_page(vmf->page);
+		if (likely(vmf->page->mapping))
+			return ret | VM_FAULT_LOCKED;
+		unlock_page(vmf->page);              /* truncated meanwhile: look again */
 		put_page(vmf->page);
-		return VM_FAULT_RETRY;
 	}
-	return ret | VM_FAULT_LOCKED;
 }
 
 /*
@@ -445,8 +444,22 @@ static vm_fault_t fault_dirty_shared_page(struct vm_fault *vmf)
 	bool mkwrite = vmf->vma->vm_ops && vmf->vma->vm_ops->page_mkwrite;
 
 	unlock_page(page);
-	if ((dirtied || mkwrite) && m)
+	if ((dirtied || mkwrite) && m) {
+		/* throttled without mmap_lock if the fault may drop it; the
+		 * file pins the mapping meanwhile */
+		struct file *fpin = NULL;
+
+		if (fault_flag_allow_retry_first(vmf->flags) &&
+		    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+			fpin = get_file(vmf->vma->vm_file);
+			release_fault_lock(vmf);
+		}
 		balance_dirty_pages_ratelimited(m);
+		if (fpin) {
+			fput(fpin);
+			return VM_FAULT_COMPLETED;
+		}
+	}
 	return 0;
 }
 
@@ -620,9 +633,9 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 		wp_page_reuse(vmf);
 		lock_page(page);
 	}
-	fault_dirty_shared_page(vmf);
+	tmp = fault_dirty_shared_page(vmf);
 	put_page(page);
-	return 0;
+	return tmp;
 }
 
 /* The copy's page when it can be had without waiting: from the CPU's page
@@ -877,7 +890,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
  * the task's maj_flt or min_flt for every one that succeeded (major: it
  * waited for I/O).  The ones populate makes count for the current task,
  * as gup's do in Linux. */
-static void mm_account_fault(vm_fault_t ret)
+static void mm_account_fault(vm_fault_t ret, unsigned int flags)
 {
 	struct task_struct *t;
 
@@ -889,10 +902,15 @@ static void mm_account_fault(vm_fault_t ret)
 	t = this_cpu() ? current : NULL;
 	if (!t)
 		return;
-	if (ret & VM_FAULT_MAJOR)
+	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED))
 		t->maj_flt++;
 	else
 		t->min_flt++;
+}
+
+void release_fault_lock(struct vm_fault *vmf)
+{
+	mmap_read_unlock(vmf->vma->vm_mm);
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
@@ -915,6 +933,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 		ret = VM_FAULT_OOM;
 	else
 		ret = handle_pte_fault(&vmf);
-	mm_account_fault(ret);
+	mm_account_fault(ret, flags);
 	return ret;
 }

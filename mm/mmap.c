@@ -1035,11 +1035,6 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 
 /* ---- special mappings (Linux mm/vma.c _install_special_mapping) ---- */
 
-static const char *special_mapping_name(struct vm_area_struct *vma)
-{
-	return ((const struct vm_special_mapping *)vma->vm_private_data)->name;
-}
-
 /* A special mapping is one piece: splitting it fails, so munmap,
  * mprotect, madvise and mremap of part of it, and MAP_FIXED over
  * part of it, give -EINVAL (Linux special_mapping_split). */
@@ -1049,32 +1044,19 @@ static int special_mapping_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
-/* The mapping's own fault handler, else pages[pgoff] (with a reference),
- * else SIGBUS (Linux special_mapping_fault). */
+/* The mapping's own fault handler, else SIGBUS (Linux special_mapping_fault;
+ * mmkit's special mappings all have a handler, none a pages[] array). */
 static vm_fault_t special_mapping_fault(struct vm_fault *vmf)
 {
 	const struct vm_special_mapping *sm = vmf->vma->vm_private_data;
 
-	if (sm->fault)
-		return sm->fault(sm, vmf->vma, vmf);
-	if (!sm->pages || vmf->pgoff >= sm->nr_pages)
-		return VM_FAULT_SIGBUS;
-	vmf->page = sm->pages[vmf->pgoff];
-	get_page(vmf->page);
-	return 0;
+	return sm->fault ? sm->fault(sm, vmf->vma, vmf) : VM_FAULT_SIGBUS;
 }
 
 static const struct vm_operations_struct special_mapping_vmops = {
-	.name = special_mapping_name,
 	.may_split = special_mapping_split,
 	.fault = special_mapping_fault,
 };
-
-/* Is vma a mapping of sm? */
-bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm)
-{
-	return vma->vm_private_data == sm && vma->vm_ops == &special_mapping_vmops;
-}
 
 /*
  * Map sm at [addr, addr + len) of mm with vm_flags (VM_DONTEXPAND is added;

@@ -1118,6 +1118,39 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **
 	return same;
 }
 
+/* How many of the last objects of p[0..size) lie in the slab of
+ * p[size - 1], counted until the first that does not (0: the cache's slabs
+ * differ in order, see obj_in_slab). */
+static size_t slab_run(struct kmem_cache *s, size_t size, void **p, struct page **slabp)
+{
+	struct page *slab = slab_head(virt_to_page(p[size - 1]));
+	uintptr_t base = (uintptr_t)slab_address(slab);
+	uintptr_t bytes = s->oo_order == s->min_order ? PAGE_SIZE << s->oo_order : 0;
+	size_t j = size - 1;
+
+	if (!bytes)
+		return 0;
+	while (j && (uintptr_t)p[j - 1] - base < bytes)
+		j--;
+	*slabp = slab;
+	return size - j;
+}
+
+/* Free p[size - n .. size), all in slab, as one chain (in p's order, as
+ * build_detached_freelist would chain them). */
+static void free_slab_run(struct kmem_cache *s, struct page *slab, void **p, size_t n)
+{
+	unsigned int off = s->offset;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		*(unsigned long *)((u8 *)p[i] + off) = (uintptr_t)p[i + 1] + slab_fp_delta;
+	*(unsigned long *)((u8 *)p[n - 1] + off) = 0;
+	do_slab_free(s, slab, p[0], p[n - 1], (unsigned int)n);
+}
+
+#define SLAB_RUN_MIN 8     /* shorter runs go the general way */
+
 void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
 	struct page *slab;
@@ -1125,6 +1158,14 @@ void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 	unsigned int cnt;
 
 	while (size) {
+		size_t run = slab_run(s, size, p, &slab);
+
+		if (run == size || run >= SLAB_RUN_MIN) {
+			/* objects freed in address order: whole runs of a slab */
+			size -= run;
+			free_slab_run(s, slab, p + size, run);
+			continue;
+		}
 		size = build_detached_freelist(s, size, p, &slab, &head, &tail, &cnt);
 		do_slab_free(s, slab, head, tail, cnt);
 	}

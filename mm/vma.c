@@ -155,8 +155,6 @@ void unlink_file_vma(struct vm_area_struct *vma)
 /* Release everything a detached VMA holds, then the VMA (Linux remove_vma). */
 void vma_free_detached(struct vm_area_struct *vma)
 {
-	if (vma->vm_ops && vma->vm_ops->close)
-		vma->vm_ops->close(vma);
 	unlink_file_vma(vma);
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
@@ -231,7 +229,7 @@ void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
  * i_mmap is write-locked across the whole change (Linux vma_prepare ..
  * vma_complete), so unmap_mapping_pages, walking i_mmap, never sees part of
  * the range covered by none of them.  The VMAs the merge removes leave the
- * tree and the list inside and are freed after (their vm_ops->close and
+ * tree and the list inside and are freed after (their
  * fput may not run under i_mmap_rwsem).
  */
 struct merge_commit {

@@ -4,7 +4,8 @@
 # A scenario with host files (FILE.setup.sh next to it) runs in a fresh
 # directory: the setup script makes the host files there first (the scenario
 # mounts them by relative path), and FILE.check.sh, if present, checks them
-# after the run (e.g. cmp of what the scenario wrote).
+# after the run (e.g. cmp of what the scenario wrote); it gets mmkit's
+# stdout as its first argument.
 mmkit="$1"; mm="$2"; base="${mm%.mm}"; out="$base.out"
 tmp="${TMPDIR:-/tmp}/mmkit-scn-$$"
 case "$mmkit" in /*) ;; *) mmkit="$PWD/$mmkit" ;; esac
@@ -18,6 +19,6 @@ fi
 if [ $rc -ne 0 ]; then cat "$tmp.txt"; exit $rc; fi
 if [ -f "$out" ]; then diff -u "$out" "$tmp.txt" || exit 1; fi
 if [ -f "$base.check.sh" ]; then
-  (cd "$tmp.d" && sh "$base.check.sh") || { echo "check failed"; exit 1; }
+  (cd "$tmp.d" && sh "$base.check.sh" "$tmp.txt") || { echo "check failed"; exit 1; }
 fi
 exit 0

@@ -90,15 +90,13 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 
 /*
  * Linux lock_mm_and_find_vma: the VMA containing address with mmap_lock
- * held (read, or write after a stack expansion: *write says which), or NULL
- * with no lock held.
+ * held for read (a stack expansion takes it for write and downgrades it),
+ * or NULL with no lock held.
  */
-static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long address,
-						   bool *write)
+static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long address)
 {
 	struct vm_area_struct *vma;
 
-	*write = false;
 	mmap_read_lock(mm);
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start <= address)
@@ -107,13 +105,15 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigne
 	if (!vma || !(vma->vm_flags & VM_GROWSDOWN))
 		return NULL;
 	mmap_write_lock(mm);
-	*write = true;
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start > address &&
 	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_downwards(vma, address)))
 		vma = NULL;
-	if (!vma)
+	if (!vma) {
 		mmap_write_unlock(mm);
+		return NULL;
+	}
+	mmap_write_downgrade(mm);
 	return vma;
 }
 
@@ -130,13 +130,13 @@ static unsigned int fault_flags(const struct mmu_fault *f)
 	return flags;
 }
 
-static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, int *si_code)
+static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, unsigned int flags,
+				int *si_code)
 {
 	struct vm_area_struct *vma;
 	vm_fault_t ret;
-	bool write;
 
-	vma = lock_mm_and_find_vma(mm, f->address, &write);
+	vma = lock_mm_and_find_vma(mm, f->address);
 	if (!vma) {
 		*si_code = SEGV_MAPERR;
 		return VM_FAULT_SIGSEGV;
@@ -145,13 +145,32 @@ static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, int *s
 		*si_code = SEGV_ACCERR;
 		ret = VM_FAULT_SIGSEGV;
 	} else {
-		ret = handle_mm_fault(vma, f->address, fault_flags(f));
+		ret = handle_mm_fault(vma, f->address, flags);
 		*si_code = SEGV_MAPERR;
 	}
-	if (write)
-		mmap_write_unlock(mm);
-	else
+	if (!(ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))   /* else the handler dropped it */
 		mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * One fault, retried as Linux's do_user_addr_fault retries it: a handler
+ * that waited for I/O returns VM_FAULT_RETRY with mmap_lock dropped and the
+ * fault is redone.  Linux's first attempt runs under the VMA lock and its
+ * retry is FAULT_FLAG_TRIED only if the attempt was a major fault; every
+ * later retry is.  (The retried fault counts as major: mm_account_fault.)
+ */
+static vm_fault_t fault_retry(struct mm_struct *mm, struct mmu_fault *f, int *si_code)
+{
+	unsigned int flags = fault_flags(f) | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+	vm_fault_t ret = fault_locked(mm, f, flags, si_code);
+
+	if (!(ret & VM_FAULT_RETRY))
+		return ret;
+	if (ret & VM_FAULT_MAJOR)
+		flags |= FAULT_FLAG_TRIED;
+	while ((ret = fault_locked(mm, f, flags, si_code)) & VM_FAULT_RETRY)
+		flags |= FAULT_FLAG_TRIED;
 	return ret;
 }
 
@@ -165,7 +184,7 @@ static int do_user_addr_fault(struct mmu_fault *f)
 	if (!mm)
 		return -EFAULT;        /* no address space: the entry's default signal */
 	for (tries = 0; tries < OOM_RETRIES; tries++) {
-		ret = fault_locked(mm, f, &si_code);
+		ret = fault_retry(mm, f, &si_code);
 		if (!(ret & VM_FAULT_OOM))
 			break;
 		printk("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF\n");

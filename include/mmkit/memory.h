@@ -38,6 +38,10 @@ typedef unsigned int vm_fault_t;
 /* fault_flag (include/linux/mm_types.h) */
 #define FAULT_FLAG_WRITE        0x01
 #define FAULT_FLAG_MKWRITE      0x02
+#define FAULT_FLAG_ALLOW_RETRY  0x04   /* the handler may drop mmap_lock for I/O: VM_FAULT_RETRY */
+#define FAULT_FLAG_RETRY_NOWAIT 0x08   /* ... but must not wait with it dropped */
+#define FAULT_FLAG_KILLABLE     0x10
+#define FAULT_FLAG_TRIED        0x20   /* a retry: the lock is not dropped again */
 #define FAULT_FLAG_REMOTE       0x80   /* not current's mm (populate from another task) */
 #define FAULT_FLAG_USER         0x40
 #define FAULT_FLAG_INSTRUCTION  0x100
@@ -57,13 +61,24 @@ struct vm_fault {
 	struct page *page;            /* the page the PTE maps (vm_normal_page) */
 };
 
-/* Handle a fault at address in vma.  Caller holds mmap_lock (read, or write
- * when it expanded a stack); no other lock.  Returns 0 (the access can be
- * retried), VM_FAULT_RETRY (nothing was mapped: a file page was truncated
- * under the fault; mmap_lock is still held, unlike Linux's RETRY) or
- * VM_FAULT_* error bits.  Counts pgfault. */
+/* Handle a fault at address in vma.  Caller holds mmap_lock for read; no
+ * other lock.  Returns 0 (the access can be retried) or VM_FAULT_* error
+ * bits; with FAULT_FLAG_ALLOW_RETRY also VM_FAULT_RETRY (the handler
+ * dropped mmap_lock to wait for I/O, nothing was mapped: retry the fault
+ * with FAULT_FLAG_TRIED) or VM_FAULT_COMPLETED (done, and mmap_lock was
+ * dropped).  Counts pgfault and the task's min_flt/maj_flt (Linux
+ * mm_account_fault: a fault that was retried is a major one). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+
+/* A first attempt that may drop the fault lock (Linux fault_flag_allow_retry_first). */
+static inline bool fault_flag_allow_retry_first(unsigned int flags)
+{
+	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);
+}
+
+/* Drop the lock the fault holds (Linux release_fault_lock: mmap_lock, read). */
+void release_fault_lock(struct vm_fault *vmf);
 
 /* The page a present PTE maps for rmap purposes: NULL for the shared zero
  * page and special entries (Linux vm_normal_page). */

@@ -284,8 +284,6 @@ struct vm_fault;
  * struct vm_operations_struct): special mappings, files (mm/filemap.c,
  * mm/shmem.c). */
 struct vm_operations_struct {
-	const char *(*name)(struct vm_area_struct *vma);   /* [vdso] and such */
-	void (*close)(struct vm_area_struct *vma);
 	/* 0, or -errno to refuse splitting vma at addr (__split_vma) */
 	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);
 	/* sets vmf->page (with a reference; locked if it returns
@@ -304,12 +302,10 @@ struct vm_operations_struct {
  * range such as [vdso] or [vvar], installed by _install_special_mapping
  * (mm/mmap.c).  Its VMA never splits (munmap, mprotect, madvise, mremap or
  * MAP_FIXED over part of it give -EINVAL) and never merges (VM_DONTEXPAND).
- * Faults map pages[pgoff] when pages is set, else call fault.
+ * Faults call fault (NULL: SIGBUS).
  */
 struct vm_special_mapping {
 	const char *name;
-	struct page **pages;                  /* nr_pages pages, or NULL */
-	unsigned long nr_pages;
 	unsigned int (*fault)(const struct vm_special_mapping *sm, struct vm_area_struct *vma,
 			      struct vm_fault *vmf);
 	/* (Linux's mremap hook only updates mm->context.vdso, not modelled:

@@ -305,7 +305,6 @@ int shmem_zero_setup(struct vm_area_struct *vma);
 struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm);
-bool vma_is_special_mapping(const struct vm_area_struct *vma, const struct vm_special_mapping *sm);
 
 /* ---- system calls (mm/mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c).
  * They act on current->mm and take mmap_lock themselves. ---- */

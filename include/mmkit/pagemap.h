@@ -128,6 +128,9 @@ void shmem_swaplist_del(struct address_space *m);
  * read, short at EOF or a bad buffer; -EFAULT if none could be copied, -EIO
  * on a read error before any byte.  *pos advances.  No lock held. */
 long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
+/* Read into kernel memory through the cache (the ELF loader): the bytes
+ * read (short at EOF) or -EIO.  *pos advances. */
+long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
 /* Copy user memory into the cache at pos (copy_from_user): the bytes
  * written or -EFAULT/-ENOSPC/-ENOMEM/-EFBIG.  Caller holds inode_lock. */
 long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos);

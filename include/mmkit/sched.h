@@ -116,6 +116,13 @@ struct task_struct *find_task_by_pid(int pid);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
+/* The stack of a new image: [stack] below STACK_TOP with the argument page
+ * (fs/exec.c).  Caller holds mmap_lock for write.  0 or -ENOMEM. */
+int setup_arg_pages(struct mm_struct *mm);
+/* Load the static x86-64 ELF at path into t->mm (empty, layout picked), as
+ * load_elf_binary does (fs/binfmt_elf.c).  Runs with t current, no lock
+ * held.  0, or -ENOENT/-EACCES/-ENOEXEC/-ENOMEM (the caller discards the mm). */
+int exec_elf_setup(struct task_struct *t, const char *path);
 /* [vvar], [vvar_vclock], [vdso] (fs/vdso.c); mmap_lock held for write. */
 int map_vdso(struct mm_struct *mm);
 int install_special_mapping_named(struct mm_struct *mm, const char *name, unsigned long start,

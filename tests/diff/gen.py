@@ -620,6 +620,11 @@ class Gen:
             "%s mlock %s 0x2000000" % (p, a),                                       # > RLIMIT_MEMLOCK
             "%s msync 0x30001 0x1000 MS_SYNC" % p,
             "%s brk 0x1000" % p,
+            # a shared mapping whose object cannot be charged: the MAP_FIXED gap
+            "%s mmap %s 0x100000000000 --- MAP_SHARED|MAP_ANONYMOUS|MAP_FIXED" % (p, rel("brk0", 0x10000)),
+            "%s mmap 0 0x1000000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_LOCKED" % p,
+            "%s mmap 0 0x200000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB -1 0xfffffffffffff000" % p,
+            "%s mmap 0 0x1000 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|0x58000000" % p,
         ]
         self.emit(r.choice(choices))
 
@@ -697,9 +702,11 @@ class Gen:
         elif x < 0.94:
             # touches keep every byte, so they may reach everything
             kind = r.choice(["known", "cluster", "specials", "specials", "image", "heap",
-                             "stack", "gap", "low"])
+                             "stack", "gap", "low", "deep"])
             n = r.randint(1, 8) * PAGE
-            if kind in ("specials", "image", "heap", "stack"):
+            if kind == "deep":            # below RLIMIT_STACK's reach: growth fails
+                addr = hexs(TASK_SIZE - r.choice([8, 9, 16]) * (1 << 20) - r.randint(0, 64) * PAGE)
+            elif kind in ("specials", "image", "heap", "stack"):
                 var, off, n = self.range_in(kind, 8)
                 addr = rel(var, off)
             else:

@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -46,6 +47,10 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <ftw.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,7 +63,9 @@ typedef uint64_t u64;
 #define STACK_GUARD_GAP  (256 * PAGE_SIZE)
 #define AGENT_RLIMIT_WANT    (8ULL << 20)   /* stack and memlock: Linux defaults */
 #define AGENT_STACK_PRETOUCH (64 * 1024)
-#define AGENT_FD 3
+#define AGENT_FD 1023                       /* high: the scenario's descriptors start at 0 */
+#define AGENT_PATH_MAX 256
+#define AGENT_VEC_MAX 256                   /* mincore: pages per call */
 
 /* ------------------------------------------------------------------ */
 /* Agent protocol                                                      */
@@ -73,6 +80,11 @@ enum agent_op {
 	OP_EXEC,          /* addr */
 	OP_FORK,
 	OP_EXIT,
+	OP_PATH,          /* a[0] = number; path, a[1..5] = the other arguments */
+	OP_STAT,          /* path: size, blocks */
+	OP_FSTAT,         /* a[0] = fd: size, blocks */
+	OP_MINCORE,       /* addr, len: val = return, vec */
+	OP_RUSAGE,        /* val = minflt, addr = majflt since spawn or fork */
 	OP_FILLPAT,       /* addr, len, seed: each 8-byte word = splitmix64(seed ^ address) */
 	OP_CHECKPAT,      /* addr, len, seed */
 };
@@ -91,6 +103,7 @@ struct agent_req {
 	uint32_t op;
 	uint32_t pad;
 	u64 a[7];
+	char path[AGENT_PATH_MAX];      /* OP_PATH, OP_STAT */
 };
 
 struct agent_rep {
@@ -100,6 +113,7 @@ struct agent_rep {
 	int32_t pad;
 	u64 val;
 	u64 addr;
+	unsigned char vec[AGENT_VEC_MAX];   /* OP_MINCORE */
 };
 
 static int read_full(int fd, void *buf, size_t len)
@@ -237,6 +251,19 @@ static inline unsigned char touch_read(u64 addr)
 	return v;
 }
 
+/* The agent's own page faults (see agent_quiesce): getrusage's counts at
+ * the point the scenario's faults start to count. */
+static long rusage_min_base, rusage_maj_base;
+
+static void agent_rusage(long *minflt, long *majflt)
+{
+	struct rusage ru;
+
+	raw_syscall6(SYS_getrusage, RUSAGE_SELF, (long)&ru, 0, 0, 0, 0);
+	*minflt = ru.ru_minflt;
+	*majflt = ru.ru_majflt;
+}
+
 /* Every private writable mapping gets its anon_vma now, so that the import
  * rule "writable anonymous VMAs count as already faulted" is true on the host. */
 static void agent_fault_in_writable(void)
@@ -259,6 +286,59 @@ static void agent_fault_in_writable(void)
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
 		    perms[1] == 'w' && perms[3] == 'p' && start < TASK_SIZE)
 			touch_write(start);
+		line = next ? next + 1 : NULL;
+	}
+}
+
+/* Fault in every page of the agent's own image (its text and read-only
+ * data read, its data, bss, heap and stack written) so that from now on the
+ * agent's own work takes no page fault: `A rusage` counts the scenario's
+ * faults only.  After a fork the child's file pages are not in its page
+ * tables and both sides' private pages are copy-on-write: both call this
+ * again.  Only the agent's own ranges (those mapped when it started, as they
+ * are mapped now) are touched: the scenario's mappings are its business. */
+#define AGENT_OWN_MAX 64
+static struct { unsigned long start, end; } agent_own[AGENT_OWN_MAX];
+static int agent_nown;
+
+static void agent_quiesce(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+	bool first = agent_nown == 0;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		_exit(121);
+	while ((n = read(fd, agent_maps_buf + len, sizeof(agent_maps_buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	agent_maps_buf[len] = 0;
+	for (char *line = agent_maps_buf; line && *line; ) {
+		char *next = strchr(line, '\n');
+		unsigned long start, end;
+		char perms[8];
+
+		if (next)
+			*next = 0;                       /* strstr below looks at this line only */
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && start < TASK_SIZE &&
+		    !strstr(line, "[v")) {
+			if (first && agent_nown < AGENT_OWN_MAX) {
+				agent_own[agent_nown].start = start;
+				agent_own[agent_nown++].end = end;
+			}
+			for (int i = 0; i < agent_nown && perms[0] == 'r'; i++) {
+				unsigned long s0 = start > agent_own[i].start ? start : agent_own[i].start;
+				unsigned long e0 = end < agent_own[i].end ? end : agent_own[i].end;
+
+				for (unsigned long a = s0; a < e0; a += PAGE_SIZE) {
+					if (perms[1] == 'w' && perms[3] == 'p')
+						touch_write(a);
+					else
+						(void)touch_read(a);
+				}
+			}
+		}
 		line = next ? next + 1 : NULL;
 	}
 }
@@ -444,6 +524,7 @@ static int send_fd(int sock, const struct agent_rep *r, int fd)
 /* Returns 1 in the child (which continues as an agent on its own socket). */
 static int agent_fork(struct agent_rep *r)
 {
+	long before_min, before_maj, after_min, after_maj;
 	int sv[2];
 	long pid;
 
@@ -452,14 +533,21 @@ static int agent_fork(struct agent_rep *r)
 		r->val = (u64)(long)-errno;
 		return 0;
 	}
+	agent_rusage(&before_min, &before_maj);
 	pid = raw_syscall6(SYS_fork, 0, 0, 0, 0, 0, 0);
 	if (pid == 0) {
 		dup2(sv[1], AGENT_FD);
 		close(sv[0]);
 		close(sv[1]);
+		agent_quiesce();                 /* the child counts from here */
+		agent_rusage(&rusage_min_base, &rusage_maj_base);
 		return 1;
 	}
 	close(sv[1]);
+	agent_quiesce();                         /* the parent's own COW faults do not count */
+	agent_rusage(&after_min, &after_maj);
+	rusage_min_base += after_min - before_min;
+	rusage_maj_base += after_maj - before_maj;
 	r->kind = pid < 0 ? REP_RET : REP_FORKED;
 	r->val = (u64)pid;
 	if (pid > 0) {
@@ -488,6 +576,39 @@ static void agent_dispatch(const struct agent_req *q, struct agent_rep *r)
 	case OP_FILLPAT:  run_guarded(access_fillpat, q, r); break;
 	case OP_CHECKPAT: run_guarded(access_checkpat, q, r); break;
 	case OP_EXEC:  agent_exec(q, r); break;
+	case OP_PATH:
+		r->kind = REP_RET;
+		r->val = (u64)raw_syscall6((long)q->a[0], (long)q->path, (long)q->a[1],
+					   (long)q->a[2], (long)q->a[3], (long)q->a[4], (long)q->a[5]);
+		break;
+	case OP_STAT:
+	case OP_FSTAT: {
+		struct stat st;
+		long ret = q->op == OP_STAT ? raw_syscall6(SYS_stat, (long)q->path, (long)&st, 0, 0, 0, 0)
+					    : raw_syscall6(SYS_fstat, (long)q->a[0], (long)&st, 0, 0, 0, 0);
+		r->kind = REP_RET;
+		r->val = (u64)ret;
+		if (!ret) {
+			r->kind = REP_VALUE;
+			r->val = (u64)st.st_size;
+			r->addr = (u64)st.st_blocks;
+		}
+		break;
+	}
+	case OP_MINCORE:
+		r->kind = REP_RET;
+		r->val = (u64)raw_syscall6(SYS_mincore, (long)q->a[0], (long)q->a[1], (long)r->vec,
+					   0, 0, 0);
+		break;
+	case OP_RUSAGE: {
+		long minflt, majflt;
+
+		agent_rusage(&minflt, &majflt);
+		r->kind = REP_VALUE;
+		r->val = (u64)(minflt - rusage_min_base);
+		r->addr = (u64)(majflt - rusage_maj_base);
+		break;
+	}
 	default: _exit(123);
 	}
 }
@@ -501,6 +622,11 @@ static int agent_main(void)
 	agent_signals();
 	agent_pretouch_stack();
 	agent_fault_in_writable();
+	/* the scenario's descriptors start at 0, as in a fresh mmkit process */
+	close(0);
+	close(1);
+	close(2);
+	agent_quiesce();
 	memset(&r, 0, sizeof(r));
 	r.kind = REP_READY;
 	r.sig = (personality(0xffffffff) & ADDR_NO_RANDOMIZE) != 0;
@@ -508,6 +634,7 @@ static int agent_main(void)
 	r.addr = (u64)getpid();
 	if (write_full(AGENT_FD, &r, sizeof(r)))
 		_exit(124);
+	agent_rusage(&rusage_min_base, &rusage_maj_base);
 	while (read_full(AGENT_FD, &q, sizeof(q)) == 0) {
 		memset(&r, 0, sizeof(r));
 		if (q.op == OP_EXIT) {
@@ -645,6 +772,9 @@ static struct {
 	int nprocs;
 	struct var vars[MAX_VARS];
 	int nvars;
+	const char *emit_path;
+	char files_dir[1024];          /* where `#@file` makes the scenario's files */
+	bool files_tmp;                /* made by mkdtemp: removed at exit */
 } S;
 
 static struct line_ctx *cur;
@@ -997,8 +1127,9 @@ static void agent_start_child(int sock)
 
 	if (sock == AGENT_FD ? fcntl(sock, F_SETFD, 0) < 0 : dup2(sock, AGENT_FD) < 0)
 		_exit(126);
-	for (int fd = AGENT_FD + 1; fd < 1024; fd++)
-		close(fd);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != AGENT_FD)
+			close(fd);
 	int devnull = open("/dev/null", O_RDWR);
 	dup2(devnull, 0);
 	dup2(devnull, 1);
@@ -1553,6 +1684,396 @@ static void cmd_exit(struct proc *p)
 	result("= 0");
 }
 
+/* ------------------------------------------------------------------ */
+/* Coordinator: files (the scenario language's "Files")                 */
+
+static const struct name_val open_names[] = {
+	{ "O_RDONLY", O_RDONLY }, { "O_WRONLY", O_WRONLY }, { "O_RDWR", O_RDWR },
+	{ "O_CREAT", O_CREAT }, { "O_EXCL", O_EXCL }, { "O_NOCTTY", O_NOCTTY },
+	{ "O_TRUNC", O_TRUNC }, { "O_APPEND", O_APPEND }, { "O_NONBLOCK", O_NONBLOCK },
+	{ "O_DSYNC", O_DSYNC }, { "O_SYNC", O_SYNC }, { "O_DIRECTORY", O_DIRECTORY },
+	{ "O_NOFOLLOW", O_NOFOLLOW }, { "O_NOATIME", O_NOATIME }, { "O_CLOEXEC", O_CLOEXEC },
+	{ "O_LARGEFILE", 0100000 }, { NULL, 0 }
+};
+static const struct name_val whence_names[] = {
+	{ "SEEK_SET", SEEK_SET }, { "SEEK_CUR", SEEK_CUR }, { "SEEK_END", SEEK_END },
+	{ "SEEK_DATA", SEEK_DATA }, { "SEEK_HOLE", SEEK_HOLE }, { NULL, 0 }
+};
+static const struct name_val falloc_names[] = {
+	{ "FALLOC_FL_KEEP_SIZE", 0x01 }, { "FALLOC_FL_PUNCH_HOLE", 0x02 },
+	{ "FALLOC_FL_NO_HIDE_STALE", 0x04 }, { "FALLOC_FL_COLLAPSE_RANGE", 0x08 },
+	{ "FALLOC_FL_ZERO_RANGE", 0x10 }, { "FALLOC_FL_INSERT_RANGE", 0x20 },
+	{ "FALLOC_FL_UNSHARE_RANGE", 0x40 }, { NULL, 0 }
+};
+static const struct name_val fadv_names[] = {
+	{ "POSIX_FADV_NORMAL", 0 }, { "POSIX_FADV_RANDOM", 1 }, { "POSIX_FADV_SEQUENTIAL", 2 },
+	{ "POSIX_FADV_WILLNEED", 3 }, { "POSIX_FADV_DONTNEED", 4 }, { "POSIX_FADV_NOREUSE", 5 },
+	{ NULL, 0 }
+};
+
+static void emit_line(const char *text);
+
+#define MAX_MOUNTS 8
+static struct hmount {
+	char path[256];        /* where the scenario sees it (mount's PATH) */
+	char host[1024];       /* the host directory */
+} mounts[MAX_MOUNTS];
+static int nmounts;
+
+/* The host path of a scenario path under a mount (the runner reaches no
+ * other files: mmkit's tmpfs has no host counterpart here). */
+static void host_path(const char *path, char *out, size_t len)
+{
+	for (int i = nmounts - 1; i >= 0; i--) {
+		size_t n = strlen(mounts[i].path);
+
+		if (!strncmp(path, mounts[i].path, n) && (path[n] == '/' || !path[n])) {
+			if ((size_t)snprintf(out, len, "%s%s", mounts[i].host, path + n) >= len)
+				script_error("path too long: %s", path);
+			return;
+		}
+	}
+	script_error("the host runner reaches files under a mount only, not '%s'", path);
+}
+
+/* The read-ahead window of the device holding dir (its read_ahead_kb), or 0. */
+static unsigned long host_ra_kb(const char *dir)
+{
+	char sys[128];
+	struct stat st;
+	unsigned long kb = 0;
+	FILE *f;
+
+	if (stat(dir, &st))
+		return 0;
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(st.st_dev),
+		 minor(st.st_dev));
+	f = fopen(sys, "r");
+	if (!f) {
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/../queue/read_ahead_kb",
+			 major(st.st_dev), minor(st.st_dev));
+		f = fopen(sys, "r");
+	}
+	if (f && fscanf(f, "%lu", &kb) != 1)
+		kb = 0;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The bytes of a `#@file` file: a hash of (seed, offset) that tests/diff/
+ * run_diff.py's file_bytes() computes too, different on every page. */
+static unsigned char file_byte(u64 seed, u64 off)
+{
+	u64 x = (off >> 3) * 0x9E3779B97F4A7C15ULL + seed * 0xD1B54A32D192ED03ULL + 1;
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 29;
+	return (unsigned char)(x >> ((off & 7) * 8));
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void files_cleanup(void)
+{
+	if (S.files_tmp)
+		nftw(S.files_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	S.files_tmp = false;
+}
+
+/* The directory `mount @FILES@ PATH` names: beside the expanded script
+ * (run_diff.py's work directory), else a temporary one.  It must be on a
+ * disk file system: on a tmpfs the host's page cache is shmem's. */
+static const char *files_dir(void)
+{
+	struct statfs sf;
+
+	if (S.files_dir[0])
+		return S.files_dir;
+	if (S.emit_path) {
+		char tmp[900], *slash;
+
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s", S.emit_path) >= sizeof(tmp))
+			die("%s: path too long", S.emit_path);
+		slash = strrchr(tmp, '/');
+		snprintf(S.files_dir, sizeof(S.files_dir), "%s/host-files",
+			 slash ? (*slash = 0, tmp[0] ? tmp : "/") : ".");
+		if (mkdir(S.files_dir, 0755) && errno != EEXIST)
+			die("mkdir %s: %s", S.files_dir, strerror(errno));
+	} else {
+		const char *t = getenv("TMPDIR");
+
+		snprintf(S.files_dir, sizeof(S.files_dir), "%s/hostrun-files-XXXXXX",
+			 t && *t ? t : "/var/tmp");
+		if (!mkdtemp(S.files_dir))
+			die("mkdtemp %s: %s", S.files_dir, strerror(errno));
+		S.files_tmp = true;
+	}
+	if (statfs(S.files_dir, &sf) == 0 && (sf.f_type == 0x01021994 || sf.f_type == 0x858458f6))
+		die("%s is on a tmpfs/ramfs: the files must be on a disk file system "
+		    "(set TMPDIR or run from a disk directory)", S.files_dir);
+	return S.files_dir;
+}
+
+/* `#@file NAME SIZE [SEED]`: NAME (no slash) in the files directory, SIZE
+ * bytes of file_byte(SEED, offset), written back and dropped from the page
+ * cache, so the scenario's first access of each page is a major fault.
+ * To mmkit the line is a comment; run_diff.py makes the same file for it. */
+static void cmd_file_directive(char *raw)
+{
+	char name[256], path[1400];
+	unsigned long long size, seed = 1;
+	static unsigned char buf[65536];
+	int fd;
+
+	if (sscanf(raw, "#@file %255s %llu %llu", name, &size, &seed) < 2 || strchr(name, '/'))
+		script_error("usage: #@file NAME SIZE [SEED]");
+	snprintf(path, sizeof(path), "%s/%s", files_dir(), name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	for (u64 off = 0; off < size; ) {
+		size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = file_byte(seed, off + i);
+		if (write(fd, buf, n) != (ssize_t)n)
+			die("%s: write: %s", path, strerror(errno));
+		off += n;
+	}
+	if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		die("%s: fsync/fadvise: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* mount HOSTDIR PATH [ro] [latency=] [bw=] [ra=SIZE]: the scenario's PATH
+ * names HOSTDIR here; ra= must be the host device's window (mmkit models
+ * the readahead the host does). */
+static void cmd_mount(const char *raw)
+{
+	const char *dir = cur->argc > 1 && !strcmp(cur->argv[1], "@FILES@") ? files_dir()
+									   : cur->argv[1];
+	bool has_ra = false;
+	char real[1024];
+	struct stat st;
+
+	if (cur->argc < 3)
+		script_error("usage: mount HOSTDIR PATH [ro] [latency=DUR] [bw=SIZE] [ra=SIZE]");
+	if (nmounts == MAX_MOUNTS)
+		script_error("too many mounts");
+	for (int i = 3; i < cur->argc; i++) {
+		if (!strncmp(cur->argv[i], "ra=", 3)) {
+			u64 ra = arg_num(cur->argv[i] + 3);
+			unsigned long kb = host_ra_kb(dir);
+			if (kb && ra != (u64)kb * 1024)
+				script_error("mount: ra=%s, but the host device reads ahead %lu KiB",
+					     cur->argv[i] + 3, kb);
+			has_ra = true;
+		}
+	}
+	/* the expanded script: the host device's read-ahead window, unless given */
+	if (!S.plain) {
+		unsigned long kb = has_ra ? 0 : host_ra_kb(dir);
+		char line[4200];
+
+		if (kb)
+			snprintf(line, sizeof(line), "%s ra=%luK", raw, kb);
+		else
+			snprintf(line, sizeof(line), "%s", raw);
+		emit_line(line);
+	}
+	if (stat(dir, &st) || !realpath(dir, real)) {
+		result("= -1 %s", errno_name(errno));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		result("= -1 ENOTDIR");
+		return;
+	}
+	snprintf(mounts[nmounts].path, sizeof(mounts[0].path), "%s", cur->argv[2]);
+	snprintf(mounts[nmounts].host, sizeof(mounts[0].host), "%s", real);
+	nmounts++;
+	result("= 0");
+}
+
+/* Show the host directories of mounts as their scenario paths (maps). */
+static void mount_names(char *text)
+{
+	for (int i = 0; i < nmounts; i++) {
+		size_t hl = strlen(mounts[i].host), pl = strlen(mounts[i].path);
+		char *at;
+
+		while ((at = strstr(text, mounts[i].host)) && (at[hl] == '/' || at[hl] == '\n')) {
+			memmove(at + pl, at + hl, strlen(at + hl) + 1);
+			memcpy(at, mounts[i].path, pl);
+		}
+	}
+}
+
+/* A count, descriptor or offset (decimal, capturable), or -1 ERRNO. */
+static void result_count(long ret)
+{
+	if (ret < 0 && ret >= -4095) {
+		result("= -1 %s", errno_name((int)-ret));
+		return;
+	}
+	result("= %ld", ret);
+	cur->has_value = true;
+	cur->value = (u64)ret;
+}
+
+static long path_call(struct proc *p, long nr, const char *path, u64 a1, u64 a2)
+{
+	struct agent_req q = { .op = OP_PATH, .a = { (u64)nr, a1, a2 } };
+	struct agent_rep r;
+
+	host_path(path, q.path, sizeof(q.path));
+	agent_call(p, &q, &r);
+	return (long)r.val;
+}
+
+static u64 arg_mode(const char *s)
+{
+	if (s[0] == '0' && s[1] && s[1] != 'x')
+		return strtoull(s, NULL, 8);
+	return arg_num(s);
+}
+
+static void cmd_open(struct proc *p)
+{
+	need_args(2, 3);
+	u64 flags = arg_flags(cur->argv[3], open_names);
+	u64 mode = cur->argc == 5 ? arg_mode(cur->argv[4]) : 0600;
+
+	result_count(path_call(p, SYS_open, cur->argv[2], flags, mode));
+}
+
+static void cmd_pathop(struct proc *p)
+{
+	const char *cmd = cur->argv[1];
+
+	if (!strcmp(cmd, "unlink")) {
+		need_args(1, 1);
+		result_syscall(path_call(p, SYS_unlink, cur->argv[2], 0, 0), false);
+	} else if (!strcmp(cmd, "mkdir")) {
+		need_args(1, 2);
+		result_syscall(path_call(p, SYS_mkdir, cur->argv[2],
+					 cur->argc == 4 ? arg_mode(cur->argv[3]) : 0755, 0), false);
+	} else {
+		need_args(2, 2);
+		result_syscall(path_call(p, SYS_truncate, cur->argv[2], arg_num(cur->argv[3]), 0), false);
+	}
+}
+
+/* FD-based calls that are plain system calls. */
+static void cmd_fdcall(struct proc *p)
+{
+	static const struct { const char *name; long nr; int nargs; bool count; } t[] = {
+		{ "close", SYS_close, 1, false }, { "dup", SYS_dup, 1, true },
+		{ "sys_read", SYS_read, 3, true }, { "sys_write", SYS_write, 3, true },
+		{ "pread", SYS_pread64, 4, true }, { "pwrite", SYS_pwrite64, 4, true },
+		{ "ftruncate", SYS_ftruncate, 2, false }, { "fsync", SYS_fsync, 1, false },
+		{ "fdatasync", SYS_fdatasync, 1, false }, { "readahead", SYS_readahead, 3, false },
+	};
+	const char *cmd = cur->argv[1];
+	u64 a[4] = { 0 };
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (strcmp(cmd, t[i].name))
+			continue;
+		need_args(t[i].nargs, t[i].nargs);
+		for (int k = 0; k < t[i].nargs; k++)
+			a[k] = arg_num(cur->argv[2 + k]);
+		long ret = do_syscall(p, t[i].nr, a[0], a[1], a[2], a[3], 0, 0);
+		if (t[i].count)
+			result_count(ret);
+		else
+			result_syscall(ret, false);
+		return;
+	}
+	script_error("the host runner cannot run '%s'", cmd);
+}
+
+static void cmd_lseek(struct proc *p)
+{
+	need_args(3, 3);
+	result_count(do_syscall(p, SYS_lseek, arg_num(cur->argv[2]), arg_num(cur->argv[3]),
+				arg_flags(cur->argv[4], whence_names), 0, 0, 0));
+}
+
+static void cmd_fallocate(struct proc *p)
+{
+	need_args(4, 4);
+	result_syscall(do_syscall(p, SYS_fallocate, arg_num(cur->argv[2]),
+				  !strcmp(cur->argv[3], "0") ? 0 : arg_flags(cur->argv[3], falloc_names),
+				  arg_num(cur->argv[4]), arg_num(cur->argv[5]), 0, 0), false);
+}
+
+static void cmd_fadvise(struct proc *p)
+{
+	need_args(4, 4);
+	result_syscall(do_syscall(p, SYS_fadvise64, arg_num(cur->argv[2]), arg_num(cur->argv[3]),
+				  arg_num(cur->argv[4]), arg_flags(cur->argv[5], fadv_names), 0, 0),
+		       false);
+}
+
+static void cmd_stat(struct proc *p)
+{
+	struct agent_req q = { .op = !strcmp(cur->argv[1], "stat") ? OP_STAT : OP_FSTAT };
+	struct agent_rep r;
+
+	need_args(1, 1);
+	if (q.op == OP_STAT)
+		host_path(cur->argv[2], q.path, sizeof(q.path));
+	else
+		q.a[0] = arg_num(cur->argv[2]);
+	agent_call(p, &q, &r);
+	if (r.kind == REP_RET)
+		result_syscall((long)r.val, false);
+	else
+		result("= size=%lld blocks=%llu", (long long)r.val, (unsigned long long)r.addr);
+}
+
+static void cmd_mincore(struct proc *p)
+{
+	struct agent_req q = { .op = OP_MINCORE };
+	struct agent_rep r;
+	char digits[AGENT_VEC_MAX + 1];
+	u64 pages;
+
+	need_args(2, 2);
+	q.a[0] = arg_num(cur->argv[2]);
+	q.a[1] = arg_num(cur->argv[3]);
+	pages = (q.a[1] >> 12) + ((q.a[1] & 4095) != 0);
+	if (pages > 200)
+		script_error("mincore: at most 200 pages at a time");
+	agent_call(p, &q, &r);
+	if ((long)r.val < 0) {
+		result_syscall((long)r.val, false);
+		return;
+	}
+	for (u64 i = 0; i < pages; i++)
+		digits[i] = (char)('0' + (r.vec[i] & 1));
+	digits[pages] = 0;
+	result("= %s", digits);
+}
+
+static void cmd_rusage(struct proc *p)
+{
+	struct agent_req q = { .op = OP_RUSAGE };
+	struct agent_rep r;
+
+	need_args(0, 0);
+	agent_call(p, &q, &r);
+	result("= minflt %llu majflt %llu", (unsigned long long)r.val, (unsigned long long)r.addr);
+}
+
 struct proc_cmd {
 	const char *name;
 	void (*fn)(struct proc *p);
@@ -1576,6 +2097,13 @@ static const struct proc_cmd proc_cmds[] = {
 	{ "munlockall", cmd_mlockall, 0 }, { "read", cmd_read, 0 }, { "write", cmd_write, 0 },
 	{ "fill", cmd_fill, 0 }, { "check", cmd_check, 0 }, { "touch", cmd_touch, 0 },
 	{ "exec", cmd_execa, 0 }, { "fork", cmd_fork, 0 }, { "exit", cmd_exit, 0 },
+	{ "open", cmd_open, 0 }, { "unlink", cmd_pathop, 0 }, { "mkdir", cmd_pathop, 0 },
+	{ "truncate", cmd_pathop, 0 }, { "close", cmd_fdcall, 0 }, { "dup", cmd_fdcall, 0 },
+	{ "sys_read", cmd_fdcall, 0 }, { "sys_write", cmd_fdcall, 0 }, { "pread", cmd_fdcall, 0 },
+	{ "pwrite", cmd_fdcall, 0 }, { "ftruncate", cmd_fdcall, 0 }, { "fsync", cmd_fdcall, 0 },
+	{ "fdatasync", cmd_fdcall, 0 }, { "readahead", cmd_fdcall, 0 }, { "lseek", cmd_lseek, 0 },
+	{ "fallocate", cmd_fallocate, 0 }, { "fadvise", cmd_fadvise, 0 }, { "stat", cmd_stat, 0 },
+	{ "fstat", cmd_stat, 0 }, { "mincore", cmd_mincore, 0 }, { "rusage", cmd_rusage, 0 },
 	{ "fillpat", cmd_fillpat, 0 }, { "checkpat", cmd_checkpat, 0 },
 	{ NULL, NULL, 0 }
 };
@@ -1660,6 +2188,7 @@ static void cmd_cat(void)
 	text = proc_read_view(p->pid, view);
 	if (strcmp(view, "status"))
 		strip_vsyscall(text);
+	mount_names(text);
 	if (cur->argc > 2)
 		hostswap_print_fields(text, 2);
 	else
@@ -1691,6 +2220,8 @@ static void run_line(char *raw, struct line_ctx *c)
 	const char *cmd;
 	struct proc *p;
 
+	if (!strncmp(raw, "#@file ", 7))
+		cmd_file_directive(raw);
 	snprintf(copy, sizeof(copy), "%s", raw);
 	c->argc = tokenize(copy, c->argv);
 	strip_suffixes(c);
@@ -1702,6 +2233,10 @@ static void run_line(char *raw, struct line_ctx *c)
 	cmd = c->argv[0];
 	if (!strcmp(cmd, "spawn")) {
 		cmd_spawn(raw);
+		return;
+	}
+	if (!strcmp(cmd, "mount")) {
+		cmd_mount(raw);
 		return;
 	}
 	if (!S.plain)
@@ -1829,12 +2364,14 @@ int main(int argc, char **argv)
 	in = strcmp(S.file, "-") ? fopen(S.file, "r") : stdin;
 	if (!in)
 		die("%s: %s", S.file, strerror(errno));
+	S.emit_path = emit;
 	if (emit && !S.plain && !(S.emit = fopen(emit, "w")))
 		die("%s: %s", emit, strerror(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	agent_limits();
 	check_sysctls();
 	run_script(in);
+	files_cleanup();
 	if (S.emit && fclose(S.emit))
 		die("%s: write error", emit);
 	return 0;

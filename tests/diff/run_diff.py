@@ -51,7 +51,45 @@ def unset_variable_end(rc, err):
     return rc == 2 and UNSET_VAR in err
 
 
-SMAPS_KB = re.compile(r"^[A-Z][A-Za-z_]+: +\d+ kB$")
+SMAPS_KB = re.compile(r"^([A-Z][A-Za-z_]+): +\d+ kB$")
+# The smaps counts compared for a mapping of a scenario's file (files under
+# a mount: the host's page cache and mmkit's hold the same pages there).
+FILE_SMAPS_KB = {"Rss", "Pss", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty",
+                 "Referenced", "Anonymous"}
+STAT_BLOCKS = re.compile(r"^(\d+: = size=\d+) blocks=\d+$")
+FILES_TOKEN = "@FILES@"
+FILE_DIRECTIVE = re.compile(r"^#@file (\S+) (\d+)(?: (\d+))?\s*$")
+M64 = (1 << 64) - 1
+
+
+def file_bytes(seed, size):
+    """The contents of a `#@file NAME SIZE SEED` file: hostrun.c's
+    file_byte(), eight bytes at a time (little-endian words)."""
+    out = bytearray()
+    for w in range((size + 7) // 8):
+        x = (w * 0x9E3779B97F4A7C15 + seed * 0xD1B54A32D192ED03 + 1) & M64
+        x ^= x >> 31
+        x = (x * 0xBF58476D1CE4E5B9) & M64
+        x ^= x >> 29
+        out += x.to_bytes(8, "little")
+    return bytes(out[:size])
+
+
+def materialize(script, d):
+    """mmkit's side of the scenario's files: make every `#@file` file (the
+    bytes hostrun made for the host) in d/mm-files and point `mount @FILES@`
+    at it.  Returns the script to run."""
+    if FILES_TOKEN not in script:
+        return script
+    fdir = os.path.join(os.path.abspath(d), "mm-files")
+    shutil.rmtree(fdir, ignore_errors=True)
+    os.makedirs(fdir)
+    for line in script.splitlines():
+        m = FILE_DIRECTIVE.match(line)
+        if m:
+            with open(os.path.join(fdir, m.group(1)), "wb") as f:
+                f.write(file_bytes(int(m.group(3) or 1), int(m.group(2))))
+    return script.replace(FILES_TOKEN, fdir)
 SMAPS_SWAP = re.compile(r"^Swap(Pss)?: +\d+ kB$")
 PAGEMAP_LINE = re.compile(r"^(0x[0-9a-f]+) 0x([0-9a-f]{16})((?: [a-z-]+)*)(?: pfn=0x[0-9a-f]+| type=(\d+) offset=0x([0-9a-f]+))?$")
 PM_FLAGS = 0xff80000000000000          # bits 55-63
@@ -84,30 +122,48 @@ def canonical(text):
     """The output with the identities of shmem objects (shared anonymous
     mappings: `/dev/zero (deleted)`, `[anon_shmem:...]`) renamed in order of
     first appearance: the host's inode numbers come from a machine-wide
-    counter, so only which mappings share an object is comparable.  The line
-    is re-padded so the name still starts at column 73.  A death line
-    (`A (pid N) killed by SIGSEGV at line L`) is compared without its pid:
-    the host's pids are not mmkit's.  smaps keeps the maps lines,
-    THPeligible, VmFlags, Swap and SwapPss: the other kB counts are left out
-    (the runner's image and the special mappings have the host's pages).
-    pagemap lines: see canonical_pagemap."""
-    ids = {}
+    counter, so only which mappings share an object is comparable.  File
+    mappings likewise (device and inode: the host's files and mmkit's are
+    copies, maybe on another machine's file system).  The line is re-padded
+    so the name still starts at column 73.  A death line (`A (pid N) killed
+    by SIGSEGV at line L`) is compared without its pid: the host's pids are
+    not mmkit's.  smaps keeps the maps lines, THPeligible and VmFlags, and
+    for mappings of the scenario's files (under a mount) the page counts:
+    other kB counts are left out (the runner's image and the special
+    mappings have the host's pages), but Swap and SwapPss stay.  stat's
+    blocks= is the file system's (left out).  pagemap lines: see
+    canonical_pagemap."""
+    ids, fids = {}, {}
     slots = {}
     out = []
+    counts = False
     for line in text.split("\n"):
-        if SMAPS_KB.match(line) and not SMAPS_SWAP.match(line):
-            continue
         pm = PAGEMAP_LINE.match(line)
         if pm:
             out.append(canonical_pagemap(pm, slots))
             continue
+        k = SMAPS_KB.match(line)
+        if k:
+            if (counts and k.group(1) in FILE_SMAPS_KB) or SMAPS_SWAP.match(line):
+                out.append(line)
+            continue
         m = MAPS_LINE.match(line)
-        if m and (m.group(4) == "/dev/zero (deleted)" or m.group(4).startswith("[anon_shmem:")):
-            key = (m.group(2), m.group(3))
-            ids.setdefault(key, len(ids) + 1)
-            head = "%s 00:01 %d " % (m.group(1), ids[key])
-            line = head + " " * max(NAME_COLUMN - len(head), 0) + m.group(4)
+        if m:
+            name = m.group(4)
+            counts = False
+            if name == "/dev/zero (deleted)" or name.startswith("[anon_shmem:"):
+                key = (m.group(2), m.group(3))
+                ids.setdefault(key, len(ids) + 1)
+                head = "%s 00:01 %d " % (m.group(1), ids[key])
+                line = head + " " * max(NAME_COLUMN - len(head), 0) + name
+            elif name.startswith("/") and m.group(3) != "0":
+                key = (m.group(2), m.group(3))
+                fids.setdefault(key, len(fids) + 1)
+                head = "%s fs:00 %d " % (m.group(1), fids[key])
+                line = head + " " * max(NAME_COLUMN - len(head), 0) + name
+                counts = not name.endswith("hostrun") and not name.startswith("/SYSV")
         line = DEATH_LINE.sub(r"\1 (pid N) killed by ", line)
+        line = STAT_BLOCKS.sub(r"\1", line)
         out.append(line)
     return "\n".join(out)
 
@@ -173,6 +229,16 @@ class Runner:
 
     def mm(self, exp):
         env = dict(self.env, MMKIT_SWAPAREA_DIR=os.path.dirname(os.path.abspath(exp)))
+        try:
+            with open(exp) as f:
+                script = f.read()
+            run = materialize(script, os.path.dirname(exp))
+            if run != script:
+                exp = os.path.join(os.path.dirname(exp), "expanded-mmkit.mm")
+                with open(exp, "w") as f:
+                    f.write(run)
+        except OSError as e:
+            return 127, "", "mmkit: %s" % e
         try:
             p = subprocess.run([self.mmkit, "run", "--plain", exp], capture_output=True,
                                text=True, timeout=self.timeout, env=env)
@@ -247,11 +313,12 @@ def shortest_prefix(lines, interesting):
 def minimize(runner, text):
     """Shrink a mismatching scenario; returns (lines, last result)."""
     lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    files = [l for l in text.splitlines() if FILE_DIRECTIVE.match(l)]   # kept as they are
     last = {}
     runner.timeout = min(runner.timeout, MIN_TIMEOUT)
 
     def interesting(cand):
-        r = runner.compare("\n".join(cand) + "\n", "min")
+        r = runner.compare("\n".join(files + cand) + "\n", "min")
         if r["status"] == "differ":
             last.clear()
             last.update(r)
@@ -272,7 +339,7 @@ def minimize(runner, text):
         else:
             i += 1
     interesting(lines)   # leave `last` describing the final reproducer
-    return lines, dict(last)
+    return files + lines, dict(last)
 
 
 def first_difference(a, b):
@@ -329,8 +396,9 @@ def report_mismatch(runner, label, text, res, do_min, out):
         if lines:
             d = mres["dir"]
             out.write("--- minimal reproducer (%d lines), saved as %s/scenario.mm; rerun with\n"
-                      "    %s --emit %s/expanded.mm %s/scenario.mm && %s run --plain %s/expanded.mm\n"
-                      % (len(lines), d, runner.hostrun, d, d, runner.mmkit, d))
+                      "    %s --emit %s/expanded.mm %s/scenario.mm && %s run --plain %s/expanded%s.mm\n"
+                      % (len(lines), d, runner.hostrun, d, d, runner.mmkit, d,
+                         "-mmkit" if any(FILE_DIRECTIVE.match(l) for l in lines) else ""))
             out.write("\n".join(lines) + "\n")
             describe(mres, "reproducer", out)
             return

@@ -19,7 +19,7 @@ for t in scenario import; do
     -max_len=8192 -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/" \
     >"$log" 2>&1
   rc=$?
-  stats=$(grep -E "^#[0-9]+ +DONE" "$log" | tail -1)
+  stats=$(grep -E "DONE" "$log" | tail -1 | tr "\t" " ")
   if [ "$rc" -ne 0 ] || ls "$work" | grep -qE "^(crash|timeout|oom|leak)-"; then
     echo "fuzz_$t: FINDING (exit $rc); log $log"
     grep -E "ERROR|runtime error|fuzz: verify|SUMMARY|Test unit written" "$log" | head -20
