@@ -360,11 +360,13 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	BUG_ON(!av);
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
-	/* The page is not visible to anyone yet: set both flags with one plain
-	 * store (Linux __folio_set_swapbacked / __folio_set_anon). */
+	/* The page is not visible to anyone yet: set the flags with one plain
+	 * store (Linux __folio_set_swapbacked / __folio_set_anon, and the
+	 * __folio_mark_uptodate of the fault that filled it: a swap-cache
+	 * page that was never read must read as uptodate). */
 	flags = atomic_load_explicit(&page->flags, memory_order_relaxed);
-	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive),
-			      memory_order_relaxed);
+	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive) |
+			      BIT(PG_uptodate), memory_order_relaxed);
 	atomic_store_explicit(&page->_mapcount, 0, memory_order_relaxed);
 	mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
 }

@@ -42,7 +42,7 @@ void anon_vma_unlock_read(struct anon_vma *av);
 
 /* All with the PTE lock of the PTE held (the page is being (un)mapped there). */
 /* A new anonymous page, now mapped once at addr of vma: mapcount 0,
- * mapping/index set, exclusive, NR_ANON_MAPPED + 1, swap-backed. */
+ * mapping/index set, exclusive, NR_ANON_MAPPED + 1, swap-backed, uptodate. */
 void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
 /* do_swap_page / swapoff: one more PTE maps the locked swap-cache page: a
  * page read from swap becomes anonymous here (vma's anon_vma, or its root
