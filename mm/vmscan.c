@@ -146,7 +146,8 @@ static unsigned long shrink_folio_list(struct list_head *pages, struct reclaim_c
 		if (fate != FATE_WRITTEN)
 			unlock_page(page);
 		if (fate == FATE_ACTIVATE) {
-			SetPageActive(page);
+			/* Linux sets PG_active and puts it on the active LRU;
+			 * with no LRU yet only the event counts */
 			rc->nr_activate++;
 		} else if (fate == FATE_WRITTEN) {
 			list_move_tail(&page->lru, &written);

@@ -52,3 +52,4 @@ swapoff /mnt/swapfile expect=0
 cat /proc/swaps
 cat /proc/meminfo SwapTotal SwapFree
 verify
+dmesg reports expect=none

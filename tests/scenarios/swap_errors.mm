@@ -85,3 +85,4 @@ swapon /mnt/sparse expect=EINVAL
 # unknown flags
 swapon /mnt/s flags=0x80000 expect=EINVAL
 verify
+dmesg reports expect=none

@@ -57,3 +57,4 @@ A exit
 verify
 swapoff /mnt/other expect=0
 verify
+dmesg reports expect=none

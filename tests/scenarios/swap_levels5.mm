@@ -24,3 +24,4 @@ swapoff /mnt/swapfile expect=0
 A checkpat $m+0x30000 64K 5 expect=ok
 cat /proc/A/status VmSwap
 verify
+dmesg reports expect=none

@@ -129,3 +129,4 @@ swapoff /mnt/x expect=0
 swapoff /mnt/y expect=0
 swapoff /mnt/z expect=0
 cat /proc/swaps
+dmesg reports expect=none

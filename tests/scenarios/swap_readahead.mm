@@ -40,3 +40,4 @@ cat /proc/vmstat pswpin swap_ra swap_ra_hit
 A checkpat $m 512K 5 expect=ok
 swapoff /ssd/swapfile2 expect=0
 verify
+dmesg reports expect=none

@@ -61,3 +61,4 @@ swapoff /mnt/swapfile expect=0
 cat /proc/A/status RssShmem VmSwap
 A checkpat $s 64K 5 expect=ok
 verify
+dmesg reports expect=none
