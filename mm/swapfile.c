@@ -1511,6 +1511,8 @@ static void swap_teardown(struct swap_info_struct *si)
 	si->bdev = NULL;
 	si->hostfd = -1;
 	spin_unlock(&swap_lock);
+	if (list_empty(&swap_active_head))
+		swap_table_pool_drain();          /* no area: no spare tables */
 }
 
 /* The active area whose file is f's (Linux compares f_mapping). */

@@ -85,4 +85,10 @@ swapon /mnt/sparse expect=EINVAL
 # unknown flags
 swapon /mnt/s flags=0x80000 expect=EINVAL
 verify
+# the files go, so that no tmpfs copy (a failed mount) outlives the run
+spawn ZZ
+ZZ unlink /mnt/ok
+ZZ unlink /mnt/s
+ZZ unlink /mnt/plain
+ZZ unlink /tmpfs-swap
 dmesg reports expect=none

@@ -57,4 +57,8 @@ A exit
 verify
 swapoff /mnt/other expect=0
 verify
+# the files go, so that no tmpfs copy (a failed mount) outlives the run
+spawn ZZ
+ZZ unlink /mnt/swapfile
+ZZ unlink /mnt/other
 dmesg reports expect=none

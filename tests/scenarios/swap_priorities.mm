@@ -129,4 +129,38 @@ swapoff /mnt/x expect=0
 swapoff /mnt/y expect=0
 swapoff /mnt/z expect=0
 cat /proc/swaps
+# the files go, so that no tmpfs copy (a failed mount) outlives the run
+spawn ZZ
+ZZ unlink /mnt/a1
+ZZ unlink /mnt/a2
+ZZ unlink /mnt/a3
+ZZ unlink /mnt/a4
+ZZ unlink /mnt/a5
+ZZ unlink /mnt/a6
+ZZ unlink /mnt/a7
+ZZ unlink /mnt/a8
+ZZ unlink /mnt/a9
+ZZ unlink /mnt/a10
+ZZ unlink /mnt/a11
+ZZ unlink /mnt/a12
+ZZ unlink /mnt/a13
+ZZ unlink /mnt/a14
+ZZ unlink /mnt/a15
+ZZ unlink /mnt/a16
+ZZ unlink /mnt/a17
+ZZ unlink /mnt/a18
+ZZ unlink /mnt/a19
+ZZ unlink /mnt/a20
+ZZ unlink /mnt/a21
+ZZ unlink /mnt/a22
+ZZ unlink /mnt/a23
+ZZ unlink /mnt/a24
+ZZ unlink /mnt/a25
+ZZ unlink /mnt/a26
+ZZ unlink /mnt/a27
+ZZ unlink /mnt/a28
+ZZ unlink /mnt/a29
+ZZ unlink /mnt/x
+ZZ unlink /mnt/y
+ZZ unlink /mnt/z
 dmesg reports expect=none
