@@ -11,8 +11,10 @@
  * cache holds one reference for it, points back with page->mapping and
  * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
  * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
- * shootdown, an allocation or I/O.  A new page enters the cache locked and
- * not uptodate; whoever inserted it reads it (or zeroes it) and unlocks it.
+ * shootdown, an allocation or I/O: a store that needs a new tree node drops
+ * the lock, allocates the node and retries (Linux xas_nomem).  A new page
+ * enters the cache locked and not uptodate; whoever inserted it reads it (or
+ * zeroes it) and unlocks it.
  *
  * I/O is synchronous (the block layer charges its time to the clock).  A
  * fault that has to wait for it drops mmap_lock first and is retried, as
@@ -24,6 +26,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mmu.h"
@@ -32,6 +35,7 @@
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
 #define XA_SHIFT 6
@@ -44,8 +48,7 @@ struct xa_node {
 /* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
  * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
  * the page's slot.  Page lookups see a value entry as no page; nrpages
- * counts pages only. */
-static inline bool xa_is_value(const void *entry) { return (uintptr_t)entry & 1; }
+ * counts pages only (xa_is_value_entry, pagemap.h). */
 
 static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
@@ -90,53 +93,56 @@ static bool xa_fits(const struct address_space *m, unsigned long index)
 	return m->xa_height * XA_SHIFT >= 64 || (index >> (XA_SHIFT * m->xa_height)) == 0;
 }
 
-/* Caller holds i_pages_lock. */
-static struct page *xa_load(const struct address_space *m, unsigned long index)
-{
-	struct xa_node *node = m->xa_root;
-	unsigned int level = m->xa_height;
-
-	if (!node || !xa_fits(m, index))
-		return NULL;
-	while (--level > 0 && node)
-		node = node->slots[xa_slot(index, level)];
-	return node ? node->slots[xa_slot(index, 0)] : NULL;
-}
-
-/* Grow the tree until index fits.  Caller holds i_pages_lock. */
-static int xa_grow(struct address_space *m, unsigned long index)
-{
-	while (!m->xa_root || !xa_fits(m, index)) {
-		struct xa_node *top = xa_node_alloc();
-
-		if (!top)
-			return -ENOMEM;
-		top->slots[0] = m->xa_root;
-		m->xa_root = top;
-		m->xa_height++;
-	}
-	return 0;
-}
-
-/* The leaf slot for index, allocating the way down.  NULL on -ENOMEM. */
-static void **xa_create_slot(struct address_space *m, unsigned long index)
+/*
+ * The leaf slot for index, creating the missing nodes from *spare: the tree
+ * grows at the top until index fits, then gets the nodes on the way down.
+ * NULL when a node is needed and *spare is empty: the caller drops
+ * i_pages_lock, allocates one (xa_node_alloc may sleep) and calls again
+ * (Linux xas_nomem).  Nodes installed so far stay.  Caller holds
+ * i_pages_lock.
+ */
+static void **xa_create_slot(struct address_space *m, unsigned long index, struct xa_node **spare)
 {
 	struct xa_node *node;
 	unsigned int level;
 
-	if (xa_grow(m, index))
-		return NULL;
+	lockdep_assert_held(&m->i_pages_lock);
+	while (!m->xa_root || !xa_fits(m, index)) {
+		if (!*spare)
+			return NULL;
+		node = *spare;
+		*spare = NULL;
+		node->slots[0] = m->xa_root;
+		m->xa_root = node;
+		m->xa_height++;
+	}
 	node = m->xa_root;
 	for (level = m->xa_height - 1; level > 0; level--) {
 		void **slot = &node->slots[xa_slot(index, level)];
 
-		if (!*slot)
-			*slot = xa_node_alloc();
-		if (!*slot)
-			return NULL;
+		if (!*slot) {
+			if (!*spare)
+				return NULL;
+			*slot = *spare;
+			*spare = NULL;
+		}
 		node = *slot;
 	}
 	return &node->slots[xa_slot(index, 0)];
+}
+
+/* The existing leaf slot for index, or NULL.  Caller holds i_pages_lock. */
+static void **xa_lookup_slot(struct address_space *m, unsigned long index)
+{
+	struct xa_node *node = m->xa_root;
+	unsigned int level = m->xa_height;
+
+	lockdep_assert_held(&m->i_pages_lock);
+	if (!node || !xa_fits(m, index))
+		return NULL;
+	while (--level > 0 && node)
+		node = node->slots[xa_slot(index, level)];
+	return node ? &node->slots[xa_slot(index, 0)] : NULL;
 }
 
 static void xa_free_nodes(struct xa_node *node, unsigned int level)
@@ -161,10 +167,12 @@ static void pagecache_account(struct address_space *m, struct page *page, long d
 struct page *filemap_get_page(struct address_space *m, unsigned long index)
 {
 	struct page *page;
+	void **slot;
 
 	spin_lock(&m->i_pages_lock);
-	page = xa_load(m, index);
-	if (xa_is_value(page))
+	slot = xa_lookup_slot(m, index);
+	page = slot ? *slot : NULL;
+	if (xa_is_value_entry(page))
 		page = NULL;
 	if (page)
 		get_page(page);
@@ -172,40 +180,66 @@ struct page *filemap_get_page(struct address_space *m, unsigned long index)
 	return page;
 }
 
-int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+/*
+ * Takes i_pages_lock and returns the leaf slot for index, allocating the
+ * missing nodes outside the lock (Linux xas_nomem).  NULL on -ENOMEM, with
+ * the lock not held.  The caller hands *spare to xa_unlock_spare.
+ */
+static void **xa_lock_create_slot(struct address_space *m, unsigned long index,
+				  struct xa_node **spare)
 {
 	void **slot;
-	int err = 0;
 
-	spin_lock(&m->i_pages_lock);
-	slot = xa_create_slot(m, index);
-	if (!slot)
-		err = -ENOMEM;
-	else if (*slot)
-		err = -EEXIST;
-	if (!err) {
-		get_page(page);
-		page->mapping = m;
-		page->index = index;
-		if (m->shmem)
-			SetPageSwapBacked(page);
-		*slot = page;
-		m->nrpages++;
-		pagecache_account(m, page, 1);
+	for (;;) {
+		spin_lock(&m->i_pages_lock);
+		slot = xa_create_slot(m, index, spare);
+		if (slot)
+			return slot;
+		spin_unlock(&m->i_pages_lock);
+		*spare = xa_node_alloc();     /* outside the lock */
+		if (!*spare)
+			return NULL;
 	}
+}
+
+/* Drops i_pages_lock and frees a node another CPU made unneeded. */
+static void xa_unlock_spare(struct address_space *m, struct xa_node *spare)
+{
 	spin_unlock(&m->i_pages_lock);
-	return err;
+	if (spare)
+		kmem_cache_free(radix_tree_node_cachep, spare);
+}
+
+/* Installs page at index (a reference taken); caller holds i_pages_lock. */
+static void pagecache_install(struct address_space *m, void **slot, struct page *page,
+			      unsigned long index)
+{
+	get_page(page);
+	page->mapping = m;
+	page->index = index;
+	if (m->shmem)
+		SetPageSwapBacked(page);
+	*slot = page;
+	m->nrpages++;
+	pagecache_account(m, page, 1);
+}
+
+int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+{
+	return filemap_add_page_replace(m, page, index, NULL);
 }
 
 /* ---------------------------------------------------- value entries -- */
 
 void *filemap_get_entry(struct address_space *m, unsigned long index)
 {
+	void **slot;
 	void *entry;
 
 	spin_lock(&m->i_pages_lock);
-	entry = xa_load(m, index);
-	if (entry && !xa_is_value(entry))
+	slot = xa_lookup_slot(m, index);
+	entry = slot ? *slot : NULL;
+	if (entry && !xa_is_value_entry(entry))
 		get_page(entry);
 	spin_unlock(&m->i_pages_lock);
 	return entry;
@@ -216,7 +250,7 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 	void **slot;
 
 	spin_lock(&m->i_pages_lock);
-	slot = xa_fits(m, page->index) ? xa_create_slot(m, page->index) : NULL;
+	slot = xa_lookup_slot(m, page->index);
 	if (!slot || *slot != page) {
 		spin_unlock(&m->i_pages_lock);
 		return -EAGAIN;
@@ -232,52 +266,45 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
 			     void *expected)
 {
-	void **slot;
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
 	int err = 0;
 
-	spin_lock(&m->i_pages_lock);
-	slot = xa_create_slot(m, index);
 	if (!slot)
-		err = -ENOMEM;
-	else if (*slot != expected)
+		return -ENOMEM;
+	if (*slot != expected)
 		err = -EEXIST;
-	if (!err) {
-		get_page(page);
-		page->mapping = m;
-		page->index = index;
-		SetPageSwapBacked(page);
-		*slot = page;
-		m->nrpages++;
-		pagecache_account(m, page, 1);
-	}
-	spin_unlock(&m->i_pages_lock);
+	else
+		pagecache_install(m, slot, page, index);
+	xa_unlock_spare(m, spare);
 	return err;
 }
 
 int filemap_add_value(struct address_space *m, unsigned long index, void *value)
 {
-	void **slot;
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
 	int err = 0;
 
-	spin_lock(&m->i_pages_lock);
-	slot = xa_create_slot(m, index);
 	if (!slot)
-		err = -ENOMEM;
-	else if (*slot)
+		return -ENOMEM;
+	if (*slot)
 		err = -EEXIST;
 	else
 		*slot = value;
-	spin_unlock(&m->i_pages_lock);
+	xa_unlock_spare(m, spare);
 	return err;
 }
 
 bool filemap_erase_value(struct address_space *m, unsigned long index, void *value)
 {
 	bool done = false;
+	void **slot;
 
 	spin_lock(&m->i_pages_lock);
-	if (xa_fits(m, index) && xa_load(m, index) == value) {
-		*xa_create_slot(m, index) = NULL;       /* the slot exists */
+	slot = xa_lookup_slot(m, index);
+	if (slot && *slot == value) {
+		*slot = NULL;
 		done = true;
 	}
 	spin_unlock(&m->i_pages_lock);
@@ -297,7 +324,7 @@ static bool xa_find_value(struct xa_node *node, unsigned int level, unsigned lon
 		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
 			continue;
 		if (level == 0) {
-			if (!xa_is_value(node->slots[i]) || lo < start)
+			if (!xa_is_value_entry(node->slots[i]) || lo < start)
 				continue;
 			*index = lo;
 			*value = node->slots[i];
@@ -326,18 +353,26 @@ unsigned int filemap_get_values_range(struct address_space *m, unsigned long *st
 	return n;
 }
 
-void lock_page(struct page *page)
-{
-	unsigned int spins = 0;
+#ifdef CONFIG_LOCKDEP
+struct lockdep_map page_lock_dep_map = LOCKDEP_MAP_INIT("PG_locked", IPI_ALL);
+#endif
 
-	while (!trylock_page(page)) {
-		if (mmk && mmk_this_cpu)
-			cpu_handle_ipis();     /* a sleeping lock: serve every IPI */
-		if (++spins > 16)
-			sched_yield();
-		else
-			__builtin_ia32_pause();
-	}
+static bool page_try(void *page)
+{
+	return !(atomic_fetch_or_explicit(&((struct page *)page)->flags, 1UL << PG_locked,
+					  memory_order_acquire) & (1UL << PG_locked));
+}
+
+/* A sleeping lock: its waiter serves every IPI. */
+static const struct wait_ops page_lock_wait = { .done = page_try, .spins = 16 };
+
+void __lock_page(struct page *page)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, false);
+#endif
+	if (!page_try(page))
+		wait_until(&page_lock_wait, page, IPI_ALL);
 }
 
 struct page *filemap_lock_page(struct address_space *m, unsigned long index)
@@ -390,7 +425,7 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		if (m->shmem) {                  /* a page of shmem may be in swap */
 			void *entry = filemap_get_entry(m, index);
 
-			if (entry && !xa_is_value(entry)) {
+			if (entry && !xa_is_value_entry(entry)) {
 				put_page(entry);
 			} else if (entry) {
 				page = shmem_swapin_locked(m, index, entry, &err);
@@ -415,7 +450,7 @@ static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned l
 		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
 			continue;
 		if (level == 0) {
-			if (xa_is_value(node->slots[i]))
+			if (xa_is_value_entry(node->slots[i]))
 				continue;
 			return node->slots[i];
 		}
@@ -482,7 +517,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	if (PageDirty(page) && mapping_can_writeback(m))
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
-	*xa_create_slot(m, page->index) = NULL;      /* the slot exists: no allocation */
+	*xa_lookup_slot(m, page->index) = NULL;      /* the page is in it */
 	m->nrpages--;
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;

@@ -41,6 +41,7 @@
 #include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
@@ -80,19 +81,13 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 	}
 }
 
-static int lazyfree_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int lazyfree_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct lazyfree_walk *w = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		lazyfree_one(w, pte, addr);
-	pte_unmap_unlock(pte, ptl);
+	lazyfree_one(walk->private, pte, addr);
 	return 0;
 }
+
+static const struct mm_walk_ops lazyfree_walk_ops = { .pte_entry = lazyfree_pte };
 
 /* The PTEs made clean and old are flushed at tlb_finish_mmu: only their
  * range, or everything if another gather of the mm is pending. */
@@ -102,7 +97,7 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct lazyfree_walk w = { .vma = vma, .tlb = &tlb };
 
 	tlb_gather_mmu(&tlb, vma->vm_mm);
-	walk_pmd_range(vma->vm_mm, start, end, lazyfree_pmd, &w);
+	walk_page_range_vma(vma, start, end, &lazyfree_walk_ops, &w);
 	tlb_finish_mmu(&tlb);
 	return 0;
 }
@@ -152,20 +147,14 @@ static int guard_install(struct vm_area_struct *vma, unsigned long start, unsign
 	return 0;
 }
 
-static int guard_remove_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int guard_remove_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct vm_area_struct *vma = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		if (is_guard_marker(ptep_get(pte)))
-			pte_clear(vma->vm_mm, addr, pte);
-	pte_unmap_unlock(pte, ptl);
+	if (is_guard_marker(ptep_get(pte)))
+		pte_clear(walk->mm, addr, pte);
 	return 0;
 }
+
+static const struct mm_walk_ops guard_remove_walk_ops = { .pte_entry = guard_remove_pte };
 
 /* ------------------------------------------------- cold and pageout -- */
 
@@ -212,9 +201,9 @@ static void cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct
 	}
 }
 
-static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct cold_walk *w = arg;
+	struct cold_walk *w = walk->private;
 	LIST_HEAD(list);
 	ptlock_t *ptl;
 	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
@@ -229,21 +218,25 @@ static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg
 	return 0;
 }
 
+/* pmd_entry alone: the walk does not descend; cold_pmd takes the PTE lock
+ * itself and reclaims the batch after dropping it. */
+static const struct mm_walk_ops cold_walk_ops = { .pmd_entry = cold_pmd };
+
 static int madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long start,
 				   unsigned long end, bool pageout)
 {
 	struct cold_walk w = { .vma = vma, .pageout = pageout,
 			       .anon_only = pageout && !can_do_file_pageout(vma) };
 
-	walk_pmd_range(vma->vm_mm, start, end, cold_pmd, &w);
+	walk_page_range_vma(vma, start, end, &cold_walk_ops, &w);
 	return 0;
 }
 
 /* MADV_WILLNEED of anonymous memory (Linux swapin_walk_pmd_entry): the
  * range's swapped pages are read into the swap cache. */
-static int willneed_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int willneed_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct vm_area_struct *vma = arg;
+	struct vm_area_struct *vma = walk->vma;
 
 	for (; addr != end; addr += PAGE_SIZE) {
 		ptlock_t *ptl;
@@ -265,6 +258,9 @@ static int willneed_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void 
 	return 0;
 }
 
+/* pmd_entry alone: the swap-ins may sleep, so no PTE lock is held there. */
+static const struct mm_walk_ops willneed_walk_ops = { .pmd_entry = willneed_pmd };
+
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
 	switch (behavior) {
@@ -274,7 +270,7 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 		return madvise_cold_or_pageout(vma, start, end, true);
 	case MMK_MADV_WILLNEED:
 		if (vma_is_anonymous(vma))
-			walk_pmd_range(vma->vm_mm, start, end, willneed_pmd, vma);
+			walk_page_range_vma(vma, start, end, &willneed_walk_ops, NULL);
 		return 0;
 	default:
 		break;
@@ -291,7 +287,7 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 	case MMK_MADV_GUARD_INSTALL:
 		return guard_install(vma, start, end);
 	case MMK_MADV_GUARD_REMOVE:
-		return walk_pmd_range(vma->vm_mm, start, end, guard_remove_pmd, vma);
+		return walk_page_range_vma(vma, start, end, &guard_remove_walk_ops, NULL);
 	default:
 		return 0;
 	}

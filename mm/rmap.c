@@ -17,31 +17,22 @@
  * anon_vma_fork); the last put frees it.  Pages hold no reference: every
  * page is unmapped (zapped) before its VMA's links are dropped.
  *
- * Lock order (all of mmkit's memory manager):
- *   swapon_mutex                          (swapon vs swapoff; rw_semaphore)
- *     swap_lock                           (swap_info[], the active list, priorities)
- *       si->lock                          (as below)
- *   shmem_swaplist_mutex                  (shmem mappings with swap entries; swapoff)
- *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
- *     page lock (PG_locked)               (page cache: fault vs truncate; swap cache:
- *                                          swap-in, swap-out, reclaim isolation)
- *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
- *     anon_vma->root->rwsem               (avc lists of the whole tree)
- *       mm->page_table_lock               (vma->anon_vma, table population)
- *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
- *       zone->lock, pcp                   (page allocator, via freeing)
- *       si->global_cluster_lock           (a rotational area's next slot)
- *         swap cluster lock (ci->lock)    (swap_map bytes; the swap table, which
- *                                          is the swap cache)
- *           si->cont_lock                 (swap count continuation pages)
- *           table_pool_lock               (spare swap tables)
- *           si->lock                      (cluster lists, si->flags, inuse_pages)
- *             swap_avail_lock             (the areas with free slots)
- *     mapping->i_pages_lock               (page cache of a file / shmem)
- *   A TLB shootdown may be issued with mmap_lock, i_mmap, anon_vma or PTE
- *   locks held, never with page_table_lock, i_pages_lock or zone->lock held.
+ * The lock order of mmkit is the tree below, mm_lock_order: a lock may be
+ * taken while holding the locks above it on its path (a name listed again
+ * elsewhere brings its subtree along).  It is code, not only a comment: in
+ * debug builds the lock validator (machine/lockdep.c) checks every nesting
+ * against it and reports one the tree orders the other way, one it does
+ * not list, and a lock class missing from it.  Names are the validator's
+ * class names (the expression each lock is initialised with).
+ *
+ * A TLB shootdown (an irq-safe IPI) may be sent with mmap_lock, a page
+ * lock, i_mmap_rwsem, anon_vma or PTE locks held (their waiters serve it),
+ * never with a lock whose waiters serve no IPIs (slab_lock); no other IPI
+ * (pcp drain, slab flush) is sent with any spinlock held.  The validator
+ * checks both.
  */
 #include <errno.h>
+#include "mmkit/pagewalk.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
@@ -49,6 +40,57 @@
 #include "mmkit/rmap.h"
 #include "mmkit/slab.h"
 #include "mmkit/swap.h"
+
+const char mm_lock_order[] =
+	"mm->mmap_lock                  the VMAs of an mm (percpu rwsem, waiters serve every IPI)\n"
+	"  PG_locked                    page lock: a page-cache page between fault and truncation\n"
+	"    m->i_mmap_rwsem            a file's VMAs (mapping->i_mmap_rwsem; mremap's move)\n"
+	"      av->rwsem                anon_vma->root->rwsem: the avc lists of an anon_vma tree\n"
+	"        mm->page_table_lock    vma->anon_vma, page-table population\n"
+	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
+	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
+	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
+	"          ci->lock             swap_duplicate (fork), free_swap_and_cache (zap)\n"
+	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
+	"    si->global_cluster_lock    add_to_swap's slot of a rotational area\n"
+	"    ci->lock                   add_to_swap, folio_free_swap of a locked page\n"
+	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
+	"  barn->lock\n"
+	"swapon_mutex                   swapon and swapoff against each other\n"
+	"  shmem_swaplist_lock          the shmem mappings with swap entries (swapoff)\n"
+	"  mm->mmap_lock                swapoff's try_to_unuse, every mm in turn\n"
+	"  swap_lock                    swap_info[], the active list, priorities\n"
+	"    si->lock                   an area's cluster lists, flags, inuse_pages\n"
+	"      swap_avail_lock          the areas with free slots, by priority\n"
+	"si->global_cluster_lock        a rotational area's next slot (one order)\n"
+	"  ci->lock                     a cluster's swap_map bytes and swap table (swap cache)\n"
+	"    si->cont_lock              swap count continuation pages\n"
+	"    table_pool_lock            the spare swap tables\n"
+	"    si->lock\n"
+	"init_mm.page_table_lock        kernel page-table population\n"
+	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
+	"slab_mutex                     the cache list (kmem_cache_create/destroy)\n"
+	"  barn->lock                   a node's full and empty sheaves (never with list_lock)\n"
+	"    slab_lock                  (verify's check of the objects in sheaves)\n"
+	"  n->list_lock                 a node's partial and full slabs\n"
+	"    slab_lock                  a slab's freelist (PG_locked of its head, interrupts off)\n"
+	"  zone->lock                   the buddy free lists\n"
+	"vmap_area_lock                 vmalloc's busy areas\n"
+	"  purge_vmap_area_lock         vmalloc's parked areas (the three nest in verify only)\n"
+	"    free_vmap_area_lock        vmalloc's free areas\n"
+	"      n->list_lock             kfree of a vmap_area\n"
+	"      zone->lock\n"
+	"mmlist_lock                    every mm (init_mm.mmlist)\n"
+	"tasklist_lock                  every task\n"
+	"kmap_lock                      the pkmap slots (32-bit modes)\n"
+	"init_mm.mmap_lock              init_mm's VMAs (none)\n";
+
+#ifdef CONFIG_LOCKDEP
+__attribute__((constructor)) static void mm_lock_order_load(void)
+{
+	lockdep_load_order(mm_lock_order, "mm/rmap.c");
+}
+#endif
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");
@@ -485,23 +527,17 @@ void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg)
 
 struct mkclean_walk {
 	struct page *page;
-	struct vm_area_struct *vma;
 	int cleaned;
 };
 
-/* page_mkclean_one on the PTE table that holds the address. */
-static int mkclean_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* page_mkclean_one on the PTE that maps the address (PTE lock held by the
+ * walk). */
+static int mkclean_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct mkclean_walk *w = arg;
-	struct vm_area_struct *vma = w->vma;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-	pte_t entry;
+	struct mkclean_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t entry = ptep_get(pte);
 
-	(void)end;
-	if (!pte)
-		return 0;
-	entry = ptep_get(pte);
 	if (pte_present(entry) && pte_pfn(entry) == page_to_pfn(w->page) &&
 	    (pte_dirty(entry) || pte_write(entry))) {
 		entry = ptep_get_and_clear(vma->vm_mm, addr, pte);
@@ -509,9 +545,10 @@ static int mkclean_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *
 		set_pte_at(vma->vm_mm, addr, pte, pte_mkclean(pte_wrprotect(entry)));
 		w->cleaned++;
 	}
-	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
+
+static const struct mm_walk_ops mkclean_walk_ops = { .pte_entry = mkclean_pte };
 
 static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			     void *arg)
@@ -520,8 +557,7 @@ static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsi
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return true;                 /* private mappings never write the file */
-	w->vma = vma;
-	walk_pmd_range(vma->vm_mm, addr, addr + PAGE_SIZE, mkclean_pmd, w);
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &mkclean_walk_ops, w);
 	return true;
 }
 
@@ -585,26 +621,21 @@ restore:
 	return false;
 }
 
-/* Linux try_to_unmap_one on the PTE table that holds addr. */
-static int unmap_one_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* Linux try_to_unmap_one on the PTE at addr (the walk holds its lock). */
+static int unmap_one_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct unmap_walk *w = arg;
+	struct unmap_walk *w = walk->private;
 	struct vm_area_struct *vma = w->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *page = w->page;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	pte_t pteval;
+	pte_t pteval = ptep_get(pte);
 
-	(void)end;
-	if (!pte)
-		return 0;
-	pteval = ptep_get(pte);
+	(void)next;
 	if (!pte_present(pteval) || pte_pfn(pteval) != page_to_pfn(page))
-		goto out;
+		return 0;
 	if (vma->vm_flags & VM_LOCKED) {       /* mlocked: it stays */
 		w->failed = true;
-		goto out;
+		return 0;
 	}
 	pteval = ptep_get_and_clear(mm, addr, pte);
 	flush_tlb_page(vma, addr);
@@ -616,16 +647,16 @@ static int unmap_one_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void
 	}
 	if (PageAnon(page)) {
 		if (!unmap_anon_pte(w, pte, addr, pteval))
-			goto out;
+			return 0;
 	} else {
 		dec_mm_counter(mm, mm_counter(page));
 	}
 	folio_remove_rmap_pte(page);
 	put_page(page);                        /* the PTE's reference */
-out:
-	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
+
+static const struct mm_walk_ops unmap_walk_ops = { .pte_entry = unmap_one_pte };
 
 static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			     void *arg)
@@ -633,7 +664,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 	struct unmap_walk *w = arg;
 
 	w->vma = vma;
-	walk_pmd_range(vma->vm_mm, addr, addr + PAGE_SIZE, unmap_one_pmd, w);
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &unmap_walk_ops, w);
 	return !w->failed && page_mapcount(page) > 0;
 }
 

@@ -150,7 +150,7 @@ static unsigned long shmem_getblocks(struct inode *inode)
 
 /* --------------------------------------------------------------- swap -- */
 
-static spinlock_t shmem_swaplist_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(shmem_swaplist_lock);
 static LIST_HEAD(shmem_swaplist);
 
 static swp_entry_t radix_to_swp_entry(const void *entry)

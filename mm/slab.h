@@ -3,17 +3,20 @@
  * (Linux mm/slab.h): slab page accessors, free pointers, the debug hooks the
  * allocator calls, and the cache registry's internals.
  *
- * Lock order (Linux mm/slub.c):
- *   slab_mutex
+ * Lock order (Linux mm/slub.c; the whole tree is mm_lock_order in
+ * mm/rmap.c, which the lock validator checks):
+ *   slab_mutex                   (a sleeping mutex: cache creation allocates
+ *                                 under it, as in Linux)
  *     barn->lock                 (sheaves; never held with list_lock)
- *     n->list_lock
- *       slab_lock(slab)          (PG_locked bit spinlock in the head page)
+ *     n->list_lock               (spinlock: waiters serve TLB flushes only)
+ *       slab_lock(slab)          (PG_locked bit spinlock in the head page;
+ *                                 interrupts off: waiters serve no IPI)
  * Per-CPU state (CPU slab, CPU partial list, sheaves) takes no lock: only
  * its CPU touches it, and no interrupt point (where an IPI handler such as
  * a slab flush could run) lies between reading it and updating it.
- * None of them is held across an IPI (slab_flush_all) or the page
- * allocator: a simulated CPU blocked on a lock serves no IPI, so a CPU that
- * waited for IPIs while holding one could deadlock with a CPU waiting for it.
+ * No spinlock is held across an IPI (slab_flush_all) or the page
+ * allocator: a CPU waiting for one serves no drain IPI, so a holder that
+ * sent one and waited could deadlock with it.
  */
 #ifndef MMKIT_MM_SLAB_INTERNAL_H
 #define MMKIT_MM_SLAB_INTERNAL_H
@@ -42,7 +45,8 @@ static inline unsigned long slab_bytes(const struct kmem_cache *s, const struct 
 static inline struct kmem_cache_node *get_node(struct kmem_cache *s) { return s->node[0]; }
 
 /* PG_locked as a bit spinlock guarding slab->freelist and the counters. */
-void slab_lock(struct page *slab);
+void __slab_lock(struct page *slab);
+#define slab_lock(slab) LOCK_SITE(__slab_lock(slab))
 void slab_unlock(struct page *slab);
 
 /* SL_partial (Linux 6.8+): the slab is on its node's partial list.  Set and

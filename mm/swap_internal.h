@@ -9,7 +9,7 @@
 #include "mmkit/swap.h"
 
 extern spinlock_t swap_lock;
-extern struct rw_semaphore swapon_mutex;
+extern struct mutex swapon_mutex;
 extern struct list_head swap_active_head;
 
 struct swap_cluster_info *swap_cluster(struct swap_info_struct *si, unsigned long offset);

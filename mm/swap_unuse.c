@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <sched.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -101,9 +102,9 @@ static int unuse_one(struct unuse_walk *w, pmdp_t pmd, unsigned long addr, swp_e
 }
 
 /* Linux unuse_pte_range: the swap PTEs of area type in [addr, end). */
-static int unuse_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int unuse_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct unuse_walk *w = arg;
+	struct unuse_walk *w = walk->private;
 
 	for (; addr != end; addr += PAGE_SIZE) {
 		pte_t p = ptep_get(pte_offset_map(pmd, addr));
@@ -121,6 +122,10 @@ static int unuse_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *ar
 	return 0;
 }
 
+/* pmd_entry alone: swap-ins sleep, so unuse_one takes the PTE lock for
+ * each PTE it changes (unuse_pte) and none is held across the I/O. */
+static const struct mm_walk_ops unuse_walk_ops = { .pmd_entry = unuse_pmd };
+
 /* Linux unuse_mm.  0 or -ENOMEM. */
 static int unuse_mm(struct mm_struct *mm, unsigned int type)
 {
@@ -132,7 +137,7 @@ static int unuse_mm(struct mm_struct *mm, unsigned int type)
 		if (!vma->anon_vma || (vma->vm_flags & VM_HUGETLB))
 			continue;
 		w.vma = vma;
-		walk_pmd_range(mm, vma->vm_start, vma->vm_end, unuse_pmd, &w);
+		walk_page_range_vma(vma, vma->vm_start, vma->vm_end, &unuse_walk_ops, &w);
 	}
 	mmap_read_unlock(mm);
 	return w.err;

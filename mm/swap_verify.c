@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include "mmkit/debug.h"
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
 #include "mm/swap_internal.h"
@@ -44,19 +45,17 @@ static void sv_count(struct sv_state *s, swp_entry_t entry, const char *who, uns
 	s->refs[type][swp_offset(entry)]++;
 }
 
-static int sv_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int sv_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct sv_state *s = arg;
-	ptep_t pte = pte_offset_map(pmd, addr);
+	pte_t p = ptep_get(pte);
 
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte)) {
-		pte_t p = ptep_get(pte);
-
-		if (is_swap_entry_pte(p))
-			sv_count(s, pte_to_swp_entry(p), "mm", addr);
-	}
+	(void)next;
+	if (is_swap_entry_pte(p))
+		sv_count(walk->private, pte_to_swp_entry(p), "mm", addr);
 	return 0;
 }
+
+static const struct mm_walk_ops sv_walk_ops = { .pte_entry = sv_pte };
 
 static void sv_shmem(swp_entry_t entry, void *arg)
 {
@@ -69,15 +68,15 @@ static void sv_shmem(swp_entry_t entry, void *arg)
 static void sv_count_references(struct sv_state *s)
 {
 	struct mm_struct *mm;
-	struct vm_area_struct *vma;
 
+	/* every user table, VMA or not (the machine is quiescent, as for
+	 * page_verify's walk): a swap PTE outside every VMA is counted too */
 	spin_lock(&mmlist_lock);
 	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
 		s->mm = mm;
-		mmap_read_lock(mm);
-		for (vma = mm->mm_mt.first; vma; vma = vma->vm_next)
-			walk_pmd_range(mm, vma->vm_start, vma->vm_end, sv_pmd, s);
-		mmap_read_unlock(mm);
+		if (mm->pgd && KERNEL_PGD_BOUNDARY)
+			walk_page_range_novma(mm, 0, (unsigned long)KERNEL_PGD_BOUNDARY << PGDIR_SHIFT,
+					      &sv_walk_ops, NULL, s);
 	}
 	spin_unlock(&mmlist_lock);
 	s->mm = NULL;

@@ -51,9 +51,9 @@ static DEFINE_FAULT_SITE(swap_map_fail, "swap_map_alloc");
 static DEFINE_FAULT_SITE(swap_table_fail, "swap_table_alloc");
 static DEFINE_FAULT_SITE(swap_cont_fail, "swap_cont_alloc");
 
-spinlock_t swap_lock = { PTHREAD_MUTEX_INITIALIZER };
-static spinlock_t swap_avail_lock = { PTHREAD_MUTEX_INITIALIZER };
-struct rw_semaphore swapon_mutex = { PTHREAD_RWLOCK_INITIALIZER };
+DEFINE_SPINLOCK(swap_lock);
+static DEFINE_SPINLOCK(swap_avail_lock);
+DEFINE_MUTEX(swapon_mutex);
 struct swap_info_struct *swap_info[MAX_SWAPFILES];
 static unsigned int nr_swapfiles;
 long total_swap_pages;
@@ -232,7 +232,7 @@ struct swap_cluster_info *lock_cluster(struct swap_info_struct *si, unsigned lon
 }
 
 /* --- the pool of swap tables (pages), filled with no lock held --- */
-static spinlock_t table_pool_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(table_pool_lock);
 static struct page *table_pool[4];
 static int table_pool_nr;
 
@@ -1393,11 +1393,11 @@ long sys_swapon(const char *path, int swap_flags)
 	if (!(si->flags & SWP_SOLIDSTATE))
 		atomic_fetch_add(&nr_rotate_swap, 1);
 	si->swap_file = f;
-	down_write(&swapon_mutex);
+	mutex_lock(&swapon_mutex);
 	enable_swap_info(si, (swap_flags & SWAP_FLAG_PREFER) ? (swap_flags & SWAP_FLAG_PRIO_MASK)
 							     : DEF_SWAP_PRIO);
 	swapon_log(si, path);
-	up_write(&swapon_mutex);
+	mutex_unlock(&swapon_mutex);
 	return 0;
 bad_swap:
 	swap_area_release(si);
@@ -1494,14 +1494,14 @@ static void swap_teardown(struct swap_info_struct *si)
 	flush_percpu_swap_cluster(si);
 	if (!(si->flags & SWP_SOLIDSTATE))
 		atomic_fetch_sub(&nr_rotate_swap, 1);
-	down_write(&swapon_mutex);
+	mutex_lock(&swapon_mutex);
 	spin_lock(&swap_lock);
 	spin_lock(&si->lock);
 	si->swap_file = NULL;
 	spin_unlock(&si->lock);
 	spin_unlock(&swap_lock);
 	swap_area_release(si);
-	up_write(&swapon_mutex);
+	mutex_unlock(&swapon_mutex);
 	inode_lock(inode);
 	inode->i_swapfile = false;
 	inode_unlock(inode);

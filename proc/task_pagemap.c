@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/proc.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -98,84 +99,46 @@ static void show_pme(FILE *out, unsigned long addr, u64 e)
 	fputc('\n', out);
 }
 
-struct pagemap_walk {
-	struct vm_area_struct *vma;
-	FILE *out;
-	unsigned long next;              /* the next address to print */
-};
-
-/* Pages of [w->next, to) not covered by a PTE table: holes. */
-static void pagemap_holes(struct pagemap_walk *w, unsigned long to)
+/* Linux pagemap_pte_hole: pages no PTE maps read 0, soft-dirty in a
+ * VM_SOFTDIRTY VMA; depth -1 is a gap between VMAs. */
+static int pagemap_hole(unsigned long addr, unsigned long end, int depth, struct mm_walk *walk)
 {
-	u64 e = w->vma && (w->vma->vm_flags & VM_SOFTDIRTY) ? PM_SOFT_DIRTY : 0;
+	u64 e = depth >= 0 && walk->vma && (walk->vma->vm_flags & VM_SOFTDIRTY) ? PM_SOFT_DIRTY : 0;
 
-	for (; w->next < to; w->next += PAGE_SIZE)
-		show_pme(w->out, w->next, e);
-}
-
-static int pagemap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
-{
-	struct pagemap_walk *w = arg;
-	ptlock_t *ptl;
-	ptep_t pte;
-
-	pagemap_holes(w, addr);
-	pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		show_pme(w->out, addr, pte_to_pagemap_entry(w->vma, addr, ptep_get(pte)));
-	pte_unmap_unlock(pte, ptl);
-	w->next = end;
+	for (; addr < end; addr += PAGE_SIZE)
+		show_pme(walk->private, addr, e);
 	return 0;
 }
 
-/* Every VMA's pages (cat /proc/A/pagemap without a range). */
-static void pagemap_show_vmas(FILE *out, struct mm_struct *mm)
+/* Linux pagemap_pmd_range's PTE loop (the walk holds the PTE lock). */
+static int pagemap_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct pagemap_walk w = { .out = out };
-	struct vm_area_struct *vma;
-
-	for (vma = mm->mm_mt.first; vma; vma = vma->vm_next) {
-		w.vma = vma;
-		w.next = vma->vm_start;
-		walk_pmd_range(mm, vma->vm_start, vma->vm_end, pagemap_pmd, &w);
-		pagemap_holes(&w, vma->vm_end);
-	}
+	(void)next;
+	show_pme(walk->private, addr, pte_to_pagemap_entry(walk->vma, addr, ptep_get(pte)));
+	return 0;
 }
 
+static const struct mm_walk_ops pagemap_ops = { .pte_entry = pagemap_pte,
+						.pte_hole = pagemap_hole };
+
+/* Without a range every VMA's pages are shown, the gaps left out; with one,
+ * every page of [addr, addr + len).  Caller holds no lock. */
 static int pagemap_show_range(FILE *out, struct task_struct *t, unsigned long addr,
 			      unsigned long len)
 {
 	struct mm_struct *mm = t->mm;
-	struct pagemap_walk w = { .out = out, .next = addr & PAGE_MASK };
-	unsigned long end = PAGE_ALIGN(addr + len);
+	unsigned long start = addr & PAGE_MASK, end = PAGE_ALIGN(addr + len);
+	struct vm_area_struct *vma;
 
-	if (end < w.next)
+	if (len && end <= start)
 		return -EINVAL;
 	if (!mm)
 		return 0;
 	mmap_read_lock(mm);
-	if (!len) {
-		pagemap_show_vmas(out, mm);
-		mmap_read_unlock(mm);
-		return 0;
-	}
-	while (w.next < end) {
-		struct vm_area_struct *vma = find_vma(mm, w.next);
-		unsigned long stop;
-
-		w.vma = NULL;
-		if (!vma || vma->vm_start >= end) {
-			pagemap_holes(&w, end);
-			break;
-		}
-		pagemap_holes(&w, vma->vm_start);
-		w.vma = vma;
-		stop = min(end, vma->vm_end);
-		walk_pmd_range(mm, w.next, stop, pagemap_pmd, &w);
-		pagemap_holes(&w, stop);
-	}
+	if (len)
+		walk_page_range(mm, start, end, &pagemap_ops, out);
+	for (vma = len ? NULL : mm->mm_mt.first; vma; vma = vma->vm_next)
+		walk_page_range_vma(vma, vma->vm_start, vma->vm_end, &pagemap_ops, out);
 	mmap_read_unlock(mm);
 	return 0;
 }

@@ -21,6 +21,7 @@
  */
 #include <string.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/proc.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -33,6 +34,7 @@ struct mem_size_stats {
 	unsigned long resident, shared_clean, shared_dirty, private_clean, private_dirty;
 	unsigned long referenced, anonymous, lazyfree, swap;
 	u64 pss, pss_dirty, pss_locked, swap_pss;
+	bool shmem_holes;   /* count the object's swapped pages behind empty PTEs */
 };
 
 static void smaps_page_accumulate(struct mem_size_stats *m, u64 pss, bool dirty, bool private)
@@ -89,51 +91,46 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 			      dirty, mapcount < 2);
 }
 
-static int smaps_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* Linux smaps_pte_hole: the swapped shmem pages behind [addr, end), where
+ * no PTE maps the object (only for the walks smaps_shmem_prepare chose). */
+static int smaps_hole(unsigned long addr, unsigned long end, int depth, struct mm_walk *walk)
 {
-	struct mem_size_stats *m = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(m->vma->vm_mm, pmd, addr, &ptl);
+	struct mem_size_stats *m = walk->private;
+	struct vm_area_struct *v = walk->vma;
 
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		smaps_pte_entry(m, ptep_get(pte), addr);
-	pte_unmap_unlock(pte, ptl);
+	(void)depth;
+	if (m->shmem_holes)
+		m->swap += shmem_partial_swap_usage(v->vm_file->f_mapping, linear_page_index(v, addr),
+						    linear_page_index(v, end));
 	return 0;
 }
 
-/* The PTE at addr of a walk, or 0 where there is no table. */
-static int pte_at_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
-{
-	(void)end;
-	*(pte_t *)arg = ptep_get(pte_offset_map(pmd, addr));
-	return 0;
-}
-
-/* Linux shmem_swap_usage / smaps_pte_hole: the swapped pages of a shmem
- * VMA's part of the object, all of them for a shared or read-only mapping,
- * else those whose PTE is empty (not replaced by a private copy). */
-static unsigned long smaps_shmem_swap(struct vm_area_struct *v)
+/* Linux show_smap's shmem part: a shared or read-only mapping of a shmem
+ * object with swapped pages counts them all now (*swap); a private
+ * writable one counts those no PTE hides behind a COW copy during the walk
+ * (returns true).  SwapPss does not count them, as Linux. */
+static bool smaps_shmem_prepare(struct vm_area_struct *v, unsigned long *swap)
 {
 	struct address_space *m = v->vm_file ? v->vm_file->f_mapping : NULL;
-	unsigned long first = v->vm_pgoff, last = first + vma_pages(v), i, bytes = 0;
 
 	if (!m || !m->shmem || !READ_ONCE(m->swapped))
-		return 0;
-	if ((v->vm_flags & VM_SHARED) || !(v->vm_flags & VM_WRITE))
-		return shmem_partial_swap_usage(m, first, last);
-	for (i = first; i < last; i++) {
-		pte_t pte = __pte(0);
-
-		if (!shmem_partial_swap_usage(m, i, i + 1))
-			continue;
-		walk_pmd_range(v->vm_mm, v->vm_start + ((i - first) << PAGE_SHIFT),
-			       v->vm_start + ((i - first + 1) << PAGE_SHIFT), pte_at_pmd, &pte);
-		if (pte_none(pte))
-			bytes += PAGE_SIZE;
+		return false;
+	if ((v->vm_flags & VM_SHARED) || !(v->vm_flags & VM_WRITE)) {
+		*swap += shmem_partial_swap_usage(m, v->vm_pgoff, v->vm_pgoff + vma_pages(v));
+		return false;
 	}
-	return bytes;
+	return true;
+}
+
+/* Linux smaps_pte_range, one PTE at a time (the walk holds the PTE lock). */
+static int smaps_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	pte_t v = ptep_get(pte);
+
+	if (pte_none(v))
+		return smaps_hole(addr, next, 4, walk);
+	smaps_pte_entry(walk->private, v, addr);
+	return 0;
 }
 
 /* The two letters of each VM_* bit in smaps' VmFlags (Linux mnemonics[]). */
@@ -154,6 +151,8 @@ unsigned long vm_flag_from_mnemonic(const char *mn)
 			return 1UL << i;
 	return 0;
 }
+
+static const struct mm_walk_ops smaps_walk_ops = { .pte_entry = smaps_pte, .pte_hole = smaps_hole };
 
 /* Linux show_smap_vma_flags: two letters per set VM_* bit, in bit order. */
 static void show_smap_vma_flags(FILE *out, unsigned long flags)
@@ -181,8 +180,8 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 {
 	struct mem_size_stats m = { .vma = v };
 
-	walk_pmd_range(mm, v->vm_start, v->vm_end, smaps_pmd, &m);
-	m.swap += smaps_shmem_swap(v);
+	m.shmem_holes = smaps_shmem_prepare(v, &m.swap);
+	walk_page_range_vma(v, v->vm_start, v->vm_end, &smaps_walk_ops, &m);
 	show_map_vma(out, v, mm);
 	kb_line(out, "Size:", v->vm_end - v->vm_start);
 	kb_line(out, "KernelPageSize:", PAGE_SIZE);

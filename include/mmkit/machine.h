@@ -179,6 +179,7 @@ static __always_inline void cpu_handle_irqsafe_ipis(void)
 {
 	struct cpu *c = this_cpu();
 
+	lockdep_interrupt_point(IPI_IRQSAFE, NULL);
 	if (c && unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
 		__cpu_handle_irqsafe_ipis(c);
 }

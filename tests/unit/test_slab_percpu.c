@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "slab_helpers.h"
 
 static struct page *slab_of(void *p)
@@ -562,18 +563,16 @@ static void test_sheaf_multicpu_stress(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_cpu_partial_limits, down),
-		cmocka_unit_test_teardown(test_cpu_partial_overflow, down),
-		cmocka_unit_test_teardown(test_sheaf_refill_and_flush, down),
-		cmocka_unit_test_teardown(test_sheaf_remote_free, down),
-		cmocka_unit_test_teardown(test_sheaf_debug_and_double_free, down),
-		cmocka_unit_test_teardown(test_sheaf_destroy_with_full_barn, down),
-		cmocka_unit_test_teardown(test_verify_catches_planted_bugs, down),
-		cmocka_unit_test_teardown(test_sheaf_fault_injection, down),
-		cmocka_unit_test_teardown(test_sheaf_multicpu_stress, down),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_cpu_partial_limits, down),
+	cmocka_unit_test_teardown(test_cpu_partial_overflow, down),
+	cmocka_unit_test_teardown(test_sheaf_refill_and_flush, down),
+	cmocka_unit_test_teardown(test_sheaf_remote_free, down),
+	cmocka_unit_test_teardown(test_sheaf_debug_and_double_free, down),
+	cmocka_unit_test_teardown(test_sheaf_destroy_with_full_barn, down),
+	cmocka_unit_test_teardown(test_verify_catches_planted_bugs, down),
+	cmocka_unit_test_teardown(test_sheaf_fault_injection, down),
+	cmocka_unit_test_teardown(test_sheaf_multicpu_stress, down),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);
