@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/fs.h"
 #include "mmkit/memory.h"
 #include "mmkit/pagemap.h"
@@ -337,15 +338,12 @@ static void test_swapon_errno(void **state)
 	assert_int_equal(total_swap_pages, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_build),
-		cmocka_unit_test(test_header_checks),
-		cmocka_unit_test(test_pte_formats),
-		cmocka_unit_test_teardown(test_count_continuation, teardown),
-		cmocka_unit_test_teardown(test_swapon_errno, teardown),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_header_build),
+	cmocka_unit_test(test_header_checks),
+	cmocka_unit_test(test_pte_formats),
+	cmocka_unit_test_teardown(test_count_continuation, teardown),
+	cmocka_unit_test_teardown(test_swapon_errno, teardown),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);
