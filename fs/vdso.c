@@ -51,7 +51,7 @@ static struct page *kpages[NR_KPAGES];
  * CPUs may race and the loser frees its page.  NULL on -ENOMEM. */
 static struct page *kpage_get(int k)
 {
-	struct page *page = atomic_load_explicit(&kpages[k], memory_order_acquire), *none = NULL;
+	struct page *page = __atomic_load_n(&kpages[k], __ATOMIC_ACQUIRE), *none = NULL;
 
 	if (likely(page))
 		return page;
@@ -61,8 +61,8 @@ static struct page *kpage_get(int k)
 	SetPageReserved(page);
 	if (k == KPAGE_VDSO0)
 		memcpy(page_address(page), "\177ELF\2\1\1", 7);
-	if (!atomic_compare_exchange_strong_explicit(&kpages[k], &none, page, memory_order_acq_rel,
-						     memory_order_acquire)) {
+	if (!__atomic_compare_exchange_n(&kpages[k], &none, page, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
 		ClearPageReserved(page);
 		__free_page(page);
 		return none;

@@ -34,7 +34,7 @@
 
 #define MAX_CLASSES 256
 #define EDGE_WORDS ((MAX_CLASSES + 63) / 64)
-#define MAX_DEPTH 48
+#define MAX_DEPTH 160 /* a readahead or writeback batch holds up to 64 page locks */
 #define MAX_CHAIN 12
 #define MAX_EDGES 4096
 #define MAX_NODES 128
@@ -153,13 +153,13 @@ static void report_flush(void)
 	atomic_fetch_add(&reports, 1);
 }
 
-/* A fatal report stops the machine; its text also goes to stderr, in case
- * the kernel log is not echoed there. */
+/* A fatal report stops the machine; its text also goes to stderr when the
+ * console did not already print it there (a quiet run, or a log elsewhere). */
 static void report_finish(void)
 {
 	if (!lockdep_fatal)
 		return;
-	if (!mmk || mmk->log != stderr)
+	if (!mmk || mmk->log != stderr || !console_echoes(MESSAGE_LOGLEVEL_DEFAULT))
 		fputs(last_report, stderr);
 	mmk_bug(__FILE__, __LINE__, "lockdep: see the report above");
 }

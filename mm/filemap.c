@@ -400,7 +400,7 @@ static struct page *page_cache_alloc(bool zero)
 		return NULL;
 	page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
 	if (page)
-		SetPageLocked(page);
+		(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
 	return page;
 }
 

@@ -303,7 +303,8 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 			slab->freelist = p;
 		prev = p;
 	}
-	set_freepointer(s, prev, NULL);
+	if (prev)               /* a slab has at least one object */
+		set_freepointer(s, prev, NULL);
 }
 
 /* A new slab, not on any list, inuse 0, its freelist built.  May sleep in
@@ -1265,7 +1266,7 @@ static __noinline void free_to_pcs_slow(struct kmem_cache *s, void *x, const cha
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[smp_processor_id()];
 	struct slab_sheaf *main = pcs->main;
 
-	if (main->size == s->sheaf_capacity) {
+	if (main->size == main->capacity) {
 		pcs = __pcs_replace_full_main(s, pcs);
 		if (unlikely(!pcs)) {
 			slab_free_slow(s, x, caller);
@@ -1298,7 +1299,7 @@ static __always_inline void slab_free(struct kmem_cache *s, void *x, const char 
 		}
 		main = s->cpu_sheaves[smp_processor_id()].main;
 		n = main->size;
-		if (unlikely(n == s->sheaf_capacity) || unlikely(n && main->objects[n - 1] == x)) {
+		if (unlikely(n == main->capacity) || unlikely(n && main->objects[n - 1] == x)) {
 			free_to_pcs_slow(s, x, caller);
 			return;
 		}
@@ -1422,6 +1423,9 @@ static void discard_list(struct kmem_cache *s, struct list_head *discard)
 {
 	struct page *slab, *tmp;
 
+	/* The analyzer loses track of an empty on-stack LIST_HEAD across
+	 * collect_empty and reads a garbage entry here. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	list_for_each_entry_safe(slab, tmp, discard, slab_list) {
 		list_del(&slab->slab_list);
 		discard_slab(s, slab);

@@ -221,9 +221,14 @@ struct slab_sheaf {
 	struct list_head barn_list;  /* on a barn list, else unused */
 	struct kmem_cache *cache;
 	unsigned int size;           /* objects[0..size) are held */
-	unsigned int _pad;
-	void *objects[];             /* sheaf_capacity slots */
+	unsigned int capacity;       /* s->sheaf_capacity; 0 for sheaf_none */
+	void *objects[];             /* capacity slots */
 };
+
+/* The main sheaf of a CPU that has none (mmkit): empty for allocation and
+ * full for a free (capacity 0), so both fast paths go slow, where a real
+ * sheaf is put in its place.  Not in RAM, never written. */
+extern struct slab_sheaf sheaf_none;
 
 /* A node's store of sheaves that CPUs exchange: full ones for a CPU whose
  * sheaves ran empty, empty ones for a CPU whose sheaves are full. */
@@ -237,7 +242,7 @@ struct node_barn {
 
 /* One CPU's sheaves of a cache; touched only by that CPU. */
 struct slub_percpu_sheaves {
-	struct slab_sheaf *main;     /* never NULL once set up */
+	struct slab_sheaf *main;     /* never NULL: a sheaf, or &sheaf_none */
 	struct slab_sheaf *spare;    /* empty or full, or NULL */
 } __attribute__((aligned(64)));
 
@@ -259,7 +264,7 @@ struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
  * and its debug flags (debug caches have none).  Returns 0 or -ENOMEM. */
 int kmem_cache_init_sheaves(struct kmem_cache *s);
 void kmem_cache_destroy_sheaves(struct kmem_cache *s);
-/* This CPU's sheaves back to the slabs; the spare is freed, main kept. */
+/* This CPU's sheaves back to the slabs and freed (main becomes sheaf_none). */
 void pcs_flush_all(struct kmem_cache *s);
 /* Every sheaf in the barn flushed and freed (kmem_cache_shrink, destroy). */
 void barn_shrink(struct kmem_cache *s);

@@ -11,7 +11,7 @@ root=$(pwd)
 command -v run-clang-tidy >/dev/null || { echo "check-tidy: run-clang-tidy not installed"; exit 1; }
 out=$(mktemp)
 run-clang-tidy -p "$build" -j "$(nproc 2>/dev/null || echo 2)" -quiet \
-	"$root/(machine|arch/x86|mm|kernel|fs|proc)/[^/]*\.c\$" >"$out" 2>&1
+	"$root/(machine|arch/x86|mm|block|kernel|fs|proc)/[^/]*\.c\$" >"$out" 2>&1
 status=$?
 n=$(grep -c 'warning:\|error:' "$out")
 if [ "$status" -ne 0 ] || [ "$n" -ne 0 ]; then

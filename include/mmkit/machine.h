@@ -212,6 +212,8 @@ u64 mmk_random(void);
 __printf(1, 2) void printk(const char *fmt, ...);
 /* Set the console level (as `dmesg -n` does); returns the previous one. */
 int console_set_loglevel(int level);
+/* Does the console (mmk->log) get messages of this level? */
+bool console_echoes(int level);
 void dmesg_show(FILE *out);
 void dmesg_clear(void);
 /* The whole log as a malloc'd string (caller frees), for tests. */

@@ -146,6 +146,12 @@ static inline void mutex_unlock(struct mutex *l)
 }
 #define mutex_lock(l) LOCK_SITE(__mutex_lock(l))
 
+/* A statically initialised rw_semaphore (Linux DECLARE_RWSEM), known to lockdep. */
+#define DECLARE_RWSEM(x)                                                       \
+	struct rw_semaphore x = { PTHREAD_RWLOCK_INITIALIZER };                \
+	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_ALL)                              \
+	extern struct rw_semaphore x
+
 static inline void __init_rwsem(struct rw_semaphore *s, const char *name, const char *file)
 {
 	pthread_rwlock_init(&s->l, NULL);
