@@ -158,6 +158,8 @@ static const struct mm_walk_ops guard_remove_walk_ops = { .pte_entry = guard_rem
 
 /* ------------------------------------------------- cold and pageout -- */
 
+#define COLD_BATCH 32 /* Linux SWAP_CLUSTER_MAX */
+
 struct cold_walk {
 	struct vm_area_struct *vma;
 	bool pageout, anon_only;
@@ -171,20 +173,21 @@ static bool can_do_file_pageout(const struct vm_area_struct *vma)
 }
 
 /* One PTE of madvise_cold_or_pageout_pte_range; PTE table locked.  A page
- * to page out is isolated (locked, referenced) onto list. */
-static void cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct list_head *list)
+ * to page out is isolated (locked, referenced) onto list: returns 1 then,
+ * else 0. */
+static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct list_head *list)
 {
 	struct mm_struct *mm = w->vma->vm_mm;
 	pte_t ptent = ptep_get(pte);
 	struct page *page;
 
 	if (!pte_present(ptent))
-		return;
+		return 0;
 	page = vm_normal_page(w->vma, addr, ptent);
 	if (!page || PageReserved(page) || page_mapcount(page) != 1)
-		return;                        /* shared, zero page, kernel page */
+		return 0;                      /* shared, zero page, kernel page */
 	if (w->anon_only && !PageAnon(page))
-		return;
+		return 0;
 	if (pte_young(ptent)) {
 		ptent = ptep_get_and_clear(mm, addr, pte);
 		set_pte_at(mm, addr, pte, pte_mkold(ptent));
@@ -198,23 +201,34 @@ static void cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct
 	} else if (!PageUnevictable(page) && trylock_page(page)) {
 		get_page(page);                /* folio_isolate_lru */
 		list_add_tail(&page->lru, list);
+		return 1;
 	}
+	return 0;
 }
 
+/* The pages of [addr, end) in batches of at most SWAP_CLUSTER_MAX: the PTE
+ * lock is dropped and the batch reclaimed before the next (Linux restarts
+ * its PTE loop every SWAP_CLUSTER_MAX pages; a batch holds its pages
+ * locked, so it stays small). */
 static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
 	struct cold_walk *w = walk->private;
 	LIST_HEAD(list);
 	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+	ptep_t pte;
+	unsigned int batch;
 
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		cold_one(w, pte, addr, &list);
-	pte_unmap_unlock(pte, ptl);
-	if (!list_empty(&list))
-		reclaim_pages(&list);
+	while (addr != end) {
+		pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+		if (!pte)
+			return 0;
+		for (batch = 0; addr != end && batch < COLD_BATCH;
+		     addr += PAGE_SIZE, pte = pte_next(pte))
+			batch += cold_one(w, pte, addr, &list);
+		pte_unmap_unlock(pte, ptl);
+		if (!list_empty(&list))
+			reclaim_pages(&list);
+	}
 	return 0;
 }
 

@@ -38,13 +38,13 @@
  * entries are on shmem_swaplist, for swapoff.
  */
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
 #include "mmkit/mmu.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
 #include "mmkit/swap.h"
+#include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
 static const struct inode_operations shmem_dir_inode_operations;
@@ -175,16 +175,18 @@ static void shmem_swaplist_add(struct address_space *m)
 	spin_unlock(&shmem_swaplist_lock);
 }
 
+static bool shmem_eviction_allowed(void *m)
+{
+	return !atomic_load(&((struct address_space *)m)->stop_eviction);
+}
+
+/* Linux waits on stop_eviction with wait_var_event: a sleeping wait. */
+static const struct wait_ops shmem_eviction_wait = { .done = shmem_eviction_allowed,
+						     .spins = 16 };
+
 void shmem_swaplist_del(struct address_space *m)
 {
-	unsigned int spins = 0;
-
-	while (atomic_load(&m->stop_eviction)) {   /* shmem_unuse is on it */
-		if (mmk && mmk_this_cpu)
-			cpu_handle_ipis();
-		if (++spins > 16)
-			sched_yield();
-	}
+	wait_until(&shmem_eviction_wait, m, IPI_ALL);   /* shmem_unuse is on it */
 	spin_lock(&shmem_swaplist_lock);
 	list_del_init(&m->swaplist);
 	spin_unlock(&shmem_swaplist_lock);

@@ -139,14 +139,14 @@ static struct page *swapin_alloc_page(void)
 	page = alloc_page(GFP_HIGHUSER_MOVABLE);
 	if (!page)
 		return NULL;
-	SetPageLocked(page);
+	(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
 	SetPageSwapBacked(page);
 	return page;
 }
 
 static void swapin_free_page(struct page *page)
 {
-	ClearPageLocked(page);
+	unlock_page(page);
 	ClearPageSwapBacked(page);
 	put_page(page);
 }

@@ -24,13 +24,13 @@
  * as it can only be an entry nothing can reach.
  */
 #include <errno.h>
-#include <sched.h>
 #include "mmkit/memory.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
+#include "mmkit/wait.h"
 #include "mm/swap_internal.h"
 
 struct unuse_walk {
@@ -189,9 +189,28 @@ static void unuse_swap_cache(struct swap_info_struct *si)
 	}
 }
 
+/* A pass that freed nothing waits a little for the CPUs still holding the
+ * slots (a fault between its swap-cache lookup and its PTE, a swap write
+ * in flight): Linux's cond_resched before its retry. */
+struct unuse_pause {
+	struct swap_info_struct *si;
+	unsigned long before;
+	unsigned int polls;
+};
+
+static bool unuse_pause_done(void *arg)
+{
+	struct unuse_pause *p = arg;
+
+	return atomic_load(&p->si->inuse_pages) < p->before || ++p->polls > 64;
+}
+
+static const struct wait_ops unuse_pause_wait = { .done = unuse_pause_done, .spins = 16 };
+
 int try_to_unuse(unsigned int type)
 {
 	struct swap_info_struct *si = swap_info[type];
+	struct unuse_pause pause = { .si = si };
 	unsigned long before;
 	int stalled = 0, err;
 
@@ -209,7 +228,9 @@ int try_to_unuse(unsigned int type)
 			       atomic_load(&si->inuse_pages), type);
 			return -EBUSY;
 		} else {
-			sched_yield();
+			pause.before = before;
+			pause.polls = 0;
+			wait_until(&unuse_pause_wait, &pause, IPI_ALL);
 		}
 	}
 	return 0;

@@ -32,7 +32,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <string.h>
 #include "mmkit/blkdev.h"
 #include "mmkit/fault_inject.h"
@@ -43,6 +42,7 @@
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
 #include "mmkit/swap.h"
+#include "mmkit/wait.h"
 #include "mmkit/vmalloc.h"
 #include "mm/swap_internal.h"
 
@@ -1457,21 +1457,22 @@ static void reinsert_swap_info(struct swap_info_struct *si)
 	spin_unlock(&swap_lock);
 }
 
+static bool swap_users_gone(void *si)
+{
+	return !atomic_load(&((struct swap_info_struct *)si)->users);
+}
+
+/* A sleeping wait (wait_for_completion): its waiter serves every IPI. */
+static const struct wait_ops swap_users_wait = { .done = swap_users_gone, .spins = 16 };
+
 /* Wait until no get_swap_device holds si (Linux percpu_ref_kill +
- * wait_for_completion).  Waiting serves IPIs, as a sleeping wait. */
+ * wait_for_completion). */
 static void swap_wait_users(struct swap_info_struct *si)
 {
-	unsigned int spins = 0;
-
 	spin_lock(&si->lock);
 	si->flags &= ~SWP_VALID;
 	spin_unlock(&si->lock);
-	while (atomic_load(&si->users)) {
-		if (mmk && mmk_this_cpu)
-			cpu_handle_ipis();
-		if (++spins > 16)
-			sched_yield();
-	}
+	wait_until(&swap_users_wait, si, IPI_ALL);
 }
 
 /* Forget the CPUs' cached slots in si (Linux flush_percpu_swap_cluster). */

@@ -65,6 +65,9 @@
 /* ---- the header: page 0 of an area, as util-linux mkswap writes it ---- */
 #define SWAP_HEADER_MAGIC     "SWAPSPACE2"
 #define SWAP_HEADER_MAGIC_OFF (PAGE_SIZE - 10)
+#define MAX_SWAP_BADPAGES ((SWAP_HEADER_MAGIC_OFF - 1536) / sizeof(u32))   /* 637 */
+/* Linux declares badpages[1] and indexes past it; mmkit sizes it to the
+ * most the page holds, so bounds checkers see the real extent. */
 union swap_header {
 	struct {
 		char reserved[PAGE_SIZE - 10];
@@ -78,10 +81,10 @@ union swap_header {
 		unsigned char sws_uuid[16];
 		unsigned char sws_volume[16];
 		u32 padding[117];
-		u32 badpages[1];
+		u32 badpages[MAX_SWAP_BADPAGES];
 	} info;
 };
-#define MAX_SWAP_BADPAGES ((SWAP_HEADER_MAGIC_OFF - 1536) / sizeof(u32))   /* 637 */
+_Static_assert(sizeof(union swap_header) == PAGE_SIZE, "the header is one page");
 #define SWAP_MIN_PAGES    10        /* util-linux mkswap's minimum */
 
 /* ---- swap_map bytes ---- */

@@ -245,11 +245,14 @@ static void count_on_cpu(void *info)
 	swp_entry_t entry;
 	int i;
 
-	SetPageLocked(page);
+	assert_true(trylock_page(page));
 	SetPageSwapBacked(page);
 	a->err = folio_alloc_swap(page);
-	if (a->err)
+	if (a->err) {
+		unlock_page(page);
+		put_page(page);
 		return;
+	}
 	entry = page_swap_entry(page);
 	for (i = 1; i <= a->n && !a->err; i++) {
 		a->err = swap_duplicate(entry);
