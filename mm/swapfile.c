@@ -1596,7 +1596,7 @@ void swap_show(FILE *out)
 	unsigned int type;
 
 	fputs("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", out);
-	spin_lock(&swap_lock);
+	mutex_lock(&swapon_mutex);        /* Linux swap_start: d_path allocates */
 	for (type = 0; type < nr_swapfiles; type++) {
 		struct swap_info_struct *si = swap_info[type];
 		unsigned long bytes, inuse;
@@ -1614,7 +1614,7 @@ void swap_show(FILE *out)
 			bytes, bytes < 10000000 ? "\t" : "", inuse, inuse < 10000000 ? "\t" : "",
 			si->prio);
 	}
-	spin_unlock(&swap_lock);
+	mutex_unlock(&swapon_mutex);
 }
 
 /* ============================================================= boot == */

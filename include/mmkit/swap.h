@@ -210,7 +210,7 @@ long sys_swapon(const char *path, int swap_flags);
 /* swapoff(2): 0, -EINVAL (not an active area), -ENOENT, -ENOMEM (a page
  * could not be brought back: the area stays active) */
 long sys_swapoff(const char *path);
-/* The /proc/swaps text (mm/swapfile.c swap_show). */
+/* The /proc/swaps text (mm/swapfile.c swap_show).  Takes swapon_mutex. */
 void swap_show(FILE *out);
 /* Kernel swap counts for views: free and total pages, the swap cache. */
 unsigned long total_swapcache_pages(void);
