@@ -85,7 +85,7 @@ static int mincore_pte(ptep_t ptep, unsigned long addr, unsigned long next, stru
 		return 0;
 	}
 	if (pte_present(pte) || !is_swap_entry_pte(pte))
-		*vec = 1;       /* mapped, or a migration entry (Linux: resident) */
+		*vec = 1; /* mapped, or a migration entry (Linux: resident) */
 	else
 		*vec = mincore_swap(pte_to_swp_entry(pte));
 	walk->private = vec + 1;
