@@ -102,6 +102,7 @@ const char mm_lock_order[] =
 	"  ci->lock                     a cluster's swap_map bytes and swap table (swap cache)\n"
 	"    si->cont_lock              swap count continuation pages\n"
 	"    table_pool_lock            the spare swap tables\n"
+	"    zone->lock                 (a freed cluster's swap table page, a cache page freed)\n"
 	"    si->lock\n"
 	"files->file_lock               a task's descriptor table (a leaf)\n"
 	"init_mm.page_table_lock        kernel page-table population\n"
