@@ -140,13 +140,13 @@ static int parse_duration(const char *s, u64 *ns)
 
 /* ------------------------------------------------------------ mount -- */
 
-struct mount_opts { bool ro; u64 latency, bw, ra; };
+struct mount_opts { bool ro; u64 latency, bw, ra, rotational; };
 
 static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 {
 	int i;
 
-	*o = (struct mount_opts){ .ra = (u64)VM_READAHEAD_PAGES * PAGE_SIZE };
+	*o = (struct mount_opts){ .ra = (u64)VM_READAHEAD_PAGES * PAGE_SIZE, .rotational = 1 };
 	for (i = 2; i < c->argc; i++) {
 		const char *v;
 
@@ -158,8 +158,11 @@ static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 			continue;
 		else if (arg_kv(c, i, "ra", &v) && !cli_parse_num(c->sc, v, &o->ra))
 			continue;
+		else if (arg_kv(c, i, "rotational", &v) && !cli_parse_num(c->sc, v, &o->rotational) &&
+			 o->rotational <= 1)
+			continue;
 		else
-			return script_error(c, "mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE)",
+			return script_error(c, "mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE rotational=0|1)",
 					    c->argv[i]);
 	}
 	return 0;
@@ -171,7 +174,7 @@ static int do_mount(struct cmd_ctx *c)
 	const char *host = NULL, *path = NULL;
 	int err;
 
-	if (arg_count(c, 2, 6) || arg_path(c, 0, &host) || arg_path(c, 1, &path) ||
+	if (arg_count(c, 2, 7) || arg_path(c, 0, &host) || arg_path(c, 1, &path) ||
 	    parse_mount_opts(c, &o))
 		return CMD_SCRIPT_ERROR;
 	err = do_mount_host(host, path, o.ro, o.latency, o.bw);
@@ -180,12 +183,14 @@ static int do_mount(struct cmd_ctx *c)
 
 		if (b && b->bd_bdi)
 			b->bd_bdi->ra_pages = (unsigned long)(o.ra >> PAGE_SHIFT);
+		if (b)
+			b->nonrot = !o.rotational;
 	}
 	result_ret(c, err);
 	return 0;
 }
 CLI_COMMAND(cmd_mount, .name = "mount", .kind = CMD_GLOBAL,
-	    .usage = "mount HOSTDIR PATH [ro] [latency=DUR] [bw=SIZE] [ra=SIZE]",
+	    .usage = "mount HOSTDIR PATH [ro] [latency=DUR] [bw=SIZE] [ra=SIZE] [rotational=0|1]",
 	    .help = "a host directory as a file system at PATH (/ is a tmpfs)", .fn = do_mount)
 
 /* ---------------------------------------------------- the syscalls -- */

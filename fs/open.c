@@ -134,6 +134,8 @@ int do_truncate(struct inode *inode, loff_t length)
 		return -EINVAL;
 	if ((unsigned long)length > rlimit(RLIMIT_FSIZE))
 		return -EFBIG;
+	if (inode->i_swapfile)
+		return -ETXTBSY;
 	inode_lock(inode);
 	err = inode->i_op->setsize(inode, length);
 	inode_unlock(inode);
@@ -204,6 +206,8 @@ long sys_fallocate(int fd, int mode, loff_t offset, loff_t len)
 		err = -EISDIR;
 	else if (!MMK_S_ISREG(inode->i_mode))
 		err = -ENODEV;
+	else if (inode->i_swapfile)
+		err = -ETXTBSY;
 	else if (offset + len > MAX_LFS_FILESIZE || offset + len < 0)
 		err = -EFBIG;
 	else    /* the file system's own method, last (Linux vfs_fallocate) */

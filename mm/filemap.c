@@ -48,6 +48,11 @@ struct xa_node {
 	void *slots[XA_SLOTS];
 };
 
+/* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
+ * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
+ * the page's slot.  Page lookups see a value entry as no page; nrpages
+ * counts pages only (xa_is_value_entry, pagemap.h). */
+
 static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
 static DEFINE_FAULT_SITE(pagecache_fail, "pagecache_alloc");
@@ -170,44 +175,185 @@ struct page *filemap_get_page(struct address_space *m, unsigned long index)
 	spin_lock(&m->i_pages_lock);
 	slot = xa_lookup_slot(m, index);
 	page = slot ? *slot : NULL;
+	if (xa_is_value_entry(page))
+		page = NULL;
 	if (page)
 		get_page(page);
 	spin_unlock(&m->i_pages_lock);
 	return page;
 }
 
-int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+/*
+ * Takes i_pages_lock and returns the leaf slot for index, allocating the
+ * missing nodes outside the lock (Linux xas_nomem).  NULL on -ENOMEM, with
+ * the lock not held.  The caller hands *spare to xa_unlock_spare.
+ */
+static void **xa_lock_create_slot(struct address_space *m, unsigned long index,
+				  struct xa_node **spare)
 {
-	struct xa_node *spare = NULL;
 	void **slot;
-	int err = 0;
 
 	for (;;) {
 		spin_lock(&m->i_pages_lock);
-		slot = xa_create_slot(m, index, &spare);
+		slot = xa_create_slot(m, index, spare);
 		if (slot)
-			break;
+			return slot;
 		spin_unlock(&m->i_pages_lock);
-		spare = xa_node_alloc();      /* outside the lock (Linux xas_nomem) */
-		if (!spare)
-			return -ENOMEM;
+		*spare = xa_node_alloc();     /* outside the lock */
+		if (!*spare)
+			return NULL;
 	}
+}
+
+/* Drops i_pages_lock and frees a node another CPU made unneeded. */
+static void xa_unlock_spare(struct address_space *m, struct xa_node *spare)
+{
+	spin_unlock(&m->i_pages_lock);
+	if (spare)
+		kmem_cache_free(radix_tree_node_cachep, spare);
+}
+
+/* Installs page at index (a reference taken); caller holds i_pages_lock. */
+static void pagecache_install(struct address_space *m, void **slot, struct page *page,
+			      unsigned long index)
+{
+	get_page(page);
+	page->mapping = m;
+	page->index = index;
+	if (m->shmem)
+		SetPageSwapBacked(page);
+	*slot = page;
+	m->nrpages++;
+	pagecache_account(m, page, 1);
+}
+
+int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+{
+	return filemap_add_page_replace(m, page, index, NULL);
+}
+
+/* ---------------------------------------------------- value entries -- */
+
+void *filemap_get_entry(struct address_space *m, unsigned long index)
+{
+	void **slot;
+	void *entry;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, index);
+	entry = slot ? *slot : NULL;
+	if (entry && !xa_is_value_entry(entry))
+		get_page(entry);
+	spin_unlock(&m->i_pages_lock);
+	return entry;
+}
+
+int filemap_replace_page_with_value(struct address_space *m, struct page *page, void *value)
+{
+	void **slot;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, page->index);
+	if (!slot || *slot != page) {
+		spin_unlock(&m->i_pages_lock);
+		return -EAGAIN;
+	}
+	*slot = value;
+	m->nrpages--;
+	pagecache_account(m, page, -1);
+	page->mapping = NULL;
+	spin_unlock(&m->i_pages_lock);
+	return 0;
+}
+
+int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
+			     void *expected)
+{
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
+	int err = 0;
+
+	if (!slot)
+		return -ENOMEM;
+	if (*slot != expected)
+		err = -EEXIST;
+	else
+		pagecache_install(m, slot, page, index);
+	xa_unlock_spare(m, spare);
+	return err;
+}
+
+int filemap_add_value(struct address_space *m, unsigned long index, void *value)
+{
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
+	int err = 0;
+
+	if (!slot)
+		return -ENOMEM;
 	if (*slot)
 		err = -EEXIST;
-	if (!err) {
-		get_page(page);
-		page->mapping = m;
-		page->index = index;
-		if (m->shmem)
-			SetPageSwapBacked(page);
-		*slot = page;
-		m->nrpages++;
-		pagecache_account(m, page, 1);
+	else
+		*slot = value;
+	xa_unlock_spare(m, spare);
+	return err;
+}
+
+bool filemap_erase_value(struct address_space *m, unsigned long index, void *value)
+{
+	bool done = false;
+	void **slot;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, index);
+	if (slot && *slot == value) {
+		*slot = NULL;
+		done = true;
 	}
 	spin_unlock(&m->i_pages_lock);
-	if (spare)                            /* another CPU grew the tree meanwhile */
-		kmem_cache_free(radix_tree_node_cachep, spare);
-	return err;
+	return done;
+}
+
+/* The first value entry with start <= index < end under node, or false. */
+static bool xa_find_value(struct xa_node *node, unsigned int level, unsigned long base,
+			  unsigned long start, unsigned long end, unsigned long *index, void **value)
+{
+	unsigned long span = 1UL << (XA_SHIFT * level);
+	unsigned int i;
+
+	for (i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+
+		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
+			continue;
+		if (level == 0) {
+			if (!xa_is_value_entry(node->slots[i]) || lo < start)
+				continue;
+			*index = lo;
+			*value = node->slots[i];
+			return true;
+		}
+		if (xa_find_value(node->slots[i], level - 1, lo, start, end, index, value))
+			return true;
+	}
+	return false;
+}
+
+unsigned int filemap_get_values_range(struct address_space *m, unsigned long *start,
+				      unsigned long end, unsigned long *indices, void **values,
+				      unsigned int nr)
+{
+	unsigned int n = 0;
+
+	spin_lock(&m->i_pages_lock);
+	while (n < nr && *start < end && m->xa_root &&
+	       xa_find_value(m->xa_root, m->xa_height - 1, 0, *start, end, &indices[n], &values[n])) {
+		*start = indices[n++] + 1;
+		if (!*start)
+			break;
+	}
+	spin_unlock(&m->i_pages_lock);
+	return n;
 }
 
 #ifdef CONFIG_LOCKDEP
@@ -286,6 +432,17 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		put_page(page);
 		if (err != -EEXIST)
 			return NULL;
+		if (m->shmem) {                  /* a page of shmem may be in swap */
+			void *entry = filemap_get_entry(m, index);
+
+			if (entry && !xa_is_value_entry(entry)) {
+				put_page(entry);
+			} else if (entry) {
+				page = shmem_swapin_locked(m, index, entry, &err);
+				if (page || err != -EEXIST)
+					return page;
+			}
+		}
 	}
 }
 
@@ -307,8 +464,11 @@ static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned l
 
 		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
 			continue;
-		if (level == 0)
+		if (level == 0) {
+			if (xa_is_value_entry(node->slots[i]))
+				continue;
 			return node->slots[i];
+		}
 		page = xa_find(node->slots[i], level - 1, lo, start, end);
 		if (page)
 			return page;
@@ -387,17 +547,23 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
 {
+	unsigned long first = start;
+
+	if (m->shmem)
+		shmem_free_swap_range(m, start, end);   /* pages in swap */
 	while (start < end) {
 		struct page *page = filemap_find_get(m, start, end - 1);
 
 		if (!page)
-			return;
+			break;
 		start = page->index + 1;
 		lock_page(page);
 		truncate_inode_page(m, page);
 		unlock_page(page);
 		put_page(page);
 	}
+	if (m->shmem)
+		shmem_free_swap_range(m, first, end);   /* went to swap meanwhile */
 }
 
 static struct address_space *__mapping_alloc(void)
@@ -412,6 +578,7 @@ static struct address_space *__mapping_alloc(void)
 	spin_lock_init(&m->i_pages_lock);
 	init_rwsem(&m->i_mmap_rwsem);
 	INIT_LIST_HEAD(&m->i_mmap);
+	INIT_LIST_HEAD(&m->swaplist);
 	return m;
 }
 
@@ -446,6 +613,8 @@ struct address_space *file_mapping(struct file *file)
 void mapping_release(struct address_space *m)
 {
 	filemap_remove_range(m, 0, ~0UL);
+	if (m->shmem)
+		shmem_swaplist_del(m);         /* waits for swapoff to let go */
 	WARN_ON(m->nrpages);
 	WARN_ON(!list_empty(&m->i_mmap));     /* each VMA holds a file reference */
 	destroy_rwsem(&m->i_mmap_rwsem);
@@ -774,6 +943,8 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 {
 	unsigned long limit = rlimit(RLIMIT_FSIZE);
 
+	if (f->f_inode && f->f_inode->i_swapfile)
+		return -ETXTBSY;                     /* an active swap area */
 	if (f->f_flags & MMK_O_APPEND)
 		*pos = i_size_read(f->f_inode);
 	if (!*len)

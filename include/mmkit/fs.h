@@ -195,6 +195,8 @@ struct inode {
 	/* ---- hostfs ---- */
 	int i_hostfd;                        /* -1: none */
 	bool i_host_writable;
+	bool i_swapfile;                     /* S_SWAPFILE: an active swap area (writes,
+					        truncation and fallocate: -ETXTBSY) */
 };
 
 struct dentry {
@@ -333,6 +335,9 @@ struct kstat { loff_t size; unsigned long blocks; unsigned long ino; unsigned in
 	       umode_t mode; unsigned int dev_major, dev_minor; };
 long sys_stat(const char *path, struct kstat *st);
 long sys_fstat(int fd, struct kstat *st);
+/* Open path as the kernel does for its own use (swapon): the file with a
+ * reference, or NULL with *err set. */
+struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err);
 /* The file behind fd of current, for mmap (with a reference), or NULL. */
 struct file *fget_current(int fd);
 /* sync(2): write back every dirty page of every file system and wait. */

@@ -42,6 +42,13 @@ int host_fallocate(int fd, int mode, long long off, long long len);
 int host_fsync(int fd, bool datasync);
 int host_unlink_at(int dirfd, const char *name);
 int host_mkdir_at(int dirfd, const char *name, unsigned int mode);
+/* The host file's extents (FIEMAP, synced first): byte ranges of the file
+ * and where they are on the device.  Up to max (at most 64) from start;
+ * returns how many, or -errno (-EOPNOTSUPP where the file system has no
+ * FIEMAP, e.g. tmpfs).  mapped: the extent has blocks (written or
+ * unwritten). */
+struct host_extent { long long logical, physical, length; bool last, mapped; };
+int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max);
 /* SEEK_DATA / SEEK_HOLE on the host file: the offset, or -ENXIO. */
 long long host_seek_data(int fd, long long off, bool hole);
 

@@ -196,6 +196,10 @@ struct address_space {
 	 * VMAs on it: writers hold it for write to change them */
 	struct rw_semaphore i_mmap_rwsem;
 	struct list_head i_mmap;         /* VMAs mapping the file, by vma->shared */
+	/* shmem pages in swap (mm/shmem.c): value entries in the tree */
+	unsigned long swapped;           /* value entries naming swap slots; i_pages_lock */
+	struct list_head swaplist;       /* on shmem_swaplist while swapped (its lock) */
+	_Atomic int stop_eviction;       /* swapoff is working on it: release waits */
 };
 
 /* Readahead state of an open file (Linux struct file_ra_state, mm/readahead.c). */
@@ -344,6 +348,8 @@ struct vm_area_struct {
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
 	struct vt_node *vt_leaf;         /* leaf holding this VMA */
+	/* swap VMA readahead (mm/swap_state.c): last fault address | window | hits */
+	_Atomic unsigned long swap_readahead_info;
 };
 
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };

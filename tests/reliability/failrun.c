@@ -18,7 +18,8 @@
  * every process exits, every kernel object the script still holds is freed
  * (failrun records what each allocating command returned and each freeing
  * command released: kmalloc family, alloc_pages, vmalloc, vmap, kmem_cache
- * objects and caches), every CPU's page lists and every slab cache's CPU
+ * objects and caches), every swap area still on is swapped off, every
+ * CPU's page lists and every slab cache's CPU
  * slabs are flushed and the empty slabs freed, verify runs again, and the
  * memory still in use is printed, so that the sweep can compare it with the
  * failure-free run: a failure may leave less allocated, never more.
@@ -44,6 +45,7 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/proc.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
 
 struct rule {
 	const char *site;     /* NULL with count */
@@ -201,6 +203,14 @@ static int verify_now(void)
 	if (a.errors)
 		verify_all(stderr);
 	return a.errors;
+}
+
+/* Swap areas the script left on (a swapoff that failed) go too: what they
+ * hold is the script's, like the objects above. */
+static void swapoff_all_on_cpu(void *info)
+{
+	(void)info;
+	swapoff_all();
 }
 
 /* Flush every cache's CPU slabs and free its empty slabs (not under slab_mutex). */
@@ -384,6 +394,7 @@ static void teardown(void)
 	}
 	if (!free_held(&lineno))
 		return;
+	cpu_call(0, swapoff_all_on_cpu, NULL);
 	cpu_call(0, shrink_all, NULL);
 	if (verify_now()) {
 		printf("V %d\n", lineno);
