@@ -657,7 +657,20 @@ static void write_end(struct address_space *m, struct page *page, loff_t pos, si
 	put_page(page);
 }
 
-long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+/* The next n bytes of the source, done bytes in: user memory at ubuf
+ * (copy_from_user, short at a bad address) or kernel memory at kbuf
+ * (kernel_write). */
+static size_t write_copy_in(void *dst, unsigned long ubuf, const void *kbuf, long done, size_t n)
+{
+	if (kbuf) {
+		memcpy(dst, (const u8 *)kbuf + done, n);
+		return n;
+	}
+	return n - copy_from_user(dst, ubuf + (unsigned long)done, n);
+}
+
+static long perform_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+			  loff_t pos)
 {
 	struct address_space *m = f->f_mapping;
 	u8 bounce[PAGE_SIZE];
@@ -670,7 +683,7 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 
 		/* Copied in before the page is locked: the source may be a
 		 * mapping of this very page, whose fault takes its lock. */
-		copied = bytes - copy_from_user(bounce, ubuf + (unsigned long)written, bytes);
+		copied = write_copy_in(bounce, ubuf, kbuf, written, bytes);
 		if (!copied) {
 			err = -EFAULT;
 			break;
@@ -686,6 +699,11 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 		balance_dirty_pages_ratelimited(m);
 	}
 	return written ? written : err;
+}
+
+long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+{
+	return perform_write(f, ubuf, NULL, len, pos);
 }
 
 /* generic_write_checks + generic_write_check_limits: O_APPEND, the count
@@ -710,7 +728,9 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 	return 1;
 }
 
-long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+/* generic_file_write of a user (ubuf) or kernel (kbuf) source. */
+static long file_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+		       loff_t *ppos)
 {
 	struct inode *inode = f->f_inode;
 	loff_t pos = *ppos;
@@ -719,7 +739,7 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 	inode_lock(inode);
 	ret = generic_write_checks(f, &pos, &len);
 	if (ret > 0)
-		ret = generic_perform_write(f, ubuf, len, pos);
+		ret = perform_write(f, ubuf, kbuf, len, pos);
 	inode_unlock(inode);
 	if (ret > 0) {
 		*ppos = pos + ret;
@@ -733,6 +753,22 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 		}
 	}
 	return ret;
+}
+
+long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+{
+	return file_write(f, ubuf, NULL, len, ppos);
+}
+
+long kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos)
+{
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (f->f_op->write != generic_file_write)
+		return -EINVAL;
+	if (*pos < 0 || count > (size_t)MAX_RW_COUNT)
+		return -EINVAL;
+	return file_write(f, 0, buf, count, pos);
 }
 
 /* ------------------------------------------------------------- fault -- */
