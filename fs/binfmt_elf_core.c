@@ -40,6 +40,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include "mmkit/coredump.h"
 #include "mmkit/elfcore.h"
@@ -185,6 +186,7 @@ static void regs_to_prstatus32(const struct task_struct *t, const struct user_re
 static void elf_core_copy_task_fpregs(struct elf_thread_core_info *t)
 {
 	struct xstate_header hdr = { 0 };
+	u64 xcr0 = XFEATURE_MASK_USER;
 
 	memset(&t->fxsave, 0, sizeof(t->fxsave));
 	t->fxsave.cwd = FCW_DEFAULT;
@@ -196,7 +198,7 @@ static void elf_core_copy_task_fpregs(struct elf_thread_core_info *t)
 	};
 	memset(t->xsave, 0, sizeof(t->xsave));
 	memcpy(t->xsave, &t->fxsave, sizeof(t->fxsave));
-	((struct user_fxsr_struct *)t->xsave)->xcr0 = XFEATURE_MASK_USER;
+	memcpy(t->xsave + offsetof(struct user_fxsr_struct, xcr0), &xcr0, sizeof(xcr0));
 	memcpy(t->xsave + sizeof(t->fxsave), &hdr, sizeof(hdr));   /* every feature in init state */
 }
 
