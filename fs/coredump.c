@@ -201,8 +201,10 @@ static int coredump_parse(struct core_name *cn, struct coredump_params *cprm)
 	if (expand_corename(cn, CORENAME_MAX_SIZE))
 		return -ENOMEM;
 	cn->corename[0] = '\0';
-	if (cn->core_type != COREDUMP_FILE)
-		return cn_printf(cn, "%s", pat + 1);
+	if (cn->core_type == COREDUMP_PIPE)    /* the log shows the helper, argv[0] */
+		return cn_printf(cn, "%.*s", (int)strcspn(pat + 1, " \t\n"), pat + 1);
+	if (cn->core_type == COREDUMP_SOCK)
+		return cn_printf(cn, "%s", pat + 1 + (pat[1] == '@'));
 	if (*pat != '/')                       /* relative to the cwd: every task's is / */
 		err = cn_printf(cn, "/");
 	while (*pat && !err) {

@@ -16,7 +16,8 @@
       proc mappings` must list PATH (from NT_FILE); with --threads N, `info
       threads` must show N threads (one NT_PRSTATUS each).
   check_core.py sizes CORE
-      prints "apparent N on-disk M" (st_size, st_blocks * 512).
+      prints "apparent N on-disk M described D": st_size, st_blocks * 512,
+      and where the program headers say the file ends (D > N: truncated).
   check_core.py layout CORE
       prints each PT_LOAD (vaddr memsz filesz flags) and its pages: 1 data,
       0 a hole (SEEK_DATA/SEEK_HOLE), as the host reference compares them.
@@ -267,7 +268,9 @@ def main():
         return check_gdb(a)
     if a.cmd == "sizes":
         st = os.stat(a.core)
-        print("apparent %d on-disk %d" % (st.st_size, st.st_blocks * 512))
+        _, ph = elf_phdrs(a.core)
+        described = max([off + fsz for _, off, _, fsz, _, _ in ph] + [0])
+        print("apparent %d on-disk %d described %d" % (st.st_size, st.st_blocks * 512, described))
         return 0
     print("\n".join(layout_lines(a.core)))
     return 0
