@@ -246,7 +246,7 @@ struct window {
 	double start, end;
 };
 
-static void wait_until(double t)
+static void spin_until(double t)
 {
 	while (now_ns() < t)
 		__builtin_ia32_pause();
@@ -303,7 +303,7 @@ static void host_worker_run(struct host_worker *w)
 		zero_src = host_map(w->n);
 		memset(zero_src, 1, w->n * PG);
 	}
-	wait_until(w->win.start);
+	spin_until(w->win.start);
 	c = thread_cpu_ns();
 	while (now_ns() < w->win.end)
 		w->pages += host_round(w, zero_src);
@@ -559,7 +559,7 @@ static void sim_worker_run(void *info)
 	double c;
 
 	context_switch(w->task);
-	wait_until(w->win.start);
+	spin_until(w->win.start);
 	c = thread_cpu_ns();
 	while (now_ns() < w->win.end)
 		w->pages += sim_round(w, pages);

@@ -19,7 +19,7 @@
 #include "mmkit/vmstat.h"
 
 static DEFINE_FAULT_SITE(bdev_alloc_fail, "bdev_alloc");
-static spinlock_t bdev_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(bdev_lock);
 static LIST_HEAD(bdev_list);
 static int bdev_serial;
 

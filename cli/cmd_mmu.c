@@ -158,20 +158,12 @@ static const struct flag_name pte_flag_names[] = {
 /* The slot of hardware level `name` on ADDR's walk in init_mm, or NULL. */
 static void *kpte_level_slot(unsigned long addr, const char *name)
 {
-	void *table = init_mm.pgd;
-	int i;
+	struct mmu_walk_step steps[PT_NR_LEVELS];
+	int i, n = mmu_walk_trace(init_mm.pgd, addr, steps);
 
-	for (i = 0; i < pgmode.nhw; i++) {
-		const struct pt_hw_level *h = &pgmode.hw[i];
-		void *slot = pt_slot_add(table, (long)((addr >> h->shift) & (h->ptrs - 1)));
-		u64 e = pt_entry_read(slot);
-
-		if (!strcasecmp(h->name, name))
-			return slot;
-		if (!(e & _PAGE_PRESENT) || (h->leaf_ok && (e & _PAGE_PSE)))
-			return NULL;
-		table = pt_table_of(e);
-	}
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(pgmode.hw[steps[i].hw].name, name))
+			return steps[i].slot;
 	return NULL;
 }
 

@@ -428,7 +428,7 @@ struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonl
 	sb->s_op = &hostfs_sops;
 	sb->s_hostdir = kmalloc(strlen(hostdir) + 1, GFP_KERNEL);
 	if (sb->s_hostdir)
-		strcpy(sb->s_hostdir, hostdir);
+		memcpy(sb->s_hostdir, hostdir, strlen(hostdir) + 1);
 	root = hostfs_iget(sb, dirfd, &st, false);
 	if (!sb->s_hostdir || !root || !d_alloc_root(sb, root)) {
 		if (root)

@@ -21,7 +21,7 @@
 #define NAME_MAX 255
 #define PATH_MAX 4096
 
-struct rw_semaphore namespace_sem = { PTHREAD_RWLOCK_INITIALIZER };
+DECLARE_RWSEM(namespace_sem);
 
 /* The child name of dir, looked up if not cached; mounts crossed.  No
  * reference taken (the tree holds one).  Caller holds namespace_sem. */
@@ -104,7 +104,7 @@ int path_walk(const char *path, bool parent, struct dentry **out, char *last)
 		if (parent && is_last(p)) {
 			if (!MMK_S_ISDIR(cur->d_inode->i_mode))
 				return -ENOTDIR;
-			strcpy(last, name);
+			memcpy(last, name, strlen(name) + 1);   /* NAME_MAX + 1 fits */
 			break;
 		}
 		err = walk_component(cur, name, &cur);

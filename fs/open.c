@@ -212,10 +212,8 @@ long sys_fallocate(int fd, int mode, loff_t offset, loff_t len)
 		err = -ENODEV;
 	else if (offset + len > MAX_LFS_FILESIZE || offset + len < 0)
 		err = -EFBIG;
-	else if (!f->f_op->fallocate)
-		err = -EOPNOTSUPP;
-	else
-		err = f->f_op->fallocate(f, mode, offset, len);
+	else    /* the file system's own method, last (Linux vfs_fallocate) */
+		err = f->f_op->fallocate ? f->f_op->fallocate(f, mode, offset, len) : -EOPNOTSUPP;
 	fput(f);
 	return err;
 }

@@ -51,7 +51,7 @@ static struct page *kpages[NR_KPAGES];
  * CPUs may race and the loser frees its page.  NULL on -ENOMEM. */
 static struct page *kpage_get(int k)
 {
-	struct page *page = READ_ONCE(kpages[k]), *none = NULL;
+	struct page *page = __atomic_load_n(&kpages[k], __ATOMIC_ACQUIRE), *none = NULL;
 
 	if (likely(page))
 		return page;

@@ -21,7 +21,7 @@
 static DEFINE_FAULT_SITE(task_alloc_fail, "task_struct_alloc");
 static DEFINE_FAULT_SITE(signal_alloc_fail, "signal_struct_alloc");
 static struct kmem_cache *task_struct_cachep, *signal_cachep;
-static spinlock_t tasklist_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(tasklist_lock);
 static LIST_HEAD(task_list);
 static int last_pid;
 

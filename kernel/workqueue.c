@@ -11,8 +11,9 @@
 #include "mmkit/machine.h"
 #include "mmkit/spinlock.h"
 #include "mmkit/timer.h"
+#include "mmkit/wait.h"
 
-static spinlock_t work_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(work_lock);
 static LIST_HEAD(work_head);
 static struct work_struct *running_work;          /* guarded by work_lock */
 static struct workqueue_struct system_wq_struct = { "events" };
@@ -81,27 +82,39 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw, unsi
 	return was;
 }
 
+struct work_cancel {
+	struct work_struct *w;
+	bool was;               /* pending work was taken off the list */
+};
+
+/* Take the work off the list if pending; done when it is not running. */
+static bool work_try_cancel(void *arg)
+{
+	struct work_cancel *c = arg;
+	bool idle;
+
+	spin_lock(&work_lock);
+	if (c->w->pending) {
+		list_del_init(&c->w->entry);
+		c->w->pending = false;
+		c->was = true;
+	}
+	idle = running_work != c->w;
+	spin_unlock(&work_lock);
+	return idle;
+}
+
+/* The work runs on another thread: wait as a sleeper does. */
+static const struct wait_ops work_cancel_wait = { .done = work_try_cancel, .spins = 64 };
+
 /* Take w off the list; wait while it runs on another thread. */
 static bool cancel_work_sync(struct work_struct *w)
 {
-	bool was;
+	struct work_cancel c = { .w = w, .was = false };
 
-	for (;;) {
-		spin_lock(&work_lock);
-		was = w->pending;
-		if (was) {
-			list_del_init(&w->entry);
-			w->pending = false;
-		}
-		if (running_work != w) {
-			spin_unlock(&work_lock);
-			return was;
-		}
-		spin_unlock(&work_lock);
-		if (this_cpu())
-			cpu_handle_ipis();
-		__builtin_ia32_pause();
-	}
+	if (!work_try_cancel(&c))
+		wait_until(&work_cancel_wait, &c, IPI_ALL);
+	return c.was;
 }
 
 bool cancel_delayed_work_sync(struct delayed_work *dw)

@@ -57,7 +57,8 @@ static bool site_decide(struct fault_site *s)
 
 bool __should_fail(struct fault_site *site)
 {
-	bool fail = site_decide(&fault_any) | site_decide(site);
+	bool any = site_decide(&fault_any);     /* both count the call */
+	bool fail = site_decide(site) || any;
 
 	if (fail) {
 		atomic_fetch_add(&site->failures, 1);

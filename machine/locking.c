@@ -1,99 +1,96 @@
 /*
- * locking.c - the contended paths of spin_lock/down_read/down_write (see
- * include/mmkit/spinlock.h): wait for the lock in short timed slices and
- * serve this CPU's IPIs between them, so a CPU blocked on a lock never
- * blocks a shootdown that the lock's holder is waiting for.  Spinlock waits
- * serve only irq-safe IPIs (TLB flushes); rw_semaphore waits, which like
- * Linux's sleeping locks are never taken inside per-CPU work, serve all.
- * The split PTE lock (ptlock_t) is a plain word: its waiter polls, serving
- * irq-safe IPIs and yielding the host core between attempts.
+ * locking.c - the contended paths of spin_lock/down_read/down_write and the
+ * split PTE lock (include/mmkit/spinlock.h), each one wait_until() (machine/
+ * wait.c) with the class of IPIs its waiter serves:
+ *   spinlock_t      IPI_IRQSAFE, sleeping in timed slices on the host mutex
+ *                   (simulated CPUs can outnumber host cores: spinning on a
+ *                   descheduled holder would collapse);
+ *   rw_semaphore,   IPI_ALL (Linux's sleeping locks are never taken inside
+ *   mutex           per-CPU work), timed slices on the host lock;
+ *   ptlock_t        IPI_IRQSAFE, a plain word: poll, pause, then yield.
+ * So a CPU blocked on a lock never blocks a shootdown that the lock's holder
+ * is waiting for.
  */
 #include <errno.h>
-#include <sched.h>
 #include <time.h>
 #include "mmkit/machine.h"
+#include "mmkit/wait.h"
 
-#define LOCK_SLICE_NS 50000   /* 50 us between IPI checks */
+#ifdef CONFIG_LOCKDEP
+/* Every split PTE lock is one class, as in Linux. */
+struct lockdep_map ptlock_dep_map = LOCKDEP_MAP_INIT("ptlock", IPI_IRQSAFE);
+#endif
 
-static struct timespec deadline(void)
+static bool spin_try(void *l) { return pthread_mutex_trylock(&((spinlock_t *)l)->m) == 0; }
+
+static bool spin_sleep(void *l)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += LOCK_SLICE_NS;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
+	wait_slice_deadline(&ts);
+	return pthread_mutex_timedlock(&((spinlock_t *)l)->m, &ts) == 0;
 }
 
-/* Sleeping locks: no per-CPU work can be in progress, serve every IPI. */
-static void serve_ipis(void)
+static const struct wait_ops spin_wait = { .done = spin_try, .sleep = spin_sleep };
+
+void __spin_lock_slow(spinlock_t *l) { wait_until(&spin_wait, l, IPI_IRQSAFE); }
+
+static bool mutex_try(void *l) { return pthread_mutex_trylock(&((struct mutex *)l)->m) == 0; }
+
+static bool mutex_sleep(void *l)
 {
-	if (mmk && mmk_this_cpu)
-		cpu_handle_ipis();
+	struct timespec ts;
+
+	wait_slice_deadline(&ts);
+	return pthread_mutex_timedlock(&((struct mutex *)l)->m, &ts) == 0;
 }
 
-/* Spinlocks may be taken inside per-CPU work: serve irq-safe IPIs only. */
-static void serve_irqsafe_ipis(void)
+static const struct wait_ops mutex_wait = { .done = mutex_try, .sleep = mutex_sleep };
+
+void __mutex_lock_slow(struct mutex *l) { wait_until(&mutex_wait, l, IPI_ALL); }
+
+static bool read_try(void *s)
 {
-	struct cpu *c = mmk ? mmk_this_cpu : NULL;
-
-	if (c && atomic_load_explicit(&c->ipi_pending, memory_order_acquire))
-		__cpu_handle_irqsafe_ipis(c);
+	return pthread_rwlock_tryrdlock(&((struct rw_semaphore *)s)->l) == 0;
 }
 
-void __spin_lock_slow(spinlock_t *l)
+static bool read_sleep(void *s)
 {
-	for (;;) {
-		struct timespec ts = deadline();
+	struct timespec ts;
 
-		serve_irqsafe_ipis();
-		if (pthread_mutex_timedlock(&l->m, &ts) == 0)
-			return;
-	}
+	wait_slice_deadline(&ts);
+	return pthread_rwlock_timedrdlock(&((struct rw_semaphore *)s)->l, &ts) == 0;
 }
 
-void __down_read_slow(struct rw_semaphore *s)
+static const struct wait_ops read_wait = { .done = read_try, .sleep = read_sleep };
+
+void __down_read_slow(struct rw_semaphore *s) { wait_until(&read_wait, s, IPI_ALL); }
+
+static bool write_try(void *s)
 {
-	for (;;) {
-		struct timespec ts = deadline();
-
-		serve_ipis();
-		if (pthread_rwlock_timedrdlock(&s->l, &ts) == 0)
-			return;
-	}
+	return pthread_rwlock_trywrlock(&((struct rw_semaphore *)s)->l) == 0;
 }
 
-void __down_write_slow(struct rw_semaphore *s)
+static bool write_sleep(void *s)
 {
-	for (;;) {
-		struct timespec ts = deadline();
+	struct timespec ts;
 
-		serve_ipis();
-		if (pthread_rwlock_timedwrlock(&s->l, &ts) == 0)
-			return;
-	}
+	wait_slice_deadline(&ts);
+	return pthread_rwlock_timedwrlock(&((struct rw_semaphore *)s)->l, &ts) == 0;
 }
+
+static const struct wait_ops write_wait = { .done = write_try, .sleep = write_sleep };
+
+void __down_write_slow(struct rw_semaphore *s) { wait_until(&write_wait, s, IPI_ALL); }
 
 /* A PTE lock is a spinlock taken with interrupts enabled in Linux, and its
- * holder may shoot down TLBs (ptep_clear_flush, zap): a CPU waiting for it
- * keeps serving TLB-flush IPIs, or the two CPUs would deadlock. */
-void __ptl_lock_slow(ptlock_t *l)
+ * holder may shoot down TLBs (ptep_clear_flush, zap): its waiter keeps
+ * serving TLB-flush IPIs, or the two CPUs would deadlock. */
+static bool ptl_try(void *l)
 {
-	unsigned int spins = 0;
-
-	for (;;) {
-		struct cpu *c = mmk ? mmk_this_cpu : NULL;
-
-		if (!atomic_load_explicit(l, memory_order_relaxed) && ptl_trylock(l))
-			return;
-		if (c && atomic_load_explicit(&c->ipi_pending, memory_order_acquire))
-			__cpu_handle_irqsafe_ipis(c);
-		if (++spins > 16)
-			sched_yield();
-		else
-			__builtin_ia32_pause();
-	}
+	return !atomic_load_explicit((ptlock_t *)l, memory_order_relaxed) && __ptl_trylock(l);
 }
+
+static const struct wait_ops ptl_wait = { .done = ptl_try, .spins = 16 };
+
+void __ptl_lock_slow(ptlock_t *l) { wait_until(&ptl_wait, l, IPI_IRQSAFE); }

@@ -25,7 +25,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "mmkit/lockdep.h"
 #include "mmkit/machine.h"
+#include "mmkit/wait.h"
 
 struct machine *mmk;
 __thread struct cpu *mmk_this_cpu;
@@ -141,7 +143,7 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 	for (;;) {
 		smp_call_func_t fn = NULL;
 		void *info = NULL;
-		bool left = false;
+		bool left = false, irqsafe = false;
 		int from, found = -1;
 
 		pthread_mutex_lock(&c->ipi_lock);
@@ -156,6 +158,7 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 		if (found >= 0) {
 			fn = c->ipi_func[found];
 			info = c->ipi_info[found];
+			irqsafe = c->ipi_irqsafe[found];
 			c->ipi_func[found] = NULL;
 		}
 		atomic_store_explicit(&c->ipi_pending, left, memory_order_relaxed);
@@ -164,7 +167,9 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 		pthread_mutex_unlock(&c->ipi_lock);
 		if (!fn)
 			return;
+		lockdep_ipi_enter(irqsafe);
 		fn(info);
+		lockdep_ipi_exit();
 		atomic_store_explicit(&c->ipi_done[found], 1, memory_order_release);
 		cpu_kick(cpu_of(found));
 	}
@@ -180,24 +185,42 @@ void __cpu_handle_irqsafe_ipis(struct cpu *c) { handle_ipis(c, true); }
  * host cores from burning a core on a target that is not running. */
 #define IPI_WAIT_SPINS 1000
 
+struct flag_wait {
+	struct cpu *self;
+	_Atomic int *flag;
+};
+
+static bool flag_set(void *arg)
+{
+	return atomic_load_explicit(((struct flag_wait *)arg)->flag, memory_order_acquire);
+}
+
+/* Sleep on our own ipi_cond until the flag's setter or an IPI sender
+ * kicks us (both broadcast it under ipi_lock). */
+static bool flag_sleep(void *arg)
+{
+	struct flag_wait *w = arg;
+
+	pthread_mutex_lock(&w->self->ipi_lock);
+	if (!flag_set(w) && !atomic_load_explicit(&w->self->ipi_pending, memory_order_relaxed))
+		pthread_cond_wait(&w->self->ipi_cond, &w->self->ipi_lock);
+	pthread_mutex_unlock(&w->self->ipi_lock);
+	return false;
+}
+
+static const struct wait_ops flag_wait_ops = {
+	.done = flag_set, .sleep = flag_sleep, .spins = IPI_WAIT_SPINS,
+};
+
+/* A thread that is no CPU has no ipi_cond: it polls and yields. */
+static const struct wait_ops flag_poll_ops = { .done = flag_set };
+
 /* Wait until *flag becomes 1, serving this CPU's IPIs meanwhile. */
 static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
 {
-	for (int spins = 0; spins < IPI_WAIT_SPINS; spins++) {
-		if (atomic_load_explicit(flag, memory_order_acquire))
-			return;
-		if (atomic_load_explicit(&self->ipi_pending, memory_order_relaxed))
-			__cpu_handle_ipis(self);
-		__builtin_ia32_pause();
-	}
-	while (!atomic_load_explicit(flag, memory_order_acquire)) {
-		pthread_mutex_lock(&self->ipi_lock);
-		if (!atomic_load_explicit(flag, memory_order_acquire) &&
-		    !atomic_load_explicit(&self->ipi_pending, memory_order_relaxed))
-			pthread_cond_wait(&self->ipi_cond, &self->ipi_lock);
-		pthread_mutex_unlock(&self->ipi_lock);
-		__cpu_handle_ipis(self);
-	}
+	struct flag_wait w = { self, flag };
+
+	wait_until(self ? &flag_wait_ops : &flag_poll_ops, &w, IPI_ALL);
 }
 
 static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info,
@@ -220,6 +243,7 @@ static void call_function_many(u64 mask, smp_call_func_t fn, void *info, bool ir
 	int n;
 
 	BUG_ON(!self);
+	lockdep_ipi_wait(irqsafe);
 	for (n = 0; n < mmk->nr_cpus; n++)
 		if (n != self->id && (mask & BIT(n)))
 			ipi_send(self, cpu_of(n), fn, info, irqsafe);
@@ -243,6 +267,33 @@ void smp_call_function_many_irqsafe(u64 mask, smp_call_func_t fn, void *info)
 
 /* ---- work handoff ---- */
 
+/* Anything for the idle loop: work, a stop request or an IPI?  (Read under
+ * ipi_lock, which guards the mailbox.) */
+static bool idle_woken(void *arg)
+{
+	struct cpu *c = arg;
+	bool woken;
+
+	pthread_mutex_lock(&c->ipi_lock);
+	woken = c->work_func || c->stop || atomic_load_explicit(&c->ipi_pending, memory_order_relaxed);
+	pthread_mutex_unlock(&c->ipi_lock);
+	return woken;
+}
+
+/* HLT: sleep until kicked (cpu_call_async, an IPI sender, cpus_stop). */
+static bool idle_sleep(void *arg)
+{
+	struct cpu *c = arg;
+
+	pthread_mutex_lock(&c->ipi_lock);
+	if (!c->work_func && !c->stop && !atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
+		pthread_cond_wait(&c->ipi_cond, &c->ipi_lock);
+	pthread_mutex_unlock(&c->ipi_lock);
+	return false;
+}
+
+static const struct wait_ops idle_wait = { .done = idle_woken, .sleep = idle_sleep };
+
 static void *cpu_idle(void *arg)
 {
 	struct cpu *c = arg;
@@ -253,10 +304,8 @@ static void *cpu_idle(void *arg)
 		smp_call_func_t fn;
 		void *info;
 
+		wait_until(&idle_wait, c, IPI_ALL);
 		pthread_mutex_lock(&c->ipi_lock);
-		while (!c->work_func && !c->stop &&
-		       !atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
-			pthread_cond_wait(&c->ipi_cond, &c->ipi_lock);
 		fn = c->work_func;
 		info = c->work_info;
 		/* read now: once work_done is set, the waiter may already be
@@ -298,12 +347,7 @@ void cpu_call_wait(int cpu)
 	struct cpu *self = this_cpu();
 	struct cpu *c = cpu_of(cpu);
 
-	if (self) {
-		cpu_wait_flag(self, &c->work_done);
-		return;
-	}
-	while (!atomic_load_explicit(&c->work_done, memory_order_acquire))
-		sched_yield();
+	cpu_wait_flag(self, &c->work_done);
 }
 
 void cpu_call(int cpu, smp_call_func_t fn, void *info)
@@ -490,5 +534,6 @@ void machine_shutdown(void)
 	close(m->memfd);
 	free(m);
 	mmk = NULL;
+	lockdep_reset_locks();          /* the machine's locks are gone */
 	dmesg_clear();
 }

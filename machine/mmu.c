@@ -218,6 +218,35 @@ static int walk(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_id
 	return -EFAULT;     /* not reached: the last level is always a leaf */
 }
 
+int mmu_walk_trace(const void *top, unsigned long va, struct mmu_walk_step *steps)
+{
+	const u8 *table = top;
+	int i, n = 0;
+
+	for (i = 0; i < pgmode.nhw; i++) {
+		const struct pt_hw_level *h = &pgmode.hw[i];
+		struct mmu_walk_step *st = &steps[n++];
+		u64 e, next;
+
+		st->hw = i;
+		st->index = (va >> h->shift) & (h->ptrs - 1);
+		st->slot = pt_slot_add(table, (long)st->index);
+		st->entry = e = pt_entry_read(st->slot);
+		st->leaf = i == pgmode.nhw - 1 || (h->leaf_ok && (e & _PAGE_PSE));
+		st->rsvd = (e & _PAGE_PRESENT) && (e & (st->leaf ? h->rsvd_leaf : h->rsvd_table));
+		st->outside = false;
+		if (!(e & _PAGE_PRESENT) || st->leaf)
+			break;
+		next = e & PTE_PFN_MASK;
+		if (next + PAGE_SIZE > mmk->cfg.ram_bytes) {
+			st->outside = true;
+			break;
+		}
+		table = mmk->ram + next;
+	}
+	return n;
+}
+
 int mmu_translate(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_idx,
 		  struct mmu_translation *t, struct mmu_fault *f)
 {
@@ -246,7 +275,9 @@ static void tlb_fill(struct cpu *c, int mmu_idx, unsigned long va, const struct 
 	unsigned int idx = tlb_index(va);
 	struct tlb_entry *e = &c->tlb.e[mmu_idx][idx];
 	struct tlb_entry_full *full = &c->tlb.full[mmu_idx][idx];
-	u64 pphys = t->phys & PAGE_MASK;
+	/* t is filled by mmu_translate, which returned 0; the analyzer does not
+	 * see through walk()'s retry loop */
+	u64 pphys = t->phys & PAGE_MASK;  /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 
 	e->addr_read = page;
 	e->addr_write = (t->writable && (t->leaf & _PAGE_DIRTY)) ? page : TLB_INVALID;
@@ -276,6 +307,7 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 	struct mmu_fault f;
 	int tries;
 
+	lockdep_interrupt_point(IPI_ALL, NULL);     /* every access is one */
 	cpu_handle_ipis();
 	for (tries = 0; tries < MMU_MAX_RETRIES; tries++) {
 		if (tlb_comparator(e, acc) == (va & PAGE_MASK))

@@ -4,20 +4,20 @@
  * protocol and its rules are in include/mmkit/percpu_rwsem.h).
  *
  * Waiting: like Linux's sleeping locks, a waiter serves every IPI between
- * attempts (machine/locking.c has the same rule for rw_semaphore), so a
+ * attempts (wait_until with IPI_ALL, as rw_semaphore waiters), so a
  * reader that holds the lock while it waits for a TLB shootdown on the
  * writer's CPU cannot deadlock with the writer waiting for it to leave.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/percpu_rwsem.h"
+#include "mmkit/wait.h"
 
 static DEFINE_FAULT_SITE(percpu_rwsem_fail, "percpu_rwsem_alloc");
 
-int percpu_init_rwsem(struct percpu_rw_semaphore *sem)
+int __percpu_init_rwsem(struct percpu_rw_semaphore *sem, const char *name, const char *file)
 {
 	int slots = mmk->nr_cpus + 1;
 	size_t size = (size_t)slots * PERCPU_RWSEM_STRIDE * sizeof(int);
@@ -31,6 +31,7 @@ int percpu_init_rwsem(struct percpu_rw_semaphore *sem)
 	sem->nr_slots = slots;
 	atomic_store_explicit(&sem->block, 0, memory_order_relaxed);
 	pthread_mutex_init(&sem->writer, NULL);
+	lockdep_init_lock(sem, name, file, IPI_ALL);
 	return 0;
 }
 
@@ -60,50 +61,50 @@ bool percpu_rwsem_is_locked(struct percpu_rw_semaphore *sem)
 	return atomic_load_explicit(&sem->block, memory_order_relaxed) || readers_active(sem);
 }
 
-/* One pass of a wait: serve this CPU's IPIs, then let the host run others
- * (the machine may have more simulated CPUs than host cores). */
-static void wait_pass(unsigned int *spins)
+/* Waiters of every kind serve every IPI (a sleeping lock), then yield the
+ * host core: the machine may have more simulated CPUs than host cores. */
+#define PERCPU_RWSEM_SPINS 16
+
+static bool writer_try(void *sem)
 {
-	if (mmk && mmk_this_cpu)
-		cpu_handle_ipis();
-	if (++*spins > 16)
-		sched_yield();
-	else
-		__builtin_ia32_pause();
+	return pthread_mutex_trylock(&((struct percpu_rw_semaphore *)sem)->writer) == 0;
 }
 
-/* The writer's mutex, waited for as a sleeping lock. */
-static void writer_lock(struct percpu_rw_semaphore *sem)
-{
-	unsigned int spins = 0;
+static const struct wait_ops writer_wait = { .done = writer_try, .spins = PERCPU_RWSEM_SPINS };
 
-	while (pthread_mutex_trylock(&sem->writer))
-		wait_pass(&spins);
+/* A reader found block set: wait until the writer is gone and retry. */
+static bool reader_try(void *arg)
+{
+	struct percpu_rw_semaphore *sem = arg;
+
+	return !atomic_load_explicit(&sem->block, memory_order_relaxed) &&
+	       __percpu_down_read_trylock(sem);
 }
 
-/* A reader found block set: wait until the writer is gone, then retry. */
+static const struct wait_ops reader_wait = { .done = reader_try, .spins = PERCPU_RWSEM_SPINS };
+
 void __percpu_down_read_slow(struct percpu_rw_semaphore *sem)
 {
-	unsigned int spins = 0;
-
-	do {
-		while (atomic_load_explicit(&sem->block, memory_order_relaxed))
-			wait_pass(&spins);
-	} while (!__percpu_down_read_trylock(sem));
+	wait_until(&reader_wait, sem, IPI_ALL);
 }
 
-void percpu_down_write(struct percpu_rw_semaphore *sem)
+static bool readers_gone(void *sem)
 {
-	unsigned int spins = 0;
-
-	percpu_rwsem_debug_acquire(sem);
-	writer_lock(sem);
-	atomic_store_explicit(&sem->block, 1, memory_order_seq_cst);
-	while (readers_active(sem))
-		wait_pass(&spins);
+	return !readers_active(sem);
 }
 
-bool percpu_down_write_trylock(struct percpu_rw_semaphore *sem)
+static const struct wait_ops readers_wait = { .done = readers_gone, .spins = PERCPU_RWSEM_SPINS };
+
+void __percpu_down_write(struct percpu_rw_semaphore *sem)
+{
+	percpu_rwsem_debug_acquire(sem, false, false);
+	wait_until(&writer_wait, sem, IPI_ALL);
+	atomic_store_explicit(&sem->block, 1, memory_order_seq_cst);
+	wait_until(&readers_wait, sem, IPI_ALL);
+	lock_acquired_write(sem);
+}
+
+bool __percpu_down_write_trylock(struct percpu_rw_semaphore *sem)
 {
 	if (pthread_mutex_trylock(&sem->writer))
 		return false;
@@ -113,7 +114,8 @@ bool percpu_down_write_trylock(struct percpu_rw_semaphore *sem)
 		pthread_mutex_unlock(&sem->writer);
 		return false;
 	}
-	percpu_rwsem_debug_acquire(sem);
+	percpu_rwsem_debug_acquire(sem, false, true);
+	lock_acquired_write(sem);
 	return true;
 }
 
@@ -126,39 +128,9 @@ void percpu_up_write(struct percpu_rw_semaphore *sem)
 
 void percpu_downgrade_write(struct percpu_rw_semaphore *sem)
 {
+	percpu_rwsem_debug_release(sem);              /* lockdep: write -> read */
+	percpu_rwsem_debug_acquire(sem, true, true);
 	atomic_fetch_add_explicit(percpu_rwsem_slot(sem), 1, memory_order_seq_cst);
 	atomic_store_explicit(&sem->block, 0, memory_order_seq_cst);
 	pthread_mutex_unlock(&sem->writer);
 }
-
-#ifdef CONFIG_DEBUG_VM
-/* The semaphores this host thread holds (read or write): a second
- * acquisition of one of them is the nesting the rules forbid. */
-#define HELD_MAX 8
-static __thread struct percpu_rw_semaphore *held[HELD_MAX];
-
-void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem)
-{
-	int free_slot = -1;
-
-	for (int i = 0; i < HELD_MAX; i++) {
-		if (held[i] == sem)
-			mmk_bug(__FILE__, __LINE__,
-				"percpu_rw_semaphore taken again by its holder (recursive locking)");
-		if (!held[i] && free_slot < 0)
-			free_slot = i;
-	}
-	BUG_ON(free_slot < 0);
-	held[free_slot] = sem;
-}
-
-void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem)
-{
-	for (int i = 0; i < HELD_MAX; i++)
-		if (held[i] == sem) {
-			held[i] = NULL;
-			return;
-		}
-	mmk_bug(__FILE__, __LINE__, "percpu_rw_semaphore released by a thread that does not hold it");
-}
-#endif

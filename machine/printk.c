@@ -37,6 +37,8 @@ int console_set_loglevel(int level)
 	return atomic_exchange(&console_loglevel, level);
 }
 
+bool console_echoes(int level) { return level < atomic_load(&console_loglevel); }
+
 /* Strip a KERN_SOH level prefix off *msg; returns the message's level. */
 static int printk_get_level(const char **msg)
 {

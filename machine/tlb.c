@@ -66,10 +66,7 @@ void __flush_tlb_local(void)
 	tlb_flush_entries(&c->tlb, c->cr4_pge);
 }
 
-void __flush_tlb_global(void)
-{
-	tlb_flush_entries(&this_cpu()->tlb, false);
-}
+void __flush_tlb_global(void) { tlb_flush_entries(&this_cpu()->tlb, false); }
 
 /* invlpg: the page's entries, and every entry of a large page covering it. */
 void __flush_tlb_one_kernel(unsigned long addr)
@@ -106,10 +103,7 @@ void write_cr3(unsigned long cr3)
 	__flush_tlb_local();
 }
 
-unsigned long read_cr3_pa(void)
-{
-	return this_cpu()->cr3 & PAGE_MASK;
-}
+unsigned long read_cr3_pa(void) { return this_cpu()->cr3 & PAGE_MASK; }
 
 /* ------------------------------------------------------------- view -- */
 
@@ -123,7 +117,11 @@ int tlb_nr_valid(int mmu_idx)
 	return n;
 }
 
-struct tlb_row { int mode; int idx; unsigned long vaddr; };
+struct tlb_row {
+	int mode;
+	int idx;
+	unsigned long vaddr;
+};
 
 static int tlb_row_cmp(const void *a, const void *b)
 {
@@ -151,10 +149,11 @@ static void tlb_show_row(FILE *out, const struct tlb *tlb, const struct tlb_row 
 
 	fprintf(out, "%-6s 0x%0*lx -> 0x%0*llx %s %c%c%c%s pte 0x%0*llx\n",
 		r->mode == MMU_KERNEL_IDX ? "kernel" : "user", w, full->vaddr,
-		pgmode.levels == 2 ? 8 : 12, (unsigned long long)full->phys, level_size(full->level),
-		e->addr_read != TLB_INVALID ? 'r' : '-', e->addr_write != TLB_INVALID ? 'w' : '-',
-		e->addr_code != TLB_INVALID ? 'x' : '-', full->global ? " G" : "  ",
-		pgmode.entry_shift == 2 ? 8 : 16, (unsigned long long)full->pte);
+		pgmode.levels == 2 ? 8 : 12, (unsigned long long)full->phys,
+		level_size(full->level), e->addr_read != TLB_INVALID ? 'r' : '-',
+		e->addr_write != TLB_INVALID ? 'w' : '-', e->addr_code != TLB_INVALID ? 'x' : '-',
+		full->global ? " G" : "  ", pgmode.entry_shift == 2 ? 8 : 16,
+		(unsigned long long)full->pte);
 }
 
 void tlb_show(FILE *out)

@@ -76,8 +76,8 @@ void vmalloc_window_exit(void)
  * cache just no longer vouches for them. */
 static void window_reserve(unsigned long first, unsigned long nr)
 {
-	mmap(vmalloc_window + (first << PAGE_SHIFT), nr << PAGE_SHIFT, PROT_NONE,
-	     RESERVE_FLAGS | MAP_FIXED, -1, 0);
+	(void)mmap(vmalloc_window + (first << PAGE_SHIFT), nr << PAGE_SHIFT, PROT_NONE,
+		   RESERVE_FLAGS | MAP_FIXED, -1, 0);
 	memset(&window_pfn[first], 0, nr * sizeof(u32));
 }
 

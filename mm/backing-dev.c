@@ -15,7 +15,7 @@
 #include "mmkit/writeback.h"
 
 static DEFINE_FAULT_SITE(bdi_alloc_fail, "bdi_alloc");
-spinlock_t bdi_lock = { PTHREAD_MUTEX_INITIALIZER };
+DEFINE_SPINLOCK(bdi_lock);
 LIST_HEAD(bdi_list);
 struct backing_dev_info noop_backing_dev_info = { .name = "noop" };
 

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 
 struct copy_ctx {
@@ -78,10 +79,13 @@ static void copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
 	pte_unmap_unlock(dst_pte, dst_ptl);
 }
 
-static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, void *arg)
+static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct copy_ctx *c = arg;
+	struct copy_ctx *c = walk->private;
 	struct mm_struct *dst_mm = c->dst_vma->vm_mm;
+
+	if (pmd_leaf(pmdp_get(src_pmd)))
+		return 0;                    /* no THP: user PMDs are tables */
 	p4dp_t p4d = p4d_alloc(dst_mm, pgd_offset(dst_mm, addr), addr);
 	pudp_t pud = p4d ? pud_alloc(dst_mm, p4d, addr) : NULL;
 	pmdp_t dst_pmd = pud ? pmd_alloc(dst_mm, pud, addr) : NULL;
@@ -93,6 +97,8 @@ static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, void 
 	copy_pte_range(c, dst_pmd, src_pmd, addr, end);
 	return 0;
 }
+
+static const struct mm_walk_ops copy_walk_ops = { .pmd_entry = copy_pmd };
 
 static bool vma_needs_copy(const struct vm_area_struct *dst_vma,
 			   const struct vm_area_struct *src_vma)
@@ -107,7 +113,9 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 
 	if (!vma_needs_copy(dst_vma, src_vma))
 		return 0;
-	walk_pmd_range(src_vma->vm_mm, src_vma->vm_start, src_vma->vm_end, copy_pmd, &c);
+	mmap_assert_write_locked(src_vma->vm_mm);
+	mmap_assert_write_locked(dst_vma->vm_mm);
+	walk_page_range_vma(src_vma, src_vma->vm_start, src_vma->vm_end, &copy_walk_ops, &c);
 	for (i = 0; i < NR_MM_COUNTERS; i++)
 		add_mm_counter(dst_vma->vm_mm, i, c.rss[i]);
 	return c.nomem ? -ENOMEM : 0;

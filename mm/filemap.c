@@ -11,8 +11,10 @@
  * cache holds one reference for it, points back with page->mapping and
  * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
  * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
- * shootdown, an allocation or I/O.  A new page enters the cache locked and
- * not uptodate; whoever inserted it reads it (or zeroes it) and unlocks it.
+ * shootdown, an allocation or I/O: a store that needs a new tree node drops
+ * the lock, allocates the node and retries (Linux xas_nomem).  A new page
+ * enters the cache locked and not uptodate; whoever inserted it reads it (or
+ * zeroes it) and unlocks it.
  *
  * I/O is synchronous (the block layer charges its time to the clock).  A
  * fault that has to wait for it drops mmap_lock first and is retried, as
@@ -24,6 +26,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/mmu.h"
@@ -32,6 +35,7 @@
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
 #define XA_SHIFT 6
@@ -84,53 +88,56 @@ static bool xa_fits(const struct address_space *m, unsigned long index)
 	return m->xa_height * XA_SHIFT >= 64 || (index >> (XA_SHIFT * m->xa_height)) == 0;
 }
 
-/* Caller holds i_pages_lock. */
-static struct page *xa_load(const struct address_space *m, unsigned long index)
-{
-	struct xa_node *node = m->xa_root;
-	unsigned int level = m->xa_height;
-
-	if (!node || !xa_fits(m, index))
-		return NULL;
-	while (--level > 0 && node)
-		node = node->slots[xa_slot(index, level)];
-	return node ? node->slots[xa_slot(index, 0)] : NULL;
-}
-
-/* Grow the tree until index fits.  Caller holds i_pages_lock. */
-static int xa_grow(struct address_space *m, unsigned long index)
-{
-	while (!m->xa_root || !xa_fits(m, index)) {
-		struct xa_node *top = xa_node_alloc();
-
-		if (!top)
-			return -ENOMEM;
-		top->slots[0] = m->xa_root;
-		m->xa_root = top;
-		m->xa_height++;
-	}
-	return 0;
-}
-
-/* The leaf slot for index, allocating the way down.  NULL on -ENOMEM. */
-static void **xa_create_slot(struct address_space *m, unsigned long index)
+/*
+ * The leaf slot for index, creating the missing nodes from *spare: the tree
+ * grows at the top until index fits, then gets the nodes on the way down.
+ * NULL when a node is needed and *spare is empty: the caller drops
+ * i_pages_lock, allocates one (xa_node_alloc may sleep) and calls again
+ * (Linux xas_nomem).  Nodes installed so far stay.  Caller holds
+ * i_pages_lock.
+ */
+static void **xa_create_slot(struct address_space *m, unsigned long index, struct xa_node **spare)
 {
 	struct xa_node *node;
 	unsigned int level;
 
-	if (xa_grow(m, index))
-		return NULL;
+	lockdep_assert_held(&m->i_pages_lock);
+	while (!m->xa_root || !xa_fits(m, index)) {
+		if (!*spare)
+			return NULL;
+		node = *spare;
+		*spare = NULL;
+		node->slots[0] = m->xa_root;
+		m->xa_root = node;
+		m->xa_height++;
+	}
 	node = m->xa_root;
 	for (level = m->xa_height - 1; level > 0; level--) {
 		void **slot = &node->slots[xa_slot(index, level)];
 
-		if (!*slot)
-			*slot = xa_node_alloc();
-		if (!*slot)
-			return NULL;
+		if (!*slot) {
+			if (!*spare)
+				return NULL;
+			*slot = *spare;
+			*spare = NULL;
+		}
 		node = *slot;
 	}
 	return &node->slots[xa_slot(index, 0)];
+}
+
+/* The existing leaf slot for index, or NULL.  Caller holds i_pages_lock. */
+static void **xa_lookup_slot(struct address_space *m, unsigned long index)
+{
+	struct xa_node *node = m->xa_root;
+	unsigned int level = m->xa_height;
+
+	lockdep_assert_held(&m->i_pages_lock);
+	if (!node || !xa_fits(m, index))
+		return NULL;
+	while (--level > 0 && node)
+		node = node->slots[xa_slot(index, level)];
+	return node ? &node->slots[xa_slot(index, 0)] : NULL;
 }
 
 static void xa_free_nodes(struct xa_node *node, unsigned int level)
@@ -155,9 +162,11 @@ static void pagecache_account(struct address_space *m, struct page *page, long d
 struct page *filemap_get_page(struct address_space *m, unsigned long index)
 {
 	struct page *page;
+	void **slot;
 
 	spin_lock(&m->i_pages_lock);
-	page = xa_load(m, index);
+	slot = xa_lookup_slot(m, index);
+	page = slot ? *slot : NULL;
 	if (page)
 		get_page(page);
 	spin_unlock(&m->i_pages_lock);
@@ -166,14 +175,21 @@ struct page *filemap_get_page(struct address_space *m, unsigned long index)
 
 int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
 {
+	struct xa_node *spare = NULL;
 	void **slot;
 	int err = 0;
 
-	spin_lock(&m->i_pages_lock);
-	slot = xa_create_slot(m, index);
-	if (!slot)
-		err = -ENOMEM;
-	else if (*slot)
+	for (;;) {
+		spin_lock(&m->i_pages_lock);
+		slot = xa_create_slot(m, index, &spare);
+		if (slot)
+			break;
+		spin_unlock(&m->i_pages_lock);
+		spare = xa_node_alloc();      /* outside the lock (Linux xas_nomem) */
+		if (!spare)
+			return -ENOMEM;
+	}
+	if (*slot)
 		err = -EEXIST;
 	if (!err) {
 		get_page(page);
@@ -186,21 +202,31 @@ int filemap_add_page(struct address_space *m, struct page *page, unsigned long i
 		pagecache_account(m, page, 1);
 	}
 	spin_unlock(&m->i_pages_lock);
+	if (spare)                            /* another CPU grew the tree meanwhile */
+		kmem_cache_free(radix_tree_node_cachep, spare);
 	return err;
 }
 
-void lock_page(struct page *page)
-{
-	unsigned int spins = 0;
+#ifdef CONFIG_LOCKDEP
+struct lockdep_map page_lock_dep_map = LOCKDEP_MAP_INIT("PG_locked", IPI_ALL);
+#endif
 
-	while (!trylock_page(page)) {
-		if (mmk && mmk_this_cpu)
-			cpu_handle_ipis();     /* a sleeping lock: serve every IPI */
-		if (++spins > 16)
-			sched_yield();
-		else
-			__builtin_ia32_pause();
-	}
+static bool page_try(void *page)
+{
+	return !(atomic_fetch_or_explicit(&((struct page *)page)->flags, 1UL << PG_locked,
+					  memory_order_acquire) & (1UL << PG_locked));
+}
+
+/* A sleeping lock: its waiter serves every IPI. */
+static const struct wait_ops page_lock_wait = { .done = page_try, .spins = 16 };
+
+void __lock_page(struct page *page)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, false);
+#endif
+	if (!page_try(page))
+		wait_until(&page_lock_wait, page, IPI_ALL);
 }
 
 struct page *filemap_lock_page(struct address_space *m, unsigned long index)
@@ -228,7 +254,7 @@ static struct page *page_cache_alloc(bool zero)
 		return NULL;
 	page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
 	if (page)
-		SetPageLocked(page);
+		(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
 	return page;
 }
 
@@ -331,7 +357,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	if (PageDirty(page) && mapping_can_writeback(m))
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
-	*xa_create_slot(m, page->index) = NULL;      /* the slot exists: no allocation */
+	*xa_lookup_slot(m, page->index) = NULL;      /* the page is in it */
 	m->nrpages--;
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;

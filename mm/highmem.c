@@ -21,7 +21,7 @@
 #define PKMAP_MAX 1024
 #define PKMAP_FLUSHING (-1)
 
-static spinlock_t kmap_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(kmap_lock);
 static int pkmap_count[PKMAP_MAX];              /* kmap_lock */
 static struct page *pkmap_page[PKMAP_MAX];      /* kmap_lock */
 static unsigned int last_pkmap_nr;              /* kmap_lock */

@@ -28,6 +28,7 @@
  * collapsible here (docs/ARCHITECTURE.md, "Where mmkit differs").
  */
 #include <errno.h>
+#include "mmkit/pagewalk.h"
 #include "mmkit/memory.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -106,22 +107,20 @@ struct collapse_scan {
 	bool table, marker;
 };
 
-static int collapse_scan_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* Each PTE of an existing table over the window: the table exists, and a
+ * guard marker forbids the collapse.  Called with the PTE lock held. */
+static int collapse_scan_pte(ptep_t pte, unsigned long addr, unsigned long next,
+			     struct mm_walk *walk)
 {
-	struct collapse_scan *s = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(current->mm, pmd, addr, &ptl);
+	struct collapse_scan *s = walk->private;
 
-	if (!pte)
-		return 0;
 	s->table = true;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte)) {
-		if (is_guard_marker(ptep_get(pte)))
-			s->marker = true;
-	}
-	pte_unmap_unlock(pte, ptl);
+	if (is_guard_marker(ptep_get(pte)))
+		s->marker = true;
 	return 0;
 }
+
+static const struct mm_walk_ops collapse_scan_ops = { .pte_entry = collapse_scan_pte };
 
 /* A shmem window collapses only when the object holds all its pages
  * (Linux hpage_collapse_scan_file: holes fail a forced collapse too). */
@@ -147,7 +146,7 @@ static enum scan_result collapse_scan(struct vm_area_struct *vma, unsigned long 
 
 	if (vma_is_anon_shmem(vma))
 		return collapse_scan_shmem(vma, haddr);
-	walk_pmd_range(vma->vm_mm, haddr, haddr + mmk_pmd_size(), collapse_scan_pmd, &s);
+	walk_page_range_vma(vma, haddr, haddr + mmk_pmd_size(), &collapse_scan_ops, &s);
 	if (!s.table)
 		return SCAN_PMD_NULL;
 	return s.marker ? SCAN_PTE_NON_PRESENT : SCAN_SUCCEED;

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
@@ -58,19 +59,13 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 	}
 }
 
-static int lazyfree_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int lazyfree_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct lazyfree_walk *w = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		lazyfree_one(w, pte, addr);
-	pte_unmap_unlock(pte, ptl);
+	lazyfree_one(walk->private, pte, addr);
 	return 0;
 }
+
+static const struct mm_walk_ops lazyfree_walk_ops = { .pte_entry = lazyfree_pte };
 
 /* The PTEs made clean and old are flushed at tlb_finish_mmu: only their
  * range, or everything if another gather of the mm is pending. */
@@ -80,7 +75,7 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct lazyfree_walk w = { .vma = vma, .tlb = &tlb };
 
 	tlb_gather_mmu(&tlb, vma->vm_mm);
-	walk_pmd_range(vma->vm_mm, start, end, lazyfree_pmd, &w);
+	walk_page_range_vma(vma, start, end, &lazyfree_walk_ops, &w);
 	tlb_finish_mmu(&tlb);
 	return 0;
 }
@@ -130,20 +125,14 @@ static int guard_install(struct vm_area_struct *vma, unsigned long start, unsign
 	return 0;
 }
 
-static int guard_remove_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int guard_remove_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct vm_area_struct *vma = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		if (is_guard_marker(ptep_get(pte)))
-			pte_clear(vma->vm_mm, addr, pte);
-	pte_unmap_unlock(pte, ptl);
+	if (is_guard_marker(ptep_get(pte)))
+		pte_clear(walk->mm, addr, pte);
 	return 0;
 }
+
+static const struct mm_walk_ops guard_remove_walk_ops = { .pte_entry = guard_remove_pte };
 
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
@@ -159,7 +148,7 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 	case MMK_MADV_GUARD_INSTALL:
 		return guard_install(vma, start, end);
 	case MMK_MADV_GUARD_REMOVE:
-		return walk_pmd_range(vma->vm_mm, start, end, guard_remove_pmd, vma);
+		return walk_page_range_vma(vma, start, end, &guard_remove_walk_ops, NULL);
 	default:
 		return 0;
 	}

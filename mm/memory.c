@@ -771,11 +771,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
 	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
 	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;
-	if (!vmf.pmd)
-		ret = VM_FAULT_OOM;
-	else if (vma_is_anonymous(vma) && thp_huge_fault_prepare(&vmf))   /* mm/huge_memory.c */
-		ret = VM_FAULT_OOM;
-	else
+	/* no table, or the THP preparation (mm/huge_memory.c) failed: OOM */
+	if (vmf.pmd && !(vma_is_anonymous(vma) && thp_huge_fault_prepare(&vmf)))
 		ret = handle_pte_fault(&vmf);
 	mm_account_fault(ret, flags);
 	return ret;

@@ -1,101 +1,129 @@
 /*
- * mincore.c - mincore(2) (Linux mm/mincore.c): which pages of a range are
- * resident.  A mapped PTE is resident; an empty PTE of a file mapping is
- * resident if its page is in the file's page cache and uptodate (mmkit
- * grants every caller the right to see that: the files it maps are its
- * own); an empty PTE of anonymous memory is not.  Errors as Linux: an
- * unaligned start is -EINVAL, a range beyond the user address space or
- * running into a hole -ENOMEM (after the VMAs before it are reported).
+ * mincore.c - mincore(2) (Linux mm/mincore.c): one byte per page of a
+ * range, 1 when the page is resident.  A page is resident when a present
+ * PTE maps it, or, where no PTE maps it (none, or a guard marker), when its
+ * file's page cache holds it (shmem, file mappings); anonymous holes are 0.
+ * There is no swap yet, so no swap entry can be found.
+ *
+ * The range is walked one VMA at a time with mm/pagewalk.c: pte_entry
+ * for each PTE of a table (the walk holds the PTE lock) and pte_hole for
+ * the ranges without a table.  A VMA whose page-cache state the caller may
+ * not learn (Linux can_do_mincore: not anonymous and no file, i.e. the
+ * special mappings [vdso], [vvar]) reads as all resident.  A range that
+ * runs into a gap fails with -ENOMEM after the VMAs before the gap were
+ * reported, as Linux's loop does.
  */
 #include <errno.h>
 #include <string.h>
-#include "mmkit/pagemap.h"
+#include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
-struct mincore_walk {
-	struct vm_area_struct *vma;
-	unsigned char *vec;
-	unsigned long start;
-};
-
+/* Is page index of the mapping in its page cache (and up to date)? */
 static unsigned char mincore_page(struct address_space *m, unsigned long index)
 {
 	struct page *page = filemap_get_page(m, index);
-	unsigned char present = page && PageUptodate(page);
+	unsigned char present = 0;
 
-	if (page)
+	if (page) {
+		present = PageUptodate(page);
 		put_page(page);
+	}
 	return present;
 }
 
-static unsigned char mincore_unmapped(struct vm_area_struct *vma, unsigned long addr)
+/* [addr, end) of the walk's VMA has no PTE mapping it. */
+static void mincore_unmapped(unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct address_space *m;
+	struct vm_area_struct *vma = walk->vma;
+	unsigned char *vec = walk->private;
+	unsigned long i, nr = (end - addr) >> PAGE_SHIFT;
 
-	if (!vma->vm_file)
-		return 0;
-	m = vma->vm_file->f_mapping;
-	return m ? mincore_page(m, linear_page_index(vma, addr)) : 0;
+	if (vma->vm_file && vma->vm_file->f_mapping) {
+		unsigned long pgoff = linear_page_index(vma, addr);
+
+		for (i = 0; i < nr; i++)
+			vec[i] = mincore_page(vma->vm_file->f_mapping, pgoff + i);
+	} else {
+		memset(vec, 0, nr);
+	}
+	walk->private = vec + nr;
 }
 
-static int mincore_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+static int mincore_hole(unsigned long addr, unsigned long end, int depth, struct mm_walk *walk)
 {
-	struct mincore_walk *w = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte)) {
-		pte_t v = ptep_get(pte);
-
-		if (pte_present(v))
-			w->vec[(addr - w->start) >> PAGE_SHIFT] = 1;
-	}
-	pte_unmap_unlock(pte, ptl);
+	mincore_unmapped(addr, end, walk);
 	return 0;
 }
 
-/* One VMA's part [addr, end): present PTEs, then the empty ones. */
-static void do_mincore(struct vm_area_struct *vma, unsigned long addr, unsigned long end,
+static int mincore_pte(ptep_t ptep, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	pte_t pte = ptep_get(ptep);
+	unsigned char *vec = walk->private;
+
+	if (pte_none(pte) || is_guard_marker(pte)) {
+		mincore_unmapped(addr, next, walk);
+		return 0;
+	}
+	*vec = pte_present(pte); /* not present, not none: a swap entry */
+	walk->private = vec + 1;
+	return 0;
+}
+
+static const struct mm_walk_ops mincore_walk_ops = {
+	.pte_entry = mincore_pte,
+	.pte_hole = mincore_hole,
+};
+
+/* Linux can_do_mincore: mmkit has no file permissions; a file VMA's owner
+ * is its process. */
+static bool can_do_mincore(const struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma) || vma->vm_file;
+}
+
+/* One VMA's part of the range from addr, at most `pages` pages, into vec.
+ * Returns the pages done, or -ENOMEM when addr is in no VMA.  Caller holds
+ * mmap_lock. */
+static long do_mincore(struct mm_struct *mm, unsigned long addr, unsigned long pages,
 		       unsigned char *vec)
 {
-	struct mincore_walk w = { .vma = vma, .vec = vec, .start = addr };
-	unsigned long a;
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	unsigned long end;
 
-	memset(vec, 0, (end - addr) >> PAGE_SHIFT);
-	walk_pmd_range(vma->vm_mm, addr, end, mincore_pmd, &w);
-	for (a = addr; a < end; a += PAGE_SIZE)
-		if (!vec[(a - addr) >> PAGE_SHIFT])
-			vec[(a - addr) >> PAGE_SHIFT] = mincore_unmapped(vma, a);
+	mmap_assert_locked(mm);
+	if (!vma)
+		return -ENOMEM;
+	end = min(vma->vm_end, addr + (pages << PAGE_SHIFT));
+	if (!can_do_mincore(vma)) {
+		memset(vec, 1, (end - addr) >> PAGE_SHIFT);
+		return (long)((end - addr) >> PAGE_SHIFT);
+	}
+	walk_page_range_vma(vma, addr, end, &mincore_walk_ops, vec);
+	return (long)((end - addr) >> PAGE_SHIFT);
 }
 
 long sys_mincore(unsigned long start, size_t len, unsigned char *vec)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long pages, end, addr;
-	long ret = 0;
+	unsigned long pages;
+	long done = 0;
 
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
-	if (start + len < start || start + len > TASK_SIZE_MAX)
+	if (start > TASK_SIZE || len > TASK_SIZE - start)
 		return -ENOMEM;
 	pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
-	end = start + (pages << PAGE_SHIFT);
 	mmap_read_lock(mm);
-	for (addr = start; addr < end; ) {
-		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		unsigned long stop;
-
-		if (!vma) {
-			ret = -ENOMEM;
+	while (pages) {
+		done = do_mincore(mm, start, pages, vec);
+		if (done <= 0)
 			break;
-		}
-		stop = min(end, vma->vm_end);
-		do_mincore(vma, addr, stop, vec + ((addr - start) >> PAGE_SHIFT));
-		addr = stop;
+		pages -= (unsigned long)done;
+		vec += done;
+		start += (unsigned long)done << PAGE_SHIFT;
 	}
 	mmap_read_unlock(mm);
-	return ret;
+	return done < 0 ? done : 0;
 }

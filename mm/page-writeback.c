@@ -96,14 +96,12 @@ unsigned long global_dirty_pages(void)
 
 static void folio_account_dirtied(struct page *page)
 {
-	struct task_struct *t = this_cpu() ? current : NULL;
-
 	mod_lruvec_page_state(page, NR_FILE_DIRTY, 1);
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, 1);
 	mod_lruvec_page_state(page, NR_DIRTIED, 1);
 	atomic_fetch_add(&page->mapping->nrdirty, 1);
-	if (t)
-		t->nr_dirtied++;
+	if (this_cpu())         /* the dirtying task, for balance_dirty_pages */
+		current->nr_dirtied++;
 }
 
 void account_page_cleaned(struct page *page)

@@ -1538,6 +1538,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
  * page of 2^order frames with _refcount 1, or NULL. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	might_alloc(gfp);
 	if (likely(order <= PAGE_ALLOC_COSTLY_ORDER)) {
 		struct page *page = alloc_pages_pcp_fast(gfp, order, false);
 
@@ -1550,6 +1551,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 /* As alloc_pages, but the page comes back with _refcount 0. */
 struct page *alloc_frozen_pages(gfp_t gfp, unsigned int order)
 {
+	might_alloc(gfp);
 	return __alloc_pages(gfp, order, true);
 }
 

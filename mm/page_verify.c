@@ -3,7 +3,7 @@
  * page and rmap checks, as whole-structure validators).
  *
  * With the machine quiescent, every user page table of every mm is walked
- * (the user half, hardware level by level) and:
+ * (the user half, through mm/pagewalk.c without VMAs) and:
  *   - each present PTE must map a frame in RAM that is not free (not
  *     PageBuddy, _refcount > 0); the shared zero page only with
  *     _PAGE_SPECIAL; no large leaves in user space;
@@ -26,6 +26,7 @@
 #include "mmkit/debug.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
@@ -36,13 +37,6 @@ struct pv_state {
 	unsigned long tables;            /* counted tables of this mm */
 	long rss[NR_MM_COUNTERS];        /* of this mm */
 };
-
-static bool level_counted(int i)
-{
-	int generic = pgmode.hw[i - 1].level - 1;
-
-	return generic == PT_PTE || generic == PT_PMD || generic == PT_PUD;
-}
 
 static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 {
@@ -74,31 +68,38 @@ static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 	s->rss[mm_counter(page)]++;
 }
 
-static void pv_table(struct pv_state *s, void *table, int i, unsigned long first,
-		     unsigned long last, unsigned long base)
+/* The user half through the page walk (no VMAs: every table counts): an
+ * upper entry pointing to a PUD, PMD or PTE table counts one table (a
+ * folded level is seen again one level down); a large leaf is an error. */
+static int pv_upper(u64 e, int level, bool leaf, unsigned long va, struct mm_walk *walk)
 {
-	const struct pt_hw_level *h = &pgmode.hw[i];
-	unsigned long n;
+	struct pv_state *s = walk->private;
 
-	for (n = first; n <= last; n++) {
-		u64 e = pt_entry_read(pt_slot_add(table, (long)n));
-		unsigned long va = base + (n << h->shift);
-
-		if (i == pgmode.nhw - 1) {
-			pv_leaf(s, e, va);
-			continue;
-		}
-		if (!(e & _PAGE_PRESENT))
-			continue;
-		if (h->leaf_ok && (e & _PAGE_PSE)) {
-			verify_fail(s->v, "mm %lu %#lx: large leaf in user space", s->mm->mm_id, va);
-			continue;
-		}
-		if (level_counted(i + 1))
-			s->tables++;
-		pv_table(s, pt_table_of(e), i + 1, 0, pgmode.hw[i + 1].ptrs - 1, va);
+	if (leaf) {
+		verify_fail(s->v, "mm %lu %#lx: large leaf in user space", s->mm->mm_id, va);
+		return 0;
 	}
+	if (level <= PT_PUD + 1 && !pgmode.folded[level - 1])
+		s->tables++;
+	return 0;
 }
+
+static int pv_p4d(p4dp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{ return pv_upper(p4d_val(p4dp_get(p)), PT_P4D, false, a, w); }
+static int pv_pud(pudp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{ return pv_upper(pud_val(pudp_get(p)), PT_PUD, pud_leaf(pudp_get(p)), a, w); }
+static int pv_pmd(pmdp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{ return pv_upper(pmd_val(pmdp_get(p)), PT_PMD, pmd_leaf(pmdp_get(p)), a, w); }
+
+static int pv_pte(ptep_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{
+	pv_leaf(w->private, pte_val(ptep_get(p)), a);
+	return 0;
+}
+
+static const struct mm_walk_ops pv_ops = {
+	.p4d_entry = pv_p4d, .pud_entry = pv_pud, .pmd_entry = pv_pmd, .pte_entry = pv_pte,
+};
 
 static void pv_mm(struct pv_state *s, struct mm_struct *mm)
 {
@@ -112,7 +113,8 @@ static void pv_mm(struct pv_state *s, struct mm_struct *mm)
 	for (i = 0; i < NR_MM_COUNTERS; i++)
 		s->rss[i] = 0;
 	if (mm->pgd && KERNEL_PGD_BOUNDARY)
-		pv_table(s, mm->pgd, 0, 0, KERNEL_PGD_BOUNDARY - 1, 0);
+		walk_page_range_novma(mm, 0, (unsigned long)KERNEL_PGD_BOUNDARY << PGDIR_SHIFT,
+				      &pv_ops, NULL, s);
 	bytes = s->tables << PAGE_SHIFT;
 	if (bytes != mm_pgtables_bytes(mm))
 		verify_fail(s->v, "mm %lu: %lu bytes of page tables reachable, pgtables_bytes %lu",
@@ -172,25 +174,26 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 static void verify_mapped_pages(struct verify_ctx *v)
 {
 	struct pv_state s = { .v = v };
-	struct mm_struct *mm;
+	struct mm_struct **mms;
 	long anon = 0, file = 0;
+	size_t n, i;
 	unsigned long pfn;
 
 	if (!mmk)
 		return;
 	s.maps = calloc(mmk->max_pfn, sizeof(*s.maps));
 	BUG_ON(!s.maps);
-	spin_lock(&mmlist_lock);
-	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
-		mmap_read_lock(mm);
-		pv_mm(&s, mm);
-		mmap_read_unlock(mm);
+	mms = mmlist_snapshot(&n);
+	for (i = 0; i < n; i++) {
+		mmap_read_lock(mms[i]);
+		pv_mm(&s, mms[i]);
+		mmap_read_unlock(mms[i]);
 	}
+	free(mms);
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
 		if (s.maps[pfn] || (READ_ONCE(pfn_to_page(pfn)->page_type) == PGTY_none &&
 				    pfn_to_page(pfn)->mapping && page_ref_count(pfn_to_page(pfn)) > 0))
 			pv_page(&s, pfn, &anon, &file);
-	spin_unlock(&mmlist_lock);
 	if ((unsigned long)anon != node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED))
 		verify_fail(v, "NR_ANON_MAPPED %lu, %ld anonymous pages are mapped",
 			    node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED), anon);

@@ -20,6 +20,7 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/pgtable.h"
 
 static DEFINE_FAULT_SITE(pgtable_alloc_fault, "pgtable_alloc");
@@ -97,15 +98,22 @@ static int pt_alloc_slot(struct mm_struct *mm, void *slot, int child_level,
 }
 
 int __p4d_alloc(struct mm_struct *mm, pgdp_t pgd, unsigned long addr)
-{ return pt_alloc_slot(mm, pgd, PT_P4D, NULL); }
+{
+	return pt_alloc_slot(mm, pgd, PT_P4D, NULL);
+}
 int __pud_alloc(struct mm_struct *mm, p4dp_t p4d, unsigned long addr)
-{ return pt_alloc_slot(mm, p4d, PT_PUD, mm_inc_nr_puds); }
+{
+	return pt_alloc_slot(mm, p4d, PT_PUD, mm_inc_nr_puds);
+}
 int __pmd_alloc(struct mm_struct *mm, pudp_t pud, unsigned long addr)
-{ return pt_alloc_slot(mm, pud, PT_PMD, mm_inc_nr_pmds); }
+{
+	return pt_alloc_slot(mm, pud, PT_PMD, mm_inc_nr_pmds);
+}
 int __pte_alloc(struct mm_struct *mm, pmdp_t pmd)
-{ return pt_alloc_slot(mm, pmd, PT_PTE, mm_inc_nr_ptes); }
-int __pte_alloc_kernel(pmdp_t pmd)
-{ return pt_alloc_slot(&init_mm, pmd, PT_PTE, mm_inc_nr_ptes); }
+{
+	return pt_alloc_slot(mm, pmd, PT_PTE, mm_inc_nr_ptes);
+}
+int __pte_alloc_kernel(pmdp_t pmd) { return pt_alloc_slot(&init_mm, pmd, PT_PTE, mm_inc_nr_ptes); }
 
 p4dp_t p4d_alloc(struct mm_struct *mm, pgdp_t pgd, unsigned long addr)
 {
@@ -187,7 +195,10 @@ ptep_t pte_alloc_walk(struct mm_struct *mm, unsigned long addr)
 /* ------------------------------------------------------------ freeing -- */
 
 void pte_free(struct mm_struct *mm, pgtable_t pte_page) { pagetable_free(pte_page); }
-void pte_free_kernel(struct mm_struct *mm, ptep_t pte_table) { pagetable_free(table_page(pte_table)); }
+void pte_free_kernel(struct mm_struct *mm, ptep_t pte_table)
+{
+	pagetable_free(table_page(pte_table));
+}
 
 void pmd_free(struct mm_struct *mm, pmdp_t pmd_table)
 {
@@ -207,40 +218,160 @@ void p4d_free(struct mm_struct *mm, p4dp_t p4d_table)
 		pagetable_free(table_page(p4d_table));
 }
 
+/* ----------------------------------------------------- whole trees -- */
+
+/* Walk the entries [first, last) of the top-level table pgd (mm's tables;
+ * mm NULL for a pgd of pgd_list): the addresses the callbacks see are
+ * index << PGDIR_SHIFT, without the sign extension of the kernel half. */
+static int walk_pgd_entries(struct mm_struct *mm, void *pgd, unsigned long first,
+			    unsigned long last, const struct mm_walk_ops *ops, void *private)
+{
+	unsigned long start = first << PGDIR_SHIFT, end = last << PGDIR_SHIFT;
+
+	if (first >= last)
+		return 0;
+	return walk_page_range_novma(mm, start, end, ops, pgd, private);
+}
+
+/* Free each table after its entries (post-order), as free_pgtables does,
+ * but everything below the entries walked; keep_pmds: PAE's preallocated
+ * user PMDs stay (their contents go). */
+struct free_all {
+	bool keep_pmds;
+};
+
+static int free_all_pte(pmdp_t pmd, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct page *table;
+
+	if (pmd_leaf(pmdp_get(pmd)))
+		return 0;
+	table = pmd_pgtable(pmdp_get(pmd));
+	pmd_clear(pmd);
+	mm_dec_nr_ptes(walk->mm);
+	pagetable_free(table);
+	return 0;
+}
+
+static int free_all_pmd(pudp_t pud, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct free_all *f = walk->private;
+	struct page *table;
+
+	if (pgmode.folded[PT_PMD] || f->keep_pmds)
+		return 0;
+	table = table_page(pud_pgtable(pudp_get(pud)));
+	pud_clear(pud);
+	mm_dec_nr_pmds(walk->mm);
+	pagetable_free(table);
+	return 0;
+}
+
+static int free_all_pud(p4dp_t p4d, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct page *table;
+
+	if (pgmode.folded[PT_PUD])
+		return 0;
+	table = table_page(p4d_pgtable(p4dp_get(p4d)));
+	p4d_clear(p4d);
+	mm_dec_nr_puds(walk->mm);
+	pagetable_free(table);
+	return 0;
+}
+
+static int free_all_p4d(pgdp_t pgd, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct page *table;
+
+	if (pgmode.folded[PT_P4D])
+		return 0;
+	table = table_page(pgd_pgtable(pgdp_get(pgd)));
+	pgd_clear(pgd);
+	pagetable_free(table);
+	return 0;
+}
+
+static const struct mm_walk_ops free_all_ops = {
+	.pmd_entry = free_all_pte,
+	.pud_post = free_all_pmd,
+	.p4d_post = free_all_pud,
+	.pgd_post = free_all_p4d,
+};
+
+void pgtable_free_all(struct mm_struct *mm)
+{
+	struct free_all f = { .keep_pmds = false };
+
+	if (!mm->pgd)
+		return;
+	walk_pgd_entries(mm, mm->pgd, 0, PTRS_PER_PGD, &free_all_ops, &f);
+	pagetable_free(table_page(mm->pgd));
+	mm->pgd = NULL;
+}
+
+void free_user_pgtables(struct mm_struct *mm)
+{
+	struct free_all f = { .keep_pmds = pgmode.levels == 3 };
+
+	walk_pgd_entries(mm, mm->pgd, 0, KERNEL_PGD_BOUNDARY, &free_all_ops, &f);
+}
+
 /* ------------------------------------------------------------- verify -- */
 
 struct pt_census {
 	struct verify_ctx *v;
-	unsigned long tables;     /* distinct tables reached */
+	unsigned long tables; /* distinct tables reached */
 };
 
-/* Check and count the tables reachable from `table` at hardware level i. */
-static void verify_table(struct pt_census *c, void *table, int i, unsigned long first,
-			 unsigned long last)
+/* An upper entry (of generic level `level`) that points to a table of the
+ * level below, unless that level is folded (then the walk sees the same
+ * slot again one level down) or the entry is a leaf: the table must be a
+ * PageTable page in RAM; it is counted. */
+static int census_entry(u64 e, int level, bool leaf, struct mm_walk *walk)
 {
-	unsigned long n;
+	struct pt_census *c = walk->private;
+	unsigned long pfn = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
+	static const char *const names[] = { "", "PTE", "PMD", "PUD", "P4D", "PGD" };
 
-	for (n = first; n <= last && i + 1 < pgmode.nhw; n++) {
-		u64 e = pt_entry_read(pt_slot_add(table, (long)n));
-		u64 phys = e & PTE_PFN_MASK;
-		struct page *child;
-
-		if (!(e & _PAGE_PRESENT) || (pgmode.hw[i].leaf_ok && (e & _PAGE_PSE)))
-			continue;
-		if (!pfn_valid(phys >> PAGE_SHIFT)) {
-			verify_fail(c->v, "%s entry %#llx points outside RAM",
-				    pgmode.hw[i].name, (unsigned long long)e);
-			continue;
-		}
-		child = pfn_to_page(phys >> PAGE_SHIFT);
-		if (!PageTable(child))
-			verify_fail(c->v, "%s entry %#llx: pfn %#llx is not a page table",
-				    pgmode.hw[i].name, (unsigned long long)e,
-				    (unsigned long long)(phys >> PAGE_SHIFT));
-		c->tables++;
-		verify_table(c, pt_table_of(e), i + 1, 0, pgmode.hw[i + 1].ptrs - 1);
+	if (leaf || pgmode.folded[level - 1])
+		return 0;
+	if (!pfn_valid(pfn)) {
+		verify_fail(c->v, "%s entry %#llx points outside RAM", names[level],
+			    (unsigned long long)e);
+		walk->action = ACTION_CONTINUE;
+		return 0;
 	}
+	if (!PageTable(pfn_to_page(pfn)))
+		verify_fail(c->v, "%s entry %#llx: pfn %#lx is not a page table", names[level],
+			    (unsigned long long)e, pfn);
+	c->tables++;
+	return 0;
 }
+
+static int census_pgd(pgdp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{
+	return census_entry(pgd_val(pgdp_get(p)), PT_PGD, false, w);
+}
+static int census_p4d(p4dp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{
+	return census_entry(p4d_val(p4dp_get(p)), PT_P4D, false, w);
+}
+static int census_pud(pudp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{
+	return census_entry(pud_val(pudp_get(p)), PT_PUD, pud_leaf(pudp_get(p)), w);
+}
+static int census_pmd(pmdp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
+{
+	return census_entry(pmd_val(pmdp_get(p)), PT_PMD, pmd_leaf(pmdp_get(p)), w);
+}
+
+static const struct mm_walk_ops census_ops = {
+	.pgd_entry = census_pgd,
+	.p4d_entry = census_p4d,
+	.pud_entry = census_pud,
+	.pmd_entry = census_pmd,
+};
 
 static void verify_kernel_half(struct verify_ctx *v, void *pgd)
 {
@@ -260,8 +391,7 @@ static void verify_pgd(void *pgd, void *arg)
 
 	c->tables++;
 	verify_kernel_half(c->v, pgd);
-	if (KERNEL_PGD_BOUNDARY)
-		verify_table(c, pgd, 0, 0, KERNEL_PGD_BOUNDARY - 1);
+	walk_pgd_entries(NULL, pgd, 0, KERNEL_PGD_BOUNDARY, &census_ops, c);
 }
 
 static void verify_pgtables(struct verify_ctx *v)
@@ -272,14 +402,16 @@ static void verify_pgtables(struct verify_ctx *v)
 	if (!mmk || !init_mm.pgd)
 		return;
 	c.tables = 1;
-	verify_table(&c, init_mm.pgd, 0, 0, PTRS_PER_PGD - 1);
+	walk_pgd_entries(&init_mm, init_mm.pgd, 0, PTRS_PER_PGD, &census_ops, &c);
 	for_each_pgd(verify_pgd, &c);
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
 		marked += PageTable(pfn_to_page(pfn));
 	if (marked != nr_pagetable_pages())
-		verify_fail(v, "%lu PageTable pages, NR_PAGETABLE says %lu", marked, nr_pagetable_pages());
+		verify_fail(v, "%lu PageTable pages, NR_PAGETABLE says %lu", marked,
+			    nr_pagetable_pages());
 	if (c.tables != marked)
-		verify_fail(v, "%lu page tables reachable from the pgds, %lu pages marked PageTable",
+		verify_fail(v,
+			    "%lu page tables reachable from the pgds, %lu pages marked PageTable",
 			    c.tables, marked);
 }
 VERIFY_CHECK(pgtable_check, "pgtables", 20, verify_pgtables);

@@ -24,6 +24,7 @@
  * fail yet).
  */
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 
 struct prot_walk {
@@ -43,36 +44,33 @@ static bool can_change_pte_writable(struct vm_area_struct *vma, unsigned long ad
 	return page && PageAnon(page) && PageAnonExclusive(page);
 }
 
-static int prot_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* One PTE, with its table's lock held by the walk (Linux
+ * change_pte_range's body). */
+static int prot_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct prot_walk *w = arg;
+	struct prot_walk *w = walk->private;
 	struct mm_struct *mm = w->vma->vm_mm;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	pte_t old = ptep_get(pte), new;
 
-	if (!pte)
+	if (pte_none(old) || !pte_present(old))
 		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte)) {
-		pte_t old = ptep_get(pte), new;
-
-		if (pte_none(old) || !pte_present(old))
-			continue;
-		old = ptep_get_and_clear(mm, addr, pte);
-		new = pte_modify(old, w->vma->vm_page_prot);
-		if (can_change_pte_writable(w->vma, addr, new))
-			new = pte_mkwrite(new);
-		set_pte_at(mm, addr, pte, new);
-		w->flush = true;
-	}
-	pte_unmap_unlock(pte, ptl);
+	old = ptep_get_and_clear(mm, addr, pte);
+	new = pte_modify(old, w->vma->vm_page_prot);
+	if (can_change_pte_writable(w->vma, addr, new))
+		new = pte_mkwrite(new);
+	set_pte_at(mm, addr, pte, new);
+	w->flush = true;
 	return 0;
 }
+
+static const struct mm_walk_ops prot_walk_ops = { .pte_entry = prot_pte };
 
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct prot_walk w = { .vma = vma };
 
-	walk_pmd_range(vma->vm_mm, start, end, prot_pmd, &w);
+	vma_assert_write_locked(vma);
+	walk_page_range_vma(vma, start, end, &prot_walk_ops, &w);
 	if (w.flush)
 		flush_tlb_range(vma, start, end);
 }
@@ -130,12 +128,22 @@ static void move_ptes(struct move_walk *w, pmdp_t old_pmd, pmdp_t new_pmd, unsig
 	ptl_unlock(old_ptl);
 }
 
-static int move_pmd(pmdp_t old_pmd, unsigned long addr, unsigned long end, void *arg)
+/* Where the piece from addr ends: the end of the source PMD range (end),
+ * or earlier where the destination crosses into another PTE table (Linux
+ * get_extent). */
+static unsigned long move_extent(const struct move_walk *w, unsigned long addr, unsigned long end)
 {
-	struct move_walk *w = arg;
+	unsigned long new = addr + w->delta, boundary = (new & PMD_MASK) + PMD_SIZE;
+
+	return boundary - 1 < new + (end - addr) - 1 ? boundary - w->delta : end;
+}
+
+static int move_pmd(pmdp_t old_pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
+{
+	struct move_walk *w = walk->private;
 
 	while (addr != end && !w->failed) {
-		unsigned long next = pmd_addr_end(addr + w->delta, end + w->delta) - w->delta;
+		unsigned long next = move_extent(w, addr, end);
 		pmdp_t new_pmd = dst_pmd(w->new_vma->vm_mm, addr + w->delta);
 
 		if (!new_pmd) {
@@ -147,6 +155,8 @@ static int move_pmd(pmdp_t old_pmd, unsigned long addr, unsigned long end, void 
 	}
 	return w->failed ? -1 : 0;
 }
+
+static const struct mm_walk_ops move_walk_ops = { .pmd_entry = move_pmd };
 
 void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
@@ -162,7 +172,7 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 	 * (unmap_mapping_pages) must not visit the destination before the
 	 * PTEs arrive and the source after they left */
 	vma_lock_file(new_vma);
-	walk_pmd_range(new_vma->vm_mm, old_addr, old_addr + len, move_pmd, &w);
+	walk_page_range_novma(new_vma->vm_mm, old_addr, old_addr + len, &move_walk_ops, NULL, &w);
 	vma_unlock_file(new_vma);
 	if (w.failed)
 		printk("mremap: out of memory for page tables; PTEs left at %#lx\n", old_addr);

@@ -17,24 +17,91 @@
  * anon_vma_fork); the last put frees it.  Pages hold no reference: every
  * page is unmapped (zapped) before its VMA's links are dropped.
  *
- * Lock order (all of mmkit's memory manager):
- *   mm->mmap_lock                         (percpu rwsem; waiters serve IPIs)
- *     page lock (PG_locked)               (page-cache page: fault vs truncate)
- *     mapping->i_mmap_rwsem               (a file's VMAs; waiters serve IPIs)
- *     anon_vma->root->rwsem               (avc lists of the whole tree)
- *       mm->page_table_lock               (vma->anon_vma, table population)
- *     split PTE lock (pte_offset_map_lock; waiters serve IPIs)
- *       zone->lock, pcp                   (page allocator, via freeing)
- *     mapping->i_pages_lock               (page cache of a file / shmem)
- *   A TLB shootdown may be issued with mmap_lock, i_mmap, anon_vma or PTE
- *   locks held, never with page_table_lock, i_pages_lock or zone->lock held.
+ * The lock order of mmkit is the tree below, mm_lock_order: a lock may be
+ * taken while holding the locks above it on its path (a name listed again
+ * elsewhere brings its subtree along).  It is code, not only a comment: in
+ * debug builds the lock validator (machine/lockdep.c) checks every nesting
+ * against it and reports one the tree orders the other way, one it does
+ * not list, and a lock class missing from it.  Names are the validator's
+ * class names (the expression each lock is initialised with).
+ *
+ * A TLB shootdown (an irq-safe IPI) may be sent with mmap_lock, a page
+ * lock, i_mmap_rwsem, anon_vma or PTE locks held (their waiters serve it),
+ * never with a lock whose waiters serve no IPIs (slab_lock); no other IPI
+ * (pcp drain, slab flush) is sent with any spinlock held.  The validator
+ * checks both.
  */
 #include <errno.h>
+#include "mmkit/pagewalk.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/rmap.h"
 #include "mmkit/slab.h"
+
+const char mm_lock_order[] =
+	"softirq_sem                    timer callbacks and work items (the flushers' writeback)\n"
+	"  f->f_pos_lock\n"
+	"  inode->i_rwsem\n"
+	"  mm->mmap_lock\n"
+	"  namespace_sem\n"
+	"  bdi_lock\n"
+	"  timer_lock\n"
+	"  work_lock\n"
+	"namespace_sem                  the dentry tree, the mounts and the super blocks\n"
+	"  inode->i_rwsem\n"
+	"  sb->s_inode_list_lock\n"
+	"  bdev_lock\n"
+	"  bdi_lock\n"
+	"bdev_lock                      the block devices\n"
+	"bdi_lock                       the backing devices (bdi_list)\n"
+	"  timer_lock                   the armed timers (a bdi's flusher armed or stopped)\n"
+	"  work_lock                    the queued work items\n"
+	"f->f_pos_lock                  a file's position (fdget_pos: read, write, lseek)\n"
+	"  inode->i_rwsem               a file's size and data (write, truncate, fallocate)\n"
+	"    mm->mmap_lock              (write's fault on the user buffer: Linux's order)\n"
+	"mm->mmap_lock                  the VMAs of an mm (percpu rwsem, waiters serve every IPI)\n"
+	"  PG_locked                    page lock: a page-cache page between fault and truncation\n"
+	"    m->i_mmap_rwsem            a file's VMAs (mapping->i_mmap_rwsem; mremap's move)\n"
+	"      av->rwsem                anon_vma->root->rwsem: the avc lists of an anon_vma tree\n"
+	"        mm->page_table_lock    vma->anon_vma, page-table population\n"
+	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
+	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
+	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
+	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
+	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
+	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
+	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
+	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
+	"    barn->lock\n"
+	"  sb->s_inode_list_lock        a superblock's inodes (a shmem/file inode made by mmap)\n"
+	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
+	"  barn->lock\n"
+	"files->file_lock               a task's descriptor table (a leaf)\n"
+	"init_mm.page_table_lock        kernel page-table population\n"
+	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
+	"slab_mutex                     the cache list (kmem_cache_create/destroy)\n"
+	"  barn->lock                   a node's full and empty sheaves (never with list_lock)\n"
+	"    slab_lock                  (verify's check of the objects in sheaves)\n"
+	"  n->list_lock                 a node's partial and full slabs\n"
+	"    slab_lock                  a slab's freelist (PG_locked of its head, interrupts off)\n"
+	"  zone->lock                   the buddy free lists\n"
+	"vmap_area_lock                 vmalloc's busy areas\n"
+	"  purge_vmap_area_lock         vmalloc's parked areas (the three nest in verify only)\n"
+	"    free_vmap_area_lock        vmalloc's free areas\n"
+	"      n->list_lock             kfree of a vmap_area\n"
+	"      zone->lock\n"
+	"mmlist_lock                    every mm (init_mm.mmlist)\n"
+	"tasklist_lock                  every task\n"
+	"kmap_lock                      the pkmap slots (32-bit modes)\n"
+	"init_mm.mmap_lock              init_mm's VMAs (none)\n";
+
+#ifdef CONFIG_LOCKDEP
+__attribute__((constructor)) static void mm_lock_order_load(void)
+{
+	lockdep_load_order(mm_lock_order, "mm/rmap.c");
+}
+#endif
 
 static DEFINE_FAULT_SITE(anon_vma_alloc_fail, "anon_vma_alloc");
 static DEFINE_FAULT_SITE(avc_alloc_fail, "anon_vma_chain_alloc");
@@ -447,23 +514,17 @@ void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg)
 
 struct mkclean_walk {
 	struct page *page;
-	struct vm_area_struct *vma;
 	int cleaned;
 };
 
-/* page_mkclean_one on the PTE table that holds the address. */
-static int mkclean_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* page_mkclean_one on the PTE that maps the address (PTE lock held by the
+ * walk). */
+static int mkclean_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct mkclean_walk *w = arg;
-	struct vm_area_struct *vma = w->vma;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
-	pte_t entry;
+	struct mkclean_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t entry = ptep_get(pte);
 
-	(void)end;
-	if (!pte)
-		return 0;
-	entry = ptep_get(pte);
 	if (pte_present(entry) && pte_pfn(entry) == page_to_pfn(w->page) &&
 	    (pte_dirty(entry) || pte_write(entry))) {
 		entry = ptep_get_and_clear(vma->vm_mm, addr, pte);
@@ -471,9 +532,10 @@ static int mkclean_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *
 		set_pte_at(vma->vm_mm, addr, pte, pte_mkclean(pte_wrprotect(entry)));
 		w->cleaned++;
 	}
-	pte_unmap_unlock(pte, ptl);
 	return 0;
 }
+
+static const struct mm_walk_ops mkclean_walk_ops = { .pte_entry = mkclean_pte };
 
 static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			     void *arg)
@@ -482,8 +544,7 @@ static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsi
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return true;                 /* private mappings never write the file */
-	w->vma = vma;
-	walk_pmd_range(vma->vm_mm, addr, addr + PAGE_SIZE, mkclean_pmd, w);
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &mkclean_walk_ops, w);
 	return true;
 }
 

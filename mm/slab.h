@@ -3,17 +3,20 @@
  * (Linux mm/slab.h): slab page accessors, free pointers, the debug hooks the
  * allocator calls, and the cache registry's internals.
  *
- * Lock order (Linux mm/slub.c):
- *   slab_mutex
+ * Lock order (Linux mm/slub.c; the whole tree is mm_lock_order in
+ * mm/rmap.c, which the lock validator checks):
+ *   slab_mutex                   (a sleeping mutex: cache creation allocates
+ *                                 under it, as in Linux)
  *     barn->lock                 (sheaves; never held with list_lock)
- *     n->list_lock
- *       slab_lock(slab)          (PG_locked bit spinlock in the head page)
+ *     n->list_lock               (spinlock: waiters serve TLB flushes only)
+ *       slab_lock(slab)          (PG_locked bit spinlock in the head page;
+ *                                 interrupts off: waiters serve no IPI)
  * Per-CPU state (CPU slab, CPU partial list, sheaves) takes no lock: only
  * its CPU touches it, and no interrupt point (where an IPI handler such as
  * a slab flush could run) lies between reading it and updating it.
- * None of them is held across an IPI (slab_flush_all) or the page
- * allocator: a simulated CPU blocked on a lock serves no IPI, so a CPU that
- * waited for IPIs while holding one could deadlock with a CPU waiting for it.
+ * No spinlock is held across an IPI (slab_flush_all) or the page
+ * allocator: a CPU waiting for one serves no drain IPI, so a holder that
+ * sent one and waited could deadlock with it.
  */
 #ifndef MMKIT_MM_SLAB_INTERNAL_H
 #define MMKIT_MM_SLAB_INTERNAL_H
@@ -42,7 +45,8 @@ static inline unsigned long slab_bytes(const struct kmem_cache *s, const struct 
 static inline struct kmem_cache_node *get_node(struct kmem_cache *s) { return s->node[0]; }
 
 /* PG_locked as a bit spinlock guarding slab->freelist and the counters. */
-void slab_lock(struct page *slab);
+void __slab_lock(struct page *slab);
+#define slab_lock(slab) LOCK_SITE(__slab_lock(slab))
 void slab_unlock(struct page *slab);
 
 /* SL_partial (Linux 6.8+): the slab is on its node's partial list.  Set and
@@ -217,9 +221,14 @@ struct slab_sheaf {
 	struct list_head barn_list;  /* on a barn list, else unused */
 	struct kmem_cache *cache;
 	unsigned int size;           /* objects[0..size) are held */
-	unsigned int _pad;
-	void *objects[];             /* sheaf_capacity slots */
+	unsigned int capacity;       /* s->sheaf_capacity; 0 for sheaf_none */
+	void *objects[];             /* capacity slots */
 };
+
+/* The main sheaf of a CPU that has none (mmkit): empty for allocation and
+ * full for a free (capacity 0), so both fast paths go slow, where a real
+ * sheaf is put in its place.  Not in RAM, never written. */
+extern struct slab_sheaf sheaf_none;
 
 /* A node's store of sheaves that CPUs exchange: full ones for a CPU whose
  * sheaves ran empty, empty ones for a CPU whose sheaves are full. */
@@ -233,7 +242,7 @@ struct node_barn {
 
 /* One CPU's sheaves of a cache; touched only by that CPU. */
 struct slub_percpu_sheaves {
-	struct slab_sheaf *main;     /* never NULL once set up */
+	struct slab_sheaf *main;     /* never NULL: a sheaf, or &sheaf_none */
 	struct slab_sheaf *spare;    /* empty or full, or NULL */
 } __attribute__((aligned(64)));
 
@@ -255,7 +264,7 @@ struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
  * and its debug flags (debug caches have none).  Returns 0 or -ENOMEM. */
 int kmem_cache_init_sheaves(struct kmem_cache *s);
 void kmem_cache_destroy_sheaves(struct kmem_cache *s);
-/* This CPU's sheaves back to the slabs; the spare is freed, main kept. */
+/* This CPU's sheaves back to the slabs and freed (main becomes sheaf_none). */
 void pcs_flush_all(struct kmem_cache *s);
 /* Every sheaf in the barn flushed and freed (kmem_cache_shrink, destroy). */
 void barn_shrink(struct kmem_cache *s);

@@ -15,7 +15,7 @@
 #include "mmkit/debug.h"
 #include "mmkit/mmzone.h"
 
-static spinlock_t slab_mutex = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_MUTEX(slab_mutex);
 static LIST_HEAD(slab_caches);
 
 struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
@@ -27,8 +27,8 @@ static _Atomic unsigned long slab_clock;
 static slab_flags_t slab_debug_boot;
 static slab_flags_t slab_debug_flags;
 
-void slab_mutex_lock(void) { spin_lock(&slab_mutex); }
-void slab_mutex_unlock(void) { spin_unlock(&slab_mutex); }
+void slab_mutex_lock(void) { mutex_lock(&slab_mutex); }
+void slab_mutex_unlock(void) { mutex_unlock(&slab_mutex); }
 
 /* ---- the cache list (slab_mutex held) ---- */
 
@@ -225,8 +225,8 @@ int kmem_cache_destroy_caller(struct kmem_cache *s, const char *caller)
 		return 0;
 	}
 	slab_mutex_unlock();
-	/* The CPU slabs are flushed by IPI without slab_mutex: a CPU blocked on
-	 * a mutex serves no IPI, so holding one across IPIs could deadlock. */
+	/* The CPU slabs are flushed by IPI without slab_mutex, as Linux flushes
+	 * them first (slab_mutex is a sleeping lock, so it could be held). */
 	slab_flush_all(s);
 	slab_mutex_lock();
 	err = __kmem_cache_shutdown(s);

@@ -4,9 +4,9 @@
  * Babka 2025), opt-in per cache through kmem_cache_args.sheaf_capacity.
  *
  * A sheaf is an array of up to sheaf_capacity object pointers.  Each CPU
- * has a main sheaf, which is never missing, and may have a spare.  An
- * allocation pops main and a free pushes it (the fast paths are in
- * mm/slab.c so that they inline into the entry points).  When main is empty
+ * has a main sheaf and may have a spare.  An allocation pops main and a
+ * free pushes it (the fast paths are in mm/slab.c so that they inline into
+ * the entry points).  When main is empty
  * an allocation swaps in a non-empty spare, else trades main for a full
  * sheaf from the node's barn, else refills a sheaf from the slabs in bulk
  * (if it may block).  When main is full a free swaps in a spare with room,
@@ -21,6 +21,16 @@
  * failure falls back to the slabs.  Debug caches have no sheaves.  mmkit
  * leaves out the rcu_free sheaf (no RCU), kmem_cache_prefill_sheaf and the
  * bulk API (no caller yet), and the NUMA node checks (one node).
+ *
+ * One difference: Linux allocates every CPU's main sheaf when the cache is
+ * created and keeps it for the cache's life.  mmkit starts each CPU with
+ * sheaf_none (empty for an allocation, full for a free: both fast paths go
+ * slow) and puts a real sheaf there on first use, and a flush of the CPU's
+ * sheaves (kmem_cache_shrink, destroy) frees main too.  Which kmalloc slabs
+ * the surviving main sheaves sit in would otherwise depend on the cache's
+ * history (sheaves are swapped with the barn's), and a shrunk machine could
+ * not come back to its exact earlier state (free pages, slabinfo), which
+ * mmkit's baseline checks rely on.
  *
  * Locking: a CPU's sheaves are touched only by that CPU.  The only place
  * that may reach an interrupt point (where a slab flush IPI could run on
@@ -45,6 +55,13 @@ static inline struct slub_percpu_sheaves *this_cpu_pcs(struct kmem_cache *s)
 	return &s->cpu_sheaves[smp_processor_id()];
 }
 
+struct slab_sheaf sheaf_none;
+
+static inline bool is_none(const struct slab_sheaf *sheaf)
+{
+	return sheaf == &sheaf_none;
+}
+
 static inline void swap_main_spare(struct slub_percpu_sheaves *pcs)
 {
 	struct slab_sheaf *t = pcs->main;
@@ -60,14 +77,16 @@ static struct slab_sheaf *alloc_empty_sheaf(struct kmem_cache *s, gfp_t gfp)
 	struct slab_sheaf *sheaf;
 
 	sheaf = kzalloc(sheaf_bytes(s), gfp);
-	if (sheaf)
+	if (sheaf) {
 		sheaf->cache = s;
+		sheaf->capacity = s->sheaf_capacity;
+	}
 	return sheaf;
 }
 
 static void free_empty_sheaf(struct kmem_cache *s, struct slab_sheaf *sheaf)
 {
-	VM_WARN_ON(sheaf->size);
+	VM_WARN_ON(sheaf->size || is_none(sheaf));
 	kfree(sheaf);
 }
 
@@ -112,14 +131,18 @@ static void sheaf_flush(struct kmem_cache *s, struct slab_sheaf *sheaf)
 void pcs_flush_all(struct kmem_cache *s)
 {
 	struct slub_percpu_sheaves *pcs = this_cpu_pcs(s);
-	struct slab_sheaf *spare = pcs->spare;
+	struct slab_sheaf *spare = pcs->spare, *main = pcs->main;
 
 	pcs->spare = NULL;
+	pcs->main = &sheaf_none;
 	if (spare) {
 		sheaf_flush(s, spare);
 		free_empty_sheaf(s, spare);
 	}
-	sheaf_flush(s, pcs->main);
+	if (!is_none(main)) {
+		sheaf_flush(s, main);
+		free_empty_sheaf(s, main);
+	}
 }
 
 /* ---- the barn ---- */
@@ -156,7 +179,8 @@ static void barn_put_full_sheaf(struct node_barn *barn, struct slab_sheaf *sheaf
 	spin_unlock(&barn->lock);
 }
 
-/* A full sheaf for the empty one, if the barn has one; else NULL. */
+/* A full sheaf for the empty one (sheaf_none: for nothing), if the barn
+ * has one; else NULL. */
 static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn,
 						   struct slab_sheaf *empty)
 {
@@ -166,9 +190,11 @@ static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn,
 	if (barn->nr_full) {
 		full = list_first_entry(&barn->sheaves_full, struct slab_sheaf, barn_list);
 		list_del(&full->barn_list);
-		list_add(&empty->barn_list, &barn->sheaves_empty);
 		barn->nr_full--;
-		barn->nr_empty++;
+		if (!is_none(empty)) {
+			list_add(&empty->barn_list, &barn->sheaves_empty);
+			barn->nr_empty++;
+		}
 	}
 	spin_unlock(&barn->lock);
 	return full;
@@ -239,7 +265,9 @@ static void pcs_install_full_sheaf(struct kmem_cache *s, struct slub_percpu_shea
 {
 	struct node_barn *barn = get_barn(s);
 
-	if (pcs->main->size == 0) {
+	if (is_none(pcs->main)) {
+		pcs->main = full;
+	} else if (pcs->main->size == 0) {
 		barn_put_empty_sheaf(barn, pcs->main);
 		pcs->main = full;
 	} else if (!pcs->spare) {
@@ -260,6 +288,8 @@ struct slub_percpu_sheaves *__pcs_replace_empty_main(struct kmem_cache *s,
 
 	if (pcs->spare && pcs->spare->size > 0) {
 		swap_main_spare(pcs);
+		if (is_none(pcs->spare))
+			pcs->spare = NULL;
 		return pcs;
 	}
 	full = barn_replace_empty_sheaf(barn, pcs->main);
@@ -312,6 +342,28 @@ static void pcs_install_empty_sheaf(struct kmem_cache *s, struct slub_percpu_she
 	}
 }
 
+/* This CPU has no main sheaf yet (or since a flush): a spare with room, an
+ * empty one from the barn or a new one becomes main.  NULL when none can be
+ * had (the caller frees to the slab). */
+static struct slub_percpu_sheaves *pcs_set_main(struct kmem_cache *s,
+						struct slub_percpu_sheaves *pcs)
+{
+	struct slab_sheaf *empty;
+
+	if (pcs->spare && pcs->spare->size < pcs->spare->capacity) {
+		pcs->main = pcs->spare;
+		pcs->spare = NULL;
+		return pcs;
+	}
+	empty = barn_get_empty_sheaf(get_barn(s));
+	if (!empty)
+		empty = alloc_empty_sheaf(s, GFP_NOWAIT);
+	if (!empty)
+		return NULL;
+	pcs->main = empty;
+	return pcs;
+}
+
 struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
 						    struct slub_percpu_sheaves *pcs)
 {
@@ -319,6 +371,8 @@ struct slub_percpu_sheaves *__pcs_replace_full_main(struct kmem_cache *s,
 	struct slab_sheaf *empty = NULL;
 	int err;
 
+	if (is_none(pcs->main))
+		return pcs_set_main(s, pcs);
 	if (!pcs->spare) {
 		empty = barn_get_empty_sheaf(barn);
 		if (empty) {
@@ -371,7 +425,7 @@ static void pcs_destroy(struct kmem_cache *s)
 			sheaf_flush(s, pcs->spare);
 			free_empty_sheaf(s, pcs->spare);
 		}
-		if (pcs->main) {
+		if (pcs->main && !is_none(pcs->main)) {
 			VM_WARN_ON(pcs->main->size);
 			sheaf_flush(s, pcs->main);
 			free_empty_sheaf(s, pcs->main);
@@ -396,8 +450,8 @@ void kmem_cache_destroy_sheaves(struct kmem_cache *s)
 	s->sheaf_capacity = 0;
 }
 
-/* Linux init_kmem_cache_nodes (the barn) and init_percpu_sheaves.  The
- * fast paths see s->cpu_sheaves only once every CPU has its main sheaf. */
+/* Linux init_kmem_cache_nodes (the barn) and init_percpu_sheaves; every
+ * CPU starts with sheaf_none as its main sheaf. */
 int kmem_cache_init_sheaves(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = get_node(s);
@@ -414,12 +468,9 @@ int kmem_cache_init_sheaves(struct kmem_cache *s)
 	pcs = kcalloc((size_t)mmk->nr_cpus, sizeof(*pcs), GFP_KERNEL);
 	if (!pcs)
 		goto nomem;
-	s->cpu_sheaves = pcs;      /* pcs_destroy's view, if a main fails */
-	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
-		pcs[cpu].main = alloc_empty_sheaf(s, GFP_KERNEL);
-		if (!pcs[cpu].main)
-			goto nomem;
-	}
+	for (cpu = 0; cpu < mmk->nr_cpus; cpu++)
+		pcs[cpu].main = &sheaf_none;
+	s->cpu_sheaves = pcs;
 	return 0;
 nomem:
 	kmem_cache_destroy_sheaves(s);
@@ -485,7 +536,8 @@ static void check_sheaf(struct verify_ctx *v, struct kmem_cache *s, struct slab_
 {
 	unsigned int i;
 
-	if (!virt_to_cache(sheaf) || sheaf->cache != s || sheaf->size > s->sheaf_capacity) {
+	if (!virt_to_cache(sheaf) || sheaf->cache != s || sheaf->capacity != s->sheaf_capacity ||
+	    sheaf->size > sheaf->capacity) {
 		verify_fail(v, "%s: %s sheaf %#lx is not a sheaf of this cache (size %u)", s->name,
 			    where, slab_kva(sheaf), sheaf->size);
 		return;
@@ -556,7 +608,13 @@ void sheaves_verify(struct verify_ctx *v, struct kmem_cache *s)
 			verify_fail(v, "%s: cpu %d has no main sheaf", s->name, cpu);
 			continue;
 		}
-		check_sheaf(v, s, pcs->main, "main", seen, &nseen, seen ? max : 0);
+		if (is_none(pcs->main) && (sheaf_none.size || sheaf_none.capacity))
+			verify_fail(v, "sheaf_none was written (size %u, capacity %u)",
+				    sheaf_none.size, sheaf_none.capacity);
+		if (!is_none(pcs->main))
+			check_sheaf(v, s, pcs->main, "main", seen, &nseen, seen ? max : 0);
+		if (pcs->spare && is_none(pcs->spare))
+			verify_fail(v, "%s: cpu %d has sheaf_none as its spare", s->name, cpu);
 		if (pcs->spare)
 			check_sheaf(v, s, pcs->spare, "spare", seen, &nseen, seen ? max : 0);
 	}

@@ -22,6 +22,7 @@
  * Callers hold mm->mmap_lock for write for every change here.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
@@ -710,18 +711,18 @@ int validate_mm(struct mm_struct *mm, FILE *out, const char *who)
 
 static void verify_mms(struct verify_ctx *v)
 {
-	struct mm_struct *mm;
+	size_t n, i;
+	struct mm_struct **mms = mmlist_snapshot(&n);
 	char who[32];
 
-	spin_lock(&mmlist_lock);
-	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
+	for (i = 0; i < n; i++) {
 		struct vcheck c = { .v = v, .who = who };
 
-		snprintf(who, sizeof(who), "mm %lu", mm->mm_id);
-		mmap_read_lock(mm);
-		validate_one(&c, mm);
-		mmap_read_unlock(mm);
+		snprintf(who, sizeof(who), "mm %lu", mms[i]->mm_id);
+		mmap_read_lock(mms[i]);
+		validate_one(&c, mms[i]);
+		mmap_read_unlock(mms[i]);
 	}
-	spin_unlock(&mmlist_lock);
+	free(mms);
 }
 VERIFY_CHECK(vma_verify, "vma", 50, verify_mms);

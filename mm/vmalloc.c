@@ -52,6 +52,7 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/slab.h"
 #include "mmkit/tlbflush.h"
@@ -236,175 +237,52 @@ struct vmap_walk {
 	unsigned int nr;       /* pages mapped so far */
 };
 
-static int vmap_pages_pte_range(pmdp_t pmd, unsigned long addr, unsigned long end,
-				struct vmap_walk *w)
+/* The next page goes into a none PTE (the walk allocated its tables). */
+static int vmap_install_pte(unsigned long addr, unsigned long next, pte_t *pte, struct mm_walk *walk)
 {
-	ptep_t pte = pte_alloc_kernel(pmd, addr);
+	struct vmap_walk *w = walk->private;
 
-	if (!pte)
-		return -ENOMEM;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte)) {
-		if (WARN_ON(!pte_none(ptep_get(pte))))
-			return -EBUSY;
-		set_pte_at(&init_mm, addr, pte, mk_pte(w->pages[w->nr], w->prot));
-		w->nr++;
-	}
+	*pte = mk_pte(w->pages[w->nr++], w->prot);
 	return 0;
 }
 
-static int vmap_pages_pmd_range(pudp_t pud, unsigned long addr, unsigned long end,
-				struct vmap_walk *w)
+/* A PTE of the range that is already in use: the range was not free. */
+static int vmap_busy_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	pmdp_t pmd = pmd_alloc(&init_mm, pud, addr);
-	unsigned long next;
-	int err;
-
-	if (!pmd)
-		return -ENOMEM;
-	do {
-		next = pmd_addr_end(addr, end);
-		err = vmap_pages_pte_range(pmd, addr, next, w);
-		if (err)
-			return err;
-	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
-	return 0;
+	WARN_ON(1);
+	return -EBUSY;
 }
 
-static int vmap_pages_pud_range(p4dp_t p4d, unsigned long addr, unsigned long end,
-				struct vmap_walk *w)
-{
-	pudp_t pud = pud_alloc(&init_mm, p4d, addr);
-	unsigned long next;
-	int err;
+static const struct mm_walk_ops vmap_walk_ops = {
+	.install_pte = vmap_install_pte,
+	.pte_entry = vmap_busy_pte,
+};
 
-	if (!pud)
-		return -ENOMEM;
-	do {
-		next = pud_addr_end(addr, end);
-		err = vmap_pages_pmd_range(pud, addr, next, w);
-		if (err)
-			return err;
-	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
-	return 0;
-}
-
-static int vmap_pages_p4d_range(pgdp_t pgd, unsigned long addr, unsigned long end,
-				struct vmap_walk *w)
-{
-	p4dp_t p4d = p4d_alloc(&init_mm, pgd, addr);
-	unsigned long next;
-	int err;
-
-	if (!p4d)
-		return -ENOMEM;
-	do {
-		next = p4d_addr_end(addr, end);
-		err = vmap_pages_pud_range(p4d, addr, next, w);
-		if (err)
-			return err;
-	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
-	return 0;
-}
-
-/* Map pages[0..] at [addr, end) in init_mm with prot; no TLB flush needed
+/* Map pages[0..] at [addr, end) in init_mm with prot, allocating page
+ * tables on the way (the kernel walk with install_pte); no TLB flush needed
  * (the range had no translation).  Returns 0 or -ENOMEM/-EBUSY; on error the
  * PTEs set so far stay and the caller's vfree/vunmap clears them. */
 static int vmap_pages_range(unsigned long addr, unsigned long end, pgprot_t prot,
 			    struct page **pages)
 {
 	struct vmap_walk w = { .prot = prot, .pages = pages };
-	pgdp_t pgd = pgd_offset_k(addr);
-	unsigned long next;
-	int err;
 
-	do {
-		next = pgd_addr_end(addr, end);
-		err = vmap_pages_p4d_range(pgd, addr, next, &w);
-		if (err)
-			return err;
-	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
+	return walk_kernel_page_table_range(addr, end, &vmap_walk_ops, &w);
+}
+
+static int vunmap_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	ptep_get_and_clear(&init_mm, addr, pte);
 	return 0;
 }
 
-/* Visit every PTE slot of [addr, end) in init_mm whose table exists (Linux
- * vunmap_*_range's shape, with the leaf action as a callback). */
-struct pte_walk {
-	void (*fn)(ptep_t pte, unsigned long addr, void *arg);
-	void *arg;
-};
-
-static void walk_pte_range(pmdp_t pmd, unsigned long addr, unsigned long end,
-			   const struct pte_walk *w)
-{
-	ptep_t pte = pte_offset_kernel(pmd, addr);
-
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		w->fn(pte, addr, w->arg);
-}
-
-static void walk_pmd_range(pudp_t pud, unsigned long addr, unsigned long end,
-			   const struct pte_walk *w)
-{
-	pmdp_t pmd = pmd_offset(pud, addr);
-	unsigned long next;
-
-	do {
-		next = pmd_addr_end(addr, end);
-		if (!pmd_none(pmdp_get(pmd)) && !pmd_leaf(pmdp_get(pmd)))
-			walk_pte_range(pmd, addr, next, w);
-	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
-}
-
-static void walk_pud_range(p4dp_t p4d, unsigned long addr, unsigned long end,
-			   const struct pte_walk *w)
-{
-	pudp_t pud = pud_offset(p4d, addr);
-	unsigned long next;
-
-	do {
-		next = pud_addr_end(addr, end);
-		if (!pud_none(pudp_get(pud)) && !pud_leaf(pudp_get(pud)))
-			walk_pmd_range(pud, addr, next, w);
-	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
-}
-
-static void walk_p4d_range(pgdp_t pgd, unsigned long addr, unsigned long end,
-			   const struct pte_walk *w)
-{
-	p4dp_t p4d = p4d_offset(pgd, addr);
-	unsigned long next;
-
-	do {
-		next = p4d_addr_end(addr, end);
-		if (!p4d_none(p4dp_get(p4d)))
-			walk_pud_range(p4d, addr, next, w);
-	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
-}
-
-static void walk_kernel_ptes(unsigned long addr, unsigned long end, const struct pte_walk *w)
-{
-	pgdp_t pgd = pgd_offset_k(addr);
-	unsigned long next;
-
-	do {
-		next = pgd_addr_end(addr, end);
-		if (!pgd_none(pgdp_get(pgd)))
-			walk_p4d_range(pgd, addr, next, w);
-	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
-}
-
-static void vunmap_pte(ptep_t pte, unsigned long addr, void *arg)
-{
-	ptep_get_and_clear(&init_mm, addr, pte);
-}
+static const struct mm_walk_ops vunmap_walk_ops = { .pte_entry = vunmap_pte };
 
 /* Clear every PTE of [addr, end) in init_mm; tables stay (as in Linux).
  * The caller flushes the TLBs. */
 static void vunmap_range_noflush(unsigned long addr, unsigned long end)
 {
-	static const struct pte_walk w = { .fn = vunmap_pte };
-
-	walk_kernel_ptes(addr, end, &w);
+	walk_kernel_page_table_range(addr, end, &vunmap_walk_ops, NULL);
 }
 
 int vmalloc_window_map(unsigned long off, struct page **pages, unsigned int nr)
@@ -680,7 +558,7 @@ static void vm_sort_pages(struct page **pages, unsigned int nr)
 		}
 		return;
 	}
-	qsort(pages, nr, sizeof(*pages), cmp_page);
+	qsort(pages, nr, sizeof(struct page *), cmp_page);
 }
 
 static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_t prot)
@@ -821,7 +699,7 @@ void *vmap_caller(struct page **pages, unsigned int count, unsigned long flags, 
 	area->pages = vm_pages_array_alloc(count);
 	if (!area->pages)
 		goto unmap;
-	memcpy(area->pages, pages, count * sizeof(*pages));
+	memcpy(area->pages, pages, count * sizeof(struct page *));
 	if (vm_area_map_pages(area, pages, count, prot))
 		goto unmap;
 	return area->addr;
@@ -1134,30 +1012,32 @@ struct stray_ctx {
 	int reported;
 };
 
-static void check_stray_pte(ptep_t p, unsigned long addr, void *arg)
+static int check_stray_pte(ptep_t p, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct stray_ctx *s = arg;
+	struct stray_ctx *s = walk->private;
 	const struct vmap_area *va;
 	pte_t pte = ptep_get(p);
 
 	if (!pte_present(pte) || s->reported >= 5)
-		return;
+		return 0;
 	va = vmap_tree_find(&vmap_area_root, addr);
 	if (va && va->vm && addr < va->va_start + ((unsigned long)va->vm->nr_mapped << PAGE_SHIFT))
-		return;
+		return 0;
 	verify_fail(s->v, "stray PTE %#llx at %#lx (no vmalloc page there)",
 		    (unsigned long long)pte_val(pte), addr);
 	s->reported++;
+	return 0;
 }
+
+static const struct mm_walk_ops stray_walk_ops = { .pte_entry = check_stray_pte };
 
 /* Every present PTE of the managed range belongs to a busy area's pages:
  * nothing freed stays mapped.  Walks only the tables that exist. */
 static void verify_no_stray_ptes(struct verify_ctx *v)
 {
 	struct stray_ctx s = { .v = v };
-	struct pte_walk w = { .fn = check_stray_pte, .arg = &s };
 
-	walk_kernel_ptes(VMALLOC_START, vmalloc_end, &w);
+	walk_kernel_page_table_range(VMALLOC_START, vmalloc_end, &stray_walk_ops, &s);
 }
 
 static void vmalloc_verify(struct verify_ctx *v)

@@ -52,6 +52,7 @@ static const char *const vm_stat_names[NR_VM_STAT_ITEMS] = {
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	"pgpgin", "pgpgout", "pswpin", "pswpout",
+	/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): x "_dma" is meant to join */
 	ZONE_EVENT_NAMES("pgalloc"), ZONE_EVENT_NAMES("allocstall"), ZONE_EVENT_NAMES("pgskip"),
 	"pgfree", "pgactivate", "pgdeactivate", "pglazyfree",
 	"pgfault", "pgmajfault", "pglazyfreed",

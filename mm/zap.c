@@ -20,6 +20,8 @@
  * range: a PTE table is freed when the PMD range it covers lies within
  * [floor, ceiling) (the gap between the neighbouring VMAs), and so on up,
  * exactly as Linux's free_pmd_range/free_pud_range/free_p4d_range decide.
+ * Both walks are mm/pagewalk.c's: zap a pmd_entry, free_pgtables a
+ * pmd_entry and the post-order hooks that free a table after its entries.
  * The upper entries are cleared first, then the TLBs flushed (freed_tables),
  * then the tables freed: a CPU walking the tables serves the flush IPI only
  * between walks, so no walk can read a freed table.  PAE keeps its four
@@ -28,6 +30,7 @@
 #include "mmkit/memory.h"
 #include "mmkit/mmu_gather.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
@@ -118,90 +121,17 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 	return addr;
 }
 
-static int zap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* Every PTE table of the range: zapped in batches the gather can hold. */
+static int zap_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
-	struct zap_details *z = arg;
+	struct zap_details *z = walk->private;
 
 	while (addr != end)
 		addr = zap_pte_range(z, pmd, addr, end);
 	return 0;
 }
 
-/* ------------------------------------------------------ range walks -- */
-
-static int walk_pmds(pudp_t pud, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
-{
-	pmdp_t pmd = pmd_offset(pud, addr);
-	unsigned long next;
-	int err;
-
-	do {
-		pmd_t v = pmdp_get(pmd);
-
-		next = pmd_addr_end(addr, end);
-		if (pmd_none(v) || pmd_leaf(v) || !(pmd_val(v) & _PAGE_PRESENT))
-			continue;
-		err = fn(pmd, addr, next, arg);
-		if (err)
-			return err;
-	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
-	return 0;
-}
-
-static int walk_puds(p4dp_t p4d, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
-{
-	pudp_t pud = pud_offset(p4d, addr);
-	unsigned long next;
-	int err;
-
-	do {
-		next = pud_addr_end(addr, end);
-		if (pud_none(pudp_get(pud)) || !pud_present(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
-			continue;
-		err = walk_pmds(pud, addr, next, fn, arg);
-		if (err)
-			return err;
-	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
-	return 0;
-}
-
-static int walk_p4ds(pgdp_t pgd, unsigned long addr, unsigned long end, pmd_range_fn fn, void *arg)
-{
-	p4dp_t p4d = p4d_offset(pgd, addr);
-	unsigned long next;
-	int err;
-
-	do {
-		next = p4d_addr_end(addr, end);
-		if (p4d_none(p4dp_get(p4d)) || !p4d_present(p4dp_get(p4d)))
-			continue;
-		err = walk_puds(p4d, addr, next, fn, arg);
-		if (err)
-			return err;
-	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
-	return 0;
-}
-
-int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
-		   pmd_range_fn fn, void *arg)
-{
-	pgdp_t pgd;
-	unsigned long next;
-	int err;
-
-	if (!mm->pgd || addr >= end)
-		return 0;
-	pgd = pgd_offset(mm, addr);
-	do {
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(pgdp_get(pgd)) || !pgd_present(pgdp_get(pgd)))
-			continue;
-		err = walk_p4ds(pgd, addr, next, fn, arg);
-		if (err)
-			return err;
-	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
-	return 0;
-}
+static const struct mm_walk_ops zap_walk_ops = { .pmd_entry = zap_pmd };
 
 static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			     unsigned long start, unsigned long end, bool drop_markers,
@@ -213,7 +143,7 @@ static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
 	if (start < end)
-		walk_pmd_range(vma->vm_mm, start, end, zap_pmd, &z);
+		walk_page_range_vma(vma, start, end, &zap_walk_ops, &z);
 }
 
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsigned long size)
@@ -285,69 +215,74 @@ static bool table_free_ok(unsigned long start, unsigned long end, unsigned long 
 	return end - 1 <= ceiling - 1;
 }
 
-static void free_pmd_range(struct free_range *f, pudp_t pud, unsigned long addr, unsigned long end)
+/* Each PTE table of the range goes (pmd_entry)... */
+static int free_pte_tables(pmdp_t pmd, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	unsigned long start = addr, next;
-	pmdp_t pmd = pmd_offset(pud, addr);
+	struct free_range *f = walk->private;
 
-	do {
-		pmd_t v = pmdp_get(pmd);
-
-		next = pmd_addr_end(addr, end);
-		if (pmd_none(v) || pmd_leaf(v))
-			continue;
+	if (!pmd_leaf(pmdp_get(pmd)))
 		free_pte_table(f->tlb, pmd, addr);
-	} while (pmd = pmdp_add(pmd, 1), addr = next, addr != end);
+	return 0;
+}
+
+/* ...then, once the PMDs below a PUD entry are done, the PMD table if the
+ * range covers it between floor and ceiling (PAE keeps its four PMDs)... */
+static int free_pmd_table(pudp_t pud, unsigned long start, unsigned long end, struct mm_walk *walk)
+{
+	struct free_range *f = walk->private;
+	pmdp_t pmd;
+
 	if (pgmode.folded[PT_PMD] || pgmode.levels == 3 || !table_free_ok(start, end, PUD_SIZE, f))
-		return;
+		return 0;
 	pmd = pmd_offset(pud, start);
 	pud_clear(pud);
 	mm_dec_nr_pmds(f->tlb->mm);
 	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pmd) >> PAGE_SHIFT), start & PUD_MASK, PUD_SIZE);
+	return 0;
 }
 
-static void free_pud_range(struct free_range *f, p4dp_t p4d, unsigned long addr, unsigned long end)
+/* ...the PUD table below a P4D entry... */
+static int free_pud_table(p4dp_t p4d, unsigned long start, unsigned long end, struct mm_walk *walk)
 {
-	unsigned long start = addr, next;
-	pudp_t pud = pud_offset(p4d, addr);
+	struct free_range *f = walk->private;
+	pudp_t pud;
 
-	do {
-		next = pud_addr_end(addr, end);
-		if (pud_none(pudp_get(pud)) || !pud_present(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
-			continue;
-		free_pmd_range(f, pud, addr, next);
-	} while (pud = pudp_add(pud, 1), addr = next, addr != end);
 	if (pgmode.folded[PT_PUD] || !table_free_ok(start, end, P4D_SIZE, f))
-		return;
+		return 0;
 	pud = pud_offset(p4d, start);
 	p4d_clear(p4d);
 	mm_dec_nr_puds(f->tlb->mm);
 	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pud) >> PAGE_SHIFT), start & P4D_MASK, P4D_SIZE);
+	return 0;
 }
 
-static void free_p4d_range(struct free_range *f, pgdp_t pgd, unsigned long addr, unsigned long end)
+/* ...and the P4D table below a PGD entry (Linux free_p4d_range's tail). */
+static int free_p4d_table(pgdp_t pgd, unsigned long start, unsigned long end, struct mm_walk *walk)
 {
-	unsigned long start = addr, next;
-	p4dp_t p4d = p4d_offset(pgd, addr);
+	struct free_range *f = walk->private;
+	p4dp_t p4d;
 
-	do {
-		next = p4d_addr_end(addr, end);
-		if (p4d_none(p4dp_get(p4d)) || !p4d_present(p4dp_get(p4d)))
-			continue;
-		free_pud_range(f, p4d, addr, next);
-	} while (p4d = p4dp_add(p4d, 1), addr = next, addr != end);
 	if (pgmode.folded[PT_P4D] || !table_free_ok(start, end, PGDIR_SIZE, f))
-		return;
+		return 0;
 	p4d = p4d_offset(pgd, start);
 	pgd_clear(pgd);
-	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(p4d) >> PAGE_SHIFT), start & PGDIR_MASK, PGDIR_SIZE);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(p4d) >> PAGE_SHIFT), start & PGDIR_MASK,
+			 PGDIR_SIZE);
+	return 0;
 }
 
-/* Linux free_pgd_range: the floor/ceiling trimming at PMD granularity. */
+static const struct mm_walk_ops free_pgtables_ops = {
+	.pmd_entry = free_pte_tables,
+	.pud_post = free_pmd_table,
+	.p4d_post = free_pud_table,
+	.pgd_post = free_p4d_table,
+};
+
+/* Linux free_pgd_range: the floor/ceiling trimming at PMD granularity,
+ * then the walk (free_pmd_range .. free_p4d_range). */
 static void free_pgd_range(struct free_range *f, unsigned long addr, unsigned long end)
 {
-	unsigned long next, ceiling = f->ceiling;
-	pgdp_t pgd;
+	unsigned long ceiling = f->ceiling;
 
 	addr &= PMD_MASK;
 	if (addr < f->floor) {
@@ -364,13 +299,7 @@ static void free_pgd_range(struct free_range *f, unsigned long addr, unsigned lo
 		end -= PMD_SIZE;
 	if (addr > end - 1)
 		return;
-	pgd = pgd_offset(f->tlb->mm, addr);
-	do {
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(pgdp_get(pgd)) || !pgd_present(pgdp_get(pgd)))
-			continue;
-		free_p4d_range(f, pgd, addr, next);
-	} while (pgd = pgdp_add(pgd, 1), addr = next, addr != end);
+	walk_page_range_novma(f->tlb->mm, addr, end, &free_pgtables_ops, NULL, f);
 }
 
 static void free_pgtables_tlb(struct mmu_gather *tlb, unsigned long start, unsigned long end,

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/proc.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -76,17 +77,10 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 			      dirty, mapcount < 2);
 }
 
-static int smaps_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg)
+/* Linux smaps_pte_range, one PTE at a time (the walk holds the PTE lock). */
+static int smaps_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	struct mem_size_stats *m = arg;
-	ptlock_t *ptl;
-	ptep_t pte = pte_offset_map_lock(m->vma->vm_mm, pmd, addr, &ptl);
-
-	if (!pte)
-		return 0;
-	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
-		smaps_pte_entry(m, ptep_get(pte), addr);
-	pte_unmap_unlock(pte, ptl);
+	smaps_pte_entry(walk->private, ptep_get(pte), addr);
 	return 0;
 }
 
@@ -108,6 +102,8 @@ unsigned long vm_flag_from_mnemonic(const char *mn)
 			return 1UL << i;
 	return 0;
 }
+
+static const struct mm_walk_ops smaps_walk_ops = { .pte_entry = smaps_pte };
 
 /* Linux show_smap_vma_flags: two letters per set VM_* bit, in bit order. */
 static void show_smap_vma_flags(FILE *out, unsigned long flags)
@@ -135,7 +131,7 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 {
 	struct mem_size_stats m = { .vma = v };
 
-	walk_pmd_range(mm, v->vm_start, v->vm_end, smaps_pmd, &m);
+	walk_page_range_vma(v, v->vm_start, v->vm_end, &smaps_walk_ops, &m);
 	show_map_vma(out, v, mm);
 	kb_line(out, "Size:", v->vm_end - v->vm_start);
 	kb_line(out, "KernelPageSize:", PAGE_SIZE);

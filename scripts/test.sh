@@ -1,9 +1,9 @@
 #!/bin/sh
 # Build and run every test: release, debug (ASan+UBSan, invariant checks after
 # every step) and TSan builds, each through ctest, and the static checks
-# (scripts/check.sh: layers) once on the release build.  Prints ctest's
-# summary per build and a final "N passed, N failed" line; exits non-zero on
-# any failure.
+# (scripts/check.sh: layers, one walker/one wait, clang-format, clang-tidy)
+# once on the release build.  Prints ctest's summary per build and a final
+# "N passed, N failed" line; exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh || exit 1

@@ -2,8 +2,10 @@
  * dump_pagetables.c - the `pagewalk` view: one address walked through an
  * mm's page tables, one line per hardware level (Linux's folded levels are
  * not shown: 2 lines in 2-level mode, 5 in 5-level), then the result.
- * A pure software walk (Linux arch/x86/mm/dump_pagetables.c, fault.c
- * dump_pagetable): it neither sets Accessed/Dirty nor fills a TLB.
+ * The entries come from the MMU's own trace (mmu_walk_trace, machine/mmu.c:
+ * what the hardware walk reads, without setting Accessed/Dirty or filling a
+ * TLB); this file prints them (Linux arch/x86/mm/dump_pagetables.c, fault.c
+ * dump_pagetable).
  *
  *   pagewalk 0xffff888000123000: 4 levels
  *   PGD[273]  0x0000000001b59067 P RW U A D
@@ -98,42 +100,41 @@ static void show_result(FILE *out, const struct walk_view *w, int i, u64 e, unsi
 void pagewalk_show(FILE *out, struct mm_struct *mm, unsigned long addr)
 {
 	struct walk_view w = { true, true, false };
-	void *table = mm->pgd;
-	int i;
+	struct mmu_walk_step steps[PT_NR_LEVELS];
+	int i, n;
 
 	fprintf(out, "pagewalk 0x%lx: %d levels\n", addr, pgmode.nhw);
 	if (!mmu_canonical(addr)) {
 		fprintf(out, "-> non-canonical address (#GP)\n");
 		return;
 	}
-	for (i = 0; i < pgmode.nhw; i++) {
-		const struct pt_hw_level *h = &pgmode.hw[i];
-		unsigned long idx = (addr >> h->shift) & (h->ptrs - 1);
-		u64 e = pt_entry_read(pt_slot_add(table, (long)idx));
-		bool leaf = i == pgmode.nhw - 1 || (h->leaf_ok && (e & _PAGE_PSE));
+	n = mmu_walk_trace(mm->pgd, addr, steps);
+	for (i = 0; i < n; i++) {
+		const struct mmu_walk_step *st = &steps[i];
+		const struct pt_hw_level *h = &pgmode.hw[st->hw];
+		u64 e = st->entry;
 
-		show_level(out, i, idx, e, leaf);
+		show_level(out, st->hw, st->index, e, st->leaf);
 		if (!(e & _PAGE_PRESENT)) {
 			fprintf(out, "-> not mapped (%s %s)\n", h->name, e ? "not present" : "none");
 			return;
 		}
-		if (e & (leaf ? h->rsvd_leaf : h->rsvd_table)) {
+		if (st->rsvd) {
 			fprintf(out, "-> reserved bit set in %s (#PF RSVD)\n", h->name);
 			return;
 		}
-		if (!(pgmode.levels == 3 && i == 0)) {
+		if (!(pgmode.levels == 3 && st->hw == 0)) {
 			w.us &= !!(e & _PAGE_USER);
 			w.rw &= !!(e & _PAGE_RW);
 			w.nx |= pgmode.nx && (e & _PAGE_NX);
 		}
-		if (leaf) {
-			show_result(out, &w, i, e, addr);
+		if (st->leaf) {
+			show_result(out, &w, st->hw, e, addr);
 			return;
 		}
-		if ((e & PTE_PFN_MASK) + PAGE_SIZE > mmk->cfg.ram_bytes) {
+		if (st->outside) {
 			fprintf(out, "-> %s points outside RAM\n", h->name);
 			return;
 		}
-		table = pt_table_of(e);
 	}
 }

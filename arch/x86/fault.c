@@ -57,22 +57,15 @@ static int addr_width(void)
 static void dump_pagetable(const struct cpu *c, unsigned long va)
 {
 	u64 table = pgmode.levels == 3 ? (c->cr3 & ~0x1fULL) : (c->cr3 & ~0xfffULL);
+	struct mmu_walk_step steps[PT_NR_LEVELS];
 	char line[256];
-	int i, n = 0;
+	int i, n = 0, nsteps;
 
-	for (i = 0; i < pgmode.nhw; i++) {
-		const struct pt_hw_level *h = &pgmode.hw[i];
-		u64 slot = table + (((va >> h->shift) & (h->ptrs - 1)) << pgmode.entry_shift);
-		u64 e;
-
-		if (slot + 8 > mmk->cfg.ram_bytes)
-			break;
-		e = pt_entry_read(mmk->ram + slot);
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %llx ", h->name, (unsigned long long)e);
-		if (!(e & _PAGE_PRESENT) || (h->leaf_ok && (e & _PAGE_PSE)))
-			break;
-		table = e & PTE_PFN_MASK;
-	}
+	nsteps = table + PAGE_SIZE <= mmk->cfg.ram_bytes ? mmu_walk_trace(mmk->ram + table, va, steps) : 0;
+	line[0] = '\0';
+	for (i = 0; i < nsteps; i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %llx ", pgmode.hw[steps[i].hw].name,
+			      (unsigned long long)steps[i].entry);
 	printk("%s\n", line);
 }
 

@@ -21,7 +21,6 @@
 #include "mmkit/tlbflush.h"
 #include "mmkit/mmu.h"
 #include "mmkit/mm.h"
-#include "arch/x86/internal.h"
 
 static int direct_map_level(unsigned long phys, unsigned long end)
 {

@@ -29,7 +29,6 @@
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mmzone.h"
-#include "arch/x86/internal.h"
 
 unsigned long PAGE_OFFSET, VMALLOC_START, VMALLOC_END, VMEMMAP_START;
 unsigned long TASK_SIZE, DEFAULT_MAP_WINDOW, STACK_TOP;
@@ -37,7 +36,7 @@ unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
 unsigned long max_low_pfn, high_memory;  /* set by paging_mode_setup() */
 unsigned long direct_pages_count[PG_LEVEL_NUM];
 bool direct_gbpages;
-static spinlock_t pgd_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(pgd_lock);
 static LIST_HEAD(pgd_list);            /* every pgd but init_mm's, guarded by pgd_lock */
 
 /* ------------------------------------------------------------ modes -- */
@@ -319,63 +318,6 @@ void for_each_pgd(void (*fn)(void *pgd, void *arg), void *arg)
 	spin_unlock(&pgd_lock);
 }
 
-/* ---------------------------------------------------------- freeing -- */
-
-static void count_table_freed(struct mm_struct *mm, int level)
-{
-	if (level == PT_PTE)
-		mm_dec_nr_ptes(mm);
-	else if (level == PT_PMD)
-		mm_dec_nr_pmds(mm);
-	else if (level == PT_PUD)
-		mm_dec_nr_puds(mm);
-}
-
-/* Free every table below the entries [first, last] of `table` at hardware
- * level i.  keep_children: free their contents but keep the tables (the PAE
- * preallocated user PMDs). */
-static void free_tables_below(struct mm_struct *mm, void *table, int i,
-			      unsigned long first, unsigned long last, bool keep_children)
-{
-	unsigned long n;
-
-	if (i + 1 >= pgmode.nhw)
-		return;
-	for (n = first; n <= last; n++) {
-		void *slot = pt_slot_add(table, (long)n);
-		u64 e = pt_entry_read(slot);
-		void *child;
-
-		if (!(e & _PAGE_PRESENT) || (pgmode.hw[i].leaf_ok && (e & _PAGE_PSE)))
-			continue;
-		child = pt_table_of(e);
-		free_tables_below(mm, child, i + 1, 0, pgmode.hw[i + 1].ptrs - 1, false);
-		if (keep_children)
-			continue;
-		pt_entry_write(slot, 0);
-		count_table_freed(mm, pgmode.hw[i + 1].level);
-		pagetable_free(table_page(child));
-	}
-}
-
-void pgtable_free_all(struct mm_struct *mm)
-{
-	if (!mm->pgd)
-		return;
-	free_tables_below(mm, mm->pgd, 0, 0, PTRS_PER_PGD - 1, false);
-	pagetable_free(table_page(mm->pgd));
-	mm->pgd = NULL;
-}
-
-void free_user_pgtables(struct mm_struct *mm)
-{
-	unsigned long users = KERNEL_PGD_BOUNDARY;
-
-	if (!users)
-		return;
-	free_tables_below(mm, mm->pgd, 0, 0, users - 1, pgmode.levels == 3);
-}
-
 /* ------------------------------------------------- pgd_alloc / free -- */
 
 /* PAE: the three user PMDs of a new pgd (Linux preallocate_pmds). */
@@ -406,7 +348,7 @@ static void pgd_mop_up_pmds(struct mm_struct *mm, void *pgd)
 			continue;
 		pt_entry_write(slot, 0);
 		mm_dec_nr_pmds(mm);
-		pagetable_free(table_page(pt_table_of(e)));
+		pagetable_free(table_page(pud_pgtable(__pud(e))));
 	}
 }
 

@@ -179,6 +179,7 @@ static __always_inline void cpu_handle_irqsafe_ipis(void)
 {
 	struct cpu *c = this_cpu();
 
+	lockdep_interrupt_point(IPI_IRQSAFE, NULL);
 	if (c && unlikely(atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
 		__cpu_handle_irqsafe_ipis(c);
 }
@@ -211,6 +212,8 @@ u64 mmk_random(void);
 __printf(1, 2) void printk(const char *fmt, ...);
 /* Set the console level (as `dmesg -n` does); returns the previous one. */
 int console_set_loglevel(int level);
+/* Does the console (mmk->log) get messages of this level? */
+bool console_echoes(int level);
 void dmesg_show(FILE *out);
 void dmesg_clear(void);
 /* The whole log as a malloc'd string (caller frees), for tests. */

@@ -143,13 +143,7 @@ int mm_counter(const struct page *page);
 /* hiwater_rss = max(hiwater_rss, rss) (before RSS drops: unmap, exit). */
 void update_hiwater_rss(struct mm_struct *mm);
 
-/* ---- walking and tearing down (mm/zap.c) ---- */
-/* Call fn for each present PTE table (non-leaf PMD) covering [addr, end)
- * with the sub-range it covers; stop at fn's first non-zero return.  No
- * allocation, no lock: the caller holds mmap_lock so tables stay. */
-typedef int (*pmd_range_fn)(pmdp_t pmd, unsigned long addr, unsigned long end, void *arg);
-int walk_pmd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
-		   pmd_range_fn fn, void *arg);
+/* ---- tearing down (mm/zap.c; walks are mm/pagewalk.c's) ---- */
 /* exit_mmap's page side: every page and user page table of mm. */
 void exit_mmap_pages(struct mm_struct *mm);
 /* Unmap every page of [start, end) in vma and flush the TLBs that may hold
@@ -229,14 +223,25 @@ void truncate_inode_page(struct address_space *mapping, struct page *page);
  * waiters serve IPIs).  A page-cache page is mapped by a fault and taken
  * out of the cache only under it, so no fault maps a page truncation has
  * removed.  Order: mmap_lock -> page lock -> i_mmap_rwsem -> PTE lock. */
-static inline bool trylock_page(struct page *page)
+#ifdef CONFIG_LOCKDEP
+extern struct lockdep_map page_lock_dep_map;   /* class "PG_locked" */
+#endif
+static inline bool __trylock_page(struct page *page)
 {
-	return !(atomic_fetch_or_explicit(&page->flags, 1UL << PG_locked, memory_order_acquire) &
-		 (1UL << PG_locked));
+	if (atomic_fetch_or_explicit(&page->flags, 1UL << PG_locked, memory_order_acquire) &
+	    (1UL << PG_locked))
+		return false;
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, true);
+#endif
+	return true;
 }
-void lock_page(struct page *page);
+#define trylock_page(page) LOCK_SITE(__trylock_page(page))
+void __lock_page(struct page *page);
+#define lock_page(page) LOCK_SITE(__lock_page(page))
 static inline void unlock_page(struct page *page)
 {
+	lock_release(page);
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
 /* The private mapping of an identity-only file, created on first use.

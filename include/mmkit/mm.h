@@ -29,6 +29,14 @@ static __always_inline struct page *virt_to_page(const void *host) { return pfn_
 static __always_inline bool host_in_ram(const void *p)
 { return (const u8 *)p >= mmk->ram && (const u8 *)p < mmk->ram + (mmk->max_pfn << PAGE_SHIFT); }
 
+/* A blocking allocation may sleep: reclaim and the slow path's pcp drain,
+ * an IPI that waits (Linux might_alloc).  Debug builds check the caller may. */
+#define might_alloc(gfp)                                                       \
+	do {                                                                   \
+		if ((gfp) & __GFP_DIRECT_RECLAIM)                              \
+			might_sleep();                                         \
+	} while (0)
+
 /* Simulated KVA <-> host pointer, for the direct map and (once it exists) the
  * vmalloc window.  host_of_kva returns NULL for an address with no host alias. */
 unsigned long kva_of(const void *host);

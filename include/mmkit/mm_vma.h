@@ -324,6 +324,10 @@ int sys_munlock(unsigned long start, unsigned long len);
 int sys_mlockall(int flags);
 int sys_munlockall(void);
 int sys_msync(unsigned long start, unsigned long len, int flags);
+/* mincore(2) (mm/mincore.c): vec[i] = 1 when page i of [start, start + len)
+ * is resident.  0, -EINVAL (start unaligned) or -ENOMEM (a gap; vec holds
+ * the pages before it).  Takes mmap_lock for read. */
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 
 /* In-kernel forms (caller holds mmap_lock for write). */
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,

@@ -80,6 +80,23 @@ struct mmu_translation {
  * TLB lookup or fill, no fault delivery.  Runs on CPU c (c == this_cpu()). */
 int mmu_translate(struct cpu *c, unsigned long vaddr, enum mmu_access access,
 		  int mmu_idx, struct mmu_translation *t, struct mmu_fault *f);
+/* One entry the hardware walk reads (mmu_walk_trace). */
+struct mmu_walk_step {
+	int hw;                 /* hardware level, 0 = top (pgmode.hw[]) */
+	unsigned long index;    /* the entry's index in its table */
+	u64 entry;
+	bool leaf;              /* the last level, or PSE where it makes a leaf */
+	bool rsvd;              /* present with a reserved bit set (a #PF RSVD) */
+	bool outside;           /* present table entry pointing outside RAM */
+	void *slot;             /* host pointer to the entry */
+};
+/* The entries the walk of va reads from the top-level table at host
+ * pointer top, top first, as the hardware walker reads them but with no A/D
+ * update, no permission check and no fault: it stops after a not-present
+ * entry, a leaf, or a table entry pointing outside RAM (reserved bits are
+ * flagged, not acted on).  Returns the number of steps (1..levels); steps
+ * has room for PT_NR_LEVELS.  For views (the oops dump, `pagewalk`). */
+int mmu_walk_trace(const void *top, unsigned long va, struct mmu_walk_step *steps);
 /* Is vaddr canonical for the paging mode (64-bit), or < 4G (32-bit)? */
 bool mmu_canonical(unsigned long vaddr);
 
@@ -141,7 +158,7 @@ static __always_inline int mmk_read##bits(int mmu_idx, unsigned long va, u##bits
 		*val = __atomic_load_n((u##bits *)(va + e->addend), __ATOMIC_RELAXED); \
 		return 0;                                                        \
 	}                                                                        \
-	u64 v;                                                                   \
+	u64 v = 0;                                                               \
 	int err = mmu_load_slow(mmu_idx, va, bits / 8, &v);                      \
 	*val = (u##bits)v;                                                       \
 	return err;                                                              \

@@ -198,10 +198,6 @@ vm_fault_t identity_shmem_fault(struct vm_fault *vmf);
 /* A tmpfs super block (the root, minor N) or the shm mount (minor 1). */
 struct super_block *shmem_fill_super(unsigned int minor, const char *type);
 
-/* ---- mincore (mm/mincore.c) ---- */
-/* mincore(2) of current->mm into vec (kernel memory, one byte per page):
- * 0, -EINVAL, -ENOMEM. */
-long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 
 /* ---- rmap of file pages (mm/rmap.c) ---- */
 /* Write-protect and clean every PTE mapping page (a file page): returns how

@@ -51,6 +51,7 @@
 #define MMKIT_PERCPU_RWSEM_H
 
 #include <pthread.h>
+#include "mmkit/lockdep.h"
 #include "mmkit/machine.h"
 
 #define PERCPU_RWSEM_STRIDE (64 / (int)sizeof(int))   /* slots per cache line */
@@ -68,32 +69,42 @@ struct percpu_rw_semaphore {
 #define DEFINE_PERCPU_RWSEM_STORAGE(name)                                      \
 	static _Atomic int name[PERCPU_RWSEM_STATIC_SLOTS * PERCPU_RWSEM_STRIDE] \
 		__attribute__((aligned(64)))
+/* (A lock defined with it gets its class from lockdep_init_static_lock, or
+ * lockdep_init_lock before its first use.) */
 #define PERCPU_RWSEM_INITIALIZER(storage)                                      \
 	{ .read_count = (storage), .block = 0,                                 \
 	  .nr_slots = PERCPU_RWSEM_STATIC_SLOTS, .writer = PTHREAD_MUTEX_INITIALIZER }
 
 /* Allocate the per-CPU slots (fault site "percpu_rwsem_alloc").  0 or
- * -ENOMEM, with nothing held on failure.  After boot. */
-int percpu_init_rwsem(struct percpu_rw_semaphore *sem);
+ * -ENOMEM, with nothing held on failure.  After boot.  The lock class is
+ * named after the expression. */
+int __percpu_init_rwsem(struct percpu_rw_semaphore *sem, const char *name, const char *file);
+#define percpu_init_rwsem(sem) __percpu_init_rwsem((sem), #sem, __FILE__)
 /* Free the slots; the lock must be free. */
 void percpu_free_rwsem(struct percpu_rw_semaphore *sem);
 
 void __percpu_down_read_slow(struct percpu_rw_semaphore *sem);
-void percpu_down_write(struct percpu_rw_semaphore *sem);
+void __percpu_down_write(struct percpu_rw_semaphore *sem);
+#define percpu_down_write(sem) LOCK_SITE(__percpu_down_write(sem))
 void percpu_up_write(struct percpu_rw_semaphore *sem);
 /* Turn the caller's write hold into a read hold; waiting readers enter, a
  * waiting writer still waits for this reader. */
 void percpu_downgrade_write(struct percpu_rw_semaphore *sem);
-bool percpu_down_write_trylock(struct percpu_rw_semaphore *sem);
+bool __percpu_down_write_trylock(struct percpu_rw_semaphore *sem);
+#define percpu_down_write_trylock(sem) LOCK_SITE(__percpu_down_write_trylock(sem))
 /* Is it held (for read or write) by anyone?  Racy: for assertions. */
 bool percpu_rwsem_is_locked(struct percpu_rw_semaphore *sem);
-#ifdef CONFIG_DEBUG_VM
-void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem);
-void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem);
-#else
-static inline void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem) { (void)sem; }
-static inline void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem) { (void)sem; }
-#endif
+/* The validator's view (include/mmkit/lockdep.h); no-ops in release builds.
+ * Readers do not nest: a second down_read by a holder is reported as
+ * recursive locking. */
+static inline void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem, bool read, bool trylock)
+{
+	lock_acquire(sem, NULL, read, trylock);
+}
+static inline void percpu_rwsem_debug_release(struct percpu_rw_semaphore *sem)
+{
+	lock_release(sem);
+}
 
 /* The calling thread's slot: its CPU's, or the last for other threads. */
 static __always_inline _Atomic int *percpu_rwsem_slot(struct percpu_rw_semaphore *sem)
@@ -116,18 +127,18 @@ static __always_inline bool __percpu_down_read_trylock(struct percpu_rw_semaphor
 	return false;
 }
 
-static __always_inline void percpu_down_read(struct percpu_rw_semaphore *sem)
+static __always_inline void __percpu_down_read(struct percpu_rw_semaphore *sem)
 {
-	percpu_rwsem_debug_acquire(sem);
+	percpu_rwsem_debug_acquire(sem, true, false);
 	if (unlikely(!__percpu_down_read_trylock(sem)))
 		__percpu_down_read_slow(sem);
 }
 
-static __always_inline bool percpu_down_read_trylock(struct percpu_rw_semaphore *sem)
+static __always_inline bool __percpu_down_read_trylock_dep(struct percpu_rw_semaphore *sem)
 {
 	if (!__percpu_down_read_trylock(sem))
 		return false;
-	percpu_rwsem_debug_acquire(sem);
+	percpu_rwsem_debug_acquire(sem, true, true);
 	return true;
 }
 
@@ -142,5 +153,8 @@ static __always_inline void percpu_up_read(struct percpu_rw_semaphore *sem)
 	else
 		atomic_fetch_sub_explicit(slot, 1, memory_order_release);
 }
+
+#define percpu_down_read(sem) LOCK_SITE(__percpu_down_read(sem))
+#define percpu_down_read_trylock(sem) LOCK_SITE(__percpu_down_read_trylock_dep(sem))
 
 #endif

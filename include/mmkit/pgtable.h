@@ -450,6 +450,9 @@ void p4d_free(struct mm_struct *mm, p4dp_t p4d_table);
 /* Free every table of the user half of mm (exit without VMAs left); the
  * caller has flushed.  Kernel-half tables are shared and left alone. */
 void free_user_pgtables(struct mm_struct *mm);
+/* Free every page table of mm, the top level included (init_mm at
+ * shutdown).  Every CPU must have stopped using it. */
+void pgtable_free_all(struct mm_struct *mm);
 
 /* A new mm's top level: zeroed user half, kernel half copied from init_mm
  * (PAE: user PMDs preallocated, the kernel PMD shared).  Sets mm->pgd,

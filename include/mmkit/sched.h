@@ -116,6 +116,12 @@ void exit_mmap(struct mm_struct *mm);
 /* fork's copy-on-write duplicate of oldmm.  NULL on -ENOMEM. */
 struct mm_struct *dup_mm(struct mm_struct *oldmm);
 extern spinlock_t mmlist_lock;
+/* The mms on init_mm.mmlist, for verify with the machine quiescent: a
+ * malloc'd array of *n pointers (caller frees), copied under mmlist_lock so
+ * that the caller takes each mm's mmap_lock without it (a sleeping lock is
+ * not taken under a spinlock).  NULL with *n = 0 when empty or on -ENOMEM
+ * (mm/init-mm.c). */
+struct mm_struct **mmlist_snapshot(size_t *n);
 
 /* kernel/task.c.  Makers return NULL on failure (-ENOMEM). */
 struct task_struct *task_create(const char *comm, struct mm_struct *mm);

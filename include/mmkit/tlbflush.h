@@ -12,7 +12,7 @@
 struct mm_struct;
 
 /* These shoot down other CPUs by IPI and wait. */
-#define TLB_FLUSH_ALL (~0UL)      /* as `end`: the whole TLB */
+#define TLB_FLUSH_ALL (~0UL) /* as `end`: the whole TLB */
 /* Every entry on every CPU, global ones included. */
 void flush_tlb_all(void);
 /* Non-global entries of mm on the CPUs in mm->cpu_bitmap. */

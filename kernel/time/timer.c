@@ -16,11 +16,12 @@
 #include "mmkit/machine.h"
 #include "mmkit/spinlock.h"
 #include "mmkit/timer.h"
+#include "mmkit/wait.h"
 
-static spinlock_t timer_lock = { PTHREAD_MUTEX_INITIALIZER };
+static DEFINE_SPINLOCK(timer_lock);
 static LIST_HEAD(timer_head);
 /* Held while callbacks and work items run (softirq/kworker context). */
-static struct rw_semaphore softirq_sem = { PTHREAD_RWLOCK_INITIALIZER };
+static DECLARE_RWSEM(softirq_sem);
 static struct timer_list *running_timer;   /* guarded by timer_lock */
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t), unsigned int flags)
@@ -70,22 +71,34 @@ bool timer_pending(const struct timer_list *t)
 	return READ_ONCE(((struct timer_list *)t)->pending);
 }
 
+struct timer_del_sync {
+	struct timer_list *t;
+	bool was;               /* a pending timer was taken off the list */
+};
+
+/* Detach the timer if pending; done when its callback is not running. */
+static bool timer_try_delete(void *arg)
+{
+	struct timer_del_sync *d = arg;
+	bool idle;
+
+	spin_lock(&timer_lock);
+	d->was |= detach_if_pending(d->t);
+	idle = running_timer != d->t;
+	spin_unlock(&timer_lock);
+	return idle;
+}
+
+/* The callback runs on another thread: wait as a sleeper does. */
+static const struct wait_ops timer_sync_wait = { .done = timer_try_delete, .spins = 64 };
+
 bool timer_delete_sync(struct timer_list *t)
 {
-	bool was;
+	struct timer_del_sync d = { .t = t, .was = false };
 
-	for (;;) {
-		spin_lock(&timer_lock);
-		was = detach_if_pending(t);
-		if (running_timer != t) {
-			spin_unlock(&timer_lock);
-			return was;
-		}
-		spin_unlock(&timer_lock);
-		if (this_cpu())                /* its callback runs on another thread */
-			cpu_handle_ipis();
-		__builtin_ia32_pause();
-	}
+	if (!timer_try_delete(&d))
+		wait_until(&timer_sync_wait, &d, IPI_ALL);
+	return d.was;
 }
 
 bool next_timer_expiry(unsigned long *expires)

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
@@ -454,9 +455,9 @@ static void test_truncate_under_fault(void **state)
 	m = vma->vm_file->f_mapping;
 	page = filemap_get_page(m, linear_page_index(vma, r.addr));
 	assert_non_null(page);
-	lock_page(page);
-	r.task = task_create_thread(a, "T");
+	r.task = task_create_thread(a, "T");   /* before the page lock: tasklist_lock is not under it */
 	assert_non_null(r.task);
+	lock_page(page);
 	cpu_call_async(1, late_read, &r);
 	nanosleep(&wait, NULL);          /* T finds the page and waits for its lock */
 	truncate_inode_page(m, page);
@@ -567,18 +568,15 @@ static void test_exit_baseline(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shootdown_cow),
-		cmocka_unit_test(test_shootdown_munmap),
-		cmocka_unit_test(test_shootdown_mprotect),
-		cmocka_unit_test(test_fault_injection),
-		cmocka_unit_test(test_exit_baseline),
-		cmocka_unit_test(test_punch_hole_race),
-		cmocka_unit_test(test_truncate_under_fault),
-		cmocka_unit_test(test_new_pages_zeroed),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_shootdown_cow),
+	cmocka_unit_test(test_shootdown_munmap),
+	cmocka_unit_test(test_shootdown_mprotect),
+	cmocka_unit_test(test_fault_injection),
+	cmocka_unit_test(test_exit_baseline),
+	cmocka_unit_test(test_punch_hole_race),
+	cmocka_unit_test(test_truncate_under_fault),
+	cmocka_unit_test(test_new_pages_zeroed),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

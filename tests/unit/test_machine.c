@@ -7,6 +7,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/machine.h"
 #include "mmkit/fault_inject.h"
 
@@ -158,14 +159,12 @@ static void test_printk_ring(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_limits),
-		cmocka_unit_test(test_cpu_call_and_ipi),
-		cmocka_unit_test(test_fault_inject),
-		cmocka_unit_test(test_printk_ring),
-		cmocka_unit_test(test_ipi_while_blocked_on_lock),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_config_limits),
+	cmocka_unit_test(test_cpu_call_and_ipi),
+	cmocka_unit_test(test_fault_inject),
+	cmocka_unit_test(test_printk_ring),
+	cmocka_unit_test(test_ipi_while_blocked_on_lock),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmu_helpers.h"
 
 static const int modes[] = { 2, 3, 4, 5 };
@@ -757,23 +758,21 @@ static void test_kernel_range_flush(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rights_matrix),
-		cmocka_unit_test(test_not_present),
-		cmocka_unit_test(test_accessed_dirty),
-		cmocka_unit_test(test_large_pages),
-		cmocka_unit_test(test_reserved_bits),
-		cmocka_unit_test(test_canonical),
-		cmocka_unit_test(test_stale_tlb),
-		cmocka_unit_test(test_fault_handler),
-		cmocka_unit_test(test_kernel_oops),
-		cmocka_unit_test(test_cross_page),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_hit_loop_serves_ipis),
-		cmocka_unit_test(test_shootdown),
-		cmocka_unit_test(test_kernel_range_flush),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_rights_matrix),
+	cmocka_unit_test(test_not_present),
+	cmocka_unit_test(test_accessed_dirty),
+	cmocka_unit_test(test_large_pages),
+	cmocka_unit_test(test_reserved_bits),
+	cmocka_unit_test(test_canonical),
+	cmocka_unit_test(test_stale_tlb),
+	cmocka_unit_test(test_fault_handler),
+	cmocka_unit_test(test_kernel_oops),
+	cmocka_unit_test(test_cross_page),
+	cmocka_unit_test(test_ranges),
+	cmocka_unit_test(test_hit_loop_serves_ipis),
+	cmocka_unit_test(test_shootdown),
+	cmocka_unit_test(test_kernel_range_flush),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

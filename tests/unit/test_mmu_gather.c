@@ -24,6 +24,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
@@ -168,14 +169,11 @@ static void test_nested_flush(void **state)
 	teardown(a, t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_flush_per_gather),
-		cmocka_unit_test(test_batch_alloc_failure),
-		cmocka_unit_test(test_delayed_rmap),
-		cmocka_unit_test(test_nested_flush),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_one_flush_per_gather),
+	cmocka_unit_test(test_batch_alloc_failure),
+	cmocka_unit_test(test_delayed_rmap),
+	cmocka_unit_test(test_nested_flush),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
@@ -885,34 +886,31 @@ static void test_stress_cross_cpu(void **state)
 	shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_layout_64bit, teardown),
-		cmocka_unit_test_teardown(test_layout_32bit, teardown),
-		cmocka_unit_test_teardown(test_watermark_formulas, teardown),
-		cmocka_unit_test_teardown(test_split_merge, teardown),
-		cmocka_unit_test_teardown(test_all_orders_roundtrip, teardown),
-		cmocka_unit_test_teardown(test_fallback_claim_block, teardown),
-		cmocka_unit_test_teardown(test_fallback_claim_partial, teardown),
-		cmocka_unit_test_teardown(test_fallback_steal, teardown),
-		cmocka_unit_test_teardown(test_pcp_local, teardown),
-		cmocka_unit_test_teardown(test_pcp_high, teardown),
-		cmocka_unit_test_teardown(test_pcp_remote_drain, teardown),
-		cmocka_unit_test_teardown(test_watermarks_and_atomic, teardown),
-		cmocka_unit_test_teardown(test_failure_report, teardown),
-		cmocka_unit_test_teardown(test_zone_selection_64, teardown),
-		cmocka_unit_test_teardown(test_zone_selection_32, teardown),
-		cmocka_unit_test_teardown(test_zone_fallback, teardown),
-		cmocka_unit_test_teardown(test_bad_double_free, teardown),
-		cmocka_unit_test_teardown(test_bad_wrong_order, teardown),
-		cmocka_unit_test_teardown(test_bad_state, teardown),
-		cmocka_unit_test_teardown(test_refcount_at_free, teardown),
-		cmocka_unit_test_teardown(test_gfp_zero, teardown),
-		cmocka_unit_test_teardown(test_fault_injection, teardown),
-		cmocka_unit_test_teardown(test_highatomic_reserve, teardown),
-		cmocka_unit_test_teardown(test_stress_cross_cpu, teardown),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_layout_64bit, teardown),
+	cmocka_unit_test_teardown(test_layout_32bit, teardown),
+	cmocka_unit_test_teardown(test_watermark_formulas, teardown),
+	cmocka_unit_test_teardown(test_split_merge, teardown),
+	cmocka_unit_test_teardown(test_all_orders_roundtrip, teardown),
+	cmocka_unit_test_teardown(test_fallback_claim_block, teardown),
+	cmocka_unit_test_teardown(test_fallback_claim_partial, teardown),
+	cmocka_unit_test_teardown(test_fallback_steal, teardown),
+	cmocka_unit_test_teardown(test_pcp_local, teardown),
+	cmocka_unit_test_teardown(test_pcp_high, teardown),
+	cmocka_unit_test_teardown(test_pcp_remote_drain, teardown),
+	cmocka_unit_test_teardown(test_watermarks_and_atomic, teardown),
+	cmocka_unit_test_teardown(test_failure_report, teardown),
+	cmocka_unit_test_teardown(test_zone_selection_64, teardown),
+	cmocka_unit_test_teardown(test_zone_selection_32, teardown),
+	cmocka_unit_test_teardown(test_zone_fallback, teardown),
+	cmocka_unit_test_teardown(test_bad_double_free, teardown),
+	cmocka_unit_test_teardown(test_bad_wrong_order, teardown),
+	cmocka_unit_test_teardown(test_bad_state, teardown),
+	cmocka_unit_test_teardown(test_refcount_at_free, teardown),
+	cmocka_unit_test_teardown(test_gfp_zero, teardown),
+	cmocka_unit_test_teardown(test_fault_injection, teardown),
+	cmocka_unit_test_teardown(test_highatomic_reserve, teardown),
+	cmocka_unit_test_teardown(test_stress_cross_cpu, teardown),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

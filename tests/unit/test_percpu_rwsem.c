@@ -38,6 +38,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
@@ -394,6 +395,7 @@ static void test_recursive_read_bugs(void **state)
 	pid_t pid;
 
 	(void)state;
+	lockdep_init_lock(&sem, "test sem", __FILE__, IPI_ALL);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -411,17 +413,14 @@ static void test_recursive_read_bugs(void **state)
 #endif
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_exclusion, teardown),
-		cmocka_unit_test_teardown(test_downgrade, teardown),
-		cmocka_unit_test_teardown(test_stress, teardown),
-		cmocka_unit_test_teardown(test_waiters_serve_ipis, teardown),
-		cmocka_unit_test_teardown(test_mmap_lock_faults, teardown),
-		cmocka_unit_test_teardown(test_alloc_failure, teardown),
-		cmocka_unit_test(test_recursive_read_bugs),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_exclusion, teardown),
+	cmocka_unit_test_teardown(test_downgrade, teardown),
+	cmocka_unit_test_teardown(test_stress, teardown),
+	cmocka_unit_test_teardown(test_waiters_serve_ipis, teardown),
+	cmocka_unit_test_teardown(test_mmap_lock_faults, teardown),
+	cmocka_unit_test_teardown(test_alloc_failure, teardown),
+	cmocka_unit_test(test_recursive_read_bugs),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmu_helpers.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
@@ -357,18 +358,16 @@ static void test_verify_catches(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mode_descriptors),
-		cmocka_unit_test(test_entry_helpers),
-		cmocka_unit_test(test_folding),
-		cmocka_unit_test(test_direct_map),
-		cmocka_unit_test(test_user_tables),
-		cmocka_unit_test(test_kernel_half_shared),
-		cmocka_unit_test(test_alloc_failure),
-		cmocka_unit_test(test_kmap_highmem),
-		cmocka_unit_test(test_verify_catches),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_mode_descriptors),
+	cmocka_unit_test(test_entry_helpers),
+	cmocka_unit_test(test_folding),
+	cmocka_unit_test(test_direct_map),
+	cmocka_unit_test(test_user_tables),
+	cmocka_unit_test(test_kernel_half_shared),
+	cmocka_unit_test(test_alloc_failure),
+	cmocka_unit_test(test_kmap_highmem),
+	cmocka_unit_test(test_verify_catches),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

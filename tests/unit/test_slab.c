@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "slab_helpers.h"
 
 /* ---- kmalloc ---- */
@@ -689,21 +690,19 @@ static void test_multicpu_stress(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_kmalloc_size_classes, down),
-		cmocka_unit_test_teardown(test_kmalloc_semantics, down),
-		cmocka_unit_test_teardown(test_meminfo_counters, down),
-		cmocka_unit_test_teardown(test_slabinfo_format, down),
-		cmocka_unit_test_teardown(test_cache_geometry, down),
-		cmocka_unit_test_teardown(test_bootstrap_in_ram, down),
-		cmocka_unit_test_teardown(test_cache_lifecycle, down),
-		cmocka_unit_test_teardown(test_min_partial_and_shrink, down),
-		cmocka_unit_test_teardown(test_remote_free, down),
-		cmocka_unit_test_teardown(test_random_vs_shadow, down),
-		cmocka_unit_test_teardown(test_fault_injection, down),
-		cmocka_unit_test_teardown(test_multicpu_stress, down),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_kmalloc_size_classes, down),
+	cmocka_unit_test_teardown(test_kmalloc_semantics, down),
+	cmocka_unit_test_teardown(test_meminfo_counters, down),
+	cmocka_unit_test_teardown(test_slabinfo_format, down),
+	cmocka_unit_test_teardown(test_cache_geometry, down),
+	cmocka_unit_test_teardown(test_bootstrap_in_ram, down),
+	cmocka_unit_test_teardown(test_cache_lifecycle, down),
+	cmocka_unit_test_teardown(test_min_partial_and_shrink, down),
+	cmocka_unit_test_teardown(test_remote_free, down),
+	cmocka_unit_test_teardown(test_random_vs_shadow, down),
+	cmocka_unit_test_teardown(test_fault_injection, down),
+	cmocka_unit_test_teardown(test_multicpu_stress, down),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/machine.h"
 #include "mmkit/mm.h"
 #include "mmkit/slab.h"
@@ -539,32 +540,30 @@ static void test_switch_debug(void **state)
 	assert_clean();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_right_redzone, down),
-		cmocka_unit_test_teardown(test_left_redzone, down),
-		cmocka_unit_test_teardown(test_kmalloc_redzone, down),
-		cmocka_unit_test_teardown(test_use_after_free, down),
-		cmocka_unit_test_teardown(test_end_poison, down),
-		cmocka_unit_test_teardown(test_double_free, down),
-		cmocka_unit_test_teardown(test_free_into_empty_slab, down),
-		cmocka_unit_test_teardown(test_invalid_pointer, down),
-		cmocka_unit_test_teardown(test_wrong_cache, down),
-		cmocka_unit_test_teardown(test_not_a_slab_page, down),
-		cmocka_unit_test_teardown(test_freepointer_corrupt, down),
-		cmocka_unit_test_teardown(test_object_padding, down),
-		cmocka_unit_test_teardown(test_alignment_padding, down),
-		cmocka_unit_test_teardown(test_slab_padding, down),
-		cmocka_unit_test_teardown(test_wrong_object_count, down),
-		cmocka_unit_test_teardown(test_freelist_cycle, down),
-		cmocka_unit_test_teardown(test_destroy_with_objects, down),
-		cmocka_unit_test_teardown(test_naive_double_free, down),
-		cmocka_unit_test_teardown(test_freepointer_corrupt_nodebug, down),
-		cmocka_unit_test_teardown(test_krealloc_redzone, down),
-		cmocka_unit_test_teardown(test_tracking_across_cpus, down),
-		cmocka_unit_test_teardown(test_taint_and_trace, down),
-		cmocka_unit_test_teardown(test_switch_debug, down),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_right_redzone, down),
+	cmocka_unit_test_teardown(test_left_redzone, down),
+	cmocka_unit_test_teardown(test_kmalloc_redzone, down),
+	cmocka_unit_test_teardown(test_use_after_free, down),
+	cmocka_unit_test_teardown(test_end_poison, down),
+	cmocka_unit_test_teardown(test_double_free, down),
+	cmocka_unit_test_teardown(test_free_into_empty_slab, down),
+	cmocka_unit_test_teardown(test_invalid_pointer, down),
+	cmocka_unit_test_teardown(test_wrong_cache, down),
+	cmocka_unit_test_teardown(test_not_a_slab_page, down),
+	cmocka_unit_test_teardown(test_freepointer_corrupt, down),
+	cmocka_unit_test_teardown(test_object_padding, down),
+	cmocka_unit_test_teardown(test_alignment_padding, down),
+	cmocka_unit_test_teardown(test_slab_padding, down),
+	cmocka_unit_test_teardown(test_wrong_object_count, down),
+	cmocka_unit_test_teardown(test_freelist_cycle, down),
+	cmocka_unit_test_teardown(test_destroy_with_objects, down),
+	cmocka_unit_test_teardown(test_naive_double_free, down),
+	cmocka_unit_test_teardown(test_freepointer_corrupt_nodebug, down),
+	cmocka_unit_test_teardown(test_krealloc_redzone, down),
+	cmocka_unit_test_teardown(test_tracking_across_cpus, down),
+	cmocka_unit_test_teardown(test_taint_and_trace, down),
+	cmocka_unit_test_teardown(test_switch_debug, down),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
@@ -330,14 +331,11 @@ static void test_shutdown_destroys_caches(void **state)
 	free(log);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts_match_live_structures),
-		cmocka_unit_test(test_back_to_boot_counts),
-		cmocka_unit_test(test_failures_unwind),
-		cmocka_unit_test(test_shutdown_destroys_caches),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_counts_match_live_structures),
+	cmocka_unit_test(test_back_to_boot_counts),
+	cmocka_unit_test(test_failures_unwind),
+	cmocka_unit_test(test_shutdown_destroys_caches),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

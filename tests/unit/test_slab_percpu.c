@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "slab_helpers.h"
 
 static struct page *slab_of(void *p)
@@ -138,9 +139,10 @@ static void test_cpu_partial_overflow(void **state)
 
 /* ---- sheaves ---- */
 
-/* Capacity 8, one CPU.  The first allocation finds main empty, no spare,
- * nothing in the barn: it fills a new sheaf from the slabs (8 objects) and
- * parks the empty main in the barn.  The ninth refills that empty one.
+/* Capacity 8, one CPU.  The CPU starts without a main sheaf (sheaf_none):
+ * the first allocation fills a new sheaf from the slabs (8 objects) and
+ * makes it main.  The ninth finds main empty, no spare, nothing in the
+ * barn: it fills another new sheaf and parks the empty main in the barn.
  * Frees fill main, then swap it for the barn's empty one (main becomes the
  * spare), and once both are full they go to the barn as full sheaves, up to
  * MAX_FULL_SHEAVES; beyond that a full spare is flushed to the slabs. */
@@ -160,11 +162,11 @@ static void test_sheaf_refill_and_flush(void **state)
 	pcs = pcs_of(s, 0);
 	barn = get_node(s)->barn;
 	assert_non_null(barn);
-	assert_int_equal(pcs->main->size, 0);
+	assert_ptr_equal(pcs->main, &sheaf_none);
 	assert_null(pcs->spare);
 	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
 	assert_int_equal(pcs->main->size, CAP - 1);
-	assert_int_equal(barn->nr_empty, 1);
+	assert_int_equal(barn->nr_empty, 0);
 	assert_int_equal(barn->nr_full, 0);
 	/* the slab handed out CAP objects, in its freelist order, LIFO from the sheaf */
 	assert_ptr_equal(pcs->main->objects[0], (u8 *)slab_address(slab_of(objs[0])) + 0);
@@ -200,9 +202,9 @@ static void test_sheaf_refill_and_flush(void **state)
 	while (i >= 0)
 		kmem_cache_free(s, objs[i--]);
 	assert_verify_ok();
-	/* shrink: sheaves flushed and freed (main kept), every slab freed */
+	/* shrink: sheaves flushed and freed (main too), every slab freed */
 	kmem_cache_shrink(s);
-	assert_int_equal(pcs->main->size, 0);
+	assert_ptr_equal(pcs->main, &sheaf_none);
 	assert_null(pcs->spare);
 	assert_int_equal(barn->nr_full + barn->nr_empty, 0);
 	assert_int_equal(atomic_load(&get_node(s)->nr_slabs), 0);
@@ -562,18 +564,16 @@ static void test_sheaf_multicpu_stress(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_cpu_partial_limits, down),
-		cmocka_unit_test_teardown(test_cpu_partial_overflow, down),
-		cmocka_unit_test_teardown(test_sheaf_refill_and_flush, down),
-		cmocka_unit_test_teardown(test_sheaf_remote_free, down),
-		cmocka_unit_test_teardown(test_sheaf_debug_and_double_free, down),
-		cmocka_unit_test_teardown(test_sheaf_destroy_with_full_barn, down),
-		cmocka_unit_test_teardown(test_verify_catches_planted_bugs, down),
-		cmocka_unit_test_teardown(test_sheaf_fault_injection, down),
-		cmocka_unit_test_teardown(test_sheaf_multicpu_stress, down),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_cpu_partial_limits, down),
+	cmocka_unit_test_teardown(test_cpu_partial_overflow, down),
+	cmocka_unit_test_teardown(test_sheaf_refill_and_flush, down),
+	cmocka_unit_test_teardown(test_sheaf_remote_free, down),
+	cmocka_unit_test_teardown(test_sheaf_debug_and_double_free, down),
+	cmocka_unit_test_teardown(test_sheaf_destroy_with_full_barn, down),
+	cmocka_unit_test_teardown(test_verify_catches_planted_bugs, down),
+	cmocka_unit_test_teardown(test_sheaf_fault_injection, down),
+	cmocka_unit_test_teardown(test_sheaf_multicpu_stress, down),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

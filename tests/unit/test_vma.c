@@ -26,6 +26,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/sched.h"
@@ -460,21 +461,18 @@ static void test_expand_downwards(void **state)
 	task->signal->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
+static const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, boot, shutdown)
-		T(test_new_merges_prev), T(test_new_merges_next), T(test_new_merges_both),
-		T(test_new_no_merge_flags), T(test_new_fixed_over_middle_remerges),
-		T(test_modify_middle_splits), T(test_modify_left_part_merges_prev),
-		T(test_modify_right_part_merges_next), T(test_modify_whole_merges_both),
-		T(test_modify_whole_merges_prev_only), T(test_modify_whole_merges_next_only),
-		T(test_modify_same_flags_no_merge), T(test_modify_incompatible_anon_vmas),
-		T(test_fork_child_does_not_merge), T(test_special_never_merges),
-		T(test_munmap_splits_both_ends), T(test_max_map_count),
-		T(test_split_alloc_failure_changes_nothing), T(test_gap_search_random),
-		T(test_mm_refcounts), T(test_expand_downwards),
-	};
+	T(test_new_merges_prev), T(test_new_merges_next), T(test_new_merges_both),
+	T(test_new_no_merge_flags), T(test_new_fixed_over_middle_remerges),
+	T(test_modify_middle_splits), T(test_modify_left_part_merges_prev),
+	T(test_modify_right_part_merges_next), T(test_modify_whole_merges_both),
+	T(test_modify_whole_merges_prev_only), T(test_modify_whole_merges_next_only),
+	T(test_modify_same_flags_no_merge), T(test_modify_incompatible_anon_vmas),
+	T(test_fork_child_does_not_merge), T(test_special_never_merges),
+	T(test_munmap_splits_both_ends), T(test_max_map_count),
+	T(test_split_alloc_failure_changes_nothing), T(test_gap_search_random),
+	T(test_mm_refcounts), T(test_expand_downwards),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/mm.h"
@@ -1182,31 +1183,29 @@ static void test_multi_cpu_stress(void **state) { multi_cpu_stress(false); }
 /* Lazy mode: parking and purges (with their shootdowns) on all CPUs at once. */
 static void test_multi_cpu_stress_lazy(void **state) { multi_cpu_stress(true); }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree_random_vs_model),
-		cmocka_unit_test(test_tree_sequential_height),
-		cmocka_unit_test(test_free_tree_vs_model),
-		cmocka_unit_test(test_free_tree_aligned),
-		cmocka_unit_test(test_clip_and_merge_cases),
-		cmocka_unit_test(test_check_catches_corruption),
-		cmocka_unit_test(test_vmalloc_maps_and_frees),
-		cmocka_unit_test(test_vzalloc_zeroes),
-		cmocka_unit_test(test_guard_page_and_use_after_free_oops),
-		cmocka_unit_test(test_bad_vfree),
-		cmocka_unit_test(test_host_alias_cache),
-		cmocka_unit_test(test_verify_catches_corruption),
-		cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
-		cmocka_unit_test(test_lazy_purge),
-		cmocka_unit_test(test_lazy_purge_on_shortage),
-		cmocka_unit_test(test_vmap_vunmap),
-		cmocka_unit_test(test_fragmentation_10k),
-		cmocka_unit_test(test_fault_injection_every_site),
-		cmocka_unit_test(test_every_paging_mode),
-		cmocka_unit_test(test_vmallocinfo_format),
-		cmocka_unit_test(test_multi_cpu_stress),
-		cmocka_unit_test(test_multi_cpu_stress_lazy),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_tree_random_vs_model),
+	cmocka_unit_test(test_tree_sequential_height),
+	cmocka_unit_test(test_free_tree_vs_model),
+	cmocka_unit_test(test_free_tree_aligned),
+	cmocka_unit_test(test_clip_and_merge_cases),
+	cmocka_unit_test(test_check_catches_corruption),
+	cmocka_unit_test(test_vmalloc_maps_and_frees),
+	cmocka_unit_test(test_vzalloc_zeroes),
+	cmocka_unit_test(test_guard_page_and_use_after_free_oops),
+	cmocka_unit_test(test_bad_vfree),
+	cmocka_unit_test(test_host_alias_cache),
+	cmocka_unit_test(test_verify_catches_corruption),
+	cmocka_unit_test(test_reuse_after_free_no_stale_tlb),
+	cmocka_unit_test(test_lazy_purge),
+	cmocka_unit_test(test_lazy_purge_on_shortage),
+	cmocka_unit_test(test_vmap_vunmap),
+	cmocka_unit_test(test_fragmentation_10k),
+	cmocka_unit_test(test_fault_injection_every_site),
+	cmocka_unit_test(test_every_paging_mode),
+	cmocka_unit_test(test_vmallocinfo_format),
+	cmocka_unit_test(test_multi_cpu_stress),
+	cmocka_unit_test(test_multi_cpu_stress_lazy),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "test_main.h"
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/memory.h"
@@ -484,17 +485,14 @@ static void test_rss_two_cpus(void **state)
 	machine_shutdown();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_threshold_fold, teardown),
-		cmocka_unit_test_teardown(test_fold_drains_cpus, teardown),
-		cmocka_unit_test_teardown(test_readers_exact, teardown),
-		cmocka_unit_test_teardown(test_watermark_near_mark, teardown),
-		cmocka_unit_test_teardown(test_verify_corrupt_delta, teardown),
-		cmocka_unit_test_teardown(test_percpu_counter, teardown),
-		cmocka_unit_test_teardown(test_rss_two_cpus, teardown),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_teardown(test_threshold_fold, teardown),
+	cmocka_unit_test_teardown(test_fold_drains_cpus, teardown),
+	cmocka_unit_test_teardown(test_readers_exact, teardown),
+	cmocka_unit_test_teardown(test_watermark_near_mark, teardown),
+	cmocka_unit_test_teardown(test_verify_corrupt_delta, teardown),
+	cmocka_unit_test_teardown(test_percpu_counter, teardown),
+	cmocka_unit_test_teardown(test_rss_two_cpus, teardown),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+MMK_TEST_MAIN(tests, NULL, NULL);
