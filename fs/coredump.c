@@ -619,6 +619,8 @@ int do_gcore(const char *path)
 	}
 	coredump_write(&cprm);
 	err = cprm.error;
+	if (err && !d_unlinked(cprm.file->f_dentry))
+		sys_unlink(path);              /* gdb's gcore: no unfinished core is kept */
 	fput(cprm.file);
 	return err;
 }

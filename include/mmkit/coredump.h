@@ -78,7 +78,9 @@ bool sig_kernel_coredump(int sig);
  * `A gcore PATH`: write a core of current's live process to path (what
  * gdb's gcore makes from outside): the same ELF image with no signal,
  * following coredump_filter, ignoring RLIMIT_CORE; the file is created or
- * truncated (mode 0644) and the process goes on.  0 or -errno.
+ * truncated (mode 0644) and the process goes on.  0 or -errno; on an
+ * error after the file was opened the file is removed, as gdb's gcore
+ * removes a core it could not finish.
  */
 int do_gcore(const char *path);
 
