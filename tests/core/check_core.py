@@ -18,6 +18,10 @@
   check_core.py sizes CORE
       prints "apparent N on-disk M described D": st_size, st_blocks * 512,
       and where the program headers say the file ends (D > N: truncated).
+  check_core.py complete CORE
+      exit 0 when CORE is a complete ELF core (ET_CORE, PT_NOTE first, its
+      notes walk to its end, every segment inside the file), else prints
+      what is wrong and exits 1 (the fail-Nth sweep uses the same test).
   check_core.py layout CORE
       prints each PT_LOAD (vaddr memsz filesz flags) and its pages: 1 data,
       0 a hole (SEEK_DATA/SEEK_HOLE), as the host reference compares them.
@@ -94,6 +98,56 @@ def note_count(path):
         pos += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
         n += 1
     return n
+
+
+def integrity(path):
+    """The ways path falls short of a complete ELF core, as a list of texts
+    (empty: complete): not ELF or not ET_CORE, no PT_NOTE first, a note
+    walk that does not end exactly at the segment's end, or a segment the
+    file does not hold (a truncated file)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if len(head) < 52 or head[:4] != b"\x7fELF":
+        return ["not an ELF file (%d bytes)" % size]
+    if struct.unpack_from("<H", head, 16)[0] != 4:
+        return ["not ET_CORE"]
+    try:
+        _, ph = elf_phdrs(path)
+    except struct.error:
+        return ["program headers beyond the file's end"]
+    bad = []
+    if not ph or ph[0][0] != 4:
+        bad.append("the first program header is not PT_NOTE")
+    for t, off, va, fsz, _, _ in ph:
+        if off + fsz > size:
+            bad.append("segment at %#x ends at %d, the file at %d" % (va, off + fsz, size))
+    if not bad:
+        _, off, _, fsz, _, _ = ph[0]
+        with open(path, "rb") as f:
+            f.seek(off)
+            data = f.read(fsz)
+        pos = 0
+        while pos + 12 <= len(data):
+            namesz, descsz, _ = struct.unpack_from("<III", data, pos)
+            pos += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+        if pos != len(data):
+            bad.append("the notes end at %d, PT_NOTE at %d" % (pos, len(data)))
+    return bad
+
+
+def load_digest(path):
+    """A digest of every PT_LOAD's header and the bytes it holds."""
+    import hashlib
+    h = hashlib.sha256()
+    _, ph = elf_phdrs(path)
+    with open(path, "rb") as f:
+        for t, off, va, fsz, msz, fl in ph:
+            if t == 1:
+                h.update(struct.pack("<QQQI", va, msz, fsz, fl))
+                f.seek(off)
+                h.update(f.read(fsz))
+    return h.hexdigest()
 
 
 def page_map(path, off, size):
@@ -256,6 +310,8 @@ def main():
     g.add_argument("--threads", type=int, default=0)
     s = sub.add_parser("sizes")
     s.add_argument("core")
+    c = sub.add_parser("complete")
+    c.add_argument("core")
     lay = sub.add_parser("layout")
     lay.add_argument("core")
     argv = sys.argv[1:]
@@ -272,6 +328,11 @@ def main():
         described = max([off + fsz for _, off, _, fsz, _, _ in ph] + [0])
         print("apparent %d on-disk %d described %d" % (st.st_size, st.st_blocks * 512, described))
         return 0
+    if a.cmd == "complete":
+        bad = integrity(a.core)
+        for b in bad:
+            print("FAIL: %s: %s" % (a.core, b))
+        return 1 if bad else 0
     print("\n".join(layout_lines(a.core)))
     return 0
 
