@@ -147,6 +147,8 @@ void unlink_file_vma(struct vm_area_struct *vma)
 	if (!vma->vm_file)
 		return;
 	m = vma->vm_file->f_mapping;
+	if (!m)                 /* its address_space could not be made: never linked */
+		return;
 	down_write(&m->i_mmap_rwsem);
 	if (!list_empty(&vma->shared))
 		list_del_init(&vma->shared);
