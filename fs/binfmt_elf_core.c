@@ -54,19 +54,19 @@
 
 /* The CPU model's XSAVE: XCR0 = x87 | SSE | AVX, standard format. */
 #define XFEATURE_MASK_USER 0x7ULL
-#define XSAVE_AVX_OFFSET   576
-#define XSAVE_AVX_SIZE     256
-#define XSAVE_SIZE         (XSAVE_AVX_OFFSET + XSAVE_AVX_SIZE)
-#define MXCSR_DEFAULT      0x1f80
-#define MXCSR_MASK         0xffff
-#define FCW_DEFAULT        0x37f
+#define XSAVE_AVX_OFFSET 576
+#define XSAVE_AVX_SIZE 256
+#define XSAVE_SIZE (XSAVE_AVX_OFFSET + XSAVE_AVX_SIZE)
+#define MXCSR_DEFAULT 0x1f80
+#define MXCSR_MASK 0xffff
+#define FCW_DEFAULT 0x37f
 
 /* User segment selectors (arch/x86/include/asm/segment.h) */
 #define USER64_CS 0x33
 #define USER64_SS 0x2b
-#define USER32_CS 0x73                 /* a native i386 kernel's __USER_CS */
+#define USER32_CS 0x73 /* a native i386 kernel's __USER_CS */
 #define USER32_DS 0x7b
-#define EFLAGS_USER 0x202              /* X86_EFLAGS_FIXED | X86_EFLAGS_IF */
+#define EFLAGS_USER 0x202 /* X86_EFLAGS_FIXED | X86_EFLAGS_IF */
 
 struct memelfnote {
 	const char *name;
@@ -106,13 +106,10 @@ struct elf_note_info {
 	bool is32;
 };
 
-static bool core_is32(void)
-{
-	return pgmode.levels <= 3;
-}
+static bool core_is32(void) { return pgmode.levels <= 3; }
 
-static void fill_note(struct memelfnote *n, const char *name, unsigned int type,
-		      unsigned int sz, const void *data)
+static void fill_note(struct memelfnote *n, const char *name, unsigned int type, unsigned int sz,
+		      const void *data)
 {
 	*n = (struct memelfnote){ name, type, sz, data };
 }
@@ -151,9 +148,9 @@ static void elf_core_copy_task_regs(const struct task_struct *t, struct user_reg
 static void regs_to_prstatus64(const struct user_regs_struct *r, u64 *g)
 {
 	const unsigned long w[ELF_NGREG64] = {
-		r->r15, r->r14, r->r13, r->r12, r->bp, r->bx, r->r11, r->r10, r->r9, r->r8,
-		r->ax, r->cx, r->dx, r->si, r->di, r->orig_ax, r->ip, r->cs, r->flags, r->sp,
-		r->ss, r->fs_base, r->gs_base, r->ds, r->es, r->fs, r->gs,
+		r->r15,	  r->r14, r->r13, r->r12,     r->bp,	  r->bx, r->r11,     r->r10, r->r9,
+		r->r8,	  r->ax,  r->cx,  r->dx,      r->si,	  r->di, r->orig_ax, r->ip,  r->cs,
+		r->flags, r->sp,  r->ss,  r->fs_base, r->gs_base, r->ds, r->es,	     r->fs,  r->gs,
 	};
 	int i;
 
@@ -167,8 +164,8 @@ static void regs_to_prstatus32(const struct task_struct *t, const struct user_re
 			       u32 *g)
 {
 	const unsigned long w[ELF_NGREG32] = {
-		r->bx, r->cx, r->dx, r->si, r->di, r->bp, r->ax, r->ds, r->es, r->fs, r->gs,
-		r->orig_ax, r->ip, r->cs, r->flags, r->sp, r->ss,
+		r->bx, r->cx, r->dx,	  r->si, r->di, r->bp,	  r->ax, r->ds, r->es,
+		r->fs, r->gs, r->orig_ax, r->ip, r->cs, r->flags, r->sp, r->ss,
 	};
 	int i;
 
@@ -193,13 +190,15 @@ static void elf_core_copy_task_fpregs(struct elf_thread_core_info *t)
 	t->fxsave.mxcsr = MXCSR_DEFAULT;
 	t->fxsave.mxcsr_mask = MXCSR_MASK;
 	t->fsave = (struct user_i387_ia32_struct){
-		.cwd = 0xffff0000u | FCW_DEFAULT, .swd = 0xffff0000u, .twd = 0xffffffffu,
+		.cwd = 0xffff0000u | FCW_DEFAULT,
+		.swd = 0xffff0000u,
+		.twd = 0xffffffffu,
 		.fos = 0xffff0000u,
 	};
 	memset(t->xsave, 0, sizeof(t->xsave));
 	memcpy(t->xsave, &t->fxsave, sizeof(t->fxsave));
 	memcpy(t->xsave + offsetof(struct user_fxsr_struct, xcr0), &xcr0, sizeof(xcr0));
-	memcpy(t->xsave + sizeof(t->fxsave), &hdr, sizeof(hdr));   /* every feature in init state */
+	memcpy(t->xsave + sizeof(t->fxsave), &hdr, sizeof(hdr)); /* every feature in init state */
 }
 
 /* ---------------------------------------------------------- the notes -- */
@@ -248,12 +247,15 @@ static void fill_thread_core_info(struct elf_thread_core_info *t, int signr, boo
 	elf_core_copy_task_fpregs(t);
 	t->nnotes = 0;
 	fill_note(&t->notes[t->nnotes++], NN_CORE, NT_PRSTATUS,
-		  is32 ? sizeof(struct elf_prstatus32) : sizeof(struct elf_prstatus64), &t->prstatus);
+		  is32 ? sizeof(struct elf_prstatus32) : sizeof(struct elf_prstatus64),
+		  &t->prstatus);
 	if (is32) {
 		fill_note(&t->notes[t->nnotes++], NN_CORE, NT_PRFPREG, sizeof(t->fsave), &t->fsave);
-		fill_note(&t->notes[t->nnotes++], NN_LINUX, NT_PRXFPREG, sizeof(t->fxsave), &t->fxsave);
+		fill_note(&t->notes[t->nnotes++], NN_LINUX, NT_PRXFPREG, sizeof(t->fxsave),
+			  &t->fxsave);
 	} else {
-		fill_note(&t->notes[t->nnotes++], NN_CORE, NT_PRFPREG, sizeof(t->fxsave), &t->fxsave);
+		fill_note(&t->notes[t->nnotes++], NN_CORE, NT_PRFPREG, sizeof(t->fxsave),
+			  &t->fxsave);
 	}
 	fill_note(&t->notes[t->nnotes++], NN_LINUX, NT_X86_XSTATE, sizeof(t->xsave), t->xsave);
 	for (i = 0; i < t->nnotes; i++)
@@ -364,7 +366,7 @@ static u8 *put_word(u8 *p, unsigned long v, bool is32)
 	return p + sizeof(u64);
 }
 
-#define CORE_FILE_NOTE_SIZE_LIMIT (4UL << 20)   /* kernel.core_file_note_size_limit */
+#define CORE_FILE_NOTE_SIZE_LIMIT (4UL << 20) /* kernel.core_file_note_size_limit */
 
 /* Linux fill_files_note: count, page size, {start, end, pgoff} per file
  * mapping, then their NUL-terminated paths (as maps shows them).  Linux
@@ -382,7 +384,8 @@ static int fill_files_note(struct elf_note_info *info, struct coredump_params *c
 		return 1;
 	if ((size_t)cprm->vma_count * 64 >= CORE_FILE_NOTE_SIZE_LIMIT) {
 		printk("coredump Note size too large: %zu (does kernel.core_file_note_size_limit "
-		       "sysctl need adjustment?\n", (size_t)cprm->vma_count * 64);
+		       "sysctl need adjustment?\n",
+		       (size_t)cprm->vma_count * 64);
 		return 1;
 	}
 	for (i = 0; i < cprm->vma_count; i++) {
@@ -407,7 +410,8 @@ static int fill_files_note(struct elf_note_info *info, struct coredump_params *c
 		w = put_word(put_word(put_word(w, m->start, info->is32), m->end, info->is32),
 			     m->pgoff, info->is32);
 		name += sprintf((char *)name, "%s%s", m->file->path,
-				file_deleted(m->file) ? " (deleted)" : "") + 1;
+				file_deleted(m->file) ? " (deleted)" : "") +
+			1;
 	}
 	info->files_data = data;
 	fill_note(&info->files, NN_CORE, NT_FILE, (unsigned int)size, data);
@@ -526,7 +530,7 @@ static bool write_note_info(const struct elf_note_info *info, struct coredump_pa
 
 struct core_layout {
 	bool is32;
-	int segs;                          /* program headers: VMAs + the note */
+	int segs; /* program headers: VMAs + the note */
 	u16 e_phnum;
 	loff_t note_off, data_off, shoff;
 	size_t note_size;
@@ -538,22 +542,34 @@ static bool write_elf_header(struct coredump_params *cprm, const struct core_lay
 
 	if (l->is32) {
 		struct elf32_hdr h = {
-			.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS32, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE },
-			.e_type = ET_CORE, .e_machine = EM_386, .e_version = EV_CURRENT,
-			.e_phoff = sizeof(h), .e_shoff = xnum ? (u32)l->shoff : 0,
-			.e_ehsize = sizeof(h), .e_phentsize = sizeof(struct elf32_phdr),
-			.e_phnum = l->e_phnum, .e_shentsize = xnum ? sizeof(struct elf32_shdr) : 0,
+			.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS32, ELFDATA2LSB, EV_CURRENT,
+				     ELFOSABI_NONE },
+			.e_type = ET_CORE,
+			.e_machine = EM_386,
+			.e_version = EV_CURRENT,
+			.e_phoff = sizeof(h),
+			.e_shoff = xnum ? (u32)l->shoff : 0,
+			.e_ehsize = sizeof(h),
+			.e_phentsize = sizeof(struct elf32_phdr),
+			.e_phnum = l->e_phnum,
+			.e_shentsize = xnum ? sizeof(struct elf32_shdr) : 0,
 			.e_shnum = xnum,
 		};
 
 		return dump_emit(cprm, &h, sizeof(h));
 	} else {
 		struct elf64_hdr h = {
-			.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_NONE },
-			.e_type = ET_CORE, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
-			.e_phoff = sizeof(h), .e_shoff = xnum ? (u64)l->shoff : 0,
-			.e_ehsize = sizeof(h), .e_phentsize = sizeof(struct elf64_phdr),
-			.e_phnum = l->e_phnum, .e_shentsize = xnum ? sizeof(struct elf64_shdr) : 0,
+			.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT,
+				     ELFOSABI_NONE },
+			.e_type = ET_CORE,
+			.e_machine = EM_X86_64,
+			.e_version = EV_CURRENT,
+			.e_phoff = sizeof(h),
+			.e_shoff = xnum ? (u64)l->shoff : 0,
+			.e_ehsize = sizeof(h),
+			.e_phentsize = sizeof(struct elf64_phdr),
+			.e_phnum = l->e_phnum,
+			.e_shentsize = xnum ? sizeof(struct elf64_shdr) : 0,
 			.e_shnum = xnum,
 		};
 
@@ -565,9 +581,13 @@ static bool write_phdr(struct coredump_params *cprm, bool is32, const struct elf
 {
 	if (is32) {
 		struct elf32_phdr q = {
-			.p_type = p->p_type, .p_offset = (u32)p->p_offset, .p_vaddr = (u32)p->p_vaddr,
-			.p_filesz = (u32)p->p_filesz, .p_memsz = (u32)p->p_memsz,
-			.p_flags = p->p_flags, .p_align = (u32)p->p_align,
+			.p_type = p->p_type,
+			.p_offset = (u32)p->p_offset,
+			.p_vaddr = (u32)p->p_vaddr,
+			.p_filesz = (u32)p->p_filesz,
+			.p_memsz = (u32)p->p_memsz,
+			.p_flags = p->p_flags,
+			.p_align = (u32)p->p_align,
 		};
 
 		return dump_emit(cprm, &q, sizeof(q));
@@ -578,8 +598,10 @@ static bool write_phdr(struct coredump_params *cprm, bool is32, const struct elf
 /* PT_NOTE, then one PT_LOAD per VMA. */
 static bool write_phdrs(struct coredump_params *cprm, const struct core_layout *l)
 {
-	struct elf64_phdr note = { .p_type = PT_NOTE, .p_offset = (u64)l->note_off,
-				   .p_filesz = l->note_size, .p_align = 4 };
+	struct elf64_phdr note = { .p_type = PT_NOTE,
+				   .p_offset = (u64)l->note_off,
+				   .p_filesz = l->note_size,
+				   .p_align = 4 };
 	loff_t offset = l->data_off;
 	int i;
 
@@ -588,9 +610,13 @@ static bool write_phdrs(struct coredump_params *cprm, const struct core_layout *
 	for (i = 0; i < cprm->vma_count; i++) {
 		const struct core_vma_metadata *m = &cprm->vma_meta[i];
 		struct elf64_phdr p = {
-			.p_type = PT_LOAD, .p_offset = (u64)offset, .p_vaddr = m->start,
-			.p_filesz = m->dump_size, .p_memsz = m->end - m->start,
-			.p_flags = ((m->flags & VM_READ) ? PF_R : 0) | ((m->flags & VM_WRITE) ? PF_W : 0) |
+			.p_type = PT_LOAD,
+			.p_offset = (u64)offset,
+			.p_vaddr = m->start,
+			.p_filesz = m->dump_size,
+			.p_memsz = m->end - m->start,
+			.p_flags = ((m->flags & VM_READ) ? PF_R : 0) |
+				   ((m->flags & VM_WRITE) ? PF_W : 0) |
 				   ((m->flags & VM_EXEC) ? PF_X : 0),
 			.p_align = ELF_EXEC_PAGESIZE,
 		};
@@ -616,8 +642,8 @@ static bool write_extnum(struct coredump_params *cprm, const struct core_layout 
 	}
 }
 
-static void core_layout(struct core_layout *l, const struct coredump_params *cprm,
-			size_t note_size, bool is32)
+static void core_layout(struct core_layout *l, const struct coredump_params *cprm, size_t note_size,
+			bool is32)
 {
 	size_t ehsize = is32 ? sizeof(struct elf32_hdr) : sizeof(struct elf64_hdr);
 	size_t phsize = is32 ? sizeof(struct elf32_phdr) : sizeof(struct elf64_phdr);

@@ -53,8 +53,8 @@
 char core_pattern[CORENAME_MAX_SIZE] = "core";
 int core_uses_pid;
 
-#define MIN_COREDUMP PAGE_SIZE         /* binfmt_elf's min_coredump */
-#define UTS_NODENAME "(none)"          /* the hostname of a machine that never set one */
+#define MIN_COREDUMP PAGE_SIZE /* binfmt_elf's min_coredump */
+#define UTS_NODENAME "(none)"  /* the hostname of a machine that never set one */
 
 enum coredump_type { COREDUMP_FILE = 1, COREDUMP_PIPE, COREDUMP_SOCK };
 
@@ -169,21 +169,39 @@ static int cn_print_exe_file(struct core_name *cn, bool name_only)
 static int cn_format(struct core_name *cn, struct coredump_params *cprm, char c, bool *pid_seen)
 {
 	switch (c) {
-	case '%': return cn_printf(cn, "%%");
-	case 'p': *pid_seen = true; return cn_printf(cn, "%d", current->tgid);
-	case 'P': return cn_printf(cn, "%d", current->tgid);
-	case 'i': case 'I': return cn_printf(cn, "%d", current->pid);
-	case 'u': case 'g': return cn_printf(cn, "%u", 0u);
-	case 'd': return cn_printf(cn, "%lu", cprm->mm_flags & MMF_DUMPABLE_MASK);
-	case 's': return cn_printf(cn, "%d", cprm->siginfo->si_signo);
-	case 't': return cn_printf(cn, "%llu", (unsigned long long)(ktime_get_ns() / NSEC_PER_SEC));
-	case 'h': return cn_esc_printf(cn, "%s", UTS_NODENAME);
-	case 'e': return cn_esc_printf(cn, "%s", current->comm);
-	case 'f': return cn_print_exe_file(cn, true);
-	case 'E': return cn_print_exe_file(cn, false);
-	case 'c': return cn_printf(cn, "%lu", rlimit(RLIMIT_CORE));
-	case 'C': return cn_printf(cn, "%d", cprm->cpu);
-	default: return 0;                     /* unknown (and %F outside a pipe): nothing */
+	case '%':
+		return cn_printf(cn, "%%");
+	case 'p':
+		*pid_seen = true;
+		return cn_printf(cn, "%d", current->tgid);
+	case 'P':
+		return cn_printf(cn, "%d", current->tgid);
+	case 'i':
+	case 'I':
+		return cn_printf(cn, "%d", current->pid);
+	case 'u':
+	case 'g':
+		return cn_printf(cn, "%u", 0u);
+	case 'd':
+		return cn_printf(cn, "%lu", cprm->mm_flags & MMF_DUMPABLE_MASK);
+	case 's':
+		return cn_printf(cn, "%d", cprm->siginfo->si_signo);
+	case 't':
+		return cn_printf(cn, "%llu", (unsigned long long)(ktime_get_ns() / NSEC_PER_SEC));
+	case 'h':
+		return cn_esc_printf(cn, "%s", UTS_NODENAME);
+	case 'e':
+		return cn_esc_printf(cn, "%s", current->comm);
+	case 'f':
+		return cn_print_exe_file(cn, true);
+	case 'E':
+		return cn_print_exe_file(cn, false);
+	case 'c':
+		return cn_printf(cn, "%lu", rlimit(RLIMIT_CORE));
+	case 'C':
+		return cn_printf(cn, "%d", cprm->cpu);
+	default:
+		return 0; /* unknown (and %F outside a pipe): nothing */
 	}
 }
 
@@ -201,11 +219,11 @@ static int coredump_parse(struct core_name *cn, struct coredump_params *cprm)
 	if (expand_corename(cn, CORENAME_MAX_SIZE))
 		return -ENOMEM;
 	cn->corename[0] = '\0';
-	if (cn->core_type == COREDUMP_PIPE)    /* the log shows the helper, argv[0] */
+	if (cn->core_type == COREDUMP_PIPE) /* the log shows the helper, argv[0] */
 		return cn_printf(cn, "%.*s", (int)strcspn(pat + 1, " \t\n"), pat + 1);
 	if (cn->core_type == COREDUMP_SOCK)
 		return cn_printf(cn, "%s", pat + 1 + (pat[1] == '@'));
-	if (*pat != '/')                       /* relative to the cwd: every task's is / */
+	if (*pat != '/') /* relative to the cwd: every task's is / */
 		err = cn_printf(cn, "/");
 	while (*pat && !err) {
 		if (*pat != '%') {
@@ -213,7 +231,7 @@ static int coredump_parse(struct core_name *cn, struct coredump_params *cprm)
 			continue;
 		}
 		if (!*++pat)
-			break;                 /* a single % at the end is dropped */
+			break; /* a single % at the end is dropped */
 		err = cn_format(cn, cprm, *pat++, &pid_seen);
 	}
 	if (!err && !pid_seen && core_uses_pid)
@@ -228,8 +246,8 @@ int core_pattern_check(const char *pattern)
 	if (pattern[0] != '@')
 		return 0;
 	if (*p == '@')
-		p++;                           /* the socket request protocol */
-	if (*p != '/' || strstr(pattern, "..") || strlen(p) >= 108)   /* UNIX_PATH_MAX */
+		p++; /* the socket request protocol */
+	if (*p != '/' || strstr(pattern, "..") || strlen(p) >= 108) /* UNIX_PATH_MAX */
 		return -EINVAL;
 	return 0;
 }
@@ -247,7 +265,7 @@ static bool coredump_file(struct core_name *cn, struct coredump_params *cprm)
 
 	if (cprm->limit < MIN_COREDUMP)
 		return false;
-	sys_unlink(cn->corename);              /* whatever it was; errors show at the open */
+	sys_unlink(cn->corename); /* whatever it was; errors show at the open */
 	file = do_filp_open(cn->corename, flags, 0600, &err);
 	if (!file)
 		return false;
@@ -255,7 +273,8 @@ static bool coredump_file(struct core_name *cn, struct coredump_params *cprm)
 	if (inode->i_nlink > 1 || d_unlinked(file->f_dentry) || !MMK_S_ISREG(inode->i_mode))
 		goto fail;
 	if ((inode->i_mode & 0677) != 0600) {
-		coredump_report(KERN_WARNING, "Core dump to %s aborted: cannot preserve file permissions",
+		coredump_report(KERN_WARNING,
+				"Core dump to %s aborted: cannot preserve file permissions",
 				cn->corename);
 		goto fail;
 	}
@@ -331,10 +350,7 @@ void dump_skip_to(struct coredump_params *cprm, unsigned long pos)
 	cprm->to_skip = (loff_t)pos - cprm->pos;
 }
 
-void dump_skip(struct coredump_params *cprm, size_t nr)
-{
-	cprm->to_skip += (loff_t)nr;
-}
+void dump_skip(struct coredump_params *cprm, size_t nr) { cprm->to_skip += (loff_t)nr; }
 
 bool dump_align(struct coredump_params *cprm, int align)
 {
@@ -349,8 +365,9 @@ bool dump_align(struct coredump_params *cprm, int align)
 
 /*
  * The page iteration of the dump: each page of the range either has
- * contents (written) or is a hole.  One function, so that it can move to
- * the page-table walker (mm/pagewalk.c walk_page_range) when that lands.
+ * contents (written) or is a hole.  Page by page through get_dump_page, as
+ * Linux's dump_user_range: a page may have to be faulted in (a file page),
+ * which a walk of the present page tables (mm/pagewalk.c) cannot do.
  */
 bool dump_user_range(struct coredump_params *cprm, unsigned long start, unsigned long len)
 {
@@ -385,10 +402,7 @@ bool dump_user_range(struct coredump_params *cprm, unsigned long start, unsigned
 
 /* vDSO, vsyscall and other special mappings are always dumped (Linux
  * always_dump_vma: the gate VMA, vm_ops->name, arch_vma_name). */
-static bool always_dump_vma(struct vm_area_struct *vma)
-{
-	return vma_is_special_mapping(vma);
-}
+static bool always_dump_vma(struct vm_area_struct *vma) { return vma_is_special_mapping(vma); }
 
 #define DUMP_SIZE_MAYBE_ELFHDR_PLACEHOLDER 1
 
@@ -413,7 +427,9 @@ static unsigned long vma_dump_size(struct vm_area_struct *vma, unsigned long mm_
 	if (vma->vm_flags & (VM_DONTDUMP | VM_IO))
 		return 0;
 	if (vma->vm_flags & VM_SHARED)
-		return (vma_file_unlinked(vma) ? FILTER(ANON_SHARED) : FILTER(MAPPED_SHARED)) ? whole : 0;
+		return (vma_file_unlinked(vma) ? FILTER(ANON_SHARED) : FILTER(MAPPED_SHARED)) ?
+			       whole :
+			       0;
 	if (vma->anon_vma && FILTER(ANON_PRIVATE))
 		return whole;
 	if (!vma->vm_file)
@@ -426,7 +442,7 @@ static unsigned long vma_dump_size(struct vm_area_struct *vma, unsigned long mm_
 
 		if (inode && (READ_ONCE(inode->i_mode) & 0111))
 			return PAGE_SIZE;
-		return DUMP_SIZE_MAYBE_ELFHDR_PLACEHOLDER;   /* look for ELFMAG later */
+		return DUMP_SIZE_MAYBE_ELFHDR_PLACEHOLDER; /* look for ELFMAG later */
 	}
 	return 0;
 #undef FILTER
@@ -468,7 +484,8 @@ static bool dump_vma_snapshot(struct coredump_params *cprm)
 	mmap_write_lock(mm);
 	cprm->vma_count = mm->map_count;
 	cprm->vma_data_size = 0;
-	cprm->vma_meta = kcalloc((size_t)max(cprm->vma_count, 1), sizeof(*cprm->vma_meta), GFP_KERNEL);
+	cprm->vma_meta =
+		kcalloc((size_t)max(cprm->vma_count, 1), sizeof(*cprm->vma_meta), GFP_KERNEL);
 	if (!cprm->vma_meta) {
 		mmap_write_unlock(mm);
 		cprm->error = -ENOMEM;
@@ -500,8 +517,16 @@ static bool dump_vma_snapshot(struct coredump_params *cprm)
 bool sig_kernel_coredump(int sig)
 {
 	switch (sig) {
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
-	case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+	case SIGXCPU:
+	case SIGXFSZ:
+	case SIGSYS:
 		return true;
 	default:
 		return false;
@@ -537,9 +562,10 @@ static void coredump_log(struct core_name *cn, struct coredump_params *cprm)
 				cn->corename, cprm->error);
 		return;
 	}
-	coredump_report(KERN_INFO, "written to %s: VMAs: %d, size %zu; core: %lld bytes, pos %lld%s",
-			cn->corename, cprm->vma_count, cprm->vma_data_size, (long long)cprm->written,
-			(long long)cprm->pos, cprm->limited ? " (RLIMIT_CORE reached)" : "");
+	coredump_report(
+		KERN_INFO, "written to %s: VMAs: %d, size %zu; core: %lld bytes, pos %lld%s",
+		cn->corename, cprm->vma_count, cprm->vma_data_size, (long long)cprm->written,
+		(long long)cprm->pos, cprm->limited ? " (RLIMIT_CORE reached)" : "");
 }
 
 /* The file, pipe or socket the dump goes to: true with cprm->file set. */
@@ -620,7 +646,7 @@ int do_gcore(const char *path)
 	coredump_write(&cprm);
 	err = cprm.error;
 	if (err && !d_unlinked(cprm.file->f_dentry))
-		sys_unlink(path);              /* gdb's gcore: no unfinished core is kept */
+		sys_unlink(path); /* gdb's gcore: no unfinished core is kept */
 	fput(cprm.file);
 	return err;
 }

@@ -19,29 +19,29 @@ struct task_struct;
  * signal fills): addr (si_addr) is the fault address of SIGSEGV/SIGBUS. */
 typedef struct kernel_siginfo {
 	int si_signo, si_errno, si_code;
-	unsigned long addr;                 /* si_addr (a glibc macro name) */
+	unsigned long addr; /* si_addr (a glibc macro name) */
 } kernel_siginfo_t;
 
 /* One VMA as the dump saw it (taken under mmap_lock, used after it). */
 struct core_vma_metadata {
 	unsigned long start, end;
-	unsigned long flags;                /* vm_flags */
-	unsigned long dump_size;            /* bytes of it in the file (vma_dump_size) */
+	unsigned long flags;	 /* vm_flags */
+	unsigned long dump_size; /* bytes of it in the file (vma_dump_size) */
 	unsigned long pgoff;
-	struct file *file;                  /* with a reference, or NULL */
+	struct file *file; /* with a reference, or NULL */
 };
 
 struct coredump_params {
-	const kernel_siginfo_t *siginfo;    /* si_signo 0: a live dump (gcore) */
+	const kernel_siginfo_t *siginfo; /* si_signo 0: a live dump (gcore) */
 	struct file *file;
-	unsigned long limit;                /* RLIMIT_CORE (bytes written, holes free) */
-	unsigned long mm_flags;             /* mm->flags when the dump began */
+	unsigned long limit;	/* RLIMIT_CORE (bytes written, holes free) */
+	unsigned long mm_flags; /* mm->flags when the dump began */
 	int cpu;
-	loff_t written;                     /* bytes written */
-	loff_t pos;                         /* the file position, holes included */
-	loff_t to_skip;                     /* a hole not yet skipped over */
+	loff_t written; /* bytes written */
+	loff_t pos;	/* the file position, holes included */
+	loff_t to_skip; /* a hole not yet skipped over */
 	int vma_count;
-	size_t vma_data_size;               /* sum of dump_size */
+	size_t vma_data_size; /* sum of dump_size */
 	struct core_vma_metadata *vma_meta;
 	/* mmkit: why the dump stopped.  error is the first failure (-ENOMEM,
 	 * -EIO, -EFBIG...): the file is then removed.  limited: RLIMIT_CORE

@@ -12,22 +12,28 @@
 #include "mmkit/compiler.h"
 #include "mmkit/elf.h"
 
-#define ELF_PRARGSZ 80                 /* pr_psargs */
-#define ELF_NGREG64 27                 /* user_regs_struct words, x86-64 */
-#define ELF_NGREG32 17                 /* i386 */
+#define ELF_PRARGSZ 80 /* pr_psargs */
+#define ELF_NGREG64 27 /* user_regs_struct words, x86-64 */
+#define ELF_NGREG32 17 /* i386 */
 
-struct elf_siginfo { s32 si_signo, si_code, si_errno; };
-struct elf_timeval64 { s64 tv_sec, tv_usec; };
-struct elf_timeval32 { s32 tv_sec, tv_usec; };
+struct elf_siginfo {
+	s32 si_signo, si_code, si_errno;
+};
+struct elf_timeval64 {
+	s64 tv_sec, tv_usec;
+};
+struct elf_timeval32 {
+	s32 tv_sec, tv_usec;
+};
 
 /* NT_PRSTATUS, x86-64: 336 bytes */
 struct elf_prstatus64 {
-	struct elf_siginfo pr_info;        /* si_signo = the signal; the rest 0 */
+	struct elf_siginfo pr_info; /* si_signo = the signal; the rest 0 */
 	short pr_cursig;
 	u64 pr_sigpend, pr_sighold;
 	s32 pr_pid, pr_ppid, pr_pgrp, pr_sid;
 	struct elf_timeval64 pr_utime, pr_stime, pr_cutime, pr_cstime;
-	u64 pr_reg[ELF_NGREG64];           /* struct user_regs_struct */
+	u64 pr_reg[ELF_NGREG64]; /* struct user_regs_struct */
 	s32 pr_fpvalid;
 };
 
@@ -68,12 +74,12 @@ struct elf_prpsinfo32 {
  * bytes are the hardware's; in the XSAVE note bytes 464..471 hold XCR0. */
 struct user_fxsr_struct {
 	u16 cwd, swd, twd, fop;
-	u64 rip, rdp;                      /* i386: fip, fcs, foo, fos */
+	u64 rip, rdp; /* i386: fip, fcs, foo, fos */
 	u32 mxcsr, mxcsr_mask;
 	u32 st_space[32];
 	u32 xmm_space[64];
 	u32 padding[12];
-	u64 xcr0;                          /* sw_reserved[0] in the XSAVE note */
+	u64 xcr0; /* sw_reserved[0] in the XSAVE note */
 	u32 sw_reserved[10];
 };
 
