@@ -96,6 +96,7 @@ static bool igrab_live(struct inode *inode)
 static void requeue_inode(struct inode *inode, struct bdi_writeback *wb,
 			  struct writeback_control *wbc)
 {
+	lockdep_assert_held(&wb->list_lock);
 	inode->i_state &= ~I_SYNC;
 	if (inode->i_state & I_FREEING)
 		return;
@@ -122,6 +123,7 @@ static long writeback_single_inode(struct inode *inode, struct bdi_writeback *wb
 	long before = wbc->nr_to_write;
 	int err;
 
+	lockdep_assert_held(&wb->list_lock);
 	inode->i_state |= I_SYNC;
 	inode->i_state &= ~I_DIRTY_PAGES;
 	spin_unlock(&wb->list_lock);

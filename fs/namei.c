@@ -28,7 +28,8 @@ DECLARE_RWSEM(namespace_sem);
 int walk_component(struct dentry *dir, const char *name, struct dentry **out)
 {
 	struct dentry *d;
-	int err;
+
+	lockdep_assert_held(&namespace_sem);	int err;
 
 	if (!dir->d_inode || !MMK_S_ISDIR(dir->d_inode->i_mode))
 		return -ENOTDIR;
@@ -138,6 +139,7 @@ int vfs_mkdir(struct dentry *dir, const char *last, umode_t mode)
 	struct dentry *d;
 	int err;
 
+	lockdep_assert_held_write(&namespace_sem);
 	err = walk_component(dir, last, &d);
 	if (!err)
 		return -EEXIST;

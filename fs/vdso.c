@@ -159,6 +159,7 @@ int install_special_mapping_named(struct mm_struct *mm, const char *name, unsign
 	unsigned long flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	struct vm_area_struct *vma;
 
+	mmap_assert_write_locked(mm);
 	for (size_t i = 0; i < ARRAY_SIZE(vdso_table); i++)
 		if (!strcmp(name, vdso_table[i].sm->name)) {
 			sm = vdso_table[i].sm;
@@ -175,8 +176,10 @@ int install_special_mapping_named(struct mm_struct *mm, const char *name, unsign
  * get_unmapped_area.  Caller holds mmap_lock for write.  0 or -errno. */
 int map_vdso(struct mm_struct *mm)
 {
-	unsigned long addr = get_unmapped_area(NULL, 0, 8 * PAGE_SIZE, 0, 0, 0);
+	unsigned long addr;
 
+	mmap_assert_write_locked(mm);
+	addr = get_unmapped_area(NULL, 0, 8 * PAGE_SIZE, 0, 0, 0);
 	if (IS_ERR_VALUE(addr))
 		return (int)(long)addr;
 	for (size_t i = 0; i < ARRAY_SIZE(vdso_table); i++) {

@@ -750,6 +750,23 @@ void lock_release(const void *lock)
 	depth--;
 }
 
+void lock_downgrade(const void *lock)
+{
+	int i;
+
+	if (!tracking())
+		return;
+	i = held_index(lock);
+	if (i < 0) {
+		lockdep_assert_failed("downgrade of a lock this thread does not hold",
+				      "lock_downgrade", 0);
+		return;
+	}
+	held[i].read = true;
+	if (held[i].slot)
+		atomic_store_explicit(&held[i].slot->owner, 0, memory_order_relaxed);
+}
+
 /* On this thread's stack, and, when the lock has an owner, owned by it. */
 bool lock_is_held(const void *lock)
 {

@@ -128,8 +128,7 @@ void percpu_up_write(struct percpu_rw_semaphore *sem)
 
 void percpu_downgrade_write(struct percpu_rw_semaphore *sem)
 {
-	percpu_rwsem_debug_release(sem);              /* lockdep: write -> read */
-	percpu_rwsem_debug_acquire(sem, true, true);
+	lock_downgrade(sem);
 	atomic_fetch_add_explicit(percpu_rwsem_slot(sem), 1, memory_order_seq_cst);
 	atomic_store_explicit(&sem->block, 0, memory_order_seq_cst);
 	pthread_mutex_unlock(&sem->writer);

@@ -916,6 +916,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	vm_fault_t ret = 0;
 	struct page *page;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (index >= file_max_index(m))
 		return VM_FAULT_SIGBUS;
 	page = filemap_get_page(m, index);
@@ -1042,6 +1043,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 	struct page *pages[16], *any = NULL;
 	vm_fault_t ret = 0;
 
+	mmap_assert_locked(vma->vm_mm);
 	while (next <= end_pgoff) {
 		unsigned int got, n = 0, i;
 		ptep_t pte0;

@@ -61,6 +61,7 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, un
 {
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (vma->vm_flags & VM_LOCKONFAULT)
 		return 0;
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
@@ -95,6 +96,7 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 /* MADV_POPULATE_READ/WRITE over [start, end).  Caller holds mmap_lock read. */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write)
 {
+	mmap_assert_locked(mm);
 	while (start < end) {
 		struct vm_area_struct *vma = vma_lookup(mm, start);
 		unsigned long vend;

@@ -54,6 +54,7 @@ static int clear_zero_pkmaps(void)
 {
 	int n = 0;
 
+	lockdep_assert_held(&kmap_lock);
 	for (unsigned int i = 0; i < LAST_PKMAP; i++) {
 		if (pkmap_count[i] != 1)
 			continue;
@@ -79,6 +80,7 @@ static void flush_all_zero_pkmaps(void)
 /* A free slot for page, or -1 (kmap_lock held). */
 static int map_new_virtual(struct page *page)
 {
+	lockdep_assert_held(&kmap_lock);
 	for (unsigned int tries = 0; tries < LAST_PKMAP; tries++) {
 		unsigned int nr = (last_pkmap_nr + tries) % (unsigned int)LAST_PKMAP;
 

@@ -92,6 +92,7 @@ vm_fault_t thp_huge_fault_prepare(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!pmd_none(pmdp_get(vmf->pmd)) ||
 	    !thp_vma_allowable(vma, vma->vm_flags, TVA_PAGEFAULT) ||
 	    !thp_vma_suitable(vma, vmf->address))
@@ -164,6 +165,7 @@ int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned l
 	unsigned long hstart = (start + pmd - 1) & ~(pmd - 1), hend = end & ~(pmd - 1);
 	bool failed = false;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!thp_vma_allowable(vma, vma->vm_flags, TVA_FORCED_COLLAPSE))
 		return -EINVAL;
 	/* A range inside one window, not starting at its start, rounds to

@@ -170,6 +170,7 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr, unsign
 	ptlock_t *ptl;
 	ptep_t pte;
 
+	mmap_assert_locked(mm);
 	if (!pmd || pte_alloc(vma->vm_mm, pmd))
 		return VM_FAULT_OOM;
 	pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
@@ -223,6 +224,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page;
 	pte_t entry;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (vma->vm_flags & VM_SHARED)
 		return VM_FAULT_SIGBUS;
 	if (pte_alloc(mm, vmf->pmd))
@@ -331,6 +333,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	struct page *copy, *orig;
 	vm_fault_t ret;
 
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (anon_vma_prepare(vmf->vma))
 		return VM_FAULT_OOM;
 	copy = alloc_user_page(false);
@@ -482,6 +485,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
+	mmap_assert_locked(vmf->vma->vm_mm);
 	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
 		return VM_FAULT_OOM;
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
@@ -499,6 +503,7 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	pte_t entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(vmf->orig_pte)), vma);
 
+	ptl_assert_held(vmf->ptl);
 	ptep_set_access_flags(vma, vmf->address, vmf->pte, entry, 1);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	count_vm_event(PGREUSE);
@@ -594,6 +599,7 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 	struct page *page = vmf->page;
 	vm_fault_t tmp;
 
+	ptl_assert_held(vmf->ptl);
 	if (!page)
 		return wp_page_reuse(vmf);        /* a raw PFN (VM_PFNMAP) */
 	get_page(page);
@@ -641,6 +647,7 @@ static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
 {
 	struct page *old = vmf->page, *new;
 
+	ptl_assert_held(vmf->ptl);
 	if (unlikely(!vmf->vma->anon_vma))
 		return false;
 	new = alloc_page(GFP_COPY_NOWAIT);
@@ -671,6 +678,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	struct page *page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
 	vm_fault_t ret;
 
+	ptl_assert_held(vmf->ptl);
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return wp_page_shared(vmf);
@@ -768,6 +776,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	p4dp_t p4d;
 	pudp_t pud;
 
+	mmap_assert_locked(vma->vm_mm);
 	p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
 	pud = p4d ? pud_alloc(mm, p4d, address) : NULL;
 	vmf.pmd = pud ? pmd_alloc(mm, pud, address) : NULL;

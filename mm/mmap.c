@@ -399,8 +399,10 @@ static void munmap_complete(struct mm_struct *mm, struct vm_area_struct *detache
 static void munmap_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end,
 			  struct munmap_stats *s)
 {
-	struct vm_area_struct *prev = vma->vm_prev, *next = find_vma(mm, end);
+	struct vm_area_struct *prev = vma->vm_prev, *next;
 
+	mmap_assert_write_locked(mm);
+	next = find_vma(mm, end);
 	munmap_complete(mm, munmap_detach(mm, vma, end, s), end, prev, next);
 }
 
@@ -414,8 +416,10 @@ static int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma,
 {
 	struct munmap_stats s = { 0 };
 	struct vm_area_struct *prev, *next, *detached;
-	int err = munmap_split_edges(mm, &vma, start, end);
+	int err;
 
+	mmap_assert_write_locked(mm);
+	err = munmap_split_edges(mm, &vma, start, end);
 	if (err)
 		return err;
 	prev = vma->vm_prev;
@@ -437,6 +441,7 @@ int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len, 
 	unsigned long ts = mmk_task_size(), end;
 	struct vm_area_struct *vma;
 
+	mmap_assert_write_locked(mm);
 	if ((start & ~PAGE_MASK) || start > ts || len > ts - start)
 		return -EINVAL;
 	end = start + PAGE_ALIGN(len);
@@ -687,6 +692,7 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	struct mm_struct *mm = current->mm;
 	long err;
 
+	mmap_assert_write_locked(mm);
 	*populate = 0;
 	if (!len)
 		return (unsigned long)-EINVAL;
@@ -877,6 +883,7 @@ int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned l
 	unsigned long np = len >> PAGE_SHIFT;
 	struct vm_area_struct *vma = NULL;
 
+	mmap_assert_write_locked(mm);
 	vm_flags |= VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
 	if (!may_expand_vm(mm, vm_flags, np) || mm->map_count > sysctl_max_map_count ||
 	    vm_enough_memory(np))
@@ -1001,6 +1008,7 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 	unsigned long grow;
 	int err;
 
+	mmap_assert_write_locked(mm);
 	if (!(vma->vm_flags & VM_GROWSDOWN))
 		return -EFAULT;
 	address &= PAGE_MASK;
@@ -1072,8 +1080,10 @@ struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned l
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm)
 {
-	struct vm_area_struct *vma = vm_area_alloc(mm);
+	struct vm_area_struct *vma;
 
+	mmap_assert_write_locked(mm);
+	vma = vm_area_alloc(mm);
 	if (!vma)
 		return (struct vm_area_struct *)(long)-ENOMEM;
 	vma->vm_start = addr;

@@ -31,7 +31,7 @@ static int msync_file(struct mm_struct *mm, struct file *file, loff_t fstart, lo
  * and retaken around a file's write-back). */
 static int msync_walk(struct mm_struct *mm, unsigned long start, unsigned long end, int flags)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	struct vm_area_struct *vma = find_vma(mm, start); /* asserts mmap_lock */
 	int unmapped = 0, err;
 
 	for (;;) {

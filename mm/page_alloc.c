@@ -241,6 +241,8 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 	struct page *buddy;
 	bool to_tail;
 
+	lockdep_assert_held(&zone->lock);
+	VM_BUG_ON(pfn & ((1UL << order) - 1));            /* VM_BUG_ON_PAGE */
 	account_freepages(zone, 1L << order, migratetype);
 	while (order < MAX_PAGE_ORDER) {
 		int buddy_mt = migratetype;
@@ -325,6 +327,7 @@ static unsigned long __move_freepages_block(struct zone *zone, unsigned long sta
 {
 	unsigned long pfn = start_pfn, end = start_pfn + pageblock_nr_pages, moved = 0;
 
+	lockdep_assert_held(&zone->lock);
 	while (pfn < end) {
 		struct page *page = pfn_to_page(pfn);
 		unsigned int order;
@@ -387,6 +390,7 @@ static bool boost_watermark(struct zone *zone)
 {
 	unsigned long max_boost;
 
+	lockdep_assert_held(&zone->lock);
 	if (!watermark_boost_factor)
 		return false;
 	if (pageblock_nr_pages * 4 > zone_managed_pages(zone))
@@ -518,6 +522,7 @@ static struct page *__rmqueue(struct zone *zone, unsigned int order, int migrate
 {
 	struct page *page;
 
+	lockdep_assert_held(&zone->lock);
 	if (*mode == RMQUEUE_NORMAL) {
 		page = __rmqueue_smallest(zone, order, migratetype);
 		if (page)

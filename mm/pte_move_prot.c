@@ -161,6 +161,7 @@ static const struct mm_walk_ops move_walk_ops = { .pmd_entry = move_pmd };
 void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      struct vm_area_struct *new_vma, unsigned long new_addr, unsigned long len)
 {
+	mmap_assert_write_locked(new_vma->vm_mm);
 	/* Only new_vma is used: copy_vma may have merged the source VMA into
 	 * it (and freed the source struct), as Linux's copy_vma allows for an
 	 * unfaulted VMA. */

@@ -188,6 +188,7 @@ void anon_vma_unlock_read(struct anon_vma *av) { up_read(&av->root->rwsem); }
 static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
 				struct anon_vma *av)
 {
+	lockdep_assert_held_write(&av->root->rwsem);
 	avc->vma = vma;
 	avc->anon_vma = av;
 	list_add(&avc->same_vma, &vma->anon_vma_chain);
@@ -239,6 +240,7 @@ int __anon_vma_prepare(struct vm_area_struct *vma)
 	struct anon_vma_chain *avc = avc_alloc();
 	struct anon_vma *av, *allocated = NULL;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!avc)
 		return -ENOMEM;
 	av = find_mergeable_anon_vma(vma);
@@ -283,6 +285,7 @@ static void unlink_chain_locked(struct vm_area_struct *vma, struct list_head *de
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
 		struct anon_vma *av = avc->anon_vma;
 
+		lockdep_assert_held_write(&av->root->rwsem);
 		list_del(&avc->same_vma);
 		list_del(&avc->same_anon_vma);
 		if (list_empty(&av->avc_list) && av->parent)
@@ -315,6 +318,7 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	struct anon_vma_chain *pavc, *avc, *tmp;
 	LIST_HEAD(fresh);
 
+	mmap_assert_write_locked(src->vm_mm);
 	if (!src->anon_vma)
 		return 0;
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
@@ -352,6 +356,7 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct anon_vma_chain *avc;
 	struct anon_vma *av;
 
+	mmap_assert_write_locked(pvma->vm_mm);
 	if (!pvma->anon_vma)
 		return 0;
 	vma->anon_vma = NULL;
@@ -388,6 +393,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 	struct anon_vma_chain *first;
 	LIST_HEAD(dead);
 
+	mmap_assert_locked(vma->vm_mm);          /* read: a detached VMA (munmap) */
 	if (!lock && !list_empty(&vma->anon_vma_chain)) {
 		first = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma);
 		lock = first->anon_vma;
@@ -412,6 +418,7 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	unsigned long flags;
 
 	BUG_ON(!av);
+	VM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end);   /* VM_BUG_ON_VMA */
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
 	/* The page is not visible to anyone yet: set both flags with one plain

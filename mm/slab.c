@@ -222,6 +222,7 @@ int calculate_sizes(struct kmem_cache *s)
 /* Debug caches keep full slabs listed too, so every object can be checked. */
 static void add_full(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
 {
+	lockdep_assert_held(&n->list_lock);
 	if (kmem_cache_debug(s))
 		list_add(&slab->slab_list, &n->full);
 }
@@ -737,6 +738,7 @@ static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_n
 	struct page *slab, *tmp;
 	void *object;
 
+	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		object = slab->freelist;
 		if (!object) {                 /* emptied by a fix-up ("Freelist cleared") */
@@ -943,6 +945,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
 static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
 			     struct page *slab, void *prior)
 {
+	lockdep_assert_held(&n->list_lock);
 	if (!slab->inuse && n->nr_partial >= s->min_partial) {
 		if (prior)
 			remove_partial(n, slab);
@@ -986,6 +989,7 @@ static __always_inline void *slab_push(struct kmem_cache *s, struct page *slab, 
 {
 	void *prior = slab->freelist;
 
+	lockdep_assert_held(slab);
 	set_freepointer(s, tail, prior);
 	slab->freelist = head;
 	slab->inuse -= cnt;
@@ -1408,6 +1412,7 @@ static void collect_empty(struct kmem_cache_node *n, struct list_head *discard)
 	struct page *slab, *tmp;
 	bool empty;
 
+	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		slab_lock(slab);
 		empty = !slab->inuse;
@@ -1506,7 +1511,7 @@ static void early_kmem_cache_node_alloc(void)
 	/* allocate_slab counted into a node that did not exist yet */
 	atomic_store(&n->nr_slabs, 1);
 	atomic_store(&n->total_objects, slab->objects);
-	add_partial(n, slab, false);
+	__add_partial(n, slab, false);
 }
 
 /* Point every page of a slab at cache s.  Returns 1. */

@@ -61,7 +61,9 @@ static inline bool slab_test_node_partial(struct page *slab)
 
 /* ---- node partial list (n->list_lock and the slab lock held, see SL_partial) ---- */
 
-static inline void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
+/* Without the lock check: the boot node, before anyone can see it (Linux
+ * __add_partial in early_kmem_cache_node_alloc). */
+static inline void __add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
 {
 	atomic_fetch_or_explicit(&slab->flags, 1UL << SL_partial, memory_order_relaxed);
 	if (tail)
@@ -71,8 +73,15 @@ static inline void add_partial(struct kmem_cache_node *n, struct page *slab, boo
 	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
 }
 
+static inline void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
+{
+	lockdep_assert_held(&n->list_lock);
+	__add_partial(n, slab, tail);
+}
+
 static inline void remove_partial(struct kmem_cache_node *n, struct page *slab)
 {
+	lockdep_assert_held(&n->list_lock);
 	atomic_fetch_and_explicit(&slab->flags, ~(1UL << SL_partial), memory_order_relaxed);
 	list_del(&slab->slab_list);
 	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);

@@ -91,6 +91,7 @@ static void check_listed_slab(struct verify_ctx *v, struct kmem_cache *s, struct
 	const char *list = full ? "full" : "partial";
 	long nfree;
 
+	lockdep_assert_held(&get_node(s)->list_lock);
 	if (!is_slab_of(v, s, slab, list))
 		return;
 	census_place(slab, !full);

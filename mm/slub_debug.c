@@ -762,6 +762,7 @@ static long validate_list(struct kmem_cache *s, struct list_head *head, bool par
 	long count = 0;
 	bool full;
 
+	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, head, slab_list) {
 		slab_lock(slab);
 		*errors += validate_slab(s, slab);

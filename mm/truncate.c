@@ -85,6 +85,7 @@ void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
  * the page lock and one reference of its own. */
 static bool page_evictable_clean(struct page *page)
 {
+	VM_BUG_ON(!PageLocked(page));
 	return !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
 	       page_ref_count(page) <= 2;
 }

@@ -167,14 +167,17 @@ void vma_free_detached(struct vm_area_struct *vma)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
+	mmap_assert_locked(mm);
 	return vt_find(&mm->mm_mt, addr);
 }
 
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev)
 {
-	struct vm_area_struct *vma = vt_find(&mm->mm_mt, addr);
+	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
+	vma = vt_find(&mm->mm_mt, addr);
 	*pprev = vma ? vma->vm_prev : mm->mm_mt.last;
 	return vma;
 }
@@ -182,15 +185,19 @@ struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end)
 {
-	struct vm_area_struct *vma = vt_find(&mm->mm_mt, start);
+	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
+	vma = vt_find(&mm->mm_mt, start);
 	return vma && vma->vm_start < end ? vma : NULL;
 }
 
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	struct vm_area_struct *vma = vt_find(&mm->mm_mt, addr);
+	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
+	vma = vt_find(&mm->mm_mt, addr);
 	return vma && vma->vm_start <= addr ? vma : NULL;
 }
 
@@ -198,6 +205,7 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
  * or -ENOMEM (nothing changed). */
 int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(mm);
 	if (vma_prepare_file(vma) || vt_preallocate(&mm->mm_mt, 1))
 		return -ENOMEM;
 	vma_link_prepared(mm, vma);
@@ -208,6 +216,7 @@ int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
  * preallocation and vma_prepare_file before. */
 void vma_link_prepared(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(mm);
 	vt_insert(&mm->mm_mt, vma);
 	mm->map_count++;
 	vma_link_file(vma);
@@ -216,6 +225,7 @@ void vma_link_prepared(struct mm_struct *mm, struct vm_area_struct *vma)
 /* Take a VMA out of the tree (and the list); the struct stays. */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(mm);
 	vt_erase(&mm->mm_mt, vma);
 	mm->map_count--;
 }
@@ -298,6 +308,7 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_area_struct *new;
 
+	vma_assert_write_locked(vma);
 	BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end || (addr & ~PAGE_MASK));
 	if (vma->vm_ops && vma->vm_ops->may_split) {
 		int err = vma->vm_ops->may_split(vma, addr);
@@ -471,6 +482,10 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 		.anon_vma = src ? src->anon_vma : NULL, .name = src ? src->vm_name : NULL,
 	};
 
+	mmap_assert_write_locked(mm);
+	VM_WARN_ON(start >= end);                         /* as Linux's vma_merge_new_range */
+	VM_WARN_ON(prev && start <= prev->vm_start);
+	VM_WARN_ON(next && end >= next->vm_end);
 	return merge_new_range(&vmg, src);
 }
 
@@ -485,6 +500,7 @@ struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
 		.anon_vma = src->anon_vma, .name = src->vm_name, .copied_from = src,
 	};
 
+	vma_assert_write_locked(src);
 	return merge_new_range(&vmg, src);
 }
 
@@ -575,6 +591,7 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 	struct vm_area_struct *merged;
 	int err;
 
+	vma_assert_write_locked(vma);
 	(void)prev;
 	merged = vma_merge_existing_range(&vmg);
 	if (merged) {

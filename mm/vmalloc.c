@@ -159,6 +159,7 @@ static int __alloc_vmap_area(unsigned long size, unsigned long align, unsigned l
 	struct vmap_area *va, *spare = NULL, *gone;
 	unsigned long start;
 
+	lockdep_assert_held(&free_vmap_area_lock);
 	va = vmap_tree_lowest_match(&free_vmap_area_root, size, align);
 	if (!va)
 		return -ENOSPC;
@@ -610,6 +611,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_ma
 	struct vm_struct *area;
 	void *addr;
 
+	might_alloc(gfp_mask);
 	size = PAGE_ALIGN(size);
 	if (WARN_ON(!size) || size < real_size)
 		return NULL;
@@ -680,6 +682,7 @@ static void __vfree(const void *addr, bool may_defer)
  * no-op.  No locks held on entry or exit (IPIs every CPU). */
 void vfree(const void *addr)
 {
+	might_sleep();
 	__vfree(addr, true);
 }
 
@@ -719,6 +722,7 @@ void vunmap(const void *addr)
 {
 	struct vmap_area *va;
 
+	might_sleep();
 	if (!addr)
 		return;
 	va = unlink_vm_area(addr);

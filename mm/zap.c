@@ -150,6 +150,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 {
 	struct mmu_gather tlb;
 
+	mmap_assert_locked(vma->vm_mm);
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, start, start + size, false, false);
@@ -162,6 +163,7 @@ void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned 
 	unsigned long last = first + nr - 1;
 	struct vm_area_struct *v;
 
+	might_sleep();
 	if (!nr)
 		return;
 	down_read(&m->i_mmap_rwsem);
@@ -319,6 +321,7 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	struct mmu_gather tlb;
 	struct vm_area_struct *v, *last = vma;
 
+	mmap_assert_locked(mm);
 	if (!mm->pgd)
 		return;
 	tlb_gather_mmu(&tlb, mm);
@@ -339,6 +342,7 @@ void exit_mmap_pages(struct mm_struct *mm)
 {
 	struct vm_area_struct *first = mm->mm_mt.first;
 
+	mmap_assert_write_locked(mm);
 	if (!first)
 		return;
 	unmap_region(mm, first, first->vm_start, mm->mm_mt.last->vm_end, NULL, NULL);

@@ -295,6 +295,7 @@ void pt_populate(struct mm_struct *mm, void *slot, struct page *table, int child
 {
 	pteval_t flags;
 
+	lockdep_assert_held(&mm->page_table_lock);
 	if (child_level == PT_PTE)
 		flags = mm == &init_mm ? _KERNPG_TABLE : _PAGE_TABLE;
 	else

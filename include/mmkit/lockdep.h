@@ -74,6 +74,8 @@ void lock_acquired_write(const void *lock);
 /* The lock leaves this thread's stack (it must be there; a lock with an
  * owner must be owned by this thread). */
 void lock_release(const void *lock);
+/* This thread's write hold becomes a read hold (Linux lock_downgrade). */
+void lock_downgrade(const void *lock);
 /* Does this thread hold the lock (any mode / for write)? */
 bool lock_is_held(const void *lock);
 bool lock_is_held_write(const void *lock);
@@ -120,6 +122,7 @@ static inline void lock_acquire(const void *lock, struct lockdep_map *map, bool 
 }
 static inline void lock_acquired_write(const void *lock) {}
 static inline void lock_release(const void *lock) {}
+static inline void lock_downgrade(const void *lock) {}
 static inline void lockdep_interrupt_point(enum ipi_class irqs, const void *waiting_for) {}
 static inline void lockdep_ipi_enter(bool irqsafe) {}
 static inline void lockdep_ipi_exit(void) {}

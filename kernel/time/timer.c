@@ -38,6 +38,7 @@ static void enqueue_timer(struct timer_list *t)
 {
 	struct list_head *pos = timer_head.prev;
 
+	lockdep_assert_held(&timer_lock);
 	while (pos != &timer_head &&
 	       time_after(list_entry(pos, struct timer_list, entry)->expires, t->expires))
 		pos = pos->prev;

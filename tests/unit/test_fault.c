@@ -451,7 +451,9 @@ static void test_truncate_under_fault(void **state)
 	assert_int_equal(mmk_write(U, r.addr, 8, 0x1111), 0);
 	/* unmapped; the page stays in the shmem object's cache */
 	assert_int_equal(sys_madvise(r.addr, PAGE_SIZE, MMK_MADV_DONTNEED), 0);
+	mmap_read_lock(a->mm);
 	vma = find_vma(a->mm, r.addr);
+	mmap_read_unlock(a->mm);
 	m = vma->vm_file->f_mapping;
 	page = filemap_get_page(m, linear_page_index(vma, r.addr));
 	assert_non_null(page);

@@ -137,9 +137,20 @@ static void expect(const char *pic)
 	assert_int_equal(validate_mm(task->mm, stderr, "test"), 0);
 }
 
-static struct vm_area_struct *vma_at(unsigned long page)
+/* The VMA at page, mmap_lock held by the caller (vma_lookup asserts it). */
+static struct vm_area_struct *vma_at_locked(unsigned long page)
 {
 	return vma_lookup(task->mm, PG(page));
+}
+
+static struct vm_area_struct *vma_at(unsigned long page)
+{
+	struct vm_area_struct *v;
+
+	mmap_read_lock(task->mm);
+	v = vma_lookup(task->mm, PG(page));
+	mmap_read_unlock(task->mm);
+	return v;
 }
 
 /* ---- new ranges (vma_merge_new_range) ---- */
@@ -254,8 +265,8 @@ static void test_modify_incompatible_anon_vmas(void **state)
 {
 	setup("AAbbCC");
 	mmap_write_lock(task->mm);
-	assert_int_equal(__anon_vma_prepare(vma_at(0)), 0);
-	assert_int_equal(__anon_vma_prepare(vma_at(4)), 0);
+	assert_int_equal(__anon_vma_prepare(vma_at_locked(0)), 0);
+	assert_int_equal(__anon_vma_prepare(vma_at_locked(4)), 0);
 	mmap_write_unlock(task->mm);
 	assert_ptr_not_equal(vma_at(0)->anon_vma, vma_at(4)->anon_vma);
 	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
@@ -271,13 +282,13 @@ static void test_fork_child_does_not_merge(void **state)
 
 	setup("AAbb");
 	mmap_write_lock(task->mm);
-	assert_int_equal(__anon_vma_prepare(vma_at(2)), 0);
-	child = vm_area_dup(vma_at(2));
+	assert_int_equal(__anon_vma_prepare(vma_at_locked(2)), 0);
+	child = vm_area_dup(vma_at_locked(2));
 	assert_non_null(child);
-	assert_int_equal(anon_vma_fork(child, vma_at(2)), 0);
+	assert_int_equal(anon_vma_fork(child, vma_at_locked(2)), 0);
 	assert_false(list_is_singular(&child->anon_vma_chain));
 	/* swap the parent VMA for the "fork child" one */
-	vma_unlink_free(task->mm, vma_at(2));
+	vma_unlink_free(task->mm, vma_at_locked(2));
 	assert_int_equal(vma_link(task->mm, child), 0);
 	mmap_write_unlock(task->mm);
 	assert_int_equal(sys_mprotect(PG(2), 2 * PAGE_SIZE, MMK_PROT_READ), 0);
@@ -289,7 +300,7 @@ static void test_special_never_merges(void **state)
 {
 	setup("aa..");
 	mmap_write_lock(task->mm);
-	vma_at(0)->vm_flags |= VM_DONTEXPAND;
+	vma_at_locked(0)->vm_flags |= VM_DONTEXPAND;
 	mmap_write_unlock(task->mm);
 	assert_int_equal(sys_mmap(PG(2), 2 * PAGE_SIZE, RW, ANON_FIXED, -1, 0), PG(2));
 	/*  aa(special)  +  ..bb  =  aabb */
