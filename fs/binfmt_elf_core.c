@@ -425,15 +425,19 @@ static bool alloc_thread_infos(struct elf_note_info *info)
 	struct signal_struct *sig = current->signal;
 	struct elf_thread_core_info **tail = &info->thread;
 	struct task_struct *t;
+	struct elf_thread_core_info *first;
 	int n = READ_ONCE(sig->nr_threads), i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < max(n, 1); i++) { /* current is one of them */
 		*tail = kzalloc(sizeof(**tail), GFP_KERNEL);
 		if (!*tail)
 			return false;
 		tail = &(*tail)->next;
 	}
-	info->thread->task = current;
+	first = info->thread;
+	if (!first)
+		return false;
+	first->task = current;
 	tail = &info->thread->next;
 	spin_lock(&sig->siglock);
 	list_for_each_entry(t, &sig->thread_head, thread_node) {
