@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <string.h>
 #include "cli/scenario.h"
+#include "mmkit/coredump.h"
 #include "mmkit/mmu.h"
 #include "mmkit/sched.h"
 
@@ -45,8 +46,12 @@ static void access_fault(struct cmd_ctx *c)
 	result_signal(c, f->sig, f->si_code, f->sig_addr);
 	caught = (f->sig == SIGSEGV && c->proc->catch_sigsegv) ||
 		 (f->sig == SIGBUS && c->proc->catch_sigbus);
-	if (!caught)
-		cli_group_exit(c->sc, c->proc, f->sig);
+	if (!caught) {
+		kernel_siginfo_t info = { .si_signo = f->sig, .si_code = f->si_code,
+					  .addr = f->sig_addr };
+
+		cli_group_exit(c->sc, c->proc, f->sig, &info);
+	}
 }
 
 static int alive(struct cmd_ctx *c)

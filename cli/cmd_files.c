@@ -524,10 +524,32 @@ static int do_sync(struct cmd_ctx *c)
 CLI_COMMAND(cmd_sync, .name = "sync", .kind = CMD_GLOBAL, .usage = "sync",
 	    .help = "sync(2): write every dirty page back", .fn = do_sync)
 
-/* sysctl vm.NAME=VALUE ... | vm.NAME ... */
+/* A string knob's new value: refused values are a script error. */
+static int sysctl_check_str(struct cmd_ctx *c, const struct ctl_table *t, const char *val)
+{
+	if (strlen(val) >= (size_t)t->maxlen || t->check_str(val))
+		return script_error(c, "sysctl: setting key \"%s\": Invalid argument", t->procname);
+	return 0;
+}
+
+/* Set or show knob i (values already checked). */
+static int sysctl_apply(struct cmd_ctx *c, const struct ctl_table *t, bool set, long long v,
+			const char *str)
+{
+	if (!set && t->check_str)
+		fprintf(c->out, "%s = %s\n", t->procname, sysctl_read_str(t));
+	else if (!set)
+		fprintf(c->out, "%s = %lld\n", t->procname, sysctl_read(t));
+	else if (t->check_str ? sysctl_write_str(t, str) : sysctl_write(t, v))
+		return script_error(c, "sysctl: setting key \"%s\" failed", t->procname);
+	return 0;
+}
+
+/* sysctl NAME=VALUE ... | NAME ... (vm.*, kernel.core_*) */
 static int do_sysctl(struct cmd_ctx *c)
 {
 	const struct ctl_table *t[CLI_MAX_ARGS];
+	const char *str[CLI_MAX_ARGS];
 	long long v[CLI_MAX_ARGS];
 	bool set[CLI_MAX_ARGS];
 	int i;
@@ -545,23 +567,28 @@ static int do_sysctl(struct cmd_ctx *c)
 		if (!t[i])
 			return script_error(c, "sysctl: no knob '%s'", name);
 		set[i] = eq != NULL;
+		str[i] = eq ? eq + 1 : NULL;
+		v[i] = 0;
+		if (set[i] && t[i]->check_str) {
+			if (sysctl_check_str(c, t[i], str[i]))
+				return CMD_SCRIPT_ERROR;
+			continue;
+		}
 		if (set[i] && cli_parse_num(c->sc, eq + 1, &val))
 			return script_error(c, "sysctl: bad value in '%s'", c->argv[i]);
 		v[i] = set[i] ? (long long)val : 0;
 		if (set[i] && (v[i] < t[i]->min || v[i] > t[i]->max))
 			return script_error(c, "sysctl: setting key \"%s\": Invalid argument", name);
 	}
-	for (i = 0; i < c->argc; i++) {
-		if (!set[i])
-			fprintf(c->out, "%s = %lld\n", t[i]->procname, sysctl_read(t[i]));
-		else if (sysctl_write(t[i], v[i]))
-			return script_error(c, "sysctl: setting key \"%s\" failed", t[i]->procname);
-	}
+	for (i = 0; i < c->argc; i++)
+		if (sysctl_apply(c, t[i], set[i], v[i], str[i]))
+			return CMD_SCRIPT_ERROR;
 	return 0;
 }
 CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl vm.NAME[=VALUE] ...",
-	    .help = "set (vm.NAME=VALUE) or show (vm.NAME) a /proc/sys/vm knob", .fn = do_sysctl)
+	    .usage = "sysctl NAME[=VALUE] ...",
+	    .help = "set (NAME=VALUE) or show (NAME) a /proc/sys knob: vm.*, kernel.core_pattern, "
+		    "kernel.core_uses_pid", .fn = do_sysctl)
 
 /* fail_io PATH read|write nth=N [sticky] | range=START-END | off */
 static int parse_fail_rule(struct cmd_ctx *c, struct blk_fault_rule *r)

@@ -81,9 +81,16 @@ static const struct cmd_help help_table[] = {
 	  "\tdirty_bytes, dirty_background_bytes, dirty_expire_centisecs,\n"
 	  "\tdirty_writeback_centisecs, drop_caches, max_map_count, min_free_kbytes,\n"
 	  "\tmmap_min_addr, overcommit_memory, swappiness (out of Linux's range: an error)\n"
-	  "vm.NAME\tshow it\n",
-	  "nothing when setting; `vm.NAME = VALUE` lines when showing (a view)",
-	  "sysctl vm.max_map_count=100\nsysctl vm.dirty_ratio vm.dirty_expire_centisecs\n" },
+	  "kernel.core_pattern=PATTERN\tthe core file's name (default `core`, relative to /):\n"
+	  "\t%p pid, %P, %i tid, %I, %u uid, %g gid, %d dumpable, %s signal, %t time,\n"
+	  "\t%h hostname, %e comm, %E exe path, %f exe name, %c RLIMIT_CORE, %C CPU, %% %;\n"
+	  "\tput it under a `mount` to find the file on the host; `|cmd` (no helpers) and\n"
+	  "\t`@socket` patterns are accepted and fail at the dump, as Linux's do without them\n"
+	  "kernel.core_uses_pid=N\tnon-zero: append .PID when the pattern has no %p\n"
+	  "NAME\tshow it\n",
+	  "nothing when setting; `NAME = VALUE` lines when showing (a view)",
+	  "sysctl vm.max_map_count=100\nsysctl vm.dirty_ratio vm.dirty_expire_centisecs\n"
+	  "sysctl kernel.core_pattern=/core.%e.%p kernel.core_pattern\n" },
 	{ "sleep", T_MACHINE, "DURATION\tN ns, us, ms or s (a bare number is seconds)\n",
 	  "nothing; the simulated clock advances and timers (the flushers) run at their times",
 	  "sleep 5s\n" },
@@ -92,7 +99,7 @@ static const struct cmd_help help_table[] = {
 	/* ---- views ---- */
 	{ "cat", T_VIEW,
 	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
-	  "/proc/A/FILE\ta view of process A: maps smaps status\n"
+	  "/proc/A/FILE\ta view of process A: maps smaps status coredump_filter\n"
 	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
 	  "\tslabinfo: the header and these caches' rows\n"
 	  "/proc/A/pagemap [ADDR LEN]\tone line per page (default: every VMA): the 64-bit entry, then its\n"
@@ -140,8 +147,17 @@ static const struct cmd_help help_table[] = {
 	  "A vmflags 7f0000000000 rd wr mr mw me ac\ncat /proc/A/smaps\n" },
 	{ "set", T_PROC,
 	  "KEY=VALUE\tmmap_base start_brk brk stack_rlimit memlock_rlimit data_rlimit as_rlimit\n"
-	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n",
-	  "nothing", "spawn A\nA set memlock_rlimit=64K\n" },
+	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n"
+	  "\tcore_rlimit: RLIMIT_CORE, the most bytes a core file may hold (0, the default: none)\n"
+	  "\tcoredump_filter: /proc/A/coredump_filter's bits (default 0x33): 0 anonymous private,\n"
+	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n",
+	  "nothing", "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
+	{ "gcore", T_PROC,
+	  "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
+	  "`= 0` or `= -1 ERRNO`; A goes on (the ELF core a crash writes: coredump_filter applies, "
+	  "RLIMIT_CORE does not)",
+	  "spawn A\nA mmap 0 8K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 0x41\n"
+	  "A gcore /A.core\n" },
 	/* ---- system calls ---- */
 	{ "mmap", T_SYSCALL,
 	  "ADDR\ta hint, or the address with MAP_FIXED (0: the kernel chooses)\nLEN\tbytes\n"

@@ -82,6 +82,16 @@ int host_stat_at(int dirfd, const char *name, struct host_stat *st)
 	return (int)r;
 }
 
+int host_lstat_at(int dirfd, const char *name, struct host_stat *st)
+{
+	struct stat s;
+	long r = RETRY(fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW));
+
+	if (r == 0)
+		host_stat_from(&s, st);
+	return (int)r;
+}
+
 /* Transfer the whole vector at off: loop over short transfers, rebuilding
  * the remaining vector from entry i at byte skip each time. */
 static long host_rw(int fd, const struct host_iovec *hiov, int n, long long off, bool write)

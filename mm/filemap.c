@@ -896,13 +896,35 @@ static size_t write_end(struct address_space *m, struct page *page, loff_t pos, 
 }
 
 /*
- * generic_perform_write (Linux 6.18): page by page, the page first, then an
- * atomic copy from the user's buffer (no fault may be taken with the page
- * locked: the source may be a mapping of this very page); when nothing
- * could be copied the source is faulted in with the page unlocked and the
- * page tried again, -EFAULT if it cannot be.
+ * The source's next n bytes, done bytes in, into a locked page at dst:
+ * kernel memory at kbuf (kernel_write: cannot fault) or user memory at
+ * ubuf, copied with page faults disabled (the source may be a mapping of
+ * this very page, whose fault would take its lock).  Returns the bytes
+ * copied, short at an address that would fault.
  */
-long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+static size_t write_copy_in(void *dst, unsigned long ubuf, const void *kbuf, long done, size_t n)
+{
+	size_t left;
+
+	if (kbuf) {
+		memcpy(dst, (const u8 *)kbuf + done, n);
+		return n;
+	}
+	pagefault_disable();
+	left = copy_from_user(dst, ubuf + (unsigned long)done, n);
+	pagefault_enable();
+	return n - left;
+}
+
+/*
+ * generic_perform_write (Linux 6.18): page by page, the page first, then an
+ * atomic copy from the source (write_copy_in); when nothing could be copied
+ * from user memory the source is faulted in with the page unlocked and the
+ * page tried again, -EFAULT if it cannot be.  kbuf non-NULL: the source is
+ * kernel memory (kernel_write), ubuf unused.
+ */
+static long perform_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+			  loff_t pos)
 {
 	struct address_space *m = f->f_mapping;
 	long written = 0;
@@ -917,13 +939,10 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 		page = write_begin(f, m, pos, bytes, &fresh, &err);
 		if (!page)
 			break;
-		pagefault_disable();
-		copied = bytes - copy_from_user((u8 *)page_address(page) + off,
-						ubuf + (unsigned long)written, bytes);
-		pagefault_enable();
+		copied = write_copy_in((u8 *)page_address(page) + off, ubuf, kbuf, written, bytes);
 		status = write_end(m, page, pos, bytes, copied, fresh);
 		if (!status) {
-			if (fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
+			if (kbuf || fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
 				err = -EFAULT;
 				break;
 			}
@@ -934,6 +953,11 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 		len -= status;
 	}
 	return written ? written : err;
+}
+
+long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+{
+	return perform_write(f, ubuf, NULL, len, pos);
 }
 
 /* generic_write_checks + generic_write_check_limits: O_APPEND, the count
@@ -960,7 +984,9 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 	return 1;
 }
 
-long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+/* generic_file_write of a user (ubuf) or kernel (kbuf) source. */
+static long file_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+		       loff_t *ppos)
 {
 	struct inode *inode = f->f_inode;
 	loff_t pos = *ppos;
@@ -969,7 +995,7 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 	inode_lock(inode);
 	ret = generic_write_checks(f, &pos, &len);
 	if (ret > 0)
-		ret = generic_perform_write(f, ubuf, len, pos);
+		ret = perform_write(f, ubuf, kbuf, len, pos);
 	inode_unlock(inode);
 	if (ret > 0) {
 		*ppos = pos + ret;
@@ -983,6 +1009,22 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 		}
 	}
 	return ret;
+}
+
+long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+{
+	return file_write(f, ubuf, NULL, len, ppos);
+}
+
+long kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos)
+{
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (f->f_op->write != generic_file_write)
+		return -EINVAL;
+	if (*pos < 0 || count > (size_t)MAX_RW_COUNT)
+		return -EINVAL;
+	return file_write(f, 0, buf, count, pos);
 }
 
 /* ------------------------------------------------------------- fault -- */

@@ -121,6 +121,7 @@ const char mm_lock_order[] =
 	"      zone->lock\n"
 	"mmlist_lock                    every mm (init_mm.mmlist)\n"
 	"tasklist_lock                  every task\n"
+	"  sig->siglock                 a thread group's thread list (Linux sighand->siglock)\n"
 	"kmap_lock                      the pkmap slots (32-bit modes)\n"
 	"init_mm.mmap_lock              init_mm's VMAs (none)\n";
 

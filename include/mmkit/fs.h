@@ -66,8 +66,10 @@ typedef unsigned int fmode_t;
 #define MMK_S_IFMT   0170000
 #define MMK_S_IFDIR  0040000
 #define MMK_S_IFREG  0100000
+#define MMK_S_IFLNK  0120000
 #define MMK_S_ISDIR(m) (((m) & MMK_S_IFMT) == MMK_S_IFDIR)
 #define MMK_S_ISREG(m) (((m) & MMK_S_IFMT) == MMK_S_IFREG)
+#define MMK_S_ISLNK(m) (((m) & MMK_S_IFMT) == MMK_S_IFLNK)
 
 #define MMK_SEEK_SET  0
 #define MMK_SEEK_CUR  1
@@ -208,6 +210,8 @@ struct dentry {
 	struct list_head d_subdirs;
 	_Atomic int d_count;
 	bool d_unhashed;                     /* unlinked: maps print " (deleted)" */
+	bool d_symlink;                      /* a host symbolic link (hostfs): its target's
+	                                        inode, or an S_IFLNK one if it dangles */
 	struct dentry *d_mounted;            /* mount point: the root mounted on it */
 	struct dentry *d_mountpoint;         /* a mounted root: where it is mounted */
 };

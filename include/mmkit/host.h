@@ -32,6 +32,8 @@ int host_close(int fd);
 int host_fstat(int fd, struct host_stat *st);
 /* stat of name in dirfd without opening it (follows symbolic links). */
 int host_stat_at(int dirfd, const char *name, struct host_stat *st);
+/* The same of name itself: a symbolic link is not followed. */
+int host_lstat_at(int dirfd, const char *name, struct host_stat *st);
 /* Read or write the whole vector at off (short only at the end of a read:
  * the count says how much). */
 long host_preadv(int fd, const struct host_iovec *iov, int n, long long off);

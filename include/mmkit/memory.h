@@ -188,6 +188,23 @@ size_t fault_in_readable(unsigned long uaddr, size_t size);
 /* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       bool write);
+/*
+ * The page at addr of current's mm for a core dump (Linux get_dump_page,
+ * FOLL_FORCE | FOLL_DUMP).  Caller holds mmap_lock for read.  Returns 0
+ * with *pagep the page (a reference: put_page it) or NULL for a hole:
+ *   - no VMA, VM_IO/VM_PFNMAP, no VM_MAYREAD: a hole;
+ *   - the shared zero page or a PTE with no struct page: a hole;
+ *   - an empty entry of anonymous memory (no fault handler): a hole, and
+ *     nothing is allocated;
+ *   - an empty entry of a file, shmem or special VMA, or a non-present one
+ *     (swapped out): faulted in with a read fault, as FOLL_FORCE does,
+ *     unless the page lies past the end of the file (a hole);
+ *   - a fault that ends in SIGSEGV (a guard marker): a hole.
+ * mmkit departs from Linux in one point, so a dump is never silently
+ * incomplete: a fault that runs out of memory gives -ENOMEM and one that
+ * ends in SIGBUS (a read error) -EIO, where Linux leaves a hole.
+ */
+int get_dump_page(unsigned long addr, struct page **pagep);
 
 /* ---- mprotect / mremap page side (the seams of mm/mprotect.c, mremap.c) ---- */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);

@@ -148,6 +148,12 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
 /* Read into kernel memory through the cache (the ELF loader): the bytes
  * read (short at EOF) or -EIO.  *pos advances. */
 long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
+/* Write count bytes of kernel memory at *pos through the cache (Linux
+ * __kernel_write: the core dump): the file's own write path, so O_APPEND,
+ * RLIMIT_FSIZE (-EFBIG) and O_SYNC apply; the bytes written or -errno
+ * (-EBADF not open for writing, -ENOMEM, -ENOSPC, -EFBIG).  *pos advances.
+ * No lock held. */
+long kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos);
 /* Copy user memory into the cache at pos (copy_from_user): the bytes
  * written or -EFAULT/-ENOSPC/-ENOMEM/-EFBIG.  Caller holds inode_lock. */
 long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos);
