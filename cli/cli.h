@@ -147,6 +147,9 @@ const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
 struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
 struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
+/* Report the fault of c's failed access (mmu_last_fault): an oops, or the
+ * signal result; a signal not caught ends the process (cli_group_exit). */
+void cli_access_fault(struct cmd_ctx *c);
 /* A fatal signal: every task of p's thread group exits (cli/cmd_task.c)
  * and each prints its death line after the current result line.  p's task
  * is current.  A signal whose default action dumps core dumps it first

@@ -268,17 +268,6 @@ static int arg_pattern(struct cmd_ctx *c, u64 *addr, u64 *len, u64 *seed)
 	return 0;
 }
 
-/* The fault of a failed access, as the other accesses report it. */
-static void pattern_fault(struct cmd_ctx *c)
-{
-	struct mmu_fault *f = mmu_last_fault();
-
-	result_signal(c, f->sig, f->si_code, f->sig_addr);
-	if (!((f->sig == SIGSEGV && c->proc->catch_sigsegv) ||
-	      (f->sig == SIGBUS && c->proc->catch_sigbus)))
-		cli_group_exit(c->sc, c->proc, f->sig);
-}
-
 static int do_fillpat(struct cmd_ctx *c)
 {
 	u64 addr, len, seed, off, buf[PAGE_SIZE / 8];
@@ -291,7 +280,7 @@ static int do_fillpat(struct cmd_ctx *c)
 
 		pattern_page(buf, page, seed);
 		if (mmk_copy_to(MMU_USER_IDX, va, (u8 *)buf + (va - page), n, NULL)) {
-			pattern_fault(c);
+			cli_access_fault(c);
 			return 0;
 		}
 		off += n;
@@ -314,7 +303,7 @@ static int do_checkpat(struct cmd_ctx *c)
 
 		pattern_page(want, page, seed);
 		if (mmk_copy_from(MMU_USER_IDX, (u8 *)got + (va - page), va, n, NULL)) {
-			pattern_fault(c);
+			cli_access_fault(c);
 			return 0;
 		}
 		for (i = (va - page) / 8; i < (va - page + n) / 8; i++)
