@@ -39,8 +39,9 @@ static __always_inline bool should_fail(struct fault_site *site)
 }
 
 /*
- * A best-effort path that swallows an allocation failure (readahead stops
- * at the first page it cannot get, as Linux's page_cache_ra_unbounded)
+ * A best-effort path that swallows a failure (readahead stops at the first
+ * page it cannot get, as Linux's page_cache_ra_unbounded, and leaves the
+ * pages of a failed read not uptodate for a later access to read again)
  * says so: the fail-Nth judge then knows that a later look at what that
  * path would have done (page-cache residency, major faults) may differ.
  * Counts only while some site is armed.

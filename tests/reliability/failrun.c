@@ -30,8 +30,8 @@
  *   R LINE FAILS RESULT    a line with a result; FAILS = failures injected during it
  *   E LINE FAILS           a line that ended in a script error
  *   F LINE FAILS           another line during which failures were injected
- *   A LINE N               N allocation failures a best-effort path absorbed during
- *                          LINE (fault_absorbed: readahead)
+ *   A LINE N               N failures (allocations, reads) a best-effort path absorbed
+ *                          during LINE (fault_absorbed: readahead)
  *   V LINE                 verify found violations after LINE (report on stderr); the run stops
  *   S SITE CALLS FAILURES  per site, before teardown
  *   M KEY VALUE            after teardown: meminfo fields (kB), "slab:NAME" objects in
