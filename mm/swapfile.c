@@ -293,12 +293,21 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 		__free_page(page);
 }
 
+/* Free the spare tables: taken out under table_pool_lock, freed after it
+ * (the buddy's zone->lock is not under table_pool_lock, as in
+ * swap_cluster_put_table). */
 static void swap_table_pool_drain(void)
 {
+	struct page *pages[ARRAY_SIZE(table_pool)];
+	int n;
+
 	spin_lock(&table_pool_lock);
-	while (table_pool_nr)
-		__free_page(table_pool[--table_pool_nr]);
+	n = table_pool_nr;
+	memcpy(pages, table_pool, (size_t)n * sizeof(pages[0]));
+	table_pool_nr = 0;
 	spin_unlock(&table_pool_lock);
+	while (n)
+		__free_page(pages[--n]);
 }
 
 /* Move ci to list with state flag (Linux move_cluster).  Caller holds
