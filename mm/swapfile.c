@@ -464,11 +464,15 @@ static void set_next_hint(struct swap_info_struct *si, unsigned long found)
 	}
 }
 
-/* A slot from the clusters of list, trying each until one has room. */
+/* A slot from the clusters of list, trying each until one has room.  A
+ * cluster that gives none goes back to the list (relocate_cluster); one
+ * round ends the scan when it comes around again: a cluster with free
+ * slots but no swap table (its allocation failed: the header's cluster,
+ * say, counts slot 0 and has no table yet) stays on the list it was on. */
 static unsigned long alloc_swap_scan_list(struct swap_info_struct *si, struct list_head *list,
 					  unsigned char usage, bool scan_all)
 {
-	struct swap_cluster_info *ci;
+	struct swap_cluster_info *ci, *first = NULL;
 	unsigned long found;
 
 	do {
@@ -478,6 +482,10 @@ static unsigned long alloc_swap_scan_list(struct swap_info_struct *si, struct li
 		found = alloc_swap_scan_cluster(si, ci, cluster_offset(si, ci), usage);
 		if (found)
 			return found;
+		if (ci == first)
+			return 0;
+		if (!first)
+			first = ci;
 	} while (scan_all);
 	return 0;
 }
