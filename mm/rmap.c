@@ -77,6 +77,7 @@ const char mm_lock_order[] =
 	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
 	"          ci->lock             swap_duplicate (fork), free_swap_and_cache (zap)\n"
 	"    anon_vma_free_lock         reclaim's rmap walk takes its anon_vma reference\n"
+	"    shrinker_lock              direct reclaim's shrink_slab (an allocation's reclaim)\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
 	"      lruvec->lru_lock\n"
 	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <cmocka.h>
 #include "test_main.h"
+#include "mmkit/vmscan.h"
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"

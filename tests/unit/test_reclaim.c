@@ -128,9 +128,10 @@ static void test_refault_distance(void **state)
 	boot(1, 16 << 20);
 	lruvec = node_lruvec(&contig_page_data);
 	/* four active file pages make a workingset of 4 */
+	for (i = 0; i < 4; i++)
+		p[i] = alloc_page(GFP_KERNEL);
 	spin_lock(&lruvec->lru_lock);
 	for (i = 0; i < 4; i++) {
-		p[i] = alloc_page(GFP_KERNEL);
 		SetPageActive(p[i]);
 		lruvec_add_folio(lruvec, p[i]);
 		SetPageLRU(p[i]);
