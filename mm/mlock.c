@@ -133,7 +133,7 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 	else if (oldflags & VM_LOCKED)
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	/* Linux mlock_vma_pages_range: the pages already there follow */
 	if ((oldflags ^ newflags) & VM_LOCKED)
 		walk_page_range_vma(vma, start, end, &mlock_walk_ops, NULL);

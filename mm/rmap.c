@@ -682,14 +682,14 @@ static int referenced_pte(ptep_t pte, unsigned long addr, unsigned long next, st
 	if (!pte_present(entry) || pte_pfn(entry) != page_to_pfn(w->page))
 		return 0;
 	w->mapcount--;
-	if (vma->vm_flags & VM_LOCKED) {
+	if (READ_ONCE(vma->vm_flags) & VM_LOCKED) {
 		mlock_folio(w->page);         /* Linux mlock_vma_folio: culled */
 		w->vm_flags |= VM_LOCKED;
 		return 0;
 	}
 	if (ptep_test_and_clear_young(vma, addr, pte)) {
 		w->referenced++;
-		w->vm_flags |= vma->vm_flags & ~VM_LOCKED;
+		w->vm_flags |= READ_ONCE(vma->vm_flags) & ~VM_LOCKED;
 	}
 	return 0;
 }

@@ -530,7 +530,8 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 		list_add(&page->lru, &ret);
 	}
 	swap_write_unplug(plug);
-	list_for_each_entry_safe(page, next, &written, lru) {
+	while (!list_empty(&written)) {
+		page = list_first_entry(&written, struct page, lru);
 		list_del(&page->lru);
 		if (reclaim_written(page)) {
 			isolated_mod(page, -1);
