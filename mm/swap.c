@@ -68,7 +68,7 @@ static void lru_stat_mod(struct lruvec *lruvec, struct zone *zone, enum lru_list
 
 void update_lru_size(struct lruvec *lruvec, enum lru_list lru, int zid, long nr)
 {
-	lruvec->nr_pages[lru][zid] += (unsigned long)nr;
+	WRITE_ONCE(lruvec->nr_pages[lru][zid], lruvec->nr_pages[lru][zid] + (unsigned long)nr);
 	lru_stat_mod(lruvec, &lruvec->pgdat->node_zones[zid], lru, nr);
 }
 

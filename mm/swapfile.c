@@ -249,7 +249,8 @@ static void swap_table_refill(void)
 		return;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -267,7 +268,9 @@ static bool swap_cluster_get_table(struct swap_cluster_info *ci)
 		return true;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr)
-		page = table_pool[--table_pool_nr];
+		page = table_pool[table_pool_nr - 1];
+	if (table_pool_nr)
+		WRITE_ONCE(table_pool_nr, table_pool_nr - 1);
 	spin_unlock(&table_pool_lock);
 	if (page)
 		ci->table = page_address(page);
@@ -285,7 +288,8 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 	ci->table = NULL;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -296,8 +300,10 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 static void swap_table_pool_drain(void)
 {
 	spin_lock(&table_pool_lock);
-	while (table_pool_nr)
-		__free_page(table_pool[--table_pool_nr]);
+	while (table_pool_nr) {
+		WRITE_ONCE(table_pool_nr, table_pool_nr - 1);
+		__free_page(table_pool[table_pool_nr]);
+	}
 	spin_unlock(&table_pool_lock);
 }
 

@@ -815,12 +815,12 @@ static void prepare_scan_control(struct pglist_data *pgdat, struct scan_control 
 	if (!sc->force_deactivate) {
 		unsigned long refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 
-		if (refaults != lruvec->refaults[0] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+		if (refaults != READ_ONCE(lruvec->refaults[0]) || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_ANON;
 		refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE);
-		if (refaults != lruvec->refaults[1] || inactive_is_low(lruvec, LRU_INACTIVE_FILE))
+		if (refaults != READ_ONCE(lruvec->refaults[1]) || inactive_is_low(lruvec, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_FILE;
@@ -849,7 +849,7 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 	lru_policy->shrink_lruvec(lruvec, sc);
 	(void)shrink_slab(sc->gfp_mask, pgdat->node_id, sc->priority);
 	if (sc->nr_reclaimed - nr_reclaimed)
-		pgdat->kswapd_failures = 0;
+		WRITE_ONCE(pgdat->kswapd_failures, 0);
 	/* all the dirty file pages taken were not queued: kick the flushers */
 	if (sc->nr.unqueued_dirty && sc->nr.unqueued_dirty == sc->nr.file_taken)
 		wakeup_flusher_threads(WB_REASON_VMSCAN);
@@ -861,8 +861,8 @@ static void snapshot_refaults(struct pglist_data *pgdat)
 {
 	struct lruvec *lruvec = node_lruvec(pgdat);
 
-	lruvec->refaults[0] = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
-	lruvec->refaults[1] = node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE);
+	WRITE_ONCE(lruvec->refaults[0], node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON));
+	WRITE_ONCE(lruvec->refaults[1], node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE));
 }
 
 static unsigned long do_try_to_free_pages(struct scan_control *sc)
@@ -958,7 +958,7 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 		atomic_store(&pgdat->kswapd_highest_zoneidx, highest_zoneidx);
 	if (atomic_load(&pgdat->kswapd_order) < (int)order)
 		atomic_store(&pgdat->kswapd_order, (int)order);
-	if (pgdat->kswapd_failures >= 16) {
+	if (READ_ONCE(pgdat->kswapd_failures) >= 16) {
 		/* hopeless node (Linux leaves it to direct reclaim): mmkit also
 		 * drops the zone's boost, which kswapd can no longer pay back
 		 * and which would otherwise hold the watermarks up for good */
@@ -1039,14 +1039,15 @@ restart:
 			sc.priority--;
 	} while (sc.priority >= 1);
 	if (!sc.nr_reclaimed)
-		pgdat->kswapd_failures++;
+		WRITE_ONCE(pgdat->kswapd_failures, READ_ONCE(pgdat->kswapd_failures) + 1);
 out:
 	if (boosted) {
 		for (int i = 0; i <= highest_zoneidx; i++) {
 			struct zone *zone = &pgdat->node_zones[i];
 
 			spin_lock(&zone->lock);
-			zone->watermark_boost -= min(zone->watermark_boost, zone_boosts[i]);
+			WRITE_ONCE(zone->watermark_boost,
+				   zone->watermark_boost - min(zone->watermark_boost, zone_boosts[i]));
 			spin_unlock(&zone->lock);
 		}
 	}
