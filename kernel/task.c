@@ -366,7 +366,11 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
+	/* t is on the task list already: task_free of another task reads
+	 * real_parent under tasklist_lock (Linux copy_process sets it there) */
+	spin_lock(&tasklist_lock);
 	t->real_parent = parent;
+	spin_unlock(&tasklist_lock);
 	return t;
 }
 
