@@ -195,6 +195,17 @@ struct task_struct *kthread_create_task(const char *comm)
 	return t;
 }
 
+struct task_struct *kthread_create_task_pid(const char *comm, int pid)
+{
+	struct task_struct *t = kthread_create_task(comm);
+
+	if (t) {
+		t->pid = t->tgid = pid;
+		last_pid--;                  /* the sequence of the others is unchanged */
+	}
+	return t;
+}
+
 int task_thread_count(const struct task_struct *t)
 {
 	return t->signal ? READ_ONCE(t->signal->nr_threads) : 1;
@@ -299,6 +310,14 @@ void context_switch(struct task_struct *t)
 	}
 	t->cpu = c->id;
 	cpu_set_curr(c, t);
+}
+
+void context_switch_idle(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (cpu_curr(c))
+		cpu_go_idle(c);
 }
 
 /* The task exits: the CPU it runs on goes idle, its mm loses a user

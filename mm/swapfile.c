@@ -249,7 +249,8 @@ static void swap_table_refill(void)
 		return;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -267,7 +268,9 @@ static bool swap_cluster_get_table(struct swap_cluster_info *ci)
 		return true;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr)
-		page = table_pool[--table_pool_nr];
+		page = table_pool[table_pool_nr - 1];
+	if (table_pool_nr)
+		WRITE_ONCE(table_pool_nr, table_pool_nr - 1);
 	spin_unlock(&table_pool_lock);
 	if (page)
 		ci->table = page_address(page);
@@ -285,7 +288,8 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 	ci->table = NULL;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -304,7 +308,7 @@ static void swap_table_pool_drain(void)
 	spin_lock(&table_pool_lock);
 	n = table_pool_nr;
 	memcpy(pages, table_pool, (size_t)n * sizeof(pages[0]));
-	table_pool_nr = 0;
+	WRITE_ONCE(table_pool_nr, 0);
 	spin_unlock(&table_pool_lock);
 	while (n)
 		__free_page(pages[--n]);
