@@ -636,8 +636,12 @@ int folio_alloc_swap(struct page *page)
 	swap_table_refill();
 	if (!swap_alloc_fast(&entry))
 		swap_alloc_slow(&entry);
-	if (!entry.val)
+	if (!entry.val) {
+		/* space left, but no slot: a swap table could not be had; the
+		 * page stays in memory (reclaim and MADV_PAGEOUT go on) */
+		fault_absorbed();
 		return -ENOMEM;
+	}
 	si = swp_swap_info(entry);
 	ci = lock_cluster(si, swp_offset(entry));
 	__swap_cache_add_folio(ci, page, entry);
