@@ -619,7 +619,8 @@ static void report_too_deep(int cls)
 	rline("WARNING: more than %d locks held, acquiring %s", MAX_DEPTH, classes[cls].name);
 	for (int i = 0, j; i < depth; i = j) {
 		for (j = i + 1; j < depth && held[j].cls == held[i].cls &&
-				held[j].fn == held[i].fn && held[j].line == held[i].line; j++)
+				held[j].fn == held[i].fn && held[j].line == held[i].line;
+		     j++)
 			;
 		rline("  %3d x %s at %s:%d", j - i, classes[held[i].cls].name,
 		      held[i].fn ? held[i].fn : "?", held[i].line);

@@ -96,7 +96,7 @@ static void verify_lru(struct verify_ctx *v)
 	struct pglist_data *pgdat = &contig_page_data;
 	struct lruvec *lruvec = node_lruvec(pgdat);
 	size_t words = mmk->max_pfn / BITS_PER_LONG + 1;
-	unsigned long *seen = calloc(words, sizeof(long)), mlocked = 0;
+	unsigned long *seen = calloc(words, sizeof(unsigned long)), mlocked = 0;
 	unsigned int *batched = calloc(mmk->max_pfn, sizeof(*batched));
 	enum lru_list lru;
 

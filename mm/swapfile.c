@@ -303,11 +303,12 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 static void swap_table_pool_drain(void)
 {
 	struct page *pages[ARRAY_SIZE(table_pool)];
-	int n;
+	int n, i;
 
 	spin_lock(&table_pool_lock);
 	n = table_pool_nr;
-	memcpy(pages, table_pool, (size_t)n * sizeof(pages[0]));
+	for (i = 0; i < n; i++)
+		pages[i] = table_pool[i];
 	WRITE_ONCE(table_pool_nr, 0);
 	spin_unlock(&table_pool_lock);
 	while (n)

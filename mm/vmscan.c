@@ -238,11 +238,12 @@ move:
 static unsigned int move_folios_to_lru(struct lruvec *lruvec, struct list_head *list)
 {
 	unsigned int nr_active = 0;
-	struct page *page, *next;
+	struct page *page;
 	LIST_HEAD(free_list);
 
 	spin_lock(&lruvec->lru_lock);
-	list_for_each_entry_safe(page, next, list, lru) {
+	while (!list_empty(list)) {
+		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
 		isolated_mod(page, -1);
 		if (unlikely(PageMlocked(page) && !PageUnevictable(page))) {
@@ -263,7 +264,8 @@ static unsigned int move_folios_to_lru(struct lruvec *lruvec, struct list_head *
 			nr_active++;
 	}
 	spin_unlock(&lruvec->lru_lock);
-	list_for_each_entry_safe(page, next, &free_list, lru) {
+	while (!list_empty(&free_list)) {
+		page = list_first_entry(&free_list, struct page, lru);
 		list_del(&page->lru);
 		__page_cache_release(page);
 		free_frozen_pages(page, 0);
