@@ -238,6 +238,7 @@ static void shrink_all(void *info)
 	slab_mutex_unlock();
 	for (i = 0; i < n; i++)
 		kmem_cache_shrink(list[i]);
+	lru_add_drain_all();          /* pages freed while in a CPU's LRU batch */
 	drain_all_pages();
 }
 
