@@ -74,8 +74,10 @@ static int ra_alloc_page(struct readahead_control *ractl, unsigned long index,
 	if (filemap_range_has_page(ractl->mapping, index, index))
 		return -EEXIST;
 	page = filemap_grab_page(ractl->mapping, index, false);
-	if (!page)
+	if (!page) {
+		fault_absorbed();                /* readahead is best effort */
 		return -ENOMEM;
+	}
 	err = 0;
 	if (PageUptodate(page) || ractl->_nr_pages != index - ractl->_index) {
 		unlock_page(page);               /* raced: someone else made it */
@@ -101,10 +103,8 @@ void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_t
 	while (i < nr_to_read) {
 		int err = ra_alloc_page(ractl, index + i, mark);
 
-		if (err == -ENOMEM) {
-			fault_absorbed();
+		if (err == -ENOMEM)
 			break;
-		}
 		if (err) {                           /* present: skip it */
 			read_pages(ractl);
 			ractl->_index++;
@@ -213,11 +213,8 @@ static void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_
 	ractl->_nr_pages = 0;
 	while (index <= limit) {
 		err = ra_alloc_page(ractl, index, mark);
-		if (err) {
-			if (err == -ENOMEM)
-				fault_absorbed();
+		if (err)
 			break;
-		}
 		index++;
 	}
 	read_pages(ractl);
