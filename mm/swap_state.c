@@ -156,9 +156,10 @@ static void swapin_free_page(struct page *page)
  * new one put in the cache (locked, to be read by the caller: *new).  In
  * the swap table the slot's HAS_CACHE and the page go in together under
  * the cluster lock, so no racer ever sees one without the other.  NULL if
- * the slot is free (nothing to read) or on -ENOMEM.
+ * the slot is free (nothing to read) or on -ENOMEM; best_effort (a page of
+ * readahead, which swap_ra_target gets again) reports the -ENOMEM absorbed.
  */
-static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new)
+static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool best_effort)
 {
 	struct swap_info_struct *si = get_swap_device(entry);
 	struct swap_cluster_info *ci;
@@ -185,8 +186,11 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new)
 		} else {
 			spin_unlock(&ci->lock);
 			fresh = swapin_alloc_page();
-			if (!fresh)
+			if (!fresh) {
+				if (best_effort)
+					fault_absorbed();
 				break;
+			}
 			continue;
 		}
 		spin_unlock(&ci->lock);
@@ -202,7 +206,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new)
 
 struct page *read_swap_cache_async(swp_entry_t entry, bool *new, bool readahead)
 {
-	struct page *page = __read_swap_cache_async(entry, new);
+	struct page *page = __read_swap_cache_async(entry, new, false);
 
 	(void)readahead;
 	if (page && *new)
@@ -258,7 +262,7 @@ static unsigned int swapin_nr_pages(unsigned long offset)
 static void swap_ra_one(swp_entry_t entry, bool ahead, struct swap_iocb **plug)
 {
 	bool new;
-	struct page *page = __read_swap_cache_async(entry, &new);
+	struct page *page = __read_swap_cache_async(entry, &new, true);
 
 	if (!page)
 		return;
@@ -276,7 +280,7 @@ static void swap_ra_one(swp_entry_t entry, bool ahead, struct swap_iocb **plug)
 static struct page *swap_ra_target(swp_entry_t entry)
 {
 	bool new;
-	struct page *page = __read_swap_cache_async(entry, &new);
+	struct page *page = __read_swap_cache_async(entry, &new, false);
 
 	if (page && new)
 		swap_read_folio(page, NULL);
