@@ -7,10 +7,12 @@
  * submit_bio (readahead) moves the bytes at once too but leaves the
  * completion (bi_end_io: the pages become uptodate and unlocked) in an
  * in-flight queue, run when somebody waits on one of its pages (the oldest
- * plugged batch at a time), between two scenario commands, and at shutdown.  Fault injection is checked
- * before any byte moves: an injected failure transfers nothing and returns
- * -EIO, as a failed bio does; host errors come back as the host gives them
- * (EIO, ENOSPC, EDQUOT).  Statistics follow /proc/diskstats' counters.
+ * plugged batch at a time), between two scenario commands, and at shutdown.
+ * Fault injection (a device's `fail_io` rule, or the fault sites blk_read
+ * and blk_write that the fail-Nth sweep arms) is checked before any byte
+ * moves: an injected failure transfers nothing and returns -EIO, as a
+ * failed bio does; host errors come back as the host gives them (EIO,
+ * ENOSPC, EDQUOT).  Statistics follow /proc/diskstats' counters.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +25,10 @@
 #include "mmkit/vmstat.h"
 
 static DEFINE_FAULT_SITE(bdev_alloc_fail, "bdev_alloc");
+/* Any request of the kind, on any device (the fail-Nth sweep's I/O errors;
+ * `fail_io` arms one device). */
+static DEFINE_FAULT_SITE(blk_read_fail, "blk_read");
+static DEFINE_FAULT_SITE(blk_write_fail, "blk_write");
 static DEFINE_SPINLOCK(bdev_lock);
 static LIST_HEAD(bdev_list);
 static int bdev_serial;
@@ -115,8 +121,9 @@ long submit_bio_wait(struct bio *bio)
 	long ret;
 	u64 t;
 
+	fail = should_fail(op == REQ_OP_WRITE ? &blk_write_fail : &blk_read_fail);
 	spin_lock(&b->bd_lock);
-	fail = blk_should_fail(&b->fail[op], bio->bi_pos, bio->bi_size);
+	fail = blk_should_fail(&b->fail[op], bio->bi_pos, bio->bi_size) || fail;
 	t = bio_time_ns(b, bio->bi_size);
 	b->busy_ns += t;
 	spin_unlock(&b->bd_lock);

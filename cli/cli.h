@@ -40,6 +40,7 @@ struct cli_proc {
 	int pid;              /* the task's pid (kept after it dies) */
 	int exit_line;        /* the script line at which it died */
 	int exit_sig;         /* the signal that killed it, 0 for exit */
+	bool core_dumped;     /* its group dumped core (group_exit_code & 0x80) */
 };
 
 struct cmd_ctx {
@@ -146,9 +147,16 @@ const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
 struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
 struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
+/* Report the fault of c's failed access (mmu_last_fault): an oops, or the
+ * signal result; a signal not caught ends the process (cli_group_exit). */
+void cli_access_fault(struct cmd_ctx *c);
 /* A fatal signal: every task of p's thread group exits (cli/cmd_task.c)
- * and each prints its death line after the current result line. */
-void cli_group_exit(struct scenario *sc, struct cli_proc *p, int sig);
+ * and each prints its death line after the current result line.  p's task
+ * is current.  A signal whose default action dumps core dumps it first
+ * (vfs_coredump; info: the fault's si_code and address, NULL for none). */
+struct kernel_siginfo;
+void cli_group_exit(struct scenario *sc, struct cli_proc *p, int sig,
+		    const struct kernel_siginfo *info);
 /* Mark p dead (the task is gone), killed by sig (0: it exited), at the
  * current line; a killed one prints `A (pid N) killed by SIG at line L`. */
 void cli_proc_died(struct scenario *sc, struct cli_proc *p, int sig);

@@ -27,13 +27,13 @@
 #include <signal.h>
 #include <string.h>
 #include "cli/scenario.h"
+#include "mmkit/coredump.h"
 #include "mmkit/mmu.h"
 #include "mmkit/sched.h"
 
 #define UIDX MMU_USER_IDX
 
-/* Report the fault of a failed access; a fatal signal ends the process. */
-static void access_fault(struct cmd_ctx *c)
+void cli_access_fault(struct cmd_ctx *c)
 {
 	struct mmu_fault *f = mmu_last_fault();
 	bool caught;
@@ -45,8 +45,12 @@ static void access_fault(struct cmd_ctx *c)
 	result_signal(c, f->sig, f->si_code, f->sig_addr);
 	caught = (f->sig == SIGSEGV && c->proc->catch_sigsegv) ||
 		 (f->sig == SIGBUS && c->proc->catch_sigbus);
-	if (!caught)
-		cli_group_exit(c->sc, c->proc, f->sig);
+	if (!caught) {
+		kernel_siginfo_t info = { .si_signo = f->sig, .si_code = f->si_code,
+					  .addr = f->sig_addr };
+
+		cli_group_exit(c->sc, c->proc, f->sig, &info);
+	}
 }
 
 static int alive(struct cmd_ctx *c)
@@ -74,7 +78,7 @@ static int do_read(struct cmd_ctx *c)
 	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_read(UIDX, addr, size, &v))
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_value(c, v);
 	return 0;
@@ -91,7 +95,7 @@ static int do_write(struct cmd_ctx *c)
 	    arg_num(c, 2, &v) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_write(UIDX, addr, size, v))
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_ok(c);
 	return 0;
@@ -126,7 +130,7 @@ static int do_fill(struct cmd_ctx *c)
 	    arg_byte(c, 2, &b) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (fill_range(addr, len, (int)b))
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_ok(c);
 	return 0;
@@ -144,7 +148,7 @@ static int do_check(struct cmd_ctx *c)
 	    arg_byte(c, 2, &b) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_memchk(UIDX, addr, (int)b, len, &at, &got))
-		access_fault(c);
+		cli_access_fault(c);
 	else if (at != -1UL)
 		result_text(c, "mismatch 0x%lx 0x%x", at, got);
 	else
@@ -189,7 +193,7 @@ static int do_touch(struct cmd_ctx *c)
 	}
 	progress_end();
 	if (err)
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_ok(c);
 	return 0;
@@ -204,7 +208,7 @@ static int do_exec(struct cmd_ctx *c)
 	if (arg_count(c, 1, 1) || arg_num(c, 0, &addr) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_exec(UIDX, addr))
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_ok(c);
 	return 0;
@@ -219,7 +223,7 @@ static int do_writestr(struct cmd_ctx *c)
 	if (arg_count(c, 2, 2) || arg_num(c, 0, &addr) || alive(c))
 		return CMD_SCRIPT_ERROR;
 	if (mmk_copy_to(UIDX, addr, c->argv[1], strlen(c->argv[1]), NULL))
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_ok(c);
 	return 0;
@@ -264,7 +268,7 @@ static int do_readstr(struct cmd_ctx *c)
 		n += put_escaped(text + n, sizeof(text) - n, b);
 	}
 	if (err)
-		access_fault(c);
+		cli_access_fault(c);
 	else
 		result_text(c, "\"%s\"", text);
 	return 0;

@@ -186,6 +186,20 @@ static int show_view(struct cmd_ctx *c, const struct proc_view *v, struct task_s
 	return err;
 }
 
+/* cat /proc/A/pagemap ADDR LEN: a view of a range. */
+static int show_range_view(struct cmd_ctx *c, const struct proc_view *v, struct task_struct *t)
+{
+	u64 addr = 0, len = 0;
+	int err;
+
+	if (c->argc != 1 && c->argc != 3)
+		return script_error(c, "cat: %s takes ADDR LEN (or nothing: every VMA)", c->argv[0]);
+	if (c->argc == 3 && (arg_num(c, 1, &addr) || arg_num(c, 2, &len)))
+		return CMD_SCRIPT_ERROR;
+	err = v->show_range(c->out, t, (unsigned long)addr, (unsigned long)len);
+	return err ? script_error(c, "cat: %s: %s", c->argv[0], strerror(-err)) : 0;
+}
+
 static int no_such_view(struct cmd_ctx *c, const char *path, bool per_task)
 {
 	const struct proc_view *v;
@@ -223,10 +237,12 @@ static int do_cat(struct cmd_ctx *c)
 	}
 	if (!v)
 		return no_such_view(c, c->argv[0], false);
+	if (v->show_range)
+		return show_range_view(c, v, p->task);
 	return show_view(c, v, p ? p->task : NULL);
 }
 CLI_COMMAND(cmd_cat, .name = "cat", .kind = CMD_GLOBAL,
-	    .usage = "cat /proc/FILE [FIELD...] | cat /proc/A/FILE [FIELD...]",
+	    .usage = "cat /proc/FILE [FIELD...] | cat /proc/A/FILE [FIELD...] | cat /proc/A/pagemap ADDR LEN",
 	    .help = "print a /proc view in the Linux format (or only some fields)", .fn = do_cat)
 
 static int do_verify(struct cmd_ctx *c)

@@ -140,13 +140,13 @@ static int parse_duration(const char *s, u64 *ns)
 
 /* ------------------------------------------------------------ mount -- */
 
-struct mount_opts { bool ro; u64 latency, bw, ra; };
+struct mount_opts { bool ro; u64 latency, bw, ra, rotational; };
 
 static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 {
 	int i;
 
-	*o = (struct mount_opts){ .ra = (u64)VM_READAHEAD_PAGES * PAGE_SIZE };
+	*o = (struct mount_opts){ .ra = (u64)VM_READAHEAD_PAGES * PAGE_SIZE, .rotational = 1 };
 	for (i = 2; i < c->argc; i++) {
 		const char *v;
 
@@ -158,8 +158,11 @@ static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 			continue;
 		else if (arg_kv(c, i, "ra", &v) && !cli_parse_num(c->sc, v, &o->ra))
 			continue;
+		else if (arg_kv(c, i, "rotational", &v) && !cli_parse_num(c->sc, v, &o->rotational) &&
+			 o->rotational <= 1)
+			continue;
 		else
-			return script_error(c, "mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE)",
+			return script_error(c, "mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE rotational=0|1)",
 					    c->argv[i]);
 	}
 	return 0;
@@ -171,7 +174,7 @@ static int do_mount(struct cmd_ctx *c)
 	const char *host = NULL, *path = NULL;
 	int err;
 
-	if (arg_count(c, 2, 6) || arg_path(c, 0, &host) || arg_path(c, 1, &path) ||
+	if (arg_count(c, 2, 7) || arg_path(c, 0, &host) || arg_path(c, 1, &path) ||
 	    parse_mount_opts(c, &o))
 		return CMD_SCRIPT_ERROR;
 	err = do_mount_host(host, path, o.ro, o.latency, o.bw);
@@ -180,12 +183,14 @@ static int do_mount(struct cmd_ctx *c)
 
 		if (b && b->bd_bdi)
 			b->bd_bdi->ra_pages = (unsigned long)(o.ra >> PAGE_SHIFT);
+		if (b)
+			b->nonrot = !o.rotational;
 	}
 	result_ret(c, err);
 	return 0;
 }
 CLI_COMMAND(cmd_mount, .name = "mount", .kind = CMD_GLOBAL,
-	    .usage = "mount HOSTDIR PATH [ro] [latency=DUR] [bw=SIZE] [ra=SIZE]",
+	    .usage = "mount HOSTDIR PATH [ro] [latency=DUR] [bw=SIZE] [ra=SIZE] [rotational=0|1]",
 	    .help = "a host directory as a file system at PATH (/ is a tmpfs)", .fn = do_mount)
 
 /* ---------------------------------------------------- the syscalls -- */
@@ -519,10 +524,32 @@ static int do_sync(struct cmd_ctx *c)
 CLI_COMMAND(cmd_sync, .name = "sync", .kind = CMD_GLOBAL, .usage = "sync",
 	    .help = "sync(2): write every dirty page back", .fn = do_sync)
 
-/* sysctl vm.NAME=VALUE ... | vm.NAME ... */
+/* A string knob's new value: refused values are a script error. */
+static int sysctl_check_str(struct cmd_ctx *c, const struct ctl_table *t, const char *val)
+{
+	if (strlen(val) >= (size_t)t->maxlen || t->check_str(val))
+		return script_error(c, "sysctl: setting key \"%s\": Invalid argument", t->procname);
+	return 0;
+}
+
+/* Set or show knob i (values already checked). */
+static int sysctl_apply(struct cmd_ctx *c, const struct ctl_table *t, bool set, long long v,
+			const char *str)
+{
+	if (!set && t->check_str)
+		fprintf(c->out, "%s = %s\n", t->procname, sysctl_read_str(t));
+	else if (!set)
+		fprintf(c->out, "%s = %lld\n", t->procname, sysctl_read(t));
+	else if (t->check_str ? sysctl_write_str(t, str) : sysctl_write(t, v))
+		return script_error(c, "sysctl: setting key \"%s\" failed", t->procname);
+	return 0;
+}
+
+/* sysctl NAME=VALUE ... | NAME ... (vm.*, kernel.core_*) */
 static int do_sysctl(struct cmd_ctx *c)
 {
 	const struct ctl_table *t[CLI_MAX_ARGS];
+	const char *str[CLI_MAX_ARGS];
 	long long v[CLI_MAX_ARGS];
 	bool set[CLI_MAX_ARGS];
 	int i;
@@ -540,23 +567,28 @@ static int do_sysctl(struct cmd_ctx *c)
 		if (!t[i])
 			return script_error(c, "sysctl: no knob '%s'", name);
 		set[i] = eq != NULL;
+		str[i] = eq ? eq + 1 : NULL;
+		v[i] = 0;
+		if (set[i] && t[i]->check_str) {
+			if (sysctl_check_str(c, t[i], str[i]))
+				return CMD_SCRIPT_ERROR;
+			continue;
+		}
 		if (set[i] && cli_parse_num(c->sc, eq + 1, &val))
 			return script_error(c, "sysctl: bad value in '%s'", c->argv[i]);
 		v[i] = set[i] ? (long long)val : 0;
 		if (set[i] && (v[i] < t[i]->min || v[i] > t[i]->max))
 			return script_error(c, "sysctl: setting key \"%s\": Invalid argument", name);
 	}
-	for (i = 0; i < c->argc; i++) {
-		if (!set[i])
-			fprintf(c->out, "%s = %lld\n", t[i]->procname, sysctl_read(t[i]));
-		else if (sysctl_write(t[i], v[i]))
-			return script_error(c, "sysctl: setting key \"%s\" failed", t[i]->procname);
-	}
+	for (i = 0; i < c->argc; i++)
+		if (sysctl_apply(c, t[i], set[i], v[i], str[i]))
+			return CMD_SCRIPT_ERROR;
 	return 0;
 }
 CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl vm.NAME[=VALUE] ...",
-	    .help = "set (vm.NAME=VALUE) or show (vm.NAME) a /proc/sys/vm knob", .fn = do_sysctl)
+	    .usage = "sysctl NAME[=VALUE] ...",
+	    .help = "set (NAME=VALUE) or show (NAME) a /proc/sys knob: vm.*, kernel.core_pattern, "
+		    "kernel.core_uses_pid", .fn = do_sysctl)
 
 /* fail_io PATH read|write nth=N [sticky] | range=START-END | off */
 static int parse_fail_rule(struct cmd_ctx *c, struct blk_fault_rule *r)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/scenario.h"
+#include "mmkit/coredump.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/proc.h"
@@ -398,7 +399,8 @@ CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS,
 
 static const char *const set_keys[] = {
 	"mmap_base", "start_brk", "brk", "stack_rlimit", "memlock_rlimit", "data_rlimit",
-	"as_rlimit", "start_stack", "root", "start_data", "end_data",
+	"as_rlimit", "start_stack", "root", "start_data", "end_data", "core_rlimit",
+	"coredump_filter",
 };
 
 static void set_one(struct task_struct *t, int k, unsigned long v)
@@ -418,6 +420,8 @@ static void set_one(struct task_struct *t, int k, unsigned long v)
 	case 8: t->cap_ipc_lock = t->cap_sys_rawio = v != 0; break;
 	case 9: mm->start_data = v; break;
 	case 10: mm->end_data = v; break;
+	case 11: r[RLIMIT_CORE].rlim_cur = v; r[RLIMIT_CORE].rlim_max = max(v, r[RLIMIT_CORE].rlim_max); break;
+	case 12: mm_set_coredump_filter(mm, v); break;    /* /proc/PID/coredump_filter */
 	}
 }
 
@@ -457,7 +461,8 @@ static int do_set(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
-		     "data_rlimit as_rlimit start_stack root start_data end_data)",
+		     "data_rlimit as_rlimit start_stack root start_data end_data core_rlimit "
+		     "coredump_filter)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
 
 /* ---- system calls ---- */

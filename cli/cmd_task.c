@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <string.h>
 #include "cli/scenario.h"
+#include "mmkit/coredump.h"
 #include "mmkit/sched.h"
 
 static void proc_switch(int cpu, struct task_struct *t)
@@ -138,12 +139,20 @@ static int do_exit(struct cmd_ctx *c)
 CLI_COMMAND(cmd_exit, .name = "exit", .kind = CMD_PROCESS, .usage = "A exit",
 	    .help = "the task exits; its mm is released with its last user", .fn = do_exit)
 
-/* Every task of the thread group of p (a fatal signal: do_group_exit). */
-void cli_group_exit(struct scenario *sc, struct cli_proc *p, int signr)
+/* Every task of the thread group of p (a fatal signal: Linux get_signal's
+ * vfs_coredump for a core-dumping signal, then do_group_exit). */
+void cli_group_exit(struct scenario *sc, struct cli_proc *p, int signr,
+		    const struct kernel_siginfo *info)
 {
 	struct signal_struct *sig = p->task->signal;
+	kernel_siginfo_t none = { .si_signo = signr };
+	bool dumped = false;
 	int i;
 
+	if (sig_kernel_coredump(signr) && p->task->mm) {
+		vfs_coredump(info ? info : &none);
+		dumped = sig->group_exit_code & 0x80;
+	}
 	for (i = 0; i < sc->nprocs; i++) {
 		struct cli_proc *q = &sc->procs[i];
 
@@ -151,6 +160,7 @@ void cli_group_exit(struct scenario *sc, struct cli_proc *p, int signr)
 			continue;
 		task_exit(q->task);
 		cli_proc_died(sc, q, signr);
+		q->core_dumped = dumped;
 	}
 }
 

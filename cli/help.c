@@ -35,9 +35,11 @@ struct cmd_help {
 #define T_VMALLOC "vmalloc"
 #define T_MMU     "MMU and TLB"
 #define T_FILES   "Files"
+#define T_SWAP    "Swap"
 
 static const char *const topics[] = {
-	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_FILES, T_PAGE, T_SLAB, T_VMALLOC, T_MMU,
+	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_FILES, T_SWAP, T_PAGE, T_SLAB, T_VMALLOC,
+	T_MMU,
 };
 
 #define MAP_EX "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\n"
@@ -79,9 +81,16 @@ static const struct cmd_help help_table[] = {
 	  "\tdirty_bytes, dirty_background_bytes, dirty_expire_centisecs,\n"
 	  "\tdirty_writeback_centisecs, drop_caches, max_map_count, min_free_kbytes,\n"
 	  "\tmmap_min_addr, overcommit_memory, swappiness (out of Linux's range: an error)\n"
-	  "vm.NAME\tshow it\n",
-	  "nothing when setting; `vm.NAME = VALUE` lines when showing (a view)",
-	  "sysctl vm.max_map_count=100\nsysctl vm.dirty_ratio vm.dirty_expire_centisecs\n" },
+	  "kernel.core_pattern=PATTERN\tthe core file's name (default `core`, relative to /):\n"
+	  "\t%p pid, %P, %i tid, %I, %u uid, %g gid, %d dumpable, %s signal, %t time,\n"
+	  "\t%h hostname, %e comm, %E exe path, %f exe name, %c RLIMIT_CORE, %C CPU, %% %;\n"
+	  "\tput it under a `mount` to find the file on the host; `|cmd` (no helpers) and\n"
+	  "\t`@socket` patterns are accepted and fail at the dump, as Linux's do without them\n"
+	  "kernel.core_uses_pid=N\tnon-zero: append .PID when the pattern has no %p\n"
+	  "NAME\tshow it\n",
+	  "nothing when setting; `NAME = VALUE` lines when showing (a view)",
+	  "sysctl vm.max_map_count=100\nsysctl vm.dirty_ratio vm.dirty_expire_centisecs\n"
+	  "sysctl kernel.core_pattern=/core.%e.%p kernel.core_pattern\n" },
 	{ "sleep", T_MACHINE, "DURATION\tN ns, us, ms or s (a bare number is seconds)\n",
 	  "nothing; the simulated clock advances and timers (the flushers) run at their times",
 	  "sleep 5s\n" },
@@ -90,9 +99,11 @@ static const struct cmd_help help_table[] = {
 	/* ---- views ---- */
 	{ "cat", T_VIEW,
 	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
-	  "/proc/A/FILE\ta view of process A: maps smaps status\n"
+	  "/proc/A/FILE\ta view of process A: maps smaps status coredump_filter\n"
 	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
-	  "\tslabinfo: the header and these caches' rows\n",
+	  "\tslabinfo: the header and these caches' rows\n"
+	  "/proc/A/pagemap [ADDR LEN]\tone line per page (default: every VMA): the 64-bit entry, then its\n"
+	  "\tfields (present, swapped, file, exclusive, soft-dirty, pfn=, type= offset=)\n",
 	  "the view's text in the Linux format (with --json: structured)",
 	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 1\n"
 	  "cat /proc/A/maps\ncat /proc/A/status VmRSS RssAnon\ncat /proc/vmstat pgfault\n" },
@@ -136,8 +147,17 @@ static const struct cmd_help help_table[] = {
 	  "A vmflags 7f0000000000 rd wr mr mw me ac\ncat /proc/A/smaps\n" },
 	{ "set", T_PROC,
 	  "KEY=VALUE\tmmap_base start_brk brk stack_rlimit memlock_rlimit data_rlimit as_rlimit\n"
-	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n",
-	  "nothing", "spawn A\nA set memlock_rlimit=64K\n" },
+	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n"
+	  "\tcore_rlimit: RLIMIT_CORE, the most bytes a core file may hold (0, the default: none)\n"
+	  "\tcoredump_filter: /proc/A/coredump_filter's bits (default 0x33): 0 anonymous private,\n"
+	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n",
+	  "nothing", "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
+	{ "gcore", T_PROC,
+	  "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
+	  "`= 0` or `= -1 ERRNO`; A goes on (the ELF core a crash writes: coredump_filter applies, "
+	  "RLIMIT_CORE does not)",
+	  "spawn A\nA mmap 0 8K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 0x41\n"
+	  "A gcore /A.core\n" },
 	/* ---- system calls ---- */
 	{ "mmap", T_SYSCALL,
 	  "ADDR\ta hint, or the address with MAP_FIXED (0: the kernel chooses)\nLEN\tbytes\n"
@@ -173,7 +193,9 @@ static const struct cmd_help help_table[] = {
 	  "HOSTDIR\tan existing host directory\nPATH\twhere it appears (made in tmpfs if missing)\n"
 	  "ro\tread-only\nlatency=DUR\tthe time each request takes (e.g. 100us)\n"
 	  "bw=SIZE\tbytes per second (e.g. 500M; default unlimited)\n"
-	  "ra=SIZE\tthe readahead window (default 128K, Linux's read_ahead_kb)\n",
+	  "ra=SIZE\tthe readahead window (default 128K, Linux's read_ahead_kb)\n"
+	  "rotational=0|1\tthe device's queue/rotational (default 1, a disk: swap then\n"
+	  "\tallocates in one sequence and reads ahead by page-cluster)\n",
 	  "`= 0` or `= -1 ERRNO` (ENOENT, ENOTDIR)", "mount /tmp /mnt ro\n" },
 	{ "open", T_FILES,
 	  "PATH\tan absolute path\nFLAGS\tO_RDONLY|O_WRONLY|O_RDWR|O_CREAT|O_EXCL|O_TRUNC|O_APPEND|...\n"
@@ -243,6 +265,47 @@ static const struct cmd_help help_table[] = {
 	  "off\tclear the device's rules\n",
 	  "nothing; failed requests give EIO (fsync's error, SIGBUS, read's -EIO)",
 	  "mount /tmp /mnt ro\nfail_io /mnt read nth=1\nfail_io /mnt off\n" },
+	/* ---- swap ---- */
+	{ "mkswap", T_SWAP,
+	  "PATH\tthe file (created or resized; a host mount for swapon)\n"
+	  "SIZE\tthe area's size, at least 40K (10 pages)\n"
+	  "label=L\tthe volume label, at most 16 bytes\n"
+	  "uuid=U\tthe UUID, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (default random)\n",
+	  "`= 0` or `= -1 ERRNO` (EINVAL: too small, label too long; ETXTBSY: an active area)",
+	  "mount /tmp /mnt\nmkswap /mnt/mmkit-help-mkswap.swap 1M label=demo expect=0\n"
+	  "spawn A\nA unlink /mnt/mmkit-help-mkswap.swap\n" },
+	{ "swapon", T_SWAP,
+	  "PATH\ta swap area on a host mount (mkswap, or util-linux mkswap)\n"
+	  "prio=N\tthe priority, 0..32767 (default -2, -3, ...: each area below the last)\n"
+	  "discard\tdiscard the area now and freed clusters later (=once: now only;\n"
+	  "\t=pages: freed clusters only)\n"
+	  "flags=N\traw swapon(2) flags (SWAP_FLAG_PREFER 0x8000 | prio, DISCARD 0x10000, ...)\n",
+	  "`= 0` or `= -1 ERRNO` (EINVAL: no swap signature, bad header, a hole, not\n"
+	  "a host file; EBUSY: already on; ENOENT; EPERM: 28 areas are on); dmesg logs\n"
+	  "`Adding ...k swap on PATH.  Priority:N extents:N across:...k`",
+	  "mount /tmp /mnt\nmkswap /mnt/mmkit-help-swapon.swap 1M\n"
+	  "swapon /mnt/mmkit-help-swapon.swap prio=5 expect=0\ncat /proc/swaps\n"
+	  "swapoff /mnt/mmkit-help-swapon.swap\nspawn A\nA unlink /mnt/mmkit-help-swapon.swap\n" },
+	{ "swapoff", T_SWAP, "PATH\tan active swap area\n",
+	  "`= 0` once every page of the area is back in memory, or `= -1 ERRNO`\n"
+	  "(EINVAL: not an active area; ENOMEM: not everything fits, the area stays on)",
+	  "mount /tmp /mnt\nmkswap /mnt/mmkit-help-swapoff.swap 1M\n"
+	  "swapon /mnt/mmkit-help-swapoff.swap\n" MAP_EX
+	  "A fill $m 64K 7\nA madvise $m 64K MADV_PAGEOUT\ncat /proc/A/status VmSwap\n"
+	  "swapoff /mnt/mmkit-help-swapoff.swap expect=0\ncat /proc/A/status VmSwap\n"
+	  "A unlink /mnt/mmkit-help-swapoff.swap\n" },
+	{ "swaparea", T_SWAP,
+	  "SIZE\tthe area's size\nprio=N\tits priority (default 32000)\n",
+	  "`= 0` or `= -1 ERRNO`; the area is /swaparea/swapfile, on a fresh host directory\n"
+	  "under $MMKIT_SWAPAREA_DIR ($TMPDIR, /var/tmp) whose file is gone once it is on;\n"
+	  "the host runner of the differential tests makes a real one (util-linux mkswap, swapon)",
+	  "swaparea 4M\ncat /proc/swaps\n" },
+	{ "fillpat", T_SWAP, "ADDR LEN\tthe range, multiples of 8\nSEED\tany number\n",
+	  "`= ok`, or `! SIGNAL SI_CODE 0x<address>`",
+	  MAP_EX "A fillpat $m 64K 42 expect=ok\nA checkpat $m 64K 42 expect=ok\n" },
+	{ "checkpat", T_SWAP, "ADDR LEN\tthe range, multiples of 8\nSEED\tfillpat's seed\n",
+	  "`= ok`, `= mismatch 0x<addr> 0x<word>` (the first word that differs), or the fault",
+	  MAP_EX "A fillpat $m 64K 42\nA checkpat $m 64K 7 expect~=mismatch\n" },
 	/* ---- memory accesses ---- */
 	{ "read", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\n",
 	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`",

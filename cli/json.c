@@ -460,6 +460,8 @@ void json_death(struct scenario *sc, int lineno, const struct cli_proc *p)
 	json_object_set_new(d, "process", json_string(p->name));
 	json_object_set_new(d, "pid", json_integer(p->pid));
 	json_object_set_new(d, "signal", json_string(signal_name(p->exit_sig)));
+	if (p->core_dumped)
+		json_object_set_new(d, "core_dumped", json_true());
 	json_object_set_new(o, "death", d);
 	emit(sc, o);
 }

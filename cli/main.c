@@ -6,6 +6,7 @@
  *   mmkit run [OPTIONS] FILE      run a scenario (FILE - is standard input)
  *   mmkit shell [OPTIONS]         the same language interactively
  *   mmkit help [COMMAND|views]    help, without booting a machine
+ *   mmkit mkswap PATH SIZE [-L LABEL] [-U UUID]   a swap area on a host file
  *   mmkit --version | --help
  *
  * Exit status (documented in --help and mmkit(1)): 0 success, 1 a failed
@@ -40,7 +41,7 @@ static const struct option long_opts[] = {
 };
 
 static const char *const machine_opt_names[] = { "ram", "cpus", "levels", "seed" };
-static const char *const subcommands[] = { "run", "shell", "help" };
+static const char *const subcommands[] = { "run", "shell", "help", "mkswap" };
 
 static void usage(FILE *f)
 {
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 		"usage: mmkit run [OPTIONS] FILE     run a scenario (FILE - reads standard input)\n"
 		"       mmkit shell [OPTIONS]        the scenario language, interactively\n"
 		"       mmkit help [COMMAND|views]   every scenario command, one command, the views\n"
+		"       mmkit mkswap PATH SIZE [-L LABEL] [-U UUID]   a swap area on a host file\n"
 		"       mmkit --version\n"
 		"\n"
 		"options:\n"
@@ -261,6 +263,8 @@ int main(int argc, char **argv)
 		return cmd_shell(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mkswap"))
+		return mkswap_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {
@@ -273,6 +277,6 @@ int main(int argc, char **argv)
 	suggest_init(&sg, argv[1]);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		suggest_add(&sg, subcommands[i]);
-	return usage_error("unknown command '%s' (commands: run, shell, help)", argv[1],
+	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap)", argv[1],
 			   suggest_hint(&sg, hint, sizeof(hint)));
 }

@@ -844,9 +844,10 @@ static void print_deaths(struct scenario *sc, int lineno)
 			json_death(sc, lineno, p);
 			continue;
 		}
-		fprintf(sc->out, sc->color && !sc->plain ? "\033[1;31m%s (pid %d) killed by %s at line %d\033[0m\n"
-							  : "%s (pid %d) killed by %s at line %d\n",
-			p->name, p->pid, signal_name(p->exit_sig), p->exit_line);
+		fprintf(sc->out, sc->color && !sc->plain ? "\033[1;31m%s (pid %d) killed by %s at line %d%s\033[0m\n"
+							  : "%s (pid %d) killed by %s at line %d%s\n",
+			p->name, p->pid, signal_name(p->exit_sig), p->exit_line,
+			p->core_dumped ? " (core dumped)" : "");
 	}
 	sc->npending = 0;
 }

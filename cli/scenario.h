@@ -50,6 +50,8 @@ int scenario_boot(struct scenario *sc, int lineno);
 void scenario_finish(struct scenario *sc);
 int scenario_run_file(struct scenario *sc, const char *path);
 int shell_main(struct scenario *sc);
+/* mmkit mkswap PATH SIZE [-L LABEL] [-U UUID] (cli/cmd_swap.c): 0, 1 or 2 (usage). */
+int mkswap_main(int argc, char **argv);
 /* Print "FILE:LINE: error: msg" (colour on a terminal). */
 void scenario_error(struct scenario *sc, int lineno, const char *msg);
 

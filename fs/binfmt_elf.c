@@ -27,37 +27,13 @@
 #include <errno.h>
 #include <string.h>
 #include "fs/internal.h"
+#include "mmkit/elf.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
 
-#define EI_NIDENT 16
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define ET_DYN 3
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
 #define ELF_MAX_PHDRS 64           /* Linux: 64 KiB of headers */
-
-struct elf64_hdr {
-	unsigned char e_ident[EI_NIDENT];
-	u16 e_type, e_machine;
-	u32 e_version;
-	u64 e_entry, e_phoff, e_shoff;
-	u32 e_flags;
-	u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-	u32 p_type, p_flags;
-	u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
 
 #define ELF_PAGESTART(v) ((v) & ~(unsigned long)(PAGE_SIZE - 1))
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
@@ -277,6 +253,22 @@ static int elf_map_segments(struct elf_image *im)
 	return first ? -ENOEXEC : 0;
 }
 
+/* The program headers' address in the image: in the PT_LOAD whose file
+ * range holds e_phoff (load_elf_binary's phdr_addr), 0 if none does. */
+static unsigned long elf_phdr_addr(const struct elf_image *im)
+{
+	int i;
+
+	for (i = 0; i < im->eh.e_phnum; i++) {
+		const struct elf64_phdr *p = &im->ph[i];
+
+		if (p->p_type == PT_LOAD && p->p_offset <= im->eh.e_phoff &&
+		    im->eh.e_phoff < p->p_offset + p->p_filesz)
+			return im->eh.e_phoff - p->p_offset + p->p_vaddr + im->load_bias;
+	}
+	return 0;
+}
+
 static void elf_set_layout(struct elf_image *im, struct mm_struct *mm)
 {
 	unsigned long b = im->load_bias;
@@ -287,6 +279,7 @@ static void elf_set_layout(struct elf_image *im, struct mm_struct *mm)
 	mm->start_data = im->start_data + b;
 	mm->end_data = im->end_data + b;
 	mm->start_brk = mm->brk = ELF_PAGEALIGN(im->elf_brk + b);
+	exec_set_saved_auxv(mm, elf_phdr_addr(im), im->eh.e_phnum, im->eh.e_entry + b);
 	mmap_write_unlock(mm);
 }
 

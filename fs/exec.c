@@ -18,6 +18,8 @@
  * shares the stack (setup_arg_pages) and the vdso with this image.
  */
 #include <errno.h>
+#include <string.h>
+#include "mmkit/elf.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/sched.h"
@@ -87,6 +89,44 @@ static int map_binary(struct mm_struct *mm)
 	return err;
 }
 
+/*
+ * The auxiliary vector exec hands the program, kept as mm->saved_auxv (the
+ * core dump's NT_AUXV): Linux create_elf_tables' entries in its order,
+ * less the ones that point at strings on the stack (AT_RANDOM,
+ * AT_EXECFN, AT_PLATFORM: mmkit writes no argument strings), the vDSO's
+ * address (mmkit's vDSO holds no ELF image a debugger could load) and the
+ * CPU's (AT_HWCAP*, AT_MINSIGSTKSZ: mmkit has no CPUID).  phnum 0: no ELF
+ * image (the built-in one), so no AT_PHDR..AT_ENTRY.
+ */
+void exec_set_saved_auxv(struct mm_struct *mm, unsigned long phdr, unsigned long phnum,
+			 unsigned long entry)
+{
+	unsigned long *v = mm->saved_auxv;
+	int n = 0;
+
+#define NEW_AUX_ENT(id, val) do { v[n++] = (id); v[n++] = (val); } while (0)
+	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
+	NEW_AUX_ENT(AT_PAGESZ, PAGE_SIZE);
+	NEW_AUX_ENT(AT_CLKTCK, 100);                     /* USER_HZ */
+	if (phnum) {
+		NEW_AUX_ENT(AT_PHDR, phdr);
+		NEW_AUX_ENT(AT_PHENT, sizeof(struct elf64_phdr));
+		NEW_AUX_ENT(AT_PHNUM, phnum);
+		NEW_AUX_ENT(AT_BASE, 0);                 /* no interpreter */
+		NEW_AUX_ENT(AT_FLAGS, 0);
+		NEW_AUX_ENT(AT_ENTRY, entry);
+	}
+	NEW_AUX_ENT(AT_UID, 0);
+	NEW_AUX_ENT(AT_EUID, 0);
+	NEW_AUX_ENT(AT_GID, 0);
+	NEW_AUX_ENT(AT_EGID, 0);
+	NEW_AUX_ENT(AT_SECURE, 0);
+	NEW_AUX_ENT(AT_RSEQ_FEATURE_SIZE, 28);
+	NEW_AUX_ENT(AT_RSEQ_ALIGN, 32);
+	NEW_AUX_ENT(AT_NULL, 0);
+#undef NEW_AUX_ENT
+}
+
 /* Build the image in t->mm (empty, layout picked).  Runs with t current.
  * Returns 0 or -ENOMEM (the caller discards the mm on failure). */
 int exec_image_setup(struct task_struct *t)
@@ -100,6 +140,8 @@ int exec_image_setup(struct task_struct *t)
 		err = map_binary(mm);
 	if (!err)
 		err = map_vdso(mm);
+	if (!err)
+		exec_set_saved_auxv(mm, 0, 0, 0);
 	mmap_write_unlock(mm);
 	return err;
 }

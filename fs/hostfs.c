@@ -9,7 +9,10 @@
  * when the host allows it (read-only otherwise, and on a read-only mount).
  * The inode's number, device, size and link count come from the host's
  * stat; a host file looked up twice (two names, or after its dentry went)
- * is one inode.  Data moves only through the page cache: reads fill pages
+ * is one inode.  A symbolic link is followed to its file (a dangling one is
+ * an S_IFLNK inode with no descriptor); its dentry remembers it is a link,
+ * so that unlink removes the link only and an O_NOFOLLOW open fails with
+ * ELOOP, as Linux's.  Data moves only through the page cache: reads fill pages
  * with requests to the mount's block device (read_folio one page,
  * readahead one request per contiguous batch), writeback writes runs of
  * dirty pages (one request each, up to 64 pages); bytes past EOF are never
@@ -109,11 +112,40 @@ static int hostfs_open_inode(struct inode *dir, const char *name, bool create, u
 	return *out ? 0 : -ENOMEM;
 }
 
+/* The inode of a symbolic link that leads nowhere: no host descriptor. */
+static int hostfs_link_inode(struct super_block *sb, const struct host_stat *st,
+			     struct inode **out)
+{
+	struct inode *inode = ilookup(sb, st->ino);
+
+	if (!inode) {
+		inode = new_inode(sb);
+		if (!inode)
+			return -ENOMEM;
+		inode->i_ino = st->ino;
+		inode->i_mode = st->mode;
+		inode->i_nlink = st->nlink;
+		inode->i_dev_major = st->dev_major;
+		inode->i_dev_minor = st->dev_minor;
+		inode->i_op = &hostfs_file_iops;
+	}
+	*out = inode;
+	return 0;
+}
+
+/* A name: its file, or for a symbolic link the file it leads to (the
+ * dentry says it is a link, for unlink and O_NOFOLLOW), or the link itself
+ * when it leads nowhere. */
 static int hostfs_lookup(struct inode *dir, struct dentry *d)
 {
+	struct host_stat lst;
 	struct inode *inode;
-	int err = hostfs_open_inode(dir, d->d_name, false, 0, &inode);
+	int err;
 
+	d->d_symlink = !host_lstat_at(dir->i_hostfd, d->d_name, &lst) && MMK_S_ISLNK(lst.mode);
+	err = hostfs_open_inode(dir, d->d_name, false, 0, &inode);
+	if (err == -ENOENT && d->d_symlink)
+		err = hostfs_link_inode(dir->i_sb, &lst, &inode);
 	if (!err)
 		d_instantiate(d, inode);
 	return err;
@@ -142,7 +174,8 @@ static int hostfs_unlink(struct inode *dir, struct dentry *d)
 {
 	int err = host_unlink_at(dir->i_hostfd, d->d_name);
 
-	if (!err)
+	/* unlinking a symbolic link leaves the file it leads to alone */
+	if (!err && (!d->d_symlink || MMK_S_ISLNK(d->d_inode->i_mode)))
 		d->d_inode->i_nlink--;
 	return err;
 }

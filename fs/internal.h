@@ -23,7 +23,5 @@ int mkdir_p(const char *path, struct dentry **out);
 struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonly,
 				      struct block_device *bdev);
 
-/* fs/open.c: the open-file part of sys_open, for the loader too. */
-struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err);
 
 #endif

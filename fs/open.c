@@ -9,7 +9,9 @@
  * mount, a host file the host lets us write (-EACCES); O_TRUNC truncates a
  * regular file to 0.  The file goes into the lowest free descriptor
  * (-EMFILE at RLIMIT_NOFILE).  Access mode 3 opens a file for neither
- * reading nor writing, as Linux allows.
+ * reading nor writing, as Linux allows.  A host symbolic link is followed,
+ * except with O_NOFOLLOW (-ELOOP); one that leads nowhere is -ENOENT (mmkit
+ * does not create its target).
  */
 #include <errno.h>
 #include <string.h>
@@ -64,6 +66,10 @@ static int may_open(struct dentry *d, int flags, fmode_t fmode)
 {
 	struct inode *inode = d->d_inode;
 
+	if (d->d_symlink && (flags & MMK_O_NOFOLLOW))
+		return -ELOOP;
+	if (MMK_S_ISLNK(inode->i_mode))
+		return -ENOENT;                      /* a link that leads nowhere */
 	if (MMK_S_ISDIR(inode->i_mode))
 		return (fmode & FMODE_WRITE) || (flags & MMK_O_TRUNC) ? -EISDIR : 0;
 	if (flags & MMK_O_DIRECTORY)
@@ -134,6 +140,8 @@ int do_truncate(struct inode *inode, loff_t length)
 		return -EINVAL;
 	if ((unsigned long)length > rlimit(RLIMIT_FSIZE))
 		return -EFBIG;
+	if (inode->i_swapfile)
+		return -ETXTBSY;
 	inode_lock(inode);
 	err = inode->i_op->setsize(inode, length);
 	inode_unlock(inode);
@@ -204,6 +212,8 @@ long sys_fallocate(int fd, int mode, loff_t offset, loff_t len)
 		err = -EISDIR;
 	else if (!MMK_S_ISREG(inode->i_mode))
 		err = -ENODEV;
+	else if (inode->i_swapfile)
+		err = -ETXTBSY;
 	else if (offset + len > MAX_LFS_FILESIZE || offset + len < 0)
 		err = -EFBIG;
 	else    /* the file system's own method, last (Linux vfs_fallocate) */

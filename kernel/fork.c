@@ -22,6 +22,7 @@
  * reference together); every live mm is on init_mm.mmlist.
  */
 #include <errno.h>
+#include <string.h>
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/sched.h"
@@ -73,6 +74,9 @@ struct mm_struct *mm_alloc(void)
 	atomic_store(&mm->mm_users, 1);
 	atomic_store(&mm->mm_count, 1);
 	mm->task_size = mmk_task_size();
+	/* Linux mm_init's default_dump_filter (no parent mm: the kernel starts
+	 * the process) and exec's set_dumpable(mm, SUID_DUMP_USER) */
+	mm->flags = MMF_DUMP_FILTER_DEFAULT | SUID_DUMP_USER;
 	mm->mm_id = atomic_fetch_add(&mm_serial, 1) + 1;
 	if (mm_alloc_pgd(mm))
 		goto free_mm;
@@ -208,6 +212,7 @@ static void dup_mm_fields(struct mm_struct *mm, const struct mm_struct *old)
 	mm->mmap_base = old->mmap_base;
 	mm->mmap_legacy_base = old->mmap_legacy_base;
 	mm->task_size = old->task_size;
+	memcpy(mm->saved_auxv, old->saved_auxv, sizeof(mm->saved_auxv));
 }
 
 /* The child's copy of one parent VMA, linked into mm.  0 or -ENOMEM. */

@@ -1,7 +1,8 @@
 /*
- * sysctl.c - the vm.* knobs of /proc/sys (Linux kernel/sysctl.c and the
- * vm tables of mm/; include/mmkit/sysctl.h): one table, by /proc/sys name,
- * of the variables mm/ and fs/ keep.  A write checks the range Linux's
+ * sysctl.c - the vm.* knobs of /proc/sys and the kernel.core_* ones (Linux
+ * kernel/sysctl.c, the vm tables of mm/ and fs/coredump.c's;
+ * include/mmkit/sysctl.h): one table, by /proc/sys name, of the variables
+ * mm/ and fs/ keep.  A write checks the range Linux's
  * handler checks and then runs the knob's hook: min_free_kbytes recomputes
  * the watermarks (and becomes the user's value, which boot-time
  * recalculation then keeps), drop_caches drops clean caches
@@ -9,6 +10,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "mmkit/coredump.h"
 #include "mmkit/fs.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/mmzone.h"
@@ -43,7 +45,7 @@ static int drop_caches_written(void)
 	return drop_caches(sysctl_drop_caches);
 }
 
-#define INT_KNOB(n, var, lo, hi) { n, &(var), sizeof(int), lo, hi, false, NULL }
+#define INT_KNOB(n, var, lo, hi) { n, &(var), sizeof(int), lo, hi, false, NULL, NULL }
 const struct ctl_table vm_table[] = {
 	INT_KNOB("vm.dirty_background_ratio", dirty_background_ratio, 0, 100),
 	{ "vm.dirty_background_bytes", &dirty_background_bytes, sizeof(long), 1, 0x7fffffffffffffffLL,
@@ -61,7 +63,10 @@ const struct ctl_table vm_table[] = {
 	  mmap_min_addr_written },
 	INT_KNOB("vm.overcommit_memory", sysctl_overcommit_memory, 0, 2),
 	INT_KNOB("vm.swappiness", vm_swappiness, 0, 200),
-	{ NULL, NULL, 0, 0, 0, false, NULL }
+	/* fs/coredump.c's coredump_sysctls */
+	{ "kernel.core_pattern", core_pattern, CORENAME_MAX_SIZE, 0, 0, false, NULL, core_pattern_check },
+	INT_KNOB("kernel.core_uses_pid", core_uses_pid, -0x7fffffffLL - 1, 0x7fffffff),
+	{ NULL, NULL, 0, 0, 0, false, NULL, NULL }
 };
 
 const struct ctl_table *sysctl_find(const char *name)
@@ -72,6 +77,21 @@ const struct ctl_table *sysctl_find(const char *name)
 		if (!strcmp(t->procname, name))
 			return t;
 	return NULL;
+}
+
+const char *sysctl_read_str(const struct ctl_table *t)
+{
+	return t->check_str ? (const char *)t->data : NULL;
+}
+
+int sysctl_write_str(const struct ctl_table *t, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (!t->check_str || n >= (size_t)t->maxlen || t->check_str(value))
+		return -EINVAL;
+	memcpy(t->data, value, n + 1);   /* Linux proc_dostring: no lock either */
+	return 0;
 }
 
 long long sysctl_read(const struct ctl_table *t)

@@ -77,10 +77,18 @@ static struct task_struct *task_alloc(const char *comm)
 	return t;
 }
 
+/* The task leaves the task list; its children lose their parent (Linux
+ * forget_original_parent hands them to the child reaper; mmkit has none, so
+ * their ppid becomes 0, that of a process the kernel started). */
 static void task_free(struct task_struct *t)
 {
+	struct task_struct *c;
+
 	spin_lock(&tasklist_lock);
 	list_del(&t->tasks);
+	list_for_each_entry(c, &task_list, tasks)
+		if (c->real_parent == t)
+			c->real_parent = NULL;
 	spin_unlock(&tasklist_lock);
 	kmem_cache_free(task_struct_cachep, t);
 }
@@ -99,7 +107,23 @@ static struct signal_struct *signal_alloc(void)
 	atomic_store(&sig->sigcnt, 1);
 	sig->nr_threads = 1;
 	rlimits_default(sig->rlim);
+	spin_lock_init(&sig->siglock);
+	INIT_LIST_HEAD(&sig->thread_head);
 	return sig;
+}
+
+static void signal_free(struct signal_struct *sig)
+{
+	spin_lock_destroy(&sig->siglock);
+	kmem_cache_free(signal_cachep, sig);
+}
+
+/* t joins the thread list of its group (Linux copy_process, under siglock). */
+static void thread_link(struct task_struct *t)
+{
+	spin_lock(&t->signal->siglock);
+	list_add_tail(&t->thread_node, &t->signal->thread_head);
+	spin_unlock(&t->signal->siglock);
 }
 
 /* A process with its own signal_struct, owning one mm_users reference on mm
@@ -119,6 +143,7 @@ static struct task_struct *__task_create(const char *comm, struct mm_struct *mm,
 	}
 	t->mm = t->active_mm = mm;
 	t->files = files;
+	thread_link(t);
 	return t;
 }
 
@@ -157,6 +182,7 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->files = leader->files;                   /* CLONE_FILES */
 	if (t->files)
 		atomic_fetch_add(&t->files->count, 1);
+	thread_link(t);
 	return t;
 }
 
@@ -289,8 +315,11 @@ void task_exit(struct task_struct *t)
 	if (t->files)
 		put_files_struct(t->files);
 	t->files = NULL;
+	spin_lock(&t->signal->siglock);
+	list_del(&t->thread_node);
+	spin_unlock(&t->signal->siglock);
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
-		kmem_cache_free(signal_cachep, t->signal);
+		signal_free(t->signal);
 	} else {
 		spin_lock(&tasklist_lock);   /* Linux: __exit_signal, under siglock */
 		WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads - 1);

@@ -7,6 +7,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
@@ -72,6 +76,16 @@ int host_stat_at(int dirfd, const char *name, struct host_stat *st)
 {
 	struct stat s;
 	long r = RETRY(fstatat(dirfd, name, &s, 0));
+
+	if (r == 0)
+		host_stat_from(&s, st);
+	return (int)r;
+}
+
+int host_lstat_at(int dirfd, const char *name, struct host_stat *st)
+{
+	struct stat s;
+	long r = RETRY(fstatat(dirfd, name, &s, AT_SYMLINK_NOFOLLOW));
 
 	if (r == 0)
 		host_stat_from(&s, st);
@@ -148,4 +162,32 @@ int host_mkdir_at(int dirfd, const char *name, unsigned int mode)
 long long host_seek_data(int fd, long long off, bool hole)
 {
 	return RETRY(lseek(fd, off, hole ? SEEK_HOLE : SEEK_DATA));
+}
+
+int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[64];
+	} req;
+	unsigned int i;
+
+	if (max > 64)
+		max = 64;
+	memset(&req, 0, sizeof(req));
+	req.fm.fm_start = (u64)start;
+	req.fm.fm_length = (u64)len;
+	req.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	req.fm.fm_extent_count = (u32)max;
+	if (ioctl(fd, FS_IOC_FIEMAP, &req.fm) < 0)
+		return -errno;
+	for (i = 0; i < req.fm.fm_mapped_extents; i++) {
+		ext[i].logical = (long long)req.fe[i].fe_logical;
+		ext[i].physical = (long long)req.fe[i].fe_physical;
+		ext[i].length = (long long)req.fe[i].fe_length;
+		ext[i].last = req.fe[i].fe_flags & FIEMAP_EXTENT_LAST;
+		ext[i].mapped = !(req.fe[i].fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
+							 FIEMAP_EXTENT_DATA_INLINE));
+	}
+	return (int)req.fm.fm_mapped_extents;
 }

@@ -13,7 +13,12 @@
  *   - in a COW mapping (private, may write) a writable PTE is write-
  *     protected in the parent AND the child, so the first write on either
  *     side faults into do_wp_page;
- *   - the child's PTE is old (not accessed), and clean for shared mappings.
+ *   - the child's PTE is old (not accessed), and clean for shared mappings;
+ *   - a swap PTE takes one more reference on its slot (swap_duplicate; past
+ *     SWAP_MAP_MAX a continuation page, allocated atomically, or else with
+ *     the locks dropped and the copy resumed: -ENOMEM only if that fails
+ *     too) and loses its exclusive mark in parent and child (Linux
+ *     copy_nonpresent_pte); guard and poisoned markers are copied.
  * The caller (dup_mmap) flushes the parent's TLBs once all VMAs are copied,
  * before the parent can run again (it holds the parent's mmap_lock for
  * write until then; the parent's other threads wait on it serving IPIs).
@@ -22,11 +27,13 @@
 #include "mmkit/memory.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
+#include "mmkit/swap.h"
 
 struct copy_ctx {
 	struct vm_area_struct *dst_vma, *src_vma;
 	long rss[NR_MM_COUNTERS];
 	bool nomem;
+	swp_entry_t need_cont;           /* a continuation page is needed for it */
 };
 
 static bool is_cow_mapping(unsigned long flags)
@@ -57,8 +64,38 @@ static pte_t copy_present_pte(struct copy_ctx *c, ptep_t src_pte, unsigned long 
 	return pte_mkold(pte);
 }
 
-static void copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
-			   unsigned long addr, unsigned long end)
+/* A swap PTE or a marker (Linux copy_nonpresent_pte).  -ENOMEM when the
+ * slot's count needs a continuation page the atomic allocation did not get
+ * (c->need_cont says for which entry): nothing copied. */
+static int copy_nonpresent_pte(struct copy_ctx *c, ptep_t src_pte, ptep_t dst_pte,
+			       unsigned long addr)
+{
+	pte_t pte = ptep_get(src_pte);
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (is_swap_entry_pte(pte)) {
+		if (swap_duplicate(entry) == -ENOMEM) {
+			c->need_cont = entry;
+			return -ENOMEM;
+		}
+		if (pte_swp_exclusive(pte)) {  /* shared from now on */
+			pte = pte_swp_clear_exclusive(pte);
+			set_pte_at(c->src_vma->vm_mm, addr, src_pte, pte);
+		}
+		c->rss[MM_SWAPENTS]++;
+	} else if (!is_pte_marker(pte)) {
+		return 0;                      /* no other kind exists in mmkit */
+	}
+	if (!(c->dst_vma->vm_flags & VM_UFFD_WP))
+		pte = __pte(pte_val(pte) & ~_PAGE_SWP_UFFD_WP());
+	set_pte_at(c->dst_vma->vm_mm, addr, dst_pte, pte);   /* guards survive fork */
+	return 0;
+}
+
+/* Copy [addr, end) of one table; returns where it stopped (end, or the
+ * PTE whose slot needs a continuation page). */
+static unsigned long copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
+				    unsigned long addr, unsigned long end)
 {
 	struct mm_struct *dst_mm = c->dst_vma->vm_mm, *src_mm = c->src_vma->vm_mm;
 	ptlock_t *dst_ptl, *src_ptl;
@@ -70,13 +107,14 @@ static void copy_pte_range(struct copy_ctx *c, pmdp_t dst_pmd, pmdp_t src_pmd,
 
 		if (pte_present(pte))
 			set_pte_at(dst_mm, addr, dst_pte, copy_present_pte(c, src_pte, addr));
-		else if (is_guard_marker(pte))
-			set_pte_at(dst_mm, addr, dst_pte, pte);   /* guards survive fork */
+		else if (!pte_none(pte) && copy_nonpresent_pte(c, src_pte, dst_pte, addr))
+			break;
 		src_pte = pte_next(src_pte);
 		dst_pte = pte_next(dst_pte);
 	}
 	pte_unmap_unlock(src_pte, src_ptl);
 	pte_unmap_unlock(dst_pte, dst_ptl);
+	return addr;
 }
 
 static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
@@ -94,7 +132,13 @@ static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, struc
 		c->nomem = true;
 		return -1;
 	}
-	copy_pte_range(c, dst_pmd, src_pmd, addr, end);
+	while ((addr = copy_pte_range(c, dst_pmd, src_pmd, addr, end)) != end) {
+		/* locks dropped: a continuation page may wait for memory */
+		if (add_swap_count_continuation(c->need_cont, GFP_KERNEL)) {
+			c->nomem = true;
+			return -1;
+		}
+	}
 	return 0;
 }
 

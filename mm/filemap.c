@@ -48,6 +48,11 @@ struct xa_node {
 	void *slots[XA_SLOTS];
 };
 
+/* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
+ * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
+ * the page's slot.  Page lookups see a value entry as no page; nrpages
+ * counts pages only (xa_is_value_entry, pagemap.h). */
+
 static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
 static DEFINE_FAULT_SITE(pagecache_fail, "pagecache_alloc");
@@ -170,44 +175,185 @@ struct page *filemap_get_page(struct address_space *m, unsigned long index)
 	spin_lock(&m->i_pages_lock);
 	slot = xa_lookup_slot(m, index);
 	page = slot ? *slot : NULL;
+	if (xa_is_value_entry(page))
+		page = NULL;
 	if (page)
 		get_page(page);
 	spin_unlock(&m->i_pages_lock);
 	return page;
 }
 
-int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+/*
+ * Takes i_pages_lock and returns the leaf slot for index, allocating the
+ * missing nodes outside the lock (Linux xas_nomem).  NULL on -ENOMEM, with
+ * the lock not held.  The caller hands *spare to xa_unlock_spare.
+ */
+static void **xa_lock_create_slot(struct address_space *m, unsigned long index,
+				  struct xa_node **spare)
 {
-	struct xa_node *spare = NULL;
 	void **slot;
-	int err = 0;
 
 	for (;;) {
 		spin_lock(&m->i_pages_lock);
-		slot = xa_create_slot(m, index, &spare);
+		slot = xa_create_slot(m, index, spare);
 		if (slot)
-			break;
+			return slot;
 		spin_unlock(&m->i_pages_lock);
-		spare = xa_node_alloc();      /* outside the lock (Linux xas_nomem) */
-		if (!spare)
-			return -ENOMEM;
+		*spare = xa_node_alloc();     /* outside the lock */
+		if (!*spare)
+			return NULL;
 	}
+}
+
+/* Drops i_pages_lock and frees a node another CPU made unneeded. */
+static void xa_unlock_spare(struct address_space *m, struct xa_node *spare)
+{
+	spin_unlock(&m->i_pages_lock);
+	if (spare)
+		kmem_cache_free(radix_tree_node_cachep, spare);
+}
+
+/* Installs page at index (a reference taken); caller holds i_pages_lock. */
+static void pagecache_install(struct address_space *m, void **slot, struct page *page,
+			      unsigned long index)
+{
+	get_page(page);
+	page->mapping = m;
+	page->index = index;
+	if (m->shmem)
+		SetPageSwapBacked(page);
+	*slot = page;
+	m->nrpages++;
+	pagecache_account(m, page, 1);
+}
+
+int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
+{
+	return filemap_add_page_replace(m, page, index, NULL);
+}
+
+/* ---------------------------------------------------- value entries -- */
+
+void *filemap_get_entry(struct address_space *m, unsigned long index)
+{
+	void **slot;
+	void *entry;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, index);
+	entry = slot ? *slot : NULL;
+	if (entry && !xa_is_value_entry(entry))
+		get_page(entry);
+	spin_unlock(&m->i_pages_lock);
+	return entry;
+}
+
+int filemap_replace_page_with_value(struct address_space *m, struct page *page, void *value)
+{
+	void **slot;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, page->index);
+	if (!slot || *slot != page) {
+		spin_unlock(&m->i_pages_lock);
+		return -EAGAIN;
+	}
+	*slot = value;
+	m->nrpages--;
+	pagecache_account(m, page, -1);
+	page->mapping = NULL;
+	spin_unlock(&m->i_pages_lock);
+	return 0;
+}
+
+int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
+			     void *expected)
+{
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
+	int err = 0;
+
+	if (!slot)
+		return -ENOMEM;
+	if (*slot != expected)
+		err = -EEXIST;
+	else
+		pagecache_install(m, slot, page, index);
+	xa_unlock_spare(m, spare);
+	return err;
+}
+
+int filemap_add_value(struct address_space *m, unsigned long index, void *value)
+{
+	struct xa_node *spare = NULL;
+	void **slot = xa_lock_create_slot(m, index, &spare);
+	int err = 0;
+
+	if (!slot)
+		return -ENOMEM;
 	if (*slot)
 		err = -EEXIST;
-	if (!err) {
-		get_page(page);
-		page->mapping = m;
-		page->index = index;
-		if (m->shmem)
-			SetPageSwapBacked(page);
-		*slot = page;
-		m->nrpages++;
-		pagecache_account(m, page, 1);
+	else
+		*slot = value;
+	xa_unlock_spare(m, spare);
+	return err;
+}
+
+bool filemap_erase_value(struct address_space *m, unsigned long index, void *value)
+{
+	bool done = false;
+	void **slot;
+
+	spin_lock(&m->i_pages_lock);
+	slot = xa_lookup_slot(m, index);
+	if (slot && *slot == value) {
+		*slot = NULL;
+		done = true;
 	}
 	spin_unlock(&m->i_pages_lock);
-	if (spare)                            /* another CPU grew the tree meanwhile */
-		kmem_cache_free(radix_tree_node_cachep, spare);
-	return err;
+	return done;
+}
+
+/* The first value entry with start <= index < end under node, or false. */
+static bool xa_find_value(struct xa_node *node, unsigned int level, unsigned long base,
+			  unsigned long start, unsigned long end, unsigned long *index, void **value)
+{
+	unsigned long span = 1UL << (XA_SHIFT * level);
+	unsigned int i;
+
+	for (i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+
+		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
+			continue;
+		if (level == 0) {
+			if (!xa_is_value_entry(node->slots[i]) || lo < start)
+				continue;
+			*index = lo;
+			*value = node->slots[i];
+			return true;
+		}
+		if (xa_find_value(node->slots[i], level - 1, lo, start, end, index, value))
+			return true;
+	}
+	return false;
+}
+
+unsigned int filemap_get_values_range(struct address_space *m, unsigned long *start,
+				      unsigned long end, unsigned long *indices, void **values,
+				      unsigned int nr)
+{
+	unsigned int n = 0;
+
+	spin_lock(&m->i_pages_lock);
+	while (n < nr && *start < end && m->xa_root &&
+	       xa_find_value(m->xa_root, m->xa_height - 1, 0, *start, end, &indices[n], &values[n])) {
+		*start = indices[n++] + 1;
+		if (!*start)
+			break;
+	}
+	spin_unlock(&m->i_pages_lock);
+	return n;
 }
 
 #ifdef CONFIG_LOCKDEP
@@ -286,6 +432,17 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		put_page(page);
 		if (err != -EEXIST)
 			return NULL;
+		if (m->shmem) {                  /* a page of shmem may be in swap */
+			void *entry = filemap_get_entry(m, index);
+
+			if (entry && !xa_is_value_entry(entry)) {
+				put_page(entry);
+			} else if (entry) {
+				page = shmem_swapin_locked(m, index, entry, &err);
+				if (page || err != -EEXIST)
+					return page;
+			}
+		}
 	}
 }
 
@@ -307,8 +464,11 @@ static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned l
 
 		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
 			continue;
-		if (level == 0)
+		if (level == 0) {
+			if (xa_is_value_entry(node->slots[i]))
+				continue;
 			return node->slots[i];
+		}
 		page = xa_find(node->slots[i], level - 1, lo, start, end);
 		if (page)
 			return page;
@@ -387,17 +547,23 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
 {
+	unsigned long first = start;
+
+	if (m->shmem)
+		shmem_free_swap_range(m, start, end);   /* pages in swap */
 	while (start < end) {
 		struct page *page = filemap_find_get(m, start, end - 1);
 
 		if (!page)
-			return;
+			break;
 		start = page->index + 1;
 		lock_page(page);
 		truncate_inode_page(m, page);
 		unlock_page(page);
 		put_page(page);
 	}
+	if (m->shmem)
+		shmem_free_swap_range(m, first, end);   /* went to swap meanwhile */
 }
 
 static struct address_space *__mapping_alloc(void)
@@ -412,6 +578,7 @@ static struct address_space *__mapping_alloc(void)
 	spin_lock_init(&m->i_pages_lock);
 	init_rwsem(&m->i_mmap_rwsem);
 	INIT_LIST_HEAD(&m->i_mmap);
+	INIT_LIST_HEAD(&m->swaplist);
 	return m;
 }
 
@@ -446,6 +613,8 @@ struct address_space *file_mapping(struct file *file)
 void mapping_release(struct address_space *m)
 {
 	filemap_remove_range(m, 0, ~0UL);
+	if (m->shmem)
+		shmem_swaplist_del(m);         /* waits for swapoff to let go */
 	WARN_ON(m->nrpages);
 	WARN_ON(!list_empty(&m->i_mmap));     /* each VMA holds a file reference */
 	destroy_rwsem(&m->i_mmap_rwsem);
@@ -727,13 +896,35 @@ static size_t write_end(struct address_space *m, struct page *page, loff_t pos, 
 }
 
 /*
- * generic_perform_write (Linux 6.18): page by page, the page first, then an
- * atomic copy from the user's buffer (no fault may be taken with the page
- * locked: the source may be a mapping of this very page); when nothing
- * could be copied the source is faulted in with the page unlocked and the
- * page tried again, -EFAULT if it cannot be.
+ * The source's next n bytes, done bytes in, into a locked page at dst:
+ * kernel memory at kbuf (kernel_write: cannot fault) or user memory at
+ * ubuf, copied with page faults disabled (the source may be a mapping of
+ * this very page, whose fault would take its lock).  Returns the bytes
+ * copied, short at an address that would fault.
  */
-long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+static size_t write_copy_in(void *dst, unsigned long ubuf, const void *kbuf, long done, size_t n)
+{
+	size_t left;
+
+	if (kbuf) {
+		memcpy(dst, (const u8 *)kbuf + done, n);
+		return n;
+	}
+	pagefault_disable();
+	left = copy_from_user(dst, ubuf + (unsigned long)done, n);
+	pagefault_enable();
+	return n - left;
+}
+
+/*
+ * generic_perform_write (Linux 6.18): page by page, the page first, then an
+ * atomic copy from the source (write_copy_in); when nothing could be copied
+ * from user memory the source is faulted in with the page unlocked and the
+ * page tried again, -EFAULT if it cannot be.  kbuf non-NULL: the source is
+ * kernel memory (kernel_write), ubuf unused.
+ */
+static long perform_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+			  loff_t pos)
 {
 	struct address_space *m = f->f_mapping;
 	long written = 0;
@@ -748,13 +939,10 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 		page = write_begin(f, m, pos, bytes, &fresh, &err);
 		if (!page)
 			break;
-		pagefault_disable();
-		copied = bytes - copy_from_user((u8 *)page_address(page) + off,
-						ubuf + (unsigned long)written, bytes);
-		pagefault_enable();
+		copied = write_copy_in((u8 *)page_address(page) + off, ubuf, kbuf, written, bytes);
 		status = write_end(m, page, pos, bytes, copied, fresh);
 		if (!status) {
-			if (fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
+			if (kbuf || fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
 				err = -EFAULT;
 				break;
 			}
@@ -767,6 +955,11 @@ long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_
 	return written ? written : err;
 }
 
+long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos)
+{
+	return perform_write(f, ubuf, NULL, len, pos);
+}
+
 /* generic_write_checks + generic_write_check_limits: O_APPEND, the count
  * clipped to RLIMIT_FSIZE and the maximum file size.  1: write *len bytes
  * at *pos; 0: nothing to write; -EFBIG. */
@@ -774,6 +967,8 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 {
 	unsigned long limit = rlimit(RLIMIT_FSIZE);
 
+	if (f->f_inode && f->f_inode->i_swapfile)
+		return -ETXTBSY;                     /* an active swap area */
 	if (f->f_flags & MMK_O_APPEND)
 		*pos = i_size_read(f->f_inode);
 	if (!*len)
@@ -789,7 +984,9 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 	return 1;
 }
 
-long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+/* generic_file_write of a user (ubuf) or kernel (kbuf) source. */
+static long file_write(struct file *f, unsigned long ubuf, const void *kbuf, size_t len,
+		       loff_t *ppos)
 {
 	struct inode *inode = f->f_inode;
 	loff_t pos = *ppos;
@@ -798,7 +995,7 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 	inode_lock(inode);
 	ret = generic_write_checks(f, &pos, &len);
 	if (ret > 0)
-		ret = generic_perform_write(f, ubuf, len, pos);
+		ret = perform_write(f, ubuf, kbuf, len, pos);
 	inode_unlock(inode);
 	if (ret > 0) {
 		*ppos = pos + ret;
@@ -812,6 +1009,22 @@ long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *
 		}
 	}
 	return ret;
+}
+
+long generic_file_write(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
+{
+	return file_write(f, ubuf, NULL, len, ppos);
+}
+
+long kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos)
+{
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (f->f_op->write != generic_file_write)
+		return -EINVAL;
+	if (*pos < 0 || count > (size_t)MAX_RW_COUNT)
+		return -EINVAL;
+	return file_write(f, 0, buf, count, pos);
 }
 
 /* ------------------------------------------------------------- fault -- */

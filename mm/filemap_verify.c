@@ -31,6 +31,7 @@ struct pc_state {
 	struct mapping_count *tab;
 	unsigned long size;                  /* slots, a power of two */
 	unsigned long file, shmem, dirty, writeback;
+	unsigned long swapcache;             /* swap-cache pages: in NR_FILE_PAGES too */
 };
 
 static struct mapping_count *count_of(struct pc_state *s, struct address_space *m)
@@ -92,9 +93,12 @@ static void check_counts(struct pc_state *s)
 			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu", (void *)c->m,
 				    c->dirty, atomic_load(&c->m->nrdirty));
 	}
-	if (s->file != node_page_state_snapshot(pgdat, NR_FILE_PAGES))
-		verify_fail(s->v, "NR_FILE_PAGES %lu, %lu pages in page caches",
-			    node_page_state_snapshot(pgdat, NR_FILE_PAGES), s->file);
+	if (s->file + s->swapcache != node_page_state_snapshot(pgdat, NR_FILE_PAGES))
+		verify_fail(s->v, "NR_FILE_PAGES %lu, %lu pages in page caches and %lu in the swap cache",
+			    node_page_state_snapshot(pgdat, NR_FILE_PAGES), s->file, s->swapcache);
+	if (s->swapcache != node_page_state_snapshot(pgdat, NR_SWAPCACHE))
+		verify_fail(s->v, "NR_SWAPCACHE %lu, %lu pages in the swap cache",
+			    node_page_state_snapshot(pgdat, NR_SWAPCACHE), s->swapcache);
 	if (s->shmem != node_page_state_snapshot(pgdat, NR_SHMEM))
 		verify_fail(s->v, "NR_SHMEM %lu, %lu shmem pages",
 			    node_page_state_snapshot(pgdat, NR_SHMEM), s->shmem);
@@ -126,9 +130,15 @@ static void verify_pagecache(struct verify_ctx *v)
 		verify_fail(v, "no host memory for the check");
 		return;
 	}
-	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
-		if (is_cache_page(pfn_to_page(pfn)))
-			check_cache_page(&s, pfn_to_page(pfn), pfn);
+	for (pfn = 0; pfn < mmk->max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (is_cache_page(page))
+			check_cache_page(&s, page, pfn);
+		else if (!PageBuddy(page) && !PageSlab(page) && !PageTable(page) &&
+			 PageSwapCache(page) && page_ref_count(page))
+			s.swapcache++;
+	}
 	check_counts(&s);
 	free(s.tab);
 }

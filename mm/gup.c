@@ -15,11 +15,15 @@
  * is not faulted again (follow_page).  Faults taken here count in pgfault.
  * A fault that has to wait for I/O drops mmap_lock (FOLL_UNLOCKABLE, except
  * for mprotect's populate): populate goes on afresh, MADV_POPULATE retries.
+ *
+ * get_dump_page is the core dump's page lookup (Linux __get_user_pages with
+ * FOLL_FORCE | FOLL_DUMP): see its contract below.
  */
 #include <errno.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 
 /* Is addr mapped in mm with the access (software walk, follow_page)? */
@@ -219,4 +223,103 @@ size_t fault_in_readable(unsigned long uaddr, size_t size)
 		if (copy_from_user(&c, cur, 1))
 			break;
 	return size - min((size_t)(max(cur, uaddr) - uaddr), size);
+}
+
+/* ---- the core dump's pages ---- */
+
+enum dump_pte { DUMP_NONE, DUMP_NOT_PRESENT, DUMP_HOLE, DUMP_PAGE };
+
+/* Linux follow_page_mask for FOLL_DUMP: what addr's page-table entry holds,
+ * with a reference on the page it maps.  No allocation.  mmkit maps no huge
+ * user pages, so a PMD leaf cannot be met here (treated as a hole). */
+static enum dump_pte follow_dump_pte(struct vm_area_struct *vma, unsigned long addr,
+				     struct page **pagep)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	enum dump_pte r = DUMP_HOLE;
+	pgdp_t pgd = pgd_offset(mm, addr);
+	p4dp_t p4d;
+	pudp_t pud;
+	pmdp_t pmd;
+	ptlock_t *ptl;
+	ptep_t pte;
+	pte_t v;
+
+	if (pgd_none(pgdp_get(pgd)))
+		return DUMP_NONE;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(p4dp_get(p4d)))
+		return DUMP_NONE;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(pudp_get(pud)))
+		return DUMP_NONE;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(pmdp_get(pmd)))
+		return DUMP_NONE;
+	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
+	if (!pte)
+		return DUMP_HOLE;
+	v = ptep_get(pte);
+	if (pte_none(v)) {
+		r = DUMP_NONE;
+	} else if (!pte_present(v)) {
+		r = DUMP_NOT_PRESENT;
+	} else {
+		*pagep = vm_normal_page(vma, addr, v);   /* NULL: zero page, special */
+		if (*pagep) {
+			get_page(*pagep);
+			r = DUMP_PAGE;
+		}
+	}
+	pte_unmap_unlock(pte, ptl);
+	return r;
+}
+
+/* Is addr's page of a file VMA wholly past the end of the file (where a
+ * fault is SIGBUS, which FOLL_DUMP turns into a hole)? */
+static bool dump_beyond_eof(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct file *f = vma->vm_file;
+	unsigned long size;
+
+	if (!f || (vma->vm_flags & VM_PFNMAP) || !(f->f_inode || f->shmem))
+		return false;                 /* special mappings, identity files */
+	size = f->f_inode ? (unsigned long)i_size_read(f->f_inode) : f->size;
+	return linear_page_index(vma, addr) >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* FOLL_DUMP's rule for an empty entry (Linux no_page_table): a hole where
+ * a fault would surely fill in zeros (anonymous memory, no fault handler),
+ * else fault the page in. */
+static bool dump_none_is_hole(struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma) || !vma->vm_ops || !vma->vm_ops->fault;
+}
+
+int get_dump_page(unsigned long addr, struct page **pagep)
+{
+	struct vm_area_struct *vma = vma_lookup(current->mm, addr);
+	int tries;
+
+	*pagep = NULL;
+	/* check_vma_flags with FOLL_FORCE: no I/O or PFN maps, VM_MAYREAD */
+	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)) || !(vma->vm_flags & VM_MAYREAD))
+		return 0;
+	for (tries = 0; tries < 3; tries++) {
+		enum dump_pte r = follow_dump_pte(vma, addr, pagep);
+		vm_fault_t ret;
+
+		if (r == DUMP_PAGE || r == DUMP_HOLE)
+			return 0;
+		if ((r == DUMP_NONE && dump_none_is_hole(vma)) || dump_beyond_eof(vma, addr))
+			return 0;
+		ret = handle_mm_fault(vma, addr & PAGE_MASK, 0);
+		if (ret & VM_FAULT_OOM)
+			return -ENOMEM;
+		if (ret & VM_FAULT_SIGSEGV)
+			return 0;                 /* a guard marker: Linux's hole */
+		if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON))
+			return -EIO;              /* read error (mmkit: not a silent hole) */
+	}
+	return 0;
 }

@@ -21,10 +21,25 @@
  *                           PTE (any access is SIGSEGV; DONTNEED keeps the
  *                           markers, munmap drops them, fork copies them);
  *   MADV_GUARD_REMOVE       clear the markers of the range.
- *   MADV_WILLNEED           a file's range is read ahead (vfs_fadvise
- *                           WILLNEED); anonymous memory and shmem have no
- *                           swap to read from yet.
- *   COLD, PAGEOUT           accepted and ignored: there is no reclaim yet.
+ *   MADV_COLD, MADV_PAGEOUT (mm/madvise.c's cold/pageout part in Linux,
+ *                           madvise_cold_or_pageout_pte_range): every
+ *                           present page mapped only here (mapcount 1: a
+ *                           page shared with another mapping, after fork or
+ *                           of a file, is left alone; the zero page too) is
+ *                           made old (PTE young bit cleared, PG_referenced
+ *                           cleared); COLD then deactivates it, PAGEOUT
+ *                           isolates it and reclaims the PTE table's batch
+ *                           with reclaim_pages (mm/vmscan.c): anonymous and
+ *                           shmem pages go to swap, clean file pages are
+ *                           dropped.  PAGEOUT takes file pages only where
+ *                           the process could write the file (Linux
+ *                           can_do_file_pageout); swap PTEs are skipped.
+ *   MADV_WILLNEED           anonymous memory: reads the swapped pages of
+ *                           the range into the swap cache; a file with a
+ *                           backing store: readahead of the range
+ *                           (vfs_fadvise WILLNEED); shmem: nothing yet
+ *                           (Linux shmem_swapin_range is not built).
+ *   MADV_FREE of a swapped-out page frees its slot and clears the PTE.
  */
 #include <errno.h>
 #include "mmkit/memory.h"
@@ -33,6 +48,7 @@
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 struct lazyfree_walk {
 	struct vm_area_struct *vma;
@@ -44,6 +60,14 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 	pte_t ptent = ptep_get(pte);
 	struct page *page;
 
+	if (is_swap_entry_pte(ptent) || is_poisoned_marker(ptent)) {
+		if (!is_poisoned_marker(ptent)) {
+			free_swap_and_cache(pte_to_swp_entry(ptent));
+			dec_mm_counter(w->vma->vm_mm, MM_SWAPENTS);
+		}
+		pte_clear(w->vma->vm_mm, addr, pte);
+		return;
+	}
 	if (!pte_present(ptent))
 		return;
 	page = vm_normal_page(w->vma, addr, ptent);
@@ -171,8 +195,140 @@ static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, uns
 	return 0;
 }
 
+/* ------------------------------------------------- cold and pageout -- */
+
+#define COLD_BATCH 32 /* Linux SWAP_CLUSTER_MAX */
+
+struct cold_walk {
+	struct vm_area_struct *vma;
+	bool pageout, anon_only;
+};
+
+/* Linux can_do_file_pageout: file pages are paged out only by a process
+ * that could write the file. */
+static bool can_do_file_pageout(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && (vma->vm_file->f_mode & FMODE_WRITE);
+}
+
+/* One PTE of madvise_cold_or_pageout_pte_range; PTE table locked.  A page
+ * to page out is isolated (locked, referenced) onto list: returns 1 then,
+ * else 0. */
+static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct list_head *list)
+{
+	struct mm_struct *mm = w->vma->vm_mm;
+	pte_t ptent = ptep_get(pte);
+	struct page *page;
+
+	if (!pte_present(ptent))
+		return 0;
+	page = vm_normal_page(w->vma, addr, ptent);
+	if (!page || PageReserved(page) || page_mapcount(page) != 1)
+		return 0;                      /* shared, zero page, kernel page */
+	if (w->anon_only && !PageAnon(page))
+		return 0;
+	if (pte_young(ptent)) {
+		ptent = ptep_get_and_clear(mm, addr, pte);
+		set_pte_at(mm, addr, pte, pte_mkold(ptent));
+		flush_tlb_page(w->vma, addr);
+	}
+	ClearPageReferenced(page);
+	if (PageActive(page))
+		SetPageWorkingset(page);
+	if (!w->pageout) {
+		folio_deactivate(page);
+	} else if (!PageUnevictable(page) && trylock_page(page)) {
+		get_page(page);                /* folio_isolate_lru */
+		list_add_tail(&page->lru, list);
+		return 1;
+	}
+	return 0;
+}
+
+/* The pages of [addr, end) in batches of at most SWAP_CLUSTER_MAX: the PTE
+ * lock is dropped and the batch reclaimed before the next (Linux restarts
+ * its PTE loop every SWAP_CLUSTER_MAX pages; a batch holds its pages
+ * locked, so it stays small). */
+static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
+{
+	struct cold_walk *w = walk->private;
+	LIST_HEAD(list);
+	ptlock_t *ptl;
+	ptep_t pte;
+	unsigned int batch;
+
+	while (addr != end) {
+		pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+		if (!pte)
+			return 0;
+		for (batch = 0; addr != end && batch < COLD_BATCH;
+		     addr += PAGE_SIZE, pte = pte_next(pte))
+			batch += cold_one(w, pte, addr, &list);
+		pte_unmap_unlock(pte, ptl);
+		if (!list_empty(&list))
+			reclaim_pages(&list);
+	}
+	return 0;
+}
+
+/* pmd_entry alone: the walk does not descend; cold_pmd takes the PTE lock
+ * itself and reclaims the batch after dropping it. */
+static const struct mm_walk_ops cold_walk_ops = { .pmd_entry = cold_pmd };
+
+static int madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long start,
+				   unsigned long end, bool pageout)
+{
+	struct cold_walk w = { .vma = vma, .pageout = pageout,
+			       .anon_only = pageout && !can_do_file_pageout(vma) };
+
+	walk_page_range_vma(vma, start, end, &cold_walk_ops, &w);
+	return 0;
+}
+
+/* MADV_WILLNEED of anonymous memory (Linux swapin_walk_pmd_entry): the
+ * range's swapped pages are read into the swap cache. */
+static int willneed_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
+{
+	struct vm_area_struct *vma = walk->vma;
+
+	for (; addr != end; addr += PAGE_SIZE) {
+		ptlock_t *ptl;
+		ptep_t pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);
+		pte_t ptent;
+		struct page *page;
+		bool new;
+
+		if (!pte)
+			return 0;
+		ptent = ptep_get(pte);
+		pte_unmap_unlock(pte, ptl);
+		if (!is_swap_entry_pte(ptent))
+			continue;
+		page = read_swap_cache_async(pte_to_swp_entry(ptent), &new, true);
+		if (page)
+			put_page(page);
+	}
+	return 0;
+}
+
+/* pmd_entry alone: the swap-ins may sleep, so no PTE lock is held there. */
+static const struct mm_walk_ops willneed_walk_ops = { .pmd_entry = willneed_pmd };
+
 int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
+	switch (behavior) {
+	case MMK_MADV_COLD:
+		return madvise_cold_or_pageout(vma, start, end, false);
+	case MMK_MADV_PAGEOUT:
+		return madvise_cold_or_pageout(vma, start, end, true);
+	case MMK_MADV_WILLNEED:
+		if (!vma_is_anonymous(vma))
+			return madvise_willneed(vma, start, end);
+		walk_page_range_vma(vma, start, end, &willneed_walk_ops, NULL);
+		return 0;
+	default:
+		break;
+	}
 	switch (behavior) {
 	case MMK_MADV_DONTNEED:
 	case MMK_MADV_DONTNEED_LOCKED:
@@ -186,8 +342,6 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 		return guard_install(vma, start, end);
 	case MMK_MADV_GUARD_REMOVE:
 		return walk_page_range_vma(vma, start, end, &guard_remove_walk_ops, NULL);
-	case MMK_MADV_WILLNEED:
-		return madvise_willneed(vma, start, end);
 	default:
 		return 0;
 	}

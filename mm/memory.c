@@ -27,6 +27,16 @@
  *                         PTE is set and the old page's mapping dropped.
  *   present otherwise     Accessed/Dirty bookkeeping (the MMU sets A/D
  *                         itself; this path covers a fault that raced).
+ *   a swap PTE            do_swap_page: the page from the swap cache, or
+ *                         read in with readahead (a major fault); mapped
+ *                         writable at once when the swap PTE says the page
+ *                         was exclusive (or nothing else holds it), else
+ *                         read-only and a write goes on to do_wp_page; the
+ *                         swap reference is dropped and the slot freed when
+ *                         the fault writes and holds the only reference (or
+ *                         swap is half full).  A failed read is SIGBUS with
+ *                         the entry kept; a guard marker SIGSEGV, a
+ *                         poisoned one (swapoff could not read it) SIGBUS.
  * The x86 MMU re-walks the tables on every permission miss, so a spurious
  * fault needs no local flush (Linux flush_tlb_fix_spurious_fault is empty
  * on x86).
@@ -40,6 +50,7 @@
 #include "mmkit/rmap.h"
 #include "mmkit/writeback.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 unsigned long zero_pfn;
 static DEFINE_FAULT_SITE(user_page_fail, "user_page_alloc");
@@ -515,6 +526,14 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
  * page is reachable only through page tables). */
 static bool wp_can_reuse_anon_folio(struct page *page, struct vm_area_struct *vma)
 {
+	if (page_ref_count(page) > 1 + PageSwapCache(page))
+		return false;
+	if (PageSwapCache(page)) {             /* the cache's reference may go */
+		if (!trylock_page(page))
+			return false;
+		folio_free_swap(page);
+		unlock_page(page);
+	}
 	if (page_ref_count(page) != 1)
 		return false;
 	folio_move_anon_rmap(page, vma);
@@ -695,6 +714,145 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	return wp_page_copy(vmf);
 }
 
+/* ------------------------------------------------------------ swap-in -- */
+
+/* Linux handle_pte_marker: a guard region is SIGSEGV, a poisoned entry
+ * (a slot swapoff could not read back) SIGBUS. */
+static vm_fault_t handle_pte_marker(struct vm_fault *vmf)
+{
+	unsigned long marker = pte_marker_get(pte_to_swp_entry(vmf->orig_pte));
+
+	if (marker & PTE_MARKER_GUARD)
+		return VM_FAULT_SIGSEGV;
+	if (marker & PTE_MARKER_POISONED)
+		return VM_FAULT_HWPOISON;
+	return VM_FAULT_SIGBUS;
+}
+
+/* Linux should_try_to_free_swap: drop the page's slot when swapping in? */
+static bool should_try_to_free_swap(struct page *page, struct vm_area_struct *vma,
+				    unsigned int fault_flags)
+{
+	if (!PageSwapCache(page))
+		return false;
+	if (vm_swap_full() || (vma->vm_flags & VM_LOCKED) || PageMlocked(page))
+		return true;
+	/* to map it writable, the cache's reference must go: likely worth it
+	 * when ours and the cache's are the only ones */
+	return (fault_flags & FAULT_FLAG_WRITE) && page_ref_count(page) == 2;
+}
+
+/* The page of the swap PTE, locked, still the entry's swap-cache page,
+ * with a reference; NULL with *ret set (0: retry, VM_FAULT_OOM). */
+static struct page *swapin_page(struct vm_fault *vmf, swp_entry_t entry, vm_fault_t *ret)
+{
+	struct page *page = swap_cache_get_folio_vmf(entry, vmf);
+
+	if (!page) {
+		page = swapin_readahead(entry, vmf);
+		if (!page) {
+			/* gone meanwhile (another fault, swapoff): retry; else OOM */
+			vmf->pte = pte_offset_map_lock(vmf->vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+			if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+				*ret = VM_FAULT_OOM;
+			if (vmf->pte)
+				pte_unmap_unlock(vmf->pte, vmf->ptl);
+			return NULL;
+		}
+		*ret = VM_FAULT_MAJOR;
+		count_vm_event(PGMAJFAULT);
+	}
+	lock_page(page);
+	if (!PageSwapCache(page) || page_swap_entry(page).val != entry.val) {
+		unlock_page(page);         /* freed from the cache meanwhile: retry */
+		put_page(page);
+		return NULL;
+	}
+	return page;
+}
+
+/* Map the uptodate swap-cache page in place of the swap PTE (PTE locked,
+ * unchanged): the reference of swapin_page becomes the PTE's. */
+static void swapin_map(struct vm_fault *vmf, struct page *page, swp_entry_t entry)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	bool exclusive = pte_swp_exclusive(vmf->orig_pte);
+	pte_t pte;
+
+	swap_free(entry);
+	if (should_try_to_free_swap(page, vma, vmf->flags))
+		folio_free_swap(page);
+	inc_mm_counter(mm, MM_ANONPAGES);
+	dec_mm_counter(mm, MM_SWAPENTS);
+	pte = mk_pte(page, vma->vm_page_prot);
+	if (pte_swp_soft_dirty(vmf->orig_pte))
+		pte = pte_mksoft_dirty(pte);
+	if (pte_swp_uffd_wp(vmf->orig_pte))
+		pte = pte_mkuffd_wp(pte);
+	/* As do_wp_page, but certain: exclusive by the swap PTE, or the
+	 * fault holds the only reference. */
+	if (exclusive || page_ref_count(page) == 1) {
+		if (vma->vm_flags & VM_WRITE) {
+			pte = pte_mkwrite(pte);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+		exclusive = true;
+	}
+	folio_add_anon_rmap_swapin(page, vma, vmf->address, exclusive);
+	set_pte_at(mm, vmf->address, vmf->pte, pte);
+	vmf->orig_pte = pte;
+}
+
+/*
+ * Linux do_swap_page (6.18, order-0 pages, a swap file that is not
+ * SWP_SYNCHRONOUS_IO: every swap-in goes through the swap cache).  No lock
+ * held but mmap_lock.  0, VM_FAULT_MAJOR (the page was read), VM_FAULT_OOM,
+ * VM_FAULT_SIGBUS (the read failed: the entry stays), or a marker's result.
+ */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	struct swap_info_struct *si;
+	struct page *page;
+	vm_fault_t ret = 0;
+
+	if (non_swap_entry(entry))
+		return is_pte_marker_entry(entry) ? handle_pte_marker(vmf) : VM_FAULT_SIGBUS;
+	si = get_swap_device(entry);
+	if (!si)
+		return 0;                      /* swapoff took it back meanwhile */
+	page = swapin_page(vmf, entry, &ret);
+	if (!page)
+		goto out;
+	vmf->pte = pte_offset_map_lock(vmf->vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+	if (!vmf->pte || !pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+		goto out_nomap;
+	if (!PageUptodate(page)) {
+		ret = VM_FAULT_SIGBUS;         /* the read failed: the entry stays */
+		goto out_nomap;
+	}
+	swapin_map(vmf, page, entry);
+	unlock_page(page);
+	if (vmf->flags & FAULT_FLAG_WRITE) {   /* not exclusive: COW or reuse */
+		ret |= do_wp_page(vmf);
+		goto out;
+	}
+	pte_unmap_unlock(vmf->pte, vmf->ptl);
+	goto out;
+out_nomap:
+	if (vmf->pte)
+		pte_unmap_unlock(vmf->pte, vmf->ptl);
+	unlock_page(page);
+	put_page(page);
+out:
+	put_swap_device(si);
+	return ret;
+}
+
 /* ---------------------------------------------------------- dispatch -- */
 
 static vm_fault_t handle_present_pte(struct vm_fault *vmf)
@@ -731,10 +889,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		vmf->orig_pte = ptep_get(pte_offset_map(vmf->pmd, vmf->address));
 	if (pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_fault(vmf);
-	if (is_guard_marker(vmf->orig_pte))
-		return VM_FAULT_SIGSEGV;      /* MADV_GUARD_INSTALL (handle_pte_marker) */
 	if (!pte_present(vmf->orig_pte))
-		return VM_FAULT_SIGBUS;       /* swap entries arrive with swap */
+		return do_swap_page(vmf);
 	return handle_present_pte(vmf);
 }
 

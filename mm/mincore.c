@@ -3,7 +3,9 @@
  * range, 1 when the page is resident.  A page is resident when a present
  * PTE maps it, or, where no PTE maps it (none, or a guard marker), when its
  * file's page cache holds it (shmem, file mappings); anonymous holes are 0.
- * There is no swap yet, so no swap entry can be found.
+ * A swapped-out page (a swap PTE, or a shmem page whose cache slot holds
+ * its swap entry) is resident when its page is in the swap cache and
+ * uptodate (mincore_swap); a PTE marker reads as an empty PTE.
  *
  * The range is walked one VMA at a time with mm/pagewalk.c: pte_entry
  * for each PTE of a table (the walk holds the PTE lock) and pte_hole for
@@ -16,19 +18,35 @@
 #include <errno.h>
 #include <string.h>
 #include "mmkit/memory.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
-/* Is page index of the mapping in its page cache (and up to date)? */
+/* Linux mincore_swap: is the entry's page in the swap cache, uptodate? */
+static unsigned char mincore_swap(swp_entry_t entry)
+{
+	struct page *page = swap_cache_lookup(entry);
+	unsigned char present = page && PageUptodate(page);
+
+	if (page)
+		put_page(page);
+	return present;
+}
+
+/* Is page index of the mapping in its page cache (and up to date), or,
+ * for a swapped shmem page, in the swap cache? */
 static unsigned char mincore_page(struct address_space *m, unsigned long index)
 {
-	struct page *page = filemap_get_page(m, index);
+	void *entry = filemap_get_entry(m, index);
 	unsigned char present = 0;
 
-	if (page) {
-		present = PageUptodate(page);
-		put_page(page);
+	if (entry && xa_is_value_entry(entry))
+		return mincore_swap((swp_entry_t){ xa_to_value(entry) });
+	if (entry) {
+		present = PageUptodate((struct page *)entry);
+		put_page(entry);
 	}
 	return present;
 }
@@ -62,11 +80,14 @@ static int mincore_pte(ptep_t ptep, unsigned long addr, unsigned long next, stru
 	pte_t pte = ptep_get(ptep);
 	unsigned char *vec = walk->private;
 
-	if (pte_none(pte) || is_guard_marker(pte)) {
+	if (pte_none(pte) || is_pte_marker(pte)) {
 		mincore_unmapped(addr, next, walk);
 		return 0;
 	}
-	*vec = pte_present(pte); /* not present, not none: a swap entry */
+	if (pte_present(pte) || !is_swap_entry_pte(pte))
+		*vec = 1; /* mapped, or a migration entry (Linux: resident) */
+	else
+		*vec = mincore_swap(pte_to_swp_entry(pte));
 	walk->private = vec + 1;
 	return 0;
 }

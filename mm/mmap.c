@@ -42,7 +42,6 @@ unsigned long dac_mmap_min_addr = 4096;
 unsigned long mmap_min_addr = CONFIG_LSM_MMAP_MIN_ADDR;
 int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
 
-#define MMF_TOPDOWN 1UL
 #define SIZE_128M (128UL << 20)
 
 /* ---- layout constants of the paging mode (arch/x86/pgtable.c sets them) ---- */
@@ -1106,6 +1105,11 @@ static const struct vm_operations_struct special_mapping_vmops = {
  * mmap_lock for write.  Returns the VMA or an error value (VMA_ERR):
  * -ENOMEM.
  */
+bool vma_is_special_mapping(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &special_mapping_vmops;
+}
+
 struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #include "mmkit/mmu_gather.h"
+#include "mmkit/pagemap.h"
+#include "mmkit/swap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/tlbflush.h"
 
@@ -117,13 +119,29 @@ void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb)
 	__tlb_reset_range(tlb);
 }
 
-/* Drop the gathered references: pages whose last one this was are freed.
- * An interrupt point between chunks, as Linux's cond_resched() there. */
+/* Linux free_swap_cache: a page no PTE maps any more leaves the swap
+ * cache if its slot is named by nothing else (and its lock is free). */
+static void free_swap_cache(struct page *page)
+{
+	if (PageSwapCache(page) && page_mapcount(page) <= 0 && trylock_page(page)) {
+		folio_free_swap(page);
+		unlock_page(page);
+	}
+}
+
+/* Drop the gathered references: pages whose last one this was are freed
+ * (Linux free_pages_and_swap_cache: the swap cache's goes first if only it
+ * would be left).  An interrupt point between chunks, as Linux's
+ * cond_resched() there. */
 static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 {
 	for (struct mmu_gather_batch *b = &tlb->local; b && b->nr; b = b->next) {
 		for (unsigned int i = 0; i < b->nr; i++) {
-			put_page(entry_page(batch_entries(b)[i]));
+			struct page *page = entry_page(batch_entries(b)[i]);
+
+			if (unlikely(PageSwapCache(page)))
+				free_swap_cache(page);
+			put_page(page);
 			if ((i & 511) == 511)
 				cpu_handle_irqsafe_ipis();
 		}

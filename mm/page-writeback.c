@@ -100,7 +100,7 @@ static void folio_account_dirtied(struct page *page)
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, 1);
 	mod_lruvec_page_state(page, NR_DIRTIED, 1);
 	atomic_fetch_add(&page->mapping->nrdirty, 1);
-	if (this_cpu())         /* the dirtying task, for balance_dirty_pages */
+	if (this_cpu() && current)   /* the dirtying task, for balance_dirty_pages */
 		current->nr_dirtied++;
 }
 

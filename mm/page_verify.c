@@ -9,7 +9,7 @@
  *     _PAGE_SPECIAL; no large leaves in user space;
  *   - per frame, the PTEs mapping it are counted: _mapcount + 1 must equal
  *     that count, and _refcount must be exactly mapcount for an anonymous
- *     page and mapcount + 1 for a page-cache page (no transient references
+ *     page and mapcount + 1 for a page-cache or swap-cache page (no transient references
  *     exist between commands); an unmapped anonymous or page-cache page
  *     must have _mapcount == -1; a kernel page mapped into user space
  *     ([vdso]: PG_reserved) holds one reference of its own; a special PTE
@@ -17,7 +17,8 @@
  *     page and is not counted (no rmap, no RSS);
  *   - the page tables reachable from the mm (PTE, PMD and PUD tables, as
  *     Linux counts them) must add up to mm->pgtables_bytes (VmPTE);
- *   - the RSS counters must equal the PTEs of each kind (anon, file, shmem);
+ *   - the RSS counters must equal the PTEs of each kind (anon, file, shmem,
+ *     swap entries: MM_SWAPENTS);
  *   - every mapped anonymous page must be found by rmap_walk_anon at every
  *     PTE that maps it (through its anon_vma: what reclaim will rely on);
  *   - NR_ANON_MAPPED / NR_FILE_MAPPED must count the mapped pages.
@@ -29,6 +30,7 @@
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swapops.h"
 
 struct pv_state {
 	struct verify_ctx *v;
@@ -43,8 +45,11 @@ static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 	unsigned long pfn = (e & PTE_PFN_MASK) >> PAGE_SHIFT;
 	struct page *page;
 
-	if (!(e & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+	if (!(e & (_PAGE_PRESENT | _PAGE_PROTNONE))) {
+		if (is_swap_entry_pte(__pte(e)))
+			s->rss[MM_SWAPENTS]++;       /* its slot: the "swap" check */
 		return;
+	}
 	if (is_zero_pfn(pfn)) {
 		if (!(e & _PAGE_SPECIAL))
 			verify_fail(s->v, "mm %lu %#lx: zero page without _PAGE_SPECIAL", s->mm->mm_id, va);
@@ -145,7 +150,7 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 {
 	struct page *page = pfn_to_page(pfn);
 	int mapcount = page_mapcount(page), ref = page_ref_count(page);
-	bool cached = page->mapping && !PageAnon(page);
+	bool cached = (page->mapping && !PageAnon(page)) || PageSwapCache(page);
 	bool own = cached || PageReserved(page);   /* + the cache's or the kernel's ([vdso]) */
 	struct rmap_count rc = { 0 };
 

@@ -239,13 +239,18 @@ static int walk_pgd_range(unsigned long addr, unsigned long end, struct mm_walk 
 /* A walk of a VMA needs its mm's mmap_lock, or, for a file VMA, the file's
  * i_mmap_rwsem: unmap_mapping_pages zaps other mms' tables under it alone,
  * as Linux's unmap_mapping_range does (their tables cannot be freed while
- * the VMA is on the i_mmap list, see free_pgtables). */
+ * the VMA is on the i_mmap list, see free_pgtables); or, for a VMA with
+ * anonymous pages, its anon_vma tree's lock: an rmap walk (try_to_unmap)
+ * visits other mms' tables under it alone (unmap_region unlinks a VMA from
+ * its anon_vmas before freeing its tables, as Linux's free_pgtables). */
 static void assert_walk_locked(struct vm_area_struct *vma)
 {
 #ifdef CONFIG_LOCKDEP
 	struct address_space *m = vma->vm_file ? vma->vm_file->f_mapping : NULL;
 
 	if (m && lock_is_held(&m->i_mmap_rwsem))
+		return;
+	if (vma->anon_vma && lock_is_held(&vma->anon_vma->root->rwsem))
 		return;
 	mmap_assert_locked(vma->vm_mm);
 #endif

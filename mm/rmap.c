@@ -36,8 +36,10 @@
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
 
 const char mm_lock_order[] =
 	"softirq_sem                    timer callbacks and work items (the flushers' writeback)\n"
@@ -51,6 +53,7 @@ const char mm_lock_order[] =
 	"namespace_sem                  the dentry tree, the mounts and the super blocks\n"
 	"  inode->i_rwsem\n"
 	"  sb->s_inode_list_lock\n"
+	"  shmem_swaplist_lock          (an unmounted tmpfs evicts its inodes)\n"
 	"  bdev_lock\n"
 	"  bdi_lock\n"
 	"bdev_lock                      the block devices\n"
@@ -60,6 +63,9 @@ const char mm_lock_order[] =
 	"f->f_pos_lock                  a file's position (fdget_pos: read, write, lseek)\n"
 	"  inode->i_rwsem               a file's size and data (write, truncate, fallocate)\n"
 	"    mm->mmap_lock              (write's fault on the user buffer: Linux's order)\n"
+	"    vmap_area_lock             (swapon's swap_map and cluster array, vzalloc'd)\n"
+	"    init_mm.page_table_lock\n"
+	"    shmem_swaplist_lock        (a shmem inode evicted: off the swap list)\n"
 	"mm->mmap_lock                  the VMAs of an mm (percpu rwsem, waiters serve every IPI)\n"
 	"  PG_locked                    page lock: a page-cache page between fault and truncation\n"
 	"    m->i_mmap_rwsem            a file's VMAs (mapping->i_mmap_rwsem; mremap's move)\n"
@@ -68,6 +74,7 @@ const char mm_lock_order[] =
 	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
 	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
 	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
+	"          ci->lock             swap_duplicate (fork), free_swap_and_cache (zap)\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
 	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
 	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
@@ -75,9 +82,29 @@ const char mm_lock_order[] =
 	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
 	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
 	"    barn->lock\n"
+	"    shmem_swaplist_lock        (shmem_writeout puts its mapping on the swap list)\n"
+	"    si->global_cluster_lock    add_to_swap's slot of a rotational area\n"
+	"    ci->lock                   add_to_swap, folio_free_swap of a locked page\n"
 	"  sb->s_inode_list_lock        a superblock's inodes (a shmem/file inode made by mmap)\n"
+	"  shmem_swaplist_lock          (munmap's last reference to a shmem inode evicts it)\n"
 	"  n->list_lock                 kmalloc and kfree under mmap_lock\n"
 	"  barn->lock\n"
+	"swapon_mutex                   swapon and swapoff against each other\n"
+	"  shmem_swaplist_lock          the shmem mappings with swap entries (swapoff)\n"
+	"    m->i_pages_lock            (verify reads the listed mappings' swap entries)\n"
+	"  vmap_area_lock               (swapoff frees the swap_map)\n"
+	"  n->list_lock\n"
+	"  barn->lock\n"
+	"  mm->mmap_lock                swapoff's try_to_unuse, every mm in turn\n"
+	"  swap_lock                    swap_info[], the active list, priorities\n"
+	"    si->lock                   an area's cluster lists, flags, inuse_pages\n"
+	"      swap_avail_lock          the areas with free slots, by priority\n"
+	"si->global_cluster_lock        a rotational area's next slot (one order)\n"
+	"  ci->lock                     a cluster's swap_map bytes and swap table (swap cache)\n"
+	"    si->cont_lock              swap count continuation pages\n"
+	"    table_pool_lock            the spare swap tables\n"
+	"    zone->lock                 (a freed cluster's swap table page, a cache page freed)\n"
+	"    si->lock\n"
 	"files->file_lock               a task's descriptor table (a leaf)\n"
 	"init_mm.page_table_lock        kernel page-table population\n"
 	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
@@ -94,6 +121,7 @@ const char mm_lock_order[] =
 	"      zone->lock\n"
 	"mmlist_lock                    every mm (init_mm.mmlist)\n"
 	"tasklist_lock                  every task\n"
+	"  sig->siglock                 a thread group's thread list (Linux sighand->siglock)\n"
 	"kmap_lock                      the pkmap slots (32-bit modes)\n"
 	"init_mm.mmap_lock              init_mm's VMAs (none)\n";
 
@@ -421,11 +449,13 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	VM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end);   /* VM_BUG_ON_VMA */
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
-	/* The page is not visible to anyone yet: set both flags with one plain
-	 * store (Linux __folio_set_swapbacked / __folio_set_anon). */
+	/* The page is not visible to anyone yet: set the flags with one plain
+	 * store (Linux __folio_set_swapbacked / __folio_set_anon, and the
+	 * __folio_mark_uptodate of the fault that filled it: a swap-cache
+	 * page that was never read must read as uptodate). */
 	flags = atomic_load_explicit(&page->flags, memory_order_relaxed);
-	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive),
-			      memory_order_relaxed);
+	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive) |
+			      BIT(PG_uptodate), memory_order_relaxed);
 	atomic_store_explicit(&page->_mapcount, 0, memory_order_relaxed);
 	mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
 }
@@ -449,6 +479,28 @@ void folio_remove_rmap_pte(struct page *page)
 	mod_lruvec_page_state(page, PageAnon(page) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
 	if (PageAnon(page))
 		ClearPageAnonExclusive(page);
+}
+
+void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				bool exclusive)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	BUG_ON(!av || !PageLocked(page));
+	if (!PageAnon(page)) {
+		/* Not exclusive: the oldest anon_vma, whose walk reaches every
+		 * process of the fork tree that may map it (__folio_set_anon). */
+		if (!exclusive)
+			av = av->root;
+		page->index = linear_page_index(vma, addr);
+		WRITE_ONCE(page->mapping,
+			   (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON));
+		SetPageSwapBacked(page);
+	}
+	if (exclusive)
+		SetPageAnonExclusive(page);
+	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
+		mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
 }
 
 /* Linux folio_move_anon_rmap: the page (mapped only by vma, PTE locked)
@@ -564,4 +616,113 @@ int folio_mkclean(struct page *page)
 		return 0;
 	rmap_walk_file(page, page_mkclean_one, &w);
 	return w.cleaned;
+}
+
+/* ----------------------------------------------------- try_to_unmap -- */
+
+struct unmap_walk {
+	struct page *page;
+	struct vm_area_struct *vma;
+	bool failed;
+};
+
+/* An anonymous page's PTE (cleared and flushed, value pteval) becomes a swap
+ * PTE naming the page's slot (Linux try_to_unmap_one's anon branch), or,
+ * for a lazily freed page nobody wrote, nothing.  False (PTE restored) if
+ * the page must stay mapped. */
+static bool unmap_anon_pte(struct unmap_walk *w, ptep_t pte, unsigned long addr, pte_t pteval)
+{
+	struct mm_struct *mm = w->vma->vm_mm;
+	struct page *page = w->page;
+	bool exclusive = PageAnonExclusive(page);
+	swp_entry_t entry = page_swap_entry(page);
+	pte_t swp_pte;
+
+	if (!PageSwapBacked(page)) {           /* MADV_FREE */
+		if (page_ref_count(page) == 1 + page_mapcount(page) && !PageDirty(page) &&
+		    !pte_dirty(pteval)) {
+			dec_mm_counter(mm, MM_ANONPAGES);
+			return true;           /* discarded: the PTE stays empty */
+		}
+		SetPageSwapBacked(page);       /* written again: swap-backed again */
+		goto restore;
+	}
+	if (!PageSwapCache(page) || swap_duplicate(entry) < 0)
+		goto restore;
+	if (exclusive)
+		ClearPageAnonExclusive(page);  /* folio_try_share_anon_rmap_pte */
+	dec_mm_counter(mm, MM_ANONPAGES);
+	inc_mm_counter(mm, MM_SWAPENTS);
+	swp_pte = swp_entry_to_pte(entry);
+	if (exclusive)
+		swp_pte = pte_swp_mkexclusive(swp_pte);
+	if (pte_soft_dirty(pteval))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	if (pte_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at(mm, addr, pte, swp_pte);
+	return true;
+restore:
+	set_pte_at(mm, addr, pte, pteval);
+	w->failed = true;
+	return false;
+}
+
+/* Linux try_to_unmap_one on the PTE at addr (the walk holds its lock). */
+static int unmap_one_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct unmap_walk *w = walk->private;
+	struct vm_area_struct *vma = w->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = w->page;
+	pte_t pteval = ptep_get(pte);
+
+	(void)next;
+	if (!pte_present(pteval) || pte_pfn(pteval) != page_to_pfn(page))
+		return 0;
+	if (vma->vm_flags & VM_LOCKED) {       /* mlocked: it stays */
+		w->failed = true;
+		return 0;
+	}
+	pteval = ptep_get_and_clear(mm, addr, pte);
+	flush_tlb_page(vma, addr);
+	if (pte_dirty(pteval)) {
+		if (PageAnon(page))
+			SetPageDirty(page);
+		else
+			folio_mark_dirty(page);
+	}
+	if (PageAnon(page)) {
+		if (!unmap_anon_pte(w, pte, addr, pteval))
+			return 0;
+	} else {
+		dec_mm_counter(mm, mm_counter(page));
+	}
+	folio_remove_rmap_pte(page);
+	put_page(page);                        /* the PTE's reference */
+	return 0;
+}
+
+static const struct mm_walk_ops unmap_walk_ops = { .pte_entry = unmap_one_pte };
+
+static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			     void *arg)
+{
+	struct unmap_walk *w = arg;
+
+	w->vma = vma;
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &unmap_walk_ops, w);
+	return !w->failed && page_mapcount(page) > 0;
+}
+
+bool try_to_unmap(struct page *page)
+{
+	struct unmap_walk w = { .page = page };
+
+	VM_BUG_ON(!PageLocked(page));
+	if (PageAnon(page))
+		rmap_walk_anon(page, try_to_unmap_one, &w);
+	else
+		rmap_walk_file(page, try_to_unmap_one, &w);
+	return page_mapcount(page) <= 0;
 }

@@ -22,6 +22,20 @@
  * Imported "/dev/zero (deleted)" VMAs (the `vma` line) are identity-only
  * files with the shmem flag: their private page cache has shmem pages and
  * the size the line implies (identity_shmem_fault).
+ *
+ * Swap (Linux shmem_writeout, shmem_swapin_folio, shmem_unuse): reclaim
+ * moves a dirty, unmapped shmem page to swap: it gets a slot, and its
+ * page-cache slot takes the swap entry as a value entry (a shmem reference
+ * on the slot, m->swapped + 1; the page leaves Shmem and the page cache
+ * for the swap cache, from which it is written and freed).  Anything that
+ * needs the page back - a fault, read(2), write(2), fallocate, swapoff -
+ * reads it into the swap cache, moves it back into the page cache in the
+ * entry's place, dirty, and drops the slot.  A failed read keeps the entry
+ * (a fault is SIGBUS, a read -EIO) and nothing is lost; only swapoff,
+ * which must empty the area, replaces an unreadable entry with a poisoned
+ * one (Linux's swapin error entry: -EIO / SIGBUS from then on).  Truncation
+ * and hole punching free the entries of their range.  Mappings with swap
+ * entries are on shmem_swaplist, for swapoff.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,6 +43,8 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
+#include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
 static const struct inode_operations shmem_dir_inode_operations;
@@ -127,12 +143,318 @@ static int shmem_setsize(struct inode *inode, loff_t size)
 
 static unsigned long shmem_getblocks(struct inode *inode)
 {
-	return READ_ONCE(inode->i_mapping->nrpages) * (PAGE_SIZE / 512);
+	struct address_space *m = inode->i_mapping;
+
+	return (READ_ONCE(m->nrpages) + READ_ONCE(m->swapped)) * (PAGE_SIZE / 512);
+}
+
+/* --------------------------------------------------------------- swap -- */
+
+static DEFINE_SPINLOCK(shmem_swaplist_lock);
+static LIST_HEAD(shmem_swaplist);
+
+static swp_entry_t radix_to_swp_entry(const void *entry)
+{
+	return (swp_entry_t){ xa_to_value(entry) };
+}
+
+/* m holds one swap entry more (+1) or less (-1).  i_pages_lock is not
+ * needed: changes happen with the entry's slot claimed by the caller. */
+static void shmem_swapped_add(struct address_space *m, long n)
+{
+	__atomic_fetch_add(&m->swapped, (unsigned long)n, __ATOMIC_RELAXED);
+}
+
+/* The first swap-out of m puts it on shmem_swaplist (before the page leaves
+ * the cache: its lock protects m until then). */
+static void shmem_swaplist_add(struct address_space *m)
+{
+	spin_lock(&shmem_swaplist_lock);
+	if (list_empty(&m->swaplist))
+		list_add_tail(&m->swaplist, &shmem_swaplist);
+	spin_unlock(&shmem_swaplist_lock);
+}
+
+static bool shmem_eviction_allowed(void *m)
+{
+	return !atomic_load(&((struct address_space *)m)->stop_eviction);
+}
+
+/* Linux waits on stop_eviction with wait_var_event: a sleeping wait. */
+static const struct wait_ops shmem_eviction_wait = { .done = shmem_eviction_allowed,
+						     .spins = 16 };
+
+void shmem_swaplist_del(struct address_space *m)
+{
+	wait_until(&shmem_eviction_wait, m, IPI_ALL);   /* shmem_unuse is on it */
+	spin_lock(&shmem_swaplist_lock);
+	list_del_init(&m->swaplist);
+	spin_unlock(&shmem_swaplist_lock);
+}
+
+int shmem_writeout(struct page *page, struct swap_iocb **plug)
+{
+	struct address_space *m = page->mapping;
+	swp_entry_t entry;
+
+	VM_BUG_ON(!PageLocked(page) || page_mapcount(page) > 0 || !m || !m->shmem);
+	if (!total_swap_pages)
+		return -ENOMEM;
+	if (!PageUptodate(page)) {             /* fallocated: its zeros are data now */
+		memset(page_address(page), 0, PAGE_SIZE);
+		SetPageUptodate(page);
+	}
+	if (folio_alloc_swap(page))
+		return -ENOMEM;
+	entry = page_swap_entry(page);
+	shmem_swapped_add(m, 1);
+	shmem_swaplist_add(m);
+	swap_shmem_alloc(entry);
+	if (filemap_replace_page_with_value(m, page, xa_mk_value(entry.val))) {
+		shmem_swapped_add(m, -1);      /* truncated meanwhile: give it back */
+		swap_free(entry);
+		swap_cache_del_folio(page);
+		return -EAGAIN;
+	}
+	put_page(page);                        /* the page cache's reference */
+	return swap_writeout(page, plug);
+}
+
+/* The page of a value entry in the swap cache, read in if needed, locked,
+ * still entry's; NULL with *err. */
+static struct page *shmem_swapin_cache(swp_entry_t swap, int *err)
+{
+	struct page *page = swap_cache_lookup(swap);
+	bool new;
+
+	if (!page)
+		page = read_swap_cache_async(swap, &new, false);
+	if (!page) {
+		*err = swap_entry_in_use(swap) ? -ENOMEM : -EEXIST;
+		return NULL;
+	}
+	lock_page(page);
+	if (!PageSwapCache(page) || page_swap_entry(page).val != swap.val) {
+		unlock_page(page);
+		put_page(page);
+		*err = -EEXIST;
+		return NULL;
+	}
+	return page;
+}
+
+struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, void *entry,
+				 int *err)
+{
+	swp_entry_t swap = radix_to_swp_entry(entry);
+	struct swap_info_struct *si;
+	struct page *page;
+	int e = 0;
+
+	if (non_swap_entry(swap)) {            /* poisoned by swapoff */
+		e = -EIO;
+		goto out_err;
+	}
+	si = get_swap_device(swap);
+	if (!si) {
+		e = -EEXIST;                   /* swapoff brought it back meanwhile */
+		goto out_err;
+	}
+	page = shmem_swapin_cache(swap, &e);
+	put_swap_device(si);
+	if (!page)
+		goto out_err;
+	if (!PageUptodate(page))
+		e = -EIO;                      /* the read failed: the entry stays */
+	else
+		e = filemap_add_page_replace(m, page, index, entry);
+	if (e) {
+		unlock_page(page);
+		put_page(page);
+		goto out_err;
+	}
+	swap_cache_del_folio(page);            /* now the page cache's */
+	SetPageDirty(page);                    /* the only copy is in memory */
+	shmem_swapped_add(m, -1);
+	swap_free(swap);                       /* shmem's reference */
+	return page;
+out_err:
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+void shmem_free_swap_range(struct address_space *m, unsigned long start, unsigned long end)
+{
+	unsigned long idx[16];
+	void *vals[16];
+	unsigned int n, i;
+
+	while (start < end && (n = filemap_get_values_range(m, &start, end, idx, vals, 16))) {
+		for (i = 0; i < n; i++) {
+			swp_entry_t swap = radix_to_swp_entry(vals[i]);
+
+			if (!filemap_erase_value(m, idx[i], vals[i]))
+				continue;      /* swapped in meanwhile */
+			if (non_swap_entry(swap))
+				continue;      /* a poisoned entry: nothing to free */
+			shmem_swapped_add(m, -1);
+			free_swap_and_cache(swap);
+		}
+	}
+}
+
+unsigned long shmem_partial_swap_usage(struct address_space *m, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long idx[16], swapped = 0;
+	void *vals[16];
+	unsigned int n, i;
+
+	if (!READ_ONCE(m->swapped))
+		return 0;
+	while (start < end && (n = filemap_get_values_range(m, &start, end, idx, vals, 16)))
+		for (i = 0; i < n; i++)
+			swapped += !non_swap_entry(radix_to_swp_entry(vals[i]));
+	return swapped << PAGE_SHIFT;
+}
+
+/* Swapoff could not read the page of entry: the slot goes, the page cache
+ * keeps a poisoned entry (Linux shmem_set_folio_swapin_error). */
+static void shmem_poison_entry(struct address_space *m, unsigned long index, void *entry)
+{
+	void *poison = xa_mk_value(swp_entry(SWP_PTE_MARKER, PTE_MARKER_POISONED).val);
+
+	if (!filemap_erase_value(m, index, entry))
+		return;
+	shmem_swapped_add(m, -1);
+	free_swap_and_cache(radix_to_swp_entry(entry));
+	if (filemap_add_value(m, index, poison))
+		printk(KERN_WARNING "shmem: swapoff lost the page at index %lu\n", index);
+}
+
+/* Bring back m's entries of area type (Linux shmem_unuse_inode).  0 or -ENOMEM. */
+static int shmem_unuse_mapping(struct address_space *m, unsigned int type)
+{
+	unsigned long start = 0, idx[16];
+	void *vals[16];
+	unsigned int n, i;
+	int err;
+
+	while ((n = filemap_get_values_range(m, &start, ~0UL, idx, vals, 16))) {
+		for (i = 0; i < n; i++) {
+			struct page *page;
+
+			if (swp_type(radix_to_swp_entry(vals[i])) != type)
+				continue;
+			err = 0;
+			page = shmem_swapin_locked(m, idx[i], vals[i], &err);
+			if (page) {
+				unlock_page(page);
+				put_page(page);
+			} else if (err == -ENOMEM) {
+				return err;
+			} else if (err == -EIO) {
+				shmem_poison_entry(m, idx[i], vals[i]);
+			}
+		}
+	}
+	return 0;
+}
+
+int shmem_unuse(unsigned int type)
+{
+	struct address_space *m, *next;
+	int err = 0;
+
+	spin_lock(&shmem_swaplist_lock);
+	list_for_each_entry_safe(m, next, &shmem_swaplist, swaplist) {
+		if (!READ_ONCE(m->swapped)) {
+			list_del_init(&m->swaplist);
+			continue;
+		}
+		atomic_fetch_add(&m->stop_eviction, 1);   /* m cannot be freed */
+		spin_unlock(&shmem_swaplist_lock);
+		err = shmem_unuse_mapping(m, type);
+		spin_lock(&shmem_swaplist_lock);
+		next = list_entry(m->swaplist.next, struct address_space, swaplist);
+		if (!READ_ONCE(m->swapped))
+			list_del_init(&m->swaplist);
+		atomic_fetch_sub(&m->stop_eviction, 1);
+		if (err)
+			break;
+	}
+	spin_unlock(&shmem_swaplist_lock);
+	return err;
+}
+
+/* Every shmem swap entry, for verify: fn(entry) per value entry of every
+ * mapping on the swaplist.  Machine quiescent. */
+void shmem_for_each_swap_entry(void (*fn)(swp_entry_t entry, void *arg), void *arg)
+{
+	struct address_space *m;
+
+	spin_lock(&shmem_swaplist_lock);
+	list_for_each_entry(m, &shmem_swaplist, swaplist) {
+		unsigned long start = 0, idx[16];
+		void *vals[16];
+		unsigned int n, i;
+
+		while ((n = filemap_get_values_range(m, &start, ~0UL, idx, vals, 16)))
+			for (i = 0; i < n; i++)
+				fn(radix_to_swp_entry(vals[i]), arg);
+	}
+	spin_unlock(&shmem_swaplist_lock);
+}
+
+/* The page at index, locked, with a reference: swapped back in if it is in
+ * swap, created (zeroed, not uptodate) if missing (Linux shmem_get_folio).
+ * NULL with *err: -ENOMEM, -EIO (unreadable swap). */
+static struct page *shmem_get_page(struct address_space *m, unsigned long index, int *err)
+{
+	for (;;) {
+		void *entry = filemap_get_entry(m, index);
+		struct page *page;
+
+		if (entry && xa_is_value_entry(entry)) {
+			page = shmem_swapin_locked(m, index, entry, err);
+			if (page || *err != -EEXIST)
+				return page;
+			continue;
+		}
+		if (entry)
+			put_page(entry);
+		page = filemap_grab_page(m, index, true);
+		*err = -ENOMEM;
+		return page;
+	}
 }
 
 /* ---------------------------------------------------------- read/write -- */
 
 static const u8 zero_buf[PAGE_SIZE];
+
+/* The page at index for read(2), with a reference: a page in swap is
+ * swapped back in (*err -EIO if it cannot be read); a hole is NULL. */
+static struct page *shmem_read_page(struct address_space *m, unsigned long index, int *err)
+{
+	void *entry = filemap_get_entry(m, index);
+	struct page *page;
+
+	*err = 0;
+	while (entry && xa_is_value_entry(entry)) {
+		page = shmem_swapin_locked(m, index, entry, err);
+		if (page) {
+			unlock_page(page);
+			return page;
+		}
+		if (*err != -EEXIST)
+			return NULL;
+		*err = 0;
+		entry = filemap_get_entry(m, index);
+	}
+	return entry;
+}
 
 /* shmem_file_read_iter: holes and fallocated pages read as zeros; no page
  * is created and there is no readahead. */
@@ -145,9 +467,12 @@ static long shmem_file_read(struct file *f, unsigned long ubuf, size_t len, loff
 
 	while (len && pos < i_size_read(inode)) {
 		unsigned long index = (unsigned long)(pos >> PAGE_SHIFT);
-		struct page *page = filemap_get_page(inode->i_mapping, index);
+		struct page *page = shmem_read_page(inode->i_mapping, index, &err);
 		size_t off = pos & ~PAGE_MASK, n = min(PAGE_SIZE - off, len), left;
 		loff_t isize = i_size_read(inode);
+
+		if (err)
+			break;
 
 		if (page && !PageUptodate(page)) {
 			put_page(page);
@@ -195,8 +520,9 @@ static loff_t shmem_file_llseek(struct file *f, loff_t off, int whence)
 	if (off < 0 || off >= isize)
 		return -ENXIO;
 	for (index = (unsigned long)(off >> PAGE_SHIFT); (loff_t)index << PAGE_SHIFT < isize; index++) {
-		struct page *page = filemap_get_page(m, index);
-		bool data = page && PageUptodate(page);
+		void *entry = filemap_get_entry(m, index);
+		struct page *page = entry && !xa_is_value_entry(entry) ? entry : NULL;
+		bool data = page ? PageUptodate(page) : entry != NULL;
 
 		if (page)
 			put_page(page);
@@ -240,6 +566,7 @@ static long shmem_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 			err = -ENOSPC;
 			break;
 		}
+		SetPageDirty(page);              /* reclaim swaps it rather than frees it */
 		unlock_page(page);               /* a new one stays !uptodate */
 		put_page(page);
 	}
@@ -258,12 +585,13 @@ static vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	struct page *page;
+	int err;
 
 	if (vmf->pgoff >= DIV_ROUND_UP((unsigned long)i_size_read(inode), PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
-	page = filemap_grab_page(inode->i_mapping, vmf->pgoff, true);
+	page = shmem_get_page(inode->i_mapping, vmf->pgoff, &err);
 	if (!page)
-		return VM_FAULT_OOM;
+		return err == -EIO ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 	if (!PageUptodate(page))
 		SetPageUptodate(page);          /* zeroed when it was allocated */
 	vmf->page = page;

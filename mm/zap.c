@@ -33,6 +33,7 @@
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 /* ---------------------------------------------------------------- zap -- */
 
@@ -81,6 +82,27 @@ static bool is_cow_copy(struct vm_area_struct *vma, unsigned long addr, pte_t pt
 	return page && PageAnon(page);
 }
 
+/* A swap PTE drops its slot reference (freeing a page only the swap cache
+ * still holds) and MM_SWAPENTS; a poisoned marker goes; a guard marker
+ * only with munmap/exit.  A hole punch keeps private COW copies, swapped
+ * ones included (Linux zap_nonpresent_ptes / should_zap_cows). */
+static void zap_nonpresent_pte(struct zap_details *z, ptep_t pte, unsigned long addr, pte_t ptent)
+{
+	struct mm_struct *mm = z->vma->vm_mm;
+
+	if (is_swap_entry_pte(ptent)) {
+		if (z->keep_cows)
+			return;
+		z->rss[MM_SWAPENTS]--;
+		free_swap_and_cache(pte_to_swp_entry(ptent));
+	} else if (is_guard_marker(ptent) && !z->drop_markers) {
+		return;
+	} else if (is_poisoned_marker(ptent) && z->keep_cows) {
+		return;
+	}
+	pte_clear(mm, addr, pte);
+}
+
 /* Zap [addr, end) of one PTE table; returns where it stopped (end, or
  * earlier when the gather filled up), having flushed and freed what it
  * gathered if it stopped early or delayed an rmap (Linux zap_pte_range).
@@ -108,8 +130,8 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 			continue;
 		if (pte_present(ptent))
 			full = zap_present_pte(z, pte, addr, &force_flush);
-		else if (!is_guard_marker(ptent) || z->drop_markers)
-			pte_clear(mm, addr, pte);     /* swap entries arrive with swap */
+		else
+			zap_nonpresent_pte(z, pte, addr, ptent);
 	}
 	for (i = 0; i < NR_MM_COUNTERS; i++) {
 		add_mm_counter(mm, i, z->rss[i]);
@@ -333,6 +355,7 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
 		unmap_single_vma(&tlb, v, start, end, true, false);
 		unlink_file_vma(v);   /* off i_mmap before its tables go (Linux free_pgtables) */
+		unlink_anon_vmas(v);  /* and off its anon_vmas: try_to_unmap walks them */
 		last = v;
 	}
 	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,

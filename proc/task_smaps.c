@@ -10,8 +10,13 @@
  * Pss (in 1/4096 fractions, PSS_SHIFT 12), else private.  Dirty is the PTE's
  * Dirty bit or PG_dirty; Referenced the Accessed bit or PG_referenced;
  * Anonymous counts anonymous pages, LazyFree those MADV_FREE made clean and
- * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap and SwapPss
- * are 0 (no swap yet), so are the huge-page fields; THPeligible follows the
+ * not swap-backed; Locked is the Pss of VM_LOCKED VMAs.  Swap counts the
+ * VMA's swap PTEs and SwapPss each divided by its slot's count (swapped
+ * out pages shared after fork count half); a shmem VMA adds the swapped
+ * pages of its part of the object (shared or read-only mappings: all of
+ * them; private writable ones: those its PTEs do not hide behind a COW
+ * copy), which SwapPss does not count, as Linux.  The huge-page fields
+ * are 0; THPeligible follows the
  * reference's THP mode "madvise" (thp_vma_allowable, mm/huge_memory.c).
  */
 #include <string.h>
@@ -20,14 +25,16 @@
 #include "mmkit/proc.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 #define PSS_SHIFT 12
 
 struct mem_size_stats {
 	struct vm_area_struct *vma;
 	unsigned long resident, shared_clean, shared_dirty, private_clean, private_dirty;
-	unsigned long referenced, anonymous, lazyfree;
-	u64 pss, pss_dirty, pss_locked;
+	unsigned long referenced, anonymous, lazyfree, swap;
+	u64 pss, pss_dirty, pss_locked, swap_pss;
+	bool shmem_holes;   /* count the object's swapped pages behind empty PTEs */
 };
 
 static void smaps_page_accumulate(struct mem_size_stats *m, u64 pss, bool dirty, bool private)
@@ -54,6 +61,13 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 	bool dirty;
 	int mapcount;
 
+	if (is_swap_entry_pte(pte)) {
+		int count = swp_swapcount(pte_to_swp_entry(pte));
+
+		m->swap += PAGE_SIZE;
+		m->swap_pss += ((u64)PAGE_SIZE << PSS_SHIFT) / (u64)(count >= 2 ? count : 1);
+		return;
+	}
 	if (!pte_present(pte))
 		return;
 	page = vm_normal_page(m->vma, addr, pte);
@@ -77,10 +91,45 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 			      dirty, mapcount < 2);
 }
 
+/* Linux smaps_pte_hole: the swapped shmem pages behind [addr, end), where
+ * no PTE maps the object (only for the walks smaps_shmem_prepare chose). */
+static int smaps_hole(unsigned long addr, unsigned long end, int depth, struct mm_walk *walk)
+{
+	struct mem_size_stats *m = walk->private;
+	struct vm_area_struct *v = walk->vma;
+
+	(void)depth;
+	if (m->shmem_holes)
+		m->swap += shmem_partial_swap_usage(v->vm_file->f_mapping, linear_page_index(v, addr),
+						    linear_page_index(v, end));
+	return 0;
+}
+
+/* Linux show_smap's shmem part: a shared or read-only mapping of a shmem
+ * object with swapped pages counts them all now (*swap); a private
+ * writable one counts those no PTE hides behind a COW copy during the walk
+ * (returns true).  SwapPss does not count them, as Linux. */
+static bool smaps_shmem_prepare(struct vm_area_struct *v, unsigned long *swap)
+{
+	struct address_space *m = v->vm_file ? v->vm_file->f_mapping : NULL;
+
+	if (!m || !m->shmem || !READ_ONCE(m->swapped))
+		return false;
+	if ((v->vm_flags & VM_SHARED) || !(v->vm_flags & VM_WRITE)) {
+		*swap += shmem_partial_swap_usage(m, v->vm_pgoff, v->vm_pgoff + vma_pages(v));
+		return false;
+	}
+	return true;
+}
+
 /* Linux smaps_pte_range, one PTE at a time (the walk holds the PTE lock). */
 static int smaps_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
-	smaps_pte_entry(walk->private, ptep_get(pte), addr);
+	pte_t v = ptep_get(pte);
+
+	if (pte_none(v))
+		return smaps_hole(addr, next, 4, walk);
+	smaps_pte_entry(walk->private, v, addr);
 	return 0;
 }
 
@@ -103,7 +152,7 @@ unsigned long vm_flag_from_mnemonic(const char *mn)
 	return 0;
 }
 
-static const struct mm_walk_ops smaps_walk_ops = { .pte_entry = smaps_pte };
+static const struct mm_walk_ops smaps_walk_ops = { .pte_entry = smaps_pte, .pte_hole = smaps_hole };
 
 /* Linux show_smap_vma_flags: two letters per set VM_* bit, in bit order. */
 static void show_smap_vma_flags(FILE *out, unsigned long flags)
@@ -131,6 +180,7 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 {
 	struct mem_size_stats m = { .vma = v };
 
+	m.shmem_holes = smaps_shmem_prepare(v, &m.swap);
 	walk_page_range_vma(v, v->vm_start, v->vm_end, &smaps_walk_ops, &m);
 	show_map_vma(out, v, mm);
 	kb_line(out, "Size:", v->vm_end - v->vm_start);
@@ -152,8 +202,8 @@ static void show_smap(FILE *out, struct vm_area_struct *v, struct mm_struct *mm)
 	kb_line(out, "FilePmdMapped:", 0);
 	kb_line(out, "Shared_Hugetlb:", 0);
 	kb_line(out, "Private_Hugetlb:", 0);
-	kb_line(out, "Swap:", 0);
-	kb_line(out, "SwapPss:", 0);
+	kb_line(out, "Swap:", m.swap);
+	kb_line(out, "SwapPss:", (unsigned long)(m.swap_pss >> PSS_SHIFT));
 	kb_line(out, "Locked:", (unsigned long)(m.pss_locked >> PSS_SHIFT));
 	fprintf(out, "THPeligible:    %8u\n", thp_eligible(v) ? 1U : 0U);
 	show_smap_vma_flags(out, v->vm_flags);

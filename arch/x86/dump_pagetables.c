@@ -12,11 +12,17 @@
  *   PUD[0]    0x0000000001b5a067 P RW U A D
  *   PMD[0]    0x80000000000001e3 P RW A D PSE G NX
  *   -> phys 0x123000 (2M page, kernel rw-)
+ *
+ * A swap PTE (P = 0, include/mmkit/swapops.h) is decoded in the mode's
+ * format: "not-present swap type=0 offset=0x1 exclusive", then
+ * "-> swapped out (type 0 offset 0x1)"; a PTE marker shows its kind
+ * ("-> not mapped (PTE guard marker)").
  */
 #include <string.h>
 #include "mmkit/pgtable.h"
 #include "mmkit/mmu.h"
 #include "mmkit/mm.h"
+#include "mmkit/swapops.h"
 
 struct pt_flag_name { u64 bit; const char *name; };
 
@@ -26,6 +32,27 @@ static void add_flag(char *buf, size_t len, size_t *n, const char *name)
 
 	if (w > 0 && (size_t)w < len - *n)
 		*n += (size_t)w;
+}
+
+/* A swap PTE's entry and the bits it keeps. */
+static void swp_flags_str(char *buf, size_t len, size_t *n, pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+	char s[64];
+
+	if (is_pte_marker_entry(entry)) {
+		add_flag(buf, len, n, (pte_marker_get(entry) & PTE_MARKER_GUARD) ? "guard-marker"
+										 : "marker");
+		return;
+	}
+	snprintf(s, sizeof(s), "swap type=%u offset=0x%lx", swp_type(entry), swp_offset(entry));
+	add_flag(buf, len, n, s);
+	if (pte_swp_exclusive(pte))
+		add_flag(buf, len, n, "exclusive");
+	if (pte_swp_soft_dirty(pte))
+		add_flag(buf, len, n, "soft-dirty");
+	if (pte_swp_uffd_wp(pte))
+		add_flag(buf, len, n, "uffd-wp");
 }
 
 void pt_flags_str(char *buf, size_t len, u64 e, int level, bool top_pae)
@@ -43,6 +70,8 @@ void pt_flags_str(char *buf, size_t len, u64 e, int level, bool top_pae)
 		add_flag(buf, len, &n, e ? "not-present" : "none");
 		if (e && (e & _PAGE_PROTNONE) && leaf && !top_pae)
 			add_flag(buf, len, &n, "PROTNONE");
+		else if (level == PT_PTE && is_swap_pte(__pte(e)))
+			swp_flags_str(buf, len, &n, __pte(e));
 		return;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(hw); i++)
@@ -97,6 +126,20 @@ static void show_result(FILE *out, const struct walk_view *w, int i, u64 e, unsi
 		w->nx ? '-' : 'x');
 }
 
+static void show_not_mapped(FILE *out, const struct pt_hw_level *h, u64 e, bool last)
+{
+	swp_entry_t entry = pte_to_swp_entry(__pte(e));
+
+	if (!last || !is_swap_pte(__pte(e)) || (e & _PAGE_PROTNONE))
+		fprintf(out, "-> not mapped (%s %s)\n", h->name, e ? "not present" : "none");
+	else if (is_pte_marker_entry(entry))
+		fprintf(out, "-> not mapped (%s %s marker)\n", h->name,
+			(pte_marker_get(entry) & PTE_MARKER_GUARD) ? "guard" : "poisoned");
+	else
+		fprintf(out, "-> swapped out (type %u offset 0x%lx)\n", swp_type(entry),
+			swp_offset(entry));
+}
+
 void pagewalk_show(FILE *out, struct mm_struct *mm, unsigned long addr)
 {
 	struct walk_view w = { true, true, false };
@@ -116,7 +159,7 @@ void pagewalk_show(FILE *out, struct mm_struct *mm, unsigned long addr)
 
 		show_level(out, st->hw, st->index, e, st->leaf);
 		if (!(e & _PAGE_PRESENT)) {
-			fprintf(out, "-> not mapped (%s %s)\n", h->name, e ? "not present" : "none");
+			show_not_mapped(out, h, e, i == pgmode.nhw - 1);
 			return;
 		}
 		if (st->rsvd) {

@@ -66,8 +66,10 @@ typedef unsigned int fmode_t;
 #define MMK_S_IFMT   0170000
 #define MMK_S_IFDIR  0040000
 #define MMK_S_IFREG  0100000
+#define MMK_S_IFLNK  0120000
 #define MMK_S_ISDIR(m) (((m) & MMK_S_IFMT) == MMK_S_IFDIR)
 #define MMK_S_ISREG(m) (((m) & MMK_S_IFMT) == MMK_S_IFREG)
+#define MMK_S_ISLNK(m) (((m) & MMK_S_IFMT) == MMK_S_IFLNK)
 
 #define MMK_SEEK_SET  0
 #define MMK_SEEK_CUR  1
@@ -195,6 +197,8 @@ struct inode {
 	/* ---- hostfs ---- */
 	int i_hostfd;                        /* -1: none */
 	bool i_host_writable;
+	bool i_swapfile;                     /* S_SWAPFILE: an active swap area (writes,
+					        truncation and fallocate: -ETXTBSY) */
 };
 
 struct dentry {
@@ -206,6 +210,8 @@ struct dentry {
 	struct list_head d_subdirs;
 	_Atomic int d_count;
 	bool d_unhashed;                     /* unlinked: maps print " (deleted)" */
+	bool d_symlink;                      /* a host symbolic link (hostfs): its target's
+	                                        inode, or an S_IFLNK one if it dangles */
 	struct dentry *d_mounted;            /* mount point: the root mounted on it */
 	struct dentry *d_mountpoint;         /* a mounted root: where it is mounted */
 };
@@ -333,6 +339,9 @@ struct kstat { loff_t size; unsigned long blocks; unsigned long ino; unsigned in
 	       umode_t mode; unsigned int dev_major, dev_minor; };
 long sys_stat(const char *path, struct kstat *st);
 long sys_fstat(int fd, struct kstat *st);
+/* Open path as the kernel does for its own use (swapon): the file with a
+ * reference, or NULL with *err set. */
+struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err);
 /* The file behind fd of current, for mmap (with a reference), or NULL. */
 struct file *fget_current(int fd);
 /* sync(2): write back every dirty page of every file system and wait. */

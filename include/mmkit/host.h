@@ -32,6 +32,8 @@ int host_close(int fd);
 int host_fstat(int fd, struct host_stat *st);
 /* stat of name in dirfd without opening it (follows symbolic links). */
 int host_stat_at(int dirfd, const char *name, struct host_stat *st);
+/* The same of name itself: a symbolic link is not followed. */
+int host_lstat_at(int dirfd, const char *name, struct host_stat *st);
 /* Read or write the whole vector at off (short only at the end of a read:
  * the count says how much). */
 long host_preadv(int fd, const struct host_iovec *iov, int n, long long off);
@@ -42,6 +44,13 @@ int host_fallocate(int fd, int mode, long long off, long long len);
 int host_fsync(int fd, bool datasync);
 int host_unlink_at(int dirfd, const char *name);
 int host_mkdir_at(int dirfd, const char *name, unsigned int mode);
+/* The host file's extents (FIEMAP, synced first): byte ranges of the file
+ * and where they are on the device.  Up to max (at most 64) from start;
+ * returns how many, or -errno (-EOPNOTSUPP where the file system has no
+ * FIEMAP, e.g. tmpfs).  mapped: the extent has blocks (written or
+ * unwritten). */
+struct host_extent { long long logical, physical, length; bool last, mapped; };
+int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max);
 /* SEEK_DATA / SEEK_HOLE on the host file: the offset, or -ENXIO. */
 long long host_seek_data(int fd, long long off, bool hole);
 

@@ -20,6 +20,7 @@
 #include "mmkit/mm.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/swapops.h"
 
 /* ---- fault outcomes (include/linux/mm_types.h vm_fault_reason) ---- */
 typedef unsigned int vm_fault_t;
@@ -108,13 +109,16 @@ static inline bool is_zero_pfn(unsigned long pfn) { return pfn == READ_ONCE(zero
 static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
 
 /* ---- PTE markers (Linux pte_marker, MADV_GUARD_INSTALL) ----
- * A guard marker is a non-present, non-none PTE (two software bits, no P,
- * no PROTNONE: it fits a 2-level 32-bit entry too).  A fault on it is
- * SIGSEGV; MADV_DONTNEED keeps it, munmap and exit drop it, fork copies
- * it, mremap moves it, MADV_GUARD_REMOVE clears it. */
-#define PTE_MARKER_GUARD (_PAGE_SOFTW1 | _PAGE_SOFTW2)
-static inline pte_t make_guard_marker(void) { return __pte(PTE_MARKER_GUARD); }
-static inline bool is_guard_marker(pte_t p) { return pte_val(p) == PTE_MARKER_GUARD; }
+ * A guard marker is Linux's: a swap entry of type SWP_PTE_MARKER with
+ * PTE_MARKER_GUARD as its offset, in the mode's swap PTE format
+ * (include/mmkit/swapops.h).  A fault on it is SIGSEGV; MADV_DONTNEED
+ * keeps it, munmap and exit drop it, fork copies it, mremap moves it,
+ * MADV_GUARD_REMOVE clears it. */
+static inline pte_t make_guard_marker(void) { return make_pte_marker(PTE_MARKER_GUARD); }
+static inline bool is_guard_marker(pte_t p)
+{
+	return is_pte_marker(p) && (pte_marker_get(pte_to_swp_entry(p)) & PTE_MARKER_GUARD);
+}
 
 /* ---- RSS counters (mm->rss_stat, pages; per-CPU counters as Linux) ---- */
 /* On a CPU thread: the delta goes to the CPU's share of the counter. */
@@ -184,6 +188,23 @@ size_t fault_in_readable(unsigned long uaddr, size_t size);
 /* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
 int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 		       bool write);
+/*
+ * The page at addr of current's mm for a core dump (Linux get_dump_page,
+ * FOLL_FORCE | FOLL_DUMP).  Caller holds mmap_lock for read.  Returns 0
+ * with *pagep the page (a reference: put_page it) or NULL for a hole:
+ *   - no VMA, VM_IO/VM_PFNMAP, no VM_MAYREAD: a hole;
+ *   - the shared zero page or a PTE with no struct page: a hole;
+ *   - an empty entry of anonymous memory (no fault handler): a hole, and
+ *     nothing is allocated;
+ *   - an empty entry of a file, shmem or special VMA, or a non-present one
+ *     (swapped out): faulted in with a read fault, as FOLL_FORCE does,
+ *     unless the page lies past the end of the file (a hole);
+ *   - a fault that ends in SIGSEGV (a guard marker): a hole.
+ * mmkit departs from Linux in one point, so a dump is never silently
+ * incomplete: a fault that runs out of memory gives -ENOMEM and one that
+ * ends in SIGBUS (a read error) -EIO, where Linux leaves a hole.
+ */
+int get_dump_page(unsigned long addr, struct page **pagep);
 
 /* ---- mprotect / mremap page side (the seams of mm/mprotect.c, mremap.c) ---- */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end);

@@ -196,6 +196,10 @@ struct address_space {
 	 * VMAs on it: writers hold it for write to change them */
 	struct rw_semaphore i_mmap_rwsem;
 	struct list_head i_mmap;         /* VMAs mapping the file, by vma->shared */
+	/* shmem pages in swap (mm/shmem.c): value entries in the tree */
+	unsigned long swapped;           /* value entries naming swap slots; i_pages_lock */
+	struct list_head swaplist;       /* on shmem_swaplist while swapped (its lock) */
+	_Atomic int stop_eviction;       /* swapoff is working on it: release waits */
 };
 
 /* Readahead state of an open file (Linux struct file_ra_state, mm/readahead.c). */
@@ -344,7 +348,11 @@ struct vm_area_struct {
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
 	struct vt_node *vt_leaf;         /* leaf holding this VMA */
+	/* swap VMA readahead (mm/swap_state.c): last fault address | window | hits */
+	_Atomic unsigned long swap_readahead_info;
 };
+
+#define AT_VECTOR_SIZE 52                /* words of mm->saved_auxv: room for every pair */
 
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
@@ -366,7 +374,7 @@ struct mm_struct {
 	struct percpu_rw_semaphore mmap_lock; /* include/mmkit/mmap_lock.h */
 	struct vma_tree mm_mt;           /* the VMAs, keyed by address (mm/vma_tree.c) */
 	int map_count;                   /* == mm_mt.count */
-	unsigned long flags;             /* MMF_* */
+	unsigned long flags;             /* MMF_* (below) */
 	unsigned long def_flags;         /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
 	/* Page counts (pages, not bytes), as vm_stat_account keeps them:
 	 *   total_vm == sum of vma_pages over all VMAs
@@ -383,6 +391,9 @@ struct mm_struct {
 	unsigned long start_brk, brk, start_stack;
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long mmap_base, mmap_legacy_base, task_size;
+	/* The auxiliary vector exec gave the program, {type, value} pairs up to
+	 * AT_NULL: the core dump's NT_AUXV (Linux mm->saved_auxv) */
+	unsigned long saved_auxv[AT_VECTOR_SIZE];
 	/* RSS per kind, in pages: per-CPU deltas folded in batches
 	 * (include/mmkit/percpu_counter.h), as Linux's rss_stat */
 	struct percpu_counter rss_stat[NR_MM_COUNTERS];
@@ -395,5 +406,34 @@ struct mm_struct {
 	unsigned long mm_id;             /* serial number, for debug output */
 };
 extern struct mm_struct init_mm;
+
+/*
+ * mm->flags (Linux MMF_*): bits 0-1 the dumpable mode (SUID_DUMP_*), bits
+ * 2-10 the coredump filter (/proc/PID/coredump_filter shifted left by 2;
+ * fs/coredump.c reads it, fork copies it), MMF_TOPDOWN at bit 31 (a mask
+ * here, as mm/mmap.c tests it).
+ */
+#define SUID_DUMP_DISABLE 0
+#define SUID_DUMP_USER    1
+#define SUID_DUMP_ROOT    2
+#define MMF_DUMPABLE_BITS 2
+#define MMF_DUMPABLE_MASK ((1UL << MMF_DUMPABLE_BITS) - 1)
+#define MMF_DUMP_ANON_PRIVATE    2
+#define MMF_DUMP_ANON_SHARED     3
+#define MMF_DUMP_MAPPED_PRIVATE  4
+#define MMF_DUMP_MAPPED_SHARED   5
+#define MMF_DUMP_ELF_HEADERS     6
+#define MMF_DUMP_HUGETLB_PRIVATE 7
+#define MMF_DUMP_HUGETLB_SHARED  8
+#define MMF_DUMP_DAX_PRIVATE     9
+#define MMF_DUMP_DAX_SHARED      10
+#define MMF_DUMP_FILTER_SHIFT    MMF_DUMPABLE_BITS
+#define MMF_DUMP_FILTER_BITS     9
+#define MMF_DUMP_FILTER_MASK (((1UL << MMF_DUMP_FILTER_BITS) - 1) << MMF_DUMP_FILTER_SHIFT)
+/* 0x33 in coredump_filter terms: anonymous private and shared, ELF headers
+ * (CONFIG_CORE_DUMP_DEFAULT_ELF_HEADERS=y), hugetlb private */
+#define MMF_DUMP_FILTER_DEFAULT ((1UL << MMF_DUMP_ANON_PRIVATE) | (1UL << MMF_DUMP_ANON_SHARED) | \
+				 (1UL << MMF_DUMP_ELF_HEADERS) | (1UL << MMF_DUMP_HUGETLB_PRIVATE))
+#define MMF_TOPDOWN (1UL << 31)          /* top-down get_unmapped_area */
 
 #endif

@@ -302,6 +302,8 @@ bool file_deleted(const struct file *f);
 int shmem_zero_setup(struct vm_area_struct *vma);
 
 /* Special mappings ([vdso], [vvar], ...; mm/mmap.c). */
+/* Was vma made by _install_special_mapping ([vdso], [vvar], ...)? */
+bool vma_is_special_mapping(const struct vm_area_struct *vma);
 struct vm_area_struct *_install_special_mapping(struct mm_struct *mm, unsigned long addr,
 						unsigned long len, unsigned long vm_flags,
 						const struct vm_special_mapping *sm);

@@ -103,6 +103,43 @@ int filemap_read_folio(struct file *f, struct page *page);
 /* Is any page of [start, end] (indexes) in the cache? */
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
 
+/* ---- value entries (shmem pages in swap; mm/filemap.c) ----
+ * A page-cache slot of a shmem mapping may hold a value entry instead of a
+ * page: xa_mk_value(the swap entry), as Linux's shmem keeps it.  Page
+ * lookups skip value entries. */
+static inline void *xa_mk_value(unsigned long v) { return (void *)((v << 1) | 1); }
+static inline unsigned long xa_to_value(const void *entry) { return (unsigned long)entry >> 1; }
+static inline bool xa_is_value_entry(const void *entry) { return (unsigned long)entry & 1; }
+/* The slot's content: a page (with a reference taken), a value entry, or
+ * NULL. */
+void *filemap_get_entry(struct address_space *m, unsigned long index);
+/* The locked page leaves the cache and value takes its slot (the cache's
+ * reference passes to the caller).  0, or -EAGAIN if page is not there. */
+int filemap_replace_page_with_value(struct address_space *m, struct page *page, void *value);
+/* Put page (locked, referenced by the caller) at index in place of the
+ * value entry `expected` (shmem swap-in).  0, -EEXIST (the slot changed) or
+ * -ENOMEM. */
+int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
+			     void *expected);
+/* Store value in the empty slot at index.  0, -EEXIST or -ENOMEM. */
+int filemap_add_value(struct address_space *m, unsigned long index, void *value);
+/* Clear the slot if it still holds value.  True if it did. */
+bool filemap_erase_value(struct address_space *m, unsigned long index, void *value);
+/* Up to nr value entries with *start <= index < end, in index order;
+ * *start moves past the last one.  Returns how many. */
+unsigned int filemap_get_values_range(struct address_space *m, unsigned long *start,
+				      unsigned long end, unsigned long *indices, void **values,
+				      unsigned int nr);
+/* mm/shmem.c: swap the page of a value entry back in, locked and in the
+ * page cache, with a reference; NULL on failure (*err, if not NULL:
+ * -ENOMEM, -EIO, or -EEXIST when the slot changed meanwhile). */
+struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, void *entry,
+				 int *err);
+/* mm/shmem.c: free the swap entries of [start, end) (truncation). */
+void shmem_free_swap_range(struct address_space *m, unsigned long start, unsigned long end);
+/* mm/shmem.c: m leaves the list of mappings with swap entries (release). */
+void shmem_swaplist_del(struct address_space *m);
+
 /* ---- read and write (mm/filemap.c) ---- */
 /* Copy from the cache to user memory at ubuf (copy_to_user): the bytes
  * read, short at EOF or a bad buffer; -EFAULT if none could be copied, -EIO
@@ -111,6 +148,12 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
 /* Read into kernel memory through the cache (the ELF loader): the bytes
  * read (short at EOF) or -EIO.  *pos advances. */
 long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
+/* Write count bytes of kernel memory at *pos through the cache (Linux
+ * __kernel_write: the core dump): the file's own write path, so O_APPEND,
+ * RLIMIT_FSIZE (-EFBIG) and O_SYNC apply; the bytes written or -errno
+ * (-EBADF not open for writing, -ENOMEM, -ENOSPC, -EFBIG).  *pos advances.
+ * No lock held. */
+long kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos);
 /* Copy user memory into the cache at pos (copy_from_user): the bytes
  * written or -EFAULT/-ENOSPC/-ENOMEM/-EFBIG.  Caller holds inode_lock. */
 long generic_perform_write(struct file *f, unsigned long ubuf, size_t len, loff_t pos);

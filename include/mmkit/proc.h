@@ -19,6 +19,10 @@ struct proc_view {
 	/* Returns 0 or -errno.  Caller is on a CPU thread; the view takes the
 	 * locks it needs (zone->lock, mmap_lock read, ...). */
 	int (*show)(FILE *out, struct task_struct *t);
+	/* A view of a range of the address space (pagemap): `cat /proc/A/FILE
+	 * ADDR LEN` calls it instead of show (len 0: every VMA).  NULL for the
+	 * others. */
+	int (*show_range)(FILE *out, struct task_struct *t, unsigned long addr, unsigned long len);
 	struct proc_view *next;
 };
 void proc_view_register(struct proc_view *v);
@@ -26,6 +30,12 @@ const struct proc_view *proc_view_find(const char *path, bool per_task);
 const struct proc_view *proc_view_first(void);
 #define PROC_VIEW(var, vpath, vper_task, vshow)                                 \
 	static struct proc_view var = { .path = vpath, .per_task = vper_task, .show = vshow }; \
+	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); } \
+	extern struct proc_view var
+
+#define PROC_VIEW_RANGE(var, vpath, vshow_range)                                \
+	static struct proc_view var = { .path = vpath, .per_task = true,        \
+					.show_range = vshow_range };             \
 	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); } \
 	extern struct proc_view var
 

@@ -42,8 +42,14 @@ void anon_vma_unlock_read(struct anon_vma *av);
 
 /* All with the PTE lock of the PTE held (the page is being (un)mapped there). */
 /* A new anonymous page, now mapped once at addr of vma: mapcount 0,
- * mapping/index set, exclusive, NR_ANON_MAPPED + 1, swap-backed. */
+ * mapping/index set, exclusive, NR_ANON_MAPPED + 1, swap-backed, uptodate. */
 void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
+/* do_swap_page / swapoff: one more PTE maps the locked swap-cache page: a
+ * page read from swap becomes anonymous here (vma's anon_vma, or its root
+ * when not exclusive), one still anonymous from before gets a mapping
+ * more; exclusive sets PG_anon_exclusive. */
+void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				bool exclusive);
 /* fork: the child's PTE maps the page too; it is no longer exclusive. */
 void folio_dup_anon_rmap_pte(struct page *page);
 /* One more PTE maps a page-cache page (NR_FILE_MAPPED on the first). */

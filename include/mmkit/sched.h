@@ -35,10 +35,23 @@ struct signal_struct {
 	int nr_threads;
 	struct rlimit rlim[RLIM_NLIMITS];
 	unsigned char sig_catch[MMK_NSIG];   /* 1 = a handler is installed */
+	int group_exit_code;                 /* the fatal signal, | 0x80 when core was dumped */
+	/* --- guarded by siglock (Linux sighand->siglock) --- */
+	spinlock_t siglock;
+	struct list_head thread_head;        /* the tasks of the group, in creation order */
 };
 
-#define PF_KTHREAD 0x00200000
-#define PF_EXITING 0x00000004
+#define PF_EXITING  0x00000004
+#define PF_DUMPCORE 0x00000200           /* dumped core (the thread that wrote it) */
+#define PF_SIGNALED 0x00000400           /* killed by a signal */
+#define PF_KTHREAD  0x00200000
+
+/* x86-64 user registers in the order of NT_PRSTATUS's pr_reg (Linux struct
+ * user_regs_struct, arch/x86/include/asm/user_64.h). */
+struct user_regs_struct {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax,
+		ip, cs, flags, sp, ss, fs_base, gs_base, ds, es, fs, gs;
+};
 
 struct task_struct {
 	int pid, tgid;
@@ -58,6 +71,11 @@ struct task_struct {
 	unsigned int nr_dirtied;             /* pages dirtied since the last throttle check */
 	int pagefault_disabled;              /* pagefault_disable() depth */
 	struct blk_plug *plug;               /* requests submitted together (blkdev.h) */
+	struct list_head thread_node;        /* on signal->thread_head, under siglock */
+	/* The register file of a task that runs real code, which the CPU engine
+	 * keeps (the real-program issue); NULL for a scenario task, which has
+	 * none: its core dump shows only what is known (fs/binfmt_elf_core.c). */
+	const struct user_regs_struct *user_regs;
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
@@ -139,6 +157,10 @@ int exec_image_setup(struct task_struct *t);
 /* The stack of a new image: [stack] below STACK_TOP with the argument page
  * (fs/exec.c).  Caller holds mmap_lock for write.  0 or -ENOMEM. */
 int setup_arg_pages(struct mm_struct *mm);
+/* mm->saved_auxv for a new image (fs/exec.c): AT_PHDR, AT_PHNUM and AT_ENTRY
+ * of an ELF image (phnum 0: none).  Caller holds mmap_lock for write. */
+void exec_set_saved_auxv(struct mm_struct *mm, unsigned long phdr, unsigned long phnum,
+			 unsigned long entry);
 /* Load the static x86-64 ELF at path into t->mm (empty, layout picked), as
  * load_elf_binary does (fs/binfmt_elf.c).  Runs with t current, no lock
  * held.  0, or -ENOENT/-EACCES/-ENOEXEC/-ENOMEM (the caller discards the mm). */

@@ -12,7 +12,10 @@ the reference kernel, so that CI gives the same verdict on every machine:
                                  what was recorded; plain text, reviewed
   tests/diff/corpus/*.corpus.xz  entries: the expanded scenario (with the
                                  agent's layout, as `hostrun --emit` writes
-                                 it) and the host's stdout
+                                 it) and the host's stdout; swap.corpus.xz
+                                 holds tests/diff/cases_swap, recorded with a
+                                 real swap area (`swaparea`: root, a file
+                                 system that takes swap files)
   tests/diff/corpus/views.txt    the field names of the reference kernel's
                                  /proc/meminfo, /proc/vmstat, status, smaps
 
@@ -22,8 +25,9 @@ Commands:
         equal, 1 a mismatch (printed, files kept with --keep)
   views --mmkit M                              mmkit's view field names
         against views.txt
-  record --hostrun H [--out DIR]               re-record everything on this
-        machine (tests/diff/record_corpus.sh is the way to call it)
+  record --hostrun H [--out DIR] [--only SUITE] re-record everything on this
+        machine (tests/diff/record_corpus.sh is the way to call it), or one
+        suite: random4, random5, cases, swap
   diff OLD NEW                                 what changed between two
         corpus files or directories (review a re-recording with it)
   live-status                                  may the live comparison run
@@ -51,7 +55,7 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical, materialize, unset_variable_end  # noqa: E402
+from run_diff import canonical, materialize, swapoff_leftovers, unset_variable_end  # noqa: E402
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -65,6 +69,7 @@ SUITES = (("random4", 4), ("random5", 5), ("random6", 6))
 REPEAT = {"random6": 3}
 # The hand-written cases, one corpus file per group (cases6: files).
 CASE_GROUPS = (("cases", ("cases", "cases5")), ("cases6", ("cases6",)))
+SWAP_CASE_DIR = "cases_swap"          # recorded on their own: swap.corpus.xz
 
 # ---------------------------------------------------------------- reference
 
@@ -220,9 +225,10 @@ def run_mmkit(mmkit, script, d):
     exp = os.path.join(d, "expanded.mm")
     with open(exp, "w") as f:
         f.write(materialize(script, d))     # a scenario's `#@file` files, for mmkit
+    env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))   # swaparea's files
     try:
         p = subprocess.run([mmkit, "run", "--plain", exp], capture_output=True, text=True,
-                           timeout=TIMEOUT)
+                           timeout=TIMEOUT, env=env)
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         return 124, "", "mmkit: timeout after %ds" % TIMEOUT
@@ -368,8 +374,12 @@ def host_run(hostrun, text, d):
     src, exp = os.path.join(d, "s.mm"), os.path.join(d, "e.mm")
     with open(src, "w") as f:
         f.write(text)
-    p = subprocess.run([hostrun, "--emit", exp, src], capture_output=True, text=True,
-                       timeout=TIMEOUT)
+    env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))
+    try:
+        p = subprocess.run([hostrun, "--emit", exp, src], capture_output=True, text=True,
+                           timeout=TIMEOUT, env=env)
+    finally:
+        swapoff_leftovers(d)
     if p.returncode and not unset_variable_end(p.returncode, p.stderr):
         raise RuntimeError("hostrun rejected the scenario (exit %d):\n%s\n%s"
                            % (p.returncode, p.stderr, text))
@@ -401,12 +411,37 @@ def record_entries(hostrun, items, d, repeat=1, unstable=None):
     return entries
 
 
+def case_items(cdirs):
+    items = []
+    for cdir in cdirs:
+        for fn in sorted(os.listdir(os.path.join(HERE, cdir))):
+            if fn.endswith(".mm"):
+                with open(os.path.join(HERE, cdir, fn)) as f:
+                    items.append(("%s/%s" % (cdir, fn), f.read()))
+    return items
+
+
+def record_swap(hostrun, out, d):
+    """tests/diff/cases_swap into swap.corpus.xz: each case makes a real swap
+    area on this machine (hostrun's swaparea), so it needs root and a file
+    system with swap files; refused, nothing is written."""
+    items = case_items((SWAP_CASE_DIR,))
+    write_corpus(os.path.join(out, "swap.corpus.xz"), record_entries(hostrun, items, d))
+    print("recorded swap cases: %d" % len(items))
+
+
 def cmd_record(a):
     hostrun = os.path.realpath(a.hostrun)
     out = a.out
     os.makedirs(out, exist_ok=True)
-    settings = host_settings(hostrun)
     only = set(a.only.split(",")) if a.only else None
+    if not only or "swap" in only:
+        # Swap files need a file system that takes them (not tmpfs): /var/tmp.
+        with tempfile.TemporaryDirectory(prefix="mmkit-record-", dir="/var/tmp") as d:
+            record_swap(hostrun, out, d)
+        if only == {"swap"}:
+            return 0
+    settings = host_settings(hostrun)
     ncases = 0
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
         for suite, level in SUITES:
@@ -508,7 +543,7 @@ def main():
     r.add_argument("--hostrun", required=True)
     r.add_argument("--out", default=CORPUS)
     r.add_argument("--only", help="record only these suites/case groups (comma-separated, "
-                   "e.g. random6,cases6); the others' files stay as they are")
+                   "e.g. random6,cases6,swap); the others' files stay as they are")
     d = sub.add_parser("diff")
     d.add_argument("--lines", type=int, default=40)
     d.add_argument("old")

@@ -86,6 +86,8 @@ enum agent_op {
 	OP_FSTAT,         /* a[0] = fd: size, blocks */
 	OP_MINCORE,       /* addr, len: val = return, vec */
 	OP_RUSAGE,        /* val = minflt, addr = majflt since spawn or fork */
+	OP_FILLPAT,       /* addr, len, seed: each 8-byte word = splitmix64(seed ^ address) */
+	OP_CHECKPAT,      /* addr, len, seed */
 };
 
 enum agent_reply {
@@ -415,6 +417,38 @@ static void access_check(const struct agent_req *q, struct agent_rep *r)
 	}
 }
 
+/* mmkit's fillpat/checkpat data (cli/cmd_swap.c): distinct in every word. */
+static u64 splitmix64(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void access_fillpat(const struct agent_req *q, struct agent_rep *r)
+{
+	for (u64 a = q->a[0]; a < q->a[0] + q->a[1]; a += 8)
+		__asm__ volatile("movq %1, (%0)" : : "r"(a), "r"(splitmix64(q->a[2] ^ a)) : "memory");
+	r->kind = REP_OK;
+}
+
+static void access_checkpat(const struct agent_req *q, struct agent_rep *r)
+{
+	r->kind = REP_OK;
+	for (u64 a = q->a[0]; a < q->a[0] + q->a[1]; a += 8) {
+		u64 v;
+
+		__asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(a) : "memory");
+		if (v != splitmix64(q->a[2] ^ a)) {
+			r->kind = REP_MISMATCH;
+			r->addr = a;
+			r->val = v;
+			return;
+		}
+	}
+}
+
 /* One access per page: ADDR, then the start of every following page up to
  * ADDR+LEN-1.  A write access keeps the byte (see touch_write). */
 static void access_touch(const struct agent_req *q, struct agent_rep *r)
@@ -559,6 +593,8 @@ static void agent_dispatch(const struct agent_req *q, struct agent_rep *r)
 	case OP_FILL:  run_guarded(access_fill, q, r); break;
 	case OP_CHECK: run_guarded(access_check, q, r); break;
 	case OP_TOUCH: run_guarded(access_touch, q, r); break;
+	case OP_FILLPAT:  run_guarded(access_fillpat, q, r); break;
+	case OP_CHECKPAT: run_guarded(access_checkpat, q, r); break;
 	case OP_EXEC:  agent_exec(q, r); break;
 	case OP_PATH:
 		r->kind = REP_RET;
@@ -1625,8 +1661,11 @@ static void cmd_access(struct proc *p, enum agent_op op)
 		}
 		q.a[i - 2] = arg_num(cur->argv[i]);
 	}
-	if (op == OP_FILL || op == OP_CHECK || op == OP_TOUCH)
+	if (op == OP_FILL || op == OP_CHECK || op == OP_TOUCH || op == OP_FILLPAT ||
+	    op == OP_CHECKPAT)
 		host_guard(q.a[1], "touch", false);
+	if ((op == OP_FILLPAT || op == OP_CHECKPAT) && ((q.a[0] | q.a[1]) & 7))
+		script_error("%s: ADDR and LEN must be multiples of 8", cmd);
 	if ((op == OP_READ || op == OP_WRITE) && q.a[1] != 1 && q.a[1] != 2 &&
 	    q.a[1] != 4 && q.a[1] != 8)
 		script_error("%s: size must be 1, 2, 4 or 8", cmd);
@@ -2100,6 +2139,8 @@ static void cmd_fill(struct proc *p)  { cmd_access(p, OP_FILL); }
 static void cmd_check(struct proc *p) { cmd_access(p, OP_CHECK); }
 static void cmd_touch(struct proc *p) { cmd_access(p, OP_TOUCH); }
 static void cmd_execa(struct proc *p) { cmd_access(p, OP_EXEC); }
+static void cmd_fillpat(struct proc *p)  { cmd_access(p, OP_FILLPAT); }
+static void cmd_checkpat(struct proc *p) { cmd_access(p, OP_CHECKPAT); }
 
 static const struct proc_cmd proc_cmds[] = {
 	{ "mmap", cmd_mmap, 0 }, { "munmap", cmd_munmap, 0 }, { "mprotect", cmd_mprotect, 0 },
@@ -2116,6 +2157,7 @@ static const struct proc_cmd proc_cmds[] = {
 	{ "fdatasync", cmd_fdcall, 0 }, { "readahead", cmd_fdcall, 0 }, { "lseek", cmd_lseek, 0 },
 	{ "fallocate", cmd_fallocate, 0 }, { "fadvise", cmd_fadvise, 0 }, { "stat", cmd_stat, 0 },
 	{ "fstat", cmd_stat, 0 }, { "mincore", cmd_mincore, 0 }, { "rusage", cmd_rusage, 0 },
+	{ "fillpat", cmd_fillpat, 0 }, { "checkpat", cmd_checkpat, 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -2173,25 +2215,37 @@ static void cmd_handle(void)
 		script_error("handle: SIGSEGV or SIGBUS");
 }
 
+#include "hostrun_swap.h"
+
 static void cmd_cat(void)
 {
 	char name[64], view[64];
 	struct proc *p;
 	char *text;
 
-	if (cur->argc != 2 || sscanf(cur->argv[1], "/proc/%63[^/]/%63s", name, view) != 2)
-		script_error("the host runner has only cat /proc/NAME/{maps,smaps,status}");
+	if (cur->argc < 2 || sscanf(cur->argv[1], "/proc/%63[^/]/%63s", name, view) != 2)
+		script_error("the host runner has only cat /proc/NAME/{maps,smaps,status,pagemap}");
 	p = proc_find(name);
 	if (!p)
 		script_error("unknown process '%s'", name);
-	if (strcmp(view, "maps") && strcmp(view, "smaps") && strcmp(view, "status"))
+	if (strcmp(view, "maps") && strcmp(view, "smaps") && strcmp(view, "status") &&
+	    strcmp(view, "pagemap"))
 		script_error("no host view /proc/%s/%s", name, view);
+	if (cur->argc > 2 && strcmp(view, "status") && strcmp(view, "pagemap"))
+		script_error("only status takes field names");
 	check_import(p);
+	if (!strcmp(view, "pagemap")) {
+		hostswap_cat_pagemap(p);
+		return;
+	}
 	text = proc_read_view(p->pid, view);
 	if (strcmp(view, "status"))
 		strip_vsyscall(text);
 	mount_names(text);
-	fputs(text, stdout);
+	if (cur->argc > 2)
+		hostswap_print_fields(text, 2);
+	else
+		fputs(text, stdout);
 	free(text);
 }
 
@@ -2248,6 +2302,8 @@ static void run_line(char *raw, struct line_ctx *c)
 		result("= 0");       /* scheduling does not change any result */
 	else if (!strcmp(cmd, "cat"))
 		cmd_cat();
+	else if (!strcmp(cmd, "swaparea"))
+		cmd_swaparea();
 	else if ((p = proc_find(cmd)))
 		cmd_process(p);
 	else

@@ -90,6 +90,32 @@ def materialize(script, d):
             with open(os.path.join(fdir, m.group(1)), "wb") as f:
                 f.write(file_bytes(int(m.group(3) or 1), int(m.group(2))))
     return script.replace(FILES_TOKEN, fdir)
+SMAPS_SWAP = re.compile(r"^Swap(Pss)?: +\d+ kB$")
+PAGEMAP_LINE = re.compile(r"^(0x[0-9a-f]+) 0x([0-9a-f]{16})((?: [a-z-]+)*)(?: pfn=0x[0-9a-f]+| type=(\d+) offset=0x([0-9a-f]+))?$")
+PM_FLAGS = 0xff80000000000000          # bits 55-63
+PM_SOFT_DIRTY = 1 << 55
+
+
+def canonical_pagemap(m, slots):
+    """A `cat /proc/A/pagemap` line without what cannot be compared: the PFN
+    of a present page, and the soft-dirty bit (the reference kernel has no
+    CONFIG_MEM_SOFT_DIRTY; mmkit models it).  A swap entry's type and offset
+    are renumbered in order of first appearance: which slots the kernel
+    picks depends on what else swaps, but which pages share a slot, and in
+    what order slots were handed out, must agree."""
+    addr, entry, words = m.group(1), int(m.group(2), 16), m.group(3).split()
+    flags = entry & PM_FLAGS & ~PM_SOFT_DIRTY
+    words = [w for w in words if w != "soft-dirty"]
+    tail = ""
+    if "present" in words:
+        tail = " pfn=*"
+    elif "swapped" in words and m.group(4) is not None:
+        key = (m.group(4), m.group(5))
+        slots.setdefault(key, len(slots) + 1)
+        tail = " slot=#%d" % slots[key]
+    if not flags:
+        words = ["none"]
+    return "%s 0x%016x %s%s" % (addr, flags, " ".join(words), tail)
 
 
 def canonical(text):
@@ -104,15 +130,21 @@ def canonical(text):
     not mmkit's.  smaps keeps the maps lines, THPeligible and VmFlags, and
     for mappings of the scenario's files (under a mount) the page counts:
     other kB counts are left out (the runner's image and the special
-    mappings have the host's pages).  stat's blocks= is the file system's
-    (left out)."""
+    mappings have the host's pages), but Swap and SwapPss stay.  stat's
+    blocks= is the file system's (left out).  pagemap lines: see
+    canonical_pagemap."""
     ids, fids = {}, {}
+    slots = {}
     out = []
     counts = False
     for line in text.split("\n"):
+        pm = PAGEMAP_LINE.match(line)
+        if pm:
+            out.append(canonical_pagemap(pm, slots))
+            continue
         k = SMAPS_KB.match(line)
         if k:
-            if counts and k.group(1) in FILE_SMAPS_KB:
+            if (counts and k.group(1) in FILE_SMAPS_KB) or SMAPS_SWAP.match(line):
                 out.append(line)
             continue
         m = MAPS_LINE.match(line)
@@ -136,6 +168,27 @@ def canonical(text):
     return "\n".join(out)
 
 
+SKIP = 77
+
+
+def swapoff_leftovers(d):
+    """Swap areas under d still on (hostrun was killed): off, as promised."""
+    prefix = os.path.abspath(d) + "/"
+    try:
+        with open("/proc/swaps") as f:
+            paths = [l.split()[0] for l in f.read().splitlines()[1:] if l.strip()]
+    except OSError:
+        return
+    for path in paths:
+        path = path.replace("\\040", " ")
+        if path.startswith(prefix):
+            subprocess.run(["swapoff", path], capture_output=True)
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
 class Runner:
     def __init__(self, hostrun, mmkit, workdir, mmkit_env=None):
         self.hostrun = hostrun
@@ -156,19 +209,26 @@ class Runner:
         return d
 
     def host(self, text, d):
-        """Run on the host: (rc, stdout, stderr, expanded script path)."""
+        """Run on the host: (rc, stdout, stderr, expanded script path).  A
+        `swaparea` line makes hostrun create a real swap area under d (exit
+        77 where the machine refuses); whatever a killed hostrun left on is
+        swapped off here."""
         src = os.path.join(d, "scenario.mm")
         exp = os.path.join(d, "expanded.mm")
         with open(src, "w") as f:
             f.write(text)
+        env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))
         try:
             p = subprocess.run([self.hostrun, "--emit", exp, src], capture_output=True,
-                               text=True, timeout=self.timeout)
+                               text=True, timeout=self.timeout, env=env)
             return p.returncode, p.stdout, p.stderr, exp
         except subprocess.TimeoutExpired:
             return 124, "", "hostrun: timeout", exp
+        finally:
+            swapoff_leftovers(d)
 
     def mm(self, exp):
+        env = dict(self.env, MMKIT_SWAPAREA_DIR=os.path.dirname(os.path.abspath(exp)))
         try:
             with open(exp) as f:
                 script = f.read()
@@ -181,7 +241,7 @@ class Runner:
             return 127, "", "mmkit: %s" % e
         try:
             p = subprocess.run([self.mmkit, "run", "--plain", exp], capture_output=True,
-                               text=True, timeout=self.timeout, env=self.env)
+                               text=True, timeout=self.timeout, env=env)
             return p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
             out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -194,6 +254,10 @@ class Runner:
         d = self._tmp(tag)
         hrc, hout, herr, exp = self.host(text, d)
         res = {"dir": d, "host_rc": hrc, "host_out": hout, "host_err": herr}
+        if hrc == SKIP:
+            res["status"] = "skip"
+            shutil.rmtree(d, ignore_errors=True)
+            return res
         if hrc != 0 and not unset_variable_end(hrc, herr):
             res["status"] = "host-error"
             return res
@@ -408,9 +472,14 @@ def main():
         results = list(ex.map(lambda it: runner.compare(it[1], "seq"), items))
 
     out = sys.stdout
-    bad = host_errors = reported = 0
+    bad = host_errors = reported = skipped = 0
     for (label, text), res in zip(items, results):
         if res["status"] == "same":
+            continue
+        if res["status"] == "skip":
+            skipped += 1
+            out.write("=== SKIPPED %s: %s\n" % (label, res["host_err"].strip().splitlines()[-1]
+                                                 if res["host_err"].strip() else "hostrun exit 77"))
             continue
         if res["status"] == "host-error":
             host_errors += 1
@@ -423,8 +492,11 @@ def main():
             report_mismatch(runner, label, text, res, not a.no_minimize, out)
         else:
             out.write("\n=== MISMATCH %s (not minimized; files: %s)\n" % (label, res["dir"]))
-    out.write("\nrun_diff: %d scenarios, %d equal, %d mismatches, %d host errors (seed %d)\n"
-              % (len(items), len(items) - bad - host_errors, bad, host_errors, a.seed))
+    out.write("\nrun_diff: %d scenarios, %d equal, %d mismatches, %d host errors, %d skipped "
+              "(seed %d)\n" % (len(items), len(items) - bad - host_errors - skipped, bad,
+                               host_errors, skipped, a.seed))
+    if skipped == len(items):
+        sys.exit(SKIP)
     if bad or host_errors:
         out.write("kept in %s\n" % keep)
     elif not a.keep:

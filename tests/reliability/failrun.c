@@ -3,7 +3,7 @@
  * fail-Nth sweep (tests/reliability/failsweep, docs/TESTING.md "Fault
  * injection and fail-Nth sweeps").
  *
- *   failrun [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE
+ *   failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE
  *
  * The scenario runs line by line through the scenario runner as the shell
  * runs it: a script error (for instance a variable a failed command left
@@ -11,14 +11,17 @@
  * rest of the scenario.  The scenario's own `fail` lines are skipped (the
  * sweep owns fault injection).  The rule is armed right after the machine
  * boots, so the boot itself never fails here (tests/reliability/test_boot_fail.c
- * covers boot).  --count arms every site with a rule that never fires, to
+ * covers boot); with --from LINE, right before line LINE instead, so that
+ * calls are counted and failed from that line on only (a sweep of what one
+ * line does, e.g. a core dump, without the N of the lines before it).  --count arms every site with a rule that never fires, to
  * count each site's calls.
  *
  * After every line every verify check runs.  At the end the rule is disarmed,
  * every process exits, every kernel object the script still holds is freed
  * (failrun records what each allocating command returned and each freeing
  * command released: kmalloc family, alloc_pages, vmalloc, vmap, kmem_cache
- * objects and caches), every CPU's page lists and every slab cache's CPU
+ * objects and caches), every swap area still on is swapped off, every
+ * CPU's page lists and every slab cache's CPU
  * slabs are flushed and the empty slabs freed, verify runs again, and the
  * memory still in use is printed, so that the sweep can compare it with the
  * failure-free run: a failure may leave less allocated, never more.
@@ -44,6 +47,7 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/proc.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
 
 struct rule {
 	const char *site;     /* NULL with count */
@@ -51,6 +55,7 @@ struct rule {
 	bool sticky;
 	unsigned int ppm;
 	bool count;
+	int from;             /* arm before this line (0: right after the boot) */
 };
 
 static struct scenario sc;
@@ -201,6 +206,14 @@ static int verify_now(void)
 	if (a.errors)
 		verify_all(stderr);
 	return a.errors;
+}
+
+/* Swap areas the script left on (a swapoff that failed) go too: what they
+ * hold is the script's, like the objects above. */
+static void swapoff_all_on_cpu(void *info)
+{
+	(void)info;
+	swapoff_all();
 }
 
 /* Flush every cache's CPU slabs and free its empty slabs (not under slab_mutex). */
@@ -384,6 +397,7 @@ static void teardown(void)
 	}
 	if (!free_held(&lineno))
 		return;
+	cpu_call(0, swapoff_all_on_cpu, NULL);
 	cpu_call(0, shrink_all, NULL);
 	if (verify_now()) {
 		printf("V %d\n", lineno);
@@ -399,7 +413,7 @@ static int run(const char *path, const struct rule *r)
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0;
-	bool armed = false, ok = true;
+	bool booted = false, armed = false, ok = true;
 
 	if (!f) {
 		perror(path);
@@ -413,9 +427,12 @@ static int run(const char *path, const struct rule *r)
 		lineno++;
 		if (first_word_is(line, "fail"))
 			continue;
-		if (!armed && !is_blank(line) && !first_word_is(line, "machine")) {
+		if (!booted && !is_blank(line) && !first_word_is(line, "machine")) {
 			if (scenario_boot(&sc, lineno))
 				break;
+			booted = true;
+		}
+		if (booted && !armed && lineno >= r->from) {
 			arm(r);
 			armed = true;
 		}
@@ -423,7 +440,9 @@ static int run(const char *path, const struct rule *r)
 	}
 	free(line);
 	fclose(f);
-	if (ok && !armed && !scenario_boot(&sc, lineno)) {
+	if (ok && !booted && !scenario_boot(&sc, lineno))
+		booted = true;
+	if (ok && booted && !armed) {
 		arm(r);
 		armed = true;
 	}
@@ -452,11 +471,13 @@ int main(int argc, char **argv)
 			r.ppm = (unsigned int)atol(argv[++i]);
 		else if (!strcmp(argv[i], "--sticky"))
 			r.sticky = true;
+		else if (!strcmp(argv[i], "--from") && i + 1 < argc - 1)
+			r.from = atoi(argv[++i]);
 		else
 			break;
 	}
 	if (i != argc - 1 || (!r.count && (!r.site || (!r.nth && !r.ppm)))) {
-		fprintf(stderr, "usage: failrun [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
+		fprintf(stderr, "usage: failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
 		return 2;
 	}
 	return run(argv[argc - 1], &r);

@@ -1,0 +1,1 @@
+sh "$(dirname "$0")/../core/filter_check.sh" 7d "$1"

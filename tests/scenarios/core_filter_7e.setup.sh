@@ -1,0 +1,1 @@
+. "$(dirname "$0")/../core/filter_setup.sh"
