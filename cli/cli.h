@@ -170,4 +170,7 @@ extern void (*cli_switch_hook)(int cpu, struct task_struct *t);
 int cli_kernel_cpu(struct scenario *sc);
 void cli_set_kernel_cpu(struct scenario *sc, int cpu);
 
+/* mmkit exec (cli/cmd_exec.c): argv[0] is "exec". */
+int cmd_exec_main(int argc, char **argv);
+
 #endif

@@ -48,6 +48,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mmkit run [OPTIONS] FILE     run a scenario (FILE - reads standard input)\n"
 		"       mmkit shell [OPTIONS]        the scenario language, interactively\n"
+		"       mmkit exec [OPTIONS] -- PROGRAM [ARGS]  run a static x86-64 program on the machine\n"
 		"       mmkit help [COMMAND|views]   every scenario command, one command, the views\n"
 		"       mmkit mkswap PATH SIZE [-L LABEL] [-U UUID]   a swap area on a host file\n"
 		"       mmkit --version\n"
@@ -263,6 +264,8 @@ int main(int argc, char **argv)
 		return cmd_shell(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "exec"))
+		return cmd_exec_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mkswap"))
 		return mkswap_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

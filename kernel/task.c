@@ -301,6 +301,16 @@ void context_switch(struct task_struct *t)
 	cpu_set_curr(c, t);
 }
 
+struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm)
+{
+	struct mm_struct *old = t->mm;
+
+	t->mm = t->active_mm = mm;
+	if (cpu_curr(this_cpu()) == t)
+		cpu_load_mm(this_cpu(), mm);
+	return old;
+}
+
 /* The task exits: the CPU it runs on goes idle, its mm loses a user
  * (kernel thread: it drops the borrowed active_mm); the struct is freed. */
 void task_exit(struct task_struct *t)

@@ -1,0 +1,247 @@
+/*
+ * cmd_exec.c - `mmkit exec [OPTIONS] -- PROGRAM ARGS...` (issue 21): boot a
+ * machine, mount host directories, run a static x86-64 Linux program on
+ * the Unicorn CPU through mmkit's memory manager, and exit with its status.
+ *
+ *   --ram=SIZE --cpus=N --seed=N      the machine (4-level paging always)
+ *   --mount=HOSTDIR:PATH              a host directory at PATH (repeatable)
+ *   --cwd=PATH                        the program's working directory (/)
+ *   --core-pattern=PATTERN            kernel.core_pattern (default "core")
+ *   -v / -q                           kernel messages: all / none on stderr
+ *
+ * PROGRAM is a path in the machine's file system (a mounted directory);
+ * argv[0] is PROGRAM as given.  The environment is the host's.  fds 0, 1
+ * and 2 are mmkit's own standard streams.  Exit status: the program's exit
+ * code, or 128 + the signal that killed it (as a shell reports it, with a
+ * line on stderr); 2 for a usage error; 126/127 when the program cannot be
+ * executed / is not found, as shells do.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "mmkit/coredump.h"
+#include "mmkit/fs.h"
+#include "mmkit/uproc.h"
+
+extern char **environ;
+
+#define MAX_MOUNTS 16
+
+enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE };
+
+static const struct option exec_opts[] = {
+	{ "ram", required_argument, NULL, EO_RAM },
+	{ "cpus", required_argument, NULL, EO_CPUS },
+	{ "seed", required_argument, NULL, EO_SEED },
+	{ "mount", required_argument, NULL, EO_MOUNT },
+	{ "cwd", required_argument, NULL, EO_CWD },
+	{ "core-pattern", required_argument, NULL, EO_CORE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void exec_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmkit exec [OPTIONS] -- PROGRAM [ARGS...]\n"
+		"Run a static x86-64 Linux program on the simulated machine: every memory\n"
+		"access goes through mmkit's page tables, every fault through its handler.\n"
+		"  --ram=SIZE             RAM (default 256M)\n"
+		"  --cpus=N               simulated CPUs (default 1)\n"
+		"  --seed=N               random seed (default 1)\n"
+		"  --mount=HOSTDIR:PATH   a host directory at PATH (repeatable)\n"
+		"  --cwd=PATH             the program's working directory (default /)\n"
+		"  --core-pattern=PAT     where a core dump goes (default core, in the cwd's file system)\n"
+		"  -v, --verbose          every kernel message on stderr\n"
+		"  -q, --quiet            no kernel message on stderr\n"
+		"exit status: the program's, or 128+N when signal N killed it.\n");
+}
+
+static int parse_size(const char *s, u64 *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (end == s || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+struct exec_opts_val {
+	struct machine_config cfg;
+	const char *mounts[MAX_MOUNTS];
+	int nmounts;
+	const char *cwd, *core;
+	int loglevel;
+};
+
+static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
+{
+	int ch;
+	u64 v;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+vqh", exec_opts, NULL)) != -1) {
+		switch (ch) {
+		case EO_RAM:
+		case EO_CPUS:
+		case EO_SEED:
+			if (parse_size(optarg, &v)) {
+				fprintf(stderr, "mmkit exec: not a number '%s'\n", optarg);
+				return -1;
+			}
+			if (ch == EO_RAM)
+				o->cfg.ram_bytes = v;
+			else if (ch == EO_CPUS)
+				o->cfg.cpus = (int)(v > 1000 ? 1000 : v);
+			else
+				o->cfg.seed = v;
+			break;
+		case EO_MOUNT:
+			if (o->nmounts == MAX_MOUNTS || !strchr(optarg, ':')) {
+				fprintf(stderr, "mmkit exec: --mount=HOSTDIR:PATH (at most %d), got '%s'\n",
+					MAX_MOUNTS, optarg);
+				return -1;
+			}
+			o->mounts[o->nmounts++] = optarg;
+			break;
+		case EO_CWD: o->cwd = optarg; break;
+		case EO_CORE: o->core = optarg; break;
+		case 'v': o->loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH; break;
+		case 'q': o->loglevel = CONSOLE_LOGLEVEL_SILENT; break;
+		case 'h': exec_usage(stdout); return -2;
+		default:
+			fprintf(stderr, "mmkit exec: unknown option '%s'\nTry 'mmkit exec --help'.\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static int mount_all(const struct exec_opts_val *o)
+{
+	int i;
+
+	for (i = 0; i < o->nmounts; i++) {
+		char host[512];
+		const char *colon = strrchr(o->mounts[i], ':');
+		size_t n = (size_t)(colon - o->mounts[i]);
+		int err;
+
+		if (n >= sizeof(host))
+			return -ENAMETOOLONG;
+		memcpy(host, o->mounts[i], n);
+		host[n] = 0;
+		err = do_mount_host(host, colon + 1, false, 0, 0);
+		if (err) {
+			fprintf(stderr, "mmkit exec: mount %s at %s: %s\n", host, colon + 1, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static const char *signame(int sig)
+{
+	static char buf[16];
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (!abbrev)
+		return "?";
+	snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	return buf;
+}
+
+/* Boot, mount, spawn, run, report.  The exit status of the program. */
+static int exec_program(struct exec_opts_val *o, char **argv)
+{
+	struct uproc_result res = { 0 };
+	struct uthread *ut;
+	const char *why;
+	int err, tgid, status;
+
+	console_set_loglevel(CONSOLE_LOGLEVEL_QUIET);
+	err = machine_boot(&o->cfg, &why);
+	if (err) {
+		fprintf(stderr, "mmkit exec: cannot boot the machine: %s\n", why ? why : strerror(-err));
+		return 2;
+	}
+	console_set_loglevel(o->loglevel);
+	if (o->core)
+		snprintf(core_pattern, sizeof(core_pattern), "%s", o->core);
+	err = mount_all(o);
+	if (!err)
+		err = uproc_spawn(0, argv[0], argv, environ, o->cwd, &ut);
+	if (err) {
+		if (err != -ENAMETOOLONG || o->nmounts)
+			fprintf(stderr, "mmkit exec: %s: %s%s\n", argv[0], strerror(-err),
+				err == -ENOENT ? " (in the machine's file system: mount its directory with "
+						 "--mount=HOSTDIR:PATH)" : "");
+		machine_shutdown();
+		return err == -ENOENT ? 127 : 126;
+	}
+	tgid = ut->task->tgid;
+	err = uproc_run(NULL, NULL, NULL, 0);
+	if (err)
+		fprintf(stderr, "mmkit exec: the CPU engine failed: %s\n", strerror(-err));
+	if (!uproc_result(tgid, &res, true)) {
+		fprintf(stderr, "mmkit exec: %s: every thread waits for ever (deadlock); killed\n",
+			argv[0]);
+		status = 128 + SIGKILL;
+	} else if (res.exited) {
+		status = res.code;
+	} else {
+		fprintf(stderr, "mmkit exec: %s: killed by %s%s\n", argv[0], signame(res.sig),
+			res.core_dumped ? " (core dumped)" : "");
+		status = 128 + res.sig;
+	}
+	uproc_kill_all();
+	machine_shutdown();
+	return status;
+}
+
+int cmd_exec_main(int argc, char **argv)
+{
+	struct exec_opts_val o = { .cfg = MACHINE_CONFIG_DEFAULT,
+				   .loglevel = CONSOLE_LOGLEVEL_QUIET };
+	const char *why;
+	int i;
+
+	o.cfg.ram_bytes = 256ULL << 20;
+	i = parse_exec_options(argc, argv, &o);
+	if (i < 0)
+		return i == -2 ? 0 : 2;
+	if (i >= argc) {
+		fprintf(stderr, "mmkit exec: no PROGRAM given\nTry 'mmkit exec --help'.\n");
+		return 2;
+	}
+	if (!ucpu_supported()) {
+		fprintf(stderr, "mmkit exec: this mmkit was built without the Unicorn CPU.\n"
+				"Rebuild with Unicorn 2.1: install libunicorn >= 2.1 (pkg-config unicorn),\n"
+				"or configure with -DMMKIT_UNICORN_SOURCE=/path/to/unicorn-2.1.4.tar.gz\n"
+				"(or online, where CMake fetches 2.1.4 itself); see docs/GUIDE.md.\n");
+		return 2;
+	}
+	o.cfg.levels = 4;
+	if (machine_config_check(&o.cfg, &why)) {
+		fprintf(stderr, "mmkit exec: %s\n", why);
+		return 2;
+	}
+	return exec_program(&o, argv + i);
+}
