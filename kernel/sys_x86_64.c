@@ -390,6 +390,8 @@ static void fill_stat_inode(struct inode *inode, struct linux_stat *st)
 	st->st_blocks = (s64)(inode->i_op && inode->i_op->getblocks ? inode->i_op->getblocks(inode)
 								    : inode->i_blocks);
 	if (inode->i_hostfd >= 0 && !fstat(inode->i_hostfd, &hs)) {
+		if (hs.st_size == st->st_size)   /* written back: the host's allocation */
+			st->st_blocks = hs.st_blocks;
 		st->st_uid = hs.st_uid;
 		st->st_gid = hs.st_gid;
 		st->st_blksize = hs.st_blksize;
