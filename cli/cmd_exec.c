@@ -26,6 +26,7 @@
 #include "cli/cli.h"
 #include "mmkit/coredump.h"
 #include "mmkit/fs.h"
+#include "mmkit/paging.h"
 #include "mmkit/uproc.h"
 
 extern char **environ;
@@ -245,3 +246,110 @@ int cmd_exec_main(int argc, char **argv)
 	}
 	return exec_program(&o, argv + i);
 }
+
+/* ------------------------------------------------------- scenario side -- */
+
+/* spawn A elf PATH [ARGS...]: load the program, stopped. */
+int cli_spawn_elf(struct cmd_ctx *c)
+{
+	static char *const envp[] = { "PATH=/bin:/usr/bin", "HOME=/", NULL };
+	char *argv[CLI_MAX_ARGS];
+	struct uthread *ut;
+	int i, err;
+
+	if (c->argc < 3)
+		return script_error(c, "spawn: usage: spawn A elf PATH [ARGS...]");
+	if (cli_proc_find(c->sc, c->argv[0]))
+		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
+	if (!ucpu_supported())
+		return script_error(c, "spawn elf: this mmkit was built without the Unicorn CPU "
+				    "(docs/GUIDE.md: mmkit exec)");
+	if (pgmode.levels != 4)
+		return script_error(c, "spawn elf: real programs need levels=4");
+	for (i = 2; i < c->argc; i++)
+		argv[i - 2] = c->argv[i];
+	argv[c->argc - 2] = NULL;
+	err = uproc_spawn(c->cpu, c->argv[2], argv, envp, "/", &ut);
+	if (err) {
+		result_errno(c, -err);
+		return 0;
+	}
+	uproc_set_stopped(ut);
+	if (!cli_proc_add(c->sc, c->argv[0], ut->task, c->cpu)) {
+		uproc_kill_all();
+		return script_error(c, "spawn: bad or too many process names ('%s')", c->argv[0]);
+	}
+	result_zero(c);
+	return 0;
+}
+
+struct run_until {
+	struct uthread *ut;
+	int tgid;
+	enum { UNTIL_EXIT, UNTIL_SYSCALL, UNTIL_STEPS, UNTIL_STOP } kind;
+};
+
+/* The loop's stop test, under uproc_lock: the process is gone, or (for
+ * syscall/steps) its thread stopped. */
+static bool run_stop_test(void *arg)
+{
+	struct run_until *u = arg;
+	struct uproc_result r;
+
+	if (uproc_result_locked(u->tgid, &r))
+		return true;
+	return u->kind != UNTIL_EXIT && u->ut->state == UT_STOPPED;
+}
+
+/* A run [until exit|syscall NAME|steps N] */
+static int do_run(struct cmd_ctx *c)
+{
+	struct run_until u = { .kind = UNTIL_EXIT };
+	struct uthread *ut = c->proc->task ? c->proc->task->uthread : NULL;
+	struct uproc_result res;
+	u64 steps = 0;
+	int nr = -1;
+
+	if (arg_count(c, 0, 3))
+		return CMD_SCRIPT_ERROR;
+	if (!ut)
+		return script_error(c, "run: '%s' is no real program (spawn A elf PATH)", c->proc->name);
+	if (c->argc >= 1 && strcmp(c->argv[0], "until"))
+		return script_error(c, "run: expected 'until', got '%s'", c->argv[0]);
+	if (c->argc == 2 && !strcmp(c->argv[1], "exit")) {
+		u.kind = UNTIL_EXIT;
+	} else if (c->argc == 3 && !strcmp(c->argv[1], "syscall")) {
+		nr = syscall_nr(c->argv[2]);
+		if (nr < 0)
+			return script_error(c, "run: unknown system call '%s'", c->argv[2]);
+		u.kind = UNTIL_SYSCALL;
+	} else if (c->argc == 3 && !strcmp(c->argv[1], "steps")) {
+		if (arg_num(c, 2, &steps))
+			return CMD_SCRIPT_ERROR;
+		if (!steps)
+			return script_error(c, "run: steps N needs N > 0");
+		u.kind = UNTIL_STEPS;
+	} else if (c->argc) {
+		return script_error(c, "run: usage: A run [until exit|syscall NAME|steps N]");
+	}
+	u.ut = ut;
+	u.tgid = c->proc->task->tgid;
+	if (u.kind == UNTIL_SYSCALL) {
+		ut->stop_sc = nr;
+		ut->stop_at_syscall = true;
+	}
+	uproc_run(run_stop_test, &u, u.kind == UNTIL_STEPS ? ut : NULL,
+		  u.kind == UNTIL_STEPS ? steps : 0);
+	if (uproc_result(u.tgid, &res, true)) {         /* ut is gone */
+		cli_proc_died(c->sc, c->proc, res.exited ? 0 : res.sig);
+		c->proc->core_dumped = res.core_dumped;
+	} else {
+		ut->stop_at_syscall = false;
+	}
+	result_zero(c);
+	return 0;
+}
+CLI_COMMAND(cmd_prun, .name = "run", .kind = CMD_PROCESS,
+	    .usage = "A run [until exit|syscall NAME|steps N]",
+	    .help = "run a real program (spawn A elf) until it exits, before a system call, or N instructions",
+	    .fn = do_run)

@@ -41,7 +41,7 @@ static const struct option long_opts[] = {
 };
 
 static const char *const machine_opt_names[] = { "ram", "cpus", "levels", "seed" };
-static const char *const subcommands[] = { "run", "shell", "help", "mkswap" };
+static const char *const subcommands[] = { "run", "shell", "help", "mkswap", "exec" };
 
 static void usage(FILE *f)
 {
@@ -280,6 +280,6 @@ int main(int argc, char **argv)
 	suggest_init(&sg, argv[1]);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		suggest_add(&sg, subcommands[i]);
-	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap)", argv[1],
+	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap, exec)", argv[1],
 			   suggest_hint(&sg, hint, sizeof(hint)));
 }

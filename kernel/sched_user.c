@@ -758,6 +758,11 @@ static void cpu_loop(void *info)
 	struct uthread *ut;
 	int err = ucpu_cpu_init();
 
+	/* a program's task may be gone when the loop ends: only a scenario
+	 * task (which no loop frees) is made current again */
+	if (prev && prev->uthread)
+		prev = NULL;
+
 	if (err) {
 		a->err = err;
 		atomic_store(&run_stop, 1);
@@ -792,10 +797,8 @@ static void cpu_loop(void *info)
 		atomic_store(&run_stop, 1);
 		kick_cpus(~0ULL >> (64 - mmk->nr_cpus) & ~1ULL);
 	}
-	if (cpu_curr(c) != prev) {
-		if (prev)
-			context_switch(prev);
-	}
+	if (prev && cpu_curr(c) != prev)
+		context_switch(prev);
 }
 
 int uproc_run(bool (*stop)(void *arg), void *arg, struct uthread *only, u64 steps)
@@ -838,12 +841,11 @@ bool uproc_alive(struct uthread *ut)
 	return alive;
 }
 
-bool uproc_result(int tgid, struct uproc_result *res, bool reap)
+static bool result_locked(int tgid, struct uproc_result *res, bool reap)
 {
 	struct uprocess *p;
 	bool done = false;
 
-	spin_lock(&uproc_lock);
 	list_for_each_entry(p, &all_procs, node) {
 		if (p->parent || !p->zombie || p->tgid != tgid)
 			continue;
@@ -856,6 +858,20 @@ bool uproc_result(int tgid, struct uproc_result *res, bool reap)
 			uprocess_put(p);
 		break;
 	}
+	return done;
+}
+
+bool uproc_result_locked(int tgid, struct uproc_result *res)
+{
+	return result_locked(tgid, res, false);
+}
+
+bool uproc_result(int tgid, struct uproc_result *res, bool reap)
+{
+	bool done;
+
+	spin_lock(&uproc_lock);
+	done = result_locked(tgid, res, reap);
 	spin_unlock(&uproc_lock);
 	return done;
 }
@@ -1204,3 +1220,13 @@ void uproc_kill_all(void)
 	}
 	spin_unlock(&uproc_lock);
 }
+
+/* Shutdown: programs still loaded (a scenario that did not run them to
+ * the end) are killed before the tasks and the engines go. */
+static int uproc_boot(void) { return 0; }
+static void uproc_shutdown(void)
+{
+	if (!list_empty(&all_threads) || !list_empty(&all_procs))
+		uproc_kill_all();
+}
+mmk_initcall(INIT_LATE + 1, uproc_boot, uproc_shutdown);

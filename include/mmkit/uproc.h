@@ -98,6 +98,8 @@ int uproc_run(bool (*stop)(void *arg), void *arg, struct uthread *only, u64 step
 /* The result of process tgid (started by uproc_spawn: no parent) once it
  * is a zombie; reaps it if reap.  false while it runs. */
 bool uproc_result(int tgid, struct uproc_result *res, bool reap);
+/* The same test with uproc_lock held (a uproc_run stop test), no reap. */
+bool uproc_result_locked(int tgid, struct uproc_result *res);
 /* Any live (not dead) thread of the group of ut? */
 bool uproc_alive(struct uthread *ut);
 /* Kill what is left (shutdown of `mmkit exec` or a scenario). */
