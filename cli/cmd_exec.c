@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "mmkit/coredump.h"
 #include "mmkit/fs.h"
@@ -173,6 +175,7 @@ static const char *signame(int sig)
 static int exec_program(struct exec_opts_val *o, char **argv)
 {
 	struct uproc_result res = { 0 };
+	struct rlimit core;            /* the kernel's layout: two unsigned longs */
 	struct uthread *ut;
 	const char *why;
 	int err, tgid, status;
@@ -198,6 +201,9 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 		return err == -ENOENT ? 127 : 126;
 	}
 	tgid = ut->task->tgid;
+	/* the program is the invoking shell's child: its core limit */
+	if (!syscall(SYS_prlimit64, 0, 4 /* the host's RLIMIT_CORE */, NULL, &core))
+		ut->task->signal->rlim[RLIMIT_CORE] = core;
 	err = uproc_run(NULL, NULL, NULL, 0);
 	if (err)
 		fprintf(stderr, "mmkit exec: the CPU engine failed: %s\n", strerror(-err));

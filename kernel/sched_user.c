@@ -142,6 +142,8 @@ static struct uprocess *uprocess_alloc(struct uprocess *parent)
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->sibling);
 	p->parent = parent;
+	atomic_store(&p->exec_cpu, -1);
+	atomic_store(&p->exec_next, -1);
 	strcpy(p->cwd, "/");
 	return p;
 }
@@ -691,8 +693,8 @@ static bool anything_runs(void)
 	struct uthread *ut;
 
 	list_for_each_entry(ut, &all_threads, node)
-		if (ut->state == UT_RUNNABLE || ut->state == UT_RUNNING)
-			return true;
+		if (ut->state == UT_RUNNABLE || ut->state == UT_RUNNING || ut->state == UT_DEAD)
+			return true;             /* a dying thread still wakes its joiner */
 	return false;
 }
 
@@ -713,8 +715,54 @@ static void idle_wait(struct cpu *c)
 	pthread_mutex_unlock(&c->ipi_lock);
 }
 
-/* Run ut once on this CPU. */
-static void run_one(struct uthread *ut, u64 steps)
+/*
+ * One CPU at a time runs the guest code of a thread group.  Unicorn
+ * translates guest atomics (lock-prefixed instructions) without host
+ * atomicity (it never sets QEMU's CF_PARALLEL), so two engines running
+ * threads of one mm at once could tear a futex word or a counter.  The
+ * threads still live on their own CPUs (own engine, own TLB, real
+ * shootdowns); their guest code takes turns: a CPU that finds the group
+ * running elsewhere asks for the next turn, which the owner gives up when
+ * its thread next enters the kernel (a system call or a fault).
+ */
+static bool group_exec_acquire(struct uprocess *p, int cpu)
+{
+	int none = -1, next = atomic_load(&p->exec_next);
+
+	if (next != -1 && next != cpu) {
+		/* another CPU's turn comes first, unless it stopped asking */
+		if (atomic_fetch_add(&p->exec_skips, 1) < 16)
+			return false;
+		atomic_compare_exchange_strong(&p->exec_next, &next, -1);
+	}
+	atomic_store(&p->exec_skips, 0);
+	if (atomic_compare_exchange_strong(&p->exec_cpu, &none, cpu)) {
+		if (next == cpu)
+			atomic_store(&p->exec_next, -1);
+		return true;
+	}
+	if (none == cpu)
+		return true;
+	/* no kick: the owner gives the turn up at its next system call or
+	 * fault (an asynchronous stop can run a lock-prefixed instruction
+	 * twice in Unicorn 2.1.4, docs/ARCHITECTURE.md) */
+	atomic_compare_exchange_strong(&p->exec_next, &next, cpu);
+	return false;
+}
+
+static void group_exec_release(struct uprocess *p, int cpu)
+{
+	int me = cpu;
+	int next = atomic_load(&p->exec_next);
+
+	atomic_compare_exchange_strong(&p->exec_cpu, &me, -1);
+	if (next != -1 && next != cpu)
+		kick_cpu(next);
+}
+
+/* Run ut once on this CPU; true if it was kicked out between two
+ * instructions (it goes on next, after the IPIs). */
+static bool run_one(struct uthread *ut, u64 steps)
 {
 	struct ucpu_signal sig;
 	enum ucpu_exit why;
@@ -726,16 +774,22 @@ static void run_one(struct uthread *ut, u64 steps)
 		ut->ctx = ucpu_ctx_new(&ut->first_regs);
 		if (!ut->ctx) {
 			do_exit_status(SIGKILL, true);
-			return;
+			return false;
 		}
 	}
 	if (do_signal(ut))
-		return;
+		return false;
 	if (cpu_code_gen[cpu] != gen) {
 		ucpu_flush_code();
 		cpu_code_gen[cpu] = gen;
 	}
+	if (mmk->nr_cpus > 1 && !group_exec_acquire(ut->proc, cpu)) {
+		idle_wait(this_cpu());
+		return false;                    /* runnable still: the next turn */
+	}
 	why = ucpu_run(ut->ctx, steps, &sig);
+	if (mmk->nr_cpus > 1)
+		group_exec_release(ut->proc, cpu);
 	if (why == UCPU_SIGNAL && ut->state != UT_DEAD) {
 		if (sig.sig == SIGKILL)
 			do_exit_status(SIGKILL, true);
@@ -748,6 +802,7 @@ static void run_one(struct uthread *ut, u64 steps)
 			ut->state = UT_STOPPED;
 		spin_unlock(&uproc_lock);
 	}
+	return why == UCPU_KICKED;
 }
 
 static void cpu_loop(void *info)
@@ -755,7 +810,8 @@ static void cpu_loop(void *info)
 	struct loop_args *a = info;
 	struct cpu *c = this_cpu();
 	struct task_struct *prev = cpu_curr(c);
-	struct uthread *ut;
+	struct uthread *ut, *again = NULL;
+	bool kicked;
 	int err = ucpu_cpu_init();
 
 	/* a program's task may be gone when the loop ends: only a scenario
@@ -775,7 +831,17 @@ static void cpu_loop(void *info)
 			spin_unlock(&uproc_lock);
 			break;
 		}
-		ut = pick_next(c->id, a->only);
+		if (again && again->state == UT_RUNNABLE && (!a->only || again == a->only) &&
+		    !(mmk->nr_cpus > 1 && atomic_load(&again->proc->exec_next) >= 0 &&
+		      atomic_load(&again->proc->exec_next) != c->id)) {
+			/* kicked between two instructions: go on with it (a thread
+			 * switch inside the engine happens at system calls only) */
+			ut = again;
+			ut->state = UT_RUNNING;
+		} else {
+			ut = pick_next(c->id, a->only);
+		}
+		again = NULL;
 		if (!ut && c->id == 0 && !anything_runs()) {
 			spin_unlock(&uproc_lock);
 			break;                       /* every thread waits for good */
@@ -785,13 +851,15 @@ static void cpu_loop(void *info)
 			idle_wait(c);
 			continue;
 		}
-		run_one(ut, a->steps);
+		kicked = run_one(ut, a->steps);
 		spin_lock(&uproc_lock);
 		if (ut->state == UT_RUNNING)
 			ut->state = UT_RUNNABLE;
 		spin_unlock(&uproc_lock);
 		if (ut->state == UT_DEAD)
 			uthread_finish(ut);
+		else if (kicked)
+			again = ut;
 	}
 	if (c->id == 0) {
 		atomic_store(&run_stop, 1);

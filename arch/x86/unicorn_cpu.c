@@ -206,6 +206,9 @@ void ucpu_kick(struct cpu *c)
 static void *watchdog_fn(void *arg)
 {
 	struct timespec ts = { 0, WATCHDOG_NS };
+	/* MMKIT_UCPU_KICK_ALL=1: kick every engine every period, the
+	 * experiment that shows Unicorn's double lock-prefixed instructions */
+	bool kick_all = getenv("MMKIT_UCPU_KICK_ALL") != NULL;
 	int i;
 
 	while (atomic_load(&watchdog_state) == 1) {
@@ -213,7 +216,7 @@ static void *watchdog_fn(void *arg)
 		for (i = 0; i < MMK_MAX_CPUS && mmk && i < mmk->nr_cpus; i++) {
 			struct cpu *c = cpu_of(i);
 
-			if (ucpus[i] && atomic_load_explicit(&c->ipi_pending, memory_order_acquire))
+			if (ucpus[i] && (kick_all || atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
 				ucpu_kick(c);
 		}
 	}
@@ -783,7 +786,7 @@ enum ucpu_exit ucpu_run(struct ucpu_ctx *ctx, u64 steps, struct ucpu_signal *sig
 	if (atomic_load_explicit(&c->ipi_pending, memory_order_acquire)) {
 		atomic_store(&u->in_guest, 0);
 		uc_context_save(u->uc, ctx->uctx);
-		return UCPU_STOPPED;                 /* serve it first */
+		return UCPU_KICKED;                  /* serve it first */
 	}
 	u->running = true;
 	e = uc_emu_start(u->uc, rip, 0, 0, steps);
@@ -805,6 +808,8 @@ enum ucpu_exit ucpu_run(struct ucpu_ctx *ctx, u64 steps, struct ucpu_signal *sig
 		why = UCPU_SIGNAL;
 	} else if (steps && !u->stop && !atomic_load(&c->ipi_pending)) {
 		why = UCPU_STEPS;
+	} else if (!u->stop) {
+		why = UCPU_KICKED;
 	}
 	uc_context_save(u->uc, ctx->uctx);
 	return why;

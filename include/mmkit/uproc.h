@@ -68,6 +68,9 @@ struct uprocess {
 	char cwd[256];
 	char exe[256];                    /* the program's path (/proc/self/exe) */
 	int refs;                         /* threads + the parent's reference until reaped */
+	_Atomic int exec_cpu;             /* the CPU running its guest code, -1: none */
+	_Atomic int exec_next;            /* a CPU waiting for its turn, -1: none */
+	_Atomic int exec_skips;           /* turns given up to exec_next (a bound) */
 	struct list_head node;            /* on all_procs */
 };
 
