@@ -7,6 +7,8 @@
  *   --mount=HOSTDIR:PATH              a host directory at PATH (repeatable)
  *   --cwd=PATH                        the program's working directory (/)
  *   --core-pattern=PATTERN            kernel.core_pattern (default "core")
+ *   --core-limit=SIZE|unlimited       RLIMIT_CORE (default: mmkit's own, as a
+ *                                     child inherits its shell's)
  *   -v / -q                           kernel messages: all / none on stderr
  *
  * PROGRAM is a path in the machine's file system (a mounted directory);
@@ -35,7 +37,7 @@ extern char **environ;
 
 #define MAX_MOUNTS 16
 
-enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE };
+enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE, EO_CORE_LIMIT };
 
 static const struct option exec_opts[] = {
 	{ "ram", required_argument, NULL, EO_RAM },
@@ -44,6 +46,7 @@ static const struct option exec_opts[] = {
 	{ "mount", required_argument, NULL, EO_MOUNT },
 	{ "cwd", required_argument, NULL, EO_CWD },
 	{ "core-pattern", required_argument, NULL, EO_CORE },
+	{ "core-limit", required_argument, NULL, EO_CORE_LIMIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -62,6 +65,7 @@ static void exec_usage(FILE *f)
 		"  --mount=HOSTDIR:PATH   a host directory at PATH (repeatable)\n"
 		"  --cwd=PATH             the program's working directory (default /)\n"
 		"  --core-pattern=PAT     where a core dump goes (default core, in the cwd's file system)\n"
+		"  --core-limit=SIZE      RLIMIT_CORE: a size or unlimited (default: mmkit's own)\n"
 		"  -v, --verbose          every kernel message on stderr\n"
 		"  -q, --quiet            no kernel message on stderr\n"
 		"exit status: the program's, or 128+N when signal N killed it.\n");
@@ -90,6 +94,8 @@ struct exec_opts_val {
 	int nmounts;
 	const char *cwd, *core;
 	int loglevel;
+	bool core_limit_set;
+	unsigned long core_limit;
 };
 
 static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
@@ -125,6 +131,16 @@ static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
 			break;
 		case EO_CWD: o->cwd = optarg; break;
 		case EO_CORE: o->core = optarg; break;
+		case EO_CORE_LIMIT:
+			if (!strcmp(optarg, "unlimited")) {
+				v = RLIM_INFINITY;
+			} else if (parse_size(optarg, &v)) {
+				fprintf(stderr, "mmkit exec: --core-limit: not a size '%s'\n", optarg);
+				return -1;
+			}
+			o->core_limit = v;
+			o->core_limit_set = true;
+			break;
 		case 'v': o->loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH; break;
 		case 'q': o->loglevel = CONSOLE_LOGLEVEL_SILENT; break;
 		case 'h': exec_usage(stdout); return -2;
@@ -202,7 +218,9 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	}
 	tgid = ut->task->tgid;
 	/* the program is the invoking shell's child: its core limit */
-	if (!syscall(SYS_prlimit64, 0, 4 /* the host's RLIMIT_CORE */, NULL, &core))
+	if (o->core_limit_set)
+		ut->task->signal->rlim[RLIMIT_CORE] = (struct rlimit){ o->core_limit, RLIM_INFINITY };
+	else if (!syscall(SYS_prlimit64, 0, 4 /* the host's RLIMIT_CORE */, NULL, &core))
 		ut->task->signal->rlim[RLIMIT_CORE] = core;
 	err = uproc_run(NULL, NULL, NULL, 0);
 	if (err)

@@ -16,11 +16,16 @@ ok none-without-help '! grep -q "(no help)" "$tmp/names"'
 while read -r name rest; do
   "$mmkit" help "$name" > "$tmp/h" 2>&1; rc=$?
   ok "$name-help" '[ $rc -eq 0 ] && grep -q "^usage: " "$tmp/h" && grep -q "^prints: " "$tmp/h" && grep -q "^example:" "$tmp/h"'
-  # the example: the indented lines between "example:" and "topic:"
-  sed -n '/^example:/,/^topic:/p' "$tmp/h" | sed '1d;$d' | sed 's/^  //' > "$tmp/ex.mm"
-  ok "$name-example-nonempty" '[ -s "$tmp/ex.mm" ]'
-  "$mmkit" run --plain -q "$tmp/ex.mm" > "$tmp/exout" 2> "$tmp/exerr"; rc=$?
-  ok "$name-example-runs" '[ $rc -eq 0 ] || { cat "$tmp/ex.mm" "$tmp/exerr"; false; }'
+  # the example: the indented lines between "example:" and "topic:" (a
+  # global and a process command may share a name: one example each)
+  rm -f "$tmp"/ex*.mm
+  awk -v dir="$tmp" '/^example:/ { n++; f = dir "/ex" n ".mm"; inb = 1; next }
+                     /^topic:/ { inb = 0; next } inb { sub(/^  /, ""); print > f }' "$tmp/h"
+  for ex in "$tmp"/ex*.mm; do
+    ok "$name-example-nonempty" '[ -s "$ex" ]'
+    "$mmkit" run --plain -q "$ex" > "$tmp/exout" 2> "$tmp/exerr"; rc=$?
+    ok "$name-example-runs" '[ $rc -eq 0 ] || { cat "$ex" "$tmp/exerr"; false; }'
+  done
   cat "$tmp/h" >> "$tmp/all_help"
   echo "help $name" >> "$tmp/all_help.mm"
 done < "$tmp/names"

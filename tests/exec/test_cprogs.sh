@@ -31,9 +31,9 @@ same threads-4cpus 4 threads
 # segv: killed by SIGSEGV (128+11), a core in the mounted directory, and
 # gdb's backtrace names the crashing function and its callers
 rm -f "$tmp/core"
-(ulimit -c unlimited 2>/dev/null
- "$mmkit" exec -q --mount="$tmp:/w" --core-pattern=/w/core -- /w/segv > "$tmp/segv.out" 2> "$tmp/segv.err"
- echo $? > "$tmp/segv.rc")
+"$mmkit" exec -q --mount="$tmp:/w" --core-pattern=/w/core --core-limit=unlimited -- /w/segv \
+  > "$tmp/segv.out" 2> "$tmp/segv.err"
+echo $? > "$tmp/segv.rc"
 ok segv-status '[ "$(cat "$tmp/segv.rc")" = 139 ] && grep -q "killed by SIGSEGV (core dumped)" "$tmp/segv.err"'
 ok segv-core '[ -s "$tmp/core" ]'
 if command -v gdb >/dev/null; then
