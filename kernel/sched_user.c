@@ -811,7 +811,7 @@ static void cpu_loop(void *info)
 	struct cpu *c = this_cpu();
 	struct task_struct *prev = cpu_curr(c);
 	struct uthread *ut, *again = NULL;
-	bool kicked;
+	bool kicked, dead;
 	int err = ucpu_cpu_init();
 
 	/* a program's task may be gone when the loop ends: only a scenario
@@ -855,8 +855,9 @@ static void cpu_loop(void *info)
 		spin_lock(&uproc_lock);
 		if (ut->state == UT_RUNNING)
 			ut->state = UT_RUNNABLE;
+		dead = ut->state == UT_DEAD;
 		spin_unlock(&uproc_lock);
-		if (ut->state == UT_DEAD)
+		if (dead)
 			uthread_finish(ut);
 		else if (kicked)
 			again = ut;

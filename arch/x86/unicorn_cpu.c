@@ -216,7 +216,8 @@ static void *watchdog_fn(void *arg)
 		for (i = 0; i < MMK_MAX_CPUS && mmk && i < mmk->nr_cpus; i++) {
 			struct cpu *c = cpu_of(i);
 
-			if (ucpus[i] && (kick_all || atomic_load_explicit(&c->ipi_pending, memory_order_acquire)))
+			/* ucpus[] is read under ipi_lock, in ucpu_kick */
+			if (kick_all || atomic_load_explicit(&c->ipi_pending, memory_order_acquire))
 				ucpu_kick(c);
 		}
 	}
@@ -586,8 +587,12 @@ static int boot_to_user(struct ucpu *u)
 	off = find_offset(NULL, 0, k.c, ec, 3, size);
 	if (off < 0 || (error_code_off >= 0 && off != error_code_off))
 		goto unlock;
-	error_code_off = off;
-	context_size = (long)size;
+	if (error_code_off < 0) {
+		/* written once, before any engine runs a program (its hooks
+		 * read them unlocked); later engines only compare */
+		error_code_off = off;
+		context_size = (long)size;
+	}
 	uc_context_restore(u->uc, c0);                  /* CPL 3, nothing in flight */
 	err = 0;
 unlock:
