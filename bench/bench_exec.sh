@@ -10,7 +10,7 @@
 # Needs gcc (static libc), busybox-static and qemu-user (apt-get install
 # qemu-user); prints one table.  Timings only: not a test.
 set -u
-mmkit=${1:-build/release/mmkit}
+mmkit=$(cd "$(dirname "${1:-build/release/mmkit}")" && pwd)/$(basename "${1:-build/release/mmkit}")
 src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for p in membound faults; do

@@ -115,6 +115,14 @@ void ucpu_get_facts(struct ucpu_facts *f) { f->error_code_off = f->old_exception
 #define CR4_OSXMMEXCPT 0x400
 
 #define WATCHDOG_NS 1000000L           /* re-kick a CPU whose IPI waits this long */
+/* QEMU sizes its software TLB (256 entries at first, doubling up to 2^20)
+ * only when it is flushed, by how full it was.  A program that faults in
+ * a large working set and never unmaps would keep 256 entries and miss on
+ * most accesses (a random walk over 32 MiB ran 3x slower), so every
+ * TLB_RESIZE_FAULTS faults the engine's TLB is flushed: architecturally
+ * harmless (a CPU may drop TLB entries at any time), and the TLB grows
+ * with the working set. */
+#define TLB_RESIZE_FAULTS 256
 
 struct ucpu {
 	uc_engine *uc;
@@ -124,6 +132,7 @@ struct ucpu {
 	bool running;                      /* inside uc_emu_start */
 	_Atomic int in_guest;              /* a kick may stop it */
 	bool stop;                         /* the run ends after this hook */
+	unsigned long faults;              /* #PFs handled (TLB_RESIZE_FAULTS) */
 	struct ucpu_signal *sig;           /* where a signal is reported */
 	struct cpu *cpu;
 };
@@ -306,6 +315,8 @@ static void page_fault(struct ucpu *u)
 		/* the CPU's CR3 may have changed under the handler: follow it */
 		if (u->cr3 != u->cpu->cr3)
 			engine_tlb_flush(u->cpu);
+		else if (!(++u->faults % TLB_RESIZE_FAULTS))
+			uc_ctl_flush_tlb(u->uc);     /* see TLB_RESIZE_FAULTS */
 		atomic_store(&u->in_guest, 1);
 		return;                                  /* retry the instruction */
 	}
