@@ -36,6 +36,7 @@
 #include <string.h>
 #include "fs/internal.h"
 #include "mmkit/blkdev.h"
+#include "mmkit/fault_inject.h"
 #include "mmkit/host.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/pagemap.h"
@@ -407,10 +408,15 @@ struct hostfs_rd {
 	struct page *pages[];
 };
 
+/* The completion of a readahead request: a failed one is absorbed (the
+ * pages stay not uptodate; a later access reads them again), as Linux's
+ * readahead ignores its errors. */
 static void hostfs_read_end_io(struct bio *bio)
 {
 	struct hostfs_rd *rd = bio->bi_private;
 
+	if (bio->bi_status < 0)
+		fault_absorbed();
 	hostfs_read_done(rd->pages, rd->n, bio->bi_pos, bio->bi_status, false, true);
 	kfree(rd);
 	bio_put(bio);

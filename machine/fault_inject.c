@@ -13,6 +13,7 @@
 #include "mmkit/machine.h"
 
 _Atomic int fault_inject_armed;
+_Atomic long fault_inject_absorbed;
 static struct fault_site *fault_sites;
 struct fault_site fault_any = { .name = "any" };
 

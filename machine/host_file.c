@@ -166,10 +166,11 @@ long long host_seek_data(int fd, long long off, bool hole)
 
 int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max)
 {
-	struct {
+	union {                  /* struct fiemap ends in its extents */
 		struct fiemap fm;
-		struct fiemap_extent fe[64];
+		u8 raw[sizeof(struct fiemap) + 64 * sizeof(struct fiemap_extent)];
 	} req;
+	const struct fiemap_extent *fe = req.fm.fm_extents;
 	unsigned int i;
 
 	if (max > 64)
@@ -182,11 +183,11 @@ int host_file_extents(int fd, long long start, long long len, struct host_extent
 	if (ioctl(fd, FS_IOC_FIEMAP, &req.fm) < 0)
 		return -errno;
 	for (i = 0; i < req.fm.fm_mapped_extents; i++) {
-		ext[i].logical = (long long)req.fe[i].fe_logical;
-		ext[i].physical = (long long)req.fe[i].fe_physical;
-		ext[i].length = (long long)req.fe[i].fe_length;
-		ext[i].last = req.fe[i].fe_flags & FIEMAP_EXTENT_LAST;
-		ext[i].mapped = !(req.fe[i].fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
+		ext[i].logical = (long long)fe[i].fe_logical;
+		ext[i].physical = (long long)fe[i].fe_physical;
+		ext[i].length = (long long)fe[i].fe_length;
+		ext[i].last = fe[i].fe_flags & FIEMAP_EXTENT_LAST;
+		ext[i].mapped = !(fe[i].fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
 							 FIEMAP_EXTENT_DATA_INLINE));
 	}
 	return (int)req.fm.fm_mapped_extents;

@@ -157,7 +157,7 @@ static void report_flush(void)
  * console did not already print it there (a quiet run, or a log elsewhere). */
 static void report_finish(void)
 {
-	FILE *console = mmk ? mmk->log : stderr;   /* where printk echoed it */
+	FILE *console = mmk ? mmk->log : stderr; /* where printk echoed it */
 
 	if (!lockdep_fatal)
 		return;

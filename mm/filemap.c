@@ -223,7 +223,7 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	if (m->shmem)
 		SetPageSwapBacked(page);
 	*slot = page;
-	m->nrpages++;
+	WRITE_ONCE(m->nrpages, m->nrpages + 1);   /* read locklessly: mapping_empty */
 	pagecache_account(m, page, 1);
 }
 
@@ -259,7 +259,7 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 		return -EAGAIN;
 	}
 	*slot = value;
-	m->nrpages--;
+	WRITE_ONCE(m->nrpages, m->nrpages - 1);
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
 	spin_unlock(&m->i_pages_lock);
@@ -533,7 +533,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
 	*xa_lookup_slot(m, page->index) = NULL;      /* the page is in it */
-	m->nrpages--;
+	WRITE_ONCE(m->nrpages, m->nrpages - 1);
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
 	ClearPageDirty(page);

@@ -139,7 +139,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma) == -ENOMEM ? -EAGAIN : VMA_ERRNO(vma);
 	*prev = vma;
-	vma->vm_flags = nf;
+	vm_flags_reset(vma, nf);
 	return 0;
 }
 

@@ -33,7 +33,7 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 	else if (oldflags & VM_LOCKED)
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 out:
 	*prev = vma;
 	return 0;

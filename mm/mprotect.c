@@ -46,7 +46,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 	if (VMA_ERR(vma))
 		return VMA_ERRNO(vma);
 	*pprev = vma;
-	vma->vm_flags = newflags;
+	vm_flags_reset(vma, newflags);
 	vma_set_page_prot(vma);
 	change_protection(vma, start, end);
 	/* a locked private VMA becoming writable is COWed in at once */

@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include "mmkit/blkdev.h"
+#include "mmkit/fault_inject.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/writeback.h"
 
@@ -100,8 +101,10 @@ void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_t
 	while (i < nr_to_read) {
 		int err = ra_alloc_page(ractl, index + i, mark);
 
-		if (err == -ENOMEM)
+		if (err == -ENOMEM) {
+			fault_absorbed();
 			break;
+		}
 		if (err) {                           /* present: skip it */
 			read_pages(ractl);
 			ractl->_index++;
@@ -210,8 +213,11 @@ static void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_
 	ractl->_nr_pages = 0;
 	while (index <= limit) {
 		err = ra_alloc_page(ractl, index, mark);
-		if (err)
+		if (err) {
+			if (err == -ENOMEM)
+				fault_absorbed();
 			break;
+		}
 		index++;
 	}
 	read_pages(ractl);

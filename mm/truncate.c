@@ -31,7 +31,7 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 	size_t partial_end = lend == -1 ? 0 : (size_t)((lend + 1) & ~PAGE_MASK);
 	unsigned long first = (unsigned long)(lstart >> PAGE_SHIFT);
 
-	if (!m->nrpages)
+	if (!READ_ONCE(m->nrpages))         /* Linux mapping_empty: lockless */
 		return;
 	if (start < end)
 		filemap_remove_range(m, start, end);

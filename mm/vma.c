@@ -295,7 +295,7 @@ static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 /* The merged VMA carries the sticky flags of every part it now covers. */
 static void vma_set_sticky(struct vm_area_struct *vma, unsigned long sticky)
 {
-	vma->vm_flags |= sticky & VM_STICKY;
+	vm_flags_set(vma, sticky & VM_STICKY);
 }
 
 /* ---- splitting ---- */

@@ -159,7 +159,8 @@ static unsigned long shrink_folio_list(struct list_head *pages, struct reclaim_c
 	}
 	swap_write_unplug(rc->plug);
 	rc->plug = NULL;
-	list_for_each_entry_safe(page, next, &written, lru) {
+	while (!list_empty(&written)) {
+		page = list_first_entry(&written, struct page, lru);
 		list_del(&page->lru);
 		if (reclaim_written(page)) {
 			put_page(page);

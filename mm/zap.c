@@ -95,10 +95,9 @@ static void zap_nonpresent_pte(struct zap_details *z, ptep_t pte, unsigned long 
 			return;
 		z->rss[MM_SWAPENTS]--;
 		free_swap_and_cache(pte_to_swp_entry(ptent));
-	} else if (is_guard_marker(ptent) && !z->drop_markers) {
-		return;
-	} else if (is_poisoned_marker(ptent) && z->keep_cows) {
-		return;
+	} else if ((is_guard_marker(ptent) && !z->drop_markers) ||
+		   (is_poisoned_marker(ptent) && z->keep_cows)) {
+		return;                  /* markers that stay */
 	}
 	pte_clear(mm, addr, pte);
 }

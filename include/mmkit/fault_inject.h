@@ -38,6 +38,21 @@ static __always_inline bool should_fail(struct fault_site *site)
 	return __should_fail(site);
 }
 
+/*
+ * A best-effort path that swallows a failure (readahead stops at the first
+ * page it cannot get, as Linux's page_cache_ra_unbounded, and leaves the
+ * pages of a failed read not uptodate for a later access to read again)
+ * says so: the fail-Nth judge then knows that a later look at what that
+ * path would have done (page-cache residency, major faults) may differ.
+ * Counts only while some site is armed.
+ */
+extern _Atomic long fault_inject_absorbed;
+static inline void fault_absorbed(void)
+{
+	if (atomic_load_explicit(&fault_inject_armed, memory_order_relaxed))
+		atomic_fetch_add_explicit(&fault_inject_absorbed, 1, memory_order_relaxed);
+}
+
 void fault_site_register(struct fault_site *site);
 #define DEFINE_FAULT_SITE(var, sname)                                          \
 	struct fault_site var = { .name = sname };                             \

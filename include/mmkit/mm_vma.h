@@ -152,6 +152,14 @@ static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
 {
 	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
 }
+/* Change the flags of a VMA that is in the tree (Linux vm_flags_reset,
+ * vm_flags_set).  Caller holds mmap_lock for writing.  The store is a
+ * WRITE_ONCE: walkers of a file's i_mmap (unmap_mapping_pages, rmap) read
+ * vm_flags under i_mmap_rwsem alone, as in Linux, with READ_ONCE. */
+static inline void vm_flags_reset(struct vm_area_struct *vma, unsigned long flags)
+{ WRITE_ONCE(vma->vm_flags, flags); }
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{ WRITE_ONCE(vma->vm_flags, vma->vm_flags | flags); }
 static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
 static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
 static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }

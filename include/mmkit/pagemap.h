@@ -67,7 +67,7 @@ static inline bool mapping_can_writeback(const struct address_space *m)
  * not with MADV_SEQUENTIAL/RANDOM, nor for a POSIX_FADV_NOREUSE file. */
 static inline bool vma_has_recency(const struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & (VM_SEQ_READ | VM_RAND_READ))
+	if (READ_ONCE(vma->vm_flags) & (VM_SEQ_READ | VM_RAND_READ))
 		return false;
 	return !(vma->vm_file && (vma->vm_file->f_mode & FMODE_NOREUSE));
 }

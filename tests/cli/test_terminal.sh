@@ -52,6 +52,7 @@ t new-session -d -s "$sess" -x 120 -y 50 \
 step banner 'mmkit shell: the scenario language'
 type_line "spawn A"
 step spawn '^1: = 0'
+wait_prompt
 # Tab completes a flag, one |-separated part at a time
 t send-keys -t "$sess" -l -- "A mmap 0 64M rw- MAP_PRIVATE|MAP_ANONY"
 t send-keys -t "$sess" Tab

@@ -12,7 +12,10 @@
  * _alloc) with its kind and size, and passes kfree/krealloc/free_pages/vfree/
  * vunmap/kmem_cache_free/kmem_cache_destroy only with such a `$NAME` of the
  * right kind (and order), kwrite only inside such an object.  kpte (a raw
- * kernel page-table edit, a debugging tool) never runs.  Accesses over more
+ * kernel page-table edit, a debugging tool) never runs, nor does `mount`:
+ * a host directory mounted read-write would let an input write, truncate or
+ * swap on the fuzzing machine's own files (every path then stays in the
+ * root tmpfs, so opens, core dumps and swap files touch no host file).  Accesses over more
  * than FUZZ_MAX_ACCESS bytes (fill, check, touch, readstr) are dropped and
  * every process's address space is capped by RLIMIT_AS, so one input cannot
  * spend minutes in a legitimate loop and pass for a hang.
@@ -203,7 +206,7 @@ static bool line_allowed(struct fuzz_state *f, struct line *l)
 		return l->cmd && is_cmd(l, "writestr");
 	if (l->cmd)
 		return access_ok(f, l);
-	if (is_cmd(l, "kpte"))
+	if (is_cmd(l, "kpte") || is_cmd(l, "mount"))
 		return false;
 	if (is_cmd(l, "kwrite"))
 		return kwrite_ok(f, l);

@@ -30,9 +30,16 @@
  *   R LINE FAILS RESULT    a line with a result; FAILS = failures injected during it
  *   E LINE FAILS           a line that ended in a script error
  *   F LINE FAILS           another line during which failures were injected
+ *   A LINE N               N failures (allocations, reads) a best-effort path absorbed
+ *                          during LINE (fault_absorbed: readahead)
  *   V LINE                 verify found violations after LINE (report on stderr); the run stops
  *   S SITE CALLS FAILURES  per site, before teardown
- *   M KEY VALUE            after teardown: meminfo fields (kB) and "slab:NAME" objects in use
+ *   M KEY VALUE            after teardown: meminfo fields (kB), "slab:NAME" objects in
+ *                          use, and "tmpfs_files" (kB): the pages of the files in the
+ *                          root tmpfs, which outlive every process by design (a
+ *                          failed mount leaves a script's files there instead), and
+ *                          "zero_page" (kB): 4 once the zero page, allocated on first
+ *                          use, exists (a failed write fault leaves a later read on it)
  *   DONE
  * Exit status 0, or 3 after a verify violation, 2 on bad usage.
  */
@@ -44,6 +51,8 @@
 #include "cli/scenario.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
+#include "mmkit/fs.h"
+#include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/proc.h"
 #include "mmkit/slab.h"
@@ -232,6 +241,20 @@ static void shrink_all(void *info)
 	drain_all_pages();
 }
 
+/* The kB held by the files of the root tmpfs (their pages are their
+ * storage: Shmem that no process holds). */
+static unsigned long tmpfs_files_kb(void)
+{
+	unsigned long pages = 0;
+	struct inode *inode;
+
+	spin_lock(&root_sb->s_inode_list_lock);
+	list_for_each_entry(inode, &root_sb->s_inodes, i_sb_list)
+		pages += READ_ONCE(inode->i_mapping->nrpages);
+	spin_unlock(&root_sb->s_inode_list_lock);
+	return pages * (PAGE_SIZE / 1024);
+}
+
 struct usage_args { FILE *out; };
 static void print_usage(void *info)
 {
@@ -253,6 +276,8 @@ static void print_usage(void *info)
 			fprintf(out, "M %s %lu\n", key, kb);
 	}
 	free(buf);
+	fprintf(out, "M tmpfs_files %lu\n", tmpfs_files_kb());
+	fprintf(out, "M zero_page %lu\n", READ_ONCE(zero_pfn) ? PAGE_SIZE / 1024 : 0UL);
 	slab_mutex_lock();
 	for (s = slab_cache_first(); s; s = slab_cache_next(s)) {
 		struct slabinfo si;
@@ -310,7 +335,7 @@ static bool run_line(int lineno, const char *line)
 {
 	char *out = NULL, res[300] = "", head[24];
 	size_t len = 0, hl;
-	long before = injected(), fails;
+	long before = injected(), fails, absorbed = atomic_load(&fault_inject_absorbed);
 	FILE *m = open_memstream(&out, &len);
 	const char *p;
 	int rc;
@@ -339,6 +364,9 @@ static bool run_line(int lineno, const char *line)
 		printf("E %d %ld\n", lineno, fails);
 	else if (fails)
 		printf("F %d %ld\n", lineno, fails);
+	absorbed = atomic_load(&fault_inject_absorbed) - absorbed;
+	if (absorbed)
+		printf("A %d %ld\n", lineno, absorbed);
 	if (verify_now()) {
 		printf("V %d\n", lineno);
 		return false;
