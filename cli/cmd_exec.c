@@ -196,6 +196,7 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	const char *why;
 	int err, tgid, status;
 
+	signal(SIGPIPE, SIG_IGN);      /* the program gets it (fs/stdio_host.c) */
 	console_set_loglevel(CONSOLE_LOGLEVEL_QUIET);
 	err = machine_boot(&o->cfg, &why);
 	if (err) {
@@ -232,8 +233,9 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	} else if (res.exited) {
 		status = res.code;
 	} else {
-		fprintf(stderr, "mmkit exec: %s: killed by %s%s\n", argv[0], signame(res.sig),
-			res.core_dumped ? " (core dumped)" : "");
+		if (res.sig != SIGPIPE)        /* as shells, silent about SIGPIPE */
+			fprintf(stderr, "mmkit exec: %s: killed by %s%s\n", argv[0],
+				signame(res.sig), res.core_dumped ? " (core dumped)" : "");
 		status = 128 + res.sig;
 	}
 	uproc_kill_all();

@@ -4,10 +4,13 @@
  * host descriptor through a bounce buffer (the user copy happens outside
  * the host call); TCGETS and TIOCGWINSZ answer as the host terminal does
  * (-ENOTTY when the stream is not a terminal).  A read blocks the CPU's
- * host thread, as a read of a terminal blocks a real CPU's task.
+ * host thread, as a read of a terminal blocks a real CPU's task.  A write
+ * to a host pipe whose reader has gone is EPIPE and SIGPIPE for the
+ * program (mmkit exec ignores the host's SIGPIPE itself).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -66,8 +69,14 @@ static long stream_write(struct file *f, unsigned long ubuf, size_t len, loff_t 
 			ssize_t w = write(stream_fd(f), tmp + off, n - off);
 
 			if (w < 0) {
+				int err = errno;
+
 				free(tmp);
-				return done + off ? (long)(done + off) : -errno;
+				if (done + off)
+					return (long)(done + off);
+				if (err == EPIPE)      /* the host reader went: SIGPIPE */
+					uproc_kill(current->pid, SIGPIPE, true);
+				return -err;
 			}
 			off += (size_t)w;
 		}

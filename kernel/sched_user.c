@@ -121,6 +121,16 @@ void uproc_set_stopped(struct uthread *ut)
 	spin_unlock(&uproc_lock);
 }
 
+bool uproc_signal_pending(struct uthread *ut)
+{
+	bool pending;
+
+	spin_lock(&uproc_lock);
+	pending = ut->sig_pending & (~ut->sig_blocked | SIGBIT(SIGKILL));
+	spin_unlock(&uproc_lock);
+	return pending;
+}
+
 /* Make ut runnable if it waits (a signal for it); uproc_lock held. */
 static u64 wake_for_signal(struct uthread *ut)
 {

@@ -1241,6 +1241,10 @@ int do_syscall_64(struct ucpu_regs *regs)
 		regs->gpr[UR_RAX] = nr;
 		return UCPU_SC_WRITEBACK | UCPU_SC_STOP;
 	}
+	/* a signal raised by the call (SIGPIPE, a kill of itself) is taken
+	 * before user mode runs again, as on the way out of Linux's syscall */
+	if (uproc_signal_pending(ut))
+		ut->sc_flags |= UCPU_SC_STOP;
 	if (ut->sc_flags & UCPU_SC_WRITEBACK) {
 		if (nr != 59)                   /* execve sets every register */
 			regs->gpr[UR_RAX] = (u64)ret;

@@ -119,6 +119,8 @@ static inline struct uthread *current_uthread(void) { return current->uthread; }
 int uproc_resolve_path(const char *path, char *buf, size_t len);
 /* The scenario's stop of a running thread (before a system call). */
 void uproc_set_stopped(struct uthread *ut);
+/* Has ut a signal to take before it returns to user mode? */
+bool uproc_signal_pending(struct uthread *ut);
 /* Send sig to the thread group tgid (kill) or thread tid (tgkill). */
 int uproc_kill(int pid, int sig, bool thread);
 /* fork/vfork/clone: 0 / the child's pid in the parent, or -errno.  regs:
