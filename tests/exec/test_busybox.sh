@@ -55,5 +55,6 @@ run sort sort big.txt
 run gzip-gunzip sh -c '/bin/busybox gzip -c big.txt | /bin/busybox gunzip -c'
 run sh-pipeline sh -c '/bin/busybox cat small.txt | /bin/busybox sort -r'
 run exit-status sh -c 'exit 3'
+run sigpipe sh -c '/bin/busybox yes | /bin/busybox head -2'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
