@@ -19,7 +19,9 @@
  *     through the mapping (padzero: a copy-on-write fault, as on Linux),
  *     and the bss beyond it is anonymous memory (vm_brk_flags);
  *   - start_code/end_code/start_data/end_data from the segments, and the
- *     program break right after the highest segment (start_brk = brk);
+ *     program break right after the highest segment (start_brk = brk), or
+ *     for a static PIE at ELF_ET_DYN_BASE (2/3 of the 47-bit window), where
+ *     Linux 6.x moves it;
  *   - the vdso ([vvar], [vvar_vclock], [vdso]) last.
  * The file VMAs carry the file's path, device and inode in maps.  Nothing
  * runs: the image is memory to access, as `spawn A exec` without a path.
@@ -280,6 +282,11 @@ static void elf_set_layout(struct elf_image *im, struct mm_struct *mm)
 	mm->start_data = im->start_data + b;
 	mm->end_data = im->end_data + b;
 	mm->start_brk = mm->brk = ELF_PAGEALIGN(im->elf_brk + b);
+	/* Linux 6.x: a static PIE (ET_DYN, no interpreter) has its brk moved
+	 * out of the mmap region to ELF_ET_DYN_BASE (2/3 of the address
+	 * space), with or without randomization */
+	if (im->eh.e_type == ET_DYN)
+		mm->start_brk = mm->brk = ELF_PAGEALIGN(DEFAULT_MAP_WINDOW / 3 * 2);
 	exec_set_saved_auxv(mm, elf_phdr_addr(im), im->eh.e_phnum, im->eh.e_entry + b);
 	mmap_write_unlock(mm);
 }

@@ -5,7 +5,8 @@
 #           host's maps of the same static binary stopped at the same call
 #           (gdb, ASLR off), except [vsyscall], which mmkit does not map
 #           (the [vvar], [vvar_vclock] and [vdso] lines match: mmkit maps
-#           them, without giving AT_SYSINFO_EHDR);
+#           them, without giving AT_SYSINFO_EHDR); the same for a static
+#           PIE built with gcc -static-pie;
 #   faults  busybox's page faults (minor + major: the host's cache is warm,
 #           so mmkit's page cache is warmed by a first run) are within 10%
 #           of the host's getrusage for the same command on a small file.
@@ -42,6 +43,22 @@ EOF2
 "$mmkit" run --plain "$tmp/maps.mm" 2>"$tmp/mm.err" | grep -E '^[0-9a-f]+-[0-9a-f]+ ' > "$tmp/mmkit.maps"
 ok maps-nonempty '[ -s "$tmp/native.maps" ] && [ -s "$tmp/mmkit.maps" ]'
 ok maps-equal 'diff "$tmp/native.maps" "$tmp/mmkit.maps"'
+
+# --- maps of a static PIE (gcc -static-pie): the image below mmap_base,
+# the brk at ELF_ET_DYN_BASE as Linux 6.x moves it
+if gcc -static-pie -O1 -pthread -o "$tmp/pie" "$src/tests/exec/progs/threads.c" 2>/dev/null; then
+  gdb -q -batch -x "$tmp/maps.py" --args "$tmp/pie" 2>/dev/null |
+    grep -E '^[0-9a-f]+-[0-9a-f]+ ' | grep -v '\[vsyscall\]' > "$tmp/native-pie.maps"
+  cat > "$tmp/pie.mm" <<EOF2
+mount $tmp $tmp
+spawn A elf $tmp/pie
+A run until syscall exit_group
+cat /proc/A/maps
+A run until exit
+EOF2
+  "$mmkit" run --plain "$tmp/pie.mm" 2>/dev/null | grep -E '^[0-9a-f]+-[0-9a-f]+ ' > "$tmp/mmkit-pie.maps"
+  ok maps-static-pie '[ -s "$tmp/native-pie.maps" ] && diff "$tmp/native-pie.maps" "$tmp/mmkit-pie.maps"'
+fi
 
 # --- minor faults
 gcc -O2 -o "$tmp/rusage_native" "$src/tests/exec/rusage_native.c" || exit 1
