@@ -14,13 +14,12 @@
  * with nothing to run sleeps on its IPI condition (so it still serves
  * IPIs); uproc_wake wakes it.
  *
- * Signals: default actions only.  Terminate, or dump core (fs/coredump.c's
- * vfs_coredump with the thread's real registers in NT_PRSTATUS) and
- * terminate; ignore (SIGCHLD, SIGCONT, SIGURG, SIGWINCH); the stop signals
- * are ignored too (no job control).  A signal for which the program
- * installed a handler is not delivered to it (no signal frames): it is
- * dropped with one dmesg line, except a fault's signal, which is fatal as
- * when Linux cannot set up the frame.
+ * Signals: the default actions (terminate; dump core with fs/coredump.c's
+ * vfs_coredump and the thread's real registers in NT_PRSTATUS; ignore
+ * SIGCHLD, SIGCONT, SIGURG, SIGWINCH and, without job control, the stop
+ * signals) and user handlers with Linux's x86-64 rt_sigframe; the FPU/SSE
+ * state the handler interrupted stays in the kernel (the engine context)
+ * until rt_sigreturn.
  *
  * Translated code: Unicorn does not see the host's writes to RAM, so every
  * exec and every process exit bumps code_gen, and a CPU drops all its
@@ -30,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +246,8 @@ static void uthread_finish(struct uthread *ut)
 	t->uthread = NULL;
 	spin_unlock(&uproc_lock);
 	ucpu_ctx_free(ut->ctx);
+	while (ut->sigdepth)
+		ucpu_ctx_free(ut->sigsaved[--ut->sigdepth]);
 	task_exit(t);
 	flush_code_everywhere();
 	if (vp)
@@ -360,6 +362,176 @@ void uproc_fatal_signal(int sig, int si_code, unsigned long addr)
 	do_exit_status(status, true);
 }
 
+/* ------------------------------------------------------ signal frames -- */
+
+#define K_SA_RESTART 0x10000000UL
+#define K_SA_NODEFER 0x40000000UL
+#define K_SA_RESETHAND 0x80000000UL
+#define K_SA_RESTORER 0x04000000UL
+#define UC_FP_XSTATE 0x1
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+
+/* struct sigcontext (x86-64) and struct ucontext, Linux's uapi layout */
+struct k_sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2, fpstate, reserved1[8];
+};
+
+struct k_ucontext {
+	u64 uc_flags, uc_link;
+	u64 ss_sp;
+	s32 ss_flags, pad;
+	u64 ss_size;
+	struct k_sigcontext mc;
+	u64 sigmask;
+};
+
+struct k_rt_sigframe {
+	u64 pretcode;
+	struct k_ucontext uc;
+	u8 info[128];
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "struct sigcontext");
+_Static_assert(sizeof(struct k_ucontext) == 304, "struct ucontext");
+
+struct ksig {
+	int sig, code;
+	unsigned long addr;               /* fault address (si_addr, cr2) */
+	int pid;                          /* SI_USER: the sender */
+	int trapno;
+	unsigned long error_code;
+};
+
+static void regs_to_sigcontext(const struct ucpu_regs *r, struct k_sigcontext *mc)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->r8 = r->gpr[UR_R8]; mc->r9 = r->gpr[UR_R9]; mc->r10 = r->gpr[UR_R10];
+	mc->r11 = r->gpr[UR_R11]; mc->r12 = r->gpr[UR_R12]; mc->r13 = r->gpr[UR_R13];
+	mc->r14 = r->gpr[UR_R14]; mc->r15 = r->gpr[UR_R15]; mc->rdi = r->gpr[UR_RDI];
+	mc->rsi = r->gpr[UR_RSI]; mc->rbp = r->gpr[UR_RBP]; mc->rbx = r->gpr[UR_RBX];
+	mc->rdx = r->gpr[UR_RDX]; mc->rax = r->gpr[UR_RAX]; mc->rcx = r->gpr[UR_RCX];
+	mc->rsp = r->gpr[UR_RSP]; mc->rip = r->rip; mc->eflags = r->rflags;
+	mc->cs = r->cs; mc->ss = r->ss;
+}
+
+static void sigcontext_to_regs(const struct k_sigcontext *mc, struct ucpu_regs *r)
+{
+	r->gpr[UR_R8] = mc->r8; r->gpr[UR_R9] = mc->r9; r->gpr[UR_R10] = mc->r10;
+	r->gpr[UR_R11] = mc->r11; r->gpr[UR_R12] = mc->r12; r->gpr[UR_R13] = mc->r13;
+	r->gpr[UR_R14] = mc->r14; r->gpr[UR_R15] = mc->r15; r->gpr[UR_RDI] = mc->rdi;
+	r->gpr[UR_RSI] = mc->rsi; r->gpr[UR_RBP] = mc->rbp; r->gpr[UR_RBX] = mc->rbx;
+	r->gpr[UR_RDX] = mc->rdx; r->gpr[UR_RAX] = mc->rax; r->gpr[UR_RCX] = mc->rcx;
+	r->gpr[UR_RSP] = mc->rsp; r->rip = mc->rip;
+	/* Linux FIX_EFLAGS: the user may change the arithmetic flags, DF, TF... */
+	r->rflags = (r->rflags & ~0x254dd5UL) | (mc->eflags & 0x254dd5UL);
+}
+
+/*
+ * Linux setup_rt_frame/x64_setup_rt_frame, on ut's saved user state (ut
+ * is current, its context not running): the frame below the red zone,
+ * 16-byte aligned minus 8 as after a call, the registers and the old mask
+ * in uc_mcontext, siginfo, and the return address sa_restorer.  The FPU
+ * and SSE state is kept by the kernel (the whole engine context, restored
+ * by rt_sigreturn), so uc_mcontext.fpstate is NULL.  0 or -EFAULT.
+ */
+static int setup_rt_frame(struct uthread *ut, const struct k_sigaction *ka, const struct ksig *ks)
+{
+	struct k_rt_sigframe f;
+	struct ucpu_regs r;
+	struct ucpu_ctx *saved;
+	unsigned long sp;
+
+	if (ut->sigdepth == UT_SIGDEPTH || !(ka->flags & K_SA_RESTORER))
+		return -EFAULT;
+	ucpu_ctx_get_regs(ut->ctx, &r);
+	if (ut->restart_pending) {
+		ut->restart_pending = false;
+		if (!(ka->flags & K_SA_RESTART)) {   /* the blocked call fails */
+			r.rip += 2;
+			r.gpr[UR_RAX] = (u64)-EINTR;
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	f.pretcode = ka->restorer;
+	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	f.uc.ss_flags = 2;                         /* SS_DISABLE: no sigaltstack */
+	regs_to_sigcontext(&r, &f.uc.mc);
+	f.uc.mc.err = ks->error_code;
+	f.uc.mc.trapno = (u64)ks->trapno;
+	f.uc.mc.oldmask = ut->sig_blocked;
+	f.uc.mc.cr2 = ks->addr;
+	f.uc.sigmask = ut->sig_blocked;
+	memcpy(f.info, &ks->sig, 4);
+	memcpy(f.info + 8, &ks->code, 4);
+	if (ks->sig == SIGSEGV || ks->sig == SIGBUS || ks->sig == SIGILL || ks->sig == SIGFPE ||
+	    ks->sig == SIGTRAP)
+		memcpy(f.info + 16, &ks->addr, 8);
+	else
+		memcpy(f.info + 16, &ks->pid, 4);  /* si_pid, si_uid 0 */
+	sp = (r.gpr[UR_RSP] - 128 - sizeof(f)) & ~15UL;
+	sp -= 8;
+	if (copy_to_user(sp, &f, sizeof(f)))
+		return -EFAULT;
+	saved = ucpu_ctx_clone(ut->ctx);
+	if (!saved)
+		return -EFAULT;
+	ut->sigsaved[ut->sigdepth++] = saved;
+	r.gpr[UR_RDI] = (u64)ks->sig;
+	r.gpr[UR_RSI] = sp + offsetof(struct k_rt_sigframe, info);
+	r.gpr[UR_RDX] = sp + offsetof(struct k_rt_sigframe, uc);
+	r.gpr[UR_RAX] = 0;
+	r.gpr[UR_RSP] = sp;
+	r.rip = ka->handler;
+	r.rflags &= ~(0x400UL | 0x100UL | 0x40000UL);  /* DF, TF, AC off */
+	ucpu_ctx_set_regs(ut->ctx, &r);
+	spin_lock(&uproc_lock);
+	ut->sig_blocked |= ka->mask;
+	if (!(ka->flags & K_SA_NODEFER))
+		ut->sig_blocked |= SIGBIT(ks->sig);
+	ut->sig_blocked &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (ka->flags & K_SA_RESETHAND)
+		ut->proc->action[ks->sig].handler = K_SIG_DFL;
+	spin_unlock(&uproc_lock);
+	return 0;
+}
+
+long uproc_rt_sigreturn(struct ucpu_regs *regs)
+{
+	struct uthread *ut = current_uthread();
+	struct k_rt_sigframe f;
+	struct ucpu_ctx *saved;
+	struct ucpu_regs base;
+	unsigned long frame = regs->gpr[UR_RSP] - 8;
+
+	if (!ut->sigdepth || copy_from_user(&f, frame, sizeof(f))) {
+		uproc_fatal_signal(SIGSEGV, SI_KERNEL, 0);
+		return 0;
+	}
+	saved = ut->sigsaved[--ut->sigdepth];
+	/* the interrupted state, FPU and SSE included, then the frame's
+	 * registers, which the handler may have changed */
+	ucpu_live_restore(saved);
+	ucpu_ctx_get_regs(saved, &base);
+	ucpu_ctx_free(saved);
+	*regs = base;
+	sigcontext_to_regs(&f.uc.mc, regs);
+	spin_lock(&uproc_lock);
+	ut->sig_blocked = f.uc.sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	spin_unlock(&uproc_lock);
+	ut->sc_flags |= UCPU_SC_WRITEBACK | UCPU_SC_STOP;
+	return (long)regs->gpr[UR_RAX];
+}
+
+/* A signal's delivery to a user handler failed: Linux force_sigsegv. */
+static void signal_setup_failed(struct uthread *ut)
+{
+	uproc_fatal_signal(SIGSEGV, SI_KERNEL, 0);
+}
+
 /* Deliver current's pending signals before it returns to user mode.  true
  * if the thread is now dead. */
 static bool do_signal(struct uthread *ut)
@@ -392,9 +564,17 @@ static bool do_signal(struct uthread *ut)
 		if (h == K_SIG_IGN || (h == K_SIG_DFL && sig_default_ignored(sig)))
 			continue;
 		if (h != K_SIG_DFL) {
-			printk(KERN_INFO "%s[%d]: signal %d to a handler dropped (mmkit: no signal frames)\n",
-			       ut->task->comm, ut->task->pid, sig);
-			continue;
+			struct k_sigaction ka;
+			struct ksig ks = { .sig = sig, .code = SI_USER };
+
+			spin_lock(&uproc_lock);
+			ka = ut->proc->action[sig];
+			spin_unlock(&uproc_lock);
+			if (setup_rt_frame(ut, &ka, &ks)) {
+				signal_setup_failed(ut);
+				return true;
+			}
+			return false;            /* one frame per return to user mode */
 		}
 		uproc_fatal_signal(sig, SI_USER, 0);
 		return true;
@@ -725,6 +905,27 @@ static void idle_wait(struct cpu *c)
 	pthread_mutex_unlock(&c->ipi_lock);
 }
 
+/* A fault's signal (Linux force_sig_fault): to the handler if there is one
+ * and the signal is not blocked, else the default action (fatal). */
+static void force_sig_fault(struct uthread *ut, const struct ucpu_signal *s)
+{
+	struct k_sigaction ka;
+	struct ksig ks = { .sig = s->sig, .code = s->si_code, .addr = s->addr,
+			   .trapno = s->trapno, .error_code = s->error_code };
+	bool blocked;
+
+	spin_lock(&uproc_lock);
+	ka = ut->proc->action[s->sig];
+	blocked = ut->sig_blocked & SIGBIT(s->sig);
+	spin_unlock(&uproc_lock);
+	if (ka.handler > K_SIG_IGN && !blocked) {
+		if (setup_rt_frame(ut, &ka, &ks))
+			signal_setup_failed(ut);
+		return;
+	}
+	uproc_fatal_signal(s->sig, s->si_code, s->addr);
+}
+
 /*
  * One CPU at a time runs the guest code of a thread group.  Unicorn
  * translates guest atomics (lock-prefixed instructions) without host
@@ -789,6 +990,7 @@ static bool run_one(struct uthread *ut, u64 steps)
 	}
 	if (do_signal(ut))
 		return false;
+	ut->restart_pending = false;             /* the blocked call runs again */
 	if (cpu_code_gen[cpu] != gen) {
 		ucpu_flush_code();
 		cpu_code_gen[cpu] = gen;
@@ -804,7 +1006,7 @@ static bool run_one(struct uthread *ut, u64 steps)
 		if (sig.sig == SIGKILL)
 			do_exit_status(SIGKILL, true);
 		else
-			uproc_fatal_signal(sig.sig, sig.si_code, sig.addr);
+			force_sig_fault(ut, &sig);
 	}
 	if (why == UCPU_STEPS && steps) {
 		spin_lock(&uproc_lock);
@@ -1164,6 +1366,8 @@ long uproc_execve(struct ucpu_regs *regs, const char *upath, unsigned long uargv
 	snprintf(p->exe, sizeof(p->exe), "%s", path);
 	set_comm(ut->task, path);
 	ut->clear_child_tid = 0;
+	while (ut->sigdepth)
+		ucpu_ctx_free(ut->sigsaved[--ut->sigdepth]);
 	entry_regs(regs, &info);
 	ut->sc_flags |= UCPU_SC_WRITEBACK | UCPU_SC_STOP;
 	flush_code_everywhere();

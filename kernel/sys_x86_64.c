@@ -1079,6 +1079,8 @@ static long sys_rt_sigprocmask_(struct ucpu_regs *r)
 	return 0;
 }
 
+static long sys_rt_sigreturn_(struct ucpu_regs *r) { return uproc_rt_sigreturn(r); }
+
 static long sys_sigaltstack_(struct ucpu_regs *r)
 {
 	u8 ss[24] = { 0 };
@@ -1148,6 +1150,7 @@ static const struct syscall_entry sys_call_table[] = {
 	SC(6, "lstat", sys_stat_), SC(8, "lseek", sys_lseek_), SC(9, "mmap", sys_mmap_),
 	SC(10, "mprotect", sys_mprotect_), SC(11, "munmap", sys_munmap_), SC(12, "brk", sys_brk_),
 	SC(13, "rt_sigaction", sys_rt_sigaction_), SC(14, "rt_sigprocmask", sys_rt_sigprocmask_),
+	SC(15, "rt_sigreturn", sys_rt_sigreturn_),
 	SC(16, "ioctl", sys_ioctl_), SC(17, "pread64", sys_pread_), SC(18, "pwrite64", sys_pwrite_),
 	SC(19, "readv", sys_readv_), SC(20, "writev", sys_writev_), SC(21, "access", sys_access_),
 	SC(22, "pipe", sys_pipe_), SC(24, "sched_yield", sys_sched_yield_),
@@ -1239,6 +1242,7 @@ int do_syscall_64(struct ucpu_regs *regs)
 	if (ret == -ERESTARTNOINTR) {
 		regs->rip -= 2;                 /* the `syscall` again */
 		regs->gpr[UR_RAX] = nr;
+		ut->restart_pending = true;     /* a handler may make it -EINTR */
 		return UCPU_SC_WRITEBACK | UCPU_SC_STOP;
 	}
 	/* a signal raised by the call (SIGPIPE, a kill of itself) is taken
@@ -1246,6 +1250,8 @@ int do_syscall_64(struct ucpu_regs *regs)
 	if (uproc_signal_pending(ut))
 		ut->sc_flags |= UCPU_SC_STOP;
 	if (ut->sc_flags & UCPU_SC_WRITEBACK) {
+		if (nr == 15)                   /* rt_sigreturn: the frame's registers */
+			return ut->sc_flags;
 		if (nr != 59)                   /* execve sets every register */
 			regs->gpr[UR_RAX] = (u64)ret;
 		regs->gpr[UR_RCX] = regs->rip;  /* sysret */

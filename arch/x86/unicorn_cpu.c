@@ -70,6 +70,7 @@ struct ucpu_ctx *ucpu_ctx_clone(const struct ucpu_ctx *src) { return NULL; }
 void ucpu_ctx_free(struct ucpu_ctx *ctx) { }
 void ucpu_ctx_get_regs(struct ucpu_ctx *ctx, struct ucpu_regs *regs) { memset(regs, 0, sizeof(*regs)); }
 void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *regs) { }
+void ucpu_live_restore(const struct ucpu_ctx *ctx) { }
 enum ucpu_exit ucpu_run(struct ucpu_ctx *ctx, u64 steps, struct ucpu_signal *sig)
 {
 	memset(sig, 0, sizeof(*sig));
@@ -769,6 +770,14 @@ void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *r)
 
 	regs_ptrs(&copy, p);
 	uc_context_reg_write_batch(ctx->uctx, all_ids, p, NREGS);
+}
+
+void ucpu_live_restore(const struct ucpu_ctx *ctx)
+{
+	struct ucpu *u = this_ucpu();
+
+	if (u && ctx->owner == u)
+		uc_context_restore(u->uc, ctx->uctx);
 }
 
 /* ---------------------------------------------------------------- run -- */

@@ -65,6 +65,10 @@ struct ucpu_ctx *ucpu_ctx_new(const struct ucpu_regs *regs);
 struct ucpu_ctx *ucpu_ctx_clone(const struct ucpu_ctx *src);
 void ucpu_ctx_free(struct ucpu_ctx *ctx);
 void ucpu_ctx_get_regs(struct ucpu_ctx *ctx, struct ucpu_regs *regs);
+/* Inside the syscall vector: the running thread's whole CPU state (FPU,
+ * SSE, flags) becomes ctx's (rt_sigreturn); the vector's written-back
+ * registers then apply on top. */
+void ucpu_live_restore(const struct ucpu_ctx *ctx);
 void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *regs);
 
 struct ucpu_signal {

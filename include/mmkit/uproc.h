@@ -45,6 +45,10 @@ struct uthread {
 	struct user_regs_struct core_regs;/* NT_PRSTATUS of a core dump */
 	struct ucpu_regs first_regs;      /* a thread made for another CPU: its
 					     context is made there at first run */
+	bool restart_pending;             /* its RIP is rewound to a blocked `syscall` */
+#define UT_SIGDEPTH 8
+	struct ucpu_ctx *sigsaved[UT_SIGDEPTH]; /* the state each handler interrupted */
+	int sigdepth;
 	struct list_head node;            /* on all_threads */
 };
 
@@ -137,6 +141,9 @@ void uproc_exit(int code, bool group);
 long uproc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage);
 /* The fatal default action of a signal on current (core if it dumps). */
 void uproc_fatal_signal(int sig, int si_code, unsigned long addr);
+/* rt_sigreturn: back to the state the handler interrupted (frame at
+ * regs->rsp - 8).  0, or the thread dies of SIGSEGV (a bad frame). */
+long uproc_rt_sigreturn(struct ucpu_regs *regs);
 /* futex WAIT/WAKE on current's mm. */
 long uproc_futex(unsigned long uaddr, int op, u32 val, unsigned long utimeout, u32 val3);
 
