@@ -34,7 +34,7 @@
 
 #define MAX_CLASSES 256
 #define EDGE_WORDS ((MAX_CLASSES + 63) / 64)
-#define MAX_DEPTH 160 /* a readahead or writeback batch holds up to 64 page locks */
+#define MAX_DEPTH 320 /* a writeback batch holds up to BIO_MAX_VECS (256) page locks */
 #define MAX_CHAIN 12
 #define MAX_EDGES 4096
 #define MAX_NODES 128
@@ -611,6 +611,23 @@ static void report_recursion(int cls, int first)
 	pthread_mutex_unlock(&graph_lock);
 }
 
+/* The held-lock stack is full: list it, runs of one class and site folded
+ * into one line, so the lock that is never released shows. */
+static void report_too_deep(int cls)
+{
+	pthread_mutex_lock(&graph_lock);
+	rline("WARNING: more than %d locks held, acquiring %s", MAX_DEPTH, classes[cls].name);
+	for (int i = 0, j; i < depth; i = j) {
+		for (j = i + 1; j < depth && held[j].cls == held[i].cls &&
+				held[j].fn == held[i].fn && held[j].line == held[i].line; j++)
+			;
+		rline("  %3d x %s at %s:%d", j - i, classes[held[i].cls].name,
+		      held[i].fn ? held[i].fn : "?", held[i].line);
+	}
+	report_flush();
+	pthread_mutex_unlock(&graph_lock);
+}
+
 /* The class of a lock: a static map's, or the table's; 0 when the lock was
  * never initialised (reported). */
 static int lock_class_of(const void *lock, struct lockdep_map *map, struct lock_slot **slotp)
@@ -653,6 +670,7 @@ void lock_acquire(const void *lock, struct lockdep_map *map, bool read, bool try
 		if (held[i].lock == lock)
 			first = i;
 	if (depth == MAX_DEPTH) {
+		report_too_deep(cls);
 		in_lockdep--;
 		mmk_bug(__FILE__, __LINE__, "lockdep: too many locks held");
 	}
