@@ -840,28 +840,37 @@ long uproc_futex(unsigned long uaddr, int op, u32 val, unsigned long utimeout, u
 
 /* ----------------------------------------------------------- the loop -- */
 
-/* The next runnable thread of this CPU after the last one run, marked
- * running.  uproc_lock held. */
+/* The next runnable thread of this CPU after the last one run (round
+ * robin; the last one is only compared, never dereferenced: it may have
+ * exited), marked running.  uproc_lock held. */
 static struct uthread *pick_next(int cpu, struct uthread *only)
 {
 	static struct uthread *last[MMK_MAX_CPUS];
-	struct uthread *ut, *first = NULL;
-	bool after = last[cpu] == NULL;
+	struct uthread *ut, *first = NULL, *next = NULL;
+	bool passed = false;
 
 	list_for_each_entry(ut, &all_threads, node) {
+		if (ut == last[cpu]) {
+			passed = true;
+			continue;
+		}
 		if (ut->cpu != cpu || ut->state != UT_RUNNABLE || (only && ut != only))
 			continue;
 		if (!first)
 			first = ut;
-		if (after) {
-			first = ut;
-			break;
-		}
+		if (passed && !next)
+			next = ut;
 	}
-	list_for_each_entry(ut, &all_threads, node)
-		if (ut == last[cpu])
-			after = true;
-	ut = first;
+	ut = next ? next : first;
+	if (!ut && last[cpu] && passed) {
+		/* only the last one itself is there: it may run again */
+		list_for_each_entry(ut, &all_threads, node)
+			if (ut == last[cpu])
+				break;
+		if (&ut->node == &all_threads || ut->cpu != cpu || ut->state != UT_RUNNABLE ||
+		    (only && ut != only))
+			ut = NULL;
+	}
 	if (ut) {
 		ut->state = UT_RUNNING;
 		last[cpu] = ut;
