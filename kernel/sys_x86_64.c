@@ -847,6 +847,27 @@ static long sys_arch_prctl_(struct ucpu_regs *r)
 	}
 }
 
+/* prctl: the name of the thread; other options are -EINVAL. */
+static long sys_prctl_(struct ucpu_regs *r)
+{
+	char name[TASK_COMM_LEN];
+
+	switch (A0(r)) {
+	case 15:                                /* PR_SET_NAME */
+		memset(name, 0, sizeof(name));
+		if (copy_from_user(name, A1(r), sizeof(name) - 1) &&
+		    copy_from_user(name, A1(r), 1))
+			return -EFAULT;
+		memcpy(current->comm, name, sizeof(name));
+		current->comm[TASK_COMM_LEN - 1] = 0;
+		return 0;
+	case 16:                                /* PR_GET_NAME */
+		return copy_to_user(A1(r), current->comm, TASK_COMM_LEN) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static long sys_set_tid_address_(struct ucpu_regs *r)
 {
 	current_uthread()->clear_child_tid = A0(r);
@@ -1173,7 +1194,7 @@ static const struct syscall_entry sys_call_table[] = {
 	SC(121, "getpgid", sys_getpgrp_), SC(131, "sigaltstack", sys_sigaltstack_),
 	SC(149, "mlock", sys_mlock_), SC(150, "munlock", sys_munlock_),
 	SC(151, "mlockall", sys_mlockall_), SC(152, "munlockall", sys_munlockall_),
-	SC(158, "arch_prctl", sys_arch_prctl_), SC(186, "gettid", sys_gettid_),
+	SC(157, "prctl", sys_prctl_), SC(158, "arch_prctl", sys_arch_prctl_), SC(186, "gettid", sys_gettid_),
 	SC(200, "tkill", sys_tkill_), SC(201, "time", sys_time_), SC(202, "futex", sys_futex_),
 	SC(204, "sched_getaffinity", sys_sched_getaffinity_),
 	SC(217, "getdents64", sys_getdents64_), SC(218, "set_tid_address", sys_set_tid_address_),

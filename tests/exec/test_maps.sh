@@ -60,6 +60,21 @@ EOF2
   ok maps-static-pie '[ -s "$tmp/native-pie.maps" ] && diff "$tmp/native-pie.maps" "$tmp/mmkit-pie.maps"'
 fi
 
+# --- run until steps N: the program advances by instructions and ends
+cat > "$tmp/steps.mm" <<EOF2
+mount /usr/bin /usr/bin
+spawn A elf $bb echo hi
+A run until steps 1000
+A rusage
+A run until steps 5000
+A rusage
+A run until exit
+EOF2
+"$mmkit" run --plain "$tmp/steps.mm" > "$tmp/steps.out" 2>/dev/null
+f1=$(sed -n 's/^4: = minflt \([0-9]*\).*/\1/p' "$tmp/steps.out")
+f2=$(sed -n 's/^6: = minflt \([0-9]*\).*/\1/p' "$tmp/steps.out")
+ok run-steps '[ -n "$f1" ] && [ -n "$f2" ] && [ "$f2" -gt "$f1" ] && grep -qx hi "$tmp/steps.out" && grep -qx "7: = 0" "$tmp/steps.out"'
+
 # --- minor faults
 gcc -O2 -o "$tmp/rusage_native" "$src/tests/exec/rusage_native.c" || exit 1
 for cmd in "cat small.txt" "echo hello" "ls -l" "sort small.txt"; do
