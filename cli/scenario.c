@@ -24,6 +24,7 @@
 #include "cli/scenario.h"
 #include "mmkit/blkdev.h"
 #include "mmkit/timer.h"
+#include "mmkit/vmscan.h"
 #include "mmkit/debug.h"
 #include "mmkit/gfp.h"
 #include "mmkit/sched.h"
@@ -715,6 +716,7 @@ static void exec_on_cpu(void *info)
 	a->ret = a->cmd->fn(c);
 	blk_complete_all();     /* the disk finishes what is in flight before the next command */
 	run_timers();           /* expired timers and queued work, as at irq exit */
+	kswapd_run_pending();   /* kswapd, if woken, gets the CPU next */
 }
 
 /* Take `-> NAME` and `expect=VALUE` / `expect~=REGEX` off the end of the

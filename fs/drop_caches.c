@@ -7,6 +7,7 @@
  * Linux prints ("<comm> (<pid>): drop_caches: N") from then on.  shmem
  * pages are never dropped (they are the files' storage).
  */
+#include "mmkit/swap.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/vmstat.h"
@@ -45,6 +46,7 @@ int drop_caches(int mode)
 	struct task_struct *t = this_cpu() ? current : NULL;
 
 	if (mode & 1) {
+		lru_add_drain_all();             /* batched pages hold a reference (Linux) */
 		iterate_supers(drop_pagecache_sb, NULL);
 		count_vm_event(DROP_PAGECACHE);
 	}

@@ -197,7 +197,8 @@ static void dup_mm_fields(struct mm_struct *mm, const struct mm_struct *old)
 	mm->exec_vm = old->exec_vm;
 	mm->stack_vm = old->stack_vm;
 	mm->hiwater_vm = old->hiwater_vm;
-	mm->hiwater_rss = old->hiwater_rss;
+	/* unmap_mapping_pages raises it without old's mmap_lock */
+	mm->hiwater_rss = READ_ONCE(old->hiwater_rss);
 	mm->start_code = old->start_code;
 	mm->end_code = old->end_code;
 	mm->start_data = old->start_data;

@@ -195,6 +195,17 @@ struct task_struct *kthread_create_task(const char *comm)
 	return t;
 }
 
+struct task_struct *kthread_create_task_pid(const char *comm, int pid)
+{
+	struct task_struct *t = kthread_create_task(comm);
+
+	if (t) {
+		t->pid = t->tgid = pid;
+		last_pid--;                  /* the sequence of the others is unchanged */
+	}
+	return t;
+}
+
 int task_thread_count(const struct task_struct *t)
 {
 	return t->signal ? READ_ONCE(t->signal->nr_threads) : 1;
@@ -311,6 +322,14 @@ struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm)
 	return old;
 }
 
+void context_switch_idle(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (cpu_curr(c))
+		cpu_go_idle(c);
+}
+
 /* The task exits: the CPU it runs on goes idle, its mm loses a user
  * (kernel thread: it drops the borrowed active_mm); the struct is freed. */
 void task_exit(struct task_struct *t)
@@ -357,7 +376,11 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
+	/* t is on the task list already: task_free of another task reads
+	 * real_parent under tasklist_lock (Linux copy_process sets it there) */
+	spin_lock(&tasklist_lock);
 	t->real_parent = parent;
+	spin_unlock(&tasklist_lock);
 	return t;
 }
 

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include "mmkit/pagemap.h"
+#include "mmkit/swap.h"
 #include "mmkit/writeback.h"
 
 int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
@@ -66,8 +67,17 @@ int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
 				goto writeback;
 			end_index--;
 		}
-		if (end_index >= start_index)
-			invalidate_mapping_pages(m, start_index, end_index);
+		if (end_index >= start_index) {
+			unsigned long count;
+
+			lru_add_drain();       /* batched pages hold a reference */
+			count = invalidate_mapping_pages(m, start_index, end_index);
+			/* some may sit in another CPU's batch (Linux) */
+			if (count < end_index - start_index + 1) {
+				lru_add_drain_all();
+				invalidate_mapping_pages(m, start_index, end_index);
+			}
+		}
 writeback:
 		if (mapping_can_writeback(m)) {
 			struct writeback_control wbc = { .nr_to_write = (long)(~0UL >> 1),

@@ -35,6 +35,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/swap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
@@ -426,8 +427,10 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		if (!page)
 			return NULL;
 		err = filemap_add_page(m, page, index);
-		if (!err)
+		if (!err) {
+			folio_add_lru(page);     /* Linux filemap_add_folio */
 			return page;             /* locked, ours and the cache's reference */
+		}
 		unlock_page(page);
 		put_page(page);
 		if (err != -EEXIST)
@@ -540,7 +543,6 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	ClearPageUptodate(page);
 	ClearPagePrivate(page);
 	ClearPageReadahead(page);
-	ClearPageSwapBacked(page);
 	spin_unlock(&m->i_pages_lock);
 	put_page(page);                              /* the cache's reference */
 }

@@ -79,10 +79,7 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 		tlb_remove_tlb_entry(w->tlb, addr);
 	}
 	ClearPageDirty(page);
-	if (PageSwapBacked(page)) {
-		ClearPageSwapBacked(page);
-		count_vm_event(PGLAZYFREE);
-	}
+	folio_mark_lazyfree(page);             /* to the inactive file list, pglazyfree */
 }
 
 static int lazyfree_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
@@ -100,6 +97,7 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct mmu_gather tlb;
 	struct lazyfree_walk w = { .vma = vma, .tlb = &tlb };
 
+	lru_add_drain();                       /* this CPU's new pages onto the lists */
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	walk_page_range_vma(vma, start, end, &lazyfree_walk_ops, &w);
 	tlb_finish_mmu(&tlb);
@@ -237,8 +235,11 @@ static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct 
 		SetPageWorkingset(page);
 	if (!w->pageout) {
 		folio_deactivate(page);
-	} else if (!PageUnevictable(page) && trylock_page(page)) {
-		get_page(page);                /* folio_isolate_lru */
+	} else if (folio_isolate_lru(page)) {
+		if (PageUnevictable(page)) {
+			folio_putback_lru(page);
+			return 0;
+		}
 		list_add_tail(&page->lru, list);
 		return 1;
 	}
@@ -248,7 +249,7 @@ static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct 
 /* The pages of [addr, end) in batches of at most SWAP_CLUSTER_MAX: the PTE
  * lock is dropped and the batch reclaimed before the next (Linux restarts
  * its PTE loop every SWAP_CLUSTER_MAX pages; a batch holds its pages
- * locked, so it stays small). */
+ * isolated, so it stays small). */
 static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
 	struct cold_walk *w = walk->private;
@@ -281,6 +282,8 @@ static int madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long sta
 	struct cold_walk w = { .vma = vma, .pageout = pageout,
 			       .anon_only = pageout && !can_do_file_pageout(vma) };
 
+	if (pageout)
+		lru_add_drain();
 	walk_page_range_vma(vma, start, end, &cold_walk_ops, &w);
 	return 0;
 }

@@ -261,6 +261,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	clear_user_highpage(page);
 	inc_mm_counter(mm, MM_ANONPAGES);
 	folio_add_new_anon_rmap(page, vma, vmf->address);
+	folio_add_lru_vma(page, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	return 0;
@@ -329,6 +330,7 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, bool anon)
 	}
 	if (anon) {
 		folio_add_new_anon_rmap(page, vma, vmf->address);
+		folio_add_lru_vma(page, vma);
 		inc_mm_counter(mm, MM_ANONPAGES);
 	} else {
 		folio_add_file_rmap_pte(page);
@@ -555,6 +557,7 @@ static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page 
 	}
 	ptep_clear_flush(vma, vmf->address, vmf->pte);
 	folio_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(new, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	if (old)
 		folio_remove_rmap_pte(old);

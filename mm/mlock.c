@@ -7,8 +7,108 @@
  * (__mm_populate) is the fault path's, through the mm_populate seam.
  */
 #include <errno.h>
+#include "mmkit/memory.h"
+#include "mmkit/mm_inline.h"
 #include "mmkit/mm_vma.h"
+#include "mmkit/pagewalk.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
+
+/*
+ * The pages (Linux 6.18 mm/mlock.c mlock_folio, mlock_new_folio,
+ * munlock_folio): a page mapped in a VM_LOCKED VMA is PG_mlocked (NR_MLOCK,
+ * unevictable_pgs_mlocked) and sits on the unevictable list, where
+ * mlock_count counts the locked VMAs mapping it.  mlock_fixup walks the
+ * present pages of a range that gains or loses VM_LOCKED
+ * (mlock_vma_pages_range); reclaim culls a page it finds in a locked VMA
+ * (folio_referenced, try_to_unmap).  Linux batches these per CPU
+ * (mlock_fbatch); mmkit moves the page at once under lru_lock.
+ */
+static void nr_mlock_mod(struct page *page, long d)
+{
+	if (this_cpu())
+		__mod_zone_page_state(page_zone(page), NR_MLOCK, d);
+	else
+		zone_page_state_add(d, page_zone(page), NR_MLOCK);
+}
+
+void mlock_new_folio(struct page *page)
+{
+	if (!TestSetPageMlocked(page)) {
+		nr_mlock_mod(page, 1);
+		count_vm_event(UNEVICTABLE_PGMLOCKED);
+	}
+}
+
+void mlock_folio(struct page *page)
+{
+	struct lruvec *lruvec = folio_lruvec(page);
+
+	if (!TestSetPageMlocked(page)) {
+		nr_mlock_mod(page, 1);
+		count_vm_event(UNEVICTABLE_PGMLOCKED);
+	}
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page)) {
+		if (PageUnevictable(page)) {
+			page->mlock_count++;
+		} else {
+			lruvec_del_folio(lruvec, page);
+			ClearPageActive(page);
+			SetPageUnevictable(page);
+			page->mlock_count = 1;
+			lruvec_add_folio(lruvec, page);
+			count_vm_event(UNEVICTABLE_PGCULLED);
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+void munlock_folio(struct page *page)
+{
+	struct lruvec *lruvec = folio_lruvec(page);
+	bool on_lru;
+
+	spin_lock(&lruvec->lru_lock);
+	on_lru = PageLRU(page);
+	if (on_lru && PageUnevictable(page) && page->mlock_count > 1) {
+		page->mlock_count--;                /* another locked VMA maps it */
+		spin_unlock(&lruvec->lru_lock);
+		return;
+	}
+	if (TestClearPageMlocked(page)) {
+		nr_mlock_mod(page, -1);
+		count_vm_event(on_lru ? UNEVICTABLE_PGMUNLOCKED : UNEVICTABLE_PGSTRANDED);
+	}
+	if (on_lru && PageUnevictable(page)) {
+		lruvec_del_folio(lruvec, page);
+		ClearPageUnevictable(page);
+		page->mlock_count = 0;
+		lruvec_add_folio(lruvec, page);
+		count_vm_event(UNEVICTABLE_PGRESCUED);
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+static int mlock_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	pte_t entry = ptep_get(pte);
+	struct page *page;
+
+	(void)next;
+	if (!pte_present(entry))
+		return 0;
+	page = vm_normal_page(walk->vma, addr, entry);
+	if (!page || PageReserved(page) || (!PageAnon(page) && !page->mapping))
+		return 0;
+	if (walk->vma->vm_flags & VM_LOCKED)
+		mlock_folio(page);
+	else
+		munlock_folio(page);
+	return 0;
+}
+
+static const struct mm_walk_ops mlock_walk_ops = { .pte_entry = mlock_pte };
 
 static bool can_do_mlock(void)
 {
@@ -34,6 +134,9 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
 	vm_flags_reset(vma, newflags);
+	/* Linux mlock_vma_pages_range: the pages already there follow */
+	if ((oldflags ^ newflags) & VM_LOCKED)
+		walk_page_range_vma(vma, start, end, &mlock_walk_ops, NULL);
 out:
 	*prev = vma;
 	return 0;

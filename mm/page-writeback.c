@@ -31,6 +31,7 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 #include "mmkit/writeback.h"
 
 int dirty_background_ratio = 10;
@@ -160,6 +161,10 @@ void folio_start_writeback(struct page *page)
 
 void folio_end_writeback(struct page *page)
 {
+	if (PageReclaim(page)) {              /* reclaim wanted it: to the inactive tail */
+		ClearPageReclaim(page);
+		folio_rotate_reclaimable(page);
+	}
 	ClearPageWriteback(page);
 	mod_lruvec_page_state(page, NR_WRITEBACK, -1);
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, -1);

@@ -35,6 +35,8 @@
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
+#include "mmkit/swap.h"
+#include "mmkit/vmscan.h"
 
 DEFINE_FAULT_SITE(fail_page_alloc, "alloc_pages");
 
@@ -1160,6 +1162,14 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 				   (long)zone_page_state(z, NR_FREE_PAGES));
 }
 
+/* The same on the exact free count (Linux zone_watermark_ok_safe: kswapd). */
+bool zone_watermark_ok_safe(struct zone *z, unsigned int order, unsigned long mark,
+			    int highest_zoneidx)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, 0,
+				   (long)zone_page_state_snapshot(z, NR_FREE_PAGES));
+}
+
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				       int highest_zoneidx, unsigned int alloc_flags)
 {
@@ -1189,24 +1199,17 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 /* Allocation                                                           */
 /* ------------------------------------------------------------------ */
 
-/* SEAM (kswapd): background reclaim will be woken here.  Until it exists,
- * "kswapd" finds nothing to reclaim and only resets the watermark boost, as
- * balance_pgdat() does when it finishes. */
-static void wakeup_kswapd(struct zone *zone)
-{
-	spin_lock(&zone->lock);
-	WRITE_ONCE(zone->watermark_boost, 0);
-	spin_unlock(&zone->lock);
-}
-
-static void wake_all_kswapds(const struct alloc_context *ac)
+/* Linux wake_all_kswapds: the slow path wakes kswapd for the node of the
+ * request's zones (one node: once). */
+static void wake_all_kswapds(gfp_t gfp, unsigned int order, const struct alloc_context *ac)
 {
 	struct zone *const *zp;
 	struct zone *zone;
 
-	for_each_zone_zonelist(zone, zp, ac)
-		if (READ_ONCE(zone->watermark_boost))
-			wakeup_kswapd(zone);
+	for_each_zone_zonelist(zone, zp, ac) {
+		wakeup_kswapd(zone, gfp, order, ac->highest_zoneidx);
+		break;
+	}
 }
 
 static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
@@ -1248,7 +1251,7 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 	if ((alloc_flags & ALLOC_KSWAPD) &&
 	    unlikely(atomic_load_explicit(&zone->flags, memory_order_relaxed) & BIT(ZONE_BOOSTED_WATERMARK))) {
 		atomic_fetch_and(&zone->flags, ~BIT(ZONE_BOOSTED_WATERMARK));
-		wakeup_kswapd(zone);
+		wakeup_kswapd(zone, 0, 0, zone_idx(zone));
 	}
 	return page;
 }
@@ -1387,33 +1390,68 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 	show_free_areas();
 }
 
-/* SEAM (direct reclaim): try_to_free_pages() will run here and return the
- * pages it reclaimed.  Nothing to reclaim yet. */
+/* Linux __perform_reclaim: direct reclaim as the thread that allocates. */
 static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order, const struct alloc_context *ac)
 {
-	(void)gfp, (void)order, (void)ac;
-	return 0;
+	(void)ac;
+	return try_to_free_pages(gfp, order);
 }
 
 /*
- * Direct reclaim, then retry; if that fails, release the highatomic reserve
- * and drain every CPU's lists, and retry once more.  Linux drains only when
- * reclaim made progress; with no reclaim yet mmkit always drains, since the
- * per-CPU lists are then the only memory a failing request can recover.
+ * Linux __alloc_pages_direct_reclaim: reclaim, then retry; if the retry
+ * still fails, the pages may sit on per-CPU lists or in the highatomic
+ * reserve: release both once and retry.  Linux does that only when reclaim
+ * made progress; mmkit, which has no OOM killer yet, does it always, since
+ * those lists are then the only memory a failing request can recover.
  */
 static struct page *__alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 						 unsigned int alloc_flags,
-						 const struct alloc_context *ac, bool frozen)
+						 const struct alloc_context *ac, bool frozen,
+						 unsigned long *did_some_progress)
 {
 	struct page *page;
+	bool drained = false;
 
-	(void)__perform_reclaim(gfp, order, ac);
+	*did_some_progress = __perform_reclaim(gfp, order, ac);
+retry:
 	page = get_page_from_freelist(gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac, frozen);
-	if (page || !this_cpu())
-		return page;
-	unreserve_highatomic_pageblock(ac, false);
-	drain_all_pages();
-	return get_page_from_freelist(gfp, order, alloc_flags & ~ALLOC_NO_WATERMARKS, ac, frozen);
+	if (!page && !drained && this_cpu()) {
+		unreserve_highatomic_pageblock(ac, false);
+		drain_all_pages();
+		drained = true;
+		goto retry;
+	}
+	return page;
+}
+
+#define MAX_RECLAIM_RETRIES 16
+
+/* Linux should_reclaim_retry: go on while some zone would pass its min
+ * watermark with every reclaimable page freed, for at most 16 rounds
+ * without progress; before giving up, the highatomic reserve goes. */
+static bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+				 unsigned int alloc_flags, bool did_some_progress,
+				 int *no_progress_loops)
+{
+	struct zone *const *zp;
+	struct zone *zone;
+
+	(void)gfp;
+	if (did_some_progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return unreserve_highatomic_pageblock(ac, true);
+	for_each_zone_zonelist(zone, zp, ac) {
+		unsigned long available = zone_reclaimable_pages(zone) +
+					  zone_page_state_snapshot(zone, NR_FREE_PAGES);
+
+		if (__zone_watermark_ok(zone, order, min_wmark_pages(zone), ac->highest_zoneidx,
+					alloc_flags, (long)available))
+			return true;
+	}
+	return unreserve_highatomic_pageblock(ac, true);
 }
 
 /* SEAM (OOM): __alloc_pages_may_oom() will call out_of_memory() here.  The
@@ -1427,33 +1465,41 @@ static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   const struct alloc_context *ac, bool frozen)
 {
+	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	unsigned long did_some_progress;
+	int no_progress_loops = 0;
 	struct page *page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM)
 		handle_ipis_if_cpu();
+retry:
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(ac);
+		wake_all_kswapds(gfp, order, ac);
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
 	if (page)
 		return page;
-	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC)) {
+	/* reclaim's own allocations (Linux PF_MEMALLOC) and __GFP_MEMALLOC
+	 * may use the reserves, and never reclaim themselves */
+	if ((in_reclaim || (gfp & __GFP_MEMALLOC)) && !(gfp & __GFP_NOMEMALLOC)) {
 		page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
 		if (page)
 			return page;
 	}
-	if (!(gfp & __GFP_DIRECT_RECLAIM))
+	if (!(gfp & __GFP_DIRECT_RECLAIM) || in_reclaim)
 		goto nopage;
-	/* SEAM (compaction): __alloc_pages_direct_compact() goes here. */
-	page = __alloc_pages_direct_reclaim(gfp, order, alloc_flags, ac, frozen);
+	/* No compaction (out of scope): __alloc_pages_direct_compact would be here. */
+	page = __alloc_pages_direct_reclaim(gfp, order, alloc_flags, ac, frozen, &did_some_progress);
 	if (page)
 		return page;
-	/* SEAM (should_reclaim_retry): before OOM, the highatomic reserve goes. */
-	if (unreserve_highatomic_pageblock(ac, true)) {
-		page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
-		if (page)
-			return page;
-	}
+	if (gfp & __GFP_NORETRY)
+		goto nopage;
+	/* costly orders are not retried without compaction (Linux: can_compact) */
+	if (costly_order)
+		goto nopage;
+	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
+				 &no_progress_loops))
+		goto retry;
 	page = __alloc_pages_may_oom(gfp, order, ac, frozen);
 	if (page)
 		return page;
@@ -1680,15 +1726,16 @@ void free_pages(void *addr, unsigned int order)
 		__free_pages(virt_to_page(addr), order);
 }
 
-/* Drop a reference; the last one frees the page (or its compound block),
- * without PG_active (Linux page_cache_release: off the LRU). */
+/* Drop a reference; the last one takes the page off the LRU (Linux
+ * __folio_put -> __page_cache_release, mm/swap.c) and frees it (or its
+ * compound block). */
 void put_page(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 	unsigned int rec = PageHead(page) ? pgalloc_rec_get(pfn) : 0;
 
 	if (put_page_testzero(page)) {
-		ClearPageActive(page);
+		__page_cache_release(page);
 		(void)__free_frozen_pages(page, pfn, rec ? rec - 1 : 0);
 	}
 }

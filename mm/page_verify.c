@@ -30,12 +30,14 @@
 #include "mmkit/pagewalk.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 #include "mmkit/swapops.h"
 
 struct pv_state {
 	struct verify_ctx *v;
 	struct mm_struct *mm;
 	unsigned int *maps;              /* PTEs per pfn, all mms */
+	unsigned int *batched;           /* LRU batch entries per pfn (mm/swap.c) */
 	unsigned long tables;            /* counted tables of this mm */
 	long rss[NR_MM_COUNTERS];        /* of this mm */
 };
@@ -149,7 +151,7 @@ static bool rmap_count_one(struct page *page, struct vm_area_struct *vma, unsign
 static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *file)
 {
 	struct page *page = pfn_to_page(pfn);
-	int mapcount = page_mapcount(page), ref = page_ref_count(page);
+	int mapcount = page_mapcount(page), ref = page_ref_count(page) - (int)s->batched[pfn];
 	bool cached = (page->mapping && !PageAnon(page)) || PageSwapCache(page);
 	bool own = cached || PageReserved(page);   /* + the cache's or the kernel's ([vdso]) */
 	struct rmap_count rc = { 0 };
@@ -187,7 +189,9 @@ static void verify_mapped_pages(struct verify_ctx *v)
 	if (!mmk)
 		return;
 	s.maps = calloc(mmk->max_pfn, sizeof(*s.maps));
-	BUG_ON(!s.maps);
+	s.batched = calloc(mmk->max_pfn, sizeof(*s.batched));
+	BUG_ON(!s.maps || !s.batched);
+	lru_batch_count(s.batched);             /* a CPU's LRU batch holds a reference */
 	mms = mmlist_snapshot(&n);
 	for (i = 0; i < n; i++) {
 		mmap_read_lock(mms[i]);
@@ -206,5 +210,6 @@ static void verify_mapped_pages(struct verify_ctx *v)
 		verify_fail(v, "NR_FILE_MAPPED %lu, %ld page-cache pages are mapped",
 			    node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED), file);
 	free(s.maps);
+	free(s.batched);
 }
 VERIFY_CHECK(mapped_pages_check, "pages", 60, verify_mapped_pages);

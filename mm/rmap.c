@@ -76,13 +76,19 @@ const char mm_lock_order[] =
 	"      av->rwsem                anon_vma->root->rwsem: the avc lists of an anon_vma tree\n"
 	"        mm->page_table_lock    vma->anon_vma, page-table population\n"
 	"        ptlock                 split PTE lock (pte_offset_map_lock)\n"
+	"          lruvec->lru_lock     the LRU lists: a page's last put_page, mlock (a leaf)\n"
 	"          m->i_pages_lock      mincore's page-cache lookup of an unmapped page\n"
 	"          zone->lock           GFP_NOWAIT batch pages of an mmu_gather\n"
 	"          ci->lock             swap_duplicate (fork), free_swap_and_cache (zap)\n"
+	"    anon_vma_free_lock         reclaim's rmap walk takes its anon_vma reference\n"
+	"    shrinker_lock              direct reclaim's shrink_slab (an allocation's reclaim)\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
+	"      lruvec->lru_lock\n"
 	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
 	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
+	"      lruvec->lru_lock         (a write's end rotates the page: folio_rotate_reclaimable)\n"
 	"    blk_pending_lock           the in-flight requests (submit_bio; a page-lock waiter completes them)\n"
+	"      lruvec->lru_lock\n"
 	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
 	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
 	"    barn->lock\n"
@@ -105,11 +111,15 @@ const char mm_lock_order[] =
 	"      swap_avail_lock          the areas with free slots, by priority\n"
 	"si->global_cluster_lock        a rotational area's next slot (one order)\n"
 	"  ci->lock                     a cluster's swap_map bytes and swap table (swap cache)\n"
+	"    lruvec->lru_lock           (a swap-cache page's last reference)\n"
 	"    si->cont_lock              swap count continuation pages\n"
 	"    table_pool_lock            the spare swap tables\n"
 	"    zone->lock                 (a freed cluster's swap table page, a cache page freed)\n"
 	"    si->lock\n"
 	"files->file_lock               a task's descriptor table (a leaf)\n"
+	"shrinker_lock                  the registered shrinkers (a leaf)\n"
+	"mm->mmap_lock\n"
+	"  anon_vma_free_lock           (munmap's last reference to an anon_vma)\n"
 	"init_mm.page_table_lock        kernel page-table population\n"
 	"  pgd_lock                     pgd_list: new kernel top-level entries copied to every pgd\n"
 	"slab_mutex                     the cache list (kmem_cache_create/destroy)\n"
@@ -187,12 +197,24 @@ static void anon_vma_free(struct anon_vma *av)
 	kmem_cache_free(anon_vma_cachep, av);
 }
 
+/*
+ * An rmap walk of a page that no held mm pins (reclaim's) reads
+ * page->mapping and takes a reference on that anon_vma while the page is
+ * still mapped, under anon_vma_free_lock; the last put of an anon_vma takes
+ * and drops that lock before freeing it, so the walker either got its
+ * reference first or sees the count at 0 and gives up (Linux does the same
+ * with RCU and SLAB_TYPESAFE_BY_RCU in folio_get_anon_vma).
+ */
+static DEFINE_SPINLOCK(anon_vma_free_lock);
+
 static void put_anon_vma(struct anon_vma *av)
 {
 	struct anon_vma *root = av->root;
 
 	if (atomic_fetch_sub(&av->refcount, 1) != 1)
 		return;
+	spin_lock(&anon_vma_free_lock);        /* wait out folio_get_anon_vma */
+	spin_unlock(&anon_vma_free_lock);
 	anon_vma_free(av);
 	if (root != av)
 		put_anon_vma(root);
@@ -522,9 +544,31 @@ static bool vma_covers_index(const struct vm_area_struct *vma, unsigned long ind
 	return index >= vma->vm_pgoff && index < vma->vm_pgoff + vma_pages(vma);
 }
 
+/* The mapped page's anon_vma with a reference, or NULL (Linux
+ * folio_get_anon_vma). */
+static struct anon_vma *folio_get_anon_vma(struct page *page)
+{
+	struct anon_vma *av = NULL;
+
+	spin_lock(&anon_vma_free_lock);
+	if (page_mapcount(page) > 0) {
+		av = page_anon_vma(page);
+		if (av) {
+			int c = atomic_load(&av->refcount);
+
+			while (c > 0 && !atomic_compare_exchange_weak(&av->refcount, &c, c + 1))
+				;
+			if (c <= 0)
+				av = NULL;
+		}
+	}
+	spin_unlock(&anon_vma_free_lock);
+	return av;
+}
+
 void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg)
 {
-	struct anon_vma *av = page_anon_vma(page);
+	struct anon_vma *av = folio_get_anon_vma(page);
 	struct anon_vma_chain *avc;
 
 	if (!av)
@@ -539,6 +583,7 @@ void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg)
 			break;
 	}
 	anon_vma_unlock_read(av);
+	put_anon_vma(av);
 }
 
 ptep_t page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr)
@@ -622,6 +667,75 @@ int folio_mkclean(struct page *page)
 	return w.cleaned;
 }
 
+/* -------------------------------------------------- folio_referenced -- */
+
+struct referenced_walk {
+	struct page *page;
+	int referenced;
+	unsigned long vm_flags;
+	int mapcount;                          /* PTEs left to find */
+};
+
+static int referenced_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	struct referenced_walk *w = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t entry = ptep_get(pte);
+
+	(void)next;
+	if (!pte_present(entry) || pte_pfn(entry) != page_to_pfn(w->page))
+		return 0;
+	w->mapcount--;
+	if (READ_ONCE(vma->vm_flags) & VM_LOCKED) {
+		mlock_folio(w->page);         /* Linux mlock_vma_folio: culled */
+		w->vm_flags |= VM_LOCKED;
+		return 0;
+	}
+	if (ptep_test_and_clear_young(vma, addr, pte)) {
+		w->referenced++;
+		w->vm_flags |= READ_ONCE(vma->vm_flags) & ~VM_LOCKED;
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops referenced_walk_ops = { .pte_entry = referenced_pte };
+
+/* Linux folio_referenced_one; invalid_folio_referenced_vma skips VMAs
+ * without recency (MADV_SEQUENTIAL/RANDOM, FADV_NOREUSE). */
+static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
+				 unsigned long addr, void *arg)
+{
+	struct referenced_walk *w = arg;
+
+	if (!vma_has_recency(vma))
+		return true;
+	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &referenced_walk_ops, w);
+	return !(w->vm_flags & VM_LOCKED) && w->mapcount > 0;
+}
+
+int folio_referenced(struct page *page, bool is_locked, unsigned long *vm_flags)
+{
+	struct referenced_walk w = { .page = page, .mapcount = page_mapcount(page) };
+	bool we_locked = false;
+
+	*vm_flags = 0;
+	if (w.mapcount <= 0)
+		return 0;
+	if (!PageAnon(page) && !is_locked) {
+		we_locked = trylock_page(page);
+		if (!we_locked)
+			return 1;                  /* rmap lock contention: rotate */
+	}
+	if (PageAnon(page))
+		rmap_walk_anon(page, folio_referenced_one, &w);
+	else
+		rmap_walk_file(page, folio_referenced_one, &w);
+	*vm_flags = w.vm_flags;
+	if (we_locked)
+		unlock_page(page);
+	return w.referenced;
+}
+
 /* ----------------------------------------------------- try_to_unmap -- */
 
 struct unmap_walk {
@@ -685,6 +799,7 @@ static int unmap_one_pte(ptep_t pte, unsigned long addr, unsigned long next, str
 	if (!pte_present(pteval) || pte_pfn(pteval) != page_to_pfn(page))
 		return 0;
 	if (vma->vm_flags & VM_LOCKED) {       /* mlocked: it stays */
+		mlock_folio(page);             /* Linux mlock_vma_folio */
 		w->failed = true;
 		return 0;
 	}

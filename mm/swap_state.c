@@ -192,6 +192,8 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new)
 		spin_unlock(&ci->lock);
 		break;
 	}
+	if (page && *new)
+		folio_add_lru(page);               /* Linux: before the read starts */
 	if (fresh)
 		swapin_free_page(fresh);
 	put_swap_device(si);

@@ -249,7 +249,8 @@ static void swap_table_refill(void)
 		return;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -267,7 +268,9 @@ static bool swap_cluster_get_table(struct swap_cluster_info *ci)
 		return true;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr)
-		page = table_pool[--table_pool_nr];
+		page = table_pool[table_pool_nr - 1];
+	if (table_pool_nr)
+		WRITE_ONCE(table_pool_nr, table_pool_nr - 1);
 	spin_unlock(&table_pool_lock);
 	if (page)
 		ci->table = page_address(page);
@@ -285,7 +288,8 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 	ci->table = NULL;
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
-		table_pool[table_pool_nr++] = page;
+		table_pool[table_pool_nr] = page;
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -293,12 +297,21 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 		__free_page(page);
 }
 
+/* Free the spare tables: taken out under table_pool_lock, freed after it
+ * (the buddy's zone->lock is not under table_pool_lock, as in
+ * swap_cluster_put_table). */
 static void swap_table_pool_drain(void)
 {
+	struct page *pages[ARRAY_SIZE(table_pool)];
+	int n;
+
 	spin_lock(&table_pool_lock);
-	while (table_pool_nr)
-		__free_page(table_pool[--table_pool_nr]);
+	n = table_pool_nr;
+	memcpy(pages, table_pool, (size_t)n * sizeof(pages[0]));
+	WRITE_ONCE(table_pool_nr, 0);
 	spin_unlock(&table_pool_lock);
+	while (n)
+		__free_page(pages[--n]);
 }
 
 /* Move ci to list with state flag (Linux move_cluster).  Caller holds
@@ -455,11 +468,15 @@ static void set_next_hint(struct swap_info_struct *si, unsigned long found)
 	}
 }
 
-/* A slot from the clusters of list, trying each until one has room. */
+/* A slot from the clusters of list, trying each until one has room.  A
+ * cluster that gives none goes back to the list (relocate_cluster); one
+ * round ends the scan when it comes around again: a cluster with free
+ * slots but no swap table (its allocation failed: the header's cluster,
+ * say, counts slot 0 and has no table yet) stays on the list it was on. */
 static unsigned long alloc_swap_scan_list(struct swap_info_struct *si, struct list_head *list,
 					  unsigned char usage, bool scan_all)
 {
-	struct swap_cluster_info *ci;
+	struct swap_cluster_info *ci, *first = NULL;
 	unsigned long found;
 
 	do {
@@ -469,6 +486,10 @@ static unsigned long alloc_swap_scan_list(struct swap_info_struct *si, struct li
 		found = alloc_swap_scan_cluster(si, ci, cluster_offset(si, ci), usage);
 		if (found)
 			return found;
+		if (ci == first)
+			return 0;
+		if (!first)
+			first = ci;
 	} while (scan_all);
 	return 0;
 }
@@ -615,8 +636,12 @@ int folio_alloc_swap(struct page *page)
 	swap_table_refill();
 	if (!swap_alloc_fast(&entry))
 		swap_alloc_slow(&entry);
-	if (!entry.val)
+	if (!entry.val) {
+		/* space left, but no slot: a swap table could not be had; the
+		 * page stays in memory (reclaim and MADV_PAGEOUT go on) */
+		fault_absorbed();
 		return -ENOMEM;
+	}
 	si = swp_swap_info(entry);
 	ci = lock_cluster(si, swp_offset(entry));
 	__swap_cache_add_folio(ci, page, entry);

@@ -176,6 +176,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 	struct mmu_gather tlb;
 
 	mmap_assert_locked(vma->vm_mm);
+	lru_add_drain();                   /* Linux: this CPU's batches let go first */
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, start, start + size, false, false);
@@ -349,6 +350,7 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	mmap_assert_locked(mm);
 	if (!mm->pgd)
 		return;
+	lru_add_drain();                   /* Linux unmap_region, exit_mmap */
 	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {

@@ -89,7 +89,7 @@ static void zoneinfo_show_print(FILE *out, struct pglist_data *pgdat, struct zon
 		fprintf(out, "\n      %-12s %lu", numa_stat_name(i), zone_numa_event_state(zone, i));
 	show_pagesets(out, zone);
 	fprintf(out, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu\n",
-		pgdat->kswapd_failures >= 16, zone->zone_start_pfn);
+		READ_ONCE(pgdat->kswapd_failures) >= 16, zone->zone_start_pfn);
 }
 
 static int zoneinfo_show(FILE *out, struct task_struct *t)

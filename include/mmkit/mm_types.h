@@ -135,6 +135,11 @@ struct page {
 	 * anyway, rather than in a byte array shared by 64 pages a line, which
 	 * two CPUs allocating neighbouring frames would keep bouncing. */
 	_Atomic unsigned int alloc_rec;
+	/* How many VM_LOCKED VMAs map it while it is on the unevictable list
+	 * (Linux folio->mlock_count, which overlays lru.prev there since 6.2;
+	 * mmkit keeps the unevictable list a real list, so it has a field of
+	 * its own in the line's spare bytes).  lru_lock. */
+	unsigned int mlock_count;
 };
 
 #define PAGE_MAPPING_ANON 0x1UL

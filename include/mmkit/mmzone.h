@@ -247,6 +247,42 @@ struct zone {
 	_Atomic long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 };
 
+/*
+ * The LRU lists of a node (Linux struct lruvec, mm/swap.c, mm/vmscan.c).
+ * A page on a list has PG_lru; its list follows from its flags
+ * (folio_lru_list): PG_unevictable -> LRU_UNEVICTABLE, else anon (swap-backed)
+ * or file, and active with PG_active.  lru_lock guards the lists, nr_pages[],
+ * PG_lru changes of listed pages and the cost/refault fields; the
+ * NR_LRU_BASE/NR_ZONE_LRU_BASE counters follow nr_pages[] (verify checks).
+ */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+#define LRU_ACTIVE 1
+#define LRU_FILE 2
+#define for_each_lru(lru) for ((lru) = 0; (lru) < NR_LRU_LISTS; (lru)++)
+#define for_each_evictable_lru(lru) for ((lru) = 0; (lru) <= LRU_ACTIVE_FILE; (lru)++)
+static inline bool is_file_lru(enum lru_list lru) { return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE; }
+static inline bool is_active_lru(enum lru_list lru) { return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE; }
+
+enum lruvec_flags { LRUVEC_CGROUP_CONGESTED, LRUVEC_NODE_CONGESTED };
+
+struct lruvec {
+	struct list_head lists[NR_LRU_LISTS];
+	spinlock_t lru_lock;
+	unsigned long nr_pages[NR_LRU_LISTS][MAX_NR_ZONES]; /* lru_lock: exact sizes */
+	unsigned long anon_cost, file_cost;     /* lru_lock: lru_note_cost */
+	_Atomic unsigned long nonresident_age;  /* evictions + activations (workingset) */
+	unsigned long refaults[2];              /* workingset refaults at the last reclaim */
+	unsigned long flags;
+	struct pglist_data *pgdat;
+};
+
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	/* Per highest usable zone type: the populated zones a request may use,
@@ -258,7 +294,12 @@ typedef struct pglist_data {
 	unsigned long node_present_pages;
 	unsigned long node_spanned_pages;
 	unsigned long totalreserve_pages;
-	int kswapd_failures;
+	int kswapd_failures;                    /* balance_pgdat runs that freed nothing */
+	_Atomic int kswapd_order;               /* the largest order woken for (Linux) */
+	_Atomic int kswapd_highest_zoneidx;     /* MAX_NR_ZONES: none pending */
+	_Atomic bool kswapd_woken;              /* wake_up_interruptible(&kswapd_wait) */
+	struct task_struct *kswapd;             /* kswapd0 (mm/vmscan.c) */
+	struct lruvec __lruvec;                 /* the node's LRU lists (mm/swap.c) */
 	struct per_cpu_nodestat *per_cpu_nodestats;     /* [nr_cpus] */
 	_Atomic long vm_stat[NR_VM_NODE_STAT_ITEMS];    /* _B items in pages */
 } pg_data_t;
@@ -494,6 +535,9 @@ static inline int gfp_migratetype(gfp_t gfp)
 int get_pageblock_migratetype(const struct page *page);
 /* zone->lock held. */
 void set_pageblock_migratetype(struct page *page, int migratetype);
+/* zone_watermark_ok on the exact free count (kswapd's check). */
+bool zone_watermark_ok_safe(struct zone *z, unsigned int order, unsigned long mark,
+			    int highest_zoneidx);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 /* vmstat stat_threshold, as calculate_normal_threshold(). */

@@ -57,12 +57,6 @@ int file_check_and_advance_wb_err(struct file *f);
 static inline bool mapping_can_writeback(const struct address_space *m)
 { return m->a_ops && m->a_ops->writepages; }
 
-/* Linux folio_mark_accessed with the classic LRU (the reference kernel has
- * no MGLRU): the first access sets PG_referenced, the next one makes the
- * page active and clears PG_referenced (smaps' Referenced shows the flag
- * where no PTE is young).  There are no LRU lists yet: PG_active is only
- * the flag (put_page clears it when the page goes, as the LRU's removal
- * does). */
 /* Do accesses through this VMA count for the LRU (Linux vma_has_recency):
  * not with MADV_SEQUENTIAL/RANDOM, nor for a POSIX_FADV_NOREUSE file. */
 static inline bool vma_has_recency(const struct vm_area_struct *vma)
@@ -72,15 +66,9 @@ static inline bool vma_has_recency(const struct vm_area_struct *vma)
 	return !(vma->vm_file && (vma->vm_file->f_mode & FMODE_NOREUSE));
 }
 
-static inline void folio_mark_accessed(struct page *page)
-{
-	if (!PageReferenced(page)) {
-		SetPageReferenced(page);
-	} else if (!PageUnevictable(page) && !PageActive(page)) {
-		SetPageActive(page);
-		ClearPageReferenced(page);
-	}
-}
+/* Linux folio_mark_accessed (mm/swap.c, declared in swap.h): the first
+ * access sets PG_referenced, the next one activates the page. */
+void folio_mark_accessed(struct page *page);
 
 /* ---- lookup and insertion (mm/filemap.c) ---- */
 /* A new, empty address_space for inode host (new_inode).  NULL on -ENOMEM. */

@@ -146,6 +146,9 @@ struct task_struct *task_create(const char *comm, struct mm_struct *mm);
 /* A thread of leader sharing its mm and signal_struct (CLONE_VM|CLONE_THREAD). */
 struct task_struct *task_create_thread(struct task_struct *leader, const char *comm);
 struct task_struct *kthread_create_task(const char *comm);
+/* A kernel thread started at boot with a pid of its own, outside the
+ * sequence scenario tasks get theirs from (kswapd0). */
+struct task_struct *kthread_create_task_pid(const char *comm, int pid);
 /* fork: a new process, child of parent, with mm (dup_mm) and the parent's
  * limits and signal dispositions. */
 struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm);
@@ -157,6 +160,8 @@ struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm);
 void task_exit(struct task_struct *t);
 /* Make t current on this CPU (switch_mm for user tasks, lazy TLB for kthreads). */
 void context_switch(struct task_struct *t);
+/* This CPU runs nothing any more (its current task, if any, switches out). */
+void context_switch_idle(void);
 int task_thread_count(const struct task_struct *t);
 struct task_struct *find_task_by_pid(int pid);
 

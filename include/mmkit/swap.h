@@ -309,6 +309,75 @@ void swap_write_unplug(struct swap_iocb *plug);
 void swap_read_folio(struct page *page, struct swap_iocb **plug);
 void swap_read_unplug(struct swap_iocb *plug);
 
+/* ---- the LRU lists (mm/swap.c; include/mmkit/mm_inline.h) ---- */
+#define SWAP_CLUSTER_MAX 32UL
+struct lruvec;
+struct vm_area_struct;
+/* Add a new page (not PG_lru, a reference held by the caller) to the LRU
+ * through this CPU's batch.  Any lock but lru_lock may be held. */
+void folio_add_lru(struct page *page);
+/* The same for a page mapped into vma: in a VM_LOCKED one it is mlocked. */
+void folio_add_lru_vma(struct page *page, struct vm_area_struct *vma);
+/* Move this CPU's batches to the lists.  No spinlock held. */
+void lru_add_drain(void);
+/* Every CPU's (IPI).  No spinlock held. */
+void lru_add_drain_all(void);
+/* Pages waiting in the CPUs' lru_add batches (racy unless quiescent). */
+unsigned long lru_batched_pages(void);
+/* refs[pfn] += the CPUs' batch entries (each holds a reference) of every
+ * page in a batch.  Machine quiescent (verify). */
+void lru_batch_count(unsigned int *refs);
+/* Queue the activation of a page on an inactive list (Linux folio_activate). */
+void folio_activate(struct page *page);
+/* Linux folio_mark_accessed: the first call sets PG_referenced, the second
+ * activates (through the policy).  Any lock but lru_lock. */
+void folio_mark_accessed(struct page *page);
+/* The classic policy's activation half of folio_mark_accessed. */
+void lru_classic_mark_accessed(struct page *page);
+/* MADV_COLD: the page is no longer recently used (Linux folio_deactivate). */
+void folio_deactivate(struct page *page);
+/* MADV_FREE: a clean anonymous page moves to the inactive file list and
+ * loses PG_swapbacked (Linux folio_mark_lazyfree).  Only a page on a list. */
+void folio_mark_lazyfree(struct page *page);
+/* The LRU half of freeing (Linux __page_cache_release): off its list, LRU
+ * flags cleared.  Called by the last put_page; takes lru_lock. */
+void __page_cache_release(struct page *page);
+/* A page reclaim marked PG_reclaim finished writeback: to the tail of
+ * its inactive list (pgrotated).  Any lock but lru_lock. */
+void folio_rotate_reclaimable(struct page *page);
+/* Reclaim's record of I/O and rotations per type (lru_lock taken). */
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned int nr_io, unsigned int nr_rotated);
+/* Pages on list lru in zones up to zone_idx (racy read of the exact sizes). */
+unsigned long lruvec_lru_size(struct lruvec *lruvec, int lru, int zone_idx);
+/* Take page off the LRU for the caller (Linux folio_isolate_lru): true if
+ * it was on a list (a reference taken, PG_lru cleared).  No lru_lock held. */
+bool folio_isolate_lru(struct page *page);
+/* Give an isolated page back (Linux folio_putback_lru): to its list by
+ * its flags, and the isolation's reference dropped. */
+void folio_putback_lru(struct page *page);
+/* mlock of a page newly mapped in a VM_LOCKED VMA (Linux mlock_new_folio),
+ * and of a mapped page (mlock_folio), munlock_folio when one such mapping
+ * goes.  Page locked or not yet visible; no lru_lock held. */
+void mlock_new_folio(struct page *page);
+void mlock_folio(struct page *page);
+void munlock_folio(struct page *page);
+
+/* ---- workingset (mm/workingset.c) ---- */
+/* The shadow entry a page leaves in its cache slot when evicted (Linux
+ * workingset_eviction); an xarray value entry. */
+void *workingset_eviction(struct page *page);
+/* Was the page evicted by shadow recently enough to have stayed on a
+ * bigger active list (Linux workingset_test_recent)?  *workingset: it was
+ * part of the workingset when evicted. */
+bool workingset_test_recent(void *shadow, bool file, bool *workingset);
+/* A page read back in where shadow was (Linux workingset_refault): counts
+ * the refault and, if recent, activates it. */
+void workingset_refault(struct page *page, void *shadow);
+/* A page activated (Linux workingset_activation). */
+void workingset_activation(struct page *page);
+/* The age clock: evictions and activations (lruvec->nonresident_age). */
+void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr_pages);
+
 /* ---- reclaim of a page list (mm/vmscan.c) ---- */
 /* MADV_PAGEOUT's reclaim (Linux reclaim_pages -> shrink_folio_list): every
  * page of the list (isolated: locked, one reference held by the list, on
@@ -317,9 +386,6 @@ void swap_read_unplug(struct swap_iocb *plug);
  * what cannot be reclaimed is unlocked and let go.  Returns the pages
  * reclaimed.  No spinlock held. */
 unsigned long reclaim_pages(struct list_head *pages);
-/* MADV_COLD: the page is no longer recently used (Linux folio_deactivate). */
-void folio_deactivate(struct page *page);
-
 /* ---- rmap (mm/rmap.c) ---- */
 /* Unmap the locked page from every PTE (Linux try_to_unmap): an anonymous
  * page in the swap cache leaves a swap PTE (a reference on the slot per

@@ -123,7 +123,16 @@ def observed_mmap_min_addr(hostrun):
 # Keys whose value decides results: the live comparison needs them equal.
 LIVE_KEYS = ("kernel", "arch", "thp_enabled", "thp_defrag", "thp_shmem_enabled",
              "thp_use_zero_page", "thp_mthp", "overcommit_memory", "overcommit_ratio",
-             "max_map_count", "mmap_min_addr", "page_size")
+             "max_map_count", "mmap_min_addr", "page_size", "host_swap")
+
+
+def host_swap():
+    """"on" when the host has a swap area on, else "off"."""
+    try:
+        with open("/proc/swaps") as f:
+            return "on" if len(f.read().strip().splitlines()) > 1 else "off"
+    except OSError:
+        return "off"
 
 
 def host_settings(hostrun=None):
@@ -146,6 +155,10 @@ def host_settings(hostrun=None):
         "page_size": str(os.sysconf("SC_PAGE_SIZE")),
         "cpu_pdpe1gb": cpu_flag("pdpe1gb"),
         "clocksource": read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
+        # a swap area on the host makes its MADV_PAGEOUT really swap (smaps
+        # Swap, faults); the corpus was recorded with none (the live swap
+        # cases make their own, one at a time)
+        "host_swap": host_swap(),
     }
     if hostrun:
         s["mmap_min_addr_observed"] = observed_mmap_min_addr(hostrun)

@@ -405,6 +405,15 @@ static bool free_held(int *lineno)
 	return true;
 }
 
+/* The scenario's clean-up: the lines after a `#@cleanup` line (removing
+ * the files it made on a host mount).  A failure injected into them (a
+ * `spawn` that cannot allocate) would leave a host file cached that the
+ * failure-free run removed, so the teardown runs them again with every
+ * rule cleared; their results there are not compared. */
+#define MAX_CLEANUP 16
+static char *cleanup[MAX_CLEANUP];
+static int ncleanup;
+
 static void teardown(void)
 {
 	struct usage_args u = { stdout };
@@ -416,6 +425,9 @@ static void teardown(void)
 		printf("S %s %ld %ld\n", s->name, (long)atomic_load(&s->calls),
 		       (long)atomic_load(&s->failures));
 	fault_inject_clear_all();
+	for (i = 0; i < ncleanup; i++)
+		if (!run_line(++lineno, cleanup[i]))
+			return;
 	for (i = 0; i < sc.nprocs; i++) {
 		if (sc.procs[i].dead || !sc.procs[i].task)
 			continue;
@@ -441,7 +453,7 @@ static int run(const char *path, const struct rule *r)
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0;
-	bool booted = false, armed = false, ok = true;
+	bool booted = false, armed = false, ok = true, in_cleanup = false;
 
 	if (!f) {
 		perror(path);
@@ -455,6 +467,10 @@ static int run(const char *path, const struct rule *r)
 		lineno++;
 		if (first_word_is(line, "fail"))
 			continue;
+		if (first_word_is(line, "#@cleanup"))
+			in_cleanup = true;
+		else if (in_cleanup && !is_blank(line) && ncleanup < MAX_CLEANUP)
+			cleanup[ncleanup++] = strdup(line);
 		if (!booted && !is_blank(line) && !first_word_is(line, "machine")) {
 			if (scenario_boot(&sc, lineno))
 				break;
@@ -476,6 +492,8 @@ static int run(const char *path, const struct rule *r)
 	}
 	if (ok && sc.booted)
 		teardown();
+	while (ncleanup)
+		free(cleanup[--ncleanup]);
 	fflush(stdout);
 	scenario_finish(&sc);
 	fault_inject_clear_all();

@@ -49,6 +49,7 @@
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "mmkit/swap.h"
 
 #define U MMU_USER_IDX
 #define MAX_CPUS 8
@@ -434,6 +435,7 @@ static unsigned long quiesced_free_pages(void)
 	slab_mutex_unlock();
 	while (n--)
 		kmem_cache_shrink(caches[n]);
+	lru_add_drain_all();                 /* the CPUs' LRU batches hold references */
 	drain_all_pages();
 	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }

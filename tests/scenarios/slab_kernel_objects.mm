@@ -19,6 +19,9 @@ kmem_cache_shrink kmalloc-32
 kmem_cache_shrink kmalloc-64
 # the root tmpfs and the shm mount hold an inode and an address_space each
 kmem_cache_shrink address_space
+# kswapd0's task_struct and signal_struct are allocated at boot
+kmem_cache_shrink task_struct
+kmem_cache_shrink signal_cache
 snapshot /proc/slabinfo
 # The caches belong to their subsystems: a script cannot destroy them.
 kmem_cache_destroy vm_area_struct expect=EPERM

@@ -52,7 +52,7 @@ swapoff /mnt/swapfile expect=0
 cat /proc/swaps
 cat /proc/meminfo SwapTotal SwapFree
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/swapfile
 dmesg reports expect=none

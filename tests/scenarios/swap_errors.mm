@@ -85,7 +85,7 @@ swapon /mnt/sparse expect=EINVAL
 # unknown flags
 swapon /mnt/s flags=0x80000 expect=EINVAL
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/ok
 ZZ unlink /mnt/s

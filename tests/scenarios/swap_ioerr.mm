@@ -57,7 +57,7 @@ A exit
 verify
 swapoff /mnt/other expect=0
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/swapfile
 ZZ unlink /mnt/other

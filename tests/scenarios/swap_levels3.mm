@@ -24,7 +24,7 @@ swapoff /mnt/swapfile expect=0
 A checkpat $m+0x30000 64K 3 expect=ok
 cat /proc/A/status VmSwap
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/swapfile
 dmesg reports expect=none

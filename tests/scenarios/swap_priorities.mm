@@ -129,7 +129,7 @@ swapoff /mnt/x expect=0
 swapoff /mnt/y expect=0
 swapoff /mnt/z expect=0
 cat /proc/swaps
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/a1
 ZZ unlink /mnt/a2

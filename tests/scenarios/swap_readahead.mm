@@ -40,7 +40,7 @@ cat /proc/vmstat pswpin swap_ra swap_ra_hit
 A checkpat $m 512K 5 expect=ok
 swapoff /ssd/swapfile2 expect=0
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /disk/swapfile
 ZZ unlink /ssd/swapfile2

@@ -61,7 +61,7 @@ swapoff /mnt/swapfile expect=0
 cat /proc/A/status RssShmem VmSwap
 A checkpat $s 64K 5 expect=ok
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/swapfile
 dmesg reports expect=none

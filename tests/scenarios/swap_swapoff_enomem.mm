@@ -29,6 +29,6 @@ A checkpat $m 8M 1 expect=ok
 A checkpat $m+0x800000 8M 2 expect=ok
 A checkpat $m+0x1000000 8M 3 expect=ok
 verify
-# the files go, so that no tmpfs copy (a failed mount) outlives the run
+#@cleanup the files go, so that no tmpfs copy (a failed mount) outlives the run
 spawn ZZ
 ZZ unlink /mnt/swapfile

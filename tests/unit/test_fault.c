@@ -47,6 +47,7 @@
 #include "mmkit/rmap.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 #include "mmkit/slab.h"
 #include "task_helpers.h"
 
@@ -81,6 +82,7 @@ static unsigned long free_pages_now(void)
 	slab_mutex_unlock();
 	while (n--)
 		kmem_cache_shrink(caches[n]);     /* IPIs: not under slab_mutex */
+	lru_add_drain_all();                      /* LRU batches hold references */
 	drain_all_pages();
 	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }

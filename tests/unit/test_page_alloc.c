@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <cmocka.h>
 #include "test_main.h"
+#include "mmkit/vmscan.h"
 #include "mm/page_alloc_internal.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
@@ -308,8 +309,10 @@ static void test_fallback_claim_partial(void **state)
 	struct page *p;
 
 	boot(16 << 20, 1, 4);
-	while (n < 5000 && (pages[n] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0)))
+	while (n < 5000 && (pages[n] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0))) {
 		n++;
+		kswapd_run_pending();        /* kswapd's turn (see alloc_until_fail) */
+	}
 	for (i = 0; i < n; i++)             /* keep one page per pageblock */
 		if (page_to_pfn(pages[i]) % 512 != 300)
 			__free_pages(pages[i], 0);
@@ -370,6 +373,7 @@ static void test_fallback_steal(void **state)
 	drain_all_pages();
 	assert_true(free_of_type(Z(ZONE_DMA), MIGRATE_UNMOVABLE) >= 400);
 	while (n < 5000) {
+		kswapd_run_pending();        /* kswapd's turn (see alloc_until_fail) */
 		p = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0);
 		assert_non_null(p);
 		mov[n++] = p;
@@ -485,8 +489,13 @@ static int alloc_until_fail(gfp_t gfp, struct page **pages, int max_n)
 {
 	int n = 0;
 
-	while (n < max_n && (pages[n] = alloc_pages(gfp | __GFP_NOWARN, 0)))
+	/* kswapd gets its turn between requests: it pays a watermark boost
+	 * back (balance_pgdat) as it would running beside the allocator */
+	while (n < max_n && (pages[n] = alloc_pages(gfp | __GFP_NOWARN, 0))) {
 		n++;
+		kswapd_run_pending();
+	}
+	kswapd_run_pending();
 	return n;
 }
 

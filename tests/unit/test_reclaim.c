@@ -1,0 +1,200 @@
+/*
+ * test_reclaim.c - the rules of reclaim (issue 19): get_scan_count's choice
+ * and anon/file balancing (Linux calculate_pressure_balance), the refault
+ * test (workingset_test_recent) against the age clock, and the LRU entry
+ * points (folio_add_lru batches, folio_mark_accessed's two touches,
+ * isolation and putback) checked by verify.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "test_main.h"
+#include "mmkit/debug.h"
+#include "mmkit/memory.h"
+#include "mmkit/mm_inline.h"
+#include "mmkit/pagemap.h"
+#include "mmkit/swap.h"
+#include "mmkit/vmscan.h"
+
+static void boot(int cpus, u64 ram)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	const char *why;
+
+	cfg.cpus = cpus;
+	cfg.ram_bytes = ram;
+	assert_int_equal(machine_boot(&cfg, &why), 0);
+	mmk->log = NULL;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (mmk)
+		machine_shutdown();
+	return 0;
+}
+
+/* Linux's four cases before the fraction, in its order. */
+static void test_scan_balance_cases(void **state)
+{
+	struct scan_input in = { .may_swap = true, .swap_space = true, .priority = 12,
+				 .swappiness = 60 };
+
+	(void)state;
+	assert_int_equal(scan_balance_of(&in), SCAN_FRACT);
+	in.swap_space = false;
+	assert_int_equal(scan_balance_of(&in), SCAN_FILE);        /* no swap: file only */
+	in.swap_space = true;
+	in.priority = 0;
+	assert_int_equal(scan_balance_of(&in), SCAN_EQUAL);       /* close to OOM */
+	in.swappiness = 0;
+	assert_int_equal(scan_balance_of(&in), SCAN_FRACT);       /* ...unless swappiness 0 */
+	in.priority = 12;
+	in.swappiness = 60;
+	in.file_is_tiny = true;
+	assert_int_equal(scan_balance_of(&in), SCAN_ANON);
+	in.file_is_tiny = false;
+	in.cache_trim_mode = true;
+	assert_int_equal(scan_balance_of(&in), SCAN_FILE);
+}
+
+/* calculate_pressure_balance: with no cost recorded, swappiness 60 gives
+ * anon 60 parts and file 140 (each over total_cost + 1 = 1); a list whose
+ * reclaim cost more gets less pressure; swappiness 100 with equal costs is
+ * an even split; 200 is anon only. */
+static void test_pressure_balance(void **state)
+{
+	u64 f[2], d;
+
+	(void)state;
+	calculate_pressure_balance(0, 0, 60, f, &d);
+	assert_int_equal(f[0], 60);
+	assert_int_equal(f[1], 140);
+	assert_int_equal(d, 200);
+	calculate_pressure_balance(1000, 1000, 100, f, &d);
+	assert_int_equal(f[0], f[1]);
+	/* anon expensive (refaults, swap I/O): anon's share drops */
+	calculate_pressure_balance(3000, 1000, 100, f, &d);
+	assert_true(f[0] < f[1]);
+	/* total = 4000, anon_cost = 7000, file_cost = 5000, total' = 12000:
+	 * ap = 100 * 12001 / 7001 = 171, fp = 100 * 12001 / 5001 = 239 */
+	assert_int_equal(f[0], 171);
+	assert_int_equal(f[1], 239);
+	calculate_pressure_balance(5, 5, 200, f, &d);
+	assert_int_equal(f[1], 0);
+}
+
+/* get_scan_count_of: sizes >> priority, split by the fraction. */
+static void test_get_scan_count(void **state)
+{
+	struct scan_input in = { .may_swap = true, .swap_space = true, .priority = 2,
+				 .swappiness = 60 };
+	unsigned long size[4] = { 4000, 4000, 4000, 4000 }, nr[4];
+
+	(void)state;
+	get_scan_count_of(&in, size, nr);
+	assert_int_equal(nr[LRU_INACTIVE_ANON], 1000 * 60 / 200);
+	assert_int_equal(nr[LRU_INACTIVE_FILE], 1000 * 140 / 200);
+	in.priority = 0;
+	get_scan_count_of(&in, size, nr);                        /* SCAN_EQUAL */
+	assert_int_equal(nr[LRU_ACTIVE_ANON], 4000);
+	assert_int_equal(nr[LRU_ACTIVE_FILE], 4000);
+	in.priority = 12;
+	in.swap_space = false;
+	size[LRU_INACTIVE_FILE] = 1 << 14;
+	get_scan_count_of(&in, size, nr);                        /* SCAN_FILE */
+	assert_int_equal(nr[LRU_INACTIVE_ANON], 0);
+	assert_int_equal(nr[LRU_INACTIVE_FILE], 4);
+}
+
+/* The refault distance: a page evicted when the clock read E refaults
+ * when it reads R; it is "recent" if R - E fits in the workingset (the
+ * active file list, with no swap). */
+static void test_refault_distance(void **state)
+{
+	struct lruvec *lruvec;
+	struct page *p[8];
+	void *shadow;
+	bool ws;
+	int i;
+
+	(void)state;
+	boot(1, 16 << 20);
+	lruvec = node_lruvec(&contig_page_data);
+	/* four active file pages make a workingset of 4 */
+	for (i = 0; i < 4; i++)
+		p[i] = alloc_page(GFP_KERNEL);
+	spin_lock(&lruvec->lru_lock);
+	for (i = 0; i < 4; i++) {
+		SetPageActive(p[i]);
+		lruvec_add_folio(lruvec, p[i]);
+		SetPageLRU(p[i]);
+	}
+	spin_unlock(&lruvec->lru_lock);
+	p[4] = alloc_page(GFP_KERNEL);
+	SetPageWorkingset(p[4]);
+	shadow = workingset_eviction(p[4]);                      /* clock ticks once */
+	assert_true(workingset_test_recent(shadow, true, &ws));
+	assert_true(ws);
+	workingset_age_nonresident(lruvec, 4);                    /* distance 4: recent */
+	assert_true(workingset_test_recent(shadow, true, &ws));
+	workingset_age_nonresident(lruvec, 1);                    /* distance 5 > 4 */
+	assert_false(workingset_test_recent(shadow, true, &ws));
+	ClearPageWorkingset(p[4]);
+	put_page(p[4]);
+	for (i = 0; i < 4; i++)
+		put_page(p[i]);                               /* off the list at the last put */
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 0);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
+/* folio_add_lru through the batch; two touches activate; isolation and
+ * putback keep every counter exact. */
+static void test_lru_entry_points(void **state)
+{
+	struct lruvec *lruvec;
+	struct page *p;
+
+	(void)state;
+	boot(1, 16 << 20);
+	lruvec = node_lruvec(&contig_page_data);
+	p = alloc_page(GFP_HIGHUSER_MOVABLE);
+	folio_add_lru(p);                                 /* in this CPU's batch */
+	assert_false(PageLRU(p));
+	assert_int_equal(verify_all(stderr), 0);
+	lru_add_drain();
+	assert_true(PageLRU(p));
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_INACTIVE_FILE, MAX_NR_ZONES), 1);
+	folio_mark_accessed(p);
+	assert_true(PageReferenced(p));
+	folio_mark_accessed(p);                           /* queued activation */
+	lru_add_drain();
+	assert_true(PageActive(p));
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 1);
+	assert_true(folio_isolate_lru(p));
+	assert_false(folio_isolate_lru(p));                      /* one isolator only */
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 0);
+	folio_putback_lru(p);
+	lru_add_drain();
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 1);
+	assert_int_equal(verify_all(stderr), 0);
+	put_page(p);
+	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 0);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_scan_balance_cases),
+	cmocka_unit_test(test_pressure_balance),
+	cmocka_unit_test(test_get_scan_count),
+	cmocka_unit_test_teardown(test_refault_distance, teardown),
+	cmocka_unit_test_teardown(test_lru_entry_points, teardown),
+};
+
+MMK_TEST_MAIN(tests, NULL, NULL);
