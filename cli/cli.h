@@ -170,4 +170,9 @@ extern void (*cli_switch_hook)(int cpu, struct task_struct *t);
 int cli_kernel_cpu(struct scenario *sc);
 void cli_set_kernel_cpu(struct scenario *sc, int cpu);
 
+/* `spawn A elf PATH [ARGS...]` (cli/cmd_exec.c), called by spawn. */
+int cli_spawn_elf(struct cmd_ctx *c);
+/* mmkit exec (cli/cmd_exec.c): argv[0] is "exec". */
+int cmd_exec_main(int argc, char **argv);
+
 #endif

@@ -122,10 +122,12 @@ static int do_spawn(struct cmd_ctx *c)
 {
 	struct spawn_args a = { 0 };
 
+	if (c->argc >= 2 && !strcmp(c->argv[1], "elf"))
+		return cli_spawn_elf(c);             /* cli/cmd_exec.c: a real program */
 	if (arg_count(c, 1, 3))
 		return CMD_SCRIPT_ERROR;
 	if (c->argc >= 2 && strcmp(c->argv[1], "exec"))
-		return script_error(c, "spawn: expected 'exec', got '%s'", c->argv[1]);
+		return script_error(c, "spawn: expected 'exec' or 'elf', got '%s'", c->argv[1]);
 	a.path = c->argc == 3 ? c->argv[2] : NULL;
 	if (cli_proc_find(c->sc, c->argv[0]))
 		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
@@ -143,7 +145,7 @@ static int do_spawn(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec [PATH]]",
+CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec [PATH] | elf PATH [ARGS...]]",
 	    .help = "a new process: empty, with an exec-like image, or with a static ELF's image",
 	    .fn = do_spawn)
 

@@ -116,7 +116,9 @@ static const struct cmd_help help_table[] = {
 	{ "spawn", T_PROC,
 	  "A\tthe new process's name (an identifier)\nexec\tgive it an exec-like image: text, data, bss, heap, stack\n"
 	  "PATH\twith exec: load this static x86-64 ELF (non-PIE or static-PIE) as load_elf_binary\n"
-	  "\tdoes: its PT_LOAD segments as private file mappings, bss, brk, stack, vdso\n",
+	  "\tdoes: its PT_LOAD segments as private file mappings, bss, brk, stack, vdso\n"
+	  "elf PATH ARGS\ta real program that runs on the Unicorn CPU when told (A run):\n"
+	  "\tPATH loaded with argv ARGS (argv[0] = PATH) and Linux's stack (levels=4)\n",
 	  "`= 0`", "spawn P exec\ncat /proc/P/maps\n" },
 	{ "fork", T_PROC, "B\tthe child's name\n", "`= 0`",
 	  MAP_EX "A write $m 8 7\nA fork B\nB read $m 8 expect=7\n" },
@@ -128,6 +130,14 @@ static const struct cmd_help help_table[] = {
 	{ "run", T_PROC, "CPU\tthe CPU to switch\nA\tthe task to make current there\n",
 	  "`= 0` (`= -1 ESRCH` for a task that has exited)",
 	  "machine cpus=2\nspawn A\nrun 1 A\n" },
+	{ "A run", T_PROC,
+	  "until exit\trun until the program's process has exited (the default)\n"
+	  "until syscall NAME\tstop A's thread just before its next call of NAME (x86-64\n"
+	  "\tnames: write, exit_group, brk, ...); the other programs stop with it\n"
+	  "until steps N\trun only A's thread, N guest instructions\n",
+	  "`= 0`; a program that died is reported as a process death",
+	  "mount /usr/bin /usr/bin\nspawn A elf /usr/bin/busybox true\n"
+	  "A run until syscall exit_group\ncat /proc/A/maps\nA run until exit\n" },
 	{ "handle", T_PROC,
 	  "A\tthe process (its whole thread group)\nSIGSEGV|SIGBUS\tthe signal\n"
 	  "catch|kill\tcatch: the fault is reported in the result line and A goes on;\n"
@@ -461,7 +471,16 @@ static void print_example(FILE *out, const char *ex)
 
 static void print_one(FILE *out, const struct cli_command *c)
 {
-	const struct cmd_help *h = help_entry(c->name);
+	char pname[48];
+	const struct cmd_help *h = NULL;
+
+	/* a process command whose name a global command has too: "A NAME" */
+	if (c->kind == CMD_PROCESS) {
+		snprintf(pname, sizeof(pname), "A %s", c->name);
+		h = help_entry(pname);
+	}
+	if (!h)
+		h = help_entry(c->name);
 	const struct cli_flagset *f;
 
 	fprintf(out, "%s - %s\n", c->name, c->help ? c->help : "");

@@ -41,13 +41,14 @@ static const struct option long_opts[] = {
 };
 
 static const char *const machine_opt_names[] = { "ram", "cpus", "levels", "seed" };
-static const char *const subcommands[] = { "run", "shell", "help", "mkswap" };
+static const char *const subcommands[] = { "run", "shell", "help", "mkswap", "exec" };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmkit run [OPTIONS] FILE     run a scenario (FILE - reads standard input)\n"
 		"       mmkit shell [OPTIONS]        the scenario language, interactively\n"
+		"       mmkit exec [OPTIONS] -- PROGRAM [ARGS]  run a static x86-64 program on the machine\n"
 		"       mmkit help [COMMAND|views]   every scenario command, one command, the views\n"
 		"       mmkit mkswap PATH SIZE [-L LABEL] [-U UUID]   a swap area on a host file\n"
 		"       mmkit --version\n"
@@ -263,6 +264,8 @@ int main(int argc, char **argv)
 		return cmd_shell(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "exec"))
+		return cmd_exec_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mkswap"))
 		return mkswap_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -277,6 +280,6 @@ int main(int argc, char **argv)
 	suggest_init(&sg, argv[1]);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		suggest_add(&sg, subcommands[i]);
-	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap)", argv[1],
+	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap, exec)", argv[1],
 			   suggest_hint(&sg, hint, sizeof(hint)));
 }

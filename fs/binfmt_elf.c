@@ -19,7 +19,9 @@
  *     through the mapping (padzero: a copy-on-write fault, as on Linux),
  *     and the bss beyond it is anonymous memory (vm_brk_flags);
  *   - start_code/end_code/start_data/end_data from the segments, and the
- *     program break right after the highest segment (start_brk = brk);
+ *     program break right after the highest segment (start_brk = brk), or
+ *     for a static PIE at ELF_ET_DYN_BASE (2/3 of the 47-bit window), where
+ *     Linux 6.x moves it;
  *   - the vdso ([vvar], [vvar_vclock], [vdso]) last.
  * The file VMAs carry the file's path, device and inode in maps.  Nothing
  * runs: the image is memory to access, as `spawn A exec` without a path.
@@ -32,6 +34,7 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
+#include "mmkit/uproc.h"
 
 #define ELF_MAX_PHDRS 64           /* Linux: 64 KiB of headers */
 
@@ -279,21 +282,25 @@ static void elf_set_layout(struct elf_image *im, struct mm_struct *mm)
 	mm->start_data = im->start_data + b;
 	mm->end_data = im->end_data + b;
 	mm->start_brk = mm->brk = ELF_PAGEALIGN(im->elf_brk + b);
+	/* Linux 6.x: a static PIE (ET_DYN, no interpreter) has its brk moved
+	 * out of the mmap region to ELF_ET_DYN_BASE (2/3 of the address
+	 * space), with or without randomization */
+	if (im->eh.e_type == ET_DYN)
+		mm->start_brk = mm->brk = ELF_PAGEALIGN(DEFAULT_MAP_WINDOW / 3 * 2);
 	exec_set_saved_auxv(mm, elf_phdr_addr(im), im->eh.e_phnum, im->eh.e_entry + b);
 	mmap_write_unlock(mm);
 }
 
-int exec_elf_setup(struct task_struct *t, const char *path)
+/* Open path and map the image into t->mm (setup_arg_pages's stack, the
+ * segments, the layout, the vdso).  0 or -errno. */
+static int elf_load_image(struct elf_image *im, struct task_struct *t, const char *path)
 {
-	struct elf_image *im = kzalloc(sizeof(*im), GFP_KERNEL);
 	struct mm_struct *mm = t->mm;
 	int err;
 
-	if (!im)
-		return -ENOMEM;
 	im->file = do_filp_open(path, MMK_O_RDONLY, 0, &err);
 	if (!im->file)
-		goto out;
+		return err;
 	err = MMK_S_ISREG(im->file->f_inode->i_mode) && im->file->f_op->mmap ? 0 : -EACCES;
 	if (!err)
 		err = elf_read_headers(im);
@@ -311,7 +318,185 @@ int exec_elf_setup(struct task_struct *t, const char *path)
 		mmap_write_unlock(mm);
 	}
 	fput(im->file);
-out:
+	im->file = NULL;
+	return err;
+}
+
+int exec_elf_setup(struct task_struct *t, const char *path)
+{
+	struct elf_image *im = kzalloc(sizeof(*im), GFP_KERNEL);
+	int err;
+
+	if (!im)
+		return -ENOMEM;
+	err = elf_load_image(im, t, path);
+	kfree(im);
+	return err;
+}
+
+/* ------------------------------------------------ the stack (exec) -- */
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
+#define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
+#define ELF_HWCAP 0x178bfbffUL        /* CPUID.1:EDX of the reference host's CPU */
+#define MINSIGSTKSZ_X86 3632          /* the sigframe size the reference host reports */
+#define USER_HZ 100
+
+struct stack_builder {
+	unsigned long p;                  /* next free byte, growing down */
+	int err;
+};
+
+/* Copy n bytes below p (Linux copy_strings, top down). */
+static unsigned long stack_push(struct stack_builder *sb, const void *src, size_t n)
+{
+	sb->p -= n;
+	if (!sb->err && copy_to_user(sb->p, src, n))
+		sb->err = -EFAULT;
+	return sb->p;
+}
+
+static unsigned long phdr_address(const struct elf_image *im)
+{
+	int i;
+
+	for (i = 0; i < im->eh.e_phnum; i++)
+		if (im->ph[i].p_type == PT_LOAD && im->ph[i].p_offset == 0)
+			return im->ph[i].p_vaddr + im->eh.e_phoff + im->load_bias;
+	return 0;
+}
+
+static int count_strings(char *const v[])
+{
+	int n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * Linux's layout from the top of the stack VMA: 8 bytes of zero, the file
+ * name (AT_EXECFN), the environment strings, the argument strings (each
+ * array in order upwards), then create_elf_tables: the stack aligned to 16,
+ * "x86_64" (AT_PLATFORM), 16 random bytes (AT_RANDOM), and below them argc,
+ * argv[], NULL, envp[], NULL, the auxiliary vector, the start rounded down
+ * to 16 bytes.
+ */
+static int create_elf_tables(struct elf_image *im, struct mm_struct *mm, const char *path,
+			     char *const argv[], char *const envp[], struct linux_binprm_info *info)
+{
+	int argc = count_strings(argv), envc = count_strings(envp), i, n = 0;
+	struct stack_builder sb = { .p = mm->start_stack };
+	unsigned long top, execfn, platform, random, *uargv, *uenvp, sp, items;
+	unsigned long auxv[2 * 24], arg_start, env_start;
+	u8 rnd[16];
+	u64 r0 = mmk_random(), r1 = mmk_random();
+
+	top = sb.p;
+	stack_push(&sb, &(u64){ 0 }, 8);
+	execfn = stack_push(&sb, path, strlen(path) + 1);
+	uenvp = kcalloc((size_t)envc + 1, sizeof(*uenvp), GFP_KERNEL);
+	uargv = kcalloc((size_t)argc + 1, sizeof(*uargv), GFP_KERNEL);
+	if (!uenvp || !uargv) {
+		kfree(uenvp);
+		kfree(uargv);
+		return -ENOMEM;
+	}
+	for (i = envc - 1; i >= 0; i--)
+		uenvp[i] = stack_push(&sb, envp[i], strlen(envp[i]) + 1);
+	env_start = sb.p;
+	for (i = argc - 1; i >= 0; i--)
+		uargv[i] = stack_push(&sb, argv[i], strlen(argv[i]) + 1);
+	arg_start = sb.p;
+	sb.p &= ~15UL;
+	platform = stack_push(&sb, "x86_64", 7);
+	memcpy(rnd, &r0, 8);
+	memcpy(rnd + 8, &r1, 8);
+	random = stack_push(&sb, rnd, 16);
+#define AUX(t, v) do { auxv[n++] = (t); auxv[n++] = (v); } while (0)
+	AUX(AT_MINSIGSTKSZ, MINSIGSTKSZ_X86);
+	AUX(AT_HWCAP, ELF_HWCAP);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_CLKTCK, USER_HZ);
+	AUX(AT_PHDR, phdr_address(im));
+	AUX(AT_PHENT, sizeof(struct elf64_phdr));
+	AUX(AT_PHNUM, im->eh.e_phnum);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, im->eh.e_entry + im->load_bias);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, random);
+	AUX(AT_HWCAP2, 0x2);                  /* HWCAP2_FSGSBASE */
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_PLATFORM, platform);
+	AUX(AT_NULL, 0);
+#undef AUX
+	items = (unsigned long)(argc + 1) + (unsigned long)(envc + 1) + 1;
+	sp = ((sb.p - (unsigned long)n * 8) - items * 8) & ~15UL;
+	if (top - sp > 32 * PAGE_SIZE)
+		sb.err = -E2BIG;
+	if (!sb.err) {
+		u64 a = (u64)argc;
+		unsigned long q = sp;
+
+		if (copy_to_user(q, &a, 8) || copy_to_user(q + 8, uargv, (size_t)(argc + 1) * 8) ||
+		    copy_to_user(q + 8 + (unsigned long)(argc + 1) * 8, uenvp,
+				 (size_t)(envc + 1) * 8) ||
+		    copy_to_user(q + items * 8, auxv, (size_t)n * 8))
+			sb.err = -EFAULT;
+	}
+	kfree(uenvp);
+	kfree(uargv);
+	if (sb.err)
+		return sb.err;
+	mmap_write_lock(mm);
+	mm->arg_start = arg_start;
+	mm->arg_end = mm->env_start = env_start;
+	mm->env_end = execfn;
+	mm->start_stack = sp;
+	mmap_write_unlock(mm);
+	info->entry = im->eh.e_entry + im->load_bias;
+	info->sp = sp;
+	return 0;
+}
+
+int load_elf_binary(struct task_struct *t, const char *path, char *const argv[],
+		    char *const envp[], struct linux_binprm_info *info)
+{
+	struct elf_image *im = kzalloc(sizeof(*im), GFP_KERNEL);
+	int err;
+
+	if (!im)
+		return -ENOMEM;
+	err = elf_load_image(im, t, path);
+	if (!err) {
+		/* the stack's top: setup_arg_pages put [stack] below STACK_TOP */
+		t->mm->start_stack = default_stack_top();
+		err = create_elf_tables(im, t->mm, path, argv, envp, info);
+	}
 	kfree(im);
 	return err;
 }

@@ -157,6 +157,30 @@ struct file *fd_remove(struct files_struct *files, int fd)
 	return f;
 }
 
+struct file *fd_install_at(struct files_struct *files, int fd, struct file *f,
+			   unsigned long nofile, int *err)
+{
+	struct file *old;
+
+	*err = 0;
+	if (fd < 0 || (unsigned long)fd >= nofile) {
+		*err = -EBADF;
+		return NULL;
+	}
+	spin_lock(&files->file_lock);
+	if ((unsigned int)fd >= files->max_fds) {
+		*err = expand_files(files, (unsigned int)fd);
+		if (*err) {
+			spin_unlock(&files->file_lock);
+			return NULL;
+		}
+	}
+	old = files->fd[fd];
+	files->fd[fd] = f;
+	spin_unlock(&files->file_lock);
+	return old;
+}
+
 struct file *fget_current(int fd)
 {
 	return fget(current->files, fd);

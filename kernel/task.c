@@ -312,6 +312,16 @@ void context_switch(struct task_struct *t)
 	cpu_set_curr(c, t);
 }
 
+struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm)
+{
+	struct mm_struct *old = t->mm;
+
+	t->mm = t->active_mm = mm;
+	if (cpu_curr(this_cpu()) == t)
+		cpu_load_mm(this_cpu(), mm);
+	return old;
+}
+
 void context_switch_idle(void)
 {
 	struct cpu *c = this_cpu();

@@ -79,6 +79,8 @@ static void raise_irq_line(struct cpu *t)
 {
 	int i;
 
+	if (t->engine_kick)
+		t->engine_kick(t);      /* out of guest code to serve it */
 	if (!t->tlb_table)
 		return;         /* no thread runs it yet: cpu_enter() checks pending */
 	for (i = 0; i < NB_MMU_MODES; i++)

@@ -46,6 +46,11 @@ static int raise_fault(struct mmu_fault *f)
 	return v ? v(f) : -EFAULT;
 }
 
+int mmu_raise_fault(struct mmu_fault *f)
+{
+	return raise_fault(f);
+}
+
 /* ------------------------------------------------ entry slots (RMW) -- */
 
 u64 pt_entry_xchg(void *slot, u64 v)

@@ -59,14 +59,26 @@ static void tlb_flush_entries(struct tlb *tlb, bool keep_global)
 	tlb->flushes++;
 }
 
+/* The CPU's engine (arch/x86/unicorn_cpu.c) keeps its own TLB: flush it too. */
+static inline void engine_flush(struct cpu *c)
+{
+	if (c->engine_tlb_flush)
+		c->engine_tlb_flush(c);
+}
+
 void __flush_tlb_local(void)
 {
 	struct cpu *c = this_cpu();
 
 	tlb_flush_entries(&c->tlb, c->cr4_pge);
+	engine_flush(c);
 }
 
-void __flush_tlb_global(void) { tlb_flush_entries(&this_cpu()->tlb, false); }
+void __flush_tlb_global(void)
+{
+	tlb_flush_entries(&this_cpu()->tlb, false);
+	engine_flush(this_cpu());
+}
 
 /* invlpg: the page's entries, and every entry of a large page covering it. */
 void __flush_tlb_one_kernel(unsigned long addr)
@@ -93,6 +105,7 @@ void __flush_tlb_one_kernel(unsigned long addr)
 		}
 	}
 	tlb->flushes++;
+	engine_flush(this_cpu());
 }
 
 void write_cr3(unsigned long cr3)

@@ -24,7 +24,7 @@ report "table descent outside mm/pagewalk.c and machine/mmu.c" \
 report "loop over the hardware levels outside machine/mmu.c" \
 	"$(grep -rn --include='*.c' -E 'for \(.*< *pgmode\.nhw' $dirs | grep -v '^machine/mmu.c:\|^arch/x86/pgtable.c:')"
 report "spin or yield outside machine/wait.c" \
-	"$(grep -rn --include='*.c' -E 'sched_yield|__builtin_ia32_pause|cpu_relax\(' $dirs | grep -v '^machine/wait.c:')"
+	"$(grep -rn --include='*.c' -E '\bsched_yield *\(|__builtin_ia32_pause|cpu_relax\(' $dirs | grep -v '^machine/wait.c:')"
 # The host sleeps a wait may use: each inside a *_sleep callback of wait_until.
 sleeps=$(grep -rn --include='*.c' -E 'pthread_cond_wait|pthread_(mutex|rwlock)_timed' $dirs)
 for s in $(echo "$sleeps" | cut -d: -f1,2); do

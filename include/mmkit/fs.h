@@ -313,6 +313,11 @@ int fd_install_new(struct files_struct *files, struct file *f, unsigned long nof
 struct file *fget(struct files_struct *files, int fd);
 /* Remove fd: its file, to be fput by the caller, or NULL. */
 struct file *fd_remove(struct files_struct *files, int fd);
+/* dup2's install: f (the table's reference) at fd, below nofile; the file
+ * fd held before, to be fput by the caller, or NULL (then *err is 0, or
+ * -EBADF / -ENOMEM and f was not installed). */
+struct file *fd_install_at(struct files_struct *files, int fd, struct file *f,
+			   unsigned long nofile, int *err);
 
 /* ---- the system calls (fs/open.c, fs/read_write.c, fs/stat.c, fs/sync.c,
  * mm/fadvise.c, mm/readahead.c): on current's descriptor table, Linux's

@@ -75,6 +75,12 @@ struct cpu {
 					   the kernel (include/mmkit/vmstat.h); read
 					   racily by /proc/vmstat */
 	u64 rng;                        /* per-CPU xorshift state, from the machine seed */
+	/* An engine that executes user code on this CPU (arch/x86/unicorn_cpu.c):
+	 * every local TLB flush also flushes it, and raising the interrupt line
+	 * (an IPI) kicks it out of guest code.  Set by the CPU's own thread. */
+	void *engine;
+	void (*engine_tlb_flush)(struct cpu *c);   /* on this CPU's thread */
+	void (*engine_kick)(struct cpu *c);        /* from any thread, under ipi_lock */
 
 	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
 	pthread_mutex_t ipi_lock;

@@ -265,6 +265,7 @@ struct file {
 	loff_t f_pos;
 	struct file_ra_state f_ra;
 	errseq_t f_wb_err;               /* the mapping's wb_err this file has seen */
+	void *private_data;              /* pipes, host streams (fs/pipe.c, fs/stdio_host.c) */
 };
 
 /* anon_vma: the object that ties anonymous pages to the VMAs that may map

@@ -108,6 +108,9 @@ bool mmu_canonical(unsigned long vaddr);
  * every fault is unresolved.  Returns the previous vector; set it at boot. */
 typedef int (*fault_vector_t)(struct mmu_fault *f);
 fault_vector_t set_fault_vector(fault_vector_t fn);
+/* Deliver a fault another engine of this CPU took (the Unicorn CPU's #PF)
+ * through the same vector: 0 fixed (retry the access) or -EFAULT. */
+int mmu_raise_fault(struct mmu_fault *f);
 
 /* ---- the kernel's side of the trap entry (arch/x86/fault.c) ---- */
 /* The page-fault handler of the mm layer (do_user_addr_fault /

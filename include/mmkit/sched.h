@@ -53,6 +53,7 @@ struct user_regs_struct {
 		ip, cs, flags, sp, ss, fs_base, gs_base, ds, es, fs, gs;
 };
 
+struct uthread;
 struct task_struct {
 	int pid, tgid;
 	char comm[TASK_COMM_LEN];
@@ -76,6 +77,9 @@ struct task_struct {
 	 * keeps (the real-program issue); NULL for a scenario task, which has
 	 * none: its core dump shows only what is known (fs/binfmt_elf_core.c). */
 	const struct user_regs_struct *user_regs;
+	/* A task that runs a real program on the Unicorn CPU: its thread state
+	 * (kernel/sched_user.c); NULL for scenario tasks and kernel threads. */
+	struct uthread *uthread;
 };
 
 /* The running task of a CPU (read and set before `current` is defined,
@@ -148,6 +152,10 @@ struct task_struct *kthread_create_task_pid(const char *comm, int pid);
 /* fork: a new process, child of parent, with mm (dup_mm) and the parent's
  * limits and signal dispositions. */
 struct task_struct *task_fork(struct task_struct *parent, const char *comm, struct mm_struct *mm);
+/* exec's switch to a new address space (Linux exec_mmap): t (current on
+ * this CPU) gets mm and loads it; returns the old mm, whose mm_users
+ * reference passes to the caller (mmput, or exec_mmap back on failure). */
+struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm);
 /* The task exits: mm released through mmput (kernel thread: active_mm via mmdrop). */
 void task_exit(struct task_struct *t);
 /* Make t current on this CPU (switch_mm for user tasks, lazy TLB for kthreads). */
