@@ -402,8 +402,9 @@ CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS,
 static const char *const set_keys[] = {
 	"mmap_base", "start_brk", "brk", "stack_rlimit", "memlock_rlimit", "data_rlimit",
 	"as_rlimit", "start_stack", "root", "start_data", "end_data", "core_rlimit",
-	"coredump_filter",
+	"coredump_filter", "oom_score_adj",
 };
+#define SET_OOM_SCORE_ADJ 13
 
 static void set_one(struct task_struct *t, int k, unsigned long v)
 {
@@ -424,11 +425,23 @@ static void set_one(struct task_struct *t, int k, unsigned long v)
 	case 10: mm->end_data = v; break;
 	case 11: r[RLIMIT_CORE].rlim_cur = v; r[RLIMIT_CORE].rlim_max = max(v, r[RLIMIT_CORE].rlim_max); break;
 	case 12: mm_set_coredump_filter(mm, v); break;    /* /proc/PID/coredump_filter */
+	case SET_OOM_SCORE_ADJ:                              /* /proc/PID/oom_score_adj */
+		WRITE_ONCE(t->signal->oom_score_adj, (short)(long)v);
+		break;
 	}
 }
 
-static int parse_set_value(struct cmd_ctx *c, const char *val, u64 *v)
+static int parse_set_value(struct cmd_ctx *c, int k, const char *val, u64 *v)
 {
+	if (k == SET_OOM_SCORE_ADJ) {        /* Linux: -EINVAL outside -1000..1000 */
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (!*val || *end || n < -1000 || n > 1000)
+			return script_error(c, "set: oom_score_adj must be -1000..1000, not '%s'", val);
+		*v = (u64)n;
+		return 0;
+	}
 	if (!strcmp(val, "unlimited") || !strcmp(val, "RLIM_INFINITY")) {
 		*v = RLIM_INFINITY;
 		return 0;
@@ -451,7 +464,7 @@ static int do_set(struct cmd_ctx *c)
 			;
 		if (k == (int)ARRAY_SIZE(set_keys))
 			return script_error(c, "set: unknown key in '%s'", c->argv[i]);
-		if (parse_set_value(c, val, &vals[i]))
+		if (parse_set_value(c, k, val, &vals[i]))
 			return CMD_SCRIPT_ERROR;
 		keys[i] = k;
 	}
@@ -464,7 +477,7 @@ static int do_set(struct cmd_ctx *c)
 CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
 		     "data_rlimit as_rlimit start_stack root start_data end_data core_rlimit "
-		     "coredump_filter)",
+		     "coredump_filter oom_score_adj)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
 
 /* ---- system calls ---- */

@@ -160,8 +160,10 @@ static const struct cmd_help help_table[] = {
 	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n"
 	  "\tcore_rlimit: RLIMIT_CORE, the most bytes a core file may hold (0, the default: none)\n"
 	  "\tcoredump_filter: /proc/A/coredump_filter's bits (default 0x33): 0 anonymous private,\n"
-	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n",
-	  "nothing", "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
+	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n"
+	  "\toom_score_adj: /proc/A/oom_score_adj, -1000..1000 (-1000: the OOM killer spares A's group)\n",
+	  "nothing", "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n"
+	  "A set oom_score_adj=-1000\n" },
 	{ "gcore", T_PROC,
 	  "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
 	  "`= 0` or `= -1 ERRNO`; A goes on (the ELF core a crash writes: coredump_filter applies, "

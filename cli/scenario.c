@@ -716,6 +716,7 @@ static void exec_on_cpu(void *info)
 	a->ret = a->cmd->fn(c);
 	blk_complete_all();     /* the disk finishes what is in flight before the next command */
 	run_timers();           /* expired timers and queued work, as at irq exit */
+	cli_exit_killed(c->sc); /* a group sent SIGKILL (an OOM victim) dies when it runs */
 	kswapd_run_pending();   /* kswapd, if woken, gets the CPU next */
 }
 

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "mm/page_alloc_internal.h"
+#include "mmkit/oom.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/swap.h"
@@ -1454,13 +1455,61 @@ static bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct all
 	return unreserve_highatomic_pageblock(ac, true);
 }
 
-/* SEAM (OOM): __alloc_pages_may_oom() will call out_of_memory() here.  The
- * last try at the high watermark catches a parallel free, as in Linux. */
+/* The OOM killer's lock (Linux oom_lock): one OOM decision at a time. */
+static DEFINE_MUTEX(oom_lock);
+
+/*
+ * Linux __alloc_pages_may_oom: under oom_lock (busy: someone else is
+ * killing for us, count it as progress), a last try at the high watermark
+ * catches a parallel free; then, unless the OOM killer cannot help (costly
+ * order, __GFP_RETRY_MAYFAIL or __GFP_THISNODE, a request below
+ * ZONE_NORMAL, a core dump in progress), out_of_memory.  *did_some_progress
+ * is set when it chose a victim or one is still dying; a __GFP_NOFAIL
+ * request then gets the reserves.  Afterwards the allocator sleeps, which
+ * is where the OOM reaper frees the victim's memory (oom_reaper_run).
+ */
 static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
-					  const struct alloc_context *ac, bool frozen)
+					  const struct alloc_context *ac, bool frozen,
+					  unsigned long *did_some_progress)
 {
-	return get_page_from_freelist(gfp, order, ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
+	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
+	struct task_struct *t = this_cpu() ? current : NULL;
+	struct page *page;
+
+	*did_some_progress = 0;
+	if (!mutex_trylock(&oom_lock)) {
+		*did_some_progress = 1;
+		oom_reaper_run();               /* schedule_timeout_uninterruptible(1) */
+		return NULL;
+	}
+	page = get_page_from_freelist((gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
+	if (page)
+		goto out;
+	if (t && (t->flags & PF_DUMPCORE))     /* core dumps can deplete the reserves */
+		goto out;
+	if (order > PAGE_ALLOC_COSTLY_ORDER)   /* the OOM killer will not help */
+		goto out;
+	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE))
+		goto out;
+	if (ac->highest_zoneidx < ZONE_NORMAL) /* no killing for lowmem */
+		goto out;
+	if (out_of_memory(&oc) || WARN_ON(gfp & __GFP_NOFAIL)) {
+		*did_some_progress = 1;
+		if (gfp & __GFP_NOFAIL)
+			page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
+	}
+out:
+	mutex_unlock(&oom_lock);
+	if (*did_some_progress)
+		oom_reaper_run();
+	return page;
 }
+
+/* Rounds of "the OOM killer made progress" that free nothing (a GFP_NOFS
+ * request, which Linux retries for ever waiting for others): mmkit, where
+ * nothing else runs meanwhile, gives up after this many. */
+#define MAX_OOM_ROUNDS 64
 
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   const struct alloc_context *ac, bool frozen)
@@ -1468,7 +1517,8 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	unsigned long did_some_progress;
-	int no_progress_loops = 0;
+	int no_progress_loops = 0, oom_rounds = 0;
+	struct task_struct *t = this_cpu() ? current : NULL;
 	struct page *page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM)
@@ -1480,9 +1530,15 @@ retry:
 	if (page)
 		return page;
 	/* reclaim's own allocations (Linux PF_MEMALLOC) and __GFP_MEMALLOC
-	 * may use the reserves, and never reclaim themselves */
+	 * may use the reserves, and never reclaim themselves; an OOM victim
+	 * may use part of them (ALLOC_OOM: Linux __gfp_pfmemalloc_flags) */
 	if ((in_reclaim || (gfp & __GFP_MEMALLOC)) && !(gfp & __GFP_NOMEMALLOC)) {
 		page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
+		if (page)
+			return page;
+	} else if (t && tsk_is_oom_victim(t) && !(gfp & __GFP_NOMEMALLOC)) {
+		alloc_flags |= ALLOC_OOM;
+		page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
 		if (page)
 			return page;
 	}
@@ -1500,9 +1556,17 @@ retry:
 	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
 				 &no_progress_loops))
 		goto retry;
-	page = __alloc_pages_may_oom(gfp, order, ac, frozen);
+	/* reclaim has failed us: start killing things */
+	page = __alloc_pages_may_oom(gfp, order, ac, frozen, &did_some_progress);
 	if (page)
 		return page;
+	/* a victim that may use the reserves does not loop on them */
+	if (t && tsk_is_oom_victim(t) && ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC)))
+		goto nopage;
+	if (did_some_progress && ++oom_rounds <= MAX_OOM_ROUNDS) {
+		no_progress_loops = 0;
+		goto retry;
+	}
 nopage:
 	WARN_ON(gfp & __GFP_NOFAIL);    /* Linux loops forever; mmkit cannot make progress */
 	warn_alloc(gfp, order);
