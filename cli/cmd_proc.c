@@ -302,6 +302,8 @@ static int import_vma(struct mm_struct *mm, struct vma_line *l)
 		vma_free_detached(v);
 		return err;
 	}
+	if (v->vm_flags & VM_ACCOUNT)      /* an imported mapping's commitment */
+		vm_acct_memory((long)vma_pages(v));
 	vm_stat_account(mm, v->vm_flags, vma_pages(v));
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && (v->vm_flags & VM_WRITE))
 		err = __anon_vma_prepare(v);
@@ -354,6 +356,10 @@ static int set_vma_flags(struct mm_struct *mm, struct vm_area_struct *v, unsigne
 	vm_stat_account(mm, v->vm_flags, -pages);
 	if (v->vm_flags & VM_LOCKED)
 		mm->locked_vm -= (unsigned long)pages;
+	if ((v->vm_flags & VM_ACCOUNT) && !(flags & VM_ACCOUNT))   /* Committed_AS */
+		vm_unacct_memory(pages);
+	else if (!(v->vm_flags & VM_ACCOUNT) && (flags & VM_ACCOUNT))
+		vm_acct_memory(pages);
 	v->vm_flags = flags;
 	v->vm_page_prot = vm_get_page_prot(flags);
 	vm_stat_account(mm, flags, pages);

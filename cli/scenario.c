@@ -29,6 +29,7 @@
 #include "mmkit/gfp.h"
 #include "mmkit/sched.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/oom.h"
 
 static struct cli_command *commands;
 
@@ -717,6 +718,7 @@ static void exec_on_cpu(void *info)
 	blk_complete_all();     /* the disk finishes what is in flight before the next command */
 	run_timers();           /* expired timers and queued work, as at irq exit */
 	cli_exit_killed(c->sc); /* a group sent SIGKILL (an OOM victim) dies when it runs */
+	oom_reaper_release();   /* the OOM reaper's last references to exited victims */
 	kswapd_run_pending();   /* kswapd, if woken, gets the CPU next */
 }
 

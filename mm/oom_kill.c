@@ -65,6 +65,16 @@ struct oom_reap_entry {
 };
 static struct oom_reap_entry oom_reap_queue[OOM_REAP_QUEUE];
 static int oom_reap_count;
+/* References whose drop would be the last (freeing the mm, tearing down an
+ * address space) are not dropped where the reaper runs, inside an
+ * allocation with its locks held (Linux: mmput_async, mmdrop in the
+ * reaper's own thread): they wait here for oom_reaper_release. */
+struct oom_deferred {
+	struct mm_struct *mm;
+	bool put; /* mm_users (mmput), else mm_count */
+};
+static struct oom_deferred oom_deferred[OOM_REAP_QUEUE];
+static int oom_deferred_count;
 static DEFINE_SPINLOCK(oom_reaper_lock);
 
 static bool is_global_init(const struct task_struct *p) { return p->tgid == 1; }
@@ -387,6 +397,55 @@ bool out_of_memory(struct oom_control *oc)
 	return true;
 }
 
+/* Drop one reference from *ref unless it is the last: true if dropped. */
+static bool ref_dec_not_last(_Atomic int *ref)
+{
+	int c = atomic_load(ref);
+
+	while (c > 1)
+		if (atomic_compare_exchange_weak(ref, &c, c - 1))
+			return true;
+	return false;
+}
+
+/* mmput or mmdrop from the reaper: now if it is not the last, else later. */
+static void oom_release(struct mm_struct *mm, bool put)
+{
+	if (ref_dec_not_last(put ? &mm->mm_users : &mm->mm_count))
+		return;
+	spin_lock(&oom_reaper_lock);
+	if (oom_deferred_count < OOM_REAP_QUEUE) {
+		oom_deferred[oom_deferred_count++] = (struct oom_deferred){ mm, put };
+		mm = NULL;
+	}
+	spin_unlock(&oom_reaper_lock);
+	if (mm) { /* no room: the caller's locks must do */
+		if (put)
+			mmput(mm);
+		else
+			mmdrop(mm);
+	}
+}
+
+void oom_reaper_release(void)
+{
+	struct oom_deferred d;
+
+	for (;;) {
+		spin_lock(&oom_reaper_lock);
+		if (!oom_deferred_count) {
+			spin_unlock(&oom_reaper_lock);
+			return;
+		}
+		d = oom_deferred[--oom_deferred_count];
+		spin_unlock(&oom_reaper_lock);
+		if (d.put)
+			mmput(d.mm);
+		else
+			mmdrop(d.mm);
+	}
+}
+
 /* Linux __oom_reap_task_mm: unmap every private VMA's pages. */
 static void __oom_reap_task_mm(struct mm_struct *mm)
 {
@@ -410,7 +469,7 @@ static bool oom_reap_task_mm(struct oom_reap_entry *e)
 	if (!mmget_not_zero(mm))
 		return true; /* exit_mmap has it */
 	if (!mmap_read_trylock(mm)) {
-		mmput(mm);
+		oom_release(mm, true);
 		return false;
 	}
 	if (!mm_flag(mm, MMF_OOM_SKIP)) {
@@ -422,7 +481,7 @@ static bool oom_reap_task_mm(struct oom_reap_entry *e)
 		       K(get_mm_counter_sum(mm, MM_SHMEMPAGES)));
 	}
 	mmap_read_unlock(mm);
-	mmput(mm);
+	oom_release(mm, true);
 	return true;
 }
 
@@ -440,17 +499,11 @@ void oom_reaper_run(void)
 		memmove(&oom_reap_queue[0], &oom_reap_queue[1],
 			(size_t)(--oom_reap_count) * sizeof(e));
 		spin_unlock(&oom_reaper_lock);
-		/* the allocating task's own mm: its lock may be held here */
+		/* the allocating task's own mm (its lock may be held here): it
+		 * dies at its own return to user space, and exit frees it */
 		if (this_cpu() && current && current->mm == e.mm) {
-			spin_lock(&oom_reaper_lock);
-			if (oom_reap_count < OOM_REAP_QUEUE) {
-				oom_reap_queue[oom_reap_count++] = e;
-				e.mm = NULL;
-			}
-			spin_unlock(&oom_reaper_lock);
-			if (e.mm)
-				mmdrop(e.mm);
-			return;
+			mmdrop(e.mm); /* not the last: current uses it */
+			continue;
 		}
 		if (!oom_reap_task_mm(&e) && ++e.attempts < MAX_OOM_REAP_RETRIES) {
 			spin_lock(&oom_reaper_lock);
@@ -466,7 +519,7 @@ void oom_reaper_run(void)
 		}
 		/* done with it: hide it from the OOM killer (Linux oom_reap_task) */
 		mm_set_flag(e.mm, MMF_OOM_SKIP);
-		mmdrop(e.mm);
+		oom_release(e.mm, false);
 	}
 }
 
@@ -484,6 +537,7 @@ static void oom_exit(void)
 {
 	struct mm_struct *mm;
 
+	oom_reaper_release();
 	for (;;) {
 		spin_lock(&oom_reaper_lock);
 		mm = oom_reap_count ? oom_reap_queue[--oom_reap_count].mm : NULL;

@@ -1402,8 +1402,8 @@ static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order, const stru
  * Linux __alloc_pages_direct_reclaim: reclaim, then retry; if the retry
  * still fails, the pages may sit on per-CPU lists or in the highatomic
  * reserve: release both once and retry.  Linux does that only when reclaim
- * made progress; mmkit, which has no OOM killer yet, does it always, since
- * those lists are then the only memory a failing request can recover.
+ * made progress; mmkit does it always, so that the pages on other CPUs'
+ * lists are taken back before the OOM killer shoots a process for them.
  */
 static struct page *__alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 						 unsigned int alloc_flags,

@@ -225,7 +225,9 @@ void show_free_areas(void)
 	       mmk->cfg.levels == 2 ? 4096UL : 2048UL);
 	printk("%lu total pagecache pages\n", global_node_page_state(NR_FILE_PAGES));
 	printk("%lu pages in swap cache\n", total_swapcache_pages());
-	printk("Free swap  = %ldkB\n", K(atomic_load_explicit(&nr_swap_pages, memory_order_relaxed)));
+	/* negative while a swapoff takes its pages back (Linux prints that too) */
+	printk("Free swap  = %ldkB\n",
+	       atomic_load_explicit(&nr_swap_pages, memory_order_relaxed) * (long)(PAGE_SIZE / 1024));
 	printk("Total swap = %lukB\n", K((unsigned long)READ_ONCE(total_swap_pages)));
 	for_each_populated_zone(zone) {
 		present += zone->present_pages;

@@ -199,6 +199,8 @@ struct inode {
 	bool i_host_writable;
 	bool i_swapfile;                     /* S_SWAPFILE: an active swap area (writes,
 					        truncation and fallocate: -ETXTBSY) */
+	unsigned long i_acct_pages;          /* shmem: pages charged to Committed_AS
+					        (shmem_acct_size), released at eviction */
 };
 
 struct dentry {

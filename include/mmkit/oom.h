@@ -56,6 +56,10 @@ bool out_of_memory(struct oom_control *oc);
  * next turn, given up after 10).  Called where the allocator would sleep
  * after an OOM kill, with no lock that a reap needs held. */
 void oom_reaper_run(void);
+/* Drop the references the reaper could not drop where it ran (the last
+ * ones of an exited victim's mm).  No lock held: the scenario runner calls
+ * it after each command, shutdown at the end. */
+void oom_reaper_release(void);
 /* VM_FAULT_OOM reached the fault handler (Linux pagefault_out_of_memory):
  * nothing to do if current is being killed, else the "leaked out" warning. */
 void pagefault_out_of_memory(void);

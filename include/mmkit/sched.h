@@ -131,7 +131,7 @@ static inline bool faulthandler_disabled(void)
 	return t && t->pagefault_disabled;
 }
 static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
-enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
+enum { CAP_IPC_LOCK, CAP_SYS_RAWIO, CAP_SYS_ADMIN };
 /* Does the current task have capability cap (kernel context: yes)?  Linux's
  * capable() goes through the LSM hook to cap_capable, a bit test of the
  * task's effective set (cap_raised); mmkit has no LSM, so it is that test,
@@ -142,6 +142,7 @@ static inline bool capable(int cap)
 
 	if (!t)
 		return true;
+	/* root (`set root=1`) has all three; CAP_SYS_ADMIN goes with RAWIO */
 	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
 }
 
