@@ -1032,7 +1032,14 @@ static int acct_stack_growth(struct vm_area_struct *vma, unsigned long size, uns
 		return -ENOMEM;
 	if (!mlock_future_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))
 		return -ENOMEM;
-	return vm_enough_memory(grow);
+	if (vm_enough_memory((long)grow))
+		return -ENOMEM;
+	/* Linux charges the growth of any VM_GROWSDOWN VMA and releases only
+	 * VM_ACCOUNT ones at unmap: mmkit keeps the check but not the charge
+	 * of one without VM_ACCOUNT, so Committed_AS stays what verify sums */
+	if (!(vma->vm_flags & VM_ACCOUNT))
+		vm_unacct_memory((long)grow);
+	return 0;
 }
 
 /* Grow a VM_GROWSDOWN VMA down to address (Linux expand_downwards).

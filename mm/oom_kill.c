@@ -485,11 +485,28 @@ static bool oom_reap_task_mm(struct oom_reap_entry *e)
 	return true;
 }
 
+/* Put e back at the end of the queue; false if there is no room. */
+static bool oom_requeue(const struct oom_reap_entry *e)
+{
+	bool ok;
+
+	spin_lock(&oom_reaper_lock);
+	ok = oom_reap_count < OOM_REAP_QUEUE;
+	if (ok)
+		oom_reap_queue[oom_reap_count++] = *e;
+	spin_unlock(&oom_reaper_lock);
+	return ok;
+}
+
 void oom_reaper_run(void)
 {
 	struct oom_reap_entry e;
+	int n;
 
-	for (;;) {
+	spin_lock(&oom_reaper_lock);
+	n = oom_reap_count; /* each entry once per turn */
+	spin_unlock(&oom_reaper_lock);
+	while (n-- > 0) {
 		spin_lock(&oom_reaper_lock);
 		if (!oom_reap_count) {
 			spin_unlock(&oom_reaper_lock);
@@ -499,22 +516,17 @@ void oom_reaper_run(void)
 		memmove(&oom_reap_queue[0], &oom_reap_queue[1],
 			(size_t)(--oom_reap_count) * sizeof(e));
 		spin_unlock(&oom_reaper_lock);
-		/* the allocating task's own mm (its lock may be held here): it
-		 * dies at its own return to user space, and exit frees it */
+		/* the allocating task's own mm (its lock may be held here):
+		 * left queued for a reaper turn of another task, in case the
+		 * victim does not exit first */
 		if (this_cpu() && current && current->mm == e.mm) {
-			mmdrop(e.mm); /* not the last: current uses it */
+			if (!oom_requeue(&e))
+				oom_release(e.mm, false);
 			continue;
 		}
-		if (!oom_reap_task_mm(&e) && ++e.attempts < MAX_OOM_REAP_RETRIES) {
-			spin_lock(&oom_reaper_lock);
-			if (oom_reap_count < OOM_REAP_QUEUE) {
-				oom_reap_queue[oom_reap_count++] = e;
-				e.mm = NULL;
-			}
-			spin_unlock(&oom_reaper_lock);
-			if (!e.mm)
-				return; /* next turn */
-		} else if (e.attempts >= MAX_OOM_REAP_RETRIES) {
+		if (!oom_reap_task_mm(&e)) {
+			if (++e.attempts < MAX_OOM_REAP_RETRIES && oom_requeue(&e))
+				continue; /* busy: the next turn tries again */
 			printk("oom_reaper: unable to reap pid:%d (%s)\n", e.pid, e.comm);
 		}
 		/* done with it: hide it from the OOM killer (Linux oom_reap_task) */

@@ -1455,8 +1455,19 @@ static bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct all
 	return unreserve_highatomic_pageblock(ac, true);
 }
 
-/* The OOM killer's lock (Linux oom_lock): one OOM decision at a time. */
+/* The OOM killer's lock (Linux oom_lock): one OOM decision at a time.
+ * Only ever trylocked, so it orders after nothing; a CPU that finds it
+ * taken waits (serving IPIs) until it is free. */
 static DEFINE_MUTEX(oom_lock);
+
+static bool oom_lock_taken(void *arg)
+{
+	(void)arg;
+	return mutex_trylock(&oom_lock);
+}
+static const struct wait_ops oom_lock_wait = { .done = oom_lock_taken, .spins = 64 };
+#define OOM_WAITED 2                    /* did_some_progress: another CPU decided */
+#define OOM_NO_VICTIM 3                 /* did_some_progress: "progress" without a victim */
 
 /*
  * Linux __alloc_pages_may_oom: under oom_lock (busy: someone else is
@@ -1478,8 +1489,12 @@ static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 
 	*did_some_progress = 0;
 	if (!mutex_trylock(&oom_lock)) {
-		*did_some_progress = 1;
-		oom_reaper_run();               /* schedule_timeout_uninterruptible(1) */
+		/* someone else is killing for us: sleep until that decision is
+		 * made (Linux schedule_timeout_uninterruptible(1)), then retry */
+		wait_until(&oom_lock_wait, NULL, IPI_ALL);
+		mutex_unlock(&oom_lock);
+		*did_some_progress = OOM_WAITED;
+		oom_reaper_run();
 		return NULL;
 	}
 	page = get_page_from_freelist((gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
@@ -1495,7 +1510,9 @@ static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	if (ac->highest_zoneidx < ZONE_NORMAL) /* no killing for lowmem */
 		goto out;
 	if (out_of_memory(&oc) || WARN_ON(gfp & __GFP_NOFAIL)) {
-		*did_some_progress = 1;
+		/* a victim chosen or still dying: real progress; else (no
+		 * __GFP_FS, current already dying) only Linux's word for it */
+		*did_some_progress = oc.chosen ? 1 : OOM_NO_VICTIM;
 		if (gfp & __GFP_NOFAIL)
 			page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
 	}
@@ -1506,9 +1523,11 @@ out:
 	return page;
 }
 
-/* Rounds of "the OOM killer made progress" that free nothing (a GFP_NOFS
+/* Rounds of "the OOM killer made progress" without a victim (a GFP_NOFS
  * request, which Linux retries for ever waiting for others): mmkit, where
- * nothing else runs meanwhile, gives up after this many. */
+ * nothing else may run meanwhile, gives up after this many.  Rounds that
+ * chose a victim or wait for one are not bounded, as in Linux: each ends
+ * in a reaped (or given-up) victim, and victims run out. */
 #define MAX_OOM_ROUNDS 64
 
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
@@ -1563,7 +1582,8 @@ retry:
 	/* a victim that may use the reserves does not loop on them */
 	if (t && tsk_is_oom_victim(t) && ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC)))
 		goto nopage;
-	if (did_some_progress && ++oom_rounds <= MAX_OOM_ROUNDS) {
+	if (did_some_progress == 1 || did_some_progress == OOM_WAITED ||
+	    (did_some_progress == OOM_NO_VICTIM && ++oom_rounds <= MAX_OOM_ROUNDS)) {
 		no_progress_loops = 0;
 		goto retry;
 	}

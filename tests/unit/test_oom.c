@@ -21,6 +21,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/oom.h"
+#include "mmkit/vmscan.h"
 #include "mmkit/vmstat.h"
 #include "task_helpers.h"
 
@@ -173,10 +174,89 @@ static void test_nofs_does_not_kill(void **state)
 	assert_false(fatal_signal_pending(a));
 }
 
+/* SMP: 3 processes on CPUs 1..3 each fill 12 MiB of a 32 MiB machine
+ * without swap at once, while CPU 0 gives kswapd its turns: the OOM killer
+ * runs on whichever CPU fails first, the reaper empties a victim that may
+ * be faulting on another CPU, a victim's own fault ends (SIGKILL), and the
+ * others complete.  Meant for TSan and the lock validator as much as for
+ * the release build. */
+struct oom_worker {
+	struct task_struct *task;
+	unsigned long base, pages, done;
+	bool killed;
+	int sig;
+};
+static _Atomic int oom_running;
+
+static void oom_worker_run(void *info)
+{
+	struct oom_worker *w = info;
+
+	context_switch(w->task);
+	w->base = sys_mmap(0, w->pages << PAGE_SHIFT, MMK_PROT_READ | MMK_PROT_WRITE,
+			   MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	for (w->done = 0; w->done < w->pages; w->done++)
+		if (mmk_write(U, w->base + (w->done << PAGE_SHIFT), 8, w->done)) {
+			w->killed = fatal_signal_pending(w->task);
+			w->sig = mmu_last_fault()->sig;
+			break;
+		}
+	context_switch_idle();
+	atomic_fetch_sub(&oom_running, 1);
+}
+
+static void test_oom_smp(void **state)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	struct oom_worker w[4];
+	unsigned long kills;
+	const char *why;
+	int c, finished = 0, killed = 0;
+
+	(void)state;
+	cfg.cpus = 4;
+	cfg.ram_bytes = 32UL << 20;
+	assert_int_equal(machine_boot(&cfg, &why), 0);
+	if (!getenv("MMKIT_TEST_LOG"))
+		mmk->log = NULL;
+	spawn("init");
+	kills = sum_vm_event(OOM_KILL);
+	atomic_store(&oom_running, 3);
+	for (c = 1; c < 4; c++) {
+		w[c] = (struct oom_worker){ .task = spawn("W"),
+					    .pages = (12UL << 20) >> PAGE_SHIFT };
+		cpu_call_async(c, oom_worker_run, &w[c]);
+	}
+	while (atomic_load(&oom_running)) {
+		kswapd_run_pending();
+		cpu_handle_ipis();
+	}
+	for (c = 1; c < 4; c++)
+		cpu_call_wait(c);
+	for (c = 1; c < 4; c++) {
+		finished += w[c].done == w[c].pages;
+		killed += fatal_signal_pending(w[c].task);
+		if (!(w[c].done == w[c].pages || w[c].killed))
+			fprintf(stderr, "worker %d: %lu of %lu pages, signal %d\n", c, w[c].done,
+				w[c].pages, w[c].sig);
+		assert_true(w[c].done == w[c].pages || w[c].killed);
+	}
+	assert_true(sum_vm_event(OOM_KILL) > kills);
+	assert_true(killed >= 1 && finished >= 1);
+	oom_reaper_release();
+	assert_int_equal(verify_all(stderr), 0);
+	for (c = 1; c < 4; c++)
+		task_exit(w[c].task);
+	oom_reaper_release();
+	assert_int_equal(verify_all(stderr), 0);
+	machine_shutdown();
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_badness, teardown),
 	cmocka_unit_test_teardown(test_select_kill_reap, teardown),
 	cmocka_unit_test_teardown(test_nofs_does_not_kill, teardown),
+	cmocka_unit_test(test_oom_smp),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);
