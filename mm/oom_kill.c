@@ -218,12 +218,12 @@ static void dump_stack_oom(bool fault)
 static void dump_header(struct oom_control *oc)
 {
 	struct task_struct *t = this_cpu() ? current : NULL;
+	short adj = t && t->signal ? READ_ONCE(t->signal->oom_score_adj) : 0;
 	char mode[256];
 
 	format_gfp(mode, sizeof(mode), oc->gfp_mask);
 	printk("%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%hd\n",
-	       t ? t->comm : current_comm(), oc->gfp_mask, mode, oc->order,
-	       t && t->signal ? READ_ONCE(t->signal->oom_score_adj) : (short)0);
+	       t ? t->comm : current_comm(), oc->gfp_mask, mode, oc->order, adj);
 	if (oc->order)
 		printk("COMPACTION is disabled!!!\n");
 	dump_stack_oom(t && t->mm);
