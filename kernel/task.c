@@ -114,7 +114,7 @@ static struct signal_struct *signal_alloc(void)
 
 static void signal_free(struct signal_struct *sig)
 {
-	if (sig->oom_mm)                /* Linux free_signal_struct */
+	if (sig->oom_mm) /* Linux free_signal_struct */
 		mmdrop(sig->oom_mm);
 	spin_lock_destroy(&sig->siglock);
 	kmem_cache_free(signal_cachep, sig);
@@ -173,7 +173,7 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->group_leader = leader;
 	t->signal = leader->signal;
 	atomic_fetch_add(&t->signal->sigcnt, 1);
-	spin_lock(&tasklist_lock);           /* threads of one group start and exit on any CPU */
+	spin_lock(&tasklist_lock); /* threads of one group start and exit on any CPU */
 	WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads + 1);
 	spin_unlock(&tasklist_lock);
 	t->cap_ipc_lock = leader->cap_ipc_lock;
@@ -181,7 +181,7 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->mm = t->active_mm = leader->mm;
 	if (t->mm)
 		mmget(t->mm);
-	t->files = leader->files;                   /* CLONE_FILES */
+	t->files = leader->files; /* CLONE_FILES */
 	if (t->files)
 		atomic_fetch_add(&t->files->count, 1);
 	thread_link(t);
@@ -203,7 +203,7 @@ struct task_struct *kthread_create_task_pid(const char *comm, int pid)
 
 	if (t) {
 		t->pid = t->tgid = pid;
-		last_pid--;                  /* the sequence of the others is unchanged */
+		last_pid--; /* the sequence of the others is unchanged */
 	}
 	return t;
 }
@@ -278,7 +278,7 @@ static void cpu_go_idle(struct cpu *c)
 
 	cpu_set_curr(c, NULL);
 	if (prev && !prev->mm && prev->active_mm) {
-		mmdrop(prev->active_mm);       /* the kthread's lazy reference */
+		mmdrop(prev->active_mm); /* the kthread's lazy reference */
 		prev->active_mm = NULL;
 	}
 	cpu_load_mm(c, &init_mm);
@@ -344,7 +344,7 @@ struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm)
 {
 	struct mm_struct *old = t->mm;
 
-	spin_lock(&tasklist_lock);     /* the OOM killer reads t->mm under it */
+	spin_lock(&tasklist_lock); /* the OOM killer reads t->mm under it */
 	t->mm = t->active_mm = mm;
 	spin_unlock(&tasklist_lock);
 	if (cpu_curr(this_cpu()) == t)
@@ -367,7 +367,7 @@ void task_exit(struct task_struct *t)
 	struct mm_struct *mm, *active_mm;
 
 	t->flags |= PF_EXITING;
-	task_leave_cpu(t);              /* a kthread going idle drops its active_mm */
+	task_leave_cpu(t); /* a kthread going idle drops its active_mm */
 	mm = t->mm;
 	active_mm = t->active_mm;
 	/* t->mm goes under tasklist_lock before its reference (Linux exit_mm
@@ -389,7 +389,7 @@ void task_exit(struct task_struct *t)
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
 		signal_free(t->signal);
 	} else {
-		spin_lock(&tasklist_lock);   /* Linux: __exit_signal, under siglock */
+		spin_lock(&tasklist_lock); /* Linux: __exit_signal, under siglock */
 		WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads - 1);
 		spin_unlock(&tasklist_lock);
 	}
@@ -413,7 +413,7 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 	}
 	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
-	t->signal->oom_score_adj = parent->signal->oom_score_adj;        /* Linux copy_signal */
+	t->signal->oom_score_adj = parent->signal->oom_score_adj; /* Linux copy_signal */
 	t->signal->oom_score_adj_min = parent->signal->oom_score_adj_min;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
@@ -428,10 +428,7 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 /* Shutdown: every task still alive exits, so that each address space is
  * torn down (pages, tables, VMAs) before the zero page and the paging
  * structures go.  Runs after every other INIT_MM exit. */
-static int tasks_init(void)
-{
-	return 0;
-}
+static int tasks_init(void) { return 0; }
 
 static void tasks_exit_all(void)
 {
@@ -439,7 +436,9 @@ static void tasks_exit_all(void)
 
 	for (;;) {
 		spin_lock(&tasklist_lock);
-		t = list_empty(&task_list) ? NULL : list_first_entry(&task_list, struct task_struct, tasks);
+		t = list_empty(&task_list) ?
+			    NULL :
+			    list_first_entry(&task_list, struct task_struct, tasks);
 		spin_unlock(&tasklist_lock);
 		if (!t)
 			break;

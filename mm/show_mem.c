@@ -140,9 +140,8 @@ static void show_node_totals(void)
 	       pgdat_state_kb(NR_UNEVICTABLE), pgdat_state_kb(NR_ISOLATED_ANON),
 	       pgdat_state_kb(NR_ISOLATED_FILE), pgdat_state_kb(NR_FILE_MAPPED),
 	       pgdat_state_kb(NR_FILE_DIRTY), pgdat_state_kb(NR_WRITEBACK),
-	       pgdat_state_kb(NR_SHMEM), 0UL, 0UL, 0UL,
-	       global_node_page_state(NR_KERNEL_STACK_KB), pgdat_state_kb(NR_PAGETABLE),
-	       pgdat_state_kb(NR_SECONDARY_PAGETABLE),
+	       pgdat_state_kb(NR_SHMEM), 0UL, 0UL, 0UL, global_node_page_state(NR_KERNEL_STACK_KB),
+	       pgdat_state_kb(NR_PAGETABLE), pgdat_state_kb(NR_SECONDARY_PAGETABLE),
 	       READ_ONCE(pgdat->kswapd_failures) >= 16 ? "yes" : "no",
 	       pgdat_state_kb(NR_BALLOON_PAGES));
 }
@@ -170,12 +169,14 @@ static void show_zone(struct zone *zone)
 	       K(zone_page_state(zone, NR_ZSPAGES)), K(zone->present_pages),
 	       K(zone_managed_pages(zone)), K(zone_page_state_snapshot(zone, NR_MLOCK)), 0UL,
 	       K(zone_pcp_pages(zone)),
-	       K(this_cpu() ? (unsigned long)READ_ONCE(zone->pageset[this_cpu()->id].pcp.count) : 0UL),
+	       K(this_cpu() ? (unsigned long)READ_ONCE(zone->pageset[this_cpu()->id].pcp.count) :
+			      0UL),
 	       K(zone_page_state(zone, NR_FREE_CMA_PAGES)));
 	n += snprintf(line + n, sizeof(line) - (size_t)n, "lowmem_reserve[]:");
 	for (j = 0; j < MAX_NR_ZONES; j++)
 		if (zone_type_configured(j))
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " %ld", zone->lowmem_reserve[j]);
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " %ld",
+				      zone->lowmem_reserve[j]);
 	printk("%s\n", line);
 }
 
@@ -226,8 +227,8 @@ void show_free_areas(void)
 	printk("%lu total pagecache pages\n", global_node_page_state(NR_FILE_PAGES));
 	printk("%lu pages in swap cache\n", total_swapcache_pages());
 	/* negative while a swapoff takes its pages back (Linux prints that too) */
-	printk("Free swap  = %ldkB\n",
-	       atomic_load_explicit(&nr_swap_pages, memory_order_relaxed) * (long)(PAGE_SIZE / 1024));
+	printk("Free swap  = %ldkB\n", atomic_load_explicit(&nr_swap_pages, memory_order_relaxed) *
+					       (long)(PAGE_SIZE / 1024));
 	printk("Total swap = %lukB\n", K((unsigned long)READ_ONCE(total_swap_pages)));
 	for_each_populated_zone(zone) {
 		present += zone->present_pages;

@@ -76,7 +76,8 @@ static void show_kernel(FILE *out)
 	show_val_kb(out, "AnonPages:      ", global_node_page_state(NR_ANON_MAPPED));
 	show_val_kb(out, "Mapped:         ", global_node_page_state(NR_FILE_MAPPED));
 	show_val_kb(out, "Shmem:          ", global_node_page_state(NR_SHMEM));
-	show_val_kb(out, "KReclaimable:   ", srec + global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
+	show_val_kb(out,
+		    "KReclaimable:   ", srec + global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
 	show_val_kb(out, "Slab:           ", srec + sunrec);
 	show_val_kb(out, "SReclaimable:   ", srec);
 	show_val_kb(out, "SUnreclaim:     ", sunrec);
@@ -108,8 +109,10 @@ static void show_huge_and_arch(FILE *out)
 {
 	unsigned long hpage_kb = mmk->cfg.levels == 2 ? 4096 : 2048;
 
-	fprintf(out, "HugePages_Total:   %5lu\nHugePages_Free:    %5lu\n"
-		     "HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n", 0UL, 0UL, 0UL, 0UL);
+	fprintf(out,
+		"HugePages_Total:   %5lu\nHugePages_Free:    %5lu\n"
+		"HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n",
+		0UL, 0UL, 0UL, 0UL);
 	fprintf(out, "Hugepagesize:   %8lu kB\n", hpage_kb);
 	fprintf(out, "Hugetlb:        %8lu kB\n", 0UL);
 	arch_report_meminfo(out);
@@ -118,7 +121,7 @@ static void show_huge_and_arch(FILE *out)
 static int meminfo_show(FILE *out, struct task_struct *t)
 {
 	(void)t;
-	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
+	vmstat_refresh(); /* exact counters: see docs/ARCHITECTURE.md */
 	show_head(out);
 	show_kernel(out);
 	show_vm(out);
