@@ -13,6 +13,10 @@
  *   cow floor      buddy order-0 alloc + a 4 KiB copy from one hot source
  *                  page, N distinct pages, then freeing them (what a COW
  *                  fault must pay at least, timed as the floor above)
+ *   cow cold src   the same with N distinct source pages written before
+ *                  (as the COW's sources are: 64 MiB ago, past the L3), a
+ *                  diagnostic next to the floor: what the copy costs when
+ *                  its source must come from DRAM
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
  *   free floor     __free_page of N pages allocated before (what munmap
@@ -430,6 +434,33 @@ static double sim_cow_floor(unsigned long n)
 	return t / n;
 }
 
+/* The copy with cold sources: n source pages written in order, then n
+ * distinct pages allocated and each filled from its own source, as the COW
+ * round reads them; per page (the sources' allocation is not timed). */
+static double sim_cow_floor_cold(unsigned long n)
+{
+	struct page **src = malloc(n * sizeof(*src)), **pages = malloc(n * sizeof(*pages));
+	double t;
+
+	for (unsigned long i = 0; i < n; i++) {
+		src[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		memset(page_address(src[i]), 1, PG);
+	}
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		memcpy(page_address(pages[i]), page_address(src[i]), PG);
+	}
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(src[i]);
+	free(src);
+	free(pages);
+	return t / n;
+}
+
 static double sim_anon_write(unsigned long n)
 {
 	unsigned long a = sim_map(n);
@@ -742,6 +773,9 @@ int main(int argc, char **argv)
 	fault_and_floor(sim_cow_self, sim_cow_floor, &cw, &cfl);
 	row("COW fault after fork", cw, best(host_cow(npages), host_cow(npages)), "ns/page");
 	printf("%-22s mmkit %10.1f ns/page   (COW / floor %4.2f)\n", "floor alloc+copy", cfl, cw / cfl);
+	cfl = best(sim_cow_floor_cold(npages), sim_cow_floor_cold(npages));
+	printf("%-22s mmkit %10.1f ns/page   (COW / it %4.2f: the copy from DRAM, a diagnostic)\n",
+	       "  with cold sources", cfl, cw / cfl);
 	if (quick) {
 		task_exit(t);
 		machine_shutdown();
