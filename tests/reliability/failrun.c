@@ -406,12 +406,85 @@ static bool free_held(int *lineno)
 	return true;
 }
 
+/* The regular files left in the root tmpfs once every process exited: a
+ * failure that killed a process before its `unlink` (or moved a script's
+ * file there: a failed mount) leaves them, with their pages, inode, dentry
+ * and name.  The teardown unlinks them in every run, failure-free or not,
+ * so that both are measured without them and a leak of an unlinked file's
+ * objects still shows.  Paths malloc'ed (not kmalloc: the count is read
+ * after). */
+struct tmpfs_list {
+	char **path;
+	int n, cap;
+};
+
+static void tmpfs_collect(struct dentry *dir, struct tmpfs_list *l)
+{
+	struct dentry *d;
+
+	list_for_each_entry(d, &dir->d_subdirs, d_child) {
+		if (!d->d_inode || d->d_unhashed || d->d_mounted)
+			continue;
+		if (MMK_S_ISDIR(d->d_inode->i_mode)) {
+			tmpfs_collect(d, l);
+		} else if (MMK_S_ISREG(d->d_inode->i_mode)) {
+			char *kp = d_path(d);
+
+			if (l->n == l->cap) {
+				char **np = realloc(l->path, (size_t)(l->cap * 2 + 8) * sizeof(*np));
+
+				if (!np) {
+					kfree(kp);
+					return;
+				}
+				l->path = np;
+				l->cap = l->cap * 2 + 8;
+			}
+			if (kp)
+				l->path[l->n++] = strdup(kp);
+			kfree(kp);
+		}
+	}
+}
+
+static void tmpfs_collect_on_cpu(void *arg)
+{
+	down_read(&namespace_sem);
+	tmpfs_collect(root_sb->s_root, arg);
+	up_read(&namespace_sem);
+}
+
+/* Unlink them through a process of the scenario (TMPFSGC), as a script's
+ * clean-up would.  False if a line stopped the run. */
+static bool tmpfs_sweep(int *lineno)
+{
+	struct tmpfs_list l = { 0 };
+	char line[PATH_MAX + 32];
+	bool ok = true;
+	int i;
+
+	cpu_call(0, tmpfs_collect_on_cpu, &l);
+	if (l.n)
+		ok = run_line(++*lineno, "spawn TMPFSGC");
+	for (i = 0; ok && i < l.n; i++) {
+		snprintf(line, sizeof(line), "TMPFSGC unlink %s", l.path[i]);
+		ok = run_line(++*lineno, line);
+	}
+	if (ok && l.n)
+		ok = run_line(++*lineno, "TMPFSGC exit");
+	for (i = 0; i < l.n; i++)
+		free(l.path[i]);
+	free(l.path);
+	return ok;
+}
+
 /* The scenario's clean-up: the lines after a `#@cleanup` line (removing
  * the files it made on a host mount).  A failure injected into them (a
  * `spawn` that cannot allocate) would leave a host file cached that the
  * failure-free run removed, so the teardown runs them again with every
- * rule cleared; their results there are not compared. */
-#define MAX_CLEANUP 16
+ * rule cleared; their results there are not compared.  A longer clean-up
+ * than MAX_CLEANUP fails the run, never cut short. */
+#define MAX_CLEANUP 64
 static char *cleanup[MAX_CLEANUP];
 static int ncleanup;
 
@@ -439,6 +512,8 @@ static void teardown(void)
 	if (!free_held(&lineno))
 		return;
 	cpu_call(0, swapoff_all_on_cpu, NULL);
+	if (!tmpfs_sweep(&lineno))
+		return;
 	cpu_call(0, shrink_all, NULL);
 	if (verify_now()) {
 		printf("V %d\n", lineno);
@@ -470,8 +545,15 @@ static int run(const char *path, const struct rule *r)
 			continue;
 		if (first_word_is(line, "#@cleanup"))
 			in_cleanup = true;
-		else if (in_cleanup && !is_blank(line) && ncleanup < MAX_CLEANUP)
+		else if (in_cleanup && !is_blank(line)) {
+			if (ncleanup == MAX_CLEANUP) {
+				fprintf(stderr, "%s:%d: more than %d #@cleanup lines\n", path,
+					lineno, MAX_CLEANUP);
+				ok = false;
+				break;
+			}
 			cleanup[ncleanup++] = strdup(line);
+		}
 		if (!booted && !is_blank(line) && !first_word_is(line, "machine")) {
 			if (scenario_boot(&sc, lineno))
 				break;

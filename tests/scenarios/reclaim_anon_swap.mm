@@ -22,3 +22,8 @@ cat /proc/vmstat pgscan_direct pgsteal_direct pgscan_kswapd pgsteal_kswapd pswpo
 verify
 A exit
 verify
+swapoff /mnt/swapfile expect=0
+verify
+#@cleanup the swap file goes, so that none of its pages outlives the run
+spawn ZZ
+ZZ unlink /mnt/swapfile
