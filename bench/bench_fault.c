@@ -196,16 +196,10 @@ static double host_munmap(unsigned long n)
  * the fault path's own scaling within one mm). */
 enum shape { SHAPE_FLOOR, SHAPE_PROCESSES, SHAPE_THREADS, SHAPE_THREADS_MAP };
 
-static bool shape_is_threads(enum shape s)
-{
-	return s == SHAPE_THREADS || s == SHAPE_THREADS_MAP;
-}
+static bool shape_is_threads(enum shape s) { return s == SHAPE_THREADS || s == SHAPE_THREADS_MAP; }
 
 /* THREADS: worker i's half of the shared mapping (a PTE table apart). */
-static unsigned long half_offset(int i, unsigned long n)
-{
-	return i * (n + 512) * PG;
-}
+static unsigned long half_offset(int i, unsigned long n) { return i * (n + 512) * PG; }
 
 /* A parallel run: wall-clock throughput, and the CPU time the workers were
  * actually running per page (thread CPU time: what contention costs,
@@ -247,9 +241,9 @@ static void pin_self(int cpu)
  * after the last one was dispatched; a round cut by the window's end stops
  * at once, and its unmap falls outside the window.
  */
-#define WINDOW_NS   250e6          /* 250 ms per run */
-#define WINDOW_HEAD  20e6          /* dispatch margin before the start */
-#define CLOCK_EVERY  64            /* pages between two looks at the clock */
+#define WINDOW_NS 250e6	 /* 250 ms per run */
+#define WINDOW_HEAD 20e6 /* dispatch margin before the start */
+#define CLOCK_EVERY 64	 /* pages between two looks at the clock */
 
 struct window {
 	double start, end;
@@ -271,7 +265,7 @@ struct host_worker {
 	enum shape shape;
 	unsigned long n;
 	int cpu;
-	char *half;                    /* THREADS: this worker's half */
+	char *half; /* THREADS: this worker's half */
 	struct window win;
 	unsigned long pages;
 	double cpu_ns;
@@ -330,8 +324,8 @@ static void *host_thread(void *arg)
 /* `ways` workers: threads, or processes (which report through a shared page). */
 static struct par_result host_parallel(int ways, enum shape shape, unsigned long n)
 {
-	struct host_worker *w = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				     -1, 0);
+	struct host_worker *w =
+		mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	char *shared = shape == SHAPE_THREADS ? host_map(2 * n + 512) : NULL;
 	struct window win;
 	struct par_result r;
@@ -554,7 +548,7 @@ struct sim_worker {
 	struct task_struct *task;
 	enum shape shape;
 	unsigned long n;
-	unsigned long half;            /* THREADS: this worker's half */
+	unsigned long half; /* THREADS: this worker's half */
 	struct window win;
 	unsigned long pages;
 	double cpu_ns;
@@ -658,8 +652,8 @@ static void pin_cpu_thread(void *info)
 
 static void row(const char *what, double sim, double host, const char *unit)
 {
-	printf("%-22s mmkit %10.1f %s   host %10.1f %s   host/mmkit %5.2f\n", what, sim, unit,
-	       host, unit, host / sim);
+	printf("%-22s mmkit %10.1f %s   host %10.1f %s   host/mmkit %5.2f\n", what, sim, unit, host,
+	       unit, host / sim);
 }
 
 static double best(double a, double b) { return a < b ? a : b; }
@@ -667,8 +661,8 @@ static double best(double a, double b) { return a < b ? a : b; }
 static void keep_best(struct par_result *b, struct par_result r)
 {
 	b->pages_per_s = fmax(b->pages_per_s, r.pages_per_s);
-	b->cpu_ns_per_page = b->cpu_ns_per_page ? fmin(b->cpu_ns_per_page, r.cpu_ns_per_page)
-						: r.cpu_ns_per_page;
+	b->cpu_ns_per_page = b->cpu_ns_per_page ? fmin(b->cpu_ns_per_page, r.cpu_ns_per_page) :
+						  r.cpu_ns_per_page;
 }
 
 /* One scaling line: the best of 3 runs for 1 and 2 CPUs, the runs of mmkit
@@ -768,11 +762,11 @@ int main(int argc, char **argv)
 	bench_boot(ram_mib);
 	t = sim_spawn();
 	context_switch(t);
-	sim_anon_write(npages);                 /* warm up: page tables, pcp lists */
+	sim_anon_write(npages); /* warm up: page tables, pcp lists */
 	host_anon_write(npages);
 	printf("bench_fault: %lu pages per round, best of 3 (write fault, COW and their floors: of %d, alternating;\n"
-	       "             the floor after an untimed floor)%s\n", npages, rounds,
-	       bench_clock == CLOCK_MONOTONIC ? "" : "; thread CPU time");
+	       "             the floor after an untimed floor)%s\n",
+	       npages, rounds, bench_clock == CLOCK_MONOTONIC ? "" : "; thread CPU time");
 	print_machine(ram_mib);
 	/* The floor and the fault alternate, so both see the VM in one state.
 	 * The floor is timed after an untimed floor: right after a fault round
@@ -780,12 +774,15 @@ int main(int argc, char **argv)
 	 * path's code (the state the round leaves in the caches), which would
 	 * make the ratio say more about that than about the fault. */
 	fault_and_floor(sim_anon_write, sim_floor, &aw, &fl);
-	row("anon write fault", aw, best(host_anon_write(npages), host_anon_write(npages)), "ns/page");
-	printf("%-22s mmkit %10.1f ns/page   (anon write / floor %4.2f)\n", "floor alloc+zero", fl, aw / fl);
+	row("anon write fault", aw, best(host_anon_write(npages), host_anon_write(npages)),
+	    "ns/page");
+	printf("%-22s mmkit %10.1f ns/page   (anon write / floor %4.2f)\n", "floor alloc+zero", fl,
+	       aw / fl);
 	cow_task = t;
 	fault_and_floor(sim_cow_self, sim_cow_floor, &cw, &cfl);
 	row("COW fault after fork", cw, best(host_cow(npages), host_cow(npages)), "ns/page");
-	printf("%-22s mmkit %10.1f ns/page   (COW / floor %4.2f)\n", "floor alloc+copy", cfl, cw / cfl);
+	printf("%-22s mmkit %10.1f ns/page   (COW / floor %4.2f)\n", "floor alloc+copy", cfl,
+	       cw / cfl);
 	cfl = best(sim_cow_floor_cold(npages), sim_cow_floor_cold(npages));
 	printf("%-22s mmkit %10.1f ns/page   (COW / it %4.2f: the copy from DRAM, a diagnostic)\n",
 	       "  with cold sources", cfl, cw / cfl);
@@ -800,7 +797,8 @@ int main(int argc, char **argv)
 	    best(host_fork(n256), host_fork(n256)) / 1e3, "us     ");
 	fault_and_floor(sim_munmap, sim_free_floor, &cw, &cfl);
 	row("munmap", cw, best(host_munmap(npages), host_munmap(npages)), "ns/page");
-	printf("%-22s mmkit %10.1f ns/page   (munmap / floor %4.2f)\n", "floor free", cfl, cw / cfl);
+	printf("%-22s mmkit %10.1f ns/page   (munmap / floor %4.2f)\n", "floor free", cfl,
+	       cw / cfl);
 	task_exit(t);
 	scaling_row("2 CPUs, floor", SHAPE_FLOOR, "host zeroing");
 	scaling_row("2 CPUs, processes", SHAPE_PROCESSES, "host faults ");

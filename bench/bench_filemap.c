@@ -48,8 +48,8 @@
 
 #define U MMU_USER_IDX
 #define PG 4096UL
-#define CHUNK (64UL << 10)          /* read(2) size */
-#define WCHUNK (1UL << 20)          /* the host pwrite size: hostfs's largest request */
+#define CHUNK (64UL << 10) /* read(2) size */
+#define WCHUNK (1UL << 20) /* the host pwrite size: hostfs's largest request */
 #define ROUNDS 5
 
 static unsigned long npages;
@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 		die("open");
 	ubuf = sim_mmap(CHUNK, MMK_PROT_READ | MMK_PROT_WRITE,
 			MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_POPULATE, -1);
-	sim_read(fd, ubuf);                      /* both caches hold the file */
+	sim_read(fd, ubuf); /* both caches hold the file */
 	host_read(hfd);
 	for (int r = 0; r < ROUNDS; r++) {
 		fault = best(fault, sim_read_fault(fd));
@@ -275,18 +275,19 @@ int main(int argc, char **argv)
 		wb = fmax(wb, sim_writeback(fd, ubuf));
 		hwb = fmax(hwb, host_pwrite(hfd, src));
 	}
-	printf("bench_filemap: a %lu MiB file cached on both sides, best of %d\n", npages * PG >> 20,
-	       ROUNDS);
+	printf("bench_filemap: a %lu MiB file cached on both sides, best of %d\n",
+	       npages * PG >> 20, ROUNDS);
 	printf("%-22s mmkit %8.1f ns/page   host %8.1f ns/page   host/mmkit %5.2f\n",
 	       "cached read fault", fault, hfault, hfault / fault);
 	printf("%-22s mmkit %8.1f ns/page   (file fault / zero-page fault %4.2f, target <= 1.5)\n",
 	       "zero-page read fault", zero, fault / zero);
 	printf("%-22s mmkit %8.1f ns/page   host %8.1f ns/page   host/mmkit %5.2f\n",
 	       "read() 64K cached", rd, hrd, hrd / rd);
-	printf("%-22s       %8.1f ns/page   (read / memcpy %4.2f, target <= 1.5)\n",
-	       "memcpy floor", floor, rd / floor);
+	printf("%-22s       %8.1f ns/page   (read / memcpy %4.2f, target <= 1.5)\n", "memcpy floor",
+	       floor, rd / floor);
 	printf("%-22s mmkit %8.0f MiB/s     host pwrite 1M %6.0f MiB/s (floor / write-back %4.2f, "
-	       "target <= 1.2)\n", "write-back (fsync)", wb, hwb, hwb / wb);
+	       "target <= 1.2)\n",
+	       "write-back (fsync)", wb, hwb, hwb / wb);
 	sys_close(fd);
 	close(hfd);
 	task_exit(t);

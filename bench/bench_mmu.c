@@ -70,7 +70,9 @@ static void make_chain(u8 *host, size_t bytes)
 		perm[i] = i;
 	for (i = n - 1; i > 0; i--) {
 		size_t j = xorshift(&s) % (i + 1);
-		u64 t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+		u64 t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
 	}
 	for (i = 0; i < n; i++)
 		((u64 *)host)[perm[i]] = perm[(i + 1) % n] * 8;
@@ -90,40 +92,57 @@ typedef u64 (*loop_fn)(u8 *host, unsigned long kva, long n);
  */
 #define PLACE(pad) asm volatile(".p2align 6\n\t.skip " #pad ", 0x90")
 
-#define DEFINE_LOOPS(name, body_decl, body)                                   \
-	static u64 name##_0(u8 *host, unsigned long kva, long n)             \
-	{ body_decl; PLACE(0); body }                                         \
-	static u64 name##_16(u8 *host, unsigned long kva, long n)            \
-	{ body_decl; PLACE(16); body }                                        \
-	static u64 name##_32(u8 *host, unsigned long kva, long n)            \
-	{ body_decl; PLACE(32); body }                                        \
-	static u64 name##_48(u8 *host, unsigned long kva, long n)            \
-	{ body_decl; PLACE(48); body }                                        \
+#define DEFINE_LOOPS(name, body_decl, body)                       \
+	static u64 name##_0(u8 *host, unsigned long kva, long n)  \
+	{                                                         \
+		body_decl;                                        \
+		PLACE(0);                                         \
+		body                                              \
+	}                                                         \
+	static u64 name##_16(u8 *host, unsigned long kva, long n) \
+	{                                                         \
+		body_decl;                                        \
+		PLACE(16);                                        \
+		body                                              \
+	}                                                         \
+	static u64 name##_32(u8 *host, unsigned long kva, long n) \
+	{                                                         \
+		body_decl;                                        \
+		PLACE(32);                                        \
+		body                                              \
+	}                                                         \
+	static u64 name##_48(u8 *host, unsigned long kva, long n) \
+	{                                                         \
+		body_decl;                                        \
+		PLACE(48);                                        \
+		body                                              \
+	}                                                         \
 	static const loop_fn name[4] = { name##_0, name##_16, name##_32, name##_48 };
 
 /* Independent loads: throughput. */
-DEFINE_LOOPS(native_indep, const u64 *ix = idx; u64 sum = 0,
-	for (long i = 0; i < n; i++)
-		sum += __atomic_load_n((u64 *)(host + ix[i & (NIDX - 1)]), __ATOMIC_RELAXED);
-	(void)kva; return sum;)
+DEFINE_LOOPS(native_indep, const u64 *ix = idx;
+	     u64 sum = 0, for (long i = 0; i < n; i++) sum +=
+			  __atomic_load_n((u64 *)(host + ix[i & (NIDX - 1)]), __ATOMIC_RELAXED);
+	     (void)kva; return sum;)
 
-DEFINE_LOOPS(mmk_indep, const u64 *ix = idx; u64 sum = 0; u64 v,
+DEFINE_LOOPS(
+	mmk_indep, const u64 *ix = idx; u64 sum = 0;
+	u64 v,
 	for (long i = 0; i < n; i++) {
 		mmk_read64(MMU_KERNEL_IDX, kva + ix[i & (NIDX - 1)], &v);
 		sum += v;
-	}
-	(void)host; return sum;)
+	}(void)host;
+	return sum;)
 
 /* A dependent chain: each load yields the next offset (latency). */
 DEFINE_LOOPS(native_chain, u64 off = 0,
-	for (long i = 0; i < n; i++)
-		off = __atomic_load_n((u64 *)(host + off), __ATOMIC_RELAXED);
-	(void)kva; return off;)
+	     for (long i = 0; i < n; i++)
+		     off = __atomic_load_n((u64 *)(host + off), __ATOMIC_RELAXED);
+	     (void)kva; return off;)
 
 DEFINE_LOOPS(mmk_chain, u64 off = 0,
-	for (long i = 0; i < n; i++)
-		mmk_read64(MMU_KERNEL_IDX, kva + off, &off);
-	(void)host; return off;)
+	     for (long i = 0; i < n; i++) mmk_read64(MMU_KERNEL_IDX, kva + off, &off);
+	     (void)host; return off;)
 
 static volatile u64 sink;
 
@@ -147,14 +166,16 @@ static void report(const char *what, const loop_fn *m, u8 *mhost, unsigned long 
 	for (p = 0; p < 4; p++) {
 		bm[p] = bn[p] = 1e30;
 		for (r = 0; r < RUNS; r++) {
-			double tm = time_ns(m[p], mhost, kva, n);  /* min() evaluates twice */
+			double tm = time_ns(m[p], mhost, kva, n); /* min() evaluates twice */
 			double tn = time_ns(nat[p], nhost, kva, n);
 
 			bm[p] = min(bm[p], tm);
 			bn[p] = min(bn[p], tn);
 		}
-		mlo = min(mlo, bm[p]); mhi = max(mhi, bm[p]);
-		nlo = min(nlo, bn[p]); nhi = max(nhi, bn[p]);
+		mlo = min(mlo, bm[p]);
+		mhi = max(mhi, bm[p]);
+		nlo = min(nlo, bn[p]);
+		nhi = max(nhi, bn[p]);
 	}
 	printf("  %-38s mmkit %5.2f ns  native %5.2f ns  ratio %5.2fx"
 	       "   (worst placement: %5.2f / %5.2f ns = %5.2fx)\n",
@@ -177,7 +198,7 @@ static void bench_hits(size_t bytes, const char *label)
 	kva = PAGE_OFFSET + page_to_phys(pg);
 	make_offsets(bytes);
 	make_chain(host, bytes);
-	sink += mmk_indep[0](host, kva, NIDX * 4);        /* fill the TLB */
+	sink += mmk_indep[0](host, kva, NIDX * 4); /* fill the TLB */
 	snprintf(name, sizeof(name), "TLB-hit load, %s, independent", label);
 	report(name, mmk_indep, host, kva, native_indep, host, iters);
 	snprintf(name, sizeof(name), "TLB-hit load, %s, dependent chain", label);
@@ -187,17 +208,20 @@ static void bench_hits(size_t bytes, const char *label)
 
 /* ---- TLB misses ---- */
 
-DEFINE_LOOPS(mmk_miss_cycle, u64 sum = 0; u64 v,
+DEFINE_LOOPS(
+	mmk_miss_cycle, u64 sum = 0;
+	u64 v,
 	for (long i = 0; i < n; i++) {
-		mmk_read64(MMU_KERNEL_IDX, kva + ((unsigned long)(i & (MISS_PAGES - 1)) << PAGE_SHIFT), &v);
+		mmk_read64(MMU_KERNEL_IDX,
+			   kva + ((unsigned long)(i & (MISS_PAGES - 1)) << PAGE_SHIFT), &v);
 		sum += v;
-	}
-	(void)host; return sum;)
+	}(void)host;
+	return sum;)
 
 DEFINE_LOOPS(native_page_stride, u64 sum = 0,
-	for (long i = 0; i < n; i++)
-		sum += __atomic_load_n((u64 *)(host + ((size_t)(i & 16383) << PAGE_SHIFT)), __ATOMIC_RELAXED);
-	(void)kva; return sum;)
+	     for (long i = 0; i < n; i++) sum +=
+	     __atomic_load_n((u64 *)(host + ((size_t)(i & 16383) << PAGE_SHIFT)), __ATOMIC_RELAXED);
+	     (void)kva; return sum;)
 
 static void bench_misses(void)
 {
@@ -214,7 +238,8 @@ static void bench_misses(void)
 	for (size_t off = 0; off < host_bytes; off += PAGE_SIZE)
 		hostbuf[off] = 1;
 	for (unsigned long i = 0; i < MISS_PAGES; i++)
-		BUG_ON(set_pte_vaddr(base + (i << PAGE_SHIFT), pfn_pte(page_to_pfn(frame), PAGE_KERNEL)));
+		BUG_ON(set_pte_vaddr(base + (i << PAGE_SHIFT),
+				     pfn_pte(page_to_pfn(frame), PAGE_KERNEL)));
 	sink += mmk_miss_cycle[0](NULL, base, MISS_PAGES * 2);
 	misses0 = this_cpu()->tlb.misses;
 	report("4-level TLB miss: walk + fill + load", mmk_miss_cycle, NULL, base,

@@ -68,7 +68,7 @@ static double best_ns(bench_fn fn, long n, unsigned int order)
 {
 	double best = 1e30;
 
-	fn(n / 10 + 1, order);          /* warm up */
+	fn(n / 10 + 1, order); /* warm up */
 	for (int r = 0; r < 5; r++) {
 		double t0 = now_ns();
 
@@ -124,19 +124,25 @@ int main(int argc, char **argv)
 	t_malloc = best_ns(pair_malloc, n, 0);
 	t_mmap = best_ns(pair_mmap, nbig, 0);
 	printf("%-44s %9s %10s %10s\n", "alloc+free pair", "ns/pair", "x malloc", "x mmap");
-	printf("%-44s %9.1f %10.2f %10.3f\n", "glibc malloc(4096)+free", t_malloc, 1.0, t_malloc / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "glibc malloc(4096)+free", t_malloc, 1.0,
+	       t_malloc / t_mmap);
 	printf("%-44s %9.1f %10.2f %10.3f\n", "host mmap(4K, MAP_POPULATE)+munmap", t_mmap,
 	       t_mmap / t_malloc, 1.0);
 	t = best_ns(pair_pages, n, 0);
-	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-0, per-CPU list", t, t / t_malloc, t / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-0, per-CPU list", t, t / t_malloc,
+	       t / t_mmap);
 	t = best_ns(pair_pages, n, 3);
-	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-3, per-CPU list", t, t / t_malloc, t / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-3, per-CPU list", t, t / t_malloc,
+	       t / t_mmap);
 	t = best_ns(pair_pages, nbig, 9);
-	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-9, per-CPU (THP) list", t, t / t_malloc, t / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-9, per-CPU (THP) list", t, t / t_malloc,
+	       t / t_mmap);
 	t = best_ns(pair_pages, n, 4);
-	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-4, buddy (zone->lock)", t, t / t_malloc, t / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-4, buddy (zone->lock)", t, t / t_malloc,
+	       t / t_mmap);
 	t = best_ns(pair_pages, nbig, 10);
-	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-10, buddy (zone->lock)", t, t / t_malloc, t / t_mmap);
+	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-10, buddy (zone->lock)", t, t / t_malloc,
+	       t / t_mmap);
 	pcp_set(false, saved);
 	t = best_ns(pair_pages, n, 0);
 	printf("%-44s %9.1f %10.2f %10.3f\n", "mmkit order-0, per-CPU lists off (zone->lock)", t,

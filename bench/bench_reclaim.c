@@ -131,8 +131,8 @@ static double anon_pass(unsigned long n, bool kswapd)
 static void report(const char *what, unsigned long steal, double ns)
 {
 	printf("%-14s %8lu pages reclaimed by kswapd, %7.0f ns kswapd CPU per page, "
-	       "%6.2f M pages per kswapd CPU-second\n", what, steal, ns / (double)steal,
-	       (double)steal / ns * 1e3);
+	       "%6.2f M pages per kswapd CPU-second\n",
+	       what, steal, ns / (double)steal, (double)steal / ns * 1e3);
 }
 
 int main(int argc, char **argv)
@@ -148,8 +148,8 @@ int main(int argc, char **argv)
 		die(dir);
 	host_file("swap", n + 1024, true);
 	host_file("data", n, false);
-	printf("bench_reclaim: %lu MiB RAM, working sets of %lu pages (4x RAM), files in %s\n",
-	       ram, n, dir);
+	printf("bench_reclaim: %lu MiB RAM, working sets of %lu pages (4x RAM), files in %s\n", ram,
+	       n, dir);
 
 	/* anon -> swap, kswapd reclaiming */
 	boot(ram);
@@ -180,8 +180,8 @@ int main(int argc, char **argv)
 			kswapd_turn();
 		}
 		report("clean file", sum_vm_event(PGSTEAL_KSWAPD) - f0, kswapd_ns);
-		printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon\n", "", sum_vm_event(PGSTEAL_FILE),
-		       sum_vm_event(PGSTEAL_ANON));
+		printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon\n", "",
+		       sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON));
 	}
 	machine_shutdown();
 
@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 	fault_free = anon_pass(n, false);
 	machine_shutdown();
 	printf("%-14s %7.0f ns per write fault under pressure (kswapd excluded), %7.0f ns "
-	       "without\n", "fault", fault_pressure, fault_free);
+	       "without\n",
+	       "fault", fault_pressure, fault_free);
 	{
 		char cmd[400];
 

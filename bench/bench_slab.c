@@ -71,11 +71,11 @@ static double now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 static double cpu_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 /* One loop per allocator, so every call is a direct call. */
-#define PAIR_LOOP(ALLOC, FREE)                                          \
-	for (i = 0; i < n; i++) {                                       \
-		p = ALLOC;                                              \
-		*(volatile char *)p = (char)i;                          \
-		FREE;                                                   \
+#define PAIR_LOOP(ALLOC, FREE)                 \
+	for (i = 0; i < n; i++) {              \
+		p = ALLOC;                     \
+		*(volatile char *)p = (char)i; \
+		FREE;                          \
 	}
 
 static double run_pair(enum alloc_kind k, size_t size, long n)
@@ -85,27 +85,42 @@ static double run_pair(enum alloc_kind k, size_t size, long n)
 	void *p;
 
 	switch (k) {
-	case A_CACHE: PAIR_LOOP(kmem_cache_alloc(bench_cache, GFP_KERNEL), kmem_cache_free(bench_cache, p)); break;
-	case A_SHEAF: PAIR_LOOP(kmem_cache_alloc(sheaf_cache, GFP_KERNEL), kmem_cache_free(sheaf_cache, p)); break;
-	case A_KMALLOC: PAIR_LOOP(kmalloc(size, GFP_KERNEL), kfree(p)); break;
-	case A_GLIBC: PAIR_LOOP(__libc_malloc(size), __libc_free(p)); break;
-	case A_JEMALLOC: PAIR_LOOP(mallocx(size, 0), dallocx(p, 0)); break;
-	case A_MIMALLOC: PAIR_LOOP(mi_malloc(size), mi_free(p)); break;
-	default: break;
+	case A_CACHE:
+		PAIR_LOOP(kmem_cache_alloc(bench_cache, GFP_KERNEL),
+			  kmem_cache_free(bench_cache, p));
+		break;
+	case A_SHEAF:
+		PAIR_LOOP(kmem_cache_alloc(sheaf_cache, GFP_KERNEL),
+			  kmem_cache_free(sheaf_cache, p));
+		break;
+	case A_KMALLOC:
+		PAIR_LOOP(kmalloc(size, GFP_KERNEL), kfree(p));
+		break;
+	case A_GLIBC:
+		PAIR_LOOP(__libc_malloc(size), __libc_free(p));
+		break;
+	case A_JEMALLOC:
+		PAIR_LOOP(mallocx(size, 0), dallocx(p, 0));
+		break;
+	case A_MIMALLOC:
+		PAIR_LOOP(mi_malloc(size), mi_free(p));
+		break;
+	default:
+		break;
 	}
 	return (cpu_ns() - t0) / (double)n;
 }
 
-#define BATCH_LOOP(ALLOC, FREE)                                         \
-	do {                                                            \
-		for (i = 0; i < n; i++) {                               \
-			v[i] = ALLOC;                                   \
-			*(volatile char *)v[i] = (char)i;               \
-		}                                                       \
-		for (i = 0; i < n; i++) {                               \
-			void *p = v[i];                                 \
-			FREE;                                           \
-		}                                                       \
+#define BATCH_LOOP(ALLOC, FREE)                           \
+	do {                                              \
+		for (i = 0; i < n; i++) {                 \
+			v[i] = ALLOC;                     \
+			*(volatile char *)v[i] = (char)i; \
+		}                                         \
+		for (i = 0; i < n; i++) {                 \
+			void *p = v[i];                   \
+			FREE;                             \
+		}                                         \
 	} while (0)
 
 static double run_batch(enum alloc_kind k, size_t size, long n)
@@ -115,13 +130,28 @@ static double run_batch(enum alloc_kind k, size_t size, long n)
 	long i;
 
 	switch (k) {
-	case A_CACHE: BATCH_LOOP(kmem_cache_alloc(bench_cache, GFP_KERNEL), kmem_cache_free(bench_cache, p)); break;
-	case A_SHEAF: BATCH_LOOP(kmem_cache_alloc(sheaf_cache, GFP_KERNEL), kmem_cache_free(sheaf_cache, p)); break;
-	case A_KMALLOC: BATCH_LOOP(kmalloc(size, GFP_KERNEL), kfree(p)); break;
-	case A_GLIBC: BATCH_LOOP(__libc_malloc(size), __libc_free(p)); break;
-	case A_JEMALLOC: BATCH_LOOP(mallocx(size, 0), dallocx(p, 0)); break;
-	case A_MIMALLOC: BATCH_LOOP(mi_malloc(size), mi_free(p)); break;
-	default: break;
+	case A_CACHE:
+		BATCH_LOOP(kmem_cache_alloc(bench_cache, GFP_KERNEL),
+			   kmem_cache_free(bench_cache, p));
+		break;
+	case A_SHEAF:
+		BATCH_LOOP(kmem_cache_alloc(sheaf_cache, GFP_KERNEL),
+			   kmem_cache_free(sheaf_cache, p));
+		break;
+	case A_KMALLOC:
+		BATCH_LOOP(kmalloc(size, GFP_KERNEL), kfree(p));
+		break;
+	case A_GLIBC:
+		BATCH_LOOP(__libc_malloc(size), __libc_free(p));
+		break;
+	case A_JEMALLOC:
+		BATCH_LOOP(mallocx(size, 0), dallocx(p, 0));
+		break;
+	case A_MIMALLOC:
+		BATCH_LOOP(mi_malloc(size), mi_free(p));
+		break;
+	default:
+		break;
 	}
 	t0 = (cpu_ns() - t0) / (double)n;
 	__libc_free(v);
@@ -140,30 +170,48 @@ struct ring {
 	enum alloc_kind k;
 	size_t size;
 	long n;
-	double t;                 /* scale: this thread's loop time */
+	double t; /* scale: this thread's loop time */
 };
 
 static void *do_alloc(enum alloc_kind k, size_t size)
 {
 	switch (k) {
-	case A_CACHE: return kmem_cache_alloc(bench_cache, GFP_KERNEL);
-	case A_SHEAF: return kmem_cache_alloc(sheaf_cache, GFP_KERNEL);
-	case A_KMALLOC: return kmalloc(size, GFP_KERNEL);
-	case A_GLIBC: return __libc_malloc(size);
-	case A_JEMALLOC: return mallocx(size, 0);
-	default: return mi_malloc(size);
+	case A_CACHE:
+		return kmem_cache_alloc(bench_cache, GFP_KERNEL);
+	case A_SHEAF:
+		return kmem_cache_alloc(sheaf_cache, GFP_KERNEL);
+	case A_KMALLOC:
+		return kmalloc(size, GFP_KERNEL);
+	case A_GLIBC:
+		return __libc_malloc(size);
+	case A_JEMALLOC:
+		return mallocx(size, 0);
+	default:
+		return mi_malloc(size);
 	}
 }
 
 static void do_free(enum alloc_kind k, void *p)
 {
 	switch (k) {
-	case A_CACHE: kmem_cache_free(bench_cache, p); break;
-	case A_SHEAF: kmem_cache_free(sheaf_cache, p); break;
-	case A_KMALLOC: kfree(p); break;
-	case A_GLIBC: __libc_free(p); break;
-	case A_JEMALLOC: dallocx(p, 0); break;
-	default: mi_free(p); break;
+	case A_CACHE:
+		kmem_cache_free(bench_cache, p);
+		break;
+	case A_SHEAF:
+		kmem_cache_free(sheaf_cache, p);
+		break;
+	case A_KMALLOC:
+		kfree(p);
+		break;
+	case A_GLIBC:
+		__libc_free(p);
+		break;
+	case A_JEMALLOC:
+		dallocx(p, 0);
+		break;
+	default:
+		mi_free(p);
+		break;
 	}
 }
 
@@ -299,7 +347,7 @@ static double measure(enum pattern pt, enum alloc_kind k, size_t size)
 		return last_cpu_scale[k];
 	if ((long)size * batch > (256L << 20))
 		batch = (256L << 20) / (long)size;
-	for (r = -1; r < repeat; r++) {       /* r = -1: warm-up, not counted */
+	for (r = -1; r < repeat; r++) { /* r = -1: warm-up, not counted */
 		if (pt == P_PAIR)
 			v = run_pair(k, size, pair_iters);
 		else if (pt == P_BATCH)
@@ -409,7 +457,7 @@ int main(int argc, char **argv)
 	 * pages do not pay the host's first-touch page faults. */
 	if (madvise(mmk->ram, cfg.ram_bytes, MADV_POPULATE_WRITE))
 		perror("bench_slab: madvise(MADV_POPULATE_WRITE)");
-	for (size_t off = 0; off < cfg.ram_bytes; off += 4096) {   /* and write each page once */
+	for (size_t off = 0; off < cfg.ram_bytes; off += 4096) { /* and write each page once */
 		volatile u8 *b = mmk->ram + off;
 		*b = *b;
 	}

@@ -56,8 +56,8 @@
 
 #define U MMU_USER_IDX
 #define PG 4096UL
-#define WRITE_IO (64 * PG)          /* mmkit's largest swap write request */
-#define READ_IO (8 * PG)            /* page-cluster readahead: 8 slots */
+#define WRITE_IO (64 * PG) /* mmkit's largest swap write request */
+#define READ_IO (8 * PG)   /* page-cluster readahead: 8 slots */
 #define MAX_RUNS 15
 
 static unsigned long mib = 64, npages;
@@ -89,7 +89,10 @@ static void die(const char *what)
 
 /* ------------------------------------------------------------- stats -- */
 
-struct series { double v[MAX_RUNS]; int n; };
+struct series {
+	double v[MAX_RUNS];
+	int n;
+};
 
 static int cmpd(const void *a, const void *b)
 {
@@ -295,7 +298,8 @@ static const char *host_setup(void)
 /* In a child: fill, MADV_PAGEOUT (submit), wait for the writeback, read back. */
 static void host_child(int wfd)
 {
-	char *p = mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p =
+		mmap(NULL, npages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	double r[3], t;
 	long wb0 = meminfo_kb("Writeback:");
 	volatile char v;
@@ -351,12 +355,19 @@ static void bench_mmkit(unsigned long a, bool real)
 
 	for (int r = 0; r < runs; r++) {
 		mm_round(a, real, &x[0], &x[1], &x[2], &x[3]);
-		add(&o, x[0]); add(&i, x[1]); add(&oc, x[2]); add(&ic, x[3]);
+		add(&o, x[0]);
+		add(&i, x[1]);
+		add(&oc, x[2]);
+		add(&ic, x[3]);
 		floor_round(real, &x[0], &x[1], &x[2], &x[3]);
-		add(&fw, x[0]); add(&fr, x[1]); add(&fwc, x[2]); add(&frc, x[3]);
+		add(&fw, x[0]);
+		add(&fr, x[1]);
+		add(&fwc, x[2]);
+		add(&frc, x[3]);
 	}
-	printf("%s:\n", real ? "real I/O (fdatasync after swap-out; host cache dropped before swap-in)"
-			     : "cached (the host file stays in the host page cache)");
+	printf("%s:\n",
+	       real ? "real I/O (fdatasync after swap-out; host cache dropped before swap-in)" :
+		      "cached (the host file stays in the host page cache)");
 	snprintf(note, sizeof(note), "mmkit/floor %.2f", median(&o) / median(&fw));
 	show("mmkit swap-out (MADV_PAGEOUT)", &o, real ? note : NULL);
 	show("floor pwrite 256 KiB", &fw, NULL);
@@ -365,9 +376,9 @@ static void bench_mmkit(unsigned long a, bool real)
 	show("floor pread 32 KiB", &fr, NULL);
 	if (!real) {
 		printf("  CPU per page: swap-out %.0f ns (floor %.0f: mmkit's own %.0f); swap-in %.0f ns "
-		       "(floor %.0f: mmkit's own %.0f)\n", median(&oc), median(&fwc),
-		       median(&oc) - median(&fwc), median(&ic), median(&frc),
-		       median(&ic) - median(&frc));
+		       "(floor %.0f: mmkit's own %.0f)\n",
+		       median(&oc), median(&fwc), median(&oc) - median(&fwc), median(&ic),
+		       median(&frc), median(&ic) - median(&frc));
 	}
 }
 
@@ -387,7 +398,9 @@ static void bench_host(void)
 			printf("  SKIPPED: the child failed\n");
 			return;
 		}
-		add(&s, x[0]); add(&w, x[1]); add(&in, x[2]);
+		add(&s, x[0]);
+		add(&w, x[1]);
+		add(&in, x[2]);
 	}
 	show("host MADV_PAGEOUT (submitted)", &s, NULL);
 	show("host MADV_PAGEOUT + writeback", &w, NULL);

@@ -22,7 +22,7 @@
 #include "mmkit/sched.h"
 
 #define HOST_BASE 0x100000000000UL
-#define SIM_BASE  0x100000000UL
+#define SIM_BASE 0x100000000UL
 
 static double now_ns(void)
 {
@@ -35,7 +35,8 @@ static double now_ns(void)
 static void host_fill(int n)
 {
 	for (int i = 0; i < n; i++)
-		if (mmap((void *)(HOST_BASE + i * 8192UL), 4096, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+		if (mmap((void *)(HOST_BASE + i * 8192UL), 4096,
+			 (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			perror("host mmap");
 }
@@ -52,7 +53,8 @@ static double host_mmap_munmap(int iters)
 	double t = now_ns();
 
 	for (int i = 0; i < iters; i++) {
-		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 		munmap(p, 4096);
 	}
 	return (now_ns() - t) / iters;
@@ -126,7 +128,8 @@ static double sim_find_vma_hot(int iters, int n)
 	mmap_read_lock(mm);
 	t = now_ns();
 	for (int i = 0; i < iters; i++)
-		sink += find_vma(mm, SIM_BASE + (unsigned long)(n / 2) * 8192UL + (i & 4095))->vm_start;
+		sink += find_vma(mm, SIM_BASE + (unsigned long)(n / 2) * 8192UL + (i & 4095))
+				->vm_start;
 	t = (now_ns() - t) / iters;
 	mmap_read_unlock(mm);
 	return t;
@@ -144,7 +147,9 @@ static double rbtree_find(int iters, int n)
 		tsearch(v, &root, vma_cmp);
 	t = now_ns();
 	for (int i = 0; i < iters; i++) {
-		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
 		key.vm_start = SIM_BASE + (x % n) * 8192UL;
 		key.vm_end = key.vm_start + 1;
 		sink += (*(struct vm_area_struct **)tfind(&key, &root, vma_cmp))->vm_start;
@@ -165,7 +170,9 @@ static double sim_find_vma(int iters, int n)
 	mmap_read_lock(mm);
 	t = now_ns();
 	for (int i = 0; i < iters; i++) {
-		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
 		sink += find_vma(mm, SIM_BASE + (x % n) * 8192UL)->vm_start;
 	}
 	t = (now_ns() - t) / iters;
@@ -200,7 +207,8 @@ int main(int argc, char **argv)
 			sys_mmap(SIM_BASE + i * 8192UL, 4096, (i & 1) ? 1 : 3,
 				 MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1, 0);
 		for (int i = have; i < n; i++)
-			mmap((void *)(HOST_BASE + i * 8192UL), 4096, (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
+			mmap((void *)(HOST_BASE + i * 8192UL), 4096,
+			     (i & 1) ? PROT_READ : PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 		have = n;
 		h = host_mmap_munmap(iters);
@@ -214,8 +222,10 @@ int main(int argc, char **argv)
 			 * same VMAs (what find_vma was before mmkit's B+tree) */
 			double rb = rbtree_find(iters * 5, n), f = sim_find_vma(iters * 5, n);
 
-			printf("%-8d %-14s %10s %10.1f   (x rbtree %.2f)\n", n, "find_vma", "-", f, f / rb);
-			printf("%-8d %-14s %10s %10.1f\n", n, "find_vma hot", "-", sim_find_vma_hot(iters * 5, n));
+			printf("%-8d %-14s %10s %10.1f   (x rbtree %.2f)\n", n, "find_vma", "-", f,
+			       f / rb);
+			printf("%-8d %-14s %10s %10.1f\n", n, "find_vma hot", "-",
+			       sim_find_vma_hot(iters * 5, n));
 			printf("%-8d %-14s %10s %10.1f\n", n, "rbtree find", "-", rb);
 		}
 	}

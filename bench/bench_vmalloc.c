@@ -49,7 +49,7 @@ static double bench_vmalloc_pair(long iters)
 	double t0;
 	long i;
 
-	for (i = 0; i < 1000; i++)      /* warm up: tables, per-CPU lists, host aliases */
+	for (i = 0; i < 1000; i++) /* warm up: tables, per-CPU lists, host aliases */
 		vfree(vmalloc(SIZE));
 	t0 = now_ns();
 	for (i = 0; i < iters; i++) {
@@ -71,8 +71,8 @@ static double bench_mmap_pair(long iters, int flags)
 
 	t0 = now_ns();
 	for (i = 0; i < iters; i++) {
-		void *p = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags,
-			       -1, 0);
+		void *p = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
 		if (p == MAP_FAILED) {
 			perror("mmap");
@@ -179,7 +179,8 @@ int main(int argc, char **argv)
 	host = bench_mmap_pair(iters / 4, 0);
 	host_pop = bench_mmap_pair(iters / 4, MAP_POPULATE);
 	printf("vmalloc+vfree of 64 KiB vs host mmap+munmap of 64 KiB (cpus=1, levels=4, %ld iterations;"
-	       " thread CPU time)\n", iters);
+	       " thread CPU time)\n",
+	       iters);
 	floor = bench_page_alloc(iters);
 	printf("%-12s %14s %16s %16s %10s %10s %10s\n", "live areas", "vmalloc ns/op", "mmap ns/op",
 	       "mmap+pop ns/op", "ratio", "ratio pop", "x floor");
@@ -188,23 +189,27 @@ int main(int argc, char **argv)
 		unsigned long m0 = vmalloc_window_nr_mmaps();
 		double v = bench_vmalloc_pair(iters);
 
-		printf("%-12d %14.0f %16.0f %16.0f %10.2f %10.2f %10.2f   (%lu host mmaps)\n", lives[k], v,
-		       host, host_pop, v / host, v / host_pop, v / floor, vmalloc_window_nr_mmaps() - m0);
+		printf("%-12d %14.0f %16.0f %16.0f %10.2f %10.2f %10.2f   (%lu host mmaps)\n",
+		       lives[k], v, host, host_pop, v / host, v / host_pop, v / floor,
+		       vmalloc_window_nr_mmaps() - m0);
 		drop_live(keep, lives[k]);
 	}
 	printf("floor, the page allocator: 16 x alloc_pages + 16 x __free_pages: %.0f ns\n", floor);
 	printf("cold, fresh machine: 1000 x vmalloc 64 KiB kept live, then 1000 x vfree: %.0f ns per pair"
-	       " (%lu host mmaps)\n", cold, mmaps);
+	       " (%lu host mmaps)\n",
+	       cold, mmaps);
 	cold = bench_cold(1000, &mmaps);
 	printf("cold, fragmented frames: the same after the runs above: %.0f ns per pair"
-	       " (%lu host mmaps)\n", cold, mmaps);
+	       " (%lu host mmaps)\n",
+	       cold, mmaps);
 	machine_shutdown();
 	printf("SMP, wall clock, ns per vmalloc+vfree of 64 KiB: eager shootdown vs lazy purge\n");
 	for (k = 2; k <= 4; k *= 2) {
 		double eager = bench_smp((int)k, false, iters / 100);
 		double lazy = bench_smp((int)k, true, iters / 10);
 
-		printf("cpus=%zu: eager %.0f ns, lazy %.0f ns (%.1fx)\n", k, eager, lazy, eager / lazy);
+		printf("cpus=%zu: eager %.0f ns, lazy %.0f ns (%.1fx)\n", k, eager, lazy,
+		       eager / lazy);
 	}
 	return 0;
 }

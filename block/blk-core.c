@@ -69,13 +69,15 @@ void bdev_free(struct block_device *b)
 
 struct block_device *bdev_first(void)
 {
-	return list_empty(&bdev_list) ? NULL : list_first_entry(&bdev_list, struct block_device, bd_list);
+	return list_empty(&bdev_list) ? NULL :
+					list_first_entry(&bdev_list, struct block_device, bd_list);
 }
 
 struct block_device *bdev_next(struct block_device *b)
 {
-	return b->bd_list.next == &bdev_list ? NULL
-					     : list_entry(b->bd_list.next, struct block_device, bd_list);
+	return b->bd_list.next == &bdev_list ?
+		       NULL :
+		       list_entry(b->bd_list.next, struct block_device, bd_list);
 }
 
 bool bio_add_buf(struct bio *bio, void *buf, size_t len)
@@ -83,7 +85,7 @@ bool bio_add_buf(struct bio *bio, void *buf, size_t len)
 	struct host_iovec *last = bio->bi_vcnt ? &bio->bi_io_vec[bio->bi_vcnt - 1] : NULL;
 
 	if (last && (char *)last->base + last->len == (char *)buf) {
-		last->len += len;               /* physically contiguous: merge */
+		last->len += len; /* physically contiguous: merge */
 	} else {
 		if (bio->bi_vcnt == BIO_MAX_VECS)
 			return false;
@@ -142,7 +144,7 @@ long submit_bio_wait(struct bio *bio)
 		b->sectors[op] += (unsigned long)(ret + 511) / 512;
 	}
 	spin_unlock(&b->bd_lock);
-	if (this_cpu())              /* submit_bio: pgpgin/pgpgout in sectors */
+	if (this_cpu()) /* submit_bio: pgpgin/pgpgout in sectors */
 		count_vm_events(op == REQ_OP_WRITE ? PGPGOUT : PGPGIN, (bio->bi_size + 511) / 512);
 	return ret;
 }
@@ -152,7 +154,7 @@ long submit_bio_wait(struct bio *bio)
 static DEFINE_FAULT_SITE(bio_alloc_fail, "bio_alloc");
 static DEFINE_SPINLOCK(blk_pending_lock);
 static LIST_HEAD(blk_pending);
-static u64 blk_batch_seq;                /* under blk_pending_lock */
+static u64 blk_batch_seq; /* under blk_pending_lock */
 
 /* Host memory, as the devices: a request in flight is the disk's. */
 struct bio *bio_alloc(void)
@@ -162,15 +164,9 @@ struct bio *bio_alloc(void)
 	return calloc(1, sizeof(struct bio));
 }
 
-void bio_put(struct bio *bio)
-{
-	free(bio);
-}
+void bio_put(struct bio *bio) { free(bio); }
 
-static struct task_struct *plug_task(void)
-{
-	return this_cpu() ? current : NULL;
-}
+static struct task_struct *plug_task(void) { return this_cpu() ? current : NULL; }
 
 void blk_start_plug(struct blk_plug *plug)
 {

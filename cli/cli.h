@@ -33,61 +33,64 @@ struct task_struct;
 struct cli_proc {
 	char name[32];
 	struct task_struct *task;
-	int cpu;              /* CPU the task runs on */
-	bool catch_sigsegv;   /* handle A SIGSEGV catch */
+	int cpu;	    /* CPU the task runs on */
+	bool catch_sigsegv; /* handle A SIGSEGV catch */
 	bool catch_sigbus;
 	bool dead;
-	int pid;              /* the task's pid (kept after it dies) */
-	int exit_line;        /* the script line at which it died */
-	int exit_sig;         /* the signal that killed it, 0 for exit */
-	bool core_dumped;     /* its group dumped core (group_exit_code & 0x80) */
+	int pid;	  /* the task's pid (kept after it dies) */
+	int exit_line;	  /* the script line at which it died */
+	int exit_sig;	  /* the signal that killed it, 0 for exit */
+	bool core_dumped; /* its group dumped core (group_exit_code & 0x80) */
 };
 
 struct cmd_ctx {
 	struct scenario *sc;
 	const char *file;
 	int lineno;
-	int argc;                    /* tokens after the command word */
-	char *argv[CLI_MAX_ARGS];    /* argv[0] is the first argument */
-	const char *cmd;             /* command word */
-	struct cli_proc *proc;       /* process operations: the process */
-	int cpu;                     /* CPU the handler runs on */
-	FILE *out;                   /* stdout of the run */
+	int argc;		  /* tokens after the command word */
+	char *argv[CLI_MAX_ARGS]; /* argv[0] is the first argument */
+	const char *cmd;	  /* command word */
+	struct cli_proc *proc;	  /* process operations: the process */
+	int cpu;		  /* CPU the handler runs on */
+	FILE *out;		  /* stdout of the run */
 	/* filled by result_* */
 	bool has_result;
-	bool has_value;              /* an address/value a `-> NAME` can capture */
+	bool has_value; /* an address/value a `-> NAME` can capture */
 	u64 value;
-	char result[256];            /* "= 0x1000", "! SIGSEGV SEGV_MAPERR 0x0", ... */
+	char result[256]; /* "= 0x1000", "! SIGSEGV SEGV_MAPERR 0x0", ... */
 	char errmsg[256];
 };
 
 enum cli_cmd_kind {
-	CMD_GLOBAL,    /* first token is the command: alloc_pages 3 */
-	CMD_PROCESS,   /* first token is a process name: A mmap ... */
+	CMD_GLOBAL,  /* first token is the command: alloc_pages 3 */
+	CMD_PROCESS, /* first token is a process name: A mmap ... */
 };
 
-struct flag_name { const char *name; u64 value; };
+struct flag_name {
+	const char *name;
+	u64 value;
+};
 
 /* A flag argument of a command and its names: help lists them, the shell
  * completes them. */
 struct cli_flagset {
-	const char *arg;             /* the argument in the usage: "PROT", "FLAGS" */
+	const char *arg; /* the argument in the usage: "PROT", "FLAGS" */
 	const struct flag_name *names;
 };
 
 struct cli_command {
 	const char *name;
 	enum cli_cmd_kind kind;
-	const char *usage;           /* "alloc_pages ORDER [GFP] -> addr" */
-	const char *help;            /* one line for `help` */
+	const char *usage; /* "alloc_pages ORDER [GFP] -> addr" */
+	const char *help;  /* one line for `help` */
 	int (*fn)(struct cmd_ctx *c);
-	const struct cli_flagset *flags;  /* NULL-terminated, or NULL */
-	bool no_boot;                /* runs without booting the machine (help) */
+	const struct cli_flagset *flags; /* NULL-terminated, or NULL */
+	bool no_boot;			 /* runs without booting the machine (help) */
 	struct cli_command *next;
 };
 void cli_register(struct cli_command *cmd);
-#define CLI_COMMAND(var, ...)                                                   \
-	static struct cli_command var = { __VA_ARGS__ };                        \
+#define CLI_COMMAND(var, ...)                            \
+	static struct cli_command var = { __VA_ARGS__ }; \
 	__attribute__((constructor)) static void __cli_reg_##var(void) { cli_register(&var); }
 struct cli_command *cli_find(const char *name, enum cli_cmd_kind kind);
 struct cli_command *cli_first(void);
@@ -114,10 +117,14 @@ int cli_parse_num(struct scenario *sc, const char *s, u64 *out);
 
 extern const struct flag_name gfp_flag_names[];
 extern const struct flag_name prot_flag_names[];
-extern const struct cli_flagset gfp_flagset[];    /* { "GFP", gfp_flag_names } */
+extern const struct cli_flagset gfp_flagset[]; /* { "GFP", gfp_flag_names } */
 
 /* ---- "did you mean" (cli/suggest.c) ---- */
-struct suggest { const char *word; char best[64]; int dist; };   /* best: a copy */
+struct suggest {
+	const char *word;
+	char best[64];
+	int dist;
+}; /* best: a copy */
 void suggest_init(struct suggest *s, const char *word);
 void suggest_add(struct suggest *s, const char *candidate);
 /* "; did you mean 'X'?" in buf, or "" when nothing is close. */
@@ -128,25 +135,26 @@ const char *cli_suggest_command(const char *word, enum cli_cmd_kind kind, char *
 int arg_gfp(struct cmd_ctx *c, int i, unsigned int *gfp);
 
 /* ---- results ---- */
-void result_addr(struct cmd_ctx *c, u64 addr);     /* "= 0x..."; capturable */
-void result_value(struct cmd_ctx *c, u64 v);       /* loads: "= 0x..."; capturable */
-void result_zero(struct cmd_ctx *c);               /* "= 0" */
-void result_errno(struct cmd_ctx *c, int err);     /* "= -1 ENOMEM"; err may be +/- */
-void result_ret(struct cmd_ctx *c, long ret);      /* <0: errno, else "= 0" */
-void result_ok(struct cmd_ctx *c);                 /* "= ok" */
+void result_addr(struct cmd_ctx *c, u64 addr); /* "= 0x..."; capturable */
+void result_value(struct cmd_ctx *c, u64 v);   /* loads: "= 0x..."; capturable */
+void result_zero(struct cmd_ctx *c);	       /* "= 0" */
+void result_errno(struct cmd_ctx *c, int err); /* "= -1 ENOMEM"; err may be +/- */
+void result_ret(struct cmd_ctx *c, long ret);  /* <0: errno, else "= 0" */
+void result_ok(struct cmd_ctx *c);	       /* "= ok" */
 void result_signal(struct cmd_ctx *c, int sig, int si_code, u64 addr);
 __printf(2, 3) void result_text(struct cmd_ctx *c, const char *fmt, ...); /* "= <text>" */
 __printf(2, 3) void result_oops(struct cmd_ctx *c, const char *fmt, ...); /* "! OOPS <text>" */
 __printf(2, 3) int script_error(struct cmd_ctx *c, const char *fmt, ...);
 
-const char *errno_name(int err);        /* "ENOMEM" */
-const char *signal_name(int sig);       /* "SIGSEGV" */
+const char *errno_name(int err);	     /* "ENOMEM" */
+const char *signal_name(int sig);	     /* "SIGSEGV" */
 const char *si_code_name(int sig, int code); /* "SEGV_MAPERR" */
 
 /* ---- processes ---- */
 struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
-struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t, int cpu);
+struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t,
+			      int cpu);
 /* Report the fault of c's failed access (mmu_last_fault): an oops, or the
  * signal result; a signal not caught ends the process (cli_group_exit). */
 void cli_access_fault(struct cmd_ctx *c);

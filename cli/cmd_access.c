@@ -46,7 +46,8 @@ void cli_access_fault(struct cmd_ctx *c)
 	caught = (f->sig == SIGSEGV && c->proc->catch_sigsegv) ||
 		 (f->sig == SIGBUS && c->proc->catch_sigbus);
 	if (!caught) {
-		kernel_siginfo_t info = { .si_signo = f->sig, .si_code = f->si_code,
+		kernel_siginfo_t info = { .si_signo = f->sig,
+					  .si_code = f->si_code,
 					  .addr = f->sig_addr };
 
 		cli_group_exit(c->sc, c->proc, f->sig, &info);
@@ -59,7 +60,6 @@ static int alive(struct cmd_ctx *c)
 		return script_error(c, "%s: '%s' has exited", c->cmd, c->proc->name);
 	return 0;
 }
-
 
 static int arg_byte(struct cmd_ctx *c, int i, u64 *b)
 {

@@ -16,8 +16,10 @@
 
 static int machine_unknown(struct cmd_ctx *c, const char *arg)
 {
-	static const char *const all[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes",
-					   "slab_debug", "gbpages", "pvclock" };
+	static const char *const all[] = {
+		"ram",	      "cpus",	 "levels", "seed", "min_free_kbytes",
+		"slab_debug", "gbpages", "pvclock"
+	};
 	struct suggest sg;
 	char key[64], hint[96];
 	size_t i;
@@ -27,7 +29,8 @@ static int machine_unknown(struct cmd_ctx *c, const char *arg)
 	suggest_init(&sg, key);
 	for (i = 0; i < ARRAY_SIZE(all); i++)
 		suggest_add(&sg, all[i]);
-	return script_error(c, "machine: unknown setting '%s'%s", arg, suggest_hint(&sg, hint, sizeof(hint)));
+	return script_error(c, "machine: unknown setting '%s'%s", arg,
+			    suggest_hint(&sg, hint, sizeof(hint)));
 }
 
 /* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [gbpages=0|1]
@@ -35,8 +38,9 @@ static int machine_unknown(struct cmd_ctx *c, const char *arg)
  * host's): each key at most once. */
 static int do_machine(struct cmd_ctx *c)
 {
-	static const char *const keys[] = { "ram", "cpus", "levels", "seed", "min_free_kbytes",
-					    "gbpages", "pvclock" };
+	static const char *const keys[] = {
+		"ram", "cpus", "levels", "seed", "min_free_kbytes", "gbpages", "pvclock"
+	};
 	struct scenario *sc = c->sc;
 	struct machine_config cfg = sc->cfg;
 	const char *why, *slab_debug = NULL;
@@ -70,26 +74,35 @@ static int do_machine(struct cmd_ctx *c)
 		if (err)
 			return script_error(c, "machine: '%s': not a number", c->argv[i]);
 		if (k < 4 && sc->cfg_locked[k])
-			continue;           /* the command line wins */
-		if (k == CFG_RAM) cfg.ram_bytes = v;
-		else if (k == CFG_CPUS) cfg.cpus = (int)min(v, 1000ULL);
-		else if (k == CFG_LEVELS) cfg.levels = (int)min(v, 1000ULL);
-		else if (k == CFG_SEED) cfg.seed = v;
-		else if (k == 4) cfg.min_free_kbytes = v;
-		else if (k == 5) cfg.gbpages = v != 0;
-		else cfg.pvclock = v != 0;
+			continue; /* the command line wins */
+		if (k == CFG_RAM)
+			cfg.ram_bytes = v;
+		else if (k == CFG_CPUS)
+			cfg.cpus = (int)min(v, 1000ULL);
+		else if (k == CFG_LEVELS)
+			cfg.levels = (int)min(v, 1000ULL);
+		else if (k == CFG_SEED)
+			cfg.seed = v;
+		else if (k == 4)
+			cfg.min_free_kbytes = v;
+		else if (k == 5)
+			cfg.gbpages = v != 0;
+		else
+			cfg.pvclock = v != 0;
 	}
 	if (machine_config_check(&cfg, &why))
 		return script_error(c, "machine: %s", why);
 	if (slab_debug && slab_debug_setup(slab_debug))
-		return script_error(c, "machine: slab_debug: bad flags '%s' (F, Z, P, U, T)", slab_debug);
+		return script_error(c, "machine: slab_debug: bad flags '%s' (F, Z, P, U, T)",
+				    slab_debug);
 	sc->cfg = cfg;
 	return 0;
 }
-CLI_COMMAND(cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
-	    .usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU] "
-		     "[gbpages=0|1] [pvclock=0|1]",
-	    .help = "configure the machine (first line only)", .fn = do_machine)
+CLI_COMMAND(
+	cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
+	.usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU] "
+		 "[gbpages=0|1] [pvclock=0|1]",
+	.help = "configure the machine (first line only)", .fn = do_machine)
 
 /* ---- cat ---- */
 
@@ -105,10 +118,7 @@ static int view_fields_header(const struct proc_view *v)
 }
 
 /* The length of a line's key ("MemTotal" of "MemTotal:  65536 kB"). */
-static size_t line_key_len(const char *line)
-{
-	return strcspn(line, ": \t\n");
-}
+static size_t line_key_len(const char *line) { return strcspn(line, ": \t\n"); }
 
 static const char *find_field(const char *text, const char *field)
 {
@@ -171,8 +181,10 @@ static int show_view(struct cmd_ctx *c, const struct proc_view *v, struct task_s
 		return err ? script_error(c, "cat: %s: %s", c->argv[0], strerror(-err)) : 0;
 	}
 	if (header < 0)
-		return script_error(c, "cat: %s takes no field names (meminfo, vmstat, status "
-				    "and slabinfo do)", c->argv[0]);
+		return script_error(c,
+				    "cat: %s takes no field names (meminfo, vmstat, status "
+				    "and slabinfo do)",
+				    c->argv[0]);
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return script_error(c, "cat: out of memory");
@@ -193,7 +205,8 @@ static int show_range_view(struct cmd_ctx *c, const struct proc_view *v, struct 
 	int err;
 
 	if (c->argc != 1 && c->argc != 3)
-		return script_error(c, "cat: %s takes ADDR LEN (or nothing: every VMA)", c->argv[0]);
+		return script_error(c, "cat: %s takes ADDR LEN (or nothing: every VMA)",
+				    c->argv[0]);
 	if (c->argc == 3 && (arg_num(c, 1, &addr) || arg_num(c, 2, &len)))
 		return CMD_SCRIPT_ERROR;
 	err = v->show_range(c->out, t, (unsigned long)addr, (unsigned long)len);
@@ -211,7 +224,8 @@ static int no_such_view(struct cmd_ctx *c, const char *path, bool per_task)
 	for (v = proc_view_first(); v; v = v->next)
 		if (v->per_task == per_task)
 			suggest_add(&sg, v->path);
-	return script_error(c, "cat: no such view '%s'%s", path, suggest_hint(&sg, hint, sizeof(hint)));
+	return script_error(c, "cat: no such view '%s'%s", path,
+			    suggest_hint(&sg, hint, sizeof(hint)));
 }
 
 /* cat /proc/meminfo [FIELD...] | cat /proc/A/maps | cat /proc/A/status [FIELD...]
@@ -241,9 +255,11 @@ static int do_cat(struct cmd_ctx *c)
 		return show_range_view(c, v, p->task);
 	return show_view(c, v, p ? p->task : NULL);
 }
-CLI_COMMAND(cmd_cat, .name = "cat", .kind = CMD_GLOBAL,
-	    .usage = "cat /proc/FILE [FIELD...] | cat /proc/A/FILE [FIELD...] | cat /proc/A/pagemap ADDR LEN",
-	    .help = "print a /proc view in the Linux format (or only some fields)", .fn = do_cat)
+CLI_COMMAND(
+	cmd_cat, .name = "cat", .kind = CMD_GLOBAL,
+	.usage =
+		"cat /proc/FILE [FIELD...] | cat /proc/A/FILE [FIELD...] | cat /proc/A/pagemap ADDR LEN",
+	.help = "print a /proc view in the Linux format (or only some fields)", .fn = do_cat)
 
 static int do_verify(struct cmd_ctx *c)
 {
@@ -264,10 +280,19 @@ CLI_COMMAND(cmd_verify, .name = "verify", .kind = CMD_GLOBAL, .usage = "verify",
  * CPU:, the page-table dump) are not headlines.
  */
 static const char *const report_heads[] = {
-	"^BUG[: ]", "^kernel BUG at ", "^WARNING:", "^Oops: general protection",
-	"^general protection fault", "^Kernel panic", "^[^ ]+\\[[0-9]+\\]: segfault at ",
-	"^traps: ", "^Out of memory", "invoked oom-killer", ": page allocation failure",
-	"Corrupted page table", "^mce: ",
+	"^BUG[: ]",
+	"^kernel BUG at ",
+	"^WARNING:",
+	"^Oops: general protection",
+	"^general protection fault",
+	"^Kernel panic",
+	"^[^ ]+\\[[0-9]+\\]: segfault at ",
+	"^traps: ",
+	"^Out of memory",
+	"invoked oom-killer",
+	": page allocation failure",
+	"Corrupted page table",
+	"^mce: ",
 };
 
 static bool is_report_head(const char *line)
@@ -347,7 +372,10 @@ CLI_COMMAND(cmd_dmesg, .name = "dmesg", .kind = CMD_GLOBAL, .usage = "dmesg [-c 
 	    .help = "print (and with -c clear) the kernel log; `reports`: its reports as a result",
 	    .fn = do_dmesg)
 
-struct run_args { int cpu; struct cli_proc *p; };
+struct run_args {
+	int cpu;
+	struct cli_proc *p;
+};
 static void run_switch(void *info)
 {
 	struct run_args *a = info;
@@ -365,7 +393,8 @@ static int do_run(struct cmd_ctx *c)
 	if (arg_count(c, 2, 2) || arg_num(c, 0, &cpu) || arg_proc(c, 1, &a.p))
 		return CMD_SCRIPT_ERROR;
 	if (cpu >= (u64)mmk->nr_cpus)
-		return script_error(c, "run: no CPU %llu (cpus=%d)", (unsigned long long)cpu, mmk->nr_cpus);
+		return script_error(c, "run: no CPU %llu (cpus=%d)", (unsigned long long)cpu,
+				    mmk->nr_cpus);
 	if (a.p->dead) {
 		result_errno(c, ESRCH);
 		return 0;
@@ -387,7 +416,8 @@ static int do_cpu(struct cmd_ctx *c)
 	if (arg_count(c, 1, 1) || arg_num(c, 0, &cpu))
 		return CMD_SCRIPT_ERROR;
 	if (cpu >= (u64)mmk->nr_cpus)
-		return script_error(c, "cpu: no CPU %llu (cpus=%d)", (unsigned long long)cpu, mmk->nr_cpus);
+		return script_error(c, "cpu: no CPU %llu (cpus=%d)", (unsigned long long)cpu,
+				    mmk->nr_cpus);
 	cli_set_kernel_cpu(c->sc, (int)cpu);
 	return 0;
 }
@@ -425,7 +455,8 @@ static int do_fail(struct cmd_ctx *c)
 	for (i = 1; i < c->argc; i++) {
 		if (arg_kv(c, i, "nth", &val) && !cli_parse_num(c->sc, val, &nth))
 			continue;
-		if (arg_kv(c, i, "prob", &val) && !cli_parse_num(c->sc, val, &ppm) && ppm <= 1000000)
+		if (arg_kv(c, i, "prob", &val) && !cli_parse_num(c->sc, val, &ppm) &&
+		    ppm <= 1000000)
 			continue;
 		if (!strcmp(c->argv[i], "sticky")) {
 			sticky = true;

@@ -39,19 +39,17 @@ extern char **environ;
 
 enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE, EO_CORE_LIMIT };
 
-static const struct option exec_opts[] = {
-	{ "ram", required_argument, NULL, EO_RAM },
-	{ "cpus", required_argument, NULL, EO_CPUS },
-	{ "seed", required_argument, NULL, EO_SEED },
-	{ "mount", required_argument, NULL, EO_MOUNT },
-	{ "cwd", required_argument, NULL, EO_CWD },
-	{ "core-pattern", required_argument, NULL, EO_CORE },
-	{ "core-limit", required_argument, NULL, EO_CORE_LIMIT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
+static const struct option exec_opts[] = { { "ram", required_argument, NULL, EO_RAM },
+					   { "cpus", required_argument, NULL, EO_CPUS },
+					   { "seed", required_argument, NULL, EO_SEED },
+					   { "mount", required_argument, NULL, EO_MOUNT },
+					   { "cwd", required_argument, NULL, EO_CWD },
+					   { "core-pattern", required_argument, NULL, EO_CORE },
+					   { "core-limit", required_argument, NULL, EO_CORE_LIMIT },
+					   { "verbose", no_argument, NULL, 'v' },
+					   { "quiet", no_argument, NULL, 'q' },
+					   { "help", no_argument, NULL, 'h' },
+					   { NULL, 0, NULL, 0 } };
 
 static void exec_usage(FILE *f)
 {
@@ -77,10 +75,23 @@ static int parse_size(const char *s, u64 *out)
 	unsigned long long v = strtoull(s, &end, 0);
 
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (end == s || *end)
 		return -EINVAL;
@@ -123,29 +134,42 @@ static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
 			break;
 		case EO_MOUNT:
 			if (o->nmounts == MAX_MOUNTS || !strchr(optarg, ':')) {
-				fprintf(stderr, "mmkit exec: --mount=HOSTDIR:PATH (at most %d), got '%s'\n",
+				fprintf(stderr,
+					"mmkit exec: --mount=HOSTDIR:PATH (at most %d), got '%s'\n",
 					MAX_MOUNTS, optarg);
 				return -1;
 			}
 			o->mounts[o->nmounts++] = optarg;
 			break;
-		case EO_CWD: o->cwd = optarg; break;
-		case EO_CORE: o->core = optarg; break;
+		case EO_CWD:
+			o->cwd = optarg;
+			break;
+		case EO_CORE:
+			o->core = optarg;
+			break;
 		case EO_CORE_LIMIT:
 			if (!strcmp(optarg, "unlimited")) {
 				v = RLIM_INFINITY;
 			} else if (parse_size(optarg, &v)) {
-				fprintf(stderr, "mmkit exec: --core-limit: not a size '%s'\n", optarg);
+				fprintf(stderr, "mmkit exec: --core-limit: not a size '%s'\n",
+					optarg);
 				return -1;
 			}
 			o->core_limit = v;
 			o->core_limit_set = true;
 			break;
-		case 'v': o->loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH; break;
-		case 'q': o->loglevel = CONSOLE_LOGLEVEL_SILENT; break;
-		case 'h': exec_usage(stdout); return -2;
+		case 'v':
+			o->loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH;
+			break;
+		case 'q':
+			o->loglevel = CONSOLE_LOGLEVEL_SILENT;
+			break;
+		case 'h':
+			exec_usage(stdout);
+			return -2;
 		default:
-			fprintf(stderr, "mmkit exec: unknown option '%s'\nTry 'mmkit exec --help'.\n",
+			fprintf(stderr,
+				"mmkit exec: unknown option '%s'\nTry 'mmkit exec --help'.\n",
 				argv[optind - 1]);
 			return -1;
 		}
@@ -169,7 +193,8 @@ static int mount_all(const struct exec_opts_val *o)
 		host[n] = 0;
 		err = do_mount_host(host, colon + 1, false, 0, 0);
 		if (err) {
-			fprintf(stderr, "mmkit exec: mount %s at %s: %s\n", host, colon + 1, strerror(-err));
+			fprintf(stderr, "mmkit exec: mount %s at %s: %s\n", host, colon + 1,
+				strerror(-err));
 			return err;
 		}
 	}
@@ -191,16 +216,17 @@ static const char *signame(int sig)
 static int exec_program(struct exec_opts_val *o, char **argv)
 {
 	struct uproc_result res = { 0 };
-	struct rlimit core;            /* the kernel's layout: two unsigned longs */
+	struct rlimit core; /* the kernel's layout: two unsigned longs */
 	struct uthread *ut;
 	const char *why;
 	int err, tgid, status;
 
-	signal(SIGPIPE, SIG_IGN);      /* the program gets it (fs/stdio_host.c) */
+	signal(SIGPIPE, SIG_IGN); /* the program gets it (fs/stdio_host.c) */
 	console_set_loglevel(CONSOLE_LOGLEVEL_QUIET);
 	err = machine_boot(&o->cfg, &why);
 	if (err) {
-		fprintf(stderr, "mmkit exec: cannot boot the machine: %s\n", why ? why : strerror(-err));
+		fprintf(stderr, "mmkit exec: cannot boot the machine: %s\n",
+			why ? why : strerror(-err));
 		return 2;
 	}
 	console_set_loglevel(o->loglevel);
@@ -212,15 +238,18 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	if (err) {
 		if (err != -ENAMETOOLONG || o->nmounts)
 			fprintf(stderr, "mmkit exec: %s: %s%s\n", argv[0], strerror(-err),
-				err == -ENOENT ? " (in the machine's file system: mount its directory with "
-						 "--mount=HOSTDIR:PATH)" : "");
+				err == -ENOENT ?
+					" (in the machine's file system: mount its directory with "
+					"--mount=HOSTDIR:PATH)" :
+					"");
 		machine_shutdown();
 		return err == -ENOENT ? 127 : 126;
 	}
 	tgid = ut->task->tgid;
 	/* the program is the invoking shell's child: its core limit */
 	if (o->core_limit_set)
-		ut->task->signal->rlim[RLIMIT_CORE] = (struct rlimit){ o->core_limit, RLIM_INFINITY };
+		ut->task->signal->rlim[RLIMIT_CORE] =
+			(struct rlimit){ o->core_limit, RLIM_INFINITY };
 	else if (!syscall(SYS_prlimit64, 0, 4 /* the host's RLIMIT_CORE */, NULL, &core))
 		ut->task->signal->rlim[RLIMIT_CORE] = core;
 	err = uproc_run(NULL, NULL, NULL, 0);
@@ -233,7 +262,7 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	} else if (res.exited) {
 		status = res.code;
 	} else {
-		if (res.sig != SIGPIPE)        /* as shells, silent about SIGPIPE */
+		if (res.sig != SIGPIPE) /* as shells, silent about SIGPIPE */
 			fprintf(stderr, "mmkit exec: %s: killed by %s%s\n", argv[0],
 				signame(res.sig), res.core_dumped ? " (core dumped)" : "");
 		status = 128 + res.sig;
@@ -259,10 +288,11 @@ int cmd_exec_main(int argc, char **argv)
 		return 2;
 	}
 	if (!ucpu_supported()) {
-		fprintf(stderr, "mmkit exec: this mmkit was built without the Unicorn CPU.\n"
-				"Rebuild with Unicorn 2.1: install libunicorn >= 2.1 (pkg-config unicorn),\n"
-				"or configure with -DMMKIT_UNICORN_SOURCE=/path/to/unicorn-2.1.4.tar.gz\n"
-				"(or online, where CMake fetches 2.1.4 itself); see docs/GUIDE.md.\n");
+		fprintf(stderr,
+			"mmkit exec: this mmkit was built without the Unicorn CPU.\n"
+			"Rebuild with Unicorn 2.1: install libunicorn >= 2.1 (pkg-config unicorn),\n"
+			"or configure with -DMMKIT_UNICORN_SOURCE=/path/to/unicorn-2.1.4.tar.gz\n"
+			"(or online, where CMake fetches 2.1.4 itself); see docs/GUIDE.md.\n");
 		return 2;
 	}
 	o.cfg.levels = 4;
@@ -289,7 +319,7 @@ int cli_spawn_elf(struct cmd_ctx *c)
 		return script_error(c, "spawn: process '%s' exists", c->argv[0]);
 	if (!ucpu_supported())
 		return script_error(c, "spawn elf: this mmkit was built without the Unicorn CPU "
-				    "(docs/GUIDE.md: mmkit exec)");
+				       "(docs/GUIDE.md: mmkit exec)");
 	if (pgmode.levels != 4)
 		return script_error(c, "spawn elf: real programs need levels=4");
 	for (i = 2; i < c->argc; i++)
@@ -339,7 +369,8 @@ static int do_run(struct cmd_ctx *c)
 	if (arg_count(c, 0, 3))
 		return CMD_SCRIPT_ERROR;
 	if (!ut)
-		return script_error(c, "run: '%s' is no real program (spawn A elf PATH)", c->proc->name);
+		return script_error(c, "run: '%s' is no real program (spawn A elf PATH)",
+				    c->proc->name);
 	if (c->argc >= 1 && strcmp(c->argv[0], "until"))
 		return script_error(c, "run: expected 'until', got '%s'", c->argv[0]);
 	if (c->argc == 2 && !strcmp(c->argv[1], "exit")) {
@@ -366,7 +397,7 @@ static int do_run(struct cmd_ctx *c)
 	}
 	uproc_run(run_stop_test, &u, u.kind == UNTIL_STEPS ? ut : NULL,
 		  u.kind == UNTIL_STEPS ? steps : 0);
-	if (uproc_result(u.tgid, &res, true)) {         /* ut is gone */
+	if (uproc_result(u.tgid, &res, true)) { /* ut is gone */
 		cli_proc_died(c->sc, c->proc, res.exited ? 0 : res.sig);
 		c->proc->core_dumped = res.core_dumped;
 	} else {
@@ -375,7 +406,8 @@ static int do_run(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_prun, .name = "run", .kind = CMD_PROCESS,
-	    .usage = "A run [until exit|syscall NAME|steps N]",
-	    .help = "run a real program (spawn A elf) until it exits, before a system call, or N instructions",
-	    .fn = do_run)
+CLI_COMMAND(
+	cmd_prun, .name = "run", .kind = CMD_PROCESS,
+	.usage = "A run [until exit|syscall NAME|steps N]",
+	.help = "run a real program (spawn A elf) until it exits, before a system call, or N instructions",
+	.fn = do_run)

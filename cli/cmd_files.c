@@ -38,18 +38,28 @@
 #include "mmkit/timer.h"
 #include "mmkit/writeback.h"
 
-static const struct flag_name open_names[] = {
-	{ "O_RDONLY", MMK_O_RDONLY }, { "O_WRONLY", MMK_O_WRONLY }, { "O_RDWR", MMK_O_RDWR },
-	{ "O_CREAT", MMK_O_CREAT }, { "O_EXCL", MMK_O_EXCL }, { "O_NOCTTY", MMK_O_NOCTTY },
-	{ "O_TRUNC", MMK_O_TRUNC }, { "O_APPEND", MMK_O_APPEND }, { "O_NONBLOCK", MMK_O_NONBLOCK },
-	{ "O_DSYNC", MMK_O_DSYNC }, { "O_SYNC", MMK_O_SYNC }, { "O_DIRECTORY", MMK_O_DIRECTORY },
-	{ "O_NOFOLLOW", MMK_O_NOFOLLOW }, { "O_NOATIME", MMK_O_NOATIME },
-	{ "O_CLOEXEC", MMK_O_CLOEXEC }, { "O_LARGEFILE", MMK_O_LARGEFILE }, { NULL, 0 }
-};
+static const struct flag_name open_names[] = { { "O_RDONLY", MMK_O_RDONLY },
+					       { "O_WRONLY", MMK_O_WRONLY },
+					       { "O_RDWR", MMK_O_RDWR },
+					       { "O_CREAT", MMK_O_CREAT },
+					       { "O_EXCL", MMK_O_EXCL },
+					       { "O_NOCTTY", MMK_O_NOCTTY },
+					       { "O_TRUNC", MMK_O_TRUNC },
+					       { "O_APPEND", MMK_O_APPEND },
+					       { "O_NONBLOCK", MMK_O_NONBLOCK },
+					       { "O_DSYNC", MMK_O_DSYNC },
+					       { "O_SYNC", MMK_O_SYNC },
+					       { "O_DIRECTORY", MMK_O_DIRECTORY },
+					       { "O_NOFOLLOW", MMK_O_NOFOLLOW },
+					       { "O_NOATIME", MMK_O_NOATIME },
+					       { "O_CLOEXEC", MMK_O_CLOEXEC },
+					       { "O_LARGEFILE", MMK_O_LARGEFILE },
+					       { NULL, 0 } };
 
 static const struct flag_name whence_names[] = {
-	{ "SEEK_SET", MMK_SEEK_SET }, { "SEEK_CUR", MMK_SEEK_CUR }, { "SEEK_END", MMK_SEEK_END },
-	{ "SEEK_DATA", MMK_SEEK_DATA }, { "SEEK_HOLE", MMK_SEEK_HOLE }, { NULL, 0 }
+	{ "SEEK_SET", MMK_SEEK_SET },	{ "SEEK_CUR", MMK_SEEK_CUR },
+	{ "SEEK_END", MMK_SEEK_END },	{ "SEEK_DATA", MMK_SEEK_DATA },
+	{ "SEEK_HOLE", MMK_SEEK_HOLE }, { NULL, 0 }
 };
 
 static const struct flag_name falloc_names[] = {
@@ -59,16 +69,19 @@ static const struct flag_name falloc_names[] = {
 	{ "FALLOC_FL_COLLAPSE_RANGE", MMK_FALLOC_FL_COLLAPSE_RANGE },
 	{ "FALLOC_FL_ZERO_RANGE", MMK_FALLOC_FL_ZERO_RANGE },
 	{ "FALLOC_FL_INSERT_RANGE", MMK_FALLOC_FL_INSERT_RANGE },
-	{ "FALLOC_FL_UNSHARE_RANGE", MMK_FALLOC_FL_UNSHARE_RANGE }, { "0", 0 }, { NULL, 0 }
+	{ "FALLOC_FL_UNSHARE_RANGE", MMK_FALLOC_FL_UNSHARE_RANGE },
+	{ "0", 0 },
+	{ NULL, 0 }
 };
 
-static const struct flag_name fadv_names[] = {
-	{ "POSIX_FADV_NORMAL", MMK_POSIX_FADV_NORMAL }, { "POSIX_FADV_RANDOM", MMK_POSIX_FADV_RANDOM },
-	{ "POSIX_FADV_SEQUENTIAL", MMK_POSIX_FADV_SEQUENTIAL },
-	{ "POSIX_FADV_WILLNEED", MMK_POSIX_FADV_WILLNEED },
-	{ "POSIX_FADV_DONTNEED", MMK_POSIX_FADV_DONTNEED },
-	{ "POSIX_FADV_NOREUSE", MMK_POSIX_FADV_NOREUSE }, { NULL, 0 }
-};
+static const struct flag_name fadv_names[] = { { "POSIX_FADV_NORMAL", MMK_POSIX_FADV_NORMAL },
+					       { "POSIX_FADV_RANDOM", MMK_POSIX_FADV_RANDOM },
+					       { "POSIX_FADV_SEQUENTIAL",
+						 MMK_POSIX_FADV_SEQUENTIAL },
+					       { "POSIX_FADV_WILLNEED", MMK_POSIX_FADV_WILLNEED },
+					       { "POSIX_FADV_DONTNEED", MMK_POSIX_FADV_DONTNEED },
+					       { "POSIX_FADV_NOREUSE", MMK_POSIX_FADV_NOREUSE },
+					       { NULL, 0 } };
 
 /* ---------------------------------------------------------- helpers -- */
 
@@ -120,9 +133,12 @@ static int arg_mode(struct cmd_ctx *c, int i, u64 *mode)
 /* DUR: N ns|us|ms|s (a bare number is seconds).  0 or -EINVAL. */
 static int parse_duration(const char *s, u64 *ns)
 {
-	static const struct { const char *unit; u64 mul; } units[] = {
-		{ "ns", 1 }, { "us", NSEC_PER_USEC }, { "ms", NSEC_PER_MSEC }, { "s", NSEC_PER_SEC },
-		{ "", NSEC_PER_SEC },
+	static const struct {
+		const char *unit;
+		u64 mul;
+	} units[] = {
+		{ "ns", 1 },	       { "us", NSEC_PER_USEC }, { "ms", NSEC_PER_MSEC },
+		{ "s", NSEC_PER_SEC }, { "", NSEC_PER_SEC },
 	};
 	char *end;
 	unsigned long long v = strtoull(s, &end, 10);
@@ -140,7 +156,10 @@ static int parse_duration(const char *s, u64 *ns)
 
 /* ------------------------------------------------------------ mount -- */
 
-struct mount_opts { bool ro; u64 latency, bw, ra, rotational; };
+struct mount_opts {
+	bool ro;
+	u64 latency, bw, ra, rotational;
+};
 
 static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 {
@@ -158,12 +177,14 @@ static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 			continue;
 		else if (arg_kv(c, i, "ra", &v) && !cli_parse_num(c->sc, v, &o->ra))
 			continue;
-		else if (arg_kv(c, i, "rotational", &v) && !cli_parse_num(c->sc, v, &o->rotational) &&
-			 o->rotational <= 1)
+		else if (arg_kv(c, i, "rotational", &v) &&
+			 !cli_parse_num(c->sc, v, &o->rotational) && o->rotational <= 1)
 			continue;
 		else
-			return script_error(c, "mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE rotational=0|1)",
-					    c->argv[i]);
+			return script_error(
+				c,
+				"mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE rotational=0|1)",
+				c->argv[i]);
 	}
 	return 0;
 }
@@ -295,7 +316,8 @@ static int do_pwrite_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_pwrite, .name = "pwrite", .kind = CMD_PROCESS,
-	    .usage = "A pwrite FD BUF LEN OFFSET -> bytes", .help = "pwrite64(2)", .fn = do_pwrite_cmd)
+	    .usage = "A pwrite FD BUF LEN OFFSET -> bytes", .help = "pwrite64(2)",
+	    .fn = do_pwrite_cmd)
 
 static int do_lseek_cmd(struct cmd_ctx *c)
 {
@@ -362,21 +384,23 @@ static int do_fallocate_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_fallocate, .name = "fallocate", .kind = CMD_PROCESS,
-	    .usage = "A fallocate FD MODE OFFSET LEN", .help = "fallocate(2)", .fn = do_fallocate_cmd,
+	    .usage = "A fallocate FD MODE OFFSET LEN", .help = "fallocate(2)",
+	    .fn = do_fallocate_cmd,
 	    .flags = (const struct cli_flagset[]){ { "MODE", falloc_names }, { NULL, NULL } })
 
 static int do_fadvise_cmd(struct cmd_ctx *c)
 {
 	u64 fd, off, len, adv;
 
-	if (arg_count(c, 4, 4) || arg_num(c, 0, &fd) || arg_num(c, 1, &off) || arg_num(c, 2, &len) ||
-	    arg_enum(c, 3, fadv_names, &adv) || need_task(c))
+	if (arg_count(c, 4, 4) || arg_num(c, 0, &fd) || arg_num(c, 1, &off) ||
+	    arg_num(c, 2, &len) || arg_enum(c, 3, fadv_names, &adv) || need_task(c))
 		return CMD_SCRIPT_ERROR;
 	result_ret(c, sys_fadvise64((int)fd, (loff_t)off, (loff_t)len, (int)adv));
 	return 0;
 }
 CLI_COMMAND(cmd_fadvise, .name = "fadvise", .kind = CMD_PROCESS,
-	    .usage = "A fadvise FD OFFSET LEN ADVICE", .help = "posix_fadvise(2)", .fn = do_fadvise_cmd,
+	    .usage = "A fadvise FD OFFSET LEN ADVICE", .help = "posix_fadvise(2)",
+	    .fn = do_fadvise_cmd,
 	    .flags = (const struct cli_flagset[]){ { "ADVICE", fadv_names }, { NULL, NULL } })
 
 static int do_readahead_cmd(struct cmd_ctx *c)
@@ -408,8 +432,8 @@ static int do_mkdir_cmd(struct cmd_ctx *c)
 	const char *path = NULL;
 	u64 mode = 0755;
 
-	if (arg_count(c, 1, 2) || arg_path(c, 0, &path) || (c->argc == 2 && arg_mode(c, 1, &mode)) ||
-	    need_task(c))
+	if (arg_count(c, 1, 2) || arg_path(c, 0, &path) ||
+	    (c->argc == 2 && arg_mode(c, 1, &mode)) || need_task(c))
 		return CMD_SCRIPT_ERROR;
 	result_ret(c, sys_mkdir(path, (umode_t)mode));
 	return 0;
@@ -505,7 +529,8 @@ static int do_sleep(struct cmd_ctx *c)
 	if (arg_count(c, 1, 1))
 		return CMD_SCRIPT_ERROR;
 	if (parse_duration(c->argv[0], &ns))
-		return script_error(c, "sleep: bad duration '%s' (e.g. 5s, 100ms, 50us)", c->argv[0]);
+		return script_error(c, "sleep: bad duration '%s' (e.g. 5s, 100ms, 50us)",
+				    c->argv[0]);
 	sim_sleep(ns);
 	return 0;
 }
@@ -578,17 +603,18 @@ static int do_sysctl(struct cmd_ctx *c)
 			return script_error(c, "sysctl: bad value in '%s'", c->argv[i]);
 		v[i] = set[i] ? (long long)val : 0;
 		if (set[i] && (v[i] < t[i]->min || v[i] > t[i]->max))
-			return script_error(c, "sysctl: setting key \"%s\": Invalid argument", name);
+			return script_error(c, "sysctl: setting key \"%s\": Invalid argument",
+					    name);
 	}
 	for (i = 0; i < c->argc; i++)
 		if (sysctl_apply(c, t[i], set[i], v[i], str[i]))
 			return CMD_SCRIPT_ERROR;
 	return 0;
 }
-CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL,
-	    .usage = "sysctl NAME[=VALUE] ...",
+CLI_COMMAND(cmd_sysctl, .name = "sysctl", .kind = CMD_GLOBAL, .usage = "sysctl NAME[=VALUE] ...",
 	    .help = "set (NAME=VALUE) or show (NAME) a /proc/sys knob: vm.*, kernel.core_pattern, "
-		    "kernel.core_uses_pid", .fn = do_sysctl)
+		    "kernel.core_uses_pid",
+	    .fn = do_sysctl)
 
 /* fail_io PATH read|write nth=N [sticky] | range=START-END | off */
 static int parse_fail_rule(struct cmd_ctx *c, struct blk_fault_rule *r)
@@ -608,8 +634,9 @@ static int parse_fail_rule(struct cmd_ctx *c, struct blk_fault_rule *r)
 			   sscanf(v, "%lli-%lli", &r->start, &r->end) == 2 && r->start < r->end) {
 			r->range = true;
 		} else {
-			return script_error(c, "fail_io: bad option '%s' (nth=N [sticky] | range=START-END)",
-					    c->argv[i]);
+			return script_error(
+				c, "fail_io: bad option '%s' (nth=N [sticky] | range=START-END)",
+				c->argv[i]);
 		}
 	}
 	if (!r->nth && !r->range)
@@ -632,7 +659,9 @@ static int do_fail_io(struct cmd_ctx *c)
 		bdev_clear_faults(b);
 		return 0;
 	}
-	op = !strcmp(c->argv[1], "read") ? REQ_OP_READ : !strcmp(c->argv[1], "write") ? REQ_OP_WRITE : -1;
+	op = !strcmp(c->argv[1], "read")  ? REQ_OP_READ :
+	     !strcmp(c->argv[1], "write") ? REQ_OP_WRITE :
+					    -1;
 	if (op < 0)
 		return script_error(c, "fail_io: read, write or off, not '%s'", c->argv[1]);
 	if (parse_fail_rule(c, &r))

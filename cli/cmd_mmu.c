@@ -37,7 +37,6 @@ __attribute__((weak)) struct mm_struct *cli_task_mm(struct task_struct *t)
 	return NULL;
 }
 
-
 static void result_fault(struct cmd_ctx *c)
 {
 	struct mmu_fault *f = mmu_last_fault();
@@ -69,7 +68,8 @@ static int do_kwrite(struct cmd_ctx *c)
 	unsigned int size;
 	u64 addr, v;
 
-	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) || arg_num(c, 2, &v))
+	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_access_size(c, 1, &size) ||
+	    arg_num(c, 2, &v))
 		return CMD_SCRIPT_ERROR;
 	if (size < 8 && (v >> (size * 8)))
 		return script_error(c, "kwrite: VALUE 0x%llx does not fit in %u bytes",
@@ -111,19 +111,20 @@ static int do_pagewalk(struct cmd_ctx *c)
 			return CMD_SCRIPT_ERROR;
 		mm = p->task && !p->dead ? cli_task_mm(p->task) : NULL;
 		if (!mm || !mm->pgd)
-			return script_error(c, "pagewalk: process '%s' has no page tables", p->name);
+			return script_error(c, "pagewalk: process '%s' has no page tables",
+					    p->name);
 	}
 	pagewalk_show(c->out, mm, addr);
 	return 0;
 }
 CLI_COMMAND(cmd_pagewalk, .name = "pagewalk", .kind = CMD_GLOBAL, .usage = "pagewalk kernel|A ADDR",
-	    .help = "each page-table level's entry and flags for ADDR, then the result", .fn = do_pagewalk)
+	    .help = "each page-table level's entry and flags for ADDR, then the result",
+	    .fn = do_pagewalk)
 
-struct tlb_show_args { FILE *out; };
-static void tlb_show_on_cpu(void *info)
-{
-	tlb_show(((struct tlb_show_args *)info)->out);
-}
+struct tlb_show_args {
+	FILE *out;
+};
+static void tlb_show_on_cpu(void *info) { tlb_show(((struct tlb_show_args *)info)->out); }
 
 static int do_tlb(struct cmd_ctx *c)
 {
@@ -133,7 +134,8 @@ static int do_tlb(struct cmd_ctx *c)
 	if (arg_count(c, 1, 1) || arg_num(c, 0, &cpu))
 		return CMD_SCRIPT_ERROR;
 	if (cpu >= (u64)mmk->nr_cpus)
-		return script_error(c, "tlb: no CPU %llu (cpus=%d)", (unsigned long long)cpu, mmk->nr_cpus);
+		return script_error(c, "tlb: no CPU %llu (cpus=%d)", (unsigned long long)cpu,
+				    mmk->nr_cpus);
 	/* By IPI: the target may be the CPU waiting for this command (cpu_call
 	 * to it would deadlock); it serves IPIs while it waits. */
 	if ((int)cpu == smp_processor_id())
@@ -148,11 +150,11 @@ CLI_COMMAND(cmd_tlb, .name = "tlb", .kind = CMD_GLOBAL, .usage = "tlb CPU",
 /* ---- kpte: change kernel entries without flushing (stale-TLB experiments) ---- */
 
 static const struct flag_name pte_flag_names[] = {
-	{ "P", _PAGE_PRESENT }, { "RW", _PAGE_RW }, { "U", _PAGE_USER }, { "PWT", _PAGE_PWT },
-	{ "PCD", _PAGE_PCD }, { "A", _PAGE_ACCESSED }, { "D", _PAGE_DIRTY }, { "PSE", _PAGE_PSE },
-	{ "PAT", _PAGE_PAT }, { "G", _PAGE_GLOBAL }, { "SPECIAL", _PAGE_SPECIAL },
-	{ "SOFTW2", _PAGE_SOFTW2 }, { "SOFTW3", _PAGE_SOFTW3 }, { "NX", _PAGE_NX },
-	{ NULL, 0 }
+	{ "P", _PAGE_PRESENT },	    { "RW", _PAGE_RW },		  { "U", _PAGE_USER },
+	{ "PWT", _PAGE_PWT },	    { "PCD", _PAGE_PCD },	  { "A", _PAGE_ACCESSED },
+	{ "D", _PAGE_DIRTY },	    { "PSE", _PAGE_PSE },	  { "PAT", _PAGE_PAT },
+	{ "G", _PAGE_GLOBAL },	    { "SPECIAL", _PAGE_SPECIAL }, { "SOFTW2", _PAGE_SOFTW2 },
+	{ "SOFTW3", _PAGE_SOFTW3 }, { "NX", _PAGE_NX },		  { NULL, 0 }
 };
 
 /* The slot of hardware level `name` on ADDR's walk in init_mm, or NULL. */
@@ -184,7 +186,8 @@ static int kpte_parse(struct cmd_ctx *c, u64 *addr, int *op, u64 *flags, const c
 	if (i < c->argc && arg_kv(c, i, "level", level))
 		i++;
 	if (i != c->argc)
-		return script_error(c, "kpte: usage: %s", "kpte ADDR [set|clear FLAGS] [level=PGD|P4D|PUD|PMD|PTE]");
+		return script_error(c, "kpte: usage: %s",
+				    "kpte ADDR [set|clear FLAGS] [level=PGD|P4D|PUD|PMD|PTE]");
 	return 0;
 }
 
@@ -243,7 +246,8 @@ static int do_cr3_reload(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_cr3_reload, .name = "cr3_reload", .kind = CMD_GLOBAL, .usage = "cr3_reload",
-	    .help = "reload CR3 on the kernel CPU (non-global entries flushed)", .fn = do_cr3_reload)
+	    .help = "reload CR3 on the kernel CPU (non-global entries flushed)",
+	    .fn = do_cr3_reload)
 
 static int do_flush_tlb_all(struct cmd_ctx *c)
 {
@@ -253,8 +257,9 @@ static int do_flush_tlb_all(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_flush_tlb_all, .name = "flush_tlb_all", .kind = CMD_GLOBAL, .usage = "flush_tlb_all",
-	    .help = "flush every TLB entry on every CPU (IPI shootdown)", .fn = do_flush_tlb_all)
+CLI_COMMAND(cmd_flush_tlb_all, .name = "flush_tlb_all", .kind = CMD_GLOBAL,
+	    .usage = "flush_tlb_all", .help = "flush every TLB entry on every CPU (IPI shootdown)",
+	    .fn = do_flush_tlb_all)
 
 static int do_flush_tlb_kernel_range(struct cmd_ctx *c)
 {

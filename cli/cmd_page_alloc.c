@@ -39,8 +39,7 @@ static int do_alloc_pages(struct cmd_ctx *c)
 CLI_COMMAND(cmd_alloc_pages, .name = "alloc_pages", .kind = CMD_GLOBAL,
 	    .usage = "alloc_pages ORDER [GFP] -> addr",
 	    .help = "allocate 2^ORDER pages (__get_free_pages); prints the kernel address",
-	    .fn = do_alloc_pages,
-	    .flags = gfp_flagset)
+	    .fn = do_alloc_pages, .flags = gfp_flagset)
 
 static int do_free_pages(struct cmd_ctx *c)
 {

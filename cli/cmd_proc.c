@@ -15,52 +15,74 @@
 #include "mmkit/proc.h"
 #include "mmkit/sched.h"
 
-static const struct flag_name map_names[] = {
-	{ "MAP_SHARED", MMK_MAP_SHARED }, { "MAP_PRIVATE", MMK_MAP_PRIVATE },
-	{ "MAP_SHARED_VALIDATE", MMK_MAP_SHARED_VALIDATE }, { "MAP_DROPPABLE", MMK_MAP_DROPPABLE },
-	{ "MAP_FIXED", MMK_MAP_FIXED }, { "MAP_ANONYMOUS", MMK_MAP_ANONYMOUS },
-	{ "MAP_ANON", MMK_MAP_ANONYMOUS }, { "MAP_32BIT", MMK_MAP_32BIT },
-	{ "MAP_ABOVE4G", MMK_MAP_ABOVE4G }, { "MAP_GROWSDOWN", MMK_MAP_GROWSDOWN },
-	{ "MAP_DENYWRITE", MMK_MAP_DENYWRITE }, { "MAP_EXECUTABLE", MMK_MAP_EXECUTABLE },
-	{ "MAP_LOCKED", MMK_MAP_LOCKED }, { "MAP_NORESERVE", MMK_MAP_NORESERVE },
-	{ "MAP_POPULATE", MMK_MAP_POPULATE }, { "MAP_NONBLOCK", MMK_MAP_NONBLOCK },
-	{ "MAP_STACK", MMK_MAP_STACK }, { "MAP_HUGETLB", MMK_MAP_HUGETLB },
-	{ "MAP_SYNC", MMK_MAP_SYNC }, { "MAP_FIXED_NOREPLACE", MMK_MAP_FIXED_NOREPLACE },
-	{ "MAP_UNINITIALIZED", MMK_MAP_UNINITIALIZED }, { NULL, 0 }
-};
+static const struct flag_name map_names[] = { { "MAP_SHARED", MMK_MAP_SHARED },
+					      { "MAP_PRIVATE", MMK_MAP_PRIVATE },
+					      { "MAP_SHARED_VALIDATE", MMK_MAP_SHARED_VALIDATE },
+					      { "MAP_DROPPABLE", MMK_MAP_DROPPABLE },
+					      { "MAP_FIXED", MMK_MAP_FIXED },
+					      { "MAP_ANONYMOUS", MMK_MAP_ANONYMOUS },
+					      { "MAP_ANON", MMK_MAP_ANONYMOUS },
+					      { "MAP_32BIT", MMK_MAP_32BIT },
+					      { "MAP_ABOVE4G", MMK_MAP_ABOVE4G },
+					      { "MAP_GROWSDOWN", MMK_MAP_GROWSDOWN },
+					      { "MAP_DENYWRITE", MMK_MAP_DENYWRITE },
+					      { "MAP_EXECUTABLE", MMK_MAP_EXECUTABLE },
+					      { "MAP_LOCKED", MMK_MAP_LOCKED },
+					      { "MAP_NORESERVE", MMK_MAP_NORESERVE },
+					      { "MAP_POPULATE", MMK_MAP_POPULATE },
+					      { "MAP_NONBLOCK", MMK_MAP_NONBLOCK },
+					      { "MAP_STACK", MMK_MAP_STACK },
+					      { "MAP_HUGETLB", MMK_MAP_HUGETLB },
+					      { "MAP_SYNC", MMK_MAP_SYNC },
+					      { "MAP_FIXED_NOREPLACE", MMK_MAP_FIXED_NOREPLACE },
+					      { "MAP_UNINITIALIZED", MMK_MAP_UNINITIALIZED },
+					      { NULL, 0 } };
 
-static const struct flag_name mremap_names[] = {
-	{ "MREMAP_MAYMOVE", MMK_MREMAP_MAYMOVE }, { "MREMAP_FIXED", MMK_MREMAP_FIXED },
-	{ "MREMAP_DONTUNMAP", MMK_MREMAP_DONTUNMAP }, { "0", 0 }, { NULL, 0 }
-};
+static const struct flag_name mremap_names[] = { { "MREMAP_MAYMOVE", MMK_MREMAP_MAYMOVE },
+						 { "MREMAP_FIXED", MMK_MREMAP_FIXED },
+						 { "MREMAP_DONTUNMAP", MMK_MREMAP_DONTUNMAP },
+						 { "0", 0 },
+						 { NULL, 0 } };
 
-static const struct flag_name madv_names[] = {
-	{ "MADV_NORMAL", MMK_MADV_NORMAL }, { "MADV_RANDOM", MMK_MADV_RANDOM },
-	{ "MADV_SEQUENTIAL", MMK_MADV_SEQUENTIAL }, { "MADV_WILLNEED", MMK_MADV_WILLNEED },
-	{ "MADV_DONTNEED", MMK_MADV_DONTNEED }, { "MADV_FREE", MMK_MADV_FREE },
-	{ "MADV_REMOVE", MMK_MADV_REMOVE }, { "MADV_DONTFORK", MMK_MADV_DONTFORK },
-	{ "MADV_DOFORK", MMK_MADV_DOFORK }, { "MADV_MERGEABLE", MMK_MADV_MERGEABLE },
-	{ "MADV_UNMERGEABLE", MMK_MADV_UNMERGEABLE }, { "MADV_HUGEPAGE", MMK_MADV_HUGEPAGE },
-	{ "MADV_NOHUGEPAGE", MMK_MADV_NOHUGEPAGE }, { "MADV_DONTDUMP", MMK_MADV_DONTDUMP },
-	{ "MADV_DODUMP", MMK_MADV_DODUMP }, { "MADV_WIPEONFORK", MMK_MADV_WIPEONFORK },
-	{ "MADV_KEEPONFORK", MMK_MADV_KEEPONFORK }, { "MADV_COLD", MMK_MADV_COLD },
-	{ "MADV_PAGEOUT", MMK_MADV_PAGEOUT }, { "MADV_POPULATE_READ", MMK_MADV_POPULATE_READ },
-	{ "MADV_POPULATE_WRITE", MMK_MADV_POPULATE_WRITE },
-	{ "MADV_DONTNEED_LOCKED", MMK_MADV_DONTNEED_LOCKED }, { "MADV_COLLAPSE", MMK_MADV_COLLAPSE },
-	{ "MADV_HWPOISON", MMK_MADV_HWPOISON }, { "MADV_SOFT_OFFLINE", MMK_MADV_SOFT_OFFLINE },
-	{ "MADV_GUARD_INSTALL", MMK_MADV_GUARD_INSTALL },
-	{ "MADV_GUARD_REMOVE", MMK_MADV_GUARD_REMOVE }, { NULL, 0 }
-};
+static const struct flag_name madv_names[] = { { "MADV_NORMAL", MMK_MADV_NORMAL },
+					       { "MADV_RANDOM", MMK_MADV_RANDOM },
+					       { "MADV_SEQUENTIAL", MMK_MADV_SEQUENTIAL },
+					       { "MADV_WILLNEED", MMK_MADV_WILLNEED },
+					       { "MADV_DONTNEED", MMK_MADV_DONTNEED },
+					       { "MADV_FREE", MMK_MADV_FREE },
+					       { "MADV_REMOVE", MMK_MADV_REMOVE },
+					       { "MADV_DONTFORK", MMK_MADV_DONTFORK },
+					       { "MADV_DOFORK", MMK_MADV_DOFORK },
+					       { "MADV_MERGEABLE", MMK_MADV_MERGEABLE },
+					       { "MADV_UNMERGEABLE", MMK_MADV_UNMERGEABLE },
+					       { "MADV_HUGEPAGE", MMK_MADV_HUGEPAGE },
+					       { "MADV_NOHUGEPAGE", MMK_MADV_NOHUGEPAGE },
+					       { "MADV_DONTDUMP", MMK_MADV_DONTDUMP },
+					       { "MADV_DODUMP", MMK_MADV_DODUMP },
+					       { "MADV_WIPEONFORK", MMK_MADV_WIPEONFORK },
+					       { "MADV_KEEPONFORK", MMK_MADV_KEEPONFORK },
+					       { "MADV_COLD", MMK_MADV_COLD },
+					       { "MADV_PAGEOUT", MMK_MADV_PAGEOUT },
+					       { "MADV_POPULATE_READ", MMK_MADV_POPULATE_READ },
+					       { "MADV_POPULATE_WRITE", MMK_MADV_POPULATE_WRITE },
+					       { "MADV_DONTNEED_LOCKED", MMK_MADV_DONTNEED_LOCKED },
+					       { "MADV_COLLAPSE", MMK_MADV_COLLAPSE },
+					       { "MADV_HWPOISON", MMK_MADV_HWPOISON },
+					       { "MADV_SOFT_OFFLINE", MMK_MADV_SOFT_OFFLINE },
+					       { "MADV_GUARD_INSTALL", MMK_MADV_GUARD_INSTALL },
+					       { "MADV_GUARD_REMOVE", MMK_MADV_GUARD_REMOVE },
+					       { NULL, 0 } };
 
-static const struct flag_name ms_names[] = {
-	{ "MS_ASYNC", MMK_MS_ASYNC }, { "MS_INVALIDATE", MMK_MS_INVALIDATE },
-	{ "MS_SYNC", MMK_MS_SYNC }, { NULL, 0 }
-};
+static const struct flag_name ms_names[] = { { "MS_ASYNC", MMK_MS_ASYNC },
+					     { "MS_INVALIDATE", MMK_MS_INVALIDATE },
+					     { "MS_SYNC", MMK_MS_SYNC },
+					     { NULL, 0 } };
 
-static const struct flag_name mlock_names[] = {
-	{ "MLOCK_ONFAULT", MMK_MLOCK_ONFAULT }, { "MCL_CURRENT", MMK_MCL_CURRENT },
-	{ "MCL_FUTURE", MMK_MCL_FUTURE }, { "MCL_ONFAULT", MMK_MCL_ONFAULT }, { NULL, 0 }
-};
+static const struct flag_name mlock_names[] = { { "MLOCK_ONFAULT", MMK_MLOCK_ONFAULT },
+						{ "MCL_CURRENT", MMK_MCL_CURRENT },
+						{ "MCL_FUTURE", MMK_MCL_FUTURE },
+						{ "MCL_ONFAULT", MMK_MCL_ONFAULT },
+						{ NULL, 0 } };
 
 /* Result of a call returning an address or -errno. */
 static void result_uaddr(struct cmd_ctx *c, unsigned long r)
@@ -76,7 +98,7 @@ static void result_uaddr(struct cmd_ctx *c, unsigned long r)
 struct spawn_args {
 	const char *name;
 	bool exec;
-	const char *path;                    /* exec PATH: a real ELF */
+	const char *path; /* exec PATH: a real ELF */
 	struct task_struct *task;
 	int err;
 };
@@ -123,7 +145,7 @@ static int do_spawn(struct cmd_ctx *c)
 	struct spawn_args a = { 0 };
 
 	if (c->argc >= 2 && !strcmp(c->argv[1], "elf"))
-		return cli_spawn_elf(c);             /* cli/cmd_exec.c: a real program */
+		return cli_spawn_elf(c); /* cli/cmd_exec.c: a real program */
 	if (arg_count(c, 1, 3))
 		return CMD_SCRIPT_ERROR;
 	if (c->argc >= 2 && strcmp(c->argv[1], "exec"))
@@ -145,7 +167,8 @@ static int do_spawn(struct cmd_ctx *c)
 	result_zero(c);
 	return 0;
 }
-CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL, .usage = "spawn A [exec [PATH] | elf PATH [ARGS...]]",
+CLI_COMMAND(cmd_spawn, .name = "spawn", .kind = CMD_GLOBAL,
+	    .usage = "spawn A [exec [PATH] | elf PATH [ARGS...]]",
 	    .help = "a new process: empty, with an exec-like image, or with a static ELF's image",
 	    .fn = do_spawn)
 
@@ -211,16 +234,15 @@ static int parse_vma_line(struct cmd_ctx *c, struct vma_line *l)
 /* The file object an earlier import line of mm made for the same identity
  * (dev, inode, path, deleted): one struct file per file, as the ELF loader
  * maps every segment of an executable from one (so its VMAs can merge). */
-static struct file *import_file_find(struct mm_struct *mm, const struct vma_line *l,
-				     bool deleted)
+static struct file *import_file_find(struct mm_struct *mm, const struct vma_line *l, bool deleted)
 {
 	struct vm_area_struct *v;
 
 	for_each_vma(mm, v) {
 		struct file *f = v->vm_file;
 
-		if (f && f->dev_major == l->major && f->dev_minor == l->minor &&
-		    f->ino == l->ino && f->deleted == deleted && !strcmp(f->path, l->name))
+		if (f && f->dev_major == l->major && f->dev_minor == l->minor && f->ino == l->ino &&
+		    f->deleted == deleted && !strcmp(f->path, l->name))
 			return f;
 	}
 	return NULL;
@@ -275,8 +297,8 @@ static int import_special(struct mm_struct *mm, struct vma_line *l)
 
 	if (!name)
 		return -ENOMEM;
-	return install_special_mapping_named(mm, name, l->start, l->end,
-					     l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+	return install_special_mapping_named(
+		mm, name, l->start, l->end, l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
 }
 
 static int import_vma(struct mm_struct *mm, struct vma_line *l)
@@ -331,13 +353,13 @@ static int do_vma(struct cmd_ctx *c)
 		return CMD_SCRIPT_ERROR;
 	mm = c->proc->task->mm;
 	if (!strcmp(l.name, "[vsyscall]"))
-		return 0;                      /* the gate area is not a VMA of the mm */
+		return 0; /* the gate area is not a VMA of the mm */
 	mmap_write_lock(mm);
 	err = find_vma_intersection(mm, l.start, l.end) ? -EEXIST : import_vma(mm, &l);
 	mmap_write_unlock(mm);
 	if (err)
-		return script_error(c, "vma: %s", err == -EEXIST ? "overlaps an existing VMA"
-							       : "out of memory");
+		return script_error(c, "vma: %s",
+				    err == -EEXIST ? "overlaps an existing VMA" : "out of memory");
 	return 0;
 }
 CLI_COMMAND(cmd_vma, .name = "vma", .kind = CMD_PROCESS,
@@ -392,16 +414,15 @@ static int do_vmflags(struct cmd_ctx *c)
 		return script_error(c, "vmflags: no VMA starts at %#lx", start);
 	return 0;
 }
-CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS,
-	    .usage = "A vmflags START FLAG...",
+CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS, .usage = "A vmflags START FLAG...",
 	    .help = "set an imported VMA's flags as smaps' VmFlags shows them (rd wr ac ...)",
 	    .fn = do_vmflags)
 
 /* ---- set ---- */
 
 static const char *const set_keys[] = {
-	"mmap_base", "start_brk", "brk", "stack_rlimit", "memlock_rlimit", "data_rlimit",
-	"as_rlimit", "start_stack", "root", "start_data", "end_data", "core_rlimit",
+	"mmap_base",	   "start_brk",	  "brk",  "stack_rlimit", "memlock_rlimit", "data_rlimit",
+	"as_rlimit",	   "start_stack", "root", "start_data",	  "end_data",	    "core_rlimit",
 	"coredump_filter",
 };
 
@@ -411,19 +432,47 @@ static void set_one(struct task_struct *t, int k, unsigned long v)
 	struct rlimit *r = t->signal->rlim;
 
 	switch (k) {
-	case 0: mm->mmap_base = v; break;
-	case 1: mm->start_brk = v; break;
-	case 2: mm->brk = v; break;
-	case 3: r[RLIMIT_STACK].rlim_cur = v; break;
-	case 4: r[RLIMIT_MEMLOCK].rlim_cur = v; r[RLIMIT_MEMLOCK].rlim_max = max(v, r[RLIMIT_MEMLOCK].rlim_max); break;
-	case 5: r[RLIMIT_DATA].rlim_cur = v; break;
-	case 6: r[RLIMIT_AS].rlim_cur = v; break;
-	case 7: mm->start_stack = v; break;
-	case 8: t->cap_ipc_lock = t->cap_sys_rawio = v != 0; break;
-	case 9: mm->start_data = v; break;
-	case 10: mm->end_data = v; break;
-	case 11: r[RLIMIT_CORE].rlim_cur = v; r[RLIMIT_CORE].rlim_max = max(v, r[RLIMIT_CORE].rlim_max); break;
-	case 12: mm_set_coredump_filter(mm, v); break;    /* /proc/PID/coredump_filter */
+	case 0:
+		mm->mmap_base = v;
+		break;
+	case 1:
+		mm->start_brk = v;
+		break;
+	case 2:
+		mm->brk = v;
+		break;
+	case 3:
+		r[RLIMIT_STACK].rlim_cur = v;
+		break;
+	case 4:
+		r[RLIMIT_MEMLOCK].rlim_cur = v;
+		r[RLIMIT_MEMLOCK].rlim_max = max(v, r[RLIMIT_MEMLOCK].rlim_max);
+		break;
+	case 5:
+		r[RLIMIT_DATA].rlim_cur = v;
+		break;
+	case 6:
+		r[RLIMIT_AS].rlim_cur = v;
+		break;
+	case 7:
+		mm->start_stack = v;
+		break;
+	case 8:
+		t->cap_ipc_lock = t->cap_sys_rawio = v != 0;
+		break;
+	case 9:
+		mm->start_data = v;
+		break;
+	case 10:
+		mm->end_data = v;
+		break;
+	case 11:
+		r[RLIMIT_CORE].rlim_cur = v;
+		r[RLIMIT_CORE].rlim_max = max(v, r[RLIMIT_CORE].rlim_max);
+		break;
+	case 12:
+		mm_set_coredump_filter(mm, v);
+		break; /* /proc/PID/coredump_filter */
 	}
 }
 
@@ -491,9 +540,10 @@ static int do_mmap_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mmap, .name = "mmap", .kind = CMD_PROCESS,
-	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr",
-	    .help = "mmap(2)", .fn = do_mmap_cmd,
-	    .flags = (const struct cli_flagset[]){ { "PROT", prot_flag_names }, { "FLAGS", map_names }, { NULL, NULL } })
+	    .usage = "A mmap ADDR LEN PROT FLAGS [FD OFFSET] -> addr", .help = "mmap(2)",
+	    .fn = do_mmap_cmd,
+	    .flags = (const struct cli_flagset[]){
+		    { "PROT", prot_flag_names }, { "FLAGS", map_names }, { NULL, NULL } })
 
 static int two_nums(struct cmd_ctx *c, u64 *a, u64 *b)
 {
@@ -539,8 +589,8 @@ static int do_mremap_cmd(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_mremap, .name = "mremap", .kind = CMD_PROCESS,
-	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr",
-	    .help = "mremap(2)", .fn = do_mremap_cmd,
+	    .usage = "A mremap OLDADDR OLDLEN NEWLEN FLAGS [NEWADDR] -> addr", .help = "mremap(2)",
+	    .fn = do_mremap_cmd,
 	    .flags = (const struct cli_flagset[]){ { "FLAGS", mremap_names }, { NULL, NULL } })
 
 static int do_brk_cmd(struct cmd_ctx *c)

@@ -13,12 +13,18 @@
 #include "mmkit/slab.h"
 
 static const struct flag_name slab_flag_names[] = {
-	{ "SLAB_HWCACHE_ALIGN", SLAB_HWCACHE_ALIGN }, { "SLAB_RECLAIM_ACCOUNT", SLAB_RECLAIM_ACCOUNT },
-	{ "SLAB_CACHE_DMA", SLAB_CACHE_DMA }, { "SLAB_CACHE_DMA32", SLAB_CACHE_DMA32 },
-	{ "SLAB_ACCOUNT", SLAB_ACCOUNT }, { "SLAB_RED_ZONE", SLAB_RED_ZONE },
-	{ "SLAB_POISON", SLAB_POISON }, { "SLAB_STORE_USER", SLAB_STORE_USER },
-	{ "SLAB_CONSISTENCY_CHECKS", SLAB_CONSISTENCY_CHECKS }, { "SLAB_TRACE", SLAB_TRACE },
-	{ "SLAB_NO_MERGE", SLAB_NO_MERGE }, { NULL, 0 },
+	{ "SLAB_HWCACHE_ALIGN", SLAB_HWCACHE_ALIGN },
+	{ "SLAB_RECLAIM_ACCOUNT", SLAB_RECLAIM_ACCOUNT },
+	{ "SLAB_CACHE_DMA", SLAB_CACHE_DMA },
+	{ "SLAB_CACHE_DMA32", SLAB_CACHE_DMA32 },
+	{ "SLAB_ACCOUNT", SLAB_ACCOUNT },
+	{ "SLAB_RED_ZONE", SLAB_RED_ZONE },
+	{ "SLAB_POISON", SLAB_POISON },
+	{ "SLAB_STORE_USER", SLAB_STORE_USER },
+	{ "SLAB_CONSISTENCY_CHECKS", SLAB_CONSISTENCY_CHECKS },
+	{ "SLAB_TRACE", SLAB_TRACE },
+	{ "SLAB_NO_MERGE", SLAB_NO_MERGE },
+	{ NULL, 0 },
 };
 
 /* A kernel pointer argument: 0 is NULL, 0x10 is ZERO_SIZE_PTR, anything
@@ -84,12 +90,12 @@ static int do_kmalloc(struct cmd_ctx *c)
 	result_kptr(c, kmalloc((size_t)size, gfp));
 	return 0;
 }
-CLI_COMMAND(cmd_kmalloc, .name = "kmalloc", .kind = CMD_GLOBAL, .usage = "kmalloc SIZE [GFP] -> ptr",
-	    .help = "kmalloc(); prints the object's address", .fn = do_kmalloc,
-	    .flags = gfp_flagset)
-CLI_COMMAND(cmd_kzalloc, .name = "kzalloc", .kind = CMD_GLOBAL, .usage = "kzalloc SIZE [GFP] -> ptr",
-	    .help = "kzalloc(): a zeroed kmalloc", .fn = do_kmalloc,
-	    .flags = gfp_flagset)
+CLI_COMMAND(cmd_kmalloc, .name = "kmalloc", .kind = CMD_GLOBAL,
+	    .usage = "kmalloc SIZE [GFP] -> ptr", .help = "kmalloc(); prints the object's address",
+	    .fn = do_kmalloc, .flags = gfp_flagset)
+CLI_COMMAND(cmd_kzalloc, .name = "kzalloc", .kind = CMD_GLOBAL,
+	    .usage = "kzalloc SIZE [GFP] -> ptr", .help = "kzalloc(): a zeroed kmalloc",
+	    .fn = do_kmalloc, .flags = gfp_flagset)
 
 /* kcalloc N SIZE [GFP] */
 static int do_kcalloc(struct cmd_ctx *c)
@@ -102,7 +108,8 @@ static int do_kcalloc(struct cmd_ctx *c)
 	result_kptr(c, kcalloc((size_t)n, (size_t)size, gfp));
 	return 0;
 }
-CLI_COMMAND(cmd_kcalloc, .name = "kcalloc", .kind = CMD_GLOBAL, .usage = "kcalloc N SIZE [GFP] -> ptr",
+CLI_COMMAND(cmd_kcalloc, .name = "kcalloc", .kind = CMD_GLOBAL,
+	    .usage = "kcalloc N SIZE [GFP] -> ptr",
 	    .help = "kcalloc(): N zeroed elements, ENOMEM on overflow", .fn = do_kcalloc,
 	    .flags = gfp_flagset)
 
@@ -145,9 +152,8 @@ static int do_krealloc(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_krealloc, .name = "krealloc", .kind = CMD_GLOBAL,
-	    .usage = "krealloc PTR SIZE [GFP] -> ptr",
-	    .help = "krealloc(): grow in place or move", .fn = do_krealloc,
-	    .flags = gfp_flagset)
+	    .usage = "krealloc PTR SIZE [GFP] -> ptr", .help = "krealloc(): grow in place or move",
+	    .fn = do_krealloc, .flags = gfp_flagset)
 
 /* ksize PTR */
 static int do_ksize(struct cmd_ctx *c)
@@ -185,7 +191,8 @@ static int parse_create_option(struct cmd_ctx *c, int i, struct create_args *a)
 	}
 	if (arg_kv(c, i, "debug", &val)) {
 		if (slab_debug_parse(val, &debug))
-			return script_error(c, "kmem_cache_create: bad debug flags '%s' (letters FZPUT)", val);
+			return script_error(
+				c, "kmem_cache_create: bad debug flags '%s' (letters FZPUT)", val);
 		a->flags |= debug;
 		return 0;
 	}
@@ -207,7 +214,10 @@ static int parse_create_option(struct cmd_ctx *c, int i, struct create_args *a)
  * pointer.  Guarded by the scenario's single thread.
  */
 #define MAX_SCRIPT_CACHES 256
-static struct { const struct scenario *sc; struct kmem_cache *s; } script_caches[MAX_SCRIPT_CACHES];
+static struct {
+	const struct scenario *sc;
+	struct kmem_cache *s;
+} script_caches[MAX_SCRIPT_CACHES];
 
 static int script_cache_slot(const struct scenario *sc, const struct kmem_cache *s)
 {
@@ -238,8 +248,8 @@ static int do_kmem_cache_create(struct cmd_ctx *c)
 		result_errno(c, EINVAL);
 		return 0;
 	}
-	s = kmem_cache_create_err(c->argv[0], (unsigned int)a.size, (unsigned int)a.align,
-				  a.flags, NULL, &err);
+	s = kmem_cache_create_err(c->argv[0], (unsigned int)a.size, (unsigned int)a.align, a.flags,
+				  NULL, &err);
 	if (!s) {
 		result_errno(c, err);
 		return 0;
@@ -268,8 +278,7 @@ static int do_kmem_cache_alloc(struct cmd_ctx *c)
 }
 CLI_COMMAND(cmd_kmem_cache_alloc, .name = "kmem_cache_alloc", .kind = CMD_GLOBAL,
 	    .usage = "kmem_cache_alloc CACHE [GFP] -> obj", .help = "allocate an object of a cache",
-	    .fn = do_kmem_cache_alloc,
-	    .flags = gfp_flagset)
+	    .fn = do_kmem_cache_alloc, .flags = gfp_flagset)
 
 /* kmem_cache_free CACHE OBJ */
 static int do_kmem_cache_free(struct cmd_ctx *c)
@@ -345,7 +354,8 @@ static int do_slab_debug(struct cmd_ctx *c)
 	else if (!strcmp(f, "off"))
 		f = "-";
 	if (slab_debug_parse(f, &flags))
-		return script_error(c, "slab_debug: bad flags '%s' (on, off, or letters FZPUT)", c->argv[0]);
+		return script_error(c, "slab_debug: bad flags '%s' (on, off, or letters FZPUT)",
+				    c->argv[0]);
 	if (s) {
 		result_ret(c, kmem_cache_set_debug(s, flags));
 		return 0;

@@ -17,7 +17,11 @@
 
 #define MAX_SNAPSHOTS 16
 
-static struct { struct scenario *sc; char *path; char *text; } snaps[MAX_SNAPSHOTS];
+static struct {
+	struct scenario *sc;
+	char *path;
+	char *text;
+} snaps[MAX_SNAPSHOTS];
 
 /* The view's text, malloc'd; NULL after a script error. */
 static char *view_text(struct cmd_ctx *c)
@@ -111,4 +115,5 @@ static int do_unchanged(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_unchanged, .name = "unchanged", .kind = CMD_GLOBAL, .usage = "unchanged VIEW",
-	    .help = "= ok if a /proc view prints what it printed at its snapshot", .fn = do_unchanged)
+	    .help = "= ok if a /proc view prints what it printed at its snapshot",
+	    .fn = do_unchanged)

@@ -165,7 +165,8 @@ static int do_mkswap(struct cmd_ctx *c)
 		else if (arg_kv(c, i, "uuid", &v) && !parse_uuid(v, uuid))
 			have_uuid = true;
 		else
-			return script_error(c, "mkswap: bad option '%s' (label=L uuid=UUID)", c->argv[i]);
+			return script_error(c, "mkswap: bad option '%s' (label=L uuid=UUID)",
+					    c->argv[i]);
 	}
 	if (!have_uuid)
 		random_uuid(uuid, mmk_random);
@@ -199,18 +200,20 @@ static int swapon_flags(struct cmd_ctx *c, int *flags)
 			if (cli_parse_num(c->sc, v, &prio) || prio > SWAP_FLAG_PRIO_MASK)
 				return script_error(c, "swapon: prio=%s: 0..32767", v);
 			*flags |= SWAP_FLAG_PREFER | (int)prio;
-		} else if (arg_kv(c, i, "flags", &v)) {          /* raw swapon(2) flags */
+		} else if (arg_kv(c, i, "flags", &v)) { /* raw swapon(2) flags */
 			if (cli_parse_num(c->sc, v, &prio) || prio > 0x7fffffff)
 				return script_error(c, "swapon: flags=%s: a number", v);
 			*flags |= (int)prio;
 		} else if (!strcmp(c->argv[i], "discard")) {
 			*flags |= SWAP_FLAG_DISCARD;
-		} else if (arg_kv(c, i, "discard", &v) && (!strcmp(v, "once") || !strcmp(v, "pages"))) {
+		} else if (arg_kv(c, i, "discard", &v) &&
+			   (!strcmp(v, "once") || !strcmp(v, "pages"))) {
 			*flags |= SWAP_FLAG_DISCARD |
 				  (v[0] == 'o' ? SWAP_FLAG_DISCARD_ONCE : SWAP_FLAG_DISCARD_PAGES);
 		} else {
-			return script_error(c, "swapon: bad option '%s' (prio=N discard[=once|pages] flags=N)",
-					    c->argv[i]);
+			return script_error(
+				c, "swapon: bad option '%s' (prio=N discard[=once|pages] flags=N)",
+				c->argv[i]);
 		}
 	}
 	return 0;
@@ -237,7 +240,8 @@ static int do_swapoff(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_swapoff, .name = "swapoff", .kind = CMD_GLOBAL, .usage = "swapoff PATH",
-	    .help = "swapoff(2): bring a swap area's pages back and stop using it", .fn = do_swapoff)
+	    .help = "swapoff(2): bring a swap area's pages back and stop using it",
+	    .fn = do_swapoff)
 
 /* -------------------------------------------- distinct data per word -- */
 
@@ -274,7 +278,7 @@ static int do_fillpat(struct cmd_ctx *c)
 
 	if (arg_pattern(c, &addr, &len, &seed))
 		return CMD_SCRIPT_ERROR;
-	for (off = 0; off < len; ) {
+	for (off = 0; off < len;) {
 		u64 va = addr + off, page = va & PAGE_MASK;
 		size_t n = (size_t)min(len - off, page + PAGE_SIZE - va);
 
@@ -289,7 +293,8 @@ static int do_fillpat(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_fillpat, .name = "fillpat", .kind = CMD_PROCESS, .usage = "A fillpat ADDR LEN SEED",
-	    .help = "store distinct data: each word a hash of SEED and its address", .fn = do_fillpat)
+	    .help = "store distinct data: each word a hash of SEED and its address",
+	    .fn = do_fillpat)
 
 static int do_checkpat(struct cmd_ctx *c)
 {
@@ -297,7 +302,7 @@ static int do_checkpat(struct cmd_ctx *c)
 
 	if (arg_pattern(c, &addr, &len, &seed))
 		return CMD_SCRIPT_ERROR;
-	for (off = 0; off < len; ) {
+	for (off = 0; off < len;) {
 		u64 va = addr + off, page = va & PAGE_MASK, i;
 		size_t n = (size_t)min(len - off, page + PAGE_SIZE - va);
 
@@ -308,7 +313,8 @@ static int do_checkpat(struct cmd_ctx *c)
 		}
 		for (i = (va - page) / 8; i < (va - page + n) / 8; i++)
 			if (got[i] != want[i]) {
-				result_text(c, "mismatch 0x%llx 0x%llx", (unsigned long long)(page + i * 8),
+				result_text(c, "mismatch 0x%llx 0x%llx",
+					    (unsigned long long)(page + i * 8),
 					    (unsigned long long)got[i]);
 				return 0;
 			}
@@ -317,7 +323,8 @@ static int do_checkpat(struct cmd_ctx *c)
 	result_ok(c);
 	return 0;
 }
-CLI_COMMAND(cmd_checkpat, .name = "checkpat", .kind = CMD_PROCESS, .usage = "A checkpat ADDR LEN SEED",
+CLI_COMMAND(cmd_checkpat, .name = "checkpat", .kind = CMD_PROCESS,
+	    .usage = "A checkpat ADDR LEN SEED",
 	    .help = "check fillpat's data: ok, or the first word that differs", .fn = do_checkpat)
 
 /* ----------------------------------------------------------- swaparea -- */
@@ -352,7 +359,7 @@ static int do_swaparea(struct cmd_ctx *c)
 	}
 	if (!err)
 		err = (int)sys_swapon("/swaparea/swapfile", SWAP_FLAG_PREFER | (int)prio);
-	unlink(host);                          /* the mount holds it open */
+	unlink(host); /* the mount holds it open */
 	rmdir(dir);
 	result_ret(c, err);
 	return 0;
@@ -383,8 +390,8 @@ static void human_size(u64 bytes, char *buf, size_t len)
 		}
 	}
 	if (frac)
-		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)dec, (unsigned long long)frac,
-			 units[exp / 10]);
+		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)dec,
+			 (unsigned long long)frac, units[exp / 10]);
 	else
 		snprintf(buf, len, "%llu %s", (unsigned long long)dec, units[exp / 10]);
 }
@@ -415,8 +422,8 @@ static int mkswap_host(const char *path, u64 size, const char *label, const unsi
 	if (fd < 0)
 		return -errno;
 	err = 0;
-	if (ftruncate(fd, (off_t)size) || (posix_fallocate(fd, 0, (off_t)size) &&
-					   errno != EOPNOTSUPP) ||
+	if (ftruncate(fd, (off_t)size) ||
+	    (posix_fallocate(fd, 0, (off_t)size) && errno != EOPNOTSUPP) ||
 	    pwrite(fd, page, PAGE_SIZE, 0) != PAGE_SIZE || fsync(fd))
 		err = -errno;
 	close(fd);

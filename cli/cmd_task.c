@@ -30,15 +30,9 @@ static void proc_switch(int cpu, struct task_struct *t)
 	context_switch(t);
 }
 
-__attribute__((constructor(200))) static void cmd_task_hook(void)
-{
-	cli_switch_hook = proc_switch;
-}
+__attribute__((constructor(200))) static void cmd_task_hook(void) { cli_switch_hook = proc_switch; }
 
-struct mm_struct *cli_task_mm(struct task_struct *t)
-{
-	return t->mm ? t->mm : t->active_mm;
-}
+struct mm_struct *cli_task_mm(struct task_struct *t) { return t->mm ? t->mm : t->active_mm; }
 
 static int new_name_ok(struct cmd_ctx *c, const char *name)
 {

@@ -48,13 +48,13 @@ static int do_vmalloc(struct cmd_ctx *c)
 					    zero ? "vzalloc_cmd" : "vmalloc_cmd"));
 	return 0;
 }
-CLI_COMMAND(cmd_vmalloc, .name = "vmalloc", .kind = CMD_GLOBAL, .usage = "vmalloc SIZE [GFP] -> addr",
+CLI_COMMAND(cmd_vmalloc, .name = "vmalloc", .kind = CMD_GLOBAL,
+	    .usage = "vmalloc SIZE [GFP] -> addr",
 	    .help = "vmalloc(): virtually contiguous memory from non-contiguous frames",
-	    .fn = do_vmalloc,
-	    .flags = gfp_flagset)
-CLI_COMMAND(cmd_vzalloc, .name = "vzalloc", .kind = CMD_GLOBAL, .usage = "vzalloc SIZE [GFP] -> addr",
-	    .help = "vzalloc(): a zeroed vmalloc", .fn = do_vmalloc,
-	    .flags = gfp_flagset)
+	    .fn = do_vmalloc, .flags = gfp_flagset)
+CLI_COMMAND(cmd_vzalloc, .name = "vzalloc", .kind = CMD_GLOBAL,
+	    .usage = "vzalloc SIZE [GFP] -> addr", .help = "vzalloc(): a zeroed vmalloc",
+	    .fn = do_vmalloc, .flags = gfp_flagset)
 
 /* vfree ADDR / vunmap ADDR */
 static int do_vfree(struct cmd_ctx *c)
@@ -68,7 +68,7 @@ static int do_vfree(struct cmd_ctx *c)
 		return CMD_SCRIPT_ERROR;
 	p = vmalloc_host_of((unsigned long)kva);
 	valid = kva == 0 || (p && IS_ALIGNED(kva, PAGE_SIZE) && find_vm_area(p));
-	if (!p)     /* outside the range: the raw value, which vfree only prints */
+	if (!p) /* outside the range: the raw value, which vfree only prints */
 		p = is_vmalloc_addr((void *)(uintptr_t)kva) ? NULL : (const void *)(uintptr_t)kva;
 	if (p || kva == 0) {
 		if (is_vfree)
@@ -87,14 +87,19 @@ CLI_COMMAND(cmd_vfree, .name = "vfree", .kind = CMD_GLOBAL, .usage = "vfree ADDR
 CLI_COMMAND(cmd_vunmap, .name = "vunmap", .kind = CMD_GLOBAL, .usage = "vunmap ADDR",
 	    .help = "vunmap(): undo vmap (the pages stay allocated)", .fn = do_vfree)
 
-struct prot_name { const char *name; pgprot_t prot; };
+struct prot_name {
+	const char *name;
+	pgprot_t prot;
+};
 
 /* The protection named s, or NULL. */
 static const struct prot_name *vmap_prot(const char *s)
 {
 	static const struct prot_name tbl[] = {
-		{ "PAGE_KERNEL", PAGE_KERNEL }, { "PAGE_KERNEL_RO", PAGE_KERNEL_RO },
-		{ "PAGE_KERNEL_EXEC", PAGE_KERNEL_EXEC }, { "PAGE_KERNEL_RX", PAGE_KERNEL_RX },
+		{ "PAGE_KERNEL", PAGE_KERNEL },
+		{ "PAGE_KERNEL_RO", PAGE_KERNEL_RO },
+		{ "PAGE_KERNEL_EXEC", PAGE_KERNEL_EXEC },
+		{ "PAGE_KERNEL_RX", PAGE_KERNEL_RX },
 	};
 	size_t i;
 
@@ -142,9 +147,11 @@ static int do_vmap(struct cmd_ctx *c)
 	result_vptr(c, vmap_caller(pages, (unsigned int)n, VM_MAP, prot, NULL, "vmap_cmd"));
 	return 0;
 }
-CLI_COMMAND(cmd_vmap, .name = "vmap", .kind = CMD_GLOBAL,
-	    .usage = "vmap ADDR... [PAGE_KERNEL|PAGE_KERNEL_RO|PAGE_KERNEL_EXEC|PAGE_KERNEL_RX] -> addr",
-	    .help = "vmap(): map existing pages at a virtually contiguous range", .fn = do_vmap)
+CLI_COMMAND(
+	cmd_vmap, .name = "vmap", .kind = CMD_GLOBAL,
+	.usage =
+		"vmap ADDR... [PAGE_KERNEL|PAGE_KERNEL_RO|PAGE_KERNEL_EXEC|PAGE_KERNEL_RX] -> addr",
+	.help = "vmap(): map existing pages at a virtually contiguous range", .fn = do_vmap)
 
 /* vmalloc_to_pfn ADDR */
 static int do_vmalloc_to_pfn(struct cmd_ctx *c)
@@ -180,9 +187,11 @@ static int do_vmalloc_lazy(struct cmd_ctx *c)
 	vmalloc_set_lazy_free(on);
 	return 0;
 }
-CLI_COMMAND(cmd_vmalloc_lazy, .name = "vmalloc_lazy", .kind = CMD_GLOBAL, .usage = "vmalloc_lazy on|off",
-	    .help = "vfree batches TLB shootdowns (Linux's lazy purge) or flushes every CPU at once",
-	    .fn = do_vmalloc_lazy)
+CLI_COMMAND(
+	cmd_vmalloc_lazy, .name = "vmalloc_lazy", .kind = CMD_GLOBAL,
+	.usage = "vmalloc_lazy on|off",
+	.help = "vfree batches TLB shootdowns (Linux's lazy purge) or flushes every CPU at once",
+	.fn = do_vmalloc_lazy)
 
 /* vm_unmap_aliases */
 static int do_vm_unmap_aliases(struct cmd_ctx *c)
@@ -194,5 +203,6 @@ static int do_vm_unmap_aliases(struct cmd_ctx *c)
 	return 0;
 }
 CLI_COMMAND(cmd_vm_unmap_aliases, .name = "vm_unmap_aliases", .kind = CMD_GLOBAL,
-	    .usage = "vm_unmap_aliases", .help = "purge lazily freed vmalloc areas (one TLB shootdown)",
+	    .usage = "vm_unmap_aliases",
+	    .help = "purge lazily freed vmalloc areas (one TLB shootdown)",
 	    .fn = do_vm_unmap_aliases)

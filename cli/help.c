@@ -20,26 +20,26 @@
 struct cmd_help {
 	const char *name;
 	const char *topic;
-	const char *args;       /* "NAME\tdescription\n" lines */
-	const char *result;     /* what the command prints */
-	const char *example;    /* scenario lines that run on their own */
+	const char *args;    /* "NAME\tdescription\n" lines */
+	const char *result;  /* what the command prints */
+	const char *example; /* scenario lines that run on their own */
 };
 
 #define T_MACHINE "Machine, kernel log and checks"
-#define T_VIEW    "Views"
-#define T_PROC    "Processes"
+#define T_VIEW "Views"
+#define T_PROC "Processes"
 #define T_SYSCALL "System calls"
-#define T_ACCESS  "Memory accesses"
-#define T_PAGE    "Page allocator"
-#define T_SLAB    "Slab allocator"
+#define T_ACCESS "Memory accesses"
+#define T_PAGE "Page allocator"
+#define T_SLAB "Slab allocator"
 #define T_VMALLOC "vmalloc"
-#define T_MMU     "MMU and TLB"
-#define T_FILES   "Files"
-#define T_SWAP    "Swap"
+#define T_MMU "MMU and TLB"
+#define T_FILES "Files"
+#define T_SWAP "Swap"
 
 static const char *const topics[] = {
-	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_FILES, T_SWAP, T_PAGE, T_SLAB, T_VMALLOC,
-	T_MMU,
+	T_MACHINE, T_VIEW, T_PROC, T_SYSCALL, T_ACCESS, T_FILES,
+	T_SWAP,	   T_PAGE, T_SLAB, T_VMALLOC, T_MMU,
 };
 
 #define MAP_EX "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\n"
@@ -67,12 +67,11 @@ static const struct cmd_help help_table[] = {
 	  "SITE\tan allocation site (`fail list` names them)\nnth=N\tfail the Nth call from now\n"
 	  "sticky\tand every call after it\nprob=PPM\tfail each call with probability PPM/1000000\n"
 	  "off\tclear every site\nlist\tthe sites with their call and failure counts (a view)\n",
-	  "nothing (`fail list`: a view)",
-	  "fail list\nfail off\n" },
+	  "nothing (`fail list`: a view)", "fail list\nfail off\n" },
 	{ "help", T_MACHINE, "COMMAND\tone command's help\nviews\tevery /proc view\n",
 	  "the help text (a view); never boots the machine", "help mmap\n" },
-	{ "snapshot", T_MACHINE, "VIEW\ta global /proc view, e.g. /proc/buddyinfo\n",
-	  "nothing", "snapshot /proc/buddyinfo\n" },
+	{ "snapshot", T_MACHINE, "VIEW\ta global /proc view, e.g. /proc/buddyinfo\n", "nothing",
+	  "snapshot /proc/buddyinfo\n" },
 	{ "unchanged", T_MACHINE, "VIEW\ta view saved by `snapshot`\n",
 	  "`= ok`, or `= changed` (the first differing line goes to stderr)",
 	  "snapshot /proc/buddyinfo\nalloc_pages 5 -> p\nfree_pages $p 5\nunchanged /proc/buddyinfo expect=ok\n" },
@@ -107,7 +106,8 @@ static const struct cmd_help help_table[] = {
 	  "the view's text in the Linux format (with --json: structured)",
 	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 1\n"
 	  "cat /proc/A/maps\ncat /proc/A/status VmRSS RssAnon\ncat /proc/vmstat pgfault\n" },
-	{ "pagewalk", T_VIEW, "kernel|A\tinit_mm's page tables, or process A's\nADDR\tthe virtual address\n",
+	{ "pagewalk", T_VIEW,
+	  "kernel|A\tinit_mm's page tables, or process A's\nADDR\tthe virtual address\n",
 	  "one line per level: the entry and its flags, then the translation (a view)",
 	  "pagewalk kernel 0xffff888000100000\n" },
 	{ "tlb", T_VIEW, "CPU\tthe CPU\n", "the CPU's valid TLB entries (a view)",
@@ -128,8 +128,7 @@ static const struct cmd_help help_table[] = {
 	{ "exit", T_PROC, "", "`= 0`; a later use of A is an error that says when A exited",
 	  "spawn A\nA exit\n" },
 	{ "run", T_PROC, "CPU\tthe CPU to switch\nA\tthe task to make current there\n",
-	  "`= 0` (`= -1 ESRCH` for a task that has exited)",
-	  "machine cpus=2\nspawn A\nrun 1 A\n" },
+	  "`= 0` (`= -1 ESRCH` for a task that has exited)", "machine cpus=2\nspawn A\nrun 1 A\n" },
 	{ "A run", T_PROC,
 	  "until exit\trun until the program's process has exited (the default)\n"
 	  "until syscall NAME\tstop A's thread just before its next call of NAME (x86-64\n"
@@ -161,9 +160,9 @@ static const struct cmd_help help_table[] = {
 	  "\tcore_rlimit: RLIMIT_CORE, the most bytes a core file may hold (0, the default: none)\n"
 	  "\tcoredump_filter: /proc/A/coredump_filter's bits (default 0x33): 0 anonymous private,\n"
 	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n",
-	  "nothing", "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
-	{ "gcore", T_PROC,
-	  "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
+	  "nothing",
+	  "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
+	{ "gcore", T_PROC, "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
 	  "`= 0` or `= -1 ERRNO`; A goes on (the ELF core a crash writes: coredump_filter applies, "
 	  "RLIMIT_CORE does not)",
 	  "spawn A\nA mmap 0 8K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 0x41\n"
@@ -177,25 +176,28 @@ static const struct cmd_help help_table[] = {
 	  "spawn A\nA mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA write $m 8 0x41 expect=ok\n" },
 	{ "munmap", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
 	  MAP_EX "A munmap $m+16K 16K expect=0\n" },
-	{ "mprotect", T_SYSCALL, "ADDR LEN\tthe range\nPROT\tthe new protection\n", "`= 0` or `= -1 ERRNO`",
-	  MAP_EX "A mprotect $m 4K r-- expect=0\ncat /proc/A/maps\n" },
+	{ "mprotect", T_SYSCALL, "ADDR LEN\tthe range\nPROT\tthe new protection\n",
+	  "`= 0` or `= -1 ERRNO`", MAP_EX "A mprotect $m 4K r-- expect=0\ncat /proc/A/maps\n" },
 	{ "mremap", T_SYSCALL,
 	  "OLDADDR OLDLEN\tthe mapping\nNEWLEN\tits new size\nFLAGS\tMREMAP_* names, or 0\n"
 	  "NEWADDR\twith MREMAP_FIXED: where\n",
 	  "`= 0x<address>` or `= -1 ERRNO`", MAP_EX "A mremap $m 64K 128K MREMAP_MAYMOVE -> n\n" },
 	{ "brk", T_SYSCALL, "ADDR\tthe new break (0 queries it)\n", "`= 0x<the break>`",
 	  "spawn A exec\nA brk 0 -> b\nA brk $b+64K\n" },
-	{ "madvise", T_SYSCALL, "ADDR LEN\tthe range\nADVICE\tone MADV_* name\n", "`= 0` or `= -1 ERRNO`",
-	  MAP_EX "A write $m 8 1\nA madvise $m 64K MADV_DONTNEED expect=0\nA read $m 8 expect=0\n" },
+	{ "madvise", T_SYSCALL, "ADDR LEN\tthe range\nADVICE\tone MADV_* name\n",
+	  "`= 0` or `= -1 ERRNO`",
+	  MAP_EX
+	  "A write $m 8 1\nA madvise $m 64K MADV_DONTNEED expect=0\nA read $m 8 expect=0\n" },
 	{ "mlock", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
 	  MAP_EX "A mlock $m 16K expect=0\n" },
-	{ "mlock2", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMLOCK_ONFAULT or 0\n", "`= 0` or `= -1 ERRNO`",
-	  MAP_EX "A mlock2 $m 16K MLOCK_ONFAULT expect=0\n" },
+	{ "mlock2", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMLOCK_ONFAULT or 0\n",
+	  "`= 0` or `= -1 ERRNO`", MAP_EX "A mlock2 $m 16K MLOCK_ONFAULT expect=0\n" },
 	{ "munlock", T_SYSCALL, "ADDR LEN\tthe range\n", "`= 0` or `= -1 ERRNO`",
 	  MAP_EX "A mlock $m 16K\nA munlock $m 16K expect=0\n" },
-	{ "mlockall", T_SYSCALL, "FLAGS\tMCL_CURRENT|MCL_FUTURE|MCL_ONFAULT\n", "`= 0` or `= -1 ERRNO`",
-	  MAP_EX "A mlockall MCL_CURRENT expect=0\n" },
-	{ "munlockall", T_SYSCALL, "", "`= 0`", MAP_EX "A mlockall MCL_CURRENT\nA munlockall expect=0\n" },
+	{ "mlockall", T_SYSCALL, "FLAGS\tMCL_CURRENT|MCL_FUTURE|MCL_ONFAULT\n",
+	  "`= 0` or `= -1 ERRNO`", MAP_EX "A mlockall MCL_CURRENT expect=0\n" },
+	{ "munlockall", T_SYSCALL, "", "`= 0`",
+	  MAP_EX "A mlockall MCL_CURRENT\nA munlockall expect=0\n" },
 	{ "msync", T_SYSCALL, "ADDR LEN\tthe range\nFLAGS\tMS_ASYNC, MS_SYNC, MS_INVALIDATE\n",
 	  "`= 0` or `= -1 ERRNO`", MAP_EX "A msync $m 64K MS_SYNC expect=0\n" },
 	/* ---- files ---- */
@@ -221,10 +223,12 @@ static const struct cmd_help help_table[] = {
 	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA sys_read $fd $m 10 expect=0\n" },
 	{ "sys_write", T_FILES, "FD\ta descriptor\nBUF\ta user address\nLEN\tbytes\n",
 	  "`= BYTES` or `= -1 ERRNO`",
-	  MAP_EX "A writestr $m \"hi\"\nA open /f O_RDWR|O_CREAT -> fd\nA sys_write $fd $m 2 expect=2\n" },
+	  MAP_EX
+	  "A writestr $m \"hi\"\nA open /f O_RDWR|O_CREAT -> fd\nA sys_write $fd $m 2 expect=2\n" },
 	{ "pread", T_FILES, "FD BUF LEN\tas sys_read\nOFFSET\tthe file offset\n",
 	  "`= BYTES` or `= -1 ERRNO`",
-	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 100\nA pread $fd $m 10 95 expect=5\n" },
+	  MAP_EX
+	  "A open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 100\nA pread $fd $m 10 95 expect=5\n" },
 	{ "pwrite", T_FILES, "FD BUF LEN\tas sys_write\nOFFSET\tthe file offset\n",
 	  "`= BYTES` or `= -1 ERRNO`",
 	  MAP_EX "A open /f O_RDWR|O_CREAT -> fd\nA pwrite $fd $m 10 4096 expect=10\nA stat /f\n" },
@@ -244,7 +248,8 @@ static const struct cmd_help help_table[] = {
 	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fdatasync $fd expect=0\n" },
 	{ "fallocate", T_FILES,
 	  "FD\ta descriptor open for writing\nMODE\t0, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, ...\n"
-	  "OFFSET LEN\tthe range\n", "`= 0` or `= -1 ERRNO` (EOPNOTSUPP, EINVAL, EBADF)",
+	  "OFFSET LEN\tthe range\n",
+	  "`= 0` or `= -1 ERRNO` (EOPNOTSUPP, EINVAL, EBADF)",
 	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fallocate $fd 0 0 16K expect=0\nA fstat $fd\n" },
 	{ "fadvise", T_FILES,
 	  "FD\ta descriptor\nOFFSET LEN\tthe range (LEN 0: to the end)\n"
@@ -259,7 +264,8 @@ static const struct cmd_help help_table[] = {
 	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA unlink /f expect=0\n" },
 	{ "mkdir", T_FILES, "PATH\tthe new directory\nMODE\toctal (default 0755)\n",
 	  "`= 0` or `= -1 ERRNO`", "spawn A\nA mkdir /data expect=0\n" },
-	{ "stat", T_FILES, "PATH\ta file\n", "`= size=N blocks=N` (st_size, st_blocks) or `= -1 ERRNO`",
+	{ "stat", T_FILES, "PATH\ta file\n",
+	  "`= size=N blocks=N` (st_size, st_blocks) or `= -1 ERRNO`",
 	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA ftruncate $fd 5000\nA stat /f\n" },
 	{ "fstat", T_FILES, "FD\ta descriptor\n", "`= size=N blocks=N` or `= -1 ERRNO`",
 	  "spawn A\nA open /f O_RDWR|O_CREAT -> fd\nA fstat $fd\n" },
@@ -304,8 +310,7 @@ static const struct cmd_help help_table[] = {
 	  "A fill $m 64K 7\nA madvise $m 64K MADV_PAGEOUT\ncat /proc/A/status VmSwap\n"
 	  "swapoff /mnt/mmkit-help-swapoff.swap expect=0\ncat /proc/A/status VmSwap\n"
 	  "A unlink /mnt/mmkit-help-swapoff.swap\n" },
-	{ "swaparea", T_SWAP,
-	  "SIZE\tthe area's size\nprio=N\tits priority (default 32000)\n",
+	{ "swaparea", T_SWAP, "SIZE\tthe area's size\nprio=N\tits priority (default 32000)\n",
 	  "`= 0` or `= -1 ERRNO`; the area is /swaparea/swapfile, on a fresh host directory\n"
 	  "under $MMKIT_SWAPAREA_DIR ($TMPDIR, /var/tmp) whose file is gone once it is on;\n"
 	  "the host runner of the differential tests makes a real one (util-linux mkswap, swapon)",
@@ -318,8 +323,7 @@ static const struct cmd_help help_table[] = {
 	  MAP_EX "A fillpat $m 64K 42\nA checkpat $m 64K 7 expect~=mismatch\n" },
 	/* ---- memory accesses ---- */
 	{ "read", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\n",
-	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`",
-	  MAP_EX "A read $m 8 expect=0\n" },
+	  "`= 0x<value>`, or `! SIGNAL SI_CODE 0x<address>`", MAP_EX "A read $m 8 expect=0\n" },
 	{ "write", T_ACCESS, "ADDR\tthe user address\nSIZE\t1, 2, 4 or 8 bytes\nVALUE\tthe value\n",
 	  "`= ok`, or `! SIGNAL SI_CODE 0x<address>`", MAP_EX "A write $m 8 0x1234 expect=ok\n" },
 	{ "fill", T_ACCESS, "ADDR LEN\tthe range\nBYTE\t0..255\n",
@@ -328,24 +332,29 @@ static const struct cmd_help help_table[] = {
 	{ "check", T_ACCESS, "ADDR LEN\tthe range\nBYTE\tthe byte every location should hold\n",
 	  "`= ok`, `= mismatch 0x<address> 0x<byte>`, or the first fault",
 	  MAP_EX "A fill $m 4K 7\nA check $m 4K 7 expect=ok\n" },
-	{ "touch", T_ACCESS, "ADDR LEN\tthe range\nread|write\tone read, or one write that keeps the byte, per page\n",
+	{ "touch", T_ACCESS,
+	  "ADDR LEN\tthe range\nread|write\tone read, or one write that keeps the byte, per page\n",
 	  "`= ok`, or the first fault; a long touch shows progress on a terminal",
 	  MAP_EX "A touch $m 64K write expect=ok\ncat /proc/A/status RssAnon\n" },
 	{ "exec", T_ACCESS, "ADDR\tthe address of the instruction fetch\n",
 	  "`= ok`, or `! SIGSEGV ...` (NX and PROT_EXEC apply)",
 	  "spawn A\nhandle A SIGSEGV catch\nA mmap 0 4K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA exec $m expect=SEGV_ACCERR\n" },
-	{ "writestr", T_ACCESS, "ADDR\tthe user address\n\"text\"\tthe bytes (escapes \\n \\t \\\\ \\\" \\xHH), no NUL added\n",
+	{ "writestr", T_ACCESS,
+	  "ADDR\tthe user address\n\"text\"\tthe bytes (escapes \\n \\t \\\\ \\\" \\xHH), no NUL added\n",
 	  "`= ok`, or the first fault", MAP_EX "A writestr $m \"hello\" expect=ok\n" },
 	{ "readstr", T_ACCESS, "ADDR\tthe user address\nLEN\tat most 48 bytes; stops at a NUL\n",
-	  "`= \"text\"`, or the first fault", MAP_EX "A writestr $m \"hi\"\nA readstr $m 8 expect=\"hi\"\n" },
+	  "`= \"text\"`, or the first fault",
+	  MAP_EX "A writestr $m \"hi\"\nA readstr $m 8 expect=\"hi\"\n" },
 	/* ---- page allocator ---- */
-	{ "alloc_pages", T_PAGE, "ORDER\t2^ORDER pages, 0..10\nGFP\tGFP_* / __GFP_* names joined by | (default GFP_KERNEL)\n",
+	{ "alloc_pages", T_PAGE,
+	  "ORDER\t2^ORDER pages, 0..10\nGFP\tGFP_* / __GFP_* names joined by | (default GFP_KERNEL)\n",
 	  "`= 0x<kernel address>` or `= -1 ENOMEM`",
 	  "alloc_pages 5 GFP_KERNEL -> a\ncat /proc/buddyinfo\nfree_pages $a 5\n" },
 	{ "free_pages", T_PAGE, "ADDR\tthe address alloc_pages returned\nORDER\tthe same order\n",
 	  "`= 0`, or `= -1 EINVAL` when the kernel refused the free (a report in dmesg)",
 	  "alloc_pages 0 -> p\nfree_pages $p 0 expect=0\n" },
-	{ "drain_all_pages", T_PAGE, "", "`= 0`", "alloc_pages 0 -> p\nfree_pages $p 0\ndrain_all_pages\n" },
+	{ "drain_all_pages", T_PAGE, "", "`= 0`",
+	  "alloc_pages 0 -> p\nfree_pages $p 0\ndrain_all_pages\n" },
 	/* ---- slab ---- */
 	{ "kmalloc", T_SLAB, "SIZE\tbytes\nGFP\tGFP flags (default GFP_KERNEL)\n",
 	  "`= 0x<object>`, `= 0x10` (ZERO_SIZE_PTR) for 0, or `= -1 ENOMEM`",
@@ -359,7 +368,8 @@ static const struct cmd_help help_table[] = {
 	  "kmalloc 32 -> p\nkfree $p expect=0\n" },
 	{ "krealloc", T_SLAB, "PTR\tthe object\nSIZE\tthe new size\nGFP\tGFP flags\n",
 	  "`= 0x<object>` or `= -1 ENOMEM`", "kmalloc 32 -> p\nkrealloc $p 200 -> q\nkfree $q\n" },
-	{ "ksize", T_SLAB, "PTR\tthe object\n", "`= 0x<usable size>`", "kmalloc 100 -> p\nksize $p expect=128\n" },
+	{ "ksize", T_SLAB, "PTR\tthe object\n", "`= 0x<usable size>`",
+	  "kmalloc 100 -> p\nksize $p expect=128\n" },
 	{ "kmem_cache_create", T_SLAB,
 	  "NAME\tthe cache's name\nSIZE\tthe object size\nalign=N\talignment\ndebug=FZPUT\tslab_debug flags\n"
 	  "flags=SLAB_...\tSLAB_* names joined by |\n",
@@ -374,9 +384,11 @@ static const struct cmd_help help_table[] = {
 	{ "kmem_cache_destroy", T_SLAB, "CACHE\ta cache the script created\n",
 	  "`= 0`, `= -1 EBUSY` while objects remain, `= -1 EPERM` for a kernel cache",
 	  "kmem_cache_create my_cache 64 -> c\nkmem_cache_destroy $c expect=0\n" },
-	{ "kmem_cache_shrink", T_SLAB, "CACHE\tthe cache\n", "`= 0`", "kmem_cache_shrink kmalloc-64\n" },
-	{ "slab_debug", T_SLAB, "FZPUT|on|off\tthe flags\nCACHE\tone cache (default: every empty cache)\n",
-	  "`= 0`", "slab_debug FZP kmalloc-64\n" },
+	{ "kmem_cache_shrink", T_SLAB, "CACHE\tthe cache\n", "`= 0`",
+	  "kmem_cache_shrink kmalloc-64\n" },
+	{ "slab_debug", T_SLAB,
+	  "FZPUT|on|off\tthe flags\nCACHE\tone cache (default: every empty cache)\n", "`= 0`",
+	  "slab_debug FZP kmalloc-64\n" },
 	{ "slab_validate", T_SLAB, "CACHE\tthe cache\n", "`= <number of problems>`",
 	  "slab_validate kmalloc-64 expect=0\n" },
 	/* ---- vmalloc ---- */
@@ -384,26 +396,31 @@ static const struct cmd_help help_table[] = {
 	  "vmalloc 16K -> v\ncat /proc/vmallocinfo\nvfree $v\n" },
 	{ "vzalloc", T_VMALLOC, "SIZE\tbytes\nGFP\tGFP flags\n", "as vmalloc",
 	  "vzalloc 8K -> v\nkread $v 8 expect=0\nvfree $v\n" },
-	{ "vfree", T_VMALLOC, "ADDR\tthe area (0 is a no-op)\n", "`= 0`, or `= -1 EINVAL` (and a WARNING)",
-	  "vmalloc 8K -> v\nvfree $v expect=0\n" },
+	{ "vfree", T_VMALLOC, "ADDR\tthe area (0 is a no-op)\n",
+	  "`= 0`, or `= -1 EINVAL` (and a WARNING)", "vmalloc 8K -> v\nvfree $v expect=0\n" },
 	{ "vunmap", T_VMALLOC, "ADDR\tthe area vmap returned\n", "`= 0` or `= -1 EINVAL`",
 	  "alloc_pages 0 -> p\nvmap $p -> v\nvunmap $v\nfree_pages $p 0\n" },
-	{ "vmap", T_VMALLOC, "ADDR...\tpage-aligned kernel addresses of pages\nPROT\tPAGE_KERNEL (default), _RO, _EXEC, _RX\n",
+	{ "vmap", T_VMALLOC,
+	  "ADDR...\tpage-aligned kernel addresses of pages\nPROT\tPAGE_KERNEL (default), _RO, _EXEC, _RX\n",
 	  "`= 0x<address>` or `= -1 ENOMEM`",
 	  "alloc_pages 0 -> p\nvmap $p PAGE_KERNEL_RO -> v\nkread $v 8\nvunmap $v\nfree_pages $p 0\n" },
 	{ "vmalloc_to_pfn", T_VMALLOC, "ADDR\ta vmalloc address\n", "`= 0x<pfn>` or `= -1 EFAULT`",
 	  "vmalloc 4K -> v\nvmalloc_to_pfn $v\nvfree $v\n" },
-	{ "vmalloc_lazy", T_VMALLOC, "on|off\tbatch vfree's TLB shootdowns (Linux's lazy purge), or not\n",
-	  "nothing", "vmalloc_lazy on\n" },
-	{ "vm_unmap_aliases", T_VMALLOC, "", "`= 0`", "vmalloc_lazy on\nvmalloc 4K -> v\nvfree $v\nvm_unmap_aliases\n" },
+	{ "vmalloc_lazy", T_VMALLOC,
+	  "on|off\tbatch vfree's TLB shootdowns (Linux's lazy purge), or not\n", "nothing",
+	  "vmalloc_lazy on\n" },
+	{ "vm_unmap_aliases", T_VMALLOC, "", "`= 0`",
+	  "vmalloc_lazy on\nvmalloc 4K -> v\nvfree $v\nvm_unmap_aliases\n" },
 	/* ---- MMU and TLB ---- */
 	{ "kread", T_MMU, "ADDR\tthe kernel virtual address\nSIZE\t1, 2, 4 or 8\n",
 	  "`= 0x<value>`, or `! OOPS <the oops>` (the machine goes on)",
 	  "kread 0xffff888000100000 8\n" },
-	{ "kwrite", T_MMU, "ADDR\tthe kernel virtual address\nSIZE\t1, 2, 4 or 8\nVALUE\tthe value\n",
-	  "`= ok`, or `! OOPS ...`", "alloc_pages 0 -> p\nkwrite $p 8 42 expect=ok\nfree_pages $p 0\n" },
-	{ "kexec", T_MMU, "ADDR\tthe kernel virtual address\n", "`= ok`, or `! OOPS ...` (NX applies)",
-	  "kexec 0xffff888000100000 expect~=OOPS\n" },
+	{ "kwrite", T_MMU,
+	  "ADDR\tthe kernel virtual address\nSIZE\t1, 2, 4 or 8\nVALUE\tthe value\n",
+	  "`= ok`, or `! OOPS ...`",
+	  "alloc_pages 0 -> p\nkwrite $p 8 42 expect=ok\nfree_pages $p 0\n" },
+	{ "kexec", T_MMU, "ADDR\tthe kernel virtual address\n",
+	  "`= ok`, or `! OOPS ...` (NX applies)", "kexec 0xffff888000100000 expect~=OOPS\n" },
 	{ "kpte", T_MMU,
 	  "ADDR\tthe kernel virtual address\nset|clear FLAGS\tPTE flag names joined by | (P RW U ... NX)\n"
 	  "level=NAME\tthe entry of level PGD, P4D, PUD, PMD or PTE (default: the leaf)\n",
@@ -436,7 +453,8 @@ static void print_pairs(FILE *out, const char *s)
 		if (!nl)
 			nl = s + strlen(s);
 		if (tab && tab < nl)
-			fprintf(out, "  %-14.*s %.*s\n", (int)(tab - s), s, (int)(nl - tab - 1), tab + 1);
+			fprintf(out, "  %-14.*s %.*s\n", (int)(tab - s), s, (int)(nl - tab - 1),
+				tab + 1);
 		else
 			fprintf(out, "  %.*s\n", (int)(nl - s), s);
 		s = *nl ? nl + 1 : nl;
@@ -557,7 +575,8 @@ void help_overview(FILE *out)
 	int n = sorted_commands(list, (int)ARRAY_SIZE(list));
 	size_t t;
 
-	fprintf(out, "Scenario commands (`mmkit help COMMAND` for one, `mmkit help views` for the views):\n");
+	fprintf(out,
+		"Scenario commands (`mmkit help COMMAND` for one, `mmkit help views` for the views):\n");
 	for (t = 0; t < ARRAY_SIZE(topics); t++)
 		overview_topic(out, topics[t], list, n);
 	overview_topic(out, "Other", list, n);
@@ -572,7 +591,8 @@ void help_list(FILE *out)
 
 	for (i = 0; i < n; i++)
 		if (!i || strcmp(list[i]->name, list[i - 1]->name))
-			fprintf(out, "%s%s\n", list[i]->name, help_entry(list[i]->name) ? "" : " (no help)");
+			fprintf(out, "%s%s\n", list[i]->name,
+				help_entry(list[i]->name) ? "" : " (no help)");
 }
 
 void help_views(FILE *out)
@@ -599,8 +619,9 @@ static int do_help(struct cmd_ctx *c)
 		return 0;
 	}
 	if (help_command(c->out, c->argv[0]))
-		return script_error(c, "help: no command '%s'%s", c->argv[0],
-				    cli_suggest_command(c->argv[0], CMD_GLOBAL, hint, sizeof(hint)));
+		return script_error(
+			c, "help: no command '%s'%s", c->argv[0],
+			cli_suggest_command(c->argv[0], CMD_GLOBAL, hint, sizeof(hint)));
 	return 0;
 }
 CLI_COMMAND(cmd_help, .name = "help", .kind = CMD_GLOBAL, .usage = "help [COMMAND|views]",

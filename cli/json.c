@@ -80,7 +80,8 @@ static json_t *parse_keyvalue(char *text)
 	json_t *o = json_object();
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		size_t k = strcspn(line, ": \t");
 		char *val = line[k] ? line + k + 1 : line + k;
 
@@ -100,7 +101,8 @@ static json_t *parse_maps_line(const char *line)
 	int n = 0;
 	json_t *o;
 
-	if (sscanf(line, "%llx-%llx %7s %llx %15s %llu %n", &start, &end, perms, &off, dev, &ino, &n) < 6)
+	if (sscanf(line, "%llx-%llx %7s %llx %15s %llu %n", &start, &end, perms, &off, dev, &ino,
+		   &n) < 6)
 		return NULL;
 	o = json_object();
 	json_object_set_new(o, "start", hexstr(start));
@@ -130,7 +132,8 @@ static json_t *parse_vmas(char *text)
 	json_t *a = json_array(), *vma = NULL;
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		json_t *m = parse_maps_line(line);
 		size_t k;
 
@@ -145,8 +148,9 @@ static json_t *parse_vmas(char *text)
 		if (!line[k])
 			continue;
 		line[k] = 0;
-		json_object_set_new(vma, line, !strcmp(line, "VmFlags") ? vmflags(line + k + 1)
-									 : value_of(line + k + 1));
+		json_object_set_new(vma, line,
+				    !strcmp(line, "VmFlags") ? vmflags(line + k + 1) :
+							       value_of(line + k + 1));
 	}
 	return a;
 }
@@ -159,7 +163,8 @@ static json_t *parse_buddyinfo(char *text)
 	json_t *a = json_array();
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		char zone[32], *p, *end;
 		int node, n = 0;
 		json_t *o, *free_;
@@ -218,7 +223,10 @@ static void zoneinfo_line(json_t *zone, json_t **pageset, char *line)
 		json_array_append_new(json_object_get(zone, "pagesets"), *pageset);
 	}
 	json_object_set_new(*pageset && strcmp(k, "vm stats threshold") &&
-			    strcmp(k, "node_unreclaimable") && strcmp(k, "start_pfn") ? *pageset : zone,
+					    strcmp(k, "node_unreclaimable") &&
+					    strcmp(k, "start_pfn") ?
+				    *pageset :
+				    zone,
 			    k, value_of(val + 1));
 }
 
@@ -227,7 +235,8 @@ static json_t *parse_zoneinfo(char *text)
 	json_t *a = json_array(), *zone = NULL, *pageset = NULL;
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		char name[32];
 		int node;
 
@@ -253,7 +262,8 @@ static json_t *parse_slabinfo(char *text)
 	char cols[16][32], *line, *save = NULL;
 	int ncols = 0;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		char *tok, *s2 = NULL;
 		json_t *o;
 		int i = 0;
@@ -261,15 +271,19 @@ static json_t *parse_slabinfo(char *text)
 		if (!strncmp(line, "slabinfo", 8))
 			continue;
 		if (line[0] == '#') {
-			for (tok = strtok_r(line + 1, " ", &s2); tok && ncols < 16; tok = strtok_r(NULL, " ", &s2))
+			for (tok = strtok_r(line + 1, " ", &s2); tok && ncols < 16;
+			     tok = strtok_r(NULL, " ", &s2))
 				if (tok[0] == '<' || !strcmp(tok, "name"))
 					snprintf(cols[ncols++], sizeof(cols[0]), "%.*s",
-						 (int)strcspn(tok + (tok[0] == '<'), ">"), tok + (tok[0] == '<'));
+						 (int)strcspn(tok + (tok[0] == '<'), ">"),
+						 tok + (tok[0] == '<'));
 			continue;
 		}
 		o = json_object();
-		for (tok = strtok_r(line, " ", &s2); tok && i < ncols; tok = strtok_r(NULL, " ", &s2)) {
-			if (!strcmp(tok, ":") || !strcmp(tok, "tunables") || !strcmp(tok, "slabdata"))
+		for (tok = strtok_r(line, " ", &s2); tok && i < ncols;
+		     tok = strtok_r(NULL, " ", &s2)) {
+			if (!strcmp(tok, ":") || !strcmp(tok, "tunables") ||
+			    !strcmp(tok, "slabdata"))
 				continue;
 			json_object_set_new(o, cols[i++], value_of(tok));
 		}
@@ -284,7 +298,8 @@ static json_t *parse_vmallocinfo(char *text)
 	json_t *a = json_array();
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		unsigned long long start, end, size;
 		char *tok, *s2 = NULL;
 		json_t *o, *flags;
@@ -322,7 +337,8 @@ static json_t *parse_swaps(char *text)
 	json_t *a = json_array();
 	char *line, *save = NULL;
 
-	for_each_line(text, line, save) {
+	for_each_line(text, line, save)
+	{
 		char *tok, *s2 = NULL;
 		json_t *o;
 		size_t i = 0;
@@ -355,13 +371,19 @@ static json_t *parse_lines(char *text)
 }
 
 static const struct {
-	const char *name;       /* the view's last path component */
+	const char *name; /* the view's last path component */
 	json_t *(*parse)(char *text);
 } view_parsers[] = {
-	{ "meminfo", parse_keyvalue }, { "vmstat", parse_keyvalue }, { "status", parse_keyvalue },
-	{ "maps", parse_vmas }, { "smaps", parse_vmas }, { "buddyinfo", parse_buddyinfo },
-	{ "zoneinfo", parse_zoneinfo }, { "slabinfo", parse_slabinfo },
-	{ "vmallocinfo", parse_vmallocinfo }, { "swaps", parse_swaps },
+	{ "meminfo", parse_keyvalue },
+	{ "vmstat", parse_keyvalue },
+	{ "status", parse_keyvalue },
+	{ "maps", parse_vmas },
+	{ "smaps", parse_vmas },
+	{ "buddyinfo", parse_buddyinfo },
+	{ "zoneinfo", parse_zoneinfo },
+	{ "slabinfo", parse_slabinfo },
+	{ "vmallocinfo", parse_vmallocinfo },
+	{ "swaps", parse_swaps },
 };
 
 /* ---- the objects ---- */
@@ -427,8 +449,7 @@ void json_result(struct scenario *sc, int lineno, const struct cmd_ctx *c, bool 
 	emit(sc, o);
 }
 
-void json_view(struct scenario *sc, int lineno, const char *cmd, const char *path,
-	       const char *text)
+void json_view(struct scenario *sc, int lineno, const char *cmd, const char *path, const char *text)
 {
 	json_t *o = line_object(sc, lineno, cmd);
 	const char *base = path ? strrchr(path, '/') : NULL;

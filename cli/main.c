@@ -26,19 +26,17 @@
 
 enum { OPT_PLAIN = 256, OPT_JSON, OPT_RAM, OPT_CPUS, OPT_LEVELS, OPT_SEED, OPT_VERSION };
 
-static const struct option long_opts[] = {
-	{ "plain", no_argument, NULL, OPT_PLAIN },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "ram", required_argument, NULL, OPT_RAM },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "levels", required_argument, NULL, OPT_LEVELS },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
+static const struct option long_opts[] = { { "plain", no_argument, NULL, OPT_PLAIN },
+					   { "json", no_argument, NULL, OPT_JSON },
+					   { "verbose", no_argument, NULL, 'v' },
+					   { "quiet", no_argument, NULL, 'q' },
+					   { "ram", required_argument, NULL, OPT_RAM },
+					   { "cpus", required_argument, NULL, OPT_CPUS },
+					   { "levels", required_argument, NULL, OPT_LEVELS },
+					   { "seed", required_argument, NULL, OPT_SEED },
+					   { "help", no_argument, NULL, 'h' },
+					   { "version", no_argument, NULL, OPT_VERSION },
+					   { NULL, 0, NULL, 0 } };
 
 static const char *const machine_opt_names[] = { "ram", "cpus", "levels", "seed" };
 static const char *const subcommands[] = { "run", "shell", "help", "mkswap", "exec" };
@@ -109,10 +107,14 @@ static int machine_option(struct scenario *sc, int k, const char *flag, const ch
 			err == -ERANGE ? "number out of range" : "not a number", val);
 		return 2;
 	}
-	if (k == CFG_RAM) cfg.ram_bytes = v;
-	else if (k == CFG_CPUS) cfg.cpus = (int)min(v, 1000ULL);
-	else if (k == CFG_LEVELS) cfg.levels = (int)min(v, 1000ULL);
-	else cfg.seed = v;
+	if (k == CFG_RAM)
+		cfg.ram_bytes = v;
+	else if (k == CFG_CPUS)
+		cfg.cpus = (int)min(v, 1000ULL);
+	else if (k == CFG_LEVELS)
+		cfg.levels = (int)min(v, 1000ULL);
+	else
+		cfg.seed = v;
 	if (machine_config_check(&cfg, &why)) {
 		fprintf(stderr, "mmkit: --%s=%s: %s\n", flag, val, why);
 		return 2;
@@ -134,18 +136,35 @@ static int parse_options(struct scenario *sc, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":vqh", long_opts, NULL)) != -1) {
 		switch (ch) {
-		case OPT_PLAIN: sc->plain = true; break;
-		case OPT_JSON: sc->json = true; break;
-		case 'v': sc->verbosity = SC_VERBOSE; break;
-		case 'q': sc->verbosity = SC_QUIET; break;
-		case OPT_RAM: case OPT_CPUS: case OPT_LEVELS: case OPT_SEED:
-			if (machine_option(sc, ch - OPT_RAM, machine_opt_names[ch - OPT_RAM], optarg))
+		case OPT_PLAIN:
+			sc->plain = true;
+			break;
+		case OPT_JSON:
+			sc->json = true;
+			break;
+		case 'v':
+			sc->verbosity = SC_VERBOSE;
+			break;
+		case 'q':
+			sc->verbosity = SC_QUIET;
+			break;
+		case OPT_RAM:
+		case OPT_CPUS:
+		case OPT_LEVELS:
+		case OPT_SEED:
+			if (machine_option(sc, ch - OPT_RAM, machine_opt_names[ch - OPT_RAM],
+					   optarg))
 				return -1;
 			break;
-		case 'h': usage(stdout); return -2;
-		case OPT_VERSION: printf("mmkit %s\n", MMKIT_VERSION); return -2;
+		case 'h':
+			usage(stdout);
+			return -2;
+		case OPT_VERSION:
+			printf("mmkit %s\n", MMKIT_VERSION);
+			return -2;
 		case ':':
-			fprintf(stderr, "mmkit %s: option '%s' needs a value\n", argv[0], argv[optind - 1]);
+			fprintf(stderr, "mmkit %s: option '%s' needs a value\n", argv[0],
+				argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt) {
@@ -186,8 +205,10 @@ static int cmd_run(int argc, char **argv)
 	if (i < 0)
 		return i == -2 ? 0 : 2;
 	if (i != argc - 1) {
-		fprintf(stderr, i == argc ? "mmkit run: no scenario FILE given\n"
-					  : "mmkit run: one FILE only, got '%s' too\n", argv[i + 1 < argc ? i + 1 : i]);
+		fprintf(stderr,
+			i == argc ? "mmkit run: no scenario FILE given\n" :
+				    "mmkit run: one FILE only, got '%s' too\n",
+			argv[i + 1 < argc ? i + 1 : i]);
 		fprintf(stderr, "Try 'mmkit --help'.\n");
 		return 2;
 	}
@@ -243,8 +264,9 @@ static int cmd_help(int argc, char **argv)
 	if (help_command(stdout, argv[1]) == 0)
 		return 0;
 	fprintf(stderr, "mmkit help: no command '%s'%s\n", argv[1],
-		cli_suggest_command(argv[1], CMD_GLOBAL, hint, sizeof(hint))[0]
-			? hint : cli_suggest_command(argv[1], CMD_PROCESS, hint, sizeof(hint)));
+		cli_suggest_command(argv[1], CMD_GLOBAL, hint, sizeof(hint))[0] ?
+			hint :
+			cli_suggest_command(argv[1], CMD_PROCESS, hint, sizeof(hint)));
 	return 2;
 }
 
@@ -275,11 +297,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argv[1][0] == '-')
-		return usage_error("unknown option '%s' (options follow the command: mmkit run OPTIONS FILE)",
-				   argv[1], option_hint(argv[1], hint, sizeof(hint)));
+		return usage_error(
+			"unknown option '%s' (options follow the command: mmkit run OPTIONS FILE)",
+			argv[1], option_hint(argv[1], hint, sizeof(hint)));
 	suggest_init(&sg, argv[1]);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		suggest_add(&sg, subcommands[i]);
-	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap, exec)", argv[1],
-			   suggest_hint(&sg, hint, sizeof(hint)));
+	return usage_error("unknown command '%s' (commands: run, shell, help, mkswap, exec)",
+			   argv[1], suggest_hint(&sg, hint, sizeof(hint)));
 }

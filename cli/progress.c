@@ -32,7 +32,7 @@ static struct progress stack[PROGRESS_DEPTH];
 static int depth;
 static u64 last_draw_ms;
 static bool drawn;
-static int enabled = -1;       /* stderr is a terminal */
+static int enabled = -1; /* stderr is a terminal */
 static long delay_ms = PROGRESS_DELAY_MS;
 
 static u64 now_ms(void)
@@ -101,7 +101,7 @@ void progress_begin(const char *what, u64 total, bool bytes)
 	struct progress *p;
 
 	if (depth == PROGRESS_DEPTH) {
-		depth++;               /* counted, so that progress_end pairs up */
+		depth++; /* counted, so that progress_end pairs up */
 		return;
 	}
 	p = &stack[depth++];

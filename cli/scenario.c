@@ -253,8 +253,8 @@ static const char *usage_of(struct cmd_ctx *c)
 int arg_count(struct cmd_ctx *c, int min, int max)
 {
 	if (c->argc < min || c->argc > max)
-		return script_error(c, "%s: wrong number of arguments (usage: %s)",
-				    c->cmd, usage_of(c));
+		return script_error(c, "%s: wrong number of arguments (usage: %s)", c->cmd,
+				    usage_of(c));
 	return 0;
 }
 
@@ -263,7 +263,8 @@ int arg_num(struct cmd_ctx *c, int i, u64 *out)
 	int err;
 
 	if (i >= c->argc)
-		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1, usage_of(c));
+		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1,
+				    usage_of(c));
 	err = cli_parse_num(c->sc, c->argv[i], out);
 	if (err == -ENOENT)
 		return script_error(c, "unknown variable '%s'", c->argv[i]);
@@ -275,8 +276,8 @@ int arg_num(struct cmd_ctx *c, int i, u64 *out)
 }
 
 /* "; did you mean 'X'?" for a name that is not in tbl. */
-static const char *flag_hint(const struct flag_name *tbl, const char *s, size_t len,
-			     char *buf, size_t blen)
+static const char *flag_hint(const struct flag_name *tbl, const char *s, size_t len, char *buf,
+			     size_t blen)
 {
 	struct suggest sg;
 	char word[64];
@@ -304,7 +305,8 @@ int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 	u64 acc = 0, v;
 
 	if (i >= c->argc)
-		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1, usage_of(c));
+		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1,
+				    usage_of(c));
 	s = c->argv[i];
 	if (isdigit((unsigned char)*s) || *s == '$' || *s == '-')
 		return arg_num(c, i, out);
@@ -315,8 +317,8 @@ int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 		if (flag_lookup(tbl, s, len, &v) && parse_literal_n(s, len, &v)) {
 			char hint[96];
 
-			return script_error(c, "unknown flag '%.*s' in '%s'%s", (int)len, s, c->argv[i],
-					    flag_hint(tbl, s, len, hint, sizeof(hint)));
+			return script_error(c, "unknown flag '%.*s' in '%s'%s", (int)len, s,
+					    c->argv[i], flag_hint(tbl, s, len, hint, sizeof(hint)));
 		}
 		acc |= v;
 		if (!bar)
@@ -339,11 +341,14 @@ int arg_access_size(struct cmd_ctx *c, int i, unsigned int *size)
 	return 0;
 }
 
-const struct flag_name prot_flag_names[] = {
-	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
-	{ "PROT_SEM", 8 }, { "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
-	{ NULL, 0 }
-};
+const struct flag_name prot_flag_names[] = { { "PROT_NONE", 0 },
+					     { "PROT_READ", 1 },
+					     { "PROT_WRITE", 2 },
+					     { "PROT_EXEC", 4 },
+					     { "PROT_SEM", 8 },
+					     { "PROT_GROWSDOWN", 0x01000000 },
+					     { "PROT_GROWSUP", 0x02000000 },
+					     { NULL, 0 } };
 
 int arg_prot(struct cmd_ctx *c, int i, u64 *out)
 {
@@ -361,7 +366,8 @@ int arg_enum(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 	const char *s;
 
 	if (i >= c->argc)
-		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1, usage_of(c));
+		return script_error(c, "%s: missing argument %d (usage: %s)", c->cmd, i + 1,
+				    usage_of(c));
 	s = c->argv[i];
 	if (isdigit((unsigned char)*s) || *s == '$' || *s == '-')
 		return arg_num(c, i, out);
@@ -417,7 +423,7 @@ struct cli_proc *cli_proc_find(struct scenario *sc, const char *name)
 {
 	int i;
 
-	for (i = 0; i < sc->nprocs; i++)     /* an exited process's name is free again */
+	for (i = 0; i < sc->nprocs; i++) /* an exited process's name is free again */
 		if (!sc->procs[i].dead && !strcmp(sc->procs[i].name, name))
 			return &sc->procs[i];
 	return NULL;
@@ -498,12 +504,13 @@ const char *signal_name(int sig)
 
 const char *si_code_name(int sig, int code)
 {
-	static const char *const segv[] = { "0", "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR",
-					    "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR",
-					    "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR",
-					    "SEGV_CPERR" };
-	static const char *const bus[] = { "0", "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR",
-					   "BUS_MCEERR_AR", "BUS_MCEERR_AO" };
+	static const char *const segv[] = {
+		"0",	       "SEGV_MAPERR",  "SEGV_ACCERR",  "SEGV_BNDERR",  "SEGV_PKUERR",
+		"SEGV_ACCADI", "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR",
+		"SEGV_CPERR"
+	};
+	static const char *const bus[] = { "0",		 "BUS_ADRALN",	  "BUS_ADRERR",
+					   "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO" };
 
 	if (sig == 11 && code >= 0 && code < (int)ARRAY_SIZE(segv))
 		return segv[code];
@@ -516,21 +523,36 @@ const char *si_code_name(int sig, int code)
 
 const struct cli_flagset gfp_flagset[] = { { "GFP", gfp_flag_names }, { NULL, NULL } };
 
-const struct flag_name gfp_flag_names[] = {
-	{ "GFP_KERNEL", GFP_KERNEL }, { "GFP_ATOMIC", GFP_ATOMIC }, { "GFP_NOWAIT", GFP_NOWAIT },
-	{ "GFP_NOIO", GFP_NOIO }, { "GFP_NOFS", GFP_NOFS }, { "GFP_USER", GFP_USER },
-	{ "GFP_DMA", GFP_DMA }, { "GFP_DMA32", GFP_DMA32 }, { "GFP_HIGHUSER", GFP_HIGHUSER },
-	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE }, { "GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT },
-	{ "__GFP_DMA", __GFP_DMA }, { "__GFP_HIGHMEM", __GFP_HIGHMEM }, { "__GFP_DMA32", __GFP_DMA32 },
-	{ "__GFP_MOVABLE", __GFP_MOVABLE }, { "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
-	{ "__GFP_HIGH", __GFP_HIGH }, { "__GFP_IO", __GFP_IO }, { "__GFP_FS", __GFP_FS },
-	{ "__GFP_ZERO", __GFP_ZERO }, { "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
-	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM }, { "__GFP_NOWARN", __GFP_NOWARN },
-	{ "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL }, { "__GFP_NOFAIL", __GFP_NOFAIL },
-	{ "__GFP_NORETRY", __GFP_NORETRY }, { "__GFP_COMP", __GFP_COMP },
-	{ "__GFP_ACCOUNT", __GFP_ACCOUNT }, { "__GFP_RECLAIM", __GFP_RECLAIM },
-	{ NULL, 0 }
-};
+const struct flag_name gfp_flag_names[] = { { "GFP_KERNEL", GFP_KERNEL },
+					    { "GFP_ATOMIC", GFP_ATOMIC },
+					    { "GFP_NOWAIT", GFP_NOWAIT },
+					    { "GFP_NOIO", GFP_NOIO },
+					    { "GFP_NOFS", GFP_NOFS },
+					    { "GFP_USER", GFP_USER },
+					    { "GFP_DMA", GFP_DMA },
+					    { "GFP_DMA32", GFP_DMA32 },
+					    { "GFP_HIGHUSER", GFP_HIGHUSER },
+					    { "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE },
+					    { "GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT },
+					    { "__GFP_DMA", __GFP_DMA },
+					    { "__GFP_HIGHMEM", __GFP_HIGHMEM },
+					    { "__GFP_DMA32", __GFP_DMA32 },
+					    { "__GFP_MOVABLE", __GFP_MOVABLE },
+					    { "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+					    { "__GFP_HIGH", __GFP_HIGH },
+					    { "__GFP_IO", __GFP_IO },
+					    { "__GFP_FS", __GFP_FS },
+					    { "__GFP_ZERO", __GFP_ZERO },
+					    { "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
+					    { "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
+					    { "__GFP_NOWARN", __GFP_NOWARN },
+					    { "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL },
+					    { "__GFP_NOFAIL", __GFP_NOFAIL },
+					    { "__GFP_NORETRY", __GFP_NORETRY },
+					    { "__GFP_COMP", __GFP_COMP },
+					    { "__GFP_ACCOUNT", __GFP_ACCOUNT },
+					    { "__GFP_RECLAIM", __GFP_RECLAIM },
+					    { NULL, 0 } };
 
 /*
  * A GFP argument (GFP_KERNEL when absent).  Flags Linux's allocators would
@@ -551,7 +573,8 @@ int arg_gfp(struct cmd_ctx *c, int i, gfp_t *gfp)
 		return script_error(c, "%s: __GFP_MOVABLE and __GFP_RECLAIMABLE together in '%s'",
 				    c->cmd, c->argv[i]);
 	if (gfp_zone((gfp_t)v & ~__GFP_HIGHMEM) < 0)
-		return script_error(c, "%s: contradictory zone modifiers in '%s'", c->cmd, c->argv[i]);
+		return script_error(c, "%s: contradictory zone modifiers in '%s'", c->cmd,
+				    c->argv[i]);
 	*gfp = (gfp_t)v;
 	return 0;
 }
@@ -581,11 +604,16 @@ static const char *lex_quoted(const char *p, char **dst, const char **err)
 			continue;
 		}
 		p++;
-		if (*p == 'n') *d++ = '\n';
-		else if (*p == 't') *d++ = '\t';
-		else if (*p == '\\' || *p == '"') *d++ = *p;
-		else if (*p == 'x' && hexval((unsigned char)p[1]) >= 0 && hexval((unsigned char)p[2]) >= 0) {
-			*d++ = (char)(hexval((unsigned char)p[1]) * 16 + hexval((unsigned char)p[2]));
+		if (*p == 'n')
+			*d++ = '\n';
+		else if (*p == 't')
+			*d++ = '\t';
+		else if (*p == '\\' || *p == '"')
+			*d++ = *p;
+		else if (*p == 'x' && hexval((unsigned char)p[1]) >= 0 &&
+			 hexval((unsigned char)p[2]) >= 0) {
+			*d++ = (char)(hexval((unsigned char)p[1]) * 16 +
+				      hexval((unsigned char)p[2]));
 			p += 2;
 		} else {
 			*err = "bad escape in string";
@@ -628,8 +656,9 @@ static int tokenize(const char *line, struct line_tokens *t, const char **err)
 			continue;
 		}
 		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '#') {
-			if (*p == '"' && d - t->tok[t->n - 1] == 8 && !strncmp(t->tok[t->n - 1], "expect~=", 8))
-				break;       /* expect~="a pattern with blanks" */
+			if (*p == '"' && d - t->tok[t->n - 1] == 8 &&
+			    !strncmp(t->tok[t->n - 1], "expect~=", 8))
+				break; /* expect~="a pattern with blanks" */
 			*d++ = *p++;
 		}
 		if (*p == '"') {
@@ -669,7 +698,7 @@ struct expectation {
 
 static bool expect_matches(const char *result, const char *exp)
 {
-	const char *rest = result + 2;       /* after "= " or "! " */
+	const char *rest = result + 2; /* after "= " or "! " */
 	char word[256];
 	const char *p;
 	u64 a, b;
@@ -683,7 +712,8 @@ static bool expect_matches(const char *result, const char *exp)
 	if (result[0] != '!')
 		return false;
 	/* a signal: the signal name or the si_code name */
-	for (p = rest; sscanf(p, "%255s", word) == 1; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : "") {
+	for (p = rest; sscanf(p, "%255s", word) == 1;
+	     p = strchr(p, ' ') ? strchr(p, ' ') + 1 : "") {
 		if (!strcmp(word, exp) && strncmp(word, "0x", 2))
 			return true;
 		if (!strchr(p, ' '))
@@ -710,13 +740,12 @@ static void exec_on_cpu(void *info)
 	struct exec_args *a = info;
 	struct cmd_ctx *c = a->c;
 
-	if (c->proc && c->proc->task && cli_switch_hook &&
-	    cpu_curr(this_cpu()) != c->proc->task)
+	if (c->proc && c->proc->task && cli_switch_hook && cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
 	a->ret = a->cmd->fn(c);
-	blk_complete_all();     /* the disk finishes what is in flight before the next command */
-	run_timers();           /* expired timers and queued work, as at irq exit */
-	kswapd_run_pending();   /* kswapd, if woken, gets the CPU next */
+	blk_complete_all();   /* the disk finishes what is in flight before the next command */
+	run_timers();	      /* expired timers and queued work, as at irq exit */
+	kswapd_run_pending(); /* kswapd, if woken, gets the CPU next */
 }
 
 /* Take `-> NAME` and `expect=VALUE` / `expect~=REGEX` off the end of the
@@ -744,7 +773,8 @@ static int strip_suffixes(struct line_tokens *t, const char **name, struct expec
 				char why[128];
 
 				regerror(err, &store->re, why, sizeof(why));
-				snprintf(errbuf, errlen, "bad expect~= pattern '%s': %s", store->text, why);
+				snprintf(errbuf, errlen, "bad expect~= pattern '%s': %s",
+					 store->text, why);
 				store->regex = false;
 				return -1;
 			}
@@ -789,8 +819,8 @@ static void unknown_command(struct scenario *sc, struct line_tokens *t, struct c
 			 cli_suggest_command(t->tok[0], CMD_GLOBAL, hint, sizeof(hint)));
 }
 
-static struct cli_command *lookup(struct scenario *sc, struct line_tokens *t,
-				  struct cmd_ctx *c, const char **err)
+static struct cli_command *lookup(struct scenario *sc, struct line_tokens *t, struct cmd_ctx *c,
+				  const char **err)
 {
 	struct cli_command *cmd;
 	int first = 1;
@@ -803,7 +833,8 @@ static struct cli_command *lookup(struct scenario *sc, struct line_tokens *t,
 			char hint[96];
 
 			snprintf(c->errmsg, sizeof(c->errmsg), "unknown process operation '%s'%s",
-				 t->tok[1], cli_suggest_command(t->tok[1], CMD_PROCESS, hint, sizeof(hint)));
+				 t->tok[1],
+				 cli_suggest_command(t->tok[1], CMD_PROCESS, hint, sizeof(hint)));
 			*err = c->errmsg;
 			return NULL;
 		}
@@ -831,7 +862,10 @@ static void print_result(struct scenario *sc, int lineno, struct cmd_ctx *c, boo
 		fprintf(sc->out, "%d: %s\n", lineno, c->result);
 	else
 		fprintf(sc->out, "%d: \033[%sm%s\033[0m\n", lineno,
-			failed ? "1;31" : c->result[0] == '!' ? "33" : "32", c->result);
+			failed		    ? "1;31" :
+			c->result[0] == '!' ? "33" :
+					      "32",
+			c->result);
 }
 
 /* The death lines of the processes the current line killed. */
@@ -846,16 +880,18 @@ static void print_deaths(struct scenario *sc, int lineno)
 			json_death(sc, lineno, p);
 			continue;
 		}
-		fprintf(sc->out, sc->color && !sc->plain ? "\033[1;31m%s (pid %d) killed by %s at line %d%s\033[0m\n"
-							  : "%s (pid %d) killed by %s at line %d%s\n",
+		fprintf(sc->out,
+			sc->color && !sc->plain ?
+				"\033[1;31m%s (pid %d) killed by %s at line %d%s\033[0m\n" :
+				"%s (pid %d) killed by %s at line %d%s\n",
 			p->name, p->pid, signal_name(p->exit_sig), p->exit_line,
 			p->core_dumped ? " (core dumped)" : "");
 	}
 	sc->npending = 0;
 }
 
-static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c,
-			  const char *name, const struct expectation *exp)
+static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c, const char *name,
+			  const struct expectation *exp)
 {
 	bool failed = c->has_result && exp && !expectation_met(exp, c->result);
 
@@ -875,13 +911,14 @@ static int finish_command(struct scenario *sc, int lineno, struct cmd_ctx *c,
 			var_unset(sc, name);
 	}
 	if (exp && !c->has_result) {
-		report_error(sc, lineno, exp->regex ? "expect~= on a command that has no result"
-						    : "expect= on a command that has no result");
+		report_error(sc, lineno,
+			     exp->regex ? "expect~= on a command that has no result" :
+					  "expect= on a command that has no result");
 		return 2;
 	}
 	if (failed) {
-		fprintf(stderr, "%s:%d: expect failed: got '%s', expected %s'%s'\n", sc->file, lineno,
-			c->result, exp->regex ? "a match of " : "", exp->text);
+		fprintf(stderr, "%s:%d: expect failed: got '%s', expected %s'%s'\n", sc->file,
+			lineno, c->result, exp->regex ? "a match of " : "", exp->text);
 		sc->expect_failures++;
 		return 1;
 	}
@@ -896,7 +933,7 @@ static void echo_line(struct scenario *sc, const char *line)
 		return;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (*p == '#') {       /* narration: comment lines are shown in the human format */
+	if (*p == '#') { /* narration: comment lines are shown in the human format */
 		fprintf(sc->out, sc->color ? "\033[36m%s\033[0m\n" : "%s\n", line);
 		return;
 	}
@@ -904,11 +941,10 @@ static void echo_line(struct scenario *sc, const char *line)
 		fprintf(sc->out, sc->color ? "\033[1m>>> %s\033[0m\n" : ">>> %s\n", line);
 }
 
-struct verify_args { int errors; };
-static void verify_on_cpu(void *info)
-{
-	((struct verify_args *)info)->errors = verify_all(NULL);
-}
+struct verify_args {
+	int errors;
+};
+static void verify_on_cpu(void *info) { ((struct verify_args *)info)->errors = verify_all(NULL); }
 
 /*
  * Debug builds (CONFIG_DEBUG_VM) run every invariant check after every
@@ -958,13 +994,14 @@ static int run_handler(struct scenario *sc, int lineno, struct exec_args *a)
 	if (sc->booted)
 		cpu_call(c->cpu, exec_on_cpu, a);
 	else
-		a->ret = a->cmd->fn(c);      /* machine and help run before boot */
+		a->ret = a->cmd->fn(c); /* machine and help run before boot */
 	if (mem) {
 		fclose(mem);
 		c->out = sc->out;
 		if (len && a->ret != CMD_SCRIPT_ERROR)
 			json_view(sc, lineno, a->cmd->name,
-				  !strcmp(a->cmd->name, "cat") && c->argc ? c->argv[0] : NULL, text);
+				  !strcmp(a->cmd->name, "cat") && c->argc ? c->argv[0] : NULL,
+				  text);
 		free(text);
 	}
 	return a->ret;
@@ -1109,7 +1146,8 @@ int scenario_run_file(struct scenario *sc, const char *path)
 		if (nul) {
 			char msg[96];
 
-			snprintf(msg, sizeof(msg), "NUL byte in the line (column %d)", (int)(nul - line) + 1);
+			snprintf(msg, sizeof(msg), "NUL byte in the line (column %d)",
+				 (int)(nul - line) + 1);
 			report_error(sc, lineno, msg);
 			ret = 2;
 			break;
@@ -1117,7 +1155,7 @@ int scenario_run_file(struct scenario *sc, const char *path)
 		line[strcspn(line, "\r\n")] = 0;
 		ret = scenario_line(sc, lineno, line);
 		if (ret)
-			break;      /* a script error (2) or a failed expect= (1) ends the run */
+			break; /* a script error (2) or a failed expect= (1) ends the run */
 		progress_update((u64)done);
 	}
 	if (!ret && ferror(f)) {
@@ -1128,7 +1166,7 @@ int scenario_run_file(struct scenario *sc, const char *path)
 	free(line);
 	if (f != stdin)
 		fclose(f);
-	if (!ret && scenario_boot(sc, lineno))     /* an empty script still boots */
+	if (!ret && scenario_boot(sc, lineno)) /* an empty script still boots */
 		ret = 2;
 	return ret;
 }

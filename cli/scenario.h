@@ -10,28 +10,31 @@
 #define SC_MAX_VARS 4096
 #define SC_MAX_PROCS 256
 
-struct sc_var { char name[48]; u64 value; };
+struct sc_var {
+	char name[48];
+	u64 value;
+};
 
 enum sc_verbosity { SC_QUIET, SC_NORMAL, SC_VERBOSE };
 
 struct scenario {
 	const char *file;
 	FILE *out;
-	bool plain;               /* --plain: result lines and views only */
-	bool json;                /* --json: one JSON object per output item (cli/json.c) */
-	bool interactive;         /* shell: script errors do not end the run */
-	bool color;               /* stdout is a terminal and NO_COLOR is unset */
-	bool color_err;           /* the same for stderr */
-	int verbosity;            /* enum sc_verbosity: the console's printk level */
-	const char *line_text;    /* the line being run (JSON "command") */
-	int cur_line;             /* its number */
-	long dmesg_mark;          /* `dmesg reports`: last timestamp seen (in 100 us) */
-	int npending;             /* deaths to print after the current result line */
+	bool plain;	       /* --plain: result lines and views only */
+	bool json;	       /* --json: one JSON object per output item (cli/json.c) */
+	bool interactive;      /* shell: script errors do not end the run */
+	bool color;	       /* stdout is a terminal and NO_COLOR is unset */
+	bool color_err;	       /* the same for stderr */
+	int verbosity;	       /* enum sc_verbosity: the console's printk level */
+	const char *line_text; /* the line being run (JSON "command") */
+	int cur_line;	       /* its number */
+	long dmesg_mark;       /* `dmesg reports`: last timestamp seen (in 100 us) */
+	int npending;	       /* deaths to print after the current result line */
 	int pending[SC_MAX_PROCS];
 	struct machine_config cfg;
-	bool cfg_locked[4];       /* ram, cpus, levels, seed given on the command line */
+	bool cfg_locked[4]; /* ram, cpus, levels, seed given on the command line */
 	bool booted;
-	bool seen_command;        /* a non-machine line has run */
+	bool seen_command; /* a non-machine line has run */
 	int kernel_cpu;
 	int nvars;
 	struct sc_var vars[SC_MAX_VARS];

@@ -26,11 +26,11 @@ static const char *prompt(EditLine *el)
 #define MAX_CANDS 256
 
 struct cands {
-	const char *word;            /* the part being completed */
+	const char *word; /* the part being completed */
 	size_t wlen;
 	int n;
 	const char *v[MAX_CANDS];
-	char store[MAX_CANDS][72];   /* for names built here (/proc/A/maps) */
+	char store[MAX_CANDS][72]; /* for names built here (/proc/A/maps) */
 };
 
 static void cand_add(struct cands *cs, const char *name)
@@ -168,7 +168,7 @@ static unsigned char complete(EditLine *el, int ch)
 	while (word > li->buffer && word[-1] != ' ' && word[-1] != '\t')
 		word--;
 	start = word;
-	for (i = 0; start + i < li->cursor; i++)      /* flags: after the last '|' */
+	for (i = 0; start + i < li->cursor; i++) /* flags: after the last '|' */
 		if (start[i] == '|')
 			word = start + i + 1;
 	cs.word = word;

@@ -13,10 +13,7 @@
 
 #define SUGGEST_MAX_LEN 64
 
-static int min3(int a, int b, int c)
-{
-	return a < b ? (a < c ? a : c) : (b < c ? b : c);
-}
+static int min3(int a, int b, int c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); }
 
 /* Optimal string alignment distance of a and b (both < SUGGEST_MAX_LEN). */
 static int osa_distance(const char *a, const char *b)

@@ -36,7 +36,7 @@
 #include "mmkit/slab.h"
 #include "mmkit/uproc.h"
 
-#define ELF_MAX_PHDRS 64           /* Linux: 64 KiB of headers */
+#define ELF_MAX_PHDRS 64 /* Linux: 64 KiB of headers */
 
 #define ELF_PAGESTART(v) ((v) & ~(unsigned long)(PAGE_SIZE - 1))
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
@@ -75,7 +75,7 @@ static int elf_read_headers(struct elf_image *im)
 		return -ENOEXEC;
 	for (i = 0; i < eh->e_phnum; i++)
 		if (im->ph[i].p_type == PT_INTERP)
-			return -ENOEXEC;      /* dynamically linked: no interpreter here */
+			return -ENOEXEC; /* dynamically linked: no interpreter here */
 	return 0;
 }
 
@@ -146,9 +146,8 @@ static unsigned long total_mapping_size(const struct elf_image *im)
 
 /* elf_map: the file part of a segment; with total_size the whole image is
  * reserved first and the rest unmapped (the first segment of a PIE). */
-static unsigned long elf_map(struct elf_image *im, unsigned long addr,
-			     const struct elf64_phdr *p, unsigned long prot, unsigned long type,
-			     unsigned long total_size)
+static unsigned long elf_map(struct elf_image *im, unsigned long addr, const struct elf64_phdr *p,
+			     unsigned long prot, unsigned long type, unsigned long total_size)
 {
 	unsigned long size = ELF_PAGEALIGN(p->p_filesz + ELF_PAGEOFFSET(p->p_vaddr));
 	unsigned long off = p->p_offset - ELF_PAGEOFFSET(p->p_vaddr), map;
@@ -243,9 +242,9 @@ static int elf_map_segments(struct elf_image *im)
 		else if (im->eh.e_type == ET_EXEC)
 			flags |= MMK_MAP_FIXED_NOREPLACE;
 		else
-			total = total_mapping_size(im);   /* static-PIE: load bias 0 */
-		map = elf_load(im, first ? ELF_PAGESTART(p->p_vaddr) : im->load_bias + p->p_vaddr, p,
-			       make_prot(p->p_flags), flags, total);
+			total = total_mapping_size(im); /* static-PIE: load bias 0 */
+		map = elf_load(im, first ? ELF_PAGESTART(p->p_vaddr) : im->load_bias + p->p_vaddr,
+			       p, make_prot(p->p_flags), flags, total);
 		if (IS_ERR_VALUE(map))
 			return (int)(long)map;
 		if (first && im->eh.e_type == ET_DYN)
@@ -356,12 +355,12 @@ int exec_elf_setup(struct task_struct *t, const char *path)
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
 #define AT_MINSIGSTKSZ 51
-#define ELF_HWCAP 0x178bfbffUL        /* CPUID.1:EDX of the reference host's CPU */
-#define MINSIGSTKSZ_X86 3632          /* the sigframe size the reference host reports */
+#define ELF_HWCAP 0x178bfbffUL /* CPUID.1:EDX of the reference host's CPU */
+#define MINSIGSTKSZ_X86 3632   /* the sigframe size the reference host reports */
 #define USER_HZ 100
 
 struct stack_builder {
-	unsigned long p;                  /* next free byte, growing down */
+	unsigned long p; /* next free byte, growing down */
 	int err;
 };
 
@@ -432,7 +431,11 @@ static int create_elf_tables(struct elf_image *im, struct mm_struct *mm, const c
 	memcpy(rnd, &r0, 8);
 	memcpy(rnd + 8, &r1, 8);
 	random = stack_push(&sb, rnd, 16);
-#define AUX(t, v) do { auxv[n++] = (t); auxv[n++] = (v); } while (0)
+#define AUX(t, v)                \
+	do {                     \
+		auxv[n++] = (t); \
+		auxv[n++] = (v); \
+	} while (0)
 	AUX(AT_MINSIGSTKSZ, MINSIGSTKSZ_X86);
 	AUX(AT_HWCAP, ELF_HWCAP);
 	AUX(AT_PAGESZ, PAGE_SIZE);
@@ -449,7 +452,7 @@ static int create_elf_tables(struct elf_image *im, struct mm_struct *mm, const c
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random);
-	AUX(AT_HWCAP2, 0x2);                  /* HWCAP2_FSGSBASE */
+	AUX(AT_HWCAP2, 0x2); /* HWCAP2_FSGSBASE */
 	AUX(AT_EXECFN, execfn);
 	AUX(AT_PLATFORM, platform);
 	AUX(AT_NULL, 0);
@@ -483,8 +486,8 @@ static int create_elf_tables(struct elf_image *im, struct mm_struct *mm, const c
 	return 0;
 }
 
-int load_elf_binary(struct task_struct *t, const char *path, char *const argv[],
-		    char *const envp[], struct linux_binprm_info *info)
+int load_elf_binary(struct task_struct *t, const char *path, char *const argv[], char *const envp[],
+		    struct linux_binprm_info *info)
 {
 	struct elf_image *im = kzalloc(sizeof(*im), GFP_KERNEL);
 	int err;

@@ -108,7 +108,7 @@ void d_instantiate(struct dentry *d, struct inode *inode)
 {
 	d->d_inode = inode;
 	list_add_tail(&d->d_child, &d->d_parent->d_subdirs);
-	dget(d);                                  /* the parent's list */
+	dget(d); /* the parent's list */
 }
 
 void d_delete(struct dentry *d)
@@ -162,7 +162,7 @@ char *d_path(struct dentry *d)
 		buf[1] = 0;
 		return buf;
 	}
-	for (d = top; ; ) {
+	for (d = top;;) {
 		size_t n;
 
 		if (d->d_parent == d) {
@@ -180,10 +180,7 @@ char *d_path(struct dentry *d)
 	return buf;
 }
 
-bool d_unlinked(const struct dentry *d)
-{
-	return d->d_unhashed;
-}
+bool d_unlinked(const struct dentry *d) { return d->d_unhashed; }
 
 /* Drop the whole tree under root (kill_sb): every dentry loses the list
  * references and the tree's own; open files must be gone. */

@@ -23,8 +23,8 @@ static void drop_pagecache_sb(struct super_block *sb, void *arg)
 		struct inode *next = NULL;
 
 		spin_lock(&sb->s_inode_list_lock);
-		inode = last ? list_entry(last->i_sb_list.next, struct inode, i_sb_list)
-			     : list_first_entry(&sb->s_inodes, struct inode, i_sb_list);
+		inode = last ? list_entry(last->i_sb_list.next, struct inode, i_sb_list) :
+			       list_first_entry(&sb->s_inodes, struct inode, i_sb_list);
 		for (; &inode->i_sb_list != &sb->s_inodes;
 		     inode = list_entry(inode->i_sb_list.next, struct inode, i_sb_list))
 			if (atomic_load(&inode->i_count) > 0 && !inode->i_mapping->shmem) {
@@ -46,14 +46,15 @@ int drop_caches(int mode)
 	struct task_struct *t = this_cpu() ? current : NULL;
 
 	if (mode & 1) {
-		lru_add_drain_all();             /* batched pages hold a reference (Linux) */
+		lru_add_drain_all(); /* batched pages hold a reference (Linux) */
 		iterate_supers(drop_pagecache_sb, NULL);
 		count_vm_event(DROP_PAGECACHE);
 	}
 	if (mode & 2)
 		count_vm_event(DROP_SLAB);
 	if (!stfu)
-		printk("%s (%d): drop_caches: %d\n", t ? t->comm : "swapper/0", t ? t->pid : 0, mode);
+		printk("%s (%d): drop_caches: %d\n", t ? t->comm : "swapper/0", t ? t->pid : 0,
+		       mode);
 	stfu |= mode & 4;
 	return 0;
 }

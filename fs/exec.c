@@ -79,8 +79,8 @@ static int map_binary(struct mm_struct *mm)
 			      VM_READ | VM_WRITE | MAYRWX | VM_ACCOUNT, f, 1, NULL);
 	fput(f);
 	if (!err)
-		err = map_one(mm, EXEC_BASE + 2 * PAGE_SIZE, 1,
-			      VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT, NULL, 0, NULL);
+		err = map_one(mm, EXEC_BASE + 2 * PAGE_SIZE, 1, VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT,
+			      NULL, 0, NULL);
 	mm->start_code = EXEC_BASE;
 	mm->end_code = EXEC_BASE + PAGE_SIZE;
 	mm->start_data = EXEC_BASE + PAGE_SIZE;
@@ -104,15 +104,19 @@ void exec_set_saved_auxv(struct mm_struct *mm, unsigned long phdr, unsigned long
 	unsigned long *v = mm->saved_auxv;
 	int n = 0;
 
-#define NEW_AUX_ENT(id, val) do { v[n++] = (id); v[n++] = (val); } while (0)
+#define NEW_AUX_ENT(id, val)    \
+	do {                    \
+		v[n++] = (id);  \
+		v[n++] = (val); \
+	} while (0)
 	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
 	NEW_AUX_ENT(AT_PAGESZ, PAGE_SIZE);
-	NEW_AUX_ENT(AT_CLKTCK, 100);                     /* USER_HZ */
+	NEW_AUX_ENT(AT_CLKTCK, 100); /* USER_HZ */
 	if (phnum) {
 		NEW_AUX_ENT(AT_PHDR, phdr);
 		NEW_AUX_ENT(AT_PHENT, sizeof(struct elf64_phdr));
 		NEW_AUX_ENT(AT_PHNUM, phnum);
-		NEW_AUX_ENT(AT_BASE, 0);                 /* no interpreter */
+		NEW_AUX_ENT(AT_BASE, 0); /* no interpreter */
 		NEW_AUX_ENT(AT_FLAGS, 0);
 		NEW_AUX_ENT(AT_ENTRY, entry);
 	}

@@ -92,7 +92,7 @@ static int expand_files(struct files_struct *files, unsigned int n)
 	spin_lock(&files->file_lock);
 	if (!fd)
 		return -ENOMEM;
-	if (files->max_fds >= nr) {           /* another thread grew it */
+	if (files->max_fds >= nr) { /* another thread grew it */
 		kfree(fd);
 		return 0;
 	}
@@ -157,8 +157,8 @@ struct file *fd_remove(struct files_struct *files, int fd)
 	return f;
 }
 
-struct file *fd_install_at(struct files_struct *files, int fd, struct file *f,
-			   unsigned long nofile, int *err)
+struct file *fd_install_at(struct files_struct *files, int fd, struct file *f, unsigned long nofile,
+			   int *err)
 {
 	struct file *old;
 
@@ -181,10 +181,7 @@ struct file *fd_install_at(struct files_struct *files, int fd, struct file *f,
 	return old;
 }
 
-struct file *fget_current(int fd)
-{
-	return fget(current->files, fd);
-}
+struct file *fget_current(int fd) { return fget(current->files, fd); }
 
 long sys_dup(int fd)
 {

@@ -102,7 +102,7 @@ struct file *alloc_file_pseudo(struct inode *inode, const char *path, unsigned i
 
 	if (!f)
 		return NULL;
-	f->deleted = true;                  /* no name: maps print " (deleted)" */
+	f->deleted = true; /* no name: maps print " (deleted)" */
 	file_init_open(f, inode, flags, mode);
 	return f;
 }

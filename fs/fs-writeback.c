@@ -25,7 +25,7 @@
 #include "mmkit/slab.h"
 #include "mmkit/writeback.h"
 
-#define MAX_WRITEBACK_PAGES 1024                    /* a chunk of one inode */
+#define MAX_WRITEBACK_PAGES 1024 /* a chunk of one inode */
 
 static struct bdi_writeback *inode_to_wb(struct inode *inode)
 {
@@ -128,7 +128,7 @@ static long writeback_single_inode(struct inode *inode, struct bdi_writeback *wb
 	inode->i_state &= ~I_DIRTY_PAGES;
 	spin_unlock(&wb->list_lock);
 	err = do_writepages(inode->i_mapping, wbc);
-	(void)err;                               /* recorded in the mapping */
+	(void)err; /* recorded in the mapping */
 	spin_lock(&wb->list_lock);
 	requeue_inode(inode, wb, wbc);
 	return before - wbc->nr_to_write;
@@ -170,17 +170,23 @@ static long wb_writeback(struct bdi_writeback *wb, struct wb_writeback_work *wor
 		if (work->nr_pages <= 0 || (work->for_background && !wb_over_bg_thresh()))
 			break;
 		if (work->for_kupdate)
-			oldest = jiffies - msecs_to_jiffies((unsigned long)dirty_expire_interval * 10);
+			oldest = jiffies -
+				 msecs_to_jiffies((unsigned long)dirty_expire_interval * 10);
 		if (list_empty(&wb->b_io))
 			queue_io(wb, oldest);
 		while (!list_empty(&wb->b_io) && work->nr_pages > 0) {
 			struct inode *inode = list_first_entry(&wb->b_io, struct inode, i_io_list);
 			struct writeback_control wbc = {
-				.sync_mode = work->sync_mode, .for_kupdate = work->for_kupdate,
-				.for_background = work->for_background, .for_sync = work->for_sync,
-				.range_start = 0, .range_end = MAX_LFS_FILESIZE,
-				.nr_to_write = work->sync_mode == WB_SYNC_ALL ? (long)(~0UL >> 1)
-					       : min(work->nr_pages, (long)MAX_WRITEBACK_PAGES),
+				.sync_mode = work->sync_mode,
+				.for_kupdate = work->for_kupdate,
+				.for_background = work->for_background,
+				.for_sync = work->for_sync,
+				.range_start = 0,
+				.range_end = MAX_LFS_FILESIZE,
+				.nr_to_write =
+					work->sync_mode == WB_SYNC_ALL ?
+						(long)(~0UL >> 1) :
+						min(work->nr_pages, (long)MAX_WRITEBACK_PAGES),
 			};
 			long n;
 
@@ -209,12 +215,15 @@ static long wb_writeback(struct bdi_writeback *wb, struct wb_writeback_work *wor
 static long wb_check_old_data_flush(struct bdi_writeback *wb)
 {
 	unsigned long expired;
-	struct wb_writeback_work work = { .sync_mode = WB_SYNC_NONE, .for_kupdate = true,
-					  .range_cyclic = true, .reason = WB_REASON_PERIODIC };
+	struct wb_writeback_work work = { .sync_mode = WB_SYNC_NONE,
+					  .for_kupdate = true,
+					  .range_cyclic = true,
+					  .reason = WB_REASON_PERIODIC };
 
 	if (!dirty_writeback_interval)
 		return 0;
-	expired = wb->last_old_flush + msecs_to_jiffies((unsigned long)dirty_writeback_interval * 10);
+	expired =
+		wb->last_old_flush + msecs_to_jiffies((unsigned long)dirty_writeback_interval * 10);
 	if (time_before(jiffies, expired))
 		return 0;
 	wb->last_old_flush = jiffies;
@@ -224,8 +233,10 @@ static long wb_check_old_data_flush(struct bdi_writeback *wb)
 
 static long wb_check_background_flush(struct bdi_writeback *wb)
 {
-	struct wb_writeback_work work = { .nr_pages = (long)(~0UL >> 1), .sync_mode = WB_SYNC_NONE,
-					  .for_background = true, .range_cyclic = true,
+	struct wb_writeback_work work = { .nr_pages = (long)(~0UL >> 1),
+					  .sync_mode = WB_SYNC_NONE,
+					  .for_background = true,
+					  .range_cyclic = true,
 					  .reason = WB_REASON_BACKGROUND };
 
 	return wb_over_bg_thresh() ? wb_writeback(wb, &work) : 0;
@@ -298,8 +309,10 @@ void wakeup_flusher_threads(enum wb_reason reason)
 
 static void sync_wb(struct bdi_writeback *wb)
 {
-	struct wb_writeback_work work = { .nr_pages = (long)(~0UL >> 1), .sync_mode = WB_SYNC_ALL,
-					  .for_sync = true, .reason = WB_REASON_SYNC };
+	struct wb_writeback_work work = { .nr_pages = (long)(~0UL >> 1),
+					  .sync_mode = WB_SYNC_ALL,
+					  .for_sync = true,
+					  .reason = WB_REASON_SYNC };
 
 	wb_writeback(wb, &work);
 }

@@ -98,7 +98,7 @@ static int hostfs_open_inode(struct inode *dir, const char *name, bool create, u
 		if (err)
 			return err;
 		if (!MMK_S_ISDIR(st.mode) && !MMK_S_ISREG(st.mode))
-			return -EPERM;               /* devices, fifos, sockets: not here */
+			return -EPERM; /* devices, fifos, sockets: not here */
 	}
 	fd = host_open_at(dir->i_hostfd, name, !create && MMK_S_ISDIR(st.mode), rdonly, create,
 			  mode & 07777, &writable);
@@ -114,8 +114,7 @@ static int hostfs_open_inode(struct inode *dir, const char *name, bool create, u
 }
 
 /* The inode of a symbolic link that leads nowhere: no host descriptor. */
-static int hostfs_link_inode(struct super_block *sb, const struct host_stat *st,
-			     struct inode **out)
+static int hostfs_link_inode(struct super_block *sb, const struct host_stat *st, struct inode **out)
 {
 	struct inode *inode = ilookup(sb, st->ino);
 
@@ -220,10 +219,10 @@ static int hostfs_block_zero_range(struct inode *inode, loff_t from, size_t len)
 
 	if (!page)
 		return -ENOMEM;
-	folio_mark_accessed(page);                   /* FGP_ACCESSED */
+	folio_mark_accessed(page); /* FGP_ACCESSED */
 	len = min(len, PAGE_SIZE - off);
 	if (!hostfs_page_is_data(inode, index))
-		goto out;                            /* a hole: nothing to zero */
+		goto out; /* a hole: nothing to zero */
 	if (!PageUptodate(page) && !PagePrivate(page)) {
 		err = hostfs_read_pages(inode, &page, 1, true);
 		if (err)
@@ -326,10 +325,7 @@ static unsigned long hostfs_getblocks(struct inode *inode)
 
 /* ----------------------------------------------------------------- I/O -- */
 
-static struct block_device *inode_bdev(struct inode *inode)
-{
-	return inode->i_sb->s_bdev;
-}
+static struct block_device *inode_bdev(struct inode *inode) { return inode->i_sb->s_bdev; }
 
 /* After a read of pages[0..n) at pos returned got (bytes, or -errno): each
  * page gets its bytes past what was read zeroed and becomes uptodate (after
@@ -465,7 +461,8 @@ static void hostfs_readahead(struct readahead_control *rac)
 			continue;
 		}
 		for (j = i + 1; j < n && j - i < BIO_MAX_VECS &&
-				host_has_data(inode->i_hostfd, page_offset(rac->_pages[j])); j++)
+				host_has_data(inode->i_hostfd, page_offset(rac->_pages[j]));
+		     j++)
 			;
 		hostfs_read_async(inode, rac->_pages + i, j - i);
 		i = j;
@@ -485,8 +482,10 @@ struct hostfs_wb_ctx {
 static void hostfs_submit_write(struct hostfs_wb_ctx *c)
 {
 	struct inode *inode = c->inode;
-	struct bio bio = { .bi_bdev = inode_bdev(inode), .bi_op = REQ_OP_WRITE,
-			   .bi_hostfd = inode->i_hostfd, .bi_pos = page_offset(c->pages[0]) };
+	struct bio bio = { .bi_bdev = inode_bdev(inode),
+			   .bi_op = REQ_OP_WRITE,
+			   .bi_hostfd = inode->i_hostfd,
+			   .bi_pos = page_offset(c->pages[0]) };
 	loff_t isize = i_size_read(inode);
 	unsigned int i;
 	long ret = 0;
@@ -573,7 +572,8 @@ static long hostfs_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 	err = host_fallocate(inode->i_hostfd, mode, off, len);
 	if (!err && !keep && off + len > isize) {
 		i_size_write(inode, off + len);
-		hostfs_zero_partial_blocks(inode, isize, off + len - isize);   /* ext4_alloc_file_blocks */
+		hostfs_zero_partial_blocks(inode, isize,
+					   off + len - isize); /* ext4_alloc_file_blocks */
 	}
 out:
 	inode_unlock(inode);
@@ -650,11 +650,14 @@ struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonl
 }
 
 static const struct inode_operations hostfs_dir_iops = {
-	.lookup = hostfs_lookup, .create = hostfs_create, .mkdir = hostfs_mkdir,
+	.lookup = hostfs_lookup,
+	.create = hostfs_create,
+	.mkdir = hostfs_mkdir,
 	.unlink = hostfs_unlink,
 };
 static const struct inode_operations hostfs_file_iops = {
-	.setsize = hostfs_setsize, .getblocks = hostfs_getblocks,
+	.setsize = hostfs_setsize,
+	.getblocks = hostfs_getblocks,
 };
 static long hostfs_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos)
 {
@@ -671,16 +674,24 @@ static int hostfs_mmap(struct file *f, struct vm_area_struct *vma)
 	return generic_file_mmap(f, vma);
 }
 static const struct file_operations hostfs_file_fops = {
-	.fop_flags = FOP_MMAP_SYNC, .release = file_release,
+	.fop_flags = FOP_MMAP_SYNC,
+	.release = file_release,
 	.get_unmapped_area = thp_get_unmapped_area,
-	.read = hostfs_read, .write = generic_file_write, .mmap = hostfs_mmap,
-	.fsync = hostfs_fsync, .fallocate = hostfs_fallocate, .llseek = hostfs_llseek,
+	.read = hostfs_read,
+	.write = generic_file_write,
+	.mmap = hostfs_mmap,
+	.fsync = hostfs_fsync,
+	.fallocate = hostfs_fallocate,
+	.llseek = hostfs_llseek,
 };
 static const struct address_space_operations hostfs_aops = {
-	.read_folio = hostfs_read_folio, .readahead = hostfs_readahead,
-	.writepages = hostfs_writepages, .dirty_folio = filemap_dirty_folio,
+	.read_folio = hostfs_read_folio,
+	.readahead = hostfs_readahead,
+	.writepages = hostfs_writepages,
+	.dirty_folio = filemap_dirty_folio,
 	.write_gap = hostfs_write_gap,
 };
 static const struct super_operations hostfs_sops = {
-	.evict_inode = hostfs_evict_inode, .put_super = hostfs_put_super,
+	.evict_inode = hostfs_evict_inode,
+	.put_super = hostfs_put_super,
 };

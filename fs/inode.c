@@ -20,7 +20,7 @@
 static DEFINE_FAULT_SITE(inode_alloc_fail, "inode_alloc");
 static DEFINE_FAULT_SITE(sb_alloc_fail, "super_block_alloc");
 static struct kmem_cache *inode_cachep;
-static _Atomic unsigned int anon_dev_next = 2;   /* 0:1 is the shm mount */
+static _Atomic unsigned int anon_dev_next = 2; /* 0:1 is the shm mount */
 
 static int inode_caches_init(void)
 {
@@ -37,10 +37,7 @@ static void inode_caches_exit(void)
 }
 mmk_initcall(INIT_MM + 1, inode_caches_init, inode_caches_exit);
 
-unsigned int get_anon_dev_minor(void)
-{
-	return atomic_fetch_add(&anon_dev_next, 1);
-}
+unsigned int get_anon_dev_minor(void) { return atomic_fetch_add(&anon_dev_next, 1); }
 
 struct inode *new_inode(struct super_block *sb)
 {

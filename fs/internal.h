@@ -23,5 +23,4 @@ int mkdir_p(const char *path, struct dentry **out);
 struct super_block *hostfs_fill_super(int dirfd, const char *hostdir, bool rdonly,
 				      struct block_device *bdev);
 
-
 #endif

@@ -32,5 +32,7 @@ static loff_t dcache_dir_lseek(struct file *f, loff_t off, int whence)
 
 const struct file_operations simple_dir_operations = {
 	.release = file_release,
-	.read = generic_read_dir, .fsync = noop_fsync, .llseek = dcache_dir_lseek,
+	.read = generic_read_dir,
+	.fsync = noop_fsync,
+	.llseek = dcache_dir_lseek,
 };

@@ -29,7 +29,8 @@ int walk_component(struct dentry *dir, const char *name, struct dentry **out)
 {
 	struct dentry *d;
 
-	lockdep_assert_held(&namespace_sem);	int err;
+	lockdep_assert_held(&namespace_sem);
+	int err;
 
 	if (!dir->d_inode || !MMK_S_ISDIR(dir->d_inode->i_mode))
 		return -ENOTDIR;
@@ -49,7 +50,7 @@ int walk_component(struct dentry *dir, const char *name, struct dentry **out)
 		if (!d)
 			return -ENOMEM;
 		err = dir->d_inode->i_op->lookup(dir->d_inode, d);
-		dput(d);                      /* on success the tree holds it */
+		dput(d); /* on success the tree holds it */
 		if (err)
 			return err;
 	}
@@ -105,7 +106,7 @@ int path_walk(const char *path, bool parent, struct dentry **out, char *last)
 		if (parent && is_last(p)) {
 			if (!MMK_S_ISDIR(cur->d_inode->i_mode))
 				return -ENOTDIR;
-			memcpy(last, name, strlen(name) + 1);   /* NAME_MAX + 1 fits */
+			memcpy(last, name, strlen(name) + 1); /* NAME_MAX + 1 fits */
 			break;
 		}
 		err = walk_component(cur, name, &cur);
@@ -166,7 +167,7 @@ long sys_mkdir(const char *path, umode_t mode)
 	down_write(&namespace_sem);
 	err = path_walk(path, true, &dir, last);
 	if (!err && !last[0])
-		err = -EEXIST;                        /* "/" */
+		err = -EEXIST; /* "/" */
 	if (!err)
 		err = vfs_mkdir(dir, last, mode);
 	up_write(&namespace_sem);
@@ -212,7 +213,7 @@ long sys_unlink(const char *path)
 	down_write(&namespace_sem);
 	err = path_walk(path, true, &dir, last);
 	if (!err && !last[0])
-		err = -EISDIR;                        /* "/" */
+		err = -EISDIR; /* "/" */
 	if (!err)
 		err = walk_component(dir, last, &d);
 	if (err)
@@ -225,7 +226,8 @@ long sys_unlink(const char *path)
 	else if (d->d_sb->s_flags & SB_RDONLY)
 		err = -EROFS;
 	else
-		err = dir->d_inode->i_op->unlink ? dir->d_inode->i_op->unlink(dir->d_inode, d) : -EPERM;
+		err = dir->d_inode->i_op->unlink ? dir->d_inode->i_op->unlink(dir->d_inode, d) :
+						   -EPERM;
 	if (!err)
 		d_delete(d);
 out:

@@ -23,8 +23,7 @@
 #include "mmkit/writeback.h"
 
 struct super_block *root_sb, *shm_sb;
-static LIST_HEAD(super_blocks);                /* newest first, under namespace_sem */
-
+static LIST_HEAD(super_blocks); /* newest first, under namespace_sem */
 
 int do_mount_host(const char *hostdir, const char *path, bool rdonly, u64 latency_ns, u64 bw)
 {

@@ -40,7 +40,7 @@ static int open_last(struct dentry *dir, const char *last, int flags, umode_t mo
 	int err;
 
 	*created = false;
-	if (!last[0]) {                              /* "/" */
+	if (!last[0]) { /* "/" */
 		*out = dir;
 		return (flags & MMK_O_CREAT) ? -EISDIR : 0;
 	}
@@ -55,7 +55,7 @@ static int open_last(struct dentry *dir, const char *last, int flags, umode_t mo
 	if (!d)
 		return -ENOMEM;
 	err = dir->d_inode->i_op->create(dir->d_inode, d, MMK_S_IFREG | (mode & 07777));
-	dput(d);                                     /* the tree holds it */
+	dput(d); /* the tree holds it */
 	if (err)
 		return err;
 	*created = true;
@@ -69,7 +69,7 @@ static int may_open(struct dentry *d, int flags, fmode_t fmode)
 	if (d->d_symlink && (flags & MMK_O_NOFOLLOW))
 		return -ELOOP;
 	if (MMK_S_ISLNK(inode->i_mode))
-		return -ENOENT;                      /* a link that leads nowhere */
+		return -ENOENT; /* a link that leads nowhere */
 	if (MMK_S_ISDIR(inode->i_mode))
 		return (fmode & FMODE_WRITE) || (flags & MMK_O_TRUNC) ? -EISDIR : 0;
 	if (flags & MMK_O_DIRECTORY)
@@ -94,7 +94,7 @@ struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err)
 	down_write(&namespace_sem);
 	*err = path_walk(path, true, &dir, last);
 	if (!*err && slash && last[0] && (flags & MMK_O_CREAT))
-		*err = -EISDIR;                      /* "dir/name/" is never created */
+		*err = -EISDIR; /* "dir/name/" is never created */
 	if (!*err)
 		*err = open_last(dir, last, flags, mode, &d, &created);
 	if (!*err && slash && last[0] && !MMK_S_ISDIR(d->d_inode->i_mode))
@@ -216,7 +216,7 @@ long sys_fallocate(int fd, int mode, loff_t offset, loff_t len)
 		err = -ETXTBSY;
 	else if (offset + len > MAX_LFS_FILESIZE || offset + len < 0)
 		err = -EFBIG;
-	else    /* the file system's own method, last (Linux vfs_fallocate) */
+	else /* the file system's own method, last (Linux vfs_fallocate) */
 		err = f->f_op->fallocate ? f->f_op->fallocate(f, mode, offset, len) : -EOPNOTSUPP;
 	fput(f);
 	return err;

@@ -28,11 +28,11 @@
 
 #define PIPE_SIZE (64 * 1024)
 #define PIPE_BUF 4096
-#define PIPEFS_MINOR 14                  /* pipefs's anonymous device on the reference */
+#define PIPEFS_MINOR 14 /* pipefs's anonymous device on the reference */
 
 struct pipe_inode_info {
 	spinlock_t lock;
-	unsigned int head, len;          /* ring position and fill */
+	unsigned int head, len; /* ring position and fill */
 	int readers, writers;
 	unsigned long ino;
 	u8 buf[PIPE_SIZE];
@@ -146,7 +146,9 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t len, loff_t *p
 }
 
 static const struct file_operations pipe_fops = {
-	.release = pipe_release, .read = pipe_read, .write = pipe_write,
+	.release = pipe_release,
+	.read = pipe_read,
+	.write = pipe_write,
 };
 
 static struct file *pipe_file(struct pipe_inode_info *pipe, bool writer, int flags)
@@ -180,7 +182,7 @@ int create_pipe_files(struct file **res, int flags)
 	res[1] = res[0] ? pipe_file(pipe, true, flags) : NULL;
 	if (!res[1]) {
 		if (res[0]) {
-			fput(res[0]);         /* drops the reader; the writer is ours */
+			fput(res[0]); /* drops the reader; the writer is ours */
 			pipe_put(pipe, true);
 		} else {
 			free(pipe);

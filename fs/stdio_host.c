@@ -22,10 +22,7 @@
 #define CHUNK (64 * 1024)
 #define PTS_MAJOR 136
 
-static int stream_fd(const struct file *f)
-{
-	return (int)(intptr_t)f->private_data;
-}
+static int stream_fd(const struct file *f) { return (int)(intptr_t)f->private_data; }
 
 static void stream_release(struct file *f)
 {
@@ -74,7 +71,7 @@ static long stream_write(struct file *f, unsigned long ubuf, size_t len, loff_t 
 				free(tmp);
 				if (done + off)
 					return (long)(done + off);
-				if (err == EPIPE)      /* the host reader went: SIGPIPE */
+				if (err == EPIPE) /* the host reader went: SIGPIPE */
 					uproc_kill(current->pid, SIGPIPE, true);
 				return -err;
 			}
@@ -87,14 +84,18 @@ static long stream_write(struct file *f, unsigned long ubuf, size_t len, loff_t 
 }
 
 static const struct file_operations stream_fops = {
-	.release = stream_release, .read = stream_read, .write = stream_write,
+	.release = stream_release,
+	.read = stream_read,
+	.write = stream_write,
 };
 
 struct file *host_stream_open(int hostfd)
 {
 	bool tty = isatty(hostfd);
 	struct file *f = file_id_get(tty ? PTS_MAJOR : 0, 0, (unsigned long)hostfd + 3,
-				     tty ? "/dev/pts/0" : hostfd ? "pipe:[out]" : "pipe:[in]");
+				     tty    ? "/dev/pts/0" :
+				     hostfd ? "pipe:[out]" :
+					      "pipe:[in]");
 
 	if (!f)
 		return NULL;

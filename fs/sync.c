@@ -29,17 +29,8 @@ static long do_fsync(int fd, bool datasync)
 	return ret;
 }
 
-long sys_fsync(int fd)
-{
-	return do_fsync(fd, false);
-}
+long sys_fsync(int fd) { return do_fsync(fd, false); }
 
-long sys_fdatasync(int fd)
-{
-	return do_fsync(fd, true);
-}
+long sys_fdatasync(int fd) { return do_fsync(fd, true); }
 
-void ksys_sync(void)
-{
-	sync_inodes_sb(NULL);
-}
+void ksys_sync(void) { sync_inodes_sb(NULL); }

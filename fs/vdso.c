@@ -37,10 +37,18 @@
 #include "mmkit/mm.h"
 
 enum {
-	VVAR_PAGES = 4, VCLOCK_PAGES = 2, VDSO_PAGES = 2,
-	VDSO_TIME_PAGE_OFFSET = 0, VDSO_RNG_PAGE_OFFSET = 2,   /* of [vvar] */
-	VDSO_PAGE_PVCLOCK_OFFSET = 0,                          /* of [vvar_vclock] */
-	KPAGE_TIME = 0, KPAGE_RNG, KPAGE_PVCLOCK, KPAGE_VDSO0, KPAGE_VDSO1, NR_KPAGES,
+	VVAR_PAGES = 4,
+	VCLOCK_PAGES = 2,
+	VDSO_PAGES = 2,
+	VDSO_TIME_PAGE_OFFSET = 0,
+	VDSO_RNG_PAGE_OFFSET = 2,     /* of [vvar] */
+	VDSO_PAGE_PVCLOCK_OFFSET = 0, /* of [vvar_vclock] */
+	KPAGE_TIME = 0,
+	KPAGE_RNG,
+	KPAGE_PVCLOCK,
+	KPAGE_VDSO0,
+	KPAGE_VDSO1,
+	NR_KPAGES,
 };
 
 /* Read with READ_ONCE and set with a compare-exchange (__atomic builtins, on
@@ -87,14 +95,14 @@ static vm_fault_t vvar_fault(const struct vm_special_mapping *sm, struct vm_area
 		return insert_kpage(vma, vmf, KPAGE_TIME);
 	case VDSO_RNG_PAGE_OFFSET:
 		return insert_kpage(vma, vmf, KPAGE_RNG);
-	default:                      /* no time namespace, no arch data */
+	default: /* no time namespace, no arch data */
 		return VM_FAULT_SIGBUS;
 	}
 }
 
 /* Linux vvar_vclock_fault (arch/x86/entry/vdso/vma.c). */
-static vm_fault_t vvar_vclock_fault(const struct vm_special_mapping *sm,
-				    struct vm_area_struct *vma, struct vm_fault *vmf)
+static vm_fault_t vvar_vclock_fault(const struct vm_special_mapping *sm, struct vm_area_struct *vma,
+				    struct vm_fault *vmf)
 {
 	(void)sm;
 	if (vmf->pgoff == VDSO_PAGE_PVCLOCK_OFFSET && mmk && mmk->cfg.pvclock)
@@ -108,7 +116,8 @@ static vm_fault_t vdso_fault(const struct vm_special_mapping *sm, struct vm_area
 {
 	struct page *page;
 
-	(void)sm; (void)vma;
+	(void)sm;
+	(void)vma;
 	if (vmf->pgoff >= VDSO_PAGES)
 		return VM_FAULT_SIGBUS;
 	page = kpage_get(KPAGE_VDSO0 + (int)vmf->pgoff);
@@ -120,13 +129,16 @@ static vm_fault_t vdso_fault(const struct vm_special_mapping *sm, struct vm_area
 }
 
 static const struct vm_special_mapping vvar_mapping = {
-	.name = "[vvar]", .fault = vvar_fault,
+	.name = "[vvar]",
+	.fault = vvar_fault,
 };
 static const struct vm_special_mapping vvar_vclock_mapping = {
-	.name = "[vvar_vclock]", .fault = vvar_vclock_fault,
+	.name = "[vvar_vclock]",
+	.fault = vvar_vclock_fault,
 };
 static const struct vm_special_mapping vdso_mapping = {
-	.name = "[vdso]", .fault = vdso_fault,
+	.name = "[vdso]",
+	.fault = vdso_fault,
 };
 /* Any other bracketed name a `vma` line imports ([uprobes], ...): a special
  * mapping without pages (a fault there is SIGBUS). */

@@ -48,10 +48,7 @@ static void mm_cache_exit(void)
 }
 mmk_initcall(INIT_MM, mm_cache_init, mm_cache_exit);
 
-static int mm_alloc_pgd(struct mm_struct *mm)
-{
-	return pgd_alloc(mm);
-}
+static int mm_alloc_pgd(struct mm_struct *mm) { return pgd_alloc(mm); }
 
 /* A new, empty address space with mm_users = mm_count = 1, on the mmlist:
  * the struct from mm_cachep, the top-level table from pgd_alloc (arch/x86).
@@ -94,17 +91,17 @@ free_struct:
 	return NULL;
 }
 
-void mmgrab(struct mm_struct *mm)
-{
-	atomic_fetch_add(&mm->mm_count, 1);
-}
+void mmgrab(struct mm_struct *mm) { atomic_fetch_add(&mm->mm_count, 1); }
 
 /* Every page was unmapped: the RSS counters must be back at 0 (Linux
  * check_mm). */
 static void check_mm(struct mm_struct *mm)
 {
 	static const char *const names[NR_MM_COUNTERS] = {
-		"MM_FILEPAGES", "MM_ANONPAGES", "MM_SWAPENTS", "MM_SHMEMPAGES",
+		"MM_FILEPAGES",
+		"MM_ANONPAGES",
+		"MM_SWAPENTS",
+		"MM_SHMEMPAGES",
 	};
 	int i;
 
@@ -139,10 +136,7 @@ void mmdrop(struct mm_struct *mm)
 		__mmdrop(mm);
 }
 
-void mmget(struct mm_struct *mm)
-{
-	BUG_ON(atomic_fetch_add(&mm->mm_users, 1) <= 0);
-}
+void mmget(struct mm_struct *mm) { BUG_ON(atomic_fetch_add(&mm->mm_users, 1) <= 0); }
 
 bool mmget_not_zero(struct mm_struct *mm)
 {
@@ -191,7 +185,7 @@ void mmput(struct mm_struct *mm)
 static void dup_mm_fields(struct mm_struct *mm, const struct mm_struct *old)
 {
 	mm->flags = old->flags;
-	mm->def_flags = old->def_flags & VM_NOHUGEPAGE;     /* VM_INIT_DEF_MASK */
+	mm->def_flags = old->def_flags & VM_NOHUGEPAGE; /* VM_INIT_DEF_MASK */
 	mm->total_vm = old->total_vm;
 	mm->data_vm = old->data_vm;
 	mm->exec_vm = old->exec_vm;

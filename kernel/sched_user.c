@@ -40,7 +40,7 @@
 #include "mmkit/tlbflush.h"
 #include "mmkit/uproc.h"
 
-#define SIGBIT(s) (1ULL << ((s) - 1))
+#define SIGBIT(s) (1ULL << ((s)-1))
 #define WNOHANG 1
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
@@ -57,7 +57,7 @@
 #define FUTEX_WAKE 1
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
-#define FUTEX_CMD_MASK 0x7f             /* without PRIVATE and CLOCK_REALTIME */
+#define FUTEX_CMD_MASK 0x7f /* without PRIVATE and CLOCK_REALTIME */
 #define K_SIG_DFL 0UL
 #define K_SIG_IGN 1UL
 
@@ -180,7 +180,7 @@ static void uthread_publish(struct uthread *ut, bool new_proc)
 	spin_lock(&uproc_lock);
 	if (new_proc) {
 		p->tgid = ut->task->tgid;
-		p->refs = 2;      /* the thread, and the parent (or spawner) until reaped */
+		p->refs = 2; /* the thread, and the parent (or spawner) until reaped */
 		list_add_tail(&p->node, &all_procs);
 		if (p->parent)
 			list_add_tail(&p->sibling, &p->parent->children);
@@ -212,16 +212,13 @@ static void forget_children(struct uprocess *p)
 	list_for_each_entry_safe(c, n, &p->children, sibling) {
 		list_del_init(&c->sibling);
 		c->parent = NULL;
-		uprocess_put(c);                 /* the parent's reference */
+		uprocess_put(c); /* the parent's reference */
 	}
 }
 
 /* --------------------------------------------------------------- exit -- */
 
-static void flush_code_everywhere(void)
-{
-	atomic_fetch_add(&code_gen, 1);
-}
+static void flush_code_everywhere(void) { atomic_fetch_add(&code_gen, 1); }
 
 /* ut has exited (its state is UT_DEAD): tear it down on its CPU, after the
  * engine returned.  Called from the loop with no locks held. */
@@ -258,7 +255,7 @@ static void uthread_finish(struct uthread *ut)
 		p->exit_status = p->group_exit_status;
 		forget_children(p);
 	}
-	uprocess_put(p);                         /* the thread's reference */
+	uprocess_put(p); /* the thread's reference */
 	spin_unlock(&uproc_lock);
 	if (last && p->parent)
 		uproc_wake(p->parent);
@@ -313,10 +310,7 @@ static void do_exit_status(int status, bool group)
 	kick_cpus(cpus);
 }
 
-void uproc_exit(int code, bool group)
-{
-	do_exit_status((code & 0xff) << 8, group);
-}
+void uproc_exit(int code, bool group) { do_exit_status((code & 0xff) << 8, group); }
 
 /* ------------------------------------------------------------ signals -- */
 
@@ -334,15 +328,33 @@ static void capture_core_regs(struct uthread *ut)
 
 	ucpu_ctx_get_regs(ut->ctx, &r);
 	memset(c, 0, sizeof(*c));
-	c->r15 = r.gpr[UR_R15]; c->r14 = r.gpr[UR_R14]; c->r13 = r.gpr[UR_R13];
-	c->r12 = r.gpr[UR_R12]; c->bp = r.gpr[UR_RBP]; c->bx = r.gpr[UR_RBX];
-	c->r11 = r.gpr[UR_R11]; c->r10 = r.gpr[UR_R10]; c->r9 = r.gpr[UR_R9];
-	c->r8 = r.gpr[UR_R8]; c->ax = r.gpr[UR_RAX]; c->cx = r.gpr[UR_RCX];
-	c->dx = r.gpr[UR_RDX]; c->si = r.gpr[UR_RSI]; c->di = r.gpr[UR_RDI];
+	c->r15 = r.gpr[UR_R15];
+	c->r14 = r.gpr[UR_R14];
+	c->r13 = r.gpr[UR_R13];
+	c->r12 = r.gpr[UR_R12];
+	c->bp = r.gpr[UR_RBP];
+	c->bx = r.gpr[UR_RBX];
+	c->r11 = r.gpr[UR_R11];
+	c->r10 = r.gpr[UR_R10];
+	c->r9 = r.gpr[UR_R9];
+	c->r8 = r.gpr[UR_R8];
+	c->ax = r.gpr[UR_RAX];
+	c->cx = r.gpr[UR_RCX];
+	c->dx = r.gpr[UR_RDX];
+	c->si = r.gpr[UR_RSI];
+	c->di = r.gpr[UR_RDI];
 	c->orig_ax = ~0UL;
-	c->ip = r.rip; c->cs = r.cs; c->flags = r.rflags; c->sp = r.gpr[UR_RSP];
-	c->ss = r.ss; c->fs_base = r.fs_base; c->gs_base = r.gs_base;
-	c->ds = r.ds; c->es = r.es; c->fs = r.fs; c->gs = r.gs;
+	c->ip = r.rip;
+	c->cs = r.cs;
+	c->flags = r.rflags;
+	c->sp = r.gpr[UR_RSP];
+	c->ss = r.ss;
+	c->fs_base = r.fs_base;
+	c->gs_base = r.gs_base;
+	c->ds = r.ds;
+	c->es = r.es;
+	c->fs = r.fs;
+	c->gs = r.gs;
 	ut->task->user_regs = c;
 }
 
@@ -400,8 +412,8 @@ _Static_assert(sizeof(struct k_ucontext) == 304, "struct ucontext");
 
 struct ksig {
 	int sig, code;
-	unsigned long addr;               /* fault address (si_addr, cr2) */
-	int pid;                          /* SI_USER: the sender */
+	unsigned long addr; /* fault address (si_addr, cr2) */
+	int pid;	    /* SI_USER: the sender */
 	int trapno;
 	unsigned long error_code;
 };
@@ -409,23 +421,47 @@ struct ksig {
 static void regs_to_sigcontext(const struct ucpu_regs *r, struct k_sigcontext *mc)
 {
 	memset(mc, 0, sizeof(*mc));
-	mc->r8 = r->gpr[UR_R8]; mc->r9 = r->gpr[UR_R9]; mc->r10 = r->gpr[UR_R10];
-	mc->r11 = r->gpr[UR_R11]; mc->r12 = r->gpr[UR_R12]; mc->r13 = r->gpr[UR_R13];
-	mc->r14 = r->gpr[UR_R14]; mc->r15 = r->gpr[UR_R15]; mc->rdi = r->gpr[UR_RDI];
-	mc->rsi = r->gpr[UR_RSI]; mc->rbp = r->gpr[UR_RBP]; mc->rbx = r->gpr[UR_RBX];
-	mc->rdx = r->gpr[UR_RDX]; mc->rax = r->gpr[UR_RAX]; mc->rcx = r->gpr[UR_RCX];
-	mc->rsp = r->gpr[UR_RSP]; mc->rip = r->rip; mc->eflags = r->rflags;
-	mc->cs = r->cs; mc->ss = r->ss;
+	mc->r8 = r->gpr[UR_R8];
+	mc->r9 = r->gpr[UR_R9];
+	mc->r10 = r->gpr[UR_R10];
+	mc->r11 = r->gpr[UR_R11];
+	mc->r12 = r->gpr[UR_R12];
+	mc->r13 = r->gpr[UR_R13];
+	mc->r14 = r->gpr[UR_R14];
+	mc->r15 = r->gpr[UR_R15];
+	mc->rdi = r->gpr[UR_RDI];
+	mc->rsi = r->gpr[UR_RSI];
+	mc->rbp = r->gpr[UR_RBP];
+	mc->rbx = r->gpr[UR_RBX];
+	mc->rdx = r->gpr[UR_RDX];
+	mc->rax = r->gpr[UR_RAX];
+	mc->rcx = r->gpr[UR_RCX];
+	mc->rsp = r->gpr[UR_RSP];
+	mc->rip = r->rip;
+	mc->eflags = r->rflags;
+	mc->cs = r->cs;
+	mc->ss = r->ss;
 }
 
 static void sigcontext_to_regs(const struct k_sigcontext *mc, struct ucpu_regs *r)
 {
-	r->gpr[UR_R8] = mc->r8; r->gpr[UR_R9] = mc->r9; r->gpr[UR_R10] = mc->r10;
-	r->gpr[UR_R11] = mc->r11; r->gpr[UR_R12] = mc->r12; r->gpr[UR_R13] = mc->r13;
-	r->gpr[UR_R14] = mc->r14; r->gpr[UR_R15] = mc->r15; r->gpr[UR_RDI] = mc->rdi;
-	r->gpr[UR_RSI] = mc->rsi; r->gpr[UR_RBP] = mc->rbp; r->gpr[UR_RBX] = mc->rbx;
-	r->gpr[UR_RDX] = mc->rdx; r->gpr[UR_RAX] = mc->rax; r->gpr[UR_RCX] = mc->rcx;
-	r->gpr[UR_RSP] = mc->rsp; r->rip = mc->rip;
+	r->gpr[UR_R8] = mc->r8;
+	r->gpr[UR_R9] = mc->r9;
+	r->gpr[UR_R10] = mc->r10;
+	r->gpr[UR_R11] = mc->r11;
+	r->gpr[UR_R12] = mc->r12;
+	r->gpr[UR_R13] = mc->r13;
+	r->gpr[UR_R14] = mc->r14;
+	r->gpr[UR_R15] = mc->r15;
+	r->gpr[UR_RDI] = mc->rdi;
+	r->gpr[UR_RSI] = mc->rsi;
+	r->gpr[UR_RBP] = mc->rbp;
+	r->gpr[UR_RBX] = mc->rbx;
+	r->gpr[UR_RDX] = mc->rdx;
+	r->gpr[UR_RAX] = mc->rax;
+	r->gpr[UR_RCX] = mc->rcx;
+	r->gpr[UR_RSP] = mc->rsp;
+	r->rip = mc->rip;
 	/* Linux FIX_EFLAGS: the user may change the arithmetic flags, DF, TF... */
 	r->rflags = (r->rflags & ~0x254dd5UL) | (mc->eflags & 0x254dd5UL);
 }
@@ -450,7 +486,7 @@ static int setup_rt_frame(struct uthread *ut, const struct k_sigaction *ka, cons
 	ucpu_ctx_get_regs(ut->ctx, &r);
 	if (ut->restart_pending) {
 		ut->restart_pending = false;
-		if (!(ka->flags & K_SA_RESTART)) {   /* the blocked call fails */
+		if (!(ka->flags & K_SA_RESTART)) { /* the blocked call fails */
 			r.rip += 2;
 			r.gpr[UR_RAX] = (u64)-EINTR;
 		}
@@ -458,7 +494,7 @@ static int setup_rt_frame(struct uthread *ut, const struct k_sigaction *ka, cons
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
 	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	f.uc.ss_flags = 2;                         /* SS_DISABLE: no sigaltstack */
+	f.uc.ss_flags = 2; /* SS_DISABLE: no sigaltstack */
 	regs_to_sigcontext(&r, &f.uc.mc);
 	f.uc.mc.err = ks->error_code;
 	f.uc.mc.trapno = (u64)ks->trapno;
@@ -471,7 +507,7 @@ static int setup_rt_frame(struct uthread *ut, const struct k_sigaction *ka, cons
 	    ks->sig == SIGTRAP)
 		memcpy(f.info + 16, &ks->addr, 8);
 	else
-		memcpy(f.info + 16, &ks->pid, 4);  /* si_pid, si_uid 0 */
+		memcpy(f.info + 16, &ks->pid, 4); /* si_pid, si_uid 0 */
 	sp = (r.gpr[UR_RSP] - 128 - sizeof(f)) & ~15UL;
 	sp -= 8;
 	if (copy_to_user(sp, &f, sizeof(f)))
@@ -486,7 +522,7 @@ static int setup_rt_frame(struct uthread *ut, const struct k_sigaction *ka, cons
 	r.gpr[UR_RAX] = 0;
 	r.gpr[UR_RSP] = sp;
 	r.rip = ka->handler;
-	r.rflags &= ~(0x400UL | 0x100UL | 0x40000UL);  /* DF, TF, AC off */
+	r.rflags &= ~(0x400UL | 0x100UL | 0x40000UL); /* DF, TF, AC off */
 	ucpu_ctx_set_regs(ut->ctx, &r);
 	spin_lock(&uproc_lock);
 	ut->sig_blocked |= ka->mask;
@@ -527,10 +563,7 @@ long uproc_rt_sigreturn(struct ucpu_regs *regs)
 }
 
 /* A signal's delivery to a user handler failed: Linux force_sigsegv. */
-static void signal_setup_failed(struct uthread *ut)
-{
-	uproc_fatal_signal(SIGSEGV, SI_KERNEL, 0);
-}
+static void signal_setup_failed(struct uthread *ut) { uproc_fatal_signal(SIGSEGV, SI_KERNEL, 0); }
 
 /* Deliver current's pending signals before it returns to user mode.  true
  * if the thread is now dead. */
@@ -542,7 +575,8 @@ static bool do_signal(struct uthread *ut)
 		unsigned long h;
 
 		spin_lock(&uproc_lock);
-		deliverable = ut->sig_pending & (~ut->sig_blocked | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+		deliverable =
+			ut->sig_pending & (~ut->sig_blocked | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 		if (!deliverable) {
 			spin_unlock(&uproc_lock);
 			return ut->state == UT_DEAD;
@@ -574,7 +608,7 @@ static bool do_signal(struct uthread *ut)
 				signal_setup_failed(ut);
 				return true;
 			}
-			return false;            /* one frame per return to user mode */
+			return false; /* one frame per return to user mode */
 		}
 		uproc_fatal_signal(sig, SI_USER, 0);
 		return true;
@@ -631,7 +665,7 @@ long uproc_clone(struct ucpu_regs *regs, unsigned long flags, unsigned long news
 	if (thread && (!(flags & CLONE_VM) || !(flags & CLONE_SIGHAND)))
 		return -EINVAL;
 	if ((flags & CLONE_VM) && !thread && !vfork)
-		return -EINVAL;                  /* a process sharing mm without vfork */
+		return -EINVAL; /* a process sharing mm without vfork */
 	if (thread) {
 		t = task_create_thread(cur->group_leader ? cur->group_leader : cur, cur->comm);
 		if (mmk->nr_cpus > 1)
@@ -679,7 +713,7 @@ long uproc_clone(struct ucpu_regs *regs, unsigned long flags, unsigned long news
 	if (flags & CLONE_CHILD_CLEARTID)
 		ut->clear_child_tid = child_tid;
 	if (cpu == self->cpu)
-		ut->ctx = ucpu_ctx_new(&cr);     /* the live state, as the parent has it */
+		ut->ctx = ucpu_ctx_new(&cr); /* the live state, as the parent has it */
 	if (cpu == self->cpu && !ut->ctx) {
 		free(ut);
 		task_exit(t);
@@ -694,7 +728,7 @@ long uproc_clone(struct ucpu_regs *regs, unsigned long flags, unsigned long news
 	if (vfork)
 		ut->vfork_parent = self;
 	if (!ut->ctx)
-		ut->first_regs = cr;             /* its CPU makes the context (run_one) */
+		ut->first_regs = cr; /* its CPU makes the context (run_one) */
 	uthread_publish(ut, !thread);
 	if ((flags & CLONE_CHILD_SETTID) && !(flags & CLONE_VM)) {
 		/* in the child's own mm: load it for the copy */
@@ -767,10 +801,10 @@ long uproc_wait4(int pid, unsigned long ustatus, int options, unsigned long urus
 	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
 	if (urusage) {
-		long ru[18] = { 0 };            /* struct rusage: 2 timevals, 14 longs */
+		long ru[18] = { 0 }; /* struct rusage: 2 timevals, 14 longs */
 
-		ru[4 + 2] = (long)minflt;       /* ru_minflt */
-		ru[4 + 3] = (long)majflt;       /* ru_majflt */
+		ru[4 + 2] = (long)minflt; /* ru_minflt */
+		ru[4 + 3] = (long)majflt; /* ru_majflt */
 		if (copy_to_user(urusage, ru, sizeof(ru)))
 			return -EFAULT;
 	}
@@ -893,7 +927,7 @@ static bool anything_runs(void)
 
 	list_for_each_entry(ut, &all_threads, node)
 		if (ut->state == UT_RUNNABLE || ut->state == UT_RUNNING || ut->state == UT_DEAD)
-			return true;             /* a dying thread still wakes its joiner */
+			return true; /* a dying thread still wakes its joiner */
 	return false;
 }
 
@@ -908,7 +942,8 @@ static void idle_wait(struct cpu *c)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&c->ipi_lock);
-	if (!atomic_load(&resched[c->id]) && !atomic_load(&c->ipi_pending) && !atomic_load(&run_stop))
+	if (!atomic_load(&resched[c->id]) && !atomic_load(&c->ipi_pending) &&
+	    !atomic_load(&run_stop))
 		pthread_cond_timedwait(&c->ipi_cond, &c->ipi_lock, &ts);
 	atomic_store(&resched[c->id], 0);
 	pthread_mutex_unlock(&c->ipi_lock);
@@ -919,8 +954,11 @@ static void idle_wait(struct cpu *c)
 static void force_sig_fault(struct uthread *ut, const struct ucpu_signal *s)
 {
 	struct k_sigaction ka;
-	struct ksig ks = { .sig = s->sig, .code = s->si_code, .addr = s->addr,
-			   .trapno = s->trapno, .error_code = s->error_code };
+	struct ksig ks = { .sig = s->sig,
+			   .code = s->si_code,
+			   .addr = s->addr,
+			   .trapno = s->trapno,
+			   .error_code = s->error_code };
 	bool blocked;
 
 	spin_lock(&uproc_lock);
@@ -999,14 +1037,14 @@ static bool run_one(struct uthread *ut, u64 steps)
 	}
 	if (do_signal(ut))
 		return false;
-	ut->restart_pending = false;             /* the blocked call runs again */
+	ut->restart_pending = false; /* the blocked call runs again */
 	if (cpu_code_gen[cpu] != gen) {
 		ucpu_flush_code();
 		cpu_code_gen[cpu] = gen;
 	}
 	if (mmk->nr_cpus > 1 && !group_exec_acquire(ut->proc, cpu)) {
 		idle_wait(this_cpu());
-		return false;                    /* runnable still: the next turn */
+		return false; /* runnable still: the next turn */
 	}
 	why = ucpu_run(ut->ctx, steps, &sig);
 	if (mmk->nr_cpus > 1)
@@ -1048,7 +1086,8 @@ static void cpu_loop(void *info)
 	for (;;) {
 		cpu_handle_ipis();
 		spin_lock(&uproc_lock);
-		if (atomic_load(&run_stop) || list_empty(&all_threads) || (c->id == 0 && a->stop && a->stop(a->arg))) {
+		if (atomic_load(&run_stop) || list_empty(&all_threads) ||
+		    (c->id == 0 && a->stop && a->stop(a->arg))) {
 			spin_unlock(&uproc_lock);
 			break;
 		}
@@ -1065,7 +1104,7 @@ static void cpu_loop(void *info)
 		again = NULL;
 		if (!ut && c->id == 0 && !anything_runs()) {
 			spin_unlock(&uproc_lock);
-			break;                       /* every thread waits for good */
+			break; /* every thread waits for good */
 		}
 		spin_unlock(&uproc_lock);
 		if (!ut) {
@@ -1168,8 +1207,8 @@ bool uproc_result(int tgid, struct uproc_result *res, bool reap)
 
 /* --------------------------------------------------------------- exec -- */
 
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE)  /* Linux's limit for one string */
-#define MAX_ARG_TOTAL (128 * 1024)       /* mmkit's limit for all of them (E2BIG) */
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux's limit for one string */
+#define MAX_ARG_TOTAL (128 * 1024)	/* mmkit's limit for all of them (E2BIG) */
 
 /* A kernel copy of the NUL-terminated user string at uaddr (malloc'ed), or
  * NULL with *err = -EFAULT / -E2BIG / -ENOMEM. */
@@ -1473,8 +1512,8 @@ static void spawn_on_cpu(void *info)
 		context_switch(prev);
 }
 
-int uproc_spawn(int cpu, const char *path, char *const argv[], char *const envp[],
-		const char *cwd, struct uthread **out)
+int uproc_spawn(int cpu, const char *path, char *const argv[], char *const envp[], const char *cwd,
+		struct uthread **out)
 {
 	struct spawn_req r = { .path = path, .argv = argv, .envp = envp, .cwd = cwd };
 

@@ -125,9 +125,18 @@ static bool get_cloexec(int fd)
 
 static long sys_read_(struct ucpu_regs *r) { return sys_read((int)A0(r), A1(r), A2(r)); }
 static long sys_write_(struct ucpu_regs *r) { return sys_write((int)A0(r), A1(r), A2(r)); }
-static long sys_pread_(struct ucpu_regs *r) { return sys_pread64((int)A0(r), A1(r), A2(r), (loff_t)A3(r)); }
-static long sys_pwrite_(struct ucpu_regs *r) { return sys_pwrite64((int)A0(r), A1(r), A2(r), (loff_t)A3(r)); }
-static long sys_lseek_(struct ucpu_regs *r) { return sys_lseek((int)A0(r), (loff_t)A1(r), (int)A2(r)); }
+static long sys_pread_(struct ucpu_regs *r)
+{
+	return sys_pread64((int)A0(r), A1(r), A2(r), (loff_t)A3(r));
+}
+static long sys_pwrite_(struct ucpu_regs *r)
+{
+	return sys_pwrite64((int)A0(r), A1(r), A2(r), (loff_t)A3(r));
+}
+static long sys_lseek_(struct ucpu_regs *r)
+{
+	return sys_lseek((int)A0(r), (loff_t)A1(r), (int)A2(r));
+}
 static long sys_fsync_(struct ucpu_regs *r) { return sys_fsync((int)A0(r)); }
 static long sys_ftruncate_(struct ucpu_regs *r) { return sys_ftruncate((int)A0(r), (loff_t)A1(r)); }
 
@@ -156,7 +165,8 @@ static long do_rw_vec(struct ucpu_regs *r, bool write)
 			return total ? total : -EFAULT;
 		if (!iov[1])
 			continue;
-		got = write ? sys_write((int)A0(r), iov[0], iov[1]) : sys_read((int)A0(r), iov[0], iov[1]);
+		got = write ? sys_write((int)A0(r), iov[0], iov[1]) :
+			      sys_read((int)A0(r), iov[0], iov[1]);
 		if (got < 0)
 			return total ? total : got;
 		total += got;
@@ -183,8 +193,14 @@ static long do_open(int dirfd, unsigned long upath, int flags, int mode)
 	return fd;
 }
 
-static long sys_open_(struct ucpu_regs *r) { return do_open(AT_FDCWD, A0(r), (int)A1(r), (int)A2(r)); }
-static long sys_openat_(struct ucpu_regs *r) { return do_open((int)A0(r), A1(r), (int)A2(r), (int)A3(r)); }
+static long sys_open_(struct ucpu_regs *r)
+{
+	return do_open(AT_FDCWD, A0(r), (int)A1(r), (int)A2(r));
+}
+static long sys_openat_(struct ucpu_regs *r)
+{
+	return do_open((int)A0(r), A1(r), (int)A2(r), (int)A3(r));
+}
 
 static long do_dup2(int oldfd, int newfd, int flags)
 {
@@ -242,7 +258,7 @@ static long dup_from(struct file *f, int min)
 		old = fd_install_at(files, fd, f, rlimit(RLIMIT_NOFILE), &err);
 		if (err)
 			return err;
-		if (old) {                    /* raced: put it back, try the next */
+		if (old) { /* raced: put it back, try the next */
 			fd_install_at(files, fd, old, rlimit(RLIMIT_NOFILE), &err);
 			continue;
 		}
@@ -268,7 +284,7 @@ static long sys_fcntl_(struct ucpu_regs *r)
 			return ret;
 		}
 		set_cloexec((int)ret, cmd == F_DUPFD_CLOEXEC);
-		return ret;                   /* the table keeps our reference */
+		return ret; /* the table keeps our reference */
 	case F_GETFD:
 		ret = get_cloexec(fd) ? FD_CLOEXEC : 0;
 		break;
@@ -339,14 +355,18 @@ static long sys_ioctl_(struct ucpu_regs *r)
 		return -EBADF;
 	if (host_stream_isatty(f, &hostfd) && isatty(hostfd)) {
 		if (cmd == LX_TCGETS) {
-			struct termios t;     /* glibc's layout = the kernel's struct termios + 2 speeds */
+			struct termios
+				t; /* glibc's layout = the kernel's struct termios + 2 speeds */
 
-			ret = ioctl(hostfd, TCGETS, &t) ? -errno : copy_to_user(A2(r), &t, 36) ? -EFAULT : 0;
+			ret = ioctl(hostfd, TCGETS, &t)	  ? -errno :
+			      copy_to_user(A2(r), &t, 36) ? -EFAULT :
+							    0;
 		} else if (cmd == LX_TIOCGWINSZ) {
 			struct winsize w;
 
-			ret = ioctl(hostfd, TIOCGWINSZ, &w) ? -errno
-				: copy_to_user(A2(r), &w, sizeof(w)) ? -EFAULT : 0;
+			ret = ioctl(hostfd, TIOCGWINSZ, &w)	 ? -errno :
+			      copy_to_user(A2(r), &w, sizeof(w)) ? -EFAULT :
+								   0;
 		} else if (cmd == LX_TIOCGPGRP) {
 			int pg = current->tgid;
 
@@ -387,10 +407,11 @@ static void fill_stat_inode(struct inode *inode, struct linux_stat *st)
 	st->st_mode = inode->i_mode;
 	st->st_size = i_size_read(inode);
 	st->st_blksize = PAGE_SIZE;
-	st->st_blocks = (s64)(inode->i_op && inode->i_op->getblocks ? inode->i_op->getblocks(inode)
-								    : inode->i_blocks);
+	st->st_blocks =
+		(s64)(inode->i_op && inode->i_op->getblocks ? inode->i_op->getblocks(inode) :
+							      inode->i_blocks);
 	if (inode->i_hostfd >= 0 && !fstat(inode->i_hostfd, &hs)) {
-		if (hs.st_size == st->st_size)   /* written back: the host's allocation */
+		if (hs.st_size == st->st_size) /* written back: the host's allocation */
 			st->st_blocks = hs.st_blocks;
 		st->st_uid = hs.st_uid;
 		st->st_gid = hs.st_gid;
@@ -511,15 +532,15 @@ static long sys_statx_(struct ucpu_regs *r)
 	memcpy(sx + 32, &st.st_ino, 8);
 	memcpy(sx + 40, &st.st_size, 8);
 	memcpy(sx + 48, &st.st_blocks, 8);
-	memcpy(sx + 64, &st.at_sec, 8);             /* stx_atime.tv_sec */
+	memcpy(sx + 64, &st.at_sec, 8); /* stx_atime.tv_sec */
 	memcpy(sx + 72, &st.at_nsec, 4);
-	memcpy(sx + 96, &st.ct_sec, 8);             /* stx_ctime */
+	memcpy(sx + 96, &st.ct_sec, 8); /* stx_ctime */
 	memcpy(sx + 104, &st.ct_nsec, 4);
-	memcpy(sx + 112, &st.mt_sec, 8);            /* stx_mtime */
+	memcpy(sx + 112, &st.mt_sec, 8); /* stx_mtime */
 	memcpy(sx + 120, &st.mt_nsec, 4);
 	{
-		u32 dmaj = (u32)((st.st_dev >> 8) & 0xfff), dmin = (u32)((st.st_dev & 0xff) |
-								       ((st.st_dev >> 12) & ~0xffULL));
+		u32 dmaj = (u32)((st.st_dev >> 8) & 0xfff),
+		    dmin = (u32)((st.st_dev & 0xff) | ((st.st_dev >> 12) & ~0xffULL));
 		u32 rmaj = (u32)((st.st_rdev >> 8) & 0xfff), rmin = (u32)(st.st_rdev & 0xff);
 
 		memcpy(sx + 128, &rmaj, 4);
@@ -572,8 +593,14 @@ static long do_readlink(int dirfd, unsigned long upath, unsigned long ubuf, size
 	return copy_to_user(ubuf, exe, n) ? -EFAULT : (long)n;
 }
 
-static long sys_readlink_(struct ucpu_regs *r) { return do_readlink(AT_FDCWD, A0(r), A1(r), A2(r)); }
-static long sys_readlinkat_(struct ucpu_regs *r) { return do_readlink((int)A0(r), A1(r), A2(r), A3(r)); }
+static long sys_readlink_(struct ucpu_regs *r)
+{
+	return do_readlink(AT_FDCWD, A0(r), A1(r), A2(r));
+}
+static long sys_readlinkat_(struct ucpu_regs *r)
+{
+	return do_readlink((int)A0(r), A1(r), A2(r), A3(r));
+}
 
 static long sys_unlink_at(int dirfd, unsigned long upath, int flags)
 {
@@ -586,7 +613,10 @@ static long sys_unlink_at(int dirfd, unsigned long upath, int flags)
 }
 
 static long sys_unlink_(struct ucpu_regs *r) { return sys_unlink_at(AT_FDCWD, A0(r), 0); }
-static long sys_unlinkat_(struct ucpu_regs *r) { return sys_unlink_at((int)A0(r), A1(r), (int)A2(r)); }
+static long sys_unlinkat_(struct ucpu_regs *r)
+{
+	return sys_unlink_at((int)A0(r), A1(r), (int)A2(r));
+}
 
 static long sys_mkdir_at(int dirfd, unsigned long upath, int mode)
 {
@@ -599,7 +629,10 @@ static long sys_mkdir_at(int dirfd, unsigned long upath, int mode)
 }
 
 static long sys_mkdir_(struct ucpu_regs *r) { return sys_mkdir_at(AT_FDCWD, A0(r), (int)A1(r)); }
-static long sys_mkdirat_(struct ucpu_regs *r) { return sys_mkdir_at((int)A0(r), A1(r), (int)A2(r)); }
+static long sys_mkdirat_(struct ucpu_regs *r)
+{
+	return sys_mkdir_at((int)A0(r), A1(r), (int)A2(r));
+}
 
 /* getdents64 of a hostfs directory: the host's entries, from the host
  * directory position kept in f_pos (the d_off of the last entry). */
@@ -853,15 +886,14 @@ static long sys_prctl_(struct ucpu_regs *r)
 	char name[TASK_COMM_LEN];
 
 	switch (A0(r)) {
-	case 15:                                /* PR_SET_NAME */
+	case 15: /* PR_SET_NAME */
 		memset(name, 0, sizeof(name));
-		if (copy_from_user(name, A1(r), sizeof(name) - 1) &&
-		    copy_from_user(name, A1(r), 1))
+		if (copy_from_user(name, A1(r), sizeof(name) - 1) && copy_from_user(name, A1(r), 1))
 			return -EFAULT;
 		memcpy(current->comm, name, sizeof(name));
 		current->comm[TASK_COMM_LEN - 1] = 0;
 		return 0;
-	case 16:                                /* PR_GET_NAME */
+	case 16: /* PR_GET_NAME */
 		return copy_to_user(A1(r), current->comm, TASK_COMM_LEN) ? -EFAULT : 0;
 	default:
 		return -EINVAL;
@@ -940,8 +972,8 @@ static long sys_getrandom_(struct ucpu_regs *r)
 
 static u64 clock_ns(int clk)
 {
-	return clk == 0 || clk == 8 || clk == 11 ? boot_realtime_ns + machine_clock_ns()
-						 : machine_clock_ns();
+	return clk == 0 || clk == 8 || clk == 11 ? boot_realtime_ns + machine_clock_ns() :
+						   machine_clock_ns();
 }
 
 static long sys_clock_gettime_(struct ucpu_regs *r)
@@ -992,7 +1024,7 @@ static long do_nanosleep(unsigned long ureq)
 static long sys_nanosleep_(struct ucpu_regs *r) { return do_nanosleep(A0(r)); }
 static long sys_clock_nanosleep_(struct ucpu_regs *r)
 {
-	if (A1(r) & 1) {               /* TIMER_ABSTIME */
+	if (A1(r) & 1) { /* TIMER_ABSTIME */
 		s64 ts[2];
 		u64 now = clock_ns((int)A0(r)), t;
 
@@ -1027,7 +1059,7 @@ static long sys_getrusage_(struct ucpu_regs *r)
 	struct uthread *ut = current_uthread();
 	long ru[18] = { 0 };
 
-	if ((int)A0(r) == -1) {                /* RUSAGE_CHILDREN */
+	if ((int)A0(r) == -1) { /* RUSAGE_CHILDREN */
 		ru[6] = (long)ut->proc->cmin_flt;
 		ru[7] = (long)ut->proc->cmaj_flt;
 	} else {
@@ -1087,13 +1119,20 @@ static long sys_rt_sigprocmask_(struct ucpu_regs *r)
 			return -EFAULT;
 		set &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
 		switch (A0(r)) {
-		case 0: ut->sig_blocked |= set; break;          /* SIG_BLOCK */
-		case 1: ut->sig_blocked &= ~set; break;         /* SIG_UNBLOCK */
-		case 2: ut->sig_blocked = set; break;           /* SIG_SETMASK */
-		default: return -EINVAL;
+		case 0:
+			ut->sig_blocked |= set;
+			break; /* SIG_BLOCK */
+		case 1:
+			ut->sig_blocked &= ~set;
+			break; /* SIG_UNBLOCK */
+		case 2:
+			ut->sig_blocked = set;
+			break; /* SIG_SETMASK */
+		default:
+			return -EINVAL;
 		}
 		if (ut->sig_pending & ~ut->sig_blocked)
-			ut->sc_flags |= UCPU_SC_STOP;           /* deliver now */
+			ut->sc_flags |= UCPU_SC_STOP; /* deliver now */
 	}
 	if (A2(r) && copy_to_user(A2(r), &old, 8))
 		return -EFAULT;
@@ -1105,7 +1144,7 @@ static long sys_rt_sigreturn_(struct ucpu_regs *r) { return uproc_rt_sigreturn(r
 static long sys_sigaltstack_(struct ucpu_regs *r)
 {
 	u8 ss[24] = { 0 };
-	int flags = 2;                          /* SS_DISABLE */
+	int flags = 2; /* SS_DISABLE */
 
 	memcpy(ss + 8, &flags, 4);
 	if (A1(r) && copy_to_user(A1(r), ss, sizeof(ss)))
@@ -1118,7 +1157,7 @@ static long sys_kill_(struct ucpu_regs *r)
 	int pid = (int)A0(r);
 
 	if (pid <= 0)
-		pid = current->tgid;            /* process groups: the caller's own */
+		pid = current->tgid; /* process groups: the caller's own */
 	return uproc_kill(pid, (int)A1(r), false);
 }
 
@@ -1166,47 +1205,103 @@ struct syscall_entry {
 
 #define SC(nr, n, f) [nr] = { n, f }
 static const struct syscall_entry sys_call_table[] = {
-	SC(0, "read", sys_read_), SC(1, "write", sys_write_), SC(2, "open", sys_open_),
-	SC(3, "close", sys_close_), SC(4, "stat", sys_stat_), SC(5, "fstat", sys_fstat_),
-	SC(6, "lstat", sys_stat_), SC(8, "lseek", sys_lseek_), SC(9, "mmap", sys_mmap_),
-	SC(10, "mprotect", sys_mprotect_), SC(11, "munmap", sys_munmap_), SC(12, "brk", sys_brk_),
-	SC(13, "rt_sigaction", sys_rt_sigaction_), SC(14, "rt_sigprocmask", sys_rt_sigprocmask_),
+	SC(0, "read", sys_read_),
+	SC(1, "write", sys_write_),
+	SC(2, "open", sys_open_),
+	SC(3, "close", sys_close_),
+	SC(4, "stat", sys_stat_),
+	SC(5, "fstat", sys_fstat_),
+	SC(6, "lstat", sys_stat_),
+	SC(8, "lseek", sys_lseek_),
+	SC(9, "mmap", sys_mmap_),
+	SC(10, "mprotect", sys_mprotect_),
+	SC(11, "munmap", sys_munmap_),
+	SC(12, "brk", sys_brk_),
+	SC(13, "rt_sigaction", sys_rt_sigaction_),
+	SC(14, "rt_sigprocmask", sys_rt_sigprocmask_),
 	SC(15, "rt_sigreturn", sys_rt_sigreturn_),
-	SC(16, "ioctl", sys_ioctl_), SC(17, "pread64", sys_pread_), SC(18, "pwrite64", sys_pwrite_),
-	SC(19, "readv", sys_readv_), SC(20, "writev", sys_writev_), SC(21, "access", sys_access_),
-	SC(22, "pipe", sys_pipe_), SC(24, "sched_yield", sys_sched_yield_),
-	SC(25, "mremap", sys_mremap_), SC(26, "msync", sys_msync_), SC(27, "mincore", sys_mincore_),
-	SC(28, "madvise", sys_madvise_), SC(32, "dup", sys_dup_), SC(33, "dup2", sys_dup2_),
-	SC(35, "nanosleep", sys_nanosleep_), SC(39, "getpid", sys_getpid_),
-	SC(56, "clone", sys_clone_), SC(57, "fork", sys_fork_), SC(58, "vfork", sys_vfork_),
-	SC(59, "execve", sys_execve_), SC(60, "exit", sys_exit_), SC(61, "wait4", sys_wait4_),
-	SC(62, "kill", sys_kill_), SC(63, "uname", sys_uname_), SC(72, "fcntl", sys_fcntl_),
-	SC(74, "fsync", sys_fsync_), SC(77, "ftruncate", sys_ftruncate_),
-	SC(79, "getcwd", sys_getcwd_), SC(80, "chdir", sys_chdir_), SC(83, "mkdir", sys_mkdir_),
-	SC(87, "unlink", sys_unlink_), SC(89, "readlink", sys_readlink_),
-	SC(95, "umask", sys_umask_), SC(96, "gettimeofday", sys_gettimeofday_),
-	SC(97, "getrlimit", sys_getrlimit_), SC(98, "getrusage", sys_getrusage_),
-	SC(99, "sysinfo", sys_sysinfo_), SC(102, "getuid", sys_zero_), SC(104, "getgid", sys_zero_),
-	SC(105, "setuid", sys_zero_), SC(106, "setgid", sys_zero_), SC(107, "geteuid", sys_zero_),
-	SC(108, "getegid", sys_zero_), SC(109, "setpgid", sys_zero_),
-	SC(110, "getppid", sys_getppid_), SC(111, "getpgrp", sys_getpgrp_),
-	SC(112, "setsid", sys_getpid_), SC(115, "getgroups", sys_zero_),
-	SC(121, "getpgid", sys_getpgrp_), SC(131, "sigaltstack", sys_sigaltstack_),
-	SC(149, "mlock", sys_mlock_), SC(150, "munlock", sys_munlock_),
-	SC(151, "mlockall", sys_mlockall_), SC(152, "munlockall", sys_munlockall_),
-	SC(157, "prctl", sys_prctl_), SC(158, "arch_prctl", sys_arch_prctl_), SC(186, "gettid", sys_gettid_),
-	SC(200, "tkill", sys_tkill_), SC(201, "time", sys_time_), SC(202, "futex", sys_futex_),
+	SC(16, "ioctl", sys_ioctl_),
+	SC(17, "pread64", sys_pread_),
+	SC(18, "pwrite64", sys_pwrite_),
+	SC(19, "readv", sys_readv_),
+	SC(20, "writev", sys_writev_),
+	SC(21, "access", sys_access_),
+	SC(22, "pipe", sys_pipe_),
+	SC(24, "sched_yield", sys_sched_yield_),
+	SC(25, "mremap", sys_mremap_),
+	SC(26, "msync", sys_msync_),
+	SC(27, "mincore", sys_mincore_),
+	SC(28, "madvise", sys_madvise_),
+	SC(32, "dup", sys_dup_),
+	SC(33, "dup2", sys_dup2_),
+	SC(35, "nanosleep", sys_nanosleep_),
+	SC(39, "getpid", sys_getpid_),
+	SC(56, "clone", sys_clone_),
+	SC(57, "fork", sys_fork_),
+	SC(58, "vfork", sys_vfork_),
+	SC(59, "execve", sys_execve_),
+	SC(60, "exit", sys_exit_),
+	SC(61, "wait4", sys_wait4_),
+	SC(62, "kill", sys_kill_),
+	SC(63, "uname", sys_uname_),
+	SC(72, "fcntl", sys_fcntl_),
+	SC(74, "fsync", sys_fsync_),
+	SC(77, "ftruncate", sys_ftruncate_),
+	SC(79, "getcwd", sys_getcwd_),
+	SC(80, "chdir", sys_chdir_),
+	SC(83, "mkdir", sys_mkdir_),
+	SC(87, "unlink", sys_unlink_),
+	SC(89, "readlink", sys_readlink_),
+	SC(95, "umask", sys_umask_),
+	SC(96, "gettimeofday", sys_gettimeofday_),
+	SC(97, "getrlimit", sys_getrlimit_),
+	SC(98, "getrusage", sys_getrusage_),
+	SC(99, "sysinfo", sys_sysinfo_),
+	SC(102, "getuid", sys_zero_),
+	SC(104, "getgid", sys_zero_),
+	SC(105, "setuid", sys_zero_),
+	SC(106, "setgid", sys_zero_),
+	SC(107, "geteuid", sys_zero_),
+	SC(108, "getegid", sys_zero_),
+	SC(109, "setpgid", sys_zero_),
+	SC(110, "getppid", sys_getppid_),
+	SC(111, "getpgrp", sys_getpgrp_),
+	SC(112, "setsid", sys_getpid_),
+	SC(115, "getgroups", sys_zero_),
+	SC(121, "getpgid", sys_getpgrp_),
+	SC(131, "sigaltstack", sys_sigaltstack_),
+	SC(149, "mlock", sys_mlock_),
+	SC(150, "munlock", sys_munlock_),
+	SC(151, "mlockall", sys_mlockall_),
+	SC(152, "munlockall", sys_munlockall_),
+	SC(157, "prctl", sys_prctl_),
+	SC(158, "arch_prctl", sys_arch_prctl_),
+	SC(186, "gettid", sys_gettid_),
+	SC(200, "tkill", sys_tkill_),
+	SC(201, "time", sys_time_),
+	SC(202, "futex", sys_futex_),
 	SC(204, "sched_getaffinity", sys_sched_getaffinity_),
-	SC(217, "getdents64", sys_getdents64_), SC(218, "set_tid_address", sys_set_tid_address_),
-	SC(228, "clock_gettime", sys_clock_gettime_), SC(229, "clock_getres", sys_clock_getres_),
-	SC(230, "clock_nanosleep", sys_clock_nanosleep_), SC(231, "exit_group", sys_exit_group_),
-	SC(234, "tgkill", sys_tgkill_), SC(257, "openat", sys_openat_),
-	SC(258, "mkdirat", sys_mkdirat_), SC(262, "newfstatat", sys_newfstatat_),
-	SC(263, "unlinkat", sys_unlinkat_), SC(267, "readlinkat", sys_readlinkat_),
-	SC(269, "faccessat", sys_faccessat_), SC(273, "set_robust_list", sys_zero_),
-	SC(292, "dup3", sys_dup3_), SC(293, "pipe2", sys_pipe2_), SC(302, "prlimit64", sys_prlimit64_),
-	SC(318, "getrandom", sys_getrandom_), SC(332, "statx", sys_statx_),
-	SC(334, "rseq", sys_enosys_quiet), SC(435, "clone3", sys_enosys_quiet),
+	SC(217, "getdents64", sys_getdents64_),
+	SC(218, "set_tid_address", sys_set_tid_address_),
+	SC(228, "clock_gettime", sys_clock_gettime_),
+	SC(229, "clock_getres", sys_clock_getres_),
+	SC(230, "clock_nanosleep", sys_clock_nanosleep_),
+	SC(231, "exit_group", sys_exit_group_),
+	SC(234, "tgkill", sys_tgkill_),
+	SC(257, "openat", sys_openat_),
+	SC(258, "mkdirat", sys_mkdirat_),
+	SC(262, "newfstatat", sys_newfstatat_),
+	SC(263, "unlinkat", sys_unlinkat_),
+	SC(267, "readlinkat", sys_readlinkat_),
+	SC(269, "faccessat", sys_faccessat_),
+	SC(273, "set_robust_list", sys_zero_),
+	SC(292, "dup3", sys_dup3_),
+	SC(293, "pipe2", sys_pipe2_),
+	SC(302, "prlimit64", sys_prlimit64_),
+	SC(318, "getrandom", sys_getrandom_),
+	SC(332, "statx", sys_statx_),
+	SC(334, "rseq", sys_enosys_quiet),
+	SC(435, "clone3", sys_enosys_quiet),
 	SC(439, "faccessat2", sys_faccessat_),
 };
 #define NR_SYSCALLS ARRAY_SIZE(sys_call_table)
@@ -1261,9 +1356,9 @@ int do_syscall_64(struct ucpu_regs *regs)
 		ret = -ENOSYS;
 	}
 	if (ret == -ERESTARTNOINTR) {
-		regs->rip -= 2;                 /* the `syscall` again */
+		regs->rip -= 2; /* the `syscall` again */
 		regs->gpr[UR_RAX] = nr;
-		ut->restart_pending = true;     /* a handler may make it -EINTR */
+		ut->restart_pending = true; /* a handler may make it -EINTR */
 		return UCPU_SC_WRITEBACK | UCPU_SC_STOP;
 	}
 	/* a signal raised by the call (SIGPIPE, a kill of itself) is taken
@@ -1271,11 +1366,11 @@ int do_syscall_64(struct ucpu_regs *regs)
 	if (uproc_signal_pending(ut))
 		ut->sc_flags |= UCPU_SC_STOP;
 	if (ut->sc_flags & UCPU_SC_WRITEBACK) {
-		if (nr == 15)                   /* rt_sigreturn: the frame's registers */
+		if (nr == 15) /* rt_sigreturn: the frame's registers */
 			return ut->sc_flags;
-		if (nr != 59)                   /* execve sets every register */
+		if (nr != 59) /* execve sets every register */
 			regs->gpr[UR_RAX] = (u64)ret;
-		regs->gpr[UR_RCX] = regs->rip;  /* sysret */
+		regs->gpr[UR_RCX] = regs->rip; /* sysret */
 		regs->gpr[UR_R11] = regs->rflags;
 	} else {
 		regs->gpr[UR_RAX] = (u64)ret;

@@ -40,21 +40,23 @@ static int dirty_writeback_written(void)
 	return 0;
 }
 
-static int drop_caches_written(void)
-{
-	return drop_caches(sysctl_drop_caches);
-}
+static int drop_caches_written(void) { return drop_caches(sysctl_drop_caches); }
 
-#define INT_KNOB(n, var, lo, hi) { n, &(var), sizeof(int), lo, hi, false, NULL, NULL }
+#define INT_KNOB(n, var, lo, hi)                                  \
+	{                                                         \
+		n, &(var), sizeof(int), lo, hi, false, NULL, NULL \
+	}
 const struct ctl_table vm_table[] = {
 	INT_KNOB("vm.dirty_background_ratio", dirty_background_ratio, 0, 100),
-	{ "vm.dirty_background_bytes", &dirty_background_bytes, sizeof(long), 1, 0x7fffffffffffffffLL,
-	  false, NULL },
+	{ "vm.dirty_background_bytes", &dirty_background_bytes, sizeof(long), 1,
+	  0x7fffffffffffffffLL, false, NULL },
 	INT_KNOB("vm.dirty_ratio", vm_dirty_ratio, 0, 100),
-	{ "vm.dirty_bytes", &vm_dirty_bytes, sizeof(long), 2 * 4096, 0x7fffffffffffffffLL, false, NULL },
+	{ "vm.dirty_bytes", &vm_dirty_bytes, sizeof(long), 2 * 4096, 0x7fffffffffffffffLL, false,
+	  NULL },
 	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, sizeof(int), 0, 0x7fffffff,
 	  false, dirty_writeback_written },
-	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, sizeof(int), 0, 0x7fffffff, false, NULL },
+	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, sizeof(int), 0, 0x7fffffff, false,
+	  NULL },
 	{ "vm.drop_caches", &sysctl_drop_caches, sizeof(int), 1, 4, true, drop_caches_written },
 	INT_KNOB("vm.max_map_count", sysctl_max_map_count, 0, 0x7fffffff),
 	{ "vm.min_free_kbytes", &min_free_kbytes, sizeof(int), 0, 0x7fffffff, false,
@@ -64,7 +66,8 @@ const struct ctl_table vm_table[] = {
 	INT_KNOB("vm.overcommit_memory", sysctl_overcommit_memory, 0, 2),
 	INT_KNOB("vm.swappiness", vm_swappiness, 0, 200),
 	/* fs/coredump.c's coredump_sysctls */
-	{ "kernel.core_pattern", core_pattern, CORENAME_MAX_SIZE, 0, 0, false, NULL, core_pattern_check },
+	{ "kernel.core_pattern", core_pattern, CORENAME_MAX_SIZE, 0, 0, false, NULL,
+	  core_pattern_check },
 	INT_KNOB("kernel.core_uses_pid", core_uses_pid, -0x7fffffffLL - 1, 0x7fffffff),
 	{ NULL, NULL, 0, 0, 0, false, NULL, NULL }
 };
@@ -90,7 +93,7 @@ int sysctl_write_str(const struct ctl_table *t, const char *value)
 
 	if (!t->check_str || n >= (size_t)t->maxlen || t->check_str(value))
 		return -EINVAL;
-	memcpy(t->data, value, n + 1);   /* Linux proc_dostring: no lock either */
+	memcpy(t->data, value, n + 1); /* Linux proc_dostring: no lock either */
 	return 0;
 }
 

@@ -171,7 +171,7 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->group_leader = leader;
 	t->signal = leader->signal;
 	atomic_fetch_add(&t->signal->sigcnt, 1);
-	spin_lock(&tasklist_lock);           /* threads of one group start and exit on any CPU */
+	spin_lock(&tasklist_lock); /* threads of one group start and exit on any CPU */
 	WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads + 1);
 	spin_unlock(&tasklist_lock);
 	t->cap_ipc_lock = leader->cap_ipc_lock;
@@ -179,7 +179,7 @@ struct task_struct *task_create_thread(struct task_struct *leader, const char *c
 	t->mm = t->active_mm = leader->mm;
 	if (t->mm)
 		mmget(t->mm);
-	t->files = leader->files;                   /* CLONE_FILES */
+	t->files = leader->files; /* CLONE_FILES */
 	if (t->files)
 		atomic_fetch_add(&t->files->count, 1);
 	thread_link(t);
@@ -201,7 +201,7 @@ struct task_struct *kthread_create_task_pid(const char *comm, int pid)
 
 	if (t) {
 		t->pid = t->tgid = pid;
-		last_pid--;                  /* the sequence of the others is unchanged */
+		last_pid--; /* the sequence of the others is unchanged */
 	}
 	return t;
 }
@@ -250,7 +250,7 @@ static void cpu_go_idle(struct cpu *c)
 
 	cpu_set_curr(c, NULL);
 	if (prev && !prev->mm && prev->active_mm) {
-		mmdrop(prev->active_mm);       /* the kthread's lazy reference */
+		mmdrop(prev->active_mm); /* the kthread's lazy reference */
 		prev->active_mm = NULL;
 	}
 	cpu_load_mm(c, &init_mm);
@@ -350,7 +350,7 @@ void task_exit(struct task_struct *t)
 	if (atomic_fetch_sub(&t->signal->sigcnt, 1) == 1) {
 		signal_free(t->signal);
 	} else {
-		spin_lock(&tasklist_lock);   /* Linux: __exit_signal, under siglock */
+		spin_lock(&tasklist_lock); /* Linux: __exit_signal, under siglock */
 		WRITE_ONCE(t->signal->nr_threads, t->signal->nr_threads - 1);
 		spin_unlock(&tasklist_lock);
 	}
@@ -387,10 +387,7 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 /* Shutdown: every task still alive exits, so that each address space is
  * torn down (pages, tables, VMAs) before the zero page and the paging
  * structures go.  Runs after every other INIT_MM exit. */
-static int tasks_init(void)
-{
-	return 0;
-}
+static int tasks_init(void) { return 0; }
 
 static void tasks_exit_all(void)
 {
@@ -398,7 +395,9 @@ static void tasks_exit_all(void)
 
 	for (;;) {
 		spin_lock(&tasklist_lock);
-		t = list_empty(&task_list) ? NULL : list_first_entry(&task_list, struct task_struct, tasks);
+		t = list_empty(&task_list) ?
+			    NULL :
+			    list_first_entry(&task_list, struct task_struct, tasks);
 		spin_unlock(&tasklist_lock);
 		if (!t)
 			break;

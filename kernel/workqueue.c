@@ -15,7 +15,7 @@
 
 static DEFINE_SPINLOCK(work_lock);
 static LIST_HEAD(work_head);
-static struct work_struct *running_work;          /* guarded by work_lock */
+static struct work_struct *running_work; /* guarded by work_lock */
 static struct workqueue_struct system_wq_struct = { "events" };
 struct workqueue_struct *system_wq = &system_wq_struct;
 
@@ -74,7 +74,7 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw, unsi
 	bool was = timer_delete_sync(&dw->timer);
 
 	if (READ_ONCE(dw->work.pending))
-		return true;                 /* already queued: it runs at once anyway */
+		return true; /* already queued: it runs at once anyway */
 	if (!delay)
 		queue_work(wq, &dw->work);
 	else
@@ -84,7 +84,7 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw, unsi
 
 struct work_cancel {
 	struct work_struct *w;
-	bool was;               /* pending work was taken off the list */
+	bool was; /* pending work was taken off the list */
 };
 
 /* Take the work off the list if pending; done when it is not running. */

@@ -29,7 +29,7 @@ errseq_t errseq_set(_Atomic errseq_t *eseq, int err)
 			new += ERRSEQ_CTR_INC;
 		if (new == old || atomic_compare_exchange_strong(eseq, &old, new))
 			return new;
-		if (old == new)                 /* someone set the same value */
+		if (old == new) /* someone set the same value */
 			return new;
 	}
 }
@@ -58,5 +58,5 @@ int errseq_check_and_advance(_Atomic errseq_t *eseq, errseq_t *since)
 	if (new != old)
 		atomic_compare_exchange_strong(eseq, &old, new);
 	*since = new;
-	return -(int)(new & MAX_ERRNO);
+	return -(int)(new &MAX_ERRNO);
 }

@@ -15,6 +15,6 @@ void mmk_bug(const char *file, int line, const char *cond)
 
 void mmk_warn(const char *file, int line, const char *cond)
 {
-	printk("WARNING: CPU: %d at %s:%d: %s\n",
-	       mmk_this_cpu ? mmk_this_cpu->id : -1, file, line, cond);
+	printk("WARNING: CPU: %d at %s:%d: %s\n", mmk_this_cpu ? mmk_this_cpu->id : -1, file, line,
+	       cond);
 }

@@ -9,10 +9,7 @@
 
 static _Atomic u64 clock_ns;
 
-u64 machine_clock_ns(void)
-{
-	return atomic_load_explicit(&clock_ns, memory_order_acquire);
-}
+u64 machine_clock_ns(void) { return atomic_load_explicit(&clock_ns, memory_order_acquire); }
 
 void machine_clock_advance(u64 ns)
 {
@@ -25,8 +22,5 @@ static int clock_init(void)
 	return 0;
 }
 
-static void clock_exit(void)
-{
-	atomic_store(&clock_ns, 0);
-}
+static void clock_exit(void) { atomic_store(&clock_ns, 0); }
 mmk_initcall(INIT_PAGE_ALLOC - 5, clock_init, clock_exit);

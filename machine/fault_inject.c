@@ -37,10 +37,7 @@ struct fault_site *fault_site_find(const char *name)
 	return NULL;
 }
 
-static bool site_armed(const struct fault_site *s)
-{
-	return s->nth || s->prob_ppm;
-}
+static bool site_armed(const struct fault_site *s) { return s->nth || s->prob_ppm; }
 
 static bool site_decide(struct fault_site *s)
 {
@@ -58,7 +55,7 @@ static bool site_decide(struct fault_site *s)
 
 bool __should_fail(struct fault_site *site)
 {
-	bool any = site_decide(&fault_any);     /* both count the call */
+	bool any = site_decide(&fault_any); /* both count the call */
 	bool fail = site_decide(site) || any;
 
 	if (fail) {

@@ -17,16 +17,22 @@
 #include <unistd.h>
 #include "mmkit/host.h"
 
-#define RETRY(expr) ({ long __r; do __r = (long)(expr); while (__r < 0 && errno == EINTR); \
-		       __r < 0 ? -(long)errno : __r; })
+#define RETRY(expr)                                \
+	({                                         \
+		long __r;                          \
+		do                                 \
+			__r = (long)(expr);        \
+		while (__r < 0 && errno == EINTR); \
+		__r < 0 ? -(long)errno : __r;      \
+	})
 
 int host_open_dir(const char *path)
 {
 	return (int)RETRY(open(path, O_PATH | O_DIRECTORY | O_CLOEXEC));
 }
 
-int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create,
-		 unsigned int mode, bool *writable)
+int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create, unsigned int mode,
+		 bool *writable)
 {
 	int flags = O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
 	long fd;
@@ -46,10 +52,7 @@ int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create
 	return (int)RETRY(openat(dirfd, name, flags | O_RDONLY, mode));
 }
 
-int host_close(int fd)
-{
-	return close(fd) < 0 ? -errno : 0;
-}
+int host_close(int fd) { return close(fd) < 0 ? -errno : 0; }
 
 static void host_stat_from(const struct stat *s, struct host_stat *st)
 {
@@ -110,12 +113,12 @@ static long host_rw(int fd, const struct host_iovec *hiov, int n, long long off,
 			iov[k - i] = (struct iovec){ hiov[k].base, hiov[k].len };
 		iov[0].iov_base = (char *)iov[0].iov_base + skip;
 		iov[0].iov_len -= skip;
-		r = write ? RETRY(pwritev(fd, iov, n - i, off + total))
-			  : RETRY(preadv(fd, iov, n - i, off + total));
+		r = write ? RETRY(pwritev(fd, iov, n - i, off + total)) :
+			    RETRY(preadv(fd, iov, n - i, off + total));
 		if (r < 0)
 			return total ? total : r;
 		if (r == 0)
-			break;                       /* end of file (read) */
+			break; /* end of file (read) */
 		total += r;
 		skip += (size_t)r;
 		while (i < n && skip >= hiov[i].len)
@@ -134,10 +137,7 @@ long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off)
 	return host_rw(fd, iov, n, off, true);
 }
 
-int host_ftruncate(int fd, long long len)
-{
-	return (int)RETRY(ftruncate(fd, len));
-}
+int host_ftruncate(int fd, long long len) { return (int)RETRY(ftruncate(fd, len)); }
 
 int host_fallocate(int fd, int mode, long long off, long long len)
 {
@@ -149,10 +149,7 @@ int host_fsync(int fd, bool datasync)
 	return (int)(datasync ? RETRY(fdatasync(fd)) : RETRY(fsync(fd)));
 }
 
-int host_unlink_at(int dirfd, const char *name)
-{
-	return (int)RETRY(unlinkat(dirfd, name, 0));
-}
+int host_unlink_at(int dirfd, const char *name) { return (int)RETRY(unlinkat(dirfd, name, 0)); }
 
 int host_mkdir_at(int dirfd, const char *name, unsigned int mode)
 {
@@ -166,7 +163,7 @@ long long host_seek_data(int fd, long long off, bool hole)
 
 int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max)
 {
-	union {                  /* struct fiemap ends in its extents */
+	union { /* struct fiemap ends in its extents */
 		struct fiemap fm;
 		u8 raw[sizeof(struct fiemap) + 64 * sizeof(struct fiemap_extent)];
 	} req;
@@ -188,7 +185,7 @@ int host_file_extents(int fd, long long start, long long len, struct host_extent
 		ext[i].length = (long long)fe[i].fe_length;
 		ext[i].last = fe[i].fe_flags & FIEMAP_EXTENT_LAST;
 		ext[i].mapped = !(fe[i].fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
-							 FIEMAP_EXTENT_DATA_INLINE));
+						    FIEMAP_EXTENT_DATA_INLINE));
 	}
 	return (int)req.fm.fm_mapped_extents;
 }

@@ -34,9 +34,8 @@ __thread struct cpu *mmk_this_cpu;
 const struct tlb_entry tlb_trap_table[TLB_SIZE] = {
 	[0 ... TLB_SIZE - 1] = { TLB_INVALID, TLB_INVALID, TLB_INVALID, 0 }
 };
-__thread struct tlb_entry *mmk_tlb_table[NB_MMU_MODES] = {
-	(struct tlb_entry *)tlb_trap_table, (struct tlb_entry *)tlb_trap_table
-};
+__thread struct tlb_entry *mmk_tlb_table[NB_MMU_MODES] = { (struct tlb_entry *)tlb_trap_table,
+							   (struct tlb_entry *)tlb_trap_table };
 _Static_assert(NB_MMU_MODES == 2, "cpu_handle_ipis() tests both modes");
 
 static struct initcall *initcalls;
@@ -80,9 +79,9 @@ static void raise_irq_line(struct cpu *t)
 	int i;
 
 	if (t->engine_kick)
-		t->engine_kick(t);      /* out of guest code to serve it */
+		t->engine_kick(t); /* out of guest code to serve it */
 	if (!t->tlb_table)
-		return;         /* no thread runs it yet: cpu_enter() checks pending */
+		return; /* no thread runs it yet: cpu_enter() checks pending */
 	for (i = 0; i < NB_MMU_MODES; i++)
 		__atomic_store_n(&t->tlb_table[i], (struct tlb_entry *)tlb_trap_table,
 				 __ATOMIC_RELEASE);
@@ -122,7 +121,7 @@ static void cpu_enter(struct cpu *c)
 	}
 	mmk_this_cpu = c;
 	if (!c) {
-		set_irq_line(NULL, true);       /* no TLB: every access misses */
+		set_irq_line(NULL, true); /* no TLB: every access misses */
 		return;
 	}
 	pthread_mutex_lock(&c->ipi_lock);
@@ -164,7 +163,7 @@ static void handle_ipis(struct cpu *c, bool irqsafe_only)
 			c->ipi_func[found] = NULL;
 		}
 		atomic_store_explicit(&c->ipi_pending, left, memory_order_relaxed);
-		if (!fn)                /* done: the line shows what is left */
+		if (!fn) /* done: the line shows what is left */
 			set_irq_line(c, left);
 		pthread_mutex_unlock(&c->ipi_lock);
 		if (!fn)
@@ -211,7 +210,9 @@ static bool flag_sleep(void *arg)
 }
 
 static const struct wait_ops flag_wait_ops = {
-	.done = flag_set, .sleep = flag_sleep, .spins = IPI_WAIT_SPINS,
+	.done = flag_set,
+	.sleep = flag_sleep,
+	.spins = IPI_WAIT_SPINS,
 };
 
 /* A thread that is no CPU has no ipi_cond: it polls and yields. */
@@ -225,8 +226,7 @@ static void cpu_wait_flag(struct cpu *self, _Atomic int *flag)
 	wait_until(self ? &flag_wait_ops : &flag_poll_ops, &w, IPI_ALL);
 }
 
-static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info,
-		     bool irqsafe)
+static void ipi_send(struct cpu *self, struct cpu *t, smp_call_func_t fn, void *info, bool irqsafe)
 {
 	atomic_store_explicit(&t->ipi_done[self->id], 0, memory_order_relaxed);
 	pthread_mutex_lock(&t->ipi_lock);
@@ -277,7 +277,8 @@ static bool idle_woken(void *arg)
 	bool woken;
 
 	pthread_mutex_lock(&c->ipi_lock);
-	woken = c->work_func || c->stop || atomic_load_explicit(&c->ipi_pending, memory_order_relaxed);
+	woken = c->work_func || c->stop ||
+		atomic_load_explicit(&c->ipi_pending, memory_order_relaxed);
 	pthread_mutex_unlock(&c->ipi_lock);
 	return woken;
 }
@@ -288,7 +289,8 @@ static bool idle_sleep(void *arg)
 	struct cpu *c = arg;
 
 	pthread_mutex_lock(&c->ipi_lock);
-	if (!c->work_func && !c->stop && !atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
+	if (!c->work_func && !c->stop &&
+	    !atomic_load_explicit(&c->ipi_pending, memory_order_relaxed))
 		pthread_cond_wait(&c->ipi_cond, &c->ipi_lock);
 	pthread_mutex_unlock(&c->ipi_lock);
 	return false;
@@ -385,8 +387,8 @@ static int ram_map(struct machine *m)
 		return -errno;
 	if (ftruncate(m->memfd, (off_t)m->cfg.ram_bytes) < 0)
 		goto close_fd;
-	m->ram = mmap(NULL, m->cfg.ram_bytes, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_NORESERVE, m->memfd, 0);
+	m->ram = mmap(NULL, m->cfg.ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+		      m->memfd, 0);
 	if (m->ram == MAP_FAILED)
 		goto close_fd;
 	return 0;
@@ -423,7 +425,7 @@ static int cpus_start(struct machine *m)
 	cpu_enter(&m->cpus[0]);
 	for (n = 1; n < m->nr_cpus; n++)
 		if (pthread_create(&m->cpus[n].thread, NULL, cpu_idle, &m->cpus[n]))
-			return -EAGAIN;   /* machine_shutdown() joins the started ones */
+			return -EAGAIN; /* machine_shutdown() joins the started ones */
 	return 0;
 }
 
@@ -450,7 +452,7 @@ static void cpus_stop(struct machine *m)
 	free(m->cpus);
 }
 
-static struct initcall *initcalls_done;   /* last initcall that succeeded */
+static struct initcall *initcalls_done; /* last initcall that succeeded */
 
 static int run_initcalls(void)
 {
@@ -536,6 +538,6 @@ void machine_shutdown(void)
 	close(m->memfd);
 	free(m);
 	mmk = NULL;
-	lockdep_reset_locks();          /* the machine's locks are gone */
+	lockdep_reset_locks(); /* the machine's locks are gone */
 	dmesg_clear();
 }

@@ -32,10 +32,7 @@
 struct pgtable_mode pgmode;
 static _Atomic(fault_vector_t) fault_vector;
 
-fault_vector_t set_fault_vector(fault_vector_t fn)
-{
-	return atomic_exchange(&fault_vector, fn);
-}
+fault_vector_t set_fault_vector(fault_vector_t fn) { return atomic_exchange(&fault_vector, fn); }
 
 /* Deliver a fault through the vector the kernel installed (none: the
  * fault is unresolved and the record carries no outcome). */
@@ -46,10 +43,7 @@ static int raise_fault(struct mmu_fault *f)
 	return v ? v(f) : -EFAULT;
 }
 
-int mmu_raise_fault(struct mmu_fault *f)
-{
-	return raise_fault(f);
-}
+int mmu_raise_fault(struct mmu_fault *f) { return raise_fault(f); }
 
 /* ------------------------------------------------ entry slots (RMW) -- */
 
@@ -64,13 +58,13 @@ bool pt_entry_cmpxchg(void *slot, u64 *old, u64 new)
 {
 	if (pgmode.entry_shift == 2) {
 		u32 o = (u32)*old;
-		bool ok = __atomic_compare_exchange_n((u32 *)slot, &o, (u32)new, false,
+		bool ok = __atomic_compare_exchange_n((u32 *)slot, &o, (u32) new, false,
 						      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 		*old = o;
 		return ok;
 	}
-	return __atomic_compare_exchange_n((u64 *)slot, old, new, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	return __atomic_compare_exchange_n((u64 *)slot, old, new, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
 }
 
 u64 pt_entry_clear_bits(void *slot, u64 bits)
@@ -122,11 +116,13 @@ static bool phys_in_ram(u64 phys, u64 len)
 
 /* Rights accumulated over the levels of one walk, as entry bits: U and RW
  * ANDed, NX ORed. */
-struct walk_rights { u64 us, rw, nx; };
+struct walk_rights {
+	u64 us, rw, nx;
+};
 
 /* Is the access permitted by the accumulated rights (SDM 4.6)? */
-static bool access_ok(const struct cpu *c, const struct walk_rights *r,
-		      enum mmu_access acc, int mmu_idx)
+static bool access_ok(const struct cpu *c, const struct walk_rights *r, enum mmu_access acc,
+		      int mmu_idx)
 {
 	if (mmu_idx == MMU_USER_IDX && !r->us)
 		return false;
@@ -138,8 +134,8 @@ static bool access_ok(const struct cpu *c, const struct walk_rights *r,
 }
 
 static void fill_translation(const struct cpu *c, struct mmu_translation *t,
-			     const struct walk_rights *r, int mmu_idx, int i,
-			     unsigned long va, u64 e)
+			     const struct walk_rights *r, int mmu_idx, int i, unsigned long va,
+			     u64 e)
 {
 	const struct pt_hw_level *h = &pgmode.hw[i];
 
@@ -185,7 +181,7 @@ static int walk_leaf(struct cpu *c, int i, unsigned long va, void *slot, u64 e,
 static int walk(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_idx,
 		struct mmu_translation *t, struct mmu_fault *f)
 {
-	const int nhw = pgmode.nhw, top_rights = pgmode.levels == 3;  /* PAE PDPTE: no rights */
+	const int nhw = pgmode.nhw, top_rights = pgmode.levels == 3; /* PAE PDPTE: no rights */
 	const unsigned int esh = pgmode.entry_shift;
 	const u64 ram = mmk->cfg.ram_bytes, nxbit = pgmode.nx ? _PAGE_NX : 0, pfn = PTE_PFN_MASK;
 	struct walk_rights r = { _PAGE_USER, _PAGE_RW, 0 };
@@ -201,8 +197,8 @@ static int walk(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_id
 
 		if (unlikely(slot_phys >= ram))
 			return mce(f, va, slot_phys);
-		e = esh == 2 ? __atomic_load_n((u32 *)slot, __ATOMIC_ACQUIRE)
-			     : __atomic_load_n((u64 *)slot, __ATOMIC_ACQUIRE);
+		e = esh == 2 ? __atomic_load_n((u32 *)slot, __ATOMIC_ACQUIRE) :
+			       __atomic_load_n((u64 *)slot, __ATOMIC_ACQUIRE);
 		if (!(e & _PAGE_PRESENT))
 			return pf(f, va, acc, mmu_idx, 0);
 		leaf = i == nhw - 1 || (h->leaf_ok && (e & _PAGE_PSE));
@@ -220,7 +216,7 @@ static int walk(struct cpu *c, unsigned long va, enum mmu_access acc, int mmu_id
 			return -EAGAIN;
 		table = e & pfn;
 	}
-	return -EFAULT;     /* not reached: the last level is always a leaf */
+	return -EFAULT; /* not reached: the last level is always a leaf */
 }
 
 int mmu_walk_trace(const void *top, unsigned long va, struct mmu_walk_step *steps)
@@ -282,7 +278,8 @@ static void tlb_fill(struct cpu *c, int mmu_idx, unsigned long va, const struct 
 	struct tlb_entry_full *full = &c->tlb.full[mmu_idx][idx];
 	/* t is filled by mmu_translate, which returned 0; the analyzer does not
 	 * see through walk()'s retry loop */
-	u64 pphys = t->phys & PAGE_MASK;  /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+	u64 pphys =
+		t->phys & PAGE_MASK; /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 
 	e->addr_read = page;
 	e->addr_write = (t->writable && (t->leaf & _PAGE_DIRTY)) ? page : TLB_INVALID;
@@ -312,7 +309,7 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 	struct mmu_fault f;
 	int tries;
 
-	lockdep_interrupt_point(IPI_ALL, NULL);     /* every access is one */
+	lockdep_interrupt_point(IPI_ALL, NULL); /* every access is one */
 	cpu_handle_ipis();
 	for (tries = 0; tries < MMU_MAX_RETRIES; tries++) {
 		if (tlb_comparator(e, acc) == (va & PAGE_MASK))
@@ -328,7 +325,7 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 			return NULL;
 		}
 	}
-	WARN_ON(1);     /* the fault handler keeps "fixing" a fault that recurs */
+	WARN_ON(1); /* the fault handler keeps "fixing" a fault that recurs */
 	f.fixup = true;
 	raise_fault(&f);
 	*err = -EFAULT;
@@ -340,23 +337,50 @@ u8 *mmu_probe(int mmu_idx, unsigned long va, enum mmu_access acc, bool fixup, in
 static u64 load_host(const u8 *p, unsigned int size)
 {
 	switch (size) {
-	case 1: return __atomic_load_n(p, __ATOMIC_RELAXED);
-	case 2: if (!((uintptr_t)p & 1)) return __atomic_load_n((const u16 *)p, __ATOMIC_RELAXED); break;
-	case 4: if (!((uintptr_t)p & 3)) return __atomic_load_n((const u32 *)p, __ATOMIC_RELAXED); break;
-	case 8: if (!((uintptr_t)p & 7)) return __atomic_load_n((const u64 *)p, __ATOMIC_RELAXED); break;
+	case 1:
+		return __atomic_load_n(p, __ATOMIC_RELAXED);
+	case 2:
+		if (!((uintptr_t)p & 1))
+			return __atomic_load_n((const u16 *)p, __ATOMIC_RELAXED);
+		break;
+	case 4:
+		if (!((uintptr_t)p & 3))
+			return __atomic_load_n((const u32 *)p, __ATOMIC_RELAXED);
+		break;
+	case 8:
+		if (!((uintptr_t)p & 7))
+			return __atomic_load_n((const u64 *)p, __ATOMIC_RELAXED);
+		break;
 	}
 	u64 v = 0;
-	memcpy(&v, p, size);    /* misaligned within a page (little-endian host) */
+	memcpy(&v, p, size); /* misaligned within a page (little-endian host) */
 	return v;
 }
 
 static void store_host(u8 *p, unsigned int size, u64 v)
 {
 	switch (size) {
-	case 1: __atomic_store_n(p, (u8)v, __ATOMIC_RELAXED); return;
-	case 2: if (!((uintptr_t)p & 1)) { __atomic_store_n((u16 *)p, (u16)v, __ATOMIC_RELAXED); return; } break;
-	case 4: if (!((uintptr_t)p & 3)) { __atomic_store_n((u32 *)p, (u32)v, __ATOMIC_RELAXED); return; } break;
-	case 8: if (!((uintptr_t)p & 7)) { __atomic_store_n((u64 *)p, v, __ATOMIC_RELAXED); return; } break;
+	case 1:
+		__atomic_store_n(p, (u8)v, __ATOMIC_RELAXED);
+		return;
+	case 2:
+		if (!((uintptr_t)p & 1)) {
+			__atomic_store_n((u16 *)p, (u16)v, __ATOMIC_RELAXED);
+			return;
+		}
+		break;
+	case 4:
+		if (!((uintptr_t)p & 3)) {
+			__atomic_store_n((u32 *)p, (u32)v, __ATOMIC_RELAXED);
+			return;
+		}
+		break;
+	case 8:
+		if (!((uintptr_t)p & 7)) {
+			__atomic_store_n((u64 *)p, v, __ATOMIC_RELAXED);
+			return;
+		}
+		break;
 	}
 	memcpy(p, &v, size);
 }
@@ -368,8 +392,8 @@ static bool crosses_page(unsigned long va, unsigned int size)
 
 /* Translate both pages of a page-crossing access before touching either
  * (no partial store on a fault). */
-static int probe_split(int mmu_idx, unsigned long va, unsigned int size,
-		       enum mmu_access acc, u8 **p1, u8 **p2, unsigned int *n1)
+static int probe_split(int mmu_idx, unsigned long va, unsigned int size, enum mmu_access acc,
+		       u8 **p1, u8 **p2, unsigned int *n1)
 {
 	unsigned long next = (va & PAGE_MASK) + PAGE_SIZE;
 	int err = 0;
@@ -433,14 +457,26 @@ int mmu_store_slow(int mmu_idx, unsigned long va, unsigned int size, u64 val)
 
 int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val)
 {
-	u8 v8; u16 v16; u32 v32;
+	u8 v8;
+	u16 v16;
+	u32 v32;
 	int err;
 
 	switch (size) {
-	case 1: err = mmk_read8(mmu_idx, va, &v8); *val = v8; return err;
-	case 2: err = mmk_read16(mmu_idx, va, &v16); *val = v16; return err;
-	case 4: err = mmk_read32(mmu_idx, va, &v32); *val = v32; return err;
-	case 8: return mmk_read64(mmu_idx, va, val);
+	case 1:
+		err = mmk_read8(mmu_idx, va, &v8);
+		*val = v8;
+		return err;
+	case 2:
+		err = mmk_read16(mmu_idx, va, &v16);
+		*val = v16;
+		return err;
+	case 4:
+		err = mmk_read32(mmu_idx, va, &v32);
+		*val = v32;
+		return err;
+	case 8:
+		return mmk_read64(mmu_idx, va, val);
 	}
 	return -EINVAL;
 }
@@ -448,10 +484,14 @@ int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val)
 int mmk_write(int mmu_idx, unsigned long va, unsigned int size, u64 val)
 {
 	switch (size) {
-	case 1: return mmk_write8(mmu_idx, va, (u8)val);
-	case 2: return mmk_write16(mmu_idx, va, (u16)val);
-	case 4: return mmk_write32(mmu_idx, va, (u32)val);
-	case 8: return mmk_write64(mmu_idx, va, val);
+	case 1:
+		return mmk_write8(mmu_idx, va, (u8)val);
+	case 2:
+		return mmk_write16(mmu_idx, va, (u16)val);
+	case 4:
+		return mmk_write32(mmu_idx, va, (u32)val);
+	case 8:
+		return mmk_write64(mmu_idx, va, val);
 	}
 	return -EINVAL;
 }
@@ -524,7 +564,12 @@ static bool piece_memset(u8 *host, size_t off, size_t n, void *byte)
 	return true;
 }
 
-struct chk { u8 byte; size_t at; u8 got; bool found; };
+struct chk {
+	u8 byte;
+	size_t at;
+	u8 got;
+	bool found;
+};
 static bool piece_memchk(u8 *host, size_t off, size_t n, void *arg)
 {
 	struct chk *k = arg;
@@ -548,7 +593,8 @@ int mmk_copy_from(int mmu_idx, void *dst, unsigned long va, size_t len, size_t *
 
 int mmk_copy_to(int mmu_idx, unsigned long va, const void *src, size_t len, size_t *done)
 {
-	return for_each_piece(mmu_idx, va, len, MMU_DATA_STORE, false, done, piece_copy_to, (void *)src);
+	return for_each_piece(mmu_idx, va, len, MMU_DATA_STORE, false, done, piece_copy_to,
+			      (void *)src);
 }
 
 int mmk_memset(int mmu_idx, unsigned long va, int byte, size_t len, size_t *done)
@@ -556,8 +602,8 @@ int mmk_memset(int mmu_idx, unsigned long va, int byte, size_t len, size_t *done
 	return for_each_piece(mmu_idx, va, len, MMU_DATA_STORE, false, done, piece_memset, &byte);
 }
 
-int mmk_memchk(int mmu_idx, unsigned long va, int byte, size_t len,
-	       unsigned long *mismatch, u8 *got)
+int mmk_memchk(int mmu_idx, unsigned long va, int byte, size_t len, unsigned long *mismatch,
+	       u8 *got)
 {
 	struct chk k = { .byte = (u8)byte };
 	int err = for_each_piece(mmu_idx, va, len, MMU_DATA_LOAD, false, NULL, piece_memchk, &k);
@@ -580,6 +626,7 @@ size_t copy_to_user(unsigned long uva, const void *src, size_t len)
 {
 	size_t done = 0;
 
-	for_each_piece(MMU_KERNEL_IDX, uva, len, MMU_DATA_STORE, true, &done, piece_copy_to, (void *)src);
+	for_each_piece(MMU_KERNEL_IDX, uva, len, MMU_DATA_STORE, true, &done, piece_copy_to,
+		       (void *)src);
 	return len - done;
 }

@@ -88,10 +88,7 @@ void __percpu_down_read_slow(struct percpu_rw_semaphore *sem)
 	wait_until(&reader_wait, sem, IPI_ALL);
 }
 
-static bool readers_gone(void *sem)
-{
-	return !readers_active(sem);
-}
+static bool readers_gone(void *sem) { return !readers_active(sem); }
 
 static const struct wait_ops readers_wait = { .done = readers_gone, .spins = PERCPU_RWSEM_SPINS };
 

@@ -26,16 +26,13 @@
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char log_buf[LOG_BUF_SIZE];
-static size_t log_len;        /* bytes in log_buf; oldest lines dropped when full */
+static size_t log_len; /* bytes in log_buf; oldest lines dropped when full */
 static unsigned long log_seq;
 static bool log_at_line_start = true;
-static int log_line_level = MESSAGE_LOGLEVEL_DEFAULT;   /* the open line's level */
+static int log_line_level = MESSAGE_LOGLEVEL_DEFAULT; /* the open line's level */
 static _Atomic int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 
-int console_set_loglevel(int level)
-{
-	return atomic_exchange(&console_loglevel, level);
-}
+int console_set_loglevel(int level) { return atomic_exchange(&console_loglevel, level); }
 
 bool console_echoes(int level) { return level < atomic_load(&console_loglevel); }
 
@@ -93,8 +90,8 @@ void printk(const char *fmt, ...)
 		n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 		if (log_at_line_start) {
 			unsigned long us = log_seq++ * 100;
-			int k = snprintf(line, sizeof(line), "[%5lu.%06lu] ",
-					 us / 1000000, us % 1000000);
+			int k = snprintf(line, sizeof(line), "[%5lu.%06lu] ", us / 1000000,
+					 us % 1000000);
 			log_append(line, (size_t)k);
 			if (echo)
 				fputs(line, echo);

@@ -36,8 +36,8 @@
 
 u8 *vmalloc_window;
 unsigned long vmalloc_window_size;
-static u32 *window_pfn;           /* per window page: aliased pfn + 1, 0 = none */
-static _Atomic unsigned long window_mmaps;  /* host mmap calls that aliased frames */
+static u32 *window_pfn;			   /* per window page: aliased pfn + 1, 0 = none */
+static _Atomic unsigned long window_mmaps; /* host mmap calls that aliased frames */
 
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 

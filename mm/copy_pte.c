@@ -33,7 +33,7 @@ struct copy_ctx {
 	struct vm_area_struct *dst_vma, *src_vma;
 	long rss[NR_MM_COUNTERS];
 	bool nomem;
-	swp_entry_t need_cont;           /* a continuation page is needed for it */
+	swp_entry_t need_cont; /* a continuation page is needed for it */
 };
 
 static bool is_cow_mapping(unsigned long flags)
@@ -78,17 +78,17 @@ static int copy_nonpresent_pte(struct copy_ctx *c, ptep_t src_pte, ptep_t dst_pt
 			c->need_cont = entry;
 			return -ENOMEM;
 		}
-		if (pte_swp_exclusive(pte)) {  /* shared from now on */
+		if (pte_swp_exclusive(pte)) { /* shared from now on */
 			pte = pte_swp_clear_exclusive(pte);
 			set_pte_at(c->src_vma->vm_mm, addr, src_pte, pte);
 		}
 		c->rss[MM_SWAPENTS]++;
 	} else if (!is_pte_marker(pte)) {
-		return 0;                      /* no other kind exists in mmkit */
+		return 0; /* no other kind exists in mmkit */
 	}
 	if (!(c->dst_vma->vm_flags & VM_UFFD_WP))
 		pte = __pte(pte_val(pte) & ~_PAGE_SWP_UFFD_WP());
-	set_pte_at(c->dst_vma->vm_mm, addr, dst_pte, pte);   /* guards survive fork */
+	set_pte_at(c->dst_vma->vm_mm, addr, dst_pte, pte); /* guards survive fork */
 	return 0;
 }
 
@@ -123,7 +123,7 @@ static int copy_pmd(pmdp_t src_pmd, unsigned long addr, unsigned long end, struc
 	struct mm_struct *dst_mm = c->dst_vma->vm_mm;
 
 	if (pmd_leaf(pmdp_get(src_pmd)))
-		return 0;                    /* no THP: user PMDs are tables */
+		return 0; /* no THP: user PMDs are tables */
 	p4dp_t p4d = p4d_alloc(dst_mm, pgd_offset(dst_mm, addr), addr);
 	pudp_t pud = p4d ? pud_alloc(dst_mm, p4d, addr) : NULL;
 	pmdp_t dst_pmd = pud ? pmd_alloc(dst_mm, pud, addr) : NULL;

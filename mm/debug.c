@@ -18,20 +18,26 @@
 #include "mmkit/debug.h"
 
 static const char *const pageflag_names[__NR_PAGEFLAGS] = {
-	"locked", "writeback", "referenced", "uptodate", "dirty", "lru", "head", "waiters",
-	"active", "workingset", "owner_priv_1", "owner_2", "arch_1", "reserved", "private",
-	"private_2", "reclaim", "swapbacked", "unevictable", "mlocked",
+	"locked",  "writeback", "referenced", "uptodate",     "dirty",	     "lru",	"head",
+	"waiters", "active",	"workingset", "owner_priv_1", "owner_2",     "arch_1",	"reserved",
+	"private", "private_2", "reclaim",    "swapbacked",   "unevictable", "mlocked",
 };
 
 static const char *page_type_name(unsigned int type)
 {
 	switch (type) {
-	case PGTY_buddy: return "buddy";
-	case PGTY_table: return "table";
-	case PGTY_guard: return "guard";
-	case PGTY_slab: return "slab";
-	case PGTY_large_kmalloc: return "large_kmalloc";
-	default: return "unknown";
+	case PGTY_buddy:
+		return "buddy";
+	case PGTY_table:
+		return "table";
+	case PGTY_guard:
+		return "guard";
+	case PGTY_slab:
+		return "slab";
+	case PGTY_large_kmalloc:
+		return "large_kmalloc";
+	default:
+		return "unknown";
 	}
 }
 
@@ -67,33 +73,54 @@ void dump_page(const struct page *page, const char *reason)
 	int i;
 
 	printk("page: refcount:%d mapcount:%d mapping:%016lx index:0x%lx pfn:0x%lx\n",
-	       page_ref_count(page), page_mapcount(page), (unsigned long)page->mapping,
-	       page->index, page_to_pfn(page));
+	       page_ref_count(page), page_mapcount(page), (unsigned long)page->mapping, page->index,
+	       page_to_pfn(page));
 	format_page_flags(fl, sizeof(fl), flags);
 	printk("%sflags: %#lx(%s)\n", PageAnon(page) ? "anon " : "", flags, fl);
 	if (type != PGTY_none)
 		printk("page_type: %x(%s)\n", type, page_type_name(type));
 	for (i = 0; i < (int)(sizeof(struct page) / sizeof(long)); i += 4)
-		printk("raw: %016lx %016lx %016lx %016lx\n", raw[i], raw[i + 1], raw[i + 2], raw[i + 3]);
+		printk("raw: %016lx %016lx %016lx %016lx\n", raw[i], raw[i + 1], raw[i + 2],
+		       raw[i + 3]);
 	if (reason)
 		printk("page dumped because: %s\n", reason);
 }
 
-static const struct { const char *name; gfp_t mask; } gfp_names[] = {
-	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE }, { "GFP_HIGHUSER", GFP_HIGHUSER },
-	{ "GFP_USER", GFP_USER }, { "GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT },
-	{ "GFP_KERNEL", GFP_KERNEL }, { "GFP_NOFS", GFP_NOFS }, { "GFP_ATOMIC", GFP_ATOMIC },
-	{ "GFP_NOIO", GFP_NOIO }, { "GFP_NOWAIT", GFP_NOWAIT }, { "GFP_DMA", GFP_DMA },
-	{ "__GFP_HIGHMEM", __GFP_HIGHMEM }, { "GFP_DMA32", GFP_DMA32 }, { "__GFP_HIGH", __GFP_HIGH },
-	{ "__GFP_IO", __GFP_IO }, { "__GFP_FS", __GFP_FS }, { "__GFP_ZERO", __GFP_ZERO },
+static const struct {
+	const char *name;
+	gfp_t mask;
+} gfp_names[] = {
+	{ "GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE },
+	{ "GFP_HIGHUSER", GFP_HIGHUSER },
+	{ "GFP_USER", GFP_USER },
+	{ "GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT },
+	{ "GFP_KERNEL", GFP_KERNEL },
+	{ "GFP_NOFS", GFP_NOFS },
+	{ "GFP_ATOMIC", GFP_ATOMIC },
+	{ "GFP_NOIO", GFP_NOIO },
+	{ "GFP_NOWAIT", GFP_NOWAIT },
+	{ "GFP_DMA", GFP_DMA },
+	{ "__GFP_HIGHMEM", __GFP_HIGHMEM },
+	{ "GFP_DMA32", GFP_DMA32 },
+	{ "__GFP_HIGH", __GFP_HIGH },
+	{ "__GFP_IO", __GFP_IO },
+	{ "__GFP_FS", __GFP_FS },
+	{ "__GFP_ZERO", __GFP_ZERO },
 	{ "__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM },
-	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM }, { "__GFP_WRITE", __GFP_WRITE },
-	{ "__GFP_NOWARN", __GFP_NOWARN }, { "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL },
-	{ "__GFP_NOFAIL", __GFP_NOFAIL }, { "__GFP_NORETRY", __GFP_NORETRY },
-	{ "__GFP_MEMALLOC", __GFP_MEMALLOC }, { "__GFP_COMP", __GFP_COMP },
-	{ "__GFP_NOMEMALLOC", __GFP_NOMEMALLOC }, { "__GFP_HARDWALL", __GFP_HARDWALL },
-	{ "__GFP_THISNODE", __GFP_THISNODE }, { "__GFP_ACCOUNT", __GFP_ACCOUNT },
-	{ "__GFP_MOVABLE", __GFP_MOVABLE }, { "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
+	{ "__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM },
+	{ "__GFP_WRITE", __GFP_WRITE },
+	{ "__GFP_NOWARN", __GFP_NOWARN },
+	{ "__GFP_RETRY_MAYFAIL", __GFP_RETRY_MAYFAIL },
+	{ "__GFP_NOFAIL", __GFP_NOFAIL },
+	{ "__GFP_NORETRY", __GFP_NORETRY },
+	{ "__GFP_MEMALLOC", __GFP_MEMALLOC },
+	{ "__GFP_COMP", __GFP_COMP },
+	{ "__GFP_NOMEMALLOC", __GFP_NOMEMALLOC },
+	{ "__GFP_HARDWALL", __GFP_HARDWALL },
+	{ "__GFP_THISNODE", __GFP_THISNODE },
+	{ "__GFP_ACCOUNT", __GFP_ACCOUNT },
+	{ "__GFP_MOVABLE", __GFP_MOVABLE },
+	{ "__GFP_RECLAIMABLE", __GFP_RECLAIMABLE },
 };
 
 /* %pGg: composite names first, then single flags, then leftover bits. */
@@ -106,7 +133,8 @@ void format_gfp(char *buf, size_t n, gfp_t gfp)
 	for (i = 0; i < ARRAY_SIZE(gfp_names) && gfp; i++) {
 		if ((gfp & gfp_names[i].mask) != gfp_names[i].mask)
 			continue;
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "|" : "", gfp_names[i].name);
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "|" : "",
+					gfp_names[i].name);
 		gfp &= ~gfp_names[i].mask;
 	}
 	if (gfp)
@@ -122,8 +150,8 @@ enum { PFN_NONE, PFN_FREE_HEAD, PFN_FREE_TAIL, PFN_PCP };
 struct buddy_walk {
 	struct verify_ctx *v;
 	struct zone *zone;
-	u8 *state;              /* per pfn: PFN_* */
-	unsigned long pages;    /* free pages found on the buddy lists */
+	u8 *state;	     /* per pfn: PFN_* */
+	unsigned long pages; /* free pages found on the buddy lists */
 	unsigned long blocks_pages, highatomic;
 };
 
@@ -134,10 +162,12 @@ static bool mark_block(struct buddy_walk *w, unsigned long pfn, unsigned int ord
 
 	for (i = 0; i < (1UL << order); i++) {
 		if (w->state[pfn + i] != PFN_NONE) {
-			verify_fail(w->v, "%s: pfn %#lx is on two free lists", w->zone->name, pfn + i);
+			verify_fail(w->v, "%s: pfn %#lx is on two free lists", w->zone->name,
+				    pfn + i);
 			return false;
 		}
-		w->state[pfn + i] = i ? (head_state == PFN_PCP ? PFN_PCP : PFN_FREE_TAIL) : head_state;
+		w->state[pfn + i] =
+			i ? (head_state == PFN_PCP ? PFN_PCP : PFN_FREE_TAIL) : head_state;
 	}
 	return true;
 }
@@ -148,14 +178,14 @@ static void check_free_page(struct buddy_walk *w, struct page *p, const char *wh
 	unsigned long pfn = page_to_pfn(p);
 
 	if (page_ref_count(p) != 0)
-		verify_fail(w->v, "%s: free pfn %#lx (%s) has refcount %d", w->zone->name, pfn, where,
-			    page_ref_count(p));
+		verify_fail(w->v, "%s: free pfn %#lx (%s) has refcount %d", w->zone->name, pfn,
+			    where, page_ref_count(p));
 	if (page_mapcount(p) != 0)
-		verify_fail(w->v, "%s: free pfn %#lx (%s) is mapped %d times", w->zone->name, pfn, where,
-			    page_mapcount(p));
+		verify_fail(w->v, "%s: free pfn %#lx (%s) is mapped %d times", w->zone->name, pfn,
+			    where, page_mapcount(p));
 	if (pgalloc_rec_get(pfn))
-		verify_fail(w->v, "%s: free pfn %#lx (%s) is recorded as allocated", w->zone->name, pfn,
-			    where);
+		verify_fail(w->v, "%s: free pfn %#lx (%s) is recorded as allocated", w->zone->name,
+			    pfn, where);
 }
 
 static bool block_type_ok(struct zone *zone, unsigned long pfn, unsigned int order, int mt)
@@ -179,12 +209,14 @@ static void check_free_block(struct buddy_walk *w, struct page *page, unsigned i
 			    buddy_order(page));
 	if (!IS_ALIGNED(pfn, 1UL << order) || !zone_spans_pfn(zone, pfn) ||
 	    !zone_spans_pfn(zone, pfn + (1UL << order) - 1) || page_zone(page) != zone) {
-		verify_fail(w->v, "%s: order-%u block at pfn %#lx is misaligned or outside the zone",
+		verify_fail(w->v,
+			    "%s: order-%u block at pfn %#lx is misaligned or outside the zone",
 			    zone->name, order, pfn);
 		return;
 	}
 	if (!block_type_ok(zone, pfn, order, mt))
-		verify_fail(w->v, "%s: order-%u block at pfn %#lx is on the %s list of a %s pageblock",
+		verify_fail(w->v,
+			    "%s: order-%u block at pfn %#lx is on the %s list of a %s pageblock",
 			    zone->name, order, pfn, migratetype_names[mt],
 			    migratetype_names[get_pfnblock_migratetype(pfn)]);
 	if (!mark_block(w, pfn, order, PFN_FREE_HEAD))
@@ -237,8 +269,10 @@ static void check_pcp(struct buddy_walk *w, int cpu)
 			unsigned long pfn = page_to_pfn(p), i;
 
 			total += 1L << order;
-			if (page_zone(p) != w->zone || !IS_ALIGNED(pfn, 1UL << order) || PageBuddy(p)) {
-				verify_fail(w->v, "%s: cpu %d pcp order-%u page pfn %#lx is misplaced",
+			if (page_zone(p) != w->zone || !IS_ALIGNED(pfn, 1UL << order) ||
+			    PageBuddy(p)) {
+				verify_fail(w->v,
+					    "%s: cpu %d pcp order-%u page pfn %#lx is misplaced",
 					    w->zone->name, cpu, order, pfn);
 				continue;
 			}
@@ -248,8 +282,8 @@ static void check_pcp(struct buddy_walk *w, int cpu)
 		}
 	}
 	if (total != pcp->count)
-		verify_fail(w->v, "%s: cpu %d pcp lists hold %ld pages, count says %d", w->zone->name,
-			    cpu, total, pcp->count);
+		verify_fail(w->v, "%s: cpu %d pcp lists hold %ld pages, count says %d",
+			    w->zone->name, cpu, total, pcp->count);
 }
 
 static void check_zone_counts(struct buddy_walk *w)
@@ -281,7 +315,8 @@ static void check_zone_counts(struct buddy_walk *w)
 	if (min_wmark_pages(zone) > low_wmark_pages(zone) ||
 	    low_wmark_pages(zone) > high_wmark_pages(zone))
 		verify_fail(w->v, "%s: watermarks out of order", zone->name);
-	if (zone->present_pages > zone->spanned_pages || zone_managed_pages(zone) > zone->present_pages)
+	if (zone->present_pages > zone->spanned_pages ||
+	    zone_managed_pages(zone) > zone->present_pages)
 		verify_fail(w->v, "%s: managed > present > spanned violated", zone->name);
 	for (mt = 0; mt <= zone_idx(zone); mt++)
 		if (zone->lowmem_reserve[mt])
@@ -296,7 +331,8 @@ static void check_stray_buddies(struct buddy_walk *w)
 
 	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn++)
 		if (PageBuddy(pfn_to_page(pfn)) && w->state[pfn] != PFN_FREE_HEAD)
-			verify_fail(w->v, "%s: pfn %#lx is PageBuddy but on no free list", zone->name, pfn);
+			verify_fail(w->v, "%s: pfn %#lx is PageBuddy but on no free list",
+				    zone->name, pfn);
 }
 
 static void verify_zone(struct verify_ctx *v, struct zone *zone, u8 *state)

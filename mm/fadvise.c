@@ -27,7 +27,9 @@ int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
 	if (len < 0)
 		return -EINVAL;
 	if (!bdi->can_writeback)
-		return advice >= MMK_POSIX_FADV_NORMAL && advice <= MMK_POSIX_FADV_NOREUSE ? 0 : -EINVAL;
+		return advice >= MMK_POSIX_FADV_NORMAL && advice <= MMK_POSIX_FADV_NOREUSE ?
+			       0 :
+			       -EINVAL;
 	endbyte = (loff_t)((unsigned long long)offset + (unsigned long long)len);
 	if (!len || endbyte < len)
 		endbyte = MAX_LFS_FILESIZE;
@@ -70,7 +72,7 @@ int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
 		if (end_index >= start_index) {
 			unsigned long count;
 
-			lru_add_drain();       /* batched pages hold a reference */
+			lru_add_drain(); /* batched pages hold a reference */
 			count = invalidate_mapping_pages(m, start_index, end_index);
 			/* some may sit in another CPU's batch (Linux) */
 			if (count < end_index - start_index + 1) {
@@ -82,7 +84,8 @@ writeback:
 		if (mapping_can_writeback(m)) {
 			struct writeback_control wbc = { .nr_to_write = (long)(~0UL >> 1),
 							 .sync_mode = WB_SYNC_NONE,
-							 .range_start = offset, .range_end = endbyte };
+							 .range_start = offset,
+							 .range_end = endbyte };
 
 			do_writepages(m, &wbc);
 		}

@@ -200,7 +200,7 @@ static void **xa_lock_create_slot(struct address_space *m, unsigned long index,
 		if (slot)
 			return slot;
 		spin_unlock(&m->i_pages_lock);
-		*spare = xa_node_alloc();     /* outside the lock */
+		*spare = xa_node_alloc(); /* outside the lock */
 		if (!*spare)
 			return NULL;
 	}
@@ -224,7 +224,7 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	if (m->shmem)
 		SetPageSwapBacked(page);
 	*slot = page;
-	WRITE_ONCE(m->nrpages, m->nrpages + 1);   /* read locklessly: mapping_empty */
+	WRITE_ONCE(m->nrpages, m->nrpages + 1); /* read locklessly: mapping_empty */
 	pagecache_account(m, page, 1);
 }
 
@@ -317,7 +317,8 @@ bool filemap_erase_value(struct address_space *m, unsigned long index, void *val
 
 /* The first value entry with start <= index < end under node, or false. */
 static bool xa_find_value(struct xa_node *node, unsigned int level, unsigned long base,
-			  unsigned long start, unsigned long end, unsigned long *index, void **value)
+			  unsigned long start, unsigned long end, unsigned long *index,
+			  void **value)
 {
 	unsigned long span = 1UL << (XA_SHIFT * level);
 	unsigned int i;
@@ -348,7 +349,8 @@ unsigned int filemap_get_values_range(struct address_space *m, unsigned long *st
 
 	spin_lock(&m->i_pages_lock);
 	while (n < nr && *start < end && m->xa_root &&
-	       xa_find_value(m->xa_root, m->xa_height - 1, 0, *start, end, &indices[n], &values[n])) {
+	       xa_find_value(m->xa_root, m->xa_height - 1, 0, *start, end, &indices[n],
+			     &values[n])) {
 		*start = indices[n++] + 1;
 		if (!*start)
 			break;
@@ -364,7 +366,8 @@ struct lockdep_map page_lock_dep_map = LOCKDEP_MAP_INIT("PG_locked", IPI_ALL);
 static bool page_try(void *page)
 {
 	return !(atomic_fetch_or_explicit(&((struct page *)page)->flags, 1UL << PG_locked,
-					  memory_order_acquire) & (1UL << PG_locked));
+					  memory_order_acquire) &
+		 (1UL << PG_locked));
 }
 
 /* Waiting for a page lock: an in-flight read may hold it (its batch is
@@ -397,7 +400,7 @@ struct page *filemap_lock_page(struct address_space *m, unsigned long index)
 		lock_page(page);
 		if (likely(page->mapping == m))
 			return page;
-		unlock_page(page);           /* truncated meanwhile */
+		unlock_page(page); /* truncated meanwhile */
 		put_page(page);
 	}
 }
@@ -411,7 +414,7 @@ static struct page *page_cache_alloc(bool zero)
 		return NULL;
 	page = alloc_page(GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0));
 	if (page)
-		(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
+		(void)trylock_page(page); /* new, so free: locked (and known to lockdep) */
 	return page;
 }
 
@@ -428,14 +431,14 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 			return NULL;
 		err = filemap_add_page(m, page, index);
 		if (!err) {
-			folio_add_lru(page);     /* Linux filemap_add_folio */
-			return page;             /* locked, ours and the cache's reference */
+			folio_add_lru(page); /* Linux filemap_add_folio */
+			return page;	     /* locked, ours and the cache's reference */
 		}
 		unlock_page(page);
 		put_page(page);
 		if (err != -EEXIST)
 			return NULL;
-		if (m->shmem) {                  /* a page of shmem may be in swap */
+		if (m->shmem) { /* a page of shmem may be in swap */
 			void *entry = filemap_get_entry(m, index);
 
 			if (entry && !xa_is_value_entry(entry)) {
@@ -508,7 +511,7 @@ unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *sta
 		pages[n++] = page;
 		*start = page->index + 1;
 		if (!*start)
-			break;                   /* index ~0UL */
+			break; /* index ~0UL */
 	}
 	return n;
 }
@@ -535,7 +538,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	if (PageDirty(page) && mapping_can_writeback(m))
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
-	*xa_lookup_slot(m, page->index) = NULL;      /* the page is in it */
+	*xa_lookup_slot(m, page->index) = NULL; /* the page is in it */
 	WRITE_ONCE(m->nrpages, m->nrpages - 1);
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
@@ -544,7 +547,7 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	ClearPagePrivate(page);
 	ClearPageReadahead(page);
 	spin_unlock(&m->i_pages_lock);
-	put_page(page);                              /* the cache's reference */
+	put_page(page); /* the cache's reference */
 }
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
@@ -552,7 +555,7 @@ void filemap_remove_range(struct address_space *m, unsigned long start, unsigned
 	unsigned long first = start;
 
 	if (m->shmem)
-		shmem_free_swap_range(m, start, end);   /* pages in swap */
+		shmem_free_swap_range(m, start, end); /* pages in swap */
 	while (start < end) {
 		struct page *page = filemap_find_get(m, start, end - 1);
 
@@ -565,7 +568,7 @@ void filemap_remove_range(struct address_space *m, unsigned long start, unsigned
 		put_page(page);
 	}
 	if (m->shmem)
-		shmem_free_swap_range(m, first, end);   /* went to swap meanwhile */
+		shmem_free_swap_range(m, first, end); /* went to swap meanwhile */
 }
 
 static struct address_space *__mapping_alloc(void)
@@ -616,9 +619,9 @@ void mapping_release(struct address_space *m)
 {
 	filemap_remove_range(m, 0, ~0UL);
 	if (m->shmem)
-		shmem_swaplist_del(m);         /* waits for swapoff to let go */
+		shmem_swaplist_del(m); /* waits for swapoff to let go */
 	WARN_ON(m->nrpages);
-	WARN_ON(!list_empty(&m->i_mmap));     /* each VMA holds a file reference */
+	WARN_ON(!list_empty(&m->i_mmap)); /* each VMA holds a file reference */
 	destroy_rwsem(&m->i_mmap_rwsem);
 	if (m->xa_root)
 		xa_free_nodes(m->xa_root, m->xa_height - 1);
@@ -666,11 +669,11 @@ int filemap_read_folio(struct file *f, struct page *page)
 	struct address_space *m = page->mapping;
 	int err;
 
-	err = m->a_ops->read_folio(f, page);        /* unlocks the page */
+	err = m->a_ops->read_folio(f, page); /* unlocks the page */
 	if (!err && !PageUptodate(page))
 		err = -EIO;
 	if (err && f)
-		f->f_ra.ra_pages /= 4;               /* shrink_readahead_size_eio */
+		f->f_ra.ra_pages /= 4; /* shrink_readahead_size_eio */
 	return err;
 }
 
@@ -684,7 +687,7 @@ static struct page *filemap_create_page(struct file *f, struct address_space *m,
 	*err = -ENOMEM;
 	if (!page)
 		return NULL;
-	if (PageUptodate(page)) {                 /* raced with another reader */
+	if (PageUptodate(page)) { /* raced with another reader */
 		unlock_page(page);
 		*err = 0;
 		return page;
@@ -704,7 +707,7 @@ static int filemap_update_page(struct file *f, struct address_space *m, struct p
 	lock_page(page);
 	if (page->mapping != m) {
 		unlock_page(page);
-		return -EAGAIN;                       /* truncated: look again */
+		return -EAGAIN; /* truncated: look again */
 	}
 	if (PageUptodate(page)) {
 		unlock_page(page);
@@ -755,8 +758,8 @@ long filemap_read(struct file *f, unsigned long ubuf, size_t len, loff_t *ppos)
 		return 0;
 	while (len && pos < i_size_read(inode)) {
 		unsigned long index = (unsigned long)pos >> PAGE_SHIFT;
-		struct page *page = filemap_get_read_page(f, index, DIV_ROUND_UP(pos + (loff_t)len,
-										    PAGE_SIZE), &err);
+		struct page *page = filemap_get_read_page(
+			f, index, DIV_ROUND_UP(pos + (loff_t)len, PAGE_SIZE), &err);
 		size_t off = pos & ~PAGE_MASK, n, left;
 		loff_t isize;
 
@@ -828,8 +831,8 @@ long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
  * to be wholly written (write_begin): a partial write of a page inside the
  * file reads it first; beyond EOF it is zeroed (*fresh: a new block, as
  * ext4's buffer_new).  NULL with *err. */
-static struct page *write_begin(struct file *f, struct address_space *m, loff_t pos,
-				size_t len, bool *fresh, int *err)
+static struct page *write_begin(struct file *f, struct address_space *m, loff_t pos, size_t len,
+				bool *fresh, int *err)
 {
 	unsigned long index = (unsigned long)pos >> PAGE_SHIFT;
 	size_t off = pos & ~PAGE_MASK;
@@ -944,7 +947,8 @@ static long perform_write(struct file *f, unsigned long ubuf, const void *kbuf, 
 		copied = write_copy_in((u8 *)page_address(page) + off, ubuf, kbuf, written, bytes);
 		status = write_end(m, page, pos, bytes, copied, fresh);
 		if (!status) {
-			if (kbuf || fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
+			if (kbuf ||
+			    fault_in_readable(ubuf + (unsigned long)written, bytes) == bytes) {
 				err = -EFAULT;
 				break;
 			}
@@ -970,14 +974,14 @@ static long generic_write_checks(struct file *f, loff_t *pos, size_t *len)
 	unsigned long limit = rlimit(RLIMIT_FSIZE);
 
 	if (f->f_inode && f->f_inode->i_swapfile)
-		return -ETXTBSY;                     /* an active swap area */
+		return -ETXTBSY; /* an active swap area */
 	if (f->f_flags & MMK_O_APPEND)
 		*pos = i_size_read(f->f_inode);
 	if (!*len)
 		return 0;
 	if (limit != RLIM_INFINITY) {
 		if (*pos >= (loff_t)limit)
-			return -EFBIG;               /* Linux also sends SIGXFSZ */
+			return -EFBIG; /* Linux also sends SIGXFSZ */
 		*len = min(*len, (size_t)((loff_t)limit - *pos));
 	}
 	if (*pos >= MAX_LFS_FILESIZE)
@@ -1002,9 +1006,10 @@ static long file_write(struct file *f, unsigned long ubuf, const void *kbuf, siz
 	if (ret > 0) {
 		*ppos = pos + ret;
 		if (f->f_flags & (MMK_O_DSYNC | MMK_O_SYNC)) {
-			int err = f->f_op->fsync ? f->f_op->fsync(f, pos, pos + ret - 1,
-								  (f->f_flags & MMK_O_SYNC) != MMK_O_SYNC)
-						 : 0;          /* generic_write_sync */
+			int err = f->f_op->fsync ?
+					  f->f_op->fsync(f, pos, pos + ret - 1,
+							 (f->f_flags & MMK_O_SYNC) != MMK_O_SYNC) :
+					  0; /* generic_write_sync */
 
 			if (err)
 				ret = err;
@@ -1063,8 +1068,9 @@ static struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
 {
 	struct file *f = vmf->vma->vm_file, *fpin = NULL;
 	struct file_ra_state *ra = &f->f_ra;
-	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
-					   ._index = vmf->pgoff };
+	struct readahead_control ractl = {
+		.file = f, .mapping = f->f_mapping, .ra = ra, ._index = vmf->pgoff
+	};
 	unsigned long vm_flags = vmf->vma->vm_flags;
 
 	if ((vm_flags & (VM_RAND_READ | VM_EXEC)) == VM_RAND_READ || !ra->ra_pages)
@@ -1086,12 +1092,12 @@ static struct file *do_sync_mmap_readahead(struct vm_fault *vmf)
 		ra->start = max(vmf->pgoff, vmf->vma->vm_pgoff);
 		ra->size = min(ra->start + ra->ra_pages, end) - ra->start;
 		ra->async_size = 0;
-	} else {                                       /* mmap read-around */
+	} else { /* mmap read-around */
 		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
 		ra->size = ra->ra_pages;
 		ra->async_size = ra->ra_pages / 4;
 	}
-	fpin = maybe_unlock_mmap_for_io(vmf, fpin);    /* the VMA is not used after this */
+	fpin = maybe_unlock_mmap_for_io(vmf, fpin); /* the VMA is not used after this */
 	ractl._index = ra->start;
 	ra_submit(ra, &ractl);
 	return fpin;
@@ -1103,8 +1109,9 @@ static struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct page *p
 {
 	struct file *f = vmf->vma->vm_file, *fpin = NULL;
 	struct file_ra_state *ra = &f->f_ra;
-	struct readahead_control ractl = { .file = f, .mapping = f->f_mapping, .ra = ra,
-					   ._index = vmf->pgoff };
+	struct readahead_control ractl = {
+		.file = f, .mapping = f->f_mapping, .ra = ra, ._index = vmf->pgoff
+	};
 
 	if ((vmf->vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
 		return NULL;
@@ -1119,8 +1126,7 @@ static struct file *do_async_mmap_readahead(struct vm_fault *vmf, struct page *p
 
 /* Linux lock_folio_maybe_drop_mmap: a page another task holds locked (its
  * I/O) is waited for without mmap_lock when the fault may be retried. */
-static void lock_page_maybe_drop_mmap(struct vm_fault *vmf, struct page *page,
-				      struct file **fpin)
+static void lock_page_maybe_drop_mmap(struct vm_fault *vmf, struct page *page, struct file **fpin)
 {
 	if (trylock_page(page))
 		return;
@@ -1171,7 +1177,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		} else {
 			lock_page_maybe_drop_mmap(vmf, page, &fpin);
 		}
-		if (unlikely(page->mapping != m)) {         /* truncated */
+		if (unlikely(page->mapping != m)) { /* truncated */
 			unlock_page(page);
 			put_page(page);
 			page = NULL;
@@ -1248,7 +1254,7 @@ static vm_fault_t map_pages_locked(struct vm_fault *vmf, ptep_t pte0, unsigned l
 			(*rss)++;
 			if (addr == vmf->address)
 				ret = VM_FAULT_NOPAGE;
-			page = NULL;                      /* the PTE's reference */
+			page = NULL; /* the PTE's reference */
 		}
 		unlock_page(pages[i]);
 		if (page)
@@ -1285,7 +1291,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		if (!got)
 			break;
 		if (got < 16)
-			next = end_pgoff + 1;        /* the last batch (end_pgoff < ~0UL) */
+			next = end_pgoff + 1; /* the last batch (end_pgoff < ~0UL) */
 		for (i = 0; i < got; i++) {
 			struct page *page = next_uptodate_page(pages[i], m, max_idx);
 
@@ -1294,9 +1300,9 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		}
 		if (!n)
 			continue;
-		pte0 = pte_offset_map_lock(vma->vm_mm, vmf->pmd,
-					   vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT),
-					   &ptl);
+		pte0 = pte_offset_map_lock(
+			vma->vm_mm, vmf->pmd,
+			vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT), &ptl);
 		ret |= map_pages_locked(vmf, pte0, start_pgoff, pages, n, &rss, &mmap_miss);
 		pte_unmap_unlock(pte0, ptl);
 	}
@@ -1355,7 +1361,7 @@ vm_fault_t filemap_get_or_create(struct address_space *m, struct vm_fault *vmf)
 	if (!page)
 		return VM_FAULT_OOM;
 	if (!PageUptodate(page))
-		SetPageUptodate(page);               /* zeroed at allocation */
+		SetPageUptodate(page); /* zeroed at allocation */
 	unlock_page(page);
 	vmf->page = page;
 	return 0;

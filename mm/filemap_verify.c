@@ -29,9 +29,9 @@ struct mapping_count {
 struct pc_state {
 	struct verify_ctx *v;
 	struct mapping_count *tab;
-	unsigned long size;                  /* slots, a power of two */
+	unsigned long size; /* slots, a power of two */
 	unsigned long file, shmem, dirty, writeback;
-	unsigned long swapcache;             /* swap-cache pages: in NR_FILE_PAGES too */
+	unsigned long swapcache; /* swap-cache pages: in NR_FILE_PAGES too */
 };
 
 static struct mapping_count *count_of(struct pc_state *s, struct address_space *m)
@@ -39,7 +39,7 @@ static struct mapping_count *count_of(struct pc_state *s, struct address_space *
 	unsigned long h = ((unsigned long)m >> 6) * 0x9e3779b97f4a7c15UL;
 	unsigned long i;
 
-	for (i = h & (s->size - 1); ; i = (i + 1) & (s->size - 1))
+	for (i = h & (s->size - 1);; i = (i + 1) & (s->size - 1))
 		if (!s->tab[i].m || s->tab[i].m == m) {
 			s->tab[i].m = m;
 			return &s->tab[i];
@@ -57,8 +57,8 @@ static void check_cache_page(struct pc_state *s, struct page *page, unsigned lon
 	if (found)
 		put_page(found);
 	if (PageLocked(page) || PageWriteback(page))
-		verify_fail(s->v, "pfn %#lx index %lu: %s with the machine quiescent", pfn, page->index,
-			    PageLocked(page) ? "locked" : "under writeback");
+		verify_fail(s->v, "pfn %#lx index %lu: %s with the machine quiescent", pfn,
+			    page->index, PageLocked(page) ? "locked" : "under writeback");
 	if (page_ref_count(page) < page_mapcount(page) + 1)
 		verify_fail(s->v, "pfn %#lx: refcount %d below mapcount %d + the cache's", pfn,
 			    page_ref_count(page), page_mapcount(page));
@@ -90,11 +90,12 @@ static void check_counts(struct pc_state *s)
 			verify_fail(s->v, "mapping %p: %lu pages found, nrpages %lu", (void *)c->m,
 				    c->pages, c->m->nrpages);
 		if (mapping_can_writeback(c->m) && c->dirty != atomic_load(&c->m->nrdirty))
-			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu", (void *)c->m,
-				    c->dirty, atomic_load(&c->m->nrdirty));
+			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu",
+				    (void *)c->m, c->dirty, atomic_load(&c->m->nrdirty));
 	}
 	if (s->file + s->swapcache != node_page_state_snapshot(pgdat, NR_FILE_PAGES))
-		verify_fail(s->v, "NR_FILE_PAGES %lu, %lu pages in page caches and %lu in the swap cache",
+		verify_fail(s->v,
+			    "NR_FILE_PAGES %lu, %lu pages in page caches and %lu in the swap cache",
 			    node_page_state_snapshot(pgdat, NR_FILE_PAGES), s->file, s->swapcache);
 	if (s->swapcache != node_page_state_snapshot(pgdat, NR_SWAPCACHE))
 		verify_fail(s->v, "NR_SWAPCACHE %lu, %lu pages in the swap cache",
@@ -123,7 +124,7 @@ static void verify_pagecache(struct verify_ctx *v)
 
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
 		n += is_cache_page(pfn_to_page(pfn));
-	while (s.size < 2 * n)                   /* at most n mappings: half full */
+	while (s.size < 2 * n) /* at most n mappings: half full */
 		s.size <<= 1;
 	s.tab = calloc(s.size, sizeof(*s.tab));
 	if (!s.tab) {

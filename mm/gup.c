@@ -111,7 +111,7 @@ static long fault_range(struct vm_area_struct *vma, unsigned long start, unsigne
 				break;
 			return ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
 		}
-		follow_page_touch(vma, addr);    /* gup's retry finds the page */
+		follow_page_touch(vma, addr); /* gup's retry finds the page */
 	}
 	return (long)((addr - start) >> PAGE_SHIFT);
 }
@@ -265,7 +265,7 @@ static enum dump_pte follow_dump_pte(struct vm_area_struct *vma, unsigned long a
 	} else if (!pte_present(v)) {
 		r = DUMP_NOT_PRESENT;
 	} else {
-		*pagep = vm_normal_page(vma, addr, v);   /* NULL: zero page, special */
+		*pagep = vm_normal_page(vma, addr, v); /* NULL: zero page, special */
 		if (*pagep) {
 			get_page(*pagep);
 			r = DUMP_PAGE;
@@ -283,7 +283,7 @@ static bool dump_beyond_eof(struct vm_area_struct *vma, unsigned long addr)
 	unsigned long size;
 
 	if (!f || (vma->vm_flags & VM_PFNMAP) || !(f->f_inode || f->shmem))
-		return false;                 /* special mappings, identity files */
+		return false; /* special mappings, identity files */
 	size = f->f_inode ? (unsigned long)i_size_read(f->f_inode) : f->size;
 	return linear_page_index(vma, addr) >= (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
@@ -317,9 +317,9 @@ int get_dump_page(unsigned long addr, struct page **pagep)
 		if (ret & VM_FAULT_OOM)
 			return -ENOMEM;
 		if (ret & VM_FAULT_SIGSEGV)
-			return 0;                 /* a guard marker: Linux's hole */
+			return 0; /* a guard marker: Linux's hole */
 		if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON))
-			return -EIO;              /* read error (mmkit: not a silent hole) */
+			return -EIO; /* read error (mmkit: not a silent hole) */
 	}
 	return 0;
 }

@@ -22,9 +22,9 @@
 #define PKMAP_FLUSHING (-1)
 
 static DEFINE_SPINLOCK(kmap_lock);
-static int pkmap_count[PKMAP_MAX];              /* kmap_lock */
-static struct page *pkmap_page[PKMAP_MAX];      /* kmap_lock */
-static unsigned int last_pkmap_nr;              /* kmap_lock */
+static int pkmap_count[PKMAP_MAX];	   /* kmap_lock */
+static struct page *pkmap_page[PKMAP_MAX]; /* kmap_lock */
+static unsigned int last_pkmap_nr;	   /* kmap_lock */
 
 static bool page_is_highmem(const struct page *page)
 {

@@ -66,8 +66,7 @@ static bool vma_is_anon_shmem(const struct vm_area_struct *vma)
  * in a fault (the fault checks its own address); an anonymous VMA needs
  * an anon_vma unless a fault or smaps asks.
  */
-bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags,
-		       enum tva_type type)
+bool thp_vma_allowable(const struct vm_area_struct *vma, unsigned long vm_flags, enum tva_type type)
 {
 	unsigned long pmd = mmk_pmd_size();
 
@@ -174,6 +173,6 @@ int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned l
 		return -EINVAL;
 	for (addr = hstart; addr < hend; addr += pmd)
 		if (collapse_scan(vma, addr) != SCAN_SUCCEED)
-			failed = true;         /* whitelisted: the next window is tried */
+			failed = true; /* whitelisted: the next window is tried */
 	return failed ? -EINVAL : 0;
 }

@@ -13,7 +13,7 @@ DEFINE_PERCPU_RWSEM_STORAGE(init_mm_mmap_lock_slots);
 
 struct mm_struct init_mm = {
 	/* --- page tables --- */
-	.pgd = NULL,                    /* set by paging_init */
+	.pgd = NULL, /* set by paging_init */
 	.page_table_lock = __SPIN_LOCK_UNLOCKED(init_mm.page_table_lock),
 	.pgtables_bytes = 0,
 	.cpu_bitmap = 0,

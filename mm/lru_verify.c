@@ -64,7 +64,8 @@ static unsigned long verify_list(struct verify_ctx *v, struct lruvec *lruvec, en
 			break;
 		}
 		if (test_and_set(seen, pfn))
-			verify_fail(v, "pfn %#lx is on two lists (or twice on %s)", pfn, lru_names[lru]);
+			verify_fail(v, "pfn %#lx is on two lists (or twice on %s)", pfn,
+				    lru_names[lru]);
 		if (!PageLRU(page))
 			verify_fail(v, "pfn %#lx on %s without PG_lru", pfn, lru_names[lru]);
 		if (folio_lru_list(page) != lru)
@@ -105,7 +106,8 @@ static void verify_lru(struct verify_ctx *v)
 		goto out;
 	}
 	lru_batch_count(batched);
-	for_each_lru(lru) {
+	for_each_lru(lru)
+	{
 		unsigned long per_zone[MAX_NR_ZONES] = { 0 }, total;
 
 		total = verify_list(v, lruvec, lru, seen, per_zone);
@@ -113,16 +115,17 @@ static void verify_lru(struct verify_ctx *v)
 			struct zone *zone = &pgdat->node_zones[z];
 
 			if (per_zone[z] != lruvec->nr_pages[lru][z])
-				verify_fail(v, "%s zone %s: %lu pages listed, nr_pages %lu", lru_names[lru],
-					    zone_names[z], per_zone[z], lruvec->nr_pages[lru][z]);
+				verify_fail(v, "%s zone %s: %lu pages listed, nr_pages %lu",
+					    lru_names[lru], zone_names[z], per_zone[z],
+					    lruvec->nr_pages[lru][z]);
 			if (per_zone[z] != zone_page_state_snapshot(zone, NR_ZONE_LRU_BASE + lru))
 				verify_fail(v, "%s zone %s: %lu pages listed, nr_zone counter %lu",
 					    lru_names[lru], zone_names[z], per_zone[z],
 					    zone_page_state_snapshot(zone, NR_ZONE_LRU_BASE + lru));
 		}
 		if (total != node_page_state_snapshot(pgdat, NR_LRU_BASE + lru))
-			verify_fail(v, "%s: %lu pages listed, node counter %lu", lru_names[lru], total,
-				    node_page_state_snapshot(pgdat, NR_LRU_BASE + lru));
+			verify_fail(v, "%s: %lu pages listed, node counter %lu", lru_names[lru],
+				    total, node_page_state_snapshot(pgdat, NR_LRU_BASE + lru));
 	}
 	for (unsigned long pfn = 0; pfn < mmk->max_pfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);
@@ -133,8 +136,9 @@ static void verify_lru(struct verify_ctx *v)
 		if (PageLRU(page) && !test_bit_pfn(seen, pfn) && !atomic_load(&nr_bad_pages))
 			verify_fail(v, "pfn %#lx has PG_lru but is on no list", pfn);
 		else if (!PageLRU(page) && needs_lru(page) && !batched[pfn])
-			verify_fail(v, "pfn %#lx (%s, refcount %d) is neither on a list nor in a batch",
-				    pfn, PageAnon(page) ? "anon" : "file", page_ref_count(page));
+			verify_fail(
+				v, "pfn %#lx (%s, refcount %d) is neither on a list nor in a batch",
+				pfn, PageAnon(page) ? "anon" : "file", page_ref_count(page));
 	}
 	if (node_page_state_snapshot(pgdat, NR_ISOLATED_ANON) ||
 	    node_page_state_snapshot(pgdat, NR_ISOLATED_FILE))

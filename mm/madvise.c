@@ -16,15 +16,31 @@
 static bool madvise_behavior_valid(int b)
 {
 	switch (b) {
-	case MMK_MADV_DOFORK: case MMK_MADV_DONTFORK: case MMK_MADV_NORMAL:
-	case MMK_MADV_SEQUENTIAL: case MMK_MADV_RANDOM: case MMK_MADV_REMOVE:
-	case MMK_MADV_WILLNEED: case MMK_MADV_DONTNEED: case MMK_MADV_DONTNEED_LOCKED:
-	case MMK_MADV_FREE: case MMK_MADV_COLD: case MMK_MADV_PAGEOUT:
-	case MMK_MADV_POPULATE_READ: case MMK_MADV_POPULATE_WRITE:
-	case MMK_MADV_GUARD_INSTALL: case MMK_MADV_GUARD_REMOVE:
-	case MMK_MADV_MERGEABLE: case MMK_MADV_UNMERGEABLE: case MMK_MADV_HUGEPAGE:
-	case MMK_MADV_NOHUGEPAGE: case MMK_MADV_COLLAPSE: case MMK_MADV_DONTDUMP:
-	case MMK_MADV_DODUMP: case MMK_MADV_WIPEONFORK: case MMK_MADV_KEEPONFORK:
+	case MMK_MADV_DOFORK:
+	case MMK_MADV_DONTFORK:
+	case MMK_MADV_NORMAL:
+	case MMK_MADV_SEQUENTIAL:
+	case MMK_MADV_RANDOM:
+	case MMK_MADV_REMOVE:
+	case MMK_MADV_WILLNEED:
+	case MMK_MADV_DONTNEED:
+	case MMK_MADV_DONTNEED_LOCKED:
+	case MMK_MADV_FREE:
+	case MMK_MADV_COLD:
+	case MMK_MADV_PAGEOUT:
+	case MMK_MADV_POPULATE_READ:
+	case MMK_MADV_POPULATE_WRITE:
+	case MMK_MADV_GUARD_INSTALL:
+	case MMK_MADV_GUARD_REMOVE:
+	case MMK_MADV_MERGEABLE:
+	case MMK_MADV_UNMERGEABLE:
+	case MMK_MADV_HUGEPAGE:
+	case MMK_MADV_NOHUGEPAGE:
+	case MMK_MADV_COLLAPSE:
+	case MMK_MADV_DONTDUMP:
+	case MMK_MADV_DODUMP:
+	case MMK_MADV_WIPEONFORK:
+	case MMK_MADV_KEEPONFORK:
 		return true;
 	default:
 		return false;
@@ -32,8 +48,8 @@ static bool madvise_behavior_valid(int b)
 }
 
 /* Advice acting on pages: the VMA checks Linux makes.  0 or -errno. */
-static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
-			       unsigned long end, int b)
+static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			       int b)
 {
 	unsigned long f = vma->vm_flags;
 
@@ -44,19 +60,22 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 		if ((f & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 			return -EACCES;
 		break;
-	case MMK_MADV_COLD: case MMK_MADV_PAGEOUT:
+	case MMK_MADV_COLD:
+	case MMK_MADV_PAGEOUT:
 		if (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
 		break;
 	case MMK_MADV_FREE:
-		if (!vma_is_anonymous(vma))   /* also special mappings ([vdso]) */
+		if (!vma_is_anonymous(vma)) /* also special mappings ([vdso]) */
 			return -EINVAL;
 		/* fall through */
-	case MMK_MADV_DONTNEED: case MMK_MADV_DONTNEED_LOCKED:
+	case MMK_MADV_DONTNEED:
+	case MMK_MADV_DONTNEED_LOCKED:
 		if (f & (VM_PFNMAP | (b == MMK_MADV_DONTNEED_LOCKED ? 0 : VM_LOCKED)))
 			return -EINVAL;
 		break;
-	case MMK_MADV_GUARD_INSTALL: case MMK_MADV_GUARD_REMOVE:
+	case MMK_MADV_GUARD_INSTALL:
+	case MMK_MADV_GUARD_REMOVE:
 		/* Linux is_valid_guard_vma: droppable memory may have guards */
 		if (f & (VM_SPECIAL | VM_HUGETLB | (b == MMK_MADV_GUARD_INSTALL ? VM_LOCKED : 0)))
 			return -EINVAL;
@@ -66,7 +85,7 @@ static int madvise_page_advice(struct vm_area_struct *vma, unsigned long start,
 			__atomic_fetch_or(&vma->vm_flags, VM_MAYBE_GUARD, __ATOMIC_RELAXED);
 		break;
 	case MMK_MADV_COLLAPSE:
-		return madvise_collapse(vma, start, end);   /* mm/huge_memory.c */
+		return madvise_collapse(vma, start, end); /* mm/huge_memory.c */
 	}
 	return madvise_pages(vma, start, end, b);
 }
@@ -77,10 +96,18 @@ static long madvise_new_flags(const struct vm_area_struct *vma, int b, unsigned 
 	unsigned long f = vma->vm_flags;
 
 	switch (b) {
-	case MMK_MADV_NORMAL: f &= ~(VM_RAND_READ | VM_SEQ_READ); break;
-	case MMK_MADV_SEQUENTIAL: f = (f & ~VM_RAND_READ) | VM_SEQ_READ; break;
-	case MMK_MADV_RANDOM: f = (f & ~VM_SEQ_READ) | VM_RAND_READ; break;
-	case MMK_MADV_DONTFORK: f |= VM_DONTCOPY; break;
+	case MMK_MADV_NORMAL:
+		f &= ~(VM_RAND_READ | VM_SEQ_READ);
+		break;
+	case MMK_MADV_SEQUENTIAL:
+		f = (f & ~VM_RAND_READ) | VM_SEQ_READ;
+		break;
+	case MMK_MADV_RANDOM:
+		f = (f & ~VM_SEQ_READ) | VM_RAND_READ;
+		break;
+	case MMK_MADV_DONTFORK:
+		f |= VM_DONTCOPY;
+		break;
 	case MMK_MADV_DOFORK:
 		if (f & VM_IO)
 			return -EINVAL;
@@ -96,19 +123,28 @@ static long madvise_new_flags(const struct vm_area_struct *vma, int b, unsigned 
 			return -EINVAL;
 		f &= ~VM_WIPEONFORK;
 		break;
-	case MMK_MADV_DONTDUMP: f |= VM_DONTDUMP; break;
+	case MMK_MADV_DONTDUMP:
+		f |= VM_DONTDUMP;
+		break;
 	case MMK_MADV_DODUMP:
 		if ((f & VM_SPECIAL) || (f & VM_DROPPABLE))
 			return -EINVAL;
 		f &= ~VM_DONTDUMP;
 		break;
 	case MMK_MADV_MERGEABLE:
-		if (!(f & (VM_MERGEABLE | VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE)))
+		if (!(f & (VM_MERGEABLE | VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB |
+			   VM_DROPPABLE)))
 			f |= VM_MERGEABLE;
 		break;
-	case MMK_MADV_UNMERGEABLE: f &= ~VM_MERGEABLE; break;
-	case MMK_MADV_HUGEPAGE: f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
-	case MMK_MADV_NOHUGEPAGE: f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+	case MMK_MADV_UNMERGEABLE:
+		f &= ~VM_MERGEABLE;
+		break;
+	case MMK_MADV_HUGEPAGE:
+		f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		break;
+	case MMK_MADV_NOHUGEPAGE:
+		f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		break;
 	}
 	*nf = f;
 	return 0;
@@ -119,8 +155,8 @@ static bool records_flags(int b)
 	return b == MMK_MADV_NORMAL || b == MMK_MADV_SEQUENTIAL || b == MMK_MADV_RANDOM ||
 	       b == MMK_MADV_DONTFORK || b == MMK_MADV_DOFORK || b == MMK_MADV_WIPEONFORK ||
 	       b == MMK_MADV_KEEPONFORK || b == MMK_MADV_DONTDUMP || b == MMK_MADV_DODUMP ||
-	       b == MMK_MADV_MERGEABLE || b == MMK_MADV_UNMERGEABLE ||
-	       b == MMK_MADV_HUGEPAGE || b == MMK_MADV_NOHUGEPAGE;
+	       b == MMK_MADV_MERGEABLE || b == MMK_MADV_UNMERGEABLE || b == MMK_MADV_HUGEPAGE ||
+	       b == MMK_MADV_NOHUGEPAGE;
 }
 
 static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struct **prev,
@@ -148,10 +184,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
  * WILLNEED, COLD, PAGEOUT, REMOVE, POPULATE_*, GUARD_*, COLLAPSE) only acts
  * on pages and page tables, under mmap_lock read, so the mm's other threads
  * keep faulting meanwhile. */
-static bool madvise_need_mmap_write(int b)
-{
-	return records_flags(b);
-}
+static bool madvise_need_mmap_write(int b) { return records_flags(b); }
 
 /* madvise_walk_vmas: every mapped part of [start, end), -ENOMEM for holes. */
 static int madvise_walk(struct mm_struct *mm, unsigned long start, unsigned long end, int b)

@@ -79,7 +79,7 @@ static void lazyfree_one(struct lazyfree_walk *w, ptep_t pte, unsigned long addr
 		tlb_remove_tlb_entry(w->tlb, addr);
 	}
 	ClearPageDirty(page);
-	folio_mark_lazyfree(page);             /* to the inactive file list, pglazyfree */
+	folio_mark_lazyfree(page); /* to the inactive file list, pglazyfree */
 }
 
 static int lazyfree_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
@@ -97,7 +97,7 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct mmu_gather tlb;
 	struct lazyfree_walk w = { .vma = vma, .tlb = &tlb };
 
-	lru_add_drain();                       /* this CPU's new pages onto the lists */
+	lru_add_drain(); /* this CPU's new pages onto the lists */
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	walk_page_range_vma(vma, start, end, &lazyfree_walk_ops, &w);
 	tlb_finish_mmu(&tlb);
@@ -168,7 +168,8 @@ static int guard_install(struct vm_area_struct *vma, unsigned long start, unsign
 	return 0;
 }
 
-static int guard_remove_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
+static int guard_remove_pte(ptep_t pte, unsigned long addr, unsigned long next,
+			    struct mm_walk *walk)
 {
 	if (is_guard_marker(ptep_get(pte)))
 		pte_clear(walk->mm, addr, pte);
@@ -222,7 +223,7 @@ static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct 
 		return 0;
 	page = vm_normal_page(w->vma, addr, ptent);
 	if (!page || PageReserved(page) || page_mapcount(page) != 1)
-		return 0;                      /* shared, zero page, kernel page */
+		return 0; /* shared, zero page, kernel page */
 	if (w->anon_only && !PageAnon(page))
 		return 0;
 	if (pte_young(ptent)) {
@@ -279,7 +280,8 @@ static const struct mm_walk_ops cold_walk_ops = { .pmd_entry = cold_pmd };
 static int madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long start,
 				   unsigned long end, bool pageout)
 {
-	struct cold_walk w = { .vma = vma, .pageout = pageout,
+	struct cold_walk w = { .vma = vma,
+			       .pageout = pageout,
 			       .anon_only = pageout && !can_do_file_pageout(vma) };
 
 	if (pageout)

@@ -104,7 +104,8 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 {
 	unsigned long pfn = pte_pfn(pte);
 
-	(void)vma; (void)addr;
+	(void)vma;
+	(void)addr;
 	if (pte_special(pte) || is_zero_pfn(pfn) || !pfn_valid(pfn))
 		return NULL;
 	return pfn_to_page(pfn);
@@ -137,10 +138,7 @@ static struct page *alloc_user_page(bool zero)
 
 /* Linux clear_user_highpage: zero a user page (no highmem mapping here:
  * all of RAM is mapped). */
-static void clear_user_highpage(struct page *page)
-{
-	memset(page_address(page), 0, PAGE_SIZE);
-}
+static void clear_user_highpage(struct page *page) { memset(page_address(page), 0, PAGE_SIZE); }
 
 /* Linux copy_user_highpage. */
 static void copy_user_highpage(struct page *to, struct page *from)
@@ -283,8 +281,8 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 	if (ops && ops->fault) {
 		ret = ops->fault(vmf);
 		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY | VM_FAULT_LOCKED))
-			return ret;          /* a file's page comes locked */
-		lock_page(vmf->page);        /* a special mapping's kernel page: no cache to race */
+			return ret;   /* a file's page comes locked */
+		lock_page(vmf->page); /* a special mapping's kernel page: no cache to race */
 		return ret | VM_FAULT_LOCKED;
 	}
 	if (!f)
@@ -296,7 +294,7 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 		lock_page(vmf->page);
 		if (likely(vmf->page->mapping))
 			return ret | VM_FAULT_LOCKED;
-		unlock_page(vmf->page);              /* truncated meanwhile: look again */
+		unlock_page(vmf->page); /* truncated meanwhile: look again */
 		put_page(vmf->page);
 	}
 }
@@ -370,7 +368,7 @@ static unsigned long fault_around_pages(void)
 {
 	unsigned long n = READ_ONCE(fault_around_bytes) >> PAGE_SHIFT;
 
-	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;   /* rounddown_pow_of_two */
+	return n ? 1UL << (63 - __builtin_clzl(n)) : 0; /* rounddown_pow_of_two */
 }
 
 /* Linux do_fault_around: map the cached pages of the fault_around_bytes
@@ -383,7 +381,8 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 
 	from_pte = max(ALIGN_DOWN(pte_off, nr), pte_off - min(pte_off, vma_off));
 	to_pte = min(min(from_pte + nr, (unsigned long)PTRS_PER_PTE),
-		     pte_off + vma_pages(vmf->vma) - vma_off) - 1;
+		     pte_off + vma_pages(vmf->vma) - vma_off) -
+		 1;
 	return vmf->vma->vm_ops->map_pages(vmf, vmf->pgoff + from_pte - pte_off,
 					   vmf->pgoff + to_pte - pte_off);
 }
@@ -409,7 +408,7 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 		return ret;
 	page = vmf->page;
 	ret |= finish_fault(vmf, false);
-	unlock_page(page);      /* still in the cache, which holds a reference */
+	unlock_page(page); /* still in the cache, which holds a reference */
 	return ret;
 }
 
@@ -488,7 +487,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 			return tmp;
 		}
 	}
-	get_page(page);                 /* finish_fault consumes one reference */
+	get_page(page); /* finish_fault consumes one reference */
 	ret |= finish_fault(vmf, false);
 	vmf->page = page;
 	ret |= fault_dirty_shared_page(vmf);
@@ -530,7 +529,7 @@ static bool wp_can_reuse_anon_folio(struct page *page, struct vm_area_struct *vm
 {
 	if (page_ref_count(page) > 1 + PageSwapCache(page))
 		return false;
-	if (PageSwapCache(page)) {             /* the cache's reference may go */
+	if (PageSwapCache(page)) { /* the cache's reference may go */
 		if (!trylock_page(page))
 			return false;
 		folio_free_swap(page);
@@ -586,7 +585,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		wp_page_replace(vmf, old, new);
-		new = old;                    /* drop the old PTE's reference below */
+		new = old; /* drop the old PTE's reference below */
 	}
 	if (vmf->pte)
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -623,7 +622,7 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 
 	ptl_assert_held(vmf->ptl);
 	if (!page)
-		return wp_page_reuse(vmf);        /* a raw PFN (VM_PFNMAP) */
+		return wp_page_reuse(vmf); /* a raw PFN (VM_PFNMAP) */
 	get_page(page);
 	if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -650,8 +649,8 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 /* The copy's page when it can be had without waiting: from the CPU's page
  * lists or the buddy lists above the watermark, no reclaim, no reserves,
  * so no IPI is served or sent (the PTE lock may be held). */
-#define GFP_COPY_NOWAIT ((GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM) | \
-			 __GFP_NOWARN | __GFP_NOMEMALLOC)
+#define GFP_COPY_NOWAIT \
+	((GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM) | __GFP_NOWARN | __GFP_NOMEMALLOC)
 
 /*
  * wp_page_copy without dropping the PTE lock (mmkit; Linux drops it because
@@ -689,7 +688,7 @@ static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
 	wp_page_replace(vmf, old, new);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	if (old)
-		put_page(old);                /* the old PTE's reference */
+		put_page(old); /* the old PTE's reference */
 	return true;
 }
 
@@ -755,7 +754,8 @@ static struct page *swapin_page(struct vm_fault *vmf, swp_entry_t entry, vm_faul
 		page = swapin_readahead(entry, vmf);
 		if (!page) {
 			/* gone meanwhile (another fault, swapoff): retry; else OOM */
-			vmf->pte = pte_offset_map_lock(vmf->vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
+			vmf->pte = pte_offset_map_lock(vmf->vma->vm_mm, vmf->pmd, vmf->address,
+						       &vmf->ptl);
 			if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))
 				*ret = VM_FAULT_OOM;
 			if (vmf->pte)
@@ -767,7 +767,7 @@ static struct page *swapin_page(struct vm_fault *vmf, swp_entry_t entry, vm_faul
 	}
 	lock_page(page);
 	if (!PageSwapCache(page) || page_swap_entry(page).val != entry.val) {
-		unlock_page(page);         /* freed from the cache meanwhile: retry */
+		unlock_page(page); /* freed from the cache meanwhile: retry */
 		put_page(page);
 		return NULL;
 	}
@@ -827,7 +827,7 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 		return is_pte_marker_entry(entry) ? handle_pte_marker(vmf) : VM_FAULT_SIGBUS;
 	si = get_swap_device(entry);
 	if (!si)
-		return 0;                      /* swapoff took it back meanwhile */
+		return 0; /* swapoff took it back meanwhile */
 	page = swapin_page(vmf, entry, &ret);
 	if (!page)
 		goto out;
@@ -835,12 +835,12 @@ static vm_fault_t do_swap_page(struct vm_fault *vmf)
 	if (!vmf->pte || !pte_same(ptep_get(vmf->pte), vmf->orig_pte))
 		goto out_nomap;
 	if (!PageUptodate(page)) {
-		ret = VM_FAULT_SIGBUS;         /* the read failed: the entry stays */
+		ret = VM_FAULT_SIGBUS; /* the read failed: the entry stays */
 		goto out_nomap;
 	}
 	swapin_map(vmf, page, entry);
 	unlock_page(page);
-	if (vmf->flags & FAULT_FLAG_WRITE) {   /* not exclusive: COW or reuse */
+	if (vmf->flags & FAULT_FLAG_WRITE) { /* not exclusive: COW or reuse */
 		ret |= do_wp_page(vmf);
 		goto out;
 	}
@@ -869,10 +869,10 @@ static vm_fault_t handle_present_pte(struct vm_fault *vmf)
 		return 0;
 	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
-		return 0;                     /* changed meanwhile: retry */
+		return 0; /* changed meanwhile: retry */
 	}
 	entry = vmf->orig_pte;
-	if (pte_protnone(entry))          /* not left by mmkit in accessible VMAs */
+	if (pte_protnone(entry)) /* not left by mmkit in accessible VMAs */
 		entry = pte_modify(entry, vma->vm_page_prot);
 	if (write && !pte_write(entry))
 		return do_wp_page(vmf);
@@ -919,16 +919,16 @@ static void mm_account_fault(vm_fault_t ret, unsigned int flags)
 		t->min_flt++;
 }
 
-void release_fault_lock(struct vm_fault *vmf)
-{
-	mmap_read_unlock(vmf->vma->vm_mm);
-}
+void release_fault_lock(struct vm_fault *vmf) { mmap_read_unlock(vmf->vma->vm_mm); }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags)
 {
 	struct vm_fault vmf = {
-		.vma = vma, .address = address & PAGE_MASK, .real_address = address,
-		.flags = flags, .pgoff = linear_page_index(vma, address),
+		.vma = vma,
+		.address = address & PAGE_MASK,
+		.real_address = address,
+		.flags = flags,
+		.pgoff = linear_page_index(vma, address),
 	};
 	struct mm_struct *mm = vma->vm_mm;
 	vm_fault_t ret = VM_FAULT_OOM;

@@ -72,7 +72,7 @@ void munlock_folio(struct page *page)
 	spin_lock(&lruvec->lru_lock);
 	on_lru = PageLRU(page);
 	if (on_lru && PageUnevictable(page) && page->mlock_count > 1) {
-		page->mlock_count--;                /* another locked VMA maps it */
+		page->mlock_count--; /* another locked VMA maps it */
 		spin_unlock(&lruvec->lru_lock);
 		return;
 	}
@@ -110,10 +110,7 @@ static int mlock_pte(ptep_t pte, unsigned long addr, unsigned long next, struct 
 
 static const struct mm_walk_ops mlock_walk_ops = { .pte_entry = mlock_pte };
 
-static bool can_do_mlock(void)
-{
-	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
-}
+static bool can_do_mlock(void) { return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK); }
 
 static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 		       unsigned long start, unsigned long end, unsigned long newflags)
@@ -162,7 +159,8 @@ static int apply_vma_lock_flags(struct mm_struct *mm, unsigned long start, unsig
 		if (vma->vm_start != tmp)
 			return -ENOMEM;
 		tmp = min(vma->vm_end, end);
-		err = mlock_fixup(vma, &prev, nstart, tmp, (vma->vm_flags & ~VM_LOCKED_MASK) | flags);
+		err = mlock_fixup(vma, &prev, nstart, tmp,
+				  (vma->vm_flags & ~VM_LOCKED_MASK) | flags);
 		if (err)
 			return err;
 		tmp = prev->vm_end;
@@ -209,10 +207,7 @@ static int do_mlock(unsigned long start, unsigned long len, unsigned long flags)
 	return err == -ENOMEM ? -EAGAIN : err;
 }
 
-int sys_mlock(unsigned long start, unsigned long len)
-{
-	return do_mlock(start, len, VM_LOCKED);
-}
+int sys_mlock(unsigned long start, unsigned long len) { return do_mlock(start, len, VM_LOCKED); }
 
 int sys_mlock2(unsigned long start, unsigned long len, int flags)
 {
@@ -254,7 +249,7 @@ static void apply_mlockall_flags(struct mm_struct *mm, int flags)
 				(vma->vm_flags & ~VM_LOCKED_MASK) | to_add))
 			prev = vma;
 		/* mlock_fixup always sets prev (to vma or its replacement) */
-		next = prev->vm_next;      /* NOLINT(clang-analyzer-core.NullDereference) */
+		next = prev->vm_next; /* NOLINT(clang-analyzer-core.NullDereference) */
 	}
 }
 

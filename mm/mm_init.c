@@ -33,9 +33,9 @@
 #include "mmkit/debug.h"
 #include "mmkit/vmalloc.h"
 
-#define MAX_DMA_PFN   (16UL << (20 - PAGE_SHIFT))
+#define MAX_DMA_PFN (16UL << (20 - PAGE_SHIFT))
 #define MAX_DMA32_PFN (1UL << (32 - PAGE_SHIFT))
-#define MAXMEM_PFN_32 (896UL << (20 - PAGE_SHIFT))   /* i386 lowmem with the 3G/1G split */
+#define MAXMEM_PFN_32 (896UL << (20 - PAGE_SHIFT)) /* i386 lowmem with the 3G/1G split */
 #define SWAP_CLUSTER_MAX 32UL
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
 
@@ -107,7 +107,7 @@ void per_cpu_pages_init(struct per_cpu_pages *pcp)
 	memset(pcp, 0, sizeof(*pcp));
 	for (i = 0; i < NR_PCP_LISTS; i++)
 		INIT_LIST_HEAD(&pcp->lists[i]);
-	pcp->batch = 1;         /* BOOT_PAGESET_BATCH; high stays 0 until tuned */
+	pcp->batch = 1; /* BOOT_PAGESET_BATCH; high stays 0 until tuned */
 }
 
 /* Host memory for a populated zone: pageblock types and per-CPU sets. */
@@ -137,8 +137,8 @@ static int free_area_init(void)
 	int t, err;
 
 	pgdat->node_start_pfn = start;
-	pgdat->per_cpu_nodestats = aligned_alloc(64, sizeof(struct per_cpu_nodestat) *
-						 (size_t)mmk->nr_cpus);
+	pgdat->per_cpu_nodestats =
+		aligned_alloc(64, sizeof(struct per_cpu_nodestat) * (size_t)mmk->nr_cpus);
 	if (!pgdat->per_cpu_nodestats)
 		return -ENOMEM;
 	memset(pgdat->per_cpu_nodestats, 0, sizeof(struct per_cpu_nodestat) * (size_t)mmk->nr_cpus);
@@ -167,7 +167,8 @@ static int free_area_init(void)
 static void init_single_page(struct page *page, int zone)
 {
 	memset(page, 0, sizeof(*page));
-	atomic_store_explicit(&page->flags, (unsigned long)zone << ZONES_PGSHIFT, memory_order_relaxed);
+	atomic_store_explicit(&page->flags, (unsigned long)zone << ZONES_PGSHIFT,
+			      memory_order_relaxed);
 	atomic_store_explicit(&page->_mapcount, -1, memory_order_relaxed);
 	INIT_LIST_HEAD(&page->lru);
 }
@@ -329,7 +330,8 @@ static void __setup_per_zone_wmarks(void)
 
 		spin_lock(&zone->lock);
 		if (is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE)
-			zone->_watermark[WMARK_MIN] = clamp(managed / 1024, SWAP_CLUSTER_MAX, 128UL);
+			zone->_watermark[WMARK_MIN] =
+				clamp(managed / 1024, SWAP_CLUSTER_MAX, 128UL);
 		else
 			zone->_watermark[WMARK_MIN] = tmp;
 		tmp = max(tmp >> 2, (u64)managed * (u64)watermark_scale_factor / 10000);
@@ -367,7 +369,8 @@ static void setup_per_zone_lowmem_reserve(void)
 
 		for (j = i + 1; j < MAX_NR_ZONES; j++) {
 			managed += zone_managed_pages(&pgdat->node_zones[j]);
-			zone->lowmem_reserve[j] = clear ? 0 : (long)(managed / (unsigned long)ratio);
+			zone->lowmem_reserve[j] =
+				clear ? 0 : (long)(managed / (unsigned long)ratio);
 		}
 	}
 	calculate_totalreserve_pages();
@@ -399,8 +402,9 @@ static int zone_batchsize(const struct zone *zone)
  * between the node's CPUs, at least 4 batches. */
 static int zone_highsize(const struct zone *zone, int batch, int high_fraction)
 {
-	unsigned long total = high_fraction ? zone_managed_pages(zone) / (unsigned long)high_fraction
-					    : low_wmark_pages(zone);
+	unsigned long total = high_fraction ?
+				      zone_managed_pages(zone) / (unsigned long)high_fraction :
+				      low_wmark_pages(zone);
 	int high = (int)(total / (unsigned long)mmk->nr_cpus);
 
 	return max(high, batch << 2);
@@ -426,10 +430,7 @@ void zone_pcp_update(struct zone *zone)
 	}
 }
 
-static int fls_ul(unsigned long x)
-{
-	return x ? 64 - __builtin_clzl(x) : 0;
-}
+static int fls_ul(unsigned long x) { return x ? 64 - __builtin_clzl(x) : 0; }
 
 /* The per-CPU delta a zone's counters may reach before folding: more
  * memory and more CPUs defer longer (log2 of each, at most 125). */
@@ -519,9 +520,9 @@ static int page_alloc_init(void)
 		free_zone_pages(zone);
 	init_per_zone_wmark_min();
 	printk("Memory: %luK/%lluK available (%luK reserved)\n",
-	       totalram_pages() << (PAGE_SHIFT - 10),
-	       (unsigned long long)mmk->cfg.ram_bytes >> 10,
-	       (unsigned long)((mmk->cfg.ram_bytes >> 10) - (totalram_pages() << (PAGE_SHIFT - 10))));
+	       totalram_pages() << (PAGE_SHIFT - 10), (unsigned long long)mmk->cfg.ram_bytes >> 10,
+	       (unsigned long)((mmk->cfg.ram_bytes >> 10) -
+			       (totalram_pages() << (PAGE_SHIFT - 10))));
 	return 0;
 }
 mmk_initcall(INIT_PAGE_ALLOC, page_alloc_init, page_alloc_exit);

@@ -40,27 +40,18 @@
  */
 unsigned long dac_mmap_min_addr = 4096;
 unsigned long mmap_min_addr = CONFIG_LSM_MMAP_MIN_ADDR;
-int sysctl_overcommit_memory;          /* OVERCOMMIT_GUESS */
+int sysctl_overcommit_memory; /* OVERCOMMIT_GUESS */
 
 #define SIZE_128M (128UL << 20)
 
 /* ---- layout constants of the paging mode (arch/x86/pgtable.c sets them) ---- */
 
-unsigned long mmk_task_size(void)
-{
-	return TASK_SIZE;
-}
+unsigned long mmk_task_size(void) { return TASK_SIZE; }
 
 /* The top of the default (47-bit) window (DEFAULT_MAP_WINDOW). */
-static unsigned long default_map_window(void)
-{
-	return DEFAULT_MAP_WINDOW;
-}
+static unsigned long default_map_window(void) { return DEFAULT_MAP_WINDOW; }
 
-unsigned long default_stack_top(void)
-{
-	return STACK_TOP;
-}
+unsigned long default_stack_top(void) { return STACK_TOP; }
 
 unsigned long mmk_pmd_size(void)
 {
@@ -187,8 +178,8 @@ static bool hint_fits(struct mm_struct *mm, unsigned long addr, unsigned long le
 }
 
 /* x86 arch_get_unmapped_area (bottom-up; MAP_32BIT and the fallback). */
-static unsigned long get_area_bottomup(struct mm_struct *mm, unsigned long addr,
-				       unsigned long len, unsigned long flags)
+static unsigned long get_area_bottomup(struct mm_struct *mm, unsigned long addr, unsigned long len,
+				       unsigned long flags)
 {
 	struct unmapped_area_info info = { .length = len };
 	unsigned long begin = mm->mmap_legacy_base, end = default_map_window();
@@ -213,8 +204,8 @@ static unsigned long get_area_bottomup(struct mm_struct *mm, unsigned long addr,
 }
 
 /* x86 arch_get_unmapped_area_topdown. */
-static unsigned long get_area_topdown(struct mm_struct *mm, unsigned long addr,
-				      unsigned long len, unsigned long flags)
+static unsigned long get_area_topdown(struct mm_struct *mm, unsigned long addr, unsigned long len,
+				      unsigned long flags)
 {
 	struct unmapped_area_info info = { .topdown = true, .length = len };
 	unsigned long addr0 = addr, res;
@@ -303,7 +294,7 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 	if (file && file->f_op && file->f_op->get_unmapped_area)
 		addr = file->f_op->get_unmapped_area(file, addr, len, pgoff, flags);
 	else if (!file && !shmem && !addr && IS_ALIGNED(len, mmk_pmd_size()))
-		addr = thp_get_unmapped_area(NULL, addr, len, 0, flags);  /* larger anonymous */
+		addr = thp_get_unmapped_area(NULL, addr, len, 0, flags); /* larger anonymous */
 	else
 		addr = mm_get_unmapped_area(mm, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
@@ -492,7 +483,7 @@ struct mmap_state {
 	unsigned long addr, end, pgoff, flags;
 	struct file *file;
 	struct vm_area_struct *prev, *next, *first_old;
-	struct munmap_stats old;         /* what MAP_FIXED replaces */
+	struct munmap_stats old; /* what MAP_FIXED replaces */
 };
 
 static bool accountable_mapping(unsigned long vm_flags)
@@ -532,7 +523,7 @@ static struct vm_area_struct *mmap_new_vma(struct mmap_state *m, int *err)
 	vma->vm_pgoff = m->pgoff;
 	if (m->file) {
 		vma->vm_file = get_file(m->file);
-		*err = m->file->f_op->mmap(m->file, vma);  /* the file's vm_ops */
+		*err = m->file->f_op->mmap(m->file, vma); /* the file's vm_ops */
 		if (*err) {
 			vma_free_detached(vma);
 			return NULL;
@@ -561,10 +552,10 @@ static struct vm_area_struct *mmap_commit(struct mmap_state *m, struct vm_area_s
 	m->prev = NULL;
 	m->next = find_vma_prev(m->mm, m->addr, &m->prev);
 	if (m->file || !(m->flags & VM_SHARED))
-		merged = vma_merge_new_range(m->mm, m->prev, m->next, m->addr, m->end,
-					     m->flags, m->pgoff, m->file, NULL);
+		merged = vma_merge_new_range(m->mm, m->prev, m->next, m->addr, m->end, m->flags,
+					     m->pgoff, m->file, NULL);
 	if (merged) {
-		vma_free_detached(vma);        /* never linked */
+		vma_free_detached(vma); /* never linked */
 		return merged;
 	}
 	vma_link_prepared(m->mm, vma);
@@ -582,8 +573,12 @@ static void mmap_leave_gap(struct mmap_state *m)
 static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
 				 unsigned long vm_flags, unsigned long pgoff)
 {
-	struct mmap_state m = { .mm = current->mm, .addr = addr, .end = addr + len,
-				.pgoff = pgoff, .flags = vm_flags, .file = file };
+	struct mmap_state m = { .mm = current->mm,
+				.addr = addr,
+				.end = addr + len,
+				.pgoff = pgoff,
+				.flags = vm_flags,
+				.file = file };
 	unsigned long pglen = len >> PAGE_SHIFT;
 	struct vm_area_struct *vma;
 	int err = mmap_gather_old(&m);
@@ -614,7 +609,7 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 	vma = mmap_commit(&m, vma);
 	vm_stat_account(m.mm, vma->vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
-		if (!vma_supports_mlock(vma))      /* also MAP_DROPPABLE under mlockall */
+		if (!vma_supports_mlock(vma)) /* also MAP_DROPPABLE under mlockall */
 			vma->vm_flags &= ~VM_LOCKED_MASK;
 		else
 			m.mm->locked_vm += pglen;
@@ -632,7 +627,7 @@ static unsigned long calc_vm_bits(unsigned long prot, unsigned long flags)
 	vm |= (prot & MMK_PROT_EXEC) ? VM_EXEC : 0;
 	vm |= (flags & MMK_MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
 	vm |= (flags & MMK_MAP_LOCKED) ? VM_LOCKED : 0;
-	vm |= (flags & MMK_MAP_SYNC) ? VM_SYNC : 0;     /* whatever the type, as Linux */
+	vm |= (flags & MMK_MAP_SYNC) ? VM_SYNC : 0; /* whatever the type, as Linux */
 	vm |= (flags & MMK_MAP_STACK) ? VM_NOHUGEPAGE : 0;
 	return vm;
 }
@@ -645,10 +640,7 @@ static unsigned long round_hint_to_min(unsigned long hint)
 	return hint;
 }
 
-static bool can_do_mlock(void)
-{
-	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
-}
+static bool can_do_mlock(void) { return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK); }
 
 /* The type-specific part of do_mmap for anonymous memory. */
 static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned long *vm_flags,
@@ -675,10 +667,11 @@ static long mmap_anon_type(unsigned long flags, unsigned long addr, unsigned lon
 	}
 }
 
-#define LEGACY_MAP_MASK (MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS | \
-			 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED |  \
-			 MMK_MAP_GROWSDOWN | MMK_MAP_LOCKED | MMK_MAP_NORESERVE |          \
-			 MMK_MAP_POPULATE | MMK_MAP_NONBLOCK | MMK_MAP_STACK | MMK_MAP_HUGETLB)
+#define LEGACY_MAP_MASK                                                                       \
+	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |               \
+	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN | \
+	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |           \
+	 MMK_MAP_STACK | MMK_MAP_HUGETLB)
 
 /* The type-specific part of do_mmap for a file (Linux do_mmap's file
  * branch): the access the file was opened with decides what may be mapped. */
@@ -718,9 +711,9 @@ static long mmap_file_type(struct file *file, unsigned long flags, unsigned long
  * for write.  Returns the address or -errno; *populate is set to len when
  * the caller should prefault (MAP_POPULATE, VM_LOCKED: the fault path).
  */
-unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
-		      unsigned long prot, unsigned long flags, unsigned long vm_flags,
-		      unsigned long pgoff, unsigned long *populate)
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len, unsigned long prot,
+		      unsigned long flags, unsigned long vm_flags, unsigned long pgoff,
+		      unsigned long *populate)
 {
 	struct mm_struct *mm = current->mm;
 	long err;
@@ -740,7 +733,8 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return (unsigned long)-EOVERFLOW;
 	if (mm->map_count > sysctl_max_map_count)
 		return (unsigned long)-ENOMEM;
-	vm_flags |= calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags |=
+		calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	addr = get_unmapped_area(file, addr, len, pgoff, flags, vm_flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
@@ -754,15 +748,16 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	if (file && (len > (unsigned long)MAX_LFS_FILESIZE ||
 		     pgoff > ((unsigned long)MAX_LFS_FILESIZE - len) >> PAGE_SHIFT))
 		return (unsigned long)-EOVERFLOW;
-	err = file ? mmap_file_type(file, flags, prot, &vm_flags)
-		   : mmap_anon_type(flags, addr, &vm_flags, &pgoff);
+	err = file ? mmap_file_type(file, flags, prot, &vm_flags) :
+		     mmap_anon_type(flags, addr, &vm_flags, &pgoff);
 	if (err)
 		return (unsigned long)err;
 	if ((flags & MMK_MAP_NORESERVE) && sysctl_overcommit_memory != 2)
 		vm_flags |= VM_NORESERVE;
 	addr = mmap_region(file, addr, len, vm_flags, pgoff);
-	if (!IS_ERR_VALUE(addr) && ((vm_flags & VM_LOCKED) ||
-	    (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE))
+	if (!IS_ERR_VALUE(addr) &&
+	    ((vm_flags & VM_LOCKED) ||
+	     (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE))
 		*populate = len;
 	return addr;
 }
@@ -790,7 +785,7 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 	struct mm_struct *mm = current->mm;
 	unsigned long sizelog = (flags >> MMK_MAP_HUGE_SHIFT) & 0x3f;
 
-	if (sizelog && sizelog != 21)          /* only 2 MiB pages (hstate_sizelog) */
+	if (sizelog && sizelog != 21) /* only 2 MiB pages (hstate_sizelog) */
 		return -EINVAL;
 	len = (len + hsize - 1) & ~(hsize - 1);
 	if (!len)
@@ -801,7 +796,8 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 		return -EOVERFLOW;
 	if (mm->map_count > sysctl_max_map_count)
 		return -ENOMEM;
-	vm_flags = calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags =
+		calc_vm_bits(prot, flags) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (len > mmk_task_size())
 		return -ENOMEM;
 	if (flags & MMK_MAP_FIXED) {
@@ -811,22 +807,25 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 			return -ENOMEM;
 		if (security_mmap_addr(addr))
 			return -EPERM;
-		if ((flags & MMK_MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
+		if ((flags & MMK_MAP_FIXED_NOREPLACE) &&
+		    find_vma_intersection(mm, addr, addr + len))
 			return -EEXIST;
 	}
 	if ((flags & MMK_MAP_LOCKED) && !can_do_mlock())
 		return -EPERM;
 	if (!mlock_future_ok(mm, vm_flags, len))
 		return -EAGAIN;
-	if (pgoff > ((~0UL >> 1) - len) >> PAGE_SHIFT)   /* file_mmap_ok: MAX_LFS_FILESIZE */
+	if (pgoff > ((~0UL >> 1) - len) >> PAGE_SHIFT) /* file_mmap_ok: MAX_LFS_FILESIZE */
 		return -EOVERFLOW;
 	if ((flags & MMK_MAP_TYPE) == MMK_MAP_SHARED_VALIDATE && (flags & ~MMK_LEGACY_MAP_MASK))
-		return -EOPNOTSUPP;             /* hugetlbfs supports no more (MAP_SYNC...) */
-	if (((flags & MMK_MAP_TYPE) != MMK_MAP_SHARED && (flags & MMK_MAP_TYPE) != MMK_MAP_PRIVATE &&
-	     (flags & MMK_MAP_TYPE) != MMK_MAP_SHARED_VALIDATE) || (vm_flags & VM_GROWSDOWN))
+		return -EOPNOTSUPP; /* hugetlbfs supports no more (MAP_SYNC...) */
+	if (((flags & MMK_MAP_TYPE) != MMK_MAP_SHARED &&
+	     (flags & MMK_MAP_TYPE) != MMK_MAP_PRIVATE &&
+	     (flags & MMK_MAP_TYPE) != MMK_MAP_SHARED_VALIDATE) ||
+	    (vm_flags & VM_GROWSDOWN))
 		return -EINVAL;
 	if (flags & MMK_MAP_FIXED) {
-		long err = do_munmap(mm, addr, len);   /* a special mapping refuses: EINVAL */
+		long err = do_munmap(mm, addr, len); /* a special mapping refuses: EINVAL */
 
 		if (err)
 			return err;
@@ -837,10 +836,7 @@ static long mmap_hugetlb(unsigned long addr, unsigned long len, unsigned long pr
 }
 
 /* mm_populate ignores errors, as Linux's. */
-void mm_populate(unsigned long start, unsigned long len)
-{
-	(void)__mm_populate(start, len, true);
-}
+void mm_populate(unsigned long start, unsigned long len) { (void)__mm_populate(start, len, true); }
 
 /* mmap(2) on current->mm (Linux ksys_mmap_pgoff): a file from the
  * descriptor unless MAP_ANONYMOUS. */
@@ -857,13 +853,13 @@ unsigned long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot
 		file = fget_current((int)fd);
 		if (!file)
 			return (unsigned long)-EBADF;
-		if (flags & MMK_MAP_HUGETLB) {         /* not a hugetlbfs file */
+		if (flags & MMK_MAP_HUGETLB) { /* not a hugetlbfs file */
 			fput(file);
 			return (unsigned long)-EINVAL;
 		}
 	}
 	mmap_write_lock(mm);
-	if (flags & MMK_MAP_HUGETLB) {          /* no huge pages reserved */
+	if (flags & MMK_MAP_HUGETLB) { /* no huge pages reserved */
 		ret = (unsigned long)mmap_hugetlb(addr, len, prot, flags, off >> PAGE_SHIFT);
 		populate = 0;
 	} else {
@@ -993,18 +989,18 @@ unsigned long sys_brk(unsigned long brk)
 
 	mmap_write_lock(mm);
 	origbrk = mm->brk;
-	if (brk < mm->start_brk ||
-	    check_data_rlimit(rlimit(RLIMIT_DATA), brk, mm->start_brk, mm->end_data, mm->start_data))
+	if (brk < mm->start_brk || check_data_rlimit(rlimit(RLIMIT_DATA), brk, mm->start_brk,
+						     mm->end_data, mm->start_data))
 		goto out;
 	newbrk = PAGE_ALIGN(brk);
 	oldbrk = PAGE_ALIGN(mm->brk);
 	if (oldbrk == newbrk)
 		err = 0;
 	else if (brk <= mm->brk) {
-		mm->brk = brk;          /* under the write lock, before it goes */
+		mm->brk = brk; /* under the write lock, before it goes */
 		err = brk_shrink(mm, newbrk, oldbrk);
 		if (!err)
-			return brk;     /* mmap_lock already released */
+			return brk; /* mmap_lock already released */
 	} else {
 		err = brk_grow(mm, oldbrk, newbrk);
 	}
@@ -1014,7 +1010,7 @@ out:
 	origbrk = mm->brk;
 	mmap_write_unlock(mm);
 	if (populate)
-		mm_populate(oldbrk, newbrk - oldbrk);    /* after the lock, as Linux */
+		mm_populate(oldbrk, newbrk - oldbrk); /* after the lock, as Linux */
 	return origbrk;
 }
 
@@ -1081,7 +1077,8 @@ int expand_downwards(struct vm_area_struct *vma, unsigned long address)
  * part of it, give -EINVAL (Linux special_mapping_split). */
 static int special_mapping_split(struct vm_area_struct *vma, unsigned long addr)
 {
-	(void)vma; (void)addr;
+	(void)vma;
+	(void)addr;
 	return -EINVAL;
 }
 

@@ -12,7 +12,7 @@
 #include "mmkit/tlbflush.h"
 
 _Static_assert(offsetof(struct mmu_gather, __pages) ==
-	       offsetof(struct mmu_gather, local) + sizeof(struct mmu_gather_batch),
+		       offsetof(struct mmu_gather, local) + sizeof(struct mmu_gather_batch),
 	       "the bundle's entries follow its header, as in a batch page");
 
 #define ENCODED_PAGE_DELAY_RMAP 1UL
@@ -152,7 +152,7 @@ static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 
 void tlb_flush_mmu(struct mmu_gather *tlb)
 {
-	BUG_ON(tlb->delayed_rmap);       /* tlb_flush_rmaps first, under the PTL */
+	BUG_ON(tlb->delayed_rmap); /* tlb_flush_rmaps first, under the PTL */
 	tlb_flush_mmu_tlbonly(tlb);
 	for (unsigned int i = 0; i < tlb->nr_tables; i++)
 		pagetable_free(tlb->tables[i]);

@@ -18,7 +18,9 @@
 __attribute__((weak)) void change_protection(struct vm_area_struct *vma, unsigned long start,
 					     unsigned long end)
 {
-	(void)vma; (void)start; (void)end;
+	(void)vma;
+	(void)start;
+	(void)end;
 }
 
 static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pprev,
@@ -51,7 +53,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 	change_protection(vma, start, end);
 	/* a locked private VMA becoming writable is COWed in at once */
 	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
-		populate_vma_page_range(vma, start, end, NULL);   /* mm/gup.c */
+		populate_vma_page_range(vma, start, end, NULL); /* mm/gup.c */
 	vm_stat_account(mm, oldflags, -(long)nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	return 0;

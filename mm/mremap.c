@@ -27,8 +27,8 @@ struct vma_remap {
 	unsigned long addr, old_len, new_len, flags, new_addr, delta;
 	enum remap_type type;
 	struct vm_area_struct *vma;
-	bool populate_expand;        /* a locked VMA grew: prefault the new part */
-	bool mmap_locked;            /* false once a shrink released mmap_lock */
+	bool populate_expand; /* a locked VMA grew: prefault the new part */
+	bool mmap_locked;     /* false once a shrink released mmap_lock */
 };
 
 /* Seam for the fault path: move the PTEs of old_addr.. to new_addr.. */
@@ -36,7 +36,11 @@ __attribute__((weak)) void move_page_tables(struct vm_area_struct *vma, unsigned
 					    struct vm_area_struct *new_vma, unsigned long new_addr,
 					    unsigned long len)
 {
-	(void)vma; (void)old_addr; (void)new_vma; (void)new_addr; (void)len;
+	(void)vma;
+	(void)old_addr;
+	(void)new_vma;
+	(void)new_addr;
+	(void)len;
 }
 
 static bool implies_new_addr(const struct vma_remap *r)
@@ -48,7 +52,8 @@ static int check_mremap_params(struct vma_remap *r)
 {
 	unsigned long ts = mmk_task_size();
 
-	if (r->flags & ~(unsigned long)(MMK_MREMAP_FIXED | MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP))
+	if (r->flags &
+	    ~(unsigned long)(MMK_MREMAP_FIXED | MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP))
 		return -EINVAL;
 	if ((r->addr & ~PAGE_MASK) || !r->new_len || r->new_len > ts)
 		return -EINVAL;
@@ -81,8 +86,9 @@ static int check_prep_vma(struct vma_remap *r)
 	if (!vma)
 		return -EFAULT;
 	r->delta = r->new_len > r->old_len ? r->new_len - r->old_len : r->old_len - r->new_len;
-	r->type = !r->delta ? MREMAP_NO_RESIZE : r->old_len > r->new_len ? MREMAP_SHRINK
-									  : MREMAP_EXPAND;
+	r->type = !r->delta		  ? MREMAP_NO_RESIZE :
+		  r->old_len > r->new_len ? MREMAP_SHRINK :
+					    MREMAP_EXPAND;
 	if (!implies_new_addr(r))
 		r->new_addr = r->addr;
 	if (r->type != MREMAP_EXPAND && !implies_new_addr(r))
@@ -189,7 +195,8 @@ static unsigned long move_vma(struct vma_remap *r)
 	if (err)
 		return (unsigned long)(long)err;
 	if ((vma->vm_flags & VM_ACCOUNT) &&
-	    vm_enough_memory(((r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : r->delta) >> PAGE_SHIFT))
+	    vm_enough_memory(((r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : r->delta) >>
+			     PAGE_SHIFT))
 		return (unsigned long)-ENOMEM;
 	pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT);
 	new_vma = copy_vma(vma, r->new_addr, r->new_len, pgoff);
@@ -216,7 +223,8 @@ static int set_new_addr(struct vma_remap *r)
 	if (vma->vm_flags & VM_MAYSHARE)
 		flags |= MMK_MAP_SHARED;
 	res = get_unmapped_area(vma->vm_file, implies_new_addr(r) ? r->new_addr : 0, r->new_len,
-				vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT), flags, 0);
+				vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT), flags,
+				0);
 	if (IS_ERR_VALUE(res))
 		return (int)(long)res;
 	r->new_addr = res;
@@ -229,8 +237,8 @@ static bool vma_expandable(struct vm_area_struct *vma, unsigned long delta)
 
 	if (end < vma->vm_end || find_vma_intersection(vma->vm_mm, vma->vm_end, end))
 		return false;
-	return !IS_ERR_VALUE(get_unmapped_area(NULL, vma->vm_start, end - vma->vm_start, 0,
-					       MMK_MAP_FIXED, 0));
+	return !IS_ERR_VALUE(
+		get_unmapped_area(NULL, vma->vm_start, end - vma->vm_start, 0, MMK_MAP_FIXED, 0));
 }
 
 static unsigned long expand_vma(struct vma_remap *r)
@@ -242,9 +250,9 @@ static unsigned long expand_vma(struct vma_remap *r)
 	if (vma->vm_end - r->addr == r->old_len && vma_expandable(vma, r->delta)) {
 		if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(r->delta >> PAGE_SHIFT))
 			return (unsigned long)-ENOMEM;
-		res = vma_merge_new_range(mm, vma, vma->vm_next, vma->vm_end, vma->vm_end + r->delta,
-					  vma->vm_flags, vma->vm_pgoff + vma_pages(vma),
-					  vma->vm_file, vma);
+		res = vma_merge_new_range(mm, vma, vma->vm_next, vma->vm_end,
+					  vma->vm_end + r->delta, vma->vm_flags,
+					  vma->vm_pgoff + vma_pages(vma), vma->vm_file, vma);
 		if (!res)
 			return (unsigned long)-ENOMEM;
 		stat_account(mm, res, r->delta);
@@ -363,8 +371,11 @@ static unsigned long remap_move(struct vma_remap *r)
 unsigned long sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len,
 			 unsigned long flags, unsigned long new_addr)
 {
-	struct vma_remap r = { .addr = addr, .old_len = PAGE_ALIGN(old_len),
-			       .new_len = PAGE_ALIGN(new_len), .flags = flags, .new_addr = new_addr,
+	struct vma_remap r = { .addr = addr,
+			       .old_len = PAGE_ALIGN(old_len),
+			       .new_len = PAGE_ALIGN(new_len),
+			       .flags = flags,
+			       .new_addr = new_addr,
 			       .mmap_locked = true };
 	struct mm_struct *mm = current->mm;
 	unsigned long res;

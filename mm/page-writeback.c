@@ -41,8 +41,8 @@ unsigned long vm_dirty_bytes;
 unsigned int dirty_writeback_interval = 5 * 100;
 unsigned int dirty_expire_interval = 30 * 100;
 
-#define MAX_PAUSE (HZ / 5)                  /* 200 ms */
-#define DIRTY_POLL_PAGES 32                 /* nr_dirtied_pause: 128 KiB */
+#define MAX_PAUSE (HZ / 5)  /* 200 ms */
+#define DIRTY_POLL_PAGES 32 /* nr_dirtied_pause: 128 KiB */
 
 /* ---------------------------------------------------------- limits -- */
 
@@ -69,7 +69,7 @@ static unsigned long global_dirtyable_memory(void)
 	x -= min(x, totalreserve_pages);
 	x += global_node_page_state(NR_INACTIVE_FILE) + global_node_page_state(NR_ACTIVE_FILE);
 	x -= highmem_dirtyable_memory(x);
-	return x + 1;                            /* ensure non-zero */
+	return x + 1; /* ensure non-zero */
 }
 
 void global_dirty_limits(unsigned long *pbackground, unsigned long *pdirty)
@@ -77,7 +77,8 @@ void global_dirty_limits(unsigned long *pbackground, unsigned long *pdirty)
 	unsigned long avail = global_dirtyable_memory();
 	unsigned long ratio = (unsigned long)READ_ONCE(vm_dirty_ratio) * PAGE_SIZE / 100;
 	unsigned long bg_ratio = (unsigned long)READ_ONCE(dirty_background_ratio) * PAGE_SIZE / 100;
-	unsigned long bytes = READ_ONCE(vm_dirty_bytes), bg_bytes = READ_ONCE(dirty_background_bytes);
+	unsigned long bytes = READ_ONCE(vm_dirty_bytes),
+		      bg_bytes = READ_ONCE(dirty_background_bytes);
 	unsigned long thresh, bg;
 
 	thresh = bytes ? DIV_ROUND_UP(bytes, PAGE_SIZE) : ratio * avail / PAGE_SIZE;
@@ -101,7 +102,7 @@ static void folio_account_dirtied(struct page *page)
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, 1);
 	mod_lruvec_page_state(page, NR_DIRTIED, 1);
 	atomic_fetch_add(&page->mapping->nrdirty, 1);
-	if (this_cpu() && current)   /* the dirtying task, for balance_dirty_pages */
+	if (this_cpu() && current) /* the dirtying task, for balance_dirty_pages */
 		current->nr_dirtied++;
 }
 
@@ -145,7 +146,7 @@ bool folio_clear_dirty_for_io(struct page *page)
 	if (!m || !mapping_can_writeback(m))
 		return TestClearPageDirty(page);
 	if (folio_mkclean(page))
-		folio_mark_dirty(page);              /* a dirty PTE's data is the page's */
+		folio_mark_dirty(page); /* a dirty PTE's data is the page's */
 	if (!TestClearPageDirty(page))
 		return false;
 	account_page_cleaned(page);
@@ -161,7 +162,7 @@ void folio_start_writeback(struct page *page)
 
 void folio_end_writeback(struct page *page)
 {
-	if (PageReclaim(page)) {              /* reclaim wanted it: to the inactive tail */
+	if (PageReclaim(page)) { /* reclaim wanted it: to the inactive tail */
 		ClearPageReclaim(page);
 		folio_rotate_reclaimable(page);
 	}
@@ -196,12 +197,13 @@ static struct page *next_dirty_page(struct address_space *m, unsigned long *inde
 	}
 }
 
-int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
-		      writepage_t writepage, void *data)
+int write_cache_pages(struct address_space *m, struct writeback_control *wbc, writepage_t writepage,
+		      void *data)
 {
 	unsigned long index = (unsigned long)(wbc->range_start >> PAGE_SHIFT);
-	unsigned long end = wbc->range_end == MAX_LFS_FILESIZE ? ~0UL
-							       : (unsigned long)(wbc->range_end >> PAGE_SHIFT);
+	unsigned long end = wbc->range_end == MAX_LFS_FILESIZE ?
+				    ~0UL :
+				    (unsigned long)(wbc->range_end >> PAGE_SHIFT);
 	struct page *page;
 	int ret = 0;
 
@@ -211,7 +213,7 @@ int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
 		lock_page(page);
 		if (page->mapping == m && folio_clear_dirty_for_io(page)) {
 			folio_start_writeback(page);
-			err = writepage(page, wbc, data);   /* ends writeback, unlocks */
+			err = writepage(page, wbc, data); /* ends writeback, unlocks */
 			wbc->nr_to_write--;
 		} else {
 			unlock_page(page);
@@ -232,8 +234,10 @@ int do_writepages(struct address_space *m, struct writeback_control *wbc)
 
 int filemap_fdatawrite_range(struct address_space *m, loff_t start, loff_t end)
 {
-	struct writeback_control wbc = { .nr_to_write = (long)(~0UL >> 1), .sync_mode = WB_SYNC_ALL,
-					 .range_start = start, .range_end = end };
+	struct writeback_control wbc = { .nr_to_write = (long)(~0UL >> 1),
+					 .sync_mode = WB_SYNC_ALL,
+					 .range_start = start,
+					 .range_end = end };
 
 	return do_writepages(m, &wbc);
 }
@@ -270,7 +274,7 @@ static void balance_dirty_pages(struct bdi_writeback *wb)
 	unsigned long bg, thresh, dirty = global_dirty_pages();
 
 	global_dirty_limits(&bg, &thresh);
-	if (dirty <= (bg + thresh) / 2)              /* freerun */
+	if (dirty <= (bg + thresh) / 2) /* freerun */
 		return;
 	if (dirty > bg)
 		wb_start_background_writeback(wb);

@@ -52,8 +52,8 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 /* Where to look when a type's lists are empty (the highatomic reserve is
  * never a fallback). */
 static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
-	[MIGRATE_UNMOVABLE]   = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
-	[MIGRATE_MOVABLE]     = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+	[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+	[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
@@ -164,8 +164,8 @@ static inline void __del_page_from_free_list(struct page *page, struct zone *zon
 	area_count(zone, &zone->free_area[order], order, migratetype, -1);
 }
 
-static inline void del_page_from_free_list(struct page *page, struct zone *zone,
-					   unsigned int order, int migratetype)
+static inline void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order,
+					   int migratetype)
 {
 	__del_page_from_free_list(page, zone, order, migratetype);
 	account_freepages(zone, -(1L << order), migratetype);
@@ -218,16 +218,16 @@ static inline struct page *find_buddy_page_pfn(struct page *page, unsigned long 
 
 /* Put a block that is about to merge further at the tail, so it stays free
  * longer and the larger block can form (Linux buddy_merge_likely). */
-static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn,
-			       struct page *page, unsigned int order)
+static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn, struct page *page,
+			       unsigned int order)
 {
 	unsigned long higher_pfn;
 
 	if (order >= MAX_PAGE_ORDER - 1)
 		return false;
 	higher_pfn = buddy_pfn & pfn;
-	return find_buddy_page_pfn(page + ((long)higher_pfn - (long)pfn), higher_pfn,
-				   order + 1, NULL) != NULL;
+	return find_buddy_page_pfn(page + ((long)higher_pfn - (long)pfn), higher_pfn, order + 1,
+				   NULL) != NULL;
 }
 
 /*
@@ -236,15 +236,15 @@ static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn,
  * migratetype when both types are mergeable (the highatomic reserve is not),
  * and the merged buddy takes the block's type.
  */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
-		     unsigned int order, int migratetype, int fpi)
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype, int fpi)
 {
 	unsigned long buddy_pfn = 0, combined_pfn;
 	struct page *buddy;
 	bool to_tail;
 
 	lockdep_assert_held(&zone->lock);
-	VM_BUG_ON(pfn & ((1UL << order) - 1));            /* VM_BUG_ON_PAGE */
+	VM_BUG_ON(pfn & ((1UL << order) - 1)); /* VM_BUG_ON_PAGE */
 	account_freepages(zone, 1L << order, migratetype);
 	while (order < MAX_PAGE_ORDER) {
 		int buddy_mt = migratetype;
@@ -324,8 +324,8 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, in
 
 /* Move every free block of one pageblock to new_mt's lists; returns pages
  * moved.  zone->lock held. */
-static unsigned long __move_freepages_block(struct zone *zone, unsigned long start_pfn,
-					    int old_mt, int new_mt)
+static unsigned long __move_freepages_block(struct zone *zone, unsigned long start_pfn, int old_mt,
+					    int new_mt)
 {
 	unsigned long pfn = start_pfn, end = start_pfn + pageblock_nr_pages, moved = 0;
 
@@ -401,7 +401,8 @@ static bool boost_watermark(struct zone *zone)
 	if (!max_boost)
 		return false;
 	max_boost = max(pageblock_nr_pages, max_boost);
-	WRITE_ONCE(zone->watermark_boost, min(zone->watermark_boost + pageblock_nr_pages, max_boost));
+	WRITE_ONCE(zone->watermark_boost,
+		   min(zone->watermark_boost + pageblock_nr_pages, max_boost));
 	return true;
 }
 
@@ -416,8 +417,8 @@ static bool should_try_claim_block(unsigned int order, int start_mt)
 
 /* A fallback type with a free block at this order: -1 none, -2 too small
  * to claim. */
-static int find_suitable_fallback(struct free_area *area, unsigned int order,
-				  int migratetype, bool claimable)
+static int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
+				  bool claimable)
 {
 	int i;
 
@@ -568,10 +569,12 @@ static void reserve_highatomic_pageblock(struct page *page, unsigned int order, 
 	if (order < pageblock_order) {
 		if (move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC) == -1)
 			goto out_unlock;
-		WRITE_ONCE(zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + pageblock_nr_pages);
 	} else {
 		change_pageblock_range(page, order, MIGRATE_HIGHATOMIC);
-		WRITE_ONCE(zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + (1UL << order));
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   zone->nr_reserved_highatomic + (1UL << order));
 	}
 out_unlock:
 	spin_unlock(&zone->lock);
@@ -587,7 +590,8 @@ static bool unreserve_zone_highatomic(struct zone *zone, int to_mt, bool force)
 		return false;
 	spin_lock(&zone->lock);
 	for (order = 0; order < NR_PAGE_ORDERS && !ret; order++) {
-		struct page *page = get_page_from_free_area(&zone->free_area[order], MIGRATE_HIGHATOMIC);
+		struct page *page =
+			get_page_from_free_area(&zone->free_area[order], MIGRATE_HIGHATOMIC);
 		unsigned long size;
 
 		if (!page)
@@ -611,9 +615,8 @@ static bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool 
 	struct zone *const *zp;
 	struct zone *zone;
 
-	for_each_zone_zonelist(zone, zp, ac)
-		if (unreserve_zone_highatomic(zone, ac->migratetype, force))
-			return true;
+	for_each_zone_zonelist(zone, zp, ac) if (unreserve_zone_highatomic(zone, ac->migratetype,
+									   force)) return true;
 	return false;
 }
 
@@ -642,7 +645,8 @@ static void bad_page(const struct page *page, const char *reason)
 
 static inline bool page_expected_state(const struct page *page, unsigned long check_flags)
 {
-	if (unlikely(atomic_load_explicit(&((struct page *)page)->_mapcount, memory_order_relaxed) != -1))
+	if (unlikely(atomic_load_explicit(&((struct page *)page)->_mapcount,
+					  memory_order_relaxed) != -1))
 		return false;
 	if (unlikely((unsigned long)page->mapping | (unsigned long)page_ref_count(page) |
 		     (atomic_load_explicit(&((struct page *)page)->flags, memory_order_relaxed) &
@@ -662,8 +666,9 @@ static const char *page_bad_reason(const struct page *page, unsigned long flags)
 	if (page_ref_count(page) != 0)
 		reason = "nonzero _refcount";
 	if (atomic_load(&((struct page *)page)->flags) & flags)
-		reason = flags == PAGE_FLAGS_CHECK_AT_PREP ? "PAGE_FLAGS_CHECK_AT_PREP flag(s) set"
-							   : "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+		reason = flags == PAGE_FLAGS_CHECK_AT_PREP ?
+				 "PAGE_FLAGS_CHECK_AT_PREP flag(s) set" :
+				 "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	return reason;
 }
 
@@ -730,7 +735,7 @@ unsigned long pgalloc_head_pfn(unsigned long pfn, unsigned int *order)
  * handed out (reserved, or not recorded) passes: the state checks decide.
  */
 static __noinline const char *free_order_problem(struct page *page, unsigned long pfn,
-						  unsigned int order, char *buf, size_t n)
+						 unsigned int order, char *buf, size_t n)
 {
 	unsigned int rec = pgalloc_rec_get(pfn), horder;
 	unsigned long hpfn;
@@ -738,12 +743,14 @@ static __noinline const char *free_order_problem(struct page *page, unsigned lon
 	if (rec == order + 1)
 		return NULL;
 	if (rec) {
-		snprintf(buf, n, "freed with order %u, but allocated with order %u", order, rec - 1);
+		snprintf(buf, n, "freed with order %u, but allocated with order %u", order,
+			 rec - 1);
 		return buf;
 	}
 	hpfn = pgalloc_head_pfn(pfn, &horder);
 	if (hpfn != -1UL) {
-		snprintf(buf, n, "not the head of its allocation (order %u at pfn %#lx)", horder, hpfn);
+		snprintf(buf, n, "not the head of its allocation (order %u at pfn %#lx)", horder,
+			 hpfn);
 		return buf;
 	}
 	if (PageBuddy(page))
@@ -776,7 +783,7 @@ static __always_inline bool free_pages_prepare(struct page *page, unsigned long 
 	if (PageAnon(page))
 		page->mapping = NULL;
 	if (READ_ONCE(page->page_type) != PGTY_none)
-		__ClearPageBuddy(page);         /* resets any page type (table, slab, ...) */
+		__ClearPageBuddy(page); /* resets any page type (table, slab, ...) */
 	for (i = 1; i < (1UL << order); i++) {
 		if (free_page_is_bad(page + i)) {
 			bad = true;
@@ -835,7 +842,8 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned i
 }
 
 /* The effective high mark on a free, adjusting pcp->high (Linux nr_pcp_high). */
-static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch, bool free_high)
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch,
+				       bool free_high)
 {
 	int high_min = pcp->high_min, high_max = pcp->high_max;
 	int high = clamp(pcp->high, high_min, high_max);
@@ -872,8 +880,7 @@ static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high, bool free
 
 /* Give `count` pages of the CPU's lists back to the zone, round-robin over
  * the lists starting with pindex.  Owner CPU; takes zone->lock. */
-static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp,
-			       int pindex)
+static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
 {
 	count = min(pcp->count, count);
 	pindex--;
@@ -895,15 +902,16 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			list_del(&page->lru);
 			count -= 1 << order;
 			pcp_count_add(pcp, -(1 << order));
-			__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(pfn), FPI_NONE);
+			__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(pfn),
+					FPI_NONE);
 		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&zone->lock);
 }
 
 /* Refill a pcp list with up to `count` blocks.  Returns blocks taken. */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
-			struct list_head *list, int migratetype, unsigned int alloc_flags)
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+			int migratetype, unsigned int alloc_flags)
 {
 	enum rmqueue_mode mode = RMQUEUE_NORMAL;
 	int i;
@@ -967,8 +975,10 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int m
 		if (list_empty(list)) {
 			int batch = nr_pcp_alloc(pcp, zone, order);
 
-			pcp_count_add(pcp, rmqueue_bulk(zone, order, batch, list, migratetype,
-							alloc_flags) << order);
+			pcp_count_add(
+				pcp,
+				rmqueue_bulk(zone, order, batch, list, migratetype, alloc_flags)
+					<< order);
 			if (list_empty(list))
 				return NULL;
 		}
@@ -983,7 +993,8 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int m
 
 /* Put a freed block on the CPU's list; drain a batch when over high. */
 static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
-				    struct page *page, int migratetype, unsigned int order)
+						    struct page *page, int migratetype,
+						    unsigned int order)
 {
 	unsigned int pindex = order_to_pindex(migratetype, order);
 	int high, batch = pcp->batch;
@@ -1018,7 +1029,8 @@ static void drain_pages_zone(struct zone *zone, int cpu)
 	struct per_cpu_pages *pcp = &zone->pageset[cpu].pcp;
 
 	while (pcp->count > 0)
-		free_pcppages_bulk(zone, min(pcp->count, pcp->batch << PCP_BATCH_SCALE_MAX), pcp, 0);
+		free_pcppages_bulk(zone, min(pcp->count, pcp->batch << PCP_BATCH_SCALE_MAX), pcp,
+				   0);
 }
 
 static void drain_local_pages_zone(struct zone *only)
@@ -1034,15 +1046,9 @@ static void drain_local_pages_zone(struct zone *only)
 }
 
 /* Drain this CPU's lists (all zones).  Called on the CPU that owns them. */
-void drain_local_pages(void)
-{
-	drain_local_pages_zone(NULL);
-}
+void drain_local_pages(void) { drain_local_pages_zone(NULL); }
 
-static void drain_local_pages_ipi(void *info)
-{
-	drain_local_pages_zone(info);
-}
+static void drain_local_pages_ipi(void *info) { drain_local_pages_zone(info); }
 
 static bool cpu_has_pcps(int cpu, struct zone *only)
 {
@@ -1076,10 +1082,7 @@ void drain_all_pages_zone(struct zone *zone)
 }
 
 /* All zones, every CPU; see drain_all_pages_zone. */
-void drain_all_pages(void)
-{
-	drain_all_pages_zone(NULL);
-}
+void drain_all_pages(void) { drain_all_pages_zone(NULL); }
 
 /* ------------------------------------------------------------------ */
 /* Watermarks                                                           */
@@ -1155,8 +1158,8 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned lon
 }
 
 /* Lockless; returns whether the zone passes the watermark check. */
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags)
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags)
 {
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
 				   (long)zone_page_state(z, NR_FREE_PAGES));
@@ -1206,14 +1209,15 @@ static void wake_all_kswapds(gfp_t gfp, unsigned int order, const struct alloc_c
 	struct zone *const *zp;
 	struct zone *zone;
 
-	for_each_zone_zonelist(zone, zp, ac) {
+	for_each_zone_zonelist(zone, zp, ac)
+	{
 		wakeup_kswapd(zone, gfp, order, ac->highest_zoneidx);
 		break;
 	}
 }
 
-static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
-				  unsigned int alloc_flags, int migratetype)
+static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
+				  int migratetype)
 {
 	struct page *page;
 
@@ -1249,7 +1253,8 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 	if (!page)
 		page = rmqueue_buddy(zone, order, alloc_flags, migratetype);
 	if ((alloc_flags & ALLOC_KSWAPD) &&
-	    unlikely(atomic_load_explicit(&zone->flags, memory_order_relaxed) & BIT(ZONE_BOOSTED_WATERMARK))) {
+	    unlikely(atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+		     BIT(ZONE_BOOSTED_WATERMARK))) {
 		atomic_fetch_and(&zone->flags, ~BIT(ZONE_BOOSTED_WATERMARK));
 		wakeup_kswapd(zone, 0, 0, zone_idx(zone));
 	}
@@ -1296,7 +1301,8 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, unsign
 	struct zone *zone;
 
 retry:
-	for_each_zone_zonelist(zone, zp, ac) {
+	for_each_zone_zonelist(zone, zp, ac)
+	{
 		struct page *page;
 
 		if (!zone_ok_for_alloc(zone, order, alloc_flags, ac))
@@ -1318,11 +1324,11 @@ retry:
 
 static const int gfp_zone_table[2][16] = {
 	/* 64-bit: __GFP_HIGHMEM means Normal, there is DMA32 */
-	{ ZONE_NORMAL, ZONE_DMA, ZONE_NORMAL, -1, ZONE_DMA32, -1, -1, -1,
-	  ZONE_NORMAL, ZONE_DMA, ZONE_MOVABLE, -1, ZONE_DMA32, -1, -1, -1 },
+	{ ZONE_NORMAL, ZONE_DMA, ZONE_NORMAL, -1, ZONE_DMA32, -1, -1, -1, ZONE_NORMAL, ZONE_DMA,
+	  ZONE_MOVABLE, -1, ZONE_DMA32, -1, -1, -1 },
 	/* 32-bit: no DMA32 (it means Normal), __GFP_HIGHMEM means HighMem */
-	{ ZONE_NORMAL, ZONE_DMA, ZONE_HIGHMEM, -1, ZONE_NORMAL, -1, -1, -1,
-	  ZONE_NORMAL, ZONE_DMA, ZONE_MOVABLE, -1, ZONE_NORMAL, -1, -1, -1 },
+	{ ZONE_NORMAL, ZONE_DMA, ZONE_HIGHMEM, -1, ZONE_NORMAL, -1, -1, -1, ZONE_NORMAL, ZONE_DMA,
+	  ZONE_MOVABLE, -1, ZONE_NORMAL, -1, -1, -1 },
 };
 
 /* The highest zone type a request may use (include/linux/gfp.h gfp_zone),
@@ -1391,7 +1397,8 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 }
 
 /* Linux __perform_reclaim: direct reclaim as the thread that allocates. */
-static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order, const struct alloc_context *ac)
+static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order,
+				       const struct alloc_context *ac)
 {
 	(void)ac;
 	return try_to_free_pages(gfp, order);
@@ -1443,7 +1450,8 @@ static bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct all
 		(*no_progress_loops)++;
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return unreserve_highatomic_pageblock(ac, true);
-	for_each_zone_zonelist(zone, zp, ac) {
+	for_each_zone_zonelist(zone, zp, ac)
+	{
 		unsigned long available = zone_reclaimable_pages(zone) +
 					  zone_page_state_snapshot(zone, NR_FREE_PAGES);
 
@@ -1489,7 +1497,8 @@ retry:
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || in_reclaim)
 		goto nopage;
 	/* No compaction (out of scope): __alloc_pages_direct_compact would be here. */
-	page = __alloc_pages_direct_reclaim(gfp, order, alloc_flags, ac, frozen, &did_some_progress);
+	page = __alloc_pages_direct_reclaim(gfp, order, alloc_flags, ac, frozen,
+					    &did_some_progress);
 	if (page)
 		return page;
 	if (gfp & __GFP_NORETRY)
@@ -1504,7 +1513,7 @@ retry:
 	if (page)
 		return page;
 nopage:
-	WARN_ON(gfp & __GFP_NOFAIL);    /* Linux loops forever; mmkit cannot make progress */
+	WARN_ON(gfp & __GFP_NOFAIL); /* Linux loops forever; mmkit cannot make progress */
 	warn_alloc(gfp, order);
 	return NULL;
 }
@@ -1519,8 +1528,7 @@ nopage:
  * else - boosted or below-high zones, an empty list, armed fault injection -
  * returns NULL and takes the full path.
  */
-static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order,
-							 bool frozen)
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int order, bool frozen)
 {
 	struct cpu *c = this_cpu();
 	struct per_cpu_pageset *ps;
@@ -1550,7 +1558,8 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp, unsigned int
 		long highatomic = (long)READ_ONCE(zone->nr_free_highatomic);
 		long limit = (long)high_wmark_pages(zone) + zone->lowmem_reserve[h];
 
-		if (unlikely(zone_free_pages_near(zone, usable, limit + highatomic) - highatomic <= limit))
+		if (unlikely(zone_free_pages_near(zone, usable, limit + highatomic) - highatomic <=
+			     limit))
 			return NULL;
 	} else if (!__zone_watermark_ok(zone, order, high_wmark_pages(zone), h, ALLOC_WMARK_LOW,
 					usable)) {
@@ -1578,8 +1587,8 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, bool frozen)
 	}
 	if (!prepare_alloc_pages(gfp, order, &ac))
 		return NULL;
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp),
-				      &ac, frozen);
+	page = get_page_from_freelist(
+		gfp, order, ALLOC_WMARK_LOW | alloc_flags_nofragment(&ac, gfp), &ac, frozen);
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp, order, &ac, frozen);
@@ -1616,10 +1625,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 }
 
 /* One zeroed lowmem page (host pointer), or NULL. */
-void *get_zeroed_page(gfp_t gfp)
-{
-	return __get_free_pages(gfp | __GFP_ZERO, 0);
-}
+void *get_zeroed_page(gfp_t gfp) { return __get_free_pages(gfp | __GFP_ZERO, 0); }
 
 /* ------------------------------------------------------------------ */
 /* Freeing                                                              */
@@ -1657,7 +1663,7 @@ static __always_inline int free_frozen_pages_inline(struct page *page, unsigned 
 	zone = page_zone(page);
 	mt = __atomic_load_n(pageblock_slot(zone, pfn), __ATOMIC_RELAXED);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
-		mt = MIGRATE_MOVABLE;   /* highatomic pages ride the movable list */
+		mt = MIGRATE_MOVABLE; /* highatomic pages ride the movable list */
 	free_frozen_page_commit(zone, &zone->pageset[c->id].pcp, page, mt, order);
 	return 0;
 }
@@ -1675,8 +1681,9 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	const char *why;
 	bool head;
 
-	why = likely(pgalloc_rec_get(pfn) == order + 1) ? NULL :
-	      free_order_problem(page, pfn, order, buf, sizeof(buf));
+	why = likely(pgalloc_rec_get(pfn) == order + 1) ?
+		      NULL :
+		      free_order_problem(page, pfn, order, buf, sizeof(buf));
 	if (!why && unlikely(page_ref_count(page) <= 0))
 		why = "VM_BUG_ON_PAGE(page_ref_count(page) == 0)";
 	if (unlikely(why)) {
@@ -1685,8 +1692,8 @@ int mmk_free_pages(struct page *page, unsigned int order)
 	}
 	head = PageHead(page);
 	if (put_page_testzero(page))
-		return likely(!order) ? free_frozen_pages_inline(page, pfn, 0)
-				      : __free_frozen_pages(page, pfn, order);
+		return likely(!order) ? free_frozen_pages_inline(page, pfn, 0) :
+					__free_frozen_pages(page, pfn, order);
 	if (!head && order) {
 		/* Someone else holds the first page: free the rest (Linux). */
 		pgalloc_rec_set(pfn, 1);
@@ -1699,10 +1706,7 @@ int mmk_free_pages(struct page *page, unsigned int order)
 }
 
 /* Any thread, no locks held: drop a reference; free on the last one. */
-void __free_pages(struct page *page, unsigned int order)
-{
-	(void)mmk_free_pages(page, order);
-}
+void __free_pages(struct page *page, unsigned int order) { (void)mmk_free_pages(page, order); }
 
 /* For pages handed out with _refcount 0 (alloc_frozen_pages). */
 void free_frozen_pages(struct page *page, unsigned int order)

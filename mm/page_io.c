@@ -38,7 +38,7 @@
 struct swap_iocb {
 	struct swap_info_struct *si;
 	enum req_op op;
-	unsigned long offset;               /* the slot of pages[0] */
+	unsigned long offset; /* the slot of pages[0] */
 	int nr;
 	struct page *pages[BIO_MAX_VECS];
 };
@@ -84,7 +84,9 @@ static void swap_read_end(struct swap_info_struct *si, struct page *page, bool o
 static void swap_submit(struct swap_info_struct *si, enum req_op op, unsigned long offset,
 			struct page **pages, int nr)
 {
-	struct bio bio = { .bi_bdev = si->bdev, .bi_op = op, .bi_hostfd = si->hostfd,
+	struct bio bio = { .bi_bdev = si->bdev,
+			   .bi_op = op,
+			   .bi_hostfd = si->hostfd,
 			   .bi_pos = (long long)offset << PAGE_SHIFT };
 	long done;
 	int i;
@@ -145,7 +147,7 @@ int swap_writeout(struct page *page, struct swap_iocb **plug)
 
 	VM_BUG_ON(!PageLocked(page) || !PageSwapCache(page));
 	if (folio_free_swap(page))
-		goto out_unlock;                 /* nothing names the slot any more */
+		goto out_unlock; /* nothing names the slot any more */
 	if (page_is_zero_filled(page)) {
 		swap_zeromap_set(entry, true);
 		count_vm_event(SWPOUT_ZERO);

@@ -36,10 +36,10 @@
 struct pv_state {
 	struct verify_ctx *v;
 	struct mm_struct *mm;
-	unsigned int *maps;              /* PTEs per pfn, all mms */
-	unsigned int *batched;           /* LRU batch entries per pfn (mm/swap.c) */
-	unsigned long tables;            /* counted tables of this mm */
-	long rss[NR_MM_COUNTERS];        /* of this mm */
+	unsigned int *maps;	  /* PTEs per pfn, all mms */
+	unsigned int *batched;	  /* LRU batch entries per pfn (mm/swap.c) */
+	unsigned long tables;	  /* counted tables of this mm */
+	long rss[NR_MM_COUNTERS]; /* of this mm */
 };
 
 static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
@@ -49,12 +49,13 @@ static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 
 	if (!(e & (_PAGE_PRESENT | _PAGE_PROTNONE))) {
 		if (is_swap_entry_pte(__pte(e)))
-			s->rss[MM_SWAPENTS]++;       /* its slot: the "swap" check */
+			s->rss[MM_SWAPENTS]++; /* its slot: the "swap" check */
 		return;
 	}
 	if (is_zero_pfn(pfn)) {
 		if (!(e & _PAGE_SPECIAL))
-			verify_fail(s->v, "mm %lu %#lx: zero page without _PAGE_SPECIAL", s->mm->mm_id, va);
+			verify_fail(s->v, "mm %lu %#lx: zero page without _PAGE_SPECIAL",
+				    s->mm->mm_id, va);
 		return;
 	}
 	if (!pfn_valid(pfn)) {
@@ -65,9 +66,10 @@ static void pv_leaf(struct pv_state *s, u64 e, unsigned long va)
 	page = pfn_to_page(pfn);
 	if (PageBuddy(page) || page_ref_count(page) <= 0)
 		verify_fail(s->v, "mm %lu %#lx: PTE maps free pfn %#lx", s->mm->mm_id, va, pfn);
-	if (e & _PAGE_SPECIAL) {      /* a VM_PFNMAP entry ([vvar]): no rmap, no RSS */
+	if (e & _PAGE_SPECIAL) { /* a VM_PFNMAP entry ([vvar]): no rmap, no RSS */
 		if (!PageReserved(page))
-			verify_fail(s->v, "mm %lu %#lx: special PTE maps pfn %#lx, not a kernel page",
+			verify_fail(s->v,
+				    "mm %lu %#lx: special PTE maps pfn %#lx, not a kernel page",
 				    s->mm->mm_id, va, pfn);
 		return;
 	}
@@ -92,11 +94,17 @@ static int pv_upper(u64 e, int level, bool leaf, unsigned long va, struct mm_wal
 }
 
 static int pv_p4d(p4dp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
-{ return pv_upper(p4d_val(p4dp_get(p)), PT_P4D, false, a, w); }
+{
+	return pv_upper(p4d_val(p4dp_get(p)), PT_P4D, false, a, w);
+}
 static int pv_pud(pudp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
-{ return pv_upper(pud_val(pudp_get(p)), PT_PUD, pud_leaf(pudp_get(p)), a, w); }
+{
+	return pv_upper(pud_val(pudp_get(p)), PT_PUD, pud_leaf(pudp_get(p)), a, w);
+}
 static int pv_pmd(pmdp_t p, unsigned long a, unsigned long n, struct mm_walk *w)
-{ return pv_upper(pmd_val(pmdp_get(p)), PT_PMD, pmd_leaf(pmdp_get(p)), a, w); }
+{
+	return pv_upper(pmd_val(pmdp_get(p)), PT_PMD, pmd_leaf(pmdp_get(p)), a, w);
+}
 
 static int pv_pte(ptep_t p, unsigned long a, unsigned long n, struct mm_walk *w)
 {
@@ -105,7 +113,10 @@ static int pv_pte(ptep_t p, unsigned long a, unsigned long n, struct mm_walk *w)
 }
 
 static const struct mm_walk_ops pv_ops = {
-	.p4d_entry = pv_p4d, .pud_entry = pv_pud, .pmd_entry = pv_pmd, .pte_entry = pv_pte,
+	.p4d_entry = pv_p4d,
+	.pud_entry = pv_pud,
+	.pmd_entry = pv_pmd,
+	.pte_entry = pv_pte,
 };
 
 static void pv_mm(struct pv_state *s, struct mm_struct *mm)
@@ -128,8 +139,9 @@ static void pv_mm(struct pv_state *s, struct mm_struct *mm)
 			    mm->mm_id, bytes, mm_pgtables_bytes(mm));
 	for (i = 0; i < NR_MM_COUNTERS; i++)
 		if (percpu_counter_sum(&mm->rss_stat[i]) != s->rss[i])
-			verify_fail(s->v, "mm %lu: %s is %ld, its PTEs map %ld", mm->mm_id, names[i],
-				    (long)percpu_counter_sum(&mm->rss_stat[i]), s->rss[i]);
+			verify_fail(s->v, "mm %lu: %s is %ld, its PTEs map %ld", mm->mm_id,
+				    names[i], (long)percpu_counter_sum(&mm->rss_stat[i]),
+				    s->rss[i]);
 }
 
 /* ------------------------------------------------------------ pages -- */
@@ -153,7 +165,7 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 	struct page *page = pfn_to_page(pfn);
 	int mapcount = page_mapcount(page), ref = page_ref_count(page) - (int)s->batched[pfn];
 	bool cached = (page->mapping && !PageAnon(page)) || PageSwapCache(page);
-	bool own = cached || PageReserved(page);   /* + the cache's or the kernel's ([vdso]) */
+	bool own = cached || PageReserved(page); /* + the cache's or the kernel's ([vdso]) */
 	struct rmap_count rc = { 0 };
 
 	if (!s->maps[pfn] && !PageAnon(page) && !cached)
@@ -164,7 +176,9 @@ static void pv_page(struct pv_state *s, unsigned long pfn, long *anon, long *fil
 	if (ref != mapcount + (own ? 1 : 0))
 		verify_fail(s->v, "pfn %#lx: _refcount %d, expected %d (mapcount %d%s)", pfn, ref,
 			    mapcount + (own ? 1 : 0), mapcount,
-			    cached ? " + page cache" : own ? " + kernel" : "");
+			    cached ? " + page cache" :
+			    own	   ? " + kernel" :
+				     "");
 	if (!s->maps[pfn])
 		return;
 	if (!PageAnon(page)) {
@@ -191,7 +205,7 @@ static void verify_mapped_pages(struct verify_ctx *v)
 	s.maps = calloc(mmk->max_pfn, sizeof(*s.maps));
 	s.batched = calloc(mmk->max_pfn, sizeof(*s.batched));
 	BUG_ON(!s.maps || !s.batched);
-	lru_batch_count(s.batched);             /* a CPU's LRU batch holds a reference */
+	lru_batch_count(s.batched); /* a CPU's LRU batch holds a reference */
 	mms = mmlist_snapshot(&n);
 	for (i = 0; i < n; i++) {
 		mmap_read_lock(mms[i]);
@@ -200,8 +214,9 @@ static void verify_mapped_pages(struct verify_ctx *v)
 	}
 	free(mms);
 	for (pfn = 0; pfn < mmk->max_pfn; pfn++)
-		if (s.maps[pfn] || (READ_ONCE(pfn_to_page(pfn)->page_type) == PGTY_none &&
-				    pfn_to_page(pfn)->mapping && page_ref_count(pfn_to_page(pfn)) > 0))
+		if (s.maps[pfn] ||
+		    (READ_ONCE(pfn_to_page(pfn)->page_type) == PGTY_none &&
+		     pfn_to_page(pfn)->mapping && page_ref_count(pfn_to_page(pfn)) > 0))
 			pv_page(&s, pfn, &anon, &file);
 	if ((unsigned long)anon != node_page_state_snapshot(NODE_DATA(0), NR_ANON_MAPPED))
 		verify_fail(v, "NR_ANON_MAPPED %lu, %ld anonymous pages are mapped",

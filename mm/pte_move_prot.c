@@ -79,7 +79,7 @@ void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned
 
 struct move_walk {
 	struct vm_area_struct *vma, *new_vma;
-	long delta;                      /* new_addr - old_addr */
+	long delta; /* new_addr - old_addr */
 	bool failed;
 };
 
@@ -133,7 +133,7 @@ static void move_ptes(struct move_walk *w, pmdp_t old_pmd, pmdp_t new_pmd, unsig
  * get_extent). */
 static unsigned long move_extent(const struct move_walk *w, unsigned long addr, unsigned long end)
 {
-	unsigned long new = addr + w->delta, boundary = (new & PMD_MASK) + PMD_SIZE;
+	unsigned long new = addr + w->delta, boundary = (new &PMD_MASK) + PMD_SIZE;
 
 	return boundary - 1 < new + (end - addr) - 1 ? boundary - w->delta : end;
 }
@@ -165,7 +165,8 @@ void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 	/* Only new_vma is used: copy_vma may have merged the source VMA into
 	 * it (and freed the source struct), as Linux's copy_vma allows for an
 	 * unfaulted VMA. */
-	struct move_walk w = { .vma = new_vma, .new_vma = new_vma,
+	struct move_walk w = { .vma = new_vma,
+			       .new_vma = new_vma,
 			       .delta = (long)(new_addr - old_addr) };
 
 	(void)vma;

@@ -34,7 +34,8 @@ void file_ra_state_init(struct file_ra_state *ra, struct address_space *m)
 {
 	struct inode *inode = m->host;
 
-	ra->ra_pages = inode && inode->i_sb->s_bdi->can_writeback ? inode->i_sb->s_bdi->ra_pages : 0;
+	ra->ra_pages =
+		inode && inode->i_sb->s_bdi->can_writeback ? inode->i_sb->s_bdi->ra_pages : 0;
 	ra->prev_pos = -1;
 }
 
@@ -56,15 +57,14 @@ static void read_pages(struct readahead_control *ractl)
 			m->a_ops->read_folio(ractl->file, ractl->_pages[i]);
 	}
 	for (i = 0; i < ractl->_nr_pages; i++)
-		put_page(ractl->_pages[i]);     /* the cache keeps its own */
+		put_page(ractl->_pages[i]); /* the cache keeps its own */
 	ractl->_index += ractl->_nr_pages;
 	ractl->_nr_pages = 0;
 }
 
 /* Add a new locked page at index to the batch; mark it if it is the mark.
  * 0, -EEXIST (present: the caller flushes the batch) or -ENOMEM. */
-static int ra_alloc_page(struct readahead_control *ractl, unsigned long index,
-			 unsigned long mark)
+static int ra_alloc_page(struct readahead_control *ractl, unsigned long index, unsigned long mark)
 {
 	struct page *page;
 	int err;
@@ -75,12 +75,12 @@ static int ra_alloc_page(struct readahead_control *ractl, unsigned long index,
 		return -EEXIST;
 	page = filemap_grab_page(ractl->mapping, index, false);
 	if (!page) {
-		fault_absorbed();                /* readahead is best effort */
+		fault_absorbed(); /* readahead is best effort */
 		return -ENOMEM;
 	}
 	err = 0;
 	if (PageUptodate(page) || ractl->_nr_pages != index - ractl->_index) {
-		unlock_page(page);               /* raced: someone else made it */
+		unlock_page(page); /* raced: someone else made it */
 		put_page(page);
 		return -EEXIST;
 	}
@@ -98,14 +98,14 @@ void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_t
 
 	if (lookahead_size <= nr_to_read)
 		mark = index + nr_to_read - lookahead_size;
-	blk_start_plug(&plug);                   /* one batch for the disk */
+	blk_start_plug(&plug); /* one batch for the disk */
 	ractl->_nr_pages = 0;
 	while (i < nr_to_read) {
 		int err = ra_alloc_page(ractl, index + i, mark);
 
 		if (err == -ENOMEM)
 			break;
-		if (err) {                           /* present: skip it */
+		if (err) { /* present: skip it */
 			read_pages(ractl);
 			ractl->_index++;
 			i = ractl->_index - index;
@@ -292,17 +292,17 @@ void page_cache_sync_ra(struct readahead_control *ractl, unsigned long req_count
 	if (!index || req_count > max_pages || index - prev_index <= 1UL) {
 		ra->start = index;
 		ra->size = (unsigned int)get_init_ra_size(req_count, max_pages);
-		ra->async_size = ra->size > req_count ? ra->size - (unsigned int)req_count
-						      : ra->size >> 1;
+		ra->async_size =
+			ra->size > req_count ? ra->size - (unsigned int)req_count : ra->size >> 1;
 		goto readit;
 	}
 	miss = page_cache_prev_miss(ractl->mapping, index - 1, max_pages);
 	contig_count = index - miss - 1;
-	if (contig_count <= req_count) {             /* a small random read */
+	if (contig_count <= req_count) { /* a small random read */
 		do_page_cache_ra(ractl, req_count, 0);
 		return;
 	}
-	if (miss == ~0UL)                            /* cached from the start */
+	if (miss == ~0UL) /* cached from the start */
 		contig_count *= 2;
 	ra->start = index;
 	ra->size = (unsigned int)min(contig_count + req_count, max_pages);
@@ -325,7 +325,8 @@ void page_cache_async_ra(struct readahead_control *ractl, struct page *page,
 	max_pages = ractl_max_pages(ractl, req_count);
 	if (index == ra->start + ra->size - ra->async_size) {
 		ra->start += ra->size;
-		ra->size = (unsigned int)max((unsigned long)ra->size, get_next_ra_size(ra, max_pages));
+		ra->size =
+			(unsigned int)max((unsigned long)ra->size, get_next_ra_size(ra, max_pages));
 		goto readit;
 	}
 	/* a marked page without the state that made it (interleaved reads) */

@@ -213,7 +213,7 @@ static void put_anon_vma(struct anon_vma *av)
 
 	if (atomic_fetch_sub(&av->refcount, 1) != 1)
 		return;
-	spin_lock(&anon_vma_free_lock);        /* wait out folio_get_anon_vma */
+	spin_lock(&anon_vma_free_lock); /* wait out folio_get_anon_vma */
 	spin_unlock(&anon_vma_free_lock);
 	anon_vma_free(av);
 	if (root != av)
@@ -447,7 +447,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 	struct anon_vma_chain *first;
 	LIST_HEAD(dead);
 
-	mmap_assert_locked(vma->vm_mm);          /* read: a detached VMA (munmap) */
+	mmap_assert_locked(vma->vm_mm); /* read: a detached VMA (munmap) */
 	if (!lock && !list_empty(&vma->anon_vma_chain)) {
 		first = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma);
 		lock = first->anon_vma;
@@ -472,7 +472,7 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	unsigned long flags;
 
 	BUG_ON(!av);
-	VM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end);   /* VM_BUG_ON_VMA */
+	VM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end); /* VM_BUG_ON_VMA */
 	page->mapping = (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, addr);
 	/* The page is not visible to anyone yet: set the flags with one plain
@@ -480,8 +480,10 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 	 * __folio_mark_uptodate of the fault that filled it: a swap-cache
 	 * page that was never read must read as uptodate). */
 	flags = atomic_load_explicit(&page->flags, memory_order_relaxed);
-	atomic_store_explicit(&page->flags, flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive) |
-			      BIT(PG_uptodate), memory_order_relaxed);
+	atomic_store_explicit(&page->flags,
+			      flags | BIT(PG_swapbacked) | BIT(PG_anon_exclusive) |
+				      BIT(PG_uptodate),
+			      memory_order_relaxed);
 	atomic_store_explicit(&page->_mapcount, 0, memory_order_relaxed);
 	mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
 }
@@ -579,7 +581,8 @@ void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg)
 
 		if (!vma_covers_index(vma, page->index))
 			continue;
-		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT), arg))
+		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT),
+			arg))
 			break;
 	}
 	anon_vma_unlock_read(av);
@@ -615,7 +618,8 @@ void rmap_walk_file(struct page *page, rmap_one_t fn, void *arg)
 	list_for_each_entry(vma, &m->i_mmap, shared) {
 		if (!vma_covers_index(vma, page->index))
 			continue;
-		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT), arg))
+		if (!fn(page, vma, vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT),
+			arg))
 			break;
 	}
 	up_read(&m->i_mmap_rwsem);
@@ -652,7 +656,7 @@ static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma, unsi
 	struct mkclean_walk *w = arg;
 
 	if (!(vma->vm_flags & VM_SHARED))
-		return true;                 /* private mappings never write the file */
+		return true; /* private mappings never write the file */
 	walk_page_range_vma(vma, addr, addr + PAGE_SIZE, &mkclean_walk_ops, w);
 	return true;
 }
@@ -673,7 +677,7 @@ struct referenced_walk {
 	struct page *page;
 	int referenced;
 	unsigned long vm_flags;
-	int mapcount;                          /* PTEs left to find */
+	int mapcount; /* PTEs left to find */
 };
 
 static int referenced_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
@@ -687,7 +691,7 @@ static int referenced_pte(ptep_t pte, unsigned long addr, unsigned long next, st
 		return 0;
 	w->mapcount--;
 	if (READ_ONCE(vma->vm_flags) & VM_LOCKED) {
-		mlock_folio(w->page);         /* Linux mlock_vma_folio: culled */
+		mlock_folio(w->page); /* Linux mlock_vma_folio: culled */
 		w->vm_flags |= VM_LOCKED;
 		return 0;
 	}
@@ -702,8 +706,8 @@ static const struct mm_walk_ops referenced_walk_ops = { .pte_entry = referenced_
 
 /* Linux folio_referenced_one; invalid_folio_referenced_vma skips VMAs
  * without recency (MADV_SEQUENTIAL/RANDOM, FADV_NOREUSE). */
-static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
-				 unsigned long addr, void *arg)
+static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				 void *arg)
 {
 	struct referenced_walk *w = arg;
 
@@ -724,7 +728,7 @@ int folio_referenced(struct page *page, bool is_locked, unsigned long *vm_flags)
 	if (!PageAnon(page) && !is_locked) {
 		we_locked = trylock_page(page);
 		if (!we_locked)
-			return 1;                  /* rmap lock contention: rotate */
+			return 1; /* rmap lock contention: rotate */
 	}
 	if (PageAnon(page))
 		rmap_walk_anon(page, folio_referenced_one, &w);
@@ -756,19 +760,19 @@ static bool unmap_anon_pte(struct unmap_walk *w, ptep_t pte, unsigned long addr,
 	swp_entry_t entry = page_swap_entry(page);
 	pte_t swp_pte;
 
-	if (!PageSwapBacked(page)) {           /* MADV_FREE */
+	if (!PageSwapBacked(page)) { /* MADV_FREE */
 		if (page_ref_count(page) == 1 + page_mapcount(page) && !PageDirty(page) &&
 		    !pte_dirty(pteval)) {
 			dec_mm_counter(mm, MM_ANONPAGES);
-			return true;           /* discarded: the PTE stays empty */
+			return true; /* discarded: the PTE stays empty */
 		}
-		SetPageSwapBacked(page);       /* written again: swap-backed again */
+		SetPageSwapBacked(page); /* written again: swap-backed again */
 		goto restore;
 	}
 	if (!PageSwapCache(page) || swap_duplicate(entry) < 0)
 		goto restore;
 	if (exclusive)
-		ClearPageAnonExclusive(page);  /* folio_try_share_anon_rmap_pte */
+		ClearPageAnonExclusive(page); /* folio_try_share_anon_rmap_pte */
 	dec_mm_counter(mm, MM_ANONPAGES);
 	inc_mm_counter(mm, MM_SWAPENTS);
 	swp_pte = swp_entry_to_pte(entry);
@@ -798,8 +802,8 @@ static int unmap_one_pte(ptep_t pte, unsigned long addr, unsigned long next, str
 	(void)next;
 	if (!pte_present(pteval) || pte_pfn(pteval) != page_to_pfn(page))
 		return 0;
-	if (vma->vm_flags & VM_LOCKED) {       /* mlocked: it stays */
-		mlock_folio(page);             /* Linux mlock_vma_folio */
+	if (vma->vm_flags & VM_LOCKED) { /* mlocked: it stays */
+		mlock_folio(page);	 /* Linux mlock_vma_folio */
 		w->failed = true;
 		return 0;
 	}
@@ -818,7 +822,7 @@ static int unmap_one_pte(ptep_t pte, unsigned long addr, unsigned long next, str
 		dec_mm_counter(mm, mm_counter(page));
 	}
 	folio_remove_rmap_pte(page);
-	put_page(page);                        /* the PTE's reference */
+	put_page(page); /* the PTE's reference */
 	return 0;
 }
 

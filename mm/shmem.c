@@ -92,14 +92,14 @@ struct super_block *shmem_fill_super(unsigned int minor, const char *type)
 		return NULL;
 	}
 	if (minor == 1)
-		sb->s_next_ino = 1;          /* shm objects number from 1 (the harness renumbers) */
+		sb->s_next_ino = 1; /* shm objects number from 1 (the harness renumbers) */
 	return sb;
 }
 
 static int shmem_lookup(struct inode *dir, struct dentry *d)
 {
 	(void)dir, (void)d;
-	return -ENOENT;                  /* every tmpfs name is in the dcache */
+	return -ENOENT; /* every tmpfs name is in the dcache */
 }
 
 static int shmem_mknod(struct inode *dir, struct dentry *d, umode_t mode)
@@ -107,7 +107,7 @@ static int shmem_mknod(struct inode *dir, struct dentry *d, umode_t mode)
 	struct inode *inode = shmem_get_inode(dir->i_sb, mode);
 
 	if (!inode)
-		return -ENOSPC;              /* Linux: shmem_get_inode's -ENOSPC */
+		return -ENOSPC; /* Linux: shmem_get_inode's -ENOSPC */
 	d_instantiate(d, inode);
 	if (MMK_S_ISDIR(mode))
 		dir->i_nlink++;
@@ -181,12 +181,11 @@ static bool shmem_eviction_allowed(void *m)
 }
 
 /* Linux waits on stop_eviction with wait_var_event: a sleeping wait. */
-static const struct wait_ops shmem_eviction_wait = { .done = shmem_eviction_allowed,
-						     .spins = 16 };
+static const struct wait_ops shmem_eviction_wait = { .done = shmem_eviction_allowed, .spins = 16 };
 
 void shmem_swaplist_del(struct address_space *m)
 {
-	wait_until(&shmem_eviction_wait, m, IPI_ALL);   /* shmem_unuse is on it */
+	wait_until(&shmem_eviction_wait, m, IPI_ALL); /* shmem_unuse is on it */
 	spin_lock(&shmem_swaplist_lock);
 	list_del_init(&m->swaplist);
 	spin_unlock(&shmem_swaplist_lock);
@@ -200,7 +199,7 @@ int shmem_writeout(struct page *page, struct swap_iocb **plug)
 	VM_BUG_ON(!PageLocked(page) || page_mapcount(page) > 0 || !m || !m->shmem);
 	if (!total_swap_pages)
 		return -ENOMEM;
-	if (!PageUptodate(page)) {             /* fallocated: its zeros are data now */
+	if (!PageUptodate(page)) { /* fallocated: its zeros are data now */
 		memset(page_address(page), 0, PAGE_SIZE);
 		SetPageUptodate(page);
 	}
@@ -211,12 +210,12 @@ int shmem_writeout(struct page *page, struct swap_iocb **plug)
 	shmem_swaplist_add(m);
 	swap_shmem_alloc(entry);
 	if (filemap_replace_page_with_value(m, page, xa_mk_value(entry.val))) {
-		shmem_swapped_add(m, -1);      /* truncated meanwhile: give it back */
+		shmem_swapped_add(m, -1); /* truncated meanwhile: give it back */
 		swap_free(entry);
 		swap_cache_del_folio(page);
 		return -EAGAIN;
 	}
-	put_page(page);                        /* the page cache's reference */
+	put_page(page); /* the page cache's reference */
 	return swap_writeout(page, plug);
 }
 
@@ -251,13 +250,13 @@ struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, v
 	struct page *page;
 	int e = 0;
 
-	if (non_swap_entry(swap)) {            /* poisoned by swapoff */
+	if (non_swap_entry(swap)) { /* poisoned by swapoff */
 		e = -EIO;
 		goto out_err;
 	}
 	si = get_swap_device(swap);
 	if (!si) {
-		e = -EEXIST;                   /* swapoff brought it back meanwhile */
+		e = -EEXIST; /* swapoff brought it back meanwhile */
 		goto out_err;
 	}
 	page = shmem_swapin_cache(swap, &e);
@@ -265,7 +264,7 @@ struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, v
 	if (!page)
 		goto out_err;
 	if (!PageUptodate(page))
-		e = -EIO;                      /* the read failed: the entry stays */
+		e = -EIO; /* the read failed: the entry stays */
 	else
 		e = filemap_add_page_replace(m, page, index, entry);
 	if (e) {
@@ -273,10 +272,10 @@ struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, v
 		put_page(page);
 		goto out_err;
 	}
-	swap_cache_del_folio(page);            /* now the page cache's */
-	SetPageDirty(page);                    /* the only copy is in memory */
+	swap_cache_del_folio(page); /* now the page cache's */
+	SetPageDirty(page);	    /* the only copy is in memory */
 	shmem_swapped_add(m, -1);
-	swap_free(swap);                       /* shmem's reference */
+	swap_free(swap); /* shmem's reference */
 	return page;
 out_err:
 	if (err)
@@ -295,9 +294,9 @@ void shmem_free_swap_range(struct address_space *m, unsigned long start, unsigne
 			swp_entry_t swap = radix_to_swp_entry(vals[i]);
 
 			if (!filemap_erase_value(m, idx[i], vals[i]))
-				continue;      /* swapped in meanwhile */
+				continue; /* swapped in meanwhile */
 			if (non_swap_entry(swap))
-				continue;      /* a poisoned entry: nothing to free */
+				continue; /* a poisoned entry: nothing to free */
 			shmem_swapped_add(m, -1);
 			free_swap_and_cache(swap);
 		}
@@ -373,7 +372,7 @@ int shmem_unuse(unsigned int type)
 			list_del_init(&m->swaplist);
 			continue;
 		}
-		atomic_fetch_add(&m->stop_eviction, 1);   /* m cannot be freed */
+		atomic_fetch_add(&m->stop_eviction, 1); /* m cannot be freed */
 		spin_unlock(&shmem_swaplist_lock);
 		err = shmem_unuse_mapping(m, type);
 		spin_lock(&shmem_swaplist_lock);
@@ -505,7 +504,7 @@ static long shmem_file_read(struct file *f, unsigned long ubuf, size_t len, loff
 static int shmem_fsync(struct file *f, loff_t start, loff_t end, bool datasync)
 {
 	(void)f, (void)start, (void)end, (void)datasync;
-	return 0;                        /* noop_fsync */
+	return 0; /* noop_fsync */
 }
 
 /* SEEK_DATA/SEEK_HOLE over the uptodate pages (mapping_seek_hole_data). */
@@ -519,7 +518,8 @@ static loff_t shmem_file_llseek(struct file *f, loff_t off, int whence)
 		return generic_file_llseek(f, off, whence);
 	if (off < 0 || off >= isize)
 		return -ENXIO;
-	for (index = (unsigned long)(off >> PAGE_SHIFT); (loff_t)index << PAGE_SHIFT < isize; index++) {
+	for (index = (unsigned long)(off >> PAGE_SHIFT); (loff_t)index << PAGE_SHIFT < isize;
+	     index++) {
 		void *entry = filemap_get_entry(m, index);
 		struct page *page = entry && !xa_is_value_entry(entry) ? entry : NULL;
 		bool data = page ? PageUptodate(page) : entry != NULL;
@@ -566,8 +566,8 @@ static long shmem_fallocate(struct file *f, int mode, loff_t off, loff_t len)
 			err = -ENOSPC;
 			break;
 		}
-		SetPageDirty(page);              /* reclaim swaps it rather than frees it */
-		unlock_page(page);               /* a new one stays !uptodate */
+		SetPageDirty(page); /* reclaim swaps it rather than frees it */
+		unlock_page(page);  /* a new one stays !uptodate */
 		put_page(page);
 	}
 	if (!err && !(mode & MMK_FALLOC_FL_KEEP_SIZE) && off + len > i_size_read(inode))
@@ -593,7 +593,7 @@ static vm_fault_t shmem_fault(struct vm_fault *vmf)
 	if (!page)
 		return err == -EIO ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 	if (!PageUptodate(page))
-		SetPageUptodate(page);          /* zeroed when it was allocated */
+		SetPageUptodate(page); /* zeroed when it was allocated */
 	vmf->page = page;
 	return VM_FAULT_LOCKED;
 }
@@ -619,10 +619,10 @@ int shmem_zero_setup(struct vm_area_struct *vma)
 	inode = shmem_get_inode(shm_sb, MMK_S_IFREG | 0777);
 	if (!inode)
 		return -ENOMEM;
-	inode->i_nlink = 0;                      /* unlinked from the start */
+	inode->i_nlink = 0; /* unlinked from the start */
 	i_size_write(inode, (loff_t)size);
 	f = alloc_file_pseudo(inode, "/dev/zero", MMK_O_RDWR, FMODE_READ | FMODE_WRITE);
-	iput(inode);                             /* the file holds it now */
+	iput(inode); /* the file holds it now */
 	if (!f)
 		return -ENOMEM;
 	if (vma->vm_file)
@@ -649,20 +649,28 @@ vm_fault_t identity_shmem_fault(struct vm_fault *vmf)
 /* -------------------------------------------------------------- tables -- */
 
 static const struct inode_operations shmem_dir_inode_operations = {
-	.lookup = shmem_lookup, .create = shmem_create, .mkdir = shmem_mkdir,
+	.lookup = shmem_lookup,
+	.create = shmem_create,
+	.mkdir = shmem_mkdir,
 	.unlink = shmem_unlink,
 };
 static const struct inode_operations shmem_inode_operations = {
-	.setsize = shmem_setsize, .getblocks = shmem_getblocks,
+	.setsize = shmem_setsize,
+	.getblocks = shmem_getblocks,
 };
 static const struct file_operations shmem_file_operations = {
 	.release = file_release,
-	.read = shmem_file_read, .write = generic_file_write, .mmap = shmem_mmap,
-	.fsync = shmem_fsync, .fallocate = shmem_fallocate, .llseek = shmem_file_llseek,
+	.read = shmem_file_read,
+	.write = generic_file_write,
+	.mmap = shmem_mmap,
+	.fsync = shmem_fsync,
+	.fallocate = shmem_fallocate,
+	.llseek = shmem_file_llseek,
 };
 static const struct address_space_operations shmem_aops = {
 	.dirty_folio = noop_dirty_folio,
 };
 static const struct vm_operations_struct shmem_vm_ops = {
-	.fault = shmem_fault, .map_pages = filemap_map_pages,
+	.fault = shmem_fault,
+	.map_pages = filemap_map_pages,
 };

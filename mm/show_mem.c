@@ -87,7 +87,8 @@ static void show_zone(struct zone *zone)
 
 	printk("Node 0 %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB "
 	       "reserved_highatomic:%luKB free_highatomic:%luKB present:%lukB managed:%lukB "
-	       "free_pcp:%lukB\n", zone->name, K(zone_page_state_snapshot(zone, NR_FREE_PAGES)),
+	       "free_pcp:%lukB\n",
+	       zone->name, K(zone_page_state_snapshot(zone, NR_FREE_PAGES)),
 	       K(READ_ONCE(zone->watermark_boost)), K(min_wmark_pages(zone)),
 	       K(low_wmark_pages(zone)), K(high_wmark_pages(zone)),
 	       K(READ_ONCE(zone->nr_reserved_highatomic)), K(READ_ONCE(zone->nr_free_highatomic)),
@@ -95,7 +96,8 @@ static void show_zone(struct zone *zone)
 	n += snprintf(line + n, sizeof(line) - (size_t)n, "lowmem_reserve[]:");
 	for (j = 0; j < MAX_NR_ZONES; j++)
 		if (zone_type_configured(j))
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " %ld", zone->lowmem_reserve[j]);
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " %ld",
+				      zone->lowmem_reserve[j]);
 	printk("%s\n", line);
 	n = snprintf(line, sizeof(line), "Node 0 %s:", zone->name);
 	for (o = 0; o < NR_PAGE_ORDERS; o++) {

@@ -50,7 +50,7 @@ DEFINE_FAULT_SITE(fail_kmem_cache_alloc, "kmem_cache_alloc");
 
 #define MIN_PARTIAL 5
 #define MAX_PARTIAL 10
-#define MAX_OBJS_PER_PAGE 32767        /* page->objects is 15 bits */
+#define MAX_OBJS_PER_PAGE 32767 /* page->objects is 15 bits */
 #define PAGE_ALLOC_COSTLY_ORDER 3
 
 static unsigned int slub_min_order;
@@ -168,7 +168,8 @@ static unsigned int place_freepointer(struct kmem_cache *s, unsigned int size)
 	slab_flags_t flags = s->flags;
 
 	if ((flags & SLAB_POISON) || s->ctor ||
-	    ((flags & SLAB_RED_ZONE) && (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
+	    ((flags & SLAB_RED_ZONE) &&
+	     (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
 		s->offset = size;
 		return size + (unsigned int)sizeof(void *);
 	}
@@ -185,17 +186,17 @@ int calculate_sizes(struct kmem_cache *s)
 	if ((s->flags & SLAB_POISON) && !s->ctor)
 		s->flags |= __OBJECT_POISON;
 	if ((s->flags & SLAB_RED_ZONE) && size == s->object_size)
-		size += sizeof(void *);             /* a non-empty right red zone */
+		size += sizeof(void *); /* a non-empty right red zone */
 	s->inuse = size;
 	size = place_freepointer(s, size);
 	if (s->flags & SLAB_STORE_USER) {
 		size += 2 * sizeof(struct track);
 		if (s->flags & SLAB_KMALLOC)
-			size += sizeof(unsigned long);  /* the kmalloc request size */
+			size += sizeof(unsigned long); /* the kmalloc request size */
 	}
 	s->red_left_pad = 0;
 	if (s->flags & SLAB_RED_ZONE) {
-		size += sizeof(void *);             /* padding before the next object */
+		size += sizeof(void *); /* padding before the next object */
 		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
 		size += s->red_left_pad;
 	}
@@ -247,8 +248,8 @@ static void init_kmem_cache_node(struct kmem_cache_node *n)
 /* ---- slabs: allocation and release ---- */
 
 /* Mark the 2^order pages of a new slab and account them. */
-static void slab_pages_init(struct kmem_cache *s, struct page *slab,
-			    unsigned int order, unsigned int objects)
+static void slab_pages_init(struct kmem_cache *s, struct page *slab, unsigned int order,
+			    unsigned int objects)
 {
 	unsigned long i;
 
@@ -264,7 +265,7 @@ static void slab_pages_init(struct kmem_cache *s, struct page *slab,
 	slab->objects = objects;
 	SetPageHead(slab);
 	slab_account_pages(s, (long)(PAGE_SIZE << order));
-	if (likely(get_node(s))) {      /* NULL only for kmem_cache_node's first slab */
+	if (likely(get_node(s))) { /* NULL only for kmem_cache_node's first slab */
 		atomic_fetch_add(&get_node(s)->nr_slabs, 1);
 		atomic_fetch_add(&get_node(s)->total_objects, objects);
 	}
@@ -304,7 +305,7 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *slab)
 			slab->freelist = p;
 		prev = p;
 	}
-	if (prev)               /* a slab has at least one object */
+	if (prev) /* a slab has at least one object */
 		set_freepointer(s, prev, NULL);
 }
 
@@ -317,7 +318,8 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	struct page *slab = NULL;
 
 	if (order > s->min_order)
-		slab = alloc_pages((alloc_gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL, order);
+		slab = alloc_pages((alloc_gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL,
+				   order);
 	if (!slab) {
 		order = s->min_order;
 		objects = s->min_objects;
@@ -365,8 +367,8 @@ static __always_inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s
 /* Install a frozen slab of `objects` objects as this CPU's slab.  (The
  * caller read objects under the slab lock: the counters word it shares with
  * inuse changes under remote frees.) */
-static void cpu_slab_set(struct kmem_cache *s, struct kmem_cache_cpu *c,
-			 struct page *slab, unsigned int objects)
+static void cpu_slab_set(struct kmem_cache *s, struct kmem_cache_cpu *c, struct page *slab,
+			 unsigned int objects)
 {
 	c->slab = slab;
 	c->freelist = NULL;
@@ -650,7 +652,7 @@ static struct page *get_partial(struct kmem_cache *s, void **freelist, unsigned 
 			*freelist = freeze_slab_locked(slab, objects);
 			slab_unlock(slab);
 			if (unlikely(!*freelist))
-				continue;          /* a listed slab always has free objects */
+				continue; /* a listed slab always has free objects */
 			partial = slab;
 			if (!s->cpu_partial_slabs)
 				break;
@@ -720,9 +722,9 @@ static void *___slab_alloc(struct kmem_cache *s, gfp_t gfp)
 		slab = new_slab_frozen(s, gfp, &freelist);
 		if (!slab)
 			return NULL;
-		objects = slab->objects;     /* still ours alone */
+		objects = slab->objects; /* still ours alone */
 		c = this_cpu_slab(s);
-		deactivate_cpu_slab(s, c);   /* one was installed meanwhile (IPI reentry) */
+		deactivate_cpu_slab(s, c); /* one was installed meanwhile (IPI reentry) */
 	}
 	cpu_slab_set(s, c, slab, objects);
 load_freelist:
@@ -741,13 +743,13 @@ static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_n
 	lockdep_assert_held(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		object = slab->freelist;
-		if (!object) {                 /* emptied by a fix-up ("Freelist cleared") */
+		if (!object) { /* emptied by a fix-up ("Freelist cleared") */
 			remove_partial(n, slab);
 			add_full(s, n, slab);
 			continue;
 		}
 		if (!alloc_debug_check(s, slab, object)) {
-			remove_partial(n, slab);   /* disabled: all objects marked used */
+			remove_partial(n, slab); /* disabled: all objects marked used */
 			continue;
 		}
 		slab->freelist = get_freepointer(s, object);
@@ -908,7 +910,7 @@ out:
  * Everything else, fault injection and __GFP_ZERO included, is
  * slab_alloc_slow's. */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
-					 const char *caller)
+					const char *caller)
 {
 	struct kmem_cache_cpu *c;
 	void *object, *next;
@@ -942,8 +944,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t 
  * take it off its list when it is empty and enough empty slabs are kept.
  * Returns true when the caller must discard it.  list_lock held.  (Debug
  * caches: no CPU partial lists.) */
-static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n,
-			     struct page *slab, void *prior)
+static bool free_list_update(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
+			     void *prior)
 {
 	lockdep_assert_held(&n->list_lock);
 	if (!slab->inuse && n->nr_partial >= s->min_partial) {
@@ -1003,8 +1005,8 @@ static __always_inline void *slab_push(struct kmem_cache *s, struct page *slab, 
  * listed, empty and min_partial others are kept; a slab that turned full
  * meanwhile goes to this CPU's partial list.
  */
-static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *head,
-			       void *tail, unsigned int cnt)
+static void __slab_free_locked(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			       unsigned int cnt)
 {
 	struct kmem_cache_node *n = get_node(s);
 	bool discard = false, to_cpu_partial = false;
@@ -1109,7 +1111,8 @@ static size_t build_detached_freelist(struct kmem_cache *s, size_t size, void **
 	while (size) {
 		object = p[--size];
 		if (obj_in_slab(slab, base, bytes, object)) {
-			*(unsigned long *)((u8 *)object + s->offset) = (uintptr_t)*head + slab_fp_delta;
+			*(unsigned long *)((u8 *)object + s->offset) =
+				(uintptr_t)*head + slab_fp_delta;
 			*head = object;
 			(*cnt)++;
 			same--;
@@ -1158,7 +1161,7 @@ static void free_slab_run(struct kmem_cache *s, struct page *slab, void **p, siz
 	do_slab_free(s, slab, p[0], p[n - 1], (unsigned int)n);
 }
 
-#define SLAB_RUN_MIN 8     /* shorter runs go the general way */
+#define SLAB_RUN_MIN 8 /* shorter runs go the general way */
 
 void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
 {
@@ -1194,8 +1197,9 @@ static struct kmem_cache *cache_from_obj(struct kmem_cache *s, void *x, struct p
 	cachep = page->slab_cache;
 	*pagep = slab_head(page);
 	if (unlikely(cachep != s)) {
-		slab_warn("mm/slab.h cache_from_obj", "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
-			  s->name, cachep->name);
+		slab_warn("mm/slab.h cache_from_obj",
+			  "cache_from_obj: Wrong slab cache. %s but object is from %s\n", s->name,
+			  cachep->name);
 		print_tracking(cachep, x);
 	}
 	return cachep;
@@ -1203,7 +1207,8 @@ static struct kmem_cache *cache_from_obj(struct kmem_cache *s, void *x, struct p
 
 static void warn_naive_double_free(struct kmem_cache *s, void *x)
 {
-	slab_warn("mm/slub.c set_freepointer", "kernel BUG at mm/slub.c: set_freepointer: "
+	slab_warn("mm/slub.c set_freepointer",
+		  "kernel BUG at mm/slub.c: set_freepointer: "
 		  "naive detection of double free or corruption of 0x%016lx (%s)\n",
 		  slab_kva(x), s->name);
 }
@@ -1348,7 +1353,8 @@ void kfree_caller(const void *x, const char *caller)
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
 	if (unlikely(!host_in_ram(x))) {
-		slab_warn("mm/slub.c kfree", "kfree: 0x%lx is not a kernel address in RAM\n", (unsigned long)x);
+		slab_warn("mm/slub.c kfree", "kfree: 0x%lx is not a kernel address in RAM\n",
+			  (unsigned long)x);
 		return;
 	}
 	page = virt_to_page(x);

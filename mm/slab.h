@@ -115,12 +115,12 @@ static inline void *slab_first_object(const struct kmem_cache *s, const struct p
 {
 	return (u8 *)slab_address(slab) + s->red_left_pad;
 }
-#define for_each_object(p, s, slab)                                            \
-	for (p = slab_first_object(s, slab);                                   \
+#define for_each_object(p, s, slab)                                                    \
+	for (p = slab_first_object(s, slab);                                           \
 	     (u8 *)p < (u8 *)slab_first_object(s, slab) + (slab)->objects * (s)->size; \
 	     p = (u8 *)p + (s)->size)
-static inline unsigned int obj_to_index(const struct kmem_cache *s,
-					const struct page *slab, const void *p)
+static inline unsigned int obj_to_index(const struct kmem_cache *s, const struct page *slab,
+					const void *p)
 {
 	return (unsigned int)(((const u8 *)p - (const u8 *)slab_first_object(s, slab)) / s->size);
 }
@@ -177,14 +177,14 @@ int __kmem_cache_shutdown(struct kmem_cache *s);
 void __kmem_cache_release(struct kmem_cache *s);
 /* Boot the two bootstrap caches (kmem_cache_node, kmem_cache). */
 int kmem_cache_init(void);
-extern struct kmem_cache *kmem_cache;        /* the cache of struct kmem_cache */
+extern struct kmem_cache *kmem_cache; /* the cache of struct kmem_cache */
 extern struct kmem_cache *kmem_cache_node;
 
 /* Linux kmalloc_size_index: the cache index for sizes 1..192, by (size-1)/8. */
 static const u8 kmalloc_size_index[24] = {
-	3, 4, 5, 5, 6, 6, 6, 6,     /* 8 16 24 32 40 48 56 64 */
-	1, 1, 1, 1, 7, 7, 7, 7,     /* 72 80 88 96 -> 96; 104..128 -> 128 */
-	2, 2, 2, 2, 2, 2, 2, 2,     /* 136..192 -> 192 */
+	3, 4, 5, 5, 6, 6, 6, 6, /* 8 16 24 32 40 48 56 64 */
+	1, 1, 1, 1, 7, 7, 7, 7, /* 72 80 88 96 -> 96; 104..128 -> 128 */
+	2, 2, 2, 2, 2, 2, 2, 2, /* 136..192 -> 192 */
 };
 
 static __always_inline unsigned int kmalloc_index(size_t size)
@@ -222,16 +222,16 @@ extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 
 
 /* ---- mm/slab_sheaf.c: per-CPU sheaves and the node barn (Linux 6.18) ---- */
 
-#define MAX_FULL_SHEAVES  10
+#define MAX_FULL_SHEAVES 10
 #define MAX_EMPTY_SHEAVES 10
 
 /* An array of objects; lives in simulated RAM (a kmalloc object). */
 struct slab_sheaf {
-	struct list_head barn_list;  /* on a barn list, else unused */
+	struct list_head barn_list; /* on a barn list, else unused */
 	struct kmem_cache *cache;
-	unsigned int size;           /* objects[0..size) are held */
-	unsigned int capacity;       /* s->sheaf_capacity; 0 for sheaf_none */
-	void *objects[];             /* capacity slots */
+	unsigned int size;     /* objects[0..size) are held */
+	unsigned int capacity; /* s->sheaf_capacity; 0 for sheaf_none */
+	void *objects[];       /* capacity slots */
 };
 
 /* The main sheaf of a CPU that has none (mmkit): empty for allocation and
@@ -251,8 +251,8 @@ struct node_barn {
 
 /* One CPU's sheaves of a cache; touched only by that CPU. */
 struct slub_percpu_sheaves {
-	struct slab_sheaf *main;     /* never NULL: a sheaf, or &sheaf_none */
-	struct slab_sheaf *spare;    /* empty or full, or NULL */
+	struct slab_sheaf *main;  /* never NULL: a sheaf, or &sheaf_none */
+	struct slab_sheaf *spare; /* empty or full, or NULL */
 } __attribute__((aligned(64)));
 
 /* The size of a sheaf of s (a kmalloc object). */
@@ -292,8 +292,8 @@ void setup_object_debug(struct kmem_cache *s, void *object);
  * freelist moved on (trace, orig_size, red zones, owner).  Called with
  * n->list_lock held. */
 bool alloc_debug_check(struct kmem_cache *s, struct page *slab, void *object);
-void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-			    size_t orig_size, const char *caller);
+void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object, size_t orig_size,
+			    const char *caller);
 bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 			   const char *caller);
 void set_track(struct kmem_cache *s, void *object, enum track_item alloc, const char *caller);

@@ -37,12 +37,14 @@ void slab_caches_del(struct kmem_cache *s) { list_del(&s->list); }
 
 struct kmem_cache *slab_cache_first(void)
 {
-	return list_empty(&slab_caches) ? NULL : list_first_entry(&slab_caches, struct kmem_cache, list);
+	return list_empty(&slab_caches) ? NULL :
+					  list_first_entry(&slab_caches, struct kmem_cache, list);
 }
 
 struct kmem_cache *slab_cache_next(struct kmem_cache *s)
 {
-	return s->list.next == &slab_caches ? NULL : list_entry(s->list.next, struct kmem_cache, list);
+	return s->list.next == &slab_caches ? NULL :
+					      list_entry(s->list.next, struct kmem_cache, list);
 }
 
 struct kmem_cache *kmem_cache_find(const char *name)
@@ -76,8 +78,10 @@ struct kmem_cache *kmem_cache_from_kva(unsigned long kva)
  * Linux's account_slab(); large kmalloc pages in the unreclaimable one. */
 void slab_account_pages(struct kmem_cache *s, long bytes)
 {
-	mod_node_page_state(NODE_DATA(0), (s->flags & SLAB_RECLAIM_ACCOUNT) ?
-			    NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B, bytes);
+	mod_node_page_state(NODE_DATA(0),
+			    (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B :
+								NR_SLAB_UNRECLAIMABLE_B,
+			    bytes);
 }
 
 void large_kmalloc_account(long bytes)
@@ -105,26 +109,23 @@ unsigned long slab_jiffies(void)
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
 {
 	if (flags & SLAB_HWCACHE_ALIGN) {
-		unsigned int ralign = 64;          /* cache_line_size() */
+		unsigned int ralign = 64; /* cache_line_size() */
 
 		while (size <= ralign / 2)
 			ralign /= 2;
 		align = max(align, ralign);
 	}
-	align = max(align, 8U);                    /* ARCH_SLAB_MINALIGN */
+	align = max(align, 8U); /* ARCH_SLAB_MINALIGN */
 	return ALIGN(align, (unsigned int)sizeof(void *));
 }
 
-slab_flags_t kmem_cache_flags(slab_flags_t flags)
-{
-	return flags | slab_debug_flags;
-}
+slab_flags_t kmem_cache_flags(slab_flags_t flags) { return flags | slab_debug_flags; }
 
 slab_flags_t slab_debug_global(void) { return slab_debug_flags; }
 
-#define SLAB_FLAGS_PERMITTED (SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | \
-			      SLAB_CACHE_DMA32 | SLAB_RECLAIM_ACCOUNT | SLAB_PANIC | \
-			      SLAB_NO_MERGE | SLAB_ACCOUNT | SLAB_KMALLOC)
+#define SLAB_FLAGS_PERMITTED                                                         \
+	(SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | \
+	 SLAB_RECLAIM_ACCOUNT | SLAB_PANIC | SLAB_NO_MERGE | SLAB_ACCOUNT | SLAB_KMALLOC)
 
 static struct kmem_cache *create_cache(const char *name, unsigned int size,
 				       const struct kmem_cache_args *args, slab_flags_t flags,
@@ -165,8 +166,8 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
  * flags or sheaf capacity; sheaves are not for kmalloc caches) or -ENOMEM.
  */
 struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
-					  const struct kmem_cache_args *args,
-					  slab_flags_t flags, int *errp)
+					  const struct kmem_cache_args *args, slab_flags_t flags,
+					  int *errp)
 {
 	static const struct kmem_cache_args none;
 	struct kmem_cache *s = NULL;
@@ -174,8 +175,8 @@ struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
 
 	if (!args)
 		args = &none;
-	if (!name || !*name || !size || size > KMALLOC_MAX_SIZE || (args->align & (args->align - 1)) ||
-	    (flags & ~SLAB_FLAGS_PERMITTED) || !kmem_cache ||
+	if (!name || !*name || !size || size > KMALLOC_MAX_SIZE ||
+	    (args->align & (args->align - 1)) || (flags & ~SLAB_FLAGS_PERMITTED) || !kmem_cache ||
 	    args->sheaf_capacity > MAX_SHEAF_CAPACITY ||
 	    (args->sheaf_capacity && (flags & SLAB_KMALLOC)))
 		goto out;
@@ -185,7 +186,8 @@ struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
 out:
 	if (!s) {
 		BUG_ON(flags & SLAB_PANIC);
-		printk("__kmem_cache_create_args(%s) failed with error %d\n", name ? name : "(null)", err);
+		printk("__kmem_cache_create_args(%s) failed with error %d\n",
+		       name ? name : "(null)", err);
 	}
 	if (errp)
 		*errp = s ? 0 : err;
@@ -231,10 +233,11 @@ int kmem_cache_destroy_caller(struct kmem_cache *s, const char *caller)
 	slab_mutex_lock();
 	err = __kmem_cache_shutdown(s);
 	if (err) {
-		slab_warn("mm/slab_common.c kmem_cache_destroy",
-			  "kmem_cache_destroy %s: Slab cache still has objects when called from %s\n",
-			  s->name, caller);
-		s->refcount++;   /* mmkit: the cache stays usable, destroy may be retried */
+		slab_warn(
+			"mm/slab_common.c kmem_cache_destroy",
+			"kmem_cache_destroy %s: Slab cache still has objects when called from %s\n",
+			s->name, caller);
+		s->refcount++; /* mmkit: the cache stays usable, destroy may be retried */
 		slab_mutex_unlock();
 		return err;
 	}
@@ -262,7 +265,7 @@ int kmem_cache_set_debug(struct kmem_cache *s, slab_flags_t debug)
 	slab_flags_t old = s->flags;
 	int err = 0;
 
-	__kmem_cache_shrink(s);          /* IPIs: before slab_mutex */
+	__kmem_cache_shrink(s); /* IPIs: before slab_mutex */
 	slab_mutex_lock();
 	if (atomic_load(&n->nr_slabs)) {
 		err = -EBUSY;
@@ -307,13 +310,26 @@ int slab_debug_parse(const char *str, slab_flags_t *flags)
 	}
 	for (; *str; str++) {
 		switch (*str | 0x20) {
-		case '-' | 0x20: *flags = 0; break;
-		case 'f': *flags |= SLAB_CONSISTENCY_CHECKS; break;
-		case 'z': *flags |= SLAB_RED_ZONE; break;
-		case 'p': *flags |= SLAB_POISON; break;
-		case 'u': *flags |= SLAB_STORE_USER; break;
-		case 't': *flags |= SLAB_TRACE; break;
-		default: return -EINVAL;
+		case '-' | 0x20:
+			*flags = 0;
+			break;
+		case 'f':
+			*flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'z':
+			*flags |= SLAB_RED_ZONE;
+			break;
+		case 'p':
+			*flags |= SLAB_POISON;
+			break;
+		case 'u':
+			*flags |= SLAB_STORE_USER;
+			break;
+		case 't':
+			*flags |= SLAB_TRACE;
+			break;
+		default:
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -357,7 +373,8 @@ void *kmalloc_large(size_t size, gfp_t gfp)
 
 	if (size > KMALLOC_MAX_SIZE) {
 		if (!(gfp & __GFP_NOWARN))
-			slab_warn("mm/page_alloc.c __alloc_pages", "kmalloc: %zu bytes is above KMALLOC_MAX_SIZE\n", size);
+			slab_warn("mm/page_alloc.c __alloc_pages",
+				  "kmalloc: %zu bytes is above KMALLOC_MAX_SIZE\n", size);
 		return NULL;
 	}
 	order = large_order(size);
@@ -378,7 +395,8 @@ void free_large_kmalloc(struct page *page, const void *x)
 	unsigned int order;
 
 	if (!PageLargeKmalloc(page)) {
-		slab_warn("mm/slub.c free_large_kmalloc", "kfree: 0x%016lx is not a kmalloc allocation\n", slab_kva(x));
+		slab_warn("mm/slub.c free_large_kmalloc",
+			  "kfree: 0x%016lx is not a kmalloc allocation\n", slab_kva(x));
 		dump_page(page, "Not a kmalloc allocation");
 		return;
 	}
@@ -424,8 +442,8 @@ size_t ksize(const void *x)
 }
 
 /* krealloc in place: fix up the zeroing and the kmalloc red zone. */
-static void *krealloc_in_place(struct kmem_cache *s, void *p, size_t new_size,
-			       size_t ks, size_t orig_size, gfp_t gfp)
+static void *krealloc_in_place(struct kmem_cache *s, void *p, size_t new_size, size_t ks,
+			       size_t orig_size, gfp_t gfp)
 {
 	if (gfp & __GFP_ZERO) {
 		if (orig_size && orig_size < new_size)
@@ -487,10 +505,14 @@ void *krealloc_caller(const void *p, size_t new_size, gfp_t gfp, const char *cal
 /* ---- kmalloc caches at boot (create_kmalloc_caches) ---- */
 
 static const char *const kmalloc_type_prefix[NR_KMALLOC_TYPES] = {
-	[KMALLOC_NORMAL] = "kmalloc-", [KMALLOC_RECLAIM] = "kmalloc-rcl-", [KMALLOC_DMA] = "dma-kmalloc-",
+	[KMALLOC_NORMAL] = "kmalloc-",
+	[KMALLOC_RECLAIM] = "kmalloc-rcl-",
+	[KMALLOC_DMA] = "dma-kmalloc-",
 };
 static const slab_flags_t kmalloc_type_flags[NR_KMALLOC_TYPES] = {
-	[KMALLOC_NORMAL] = 0, [KMALLOC_RECLAIM] = SLAB_RECLAIM_ACCOUNT, [KMALLOC_DMA] = SLAB_CACHE_DMA,
+	[KMALLOC_NORMAL] = 0,
+	[KMALLOC_RECLAIM] = SLAB_RECLAIM_ACCOUNT,
+	[KMALLOC_DMA] = SLAB_CACHE_DMA,
 };
 
 static unsigned int kmalloc_size_of(unsigned int idx)
@@ -509,8 +531,9 @@ static int new_kmalloc_cache(unsigned int idx, enum kmalloc_cache_type type)
 	else
 		snprintf(name, sizeof(name), "%s%u", kmalloc_type_prefix[type], size);
 	/* kmalloc guarantees the largest power-of-two divisor of the size */
-	kmalloc_caches[type][idx] = kmem_cache_create_err(name, size, size & -size,
-			SLAB_KMALLOC | SLAB_NO_MERGE | kmalloc_type_flags[type], NULL, &err);
+	kmalloc_caches[type][idx] = kmem_cache_create_err(
+		name, size, size & -size, SLAB_KMALLOC | SLAB_NO_MERGE | kmalloc_type_flags[type],
+		NULL, &err);
 	return err;
 }
 

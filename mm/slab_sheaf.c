@@ -45,10 +45,7 @@
 #include "mm/slab.h"
 #include "mmkit/debug.h"
 
-static inline struct node_barn *get_barn(struct kmem_cache *s)
-{
-	return get_node(s)->barn;
-}
+static inline struct node_barn *get_barn(struct kmem_cache *s) { return get_node(s)->barn; }
 
 static inline struct slub_percpu_sheaves *this_cpu_pcs(struct kmem_cache *s)
 {
@@ -57,10 +54,7 @@ static inline struct slub_percpu_sheaves *this_cpu_pcs(struct kmem_cache *s)
 
 struct slab_sheaf sheaf_none;
 
-static inline bool is_none(const struct slab_sheaf *sheaf)
-{
-	return sheaf == &sheaf_none;
-}
+static inline bool is_none(const struct slab_sheaf *sheaf) { return sheaf == &sheaf_none; }
 
 static inline void swap_main_spare(struct slub_percpu_sheaves *pcs)
 {
@@ -183,8 +177,7 @@ static void barn_put_full_sheaf(struct node_barn *barn, struct slab_sheaf *sheaf
 
 /* A full sheaf for the empty one (sheaf_none: for nothing), if the barn
  * has one; else NULL. */
-static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn,
-						   struct slab_sheaf *empty)
+static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn, struct slab_sheaf *empty)
 {
 	struct slab_sheaf *full = NULL;
 
@@ -317,7 +310,7 @@ struct slub_percpu_sheaves *__pcs_replace_empty_main(struct kmem_cache *s,
 	}
 	if (empty) {
 		if (refill_sheaf(s, empty, gfp)) {
-			free_empty_sheaf(s, empty);  /* very low on memory: skip the barn */
+			free_empty_sheaf(s, empty); /* very low on memory: skip the barn */
 			return NULL;
 		}
 		full = empty;
@@ -347,7 +340,7 @@ static void pcs_install_empty_sheaf(struct kmem_cache *s, struct slub_percpu_she
 		swap_main_spare(pcs);
 		barn_put_empty_sheaf(barn, empty);
 	} else {
-		barn_put_full_sheaf(barn, pcs->main);   /* the barn had no empty one */
+		barn_put_full_sheaf(barn, pcs->main); /* the barn had no empty one */
 		pcs->main = empty;
 	}
 }

@@ -54,8 +54,8 @@ static void census_place(struct page *slab, bool node_partial)
 }
 
 /* Count the free objects on a freelist, checking each pointer. */
-static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct page *slab,
-			  void *p, const char *which)
+static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct page *slab, void *p,
+			  const char *which)
 {
 	long nr = 0;
 
@@ -66,19 +66,20 @@ static long walk_freelist(struct verify_ctx *v, struct kmem_cache *s, struct pag
 			return -1;
 		}
 		if (++nr > slab->objects) {
-			verify_fail(v, "%s: %s freelist of slab pfn %#lx has a cycle",
-				    s->name, which, page_to_pfn(slab));
+			verify_fail(v, "%s: %s freelist of slab pfn %#lx has a cycle", s->name,
+				    which, page_to_pfn(slab));
 			return -1;
 		}
 	}
 	return nr;
 }
 
-static bool is_slab_of(struct verify_ctx *v, struct kmem_cache *s, struct page *slab, const char *list)
+static bool is_slab_of(struct verify_ctx *v, struct kmem_cache *s, struct page *slab,
+		       const char *list)
 {
 	if (!PageSlab(slab) || slab->slab_cache != s || !PageHead(slab)) {
-		verify_fail(v, "%s: %s list holds pfn %#lx, not a slab head of this cache",
-			    s->name, list, page_to_pfn(slab));
+		verify_fail(v, "%s: %s list holds pfn %#lx, not a slab head of this cache", s->name,
+			    list, page_to_pfn(slab));
 		return false;
 	}
 	return true;
@@ -100,7 +101,8 @@ static void check_listed_slab(struct verify_ctx *v, struct kmem_cache *s, struct
 			    page_to_pfn(slab), list, full ? "set" : "clear");
 	slab_lock(slab);
 	if (slab->frozen)
-		verify_fail(v, "%s: frozen slab pfn %#lx on the %s list", s->name, page_to_pfn(slab), list);
+		verify_fail(v, "%s: frozen slab pfn %#lx on the %s list", s->name,
+			    page_to_pfn(slab), list);
 	nfree = walk_freelist(v, s, slab, slab->freelist, "slab");
 	if (nfree >= 0 && slab->inuse + nfree != slab->objects)
 		verify_fail(v, "%s: slab pfn %#lx: inuse %u + free %ld != objects %u", s->name,
@@ -154,7 +156,8 @@ static void check_cpu_slab(struct verify_ctx *v, struct kmem_cache *s, int cpu)
 	ncpu = walk_freelist(v, s, slab, c->freelist, "cpu");
 	slab_lock(slab);
 	if (!slab->frozen)
-		verify_fail(v, "%s: cpu %d slab pfn %#lx is not frozen", s->name, cpu, page_to_pfn(slab));
+		verify_fail(v, "%s: cpu %d slab pfn %#lx is not frozen", s->name, cpu,
+			    page_to_pfn(slab));
 	nslab = walk_freelist(v, s, slab, slab->freelist, "slab");
 	if (ncpu >= 0 && nslab >= 0 && slab->inuse + nslab != slab->objects)
 		verify_fail(v, "%s: cpu %d slab: inuse %u + remote frees %ld != objects %u",
@@ -175,20 +178,24 @@ static bool check_cpu_partial_slab(struct verify_ctx *v, struct kmem_cache *s, i
 		return false;
 	census_place(slab, false);
 	if (slab_test_node_partial(slab))
-		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is marked SL_partial", s->name, cpu,
-			    page_to_pfn(slab));
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is marked SL_partial", s->name,
+			    cpu, page_to_pfn(slab));
 	if (slab->slabs != left)
-		verify_fail(v, "%s: cpu %d partial slab pfn %#lx says %d slabs from it, the list has %d",
-			    s->name, cpu, page_to_pfn(slab), slab->slabs, left);
+		verify_fail(
+			v,
+			"%s: cpu %d partial slab pfn %#lx says %d slabs from it, the list has %d",
+			s->name, cpu, page_to_pfn(slab), slab->slabs, left);
 	slab_lock(slab);
 	if (slab->frozen)
-		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is frozen", s->name, cpu, page_to_pfn(slab));
+		verify_fail(v, "%s: cpu %d partial slab pfn %#lx is frozen", s->name, cpu,
+			    page_to_pfn(slab));
 	nfree = walk_freelist(v, s, slab, slab->freelist, "slab");
 	if (nfree == 0)
 		verify_fail(v, "%s: cpu %d partial slab pfn %#lx has no free object", s->name, cpu,
 			    page_to_pfn(slab));
 	if (nfree >= 0 && slab->inuse + nfree != slab->objects)
-		verify_fail(v, "%s: cpu %d partial slab pfn %#lx: inuse %u + free %ld != objects %u",
+		verify_fail(v,
+			    "%s: cpu %d partial slab pfn %#lx: inuse %u + free %ld != objects %u",
 			    s->name, cpu, page_to_pfn(slab), slab->inuse, nfree, slab->objects);
 	slab_unlock(slab);
 	return true;
@@ -201,11 +208,12 @@ static void check_cpu_partial(struct verify_ctx *v, struct kmem_cache *s, int cp
 	struct page *slab;
 	int len = 0, left;
 
-	for (slab = s->cpu_slab[cpu].partial; slab && len <= (int)s->cpu_partial_slabs; slab = slab->next)
+	for (slab = s->cpu_slab[cpu].partial; slab && len <= (int)s->cpu_partial_slabs;
+	     slab = slab->next)
 		len++;
 	if (len > (int)s->cpu_partial_slabs) {
-		verify_fail(v, "%s: cpu %d partial list longer than cpu_partial_slabs %u", s->name, cpu,
-			    s->cpu_partial_slabs);
+		verify_fail(v, "%s: cpu %d partial list longer than cpu_partial_slabs %u", s->name,
+			    cpu, s->cpu_partial_slabs);
 		return;
 	}
 	left = len;
@@ -231,7 +239,8 @@ static void census_where(struct verify_ctx *v, struct kmem_cache *s, struct page
 	bool full, frozen;
 
 	if ((w & 0x7f) > 1)
-		verify_fail(v, "%s: slab pfn %#lx is in %d places", s->name, page_to_pfn(slab), w & 0x7f);
+		verify_fail(v, "%s: slab pfn %#lx is in %d places", s->name, page_to_pfn(slab),
+			    w & 0x7f);
 	if (!(w & ON_NODE_PARTIAL) && slab_test_node_partial(slab))
 		verify_fail(v, "%s: slab pfn %#lx marked SL_partial is not on the partial list",
 			    s->name, page_to_pfn(slab));
@@ -243,7 +252,10 @@ static void census_where(struct verify_ctx *v, struct kmem_cache *s, struct page
 	slab_unlock(slab);
 	if (kmem_cache_debug(s) ? !frozen : (frozen || !full))
 		verify_fail(v, "%s: slab pfn %#lx is on no list and no CPU (%s)", s->name,
-			    page_to_pfn(slab), frozen ? "frozen" : full ? "full" : "with free objects");
+			    page_to_pfn(slab),
+			    frozen ? "frozen" :
+			    full   ? "full" :
+				     "with free objects");
 }
 
 /* One slab found in mem_map: tails, placement, counts.  Returns its pages. */
@@ -306,16 +318,21 @@ static void check_counts(struct verify_ctx *v, struct slab_census *cs)
 		struct cache_count *cc = &cs->c[i];
 		struct kmem_cache_node *n = get_node(cc->s);
 
-		if (cc->slabs != atomic_load(&n->nr_slabs) || cc->objects != atomic_load(&n->total_objects))
-			verify_fail(v, "%s: %ld slabs / %ld objects in memory, counters say %ld / %ld",
-				    cc->s->name, cc->slabs, cc->objects, (long)atomic_load(&n->nr_slabs),
+		if (cc->slabs != atomic_load(&n->nr_slabs) ||
+		    cc->objects != atomic_load(&n->total_objects))
+			verify_fail(v,
+				    "%s: %ld slabs / %ld objects in memory, counters say %ld / %ld",
+				    cc->s->name, cc->slabs, cc->objects,
+				    (long)atomic_load(&n->nr_slabs),
 				    (long)atomic_load(&n->total_objects));
 	}
 	if (cs->rec_bytes != (long)slab_reclaimable_bytes() ||
 	    cs->unrec_bytes != (long)slab_unreclaimable_bytes())
-		verify_fail(v, "slab bytes in memory %ld/%ld (reclaimable/unreclaimable), counters %lu/%lu",
-			    cs->rec_bytes, cs->unrec_bytes, slab_reclaimable_bytes(),
-			    slab_unreclaimable_bytes());
+		verify_fail(
+			v,
+			"slab bytes in memory %ld/%ld (reclaimable/unreclaimable), counters %lu/%lu",
+			cs->rec_bytes, cs->unrec_bytes, slab_reclaimable_bytes(),
+			slab_unreclaimable_bytes());
 }
 
 static void slab_verify(struct verify_ctx *v)
@@ -327,7 +344,7 @@ static void slab_verify(struct verify_ctx *v)
 	if (!mmk || !kmem_cache)
 		return;
 	memset(cs, 0, sizeof(*cs));
-	cs->where = calloc(mmk->max_pfn, 1);       /* NULL: placements unchecked */
+	cs->where = calloc(mmk->max_pfn, 1); /* NULL: placements unchecked */
 	slab_mutex_lock();
 	for (s = slab_cache_first(); s && cs->nr < MAX_CACHES; s = slab_cache_next(s)) {
 		cs->c[cs->nr++].s = s;

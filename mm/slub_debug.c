@@ -41,7 +41,7 @@
 #define TAINT_FLAGS_COUNT 20
 
 static _Atomic unsigned long tainted_mask;
-static _Atomic long slab_errors;         /* problems reported so far */
+static _Atomic long slab_errors; /* problems reported so far */
 
 void slab_debug_reset(void)
 {
@@ -61,7 +61,7 @@ unsigned long slab_kva(const void *p)
 
 static int slab_current_pid(void)
 {
-	return 0;   /* no task_struct pid yet: the kernel (swapper) context */
+	return 0; /* no task_struct pid yet: the kernel (swapper) context */
 }
 
 /* Linux add_taint(): the first taint also turns lock debugging off. */
@@ -131,12 +131,15 @@ static void print_section(const char *text, const u8 *addr, unsigned int length)
 		unsigned int n = min(16U, length - i), k = 0;
 
 		for (j = 0; j < n; j++)
-			k += (unsigned int)snprintf(line + k, sizeof(line) - k, "%02x ", addr[i + j]);
-		k--;                                   /* no blank after the last byte */
+			k += (unsigned int)snprintf(line + k, sizeof(line) - k, "%02x ",
+						    addr[i + j]);
+		k--; /* no blank after the last byte */
 		while (k < 49)
 			line[k++] = ' ';
 		for (j = 0; j < n; j++)
-			line[k++] = (addr[i + j] >= 0x20 && addr[i + j] < 0x7f) ? (char)addr[i + j] : '.';
+			line[k++] = (addr[i + j] >= 0x20 && addr[i + j] < 0x7f) ?
+					    (char)addr[i + j] :
+					    '.';
 		line[k] = 0;
 		printk("%s%016lx: %s\n", text, slab_kva(addr + i), line);
 	}
@@ -148,7 +151,8 @@ static void __slab_bug(struct kmem_cache *s, const char *fmt, va_list ap)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	printk("=============================================================================\n");
-	printk("BUG %s (%s): %s\n", s ? s->name : "<unknown>", print_tainted(taint, sizeof(taint)), msg);
+	printk("BUG %s (%s): %s\n", s ? s->name : "<unknown>", print_tainted(taint, sizeof(taint)),
+	       msg);
 	printk("-----------------------------------------------------------------------------\n\n");
 	atomic_fetch_add(&slab_errors, 1);
 }
@@ -177,8 +181,8 @@ static void print_track(const char *what, const struct track *t, unsigned long n
 {
 	if (!t->addr)
 		return;
-	printk("%s in %s age=%lu cpu=%u pid=%d\n", what, (const char *)t->addr,
-	       now - t->when, (unsigned int)t->cpu, t->pid);
+	printk("%s in %s age=%lu cpu=%u pid=%d\n", what, (const char *)t->addr, now - t->when,
+	       (unsigned int)t->cpu, t->pid);
 }
 
 static struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
@@ -200,9 +204,10 @@ void print_tracking(struct kmem_cache *s, void *object)
 static void format_page_flags(const struct page *page, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		"locked", "writeback", "referenced", "uptodate", "dirty", "lru", "head",
-		"waiters", "active", "workingset", "owner_priv_1", "owner_2", "arch_1",
-		"reserved", "private", "private_2", "reclaim", "swapbacked", "unevictable", "mlocked",
+		"locked",	"writeback", "referenced", "uptodate",	  "dirty",
+		"lru",		"head",	     "waiters",	   "active",	  "workingset",
+		"owner_priv_1", "owner_2",   "arch_1",	   "reserved",	  "private",
+		"private_2",	"reclaim",   "swapbacked", "unevictable", "mlocked",
 	};
 	unsigned long f = atomic_load_explicit(&((struct page *)page)->flags, memory_order_relaxed);
 	size_t k = (size_t)snprintf(buf, len, "0x%lx(", f);
@@ -221,8 +226,8 @@ static void print_slab_info(const struct page *slab)
 
 	format_page_flags(slab, flags, sizeof(flags));
 	printk("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=%s\n",
-	       VMEMMAP_START + page_to_pfn(slab) * sizeof(struct page),
-	       slab->objects, slab->inuse, slab_kva(slab->freelist), flags);
+	       VMEMMAP_START + page_to_pfn(slab) * sizeof(struct page), slab->objects, slab->inuse,
+	       slab_kva(slab->freelist), flags);
 }
 
 static unsigned int size_from_object(const struct kmem_cache *s)
@@ -319,8 +324,8 @@ static u8 *memchr_inv(u8 *start, u8 c, unsigned int bytes)
 
 static void restore_bytes(struct kmem_cache *s, const char *what, u8 data, u8 *from, u8 *to)
 {
-	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what, slab_kva(from),
-		 slab_kva(to - 1), data);
+	slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", what, slab_kva(from), slab_kva(to - 1),
+		 data);
 	memset(from, data, (size_t)(to - from));
 }
 
@@ -335,10 +340,10 @@ static bool check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *
 	while (end > fault && end[-1] == value)
 		end--;
 	printk("[%s overwritten] 0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
-	       what, slab_kva(fault), slab_kva(end - 1), fault - (u8 *)slab_address(slab),
-	       fault[0], value);
+	       what, slab_kva(fault), slab_kva(end - 1), fault - (u8 *)slab_address(slab), fault[0],
+	       value);
 	if (!print_object)
-		atomic_fetch_add(&slab_errors, 1);   /* object_err counts the first */
+		atomic_fetch_add(&slab_errors, 1); /* object_err counts the first */
 	if (print_object)
 		object_err(s, slab, object, "Object corrupt");
 	restore_bytes(s, what, value, fault, end);
@@ -371,8 +376,8 @@ static void slab_pad_check(struct kmem_cache *s, struct page *slab)
 		return;
 	while (end > fault && end[-1] == POISON_INUSE)
 		end--;
-	slab_bug(s, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu",
-		 slab_kva(fault), slab_kva(end - 1), fault - start);
+	slab_bug(s, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu", slab_kva(fault),
+		 slab_kva(end - 1), fault - start);
 	print_section("Padding ", pad, (unsigned int)remainder);
 	__slab_err(slab);
 	restore_bytes(s, "slab padding", POISON_INUSE, fault, end);
@@ -424,13 +429,14 @@ static bool check_object(struct kmem_cache *s, struct page *slab, void *object, 
 		ok = check_redzones(s, slab, p, val, ok);
 	else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse)
 		ok = check_bytes_and_report(s, slab, p, "Alignment padding", p + s->object_size,
-					    POISON_INUSE, s->inuse - s->object_size, ok) && ok;
+					    POISON_INUSE, s->inuse - s->object_size, ok) &&
+		     ok;
 	if (s->flags & SLAB_POISON)
 		ok = check_poison(s, slab, p, val, ok);
 	if ((freeptr_outside_object(s) || val != SLUB_RED_ACTIVE) &&
 	    !check_valid_pointer(s, slab, get_freepointer(s, p))) {
 		object_err(s, slab, p, "Freepointer corrupt");
-		set_freepointer(s, p, NULL);   /* loses the rest of the free objects */
+		set_freepointer(s, p, NULL); /* loses the rest of the free objects */
 		ok = false;
 	}
 	return ok;
@@ -513,7 +519,7 @@ static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
 		fp = get_freepointer(s, object);
 		nr++;
 	}
-	if (fp && nr <= slab->objects) {          /* a link that leaves the slab */
+	if (fp && nr <= slab->objects) { /* a link that leaves the slab */
 		freelist_cut(s, slab, object);
 		if (!object)
 			return false;
@@ -632,8 +638,8 @@ bool alloc_debug_check(struct kmem_cache *s, struct page *slab, void *object)
 	return true;
 }
 
-void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-			    size_t orig_size, const char *caller)
+void alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object, size_t orig_size,
+			    const char *caller)
 {
 	trace(s, slab, object, true);
 	set_orig_size(s, object, orig_size);
@@ -724,7 +730,8 @@ void list_slab_objects(struct kmem_cache *s, struct page *slab, const char *text
 	for_each_object(p, s, slab) {
 		if (map[obj_to_index(s, slab, p)])
 			continue;
-		printk("Object 0x%016lx @offset=%tu\n", slab_kva(p), (u8 *)p - (u8 *)slab_address(slab));
+		printk("Object 0x%016lx @offset=%tu\n", slab_kva(p),
+		       (u8 *)p - (u8 *)slab_address(slab));
 		print_tracking(s, p);
 	}
 	slab_unlock(slab);
@@ -754,8 +761,7 @@ out:
  * may leave a partial slab without free objects (freelist cleared): it
  * moves to the full list (debug caches) or off the lists (SLUB keeps no
  * full list), where a full slab belongs.  list_lock held. */
-static long validate_list(struct kmem_cache *s, struct list_head *head, bool partial,
-			  int *errors)
+static long validate_list(struct kmem_cache *s, struct list_head *head, bool partial, int *errors)
 {
 	struct kmem_cache_node *n = get_node(s);
 	struct page *slab, *tmp;

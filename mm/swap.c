@@ -35,7 +35,6 @@
 #include "mmkit/rmap.h"
 #include "mmkit/swap.h"
 
-
 #define FOLIO_BATCH_SIZE 31
 
 struct folio_batch {
@@ -49,7 +48,7 @@ struct cpu_fbatches {
 	struct folio_batch fb[NR_FBATCHES];
 } __attribute__((aligned(64)));
 
-static struct cpu_fbatches *cpu_fbatches;        /* [nr_cpus] */
+static struct cpu_fbatches *cpu_fbatches; /* [nr_cpus] */
 
 typedef void (*move_fn_t)(struct lruvec *lruvec, struct page *page);
 
@@ -121,7 +120,7 @@ static void folio_batch_move_lru(struct folio_batch *fb, move_fn_t move_fn)
 	if (lruvec)
 		spin_unlock(&lruvec->lru_lock);
 	for (unsigned int i = 0; i < fb->nr; i++)
-		put_page(fb->pages[i]);             /* the batch's references */
+		put_page(fb->pages[i]); /* the batch's references */
 	fb->nr = 0;
 }
 
@@ -141,10 +140,7 @@ static void folio_batch_add_and_move(struct page *page, int which, move_fn_t mov
 
 /* Linux folio_evictable: mlocked pages are not (mapping_unevictable:
  * SHM_LOCK and ramfs are not modelled). */
-static bool folio_evictable(const struct page *page)
-{
-	return !PageMlocked(page);
-}
+static bool folio_evictable(const struct page *page) { return !PageMlocked(page); }
 
 static void lru_add(struct lruvec *lruvec, struct page *page)
 {
@@ -202,7 +198,8 @@ static void lru_lazyfree(struct lruvec *lruvec, struct page *page)
 }
 
 static const move_fn_t fbatch_fn[NR_FBATCHES] = {
-	[FB_LRU_ADD] = lru_add, [FB_ACTIVATE] = lru_activate,
+	[FB_LRU_ADD] = lru_add,
+	[FB_ACTIVATE] = lru_activate,
 };
 
 void folio_add_lru(struct page *page)
@@ -410,8 +407,7 @@ static int lru_init(void)
 	enum lru_list lru;
 
 	memset(lruvec, 0, sizeof(*lruvec));
-	for_each_lru(lru)
-		INIT_LIST_HEAD(&lruvec->lists[lru]);
+	for_each_lru(lru) INIT_LIST_HEAD(&lruvec->lists[lru]);
 	spin_lock_init(&lruvec->lru_lock);
 	lruvec->pgdat = &contig_page_data;
 	cpu_fbatches = aligned_alloc(64, sizeof(*cpu_fbatches) * (size_t)mmk->nr_cpus);

@@ -108,13 +108,10 @@ void swap_cache_del_folio(struct page *page)
 	__swap_cache_del_folio(ci, page);
 	swap_entry_put_locked(si, ci, swp_offset(entry), SWAP_HAS_CACHE);
 	spin_unlock(&ci->lock);
-	put_page(page);                        /* the cache's reference */
+	put_page(page); /* the cache's reference */
 }
 
-unsigned long total_swapcache_pages(void)
-{
-	return global_node_page_state(NR_SWAPCACHE);
-}
+unsigned long total_swapcache_pages(void) { return global_node_page_state(NR_SWAPCACHE); }
 
 bool add_to_swap(struct page *page)
 {
@@ -139,7 +136,7 @@ static struct page *swapin_alloc_page(void)
 	page = alloc_page(GFP_HIGHUSER_MOVABLE);
 	if (!page)
 		return NULL;
-	(void)trylock_page(page);  /* new, so free: locked (and known to lockdep) */
+	(void)trylock_page(page); /* new, so free: locked (and known to lockdep) */
 	SetPageSwapBacked(page);
 	return page;
 }
@@ -176,7 +173,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 			get_page(page);
 		} else if (!slot || !(si->swap_map[swp_offset(entry)] & ~SWAP_HAS_CACHE) ||
 			   si->swap_map[swp_offset(entry)] == SWAP_MAP_BAD) {
-			page = NULL;                   /* free: nothing to read */
+			page = NULL; /* free: nothing to read */
 		} else if (fresh) {
 			si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
 			__swap_cache_add_folio(ci, fresh, entry);
@@ -197,7 +194,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 		break;
 	}
 	if (page && *new)
-		folio_add_lru(page);               /* Linux: before the read starts */
+		folio_add_lru(page); /* Linux: before the read starts */
 	if (fresh)
 		swapin_free_page(fresh);
 	put_swap_device(si);
@@ -297,7 +294,7 @@ static struct page *swap_cluster_readahead(swp_entry_t entry)
 
 	if (mask) {
 		if (!start)
-			start++;                        /* slot 0 is the header */
+			start++; /* slot 0 is the header */
 		if (end >= si->max)
 			end = si->max - 1;
 		for (off = start; off <= end; off++)
@@ -308,26 +305,25 @@ static struct page *swap_cluster_readahead(swp_entry_t entry)
 }
 
 /* vma->swap_readahead_info: address | window << 6 | hits (Linux's). */
-#define SWAP_RA_WIN_SHIFT  (PAGE_SHIFT / 2)
-#define SWAP_RA_HITS_MASK  ((1UL << SWAP_RA_WIN_SHIFT) - 1)
-#define SWAP_RA_HITS_MAX   SWAP_RA_HITS_MASK
-#define SWAP_RA_WIN_MASK   (~PAGE_MASK & ~SWAP_RA_HITS_MASK)
-#define SWAP_RA_HITS(v)    ((v) & SWAP_RA_HITS_MASK)
-#define SWAP_RA_WIN(v)     (((v) & SWAP_RA_WIN_MASK) >> SWAP_RA_WIN_SHIFT)
-#define SWAP_RA_ADDR(v)    ((v) & PAGE_MASK)
-#define SWAP_RA_VAL(addr, win, hits) \
-	(((addr) & PAGE_MASK) | (((win) << SWAP_RA_WIN_SHIFT) & SWAP_RA_WIN_MASK) | \
-	 ((hits) & SWAP_RA_HITS_MASK))
+#define SWAP_RA_WIN_SHIFT (PAGE_SHIFT / 2)
+#define SWAP_RA_HITS_MASK ((1UL << SWAP_RA_WIN_SHIFT) - 1)
+#define SWAP_RA_HITS_MAX SWAP_RA_HITS_MASK
+#define SWAP_RA_WIN_MASK (~PAGE_MASK & ~SWAP_RA_HITS_MASK)
+#define SWAP_RA_HITS(v) ((v)&SWAP_RA_HITS_MASK)
+#define SWAP_RA_WIN(v) (((v)&SWAP_RA_WIN_MASK) >> SWAP_RA_WIN_SHIFT)
+#define SWAP_RA_ADDR(v) ((v)&PAGE_MASK)
+#define SWAP_RA_VAL(addr, win, hits)                                              \
+	(((addr)&PAGE_MASK) | (((win) << SWAP_RA_WIN_SHIFT) & SWAP_RA_WIN_MASK) | \
+	 ((hits)&SWAP_RA_HITS_MASK))
 
 static unsigned long swap_ra_val(struct vm_area_struct *vma)
 {
 	unsigned long v = atomic_load_explicit(&vma->swap_readahead_info, memory_order_relaxed);
 
-	return v ? v : 4;                  /* 4 hits to start with a small window */
+	return v ? v : 4; /* 4 hits to start with a small window */
 }
 
-static void swap_update_readahead(struct page *page, struct vm_area_struct *vma,
-				  unsigned long addr)
+static void swap_update_readahead(struct page *page, struct vm_area_struct *vma, unsigned long addr)
 {
 	bool readahead = PageReadahead(page), vma_ra = swap_use_vma_readahead();
 
@@ -338,7 +334,8 @@ static void swap_update_readahead(struct page *page, struct vm_area_struct *vma,
 
 		if (readahead)
 			hits = min(hits + 1, SWAP_RA_HITS_MAX);
-		atomic_store_explicit(&vma->swap_readahead_info, SWAP_RA_VAL(addr, SWAP_RA_WIN(v), hits),
+		atomic_store_explicit(&vma->swap_readahead_info,
+				      SWAP_RA_VAL(addr, SWAP_RA_WIN(v), hits),
 				      memory_order_relaxed);
 	}
 	if (readahead) {
@@ -363,7 +360,7 @@ struct page *swap_cache_get_folio_vmf(swp_entry_t entry, struct vm_fault *vmf)
 static unsigned int swap_vma_ra_win(struct vm_fault *vmf, unsigned long *start, unsigned long *end)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	unsigned int ceiling = pgmode.levels >= 4 ? 5 : 3;      /* SWAP_RA_ORDER_CEILING */
+	unsigned int ceiling = pgmode.levels >= 4 ? 5 : 3; /* SWAP_RA_ORDER_CEILING */
 	unsigned int max_win = 1U << min((unsigned int)READ_ONCE(page_cluster), ceiling), win;
 	unsigned long v, faddr = vmf->address, prev, left, right, pmd = faddr & PMD_MASK;
 
@@ -373,8 +370,8 @@ static unsigned int swap_vma_ra_win(struct vm_fault *vmf, unsigned long *start, 
 	prev = SWAP_RA_ADDR(v);
 	win = __swapin_nr_pages(PFN_DOWN(prev), PFN_DOWN(faddr), (int)SWAP_RA_HITS(v), max_win,
 				(unsigned int)SWAP_RA_WIN(v));
-	atomic_store_explicit(&vma->swap_readahead_info, SWAP_RA_VAL(faddr, (unsigned long)win, 0UL),
-			      memory_order_relaxed);
+	atomic_store_explicit(&vma->swap_readahead_info,
+			      SWAP_RA_VAL(faddr, (unsigned long)win, 0UL), memory_order_relaxed);
 	if (win == 1)
 		return 1;
 	if (faddr == prev + PAGE_SIZE)
@@ -421,6 +418,6 @@ static struct page *swap_vma_readahead(swp_entry_t targ, struct vm_fault *vmf)
 
 struct page *swapin_readahead(swp_entry_t entry, struct vm_fault *vmf)
 {
-	return swap_use_vma_readahead() && vmf && vmf->vma ? swap_vma_readahead(entry, vmf)
-							    : swap_cluster_readahead(entry);
+	return swap_use_vma_readahead() && vmf && vmf->vma ? swap_vma_readahead(entry, vmf) :
+							     swap_cluster_readahead(entry);
 }

@@ -81,8 +81,9 @@ static int unuse_one(struct unuse_walk *w, pmdp_t pmd, unsigned long addr, swp_e
 	struct page *page = swap_cache_lookup(entry);
 
 	if (!page) {
-		struct vm_fault vmf = { .vma = w->vma, .address = addr, .real_address = addr,
-					.pmd = pmd };
+		struct vm_fault vmf = {
+			.vma = w->vma, .address = addr, .real_address = addr, .pmd = pmd
+		};
 
 		page = swapin_readahead(entry, &vmf);
 	}
@@ -258,6 +259,6 @@ void swap_forget_area(struct swap_info_struct *si)
 		unlock_page(page);
 		put_page(page);
 	}
-	printk(KERN_WARNING "swapoff: area %d dropped at shutdown with %lu slots in use\n", si->type,
-	       atomic_load(&si->inuse_pages));
+	printk(KERN_WARNING "swapoff: area %d dropped at shutdown with %lu slots in use\n",
+	       si->type, atomic_load(&si->inuse_pages));
 }

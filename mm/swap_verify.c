@@ -28,7 +28,7 @@
 
 struct sv_state {
 	struct verify_ctx *v;
-	unsigned long *refs[MAX_SWAPFILES];  /* references counted per slot */
+	unsigned long *refs[MAX_SWAPFILES]; /* references counted per slot */
 	struct mm_struct *mm;
 };
 
@@ -38,8 +38,8 @@ static void sv_count(struct sv_state *s, swp_entry_t entry, const char *who, uns
 	unsigned int type = swp_type(entry);
 
 	if (!si || !s->refs[type] || swp_offset(entry) >= si->max) {
-		verify_fail(s->v, "%s %lu %#lx: entry type %u offset %#lx names no active area", who,
-			    s->mm ? s->mm->mm_id : 0, addr, type, swp_offset(entry));
+		verify_fail(s->v, "%s %lu %#lx: entry type %u offset %#lx names no active area",
+			    who, s->mm ? s->mm->mm_id : 0, addr, type, swp_offset(entry));
 		return;
 	}
 	s->refs[type][swp_offset(entry)]++;
@@ -75,7 +75,8 @@ static void sv_count_references(struct sv_state *s)
 	list_for_each_entry(mm, &init_mm.mmlist, mmlist) {
 		s->mm = mm;
 		if (mm->pgd && KERNEL_PGD_BOUNDARY)
-			walk_page_range_novma(mm, 0, (unsigned long)KERNEL_PGD_BOUNDARY << PGDIR_SHIFT,
+			walk_page_range_novma(mm, 0,
+					      (unsigned long)KERNEL_PGD_BOUNDARY << PGDIR_SHIFT,
 					      &sv_walk_ops, NULL, s);
 	}
 	spin_unlock(&mmlist_lock);
@@ -91,11 +92,15 @@ static void sv_cache_page(struct sv_state *s, struct swap_info_struct *si, unsig
 		verify_fail(s->v, "type %d offset %#lx: cached pfn %#lx is not its swap-cache page",
 			    si->type, off, page_to_pfn(page));
 	if (PageLocked(page) || PageWriteback(page))
-		verify_fail(s->v, "type %d offset %#lx: cached pfn %#lx %s with the machine quiescent",
-			    si->type, off, page_to_pfn(page), PageLocked(page) ? "locked" : "under writeback");
+		verify_fail(s->v,
+			    "type %d offset %#lx: cached pfn %#lx %s with the machine quiescent",
+			    si->type, off, page_to_pfn(page),
+			    PageLocked(page) ? "locked" : "under writeback");
 	if (page_ref_count(page) < 1 + max(page_mapcount(page), 0))
-		verify_fail(s->v, "type %d offset %#lx: cached pfn %#lx has %d references, %d mappings",
-			    si->type, off, page_to_pfn(page), page_ref_count(page), page_mapcount(page));
+		verify_fail(s->v,
+			    "type %d offset %#lx: cached pfn %#lx has %d references, %d mappings",
+			    si->type, off, page_to_pfn(page), page_ref_count(page),
+			    page_mapcount(page));
 }
 
 static void sv_slot(struct sv_state *s, struct swap_info_struct *si, unsigned long off,
@@ -108,18 +113,21 @@ static void sv_slot(struct sv_state *s, struct swap_info_struct *si, unsigned lo
 
 	if (v == SWAP_MAP_BAD) {
 		if (refs)
-			verify_fail(s->v, "type %d offset %#lx: a bad slot named %lu times", si->type, off,
-				    refs);
+			verify_fail(s->v, "type %d offset %#lx: a bad slot named %lu times",
+				    si->type, off, refs);
 		return;
 	}
 	if (v)
 		(*inuse)++;
 	if (count != refs)
-		verify_fail(s->v, "type %d offset %#lx: swap_map count %lu, %lu references (PTEs + shmem)%s",
-			    si->type, off, count, refs, v ? "" : ": a free slot is named");
+		verify_fail(
+			s->v,
+			"type %d offset %#lx: swap_map count %lu, %lu references (PTEs + shmem)%s",
+			si->type, off, count, refs, v ? "" : ": a free slot is named");
 	if (!!(v & SWAP_HAS_CACHE) != !!page)
-		verify_fail(s->v, "type %d offset %#lx: SWAP_HAS_CACHE %s, swap table %s", si->type, off,
-			    (v & SWAP_HAS_CACHE) ? "set" : "clear", page ? "holds a page" : "empty");
+		verify_fail(s->v, "type %d offset %#lx: SWAP_HAS_CACHE %s, swap table %s", si->type,
+			    off, (v & SWAP_HAS_CACHE) ? "set" : "clear",
+			    page ? "holds a page" : "empty");
 	if (page)
 		sv_cache_page(s, si, off, page);
 }
@@ -137,7 +145,8 @@ static void sv_cluster(struct sv_state *s, struct swap_info_struct *si, unsigned
 	if ((ci->flags == CLUSTER_FLAG_FREE && ci->count) ||
 	    (ci->flags == CLUSTER_FLAG_FULL && ci->count != SWAPFILE_CLUSTER) ||
 	    ((ci->flags == CLUSTER_FLAG_NONFULL || ci->flags == CLUSTER_FLAG_FRAG) &&
-	     (!ci->count || ci->count == SWAPFILE_CLUSTER)) || ci->flags == CLUSTER_FLAG_NONE)
+	     (!ci->count || ci->count == SWAPFILE_CLUSTER)) ||
+	    ci->flags == CLUSTER_FLAG_NONE)
 		verify_fail(s->v, "type %d cluster %lu: on list %u with count %u", si->type, c,
 			    ci->flags, ci->count);
 	if (!ci->count && ci->table)
@@ -185,7 +194,8 @@ static void verify_swap(struct verify_ctx *v)
 		free(s.refs[t]);
 	}
 	if (total != total_swap_pages || nfree != atomic_load(&nr_swap_pages))
-		verify_fail(v, "total_swap_pages %ld, nr_swap_pages %ld; the areas have %ld, %ld free",
+		verify_fail(v,
+			    "total_swap_pages %ld, nr_swap_pages %ld; the areas have %ld, %ld free",
 			    total_swap_pages, atomic_load(&nr_swap_pages), total, nfree);
 }
 VERIFY_CHECK(swap_check, "swap", 70, verify_swap);

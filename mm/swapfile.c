@@ -59,8 +59,8 @@ static unsigned int nr_swapfiles;
 long total_swap_pages;
 _Atomic long nr_swap_pages;
 static int least_priority = -1;
-LIST_HEAD(swap_active_head);          /* by priority, highest first */
-static LIST_HEAD(swap_avail_head);    /* the areas with free slots, likewise */
+LIST_HEAD(swap_active_head);	   /* by priority, highest first */
+static LIST_HEAD(swap_avail_head); /* the areas with free slots, likewise */
 static _Atomic int nr_rotate_swap;
 unsigned int swapfile_cluster = 512;
 int page_cluster = 3;
@@ -250,7 +250,7 @@ static void swap_table_refill(void)
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
 		table_pool[table_pool_nr] = page;
-		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1); /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -289,7 +289,7 @@ static void swap_cluster_put_table(struct swap_cluster_info *ci)
 	spin_lock(&table_pool_lock);
 	if (table_pool_nr < (int)ARRAY_SIZE(table_pool)) {
 		table_pool[table_pool_nr] = page;
-		WRITE_ONCE(table_pool_nr, table_pool_nr + 1);   /* read locklessly by the refill */
+		WRITE_ONCE(table_pool_nr, table_pool_nr + 1); /* read locklessly by the refill */
 		page = NULL;
 	}
 	spin_unlock(&table_pool_lock);
@@ -590,7 +590,8 @@ static void swap_avail_requeue(struct swap_info_struct *si)
 	struct swap_info_struct *pos = si;
 
 	while (pos->avail_list.next != &swap_avail_head &&
-	       list_entry(pos->avail_list.next, struct swap_info_struct, avail_list)->prio == si->prio)
+	       list_entry(pos->avail_list.next, struct swap_info_struct, avail_list)->prio ==
+		       si->prio)
 		pos = list_entry(pos->avail_list.next, struct swap_info_struct, avail_list);
 	if (pos != si)
 		list_move(&si->avail_list, &pos->avail_list);
@@ -610,7 +611,8 @@ static void swap_alloc_slow(swp_entry_t *entry)
 		spin_unlock(&swap_avail_lock);
 		if (get_swap_device_info(si)) {
 			offset = (si->flags & SWP_WRITEOK) ?
-				 cluster_alloc_swap_entry(si, SWAP_HAS_CACHE) : 0;
+					 cluster_alloc_swap_entry(si, SWAP_HAS_CACHE) :
+					 0;
 			put_swap_device(si);
 			if (offset) {
 				*entry = swp_entry((unsigned long)si->type, offset);
@@ -683,7 +685,7 @@ static bool swap_count_continued(struct swap_info_struct *si, unsigned long offs
 	pos = head->next;
 	map = cont_byte(list_entry(pos, struct page, lru), offset);
 	if (count == SWAP_MAP_MAX) {
-		*map = 0;                              /* the first carry: a fresh digit */
+		*map = 0; /* the first carry: a fresh digit */
 		goto inc;
 	}
 	if (count == (SWAP_MAP_MAX | COUNT_CONTINUED)) {
@@ -694,7 +696,7 @@ static bool swap_count_continued(struct swap_info_struct *si, unsigned long offs
 		if (*map == SWAP_CONT_MAX) {
 			pos = pos->next;
 			if (pos == head) {
-				ret = false;           /* one more page needed */
+				ret = false; /* one more page needed */
 				goto out;
 			}
 			map = cont_byte(list_entry(pos, struct page, lru), offset);
@@ -738,12 +740,12 @@ int add_swap_count_continuation(swp_entry_t entry, gfp_t gfp)
 	int ret = 0;
 
 	if (!si)
-		return 0;                      /* the caller's next try says what it is */
+		return 0; /* the caller's next try says what it is */
 	page = should_fail(&swap_cont_fail) ? NULL : alloc_page(gfp | __GFP_ZERO);
 	ci = lock_cluster(si, offset);
 	count = si->swap_map[offset] & ~SWAP_HAS_CACHE;
 	if ((count & ~COUNT_CONTINUED) != SWAP_MAP_MAX)
-		goto out;                      /* someone else's page did it */
+		goto out; /* someone else's page did it */
 	if (!page) {
 		ret = -ENOMEM;
 		goto out;
@@ -751,10 +753,10 @@ int add_swap_count_continuation(swp_entry_t entry, gfp_t gfp)
 	spin_lock(&si->cont_lock);
 	list_for_each_entry(pos, cont_head(si, offset), lru) {
 		if (!(count & COUNT_CONTINUED))
-			goto out_cont;         /* a page is there for this digit */
+			goto out_cont; /* a page is there for this digit */
 		count = *cont_byte(pos, offset);
 		if ((count & ~COUNT_CONTINUED) != SWAP_CONT_MAX)
-			goto out_cont;         /* this digit has room */
+			goto out_cont; /* this digit has room */
 	}
 	list_add_tail(&page->lru, cont_head(si, offset));
 	si->flags |= SWP_CONTINUED;
@@ -803,7 +805,7 @@ static int swap_dup_locked(struct swap_info_struct *si, unsigned long offset, un
 	} else if (!count && !has_cache) {
 		return -ENOENT;
 	} else if ((count & ~COUNT_CONTINUED) < SWAP_MAP_MAX) {
-		count++;                       /* the low digit; CONTINUED stays */
+		count++; /* the low digit; CONTINUED stays */
 	} else if ((count & ~COUNT_CONTINUED) > SWAP_MAP_MAX) {
 		return -EINVAL;
 	} else if (swap_count_continued(si, offset, count)) {
@@ -839,15 +841,9 @@ int swap_duplicate(swp_entry_t entry)
 	return err;
 }
 
-int swap_shmem_alloc(swp_entry_t entry)
-{
-	return swap_duplicate(entry);
-}
+int swap_shmem_alloc(swp_entry_t entry) { return swap_duplicate(entry); }
 
-int swapcache_prepare(swp_entry_t entry)
-{
-	return __swap_duplicate(entry, SWAP_HAS_CACHE);
-}
+int swapcache_prepare(swp_entry_t entry) { return __swap_duplicate(entry, SWAP_HAS_CACHE); }
 
 /* The slot's byte went to 0: free it (Linux swap_entries_free).  Cluster
  * locked; no page is cached for it. */
@@ -875,11 +871,12 @@ unsigned char swap_entry_put_locked(struct swap_info_struct *si, struct swap_clu
 	} else if ((count & ~COUNT_CONTINUED) <= SWAP_MAP_MAX) {
 		if (count == COUNT_CONTINUED)
 			count = swap_count_continued(si, offset, count) ?
-				SWAP_MAP_MAX | COUNT_CONTINUED : SWAP_MAP_MAX;
+					SWAP_MAP_MAX | COUNT_CONTINUED :
+					SWAP_MAP_MAX;
 		else if (count)
 			count--;
 		else
-			WARN_ON(1);            /* a reference that was never taken */
+			WARN_ON(1); /* a reference that was never taken */
 	}
 	v = count | has_cache;
 	if (v)
@@ -911,7 +908,9 @@ int __swap_count(swp_entry_t entry)
 	struct swap_info_struct *si = swp_swap_info(entry);
 
 	return si && si->swap_map && swp_offset(entry) < si->max ?
-	       READ_ONCE(si->swap_map[swp_offset(entry)]) & ~(SWAP_HAS_CACHE | COUNT_CONTINUED) : 0;
+		       READ_ONCE(si->swap_map[swp_offset(entry)]) &
+			       ~(SWAP_HAS_CACHE | COUNT_CONTINUED) :
+		       0;
 }
 
 /* The whole count of offset, continuation digits included.  Cluster
@@ -972,7 +971,9 @@ bool swap_zeromap_test(swp_entry_t entry)
 	if (!si || !si->zeromap || off >= si->max)
 		return false;
 	return (atomic_load_explicit((_Atomic unsigned long *)&si->zeromap[off / 64],
-				     memory_order_relaxed) >> (off % 64)) & 1;
+				     memory_order_relaxed) >>
+		(off % 64)) &
+	       1;
 }
 
 void swap_zeromap_set(swp_entry_t entry, bool zero)
@@ -1117,7 +1118,8 @@ static int setup_clusters(struct swap_info_struct *si, unsigned long maxpages)
 	unsigned long nr = DIV_ROUND_UP(maxpages, SWAPFILE_CLUSTER), i;
 
 	si->cluster_info = kvzalloc_local(nr * sizeof(*si->cluster_info));
-	si->cont_heads = kvzalloc_local(DIV_ROUND_UP(maxpages, PAGE_SIZE) * sizeof(struct list_head));
+	si->cont_heads =
+		kvzalloc_local(DIV_ROUND_UP(maxpages, PAGE_SIZE) * sizeof(struct list_head));
 	if (!si->cluster_info || !si->cont_heads)
 		return -ENOMEM;
 	si->nr_clusters = (unsigned int)nr;
@@ -1206,7 +1208,8 @@ static int swapon_read_header(struct swap_info_struct *si, struct file *f, unsig
 		return err;
 	if (!h)
 		return -ENOMEM;
-	si->max = (unsigned int)swap_header_parse(h, (unsigned long)(i_size_read(inode) >> PAGE_SHIFT),
+	si->max = (unsigned int)swap_header_parse(h,
+						  (unsigned long)(i_size_read(inode) >> PAGE_SHIFT),
 						  MMK_S_ISREG(inode->i_mode), usable, &why);
 	if (!si->max && why)
 		printk(KERN_WARNING "swapon: %s\n", why);
@@ -1249,7 +1252,7 @@ static int swapon_claim_file(struct swap_info_struct *si, struct file *f)
 		return -ENOENT;
 	if (!f->f_mapping->a_ops || !f->f_mapping->a_ops->read_folio || inode->i_hostfd < 0 ||
 	    !inode->i_sb->s_bdev)
-		return -EINVAL;                /* tmpfs and the like: no swap I/O */
+		return -EINVAL; /* tmpfs and the like: no swap I/O */
 	si->bdev = inode->i_sb->s_bdev;
 	si->hostfd = inode->i_hostfd;
 	return 0;
@@ -1285,7 +1288,8 @@ static int swapon_extents_fallback(struct swap_info_struct *si)
 {
 	struct host_stat st;
 
-	if (host_fstat(si->hostfd, &st) || (long long)st.blocks * 512 < (long long)si->max * (long long)PAGE_SIZE)
+	if (host_fstat(si->hostfd, &st) ||
+	    (long long)st.blocks * 512 < (long long)si->max * (long long)PAGE_SIZE)
 		return -EINVAL;
 	si->nr_extents = 1;
 	si->span = si->max - 1;
@@ -1372,7 +1376,7 @@ static int swapon_setup(struct swap_info_struct *si, struct file *f, int swap_fl
 		else if (swap_flags & SWAP_FLAG_DISCARD_PAGES)
 			si->flags &= ~SWP_AREA_DISCARD;
 		if (si->flags & SWP_AREA_DISCARD)
-			atomic_fetch_add(&si->nr_discards, 1);   /* discard_swap: the area once */
+			atomic_fetch_add(&si->nr_discards, 1); /* discard_swap: the area once */
 	}
 	return 0;
 }
@@ -1420,8 +1424,8 @@ long sys_swapon(const char *path, int swap_flags)
 		atomic_fetch_add(&nr_rotate_swap, 1);
 	si->swap_file = f;
 	mutex_lock(&swapon_mutex);
-	enable_swap_info(si, (swap_flags & SWAP_FLAG_PREFER) ? (swap_flags & SWAP_FLAG_PRIO_MASK)
-							     : DEF_SWAP_PRIO);
+	enable_swap_info(si, (swap_flags & SWAP_FLAG_PREFER) ? (swap_flags & SWAP_FLAG_PRIO_MASK) :
+							       DEF_SWAP_PRIO);
 	swapon_log(si, path);
 	mutex_unlock(&swapon_mutex);
 	return 0;
@@ -1446,7 +1450,7 @@ static void swap_deactivate(struct swap_info_struct *si)
 
 	spin_lock(&si->lock);
 	del_from_avail_list(si);
-	if (si->prio < 0) {                    /* the lower auto priorities move up */
+	if (si->prio < 0) { /* the lower auto priorities move up */
 		for (pos = list_entry(si->list.next, struct swap_info_struct, list);
 		     &pos->list != &swap_active_head;
 		     pos = list_entry(pos->list.next, struct swap_info_struct, list))
@@ -1539,7 +1543,7 @@ static void swap_teardown(struct swap_info_struct *si)
 	si->hostfd = -1;
 	spin_unlock(&swap_lock);
 	if (list_empty(&swap_active_head))
-		swap_table_pool_drain();          /* no area: no spare tables */
+		swap_table_pool_drain(); /* no area: no spare tables */
 }
 
 /* The active area whose file is f's (Linux compares f_mapping). */
@@ -1588,15 +1592,16 @@ void swapoff_all(void)
 
 	for (;;) {
 		spin_lock(&swap_lock);
-		si = list_empty(&swap_active_head) ? NULL
-			: list_first_entry(&swap_active_head, struct swap_info_struct, list);
+		si = list_empty(&swap_active_head) ?
+			     NULL :
+			     list_first_entry(&swap_active_head, struct swap_info_struct, list);
 		if (si)
 			swap_deactivate(si);
 		spin_unlock(&swap_lock);
 		if (!si)
 			break;
 		if (try_to_unuse(si->type))
-			swap_forget_area(si);     /* shutdown: what cannot come back is dropped */
+			swap_forget_area(si); /* shutdown: what cannot come back is dropped */
 		swap_teardown(si);
 	}
 }
@@ -1622,7 +1627,7 @@ void swap_show(FILE *out)
 	unsigned int type;
 
 	fputs("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", out);
-	mutex_lock(&swapon_mutex);        /* Linux swap_start: d_path allocates */
+	mutex_lock(&swapon_mutex); /* Linux swap_start: d_path allocates */
 	for (type = 0; type < nr_swapfiles; type++) {
 		struct swap_info_struct *si = swap_info[type];
 		unsigned long bytes, inuse;
@@ -1647,7 +1652,7 @@ void swap_show(FILE *out)
 
 static int swapfile_init(void)
 {
-	swapfile_cluster = pgmode.levels >= 4 ? 512 : 256;   /* CONFIG_THP_SWAP: 64-bit only */
+	swapfile_cluster = pgmode.levels >= 4 ? 512 : 256; /* CONFIG_THP_SWAP: 64-bit only */
 	least_priority = -1;
 	atomic_store(&nr_rotate_swap, 0);
 	memset(percpu_swap_cluster, 0, sizeof(percpu_swap_cluster));

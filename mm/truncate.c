@@ -31,7 +31,7 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 	size_t partial_end = lend == -1 ? 0 : (size_t)((lend + 1) & ~PAGE_MASK);
 	unsigned long first = (unsigned long)(lstart >> PAGE_SHIFT);
 
-	if (!READ_ONCE(m->nrpages))         /* Linux mapping_empty: lockless */
+	if (!READ_ONCE(m->nrpages)) /* Linux mapping_empty: lockless */
 		return;
 	if (start < end)
 		filemap_remove_range(m, start, end);
@@ -115,8 +115,7 @@ unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long st
 	}
 }
 
-void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
-			 bool even_cows)
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen, bool even_cows)
 {
 	unsigned long first = (unsigned long)(holebegin >> PAGE_SHIFT);
 	unsigned long nr = (unsigned long)((holelen + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);

@@ -44,8 +44,9 @@ static int vma_state_init(void)
 {
 	struct kmem_cache_args args = { .sheaf_capacity = 32 };
 
-	vm_area_cachep = kmem_cache_create_args("vm_area_struct", sizeof(struct vm_area_struct), &args,
-						SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
+	vm_area_cachep =
+		kmem_cache_create_args("vm_area_struct", sizeof(struct vm_area_struct), &args,
+				       SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, NULL);
 	return 0;
 }
 
@@ -93,10 +94,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 }
 
 /* Frees the struct only: the caller unlinked anon_vmas and dropped the file. */
-void vm_area_free(struct vm_area_struct *vma)
-{
-	kmem_cache_free(vm_area_cachep, vma);
-}
+void vm_area_free(struct vm_area_struct *vma) { kmem_cache_free(vm_area_cachep, vma); }
 
 /* ---- the file's list of VMAs (mapping->i_mmap) ---- */
 
@@ -147,7 +145,7 @@ void unlink_file_vma(struct vm_area_struct *vma)
 	if (!vma->vm_file)
 		return;
 	m = vma->vm_file->f_mapping;
-	if (!m)                 /* its address_space could not be made: never linked */
+	if (!m) /* its address_space could not be made: never linked */
 		return;
 	down_write(&m->i_mmap_rwsem);
 	if (!list_empty(&vma->shared))
@@ -283,8 +281,8 @@ static void merge_end(struct merge_commit *mc)
 }
 
 /* New bounds of a VMA inside a merge (merge_begin holds its i_mmap). */
-static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
-			  unsigned long start, unsigned long end, unsigned long pgoff)
+static void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, unsigned long pgoff)
 {
 	vma->vm_start = start;
 	vma->vm_end = end;
@@ -362,7 +360,7 @@ struct vma_merge_struct {
 	struct file *file;
 	struct anon_vma *anon_vma;
 	const char *name;
-	struct vm_area_struct *copied_from;     /* copy_vma()'s source (mremap) */
+	struct vm_area_struct *copied_from; /* copy_vma()'s source (mremap) */
 };
 
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *tgt)
@@ -380,7 +378,8 @@ static bool vma_had_uncowed_parents(const struct vm_area_struct *vma)
 	return vma && vma->anon_vma && !list_is_singular(&vma->anon_vma_chain);
 }
 
-static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *tgt)
+static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg,
+				  const struct vm_area_struct *tgt)
 {
 	struct anon_vma *src_anon = vmg->anon_vma;
 
@@ -402,16 +401,15 @@ static bool can_vma_merge_left(const struct vma_merge_struct *vmg)
 	const struct vm_area_struct *prev = vmg->prev;
 
 	return prev && prev->vm_end == vmg->start && is_mergeable_vma(vmg, prev) &&
-	       is_mergeable_anon_vma(vmg, prev) &&
-	       prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
+	       is_mergeable_anon_vma(vmg, prev) && prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
 }
 
 static bool can_vma_merge_right(const struct vma_merge_struct *vmg, bool can_merge_left)
 {
 	const struct vm_area_struct *next = vmg->next;
 
-	if (!next || vmg->end != next->vm_start ||
-	    !is_mergeable_vma(vmg, next) || !is_mergeable_anon_vma(vmg, next) ||
+	if (!next || vmg->end != next->vm_start || !is_mergeable_vma(vmg, next) ||
+	    !is_mergeable_anon_vma(vmg, next) ||
 	    next->vm_pgoff != vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT))
 		return false;
 	return !can_merge_left || are_anon_vmas_compatible(vmg->prev, next);
@@ -477,13 +475,20 @@ struct vm_area_struct *vma_merge_new_range(struct mm_struct *mm, struct vm_area_
 					   struct vm_area_struct *src)
 {
 	struct vma_merge_struct vmg = {
-		.mm = mm, .prev = prev, .next = next, .start = start, .end = end,
-		.pgoff = pgoff, .flags = vm_flags, .file = file,
-		.anon_vma = src ? src->anon_vma : NULL, .name = src ? src->vm_name : NULL,
+		.mm = mm,
+		.prev = prev,
+		.next = next,
+		.start = start,
+		.end = end,
+		.pgoff = pgoff,
+		.flags = vm_flags,
+		.file = file,
+		.anon_vma = src ? src->anon_vma : NULL,
+		.name = src ? src->vm_name : NULL,
 	};
 
 	mmap_assert_write_locked(mm);
-	VM_WARN_ON(start >= end);                         /* as Linux's vma_merge_new_range */
+	VM_WARN_ON(start >= end); /* as Linux's vma_merge_new_range */
 	VM_WARN_ON(prev && start <= prev->vm_start);
 	VM_WARN_ON(next && end >= next->vm_end);
 	return merge_new_range(&vmg, src);
@@ -495,9 +500,17 @@ struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
 					      struct vm_area_struct *src)
 {
 	struct vma_merge_struct vmg = {
-		.mm = src->vm_mm, .prev = prev, .next = next, .start = start, .end = end,
-		.pgoff = pgoff, .flags = src->vm_flags, .file = src->vm_file,
-		.anon_vma = src->anon_vma, .name = src->vm_name, .copied_from = src,
+		.mm = src->vm_mm,
+		.prev = prev,
+		.next = next,
+		.start = start,
+		.end = end,
+		.pgoff = pgoff,
+		.flags = src->vm_flags,
+		.file = src->vm_file,
+		.anon_vma = src->anon_vma,
+		.name = src->vm_name,
+		.copied_from = src,
 	};
 
 	vma_assert_write_locked(src);
@@ -505,8 +518,8 @@ struct vm_area_struct *vma_merge_copied_range(struct vm_area_struct *prev,
 }
 
 /* Shrink middle to [start, end) (one side), keeping its pgoff continuous. */
-static void shrink_middle(struct mm_struct *mm, struct vm_area_struct *mid,
-			  unsigned long start, unsigned long end)
+static void shrink_middle(struct mm_struct *mm, struct vm_area_struct *mid, unsigned long start,
+			  unsigned long end)
 {
 	vma_set_range(mm, mid, start, end, mid->vm_pgoff + ((start - mid->vm_start) >> PAGE_SHIFT));
 }
@@ -583,9 +596,16 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 {
 	unsigned long new_flags = *new_flags_ptr;
 	struct vma_merge_struct vmg = {
-		.mm = vma->vm_mm, .prev = vma->vm_prev, .middle = vma, .next = vma->vm_next,
-		.start = start, .end = end, .flags = new_flags, .file = vma->vm_file,
-		.anon_vma = vma->anon_vma, .name = vma->vm_name,
+		.mm = vma->vm_mm,
+		.prev = vma->vm_prev,
+		.middle = vma,
+		.next = vma->vm_next,
+		.start = start,
+		.end = end,
+		.flags = new_flags,
+		.file = vma->vm_file,
+		.anon_vma = vma->anon_vma,
+		.name = vma->vm_name,
 		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
 	};
 	struct vm_area_struct *merged;
@@ -595,7 +615,7 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 	(void)prev;
 	merged = vma_merge_existing_range(&vmg);
 	if (merged) {
-		if (!VMA_ERR(merged))         /* the neighbour's sticky flags */
+		if (!VMA_ERR(merged)) /* the neighbour's sticky flags */
 			*new_flags_ptr |= merged->vm_flags & VM_STICKY;
 		return merged;
 	}
@@ -630,8 +650,7 @@ bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npag
 {
 	if (mm->total_vm + npages > rlimit(RLIMIT_AS) >> PAGE_SHIFT)
 		return false;
-	if (is_data_mapping(flags) &&
-	    mm->data_vm + npages > rlimit(RLIMIT_DATA) >> PAGE_SHIFT) {
+	if (is_data_mapping(flags) && mm->data_vm + npages > rlimit(RLIMIT_DATA) >> PAGE_SHIFT) {
 		/* Valgrind's workaround, as Linux: a zero soft limit defers to the hard one. */
 		if (rlimit(RLIMIT_DATA) == 0 &&
 		    mm->data_vm + npages <= rlimit_max(RLIMIT_DATA) >> PAGE_SHIFT)
@@ -677,7 +696,8 @@ static void vcheck_vma(struct vcheck *c, struct mm_struct *mm, struct vm_area_st
 	}
 	if (!v->vm_file == !list_empty(&v->shared)) {
 		snprintf(msg, sizeof(msg), "VMA %#lx-%#lx: %s", v->vm_start, v->vm_end,
-			 v->vm_file ? "file VMA not on its file's i_mmap" : "on an i_mmap without a file");
+			 v->vm_file ? "file VMA not on its file's i_mmap" :
+				      "on an i_mmap without a file");
 		vreport(c, msg);
 	}
 }
@@ -708,7 +728,9 @@ static int validate_one(struct vcheck *c, struct mm_struct *mm)
 		exec += is_exec_mapping(v->vm_flags) ? np : 0;
 		stack += !is_exec_mapping(v->vm_flags) && is_stack_mapping(v->vm_flags) ? np : 0;
 		data += !is_exec_mapping(v->vm_flags) && !is_stack_mapping(v->vm_flags) &&
-			is_data_mapping(v->vm_flags) ? np : 0;
+					is_data_mapping(v->vm_flags) ?
+				np :
+				0;
 		locked += (v->vm_flags & VM_LOCKED) ? np : 0;
 		n++;
 	}

@@ -34,12 +34,12 @@
  * of one node per level and one slot line. */
 struct vt_node {
 	unsigned long pivot[VT_MAX]; /* highest vm_end in the slot */
-	void *slot[VT_MAX];          /* leaf: VMA, inner: child node */
+	void *slot[VT_MAX];	     /* leaf: VMA, inner: child node */
 	unsigned long gap[VT_MAX];   /* largest gap ending in the slot */
 	struct vt_node *parent;
-	unsigned char nr;            /* slots in use, 1..VT_MAX (0 only transiently) */
+	unsigned char nr; /* slots in use, 1..VT_MAX (0 only transiently) */
 	unsigned char leaf;
-	unsigned char pslot;         /* index of this node in parent */
+	unsigned char pslot; /* index of this node in parent */
 } __attribute__((aligned(64)));
 
 static DEFINE_FAULT_SITE(vt_node_fail, "vma_tree_node");
@@ -72,10 +72,7 @@ static inline unsigned long vma_gap(const struct vm_area_struct *v)
 	return v->vm_start - (v->vm_prev ? v->vm_prev->vm_end : 0);
 }
 
-void vt_init(struct vma_tree *t)
-{
-	memset(t, 0, sizeof(*t));
-}
+void vt_init(struct vma_tree *t) { memset(t, 0, sizeof(*t)); }
 
 /* Fill the spare list so that n insertions (each may split one node per
  * level and add a root) need no allocation.  Returns 0 or -ENOMEM. */
@@ -102,11 +99,11 @@ static struct vt_node *node_get(struct vma_tree *t, bool leaf)
 {
 	struct vt_node *node = t->spare;
 
-	BUG_ON(!node);               /* vt_preallocate was not called */
+	BUG_ON(!node); /* vt_preallocate was not called */
 	t->spare = node->parent;
 	t->nr_spare--;
 	memset(node, 0, sizeof(*node));
-	memset(node->pivot, 0xff, sizeof(node->pivot));   /* unused keys: ~0UL */
+	memset(node->pivot, 0xff, sizeof(node->pivot)); /* unused keys: ~0UL */
 	node->leaf = leaf;
 	return node;
 }
@@ -307,8 +304,14 @@ void vt_insert(struct vma_tree *t, struct vm_area_struct *vma)
 	BUG_ON(next && next->vm_start < vma->vm_end);
 	vma->vm_prev = prev;
 	vma->vm_next = next;
-	if (prev) prev->vm_next = vma; else t->first = vma;
-	if (next) next->vm_prev = vma; else t->last = vma;
+	if (prev)
+		prev->vm_next = vma;
+	else
+		t->first = vma;
+	if (next)
+		next->vm_prev = vma;
+	else
+		t->last = vma;
 	if (!t->root) {
 		t->root = node_get(t, true);
 		t->height = 1;
@@ -339,14 +342,20 @@ void vt_split_insert(struct vma_tree *t, struct vm_area_struct *vma, struct vm_a
 	if (new_below) {
 		new->vm_prev = vma->vm_prev;
 		new->vm_next = vma;
-		if (vma->vm_prev) vma->vm_prev->vm_next = new; else t->first = new;
+		if (vma->vm_prev)
+			vma->vm_prev->vm_next = new;
+		else
+			t->first = new;
 		vma->vm_prev = new;
 		node_insert(t, leaf, i, new);
 	} else {
 		leaf->pivot[i] = vma->vm_end;
 		new->vm_prev = vma;
 		new->vm_next = vma->vm_next;
-		if (vma->vm_next) vma->vm_next->vm_prev = new; else t->last = new;
+		if (vma->vm_next)
+			vma->vm_next->vm_prev = new;
+		else
+			t->last = new;
 		vma->vm_next = new;
 		node_insert(t, leaf, i + 1, new);
 	}
@@ -407,8 +416,14 @@ void __vt_erase(struct vma_tree *t, struct vm_area_struct *vma)
 		WRITE_ONCE(t->cache, NULL);
 	struct vm_area_struct *prev = vma->vm_prev, *next = vma->vm_next;
 
-	if (prev) prev->vm_next = next; else t->first = next;
-	if (next) next->vm_prev = prev; else t->last = prev;
+	if (prev)
+		prev->vm_next = next;
+	else
+		t->first = next;
+	if (next)
+		next->vm_prev = prev;
+	else
+		t->last = prev;
 	node_remove(t, vma->vt_leaf, leaf_index(vma));
 	collapse_root(t);
 	t->count--;
@@ -429,7 +444,7 @@ void vt_update(struct vma_tree *t, struct vm_area_struct *vma)
 
 struct gap_query {
 	unsigned long low, high, len;
-	unsigned long start, end;    /* result, clipped */
+	unsigned long start, end; /* result, clipped */
 };
 
 /* Does the gap [gs, ge) hold len bytes inside [low, high)?  Record it. */
@@ -540,7 +555,7 @@ struct vt_check {
 	void *arg;
 	int errors;
 	unsigned long count;
-	const struct vm_area_struct *prev;  /* in-order predecessor */
+	const struct vm_area_struct *prev; /* in-order predecessor */
 	int leaf_depth;
 };
 
@@ -561,9 +576,11 @@ static void check_leaf(struct vt_check *c, const struct vt_node *n)
 		const struct vm_area_struct *v = n->slot[i];
 
 		if (v->vt_leaf != n)
-			vt_fail(c, "VMA %#lx-%#lx: wrong leaf back-pointer", v->vm_start, v->vm_end);
+			vt_fail(c, "VMA %#lx-%#lx: wrong leaf back-pointer", v->vm_start,
+				v->vm_end);
 		if (v->vm_prev != c->prev)
-			vt_fail(c, "VMA %#lx-%#lx: vm_prev is not the tree predecessor", v->vm_start, v->vm_end);
+			vt_fail(c, "VMA %#lx-%#lx: vm_prev is not the tree predecessor",
+				v->vm_start, v->vm_end);
 		if (c->prev && c->prev->vm_end > v->vm_start)
 			vt_fail(c, "VMAs overlap or are out of order at %#lx (prev end %#lx)",
 				v->vm_start, c->prev->vm_end);
@@ -587,7 +604,8 @@ static void check_node(struct vt_check *c, const struct vt_node *n, int depth)
 		if (c->leaf_depth < 0)
 			c->leaf_depth = depth;
 		else if (c->leaf_depth != depth)
-			vt_fail(c, "leaves at depths %lu and %lu", (unsigned long)c->leaf_depth, depth);
+			vt_fail(c, "leaves at depths %lu and %lu", (unsigned long)c->leaf_depth,
+				depth);
 		check_leaf(c, n);
 		return;
 	}
@@ -598,7 +616,8 @@ static void check_node(struct vt_check *c, const struct vt_node *n, int depth)
 			vt_fail(c, "bad parent link at depth %lu slot %lu", depth, i);
 		check_node(c, ch, depth + 1);
 		if (n->pivot[i] != ch->pivot[ch->nr - 1])
-			vt_fail(c, "stale pivot %#lx (child max %#lx)", n->pivot[i], ch->pivot[ch->nr - 1]);
+			vt_fail(c, "stale pivot %#lx (child max %#lx)", n->pivot[i],
+				ch->pivot[ch->nr - 1]);
 		if (n->gap[i] != node_max_gap(ch))
 			vt_fail(c, "stale gap augmentation %#lx (recomputed %#lx)", n->gap[i],
 				node_max_gap(ch));

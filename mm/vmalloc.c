@@ -71,8 +71,8 @@ static struct vmap_area *ne_fit_preload_node[MMK_MAX_CPUS];
 static spinlock_t purge_vmap_area_lock;
 static struct vmap_tree purge_vmap_area_root;
 
-static _Atomic unsigned long vmap_lazy_nr;     /* pages parked in purge_vmap_area_root */
-static _Atomic bool vmap_lazy_free;            /* the mode: see vmalloc_set_lazy_free() */
+static _Atomic unsigned long vmap_lazy_nr; /* pages parked in purge_vmap_area_root */
+static _Atomic bool vmap_lazy_free;	   /* the mode: see vmalloc_set_lazy_free() */
 static _Atomic unsigned long nr_vmalloc_pages;
 unsigned long vmalloc_end;
 
@@ -192,7 +192,7 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	spin_lock(&free_vmap_area_lock);
 	err = __alloc_vmap_area(size, max(align, PAGE_SIZE), &addr);
 	spin_unlock(&free_vmap_area_lock);
-	if (err == -ENOSPC && atomic_load(&vmap_lazy_nr)) {   /* parked ranges: purge, retry */
+	if (err == -ENOSPC && atomic_load(&vmap_lazy_nr)) { /* parked ranges: purge, retry */
 		purge_vmap_area_lazy();
 		spin_lock(&free_vmap_area_lock);
 		err = __alloc_vmap_area(size, max(align, PAGE_SIZE), &addr);
@@ -235,11 +235,12 @@ static void free_vmap_area(struct vmap_area *va)
 struct vmap_walk {
 	pgprot_t prot;
 	struct page **pages;
-	unsigned int nr;       /* pages mapped so far */
+	unsigned int nr; /* pages mapped so far */
 };
 
 /* The next page goes into a none PTE (the walk allocated its tables). */
-static int vmap_install_pte(unsigned long addr, unsigned long next, pte_t *pte, struct mm_walk *walk)
+static int vmap_install_pte(unsigned long addr, unsigned long next, pte_t *pte,
+			    struct mm_walk *walk)
 {
 	struct vmap_walk *w = walk->private;
 
@@ -366,7 +367,8 @@ static int fls_int(int x) { return x ? 32 - __builtin_clz((unsigned int)x) : 0; 
  * 1/32 of RAM, since mmkit keeps the parked areas' frames until the purge. */
 static unsigned long lazy_max_pages(void)
 {
-	unsigned long linux_max = ((32UL << 20) >> PAGE_SHIFT) * (unsigned long)fls_int(mmk->nr_cpus);
+	unsigned long linux_max =
+		((32UL << 20) >> PAGE_SHIFT) * (unsigned long)fls_int(mmk->nr_cpus);
 
 	return min(linux_max, totalram_pages() / 32);
 }
@@ -572,19 +574,21 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp_mask, pgprot_
 		page_gfp |= __GFP_HIGHMEM;
 	area->pages = vm_pages_array_alloc(nr);
 	if (!area->pages) {
-		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, failed to allocate page array size %lu",
+		vmalloc_warn(gfp_mask,
+			     "vmalloc error: size %lu, failed to allocate page array size %lu",
 			     size, (unsigned long)nr * sizeof(struct page *));
 		goto free_area;
 	}
 	area->nr_pages = vm_area_alloc_pages(page_gfp, nr, area->pages);
-	if (area->nr_pages != nr && atomic_load(&vmap_lazy_nr)) {  /* parked frames: purge, retry */
+	if (area->nr_pages != nr && atomic_load(&vmap_lazy_nr)) { /* parked frames: purge, retry */
 		purge_vmap_area_lazy();
 		area->nr_pages += vm_area_alloc_pages(page_gfp, nr - area->nr_pages,
 						      area->pages + area->nr_pages);
 	}
 	atomic_fetch_add(&nr_vmalloc_pages, area->nr_pages);
 	if (area->nr_pages != nr) {
-		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, page order 0, failed to allocate pages",
+		vmalloc_warn(gfp_mask,
+			     "vmalloc error: size %lu, page order 0, failed to allocate pages",
 			     size);
 		goto free_area;
 	}
@@ -603,9 +607,8 @@ free_area:
  * __vmalloc_node_range without start/end/node: always the vmalloc range).
  * align is a power of two (1 = page).  Returns the host pointer or NULL.
  * No locks held on entry or exit. */
-void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_mask,
-			   pgprot_t prot, unsigned long vm_flags, const void *caller,
-			   const char *caller_name)
+void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_mask, pgprot_t prot,
+			   unsigned long vm_flags, const void *caller, const char *caller_name)
 {
 	unsigned long real_size = size;
 	struct vm_struct *area;
@@ -622,19 +625,20 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_ma
 	area = __get_vm_area_node(size, align, VM_ALLOC | VM_UNINITIALIZED | vm_flags, gfp_mask,
 				  caller, caller_name);
 	if (!area) {
-		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, vm_struct allocation failed", real_size);
+		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, vm_struct allocation failed",
+			     real_size);
 		return NULL;
 	}
 	addr = __vmalloc_area_node(area, gfp_mask, prot);
-	if (addr)    /* publish the area to vmallocinfo (clear_vm_uninitialized_flag) */
+	if (addr) /* publish the area to vmallocinfo (clear_vm_uninitialized_flag) */
 		__atomic_and_fetch(&area->flags, ~VM_UNINITIALIZED, __ATOMIC_RELEASE);
 	return addr;
 }
 
 void *__vmalloc(unsigned long size, gfp_t gfp_mask)
 {
-	return __vmalloc_node_range(size, 1, gfp_mask, PAGE_KERNEL, 0,
-				    __builtin_return_address(0), NULL);
+	return __vmalloc_node_range(size, 1, gfp_mask, PAGE_KERNEL, 0, __builtin_return_address(0),
+				    NULL);
 }
 
 void *vmalloc(unsigned long size)
@@ -695,8 +699,8 @@ void *vmap_caller(struct page **pages, unsigned int count, unsigned long flags, 
 
 	if (count > totalram_pages())
 		return NULL;
-	area = __get_vm_area_node((unsigned long)count << PAGE_SHIFT, 1, flags, GFP_KERNEL,
-				  caller, caller_name);
+	area = __get_vm_area_node((unsigned long)count << PAGE_SHIFT, 1, flags, GFP_KERNEL, caller,
+				  caller_name);
 	if (!area)
 		return NULL;
 	area->pages = vm_pages_array_alloc(count);
@@ -768,8 +772,7 @@ void vmalloc_for_each_area(void (*fn)(const struct vmap_area *va, void *arg), vo
 	struct vmap_area *va;
 
 	spin_lock(&vmap_area_lock);
-	vmap_tree_for_each(va, &vmap_area_root)
-		fn(va, arg);
+	vmap_tree_for_each(va, &vmap_area_root) fn(va, arg);
 	spin_unlock(&vmap_area_lock);
 }
 
@@ -778,8 +781,7 @@ void vmalloc_for_each_lazy_area(void (*fn)(const struct vmap_area *va, void *arg
 	struct vmap_area *va;
 
 	spin_lock(&purge_vmap_area_lock);
-	vmap_tree_for_each(va, &purge_vmap_area_root)
-		fn(va, arg);
+	vmap_tree_for_each(va, &purge_vmap_area_root) fn(va, arg);
 	spin_unlock(&purge_vmap_area_lock);
 }
 
@@ -794,10 +796,7 @@ bool vmalloc_lazy_free(void) { return atomic_load(&vmap_lazy_free); }
 
 unsigned long vmalloc_lazy_nr_pages(void) { return atomic_load(&vmap_lazy_nr); }
 
-void vm_unmap_aliases(void)
-{
-	purge_vmap_area_lazy();
-}
+void vm_unmap_aliases(void) { purge_vmap_area_lazy(); }
 
 void vm_caller_str(const struct vm_struct *vm, char *buf, size_t len)
 {
@@ -855,7 +854,7 @@ static int vmalloc_init(void)
 					     __alignof__(struct vmap_area), SLAB_PANIC, NULL);
 	va = kmem_cache_zalloc(vmap_area_cachep, GFP_KERNEL);
 	if (!va) {
-		vmalloc_exit();          /* everything is still empty */
+		vmalloc_exit(); /* everything is still empty */
 		return -ENOMEM;
 	}
 	va->va_start = VMALLOC_START;
@@ -887,10 +886,7 @@ mmk_initcall(INIT_VMALLOC, vmalloc_init, vmalloc_exit);
 
 /* ------------------------------------------------------- verify ---- */
 
-static void verify_report(void *arg, const char *msg)
-{
-	verify_fail(arg, "%s", msg);
-}
+static void verify_report(void *arg, const char *msg) { verify_fail(arg, "%s", msg); }
 
 /* The lowest-addressed area under the three list cursors; *which = its list. */
 static struct vmap_area *lowest_at(struct vmap_tree *t[3], struct list_head *pos[3], int *which)
@@ -942,7 +938,8 @@ static void verify_parked(struct verify_ctx *v)
 	unsigned long pages = 0;
 	struct vmap_area *va;
 
-	vmap_tree_for_each(va, &purge_vmap_area_root) {
+	vmap_tree_for_each(va, &purge_vmap_area_root)
+	{
 		if (!va->vm || !(va->vm->flags & VM_ALLOC))
 			verify_fail(v, "parked area %#lx is not a vmalloc area", va->va_start);
 		pages += va_size(va) >> PAGE_SHIFT;
@@ -969,8 +966,8 @@ static void verify_busy_area(struct verify_ctx *v, const struct vmap_area *va)
 	int level;
 
 	if (vm->size != va_size(va) || vm->addr != vmalloc_host_of(va->va_start))
-		verify_fail(v, "area %#lx: vm_struct says size %#lx, the area is %#lx", va->va_start,
-			    vm->size, va_size(va));
+		verify_fail(v, "area %#lx: vm_struct says size %#lx, the area is %#lx",
+			    va->va_start, vm->size, va_size(va));
 	if ((unsigned long)vm->nr_mapped * PAGE_SIZE + guard != va_size(va))
 		verify_fail(v, "area %#lx: %u pages mapped, area size %#lx", va->va_start,
 			    vm->nr_mapped, va_size(va));
@@ -996,19 +993,21 @@ static void verify_busy_areas(struct verify_ctx *v)
 	unsigned long pages = 0;
 	struct vmap_area *va;
 
-	vmap_tree_for_each(va, &vmap_area_root) {
+	vmap_tree_for_each(va, &vmap_area_root)
+	{
 		if (!va->vm) {
 			verify_fail(v, "busy area %#lx has no vm_struct", va->va_start);
 			continue;
 		}
 		if (va->vm->flags & VM_UNINITIALIZED)
-			continue;     /* being set up by another CPU */
+			continue; /* being set up by another CPU */
 		verify_busy_area(v, va);
 		if (va->vm->flags & VM_ALLOC)
 			pages += va->vm->nr_pages;
 	}
 	if (pages != vmalloc_nr_pages())
-		verify_fail(v, "nr_vmalloc_pages is %lu, busy areas hold %lu", vmalloc_nr_pages(), pages);
+		verify_fail(v, "nr_vmalloc_pages is %lu, busy areas hold %lu", vmalloc_nr_pages(),
+			    pages);
 }
 
 struct stray_ctx {

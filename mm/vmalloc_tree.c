@@ -31,7 +31,10 @@
 #include "mmkit/vmalloc.h"
 
 static inline int va_height(const struct vmap_area *va) { return va ? va->height : 0; }
-static inline unsigned long va_max(const struct vmap_area *va) { return va ? va->subtree_max_size : 0; }
+static inline unsigned long va_max(const struct vmap_area *va)
+{
+	return va ? va->subtree_max_size : 0;
+}
 
 static unsigned long compute_max(const struct vmap_area *va)
 {
@@ -50,8 +53,8 @@ static void va_update(const struct vmap_tree *t, struct vmap_area *va)
 }
 
 /* Make `parent` (or the root) point at `new` where it pointed at `old`. */
-static void replace_child(struct vmap_tree *t, struct vmap_area *parent,
-			  struct vmap_area *old, struct vmap_area *new)
+static void replace_child(struct vmap_tree *t, struct vmap_area *parent, struct vmap_area *old,
+			  struct vmap_area *new)
 {
 	if (!parent)
 		t->root = new;
@@ -186,8 +189,7 @@ void vmap_tree_erase(struct vmap_tree *t, struct vmap_area *va)
 	struct vmap_area *from;
 
 	if (va->left && va->right) {
-		from = swap_in_successor(t, va,
-					 list_entry(va->list.next, struct vmap_area, list));
+		from = swap_in_successor(t, va, list_entry(va->list.next, struct vmap_area, list));
 	} else {
 		from = va->parent;
 		replace_child(t, va->parent, va, va->left ? va->left : va->right);
@@ -290,15 +292,15 @@ struct vmap_area *va_clip(struct vmap_tree *t, struct vmap_area *va, unsigned lo
 	struct vmap_area *lva;
 
 	BUG_ON(start < va->va_start || end > va->va_end || end <= start);
-	if (start == va->va_start && end == va->va_end) {       /* full fit */
+	if (start == va->va_start && end == va->va_end) { /* full fit */
 		vmap_tree_erase(t, va);
 		return va;
 	}
-	if (start == va->va_start) {                             /* left edge */
+	if (start == va->va_start) { /* left edge */
 		va->va_start = end;
-	} else if (end == va->va_end) {                          /* right edge */
+	} else if (end == va->va_end) { /* right edge */
 		va->va_end = start;
-	} else {                                                 /* middle */
+	} else { /* middle */
 		lva = *spare;
 		BUG_ON(!lva);
 		*spare = NULL;
@@ -317,8 +319,10 @@ int va_merge_or_insert(struct vmap_tree *t, struct vmap_area *va, struct vmap_ar
 		       struct vmap_area **merged)
 {
 	struct vmap_area *next = vmap_tree_find_above(t, va->va_start);
-	struct vmap_area *prev = next ? vmap_tree_prev(t, next) : list_empty(&t->head) ? NULL :
-		list_last_entry(&t->head, struct vmap_area, list);
+	struct vmap_area *prev = next ? vmap_tree_prev(t, next) :
+				 list_empty(&t->head) ?
+					NULL :
+					list_last_entry(&t->head, struct vmap_area, list);
 	int n = 0;
 
 	BUG_ON(next && next->va_start < va->va_end);
@@ -355,7 +359,7 @@ struct check_state {
 	void *arg;
 	int errors;
 	unsigned long count;
-	const struct list_head *pos;     /* list cursor, walked with the in-order walk */
+	const struct list_head *pos; /* list cursor, walked with the in-order walk */
 	const struct vmap_area *prev;
 };
 
@@ -383,7 +387,8 @@ static void check_node(struct check_state *s, const struct vmap_area *va)
 	if ((va->left && va->left->parent != va) || (va->right && va->right->parent != va))
 		check_fail(s, "area %#lx: a child's parent link is wrong", va->va_start);
 	if (va->height != 1 + max(hl, hr))
-		check_fail(s, "area %#lx: height %d, children %d/%d", va->va_start, va->height, hl, hr);
+		check_fail(s, "area %#lx: height %d, children %d/%d", va->va_start, va->height, hl,
+			   hr);
 	if (hl - hr > 1 || hr - hl > 1)
 		check_fail(s, "area %#lx: unbalanced (%d/%d)", va->va_start, hl, hr);
 	if (s->t->augmented && va->subtree_max_size != compute_max(va))
@@ -426,8 +431,9 @@ static void check_walk(struct check_state *s, const struct vmap_area *va, int de
 int vmap_tree_check(const struct vmap_tree *t, bool is_free,
 		    void (*report)(void *arg, const char *msg), void *arg)
 {
-	struct check_state s = { .t = t, .is_free = is_free, .report = report, .arg = arg,
-				 .pos = &t->head };
+	struct check_state s = {
+		.t = t, .is_free = is_free, .report = report, .arg = arg, .pos = &t->head
+	};
 
 	if (t->root && t->root->parent)
 		check_fail(&s, "root %#lx has a parent", t->root->va_start);

@@ -66,7 +66,7 @@
 #define DEF_PRIORITY 12
 #define MAX_SWAPPINESS 200
 
-extern int vm_swappiness;               /* kernel/sysctl.c (60) */
+extern int vm_swappiness; /* kernel/sysctl.c (60) */
 
 __thread int in_reclaim;
 
@@ -79,15 +79,16 @@ struct scan_control {
 	int priority;
 	int reclaim_idx;
 	bool may_writepage, may_unmap, may_swap;
-	bool ignore_references;                  /* MADV_PAGEOUT */
-	unsigned int may_deactivate;             /* DEACTIVATE_ANON | DEACTIVATE_FILE */
+	bool ignore_references;	     /* MADV_PAGEOUT */
+	unsigned int may_deactivate; /* DEACTIVATE_ANON | DEACTIVATE_FILE */
 	bool force_deactivate, skipped_deactivate;
 	bool cache_trim_mode, file_is_tiny;
 	bool kswapd;
 	unsigned long anon_cost, file_cost;
 	unsigned long nr_scanned, nr_reclaimed;
 	struct {
-		unsigned int dirty, unqueued_dirty, congested, writeback, immediate, file_taken, taken;
+		unsigned int dirty, unqueued_dirty, congested, writeback, immediate, file_taken,
+			taken;
 	} nr;
 };
 #define DEACTIVATE_ANON 1
@@ -138,7 +139,8 @@ static bool folio_try_get(struct page *page)
 
 	while (c > 0)
 		if (atomic_compare_exchange_weak_explicit(&page->_refcount, &c, c + 1,
-							  memory_order_acquire, memory_order_relaxed))
+							  memory_order_acquire,
+							  memory_order_relaxed))
 			return true;
 	return false;
 }
@@ -178,7 +180,7 @@ void folio_putback_lru(struct page *page)
 {
 	isolated_mod(page, -1);
 	folio_add_lru(page);
-	put_page(page);                          /* the isolation's reference */
+	put_page(page); /* the isolation's reference */
 }
 
 /* Linux isolate_lru_folios: up to nr_to_scan pages from the tail of list
@@ -211,7 +213,7 @@ static unsigned long isolate_lru_folios(unsigned long nr_to_scan, struct lruvec 
 		if (!folio_try_get(page))
 			goto move;
 		if (!TestClearPageLRU(page)) {
-			put_page(page);          /* not the last: the list's page */
+			put_page(page); /* not the last: the list's page */
 			goto move;
 		}
 		update_lru_size(lruvec, lru, page_zonenum(page), -1);
@@ -221,7 +223,7 @@ move:
 		list_move(&page->lru, move_to);
 	}
 	if (!list_empty(&folios_skipped)) {
-		while (!list_empty(&folios_skipped))   /* to the head (Linux list_splice) */
+		while (!list_empty(&folios_skipped)) /* to the head (Linux list_splice) */
 			list_move(folios_skipped.prev, src);
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (nr_skipped[z])
@@ -294,7 +296,12 @@ unsigned long zone_reclaimable_pages(struct zone *zone)
 
 /* ------------------------------------------------ shrink_folio_list -- */
 
-enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
+enum folio_references {
+	FOLIOREF_RECLAIM,
+	FOLIOREF_RECLAIM_CLEAN,
+	FOLIOREF_KEEP,
+	FOLIOREF_ACTIVATE
+};
 
 /* Linux folio_check_references (classic LRU). */
 static enum folio_references folio_check_references(struct page *page)
@@ -345,7 +352,7 @@ static bool __remove_mapping(struct page *page, bool reclaimed)
 		shadow = NULL;
 		(void)reclaimed;
 		if (shadow && filemap_replace_page_with_value(m, page, shadow) == 0) {
-			put_page(page);            /* the cache's reference */
+			put_page(page); /* the cache's reference */
 			return true;
 		}
 		truncate_inode_page(m, page);
@@ -368,7 +375,7 @@ static enum pageout_t pageout(struct page *page, struct swap_iocb **plug)
 		return PAGE_CLEAN;
 	SetPageReclaim(page);
 	err = PageSwapCache(page) ? swap_writeout(page, plug) : shmem_writeout(page, plug);
-	if (err) {                               /* still locked: kept dirty */
+	if (err) { /* still locked: kept dirty */
 		ClearPageReclaim(page);
 		SetPageDirty(page);
 		return PAGE_ACTIVATE;
@@ -415,7 +422,7 @@ static enum fate shrink_one(struct page *page, struct scan_control *sc, struct r
 	bool was_swapbacked = PageSwapBacked(page);
 
 	if (PageMlocked(page))
-		return F_ACTIVATE;               /* to the unevictable list */
+		return F_ACTIVATE; /* to the unevictable list */
 	if (!sc->may_unmap && page_mapcount(page) > 0)
 		return F_KEEP_LOCKED;
 	if (PageDirty(page) || PageWriteback(page))
@@ -513,7 +520,7 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 		sc->nr_scanned++;
 		fate = shrink_one(page, sc, stat, &plug);
 		switch (fate) {
-		case F_WRITTEN:                  /* unlocked by the write */
+		case F_WRITTEN: /* unlocked by the write */
 			list_add_tail(&page->lru, &written);
 			continue;
 		case F_FREE:
@@ -554,8 +561,12 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 unsigned long reclaim_pages(struct list_head *pages)
 {
 	struct scan_control sc = {
-		.gfp_mask = GFP_KERNEL, .may_writepage = true, .may_unmap = true,
-		.may_swap = true, .ignore_references = true, .priority = DEF_PRIORITY,
+		.gfp_mask = GFP_KERNEL,
+		.may_writepage = true,
+		.may_unmap = true,
+		.may_swap = true,
+		.ignore_references = true,
+		.priority = DEF_PRIORITY,
 		.reclaim_idx = MAX_NR_ZONES - 1,
 	};
 	struct reclaim_stat stat = { 0 };
@@ -628,8 +639,8 @@ static void shrink_active_list(unsigned long nr_to_scan, struct lruvec *lruvec,
 			list_add(&page->lru, &l_active);
 			continue;
 		}
-		if (folio_referenced(page, false, &vm_flags) &&
-		    (vm_flags & VM_EXEC) && folio_is_file_lru(page)) {
+		if (folio_referenced(page, false, &vm_flags) && (vm_flags & VM_EXEC) &&
+		    folio_is_file_lru(page)) {
 			nr_rotated++;
 			list_add(&page->lru, &l_active);
 			continue;
@@ -654,7 +665,7 @@ static bool inactive_is_low(struct lruvec *lruvec, enum lru_list inactive_lru)
 
 	if (gb)
 		for (ratio = 1; (ratio + 1) * (ratio + 1) <= 10 * gb; ratio++)
-			;                          /* int_sqrt */
+			; /* int_sqrt */
 	return inactive * ratio < active;
 }
 
@@ -722,7 +733,8 @@ void get_scan_count_of(const struct scan_input *in, const unsigned long *lru_siz
 		case SCAN_EQUAL:
 			break;
 		case SCAN_FRACT:
-			scan = denominator ? (unsigned long)(scan * fraction[file] / denominator) : 0;
+			scan = denominator ? (unsigned long)(scan * fraction[file] / denominator) :
+					     0;
 			break;
 		case SCAN_FILE:
 		case SCAN_ANON:
@@ -737,10 +749,14 @@ void get_scan_count_of(const struct scan_input *in, const unsigned long *lru_siz
 static void get_scan_count(struct lruvec *lruvec, struct scan_control *sc, unsigned long *nr)
 {
 	struct scan_input in = {
-		.may_swap = sc->may_swap, .swap_space = can_reclaim_anon_pages(),
-		.priority = sc->priority, .swappiness = vm_swappiness,
-		.file_is_tiny = sc->file_is_tiny, .cache_trim_mode = sc->cache_trim_mode,
-		.anon_cost = sc->anon_cost, .file_cost = sc->file_cost,
+		.may_swap = sc->may_swap,
+		.swap_space = can_reclaim_anon_pages(),
+		.priority = sc->priority,
+		.swappiness = vm_swappiness,
+		.file_is_tiny = sc->file_is_tiny,
+		.cache_trim_mode = sc->cache_trim_mode,
+		.anon_cost = sc->anon_cost,
+		.file_cost = sc->file_cost,
 	};
 	unsigned long size[NR_LRU_LISTS];
 	int lru;
@@ -780,10 +796,12 @@ static void shrink_lruvec(struct lruvec *lruvec, struct scan_control *sc)
 		if (!nr_file || !nr_anon)
 			break;
 		if (nr_file > nr_anon) {
-			percentage = nr_anon * 100 / (targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON] + 1);
+			percentage = nr_anon * 100 /
+				     (targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON] + 1);
 			lru = LRU_INACTIVE_ANON;
 		} else {
-			percentage = nr_file * 100 / (targets[LRU_INACTIVE_FILE] + targets[LRU_ACTIVE_FILE] + 1);
+			percentage = nr_file * 100 /
+				     (targets[LRU_INACTIVE_FILE] + targets[LRU_ACTIVE_FILE] + 1);
 			lru = LRU_INACTIVE_FILE;
 		}
 		nr[lru] = 0;
@@ -817,12 +835,14 @@ static void prepare_scan_control(struct pglist_data *pgdat, struct scan_control 
 	if (!sc->force_deactivate) {
 		unsigned long refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 
-		if (refaults != READ_ONCE(lruvec->refaults[0]) || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
+		if (refaults != READ_ONCE(lruvec->refaults[0]) ||
+		    inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_ANON;
 		refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE);
-		if (refaults != READ_ONCE(lruvec->refaults[1]) || inactive_is_low(lruvec, LRU_INACTIVE_FILE))
+		if (refaults != READ_ONCE(lruvec->refaults[1]) ||
+		    inactive_is_low(lruvec, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 		else
 			sc->may_deactivate &= ~DEACTIVATE_FILE;
@@ -896,9 +916,14 @@ retry:
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order)
 {
 	struct scan_control sc = {
-		.nr_to_reclaim = SWAP_CLUSTER_MAX, .gfp_mask = gfp, .order = (int)order,
-		.priority = DEF_PRIORITY, .reclaim_idx = gfp_zone(gfp), .may_writepage = true,
-		.may_unmap = true, .may_swap = true,
+		.nr_to_reclaim = SWAP_CLUSTER_MAX,
+		.gfp_mask = gfp,
+		.order = (int)order,
+		.priority = DEF_PRIORITY,
+		.reclaim_idx = gfp_zone(gfp),
+		.may_writepage = true,
+		.may_unmap = true,
+		.may_swap = true,
 	};
 	unsigned long n;
 
@@ -987,7 +1012,7 @@ static bool kswapd_shrink_node(struct pglist_data *pgdat, struct scan_control *s
 	}
 	shrink_node(pgdat, sc);
 	if (sc->order && sc->nr_reclaimed >= 2UL << sc->order)
-		sc->order = 0;                   /* no compaction: recheck at order 0 */
+		sc->order = 0; /* no compaction: recheck at order 0 */
 	return sc->nr_scanned >= sc->nr_to_reclaim;
 }
 
@@ -997,7 +1022,10 @@ static unsigned long balance_pgdat(struct pglist_data *pgdat, int order, int hig
 {
 	unsigned long nr_boost_reclaim = 0, zone_boosts[MAX_NR_ZONES] = { 0 };
 	struct scan_control sc = {
-		.gfp_mask = GFP_KERNEL, .order = order, .may_unmap = true, .kswapd = true,
+		.gfp_mask = GFP_KERNEL,
+		.order = order,
+		.may_unmap = true,
+		.kswapd = true,
 	};
 	bool boosted;
 
@@ -1026,8 +1054,10 @@ restart:
 		sc.may_writepage = !nr_boost_reclaim;
 		sc.may_swap = !nr_boost_reclaim;
 		/* kswapd_age_node: background aging of the anon lists */
-		if (can_reclaim_anon_pages() && inactive_is_low(node_lruvec(pgdat), LRU_INACTIVE_ANON))
-			shrink_active_list(SWAP_CLUSTER_MAX, node_lruvec(pgdat), &sc, LRU_ACTIVE_ANON);
+		if (can_reclaim_anon_pages() &&
+		    inactive_is_low(node_lruvec(pgdat), LRU_INACTIVE_ANON))
+			shrink_active_list(SWAP_CLUSTER_MAX, node_lruvec(pgdat), &sc,
+					   LRU_ACTIVE_ANON);
 		if (sc.priority < DEF_PRIORITY - 2)
 			sc.may_writepage = true;
 		sc.nr_scanned = 0;
@@ -1049,7 +1079,8 @@ out:
 
 			spin_lock(&zone->lock);
 			WRITE_ONCE(zone->watermark_boost,
-				   zone->watermark_boost - min(zone->watermark_boost, zone_boosts[i]));
+				   zone->watermark_boost -
+					   min(zone->watermark_boost, zone_boosts[i]));
 			spin_unlock(&zone->lock);
 		}
 	}

@@ -22,11 +22,11 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/swap.h"
 
-#define EVICTION_SHIFT 2                 /* the value tag and the workingset bit */
+#define EVICTION_SHIFT 2 /* the value tag and the workingset bit */
 #define EVICTION_BITS (64 - 1 - EVICTION_SHIFT)
 #define EVICTION_MASK ((1UL << EVICTION_BITS) - 1)
 
-static unsigned int bucket_order;        /* set at init for RAM beyond EVICTION_BITS */
+static unsigned int bucket_order; /* set at init for RAM beyond EVICTION_BITS */
 
 void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr_pages)
 {
@@ -53,7 +53,8 @@ void *workingset_eviction(struct page *page)
 	unsigned long eviction;
 
 	workingset_age_nonresident(lruvec, 1);
-	eviction = atomic_load_explicit(&lruvec->nonresident_age, memory_order_relaxed) >> bucket_order;
+	eviction = atomic_load_explicit(&lruvec->nonresident_age, memory_order_relaxed) >>
+		   bucket_order;
 	return pack_shadow(eviction, PageWorkingset(page));
 }
 
@@ -98,15 +99,12 @@ void workingset_refault(struct page *page, void *shadow)
 	node_stat_inc(page, WORKINGSET_ACTIVATE_ANON + file);
 	if (workingset) {
 		SetPageWorkingset(page);
-		lru_note_cost(lruvec, file, 1, 0);   /* lru_note_cost_refault */
+		lru_note_cost(lruvec, file, 1, 0); /* lru_note_cost_refault */
 		node_stat_inc(page, WORKINGSET_RESTORE_ANON + file);
 	}
 }
 
-void workingset_activation(struct page *page)
-{
-	workingset_age_nonresident(folio_lruvec(page), 1);
-}
+void workingset_activation(struct page *page) { workingset_age_nonresident(folio_lruvec(page), 1); }
 
 static int workingset_init(void)
 {

@@ -40,8 +40,8 @@
 struct zap_details {
 	struct mmu_gather *tlb;
 	struct vm_area_struct *vma;
-	bool drop_markers;               /* munmap/exit; not MADV_DONTNEED */
-	bool keep_cows;                  /* hole punch: private COW copies stay */
+	bool drop_markers; /* munmap/exit; not MADV_DONTNEED */
+	bool keep_cows;	   /* hole punch: private COW copies stay */
 	long rss[NR_MM_COUNTERS];
 };
 
@@ -58,14 +58,14 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 
 	tlb_remove_tlb_entry(z->tlb, addr);
 	if (!page)
-		return false;                 /* the zero page */
+		return false; /* the zero page */
 	if (!PageAnon(page)) {
 		if (pte_dirty(ptent)) {
 			folio_mark_dirty(page);
 			delay_rmap = *force_flush = true;
 		}
 		if (pte_young(ptent) && vma_has_recency(vma))
-			folio_mark_accessed(page);     /* Linux zap_present_folio_ptes */
+			folio_mark_accessed(page); /* Linux zap_present_folio_ptes */
 	}
 	z->rss[mm_counter(page)]--;
 	if (!delay_rmap)
@@ -97,7 +97,7 @@ static void zap_nonpresent_pte(struct zap_details *z, ptep_t pte, unsigned long 
 		free_swap_and_cache(pte_to_swp_entry(ptent));
 	} else if ((is_guard_marker(ptent) && !z->drop_markers) ||
 		   (is_poisoned_marker(ptent) && z->keep_cows)) {
-		return;                  /* markers that stay */
+		return; /* markers that stay */
 	}
 	pte_clear(mm, addr, pte);
 }
@@ -136,7 +136,7 @@ static unsigned long zap_pte_range(struct zap_details *z, pmdp_t pmd, unsigned l
 		add_mm_counter(mm, i, z->rss[i]);
 		z->rss[i] = 0;
 	}
-	if (force_flush) {                    /* before the lock goes */
+	if (force_flush) { /* before the lock goes */
 		tlb_flush_mmu_tlbonly(z->tlb);
 		tlb_flush_rmaps(z->tlb);
 	}
@@ -162,8 +162,9 @@ static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			     unsigned long start, unsigned long end, bool drop_markers,
 			     bool keep_cows)
 {
-	struct zap_details z = { .tlb = tlb, .vma = vma, .drop_markers = drop_markers,
-				 .keep_cows = keep_cows };
+	struct zap_details z = {
+		.tlb = tlb, .vma = vma, .drop_markers = drop_markers, .keep_cows = keep_cows
+	};
 
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
@@ -176,7 +177,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long start, unsi
 	struct mmu_gather tlb;
 
 	mmap_assert_locked(vma->vm_mm);
-	lru_add_drain();                   /* Linux: this CPU's batches let go first */
+	lru_add_drain(); /* Linux: this CPU's batches let go first */
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, start, start + size, false, false);
@@ -201,7 +202,8 @@ void unmap_mapping_pages(struct address_space *m, unsigned long first, unsigned 
 			continue;
 		tlb_gather_mmu(&tlb, v->vm_mm);
 		update_hiwater_rss(v->vm_mm);
-		unmap_single_vma(&tlb, v, v->vm_start + ((max(first, vfirst) - vfirst) << PAGE_SHIFT),
+		unmap_single_vma(&tlb, v,
+				 v->vm_start + ((max(first, vfirst) - vfirst) << PAGE_SHIFT),
 				 v->vm_start + ((min(last, vlast) - vfirst + 1) << PAGE_SHIFT),
 				 false, !even_cows);
 		tlb_finish_mmu(&tlb);
@@ -265,7 +267,8 @@ static int free_pmd_table(pudp_t pud, unsigned long start, unsigned long end, st
 	pmd = pmd_offset(pud, start);
 	pud_clear(pud);
 	mm_dec_nr_pmds(f->tlb->mm);
-	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pmd) >> PAGE_SHIFT), start & PUD_MASK, PUD_SIZE);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pmd) >> PAGE_SHIFT), start & PUD_MASK,
+			 PUD_SIZE);
 	return 0;
 }
 
@@ -280,7 +283,8 @@ static int free_pud_table(p4dp_t p4d, unsigned long start, unsigned long end, st
 	pud = pud_offset(p4d, start);
 	p4d_clear(p4d);
 	mm_dec_nr_puds(f->tlb->mm);
-	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pud) >> PAGE_SHIFT), start & P4D_MASK, P4D_SIZE);
+	tlb_remove_table(f->tlb, pfn_to_page(host_to_phys(pud) >> PAGE_SHIFT), start & P4D_MASK,
+			 P4D_SIZE);
 	return 0;
 }
 
@@ -350,13 +354,13 @@ void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 	mmap_assert_locked(mm);
 	if (!mm->pgd)
 		return;
-	lru_add_drain();                   /* Linux unmap_region, exit_mmap */
+	lru_add_drain(); /* Linux unmap_region, exit_mmap */
 	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	for (v = vma; v && v->vm_start < end; v = v->vm_next) {
 		unmap_single_vma(&tlb, v, start, end, true, false);
-		unlink_file_vma(v);   /* off i_mmap before its tables go (Linux free_pgtables) */
-		unlink_anon_vmas(v);  /* and off its anon_vmas: try_to_unmap walks them */
+		unlink_file_vma(v);  /* off i_mmap before its tables go (Linux free_pgtables) */
+		unlink_anon_vmas(v); /* and off its anon_vmas: try_to_unmap walks them */
 		last = v;
 	}
 	free_pgtables_tlb(&tlb, vma->vm_start, last->vm_end, prev ? prev->vm_end : 0,

@@ -32,7 +32,8 @@ static void pagetypeinfo_free(FILE *out, struct zone *zone)
 	int mt;
 
 	for (mt = 0; mt < MIGRATE_TYPES; mt++) {
-		fprintf(out, "Node %4d, zone %8s, type %12s ", 0, zone->name, migratetype_names[mt]);
+		fprintf(out, "Node %4d, zone %8s, type %12s ", 0, zone->name,
+			migratetype_names[mt]);
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
 			fprintf(out, "%6lu ", zone->free_area[o].nr_free_mt[mt]);
 		fputc('\n', out);

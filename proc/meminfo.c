@@ -76,7 +76,8 @@ static void show_kernel(FILE *out)
 	show_val_kb(out, "AnonPages:      ", global_node_page_state(NR_ANON_MAPPED));
 	show_val_kb(out, "Mapped:         ", global_node_page_state(NR_FILE_MAPPED));
 	show_val_kb(out, "Shmem:          ", global_node_page_state(NR_SHMEM));
-	show_val_kb(out, "KReclaimable:   ", srec + global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
+	show_val_kb(out,
+		    "KReclaimable:   ", srec + global_node_page_state(NR_KERNEL_MISC_RECLAIMABLE));
 	show_val_kb(out, "Slab:           ", srec + sunrec);
 	show_val_kb(out, "SReclaimable:   ", srec);
 	show_val_kb(out, "SUnreclaim:     ", sunrec);
@@ -91,7 +92,8 @@ static void show_kernel(FILE *out)
 static void show_vm(FILE *out)
 {
 	/* vm_commit_limit(): overcommit_ratio 50 */
-	show_val_kb(out, "CommitLimit:    ", totalram_pages() * 50 / 100 + (unsigned long)total_swap_pages);
+	show_val_kb(out, "CommitLimit:    ",
+		    totalram_pages() * 50 / 100 + (unsigned long)total_swap_pages);
 	show_val_kb(out, "Committed_AS:   ", vm_memory_committed());
 	fprintf(out, "VmallocTotal:   %8lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
 	show_val_kb(out, "VmallocUsed:    ", vmalloc_nr_pages());
@@ -109,8 +111,10 @@ static void show_huge_and_arch(FILE *out)
 {
 	unsigned long hpage_kb = mmk->cfg.levels == 2 ? 4096 : 2048;
 
-	fprintf(out, "HugePages_Total:   %5lu\nHugePages_Free:    %5lu\n"
-		     "HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n", 0UL, 0UL, 0UL, 0UL);
+	fprintf(out,
+		"HugePages_Total:   %5lu\nHugePages_Free:    %5lu\n"
+		"HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n",
+		0UL, 0UL, 0UL, 0UL);
 	fprintf(out, "Hugepagesize:   %8lu kB\n", hpage_kb);
 	fprintf(out, "Hugetlb:        %8lu kB\n", 0UL);
 	arch_report_meminfo(out);
@@ -119,7 +123,7 @@ static void show_huge_and_arch(FILE *out)
 static int meminfo_show(FILE *out, struct task_struct *t)
 {
 	(void)t;
-	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
+	vmstat_refresh(); /* exact counters: see docs/ARCHITECTURE.md */
 	show_head(out);
 	show_kernel(out);
 	show_vm(out);

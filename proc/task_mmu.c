@@ -38,8 +38,8 @@ static void show_map_line(FILE *out, unsigned long start, unsigned long end, uns
 {
 	int n = fprintf(out, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", start, end,
 			flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
-			flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
-			off, maj, min, ino);
+			flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p', off, maj, min,
+			ino);
 
 	if (name) {
 		fprintf(out, "%*s%s%s", n < MAPS_PAD ? MAPS_PAD - n + 1 : 1, "", name,
@@ -58,8 +58,8 @@ void show_map_vma(FILE *out, const struct vm_area_struct *v, const struct mm_str
 			      (unsigned long long)v->vm_pgoff << PAGE_SHIFT, f->dev_major,
 			      f->dev_minor, f->ino, f->path, file_deleted(f));
 	else
-		show_map_line(out, v->vm_start, v->vm_end, v->vm_flags, 0, 0, 0, 0,
-			      vma_name(v, mm), false);
+		show_map_line(out, v->vm_start, v->vm_end, v->vm_flags, 0, 0, 0, 0, vma_name(v, mm),
+			      false);
 }
 
 static int show_maps(FILE *out, struct task_struct *t)
@@ -68,7 +68,7 @@ static int show_maps(FILE *out, struct task_struct *t)
 	struct vm_area_struct *v;
 
 	if (!mm)
-		return 0;                       /* kernel thread: empty file */
+		return 0; /* kernel thread: empty file */
 	mmap_read_lock(mm);
 	for_each_vma(mm, v)
 		show_map_vma(out, v, mm);

@@ -28,14 +28,14 @@
 #include "mmkit/sched.h"
 #include "mmkit/swapops.h"
 
-#define PM_PFRAME_MASK     ((1ULL << 55) - 1)
-#define PM_SOFT_DIRTY      (1ULL << 55)
-#define PM_MMAP_EXCLUSIVE  (1ULL << 56)
-#define PM_UFFD_WP         (1ULL << 57)
-#define PM_GUARD_REGION    (1ULL << 58)
-#define PM_FILE            (1ULL << 61)
-#define PM_SWAP            (1ULL << 62)
-#define PM_PRESENT         (1ULL << 63)
+#define PM_PFRAME_MASK ((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY (1ULL << 55)
+#define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_UFFD_WP (1ULL << 57)
+#define PM_GUARD_REGION (1ULL << 58)
+#define PM_FILE (1ULL << 61)
+#define PM_SWAP (1ULL << 62)
+#define PM_PRESENT (1ULL << 63)
 
 /* Linux pte_to_pagemap_entry with show_pfn (the reader is root). */
 static u64 pte_to_pagemap_entry(struct vm_area_struct *vma, unsigned long addr, pte_t pte)
@@ -76,10 +76,17 @@ static u64 pte_to_pagemap_entry(struct vm_area_struct *vma, unsigned long addr, 
 
 static void show_pme(FILE *out, unsigned long addr, u64 e)
 {
-	static const struct { u64 bit; const char *name; } bits[] = {
-		{ PM_PRESENT, "present" }, { PM_SWAP, "swapped" }, { PM_FILE, "file" },
-		{ PM_MMAP_EXCLUSIVE, "exclusive" }, { PM_SOFT_DIRTY, "soft-dirty" },
-		{ PM_UFFD_WP, "uffd-wp" }, { PM_GUARD_REGION, "guard" },
+	static const struct {
+		u64 bit;
+		const char *name;
+	} bits[] = {
+		{ PM_PRESENT, "present" },
+		{ PM_SWAP, "swapped" },
+		{ PM_FILE, "file" },
+		{ PM_MMAP_EXCLUSIVE, "exclusive" },
+		{ PM_SOFT_DIRTY, "soft-dirty" },
+		{ PM_UFFD_WP, "uffd-wp" },
+		{ PM_GUARD_REGION, "guard" },
 	};
 	size_t i;
 

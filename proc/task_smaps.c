@@ -34,7 +34,7 @@ struct mem_size_stats {
 	unsigned long resident, shared_clean, shared_dirty, private_clean, private_dirty;
 	unsigned long referenced, anonymous, lazyfree, swap;
 	u64 pss, pss_dirty, pss_locked, swap_pss;
-	bool shmem_holes;   /* count the object's swapped pages behind empty PTEs */
+	bool shmem_holes; /* count the object's swapped pages behind empty PTEs */
 };
 
 static void smaps_page_accumulate(struct mem_size_stats *m, u64 pss, bool dirty, bool private)
@@ -87,7 +87,8 @@ static void smaps_pte_entry(struct mem_size_stats *m, pte_t pte, unsigned long a
 		return;
 	}
 	mapcount = page_mapcount(page);
-	smaps_page_accumulate(m, ((u64)PAGE_SIZE << PSS_SHIFT) / (u64)(mapcount >= 2 ? mapcount : 1),
+	smaps_page_accumulate(m,
+			      ((u64)PAGE_SIZE << PSS_SHIFT) / (u64)(mapcount >= 2 ? mapcount : 1),
 			      dirty, mapcount < 2);
 }
 
@@ -100,8 +101,9 @@ static int smaps_hole(unsigned long addr, unsigned long end, int depth, struct m
 
 	(void)depth;
 	if (m->shmem_holes)
-		m->swap += shmem_partial_swap_usage(v->vm_file->f_mapping, linear_page_index(v, addr),
-						    linear_page_index(v, end));
+		m->swap +=
+			shmem_partial_swap_usage(v->vm_file->f_mapping, linear_page_index(v, addr),
+						 linear_page_index(v, end));
 	return 0;
 }
 
@@ -135,12 +137,11 @@ static int smaps_pte(ptep_t pte, unsigned long addr, unsigned long next, struct 
 
 /* The two letters of each VM_* bit in smaps' VmFlags (Linux mnemonics[]). */
 static const char mnemonics[64][3] = {
-	[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw",
-	[6] = "me", [7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [11] = "gu", [12] = "uw",
-	[13] = "lo", [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de",
-	[19] = "lf", [20] = "ac", [21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar",
-	[25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm", [29] = "hg", [30] = "nh",
-	[31] = "mg", [40] = "dp",
+	[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",	 [5] = "mw",  [6] = "me",
+	[7] = "ms",  [8] = "gd",  [9] = "um",  [10] = "pf", [11] = "gu", [12] = "uw", [13] = "lo",
+	[14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
+	[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd", [27] = "sd",
+	[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
 };
 
 /* The VM_* bit a VmFlags mnemonic stands for, or 0 for an unknown one. */
@@ -168,7 +169,7 @@ static void show_smap_vma_flags(FILE *out, unsigned long flags)
 
 static bool thp_eligible(const struct vm_area_struct *v)
 {
-	return thp_vma_allowable(v, v->vm_flags, TVA_SMAPS);   /* mm/huge_memory.c */
+	return thp_vma_allowable(v, v->vm_flags, TVA_SMAPS); /* mm/huge_memory.c */
 }
 
 static void kb_line(FILE *out, const char *label, unsigned long bytes)

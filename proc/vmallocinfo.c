@@ -38,7 +38,8 @@ static void show_area(const struct vmap_area *va, void *arg)
 	if (v->nr_pages)
 		fprintf(m, " pages=%u", v->nr_pages);
 	if (v->phys_addr)
-		fprintf(m, " phys=0x%0*llx", pgmode.levels == 2 ? 8 : 16, (unsigned long long)v->phys_addr);
+		fprintf(m, " phys=0x%0*llx", pgmode.levels == 2 ? 8 : 16,
+			(unsigned long long)v->phys_addr);
 	if (flags & VM_IOREMAP)
 		fputs(" ioremap", m);
 	if (flags & VM_ALLOC)

@@ -48,8 +48,7 @@ static void show_state_items(FILE *out)
 /* Events the reference kernel does not print. */
 static bool mmkit_event(int item)
 {
-	return (item >= NR_TLB_REMOTE_FLUSH && item <= NR_TLB_LOCAL_FLUSH_ONE) ||
-	       item >= COW_FAULT;
+	return (item >= NR_TLB_REMOTE_FLUSH && item <= NR_TLB_LOCAL_FLUSH_ONE) || item >= COW_FAULT;
 }
 
 static int vmstat_show(FILE *out, struct task_struct *t)
@@ -57,13 +56,13 @@ static int vmstat_show(FILE *out, struct task_struct *t)
 	int i;
 
 	(void)t;
-	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
+	vmstat_refresh(); /* exact counters: see docs/ARCHITECTURE.md */
 	show_state_items(out);
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++) {
 		unsigned long v = sum_vm_event(i);
 
 		if (i == PGPGIN || i == PGPGOUT)
-			v /= 2;         /* sectors -> KiB */
+			v /= 2; /* sectors -> KiB */
 		if (zone_event_printed(i) && !mmkit_event(i))
 			fprintf(out, "%s %lu\n", vm_event_names[i], v);
 	}

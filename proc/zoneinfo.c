@@ -36,10 +36,11 @@ static void show_wmarks(FILE *out, struct zone *zone)
 	bool first = true;
 	int j;
 
-	fprintf(out, "\n  pages free     %lu\n        boost    %lu\n        min      %lu"
-		     "\n        low      %lu\n        high     %lu\n        promo    %lu"
-		     "\n        spanned  %lu\n        present  %lu\n        managed  %lu"
-		     "\n        cma      %lu",
+	fprintf(out,
+		"\n  pages free     %lu\n        boost    %lu\n        min      %lu"
+		"\n        low      %lu\n        high     %lu\n        promo    %lu"
+		"\n        spanned  %lu\n        present  %lu\n        managed  %lu"
+		"\n        cma      %lu",
 		zone_page_state(zone, NR_FREE_PAGES), READ_ONCE(zone->watermark_boost),
 		min_wmark_pages(zone), low_wmark_pages(zone), high_wmark_pages(zone),
 		promo_wmark_pages(zone), zone->spanned_pages, zone->present_pages,
@@ -62,12 +63,14 @@ static void show_pagesets(FILE *out, struct zone *zone)
 	for (cpu = 0; cpu < mmk->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = zone_pcp(zone, cpu);
 
-		fprintf(out, "\n    cpu: %i\n              count:    %i\n              high:     %i"
-			     "\n              batch:    %i\n              high_min: %i"
-			     "\n              high_max: %i",
+		fprintf(out,
+			"\n    cpu: %i\n              count:    %i\n              high:     %i"
+			"\n              batch:    %i\n              high_min: %i"
+			"\n              high_max: %i",
 			cpu, READ_ONCE(pcp->count), READ_ONCE(pcp->high), READ_ONCE(pcp->batch),
 			READ_ONCE(pcp->high_min), READ_ONCE(pcp->high_max));
-		fprintf(out, "\n  vm stats threshold: %d", zone->pageset[cpu].zstats.stat_threshold);
+		fprintf(out, "\n  vm stats threshold: %d",
+			zone->pageset[cpu].zstats.stat_threshold);
 	}
 }
 
@@ -86,7 +89,8 @@ static void zoneinfo_show_print(FILE *out, struct pglist_data *pgdat, struct zon
 	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
 		fprintf(out, "\n      %-12s %lu", zone_stat_name(i), zone_page_state(zone, i));
 	for (i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
-		fprintf(out, "\n      %-12s %lu", numa_stat_name(i), zone_numa_event_state(zone, i));
+		fprintf(out, "\n      %-12s %lu", numa_stat_name(i),
+			zone_numa_event_state(zone, i));
 	show_pagesets(out, zone);
 	fprintf(out, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu\n",
 		READ_ONCE(pgdat->kswapd_failures) >= 16, zone->zone_start_pfn);
@@ -98,7 +102,7 @@ static int zoneinfo_show(FILE *out, struct task_struct *t)
 	struct zone *zone;
 
 	(void)t;
-	vmstat_refresh();       /* exact counters: see docs/ARCHITECTURE.md */
+	vmstat_refresh(); /* exact counters: see docs/ARCHITECTURE.md */
 	for_each_zone(zone) {
 		if (!zone_type_configured(zone_idx(zone)))
 			continue;

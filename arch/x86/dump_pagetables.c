@@ -24,7 +24,10 @@
 #include "mmkit/mm.h"
 #include "mmkit/swapops.h"
 
-struct pt_flag_name { u64 bit; const char *name; };
+struct pt_flag_name {
+	u64 bit;
+	const char *name;
+};
 
 static void add_flag(char *buf, size_t len, size_t *n, const char *name)
 {
@@ -41,8 +44,8 @@ static void swp_flags_str(char *buf, size_t len, size_t *n, pte_t pte)
 	char s[64];
 
 	if (is_pte_marker_entry(entry)) {
-		add_flag(buf, len, n, (pte_marker_get(entry) & PTE_MARKER_GUARD) ? "guard-marker"
-										 : "marker");
+		add_flag(buf, len, n,
+			 (pte_marker_get(entry) & PTE_MARKER_GUARD) ? "guard-marker" : "marker");
 		return;
 	}
 	snprintf(s, sizeof(s), "swap type=%u offset=0x%lx", swp_type(entry), swp_offset(entry));
@@ -58,8 +61,8 @@ static void swp_flags_str(char *buf, size_t len, size_t *n, pte_t pte)
 void pt_flags_str(char *buf, size_t len, u64 e, int level, bool top_pae)
 {
 	static const struct pt_flag_name hw[] = {
-		{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" }, { _PAGE_USER, "U" },
-		{ _PAGE_PWT, "PWT" }, { _PAGE_PCD, "PCD" }, { _PAGE_ACCESSED, "A" },
+		{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" },   { _PAGE_USER, "U" },
+		{ _PAGE_PWT, "PWT" },	{ _PAGE_PCD, "PCD" }, { _PAGE_ACCESSED, "A" },
 		{ _PAGE_DIRTY, "D" },
 	};
 	bool leaf = level == PT_PTE || (e & _PAGE_PSE);
@@ -114,7 +117,9 @@ static void show_level(FILE *out, int i, unsigned long idx, u64 e, bool leaf)
 		(unsigned long long)e, flags);
 }
 
-struct walk_view { bool us, rw, nx; };
+struct walk_view {
+	bool us, rw, nx;
+};
 
 static void show_result(FILE *out, const struct walk_view *w, int i, u64 e, unsigned long addr)
 {

@@ -38,20 +38,11 @@ page_fault_handler_t set_page_fault_handler(page_fault_handler_t fn)
 	return atomic_exchange(&pf_handler, fn);
 }
 
-struct mmu_fault *mmu_last_fault(void)
-{
-	return &last_fault[this_cpu()->id];
-}
+struct mmu_fault *mmu_last_fault(void) { return &last_fault[this_cpu()->id]; }
 
-int oops_count(void)
-{
-	return atomic_load(&die_counter);
-}
+int oops_count(void) { return atomic_load(&die_counter); }
 
-static int addr_width(void)
-{
-	return pgmode.va_bits > 32 ? 16 : 8;
-}
+static int addr_width(void) { return pgmode.va_bits > 32 ? 16 : 8; }
 
 /* The entries the walk went through, as Linux's dump_pagetable prints them. */
 static void dump_pagetable(const struct cpu *c, unsigned long va)
@@ -61,11 +52,13 @@ static void dump_pagetable(const struct cpu *c, unsigned long va)
 	char line[256];
 	int i, n = 0, nsteps;
 
-	nsteps = table + PAGE_SIZE <= mmk->cfg.ram_bytes ? mmu_walk_trace(mmk->ram + table, va, steps) : 0;
+	nsteps = table + PAGE_SIZE <= mmk->cfg.ram_bytes ?
+			 mmu_walk_trace(mmk->ram + table, va, steps) :
+			 0;
 	line[0] = '\0';
 	for (i = 0; i < nsteps; i++)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %llx ", pgmode.hw[steps[i].hw].name,
-			      (unsigned long long)steps[i].entry);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %llx ",
+			      pgmode.hw[steps[i].hw].name, (unsigned long long)steps[i].entry);
 	printk("%s\n", line);
 }
 
@@ -85,7 +78,9 @@ static void pf_banner(const struct cpu *c, const struct mmu_fault *f)
 	unsigned long ec = f->error_code;
 
 	printk("#PF: %s %s access in %s mode\n", (ec & X86_PF_USER) ? "user" : "supervisor",
-	       (ec & X86_PF_INSTR) ? "instruction fetch" : (ec & X86_PF_WRITE) ? "write" : "read",
+	       (ec & X86_PF_INSTR) ? "instruction fetch" :
+	       (ec & X86_PF_WRITE) ? "write" :
+				     "read",
 	       f->mmu_idx == MMU_USER_IDX ? "user" : "kernel");
 	printk("#PF: error_code(0x%04lx) - %s\n", ec, pf_reason(ec));
 	dump_pagetable(c, f->address);
@@ -94,8 +89,8 @@ static void pf_banner(const struct cpu *c, const struct mmu_fault *f)
 static void page_fault_oops(const struct cpu *c, struct mmu_fault *f)
 {
 	unsigned long a = f->address, ec = f->error_code;
-	const char *what = a < PAGE_SIZE ? "kernel NULL pointer dereference, address"
-					 : "unable to handle page fault for address";
+	const char *what = a < PAGE_SIZE ? "kernel NULL pointer dereference, address" :
+					   "unable to handle page fault for address";
 
 	if ((ec & (X86_PF_INSTR | X86_PF_PROT)) == (X86_PF_INSTR | X86_PF_PROT))
 		printk("kernel tried to execute NX-protected page - exploit attempt? (uid: 0)\n");
@@ -114,7 +109,8 @@ static void pgtable_bad(const struct cpu *c, struct mmu_fault *f)
 	pf_banner(c, f);
 	printk("Oops: Bad pagetable: %04lx [#%d] SMP\n", f->error_code,
 	       atomic_fetch_add(&die_counter, 1) + 1);
-	snprintf(f->msg, sizeof(f->msg), "Bad pagetable: corrupted page table at address 0x%lx (error_code 0x%04lx)",
+	snprintf(f->msg, sizeof(f->msg),
+		 "Bad pagetable: corrupted page table at address 0x%lx (error_code 0x%04lx)",
 		 f->address, f->error_code);
 	f->oops = true;
 }
@@ -156,14 +152,14 @@ static void show_signal_msg(const struct cpu *c, const struct mmu_fault *f)
 		return;
 	}
 	printk(KERN_INFO "%s[%d]: segfault at %lx ip %016x sp %016x error %lx"
-	       " likely on CPU %d (core %d, socket 0)\n",
+			 " likely on CPU %d (core %d, socket 0)\n",
 	       t->comm, t->pid, f->address, 0, 0, f->error_code, c->id, c->id);
 }
 
 static void user_signal(const struct cpu *c, struct mmu_fault *f)
 {
 	if (f->sig) {
-		if (f->sig == SIGSEGV)    /* the handler decided: VM_FAULT_SIGSEGV */
+		if (f->sig == SIGSEGV) /* the handler decided: VM_FAULT_SIGSEGV */
 			show_signal_msg(c, f);
 		return;
 	}
@@ -233,8 +229,5 @@ static int trap_init(void)
 	return 0;
 }
 
-static void trap_exit(void)
-{
-	set_fault_vector(NULL);
-}
+static void trap_exit(void) { set_fault_vector(NULL); }
 mmk_initcall(INIT_PAGE_ALLOC - 5, trap_init, trap_exit);

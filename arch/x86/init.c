@@ -86,7 +86,8 @@ static int kernel_physical_mapping_init(unsigned long start, unsigned long end)
 		int err;
 
 		if (l != level && level > 0) {
-			printk(" [mem 0x%08lx-0x%08lx] page %s\n", run, phys - 1, page_size_string(level));
+			printk(" [mem 0x%08lx-0x%08lx] page %s\n", run, phys - 1,
+			       page_size_string(level));
 			run = phys;
 		}
 		level = l;
@@ -126,8 +127,8 @@ static void print_mode(void)
 	unsigned long ram_mb = (unsigned long)(mmk->cfg.ram_bytes >> 20);
 	unsigned long low_mb = (max_low_pfn << PAGE_SHIFT) >> 20;
 
-	printk("x86/mm: %s paging, PAGE_OFFSET %#lx, TASK_SIZE %#lx\n",
-	       pgmode.name, PAGE_OFFSET, TASK_SIZE);
+	printk("x86/mm: %s paging, PAGE_OFFSET %#lx, TASK_SIZE %#lx\n", pgmode.name, PAGE_OFFSET,
+	       TASK_SIZE);
 	if (pgmode.levels <= 3) {
 		printk("%luMB HIGHMEM available.\n", ram_mb - low_mb);
 		printk("%luMB LOWMEM available.\n", low_mb);
@@ -136,7 +137,8 @@ static void print_mode(void)
 	printk("x86/mm: vmalloc %#lx-%#lx%s\n", VMALLOC_START, VMALLOC_END,
 	       pgmode.levels <= 3 ? "" : " (inclusive)");
 	if (pgmode.levels <= 3)
-		printk("x86/mm: pkmap %#lx-%#lx\n", PKMAP_BASE, PKMAP_BASE + LAST_PKMAP * PAGE_SIZE);
+		printk("x86/mm: pkmap %#lx-%#lx\n", PKMAP_BASE,
+		       PKMAP_BASE + LAST_PKMAP * PAGE_SIZE);
 }
 
 /* The PTE table of the kmap window (32-bit modes; mm/highmem.c uses it). */
@@ -173,8 +175,8 @@ static int paging_init(void)
 	for (n = 0; n < mmk->nr_cpus; n++)
 		cpu_call(n, cpu_load_init_mm, NULL);
 	printk("x86/mm: kernel page tables: %lu pages; CR3 %#lx loaded on %d CPU%s\n",
-	       nr_pagetable_pages(), (unsigned long)host_to_phys(init_mm.pgd),
-	       mmk->nr_cpus, mmk->nr_cpus > 1 ? "s" : "");
+	       nr_pagetable_pages(), (unsigned long)host_to_phys(init_mm.pgd), mmk->nr_cpus,
+	       mmk->nr_cpus > 1 ? "s" : "");
 	return 0;
 }
 

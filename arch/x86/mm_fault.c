@@ -36,10 +36,7 @@
 
 #define OOM_RETRIES 3
 
-static bool fault_in_kernel_space(unsigned long address)
-{
-	return address >= TASK_SIZE_MAX;
-}
+static bool fault_in_kernel_space(unsigned long address) { return address >= TASK_SIZE_MAX; }
 
 static int bad_area(struct mmu_fault *f, int si_code)
 {
@@ -101,7 +98,7 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigne
 	vma = find_vma(mm, address);
 	if (vma && vma->vm_start <= address)
 		return vma;
-	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) {   /* read under the lock */
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) { /* read under the lock */
 		mmap_read_unlock(mm);
 		return NULL;
 	}
@@ -133,7 +130,7 @@ static unsigned int fault_flags(const struct mmu_fault *f)
 }
 
 static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, unsigned int flags,
-				int *si_code)
+			       int *si_code)
 {
 	struct vm_area_struct *vma;
 	vm_fault_t ret;
@@ -150,7 +147,7 @@ static vm_fault_t fault_locked(struct mm_struct *mm, struct mmu_fault *f, unsign
 		ret = handle_mm_fault(vma, f->address, flags);
 		*si_code = SEGV_MAPERR;
 	}
-	if (!(ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)))   /* else the handler dropped it */
+	if (!(ret & (VM_FAULT_RETRY | VM_FAULT_COMPLETED))) /* else the handler dropped it */
 		mmap_read_unlock(mm);
 	return ret;
 }
@@ -186,7 +183,7 @@ static int do_user_addr_fault(struct mmu_fault *f)
 	vm_fault_t ret = 0;
 
 	if (!mm || faulthandler_disabled())
-		return -EFAULT;        /* no address space, or an atomic copy: the fixup's */
+		return -EFAULT; /* no address space, or an atomic copy: the fixup's */
 	for (tries = 0; tries < OOM_RETRIES; tries++) {
 		ret = fault_retry(mm, f, &si_code);
 		if (!(ret & VM_FAULT_OOM))
@@ -214,8 +211,5 @@ static int mm_fault_init(void)
 	return 0;
 }
 
-static void mm_fault_exit(void)
-{
-	set_page_fault_handler(NULL);
-}
+static void mm_fault_exit(void) { set_page_fault_handler(NULL); }
 mmk_initcall(INIT_MM, mm_fault_init, mm_fault_exit);

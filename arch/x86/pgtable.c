@@ -33,19 +33,19 @@
 unsigned long PAGE_OFFSET, VMALLOC_START, VMALLOC_END, VMEMMAP_START;
 unsigned long TASK_SIZE, DEFAULT_MAP_WINDOW, STACK_TOP;
 unsigned long PKMAP_BASE, LAST_PKMAP, FIXADDR_START, FIXADDR_TOP;
-unsigned long max_low_pfn, high_memory;  /* set by paging_mode_setup() */
+unsigned long max_low_pfn, high_memory; /* set by paging_mode_setup() */
 unsigned long direct_pages_count[PG_LEVEL_NUM];
 bool direct_gbpages;
 static DEFINE_SPINLOCK(pgd_lock);
-static LIST_HEAD(pgd_list);            /* every pgd but init_mm's, guarded by pgd_lock */
+static LIST_HEAD(pgd_list); /* every pgd but init_mm's, guarded by pgd_lock */
 
 /* ------------------------------------------------------------ modes -- */
 
 #define BITS(lo, hi) ((~0ULL >> (63 - (hi))) & (~0ULL << (lo)))
 #define MB(x) ((unsigned long)(x) << 20)
 
-static void mode_hw(int i, int level, const char *name, unsigned int shift,
-		    unsigned int ptrs, bool leaf_ok, u64 rsvd_table, u64 rsvd_leaf)
+static void mode_hw(int i, int level, const char *name, unsigned int shift, unsigned int ptrs,
+		    bool leaf_ok, u64 rsvd_table, u64 rsvd_leaf)
 {
 	struct pt_hw_level *h = &pgmode.hw[i];
 
@@ -85,7 +85,7 @@ static void mode_32bit(int levels)
 	pgmode.va_bits = 32;
 	pgmode.lowmem_limit = MB(896);
 	pgmode.soft_dirty = pgmode.uffd_wp = 0;
-	pgmode.saved_dirty = 1ULL << _PAGE_BIT_SOFTW2;  /* shared with UFFD_WP */
+	pgmode.saved_dirty = 1ULL << _PAGE_BIT_SOFTW2; /* shared with UFFD_WP */
 	if (levels == 2) {
 		pgmode.name = "2-level (i386, 32-bit)";
 		pgmode.entry_shift = 2;
@@ -103,7 +103,7 @@ static void mode_32bit(int levels)
 	pgmode.entry_shift = 3;
 	pgmode.phys_bits = 46;
 	pgmode.nx = true;
-	pgmode.pfn_mask = BITS(12, 43);           /* Linux PAE: 44-bit physical */
+	pgmode.pfn_mask = BITS(12, 43); /* Linux PAE: 44-bit physical */
 	pgmode.supported_pte_mask = ~0ULL;
 	pgmode.nhw = 3;
 	mode_hw(0, PT_PUD, "PGD", 30, 4, false, BITS(1, 2) | BITS(5, 8) | BITS(46, 63), 0);
@@ -125,7 +125,7 @@ static void mode_64bit(int levels)
 	pgmode.va_bits = levels == 5 ? 57 : 48;
 	pgmode.phys_bits = pb;
 	pgmode.nx = true;
-	pgmode.gbpages = cpu_has_gbpages;   /* else PS in a PUD is a reserved bit */
+	pgmode.gbpages = cpu_has_gbpages; /* else PS in a PUD is a reserved bit */
 	pgmode.pfn_mask = BITS(12, 51);
 	pgmode.supported_pte_mask = ~0ULL;
 	pgmode.saved_dirty = 1ULL << _PAGE_BIT_SOFTW5;
@@ -174,7 +174,7 @@ static void layout_setup(int levels, u64 ram_bytes)
 	max_low_pfn = low >> PAGE_SHIFT;
 	high_memory = PAGE_OFFSET + low;
 	if (levels < 4)
-		VMALLOC_START = high_memory + MB(8);   /* VMALLOC_OFFSET */
+		VMALLOC_START = high_memory + MB(8); /* VMALLOC_OFFSET */
 }
 
 int paging_mode_setup(int levels, u64 ram_bytes)
@@ -247,8 +247,8 @@ pgtable_t pmd_pgtable(pmd_t v) { return pfn_to_page(pmd_pfn(v)); }
 struct page *pmd_page(pmd_t v) { return pfn_to_page(pmd_pfn(v)); }
 struct page *pud_page(pud_t v) { return pfn_to_page(pud_pfn(v)); }
 
-bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_t p,
-			   pte_t entry, int dirty)
+bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_t p, pte_t entry,
+			   int dirty)
 {
 	bool changed = pte_val(ptep_get(p)) != pte_val(entry);
 
@@ -471,4 +471,3 @@ int set_pte_vaddr(unsigned long vaddr, pte_t pte)
 	__flush_tlb_one_kernel(vaddr);
 	return 0;
 }
-

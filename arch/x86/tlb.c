@@ -40,8 +40,8 @@ void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 /* ------------------------------------------------------- shootdown -- */
 
 struct flush_tlb_info {
-	struct mm_struct *mm;       /* NULL: kernel range / everything */
-	unsigned long start, end;   /* end == TLB_FLUSH_ALL: the whole TLB */
+	struct mm_struct *mm;	  /* NULL: kernel range / everything */
+	unsigned long start, end; /* end == TLB_FLUSH_ALL: the whole TLB */
 	unsigned int stride_shift;
 	bool freed_tables;
 };
@@ -71,15 +71,9 @@ static void flush_tlb_func(struct flush_tlb_info *f, bool local)
 	}
 }
 
-static void flush_tlb_func_remote(void *info)
-{
-	flush_tlb_func(info, false);
-}
+static void flush_tlb_func_remote(void *info) { flush_tlb_func(info, false); }
 
-static u64 all_cpus_mask(void)
-{
-	return mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1;
-}
+static u64 all_cpus_mask(void) { return mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1; }
 
 static void flush_tlb_on_cpus(struct flush_tlb_info *f, u64 mask)
 {
@@ -96,11 +90,13 @@ static void flush_tlb_on_cpus(struct flush_tlb_info *f, u64 mask)
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 			unsigned int stride_shift, bool freed_tables)
 {
-	struct flush_tlb_info f = { .mm = mm, .start = start, .end = end,
-				    .stride_shift = stride_shift, .freed_tables = freed_tables };
+	struct flush_tlb_info f = { .mm = mm,
+				    .start = start,
+				    .end = end,
+				    .stride_shift = stride_shift,
+				    .freed_tables = freed_tables };
 
-	if (end != TLB_FLUSH_ALL &&
-	    ((end - start) >> stride_shift) > tlb_single_page_flush_ceiling)
+	if (end != TLB_FLUSH_ALL && ((end - start) >> stride_shift) > tlb_single_page_flush_ceiling)
 		f.end = TLB_FLUSH_ALL;
 	/* A locked RMW reads the bitmap: a full barrier after the PTE stores
 	 * (pairs with switch_mm), and one TSan understands. */
@@ -114,7 +110,9 @@ void flush_tlb_mm(struct mm_struct *mm)
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
-	struct flush_tlb_info f = { .start = start & PAGE_MASK, .end = end, .stride_shift = PAGE_SHIFT };
+	struct flush_tlb_info f = { .start = start & PAGE_MASK,
+				    .end = end,
+				    .stride_shift = PAGE_SHIFT };
 
 	if (end == TLB_FLUSH_ALL || ((end - start) >> PAGE_SHIFT) > tlb_single_page_flush_ceiling)
 		f.end = TLB_FLUSH_ALL;
@@ -127,4 +125,3 @@ void flush_tlb_all(void)
 
 	flush_tlb_on_cpus(&f, all_cpus_mask());
 }
-

@@ -67,44 +67,50 @@ int ucpu_cpu_init(void) { return -ENOSYS; }
 bool ucpu_cpu_has_engine(void) { return false; }
 struct ucpu_ctx *ucpu_ctx_new(const struct ucpu_regs *regs) { return NULL; }
 struct ucpu_ctx *ucpu_ctx_clone(const struct ucpu_ctx *src) { return NULL; }
-void ucpu_ctx_free(struct ucpu_ctx *ctx) { }
-void ucpu_ctx_get_regs(struct ucpu_ctx *ctx, struct ucpu_regs *regs) { memset(regs, 0, sizeof(*regs)); }
-void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *regs) { }
-void ucpu_live_restore(const struct ucpu_ctx *ctx) { }
+void ucpu_ctx_free(struct ucpu_ctx *ctx) {}
+void ucpu_ctx_get_regs(struct ucpu_ctx *ctx, struct ucpu_regs *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+}
+void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *regs) {}
+void ucpu_live_restore(const struct ucpu_ctx *ctx) {}
 enum ucpu_exit ucpu_run(struct ucpu_ctx *ctx, u64 steps, struct ucpu_signal *sig)
 {
 	memset(sig, 0, sizeof(*sig));
 	sig->sig = SIGKILL;
 	return UCPU_SIGNAL;
 }
-void ucpu_flush_code(void) { }
-void ucpu_remove_code(unsigned long start, unsigned long end) { }
-void ucpu_kick(struct cpu *c) { }
-void ucpu_get_facts(struct ucpu_facts *f) { f->error_code_off = f->old_exception_off = f->context_size = -1; }
+void ucpu_flush_code(void) {}
+void ucpu_remove_code(unsigned long start, unsigned long end) {}
+void ucpu_kick(struct cpu *c) {}
+void ucpu_get_facts(struct ucpu_facts *f)
+{
+	f->error_code_off = f->old_exception_off = f->context_size = -1;
+}
 
 #else
 
 #include <unicorn/unicorn.h>
 
-#define BOOT_SIZE 0x10000UL            /* the private boot region */
+#define BOOT_SIZE 0x10000UL /* the private boot region */
 #define BOOT_PML4 0x0000
 #define BOOT_PDPT 0x1000
-#define BOOT_PD   0x2000
-#define BOOT_GDT  0x3000
-#define BOOT_CODE 0x4000               /* kernel stub: iretq */
-#define BOOT_USER 0x5000               /* user code of the calibration */
-#define BOOT_DATA 0x6000               /* a mapped user data page */
-#define BOOT_STACK 0x8000              /* top of the stub's stack */
+#define BOOT_PD 0x2000
+#define BOOT_GDT 0x3000
+#define BOOT_CODE 0x4000  /* kernel stub: iretq */
+#define BOOT_USER 0x5000  /* user code of the calibration */
+#define BOOT_DATA 0x6000  /* a mapped user data page */
+#define BOOT_STACK 0x8000 /* top of the stub's stack */
 
 #define KERNEL_CS 0x10
 #define KERNEL_DS 0x18
-#define USER_DS   0x2b                 /* Linux's __USER_DS */
-#define USER_CS   0x33                 /* Linux's __USER_CS */
-#define MSR_EFER  0xc0000080
-#define EFER_SCE  0x001
-#define EFER_LME  0x100
-#define EFER_LMA  0x400
-#define EFER_NXE  0x800
+#define USER_DS 0x2b /* Linux's __USER_DS */
+#define USER_CS 0x33 /* Linux's __USER_CS */
+#define MSR_EFER 0xc0000080
+#define EFER_SCE 0x001
+#define EFER_LME 0x100
+#define EFER_LMA 0x400
+#define EFER_NXE 0x800
 #define CR0_PE 0x1
 #define CR0_MP 0x2
 #define CR0_ET 0x10
@@ -115,7 +121,7 @@ void ucpu_get_facts(struct ucpu_facts *f) { f->error_code_off = f->old_exception
 #define CR4_OSFXSR 0x200
 #define CR4_OSXMMEXCPT 0x400
 
-#define WATCHDOG_NS 1000000L           /* re-kick a CPU whose IPI waits this long */
+#define WATCHDOG_NS 1000000L /* re-kick a CPU whose IPI waits this long */
 /* QEMU sizes its software TLB (256 entries at first, doubling up to 2^20)
  * only when it is flushed, by how full it was.  A program that faults in
  * a large working set and never unmaps would keep 256 entries and miss on
@@ -127,14 +133,14 @@ void ucpu_get_facts(struct ucpu_facts *f) { f->error_code_off = f->old_exception
 
 struct ucpu {
 	uc_engine *uc;
-	uc_context *scratch;               /* the fault hook's copy of the CPU state */
+	uc_context *scratch; /* the fault hook's copy of the CPU state */
 	u64 boot_pa;
-	u64 cr3;                           /* what the engine holds */
-	bool running;                      /* inside uc_emu_start */
-	_Atomic int in_guest;              /* a kick may stop it */
-	bool stop;                         /* the run ends after this hook */
-	unsigned long faults;              /* #PFs handled (TLB_RESIZE_FAULTS) */
-	struct ucpu_signal *sig;           /* where a signal is reported */
+	u64 cr3;		 /* what the engine holds */
+	bool running;		 /* inside uc_emu_start */
+	_Atomic int in_guest;	 /* a kick may stop it */
+	bool stop;		 /* the run ends after this hook */
+	unsigned long faults;	 /* #PFs handled (TLB_RESIZE_FAULTS) */
+	struct ucpu_signal *sig; /* where a signal is reported */
 	struct cpu *cpu;
 };
 
@@ -147,14 +153,11 @@ static struct ucpu *ucpus[MMK_MAX_CPUS];
 static long error_code_off = -1, old_exception_off = -1, context_size = -1;
 static pthread_mutex_t calib_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t watchdog;
-static _Atomic int watchdog_state;     /* 0 none, 1 running, 2 stopping */
+static _Atomic int watchdog_state; /* 0 none, 1 running, 2 stopping */
 
 bool ucpu_supported(void) { return true; }
 
-static struct ucpu *this_ucpu(void)
-{
-	return this_cpu() ? ucpus[this_cpu()->id] : NULL;
-}
+static struct ucpu *this_ucpu(void) { return this_cpu() ? ucpus[this_cpu()->id] : NULL; }
 
 bool ucpu_cpu_has_engine(void) { return this_ucpu() != NULL; }
 
@@ -173,10 +176,7 @@ static u64 reg_get(uc_engine *uc, int reg)
 	return v;
 }
 
-static void reg_set(uc_engine *uc, int reg, u64 v)
-{
-	uc_reg_write(uc, reg, &v);
-}
+static void reg_set(uc_engine *uc, int reg, u64 v) { uc_reg_write(uc, reg, &v); }
 
 /* ------------------------------------------------------------ TLB, kick -- */
 
@@ -189,7 +189,7 @@ static void engine_tlb_flush(struct cpu *c)
 		return;
 	if (u->cr3 != c->cr3) {
 		u->cr3 = c->cr3;
-		reg_set(u->uc, UC_X86_REG_CR3, u->cr3);     /* flushes, as a MOV to CR3 */
+		reg_set(u->uc, UC_X86_REG_CR3, u->cr3); /* flushes, as a MOV to CR3 */
 	} else {
 		uc_ctl_flush_tlb(u->uc);
 	}
@@ -265,10 +265,7 @@ static int ctx_int(const uc_context *ctx, long off)
 	return v;
 }
 
-static int scratch_read_int(struct ucpu *u, long off)
-{
-	return ctx_int(u->scratch, off);
-}
+static int scratch_read_int(struct ucpu *u, long off) { return ctx_int(u->scratch, off); }
 
 static void scratch_write_int(struct ucpu *u, long off, int v)
 {
@@ -309,17 +306,18 @@ static void page_fault(struct ucpu *u)
 	f.address = reg_get(u->uc, UC_X86_REG_CR2);
 	f.error_code = fault_error_code(u);
 	f.mmu_idx = MMU_USER_IDX;
-	f.access = (f.error_code & X86_PF_INSTR) ? MMU_INST_FETCH
-		 : (f.error_code & X86_PF_WRITE) ? MMU_DATA_STORE : MMU_DATA_LOAD;
+	f.access = (f.error_code & X86_PF_INSTR) ? MMU_INST_FETCH :
+		   (f.error_code & X86_PF_WRITE) ? MMU_DATA_STORE :
+						   MMU_DATA_LOAD;
 	atomic_store(&u->in_guest, 0);
 	if (mmu_raise_fault(&f) == 0) {
 		/* the CPU's CR3 may have changed under the handler: follow it */
 		if (u->cr3 != u->cpu->cr3)
 			engine_tlb_flush(u->cpu);
 		else if (!(++u->faults % TLB_RESIZE_FAULTS))
-			uc_ctl_flush_tlb(u->uc);     /* see TLB_RESIZE_FAULTS */
+			uc_ctl_flush_tlb(u->uc); /* see TLB_RESIZE_FAULTS */
 		atomic_store(&u->in_guest, 1);
-		return;                                  /* retry the instruction */
+		return; /* retry the instruction */
 	}
 	report_signal(u, f.sig ? f.sig : SIGSEGV, f.si_code, f.sig_addr, 14, f.error_code);
 }
@@ -354,11 +352,10 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *data)
 
 #define NREGS (UR_NGPR + 4)
 static const int all_ids[NREGS] = {
-	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-	UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-	UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
-	UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-	UC_X86_REG_RIP, UC_X86_REG_RFLAGS, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE,
+	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX,	   UC_X86_REG_RBX,     UC_X86_REG_RSP,
+	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,	   UC_X86_REG_R8,      UC_X86_REG_R9,
+	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,	   UC_X86_REG_R13,     UC_X86_REG_R14,
+	UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_RFLAGS, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE,
 };
 
 static void regs_ptrs(struct ucpu_regs *r, void **p)
@@ -402,7 +399,7 @@ static void hook_syscall(uc_engine *uc, void *data)
 
 	atomic_store(&u->in_guest, 0);
 	read_regs(uc, &r);
-	r.rip += 2;                                  /* Linux's pt_regs->ip: past syscall */
+	r.rip += 2; /* Linux's pt_regs->ip: past syscall */
 	if (!v) {
 		reg_set(uc, UC_X86_REG_RAX, (u64)-ENOSYS);
 		atomic_store(&u->in_guest, 1);
@@ -410,7 +407,7 @@ static void hook_syscall(uc_engine *uc, void *data)
 	}
 	ret = v(&r);
 	if (ret & UCPU_SC_WRITEBACK) {
-		r.rip -= 2;                          /* Unicorn adds the length afterwards */
+		r.rip -= 2; /* Unicorn adds the length afterwards */
 		write_regs(uc, &r);
 	} else {
 		/* sysret: RCX = RIP, R11 = RFLAGS, as the hardware leaves them */
@@ -436,32 +433,29 @@ static void boot_write(struct ucpu *u, u64 off, const void *p, size_t n)
 	uc_mem_write(u->uc, u->boot_pa + off, p, n);
 }
 
-static void boot_put64(struct ucpu *u, u64 off, u64 v)
-{
-	boot_write(u, off, &v, sizeof(v));
-}
+static void boot_put64(struct ucpu *u, u64 off, u64 v) { boot_write(u, off, &v, sizeof(v)); }
 
 /* The boot region: tables mapping it 1:1 with a 2 MiB user page, a GDT,
  * the iretq stub and its frame, the calibration's user code. */
 static void boot_region_fill(struct ucpu *u)
 {
 	u64 va = u->boot_pa;
-	static const u8 stub[] = { 0x48, 0xcf };                  /* iretq */
+	static const u8 stub[] = { 0x48, 0xcf }; /* iretq */
 	static const u8 user[] = {
-		0x48, 0x89, 0x18,       /* mov %rbx,(%rax)  write, not present: ec 6 */
-		0x48, 0x8b, 0x19,       /* mov (%rcx),%rbx  read, not present:  ec 4 */
-		0x48, 0x89, 0x1a,       /* mov %rbx,(%rdx)  a third #PF, not a #DF   */
-		0x90,                   /* nop: the end */
+		0x48, 0x89, 0x18, /* mov %rbx,(%rax)  write, not present: ec 6 */
+		0x48, 0x8b, 0x19, /* mov (%rcx),%rbx  read, not present:  ec 4 */
+		0x48, 0x89, 0x1a, /* mov %rbx,(%rdx)  a third #PF, not a #DF   */
+		0x90,		  /* nop: the end */
 	};
 	u64 frame[5] = { va + BOOT_USER, USER_CS, 0x202, va + BOOT_DATA + 0x800, USER_DS };
 
 	boot_put64(u, BOOT_PML4 + 8 * ((va >> 39) & 511), (va + BOOT_PDPT) | 0x7);
 	boot_put64(u, BOOT_PDPT + 8 * ((va >> 30) & 511), (va + BOOT_PD) | 0x7);
-	boot_put64(u, BOOT_PD + 8 * ((va >> 21) & 511), va | 0x87);        /* 2M, U RW P */
-	boot_put64(u, BOOT_GDT + 8 * 2, 0x00af9b000000ffffULL);           /* kernel code 64 */
-	boot_put64(u, BOOT_GDT + 8 * 3, 0x00cf93000000ffffULL);           /* kernel data */
-	boot_put64(u, BOOT_GDT + 8 * 5, 0x00cff3000000ffffULL);           /* user data */
-	boot_put64(u, BOOT_GDT + 8 * 6, 0x00affb000000ffffULL);           /* user code 64 */
+	boot_put64(u, BOOT_PD + 8 * ((va >> 21) & 511), va | 0x87); /* 2M, U RW P */
+	boot_put64(u, BOOT_GDT + 8 * 2, 0x00af9b000000ffffULL);	    /* kernel code 64 */
+	boot_put64(u, BOOT_GDT + 8 * 3, 0x00cf93000000ffffULL);	    /* kernel data */
+	boot_put64(u, BOOT_GDT + 8 * 5, 0x00cff3000000ffffULL);	    /* user data */
+	boot_put64(u, BOOT_GDT + 8 * 6, 0x00affb000000ffffULL);	    /* user code 64 */
 	boot_write(u, BOOT_CODE, stub, sizeof(stub));
 	boot_write(u, BOOT_USER, user, sizeof(user));
 	boot_write(u, BOOT_STACK - sizeof(frame), frame, sizeof(frame));
@@ -491,7 +485,7 @@ struct calib {
 	uc_context *c[3], *s;
 	uint32_t intno[3];
 	int n;
-	bool reset;                        /* reset old_exception after each */
+	bool reset; /* reset old_exception after each */
 };
 
 static void calib_hook(uc_engine *uc, uint32_t intno, void *data)
@@ -586,8 +580,9 @@ static int boot_to_user(struct ucpu *u)
 	pthread_mutex_lock(&calib_lock);
 	if (old_exception_off < 0) {
 		calib_run(u, &k, c0);
-		off = k.n == 2 && k.intno[0] == 14 && k.intno[1] == 8
-			      ? find_offset(c0, -1, k.c, oe, 2, size) : -1;
+		off = k.n == 2 && k.intno[0] == 14 && k.intno[1] == 8 ?
+			      find_offset(c0, -1, k.c, oe, 2, size) :
+			      -1;
 		if (off < 0)
 			goto unlock;
 		old_exception_off = off;
@@ -605,7 +600,7 @@ static int boot_to_user(struct ucpu *u)
 		error_code_off = off;
 		context_size = (long)size;
 	}
-	uc_context_restore(u->uc, c0);                  /* CPL 3, nothing in flight */
+	uc_context_restore(u->uc, c0); /* CPL 3, nothing in flight */
 	err = 0;
 unlock:
 	pthread_mutex_unlock(&calib_lock);
@@ -667,7 +662,8 @@ int ucpu_cpu_init(void)
 	if (uc_context_alloc(u->uc, &u->scratch))
 		goto fail;
 	if (uc_hook_add(u->uc, &h1, UC_HOOK_INTR, (void *)hook_intr, u, 1, 0) ||
-	    uc_hook_add(u->uc, &h2, UC_HOOK_INSN, (void *)hook_syscall, u, 1, 0, UC_X86_INS_SYSCALL))
+	    uc_hook_add(u->uc, &h2, UC_HOOK_INSN, (void *)hook_syscall, u, 1, 0,
+			UC_X86_INS_SYSCALL))
 		goto fail;
 	u->cr3 = c->cr3;
 	reg_set(u->uc, UC_X86_REG_CR3, u->cr3);
@@ -811,7 +807,7 @@ enum ucpu_exit ucpu_run(struct ucpu_ctx *ctx, u64 steps, struct ucpu_signal *sig
 	if (atomic_load_explicit(&c->ipi_pending, memory_order_acquire)) {
 		atomic_store(&u->in_guest, 0);
 		uc_context_save(u->uc, ctx->uctx);
-		return UCPU_KICKED;                  /* serve it first */
+		return UCPU_KICKED; /* serve it first */
 	}
 	u->running = true;
 	e = uc_emu_start(u->uc, rip, 0, 0, steps);

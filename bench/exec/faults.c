@@ -14,7 +14,8 @@ int main(int argc, char **argv)
 	unsigned long i, faults = 0;
 
 	for (r = 0; r < 8; r++) {
-		char *m = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *m =
+			mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (m == MAP_FAILED)
 			return 1;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N (4u << 20)            /* 4M longs = 32 MiB */
+#define N (4u << 20) /* 4M longs = 32 MiB */
 
 int main(void)
 {
@@ -14,12 +14,14 @@ int main(void)
 		return 1;
 	for (i = 0; i < N; i++)
 		next[i] = i;
-	for (i = N - 1; i > 0; i--) {           /* Sattolo: one cycle */
+	for (i = N - 1; i > 0; i--) { /* Sattolo: one cycle */
 		unsigned long j, t;
 
 		seed = seed * 6364136223846793005UL + 1;
 		j = (seed >> 33) % i;
-		t = next[i]; next[i] = next[j]; next[j] = t;
+		t = next[i];
+		next[i] = next[j];
+		next[j] = t;
 	}
 	for (i = 0; i < 8u << 20; i++) {
 		p = next[p];

@@ -28,44 +28,44 @@ enum req_op { REQ_OP_READ = 0, REQ_OP_WRITE = 1 };
 
 /* One injection rule per direction (read, write). */
 struct blk_fault_rule {
-	long nth;                /* fail the nth request from when it was armed (1-based); 0 off */
-	bool sticky;             /* and every one after it */
-	long calls;              /* requests seen since armed */
-	bool range;              /* fail every request overlapping [start, end) */
+	long nth;    /* fail the nth request from when it was armed (1-based); 0 off */
+	bool sticky; /* and every one after it */
+	long calls;  /* requests seen since armed */
+	bool range;  /* fail every request overlapping [start, end) */
 	long long start, end;
 };
 
 struct backing_dev_info;
 struct block_device {
-	struct list_head bd_list;            /* all devices, under bdev_lock */
-	unsigned int bd_major, bd_minor;     /* the host's st_dev of the mounted tree */
-	char bd_name[32];                    /* "hostfs0", ... */
-	u64 latency_ns;                      /* per request */
-	u64 bw_bytes;                        /* bytes per second; 0 = unlimited */
-	bool nonrot;                         /* solid-state (queue/rotational 0): swap
+	struct list_head bd_list;	 /* all devices, under bdev_lock */
+	unsigned int bd_major, bd_minor; /* the host's st_dev of the mounted tree */
+	char bd_name[32];		 /* "hostfs0", ... */
+	u64 latency_ns;			 /* per request */
+	u64 bw_bytes;			 /* bytes per second; 0 = unlimited */
+	bool nonrot;			 /* solid-state (queue/rotational 0): swap
 					        uses per-CPU clusters and VMA readahead */
-	struct backing_dev_info *bd_bdi;     /* its writeback (mm/backing-dev.c) */
+	struct backing_dev_info *bd_bdi; /* its writeback (mm/backing-dev.c) */
 	spinlock_t bd_lock;
-	struct blk_fault_rule fail[2];       /* REQ_OP_READ, REQ_OP_WRITE */
+	struct blk_fault_rule fail[2]; /* REQ_OP_READ, REQ_OP_WRITE */
 	unsigned long ios[2], sectors[2], errors[2];
-	u64 busy_ns;                         /* simulated time spent on requests */
+	u64 busy_ns; /* simulated time spent on requests */
 };
 
 #define BIO_MAX_VECS 256
 struct bio {
 	struct block_device *bi_bdev;
 	enum req_op bi_op;
-	int bi_hostfd;                       /* the host file (hostfs inode) */
-	long long bi_pos;                    /* file offset of the first byte */
+	int bi_hostfd;	  /* the host file (hostfs inode) */
+	long long bi_pos; /* file offset of the first byte */
 	int bi_vcnt;
 	struct host_iovec bi_io_vec[BIO_MAX_VECS];
-	size_t bi_size;                      /* sum of the vector */
+	size_t bi_size; /* sum of the vector */
 	/* submit_bio (asynchronous) only: */
-	void (*bi_end_io)(struct bio *bio);  /* the completion; it frees the bio */
+	void (*bi_end_io)(struct bio *bio); /* the completion; it frees the bio */
 	void *bi_private;
-	long bi_status;                      /* what submit_bio_wait would have returned */
-	struct list_head bi_pending;         /* the in-flight queue, oldest first */
-	u64 bi_plug;                         /* the batch it was submitted in */
+	long bi_status;		     /* what submit_bio_wait would have returned */
+	struct list_head bi_pending; /* the in-flight queue, oldest first */
+	u64 bi_plug;		     /* the batch it was submitted in */
 };
 
 /* Linux blk_plug: the requests a task submits between blk_start_plug and
@@ -74,7 +74,7 @@ struct bio {
 struct blk_plug {
 	u64 id;
 };
-void blk_start_plug(struct blk_plug *plug);   /* nested: the outer one counts */
+void blk_start_plug(struct blk_plug *plug); /* nested: the outer one counts */
 void blk_finish_plug(struct blk_plug *plug);
 
 /* A device for a host mount (latency in ns, bw in bytes/s).  NULL on -ENOMEM. */
@@ -100,9 +100,9 @@ long submit_bio_wait(struct bio *bio);
  * request still locked and not uptodate, as on Linux.  bio from bio_alloc.
  */
 void submit_bio(struct bio *bio);
-struct bio *bio_alloc(void);                /* zeroed; NULL on -ENOMEM */
+struct bio *bio_alloc(void); /* zeroed; NULL on -ENOMEM */
 void bio_put(struct bio *bio);
-bool blk_complete_one(void);                /* the oldest batch in flight: false if none */
+bool blk_complete_one(void); /* the oldest batch in flight: false if none */
 void blk_complete_all(void);
 /* Arm or clear a rule: op REQ_OP_READ/WRITE; nth > 0 with sticky, or a range. */
 void bdev_set_fault(struct block_device *bdev, enum req_op op, const struct blk_fault_rule *r);

@@ -14,22 +14,25 @@
 
 struct verify_ctx {
 	FILE *out;
-	const char *check;    /* name of the running check */
+	const char *check; /* name of the running check */
 	int errors;
-	int max_reports;      /* stop printing after this many (still counted) */
+	int max_reports; /* stop printing after this many (still counted) */
 };
 __printf(2, 3) void verify_fail(struct verify_ctx *v, const char *fmt, ...);
 
 struct verify_check {
 	const char *name;
-	int order;            /* lower runs first */
+	int order; /* lower runs first */
 	void (*fn)(struct verify_ctx *v);
 	struct verify_check *next;
 };
 void verify_register(struct verify_check *c);
-#define VERIFY_CHECK(var, vname, vorder, vfn)                                   \
+#define VERIFY_CHECK(var, vname, vorder, vfn)                                           \
 	static struct verify_check var = { .name = vname, .order = vorder, .fn = vfn }; \
-	__attribute__((constructor)) static void __verify_reg_##var(void) { verify_register(&var); } \
+	__attribute__((constructor)) static void __verify_reg_##var(void)               \
+	{                                                                               \
+		verify_register(&var);                                                  \
+	}                                                                               \
 	extern struct verify_check var
 
 /* Run every check; print to out (may be NULL: count only).  Returns the

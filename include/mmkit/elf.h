@@ -11,31 +11,31 @@
 #include "mmkit/compiler.h"
 
 /* e_ident */
-#define EI_NIDENT     16
-#define EI_CLASS      4
-#define EI_DATA       5
-#define EI_VERSION    6
-#define EI_OSABI      7
-#define ELFMAG        "\177ELF"
-#define SELFMAG       4
-#define ELFCLASS32    1
-#define ELFCLASS64    2
-#define ELFDATA2LSB   1
-#define EV_CURRENT    1
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define EI_OSABI 7
+#define ELFMAG "\177ELF"
+#define SELFMAG 4
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
 #define ELFOSABI_NONE 0
 
 /* e_type, e_machine */
 #define ET_EXEC 2
-#define ET_DYN  3
+#define ET_DYN 3
 #define ET_CORE 4
-#define EM_386    3
+#define EM_386 3
 #define EM_X86_64 62
 
 /* p_type, p_flags */
-#define PT_NULL   0
-#define PT_LOAD   1
+#define PT_NULL 0
+#define PT_LOAD 1
 #define PT_INTERP 3
-#define PT_NOTE   4
+#define PT_NOTE 4
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -45,32 +45,32 @@
 #define ELF_EXEC_PAGESIZE 4096
 
 /* Note types of core files and the names they are filed under */
-#define NT_PRSTATUS    1
-#define NT_PRFPREG     2               /* NT_FPREGSET: "CORE" */
-#define NT_PRPSINFO    3
-#define NT_AUXV        6
-#define NT_PRXFPREG    0x46e62b7f      /* i386 fxsave area: "LINUX" */
-#define NT_386_TLS     0x200
-#define NT_X86_XSTATE  0x202
+#define NT_PRSTATUS 1
+#define NT_PRFPREG 2 /* NT_FPREGSET: "CORE" */
+#define NT_PRPSINFO 3
+#define NT_AUXV 6
+#define NT_PRXFPREG 0x46e62b7f /* i386 fxsave area: "LINUX" */
+#define NT_386_TLS 0x200
+#define NT_X86_XSTATE 0x202
 #define NT_X86_XSAVE_LAYOUT 0x205
-#define NT_SIGINFO     0x53494749
-#define NT_FILE        0x46494c45
-#define NN_CORE  "CORE"
+#define NT_SIGINFO 0x53494749
+#define NT_FILE 0x46494c45
+#define NN_CORE "CORE"
 #define NN_LINUX "LINUX"
 
 /* Auxiliary vector entries (include/uapi/linux/auxvec.h) */
-#define AT_NULL   0
-#define AT_PHDR   3
-#define AT_PHENT  4
-#define AT_PHNUM  5
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
 #define AT_PAGESZ 6
-#define AT_BASE   7
-#define AT_FLAGS  8
-#define AT_ENTRY  9
-#define AT_UID    11
-#define AT_EUID   12
-#define AT_GID    13
-#define AT_EGID   14
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
 #define AT_CLKTCK 17
 #define AT_SECURE 23
 #define AT_RSEQ_FEATURE_SIZE 27
@@ -109,8 +109,8 @@ struct elf32_phdr {
 };
 
 struct elf32_shdr {
-	u32 sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link, sh_info,
-	    sh_addralign, sh_entsize;
+	u32 sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link, sh_info, sh_addralign,
+		sh_entsize;
 };
 
 /* The header of a note: the name (with its NUL) and the descriptor follow,

@@ -20,15 +20,15 @@
 
 struct fault_site {
 	const char *name;
-	struct fault_site *next;      /* registry, built before main() */
-	_Atomic long calls;           /* calls seen while armed */
-	_Atomic long failures;        /* failures injected */
-	long nth;                     /* fail when calls reaches nth (1-based); 0 = off */
-	bool sticky;                  /* keep failing after the nth */
-	u32 prob_ppm;                 /* probability in parts per million; 0 = off */
+	struct fault_site *next; /* registry, built before main() */
+	_Atomic long calls;	 /* calls seen while armed */
+	_Atomic long failures;	 /* failures injected */
+	long nth;		 /* fail when calls reaches nth (1-based); 0 = off */
+	bool sticky;		 /* keep failing after the nth */
+	u32 prob_ppm;		 /* probability in parts per million; 0 = off */
 };
 
-extern _Atomic int fault_inject_armed;  /* number of armed sites, "any" included */
+extern _Atomic int fault_inject_armed; /* number of armed sites, "any" included */
 
 bool __should_fail(struct fault_site *site);
 static __always_inline bool should_fail(struct fault_site *site)
@@ -54,10 +54,12 @@ static inline void fault_absorbed(void)
 }
 
 void fault_site_register(struct fault_site *site);
-#define DEFINE_FAULT_SITE(var, sname)                                          \
-	struct fault_site var = { .name = sname };                             \
-	__attribute__((constructor)) static void __fault_reg_##var(void)       \
-	{ fault_site_register(&var); }                                         \
+#define DEFINE_FAULT_SITE(var, sname)                                    \
+	struct fault_site var = { .name = sname };                       \
+	__attribute__((constructor)) static void __fault_reg_##var(void) \
+	{                                                                \
+		fault_site_register(&var);                               \
+	}                                                                \
 	extern struct fault_site var
 
 /* Arm, disarm and inspect sites by name ("any" = every site counted together). */

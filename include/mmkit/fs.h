@@ -42,65 +42,65 @@ typedef unsigned int umode_t;
 typedef unsigned int fmode_t;
 
 /* ---- uapi (x86-64 values) ---- */
-#define MMK_O_ACCMODE   00000003
-#define MMK_O_RDONLY    00000000
-#define MMK_O_WRONLY    00000001
-#define MMK_O_RDWR      00000002
-#define MMK_O_CREAT     00000100
-#define MMK_O_EXCL      00000200
-#define MMK_O_NOCTTY    00000400
-#define MMK_O_TRUNC     00001000
-#define MMK_O_APPEND    00002000
-#define MMK_O_NONBLOCK  00004000
-#define MMK_O_DSYNC     00010000
-#define MMK_O_DIRECT    00040000
+#define MMK_O_ACCMODE 00000003
+#define MMK_O_RDONLY 00000000
+#define MMK_O_WRONLY 00000001
+#define MMK_O_RDWR 00000002
+#define MMK_O_CREAT 00000100
+#define MMK_O_EXCL 00000200
+#define MMK_O_NOCTTY 00000400
+#define MMK_O_TRUNC 00001000
+#define MMK_O_APPEND 00002000
+#define MMK_O_NONBLOCK 00004000
+#define MMK_O_DSYNC 00010000
+#define MMK_O_DIRECT 00040000
 #define MMK_O_LARGEFILE 00100000
 #define MMK_O_DIRECTORY 00200000
-#define MMK_O_NOFOLLOW  00400000
-#define MMK_O_NOATIME   01000000
-#define MMK_O_CLOEXEC   02000000
-#define MMK_O_SYNC      04010000
-#define MMK_O_PATH      010000000
-#define MMK_O_TMPFILE   020200000
+#define MMK_O_NOFOLLOW 00400000
+#define MMK_O_NOATIME 01000000
+#define MMK_O_CLOEXEC 02000000
+#define MMK_O_SYNC 04010000
+#define MMK_O_PATH 010000000
+#define MMK_O_TMPFILE 020200000
 
-#define MMK_S_IFMT   0170000
-#define MMK_S_IFDIR  0040000
-#define MMK_S_IFREG  0100000
-#define MMK_S_IFLNK  0120000
-#define MMK_S_ISDIR(m) (((m) & MMK_S_IFMT) == MMK_S_IFDIR)
-#define MMK_S_ISREG(m) (((m) & MMK_S_IFMT) == MMK_S_IFREG)
-#define MMK_S_ISLNK(m) (((m) & MMK_S_IFMT) == MMK_S_IFLNK)
+#define MMK_S_IFMT 0170000
+#define MMK_S_IFDIR 0040000
+#define MMK_S_IFREG 0100000
+#define MMK_S_IFLNK 0120000
+#define MMK_S_ISDIR(m) (((m)&MMK_S_IFMT) == MMK_S_IFDIR)
+#define MMK_S_ISREG(m) (((m)&MMK_S_IFMT) == MMK_S_IFREG)
+#define MMK_S_ISLNK(m) (((m)&MMK_S_IFMT) == MMK_S_IFLNK)
 
-#define MMK_SEEK_SET  0
-#define MMK_SEEK_CUR  1
-#define MMK_SEEK_END  2
+#define MMK_SEEK_SET 0
+#define MMK_SEEK_CUR 1
+#define MMK_SEEK_END 2
 #define MMK_SEEK_DATA 3
 #define MMK_SEEK_HOLE 4
 
-#define MMK_FALLOC_FL_KEEP_SIZE      0x01
-#define MMK_FALLOC_FL_PUNCH_HOLE     0x02
-#define MMK_FALLOC_FL_NO_HIDE_STALE  0x04
+#define MMK_FALLOC_FL_KEEP_SIZE 0x01
+#define MMK_FALLOC_FL_PUNCH_HOLE 0x02
+#define MMK_FALLOC_FL_NO_HIDE_STALE 0x04
 #define MMK_FALLOC_FL_COLLAPSE_RANGE 0x08
-#define MMK_FALLOC_FL_ZERO_RANGE     0x10
-#define MMK_FALLOC_FL_INSERT_RANGE   0x20
-#define MMK_FALLOC_FL_UNSHARE_RANGE  0x40
+#define MMK_FALLOC_FL_ZERO_RANGE 0x10
+#define MMK_FALLOC_FL_INSERT_RANGE 0x20
+#define MMK_FALLOC_FL_UNSHARE_RANGE 0x40
 
-#define MMK_POSIX_FADV_NORMAL     0
-#define MMK_POSIX_FADV_RANDOM     1
+#define MMK_POSIX_FADV_NORMAL 0
+#define MMK_POSIX_FADV_RANDOM 1
 #define MMK_POSIX_FADV_SEQUENTIAL 2
-#define MMK_POSIX_FADV_WILLNEED   3
-#define MMK_POSIX_FADV_DONTNEED   4
-#define MMK_POSIX_FADV_NOREUSE    5
+#define MMK_POSIX_FADV_WILLNEED 3
+#define MMK_POSIX_FADV_DONTNEED 4
+#define MMK_POSIX_FADV_NOREUSE 5
 
 #define MAX_RW_COUNT (0x7fffffffL & (long)PAGE_MASK)
 #define MAX_LFS_FILESIZE 0x7fffffffffffffffLL
 
-#define FMODE_READ   0x1
-#define FMODE_WRITE  0x2
-#define FMODE_LSEEK  0x4
-#define FMODE_PREAD  0x8
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_LSEEK 0x4
+#define FMODE_PREAD 0x8
 #define FMODE_PWRITE 0x10
-#define FMODE_RANDOM 0x1000       /* POSIX_FADV_RANDOM */
+#define FMODE_RANDOM 0x1000 /* POSIX_FADV_RANDOM */
 #define FMODE_NOREUSE 0x800000
 
 #define SB_RDONLY 0x1
@@ -137,7 +137,6 @@ struct inode_operations {
 	unsigned long (*getblocks)(struct inode *inode);
 };
 
-
 struct address_space_operations {
 	/* Read one locked page from the backing store: uptodate on success;
 	 * unlock it in every case.  0 or -EIO. */
@@ -157,69 +156,73 @@ struct address_space_operations {
 };
 
 struct super_block {
-	struct list_head s_list;             /* all super blocks, under namespace_sem */
+	struct list_head s_list; /* all super blocks, under namespace_sem */
 	unsigned int s_dev_major, s_dev_minor;
-	unsigned long s_flags;               /* SB_RDONLY */
-	const char *s_type;                  /* "tmpfs", "hostfs", "shm" */
+	unsigned long s_flags; /* SB_RDONLY */
+	const char *s_type;    /* "tmpfs", "hostfs", "shm" */
 	const struct super_operations *s_op;
 	struct dentry *s_root;
-	struct block_device *s_bdev;         /* hostfs: where I/O goes and is timed */
-	struct backing_dev_info *s_bdi;      /* writeback of its inodes */
-	char *s_hostdir;                     /* hostfs: the host directory (malloc'ed) */
+	struct block_device *s_bdev;	/* hostfs: where I/O goes and is timed */
+	struct backing_dev_info *s_bdi; /* writeback of its inodes */
+	char *s_hostdir;		/* hostfs: the host directory (malloc'ed) */
 	spinlock_t s_inode_list_lock;
-	struct list_head s_inodes;           /* every inode of the super block */
-	unsigned long s_next_ino;            /* tmpfs: the next inode number */
+	struct list_head s_inodes; /* every inode of the super block */
+	unsigned long s_next_ino;  /* tmpfs: the next inode number */
 };
 
 /* i_state bits (writeback, fs/fs-writeback.c), guarded by the bdi's list_lock */
 #define I_DIRTY_PAGES 0x1
-#define I_SYNC        0x2            /* being written back */
-#define I_FREEING     0x4
+#define I_SYNC 0x2 /* being written back */
+#define I_FREEING 0x4
 
 struct inode {
 	umode_t i_mode;
-	unsigned int i_nlink;                /* guarded by the parent's inode_lock */
+	unsigned int i_nlink; /* guarded by the parent's inode_lock */
 	unsigned long i_ino;
 	unsigned int i_dev_major, i_dev_minor; /* the device stat and maps show */
-	_Atomic loff_t i_size;               /* i_size_read / i_size_write */
-	unsigned long i_blocks;              /* tmpfs: 512-byte units */
+	_Atomic loff_t i_size;		       /* i_size_read / i_size_write */
+	unsigned long i_blocks;		       /* tmpfs: 512-byte units */
 	struct super_block *i_sb;
 	const struct inode_operations *i_op;
 	const struct file_operations *i_fop;
 	struct address_space *i_mapping;
 	_Atomic int i_count;
-	struct rw_semaphore i_rwsem;         /* inode_lock */
-	struct list_head i_sb_list;          /* on i_sb->s_inodes */
+	struct rw_semaphore i_rwsem; /* inode_lock */
+	struct list_head i_sb_list;  /* on i_sb->s_inodes */
 	/* ---- writeback (fs/fs-writeback.c), under the bdi's wb.list_lock ---- */
 	unsigned long i_state;
-	unsigned long dirtied_when;          /* jiffies of the first dirtying */
-	struct list_head i_io_list;          /* on wb.b_dirty / b_io / b_more_io */
+	unsigned long dirtied_when; /* jiffies of the first dirtying */
+	struct list_head i_io_list; /* on wb.b_dirty / b_io / b_more_io */
 	/* ---- hostfs ---- */
-	int i_hostfd;                        /* -1: none */
+	int i_hostfd; /* -1: none */
 	bool i_host_writable;
-	bool i_swapfile;                     /* S_SWAPFILE: an active swap area (writes,
+	bool i_swapfile; /* S_SWAPFILE: an active swap area (writes,
 					        truncation and fallocate: -ETXTBSY) */
 };
 
 struct dentry {
-	char *d_name;                        /* kmalloc'ed */
+	char *d_name; /* kmalloc'ed */
 	struct inode *d_inode;
-	struct dentry *d_parent;             /* itself for a root */
+	struct dentry *d_parent; /* itself for a root */
 	struct super_block *d_sb;
-	struct list_head d_child;            /* on d_parent->d_subdirs */
+	struct list_head d_child; /* on d_parent->d_subdirs */
 	struct list_head d_subdirs;
 	_Atomic int d_count;
-	bool d_unhashed;                     /* unlinked: maps print " (deleted)" */
-	bool d_symlink;                      /* a host symbolic link (hostfs): its target's
+	bool d_unhashed;	     /* unlinked: maps print " (deleted)" */
+	bool d_symlink;		     /* a host symbolic link (hostfs): its target's
 	                                        inode, or an S_IFLNK one if it dangles */
-	struct dentry *d_mounted;            /* mount point: the root mounted on it */
-	struct dentry *d_mountpoint;         /* a mounted root: where it is mounted */
+	struct dentry *d_mounted;    /* mount point: the root mounted on it */
+	struct dentry *d_mountpoint; /* a mounted root: where it is mounted */
 };
 
 static inline loff_t i_size_read(const struct inode *inode)
-{ return atomic_load_explicit(&((struct inode *)inode)->i_size, memory_order_acquire); }
+{
+	return atomic_load_explicit(&((struct inode *)inode)->i_size, memory_order_acquire);
+}
 static inline void i_size_write(struct inode *inode, loff_t size)
-{ atomic_store_explicit(&inode->i_size, size, memory_order_release); }
+{
+	atomic_store_explicit(&inode->i_size, size, memory_order_release);
+}
 static inline void inode_lock(struct inode *inode) { down_write(&inode->i_rwsem); }
 static inline void inode_unlock(struct inode *inode) { up_write(&inode->i_rwsem); }
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }
@@ -297,10 +300,10 @@ struct file *alloc_file_pseudo(struct inode *inode, const char *path, unsigned i
 
 /* ---- fs/file.c: descriptor tables ---- */
 struct files_struct {
-	_Atomic int count;                   /* tasks sharing it (threads) */
+	_Atomic int count; /* tasks sharing it (threads) */
 	spinlock_t file_lock;
-	unsigned int max_fds;                /* slots allocated */
-	struct file **fd;                    /* kmalloc'ed array */
+	unsigned int max_fds; /* slots allocated */
+	struct file **fd;     /* kmalloc'ed array */
 };
 struct files_struct *alloc_files(void);
 /* fork: a copy sharing every open file (f_count + 1 each).  NULL on -ENOMEM. */
@@ -316,8 +319,8 @@ struct file *fd_remove(struct files_struct *files, int fd);
 /* dup2's install: f (the table's reference) at fd, below nofile; the file
  * fd held before, to be fput by the caller, or NULL (then *err is 0, or
  * -EBADF / -ENOMEM and f was not installed). */
-struct file *fd_install_at(struct files_struct *files, int fd, struct file *f,
-			   unsigned long nofile, int *err);
+struct file *fd_install_at(struct files_struct *files, int fd, struct file *f, unsigned long nofile,
+			   int *err);
 
 /* ---- the system calls (fs/open.c, fs/read_write.c, fs/stat.c, fs/sync.c,
  * mm/fadvise.c, mm/readahead.c): on current's descriptor table, Linux's
@@ -340,8 +343,14 @@ long sys_readahead(int fd, loff_t offset, size_t count);
 long sys_unlink(const char *path);
 long sys_mkdir(const char *path, umode_t mode);
 /* stat: st_size, st_blocks, st_ino, st_nlink of path or fd. */
-struct kstat { loff_t size; unsigned long blocks; unsigned long ino; unsigned int nlink;
-	       umode_t mode; unsigned int dev_major, dev_minor; };
+struct kstat {
+	loff_t size;
+	unsigned long blocks;
+	unsigned long ino;
+	unsigned int nlink;
+	umode_t mode;
+	unsigned int dev_major, dev_minor;
+};
 long sys_stat(const char *path, struct kstat *st);
 long sys_fstat(int fd, struct kstat *st);
 /* Open path as the kernel does for its own use (swapon): the file with a

@@ -12,22 +12,25 @@
 #include "mmkit/compiler.h"
 
 struct host_stat {
-	unsigned int dev_major, dev_minor;  /* st_dev split as the kernel prints it */
+	unsigned int dev_major, dev_minor; /* st_dev split as the kernel prints it */
 	unsigned long ino;
-	unsigned int mode;                  /* st_mode */
+	unsigned int mode; /* st_mode */
 	unsigned int nlink;
 	long long size;
-	unsigned long blocks;               /* st_blocks, 512-byte units */
+	unsigned long blocks; /* st_blocks, 512-byte units */
 };
-struct host_iovec { void *base; size_t len; };
+struct host_iovec {
+	void *base;
+	size_t len;
+};
 
 /* A directory to mount: an O_PATH|O_DIRECTORY descriptor. */
 int host_open_dir(const char *path);
 /* name in the directory dirfd: a directory (O_PATH) or a regular file
  * (read-write if allowed and !rdonly, else read-only; *writable says which).
  * create: O_CREAT|O_EXCL with mode. */
-int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create,
-		 unsigned int mode, bool *writable);
+int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create, unsigned int mode,
+		 bool *writable);
 int host_close(int fd);
 int host_fstat(int fd, struct host_stat *st);
 /* stat of name in dirfd without opening it (follows symbolic links). */
@@ -49,7 +52,10 @@ int host_mkdir_at(int dirfd, const char *name, unsigned int mode);
  * returns how many, or -errno (-EOPNOTSUPP where the file system has no
  * FIEMAP, e.g. tmpfs).  mapped: the extent has blocks (written or
  * unwritten). */
-struct host_extent { long long logical, physical, length; bool last, mapped; };
+struct host_extent {
+	long long logical, physical, length;
+	bool last, mapped;
+};
 int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max);
 /* SEEK_DATA / SEEK_HOLE on the host file: the offset, or -ENXIO. */
 long long host_seek_data(int fd, long long off, bool hole);

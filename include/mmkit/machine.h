@@ -36,18 +36,20 @@
 #define MMK_MAX_CPUS 64
 
 struct machine_config {
-	u64 ram_bytes;      /* 1 MiB .. 64 GiB, a multiple of PAGE_SIZE */
-	int cpus;           /* 1 .. 64 */
-	int levels;         /* paging mode: 2 (i386), 3 (PAE), 4 (x86-64), 5 (LA57) */
+	u64 ram_bytes; /* 1 MiB .. 64 GiB, a multiple of PAGE_SIZE */
+	int cpus;      /* 1 .. 64 */
+	int levels;    /* paging mode: 2 (i386), 3 (PAE), 4 (x86-64), 5 (LA57) */
 	u64 seed;
 	unsigned long min_free_kbytes; /* 0 = derive as Linux does */
 	/* CPU and platform features; the defaults are the reference host's
 	 * (a KVM guest whose CPU lacks pdpe1gb; docs/ARCHITECTURE.md). */
-	bool gbpages;       /* X86_FEATURE_GBPAGES (pdpe1gb): 1 GiB direct-map pages */
-	bool pvclock;       /* a kvm-clock pvclock page, mapped in [vvar_vclock] */
+	bool gbpages; /* X86_FEATURE_GBPAGES (pdpe1gb): 1 GiB direct-map pages */
+	bool pvclock; /* a kvm-clock pvclock page, mapped in [vvar_vclock] */
 };
-#define MACHINE_CONFIG_DEFAULT { .ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1, \
-				 .pvclock = true }
+#define MACHINE_CONFIG_DEFAULT                                                               \
+	{                                                                                    \
+		.ram_bytes = 64ULL << 20, .cpus = 1, .levels = 4, .seed = 1, .pvclock = true \
+	}
 
 /* Returns 0, or -EINVAL with a message naming the offending field in *why. */
 int machine_config_check(const struct machine_config *cfg, const char **why);
@@ -64,29 +66,29 @@ typedef void (*smp_call_func_t)(void *info);
 struct cpu {
 	int id;
 	/* --- owned by this CPU --- */
-	struct tlb tlb;                 /* arch/x86/tlb.c */
-	phys_addr_t cr3;                /* physical address of the top-level table */
-	unsigned long cr2;              /* last page-fault linear address */
-	bool cr0_wp;                    /* supervisor writes honour R/W (Linux: always 1) */
-	bool cr4_pge;                   /* global pages enabled */
-	struct task_struct *current;    /* running task, NULL = idle */
-	struct mm_struct *loaded_mm;    /* cpu_tlbstate.loaded_mm: whose tables CR3 holds */
+	struct tlb tlb;		     /* arch/x86/tlb.c */
+	phys_addr_t cr3;	     /* physical address of the top-level table */
+	unsigned long cr2;	     /* last page-fault linear address */
+	bool cr0_wp;		     /* supervisor writes honour R/W (Linux: always 1) */
+	bool cr4_pge;		     /* global pages enabled */
+	struct task_struct *current; /* running task, NULL = idle */
+	struct mm_struct *loaded_mm; /* cpu_tlbstate.loaded_mm: whose tables CR3 holds */
 	unsigned long vm_events[CPU_EVENT_SLOTS]; /* per-CPU event counters, named by
 					   the kernel (include/mmkit/vmstat.h); read
 					   racily by /proc/vmstat */
-	u64 rng;                        /* per-CPU xorshift state, from the machine seed */
+	u64 rng; /* per-CPU xorshift state, from the machine seed */
 	/* An engine that executes user code on this CPU (arch/x86/unicorn_cpu.c):
 	 * every local TLB flush also flushes it, and raising the interrupt line
 	 * (an IPI) kicks it out of guest code.  Set by the CPU's own thread. */
 	void *engine;
-	void (*engine_tlb_flush)(struct cpu *c);   /* on this CPU's thread */
-	void (*engine_kick)(struct cpu *c);        /* from any thread, under ipi_lock */
+	void (*engine_tlb_flush)(struct cpu *c); /* on this CPU's thread */
+	void (*engine_kick)(struct cpu *c);	 /* from any thread, under ipi_lock */
 
 	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
 	pthread_mutex_t ipi_lock;
 	pthread_cond_t ipi_cond;
-	_Atomic int ipi_pending;        /* checked at interrupt points and while waiting */
-	struct tlb_entry **tlb_table;   /* the CPU thread's mmk_tlb_table, NULL when no
+	_Atomic int ipi_pending;		/* checked at interrupt points and while waiting */
+	struct tlb_entry **tlb_table;		/* the CPU thread's mmk_tlb_table, NULL when no
 					   thread runs the CPU: an IPI sender points it
 					   at tlb_trap_table (under ipi_lock) */
 	smp_call_func_t ipi_func[MMK_MAX_CPUS]; /* one slot per sender */
@@ -98,7 +100,7 @@ struct cpu {
 	smp_call_func_t work_func;
 	void *work_info;
 	_Atomic int work_done;
-	struct cpu *work_waiter;        /* CPU to wake when work is done (NULL: a non-CPU thread) */
+	struct cpu *work_waiter; /* CPU to wake when work is done (NULL: a non-CPU thread) */
 	bool stop;
 	pthread_t thread;
 } __attribute__((aligned(64)));
@@ -106,17 +108,17 @@ struct cpu {
 struct page;
 struct machine {
 	struct machine_config cfg;
-	u8 *ram;                  /* host mapping of all RAM */
+	u8 *ram; /* host mapping of all RAM */
 	int memfd;
-	unsigned long max_pfn;    /* number of frames */
-	struct page *mem_map;     /* one struct page per frame, set by the kernel
+	unsigned long max_pfn; /* number of frames */
+	struct page *mem_map;  /* one struct page per frame, set by the kernel
 				     at boot (mm/mm_init.c alloc_node_mem_map):
 				     host memory, like Linux's vmemmap not carved
 				     from RAM; machine/ never looks inside */
 	int nr_cpus;
 	struct cpu *cpus;
 	bool booted;
-	FILE *log;                /* where printk echoes: stderr by default */
+	FILE *log; /* where printk echoes: stderr by default */
 };
 
 extern struct machine *mmk;
@@ -200,20 +202,20 @@ u64 mmk_random(void);
  * one it has the default level, KERN_WARNING.  KERN_CONT continues the
  * previous line at its level.
  */
-#define KERN_SOH     "\001"
-#define KERN_EMERG   KERN_SOH "0"
-#define KERN_ALERT   KERN_SOH "1"
-#define KERN_CRIT    KERN_SOH "2"
-#define KERN_ERR     KERN_SOH "3"
+#define KERN_SOH "\001"
+#define KERN_EMERG KERN_SOH "0"
+#define KERN_ALERT KERN_SOH "1"
+#define KERN_CRIT KERN_SOH "2"
+#define KERN_ERR KERN_SOH "3"
 #define KERN_WARNING KERN_SOH "4"
-#define KERN_NOTICE  KERN_SOH "5"
-#define KERN_INFO    KERN_SOH "6"
-#define KERN_DEBUG   KERN_SOH "7"
-#define KERN_CONT    KERN_SOH "c"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
+#define KERN_CONT KERN_SOH "c"
 #define MESSAGE_LOGLEVEL_DEFAULT 4
-#define CONSOLE_LOGLEVEL_SILENT  0    /* nothing reaches the console */
-#define CONSOLE_LOGLEVEL_QUIET   4    /* Linux's `quiet`: errors and worse */
-#define CONSOLE_LOGLEVEL_DEFAULT 7    /* all but KERN_DEBUG */
+#define CONSOLE_LOGLEVEL_SILENT 0  /* nothing reaches the console */
+#define CONSOLE_LOGLEVEL_QUIET 4   /* Linux's `quiet`: errors and worse */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* all but KERN_DEBUG */
 #define CONSOLE_LOGLEVEL_MOTORMOUTH 15
 __printf(1, 2) void printk(const char *fmt, ...);
 /* Set the console level (as `dmesg -n` does); returns the previous one. */
@@ -227,12 +229,12 @@ char *dmesg_copy(void);
 
 /* Initcalls: boot runs init() by ascending level, shutdown exit() in reverse. */
 enum initcall_level {
-	INIT_PAGE_ALLOC = 10,  /* zones, buddy, per-CPU lists */
-	INIT_PAGING     = 20,  /* init_mm page tables, direct map, CR3 on every CPU */
-	INIT_SLAB       = 30,  /* kmem_cache_init, kmalloc caches */
-	INIT_VMALLOC    = 40,
-	INIT_MM         = 50,  /* vm_area_cachep, mm_struct cache, tasks */
-	INIT_LATE       = 90,
+	INIT_PAGE_ALLOC = 10, /* zones, buddy, per-CPU lists */
+	INIT_PAGING = 20,     /* init_mm page tables, direct map, CR3 on every CPU */
+	INIT_SLAB = 30,	      /* kmem_cache_init, kmalloc caches */
+	INIT_VMALLOC = 40,
+	INIT_MM = 50, /* vm_area_cachep, mm_struct cache, tasks */
+	INIT_LATE = 90,
 };
 struct initcall {
 	int level;
@@ -242,11 +244,14 @@ struct initcall {
 	struct initcall *next;
 };
 void initcall_register(struct initcall *ic);
-#define mmk_initcall(lvl, initfn, exitfn)                                      \
-	static struct initcall __initcall_##initfn = {                         \
-		.level = (lvl), .name = #initfn, .init = (initfn), .exit = (exitfn) }; \
-	__attribute__((constructor)) static void __initcall_reg_##initfn(void) \
-	{ initcall_register(&__initcall_##initfn); }                          \
+#define mmk_initcall(lvl, initfn, exitfn)                                           \
+	static struct initcall __initcall_##initfn = {                              \
+		.level = (lvl), .name = #initfn, .init = (initfn), .exit = (exitfn) \
+	};                                                                          \
+	__attribute__((constructor)) static void __initcall_reg_##initfn(void)      \
+	{                                                                           \
+		initcall_register(&__initcall_##initfn);                            \
+	}                                                                           \
 	extern struct initcall __initcall_##initfn
 
 #endif

@@ -24,41 +24,41 @@
 
 /* ---- fault outcomes (include/linux/mm_types.h vm_fault_reason) ---- */
 typedef unsigned int vm_fault_t;
-#define VM_FAULT_OOM       0x000001
-#define VM_FAULT_SIGBUS    0x000002
-#define VM_FAULT_MAJOR     0x000004
-#define VM_FAULT_HWPOISON  0x000010
-#define VM_FAULT_SIGSEGV   0x000040
-#define VM_FAULT_NOPAGE    0x000100
-#define VM_FAULT_LOCKED    0x000200
-#define VM_FAULT_RETRY     0x000400
+#define VM_FAULT_OOM 0x000001
+#define VM_FAULT_SIGBUS 0x000002
+#define VM_FAULT_MAJOR 0x000004
+#define VM_FAULT_HWPOISON 0x000010
+#define VM_FAULT_SIGSEGV 0x000040
+#define VM_FAULT_NOPAGE 0x000100
+#define VM_FAULT_LOCKED 0x000200
+#define VM_FAULT_RETRY 0x000400
 #define VM_FAULT_COMPLETED 0x004000
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON)
 
 /* fault_flag (include/linux/mm_types.h) */
-#define FAULT_FLAG_WRITE        0x01
-#define FAULT_FLAG_MKWRITE      0x02
-#define FAULT_FLAG_ALLOW_RETRY  0x04   /* the handler may drop mmap_lock for I/O: VM_FAULT_RETRY */
-#define FAULT_FLAG_RETRY_NOWAIT 0x08   /* ... but must not wait with it dropped */
-#define FAULT_FLAG_KILLABLE     0x10
-#define FAULT_FLAG_TRIED        0x20   /* a retry: the lock is not dropped again */
-#define FAULT_FLAG_REMOTE       0x80   /* not current's mm (populate from another task) */
-#define FAULT_FLAG_USER         0x40
-#define FAULT_FLAG_INSTRUCTION  0x100
-#define FAULT_FLAG_UNSHARE      0x400
+#define FAULT_FLAG_WRITE 0x01
+#define FAULT_FLAG_MKWRITE 0x02
+#define FAULT_FLAG_ALLOW_RETRY 0x04  /* the handler may drop mmap_lock for I/O: VM_FAULT_RETRY */
+#define FAULT_FLAG_RETRY_NOWAIT 0x08 /* ... but must not wait with it dropped */
+#define FAULT_FLAG_KILLABLE 0x10
+#define FAULT_FLAG_TRIED 0x20  /* a retry: the lock is not dropped again */
+#define FAULT_FLAG_REMOTE 0x80 /* not current's mm (populate from another task) */
+#define FAULT_FLAG_USER 0x40
+#define FAULT_FLAG_INSTRUCTION 0x100
+#define FAULT_FLAG_UNSHARE 0x400
 
 /* The state of one fault (Linux struct vm_fault). */
 struct vm_fault {
 	struct vm_area_struct *vma;
-	unsigned long address;        /* page aligned */
+	unsigned long address; /* page aligned */
 	unsigned long real_address;
 	unsigned int flags;
-	unsigned long pgoff;          /* file/linear page index of address */
+	unsigned long pgoff; /* file/linear page index of address */
 	pmdp_t pmd;
-	ptep_t pte;                   /* with ptl held, or NULL */
+	ptep_t pte; /* with ptl held, or NULL */
 	ptlock_t *ptl;
 	pte_t orig_pte;
-	struct page *page;            /* the page the PTE maps (vm_normal_page) */
+	struct page *page; /* the page the PTE maps (vm_normal_page) */
 };
 
 /* Handle a fault at address in vma.  Caller holds mmap_lock for read; no
@@ -68,8 +68,7 @@ struct vm_fault {
  * with FAULT_FLAG_TRIED) or VM_FAULT_COMPLETED (done, and mmap_lock was
  * dropped).  Counts pgfault and the task's min_flt/maj_flt (Linux
  * mm_account_fault: a fault that was retried is a major one). */
-vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
-			   unsigned int flags);
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, unsigned int flags);
 
 /* A first attempt that may drop the fault lock (Linux fault_flag_allow_retry_first). */
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
@@ -123,15 +122,27 @@ static inline bool is_guard_marker(pte_t p)
 /* ---- RSS counters (mm->rss_stat, pages; per-CPU counters as Linux) ---- */
 /* On a CPU thread: the delta goes to the CPU's share of the counter. */
 static inline void add_mm_counter(struct mm_struct *mm, int member, long v)
-{ percpu_counter_add(&mm->rss_stat[member], v); }
-static inline void inc_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, 1); }
-static inline void dec_mm_counter(struct mm_struct *mm, int member) { add_mm_counter(mm, member, -1); }
+{
+	percpu_counter_add(&mm->rss_stat[member], v);
+}
+static inline void inc_mm_counter(struct mm_struct *mm, int member)
+{
+	add_mm_counter(mm, member, 1);
+}
+static inline void dec_mm_counter(struct mm_struct *mm, int member)
+{
+	add_mm_counter(mm, member, -1);
+}
 /* The folded part (Linux get_mm_counter): cheap, off by the CPUs' deltas. */
 static inline unsigned long get_mm_counter(const struct mm_struct *mm, int member)
-{ return (unsigned long)percpu_counter_read_positive(&mm->rss_stat[member]); }
+{
+	return (unsigned long)percpu_counter_read_positive(&mm->rss_stat[member]);
+}
 /* The exact value (Linux get_mm_counter_sum): views, verify, hiwater. */
 static inline unsigned long get_mm_counter_sum(const struct mm_struct *mm, int member)
-{ return (unsigned long)percpu_counter_sum_positive(&mm->rss_stat[member]); }
+{
+	return (unsigned long)percpu_counter_sum_positive(&mm->rss_stat[member]);
+}
 static inline unsigned long get_mm_rss(const struct mm_struct *mm)
 {
 	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
@@ -177,8 +188,8 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
  * mmap_lock (read or write).  With locked (only under the read lock) a
  * fault may drop the lock to wait for I/O: *locked becomes 0.  Returns the
  * pages done (all, or up to the dropped lock), or -errno. */
-long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end, int *locked);
+long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			     int *locked);
 /* __mm_populate: every VMA of [start, start+len), takes mmap_lock read
  * (mm_populate in mm/mmap.c ignores the errors). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
@@ -186,8 +197,7 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
  * the bytes that could not be. */
 size_t fault_in_readable(unsigned long uaddr, size_t size);
 /* MADV_POPULATE_READ/WRITE: 0, -ENOMEM (hole), -EFAULT, -EINVAL... */
-int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
-		       bool write);
+int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write);
 /*
  * The page at addr of current's mm for a core dump (Linux get_dump_page,
  * FOLL_FORCE | FOLL_DUMP).  Caller holds mmap_lock for read.  Returns 0
@@ -233,7 +243,7 @@ void truncate_inode_page(struct address_space *mapping, struct page *page);
  * out of the cache only under it, so no fault maps a page truncation has
  * removed.  Order: mmap_lock -> page lock -> i_mmap_rwsem -> PTE lock. */
 #ifdef CONFIG_LOCKDEP
-extern struct lockdep_map page_lock_dep_map;   /* class "PG_locked" */
+extern struct lockdep_map page_lock_dep_map; /* class "PG_locked" */
 #endif
 static inline bool __trylock_page(struct page *page)
 {
@@ -257,10 +267,7 @@ static inline void unlock_page(struct page *page)
  * lock is the request's now, no task's (lockdep forgets it), and the
  * request's completion ends it with unlock_page_io, on whatever CPU runs
  * it. */
-static inline void page_lock_handoff(struct page *page)
-{
-	lock_release(page);
-}
+static inline void page_lock_handoff(struct page *page) { lock_release(page); }
 static inline void unlock_page_io(struct page *page)
 {
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);

@@ -16,25 +16,42 @@
 #include "mmkit/vmstat.h"
 
 static __always_inline struct page *pfn_to_page(unsigned long pfn) { return mmk->mem_map + pfn; }
-static __always_inline unsigned long page_to_pfn(const struct page *p) { return (unsigned long)(p - mmk->mem_map); }
+static __always_inline unsigned long page_to_pfn(const struct page *p)
+{
+	return (unsigned long)(p - mmk->mem_map);
+}
 static __always_inline bool pfn_valid(unsigned long pfn) { return pfn < mmk->max_pfn; }
-static __always_inline phys_addr_t page_to_phys(const struct page *p) { return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT; }
+static __always_inline phys_addr_t page_to_phys(const struct page *p)
+{
+	return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT;
+}
 /* Host pointer to the bytes of physical address `phys`. */
 static __always_inline void *phys_to_host(phys_addr_t phys) { return mmk->ram + phys; }
-static __always_inline phys_addr_t host_to_phys(const void *p) { return (phys_addr_t)((const u8 *)p - mmk->ram); }
+static __always_inline phys_addr_t host_to_phys(const void *p)
+{
+	return (phys_addr_t)((const u8 *)p - mmk->ram);
+}
 /* Host pointer of the page's first byte (Linux page_address; highmem pages too,
  * since the host can always reach them; kmap() is the simulated-KVA side). */
-static __always_inline void *page_address(const struct page *p) { return phys_to_host(page_to_phys(p)); }
-static __always_inline struct page *virt_to_page(const void *host) { return pfn_to_page(host_to_phys(host) >> PAGE_SHIFT); }
+static __always_inline void *page_address(const struct page *p)
+{
+	return phys_to_host(page_to_phys(p));
+}
+static __always_inline struct page *virt_to_page(const void *host)
+{
+	return pfn_to_page(host_to_phys(host) >> PAGE_SHIFT);
+}
 static __always_inline bool host_in_ram(const void *p)
-{ return (const u8 *)p >= mmk->ram && (const u8 *)p < mmk->ram + (mmk->max_pfn << PAGE_SHIFT); }
+{
+	return (const u8 *)p >= mmk->ram && (const u8 *)p < mmk->ram + (mmk->max_pfn << PAGE_SHIFT);
+}
 
 /* A blocking allocation may sleep: reclaim and the slow path's pcp drain,
  * an IPI that waits (Linux might_alloc).  Debug builds check the caller may. */
-#define might_alloc(gfp)                                                       \
-	do {                                                                   \
-		if ((gfp) & __GFP_DIRECT_RECLAIM)                              \
-			might_sleep();                                         \
+#define might_alloc(gfp)                        \
+	do {                                    \
+		if ((gfp)&__GFP_DIRECT_RECLAIM) \
+			might_sleep();          \
 	} while (0)
 
 /* Simulated KVA <-> host pointer, for the direct map and (once it exists) the
@@ -46,40 +63,77 @@ void *host_of_kva(unsigned long kva);
  * the count a put_page (acq_rel) left behind may rely on that holder being
  * done with the page (do_wp_page's reuse: a zap on another CPU read the
  * page's mapping before it dropped its reference).  Free on x86. */
-static inline int page_ref_count(const struct page *p) { return atomic_load_explicit(&((struct page *)p)->_refcount, memory_order_acquire); }
-static inline void set_page_count(struct page *p, int v) { atomic_store_explicit(&p->_refcount, v, memory_order_relaxed); }
-static inline void get_page(struct page *p) { atomic_fetch_add_explicit(&p->_refcount, 1, memory_order_relaxed); }
+static inline int page_ref_count(const struct page *p)
+{
+	return atomic_load_explicit(&((struct page *)p)->_refcount, memory_order_acquire);
+}
+static inline void set_page_count(struct page *p, int v)
+{
+	atomic_store_explicit(&p->_refcount, v, memory_order_relaxed);
+}
+static inline void get_page(struct page *p)
+{
+	atomic_fetch_add_explicit(&p->_refcount, 1, memory_order_relaxed);
+}
 /* Drop a reference; returns true when it was the last. */
 static inline bool put_page_testzero(struct page *p)
-{ return atomic_fetch_sub_explicit(&p->_refcount, 1, memory_order_acq_rel) == 1; }
-static inline int page_mapcount(const struct page *p) { return atomic_load_explicit(&((struct page *)p)->_mapcount, memory_order_relaxed) + 1; }
+{
+	return atomic_fetch_sub_explicit(&p->_refcount, 1, memory_order_acq_rel) == 1;
+}
+static inline int page_mapcount(const struct page *p)
+{
+	return atomic_load_explicit(&((struct page *)p)->_mapcount, memory_order_relaxed) + 1;
+}
 
 /* Page flags (atomic; the __ forms are for pages nobody else can see). */
 static inline bool test_page_flag(const struct page *p, int bit)
-{ return (atomic_load_explicit(&((struct page *)p)->flags, memory_order_relaxed) >> bit) & 1; }
-static inline void set_page_flag(struct page *p, int bit) { atomic_fetch_or_explicit(&p->flags, 1UL << bit, memory_order_relaxed); }
-static inline void clear_page_flag(struct page *p, int bit) { atomic_fetch_and_explicit(&p->flags, ~(1UL << bit), memory_order_relaxed); }
-#define PAGEFLAG(Name, bit)                                                          \
+{
+	return (atomic_load_explicit(&((struct page *)p)->flags, memory_order_relaxed) >> bit) & 1;
+}
+static inline void set_page_flag(struct page *p, int bit)
+{
+	atomic_fetch_or_explicit(&p->flags, 1UL << bit, memory_order_relaxed);
+}
+static inline void clear_page_flag(struct page *p, int bit)
+{
+	atomic_fetch_and_explicit(&p->flags, ~(1UL << bit), memory_order_relaxed);
+}
+#define PAGEFLAG(Name, bit)                                                                    \
 	static inline bool Page##Name(const struct page *p) { return test_page_flag(p, bit); } \
 	static inline void SetPage##Name(struct page *p) { set_page_flag(p, bit); }            \
 	static inline void ClearPage##Name(struct page *p) { clear_page_flag(p, bit); }
-PAGEFLAG(Locked, PG_locked) PAGEFLAG(Referenced, PG_referenced) PAGEFLAG(Uptodate, PG_uptodate)
-PAGEFLAG(Dirty, PG_dirty) PAGEFLAG(LRU, PG_lru) PAGEFLAG(Active, PG_active)
-PAGEFLAG(Reserved, PG_reserved) PAGEFLAG(Private, PG_private) PAGEFLAG(Writeback, PG_writeback)
-PAGEFLAG(Head, PG_head) PAGEFLAG(SwapBacked, PG_swapbacked) PAGEFLAG(Unevictable, PG_unevictable)
-PAGEFLAG(Mlocked, PG_mlocked) PAGEFLAG(SwapCache, PG_swapcache) PAGEFLAG(Reclaim, PG_reclaim)
-PAGEFLAG(Workingset, PG_workingset)
+PAGEFLAG(Locked, PG_locked)
+PAGEFLAG(Referenced, PG_referenced) PAGEFLAG(Uptodate, PG_uptodate) PAGEFLAG(Dirty, PG_dirty)
+	PAGEFLAG(LRU, PG_lru) PAGEFLAG(Active, PG_active) PAGEFLAG(Reserved, PG_reserved) PAGEFLAG(
+		Private, PG_private) PAGEFLAG(Writeback, PG_writeback) PAGEFLAG(Head, PG_head)
+		PAGEFLAG(SwapBacked, PG_swapbacked) PAGEFLAG(Unevictable, PG_unevictable)
+			PAGEFLAG(Mlocked, PG_mlocked) PAGEFLAG(SwapCache, PG_swapcache)
+				PAGEFLAG(Reclaim, PG_reclaim) PAGEFLAG(Workingset, PG_workingset)
 #undef PAGEFLAG
-#define PAGETYPE(Name, ty)                                                          \
-	static inline bool Page##Name(const struct page *p) { return READ_ONCE(((struct page *)p)->page_type) == (ty); } \
-	static inline void __SetPage##Name(struct page *p) { WRITE_ONCE(p->page_type, (ty)); }   \
-	static inline void __ClearPage##Name(struct page *p) { WRITE_ONCE(p->page_type, PGTY_none); }
-PAGETYPE(Buddy, PGTY_buddy) PAGETYPE(Table, PGTY_table) PAGETYPE(Slab, PGTY_slab)
-PAGETYPE(LargeKmalloc, PGTY_large_kmalloc)
+#define PAGETYPE(Name, ty)                                                                     \
+	static inline bool Page##Name(const struct page *p)                                    \
+	{                                                                                      \
+		return READ_ONCE(((struct page *)p)->page_type) == (ty);                       \
+	}                                                                                      \
+	static inline void __SetPage##Name(struct page *p) { WRITE_ONCE(p->page_type, (ty)); } \
+	static inline void __ClearPage##Name(struct page *p)                                   \
+	{                                                                                      \
+		WRITE_ONCE(p->page_type, PGTY_none);                                           \
+	}
+					PAGETYPE(Buddy, PGTY_buddy) PAGETYPE(Table, PGTY_table)
+						PAGETYPE(Slab, PGTY_slab)
+							PAGETYPE(LargeKmalloc, PGTY_large_kmalloc)
 #undef PAGETYPE
-static inline bool PageAnon(const struct page *p) { return ((unsigned long)p->mapping & PAGE_MAPPING_ANON) != 0; }
+								static inline bool PageAnon(
+									const struct page *p)
+{
+	return ((unsigned long)p->mapping & PAGE_MAPPING_ANON) != 0;
+}
 static inline int page_zonenum(const struct page *p)
-{ return (int)(atomic_load_explicit(&((struct page *)p)->flags, memory_order_relaxed) >> ZONES_PGSHIFT); }
+{
+	return (int)(atomic_load_explicit(&((struct page *)p)->flags, memory_order_relaxed) >>
+		     ZONES_PGSHIFT);
+}
 
 /* The buddy allocator.  All may be called from any CPU thread; they take
  * zone->lock as needed and use this CPU's per-CPU lists for order 0.

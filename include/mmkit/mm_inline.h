@@ -38,14 +38,19 @@ struct lru_policy {
 extern const struct lru_policy *lru_policy;
 
 static inline struct lruvec *folio_lruvec(const struct page *page)
-{ (void)page; return &contig_page_data.__lruvec; }
+{
+	(void)page;
+	return &contig_page_data.__lruvec;
+}
 static inline struct lruvec *node_lruvec(struct pglist_data *pgdat) { return &pgdat->__lruvec; }
 
 /* Anonymous and shmem pages (swap-backed) are on the anon lists. */
 static inline bool folio_is_file_lru(const struct page *page) { return !PageSwapBacked(page); }
 
 static inline enum lru_list folio_lru_base_type(const struct page *page)
-{ return folio_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON; }
+{
+	return folio_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+}
 
 /* The list a page's flags name (Linux folio_lru_list). */
 static inline enum lru_list folio_lru_list(const struct page *page)
@@ -56,29 +61,54 @@ static inline enum lru_list folio_lru_list(const struct page *page)
 }
 
 static inline bool TestClearPageLRU(struct page *p)
-{ return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_lru), memory_order_acq_rel) & (1UL << PG_lru); }
+{
+	return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_lru), memory_order_acq_rel) &
+	       (1UL << PG_lru);
+}
 static inline bool TestClearPageActive(struct page *p)
-{ return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_active), memory_order_relaxed) & (1UL << PG_active); }
+{
+	return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_active), memory_order_relaxed) &
+	       (1UL << PG_active);
+}
 static inline bool TestClearPageReferenced(struct page *p)
-{ return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_referenced), memory_order_relaxed) & (1UL << PG_referenced); }
+{
+	return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_referenced), memory_order_relaxed) &
+	       (1UL << PG_referenced);
+}
 static inline bool TestClearPageUnevictable(struct page *p)
-{ return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_unevictable), memory_order_relaxed) & (1UL << PG_unevictable); }
+{
+	return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_unevictable),
+					 memory_order_relaxed) &
+	       (1UL << PG_unevictable);
+}
 
 static inline bool TestSetPageMlocked(struct page *p)
-{ return atomic_fetch_or_explicit(&p->flags, 1UL << PG_mlocked, memory_order_relaxed) & (1UL << PG_mlocked); }
+{
+	return atomic_fetch_or_explicit(&p->flags, 1UL << PG_mlocked, memory_order_relaxed) &
+	       (1UL << PG_mlocked);
+}
 static inline bool TestClearPageMlocked(struct page *p)
-{ return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_mlocked), memory_order_relaxed) & (1UL << PG_mlocked); }
+{
+	return atomic_fetch_and_explicit(&p->flags, ~(1UL << PG_mlocked), memory_order_relaxed) &
+	       (1UL << PG_mlocked);
+}
 
 /* Linux update_lru_size: the exact size and the node and zone counters. */
 void update_lru_size(struct lruvec *lruvec, enum lru_list lru, int zid, long nr);
 
 /* The classic policy's list moves (Linux lruvec_add_folio & co.); lru_lock held. */
 static inline void lruvec_add_folio(struct lruvec *lruvec, struct page *page)
-{ lru_policy->add_folio(lruvec, page, false); }
+{
+	lru_policy->add_folio(lruvec, page, false);
+}
 static inline void lruvec_add_folio_tail(struct lruvec *lruvec, struct page *page)
-{ lru_policy->add_folio(lruvec, page, true); }
+{
+	lru_policy->add_folio(lruvec, page, true);
+}
 static inline void lruvec_del_folio(struct lruvec *lruvec, struct page *page)
-{ lru_policy->del_folio(lruvec, page); }
+{
+	lru_policy->del_folio(lruvec, page);
+}
 
 /* Is the page's lru_lock held by this thread? (lockdep builds) */
 #define lruvec_assert_locked(l) lockdep_assert_held(&(l)->lru_lock)

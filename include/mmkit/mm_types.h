@@ -64,7 +64,7 @@ enum pageflags {
 	PG_mlocked,
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
-	PG_anon_exclusive = PG_owner_2,  /* anon page owned by one mm (Linux 6.x) */
+	PG_anon_exclusive = PG_owner_2, /* anon page owned by one mm (Linux 6.x) */
 };
 #define ZONES_SHIFT 3
 #define ZONES_PGSHIFT (64 - ZONES_SHIFT)
@@ -72,10 +72,10 @@ enum pageflags {
 /* page->page_type values (PGTY_*): a frame is at most one of these. */
 enum pagetype {
 	PGTY_none = 0,
-	PGTY_buddy = 0xf0,      /* free, head of a buddy block */
-	PGTY_table = 0xf2,      /* a page-table page */
-	PGTY_guard = 0xf3,      /* debug_pagealloc guard */
-	PGTY_slab = 0xf5,       /* owned by a slab cache */
+	PGTY_buddy = 0xf0, /* free, head of a buddy block */
+	PGTY_table = 0xf2, /* a page-table page */
+	PGTY_guard = 0xf3, /* debug_pagealloc guard */
+	PGTY_slab = 0xf5,  /* owned by a slab cache */
 	PGTY_large_kmalloc = 0xf8,
 };
 
@@ -98,9 +98,9 @@ struct page {
 			unsigned long index;
 			unsigned long private;
 		};
-		struct {                         /* PGTY_slab (mm/slab.c) */
+		struct { /* PGTY_slab (mm/slab.c) */
 			struct kmem_cache *slab_cache;
-			void *freelist;          /* first free object (host ptr) */
+			void *freelist; /* first free object (host ptr) */
 			union {
 				unsigned long counters;
 				struct {
@@ -111,23 +111,23 @@ struct page {
 			};
 			union {
 				struct list_head slab_list;
-				struct {         /* on a per-CPU partial list */
+				struct { /* on a per-CPU partial list */
 					struct page *next;
-					int slabs;   /* slabs from here to the end */
+					int slabs; /* slabs from here to the end */
 				};
 			};
 		};
-		struct {                         /* PGTY_table (arch/x86/pgtable.c) */
+		struct {			      /* PGTY_table (arch/x86/pgtable.c) */
 			_Atomic unsigned int pt_lock; /* split PTE lock (ptlock_t, pgtable.h) */
 			unsigned int _pt_pad0;
 			unsigned long _pt_pad1;
-			struct mm_struct *pt_mm;     /* owner, for the top level */
+			struct mm_struct *pt_mm; /* owner, for the top level */
 			unsigned long pt_index;
 			unsigned long pt_level;
 		};
 	};
 	unsigned int page_type;
-	_Atomic int _mapcount;   /* -1 = unmapped */
+	_Atomic int _mapcount; /* -1 = unmapped */
 	_Atomic int _refcount;
 	/* mmkit's allocation record (not in Linux): order + 1 while an
 	 * allocation is headed here, else 0; checked when the block is freed
@@ -156,12 +156,12 @@ struct page {
 struct vt_node;
 struct vma_tree {
 	struct vt_node *root;
-	int height;                      /* 0 = empty, 1 = root is a leaf */
-	unsigned long count;             /* VMAs in the tree */
+	int height;	     /* 0 = empty, 1 = root is a leaf */
+	unsigned long count; /* VMAs in the tree */
 	struct vm_area_struct *first, *last;
-	struct vt_node *spare;           /* preallocated nodes (vt_preallocate) */
+	struct vt_node *spare; /* preallocated nodes (vt_preallocate) */
 	int nr_spare;
-	struct vm_area_struct *cache;    /* last VMA found (the old mmap_cache); written
+	struct vm_area_struct *cache; /* last VMA found (the old mmap_cache); written
 	                                    under mmap_lock read too, so READ/WRITE_ONCE */
 };
 
@@ -184,39 +184,39 @@ struct vma_tree {
 struct xa_node;
 struct inode;
 struct address_space_operations;
-typedef u32 errseq_t;                /* include/mmkit/pagemap.h */
+typedef u32 errseq_t; /* include/mmkit/pagemap.h */
 struct address_space {
-	spinlock_t i_pages_lock;         /* guards the tree and nrpages */
+	spinlock_t i_pages_lock; /* guards the tree and nrpages */
 	struct xa_node *xa_root;
-	unsigned int xa_height;          /* 0: empty; levels of 6 bits */
+	unsigned int xa_height; /* 0: empty; levels of 6 bits */
 	unsigned long nrpages;
-	unsigned long size;              /* identity shmem objects: the object size */
-	bool shmem;                      /* pages are swap-backed shmem pages */
-	struct inode *host;              /* NULL for an identity-only file */
+	unsigned long size; /* identity shmem objects: the object size */
+	bool shmem;	    /* pages are swap-backed shmem pages */
+	struct inode *host; /* NULL for an identity-only file */
 	const struct address_space_operations *a_ops;
-	_Atomic unsigned long flags;     /* AS_EIO, AS_ENOSPC */
-	_Atomic unsigned long nrdirty;   /* PG_dirty pages counted in NR_FILE_DIRTY */
-	_Atomic errseq_t wb_err;         /* the last writeback error (errseq) */
+	_Atomic unsigned long flags;   /* AS_EIO, AS_ENOSPC */
+	_Atomic unsigned long nrdirty; /* PG_dirty pages counted in NR_FILE_DIRTY */
+	_Atomic errseq_t wb_err;       /* the last writeback error (errseq) */
 	/* guards i_mmap and the bounds (vm_start, vm_end, vm_pgoff) of the
 	 * VMAs on it: writers hold it for write to change them */
 	struct rw_semaphore i_mmap_rwsem;
-	struct list_head i_mmap;         /* VMAs mapping the file, by vma->shared */
+	struct list_head i_mmap; /* VMAs mapping the file, by vma->shared */
 	/* shmem pages in swap (mm/shmem.c): value entries in the tree */
-	unsigned long swapped;           /* value entries naming swap slots; i_pages_lock */
-	struct list_head swaplist;       /* on shmem_swaplist while swapped (its lock) */
-	_Atomic int stop_eviction;       /* swapoff is working on it: release waits */
+	unsigned long swapped;	   /* value entries naming swap slots; i_pages_lock */
+	struct list_head swaplist; /* on shmem_swaplist while swapped (its lock) */
+	_Atomic int stop_eviction; /* swapoff is working on it: release waits */
 };
 
 /* Readahead state of an open file (Linux struct file_ra_state, mm/readahead.c). */
 struct file_ra_state {
-	unsigned long start;             /* where the current window starts (page) */
-	unsigned int size;               /* its pages */
-	unsigned int async_size;         /* start the next window with this many left */
-	unsigned int ra_pages;           /* the maximum window */
-	unsigned int mmap_miss;          /* cache misses of mmap faults (read-around) */
-	unsigned int order;              /* the folio order Linux would use (mmkit
+	unsigned long start;	 /* where the current window starts (page) */
+	unsigned int size;	 /* its pages */
+	unsigned int async_size; /* start the next window with this many left */
+	unsigned int ra_pages;	 /* the maximum window */
+	unsigned int mmap_miss;	 /* cache misses of mmap faults (read-around) */
+	unsigned int order;	 /* the folio order Linux would use (mmkit
 	                                    allocates order 0 and keeps the arithmetic) */
-	long prev_pos;                   /* the last read()'s end, -1 at open */
+	long prev_pos;		 /* the last read()'s end, -1 at open */
 };
 
 /* What a file does (Linux file_operations): release for every file (the
@@ -225,10 +225,10 @@ struct file_ra_state {
 struct file;
 struct vm_area_struct;
 /* file_operations.fop_flags (Linux include/linux/fs.h) */
-#define FOP_MMAP_SYNC 0x1u               /* MAP_SHARED_VALIDATE may carry MAP_SYNC */
+#define FOP_MMAP_SYNC 0x1u /* MAP_SHARED_VALIDATE may carry MAP_SYNC */
 
 struct file_operations {
-	unsigned int fop_flags;              /* FOP_* */
+	unsigned int fop_flags; /* FOP_* */
 	void (*release)(struct file *f);
 	long (*read)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
 	long (*write)(struct file *f, unsigned long ubuf, size_t len, loff_t *pos);
@@ -248,24 +248,24 @@ struct file_operations {
 struct dentry;
 struct file {
 	_Atomic int f_count;
-	const struct file_operations *f_op;  /* the file system's; release always set */
+	const struct file_operations *f_op; /* the file system's; release always set */
 	unsigned int dev_major, dev_minor;
 	unsigned long ino;
-	bool deleted;                    /* shown with " (deleted)" (shmem objects) */
-	bool shmem;                      /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
-	unsigned long size;              /* identity shmem objects: i_size in bytes */
+	bool deleted;	    /* shown with " (deleted)" (shmem objects) */
+	bool shmem;	    /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
+	unsigned long size; /* identity shmem objects: i_size in bytes */
 	struct address_space *f_mapping;
-	char *path;                      /* as /proc/PID/maps prints it (kmalloc'ed) */
+	char *path; /* as /proc/PID/maps prints it (kmalloc'ed) */
 	/* ---- opened files (NULL / 0 for identity-only ones) ---- */
 	struct inode *f_inode;
-	struct dentry *f_dentry;         /* holds a reference */
-	unsigned int f_flags;            /* O_* given to open (O_APPEND may change) */
-	unsigned int f_mode;             /* FMODE_READ | FMODE_WRITE ... */
-	struct rw_semaphore f_pos_lock;  /* read/write/lseek on the position */
+	struct dentry *f_dentry;	/* holds a reference */
+	unsigned int f_flags;		/* O_* given to open (O_APPEND may change) */
+	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE ... */
+	struct rw_semaphore f_pos_lock; /* read/write/lseek on the position */
 	loff_t f_pos;
 	struct file_ra_state f_ra;
-	errseq_t f_wb_err;               /* the mapping's wb_err this file has seen */
-	void *private_data;              /* pipes, host streams (fs/pipe.c, fs/stdio_host.c) */
+	errseq_t f_wb_err;  /* the mapping's wb_err this file has seen */
+	void *private_data; /* pipes, host streams (fs/pipe.c, fs/stdio_host.c) */
 };
 
 /* anon_vma: the object that ties anonymous pages to the VMAs that may map
@@ -274,21 +274,21 @@ struct file {
  * avc_list of that anon_vma through an anon_vma_chain.  The lock of the
  * root anon_vma guards the avc_lists of the whole tree (Linux anon_vma->root->rwsem). */
 struct anon_vma {
-	struct rw_semaphore rwsem;       /* used in the root only */
-	struct anon_vma *root;           /* root of this anon_vma tree */
-	struct anon_vma *parent;         /* for fork */
+	struct rw_semaphore rwsem; /* used in the root only */
+	struct anon_vma *root;	   /* root of this anon_vma tree */
+	struct anon_vma *parent;   /* for fork */
 	_Atomic int refcount;
-	int num_children;                /* anon_vmas whose parent is this one */
-	int num_active_vmas;             /* VMAs whose vma->anon_vma is this one */
-	struct list_head avc_list;       /* anon_vma_chain.same_anon_vma */
-	unsigned long id;                /* serial number, for debug output */
+	int num_children;	   /* anon_vmas whose parent is this one */
+	int num_active_vmas;	   /* VMAs whose vma->anon_vma is this one */
+	struct list_head avc_list; /* anon_vma_chain.same_anon_vma */
+	unsigned long id;	   /* serial number, for debug output */
 };
 /* One link VMA <-> anon_vma (Linux anon_vma_chain). */
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
-	struct list_head same_vma;       /* on vma->anon_vma_chain */
-	struct list_head same_anon_vma;  /* on anon_vma->avc_list */
+	struct list_head same_vma;	/* on vma->anon_vma_chain */
+	struct list_head same_anon_vma; /* on anon_vma->avc_list */
 };
 
 struct vm_fault;
@@ -326,7 +326,9 @@ struct vm_special_mapping {
 };
 
 /* A PTE protection value (x86 bits; include/mmkit/pgtable.h). */
-typedef struct { u64 pgprot; } pgprot_t;
+typedef struct {
+	u64 pgprot;
+} pgprot_t;
 
 /*
  * struct vm_area_struct - one mapped range [vm_start, vm_end) of an mm.
@@ -340,25 +342,25 @@ struct vm_area_struct {
 	unsigned long vm_start, vm_end;
 	struct mm_struct *vm_mm;
 	pgprot_t vm_page_prot;
-	unsigned long vm_flags;          /* VM_* (include/mmkit/mm_vma.h) */
-	unsigned long vm_pgoff;          /* offset in vm_file, in pages */
+	unsigned long vm_flags; /* VM_* (include/mmkit/mm_vma.h) */
+	unsigned long vm_pgoff; /* offset in vm_file, in pages */
 	struct file *vm_file;
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
-	struct list_head shared;         /* on vm_file's mapping->i_mmap (file VMAs
+	struct list_head shared;	 /* on vm_file's mapping->i_mmap (file VMAs
 	                                    linked into an mm); empty otherwise */
 	const struct vm_operations_struct *vm_ops;
-	void *vm_private_data;           /* special mappings: the vm_special_mapping */
-	const char *vm_name;             /* special mappings: [vdso], [vvar], ...;
+	void *vm_private_data; /* special mappings: the vm_special_mapping */
+	const char *vm_name;   /* special mappings: [vdso], [vvar], ...;
 	                                    [anon:NAME] of a named anonymous VMA */
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
-	struct vt_node *vt_leaf;         /* leaf holding this VMA */
+	struct vt_node *vt_leaf; /* leaf holding this VMA */
 	/* swap VMA readahead (mm/swap_state.c): last fault address | window | hits */
 	_Atomic unsigned long swap_readahead_info;
 };
 
-#define AT_VECTOR_SIZE 52                /* words of mm->saved_auxv: room for every pair */
+#define AT_VECTOR_SIZE 52 /* words of mm->saved_auxv: room for every pair */
 
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
@@ -369,19 +371,19 @@ enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
  */
 struct mm_struct {
 	/* --- page tables: guarded by page_table_lock --- */
-	void *pgd;                       /* host pointer to the top-level table */
+	void *pgd; /* host pointer to the top-level table */
 	spinlock_t page_table_lock;
-	_Atomic long pgtables_bytes;     /* VmPTE, and meminfo PageTables */
-	u64 cpu_bitmap;                  /* CPUs that may hold TLB entries for this mm */
-	_Atomic int tlb_flush_pending;   /* mmu_gathers in progress (mm/mmu_gather.c) */
+	_Atomic long pgtables_bytes;   /* VmPTE, and meminfo PageTables */
+	u64 cpu_bitmap;		       /* CPUs that may hold TLB entries for this mm */
+	_Atomic int tlb_flush_pending; /* mmu_gathers in progress (mm/mmu_gather.c) */
 
 	/* ==== address space (kernel/fork.c, mm/vma.c, mm/mmap.c) ==== */
 	/* --- guarded by mmap_lock (write to change, read to look) --- */
 	struct percpu_rw_semaphore mmap_lock; /* include/mmkit/mmap_lock.h */
-	struct vma_tree mm_mt;           /* the VMAs, keyed by address (mm/vma_tree.c) */
-	int map_count;                   /* == mm_mt.count */
-	unsigned long flags;             /* MMF_* (below) */
-	unsigned long def_flags;         /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
+	struct vma_tree mm_mt;		      /* the VMAs, keyed by address (mm/vma_tree.c) */
+	int map_count;			      /* == mm_mt.count */
+	unsigned long flags;		      /* MMF_* (below) */
+	unsigned long def_flags; /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
 	/* Page counts (pages, not bytes), as vm_stat_account keeps them:
 	 *   total_vm == sum of vma_pages over all VMAs
 	 *   exec_vm  == sum over (flags & (EXEC|WRITE|STACK)) == EXEC
@@ -404,12 +406,12 @@ struct mm_struct {
 	 * (include/mmkit/percpu_counter.h), as Linux's rss_stat */
 	struct percpu_counter rss_stat[NR_MM_COUNTERS];
 	/* --- atomic --- */
-	_Atomic int mm_users;            /* tasks using the address space (mmget/mmput) */
-	_Atomic int mm_count;            /* references to the struct (mmgrab/mmdrop);
+	_Atomic int mm_users; /* tasks using the address space (mmget/mmput) */
+	_Atomic int mm_count; /* references to the struct (mmgrab/mmdrop);
 	                                    all mm_users together hold one */
 	/* --- guarded by mmlist_lock --- */
-	struct list_head mmlist;         /* every mm, on init_mm.mmlist */
-	unsigned long mm_id;             /* serial number, for debug output */
+	struct list_head mmlist; /* every mm, on init_mm.mmlist */
+	unsigned long mm_id;	 /* serial number, for debug output */
 };
 extern struct mm_struct init_mm;
 
@@ -420,26 +422,27 @@ extern struct mm_struct init_mm;
  * here, as mm/mmap.c tests it).
  */
 #define SUID_DUMP_DISABLE 0
-#define SUID_DUMP_USER    1
-#define SUID_DUMP_ROOT    2
+#define SUID_DUMP_USER 1
+#define SUID_DUMP_ROOT 2
 #define MMF_DUMPABLE_BITS 2
 #define MMF_DUMPABLE_MASK ((1UL << MMF_DUMPABLE_BITS) - 1)
-#define MMF_DUMP_ANON_PRIVATE    2
-#define MMF_DUMP_ANON_SHARED     3
-#define MMF_DUMP_MAPPED_PRIVATE  4
-#define MMF_DUMP_MAPPED_SHARED   5
-#define MMF_DUMP_ELF_HEADERS     6
+#define MMF_DUMP_ANON_PRIVATE 2
+#define MMF_DUMP_ANON_SHARED 3
+#define MMF_DUMP_MAPPED_PRIVATE 4
+#define MMF_DUMP_MAPPED_SHARED 5
+#define MMF_DUMP_ELF_HEADERS 6
 #define MMF_DUMP_HUGETLB_PRIVATE 7
-#define MMF_DUMP_HUGETLB_SHARED  8
-#define MMF_DUMP_DAX_PRIVATE     9
-#define MMF_DUMP_DAX_SHARED      10
-#define MMF_DUMP_FILTER_SHIFT    MMF_DUMPABLE_BITS
-#define MMF_DUMP_FILTER_BITS     9
+#define MMF_DUMP_HUGETLB_SHARED 8
+#define MMF_DUMP_DAX_PRIVATE 9
+#define MMF_DUMP_DAX_SHARED 10
+#define MMF_DUMP_FILTER_SHIFT MMF_DUMPABLE_BITS
+#define MMF_DUMP_FILTER_BITS 9
 #define MMF_DUMP_FILTER_MASK (((1UL << MMF_DUMP_FILTER_BITS) - 1) << MMF_DUMP_FILTER_SHIFT)
 /* 0x33 in coredump_filter terms: anonymous private and shared, ELF headers
  * (CONFIG_CORE_DUMP_DEFAULT_ELF_HEADERS=y), hugetlb private */
-#define MMF_DUMP_FILTER_DEFAULT ((1UL << MMF_DUMP_ANON_PRIVATE) | (1UL << MMF_DUMP_ANON_SHARED) | \
-				 (1UL << MMF_DUMP_ELF_HEADERS) | (1UL << MMF_DUMP_HUGETLB_PRIVATE))
-#define MMF_TOPDOWN (1UL << 31)          /* top-down get_unmapped_area */
+#define MMF_DUMP_FILTER_DEFAULT                                           \
+	((1UL << MMF_DUMP_ANON_PRIVATE) | (1UL << MMF_DUMP_ANON_SHARED) | \
+	 (1UL << MMF_DUMP_ELF_HEADERS) | (1UL << MMF_DUMP_HUGETLB_PRIVATE))
+#define MMF_TOPDOWN (1UL << 31) /* top-down get_unmapped_area */
 
 #endif

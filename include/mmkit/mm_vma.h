@@ -15,137 +15,156 @@
 #include "mmkit/mmap_lock.h"
 
 /* ---- vm_flags (include/linux/mm.h, same bit values) ---- */
-#define VM_NONE         0x00000000UL
-#define VM_READ         0x00000001UL
-#define VM_WRITE        0x00000002UL
-#define VM_EXEC         0x00000004UL
-#define VM_SHARED       0x00000008UL
-#define VM_MAYREAD      0x00000010UL
-#define VM_MAYWRITE     0x00000020UL
-#define VM_MAYEXEC      0x00000040UL
-#define VM_MAYSHARE     0x00000080UL
-#define VM_GROWSDOWN    0x00000100UL
+#define VM_NONE 0x00000000UL
+#define VM_READ 0x00000001UL
+#define VM_WRITE 0x00000002UL
+#define VM_EXEC 0x00000004UL
+#define VM_SHARED 0x00000008UL
+#define VM_MAYREAD 0x00000010UL
+#define VM_MAYWRITE 0x00000020UL
+#define VM_MAYEXEC 0x00000040UL
+#define VM_MAYSHARE 0x00000080UL
+#define VM_GROWSDOWN 0x00000100UL
 #define VM_UFFD_MISSING 0x00000200UL
-#define VM_PFNMAP       0x00000400UL
-#define VM_MAYBE_GUARD  0x00000800UL   /* MADV_GUARD_INSTALL was used here (6.18.y) */
-#define VM_UFFD_WP      0x00001000UL
-#define VM_LOCKED       0x00002000UL
-#define VM_IO           0x00004000UL
-#define VM_SEQ_READ     0x00008000UL
-#define VM_RAND_READ    0x00010000UL
-#define VM_DONTCOPY     0x00020000UL
-#define VM_DONTEXPAND   0x00040000UL
-#define VM_LOCKONFAULT  0x00080000UL
-#define VM_ACCOUNT      0x00100000UL
-#define VM_NORESERVE    0x00200000UL
-#define VM_HUGETLB      0x00400000UL
-#define VM_SYNC         0x00800000UL
-#define VM_ARCH_1       0x01000000UL
-#define VM_WIPEONFORK   0x02000000UL
-#define VM_DONTDUMP     0x04000000UL
-#define VM_SOFTDIRTY    0x08000000UL
-#define VM_MIXEDMAP     0x10000000UL
-#define VM_HUGEPAGE     0x20000000UL
-#define VM_NOHUGEPAGE   0x40000000UL
-#define VM_MERGEABLE    0x80000000UL
-#define VM_DROPPABLE    (1UL << 40)
+#define VM_PFNMAP 0x00000400UL
+#define VM_MAYBE_GUARD 0x00000800UL /* MADV_GUARD_INSTALL was used here (6.18.y) */
+#define VM_UFFD_WP 0x00001000UL
+#define VM_LOCKED 0x00002000UL
+#define VM_IO 0x00004000UL
+#define VM_SEQ_READ 0x00008000UL
+#define VM_RAND_READ 0x00010000UL
+#define VM_DONTCOPY 0x00020000UL
+#define VM_DONTEXPAND 0x00040000UL
+#define VM_LOCKONFAULT 0x00080000UL
+#define VM_ACCOUNT 0x00100000UL
+#define VM_NORESERVE 0x00200000UL
+#define VM_HUGETLB 0x00400000UL
+#define VM_SYNC 0x00800000UL
+#define VM_ARCH_1 0x01000000UL
+#define VM_WIPEONFORK 0x02000000UL
+#define VM_DONTDUMP 0x04000000UL
+#define VM_SOFTDIRTY 0x08000000UL
+#define VM_MIXEDMAP 0x10000000UL
+#define VM_HUGEPAGE 0x20000000UL
+#define VM_NOHUGEPAGE 0x40000000UL
+#define VM_MERGEABLE 0x80000000UL
+#define VM_DROPPABLE (1UL << 40)
 
-#define VM_STACK        VM_GROWSDOWN
+#define VM_STACK VM_GROWSDOWN
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
-#define VM_SPECIAL      (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
-#define VM_LOCKED_MASK  (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 /* Sticky flags do not prevent a merge; the merged VMA has them if any part
  * had them (Linux VM_STICKY, VM_IGNORE_MERGE). */
-#define VM_STICKY       (VM_SOFTDIRTY | VM_MAYBE_GUARD)
+#define VM_STICKY (VM_SOFTDIRTY | VM_MAYBE_GUARD)
 #define VM_IGNORE_MERGE VM_STICKY
 /* Fork copies the page tables of these (they cannot be refaulted). */
 #define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP | VM_MAYBE_GUARD)
 #define VM_STARTGAP_FLAGS (VM_GROWSDOWN)
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
-#define VM_STACK_FLAGS  (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
+#define VM_STACK_FLAGS (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
 
 /* ---- uapi constants (x86-64 values) ---- */
-#define MMK_PROT_READ      0x1
-#define MMK_PROT_WRITE     0x2
-#define MMK_PROT_EXEC      0x4
-#define MMK_PROT_SEM       0x8
+#define MMK_PROT_READ 0x1
+#define MMK_PROT_WRITE 0x2
+#define MMK_PROT_EXEC 0x4
+#define MMK_PROT_SEM 0x8
 #define MMK_PROT_GROWSDOWN 0x01000000
-#define MMK_PROT_GROWSUP   0x02000000
+#define MMK_PROT_GROWSUP 0x02000000
 
-#define MMK_MAP_SHARED          0x01
-#define MMK_MAP_PRIVATE         0x02
+#define MMK_MAP_SHARED 0x01
+#define MMK_MAP_PRIVATE 0x02
 #define MMK_MAP_SHARED_VALIDATE 0x03
-#define MMK_MAP_DROPPABLE       0x08
-#define MMK_MAP_TYPE            0x0f
-#define MMK_MAP_FIXED           0x10
-#define MMK_MAP_ANONYMOUS       0x20
-#define MMK_MAP_32BIT           0x40
-#define MMK_MAP_ABOVE4G         0x80
-#define MMK_MAP_GROWSDOWN       0x0100
-#define MMK_MAP_DENYWRITE       0x0800
-#define MMK_MAP_EXECUTABLE      0x1000
-#define MMK_MAP_LOCKED          0x2000
-#define MMK_MAP_NORESERVE       0x4000
-#define MMK_MAP_POPULATE        0x8000
-#define MMK_MAP_NONBLOCK        0x10000
-#define MMK_MAP_STACK           0x20000
-#define MMK_MAP_HUGETLB         0x40000
-#define MMK_MAP_SYNC            0x80000
-#define MMK_MAP_HUGE_SHIFT      26          /* MAP_HUGETLB: log2 of the page size */
+#define MMK_MAP_DROPPABLE 0x08
+#define MMK_MAP_TYPE 0x0f
+#define MMK_MAP_FIXED 0x10
+#define MMK_MAP_ANONYMOUS 0x20
+#define MMK_MAP_32BIT 0x40
+#define MMK_MAP_ABOVE4G 0x80
+#define MMK_MAP_GROWSDOWN 0x0100
+#define MMK_MAP_DENYWRITE 0x0800
+#define MMK_MAP_EXECUTABLE 0x1000
+#define MMK_MAP_LOCKED 0x2000
+#define MMK_MAP_NORESERVE 0x4000
+#define MMK_MAP_POPULATE 0x8000
+#define MMK_MAP_NONBLOCK 0x10000
+#define MMK_MAP_STACK 0x20000
+#define MMK_MAP_HUGETLB 0x40000
+#define MMK_MAP_SYNC 0x80000
+#define MMK_MAP_HUGE_SHIFT 26 /* MAP_HUGETLB: log2 of the page size */
 /* The flags MAP_SHARED_VALIDATE of a file accepts (Linux LEGACY_MAP_MASK). */
-#define MMK_LEGACY_MAP_MASK     (0x01 | 0x02 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | \
-				 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | \
-				 0x40000 | 0x4000000 | (0x3fUL << 26))
+#define MMK_LEGACY_MAP_MASK                                                                   \
+	(0x01 | 0x02 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | \
+	 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x4000000 | (0x3fUL << 26))
 #define MMK_MAP_FIXED_NOREPLACE 0x100000
-#define MMK_MAP_UNINITIALIZED   0x4000000
+#define MMK_MAP_UNINITIALIZED 0x4000000
 
-#define MMK_MREMAP_MAYMOVE   1
-#define MMK_MREMAP_FIXED     2
+#define MMK_MREMAP_MAYMOVE 1
+#define MMK_MREMAP_FIXED 2
 #define MMK_MREMAP_DONTUNMAP 4
 
 #define MMK_MLOCK_ONFAULT 0x01
-#define MMK_MCL_CURRENT   1
-#define MMK_MCL_FUTURE    2
-#define MMK_MCL_ONFAULT   4
+#define MMK_MCL_CURRENT 1
+#define MMK_MCL_FUTURE 2
+#define MMK_MCL_ONFAULT 4
 
-#define MMK_MS_ASYNC      1
+#define MMK_MS_ASYNC 1
 #define MMK_MS_INVALIDATE 2
-#define MMK_MS_SYNC       4
+#define MMK_MS_SYNC 4
 
 enum {
-	MMK_MADV_NORMAL = 0, MMK_MADV_RANDOM = 1, MMK_MADV_SEQUENTIAL = 2,
-	MMK_MADV_WILLNEED = 3, MMK_MADV_DONTNEED = 4, MMK_MADV_FREE = 8,
-	MMK_MADV_REMOVE = 9, MMK_MADV_DONTFORK = 10, MMK_MADV_DOFORK = 11,
-	MMK_MADV_MERGEABLE = 12, MMK_MADV_UNMERGEABLE = 13, MMK_MADV_HUGEPAGE = 14,
-	MMK_MADV_NOHUGEPAGE = 15, MMK_MADV_DONTDUMP = 16, MMK_MADV_DODUMP = 17,
-	MMK_MADV_WIPEONFORK = 18, MMK_MADV_KEEPONFORK = 19, MMK_MADV_COLD = 20,
-	MMK_MADV_PAGEOUT = 21, MMK_MADV_POPULATE_READ = 22, MMK_MADV_POPULATE_WRITE = 23,
-	MMK_MADV_DONTNEED_LOCKED = 24, MMK_MADV_COLLAPSE = 25,
-	MMK_MADV_HWPOISON = 100, MMK_MADV_SOFT_OFFLINE = 101,
-	MMK_MADV_GUARD_INSTALL = 102, MMK_MADV_GUARD_REMOVE = 103,
+	MMK_MADV_NORMAL = 0,
+	MMK_MADV_RANDOM = 1,
+	MMK_MADV_SEQUENTIAL = 2,
+	MMK_MADV_WILLNEED = 3,
+	MMK_MADV_DONTNEED = 4,
+	MMK_MADV_FREE = 8,
+	MMK_MADV_REMOVE = 9,
+	MMK_MADV_DONTFORK = 10,
+	MMK_MADV_DOFORK = 11,
+	MMK_MADV_MERGEABLE = 12,
+	MMK_MADV_UNMERGEABLE = 13,
+	MMK_MADV_HUGEPAGE = 14,
+	MMK_MADV_NOHUGEPAGE = 15,
+	MMK_MADV_DONTDUMP = 16,
+	MMK_MADV_DODUMP = 17,
+	MMK_MADV_WIPEONFORK = 18,
+	MMK_MADV_KEEPONFORK = 19,
+	MMK_MADV_COLD = 20,
+	MMK_MADV_PAGEOUT = 21,
+	MMK_MADV_POPULATE_READ = 22,
+	MMK_MADV_POPULATE_WRITE = 23,
+	MMK_MADV_DONTNEED_LOCKED = 24,
+	MMK_MADV_COLLAPSE = 25,
+	MMK_MADV_HWPOISON = 100,
+	MMK_MADV_SOFT_OFFLINE = 101,
+	MMK_MADV_GUARD_INSTALL = 102,
+	MMK_MADV_GUARD_REMOVE = 103,
 };
 
-#define PMD_SIZE_4K (2UL << 20)          /* x86-64 / PAE PMD size */
+#define PMD_SIZE_4K (2UL << 20) /* x86-64 / PAE PMD size */
 #define DEFAULT_MAX_MAP_COUNT 65530
 #define STACK_GUARD_GAP_PAGES 256
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-4095)
 
 extern int sysctl_max_map_count;
-extern unsigned long stack_guard_gap;         /* bytes */
+extern unsigned long stack_guard_gap; /* bytes */
 /* The reference kernel's CONFIG_LSM_MMAP_MIN_ADDR (Debian/Fedora: 65536). */
 #define CONFIG_LSM_MMAP_MIN_ADDR 65536UL
-extern unsigned long dac_mmap_min_addr;       /* vm.mmap_min_addr */
-extern unsigned long mmap_min_addr;           /* max(dac_mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) */
-void update_mmap_min_addr(void);              /* after dac_mmap_min_addr changed */
-extern int sysctl_overcommit_memory;          /* 0 guess, 1 always, 2 never */
+extern unsigned long dac_mmap_min_addr; /* vm.mmap_min_addr */
+extern unsigned long mmap_min_addr;	/* max(dac_mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) */
+void update_mmap_min_addr(void);	/* after dac_mmap_min_addr changed */
+extern int sysctl_overcommit_memory;	/* 0 guess, 1 always, 2 never */
 
 /* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
 unsigned long mmk_task_size(void);
 unsigned long mmk_pmd_size(void);
-unsigned long default_stack_top(void);   /* STACK_TOP: the top of the 47-bit window */
+unsigned long default_stack_top(void); /* STACK_TOP: the top of the 47-bit window */
 
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
-{ return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+{
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
 /* May vma be mlocked (Linux vma_supports_mlock)?  Special, droppable and
  * hugetlb mappings never get VM_LOCKED. */
 static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
@@ -157,13 +176,26 @@ static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
  * WRITE_ONCE: walkers of a file's i_mmap (unmap_mapping_pages, rmap) read
  * vm_flags under i_mmap_rwsem alone, as in Linux, with READ_ONCE. */
 static inline void vm_flags_reset(struct vm_area_struct *vma, unsigned long flags)
-{ WRITE_ONCE(vma->vm_flags, flags); }
+{
+	WRITE_ONCE(vma->vm_flags, flags);
+}
 static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
-{ WRITE_ONCE(vma->vm_flags, vma->vm_flags | flags); }
-static inline bool vma_is_anonymous(const struct vm_area_struct *v) { return !v->vm_ops && !v->vm_file; }
-static inline bool is_exec_mapping(unsigned long f) { return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC; }
+{
+	WRITE_ONCE(vma->vm_flags, vma->vm_flags | flags);
+}
+static inline bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	return !v->vm_ops && !v->vm_file;
+}
+static inline bool is_exec_mapping(unsigned long f)
+{
+	return (f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC;
+}
 static inline bool is_stack_mapping(unsigned long f) { return (f & VM_STACK) == VM_STACK; }
-static inline bool is_data_mapping(unsigned long f) { return (f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE; }
+static inline bool is_data_mapping(unsigned long f)
+{
+	return (f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
+}
 /* The lowest address a neighbour may end at (stack guard gap). */
 static inline unsigned long vm_start_gap(const struct vm_area_struct *v)
 {
@@ -182,7 +214,7 @@ static inline unsigned long vm_end_gap(const struct vm_area_struct *v) { return 
 void vt_init(struct vma_tree *t);
 /* Make sure `n` insertions can be done without allocating: 0 or -ENOMEM. */
 int vt_preallocate(struct vma_tree *t, int n);
-void vt_destroy(struct vma_tree *t);   /* the tree must be empty */
+void vt_destroy(struct vma_tree *t); /* the tree must be empty */
 /* Lowest VMA with vm_end > addr, or NULL. */
 struct vm_area_struct *vt_find(struct vma_tree *t, unsigned long addr);
 /* Insert a VMA that overlaps none; vt_preallocate(t, 1) must have succeeded. */
@@ -338,9 +370,9 @@ int sys_msync(unsigned long start, unsigned long len, int flags);
 long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 
 /* In-kernel forms (caller holds mmap_lock for write). */
-unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
-		      unsigned long prot, unsigned long flags, unsigned long vm_flags,
-		      unsigned long pgoff, unsigned long *populate);
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len, unsigned long prot,
+		      unsigned long flags, unsigned long vm_flags, unsigned long pgoff,
+		      unsigned long *populate);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 /* unlock: a success returns with mmap_lock released (downgraded first). */
 int do_vmi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len, bool unlock);

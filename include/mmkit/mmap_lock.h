@@ -25,21 +25,25 @@ static inline void __mmap_write_lock(struct mm_struct *mm) { __percpu_down_write
 #define mmap_write_lock(mm) LOCK_SITE(__mmap_write_lock(mm))
 static inline void mmap_write_unlock(struct mm_struct *mm) { percpu_up_write(&mm->mmap_lock); }
 /* Write to read without letting a writer in between (munmap's page side). */
-static inline void mmap_write_downgrade(struct mm_struct *mm) { percpu_downgrade_write(&mm->mmap_lock); }
+static inline void mmap_write_downgrade(struct mm_struct *mm)
+{
+	percpu_downgrade_write(&mm->mmap_lock);
+}
 
 /* The caller holds mmap_lock (for read or write / for write): checked in
  * debug builds by the lock validator, nothing in release builds (Linux
  * mmap_assert_locked, mmap_assert_write_locked). */
 #ifdef CONFIG_LOCKDEP
-#define mmap_assert_locked(mm)                                                 \
-	do {                                                                   \
-		if (unlikely(!lock_is_held(&(mm)->mmap_lock)))                 \
+#define mmap_assert_locked(mm)                                                                    \
+	do {                                                                                      \
+		if (unlikely(!lock_is_held(&(mm)->mmap_lock)))                                    \
 			lockdep_assert_failed("mmap_assert_locked(" #mm ")", __func__, __LINE__); \
 	} while (0)
-#define mmap_assert_write_locked(mm)                                           \
-	do {                                                                   \
-		if (unlikely(!lock_is_held_write(&(mm)->mmap_lock)))           \
-			lockdep_assert_failed("mmap_assert_write_locked(" #mm ")", __func__, __LINE__); \
+#define mmap_assert_write_locked(mm)                                                         \
+	do {                                                                                 \
+		if (unlikely(!lock_is_held_write(&(mm)->mmap_lock)))                         \
+			lockdep_assert_failed("mmap_assert_write_locked(" #mm ")", __func__, \
+					      __LINE__);                                     \
 	} while (0)
 #else
 #define mmap_assert_locked(mm) ((void)sizeof((uintptr_t)(mm)))

@@ -44,33 +44,33 @@ enum mmu_access { MMU_DATA_LOAD, MMU_DATA_STORE, MMU_INST_FETCH };
 
 enum mmu_fault_kind {
 	MMU_FAULT_NONE,
-	MMU_FAULT_PF,		/* #PF: CR2 = address, error_code = X86_PF_* */
-	MMU_FAULT_GP,		/* #GP: a non-canonical address */
-	MMU_FAULT_MCE,		/* a translation to a physical address outside RAM */
+	MMU_FAULT_PF,  /* #PF: CR2 = address, error_code = X86_PF_* */
+	MMU_FAULT_GP,  /* #GP: a non-canonical address */
+	MMU_FAULT_MCE, /* a translation to a physical address outside RAM */
 };
 
 struct mmu_fault {
 	enum mmu_fault_kind kind;
-	unsigned long address;		/* CR2 for #PF; the address for #GP/MCE */
-	unsigned long error_code;	/* X86_PF_* (#PF only) */
-	u64 phys;			/* MCE: the physical address outside RAM */
-	int mmu_idx;			/* MMU_KERNEL_IDX or MMU_USER_IDX */
+	unsigned long address;	  /* CR2 for #PF; the address for #GP/MCE */
+	unsigned long error_code; /* X86_PF_* (#PF only) */
+	u64 phys;		  /* MCE: the physical address outside RAM */
+	int mmu_idx;		  /* MMU_KERNEL_IDX or MMU_USER_IDX */
 	enum mmu_access access;
-	bool fixup;			/* kernel access with an exception fixup (copy_*_user) */
+	bool fixup; /* kernel access with an exception fixup (copy_*_user) */
 	/* Outcome of a fault that was not resolved. */
-	int sig, si_code;		/* user: the signal to deliver (0 = none yet) */
+	int sig, si_code; /* user: the signal to deliver (0 = none yet) */
 	unsigned long sig_addr;
-	bool oops;			/* an oops was reported (kernel access, or a
+	bool oops;     /* an oops was reported (kernel access, or a
 					   corrupted page table: RSVD) */
-	char msg[160];			/* the oops text (the `! OOPS` result) */
+	char msg[160]; /* the oops text (the `! OOPS` result) */
 };
 
 /* The result of a successful translation. */
 struct mmu_translation {
-	phys_addr_t phys;		/* physical address of vaddr */
-	u64 leaf;			/* the leaf entry after the A/D update */
-	int level;			/* PT_PTE, PT_PMD (2M/4M), PT_PUD (1G) */
-	bool user, writable, exec;	/* rights for this mmu_idx (writable ignores D) */
+	phys_addr_t phys;	   /* physical address of vaddr */
+	u64 leaf;		   /* the leaf entry after the A/D update */
+	int level;		   /* PT_PTE, PT_PMD (2M/4M), PT_PUD (1G) */
+	bool user, writable, exec; /* rights for this mmu_idx (writable ignores D) */
 	bool global;
 };
 
@@ -78,17 +78,17 @@ struct mmu_translation {
  * does: on success fill *t (A and, for a permitted store, D set) and return
  * 0; on failure fill f (kind, address, error_code) and return -EFAULT.  No
  * TLB lookup or fill, no fault delivery.  Runs on CPU c (c == this_cpu()). */
-int mmu_translate(struct cpu *c, unsigned long vaddr, enum mmu_access access,
-		  int mmu_idx, struct mmu_translation *t, struct mmu_fault *f);
+int mmu_translate(struct cpu *c, unsigned long vaddr, enum mmu_access access, int mmu_idx,
+		  struct mmu_translation *t, struct mmu_fault *f);
 /* One entry the hardware walk reads (mmu_walk_trace). */
 struct mmu_walk_step {
-	int hw;                 /* hardware level, 0 = top (pgmode.hw[]) */
-	unsigned long index;    /* the entry's index in its table */
+	int hw;		     /* hardware level, 0 = top (pgmode.hw[]) */
+	unsigned long index; /* the entry's index in its table */
 	u64 entry;
-	bool leaf;              /* the last level, or PSE where it makes a leaf */
-	bool rsvd;              /* present with a reserved bit set (a #PF RSVD) */
-	bool outside;           /* present table entry pointing outside RAM */
-	void *slot;             /* host pointer to the entry */
+	bool leaf;    /* the last level, or PSE where it makes a leaf */
+	bool rsvd;    /* present with a reserved bit set (a #PF RSVD) */
+	bool outside; /* present table entry pointing outside RAM */
+	void *slot;   /* host pointer to the entry */
 };
 /* The entries the walk of va reads from the top-level table at host
  * pointer top, top first, as the hardware walker reads them but with no A/D
@@ -153,36 +153,37 @@ static __always_inline struct tlb_entry *tlb_entry_of(int mmu_idx, unsigned long
  * hit path is: load the table pointer, index, compare, add, access.  It has
  * no interrupt poll: a pending IPI makes the comparison fail (the trap
  * table), and the slow path serves it. */
-#define MMU_FAST_LOAD(bits)                                                      \
-static __always_inline int mmk_read##bits(int mmu_idx, unsigned long va, u##bits *val) \
-{                                                                                \
-	struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                         \
-	if (likely(e->addr_read == (va & (PAGE_MASK | (bits / 8 - 1))))) {      \
-		*val = __atomic_load_n((u##bits *)(va + e->addend), __ATOMIC_RELAXED); \
-		return 0;                                                        \
-	}                                                                        \
-	u64 v = 0;                                                               \
-	int err = mmu_load_slow(mmu_idx, va, bits / 8, &v);                      \
-	*val = (u##bits)v;                                                       \
-	return err;                                                              \
-}
-#define MMU_FAST_STORE(bits)                                                     \
-static __always_inline int mmk_write##bits(int mmu_idx, unsigned long va, u##bits val) \
-{                                                                                \
-	struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                         \
-	if (likely(e->addr_write == (va & (PAGE_MASK | (bits / 8 - 1))))) {     \
-		__atomic_store_n((u##bits *)(va + e->addend), val, __ATOMIC_RELAXED); \
-		return 0;                                                        \
-	}                                                                        \
-	return mmu_store_slow(mmu_idx, va, bits / 8, val);                       \
-}
-MMU_FAST_LOAD(8) MMU_FAST_LOAD(16) MMU_FAST_LOAD(32) MMU_FAST_LOAD(64)
-MMU_FAST_STORE(8) MMU_FAST_STORE(16) MMU_FAST_STORE(32) MMU_FAST_STORE(64)
+#define MMU_FAST_LOAD(bits)                                                                    \
+	static __always_inline int mmk_read##bits(int mmu_idx, unsigned long va, u##bits *val) \
+	{                                                                                      \
+		struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                               \
+		if (likely(e->addr_read == (va & (PAGE_MASK | (bits / 8 - 1))))) {             \
+			*val = __atomic_load_n((u##bits *)(va + e->addend), __ATOMIC_RELAXED); \
+			return 0;                                                              \
+		}                                                                              \
+		u64 v = 0;                                                                     \
+		int err = mmu_load_slow(mmu_idx, va, bits / 8, &v);                            \
+		*val = (u##bits)v;                                                             \
+		return err;                                                                    \
+	}
+#define MMU_FAST_STORE(bits)                                                                   \
+	static __always_inline int mmk_write##bits(int mmu_idx, unsigned long va, u##bits val) \
+	{                                                                                      \
+		struct tlb_entry *e = tlb_entry_of(mmu_idx, va);                               \
+		if (likely(e->addr_write == (va & (PAGE_MASK | (bits / 8 - 1))))) {            \
+			__atomic_store_n((u##bits *)(va + e->addend), val, __ATOMIC_RELAXED);  \
+			return 0;                                                              \
+		}                                                                              \
+		return mmu_store_slow(mmu_idx, va, bits / 8, val);                             \
+	}
+MMU_FAST_LOAD(8)
+MMU_FAST_LOAD(16) MMU_FAST_LOAD(32) MMU_FAST_LOAD(64) MMU_FAST_STORE(8) MMU_FAST_STORE(16)
+	MMU_FAST_STORE(32) MMU_FAST_STORE(64)
 #undef MMU_FAST_LOAD
 #undef MMU_FAST_STORE
 
-/* Size-generic forms (size 1, 2, 4 or 8; the value zero-extended). */
-int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val);
+	/* Size-generic forms (size 1, 2, 4 or 8; the value zero-extended). */
+	int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val);
 int mmk_write(int mmu_idx, unsigned long va, unsigned int size, u64 val);
 /* An instruction fetch of one byte at va (NX, U/S apply). */
 int mmk_exec(int mmu_idx, unsigned long va);
@@ -195,8 +196,8 @@ int mmk_copy_to(int mmu_idx, unsigned long va, const void *src, size_t len, size
 int mmk_memset(int mmu_idx, unsigned long va, int byte, size_t len, size_t *done);
 /* Compare the range with `byte`: 0 and *mismatch = -1UL when all equal, or
  * the first differing address and its byte in *got. */
-int mmk_memchk(int mmu_idx, unsigned long va, int byte, size_t len,
-	       unsigned long *mismatch, u8 *got);
+int mmk_memchk(int mmu_idx, unsigned long va, int byte, size_t len, unsigned long *mismatch,
+	       u8 *got);
 /* Kernel access to user memory with exception fixup (no oops): Linux's
  * copy_from_user/copy_to_user, returning the bytes NOT copied. */
 size_t copy_from_user(void *dst, unsigned long uva, size_t len);

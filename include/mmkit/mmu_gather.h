@@ -56,12 +56,12 @@ struct mmu_gather_batch {
 
 struct mmu_gather {
 	struct mm_struct *mm;
-	unsigned long start, end;        /* range to flush; start >= end: none */
-	bool freed_tables;               /* flush paging-structure caches too */
-	bool delayed_rmap;               /* some entry waits for tlb_flush_rmaps */
-	unsigned int batch_count;        /* batch pages allocated */
+	unsigned long start, end;	 /* range to flush; start >= end: none */
+	bool freed_tables;		 /* flush paging-structure caches too */
+	bool delayed_rmap;		 /* some entry waits for tlb_flush_rmaps */
+	unsigned int batch_count;	 /* batch pages allocated */
 	struct mmu_gather_batch *active; /* where the next page goes */
-	struct mmu_gather_batch local;   /* its entries: __pages, right after it */
+	struct mmu_gather_batch local;	 /* its entries: __pages, right after it */
 	struct page *__pages[MMU_GATHER_BUNDLE];
 	unsigned int nr_tables;
 	struct page *tables[MAX_TABLE_BATCH];

@@ -43,9 +43,9 @@ enum migratetype {
 	MIGRATE_UNMOVABLE,
 	MIGRATE_MOVABLE,
 	MIGRATE_RECLAIMABLE,
-	MIGRATE_PCPTYPES,               /* the types on the per-CPU lists */
+	MIGRATE_PCPTYPES, /* the types on the per-CPU lists */
 	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
-	MIGRATE_ISOLATE,                /* never set by mmkit; counted as Linux does */
+	MIGRATE_ISOLATE, /* never set by mmkit; counted as Linux does */
 	MIGRATE_TYPES
 };
 extern const char *const migratetype_names[MIGRATE_TYPES];
@@ -65,7 +65,7 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK }
 
 enum zone_stat_item {
 	NR_FREE_PAGES,
-	NR_FREE_PAGES_BLOCKS,           /* free pages in blocks of order >= pageblock_order */
+	NR_FREE_PAGES_BLOCKS, /* free pages in blocks of order >= pageblock_order */
 	NR_ZONE_LRU_BASE,
 	NR_ZONE_INACTIVE_ANON = NR_ZONE_LRU_BASE,
 	NR_ZONE_ACTIVE_ANON,
@@ -80,7 +80,12 @@ enum zone_stat_item {
 };
 
 enum numa_stat_item {
-	NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE_HIT, NUMA_LOCAL, NUMA_OTHER,
+	NUMA_HIT,
+	NUMA_MISS,
+	NUMA_FOREIGN,
+	NUMA_INTERLEAVE_HIT,
+	NUMA_LOCAL,
+	NUMA_OTHER,
 	NR_VM_NUMA_EVENT_ITEMS
 };
 
@@ -91,8 +96,8 @@ enum node_stat_item {
 	NR_INACTIVE_FILE,
 	NR_ACTIVE_FILE,
 	NR_UNEVICTABLE,
-	NR_SLAB_RECLAIMABLE_B,          /* bytes; printed in pages */
-	NR_SLAB_UNRECLAIMABLE_B,        /* bytes; printed in pages */
+	NR_SLAB_RECLAIMABLE_B,	 /* bytes; printed in pages */
+	NR_SLAB_UNRECLAIMABLE_B, /* bytes; printed in pages */
 	NR_ISOLATED_ANON,
 	NR_ISOLATED_FILE,
 	WORKINGSET_NODES,
@@ -109,7 +114,7 @@ enum node_stat_item {
 	NR_FILE_DIRTY,
 	NR_WRITEBACK,
 	NR_SHMEM,
-	NR_SHMEM_THPS,                  /* the *_THPS/PMDMAPPED items print in THPs */
+	NR_SHMEM_THPS, /* the *_THPS/PMDMAPPED items print in THPs */
 	NR_SHMEM_PMDMAPPED,
 	NR_FILE_THPS,
 	NR_FILE_PMDMAPPED,
@@ -122,8 +127,8 @@ enum node_stat_item {
 	NR_KERNEL_MISC_RECLAIMABLE,
 	NR_FOLL_PIN_ACQUIRED,
 	NR_FOLL_PIN_RELEASED,
-	NR_KERNEL_STACK_KB,             /* KiB, printed as is */
-	NR_PAGETABLE,                   /* page-table pages (meminfo PageTables) */
+	NR_KERNEL_STACK_KB, /* KiB, printed as is */
+	NR_PAGETABLE,	    /* page-table pages (meminfo PageTables) */
 	NR_SECONDARY_PAGETABLE,
 	NR_IOMMU_PAGES,
 	NR_SWAPCACHE,
@@ -142,7 +147,10 @@ enum node_stat_item {
 
 /* System-wide items printed between the node items and the events. */
 enum vm_stat_item {
-	NR_DIRTY_THRESHOLD, NR_DIRTY_BG_THRESHOLD, NR_MEMMAP_PAGES, NR_MEMMAP_BOOT_PAGES,
+	NR_DIRTY_THRESHOLD,
+	NR_DIRTY_BG_THRESHOLD,
+	NR_MEMMAP_PAGES,
+	NR_MEMMAP_BOOT_PAGES,
 	NR_VM_STAT_ITEMS
 };
 
@@ -151,7 +159,9 @@ const char *numa_stat_name(enum numa_stat_item item);
 const char *node_stat_name(enum node_stat_item item);
 const char *vm_stat_name(enum vm_stat_item item);
 static inline bool vmstat_item_in_bytes(int item)
-{ return item == NR_SLAB_RECLAIMABLE_B || item == NR_SLAB_UNRECLAIMABLE_B; }
+{
+	return item == NR_SLAB_RECLAIMABLE_B || item == NR_SLAB_UNRECLAIMABLE_B;
+}
 static inline bool vmstat_item_print_in_thp(int item)
 {
 	return item == NR_ANON_THPS || item == NR_FILE_THPS || item == NR_SHMEM_THPS ||
@@ -164,19 +174,19 @@ static inline bool vmstat_item_print_in_thp(int item)
 #define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 #define NR_PCP_THP 2
 #define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
-#define PCP_BATCH_SCALE_MAX 5           /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define PCP_BATCH_SCALE_MAX 5 /* CONFIG_PCP_BATCH_SCALE_MAX */
 #define PCPF_PREV_FREE_HIGH_ORDER 0x01
 #define PCPF_FREE_HIGH_BATCH 0x02
 
 struct per_cpu_pages {
-	int count;              /* pages on the lists; others READ_ONCE it */
-	int high;               /* drain above this; tuned between high_min and high_max */
+	int count; /* pages on the lists; others READ_ONCE it */
+	int high;  /* drain above this; tuned between high_min and high_max */
 	int high_min;
 	int high_max;
-	int batch;              /* refill/drain chunk */
-	u8 flags;               /* PCPF_* */
-	u8 alloc_factor;        /* batch scale for consecutive allocations */
-	int free_count;         /* pages freed since the last allocation (capped) */
+	int batch;	 /* refill/drain chunk */
+	u8 flags;	 /* PCPF_* */
+	u8 alloc_factor; /* batch scale for consecutive allocations */
+	int free_count;	 /* pages freed since the last allocation (capped) */
 	struct list_head lists[NR_PCP_LISTS];
 };
 
@@ -185,14 +195,14 @@ struct per_cpu_pages {
  * events (summed on read).  Written by the owner CPU only. */
 struct per_cpu_zonestat {
 	s8 vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
-	s8 stat_threshold;                      /* fold past +-this; zoneinfo shows it */
+	s8 stat_threshold; /* fold past +-this; zoneinfo shows it */
 	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 };
 
 /* A CPU's unfolded deltas of the node's counters (Linux per_cpu_nodestat);
  * the _B items are kept in pages, as Linux does.  One cache line per CPU. */
 struct per_cpu_nodestat {
-	s8 stat_threshold;                      /* the largest of the zones' */
+	s8 stat_threshold; /* the largest of the zones' */
 	s8 vm_node_stat_diff[NR_VM_NODE_STAT_ITEMS];
 } __attribute__((aligned(64)));
 
@@ -214,9 +224,9 @@ struct free_area {
 
 /* zone->flags bits */
 enum zone_flags {
-	ZONE_BOOSTED_WATERMARK,         /* a fallback boosted the watermarks: wake kswapd */
-	ZONE_RECLAIM_ACTIVE,            /* kswapd is reclaiming (never set yet) */
-	ZONE_BELOW_HIGH,                /* free pages fell below the high watermark */
+	ZONE_BOOSTED_WATERMARK, /* a fallback boosted the watermarks: wake kswapd */
+	ZONE_RECLAIM_ACTIVE,	/* kswapd is reclaiming (never set yet) */
+	ZONE_BELOW_HIGH,	/* free pages fell below the high watermark */
 };
 
 struct pglist_data;
@@ -224,17 +234,17 @@ struct pglist_data;
 struct zone {
 	/* --- read-mostly --- */
 	unsigned long _watermark[NR_WMARK];
-	unsigned long watermark_boost;          /* zone->lock */
-	unsigned long nr_reserved_highatomic;   /* zone->lock */
-	unsigned long nr_free_highatomic;       /* zone->lock; read racily */
+	unsigned long watermark_boost;	      /* zone->lock */
+	unsigned long nr_reserved_highatomic; /* zone->lock */
+	unsigned long nr_free_highatomic;     /* zone->lock; read racily */
 	long lowmem_reserve[MAX_NR_ZONES];
 	struct pglist_data *zone_pgdat;
-	struct per_cpu_pageset *pageset;        /* [nr_cpus] */
-	u8 *pageblock_mt;                       /* migratetype of each pageblock */
-	unsigned long pageblock_base_pfn;       /* pfn of pageblock_mt[0] */
+	struct per_cpu_pageset *pageset;  /* [nr_cpus] */
+	u8 *pageblock_mt;		  /* migratetype of each pageblock */
+	unsigned long pageblock_base_pfn; /* pfn of pageblock_mt[0] */
 	unsigned long zone_start_pfn;
 	_Atomic long managed_pages;
-	long percpu_drift;                      /* sum of the CPUs' stat_threshold: how far
+	long percpu_drift; /* sum of the CPUs' stat_threshold: how far
 						   the global counters may be off */
 	unsigned long spanned_pages;
 	unsigned long present_pages;
@@ -267,8 +277,14 @@ enum lru_list {
 #define LRU_FILE 2
 #define for_each_lru(lru) for ((lru) = 0; (lru) < NR_LRU_LISTS; (lru)++)
 #define for_each_evictable_lru(lru) for ((lru) = 0; (lru) <= LRU_ACTIVE_FILE; (lru)++)
-static inline bool is_file_lru(enum lru_list lru) { return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE; }
-static inline bool is_active_lru(enum lru_list lru) { return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE; }
+static inline bool is_file_lru(enum lru_list lru)
+{
+	return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE;
+}
+static inline bool is_active_lru(enum lru_list lru)
+{
+	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
+}
 
 enum lruvec_flags { LRUVEC_CGROUP_CONGESTED, LRUVEC_NODE_CONGESTED };
 
@@ -276,9 +292,9 @@ struct lruvec {
 	struct list_head lists[NR_LRU_LISTS];
 	spinlock_t lru_lock;
 	unsigned long nr_pages[NR_LRU_LISTS][MAX_NR_ZONES]; /* lru_lock: exact sizes */
-	unsigned long anon_cost, file_cost;     /* lru_lock: lru_note_cost */
-	_Atomic unsigned long nonresident_age;  /* evictions + activations (workingset) */
-	unsigned long refaults[2];              /* workingset refaults at the last reclaim */
+	unsigned long anon_cost, file_cost;		    /* lru_lock: lru_note_cost */
+	_Atomic unsigned long nonresident_age; /* evictions + activations (workingset) */
+	unsigned long refaults[2];	       /* workingset refaults at the last reclaim */
 	unsigned long flags;
 	struct pglist_data *pgdat;
 };
@@ -288,27 +304,28 @@ typedef struct pglist_data {
 	/* Per highest usable zone type: the populated zones a request may use,
 	 * highest first, NULL-terminated (Linux node_zonelists). */
 	struct zone *zonelist[MAX_NR_ZONES][MAX_NR_ZONES + 1];
-	int nr_zones;                           /* highest populated zone + 1 */
+	int nr_zones; /* highest populated zone + 1 */
 	int node_id;
 	unsigned long node_start_pfn;
 	unsigned long node_present_pages;
 	unsigned long node_spanned_pages;
 	unsigned long totalreserve_pages;
-	int kswapd_failures;                    /* balance_pgdat runs that freed nothing */
-	_Atomic int kswapd_order;               /* the largest order woken for (Linux) */
-	_Atomic int kswapd_highest_zoneidx;     /* MAX_NR_ZONES: none pending */
-	_Atomic bool kswapd_woken;              /* wake_up_interruptible(&kswapd_wait) */
-	struct task_struct *kswapd;             /* kswapd0 (mm/vmscan.c) */
-	struct lruvec __lruvec;                 /* the node's LRU lists (mm/swap.c) */
-	struct per_cpu_nodestat *per_cpu_nodestats;     /* [nr_cpus] */
-	_Atomic long vm_stat[NR_VM_NODE_STAT_ITEMS];    /* _B items in pages */
+	int kswapd_failures;			     /* balance_pgdat runs that freed nothing */
+	_Atomic int kswapd_order;		     /* the largest order woken for (Linux) */
+	_Atomic int kswapd_highest_zoneidx;	     /* MAX_NR_ZONES: none pending */
+	_Atomic bool kswapd_woken;		     /* wake_up_interruptible(&kswapd_wait) */
+	struct task_struct *kswapd;		     /* kswapd0 (mm/vmscan.c) */
+	struct lruvec __lruvec;			     /* the node's LRU lists (mm/swap.c) */
+	struct per_cpu_nodestat *per_cpu_nodestats;  /* [nr_cpus] */
+	_Atomic long vm_stat[NR_VM_NODE_STAT_ITEMS]; /* _B items in pages */
 } pg_data_t;
 
 /* One node (UMA), as on a PC without NUMA topology. */
 extern struct pglist_data contig_page_data;
 #define NODE_DATA(nid) (&contig_page_data)
-#define for_each_zone(z) \
-	for ((z) = contig_page_data.node_zones; (z) < contig_page_data.node_zones + MAX_NR_ZONES; (z)++)
+#define for_each_zone(z)                                                                          \
+	for ((z) = contig_page_data.node_zones; (z) < contig_page_data.node_zones + MAX_NR_ZONES; \
+	     (z)++)
 
 /* Pageblocks.  pageblock_order is 9 (2 MiB) in PAE and 64-bit modes, 10
  * (4 MiB, the non-PAE huge page) in levels=2, as Linux derives it from
@@ -323,8 +340,8 @@ extern int min_free_kbytes;
 extern int user_min_free_kbytes;
 /* Recompute every zone's watermarks from min_free_kbytes (mm/mm_init.c). */
 void setup_per_zone_wmarks(void);
-extern int watermark_scale_factor;      /* 10 */
-extern int watermark_boost_factor;      /* 15000 */
+extern int watermark_scale_factor; /* 10 */
+extern int watermark_boost_factor; /* 15000 */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 extern int percpu_pagelist_high_fraction;
 extern unsigned long totalreserve_pages;
@@ -334,28 +351,47 @@ extern unsigned long max_low_pfn;
 
 /* ---- zone helpers ---- */
 static inline struct zone *page_zone(const struct page *page)
-{ return &contig_page_data.node_zones[page_zonenum(page)]; }
+{
+	return &contig_page_data.node_zones[page_zonenum(page)];
+}
 static inline struct pglist_data *page_pgdat(const struct page *page)
-{ (void)page; return &contig_page_data; }
+{
+	(void)page;
+	return &contig_page_data;
+}
 static inline int zone_idx(const struct zone *z) { return (int)(z - z->zone_pgdat->node_zones); }
 static inline unsigned long zone_managed_pages(const struct zone *z)
-{ return (unsigned long)atomic_load_explicit(&((struct zone *)z)->managed_pages, memory_order_relaxed); }
+{
+	return (unsigned long)atomic_load_explicit(&((struct zone *)z)->managed_pages,
+						   memory_order_relaxed);
+}
 static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
 static inline bool managed_zone(const struct zone *z) { return zone_managed_pages(z) != 0; }
-static inline unsigned long zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
-{ return z->zone_start_pfn <= pfn && pfn < zone_end_pfn(z); }
+{
+	return z->zone_start_pfn <= pfn && pfn < zone_end_pfn(z);
+}
 static inline bool is_highmem_idx(int idx) { return idx == ZONE_HIGHMEM; }
 static inline bool is_highmem(const struct zone *z) { return is_highmem_idx(zone_idx(z)); }
 /* Does the paging mode's kernel configure this zone type? */
 bool zone_type_configured(enum zone_type t);
-#define for_each_populated_zone(z) for_each_zone(z) if (!populated_zone(z)) ; else
+#define for_each_populated_zone(z)      \
+	for_each_zone(z)                \
+		if (!populated_zone(z)) \
+			;               \
+		else
 
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
-{ return z->_watermark[w] + READ_ONCE(((struct zone *)z)->watermark_boost); }
-#define min_wmark_pages(z)   wmark_pages(z, WMARK_MIN)
-#define low_wmark_pages(z)   wmark_pages(z, WMARK_LOW)
-#define high_wmark_pages(z)  wmark_pages(z, WMARK_HIGH)
+{
+	return z->_watermark[w] + READ_ONCE(((struct zone *)z)->watermark_boost);
+}
+#define min_wmark_pages(z) wmark_pages(z, WMARK_MIN)
+#define low_wmark_pages(z) wmark_pages(z, WMARK_LOW)
+#define high_wmark_pages(z) wmark_pages(z, WMARK_HIGH)
 #define promo_wmark_pages(z) wmark_pages(z, WMARK_PROMO)
 
 /*
@@ -381,15 +417,23 @@ static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermar
  * decisions are those of exact counters.
  */
 static __always_inline void zone_page_state_add(long x, struct zone *z, enum zone_stat_item i)
-{ atomic_fetch_add_explicit(&z->vm_stat[i], x, memory_order_relaxed); }
+{
+	atomic_fetch_add_explicit(&z->vm_stat[i], x, memory_order_relaxed);
+}
 static __always_inline void node_page_state_add(long x, struct pglist_data *pgdat,
 						enum node_stat_item i)
-{ atomic_fetch_add_explicit(&pgdat->vm_stat[i], x, memory_order_relaxed); }
+{
+	atomic_fetch_add_explicit(&pgdat->vm_stat[i], x, memory_order_relaxed);
+}
 
 static __always_inline struct per_cpu_zonestat *this_cpu_zonestat(struct zone *z)
-{ return &z->pageset[smp_processor_id()].zstats; }
+{
+	return &z->pageset[smp_processor_id()].zstats;
+}
 static __always_inline struct per_cpu_nodestat *this_cpu_nodestat(struct pglist_data *pgdat)
-{ return &pgdat->per_cpu_nodestats[smp_processor_id()]; }
+{
+	return &pgdat->per_cpu_nodestats[smp_processor_id()];
+}
 
 /* Delta d + the CPU's delta, folded to the global counter past the
  * threshold (Linux __mod_zone_page_state; every mmkit context may use it).
@@ -409,8 +453,8 @@ static __always_inline void __mod_zone_page_state(struct zone *z, enum zone_stat
 #define mod_zone_page_state __mod_zone_page_state
 
 /* The node's version; _B items take bytes (whole pages) and keep pages. */
-static __always_inline void __mod_node_page_state(struct pglist_data *pgdat,
-						  enum node_stat_item i, long d)
+static __always_inline void __mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item i,
+						  long d)
 {
 	struct per_cpu_nodestat *pn = this_cpu_nodestat(pgdat);
 	long x, t;
@@ -452,8 +496,8 @@ static __always_inline void __mod_zone_state_step(struct zone *z, enum zone_stat
 	if (unlikely(fold))
 		zone_page_state_add(fold, z, i);
 }
-static __always_inline void __mod_node_state_step(struct pglist_data *pgdat,
-						  enum node_stat_item i, int step)
+static __always_inline void __mod_node_state_step(struct pglist_data *pgdat, enum node_stat_item i,
+						  int step)
 {
 	struct per_cpu_nodestat *pn = this_cpu_nodestat(pgdat);
 	long fold;
@@ -464,16 +508,26 @@ static __always_inline void __mod_node_state_step(struct pglist_data *pgdat,
 		node_page_state_add(fold, pgdat, i);
 }
 static inline void inc_zone_page_state(struct page *page, enum zone_stat_item i)
-{ __mod_zone_state_step(page_zone(page), i, 1); }
+{
+	__mod_zone_state_step(page_zone(page), i, 1);
+}
 static inline void dec_zone_page_state(struct page *page, enum zone_stat_item i)
-{ __mod_zone_state_step(page_zone(page), i, -1); }
+{
+	__mod_zone_state_step(page_zone(page), i, -1);
+}
 static inline void inc_node_page_state(struct page *page, enum node_stat_item i)
-{ __mod_node_state_step(page_pgdat(page), i, 1); }
+{
+	__mod_node_state_step(page_pgdat(page), i, 1);
+}
 static inline void dec_node_page_state(struct page *page, enum node_stat_item i)
-{ __mod_node_state_step(page_pgdat(page), i, -1); }
+{
+	__mod_node_state_step(page_pgdat(page), i, -1);
+}
 /* Linux charges these to the page's memcg and node; mmkit has no memcg. */
 static inline void mod_lruvec_page_state(struct page *page, enum node_stat_item i, long d)
-{ mod_node_page_state(page_pgdat(page), i, d); }
+{
+	mod_node_page_state(page_pgdat(page), i, d);
+}
 #define __mod_lruvec_page_state mod_lruvec_page_state
 
 /* The global part, clamped at 0 (a transiently negative sum reads 0). */
@@ -517,11 +571,11 @@ unsigned long global_numa_event_state(enum numa_stat_item i);
 void global_dirty_limits(unsigned long *pbackground, unsigned long *pdirty);
 
 /* ---- memory totals (mm/show_mem.c) ---- */
-unsigned long totalram_pages(void);     /* sum of managed pages */
+unsigned long totalram_pages(void); /* sum of managed pages */
 unsigned long totalhigh_pages(void);
 unsigned long nr_free_highpages(void);
 unsigned long nr_free_buffer_pages(void);
-long si_mem_available(void);            /* meminfo MemAvailable, in pages */
+long si_mem_available(void); /* meminfo MemAvailable, in pages */
 
 /* ---- the allocator's internals that views, tests and verify use ---- */
 /* GFP -> highest usable zone type; -1 for an invalid zone-modifier combination. */
@@ -538,11 +592,14 @@ void set_pageblock_migratetype(struct page *page, int migratetype);
 /* zone_watermark_ok on the exact free count (kswapd's check). */
 bool zone_watermark_ok_safe(struct zone *z, unsigned int order, unsigned long mark,
 			    int highest_zoneidx);
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags);
 /* vmstat stat_threshold, as calculate_normal_threshold(). */
 int calculate_normal_threshold(const struct zone *z);
-static inline unsigned int buddy_order(const struct page *page) { return (unsigned int)page->private; }
+static inline unsigned int buddy_order(const struct page *page)
+{
+	return (unsigned int)page->private;
+}
 
 /* Allocation record (like page_owner's page_ext): struct page alloc_rec is
  * order+1 at the head of each live buddy allocation, 0 elsewhere.  Used to
@@ -561,7 +618,10 @@ void free_frozen_pages(struct page *page, unsigned int order);
 struct page *alloc_frozen_pages(gfp_t gfp, unsigned int order);
 
 /* The CPU's pcp lists of a zone (for views and tests). */
-static inline struct per_cpu_pages *zone_pcp(struct zone *z, int cpu) { return &z->pageset[cpu].pcp; }
+static inline struct per_cpu_pages *zone_pcp(struct zone *z, int cpu)
+{
+	return &z->pageset[cpu].pcp;
+}
 /* Drain the pcp lists of one zone (NULL = all) on every CPU (IPI). */
 void drain_all_pages_zone(struct zone *zone);
 

@@ -34,14 +34,21 @@ static inline bool PageReadahead(const struct page *p) { return PageReclaim(p); 
 static inline void SetPageReadahead(struct page *p) { SetPageReclaim(p); }
 static inline void ClearPageReadahead(struct page *p) { ClearPageReclaim(p); }
 static inline bool TestClearPageDirty(struct page *p)
-{ return atomic_fetch_and(&p->flags, ~(1UL << PG_dirty)) & (1UL << PG_dirty); }
+{
+	return atomic_fetch_and(&p->flags, ~(1UL << PG_dirty)) & (1UL << PG_dirty);
+}
 static inline bool TestSetPageDirty(struct page *p)
-{ return atomic_fetch_or(&p->flags, 1UL << PG_dirty) & (1UL << PG_dirty); }
+{
+	return atomic_fetch_or(&p->flags, 1UL << PG_dirty) & (1UL << PG_dirty);
+}
 
-static inline loff_t page_offset(const struct page *page) { return (loff_t)page->index << PAGE_SHIFT; }
+static inline loff_t page_offset(const struct page *page)
+{
+	return (loff_t)page->index << PAGE_SHIFT;
+}
 
 /* ---- errors (mm/filemap.c, errseq) ---- */
-#define AS_EIO    0
+#define AS_EIO 0
 #define AS_ENOSPC 1
 errseq_t errseq_set(_Atomic errseq_t *eseq, int err);
 errseq_t errseq_sample(_Atomic errseq_t *eseq);
@@ -55,7 +62,9 @@ int filemap_check_errors(struct address_space *m);
 int file_check_and_advance_wb_err(struct file *f);
 /* Does the mapping write back dirty pages (not shmem, not identity)? */
 static inline bool mapping_can_writeback(const struct address_space *m)
-{ return m->a_ops && m->a_ops->writepages; }
+{
+	return m->a_ops && m->a_ops->writepages;
+}
 
 /* Do accesses through this VMA count for the LRU (Linux vma_has_recency):
  * not with MADV_SEQUENTIAL/RANDOM, nor for a POSIX_FADV_NOREUSE file. */
@@ -161,15 +170,15 @@ int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
 extern unsigned long fault_around_bytes;
 
 /* ---- readahead (mm/readahead.c) ---- */
-#define VM_READAHEAD_PAGES 32              /* 128 KiB: Linux's default ra_pages */
+#define VM_READAHEAD_PAGES 32 /* 128 KiB: Linux's default ra_pages */
 struct readahead_control {
 	struct file *file;
 	struct address_space *mapping;
 	struct file_ra_state *ra;
-	unsigned long _index;                /* the next page to read */
-	unsigned int _nr_pages;              /* pages of this batch */
+	unsigned long _index;	/* the next page to read */
+	unsigned int _nr_pages; /* pages of this batch */
 	unsigned int _batch_count;
-	struct page *_pages[64];             /* the batch, locked, in index order */
+	struct page *_pages[64]; /* the batch, locked, in index order */
 };
 void file_ra_state_init(struct file_ra_state *ra, struct address_space *m);
 /* A read or fault found no page at ractl->_index: read around / ahead
@@ -201,8 +210,7 @@ unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long st
 				       unsigned long end);
 /* Linux unmap_mapping_range (mm/memory.c): even_cows also zaps private
  * copies of the file's pages in private mappings. */
-void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen,
-			 bool even_cows);
+void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen, bool even_cows);
 
 /* ---- dirty pages and writeback (mm/page-writeback.c) ---- */
 /* Mark a page dirty through its mapping's a_ops (accounting included). */
@@ -239,7 +247,6 @@ int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice);
 vm_fault_t identity_shmem_fault(struct vm_fault *vmf);
 /* A tmpfs super block (the root, minor N) or the shm mount (minor 1). */
 struct super_block *shmem_fill_super(unsigned int minor, const char *type);
-
 
 /* ---- rmap of file pages (mm/rmap.c) ---- */
 /* Write-protect and clean every PTE mapping page (a file page): returns how

@@ -23,18 +23,15 @@
 #include "mmkit/machine.h"
 
 struct percpu_counter {
-	_Atomic s64 count;              /* the folded part */
-	s32 *counters;                  /* CPU 0's delta; NULL before init */
+	_Atomic s64 count; /* the folded part */
+	s32 *counters;	   /* CPU 0's delta; NULL before init */
 };
 
-#define PERCPU_COUNTER_STRIDE (64 / (int)sizeof(s32))  /* deltas per CPU line */
+#define PERCPU_COUNTER_STRIDE (64 / (int)sizeof(s32)) /* deltas per CPU line */
 #define PERCPU_COUNTER_MAX_GROUP PERCPU_COUNTER_STRIDE
 
 /* Linux percpu_counter_batch (compute_batch_value). */
-static __always_inline s32 percpu_counter_batch(void)
-{
-	return max(32, 2 * mmk->nr_cpus);
-}
+static __always_inline s32 percpu_counter_batch(void) { return max(32, 2 * mmk->nr_cpus); }
 
 /* Set up nr (<= PERCPU_COUNTER_MAX_GROUP) counters at `amount`.  Returns 0
  * or -ENOMEM (fault site "percpu_counter_alloc"); on failure nothing is held. */

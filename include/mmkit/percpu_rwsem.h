@@ -54,26 +54,28 @@
 #include "mmkit/lockdep.h"
 #include "mmkit/machine.h"
 
-#define PERCPU_RWSEM_STRIDE (64 / (int)sizeof(int))   /* slots per cache line */
+#define PERCPU_RWSEM_STRIDE (64 / (int)sizeof(int)) /* slots per cache line */
 
 struct percpu_rw_semaphore {
-	_Atomic int *read_count;        /* slot s at read_count[s * STRIDE] */
-	_Atomic int block;              /* a writer holds or waits */
-	int nr_slots;                   /* CPUs + 1 */
+	_Atomic int *read_count; /* slot s at read_count[s * STRIDE] */
+	_Atomic int block;	 /* a writer holds or waits */
+	int nr_slots;		 /* CPUs + 1 */
 	pthread_mutex_t writer;
 };
 
 /* Static storage and initializer for a lock that exists before boot
  * (init_mm): enough slots for any machine. */
 #define PERCPU_RWSEM_STATIC_SLOTS (MMK_MAX_CPUS + 1)
-#define DEFINE_PERCPU_RWSEM_STORAGE(name)                                      \
+#define DEFINE_PERCPU_RWSEM_STORAGE(name)                                        \
 	static _Atomic int name[PERCPU_RWSEM_STATIC_SLOTS * PERCPU_RWSEM_STRIDE] \
 		__attribute__((aligned(64)))
 /* (A lock defined with it gets its class from lockdep_init_static_lock, or
  * lockdep_init_lock before its first use.) */
-#define PERCPU_RWSEM_INITIALIZER(storage)                                      \
-	{ .read_count = (storage), .block = 0,                                 \
-	  .nr_slots = PERCPU_RWSEM_STATIC_SLOTS, .writer = PTHREAD_MUTEX_INITIALIZER }
+#define PERCPU_RWSEM_INITIALIZER(storage)                                                   \
+	{                                                                                   \
+		.read_count = (storage), .block = 0, .nr_slots = PERCPU_RWSEM_STATIC_SLOTS, \
+		.writer = PTHREAD_MUTEX_INITIALIZER                                         \
+	}
 
 /* Allocate the per-CPU slots (fault site "percpu_rwsem_alloc").  0 or
  * -ENOMEM, with nothing held on failure.  After boot.  The lock class is
@@ -97,7 +99,8 @@ bool percpu_rwsem_is_locked(struct percpu_rw_semaphore *sem);
 /* The validator's view (include/mmkit/lockdep.h); no-ops in release builds.
  * Readers do not nest: a second down_read by a holder is reported as
  * recursive locking. */
-static inline void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem, bool read, bool trylock)
+static inline void percpu_rwsem_debug_acquire(struct percpu_rw_semaphore *sem, bool read,
+					      bool trylock)
 {
 	lock_acquire(sem, NULL, read, trylock);
 }
@@ -147,7 +150,7 @@ static __always_inline void percpu_up_read(struct percpu_rw_semaphore *sem)
 	_Atomic int *slot = percpu_rwsem_slot(sem);
 
 	percpu_rwsem_debug_release(sem);
-	if (likely(mmk_this_cpu))       /* only this thread writes the slot */
+	if (likely(mmk_this_cpu)) /* only this thread writes the slot */
 		atomic_store_explicit(slot, atomic_load_explicit(slot, memory_order_relaxed) - 1,
 				      memory_order_release);
 	else

@@ -45,28 +45,29 @@
 #include "mmkit/tlbflush.h"
 
 /* ------------------------------------------ Linux's software bits -- */
-#define _PAGE_BIT_SPECIAL	_PAGE_BIT_SOFTW1
-#define _PAGE_BIT_UFFD_WP	_PAGE_BIT_SOFTW2	/* 64-bit only in Linux */
-#define _PAGE_BIT_SOFT_DIRTY	_PAGE_BIT_SOFTW3
-#define _PAGE_BIT_PROTNONE	_PAGE_BIT_GLOBAL	/* when !P */
+#define _PAGE_BIT_SPECIAL _PAGE_BIT_SOFTW1
+#define _PAGE_BIT_UFFD_WP _PAGE_BIT_SOFTW2 /* 64-bit only in Linux */
+#define _PAGE_BIT_SOFT_DIRTY _PAGE_BIT_SOFTW3
+#define _PAGE_BIT_PROTNONE _PAGE_BIT_GLOBAL /* when !P */
 /* Saved Dirty is bit 58 with 64-bit entries; Linux's 32-bit kernels share
  * bit 10 with UFFD_WP (unused there): see _PAGE_SAVED_DIRTY below. */
 
-#define _PAGE_SPECIAL	(1ULL << _PAGE_BIT_SPECIAL)
+#define _PAGE_SPECIAL (1ULL << _PAGE_BIT_SPECIAL)
 /* Soft-dirty and uffd-wp exist only in 64-bit Linux kernels (0 in 2/3-level). */
-#define _PAGE_UFFD_WP	(pgmode.uffd_wp)
+#define _PAGE_UFFD_WP (pgmode.uffd_wp)
 #define _PAGE_SOFT_DIRTY (pgmode.soft_dirty)
-#define _PAGE_PROTNONE	(1ULL << _PAGE_BIT_PROTNONE)
-#define _PAGE_NX	(1ULL << _PAGE_BIT_NX)	/* masked off in 2-level mode */
+#define _PAGE_PROTNONE (1ULL << _PAGE_BIT_PROTNONE)
+#define _PAGE_NX (1ULL << _PAGE_BIT_NX) /* masked off in 2-level mode */
 #define _PAGE_SAVED_DIRTY (pgmode.saved_dirty)
 
-#define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define _KERNPG_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
-#define _PAGE_PDPTE	_PAGE_PRESENT	/* PAE top level: only P (and PWT/PCD) exist */
+#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define _KERNPG_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define _PAGE_PDPTE _PAGE_PRESENT /* PAE top level: only P (and PWT/PCD) exist */
 
 /* Bits pte_modify() keeps (Linux _PAGE_CHG_MASK); the PFN is added at run time. */
-#define _PAGE_CHG_FLAGS	(_PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | _PAGE_ACCESSED | \
-			 _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_UFFD_WP)
+#define _PAGE_CHG_FLAGS                                                                            \
+	(_PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | \
+	 _PAGE_UFFD_WP)
 
 /* The address-space layout of the mode (Linux's names; set with pgmode).
  * 64-bit: as Documentation/arch/x86/x86_64/mm.rst (VMALLOC_END inclusive,
@@ -76,36 +77,36 @@
 extern unsigned long PAGE_OFFSET;
 extern unsigned long VMALLOC_START, VMALLOC_END;
 extern unsigned long VMEMMAP_START;
-extern unsigned long TASK_SIZE;           /* TASK_SIZE_MAX of a native task */
-extern unsigned long DEFAULT_MAP_WINDOW;  /* 47-bit window (5-level), else TASK_SIZE */
-extern unsigned long STACK_TOP;           /* TASK_SIZE_LOW */
-extern unsigned long PKMAP_BASE;          /* 32-bit modes: kmap window (LAST_PKMAP pages) */
+extern unsigned long TASK_SIZE;		 /* TASK_SIZE_MAX of a native task */
+extern unsigned long DEFAULT_MAP_WINDOW; /* 47-bit window (5-level), else TASK_SIZE */
+extern unsigned long STACK_TOP;		 /* TASK_SIZE_LOW */
+extern unsigned long PKMAP_BASE;	 /* 32-bit modes: kmap window (LAST_PKMAP pages) */
 extern unsigned long LAST_PKMAP;
 extern unsigned long FIXADDR_START, FIXADDR_TOP;
-extern unsigned long max_low_pfn;         /* first pfn NOT in the direct map */
-extern unsigned long high_memory;         /* KVA just past the direct map */
+extern unsigned long max_low_pfn; /* first pfn NOT in the direct map */
+extern unsigned long high_memory; /* KVA just past the direct map */
 #define TASK_SIZE_MAX TASK_SIZE
 #define KERNEL_PGD_BOUNDARY pgd_index(PAGE_OFFSET)
 #define USER_PTRS_PER_PGD KERNEL_PGD_BOUNDARY
 
-#define PGDIR_SHIFT	(pgmode.shift[PT_PGD])
-#define P4D_SHIFT	(pgmode.shift[PT_P4D])
-#define PUD_SHIFT	(pgmode.shift[PT_PUD])
-#define PMD_SHIFT	(pgmode.shift[PT_PMD])
-#define PTRS_PER_PGD	(pgmode.ptrs[PT_PGD])
-#define PTRS_PER_P4D	(pgmode.ptrs[PT_P4D])
-#define PTRS_PER_PUD	(pgmode.ptrs[PT_PUD])
-#define PTRS_PER_PMD	(pgmode.ptrs[PT_PMD])
-#define PTRS_PER_PTE	(pgmode.ptrs[PT_PTE])
-#define PGDIR_SIZE	(1UL << PGDIR_SHIFT)
-#define P4D_SIZE	(1UL << P4D_SHIFT)
-#define PUD_SIZE	(1UL << PUD_SHIFT)
-#define PMD_SIZE	(1UL << PMD_SHIFT)
-#define PGDIR_MASK	(~(PGDIR_SIZE - 1))
-#define P4D_MASK	(~(P4D_SIZE - 1))
-#define PUD_MASK	(~(PUD_SIZE - 1))
-#define PMD_MASK	(~(PMD_SIZE - 1))
-#define PTE_FLAGS_MASK	(~PTE_PFN_MASK)
+#define PGDIR_SHIFT (pgmode.shift[PT_PGD])
+#define P4D_SHIFT (pgmode.shift[PT_P4D])
+#define PUD_SHIFT (pgmode.shift[PT_PUD])
+#define PMD_SHIFT (pgmode.shift[PT_PMD])
+#define PTRS_PER_PGD (pgmode.ptrs[PT_PGD])
+#define PTRS_PER_P4D (pgmode.ptrs[PT_P4D])
+#define PTRS_PER_PUD (pgmode.ptrs[PT_PUD])
+#define PTRS_PER_PMD (pgmode.ptrs[PT_PMD])
+#define PTRS_PER_PTE (pgmode.ptrs[PT_PTE])
+#define PGDIR_SIZE (1UL << PGDIR_SHIFT)
+#define P4D_SIZE (1UL << P4D_SHIFT)
+#define PUD_SIZE (1UL << PUD_SHIFT)
+#define PMD_SIZE (1UL << PMD_SHIFT)
+#define PGDIR_MASK (~(PGDIR_SIZE - 1))
+#define P4D_MASK (~(P4D_SIZE - 1))
+#define PUD_MASK (~(PUD_SIZE - 1))
+#define PMD_MASK (~(PMD_SIZE - 1))
+#define PTE_FLAGS_MASK (~PTE_PFN_MASK)
 #define pgtable_l5_enabled() (pgmode.levels == 5)
 #define pgtable_levels() (pgmode.levels)
 
@@ -119,13 +120,23 @@ int paging_mode_setup(int levels, u64 ram_bytes);
 
 /* ------------------------------------------------------ values, slots -- */
 typedef u64 pteval_t;
-typedef struct { pteval_t pte; } pte_t;
-typedef struct { pteval_t pmd; } pmd_t;
-typedef struct { pteval_t pud; } pud_t;
-typedef struct { pteval_t p4d; } p4d_t;
-typedef struct { pteval_t pgd; } pgd_t;
+typedef struct {
+	pteval_t pte;
+} pte_t;
+typedef struct {
+	pteval_t pmd;
+} pmd_t;
+typedef struct {
+	pteval_t pud;
+} pud_t;
+typedef struct {
+	pteval_t p4d;
+} p4d_t;
+typedef struct {
+	pteval_t pgd;
+} pgd_t;
 /* pgprot_t is in mm_types.h (struct vm_area_struct holds one). */
-typedef struct page *pgtable_t;		/* a PTE table page */
+typedef struct page *pgtable_t; /* a PTE table page */
 
 /* Entry slots in simulated RAM (host pointers to the entry's first byte). */
 typedef struct pte_slot *ptep_t;
@@ -134,18 +145,18 @@ typedef struct pud_slot *pudp_t;
 typedef struct p4d_slot *p4dp_t;
 typedef struct pgd_slot *pgdp_t;
 
-#define pte_val(x)	((x).pte)
-#define pmd_val(x)	((x).pmd)
-#define pud_val(x)	((x).pud)
-#define p4d_val(x)	((x).p4d)
-#define pgd_val(x)	((x).pgd)
-#define pgprot_val(x)	((x).pgprot)
-#define __pte(x)	((pte_t){ (x) })
-#define __pmd(x)	((pmd_t){ (x) })
-#define __pud(x)	((pud_t){ (x) })
-#define __p4d(x)	((p4d_t){ (x) })
-#define __pgd(x)	((pgd_t){ (x) })
-#define __pgprot(x)	((pgprot_t){ (x) })
+#define pte_val(x) ((x).pte)
+#define pmd_val(x) ((x).pmd)
+#define pud_val(x) ((x).pud)
+#define p4d_val(x) ((x).p4d)
+#define pgd_val(x) ((x).pgd)
+#define pgprot_val(x) ((x).pgprot)
+#define __pte(x) ((pte_t){ (x) })
+#define __pmd(x) ((pmd_t){ (x) })
+#define __pud(x) ((pud_t){ (x) })
+#define __p4d(x) ((p4d_t){ (x) })
+#define __pgd(x) ((pgd_t){ (x) })
+#define __pgprot(x) ((pgprot_t){ (x) })
 
 #define ptep_add(p, n) ((ptep_t)pt_slot_add((p), (n)))
 #define pte_next(p) ptep_add((p), 1)
@@ -166,11 +177,26 @@ static inline void set_p4d(p4dp_t p, p4d_t v) { pt_entry_write(p, p4d_val(v)); }
 static inline void set_pgd(pgdp_t p, pgd_t v) { pt_entry_write(p, pgd_val(v)); }
 
 /* ----------------------------------------------------------- indexes -- */
-static inline unsigned long pgd_index(unsigned long a) { return (a >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1); }
-static inline unsigned long p4d_index(unsigned long a) { return (a >> P4D_SHIFT) & (PTRS_PER_P4D - 1); }
-static inline unsigned long pud_index(unsigned long a) { return (a >> PUD_SHIFT) & (PTRS_PER_PUD - 1); }
-static inline unsigned long pmd_index(unsigned long a) { return (a >> PMD_SHIFT) & (PTRS_PER_PMD - 1); }
-static inline unsigned long pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1); }
+static inline unsigned long pgd_index(unsigned long a)
+{
+	return (a >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1);
+}
+static inline unsigned long p4d_index(unsigned long a)
+{
+	return (a >> P4D_SHIFT) & (PTRS_PER_P4D - 1);
+}
+static inline unsigned long pud_index(unsigned long a)
+{
+	return (a >> PUD_SHIFT) & (PTRS_PER_PUD - 1);
+}
+static inline unsigned long pmd_index(unsigned long a)
+{
+	return (a >> PMD_SHIFT) & (PTRS_PER_PMD - 1);
+}
+static inline unsigned long pte_index(unsigned long a)
+{
+	return (a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
+}
 /* End of the current entry's range, clamped to end (Linux pXd_addr_end). */
 static inline unsigned long pt_addr_end(unsigned long addr, unsigned long end, unsigned int shift)
 {
@@ -189,7 +215,10 @@ static inline pteval_t pte_flags(pte_t p) { return pt_flags(pte_val(p)); }
 /* PTE predicates (Linux arch/x86/include/asm/pgtable.h). */
 static inline bool pte_none(pte_t p) { return pte_val(p) == 0; }
 static inline bool pte_present(pte_t p) { return pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE); }
-static inline bool pte_protnone(pte_t p) { return (pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE; }
+static inline bool pte_protnone(pte_t p)
+{
+	return (pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
 static inline bool pte_young(pte_t p) { return pte_val(p) & _PAGE_ACCESSED; }
 static inline bool pte_dirty(pte_t p) { return pte_val(p) & _PAGE_DIRTY; }
 static inline bool pte_write(pte_t p) { return pte_val(p) & _PAGE_RW; }
@@ -205,7 +234,10 @@ static inline pte_t pte_set_flags(pte_t p, pteval_t f) { return __pte(pte_val(p)
 static inline pte_t pte_clear_flags(pte_t p, pteval_t f) { return __pte(pte_val(p) & ~f); }
 static inline pte_t pte_mkwrite(pte_t p) { return pte_set_flags(p, _PAGE_RW); }
 static inline pte_t pte_wrprotect(pte_t p) { return pte_clear_flags(p, _PAGE_RW); }
-static inline pte_t pte_mkdirty(pte_t p) { return pte_set_flags(p, _PAGE_DIRTY | _PAGE_SOFT_DIRTY); }
+static inline pte_t pte_mkdirty(pte_t p)
+{
+	return pte_set_flags(p, _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
+}
 static inline pte_t pte_mkclean(pte_t p) { return pte_clear_flags(p, _PAGE_DIRTY); }
 static inline pte_t pte_mkyoung(pte_t p) { return pte_set_flags(p, _PAGE_ACCESSED); }
 static inline pte_t pte_mkold(pte_t p) { return pte_clear_flags(p, _PAGE_ACCESSED); }
@@ -216,25 +248,28 @@ static inline pte_t pte_mkhuge(pte_t p) { return pte_set_flags(p, _PAGE_PSE); }
 static inline pte_t pte_mkexec(pte_t p) { return pte_clear_flags(p, _PAGE_NX); }
 static inline pte_t pte_mksoft_dirty(pte_t p) { return pte_set_flags(p, _PAGE_SOFT_DIRTY); }
 static inline pte_t pte_clear_soft_dirty(pte_t p) { return pte_clear_flags(p, _PAGE_SOFT_DIRTY); }
-static inline pte_t pte_mkuffd_wp(pte_t p) { return pte_wrprotect(pte_set_flags(p, _PAGE_UFFD_WP)); }
+static inline pte_t pte_mkuffd_wp(pte_t p)
+{
+	return pte_wrprotect(pte_set_flags(p, _PAGE_UFFD_WP));
+}
 static inline pte_t pte_clear_uffd_wp(pte_t p) { return pte_clear_flags(p, _PAGE_UFFD_WP); }
 
 /* Protections.  pfn_pte()/mk_pte() drop bits the mode lacks (NX in 2-level,
  * like Linux's massage_pgprot with __supported_pte_mask). */
-#define PAGE_NONE	  __pgprot(_PAGE_PROTNONE | _PAGE_ACCESSED)
-#define PAGE_SHARED	  __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
-#define PAGE_SHARED_EXEC  __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
-#define PAGE_COPY_NOEXEC  __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
-#define PAGE_COPY_EXEC	  __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
-#define PAGE_COPY	  PAGE_COPY_NOEXEC
-#define PAGE_READONLY	  __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_NONE __pgprot(_PAGE_PROTNONE | _PAGE_ACCESSED)
+#define PAGE_SHARED __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_SHARED_EXEC __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_COPY_NOEXEC __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
+#define PAGE_COPY_EXEC __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_COPY PAGE_COPY_NOEXEC
+#define PAGE_READONLY __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_NX)
 #define PAGE_READONLY_EXEC __pgprot(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define __PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_GLOBAL)
-#define __PAGE_KERNEL	  (__PAGE_KERNEL_EXEC | _PAGE_NX)
-#define PAGE_KERNEL	  __pgprot(__PAGE_KERNEL)
-#define PAGE_KERNEL_RO	  __pgprot(__PAGE_KERNEL & ~_PAGE_RW)
-#define PAGE_KERNEL_EXEC  __pgprot(__PAGE_KERNEL_EXEC)
-#define PAGE_KERNEL_RX	  __pgprot(__PAGE_KERNEL_EXEC & ~_PAGE_RW)
+#define __PAGE_KERNEL (__PAGE_KERNEL_EXEC | _PAGE_NX)
+#define PAGE_KERNEL __pgprot(__PAGE_KERNEL)
+#define PAGE_KERNEL_RO __pgprot(__PAGE_KERNEL & ~_PAGE_RW)
+#define PAGE_KERNEL_EXEC __pgprot(__PAGE_KERNEL_EXEC)
+#define PAGE_KERNEL_RX __pgprot(__PAGE_KERNEL_EXEC & ~_PAGE_RW)
 #define PAGE_KERNEL_LARGE __pgprot(__PAGE_KERNEL | _PAGE_PSE)
 
 /* protection_map[]: VM_READ 0x1, VM_WRITE 0x2, VM_EXEC 0x4, VM_SHARED 0x8. */
@@ -247,7 +282,9 @@ static inline pteval_t massage_pgprot(pgprot_t prot)
 	return pgmode.entry_shift == 2 ? (u32)v : v;
 }
 static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
-{ return __pte((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot)); }
+{
+	return __pte((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot));
+}
 static inline unsigned long pte_pfn(pte_t p) { return (pte_val(p) & PTE_PFN_MASK) >> PAGE_SHIFT; }
 static inline pte_t pte_modify(pte_t p, pgprot_t newprot)
 {
@@ -261,39 +298,73 @@ pte_t mk_pte(struct page *page, pgprot_t prot);
 
 /* ------------------------------------- upper levels, with folding -- */
 static inline bool pmd_none(pmd_t v) { return pmd_val(v) == 0; }
-static inline bool pmd_present(pmd_t v) { return pmd_val(v) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE); }
+static inline bool pmd_present(pmd_t v)
+{
+	return pmd_val(v) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
+}
 static inline bool pmd_leaf(pmd_t v) { return pmd_val(v) & _PAGE_PSE; }
 #define pmd_large pmd_leaf
 bool pmd_bad(pmd_t v);
 static inline bool pud_none(pud_t v) { return pgmode.folded[PT_PMD] ? false : pud_val(v) == 0; }
-static inline bool pud_present(pud_t v) { return pgmode.folded[PT_PMD] ? true : (pud_val(v) & _PAGE_PRESENT); }
+static inline bool pud_present(pud_t v)
+{
+	return pgmode.folded[PT_PMD] ? true : (pud_val(v) & _PAGE_PRESENT);
+}
 static inline bool pud_leaf(pud_t v) { return !pgmode.folded[PT_PUD] && (pud_val(v) & _PAGE_PSE); }
 bool pud_bad(pud_t v);
 static inline bool p4d_none(p4d_t v) { return pgmode.folded[PT_PUD] ? false : p4d_val(v) == 0; }
-static inline bool p4d_present(p4d_t v) { return pgmode.folded[PT_PUD] ? true : (p4d_val(v) & _PAGE_PRESENT); }
+static inline bool p4d_present(p4d_t v)
+{
+	return pgmode.folded[PT_PUD] ? true : (p4d_val(v) & _PAGE_PRESENT);
+}
 static inline bool p4d_leaf(p4d_t v) { return false; }
 bool p4d_bad(p4d_t v);
 static inline bool pgd_none(pgd_t v) { return pgmode.folded[PT_P4D] ? false : pgd_val(v) == 0; }
-static inline bool pgd_present(pgd_t v) { return pgmode.folded[PT_P4D] ? true : (pgd_val(v) & _PAGE_PRESENT); }
+static inline bool pgd_present(pgd_t v)
+{
+	return pgmode.folded[PT_P4D] ? true : (pgd_val(v) & _PAGE_PRESENT);
+}
 static inline bool pgd_leaf(pgd_t v) { return false; }
 bool pgd_bad(pgd_t v);
 
 /* Clearing a level above a folded one is a no-op, as in pgtable-nop*d.h. */
 static inline void pmd_clear(pmdp_t p) { set_pmd(p, __pmd(0)); }
-static inline void pud_clear(pudp_t p) { if (!pgmode.folded[PT_PMD]) set_pud(p, __pud(0)); }
-static inline void p4d_clear(p4dp_t p) { if (!pgmode.folded[PT_PUD]) set_p4d(p, __p4d(0)); }
-static inline void pgd_clear(pgdp_t p) { if (!pgmode.folded[PT_P4D]) set_pgd(p, __pgd(0)); }
+static inline void pud_clear(pudp_t p)
+{
+	if (!pgmode.folded[PT_PMD])
+		set_pud(p, __pud(0));
+}
+static inline void p4d_clear(p4dp_t p)
+{
+	if (!pgmode.folded[PT_PUD])
+		set_p4d(p, __p4d(0));
+}
+static inline void pgd_clear(pgdp_t p)
+{
+	if (!pgmode.folded[PT_P4D])
+		set_pgd(p, __pgd(0));
+}
 
 static inline unsigned long pmd_pfn(pmd_t v)
-{ return (pmd_val(v) & (pmd_leaf(v) ? pt_leaf_phys_mask(PT_PMD) : PTE_PFN_MASK)) >> PAGE_SHIFT; }
+{
+	return (pmd_val(v) & (pmd_leaf(v) ? pt_leaf_phys_mask(PT_PMD) : PTE_PFN_MASK)) >>
+	       PAGE_SHIFT;
+}
 static inline unsigned long pud_pfn(pud_t v)
-{ return (pud_val(v) & (pud_leaf(v) ? pt_leaf_phys_mask(PT_PUD) : PTE_PFN_MASK)) >> PAGE_SHIFT; }
+{
+	return (pud_val(v) & (pud_leaf(v) ? pt_leaf_phys_mask(PT_PUD) : PTE_PFN_MASK)) >>
+	       PAGE_SHIFT;
+}
 static inline unsigned long p4d_pfn(p4d_t v) { return (p4d_val(v) & PTE_PFN_MASK) >> PAGE_SHIFT; }
 static inline unsigned long pgd_pfn(pgd_t v) { return (pgd_val(v) & PTE_PFN_MASK) >> PAGE_SHIFT; }
 static inline pmd_t pfn_pmd(unsigned long pfn, pgprot_t prot)
-{ return __pmd((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot)); }
+{
+	return __pmd((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot));
+}
 static inline pud_t pfn_pud(unsigned long pfn, pgprot_t prot)
-{ return __pud((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot)); }
+{
+	return __pud((((pteval_t)pfn << PAGE_SHIFT) & PTE_PFN_MASK) | massage_pgprot(prot));
+}
 
 static inline bool pmd_young(pmd_t v) { return pmd_val(v) & _PAGE_ACCESSED; }
 static inline bool pmd_dirty(pmd_t v) { return pmd_val(v) & _PAGE_DIRTY; }
@@ -301,7 +372,10 @@ static inline bool pmd_write(pmd_t v) { return pmd_val(v) & _PAGE_RW; }
 static inline pmd_t pmd_mkhuge(pmd_t v) { return __pmd(pmd_val(v) | _PAGE_PSE); }
 static inline pmd_t pmd_mkwrite(pmd_t v) { return __pmd(pmd_val(v) | _PAGE_RW); }
 static inline pmd_t pmd_wrprotect(pmd_t v) { return __pmd(pmd_val(v) & ~_PAGE_RW); }
-static inline pmd_t pmd_mkdirty(pmd_t v) { return __pmd(pmd_val(v) | _PAGE_DIRTY | _PAGE_SOFT_DIRTY); }
+static inline pmd_t pmd_mkdirty(pmd_t v)
+{
+	return __pmd(pmd_val(v) | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
+}
 static inline pmd_t pmd_mkclean(pmd_t v) { return __pmd(pmd_val(v) & ~_PAGE_DIRTY); }
 static inline pmd_t pmd_mkyoung(pmd_t v) { return __pmd(pmd_val(v) | _PAGE_ACCESSED); }
 static inline pmd_t pmd_mkold(pmd_t v) { return __pmd(pmd_val(v) & ~_PAGE_ACCESSED); }
@@ -312,15 +386,19 @@ static inline ptep_t pmd_page_vaddr(pmd_t v) { return (ptep_t)pt_table_of(pmd_va
 static inline pmdp_t pud_pgtable(pud_t v) { return (pmdp_t)pt_table_of(pud_val(v)); }
 static inline pudp_t p4d_pgtable(p4d_t v) { return (pudp_t)pt_table_of(p4d_val(v)); }
 static inline p4dp_t pgd_pgtable(pgd_t v) { return (p4dp_t)pt_table_of(pgd_val(v)); }
-struct page *pmd_page(pmd_t v);      /* table page, or first page of a leaf */
+struct page *pmd_page(pmd_t v); /* table page, or first page of a leaf */
 struct page *pud_page(pud_t v);
 
 /* ----------------------------------------------------------- offsets -- */
 struct mm_struct;
 static inline pgdp_t pgd_offset_pgd(void *pgd_table, unsigned long addr)
-{ return (pgdp_t)pt_slot_add(pgd_table, pgd_index(addr)); }
+{
+	return (pgdp_t)pt_slot_add(pgd_table, pgd_index(addr));
+}
 static inline pgdp_t pgd_offset(struct mm_struct *mm, unsigned long addr)
-{ return pgd_offset_pgd(mm->pgd, addr); }
+{
+	return pgd_offset_pgd(mm->pgd, addr);
+}
 #define pgd_offset_k(addr) pgd_offset(&init_mm, (addr))
 static inline p4dp_t p4d_offset(pgdp_t pgd, unsigned long addr)
 {
@@ -341,7 +419,9 @@ static inline pmdp_t pmd_offset(pudp_t pud, unsigned long addr)
 	return pmdp_add(pud_pgtable(pudp_get(pud)), pmd_index(addr));
 }
 static inline ptep_t pte_offset_kernel(pmdp_t pmd, unsigned long addr)
-{ return ptep_add(pmd_page_vaddr(pmdp_get(pmd)), pte_index(addr)); }
+{
+	return ptep_add(pmd_page_vaddr(pmdp_get(pmd)), pte_index(addr));
+}
 /* No HIGHPTE: PTE tables are always reachable; map/unmap are plain. */
 #define pte_offset_map(pmd, addr) pte_offset_kernel((pmd), (addr))
 #define pte_unmap(pte) ((void)(pte))
@@ -354,10 +434,19 @@ static inline ptep_t pte_offset_kernel(pmdp_t pmd, unsigned long addr)
  * which is never held across a TLB shootdown. */
 struct page *pmd_pgtable(pmd_t v);
 static inline ptlock_t *pte_lockptr(struct mm_struct *mm, pmdp_t pmd)
-{ return &pmd_pgtable(pmdp_get(pmd))->pt_lock; }
-static inline spinlock_t *pmd_lockptr(struct mm_struct *mm, pmdp_t pmd) { return &mm->page_table_lock; }
+{
+	return &pmd_pgtable(pmdp_get(pmd))->pt_lock;
+}
+static inline spinlock_t *pmd_lockptr(struct mm_struct *mm, pmdp_t pmd)
+{
+	return &mm->page_table_lock;
+}
 static inline spinlock_t *pmd_lock(struct mm_struct *mm, pmdp_t pmd)
-{ spinlock_t *l = pmd_lockptr(mm, pmd); spin_lock(l); return l; }
+{
+	spinlock_t *l = pmd_lockptr(mm, pmd);
+	spin_lock(l);
+	return l;
+}
 /* Returns the PTE slot with its lock held, or NULL (no PTE table, or the
  * PMD is a leaf) with no lock held. */
 ptep_t pte_offset_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp);
@@ -366,32 +455,55 @@ static inline void pte_unmap_unlock(ptep_t pte, ptlock_t *ptl) { ptl_unlock(ptl)
 /* ---------------------------------------------------- entry updates -- */
 struct vm_area_struct;
 /* set_pte_at: install a new entry (mm, addr: for the record, as in Linux). */
-static inline void set_pte_at(struct mm_struct *mm, unsigned long addr, ptep_t p, pte_t v) { set_pte(p, v); }
-static inline void pte_clear(struct mm_struct *mm, unsigned long addr, ptep_t p) { set_pte(p, __pte(0)); }
+static inline void set_pte_at(struct mm_struct *mm, unsigned long addr, ptep_t p, pte_t v)
+{
+	set_pte(p, v);
+}
+static inline void pte_clear(struct mm_struct *mm, unsigned long addr, ptep_t p)
+{
+	set_pte(p, __pte(0));
+}
 /* Atomic read-and-clear: A/D bits the MMU sets concurrently are not lost. */
 static inline pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr, ptep_t p)
-{ return __pte(pt_entry_xchg(p, 0)); }
+{
+	return __pte(pt_entry_xchg(p, 0));
+}
 static inline pmd_t pmdp_get_and_clear(struct mm_struct *mm, unsigned long addr, pmdp_t p)
-{ return __pmd(pt_entry_xchg(p, 0)); }
+{
+	return __pmd(pt_entry_xchg(p, 0));
+}
 static inline void ptep_set_wrprotect(struct mm_struct *mm, unsigned long addr, ptep_t p)
-{ pt_entry_clear_bits(p, _PAGE_RW); }
+{
+	pt_entry_clear_bits(p, _PAGE_RW);
+}
 static inline void pmdp_set_wrprotect(struct mm_struct *mm, unsigned long addr, pmdp_t p)
-{ pt_entry_clear_bits(p, _PAGE_RW); }
+{
+	pt_entry_clear_bits(p, _PAGE_RW);
+}
 /* Returns whether the entry was young (no TLB flush: see ptep_clear_flush_young). */
-static inline bool ptep_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr, ptep_t p)
-{ return pt_entry_clear_bits(p, _PAGE_ACCESSED) & _PAGE_ACCESSED; }
-static inline bool pmdp_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr, pmdp_t p)
-{ return pt_entry_clear_bits(p, _PAGE_ACCESSED) & _PAGE_ACCESSED; }
+static inline bool ptep_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr,
+					     ptep_t p)
+{
+	return pt_entry_clear_bits(p, _PAGE_ACCESSED) & _PAGE_ACCESSED;
+}
+static inline bool pmdp_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr,
+					     pmdp_t p)
+{
+	return pt_entry_clear_bits(p, _PAGE_ACCESSED) & _PAGE_ACCESSED;
+}
 /* Widen access rights (A, D, RW) of a present entry in place; returns
  * whether it changed.  Caller holds the PTE lock.  No flush is needed to
  * widen rights: a stale narrower TLB entry only faults again, and the
  * retried walk sees the new entry (Linux ptep_set_access_flags on x86). */
-bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_t p, pte_t entry, int dirty);
+bool ptep_set_access_flags(struct vm_area_struct *vma, unsigned long addr, ptep_t p, pte_t entry,
+			   int dirty);
 
 /* --------------------------------------------- allocation and freeing -- */
 /* Counters of an mm's page tables (VmPTE = pgtables_bytes >> 10). */
 static inline void mm_add_pgtables(struct mm_struct *mm, long bytes)
-{ atomic_fetch_add_explicit(&mm->pgtables_bytes, bytes, memory_order_relaxed); }
+{
+	atomic_fetch_add_explicit(&mm->pgtables_bytes, bytes, memory_order_relaxed);
+}
 static inline void mm_inc_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
 static inline void mm_dec_nr_ptes(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
 static inline void mm_inc_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
@@ -399,7 +511,10 @@ static inline void mm_dec_nr_pmds(struct mm_struct *mm) { mm_add_pgtables(mm, -(
 static inline void mm_inc_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, (long)PAGE_SIZE); }
 static inline void mm_dec_nr_puds(struct mm_struct *mm) { mm_add_pgtables(mm, -(long)PAGE_SIZE); }
 static inline unsigned long mm_pgtables_bytes(const struct mm_struct *mm)
-{ return (unsigned long)atomic_load_explicit(&((struct mm_struct *)mm)->pgtables_bytes, memory_order_relaxed); }
+{
+	return (unsigned long)atomic_load_explicit(&((struct mm_struct *)mm)->pgtables_bytes,
+						   memory_order_relaxed);
+}
 
 /* Allocate a zeroed table page: PageTable, counted in NR_PAGETABLE, owner
  * recorded.  NULL on failure (fault site "pgtable_alloc").  Any context. */
@@ -431,7 +546,9 @@ ptep_t pte_alloc_map(struct mm_struct *mm, pmdp_t pmd, unsigned long addr);
 ptep_t pte_alloc_kernel(pmdp_t pmd, unsigned long addr);
 /* pte_alloc: 0 or -ENOMEM (Linux returns true on failure; here: an action). */
 static inline int pte_alloc(struct mm_struct *mm, pmdp_t pmd)
-{ return pmd_none(pmdp_get(pmd)) ? __pte_alloc(mm, pmd) : 0; }
+{
+	return pmd_none(pmdp_get(pmd)) ? __pte_alloc(mm, pmd) : 0;
+}
 /* Returns the slot with the PTE lock held, or NULL (no memory / PMD leaf). */
 ptep_t pte_alloc_map_lock(struct mm_struct *mm, pmdp_t pmd, unsigned long addr, ptlock_t **ptlp);
 /* Walk mm's tables to addr's PTE slot, allocating intermediate tables.

@@ -14,7 +14,7 @@
 struct task_struct;
 
 struct proc_view {
-	const char *path;       /* "/proc/meminfo", or "maps" when per_task */
+	const char *path; /* "/proc/meminfo", or "maps" when per_task */
 	bool per_task;
 	/* Returns 0 or -errno.  Caller is on a CPU thread; the view takes the
 	 * locks it needs (zone->lock, mmap_lock read, ...). */
@@ -28,15 +28,22 @@ struct proc_view {
 void proc_view_register(struct proc_view *v);
 const struct proc_view *proc_view_find(const char *path, bool per_task);
 const struct proc_view *proc_view_first(void);
-#define PROC_VIEW(var, vpath, vper_task, vshow)                                 \
+#define PROC_VIEW(var, vpath, vper_task, vshow)                                                \
 	static struct proc_view var = { .path = vpath, .per_task = vper_task, .show = vshow }; \
-	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); } \
+	__attribute__((constructor)) static void __proc_reg_##var(void)                        \
+	{                                                                                      \
+		proc_view_register(&var);                                                      \
+	}                                                                                      \
 	extern struct proc_view var
 
-#define PROC_VIEW_RANGE(var, vpath, vshow_range)                                \
-	static struct proc_view var = { .path = vpath, .per_task = true,        \
-					.show_range = vshow_range };             \
-	__attribute__((constructor)) static void __proc_reg_##var(void) { proc_view_register(&var); } \
+#define PROC_VIEW_RANGE(var, vpath, vshow_range)                        \
+	static struct proc_view var = { .path = vpath,                  \
+					.per_task = true,               \
+					.show_range = vshow_range };    \
+	__attribute__((constructor)) static void __proc_reg_##var(void) \
+	{                                                               \
+		proc_view_register(&var);                               \
+	}                                                               \
 	extern struct proc_view var
 
 /* The /proc/PID/maps line of a VMA (proc/task_mmu.c). */

@@ -21,7 +21,10 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
 
-static inline bool PageAnonExclusive(const struct page *p) { return test_page_flag(p, PG_anon_exclusive); }
+static inline bool PageAnonExclusive(const struct page *p)
+{
+	return test_page_flag(p, PG_anon_exclusive);
+}
 static inline void SetPageAnonExclusive(struct page *p) { set_page_flag(p, PG_anon_exclusive); }
 static inline void ClearPageAnonExclusive(struct page *p) { clear_page_flag(p, PG_anon_exclusive); }
 
@@ -32,7 +35,9 @@ static inline struct anon_vma *page_anon_vma(const struct page *p)
 	return (m & PAGE_MAPPING_ANON) ? (struct anon_vma *)(m - PAGE_MAPPING_ANON) : NULL;
 }
 static inline unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
-{ return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT); }
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
 
 /* The anon_vma lock (the root's): write to change avc lists, read to walk. */
 void anon_vma_lock_write(struct anon_vma *av);
@@ -62,8 +67,8 @@ void folio_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
 /* Walk every VMA that may map the anonymous page (through its anon_vma
  * tree) and call fn with the address the page would have there; stop when
  * fn returns false.  Takes the anon_vma lock for read. */
-typedef bool (*rmap_one_t)(struct page *page, struct vm_area_struct *vma,
-			   unsigned long addr, void *arg);
+typedef bool (*rmap_one_t)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			   void *arg);
 void rmap_walk_anon(struct page *page, rmap_one_t fn, void *arg);
 /* The same for a page-cache page: every VMA on its file's i_mmap that
  * covers its index.  Takes i_mmap_rwsem for read. */

@@ -21,58 +21,73 @@
 #define MMK_NSIG 65
 
 enum {
-	RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS,
-	RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS,
-	RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME,
+	RLIMIT_CPU,
+	RLIMIT_FSIZE,
+	RLIMIT_DATA,
+	RLIMIT_STACK,
+	RLIMIT_CORE,
+	RLIMIT_RSS,
+	RLIMIT_NPROC,
+	RLIMIT_NOFILE,
+	RLIMIT_MEMLOCK,
+	RLIMIT_AS,
+	RLIMIT_LOCKS,
+	RLIMIT_SIGPENDING,
+	RLIMIT_MSGQUEUE,
+	RLIMIT_NICE,
+	RLIMIT_RTPRIO,
+	RLIMIT_RTTIME,
 	RLIM_NLIMITS
 };
 #define RLIM_INFINITY (~0UL)
-struct rlimit { unsigned long rlim_cur, rlim_max; };
+struct rlimit {
+	unsigned long rlim_cur, rlim_max;
+};
 
 /* Shared by the threads of a process (Linux signal_struct + sighand). */
 struct signal_struct {
 	_Atomic int sigcnt;
 	int nr_threads;
 	struct rlimit rlim[RLIM_NLIMITS];
-	unsigned char sig_catch[MMK_NSIG];   /* 1 = a handler is installed */
-	int group_exit_code;                 /* the fatal signal, | 0x80 when core was dumped */
+	unsigned char sig_catch[MMK_NSIG]; /* 1 = a handler is installed */
+	int group_exit_code;		   /* the fatal signal, | 0x80 when core was dumped */
 	/* --- guarded by siglock (Linux sighand->siglock) --- */
 	spinlock_t siglock;
-	struct list_head thread_head;        /* the tasks of the group, in creation order */
+	struct list_head thread_head; /* the tasks of the group, in creation order */
 };
 
-#define PF_EXITING  0x00000004
-#define PF_DUMPCORE 0x00000200           /* dumped core (the thread that wrote it) */
-#define PF_SIGNALED 0x00000400           /* killed by a signal */
-#define PF_KTHREAD  0x00200000
+#define PF_EXITING 0x00000004
+#define PF_DUMPCORE 0x00000200 /* dumped core (the thread that wrote it) */
+#define PF_SIGNALED 0x00000400 /* killed by a signal */
+#define PF_KTHREAD 0x00200000
 
 /* x86-64 user registers in the order of NT_PRSTATUS's pr_reg (Linux struct
  * user_regs_struct, arch/x86/include/asm/user_64.h). */
 struct user_regs_struct {
-	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax,
-		ip, cs, flags, sp, ss, fs_base, gs_base, ds, es, fs, gs;
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip,
+		cs, flags, sp, ss, fs_base, gs_base, ds, es, fs, gs;
 };
 
 struct uthread;
 struct task_struct {
 	int pid, tgid;
 	char comm[TASK_COMM_LEN];
-	unsigned int flags;                  /* PF_* */
-	struct mm_struct *mm;                /* NULL for kernel threads */
-	struct mm_struct *active_mm;         /* the mm whose tables are loaded */
-	int cpu;                             /* the CPU it runs on */
+	unsigned int flags;	     /* PF_* */
+	struct mm_struct *mm;	     /* NULL for kernel threads */
+	struct mm_struct *active_mm; /* the mm whose tables are loaded */
+	int cpu;		     /* the CPU it runs on */
 	struct signal_struct *signal;
 	struct task_struct *real_parent;
 	struct task_struct *group_leader;
-	bool cap_ipc_lock, cap_sys_rawio;    /* root's capabilities (set root=1) */
+	bool cap_ipc_lock, cap_sys_rawio; /* root's capabilities (set root=1) */
 	int exit_state;
-	struct list_head tasks;              /* all tasks, under tasklist_lock */
-	struct files_struct *files;          /* descriptors (fs/file.c); NULL for kthreads */
-	unsigned long min_flt, maj_flt;      /* faults (mm_account_fault): getrusage's */
-	unsigned int nr_dirtied;             /* pages dirtied since the last throttle check */
-	int pagefault_disabled;              /* pagefault_disable() depth */
-	struct blk_plug *plug;               /* requests submitted together (blkdev.h) */
-	struct list_head thread_node;        /* on signal->thread_head, under siglock */
+	struct list_head tasks;		/* all tasks, under tasklist_lock */
+	struct files_struct *files;	/* descriptors (fs/file.c); NULL for kthreads */
+	unsigned long min_flt, maj_flt; /* faults (mm_account_fault): getrusage's */
+	unsigned int nr_dirtied;	/* pages dirtied since the last throttle check */
+	int pagefault_disabled;		/* pagefault_disable() depth */
+	struct blk_plug *plug;		/* requests submitted together (blkdev.h) */
+	struct list_head thread_node;	/* on signal->thread_head, under siglock */
 	/* The register file of a task that runs real code, which the CPU engine
 	 * keeps (the real-program issue); NULL for a scenario task, which has
 	 * none: its core dump shows only what is known (fs/binfmt_elf_core.c). */
@@ -93,7 +108,9 @@ static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()
 #define current get_current()
 
 static inline unsigned long task_rlimit(const struct task_struct *t, int r)
-{ return READ_ONCE(t->signal->rlim[r].rlim_cur); }
+{
+	return READ_ONCE(t->signal->rlim[r].rlim_cur);
+}
 static inline unsigned long rlimit(int r) { return task_rlimit(current, r); }
 
 /* Linux pagefault_disable/enable (include/linux/uaccess.h): while disabled,
@@ -107,7 +124,10 @@ static inline bool faulthandler_disabled(void)
 
 	return t && t->pagefault_disabled;
 }
-static inline unsigned long rlimit_max(int r) { return READ_ONCE(current->signal->rlim[r].rlim_max); }
+static inline unsigned long rlimit_max(int r)
+{
+	return READ_ONCE(current->signal->rlim[r].rlim_max);
+}
 enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
 /* Does the current task have capability cap (kernel context: yes)?  Linux's
  * capable() goes through the LSM hook to cap_capable, a bit test of the

@@ -47,48 +47,48 @@
 typedef unsigned int slab_flags_t;
 
 /* kmem_cache_create flags (include/linux/slab.h; mmkit's own bit values) */
-#define SLAB_CONSISTENCY_CHECKS 0x00000100U  /* slab_debug=F */
-#define SLAB_RED_ZONE           0x00000400U  /* slab_debug=Z */
-#define SLAB_POISON             0x00000800U  /* slab_debug=P */
-#define SLAB_KMALLOC            0x00001000U  /* a kmalloc-* cache */
-#define SLAB_HWCACHE_ALIGN      0x00002000U
-#define SLAB_CACHE_DMA          0x00004000U
-#define SLAB_CACHE_DMA32        0x00008000U
-#define SLAB_STORE_USER         0x00010000U  /* slab_debug=U */
-#define SLAB_RECLAIM_ACCOUNT    0x00020000U  /* counted in SReclaimable */
-#define SLAB_PANIC              0x00040000U
-#define SLAB_TRACE              0x00200000U  /* slab_debug=T */
-#define SLAB_NO_MERGE           0x01000000U  /* mmkit never merges anyway */
-#define SLAB_ACCOUNT            0x04000000U
-#define __OBJECT_POISON         0x80000000U  /* internal: poison the object itself */
+#define SLAB_CONSISTENCY_CHECKS 0x00000100U /* slab_debug=F */
+#define SLAB_RED_ZONE 0x00000400U	    /* slab_debug=Z */
+#define SLAB_POISON 0x00000800U		    /* slab_debug=P */
+#define SLAB_KMALLOC 0x00001000U	    /* a kmalloc-* cache */
+#define SLAB_HWCACHE_ALIGN 0x00002000U
+#define SLAB_CACHE_DMA 0x00004000U
+#define SLAB_CACHE_DMA32 0x00008000U
+#define SLAB_STORE_USER 0x00010000U	 /* slab_debug=U */
+#define SLAB_RECLAIM_ACCOUNT 0x00020000U /* counted in SReclaimable */
+#define SLAB_PANIC 0x00040000U
+#define SLAB_TRACE 0x00200000U	  /* slab_debug=T */
+#define SLAB_NO_MERGE 0x01000000U /* mmkit never merges anyway */
+#define SLAB_ACCOUNT 0x04000000U
+#define __OBJECT_POISON 0x80000000U /* internal: poison the object itself */
 
-#define SLAB_DEBUG_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | \
-			  SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
-#define DEBUG_DEFAULT_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
-			     SLAB_POISON | SLAB_STORE_USER)
+#define SLAB_DEBUG_FLAGS \
+	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
+#define DEBUG_DEFAULT_FLAGS \
+	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
 /* Poison and red-zone bytes (include/linux/poison.h) */
-#define POISON_INUSE      0x5a  /* padding, and objects of a new slab */
-#define POISON_FREE       0x6b  /* a free object */
-#define POISON_END        0xa5  /* the last byte of a free object */
-#define SLUB_RED_INACTIVE 0xbb  /* red zone of a free object */
-#define SLUB_RED_ACTIVE   0xcc  /* red zone of an allocated object */
+#define POISON_INUSE 0x5a      /* padding, and objects of a new slab */
+#define POISON_FREE 0x6b       /* a free object */
+#define POISON_END 0xa5	       /* the last byte of a free object */
+#define SLUB_RED_INACTIVE 0xbb /* red zone of a free object */
+#define SLUB_RED_ACTIVE 0xcc   /* red zone of an allocated object */
 
 /* kmalloc(0) returns this; kfree and ksize accept it (include/linux/slab.h). */
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 /* x86-64 kmalloc geometry: kmalloc-8 .. kmalloc-8k, larger goes to pages. */
-#define KMALLOC_MIN_SIZE       8
-#define KMALLOC_SHIFT_LOW      3
-#define KMALLOC_SHIFT_HIGH     (PAGE_SHIFT + 1)
+#define KMALLOC_MIN_SIZE 8
+#define KMALLOC_SHIFT_LOW 3
+#define KMALLOC_SHIFT_HIGH (PAGE_SHIFT + 1)
 #define KMALLOC_MAX_CACHE_SIZE (1UL << KMALLOC_SHIFT_HIGH)
-#define KMALLOC_MAX_SIZE       (1UL << (MAX_PAGE_ORDER + PAGE_SHIFT))
+#define KMALLOC_MAX_SIZE (1UL << (MAX_PAGE_ORDER + PAGE_SHIFT))
 
 enum kmalloc_cache_type {
-	KMALLOC_NORMAL,     /* kmalloc-N */
-	KMALLOC_RECLAIM,    /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
-	KMALLOC_DMA,        /* dma-kmalloc-N: GFP_DMA */
+	KMALLOC_NORMAL,	 /* kmalloc-N */
+	KMALLOC_RECLAIM, /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
+	KMALLOC_DMA,	 /* dma-kmalloc-N: GFP_DMA */
 	NR_KMALLOC_TYPES
 };
 
@@ -100,18 +100,18 @@ struct track {
 	u32 handle;
 	int cpu;
 	int pid;
-	unsigned long when;      /* slab_jiffies() at the time */
+	unsigned long when; /* slab_jiffies() at the time */
 };
 enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 /* Per-CPU state of a cache.  Touched only by its own CPU (remote CPUs ask
  * by IPI), so the fast paths take no lock and need no atomics. */
 struct kmem_cache_cpu {
-	void *freelist;          /* next free object of the active slab */
-	struct page *slab;       /* the active (frozen) slab, or NULL */
-	uintptr_t slab_base;     /* its first byte (host), for the free fast path */
-	uintptr_t slab_bytes;    /* its length: objects * size */
-	struct page *partial;    /* per-CPU partial slabs, linked by slab->next */
+	void *freelist;	      /* next free object of the active slab */
+	struct page *slab;    /* the active (frozen) slab, or NULL */
+	uintptr_t slab_base;  /* its first byte (host), for the free fast path */
+	uintptr_t slab_bytes; /* its length: objects * size */
+	struct page *partial; /* per-CPU partial slabs, linked by slab->next */
 } __attribute__((aligned(64)));
 
 struct node_barn;
@@ -121,9 +121,9 @@ struct slub_percpu_sheaves;
 struct kmem_cache_node {
 	spinlock_t list_lock;
 	/* --- guarded by list_lock --- */
-	unsigned long nr_partial;        /* WRITE_ONCE: read unlocked as a hint */
-	struct list_head partial;        /* slabs with free objects */
-	struct list_head full;           /* debug caches only: full slabs */
+	unsigned long nr_partial; /* WRITE_ONCE: read unlocked as a hint */
+	struct list_head partial; /* slabs with free objects */
+	struct list_head full;	  /* debug caches only: full slabs */
 	/* --- atomics --- */
 	_Atomic long nr_slabs;
 	_Atomic long total_objects;
@@ -136,30 +136,30 @@ struct kmem_cache_node {
 struct kmem_cache {
 	/* --- set at creation (or by slab_debug on an empty cache), read-only after --- */
 	slab_flags_t flags;
-	unsigned int object_size;    /* what the user asked for */
-	unsigned int size;           /* the stride: object + metadata, aligned */
-	unsigned int offset;         /* free pointer offset inside the stride */
-	unsigned int inuse;          /* object + right red zone (start of metadata) */
+	unsigned int object_size; /* what the user asked for */
+	unsigned int size;	  /* the stride: object + metadata, aligned */
+	unsigned int offset;	  /* free pointer offset inside the stride */
+	unsigned int inuse;	  /* object + right red zone (start of metadata) */
 	unsigned int align;
 	unsigned int red_left_pad;
 	unsigned int oo_order, oo_objects;   /* preferred slab order, objects per slab */
 	unsigned int min_order, min_objects; /* fallback when the preferred order fails */
-	unsigned int min_partial;    /* empty slabs kept on the partial list */
-	unsigned int cpu_partial;    /* objects kept on per-CPU partial lists (nominal) */
-	unsigned int cpu_partial_slabs;  /* the enforced limit: slabs per CPU list */
-	unsigned int sheaf_capacity; /* objects per sheaf; 0: no sheaves */
+	unsigned int min_partial;	     /* empty slabs kept on the partial list */
+	unsigned int cpu_partial;	     /* objects kept on per-CPU partial lists (nominal) */
+	unsigned int cpu_partial_slabs;	     /* the enforced limit: slabs per CPU list */
+	unsigned int sheaf_capacity;	     /* objects per sheaf; 0: no sheaves */
 	unsigned int sheaf_capacity_arg; /* mmkit: the request, kept across slab_debug changes */
 	struct slub_percpu_sheaves *cpu_sheaves; /* nr_cpus entries, or NULL */
-	gfp_t allocflags;            /* added to the gfp of slab page allocations */
+	gfp_t allocflags;			 /* added to the gfp of slab page allocations */
 	void (*ctor)(void *);
-	const char *name;            /* points into name_buf */
+	const char *name; /* points into name_buf */
 	char name_buf[40];
 	int refcount;
 	/* --- guarded by slab_mutex --- */
-	struct list_head list;       /* slab_caches */
+	struct list_head list; /* slab_caches */
 	/* --- per node and per CPU --- */
 	struct kmem_cache_node *node[1];
-	struct kmem_cache_cpu cpu_slab[];    /* nr_cpus entries */
+	struct kmem_cache_cpu cpu_slab[]; /* nr_cpus entries */
 };
 
 /* ---- caches ---- */
@@ -167,8 +167,8 @@ struct kmem_cache {
 /* Optional arguments of kmem_cache_create_args (Linux struct
  * kmem_cache_args; the fields mmkit has). */
 struct kmem_cache_args {
-	unsigned int align;          /* 0: a word */
-	void (*ctor)(void *);        /* NULL: none */
+	unsigned int align;   /* 0: a word */
+	void (*ctor)(void *); /* NULL: none */
 	/* Per-CPU sheaves of this many objects in front of the slabs (6.18:
 	 * "percpu array caches"); 0: none.  Ignored while slab_debug flags are
 	 * set on the cache, as in Linux. */
@@ -178,15 +178,14 @@ struct kmem_cache_args {
 /* Linux __kmem_cache_create_args(): kmem_cache_create with the optional
  * arguments in *args (NULL: all zero).  Same contract as kmem_cache_create_err. */
 struct kmem_cache *kmem_cache_create_args(const char *name, unsigned int size,
-					  const struct kmem_cache_args *args,
-					  slab_flags_t flags, int *errp);
+					  const struct kmem_cache_args *args, slab_flags_t flags,
+					  int *errp);
 
 /* Create a cache of `size`-byte objects aligned to `align` (0: word).  Takes
  * and releases slab_mutex; may sleep in the page allocator.  Returns the cache,
  * or NULL (-EINVAL for bad arguments, -ENOMEM) with the reason printed. */
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, slab_flags_t flags,
-				     void (*ctor)(void *));
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     slab_flags_t flags, void (*ctor)(void *));
 /* The same, telling why it failed in *errp (0 on success). */
 struct kmem_cache *kmem_cache_create_err(const char *name, unsigned int size, unsigned int align,
 					 slab_flags_t flags, void (*ctor)(void *), int *errp);
@@ -210,13 +209,13 @@ void *kmalloc_caller(size_t size, gfp_t gfp, const char *caller);
 void *krealloc_caller(const void *p, size_t new_size, gfp_t gfp, const char *caller);
 void kfree_caller(const void *p, const char *caller);
 
-#define kmem_cache_alloc(s, gfp)  kmem_cache_alloc_caller(s, gfp, __func__)
+#define kmem_cache_alloc(s, gfp) kmem_cache_alloc_caller(s, gfp, __func__)
 #define kmem_cache_zalloc(s, gfp) kmem_cache_alloc_caller(s, (gfp) | __GFP_ZERO, __func__)
-#define kmem_cache_free(s, obj)   kmem_cache_free_caller(s, obj, __func__)
-#define kmalloc(size, gfp)        kmalloc_caller(size, gfp, __func__)
-#define kzalloc(size, gfp)        kmalloc_caller(size, (gfp) | __GFP_ZERO, __func__)
-#define krealloc(p, size, gfp)    krealloc_caller(p, size, gfp, __func__)
-#define kfree(p)                  kfree_caller(p, __func__)
+#define kmem_cache_free(s, obj) kmem_cache_free_caller(s, obj, __func__)
+#define kmalloc(size, gfp) kmalloc_caller(size, gfp, __func__)
+#define kzalloc(size, gfp) kmalloc_caller(size, (gfp) | __GFP_ZERO, __func__)
+#define krealloc(p, size, gfp) krealloc_caller(p, size, gfp, __func__)
+#define kfree(p) kfree_caller(p, __func__)
 
 /* n * size bytes; NULL if the product overflows (include/linux/slab.h). */
 static inline void *kmalloc_array_caller(size_t n, size_t size, gfp_t gfp, const char *caller)
@@ -228,7 +227,7 @@ static inline void *kmalloc_array_caller(size_t n, size_t size, gfp_t gfp, const
 	return kmalloc_caller(bytes, gfp, caller);
 }
 #define kmalloc_array(n, size, gfp) kmalloc_array_caller(n, size, gfp, __func__)
-#define kcalloc(n, size, gfp)       kmalloc_array_caller(n, size, (gfp) | __GFP_ZERO, __func__)
+#define kcalloc(n, size, gfp) kmalloc_array_caller(n, size, (gfp) | __GFP_ZERO, __func__)
 
 /* Usable size of a kmalloc'd or cache object: the cache's object size (the
  * whole stride when no debugging needs the tail), the page size for large

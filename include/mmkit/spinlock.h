@@ -28,14 +28,21 @@
 #include "mmkit/compiler.h"
 #include "mmkit/lockdep.h"
 
-typedef struct { pthread_mutex_t m; } spinlock_t;
-struct rw_semaphore { pthread_rwlock_t l; };
+typedef struct {
+	pthread_mutex_t m;
+} spinlock_t;
+struct rw_semaphore {
+	pthread_rwlock_t l;
+};
 
-#define __SPIN_LOCK_UNLOCKED(name) { PTHREAD_MUTEX_INITIALIZER }
+#define __SPIN_LOCK_UNLOCKED(name)        \
+	{                                 \
+		PTHREAD_MUTEX_INITIALIZER \
+	}
 /* A spinlock with static storage: `static DEFINE_SPINLOCK(x);`. */
-#define DEFINE_SPINLOCK(x)                                                     \
-	spinlock_t x = __SPIN_LOCK_UNLOCKED(#x);                               \
-	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_IRQSAFE)                                \
+#define DEFINE_SPINLOCK(x)                            \
+	spinlock_t x = __SPIN_LOCK_UNLOCKED(#x);      \
+	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_IRQSAFE) \
 	extern spinlock_t x
 
 static inline void __spin_lock_init(spinlock_t *l, const char *name, const char *file)
@@ -114,11 +121,11 @@ static inline void ptl_unlock(ptlock_t *l)
 /* The calling thread holds the PTE lock (debug builds: on its stack and in
  * the lock word; Linux lockdep_assert_held(ptl)). */
 #ifdef CONFIG_LOCKDEP
-#define ptl_assert_held(l)                                                     \
-	do {                                                                   \
-		lockdep_assert_held(l);                                        \
+#define ptl_assert_held(l)                                                                  \
+	do {                                                                                \
+		lockdep_assert_held(l);                                                     \
 		if (atomic_load_explicit((l), memory_order_relaxed) != lockdep_owner_tag()) \
-			lockdep_assert_failed("PTE lock owner", __func__, __LINE__); \
+			lockdep_assert_failed("PTE lock owner", __func__, __LINE__);        \
 	} while (0)
 #else
 #define ptl_assert_held(l) ((void)sizeof((uintptr_t)(l)))
@@ -126,10 +133,12 @@ static inline void ptl_unlock(ptlock_t *l)
 
 /* A sleeping lock (Linux struct mutex): its waiters serve every IPI, so
  * whoever holds it may allocate with GFP_KERNEL and wait for IPIs. */
-struct mutex { pthread_mutex_t m; };
-#define DEFINE_MUTEX(x)                                                        \
-	struct mutex x = { PTHREAD_MUTEX_INITIALIZER };                        \
-	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_ALL)                              \
+struct mutex {
+	pthread_mutex_t m;
+};
+#define DEFINE_MUTEX(x)                                 \
+	struct mutex x = { PTHREAD_MUTEX_INITIALIZER }; \
+	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_ALL)       \
 	extern struct mutex x
 void __mutex_lock_slow(struct mutex *l);
 static inline void __mutex_lock(struct mutex *l)
@@ -147,9 +156,9 @@ static inline void mutex_unlock(struct mutex *l)
 #define mutex_lock(l) LOCK_SITE(__mutex_lock(l))
 
 /* A statically initialised rw_semaphore (Linux DECLARE_RWSEM), known to lockdep. */
-#define DECLARE_RWSEM(x)                                                       \
-	struct rw_semaphore x = { PTHREAD_RWLOCK_INITIALIZER };                \
-	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_ALL)                              \
+#define DECLARE_RWSEM(x)                                        \
+	struct rw_semaphore x = { PTHREAD_RWLOCK_INITIALIZER }; \
+	LOCKDEP_STATIC_LOCK(x, &(x), #x, IPI_ALL)               \
 	extern struct rw_semaphore x
 
 static inline void __init_rwsem(struct rw_semaphore *s, const char *name, const char *file)

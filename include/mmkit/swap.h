@@ -54,18 +54,19 @@
 #include "mmkit/swapops.h"
 
 /* ---- uapi: swapon(2) flags ---- */
-#define SWAP_FLAG_PREFER        0x8000
-#define SWAP_FLAG_PRIO_MASK     0x7fff
-#define SWAP_FLAG_DISCARD       0x10000
-#define SWAP_FLAG_DISCARD_ONCE  0x20000
+#define SWAP_FLAG_PREFER 0x8000
+#define SWAP_FLAG_PRIO_MASK 0x7fff
+#define SWAP_FLAG_DISCARD 0x10000
+#define SWAP_FLAG_DISCARD_ONCE 0x20000
 #define SWAP_FLAG_DISCARD_PAGES 0x40000
-#define SWAP_FLAGS_VALID (SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | \
-			  SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES)
+#define SWAP_FLAGS_VALID                                                                       \
+	(SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE | \
+	 SWAP_FLAG_DISCARD_PAGES)
 
 /* ---- the header: page 0 of an area, as util-linux mkswap writes it ---- */
-#define SWAP_HEADER_MAGIC     "SWAPSPACE2"
+#define SWAP_HEADER_MAGIC "SWAPSPACE2"
 #define SWAP_HEADER_MAGIC_OFF (PAGE_SIZE - 10)
-#define MAX_SWAP_BADPAGES ((SWAP_HEADER_MAGIC_OFF - 1536) / sizeof(u32))   /* 637 */
+#define MAX_SWAP_BADPAGES ((SWAP_HEADER_MAGIC_OFF - 1536) / sizeof(u32)) /* 637 */
 /* Linux declares badpages[1] and indexes past it; mmkit sizes it to the
  * most the page holds, so bounds checkers see the real extent. */
 union swap_header {
@@ -85,30 +86,30 @@ union swap_header {
 	} info;
 };
 _Static_assert(sizeof(union swap_header) == PAGE_SIZE, "the header is one page");
-#define SWAP_MIN_PAGES    10        /* util-linux mkswap's minimum */
+#define SWAP_MIN_PAGES 10 /* util-linux mkswap's minimum */
 
 /* ---- swap_map bytes ---- */
-#define SWAP_HAS_CACHE  0x40
+#define SWAP_HAS_CACHE 0x40
 #define COUNT_CONTINUED 0x80
-#define SWAP_MAP_MAX    0x3e
-#define SWAP_MAP_BAD    0x3f
-#define SWAP_CONT_MAX   0x7f
+#define SWAP_MAP_MAX 0x3e
+#define SWAP_MAP_BAD 0x3f
+#define SWAP_CONT_MAX 0x7f
 
 /* ---- si->flags (Linux's values) ---- */
-#define SWP_USED          (1UL << 0)
-#define SWP_WRITEOK       (1UL << 1)    /* new slots may be allocated */
-#define SWP_DISCARDABLE   (1UL << 2)
-#define SWP_DISCARDING    (1UL << 3)
-#define SWP_SOLIDSTATE    (1UL << 4)    /* non-rotational: per-CPU clusters, VMA readahead */
-#define SWP_CONTINUED     (1UL << 5)    /* has continuation pages */
-#define SWP_BLKDEV        (1UL << 6)
-#define SWP_ACTIVATED     (1UL << 7)
-#define SWP_FS_OPS        (1UL << 8)
-#define SWP_AREA_DISCARD  (1UL << 9)
-#define SWP_PAGE_DISCARD  (1UL << 10)
+#define SWP_USED (1UL << 0)
+#define SWP_WRITEOK (1UL << 1) /* new slots may be allocated */
+#define SWP_DISCARDABLE (1UL << 2)
+#define SWP_DISCARDING (1UL << 3)
+#define SWP_SOLIDSTATE (1UL << 4) /* non-rotational: per-CPU clusters, VMA readahead */
+#define SWP_CONTINUED (1UL << 5)  /* has continuation pages */
+#define SWP_BLKDEV (1UL << 6)
+#define SWP_ACTIVATED (1UL << 7)
+#define SWP_FS_OPS (1UL << 8)
+#define SWP_AREA_DISCARD (1UL << 9)
+#define SWP_PAGE_DISCARD (1UL << 10)
 #define SWP_STABLE_WRITES (1UL << 11)
 #define SWP_SYNCHRONOUS_IO (1UL << 12)
-#define SWP_VALID         (1UL << 16)   /* mmkit: get_swap_device may succeed */
+#define SWP_VALID (1UL << 16) /* mmkit: get_swap_device may succeed */
 
 #define DEF_SWAP_PRIO (-1)
 
@@ -131,51 +132,51 @@ enum {
  * cluster_offset + i, or NULL.
  */
 struct swap_cluster_info {
-	spinlock_t lock;               /* count, flags, the slots' bytes, table */
+	spinlock_t lock; /* count, flags, the slots' bytes, table */
 	unsigned short count;
-	unsigned char flags;           /* CLUSTER_FLAG_*, changed under si->lock too */
-	struct list_head list;         /* on one of si's lists, under si->lock */
+	unsigned char flags;   /* CLUSTER_FLAG_*, changed under si->lock too */
+	struct list_head list; /* on one of si's lists, under si->lock */
 	struct page **table;
 };
 
 struct swap_info_struct {
-	unsigned long flags;           /* SWP_*; under si->lock (SWP_USED: swap_lock) */
+	unsigned long flags; /* SWP_*; under si->lock (SWP_USED: swap_lock) */
 	signed short prio;
-	struct list_head list;         /* swap_active_head, by prio; swap_lock */
-	struct list_head avail_list;   /* swap_avail_head, by prio; swap_avail_lock */
+	struct list_head list;	     /* swap_active_head, by prio; swap_lock */
+	struct list_head avail_list; /* swap_avail_head, by prio; swap_avail_lock */
 	signed char type;
-	unsigned int max;              /* last_page + 1: slots covered by swap_map */
-	unsigned char *swap_map;       /* vzalloc'ed: one byte per slot */
-	unsigned long *zeromap;        /* slots holding a zero-filled page (no I/O) */
+	unsigned int max;	 /* last_page + 1: slots covered by swap_map */
+	unsigned char *swap_map; /* vzalloc'ed: one byte per slot */
+	unsigned long *zeromap;	 /* slots holding a zero-filled page (no I/O) */
 	struct swap_cluster_info *cluster_info;
 	unsigned int nr_clusters;
 	struct list_head free_clusters, nonfull_clusters, frag_clusters, full_clusters;
 	struct list_head discard_clusters;
-	unsigned int pages;            /* usable slots: max - 1 - bad */
+	unsigned int pages; /* usable slots: max - 1 - bad */
 	_Atomic unsigned long inuse_pages;
 	spinlock_t lock;
 	spinlock_t global_cluster_lock; /* rotational areas allocate in one order */
-	unsigned int global_next;      /* the next slot to try, 0 = none */
+	unsigned int global_next;	/* the next slot to try, 0 = none */
 	spinlock_t cont_lock;
-	struct list_head *cont_heads;  /* continuation pages, per swap_map page */
-	_Atomic long users;            /* get_swap_device references (percpu_ref) */
+	struct list_head *cont_heads; /* continuation pages, per swap_map page */
+	_Atomic long users;	      /* get_swap_device references (percpu_ref) */
 	/* the file */
-	struct file *swap_file;        /* opened O_RDWR; its inode is S_SWAPFILE */
-	struct block_device *bdev;     /* the device of the file's host mount */
-	int hostfd;                    /* the host file behind it */
+	struct file *swap_file;	   /* opened O_RDWR; its inode is S_SWAPFILE */
+	struct block_device *bdev; /* the device of the file's host mount */
+	int hostfd;		   /* the host file behind it */
 	unsigned int nr_extents;
-	unsigned long span;            /* pages the extents cover (across:) */
-	_Atomic unsigned long nr_discards;  /* discard requests issued */
+	unsigned long span;		   /* pages the extents cover (across:) */
+	_Atomic unsigned long nr_discards; /* discard requests issued */
 };
 
 #define SWAPFILE_CLUSTER (swapfile_cluster)
 extern unsigned int swapfile_cluster;
 
 extern struct swap_info_struct *swap_info[MAX_SWAPFILES];
-extern long total_swap_pages;          /* usable pages of active areas; swap_lock */
-extern _Atomic long nr_swap_pages;     /* of which free */
-extern int page_cluster;               /* /proc/sys/vm/page-cluster (3) */
-extern bool enable_vma_readahead;      /* /sys/kernel/mm/swap/vma_ra_enabled */
+extern long total_swap_pages;	   /* usable pages of active areas; swap_lock */
+extern _Atomic long nr_swap_pages; /* of which free */
+extern int page_cluster;	   /* /proc/sys/vm/page-cluster (3) */
+extern bool enable_vma_readahead;  /* /sys/kernel/mm/swap/vma_ra_enabled */
 
 static inline struct swap_info_struct *swp_swap_info(swp_entry_t e)
 {

@@ -39,43 +39,51 @@
 
 #include "mmkit/pgtable.h"
 
-typedef struct { unsigned long val; } swp_entry_t;
+typedef struct {
+	unsigned long val;
+} swp_entry_t;
 
 #define MAX_SWAPFILES_SHIFT 5
-#define MAX_SWAPFILES       28          /* 32 - 3 migration types - 1 marker type */
-#define SWP_MIGRATION_READ  28
+#define MAX_SWAPFILES 28 /* 32 - 3 migration types - 1 marker type */
+#define SWP_MIGRATION_READ 28
 #define SWP_MIGRATION_WRITE 29
 #define SWP_MIGRATION_EXCLUSIVE 30
-#define SWP_PTE_MARKER      31          /* as the reference host numbers it */
+#define SWP_PTE_MARKER 31 /* as the reference host numbers it */
 
 /* ---- the generic form (Linux swp_entry, swp_type, swp_offset) ---- */
-#define SWP_TYPE_SHIFT  (64 - 1 - MAX_SWAPFILES_SHIFT)   /* BITS_PER_XA_VALUE - 5 */
+#define SWP_TYPE_SHIFT (64 - 1 - MAX_SWAPFILES_SHIFT) /* BITS_PER_XA_VALUE - 5 */
 #define SWP_OFFSET_MASK ((1UL << SWP_TYPE_SHIFT) - 1)
 
 static inline swp_entry_t swp_entry(unsigned long type, unsigned long offset)
 {
 	return (swp_entry_t){ (type << SWP_TYPE_SHIFT) | (offset & SWP_OFFSET_MASK) };
 }
-static inline unsigned int swp_type(swp_entry_t e) { return (unsigned int)(e.val >> SWP_TYPE_SHIFT); }
+static inline unsigned int swp_type(swp_entry_t e)
+{
+	return (unsigned int)(e.val >> SWP_TYPE_SHIFT);
+}
 static inline unsigned long swp_offset(swp_entry_t e) { return e.val & SWP_OFFSET_MASK; }
 /* A migration entry or a marker, not a slot of a swap area. */
 static inline bool non_swap_entry(swp_entry_t e) { return swp_type(e) >= MAX_SWAPFILES; }
 
 /* ---- the swap PTE bits (arch) ---- */
-#define _PAGE_SWP_EXCLUSIVE_64   _PAGE_PWT          /* bit 3 */
-#define _PAGE_SWP_EXCLUSIVE_32   _PAGE_PSE          /* bit 7 */
-#define _PAGE_SWP_SOFT_DIRTY_64  _PAGE_RW           /* bit 1 (CONFIG_MEM_SOFT_DIRTY) */
-#define _PAGE_SWP_UFFD_WP_64     _PAGE_USER         /* bit 2 */
-#define SWP_TYPE_BITS            5
-#define SWP_OFFSET_FIRST_BIT     (_PAGE_BIT_PROTNONE + 1)          /* 9 */
-#define SWP_OFFSET_SHIFT_64      (SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS)
+#define _PAGE_SWP_EXCLUSIVE_64 _PAGE_PWT /* bit 3 */
+#define _PAGE_SWP_EXCLUSIVE_32 _PAGE_PSE /* bit 7 */
+#define _PAGE_SWP_SOFT_DIRTY_64 _PAGE_RW /* bit 1 (CONFIG_MEM_SOFT_DIRTY) */
+#define _PAGE_SWP_UFFD_WP_64 _PAGE_USER	 /* bit 2 */
+#define SWP_TYPE_BITS 5
+#define SWP_OFFSET_FIRST_BIT (_PAGE_BIT_PROTNONE + 1) /* 9 */
+#define SWP_OFFSET_SHIFT_64 (SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS)
 
 static inline u64 _PAGE_SWP_EXCLUSIVE(void)
 {
 	return pgmode.levels >= 4 ? _PAGE_SWP_EXCLUSIVE_64 : _PAGE_SWP_EXCLUSIVE_32;
 }
 /* Soft-dirty and uffd-wp live in swap PTEs only where the mode has them. */
-static inline u64 _PAGE_SWP_SOFT_DIRTY(void) { return _PAGE_SOFT_DIRTY ? _PAGE_SWP_SOFT_DIRTY_64 : 0; }
+static inline u64 _PAGE_SWP_SOFT_DIRTY(void)
+{
+	return _PAGE_SOFT_DIRTY ? _PAGE_SWP_SOFT_DIRTY_64 : 0;
+}
 static inline u64 _PAGE_SWP_UFFD_WP(void) { return _PAGE_UFFD_WP ? _PAGE_SWP_UFFD_WP_64 : 0; }
 
 /* The bits of a swap PTE that are not the entry. */
@@ -90,7 +98,7 @@ static inline pte_t __swp_entry_to_pte(unsigned long type, unsigned long offset)
 	if (pgmode.levels == 2)
 		return __pte((u32)(((type & 31) << 1) | (offset << SWP_OFFSET_FIRST_BIT)));
 	if (pgmode.levels == 3)
-		offset &= (1UL << (32 - SWP_TYPE_BITS)) - 1;   /* a 32-bit arch entry */
+		offset &= (1UL << (32 - SWP_TYPE_BITS)) - 1; /* a 32-bit arch entry */
 	return __pte((~(u64)offset << SWP_OFFSET_SHIFT_64 >> SWP_TYPE_BITS) |
 		     ((u64)type << (64 - SWP_TYPE_BITS)));
 }
@@ -127,10 +135,19 @@ static inline pte_t swp_entry_to_pte(swp_entry_t e)
 }
 
 static inline bool pte_swp_exclusive(pte_t p) { return pte_val(p) & _PAGE_SWP_EXCLUSIVE(); }
-static inline pte_t pte_swp_mkexclusive(pte_t p) { return __pte(pte_val(p) | _PAGE_SWP_EXCLUSIVE()); }
-static inline pte_t pte_swp_clear_exclusive(pte_t p) { return __pte(pte_val(p) & ~_PAGE_SWP_EXCLUSIVE()); }
+static inline pte_t pte_swp_mkexclusive(pte_t p)
+{
+	return __pte(pte_val(p) | _PAGE_SWP_EXCLUSIVE());
+}
+static inline pte_t pte_swp_clear_exclusive(pte_t p)
+{
+	return __pte(pte_val(p) & ~_PAGE_SWP_EXCLUSIVE());
+}
 static inline bool pte_swp_soft_dirty(pte_t p) { return pte_val(p) & _PAGE_SWP_SOFT_DIRTY(); }
-static inline pte_t pte_swp_mksoft_dirty(pte_t p) { return __pte(pte_val(p) | _PAGE_SWP_SOFT_DIRTY()); }
+static inline pte_t pte_swp_mksoft_dirty(pte_t p)
+{
+	return __pte(pte_val(p) | _PAGE_SWP_SOFT_DIRTY());
+}
 static inline bool pte_swp_uffd_wp(pte_t p) { return pte_val(p) & _PAGE_SWP_UFFD_WP(); }
 static inline pte_t pte_swp_mkuffd_wp(pte_t p) { return __pte(pte_val(p) | _PAGE_SWP_UFFD_WP()); }
 
@@ -142,22 +159,28 @@ static inline unsigned long max_swapfile_size(void)
 }
 
 /* ---- PTE markers (Linux pte_marker, SWP_PTE_MARKER entries) ---- */
-#define PTE_MARKER_UFFD_WP  (1UL << 0)
-#define PTE_MARKER_POISONED (1UL << 1)   /* swapoff could not read the slot */
-#define PTE_MARKER_GUARD    (1UL << 2)   /* MADV_GUARD_INSTALL */
+#define PTE_MARKER_UFFD_WP (1UL << 0)
+#define PTE_MARKER_POISONED (1UL << 1) /* swapoff could not read the slot */
+#define PTE_MARKER_GUARD (1UL << 2)    /* MADV_GUARD_INSTALL */
 
 static inline pte_t make_pte_marker(unsigned long marker)
 {
 	return swp_entry_to_pte(swp_entry(SWP_PTE_MARKER, marker));
 }
 static inline bool is_pte_marker_entry(swp_entry_t e) { return swp_type(e) == SWP_PTE_MARKER; }
-static inline bool is_pte_marker(pte_t p) { return is_swap_pte(p) && is_pte_marker_entry(pte_to_swp_entry(p)); }
+static inline bool is_pte_marker(pte_t p)
+{
+	return is_swap_pte(p) && is_pte_marker_entry(pte_to_swp_entry(p));
+}
 static inline unsigned long pte_marker_get(swp_entry_t e) { return swp_offset(e); }
 static inline bool is_poisoned_marker(pte_t p)
 {
 	return is_pte_marker(p) && (pte_marker_get(pte_to_swp_entry(p)) & PTE_MARKER_POISONED);
 }
 /* A PTE that names a slot of a swap area (not a marker or migration entry). */
-static inline bool is_swap_entry_pte(pte_t p) { return is_swap_pte(p) && !non_swap_entry(pte_to_swp_entry(p)); }
+static inline bool is_swap_entry_pte(pte_t p)
+{
+	return is_swap_pte(p) && !non_swap_entry(pte_to_swp_entry(p));
+}
 
 #endif

@@ -12,12 +12,12 @@
 #include "mmkit/compiler.h"
 
 struct ctl_table {
-	const char *procname;              /* "vm.dirty_ratio" */
-	void *data;                        /* int, unsigned int or unsigned long */
-	int maxlen;                        /* sizeof(*data) */
-	long long min, max;                /* the range of a write */
-	bool write_only;                   /* vm.drop_caches reads as 0 */
-	int (*after_write)(void);          /* 0 or -errno */
+	const char *procname;	  /* "vm.dirty_ratio" */
+	void *data;		  /* int, unsigned int or unsigned long */
+	int maxlen;		  /* sizeof(*data) */
+	long long min, max;	  /* the range of a write */
+	bool write_only;	  /* vm.drop_caches reads as 0 */
+	int (*after_write)(void); /* 0 or -errno */
 	/* A string knob (kernel.core_pattern): data is the char array (maxlen
 	 * bytes, the value with its NUL); check_str accepts a new value (0) or
 	 * refuses it (-EINVAL) before anything changes. */

@@ -26,7 +26,10 @@
 #define NSEC_PER_JIFFY (NSEC_PER_SEC / HZ)
 
 /* The tick count (Linux's jiffies variable is read through this macro). */
-static inline unsigned long get_jiffies(void) { return (unsigned long)(machine_clock_ns() / NSEC_PER_JIFFY); }
+static inline unsigned long get_jiffies(void)
+{
+	return (unsigned long)(machine_clock_ns() / NSEC_PER_JIFFY);
+}
 #define jiffies get_jiffies()
 static inline unsigned long msecs_to_jiffies(unsigned long ms) { return (ms * HZ + 999) / 1000; }
 static inline unsigned long jiffies_to_msecs(unsigned long j) { return j * 1000 / HZ; }
@@ -38,10 +41,10 @@ static inline unsigned long jiffies_to_msecs(unsigned long j) { return j * 1000 
 static inline u64 ktime_get_ns(void) { return machine_clock_ns(); }
 
 struct timer_list {
-	struct list_head entry;          /* on the timer list, by expires */
-	unsigned long expires;           /* jiffies */
+	struct list_head entry; /* on the timer list, by expires */
+	unsigned long expires;	/* jiffies */
 	void (*function)(struct timer_list *t);
-	bool pending;                    /* guarded by timer_lock */
+	bool pending; /* guarded by timer_lock */
 };
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t), unsigned int flags);
@@ -64,15 +67,19 @@ bool next_timer_expiry(unsigned long *expires);
 void sim_sleep(u64 ns);
 /* Charge ns of simulated work (I/O) to the clock; timers run later, at the
  * next run_timers(). */
-static inline void sim_clock_charge(u64 ns) { if (ns) machine_clock_advance(ns); }
+static inline void sim_clock_charge(u64 ns)
+{
+	if (ns)
+		machine_clock_advance(ns);
+}
 
 /* ---- work items (kernel/workqueue.c) ---- */
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
 struct work_struct {
-	struct list_head entry;          /* on the work list while pending */
+	struct list_head entry; /* on the work list while pending */
 	work_func_t func;
-	bool pending;                    /* guarded by timer_lock */
+	bool pending; /* guarded by timer_lock */
 };
 struct delayed_work {
 	struct work_struct work;
@@ -80,13 +87,17 @@ struct delayed_work {
 };
 /* mmkit has one worker context (no kworker threads): the wq argument names
  * the queue, as in Linux, but every queue shares the list. */
-struct workqueue_struct { const char *name; };
+struct workqueue_struct {
+	const char *name;
+};
 extern struct workqueue_struct *system_wq;
 
 void INIT_WORK(struct work_struct *w, work_func_t fn);
 void INIT_DELAYED_WORK(struct delayed_work *dw, work_func_t fn);
 static inline struct delayed_work *to_delayed_work(struct work_struct *w)
-{ return container_of(w, struct delayed_work, work); }
+{
+	return container_of(w, struct delayed_work, work);
+}
 /* Queue w (no-op if already pending).  True if it was queued now. */
 bool queue_work(struct workqueue_struct *wq, struct work_struct *w);
 /* Queue dw after delay jiffies (no-op if pending).  True if queued now. */

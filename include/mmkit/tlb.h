@@ -31,11 +31,11 @@
 #define TLB_BITS 8
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID (~0UL)
-#define TLB_ENTRY_BITS 5	/* log2(sizeof(struct tlb_entry)) */
+#define TLB_ENTRY_BITS 5 /* log2(sizeof(struct tlb_entry)) */
 
 enum { MMU_KERNEL_IDX, MMU_USER_IDX, NB_MMU_MODES };
 
-struct tlb_entry {		/* the fast path reads only this */
+struct tlb_entry { /* the fast path reads only this */
 	unsigned long addr_read;
 	unsigned long addr_write;
 	unsigned long addr_code;
@@ -44,11 +44,11 @@ struct tlb_entry {		/* the fast path reads only this */
 _Static_assert(sizeof(struct tlb_entry) == 1 << TLB_ENTRY_BITS, "TLB_ENTRY_BITS");
 
 struct tlb_entry_full {
-	unsigned long vaddr;	/* the 4K page, TLB_INVALID when empty */
-	u64 phys;		/* physical address of the 4K page */
-	u64 pte;		/* the leaf entry as the walk left it (A/D set) */
-	u8 level;		/* 1 = 4K PTE, 2 = 2M/4M PMD, 3 = 1G PUD */
-	bool global;		/* survives a CR3 reload */
+	unsigned long vaddr; /* the 4K page, TLB_INVALID when empty */
+	u64 phys;	     /* physical address of the 4K page */
+	u64 pte;	     /* the leaf entry as the walk left it (A/D set) */
+	u8 level;	     /* 1 = 4K PTE, 2 = 2M/4M PMD, 3 = 1G PUD */
+	bool global;	     /* survives a CR3 reload */
 };
 
 /* The slot of va's page in a CPU's own table (direct-mapped by page number;
@@ -58,8 +58,8 @@ struct tlb_entry_full {
 struct tlb {
 	struct tlb_entry e[NB_MMU_MODES][TLB_SIZE];
 	struct tlb_entry_full full[NB_MMU_MODES][TLB_SIZE];
-	int nr_large[NB_MMU_MODES];	/* large-page entries since the last full flush */
-	unsigned long misses, flushes;	/* owner-only statistics */
+	int nr_large[NB_MMU_MODES];    /* large-page entries since the last full flush */
+	unsigned long misses, flushes; /* owner-only statistics */
 };
 
 struct cpu;

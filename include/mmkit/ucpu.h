@@ -22,8 +22,25 @@
 #include "mmkit/mmu.h"
 
 /* General registers in the x86 encoding order, as Linux's pt_regs names them. */
-enum { UR_RAX, UR_RCX, UR_RDX, UR_RBX, UR_RSP, UR_RBP, UR_RSI, UR_RDI,
-       UR_R8, UR_R9, UR_R10, UR_R11, UR_R12, UR_R13, UR_R14, UR_R15, UR_NGPR };
+enum {
+	UR_RAX,
+	UR_RCX,
+	UR_RDX,
+	UR_RBX,
+	UR_RSP,
+	UR_RBP,
+	UR_RSI,
+	UR_RDI,
+	UR_R8,
+	UR_R9,
+	UR_R10,
+	UR_R11,
+	UR_R12,
+	UR_R13,
+	UR_R14,
+	UR_R15,
+	UR_NGPR
+};
 
 struct ucpu_regs {
 	u64 gpr[UR_NGPR];
@@ -33,11 +50,11 @@ struct ucpu_regs {
 
 /* Why ucpu_run returned. */
 enum ucpu_exit {
-	UCPU_STOPPED,           /* the syscall vector asked to stop */
-	UCPU_KICKED,            /* a kick (an IPI, another CPU's turn) stopped it between
+	UCPU_STOPPED, /* the syscall vector asked to stop */
+	UCPU_KICKED,  /* a kick (an IPI, another CPU's turn) stopped it between
 				   two instructions: the same thread should go on */
-	UCPU_SIGNAL,            /* a fault or trap that ends in a signal: *sig, *fault */
-	UCPU_STEPS,             /* the instruction budget ran out */
+	UCPU_SIGNAL,  /* a fault or trap that ends in a signal: *sig, *fault */
+	UCPU_STEPS,   /* the instruction budget ran out */
 };
 
 struct ucpu_ctx;
@@ -45,8 +62,8 @@ struct ucpu_ctx;
 /* The syscall vector: called on the CPU running the task, inside the
  * engine, with the registers after the instruction (rip past `syscall`).
  * It may change *regs; it returns a mask of UCPU_SC_*. */
-#define UCPU_SC_WRITEBACK 1     /* write *regs back (else only rax) */
-#define UCPU_SC_STOP      2     /* return from ucpu_run after this call */
+#define UCPU_SC_WRITEBACK 1 /* write *regs back (else only rax) */
+#define UCPU_SC_STOP 2	    /* return from ucpu_run after this call */
 typedef int (*syscall_vector_t)(struct ucpu_regs *regs);
 syscall_vector_t set_syscall_vector(syscall_vector_t fn);
 
@@ -74,7 +91,7 @@ void ucpu_ctx_set_regs(struct ucpu_ctx *ctx, const struct ucpu_regs *regs);
 struct ucpu_signal {
 	int sig, si_code;
 	unsigned long addr;
-	int trapno;                       /* 14 for a #PF, 6 #UD, ... */
+	int trapno; /* 14 for a #PF, 6 #UD, ... */
 	unsigned long error_code;
 };
 
@@ -95,7 +112,9 @@ void ucpu_kick(struct cpu *c);
 /* Facts the tests re-check (tests/exec): the calibrated offsets of the #PF
  * error code and of old_exception in the saved CPU state, and the size of
  * that state.  -1 before the first engine. */
-struct ucpu_facts { long error_code_off, old_exception_off, context_size; };
+struct ucpu_facts {
+	long error_code_off, old_exception_off, context_size;
+};
 void ucpu_get_facts(struct ucpu_facts *f);
 
 #endif

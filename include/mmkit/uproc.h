@@ -33,23 +33,23 @@ struct uthread {
 	struct uprocess *proc;
 	struct ucpu_ctx *ctx;
 	enum uthread_state state;
-	const void *wchan;                /* what a blocked thread waits for */
-	int cpu;                          /* its CPU (never changes) */
-	u64 sig_pending, sig_blocked;     /* bit n-1 = signal n */
-	unsigned long clear_child_tid;    /* CLONE_CHILD_CLEARTID / set_tid_address */
-	struct uthread *vfork_parent;     /* vfork: released at exec or exit */
-	int sc_flags;                     /* UCPU_SC_* of the system call in progress */
-	unsigned long last_sc;            /* its number (for `run until syscall`) */
-	bool stop_at_syscall;             /* scenario: stop before the next call... */
-	int stop_sc;                      /* ...with this number (-1: any) */
-	struct user_regs_struct core_regs;/* NT_PRSTATUS of a core dump */
-	struct ucpu_regs first_regs;      /* a thread made for another CPU: its
+	const void *wchan;		   /* what a blocked thread waits for */
+	int cpu;			   /* its CPU (never changes) */
+	u64 sig_pending, sig_blocked;	   /* bit n-1 = signal n */
+	unsigned long clear_child_tid;	   /* CLONE_CHILD_CLEARTID / set_tid_address */
+	struct uthread *vfork_parent;	   /* vfork: released at exec or exit */
+	int sc_flags;			   /* UCPU_SC_* of the system call in progress */
+	unsigned long last_sc;		   /* its number (for `run until syscall`) */
+	bool stop_at_syscall;		   /* scenario: stop before the next call... */
+	int stop_sc;			   /* ...with this number (-1: any) */
+	struct user_regs_struct core_regs; /* NT_PRSTATUS of a core dump */
+	struct ucpu_regs first_regs;	   /* a thread made for another CPU: its
 					     context is made there at first run */
-	bool restart_pending;             /* its RIP is rewound to a blocked `syscall` */
+	bool restart_pending;		   /* its RIP is rewound to a blocked `syscall` */
 #define UT_SIGDEPTH 8
 	struct ucpu_ctx *sigsaved[UT_SIGDEPTH]; /* the state each handler interrupted */
 	int sigdepth;
-	struct list_head node;            /* on all_threads */
+	struct list_head node; /* on all_threads */
 };
 
 struct k_sigaction {
@@ -61,26 +61,26 @@ struct uprocess {
 	int tgid, nr_threads;
 	struct uprocess *parent;
 	struct list_head children, sibling;
-	bool zombie;                      /* every thread exited, not reaped */
-	int exit_status;                  /* wait status: code << 8, or signal (| 0x80) */
+	bool zombie;	 /* every thread exited, not reaped */
+	int exit_status; /* wait status: code << 8, or signal (| 0x80) */
 	bool group_exit;
 	int group_exit_status;
-	unsigned long min_flt, maj_flt;   /* of exited threads and reaped children */
+	unsigned long min_flt, maj_flt; /* of exited threads and reaped children */
 	unsigned long cmin_flt, cmaj_flt;
 	struct k_sigaction action[MMK_NSIG];
-	u64 cloexec[16];                  /* close-on-exec, fds 0..1023 */
+	u64 cloexec[16]; /* close-on-exec, fds 0..1023 */
 	char cwd[256];
-	char exe[256];                    /* the program's path (/proc/self/exe) */
-	int refs;                         /* threads + the parent's reference until reaped */
-	_Atomic int exec_cpu;             /* the CPU running its guest code, -1: none */
-	_Atomic int exec_next;            /* a CPU waiting for its turn, -1: none */
-	_Atomic int exec_skips;           /* turns given up to exec_next (a bound) */
-	struct list_head node;            /* on all_procs */
+	char exe[256];		/* the program's path (/proc/self/exe) */
+	int refs;		/* threads + the parent's reference until reaped */
+	_Atomic int exec_cpu;	/* the CPU running its guest code, -1: none */
+	_Atomic int exec_next;	/* a CPU waiting for its turn, -1: none */
+	_Atomic int exec_skips; /* turns given up to exec_next (a bound) */
+	struct list_head node;	/* on all_procs */
 };
 
 /* How a program started by uproc_spawn ended. */
 struct uproc_result {
-	bool exited;                      /* exit_group/exit: code; else killed: sig */
+	bool exited; /* exit_group/exit: code; else killed: sig */
 	int code, sig;
 	bool core_dumped;
 };
@@ -91,8 +91,8 @@ struct uproc_result {
  * -errno (-ENOSYS without Unicorn, -EINVAL without 4-level paging,
  * -ENOENT/-EACCES/-ENOEXEC/-E2BIG/-ENOMEM from exec).  Runs on any CPU
  * thread; loads on CPU cpu. */
-int uproc_spawn(int cpu, const char *path, char *const argv[], char *const envp[],
-		const char *cwd, struct uthread **out);
+int uproc_spawn(int cpu, const char *path, char *const argv[], char *const envp[], const char *cwd,
+		struct uthread **out);
 
 /* Run the CPUs' loops until stop(arg) is true (checked between runs, under
  * uproc_lock) or no thread is left.  CPU 0's loop runs on the caller,
@@ -162,8 +162,8 @@ struct linux_binprm_info {
 /* Load path into t->mm (empty, layout picked, t current with t->mm loaded)
  * and build the stack with argv, envp and auxv as Linux does with ASLR off.
  * argv/envp: kernel strings, NULL-terminated.  0 or -errno. */
-int load_elf_binary(struct task_struct *t, const char *path, char *const argv[],
-		    char *const envp[], struct linux_binprm_info *info);
+int load_elf_binary(struct task_struct *t, const char *path, char *const argv[], char *const envp[],
+		    struct linux_binprm_info *info);
 
 /* The host standard streams as files (fs/stdio_host.c): fd 0, 1, 2 of a
  * program started by `mmkit exec`. */

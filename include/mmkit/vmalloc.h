@@ -35,12 +35,12 @@
 #include "mmkit/vmalloc_window.h"
 
 /* vm_struct->flags (include/linux/vmalloc.h names; mmkit's values) */
-#define VM_IOREMAP          0x00000001UL  /* ioremap() and friends (not used yet) */
-#define VM_ALLOC            0x00000002UL  /* vmalloc() */
-#define VM_MAP              0x00000004UL  /* vmap()ed pages */
-#define VM_USERMAP          0x00000008UL  /* suitable for remap_vmalloc_range */
-#define VM_UNINITIALIZED    0x00000020UL  /* being set up: hidden from vmallocinfo */
-#define VM_NO_GUARD         0x00000040UL  /* no guard page after the area */
+#define VM_IOREMAP 0x00000001UL	      /* ioremap() and friends (not used yet) */
+#define VM_ALLOC 0x00000002UL	      /* vmalloc() */
+#define VM_MAP 0x00000004UL	      /* vmap()ed pages */
+#define VM_USERMAP 0x00000008UL	      /* suitable for remap_vmalloc_range */
+#define VM_UNINITIALIZED 0x00000020UL /* being set up: hidden from vmallocinfo */
+#define VM_NO_GUARD 0x00000040UL      /* no guard page after the area */
 
 struct page;
 
@@ -58,10 +58,10 @@ struct vm_struct {
 	unsigned long flags;
 	struct page **pages;
 	unsigned int nr_pages;
-	unsigned int nr_mapped;          /* pages[] entries that are mapped */
+	unsigned int nr_mapped; /* pages[] entries that are mapped */
 	phys_addr_t phys_addr;
-	const void *caller;              /* return address, resolved by dladdr */
-	const char *caller_name;         /* or an explicit name (stable output) */
+	const void *caller;	 /* return address, resolved by dladdr */
+	const char *caller_name; /* or an explicit name (stable output) */
 };
 
 static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
@@ -76,15 +76,18 @@ static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
  */
 struct vmap_area {
 	unsigned long va_start;
-	unsigned long va_end;            /* exclusive; a busy area includes its guard page */
+	unsigned long va_end; /* exclusive; a busy area includes its guard page */
 	struct vmap_area *left, *right, *parent;
-	int height;                      /* AVL height, a leaf is 1 */
-	unsigned long subtree_max_size;  /* free tree: largest va_size in this subtree */
-	struct list_head list;           /* address order within its tree */
-	struct vm_struct *vm;            /* busy: the descriptor */
+	int height;			/* AVL height, a leaf is 1 */
+	unsigned long subtree_max_size; /* free tree: largest va_size in this subtree */
+	struct list_head list;		/* address order within its tree */
+	struct vm_struct *vm;		/* busy: the descriptor */
 };
 
-static inline unsigned long va_size(const struct vmap_area *va) { return va->va_end - va->va_start; }
+static inline unsigned long va_size(const struct vmap_area *va)
+{
+	return va->va_end - va->va_start;
+}
 
 /*
  * struct vmap_tree - an address-ordered AVL tree of vmap_areas with an
@@ -162,9 +165,8 @@ int vmap_tree_check(const struct vmap_tree *t, bool is_free,
  * when dladdr can resolve it), the scenario commands pass a fixed name so
  * that golden outputs are stable.
  */
-void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_mask,
-			   pgprot_t prot, unsigned long vm_flags, const void *caller,
-			   const char *caller_name);
+void *__vmalloc_node_range(unsigned long size, unsigned long align, gfp_t gfp_mask, pgprot_t prot,
+			   unsigned long vm_flags, const void *caller, const char *caller_name);
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
 void *__vmalloc(unsigned long size, gfp_t gfp_mask);
@@ -234,7 +236,8 @@ static inline unsigned long vmalloc_kva_of(const void *p)
 /* Host pointer of a KVA in the managed range, or NULL. */
 static inline void *vmalloc_host_of(unsigned long kva)
 {
-	return kva - VMALLOC_START < vmalloc_window_size ? vmalloc_window + (kva - VMALLOC_START) : NULL;
+	return kva - VMALLOC_START < vmalloc_window_size ? vmalloc_window + (kva - VMALLOC_START) :
+							   NULL;
 }
 
 /* Alias pages[0..nr) at window offset `off` (page aligned): one host mmap per

@@ -40,10 +40,10 @@ unsigned long kswapd_run_pending(void);
 /* ---- get_scan_count's rules, pure (unit-tested) ---- */
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 struct scan_input {
-	bool may_swap, swap_space;              /* sc->may_swap; swap slots left */
+	bool may_swap, swap_space; /* sc->may_swap; swap slots left */
 	int priority, swappiness;
 	bool file_is_tiny, cache_trim_mode;
-	unsigned long anon_cost, file_cost;     /* lruvec costs (lru_note_cost) */
+	unsigned long anon_cost, file_cost; /* lruvec costs (lru_note_cost) */
 };
 /* Which lists to scan (Linux get_scan_count's choice of scan_balance). */
 enum scan_balance scan_balance_of(const struct scan_input *in);
@@ -71,8 +71,8 @@ struct shrinker {
 	unsigned long (*count_objects)(struct shrinker *, struct shrink_control *sc);
 	/* free up to sc->nr_to_scan; returns the number freed or SHRINK_STOP */
 	unsigned long (*scan_objects)(struct shrinker *, struct shrink_control *sc);
-	int seeks;                              /* DEFAULT_SEEKS (2) */
-	long batch;                             /* 0: SHRINK_BATCH (128) */
+	int seeks;  /* DEFAULT_SEEKS (2) */
+	long batch; /* 0: SHRINK_BATCH (128) */
 	_Atomic long nr_deferred;
 	struct list_head list;
 	void *private_data;

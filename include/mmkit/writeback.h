@@ -27,15 +27,21 @@
 enum writeback_sync_modes { WB_SYNC_NONE, WB_SYNC_ALL };
 
 enum wb_reason {
-	WB_REASON_BACKGROUND, WB_REASON_VMSCAN, WB_REASON_SYNC, WB_REASON_PERIODIC,
-	WB_REASON_LAPTOP_TIMER, WB_REASON_FS_FREE_SPACE, WB_REASON_FORKER_THREAD,
-	WB_REASON_FOREIGN_FLUSH, WB_REASON_MAX
+	WB_REASON_BACKGROUND,
+	WB_REASON_VMSCAN,
+	WB_REASON_SYNC,
+	WB_REASON_PERIODIC,
+	WB_REASON_LAPTOP_TIMER,
+	WB_REASON_FS_FREE_SPACE,
+	WB_REASON_FORKER_THREAD,
+	WB_REASON_FOREIGN_FLUSH,
+	WB_REASON_MAX
 };
 
 struct writeback_control {
-	long nr_to_write;                    /* pages to write; decremented */
+	long nr_to_write; /* pages to write; decremented */
 	long pages_skipped;
-	loff_t range_start, range_end;       /* bytes, inclusive */
+	loff_t range_start, range_end; /* bytes, inclusive */
 	enum writeback_sync_modes sync_mode;
 	bool for_kupdate, for_background, for_sync, range_cyclic;
 };
@@ -43,43 +49,43 @@ struct writeback_control {
 /* A request to the flusher (Linux struct wb_writeback_work). */
 struct wb_writeback_work {
 	long nr_pages;
-	struct super_block *sb;              /* NULL: every sb of the bdi */
+	struct super_block *sb; /* NULL: every sb of the bdi */
 	enum writeback_sync_modes sync_mode;
 	bool for_kupdate, range_cyclic, for_background, for_sync;
 	enum wb_reason reason;
-	struct list_head list;               /* on wb->work_list */
-	bool auto_free;                      /* kfree when done */
+	struct list_head list; /* on wb->work_list */
+	bool auto_free;	       /* kfree when done */
 };
 
 struct backing_dev_info;
 struct bdi_writeback {
 	struct backing_dev_info *bdi;
-	spinlock_t list_lock;                /* the lists, inodes' i_state, work_list */
-	struct list_head b_dirty;            /* dirty inodes, oldest dirtied_when first */
-	struct list_head b_io;               /* picked for this round */
-	struct list_head b_more_io;          /* parked for the next round */
-	unsigned long last_old_flush;        /* jiffies of the last kupdate run */
-	struct delayed_work dwork;           /* the flusher */
+	spinlock_t list_lock;	      /* the lists, inodes' i_state, work_list */
+	struct list_head b_dirty;     /* dirty inodes, oldest dirtied_when first */
+	struct list_head b_io;	      /* picked for this round */
+	struct list_head b_more_io;   /* parked for the next round */
+	unsigned long last_old_flush; /* jiffies of the last kupdate run */
+	struct delayed_work dwork;    /* the flusher */
 	struct list_head work_list;
 	bool registered;
-	unsigned long written;               /* pages written back (stat) */
+	unsigned long written; /* pages written back (stat) */
 };
 
 struct backing_dev_info {
-	struct list_head bdi_list;           /* all bdis, under bdi_lock */
+	struct list_head bdi_list; /* all bdis, under bdi_lock */
 	char name[32];
-	unsigned long ra_pages;              /* readahead window (pages): read_ahead_kb / 4 */
-	unsigned long io_pages;              /* the device's largest request: max_sectors_kb / 4 */
-	bool can_writeback;                  /* noop_backing_dev_info: false */
+	unsigned long ra_pages; /* readahead window (pages): read_ahead_kb / 4 */
+	unsigned long io_pages; /* the device's largest request: max_sectors_kb / 4 */
+	bool can_writeback;	/* noop_backing_dev_info: false */
 	struct bdi_writeback wb;
 };
 extern struct backing_dev_info noop_backing_dev_info;
 
 /* ---- the vm.dirty_* sysctls (mm/page-writeback.c), as /proc/sys/vm ---- */
-extern int dirty_background_ratio;          /* 10 */
-extern unsigned long dirty_background_bytes; /* 0 */
-extern int vm_dirty_ratio;                   /* 20 */
-extern unsigned long vm_dirty_bytes;         /* 0 */
+extern int dirty_background_ratio;	      /* 10 */
+extern unsigned long dirty_background_bytes;  /* 0 */
+extern int vm_dirty_ratio;		      /* 20 */
+extern unsigned long vm_dirty_bytes;	      /* 0 */
 extern unsigned int dirty_writeback_interval; /* centisecs, 500 */
 extern unsigned int dirty_expire_interval;    /* centisecs, 3000 */
 
@@ -106,8 +112,8 @@ int do_writepages(struct address_space *m, struct writeback_control *wbc);
  * clear it for I/O and call writepage(page, wbc, data), which writes it and
  * ends writeback.  Returns the first error. */
 typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc, void *data);
-int write_cache_pages(struct address_space *m, struct writeback_control *wbc,
-		      writepage_t writepage, void *data);
+int write_cache_pages(struct address_space *m, struct writeback_control *wbc, writepage_t writepage,
+		      void *data);
 /* Pages the dirty limits count: NR_FILE_DIRTY + NR_WRITEBACK. */
 unsigned long global_dirty_pages(void);
 

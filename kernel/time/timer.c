@@ -22,7 +22,7 @@ static DEFINE_SPINLOCK(timer_lock);
 static LIST_HEAD(timer_head);
 /* Held while callbacks and work items run (softirq/kworker context). */
 static DECLARE_RWSEM(softirq_sem);
-static struct timer_list *running_timer;   /* guarded by timer_lock */
+static struct timer_list *running_timer; /* guarded by timer_lock */
 
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t), unsigned int flags)
 {
@@ -74,7 +74,7 @@ bool timer_pending(const struct timer_list *t)
 
 struct timer_del_sync {
 	struct timer_list *t;
-	bool was;               /* a pending timer was taken off the list */
+	bool was; /* a pending timer was taken off the list */
 };
 
 /* Detach the timer if pending; done when its callback is not running. */

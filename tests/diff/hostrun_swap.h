@@ -132,10 +132,14 @@ static void cmd_swaparea(void)
  * mmkit's proc/task_pagemap.c prints them. */
 static void hostswap_show_pme(unsigned long addr, u64 e)
 {
-	static const struct { u64 bit; const char *name; } bits[] = {
-		{ 1ULL << 63, "present" }, { 1ULL << 62, "swapped" }, { 1ULL << 61, "file" },
-		{ 1ULL << 56, "exclusive" }, { 1ULL << 55, "soft-dirty" },
-		{ 1ULL << 57, "uffd-wp" }, { 1ULL << 58, "guard" },
+	static const struct {
+		u64 bit;
+		const char *name;
+	} bits[] = {
+		{ 1ULL << 63, "present" },    { 1ULL << 62, "swapped" },
+		{ 1ULL << 61, "file" },	      { 1ULL << 56, "exclusive" },
+		{ 1ULL << 55, "soft-dirty" }, { 1ULL << 57, "uffd-wp" },
+		{ 1ULL << 58, "guard" },
 	};
 	u64 frame = e & ((1ULL << 55) - 1);
 

@@ -40,9 +40,9 @@ enum own_kind { OWN_KMALLOC, OWN_PAGES, OWN_VMALLOC, OWN_VMAP, OWN_CACHE, OWN_OB
 struct owned {
 	char name[48];
 	enum own_kind kind;
-	u64 size;          /* bytes usable by kwrite */
-	u64 order;         /* OWN_PAGES */
-	char cache[48];    /* OWN_OBJ: the cache argument as written */
+	u64 size;	/* bytes usable by kwrite */
+	u64 order;	/* OWN_PAGES */
+	char cache[48]; /* OWN_OBJ: the cache argument as written */
 };
 
 struct fuzz_state {
@@ -55,9 +55,9 @@ struct fuzz_state {
 struct line {
 	char buf[4096];
 	char *tok[MAX_TOK];
-	int n;                 /* tokens before `-> NAME` / expect= */
-	const char *name;      /* `-> NAME`, or NULL */
-	int cmd;               /* index of the command word */
+	int n;		  /* tokens before `-> NAME` / expect= */
+	const char *name; /* `-> NAME`, or NULL */
+	int cmd;	  /* index of the command word */
 	bool quoted;
 };
 
@@ -85,7 +85,7 @@ static void own_add(struct fuzz_state *f, const char *name, enum own_kind kind, 
 {
 	struct owned *o;
 
-	own_drop(f, name);               /* the old value is lost: leaked, not freed */
+	own_drop(f, name); /* the old value is lost: leaked, not freed */
 	if (f->nown == MAX_OWNED || strlen(name) >= sizeof(o->name))
 		return;
 	o = &f->own[f->nown++];
@@ -202,7 +202,7 @@ static bool line_allowed(struct fuzz_state *f, struct line *l)
 
 	if (l->n == 0)
 		return true;
-	if (l->quoted)      /* only writestr needs quotes; none of the checked commands does */
+	if (l->quoted) /* only writestr needs quotes; none of the checked commands does */
 		return l->cmd && is_cmd(l, "writestr");
 	if (l->cmd)
 		return access_ok(f, l);
@@ -268,7 +268,8 @@ static void track(struct fuzz_state *f, struct line *l, const char *res)
 		own_drop(f, a0 + 1);
 	else if (is_cmd(l, "free_pages") && res && !strcmp(res, "= 0"))
 		own_drop(f, a0 + 1);
-	else if ((is_cmd(l, "vfree") || is_cmd(l, "vunmap")) && a0[0] == '$' && res && !strcmp(res, "= 0"))
+	else if ((is_cmd(l, "vfree") || is_cmd(l, "vunmap")) && a0[0] == '$' && res &&
+		 !strcmp(res, "= 0"))
 		own_drop(f, a0 + 1);
 	else if (is_cmd(l, "kmem_cache_free"))
 		own_drop(f, arg(l, 1) + 1);
@@ -288,8 +289,7 @@ static void track(struct fuzz_state *f, struct line *l, const char *res)
 		if (__builtin_mul_overflow(num_or0(f, a0), num_or0(f, arg(l, 1)), &bytes))
 			bytes = 0;
 		own_add(f, l->name, OWN_KMALLOC, bytes);
-	}
-	else if (is_cmd(l, "krealloc")) {
+	} else if (is_cmd(l, "krealloc")) {
 		if (a0[0] == '$')
 			own_drop(f, a0 + 1);
 		own_add(f, l->name, OWN_KMALLOC, num_or0(f, arg(l, 1)));
@@ -302,7 +302,7 @@ static void track(struct fuzz_state *f, struct line *l, const char *res)
 	} else if (is_cmd(l, "vmalloc") || is_cmd(l, "vzalloc"))
 		own_add(f, l->name, OWN_VMALLOC, num_or0(f, a0));
 	else if (is_cmd(l, "vmap")) {
-		for (i = 0; i < l->n - l->cmd - 1; i++)     /* mapped pages stay allocated for good */
+		for (i = 0; i < l->n - l->cmd - 1; i++) /* mapped pages stay allocated for good */
 			if (arg(l, i)[0] == '$')
 				own_drop(f, arg(l, i) + 1);
 		own_add(f, l->name, OWN_VMAP, 0);
@@ -320,11 +320,10 @@ static void track(struct fuzz_state *f, struct line *l, const char *res)
 
 /* ---- running ---- */
 
-struct verify_args { int errors; };
-static void verify_here(void *info)
-{
-	((struct verify_args *)info)->errors = verify_all(NULL);
-}
+struct verify_args {
+	int errors;
+};
+static void verify_here(void *info) { ((struct verify_args *)info)->errors = verify_all(NULL); }
 
 static void check_invariants(struct fuzz_state *f, const char *when)
 {
@@ -444,7 +443,7 @@ static void run_list(struct fuzz_state *f, const char *const *lines)
 
 int fuzz_run(const uint8_t *data, size_t size, const struct fuzz_opts *o)
 {
-	static struct fuzz_state f;     /* big (the scenario's tables): not on the stack */
+	static struct fuzz_state f; /* big (the scenario's tables): not on the stack */
 	char *text = malloc(size + 1), *line, *next;
 	char buf[4200];
 	int n = 0;
@@ -453,8 +452,8 @@ int fuzz_run(const uint8_t *data, size_t size, const struct fuzz_opts *o)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = 0;
-	setenv("MMKIT_VERIFY_EACH", "0", 1);     /* the harness verifies, and aborts */
-	fault_inject_clear_all();                 /* a previous input's `fail` lines */
+	setenv("MMKIT_VERIFY_EACH", "0", 1); /* the harness verifies, and aborts */
+	fault_inject_clear_all();	     /* a previous input's `fail` lines */
 	fuzz_state_init(&f);
 	run_list(&f, o->setup);
 	for (line = text; line && n < o->max_lines; line = next, n++) {

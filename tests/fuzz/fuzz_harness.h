@@ -21,11 +21,11 @@
 #include <stdint.h>
 
 struct fuzz_opts {
-	const char *prefix;         /* prepended to every input line ("A " for imports), or NULL */
-	const char *const *only;    /* if set, only lines whose command is in this list run */
-	const char *const *setup;   /* lines run before the input (after the machine boots) */
-	const char *const *tail;    /* lines run after the input, before the end checks */
-	int max_lines;              /* input lines beyond this are ignored */
+	const char *prefix;	  /* prepended to every input line ("A " for imports), or NULL */
+	const char *const *only;  /* if set, only lines whose command is in this list run */
+	const char *const *setup; /* lines run before the input (after the machine boots) */
+	const char *const *tail;  /* lines run after the input, before the end checks */
+	int max_lines;		  /* input lines beyond this are ignored */
 };
 
 /* Run one input; returns 0 (aborts on a finding). */

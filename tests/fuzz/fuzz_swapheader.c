@@ -33,8 +33,9 @@ static void check_parse(const unsigned char *page, unsigned long pages)
 	memcpy(h, page, sizeof(*h));
 	max = swap_header_parse(h, pages, true, &usable, &why);
 	if (max && (max > pages || max < 2 || usable >= max || why)) {
-		fprintf(stderr, "fuzz: swap header accepted badly: max %lu of %lu pages, usable %lu\n",
-			max, pages, usable);
+		fprintf(stderr,
+			"fuzz: swap header accepted badly: max %lu of %lu pages, usable %lu\n", max,
+			pages, usable);
 		abort();
 	}
 	if (!max && !why) {
@@ -42,7 +43,7 @@ static void check_parse(const unsigned char *page, unsigned long pages)
 		abort();
 	}
 	memcpy(h, page, sizeof(*h));
-	swap_header_parse(h, pages, false, &usable, &why);   /* a device: bad pages allowed */
+	swap_header_parse(h, pages, false, &usable, &why); /* a device: bad pages allowed */
 	free(h);
 }
 
@@ -84,12 +85,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *setup[] = { NULL, "swapon /mnt/swapfile", NULL };
 	static const char *const tail[] = {
-		"spawn A", "handle A SIGBUS catch",
-		"A mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m", "A fillpat $m 64K 9",
-		"A madvise $m 64K MADV_PAGEOUT", "cat /proc/swaps", "A fork B",
-		"B checkpat $m 32K 9", "A checkpat $m 64K 9", "B exit",
-		"A madvise $m 64K MADV_PAGEOUT", "swapoff /mnt/swapfile", "A checkpat $m 64K 9",
-		"A exit", NULL,
+		"spawn A",
+		"handle A SIGBUS catch",
+		"A mmap 0 64K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m",
+		"A fillpat $m 64K 9",
+		"A madvise $m 64K MADV_PAGEOUT",
+		"cat /proc/swaps",
+		"A fork B",
+		"B checkpat $m 32K 9",
+		"A checkpat $m 64K 9",
+		"B exit",
+		"A madvise $m 64K MADV_PAGEOUT",
+		"swapoff /mnt/swapfile",
+		"A checkpat $m 64K 9",
+		"A exit",
+		NULL,
 	};
 	static const struct fuzz_opts o = { .setup = setup, .tail = tail, .max_lines = 0 };
 	unsigned char page[4096] = { 0 };

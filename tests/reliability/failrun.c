@@ -59,12 +59,12 @@
 #include "mmkit/swap.h"
 
 struct rule {
-	const char *site;     /* NULL with count */
+	const char *site; /* NULL with count */
 	long nth;
 	bool sticky;
 	unsigned int ppm;
 	bool count;
-	int from;             /* arm before this line (0: right after the boot) */
+	int from; /* arm before this line (0: right after the boot) */
 };
 
 static struct scenario sc;
@@ -76,7 +76,7 @@ enum held_kind { H_OBJ, H_CACHE, H_KMALLOC, H_VMAP, H_VMALLOC, H_PAGES, NR_HELD 
 struct held {
 	enum held_kind kind;
 	u64 addr;
-	u64 extra;            /* order (pages), cache (objects) */
+	u64 extra; /* order (pages), cache (objects) */
 };
 
 static struct held *held;
@@ -104,7 +104,11 @@ static void release(enum held_kind kind, u64 addr)
 		}
 }
 
-struct words { int n; char *w[CLI_MAX_ARGS + 8]; char buf[4096]; };
+struct words {
+	int n;
+	char *w[CLI_MAX_ARGS + 8];
+	char buf[4096];
+};
 
 /* Split a line (no quotes needed: the tracked commands take none) and find
  * its command word; `-> NAME` and expect= are dropped. */
@@ -135,7 +139,10 @@ static u64 word_val(struct words *t, int i)
 }
 
 /* The arguments a tracked command frees, evaluated before the line runs. */
-struct pending { int cmd; u64 a0, a1; };
+struct pending {
+	int cmd;
+	u64 a0, a1;
+};
 
 static bool is(struct words *t, int cmd, const char *name)
 {
@@ -199,11 +206,10 @@ static void after_line(const char *line, const struct pending *pd, const char *r
 
 /* ---- on a CPU ---- */
 
-struct verify_args { int errors; };
-static void verify_here(void *info)
-{
-	((struct verify_args *)info)->errors = verify_all(NULL);
-}
+struct verify_args {
+	int errors;
+};
+static void verify_here(void *info) { ((struct verify_args *)info)->errors = verify_all(NULL); }
 
 static int verify_now(void)
 {
@@ -238,7 +244,7 @@ static void shrink_all(void *info)
 	slab_mutex_unlock();
 	for (i = 0; i < n; i++)
 		kmem_cache_shrink(list[i]);
-	lru_add_drain_all();          /* pages freed while in a CPU's LRU batch */
+	lru_add_drain_all(); /* pages freed while in a CPU's LRU batch */
 	drain_all_pages();
 }
 
@@ -256,7 +262,9 @@ static unsigned long tmpfs_files_kb(void)
 	return pages * (PAGE_SIZE / 1024);
 }
 
-struct usage_args { FILE *out; };
+struct usage_args {
+	FILE *out;
+};
 static void print_usage(void *info)
 {
 	FILE *out = ((struct usage_args *)info)->out;
@@ -380,15 +388,18 @@ static bool run_line(int lineno, const char *line)
 static bool free_held(int *lineno)
 {
 	static const char *const fmt[NR_HELD] = {
-		[H_OBJ] = "kmem_cache_free %#llx %#llx", [H_CACHE] = "kmem_cache_destroy %#llx",
-		[H_KMALLOC] = "kfree %#llx", [H_VMAP] = "vunmap %#llx",
-		[H_VMALLOC] = "vfree %#llx", [H_PAGES] = "free_pages %#llx %llu",
+		[H_OBJ] = "kmem_cache_free %#llx %#llx",
+		[H_CACHE] = "kmem_cache_destroy %#llx",
+		[H_KMALLOC] = "kfree %#llx",
+		[H_VMAP] = "vunmap %#llx",
+		[H_VMALLOC] = "vfree %#llx",
+		[H_PAGES] = "free_pages %#llx %llu",
 	};
 	char line[128];
 	int k, i;
 
 	for (k = 0; k < NR_HELD; k++)
-		for (i = nheld - 1; i >= 0; i--) {      /* release() moves the last entry here */
+		for (i = nheld - 1; i >= 0; i--) { /* release() moves the last entry here */
 			struct held h = held[i];
 
 			if (h.kind != (enum held_kind)k)
@@ -431,7 +442,8 @@ static void tmpfs_collect(struct dentry *dir, struct tmpfs_list *l)
 			char *kp = d_path(d);
 
 			if (l->n == l->cap) {
-				char **np = realloc(l->path, (size_t)(l->cap * 2 + 8) * sizeof(*np));
+				char **np =
+					realloc(l->path, (size_t)(l->cap * 2 + 8) * sizeof(*np));
 
 				if (!np) {
 					kfree(kp);
@@ -588,7 +600,7 @@ int main(int argc, char **argv)
 	struct rule r = { 0 };
 	int i;
 
-	setenv("MMKIT_VERIFY_EACH", "0", 1);     /* failrun verifies itself */
+	setenv("MMKIT_VERIFY_EACH", "0", 1); /* failrun verifies itself */
 	for (i = 1; i < argc - 1; i++) {
 		if (!strcmp(argv[i], "--count"))
 			r.count = true;
@@ -606,7 +618,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i != argc - 1 || (!r.count && (!r.site || (!r.nth && !r.ppm)))) {
-		fprintf(stderr, "usage: failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
+		fprintf(stderr,
+			"usage: failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
 		return 2;
 	}
 	return run(argv[argc - 1], &r);

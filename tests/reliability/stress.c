@@ -54,10 +54,10 @@
 #define U MMU_USER_IDX
 #define MAX_CPUS 8
 #define MAX_PROCS 8
-#define NPRIV 32                 /* pages of a private window */
-#define NSHARED 8                /* pages of a shared window */
+#define NPRIV 32  /* pages of a private window */
+#define NSHARED 8 /* pages of a shared window */
 #define WIN_BASE 0x100000000UL
-#define WIN_STRIDE 0x1000000UL   /* per (process, CPU) */
+#define WIN_STRIDE 0x1000000UL /* per (process, CPU) */
 #define SHARED_OFF 0x800000UL
 
 /* page state in the shadow: read-only (a write must fault), and "MADV_FREE'd":
@@ -65,7 +65,7 @@
 enum { ST_RO = 1, ST_MAYBE_ZERO = 2 };
 
 struct window {
-	unsigned long priv, shared;             /* fixed addresses */
+	unsigned long priv, shared; /* fixed addresses */
 	u64 val_priv[NPRIV], val_shared[NSHARED];
 	u8 st_priv[NPRIV], st_shared[NSHARED];
 	u32 seq;
@@ -95,13 +95,14 @@ static const char *const op_names[] = {
 	"write", "read", "racy-read", "remap", "mprotect", "madvise", "fork", "thread",
 };
 
-#define fail(w, ...) do {                                                       \
-	fprintf(stderr, "stress: cpu %d step %ld: ", (w)->cpu, (w)->steps);    \
-	fprintf(stderr, __VA_ARGS__);                                          \
-	fputc('\n', stderr);                                                   \
-	(w)->errors++;                                                         \
-	atomic_fetch_add(&total_errors, 1);                                    \
-} while (0)
+#define fail(w, ...)                                                                \
+	do {                                                                        \
+		fprintf(stderr, "stress: cpu %d step %ld: ", (w)->cpu, (w)->steps); \
+		fprintf(stderr, __VA_ARGS__);                                       \
+		fputc('\n', stderr);                                                \
+		(w)->errors++;                                                      \
+		atomic_fetch_add(&total_errors, 1);                                 \
+	} while (0)
 
 static u64 rnd(struct worker *w)
 {
@@ -128,7 +129,8 @@ static bool time_up(void)
 	if (opt_seconds <= 0)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > t_end.tv_sec || (now.tv_sec == t_end.tv_sec && now.tv_nsec >= t_end.tv_nsec);
+	return now.tv_sec > t_end.tv_sec ||
+	       (now.tv_sec == t_end.tv_sec && now.tv_nsec >= t_end.tv_nsec);
 }
 
 /* ---- one page ---- */
@@ -182,7 +184,8 @@ static void op_write(struct worker *w, int k)
 		return;
 	}
 	if (err) {
-		fail(w, "write to process %d %s page %d faulted", k, shared ? "shared" : "private", p);
+		fail(w, "write to process %d %s page %d faulted", k, shared ? "shared" : "private",
+		     p);
 		return;
 	}
 	*val_of(v, shared, p) = val;
@@ -201,11 +204,12 @@ static void op_racy_read(struct worker *w, int k)
 {
 	int other = (int)(rnd(w) % (u64)nr_cpus), shared = rnd(w) % 4 == 0;
 	int p = (int)(rnd(w) % (shared ? NSHARED : NPRIV));
-	unsigned long a = win_addr(k, other) + (shared ? SHARED_OFF : 0) + (unsigned long)p * PAGE_SIZE;
+	unsigned long a =
+		win_addr(k, other) + (shared ? SHARED_OFF : 0) + (unsigned long)p * PAGE_SIZE;
 	u64 got, want = encode(k, other, shared, p, 0);
 
 	if (mmk_read(U, a, 8, &got) || got == 0)
-		return;                    /* unmapped at that moment, or never written */
+		return; /* unmapped at that moment, or never written */
 	if ((got & ~0xffffffffULL) != want)
 		fail(w, "racy read of cpu %d's process %d %s page %d: %#llx is not from that page",
 		     other, k, shared ? "shared" : "private", p, (unsigned long long)got);
@@ -265,11 +269,11 @@ static void op_madvise(struct worker *w, int k)
 	int shared = rnd(w) % 3 == 0, kind = (int)(rnd(w) % 2), first, n, i, advice;
 
 	range(w, shared ? NSHARED : NPRIV, &first, &n);
-	advice = shared ? (kind ? MMK_MADV_REMOVE : MMK_MADV_DONTNEED)
-			: (kind ? MMK_MADV_FREE : MMK_MADV_DONTNEED);
+	advice = shared ? (kind ? MMK_MADV_REMOVE : MMK_MADV_DONTNEED) :
+			  (kind ? MMK_MADV_FREE : MMK_MADV_DONTNEED);
 	for (i = first; advice == MMK_MADV_REMOVE && i < first + n; i++)
 		if (*st_of(v, shared, i) & ST_RO)
-			return;            /* MADV_REMOVE needs a writable mapping (EACCES) */
+			return; /* MADV_REMOVE needs a writable mapping (EACCES) */
 	if (sys_madvise(page_addr(v, shared, first), (unsigned long)n * PAGE_SIZE, advice)) {
 		fail(w, "madvise %d failed", advice);
 		return;
@@ -406,9 +410,11 @@ static int map_windows(struct worker *w)
 		v->priv = win_addr(k, w->cpu);
 		v->shared = v->priv + SHARED_OFF;
 		if (sys_mmap(v->priv, NPRIV * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
-			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1, 0) != v->priv ||
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1,
+			     0) != v->priv ||
 		    sys_mmap(v->shared, NSHARED * PAGE_SIZE, MMK_PROT_READ | MMK_PROT_WRITE,
-			     MMK_MAP_SHARED | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1, 0) != v->shared)
+			     MMK_MAP_SHARED | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1,
+			     0) != v->shared)
 			return -ENOMEM;
 	}
 	return 0;
@@ -435,12 +441,16 @@ static unsigned long quiesced_free_pages(void)
 	slab_mutex_unlock();
 	while (n--)
 		kmem_cache_shrink(caches[n]);
-	lru_add_drain_all();                 /* the CPUs' LRU batches hold references */
+	lru_add_drain_all(); /* the CPUs' LRU batches hold references */
 	drain_all_pages();
 	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }
 
-struct slab_counts { int n; char name[256][32]; unsigned long objs[256]; };
+struct slab_counts {
+	int n;
+	char name[256][32];
+	unsigned long objs[256];
+};
 
 static void slab_counts(struct slab_counts *c)
 {
@@ -500,18 +510,28 @@ static int parse_args(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "--quiet")) { quiet = true; continue; }
+		if (!strcmp(a, "--quiet")) {
+			quiet = true;
+			continue;
+		}
 		if (!v)
 			return -1;
-		if (!strcmp(a, "--cpus")) nr_cpus = atoi(v);
-		else if (!strcmp(a, "--procs")) nr_procs = atoi(v);
-		else if (!strcmp(a, "--seed")) opt_seed = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--ops")) opt_ops = atol(v);
-		else if (!strcmp(a, "--seconds")) opt_seconds = atof(v);
-		else return -1;
+		if (!strcmp(a, "--cpus"))
+			nr_cpus = atoi(v);
+		else if (!strcmp(a, "--procs"))
+			nr_procs = atoi(v);
+		else if (!strcmp(a, "--seed"))
+			opt_seed = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--ops"))
+			opt_ops = atol(v);
+		else if (!strcmp(a, "--seconds"))
+			opt_seconds = atof(v);
+		else
+			return -1;
 		i++;
 	}
-	return nr_cpus >= 1 && nr_cpus <= MAX_CPUS && nr_procs >= 1 && nr_procs <= MAX_PROCS ? 0 : -1;
+	return nr_cpus >= 1 && nr_cpus <= MAX_CPUS && nr_procs >= 1 && nr_procs <= MAX_PROCS ? 0 :
+											       -1;
 }
 
 static int create_tasks(void)
@@ -599,7 +619,8 @@ int main(int argc, char **argv)
 	for (c = 0; c < nr_cpus; c++) {
 		workers[c].cpu = c;
 		workers[c].ops = opt_ops;
-		workers[c].rng = (opt_seed + 1) * 0x9E3779B97F4A7C15ULL + (u64)c * 0xBF58476D1CE4E5B9ULL;
+		workers[c].rng =
+			(opt_seed + 1) * 0x9E3779B97F4A7C15ULL + (u64)c * 0xBF58476D1CE4E5B9ULL;
 		cpu_call(c, setup_worker, &workers[c]);
 	}
 	for (c = 1; c < nr_cpus; c++)

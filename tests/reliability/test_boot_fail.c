@@ -60,11 +60,10 @@ static int count_boot_calls(int levels, const char **names, long *calls, int max
 	return n;
 }
 
-struct verify_args { int errors; };
-static void verify_here(void *info)
-{
-	((struct verify_args *)info)->errors = verify_all(stderr);
-}
+struct verify_args {
+	int errors;
+};
+static void verify_here(void *info) { ((struct verify_args *)info)->errors = verify_all(stderr); }
 
 enum boot_outcome { BOOT_OK, BOOT_ENOMEM, BOOT_PANIC };
 
@@ -81,7 +80,7 @@ static int child_boot(int levels, const char *site, long nth, bool sticky)
 	fault_inject_clear_all();
 	if (err) {
 		if (err != -ENOMEM || mmk)
-			return 10;                /* wrong error, or not undone */
+			return 10; /* wrong error, or not undone */
 		outcome = BOOT_ENOMEM;
 	} else {
 		cpu_call(0, verify_here, &a);
@@ -90,7 +89,7 @@ static int child_boot(int levels, const char *site, long nth, bool sticky)
 			return 11;
 	}
 	if (machine_boot(&cfg, &why))
-		return 12;                        /* something stuck */
+		return 12; /* something stuck */
 	machine_shutdown();
 	return outcome;
 }
@@ -138,13 +137,21 @@ static void sweep(int levels)
 			boot_with(levels, names[i], nth, true, counts);
 		}
 	printf("boot sweep, levels=%d: %d sites reached; %d boots absorbed the failure, "
-	       "%d failed cleanly with ENOMEM, %d stopped at a BUG\n", levels, n,
-	       counts[BOOT_OK], counts[BOOT_ENOMEM], counts[BOOT_PANIC]);
+	       "%d failed cleanly with ENOMEM, %d stopped at a BUG\n",
+	       levels, n, counts[BOOT_OK], counts[BOOT_ENOMEM], counts[BOOT_PANIC]);
 	assert_true(counts[BOOT_ENOMEM] > 0);
 }
 
-static void test_boot_fail_4level(void **state) { (void)state; sweep(4); }
-static void test_boot_fail_i386(void **state) { (void)state; sweep(2); }
+static void test_boot_fail_4level(void **state)
+{
+	(void)state;
+	sweep(4);
+}
+static void test_boot_fail_i386(void **state)
+{
+	(void)state;
+	sweep(2);
+}
 
 int main(void)
 {

@@ -89,7 +89,7 @@ static inline void *hw_slot(void *pgd, unsigned long va, int level_index)
 
 static inline unsigned long test_user_va(void)
 {
-	return 0x40000000UL;   /* user half in every mode, 1G-aligned */
+	return 0x40000000UL; /* user half in every mode, 1G-aligned */
 }
 
 #endif

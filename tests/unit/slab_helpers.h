@@ -23,7 +23,7 @@ static inline void boot(int cpus)
 
 	cfg.cpus = cpus;
 	assert_int_equal(machine_boot(&cfg, NULL), 0);
-	mmk->log = NULL;               /* reports go to the dmesg ring only */
+	mmk->log = NULL; /* reports go to the dmesg ring only */
 }
 
 /* The text of a /proc view, or "" if the view does not exist (yet). */
@@ -150,7 +150,7 @@ static inline void fault_sweep(int (*workload)(void))
 			baseline_check(&b);
 			assert_verify_ok();
 			if (!failures)
-				break;          /* the workload made fewer than nth calls */
+				break; /* the workload made fewer than nth calls */
 		}
 		assert_true(nth > 10);
 	}

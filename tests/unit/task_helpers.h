@@ -34,9 +34,6 @@ static inline struct task_struct *spawn(const char *name)
 }
 
 /* cpu_call target: make info (a task) current on the calling CPU. */
-static inline void switch_to(void *info)
-{
-	context_switch(info);
-}
+static inline void switch_to(void *info) { context_switch(info); }
 
 #endif

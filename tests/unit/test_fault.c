@@ -81,8 +81,8 @@ static unsigned long free_pages_now(void)
 		caches[n++] = s;
 	slab_mutex_unlock();
 	while (n--)
-		kmem_cache_shrink(caches[n]);     /* IPIs: not under slab_mutex */
-	lru_add_drain_all();                      /* LRU batches hold references */
+		kmem_cache_shrink(caches[n]); /* IPIs: not under slab_mutex */
+	lru_add_drain_all();		      /* LRU batches hold references */
 	drain_all_pages();
 	return global_zone_page_state_snapshot(NR_FREE_PAGES);
 }
@@ -92,14 +92,14 @@ static unsigned long free_pages_now(void)
 struct reader {
 	struct task_struct *task;
 	unsigned long addr;
-	_Atomic int phase;           /* set by CPU 0: 1 = new value visible */
+	_Atomic int phase; /* set by CPU 0: 1 = new value visible */
 	_Atomic int stop;
 	_Atomic int started;
-	u64 want;                    /* value required from phase 1 on */
-	_Atomic int stale;           /* reads that saw the old value in phase 1 */
+	u64 want;	   /* value required from phase 1 on */
+	_Atomic int stale; /* reads that saw the old value in phase 1 */
 	_Atomic long reads;
-	_Atomic int faulted;         /* the read faulted (munmap phase) */
-	bool write;                  /* store instead of load (mprotect phase) */
+	_Atomic int faulted; /* the read faulted (munmap phase) */
+	bool write;	     /* store instead of load (mprotect phase) */
 };
 
 static void reader_loop(void *info)
@@ -113,10 +113,10 @@ static void reader_loop(void *info)
 		u64 v = 0;
 		int err;
 
-		cpu_handle_ipis();              /* an interrupt point, as any CPU has */
+		cpu_handle_ipis(); /* an interrupt point, as any CPU has */
 		err = r->write ? mmk_write(U, r->addr, 8, r->want) : mmk_read(U, r->addr, 8, &v);
 		atomic_fetch_add(&r->reads, 1);
-		if (err) {              /* legal once CPU 0 started changing the mapping */
+		if (err) { /* legal once CPU 0 started changing the mapping */
 			atomic_store(&r->faulted, 1);
 			break;
 		}
@@ -189,22 +189,22 @@ static void test_shootdown_cow(void **state)
 	boot_cpus(2);
 	r.addr = setup_shared_page(&a, &t);
 	r.task = t;
-	child = dup_mm(a->mm);                  /* the page is now shared, read-only */
+	child = dup_mm(a->mm); /* the page is now shared, read-only */
 	assert_non_null(child);
 	b = task_fork(a, "B", child);
 	assert_non_null(b);
 	start_reader(&r);
 	r.want = 2;
-	assert_int_equal(mmk_write(U, r.addr, 8, 2), 0);   /* COW on CPU 0 */
+	assert_int_equal(mmk_write(U, r.addr, 8, 2), 0); /* COW on CPU 0 */
 	phase_and_wait(&r, 20000);
 	assert_int_equal(atomic_load(&r.stale), 0);
-	assert_int_equal(atomic_load(&r.faulted), 0);      /* a read never faults */
+	assert_int_equal(atomic_load(&r.faulted), 0); /* a read never faults */
 	context_switch(b);
 	{
 		u64 v;
 
 		assert_int_equal(mmk_read(U, r.addr, 8, &v), 0);
-		assert_int_equal(v, 1);          /* the child kept the old page */
+		assert_int_equal(v, 1); /* the child kept the old page */
 	}
 	teardown_all(a, t, b);
 }
@@ -221,7 +221,7 @@ static void test_shootdown_munmap(void **state)
 	r.want = 1;
 	start_reader(&r);
 	assert_int_equal(sys_munmap(r.addr, PAGE_SIZE), 0);
-	phase_and_wait(&r, 20000);               /* the reader stops at its fault */
+	phase_and_wait(&r, 20000); /* the reader stops at its fault */
 	assert_int_equal(atomic_load(&r.faulted), 1);
 	assert_int_equal(atomic_load(&r.stale), 0);
 	context_switch(a);
@@ -278,17 +278,17 @@ static int workload(struct task_struct *a)
 			mmput(cm);
 		return fails + 1;
 	}
-	fails += mmk_write(U, m + PAGE_SIZE, 8, 9) != 0;      /* COW in the parent */
+	fails += mmk_write(U, m + PAGE_SIZE, 8, 9) != 0; /* COW in the parent */
 	context_switch(b);
-	fails += mmk_write(U, m + 2 * PAGE_SIZE, 8, 9) != 0;  /* COW in the child */
-	fails += mmk_read(U, s, 8, &v) != 0;                  /* shmem in the child */
+	fails += mmk_write(U, m + 2 * PAGE_SIZE, 8, 9) != 0; /* COW in the child */
+	fails += mmk_read(U, s, 8, &v) != 0;		     /* shmem in the child */
 	task_exit(b);
 	context_switch(a);
 	return fails;
 }
 
 static const char *const sites[] = {
-	"user_page_alloc", "pgtable_alloc", "anon_vma_alloc", "anon_vma_chain_alloc",
+	"user_page_alloc", "pgtable_alloc", "anon_vma_alloc",	   "anon_vma_chain_alloc",
 	"pagecache_alloc", "xa_node_alloc", "address_space_alloc", "mm_alloc",
 };
 
@@ -309,7 +309,7 @@ static void check_one_failure(const char *site, long nth, bool sticky, int *seen
 	assert_int_equal(verify_all(stderr), 0);
 	task_exit(a);
 	assert_int_equal(verify_all(stderr), 0);
-	assert_int_equal(free_pages_now(), before);   /* nothing leaked */
+	assert_int_equal(free_pages_now(), before); /* nothing leaked */
 	machine_shutdown();
 }
 
@@ -341,7 +341,7 @@ struct puncher_victim {
 	unsigned long addr;
 	_Atomic int stop;
 	_Atomic long rounds;
-	_Atomic int bad;             /* a read that was neither 0 nor the value */
+	_Atomic int bad; /* a read that was neither 0 nor the value */
 };
 
 static void victim_loop(void *info)
@@ -359,7 +359,7 @@ static void victim_loop(void *info)
 			atomic_fetch_add(&b->bad, 1);
 		else if (v != 0x5a5a && v != 0)
 			atomic_fetch_add(&b->bad, 1);
-		if (i % 97 == 0) {          /* split, then merge again: bounds change */
+		if (i % 97 == 0) { /* split, then merge again: bounds change */
 			sys_mprotect(b->addr + 8 * PAGE_SIZE, 8 * PAGE_SIZE, MMK_PROT_READ);
 			sys_mprotect(b->addr + 8 * PAGE_SIZE, 8 * PAGE_SIZE,
 				     MMK_PROT_READ | MMK_PROT_WRITE);
@@ -393,8 +393,8 @@ static void test_punch_hole_race(void **state)
 		cpu_handle_ipis();
 		if (first + len > PUNCH_PAGES)
 			len = PUNCH_PAGES - first;
-		assert_int_equal(sys_madvise(m + first * PAGE_SIZE, len * PAGE_SIZE,
-					     MMK_MADV_REMOVE), 0);
+		assert_int_equal(
+			sys_madvise(m + first * PAGE_SIZE, len * PAGE_SIZE, MMK_MADV_REMOVE), 0);
 	}
 	atomic_store(&b.stop, 1);
 	cpu_call_wait(1);
@@ -459,11 +459,12 @@ static void test_truncate_under_fault(void **state)
 	m = vma->vm_file->f_mapping;
 	page = filemap_get_page(m, linear_page_index(vma, r.addr));
 	assert_non_null(page);
-	r.task = task_create_thread(a, "T");   /* before the page lock: tasklist_lock is not under it */
+	r.task = task_create_thread(a,
+				    "T"); /* before the page lock: tasklist_lock is not under it */
 	assert_non_null(r.task);
 	lock_page(page);
 	cpu_call_async(1, late_read, &r);
-	nanosleep(&wait, NULL);          /* T finds the page and waits for its lock */
+	nanosleep(&wait, NULL); /* T finds the page and waits for its lock */
 	truncate_inode_page(m, page);
 	unlock_page(page);
 	cpu_call_wait(1);
@@ -519,7 +520,7 @@ static void test_new_pages_zeroed(void **state)
 			unsigned long p = m + i * PAGE_SIZE;
 			u64 phys;
 
-			if (round)      /* read first: the zero page, then COW */
+			if (round) /* read first: the zero page, then COW */
 				assert_int_equal(mmk_read(U, p + 8, 8, &v), 0);
 			assert_int_equal(mmk_write(U, p, 8, 0x1122334455667788ULL), 0);
 			phys = user_phys(p);
@@ -559,8 +560,8 @@ static void test_exit_baseline(void **state)
 	t = task_create_thread(b, "T");
 	k = kthread_create_task("K");
 	cpu_call(1, switch_to, t);
-	assert_int_equal(mmk_memset(U, m, 2, 32 * PAGE_SIZE, NULL), 0);   /* A on CPU 0 */
-	cpu_call(1, switch_to, k);               /* K borrows B's mm lazily on CPU 1 */
+	assert_int_equal(mmk_memset(U, m, 2, 32 * PAGE_SIZE, NULL), 0); /* A on CPU 0 */
+	cpu_call(1, switch_to, k); /* K borrows B's mm lazily on CPU 1 */
 	assert_ptr_equal(k->active_mm, b->mm);
 	task_exit(a);
 	task_exit(b);
@@ -573,14 +574,10 @@ static void test_exit_baseline(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_shootdown_cow),
-	cmocka_unit_test(test_shootdown_munmap),
-	cmocka_unit_test(test_shootdown_mprotect),
-	cmocka_unit_test(test_fault_injection),
-	cmocka_unit_test(test_exit_baseline),
-	cmocka_unit_test(test_punch_hole_race),
-	cmocka_unit_test(test_truncate_under_fault),
-	cmocka_unit_test(test_new_pages_zeroed),
+	cmocka_unit_test(test_shootdown_cow),	     cmocka_unit_test(test_shootdown_munmap),
+	cmocka_unit_test(test_shootdown_mprotect),   cmocka_unit_test(test_fault_injection),
+	cmocka_unit_test(test_exit_baseline),	     cmocka_unit_test(test_punch_hole_race),
+	cmocka_unit_test(test_truncate_under_fault), cmocka_unit_test(test_new_pages_zeroed),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);

@@ -136,7 +136,7 @@ static void test_ipi_while_blocked_on_lock(void **state)
 	cpu_call_async(1, hold_and_ipi, NULL);
 	while (!atomic_load(&lock_taken))
 		cpu_handle_ipis();
-	spin_lock(&held_lock);          /* contended: must serve CPU 1's IPI */
+	spin_lock(&held_lock); /* contended: must serve CPU 1's IPI */
 	spin_unlock(&held_lock);
 	cpu_call_wait(1);
 	assert_int_equal(ran_on[0], 1);

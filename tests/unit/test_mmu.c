@@ -57,8 +57,8 @@ static void apply_restriction(void *slot, enum restrict_kind r)
 	pt_entry_write(slot, e);
 }
 
-static void check_one(unsigned long va, unsigned long pfn, enum restrict_kind r,
-		      int mmu_idx, enum mmu_access acc, bool wp, int level)
+static void check_one(unsigned long va, unsigned long pfn, enum restrict_kind r, int mmu_idx,
+		      enum mmu_access acc, bool wp, int level)
 {
 	struct mmu_translation t;
 	struct mmu_fault f;
@@ -69,13 +69,15 @@ static void check_one(unsigned long va, unsigned long pfn, enum restrict_kind r,
 	ret = mmu_translate(this_cpu(), va + 0x123, acc, mmu_idx, &t, &f);
 	if (want) {
 		if (ret != -EFAULT || f.kind != MMU_FAULT_PF || f.error_code != want)
-			fail_msg("mode %d level %d restrict %d idx %d acc %d wp %d: got ret %d code %#lx, want %#lx",
-				 pgmode.levels, level, r, mmu_idx, acc, wp, ret, f.error_code, want);
+			fail_msg(
+				"mode %d level %d restrict %d idx %d acc %d wp %d: got ret %d code %#lx, want %#lx",
+				pgmode.levels, level, r, mmu_idx, acc, wp, ret, f.error_code, want);
 		assert_int_equal(f.address, va + 0x123);
 	} else {
 		if (ret != 0)
-			fail_msg("mode %d level %d restrict %d idx %d acc %d wp %d: faulted code %#lx",
-				 pgmode.levels, level, r, mmu_idx, acc, wp, f.error_code);
+			fail_msg(
+				"mode %d level %d restrict %d idx %d acc %d wp %d: faulted code %#lx",
+				pgmode.levels, level, r, mmu_idx, acc, wp, f.error_code);
 		assert_int_equal(t.phys, ((u64)pfn << PAGE_SHIFT) + 0x123);
 		assert_int_equal(t.level, PT_PTE);
 	}
@@ -96,18 +98,21 @@ static void rights_matrix_mode(int levels)
 	frame = test_frame();
 	for (i = (levels == 3); i < pgmode.nhw; i++) {
 		for (r = R_NONE; r < R_NR; r++) {
-			u64 leaf = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY;
+			u64 leaf = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |
+				   _PAGE_DIRTY;
 
 			map4k(&mm, va, page_to_pfn(frame), leaf);
 			for (int j = (levels == 3); j < pgmode.nhw - 1; j++) {
 				void *s = hw_slot(mm.pgd, va, j);
-				pt_entry_write(s, (pt_entry_read(s) | _PAGE_USER | _PAGE_RW) & ~(pgmode.nx ? _PAGE_NX : 0));
+				pt_entry_write(s, (pt_entry_read(s) | _PAGE_USER | _PAGE_RW) &
+							  ~(pgmode.nx ? _PAGE_NX : 0));
 			}
 			apply_restriction(hw_slot(mm.pgd, va, i), (enum restrict_kind)r);
 			for (idx = 0; idx < NB_MMU_MODES; idx++)
 				for (acc = 0; acc < 3; acc++)
 					for (wp = 0; wp < 2; wp++)
-						check_one(va, page_to_pfn(frame), (enum restrict_kind)r, idx,
+						check_one(va, page_to_pfn(frame),
+							  (enum restrict_kind)r, idx,
 							  (enum mmu_access)acc, wp, i);
 		}
 	}
@@ -141,11 +146,17 @@ static void test_not_present(void **state)
 			u64 saved = pt_entry_read(s);
 
 			pt_entry_write(s, saved & ~_PAGE_PRESENT);
-			assert_int_equal(mmu_translate(this_cpu(), va, MMU_DATA_STORE, MMU_USER_IDX, &t, &f), -EFAULT);
+			assert_int_equal(
+				mmu_translate(this_cpu(), va, MMU_DATA_STORE, MMU_USER_IDX, &t, &f),
+				-EFAULT);
 			assert_int_equal(f.error_code, X86_PF_WRITE | X86_PF_USER);
-			assert_int_equal(mmu_translate(this_cpu(), va, MMU_DATA_LOAD, MMU_KERNEL_IDX, &t, &f), -EFAULT);
+			assert_int_equal(mmu_translate(this_cpu(), va, MMU_DATA_LOAD,
+						       MMU_KERNEL_IDX, &t, &f),
+					 -EFAULT);
 			assert_int_equal(f.error_code, 0);
-			assert_int_equal(mmu_translate(this_cpu(), va, MMU_INST_FETCH, MMU_KERNEL_IDX, &t, &f), -EFAULT);
+			assert_int_equal(mmu_translate(this_cpu(), va, MMU_INST_FETCH,
+						       MMU_KERNEL_IDX, &t, &f),
+					 -EFAULT);
 			assert_int_equal(f.error_code, pgmode.nx ? X86_PF_INSTR : 0);
 			pt_entry_write(s, saved);
 		}
@@ -188,7 +199,7 @@ static void test_accessed_dirty(void **state)
 			assert_true(e & _PAGE_ACCESSED);
 			assert_false(e & _PAGE_DIRTY);
 		}
-		if (modes[m] == 3)   /* the PDPT entry has no A bit (reserved) */
+		if (modes[m] == 3) /* the PDPT entry has no A bit (reserved) */
 			assert_int_equal(pt_entry_read(hw_slot(mm.pgd, va, 0)), pdpte);
 		/* The TLB now holds a read-only entry: the write walks and sets D. */
 		assert_int_equal(mmk_write64(MMU_USER_IDX, va, 42), 0);
@@ -198,7 +209,8 @@ static void test_accessed_dirty(void **state)
 		/* A faulting write sets no D. */
 		map4k(&mm, va + PAGE_SIZE, page_to_pfn(frame), _PAGE_PRESENT | _PAGE_USER);
 		assert_int_equal(mmk_write64(MMU_USER_IDX, va + PAGE_SIZE, 1), -EFAULT);
-		assert_false(pt_entry_read(hw_slot(mm.pgd, va + PAGE_SIZE, pgmode.nhw - 1)) & _PAGE_DIRTY);
+		assert_false(pt_entry_read(hw_slot(mm.pgd, va + PAGE_SIZE, pgmode.nhw - 1)) &
+			     _PAGE_DIRTY);
 		assert_int_equal(mmk_read64(MMU_USER_IDX, va, &v), 0);
 		assert_int_equal(v, 42);
 		__free_page(frame);
@@ -226,10 +238,14 @@ static void test_large_pages(void **state)
 		order = PMD_SHIFT - PAGE_SHIFT;
 		big = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 		assert_non_null(big);
-		pmd = pmd_alloc(&mm, pud_alloc(&mm, p4d_alloc(&mm, pgd_offset(&mm, va), va), va), va);
+		pmd = pmd_alloc(&mm, pud_alloc(&mm, p4d_alloc(&mm, pgd_offset(&mm, va), va), va),
+				va);
 		assert_non_null(pmd);
-		set_pmd(pmd, __pmd(page_to_phys(big) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PSE));
-		assert_int_equal(mmu_translate(this_cpu(), va + PMD_SIZE - 8, MMU_DATA_STORE, MMU_USER_IDX, &t, &f), 0);
+		set_pmd(pmd, __pmd(page_to_phys(big) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+				   _PAGE_PSE));
+		assert_int_equal(mmu_translate(this_cpu(), va + PMD_SIZE - 8, MMU_DATA_STORE,
+					       MMU_USER_IDX, &t, &f),
+				 0);
 		assert_int_equal(t.phys, page_to_phys(big) + PMD_SIZE - 8);
 		assert_int_equal(t.level, PT_PMD);
 		assert_true(pmd_val(pmdp_get(pmd)) & _PAGE_DIRTY);
@@ -244,16 +260,20 @@ static void test_large_pages(void **state)
 		assert_int_equal(tlb_nr_valid(MMU_USER_IDX), 0);
 		pmd_clear(pmd);
 		__free_pages(big, order);
-		if (pgmode.gbpages) {   /* a 1G leaf: phys 0..1G, RAM ends at 64M */
-			pudp_t pud = pud_offset(p4d_offset(pgd_offset(&mm, 0x80000000UL), 0x80000000UL), 0x80000000UL);
+		if (pgmode.gbpages) { /* a 1G leaf: phys 0..1G, RAM ends at 64M */
+			pudp_t pud =
+				pud_offset(p4d_offset(pgd_offset(&mm, 0x80000000UL), 0x80000000UL),
+					   0x80000000UL);
 
 			set_pud(pud, __pud(_PAGE_PRESENT | _PAGE_USER | _PAGE_PSE));
-			assert_int_equal(mmu_translate(this_cpu(), 0x80000000UL + 0x123456, MMU_DATA_LOAD,
-						       MMU_USER_IDX, &t, &f), 0);
+			assert_int_equal(mmu_translate(this_cpu(), 0x80000000UL + 0x123456,
+						       MMU_DATA_LOAD, MMU_USER_IDX, &t, &f),
+					 0);
 			assert_int_equal(t.phys, 0x123456);
 			assert_int_equal(t.level, PT_PUD);
-			assert_int_equal(mmu_translate(this_cpu(), 0x80000000UL + (100UL << 20), MMU_DATA_LOAD,
-						       MMU_USER_IDX, &t, &f), -EFAULT);
+			assert_int_equal(mmu_translate(this_cpu(), 0x80000000UL + (100UL << 20),
+						       MMU_DATA_LOAD, MMU_USER_IDX, &t, &f),
+					 -EFAULT);
 			assert_int_equal(f.kind, MMU_FAULT_MCE);
 			pud_clear(pud);
 		}
@@ -292,7 +312,8 @@ static void test_reserved_bits(void **state)
 		if (modes[m] == 2) {
 			/* a 4M PDE with bit 13 set (PSE-36 bits are reserved here) */
 			s = hw_slot(mm.pgd, va + PMD_SIZE, 0);
-			pt_entry_write(s, (4UL << 20) | _PAGE_PRESENT | _PAGE_PSE | _PAGE_USER | (1UL << 13));
+			pt_entry_write(s, (4UL << 20) | _PAGE_PRESENT | _PAGE_PSE | _PAGE_USER |
+						  (1UL << 13));
 			expect_rsvd(va + PMD_SIZE, MMU_USER_IDX, MMU_DATA_LOAD);
 			pt_entry_write(s, 0);
 		} else {
@@ -317,7 +338,7 @@ static void test_reserved_bits(void **state)
 			expect_rsvd(va, MMU_USER_IDX, MMU_DATA_LOAD);
 			pt_entry_write(s, e);
 		}
-		if (modes[m] == 3) {   /* RW is reserved in a PDPT entry */
+		if (modes[m] == 3) { /* RW is reserved in a PDPT entry */
 			s = hw_slot(mm.pgd, va, 0);
 			e = pt_entry_read(s);
 			pt_entry_write(s, e | _PAGE_RW);
@@ -327,7 +348,8 @@ static void test_reserved_bits(void **state)
 		/* Through the accessors the kernel reports a corrupted page table. */
 		s = hw_slot(mm.pgd, va, 0);
 		e = pt_entry_read(s);
-		pt_entry_write(s, e | (modes[m] == 2 ? 0 : _PAGE_PSE) | (modes[m] == 3 ? _PAGE_RW : 0));
+		pt_entry_write(s, e | (modes[m] == 2 ? 0 : _PAGE_PSE) |
+					  (modes[m] == 3 ? _PAGE_RW : 0));
 		if (modes[m] != 2) {
 			u64 v;
 			assert_int_equal(mmk_read64(MMU_KERNEL_IDX, va, &v), -EFAULT);
@@ -350,11 +372,17 @@ static void test_canonical(void **state)
 		unsigned long bad, good;
 
 		boot_mode(modes[m], RAM, 1);
-		bad = modes[m] <= 3 ? 0x100000000UL : modes[m] == 4 ? 0x0000800000000000UL : 0x0100000000000000UL;
-		good = modes[m] == 5 ? 0x0000800000000000UL : modes[m] == 4 ? 0xffff800000000000UL : 0xfffff000UL;
+		bad = modes[m] <= 3 ? 0x100000000UL :
+		      modes[m] == 4 ? 0x0000800000000000UL :
+				      0x0100000000000000UL;
+		good = modes[m] == 5 ? 0x0000800000000000UL :
+		       modes[m] == 4 ? 0xffff800000000000UL :
+				       0xfffff000UL;
 		assert_false(mmu_canonical(bad));
 		assert_true(mmu_canonical(good));
-		assert_int_equal(mmu_translate(this_cpu(), bad, MMU_DATA_LOAD, MMU_KERNEL_IDX, &t, &f), -EFAULT);
+		assert_int_equal(
+			mmu_translate(this_cpu(), bad, MMU_DATA_LOAD, MMU_KERNEL_IDX, &t, &f),
+			-EFAULT);
 		assert_int_equal(f.kind, MMU_FAULT_GP);
 		assert_int_equal(mmk_read64(MMU_USER_IDX, bad, &v), -EFAULT);
 		assert_int_equal(mmu_last_fault()->sig, SIGSEGV);
@@ -487,8 +515,9 @@ static void test_kernel_oops(void **state)
 	assert_int_equal(mmk_read64(MMU_KERNEL_IDX, va, &v), -EFAULT);
 	assert_true(mmu_last_fault()->oops);
 	assert_int_equal(oops_count(), before + 1);
-	assert_string_equal(mmu_last_fault()->msg,
-			    "BUG: unable to handle page fault for address: 0x7f0000001000 (error_code 0x0000)");
+	assert_string_equal(
+		mmu_last_fault()->msg,
+		"BUG: unable to handle page fault for address: 0x7f0000001000 (error_code 0x0000)");
 	log = dmesg_copy();
 	assert_non_null(strstr(log, "#PF: supervisor read access in kernel mode"));
 	assert_non_null(strstr(log, "#PF: error_code(0x0000) - not-present page"));
@@ -536,11 +565,14 @@ static void test_cross_page(void **state)
 		a = test_frame();
 		b = test_frame();
 		map4k(&mm, va, page_to_pfn(a), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
-		assert_int_equal(mmk_write64(MMU_USER_IDX, va + PAGE_SIZE - 4, 0x1122334455667788ULL), -EFAULT);
+		assert_int_equal(
+			mmk_write64(MMU_USER_IDX, va + PAGE_SIZE - 4, 0x1122334455667788ULL),
+			-EFAULT);
 		assert_int_equal(mmu_last_fault()->sig_addr, va + PAGE_SIZE);
 		assert_int_equal(*(u32 *)((u8 *)page_address(a) + PAGE_SIZE - 4), 0);
 		map4k(&mm, va + PAGE_SIZE, page_to_pfn(b), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
-		assert_int_equal(mmk_write64(MMU_USER_IDX, va + PAGE_SIZE - 4, 0x1122334455667788ULL), 0);
+		assert_int_equal(
+			mmk_write64(MMU_USER_IDX, va + PAGE_SIZE - 4, 0x1122334455667788ULL), 0);
 		assert_int_equal(mmk_read64(MMU_USER_IDX, va + PAGE_SIZE - 4, &v), 0);
 		assert_int_equal(v, 0x1122334455667788ULL);
 		assert_int_equal(*(u32 *)page_address(b), 0x11223344);
@@ -569,7 +601,8 @@ static void test_ranges(void **state)
 	test_mm_init(&mm);
 	for (i = 0; i < 3; i++) {
 		p[i] = test_frame();
-		map4k(&mm, va + i * PAGE_SIZE, page_to_pfn(p[i]), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
+		map4k(&mm, va + i * PAGE_SIZE, page_to_pfn(p[i]),
+		      _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
 	}
 	assert_int_equal(mmk_memset(MMU_USER_IDX, va + 100, 0x5a, 2 * PAGE_SIZE, &done), 0);
 	assert_int_equal(done, 2 * PAGE_SIZE);
@@ -580,7 +613,8 @@ static void test_ranges(void **state)
 	assert_int_equal(got, 0);
 	assert_int_equal(mmk_copy_from(MMU_USER_IDX, buf, va, sizeof(buf), &done), 0);
 	assert_int_equal((u8)buf[100], 0x5a);
-	assert_int_equal(mmk_copy_to(MMU_USER_IDX, va + 2 * PAGE_SIZE, buf, 2 * PAGE_SIZE, &done), -EFAULT);
+	assert_int_equal(mmk_copy_to(MMU_USER_IDX, va + 2 * PAGE_SIZE, buf, 2 * PAGE_SIZE, &done),
+			 -EFAULT);
 	assert_int_equal(done, PAGE_SIZE);
 	for (i = 0; i < 3; i++)
 		__free_page(p[i]);
@@ -610,8 +644,8 @@ static void sd_worker(void *unused)
 		if (mmk_read64(MMU_USER_IDX, va, &v) || v < c)
 			atomic_fetch_add(&sd_errors, 1);
 		atomic_fetch_add_explicit(&sd_reads, 1, memory_order_relaxed);
-		cpu_handle_ipis();          /* an interrupt window in the loop */
-		sched_yield();              /* 2 host cores: let the sender run */
+		cpu_handle_ipis(); /* an interrupt window in the loop */
+		sched_yield();	   /* 2 host cores: let the sender run */
 	}
 	switch_mm(&sd_mm, &init_mm);
 }
@@ -622,10 +656,7 @@ static _Atomic int hl_started, hl_served, hl_lowered;
 static _Atomic long hl_loops;
 static _Atomic unsigned long hl_misses;
 
-static void hl_ipi(void *unused)
-{
-	atomic_fetch_add(&hl_served, 1);
-}
+static void hl_ipi(void *unused) { atomic_fetch_add(&hl_served, 1); }
 
 static void hl_worker(void *arg)
 {
@@ -633,7 +664,7 @@ static void hl_worker(void *arg)
 	u64 v = 0;
 	long loops = 0;
 
-	mmk_read64(MMU_KERNEL_IDX, kva, &v);         /* fill the entry */
+	mmk_read64(MMU_KERNEL_IDX, kva, &v); /* fill the entry */
 	misses0 = this_cpu()->tlb.misses;
 	atomic_store(&hl_started, 1);
 	do {
@@ -642,8 +673,9 @@ static void hl_worker(void *arg)
 	} while (!v);
 	atomic_store(&hl_loops, loops);
 	atomic_store(&hl_misses, this_cpu()->tlb.misses - misses0);
-	atomic_store(&hl_lowered, mmk_tlb_table[MMU_KERNEL_IDX] == this_cpu()->tlb.e[MMU_KERNEL_IDX] &&
-				  mmk_tlb_table[MMU_USER_IDX] == this_cpu()->tlb.e[MMU_USER_IDX]);
+	atomic_store(&hl_lowered,
+		     mmk_tlb_table[MMU_KERNEL_IDX] == this_cpu()->tlb.e[MMU_KERNEL_IDX] &&
+			     mmk_tlb_table[MMU_USER_IDX] == this_cpu()->tlb.e[MMU_USER_IDX]);
 }
 
 static void test_hit_loop_serves_ipis(void **state)
@@ -665,7 +697,7 @@ static void test_hit_loop_serves_ipis(void **state)
 	__atomic_store_n((u64 *)page_address(pg), 1, __ATOMIC_RELAXED);
 	cpu_call_wait(1);
 	assert_true(atomic_load(&hl_loops) > 0);
-	assert_true(atomic_load(&hl_misses) == 0);   /* trap hits are not TLB misses */
+	assert_true(atomic_load(&hl_misses) == 0); /* trap hits are not TLB misses */
 	assert_true(atomic_load(&hl_lowered));
 	__free_page(pg);
 	machine_shutdown();
@@ -759,20 +791,13 @@ static void test_kernel_range_flush(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_rights_matrix),
-	cmocka_unit_test(test_not_present),
-	cmocka_unit_test(test_accessed_dirty),
-	cmocka_unit_test(test_large_pages),
-	cmocka_unit_test(test_reserved_bits),
-	cmocka_unit_test(test_canonical),
-	cmocka_unit_test(test_stale_tlb),
-	cmocka_unit_test(test_fault_handler),
-	cmocka_unit_test(test_kernel_oops),
-	cmocka_unit_test(test_cross_page),
-	cmocka_unit_test(test_ranges),
-	cmocka_unit_test(test_hit_loop_serves_ipis),
-	cmocka_unit_test(test_shootdown),
-	cmocka_unit_test(test_kernel_range_flush),
+	cmocka_unit_test(test_rights_matrix),  cmocka_unit_test(test_not_present),
+	cmocka_unit_test(test_accessed_dirty), cmocka_unit_test(test_large_pages),
+	cmocka_unit_test(test_reserved_bits),  cmocka_unit_test(test_canonical),
+	cmocka_unit_test(test_stale_tlb),      cmocka_unit_test(test_fault_handler),
+	cmocka_unit_test(test_kernel_oops),    cmocka_unit_test(test_cross_page),
+	cmocka_unit_test(test_ranges),	       cmocka_unit_test(test_hit_loop_serves_ipis),
+	cmocka_unit_test(test_shootdown),      cmocka_unit_test(test_kernel_range_flush),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);

@@ -88,7 +88,7 @@ static void test_one_flush_per_gather(void **state)
 	unsigned long m, free0, before;
 
 	(void)state;
-	assert_int_equal(GATHER_CAPACITY, 9678);       /* Linux 6.x on 4 KiB pages */
+	assert_int_equal(GATHER_CAPACITY, 9678); /* Linux 6.x on 4 KiB pages */
 	a = setup(&t);
 	m = map(GATHER_CAPACITY + 1, MMK_MAP_PRIVATE);
 
@@ -141,12 +141,12 @@ static void test_delayed_rmap(void **state)
 	a = setup(&t);
 	m = map(n, MMK_MAP_SHARED);
 	tables = ((m + n * PAGE_SIZE - 1) >> PMD_SHIFT) - (m >> PMD_SHIFT) + 1;
-	assert_int_equal(mmk_memset(U, m, 1, n * PAGE_SIZE, NULL), 0);   /* dirty */
+	assert_int_equal(mmk_memset(U, m, 1, n * PAGE_SIZE, NULL), 0); /* dirty */
 	assert_int_equal(flushes_of_madvise(m, n, MMK_MADV_DONTNEED), tables);
 	assert_int_equal(verify_all(stderr), 0);
-	for (unsigned long i = 0; i < n; i++)           /* clean: read faults */
+	for (unsigned long i = 0; i < n; i++) /* clean: read faults */
 		assert_int_equal(mmk_read(U, m + i * PAGE_SIZE, 8, &v), 0);
-	assert_int_equal(v, 0x0101010101010101ULL);      /* shmem kept the data */
+	assert_int_equal(v, 0x0101010101010101ULL); /* shmem kept the data */
 	assert_int_equal(flushes_of_madvise(m, n, MMK_MADV_DONTNEED), 1);
 	teardown(a, t);
 }
@@ -160,11 +160,11 @@ static void test_nested_flush(void **state)
 	(void)state;
 	a = setup(&t);
 	m = map(16, MMK_MAP_PRIVATE);
-	assert_int_equal(flushes_of_madvise(m, 16, MMK_MADV_DONTNEED), 0);  /* nothing there */
+	assert_int_equal(flushes_of_madvise(m, 16, MMK_MADV_DONTNEED), 0); /* nothing there */
 	tlb_gather_mmu(&other, a->mm);
 	assert_int_equal(flushes_of_madvise(m, 16, MMK_MADV_DONTNEED), 1);
 	assert_int_equal(flushes_of_madvise(m, 16, MMK_MADV_FREE), 1);
-	tlb_finish_mmu(&other);                          /* gathered nothing: no flush */
+	tlb_finish_mmu(&other); /* gathered nothing: no flush */
 	assert_int_equal(flushes_of_madvise(m, 16, MMK_MADV_DONTNEED), 0);
 	teardown(a, t);
 }

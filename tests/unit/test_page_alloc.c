@@ -26,7 +26,7 @@ static unsigned long boot_free;
 
 static void after_boot(void)
 {
-	mmk->log = NULL;        /* keep the kernel log in the ring only */
+	mmk->log = NULL; /* keep the kernel log in the ring only */
 	dmesg_clear();
 	drain_all_pages();
 	boot_free = global_zone_page_state_snapshot(NR_FREE_PAGES);
@@ -123,7 +123,7 @@ static void test_layout_32bit(void **state)
 	assert_int_equal(Z(ZONE_HIGHMEM)->zone_start_pfn, 896 << 8);
 	assert_int_equal(zone_end_pfn(Z(ZONE_HIGHMEM)), 1 << 18);
 	assert_false(zone_type_configured(ZONE_DMA32));
-	assert_int_equal(kva_of(page_address(pfn_to_page(896 << 8))), 0);   /* highmem */
+	assert_int_equal(kva_of(page_address(pfn_to_page(896 << 8))), 0); /* highmem */
 	assert_int_equal(kva_of(page_address(pfn_to_page(1))), 0xC0001000UL);
 	shutdown();
 	boot(8ULL << 30, 1, 3);
@@ -149,7 +149,8 @@ static void check_formulas(void)
 	pages_min = (unsigned long)min_free_kbytes / 4;
 	for (t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *z = Z(t);
-		unsigned long m = zone_managed_pages(z), min, tmp = lowmem ? pages_min * m / lowmem : 0;
+		unsigned long m = zone_managed_pages(z), min,
+			      tmp = lowmem ? pages_min * m / lowmem : 0;
 		unsigned long cum = 0;
 
 		if (t == ZONE_HIGHMEM || t == ZONE_MOVABLE)
@@ -163,7 +164,8 @@ static void check_formulas(void)
 		for (j = t + 1; j < MAX_NR_ZONES; j++) {
 			cum += zone_managed_pages(Z(j));
 			if (t < MAX_NR_ZONES - 1 && sysctl_lowmem_reserve_ratio[t] && m)
-				assert_int_equal(z->lowmem_reserve[j], cum / sysctl_lowmem_reserve_ratio[t]);
+				assert_int_equal(z->lowmem_reserve[j],
+						 cum / sysctl_lowmem_reserve_ratio[t]);
 		}
 	}
 }
@@ -174,7 +176,7 @@ static void test_watermark_formulas(void **state)
 	const char *why;
 
 	boot(64 << 20, 1, 4);
-	assert_int_equal(min_free_kbytes, 1023);        /* sqrt(16 * 65532) */
+	assert_int_equal(min_free_kbytes, 1023); /* sqrt(16 * 65532) */
 	check_formulas();
 	/* pcp sizes: zone_batchsize, zone_highsize (low / nr_cpus) */
 	assert_int_equal(zone_pcp(Z(ZONE_DMA32), 0)->batch, 3);
@@ -183,7 +185,8 @@ static void test_watermark_formulas(void **state)
 	boot(6ULL << 30, 4, 4);
 	check_formulas();
 	assert_int_equal(zone_pcp(Z(ZONE_NORMAL), 0)->batch, 63);
-	assert_int_equal(zone_pcp(Z(ZONE_NORMAL), 3)->high_min, low_wmark_pages(Z(ZONE_NORMAL)) / 4);
+	assert_int_equal(zone_pcp(Z(ZONE_NORMAL), 3)->high_min,
+			 low_wmark_pages(Z(ZONE_NORMAL)) / 4);
 	assert_int_equal(zone_pcp(Z(ZONE_NORMAL), 3)->high_max,
 			 zone_managed_pages(Z(ZONE_NORMAL)) / 8 / 4);
 	shutdown();
@@ -311,9 +314,9 @@ static void test_fallback_claim_partial(void **state)
 	boot(16 << 20, 1, 4);
 	while (n < 5000 && (pages[n] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0))) {
 		n++;
-		kswapd_run_pending();        /* kswapd's turn (see alloc_until_fail) */
+		kswapd_run_pending(); /* kswapd's turn (see alloc_until_fail) */
 	}
-	for (i = 0; i < n; i++)             /* keep one page per pageblock */
+	for (i = 0; i < n; i++) /* keep one page per pageblock */
 		if (page_to_pfn(pages[i]) % 512 != 300)
 			__free_pages(pages[i], 0);
 	drain_all_pages();
@@ -365,7 +368,7 @@ static void test_fallback_steal(void **state)
 		assert_true(nu < 5000);
 		assert_non_null(unmov[nu++] = alloc_pages(GFP_KERNEL, 0));
 	}
-	for (i = 0; i < nu; i++)              /* leave holes of order 0 only */
+	for (i = 0; i < nu; i++) /* leave holes of order 0 only */
 		if (page_to_pfn(unmov[i]) - base < 1024 && (page_to_pfn(unmov[i]) & 1)) {
 			__free_pages(unmov[i], 0);
 			unmov[i] = NULL;
@@ -373,7 +376,7 @@ static void test_fallback_steal(void **state)
 	drain_all_pages();
 	assert_true(free_of_type(Z(ZONE_DMA), MIGRATE_UNMOVABLE) >= 400);
 	while (n < 5000) {
-		kswapd_run_pending();        /* kswapd's turn (see alloc_until_fail) */
+		kswapd_run_pending(); /* kswapd's turn (see alloc_until_fail) */
 		p = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0);
 		assert_non_null(p);
 		mov[n++] = p;
@@ -440,7 +443,10 @@ static void test_pcp_high(void **state)
 	shutdown();
 }
 
-struct cpu_pages { struct page *p[64]; int n; };
+struct cpu_pages {
+	struct page *p[64];
+	int n;
+};
 
 static void fill_pcp(void *info)
 {
@@ -449,10 +455,11 @@ static void fill_pcp(void *info)
 
 	cp->n = 64;
 	for (i = 0; i < cp->n; i++)
-		cp->p[i] = alloc_pages(i & 1 ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE, (unsigned int)(i % 4));
+		cp->p[i] = alloc_pages(i & 1 ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE,
+				       (unsigned int)(i % 4));
 	for (i = 0; i < cp->n; i++)
 		__free_pages(cp->p[i], (unsigned int)(i % 4));
-	for (i = 0; i < 8; i++)              /* order-0 frees last: they stay on the list */
+	for (i = 0; i < 8; i++) /* order-0 frees last: they stay on the list */
 		cp->p[i] = alloc_pages(GFP_KERNEL, 0);
 	for (i = 0; i < 8; i++)
 		__free_pages(cp->p[i], 0);
@@ -476,7 +483,7 @@ static void test_pcp_remote_drain(void **state)
 	for (cpu = 0; cpu < 4; cpu++)
 		assert_true(zone_pcp(Z(ZONE_DMA32), cpu)->count > 0);
 	assert_true(global_zone_page_state_snapshot(NR_FREE_PAGES) < boot_free);
-	cpu_call(2, run_drain_all, NULL);        /* from a non-boot CPU */
+	cpu_call(2, run_drain_all, NULL); /* from a non-boot CPU */
 	for (cpu = 0; cpu < 4; cpu++)
 		assert_int_equal(zone_pcp(Z(ZONE_DMA32), cpu)->count, 0);
 	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), boot_free);
@@ -514,8 +521,10 @@ static void test_watermarks_and_atomic(void **state)
 	min32 = (long)min_wmark_pages(dma32);
 	assert_true((long)zfree(ZONE_DMA32) <= min32 + 1);
 	assert_true((long)zfree(ZONE_DMA32) >= min32 - 1);
-	assert_true(zfree(ZONE_DMA) <= min_wmark_pages(dma) + (unsigned long)dma->lowmem_reserve[ZONE_NORMAL] + 1);
-	assert_true(zfree(ZONE_DMA) >= min_wmark_pages(dma) + (unsigned long)dma->lowmem_reserve[ZONE_NORMAL] - 1);
+	assert_true(zfree(ZONE_DMA) <=
+		    min_wmark_pages(dma) + (unsigned long)dma->lowmem_reserve[ZONE_NORMAL] + 1);
+	assert_true(zfree(ZONE_DMA) >=
+		    min_wmark_pages(dma) + (unsigned long)dma->lowmem_reserve[ZONE_NORMAL] - 1);
 	/* a non-blocking request without __GFP_HIGH gets nothing more */
 	n_nowait = alloc_until_fail(GFP_NOWAIT, pages + n, 20000 - n);
 	assert_int_equal(n_nowait, 0);
@@ -563,7 +572,7 @@ static void test_zone_selection_64(void **state)
 	assert_int_equal(page_zonenum(p), ZONE_NORMAL);
 	__free_pages(p, 0);
 	p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
-	assert_int_equal(page_zonenum(p), ZONE_NORMAL);        /* Movable is empty */
+	assert_int_equal(page_zonenum(p), ZONE_NORMAL); /* Movable is empty */
 	__free_pages(p, 0);
 	p = alloc_pages(GFP_DMA32, 0);
 	assert_int_equal(page_zonenum(p), ZONE_DMA32);
@@ -571,7 +580,7 @@ static void test_zone_selection_64(void **state)
 	p = alloc_pages(GFP_DMA, 0);
 	assert_int_equal(page_zonenum(p), ZONE_DMA);
 	__free_pages(p, 0);
-	assert_null(alloc_pages(GFP_DMA | GFP_DMA32, 0));     /* contradictory: WARN, NULL */
+	assert_null(alloc_pages(GFP_DMA | GFP_DMA32, 0)); /* contradictory: WARN, NULL */
 	shutdown();
 }
 
@@ -586,7 +595,7 @@ static void test_zone_selection_32(void **state)
 	p = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(page_zonenum(p), ZONE_NORMAL);
 	__free_pages(p, 0);
-	p = alloc_pages(GFP_DMA32, 0);                          /* no DMA32: Normal */
+	p = alloc_pages(GFP_DMA32, 0); /* no DMA32: Normal */
 	assert_int_equal(page_zonenum(p), ZONE_NORMAL);
 	__free_pages(p, 0);
 	/* __get_free_pages drops __GFP_HIGHMEM: a direct-map address */
@@ -639,12 +648,13 @@ static void test_bad_double_free(void **state)
 
 	boot(64 << 20, 1, 4);
 	p = alloc_pages(GFP_KERNEL, 0);
-	__free_pages(p, 0);                      /* now on this CPU's pcp list */
+	__free_pages(p, 0); /* now on this CPU's pcp list */
 	expect_bad(p, 0, "page_ref_count(page) == 0");
 	q = alloc_pages(GFP_KERNEL, 5);
-	__free_pages(q, 5);                      /* now in the zone's free lists */
-	expect_bad(q, 5, PageBuddy(q) ? "double free: page is free in the buddy allocator"
-				     : "page_ref_count(page) == 0");
+	__free_pages(q, 5); /* now in the zone's free lists */
+	expect_bad(q, 5,
+		   PageBuddy(q) ? "double free: page is free in the buddy allocator" :
+				  "page_ref_count(page) == 0");
 	/* frozen path: the allocation record catches it */
 	p = alloc_frozen_pages(GFP_KERNEL, 6);
 	free_frozen_pages(p, 6);
@@ -663,7 +673,7 @@ static void test_bad_wrong_order(void **state)
 	expect_bad(p, 1, "freed with order 1, but allocated with order 2");
 	expect_bad(p, 3, "freed with order 3, but allocated with order 2");
 	expect_bad(p + 1, 0, "not the head of its allocation (order 2");
-	assert_int_equal(page_ref_count(p), 1);  /* untouched: still allocated */
+	assert_int_equal(page_ref_count(p), 1); /* untouched: still allocated */
 	assert_int_equal(mmk_free_pages(p, 2), 0);
 	shutdown();
 }
@@ -675,7 +685,7 @@ static void test_bad_state(void **state)
 
 	boot(64 << 20, 1, 4);
 	p = alloc_pages(GFP_KERNEL, 0);
-	atomic_store(&p->_mapcount, 0);          /* still mapped */
+	atomic_store(&p->_mapcount, 0); /* still mapped */
 	expect_bad(p, 0, "nonzero mapcount");
 	p = alloc_pages(GFP_KERNEL, 0);
 	p->mapping = (struct address_space *)0x1000;
@@ -782,7 +792,7 @@ static void test_highatomic_reserve(void **state)
 	struct zone *z;
 
 	cfg.ram_bytes = 256 << 20;
-	cfg.min_free_kbytes = 240 << 10;     /* every zone is below its low watermark */
+	cfg.min_free_kbytes = 240 << 10; /* every zone is below its low watermark */
 	assert_int_equal(machine_boot(&cfg, &why), 0);
 	after_boot();
 	z = Z(ZONE_DMA32);
@@ -814,7 +824,10 @@ static void test_highatomic_reserve(void **state)
 #define RING 512
 struct ring {
 	pthread_mutex_t lock;
-	struct { struct page *p; unsigned int order; } e[RING];
+	struct {
+		struct page *p;
+		unsigned int order;
+	} e[RING];
 	int n;
 };
 static struct ring rings[NSTRESS];
@@ -859,12 +872,14 @@ static void stress_cpu(void *info)
 	(void)info;
 	for (i = 0; i < 20000; i++) {
 		u64 r = mmk_random();
-		unsigned int order = (r & 7) < 6 ? (unsigned int)(r >> 8) % 4 : (unsigned int)(r >> 8) % 11;
+		unsigned int order =
+			(r & 7) < 6 ? (unsigned int)(r >> 8) % 4 : (unsigned int)(r >> 8) % 11;
 		struct page *p = alloc_pages(gfps[(r >> 16) % 5] | __GFP_NOWARN, order);
 
 		if (p) {
 			((volatile u8 *)page_address(p))[0] = (u8)me;
-			ring_put(&rings[(me + 1 + (int)((r >> 24) % (NSTRESS - 1))) % NSTRESS], p, order);
+			ring_put(&rings[(me + 1 + (int)((r >> 24) % (NSTRESS - 1))) % NSTRESS], p,
+				 order);
 		}
 		ring_drain_some(&rings[me], (int)(r >> 32) % 3);
 		if (i % 5000 == 4999)

@@ -77,10 +77,7 @@ static void cpu_read_trylock(void *info)
 	o->ok = percpu_down_read_trylock(o->sem);
 }
 
-static void cpu_up_read(void *info)
-{
-	percpu_up_read(((struct op *)info)->sem);
-}
+static void cpu_up_read(void *info) { percpu_up_read(((struct op *)info)->sem); }
 
 static void cpu_write_trylock(void *info)
 {
@@ -99,29 +96,29 @@ static void test_exclusion(void **state)
 	assert_int_equal(percpu_init_rwsem(&sem), 0);
 	assert_int_equal(sem.nr_slots, 3);
 
-	percpu_down_read(&sem);                          /* CPU 0 */
-	cpu_call(1, cpu_read_trylock, &o);               /* CPU 1 shares it */
+	percpu_down_read(&sem);		   /* CPU 0 */
+	cpu_call(1, cpu_read_trylock, &o); /* CPU 1 shares it */
 	assert_true(o.ok);
 	assert_int_equal(slot(&sem, 0), 1);
 	assert_int_equal(slot(&sem, 1), 1);
 	assert_true(percpu_rwsem_is_locked(&sem));
-	cpu_call(1, cpu_write_trylock, &o);              /* readers inside */
+	cpu_call(1, cpu_write_trylock, &o); /* readers inside */
 	assert_false(o.ok);
-	assert_int_equal(atomic_load(&sem.block), 0);    /* the attempt undid itself */
+	assert_int_equal(atomic_load(&sem.block), 0); /* the attempt undid itself */
 	cpu_call(1, cpu_up_read, &o);
 	percpu_up_read(&sem);
 	assert_int_equal(slot(&sem, 0) + slot(&sem, 1) + slot(&sem, 2), 0);
 	assert_false(percpu_rwsem_is_locked(&sem));
 
-	assert_true(percpu_down_write_trylock(&sem));    /* CPU 0 writes */
+	assert_true(percpu_down_write_trylock(&sem)); /* CPU 0 writes */
 	cpu_call(1, cpu_read_trylock, &o);
 	assert_false(o.ok);
 	cpu_call(1, cpu_write_trylock, &o);
 	assert_false(o.ok);
-	assert_int_equal(slot(&sem, 1), 0);              /* the failed reader left */
+	assert_int_equal(slot(&sem, 1), 0); /* the failed reader left */
 	percpu_up_write(&sem);
 
-	cpu_call(1, cpu_read_trylock, &o);               /* free again */
+	cpu_call(1, cpu_read_trylock, &o); /* free again */
 	assert_true(o.ok);
 	cpu_call(1, cpu_up_read, &o);
 	percpu_free_rwsem(&sem);
@@ -139,15 +136,15 @@ static void test_downgrade(void **state)
 	percpu_down_write(&sem);
 	cpu_call(1, cpu_read_trylock, &o);
 	assert_false(o.ok);
-	percpu_downgrade_write(&sem);                    /* CPU 0 now reads */
+	percpu_downgrade_write(&sem); /* CPU 0 now reads */
 	assert_int_equal(slot(&sem, 0), 1);
 	assert_int_equal(atomic_load(&sem.block), 0);
-	cpu_call(1, cpu_read_trylock, &o);               /* readers enter */
+	cpu_call(1, cpu_read_trylock, &o); /* readers enter */
 	assert_true(o.ok);
-	cpu_call(1, cpu_write_trylock, &o);              /* a writer does not */
+	cpu_call(1, cpu_write_trylock, &o); /* a writer does not */
 	assert_false(o.ok);
 	cpu_call(1, cpu_up_read, &o);
-	cpu_call(1, cpu_write_trylock, &o);              /* not while CPU 0 reads */
+	cpu_call(1, cpu_write_trylock, &o); /* not while CPU 0 reads */
 	assert_false(o.ok);
 	percpu_up_read(&sem);
 	assert_false(percpu_rwsem_is_locked(&sem));
@@ -160,7 +157,7 @@ static void test_downgrade(void **state)
 
 struct guarded {
 	struct percpu_rw_semaphore sem;
-	unsigned long a, b;          /* a == b whenever the lock is free */
+	unsigned long a, b; /* a == b whenever the lock is free */
 	unsigned long writes, bad;
 	u32 seed;
 };
@@ -176,7 +173,7 @@ static void stress_worker(void *info)
 		if ((x >> 16) % 8 == 0) {
 			percpu_down_write(&g->sem);
 			WRITE_ONCE(g->a, g->a + 1);
-			for (int k = 0; k < 200; k++)   /* a window a reader would see */
+			for (int k = 0; k < 200; k++) /* a window a reader would see */
 				__builtin_ia32_pause();
 			WRITE_ONCE(g->b, g->b + 1);
 			g->writes++;
@@ -232,10 +229,7 @@ static void waiter_run(void *info)
 	atomic_store(&w->done, 1);
 }
 
-static void mark(void *info)
-{
-	atomic_store((_Atomic int *)info, 1);
-}
+static void mark(void *info) { atomic_store((_Atomic int *)info, 1); }
 
 /* CPU 0 holds sem (read when !write_held, else write); CPU 1 waits for the
  * other kind; CPU 0 cross-calls CPU 1, which must serve it while waiting. */
@@ -252,13 +246,13 @@ static void check_waiter_serves_ipis(bool write_held)
 		percpu_down_read(&sem);
 	cpu_call_async(1, waiter_run, &w);
 	if (!write_held)
-		while (!atomic_load(&sem.block))     /* the writer is waiting */
+		while (!atomic_load(&sem.block)) /* the writer is waiting */
 			;
 	else
-		usleep(20000);                       /* the reader has had time to block */
-	smp_call_function_many(BIT(1), mark, &served, true);   /* returns once CPU 1 served it */
+		usleep(20000);				     /* the reader has had time to block */
+	smp_call_function_many(BIT(1), mark, &served, true); /* returns once CPU 1 served it */
 	assert_int_equal(atomic_load(&served), 1);
-	assert_int_equal(atomic_load(&w.done), 0);  /* still waiting */
+	assert_int_equal(atomic_load(&w.done), 0); /* still waiting */
 	if (write_held)
 		percpu_up_write(&sem);
 	else
@@ -350,7 +344,7 @@ static void test_mmap_lock_faults(void **state)
 	t[0] = (struct toucher){ .task = a, .addr = m, .pages = n };
 	t[1] = (struct toucher){ .task = b, .addr = m + n * PAGE_SIZE, .pages = n };
 	cpu_call_async(1, touch_pages, &t[1]);
-	writers(m + 2 * n * PAGE_SIZE, 50);          /* while CPU 1 faults */
+	writers(m + 2 * n * PAGE_SIZE, 50); /* while CPU 1 faults */
 	touch_pages(&t[0]);
 	writers(m + 2 * n * PAGE_SIZE, 50);
 	cpu_call_wait(1);
@@ -401,7 +395,7 @@ static void test_recursive_read_bugs(void **state)
 	if (pid == 0) {
 		freopen("/dev/null", "w", stderr);
 		percpu_down_read(&sem);
-		percpu_down_read(&sem);          /* BUG: aborts */
+		percpu_down_read(&sem); /* BUG: aborts */
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -84,7 +84,7 @@ static void test_entry_helpers(void **state)
 	assert_true(pte_dirty(p) && !pte_write(p) && pte_exec(p));
 	assert_true(pte_protnone(pfn_pte(1, PAGE_NONE)));
 	assert_true(pte_present(pfn_pte(1, PAGE_NONE)));
-	assert_int_equal(pgprot_val(vm_get_page_prot(0x3)) & _PAGE_RW, 0);      /* private: COW */
+	assert_int_equal(pgprot_val(vm_get_page_prot(0x3)) & _PAGE_RW, 0); /* private: COW */
 	assert_int_equal(pgprot_val(vm_get_page_prot(0xb)) & _PAGE_RW, _PAGE_RW);
 	assert_int_equal(pgprot_val(vm_get_page_prot(0x5)) & _PAGE_NX, 0);
 	assert_true(pmd_bad(__pmd(0x1000 | _PAGE_PRESENT | _PAGE_PSE)));
@@ -139,7 +139,7 @@ static void check_direct_map(int levels, u64 ram, bool gbpages)
 
 	boot_mode_cpu(levels, ram, 1, gbpages);
 	assert_int_equal(pgmode.gbpages, gbpages && levels >= 4);
-	{       /* meminfo's DirectMap1G line only with 1 GiB pages (Linux direct_gbpages) */
+	{ /* meminfo's DirectMap1G line only with 1 GiB pages (Linux direct_gbpages) */
 		char buf[256] = { 0 };
 		FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
@@ -150,12 +150,13 @@ static void check_direct_map(int levels, u64 ram, bool gbpages)
 	for (pfn = 0; pfn < max_low_pfn; pfn += 7)
 		assert_int_equal(slow_virt_to_phys(PAGE_OFFSET + (pfn << PAGE_SHIFT) + 5),
 				 (pfn << PAGE_SHIFT) + 5);
-	assert_int_equal(slow_virt_to_phys(PAGE_OFFSET + (max_low_pfn << PAGE_SHIFT)), (phys_addr_t)-1);
+	assert_int_equal(slow_virt_to_phys(PAGE_OFFSET + (max_low_pfn << PAGE_SHIFT)),
+			 (phys_addr_t)-1);
 	large_size = PMD_SIZE;
 	expect_4k = ((max_low_pfn << PAGE_SHIFT) % large_size) >> PAGE_SHIFT;
 	assert_int_equal(direct_pages_count[PG_LEVEL_4K], expect_4k);
 	assert_int_equal(direct_pages_count[PG_LEVEL_2M] * large_size +
-			 direct_pages_count[PG_LEVEL_1G] * PUD_SIZE + expect_4k * PAGE_SIZE,
+				 direct_pages_count[PG_LEVEL_1G] * PUD_SIZE + expect_4k * PAGE_SIZE,
 			 max_low_pfn << PAGE_SHIFT);
 	/* entries are PAGE_KERNEL: global, supervisor, NX where it exists */
 	{
@@ -175,9 +176,9 @@ static void test_direct_map(void **state)
 	check_direct_map(3, (64ULL << 20) + 5 * PAGE_SIZE, true);
 	check_direct_map(4, (64ULL << 20) + (1ULL << 20), true);
 	check_direct_map(5, 16ULL << 20, true);
-	check_direct_map(4, (1ULL << 30) + (2ULL << 20), true);   /* a 1G page, a 2M page */
-	check_direct_map(3, 1ULL << 30, true);                    /* 896M lowmem, 128M highmem */
-	check_direct_map(4, (1ULL << 30) + (2ULL << 20), false);  /* no pdpe1gb: 2M pages */
+	check_direct_map(4, (1ULL << 30) + (2ULL << 20), true);	 /* a 1G page, a 2M page */
+	check_direct_map(3, 1ULL << 30, true);			 /* 896M lowmem, 128M highmem */
+	check_direct_map(4, (1ULL << 30) + (2ULL << 20), false); /* no pdpe1gb: 2M pages */
 }
 
 static unsigned long count_pagetable_pages(void)
@@ -204,7 +205,7 @@ static void test_user_tables(void **state)
 		assert_int_equal(before, count_pagetable_pages());
 		test_mm_init(&mm);
 		bytes0 = mm_pgtables_bytes(&mm);
-		assert_int_equal(bytes0, modes[m] == 3 ? 3 * PAGE_SIZE : 0);   /* PAE user PMDs */
+		assert_int_equal(bytes0, modes[m] == 3 ? 3 * PAGE_SIZE : 0); /* PAE user PMDs */
 		assert_int_equal(nr_pagetable_pages(), before + 1 + (modes[m] == 3 ? 3 : 0));
 		frame = test_frame();
 		/* two PTE tables under one PMD, and one far away */
@@ -255,10 +256,12 @@ static void test_kernel_half_shared(void **state)
 		assert_int_equal(v, 0x5151);
 		assert_int_equal(memcmp(pt_slot_add(a.pgd, KERNEL_PGD_BOUNDARY),
 					pt_slot_add(init_mm.pgd, KERNEL_PGD_BOUNDARY),
-					(PTRS_PER_PGD - KERNEL_PGD_BOUNDARY) << pgmode.entry_shift), 0);
+					(PTRS_PER_PGD - KERNEL_PGD_BOUNDARY) << pgmode.entry_shift),
+				 0);
 		assert_int_equal(memcmp(pt_slot_add(b.pgd, KERNEL_PGD_BOUNDARY),
 					pt_slot_add(init_mm.pgd, KERNEL_PGD_BOUNDARY),
-					(PTRS_PER_PGD - KERNEL_PGD_BOUNDARY) << pgmode.entry_shift), 0);
+					(PTRS_PER_PGD - KERNEL_PGD_BOUNDARY) << pgmode.entry_shift),
+				 0);
 		pte_clear(&init_mm, va, lookup_address(va, (int *)&v));
 		flush_tlb_kernel_range(va, va + PAGE_SIZE);
 		/* after the PTE is gone (vmalloc's check forbids PTEs in its range
@@ -281,9 +284,9 @@ static void test_alloc_failure(void **state)
 	test_mm_init(&mm);
 	before = nr_pagetable_pages();
 	assert_int_equal(fault_inject_set("pgtable_alloc", 2, false, 0), 0);
-	assert_null(pte_alloc_walk(&mm, test_user_va()));     /* PUD ok, PMD fails */
+	assert_null(pte_alloc_walk(&mm, test_user_va())); /* PUD ok, PMD fails */
 	fault_inject_clear_all();
-	assert_int_equal(nr_pagetable_pages(), before + 1);   /* the PUD table stays */
+	assert_int_equal(nr_pagetable_pages(), before + 1); /* the PUD table stays */
 	assert_non_null(pte_alloc_walk(&mm, test_user_va()));
 	free_user_pgtables(&mm);
 	assert_int_equal(nr_pagetable_pages(), before);
@@ -359,14 +362,10 @@ static void test_verify_catches(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_mode_descriptors),
-	cmocka_unit_test(test_entry_helpers),
-	cmocka_unit_test(test_folding),
-	cmocka_unit_test(test_direct_map),
-	cmocka_unit_test(test_user_tables),
-	cmocka_unit_test(test_kernel_half_shared),
-	cmocka_unit_test(test_alloc_failure),
-	cmocka_unit_test(test_kmap_highmem),
+	cmocka_unit_test(test_mode_descriptors), cmocka_unit_test(test_entry_helpers),
+	cmocka_unit_test(test_folding),		 cmocka_unit_test(test_direct_map),
+	cmocka_unit_test(test_user_tables),	 cmocka_unit_test(test_kernel_half_shared),
+	cmocka_unit_test(test_alloc_failure),	 cmocka_unit_test(test_kmap_highmem),
 	cmocka_unit_test(test_verify_catches),
 };
 

@@ -43,18 +43,19 @@ static int teardown(void **state)
 /* Linux's four cases before the fraction, in its order. */
 static void test_scan_balance_cases(void **state)
 {
-	struct scan_input in = { .may_swap = true, .swap_space = true, .priority = 12,
-				 .swappiness = 60 };
+	struct scan_input in = {
+		.may_swap = true, .swap_space = true, .priority = 12, .swappiness = 60
+	};
 
 	(void)state;
 	assert_int_equal(scan_balance_of(&in), SCAN_FRACT);
 	in.swap_space = false;
-	assert_int_equal(scan_balance_of(&in), SCAN_FILE);        /* no swap: file only */
+	assert_int_equal(scan_balance_of(&in), SCAN_FILE); /* no swap: file only */
 	in.swap_space = true;
 	in.priority = 0;
-	assert_int_equal(scan_balance_of(&in), SCAN_EQUAL);       /* close to OOM */
+	assert_int_equal(scan_balance_of(&in), SCAN_EQUAL); /* close to OOM */
 	in.swappiness = 0;
-	assert_int_equal(scan_balance_of(&in), SCAN_FRACT);       /* ...unless swappiness 0 */
+	assert_int_equal(scan_balance_of(&in), SCAN_FRACT); /* ...unless swappiness 0 */
 	in.priority = 12;
 	in.swappiness = 60;
 	in.file_is_tiny = true;
@@ -93,8 +94,9 @@ static void test_pressure_balance(void **state)
 /* get_scan_count_of: sizes >> priority, split by the fraction. */
 static void test_get_scan_count(void **state)
 {
-	struct scan_input in = { .may_swap = true, .swap_space = true, .priority = 2,
-				 .swappiness = 60 };
+	struct scan_input in = {
+		.may_swap = true, .swap_space = true, .priority = 2, .swappiness = 60
+	};
 	unsigned long size[4] = { 4000, 4000, 4000, 4000 }, nr[4];
 
 	(void)state;
@@ -102,13 +104,13 @@ static void test_get_scan_count(void **state)
 	assert_int_equal(nr[LRU_INACTIVE_ANON], 1000 * 60 / 200);
 	assert_int_equal(nr[LRU_INACTIVE_FILE], 1000 * 140 / 200);
 	in.priority = 0;
-	get_scan_count_of(&in, size, nr);                        /* SCAN_EQUAL */
+	get_scan_count_of(&in, size, nr); /* SCAN_EQUAL */
 	assert_int_equal(nr[LRU_ACTIVE_ANON], 4000);
 	assert_int_equal(nr[LRU_ACTIVE_FILE], 4000);
 	in.priority = 12;
 	in.swap_space = false;
 	size[LRU_INACTIVE_FILE] = 1 << 14;
-	get_scan_count_of(&in, size, nr);                        /* SCAN_FILE */
+	get_scan_count_of(&in, size, nr); /* SCAN_FILE */
 	assert_int_equal(nr[LRU_INACTIVE_ANON], 0);
 	assert_int_equal(nr[LRU_INACTIVE_FILE], 4);
 }
@@ -139,17 +141,17 @@ static void test_refault_distance(void **state)
 	spin_unlock(&lruvec->lru_lock);
 	p[4] = alloc_page(GFP_KERNEL);
 	SetPageWorkingset(p[4]);
-	shadow = workingset_eviction(p[4]);                      /* clock ticks once */
+	shadow = workingset_eviction(p[4]); /* clock ticks once */
 	assert_true(workingset_test_recent(shadow, true, &ws));
 	assert_true(ws);
-	workingset_age_nonresident(lruvec, 4);                    /* distance 4: recent */
+	workingset_age_nonresident(lruvec, 4); /* distance 4: recent */
 	assert_true(workingset_test_recent(shadow, true, &ws));
-	workingset_age_nonresident(lruvec, 1);                    /* distance 5 > 4 */
+	workingset_age_nonresident(lruvec, 1); /* distance 5 > 4 */
 	assert_false(workingset_test_recent(shadow, true, &ws));
 	ClearPageWorkingset(p[4]);
 	put_page(p[4]);
 	for (i = 0; i < 4; i++)
-		put_page(p[i]);                               /* off the list at the last put */
+		put_page(p[i]); /* off the list at the last put */
 	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 0);
 	assert_int_equal(verify_all(stderr), 0);
 }
@@ -165,7 +167,7 @@ static void test_lru_entry_points(void **state)
 	boot(1, 16 << 20);
 	lruvec = node_lruvec(&contig_page_data);
 	p = alloc_page(GFP_HIGHUSER_MOVABLE);
-	folio_add_lru(p);                                 /* in this CPU's batch */
+	folio_add_lru(p); /* in this CPU's batch */
 	assert_false(PageLRU(p));
 	assert_int_equal(verify_all(stderr), 0);
 	lru_add_drain();
@@ -173,12 +175,12 @@ static void test_lru_entry_points(void **state)
 	assert_int_equal(lruvec_lru_size(lruvec, LRU_INACTIVE_FILE, MAX_NR_ZONES), 1);
 	folio_mark_accessed(p);
 	assert_true(PageReferenced(p));
-	folio_mark_accessed(p);                           /* queued activation */
+	folio_mark_accessed(p); /* queued activation */
 	lru_add_drain();
 	assert_true(PageActive(p));
 	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 1);
 	assert_true(folio_isolate_lru(p));
-	assert_false(folio_isolate_lru(p));                      /* one isolator only */
+	assert_false(folio_isolate_lru(p)); /* one isolator only */
 	assert_int_equal(lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES), 0);
 	folio_putback_lru(p);
 	lru_add_drain();

@@ -47,8 +47,7 @@ static void worker_run(void *info)
 
 	context_switch(w->task);
 	w->base = sys_mmap(0, w->pages << PAGE_SHIFT, MMK_PROT_READ | MMK_PROT_WRITE,
-					  MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_NORESERVE,
-					  -1, 0);
+			   MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_NORESERVE, -1, 0);
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned long i = 0; i < w->pages; i++) {
 			u64 v = ((u64)w->id << 48) | ((u64)pass << 40) | i;
@@ -68,7 +67,11 @@ static void worker_run(void *info)
 	atomic_fetch_sub(&running, 1);
 }
 
-struct swapon_args { const char *path; long ret; bool off; };
+struct swapon_args {
+	const char *path;
+	long ret;
+	bool off;
+};
 
 static void swapon_on_cpu(void *info)
 {
@@ -114,13 +117,15 @@ static void pressure(int cpus)
 	assert_int_equal(sa.ret, 0);
 	atomic_store(&running, cpus - 1);
 	for (c = 1; c < cpus; c++) {
-		w[c] = (struct worker){ .task = spawn("W"), .id = c,
-					.pages = (WORKSET / (unsigned long)(cpus - 1)) >> PAGE_SHIFT };
+		w[c] = (struct worker){ .task = spawn("W"),
+					.id = c,
+					.pages = (WORKSET / (unsigned long)(cpus - 1)) >>
+						 PAGE_SHIFT };
 		cpu_call_async(c, worker_run, &w[c]);
 	}
-	while (atomic_load(&running)) {        /* CPU 0: kswapd's turns */
+	while (atomic_load(&running)) { /* CPU 0: kswapd's turns */
 		kswapd_run_pending();
-		cpu_handle_ipis();             /* an idle CPU's interrupt point */
+		cpu_handle_ipis(); /* an idle CPU's interrupt point */
 	}
 	for (c = 1; c < cpus; c++)
 		cpu_call_wait(c);
@@ -140,9 +145,21 @@ static void pressure(int cpus)
 	assert_int_equal(system(cmd), 0);
 }
 
-static void test_pressure_2cpu(void **state) { (void)state; pressure(2); }
-static void test_pressure_4cpu(void **state) { (void)state; pressure(4); }
-static void test_pressure_8cpu(void **state) { (void)state; pressure(8); }
+static void test_pressure_2cpu(void **state)
+{
+	(void)state;
+	pressure(2);
+}
+static void test_pressure_4cpu(void **state)
+{
+	(void)state;
+	pressure(4);
+}
+static void test_pressure_8cpu(void **state)
+{
+	(void)state;
+	pressure(8);
+}
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_pressure_2cpu),

@@ -51,7 +51,8 @@ static void test_kmalloc_size_classes(void **state)
 			snprintf(name, sizeof(name), "kmalloc-%u", c);
 		assert_string_equal(s->name, name);
 	}
-	assert_string_equal(kmalloc_slab(100, GFP_KERNEL | __GFP_RECLAIMABLE)->name, "kmalloc-rcl-128");
+	assert_string_equal(kmalloc_slab(100, GFP_KERNEL | __GFP_RECLAIMABLE)->name,
+			    "kmalloc-rcl-128");
 	assert_string_equal(kmalloc_slab(100, GFP_DMA)->name, "dma-kmalloc-128");
 	assert_null(kmalloc_slab(0, GFP_KERNEL));
 	assert_null(kmalloc_slab(KMALLOC_MAX_CACHE_SIZE + 1, GFP_KERNEL));
@@ -70,7 +71,7 @@ static void test_kmalloc_semantics(void **state)
 	kfree(NULL);
 	kfree(ZERO_SIZE_PTR);
 	assert_int_equal(ksize(ZERO_SIZE_PTR), 0);
-	assert_null(kcalloc(SIZE_MAX / 2, 4, GFP_KERNEL));          /* overflow */
+	assert_null(kcalloc(SIZE_MAX / 2, 4, GFP_KERNEL)); /* overflow */
 	assert_null(kmalloc_array(1UL << 40, 1UL << 40, GFP_KERNEL));
 	p = kzalloc(100, GFP_KERNEL);
 	assert_non_null(p);
@@ -79,18 +80,18 @@ static void test_kmalloc_semantics(void **state)
 	for (i = 0; i < 128; i++)
 		assert_int_equal(p[i], 0);
 	memset(p, 0x5c, 100);
-	q = krealloc(p, 120, GFP_KERNEL);                          /* fits: in place */
+	q = krealloc(p, 120, GFP_KERNEL); /* fits: in place */
 	assert_ptr_equal(q, p);
-	q = krealloc(p, 300, GFP_KERNEL);                          /* moves, keeps contents */
+	q = krealloc(p, 300, GFP_KERNEL); /* moves, keeps contents */
 	assert_ptr_not_equal(q, p);
 	assert_int_equal(ksize(q), 512);
 	for (i = 0; i < 100; i++)
 		assert_int_equal(q[i], 0x5c);
-	assert_ptr_equal(krealloc(q, 0, GFP_KERNEL), ZERO_SIZE_PTR);  /* frees */
-	p = krealloc(NULL, 40, GFP_KERNEL);                         /* = kmalloc */
+	assert_ptr_equal(krealloc(q, 0, GFP_KERNEL), ZERO_SIZE_PTR); /* frees */
+	p = krealloc(NULL, 40, GFP_KERNEL);			     /* = kmalloc */
 	assert_int_equal(ksize(p), 64);
 	kfree(p);
-	big = kmalloc(20000, GFP_KERNEL | __GFP_ZERO);              /* large: pages */
+	big = kmalloc(20000, GFP_KERNEL | __GFP_ZERO); /* large: pages */
 	assert_non_null(big);
 	assert_true(PageLargeKmalloc(virt_to_page(big)));
 	assert_null(virt_to_cache(big));
@@ -124,7 +125,7 @@ static void test_meminfo_counters(void **state)
 	int i;
 
 	boot(1);
-	boot_reclaimable = slab_reclaimable_bytes();   /* dentry, inode_cache of the root fs */
+	boot_reclaimable = slab_reclaimable_bytes(); /* dentry, inode_cache of the root fs */
 	s = kmem_cache_create("reclaimable", 1000, 0, SLAB_RECLAIM_ACCOUNT, NULL);
 	for (i = 0; i < 100; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
@@ -136,7 +137,7 @@ static void test_meminfo_counters(void **state)
 			 (slab_reclaimable_bytes() + slab_unreclaimable_bytes()) / 1024);
 	/* 100 objects of 1000 bytes at 8 per order-1 slab (cpus=1): 13 slabs */
 	assert_int_equal(meminfo_kb(mi, "SReclaimable:"), boot_reclaimable / 1024 + 13 * 8);
-	assert_true(meminfo_kb(mi, "SUnreclaim:") >= 128);   /* the large kmalloc */
+	assert_true(meminfo_kb(mi, "SUnreclaim:") >= 128); /* the large kmalloc */
 	free(mi);
 	assert_verify_ok();
 	for (i = 0; i < 100; i++)
@@ -162,7 +163,7 @@ static void test_slabinfo_format(void **state)
 	for (i = 0; i < 3; i++)
 		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	ours = view("/proc/slabinfo");
-	f = fopen("/proc/slabinfo", "r");     /* readable by root only */
+	f = fopen("/proc/slabinfo", "r"); /* readable by root only */
 	if (f && fgets(host[0], sizeof(host[0]), f) && fgets(host[1], sizeof(host[1]), f)) {
 		assert_memory_equal(ours, host[0], strlen(host[0]));
 		assert_memory_equal(ours + strlen(host[0]), host[1], strlen(host[1]));
@@ -208,8 +209,10 @@ static void test_cache_geometry(void **state)
 	assert_int_equal(s->oo_objects, 42);
 	assert_int_equal(kmalloc_slab(4096, 0)->min_partial, 6);
 	assert_int_equal(kmalloc_slab(64, 0)->min_partial, 5);
-	assert_int_equal(kmem_cache_find("kmem_cache")->size,
-			 ALIGN(offsetof(struct kmem_cache, cpu_slab) + 2 * sizeof(struct kmem_cache_cpu), 64));
+	assert_int_equal(
+		kmem_cache_find("kmem_cache")->size,
+		ALIGN(offsetof(struct kmem_cache, cpu_slab) + 2 * sizeof(struct kmem_cache_cpu),
+		      64));
 	assert_int_equal(kmem_cache_find("kmem_cache_node")->size, 128);
 	/* Non-debug: free pointer mid-object, no metadata. */
 	s = kmem_cache_create("geo", 100, 0, 0, NULL);
@@ -224,7 +227,7 @@ static void test_cache_geometry(void **state)
 	assert_int_equal(s->red_left_pad, 64);
 	assert_int_equal(s->inuse, 72);
 	assert_int_equal(s->offset, 72);
-	assert_int_equal(s->size, 256);   /* 64 + 72 + 8 + 2 * 32 + 8 + 8 = 224, aligned to 64 */
+	assert_int_equal(s->size, 256); /* 64 + 72 + 8 + 2 * 32 + 8 + 8 = 224, aligned to 64 */
 	machine_shutdown();
 }
 
@@ -270,7 +273,7 @@ static void test_cache_lifecycle(void **state)
 	baseline_take(&b);
 	assert_null(kmem_cache_create_err("bad", 0, 0, 0, NULL, &err));
 	assert_int_equal(err, -EINVAL);
-	assert_null(kmem_cache_create_err("bad", 40, 24, 0, NULL, &err));   /* align not 2^n */
+	assert_null(kmem_cache_create_err("bad", 40, 24, 0, NULL, &err)); /* align not 2^n */
 	assert_int_equal(err, -EINVAL);
 	ctor_calls = 0;
 	s = kmem_cache_create("lifecycle", 40, 0, SLAB_HWCACHE_ALIGN, ctor_fill);
@@ -278,14 +281,15 @@ static void test_cache_lifecycle(void **state)
 	assert_int_equal(s->size, 64);
 	for (i = 0; i < 1000; i++) {
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
-		assert_int_equal(((u8 *)objs[i])[39], 0x77);   /* constructed once per slab object */
+		assert_int_equal(((u8 *)objs[i])[39], 0x77); /* constructed once per slab object */
 		assert_int_equal((uintptr_t)objs[i] % 64, 0);
 	}
 	assert_true(ctor_calls >= 1000);
 	dmesg_clear();
 	assert_int_equal(kmem_cache_destroy(s), -EBUSY);
 	log = dmesg_copy();
-	assert_non_null(strstr(log, "BUG lifecycle (Not tainted): Objects remaining on __kmem_cache_shutdown()"));
+	assert_non_null(strstr(
+		log, "BUG lifecycle (Not tainted): Objects remaining on __kmem_cache_shutdown()"));
 	assert_non_null(strstr(log, "kmem_cache_destroy lifecycle: Slab cache still has objects"));
 	free(log);
 	for (i = 0; i < 1000; i++)
@@ -326,7 +330,7 @@ static void test_min_partial_and_shrink(void **state)
 	assert_int_equal(get_node(s)->nr_partial, s->min_partial);
 	assert_int_equal(cpu_partial_len(s, 0), 3);
 	assert_int_equal(si.num_slabs, 9);
-	assert_int_equal(si.active_objs, 4 * 64);      /* CPU slabs count as in use */
+	assert_int_equal(si.active_objs, 4 * 64); /* CPU slabs count as in use */
 	assert_verify_ok();
 	kmem_cache_shrink(s);
 	get_slabinfo(s, &si);
@@ -337,7 +341,6 @@ static void test_min_partial_and_shrink(void **state)
 }
 
 /* ---- remote frees ---- */
-
 
 static bool contains(void **set, int n, void *p)
 {
@@ -380,11 +383,11 @@ static void test_remote_free(void **state)
 		reused += contains(objs, 100, again[i]);
 	assert_int_equal(reused, 4);
 	for (i = 96; i < 100; i++)
-		assert_true(contains(again, 100, objs[i]));   /* the remote frees on CPU 0's slab */
+		assert_true(contains(again, 100, objs[i])); /* the remote frees on CPU 0's slab */
 	x = (struct xfer){ s, again1, 96 };
 	cpu_call(1, alloc_them, &x);
 	for (i = 0; i < 96; i++)
-		assert_true(contains(objs, 96, again1[i]));   /* slabs 1-3, from CPU 1's list */
+		assert_true(contains(objs, 96, again1[i])); /* slabs 1-3, from CPU 1's list */
 	assert_int_equal(cpu_partial_len(s, 1), 0);
 	assert_verify_ok();
 	cpu_call(1, free_them, &x);
@@ -403,10 +406,10 @@ struct shadow {
 	u8 *p;
 	size_t size;
 	u8 seed;
-	struct kmem_cache *s;   /* NULL: kmalloc */
+	struct kmem_cache *s; /* NULL: kmalloc */
 };
 
-static u8 *owner;                /* one byte per RAM byte: 1 = inside a live object */
+static u8 *owner; /* one byte per RAM byte: 1 = inside a live object */
 static u64 rng = 88172645463325252ULL;
 
 static u64 rnd(void)
@@ -422,7 +425,7 @@ static void claim(u8 *p, size_t size, int val)
 	size_t off = host_to_phys(p), i;
 
 	for (i = 0; i < size; i++) {
-		assert_int_equal(owner[off + i], !val);   /* no overlap, no double release */
+		assert_int_equal(owner[off + i], !val); /* no overlap, no double release */
 		owner[off + i] = (u8)val;
 	}
 }
@@ -451,7 +454,7 @@ static size_t rnd_size(void)
 		return 1 + rnd() % 256;
 	if (r < 95)
 		return 1 + rnd() % 4096;
-	return 1 + rnd() % 40000;           /* some large kmallocs */
+	return 1 + rnd() % 40000; /* some large kmallocs */
 }
 
 static void shadow_alloc(struct shadow *o, struct kmem_cache **caches)
@@ -643,7 +646,8 @@ static void churn(void *info)
 
 	for (i = 0; i < 3000; i++) {
 		for (j = 0; j < 64; j++)
-			keep[j] = (j & 1) ? kmem_cache_alloc(s, GFP_KERNEL) : kmalloc(32 + j * 8, GFP_KERNEL);
+			keep[j] = (j & 1) ? kmem_cache_alloc(s, GFP_KERNEL) :
+					    kmalloc(32 + j * 8, GFP_KERNEL);
 		for (j = 0; j < 64; j++) {
 			if (j & 1)
 				kmem_cache_free(s, keep[j]);
@@ -666,9 +670,9 @@ static void test_multicpu_stress(void **state)
 	memset(&r2, 0, sizeof(r2));
 	r1.s = r2.s = s;
 	r1.n = r2.n = 100000;
-	cpu_call_async(1, produce, &r1);      /* 1 -> 2 */
+	cpu_call_async(1, produce, &r1); /* 1 -> 2 */
 	cpu_call_async(2, consume, &r1);
-	cpu_call_async(3, produce, &r2);      /* 3 -> 0 */
+	cpu_call_async(3, produce, &r2); /* 3 -> 0 */
 	consume(&r2);
 	cpu_call_wait(1);
 	cpu_call_wait(2);

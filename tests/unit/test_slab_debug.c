@@ -69,7 +69,7 @@ static void assert_clean(void)
 		verify_all(stderr);
 		fail_msg("verify found violations after the fix-up");
 	}
-	p = kmalloc(64, GFP_KERNEL);          /* the machine goes on */
+	p = kmalloc(64, GFP_KERNEL); /* the machine goes on */
 	assert_non_null(p);
 	kfree(p);
 }
@@ -94,10 +94,9 @@ static void test_right_redzone(void **state)
 	kfree(p);
 	expect_log("[Right Redzone overwritten] 0xffff", "First byte 0x41 instead of 0xcc",
 		   "BUG kmalloc-64 (Not tainted): Object corrupt",
-		   "Allocated in test_right_redzone age=", "cpu=0 pid=0",
-		   "Slab 0xffffea", "objects=", "Object 0xffff",
-		   "Redzone  ffff", "Object   ffff", "6b 6b 6b", "41 cc cc",
-		   "WARNING: CPU: 0 PID: 0 at mm/slub.c object_err",
+		   "Allocated in test_right_redzone age=", "cpu=0 pid=0", "Slab 0xffffea",
+		   "objects=", "Object 0xffff", "Redzone  ffff", "Object   ffff", "6b 6b 6b",
+		   "41 cc cc", "WARNING: CPU: 0 PID: 0 at mm/slub.c object_err",
 		   "FIX kmalloc-64: Restoring Right Redzone 0xffff", "=0xcc",
 		   "FIX kmalloc-64: Object at 0xffff", "not freed", NULL);
 	assert_clean();
@@ -125,7 +124,7 @@ static void test_kmalloc_redzone(void **state)
 
 	boot_debug("FZPU");
 	p = kmalloc(50, GFP_KERNEL);
-	memset(p, 0, 50);                       /* the requested bytes are fine */
+	memset(p, 0, 50); /* the requested bytes are fine */
 	p[50] = 0;
 	kfree(p);
 	expect_log("[kmalloc Redzone overwritten]", "First byte 0x0 instead of 0xcc",
@@ -147,13 +146,13 @@ static void test_use_after_free(void **state)
 	assert_int_equal(p[10], POISON_FREE);
 	assert_int_equal(p[99], POISON_END);
 	p[10] = 0x00;
-	q = kmem_cache_alloc(s, GFP_KERNEL);    /* the check fails; a new slab serves */
+	q = kmem_cache_alloc(s, GFP_KERNEL); /* the check fails; a new slab serves */
 	assert_non_null(q);
 	assert_ptr_not_equal(q, p);
 	expect_log("[Poison overwritten]", "First byte 0x0 instead of 0x6b",
-		   "BUG uaf (Not tainted): Object corrupt",
-		   "Allocated in test_use_after_free", "Freed in test_use_after_free",
-		   "6b 6b 00 6b", "FIX uaf: Restoring Poison", "FIX uaf: Marking all objects used", NULL);
+		   "BUG uaf (Not tainted): Object corrupt", "Allocated in test_use_after_free",
+		   "Freed in test_use_after_free", "6b 6b 00 6b", "FIX uaf: Restoring Poison",
+		   "FIX uaf: Marking all objects used", NULL);
 	kmem_cache_free(s, q);
 	assert_clean();
 }
@@ -171,8 +170,9 @@ static void test_end_poison(void **state)
 	p[39] = 0x01;
 	assert_true(kmem_cache_validate(s) > 0);
 	expect_log("[End Poison overwritten]", "First byte 0x1 instead of 0xa5",
-		   "BUG endpoison (Not tainted): Object corrupt", "FIX endpoison: Restoring End Poison", NULL);
-	assert_int_equal(kmem_cache_validate(s), 0);   /* restored */
+		   "BUG endpoison (Not tainted): Object corrupt",
+		   "FIX endpoison: Restoring End Poison", NULL);
+	assert_int_equal(kmem_cache_validate(s), 0); /* restored */
 	assert_clean();
 }
 
@@ -206,8 +206,9 @@ static void test_free_into_empty_slab(void **state)
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, p);
 	kmem_cache_free(s, p);
-	expect_log("BUG emptyfree (Not tainted): Slab has 0 allocated objects but 1 are to be freed",
-		   "not freed", NULL);
+	expect_log(
+		"BUG emptyfree (Not tainted): Slab has 0 allocated objects but 1 are to be freed",
+		"not freed", NULL);
 	assert_clean();
 }
 
@@ -235,7 +236,7 @@ static void test_wrong_cache(void **state)
 	a = debug_cache("cache-a", 64);
 	b = debug_cache("cache-b", 64);
 	p = kmem_cache_alloc(a, GFP_KERNEL);
-	kmem_cache_free(b, p);                  /* freed into a, where it belongs */
+	kmem_cache_free(b, p); /* freed into a, where it belongs */
 	expect_log("cache_from_obj: Wrong slab cache. cache-b but object is from cache-a",
 		   "Allocated in test_wrong_cache", "WARNING: CPU: 0 PID: 0 at", NULL);
 	assert_int_equal(kmem_cache_destroy(a), 0);
@@ -254,7 +255,8 @@ static void test_not_a_slab_page(void **state)
 	page = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(page);
 	kfree(page_address(page));
-	expect_log("kfree: 0xffff", "is not a kmalloc allocation", "Not a kmalloc allocation", NULL);
+	expect_log("kfree: 0xffff", "is not a kmalloc allocation", "Not a kmalloc allocation",
+		   NULL);
 	kmem_cache_free(s, page_address(page));
 	expect_log("virt_to_cache: Object is not a Slab page!", NULL);
 	__free_pages(page, 0);
@@ -275,7 +277,8 @@ static void test_freepointer_corrupt(void **state)
 	*(unsigned long *)(p + s->offset) = 0x1234;
 	q = kmem_cache_alloc(s, GFP_KERNEL);
 	assert_non_null(q);
-	expect_log("BUG fpcorrupt (Not tainted): Freepointer corrupt", "fp=0x0000000000001234", NULL);
+	expect_log("BUG fpcorrupt (Not tainted): Freepointer corrupt", "fp=0x0000000000001234",
+		   NULL);
 	kmem_cache_free(s, q);
 	assert_clean();
 }
@@ -289,7 +292,7 @@ static void test_object_padding(void **state)
 	boot_debug("-");
 	s = kmem_cache_create("objpad", 100, 64, SLAB_POISON | SLAB_CONSISTENCY_CHECKS, NULL);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
-	assert_true(s->size > s->offset + 8);  /* there is padding */
+	assert_true(s->size > s->offset + 8); /* there is padding */
 	p[s->size - 1] = 0x99;
 	kmem_cache_free(s, p);
 	expect_log("[Object padding overwritten]", "First byte 0x99 instead of 0x5a",
@@ -369,10 +372,11 @@ static void test_freelist_cycle(void **state)
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, a);
-	kmem_cache_free(s, b);                 /* freelist: b -> a -> ... */
-	set_freepointer(s, a, b);              /* ... -> b */
+	kmem_cache_free(s, b);	  /* freelist: b -> a -> ... */
+	set_freepointer(s, a, b); /* ... -> b */
 	assert_true(kmem_cache_validate(s) > 0);
-	expect_log("BUG cycle (Not tainted): Freelist cycle detected", "FIX cycle: Freelist cleared", NULL);
+	expect_log("BUG cycle (Not tainted): Freelist cycle detected",
+		   "FIX cycle: Freelist cleared", NULL);
 	kmem_cache_free(s, keep);
 	assert_clean();
 }
@@ -387,10 +391,11 @@ static void test_destroy_with_objects(void **state)
 	s = debug_cache("leaky", 64);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	assert_int_equal(kmem_cache_destroy(s), -EBUSY);
-	expect_log("BUG leaky (Not tainted): Objects remaining on __kmem_cache_shutdown()",
-		   "Object 0xffff", "@offset=", "Allocated in test_destroy_with_objects",
-		   "kmem_cache_destroy leaky: Slab cache still has objects when called from test_destroy_with_objects",
-		   NULL);
+	expect_log(
+		"BUG leaky (Not tainted): Objects remaining on __kmem_cache_shutdown()",
+		"Object 0xffff", "@offset=", "Allocated in test_destroy_with_objects",
+		"kmem_cache_destroy leaky: Slab cache still has objects when called from test_destroy_with_objects",
+		NULL);
 	kmem_cache_free(s, p);
 	assert_int_equal(kmem_cache_destroy(s), 0);
 	assert_clean();
@@ -410,7 +415,7 @@ static void test_naive_double_free(void **state)
 	expect_log("naive detection of double free or corruption", "(plain)", NULL);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	q = kmem_cache_alloc(s, GFP_KERNEL);
-	assert_ptr_not_equal(p, q);            /* the freelist did not loop */
+	assert_ptr_not_equal(p, q); /* the freelist did not loop */
 	kmem_cache_free(s, p);
 	kmem_cache_free(s, q);
 	assert_int_equal(kmem_cache_destroy(s), 0);
@@ -431,21 +436,21 @@ static void test_freepointer_corrupt_nodebug(void **state)
 	s = kmem_cache_create("plainfp", 64, 0, 0, NULL);
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(s, GFP_KERNEL);
-	kmem_cache_free(s, a);                          /* head of the CPU freelist */
-	assert_int_equal(get_freepointer_raw(s, a), kva_of((u8 *)b + 64));  /* a KVA */
+	kmem_cache_free(s, a); /* head of the CPU freelist */
+	assert_int_equal(get_freepointer_raw(s, a), kva_of((u8 *)b + 64)); /* a KVA */
 	*(unsigned long *)((u8 *)a + s->offset) = 0xdeadbeefdeadbeefUL;
 	assert_true(verify_all(NULL) > 0);
-	x = kmem_cache_alloc(s, GFP_KERNEL);            /* a; its next pointer is refused */
+	x = kmem_cache_alloc(s, GFP_KERNEL); /* a; its next pointer is refused */
 	assert_ptr_equal(x, a);
 	expect_log("BUG plainfp (Not tainted): Freepointer corrupt", NULL);
-	y = kmem_cache_alloc(s, GFP_KERNEL);            /* from a fresh slab */
+	y = kmem_cache_alloc(s, GFP_KERNEL); /* from a fresh slab */
 	assert_non_null(y);
 	assert_clean();
 	kmem_cache_free(s, x);
 	kmem_cache_free(s, y);
 	kmem_cache_free(s, b);
 	kmem_cache_shrink(s);
-	assert_int_equal(kmem_cache_destroy(s), -EBUSY);   /* the cut-off objects leak */
+	assert_int_equal(kmem_cache_destroy(s), -EBUSY); /* the cut-off objects leak */
 	assert_clean();
 }
 
@@ -457,14 +462,14 @@ static void test_krealloc_redzone(void **state)
 
 	boot_debug("FZPU");
 	p = kmalloc(50, GFP_KERNEL);
-	assert_ptr_equal(krealloc(p, 60, GFP_KERNEL), p);    /* grows in place */
-	p[59] = 1;                                            /* now inside the object */
+	assert_ptr_equal(krealloc(p, 60, GFP_KERNEL), p); /* grows in place */
+	p[59] = 1;					  /* now inside the object */
 	kfree(p);
 	log = dmesg_copy();
 	assert_null(strstr(log, "BUG"));
 	free(log);
 	q = kmalloc(50, GFP_KERNEL);
-	assert_ptr_equal(krealloc(q, 30, GFP_KERNEL), q);    /* shrinks in place */
+	assert_ptr_equal(krealloc(q, 30, GFP_KERNEL), q); /* shrinks in place */
 	assert_int_equal(q[40], SLUB_RED_ACTIVE);
 	q[40] = 2;
 	kfree(q);
@@ -475,10 +480,7 @@ static void test_krealloc_redzone(void **state)
 /* Owner tracking: alloc on CPU 1, free on CPU 0, corruption found later. */
 static void *cross_ptr;
 static struct kmem_cache *cross_cache;
-static void alloc_on_cpu1(void *info)
-{
-	cross_ptr = kmem_cache_alloc(cross_cache, GFP_KERNEL);
-}
+static void alloc_on_cpu1(void *info) { cross_ptr = kmem_cache_alloc(cross_cache, GFP_KERNEL); }
 
 static void test_tracking_across_cpus(void **state)
 {
@@ -534,7 +536,7 @@ static void test_switch_debug(void **state)
 	assert_int_equal(q[0], POISON_FREE);
 	assert_int_equal(q[64], SLUB_RED_ACTIVE);
 	kfree(q);
-	slab_debug_set_global(0);              /* kmem_cache(_node) hold objects: busy */
+	slab_debug_set_global(0); /* kmem_cache(_node) hold objects: busy */
 	assert_false(kmem_cache_debug(s));
 	assert_int_equal(slab_debug_global(), 0);
 	assert_clean();

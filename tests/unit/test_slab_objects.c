@@ -49,7 +49,7 @@
 
 static const char *const caches[] = {
 	"task_struct", "signal_cache", "mm_struct", "vm_area_struct", "vma_tree_node",
-	"filp", "vmap_area", "anon_vma", "anon_vma_chain",
+	"filp",	       "vmap_area",    "anon_vma",  "anon_vma_chain",
 };
 #define NR_CACHES ARRAY_SIZE(caches)
 
@@ -80,8 +80,8 @@ static void assert_counts(const unsigned long *expected)
 	snapshot_counts(now);
 	for (i = 0; i < NR_CACHES; i++) {
 		if (now[i] != expected[i])
-			fprintf(stderr, "%s: %lu objects in use, expected %lu\n", caches[i],
-				now[i], expected[i]);
+			fprintf(stderr, "%s: %lu objects in use, expected %lu\n", caches[i], now[i],
+				expected[i]);
 		assert_int_equal(now[i], expected[i]);
 	}
 }
@@ -143,8 +143,8 @@ static void test_counts_match_live_structures(void **state)
 	assert_int_equal(in_use("mm_struct"), boot[2] + mms);
 	assert_int_equal(in_use("vm_area_struct"), boot[3] + vmas);
 	assert_int_equal(in_use("task_struct"), boot[0] + 3);
-	assert_int_equal(in_use("signal_cache"), boot[1] + 2);    /* T shares B's */
-	assert_true(in_use("filp") > boot[5]);                   /* the exec binary */
+	assert_int_equal(in_use("signal_cache"), boot[1] + 2); /* T shares B's */
+	assert_true(in_use("filp") > boot[5]);		       /* the exec binary */
 	task_exit(t);
 	task_exit(b);
 	task_exit(a);
@@ -182,7 +182,7 @@ static void test_back_to_boot_counts(void **state)
 
 	(void)state;
 	boot_cpus(2);
-	w = vmalloc(PAGE_SIZE);          /* CPU 0 takes its spare vmap_area */
+	w = vmalloc(PAGE_SIZE); /* CPU 0 takes its spare vmap_area */
 	vfree(w);
 	snapshot_counts(boot);
 	a = spawn("A");
@@ -194,12 +194,12 @@ static void test_back_to_boot_counts(void **state)
 	k = kthread_create_task("K");
 	assert_non_null(k);
 	cpu_call(1, switch_to, t);
-	map(8 * PAGE_SIZE, ANON);        /* on CPU 0, in A */
-	cpu_call(1, switch_to, k);       /* K borrows B's mm on CPU 1 */
+	map(8 * PAGE_SIZE, ANON);  /* on CPU 0, in A */
+	cpu_call(1, switch_to, k); /* K borrows B's mm on CPU 1 */
 	v = vmalloc(16 * PAGE_SIZE);
 	assert_non_null(v);
 	vfree(v);
-	task_exit(a);                    /* objects allocated on one CPU, freed on another */
+	task_exit(a); /* objects allocated on one CPU, freed on another */
 	task_exit(t);
 	task_exit(b);
 	task_exit(k);
@@ -226,7 +226,7 @@ static int try_split(struct task_struct *a, unsigned long m)
 	int err = sys_mprotect(m + PAGE_SIZE, PAGE_SIZE, MMK_PROT_READ);
 
 	if (!err)
-		err = sys_mprotect(m + PAGE_SIZE, PAGE_SIZE, RW);  /* merged back */
+		err = sys_mprotect(m + PAGE_SIZE, PAGE_SIZE, RW); /* merged back */
 	(void)a;
 	return err;
 }
@@ -259,9 +259,9 @@ static int try_spawn(struct task_struct *a)
 }
 
 static const char *const sites[] = {
-	"vm_area_alloc", "vma_tree_node", "mm_alloc", "task_struct_alloc",
-	"signal_struct_alloc", "file_alloc", "anon_vma_chain_alloc", "kmem_cache_alloc",
-	"percpu_rwsem_alloc",
+	"vm_area_alloc",	"vma_tree_node",       "mm_alloc",
+	"task_struct_alloc",	"signal_struct_alloc", "file_alloc",
+	"anon_vma_chain_alloc", "kmem_cache_alloc",    "percpu_rwsem_alloc",
 };
 
 static void test_failures_unwind(void **state)
@@ -321,7 +321,7 @@ static void test_shutdown_destroys_caches(void **state)
 	assert_non_null(b);
 	assert_non_null(task_create_thread(b, "T"));
 	assert_non_null(kthread_create_task("K"));
-	assert_non_null(vmalloc(4 * PAGE_SIZE));     /* never freed: vmalloc's exit frees it */
+	assert_non_null(vmalloc(4 * PAGE_SIZE)); /* never freed: vmalloc's exit frees it */
 	machine_shutdown();
 	log = dmesg_copy();
 	assert_non_null(log);

@@ -18,10 +18,7 @@
 #include "test_main.h"
 #include "slab_helpers.h"
 
-static struct page *slab_of(void *p)
-{
-	return slab_head(virt_to_page(p));
-}
+static struct page *slab_of(void *p) { return slab_head(virt_to_page(p)); }
 
 static struct kmem_cache *sheaf_cache(const char *name, unsigned int size, unsigned int capacity)
 {
@@ -45,9 +42,11 @@ static struct slub_percpu_sheaves *pcs_of(struct kmem_cache *s, int cpu)
  * /sys/kernel/slab/vm_area_struct/sheaf_capacity reads 32 there. */
 static void test_cpu_partial_limits(void **state)
 {
-	static const struct { unsigned int size, cpu_partial, objects, slabs; } t[] = {
+	static const struct {
+		unsigned int size, cpu_partial, objects, slabs;
+	} t[] = {
 		{ 16, 120, 256, 1 }, { 64, 120, 64, 4 }, { 256, 52, 16, 7 },
-		{ 1024, 24, 16, 3 }, { 4096, 6, 8, 2 }, { 8192, 6, 4, 3 },
+		{ 1024, 24, 16, 3 }, { 4096, 6, 8, 2 },	 { 8192, 6, 4, 3 },
 	};
 	struct kmem_cache *s;
 	unsigned int i;
@@ -89,7 +88,7 @@ static void test_cpu_partial_overflow(void **state)
 	s = kmem_cache_create("overflow", 64, 0, 0, NULL);
 	limit = (int)s->cpu_partial_slabs;
 	assert_int_equal(limit, 4);
-	for (i = 0; i < 7; i++)               /* slabs 0-5 full, 6 is the CPU slab */
+	for (i = 0; i < 7; i++) /* slabs 0-5 full, 6 is the CPU slab */
 		for (j = 0; j < 64; j++)
 			objs[i][j] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 7; i++)
@@ -103,7 +102,7 @@ static void test_cpu_partial_overflow(void **state)
 		assert_int_equal(get_node(s)->nr_partial, 0);
 	}
 	assert_verify_ok();
-	kmem_cache_free(s, objs[limit][0]);     /* overflow: slabs 0-3 to the node */
+	kmem_cache_free(s, objs[limit][0]); /* overflow: slabs 0-3 to the node */
 	assert_int_equal(get_node(s)->nr_partial, limit);
 	assert_int_equal(cpu_partial_len(s, 0), 1);
 	assert_ptr_equal(s->cpu_slab[0].partial, slab_of(objs[limit][1]));
@@ -196,8 +195,8 @@ static void test_sheaf_refill_and_flush(void **state)
 	assert_true(i >= 0);
 	kmem_cache_free(s, objs[i--]);
 	assert_int_equal(barn->nr_full, MAX_FULL_SHEAVES);
-	assert_int_equal(pcs->spare->size, CAP);   /* the old main */
-	assert_int_equal(pcs->main->size, 1);      /* the flushed spare, reused */
+	assert_int_equal(pcs->spare->size, CAP); /* the old main */
+	assert_int_equal(pcs->main->size, 1);	 /* the flushed spare, reused */
 	assert_verify_ok();
 	while (i >= 0)
 		kmem_cache_free(s, objs[i--]);
@@ -215,7 +214,6 @@ static void test_sheaf_refill_and_flush(void **state)
 	machine_shutdown();
 }
 
-
 /* A free on another CPU goes into that CPU's sheaf, whatever CPU allocated
  * the object: no slab lock, the slab's counters untouched.  That CPU reuses
  * the object first; full sheaves reach the other CPU through the barn. */
@@ -231,7 +229,7 @@ static void test_sheaf_remote_free(void **state)
 	boot(2);
 	s = sheaf_cache("remote-sheaf", 128, CAP);
 	for (i = 0; i < 3; i++)
-		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);    /* CPU 0 */
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL); /* CPU 0 */
 	inuse = slab_of(objs[0])->inuse;
 	x = (struct xfer){ s, objs, 3 };
 	cpu_call(1, free_them, &x);
@@ -242,7 +240,7 @@ static void test_sheaf_remote_free(void **state)
 	assert_int_equal(pcs_of(s, 0)->main->size, CAP - 3);
 	assert_verify_ok();
 	x = (struct xfer){ s, back, 3 };
-	cpu_call(1, alloc_them, &x);                       /* LIFO from CPU 1's sheaf */
+	cpu_call(1, alloc_them, &x); /* LIFO from CPU 1's sheaf */
 	for (i = 0; i < 3; i++)
 		assert_ptr_equal(back[i], objs[2 - i]);
 	assert_int_equal(pcs_of(s, 1)->main->size, 0);
@@ -303,13 +301,13 @@ static void test_sheaf_debug_and_double_free(void **state)
 	q = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, p);
 	dmesg_clear();
-	kmem_cache_free(s, p);                         /* double free */
+	kmem_cache_free(s, p); /* double free */
 	log = dmesg_copy();
 	assert_non_null(strstr(log, "naive detection of double free or corruption"));
 	free(log);
 	r = kmem_cache_alloc(s, GFP_KERNEL);
 	assert_ptr_equal(r, p);
-	assert_ptr_not_equal(kmem_cache_alloc(s, GFP_KERNEL), p);  /* not twice */
+	assert_ptr_not_equal(kmem_cache_alloc(s, GFP_KERNEL), p); /* not twice */
 	assert_verify_ok();
 	/* a pointer of another cache is refused before it reaches the sheaf */
 	dmesg_clear();
@@ -353,7 +351,7 @@ static void test_sheaf_destroy_with_full_barn(void **state)
 	for (j = 0; j < CAP; j++)
 		kmem_cache_free(s, objs[1][j]);
 	assert_int_equal(barn->nr_full, 9);
-	assert_int_equal(slab_of(objs[0][0])->inuse, 64);    /* A: all in sheaves */
+	assert_int_equal(slab_of(objs[0][0])->inuse, 64); /* A: all in sheaves */
 	assert_verify_ok();
 	for (j = CAP; j < 64; j++)
 		kmem_cache_free(s, objs[1][j]);
@@ -490,7 +488,7 @@ struct ring {
 	void *slot[RING];
 	struct kmem_cache *s;
 	long n;
-	long shrink_every;           /* consumer: kmem_cache_shrink every this many (0: never) */
+	long shrink_every; /* consumer: kmem_cache_shrink every this many (0: never) */
 };
 
 static void produce(void *info)
@@ -550,9 +548,9 @@ static void test_sheaf_multicpu_stress(void **state)
 	r1.s = r2.s = s;
 	r1.n = r2.n = 60000;
 	r2.shrink_every = 20000;
-	cpu_call_async(1, produce, &r1);      /* 1 -> 2 */
+	cpu_call_async(1, produce, &r1); /* 1 -> 2 */
 	cpu_call_async(2, consume, &r1);
-	cpu_call_async(3, produce, &r2);      /* 3 -> 0, which shrinks now and then */
+	cpu_call_async(3, produce, &r2); /* 3 -> 0, which shrinks now and then */
 	consume(&r2);
 	cpu_call_wait(1);
 	cpu_call_wait(2);

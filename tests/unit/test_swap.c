@@ -64,7 +64,7 @@ static void test_header_build(void **state)
 	assert_memory_equal(page + 1052, "lbl\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 	assert_memory_equal(page + 1068, zero, 4086 - 1068);
 	assert_memory_equal(page + 4086, "SWAPSPACE2", 10);
-	assert_int_equal(page[1023], 0xee);          /* the boot bits are the caller's */
+	assert_int_equal(page[1023], 0xee); /* the boot bits are the caller's */
 	assert_int_equal(swap_header_build(page, 9, NULL, uuid), -EINVAL);
 	assert_int_equal(swap_header_build(page, 10, NULL, uuid), 0);
 	assert_int_equal(swap_header_build(page, 10, "seventeen-bytes-x", uuid), -EINVAL);
@@ -90,7 +90,7 @@ static void test_header_checks(void **state)
 	paging_mode_setup(4, 64 << 20);
 	swap_header_build(&h, 256, NULL, uuid);
 	assert_int_equal(parse(&h, 256, true, &usable, &why), 256);
-	assert_int_equal(usable, 255);               /* slot 0 is the header */
+	assert_int_equal(usable, 255); /* slot 0 is the header */
 	/* no signature */
 	h.magic.magic[9] = '1';
 	assert_int_equal(parse(&h, 256, true, &usable, &why), 0);
@@ -149,7 +149,8 @@ static void test_pte_formats(void **state)
 	paging_mode_setup(4, 64 << 20);
 	assert_int_equal(pte_val(__swp_entry_to_pte(0, 1)), 0x07fffffffffffc00ULL);
 	assert_int_equal(pte_val(__swp_entry_to_pte(3, 1)), 0x1ffffffffffffc00ULL);
-	assert_int_equal(pte_val(pte_swp_mkexclusive(__swp_entry_to_pte(0, 1))), 0x07fffffffffffc08ULL);
+	assert_int_equal(pte_val(pte_swp_mkexclusive(__swp_entry_to_pte(0, 1))),
+			 0x07fffffffffffc08ULL);
 	assert_int_equal(pte_val(pte_swp_mksoft_dirty(__pte(0))), 0x2);
 	assert_int_equal(pte_val(pte_swp_mkuffd_wp(__pte(0))), 0x4);
 	assert_int_equal(max_swapfile_size(), 1UL << 50);
@@ -158,7 +159,8 @@ static void test_pte_formats(void **state)
 	/* PAE: the same layout, exclusive in bit 7, no soft-dirty, a 27-bit offset */
 	paging_mode_setup(3, 64 << 20);
 	assert_int_equal(pte_val(__swp_entry_to_pte(0, 4)), 0x07fffffffffff600ULL);
-	assert_int_equal(pte_val(pte_swp_mkexclusive(__swp_entry_to_pte(0, 4))), 0x07fffffffffff680ULL);
+	assert_int_equal(pte_val(pte_swp_mkexclusive(__swp_entry_to_pte(0, 4))),
+			 0x07fffffffffff680ULL);
 	assert_int_equal(pte_val(pte_swp_mksoft_dirty(__pte(0))), 0);
 	assert_int_equal(max_swapfile_size(), 1UL << 27);
 	/* 2-level: type in 1-5, offset from bit 9, exclusive bit 7 */
@@ -176,7 +178,8 @@ static void test_pte_formats(void **state)
 				swp_entry_t e;
 
 				assert_true(is_swap_pte(p));
-				assert_false(pte_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE));
+				assert_false(pte_val(p) &
+					     (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE));
 				e = pte_to_swp_entry(pte_swp_mkexclusive(pte_swp_mksoft_dirty(p)));
 				assert_int_equal(swp_type(e), type);
 				assert_int_equal(swp_offset(e), offsets[i]);
@@ -266,7 +269,7 @@ static void count_on_cpu(void *info)
 	}
 	if (!a->err && (swp_swapcount(entry) != 0 || atomic_load(&swap_info[0]->inuse_pages) != 1))
 		a->err = -3;
-	swap_cache_del_folio(page);            /* the slot goes with it */
+	swap_cache_del_folio(page); /* the slot goes with it */
 	if (!a->err && atomic_load(&swap_info[0]->inuse_pages) != 0)
 		a->err = -4;
 	unlock_page(page);

@@ -122,8 +122,8 @@ static void test_boot_calibrated(void **state)
 static void test_faults_nested(void **state)
 {
 	/* mov %rbx,(%rax); mov (%rcx),%rbx; mov %rbx,(%rdx); mov $60,%eax; syscall */
-	static const u8 code[] = { 0x48, 0x89, 0x18, 0x48, 0x8b, 0x19, 0x48, 0x89, 0x1a,
-				   0xb8, 0x3c, 0, 0, 0, 0x0f, 0x05 };
+	static const u8 code[] = { 0x48, 0x89, 0x18, 0x48, 0x8b, 0x19, 0x48, 0x89,
+				   0x1a, 0xb8, 0x3c, 0,	   0,	 0,    0x0f, 0x05 };
 	struct ucpu_regs r = { 0 };
 	struct ucpu_signal sig;
 	unsigned long before;
@@ -147,7 +147,7 @@ static void test_faults_nested(void **state)
 	assert_int_equal(copy_from_user(&v, DATA, 8), 0);
 	assert_true(v == 0x1122334455667788ULL);
 	assert_int_equal(copy_from_user(&v, DATA + 2 * PAGE_SIZE, 8), 0);
-	assert_true(v == 0);            /* rbx as the read from the zero page left it */
+	assert_true(v == 0); /* rbx as the read from the zero page left it */
 }
 
 static void test_translation(void **state)
@@ -172,8 +172,8 @@ static void test_translation(void **state)
 static void test_syscall_regs(void **state)
 {
 	/* mov $39,%eax; syscall; mov %rcx,%rbx; mov $60,%eax; syscall */
-	static const u8 code[] = { 0xb8, 0x27, 0, 0, 0, 0x0f, 0x05, 0x48, 0x89, 0xcb,
-				   0xb8, 0x3c, 0, 0, 0, 0x0f, 0x05 };
+	static const u8 code[] = { 0xb8, 0x27, 0,    0, 0, 0x0f, 0x05, 0x48, 0x89,
+				   0xcb, 0xb8, 0x3c, 0, 0, 0,	 0x0f, 0x05 };
 	struct ucpu_regs r = { 0 };
 	struct ucpu_signal sig;
 	struct ucpu_ctx *ctx;
@@ -187,11 +187,11 @@ static void test_syscall_regs(void **state)
 	sc_count = 0;
 	assert_int_equal(ucpu_run(ctx, 0, &sig), UCPU_STOPPED);
 	assert_int_equal(sc_regs.gpr[UR_RAX], 39);
-	assert_true(sc_regs.rip == CODE + 0x300 + 7);        /* past the syscall */
+	assert_true(sc_regs.rip == CODE + 0x300 + 7); /* past the syscall */
 	ucpu_ctx_get_regs(ctx, &r);
 	assert_true(r.rip == CODE + 0x300 + 7);
 	assert_int_equal(r.gpr[UR_RAX], 0x42);
-	assert_true(r.gpr[UR_RCX] == CODE + 0x300 + 7);      /* sysret's RCX */
+	assert_true(r.gpr[UR_RCX] == CODE + 0x300 + 7); /* sysret's RCX */
 	assert_int_equal(ucpu_run(ctx, 0, &sig), UCPU_STOPPED);
 	ucpu_ctx_get_regs(ctx, &r);
 	assert_true(r.gpr[UR_RBX] == CODE + 0x300 + 7);
@@ -265,10 +265,10 @@ static void test_code_cache(void **state)
 		skip();
 	run_code(0x500, code, sizeof(code), &r, &sig);
 	assert_int_equal(r.gpr[UR_RBX], 1);
-	code[1] = 2;            /* the host rewrites the immediate */
+	code[1] = 2; /* the host rewrites the immediate */
 	memset(&r, 0, sizeof(r));
 	run_code(0x500, code, sizeof(code), &r, &sig);
-	assert_int_equal(r.gpr[UR_RBX], 1);     /* the old translation runs */
+	assert_int_equal(r.gpr[UR_RBX], 1); /* the old translation runs */
 	ucpu_remove_code(CODE + 0x500, CODE + 0x500 + sizeof(code));
 	memset(&r, 0, sizeof(r));
 	run_code(0x500, NULL, 0, &r, &sig);
@@ -279,7 +279,7 @@ static void test_invalid_insn(void **state)
 {
 	static const u8 ud2[] = { 0x0f, 0x0b };
 	static const u8 bad[] = { 0x0f, 0xff };
-	static const u8 rd[] = { 0x48, 0x8b, 0x18 };     /* mov (%rax),%rbx */
+	static const u8 rd[] = { 0x48, 0x8b, 0x18 }; /* mov (%rax),%rbx */
 	struct ucpu_regs r = { 0 };
 	struct ucpu_signal sig;
 
@@ -291,20 +291,20 @@ static void test_invalid_insn(void **state)
 	assert_int_equal(run_code(0x610, bad, sizeof(bad), &r, &sig), UCPU_SIGNAL);
 	assert_int_equal(sig.sig, SIGILL);
 	memset(&r, 0, sizeof(r));
-	r.gpr[UR_RAX] = 0x7000000UL;                     /* no VMA */
+	r.gpr[UR_RAX] = 0x7000000UL; /* no VMA */
 	assert_int_equal(run_code(0x620, rd, sizeof(rd), &r, &sig), UCPU_SIGNAL);
 	assert_int_equal(sig.sig, SIGSEGV);
 	assert_int_equal(sig.si_code, SEGV_MAPERR);
 	assert_true(sig.addr == 0x7000000UL);
 	assert_int_equal(sig.trapno, 14);
-	assert_int_equal(sig.error_code, 4);             /* user read, not present */
-	assert_true(r.rip == CODE + 0x620);              /* at the faulting instruction */
+	assert_int_equal(sig.error_code, 4); /* user read, not present */
+	assert_true(r.rip == CODE + 0x620);  /* at the faulting instruction */
 }
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_boot_calibrated), cmocka_unit_test(test_faults_nested),
-	cmocka_unit_test(test_translation),     cmocka_unit_test(test_syscall_regs),
-	cmocka_unit_test(test_stale_tlb),       cmocka_unit_test(test_code_cache),
+	cmocka_unit_test(test_translation),	cmocka_unit_test(test_syscall_regs),
+	cmocka_unit_test(test_stale_tlb),	cmocka_unit_test(test_code_cache),
 	cmocka_unit_test(test_invalid_insn),
 };
 MMK_TEST_MAIN(tests, setup, teardown);

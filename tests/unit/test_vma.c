@@ -32,7 +32,7 @@
 #include "mmkit/sched.h"
 
 #define BASE 0x200000000UL
-#define PG(n) (BASE + (unsigned long)(n) * PAGE_SIZE)
+#define PG(n) (BASE + (unsigned long)(n)*PAGE_SIZE)
 #define RW (MMK_PROT_READ | MMK_PROT_WRITE)
 #define ANON_FIXED (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED)
 
@@ -83,7 +83,8 @@ static void setup(const char *pic)
 			j++;
 		if (pic[i] != '.')
 			assert_int_equal(sys_mmap(PG(i), (j - i) * PAGE_SIZE, prot_of(pic[i]),
-						  ANON_FIXED, -1, 0), PG(i));
+						  ANON_FIXED, -1, 0),
+					 PG(i));
 		i = j;
 	}
 }
@@ -316,7 +317,7 @@ static void test_munmap_splits_both_ends(void **state)
 	expect("aa....bb");
 	assert_int_equal(sys_munmap(PG(0), 8 * PAGE_SIZE), 0);
 	expect("........");
-	assert_int_equal(sys_munmap(PG(0), 8 * PAGE_SIZE), 0);   /* a hole is fine */
+	assert_int_equal(sys_munmap(PG(0), 8 * PAGE_SIZE), 0); /* a hole is fine */
 }
 
 static void test_max_map_count(void **state)
@@ -434,7 +435,7 @@ static void test_mm_refcounts(void **state)
 	assert_null(kt->mm);
 	assert_ptr_equal(kt->active_mm, mm);
 	assert_int_equal(atomic_load(&mm->mm_count), base + 1);
-	context_switch(task);                /* the borrowed reference goes */
+	context_switch(task); /* the borrowed reference goes */
 	assert_int_equal(atomic_load(&mm->mm_count), base);
 	task_exit(thr);
 	assert_int_equal(atomic_load(&mm->mm_users), 1);
@@ -466,7 +467,7 @@ static void test_expand_downwards(void **state)
 	task->signal->rlim[RLIMIT_STACK].rlim_cur = 20 * PAGE_SIZE;
 	assert_int_equal(expand_downwards(st, PG(560)), -ENOMEM);
 	assert_int_equal(expand_downwards(st, PG(581)), 0);
-	assert_non_null(st->anon_vma);        /* growth prepares the anon_vma */
+	assert_non_null(st->anon_vma); /* growth prepares the anon_vma */
 	mmap_write_unlock(mm);
 	assert_int_equal(validate_mm(mm, stderr, "stack"), 0);
 	task->signal->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
@@ -474,16 +475,27 @@ static void test_expand_downwards(void **state)
 
 static const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, boot, shutdown)
-	T(test_new_merges_prev), T(test_new_merges_next), T(test_new_merges_both),
-	T(test_new_no_merge_flags), T(test_new_fixed_over_middle_remerges),
-	T(test_modify_middle_splits), T(test_modify_left_part_merges_prev),
-	T(test_modify_right_part_merges_next), T(test_modify_whole_merges_both),
-	T(test_modify_whole_merges_prev_only), T(test_modify_whole_merges_next_only),
-	T(test_modify_same_flags_no_merge), T(test_modify_incompatible_anon_vmas),
-	T(test_fork_child_does_not_merge), T(test_special_never_merges),
-	T(test_munmap_splits_both_ends), T(test_max_map_count),
-	T(test_split_alloc_failure_changes_nothing), T(test_gap_search_random),
-	T(test_mm_refcounts), T(test_expand_downwards),
+	T(test_new_merges_prev),
+	T(test_new_merges_next),
+	T(test_new_merges_both),
+	T(test_new_no_merge_flags),
+	T(test_new_fixed_over_middle_remerges),
+	T(test_modify_middle_splits),
+	T(test_modify_left_part_merges_prev),
+	T(test_modify_right_part_merges_next),
+	T(test_modify_whole_merges_both),
+	T(test_modify_whole_merges_prev_only),
+	T(test_modify_whole_merges_next_only),
+	T(test_modify_same_flags_no_merge),
+	T(test_modify_incompatible_anon_vmas),
+	T(test_fork_child_does_not_merge),
+	T(test_special_never_merges),
+	T(test_munmap_splits_both_ends),
+	T(test_max_map_count),
+	T(test_split_alloc_failure_changes_nothing),
+	T(test_gap_search_random),
+	T(test_mm_refcounts),
+	T(test_expand_downwards),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);

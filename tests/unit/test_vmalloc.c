@@ -75,7 +75,7 @@ static void test_tree_random_vs_model(void **state)
 		int s = (int)(rnd() % SLOTS);
 		unsigned long start = BASE + (unsigned long)s * SLOT_SIZE;
 
-		if (!slot[s]) {   /* a random length inside the slot */
+		if (!slot[s]) { /* a random length inside the slot */
 			unsigned long len = (1 + rnd() % 16) * PAGE_SIZE;
 
 			slot[s] = new_va(start, start + len);
@@ -104,7 +104,8 @@ static void test_tree_random_vs_model(void **state)
 		struct vmap_area *va, *prev = NULL;
 		unsigned long n = 0;
 
-		vmap_tree_for_each(va, &t) {
+		vmap_tree_for_each(va, &t)
+		{
 			if (prev)
 				assert_true(prev->va_end <= va->va_start);
 			prev = va;
@@ -171,7 +172,8 @@ static void assert_free_matches(const struct vmap_tree *t, const struct model *m
 	struct vmap_area *va;
 	unsigned long p = 0;
 
-	vmap_tree_for_each(va, t) {
+	vmap_tree_for_each(va, t)
+	{
 		unsigned long s = (va->va_start - BASE) >> PAGE_SHIFT;
 		unsigned long e = (va->va_end - BASE) >> PAGE_SHIFT;
 
@@ -184,7 +186,9 @@ static void assert_free_matches(const struct vmap_tree *t, const struct model *m
 		assert_int_equal(m->busy[p++], 1);
 }
 
-struct alloc_rec { unsigned long start, size; };
+struct alloc_rec {
+	unsigned long start, size;
+};
 
 static bool tree_alloc(struct vmap_tree *t, unsigned long size, unsigned long align,
 		       unsigned long *out)
@@ -223,13 +227,14 @@ static void test_free_tree_vs_model(void **state)
 	vmap_tree_init(&t, true);
 	vmap_tree_insert(&t, new_va(BASE, BASE + RANGE_PAGES * PAGE_SIZE));
 	for (i = 0; i < 40000; i++) {
-		if (nrec && rnd() % 100 < 45) {         /* free a random allocation */
+		if (nrec && rnd() % 100 < 45) { /* free a random allocation */
 			int k = (int)(rnd() % (u64)nrec);
 
 			tree_free(&t, rec[k].start, rec[k].size);
-			memset(&m.busy[(rec[k].start - BASE) >> PAGE_SHIFT], 0, rec[k].size >> PAGE_SHIFT);
+			memset(&m.busy[(rec[k].start - BASE) >> PAGE_SHIFT], 0,
+			       rec[k].size >> PAGE_SHIFT);
 			rec[k] = rec[--nrec];
-		} else {                                /* allocate 1..64 pages, lowest fit */
+		} else { /* allocate 1..64 pages, lowest fit */
 			unsigned long pages = 1 + (rnd() % 4 ? rnd() % 8 : rnd() % 64);
 			unsigned long want = model_lowest_fit(&m, pages), got;
 			bool ok = tree_alloc(&t, pages * PAGE_SIZE, PAGE_SIZE, &got);
@@ -251,7 +256,7 @@ static void test_free_tree_vs_model(void **state)
 		tree_free(&t, rec[nrec].start, rec[nrec].size);
 	}
 	assert_tree_ok(&t, true);
-	assert_int_equal(t.nr, 1);     /* everything merged back into one area */
+	assert_int_equal(t.nr, 1); /* everything merged back into one area */
 	va = list_first_entry(&t.head, struct vmap_area, list);
 	assert_int_equal(va->va_start, BASE);
 	assert_int_equal(va->va_end, BASE + RANGE_PAGES * PAGE_SIZE);
@@ -286,7 +291,8 @@ static void test_free_tree_aligned(void **state)
 		assert_true(IS_ALIGNED(got, align));
 		assert_null(vmap_tree_find(&t, got));
 		assert_null(vmap_tree_find(&t, got + size - 1));
-		vmap_tree_for_each(hit, &t) {
+		vmap_tree_for_each(hit, &t)
+		{
 			if (hit->va_start >= got)
 				break;
 			assert_true(va_size(hit) < size + align - 1 || align == PAGE_SIZE);
@@ -328,22 +334,27 @@ static void test_clip_and_merge_cases(void **state)
 	assert_int_equal(t.nr, 1);
 	/* free D: no neighbour free -> insert */
 	assert_int_equal(va_merge_or_insert(&t, new_va(BASE + 2 * PAGE_SIZE, BASE + 6 * PAGE_SIZE),
-					    unused, &merged), 0);
+					    unused, &merged),
+			 0);
 	assert_int_equal(t.nr, 2);
 	/* free C: touches both -> two nodes unused, one area [2, 14) */
 	assert_int_equal(va_merge_or_insert(&t, new_va(BASE + 6 * PAGE_SIZE, BASE + 8 * PAGE_SIZE),
-					    unused, &merged), 2);
+					    unused, &merged),
+			 2);
 	free(unused[0]);
 	free(unused[1]);
 	assert_int_equal(t.nr, 1);
 	assert_int_equal(merged->va_start, BASE + 2 * PAGE_SIZE);
 	assert_int_equal(merged->va_end, BASE + 14 * PAGE_SIZE);
 	/* free A: merges into the next area's start */
-	assert_int_equal(va_merge_or_insert(&t, new_va(BASE, BASE + 2 * PAGE_SIZE), unused, &merged), 1);
+	assert_int_equal(
+		va_merge_or_insert(&t, new_va(BASE, BASE + 2 * PAGE_SIZE), unused, &merged), 1);
 	free(unused[0]);
 	/* free B: merges into the previous area's end */
-	assert_int_equal(va_merge_or_insert(&t, new_va(BASE + 14 * PAGE_SIZE, BASE + 16 * PAGE_SIZE),
-					    unused, &merged), 1);
+	assert_int_equal(va_merge_or_insert(&t,
+					    new_va(BASE + 14 * PAGE_SIZE, BASE + 16 * PAGE_SIZE),
+					    unused, &merged),
+			 1);
 	free(unused[0]);
 	assert_int_equal(t.nr, 1);
 	assert_int_equal(merged->va_start, BASE);
@@ -367,16 +378,15 @@ static void test_check_catches_corruption(void **state)
 	t.root->subtree_max_size += PAGE_SIZE;
 	assert_true(vmap_tree_check(&t, true, NULL, NULL) > 0);
 	t.root->subtree_max_size -= PAGE_SIZE;
-	a->va_end = b->va_start;      /* touching free areas must have been merged */
+	a->va_end = b->va_start; /* touching free areas must have been merged */
 	vmap_tree_propagate(&t, a);
 	assert_true(vmap_tree_check(&t, true, NULL, NULL) > 0);
-	assert_int_equal(vmap_tree_check(&t, false, NULL, NULL), 0);   /* fine for busy areas */
+	assert_int_equal(vmap_tree_check(&t, false, NULL, NULL), 0); /* fine for busy areas */
 	vmap_tree_erase(&t, a);
 	vmap_tree_erase(&t, b);
 	free(a);
 	free(b);
 }
-
 
 /* ================================================ on a machine ==== */
 
@@ -385,7 +395,7 @@ static void boot(int cpus, int levels, unsigned long ram)
 	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
 	const char *why = NULL;
 
-	if (mmk)                  /* a failed test left its machine up */
+	if (mmk) /* a failed test left its machine up */
 		machine_shutdown();
 	fault_inject_clear_all();
 	cfg.cpus = cpus;
@@ -411,15 +421,9 @@ static unsigned long frames_accounted(void)
 	       (slab_unreclaimable_bytes() + slab_reclaimable_bytes()) / PAGE_SIZE;
 }
 
-static int kread(unsigned long kva, u64 *val)
-{
-	return mmk_read(MMU_KERNEL_IDX, kva, 8, val);
-}
+static int kread(unsigned long kva, u64 *val) { return mmk_read(MMU_KERNEL_IDX, kva, 8, val); }
 
-static int kwrite(unsigned long kva, u64 val)
-{
-	return mmk_write(MMU_KERNEL_IDX, kva, 8, val);
-}
+static int kwrite(unsigned long kva, u64 val) { return mmk_write(MMU_KERNEL_IDX, kva, 8, val); }
 
 static bool dmesg_has(const char *what)
 {
@@ -456,7 +460,7 @@ static void test_vmalloc_maps_and_frees(void **state)
 	assert_non_null(p);
 	assert_true(is_vmalloc_addr(p));
 	kva = vmalloc_kva_of(p);
-	assert_int_equal(kva, VMALLOC_START);        /* lowest fit in an empty range */
+	assert_int_equal(kva, VMALLOC_START); /* lowest fit in an empty range */
 	assert_ptr_equal(host_of_kva(kva), p);
 	assert_int_equal(kva_of(p), kva);
 	vm = find_vm_area(p);
@@ -482,7 +486,7 @@ static void test_vmalloc_maps_and_frees(void **state)
 	assert_int_equal(vmalloc_nr_pages(), 0);
 	assert_null(find_vm_area(p));
 	assert_int_equal(frames_accounted(), free0);
-	vfree(NULL);                                  /* a no-op */
+	vfree(NULL); /* a no-op */
 	shutdown_clean();
 }
 
@@ -495,7 +499,7 @@ static void test_vzalloc_zeroes(void **state)
 	p = vmalloc(32 << 10);
 	memset(p, 0xa5, 32 << 10);
 	vfree(p);
-	p = vzalloc(32 << 10);                        /* likely the same frames again */
+	p = vzalloc(32 << 10); /* likely the same frames again */
 	assert_non_null(p);
 	for (i = 0; i < (32 << 10); i++)
 		assert_int_equal(p[i], 0);
@@ -514,19 +518,19 @@ static void test_guard_page_and_use_after_free_oops(void **state)
 	p = vmalloc(3 * PAGE_SIZE);
 	q = vmalloc(PAGE_SIZE);
 	kva = vmalloc_kva_of(p);
-	assert_int_equal(vmalloc_kva_of(q), kva + 4 * PAGE_SIZE);   /* after p's guard */
+	assert_int_equal(vmalloc_kva_of(q), kva + 4 * PAGE_SIZE); /* after p's guard */
 	assert_int_equal(kread(kva + 3 * PAGE_SIZE - 8, &v), 0);
-	assert_oops_at(kva + 3 * PAGE_SIZE, false);                /* the guard page */
+	assert_oops_at(kva + 3 * PAGE_SIZE, false); /* the guard page */
 	assert_oops_at(kva + 3 * PAGE_SIZE + 100, true);
-	assert_int_equal(kread(kva + 4 * PAGE_SIZE, &v), 0);       /* q is fine */
+	assert_int_equal(kread(kva + 4 * PAGE_SIZE, &v), 0); /* q is fine */
 	vfree(p);
-	assert_oops_at(kva, false);                                /* freed */
+	assert_oops_at(kva, false); /* freed */
 	assert_oops_at(kva + PAGE_SIZE, true);
 	/* goes on: allocate again at the same place */
 	p = vmalloc(2 * PAGE_SIZE);
 	assert_int_equal(vmalloc_kva_of(p), kva);
 	assert_int_equal(kwrite(kva, 42), 0);
-	assert_oops_at(kva + 2 * PAGE_SIZE, false);                /* the new guard */
+	assert_oops_at(kva + 2 * PAGE_SIZE, false); /* the new guard */
 	vfree(p);
 	vfree(q);
 	shutdown_clean();
@@ -539,10 +543,10 @@ static void test_bad_vfree(void **state)
 
 	boot(1, 4, 64 << 20);
 	p = vmalloc(PAGE_SIZE);
-	vfree(p + 1);                                 /* not page aligned */
+	vfree(p + 1); /* not page aligned */
 	assert_non_null(find_vm_area(p));
 	vfree(p);
-	vfree(p);                                     /* double free */
+	vfree(p); /* double free */
 	assert_true(dmesg_has("Trying to vfree() nonexistent vm area"));
 	assert_true(dmesg_has("Trying to vfree() bad address"));
 	shutdown_clean();
@@ -626,7 +630,11 @@ static void test_verify_catches_corruption(void **state)
 
 /* ---- reuse after free: no stale translation on another CPU ---- */
 
-struct remote_read { unsigned long kva; u64 val; int err; };
+struct remote_read {
+	unsigned long kva;
+	u64 val;
+	int err;
+};
 
 static void remote_read_fn(void *arg)
 {
@@ -719,19 +727,19 @@ static void test_lazy_purge(void **state)
 	frame = pfn_to_page(pfn);
 	assert_int_equal(read_on(1, kva, &err), 0x3c3c3c3c3c3c3c3cULL);
 	vfree(p);
-	assert_int_equal(vmalloc_nr_pages(), 0);                 /* VmallocUsed drops at once */
-	assert_int_equal(vmalloc_lazy_nr_pages(), 3);             /* two pages and the guard */
-	assert_oops_at(kva, false);                               /* this CPU flushed */
-	assert_int_equal(page_ref_count(frame), 1);               /* the frame waits */
-	assert_int_equal(read_on(1, kva, &err), 0x3c3c3c3c3c3c3c3cULL);   /* stale, old frame */
+	assert_int_equal(vmalloc_nr_pages(), 0);      /* VmallocUsed drops at once */
+	assert_int_equal(vmalloc_lazy_nr_pages(), 3); /* two pages and the guard */
+	assert_oops_at(kva, false);		      /* this CPU flushed */
+	assert_int_equal(page_ref_count(frame), 1);   /* the frame waits */
+	assert_int_equal(read_on(1, kva, &err), 0x3c3c3c3c3c3c3c3cULL); /* stale, old frame */
 	assert_int_equal(err, 0);
 	p = vmalloc(PAGE_SIZE);
-	assert_int_equal(vmalloc_kva_of(p), kva + 3 * PAGE_SIZE);  /* the range waits too */
+	assert_int_equal(vmalloc_kva_of(p), kva + 3 * PAGE_SIZE); /* the range waits too */
 	assert_int_equal(verify_all(stderr), 0);
 	vm_unmap_aliases();
 	assert_int_equal(vmalloc_lazy_nr_pages(), 0);
 	read_on(1, kva, &err);
-	assert_int_equal(err, -EFAULT);                           /* shot down everywhere */
+	assert_int_equal(err, -EFAULT); /* shot down everywhere */
 	assert_int_equal(page_ref_count(frame), 0);
 	vfree(p);
 	vm_unmap_aliases();
@@ -828,10 +836,10 @@ static void test_vmap_vunmap(void **state)
 	assert_int_equal(*(u64 *)(v + 1 * PAGE_SIZE), 0x100);
 	assert_int_equal(kread(kva + 2 * PAGE_SIZE, &val), 0);
 	assert_int_equal(val, 0x101);
-	assert_int_equal(kwrite(kva + PAGE_SIZE + 8, 0x77), 0);     /* alias of pg[0] */
+	assert_int_equal(kwrite(kva + PAGE_SIZE + 8, 0x77), 0); /* alias of pg[0] */
 	assert_int_equal(((u64 *)page_address(pg[0]))[1], 0x77);
 	assert_ptr_equal(vmalloc_to_page(v + 2 * PAGE_SIZE), pg[1]);
-	assert_int_equal(vmalloc_nr_pages(), 0);                    /* vmap pages are not vmalloc's */
+	assert_int_equal(vmalloc_nr_pages(), 0); /* vmap pages are not vmalloc's */
 	assert_int_equal(find_vm_area(v)->flags & (VM_MAP | VM_ALLOC), VM_MAP);
 	/* read-only mapping: a kernel write oopses (CR0.WP), a read works */
 	ro = vmap(&pg[0], 1, VM_MAP, PAGE_KERNEL_RO);
@@ -843,7 +851,7 @@ static void test_vmap_vunmap(void **state)
 	vunmap(ro);
 	vunmap(v);
 	assert_oops_at(kva, false);
-	for (i = 0; i < 3; i++) {                                   /* the pages are still ours */
+	for (i = 0; i < 3; i++) { /* the pages are still ours */
 		assert_int_equal(page_ref_count(pg[i]), 1);
 		__free_pages(pg[i], 0);
 	}
@@ -870,7 +878,7 @@ static void test_fragmentation_10k(void **state)
 		high = max(high, vmalloc_kva_of(area[i]) + len[i] + PAGE_SIZE);
 		total += len[i] + PAGE_SIZE;
 	}
-	assert_int_equal(high, VMALLOC_START + total);    /* packed: lowest fit, no gaps */
+	assert_int_equal(high, VMALLOC_START + total); /* packed: lowest fit, no gaps */
 	/* free every other area, then refill the holes with one-page areas */
 	for (i = 0; i < N; i += 2) {
 		vfree(area[i]);
@@ -882,7 +890,7 @@ static void test_fragmentation_10k(void **state)
 		area[i] = vmalloc(PAGE_SIZE);
 		assert_non_null(area[i]);
 		kva = vmalloc_kva_of(area[i]);
-		assert_true(kva + 2 * PAGE_SIZE <= high);   /* fits in a hole below the top */
+		assert_true(kva + 2 * PAGE_SIZE <= high); /* fits in a hole below the top */
 		memset(area[i], (u8)i, PAGE_SIZE);
 	}
 	/* random churn, contents checked */
@@ -906,10 +914,7 @@ static void test_fragmentation_10k(void **state)
 
 /* ---- fault injection: every allocation in vmalloc, one at a time ---- */
 
-static void count_area(const struct vmap_area *va, void *arg)
-{
-	(*(unsigned long *)arg)++;
-}
+static void count_area(const struct vmap_area *va, void *arg) { (*(unsigned long *)arg)++; }
 
 static unsigned long busy_areas(void)
 {
@@ -961,8 +966,8 @@ static int oom_loop(unsigned long size)
 		injected = atomic_load(&fault_any.failures);
 		fault_inject_clear_all();
 		if (p && !injected)
-			break;              /* every allocation it makes has been failed once */
-		if (p) {                    /* a failure it could absorb (the preload) */
+			break; /* every allocation it makes has been failed once */
+		if (p) {       /* a failure it could absorb (the preload) */
 			vfree(p);
 			p = NULL;
 		}
@@ -981,8 +986,8 @@ static int oom_loop(unsigned long size)
 static void test_fault_injection_every_site(void **state)
 {
 	static const char *const sites[] = {
-		"vm_struct_alloc", "vmap_area_alloc", "vmalloc_pages_array", "alloc_pages",
-		"pgtable_alloc", "vmalloc_window",
+		"vm_struct_alloc", "vmap_area_alloc", "vmalloc_pages_array",
+		"alloc_pages",	   "pgtable_alloc",   "vmalloc_window",
 	};
 	unsigned long free0;
 	void *a, *b;
@@ -1015,8 +1020,9 @@ static void test_fault_injection_every_site(void **state)
 	assert_int_equal(vmalloc_kva_of(b), VMALLOC_START + (1UL << 21));
 	vfree(b);
 	free0 = frames_accounted();
-	fault_inject_set("vmap_area_alloc", 2, true, 0);    /* the area itself succeeds */
-	assert_null(__vmalloc_node_range(PAGE_SIZE, 1UL << 21, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "b"));
+	fault_inject_set("vmap_area_alloc", 2, true, 0); /* the area itself succeeds */
+	assert_null(
+		__vmalloc_node_range(PAGE_SIZE, 1UL << 21, GFP_KERNEL, PAGE_KERNEL, 0, NULL, "b"));
 	assert_int_equal(fault_site_find("vmap_area_alloc")->failures, 2);
 	fault_inject_clear_all();
 	assert_int_equal(frames_accounted(), free0);
@@ -1049,7 +1055,7 @@ static void test_every_paging_mode(void **state)
 		assert_int_equal(v, 0x5a5a5a5a5a5a5a5aULL);
 		assert_oops_at(kva + 5 * PAGE_SIZE, false);
 		assert_int_equal(vmalloc_total_bytes(), VMALLOC_END - VMALLOC_START);
-		if (levels == 4)   /* the host's VmallocTotal */
+		if (levels == 4) /* the host's VmallocTotal */
 			assert_int_equal(vmalloc_total_bytes() >> 10, 34359738367UL);
 		vfree(p);
 		assert_oops_at(kva, false);
@@ -1083,13 +1089,13 @@ static void test_vmallocinfo_format(void **state)
 	pg[0] = alloc_pages(GFP_KERNEL, 0);
 	pg[1] = alloc_pages(GFP_KERNEL, 0);
 	b = vmap_caller(pg, 2, VM_MAP, PAGE_KERNEL, NULL, "test_b");
-	c = vmalloc(PAGE_SIZE);                /* caller resolved by dladdr, or 0x... */
+	c = vmalloc(PAGE_SIZE); /* caller resolved by dladdr, or 0x... */
 	text = show_vmallocinfo();
 	snprintf(expect, sizeof(expect),
 		 "0x%016lx-0x%016lx   24576 test_a pages=5 vmalloc N0=5\n"
 		 "0x%016lx-0x%016lx   12288 test_b vmap\n",
-		 VMALLOC_START, VMALLOC_START + 6 * PAGE_SIZE,
-		 VMALLOC_START + 6 * PAGE_SIZE, VMALLOC_START + 9 * PAGE_SIZE);
+		 VMALLOC_START, VMALLOC_START + 6 * PAGE_SIZE, VMALLOC_START + 6 * PAGE_SIZE,
+		 VMALLOC_START + 9 * PAGE_SIZE);
 	assert_memory_equal(text, expect, strlen(expect));
 	snprintf(expect, sizeof(expect), "0x%016lx-0x%016lx    8192 ",
 		 VMALLOC_START + 9 * PAGE_SIZE, VMALLOC_START + 11 * PAGE_SIZE);
@@ -1138,7 +1144,7 @@ static void stress_fn(void *arg)
 		int s = (int)(mmk_random() % STRESS_SLOTS);
 		u8 *p = atomic_exchange(&stress_slot[s], NULL);
 
-		if (p) {   /* allocated by whichever CPU: check and free here */
+		if (p) { /* allocated by whichever CPU: check and free here */
 			if (!stress_area_ok(p))
 				atomic_fetch_add(&stress_errors, 1);
 			vfree(p);

@@ -66,25 +66,16 @@ static int teardown(void **state)
 }
 
 /* The zone GFP_KERNEL allocations come from. */
-static struct zone *main_zone(void)
-{
-	return contig_page_data.zonelist[gfp_zone(GFP_KERNEL)][0];
-}
+static struct zone *main_zone(void) { return contig_page_data.zonelist[gfp_zone(GFP_KERNEL)][0]; }
 
-static long zglobal(struct zone *z, int i)
-{
-	return atomic_load(&z->vm_stat[i]);
-}
+static long zglobal(struct zone *z, int i) { return atomic_load(&z->vm_stat[i]); }
 
 static int zdiff(struct zone *z, int cpu, int i)
 {
 	return READ_ONCE(z->pageset[cpu].zstats.vm_stat_diff[i]);
 }
 
-static long nglobal(int i)
-{
-	return atomic_load(&contig_page_data.vm_stat[i]);
-}
+static long nglobal(int i) { return atomic_load(&contig_page_data.vm_stat[i]); }
 
 static int ndiff(int cpu, int i)
 {
@@ -110,18 +101,18 @@ static void test_threshold_fold(void **state)
 
 	for (k = 0; k < t; k++)
 		mod_zone_page_state(z, ZITEM, 1);
-	assert_int_equal(zglobal(z, ZITEM), 0);          /* all on the CPU */
+	assert_int_equal(zglobal(z, ZITEM), 0); /* all on the CPU */
 	assert_int_equal(zdiff(z, 0, ZITEM), t);
-	mod_zone_page_state(z, ZITEM, 1);                 /* past it: all of it moves */
+	mod_zone_page_state(z, ZITEM, 1); /* past it: all of it moves */
 	assert_int_equal(zglobal(z, ZITEM), t + 1);
 	assert_int_equal(zdiff(z, 0, ZITEM), 0);
-	mod_zone_page_state(z, ZITEM, -(t + 1) - 300);    /* a big delta folds at once */
+	mod_zone_page_state(z, ZITEM, -(t + 1) - 300); /* a big delta folds at once */
 	assert_int_equal(zglobal(z, ZITEM), -300);
 	assert_int_equal(zdiff(z, 0, ZITEM), 0);
 	mod_zone_page_state(z, ZITEM, 300);
 	assert_int_equal(zglobal(z, ZITEM), 0);
 
-	for (k = 0; k <= t; k++)                           /* +1 past t: overstep */
+	for (k = 0; k <= t; k++) /* +1 past t: overstep */
 		inc_zone_page_state(page, ZITEM);
 	assert_int_equal(zglobal(z, ZITEM), t + 1 + t / 2);
 	assert_int_equal(zdiff(z, 0, ZITEM), -(t / 2));
@@ -141,7 +132,8 @@ static void test_threshold_fold(void **state)
 
 	/* bytes in, pages kept, bytes out */
 	{
-		unsigned long before = node_page_state_snapshot(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B);
+		unsigned long before =
+			node_page_state_snapshot(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B);
 
 		mod_node_page_state(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B, 3 * (long)PAGE_SIZE);
 		assert_int_equal(node_page_state_snapshot(NODE_DATA(0), NR_SLAB_RECLAIMABLE_B),
@@ -163,10 +155,7 @@ static void add_deltas(void *info)
 	mod_node_page_state(NODE_DATA(0), NITEM, -3);
 }
 
-static void fold_here(void *info)
-{
-	*(int *)info = refresh_cpu_vm_stats();
-}
+static void fold_here(void *info) { *(int *)info = refresh_cpu_vm_stats(); }
 
 static void test_fold_drains_cpus(void **state)
 {
@@ -185,16 +174,16 @@ static void test_fold_drains_cpus(void **state)
 	}
 	assert_int_equal(zglobal(z, ZITEM), 0);
 
-	cpu_call(2, fold_here, &changes);                 /* one CPU folds its own */
+	cpu_call(2, fold_here, &changes); /* one CPU folds its own */
 	assert_int_equal(changes, 2);
 	assert_int_equal(zdiff(z, 2, ZITEM), 0);
 	assert_int_equal(ndiff(2, NITEM), 0);
 	assert_int_equal(zglobal(z, ZITEM), 2);
 	assert_int_equal(nglobal(NITEM), -3);
 	cpu_call(2, fold_here, &changes);
-	assert_int_equal(changes, 0);                     /* nothing left there */
+	assert_int_equal(changes, 0); /* nothing left there */
 
-	assert_int_equal(vmstat_refresh(), 1);            /* CPU 0 folds all: -12 < 0 */
+	assert_int_equal(vmstat_refresh(), 1); /* CPU 0 folds all: -12 < 0 */
 	for (cpu = 0; cpu < 4; cpu++) {
 		assert_int_equal(zdiff(z, cpu, ZITEM), 0);
 		assert_int_equal(ndiff(cpu, NITEM), 0);
@@ -218,7 +207,7 @@ static void alloc_on_cpu(void *info)
 	(void)info;
 	for (i = 0; i < 64; i++)
 		cpu1_pages[i] = alloc_page(GFP_KERNEL);
-	drain_local_pages();     /* the refill's leftovers back to buddy */
+	drain_local_pages(); /* the refill's leftovers back to buddy */
 }
 
 static void free_on_cpu(void *info)
@@ -272,7 +261,7 @@ static void test_readers_exact(void **state)
 	assert_int_equal(global_zone_page_state_snapshot(NR_FREE_PAGES), before);
 
 	cpu_call(1, alloc_on_cpu, NULL);
-	cpu_call(1, add_deltas, NULL);                    /* ZITEM +2 on CPU 1 only */
+	cpu_call(1, add_deltas, NULL); /* ZITEM +2 on CPU 1 only */
 	exact = global_zone_page_state_snapshot(NR_FREE_PAGES);
 	assert_int_equal(exact, before - 64);
 	diffs = zdiff(z, 1, NR_FREE_PAGES);
@@ -366,18 +355,18 @@ static void test_verify_corrupt_delta(void **state)
 	assert_int_equal(verify_all(stderr), 0);
 	t = z->pageset[1].zstats.stat_threshold;
 	d = &z->pageset[1].zstats.vm_stat_diff[ZITEM];
-	WRITE_ONCE(*d, (s8)(t + 1));                      /* beyond the threshold */
+	WRITE_ONCE(*d, (s8)(t + 1)); /* beyond the threshold */
 	assert_true(verify_errors_matching("nr_zspages delta"));
 	WRITE_ONCE(*d, 0);
 	assert_int_equal(verify_all(stderr), 0);
 
 	d = &z->pageset[1].zstats.vm_stat_diff[NR_FREE_PAGES];
-	WRITE_ONCE(*d, (s8)(*d + 1));                     /* in range, but one page too many */
+	WRITE_ONCE(*d, (s8)(*d + 1)); /* in range, but one page too many */
 	assert_true(verify_errors_matching("NR_FREE_PAGES"));
 	WRITE_ONCE(*d, (s8)(*d - 1));
 
 	d = (s8 *)&contig_page_data.per_cpu_nodestats[1].vm_node_stat_diff[NR_ANON_MAPPED];
-	WRITE_ONCE(*d, (s8)(*d + 1));                     /* an anon page nobody maps */
+	WRITE_ONCE(*d, (s8)(*d + 1)); /* an anon page nobody maps */
 	assert_true(verify_errors_matching("NR_ANON_MAPPED"));
 	WRITE_ONCE(*d, (s8)(*d - 1));
 	assert_int_equal(verify_all(stderr), 0);
@@ -408,17 +397,18 @@ static void test_percpu_counter(void **state)
 	assert_int_equal(percpu_counter_init_many(pc, 5, 3), 0);
 	assert_int_equal(percpu_counter_sum(&pc[2]), 5);
 	/* one cache line per CPU: CPU 1's deltas are 64 bytes after CPU 0's */
-	assert_int_equal((char *)(pc[0].counters + PERCPU_COUNTER_STRIDE) - (char *)pc[0].counters, 64);
+	assert_int_equal((char *)(pc[0].counters + PERCPU_COUNTER_STRIDE) - (char *)pc[0].counters,
+			 64);
 
 	n = batch - 1;
-	cpu_call(1, pc_add, &n);                          /* stays on CPU 1 */
+	cpu_call(1, pc_add, &n); /* stays on CPU 1 */
 	assert_int_equal(percpu_counter_read(&pc[1]), 5);
 	assert_int_equal(percpu_counter_sum(&pc[1]), 5 + batch - 1);
 	n = 1;
-	cpu_call(1, pc_add, &n);                          /* reaches the batch: folds */
+	cpu_call(1, pc_add, &n); /* reaches the batch: folds */
 	assert_int_equal(percpu_counter_read(&pc[1]), 5 + batch);
 	assert_int_equal(percpu_counter_sum(&pc[1]), 5 + batch);
-	percpu_counter_add(&pc[1], -7);                   /* CPU 0's own delta */
+	percpu_counter_add(&pc[1], -7); /* CPU 0's own delta */
 	assert_int_equal(percpu_counter_read(&pc[1]), 5 + batch);
 	assert_int_equal(percpu_counter_sum(&pc[1]), 5 + batch - 7);
 	percpu_counter_fold_local(&pc[1]);
@@ -426,7 +416,7 @@ static void test_percpu_counter(void **state)
 	percpu_counter_add(&pc[0], -100);
 	assert_int_equal(percpu_counter_sum_positive(&pc[0]), 0);
 	assert_int_equal(percpu_counter_sum(&pc[0]), -95);
-	assert_int_equal(percpu_counter_sum(&pc[2]), 5);  /* neighbours untouched */
+	assert_int_equal(percpu_counter_sum(&pc[2]), 5); /* neighbours untouched */
 	percpu_counter_destroy_many(pc, 3);
 	assert_null(pc[0].counters);
 	assert_int_equal(percpu_counter_sum(&pc[0]), -95);

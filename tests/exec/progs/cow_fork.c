@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	file = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	if (file == MAP_FAILED)
 		return 2;
-	file[1] = 'L';                          /* a COW copy of the file page */
+	file[1] = 'L'; /* a COW copy of the file page */
 	printf("file mapping: %c%c%c%c\n", file[0] == 0x7f ? '.' : '?', file[1], file[2], file[3]);
 	munmap(file, 8192);
 	close(fd);

@@ -2,10 +2,7 @@
  * that gdb's bt on the core shows crash_here, middle, main. */
 #include <stdio.h>
 
-__attribute__((noinline)) void crash_here(volatile int *p)
-{
-	*p = 42;
-}
+__attribute__((noinline)) void crash_here(volatile int *p) { *p = 42; }
 
 __attribute__((noinline)) void middle(int depth)
 {

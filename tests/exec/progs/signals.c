@@ -18,7 +18,7 @@ static void on_usr1(int sig, siginfo_t *si, void *uc)
 	int i;
 
 	for (i = 0; i < 10; i++)
-		x = x * 1.5 + 0.25;                 /* clobbers xmm registers */
+		x = x * 1.5 + 0.25; /* clobbers xmm registers */
 	sink = x;
 	sigprocmask(SIG_BLOCK, NULL, &cur);
 	blocked_inside = sigismember(&cur, SIGUSR1);
@@ -59,7 +59,7 @@ int main(void)
 	raise(SIGUSR1);
 	printf("resethand: got %d\n", got);
 	fflush(stdout);
-	raise(SIGUSR1);                              /* default now: terminate */
+	raise(SIGUSR1); /* default now: terminate */
 	printf("not reached\n");
 	return 0;
 }
