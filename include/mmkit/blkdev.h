@@ -42,8 +42,8 @@ struct block_device {
 	char bd_name[32];		 /* "hostfs0", ... */
 	u64 latency_ns;			 /* per request */
 	u64 bw_bytes;			 /* bytes per second; 0 = unlimited */
-	bool nonrot;			 /* solid-state (queue/rotational 0): swap
-					        uses per-CPU clusters and VMA readahead */
+	/* solid-state (queue/rotational 0): swap uses per-CPU clusters and VMA readahead */
+	bool nonrot;
 	struct backing_dev_info *bd_bdi; /* its writeback (mm/backing-dev.c) */
 	spinlock_t bd_lock;
 	struct blk_fault_rule fail[2]; /* REQ_OP_READ, REQ_OP_WRITE */

@@ -196,8 +196,8 @@ struct inode {
 	/* ---- hostfs ---- */
 	int i_hostfd; /* -1: none */
 	bool i_host_writable;
-	bool i_swapfile; /* S_SWAPFILE: an active swap area (writes,
-					        truncation and fallocate: -ETXTBSY) */
+	/* S_SWAPFILE: an active swap area (writes, truncation and fallocate: -ETXTBSY) */
+	bool i_swapfile;
 };
 
 struct dentry {
@@ -208,9 +208,9 @@ struct dentry {
 	struct list_head d_child; /* on d_parent->d_subdirs */
 	struct list_head d_subdirs;
 	_Atomic int d_count;
-	bool d_unhashed;	     /* unlinked: maps print " (deleted)" */
-	bool d_symlink;		     /* a host symbolic link (hostfs): its target's
-	                                        inode, or an S_IFLNK one if it dangles */
+	bool d_unhashed; /* unlinked: maps print " (deleted)" */
+	/* a host symbolic link (hostfs): its target's inode, or an S_IFLNK one if it dangles */
+	bool d_symlink;
 	struct dentry *d_mounted;    /* mount point: the root mounted on it */
 	struct dentry *d_mountpoint; /* a mounted root: where it is mounted */
 };

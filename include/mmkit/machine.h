@@ -73,9 +73,9 @@ struct cpu {
 	bool cr4_pge;		     /* global pages enabled */
 	struct task_struct *current; /* running task, NULL = idle */
 	struct mm_struct *loaded_mm; /* cpu_tlbstate.loaded_mm: whose tables CR3 holds */
-	unsigned long vm_events[CPU_EVENT_SLOTS]; /* per-CPU event counters, named by
-					   the kernel (include/mmkit/vmstat.h); read
-					   racily by /proc/vmstat */
+	/* per-CPU event counters, named by the kernel (include/mmkit/vmstat.h); read racily by
+	 * /proc/vmstat */
+	unsigned long vm_events[CPU_EVENT_SLOTS];
 	u64 rng; /* per-CPU xorshift state, from the machine seed */
 	/* An engine that executes user code on this CPU (arch/x86/unicorn_cpu.c):
 	 * every local TLB flush also flushes it, and raising the interrupt line
@@ -87,10 +87,10 @@ struct cpu {
 	/* --- IPI mailbox: written by other CPUs, guarded by ipi_lock --- */
 	pthread_mutex_t ipi_lock;
 	pthread_cond_t ipi_cond;
-	_Atomic int ipi_pending;		/* checked at interrupt points and while waiting */
-	struct tlb_entry **tlb_table;		/* the CPU thread's mmk_tlb_table, NULL when no
-					   thread runs the CPU: an IPI sender points it
-					   at tlb_trap_table (under ipi_lock) */
+	_Atomic int ipi_pending; /* checked at interrupt points and while waiting */
+	/* the CPU thread's mmk_tlb_table, NULL when no thread runs the CPU: an IPI sender points
+	 * it at tlb_trap_table (under ipi_lock) */
+	struct tlb_entry **tlb_table;
 	smp_call_func_t ipi_func[MMK_MAX_CPUS]; /* one slot per sender */
 	void *ipi_info[MMK_MAX_CPUS];
 	bool ipi_irqsafe[MMK_MAX_CPUS];
@@ -111,10 +111,9 @@ struct machine {
 	u8 *ram; /* host mapping of all RAM */
 	int memfd;
 	unsigned long max_pfn; /* number of frames */
-	struct page *mem_map;  /* one struct page per frame, set by the kernel
-				     at boot (mm/mm_init.c alloc_node_mem_map):
-				     host memory, like Linux's vmemmap not carved
-				     from RAM; machine/ never looks inside */
+	/* one struct page per frame, set by the kernel at boot (mm/mm_init.c alloc_node_mem_map):
+	 * host memory, like Linux's vmemmap not carved from RAM; machine/ never looks inside */
+	struct page *mem_map;
 	int nr_cpus;
 	struct cpu *cpus;
 	bool booted;

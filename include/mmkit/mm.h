@@ -102,13 +102,25 @@ static inline void clear_page_flag(struct page *p, int bit)
 	static inline bool Page##Name(const struct page *p) { return test_page_flag(p, bit); } \
 	static inline void SetPage##Name(struct page *p) { set_page_flag(p, bit); }            \
 	static inline void ClearPage##Name(struct page *p) { clear_page_flag(p, bit); }
+/* One per line (clang-format cannot lay out macro calls without a ';'). */
+// clang-format off
 PAGEFLAG(Locked, PG_locked)
-PAGEFLAG(Referenced, PG_referenced) PAGEFLAG(Uptodate, PG_uptodate) PAGEFLAG(Dirty, PG_dirty)
-	PAGEFLAG(LRU, PG_lru) PAGEFLAG(Active, PG_active) PAGEFLAG(Reserved, PG_reserved) PAGEFLAG(
-		Private, PG_private) PAGEFLAG(Writeback, PG_writeback) PAGEFLAG(Head, PG_head)
-		PAGEFLAG(SwapBacked, PG_swapbacked) PAGEFLAG(Unevictable, PG_unevictable)
-			PAGEFLAG(Mlocked, PG_mlocked) PAGEFLAG(SwapCache, PG_swapcache)
-				PAGEFLAG(Reclaim, PG_reclaim) PAGEFLAG(Workingset, PG_workingset)
+PAGEFLAG(Referenced, PG_referenced)
+PAGEFLAG(Uptodate, PG_uptodate)
+PAGEFLAG(Dirty, PG_dirty)
+PAGEFLAG(LRU, PG_lru)
+PAGEFLAG(Active, PG_active)
+PAGEFLAG(Reserved, PG_reserved)
+PAGEFLAG(Private, PG_private)
+PAGEFLAG(Writeback, PG_writeback)
+PAGEFLAG(Head, PG_head)
+PAGEFLAG(SwapBacked, PG_swapbacked)
+PAGEFLAG(Unevictable, PG_unevictable)
+PAGEFLAG(Mlocked, PG_mlocked)
+PAGEFLAG(SwapCache, PG_swapcache)
+PAGEFLAG(Reclaim, PG_reclaim)
+PAGEFLAG(Workingset, PG_workingset)
+// clang-format on
 #undef PAGEFLAG
 #define PAGETYPE(Name, ty)                                                                     \
 	static inline bool Page##Name(const struct page *p)                                    \
@@ -120,12 +132,14 @@ PAGEFLAG(Referenced, PG_referenced) PAGEFLAG(Uptodate, PG_uptodate) PAGEFLAG(Dir
 	{                                                                                      \
 		WRITE_ONCE(p->page_type, PGTY_none);                                           \
 	}
-					PAGETYPE(Buddy, PGTY_buddy) PAGETYPE(Table, PGTY_table)
-						PAGETYPE(Slab, PGTY_slab)
-							PAGETYPE(LargeKmalloc, PGTY_large_kmalloc)
+// clang-format off
+PAGETYPE(Buddy, PGTY_buddy)
+PAGETYPE(Table, PGTY_table)
+PAGETYPE(Slab, PGTY_slab)
+PAGETYPE(LargeKmalloc, PGTY_large_kmalloc)
+// clang-format on
 #undef PAGETYPE
-								static inline bool PageAnon(
-									const struct page *p)
+static inline bool PageAnon(const struct page *p)
 {
 	return ((unsigned long)p->mapping & PAGE_MAPPING_ANON) != 0;
 }

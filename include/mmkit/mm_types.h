@@ -161,8 +161,9 @@ struct vma_tree {
 	struct vm_area_struct *first, *last;
 	struct vt_node *spare; /* preallocated nodes (vt_preallocate) */
 	int nr_spare;
-	struct vm_area_struct *cache; /* last VMA found (the old mmap_cache); written
-	                                    under mmap_lock read too, so READ/WRITE_ONCE */
+	/* last VMA found (the old mmap_cache); written under mmap_lock read too, so
+	 * READ/WRITE_ONCE */
+	struct vm_area_struct *cache;
 };
 
 /*
@@ -214,9 +215,9 @@ struct file_ra_state {
 	unsigned int async_size; /* start the next window with this many left */
 	unsigned int ra_pages;	 /* the maximum window */
 	unsigned int mmap_miss;	 /* cache misses of mmap faults (read-around) */
-	unsigned int order;	 /* the folio order Linux would use (mmkit
-	                                    allocates order 0 and keeps the arithmetic) */
-	long prev_pos;		 /* the last read()'s end, -1 at open */
+	/* the folio order Linux would use (mmkit allocates order 0 and keeps the arithmetic) */
+	unsigned int order;
+	long prev_pos; /* the last read()'s end, -1 at open */
 };
 
 /* What a file does (Linux file_operations): release for every file (the
@@ -347,12 +348,12 @@ struct vm_area_struct {
 	struct file *vm_file;
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
-	struct list_head shared;	 /* on vm_file's mapping->i_mmap (file VMAs
-	                                    linked into an mm); empty otherwise */
+	/* on vm_file's mapping->i_mmap (file VMAs linked into an mm); empty otherwise */
+	struct list_head shared;
 	const struct vm_operations_struct *vm_ops;
 	void *vm_private_data; /* special mappings: the vm_special_mapping */
-	const char *vm_name;   /* special mappings: [vdso], [vvar], ...;
-	                                    [anon:NAME] of a named anonymous VMA */
+	/* special mappings: [vdso], [vvar], ...; [anon:NAME] of a named anonymous VMA */
+	const char *vm_name;
 	/* --- tree and list linkage, guarded by mmap_lock --- */
 	struct vm_area_struct *vm_prev, *vm_next;
 	struct vt_node *vt_leaf; /* leaf holding this VMA */
@@ -393,8 +394,8 @@ struct mm_struct {
 	 *   hiwater_vm >= total_vm at every point it was sampled */
 	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_vm, hiwater_rss;
-	unsigned long locked_vm_dontunmap; /* locked_vm Linux leaves counted after
-	                                      mremap(MREMAP_DONTUNMAP) of a locked VMA */
+	/* locked_vm Linux leaves counted after mremap(MREMAP_DONTUNMAP) of a locked VMA */
+	unsigned long locked_vm_dontunmap;
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack;
 	unsigned long arg_start, arg_end, env_start, env_end;
@@ -407,8 +408,8 @@ struct mm_struct {
 	struct percpu_counter rss_stat[NR_MM_COUNTERS];
 	/* --- atomic --- */
 	_Atomic int mm_users; /* tasks using the address space (mmget/mmput) */
-	_Atomic int mm_count; /* references to the struct (mmgrab/mmdrop);
-	                                    all mm_users together hold one */
+	/* references to the struct (mmgrab/mmdrop); all mm_users together hold one */
+	_Atomic int mm_count;
 	/* --- guarded by mmlist_lock --- */
 	struct list_head mmlist; /* every mm, on init_mm.mmlist */
 	unsigned long mm_id;	 /* serial number, for debug output */

@@ -60,8 +60,8 @@ struct mmu_fault {
 	/* Outcome of a fault that was not resolved. */
 	int sig, si_code; /* user: the signal to deliver (0 = none yet) */
 	unsigned long sig_addr;
-	bool oops;     /* an oops was reported (kernel access, or a
-					   corrupted page table: RSVD) */
+	/* An oops was reported (kernel access, or a corrupted page table: RSVD). */
+	bool oops;
 	char msg[160]; /* the oops text (the `! OOPS` result) */
 };
 
@@ -176,14 +176,21 @@ static __always_inline struct tlb_entry *tlb_entry_of(int mmu_idx, unsigned long
 		}                                                                              \
 		return mmu_store_slow(mmu_idx, va, bits / 8, val);                             \
 	}
+// clang-format off
 MMU_FAST_LOAD(8)
-MMU_FAST_LOAD(16) MMU_FAST_LOAD(32) MMU_FAST_LOAD(64) MMU_FAST_STORE(8) MMU_FAST_STORE(16)
-	MMU_FAST_STORE(32) MMU_FAST_STORE(64)
+MMU_FAST_LOAD(16)
+MMU_FAST_LOAD(32)
+MMU_FAST_LOAD(64)
+MMU_FAST_STORE(8)
+MMU_FAST_STORE(16)
+MMU_FAST_STORE(32)
+MMU_FAST_STORE(64)
+// clang-format on
 #undef MMU_FAST_LOAD
 #undef MMU_FAST_STORE
 
-	/* Size-generic forms (size 1, 2, 4 or 8; the value zero-extended). */
-	int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val);
+/* Size-generic forms (size 1, 2, 4 or 8; the value zero-extended). */
+int mmk_read(int mmu_idx, unsigned long va, unsigned int size, u64 *val);
 int mmk_write(int mmu_idx, unsigned long va, unsigned int size, u64 val);
 /* An instruction fetch of one byte at va (NX, U/S apply). */
 int mmk_exec(int mmu_idx, unsigned long va);

@@ -244,8 +244,8 @@ struct zone {
 	unsigned long pageblock_base_pfn; /* pfn of pageblock_mt[0] */
 	unsigned long zone_start_pfn;
 	_Atomic long managed_pages;
-	long percpu_drift; /* sum of the CPUs' stat_threshold: how far
-						   the global counters may be off */
+	/* sum of the CPUs' stat_threshold: how far the global counters may be off */
+	long percpu_drift;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	const char *name;

@@ -51,10 +51,11 @@ struct ucpu_regs {
 /* Why ucpu_run returned. */
 enum ucpu_exit {
 	UCPU_STOPPED, /* the syscall vector asked to stop */
-	UCPU_KICKED,  /* a kick (an IPI, another CPU's turn) stopped it between
-				   two instructions: the same thread should go on */
-	UCPU_SIGNAL,  /* a fault or trap that ends in a signal: *sig, *fault */
-	UCPU_STEPS,   /* the instruction budget ran out */
+	/* a kick (an IPI, another CPU's turn) stopped it between two instructions: the same thread
+	 * should go on */
+	UCPU_KICKED,
+	UCPU_SIGNAL, /* a fault or trap that ends in a signal: *sig, *fault */
+	UCPU_STEPS,  /* the instruction budget ran out */
 };
 
 struct ucpu_ctx;

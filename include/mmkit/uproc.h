@@ -43,9 +43,9 @@ struct uthread {
 	bool stop_at_syscall;		   /* scenario: stop before the next call... */
 	int stop_sc;			   /* ...with this number (-1: any) */
 	struct user_regs_struct core_regs; /* NT_PRSTATUS of a core dump */
-	struct ucpu_regs first_regs;	   /* a thread made for another CPU: its
-					     context is made there at first run */
-	bool restart_pending;		   /* its RIP is rewound to a blocked `syscall` */
+	/* a thread made for another CPU: its context is made there at first run */
+	struct ucpu_regs first_regs;
+	bool restart_pending; /* its RIP is rewound to a blocked `syscall` */
 #define UT_SIGDEPTH 8
 	struct ucpu_ctx *sigsaved[UT_SIGDEPTH]; /* the state each handler interrupted */
 	int sigdepth;
