@@ -13,6 +13,10 @@
  *   cow floor      buddy order-0 alloc + a 4 KiB copy from one hot source
  *                  page, N distinct pages, then freeing them (what a COW
  *                  fault must pay at least, timed as the floor above)
+ *   cow cold src   the same with N distinct source pages written before
+ *                  (as the COW's sources are: 64 MiB ago, past the L3), a
+ *                  diagnostic next to the floor: what the copy costs when
+ *                  its source must come from DRAM
  *   fork 256M      fork of a process with 256 MiB populated (per fork)
  *   munmap         munmap of N populated pages (per page)
  *   free floor     __free_page of N pages allocated before (what munmap
@@ -49,8 +53,9 @@
  * caches.  The bench ends with the processes and threads lines on such a
  * 1 GiB machine, to show that.
  *
- * Usage: bench_fault [pages] [RAM MiB] [quick] (defaults: 16384 = 64 MiB per
- * round, 4096 MiB; quick: the one-CPU fault lines and their floors only).
+ * Usage: bench_fault [pages] [RAM MiB] [quick|cpu] (defaults: 16384 = 64 MiB
+ * per round, 4096 MiB; quick: the one-CPU fault lines and their floors only;
+ * cpu: the same in thread CPU time, best of 15, for a busy host).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -72,6 +77,10 @@
 #define PG 4096UL
 
 static unsigned long npages = 16384;
+/* CLOCK_THREAD_CPUTIME_ID with "cpu": time the host did not give this
+ * thread does not count (the one-CPU lines only; see main). */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+static int rounds = 5;
 
 /* The machine of the second set of 2-CPU lines (see main). */
 #define SMALL_RAM_MIB 1024UL
@@ -80,7 +89,7 @@ static double now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(bench_clock, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
@@ -424,6 +433,33 @@ static double sim_cow_floor(unsigned long n)
 	return t / n;
 }
 
+/* The copy with cold sources: n source pages written in order, then n
+ * distinct pages allocated and each filled from its own source, as the COW
+ * round reads them; per page (the sources' allocation is not timed). */
+static double sim_cow_floor_cold(unsigned long n)
+{
+	struct page **src = malloc(n * sizeof(*src)), **pages = malloc(n * sizeof(*pages));
+	double t;
+
+	for (unsigned long i = 0; i < n; i++) {
+		src[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		memset(page_address(src[i]), 1, PG);
+	}
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		memcpy(page_address(pages[i]), page_address(src[i]), PG);
+	}
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(pages[i]);
+	t = now_ns() - t;
+	for (unsigned long i = 0; i < n; i++)
+		__free_page(src[i]);
+	free(src);
+	free(pages);
+	return t / n;
+}
+
 static double sim_anon_write(unsigned long n)
 {
 	unsigned long a = sim_map(n);
@@ -689,7 +725,7 @@ static void fault_and_floor(double (*fault)(unsigned long), double (*floor)(unsi
 			    double *f, double *fl)
 {
 	*f = *fl = INFINITY;
-	for (int r = 0; r < 5; r++) {
+	for (int r = 0; r < rounds; r++) {
 		floor(npages);
 		*fl = best(*fl, floor(npages));
 		*f = best(*f, fault(npages));
@@ -712,6 +748,13 @@ int main(int argc, char **argv)
 	double fl, aw, cfl, cw;
 	bool quick = argc > 3 && !strcmp(argv[3], "quick");
 
+	if (argc > 3 && !strcmp(argv[3], "cpu")) {
+		/* on a busy host: thread CPU time, best of 15, one-CPU lines */
+		bench_clock = CLOCK_THREAD_CPUTIME_ID;
+		rounds = 15;
+		quick = true;
+	}
+
 	if (argc > 1)
 		npages = strtoul(argv[1], NULL, 0);
 	if (argc > 2)
@@ -721,9 +764,9 @@ int main(int argc, char **argv)
 	context_switch(t);
 	sim_anon_write(npages); /* warm up: page tables, pcp lists */
 	host_anon_write(npages);
-	printf("bench_fault: %lu pages per round, best of 3 (write fault, COW and their floors: of 5, alternating;\n"
-	       "             the floor after an untimed floor)\n",
-	       npages);
+	printf("bench_fault: %lu pages per round, best of 3 (write fault, COW and their floors: of %d, alternating;\n"
+	       "             the floor after an untimed floor)%s\n",
+	       npages, rounds, bench_clock == CLOCK_MONOTONIC ? "" : "; thread CPU time");
 	print_machine(ram_mib);
 	/* The floor and the fault alternate, so both see the VM in one state.
 	 * The floor is timed after an untimed floor: right after a fault round
@@ -740,6 +783,9 @@ int main(int argc, char **argv)
 	row("COW fault after fork", cw, best(host_cow(npages), host_cow(npages)), "ns/page");
 	printf("%-22s mmkit %10.1f ns/page   (COW / floor %4.2f)\n", "floor alloc+copy", cfl,
 	       cw / cfl);
+	cfl = best(sim_cow_floor_cold(npages), sim_cow_floor_cold(npages));
+	printf("%-22s mmkit %10.1f ns/page   (COW / it %4.2f: the copy from DRAM, a diagnostic)\n",
+	       "  with cold sources", cfl, cw / cfl);
 	if (quick) {
 		task_exit(t);
 		machine_shutdown();

@@ -155,6 +155,12 @@ struct cli_proc *cli_proc_find(struct scenario *sc, const char *name);
 /* Add a name (spawn/fork/thread/kthread).  NULL if the name exists or the table is full. */
 struct cli_proc *cli_proc_add(struct scenario *sc, const char *name, struct task_struct *t,
 			      int cpu);
+/* A swap area of size bytes at prio in a file of a fresh host directory
+ * (under $MMKIT_SWAPAREA_DIR, $TMPDIR or /var/tmp) mounted at /swaparea,
+ * unlinked on the host once on (the mount holds it): the `swaparea`
+ * command and `mmkit exec --swap`.  0 or -errno; a host-side failure
+ * (mkdtemp) also writes why (why[0] is 0 otherwise).  Kernel context. */
+int swaparea_setup(u64 size, int prio, char *why, size_t whylen);
 /* Report the fault of c's failed access (mmu_last_fault): an oops, or the
  * signal result; a signal not caught ends the process (cli_group_exit). */
 void cli_access_fault(struct cmd_ctx *c);

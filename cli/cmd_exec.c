@@ -5,6 +5,8 @@
  *
  *   --ram=SIZE --cpus=N --seed=N      the machine (4-level paging always)
  *   --mount=HOSTDIR:PATH              a host directory at PATH (repeatable)
+ *   --swap=SIZE                       a swap area of SIZE (the `swaparea`
+ *                                     command's: a host temporary file)
  *   --cwd=PATH                        the program's working directory (/)
  *   --core-pattern=PATTERN            kernel.core_pattern (default "core")
  *   --core-limit=SIZE|unlimited       RLIMIT_CORE (default: mmkit's own, as a
@@ -31,13 +33,14 @@
 #include "mmkit/coredump.h"
 #include "mmkit/fs.h"
 #include "mmkit/paging.h"
+#include "mmkit/swap.h"
 #include "mmkit/uproc.h"
 
 extern char **environ;
 
 #define MAX_MOUNTS 16
 
-enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE, EO_CORE_LIMIT };
+enum { EO_RAM = 256, EO_CPUS, EO_SEED, EO_MOUNT, EO_CWD, EO_CORE, EO_CORE_LIMIT, EO_SWAP };
 
 static const struct option exec_opts[] = { { "ram", required_argument, NULL, EO_RAM },
 					   { "cpus", required_argument, NULL, EO_CPUS },
@@ -46,6 +49,7 @@ static const struct option exec_opts[] = { { "ram", required_argument, NULL, EO_
 					   { "cwd", required_argument, NULL, EO_CWD },
 					   { "core-pattern", required_argument, NULL, EO_CORE },
 					   { "core-limit", required_argument, NULL, EO_CORE_LIMIT },
+					   { "swap", required_argument, NULL, EO_SWAP },
 					   { "verbose", no_argument, NULL, 'v' },
 					   { "quiet", no_argument, NULL, 'q' },
 					   { "help", no_argument, NULL, 'h' },
@@ -61,6 +65,7 @@ static void exec_usage(FILE *f)
 		"  --cpus=N               simulated CPUs (default 1)\n"
 		"  --seed=N               random seed (default 1)\n"
 		"  --mount=HOSTDIR:PATH   a host directory at PATH (repeatable)\n"
+		"  --swap=SIZE            a swap area of SIZE (a host temporary file, at /swaparea)\n"
 		"  --cwd=PATH             the program's working directory (default /)\n"
 		"  --core-pattern=PAT     where a core dump goes (default core, in the cwd's file system)\n"
 		"  --core-limit=SIZE      RLIMIT_CORE: a size or unlimited (default: mmkit's own)\n"
@@ -107,6 +112,7 @@ struct exec_opts_val {
 	int loglevel;
 	bool core_limit_set;
 	unsigned long core_limit;
+	u64 swap; /* bytes of swap (0: none) */
 };
 
 static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
@@ -143,6 +149,15 @@ static int parse_exec_options(int argc, char **argv, struct exec_opts_val *o)
 			break;
 		case EO_CWD:
 			o->cwd = optarg;
+			break;
+		case EO_SWAP:
+			if (parse_size(optarg, &o->swap) ||
+			    o->swap >> PAGE_SHIFT < SWAP_MIN_PAGES) {
+				fprintf(stderr,
+					"mmkit exec: --swap: a size of at least %d pages, got '%s'\n",
+					SWAP_MIN_PAGES, optarg);
+				return -1;
+			}
 			break;
 		case EO_CORE:
 			o->core = optarg;
@@ -233,6 +248,17 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 	if (o->core)
 		snprintf(core_pattern, sizeof(core_pattern), "%s", o->core);
 	err = mount_all(o);
+	if (!err && o->swap) {
+		char why[4200];
+
+		err = swaparea_setup(o->swap, 0, why, sizeof(why));
+		if (err) {
+			fprintf(stderr, "mmkit exec: --swap=%llu: %s\n",
+				(unsigned long long)o->swap, why[0] ? why : strerror(-err));
+			machine_shutdown();
+			return 2;
+		}
+	}
 	if (!err)
 		err = uproc_spawn(0, argv[0], argv, environ, o->cwd, &ut);
 	if (err) {

@@ -329,26 +329,23 @@ CLI_COMMAND(cmd_checkpat, .name = "checkpat", .kind = CMD_PROCESS,
 
 /* ----------------------------------------------------------- swaparea -- */
 
-static int do_swaparea(struct cmd_ctx *c)
+int swaparea_setup(u64 size, int prio, char *why, size_t whylen)
 {
-	const char *base = getenv("MMKIT_SWAPAREA_DIR"), *v;
+	const char *base = getenv("MMKIT_SWAPAREA_DIR");
 	char dir[4096], host[4200];
 	unsigned char uuid[16];
 	struct file *f;
-	u64 size, prio = 32000;
 	int err;
 
-	if (arg_count(c, 1, 2) || arg_num(c, 0, &size))
-		return CMD_SCRIPT_ERROR;
-	if (c->argc == 2 && (!arg_kv(c, 1, "prio", &v) || cli_parse_num(c->sc, v, &prio) ||
-			     prio > SWAP_FLAG_PRIO_MASK))
-		return script_error(c, "swaparea: prio=N (0..32767)");
 	size &= PAGE_MASK;
 	if (!base || !*base)
 		base = getenv("TMPDIR");
 	snprintf(dir, sizeof(dir), "%s/mmkit-swaparea-XXXXXX", base && *base ? base : "/var/tmp");
-	if (!mkdtemp(dir))
-		return script_error(c, "swaparea: %s: %s", dir, strerror(errno));
+	if (!mkdtemp(dir)) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		return -EIO;
+	}
+	why[0] = 0;
 	snprintf(host, sizeof(host), "%s/swapfile", dir);
 	err = do_mount_host(dir, "/swaparea", false, 0, 0);
 	random_uuid(uuid, mmk_random);
@@ -358,9 +355,27 @@ static int do_swaparea(struct cmd_ctx *c)
 		fput(f);
 	}
 	if (!err)
-		err = (int)sys_swapon("/swaparea/swapfile", SWAP_FLAG_PREFER | (int)prio);
+		err = (int)sys_swapon("/swaparea/swapfile", SWAP_FLAG_PREFER | prio);
 	unlink(host); /* the mount holds it open */
 	rmdir(dir);
+	return err;
+}
+
+static int do_swaparea(struct cmd_ctx *c)
+{
+	const char *v;
+	char why[4200];
+	u64 size, prio = 32000;
+	int err;
+
+	if (arg_count(c, 1, 2) || arg_num(c, 0, &size))
+		return CMD_SCRIPT_ERROR;
+	if (c->argc == 2 && (!arg_kv(c, 1, "prio", &v) || cli_parse_num(c->sc, v, &prio) ||
+			     prio > SWAP_FLAG_PRIO_MASK))
+		return script_error(c, "swaparea: prio=N (0..32767)");
+	err = swaparea_setup(size, (int)prio, why, sizeof(why));
+	if (why[0])
+		return script_error(c, "swaparea: %s", why);
 	result_ret(c, err);
 	return 0;
 }

@@ -145,11 +145,13 @@ static struct slab_sheaf *barn_get_empty_sheaf(struct node_barn *barn)
 {
 	struct slab_sheaf *empty = NULL;
 
+	if (!READ_ONCE(barn->nr_empty))
+		return NULL;
 	spin_lock(&barn->lock);
 	if (barn->nr_empty) {
 		empty = list_first_entry(&barn->sheaves_empty, struct slab_sheaf, barn_list);
 		list_del(&empty->barn_list);
-		barn->nr_empty--;
+		WRITE_ONCE(barn->nr_empty, barn->nr_empty - 1);
 	}
 	spin_unlock(&barn->lock);
 	return empty;
@@ -161,7 +163,7 @@ static void barn_put_empty_sheaf(struct node_barn *barn, struct slab_sheaf *shea
 {
 	spin_lock(&barn->lock);
 	list_add(&sheaf->barn_list, &barn->sheaves_empty);
-	barn->nr_empty++;
+	WRITE_ONCE(barn->nr_empty, barn->nr_empty + 1);
 	spin_unlock(&barn->lock);
 }
 
@@ -169,7 +171,7 @@ static void barn_put_full_sheaf(struct node_barn *barn, struct slab_sheaf *sheaf
 {
 	spin_lock(&barn->lock);
 	list_add(&sheaf->barn_list, &barn->sheaves_full);
-	barn->nr_full++;
+	WRITE_ONCE(barn->nr_full, barn->nr_full + 1);
 	spin_unlock(&barn->lock);
 }
 
@@ -179,14 +181,16 @@ static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn, struc
 {
 	struct slab_sheaf *full = NULL;
 
+	if (!READ_ONCE(barn->nr_full))
+		return NULL;
 	spin_lock(&barn->lock);
 	if (barn->nr_full) {
 		full = list_first_entry(&barn->sheaves_full, struct slab_sheaf, barn_list);
 		list_del(&full->barn_list);
-		barn->nr_full--;
+		WRITE_ONCE(barn->nr_full, barn->nr_full - 1);
 		if (!is_none(empty)) {
 			list_add(&empty->barn_list, &barn->sheaves_empty);
-			barn->nr_empty++;
+			WRITE_ONCE(barn->nr_empty, barn->nr_empty + 1);
 		}
 	}
 	spin_unlock(&barn->lock);
@@ -201,6 +205,12 @@ static int barn_replace_full_sheaf(struct node_barn *barn, struct slab_sheaf *fu
 {
 	int ret = 0;
 
+	/* unlocked looks first, as Linux: a stale answer only sends this
+	 * sheaf the slower way (a flush, or a new empty sheaf) */
+	if (READ_ONCE(barn->nr_full) >= MAX_FULL_SHEAVES)
+		return -E2BIG;
+	if (!READ_ONCE(barn->nr_empty))
+		return -ENOMEM;
 	spin_lock(&barn->lock);
 	if (barn->nr_full >= MAX_FULL_SHEAVES) {
 		ret = -E2BIG;
@@ -210,8 +220,8 @@ static int barn_replace_full_sheaf(struct node_barn *barn, struct slab_sheaf *fu
 		*emptyp = list_first_entry(&barn->sheaves_empty, struct slab_sheaf, barn_list);
 		list_del(&(*emptyp)->barn_list);
 		list_add(&full->barn_list, &barn->sheaves_full);
-		barn->nr_empty--;
-		barn->nr_full++;
+		WRITE_ONCE(barn->nr_empty, barn->nr_empty - 1);
+		WRITE_ONCE(barn->nr_full, barn->nr_full + 1);
 	}
 	spin_unlock(&barn->lock);
 	return ret;
@@ -222,8 +232,8 @@ static void barn_init(struct node_barn *barn)
 	spin_lock_init(&barn->lock);
 	INIT_LIST_HEAD(&barn->sheaves_full);
 	INIT_LIST_HEAD(&barn->sheaves_empty);
-	barn->nr_full = 0;
-	barn->nr_empty = 0;
+	WRITE_ONCE(barn->nr_full, 0);
+	WRITE_ONCE(barn->nr_empty, 0);
 }
 
 void barn_shrink(struct kmem_cache *s)
@@ -236,10 +246,10 @@ void barn_shrink(struct kmem_cache *s)
 	spin_lock(&barn->lock);
 	while (!list_empty(&barn->sheaves_full))
 		list_move(barn->sheaves_full.next, &full_list);
-	barn->nr_full = 0;
+	WRITE_ONCE(barn->nr_full, 0);
 	while (!list_empty(&barn->sheaves_empty))
 		list_move(barn->sheaves_empty.next, &empty_list);
-	barn->nr_empty = 0;
+	WRITE_ONCE(barn->nr_empty, 0);
 	spin_unlock(&barn->lock);
 	list_for_each_entry_safe(sheaf, tmp, &full_list, barn_list) {
 		sheaf_flush(s, sheaf);

@@ -6,14 +6,16 @@
 # on 1 and on 2 CPUs, where the threads run on the other CPU), and segv,
 # whose core opens in gdb with bt showing crash_here <- middle <- main,
 # and signals (handlers with real frames: SI_USER, a SIGSEGV handler that
-# siglongjmps out, SSE state kept across a handler, SA_RESETHAND).
+# siglongjmps out, SSE state kept across a handler, SA_RESETHAND), and
+# bigheap: a 48 MiB heap on a 32 MiB machine completes with swap, with the
+# native output, and without swap is killed.
 # Skipped (77) without Unicorn or gcc's static libc.  "N passed, N failed".
 mmkit=${1:?usage: test_cprogs.sh MMKIT}
 src=${MMKIT_SOURCE_DIR:-$(dirname "$0")/../..}
 command -v gcc >/dev/null || exit 77
 "$mmkit" exec -- /x 2>&1 | grep -q "built without the Unicorn CPU" && exit 77
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for p in malloc_heavy cow_fork threads segv signals; do
+for p in malloc_heavy cow_fork threads segv signals bigheap; do
   gcc -static -O1 -g -pthread -o "$tmp/$p" "$src/tests/exec/progs/$p.c" 2>"$tmp/cc.err" ||
     { cat "$tmp/cc.err"; exit 77; }
 done
@@ -33,6 +35,14 @@ same threads-1cpu 1 threads
 same threads-2cpus 2 threads
 same threads-4cpus 4 threads
 same signals 1 signals
+# under pressure: the heap goes through the swap area and comes back intact
+(cd "$tmp" && ./bigheap) > "$tmp/native.out" 2>/dev/null
+"$mmkit" exec -q --ram=32M --swap=96M --mount="$tmp:$tmp" -- "$tmp/bigheap" > "$tmp/mmkit.out" 2>/dev/null
+echo $? > "$tmp/bigheap.rc"
+ok bigheap-swap '[ "$(cat "$tmp/bigheap.rc")" = 0 ] && cmp -s "$tmp/native.out" "$tmp/mmkit.out" || { cat "$tmp/mmkit.out"; false; }'
+"$mmkit" exec -q --ram=32M --mount="$tmp:$tmp" -- "$tmp/bigheap" > "$tmp/mmkit.out" 2>/dev/null
+echo $? > "$tmp/bigheap.rc"
+ok bigheap-noswap-killed '[ "$(cat "$tmp/bigheap.rc")" -gt 128 ]'
 # segv: killed by SIGSEGV (128+11), a core in the mounted directory, and
 # gdb's backtrace names the crashing function and its callers
 rm -f "$tmp/core"
