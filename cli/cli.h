@@ -171,6 +171,10 @@ void cli_access_fault(struct cmd_ctx *c);
 struct kernel_siginfo;
 void cli_group_exit(struct scenario *sc, struct cli_proc *p, int sig,
 		    const struct kernel_siginfo *info);
+/* Every process with a fatal signal pending (an OOM victim) exits, as it
+ * would the next time it ran; each prints its death line after the current
+ * result line (cli/cmd_task.c). */
+void cli_exit_killed(struct scenario *sc);
 /* Mark p dead (the task is gone), killed by sig (0: it exited), at the
  * current line; a killed one prints `A (pid N) killed by SIG at line L`. */
 void cli_proc_died(struct scenario *sc, struct cli_proc *p, int sig);

@@ -324,6 +324,8 @@ static int import_vma(struct mm_struct *mm, struct vma_line *l)
 		vma_free_detached(v);
 		return err;
 	}
+	if (v->vm_flags & VM_ACCOUNT) /* an imported mapping's commitment */
+		vm_acct_memory((long)vma_pages(v));
 	vm_stat_account(mm, v->vm_flags, vma_pages(v));
 	if (!v->vm_file && !(v->vm_flags & VM_SHARED) && (v->vm_flags & VM_WRITE))
 		err = __anon_vma_prepare(v);
@@ -376,6 +378,10 @@ static int set_vma_flags(struct mm_struct *mm, struct vm_area_struct *v, unsigne
 	vm_stat_account(mm, v->vm_flags, -pages);
 	if (v->vm_flags & VM_LOCKED)
 		mm->locked_vm -= (unsigned long)pages;
+	if ((v->vm_flags & VM_ACCOUNT) && !(flags & VM_ACCOUNT)) /* Committed_AS */
+		vm_unacct_memory(pages);
+	else if (!(v->vm_flags & VM_ACCOUNT) && (flags & VM_ACCOUNT))
+		vm_acct_memory(pages);
 	v->vm_flags = flags;
 	v->vm_page_prot = vm_get_page_prot(flags);
 	vm_stat_account(mm, flags, pages);
@@ -421,10 +427,11 @@ CLI_COMMAND(cmd_vmflags, .name = "vmflags", .kind = CMD_PROCESS, .usage = "A vmf
 /* ---- set ---- */
 
 static const char *const set_keys[] = {
-	"mmap_base",	   "start_brk",	  "brk",  "stack_rlimit", "memlock_rlimit", "data_rlimit",
-	"as_rlimit",	   "start_stack", "root", "start_data",	  "end_data",	    "core_rlimit",
-	"coredump_filter",
+	"mmap_base",	   "start_brk",	    "brk",  "stack_rlimit", "memlock_rlimit", "data_rlimit",
+	"as_rlimit",	   "start_stack",   "root", "start_data",   "end_data",	      "core_rlimit",
+	"coredump_filter", "oom_score_adj",
 };
+#define SET_OOM_SCORE_ADJ 13
 
 static void set_one(struct task_struct *t, int k, unsigned long v)
 {
@@ -472,12 +479,25 @@ static void set_one(struct task_struct *t, int k, unsigned long v)
 		break;
 	case 12:
 		mm_set_coredump_filter(mm, v);
-		break; /* /proc/PID/coredump_filter */
+		break;		/* /proc/PID/coredump_filter */
+	case SET_OOM_SCORE_ADJ: /* /proc/PID/oom_score_adj */
+		WRITE_ONCE(t->signal->oom_score_adj, (short)(long)v);
+		break;
 	}
 }
 
-static int parse_set_value(struct cmd_ctx *c, const char *val, u64 *v)
+static int parse_set_value(struct cmd_ctx *c, int k, const char *val, u64 *v)
 {
+	if (k == SET_OOM_SCORE_ADJ) { /* Linux: -EINVAL outside -1000..1000 */
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (!*val || *end || n < -1000 || n > 1000)
+			return script_error(c, "set: oom_score_adj must be -1000..1000, not '%s'",
+					    val);
+		*v = (u64)n;
+		return 0;
+	}
 	if (!strcmp(val, "unlimited") || !strcmp(val, "RLIM_INFINITY")) {
 		*v = RLIM_INFINITY;
 		return 0;
@@ -500,7 +520,7 @@ static int do_set(struct cmd_ctx *c)
 			;
 		if (k == (int)ARRAY_SIZE(set_keys))
 			return script_error(c, "set: unknown key in '%s'", c->argv[i]);
-		if (parse_set_value(c, val, &vals[i]))
+		if (parse_set_value(c, k, val, &vals[i]))
 			return CMD_SCRIPT_ERROR;
 		keys[i] = k;
 	}
@@ -513,7 +533,7 @@ static int do_set(struct cmd_ctx *c)
 CLI_COMMAND(cmd_set, .name = "set", .kind = CMD_PROCESS,
 	    .usage = "A set KEY=VALUE ... (mmap_base start_brk brk stack_rlimit memlock_rlimit "
 		     "data_rlimit as_rlimit start_stack root start_data end_data core_rlimit "
-		     "coredump_filter)",
+		     "coredump_filter oom_score_adj)",
 	    .help = "set layout parameters and limits of A", .fn = do_set)
 
 /* ---- system calls ---- */

@@ -158,6 +158,18 @@ void cli_group_exit(struct scenario *sc, struct cli_proc *p, int signr,
 	}
 }
 
+void cli_exit_killed(struct scenario *sc)
+{
+	int i;
+
+	for (i = 0; i < sc->nprocs; i++) {
+		struct cli_proc *p = &sc->procs[i];
+
+		if (!p->dead && p->task && fatal_signal_pending(p->task))
+			cli_group_exit(sc, p, SIGKILL, NULL);
+	}
+}
+
 /* handle A SIGSEGV|SIGBUS catch|kill (applies to A's thread group) */
 static int do_handle(struct cmd_ctx *c)
 {

@@ -79,7 +79,8 @@ static const struct cmd_help help_table[] = {
 	  "vm.NAME=VALUE\tset a knob of /proc/sys/vm: dirty_ratio, dirty_background_ratio,\n"
 	  "\tdirty_bytes, dirty_background_bytes, dirty_expire_centisecs,\n"
 	  "\tdirty_writeback_centisecs, drop_caches, max_map_count, min_free_kbytes,\n"
-	  "\tmmap_min_addr, overcommit_memory, swappiness (out of Linux's range: an error)\n"
+	  "\tmmap_min_addr, overcommit_memory, overcommit_ratio, overcommit_kbytes,\n"
+	  "\tadmin_reserve_kbytes, user_reserve_kbytes, swappiness (out of Linux's range: an error)\n"
 	  "kernel.core_pattern=PATTERN\tthe core file's name (default `core`, relative to /):\n"
 	  "\t%p pid, %P, %i tid, %I, %u uid, %g gid, %d dumpable, %s signal, %t time,\n"
 	  "\t%h hostname, %e comm, %E exe path, %f exe name, %c RLIMIT_CORE, %C CPU, %% %;\n"
@@ -159,9 +160,11 @@ static const struct cmd_help help_table[] = {
 	  "\tstart_stack root start_data end_data (VALUE may be `unlimited`)\n"
 	  "\tcore_rlimit: RLIMIT_CORE, the most bytes a core file may hold (0, the default: none)\n"
 	  "\tcoredump_filter: /proc/A/coredump_filter's bits (default 0x33): 0 anonymous private,\n"
-	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n",
+	  "\t1 anonymous shared, 2 file private, 3 file shared, 4 ELF headers, 5-6 hugetlb, 7-8 DAX\n"
+	  "\toom_score_adj: /proc/A/oom_score_adj, -1000..1000 (-1000: the OOM killer spares A's group)\n",
 	  "nothing",
-	  "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n" },
+	  "spawn A\nA set memlock_rlimit=64K core_rlimit=unlimited coredump_filter=0x7e\n"
+	  "A set oom_score_adj=-1000\n" },
 	{ "gcore", T_PROC, "PATH\twhere the core file goes (created or truncated, mode 0644)\n",
 	  "`= 0` or `= -1 ERRNO`; A goes on (the ELF core a crash writes: coredump_filter applies, "
 	  "RLIMIT_CORE does not)",

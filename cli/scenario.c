@@ -29,6 +29,7 @@
 #include "mmkit/gfp.h"
 #include "mmkit/sched.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/oom.h"
 
 static struct cli_command *commands;
 
@@ -743,9 +744,11 @@ static void exec_on_cpu(void *info)
 	if (c->proc && c->proc->task && cli_switch_hook && cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
 	a->ret = a->cmd->fn(c);
-	blk_complete_all();   /* the disk finishes what is in flight before the next command */
-	run_timers();	      /* expired timers and queued work, as at irq exit */
-	kswapd_run_pending(); /* kswapd, if woken, gets the CPU next */
+	blk_complete_all();	/* the disk finishes what is in flight before the next command */
+	run_timers();		/* expired timers and queued work, as at irq exit */
+	cli_exit_killed(c->sc); /* a group sent SIGKILL (an OOM victim) dies when it runs */
+	oom_reaper_release();	/* the OOM reaper's last references to exited victims */
+	kswapd_run_pending();	/* kswapd, if woken, gets the CPU next */
 }
 
 /* Take `-> NAME` and `expect=VALUE` / `expect~=REGEX` off the end of the

@@ -32,10 +32,17 @@
 static int map_one(struct mm_struct *mm, unsigned long start, unsigned long pages,
 		   unsigned long flags, struct file *file, unsigned long pgoff, const char *name)
 {
-	struct vm_area_struct *vma = vm_area_alloc(mm);
+	long charge = (flags & VM_ACCOUNT) ? (long)pages : 0;
+	struct vm_area_struct *vma;
 
-	if (!vma)
+	/* Linux insert_vm_struct: an accounted VMA is charged first */
+	if (charge && __vm_enough_memory(mm, charge, capable(CAP_SYS_ADMIN)))
 		return -ENOMEM;
+	vma = vm_area_alloc(mm);
+	if (!vma) {
+		vm_unacct_memory(charge);
+		return -ENOMEM;
+	}
 	vma->vm_start = start;
 	vma->vm_end = start + (pages << PAGE_SHIFT);
 	vma->vm_flags = flags;
@@ -45,6 +52,7 @@ static int map_one(struct mm_struct *mm, unsigned long start, unsigned long page
 	vma->vm_file = file ? get_file(file) : NULL;
 	if (vma_link(mm, vma)) {
 		vma_free_detached(vma);
+		vm_unacct_memory(charge);
 		return -ENOMEM;
 	}
 	vm_stat_account(mm, flags, pages);

@@ -152,10 +152,17 @@ bool mmget_not_zero(struct mm_struct *mm)
  * is no longer used by any task.  Takes mmap_lock. */
 void exit_mmap(struct mm_struct *mm)
 {
+	struct vm_area_struct *vma;
+	long nr_accounted = 0;
+
 	mmap_write_lock(mm);
 	exit_mmap_pages(mm);
+	for_each_vma(mm, vma)
+		if (vma->vm_flags & VM_ACCOUNT)
+			nr_accounted += (long)vma_pages(vma);
 	while (mm->mm_mt.first)
 		vma_unlink_free(mm, mm->mm_mt.first);
+	vm_unacct_memory(nr_accounted);
 	if (mm->pgd)
 		free_user_pgtables(mm);
 	mm->total_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
@@ -213,10 +220,18 @@ static void dup_mm_fields(struct mm_struct *mm, const struct mm_struct *old)
 /* The child's copy of one parent VMA, linked into mm.  0 or -ENOMEM. */
 static int dup_one_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
 {
-	struct vm_area_struct *tmp = vm_area_dup(mpnt);
+	long charge = (mpnt->vm_flags & VM_ACCOUNT) ? (long)vma_pages(mpnt) : 0;
+	struct vm_area_struct *tmp;
 
-	if (!tmp)
+	/* Linux dup_mmap: the child's copy of a private writable mapping is
+	 * charged, against the parent's mm (ENOMEM in mode 2) */
+	if (charge && __vm_enough_memory(mpnt->vm_mm, charge, capable(CAP_SYS_ADMIN)))
 		return -ENOMEM;
+	tmp = vm_area_dup(mpnt);
+	if (!tmp) {
+		vm_unacct_memory(charge);
+		return -ENOMEM;
+	}
 	tmp->vm_mm = mm;
 	tmp->vm_flags &= ~VM_LOCKED_MASK;
 	if (!(tmp->vm_flags & VM_WIPEONFORK) && anon_vma_fork(tmp, mpnt))
@@ -228,6 +243,7 @@ static int dup_one_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
 	return copy_page_range(tmp, mpnt);
 out_free:
 	vma_free_detached(tmp);
+	vm_unacct_memory(charge);
 	return -ENOMEM;
 }
 

@@ -40,6 +40,20 @@ static int dirty_writeback_written(void)
 	return 0;
 }
 
+/* Linux overcommit_ratio_handler / overcommit_kbytes_handler: setting one
+ * of the two CommitLimit knobs zeroes the other. */
+static int overcommit_ratio_written(void)
+{
+	sysctl_overcommit_kbytes = 0;
+	return 0;
+}
+
+static int overcommit_kbytes_written(void)
+{
+	sysctl_overcommit_ratio = 0;
+	return 0;
+}
+
 static int drop_caches_written(void) { return drop_caches(sysctl_drop_caches); }
 
 #define INT_KNOB(n, var, lo, hi)                                  \
@@ -64,6 +78,14 @@ const struct ctl_table vm_table[] = {
 	{ "vm.mmap_min_addr", &dac_mmap_min_addr, sizeof(long), 0, 0x7fffffffffffffffLL, false,
 	  mmap_min_addr_written },
 	INT_KNOB("vm.overcommit_memory", sysctl_overcommit_memory, 0, 2),
+	{ "vm.overcommit_ratio", &sysctl_overcommit_ratio, sizeof(int), 0, 0x7fffffff, false,
+	  overcommit_ratio_written },
+	{ "vm.overcommit_kbytes", &sysctl_overcommit_kbytes, sizeof(long), 0, 0x7fffffffffffffffLL,
+	  false, overcommit_kbytes_written },
+	{ "vm.admin_reserve_kbytes", &sysctl_admin_reserve_kbytes, sizeof(long), 0,
+	  0x7fffffffffffffffLL, false, NULL },
+	{ "vm.user_reserve_kbytes", &sysctl_user_reserve_kbytes, sizeof(long), 0,
+	  0x7fffffffffffffffLL, false, NULL },
 	INT_KNOB("vm.swappiness", vm_swappiness, 0, 200),
 	/* fs/coredump.c's coredump_sysctls */
 	{ "kernel.core_pattern", core_pattern, CORENAME_MAX_SIZE, 0, 0, false, NULL,

@@ -114,6 +114,8 @@ static struct signal_struct *signal_alloc(void)
 
 static void signal_free(struct signal_struct *sig)
 {
+	if (sig->oom_mm) /* Linux free_signal_struct */
+		mmdrop(sig->oom_mm);
 	spin_lock_destroy(&sig->siglock);
 	kmem_cache_free(signal_cachep, sig);
 }
@@ -223,6 +225,32 @@ struct task_struct *find_task_by_pid(int pid)
 	return found;
 }
 
+int for_each_process_call(int (*fn)(struct task_struct *p, void *arg), void *arg)
+{
+	struct task_struct *t;
+	int ret = 0;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->group_leader == t && (ret = fn(t, arg)) != 0)
+			break;
+	spin_unlock(&tasklist_lock);
+	return ret;
+}
+
+int for_each_thread_call(int (*fn)(struct task_struct *t, void *arg), void *arg)
+{
+	struct task_struct *t;
+	int ret = 0;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(t, &task_list, tasks)
+		if ((ret = fn(t, arg)) != 0)
+			break;
+	spin_unlock(&tasklist_lock);
+	return ret;
+}
+
 /*
  * The mm a CPU has loaded (CR3) is pinned by an mm_count reference of the
  * CPU itself (Linux's lazy-TLB reference of the idle task), so a CPU never
@@ -316,7 +344,9 @@ struct mm_struct *exec_mmap(struct task_struct *t, struct mm_struct *mm)
 {
 	struct mm_struct *old = t->mm;
 
+	spin_lock(&tasklist_lock); /* the OOM killer reads t->mm under it */
 	t->mm = t->active_mm = mm;
+	spin_unlock(&tasklist_lock);
 	if (cpu_curr(this_cpu()) == t)
 		cpu_load_mm(this_cpu(), mm);
 	return old;
@@ -334,13 +364,22 @@ void context_switch_idle(void)
  * (kernel thread: it drops the borrowed active_mm); the struct is freed. */
 void task_exit(struct task_struct *t)
 {
+	struct mm_struct *mm, *active_mm;
+
 	t->flags |= PF_EXITING;
-	task_leave_cpu(t);
-	if (t->mm)
-		mmput(t->mm);
-	else if (t->active_mm)
-		mmdrop(t->active_mm);
+	task_leave_cpu(t); /* a kthread going idle drops its active_mm */
+	mm = t->mm;
+	active_mm = t->active_mm;
+	/* t->mm goes under tasklist_lock before its reference (Linux exit_mm
+	 * clears it under task_lock): a walk of the task list that sees t->mm
+	 * may read that mm until it drops the lock */
+	spin_lock(&tasklist_lock);
 	t->mm = t->active_mm = NULL;
+	spin_unlock(&tasklist_lock);
+	if (mm)
+		mmput(mm);
+	else if (active_mm)
+		mmdrop(active_mm);
 	if (t->files)
 		put_files_struct(t->files);
 	t->files = NULL;
@@ -374,6 +413,8 @@ struct task_struct *task_fork(struct task_struct *parent, const char *comm, stru
 	}
 	memcpy(t->signal->rlim, parent->signal->rlim, sizeof(t->signal->rlim));
 	memcpy(t->signal->sig_catch, parent->signal->sig_catch, sizeof(t->signal->sig_catch));
+	t->signal->oom_score_adj = parent->signal->oom_score_adj; /* Linux copy_signal */
+	t->signal->oom_score_adj_min = parent->signal->oom_score_adj_min;
 	t->cap_ipc_lock = parent->cap_ipc_lock;
 	t->cap_sys_rawio = parent->cap_sys_rawio;
 	/* t is on the task list already: task_free of another task reads

@@ -40,7 +40,6 @@
  */
 unsigned long dac_mmap_min_addr = 4096;
 unsigned long mmap_min_addr = CONFIG_LSM_MMAP_MIN_ADDR;
-int sysctl_overcommit_memory; /* OVERCOMMIT_GUESS */
 
 #define SIZE_128M (128UL << 20)
 
@@ -83,16 +82,6 @@ void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_rlimit)
 	mm->mmap_legacy_base = PAGE_ALIGN(ts / 3);
 	mm->mmap_base = mmap_base_for(ts, stack_rlimit);
 	mm->task_size = mmk_task_size();
-}
-
-/* Overcommit heuristic (OVERCOMMIT_GUESS): no single request above RAM + swap. */
-int vm_enough_memory(long pages)
-{
-	if (sysctl_overcommit_memory == 1)
-		return 0;
-	if (pages > (long)(mmk ? mmk->max_pfn : 0))
-		return -ENOMEM;
-	return 0;
 }
 
 static bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned long bytes)
@@ -381,6 +370,8 @@ static struct vm_area_struct *munmap_detach(struct mm_struct *mm, struct vm_area
 		vma = next;
 	}
 	*link = NULL;
+	if (s->accounted) /* Linux vms_complete_munmap_vmas */
+		vm_unacct_memory((long)s->accounted);
 	update_hiwater_vm(mm);
 	mm->total_vm -= s->nr_pages;
 	mm->locked_vm -= s->locked;
@@ -581,14 +572,18 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 				.file = file };
 	unsigned long pglen = len >> PAGE_SHIFT;
 	struct vm_area_struct *vma;
+	long charged = 0;
 	int err = mmap_gather_old(&m);
 
 	if (err)
 		return (unsigned long)(long)err;
 	if (!may_expand_vm(m.mm, vm_flags, pglen - m.old.nr_pages))
 		return (unsigned long)-ENOMEM;
+	/* Linux: charge the new pages less those of the private writable
+	 * mappings MAP_FIXED replaces (their charge passes to this one) */
 	if (accountable_mapping(vm_flags)) {
-		if (pglen > m.old.accounted && vm_enough_memory(pglen - m.old.accounted))
+		charged = (long)pglen - (long)m.old.accounted;
+		if (charged && vm_enough_memory(charged))
 			return (unsigned long)-ENOMEM;
 		m.flags |= VM_ACCOUNT;
 	}
@@ -602,11 +597,15 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 		 * a failure now (the shmem object's charge, an allocation, the
 		 * file's mmap method) leaves the gap where the MAP_FIXED mapping
 		 * failed (vms_abort_munmap_vmas). */
+		if (charged)
+			vm_unacct_memory(charged);
 		if (m.first_old)
 			mmap_leave_gap(&m);
 		return (unsigned long)(long)err;
 	}
 	vma = mmap_commit(&m, vma);
+	if (m.flags & VM_ACCOUNT) /* the replaced pages' charge, released by the removal */
+		vm_acct_memory((long)m.old.accounted);
 	vm_stat_account(m.mm, vma->vm_flags, pglen);
 	if (vm_flags & VM_LOCKED) {
 		if (!vma_supports_mlock(vma)) /* also MAP_DROPPABLE under mlockall */
@@ -923,8 +922,10 @@ int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned l
 					  addr >> PAGE_SHIFT, NULL, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(mm);
-		if (!vma)
+		if (!vma) {
+			vm_unacct_memory((long)np);
 			return -ENOMEM;
+		}
 		vma->vm_start = addr;
 		vma->vm_end = addr + len;
 		vma->vm_pgoff = addr >> PAGE_SHIFT;
@@ -932,6 +933,7 @@ int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned l
 		vma->vm_page_prot = vm_get_page_prot(vm_flags);
 		if (vma_link(mm, vma)) {
 			vm_area_free(vma);
+			vm_unacct_memory((long)np);
 			return -ENOMEM;
 		}
 	}
@@ -1026,7 +1028,14 @@ static int acct_stack_growth(struct vm_area_struct *vma, unsigned long size, uns
 		return -ENOMEM;
 	if (!mlock_future_ok(mm, vma->vm_flags, grow << PAGE_SHIFT))
 		return -ENOMEM;
-	return vm_enough_memory(grow);
+	if (vm_enough_memory((long)grow))
+		return -ENOMEM;
+	/* Linux charges the growth of any VM_GROWSDOWN VMA and releases only
+	 * VM_ACCOUNT ones at unmap: mmkit keeps the check but not the charge
+	 * of one without VM_ACCOUNT, so Committed_AS stays what verify sums */
+	if (!(vma->vm_flags & VM_ACCOUNT))
+		vm_unacct_memory((long)grow);
+	return 0;
 }
 
 /* Grow a VM_GROWSDOWN VMA down to address (Linux expand_downwards).

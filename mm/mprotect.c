@@ -28,6 +28,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long oldflags = vma->vm_flags, nrpages = (end - start) >> PAGE_SHIFT;
+	long charged = 0;
 
 	if (newflags == oldflags) {
 		*pprev = vma;
@@ -37,17 +38,22 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 		if (!may_expand_vm(mm, newflags, nrpages) && may_expand_vm(mm, oldflags, nrpages))
 			return -ENOMEM;
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
-			if (vm_enough_memory(nrpages))
+			if (vm_enough_memory((long)nrpages))
 				return -ENOMEM;
+			charged = (long)nrpages;
 			newflags |= VM_ACCOUNT;
 		}
 	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) && !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;
 	}
 	vma = vma_modify_flags(*pprev, vma, start, end, &newflags);
-	if (VMA_ERR(vma))
+	if (VMA_ERR(vma)) {
+		vm_unacct_memory(charged);
 		return VMA_ERRNO(vma);
+	}
 	*pprev = vma;
+	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
+		vm_unacct_memory((long)nrpages);
 	vm_flags_reset(vma, newflags);
 	vma_set_page_prot(vma);
 	change_protection(vma, start, end);

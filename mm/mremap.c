@@ -190,25 +190,42 @@ static unsigned long move_vma(struct vma_remap *r)
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma = r->vma, *new_vma;
 	unsigned long hiwater, pgoff;
+	bool accounted = vma->vm_flags & VM_ACCOUNT;
+	long charged = 0;
 	int err = prep_move_vma(r);
 
 	if (err)
 		return (unsigned long)(long)err;
-	if ((vma->vm_flags & VM_ACCOUNT) &&
-	    vm_enough_memory(((r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : r->delta) >>
-			     PAGE_SHIFT))
-		return (unsigned long)-ENOMEM;
+	if (accounted) {
+		/* the pages the move adds (a shrink has already unmapped its
+		 * tail: old_len is new_len by now), or all of them with
+		 * DONTUNMAP, whose source stays charged */
+		if (r->flags & MMK_MREMAP_DONTUNMAP)
+			charged = (long)(r->new_len >> PAGE_SHIFT);
+		else if (r->new_len > r->old_len)
+			charged = (long)((r->new_len - r->old_len) >> PAGE_SHIFT);
+		if (charged && vm_enough_memory(charged))
+			return (unsigned long)-ENOMEM;
+	}
 	pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> PAGE_SHIFT);
 	new_vma = copy_vma(vma, r->new_addr, r->new_len, pgoff);
-	if (!new_vma)
+	if (!new_vma) {
+		vm_unacct_memory(charged);
 		return (unsigned long)-ENOMEM;
+	}
 	move_page_tables(vma, r->addr, new_vma, r->new_addr, r->old_len);
 	hiwater = mm->hiwater_vm;
 	stat_account(mm, new_vma, r->new_len);
-	if (r->flags & MMK_MREMAP_DONTUNMAP)
+	if (r->flags & MMK_MREMAP_DONTUNMAP) {
 		dontunmap_complete(r, new_vma);
-	else
+	} else {
 		do_vmi_munmap(mm, r->addr, r->old_len, false);
+		/* the moved pages' charge passes to the new VMA (Linux clears
+		 * VM_ACCOUNT on the source before unmapping it); if the unmap
+		 * failed, both exist and both are charged */
+		if (accounted)
+			vm_acct_memory((long)(r->old_len >> PAGE_SHIFT));
+	}
 	mm->hiwater_vm = hiwater;
 	return r->new_addr;
 }
@@ -248,13 +265,17 @@ static unsigned long expand_vma(struct vma_remap *r)
 	int err;
 
 	if (vma->vm_end - r->addr == r->old_len && vma_expandable(vma, r->delta)) {
-		if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(r->delta >> PAGE_SHIFT))
+		long charged = (vma->vm_flags & VM_ACCOUNT) ? (long)(r->delta >> PAGE_SHIFT) : 0;
+
+		if (charged && vm_enough_memory(charged))
 			return (unsigned long)-ENOMEM;
 		res = vma_merge_new_range(mm, vma, vma->vm_next, vma->vm_end,
 					  vma->vm_end + r->delta, vma->vm_flags,
 					  vma->vm_pgoff + vma_pages(vma), vma->vm_file, vma);
-		if (!res)
+		if (!res) {
+			vm_unacct_memory(charged);
 			return (unsigned long)-ENOMEM;
+		}
 		stat_account(mm, res, r->delta);
 		return r->addr;
 	}

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "mm/page_alloc_internal.h"
+#include "mmkit/oom.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/swap.h"
@@ -1408,8 +1409,8 @@ static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order,
  * Linux __alloc_pages_direct_reclaim: reclaim, then retry; if the retry
  * still fails, the pages may sit on per-CPU lists or in the highatomic
  * reserve: release both once and retry.  Linux does that only when reclaim
- * made progress; mmkit, which has no OOM killer yet, does it always, since
- * those lists are then the only memory a failing request can recover.
+ * made progress; mmkit does it always, so that the pages on other CPUs'
+ * lists are taken back before the OOM killer shoots a process for them.
  */
 static struct page *__alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 						 unsigned int alloc_flags,
@@ -1462,13 +1463,80 @@ static bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct all
 	return unreserve_highatomic_pageblock(ac, true);
 }
 
-/* SEAM (OOM): __alloc_pages_may_oom() will call out_of_memory() here.  The
- * last try at the high watermark catches a parallel free, as in Linux. */
-static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
-					  const struct alloc_context *ac, bool frozen)
+/* The OOM killer's lock (Linux oom_lock): one OOM decision at a time.
+ * Only ever trylocked, so it orders after nothing; a CPU that finds it
+ * taken waits (serving IPIs) until it is free. */
+static DEFINE_MUTEX(oom_lock);
+
+static bool oom_lock_taken(void *arg)
 {
-	return get_page_from_freelist(gfp, order, ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
+	(void)arg;
+	return mutex_trylock(&oom_lock);
 }
+static const struct wait_ops oom_lock_wait = { .done = oom_lock_taken, .spins = 64 };
+#define OOM_WAITED 2	/* did_some_progress: another CPU decided */
+#define OOM_NO_VICTIM 3 /* did_some_progress: "progress" without a victim */
+
+/*
+ * Linux __alloc_pages_may_oom: under oom_lock (busy: someone else is
+ * killing for us, count it as progress), a last try at the high watermark
+ * catches a parallel free; then, unless the OOM killer cannot help (costly
+ * order, __GFP_RETRY_MAYFAIL or __GFP_THISNODE, a request below
+ * ZONE_NORMAL, a core dump in progress), out_of_memory.  *did_some_progress
+ * is set when it chose a victim or one is still dying; a __GFP_NOFAIL
+ * request then gets the reserves.  Afterwards the allocator sleeps, which
+ * is where the OOM reaper frees the victim's memory (oom_reaper_run).
+ */
+static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
+					  const struct alloc_context *ac, bool frozen,
+					  unsigned long *did_some_progress)
+{
+	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
+	struct task_struct *t = this_cpu() ? current : NULL;
+	struct page *page;
+
+	*did_some_progress = 0;
+	if (!mutex_trylock(&oom_lock)) {
+		/* someone else is killing for us: sleep until that decision is
+		 * made (Linux schedule_timeout_uninterruptible(1)), then retry */
+		wait_until(&oom_lock_wait, NULL, IPI_ALL);
+		mutex_unlock(&oom_lock);
+		*did_some_progress = OOM_WAITED;
+		oom_reaper_run();
+		return NULL;
+	}
+	page = get_page_from_freelist((gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
+	if (page)
+		goto out;
+	if (t && (t->flags & PF_DUMPCORE)) /* core dumps can deplete the reserves */
+		goto out;
+	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the OOM killer will not help */
+		goto out;
+	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE))
+		goto out;
+	if (ac->highest_zoneidx < ZONE_NORMAL) /* no killing for lowmem */
+		goto out;
+	if (out_of_memory(&oc) || WARN_ON(gfp & __GFP_NOFAIL)) {
+		/* a victim chosen or still dying: real progress; else (no
+		 * __GFP_FS, current already dying) only Linux's word for it */
+		*did_some_progress = oc.chosen ? 1 : OOM_NO_VICTIM;
+		if (gfp & __GFP_NOFAIL)
+			page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
+	}
+out:
+	mutex_unlock(&oom_lock);
+	if (*did_some_progress)
+		oom_reaper_run();
+	return page;
+}
+
+/* Rounds of "the OOM killer made progress" without a victim (a GFP_NOFS
+ * request, which Linux retries for ever waiting for others): mmkit, where
+ * nothing else may run meanwhile, gives up after this many.  Rounds that
+ * chose a victim or wait for one are not bounded, as in Linux: each ends
+ * in a reaped (or given-up) victim, and victims run out. */
+#define MAX_OOM_ROUNDS 64
 
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   const struct alloc_context *ac, bool frozen)
@@ -1476,7 +1544,8 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	unsigned long did_some_progress;
-	int no_progress_loops = 0;
+	int no_progress_loops = 0, oom_rounds = 0;
+	struct task_struct *t = this_cpu() ? current : NULL;
 	struct page *page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM)
@@ -1488,9 +1557,15 @@ retry:
 	if (page)
 		return page;
 	/* reclaim's own allocations (Linux PF_MEMALLOC) and __GFP_MEMALLOC
-	 * may use the reserves, and never reclaim themselves */
+	 * may use the reserves, and never reclaim themselves; an OOM victim
+	 * may use part of them (ALLOC_OOM: Linux __gfp_pfmemalloc_flags) */
 	if ((in_reclaim || (gfp & __GFP_MEMALLOC)) && !(gfp & __GFP_NOMEMALLOC)) {
 		page = get_page_from_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac, frozen);
+		if (page)
+			return page;
+	} else if (t && tsk_is_oom_victim(t) && !(gfp & __GFP_NOMEMALLOC)) {
+		alloc_flags |= ALLOC_OOM;
+		page = get_page_from_freelist(gfp, order, alloc_flags, ac, frozen);
 		if (page)
 			return page;
 	}
@@ -1509,9 +1584,18 @@ retry:
 	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
 				 &no_progress_loops))
 		goto retry;
-	page = __alloc_pages_may_oom(gfp, order, ac, frozen);
+	/* reclaim has failed us: start killing things */
+	page = __alloc_pages_may_oom(gfp, order, ac, frozen, &did_some_progress);
 	if (page)
 		return page;
+	/* a victim that may use the reserves does not loop on them */
+	if (t && tsk_is_oom_victim(t) && ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC)))
+		goto nopage;
+	if (did_some_progress == 1 || did_some_progress == OOM_WAITED ||
+	    (did_some_progress == OOM_NO_VICTIM && ++oom_rounds <= MAX_OOM_ROUNDS)) {
+		no_progress_loops = 0;
+		goto retry;
+	}
 nopage:
 	WARN_ON(gfp & __GFP_NOFAIL); /* Linux loops forever; mmkit cannot make progress */
 	warn_alloc(gfp, order);

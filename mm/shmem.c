@@ -55,6 +55,18 @@ static const struct vm_operations_struct shmem_vm_ops;
 
 /* ------------------------------------------------------------- inodes -- */
 
+/* Linux shmem_evict_inode: the object's charge (shmem_unacct_size). */
+static void shmem_evict_inode(struct inode *inode)
+{
+	if (inode->i_acct_pages) {
+		atomic_fetch_sub(&shmem_committed, (long)inode->i_acct_pages);
+		vm_unacct_memory((long)inode->i_acct_pages);
+		inode->i_acct_pages = 0;
+	}
+}
+
+static const struct super_operations shmem_sops = { .evict_inode = shmem_evict_inode };
+
 static struct inode *shmem_get_inode(struct super_block *sb, umode_t mode)
 {
 	struct inode *inode = new_inode(sb);
@@ -84,6 +96,7 @@ struct super_block *shmem_fill_super(unsigned int minor, const char *type)
 	if (!sb)
 		return NULL;
 	sb->s_next_ino = 1;
+	sb->s_op = &shmem_sops;
 	root = shmem_get_inode(sb, MMK_S_IFDIR | 01777);
 	if (!root || !d_alloc_root(sb, root)) {
 		if (root)
@@ -614,11 +627,18 @@ int shmem_zero_setup(struct vm_area_struct *vma)
 	struct inode *inode;
 	struct file *f;
 
-	if (!(vma->vm_flags & VM_NORESERVE) && vm_enough_memory(size >> PAGE_SHIFT))
+	long charge = (vma->vm_flags & VM_NORESERVE) ? 0 : (long)(size >> PAGE_SHIFT);
+
+	/* Linux shmem_acct_size: the object's size, unless MAP_NORESERVE */
+	if (charge && vm_enough_memory(charge))
 		return -ENOMEM;
 	inode = shmem_get_inode(shm_sb, MMK_S_IFREG | 0777);
-	if (!inode)
+	if (!inode) {
+		vm_unacct_memory(charge);
 		return -ENOMEM;
+	}
+	inode->i_acct_pages = (unsigned long)charge; /* shmem_evict_inode releases it */
+	atomic_fetch_add(&shmem_committed, charge);
 	inode->i_nlink = 0; /* unlinked from the start */
 	i_size_write(inode, (loff_t)size);
 	f = alloc_file_pseudo(inode, "/dev/zero", MMK_O_RDWR, FMODE_READ | FMODE_WRITE);

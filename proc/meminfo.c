@@ -10,6 +10,7 @@
  * DirectMap lines are arch/x86's (arch_report_meminfo).
  */
 #include "mm/page_alloc_internal.h"
+#include "mmkit/mm_vma.h"
 #include "mmkit/pgtable.h"
 #include "mmkit/proc.h"
 
@@ -18,7 +19,6 @@ __attribute__((weak)) long total_swap_pages;
 __attribute__((weak)) _Atomic long nr_swap_pages;
 __attribute__((weak)) unsigned long total_swapcache_pages(void) { return 0; }
 __attribute__((weak)) unsigned long vmalloc_nr_pages(void) { return 0; }
-__attribute__((weak)) unsigned long vm_memory_committed(void) { return 0; }
 
 static void show_val_kb(FILE *out, const char *label, unsigned long pages)
 {
@@ -91,9 +91,7 @@ static void show_kernel(FILE *out)
 
 static void show_vm(FILE *out)
 {
-	/* vm_commit_limit(): overcommit_ratio 50 */
-	show_val_kb(out, "CommitLimit:    ",
-		    totalram_pages() * 50 / 100 + (unsigned long)total_swap_pages);
+	show_val_kb(out, "CommitLimit:    ", vm_commit_limit());
 	show_val_kb(out, "Committed_AS:   ", vm_memory_committed());
 	fprintf(out, "VmallocTotal:   %8lu kB\n", (VMALLOC_END - VMALLOC_START) >> 10);
 	show_val_kb(out, "VmallocUsed:    ", vmalloc_nr_pages());

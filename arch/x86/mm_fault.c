@@ -17,12 +17,15 @@
  * VM_READ|VM_WRITE|VM_EXEC): SEGV_ACCERR.  Then handle_mm_fault; its errors:
  *   VM_FAULT_SIGBUS   SIGBUS BUS_ADRERR at the address;
  *   VM_FAULT_SIGSEGV  SIGSEGV SEGV_MAPERR;
- *   VM_FAULT_OOM      Linux 6.x returns to user space and retries the fault
- *                     (pagefault_out_of_memory no longer kills; the OOM
- *                     killer runs from the allocator).  mmkit has no OOM
- *                     killer yet: the fault is retried a bounded number of
- *                     times and then ends in SIGBUS BUS_ADRERR, with the
- *                     kernel's "VM_FAULT_OOM leaked out" warning in the log.
+ *   VM_FAULT_OOM      pagefault_out_of_memory (mm/oom_kill.c: the OOM
+ *                     killer itself runs from the allocator), then Linux
+ *                     returns to user space and retries the fault; mmkit
+ *                     retries it a bounded number of times and then ends in
+ *                     SIGBUS BUS_ADRERR, each retry with the kernel's
+ *                     "VM_FAULT_OOM leaked out" warning in the log.
+ * A user-mode fault of a task with a fatal signal pending (an OOM victim,
+ * maybe the one that faulted) ends in that SIGKILL (SI_KERNEL): Linux
+ * delivers it on the return to user space, before the access is redone.
  * A kernel-mode access (kread, copy_from_user) is handled the same way on
  * user addresses; what stays unresolved oopses unless the access has an
  * exception fixup (the fault entry decides).
@@ -32,6 +35,7 @@
 #include <signal.h>
 #include "mmkit/memory.h"
 #include "mmkit/mmu.h"
+#include "mmkit/oom.h"
 #include "mmkit/sched.h"
 
 #define OOM_RETRIES 3
@@ -55,6 +59,15 @@ static int do_sigbus(struct mmu_fault *f)
 		f->si_code = BUS_ADRERR;
 		f->sig_addr = f->address;
 	}
+	return -EFAULT;
+}
+
+/* The return to user space of a task being killed (an OOM victim). */
+static int do_sigkill(struct mmu_fault *f)
+{
+	f->sig = SIGKILL;
+	f->si_code = SI_KERNEL;
+	f->sig_addr = f->address;
 	return -EFAULT;
 }
 
@@ -186,9 +199,11 @@ static int do_user_addr_fault(struct mmu_fault *f)
 		return -EFAULT; /* no address space, or an atomic copy: the fixup's */
 	for (tries = 0; tries < OOM_RETRIES; tries++) {
 		ret = fault_retry(mm, f, &si_code);
+		if (fatal_signal_pending(tsk) && f->mmu_idx == MMU_USER_IDX)
+			return do_sigkill(f);
 		if (!(ret & VM_FAULT_OOM))
 			break;
-		printk("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF\n");
+		pagefault_out_of_memory();
 	}
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;

@@ -198,6 +198,8 @@ struct inode {
 	bool i_host_writable;
 	/* S_SWAPFILE: an active swap area (writes, truncation and fallocate: -ETXTBSY) */
 	bool i_swapfile;
+	/* shmem: pages charged to Committed_AS (shmem_acct_size), released at eviction */
+	unsigned long i_acct_pages;
 };
 
 struct dentry {

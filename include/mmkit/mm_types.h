@@ -445,5 +445,10 @@ extern struct mm_struct init_mm;
 	((1UL << MMF_DUMP_ANON_PRIVATE) | (1UL << MMF_DUMP_ANON_SHARED) | \
 	 (1UL << MMF_DUMP_ELF_HEADERS) | (1UL << MMF_DUMP_HUGETLB_PRIVATE))
 #define MMF_TOPDOWN (1UL << 31) /* top-down get_unmapped_area */
+/* The OOM killer's bits (mm/oom_kill.c), set with atomic ORs: */
+#define MMF_OOM_SKIP (1UL << 21)	/* reaped or given up: not a victim to wait for */
+#define MMF_UNSTABLE (1UL << 22)	/* the reaper unmapped its private memory */
+#define MMF_OOM_VICTIM (1UL << 23)	/* an OOM victim's mm */
+#define MMF_OOM_REAP_QUEUED (1UL << 25) /* on the reaper's queue once */
 
 #endif

@@ -154,7 +154,27 @@ extern unsigned long stack_guard_gap; /* bytes */
 extern unsigned long dac_mmap_min_addr; /* vm.mmap_min_addr */
 extern unsigned long mmap_min_addr;	/* max(dac_mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR) */
 void update_mmap_min_addr(void);	/* after dac_mmap_min_addr changed */
-extern int sysctl_overcommit_memory;	/* 0 guess, 1 always, 2 never */
+/* Overcommit (mm/util.c): the vm.overcommit_* and *_reserve_kbytes knobs. */
+#define OVERCOMMIT_GUESS 0
+#define OVERCOMMIT_ALWAYS 1
+#define OVERCOMMIT_NEVER 2
+extern int sysctl_overcommit_memory;	       /* 0 guess, 1 always, 2 never */
+extern int sysctl_overcommit_ratio;	       /* percent of RAM in CommitLimit (50) */
+extern unsigned long sysctl_overcommit_kbytes; /* CommitLimit's RAM part in kB, if not 0 */
+extern unsigned long sysctl_admin_reserve_kbytes, sysctl_user_reserve_kbytes;
+extern _Atomic long shmem_committed; /* shmem's part of Committed_AS (verify) */
+/* Committed_AS += pages / -= pages (Linux vm_acct_memory, vm_unacct_memory). */
+void vm_acct_memory(long pages);
+void vm_unacct_memory(long pages);
+/* CommitLimit in pages (overcommit_kbytes or RAM * ratio / 100, plus swap). */
+unsigned long vm_commit_limit(void);
+/* Committed_AS in pages. */
+unsigned long vm_memory_committed(void);
+/* Linux __vm_enough_memory: charge pages to Committed_AS and decide by
+ * vm.overcommit_memory; on refusal the charge is taken back, the failure
+ * logged, and -ENOMEM returned.  mm: the caller's (its user reserve), may
+ * be NULL.  Any context; no lock needed. */
+int __vm_enough_memory(const struct mm_struct *mm, long pages, bool cap_sys_admin);
 
 /* Paging-mode dependent user layout (x86: TASK_SIZE, STACK_TOP, ...). */
 unsigned long mmk_task_size(void);
@@ -301,6 +321,9 @@ void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
 /* The PTE protection bits for vm_flags (arch/x86 protection_map). */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
+/* __vm_enough_memory for current (security_vm_enough_memory_mm): CHARGES
+ * pages on success (0); the caller releases them with vm_unacct_memory when
+ * the mapping does not happen or goes.  -ENOMEM when refused. */
 int vm_enough_memory(long pages);
 /* Write-notify (mm/mmap.c): a shared writable mapping of a file that writes
  * back gets read-only PTEs so that the first write to a clean page faults

@@ -22,6 +22,8 @@ static inline void __mmap_read_lock(struct mm_struct *mm) { __percpu_down_read(&
 static inline void mmap_read_unlock(struct mm_struct *mm) { percpu_up_read(&mm->mmap_lock); }
 static inline void __mmap_write_lock(struct mm_struct *mm) { __percpu_down_write(&mm->mmap_lock); }
 #define mmap_read_lock(mm) LOCK_SITE(__mmap_read_lock(mm))
+/* One attempt (the OOM reaper's): true when held for read. */
+#define mmap_read_trylock(mm) percpu_down_read_trylock(&(mm)->mmap_lock)
 #define mmap_write_lock(mm) LOCK_SITE(__mmap_write_lock(mm))
 static inline void mmap_write_unlock(struct mm_struct *mm) { percpu_up_write(&mm->mmap_lock); }
 /* Write to read without letting a writer in between (munmap's page side). */

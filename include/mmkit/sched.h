@@ -51,10 +51,21 @@ struct signal_struct {
 	struct rlimit rlim[RLIM_NLIMITS];
 	unsigned char sig_catch[MMK_NSIG]; /* 1 = a handler is installed */
 	int group_exit_code;		   /* the fatal signal, | 0x80 when core was dumped */
+	/* The OOM killer (mm/oom_kill.c): oom_score_adj -1000..1000 (fork
+	 * copies it; OOM_SCORE_ADJ_MIN exempts the group), and oom_mm, the mm
+	 * of a group the OOM killer chose (Linux mark_oom_victim: an mm_count
+	 * reference, dropped with the signal_struct).  flags: SIGNAL_GROUP_EXIT
+	 * once a SIGKILL was sent to the group (fatal_signal_pending).  Set
+	 * under tasklist_lock, read without it. */
+	short oom_score_adj, oom_score_adj_min;
+	struct mm_struct *oom_mm;
+	unsigned int flags;
 	/* --- guarded by siglock (Linux sighand->siglock) --- */
 	spinlock_t siglock;
 	struct list_head thread_head; /* the tasks of the group, in creation order */
 };
+
+#define SIGNAL_GROUP_EXIT 0x00000004 /* signal_struct flags: the group is being killed */
 
 #define PF_EXITING 0x00000004
 #define PF_DUMPCORE 0x00000200 /* dumped core (the thread that wrote it) */
@@ -107,6 +118,18 @@ static inline void cpu_set_curr(struct cpu *c, struct task_struct *t) { WRITE_ON
 static inline struct task_struct *get_current(void) { return cpu_curr(this_cpu()); }
 #define current get_current()
 
+/* A SIGKILL is pending for t (Linux fatal_signal_pending: mmkit sends
+ * SIGKILL to whole groups only, so the group's flag says it). */
+static inline bool fatal_signal_pending(const struct task_struct *t)
+{
+	return t->signal && (READ_ONCE(t->signal->flags) & SIGNAL_GROUP_EXIT);
+}
+/* Has the OOM killer chosen t's group (Linux tsk_is_oom_victim)? */
+static inline bool tsk_is_oom_victim(const struct task_struct *t)
+{
+	return t->signal && READ_ONCE(t->signal->oom_mm) != NULL;
+}
+
 static inline unsigned long task_rlimit(const struct task_struct *t, int r)
 {
 	return READ_ONCE(t->signal->rlim[r].rlim_cur);
@@ -128,7 +151,7 @@ static inline unsigned long rlimit_max(int r)
 {
 	return READ_ONCE(current->signal->rlim[r].rlim_max);
 }
-enum { CAP_IPC_LOCK, CAP_SYS_RAWIO };
+enum { CAP_IPC_LOCK, CAP_SYS_RAWIO, CAP_SYS_ADMIN };
 /* Does the current task have capability cap (kernel context: yes)?  Linux's
  * capable() goes through the LSM hook to cap_capable, a bit test of the
  * task's effective set (cap_raised); mmkit has no LSM, so it is that test,
@@ -139,6 +162,7 @@ static inline bool capable(int cap)
 
 	if (!t)
 		return true;
+	/* root (`set root=1`) has all three; CAP_SYS_ADMIN goes with RAWIO */
 	return cap == CAP_IPC_LOCK ? t->cap_ipc_lock : t->cap_sys_rawio;
 }
 
@@ -184,6 +208,13 @@ void context_switch(struct task_struct *t);
 void context_switch_idle(void);
 int task_thread_count(const struct task_struct *t);
 struct task_struct *find_task_by_pid(int pid);
+/* Call fn for every thread-group leader on the task list, in creation
+ * order, under tasklist_lock (Linux for_each_process under RCU): fn must
+ * not sleep, allocate or exit a task; a nonzero return stops the walk and
+ * is returned. */
+int for_each_process_call(int (*fn)(struct task_struct *p, void *arg), void *arg);
+/* The same for every task (Linux for_each_process_thread). */
+int for_each_thread_call(int (*fn)(struct task_struct *t, void *arg), void *arg);
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);

@@ -154,6 +154,16 @@ static inline void mutex_unlock(struct mutex *l)
 	pthread_mutex_unlock(&l->m);
 }
 #define mutex_lock(l) LOCK_SITE(__mutex_lock(l))
+/* One attempt: true when taken (Linux mutex_trylock). */
+static inline bool __mutex_trylock(struct mutex *l)
+{
+	if (pthread_mutex_trylock(&l->m) != 0)
+		return false;
+	lock_acquire(l, NULL, false, true);
+	lock_acquired_write(l);
+	return true;
+}
+#define mutex_trylock(l) LOCK_SITE(__mutex_trylock(l))
 
 /* A statically initialised rw_semaphore (Linux DECLARE_RWSEM), known to lockdep. */
 #define DECLARE_RWSEM(x)                                        \
