@@ -227,10 +227,27 @@ static const char *signame(int sig)
 	return buf;
 }
 
+/* pid 1: an idle init above the program, as the shell and init that
+ * start a program natively are, so that the program is an ordinary
+ * process: Linux's OOM killer never picks init (oom_unkillable_task).
+ * On CPU 0 (cpu_call).  *info: the task, or NULL on -ENOMEM. */
+static void init_create_on_cpu(void *info)
+{
+	struct task_struct **t = info;
+	struct mm_struct *mm = mm_alloc();
+
+	*t = mm ? task_create("init", mm) : NULL;
+	if (mm && !*t)
+		mmput(mm);
+}
+
+static void init_exit_on_cpu(void *info) { task_exit(info); }
+
 /* Boot, mount, spawn, run, report.  The exit status of the program. */
 static int exec_program(struct exec_opts_val *o, char **argv)
 {
 	struct uproc_result res = { 0 };
+	struct task_struct *init = NULL;
 	struct rlimit core; /* the kernel's layout: two unsigned longs */
 	struct uthread *ut;
 	const char *why;
@@ -259,6 +276,10 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 			return 2;
 		}
 	}
+	if (!err) {
+		cpu_call(0, init_create_on_cpu, &init);
+		err = init ? 0 : -ENOMEM;
+	}
 	if (!err)
 		err = uproc_spawn(0, argv[0], argv, environ, o->cwd, &ut);
 	if (err) {
@@ -268,6 +289,8 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 					" (in the machine's file system: mount its directory with "
 					"--mount=HOSTDIR:PATH)" :
 					"");
+		if (init)
+			cpu_call(0, init_exit_on_cpu, init);
 		machine_shutdown();
 		return err == -ENOENT ? 127 : 126;
 	}
@@ -294,6 +317,7 @@ static int exec_program(struct exec_opts_val *o, char **argv)
 		status = 128 + res.sig;
 	}
 	uproc_kill_all();
+	cpu_call(0, init_exit_on_cpu, init);
 	machine_shutdown();
 	return status;
 }
