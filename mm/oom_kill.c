@@ -32,7 +32,10 @@
  * Where it differs from Linux: no memory cgroups or cpusets
  * (CONSTRAINT_NONE; the summary line shows the root cgroup), no panic when
  * nothing is killable (the report, then "Out of memory and no killable
- * processes...", and the allocation fails), no vm.panic_on_oom or
+ * processes...", and the allocation fails; the report only the first time
+ * until a victim is found again, where Linux would have stopped at the
+ * first: a flood of reports, one per failing request, is no use and
+ * costs seconds), no vm.panic_on_oom or
  * oom_kill_allocating_task, and the counters are read exact (Linux reads
  * the folded part of rss).  The stack dump shows mmkit's call chain of the
  * OOM path, not a backtrace.
@@ -369,6 +372,9 @@ static int mark_current(struct task_struct *t, void *arg)
 	return 1;
 }
 
+/* The nothing-killable report was printed (since boot or the last victim). */
+static _Atomic bool oom_none_reported;
+
 bool out_of_memory(struct oom_control *oc)
 {
 	struct task_struct *t = this_cpu() ? current : NULL;
@@ -386,12 +392,14 @@ bool out_of_memory(struct oom_control *oc)
 	oc->totalpages = oom_totalpages();
 	select_bad_process(oc);
 	if (!oc->chosen) {
-		dump_header(oc);
+		if (!atomic_exchange(&oom_none_reported, true))
+			dump_header(oc);
 		printk("Out of memory and no killable processes...\n");
 		/* Linux panics ("System is deadlocked on memory"); mmkit fails
 		 * the allocation and goes on */
 		return false;
 	}
+	atomic_store(&oom_none_reported, false);
 	if (oc->chosen != OOM_ABORT)
 		oom_kill_process(oc);
 	return true;
@@ -543,7 +551,11 @@ void pagefault_out_of_memory(void)
 }
 
 /* Shutdown: the queue's references go. */
-static int oom_init(void) { return 0; }
+static int oom_init(void)
+{
+	atomic_store(&oom_none_reported, false);
+	return 0;
+}
 
 static void oom_exit(void)
 {

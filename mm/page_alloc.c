@@ -1474,8 +1474,26 @@ static bool oom_lock_taken(void *arg)
 	return mutex_trylock(&oom_lock);
 }
 static const struct wait_ops oom_lock_wait = { .done = oom_lock_taken, .spins = 64 };
+/* The last OOM decision found no process to kill (written under
+ * oom_lock, read by the CPUs that waited for it). */
+static _Atomic bool oom_found_none;
 #define OOM_WAITED 2	/* did_some_progress: another CPU decided */
 #define OOM_NO_VICTIM 3 /* did_some_progress: "progress" without a victim */
+
+/* Can the OOM killer help this request?  Not a core dump's (it could
+ * deplete the reserves), a costly order's, a __GFP_RETRY_MAYFAIL or
+ * __GFP_THISNODE one's, or a lowmem one's (Linux __alloc_pages_may_oom). */
+static bool oom_may_help(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+			 const struct task_struct *t)
+{
+	if (t && (t->flags & PF_DUMPCORE))
+		return false;
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return false;
+	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE))
+		return false;
+	return ac->highest_zoneidx >= ZONE_NORMAL;
+}
 
 /*
  * Linux __alloc_pages_may_oom: under oom_lock (busy: someone else is
@@ -1494,30 +1512,37 @@ static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
 	struct task_struct *t = this_cpu() ? current : NULL;
 	struct page *page;
+	bool decided;
 
 	*did_some_progress = 0;
+	/* Where the OOM killer cannot help, Linux finds out under oom_lock
+	 * and returns no progress; the answer does not depend on the lock,
+	 * so mmkit asks first: such a request never waits for another CPU's
+	 * OOM decision only to retry its whole slow path (a 4-CPU stress
+	 * of failing lowmem requests spun on oom_lock for minutes). */
+	if (!oom_may_help(gfp, order, ac, t))
+		return get_page_from_freelist((gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
+					      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
 	if (!mutex_trylock(&oom_lock)) {
 		/* someone else is killing for us: sleep until that decision is
 		 * made (Linux schedule_timeout_uninterruptible(1)), then retry */
 		wait_until(&oom_lock_wait, NULL, IPI_ALL);
 		mutex_unlock(&oom_lock);
-		*did_some_progress = OOM_WAITED;
+		/* that decision found nothing to kill (where Linux panics):
+		 * no progress for this request either, else retry */
+		if (!atomic_load(&oom_found_none))
+			*did_some_progress = OOM_WAITED;
 		oom_reaper_run();
 		return NULL;
 	}
 	page = get_page_from_freelist((gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
 				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac, frozen);
+	atomic_store(&oom_found_none, false);
 	if (page)
 		goto out;
-	if (t && (t->flags & PF_DUMPCORE)) /* core dumps can deplete the reserves */
-		goto out;
-	if (order > PAGE_ALLOC_COSTLY_ORDER) /* the OOM killer will not help */
-		goto out;
-	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE))
-		goto out;
-	if (ac->highest_zoneidx < ZONE_NORMAL) /* no killing for lowmem */
-		goto out;
-	if (out_of_memory(&oc) || WARN_ON(gfp & __GFP_NOFAIL)) {
+	decided = out_of_memory(&oc); /* false only when nothing is killable */
+	atomic_store(&oom_found_none, !decided);
+	if (decided || WARN_ON(gfp & __GFP_NOFAIL)) {
 		/* a victim chosen or still dying: real progress; else (no
 		 * __GFP_FS, current already dying) only Linux's word for it */
 		*did_some_progress = oc.chosen ? 1 : OOM_NO_VICTIM;
