@@ -71,10 +71,16 @@
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
 #define AT_CLKTCK 17
 #define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
 #define AT_RSEQ_FEATURE_SIZE 27
 #define AT_RSEQ_ALIGN 28
+#define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
 
 struct elf64_hdr {
 	unsigned char e_ident[EI_NIDENT];
