@@ -1249,7 +1249,7 @@ static vm_fault_t map_pages_locked(struct vm_fault *vmf, ptep_t pte0, unsigned l
 
 		(*mmap_miss)++;
 		if (pte_none(ptep_get(pte))) {
-			folio_add_file_rmap_pte(page);
+			folio_add_file_rmap_pte(page, vma);
 			set_pte_at(vma->vm_mm, addr, pte, mk_pte(page, vma->vm_page_prot));
 			(*rss)++;
 			if (addr == vmf->address)
