@@ -310,6 +310,14 @@ static int hostfs_setsize(struct inode *inode, loff_t size)
 	return err;
 }
 
+/* A write into a hole allocates a block (ext4_da_get_block_prep: a new
+ * delayed block, buffer_new): a short copy still zeroes and dirties the
+ * page (block_write_end's folio_zero_new_buffers).  Page locked. */
+static bool hostfs_block_new(struct inode *inode, struct page *page)
+{
+	return !hostfs_page_is_data(inode, page->index);
+}
+
 /* A write past EOF: the gap's partial blocks (ext4_da_do_write_end). */
 static void hostfs_write_gap(struct inode *inode, loff_t old, loff_t pos)
 {
@@ -709,6 +717,7 @@ static const struct address_space_operations hostfs_aops = {
 	.writepages = hostfs_writepages,
 	.dirty_folio = filemap_dirty_folio,
 	.write_gap = hostfs_write_gap,
+	.block_new = hostfs_block_new,
 };
 static const struct super_operations hostfs_sops = {
 	.evict_inode = hostfs_evict_inode,
