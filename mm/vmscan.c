@@ -56,6 +56,7 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
@@ -1027,8 +1028,10 @@ static unsigned long balance_pgdat(struct pglist_data *pgdat, int order, int hig
 		.may_unmap = true,
 		.kswapd = true,
 	};
+	unsigned long pflags;
 	bool boosted;
 
+	psi_memstall_enter(&pflags);
 	count_vm_event(PAGEOUTRUN);
 	for (int i = 0; i <= highest_zoneidx; i++) {
 		zone_boosts[i] = READ_ONCE(pgdat->node_zones[i].watermark_boost);
@@ -1085,6 +1088,7 @@ out:
 		}
 	}
 	snapshot_refaults(pgdat);
+	psi_memstall_leave(&pflags);
 	return sc.nr_reclaimed;
 }
 
@@ -1104,9 +1108,11 @@ unsigned long kswapd_run_pending(void)
 		idx = MAX_NR_ZONES - 1;
 	prev = cpu_curr(this_cpu());
 	context_switch(pgdat->kswapd);
+	psi_task_running(true);
 	in_reclaim++;
 	n = balance_pgdat(pgdat, order, idx);
 	in_reclaim--;
+	psi_task_running(false);
 	if (prev)
 		context_switch(prev);
 	else
