@@ -748,7 +748,7 @@ static void exec_on_cpu(void *info)
 	if (runs)
 		psi_task_running(true); /* the process runs (PSI non-idle) */
 	a->ret = a->cmd->fn(c);
-	blk_complete_all();	/* the disk finishes what is in flight before the next command */
+	blk_complete_all(); /* the disk finishes what is in flight before the next command */
 	if (runs)
 		psi_task_running(false);
 	run_timers();		/* expired timers and queued work, as at irq exit */

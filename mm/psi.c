@@ -299,9 +299,9 @@ static void psi_avgs_work(struct work_struct *work)
 		psi_system.avg_next_update = update_averages(now);
 	spin_unlock(&psi_avgs_lock);
 	if (busy)
-		queue_delayed_work(system_wq, &psi_system.avgs_work,
-				   (unsigned long)((psi_system.avg_next_update - now) /
-						   NSEC_PER_JIFFY) + 1);
+		queue_delayed_work(
+			system_wq, &psi_system.avgs_work,
+			(unsigned long)((psi_system.avg_next_update - now) / NSEC_PER_JIFFY) + 1);
 }
 
 int psi_show(FILE *out)

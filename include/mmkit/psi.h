@@ -17,10 +17,10 @@
 #define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
 
 /* PSI's sampling period and decay factors (kernel/sched/psi.c). */
-#define PSI_FREQ (2 * HZ + 1)	/* jiffies: 2 s intervals */
-#define EXP_10s 1677		/* 1/exp(2s/10s) as fixed-point */
-#define EXP_60s 1981		/* 1/exp(2s/60s) */
-#define EXP_300s 2034		/* 1/exp(2s/300s) */
+#define PSI_FREQ (2 * HZ + 1) /* jiffies: 2 s intervals */
+#define EXP_10s 1677	      /* 1/exp(2s/10s) as fixed-point */
+#define EXP_60s 1981	      /* 1/exp(2s/60s) */
+#define EXP_300s 2034	      /* 1/exp(2s/300s) */
 
 /* One step of an exponentially decayed average (Linux calc_load): load
  * decays by exp, active (fixed-point) fills the rest; rounded up while
