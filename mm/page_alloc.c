@@ -1439,8 +1439,6 @@ retry:
 	return page;
 }
 
-#define MAX_RECLAIM_RETRIES 16
-
 /* Linux should_reclaim_retry: go on while some zone would pass its min
  * watermark with every reclaimable page freed, for at most 16 rounds
  * without progress; before giving up, the highatomic reserve goes. */
