@@ -141,6 +141,7 @@ const char mm_lock_order[] =
 	"  zone->lock                   (the last try at the high watermark)\n"
 	"  tasklist_lock                (the walks of the tasks)\n"
 	"  oom_reaper_lock\n"
+	"  uproc_lock                   (a killed real program's blocked thread is woken)\n"
 	"oom_reaper_lock                the OOM reaper's queue and deferred drops (a leaf)\n"
 	"mmlist_lock                    every mm (init_mm.mmlist)\n"
 	"tasklist_lock                  every task\n"
