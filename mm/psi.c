@@ -23,7 +23,8 @@
  * I/O time: swap writes in reclaim, a swap-in).  As in Linux:
  *   - each CPU accumulates, per state, the time spent in it (u32 ns
  *     buckets, record_times at every state change), written only by its
- *     own thread under a sequence count that readers retry on;
+ *     own thread under a sequence count that readers retry on (all its
+ *     accesses sequentially consistent: state changes are rare);
  *   - collect_percpu_times folds the buckets' growth since the last fold
  *     into the group's totals, each CPU weighted by its non-idle jiffies;
  *   - the averaging work (psi_avgs_work, a delayed work item armed when a
@@ -154,8 +155,8 @@ static void psi_group_change(struct cpu *c)
 {
 	struct psi_group_cpu *g = &psi_cpus[c->id];
 	u64 now = machine_clock_ns();
-	u32 old = atomic_load_explicit(&g->state_mask, memory_order_relaxed), mask = 0;
-	u64 start = atomic_load_explicit(&g->state_start, memory_order_relaxed);
+	u32 old = atomic_load(&g->state_mask), mask = 0;
+	u64 start = atomic_load(&g->state_start);
 
 	g->tasks[NR_RUNNING] = psi_running > 0 || in_memstall;
 	g->tasks[NR_MEMSTALL] = in_memstall;
@@ -163,15 +164,13 @@ static void psi_group_change(struct cpu *c)
 	for (int s = 0; s < NR_PSI_STATES; s++)
 		if (test_state(g->tasks, (enum psi_states)s))
 			mask |= 1U << s;
-	atomic_fetch_add_explicit(&g->seq, 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
+	atomic_fetch_add(&g->seq, 1);
 	for (int s = 0; s < NR_PSI_STATES; s++)
 		if (old & (1U << s))
-			atomic_fetch_add_explicit(&g->times[s], (u32)(now - start),
-						  memory_order_relaxed);
-	atomic_store_explicit(&g->state_start, now, memory_order_relaxed);
-	atomic_store_explicit(&g->state_mask, mask, memory_order_relaxed);
-	atomic_fetch_add_explicit(&g->seq, 1, memory_order_release);
+			atomic_fetch_add(&g->times[s], (u32)(now - start));
+	atomic_store(&g->state_start, now);
+	atomic_store(&g->state_mask, mask);
+	atomic_fetch_add(&g->seq, 1);
 	if ((mask & (1U << PSI_NONIDLE)) && !delayed_work_pending(&psi_system.avgs_work))
 		queue_delayed_work(system_wq, &psi_system.avgs_work, PSI_FREQ);
 }
@@ -215,14 +214,13 @@ static bool get_recent_times(int cpu, u64 now, u32 *times)
 	u64 start;
 
 	do {
-		while ((seq = atomic_load_explicit(&g->seq, memory_order_acquire)) & 1)
+		while ((seq = atomic_load(&g->seq)) & 1)
 			; /* the owner is mid-update: a few stores */
 		for (int s = 0; s < NR_PSI_STATES; s++)
-			times[s] = atomic_load_explicit(&g->times[s], memory_order_relaxed);
-		mask = atomic_load_explicit(&g->state_mask, memory_order_relaxed);
-		start = atomic_load_explicit(&g->state_start, memory_order_relaxed);
-		atomic_thread_fence(memory_order_acquire);
-	} while (atomic_load_explicit(&g->seq, memory_order_relaxed) != seq);
+			times[s] = atomic_load(&g->times[s]);
+		mask = atomic_load(&g->state_mask);
+		start = atomic_load(&g->state_start);
+	} while (atomic_load(&g->seq) != seq);
 	for (int s = 0; s < NR_PSI_STATES; s++) {
 		u32 delta;
 
