@@ -36,6 +36,7 @@ ok bad-trace 'grep -q "bad:1: not a PROCESS KIND VPN line" "$tmp/out"'
 # the trace of a run
 mkdir "$tmp/host" && dd if=/dev/zero of="$tmp/host/f" bs=4096 count=4 status=none
 cat > "$tmp/t.mm" <<'MM'
+machine ram=16M
 mount host /mnt
 spawn A
 A mmap 0x10000000 16K rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -> m
