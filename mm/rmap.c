@@ -504,10 +504,11 @@ void folio_dup_anon_rmap_pte(struct page *page)
 	atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed);
 }
 
-void folio_add_file_rmap_pte(struct page *page)
+void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma)
 {
 	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
 		mod_lruvec_page_state(page, NR_FILE_MAPPED, 1);
+	mlock_vma_folio(page, vma);
 }
 
 void folio_remove_rmap_pte(struct page *page)
@@ -539,6 +540,7 @@ void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, u
 		SetPageAnonExclusive(page);
 	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
 		mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
+	mlock_vma_folio(page, vma);
 }
 
 /* Linux folio_move_anon_rmap: the page (mapped only by vma, PTE locked)
