@@ -129,10 +129,12 @@ static int do_fill(struct cmd_ctx *c)
 	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_num(c, 1, &len) ||
 	    arg_byte(c, 2, &b) || alive(c))
 		return CMD_SCRIPT_ERROR;
-	if (fill_range(addr, len, (int)b))
+	if (fill_range(addr, len, (int)b)) {
 		cli_access_fault(c);
-	else
+	} else {
+		cli_pageref(c, addr, len);
 		result_ok(c);
+	}
 	return 0;
 }
 CLI_COMMAND(cmd_fill, .name = "fill", .kind = CMD_PROCESS, .usage = "A fill ADDR LEN BYTE",
@@ -147,9 +149,12 @@ static int do_check(struct cmd_ctx *c)
 	if (arg_count(c, 3, 3) || arg_num(c, 0, &addr) || arg_num(c, 1, &len) ||
 	    arg_byte(c, 2, &b) || alive(c))
 		return CMD_SCRIPT_ERROR;
-	if (mmk_memchk(UIDX, addr, (int)b, len, &at, &got))
+	if (mmk_memchk(UIDX, addr, (int)b, len, &at, &got)) {
 		cli_access_fault(c);
-	else if (at != -1UL)
+		return 0;
+	}
+	cli_pageref(c, addr, len);
+	if (at != -1UL)
 		result_text(c, "mismatch 0x%lx 0x%x", at, got);
 	else
 		result_ok(c);
@@ -192,10 +197,12 @@ static int do_touch(struct cmd_ctx *c)
 			progress_update(a - addr);
 	}
 	progress_end();
-	if (err)
+	if (err) {
 		cli_access_fault(c);
-	else
+	} else {
+		cli_pageref(c, addr, len);
 		result_ok(c);
+	}
 	return 0;
 }
 CLI_COMMAND(cmd_touch, .name = "touch", .kind = CMD_PROCESS, .usage = "A touch ADDR LEN read|write",

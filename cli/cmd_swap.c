@@ -289,6 +289,7 @@ static int do_fillpat(struct cmd_ctx *c)
 		}
 		off += n;
 	}
+	cli_pageref(c, addr, len);
 	result_ok(c);
 	return 0;
 }
@@ -320,6 +321,7 @@ static int do_checkpat(struct cmd_ctx *c)
 			}
 		off += n;
 	}
+	cli_pageref(c, addr, len);
 	result_ok(c);
 	return 0;
 }

@@ -99,6 +99,7 @@ static const struct cmd_help help_table[] = {
 	/* ---- views ---- */
 	{ "cat", T_VIEW,
 	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
+	  "\tpressure/memory\n"
 	  "/proc/A/FILE\ta view of process A: maps smaps status coredump_filter\n"
 	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
 	  "\tslabinfo: the header and these caches' rows\n"

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include "cli/scenario.h"
 #include "mmkit/blkdev.h"
+#include "mmkit/psi.h"
 #include "mmkit/timer.h"
 #include "mmkit/vmscan.h"
 #include "mmkit/debug.h"
@@ -740,11 +741,16 @@ static void exec_on_cpu(void *info)
 {
 	struct exec_args *a = info;
 	struct cmd_ctx *c = a->c;
+	bool runs = c->proc && c->proc->task;
 
-	if (c->proc && c->proc->task && cli_switch_hook && cpu_curr(this_cpu()) != c->proc->task)
+	if (runs && cli_switch_hook && cpu_curr(this_cpu()) != c->proc->task)
 		cli_switch_hook(c->cpu, c->proc->task);
+	if (runs)
+		psi_task_running(true); /* the process runs (PSI non-idle) */
 	a->ret = a->cmd->fn(c);
-	blk_complete_all();	/* the disk finishes what is in flight before the next command */
+	blk_complete_all(); /* the disk finishes what is in flight before the next command */
+	if (runs)
+		psi_task_running(false);
 	run_timers();		/* expired timers and queued work, as at irq exit */
 	cli_exit_killed(c->sc); /* a group sent SIGKILL (an OOM victim) dies when it runs */
 	oom_reaper_release();	/* the OOM reaper's last references to exited victims */

@@ -76,6 +76,11 @@ void json_view(struct scenario *sc, int lineno, const char *cmd, const char *pat
 	       const char *text);
 void json_death(struct scenario *sc, int lineno, const struct cli_proc *p);
 
+/* ---- the page-reference trace (cli/pageref.c) ---- */
+/* With MMKIT_PAGEREF=FILE: record that the process of c referenced the
+ * pages of [addr, addr+len), in order.  Caller holds no lock. */
+void cli_pageref(struct cmd_ctx *c, unsigned long addr, unsigned long len);
+
 /* ---- progress on a terminal (cli/progress.c) ---- */
 /* Start a progress display of total units (bytes, lines); shown on stderr
  * only when it is a terminal and the work lasts over half a second. */

@@ -87,6 +87,7 @@ const struct ctl_table vm_table[] = {
 	{ "vm.user_reserve_kbytes", &sysctl_user_reserve_kbytes, sizeof(long), 0,
 	  0x7fffffffffffffffLL, false, NULL },
 	INT_KNOB("vm.swappiness", vm_swappiness, 0, 200),
+	INT_KNOB("vm.watermark_boost_factor", watermark_boost_factor, 0, 0x7fffffff),
 	/* fs/coredump.c's coredump_sysctls */
 	{ "kernel.core_pattern", core_pattern, CORENAME_MAX_SIZE, 0, 0, false, NULL,
 	  core_pattern_check },

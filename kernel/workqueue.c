@@ -23,7 +23,7 @@ void INIT_WORK(struct work_struct *w, work_func_t fn)
 {
 	INIT_LIST_HEAD(&w->entry);
 	w->func = fn;
-	w->pending = false;
+	WRITE_ONCE(w->pending, false);
 }
 
 static void delayed_work_timer_fn(struct timer_list *t)
@@ -46,7 +46,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 	(void)wq;
 	spin_lock(&work_lock);
 	if (!w->pending) {
-		w->pending = true;
+		WRITE_ONCE(w->pending, true);
 		list_add_tail(&w->entry, &work_head);
 		queued = true;
 	}
@@ -96,7 +96,7 @@ static bool work_try_cancel(void *arg)
 	spin_lock(&work_lock);
 	if (c->w->pending) {
 		list_del_init(&c->w->entry);
-		c->w->pending = false;
+		WRITE_ONCE(c->w->pending, false);
 		c->was = true;
 	}
 	idle = running_work != c->w;
@@ -132,7 +132,7 @@ static struct work_struct *next_work(void)
 	if (!list_empty(&work_head)) {
 		w = list_first_entry(&work_head, struct work_struct, entry);
 		list_del_init(&w->entry);
-		w->pending = false;
+		WRITE_ONCE(w->pending, false);
 	}
 	running_work = w;
 	spin_unlock(&work_lock);

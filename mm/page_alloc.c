@@ -36,6 +36,7 @@
 #include "mmkit/oom.h"
 #include "mmkit/debug.h"
 #include "mmkit/fault_inject.h"
+#include "mmkit/psi.h"
 #include "mmkit/swap.h"
 #include "mmkit/vmscan.h"
 
@@ -1397,12 +1398,18 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 	show_free_areas();
 }
 
-/* Linux __perform_reclaim: direct reclaim as the thread that allocates. */
+/* Linux __perform_reclaim: direct reclaim as the thread that allocates, a
+ * memory stall for PSI. */
 static unsigned long __perform_reclaim(gfp_t gfp, unsigned int order,
 				       const struct alloc_context *ac)
 {
+	unsigned long pflags, progress;
+
 	(void)ac;
-	return try_to_free_pages(gfp, order);
+	psi_memstall_enter(&pflags);
+	progress = try_to_free_pages(gfp, order);
+	psi_memstall_leave(&pflags);
+	return progress;
 }
 
 /*
@@ -1431,8 +1438,6 @@ retry:
 	}
 	return page;
 }
-
-#define MAX_RECLAIM_RETRIES 16
 
 /* Linux should_reclaim_retry: go on while some zone would pass its min
  * watermark with every reclaimable page freed, for at most 16 rounds

@@ -31,6 +31,7 @@
 #include "mmkit/blkdev.h"
 #include "mmkit/memory.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/slab.h"
 #include "mmkit/swap.h"
 #include "mmkit/writeback.h"
@@ -173,17 +174,23 @@ void swap_write_unplug(struct swap_iocb *plug)
 void swap_read_folio(struct page *page, struct swap_iocb **plug)
 {
 	swp_entry_t entry = page_swap_entry(page);
+	bool workingset = PageWorkingset(page);
+	unsigned long pflags;
 
 	VM_BUG_ON(!PageLocked(page) || PageUptodate(page) || !PageSwapCache(page));
+	if (workingset) /* a refault of the working set: thrashing (PSI) */
+		psi_memstall_enter(&pflags);
 	if (swap_zeromap_test(entry)) {
 		memset(page_address(page), 0, PAGE_SIZE);
 		SetPageUptodate(page);
 		count_vm_event(SWPIN_ZERO);
 		unlock_page(page);
-		return;
+	} else {
+		count_vm_event(PSWPIN);
+		swap_queue(swp_swap_info(entry), REQ_OP_READ, page, plug);
 	}
-	count_vm_event(PSWPIN);
-	swap_queue(swp_swap_info(entry), REQ_OP_READ, page, plug);
+	if (workingset)
+		psi_memstall_leave(&pflags);
 }
 
 void swap_read_unplug(struct swap_iocb *plug)

@@ -56,6 +56,7 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
@@ -985,7 +986,7 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 		atomic_store(&pgdat->kswapd_highest_zoneidx, highest_zoneidx);
 	if (atomic_load(&pgdat->kswapd_order) < (int)order)
 		atomic_store(&pgdat->kswapd_order, (int)order);
-	if (READ_ONCE(pgdat->kswapd_failures) >= 16) {
+	if (READ_ONCE(pgdat->kswapd_failures) >= MAX_RECLAIM_RETRIES) {
 		/* hopeless node (Linux leaves it to direct reclaim): mmkit also
 		 * drops the zone's boost, which kswapd can no longer pay back
 		 * and which would otherwise hold the watermarks up for good */
@@ -1017,8 +1018,10 @@ static bool kswapd_shrink_node(struct pglist_data *pgdat, struct scan_control *s
 }
 
 /* Linux balance_pgdat: reclaim until an eligible zone is above high (or
- * the boost is paid back).  Returns the pages reclaimed. */
-static unsigned long balance_pgdat(struct pglist_data *pgdat, int order, int highest_zoneidx)
+ * the boost is paid back).  Returns the pages reclaimed; *reclaim_order is
+ * the order it ended balancing for (0 once enough came free). */
+static unsigned long balance_pgdat(struct pglist_data *pgdat, int order, int highest_zoneidx,
+				   int *reclaim_order)
 {
 	unsigned long nr_boost_reclaim = 0, zone_boosts[MAX_NR_ZONES] = { 0 };
 	struct scan_control sc = {
@@ -1027,8 +1030,10 @@ static unsigned long balance_pgdat(struct pglist_data *pgdat, int order, int hig
 		.may_unmap = true,
 		.kswapd = true,
 	};
+	unsigned long pflags;
 	bool boosted;
 
+	psi_memstall_enter(&pflags);
 	count_vm_event(PAGEOUTRUN);
 	for (int i = 0; i <= highest_zoneidx; i++) {
 		zone_boosts[i] = READ_ONCE(pgdat->node_zones[i].watermark_boost);
@@ -1085,32 +1090,106 @@ out:
 		}
 	}
 	snapshot_refaults(pgdat);
+	psi_memstall_leave(&pflags);
+	*reclaim_order = sc.order;
 	return sc.nr_reclaimed;
+}
+
+/* kswapd's sleep (Linux kswapd_try_to_sleep, one thread's locals here):
+ * after a run it naps HZ/10 if the node is balanced; a wakeup during the
+ * nap is premature (kswapd_low_wmark_hit_quickly) and it runs again; a nap
+ * that ends on a node no longer balanced (below high, not yet low) makes
+ * it run again by itself (kswapd_high_wmark_hit_quickly), as does a node
+ * still unbalanced after the run; a nap that ends balanced is the full
+ * sleep, until wakeup_kswapd.  Guarded by kswapd_busy (one turn at a
+ * time). */
+static struct timer_list kswapd_nap_timer;
+static _Atomic bool kswapd_nap_over; /* the nap's schedule_timeout ran out */
+static _Atomic bool kswapd_busy;     /* a CPU runs kswapd's turn */
+static bool kswapd_napping;
+static int kswapd_sleep_order, kswapd_sleep_idx;
+
+static void kswapd_nap_end(struct timer_list *t)
+{
+	(void)t;
+	atomic_store(&kswapd_nap_over, true);
+}
+
+/* Linux prepare_kswapd_sleep: a hopeless node or a balanced one. */
+static bool prepare_kswapd_sleep(struct pglist_data *pgdat, int order, int highest_zoneidx)
+{
+	if (READ_ONCE(pgdat->kswapd_failures) >= MAX_RECLAIM_RETRIES)
+		return true;
+	return pgdat_balanced(pgdat, order, highest_zoneidx);
+}
+
+/* The first half of kswapd_try_to_sleep, after a run: nap, or count the
+ * high watermark missed and stay runnable. */
+static void kswapd_try_to_sleep(struct pglist_data *pgdat, int reclaim_order, int highest_zoneidx)
+{
+	kswapd_sleep_order = reclaim_order;
+	kswapd_sleep_idx = highest_zoneidx;
+	if (prepare_kswapd_sleep(pgdat, reclaim_order, highest_zoneidx)) {
+		kswapd_napping = true;
+		mod_timer(&kswapd_nap_timer, jiffies + HZ / 10);
+		return;
+	}
+	count_vm_event(KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	atomic_store(&pgdat->kswapd_woken, true);
+}
+
+/* The second half, when kswapd gets the CPU again (woken, or its nap
+ * over): true if it goes to sleep for good (nothing to run). */
+static bool kswapd_nap_done(struct pglist_data *pgdat, bool woken)
+{
+	if (!kswapd_napping)
+		return !woken;
+	kswapd_napping = false;
+	if (woken) { /* woken before the nap ran out: remaining != 0 */
+		timer_delete_sync(&kswapd_nap_timer);
+		atomic_store(&kswapd_nap_over, false);
+		count_vm_event(KSWAPD_LOW_WMARK_HIT_QUICKLY);
+		return false;
+	}
+	if (prepare_kswapd_sleep(pgdat, kswapd_sleep_order, kswapd_sleep_idx))
+		return true; /* schedule(): asleep until wakeup_kswapd */
+	count_vm_event(KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	return false;
 }
 
 unsigned long kswapd_run_pending(void)
 {
 	struct pglist_data *pgdat = &contig_page_data;
 	struct task_struct *prev;
-	unsigned long n;
-	int order, idx;
+	unsigned long n = 0;
+	int order, idx, reclaim_order;
+	bool woken;
 
-	if (!this_cpu() || !pgdat->kswapd || in_reclaim ||
-	    !atomic_exchange(&pgdat->kswapd_woken, false))
+	if (!this_cpu() || !pgdat->kswapd || in_reclaim || atomic_exchange(&kswapd_busy, true))
 		return 0;
+	woken = atomic_exchange(&pgdat->kswapd_woken, false);
+	if (!woken && !atomic_exchange(&kswapd_nap_over, false))
+		goto out;
+	if (kswapd_nap_done(pgdat, woken))
+		goto out;
 	order = atomic_exchange(&pgdat->kswapd_order, 0);
 	idx = atomic_exchange(&pgdat->kswapd_highest_zoneidx, MAX_NR_ZONES);
-	if (idx == MAX_NR_ZONES)
-		idx = MAX_NR_ZONES - 1;
+	if (idx == MAX_NR_ZONES) /* Linux kswapd_highest_zoneidx(): the previous one */
+		idx = woken ? MAX_NR_ZONES - 1 : kswapd_sleep_idx;
 	prev = cpu_curr(this_cpu());
 	context_switch(pgdat->kswapd);
+	psi_task_running(true);
 	in_reclaim++;
-	n = balance_pgdat(pgdat, order, idx);
+	n = balance_pgdat(pgdat, order, idx, &reclaim_order);
+	kswapd_try_to_sleep(pgdat, reclaim_order, idx);
 	in_reclaim--;
+	psi_task_running(false);
 	if (prev)
 		context_switch(prev);
 	else
 		context_switch_idle();
+out:
+	atomic_store(&kswapd_busy, false);
 	return n;
 }
 
@@ -1121,6 +1200,10 @@ static int kswapd_init(void)
 	atomic_store(&pgdat->kswapd_highest_zoneidx, MAX_NR_ZONES);
 	atomic_store(&pgdat->kswapd_order, 0);
 	atomic_store(&pgdat->kswapd_woken, false);
+	atomic_store(&kswapd_nap_over, false);
+	atomic_store(&kswapd_busy, false);
+	kswapd_napping = false;
+	timer_setup(&kswapd_nap_timer, kswapd_nap_end, 0);
 	/* pid PID_MAX_LIMIT - 1: off the sequence the scenarios' tasks use */
 	pgdat->kswapd = kthread_create_task_pid("kswapd0", 4194303);
 	return pgdat->kswapd ? 0 : -ENOMEM;
@@ -1128,6 +1211,7 @@ static int kswapd_init(void)
 
 static void kswapd_exit(void)
 {
+	timer_delete_sync(&kswapd_nap_timer);
 	if (contig_page_data.kswapd)
 		task_exit(contig_page_data.kswapd);
 	contig_page_data.kswapd = NULL;

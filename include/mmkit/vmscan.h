@@ -9,6 +9,10 @@
 
 #include "mmkit/mmzone.h"
 
+/* Rounds of reclaim without progress before the allocator gives up; kswapd
+ * runs that freed nothing before the node is left to direct reclaim. */
+#define MAX_RECLAIM_RETRIES 16
+
 /* Nonzero while this thread reclaims (Linux PF_MEMALLOC): its allocations
  * ignore the watermarks and never enter reclaim again. */
 extern __thread int in_reclaim;

@@ -30,7 +30,7 @@ void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t), unsigne
 	INIT_LIST_HEAD(&t->entry);
 	t->function = fn;
 	t->expires = 0;
-	t->pending = false;
+	WRITE_ONCE(t->pending, false);
 }
 
 /* Insert t in expiry order.  Caller holds timer_lock. */
@@ -43,7 +43,7 @@ static void enqueue_timer(struct timer_list *t)
 	       time_after(list_entry(pos, struct timer_list, entry)->expires, t->expires))
 		pos = pos->prev;
 	list_add(&t->entry, pos);
-	t->pending = true;
+	WRITE_ONCE(t->pending, true);
 }
 
 static bool detach_if_pending(struct timer_list *t)
@@ -51,7 +51,7 @@ static bool detach_if_pending(struct timer_list *t)
 	if (!t->pending)
 		return false;
 	list_del_init(&t->entry);
-	t->pending = false;
+	WRITE_ONCE(t->pending, false);
 	return true;
 }
 

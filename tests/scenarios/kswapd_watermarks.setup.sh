@@ -1,0 +1,2 @@
+mkdir host
+dd if=/dev/zero of=host/cache bs=1M count=12 status=none
