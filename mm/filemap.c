@@ -228,10 +228,6 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	pagecache_account(m, page, 1);
 }
 
-int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
-{
-	return filemap_add_page_replace(m, page, index, NULL);
-}
 
 /* ---------------------------------------------------- value entries -- */
 
@@ -267,21 +263,38 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 	return 0;
 }
 
-int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
-			     void *expected)
+/* Install page at index in place of expected; with expected NULL, a
+ * workingset shadow in the slot (not shmem) is taken too and returned in
+ * *shadowp (Linux __filemap_add_folio).  0, -EEXIST or -ENOMEM. */
+static int __filemap_add_page(struct address_space *m, struct page *page, unsigned long index,
+			      void *expected, void **shadowp)
 {
 	struct xa_node *spare = NULL;
 	void **slot = xa_lock_create_slot(m, index, &spare);
 	int err = 0;
 
+	*shadowp = NULL;
 	if (!slot)
 		return -ENOMEM;
+	if (!expected && !m->shmem && xa_is_value_entry(*slot)) {
+		*shadowp = *slot;
+		WRITE_ONCE(m->nrshadows, m->nrshadows - 1);
+		*slot = NULL;
+	}
 	if (*slot != expected)
 		err = -EEXIST;
 	else
 		pagecache_install(m, slot, page, index);
 	xa_unlock_spare(m, spare);
 	return err;
+}
+
+int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
+			     void *expected)
+{
+	void *shadow;
+
+	return __filemap_add_page(m, page, index, expected, &shadow);
 }
 
 int filemap_add_value(struct address_space *m, unsigned long index, void *value)
@@ -418,10 +431,13 @@ static struct page *page_cache_alloc(bool zero)
 	return page;
 }
 
-struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero)
+/* Linux __filemap_get_folio(FGP_LOCK | FGP_CREAT): write is __GFP_WRITE. */
+static struct page *__filemap_grab_page(struct address_space *m, unsigned long index, bool zero,
+					bool write)
 {
 	for (;;) {
 		struct page *page = filemap_lock_page(m, index);
+		void *shadow;
 		int err;
 
 		if (page)
@@ -429,10 +445,12 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		page = page_cache_alloc(zero);
 		if (!page)
 			return NULL;
-		err = filemap_add_page(m, page, index);
-		if (!err) {
-			folio_add_lru(page); /* Linux filemap_add_folio */
-			return page;	     /* locked, ours and the cache's reference */
+		err = __filemap_add_page(m, page, index, NULL, &shadow);
+		if (!err) { /* Linux filemap_add_folio */
+			if (shadow && !write)
+				workingset_refault(page, shadow);
+			folio_add_lru(page);
+			return page; /* locked, ours and the cache's reference */
 		}
 		unlock_page(page);
 		put_page(page);
@@ -450,6 +468,16 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 			}
 		}
 	}
+}
+
+struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero)
+{
+	return __filemap_grab_page(m, index, zero, false);
+}
+
+struct page *filemap_grab_page_write(struct address_space *m, unsigned long index)
+{
+	return __filemap_grab_page(m, index, false, mapping_can_writeback(m));
 }
 
 /* The first page of the cache with start <= index < end, or NULL. */
@@ -529,6 +557,22 @@ bool filemap_range_has_page(struct address_space *m, unsigned long start, unsign
  * unmapping it where a fault mapped it after the caller's unmap (Linux
  * truncate_cleanup_folio; COW copies stay).  A dirty page is cleaned
  * without writeback (its accounting undone).  Not if it left already. */
+/* The page leaves its slot, shadow (or NULL) taking it; the cache's
+ * reference passes to the caller (Linux page_cache_delete).  No shadow in
+ * a mapping being released (mapping_exiting).  Caller holds i_pages_lock. */
+static void page_cache_delete(struct address_space *m, struct page *page, void *shadow)
+{
+	lockdep_assert_held(&m->i_pages_lock);
+	if (shadow && (m->shmem || (atomic_load(&m->flags) & (1UL << AS_EXITING))))
+		shadow = NULL;
+	*xa_lookup_slot(m, page->index) = shadow; /* the page is in it */
+	if (shadow)
+		WRITE_ONCE(m->nrshadows, m->nrshadows + 1);
+	WRITE_ONCE(m->nrpages, m->nrpages - 1);
+	pagecache_account(m, page, -1);
+	page->mapping = NULL;
+}
+
 void truncate_inode_page(struct address_space *m, struct page *page)
 {
 	if (page->mapping != m)
@@ -538,16 +582,74 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	if (PageDirty(page) && mapping_can_writeback(m))
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
-	*xa_lookup_slot(m, page->index) = NULL; /* the page is in it */
-	WRITE_ONCE(m->nrpages, m->nrpages - 1);
-	pagecache_account(m, page, -1);
-	page->mapping = NULL;
+	page_cache_delete(m, page, NULL);
 	ClearPageDirty(page);
 	ClearPageUptodate(page);
 	ClearPagePrivate(page);
 	ClearPageReadahead(page);
 	spin_unlock(&m->i_pages_lock);
 	put_page(page); /* the cache's reference */
+}
+
+void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow)
+{
+	VM_BUG_ON(!PageLocked(page) || page->mapping != m || PageDirty(page));
+	spin_lock(&m->i_pages_lock);
+	page_cache_delete(m, page, shadow);
+	spin_unlock(&m->i_pages_lock);
+}
+
+/* Clears the value entries of [start, end) under node; counts them. */
+static unsigned long xa_clear_values(struct xa_node *node, unsigned int level,
+				     unsigned long base, unsigned long start, unsigned long end)
+{
+	unsigned int shift = XA_SHIFT * level;
+	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0, n = 0;
+
+	for (unsigned int i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+
+		if (!node->slots[i] || (span && (lo >= end || lo + span <= start)))
+			continue;
+		if (level > 0) {
+			n += xa_clear_values(node->slots[i], level - 1, lo, start, end);
+		} else if (xa_is_value_entry(node->slots[i]) && lo >= start) {
+			node->slots[i] = NULL;
+			n++;
+		}
+		if (!span)
+			break; /* the top level's slot 0 covers every index */
+	}
+	return n;
+}
+
+unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,
+				    unsigned long end)
+{
+	unsigned long n = 0;
+
+	if (m->shmem || !READ_ONCE(m->nrshadows))
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root && start < end)
+		n = xa_clear_values(m->xa_root, m->xa_height - 1, 0, start, end);
+	WRITE_ONCE(m->nrshadows, m->nrshadows - n);
+	spin_unlock(&m->i_pages_lock);
+	return n;
+}
+
+unsigned long filemap_count_values(struct address_space *m)
+{
+	unsigned long n = 0, start = 0, idx[16];
+	void *vals[16];
+	unsigned int got;
+
+	while ((got = filemap_get_values_range(m, &start, ~0UL, idx, vals, 16))) {
+		n += got;
+		if (got < 16 || !start)
+			break;
+	}
+	return n;
 }
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
@@ -569,6 +671,8 @@ void filemap_remove_range(struct address_space *m, unsigned long start, unsigned
 	}
 	if (m->shmem)
 		shmem_free_swap_range(m, first, end); /* went to swap meanwhile */
+	else
+		filemap_clear_shadows(m, first, end); /* reclaim's, even meanwhile */
 }
 
 static struct address_space *__mapping_alloc(void)
@@ -617,7 +721,13 @@ struct address_space *file_mapping(struct file *file)
 
 void mapping_release(struct address_space *m)
 {
+	/* Linux truncate_inode_pages_final: reclaim stores no shadow after
+	 * this (it checks the flag under i_pages_lock) */
+	atomic_fetch_or(&m->flags, 1UL << AS_EXITING);
+	spin_lock(&m->i_pages_lock);
+	spin_unlock(&m->i_pages_lock);
 	filemap_remove_range(m, 0, ~0UL);
+	WARN_ON(m->nrshadows);
 	if (m->shmem)
 		shmem_swaplist_del(m); /* waits for swapoff to let go */
 	WARN_ON(m->nrpages);
@@ -840,7 +950,7 @@ static struct page *write_begin(struct file *f, struct address_space *m, loff_t 
 
 	*fresh = false;
 	for (;;) {
-		page = filemap_grab_page(m, index, false);
+		page = filemap_grab_page_write(m, index);
 		*err = -ENOMEM;
 		if (!page)
 			return NULL;

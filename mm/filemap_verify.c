@@ -9,8 +9,9 @@
  *     mapping's tree at its index, holds the cache's reference, is neither
  *     locked nor under writeback, and is not mapped past EOF (an i_size
  *     page count: a fault there is SIGBUS and truncation unmaps);
- *   - per mapping, the pages found equal nrpages and, for mappings that
- *     write back, the dirty ones equal nrdirty;
+ *   - per mapping, the pages found equal nrpages, the value entries of a
+ *     mapping that is not shmem (workingset shadows) equal nrshadows and,
+ *     for mappings that write back, the dirty ones equal nrdirty;
  *   - NR_FILE_PAGES, NR_SHMEM, NR_FILE_DIRTY and NR_WRITEBACK equal the
  *     pages counted (cache pages, swap-backed ones, dirty pages of mappings
  *     that write back, pages under writeback).
@@ -89,6 +90,9 @@ static void check_counts(struct pc_state *s)
 		if (c->pages != c->m->nrpages)
 			verify_fail(s->v, "mapping %p: %lu pages found, nrpages %lu", (void *)c->m,
 				    c->pages, c->m->nrpages);
+		if (!c->m->shmem && filemap_count_values(c->m) != c->m->nrshadows)
+			verify_fail(s->v, "mapping %p: %lu workingset shadows found, nrshadows %lu",
+				    (void *)c->m, filemap_count_values(c->m), c->m->nrshadows);
 		if (mapping_can_writeback(c->m) && c->dirty != atomic_load(&c->m->nrdirty))
 			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu",
 				    (void *)c->m, c->dirty, atomic_load(&c->m->nrdirty));

@@ -46,6 +46,13 @@ static struct page **swap_cache_slot(struct swap_cluster_info *ci, swp_entry_t e
 	return ci->table ? &ci->table[swap_cache_index(entry)] : NULL;
 }
 
+/* The page a swap-table slot holds: NULL for an empty slot or a workingset
+ * shadow (a value entry, as in Linux's swap table). */
+static struct page *swap_slot_page(struct page **slot)
+{
+	return slot && *slot && !xa_is_value_entry(*slot) ? *slot : NULL;
+}
+
 struct page *swap_cache_lookup(swp_entry_t entry)
 {
 	struct swap_info_struct *si = get_swap_device(entry);
@@ -56,10 +63,9 @@ struct page *swap_cache_lookup(swp_entry_t entry)
 		return NULL;
 	ci = lock_cluster(si, swp_offset(entry));
 	slot = swap_cache_slot(ci, entry);
-	if (slot && *slot) {
-		page = *slot;
+	page = swap_slot_page(slot);
+	if (page)
 		get_page(page);
-	}
 	spin_unlock(&ci->lock);
 	put_swap_device(si);
 	return page;
@@ -69,35 +75,42 @@ struct page *swap_cache_lookup(swp_entry_t entry)
 static void swap_update_readahead(struct page *page, struct vm_area_struct *vma,
 				  unsigned long addr);
 
-void __swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry)
+void *__swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry)
 {
 	struct page **slot = swap_cache_slot(ci, entry);
+	void *shadow;
 
-	BUG_ON(!slot || *slot);
+	BUG_ON(!slot || swap_slot_page(slot));
+	shadow = *slot;
 	get_page(page);
 	page->private = entry.val;
 	SetPageSwapCache(page);
 	*slot = page;
 	mod_lruvec_page_state(page, NR_FILE_PAGES, 1);
 	mod_lruvec_page_state(page, NR_SWAPCACHE, 1);
+	return shadow;
 }
 
-/* Take page out of its slot's table (Linux __swap_cache_del_folio).
- * Cluster locked.  The slot keeps its byte; the caller drops HAS_CACHE. */
-static void __swap_cache_del_folio(struct swap_cluster_info *ci, struct page *page)
+/* Take page out of its slot's table, leaving shadow (a workingset shadow
+ * or NULL) in its place (Linux __swap_cache_del_folio).  Cluster locked.
+ * The slot keeps its byte; the caller drops HAS_CACHE, and the shadow goes
+ * when the slot is freed (swap_entry_free_locked). */
+static void __swap_cache_del_folio(struct swap_cluster_info *ci, struct page *page, void *shadow)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct page **slot = swap_cache_slot(ci, entry);
 
 	BUG_ON(!slot || *slot != page);
-	*slot = NULL;
+	*slot = shadow;
 	ClearPageSwapCache(page);
 	page->private = 0;
 	mod_lruvec_page_state(page, NR_FILE_PAGES, -1);
 	mod_lruvec_page_state(page, NR_SWAPCACHE, -1);
 }
 
-void swap_cache_del_folio(struct page *page)
+void swap_cache_del_folio(struct page *page) { swap_cache_del_folio_shadow(page, NULL); }
+
+void swap_cache_del_folio_shadow(struct page *page, void *shadow)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct swap_info_struct *si = swp_swap_info(entry);
@@ -105,7 +118,7 @@ void swap_cache_del_folio(struct page *page)
 
 	VM_BUG_ON(!PageLocked(page) || !PageSwapCache(page) || PageWriteback(page));
 	ci = lock_cluster(si, swp_offset(entry));
-	__swap_cache_del_folio(ci, page);
+	__swap_cache_del_folio(ci, page, shadow);
 	swap_entry_put_locked(si, ci, swp_offset(entry), SWAP_HAS_CACHE);
 	spin_unlock(&ci->lock);
 	put_page(page); /* the cache's reference */
@@ -161,6 +174,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 	struct swap_info_struct *si = get_swap_device(entry);
 	struct swap_cluster_info *ci;
 	struct page *page = NULL, *fresh = NULL, **slot;
+	void *shadow = NULL;
 
 	*new = false;
 	if (!si)
@@ -168,7 +182,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 	for (;;) {
 		ci = lock_cluster(si, swp_offset(entry));
 		slot = swap_cache_slot(ci, entry);
-		if (slot && *slot) {
+		if (swap_slot_page(slot)) {
 			page = *slot;
 			get_page(page);
 		} else if (!slot || !(si->swap_map[swp_offset(entry)] & ~SWAP_HAS_CACHE) ||
@@ -176,7 +190,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 			page = NULL; /* free: nothing to read */
 		} else if (fresh) {
 			si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
-			__swap_cache_add_folio(ci, fresh, entry);
+			shadow = __swap_cache_add_folio(ci, fresh, entry);
 			page = fresh;
 			fresh = NULL;
 			*new = true;
@@ -193,8 +207,11 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 		spin_unlock(&ci->lock);
 		break;
 	}
-	if (page && *new)
+	if (page && *new) {
+		if (shadow) /* evicted by reclaim: was it part of the workingset? */
+			workingset_refault(page, shadow);
 		folio_add_lru(page); /* Linux: before the read starts */
+	}
 	if (fresh)
 		swapin_free_page(fresh);
 	put_swap_device(si);

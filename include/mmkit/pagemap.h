@@ -50,6 +50,7 @@ static inline loff_t page_offset(const struct page *page)
 /* ---- errors (mm/filemap.c, errseq) ---- */
 #define AS_EIO 0
 #define AS_ENOSPC 1
+#define AS_EXITING 4 /* the mapping is being released: reclaim leaves no shadow */
 errseq_t errseq_set(_Atomic errseq_t *eseq, int err);
 errseq_t errseq_sample(_Atomic errseq_t *eseq);
 int errseq_check(_Atomic errseq_t *eseq, errseq_t since);
@@ -87,8 +88,29 @@ vm_fault_t identity_file_fault(struct vm_fault *vmf);
 /* The locked page at index with a reference, or NULL if there is none. */
 struct page *filemap_lock_page(struct address_space *m, unsigned long index);
 /* The page at index, locked, with a reference: created (not uptodate,
- * zeroed if zero) if missing.  NULL on -ENOMEM. */
+ * zeroed if zero) if missing.  NULL on -ENOMEM.  A page created where
+ * reclaim left a workingset shadow is a refault (workingset_refault). */
 struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero);
+/* The same for write(2) (Linux FGP_WRITEBEGIN: __GFP_WRITE on a mapping
+ * that writes back): a page created over a shadow is no refault. */
+struct page *filemap_grab_page_write(struct address_space *m, unsigned long index);
+/* Linux mapping_empty: no page and no shadow (shmem: no swap entry is
+ * counted here; see m->swapped).  Lockless. */
+static inline bool mapping_empty(const struct address_space *m)
+{
+	return !READ_ONCE(m->nrpages) && !READ_ONCE(m->nrshadows);
+}
+/* Reclaim's removal of the locked, clean, unmapped page from its mapping
+ * (Linux __filemap_remove_folio), shadow (workingset_eviction's, or NULL)
+ * taking its slot unless the mapping is exiting.  The cache's reference
+ * passes to the caller.  Caller holds the page lock. */
+void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow);
+/* Clear the workingset shadows of [start, end) (indexes; not shmem: its
+ * value entries are swap entries).  Returns how many went. */
+unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,
+				    unsigned long end);
+/* The value entries in m's tree (verify). */
+unsigned long filemap_count_values(struct address_space *m);
 /* Up to nr pages with start <= index <= end, with references, in index
  * order; *start is set past the last one.  Returns how many: fewer than nr
  * means the range holds no more (callers stop then). */
