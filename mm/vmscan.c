@@ -490,7 +490,8 @@ static enum fate shrink_one(struct page *page, struct scan_control *sc, struct r
 		count_vm_event(PGLAZYFREED);
 		return F_FREE;
 	}
-	return __remove_mapping(page, !sc->ignore_references) ? F_FREE : F_KEEP_LOCKED;
+	/* reclaimed: MADV_PAGEOUT's pages leave shadows too (Linux) */
+	return __remove_mapping(page, true) ? F_FREE : F_KEEP_LOCKED;
 }
 
 /*
