@@ -6,17 +6,24 @@
  * active list given it room (workingset_test_recent).
  *
  * A shadow entry is an xarray value entry packing the clock at eviction
- * (shifted by bucket_order so that it fits), the node and PG_workingset.
- * On refault, distance = (clock now - clock at eviction) mod the field; the
- * page is activated if distance <= the workingset size Linux uses: the
- * active file list, plus, with swap, the anon lists (and, for anon, the
- * inactive file list).  workingset_refault counts workingset_refault_*,
- * workingset_activate_* and workingset_restore_* (node counters).
+ * (shifted right by bucket_order so that it fits; bucket_order is nonzero
+ * only for RAM beyond the field) and PG_workingset.  On refault,
+ * distance = (clock now - clock at eviction) masked to the field; the page
+ * is activated if distance <= the workingset size Linux uses: the active
+ * file list, plus, with swap, the anon lists (and, for anon, the inactive
+ * file list).  workingset_refault counts workingset_refault_*,
+ * workingset_activate_* and workingset_restore_* (node counters), sets
+ * PG_active (the caller puts the page on the LRU after this) and, for a page
+ * that was in the workingset, PG_workingset and lru_note_cost_refault.
  *
- * Where shadows are kept is the caches' business: reclaim's
- * __remove_mapping (mm/vmscan.c) would store one where the page was.  The
- * page cache and the swap cache do not store them yet (see
- * docs/ARCHITECTURE.md "Reclaim"): that is the part of the issue left open.
+ * Where shadows live: reclaim's __remove_mapping (mm/vmscan.c) stores one
+ * where the page was - in the page cache for file pages
+ * (filemap_remove_page_shadow), in the swap table for anon and shmem pages
+ * (swap_cache_del_folio_shadow).  Page-cache insertion
+ * (filemap_grab_page, mm/filemap.c) and swap-in (__read_swap_cache_async,
+ * mm/swap_state.c) hand the shadow they replace to workingset_refault.
+ * Shadows go with truncation, invalidation and release of the mapping, and
+ * with the swap slot when it is freed.
  */
 #include "mmkit/mm_inline.h"
 #include "mmkit/pagemap.h"
@@ -33,29 +40,29 @@ void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr_pages)
 	atomic_fetch_add_explicit(&lruvec->nonresident_age, nr_pages, memory_order_relaxed);
 }
 
-static void *pack_shadow(unsigned long eviction, bool workingset)
+void *workingset_pack_shadow(unsigned long age, bool workingset, unsigned int order)
 {
-	eviction &= EVICTION_MASK;
+	unsigned long eviction = (age >> order) & EVICTION_MASK;
+
 	return xa_mk_value((eviction << 1) | (workingset ? 1 : 0));
 }
 
-static void unpack_shadow(const void *shadow, unsigned long *eviction, bool *workingset)
+unsigned long workingset_unpack_shadow(const void *shadow, bool *workingset, unsigned int order)
 {
 	unsigned long entry = xa_to_value(shadow);
 
 	*workingset = entry & 1;
-	*eviction = entry >> 1;
+	return (entry >> 1) << order;
 }
 
 void *workingset_eviction(struct page *page)
 {
 	struct lruvec *lruvec = folio_lruvec(page);
-	unsigned long eviction;
 
 	workingset_age_nonresident(lruvec, 1);
-	eviction = atomic_load_explicit(&lruvec->nonresident_age, memory_order_relaxed) >>
-		   bucket_order;
-	return pack_shadow(eviction, PageWorkingset(page));
+	return workingset_pack_shadow(
+		atomic_load_explicit(&lruvec->nonresident_age, memory_order_relaxed),
+		PageWorkingset(page), bucket_order);
 }
 
 bool workingset_test_recent(void *shadow, bool file, bool *workingset)
@@ -63,10 +70,9 @@ bool workingset_test_recent(void *shadow, bool file, bool *workingset)
 	struct lruvec *lruvec = node_lruvec(&contig_page_data);
 	unsigned long refault, eviction, distance, size;
 
-	unpack_shadow(shadow, &eviction, workingset);
-	eviction <<= bucket_order;
+	eviction = workingset_unpack_shadow(shadow, workingset, bucket_order);
 	refault = atomic_load_explicit(&lruvec->nonresident_age, memory_order_relaxed);
-	distance = (refault - eviction) & (EVICTION_MASK << bucket_order);
+	distance = (refault - eviction) & EVICTION_MASK; /* unsigned: across wraps too */
 	size = lruvec_lru_size(lruvec, LRU_ACTIVE_FILE, MAX_NR_ZONES);
 	if (!file)
 		size += lruvec_lru_size(lruvec, LRU_INACTIVE_FILE, MAX_NR_ZONES);

@@ -383,6 +383,11 @@ void workingset_refault(struct page *page, void *shadow);
 void workingset_activation(struct page *page);
 /* The age clock: evictions and activations (lruvec->nonresident_age). */
 void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr_pages);
+/* The shadow format (exposed for the unit test): the clock value age,
+ * shifted right by order, with PG_workingset; unpack gives the clock back
+ * (its low order bits lost) and the flag. */
+void *workingset_pack_shadow(unsigned long age, bool workingset, unsigned int order);
+unsigned long workingset_unpack_shadow(const void *shadow, bool *workingset, unsigned int order);
 
 /* ---- reclaim of a page list (mm/vmscan.c) ---- */
 /* MADV_PAGEOUT's reclaim (Linux reclaim_pages -> shrink_folio_list): every
