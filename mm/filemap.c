@@ -42,12 +42,8 @@
 #include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
-#define XA_SHIFT 6
-#define XA_SLOTS (1U << XA_SHIFT)
-
-struct xa_node {
-	void *slots[XA_SLOTS];
-};
+#define XA_SHIFT XA_CHUNK_SHIFT
+#define XA_SLOTS XA_CHUNK_SIZE
 
 /* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
  * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
@@ -82,9 +78,42 @@ mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit);
 /* From the "radix_tree_node" cache (Linux's xarray nodes); NULL on -ENOMEM. */
 static struct xa_node *xa_node_alloc(void)
 {
+	struct xa_node *node;
+
 	if (should_fail(&xa_node_fail))
 		return NULL;
-	return kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
+	node = kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
+	if (node)
+		INIT_LIST_HEAD(&node->private_list);
+	return node;
+}
+
+void xa_node_free(struct xa_node *node)
+{
+	VM_BUG_ON(!list_empty(&node->private_list));
+	kmem_cache_free(radix_tree_node_cachep, node);
+}
+
+/* The leaf node holding slot, the leaf slot of index. */
+static struct xa_node *xa_slot_node(void **slot, unsigned long index)
+{
+	return container_of(slot - (index & (XA_SLOTS - 1)), struct xa_node, slots[0]);
+}
+
+/* Store entry in a leaf slot, keeping count and nr_values and the
+ * shadow-node list (Linux xas_store with workingset_update_node; shmem's
+ * value entries are swap entries, never on the list: mapping_set_update).
+ * Caller holds i_pages_lock. */
+static void xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
+{
+	void *old = *slot;
+
+	node->count = (unsigned char)(node->count + (entry != NULL) - (old != NULL));
+	node->nr_values = (unsigned char)(node->nr_values + xa_is_value_entry(entry) -
+					  xa_is_value_entry(old));
+	*slot = entry;
+	if (!m->shmem)
+		workingset_update_node(node);
 }
 
 static unsigned int xa_slot(unsigned long index, unsigned int level)
@@ -112,25 +141,41 @@ static void **xa_create_slot(struct address_space *m, unsigned long index, struc
 
 	lockdep_assert_held(&m->i_pages_lock);
 	while (!m->xa_root || !xa_fits(m, index)) {
+		struct xa_node *old = m->xa_root;
+
 		if (!*spare)
 			return NULL;
 		node = *spare;
 		*spare = NULL;
-		node->slots[0] = m->xa_root;
+		node->array = m;
+		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
+		if (old) { /* the old root becomes slot 0 of the new one */
+			node->slots[0] = old;
+			node->count = 1;
+			old->parent = node;
+			old->offset = 0;
+		}
 		m->xa_root = node;
 		m->xa_height++;
 	}
 	node = m->xa_root;
 	for (level = m->xa_height - 1; level > 0; level--) {
-		void **slot = &node->slots[xa_slot(index, level)];
+		unsigned int off = xa_slot(index, level);
+		struct xa_node *child = node->slots[off];
 
-		if (!*slot) {
+		if (!child) {
 			if (!*spare)
 				return NULL;
-			*slot = *spare;
+			child = *spare;
 			*spare = NULL;
+			child->array = m;
+			child->shift = (unsigned char)(XA_SHIFT * (level - 1));
+			child->parent = node;
+			child->offset = (unsigned char)off;
+			node->slots[off] = child;
+			node->count++;
 		}
-		node = *slot;
+		node = child;
 	}
 	return &node->slots[xa_slot(index, 0)];
 }
@@ -156,7 +201,39 @@ static void xa_free_nodes(struct xa_node *node, unsigned int level)
 	for (i = 0; level > 0 && i < XA_SLOTS; i++)
 		if (node->slots[i])
 			xa_free_nodes(node->slots[i], level - 1);
+	WARN_ON(!list_empty(&node->private_list)); /* a shadow left behind */
 	kmem_cache_free(radix_tree_node_cachep, node);
+}
+
+unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node,
+				   struct list_head *freed)
+{
+	unsigned int cleared = 0;
+
+	lockdep_assert_held(&m->i_pages_lock);
+	VM_BUG_ON(node->shift || !list_empty(&node->private_list));
+	for (unsigned int i = 0; i < XA_SLOTS; i++)
+		if (xa_is_value_entry(node->slots[i])) {
+			node->slots[i] = NULL;
+			cleared++;
+		}
+	node->count = node->nr_values = 0;
+	WRITE_ONCE(m->nrshadows, m->nrshadows - cleared);
+	/* up the tree while nodes are left empty (Linux xas_delete_node) */
+	while (node && !node->count) {
+		struct xa_node *parent = node->parent;
+
+		if (parent) {
+			parent->slots[node->offset] = NULL;
+			parent->count--;
+		} else {
+			m->xa_root = NULL;
+			m->xa_height = 0;
+		}
+		list_add_tail(&node->private_list, freed);
+		node = parent;
+	}
+	return cleared;
 }
 
 /* ------------------------------------------------------ the cache -- */
@@ -223,7 +300,7 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	page->index = index;
 	if (m->shmem)
 		SetPageSwapBacked(page);
-	*slot = page;
+	xa_leaf_store(m, xa_slot_node(slot, index), slot, page);
 	WRITE_ONCE(m->nrpages, m->nrpages + 1); /* read locklessly: mapping_empty */
 	pagecache_account(m, page, 1);
 }
@@ -255,7 +332,7 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 		spin_unlock(&m->i_pages_lock);
 		return -EAGAIN;
 	}
-	*slot = value;
+	xa_leaf_store(m, xa_slot_node(slot, page->index), slot, value);
 	WRITE_ONCE(m->nrpages, m->nrpages - 1);
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
@@ -279,7 +356,7 @@ static int __filemap_add_page(struct address_space *m, struct page *page, unsign
 	if (!expected && !m->shmem && xa_is_value_entry(*slot)) {
 		*shadowp = *slot;
 		WRITE_ONCE(m->nrshadows, m->nrshadows - 1);
-		*slot = NULL;
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, NULL);
 	}
 	if (*slot != expected)
 		err = -EEXIST;
@@ -308,7 +385,7 @@ int filemap_add_value(struct address_space *m, unsigned long index, void *value)
 	if (*slot)
 		err = -EEXIST;
 	else
-		*slot = value;
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, value);
 	xa_unlock_spare(m, spare);
 	return err;
 }
@@ -321,7 +398,7 @@ bool filemap_erase_value(struct address_space *m, unsigned long index, void *val
 	spin_lock(&m->i_pages_lock);
 	slot = xa_lookup_slot(m, index);
 	if (slot && *slot == value) {
-		*slot = NULL;
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, NULL);
 		done = true;
 	}
 	spin_unlock(&m->i_pages_lock);
@@ -562,10 +639,13 @@ bool filemap_range_has_page(struct address_space *m, unsigned long start, unsign
  * a mapping being released (mapping_exiting).  Caller holds i_pages_lock. */
 static void page_cache_delete(struct address_space *m, struct page *page, void *shadow)
 {
+	void **slot;
+
 	lockdep_assert_held(&m->i_pages_lock);
 	if (shadow && (m->shmem || (atomic_load(&m->flags) & (1UL << AS_EXITING))))
 		shadow = NULL;
-	*xa_lookup_slot(m, page->index) = shadow; /* the page is in it */
+	slot = xa_lookup_slot(m, page->index); /* the page is in it */
+	xa_leaf_store(m, xa_slot_node(slot, page->index), slot, shadow);
 	if (shadow)
 		WRITE_ONCE(m->nrshadows, m->nrshadows + 1);
 	WRITE_ONCE(m->nrpages, m->nrpages - 1);
@@ -600,8 +680,9 @@ void filemap_remove_page_shadow(struct address_space *m, struct page *page, void
 }
 
 /* Clears the value entries of [start, end) under node; counts them. */
-static unsigned long xa_clear_values(struct xa_node *node, unsigned int level,
-				     unsigned long base, unsigned long start, unsigned long end)
+static unsigned long xa_clear_values(struct address_space *m, struct xa_node *node,
+				     unsigned int level, unsigned long base, unsigned long start,
+				     unsigned long end)
 {
 	unsigned int shift = XA_SHIFT * level;
 	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0, n = 0;
@@ -612,9 +693,9 @@ static unsigned long xa_clear_values(struct xa_node *node, unsigned int level,
 		if (!node->slots[i] || (span && (lo >= end || lo + span <= start)))
 			continue;
 		if (level > 0) {
-			n += xa_clear_values(node->slots[i], level - 1, lo, start, end);
+			n += xa_clear_values(m, node->slots[i], level - 1, lo, start, end);
 		} else if (xa_is_value_entry(node->slots[i]) && lo >= start) {
-			node->slots[i] = NULL;
+			xa_leaf_store(m, node, &node->slots[i], NULL);
 			n++;
 		}
 		if (!span)
@@ -632,7 +713,7 @@ unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start
 		return 0;
 	spin_lock(&m->i_pages_lock);
 	if (m->xa_root && start < end)
-		n = xa_clear_values(m->xa_root, m->xa_height - 1, 0, start, end);
+		n = xa_clear_values(m, m->xa_root, m->xa_height - 1, 0, start, end);
 	WRITE_ONCE(m->nrshadows, m->nrshadows - n);
 	spin_unlock(&m->i_pages_lock);
 	return n;

@@ -122,6 +122,38 @@ int filemap_read_folio(struct file *f, struct page *page);
 /* Is any page of [start, end] (indexes) in the cache? */
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
 
+/* ---- the tree (mm/filemap.c; Linux's xarray node) ----
+ * i_pages is a radix tree of 64-way nodes.  count and nr_values are kept
+ * exact on every store; a leaf of a mapping that is not shmem whose
+ * entries are all workingset shadows sits on the workingset's shadow-node
+ * list (mm/workingset.c), which its shrinker trims.  Fields change under
+ * the mapping's i_pages_lock (private_list also under shadow_nodes_lock). */
+#define XA_CHUNK_SHIFT 6
+#define XA_CHUNK_SIZE (1U << XA_CHUNK_SHIFT)
+struct xa_node {
+	unsigned char shift;	 /* XA_CHUNK_SHIFT x the level: 0 for a leaf */
+	unsigned char offset;	 /* its slot in the parent */
+	unsigned char count;	 /* non-NULL slots */
+	unsigned char nr_values; /* value entries */
+	struct xa_node *parent;	 /* NULL for the root */
+	struct address_space *array;
+	struct list_head private_list; /* on the shadow-node list, or empty */
+	void *slots[XA_CHUNK_SIZE];
+};
+/* Linux workingset_update_node: put a leaf that holds only shadows on the
+ * shadow-node list, take any other off.  Caller holds i_pages_lock. */
+void workingset_update_node(struct xa_node *node);
+/* The shrinker's end of a shadows-only leaf of m (Linux xa_delete_node):
+ * its shadows cleared, the node and the ancestors it leaves empty taken
+ * out of the tree and chained on *freed (by private_list) for the caller
+ * to free with xa_node_free after dropping the lock.  Caller holds
+ * i_pages_lock; the node is off the shadow-node list.  Returns the
+ * shadows cleared. */
+unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node,
+				   struct list_head *freed);
+/* Free a tree node (radix_tree_node cache).  No lock needed. */
+void xa_node_free(struct xa_node *node);
+
 /* ---- value entries (shmem pages in swap; mm/filemap.c) ----
  * A page-cache slot of a shmem mapping may hold a value entry instead of a
  * page: xa_mk_value(the swap entry), as Linux's shmem keeps it.  Page

@@ -42,7 +42,7 @@ A touch $s+144M 16M read
 A touch $h 4M read
 A check $h 4M 0x5a expect=ok
 cat /proc/A/status VmRSS RssAnon RssFile VmSwap
-cat /proc/vmstat pswpin pswpout pgscan_anon pgsteal_anon pgscan_file pgsteal_file workingset_refault_anon workingset_refault_file workingset_activate_anon workingset_activate_file workingset_restore_anon workingset_restore_file
+cat /proc/vmstat pswpin pswpout pgscan_anon pgsteal_anon pgscan_file pgsteal_file slabs_scanned workingset_nodes workingset_nodereclaim workingset_refault_anon workingset_refault_file workingset_activate_anon workingset_activate_file workingset_restore_anon workingset_restore_file
 verify
 A madvise $h 4M MADV_PAGEOUT expect=0
 cat /proc/A/status RssAnon VmSwap

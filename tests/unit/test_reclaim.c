@@ -2,7 +2,8 @@
  * test_reclaim.c - the rules of reclaim (issue 19): get_scan_count's choice
  * and anon/file balancing (Linux calculate_pressure_balance), the refault
  * test (workingset_test_recent) against the age clock, the shadow format,
- * eviction to refault through the page cache, and the LRU entry
+ * eviction to refault through the page cache, the shadow-node shrinker,
+ * and the LRU entry
  * points (folio_add_lru batches, folio_mark_accessed's two touches,
  * isolation and putback) checked by verify.
  */
@@ -276,6 +277,60 @@ static void test_refault_activates(void **state)
 	assert_int_equal(verify_all(stderr), 0);
 }
 
+/* The shadow-node shrinker (Linux's "mm-shadow"): a page-cache leaf that
+ * holds only shadows is listed (workingset_nodes); reclaim's shrink_slab
+ * counts those beyond node_present_pages >> 3 and frees them, oldest
+ * first, with the ancestors they leave empty (workingset_nodereclaim,
+ * slabs_scanned), and the radix_tree_node slab gives memory back. */
+static void test_shadow_node_shrinker(void **state)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	unsigned long nodes = 700, max_nodes, scanned, slab;
+	struct address_space *m;
+	struct page *page;
+
+	(void)state;
+	boot(1, 16 << 20);
+	max_nodes = pgdat->node_present_pages >> 3;
+	assert_true(nodes > max_nodes);
+	m = mapping_alloc(NULL);
+	assert_non_null(m);
+	for (unsigned long i = 0; i < nodes; i++) { /* one shadow per leaf */
+		page = filemap_grab_page(m, i * XA_CHUNK_SIZE, true);
+		assert_non_null(page);
+		SetPageUptodate(page);
+		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		put_page(page);
+		unlock_page(page);
+		put_page(page);
+	}
+	lru_add_drain();
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), nodes);
+	assert_int_equal(m->nrshadows, nodes);
+	assert_int_equal(verify_all(stderr), 0);
+	/* a page back in a leaf takes it off the list */
+	page = filemap_grab_page(m, 0, true);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), nodes - 1);
+	SetPageUptodate(page);
+	unlock_page(page);
+	put_page(page);
+	lru_add_drain();
+	scanned = sum_vm_event(SLABS_SCANNED);
+	slab = node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B);
+	for (int i = 0; i < 8 && node_page_state_snapshot(pgdat, WORKINGSET_NODES) > max_nodes; i++)
+		try_to_free_pages(GFP_KERNEL, 0);
+	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODES) <= max_nodes);
+	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODERECLAIM) >= nodes - 1 - max_nodes);
+	assert_int_equal(m->nrshadows, node_page_state_snapshot(pgdat, WORKINGSET_NODES));
+	assert_true(sum_vm_event(SLABS_SCANNED) > scanned);
+	assert_true(node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B) < slab);
+	assert_int_equal(verify_all(stderr), 0);
+	filemap_remove_range(m, 0, ~0UL);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 0);
+	mapping_release(m);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
 /* folio_add_lru through the batch; two touches activate; isolation and
  * putback keep every counter exact. */
 static void test_lru_entry_points(void **state)
@@ -319,6 +374,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_shadow_round_trip),
 	cmocka_unit_test_teardown(test_refault_distance_wraps, teardown),
 	cmocka_unit_test_teardown(test_refault_activates, teardown),
+	cmocka_unit_test_teardown(test_shadow_node_shrinker, teardown),
 	cmocka_unit_test_teardown(test_lru_entry_points, teardown),
 };
 
