@@ -201,7 +201,7 @@ static void xa_free_nodes(struct xa_node *node, unsigned int level)
 	for (i = 0; level > 0 && i < XA_SLOTS; i++)
 		if (node->slots[i])
 			xa_free_nodes(node->slots[i], level - 1);
-	WARN_ON(!list_empty(&node->private_list)); /* a shadow left behind */
+	WARN_ON(node->shadow_listed); /* a shadow left behind */
 	kmem_cache_free(radix_tree_node_cachep, node);
 }
 
@@ -211,7 +211,7 @@ unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node
 	unsigned int cleared = 0;
 
 	lockdep_assert_held(&m->i_pages_lock);
-	VM_BUG_ON(node->shift || !list_empty(&node->private_list));
+	VM_BUG_ON(node->shift || node->shadow_listed);
 	for (unsigned int i = 0; i < XA_SLOTS; i++)
 		if (xa_is_value_entry(node->slots[i])) {
 			node->slots[i] = NULL;

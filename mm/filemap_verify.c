@@ -111,11 +111,11 @@ static unsigned long check_node(struct pc_state *s, struct address_space *m,
 			    "nr_values %u shift %u",
 			    (void *)m, (void *)node, level, used, values, node->count,
 			    node->nr_values, node->shift);
-	if (level == 0 && !m->shmem && (used && used == values) == list_empty(&node->private_list))
+	if (level == 0 && !m->shmem && (used && used == values) != node->shadow_listed)
 		verify_fail(s->v, "mapping %p: leaf %p with %u entries, %u shadows, %s", (void *)m,
 			    (void *)node, used, values,
-			    list_empty(&node->private_list) ? "not on the shadow-node list" :
-							      "on the shadow-node list");
+			    node->shadow_listed ? "on the shadow-node list" :
+						  "not on the shadow-node list");
 	return n;
 }
 

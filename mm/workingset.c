@@ -143,16 +143,18 @@ void workingset_update_node(struct xa_node *node)
 {
 	bool shadows_only = node->count && node->count == node->nr_values;
 
-	/* membership changes only under this node's i_pages_lock, held */
-	if (shadows_only == !list_empty(&node->private_list))
+	/* shadow_listed changes only under this node's i_pages_lock, held (the
+	 * list pointers also move under shadow_nodes_lock alone: a rotation) */
+	if (shadows_only == node->shadow_listed)
 		return;
 	spin_lock(&shadow_nodes_lock);
+	node->shadow_listed = shadows_only;
 	if (shadows_only) {
 		list_add_tail(&node->private_list, &shadow_nodes);
-		nr_shadow_nodes++;
+		WRITE_ONCE(nr_shadow_nodes, nr_shadow_nodes + 1); /* read locklessly: count */
 	} else {
 		list_del_init(&node->private_list);
-		nr_shadow_nodes--;
+		WRITE_ONCE(nr_shadow_nodes, nr_shadow_nodes - 1);
 	}
 	node_stat_mod(&contig_page_data, WORKINGSET_NODES, shadows_only ? 1 : -1);
 	spin_unlock(&shadow_nodes_lock);
@@ -195,7 +197,8 @@ static int shadow_lru_isolate(struct list_head *freed)
 		return 0;
 	}
 	list_del_init(&node->private_list);
-	nr_shadow_nodes--;
+	node->shadow_listed = false;
+	WRITE_ONCE(nr_shadow_nodes, nr_shadow_nodes - 1);
 	node_stat_mod(&contig_page_data, WORKINGSET_NODES, -1);
 	spin_unlock(&shadow_nodes_lock);
 	VM_BUG_ON(!node->nr_values || node->count != node->nr_values);
@@ -243,6 +246,7 @@ static void verify_shadow_nodes(struct verify_ctx *v)
 			values += xa_is_value_entry(node->slots[i]);
 		}
 		if (node->shift || !values || used != values || node->count != used ||
+		    !node->shadow_listed ||
 		    node->nr_values != values || node->array->shmem)
 			verify_fail(v,
 				    "shadow node %p: shift %u, %u entries (%u shadows), count %u "
@@ -267,7 +271,7 @@ static int workingset_init(void)
 	while ((1UL << max_order) < mmk->max_pfn)
 		max_order++;
 	bucket_order = max_order > EVICTION_BITS ? max_order - EVICTION_BITS : 0;
-	nr_shadow_nodes = 0;
+	WRITE_ONCE(nr_shadow_nodes, 0);
 	workingset_shadow_shrinker = shrinker_alloc("mm-shadow");
 	if (!workingset_shadow_shrinker)
 		return -ENOMEM;

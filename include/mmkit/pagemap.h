@@ -135,6 +135,7 @@ struct xa_node {
 	unsigned char offset;	 /* its slot in the parent */
 	unsigned char count;	 /* non-NULL slots */
 	unsigned char nr_values; /* value entries */
+	bool shadow_listed;	 /* on the shadow-node list (changed under both locks) */
 	struct xa_node *parent;	 /* NULL for the root */
 	struct address_space *array;
 	struct list_head private_list; /* on the shadow-node list, or empty */
