@@ -7,7 +7,13 @@
  *
  * The index (i_pages) is a radix tree of 64-way nodes, as the xarray's: a
  * tree of height h covers offsets below 64^h; it grows at the top when a
- * larger offset is stored and is freed with the mapping.  A page in the
+ * larger offset is stored and is freed with the mapping.  Nodes keep the
+ * xarray's count, nr_values, parent and offset (xa_leaf_store on every leaf
+ * store); a slot holds a page, NULL, or a value entry: shmem's swap entry,
+ * or, in other mappings, the workingset shadow reclaim left (nrshadows
+ * counts them).  A leaf holding only shadows is on the workingset's
+ * shadow-node list, whose shrinker is the only remover of live nodes
+ * (xa_delete_shadow_node); other empty nodes stay until release.  A page in the
  * cache holds one reference for it, points back with page->mapping and
  * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
  * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
@@ -47,8 +53,9 @@
 
 /* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
  * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
- * the page's slot.  Page lookups see a value entry as no page; nrpages
- * counts pages only (xa_is_value_entry, pagemap.h). */
+ * the page's slot, other mappings a workingset shadow.  Page lookups see a
+ * value entry as no page; nrpages counts pages only (xa_is_value_entry,
+ * pagemap.h). */
 
 static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");

@@ -9,7 +9,9 @@
  * slot's swap_map byte, and SWAP_HAS_CACHE is set exactly when the table
  * holds a page.  A page in the cache has PG_swapcache, page->private = its
  * entry, one reference held by the cache, and counts in NR_FILE_PAGES and
- * NR_SWAPCACHE (meminfo SwapCached; Cached excludes it).
+ * NR_SWAPCACHE (meminfo SwapCached; Cached excludes it).  When reclaim
+ * frees the page, the slot keeps its workingset shadow (a value entry) until
+ * a swap-in takes it (workingset_refault) or the slot is freed.
  *
  * Readahead (swapin_readahead), as Linux chooses it:
  *   - VMA readahead (vma_ra_enabled and no rotational area active): the
