@@ -312,7 +312,6 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	pagecache_account(m, page, 1);
 }
 
-
 /* ---------------------------------------------------- value entries -- */
 
 void *filemap_get_entry(struct address_space *m, unsigned long index)
@@ -711,8 +710,7 @@ static unsigned long xa_clear_values(struct address_space *m, struct xa_node *no
 	return n;
 }
 
-unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,
-				    unsigned long end)
+unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start, unsigned long end)
 {
 	unsigned long n = 0;
 

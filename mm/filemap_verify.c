@@ -83,8 +83,8 @@ static void check_cache_page(struct pc_state *s, struct page *page, unsigned lon
 /* A tree node's count, nr_values, parent link and level, recursively;
  * a leaf of a non-shmem mapping is on the shadow-node list exactly when it
  * holds only shadows.  Returns the nodes checked.  i_pages_lock held. */
-static unsigned long check_node(struct pc_state *s, struct address_space *m,
-				struct xa_node *node, struct xa_node *parent, unsigned int level)
+static unsigned long check_node(struct pc_state *s, struct address_space *m, struct xa_node *node,
+				struct xa_node *parent, unsigned int level)
 {
 	unsigned int used = 0, values = 0;
 	unsigned long n = 1;

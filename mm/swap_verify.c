@@ -114,7 +114,8 @@ static void sv_slot(struct sv_state *s, struct swap_info_struct *si, unsigned lo
 
 	if (page && xa_is_value_entry(page)) { /* a workingset shadow */
 		if (!v || (v & SWAP_HAS_CACHE))
-			verify_fail(s->v, "type %d offset %#lx: a shadow in the swap table of a %s slot",
+			verify_fail(s->v,
+				    "type %d offset %#lx: a shadow in the swap table of a %s slot",
 				    si->type, off, v ? "cached" : "free");
 		page = NULL;
 	}

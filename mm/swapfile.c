@@ -650,7 +650,7 @@ int folio_alloc_swap(struct page *page)
 	ci = lock_cluster(si, swp_offset(entry));
 	shadow = __swap_cache_add_folio(ci, page, entry);
 	spin_unlock(&ci->lock);
-	VM_BUG_ON(shadow); /* a free slot keeps no shadow */
+	WARN_ON(shadow); /* a free slot keeps no shadow */
 	return 0;
 }
 

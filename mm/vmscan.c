@@ -347,10 +347,9 @@ static bool __remove_mapping(struct page *page, bool reclaimed)
 		if (page_ref_count(page) != 2)
 			return false;
 		/* file pages only: a shmem page's slot is its swap entry's */
-		filemap_remove_page_shadow(m, page,
-					   reclaimed && folio_is_file_lru(page) ?
-						   workingset_eviction(page) :
-						   NULL);
+		filemap_remove_page_shadow(
+			m, page,
+			reclaimed && folio_is_file_lru(page) ? workingset_eviction(page) : NULL);
 		ClearPageUptodate(page);
 		ClearPagePrivate(page);
 		ClearPageReadahead(page);

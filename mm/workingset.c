@@ -246,8 +246,7 @@ static void verify_shadow_nodes(struct verify_ctx *v)
 			values += xa_is_value_entry(node->slots[i]);
 		}
 		if (node->shift || !values || used != values || node->count != used ||
-		    !node->shadow_listed ||
-		    node->nr_values != values || node->array->shmem)
+		    !node->shadow_listed || node->nr_values != values || node->array->shmem)
 			verify_fail(v,
 				    "shadow node %p: shift %u, %u entries (%u shadows), count %u "
 				    "nr_values %u",

@@ -198,8 +198,8 @@ static void test_refault_distance_wraps(void **state)
 	SetPageLRU(p);
 	spin_unlock(&lruvec->lru_lock);
 	atomic_store(&lruvec->nonresident_age, (1UL << 61) - 1); /* the field's top */
-	shadow = workingset_eviction(p);			  /* packs 0 */
-	assert_true(workingset_test_recent(shadow, true, &ws)); /* distance 0 */
+	shadow = workingset_eviction(p);			 /* packs 0 */
+	assert_true(workingset_test_recent(shadow, true, &ws));	 /* distance 0 */
 	workingset_age_nonresident(lruvec, 1);
 	assert_true(workingset_test_recent(shadow, true, &ws)); /* distance 1 */
 	workingset_age_nonresident(lruvec, 1);
@@ -320,7 +320,8 @@ static void test_shadow_node_shrinker(void **state)
 	for (int i = 0; i < 8 && node_page_state_snapshot(pgdat, WORKINGSET_NODES) > max_nodes; i++)
 		try_to_free_pages(GFP_KERNEL, 0);
 	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODES) <= max_nodes);
-	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODERECLAIM) >= nodes - 1 - max_nodes);
+	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODERECLAIM) >=
+		    nodes - 1 - max_nodes);
 	assert_int_equal(m->nrshadows, node_page_state_snapshot(pgdat, WORKINGSET_NODES));
 	assert_true(sum_vm_event(SLABS_SCANNED) > scanned);
 	assert_true(node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B) < slab);
