@@ -23,8 +23,9 @@
  * The page cache side is ext4's with 4 KiB blocks (the reference machine's
  * file system): a block is mapped when the host file has data there or its
  * page is dirty (delayed allocation).  Whatever moves EOF over a partial
- * block zeroes the rest of that block through the cache and dirties its
- * page (ext4_block_truncate_page, ext4_zero_partial_blocks): truncate down
+ * written block zeroes the rest of that block through the cache and dirties
+ * its page (an unwritten one, fallocated and never written, is left clean)
+ * (ext4_block_truncate_page, ext4_zero_partial_blocks): truncate down
  * (the new EOF block) or up (the old one), a write starting past EOF and
  * an extending fallocate (the gap), punching a hole (its partial blocks).
  * An uncached mapped block is read for that as ext4 reads a buffer: the
@@ -203,10 +204,28 @@ static bool hostfs_page_is_data(struct inode *inode, unsigned long index)
 static int hostfs_read_pages(struct inode *inode, struct page **pages, unsigned int n,
 			     bool block_only);
 
+/* The block under a clean page is an unwritten extent on the host
+ * (fallocated, never written: it reads as zeros), which ext4's partial-block
+ * zeroing leaves alone, page clean (measured on the reference kernel:
+ * ftruncate up over a fallocated, never written EOF block dirties nothing,
+ * over a written one it dirties the page).  FIEMAP syncs the host file
+ * first, so data written back from here but not yet by the host counts as
+ * written.  No FIEMAP (tmpfs): not unwritten. */
+static bool hostfs_block_unwritten(struct inode *inode, struct page *page)
+{
+	struct host_extent ext;
+
+	if (PageDirty(page) || PageWriteback(page))
+		return false;
+	return host_file_extents(inode->i_hostfd, page_offset(page), PAGE_SIZE, &ext, 1) == 1 &&
+	       ext.unwritten && ext.logical <= page_offset(page) &&
+	       ext.logical + ext.length >= page_offset(page) + (loff_t)PAGE_SIZE;
+}
+
 /*
  * Linux __ext4_block_zero_page_range: zero [from, from + len) inside one
  * block through the page cache and dirty the page.  The page is looked up
- * or created; a hole is left as it is.  A mapped block's page that is not
+ * or created; a hole or an unwritten block is left as it is.  A mapped block's page that is not
  * uptodate is read as a buffer (PG_private: valid, not uptodate).  Caller
  * holds inode_lock.
  */
@@ -221,8 +240,8 @@ static int hostfs_block_zero_range(struct inode *inode, loff_t from, size_t len)
 		return -ENOMEM;
 	folio_mark_accessed(page); /* FGP_ACCESSED */
 	len = min(len, PAGE_SIZE - off);
-	if (!hostfs_page_is_data(inode, index))
-		goto out; /* a hole: nothing to zero */
+	if (!hostfs_page_is_data(inode, index) || hostfs_block_unwritten(inode, page))
+		goto out; /* a hole or an unwritten block: nothing to zero */
 	if (!PageUptodate(page) && !PagePrivate(page)) {
 		err = hostfs_read_pages(inode, &page, 1, true);
 		if (err)
@@ -289,6 +308,14 @@ static int hostfs_setsize(struct inode *inode, loff_t size)
 	if (!err)
 		hostfs_block_truncate_page(inode, size);
 	return err;
+}
+
+/* A write into a hole allocates a block (ext4_da_get_block_prep: a new
+ * delayed block, buffer_new): a short copy still zeroes and dirties the
+ * page (block_write_end's folio_zero_new_buffers).  Page locked. */
+static bool hostfs_block_new(struct inode *inode, struct page *page)
+{
+	return !hostfs_page_is_data(inode, page->index);
 }
 
 /* A write past EOF: the gap's partial blocks (ext4_da_do_write_end). */
@@ -690,6 +717,7 @@ static const struct address_space_operations hostfs_aops = {
 	.writepages = hostfs_writepages,
 	.dirty_folio = filemap_dirty_folio,
 	.write_gap = hostfs_write_gap,
+	.block_new = hostfs_block_new,
 };
 static const struct super_operations hostfs_sops = {
 	.evict_inode = hostfs_evict_inode,

@@ -227,6 +227,7 @@ static void uthread_finish(struct uthread *ut)
 	struct task_struct *t = ut->task;
 	struct uprocess *p = ut->proc;
 	struct uthread *vp = ut->vfork_parent;
+	const void *parent = NULL; /* a key to wake, never dereferenced */
 	bool last;
 
 	if (ut->clear_child_tid && t->mm) {
@@ -254,11 +255,12 @@ static void uthread_finish(struct uthread *ut)
 		p->zombie = true;
 		p->exit_status = p->group_exit_status;
 		forget_children(p);
+		parent = p->parent;
 	}
-	uprocess_put(p); /* the thread's reference */
+	uprocess_put(p); /* the thread's reference: an orphan's last */
 	spin_unlock(&uproc_lock);
-	if (last && p->parent)
-		uproc_wake(p->parent);
+	if (parent)
+		uproc_wake(parent);
 	free(ut);
 }
 
@@ -1524,6 +1526,27 @@ int uproc_spawn(int cpu, const char *path, char *const argv[], char *const envp[
 	cpu_call(cpu, spawn_on_cpu, &r);
 	*out = r.ut;
 	return r.err;
+}
+
+/* Linux signal_wake_up for a SIGKILL the kernel sent to a whole group (the
+ * OOM killer's send_sigkill sets SIGNAL_GROUP_EXIT, fatal_signal_pending):
+ * each thread of such a group gets SIGKILL pending, and one blocked in a
+ * system call is made runnable, so it dies where it next runs instead of
+ * sleeping on.  Takes uproc_lock (called with at most oom_lock held). */
+void uproc_wake_fatal(void)
+{
+	struct uthread *ut;
+	u64 cpus = 0;
+
+	spin_lock(&uproc_lock);
+	list_for_each_entry(ut, &all_threads, node)
+		if (ut->state != UT_DEAD && !(ut->sig_pending & SIGBIT(SIGKILL)) &&
+		    fatal_signal_pending(ut->task)) {
+			ut->sig_pending |= SIGBIT(SIGKILL);
+			cpus |= wake_for_signal(ut) | BIT(ut->cpu);
+		}
+	spin_unlock(&uproc_lock);
+	kick_cpus(cpus);
 }
 
 /* Kill every thread left and run the loops until they are gone. */

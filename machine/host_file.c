@@ -186,6 +186,7 @@ int host_file_extents(int fd, long long start, long long len, struct host_extent
 		ext[i].last = fe[i].fe_flags & FIEMAP_EXTENT_LAST;
 		ext[i].mapped = !(fe[i].fe_flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
 						    FIEMAP_EXTENT_DATA_INLINE));
+		ext[i].unwritten = fe[i].fe_flags & FIEMAP_EXTENT_UNWRITTEN;
 	}
 	return (int)req.fm.fm_mapped_extents;
 }

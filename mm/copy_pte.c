@@ -52,7 +52,7 @@ static pte_t copy_present_pte(struct copy_ctx *c, ptep_t src_pte, unsigned long 
 		if (PageAnon(page))
 			folio_dup_anon_rmap_pte(page);
 		else
-			folio_add_file_rmap_pte(page);
+			folio_add_file_rmap_pte(page, c->dst_vma); /* never VM_LOCKED */
 		c->rss[mm_counter(page)]++;
 	}
 	if (is_cow_mapping(src_vma->vm_flags) && pte_write(pte)) {

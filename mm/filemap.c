@@ -1026,7 +1026,8 @@ long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
 /* The locked page a write of len bytes at pos goes into, uptodate or about
  * to be wholly written (write_begin): a partial write of a page inside the
  * file reads it first; beyond EOF it is zeroed (*fresh: a new block, as
- * ext4's buffer_new).  NULL with *err. */
+ * ext4's buffer_new; inside EOF the file system says, a_ops->block_new).
+ * NULL with *err. */
 static struct page *write_begin(struct file *f, struct address_space *m, loff_t pos, size_t len,
 				bool *fresh, int *err)
 {
@@ -1049,18 +1050,21 @@ static struct page *write_begin(struct file *f, struct address_space *m, loff_t 
 			return page;
 		}
 		if (PageUptodate(page) || (off == 0 && len == PAGE_SIZE))
-			return page;
+			goto inside;
 		*err = filemap_read_folio(f, page);
 		if (!*err) {
 			lock_page(page);
 			if (page->mapping == m && PageUptodate(page))
-				return page;
+				goto inside;
 			unlock_page(page);
 		}
 		put_page(page);
 		if (*err)
 			return NULL;
 	}
+inside:
+	*fresh = m->a_ops->block_new && m->a_ops->block_new(m->host, page);
+	return page;
 }
 
 /*
@@ -1445,7 +1449,7 @@ static vm_fault_t map_pages_locked(struct vm_fault *vmf, ptep_t pte0, unsigned l
 
 		(*mmap_miss)++;
 		if (pte_none(ptep_get(pte))) {
-			folio_add_file_rmap_pte(page);
+			folio_add_file_rmap_pte(page, vma);
 			set_pte_at(vma->vm_mm, addr, pte, mk_pte(page, vma->vm_page_prot));
 			(*rss)++;
 			if (addr == vmf->address)

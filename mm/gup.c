@@ -67,10 +67,10 @@ static void follow_page_touch(struct vm_area_struct *vma, unsigned long addr)
 		return;
 	v = ptep_get(pte);
 	page = pte_present(v) ? vm_normal_page(vma, addr, v) : NULL;
-	/* A page of a VM_LOCKED VMA is mlocked, so unevictable in Linux: a
-	 * second access does not activate it (it keeps PG_referenced).  mmkit
-	 * has no mlock page state yet: the VMA says it. */
-	if (page && (vma->vm_flags & VM_LOCKED))
+	/* An mlocked page is unevictable in Linux once on the LRU: a second
+	 * access does not activate it (it keeps PG_referenced), even while
+	 * it still waits in an LRU batch here. */
+	if (page && PageMlocked(page))
 		SetPageReferenced(page);
 	else if (page)
 		folio_mark_accessed(page);

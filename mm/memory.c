@@ -331,7 +331,7 @@ static vm_fault_t finish_fault(struct vm_fault *vmf, bool anon)
 		folio_add_lru_vma(page, vma);
 		inc_mm_counter(mm, MM_ANONPAGES);
 	} else {
-		folio_add_file_rmap_pte(page);
+		folio_add_file_rmap_pte(page, vma);
 		inc_mm_counter(mm, mm_counter(page));
 	}
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
@@ -558,8 +558,10 @@ static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page 
 	folio_add_new_anon_rmap(new, vma, vmf->address);
 	folio_add_lru_vma(new, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
-	if (old)
+	if (old) {
 		folio_remove_rmap_pte(old);
+		munlock_vma_folio(old, vma); /* Linux __folio_remove_rmap */
+	}
 	count_vm_event(COW_FAULT);
 }
 

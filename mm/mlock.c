@@ -78,7 +78,9 @@ void munlock_folio(struct page *page)
 	}
 	if (TestClearPageMlocked(page)) {
 		nr_mlock_mod(page, -1);
-		count_vm_event(on_lru ? UNEVICTABLE_PGMUNLOCKED : UNEVICTABLE_PGSTRANDED);
+		/* stranded: off the LRU but unevictable (Linux __munlock_folio) */
+		count_vm_event(on_lru || !PageUnevictable(page) ? UNEVICTABLE_PGMUNLOCKED :
+								  UNEVICTABLE_PGSTRANDED);
 	}
 	if (on_lru && PageUnevictable(page)) {
 		lruvec_del_folio(lruvec, page);
@@ -88,6 +90,18 @@ void munlock_folio(struct page *page)
 		count_vm_event(UNEVICTABLE_PGRESCUED);
 	}
 	spin_unlock(&lruvec->lru_lock);
+}
+
+void mlock_vma_folio(struct page *page, struct vm_area_struct *vma)
+{
+	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED))
+		mlock_folio(page);
+}
+
+void munlock_vma_folio(struct page *page, struct vm_area_struct *vma)
+{
+	if (unlikely(vma->vm_flags & VM_LOCKED))
+		munlock_folio(page);
 }
 
 static int mlock_pte(ptep_t pte, unsigned long addr, unsigned long next, struct mm_walk *walk)

@@ -52,6 +52,7 @@
 #include "mmkit/mm_vma.h"
 #include "mmkit/oom.h"
 #include "mmkit/swap.h"
+#include "mmkit/uproc.h"
 #include "mmkit/vmstat.h"
 
 #define K(x) ((x) << (PAGE_SHIFT - 10))
@@ -347,6 +348,7 @@ static void oom_kill_process(struct oom_control *oc)
 		return;
 	}
 	for_each_thread_call(kill_sharers, &a);
+	uproc_wake_fatal(); /* a real program's victim may sleep in a system call */
 	if (!a.shared_init)
 		queue_oom_reaper(a.mm, oc->chosen_pid, oc->chosen_comm);
 	mmdrop(a.mm);

@@ -140,6 +140,7 @@ const char mm_lock_order[] =
 	"  zone->lock                   (the last try at the high watermark)\n"
 	"  tasklist_lock                (the walks of the tasks)\n"
 	"  oom_reaper_lock\n"
+	"  uproc_lock                   (a killed real program's blocked thread is woken)\n"
 	"oom_reaper_lock                the OOM reaper's queue and deferred drops (a leaf)\n"
 	"mmlist_lock                    every mm (init_mm.mmlist)\n"
 	"tasklist_lock                  every task\n"
@@ -502,10 +503,11 @@ void folio_dup_anon_rmap_pte(struct page *page)
 	atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed);
 }
 
-void folio_add_file_rmap_pte(struct page *page)
+void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma)
 {
 	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
 		mod_lruvec_page_state(page, NR_FILE_MAPPED, 1);
+	mlock_vma_folio(page, vma);
 }
 
 void folio_remove_rmap_pte(struct page *page)
@@ -537,6 +539,7 @@ void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, u
 		SetPageAnonExclusive(page);
 	if (atomic_fetch_add_explicit(&page->_mapcount, 1, memory_order_relaxed) == -1)
 		mod_lruvec_page_state(page, NR_ANON_MAPPED, 1);
+	mlock_vma_folio(page, vma);
 }
 
 /* Linux folio_move_anon_rmap: the page (mapped only by vma, PTE locked)

@@ -36,7 +36,9 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 	if (start < end)
 		filemap_remove_range(m, start, end);
 	if (partial_start) {
-		bool same = lend != -1 && first == (unsigned long)(lend >> PAGE_SHIFT);
+		/* within one page only if the range ends inside it: a range
+		 * ending on the page's last byte leaves partial_end 0 */
+		bool same = start > end;
 
 		truncate_partial_page(m, first, partial_start, same ? partial_end : PAGE_SIZE);
 		if (same)

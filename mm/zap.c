@@ -67,6 +67,9 @@ static bool zap_present_pte(struct zap_details *z, ptep_t pte, unsigned long add
 		if (pte_young(ptent) && vma_has_recency(vma))
 			folio_mark_accessed(page); /* Linux zap_present_folio_ptes */
 	}
+	/* after the accessed mark, as Linux's __folio_remove_rmap: a locked
+	 * page keeps PG_referenced (unevictable pages are not activated) */
+	munlock_vma_folio(page, vma);
 	z->rss[mm_counter(page)]--;
 	if (!delay_rmap)
 		folio_remove_rmap_pte(page);

@@ -16,11 +16,11 @@ cmake -S . -B build/cov -DCMAKE_BUILD_TYPE=Debug -DMMKIT_SANITIZE= \
       -DCMAKE_C_FLAGS="-O0 -g --coverage" -DCMAKE_EXE_LINKER_FLAGS="--coverage" >/dev/null
 cmake --build build/cov -j2 --target mmkit_cli hostrun >/dev/null
 find build/cov -name '*.gcda' -delete
-for level in 4 5; do
-  nice -n 10 python3 tests/diff/run_diff.py --mmkit build/cov/mmkit --seed "$seed" \
+for level in 4 5 6; do
+  nice -n 19 python3 tests/diff/run_diff.py --mmkit build/cov/mmkit --seed "$seed" \
       --count "$n" --len 60 --level "$level" --jobs 2 --max-report 3 | tail -1
 done
-nice -n 10 python3 tests/diff/run_diff.py --mmkit build/cov/mmkit --jobs 2 \
-    tests/diff/cases/*.mm tests/diff/cases5/*.mm | tail -1
+nice -n 19 python3 tests/diff/run_diff.py --mmkit build/cov/mmkit --jobs 2 \
+    tests/diff/cases/*.mm tests/diff/cases5/*.mm tests/diff/cases6/*.mm | tail -1
 python3 tests/diff/coverage.py report build/cov --uncovered build/cov/uncovered.txt
 echo "lines never executed: build/cov/uncovered.txt"

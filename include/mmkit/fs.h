@@ -153,6 +153,10 @@ struct address_space_operations {
 	 * blocks (ext4_da_write_end's zeroing).  Optional.  Caller holds
 	 * inode_lock. */
 	void (*write_gap)(struct inode *inode, loff_t old, loff_t pos);
+	/* A write into this locked page inside EOF needs a new block (ext4:
+	 * a hole, not delayed-allocated yet: buffer_new), so even a write
+	 * that copies nothing zeroes and dirties it.  Optional. */
+	bool (*block_new)(struct inode *inode, struct page *page);
 };
 
 struct super_block {

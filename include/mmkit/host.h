@@ -55,6 +55,7 @@ int host_mkdir_at(int dirfd, const char *name, unsigned int mode);
 struct host_extent {
 	long long logical, physical, length;
 	bool last, mapped;
+	bool unwritten; /* allocated by fallocate, never written: reads as zeros */
 };
 int host_file_extents(int fd, long long start, long long len, struct host_extent *ext, int max);
 /* SEEK_DATA / SEEK_HOLE on the host file: the offset, or -ENXIO. */

@@ -57,8 +57,9 @@ void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, u
 				bool exclusive);
 /* fork: the child's PTE maps the page too; it is no longer exclusive. */
 void folio_dup_anon_rmap_pte(struct page *page);
-/* One more PTE maps a page-cache page (NR_FILE_MAPPED on the first). */
-void folio_add_file_rmap_pte(struct page *page);
+/* One more PTE of vma maps a page-cache page (NR_FILE_MAPPED on the
+ * first); mlocked if vma is VM_LOCKED (mlock_vma_folio). */
+void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma);
 /* One PTE less; the last one takes the page out of NR_*_MAPPED. */
 void folio_remove_rmap_pte(struct page *page);
 /* do_wp_page reusing a page: make it belong to vma's own anon_vma. */

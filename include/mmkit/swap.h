@@ -367,6 +367,12 @@ void folio_putback_lru(struct page *page);
 void mlock_new_folio(struct page *page);
 void mlock_folio(struct page *page);
 void munlock_folio(struct page *page);
+/* The rmap side (Linux mlock_vma_folio, munlock_vma_folio in mm/internal.h):
+ * a page getting a PTE in a VM_LOCKED VMA (not VM_SPECIAL) is mlocked, a
+ * page losing one there is munlocked.  PTE lock held; no lru_lock. */
+struct vm_area_struct;
+void mlock_vma_folio(struct page *page, struct vm_area_struct *vma);
+void munlock_vma_folio(struct page *page, struct vm_area_struct *vma);
 
 /* ---- workingset (mm/workingset.c) ---- */
 /* The shadow entry a page leaves in its cache slot when evicted (Linux

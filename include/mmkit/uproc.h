@@ -111,6 +111,9 @@ bool uproc_result_locked(int tgid, struct uproc_result *res);
 bool uproc_alive(struct uthread *ut);
 /* Kill what is left (shutdown of `mmkit exec` or a scenario). */
 void uproc_kill_all(void);
+/* Every thread of a group the kernel killed (fatal_signal_pending) gets
+ * SIGKILL pending, and is woken if it waits (Linux signal_wake_up). */
+void uproc_wake_fatal(void);
 
 /* For the system calls: block current on key (call with key's own lock
  * held so a wake cannot be missed) and return -ERESTARTNOINTR. */

@@ -9,14 +9,16 @@
 # siglongjmps out, SSE state kept across a handler, SA_RESETHAND), and
 # bigheap: a 48 MiB heap on a 32 MiB machine completes with swap, with the
 # native output, and without swap the OOM killer kills it (SIGKILL, exit
-# 137) with Linux's report in the kernel log.
+# 137) with Linux's report in the kernel log; oom_blocked: the victim
+# sleeps in a pipe read, is woken by its SIGKILL and dies, and the
+# smaller process it was waiting with completes.
 # Skipped (77) without Unicorn or gcc's static libc.  "N passed, N failed".
 mmkit=${1:?usage: test_cprogs.sh MMKIT}
 src=${MMKIT_SOURCE_DIR:-$(dirname "$0")/../..}
 command -v gcc >/dev/null || exit 77
 "$mmkit" exec -- /x 2>&1 | grep -q "built without the Unicorn CPU" && exit 77
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for p in malloc_heavy cow_fork threads segv signals bigheap; do
+for p in malloc_heavy cow_fork threads segv signals bigheap oom_blocked; do
   gcc -static -O1 -g -pthread -o "$tmp/$p" "$src/tests/exec/progs/$p.c" 2>"$tmp/cc.err" ||
     { cat "$tmp/cc.err"; exit 77; }
 done
@@ -44,6 +46,10 @@ ok bigheap-swap '[ "$(cat "$tmp/bigheap.rc")" = 0 ] && cmp -s "$tmp/native.out" 
 "$mmkit" exec -v --ram=32M --mount="$tmp:$tmp" -- "$tmp/bigheap" > "$tmp/mmkit.out" 2>"$tmp/oom.err"
 echo $? > "$tmp/bigheap.rc"
 ok bigheap-noswap-oom-killed '[ "$(cat "$tmp/bigheap.rc")" = 137 ] && grep -q "bigheap invoked oom-killer: gfp_mask=" "$tmp/oom.err" && grep -q "Out of memory: Killed process [0-9]* (bigheap) total-vm:" "$tmp/oom.err" && grep -q "killed by SIGKILL" "$tmp/oom.err" || { tail -5 "$tmp/oom.err"; false; }'
+# the victim (pid 2, the larger) sleeps in a pipe read when it is chosen
+"$mmkit" exec -v --ram=32M --mount="$tmp:$tmp" -- "$tmp/oom_blocked" > "$tmp/mmkit.out" 2>"$tmp/oom.err"
+echo $? > "$tmp/oom_blocked.rc"
+ok oom-victim-blocked-in-read '[ "$(cat "$tmp/oom_blocked.rc")" = 137 ] && grep -q "Out of memory: Killed process 2 (oom_blocked)" "$tmp/oom.err" && ! grep -q "deadlock" "$tmp/oom.err" && printf "child: 20 MiB\nchild: read 0 after the parent\n" | cmp -s - "$tmp/mmkit.out" || { cat "$tmp/mmkit.out"; tail -3 "$tmp/oom.err"; false; }'
 # segv: killed by SIGSEGV (128+11), a core in the mounted directory, and
 # gdb's backtrace names the crashing function and its callers
 rm -f "$tmp/core"
