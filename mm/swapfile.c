@@ -1125,11 +1125,12 @@ static int setup_clusters(struct swap_info_struct *si, unsigned long maxpages)
 	si->cluster_info = kvzalloc_local(nr * sizeof(*si->cluster_info));
 	si->cont_heads =
 		kvzalloc_local(DIV_ROUND_UP(maxpages, PAGE_SIZE) * sizeof(struct list_head));
+	/* the heads are ready before any failure: swap_area_release walks them */
+	for (i = 0; si->cont_heads && i < DIV_ROUND_UP(maxpages, PAGE_SIZE); i++)
+		INIT_LIST_HEAD(&si->cont_heads[i]);
 	if (!si->cluster_info || !si->cont_heads)
 		return -ENOMEM;
 	si->nr_clusters = (unsigned int)nr;
-	for (i = 0; i < DIV_ROUND_UP(maxpages, PAGE_SIZE); i++)
-		INIT_LIST_HEAD(&si->cont_heads[i]);
 	INIT_LIST_HEAD(&si->free_clusters);
 	INIT_LIST_HEAD(&si->nonfull_clusters);
 	INIT_LIST_HEAD(&si->frag_clusters);
