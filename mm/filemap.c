@@ -7,7 +7,13 @@
  *
  * The index (i_pages) is a radix tree of 64-way nodes, as the xarray's: a
  * tree of height h covers offsets below 64^h; it grows at the top when a
- * larger offset is stored and is freed with the mapping.  A page in the
+ * larger offset is stored and is freed with the mapping.  Nodes keep the
+ * xarray's count, nr_values, parent and offset (xa_leaf_store on every leaf
+ * store); a slot holds a page, NULL, or a value entry: shmem's swap entry,
+ * or, in other mappings, the workingset shadow reclaim left (nrshadows
+ * counts them).  A leaf holding only shadows is on the workingset's
+ * shadow-node list, whose shrinker is the only remover of live nodes
+ * (xa_delete_shadow_node); other empty nodes stay until release.  A page in the
  * cache holds one reference for it, points back with page->mapping and
  * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
  * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
@@ -42,17 +48,14 @@
 #include "mmkit/wait.h"
 #include "mmkit/writeback.h"
 
-#define XA_SHIFT 6
-#define XA_SLOTS (1U << XA_SHIFT)
-
-struct xa_node {
-	void *slots[XA_SLOTS];
-};
+#define XA_SHIFT XA_CHUNK_SHIFT
+#define XA_SLOTS XA_CHUNK_SIZE
 
 /* A slot holds a page, NULL, or a value entry (low bit set: the xarray's
  * xa_mk_value): shmem keeps the swap entry of a page that went to swap in
- * the page's slot.  Page lookups see a value entry as no page; nrpages
- * counts pages only (xa_is_value_entry, pagemap.h). */
+ * the page's slot, other mappings a workingset shadow.  Page lookups see a
+ * value entry as no page; nrpages counts pages only (xa_is_value_entry,
+ * pagemap.h). */
 
 static DEFINE_FAULT_SITE(xa_node_fail, "xa_node_alloc");
 static DEFINE_FAULT_SITE(mapping_fail, "address_space_alloc");
@@ -82,9 +85,42 @@ mmk_initcall(INIT_MM, filemap_caches_init, filemap_caches_exit);
 /* From the "radix_tree_node" cache (Linux's xarray nodes); NULL on -ENOMEM. */
 static struct xa_node *xa_node_alloc(void)
 {
+	struct xa_node *node;
+
 	if (should_fail(&xa_node_fail))
 		return NULL;
-	return kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
+	node = kmem_cache_zalloc(radix_tree_node_cachep, GFP_KERNEL);
+	if (node)
+		INIT_LIST_HEAD(&node->private_list);
+	return node;
+}
+
+void xa_node_free(struct xa_node *node)
+{
+	VM_BUG_ON(!list_empty(&node->private_list));
+	kmem_cache_free(radix_tree_node_cachep, node);
+}
+
+/* The leaf node holding slot, the leaf slot of index. */
+static struct xa_node *xa_slot_node(void **slot, unsigned long index)
+{
+	return container_of(slot - (index & (XA_SLOTS - 1)), struct xa_node, slots[0]);
+}
+
+/* Store entry in a leaf slot, keeping count and nr_values and the
+ * shadow-node list (Linux xas_store with workingset_update_node; shmem's
+ * value entries are swap entries, never on the list: mapping_set_update).
+ * Caller holds i_pages_lock. */
+static void xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
+{
+	void *old = *slot;
+
+	node->count = (unsigned char)(node->count + (entry != NULL) - (old != NULL));
+	node->nr_values = (unsigned char)(node->nr_values + xa_is_value_entry(entry) -
+					  xa_is_value_entry(old));
+	*slot = entry;
+	if (!m->shmem)
+		workingset_update_node(node);
 }
 
 static unsigned int xa_slot(unsigned long index, unsigned int level)
@@ -112,25 +148,41 @@ static void **xa_create_slot(struct address_space *m, unsigned long index, struc
 
 	lockdep_assert_held(&m->i_pages_lock);
 	while (!m->xa_root || !xa_fits(m, index)) {
+		struct xa_node *old = m->xa_root;
+
 		if (!*spare)
 			return NULL;
 		node = *spare;
 		*spare = NULL;
-		node->slots[0] = m->xa_root;
+		node->array = m;
+		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
+		if (old) { /* the old root becomes slot 0 of the new one */
+			node->slots[0] = old;
+			node->count = 1;
+			old->parent = node;
+			old->offset = 0;
+		}
 		m->xa_root = node;
 		m->xa_height++;
 	}
 	node = m->xa_root;
 	for (level = m->xa_height - 1; level > 0; level--) {
-		void **slot = &node->slots[xa_slot(index, level)];
+		unsigned int off = xa_slot(index, level);
+		struct xa_node *child = node->slots[off];
 
-		if (!*slot) {
+		if (!child) {
 			if (!*spare)
 				return NULL;
-			*slot = *spare;
+			child = *spare;
 			*spare = NULL;
+			child->array = m;
+			child->shift = (unsigned char)(XA_SHIFT * (level - 1));
+			child->parent = node;
+			child->offset = (unsigned char)off;
+			node->slots[off] = child;
+			node->count++;
 		}
-		node = *slot;
+		node = child;
 	}
 	return &node->slots[xa_slot(index, 0)];
 }
@@ -156,7 +208,39 @@ static void xa_free_nodes(struct xa_node *node, unsigned int level)
 	for (i = 0; level > 0 && i < XA_SLOTS; i++)
 		if (node->slots[i])
 			xa_free_nodes(node->slots[i], level - 1);
+	WARN_ON(node->shadow_listed); /* a shadow left behind */
 	kmem_cache_free(radix_tree_node_cachep, node);
+}
+
+unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node,
+				   struct list_head *freed)
+{
+	unsigned int cleared = 0;
+
+	lockdep_assert_held(&m->i_pages_lock);
+	VM_BUG_ON(node->shift || node->shadow_listed);
+	for (unsigned int i = 0; i < XA_SLOTS; i++)
+		if (xa_is_value_entry(node->slots[i])) {
+			node->slots[i] = NULL;
+			cleared++;
+		}
+	node->count = node->nr_values = 0;
+	WRITE_ONCE(m->nrshadows, m->nrshadows - cleared);
+	/* up the tree while nodes are left empty (Linux xas_delete_node) */
+	while (node && !node->count) {
+		struct xa_node *parent = node->parent;
+
+		if (parent) {
+			parent->slots[node->offset] = NULL;
+			parent->count--;
+		} else {
+			m->xa_root = NULL;
+			m->xa_height = 0;
+		}
+		list_add_tail(&node->private_list, freed);
+		node = parent;
+	}
+	return cleared;
 }
 
 /* ------------------------------------------------------ the cache -- */
@@ -223,14 +307,9 @@ static void pagecache_install(struct address_space *m, void **slot, struct page 
 	page->index = index;
 	if (m->shmem)
 		SetPageSwapBacked(page);
-	*slot = page;
+	xa_leaf_store(m, xa_slot_node(slot, index), slot, page);
 	WRITE_ONCE(m->nrpages, m->nrpages + 1); /* read locklessly: mapping_empty */
 	pagecache_account(m, page, 1);
-}
-
-int filemap_add_page(struct address_space *m, struct page *page, unsigned long index)
-{
-	return filemap_add_page_replace(m, page, index, NULL);
 }
 
 /* ---------------------------------------------------- value entries -- */
@@ -259,7 +338,7 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 		spin_unlock(&m->i_pages_lock);
 		return -EAGAIN;
 	}
-	*slot = value;
+	xa_leaf_store(m, xa_slot_node(slot, page->index), slot, value);
 	WRITE_ONCE(m->nrpages, m->nrpages - 1);
 	pagecache_account(m, page, -1);
 	page->mapping = NULL;
@@ -267,21 +346,38 @@ int filemap_replace_page_with_value(struct address_space *m, struct page *page, 
 	return 0;
 }
 
-int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
-			     void *expected)
+/* Install page at index in place of expected; with expected NULL, a
+ * workingset shadow in the slot (not shmem) is taken too and returned in
+ * *shadowp (Linux __filemap_add_folio).  0, -EEXIST or -ENOMEM. */
+static int __filemap_add_page(struct address_space *m, struct page *page, unsigned long index,
+			      void *expected, void **shadowp)
 {
 	struct xa_node *spare = NULL;
 	void **slot = xa_lock_create_slot(m, index, &spare);
 	int err = 0;
 
+	*shadowp = NULL;
 	if (!slot)
 		return -ENOMEM;
+	if (!expected && !m->shmem && xa_is_value_entry(*slot)) {
+		*shadowp = *slot;
+		WRITE_ONCE(m->nrshadows, m->nrshadows - 1);
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, NULL);
+	}
 	if (*slot != expected)
 		err = -EEXIST;
 	else
 		pagecache_install(m, slot, page, index);
 	xa_unlock_spare(m, spare);
 	return err;
+}
+
+int filemap_add_page_replace(struct address_space *m, struct page *page, unsigned long index,
+			     void *expected)
+{
+	void *shadow;
+
+	return __filemap_add_page(m, page, index, expected, &shadow);
 }
 
 int filemap_add_value(struct address_space *m, unsigned long index, void *value)
@@ -295,7 +391,7 @@ int filemap_add_value(struct address_space *m, unsigned long index, void *value)
 	if (*slot)
 		err = -EEXIST;
 	else
-		*slot = value;
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, value);
 	xa_unlock_spare(m, spare);
 	return err;
 }
@@ -308,7 +404,7 @@ bool filemap_erase_value(struct address_space *m, unsigned long index, void *val
 	spin_lock(&m->i_pages_lock);
 	slot = xa_lookup_slot(m, index);
 	if (slot && *slot == value) {
-		*slot = NULL;
+		xa_leaf_store(m, xa_slot_node(slot, index), slot, NULL);
 		done = true;
 	}
 	spin_unlock(&m->i_pages_lock);
@@ -418,10 +514,13 @@ static struct page *page_cache_alloc(bool zero)
 	return page;
 }
 
-struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero)
+/* Linux __filemap_get_folio(FGP_LOCK | FGP_CREAT): write is __GFP_WRITE. */
+static struct page *__filemap_grab_page(struct address_space *m, unsigned long index, bool zero,
+					bool write)
 {
 	for (;;) {
 		struct page *page = filemap_lock_page(m, index);
+		void *shadow;
 		int err;
 
 		if (page)
@@ -429,10 +528,12 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 		page = page_cache_alloc(zero);
 		if (!page)
 			return NULL;
-		err = filemap_add_page(m, page, index);
-		if (!err) {
-			folio_add_lru(page); /* Linux filemap_add_folio */
-			return page;	     /* locked, ours and the cache's reference */
+		err = __filemap_add_page(m, page, index, NULL, &shadow);
+		if (!err) { /* Linux filemap_add_folio */
+			if (shadow && !write)
+				workingset_refault(page, shadow);
+			folio_add_lru(page);
+			return page; /* locked, ours and the cache's reference */
 		}
 		unlock_page(page);
 		put_page(page);
@@ -450,6 +551,16 @@ struct page *filemap_grab_page(struct address_space *m, unsigned long index, boo
 			}
 		}
 	}
+}
+
+struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero)
+{
+	return __filemap_grab_page(m, index, zero, false);
+}
+
+struct page *filemap_grab_page_write(struct address_space *m, unsigned long index)
+{
+	return __filemap_grab_page(m, index, false, mapping_can_writeback(m));
 }
 
 /* The first page of the cache with start <= index < end, or NULL. */
@@ -529,6 +640,25 @@ bool filemap_range_has_page(struct address_space *m, unsigned long start, unsign
  * unmapping it where a fault mapped it after the caller's unmap (Linux
  * truncate_cleanup_folio; COW copies stay).  A dirty page is cleaned
  * without writeback (its accounting undone).  Not if it left already. */
+/* The page leaves its slot, shadow (or NULL) taking it; the cache's
+ * reference passes to the caller (Linux page_cache_delete).  No shadow in
+ * a mapping being released (mapping_exiting).  Caller holds i_pages_lock. */
+static void page_cache_delete(struct address_space *m, struct page *page, void *shadow)
+{
+	void **slot;
+
+	lockdep_assert_held(&m->i_pages_lock);
+	if (shadow && (m->shmem || (atomic_load(&m->flags) & (1UL << AS_EXITING))))
+		shadow = NULL;
+	slot = xa_lookup_slot(m, page->index); /* the page is in it */
+	xa_leaf_store(m, xa_slot_node(slot, page->index), slot, shadow);
+	if (shadow)
+		WRITE_ONCE(m->nrshadows, m->nrshadows + 1);
+	WRITE_ONCE(m->nrpages, m->nrpages - 1);
+	pagecache_account(m, page, -1);
+	page->mapping = NULL;
+}
+
 void truncate_inode_page(struct address_space *m, struct page *page)
 {
 	if (page->mapping != m)
@@ -538,16 +668,74 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	if (PageDirty(page) && mapping_can_writeback(m))
 		account_page_cleaned(page);
 	spin_lock(&m->i_pages_lock);
-	*xa_lookup_slot(m, page->index) = NULL; /* the page is in it */
-	WRITE_ONCE(m->nrpages, m->nrpages - 1);
-	pagecache_account(m, page, -1);
-	page->mapping = NULL;
+	page_cache_delete(m, page, NULL);
 	ClearPageDirty(page);
 	ClearPageUptodate(page);
 	ClearPagePrivate(page);
 	ClearPageReadahead(page);
 	spin_unlock(&m->i_pages_lock);
 	put_page(page); /* the cache's reference */
+}
+
+void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow)
+{
+	VM_BUG_ON(!PageLocked(page) || page->mapping != m || PageDirty(page));
+	spin_lock(&m->i_pages_lock);
+	page_cache_delete(m, page, shadow);
+	spin_unlock(&m->i_pages_lock);
+}
+
+/* Clears the value entries of [start, end) under node; counts them. */
+static unsigned long xa_clear_values(struct address_space *m, struct xa_node *node,
+				     unsigned int level, unsigned long base, unsigned long start,
+				     unsigned long end)
+{
+	unsigned int shift = XA_SHIFT * level;
+	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0, n = 0;
+
+	for (unsigned int i = 0; i < XA_SLOTS; i++) {
+		unsigned long lo = base + i * span;
+
+		if (!node->slots[i] || (span && (lo >= end || lo + span <= start)))
+			continue;
+		if (level > 0) {
+			n += xa_clear_values(m, node->slots[i], level - 1, lo, start, end);
+		} else if (xa_is_value_entry(node->slots[i]) && lo >= start) {
+			xa_leaf_store(m, node, &node->slots[i], NULL);
+			n++;
+		}
+		if (!span)
+			break; /* the top level's slot 0 covers every index */
+	}
+	return n;
+}
+
+unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+
+	if (m->shmem || !READ_ONCE(m->nrshadows))
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root && start < end)
+		n = xa_clear_values(m, m->xa_root, m->xa_height - 1, 0, start, end);
+	WRITE_ONCE(m->nrshadows, m->nrshadows - n);
+	spin_unlock(&m->i_pages_lock);
+	return n;
+}
+
+unsigned long filemap_count_values(struct address_space *m)
+{
+	unsigned long n = 0, start = 0, idx[16];
+	void *vals[16];
+	unsigned int got;
+
+	while ((got = filemap_get_values_range(m, &start, ~0UL, idx, vals, 16))) {
+		n += got;
+		if (got < 16 || !start)
+			break;
+	}
+	return n;
 }
 
 void filemap_remove_range(struct address_space *m, unsigned long start, unsigned long end)
@@ -569,6 +757,8 @@ void filemap_remove_range(struct address_space *m, unsigned long start, unsigned
 	}
 	if (m->shmem)
 		shmem_free_swap_range(m, first, end); /* went to swap meanwhile */
+	else
+		filemap_clear_shadows(m, first, end); /* reclaim's, even meanwhile */
 }
 
 static struct address_space *__mapping_alloc(void)
@@ -617,7 +807,13 @@ struct address_space *file_mapping(struct file *file)
 
 void mapping_release(struct address_space *m)
 {
+	/* Linux truncate_inode_pages_final: reclaim stores no shadow after
+	 * this (it checks the flag under i_pages_lock) */
+	atomic_fetch_or(&m->flags, 1UL << AS_EXITING);
+	spin_lock(&m->i_pages_lock);
+	spin_unlock(&m->i_pages_lock);
 	filemap_remove_range(m, 0, ~0UL);
+	WARN_ON(m->nrshadows);
 	if (m->shmem)
 		shmem_swaplist_del(m); /* waits for swapoff to let go */
 	WARN_ON(m->nrpages);
@@ -841,7 +1037,7 @@ static struct page *write_begin(struct file *f, struct address_space *m, loff_t 
 
 	*fresh = false;
 	for (;;) {
-		page = filemap_grab_page(m, index, false);
+		page = filemap_grab_page_write(m, index);
 		*err = -ENOMEM;
 		if (!page)
 			return NULL;

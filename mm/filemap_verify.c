@@ -9,8 +9,12 @@
  *     mapping's tree at its index, holds the cache's reference, is neither
  *     locked nor under writeback, and is not mapped past EOF (an i_size
  *     page count: a fault there is SIGBUS and truncation unmaps);
- *   - per mapping, the pages found equal nrpages and, for mappings that
- *     write back, the dirty ones equal nrdirty;
+ *   - per mapping, each tree node's count, nr_values, parent link and level
+ *     agree with its slots, and a leaf of a mapping that is not shmem is on
+ *     the workingset's shadow-node list exactly when it holds only shadows;
+ *   - per mapping, the pages found equal nrpages, the value entries of a
+ *     mapping that is not shmem (workingset shadows) equal nrshadows and,
+ *     for mappings that write back, the dirty ones equal nrdirty;
  *   - NR_FILE_PAGES, NR_SHMEM, NR_FILE_DIRTY and NR_WRITEBACK equal the
  *     pages counted (cache pages, swap-backed ones, dirty pages of mappings
  *     that write back, pages under writeback).
@@ -76,6 +80,53 @@ static void check_cache_page(struct pc_state *s, struct page *page, unsigned lon
 	}
 }
 
+/* A tree node's count, nr_values, parent link and level, recursively;
+ * a leaf of a non-shmem mapping is on the shadow-node list exactly when it
+ * holds only shadows.  Returns the nodes checked.  i_pages_lock held. */
+static unsigned long check_node(struct pc_state *s, struct address_space *m, struct xa_node *node,
+				struct xa_node *parent, unsigned int level)
+{
+	unsigned int used = 0, values = 0;
+	unsigned long n = 1;
+
+	for (unsigned int i = 0; i < XA_CHUNK_SIZE; i++) {
+		struct xa_node *child = node->slots[i];
+
+		if (!child)
+			continue;
+		used++;
+		values += xa_is_value_entry(child);
+		if (level == 0)
+			continue;
+		if (child->parent != node || child->offset != i)
+			verify_fail(s->v, "mapping %p: node %p is slot %u of %p, says %p slot %u",
+				    (void *)m, (void *)child, i, (void *)node,
+				    (void *)child->parent, child->offset);
+		n += check_node(s, m, child, node, level - 1);
+	}
+	if (node->count != used || node->nr_values != values || node->array != m ||
+	    node->shift != XA_CHUNK_SHIFT * level || node->parent != parent)
+		verify_fail(s->v,
+			    "mapping %p: node %p level %u: %u entries (%u values), count %u "
+			    "nr_values %u shift %u",
+			    (void *)m, (void *)node, level, used, values, node->count,
+			    node->nr_values, node->shift);
+	if (level == 0 && !m->shmem && (used && used == values) != node->shadow_listed)
+		verify_fail(s->v, "mapping %p: leaf %p with %u entries, %u shadows, %s", (void *)m,
+			    (void *)node, used, values,
+			    node->shadow_listed ? "on the shadow-node list" :
+						  "not on the shadow-node list");
+	return n;
+}
+
+static void check_tree(struct pc_state *s, struct address_space *m)
+{
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root)
+		check_node(s, m, m->xa_root, NULL, m->xa_height - 1);
+	spin_unlock(&m->i_pages_lock);
+}
+
 static void check_counts(struct pc_state *s)
 {
 	struct pglist_data *pgdat = NODE_DATA(0);
@@ -89,6 +140,10 @@ static void check_counts(struct pc_state *s)
 		if (c->pages != c->m->nrpages)
 			verify_fail(s->v, "mapping %p: %lu pages found, nrpages %lu", (void *)c->m,
 				    c->pages, c->m->nrpages);
+		check_tree(s, c->m);
+		if (!c->m->shmem && filemap_count_values(c->m) != c->m->nrshadows)
+			verify_fail(s->v, "mapping %p: %lu workingset shadows found, nrshadows %lu",
+				    (void *)c->m, filemap_count_values(c->m), c->m->nrshadows);
 		if (mapping_can_writeback(c->m) && c->dirty != atomic_load(&c->m->nrdirty))
 			verify_fail(s->v, "mapping %p: %lu dirty pages found, nrdirty %lu",
 				    (void *)c->m, c->dirty, atomic_load(&c->m->nrdirty));

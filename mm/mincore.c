@@ -42,8 +42,8 @@ static unsigned char mincore_page(struct address_space *m, unsigned long index)
 	void *entry = filemap_get_entry(m, index);
 	unsigned char present = 0;
 
-	if (entry && xa_is_value_entry(entry))
-		return mincore_swap((swp_entry_t){ xa_to_value(entry) });
+	if (entry && xa_is_value_entry(entry)) /* shmem's swap entry, or a shadow */
+		return m->shmem ? mincore_swap((swp_entry_t){ xa_to_value(entry) }) : 0;
 	if (entry) {
 		present = PageUptodate((struct page *)entry);
 		put_page(entry);

@@ -87,6 +87,7 @@ const char mm_lock_order[] =
 	"    shrinker_lock              direct reclaim's shrink_slab (an allocation's reclaim)\n"
 	"    m->i_pages_lock            a file's page cache (mapping->i_pages_lock)\n"
 	"      lruvec->lru_lock\n"
+	"      shadow_nodes_lock        the page-cache leaves holding only shadows (workingset)\n"
 	"    wb->list_lock              a bdi's dirty inodes (writeback, folio_account_dirtied)\n"
 	"    b->bd_lock                 a block device's queue (submit_bio under a page lock)\n"
 	"      lruvec->lru_lock         (a write's end rotates the page: folio_rotate_reclaimable)\n"

@@ -5,7 +5,8 @@
  * each one to free a share of its objects proportional to the LRU scan
  * (freeable >> priority, times 4 / seeks), in batches of 128, carrying the
  * part not done over to the next call (nr_deferred), as do_shrink_slab.
- * slabs_scanned counts the objects scanned.
+ * slabs_scanned counts the objects scanned.  The user: the workingset's
+ * shadow-node shrinker (mm/workingset.c, "mm-shadow").
  *
  * Locks: shrinker_lock guards the list (a leaf); no lock is held while a
  * shrinker runs (Linux walks under RCU): shrinkers register at init and go

@@ -9,7 +9,9 @@
  * slot's swap_map byte, and SWAP_HAS_CACHE is set exactly when the table
  * holds a page.  A page in the cache has PG_swapcache, page->private = its
  * entry, one reference held by the cache, and counts in NR_FILE_PAGES and
- * NR_SWAPCACHE (meminfo SwapCached; Cached excludes it).
+ * NR_SWAPCACHE (meminfo SwapCached; Cached excludes it).  When reclaim
+ * frees the page, the slot keeps its workingset shadow (a value entry) until
+ * a swap-in takes it (workingset_refault) or the slot is freed.
  *
  * Readahead (swapin_readahead), as Linux chooses it:
  *   - VMA readahead (vma_ra_enabled and no rotational area active): the
@@ -46,6 +48,13 @@ static struct page **swap_cache_slot(struct swap_cluster_info *ci, swp_entry_t e
 	return ci->table ? &ci->table[swap_cache_index(entry)] : NULL;
 }
 
+/* The page a swap-table slot holds: NULL for an empty slot or a workingset
+ * shadow (a value entry, as in Linux's swap table). */
+static struct page *swap_slot_page(struct page **slot)
+{
+	return slot && *slot && !xa_is_value_entry(*slot) ? *slot : NULL;
+}
+
 struct page *swap_cache_lookup(swp_entry_t entry)
 {
 	struct swap_info_struct *si = get_swap_device(entry);
@@ -56,10 +65,9 @@ struct page *swap_cache_lookup(swp_entry_t entry)
 		return NULL;
 	ci = lock_cluster(si, swp_offset(entry));
 	slot = swap_cache_slot(ci, entry);
-	if (slot && *slot) {
-		page = *slot;
+	page = swap_slot_page(slot);
+	if (page)
 		get_page(page);
-	}
 	spin_unlock(&ci->lock);
 	put_swap_device(si);
 	return page;
@@ -69,35 +77,42 @@ struct page *swap_cache_lookup(swp_entry_t entry)
 static void swap_update_readahead(struct page *page, struct vm_area_struct *vma,
 				  unsigned long addr);
 
-void __swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry)
+void *__swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry)
 {
 	struct page **slot = swap_cache_slot(ci, entry);
+	void *shadow;
 
-	BUG_ON(!slot || *slot);
+	BUG_ON(!slot || swap_slot_page(slot));
+	shadow = *slot;
 	get_page(page);
 	page->private = entry.val;
 	SetPageSwapCache(page);
 	*slot = page;
 	mod_lruvec_page_state(page, NR_FILE_PAGES, 1);
 	mod_lruvec_page_state(page, NR_SWAPCACHE, 1);
+	return shadow;
 }
 
-/* Take page out of its slot's table (Linux __swap_cache_del_folio).
- * Cluster locked.  The slot keeps its byte; the caller drops HAS_CACHE. */
-static void __swap_cache_del_folio(struct swap_cluster_info *ci, struct page *page)
+/* Take page out of its slot's table, leaving shadow (a workingset shadow
+ * or NULL) in its place (Linux __swap_cache_del_folio).  Cluster locked.
+ * The slot keeps its byte; the caller drops HAS_CACHE, and the shadow goes
+ * when the slot is freed (swap_entry_free_locked). */
+static void __swap_cache_del_folio(struct swap_cluster_info *ci, struct page *page, void *shadow)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct page **slot = swap_cache_slot(ci, entry);
 
 	BUG_ON(!slot || *slot != page);
-	*slot = NULL;
+	*slot = shadow;
 	ClearPageSwapCache(page);
 	page->private = 0;
 	mod_lruvec_page_state(page, NR_FILE_PAGES, -1);
 	mod_lruvec_page_state(page, NR_SWAPCACHE, -1);
 }
 
-void swap_cache_del_folio(struct page *page)
+void swap_cache_del_folio(struct page *page) { swap_cache_del_folio_shadow(page, NULL); }
+
+void swap_cache_del_folio_shadow(struct page *page, void *shadow)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct swap_info_struct *si = swp_swap_info(entry);
@@ -105,7 +120,7 @@ void swap_cache_del_folio(struct page *page)
 
 	VM_BUG_ON(!PageLocked(page) || !PageSwapCache(page) || PageWriteback(page));
 	ci = lock_cluster(si, swp_offset(entry));
-	__swap_cache_del_folio(ci, page);
+	__swap_cache_del_folio(ci, page, shadow);
 	swap_entry_put_locked(si, ci, swp_offset(entry), SWAP_HAS_CACHE);
 	spin_unlock(&ci->lock);
 	put_page(page); /* the cache's reference */
@@ -161,6 +176,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 	struct swap_info_struct *si = get_swap_device(entry);
 	struct swap_cluster_info *ci;
 	struct page *page = NULL, *fresh = NULL, **slot;
+	void *shadow = NULL;
 
 	*new = false;
 	if (!si)
@@ -168,7 +184,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 	for (;;) {
 		ci = lock_cluster(si, swp_offset(entry));
 		slot = swap_cache_slot(ci, entry);
-		if (slot && *slot) {
+		if (swap_slot_page(slot)) {
 			page = *slot;
 			get_page(page);
 		} else if (!slot || !(si->swap_map[swp_offset(entry)] & ~SWAP_HAS_CACHE) ||
@@ -176,7 +192,7 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 			page = NULL; /* free: nothing to read */
 		} else if (fresh) {
 			si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
-			__swap_cache_add_folio(ci, fresh, entry);
+			shadow = __swap_cache_add_folio(ci, fresh, entry);
 			page = fresh;
 			fresh = NULL;
 			*new = true;
@@ -193,8 +209,11 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 		spin_unlock(&ci->lock);
 		break;
 	}
-	if (page && *new)
+	if (page && *new) {
+		if (shadow) /* evicted by reclaim: was it part of the workingset? */
+			workingset_refault(page, shadow);
 		folio_add_lru(page); /* Linux: before the read starts */
+	}
 	if (fresh)
 		swapin_free_page(fresh);
 	put_swap_device(si);

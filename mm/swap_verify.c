@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include "mmkit/debug.h"
 #include "mmkit/memory.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/pagewalk.h"
 #include "mmkit/sched.h"
 #include "mmkit/swap.h"
@@ -110,6 +111,14 @@ static void sv_slot(struct sv_state *s, struct swap_info_struct *si, unsigned lo
 	unsigned char v = si->swap_map[off];
 	unsigned long count = swap_count_locked(si, off), refs = s->refs[si->type][off];
 	struct page *page = ci->table ? ci->table[off % SWAPFILE_CLUSTER] : NULL;
+
+	if (page && xa_is_value_entry(page)) { /* a workingset shadow */
+		if (!v || (v & SWAP_HAS_CACHE))
+			verify_fail(s->v,
+				    "type %d offset %#lx: a shadow in the swap table of a %s slot",
+				    si->type, off, v ? "cached" : "free");
+		page = NULL;
+	}
 
 	if (v == SWAP_MAP_BAD) {
 		if (refs)

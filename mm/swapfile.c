@@ -632,6 +632,7 @@ int folio_alloc_swap(struct page *page)
 	swp_entry_t entry = { 0 };
 	struct swap_info_struct *si;
 	struct swap_cluster_info *ci;
+	void *shadow;
 
 	VM_BUG_ON(!PageLocked(page) || PageSwapCache(page));
 	if (atomic_load(&nr_swap_pages) <= 0)
@@ -647,8 +648,9 @@ int folio_alloc_swap(struct page *page)
 	}
 	si = swp_swap_info(entry);
 	ci = lock_cluster(si, swp_offset(entry));
-	__swap_cache_add_folio(ci, page, entry);
+	shadow = __swap_cache_add_folio(ci, page, entry);
 	spin_unlock(&ci->lock);
+	WARN_ON(shadow); /* a free slot keeps no shadow */
 	return 0;
 }
 
@@ -851,6 +853,9 @@ static void swap_entry_free_locked(struct swap_info_struct *si, struct swap_clus
 				   unsigned long offset)
 {
 	WRITE_ONCE(si->swap_map[offset], 0);
+	if (ci->table) /* the workingset shadow goes with the slot (Linux
+			* swap_cache_clear_shadow) */
+		ci->table[offset % SWAPFILE_CLUSTER] = NULL;
 	swap_zeromap_set(swp_entry((unsigned long)si->type, offset), false);
 	ci->count--;
 	swap_usage_add(si, -1);
@@ -1120,11 +1125,12 @@ static int setup_clusters(struct swap_info_struct *si, unsigned long maxpages)
 	si->cluster_info = kvzalloc_local(nr * sizeof(*si->cluster_info));
 	si->cont_heads =
 		kvzalloc_local(DIV_ROUND_UP(maxpages, PAGE_SIZE) * sizeof(struct list_head));
+	/* the heads are ready before any failure: swap_area_release walks them */
+	for (i = 0; si->cont_heads && i < DIV_ROUND_UP(maxpages, PAGE_SIZE); i++)
+		INIT_LIST_HEAD(&si->cont_heads[i]);
 	if (!si->cluster_info || !si->cont_heads)
 		return -ENOMEM;
 	si->nr_clusters = (unsigned int)nr;
-	for (i = 0; i < DIV_ROUND_UP(maxpages, PAGE_SIZE); i++)
-		INIT_LIST_HEAD(&si->cont_heads[i]);
 	INIT_LIST_HEAD(&si->free_clusters);
 	INIT_LIST_HEAD(&si->nonfull_clusters);
 	INIT_LIST_HEAD(&si->frag_clusters);

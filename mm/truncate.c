@@ -31,7 +31,7 @@ void truncate_inode_pages_range(struct address_space *m, loff_t lstart, loff_t l
 	size_t partial_end = lend == -1 ? 0 : (size_t)((lend + 1) & ~PAGE_MASK);
 	unsigned long first = (unsigned long)(lstart >> PAGE_SHIFT);
 
-	if (!READ_ONCE(m->nrpages)) /* Linux mapping_empty: lockless */
+	if (mapping_empty(m)) /* lockless */
 		return;
 	if (start < end)
 		filemap_remove_range(m, start, end);
@@ -94,7 +94,7 @@ static bool page_evictable_clean(struct page *page)
 unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long start,
 				       unsigned long end)
 {
-	unsigned long count = 0;
+	unsigned long count = 0, start_index = start;
 
 	for (;;) {
 		struct page *pages[16];
@@ -113,8 +113,11 @@ unsigned long invalidate_mapping_pages(struct address_space *m, unsigned long st
 			put_page(page);
 		}
 		if (n < 16)
-			return count;
+			break;
 	}
+	/* the workingset shadows of the range go too (Linux
+	 * mapping_try_invalidate's clear_shadow_entries) */
+	return count + filemap_clear_shadows(m, start_index, end == ~0UL ? ~0UL : end + 1);
 }
 
 void unmap_mapping_range(struct address_space *m, loff_t holebegin, loff_t holelen, bool even_cows)

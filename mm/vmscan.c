@@ -336,27 +336,25 @@ static bool __remove_mapping(struct page *page, bool reclaimed)
 {
 	if (page_mapcount(page) > 0 || PageDirty(page) || PageWriteback(page))
 		return false;
-	if (PageSwapCache(page)) {
+	if (PageSwapCache(page)) { /* anon and shmem: the shadow in the swap table */
 		if (page_ref_count(page) != 2)
 			return false;
-		swap_cache_del_folio(page);
+		swap_cache_del_folio_shadow(page, reclaimed ? workingset_eviction(page) : NULL);
 		return true;
 	}
 	if (page->mapping && !PageAnon(page)) {
 		struct address_space *m = page->mapping;
-		void *shadow;
 
 		if (page_ref_count(page) != 2)
 			return false;
-		/* shadow entries are not stored in the page cache yet (the
-		 * lookups treat value entries as shmem's swap entries) */
-		shadow = NULL;
-		(void)reclaimed;
-		if (shadow && filemap_replace_page_with_value(m, page, shadow) == 0) {
-			put_page(page); /* the cache's reference */
-			return true;
-		}
-		truncate_inode_page(m, page);
+		/* file pages only: a shmem page's slot is its swap entry's */
+		filemap_remove_page_shadow(
+			m, page,
+			reclaimed && folio_is_file_lru(page) ? workingset_eviction(page) : NULL);
+		ClearPageUptodate(page);
+		ClearPagePrivate(page);
+		ClearPageReadahead(page);
+		put_page(page); /* the cache's reference */
 		return true;
 	}
 	return false;
@@ -492,7 +490,8 @@ static enum fate shrink_one(struct page *page, struct scan_control *sc, struct r
 		count_vm_event(PGLAZYFREED);
 		return F_FREE;
 	}
-	return __remove_mapping(page, !sc->ignore_references) ? F_FREE : F_KEEP_LOCKED;
+	/* reclaimed: MADV_PAGEOUT's pages leave shadows too (Linux) */
+	return __remove_mapping(page, true) ? F_FREE : F_KEEP_LOCKED;
 }
 
 /*

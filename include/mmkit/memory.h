@@ -225,9 +225,6 @@ int madvise_pages(struct vm_area_struct *vma, unsigned long start, unsigned long
 /* ---- the page cache of files and shmem objects (mm/filemap.c, mm/shmem.c) ---- */
 /* The page at index with a reference taken, or NULL. */
 struct page *filemap_get_page(struct address_space *mapping, unsigned long index);
-/* Insert page (which the caller holds a reference on) at index: the cache
- * takes its own reference.  0, -EEXIST or -ENOMEM. */
-int filemap_add_page(struct address_space *mapping, struct page *page, unsigned long index);
 /* Remove the pages of [start, end) (indexes) from the cache (truncate,
  * Linux truncate_inode_pages_range): each under its page lock, unmapped
  * first from every VMA of the file if a fault mapped it since the caller's

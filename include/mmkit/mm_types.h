@@ -191,11 +191,15 @@ struct address_space {
 	struct xa_node *xa_root;
 	unsigned int xa_height; /* 0: empty; levels of 6 bits */
 	unsigned long nrpages;
+	/* workingset shadows (value entries) of a mapping that is not shmem;
+	 * i_pages_lock (Linux keeps no such count: mapping_empty looks at the
+	 * tree, whose empty nodes mmkit keeps) */
+	unsigned long nrshadows;
 	unsigned long size; /* identity shmem objects: the object size */
 	bool shmem;	    /* pages are swap-backed shmem pages */
 	struct inode *host; /* NULL for an identity-only file */
 	const struct address_space_operations *a_ops;
-	_Atomic unsigned long flags;   /* AS_EIO, AS_ENOSPC */
+	_Atomic unsigned long flags;   /* AS_EIO, AS_ENOSPC, AS_EXITING */
 	_Atomic unsigned long nrdirty; /* PG_dirty pages counted in NR_FILE_DIRTY */
 	_Atomic errseq_t wb_err;       /* the last writeback error (errseq) */
 	/* guards i_mmap and the bounds (vm_start, vm_end, vm_pgoff) of the

@@ -50,6 +50,7 @@ static inline loff_t page_offset(const struct page *page)
 /* ---- errors (mm/filemap.c, errseq) ---- */
 #define AS_EIO 0
 #define AS_ENOSPC 1
+#define AS_EXITING 4 /* the mapping is being released: reclaim leaves no shadow */
 errseq_t errseq_set(_Atomic errseq_t *eseq, int err);
 errseq_t errseq_sample(_Atomic errseq_t *eseq);
 int errseq_check(_Atomic errseq_t *eseq, errseq_t since);
@@ -87,8 +88,29 @@ vm_fault_t identity_file_fault(struct vm_fault *vmf);
 /* The locked page at index with a reference, or NULL if there is none. */
 struct page *filemap_lock_page(struct address_space *m, unsigned long index);
 /* The page at index, locked, with a reference: created (not uptodate,
- * zeroed if zero) if missing.  NULL on -ENOMEM. */
+ * zeroed if zero) if missing.  NULL on -ENOMEM.  A page created where
+ * reclaim left a workingset shadow is a refault (workingset_refault). */
 struct page *filemap_grab_page(struct address_space *m, unsigned long index, bool zero);
+/* The same for write(2) (Linux FGP_WRITEBEGIN: __GFP_WRITE on a mapping
+ * that writes back): a page created over a shadow is no refault. */
+struct page *filemap_grab_page_write(struct address_space *m, unsigned long index);
+/* Linux mapping_empty: no page and no shadow (shmem: no swap entry is
+ * counted here; see m->swapped).  Lockless. */
+static inline bool mapping_empty(const struct address_space *m)
+{
+	return !READ_ONCE(m->nrpages) && !READ_ONCE(m->nrshadows);
+}
+/* Reclaim's removal of the locked, clean, unmapped page from its mapping
+ * (Linux __filemap_remove_folio), shadow (workingset_eviction's, or NULL)
+ * taking its slot unless the mapping is exiting.  The cache's reference
+ * passes to the caller.  Caller holds the page lock. */
+void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow);
+/* Clear the workingset shadows of [start, end) (indexes; not shmem: its
+ * value entries are swap entries).  Returns how many went. */
+unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,
+				    unsigned long end);
+/* The value entries in m's tree (verify). */
+unsigned long filemap_count_values(struct address_space *m);
 /* Up to nr pages with start <= index <= end, with references, in index
  * order; *start is set past the last one.  Returns how many: fewer than nr
  * means the range holds no more (callers stop then). */
@@ -99,6 +121,39 @@ unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *sta
 int filemap_read_folio(struct file *f, struct page *page);
 /* Is any page of [start, end] (indexes) in the cache? */
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
+
+/* ---- the tree (mm/filemap.c; Linux's xarray node) ----
+ * i_pages is a radix tree of 64-way nodes.  count and nr_values are kept
+ * exact on every store; a leaf of a mapping that is not shmem whose
+ * entries are all workingset shadows sits on the workingset's shadow-node
+ * list (mm/workingset.c), which its shrinker trims.  Fields change under
+ * the mapping's i_pages_lock (private_list also under shadow_nodes_lock). */
+#define XA_CHUNK_SHIFT 6
+#define XA_CHUNK_SIZE (1U << XA_CHUNK_SHIFT)
+struct xa_node {
+	unsigned char shift;	 /* XA_CHUNK_SHIFT x the level: 0 for a leaf */
+	unsigned char offset;	 /* its slot in the parent */
+	unsigned char count;	 /* non-NULL slots */
+	unsigned char nr_values; /* value entries */
+	bool shadow_listed;	 /* on the shadow-node list (changed under both locks) */
+	struct xa_node *parent;	 /* NULL for the root */
+	struct address_space *array;
+	struct list_head private_list; /* on the shadow-node list, or empty */
+	void *slots[XA_CHUNK_SIZE];
+};
+/* Linux workingset_update_node: put a leaf that holds only shadows on the
+ * shadow-node list, take any other off.  Caller holds i_pages_lock. */
+void workingset_update_node(struct xa_node *node);
+/* The shrinker's end of a shadows-only leaf of m (Linux xa_delete_node):
+ * its shadows cleared, the node and the ancestors it leaves empty taken
+ * out of the tree and chained on *freed (by private_list) for the caller
+ * to free with xa_node_free after dropping the lock.  Caller holds
+ * i_pages_lock; the node is off the shadow-node list.  Returns the
+ * shadows cleared. */
+unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node,
+				   struct list_head *freed);
+/* Free a tree node (radix_tree_node cache).  No lock needed. */
+void xa_node_free(struct xa_node *node);
 
 /* ---- value entries (shmem pages in swap; mm/filemap.c) ----
  * A page-cache slot of a shmem mapping may hold a value entry instead of a

@@ -274,12 +274,17 @@ struct vm_fault;
 struct page *swap_cache_get_folio_vmf(swp_entry_t entry, struct vm_fault *vmf);
 /* Put the locked page in the cache for entry (the slot has
  * SWAP_HAS_CACHE): page->private, PG_swapcache, a reference for the
- * cache, NR_FILE_PAGES and NR_SWAPCACHE.  Caller holds the cluster lock. */
-void __swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry);
+ * cache, NR_FILE_PAGES and NR_SWAPCACHE.  Returns the workingset shadow
+ * the slot held (reclaim left it there), or NULL.  Caller holds the
+ * cluster lock. */
+void *__swap_cache_add_folio(struct swap_cluster_info *ci, struct page *page, swp_entry_t entry);
 /* Take the locked page out of the cache (its cache reference dropped by
  * the caller; the slot's SWAP_HAS_CACHE is cleared and the slot freed if
  * nothing else names it).  Linux delete_from_swap_cache. */
 void swap_cache_del_folio(struct page *page);
+/* The same, leaving shadow (workingset_eviction's, or NULL) in the slot
+ * until the slot is freed: reclaim's __remove_mapping. */
+void swap_cache_del_folio_shadow(struct page *page, void *shadow);
 /* Read entry's page into the swap cache (allocating it) and return it with
  * a reference, uptodate or (I/O error) not; NULL on -ENOMEM or if the
  * entry is gone.  *new set if this call read it.  Linux
@@ -384,6 +389,11 @@ void workingset_refault(struct page *page, void *shadow);
 void workingset_activation(struct page *page);
 /* The age clock: evictions and activations (lruvec->nonresident_age). */
 void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr_pages);
+/* The shadow format (exposed for the unit test): the clock value age,
+ * shifted right by order, with PG_workingset; unpack gives the clock back
+ * (its low order bits lost) and the flag. */
+void *workingset_pack_shadow(unsigned long age, bool workingset, unsigned int order);
+unsigned long workingset_unpack_shadow(const void *shadow, bool *workingset, unsigned int order);
 
 /* ---- reclaim of a page list (mm/vmscan.c) ---- */
 /* MADV_PAGEOUT's reclaim (Linux reclaim_pages -> shrink_folio_list): every

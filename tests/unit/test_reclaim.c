@@ -1,7 +1,9 @@
 /*
  * test_reclaim.c - the rules of reclaim (issue 19): get_scan_count's choice
  * and anon/file balancing (Linux calculate_pressure_balance), the refault
- * test (workingset_test_recent) against the age clock, and the LRU entry
+ * test (workingset_test_recent) against the age clock, the shadow format,
+ * eviction to refault through the page cache, the shadow-node shrinker,
+ * and the LRU entry
  * points (folio_add_lru batches, folio_mark_accessed's two touches,
  * isolation and putback) checked by verify.
  */
@@ -156,6 +158,180 @@ static void test_refault_distance(void **state)
 	assert_int_equal(verify_all(stderr), 0);
 }
 
+/* The shadow format: the clock and PG_workingset survive a pack/unpack,
+ * less the low bucket_order bits; a shadow is an xarray value entry. */
+static void test_shadow_round_trip(void **state)
+{
+	unsigned long ages[] = { 0, 1, 4095, 0x123456789aUL, (1UL << 61) - 1 };
+	unsigned int orders[] = { 0, 1, 3, 12 };
+	bool ws;
+
+	(void)state;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ages); i++)
+		for (unsigned int o = 0; o < ARRAY_SIZE(orders); o++)
+			for (int w = 0; w < 2; w++) {
+				void *shadow = workingset_pack_shadow(ages[i], w, orders[o]);
+
+				assert_true(xa_is_value_entry(shadow));
+				assert_int_equal(workingset_unpack_shadow(shadow, &ws, orders[o]),
+						 ages[i] & ~((1UL << orders[o]) - 1));
+				assert_int_equal(ws, w);
+			}
+}
+
+/* The distance is taken modulo the packed field: a clock that wrapped the
+ * field between eviction and refault still gives the short distance. */
+static void test_refault_distance_wraps(void **state)
+{
+	struct lruvec *lruvec;
+	struct page *p;
+	void *shadow;
+	bool ws;
+
+	(void)state;
+	boot(1, 16 << 20);
+	lruvec = node_lruvec(&contig_page_data);
+	p = alloc_page(GFP_KERNEL);
+	spin_lock(&lruvec->lru_lock);
+	SetPageActive(p);
+	lruvec_add_folio(lruvec, p); /* a workingset of one page */
+	SetPageLRU(p);
+	spin_unlock(&lruvec->lru_lock);
+	atomic_store(&lruvec->nonresident_age, (1UL << 61) - 1); /* the field's top */
+	shadow = workingset_eviction(p);			 /* packs 0 */
+	assert_true(workingset_test_recent(shadow, true, &ws));	 /* distance 0 */
+	workingset_age_nonresident(lruvec, 1);
+	assert_true(workingset_test_recent(shadow, true, &ws)); /* distance 1 */
+	workingset_age_nonresident(lruvec, 1);
+	assert_false(workingset_test_recent(shadow, true, &ws)); /* 2 > 1 */
+	put_page(p);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
+/* Eviction leaves a shadow in the page cache; adding the page back over it
+ * is a refault: activated (distance within the workingset), restored
+ * (PG_workingset at eviction), counted; truncation takes the shadows. */
+static void test_refault_activates(void **state)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	struct address_space *m;
+	struct page *page;
+	unsigned long refault, activate, restore;
+
+	(void)state;
+	boot(1, 16 << 20);
+	m = mapping_alloc(NULL);
+	assert_non_null(m);
+	refault = node_page_state_snapshot(pgdat, WORKINGSET_REFAULT_FILE);
+	activate = node_page_state_snapshot(pgdat, WORKINGSET_ACTIVATE_FILE);
+	restore = node_page_state_snapshot(pgdat, WORKINGSET_RESTORE_FILE);
+	/* evicted as reclaim does, index 0 last: its refault distance is 0,
+	 * within even an empty workingset */
+	for (unsigned long i = 4; i-- > 0;) {
+		page = filemap_grab_page(m, i, true);
+		assert_non_null(page);
+		SetPageUptodate(page);
+		if (i == 0)
+			SetPageWorkingset(page); /* deactivated once: workingset */
+		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		put_page(page); /* the cache's */
+		unlock_page(page);
+		put_page(page); /* ours */
+	}
+	assert_int_equal(m->nrpages, 0);
+	assert_int_equal(m->nrshadows, 4);
+	assert_int_equal(filemap_count_values(m), 4);
+	assert_false(mapping_empty(m));
+	lru_add_drain();
+	page = filemap_grab_page(m, 0, false); /* the refault */
+	assert_non_null(page);
+	assert_true(PageActive(page));
+	assert_true(PageWorkingset(page));
+	assert_int_equal(m->nrshadows, 3);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_REFAULT_FILE), refault + 1);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_ACTIVATE_FILE), activate + 1);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_RESTORE_FILE), restore + 1);
+	unlock_page(page);
+	put_page(page);
+	page = filemap_grab_page(m, 3, false); /* evicted 3 evictions earlier */
+	assert_non_null(page);
+	assert_false(PageActive(page)); /* distance 3 + 1 activation > 0 */
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_REFAULT_FILE), refault + 2);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_ACTIVATE_FILE), activate + 1);
+	unlock_page(page);
+	put_page(page);
+	/* write(2) on a mapping without writeback (no __GFP_WRITE): a refault */
+	page = filemap_grab_page_write(m, 1);
+	assert_non_null(page);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_REFAULT_FILE), refault + 3);
+	assert_int_equal(m->nrshadows, 1);
+	unlock_page(page);
+	put_page(page);
+	lru_add_drain();
+	assert_int_equal(verify_all(stderr), 0);
+	filemap_remove_range(m, 0, ~0UL); /* truncation: pages and shadows */
+	assert_int_equal(m->nrshadows, 0);
+	assert_int_equal(filemap_count_values(m), 0);
+	assert_true(mapping_empty(m));
+	mapping_release(m);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
+/* The shadow-node shrinker (Linux's "mm-shadow"): a page-cache leaf that
+ * holds only shadows is listed (workingset_nodes); reclaim's shrink_slab
+ * counts those beyond node_present_pages >> 3 and frees them, oldest
+ * first, with the ancestors they leave empty (workingset_nodereclaim,
+ * slabs_scanned), and the radix_tree_node slab gives memory back. */
+static void test_shadow_node_shrinker(void **state)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	unsigned long nodes = 700, max_nodes, scanned, slab;
+	struct address_space *m;
+	struct page *page;
+
+	(void)state;
+	boot(1, 16 << 20);
+	max_nodes = pgdat->node_present_pages >> 3;
+	assert_true(nodes > max_nodes);
+	m = mapping_alloc(NULL);
+	assert_non_null(m);
+	for (unsigned long i = 0; i < nodes; i++) { /* one shadow per leaf */
+		page = filemap_grab_page(m, i * XA_CHUNK_SIZE, true);
+		assert_non_null(page);
+		SetPageUptodate(page);
+		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		put_page(page);
+		unlock_page(page);
+		put_page(page);
+	}
+	lru_add_drain();
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), nodes);
+	assert_int_equal(m->nrshadows, nodes);
+	assert_int_equal(verify_all(stderr), 0);
+	/* a page back in a leaf takes it off the list */
+	page = filemap_grab_page(m, 0, true);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), nodes - 1);
+	SetPageUptodate(page);
+	unlock_page(page);
+	put_page(page);
+	lru_add_drain();
+	scanned = sum_vm_event(SLABS_SCANNED);
+	slab = node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B);
+	for (int i = 0; i < 8 && node_page_state_snapshot(pgdat, WORKINGSET_NODES) > max_nodes; i++)
+		try_to_free_pages(GFP_KERNEL, 0);
+	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODES) <= max_nodes);
+	assert_true(node_page_state_snapshot(pgdat, WORKINGSET_NODERECLAIM) >=
+		    nodes - 1 - max_nodes);
+	assert_int_equal(m->nrshadows, node_page_state_snapshot(pgdat, WORKINGSET_NODES));
+	assert_true(sum_vm_event(SLABS_SCANNED) > scanned);
+	assert_true(node_page_state_snapshot(pgdat, NR_SLAB_RECLAIMABLE_B) < slab);
+	assert_int_equal(verify_all(stderr), 0);
+	filemap_remove_range(m, 0, ~0UL);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 0);
+	mapping_release(m);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
 /* folio_add_lru through the batch; two touches activate; isolation and
  * putback keep every counter exact. */
 static void test_lru_entry_points(void **state)
@@ -196,6 +372,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_pressure_balance),
 	cmocka_unit_test(test_get_scan_count),
 	cmocka_unit_test_teardown(test_refault_distance, teardown),
+	cmocka_unit_test(test_shadow_round_trip),
+	cmocka_unit_test_teardown(test_refault_distance_wraps, teardown),
+	cmocka_unit_test_teardown(test_refault_activates, teardown),
+	cmocka_unit_test_teardown(test_shadow_node_shrinker, teardown),
 	cmocka_unit_test_teardown(test_lru_entry_points, teardown),
 };
 
