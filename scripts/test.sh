@@ -35,7 +35,7 @@ done
 echo "=== reliability: fail-Nth sweep (sampled) ==="
 t0=$(date +%s)
 if [ -x build/debug/tests/reliability/failrun ] &&
-   python3 tests/reliability/failsweep --build build/debug --no-diff --sample 2 --max-runs 1200 --no-minimize \
+   python3 tests/reliability/failsweep --build build/debug --no-diff --sample 2 --max-runs 1000 --no-minimize \
      -j "$jobs" >build/debug/failsweep.log 2>&1; then
   passed=$((passed + 1)); grep "^failsweep: .* runs (" build/debug/failsweep.log
 else
