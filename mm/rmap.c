@@ -94,6 +94,7 @@ const char mm_lock_order[] =
 	"    blk_pending_lock           the in-flight requests (submit_bio; a page-lock waiter completes them)\n"
 	"      lruvec->lru_lock\n"
 	"    timer_lock                 (the first dirty page arms its bdi's flusher)\n"
+	"    bdi_lock                   (a locked page's allocation reclaims: wakeup_flusher_threads)\n"
 	"    n->list_lock               (a page-cache tree node allocated for a locked page)\n"
 	"    barn->lock\n"
 	"    shmem_swaplist_lock        (shmem_writeout puts its mapping on the swap list)\n"

@@ -95,9 +95,15 @@ extern struct lockdep_map ptlock_dep_map;
 #define PTL_LOCKED 1u
 #define PTL_MAP NULL
 #endif
+/* A compare-and-exchange from 0, as Linux's queued spinlock fast path: an
+ * exchange would write the failed taker's owner tag over the holder's in
+ * debug builds (ptl_assert_held then failed under contention). */
 static inline bool __ptl_trylock(ptlock_t *l)
 {
-	return !atomic_exchange_explicit(l, PTL_LOCKED, memory_order_acquire);
+	unsigned int unlocked = 0;
+
+	return atomic_compare_exchange_strong_explicit(l, &unlocked, PTL_LOCKED,
+						       memory_order_acquire, memory_order_relaxed);
 }
 static inline bool ptl_trylock(ptlock_t *l)
 {
