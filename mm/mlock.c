@@ -92,15 +92,18 @@ void munlock_folio(struct page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 
+/* vm_flags is read once: truncation's zap holds only i_mmap_rwsem, so
+ * mprotect or mlock may change the flags meanwhile; a page left mlocked
+ * (or not) by such a race is put right by reclaim, as in Linux. */
 void mlock_vma_folio(struct page *page, struct vm_area_struct *vma)
 {
-	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED))
+	if (unlikely((READ_ONCE(vma->vm_flags) & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED))
 		mlock_folio(page);
 }
 
 void munlock_vma_folio(struct page *page, struct vm_area_struct *vma)
 {
-	if (unlikely(vma->vm_flags & VM_LOCKED))
+	if (unlikely(READ_ONCE(vma->vm_flags) & VM_LOCKED))
 		munlock_folio(page);
 }
 
