@@ -59,3 +59,6 @@ verify
 A close $fd
 A exit
 verify
+#@cleanup the host file goes, so that none of its pages outlives the run
+spawn ZZ
+ZZ unlink /mnt/cache
