@@ -16,9 +16,10 @@
  * with requests to the mount's block device (read_folio one page,
  * readahead one request per contiguous batch), writeback writes runs of
  * dirty pages (one request each, up to 64 pages); bytes past EOF are never
- * written.  Size changes (truncate, extension, fallocate) reach the host at
- * once.  The block device charges each request's time and may inject
- * errors; a failed write makes the mapping's error (fsync reports it once).
+ * written, and are zeroed in the EOF page at each write-out, as ext4 does.
+ * Size changes (truncate, extension, fallocate) reach the host at once.
+ * The block device charges each request's time and may inject errors; a
+ * failed write makes the mapping's error (fsync reports it once).
  *
  * The page cache side is ext4's with 4 KiB blocks (the reference machine's
  * file system): a block is mapped when the host file has data there or its
@@ -536,11 +537,24 @@ static void hostfs_submit_write(struct hostfs_wb_ctx *c)
 	c->nr = 0;
 }
 
+/* The page's part past EOF is zeroed on every write-out (ext4_bio_write_folio:
+ * a shared mapping may have written there; i_size is read after the page
+ * was cleaned and write-protected, as mpage_submit_folio reads it). */
+static void hostfs_zero_eof_tail(struct inode *inode, struct page *page)
+{
+	loff_t isize = i_size_read(inode);
+	size_t tail = (size_t)(isize & ~PAGE_MASK);
+
+	if (tail && page->index == (unsigned long)(isize >> PAGE_SHIFT))
+		memset((u8 *)page_address(page) + tail, 0, PAGE_SIZE - tail);
+}
+
 static int hostfs_writepage(struct page *page, struct writeback_control *wbc, void *data)
 {
 	struct hostfs_wb_ctx *c = data;
 
 	(void)wbc;
+	hostfs_zero_eof_tail(c->inode, page);
 	if (c->nr && (page->index != c->pages[c->nr - 1]->index + 1 || c->nr == BIO_MAX_VECS))
 		hostfs_submit_write(c);
 	c->pages[c->nr++] = page;
