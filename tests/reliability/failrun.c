@@ -47,7 +47,10 @@
  *                          root tmpfs, which outlive every process by design (a
  *                          failed mount leaves a script's files there instead), and
  *                          "zero_page" (kB): 4 once the zero page, allocated on first
- *                          use, exists (a failed write fault leaves a later read on it)
+ *                          use, exists (a failed write fault leaves a later read on it),
+ *                          "swap_info": the swap_info_structs allocated (never freed,
+ *                          as Linux's) and "swap_info_slab:CACHE" (kB): the kmalloc
+ *                          cache they come from and the size of one of its slabs
  *   DONE
  * Exit status 0, or 3 after a verify violation, 2 on bad usage.
  */
@@ -276,6 +279,23 @@ static unsigned long tmpfs_files_kb(void)
 struct usage_args {
 	FILE *out;
 };
+/* The swap_info_structs allocated: they stay for reuse after swapoff (Linux
+ * alloc_swap_info), so a failure that keeps an area on longer (a failed
+ * swapoff) makes a later swapon allocate one more, by design.  Printed with
+ * the kmalloc cache they come from and its slab size, for the judge. */
+static void print_swap_info(FILE *out)
+{
+	struct kmem_cache *c = kmalloc_slab(sizeof(struct swap_info_struct), GFP_KERNEL);
+	unsigned int t, n = 0;
+
+	for (t = 0; t < MAX_SWAPFILES; t++)
+		n += READ_ONCE(swap_info[t]) != NULL;
+	fprintf(out, "M swap_info %u\n", n);
+	if (c)
+		fprintf(out, "M swap_info_slab:%s %lu\n", c->name,
+			(PAGE_SIZE << c->oo_order) / 1024);
+}
+
 static void print_usage(void *info)
 {
 	FILE *out = ((struct usage_args *)info)->out;
@@ -298,6 +318,7 @@ static void print_usage(void *info)
 	free(buf);
 	fprintf(out, "M tmpfs_files %lu\n", tmpfs_files_kb());
 	fprintf(out, "M zero_page %lu\n", READ_ONCE(zero_pfn) ? PAGE_SIZE / 1024 : 0UL);
+	print_swap_info(out);
 	slab_mutex_lock();
 	for (s = slab_cache_first(); s; s = slab_cache_next(s)) {
 		struct slabinfo si;
