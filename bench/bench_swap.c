@@ -58,7 +58,7 @@
 #define U MMU_USER_IDX
 #define PG 4096UL
 #define WRITE_IO (256 * PG) /* mmkit's largest swap write request (BIO_MAX_VECS) */
-#define READ_IO (8 * PG)   /* page-cluster readahead: 8 slots */
+#define READ_IO (8 * PG)    /* page-cluster readahead: 8 slots */
 #define MAX_RUNS 15
 
 static unsigned long mib = 64, npages;
