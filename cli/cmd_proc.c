@@ -304,8 +304,8 @@ static int import_special(struct mm_struct *mm, struct vma_line *l)
 
 	if (!name)
 		return -ENOMEM;
-	err = install_special_mapping_named(
-		mm, name, l->start, l->end, l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+	err = install_special_mapping_named(mm, name, l->start, l->end,
+					    l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
 	for (unsigned long a = l->start; !err && a < l->end; a = (a & PMD_MASK) + PMD_SIZE) {
 		ptep_t pte = pte_alloc_walk(mm, a);
 
