@@ -452,7 +452,7 @@ int mkswap_main(int argc, char **argv)
 	const char *label = NULL;
 	unsigned char uuid[16];
 	bool have_uuid = false;
-	char human[32], ustr[37], *end;
+	char human[64], ustr[37], *end;
 	u64 size;
 	int ch, err;
 
