@@ -291,14 +291,29 @@ static bool special_name(const char *name)
 	       strncmp(name, "[anon:", 6);
 }
 
+/* A special mapping imported from a process that ran: its C library read
+ * [vdso] and the vdso read [vvar], so the page tables over them exist
+ * (their pages need not be resident: hostrun drops its [vdso] pages).
+ * That matters to a later fault-around there, which maps the page holding
+ * EOF only into an existing table (mm/filemap.c fault_around_table).  The
+ * tables are made here; mmap_lock held for write. */
 static int import_special(struct mm_struct *mm, struct vma_line *l)
 {
 	const char *name = intern_name(l->name);
+	int err;
 
 	if (!name)
 		return -ENOMEM;
-	return install_special_mapping_named(
-		mm, name, l->start, l->end, l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+	err = install_special_mapping_named(mm, name, l->start, l->end,
+					    l->flags & (VM_ACCESS_FLAGS | VM_SHARED | VM_MAYSHARE));
+	for (unsigned long a = l->start; !err && a < l->end; a = (a & PMD_MASK) + PMD_SIZE) {
+		ptep_t pte = pte_alloc_walk(mm, a);
+
+		if (!pte)
+			err = -ENOMEM;
+		pte_unmap(pte);
+	}
+	return err;
 }
 
 static int import_vma(struct mm_struct *mm, struct vma_line *l)

@@ -427,6 +427,8 @@ static int hostfs_read_folio(struct file *f, struct page *page)
 	return hostfs_read_pages(page->mapping->host, &page, 1, false);
 }
 
+#define HOSTFS_RA_EXTENTS 64 /* host_file_extents' most */
+
 struct hostfs_rd {
 	unsigned int n;
 	struct page *pages[];
@@ -473,15 +475,51 @@ static void hostfs_read_async(struct inode *inode, struct page **pages, unsigned
  * uptodate at once; each run of pages with data is one request (up to
  * BIO_MAX_VECS pages) whose completion comes later, in order.
  */
-static void hostfs_readahead(struct readahead_control *rac)
+/* The host's unwritten extents over the readahead's pages (FIEMAP, once,
+ * at the first page with data): *n of them in ext, 0 if none or no FIEMAP. */
+static void hostfs_ra_extents(struct readahead_control *rac, struct host_extent *ext, int *n)
 {
 	struct inode *inode = rac->mapping->host;
+	loff_t start = page_offset(rac->_pages[0]);
+	int got;
+
+	if (*n >= 0)
+		return;
+	got = host_file_extents(inode->i_hostfd, start, (loff_t)rac->_nr_pages << PAGE_SHIFT, ext,
+				HOSTFS_RA_EXTENTS);
+	*n = got > 0 ? got : 0;
+}
+
+/* Does the page read as zeros without I/O: a hole, or an unwritten extent
+ * (ext4_map_blocks without EXT4_MAP_MAPPED: ext4_mpage_readpages zeroes
+ * it)?  Unwritten is asked of FIEMAP: the host's SEEK_DATA counts an
+ * unwritten extent as data wherever the host caches a page of it (a large
+ * folio left over a truncation, seed 9 of level 6, index 74). */
+static bool hostfs_ra_zero(struct readahead_control *rac, struct page *page,
+			   struct host_extent *ext, int *n)
+{
+	loff_t off = page_offset(page);
+
+	if (!host_has_data(rac->mapping->host->i_hostfd, off))
+		return true;
+	hostfs_ra_extents(rac, ext, n);
+	for (int e = 0; e < *n; e++)
+		if (ext[e].unwritten && ext[e].logical <= off &&
+		    ext[e].logical + ext[e].length >= off + (loff_t)PAGE_SIZE)
+			return true;
+	return false;
+}
+
+static void hostfs_readahead(struct readahead_control *rac)
+{
+	struct host_extent ext[HOSTFS_RA_EXTENTS];
 	unsigned int i = 0, n = rac->_nr_pages, j;
+	int next = -1;
 
 	while (i < n) {
 		struct page *page = rac->_pages[i];
 
-		if (!host_has_data(inode->i_hostfd, page_offset(page))) {
+		if (hostfs_ra_zero(rac, page, ext, &next)) {
 			memset(page_address(page), 0, PAGE_SIZE);
 			SetPageUptodate(page);
 			unlock_page(page);
@@ -489,10 +527,10 @@ static void hostfs_readahead(struct readahead_control *rac)
 			continue;
 		}
 		for (j = i + 1; j < n && j - i < BIO_MAX_VECS &&
-				host_has_data(inode->i_hostfd, page_offset(rac->_pages[j]));
+				!hostfs_ra_zero(rac, rac->_pages[j], ext, &next);
 		     j++)
 			;
-		hostfs_read_async(inode, rac->_pages + i, j - i);
+		hostfs_read_async(rac->mapping->host, rac->_pages + i, j - i);
 		i = j;
 	}
 }

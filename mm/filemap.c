@@ -1463,12 +1463,47 @@ static vm_fault_t map_pages_locked(struct vm_fault *vmf, ptep_t pte0, unsigned l
 	return ret;
 }
 
+/* Unlock and release pages[0..n) (next_uptodate_page's references). */
+static void release_pages_locked(struct page **pages, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		unlock_page(pages[i]);
+		put_page(pages[i]);
+	}
+}
+
+/*
+ * The PTE table fault-around maps into (the caller holds mmap_lock; first is
+ * the first page found, locked).  Linux installs a missing table only when
+ * the first folio ends inside i_size (can_map_large: file_end >=
+ * folio_next_index), shmem excepted; otherwise it maps nothing and the
+ * fault goes on to ->fault.  So a fault-around whose first cached page is
+ * the one holding EOF maps nothing where the PMD had no table, and maps
+ * every cached page up to EOF where it had one (6.18.y, "do not populate
+ * page table entries beyond i_size").  Returns true with the table present;
+ * false (with *ret VM_FAULT_OOM if the allocation failed) to map nothing.
+ */
+static bool fault_around_table(struct vm_fault *vmf, const struct address_space *m,
+			       const struct page *first, unsigned long max_idx, vm_fault_t *ret)
+{
+	if (!pmd_none(pmdp_get(vmf->pmd)))
+		return true;
+	if (!m->shmem && first->index + 1 >= max_idx)
+		return false;
+	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd)) {
+		*ret |= VM_FAULT_OOM;
+		return false;
+	}
+	return true;
+}
+
 /*
  * filemap_map_pages - fault-around (Linux mm/filemap.c): map every cached,
  * uptodate, unlocked page of [start_pgoff, end_pgoff] (inside the VMA and
  * the PTE table, see do_fault_around) whose PTE is empty, read-only as the
- * VMA's protection says.  Caller holds mmap_lock; the PTE table exists.
- * Returns VM_FAULT_NOPAGE when the faulting address was mapped.
+ * VMA's protection says.  Caller holds mmap_lock; a missing PTE table is
+ * installed as fault_around_table says.  Returns VM_FAULT_NOPAGE when the
+ * faulting address was mapped, VM_FAULT_OOM if the table could not be.
  */
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 			     unsigned long end_pgoff)
@@ -1500,6 +1535,10 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
 		}
 		if (!n)
 			continue;
+		if (!fault_around_table(vmf, m, pages[0], max_idx, &ret)) {
+			release_pages_locked(pages, n);
+			break;
+		}
 		pte0 = pte_offset_map_lock(
 			vma->vm_mm, vmf->pmd,
 			vma->vm_start + ((start_pgoff - vma->vm_pgoff) << PAGE_SHIFT), &ptl);

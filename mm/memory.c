@@ -497,9 +497,10 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
+	/* No PTE table allocated here: as in Linux, fault-around installs one
+	 * only when it maps (filemap_map_pages) and finish_fault when the
+	 * fault gives a page; a fault that fails leaves the PMD empty. */
 	mmap_assert_locked(vmf->vma->vm_mm);
-	if (pte_alloc(vmf->vma->vm_mm, vmf->pmd))
-		return VM_FAULT_OOM;
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(vmf);
 	if (!(vmf->vma->vm_flags & VM_SHARED))
