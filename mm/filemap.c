@@ -677,12 +677,10 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	put_page(page); /* the cache's reference */
 }
 
-void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow)
+void __filemap_remove_folio(struct address_space *m, struct page *page, void *shadow)
 {
 	VM_BUG_ON(!PageLocked(page) || page->mapping != m || PageDirty(page));
-	spin_lock(&m->i_pages_lock);
 	page_cache_delete(m, page, shadow);
-	spin_unlock(&m->i_pages_lock);
 }
 
 /* Clears the value entries of [start, end) under node; counts them. */

@@ -103,8 +103,9 @@ static inline bool mapping_empty(const struct address_space *m)
 /* Reclaim's removal of the locked, clean, unmapped page from its mapping
  * (Linux __filemap_remove_folio), shadow (workingset_eviction's, or NULL)
  * taking its slot unless the mapping is exiting.  The cache's reference
- * passes to the caller.  Caller holds the page lock. */
-void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow);
+ * passes to the caller (__remove_mapping froze it).  Caller holds the page
+ * lock and m->i_pages_lock. */
+void __filemap_remove_folio(struct address_space *m, struct page *page, void *shadow);
 /* Clear the workingset shadows of [start, end) (indexes; not shmem: its
  * value entries are swap entries).  Returns how many went. */
 unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,

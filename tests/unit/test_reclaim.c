@@ -23,6 +23,15 @@
 #include "mmkit/swap.h"
 #include "mmkit/vmscan.h"
 
+/* Reclaim's removal of a clean page from its cache, leaving its shadow
+ * (__remove_mapping's, without the reference freeze). */
+static void evict_with_shadow(struct address_space *m, struct page *page)
+{
+	spin_lock(&m->i_pages_lock);
+	__filemap_remove_folio(m, page, workingset_eviction(page));
+	spin_unlock(&m->i_pages_lock);
+}
+
 static void boot(int cpus, u64 ram)
 {
 	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
@@ -233,7 +242,7 @@ static void test_refault_activates(void **state)
 		SetPageUptodate(page);
 		if (i == 0)
 			SetPageWorkingset(page); /* deactivated once: workingset */
-		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		evict_with_shadow(m, page);
 		put_page(page); /* the cache's */
 		unlock_page(page);
 		put_page(page); /* ours */
@@ -299,7 +308,7 @@ static void test_shadow_node_shrinker(void **state)
 		page = filemap_grab_page(m, i * XA_CHUNK_SIZE, true);
 		assert_non_null(page);
 		SetPageUptodate(page);
-		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		evict_with_shadow(m, page);
 		put_page(page);
 		unlock_page(page);
 		put_page(page);
