@@ -41,6 +41,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/swap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -476,13 +477,25 @@ static bool page_try_or_complete(void *page)
 /* A sleeping lock: its waiter serves every IPI. */
 static const struct wait_ops page_lock_wait = { .done = page_try_or_complete, .spins = 16 };
 
+/* The wait for a page's lock; waiting for a refault of the working set to
+ * be read (not uptodate, PG_workingset) is thrashing, a memory stall (Linux
+ * folio_wait_bit_common for PG_locked). */
 void __lock_page(struct page *page)
 {
+	unsigned long pflags;
+	bool thrashing;
+
 #ifdef CONFIG_LOCKDEP
 	lock_acquire(page, &page_lock_dep_map, false, false);
 #endif
-	if (!page_try(page))
-		wait_until(&page_lock_wait, page, IPI_ALL);
+	if (page_try(page))
+		return;
+	thrashing = !PageUptodate(page) && PageWorkingset(page);
+	if (thrashing)
+		psi_memstall_enter(&pflags);
+	wait_until(&page_lock_wait, page, IPI_ALL);
+	if (thrashing)
+		psi_memstall_leave(&pflags);
 }
 
 struct page *filemap_lock_page(struct address_space *m, unsigned long index)
@@ -861,9 +874,16 @@ int file_check_and_advance_wb_err(struct file *f)
 int filemap_read_folio(struct file *f, struct page *page)
 {
 	struct address_space *m = page->mapping;
+	bool workingset = PageWorkingset(page);
+	unsigned long pflags;
 	int err;
 
+	/* reading a refault of the working set back is a memory stall (PSI) */
+	if (unlikely(workingset))
+		psi_memstall_enter(&pflags);
 	err = m->a_ops->read_folio(f, page); /* unlocks the page */
+	if (unlikely(workingset))
+		psi_memstall_leave(&pflags);
 	if (!err && !PageUptodate(page))
 		err = -EIO;
 	if (err && f)

@@ -118,7 +118,8 @@ unsigned long filemap_count_values(struct address_space *m);
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
 				     unsigned long end, struct page **pages, unsigned int nr);
 /* Read page (locked, not uptodate) with a_ops->read_folio and wait: 0 with
- * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL. */
+ * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL.  A
+ * refault of the working set (PG_workingset) is a memory stall (PSI). */
 int filemap_read_folio(struct file *f, struct page *page);
 /* Is any page of [start, end] (indexes) in the cache? */
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
@@ -234,6 +235,8 @@ struct readahead_control {
 	unsigned long _index;	/* the next page to read */
 	unsigned int _nr_pages; /* pages of this batch */
 	unsigned int _batch_count;
+	bool _workingset;	 /* a page of the batch refaulted (PG_workingset) */
+	unsigned long _pflags;	 /* its memstall (psi_memstall_enter) */
 	struct page *_pages[64]; /* the batch, locked, in index order */
 };
 void file_ra_state_init(struct file_ra_state *ra, struct address_space *m);
