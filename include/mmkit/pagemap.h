@@ -112,6 +112,9 @@ unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start
 				    unsigned long end);
 /* The value entries in m's tree (verify). */
 unsigned long filemap_count_values(struct address_space *m);
+/* The nodes of m's tree (tests): 0 once it holds no entry.  Takes
+ * i_pages_lock. */
+unsigned long filemap_count_nodes(struct address_space *m);
 /* Up to nr pages with start <= index <= end, with references, in index
  * order; *start is set past the last one.  Returns how many: fewer than nr
  * means the range holds no more (callers stop then). */
