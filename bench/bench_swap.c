@@ -7,7 +7,8 @@
  * pwritev/preadv of the host file).  A process fills N MiB of anonymous
  * memory with distinct, non-zero data, then
  *   swap-out   MADV_PAGEOUT of the N MiB (unmap, slot, swap cache, write in
- *              requests of up to 64 neighbouring slots, free)
+ *              requests of up to 256 neighbouring slots, BIO_MAX_VECS: one
+ *              PMD's pages are reclaimed as one list, free)
  *   swap-in    one read and one write of a byte per page (major faults
  *              with page-cluster readahead, requests of up to 8 slots; the
  *              write frees the slot, so every round swaps out afresh)
@@ -19,7 +20,7 @@
  *              file is dropped (POSIX_FADV_DONTNEED), so the reads reach the
  *              disk
  * The floor: the same file, the same slots, the same I/O sizes, raw
- * pwrite(256 KiB) and pread(32 KiB) from a host buffer, with the same
+ * pwrite(1 MiB) and pread(32 KiB) from a host buffer, with the same
  * fdatasync / DONTNEED for real I/O.  Targets (docs/PERFORMANCE.md): real
  * I/O within 1.2x of the floor; cached, mmkit's CPU beyond the floor's at
  * most 1 us per page.
@@ -56,7 +57,7 @@
 
 #define U MMU_USER_IDX
 #define PG 4096UL
-#define WRITE_IO (64 * PG) /* mmkit's largest swap write request */
+#define WRITE_IO (256 * PG) /* mmkit's largest swap write request (BIO_MAX_VECS) */
 #define READ_IO (8 * PG)   /* page-cluster readahead: 8 slots */
 #define MAX_RUNS 15
 
@@ -370,7 +371,7 @@ static void bench_mmkit(unsigned long a, bool real)
 		      "cached (the host file stays in the host page cache)");
 	snprintf(note, sizeof(note), "mmkit/floor %.2f", median(&o) / median(&fw));
 	show("mmkit swap-out (MADV_PAGEOUT)", &o, real ? note : NULL);
-	show("floor pwrite 256 KiB", &fw, NULL);
+	show("floor pwrite 1 MiB", &fw, NULL);
 	snprintf(note, sizeof(note), "mmkit/floor %.2f", median(&i) / median(&fr));
 	show("mmkit swap-in (touch back)", &i, real ? note : NULL);
 	show("floor pread 32 KiB", &fr, NULL);

@@ -39,13 +39,19 @@ struct fault_site *fault_site_find(const char *name)
 
 static bool site_armed(const struct fault_site *s) { return s->nth || s->prob_ppm; }
 
-static bool site_decide(struct fault_site *s)
+static fault_trace_fn fault_trace;
+
+void fault_inject_set_trace(fault_trace_fn fn) { fault_trace = fn; }
+
+/* Whether this call of s fails; *np = its number (1-based) while s is armed. */
+static bool site_decide(struct fault_site *s, long *np)
 {
 	long n;
 
 	if (!site_armed(s))
 		return false;
 	n = atomic_fetch_add(&s->calls, 1) + 1;
+	*np = n;
 	if (s->nth && (n == s->nth || (s->sticky && n > s->nth)))
 		return true;
 	if (s->prob_ppm && mmk && mmk_this_cpu && mmk_random() % 1000000 < s->prob_ppm)
@@ -55,8 +61,12 @@ static bool site_decide(struct fault_site *s)
 
 bool __should_fail(struct fault_site *site)
 {
-	bool any = site_decide(&fault_any); /* both count the call */
-	bool fail = site_decide(site) || any;
+	long n = 0, n_any = 0;
+	bool any = site_decide(&fault_any, &n_any); /* both count the call */
+	bool fail = site_decide(site, &n) || any;
+
+	if (fault_trace && n)
+		fault_trace(site, n);
 
 	if (fail) {
 		atomic_fetch_add(&site->failures, 1);

@@ -99,12 +99,12 @@ int host_lstat_at(int dirfd, const char *name, struct host_stat *st)
  * the remaining vector from entry i at byte skip each time. */
 static long host_rw(int fd, const struct host_iovec *hiov, int n, long long off, bool write)
 {
-	struct iovec iov[64];
+	struct iovec iov[HOST_IOV_MAX];
 	size_t skip = 0;
 	long total = 0;
 	int i = 0, k;
 
-	if (n > 64)
+	if (n > HOST_IOV_MAX)
 		return -EINVAL;
 	while (i < n) {
 		long r;

@@ -196,8 +196,6 @@ static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, uns
 
 /* ------------------------------------------------- cold and pageout -- */
 
-#define COLD_BATCH 32 /* Linux SWAP_CLUSTER_MAX */
-
 struct cold_walk {
 	struct vm_area_struct *vma;
 	bool pageout, anon_only;
@@ -247,29 +245,27 @@ static int cold_one(struct cold_walk *w, ptep_t pte, unsigned long addr, struct 
 	return 0;
 }
 
-/* The pages of [addr, end) in batches of at most SWAP_CLUSTER_MAX: the PTE
- * lock is dropped and the batch reclaimed before the next (Linux restarts
- * its PTE loop every SWAP_CLUSTER_MAX pages; a batch holds its pages
- * isolated, so it stays small). */
+/* The pages of [addr, end), one PMD's worth at most: isolated under the
+ * PTE lock, then reclaimed in one list after dropping it, as Linux's
+ * madvise_cold_or_pageout_pte_range (it restarts its PTE loop every
+ * SWAP_CLUSTER_MAX entries only when it must reschedule, and calls
+ * reclaim_pages once per PMD).  One list lets the swap writes of up to
+ * 512 neighbouring slots go out in BIO_MAX_VECS requests. */
 static int cold_pmd(pmdp_t pmd, unsigned long addr, unsigned long end, struct mm_walk *walk)
 {
 	struct cold_walk *w = walk->private;
 	LIST_HEAD(list);
 	ptlock_t *ptl;
 	ptep_t pte;
-	unsigned int batch;
 
-	while (addr != end) {
-		pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
-		if (!pte)
-			return 0;
-		for (batch = 0; addr != end && batch < COLD_BATCH;
-		     addr += PAGE_SIZE, pte = pte_next(pte))
-			batch += cold_one(w, pte, addr, &list);
-		pte_unmap_unlock(pte, ptl);
-		if (!list_empty(&list))
-			reclaim_pages(&list);
-	}
+	pte = pte_offset_map_lock(w->vma->vm_mm, pmd, addr, &ptl);
+	if (!pte)
+		return 0;
+	for (; addr != end; addr += PAGE_SIZE, pte = pte_next(pte))
+		cold_one(w, pte, addr, &list);
+	pte_unmap_unlock(pte, ptl);
+	if (!list_empty(&list))
+		reclaim_pages(&list);
 	return 0;
 }
 

@@ -52,6 +52,7 @@ struct block_device {
 };
 
 #define BIO_MAX_VECS 256
+_Static_assert(BIO_MAX_VECS <= HOST_IOV_MAX, "a bio goes to the host in one vector");
 struct bio {
 	struct block_device *bi_bdev;
 	enum req_op bi_op;

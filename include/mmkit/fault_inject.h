@@ -69,4 +69,14 @@ void fault_inject_clear_all(void);
 struct fault_site *fault_site_first(void);
 extern struct fault_site fault_any;
 
+/*
+ * A test harness's observer of every counted call (the fail-Nth sweep's
+ * failure points, tests/reliability/failrun --points): called with the
+ * site and the call's number while the site is armed, on the calling CPU,
+ * possibly under any kernel lock, so it must not re-enter the kernel.
+ * Set while the machine is quiescent; NULL (the default) turns it off.
+ */
+typedef void (*fault_trace_fn)(struct fault_site *site, long n);
+void fault_inject_set_trace(fault_trace_fn fn);
+
 #endif

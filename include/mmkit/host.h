@@ -37,8 +37,10 @@ int host_fstat(int fd, struct host_stat *st);
 int host_stat_at(int dirfd, const char *name, struct host_stat *st);
 /* The same of name itself: a symbolic link is not followed. */
 int host_lstat_at(int dirfd, const char *name, struct host_stat *st);
-/* Read or write the whole vector at off (short only at the end of a read:
- * the count says how much). */
+/* Read or write the whole vector of n <= HOST_IOV_MAX entries at off
+ * (short only at the end of a read: the count says how much); -EINVAL for
+ * a longer vector. */
+#define HOST_IOV_MAX 256
 long host_preadv(int fd, const struct host_iovec *iov, int n, long long off);
 long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off);
 int host_ftruncate(int fd, long long len);

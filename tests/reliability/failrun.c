@@ -3,7 +3,7 @@
  * fail-Nth sweep (tests/reliability/failsweep, docs/TESTING.md "Fault
  * injection and fail-Nth sweeps").
  *
- *   failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE
+ *   failrun [--from LINE] [--count [--points] | --site SITE (--nth N [--sticky] | --prob PPM)] FILE
  *
  * The scenario runs line by line through the scenario runner as the shell
  * runs it: a script error (for instance a variable a failed command left
@@ -14,7 +14,11 @@
  * covers boot); with --from LINE, right before line LINE instead, so that
  * calls are counted and failed from that line on only (a sweep of what one
  * line does, e.g. a core dump, without the N of the lines before it).  --count arms every site with a rule that never fires, to
- * count each site's calls.
+ * count each site's calls.  --points (with --count) also sorts the calls
+ * into failure points: calls of one site, during one line, from one call
+ * stack (the host return addresses, glibc backtrace()) are one point, and
+ * each point is printed with its first and last call number, so that a
+ * sweep can fail every distinct point instead of every N.
  *
  * After every line every verify check runs.  At the end the rule is disarmed,
  * every process exits, every kernel object the script still holds is freed
@@ -34,6 +38,10 @@
  *                          during LINE (fault_absorbed: readahead)
  *   V LINE                 verify found violations after LINE (report on stderr); the run stops
  *   S SITE CALLS FAILURES  per site, before teardown
+ *   P SITE LINE FIRST LAST COUNT HASH
+ *                          with --points, per failure point, before teardown: the
+ *                          line, the first and last call number of SITE (1-based,
+ *                          as --nth counts) from that stack, how many, the stack's hash
  *   M KEY VALUE            after teardown: meminfo fields (kB), "slab:NAME" objects in
  *                          use, and "tmpfs_files" (kB): the pages of the files in the
  *                          root tmpfs, which outlive every process by design (a
@@ -44,7 +52,9 @@
  * Exit status 0, or 3 after a verify violation, 2 on bad usage.
  */
 #define _GNU_SOURCE
+#include <execinfo.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +74,8 @@ struct rule {
 	bool sticky;
 	unsigned int ppm;
 	bool count;
-	int from; /* arm before this line (0: right after the boot) */
+	bool points; /* with count: print the failure points */
+	int from;    /* arm before this line (0: right after the boot) */
 };
 
 static struct scenario sc;
@@ -297,6 +308,100 @@ static void print_usage(void *info)
 	slab_mutex_unlock();
 }
 
+/* ---- failure points (--points) ---- */
+
+#define POINT_DEPTH 32
+
+struct point {
+	struct fault_site *site; /* NULL: a free slot */
+	int line;
+	u64 hash;
+	long first, last, count;
+};
+
+static struct point *points; /* open addressing, points_cap a power of 2 */
+static size_t npoints, points_cap;
+static pthread_mutex_t points_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int cur_line; /* the line being run */
+
+static u64 point_hash(void *const *bt, int depth, const struct fault_site *site, int line)
+{
+	u64 h = 1469598103934665603ULL ^ (u64)(uintptr_t)site ^ ((u64)line << 32);
+	int i;
+
+	for (i = 1; i < depth; i++) /* frame 0 is trace_point */
+		h = (h ^ (u64)(uintptr_t)bt[i]) * 1099511628211ULL;
+	return h;
+}
+
+static size_t point_slot(struct point *tab, size_t cap, const struct fault_site *site, int line,
+			 u64 hash)
+{
+	size_t i;
+
+	for (i = hash & (cap - 1); tab[i].site; i = (i + 1) & (cap - 1))
+		if (tab[i].hash == hash && tab[i].site == site && tab[i].line == line)
+			break;
+	return i;
+}
+
+/* Double the table.  Called with points_lock held. */
+static void points_grow(void)
+{
+	size_t cap = points_cap ? 2 * points_cap : 1024, i;
+	struct point *tab = calloc(cap, sizeof(*tab));
+
+	if (!tab) {
+		fprintf(stderr, "failrun: out of host memory for failure points\n");
+		exit(2);
+	}
+	for (i = 0; i < points_cap; i++)
+		if (points[i].site)
+			tab[point_slot(tab, cap, points[i].site, points[i].line, points[i].hash)] =
+				points[i];
+	free(points);
+	points = tab;
+	points_cap = cap;
+}
+
+/* fault_inject's observer: file call n of site under its point. */
+static void trace_point(struct fault_site *site, long n)
+{
+	void *bt[POINT_DEPTH];
+	int depth = backtrace(bt, POINT_DEPTH), line = atomic_load(&cur_line);
+	u64 hash = point_hash(bt, depth, site, line);
+	struct point *p;
+
+	pthread_mutex_lock(&points_lock);
+	if (2 * (npoints + 1) > points_cap)
+		points_grow();
+	p = &points[point_slot(points, points_cap, site, line, hash)];
+	if (!p->site) {
+		*p = (struct point){ .site = site, .line = line, .hash = hash, .first = n };
+		npoints++;
+	}
+	if (n < p->first)
+		p->first = n;
+	if (n > p->last)
+		p->last = n;
+	p->count++;
+	pthread_mutex_unlock(&points_lock);
+}
+
+static void print_points(void)
+{
+	size_t i;
+
+	for (i = 0; i < points_cap; i++)
+		if (points[i].site)
+			printf("P %s %d %ld %ld %ld %016llx\n", points[i].site->name,
+			       points[i].line, points[i].first, points[i].last, points[i].count,
+			       (unsigned long long)points[i].hash);
+	free(points);
+	points = NULL;
+	npoints = points_cap = 0;
+}
+
 /* ---- the run ---- */
 
 static void arm(const struct rule *r)
@@ -304,6 +409,12 @@ static void arm(const struct rule *r)
 	struct fault_site *s;
 
 	if (r->count) {
+		if (r->points) {
+			void *warm[1];
+
+			backtrace(warm, 1); /* loads the unwinder now, not under a kernel lock */
+			fault_inject_set_trace(trace_point);
+		}
 		for (s = fault_site_first(); s; s = s->next)
 			fault_inject_set(s->name, LONG_MAX, false, 0);
 		return;
@@ -354,6 +465,7 @@ static bool run_line(int lineno, const char *line)
 	if (!m)
 		exit(2);
 	before_line(line, &pd);
+	atomic_store(&cur_line, lineno);
 	sc.out = m;
 	rc = scenario_line(&sc, lineno, line);
 	fclose(m);
@@ -511,6 +623,8 @@ static void teardown(void)
 		printf("S %s %ld %ld\n", s->name, (long)atomic_load(&s->calls),
 		       (long)atomic_load(&s->failures));
 	fault_inject_clear_all();
+	fault_inject_set_trace(NULL);
+	print_points();
 	for (i = 0; i < ncleanup; i++)
 		if (!run_line(++lineno, cleanup[i]))
 			return;
@@ -604,6 +718,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc - 1; i++) {
 		if (!strcmp(argv[i], "--count"))
 			r.count = true;
+		else if (!strcmp(argv[i], "--points"))
+			r.points = true;
 		else if (!strcmp(argv[i], "--site") && i + 1 < argc - 1)
 			r.site = argv[++i];
 		else if (!strcmp(argv[i], "--nth") && i + 1 < argc - 1)
@@ -617,9 +733,10 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if (i != argc - 1 || (!r.count && (!r.site || (!r.nth && !r.ppm)))) {
+	if (i != argc - 1 || (!r.count && (!r.site || (!r.nth && !r.ppm))) ||
+	    (r.points && !r.count)) {
 		fprintf(stderr,
-			"usage: failrun [--from LINE] [--count | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
+			"usage: failrun [--from LINE] [--count [--points] | --site SITE (--nth N [--sticky] | --prob PPM)] FILE\n");
 		return 2;
 	}
 	return run(argv[argc - 1], &r);
