@@ -114,6 +114,15 @@ static struct task_struct *spawn(void)
 	return t;
 }
 
+/* The bench's host directory goes; 0, or 1 if it could not. */
+static int remove_dir(void)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? 1 : 0;
+}
+
 /* One write per page of n pages; returns CPU ns per page. */
 static double anon_pass(unsigned long n, bool kswapd)
 {
@@ -146,6 +155,10 @@ int main(int argc, char **argv)
 	double fault_pressure = 0, fault_free;
 	long fd;
 
+	if (only && strcmp(only, "anon") && strcmp(only, "file") && strcmp(only, "fault")) {
+		fprintf(stderr, "bench_reclaim: shape %s: not anon, file or fault\n", only);
+		return 2;
+	}
 	snprintf(dir, sizeof(dir), "%s/mmkit-bench-reclaim-XXXXXX", base ? base : "/var/tmp");
 	if (!mkdtemp(dir))
 		die(dir);
@@ -154,10 +167,6 @@ int main(int argc, char **argv)
 	printf("bench_reclaim: %lu MiB RAM, working sets of %lu pages (4x RAM), files in %s\n", ram,
 	       n, dir);
 
-	if (only && strcmp(only, "anon") && strcmp(only, "file") && strcmp(only, "fault")) {
-		fprintf(stderr, "bench_reclaim: shape %s: not anon, file or fault\n", only);
-		return 2;
-	}
 	/* anon -> swap, kswapd reclaiming */
 	if (only && strcmp(only, "anon") && strcmp(only, "fault"))
 		goto file;
@@ -214,12 +223,5 @@ fault:
 	       "without\n",
 	       "fault", fault_pressure, fault_free);
 out:
-	{
-		char cmd[400];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			return 1;
-	}
-	return 0;
+	return remove_dir();
 }

@@ -116,8 +116,7 @@ static struct xa_node *xa_slot_node(void **slot, unsigned long index)
  * value entries are swap entries, never on the list: mapping_set_update).
  * The node stays even if left empty (see xa_leaf_store).  Caller holds
  * i_pages_lock. */
-static void __xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot,
-			    void *entry)
+static void __xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
 {
 	void *old = *slot;
 

@@ -262,9 +262,8 @@ static void assert_walk_locked(struct vm_area_struct *vma)
  * no pte_hole to call) without the per-level range loops. */
 static bool one_pte_op(const struct mm_walk_ops *o)
 {
-	return o->pte_entry && !o->pte_hole && !o->install_pte && !o->pmd_entry &&
-	       !o->pud_entry && !o->p4d_entry && !o->pgd_entry && !o->pud_post &&
-	       !o->p4d_post && !o->pgd_post;
+	return o->pte_entry && !o->pte_hole && !o->install_pte && !o->pmd_entry && !o->pud_entry &&
+	       !o->p4d_entry && !o->pgd_entry && !o->pud_post && !o->p4d_post && !o->pgd_post;
 }
 
 static int walk_one_pte_vma(unsigned long addr, struct mm_walk *walk)

@@ -200,8 +200,8 @@ static void refault_on_cpu(void *info)
 	fd = sys_open("/mnt/data", O_RDONLY, 0);
 	assert_true(fd >= 0);
 	a = sys_mmap(0, NPAGES * PG, MMK_PROT_READ, MMK_MAP_SHARED, (int)fd, 0);
-	b = sys_mmap(0, PG, MMK_PROT_READ | MMK_PROT_WRITE, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS,
-		     -1, 0);
+	b = sys_mmap(0, PG, MMK_PROT_READ | MMK_PROT_WRITE, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1,
+		     0);
 	f = fget_current((int)fd);
 	assert_non_null(f);
 

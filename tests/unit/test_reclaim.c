@@ -349,7 +349,8 @@ static void fill_tree(struct address_space *m, unsigned long first, unsigned lon
 {
 	for (unsigned long i = 0; i < ARRAY_SIZE(tree_idx) + 60; i++) {
 		/* then 3..62: the first leaf full */
-		unsigned long idx = i < ARRAY_SIZE(tree_idx) ? tree_idx[i] : i - ARRAY_SIZE(tree_idx) + 3;
+		unsigned long idx =
+			i < ARRAY_SIZE(tree_idx) ? tree_idx[i] : i - ARRAY_SIZE(tree_idx) + 3;
 		struct page *page;
 
 		if (idx < first || idx > last)
