@@ -223,13 +223,22 @@ static void **xa_create_slot(struct address_space *m, unsigned long index, struc
 		node = *spare;
 		*spare = NULL;
 		node->array = m;
-		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
-		if (old) { /* the old root becomes slot 0 of the new one */
-			node->slots[0] = old;
-			node->count = 1;
-			old->parent = node;
-			old->offset = 0;
+		if (!old) {
+			/* an empty tree: one root as high as index needs, no
+			 * empty node below it (Linux xas_expand of a NULL head) */
+			m->xa_height = 1;
+			while (!xa_fits(m, index))
+				m->xa_height++;
+			node->shift = (unsigned char)(XA_SHIFT * (m->xa_height - 1));
+			m->xa_root = node;
+			continue;
 		}
+		/* the old root becomes slot 0 of the new one */
+		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
+		node->slots[0] = old;
+		node->count = 1;
+		old->parent = node;
+		old->offset = 0;
 		m->xa_root = node;
 		m->xa_height++;
 	}
