@@ -13,7 +13,9 @@
  *                  swap-out of the victims included) next to the same faults
  *                  on a machine big enough not to reclaim
  *
- *   bench_reclaim [RAM_MiB]     (default 64; files in $MMKIT_BENCH_DIR or /var/tmp)
+ *   bench_reclaim [RAM_MiB [anon|file|fault]]
+ *       (default 64 MiB, every shape; files in $MMKIT_BENCH_DIR or /var/tmp;
+ *       one shape alone is the one to profile, e.g. perf record on "file")
  *
  * Figures: docs/PERFORMANCE.md "Reclaim".
  */
@@ -112,6 +114,15 @@ static struct task_struct *spawn(void)
 	return t;
 }
 
+/* The bench's host directory goes; 0, or 1 if it could not. */
+static int remove_dir(void)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? 1 : 0;
+}
+
 /* One write per page of n pages; returns CPU ns per page. */
 static double anon_pass(unsigned long n, bool kswapd)
 {
@@ -139,10 +150,15 @@ int main(int argc, char **argv)
 {
 	const char *base = getenv("MMKIT_BENCH_DIR");
 	unsigned long ram = argc > 1 ? strtoul(argv[1], NULL, 0) : 64, n = (ram << 20) / PG * 4;
+	const char *only = argc > 2 ? argv[2] : NULL;
 	unsigned long s0, f0;
-	double fault_pressure, fault_free;
+	double fault_pressure = 0, fault_free;
 	long fd;
 
+	if (only && strcmp(only, "anon") && strcmp(only, "file") && strcmp(only, "fault")) {
+		fprintf(stderr, "bench_reclaim: shape %s: not anon, file or fault\n", only);
+		return 2;
+	}
 	snprintf(dir, sizeof(dir), "%s/mmkit-bench-reclaim-XXXXXX", base ? base : "/var/tmp");
 	if (!mkdtemp(dir))
 		die(dir);
@@ -152,6 +168,8 @@ int main(int argc, char **argv)
 	       n, dir);
 
 	/* anon -> swap, kswapd reclaiming */
+	if (only && strcmp(only, "anon") && strcmp(only, "fault"))
+		goto file;
 	boot(ram);
 	spawn();
 	s0 = sum_vm_event(PGSTEAL_KSWAPD);
@@ -161,8 +179,11 @@ int main(int argc, char **argv)
 	printf("%-14s %8lu pgsteal_direct (the faulting CPU's own reclaim)\n", "",
 	       sum_vm_event(PGSTEAL_DIRECT));
 	machine_shutdown();
+	if (only)
+		goto fault;
 
 	/* clean file pages */
+file:
 	boot(ram);
 	spawn();
 	fd = sys_open("/bench/data", 0, 0);
@@ -180,12 +201,20 @@ int main(int argc, char **argv)
 			kswapd_turn();
 		}
 		report("clean file", sum_vm_event(PGSTEAL_KSWAPD) - f0, kswapd_ns);
-		printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon\n", "",
-		       sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON));
+		printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon, %lu pgscan_kswapd, %lu pgrefill, "
+		       "%lu kswapd runs\n",
+		       "", sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON),
+		       sum_vm_event(PGSCAN_KSWAPD), sum_vm_event(PGREFILL),
+		       sum_vm_event(PAGEOUTRUN));
 	}
 	machine_shutdown();
+	if (only)
+		goto out;
 
 	/* the same faults with no pressure */
+fault:
+	if (only && strcmp(only, "fault"))
+		goto out;
 	boot(ram * 6);
 	spawn();
 	fault_free = anon_pass(n, false);
@@ -193,12 +222,6 @@ int main(int argc, char **argv)
 	printf("%-14s %7.0f ns per write fault under pressure (kswapd excluded), %7.0f ns "
 	       "without\n",
 	       "fault", fault_pressure, fault_free);
-	{
-		char cmd[400];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			return 1;
-	}
-	return 0;
+out:
+	return remove_dir();
 }

@@ -7,16 +7,19 @@
  *
  * The index (i_pages) is a radix tree of 64-way nodes, as the xarray's: a
  * tree of height h covers offsets below 64^h; it grows at the top when a
- * larger offset is stored and is freed with the mapping.  Nodes keep the
- * xarray's count, nr_values, parent and offset (xa_leaf_store on every leaf
- * store); a slot holds a page, NULL, or a value entry: shmem's swap entry,
- * or, in other mappings, the workingset shadow reclaim left (nrshadows
- * counts them).  A leaf holding only shadows is on the workingset's
- * shadow-node list, whose shrinker is the only remover of live nodes
- * (xa_delete_shadow_node); other empty nodes stay until release.  A page in the
- * cache holds one reference for it, points back with page->mapping and
- * page->index, and counts in NR_FILE_PAGES (meminfo Cached) and, for shmem,
- * NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
+ * larger offset is stored.  Nodes keep the xarray's count, nr_values,
+ * parent and offset (xa_leaf_store on every leaf store); a slot holds a
+ * page, NULL, or a value entry: shmem's swap entry, or, in other mappings,
+ * the workingset shadow reclaim left (nrshadows counts them).  As in the
+ * xarray, a node whose last entry goes is freed at once with the ancestors
+ * it leaves empty, and a root left with only slot 0 gives way to that
+ * child (xa_delete_node, Linux xas_delete_node and xas_shrink; under
+ * i_pages_lock, nothing allocated): a tree without entries has no node.
+ * A leaf holding only shadows is on the workingset's shadow-node list,
+ * whose shrinker frees it with its shadows (xa_delete_shadow_node).  A
+ * page in the cache holds one reference for it, points back with
+ * page->mapping and page->index, and counts in NR_FILE_PAGES (meminfo
+ * Cached) and, for shmem, NR_SHMEM.  i_pages_lock guards the tree; it is never held across a TLB
  * shootdown, an allocation or I/O: a store that needs a new tree node drops
  * the lock, allocates the node and retries (Linux xas_nomem).  A new page
  * enters the cache locked and not uptodate; whoever inserted it reads it (or
@@ -41,6 +44,7 @@
 #include "mmkit/mmu.h"
 #include "mmkit/mmzone.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/swap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
@@ -110,8 +114,9 @@ static struct xa_node *xa_slot_node(void **slot, unsigned long index)
 /* Store entry in a leaf slot, keeping count and nr_values and the
  * shadow-node list (Linux xas_store with workingset_update_node; shmem's
  * value entries are swap entries, never on the list: mapping_set_update).
- * Caller holds i_pages_lock. */
-static void xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
+ * The node stays even if left empty (see xa_leaf_store).  Caller holds
+ * i_pages_lock. */
+static void __xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
 {
 	void *old = *slot;
 
@@ -121,6 +126,69 @@ static void xa_leaf_store(struct address_space *m, struct xa_node *node, void **
 	*slot = entry;
 	if (!m->shmem)
 		workingset_update_node(node);
+}
+
+/* A node out of the tree: chained on *freed (by private_list) for the
+ * caller to free after dropping i_pages_lock, or freed now. */
+static void xa_node_release(struct xa_node *node, struct list_head *freed)
+{
+	if (freed)
+		list_add_tail(&node->private_list, freed);
+	else
+		xa_node_free(node);
+}
+
+/* Linux xas_shrink: while the root is an inner node whose only entry is
+ * slot 0, that child becomes the root (mmkit keeps a leaf as the smallest
+ * tree: no entry lives in the head).  Caller holds i_pages_lock. */
+static void xa_shrink(struct address_space *m, struct list_head *freed)
+{
+	struct xa_node *root;
+
+	while ((root = m->xa_root) && root->shift && root->count == 1 && root->slots[0]) {
+		struct xa_node *child = root->slots[0];
+
+		child->parent = NULL;
+		m->xa_root = child;
+		m->xa_height--;
+		root->slots[0] = NULL;
+		root->count = 0;
+		xa_node_release(root, freed);
+	}
+}
+
+/* Linux xas_delete_node: node (left without entries) and the ancestors
+ * that leaves empty come out of the tree; then the tree shrinks at the top.
+ * Nothing is allocated.  Caller holds i_pages_lock; the node is off the
+ * shadow-node list (an empty leaf is never on it). */
+static void xa_delete_node(struct address_space *m, struct xa_node *node, struct list_head *freed)
+{
+	lockdep_assert_held(&m->i_pages_lock);
+	while (node && !node->count) {
+		struct xa_node *parent = node->parent;
+
+		if (parent) {
+			parent->slots[node->offset] = NULL;
+			parent->count--;
+		} else {
+			m->xa_root = NULL;
+			m->xa_height = 0;
+		}
+		xa_node_release(node, freed);
+		node = parent;
+	}
+	xa_shrink(m, freed);
+}
+
+/* __xa_leaf_store, then a node whose last entry went is freed at once
+ * with the ancestors it leaves empty (Linux xas_store -> update_node ->
+ * xas_delete_node).  Caller holds i_pages_lock; slot is stale after a
+ * NULL store. */
+static void xa_leaf_store(struct address_space *m, struct xa_node *node, void **slot, void *entry)
+{
+	__xa_leaf_store(m, node, slot, entry);
+	if (!entry && !node->count)
+		xa_delete_node(m, node, NULL);
 }
 
 static unsigned int xa_slot(unsigned long index, unsigned int level)
@@ -155,13 +223,22 @@ static void **xa_create_slot(struct address_space *m, unsigned long index, struc
 		node = *spare;
 		*spare = NULL;
 		node->array = m;
-		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
-		if (old) { /* the old root becomes slot 0 of the new one */
-			node->slots[0] = old;
-			node->count = 1;
-			old->parent = node;
-			old->offset = 0;
+		if (!old) {
+			/* an empty tree: one root as high as index needs, no
+			 * empty node below it (Linux xas_expand of a NULL head) */
+			m->xa_height = 1;
+			while (!xa_fits(m, index))
+				m->xa_height++;
+			node->shift = (unsigned char)(XA_SHIFT * (m->xa_height - 1));
+			m->xa_root = node;
+			continue;
 		}
+		/* the old root becomes slot 0 of the new one */
+		node->shift = (unsigned char)(XA_SHIFT * m->xa_height);
+		node->slots[0] = old;
+		node->count = 1;
+		old->parent = node;
+		old->offset = 0;
 		m->xa_root = node;
 		m->xa_height++;
 	}
@@ -185,6 +262,26 @@ static void **xa_create_slot(struct address_space *m, unsigned long index, struc
 		node = child;
 	}
 	return &node->slots[xa_slot(index, 0)];
+}
+
+/* After a failed xa_create_slot: the deepest node on index's path, empty
+ * if the creation installed it and no more, goes with the ancestors it
+ * leaves empty, and a root grown for index shrinks back.  Caller holds
+ * i_pages_lock. */
+static void xa_prune_path(struct address_space *m, unsigned long index)
+{
+	struct xa_node *node = m->xa_root;
+
+	if (!node)
+		return;
+	for (unsigned int level = m->xa_height - 1; level > 0 && xa_fits(m, index); level--) {
+		struct xa_node *child = node->slots[xa_slot(index, level)];
+
+		if (!child)
+			break;
+		node = child;
+	}
+	xa_delete_node(m, node, NULL);
 }
 
 /* The existing leaf slot for index, or NULL.  Caller holds i_pages_lock. */
@@ -226,20 +323,7 @@ unsigned int xa_delete_shadow_node(struct address_space *m, struct xa_node *node
 		}
 	node->count = node->nr_values = 0;
 	WRITE_ONCE(m->nrshadows, m->nrshadows - cleared);
-	/* up the tree while nodes are left empty (Linux xas_delete_node) */
-	while (node && !node->count) {
-		struct xa_node *parent = node->parent;
-
-		if (parent) {
-			parent->slots[node->offset] = NULL;
-			parent->count--;
-		} else {
-			m->xa_root = NULL;
-			m->xa_height = 0;
-		}
-		list_add_tail(&node->private_list, freed);
-		node = parent;
-	}
+	xa_delete_node(m, node, freed);
 	return cleared;
 }
 
@@ -286,8 +370,13 @@ static void **xa_lock_create_slot(struct address_space *m, unsigned long index,
 		spin_unlock(&m->i_pages_lock);
 		*spare = xa_node_alloc(); /* outside the lock */
 		if (!*spare)
-			return NULL;
+			break;
 	}
+	/* -ENOMEM: the nodes installed for index hold nothing; they go */
+	spin_lock(&m->i_pages_lock);
+	xa_prune_path(m, index);
+	spin_unlock(&m->i_pages_lock);
+	return NULL;
 }
 
 /* Drops i_pages_lock and frees a node another CPU made unneeded. */
@@ -296,6 +385,16 @@ static void xa_unlock_spare(struct address_space *m, struct xa_node *spare)
 	spin_unlock(&m->i_pages_lock);
 	if (spare)
 		kmem_cache_free(radix_tree_node_cachep, spare);
+}
+
+/* xa_unlock_spare after a store that may not have happened: a leaf that
+ * xa_create_slot made for it and that stayed empty goes again. */
+static void xa_unlock_empty_spare(struct address_space *m, struct xa_node *leaf,
+				  struct xa_node *spare)
+{
+	if (!leaf->count)
+		xa_delete_node(m, leaf, NULL);
+	xa_unlock_spare(m, spare);
 }
 
 /* Installs page at index (a reference taken); caller holds i_pages_lock. */
@@ -355,20 +454,23 @@ static int __filemap_add_page(struct address_space *m, struct page *page, unsign
 	struct xa_node *spare = NULL;
 	void **slot = xa_lock_create_slot(m, index, &spare);
 	int err = 0;
+	void *old;
 
 	*shadowp = NULL;
 	if (!slot)
 		return -ENOMEM;
-	if (!expected && !m->shmem && xa_is_value_entry(*slot)) {
-		*shadowp = *slot;
+	old = *slot;
+	if (!expected && !m->shmem && xa_is_value_entry(old)) {
+		/* the page takes the shadow's slot: stored over it below */
+		*shadowp = old;
 		WRITE_ONCE(m->nrshadows, m->nrshadows - 1);
-		xa_leaf_store(m, xa_slot_node(slot, index), slot, NULL);
+		old = NULL;
 	}
-	if (*slot != expected)
+	if (old != expected)
 		err = -EEXIST;
 	else
 		pagecache_install(m, slot, page, index);
-	xa_unlock_spare(m, spare);
+	xa_unlock_empty_spare(m, xa_slot_node(slot, index), spare);
 	return err;
 }
 
@@ -392,7 +494,7 @@ int filemap_add_value(struct address_space *m, unsigned long index, void *value)
 		err = -EEXIST;
 	else
 		xa_leaf_store(m, xa_slot_node(slot, index), slot, value);
-	xa_unlock_spare(m, spare);
+	xa_unlock_empty_spare(m, xa_slot_node(slot, index), spare);
 	return err;
 }
 
@@ -476,13 +578,25 @@ static bool page_try_or_complete(void *page)
 /* A sleeping lock: its waiter serves every IPI. */
 static const struct wait_ops page_lock_wait = { .done = page_try_or_complete, .spins = 16 };
 
+/* The wait for a page's lock; waiting for a refault of the working set to
+ * be read (not uptodate, PG_workingset) is thrashing, a memory stall (Linux
+ * folio_wait_bit_common for PG_locked). */
 void __lock_page(struct page *page)
 {
+	unsigned long pflags;
+	bool thrashing;
+
 #ifdef CONFIG_LOCKDEP
 	lock_acquire(page, &page_lock_dep_map, false, false);
 #endif
-	if (!page_try(page))
-		wait_until(&page_lock_wait, page, IPI_ALL);
+	if (page_try(page))
+		return;
+	thrashing = !PageUptodate(page) && PageWorkingset(page);
+	if (thrashing)
+		psi_memstall_enter(&pflags);
+	wait_until(&page_lock_wait, page, IPI_ALL);
+	if (thrashing)
+		psi_memstall_leave(&pflags);
 }
 
 struct page *filemap_lock_page(struct address_space *m, unsigned long index)
@@ -677,15 +791,15 @@ void truncate_inode_page(struct address_space *m, struct page *page)
 	put_page(page); /* the cache's reference */
 }
 
-void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow)
+void __filemap_remove_folio(struct address_space *m, struct page *page, void *shadow)
 {
 	VM_BUG_ON(!PageLocked(page) || page->mapping != m || PageDirty(page));
-	spin_lock(&m->i_pages_lock);
 	page_cache_delete(m, page, shadow);
-	spin_unlock(&m->i_pages_lock);
 }
 
-/* Clears the value entries of [start, end) under node; counts them. */
+/* Clears the value entries of [start, end) under node; counts them.  A
+ * child left empty is freed here; node itself, if left empty, by the
+ * caller (the level above, or filemap_clear_shadows for the root). */
 static unsigned long xa_clear_values(struct address_space *m, struct xa_node *node,
 				     unsigned int level, unsigned long base, unsigned long start,
 				     unsigned long end)
@@ -695,13 +809,19 @@ static unsigned long xa_clear_values(struct address_space *m, struct xa_node *no
 
 	for (unsigned int i = 0; i < XA_SLOTS; i++) {
 		unsigned long lo = base + i * span;
+		struct xa_node *child = node->slots[i];
 
-		if (!node->slots[i] || (span && (lo >= end || lo + span <= start)))
+		if (!child || (span && (lo >= end || lo + span <= start)))
 			continue;
 		if (level > 0) {
-			n += xa_clear_values(m, node->slots[i], level - 1, lo, start, end);
-		} else if (xa_is_value_entry(node->slots[i]) && lo >= start) {
-			xa_leaf_store(m, node, &node->slots[i], NULL);
+			n += xa_clear_values(m, child, level - 1, lo, start, end);
+			if (!child->count) { /* Linux xas_delete_node, one level */
+				node->slots[i] = NULL;
+				node->count--;
+				xa_node_free(child);
+			}
+		} else if (xa_is_value_entry(child) && lo >= start) {
+			__xa_leaf_store(m, node, &node->slots[i], NULL);
 			n++;
 		}
 		if (!span)
@@ -717,9 +837,32 @@ unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start
 	if (m->shmem || !READ_ONCE(m->nrshadows))
 		return 0;
 	spin_lock(&m->i_pages_lock);
-	if (m->xa_root && start < end)
+	if (m->xa_root && start < end) {
 		n = xa_clear_values(m, m->xa_root, m->xa_height - 1, 0, start, end);
+		xa_delete_node(m, m->xa_root, NULL); /* if left empty; shrinks */
+	}
 	WRITE_ONCE(m->nrshadows, m->nrshadows - n);
+	spin_unlock(&m->i_pages_lock);
+	return n;
+}
+
+static unsigned long xa_count_nodes(const struct xa_node *node, unsigned int level)
+{
+	unsigned long n = 1;
+
+	for (unsigned int i = 0; level > 0 && i < XA_SLOTS; i++)
+		if (node->slots[i])
+			n += xa_count_nodes(node->slots[i], level - 1);
+	return n;
+}
+
+unsigned long filemap_count_nodes(struct address_space *m)
+{
+	unsigned long n = 0;
+
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root)
+		n = xa_count_nodes(m->xa_root, m->xa_height - 1);
 	spin_unlock(&m->i_pages_lock);
 	return n;
 }
@@ -863,9 +1006,16 @@ int file_check_and_advance_wb_err(struct file *f)
 int filemap_read_folio(struct file *f, struct page *page)
 {
 	struct address_space *m = page->mapping;
+	bool workingset = PageWorkingset(page);
+	unsigned long pflags;
 	int err;
 
+	/* reading a refault of the working set back is a memory stall (PSI) */
+	if (unlikely(workingset))
+		psi_memstall_enter(&pflags);
 	err = m->a_ops->read_folio(f, page); /* unlocks the page */
+	if (unlikely(workingset))
+		psi_memstall_leave(&pflags);
 	if (!err && !PageUptodate(page))
 		err = -EIO;
 	if (err && f)

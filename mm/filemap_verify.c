@@ -9,8 +9,9 @@
  *     mapping's tree at its index, holds the cache's reference, is neither
  *     locked nor under writeback, and is not mapped past EOF (an i_size
  *     page count: a fault there is SIGBUS and truncation unmaps);
- *   - per mapping, each tree node's count, nr_values, parent link and level
- *     agree with its slots, and a leaf of a mapping that is not shmem is on
+ *   - per mapping, each tree node holds an entry (an emptied node is freed
+ *     at once), its count, nr_values, parent link and level agree with its
+ *     slots, and a leaf of a mapping that is not shmem is on
  *     the workingset's shadow-node list exactly when it holds only shadows;
  *   - per mapping, the pages found equal nrpages, the value entries of a
  *     mapping that is not shmem (workingset shadows) equal nrshadows and,
@@ -104,6 +105,9 @@ static unsigned long check_node(struct pc_state *s, struct address_space *m, str
 				    (void *)child->parent, child->offset);
 		n += check_node(s, m, child, node, level - 1);
 	}
+	if (!used) /* Linux's xarray frees a node when its last entry goes */
+		verify_fail(s->v, "mapping %p: node %p level %u has no entry", (void *)m,
+			    (void *)node, level);
 	if (node->count != used || node->nr_values != values || node->array != m ||
 	    node->shift != XA_CHUNK_SHIFT * level || node->parent != parent)
 		verify_fail(s->v,

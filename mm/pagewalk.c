@@ -256,6 +256,38 @@ static void assert_walk_locked(struct vm_area_struct *vma)
 #endif
 }
 
+/* The common case of an rmap walk (folio_referenced, try_to_unmap): one
+ * page, pte_entry the only op.  The same descent as walk_pgd_range's for
+ * that range (a missing or leaf entry above the PTE ends it, there being
+ * no pte_hole to call) without the per-level range loops. */
+static bool one_pte_op(const struct mm_walk_ops *o)
+{
+	return o->pte_entry && !o->pte_hole && !o->install_pte && !o->pmd_entry && !o->pud_entry &&
+	       !o->p4d_entry && !o->pgd_entry && !o->pud_post && !o->p4d_post && !o->pgd_post;
+}
+
+static int walk_one_pte_vma(unsigned long addr, struct mm_walk *walk)
+{
+	pgdp_t pgd = pgd_offset_pgd(walk->pgd, addr);
+	p4dp_t p4d;
+	pudp_t pud;
+	pmdp_t pmd;
+
+	if (pgd_none(pgdp_get(pgd)) || !pgd_present(pgdp_get(pgd)))
+		return 0;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(p4dp_get(p4d)) || !p4d_present(p4dp_get(p4d)))
+		return 0;
+	pud = pud_offset(p4d, addr);
+	if (pud_none(pudp_get(pud)) || !pud_present(pudp_get(pud)) || pud_leaf(pudp_get(pud)))
+		return 0;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(pmdp_get(pmd)) || !(pmd_val(pmdp_get(pmd)) & _PAGE_PRESENT) ||
+	    pmd_leaf(pmdp_get(pmd)))
+		return 0;
+	return walk_pte_range(pmd, addr, addr + PAGE_SIZE, walk);
+}
+
 int walk_page_range_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 			const struct mm_walk_ops *ops, void *private)
 {
@@ -266,6 +298,8 @@ int walk_page_range_vma(struct vm_area_struct *vma, unsigned long start, unsigne
 	if (start >= end || !walk.pgd)
 		return 0;
 	assert_walk_locked(vma);
+	if (end - start == PAGE_SIZE && one_pte_op(ops))
+		return walk_one_pte_vma(start, &walk);
 	return walk_pgd_range(start, end, &walk);
 }
 

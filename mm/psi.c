@@ -10,8 +10,10 @@
  *   - running: the CPU executes a scenario command of a process or
  *     kswapd's turn (psi_task_running), or is inside a memory stall;
  *   - memstall: the CPU's thread is inside a stall: direct reclaim
- *     (__perform_reclaim), kswapd's balance_pgdat, the read of a
- *     workingset page from swap (swap_read_folio), where Linux marks them;
+ *     (__perform_reclaim), kswapd's balance_pgdat, the read of a refault
+ *     of the working set from swap (swap_read_folio) or a file
+ *     (filemap_read_folio, readahead's read_pages) and the wait for such a
+ *     page's lock (__lock_page), where Linux marks them;
  *   - non-idle (PSI_NONIDLE): running or stalled.  A CPU between two
  *     commands, or while `sleep` advances the clock, is idle.
  * Linux's test_state then gives SOME (a task stalled) and FULL (every

@@ -28,6 +28,7 @@
 #include "mmkit/blkdev.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/pagemap.h"
+#include "mmkit/psi.h"
 #include "mmkit/writeback.h"
 
 void file_ra_state_init(struct file_ra_state *ra, struct address_space *m)
@@ -42,7 +43,10 @@ void file_ra_state_init(struct file_ra_state *ra, struct address_space *m)
 /* Hand the batch in ractl to the file system and start a new one (Linux
  * read_pages).  ->readahead owns every page's lock: it unlocks each when
  * its read ends, which may be later (an asynchronous request in flight
- * keeps its pages locked and not uptodate).  ->read_folio unlocks too. */
+ * keeps its pages locked and not uptodate).  ->read_folio unlocks too.
+ * A batch holding a refault of the working set (PG_workingset) is a
+ * memory stall while it is handed over (PSI), as in Linux; the wait for
+ * its pages' locks is one too (__lock_page). */
 static void read_pages(struct readahead_control *ractl)
 {
 	struct address_space *m = ractl->mapping;
@@ -50,12 +54,17 @@ static void read_pages(struct readahead_control *ractl)
 
 	if (!ractl->_nr_pages)
 		return;
+	if (unlikely(ractl->_workingset))
+		psi_memstall_enter(&ractl->_pflags);
 	if (m->a_ops->readahead) {
 		m->a_ops->readahead(ractl);
 	} else {
 		for (i = 0; i < ractl->_nr_pages; i++)
 			m->a_ops->read_folio(ractl->file, ractl->_pages[i]);
 	}
+	if (unlikely(ractl->_workingset))
+		psi_memstall_leave(&ractl->_pflags);
+	ractl->_workingset = false;
 	for (i = 0; i < ractl->_nr_pages; i++)
 		put_page(ractl->_pages[i]); /* the cache keeps its own */
 	ractl->_index += ractl->_nr_pages;
@@ -86,6 +95,7 @@ static int ra_alloc_page(struct readahead_control *ractl, unsigned long index, u
 	}
 	if (index == mark)
 		SetPageReadahead(page);
+	ractl->_workingset |= PageWorkingset(page); /* set by workingset_refault */
 	ractl->_pages[ractl->_nr_pages++] = page;
 	return err;
 }

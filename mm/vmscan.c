@@ -156,6 +156,22 @@ static void isolated_mod(struct page *page, long nr)
 		node_page_state_add(nr, page_pgdat(page), item);
 }
 
+/* nr_isolated[file] pages (anon, file) are isolated no more: one counter
+ * update per list of pages, as Linux's shrink_inactive_list makes. */
+static void isolated_mod_batch(const long *nr_isolated)
+{
+	for (int file = 0; file < 2; file++) {
+		if (!nr_isolated[file])
+			continue;
+		if (this_cpu())
+			__mod_node_page_state(&contig_page_data, NR_ISOLATED_ANON + file,
+					      -nr_isolated[file]);
+		else
+			node_page_state_add(-nr_isolated[file], &contig_page_data,
+					    NR_ISOLATED_ANON + file);
+	}
+}
+
 bool folio_isolate_lru(struct page *page)
 {
 	struct lruvec *lruvec = folio_lruvec(page);
@@ -193,7 +209,7 @@ static unsigned long isolate_lru_folios(unsigned long nr_to_scan, struct lruvec 
 {
 	struct list_head *src = &lruvec->lists[lru];
 	unsigned long nr_taken = 0, scan = 0, total = 0, skipped = 0;
-	unsigned long nr_skipped[MAX_NR_ZONES] = { 0 };
+	unsigned long nr_skipped[MAX_NR_ZONES] = { 0 }, nr_zone_taken[MAX_NR_ZONES] = { 0 };
 	LIST_HEAD(folios_skipped);
 
 	lruvec_assert_locked(lruvec);
@@ -217,7 +233,7 @@ static unsigned long isolate_lru_folios(unsigned long nr_to_scan, struct lruvec 
 			put_page(page); /* not the last: the list's page */
 			goto move;
 		}
-		update_lru_size(lruvec, lru, page_zonenum(page), -1);
+		nr_zone_taken[page_zonenum(page)]++;
 		nr_taken++;
 		move_to = dst;
 move:
@@ -230,6 +246,9 @@ move:
 			if (nr_skipped[z])
 				count_vm_events(PGSKIP_DMA + z, nr_skipped[z]);
 	}
+	for (int z = 0; z < MAX_NR_ZONES; z++) /* Linux update_lru_sizes */
+		if (nr_zone_taken[z])
+			update_lru_size(lruvec, lru, z, -(long)nr_zone_taken[z]);
 	*nr_scanned = total;
 	return nr_taken;
 }
@@ -241,6 +260,7 @@ move:
 static unsigned int move_folios_to_lru(struct lruvec *lruvec, struct list_head *list)
 {
 	unsigned int nr_active = 0;
+	long nr_isolated[2] = { 0, 0 };
 	struct page *page;
 	LIST_HEAD(free_list);
 
@@ -248,7 +268,7 @@ static unsigned int move_folios_to_lru(struct lruvec *lruvec, struct list_head *
 	while (!list_empty(list)) {
 		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
-		isolated_mod(page, -1);
+		nr_isolated[folio_is_file_lru(page)]++;
 		if (unlikely(PageMlocked(page) && !PageUnevictable(page))) {
 			ClearPageActive(page);
 			SetPageUnevictable(page);
@@ -267,6 +287,7 @@ static unsigned int move_folios_to_lru(struct lruvec *lruvec, struct list_head *
 			nr_active++;
 	}
 	spin_unlock(&lruvec->lru_lock);
+	isolated_mod_batch(nr_isolated);
 	while (!list_empty(&free_list)) {
 		page = list_first_entry(&free_list, struct page, lru);
 		list_del(&page->lru);
@@ -313,16 +334,20 @@ static enum folio_references folio_check_references(struct page *page)
 
 	if (vm_flags & VM_LOCKED)
 		return FOLIOREF_ACTIVATE;
-	referenced_folio = TestClearPageReferenced(page);
 	if (referenced_ptes) {
-		/* mapped pages start with a young PTE: look twice */
-		SetPageReferenced(page);
+		/* mapped pages start with a young PTE: look twice.  (Linux's
+		 * test-and-clear then set, with no locked operation when the
+		 * flag is set already.) */
+		referenced_folio = PageReferenced(page);
+		if (!referenced_folio)
+			SetPageReferenced(page);
 		if (referenced_folio || referenced_ptes > 1)
 			return FOLIOREF_ACTIVATE;
 		if ((vm_flags & VM_EXEC) && folio_is_file_lru(page))
 			return FOLIOREF_ACTIVATE;
 		return FOLIOREF_KEEP;
 	}
+	referenced_folio = PageReferenced(page) && TestClearPageReferenced(page);
 	if (referenced_folio && folio_is_file_lru(page))
 		return FOLIOREF_RECLAIM_CLEAN;
 	return FOLIOREF_RECLAIM;
@@ -330,10 +355,15 @@ static enum folio_references folio_check_references(struct page *page)
 
 /* Linux __remove_mapping: take the locked, unmapped, clean page out of its
  * cache if the only references left are the cache's and the isolation's,
- * leaving a workingset shadow (reclaimed, not truncated).  True if it did
- * (the cache's reference is gone; the isolation's remains). */
+ * leaving a workingset shadow (reclaimed, not truncated).  A page-cache
+ * page's count is frozen from 2 to 0 under i_pages_lock, where every
+ * lookup takes its reference, so none can come meanwhile; a swap-cache
+ * page keeps the isolation's reference.  True if it did; the caller frees
+ * the page (see free_reclaimed). */
 static bool __remove_mapping(struct page *page, bool reclaimed)
 {
+	struct address_space *m;
+
 	if (page_mapcount(page) > 0 || PageDirty(page) || PageWriteback(page))
 		return false;
 	if (PageSwapCache(page)) { /* anon and shmem: the shadow in the swap table */
@@ -342,21 +372,25 @@ static bool __remove_mapping(struct page *page, bool reclaimed)
 		swap_cache_del_folio_shadow(page, reclaimed ? workingset_eviction(page) : NULL);
 		return true;
 	}
-	if (page->mapping && !PageAnon(page)) {
-		struct address_space *m = page->mapping;
-
-		if (page_ref_count(page) != 2)
-			return false;
-		/* file pages only: a shmem page's slot is its swap entry's */
-		filemap_remove_page_shadow(
-			m, page,
-			reclaimed && folio_is_file_lru(page) ? workingset_eviction(page) : NULL);
-		ClearPageUptodate(page);
-		ClearPagePrivate(page);
-		ClearPageReadahead(page);
-		put_page(page); /* the cache's reference */
-		return true;
+	m = page->mapping;
+	if (!m || PageAnon(page))
+		return false;
+	spin_lock(&m->i_pages_lock);
+	if (!page_ref_freeze(page, 2))
+		goto cannot_free;
+	if (unlikely(PageDirty(page))) {
+		page_ref_unfreeze(page, 2);
+		goto cannot_free;
 	}
+	if (unlikely(PagePrivate(page))) /* its buffer state goes with it */
+		__ClearPagePrivate(page);
+	/* file pages only: a shmem page's slot is its swap entry's */
+	__filemap_remove_folio(
+		m, page, reclaimed && folio_is_file_lru(page) ? workingset_eviction(page) : NULL);
+	spin_unlock(&m->i_pages_lock);
+	return true;
+cannot_free:
+	spin_unlock(&m->i_pages_lock);
 	return false;
 }
 
@@ -382,21 +416,57 @@ static enum pageout_t pageout(struct page *page, struct swap_iocb **plug)
 	return PAGE_SUCCESS;
 }
 
+/* The locked page reclaim took out of its cache (F_FREE): ours to free once
+ * its count is frozen at 0 (it is already, unless it was in the swap cache,
+ * whose removal leaves the isolation's reference); queued on `free` with
+ * the lock ended as Linux's __folio_clear_locked.  A speculative reference
+ * that came meanwhile frees it on its put_page instead.  Either way it was
+ * reclaimed and is no longer isolated. */
+static void free_reclaimed(struct page *page, struct list_head *free, long *nr_isolated)
+{
+	nr_isolated[folio_is_file_lru(page)]++;
+	if (page_ref_count(page) == 0 || page_ref_freeze(page, 1)) {
+		__unlock_page_frozen(page);
+		list_add_tail(&page->lru, free);
+		return;
+	}
+	unlock_page(page);
+	put_page(page);
+}
+
+/* Linux free_unref_folios for the pages free_reclaimed queued: off the LRU
+ * already (isolated), count 0, never mlocked (those were culled). */
+static void free_reclaimed_list(struct list_head *free)
+{
+	while (!list_empty(free)) {
+		struct page *page = list_first_entry(free, struct page, lru);
+
+		list_del(&page->lru);
+		VM_BUG_ON(PageLRU(page) || PageMlocked(page) || page_ref_count(page));
+		if (PageActive(page)) /* MADV_PAGEOUT's isolated active pages */
+			__ClearPageActive(page);
+		if (PageUnevictable(page))
+			__ClearPageUnevictable(page);
+		free_frozen_pages(page, 0);
+	}
+}
+
 /* A page whose write went into the plug: after the plug is out, free it
  * if the write left it clean and unused (Linux: "a synchronous write -
  * probably a ramdisk.  Go ahead and try to reclaim the folio"). */
-static bool reclaim_written(struct page *page)
+static bool reclaim_written(struct page *page, struct list_head *free, long *nr_isolated)
 {
-	bool freed = false;
-
 	if (!trylock_page(page))
 		return false;
 	if (!PageDirty(page) && !PageWriteback(page)) {
 		ClearPageReclaim(page);
-		freed = __remove_mapping(page, true);
+		if (__remove_mapping(page, true)) {
+			free_reclaimed(page, free, nr_isolated);
+			return true;
+		}
 	}
 	unlock_page(page);
-	return freed;
+	return false;
 }
 
 /* The locked page for which reclaim gave up: it goes back active (Linux
@@ -485,7 +555,7 @@ static enum fate shrink_one(struct page *page, struct scan_control *sc, struct r
 	}
 	if (PageAnon(page) && !PageSwapBacked(page)) {
 		/* lazily freed: only the isolation's reference may be left */
-		if (page_ref_count(page) != 1 || PageDirty(page))
+		if (PageDirty(page) || !page_ref_freeze(page, 1))
 			return F_KEEP_LOCKED;
 		count_vm_event(PGLAZYFREED);
 		return F_FREE;
@@ -505,9 +575,11 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 {
 	struct swap_iocb *plug = NULL;
 	unsigned long nr_reclaimed = 0;
+	long nr_isolated[2] = { 0, 0 };
 	struct page *page, *next;
 	LIST_HEAD(ret);
 	LIST_HEAD(written);
+	LIST_HEAD(free);
 
 	list_for_each_entry_safe(page, next, list, lru) {
 		enum fate fate;
@@ -524,9 +596,7 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 			list_add_tail(&page->lru, &written);
 			continue;
 		case F_FREE:
-			unlock_page(page);
-			isolated_mod(page, -1);
-			put_page(page);
+			free_reclaimed(page, &free, nr_isolated);
 			nr_reclaimed++;
 			continue;
 		case F_ACTIVATE:
@@ -542,14 +612,13 @@ static unsigned long shrink_folio_list(struct list_head *list, struct scan_contr
 	while (!list_empty(&written)) {
 		page = list_first_entry(&written, struct page, lru);
 		list_del(&page->lru);
-		if (reclaim_written(page)) {
-			isolated_mod(page, -1);
-			put_page(page);
+		if (reclaim_written(page, &free, nr_isolated))
 			nr_reclaimed++;
-		} else {
+		else
 			list_add(&page->lru, &ret);
-		}
 	}
+	isolated_mod_batch(nr_isolated);
+	free_reclaimed_list(&free);
 	list_splice_tail_init(&ret, list);
 	count_vm_events(PGACTIVATE, stat->nr_activate[0] + stat->nr_activate[1]);
 	return nr_reclaimed;

@@ -18,7 +18,7 @@
  *
  * Where shadows live: reclaim's __remove_mapping (mm/vmscan.c) stores one
  * where the page was - in the page cache for file pages
- * (filemap_remove_page_shadow), in the swap table for anon and shmem pages
+ * (__filemap_remove_folio), in the swap table for anon and shmem pages
  * (swap_cache_del_folio_shadow).  Page-cache insertion
  * (filemap_grab_page, mm/filemap.c) and swap-in (__read_swap_cache_async,
  * mm/swap_state.c) hand the shadow they replace to workingset_refault.

@@ -260,6 +260,14 @@ static inline void unlock_page(struct page *page)
 	lock_release(page);
 	atomic_fetch_and_explicit(&page->flags, ~(1UL << PG_locked), memory_order_release);
 }
+/* The lock of a page whose count reclaim froze at 0 to free it: no one can
+ * hold a reference to wait with, so a plain store ends it (Linux
+ * __folio_clear_locked in shrink_folio_list). */
+static inline void __unlock_page_frozen(struct page *page)
+{
+	lock_release(page);
+	__ClearPageLocked(page);
+}
 /* A locked page handed to an asynchronous I/O request (submit_bio): the
  * lock is the request's now, no task's (lockdep forgets it), and the
  * request's completion ends it with unlock_page_io, on whatever CPU runs

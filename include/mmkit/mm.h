@@ -80,6 +80,19 @@ static inline bool put_page_testzero(struct page *p)
 {
 	return atomic_fetch_sub_explicit(&p->_refcount, 1, memory_order_acq_rel) == 1;
 }
+/* Linux page_ref_freeze: the count from `count` to 0 in one step, true if
+ * it was exactly `count` (no one else can take a reference then: lookups
+ * take theirs only from a nonzero count, under the lock the freezer holds
+ * or with folio_try_get).  page_ref_unfreeze gives the count back. */
+static inline bool page_ref_freeze(struct page *p, int count)
+{
+	return atomic_compare_exchange_strong_explicit(&p->_refcount, &count, 0,
+						       memory_order_acquire, memory_order_relaxed);
+}
+static inline void page_ref_unfreeze(struct page *p, int count)
+{
+	atomic_store_explicit(&p->_refcount, count, memory_order_release);
+}
 static inline int page_mapcount(const struct page *p)
 {
 	return atomic_load_explicit(&((struct page *)p)->_mapcount, memory_order_relaxed) + 1;
@@ -98,10 +111,18 @@ static inline void clear_page_flag(struct page *p, int bit)
 {
 	atomic_fetch_and_explicit(&p->flags, ~(1UL << bit), memory_order_relaxed);
 }
+/* A plain store, for a page whose count is frozen at 0 (Linux __folio_clear_*). */
+static inline void __clear_page_flag(struct page *p, int bit)
+{
+	atomic_store_explicit(&p->flags,
+			      atomic_load_explicit(&p->flags, memory_order_relaxed) & ~(1UL << bit),
+			      memory_order_relaxed);
+}
 #define PAGEFLAG(Name, bit)                                                                    \
 	static inline bool Page##Name(const struct page *p) { return test_page_flag(p, bit); } \
 	static inline void SetPage##Name(struct page *p) { set_page_flag(p, bit); }            \
-	static inline void ClearPage##Name(struct page *p) { clear_page_flag(p, bit); }
+	static inline void ClearPage##Name(struct page *p) { clear_page_flag(p, bit); }        \
+	static inline void __ClearPage##Name(struct page *p) { __clear_page_flag(p, bit); }
 /* One per line (clang-format cannot lay out macro calls without a ';'). */
 // clang-format off
 PAGEFLAG(Locked, PG_locked)

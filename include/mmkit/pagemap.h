@@ -103,21 +103,26 @@ static inline bool mapping_empty(const struct address_space *m)
 /* Reclaim's removal of the locked, clean, unmapped page from its mapping
  * (Linux __filemap_remove_folio), shadow (workingset_eviction's, or NULL)
  * taking its slot unless the mapping is exiting.  The cache's reference
- * passes to the caller.  Caller holds the page lock. */
-void filemap_remove_page_shadow(struct address_space *m, struct page *page, void *shadow);
+ * passes to the caller (__remove_mapping froze it).  Caller holds the page
+ * lock and m->i_pages_lock. */
+void __filemap_remove_folio(struct address_space *m, struct page *page, void *shadow);
 /* Clear the workingset shadows of [start, end) (indexes; not shmem: its
  * value entries are swap entries).  Returns how many went. */
 unsigned long filemap_clear_shadows(struct address_space *m, unsigned long start,
 				    unsigned long end);
 /* The value entries in m's tree (verify). */
 unsigned long filemap_count_values(struct address_space *m);
+/* The nodes of m's tree (tests): 0 once it holds no entry.  Takes
+ * i_pages_lock. */
+unsigned long filemap_count_nodes(struct address_space *m);
 /* Up to nr pages with start <= index <= end, with references, in index
  * order; *start is set past the last one.  Returns how many: fewer than nr
  * means the range holds no more (callers stop then). */
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
 				     unsigned long end, struct page **pages, unsigned int nr);
 /* Read page (locked, not uptodate) with a_ops->read_folio and wait: 0 with
- * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL. */
+ * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL.  A
+ * refault of the working set (PG_workingset) is a memory stall (PSI). */
 int filemap_read_folio(struct file *f, struct page *page);
 /* Is any page of [start, end] (indexes) in the cache? */
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end);
@@ -233,6 +238,8 @@ struct readahead_control {
 	unsigned long _index;	/* the next page to read */
 	unsigned int _nr_pages; /* pages of this batch */
 	unsigned int _batch_count;
+	bool _workingset;	 /* a page of the batch refaulted (PG_workingset) */
+	unsigned long _pflags;	 /* its memstall (psi_memstall_enter) */
 	struct page *_pages[64]; /* the batch, locked, in index order */
 };
 void file_ra_state_init(struct file_ra_state *ra, struct address_space *m);

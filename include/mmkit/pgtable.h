@@ -480,10 +480,13 @@ static inline void pmdp_set_wrprotect(struct mm_struct *mm, unsigned long addr, 
 {
 	pt_entry_clear_bits(p, _PAGE_RW);
 }
-/* Returns whether the entry was young (no TLB flush: see ptep_clear_flush_young). */
+/* Returns whether the entry was young (no TLB flush: see ptep_clear_flush_young).
+ * An old entry is left alone (x86's: no locked operation for it). */
 static inline bool ptep_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr,
 					     ptep_t p)
 {
+	if (!(pte_val(ptep_get(p)) & _PAGE_ACCESSED))
+		return false;
 	return pt_entry_clear_bits(p, _PAGE_ACCESSED) & _PAGE_ACCESSED;
 }
 static inline bool pmdp_test_and_clear_young(struct vm_area_struct *vma, unsigned long addr,

@@ -11,6 +11,15 @@
  *                         at the work's first run (2.004 s), decay at its
  *                         second (4.012 s) and over missed periods at a read
  *                         at 20 s
+ *   test_refault_stall    the page cache's side (Linux filemap_read_folio,
+ *                         read_pages, folio_wait_bit_common): reading a file
+ *                         (10 ms a request) the first time is no stall; the
+ *                         page reclaimed with PG_workingset and read back (a
+ *                         refault restoring it) is one, of its read's time,
+ *                         through the fault (readahead, then the page lock's
+ *                         wait), through pread, and alone in a MADV_RANDOM
+ *                         mapping (read_folio); re-reading cached pages is
+ *                         none
  *
  * The hand computations (EXP_10s 1677, EXP_60s 1981, EXP_300s 2034, FIXED_1
  * 2048; calc_load(l, e, a) = (l*e + a*(2048-e) [+ 2047 if a >= l]) / 2048):
@@ -34,10 +43,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "test_main.h"
+#include "mmkit/fs.h"
 #include "mmkit/machine.h"
+#include "mmkit/mm_vma.h"
+#include "mmkit/mmu.h"
+#include "mmkit/mmzone.h"
+#include "mmkit/pagemap.h"
 #include "mmkit/psi.h"
+#include "mmkit/sched.h"
+#include "mmkit/swap.h"
 #include "mmkit/timer.h"
+#include "mmkit/vmstat.h"
 
 static void test_calc_load(void **state)
 {
@@ -121,9 +140,154 @@ static void test_pressure_memory(void **state)
 	machine_shutdown();
 }
 
+/* ------------------------------------------------- file refaults -- */
+
+#define PG 4096UL
+#define NPAGES 4
+
+/* The "some" (full false) or "full" total of /proc/pressure/memory, us. */
+static unsigned long long psi_total(bool full)
+{
+	char buf[256], *p;
+
+	show(buf, sizeof(buf));
+	p = strstr(buf, "total=");
+	assert_non_null(p);
+	if (full) {
+		p = strstr(p + 1, "total=");
+		assert_non_null(p);
+	}
+	return strtoull(p + 6, NULL, 10);
+}
+
+/* Reclaim page `index` of m as if deactivated once (PG_workingset, what
+ * shrink_active_list sets) and then evicted: a workingset shadow stays. */
+static void evict_workingset(struct address_space *m, unsigned long index)
+{
+	struct page *page = filemap_get_page(m, index);
+	LIST_HEAD(list);
+
+	assert_non_null(page);
+	lru_add_drain();
+	SetPageWorkingset(page);
+	assert_true(folio_isolate_lru(page));
+	put_page(page); /* the lookup's: the isolation holds its own */
+	list_add(&page->lru, &list);
+	assert_int_equal(reclaim_pages(&list), 1);
+	assert_null(filemap_get_page(m, index));
+}
+
+static unsigned long restored(void)
+{
+	return node_page_state_snapshot(NODE_DATA(0), WORKINGSET_RESTORE_FILE);
+}
+
+static void refault_on_cpu(void *info)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct task_struct *t = mm ? task_create("psi", mm) : NULL;
+	unsigned long long some, full;
+	unsigned long a, b, r;
+	struct file *f;
+	long fd;
+	u64 v;
+
+	(void)info;
+	assert_non_null(t);
+	arch_pick_mmap_layout(mm, 8UL << 20);
+	context_switch(t);
+	psi_task_running(true);
+	fd = sys_open("/mnt/data", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	a = sys_mmap(0, NPAGES * PG, MMK_PROT_READ, MMK_MAP_SHARED, (int)fd, 0);
+	b = sys_mmap(0, PG, MMK_PROT_READ | MMK_PROT_WRITE, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1,
+		     0);
+	f = fget_current((int)fd);
+	assert_non_null(f);
+
+	/* the first read of every page: I/O, no stall */
+	for (unsigned long i = 0; i < NPAGES; i++)
+		assert_int_equal(mmk_read(MMU_USER_IDX, a + i * PG, 8, &v), 0);
+	assert_int_equal(psi_total(false), 0);
+	assert_int_equal(psi_total(true), 0);
+
+	/* page 1 refaults through the fault: restored, its read a stall of at
+	 * least the request's 10 ms (readahead hands it over, the fault waits
+	 * for its lock); the eviction itself (MADV_PAGEOUT's path) is none.
+	 * (PSI weighs a CPU's share by its non-idle jiffies at each read of
+	 * the file, as Linux: a request of a jiffy or more counts whole.) */
+	evict_workingset(f->f_mapping, 1);
+	assert_int_equal(psi_total(false), 0);
+	r = restored();
+	assert_int_equal(mmk_read(MMU_USER_IDX, a + PG, 8, &v), 0);
+	assert_int_equal(restored(), r + 1);
+	some = psi_total(false);
+	full = psi_total(true);
+	assert_true(some >= 10000);
+	assert_int_equal(full, some);
+
+	/* cached pages read again: no stall */
+	for (unsigned long i = 0; i < NPAGES; i++)
+		assert_int_equal(mmk_read(MMU_USER_IDX, a + i * PG, 8, &v), 0);
+	assert_int_equal(sys_pread64((int)fd, b, PG, 2 * PG), (long)PG);
+	assert_int_equal(psi_total(false), some);
+
+	/* page 2 refaults through pread: a stall again */
+	evict_workingset(f->f_mapping, 2);
+	assert_int_equal(psi_total(false), some);
+	assert_int_equal(sys_pread64((int)fd, b, PG, 2 * PG), (long)PG);
+	assert_int_equal(restored(), r + 2);
+	assert_true(psi_total(false) >= some + 10000);
+	assert_int_equal(psi_total(true), psi_total(false));
+
+	/* page 3 refaults in a MADV_RANDOM mapping: no readahead, the fault
+	 * reads it alone (filemap_read_folio), a stall again */
+	some = psi_total(false);
+	assert_int_equal(sys_madvise(a, NPAGES * PG, MMK_MADV_RANDOM), 0);
+	evict_workingset(f->f_mapping, 3);
+	assert_int_equal(mmk_read(MMU_USER_IDX, a + 3 * PG, 8, &v), 0);
+	assert_int_equal(restored(), r + 3);
+	assert_true(psi_total(false) >= some + 10000);
+
+	fput(f);
+	assert_int_equal(sys_munmap(a, NPAGES * PG), 0);
+	assert_int_equal(sys_close((int)fd), 0);
+	psi_task_running(false);
+}
+
+static void test_refault_stall(void **state)
+{
+	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
+	char hostdir[256], path[300], cmd[300], page[PG];
+	const char *why;
+	int hfd;
+
+	(void)state;
+	snprintf(hostdir, sizeof(hostdir), "%s/mmkit-test-psi-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(hostdir));
+	snprintf(path, sizeof(path), "%s/data", hostdir);
+	hfd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(hfd >= 0);
+	memset(page, 0x5a, sizeof(page)); /* written blocks: reads are I/O */
+	for (int i = 0; i < NPAGES; i++)
+		assert_int_equal(write(hfd, page, PG), (ssize_t)PG);
+	close(hfd);
+	cfg.cpus = 1;
+	cfg.ram_bytes = 32 << 20;
+	assert_int_equal(machine_boot(&cfg, &why), 0);
+	mmk->log = NULL;
+	assert_int_equal(do_mount_host(hostdir, "/mnt", false, 10 * NSEC_PER_MSEC, 0), 0);
+	cpu_call(0, refault_on_cpu, NULL);
+	machine_shutdown();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", hostdir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_calc_load),
 	cmocka_unit_test(test_calc_avgs),
 	cmocka_unit_test(test_pressure_memory),
+	cmocka_unit_test(test_refault_stall),
 };
 MMK_TEST_MAIN(tests, NULL, NULL);

@@ -3,7 +3,7 @@
  * and anon/file balancing (Linux calculate_pressure_balance), the refault
  * test (workingset_test_recent) against the age clock, the shadow format,
  * eviction to refault through the page cache, the shadow-node shrinker,
- * and the LRU entry
+ * the page-cache tree freeing emptied nodes at once, and the LRU entry
  * points (folio_add_lru batches, folio_mark_accessed's two touches,
  * isolation and putback) checked by verify.
  */
@@ -22,6 +22,15 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/swap.h"
 #include "mmkit/vmscan.h"
+
+/* Reclaim's removal of a clean page from its cache, leaving its shadow
+ * (__remove_mapping's, without the reference freeze). */
+static void evict_with_shadow(struct address_space *m, struct page *page)
+{
+	spin_lock(&m->i_pages_lock);
+	__filemap_remove_folio(m, page, workingset_eviction(page));
+	spin_unlock(&m->i_pages_lock);
+}
 
 static void boot(int cpus, u64 ram)
 {
@@ -233,7 +242,7 @@ static void test_refault_activates(void **state)
 		SetPageUptodate(page);
 		if (i == 0)
 			SetPageWorkingset(page); /* deactivated once: workingset */
-		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		evict_with_shadow(m, page);
 		put_page(page); /* the cache's */
 		unlock_page(page);
 		put_page(page); /* ours */
@@ -299,7 +308,7 @@ static void test_shadow_node_shrinker(void **state)
 		page = filemap_grab_page(m, i * XA_CHUNK_SIZE, true);
 		assert_non_null(page);
 		SetPageUptodate(page);
-		filemap_remove_page_shadow(m, page, workingset_eviction(page));
+		evict_with_shadow(m, page);
 		put_page(page);
 		unlock_page(page);
 		put_page(page);
@@ -328,6 +337,130 @@ static void test_shadow_node_shrinker(void **state)
 	assert_int_equal(verify_all(stderr), 0);
 	filemap_remove_range(m, 0, ~0UL);
 	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 0);
+	mapping_release(m);
+	assert_int_equal(verify_all(stderr), 0);
+}
+
+/* Indexes over four levels of the page-cache tree: two full leaves, one
+ * page in a third, and one at 64^3 + 5 (the root grows to height 4). */
+static const unsigned long tree_idx[] = { 0, 1, 2, 63, 64, 65, 127, 5000, 262149 };
+
+static void fill_tree(struct address_space *m, unsigned long first, unsigned long last)
+{
+	for (unsigned long i = 0; i < ARRAY_SIZE(tree_idx) + 60; i++) {
+		/* then 3..62: the first leaf full */
+		unsigned long idx =
+			i < ARRAY_SIZE(tree_idx) ? tree_idx[i] : i - ARRAY_SIZE(tree_idx) + 3;
+		struct page *page;
+
+		if (idx < first || idx > last)
+			continue;
+		page = filemap_grab_page(m, idx, true);
+		assert_non_null(page);
+		SetPageUptodate(page);
+		unlock_page(page);
+		put_page(page);
+	}
+	lru_add_drain();
+}
+
+/* Every page of m reclaimed as kswapd would (isolated, reclaim_pages:
+ * __remove_mapping's frozen removal), each leaving a shadow. */
+static void reclaim_all(struct address_space *m)
+{
+	unsigned long start = 0, n = 0;
+	struct page *pages[16];
+	unsigned int got;
+	LIST_HEAD(list);
+
+	while ((got = filemap_get_pages_range(m, &start, ~0UL, pages, 16))) {
+		for (unsigned int i = 0; i < got; i++) {
+			assert_true(folio_isolate_lru(pages[i]));
+			put_page(pages[i]); /* the lookup's */
+			list_add_tail(&pages[i]->lru, &list);
+			n++;
+		}
+		if (got < 16 || !start)
+			break;
+	}
+	assert_int_equal(reclaim_pages(&list), n);
+}
+
+/* Linux's xarray frees a node as soon as its last entry goes
+ * (xas_store(NULL) -> xas_delete_node, then xas_shrink): truncating pages,
+ * reclaiming them and clearing their shadows each take the tree back to
+ * no node at all, and verify (which fails on an empty node) agrees at
+ * every step. */
+static void test_empty_nodes_freed(void **state)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	struct address_space *m;
+	unsigned long nodes, pages = 62 + ARRAY_SIZE(tree_idx) - 2;
+
+	(void)state;
+	boot(1, 32 << 20);
+	m = mapping_alloc(NULL);
+	assert_non_null(m);
+	assert_int_equal(filemap_count_nodes(m), 0);
+
+	/* pages only: the root; under its slot 0 a level-2 node, level-1
+	 * nodes for 0-4095 and 4096-8191, leaves 0-63, 64-127 and 5000's;
+	 * under its slot 1 262149's level-2, level-1 and leaf */
+	fill_tree(m, 0, ~0UL);
+	assert_int_equal(m->nrpages, pages);
+	assert_int_equal(m->xa_height, 4);
+	nodes = filemap_count_nodes(m);
+	assert_int_equal(nodes, 1 + 2 + 3 + 4);
+	assert_int_equal(verify_all(stderr), 0);
+	/* truncating the second leaf's pages frees it at the last one */
+	filemap_remove_range(m, 64, 128);
+	assert_int_equal(filemap_count_nodes(m), nodes - 1);
+	/* the page far out: its three nodes go, then the root (only slot 0
+	 * left: xas_shrink) */
+	filemap_remove_range(m, 262149, 262150);
+	assert_int_equal(m->xa_height, 3);
+	assert_int_equal(filemap_count_nodes(m), nodes - 1 - 3 - 1);
+	assert_int_equal(verify_all(stderr), 0);
+	/* 5000: its leaf and level-1 node go; the tree shrinks twice, down
+	 * to the leaf of 0-63 */
+	filemap_remove_range(m, 5000, 5001);
+	assert_int_equal(m->xa_height, 1);
+	assert_int_equal(filemap_count_nodes(m), 1);
+	assert_int_equal(verify_all(stderr), 0);
+	filemap_remove_range(m, 0, ~0UL);
+	assert_int_equal(filemap_count_nodes(m), 0);
+	assert_null(m->xa_root);
+	assert_int_equal(m->xa_height, 0);
+	assert_int_equal(verify_all(stderr), 0);
+
+	/* reclaimed pages leave shadows (the nodes stay, the leaves listed);
+	 * truncation clears them and every node goes */
+	fill_tree(m, 0, ~0UL);
+	reclaim_all(m);
+	assert_int_equal(m->nrpages, 0);
+	assert_int_equal(m->nrshadows, pages);
+	assert_int_equal(filemap_count_nodes(m), nodes);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 4);
+	assert_int_equal(verify_all(stderr), 0);
+	filemap_remove_range(m, 0, ~0UL);
+	assert_int_equal(m->nrshadows, 0);
+	assert_int_equal(filemap_count_nodes(m), 0);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 0);
+	assert_int_equal(verify_all(stderr), 0);
+
+	/* refaults take the shadows' slots; reclaimed again, then the
+	 * shadows alone are invalidated (POSIX_FADV_DONTNEED's
+	 * clear_shadow_entries): no node either */
+	fill_tree(m, 0, ~0UL);
+	reclaim_all(m);
+	fill_tree(m, 0, 100); /* refaults: shadows left at 127, 5000, 262149 */
+	assert_int_equal(m->nrshadows, 3);
+	assert_int_equal(filemap_count_nodes(m), nodes);
+	reclaim_all(m);
+	assert_int_equal(filemap_clear_shadows(m, 0, ~0UL), pages);
+	assert_int_equal(filemap_count_nodes(m), 0);
+	assert_int_equal(node_page_state_snapshot(pgdat, WORKINGSET_NODES), 0);
+	assert_int_equal(verify_all(stderr), 0);
 	mapping_release(m);
 	assert_int_equal(verify_all(stderr), 0);
 }
@@ -376,6 +509,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_refault_distance_wraps, teardown),
 	cmocka_unit_test_teardown(test_refault_activates, teardown),
 	cmocka_unit_test_teardown(test_shadow_node_shrinker, teardown),
+	cmocka_unit_test_teardown(test_empty_nodes_freed, teardown),
 	cmocka_unit_test_teardown(test_lru_entry_points, teardown),
 };
 
