@@ -470,11 +470,6 @@ static void hostfs_read_async(struct inode *inode, struct page **pages, unsigned
 	submit_bio(bio);
 }
 
-/*
- * Linux ext4_mpage_readpages: a page over a hole (or past EOF) is zeroed and
- * uptodate at once; each run of pages with data is one request (up to
- * BIO_MAX_VECS pages) whose completion comes later, in order.
- */
 /* The host's unwritten extents over the readahead's pages (FIEMAP, once,
  * at the first page with data): *n of them in ext, 0 if none or no FIEMAP. */
 static void hostfs_ra_extents(struct readahead_control *rac, struct host_extent *ext, int *n)
@@ -510,6 +505,12 @@ static bool hostfs_ra_zero(struct readahead_control *rac, struct page *page,
 	return false;
 }
 
+/*
+ * Linux ext4_mpage_readpages: a page over a hole or an unwritten extent
+ * (or past EOF) is zeroed and uptodate at once; each run of pages with data
+ * is one request (up to BIO_MAX_VECS pages) whose completion comes later,
+ * in order.
+ */
 static void hostfs_readahead(struct readahead_control *rac)
 {
 	struct host_extent ext[HOSTFS_RA_EXTENTS];

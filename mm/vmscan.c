@@ -146,30 +146,27 @@ static bool folio_try_get(struct page *page)
 	return false;
 }
 
+/* NR_ISOLATED_ANON/FILE (file: 0 or 1) += nr, on a CPU or off one. */
+static void isolated_add(struct pglist_data *pgdat, int file, long nr)
+{
+	if (this_cpu())
+		__mod_node_page_state(pgdat, NR_ISOLATED_ANON + file, nr);
+	else
+		node_page_state_add(nr, pgdat, NR_ISOLATED_ANON + file);
+}
+
 static void isolated_mod(struct page *page, long nr)
 {
-	enum node_stat_item item = folio_is_file_lru(page) ? NR_ISOLATED_FILE : NR_ISOLATED_ANON;
-
-	if (this_cpu())
-		__mod_node_page_state(page_pgdat(page), item, nr);
-	else
-		node_page_state_add(nr, page_pgdat(page), item);
+	isolated_add(page_pgdat(page), folio_is_file_lru(page), nr);
 }
 
 /* nr_isolated[file] pages (anon, file) are isolated no more: one counter
  * update per list of pages, as Linux's shrink_inactive_list makes. */
 static void isolated_mod_batch(const long *nr_isolated)
 {
-	for (int file = 0; file < 2; file++) {
-		if (!nr_isolated[file])
-			continue;
-		if (this_cpu())
-			__mod_node_page_state(&contig_page_data, NR_ISOLATED_ANON + file,
-					      -nr_isolated[file]);
-		else
-			node_page_state_add(-nr_isolated[file], &contig_page_data,
-					    NR_ISOLATED_ANON + file);
-	}
+	for (int file = 0; file < 2; file++)
+		if (nr_isolated[file])
+			isolated_add(&contig_page_data, file, -nr_isolated[file]);
 }
 
 bool folio_isolate_lru(struct page *page)
