@@ -25,6 +25,7 @@
 #include "mmkit/pagemap.h"
 #include "mmkit/rmap.h"
 #include "mmkit/sched.h"
+#include "mmkit/swap.h"
 
 /* Is addr mapped in mm with the access (software walk, follow_page)? */
 static bool page_mapped_for(struct mm_struct *mm, unsigned long addr, bool write)
@@ -67,12 +68,10 @@ static void follow_page_touch(struct vm_area_struct *vma, unsigned long addr)
 		return;
 	v = ptep_get(pte);
 	page = pte_present(v) ? vm_normal_page(vma, addr, v) : NULL;
-	/* An mlocked page is unevictable in Linux once on the LRU: a second
-	 * access does not activate it (it keeps PG_referenced), even while
-	 * it still waits in an LRU batch here. */
-	if (page && PageMlocked(page))
-		SetPageReferenced(page);
-	else if (page)
+	/* An mlocked page already moved to the unevictable list keeps
+	 * PG_referenced; one still in this CPU's mlock batch is evictable
+	 * yet, and a second access activates it (folio_mark_accessed). */
+	if (page)
 		folio_mark_accessed(page);
 	pte_unmap_unlock(pte, ptl);
 }
@@ -120,13 +119,18 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, un
 			     int *locked)
 {
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	long ret;
 
 	mmap_assert_locked(vma->vm_mm);
 	if (vma->vm_flags & VM_LOCKONFAULT)
 		return (long)((end - start) >> PAGE_SHIFT);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
-	return fault_range(vma, start, end, write, locked, 0);
+	ret = fault_range(vma, start, end, write, locked, 0);
+	/* as Linux: this CPU's batches move, so the pages just mlocked are
+	 * unevictable (and keep PG_referenced) when the call returns */
+	lru_add_drain();
+	return ret;
 }
 
 /* Linux __mm_populate: VMA by VMA; where a fault dropped mmap_lock the walk
@@ -170,11 +174,8 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 	return (int)ret;
 }
 
-/* MADV_POPULATE_READ/WRITE over [start, end) (Linux madvise_populate and
- * __get_user_pages_locked).  Caller holds mmap_lock read; a fault that
- * dropped it is redone once the lock is back, as a retry
- * (FAULT_FLAG_TRIED: it counts as a major fault). */
-int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write)
+static int faultin_range_locked(struct mm_struct *mm, unsigned long start, unsigned long end,
+				bool write)
 {
 	unsigned int tried = 0;
 	int locked = 1;
@@ -205,6 +206,19 @@ int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long 
 		}
 	}
 	return 0;
+}
+
+/* MADV_POPULATE_READ/WRITE over [start, end) (Linux madvise_populate and
+ * __get_user_pages_locked).  Caller holds mmap_lock read; a fault that
+ * dropped it is redone once the lock is back, as a retry
+ * (FAULT_FLAG_TRIED: it counts as a major fault).  This CPU's LRU and
+ * mlock batches are moved at the end, as Linux's faultin_page_range does. */
+int faultin_page_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool write)
+{
+	int ret = faultin_range_locked(mm, start, end, write);
+
+	lru_add_drain();
+	return ret;
 }
 
 /* Linux fault_in_readable: touch each page of [uaddr, uaddr + size) as a

@@ -7,6 +7,8 @@
  * (__mm_populate) is the fault path's, through the mm_populate seam.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include "mmkit/memory.h"
 #include "mmkit/mm_inline.h"
 #include "mmkit/mm_vma.h"
@@ -17,13 +19,31 @@
 /*
  * The pages (Linux 6.18 mm/mlock.c mlock_folio, mlock_new_folio,
  * munlock_folio): a page mapped in a VM_LOCKED VMA is PG_mlocked (NR_MLOCK,
- * unevictable_pgs_mlocked) and sits on the unevictable list, where
- * mlock_count counts the locked VMAs mapping it.  mlock_fixup walks the
- * present pages of a range that gains or loses VM_LOCKED
- * (mlock_vma_pages_range); reclaim culls a page it finds in a locked VMA
- * (folio_referenced, try_to_unmap).  Linux batches these per CPU
- * (mlock_fbatch); mmkit moves the page at once under lru_lock.
+ * unevictable_pgs_mlocked) at once, and moves to the unevictable list,
+ * where mlock_count counts the locked VMAs mapping it, when this CPU's
+ * mlock batch (up to MLOCK_BATCH_SIZE pages, each holding a reference) is
+ * moved: when it fills, or at lru_add_drain (the batch is a CPU's own, as
+ * the LRU batches are; a thread that is no CPU moves its page at once).
+ * Until then the page is evictable: folio_mark_accessed may still
+ * activate it (a populate's second touch of a page it has just mlocked
+ * clears PG_referenced, as on the host).  A new page of a locked VMA waits
+ * in this batch instead of the lru_add one (Linux folio_add_lru_vma).
+ * mlock_fixup walks the present pages of a range that gains or loses
+ * VM_LOCKED (mlock_vma_pages_range, draining before and after); reclaim
+ * culls a page it finds in a locked VMA (folio_referenced, try_to_unmap).
  */
+#define MLOCK_BATCH_SIZE 31
+
+enum mlock_op { MLOCK_LRU, MLOCK_NEW, MUNLOCK };
+
+struct mlock_fbatch {
+	unsigned int nr;
+	struct page *pages[MLOCK_BATCH_SIZE];
+	unsigned char op[MLOCK_BATCH_SIZE];
+} __attribute__((aligned(64)));
+
+static struct mlock_fbatch *mlock_fbatches; /* [nr_cpus] */
+
 static void nr_mlock_mod(struct page *page, long d)
 {
 	if (this_cpu())
@@ -32,53 +52,65 @@ static void nr_mlock_mod(struct page *page, long d)
 		zone_page_state_add(d, page_zone(page), NR_MLOCK);
 }
 
-void mlock_new_folio(struct page *page)
+/* Linux __mlock_folio: a page on a list goes to the unevictable one (one
+ * more mlock_count if it is there already); nothing while it is isolated
+ * (the putback sees PG_mlocked).  lru_lock held. */
+static void __mlock_folio(struct lruvec *lruvec, struct page *page)
 {
-	if (!TestSetPageMlocked(page)) {
-		nr_mlock_mod(page, 1);
-		count_vm_event(UNEVICTABLE_PGMLOCKED);
-	}
-}
-
-void mlock_folio(struct page *page)
-{
-	struct lruvec *lruvec = folio_lruvec(page);
-
-	if (!TestSetPageMlocked(page)) {
-		nr_mlock_mod(page, 1);
-		count_vm_event(UNEVICTABLE_PGMLOCKED);
-	}
-	spin_lock(&lruvec->lru_lock);
-	if (PageLRU(page)) {
-		if (PageUnevictable(page)) {
-			page->mlock_count++;
-		} else {
-			lruvec_del_folio(lruvec, page);
-			ClearPageActive(page);
-			SetPageUnevictable(page);
-			page->mlock_count = 1;
-			lruvec_add_folio(lruvec, page);
-			count_vm_event(UNEVICTABLE_PGCULLED);
-		}
-	}
-	spin_unlock(&lruvec->lru_lock);
-}
-
-void munlock_folio(struct page *page)
-{
-	struct lruvec *lruvec = folio_lruvec(page);
-	bool on_lru;
-
-	spin_lock(&lruvec->lru_lock);
-	on_lru = PageLRU(page);
-	if (on_lru && PageUnevictable(page) && page->mlock_count > 1) {
-		page->mlock_count--; /* another locked VMA maps it */
-		spin_unlock(&lruvec->lru_lock);
+	if (!PageLRU(page))
 		return;
+	if (!PageMlocked(page)) { /* munlocked meanwhile: evictable again */
+		if (PageUnevictable(page)) {
+			lruvec_del_folio(lruvec, page);
+			ClearPageUnevictable(page);
+			lruvec_add_folio(lruvec, page);
+			count_vm_event(UNEVICTABLE_PGRESCUED);
+		}
+		return;
+	}
+	if (PageUnevictable(page)) {
+		page->mlock_count++;
+		return;
+	}
+	lruvec_del_folio(lruvec, page);
+	ClearPageActive(page);
+	SetPageUnevictable(page);
+	page->mlock_count = 1;
+	lruvec_add_folio(lruvec, page);
+	count_vm_event(UNEVICTABLE_PGCULLED);
+}
+
+/* Linux __mlock_new_folio: a new page (not on a list) joins the LRU,
+ * unevictable unless munlocked meanwhile.  lru_lock held. */
+static void __mlock_new_folio(struct lruvec *lruvec, struct page *page)
+{
+	VM_BUG_ON(PageLRU(page));
+	if (PageMlocked(page)) {
+		ClearPageActive(page);
+		SetPageUnevictable(page);
+		page->mlock_count = 1;
+		count_vm_event(UNEVICTABLE_PGCULLED);
+	}
+	lruvec_add_folio(lruvec, page);
+	SetPageLRU(page);
+}
+
+/* Linux __munlock_folio: one locked mapping fewer; the last one clears
+ * PG_mlocked and rescues the page to an evictable list.  A page off the
+ * lists (isolated) loses PG_mlocked; its putback decides.  lru_lock held. */
+static void __munlock_folio(struct lruvec *lruvec, struct page *page)
+{
+	bool on_lru = PageLRU(page);
+
+	if (on_lru && PageUnevictable(page)) {
+		if (page->mlock_count)
+			page->mlock_count--;
+		if (page->mlock_count)
+			return; /* another locked VMA maps it */
 	}
 	if (TestClearPageMlocked(page)) {
 		nr_mlock_mod(page, -1);
-		/* stranded: off the LRU but unevictable (Linux __munlock_folio) */
+		/* stranded: off the LRU but unevictable */
 		count_vm_event(on_lru || !PageUnevictable(page) ? UNEVICTABLE_PGMUNLOCKED :
 								  UNEVICTABLE_PGSTRANDED);
 	}
@@ -89,8 +121,110 @@ void munlock_folio(struct page *page)
 		lruvec_add_folio(lruvec, page);
 		count_vm_event(UNEVICTABLE_PGRESCUED);
 	}
-	spin_unlock(&lruvec->lru_lock);
 }
+
+/* Apply a batch under lru_lock, then drop its references (a last one frees
+ * the page, which takes lru_lock itself). */
+static void mlock_folio_batch(struct mlock_fbatch *fb)
+{
+	struct lruvec *lruvec = NULL;
+
+	for (unsigned int i = 0; i < fb->nr; i++) {
+		struct page *page = fb->pages[i];
+
+		if (!lruvec) {
+			lruvec = folio_lruvec(page);
+			spin_lock(&lruvec->lru_lock);
+		}
+		if (fb->op[i] == MLOCK_LRU)
+			__mlock_folio(lruvec, page);
+		else if (fb->op[i] == MLOCK_NEW)
+			__mlock_new_folio(lruvec, page);
+		else
+			__munlock_folio(lruvec, page);
+	}
+	if (lruvec)
+		spin_unlock(&lruvec->lru_lock);
+	for (unsigned int i = 0; i < fb->nr; i++)
+		put_page(fb->pages[i]);
+	fb->nr = 0;
+}
+
+/* Queue page (a reference taken) on this CPU's mlock batch; move the batch
+ * when full, or at once on a thread that is no CPU. */
+static void mlock_batch_add(struct page *page, enum mlock_op op)
+{
+	struct cpu *c = this_cpu();
+	struct mlock_fbatch *fb, one;
+
+	get_page(page);
+	if (c && mlock_fbatches) {
+		fb = &mlock_fbatches[c->id];
+	} else {
+		fb = &one;
+		fb->nr = 0;
+	}
+	fb->pages[fb->nr] = page;
+	fb->op[fb->nr++] = (unsigned char)op;
+	if (fb->nr == MLOCK_BATCH_SIZE || fb == &one)
+		mlock_folio_batch(fb);
+}
+
+void mlock_drain_local(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c && mlock_fbatches && mlock_fbatches[c->id].nr)
+		mlock_folio_batch(&mlock_fbatches[c->id]);
+}
+
+bool need_mlock_drain(int cpu) { return mlock_fbatches && READ_ONCE(mlock_fbatches[cpu].nr); }
+
+void mlock_batch_count(unsigned int *refs)
+{
+	if (!mlock_fbatches)
+		return;
+	for (int c = 0; c < mmk->nr_cpus; c++)
+		for (unsigned int j = 0; j < READ_ONCE(mlock_fbatches[c].nr); j++)
+			refs[page_to_pfn(mlock_fbatches[c].pages[j])]++;
+}
+
+void mlock_new_folio(struct page *page)
+{
+	SetPageMlocked(page);
+	nr_mlock_mod(page, 1);
+	count_vm_event(UNEVICTABLE_PGMLOCKED);
+	mlock_batch_add(page, MLOCK_NEW);
+}
+
+void mlock_folio(struct page *page)
+{
+	if (!TestSetPageMlocked(page)) {
+		nr_mlock_mod(page, 1);
+		count_vm_event(UNEVICTABLE_PGMLOCKED);
+	}
+	mlock_batch_add(page, MLOCK_LRU);
+}
+
+void munlock_folio(struct page *page) { mlock_batch_add(page, MUNLOCK); }
+
+static int mlock_batch_init(void)
+{
+	size_t sz = sizeof(*mlock_fbatches) * (size_t)mmk->nr_cpus;
+
+	mlock_fbatches = aligned_alloc(64, sz);
+	if (!mlock_fbatches)
+		return -ENOMEM;
+	memset(mlock_fbatches, 0, sz);
+	return 0;
+}
+
+static void mlock_batch_exit(void)
+{
+	free(mlock_fbatches);
+	mlock_fbatches = NULL;
+}
+mmk_initcall(INIT_PAGE_ALLOC + 1, mlock_batch_init, mlock_batch_exit);
 
 /* vm_flags is read once: truncation's zap holds only i_mmap_rwsem, so
  * mprotect or mlock may change the flags meanwhile; a page left mlocked
@@ -148,9 +282,13 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
 	vm_flags_reset(vma, newflags);
-	/* Linux mlock_vma_pages_range: the pages already there follow */
-	if ((oldflags ^ newflags) & VM_LOCKED)
+	/* Linux mlock_vma_pages_range: the pages already there follow, their
+	 * batch moved before and after the walk */
+	if ((oldflags ^ newflags) & VM_LOCKED) {
+		lru_add_drain();
 		walk_page_range_vma(vma, start, end, &mlock_walk_ops, NULL);
+		lru_add_drain();
+	}
 out:
 	*prev = vma;
 	return 0;

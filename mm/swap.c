@@ -212,8 +212,9 @@ void folio_add_lru(struct page *page)
 void folio_add_lru_vma(struct page *page, struct vm_area_struct *vma)
 {
 	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED))
-		mlock_new_folio(page);
-	folio_add_lru(page);
+		mlock_new_folio(page); /* to the LRU through the mlock batch */
+	else
+		folio_add_lru(page);
 }
 
 void lru_add_drain(void)
@@ -225,6 +226,7 @@ void lru_add_drain(void)
 	for (int i = 0; i < NR_FBATCHES; i++)
 		if (cpu_fbatches[c->id].fb[i].nr)
 			folio_batch_move_lru(&cpu_fbatches[c->id].fb[i], fbatch_fn[i]);
+	mlock_drain_local();
 }
 
 static bool cpu_needs_drain(int cpu)
@@ -232,7 +234,7 @@ static bool cpu_needs_drain(int cpu)
 	for (int i = 0; i < NR_FBATCHES; i++)
 		if (READ_ONCE(cpu_fbatches[cpu].fb[i].nr))
 			return true;
-	return false;
+	return need_mlock_drain(cpu);
 }
 
 static void lru_add_drain_ipi(void *info)
@@ -279,6 +281,7 @@ void lru_batch_count(unsigned int *refs)
 		for (int i = 0; i < NR_FBATCHES; i++)
 			for (unsigned int j = 0; j < READ_ONCE(cpu_fbatches[c].fb[i].nr); j++)
 				refs[page_to_pfn(cpu_fbatches[c].fb[i].pages[j])]++;
+	mlock_batch_count(refs);
 }
 
 /* ------------------------------------------------------- promotions -- */

@@ -330,8 +330,8 @@ void lru_add_drain(void);
 void lru_add_drain_all(void);
 /* Pages waiting in the CPUs' lru_add batches (racy unless quiescent). */
 unsigned long lru_batched_pages(void);
-/* refs[pfn] += the CPUs' batch entries (each holds a reference) of every
- * page in a batch.  Machine quiescent (verify). */
+/* refs[pfn] += the CPUs' LRU and mlock batch entries (each holds a
+ * reference) of every page in a batch.  Machine quiescent (verify). */
 void lru_batch_count(unsigned int *refs);
 /* Queue the activation of a page on an inactive list (Linux folio_activate). */
 void folio_activate(struct page *page);
@@ -361,12 +361,21 @@ bool folio_isolate_lru(struct page *page);
 /* Give an isolated page back (Linux folio_putback_lru): to its list by
  * its flags, and the isolation's reference dropped. */
 void folio_putback_lru(struct page *page);
-/* mlock of a page newly mapped in a VM_LOCKED VMA (Linux mlock_new_folio),
- * and of a mapped page (mlock_folio), munlock_folio when one such mapping
- * goes.  Page locked or not yet visible; no lru_lock held. */
+/* mlock of a page newly mapped in a VM_LOCKED VMA (Linux mlock_new_folio:
+ * it joins the LRU through the mlock batch, not the lru_add one), and of a
+ * mapped page (mlock_folio), munlock_folio when one such mapping goes.
+ * PG_mlocked changes at once, the lists when this CPU's mlock batch moves.
+ * Page locked or not yet visible; no lru_lock held. */
 void mlock_new_folio(struct page *page);
 void mlock_folio(struct page *page);
 void munlock_folio(struct page *page);
+/* This CPU's mlock batch moved (Linux mlock_drain_local; lru_add_drain
+ * calls it).  No spinlock held. */
+void mlock_drain_local(void);
+/* Whether cpu's mlock batch holds pages (racy: lru_add_drain_all's test). */
+bool need_mlock_drain(int cpu);
+/* refs[pfn] += the CPUs' mlock batch entries.  Machine quiescent (verify). */
+void mlock_batch_count(unsigned int *refs);
 /* The rmap side (Linux mlock_vma_folio, munlock_vma_folio in mm/internal.h):
  * a page getting a PTE in a VM_LOCKED VMA (not VM_SPECIAL) is mlocked, a
  * page losing one there is munlocked.  PTE lock held; no lru_lock. */
