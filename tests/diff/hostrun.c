@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -2374,6 +2375,31 @@ static void check_sysctls(void)
 	}
 }
 
+/*
+ * One CPU for the coordinator and every agent (inherited over fork and
+ * exec), the one it starts on: mmkit runs a scenario's tasks on one
+ * simulated CPU, and Linux keeps per-CPU state that results depend on.  A
+ * page waits in the lru_add (or mlock) batch of the CPU that faulted it in
+ * until that CPU drains it: MADV_PAGEOUT from an agent that has moved to
+ * another CPU cannot isolate it and leaves it resident (RssShmem), and
+ * whether folio_mark_accessed finds a page on the LRU, in its own CPU's
+ * batch or in another's decides smaps Referenced.  Unpinned, a loaded
+ * machine moves the agents and such lines vary from run to run.
+ */
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "hostrun: warning: cannot pin to CPU %d: %s: per-CPU LRU "
+			"batches may make results vary\n", cpu, strerror(errno));
+}
+
 /* The agents' soft limits: 8 MiB, or the hard limit when that is lower. */
 static void agent_limits(void)
 {
@@ -2434,6 +2460,7 @@ int main(int argc, char **argv)
 	if (emit && !S.plain && !(S.emit = fopen(emit, "w")))
 		die("%s: %s", emit, strerror(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pin_to_one_cpu();
 	agent_limits();
 	check_sysctls();
 	run_script(in);
