@@ -172,7 +172,8 @@ static void file_pass(unsigned long ram, unsigned long n, bool mapped)
 	s0 = sum_vm_event(PGSTEAL_KSWAPD);
 	kswapd_ns = 0;
 	for (unsigned long i = 0; i < n; i++) {
-		if (mapped ? mmk_read(U, a + i * PG, 8, &v) != 0 : sys_read((int)fd, a, PG) != (long)PG)
+		if (mapped ? mmk_read(U, a + i * PG, 8, &v) != 0 :
+			     sys_read((int)fd, a, PG) != (long)PG)
 			die("read");
 		kswapd_turn();
 	}
@@ -185,10 +186,7 @@ static void file_pass(unsigned long ram, unsigned long n, bool mapped)
 }
 
 /* Does the command line ask for shape s (no shape: every one)? */
-static bool want(const char *only, const char *s)
-{
-	return !only || !strcmp(only, s);
-}
+static bool want(const char *only, const char *s) { return !only || !strcmp(only, s); }
 
 int main(int argc, char **argv)
 {
