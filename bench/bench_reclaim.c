@@ -182,6 +182,9 @@ static void file_pass(unsigned long ram, unsigned long n, bool mapped)
 	       "%lu kswapd runs\n",
 	       "", sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON),
 	       sum_vm_event(PGSCAN_KSWAPD), sum_vm_event(PGREFILL), sum_vm_event(PAGEOUTRUN));
+	printf("%-14s %8lu pgscan_direct, %lu pgsteal_direct, %lu workingset_refault_file\n", "",
+	       sum_vm_event(PGSCAN_DIRECT), sum_vm_event(PGSTEAL_DIRECT),
+	       global_node_page_state(WORKINGSET_REFAULT_FILE));
 	machine_shutdown();
 }
 
