@@ -91,7 +91,7 @@ one() {
 }
 
 echo "bench_reclaim_host: $(uname -r), 1 GiB file, 64 MiB memcg, $runs runs; load $(cut -d' ' -f1-3 /proc/loadavg)"
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
 	one mmap
 	one read
 done
