@@ -91,7 +91,6 @@ static struct inode *hostfs_iget(struct super_block *sb, int fd, const struct ho
 static int hostfs_open_inode(struct inode *dir, const char *name, bool create, umode_t mode,
 			     struct inode **out)
 {
-	bool rdonly = dir->i_sb->s_flags & SB_RDONLY, writable;
 	struct host_stat st;
 	int fd, err;
 
@@ -102,8 +101,8 @@ static int hostfs_open_inode(struct inode *dir, const char *name, bool create, u
 		if (!MMK_S_ISDIR(st.mode) && !MMK_S_ISREG(st.mode))
 			return -EPERM; /* devices, fifos, sockets: not here */
 	}
-	fd = host_open_at(dir->i_hostfd, name, !create && MMK_S_ISDIR(st.mode), rdonly, create,
-			  mode & 07777, &writable);
+	fd = host_open_at(dir->i_hostfd, name, !create && MMK_S_ISDIR(st.mode), create,
+			  mode & 07777);
 	if (fd < 0)
 		return fd;
 	err = host_fstat(fd, &st);
@@ -111,7 +110,7 @@ static int hostfs_open_inode(struct inode *dir, const char *name, bool create, u
 		host_close(fd);
 		return err;
 	}
-	*out = hostfs_iget(dir->i_sb, fd, &st, writable);
+	*out = hostfs_iget(dir->i_sb, fd, &st, create);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -735,9 +734,27 @@ static const struct inode_operations hostfs_dir_iops = {
 	.mkdir = hostfs_mkdir,
 	.unlink = hostfs_unlink,
 };
+/* Write access (may_open for writing or O_TRUNC, truncate(2)): the host
+ * file, opened read-only at lookup, is reopened read-write in place the
+ * first time.  Racing callers both reopen; the second dup3 is harmless.
+ * The host's refusal is the answer: EACCES for a file the user cannot
+ * write, ETXTBSY for a program the host is running. */
+static int hostfs_permission(struct inode *inode, int mask)
+{
+	int err;
+
+	if (!(mask & MAY_WRITE) || READ_ONCE(inode->i_host_writable))
+		return 0;
+	err = host_reopen_rw(inode->i_hostfd);
+	if (!err)
+		WRITE_ONCE(inode->i_host_writable, true);
+	return err;
+}
+
 static const struct inode_operations hostfs_file_iops = {
 	.setsize = hostfs_setsize,
 	.getblocks = hostfs_getblocks,
+	.permission = hostfs_permission,
 };
 static long hostfs_read(struct file *f, unsigned long ubuf, size_t len, loff_t *pos)
 {

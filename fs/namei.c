@@ -23,6 +23,11 @@
 
 DECLARE_RWSEM(namespace_sem);
 
+int inode_permission(struct inode *inode, int mask)
+{
+	return inode->i_op && inode->i_op->permission ? inode->i_op->permission(inode, mask) : 0;
+}
+
 /* The child name of dir, looked up if not cached; mounts crossed.  No
  * reference taken (the tree holds one).  Caller holds namespace_sem. */
 int walk_component(struct dentry *dir, const char *name, struct dentry **out)

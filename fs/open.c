@@ -74,11 +74,11 @@ static int may_open(struct dentry *d, int flags, fmode_t fmode)
 		return (fmode & FMODE_WRITE) || (flags & MMK_O_TRUNC) ? -EISDIR : 0;
 	if (flags & MMK_O_DIRECTORY)
 		return -ENOTDIR;
-	if (((fmode & FMODE_WRITE) || (flags & MMK_O_TRUNC)) && (d->d_sb->s_flags & SB_RDONLY))
+	if (!(fmode & FMODE_WRITE) && !(flags & MMK_O_TRUNC))
+		return 0;
+	if (d->d_sb->s_flags & SB_RDONLY)
 		return -EROFS;
-	if ((fmode & FMODE_WRITE) && inode->i_hostfd >= 0 && !inode->i_host_writable)
-		return -EACCES;
-	return 0;
+	return inode_permission(inode, MAY_WRITE);
 }
 
 struct file *do_filp_open(const char *path, int flags, umode_t mode, int *err)
@@ -181,6 +181,8 @@ long sys_truncate(const char *path, loff_t length)
 	else if (d->d_sb->s_flags & SB_RDONLY)
 		err = -EROFS;
 	else
+		err = inode_permission(d->d_inode, MAY_WRITE);
+	if (!err)
 		err = do_truncate(d->d_inode, length);
 	dput(d);
 	return err;

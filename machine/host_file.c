@@ -1,5 +1,5 @@
 /*
- * file.c - host files for hostfs and the block layer (include/mmkit/host.h):
+ * host_file.c - host files for hostfs and the block layer (include/mmkit/host.h):
  * openat/fstatat/preadv/pwritev/ftruncate/fallocate/fsync/unlinkat/mkdirat/
  * lseek(SEEK_DATA) on the host, each retried on EINTR and returning -errno.
  * Nothing here knows about pages or the simulated clock.
@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
@@ -31,25 +32,28 @@ int host_open_dir(const char *path)
 	return (int)RETRY(open(path, O_PATH | O_DIRECTORY | O_CLOEXEC));
 }
 
-int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create, unsigned int mode,
-		 bool *writable)
+int host_open_at(int dirfd, const char *name, bool dir, bool create, unsigned int mode)
 {
-	int flags = O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
-	long fd;
-
-	*writable = false;
 	if (dir)
 		return (int)RETRY(openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC));
-	if (!rdonly) {
-		fd = RETRY(openat(dirfd, name, flags | O_RDWR, mode));
-		if (fd >= 0) {
-			*writable = true;
-			return (int)fd;
-		}
-		if (fd != -EACCES && fd != -EROFS && fd != -ETXTBSY && fd != -EPERM)
-			return (int)fd;
-	}
-	return (int)RETRY(openat(dirfd, name, flags | O_RDONLY, mode));
+	if (create)
+		return (int)RETRY(
+			openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, mode));
+	return (int)RETRY(openat(dirfd, name, O_RDONLY | O_CLOEXEC));
+}
+
+int host_reopen_rw(int fd)
+{
+	char path[32];
+	long rw, r;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rw = RETRY(open(path, O_RDWR | O_CLOEXEC));
+	if (rw < 0)
+		return (int)rw;
+	r = RETRY(dup3((int)rw, fd, O_CLOEXEC));
+	close((int)rw);
+	return r < 0 ? (int)r : 0;
 }
 
 int host_close(int fd) { return close(fd) < 0 ? -errno : 0; }

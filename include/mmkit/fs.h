@@ -135,6 +135,10 @@ struct inode_operations {
 	int (*setsize)(struct inode *inode, loff_t size);
 	/* st_blocks for stat (512-byte units). */
 	unsigned long (*getblocks)(struct inode *inode);
+	/* May the caller access the inode as mask (MAY_WRITE) says?  0 or
+	 * -errno; NULL: always.  May be called with namespace_sem held (not
+	 * inode_lock), any number of times, concurrently. */
+	int (*permission)(struct inode *inode, int mask);
 };
 
 struct address_space_operations {
@@ -198,8 +202,8 @@ struct inode {
 	unsigned long dirtied_when; /* jiffies of the first dirtying */
 	struct list_head i_io_list; /* on wb.b_dirty / b_io / b_more_io */
 	/* ---- hostfs ---- */
-	int i_hostfd; /* -1: none */
-	bool i_host_writable;
+	int i_hostfd;		/* -1: none */
+	bool i_host_writable;	/* i_hostfd is open read-write (READ_ONCE/WRITE_ONCE) */
 	/* S_SWAPFILE: an active swap area (writes, truncation and fallocate: -ETXTBSY) */
 	bool i_swapfile;
 	/* shmem: pages charged to Committed_AS (shmem_acct_size), released at eviction */
@@ -372,5 +376,9 @@ void ksys_sync(void);
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
 /* do_truncate: the size of inode becomes length (inode_lock taken). */
 int do_truncate(struct inode *inode, loff_t length);
+/* inode_permission (fs/namei.c): the file system's i_op->permission, if
+ * any, for the access in mask.  0 or -errno. */
+#define MAY_WRITE 0x2
+int inode_permission(struct inode *inode, int mask);
 
 #endif

@@ -26,11 +26,17 @@ struct host_iovec {
 
 /* A directory to mount: an O_PATH|O_DIRECTORY descriptor. */
 int host_open_dir(const char *path);
-/* name in the directory dirfd: a directory (O_PATH) or a regular file
- * (read-write if allowed and !rdonly, else read-only; *writable says which).
- * create: O_CREAT|O_EXCL with mode. */
-int host_open_at(int dirfd, const char *name, bool dir, bool rdonly, bool create, unsigned int mode,
-		 bool *writable);
+/* name in the directory dirfd: a directory (O_PATH), an existing regular
+ * file read-only, or (create) a new one, O_CREAT|O_EXCL read-write with
+ * mode.  Write access to an existing file is asked for only when the
+ * machine opens it for writing (host_reopen_rw): a file the machine only
+ * reads is never open for writing on the host, so the host can still
+ * execute it (no ETXTBSY) and a read-only user loses nothing. */
+int host_open_at(int dirfd, const char *name, bool dir, bool create, unsigned int mode);
+/* Reopen the file open at fd read-write, in place: fd then refers to the
+ * new open file description (dup3), so I/O already using the number goes
+ * on.  0, or the host's error (-EACCES, -ETXTBSY, -EROFS, ...). */
+int host_reopen_rw(int fd);
 int host_close(int fd);
 int host_fstat(int fd, struct host_stat *st);
 /* stat of name in dirfd without opening it (follows symbolic links). */
