@@ -159,7 +159,8 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		spin_ns = atof(argv[1]);
 	if (rounds < 1 || rounds > MAX_ROUNDS)
-		return fprintf(stderr, "usage: bench_aio [SPIN_NS] [ROUNDS 1..%d]\n", MAX_ROUNDS), 2;
+		return fprintf(stderr, "usage: bench_aio [SPIN_NS] [ROUNDS 1..%d]\n", MAX_ROUNDS),
+		       2;
 	snprintf(path, sizeof(path), "%s/mmkit-bench-aio-%d", base ? base : "/var/tmp", getpid());
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	buf = aligned_alloc(PG, FILE_BYTES);

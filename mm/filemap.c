@@ -765,9 +765,8 @@ static bool xa_gather(struct xa_node *node, unsigned int level, unsigned long ba
 
 /* Up to nr pages of [*start, end] (inclusive) in one walk under the lock,
  * with references; *start past the last one. */
-static unsigned int filemap_gather(struct address_space *m, unsigned long *start,
-				   unsigned long end, bool dirty, struct page **pages,
-				   unsigned int nr)
+static unsigned int filemap_gather(struct address_space *m, unsigned long *start, unsigned long end,
+				   bool dirty, struct page **pages, unsigned int nr)
 {
 	struct xa_batch b = { .start = *start,
 			      .end = end == ~0UL ? 0 : end + 1,

@@ -178,8 +178,8 @@ void folio_end_writeback(struct page *page)
 #define WB_BATCH 31
 
 /* Write one page of the batch if it is still this mapping's and dirty. */
-static int write_one_page(struct address_space *m, struct page *page,
-			  struct writeback_control *wbc, writepage_t writepage, void *data)
+static int write_one_page(struct address_space *m, struct page *page, struct writeback_control *wbc,
+			  writepage_t writepage, void *data)
 {
 	int err = 0;
 

@@ -108,8 +108,8 @@ static void swap_bio_init(struct bio *bio, struct swap_info_struct *si, enum req
 }
 
 /* Each page of a request ends as the bytes of its slot that moved say. */
-static void swap_end_pages(struct swap_info_struct *si, enum req_op op, struct page **pages,
-			   int nr, long done, bool async)
+static void swap_end_pages(struct swap_info_struct *si, enum req_op op, struct page **pages, int nr,
+			   long done, bool async)
 {
 	int i;
 
