@@ -677,52 +677,6 @@ struct page *filemap_grab_page_write(struct address_space *m, unsigned long inde
 	return __filemap_grab_page(m, index, false, mapping_can_writeback(m));
 }
 
-/* The first page of the cache with start <= index < end, or NULL. */
-static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
-			    unsigned long start, unsigned long end)
-{
-	unsigned int shift = XA_SHIFT * level;
-	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0;
-	unsigned int i = 0;
-
-	/* straight to the slot holding start (span 0: the top level's whole
-	 * slot covers more than an unsigned long) */
-	if (span && start > base)
-		i = (unsigned int)min((start - base) / span, (unsigned long)XA_SLOTS);
-	for (; i < XA_SLOTS; i++) {
-		unsigned long lo = base + i * span;
-		struct page *page;
-
-		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
-			continue;
-		if (level == 0) {
-			if (xa_is_value_entry(node->slots[i]))
-				continue;
-			return node->slots[i];
-		}
-		page = xa_find(node->slots[i], level - 1, lo, start, end);
-		if (page)
-			return page;
-	}
-	return NULL;
-}
-
-/* The first page with start <= index <= end (inclusive), with a reference. */
-static struct page *filemap_find_get(struct address_space *m, unsigned long start,
-				     unsigned long end)
-{
-	struct page *page = NULL;
-
-	spin_lock(&m->i_pages_lock);
-	if (m->xa_root && start <= end)
-		page = xa_find(m->xa_root, m->xa_height - 1, 0, start,
-			       end == ~0UL ? ~0UL : end + 1);
-	if (page)
-		get_page(page);
-	spin_unlock(&m->i_pages_lock);
-	return page;
-}
-
 /* A batch lookup's state: pages of [start, end) (end 0: no bound), in
  * index order, only PG_dirty ones if dirty (Linux's PAGECACHE_TAG_DIRTY). */
 struct xa_batch {
@@ -786,6 +740,15 @@ static unsigned int filemap_gather(struct address_space *m, unsigned long *start
 	if (b.n)
 		*start = pages[b.n - 1]->index + 1; /* no index is ~0UL (MAX_LFS_FILESIZE) */
 	return b.n;
+}
+
+/* The first page with start <= index <= end (inclusive), with a reference. */
+static struct page *filemap_find_get(struct address_space *m, unsigned long start,
+				     unsigned long end)
+{
+	struct page *page;
+
+	return filemap_gather(m, &start, end, false, &page, 1) ? page : NULL;
 }
 
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
