@@ -7,13 +7,17 @@
  *                  (not direct reclaim) does the reclaim: kswapd's CPU time
  *                  per page it reclaimed, and pages per kswapd CPU-second
  *   clean file     the same with a read of every page of a 4x-RAM host file
- *                  mapped MAP_SHARED read-only: clean page-cache pages
- *                  dropped by kswapd (no write)
+ *                  mapped MAP_SHARED read-only: clean mapped page-cache pages
+ *                  dropped by kswapd (no write; three rmap walks per page:
+ *                  folio_referenced twice, try_to_unmap once)
+ *   clean read     the same file read() page by page into one user buffer:
+ *                  clean unmapped page-cache pages (PG_referenced from the
+ *                  read's mark_page_accessed; no rmap walk, as in Linux)
  *   fault          CPU time per write fault of the anon pass (fault, zeroing,
  *                  swap-out of the victims included) next to the same faults
  *                  on a machine big enough not to reclaim
  *
- *   bench_reclaim [RAM_MiB [anon|file|fault]]
+ *   bench_reclaim [RAM_MiB [anon|file|read|fault]]
  *       (default 64 MiB, every shape; files in $MMKIT_BENCH_DIR or /var/tmp;
  *       one shape alone is the one to profile, e.g. perf record on "file")
  *
@@ -146,17 +150,58 @@ static void report(const char *what, unsigned long steal, double ns)
 	       what, steal, ns / (double)steal, (double)steal / ns * 1e3);
 }
 
+/* The clean-file shapes: every page of the 4x-RAM data file read once, in
+ * order, through a shared read-only mapping (mapped) or by read() into a
+ * one-page buffer; kswapd reclaims after every page. */
+static void file_pass(unsigned long ram, unsigned long n, bool mapped)
+{
+	unsigned long a, s0;
+	long fd;
+	u64 v;
+
+	boot(ram);
+	spawn();
+	fd = sys_open("/bench/data", 0, 0);
+	if (fd < 0)
+		die("open data");
+	if (mapped)
+		a = sys_mmap(0, n * PG, MMK_PROT_READ, MMK_MAP_SHARED, (int)fd, 0);
+	else
+		a = sys_mmap(0, PG, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_POPULATE, -1, 0);
+	s0 = sum_vm_event(PGSTEAL_KSWAPD);
+	kswapd_ns = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		if (mapped ? mmk_read(U, a + i * PG, 8, &v) != 0 :
+			     sys_read((int)fd, a, PG) != (long)PG)
+			die("read");
+		kswapd_turn();
+	}
+	report(mapped ? "clean file" : "clean read", sum_vm_event(PGSTEAL_KSWAPD) - s0, kswapd_ns);
+	printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon, %lu pgscan_kswapd, %lu pgrefill, "
+	       "%lu kswapd runs\n",
+	       "", sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON),
+	       sum_vm_event(PGSCAN_KSWAPD), sum_vm_event(PGREFILL), sum_vm_event(PAGEOUTRUN));
+	printf("%-14s %8lu pgscan_direct, %lu pgsteal_direct, %lu workingset_refault_file\n", "",
+	       sum_vm_event(PGSCAN_DIRECT), sum_vm_event(PGSTEAL_DIRECT),
+	       global_node_page_state(WORKINGSET_REFAULT_FILE));
+	machine_shutdown();
+}
+
+/* Does the command line ask for shape s (no shape: every one)? */
+static bool want(const char *only, const char *s) { return !only || !strcmp(only, s); }
+
 int main(int argc, char **argv)
 {
 	const char *base = getenv("MMKIT_BENCH_DIR");
 	unsigned long ram = argc > 1 ? strtoul(argv[1], NULL, 0) : 64, n = (ram << 20) / PG * 4;
 	const char *only = argc > 2 ? argv[2] : NULL;
-	unsigned long s0, f0;
+	unsigned long s0;
 	double fault_pressure = 0, fault_free;
-	long fd;
 
-	if (only && strcmp(only, "anon") && strcmp(only, "file") && strcmp(only, "fault")) {
-		fprintf(stderr, "bench_reclaim: shape %s: not anon, file or fault\n", only);
+	if (only && strcmp(only, "anon") && strcmp(only, "file") && strcmp(only, "read") &&
+	    strcmp(only, "fault")) {
+		fprintf(stderr, "bench_reclaim: shape %s: not anon, file, read or fault\n", only);
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s/mmkit-bench-reclaim-XXXXXX", base ? base : "/var/tmp");
@@ -167,61 +212,31 @@ int main(int argc, char **argv)
 	printf("bench_reclaim: %lu MiB RAM, working sets of %lu pages (4x RAM), files in %s\n", ram,
 	       n, dir);
 
-	/* anon -> swap, kswapd reclaiming */
-	if (only && strcmp(only, "anon") && strcmp(only, "fault"))
-		goto file;
-	boot(ram);
-	spawn();
-	s0 = sum_vm_event(PGSTEAL_KSWAPD);
-	kswapd_ns = 0;
-	fault_pressure = anon_pass(n, true);
-	report("anon -> swap", sum_vm_event(PGSTEAL_KSWAPD) - s0, kswapd_ns);
-	printf("%-14s %8lu pgsteal_direct (the faulting CPU's own reclaim)\n", "",
-	       sum_vm_event(PGSTEAL_DIRECT));
-	machine_shutdown();
-	if (only)
-		goto fault;
-
-	/* clean file pages */
-file:
-	boot(ram);
-	spawn();
-	fd = sys_open("/bench/data", 0, 0);
-	if (fd < 0)
-		die("open data");
-	{
-		unsigned long a = sys_mmap(0, n * PG, MMK_PROT_READ, MMK_MAP_SHARED, (int)fd, 0);
-		u64 v;
-
-		f0 = sum_vm_event(PGSTEAL_KSWAPD);
+	/* anon -> swap, kswapd reclaiming (also the fault shape's pressure run) */
+	if (want(only, "anon") || want(only, "fault")) {
+		boot(ram);
+		spawn();
+		s0 = sum_vm_event(PGSTEAL_KSWAPD);
 		kswapd_ns = 0;
-		for (unsigned long i = 0; i < n; i++) {
-			if (mmk_read(U, a + i * PG, 8, &v))
-				die("read");
-			kswapd_turn();
-		}
-		report("clean file", sum_vm_event(PGSTEAL_KSWAPD) - f0, kswapd_ns);
-		printf("%-14s %8lu pgsteal_file, %lu pgsteal_anon, %lu pgscan_kswapd, %lu pgrefill, "
-		       "%lu kswapd runs\n",
-		       "", sum_vm_event(PGSTEAL_FILE), sum_vm_event(PGSTEAL_ANON),
-		       sum_vm_event(PGSCAN_KSWAPD), sum_vm_event(PGREFILL),
-		       sum_vm_event(PAGEOUTRUN));
+		fault_pressure = anon_pass(n, true);
+		report("anon -> swap", sum_vm_event(PGSTEAL_KSWAPD) - s0, kswapd_ns);
+		printf("%-14s %8lu pgsteal_direct (the faulting CPU's own reclaim)\n", "",
+		       sum_vm_event(PGSTEAL_DIRECT));
+		machine_shutdown();
 	}
-	machine_shutdown();
-	if (only)
-		goto out;
-
+	if (want(only, "file"))
+		file_pass(ram, n, true);
+	if (want(only, "read"))
+		file_pass(ram, n, false);
 	/* the same faults with no pressure */
-fault:
-	if (only && strcmp(only, "fault"))
-		goto out;
-	boot(ram * 6);
-	spawn();
-	fault_free = anon_pass(n, false);
-	machine_shutdown();
-	printf("%-14s %7.0f ns per write fault under pressure (kswapd excluded), %7.0f ns "
-	       "without\n",
-	       "fault", fault_pressure, fault_free);
-out:
+	if (want(only, "fault")) {
+		boot(ram * 6);
+		spawn();
+		fault_free = anon_pass(n, false);
+		machine_shutdown();
+		printf("%-14s %7.0f ns per write fault under pressure (kswapd excluded), %7.0f ns "
+		       "without\n",
+		       "fault", fault_pressure, fault_free);
+	}
 	return remove_dir();
 }

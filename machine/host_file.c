@@ -37,8 +37,7 @@ int host_open_at(int dirfd, const char *name, bool dir, bool create, unsigned in
 	if (dir)
 		return (int)RETRY(openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (create)
-		return (int)RETRY(
-			openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, mode));
+		return (int)RETRY(openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, mode));
 	return (int)RETRY(openat(dirfd, name, O_RDONLY | O_CLOEXEC));
 }
 

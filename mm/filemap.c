@@ -677,68 +677,90 @@ struct page *filemap_grab_page_write(struct address_space *m, unsigned long inde
 	return __filemap_grab_page(m, index, false, mapping_can_writeback(m));
 }
 
-/* The first page of the cache with start <= index < end, or NULL. */
-static struct page *xa_find(struct xa_node *node, unsigned int level, unsigned long base,
-			    unsigned long start, unsigned long end)
+/* A batch lookup's state: pages of [start, end) (end 0: no bound), in
+ * index order, only PG_dirty ones if dirty (Linux's PAGECACHE_TAG_DIRTY). */
+struct xa_batch {
+	unsigned long start, end;
+	bool dirty;
+	struct page **pages;
+	unsigned int nr, n;
+};
+
+/* Add the pages of node (at level, covering from base) to b until it is
+ * full: false once it is.  Caller holds i_pages_lock. */
+static bool xa_gather(struct xa_node *node, unsigned int level, unsigned long base,
+		      struct xa_batch *b)
 {
 	unsigned int shift = XA_SHIFT * level;
 	unsigned long span = shift < 8 * sizeof(unsigned long) ? 1UL << shift : 0;
 	unsigned int i = 0;
 
-	/* straight to the slot holding start (span 0: the top level's whole
-	 * slot covers more than an unsigned long) */
-	if (span && start > base)
-		i = (unsigned int)min((start - base) / span, (unsigned long)XA_SLOTS);
+	if (span && b->start > base)
+		i = (unsigned int)min((b->start - base) / span, (unsigned long)XA_SLOTS);
 	for (; i < XA_SLOTS; i++) {
 		unsigned long lo = base + i * span;
-		struct page *page;
+		void *e = node->slots[i];
 
-		if (!node->slots[i] || (span && lo >= end) || (span && lo + span <= start))
+		if (!e || (span && b->end && lo >= b->end) || (span && lo + span <= b->start))
 			continue;
-		if (level == 0) {
-			if (xa_is_value_entry(node->slots[i]))
-				continue;
-			return node->slots[i];
+		if (level) {
+			if (!xa_gather(e, level - 1, lo, b))
+				return false;
+			continue;
 		}
-		page = xa_find(node->slots[i], level - 1, lo, start, end);
-		if (page)
-			return page;
+		if (xa_is_value_entry(e) || (b->dirty && !PageDirty((struct page *)e)))
+			continue;
+		b->pages[b->n++] = e;
+		if (b->n == b->nr)
+			return false;
 	}
-	return NULL;
+	return true;
+}
+
+/* Up to nr pages of [*start, end] (inclusive) in one walk under the lock,
+ * with references; *start past the last one. */
+static unsigned int filemap_gather(struct address_space *m, unsigned long *start, unsigned long end,
+				   bool dirty, struct page **pages, unsigned int nr)
+{
+	struct xa_batch b = { .start = *start,
+			      .end = end == ~0UL ? 0 : end + 1,
+			      .dirty = dirty,
+			      .pages = pages,
+			      .nr = nr };
+	unsigned int i;
+
+	if (!nr || *start > end)
+		return 0;
+	spin_lock(&m->i_pages_lock);
+	if (m->xa_root)
+		xa_gather(m->xa_root, m->xa_height - 1, 0, &b);
+	for (i = 0; i < b.n; i++)
+		get_page(pages[i]);
+	spin_unlock(&m->i_pages_lock);
+	if (b.n)
+		*start = pages[b.n - 1]->index + 1; /* no index is ~0UL (MAX_LFS_FILESIZE) */
+	return b.n;
 }
 
 /* The first page with start <= index <= end (inclusive), with a reference. */
 static struct page *filemap_find_get(struct address_space *m, unsigned long start,
 				     unsigned long end)
 {
-	struct page *page = NULL;
+	struct page *page;
 
-	spin_lock(&m->i_pages_lock);
-	if (m->xa_root && start <= end)
-		page = xa_find(m->xa_root, m->xa_height - 1, 0, start,
-			       end == ~0UL ? ~0UL : end + 1);
-	if (page)
-		get_page(page);
-	spin_unlock(&m->i_pages_lock);
-	return page;
+	return filemap_gather(m, &start, end, false, &page, 1) ? page : NULL;
 }
 
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
 				     unsigned long end, struct page **pages, unsigned int nr)
 {
-	unsigned int n = 0;
+	return filemap_gather(m, start, end, false, pages, nr);
+}
 
-	while (n < nr && *start <= end) {
-		struct page *page = filemap_find_get(m, *start, end);
-
-		if (!page)
-			break;
-		pages[n++] = page;
-		*start = page->index + 1;
-		if (!*start)
-			break; /* index ~0UL */
-	}
-	return n;
+unsigned int filemap_get_dirty_pages(struct address_space *m, unsigned long *start,
+				     unsigned long end, struct page **pages, unsigned int nr)
+{
+	return filemap_gather(m, start, end, true, pages, nr);
 }
 
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end)

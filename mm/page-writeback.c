@@ -174,27 +174,24 @@ void folio_end_writeback(struct page *page)
 
 /* -------------------------------------------------------- writeback -- */
 
-/* The next dirty page of [*index, end] with a reference, or NULL. */
-static struct page *next_dirty_page(struct address_space *m, unsigned long *index,
-				    unsigned long end)
+/* Pages write_cache_pages looks up at a time (Linux's folio_batch, 31). */
+#define WB_BATCH 31
+
+/* Write one page of the batch if it is still this mapping's and dirty. */
+static int write_one_page(struct address_space *m, struct page *page, struct writeback_control *wbc,
+			  writepage_t writepage, void *data)
 {
-	struct page *pages[16];
+	int err = 0;
 
-	for (;;) {
-		unsigned int n = filemap_get_pages_range(m, index, end, pages, 16), i;
-		struct page *found = NULL;
-
-		for (i = 0; i < n; i++) {
-			if (!found && PageDirty(pages[i])) {
-				found = pages[i];
-				*index = found->index + 1;
-				continue;
-			}
-			put_page(pages[i]);
-		}
-		if (found || n < 16)
-			return found;
+	lock_page(page);
+	if (page->mapping == m && folio_clear_dirty_for_io(page)) {
+		folio_start_writeback(page);
+		err = writepage(page, wbc, data); /* ends writeback, unlocks */
+		wbc->nr_to_write--;
+	} else {
+		unlock_page(page);
 	}
+	return err;
 }
 
 int write_cache_pages(struct address_space *m, struct writeback_control *wbc, writepage_t writepage,
@@ -204,24 +201,22 @@ int write_cache_pages(struct address_space *m, struct writeback_control *wbc, wr
 	unsigned long end = wbc->range_end == MAX_LFS_FILESIZE ?
 				    ~0UL :
 				    (unsigned long)(wbc->range_end >> PAGE_SHIFT);
-	struct page *page;
+	struct page *pages[WB_BATCH];
+	unsigned int n, i;
 	int ret = 0;
 
-	while (wbc->nr_to_write > 0 && (page = next_dirty_page(m, &index, end)) != NULL) {
-		int err = 0;
+	do {
+		n = filemap_get_dirty_pages(m, &index, end, pages, WB_BATCH);
+		for (i = 0; i < n; i++) {
+			int err = wbc->nr_to_write > 0 ?
+					  write_one_page(m, pages[i], wbc, writepage, data) :
+					  0;
 
-		lock_page(page);
-		if (page->mapping == m && folio_clear_dirty_for_io(page)) {
-			folio_start_writeback(page);
-			err = writepage(page, wbc, data); /* ends writeback, unlocks */
-			wbc->nr_to_write--;
-		} else {
-			unlock_page(page);
+			put_page(pages[i]);
+			if (err && !ret)
+				ret = err;
 		}
-		put_page(page);
-		if (err && !ret)
-			ret = err;
-	}
+	} while (n == WB_BATCH && wbc->nr_to_write > 0);
 	return ret;
 }
 

@@ -17,6 +17,15 @@
  * a page does not fit.  Until then a written page stays under writeback
  * and a read one locked.
  *
+ * Reads are asynchronous, as Linux's swap_read_folio_bdev_async: the
+ * request is submitted (block/blk-core.c submit_bio: its time is charged
+ * to the clock at submission) and its pages stay locked and not uptodate
+ * until the completion, end_swap_bio_read, sets each uptodate (or logs the
+ * error) and unlocks it.  The completion runs when somebody waits for one
+ * of the pages (do_swap_page's lock_page: the faulting task sleeps on its
+ * own page only, the disk finishing the batches before it) or when the
+ * command ends.  Writes are synchronous: reclaim frees their pages at once.
+ *
  * Errors lose nothing (Linux end_swap_bio_write / end_swap_bio_read): a
  * failed write logs "Write-error on swap-device (MAJ:MIN:SECTOR)" and leaves
  * the page dirty, so it stays in memory (and in the swap cache) and a later
@@ -69,7 +78,9 @@ static void swap_write_end(struct swap_info_struct *si, struct page *page, bool 
 	folio_end_writeback(page);
 }
 
-static void swap_read_end(struct swap_info_struct *si, struct page *page, bool ok)
+/* The end of a read, per page (Linux end_swap_bio_read): uptodate, or
+ * logged and left not uptodate; unlocked (by the request, if async). */
+static void swap_read_end(struct swap_info_struct *si, struct page *page, bool ok, bool async)
 {
 	if (ok)
 		SetPageUptodate(page);
@@ -77,32 +88,101 @@ static void swap_read_end(struct swap_info_struct *si, struct page *page, bool o
 		printk(KERN_ALERT "Read-error on swap-device (%u:%u:%llu)\n", si->bdev->bd_major,
 		       si->bdev->bd_minor,
 		       (unsigned long long)swp_offset(page_swap_entry(page)) << (PAGE_SHIFT - 9));
-	unlock_page(page);
+	if (async)
+		unlock_page_io(page);
+	else
+		unlock_page(page);
 }
 
-/* One request for pages[0..nr) at slot offset; each page ends as the
- * bytes of its slot that moved say. */
-static void swap_submit(struct swap_info_struct *si, enum req_op op, unsigned long offset,
-			struct page **pages, int nr)
+static void swap_bio_init(struct bio *bio, struct swap_info_struct *si, enum req_op op,
+			  unsigned long offset, struct page **pages, int nr)
 {
-	struct bio bio = { .bi_bdev = si->bdev,
-			   .bi_op = op,
-			   .bi_hostfd = si->hostfd,
-			   .bi_pos = (long long)offset << PAGE_SHIFT };
-	long done;
 	int i;
 
+	bio->bi_bdev = si->bdev;
+	bio->bi_op = op;
+	bio->bi_hostfd = si->hostfd;
+	bio->bi_pos = (long long)offset << PAGE_SHIFT;
 	for (i = 0; i < nr; i++)
-		bio_add_buf(&bio, page_address(pages[i]), PAGE_SIZE);
-	done = submit_bio_wait(&bio);
+		bio_add_buf(bio, page_address(pages[i]), PAGE_SIZE);
+}
+
+/* Each page of a request ends as the bytes of its slot that moved say. */
+static void swap_end_pages(struct swap_info_struct *si, enum req_op op, struct page **pages, int nr,
+			   long done, bool async)
+{
+	int i;
+
 	for (i = 0; i < nr; i++) {
 		bool ok = done >= (long)((i + 1) * PAGE_SIZE);
 
 		if (op == REQ_OP_WRITE)
 			swap_write_end(si, pages[i], ok);
 		else
-			swap_read_end(si, pages[i], ok);
+			swap_read_end(si, pages[i], ok, async);
 	}
+}
+
+/* One request for pages[0..nr) at slot offset, now. */
+static void swap_submit_sync(struct swap_info_struct *si, enum req_op op, unsigned long offset,
+			     struct page **pages, int nr)
+{
+	struct bio bio = { 0 };
+
+	swap_bio_init(&bio, si, op, offset, pages, nr);
+	swap_end_pages(si, op, pages, nr, submit_bio_wait(&bio), false);
+}
+
+/* A read in flight: its area and pages (Linux: the bios' folios). */
+struct swap_rd {
+	struct swap_info_struct *si;
+	int nr;
+	struct page *pages[];
+};
+
+/* Linux end_swap_bio_read, for a whole request. */
+static void end_swap_bio_read(struct bio *bio)
+{
+	struct swap_rd *rd = bio->bi_private;
+
+	swap_end_pages(rd->si, REQ_OP_READ, rd->pages, rd->nr, bio->bi_status, true);
+	kfree(rd);
+	bio_put(bio);
+}
+
+/*
+ * One request for pages[0..nr) at slot offset.  A read goes out
+ * asynchronously (Linux swap_read_folio_bdev_async): the pages stay locked
+ * and not uptodate until its completion, which runs when somebody waits
+ * for one of them (the fault's lock_page) or the command ends
+ * (block/blk-core.c); now if the request cannot be had.  Writes are
+ * synchronous (their pages are freed by the reclaim that wrote them).
+ */
+static void swap_submit(struct swap_info_struct *si, enum req_op op, unsigned long offset,
+			struct page **pages, int nr)
+{
+	struct swap_rd *rd = NULL;
+	struct bio *bio = NULL;
+	int i;
+
+	if (op == REQ_OP_READ) {
+		rd = kmalloc(sizeof(*rd) + (size_t)nr * sizeof(struct page *), GFP_NOIO);
+		bio = rd ? bio_alloc() : NULL;
+	}
+	if (!bio) {
+		kfree(rd);
+		swap_submit_sync(si, op, offset, pages, nr);
+		return;
+	}
+	rd->si = si;
+	rd->nr = nr;
+	memcpy(rd->pages, pages, (size_t)nr * sizeof(struct page *));
+	swap_bio_init(bio, si, op, offset, pages, nr);
+	bio->bi_end_io = end_swap_bio_read;
+	bio->bi_private = rd;
+	for (i = 0; i < nr; i++)
+		page_lock_handoff(pages[i]);
+	submit_bio(bio);
 }
 
 static void swap_plug_submit(struct swap_iocb *plug)

@@ -26,9 +26,12 @@
  *     1 page).
  *   Pages read ahead get PG_readahead and count in swap_ra; a later hit on
  *   one clears it and counts in swap_ra_hit.  Reads of neighbouring slots
- *   go out as one request (page_io.c's plug).
+ *   go out as one request (page_io.c's plug), and a window's requests as
+ *   one block-layer batch (blk_plug): they are asynchronous, and the fault
+ *   that waits for its page (lock_page) completes the window.
  */
 #include <errno.h>
+#include "mmkit/blkdev.h"
 #include "mmkit/fault_inject.h"
 #include "mmkit/memory.h"
 #include "mmkit/mmzone.h"
@@ -310,7 +313,10 @@ static struct page *swap_cluster_readahead(swp_entry_t entry)
 	unsigned long offset = swp_offset(entry), mask = swapin_nr_pages(offset) - 1;
 	unsigned long start = offset & ~mask, end = offset | mask, off;
 	struct swap_iocb *plug = NULL;
+	struct blk_plug bplug;
+	struct page *page;
 
+	blk_start_plug(&bplug);
 	if (mask) {
 		if (!start)
 			start++; /* slot 0 is the header */
@@ -320,7 +326,9 @@ static struct page *swap_cluster_readahead(swp_entry_t entry)
 			swap_ra_one(swp_entry(swp_type(entry), off), off != offset, &plug);
 		swap_read_unplug(plug);
 	}
-	return swap_ra_target(entry);
+	page = swap_ra_target(entry);
+	blk_finish_plug(&bplug);
+	return page;
 }
 
 /* vma->swap_readahead_info: address | window << 6 | hits (Linux's). */
@@ -412,10 +420,13 @@ static struct page *swap_vma_readahead(swp_entry_t targ, struct vm_fault *vmf)
 {
 	struct swap_iocb *plug = NULL;
 	unsigned long start, end, addr;
+	struct blk_plug bplug;
+	struct page *page;
 	ptep_t pte0;
 
 	if (swap_vma_ra_win(vmf, &start, &end) == 1)
 		return swap_ra_target(targ);
+	blk_start_plug(&bplug);
 	pte0 = pte_offset_map(vmf->pmd, start);
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		pte_t p = ptep_get(ptep_add(pte0, (long)((addr - start) >> PAGE_SHIFT)));
@@ -432,7 +443,9 @@ static struct page *swap_vma_readahead(swp_entry_t targ, struct vm_fault *vmf)
 			put_swap_device(si);
 	}
 	swap_read_unplug(plug);
-	return swap_ra_target(targ);
+	page = swap_ra_target(targ);
+	blk_finish_plug(&bplug);
+	return page;
 }
 
 struct page *swapin_readahead(swp_entry_t entry, struct vm_fault *vmf)

@@ -202,8 +202,8 @@ struct inode {
 	unsigned long dirtied_when; /* jiffies of the first dirtying */
 	struct list_head i_io_list; /* on wb.b_dirty / b_io / b_more_io */
 	/* ---- hostfs ---- */
-	int i_hostfd;		/* -1: none */
-	bool i_host_writable;	/* i_hostfd is open read-write (READ_ONCE/WRITE_ONCE) */
+	int i_hostfd;	      /* -1: none */
+	bool i_host_writable; /* i_hostfd is open read-write (READ_ONCE/WRITE_ONCE) */
 	/* S_SWAPFILE: an active swap area (writes, truncation and fallocate: -ETXTBSY) */
 	bool i_swapfile;
 	/* shmem: pages charged to Committed_AS (shmem_acct_size), released at eviction */

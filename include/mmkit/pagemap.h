@@ -120,6 +120,12 @@ unsigned long filemap_count_nodes(struct address_space *m);
  * means the range holds no more (callers stop then). */
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
 				     unsigned long end, struct page **pages, unsigned int nr);
+/* The same for the pages with PG_dirty set when looked at (Linux
+ * filemap_get_folios_tag with PAGECACHE_TAG_DIRTY: mmkit's tree has no
+ * marks, so the walk tests the flag under i_pages_lock).  The caller
+ * checks again under the page lock. */
+unsigned int filemap_get_dirty_pages(struct address_space *m, unsigned long *start,
+				     unsigned long end, struct page **pages, unsigned int nr);
 /* Read page (locked, not uptodate) with a_ops->read_folio and wait: 0 with
  * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL.  A
  * refault of the working set (PG_workingset) is a memory stall (PSI). */
