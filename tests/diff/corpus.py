@@ -55,7 +55,8 @@ REFERENCE = os.path.join(CORPUS, "REFERENCE")
 VIEWS = os.path.join(CORPUS, "views.txt")
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from run_diff import canonical, materialize, swapoff_leftovers, unset_variable_end  # noqa: E402
+from run_diff import (canonical, claim_workdir, materialize, swapoff_leftovers,  # noqa: E402
+                      swapoff_orphans, unset_variable_end)
 
 SKIP = 77
 MARK = "@@@@ "                 # no scenario or output line starts with it
@@ -444,6 +445,7 @@ def record_swap(hostrun, out, d):
 
 
 def cmd_record(a):
+    swapoff_orphans()
     hostrun = os.path.realpath(a.hostrun)
     out = a.out
     os.makedirs(out, exist_ok=True)
@@ -451,12 +453,14 @@ def cmd_record(a):
     if not only or "swap" in only:
         # Swap files need a file system that takes them (not tmpfs): /var/tmp.
         with tempfile.TemporaryDirectory(prefix="mmkit-record-", dir="/var/tmp") as d:
+            claim_workdir(d)
             record_swap(hostrun, out, d)
         if only == {"swap"}:
             return 0
     settings = host_settings(hostrun)
     ncases = 0
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
+        claim_workdir(d)
         for suite, level in SUITES:
             if only and suite not in only:
                 continue
@@ -532,6 +536,7 @@ def cmd_diff(a):
 
 
 def cmd_live_status(a):
+    swapoff_orphans()
     why = live_mismatch()
     if why:
         print("live differential stage: SKIPPED: %s" % why)

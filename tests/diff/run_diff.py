@@ -189,6 +189,44 @@ def swapoff_leftovers(d):
                 pass
 
 
+OWNER = "owner.pid"   # in a work directory: the pid of the run_diff/corpus.py using it
+
+
+def claim_workdir(d):
+    """Mark d as this process's (swapoff_orphans reads the mark)."""
+    with open(os.path.join(d, OWNER), "w") as f:
+        f.write("%d\n" % os.getpid())
+
+
+def swapoff_orphans():
+    """Swap areas that a killed run left on: one under a work directory whose
+    owner (OWNER, written by claim_workdir) is no longer alive.  A ctest
+    timeout kills the whole run, so neither hostrun nor the finally that
+    calls swapoff_leftovers gets to turn the area off; until somebody does,
+    every live comparison on the machine is skipped (host swap is on)."""
+    try:
+        with open("/proc/swaps") as f:
+            paths = [l.split()[0].replace("\\040", " ") for l in f.read().splitlines()[1:]
+                     if l.strip()]
+    except OSError:
+        return
+    for path in paths:
+        d = os.path.dirname(path)
+        for _ in range(3):                      # the area is at most 3 levels down
+            owner = os.path.join(d, OWNER)
+            if os.path.exists(owner):
+                try:
+                    with open(owner) as f:
+                        pid = int(f.read().strip())
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    swapoff_leftovers(d)        # the owner is gone
+                except (OSError, ValueError):
+                    pass                        # alive (or not ours to judge)
+                break
+            d = os.path.dirname(d)
+
+
 class Runner:
     def __init__(self, hostrun, mmkit, workdir, mmkit_env=None):
         self.hostrun = hostrun
@@ -447,6 +485,7 @@ def main():
     ap.add_argument("cases", nargs="*", help="hand-written scenarios (.mm) to compare too")
     a = ap.parse_args()
 
+    swapoff_orphans()
     if not a.any_kernel:
         import corpus   # noqa: E402 (corpus imports this module)
         why = corpus.live_mismatch()
@@ -459,6 +498,7 @@ def main():
         sys.exit("run_diff: cannot find hostrun; pass --hostrun")
     keep = a.keep or tempfile.mkdtemp(prefix="mmkit-diff-")
     os.makedirs(keep, exist_ok=True)
+    claim_workdir(keep)
     for old in os.listdir(keep):          # a previous run's scenarios
         if re.match(r"^(seq|min|run)-\d+$", old):
             shutil.rmtree(os.path.join(keep, old), ignore_errors=True)
