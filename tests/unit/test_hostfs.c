@@ -28,37 +28,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "test_main.h"
+#include "hostdir_helpers.h"
 #include "mmkit/fs.h"
 #include "mmkit/sched.h"
 #include "task_helpers.h"
 
 extern char **environ;
 
-static char hostdir[256];
-
-static void boot(void)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	const char *why;
-
-	cfg.ram_bytes = 32 << 20;
-	assert_int_equal(machine_boot(&cfg, &why), 0);
-	mmk->log = NULL;
-	snprintf(hostdir, sizeof(hostdir), "%s/mmkit-test-hostfs-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(hostdir));
-}
-
-static int teardown(void **state)
-{
-	char cmd[400];
-
-	(void)state;
-	machine_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", hostdir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
+static void boot(void) { boot_with_hostdir(32 << 20, "hostfs"); }
 
 /* The host path of name in hostdir. */
 static const char *host_path(const char *name)
@@ -193,7 +170,7 @@ static void test_write_access_on_demand(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_teardown(test_write_access_on_demand, teardown),
+	cmocka_unit_test_teardown(test_write_access_on_demand, teardown_hostdir),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);

@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "test_main.h"
+#include "hostdir_helpers.h"
 #include "mmkit/fs.h"
 #include "mmkit/memory.h"
 #include "mmkit/pagemap.h"
@@ -192,31 +193,7 @@ static void test_pte_formats(void **state)
 
 /* ------------------------------------------------- with a machine -- */
 
-static char hostdir[256];
-
-static void boot(void)
-{
-	struct machine_config cfg = MACHINE_CONFIG_DEFAULT;
-	const char *why;
-
-	cfg.ram_bytes = 64 << 20;
-	assert_int_equal(machine_boot(&cfg, &why), 0);
-	mmk->log = NULL;
-	snprintf(hostdir, sizeof(hostdir), "%s/mmkit-test-swap-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(hostdir));
-}
-
-static int teardown(void **state)
-{
-	char cmd[400];
-
-	(void)state;
-	machine_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", hostdir);
-	assert_int_equal(system(cmd), 0);
-	return 0;
-}
+static void boot(void) { boot_with_hostdir(64 << 20, "swap"); }
 
 /* A swap file of `pages` pages made on the host (the header only). */
 static void host_swapfile(const char *name, unsigned long pages)
@@ -348,8 +325,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_header_build),
 	cmocka_unit_test(test_header_checks),
 	cmocka_unit_test(test_pte_formats),
-	cmocka_unit_test_teardown(test_count_continuation, teardown),
-	cmocka_unit_test_teardown(test_swapon_errno, teardown),
+	cmocka_unit_test_teardown(test_count_continuation, teardown_hostdir),
+	cmocka_unit_test_teardown(test_swapon_errno, teardown_hostdir),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);
