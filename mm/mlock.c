@@ -46,10 +46,7 @@ static struct mlock_fbatch *mlock_fbatches; /* [nr_cpus] */
 
 static void nr_mlock_mod(struct page *page, long d)
 {
-	if (this_cpu())
-		__mod_zone_page_state(page_zone(page), NR_MLOCK, d);
-	else
-		zone_page_state_add(d, page_zone(page), NR_MLOCK);
+	mod_zone_page_state_any(page_zone(page), NR_MLOCK, d);
 }
 
 /* Linux __mlock_folio: a page on a list goes to the unevictable one (one

@@ -149,10 +149,7 @@ static bool folio_try_get(struct page *page)
 /* NR_ISOLATED_ANON/FILE (file: 0 or 1) += nr, on a CPU or off one. */
 static void isolated_add(struct pglist_data *pgdat, int file, long nr)
 {
-	if (this_cpu())
-		__mod_node_page_state(pgdat, NR_ISOLATED_ANON + file, nr);
-	else
-		node_page_state_add(nr, pgdat, NR_ISOLATED_ANON + file);
+	mod_node_page_state_any(pgdat, NR_ISOLATED_ANON + file, nr);
 }
 
 static void isolated_mod(struct page *page, long nr)

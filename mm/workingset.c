@@ -90,17 +90,9 @@ bool workingset_test_recent(void *shadow, bool file, bool *workingset)
 	return distance <= size;
 }
 
-static void node_stat_mod(struct pglist_data *pgdat, enum node_stat_item item, long d)
-{
-	if (this_cpu())
-		__mod_node_page_state(pgdat, item, d);
-	else
-		node_page_state_add(d, pgdat, item);
-}
-
 static void node_stat_inc(struct page *page, enum node_stat_item item)
 {
-	node_stat_mod(page_pgdat(page), item, 1);
+	mod_node_page_state_any(page_pgdat(page), item, 1);
 }
 
 void workingset_refault(struct page *page, void *shadow)
@@ -156,7 +148,7 @@ void workingset_update_node(struct xa_node *node)
 		list_del_init(&node->private_list);
 		WRITE_ONCE(nr_shadow_nodes, nr_shadow_nodes - 1);
 	}
-	node_stat_mod(&contig_page_data, WORKINGSET_NODES, shadows_only ? 1 : -1);
+	mod_node_page_state_any(&contig_page_data, WORKINGSET_NODES, shadows_only ? 1 : -1);
 	spin_unlock(&shadow_nodes_lock);
 }
 
@@ -199,11 +191,11 @@ static int shadow_lru_isolate(struct list_head *freed)
 	list_del_init(&node->private_list);
 	node->shadow_listed = false;
 	WRITE_ONCE(nr_shadow_nodes, nr_shadow_nodes - 1);
-	node_stat_mod(&contig_page_data, WORKINGSET_NODES, -1);
+	mod_node_page_state_any(&contig_page_data, WORKINGSET_NODES, -1);
 	spin_unlock(&shadow_nodes_lock);
 	VM_BUG_ON(!node->nr_values || node->count != node->nr_values);
 	xa_delete_shadow_node(m, node, freed);
-	node_stat_mod(&contig_page_data, WORKINGSET_NODERECLAIM, 1);
+	mod_node_page_state_any(&contig_page_data, WORKINGSET_NODERECLAIM, 1);
 	spin_unlock(&m->i_pages_lock);
 	return 1;
 }

@@ -473,6 +473,25 @@ static __always_inline void __mod_node_page_state(struct pglist_data *pgdat, enu
 }
 #define mod_node_page_state __mod_node_page_state
 
+/* The same from any thread: the CPU's delta on a simulated CPU, the global
+ * counter itself from a thread that is none (the CLI, boot, a test's
+ * main thread, which have no per-CPU delta to use). */
+static __always_inline void mod_zone_page_state_any(struct zone *z, enum zone_stat_item i, long d)
+{
+	if (this_cpu())
+		__mod_zone_page_state(z, i, d);
+	else
+		zone_page_state_add(d, z, i);
+}
+static __always_inline void mod_node_page_state_any(struct pglist_data *pgdat,
+						    enum node_stat_item i, long d)
+{
+	if (this_cpu())
+		__mod_node_page_state(pgdat, i, d);
+	else
+		node_page_state_add(vmstat_item_in_bytes(i) ? d / (long)PAGE_SIZE : d, pgdat, i);
+}
+
 /* +-1 with overstep (Linux __inc_zone_state/__dec_zone_state): a delta that
  * passes the threshold folds with half a threshold more, so that a counter
  * moving one way folds half as often. */
