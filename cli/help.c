@@ -98,9 +98,10 @@ static const struct cmd_help help_table[] = {
 	  "sync\n" },
 	/* ---- views ---- */
 	{ "cat", T_VIEW,
-	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo slabinfo vmallocinfo vmstat swaps\n"
-	  "\tpressure/memory\n"
-	  "/proc/A/FILE\ta view of process A: maps smaps status coredump_filter\n"
+	  "/proc/FILE\ta global view: meminfo buddyinfo zoneinfo pagetypeinfo slabinfo vmallocinfo\n"
+	  "\tvmstat swaps pressure/memory mmkit/vmstat\n"
+	  "/proc/A/FILE\ta view of process A: maps smaps status coredump_filter oom_score\n"
+	  "\toom_score_adj\n"
 	  "FIELD...\tmeminfo, vmstat and status: print only these fields;\n"
 	  "\tslabinfo: the header and these caches' rows\n"
 	  "/proc/A/pagemap [ADDR LEN]\tone line per page (default: every VMA): the 64-bit entry, then its\n"

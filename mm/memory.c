@@ -240,7 +240,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	/* A read maps the zero page and, as in Linux, leaves the VMA without
 	 * an anon_vma: it still merges and moves as an unfaulted one
-	 * (cases/zero_page_anon_vma.mm, checked on the reference host). */
+	 * (cases5/zero_page_anon_vma.mm, checked on the reference host). */
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_anonymous_zero(vmf);
 	if (anon_vma_prepare(vma))

@@ -35,6 +35,7 @@
 #include "mm/slab.h"
 #include "mmkit/debug.h"
 #include "mmkit/pgtable.h"
+#include "mmkit/sched.h"
 
 #define TAINT_BAD_PAGE 5
 #define TAINT_WARN 9
@@ -59,9 +60,14 @@ unsigned long slab_kva(const void *p)
 	return host_in_ram(p) ? kva_of(p) : (uintptr_t)p + slab_fp_delta;
 }
 
+/* Linux set_track_prepare()'s current->pid: the task running on this CPU,
+ * 0 in the idle (swapper) context or on a thread that is no CPU. */
 static int slab_current_pid(void)
 {
-	return 0; /* no task_struct pid yet: the kernel (swapper) context */
+	struct cpu *c = this_cpu();
+	struct task_struct *t = c ? cpu_curr(c) : NULL;
+
+	return t ? t->pid : 0;
 }
 
 /* Linux add_taint(): the first taint also turns lock debugging off. */

@@ -4,8 +4,8 @@
  *
  * A failed translation arrives here as a struct mmu_fault, through the fault
  * vector installed at boot (set_fault_vector).  A #PF sets CR2
- * and goes to the registered page-fault handler (the mm layer's
- * do_user_addr_fault / do_kern_addr_fault, issue 5), which may fix it: the
+ * and goes to the registered page-fault handler (arch/x86/mm_fault.c's
+ * do_page_fault: do_user_addr_fault / do_kern_addr_fault), which may fix it: the
  * access is then retried.  What is not fixed ends as Linux ends it:
  *   - a reserved-bit #PF: "Bad pagetable" oops (pgtable_bad), user or kernel;
  *   - a user #PF: SIGSEGV, SEGV_MAPERR (not present) or SEGV_ACCERR, unless
@@ -86,6 +86,18 @@ static void pf_banner(const struct cpu *c, const struct mmu_fault *f)
 	dump_pagetable(c, f->address);
 }
 
+/* dump_stack_print_info()'s task line: current, or the CPU's idle task
+ * (swapper/N, PID 0) when no task runs on it. */
+static void print_task_line(const struct cpu *c)
+{
+	struct task_struct *t = cpu_curr((struct cpu *)c);
+
+	if (t)
+		printk("CPU: %d UID: 0 PID: %d Comm: %s\n", c->id, t->pid, t->comm);
+	else
+		printk("CPU: %d UID: 0 PID: 0 Comm: swapper/%d\n", c->id, c->id);
+}
+
 static void page_fault_oops(const struct cpu *c, struct mmu_fault *f)
 {
 	unsigned long a = f->address, ec = f->error_code;
@@ -97,7 +109,7 @@ static void page_fault_oops(const struct cpu *c, struct mmu_fault *f)
 	printk("BUG: %s: %0*lx\n", what, addr_width(), a);
 	pf_banner(c, f);
 	printk("Oops: %04lx [#%d] SMP\n", ec, atomic_fetch_add(&die_counter, 1) + 1);
-	printk("CPU: %d UID: 0 PID: 0 Comm: mmkit\n", c->id);
+	print_task_line(c);
 	snprintf(f->msg, sizeof(f->msg), "BUG: %s: 0x%lx (error_code 0x%04lx)", what, a, ec);
 	f->oops = true;
 }
@@ -120,7 +132,7 @@ static void gp_oops(const struct cpu *c, struct mmu_fault *f)
 	snprintf(f->msg, sizeof(f->msg),
 		 "general protection fault, probably for non-canonical address 0x%lx", f->address);
 	printk("Oops: %s: 0000 [#%d] SMP\n", f->msg, atomic_fetch_add(&die_counter, 1) + 1);
-	printk("CPU: %d UID: 0 PID: 0 Comm: mmkit\n", c->id);
+	print_task_line(c);
 	f->oops = true;
 }
 

@@ -792,7 +792,7 @@ FILE_MADVICE = ["MADV_DONTNEED", "MADV_WILLNEED", "MADV_REMOVE", "MADV_POPULATE_
                 "MADV_FREE", "MADV_DONTFORK", "MADV_DOFORK"]
 # MADV_COLD and MADV_PAGEOUT act only on pages on an LRU list; on the host a
 # new page waits in a per-CPU batch first, so what they do depends on the
-# CPU the runner ran on (and PAGEOUT evicts file pages: mmkit has no reclaim).
+# CPU the runner ran on.
 LRU_ADVICE = ("MADV_COLD", "MADV_PAGEOUT")
 MSYNC_FLAGS = ["MS_SYNC", "MS_ASYNC", "MS_INVALIDATE", "MS_SYNC|MS_INVALIDATE",
                "MS_ASYNC|MS_INVALIDATE", "MS_SYNC|MS_ASYNC", "0", "8"]

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "test_main.h"
 #include "mmu_helpers.h"
+#include "mmkit/sched.h"
 
 static const int modes[] = { 2, 3, 4, 5 };
 #define RAM (16ULL << 20)
@@ -521,7 +522,19 @@ static void test_kernel_oops(void **state)
 	log = dmesg_copy();
 	assert_non_null(strstr(log, "#PF: supervisor read access in kernel mode"));
 	assert_non_null(strstr(log, "#PF: error_code(0x0000) - not-present page"));
+	/* dump_stack_print_info's task: the idle task when none runs ... */
+	assert_non_null(strstr(log, "CPU: 0 UID: 0 PID: 0 Comm: swapper/0\n"));
 	free(log);
+	{ /* ... else current */
+		struct task_struct fake = { .pid = 77, .comm = "fake" };
+
+		cpu_set_curr(this_cpu(), &fake);
+		assert_int_equal(mmk_read64(MMU_KERNEL_IDX, va, &v), -EFAULT);
+		cpu_set_curr(this_cpu(), NULL);
+		log = dmesg_copy();
+		assert_non_null(strstr(log, "CPU: 0 UID: 0 PID: 77 Comm: fake\n"));
+		free(log);
+	}
 	/* A kernel write to a read-only kernel page: WP=1 oopses, WP=0 writes. */
 	{
 		struct page *pg = test_frame();

@@ -21,6 +21,7 @@
 #include "mmkit/machine.h"
 #include "mmkit/mm.h"
 #include "mmkit/slab.h"
+#include "mmkit/sched.h"
 #include "mmkit/debug.h"
 #include "mm/slab.h"
 
@@ -498,6 +499,25 @@ static void test_tracking_across_cpus(void **state)
 	assert_clean();
 }
 
+/* The owner track and the WARNING name the task that ran (Linux
+ * set_track_prepare and dump_stack_print_info read current->pid). */
+static void test_track_pid(void **state)
+{
+	struct task_struct fake = { .pid = 4242, .comm = "fake" };
+	u8 *p;
+
+	(void)state;
+	boot_debug("FZPU");
+	cpu_set_curr(this_cpu(), &fake);
+	p = kmalloc(64, GFP_KERNEL);
+	p[64] = 0x41;
+	kfree(p);
+	cpu_set_curr(this_cpu(), NULL);
+	expect_log("Allocated in test_track_pid age=", "cpu=0 pid=4242",
+		   "WARNING: CPU: 0 PID: 4242 at mm/slub.c object_err", NULL);
+	assert_clean();
+}
+
 /* The taint marks of later reports, and the T flag. */
 static void test_taint_and_trace(void **state)
 {
@@ -564,6 +584,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_freepointer_corrupt_nodebug, down),
 	cmocka_unit_test_teardown(test_krealloc_redzone, down),
 	cmocka_unit_test_teardown(test_tracking_across_cpus, down),
+	cmocka_unit_test_teardown(test_track_pid, down),
 	cmocka_unit_test_teardown(test_taint_and_trace, down),
 	cmocka_unit_test_teardown(test_switch_debug, down),
 };
