@@ -121,10 +121,36 @@ def observed_mmap_min_addr(hostrun):
     return str(int(m[-1], 16)) if m else "?"
 
 
+def zero_page():
+    """"yes" when a read fault on private anonymous memory maps the shared
+    zero page (smaps Rss stays 0 kB after reading two pages), "no" when it
+    allocates a page per fault, as a kernel booted with a no-zero-page
+    parameter (pvm_no_zero_page=1) does: every zero-page result then
+    differs (rusage, Rss, COW of the zero page)."""
+    import ctypes
+    import mmap
+    m = mmap.mmap(-1, 2 * mmap.PAGESIZE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+        _ = m[0], m[mmap.PAGESIZE]                 # two read faults
+        rss, inside = None, False
+        with open("/proc/self/smaps") as f:
+            for line in f:
+                if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                    inside = int(line.split("-", 1)[0], 16) == addr
+                elif inside and line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                    break
+        return "?" if rss is None else ("yes" if rss == 0 else "no")
+    finally:
+        del addr
+        m.close()
+
+
 # Keys whose value decides results: the live comparison needs them equal.
 LIVE_KEYS = ("kernel", "arch", "thp_enabled", "thp_defrag", "thp_shmem_enabled",
              "thp_use_zero_page", "thp_mthp", "overcommit_memory", "overcommit_ratio",
-             "max_map_count", "mmap_min_addr", "page_size", "host_swap")
+             "max_map_count", "mmap_min_addr", "page_size", "host_swap", "zero_page")
 
 
 def host_swap():
@@ -160,6 +186,7 @@ def host_settings(hostrun=None):
         # Swap, faults); the corpus was recorded with none (the live swap
         # cases make their own, one at a time)
         "host_swap": host_swap(),
+        "zero_page": zero_page(),
     }
     if hostrun:
         s["mmap_min_addr_observed"] = observed_mmap_min_addr(hostrun)
