@@ -299,12 +299,28 @@ def report(name, script, want, want_rc, rc, got, err, d, out):
     out.write("files: %s (rerun: mmkit run --plain %s/expanded.mm)\n" % (d, d))
 
 
+def unrecorded_cases(corpus_file, entries):
+    """The hand-written cases of a case group's directories that have no
+    entry in its corpus file (a case added after the last recording, which
+    the corpus would never replay)."""
+    group = os.path.basename(corpus_file).split(".", 1)[0]
+    dirs = dict(CASE_GROUPS).get(group) or ((SWAP_CASE_DIR,) if group == "swap" else ())
+    names = set(e[0] for e in entries)
+    return ["%s/%s" % (d, fn) for d in dirs for fn in sorted(os.listdir(os.path.join(HERE, d)))
+            if fn.endswith(".mm") and "%s/%s" % (d, fn) not in names]
+
+
 def cmd_check(a):
     entries = read_corpus(a.file)
     sel = entries[a.start:a.start + a.count if a.count else None]
     keep = a.keep or tempfile.mkdtemp(prefix="mmkit-corpus-")
     os.makedirs(keep, exist_ok=True)
     bad = 0
+    if not a.start and not a.count:
+        for name in unrecorded_cases(a.file, entries):
+            print("corpus %s: %s has no entry: record it on the reference kernel "
+                  "(tests/diff/corpus.py record --only GROUP)" % (os.path.basename(a.file), name))
+            bad += 1
     for k, (name, script, want_rc, want) in enumerate(sel):
         d = os.path.join(keep, "e%d" % (a.start + k))
         os.makedirs(d, exist_ok=True)
