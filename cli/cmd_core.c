@@ -251,8 +251,8 @@ static int do_cat(struct cmd_ctx *c)
 	}
 	if (!v)
 		return no_such_view(c, c->argv[0], false);
-	if (v->show_range)
-		return show_range_view(c, v, p->task);
+	if (v->show_range) /* per-process views only (pagemap) */
+		return p ? show_range_view(c, v, p->task) : no_such_view(c, c->argv[0], false);
 	return show_view(c, v, p ? p->task : NULL);
 }
 CLI_COMMAND(

@@ -168,19 +168,21 @@ static int parse_mount_opts(struct cmd_ctx *c, struct mount_opts *o)
 	*o = (struct mount_opts){ .ra = (u64)VM_READAHEAD_PAGES * PAGE_SIZE, .rotational = 1 };
 	for (i = 2; i < c->argc; i++) {
 		const char *v;
+		bool ok = true;
 
 		if (!strcmp(c->argv[i], "ro"))
 			o->ro = true;
-		else if (arg_kv(c, i, "latency", &v) && !parse_duration(v, &o->latency))
-			continue;
-		else if (arg_kv(c, i, "bw", &v) && !cli_parse_num(c->sc, v, &o->bw))
-			continue;
-		else if (arg_kv(c, i, "ra", &v) && !cli_parse_num(c->sc, v, &o->ra))
-			continue;
-		else if (arg_kv(c, i, "rotational", &v) &&
-			 !cli_parse_num(c->sc, v, &o->rotational) && o->rotational <= 1)
-			continue;
+		else if (arg_kv(c, i, "latency", &v))
+			ok = !parse_duration(v, &o->latency);
+		else if (arg_kv(c, i, "bw", &v))
+			ok = !cli_parse_num(c->sc, v, &o->bw);
+		else if (arg_kv(c, i, "ra", &v))
+			ok = !cli_parse_num(c->sc, v, &o->ra);
+		else if (arg_kv(c, i, "rotational", &v))
+			ok = !cli_parse_num(c->sc, v, &o->rotational) && o->rotational <= 1;
 		else
+			ok = false;
+		if (!ok)
 			return script_error(
 				c,
 				"mount: bad option '%s' (ro latency=DUR bw=SIZE ra=SIZE rotational=0|1)",
@@ -577,7 +579,7 @@ static int do_sysctl(struct cmd_ctx *c)
 	const char *str[CLI_MAX_ARGS];
 	long long v[CLI_MAX_ARGS];
 	bool set[CLI_MAX_ARGS];
-	int i;
+	int i, n;
 
 	if (arg_count(c, 1, CLI_MAX_ARGS))
 		return CMD_SCRIPT_ERROR;
@@ -606,7 +608,7 @@ static int do_sysctl(struct cmd_ctx *c)
 			return script_error(c, "sysctl: setting key \"%s\": Invalid argument",
 					    name);
 	}
-	for (i = 0; i < c->argc; i++)
+	for (n = i, i = 0; i < n; i++) /* all checked: apply (n: sysctl_apply gets c) */
 		if (sysctl_apply(c, t[i], set[i], v[i], str[i]))
 			return CMD_SCRIPT_ERROR;
 	return 0;

@@ -224,9 +224,10 @@ static int parse_vma_line(struct cmd_ctx *c, struct vma_line *l)
 	for (i = 5; i < c->argc; i++) {
 		if (strlen(l->name) + strlen(c->argv[i]) + 2 > sizeof(l->name))
 			return script_error(c, "vma: name too long");
-		if (i > 5)
-			strcat(l->name, " ");
-		strcat(l->name, c->argv[i]);
+		size_t len = strlen(l->name);
+
+		snprintf(l->name + len, sizeof(l->name) - len, "%s%s", i > 5 ? " " : "",
+			 c->argv[i]);
 	}
 	return 0;
 }

@@ -315,7 +315,7 @@ static int do_checkpat(struct cmd_ctx *c)
 		for (i = (va - page) / 8; i < (va - page + n) / 8; i++)
 			if (got[i] != want[i]) {
 				result_text(c, "mismatch 0x%llx 0x%llx",
-					    (unsigned long long)(page + i * 8),
+					    (unsigned long long)page + i * 8,
 					    (unsigned long long)got[i]);
 				return 0;
 			}

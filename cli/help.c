@@ -553,6 +553,7 @@ static int sorted_commands(const struct cli_command **list, int max)
 
 	for (c = cli_first(); c && n < max; c = c->next)
 		list[n++] = c;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(list, (size_t)n, sizeof(*list), name_cmp);
 	return n;
 }

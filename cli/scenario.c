@@ -71,6 +71,7 @@ int script_error(struct cmd_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
 	vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
 	va_end(ap);
 	return CMD_SCRIPT_ERROR;
@@ -82,6 +83,7 @@ static void set_result(struct cmd_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
 	vsnprintf(c->result, sizeof(c->result), fmt, ap);
 	va_end(ap);
 	c->has_result = true;
@@ -118,6 +120,7 @@ void result_text(struct cmd_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	set_result(c, "= %s", buf);
@@ -128,6 +131,7 @@ void result_oops(struct cmd_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above */
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	set_result(c, "! OOPS %s", buf);
@@ -333,7 +337,7 @@ int arg_flags(struct cmd_ctx *c, int i, const struct flag_name *tbl, u64 *out)
 
 int arg_access_size(struct cmd_ctx *c, int i, unsigned int *size)
 {
-	u64 v;
+	u64 v = 0;
 
 	if (arg_num(c, i, &v))
 		return CMD_SCRIPT_ERROR;

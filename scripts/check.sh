@@ -4,8 +4,8 @@
 #   layers   each layer calls only downward (scripts/check-layers.py, <1 s)
 #   one-way  one page-table walker, one way to wait (scripts/check-one-way.sh)
 #   style    clang-format on every C file of the tree (~5 s)
-#   tidy     clang-tidy bugprone-*, clang-analyzer-* on the library
-#            (scripts/check-tidy.sh; ~3 CPU-minutes)
+#   tidy     clang-tidy bugprone-*, clang-analyzer-* on the library and cli/
+#            (scripts/check-tidy.sh; ~5 CPU-minutes)
 # usage: scripts/check.sh [BUILD_DIR]   (MMKIT_NO_TIDY=1 skips clang-tidy)
 set -u
 cd "$(dirname "$0")/.."
