@@ -185,7 +185,7 @@ static void verify_pagecache(struct verify_ctx *v)
 		n += is_cache_page(pfn_to_page(pfn));
 	while (s.size < 2 * n) /* at most n mappings: half full */
 		s.size <<= 1;
-	s.tab = calloc(s.size, sizeof(*s.tab));
+	s.tab = verify_scratch_zalloc(s.size * sizeof(*s.tab));
 	if (!s.tab) {
 		verify_fail(v, "no host memory for the check");
 		return;
@@ -200,6 +200,6 @@ static void verify_pagecache(struct verify_ctx *v)
 			s.swapcache++;
 	}
 	check_counts(&s);
-	free(s.tab);
+	verify_scratch_free(s.tab);
 }
 VERIFY_CHECK(pagecache_check, "pagecache", 65, verify_pagecache);

@@ -97,8 +97,8 @@ static void verify_lru(struct verify_ctx *v)
 	struct pglist_data *pgdat = &contig_page_data;
 	struct lruvec *lruvec = node_lruvec(pgdat);
 	size_t words = mmk->max_pfn / BITS_PER_LONG + 1;
-	unsigned long *seen = calloc(words, sizeof(unsigned long)), mlocked = 0;
-	unsigned int *batched = calloc(mmk->max_pfn, sizeof(*batched));
+	unsigned long *seen = verify_scratch_zalloc(words * sizeof(unsigned long)), mlocked = 0;
+	unsigned int *batched = verify_scratch_zalloc(mmk->max_pfn * sizeof(*batched));
 	enum lru_list lru;
 
 	if (!seen || !batched) {
@@ -154,7 +154,7 @@ static void verify_lru(struct verify_ctx *v)
 			verify_fail(v, "NR_MLOCK %lu, PG_mlocked pages %lu", nr_mlock, mlocked);
 	}
 out:
-	free(seen);
-	free(batched);
+	verify_scratch_free(seen);
+	verify_scratch_free(batched);
 }
 VERIFY_CHECK(lru_check, "lru", 65, verify_lru);

@@ -202,8 +202,8 @@ static void verify_mapped_pages(struct verify_ctx *v)
 
 	if (!mmk)
 		return;
-	s.maps = calloc(mmk->max_pfn, sizeof(*s.maps));
-	s.batched = calloc(mmk->max_pfn, sizeof(*s.batched));
+	s.maps = verify_scratch_zalloc(mmk->max_pfn * sizeof(*s.maps));
+	s.batched = verify_scratch_zalloc(mmk->max_pfn * sizeof(*s.batched));
 	BUG_ON(!s.maps || !s.batched);
 	lru_batch_count(s.batched); /* a CPU's LRU batch holds a reference */
 	mms = mmlist_snapshot(&n);
@@ -224,7 +224,7 @@ static void verify_mapped_pages(struct verify_ctx *v)
 	if ((unsigned long)file != node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED))
 		verify_fail(v, "NR_FILE_MAPPED %lu, %ld page-cache pages are mapped",
 			    node_page_state_snapshot(NODE_DATA(0), NR_FILE_MAPPED), file);
-	free(s.maps);
-	free(s.batched);
+	verify_scratch_free(s.maps);
+	verify_scratch_free(s.batched);
 }
 VERIFY_CHECK(mapped_pages_check, "pages", 60, verify_mapped_pages);

@@ -344,7 +344,7 @@ static void slab_verify(struct verify_ctx *v)
 	if (!mmk || !kmem_cache)
 		return;
 	memset(cs, 0, sizeof(*cs));
-	cs->where = calloc(mmk->max_pfn, 1); /* NULL: placements unchecked */
+	cs->where = verify_scratch_zalloc(mmk->max_pfn); /* NULL: placements unchecked */
 	slab_mutex_lock();
 	for (s = slab_cache_first(); s && cs->nr < MAX_CACHES; s = slab_cache_next(s)) {
 		cs->c[cs->nr++].s = s;
@@ -358,7 +358,7 @@ static void slab_verify(struct verify_ctx *v)
 	scan_mem_map(v, cs);
 	check_counts(v, cs);
 	slab_mutex_unlock();
-	free(cs->where);
+	verify_scratch_free(cs->where);
 	cs->where = NULL;
 }
 VERIFY_CHECK(slab_verify_check, "slab", 30, slab_verify);

@@ -190,7 +190,8 @@ static void verify_swap(struct verify_ctx *v)
 		return;
 	for (t = 0; t < MAX_SWAPFILES; t++)
 		if (sv_active(swap_info[t]))
-			s.refs[t] = calloc(swap_info[t]->max, sizeof(unsigned long));
+			s.refs[t] =
+				verify_scratch_zalloc(swap_info[t]->max * sizeof(unsigned long));
 	sv_count_references(&s);
 	for (t = 0; t < MAX_SWAPFILES; t++) {
 		struct swap_info_struct *si = swap_info[t];
@@ -200,7 +201,7 @@ static void verify_swap(struct verify_ctx *v)
 		sv_area(&s, si);
 		total += si->pages;
 		nfree += (long)si->pages - (long)atomic_load(&si->inuse_pages);
-		free(s.refs[t]);
+		verify_scratch_free(s.refs[t]);
 	}
 	if (total != total_swap_pages || nfree != atomic_load(&nr_swap_pages))
 		verify_fail(v,

@@ -39,6 +39,15 @@ void verify_register(struct verify_check *c);
  * number of violations. */
 int verify_all(FILE *out);
 
+/* A check's zeroed scratch table (a counter per pfn, a bitmap, ...), as
+ * calloc(1, bytes); NULL when the host has no memory.  Tables go back with
+ * verify_scratch_free() and are kept for the next run of a check: debug
+ * builds verify after every step, and a fresh host allocation each time
+ * (which ASan's quarantine makes fresh pages) cost a quarter of a step.
+ * Any thread; lock-free (a few slots swapped atomically). */
+void *verify_scratch_zalloc(size_t bytes);
+void verify_scratch_free(void *p);
+
 /* Linux's dump_page(): one page's descriptor to the kernel log. */
 struct page;
 void dump_page(const struct page *page, const char *reason);

@@ -910,6 +910,35 @@ static void test_stress_cross_cpu(void **state)
 	shutdown();
 }
 
+/* verify's scratch tables come back zeroed when reused, and a request
+ * larger than any kept table gets a new one (mm/verify.c).  The size is
+ * above any table of a check on these machines (a byte per pfn of 1 GiB is
+ * 256 KiB), so the kept table that fits is this test's own. */
+static void test_verify_scratch(void **state)
+{
+	const size_t size = (4UL << 20) + 123;
+	unsigned char *a, *b, *c;
+	size_t i;
+
+	(void)state;
+	a = verify_scratch_zalloc(size);
+	assert_non_null(a);
+	memset(a, 0xa5, size);
+	verify_scratch_free(a);
+	b = verify_scratch_zalloc(size - 100); /* the kept table, zeroed */
+	assert_ptr_equal(b, a);
+	for (i = 0; i < size - 100; i++)
+		assert_int_equal(b[i], 0);
+	c = verify_scratch_zalloc(2 * size); /* none kept is large enough */
+	assert_non_null(c);
+	assert_ptr_not_equal(c, b);
+	for (i = 0; i < 2 * size; i++)
+		assert_int_equal(c[i], 0);
+	verify_scratch_free(b);
+	verify_scratch_free(c);
+	verify_scratch_free(NULL);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_layout_64bit, teardown),
 	cmocka_unit_test_teardown(test_layout_32bit, teardown),
@@ -935,6 +964,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(test_fault_injection, teardown),
 	cmocka_unit_test_teardown(test_highatomic_reserve, teardown),
 	cmocka_unit_test_teardown(test_stress_cross_cpu, teardown),
+	cmocka_unit_test(test_verify_scratch),
 };
 
 MMK_TEST_MAIN(tests, NULL, NULL);
