@@ -157,6 +157,17 @@ static __always_inline void prefetchw_user_page(struct page *page)
 	}
 }
 
+/* The same for reading: a COW fault's source page, whose lines come from
+ * DRAM after a round (the struct page checks and the allocation overlap
+ * them). */
+static __always_inline void prefetch_user_page(struct page *page)
+{
+	const char *p = page_address(page);
+
+	for (unsigned int off = 0; off < PAGE_SIZE; off += 64)
+		__builtin_prefetch(p + off, 0, 3);
+}
+
 /* Linux copy_user_highpage. */
 static void copy_user_highpage(struct page *to, struct page *from)
 {
@@ -725,6 +736,10 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return wp_page_shared(vmf);
+	/* Before the reuse checks read the old struct page, so that its miss
+	 * and the source's overlap.  A reused page pays 64 prefetches. */
+	if (page)
+		prefetch_user_page(page);
 	if (page && PageAnon(page) &&
 	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
 		SetPageAnonExclusive(page);
