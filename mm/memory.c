@@ -571,8 +571,11 @@ static bool wp_can_reuse_anon_folio(struct page *page, struct vm_area_struct *vm
 	return true;
 }
 
-/* Install the new page in place of orig_pte (PTE locked, unchanged). */
-static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page *new)
+/* Install the new page in place of orig_pte (PTE locked, unchanged).  With
+ * `fill`, the copy of old (or the zeroing, for the zero page) is made here,
+ * after the new page's counters, rmap and LRU add and before the PTE is
+ * cleared (see wp_page_copy_locked). */
+static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page *new, bool fill)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
@@ -584,9 +587,15 @@ static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page 
 		dec_mm_counter(mm, mm_counter(old));
 		inc_mm_counter(mm, MM_ANONPAGES);
 	}
-	ptep_clear_flush(vma, vmf->address, vmf->pte);
 	folio_add_new_anon_rmap(new, vma, vmf->address);
 	folio_add_lru_vma(new, vma);
+	if (fill) {
+		if (old)
+			copy_user_highpage(new, old);
+		else
+			clear_user_highpage(new);
+	}
+	ptep_clear_flush(vma, vmf->address, vmf->pte);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	if (old) {
 		folio_remove_rmap_pte(old);
@@ -616,7 +625,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	ret = 0;
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
-		wp_page_replace(vmf, old, new);
+		wp_page_replace(vmf, old, new, false);
 		new = old; /* drop the old PTE's reference below */
 	}
 	if (vmf->pte)
@@ -693,6 +702,14 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
  * can change the old page meanwhile: its PTE is write-protected and
  * locked, and its refcount (> 1) keeps the other mappers from reusing it.
  * The fault-injection site is consulted once, as on Linux's path.
+ * The order differs from Linux's (copy, then rmap, LRU add, set_pte): the
+ * new page is prefetched for writing, its counters, rmap and LRU add come
+ * next, then the copy, then ptep_clear_flush and set_pte.  Nothing can
+ * reach the new page before set_pte either way: an rmap walk or reclaim's
+ * unmap needs this PTE lock, and the LRU batch holds a reference.  Done
+ * this way, the page's lines arrive while the bookkeeping runs, and the
+ * copy's stores reach the cache before the PTE's xchg instead of making it
+ * wait (docs/PERFORMANCE.md, "Page faults", session 8).
  * Returns true with the fault done (PTE unlocked, *ret set), false with
  * nothing done (PTE still locked).
  */
@@ -714,11 +731,7 @@ static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
 		return true;
 	}
 	prefetchw_user_page(new);
-	if (old)
-		copy_user_highpage(new, old);
-	else
-		clear_user_highpage(new);
-	wp_page_replace(vmf, old, new);
+	wp_page_replace(vmf, old, new, true);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	if (old)
 		put_page(old); /* the old PTE's reference */
