@@ -253,6 +253,10 @@ static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
  * the fault finishes and the next one starts, until the next locked
  * instruction (the next fault's mmap_lock).  See docs/PERFORMANCE.md.  A
  * fault that finds the PTE already filled frees the page without zeroing.
+ * The page is prefetched for writing right after its allocation, and the
+ * counter, rmap and LRU add come before the zeroing (nothing reaches the
+ * page before set_pte: rmap walks need this PTE lock, the LRU batch holds
+ * a reference), so that its lines arrive while they run.
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
@@ -285,10 +289,10 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		put_page(page);
 		return 0;
 	}
-	clear_user_highpage(page);
 	inc_mm_counter(mm, MM_ANONPAGES);
 	folio_add_new_anon_rmap(page, vma, vmf->address);
 	folio_add_lru_vma(page, vma);
+	clear_user_highpage(page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	return 0;
