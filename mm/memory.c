@@ -140,6 +140,34 @@ static struct page *alloc_user_page(bool zero)
  * all of RAM is mapped). */
 static void clear_user_highpage(struct page *page) { memset(page_address(page), 0, PAGE_SIZE); }
 
+/* Start fetching a new page's lines for writing, so that the zeroing or
+ * the copy into it, later in the fault, stores into lines already in the
+ * cache.  Not ordered by locked instructions (SDM: PREFETCHh), so the PTE
+ * lock taken meanwhile does not wait for them. */
+static __always_inline void prefetchw_user_page(struct page *page)
+{
+	const char *p = page_address(page);
+
+	for (unsigned int off = 0; off < PAGE_SIZE; off += 64) {
+#if defined(__x86_64__) || defined(__i386__)
+		__asm__ volatile("prefetchw %0" : : "m"(p[off]));
+#else
+		__builtin_prefetch(p + off, 1, 3);
+#endif
+	}
+}
+
+/* The same for reading: a COW fault's source page, whose lines come from
+ * DRAM after a round (the struct page checks and the allocation overlap
+ * them). */
+static __always_inline void prefetch_user_page(struct page *page)
+{
+	const char *p = page_address(page);
+
+	for (unsigned int off = 0; off < PAGE_SIZE; off += 64)
+		__builtin_prefetch(p + off, 0, 3);
+}
+
 /* Linux copy_user_highpage. */
 static void copy_user_highpage(struct page *to, struct page *from)
 {
@@ -225,6 +253,10 @@ static vm_fault_t do_anonymous_zero(struct vm_fault *vmf)
  * the fault finishes and the next one starts, until the next locked
  * instruction (the next fault's mmap_lock).  See docs/PERFORMANCE.md.  A
  * fault that finds the PTE already filled frees the page without zeroing.
+ * The page is prefetched for writing right after its allocation, and the
+ * counter, rmap and LRU add come before the zeroing (nothing reaches the
+ * page before set_pte: rmap walks need this PTE lock, the LRU batch holds
+ * a reference), so that its lines arrive while they run.
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
@@ -248,6 +280,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page = alloc_user_page(false);
 	if (!page)
 		return VM_FAULT_OOM;
+	prefetchw_user_page(page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (!vmf->pte || !pte_none(ptep_get(vmf->pte))) {
@@ -256,10 +289,10 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		put_page(page);
 		return 0;
 	}
-	clear_user_highpage(page);
 	inc_mm_counter(mm, MM_ANONPAGES);
 	folio_add_new_anon_rmap(page, vma, vmf->address);
 	folio_add_lru_vma(page, vma);
+	clear_user_highpage(page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	return 0;
@@ -542,8 +575,11 @@ static bool wp_can_reuse_anon_folio(struct page *page, struct vm_area_struct *vm
 	return true;
 }
 
-/* Install the new page in place of orig_pte (PTE locked, unchanged). */
-static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page *new)
+/* Install the new page in place of orig_pte (PTE locked, unchanged).  With
+ * `fill`, the copy of old (or the zeroing, for the zero page) is made here,
+ * after the new page's counters, rmap and LRU add and before the PTE is
+ * cleared (see wp_page_copy_locked). */
+static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page *new, bool fill)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
@@ -555,9 +591,15 @@ static void wp_page_replace(struct vm_fault *vmf, struct page *old, struct page 
 		dec_mm_counter(mm, mm_counter(old));
 		inc_mm_counter(mm, MM_ANONPAGES);
 	}
-	ptep_clear_flush(vma, vmf->address, vmf->pte);
 	folio_add_new_anon_rmap(new, vma, vmf->address);
 	folio_add_lru_vma(new, vma);
+	if (fill) {
+		if (old)
+			copy_user_highpage(new, old);
+		else
+			clear_user_highpage(new);
+	}
+	ptep_clear_flush(vma, vmf->address, vmf->pte);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	if (old) {
 		folio_remove_rmap_pte(old);
@@ -587,7 +629,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	ret = 0;
 	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
-		wp_page_replace(vmf, old, new);
+		wp_page_replace(vmf, old, new, false);
 		new = old; /* drop the old PTE's reference below */
 	}
 	if (vmf->pte)
@@ -664,6 +706,14 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
  * can change the old page meanwhile: its PTE is write-protected and
  * locked, and its refcount (> 1) keeps the other mappers from reusing it.
  * The fault-injection site is consulted once, as on Linux's path.
+ * The order differs from Linux's (copy, then rmap, LRU add, set_pte): the
+ * new page is prefetched for writing, its counters, rmap and LRU add come
+ * next, then the copy, then ptep_clear_flush and set_pte.  Nothing can
+ * reach the new page before set_pte either way: an rmap walk or reclaim's
+ * unmap needs this PTE lock, and the LRU batch holds a reference.  Done
+ * this way, the page's lines arrive while the bookkeeping runs, and the
+ * copy's stores reach the cache before the PTE's xchg instead of making it
+ * wait (docs/PERFORMANCE.md, "Page faults", session 8).
  * Returns true with the fault done (PTE unlocked, *ret set), false with
  * nothing done (PTE still locked).
  */
@@ -684,11 +734,8 @@ static bool wp_page_copy_locked(struct vm_fault *vmf, vm_fault_t *ret)
 		*ret = VM_FAULT_OOM;
 		return true;
 	}
-	if (old)
-		copy_user_highpage(new, old);
-	else
-		clear_user_highpage(new);
-	wp_page_replace(vmf, old, new);
+	prefetchw_user_page(new);
+	wp_page_replace(vmf, old, new, true);
 	pte_unmap_unlock(vmf->pte, vmf->ptl);
 	if (old)
 		put_page(old); /* the old PTE's reference */
@@ -706,6 +753,10 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return wp_page_shared(vmf);
+	/* Before the reuse checks read the old struct page, so that its miss
+	 * and the source's overlap.  A reused page pays 64 prefetches. */
+	if (page)
+		prefetch_user_page(page);
 	if (page && PageAnon(page) &&
 	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(page, vma))) {
 		SetPageAnonExclusive(page);
