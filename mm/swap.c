@@ -129,10 +129,15 @@ static void folio_batch_move_lru(struct folio_batch *fb, move_fn_t move_fn)
 static void folio_batch_add_and_move(struct page *page, int which, move_fn_t move_fn)
 {
 	struct cpu *c = this_cpu();
-	struct folio_batch *fb, one = { 0 };
+	struct folio_batch *fb, one;
 
 	get_page(page);
-	fb = c && cpu_fbatches ? &cpu_fbatches[c->id].fb[which] : &one;
+	if (c && cpu_fbatches) {
+		fb = &cpu_fbatches[c->id].fb[which];
+	} else {
+		one.nr = 0; /* only its first page is used: no need to clear it all */
+		fb = &one;
+	}
 	fb->pages[fb->nr++] = page;
 	if (fb->nr == FOLIO_BATCH_SIZE || fb == &one)
 		folio_batch_move_lru(fb, move_fn);

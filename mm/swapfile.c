@@ -891,21 +891,22 @@ unsigned char swap_entry_put_locked(struct swap_info_struct *si, struct swap_clu
 	return v;
 }
 
+/* Linux swap_free_nr: the area checked as _swap_info_get checks it, not
+ * held (the caller holds it). */
 void swap_free_nr(swp_entry_t entry, int nr)
 {
-	struct swap_info_struct *si = get_swap_device(entry);
+	struct swap_info_struct *si = swp_swap_info(entry);
 	struct swap_cluster_info *ci;
 	unsigned long offset = swp_offset(entry);
 	int i;
 
-	if (!si)
+	if (!si || !si->swap_map || offset + (unsigned long)nr > si->max)
 		return;
 	for (i = 0; i < nr; i++) {
 		ci = lock_cluster(si, offset + i);
 		swap_entry_put_locked(si, ci, offset + i, 1);
 		spin_unlock(&ci->lock);
 	}
-	put_swap_device(si);
 }
 
 int __swap_count(swp_entry_t entry)
