@@ -162,8 +162,16 @@ static struct page *swapin_alloc_page(void)
 	page = alloc_page(GFP_HIGHUSER_MOVABLE);
 	if (!page)
 		return NULL;
-	(void)trylock_page(page); /* new, so free: locked (and known to lockdep) */
-	SetPageSwapBacked(page);
+	/* new, so no one else changes its flags: one plain store sets
+	 * PG_locked and PG_swapbacked (Linux __folio_set_locked,
+	 * __folio_set_swapbacked); lockdep learns of the lock as a trylock */
+	atomic_store_explicit(&page->flags,
+			      atomic_load_explicit(&page->flags, memory_order_relaxed) |
+				      (1UL << PG_locked) | (1UL << PG_swapbacked),
+			      memory_order_relaxed);
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, true);
+#endif
 	return page;
 }
 
