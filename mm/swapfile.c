@@ -208,6 +208,9 @@ static bool get_swap_device_info(struct swap_info_struct *si)
 
 		atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) + 1,
 				      memory_order_relaxed);
+		/* the count before the flag, in program order: the store-load
+		 * fence is swapoff's (swap_users_sync) */
+		atomic_signal_fence(memory_order_seq_cst);
 		if (likely(READ_ONCE(si->flags) & SWP_VALID))
 			return true;
 		atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) - 1,
@@ -263,7 +266,9 @@ static long swap_users_sum(const struct swap_info_struct *si)
 
 static void swap_users_ipi(void *info) { (void)info; }
 
-/* Every other CPU passes an interrupt point (after SWP_VALID is clear). */
+/* Every other CPU passes an interrupt point (after SWP_VALID is clear);
+ * a caller that is no CPU has the host fence every thread instead, and
+ * only where the host cannot, runs a call on each CPU. */
 static void swap_users_sync(void)
 {
 	u64 all = mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1;
@@ -274,6 +279,8 @@ static void swap_users_sync(void)
 			smp_call_function_many(all & ~BIT(self->id), swap_users_ipi, NULL, true);
 		return;
 	}
+	if (machine_membarrier())
+		return;
 	for (int n = 0; n < mmk->nr_cpus; n++)
 		cpu_call(n, swap_users_ipi, NULL);
 }
