@@ -15,8 +15,10 @@
  * ENOSPC, EDQUOT).  Statistics follow /proc/diskstats' counters.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "mmkit/blkdev.h"
 #include "mmkit/clocksource.h"
 #include "mmkit/fault_inject.h"
@@ -156,12 +158,21 @@ static DEFINE_SPINLOCK(blk_pending_lock);
 static LIST_HEAD(blk_pending);
 static u64 blk_batch_seq; /* under blk_pending_lock */
 
-/* Host memory, as the devices: a request in flight is the disk's. */
+/* Host memory, as the devices: a request in flight is the disk's.  The
+ * vector is not cleared (bio_add_buf fills it, bi_vcnt counts what is
+ * used), as Linux's bvec pool is not: only the fields around it are. */
 struct bio *bio_alloc(void)
 {
+	struct bio *bio;
+
 	if (should_fail(&bio_alloc_fail))
 		return NULL;
-	return calloc(1, sizeof(struct bio));
+	bio = malloc(sizeof(*bio));
+	if (bio) {
+		memset(bio, 0, offsetof(struct bio, bi_io_vec));
+		memset(&bio->bi_size, 0, sizeof(*bio) - offsetof(struct bio, bi_size));
+	}
+	return bio;
 }
 
 void bio_put(struct bio *bio) { free(bio); }

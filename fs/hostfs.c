@@ -568,10 +568,7 @@ static void hostfs_submit_write(struct hostfs_wb_ctx *c)
 		if (!c->err)
 			c->err = (int)ret;
 	}
-	for (i = 0; i < c->nr; i++) {
-		folio_end_writeback(c->pages[i]);
-		unlock_page(c->pages[i]);
-	}
+	folio_end_writeback_unlock_pages(c->pages, c->nr);
 	c->nr = 0;
 }
 

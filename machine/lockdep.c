@@ -34,7 +34,9 @@
 
 #define MAX_CLASSES 256
 #define EDGE_WORDS ((MAX_CLASSES + 63) / 64)
-#define MAX_DEPTH 320 /* a writeback batch holds up to BIO_MAX_VECS (256) page locks */
+/* a writeback batch holds up to BIO_MAX_VECS (256) page locks, and
+ * write_cache_pages up to 30 more of its lookup */
+#define MAX_DEPTH 352
 #define MAX_CHAIN 12
 #define MAX_EDGES 4096
 #define MAX_NODES 128

@@ -23,7 +23,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "mmkit/lockdep.h"
 #include "mmkit/machine.h"
@@ -363,6 +365,8 @@ void cpu_call(int cpu, smp_call_func_t fn, void *info)
 	cpu_call_async(cpu, fn, info);
 	cpu_call_wait(cpu);
 }
+
+bool machine_membarrier(void) { return syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) == 0; }
 
 /* ---- randomness ---- */
 

@@ -718,27 +718,38 @@ static bool xa_gather(struct xa_node *node, unsigned int level, unsigned long ba
 }
 
 /* Up to nr pages of [*start, end] (inclusive) in one walk under the lock,
- * with references; *start past the last one. */
+ * with references; *start past the last one.  With nlocked, the first
+ * pages are locked instead, as many as trylock takes in a row (*nlocked):
+ * see filemap_get_dirty_pages. */
 static unsigned int filemap_gather(struct address_space *m, unsigned long *start, unsigned long end,
-				   bool dirty, struct page **pages, unsigned int nr)
+				   bool dirty, struct page **pages, unsigned int nr,
+				   unsigned int *nlocked)
 {
 	struct xa_batch b = { .start = *start,
 			      .end = end == ~0UL ? 0 : end + 1,
 			      .dirty = dirty,
 			      .pages = pages,
 			      .nr = nr };
-	unsigned int i;
+	unsigned int i, locked = 0;
 
+	if (nlocked)
+		*nlocked = 0;
 	if (!nr || *start > end)
 		return 0;
 	spin_lock(&m->i_pages_lock);
 	if (m->xa_root)
 		xa_gather(m->xa_root, m->xa_height - 1, 0, &b);
-	for (i = 0; i < b.n; i++)
-		get_page(pages[i]);
+	for (i = 0; i < b.n; i++) {
+		if (nlocked && locked == i && trylock_page(pages[i]))
+			locked++;
+		else
+			get_page(pages[i]);
+	}
 	spin_unlock(&m->i_pages_lock);
 	if (b.n)
 		*start = pages[b.n - 1]->index + 1; /* no index is ~0UL (MAX_LFS_FILESIZE) */
+	if (nlocked)
+		*nlocked = locked;
 	return b.n;
 }
 
@@ -748,19 +759,20 @@ static struct page *filemap_find_get(struct address_space *m, unsigned long star
 {
 	struct page *page;
 
-	return filemap_gather(m, &start, end, false, &page, 1) ? page : NULL;
+	return filemap_gather(m, &start, end, false, &page, 1, NULL) ? page : NULL;
 }
 
 unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *start,
 				     unsigned long end, struct page **pages, unsigned int nr)
 {
-	return filemap_gather(m, start, end, false, pages, nr);
+	return filemap_gather(m, start, end, false, pages, nr, NULL);
 }
 
 unsigned int filemap_get_dirty_pages(struct address_space *m, unsigned long *start,
-				     unsigned long end, struct page **pages, unsigned int nr)
+				     unsigned long end, struct page **pages, unsigned int nr,
+				     unsigned int *nlocked)
 {
-	return filemap_gather(m, start, end, true, pages, nr);
+	return filemap_gather(m, start, end, true, pages, nr, nlocked);
 }
 
 bool filemap_range_has_page(struct address_space *m, unsigned long start, unsigned long end)

@@ -172,26 +172,117 @@ void folio_end_writeback(struct page *page)
 	mod_lruvec_page_state(page, NR_WRITTEN, 1);
 }
 
+/*
+ * The counters of a run of pages of one zone moved at once: Linux moves
+ * them by a folio's nr pages per call, mmkit's write-back by a batch of
+ * order-0 pages (the run of one write_cache_pages batch, or of one
+ * request).  The sums are the per-page steps'; between the steps and the
+ * call they lag by the run, as per-CPU deltas lag anyway.
+ */
+struct wb_stat_run {
+	struct zone *zone;
+	long n;
+};
+
+static void wb_stat_started(struct wb_stat_run *r) /* folio_clear_dirty_for_io + start */
+{
+	if (r->n) {
+		mod_node_page_state(r->zone->zone_pgdat, NR_FILE_DIRTY, -r->n);
+		mod_node_page_state(r->zone->zone_pgdat, NR_WRITEBACK, r->n);
+		/* NR_ZONE_WRITE_PENDING: -n cleaned, +n under writeback */
+	}
+	r->n = 0;
+}
+
+static void wb_stat_ended(struct wb_stat_run *r) /* folio_end_writeback */
+{
+	if (r->n) {
+		mod_node_page_state(r->zone->zone_pgdat, NR_WRITEBACK, -r->n);
+		mod_zone_page_state(r->zone, NR_ZONE_WRITE_PENDING, -r->n);
+		mod_node_page_state(r->zone->zone_pgdat, NR_WRITTEN, r->n);
+	}
+	r->n = 0;
+}
+
+/* One more page in the run; a page of another zone first flushes it. */
+static void wb_stat_add(struct wb_stat_run *r, struct page *page,
+			void (*flush)(struct wb_stat_run *))
+{
+	struct zone *z = page_zone(page);
+
+	if (z != r->zone) {
+		flush(r);
+		r->zone = z;
+	}
+	r->n++;
+}
+
+void folio_end_writeback_unlock_pages(struct page **pages, unsigned int n)
+{
+	struct wb_stat_run run = { 0 };
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct page *page = pages[i];
+
+		if (PageReclaim(page)) { /* reclaim wanted it: to the inactive tail */
+			ClearPageReclaim(page);
+			folio_rotate_reclaimable(page);
+		}
+		wb_stat_add(&run, page, wb_stat_ended);
+		lock_release(page);
+		atomic_fetch_and_explicit(&page->flags,
+					  ~((1UL << PG_writeback) | (1UL << PG_locked)),
+					  memory_order_release);
+	}
+	wb_stat_ended(&run);
+}
+
 /* -------------------------------------------------------- writeback -- */
 
 /* Pages write_cache_pages looks up at a time (Linux's folio_batch, 31). */
 #define WB_BATCH 31
 
-/* Write one page of the batch if it is still this mapping's and dirty. */
-static int write_one_page(struct address_space *m, struct page *page, struct writeback_control *wbc,
-			  writepage_t writepage, void *data)
+/*
+ * folio_clear_dirty_for_io then folio_start_writeback of a page
+ * write_cache_pages holds locked, of a mapping that writes back: its PTEs
+ * cleaned first (folio_mkclean), then PG_dirty off and PG_writeback on in
+ * one atomic step (the page is locked: no one else clears PG_dirty or sets
+ * PG_writeback meanwhile, and a reader sees it dirty or under writeback,
+ * never neither).  The counters are the caller's, a batch at a time
+ * (wb_stat_started; mapping->nrdirty).  True if the page was dirty.
+ */
+static bool clear_dirty_start_writeback(struct page *page)
 {
-	int err = 0;
+	unsigned long old;
 
-	lock_page(page);
-	if (page->mapping == m && folio_clear_dirty_for_io(page)) {
-		folio_start_writeback(page);
-		err = writepage(page, wbc, data); /* ends writeback, unlocks */
-		wbc->nr_to_write--;
-	} else {
+	if (folio_mkclean(page))
+		folio_mark_dirty(page); /* a dirty PTE's data is the page's */
+	old = atomic_load_explicit(&page->flags, memory_order_relaxed);
+	do {
+		if (!(old & (1UL << PG_dirty)))
+			return false;
+	} while (!atomic_compare_exchange_weak(&page->flags, &old,
+					       (old & ~(1UL << PG_dirty)) | (1UL << PG_writeback)));
+	return true;
+}
+
+/* Write one page of the batch (locked already if held) if it is still
+ * this mapping's and dirty; true if it was handed to writepage (*err its
+ * result), which unlocks it.  run counts it. */
+static bool write_one_page(struct address_space *m, struct page *page, bool held,
+			   struct writeback_control *wbc, writepage_t writepage, void *data,
+			   struct wb_stat_run *run, int *err)
+{
+	if (!held)
+		lock_page(page);
+	if (page->mapping != m || !clear_dirty_start_writeback(page)) {
 		unlock_page(page);
+		return false;
 	}
-	return err;
+	wb_stat_add(run, page, wb_stat_started);
+	*err = writepage(page, wbc, data); /* ends writeback, unlocks */
+	wbc->nr_to_write--;
+	return true;
 }
 
 int write_cache_pages(struct address_space *m, struct writeback_control *wbc, writepage_t writepage,
@@ -202,20 +293,35 @@ int write_cache_pages(struct address_space *m, struct writeback_control *wbc, wr
 				    ~0UL :
 				    (unsigned long)(wbc->range_end >> PAGE_SHIFT);
 	struct page *pages[WB_BATCH];
-	unsigned int n, i;
+	unsigned int n, i, nlocked;
 	int ret = 0;
 
 	do {
-		n = filemap_get_dirty_pages(m, &index, end, pages, WB_BATCH);
-		for (i = 0; i < n; i++) {
-			int err = wbc->nr_to_write > 0 ?
-					  write_one_page(m, pages[i], wbc, writepage, data) :
-					  0;
+		struct wb_stat_run run = { 0 };
+		unsigned long cleaned = 0;
 
-			put_page(pages[i]);
+		/* the first nlocked come locked, pinned by their lock: no
+		 * reference to drop (filemap_get_dirty_pages) */
+		n = filemap_get_dirty_pages(m, &index, end, pages, WB_BATCH, &nlocked);
+		for (i = 0; i < n; i++) {
+			bool held = i < nlocked;
+			int err = 0;
+
+			if (wbc->nr_to_write <= 0) {
+				if (held)
+					unlock_page(pages[i]);
+			} else if (write_one_page(m, pages[i], held, wbc, writepage, data, &run,
+						  &err)) {
+				cleaned++;
+			}
+			if (!held)
+				put_page(pages[i]);
 			if (err && !ret)
 				ret = err;
 		}
+		wb_stat_started(&run);
+		if (cleaned) /* account_page_cleaned's part, for the batch */
+			atomic_fetch_sub(&m->nrdirty, cleaned);
 	} while (n == WB_BATCH && wbc->nr_to_write > 0);
 	return ret;
 }

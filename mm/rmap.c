@@ -539,7 +539,8 @@ void folio_add_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma, u
 		page->index = linear_page_index(vma, addr);
 		WRITE_ONCE(page->mapping,
 			   (struct address_space *)((unsigned long)av | PAGE_MAPPING_ANON));
-		SetPageSwapBacked(page);
+		if (!PageSwapBacked(page)) /* set at allocation: no atomic again */
+			SetPageSwapBacked(page);
 	}
 	if (exclusive)
 		SetPageAnonExclusive(page);

@@ -272,10 +272,11 @@ struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, v
 		e = -EEXIST; /* swapoff brought it back meanwhile */
 		goto out_err;
 	}
+	/* the area is held to the end, over swap_free too (Linux
+	 * shmem_swapin_folio puts it last) */
 	page = shmem_swapin_cache(swap, &e);
-	put_swap_device(si);
 	if (!page)
-		goto out_err;
+		goto out_put;
 	if (!PageUptodate(page))
 		e = -EIO; /* the read failed: the entry stays */
 	else
@@ -283,13 +284,16 @@ struct page *shmem_swapin_locked(struct address_space *m, unsigned long index, v
 	if (e) {
 		unlock_page(page);
 		put_page(page);
-		goto out_err;
+		goto out_put;
 	}
 	swap_cache_del_folio(page); /* now the page cache's */
 	SetPageDirty(page);	    /* the only copy is in memory */
 	shmem_swapped_add(m, -1);
 	swap_free(swap); /* shmem's reference */
+	put_swap_device(si);
 	return page;
+out_put:
+	put_swap_device(si);
 out_err:
 	if (err)
 		*err = e;

@@ -58,20 +58,28 @@ static struct page *swap_slot_page(struct page **slot)
 	return slot && *slot && !xa_is_value_entry(*slot) ? *slot : NULL;
 }
 
-struct page *swap_cache_lookup(swp_entry_t entry)
+/* Linux 6.18 swap_cache_get_folio: the entry's page with a reference, or
+ * NULL.  The caller holds the area (get_swap_device: do_swap_page, the
+ * readahead under it, swapoff's own area) and entry is within it. */
+static struct page *swap_cache_get_folio(swp_entry_t entry)
 {
-	struct swap_info_struct *si = get_swap_device(entry);
-	struct swap_cluster_info *ci;
-	struct page **slot, *page = NULL;
+	struct swap_cluster_info *ci = lock_cluster(swp_swap_info(entry), swp_offset(entry));
+	struct page *page = swap_slot_page(swap_cache_slot(ci, entry));
 
-	if (!si)
-		return NULL;
-	ci = lock_cluster(si, swp_offset(entry));
-	slot = swap_cache_slot(ci, entry);
-	page = swap_slot_page(slot);
 	if (page)
 		get_page(page);
 	spin_unlock(&ci->lock);
+	return page;
+}
+
+struct page *swap_cache_lookup(swp_entry_t entry)
+{
+	struct swap_info_struct *si = get_swap_device(entry);
+	struct page *page;
+
+	if (!si)
+		return NULL;
+	page = swap_cache_get_folio(entry);
 	put_swap_device(si);
 	return page;
 }
@@ -154,8 +162,16 @@ static struct page *swapin_alloc_page(void)
 	page = alloc_page(GFP_HIGHUSER_MOVABLE);
 	if (!page)
 		return NULL;
-	(void)trylock_page(page); /* new, so free: locked (and known to lockdep) */
-	SetPageSwapBacked(page);
+	/* new, so no one else changes its flags: one plain store sets
+	 * PG_locked and PG_swapbacked (Linux __folio_set_locked,
+	 * __folio_set_swapbacked); lockdep learns of the lock as a trylock */
+	atomic_store_explicit(&page->flags,
+			      atomic_load_explicit(&page->flags, memory_order_relaxed) |
+				      (1UL << PG_locked) | (1UL << PG_swapbacked),
+			      memory_order_relaxed);
+#ifdef CONFIG_LOCKDEP
+	lock_acquire(page, &page_lock_dep_map, false, true);
+#endif
 	return page;
 }
 
@@ -173,16 +189,19 @@ static void swapin_free_page(struct page *page)
  * the cluster lock, so no racer ever sees one without the other.  NULL if
  * the slot is free (nothing to read) or on -ENOMEM; best_effort (a page of
  * readahead, which swap_ra_target gets again) reports the -ENOMEM absorbed.
+ * The caller holds the area, as in Linux 6.18 (do_swap_page's
+ * get_swap_device covers its readahead; read_swap_cache_async takes its
+ * own).
  */
 static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool best_effort)
 {
-	struct swap_info_struct *si = get_swap_device(entry);
+	struct swap_info_struct *si = swp_swap_info(entry);
 	struct swap_cluster_info *ci;
 	struct page *page = NULL, *fresh = NULL, **slot;
 	void *shadow = NULL;
 
 	*new = false;
-	if (!si)
+	if (!si || swp_offset(entry) >= si->max)
 		return NULL;
 	for (;;) {
 		ci = lock_cluster(si, swp_offset(entry));
@@ -219,17 +238,22 @@ static struct page *__read_swap_cache_async(swp_entry_t entry, bool *new, bool b
 	}
 	if (fresh)
 		swapin_free_page(fresh);
-	put_swap_device(si);
 	return page;
 }
 
 struct page *read_swap_cache_async(swp_entry_t entry, bool *new, bool readahead)
 {
-	struct page *page = __read_swap_cache_async(entry, new, false);
+	struct swap_info_struct *si = get_swap_device(entry);
+	struct page *page;
 
 	(void)readahead;
+	*new = false;
+	if (!si)
+		return NULL;
+	page = __read_swap_cache_async(entry, new, false);
 	if (page && *new)
 		swap_read_folio(page, NULL);
+	put_swap_device(si);
 	return page;
 }
 
@@ -376,7 +400,7 @@ static void swap_update_readahead(struct page *page, struct vm_area_struct *vma,
  * hit (do_swap_page's swap_cache_get_folio + swap_update_readahead). */
 struct page *swap_cache_get_folio_vmf(swp_entry_t entry, struct vm_fault *vmf)
 {
-	struct page *page = swap_cache_lookup(entry);
+	struct page *page = swap_cache_get_folio(entry);
 
 	if (page)
 		swap_update_readahead(page, vmf ? vmf->vma : NULL, vmf ? vmf->address : 0);

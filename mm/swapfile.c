@@ -182,10 +182,41 @@ unsigned long swap_header_parse(union swap_header *h, unsigned long isize_pages,
 
 /* =========================================================== devices == */
 
-/* The bare counter of Linux's percpu_ref si->users: get_swap_device holds
- * the area against swapoff, which clears SWP_VALID and waits for 0. */
+/*
+ * si->users as Linux's percpu_ref: a CPU counts its gets and puts in its
+ * own slot, swap_users_pcpu[cpu].users[type], with a plain load and store
+ * (only that CPU's thread writes it, and mmkit CPUs take no interrupt
+ * inside the update), so the hot path has no locked instruction; a thread
+ * that is no CPU (the CLI, a test's main thread) counts in the atomic
+ * si->users.  A task that moves between its get and its put leaves +1 on
+ * one CPU and -1 on another: only the sum counts.  swapoff clears
+ * SWP_VALID and then makes every other CPU pass an interrupt point
+ * (swap_users_sync: an IPI, for the RCU grace period of percpu_ref_kill),
+ * so that a get that saw SWP_VALID has its count visible and a later one
+ * sees the flag clear; then it waits for the sum to reach 0.
+ */
+static struct {
+	_Atomic long users[MAX_SWAPFILES];
+} __attribute__((aligned(64))) swap_users_pcpu[MMK_MAX_CPUS];
+
 static bool get_swap_device_info(struct swap_info_struct *si)
 {
+	struct cpu *c = this_cpu();
+
+	if (likely(c)) {
+		_Atomic long *p = &swap_users_pcpu[c->id].users[si->type];
+
+		atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+		/* the count before the flag, in program order: the store-load
+		 * fence is swapoff's (swap_users_sync) */
+		atomic_signal_fence(memory_order_seq_cst);
+		if (likely(READ_ONCE(si->flags) & SWP_VALID))
+			return true;
+		atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) - 1,
+				      memory_order_release);
+		return false;
+	}
 	atomic_fetch_add(&si->users, 1);
 	if (likely(READ_ONCE(si->flags) & SWP_VALID))
 		return true;
@@ -208,7 +239,50 @@ struct swap_info_struct *get_swap_device(swp_entry_t entry)
 
 void put_swap_device(struct swap_info_struct *si)
 {
+	struct cpu *c = this_cpu();
+
+	if (likely(c)) {
+		_Atomic long *p = &swap_users_pcpu[c->id].users[si->type];
+
+		atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) - 1,
+				      memory_order_release);
+		return;
+	}
 	atomic_fetch_sub_explicit(&si->users, 1, memory_order_release);
+}
+
+/* The references get_swap_device holds on si: every CPU's count and the
+ * shared one. */
+static long swap_users_sum(const struct swap_info_struct *si)
+{
+	long sum =
+		atomic_load_explicit(&((struct swap_info_struct *)si)->users, memory_order_acquire);
+
+	for (int cpu = 0; cpu < MMK_MAX_CPUS; cpu++)
+		sum += atomic_load_explicit(&swap_users_pcpu[cpu].users[si->type],
+					    memory_order_acquire);
+	return sum;
+}
+
+static void swap_users_ipi(void *info) { (void)info; }
+
+/* Every other CPU passes an interrupt point (after SWP_VALID is clear);
+ * a caller that is no CPU has the host fence every thread instead, and
+ * only where the host cannot, runs a call on each CPU. */
+static void swap_users_sync(void)
+{
+	u64 all = mmk->nr_cpus >= 64 ? ~0ULL : BIT(mmk->nr_cpus) - 1;
+	struct cpu *self = this_cpu();
+
+	if (self) {
+		if (all & ~BIT(self->id))
+			smp_call_function_many(all & ~BIT(self->id), swap_users_ipi, NULL, true);
+		return;
+	}
+	if (machine_membarrier())
+		return;
+	for (int n = 0; n < mmk->nr_cpus; n++)
+		cpu_call(n, swap_users_ipi, NULL);
 }
 
 /* ========================================================== clusters == */
@@ -891,21 +965,22 @@ unsigned char swap_entry_put_locked(struct swap_info_struct *si, struct swap_clu
 	return v;
 }
 
+/* Linux swap_free_nr: the area checked as _swap_info_get checks it, not
+ * held (the caller holds it). */
 void swap_free_nr(swp_entry_t entry, int nr)
 {
-	struct swap_info_struct *si = get_swap_device(entry);
+	struct swap_info_struct *si = swp_swap_info(entry);
 	struct swap_cluster_info *ci;
 	unsigned long offset = swp_offset(entry);
 	int i;
 
-	if (!si)
+	if (!si || !si->swap_map || offset + (unsigned long)nr > si->max)
 		return;
 	for (i = 0; i < nr; i++) {
 		ci = lock_cluster(si, offset + i);
 		swap_entry_put_locked(si, ci, offset + i, 1);
 		spin_unlock(&ci->lock);
 	}
-	put_swap_device(si);
 }
 
 int __swap_count(swp_entry_t entry)
@@ -1493,10 +1568,7 @@ static void reinsert_swap_info(struct swap_info_struct *si)
 	spin_unlock(&swap_lock);
 }
 
-static bool swap_users_gone(void *si)
-{
-	return !atomic_load(&((struct swap_info_struct *)si)->users);
-}
+static bool swap_users_gone(void *si) { return !swap_users_sum(si); }
 
 /* A sleeping wait (wait_for_completion): its waiter serves every IPI. */
 static const struct wait_ops swap_users_wait = { .done = swap_users_gone, .spins = 16 };
@@ -1508,6 +1580,7 @@ static void swap_wait_users(struct swap_info_struct *si)
 	spin_lock(&si->lock);
 	si->flags &= ~SWP_VALID;
 	spin_unlock(&si->lock);
+	swap_users_sync();
 	wait_until(&swap_users_wait, si, IPI_ALL);
 }
 

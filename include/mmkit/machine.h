@@ -147,6 +147,11 @@ void machine_shutdown(void);
 /* Run fn(info) on CPU `cpu` and wait for it to return.  Runs inline when the
  * caller already is that CPU.  The waiting CPU keeps serving IPIs. */
 void cpu_call(int cpu, smp_call_func_t fn, void *info);
+/* Every thread of the process executes a full memory barrier before this
+ * returns (the host's membarrier(2), MEMBARRIER_CMD_GLOBAL): the remote
+ * half of a fence whose local half is a compiler barrier, for a caller
+ * that is no CPU and so cannot send IPIs.  False if the host has none. */
+bool machine_membarrier(void);
 /* Start fn(info) on CPU `cpu` without waiting; cpu_call_wait() waits. */
 void cpu_call_async(int cpu, smp_call_func_t fn, void *info);
 void cpu_call_wait(int cpu);

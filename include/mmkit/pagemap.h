@@ -123,9 +123,16 @@ unsigned int filemap_get_pages_range(struct address_space *m, unsigned long *sta
 /* The same for the pages with PG_dirty set when looked at (Linux
  * filemap_get_folios_tag with PAGECACHE_TAG_DIRTY: mmkit's tree has no
  * marks, so the walk tests the flag under i_pages_lock).  The caller
- * checks again under the page lock. */
+ * checks again under the page lock.  With nlocked (write_cache_pages),
+ * the first *nlocked pages come locked and without a reference: each was
+ * trylocked under i_pages_lock while in the cache, and a locked page stays
+ * in the cache (which holds a reference) until it is unlocked, so the lock
+ * pins it as a reference would; the first page trylock fails on and those
+ * after it come with references, so that the caller, which locks them in
+ * index order, never sleeps on a page lock while holding a later one. */
 unsigned int filemap_get_dirty_pages(struct address_space *m, unsigned long *start,
-				     unsigned long end, struct page **pages, unsigned int nr);
+				     unsigned long end, struct page **pages, unsigned int nr,
+				     unsigned int *nlocked);
 /* Read page (locked, not uptodate) with a_ops->read_folio and wait: 0 with
  * the page uptodate and unlocked, or -EIO (unlocked).  f may be NULL.  A
  * refault of the working set (PG_workingset) is a memory stall (PSI). */
@@ -296,6 +303,10 @@ void account_page_cleaned(struct page *page);
 bool folio_clear_dirty_for_io(struct page *page);
 void folio_start_writeback(struct page *page);
 void folio_end_writeback(struct page *page);
+/* folio_end_writeback and unlock_page of pages their writer kept locked
+ * through a synchronous write (hostfs): one atomic flag step a page, the
+ * counters once for the pages of a zone. */
+void folio_end_writeback_unlock_pages(struct page **pages, unsigned int n);
 /* Write back the dirty pages of [start, end] (bytes) and wait.  0 or the
  * first error (-EIO, -ENOSPC), also reported through AS_* bits. */
 int filemap_write_and_wait_range(struct address_space *m, loff_t start, loff_t end);

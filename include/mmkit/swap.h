@@ -233,7 +233,9 @@ int swap_duplicate(swp_entry_t entry);
 int add_swap_count_continuation(swp_entry_t entry, gfp_t gfp);
 /* One shmem page-cache entry more / less (the slot is shmem's now). */
 int swap_shmem_alloc(swp_entry_t entry);
-/* Drop nr references (PTEs) of entry (Linux swap_free_nr). */
+/* Drop nr references (PTEs) of entry (Linux swap_free_nr).  The caller
+ * holds entry's area (get_swap_device, or a locked page in its swap
+ * cache, or swapoff's own area), as Linux's callers do. */
 void swap_free_nr(swp_entry_t entry, int nr);
 static inline void swap_free(swp_entry_t e) { swap_free_nr(e, 1); }
 /* Drop a PTE's reference; if the slot is then held only by the swap
@@ -269,7 +271,8 @@ int swap_verify(FILE *out);
 /* The page in the swap cache for entry, with a reference, or NULL. */
 struct page *swap_cache_lookup(swp_entry_t entry);
 /* The same for a fault (Linux swap_cache_get_folio + swap_update_readahead):
- * a hit on a page read ahead counts in swap_ra_hit and grows the window. */
+ * a hit on a page read ahead counts in swap_ra_hit and grows the window.
+ * The caller holds entry's area (do_swap_page's get_swap_device). */
 struct vm_fault;
 struct page *swap_cache_get_folio_vmf(swp_entry_t entry, struct vm_fault *vmf);
 /* Put the locked page in the cache for entry (the slot has
@@ -292,7 +295,8 @@ void swap_cache_del_folio_shadow(struct page *page, void *shadow);
 struct page *read_swap_cache_async(swp_entry_t entry, bool *new, bool readahead);
 /* The page of entry for a fault at vmf (VMA readahead when
  * swap_use_vma_readahead(), else page-cluster readahead), with a reference;
- * NULL on -ENOMEM.  Linux swapin_readahead. */
+ * NULL on -ENOMEM.  Linux swapin_readahead.  The caller holds entry's area
+ * (do_swap_page's get_swap_device, swapoff's own). */
 struct vm_fault;
 struct page *swapin_readahead(swp_entry_t entry, struct vm_fault *vmf);
 bool swap_use_vma_readahead(void);
