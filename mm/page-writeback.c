@@ -184,9 +184,11 @@ struct wb_stat_run {
 	long n;
 };
 
+/* A run has its zone from its first page on (wb_stat_add), so n > 0
+ * implies zone. */
 static void wb_stat_started(struct wb_stat_run *r) /* folio_clear_dirty_for_io + start */
 {
-	if (r->n) {
+	if (r->n && r->zone) {
 		mod_node_page_state(r->zone->zone_pgdat, NR_FILE_DIRTY, -r->n);
 		mod_node_page_state(r->zone->zone_pgdat, NR_WRITEBACK, r->n);
 		/* NR_ZONE_WRITE_PENDING: -n cleaned, +n under writeback */
@@ -196,7 +198,7 @@ static void wb_stat_started(struct wb_stat_run *r) /* folio_clear_dirty_for_io +
 
 static void wb_stat_ended(struct wb_stat_run *r) /* folio_end_writeback */
 {
-	if (r->n) {
+	if (r->n && r->zone) {
 		mod_node_page_state(r->zone->zone_pgdat, NR_WRITEBACK, -r->n);
 		mod_zone_page_state(r->zone, NR_ZONE_WRITE_PENDING, -r->n);
 		mod_node_page_state(r->zone->zone_pgdat, NR_WRITTEN, r->n);
