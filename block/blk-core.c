@@ -165,6 +165,11 @@ struct bio *bio_alloc(void)
 {
 	struct bio *bio;
 
+	/* the two memsets below leave out exactly the vector */
+	_Static_assert(offsetof(struct bio, bi_size) ==
+			       offsetof(struct bio, bi_io_vec) + sizeof(bio->bi_io_vec),
+		       "struct bio: bi_size must follow bi_io_vec");
+
 	if (should_fail(&bio_alloc_fail))
 		return NULL;
 	bio = malloc(sizeof(*bio));
