@@ -160,12 +160,19 @@ void folio_start_writeback(struct page *page)
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, 1);
 }
 
-void folio_end_writeback(struct page *page)
+/* Reclaim wanted the page while it was under writeback: to the inactive
+ * tail, so that the next scan frees it. */
+static void end_writeback_rotate(struct page *page)
 {
-	if (PageReclaim(page)) { /* reclaim wanted it: to the inactive tail */
+	if (PageReclaim(page)) {
 		ClearPageReclaim(page);
 		folio_rotate_reclaimable(page);
 	}
+}
+
+void folio_end_writeback(struct page *page)
+{
+	end_writeback_rotate(page);
 	ClearPageWriteback(page);
 	mod_lruvec_page_state(page, NR_WRITEBACK, -1);
 	mod_zone_page_state(page_zone(page), NR_ZONE_WRITE_PENDING, -1);
@@ -226,10 +233,7 @@ void folio_end_writeback_unlock_pages(struct page **pages, unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		struct page *page = pages[i];
 
-		if (PageReclaim(page)) { /* reclaim wanted it: to the inactive tail */
-			ClearPageReclaim(page);
-			folio_rotate_reclaimable(page);
-		}
+		end_writeback_rotate(page);
 		wb_stat_add(&run, page, wb_stat_ended);
 		lock_release(page);
 		atomic_fetch_and_explicit(&page->flags,
