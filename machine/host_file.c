@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
@@ -135,10 +137,68 @@ long host_preadv(int fd, const struct host_iovec *iov, int n, long long off)
 	return host_rw(fd, iov, n, off, false);
 }
 
+#if defined(__SANITIZE_THREAD__)
+#define HOST_WRITE_BOUNCE 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HOST_WRITE_BOUNCE 1
+#endif
+#endif
+
+#ifdef HOST_WRITE_BOUNCE
+/*
+ * TSan builds only.  A write reads simulated RAM as a device's DMA does:
+ * with no lock against the CPUs.  Linux lets a CPU store to a page while it
+ * is written out: do_swap_page maps a swap-cache page under writeback
+ * writable, and the page is dirty again and written later.  The MMU's
+ * stores are relaxed atomics; pwritev's interceptor reads plainly, so TSan
+ * would report the device's read as a race.  Copy the data out with relaxed
+ * atomic loads first and write the copy.  Other builds pass the pages to
+ * pwritev directly.
+ */
+static void copy_relaxed(unsigned char *dst, const unsigned char *src, size_t len)
+{
+	while (len && ((uintptr_t)src & 7)) {
+		*dst++ = __atomic_load_n(src++, __ATOMIC_RELAXED);
+		len--;
+	}
+	for (; len >= 8; len -= 8, src += 8, dst += 8) {
+		uint64_t v = __atomic_load_n((const uint64_t *)(const void *)src, __ATOMIC_RELAXED);
+
+		memcpy(dst, &v, 8);
+	}
+	while (len--)
+		*dst++ = __atomic_load_n(src++, __ATOMIC_RELAXED);
+}
+
+long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off)
+{
+	struct host_iovec one;
+	size_t total = 0, at = 0;
+	unsigned char *buf;
+	long r;
+	int i;
+
+	if (n > HOST_IOV_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		total += iov[i].len;
+	buf = malloc(total ? total : 1);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; at += iov[i].len, i++)
+		copy_relaxed(buf + at, iov[i].base, iov[i].len);
+	one = (struct host_iovec){ buf, total };
+	r = host_rw(fd, &one, 1, off, true);
+	free(buf);
+	return r;
+}
+#else
 long host_pwritev(int fd, const struct host_iovec *iov, int n, long long off)
 {
 	return host_rw(fd, iov, n, off, true);
 }
+#endif
 
 int host_ftruncate(int fd, long long len) { return (int)RETRY(ftruncate(fd, len)); }
 
