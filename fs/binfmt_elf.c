@@ -8,13 +8,19 @@
  * or ET_DYN without PT_INTERP (static-PIE); a PT_INTERP (a dynamically
  * linked program) is -ENOEXEC: mmkit has no dynamic loader to map.  The
  * image is built as Linux builds it:
- *   - the stack first (setup_arg_pages);
+ *   - the stack first (setup_arg_pages), executable when the last
+ *     PT_GNU_STACK has PF_X;
  *   - each PT_LOAD as a private file mapping (MAP_FIXED_NOREPLACE for
  *     ET_EXEC's first segment, MAP_FIXED after it) with the segment's
- *     protection, offset rounded down to its page; a static-PIE's first
- *     segment is placed by get_unmapped_area with the image's whole size
- *     (load bias 0 below mmap_base, as Linux places a loader) and the rest
- *     follow it;
+ *     protection, offset rounded down to its page (an offset not congruent
+ *     with the address is -EINVAL, vm_mmap's check); a static-PIE's first
+ *     segment is placed by get_unmapped_area with the image's whole span
+ *     (load bias 0 below mmap_base, as Linux places a loader), or, with a
+ *     p_align above a page, at that place rounded down to the alignment
+ *     (maximum_alignment), and the rest follow it;
+ *   - a segment with p_filesz > p_memsz or reaching past TASK_SIZE, or an
+ *     entry point past it, is -EINVAL after the mapping, as in Linux (whose
+ *     exec has then passed the point of no return and kills the caller);
  *   - the part of a segment's last file page past p_filesz is zeroed
  *     through the mapping (padzero: a copy-on-write fault, as on Linux),
  *     and the bss beyond it is anonymous memory (vm_brk_flags);
@@ -30,13 +36,14 @@
 #include <string.h>
 #include "fs/internal.h"
 #include "mmkit/elf.h"
+#include "mmkit/mm_vma.h"
 #include "mmkit/mmu.h"
 #include "mmkit/pagemap.h"
 #include "mmkit/sched.h"
 #include "mmkit/slab.h"
 #include "mmkit/uproc.h"
 
-#define ELF_MAX_PHDRS 64 /* Linux: 64 KiB of headers */
+#define ELF_PHDRS_MAX_BYTES 65536 /* load_elf_phdrs: at most 64 KiB of program headers */
 
 #define ELF_PAGESTART(v) ((v) & ~(unsigned long)(PAGE_SIZE - 1))
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
@@ -45,18 +52,25 @@
 struct elf_image {
 	struct file *file;
 	struct elf64_hdr eh;
-	struct elf64_phdr ph[ELF_MAX_PHDRS];
+	struct elf64_phdr *ph; /* e_phnum of them, kmalloc'd */
+	int executable_stack;  /* EXSTACK_*, from PT_GNU_STACK */
 	unsigned long load_bias;
 	unsigned long start_code, end_code, start_data, end_data, elf_brk;
 };
 
-/* Read and check the ELF header and program headers.  0 or -ENOEXEC/-EIO. */
+/*
+ * Read and check the ELF header and program headers (load_elf_binary's
+ * consistency checks and load_elf_phdrs).  0, -ENOEXEC or -EIO; as in
+ * Linux, a short read of the headers and a failed allocation of their
+ * table are -ENOEXEC too.
+ */
 static int elf_read_headers(struct elf_image *im)
 {
 	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
 	struct elf64_hdr *eh = &im->eh;
 	loff_t pos = 0;
 	long n = kernel_read(im->file, eh, sizeof(*eh), &pos);
+	size_t size;
 	int i;
 
 	if (n < 0)
@@ -64,18 +78,28 @@ static int elf_read_headers(struct elf_image *im)
 	if (n != sizeof(*eh) || memcmp(eh->e_ident, magic, 4) || eh->e_ident[4] != ELFCLASS64 ||
 	    eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
 	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
-	    eh->e_phentsize != sizeof(struct elf64_phdr) || !eh->e_phnum ||
-	    eh->e_phnum > ELF_MAX_PHDRS)
+	    eh->e_phentsize != sizeof(struct elf64_phdr))
+		return -ENOEXEC;
+	size = sizeof(struct elf64_phdr) * eh->e_phnum;
+	if (!size || size > ELF_PHDRS_MAX_BYTES)
+		return -ENOEXEC;
+	im->ph = kmalloc(size, GFP_KERNEL);
+	if (!im->ph)
 		return -ENOEXEC;
 	pos = (loff_t)eh->e_phoff;
-	n = kernel_read(im->file, im->ph, sizeof(im->ph[0]) * eh->e_phnum, &pos);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n != sizeof(im->ph[0]) * eh->e_phnum)
+	n = kernel_read(im->file, im->ph, size, &pos);
+	if (n < 0 || (size_t)n != size)
 		return -ENOEXEC;
-	for (i = 0; i < eh->e_phnum; i++)
+	im->executable_stack = EXSTACK_DEFAULT;
+	for (i = 0; i < eh->e_phnum; i++) {
+		/* dynamically linked: no interpreter here */
 		if (im->ph[i].p_type == PT_INTERP)
-			return -ENOEXEC; /* dynamically linked: no interpreter here */
+			return -ENOEXEC;
+		/* the last PT_GNU_STACK counts */
+		if (im->ph[i].p_type == PT_GNU_STACK)
+			im->executable_stack =
+				(im->ph[i].p_flags & PF_X) ? EXSTACK_ENABLE_X : EXSTACK_DISABLE_X;
+	}
 	return 0;
 }
 
@@ -85,13 +109,16 @@ static unsigned long make_prot(u32 p_flags)
 	       ((p_flags & PF_X) ? MMK_PROT_EXEC : 0);
 }
 
-/* vm_mmap: do_mmap under mmap_lock. */
+/* vm_mmap: do_mmap under mmap_lock; a byte offset that is not page
+ * aligned, or that overflows with the length, is -EINVAL (mm/util.c). */
 static unsigned long vm_mmap(struct file *f, unsigned long addr, unsigned long len,
 			     unsigned long prot, unsigned long flags, unsigned long off)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long ret, populate;
 
+	if (off + PAGE_ALIGN(len) < off || (off & (PAGE_SIZE - 1)))
+		return (unsigned long)-EINVAL;
 	mmap_write_lock(mm);
 	ret = do_mmap(f, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
 	mmap_write_unlock(mm);
@@ -109,39 +136,40 @@ static int vm_munmap(unsigned long start, unsigned long len)
 	return err;
 }
 
-/* vm_brk_flags: anonymous memory at [addr, addr + len), as the bss. */
-static int vm_brk_flags(unsigned long addr, unsigned long len, unsigned long flags)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *prev = NULL;
-	int err;
-
-	if (!len)
-		return 0;
-	mmap_write_lock(mm);
-	err = do_munmap(mm, addr, len);
-	if (!err) {
-		find_vma_prev(mm, addr, &prev);
-		err = do_brk_flags(mm, prev, addr, len, flags);
-	}
-	mmap_write_unlock(mm);
-	return err;
-}
-
-/* The size of the image from its first to its last PT_LOAD (total_mapping_size). */
+/* The span of the PT_LOADs, from the lowest page to the highest end
+ * (total_mapping_size); 0 without one. */
 static unsigned long total_mapping_size(const struct elf_image *im)
 {
-	int i, first = -1, last = -1;
+	unsigned long min_addr = ~0UL, max_addr = 0;
+	bool pt_load = false;
+	int i;
 
 	for (i = 0; i < im->eh.e_phnum; i++)
 		if (im->ph[i].p_type == PT_LOAD) {
-			if (first < 0)
-				first = i;
-			last = i;
+			unsigned long lo = ELF_PAGESTART(im->ph[i].p_vaddr);
+			unsigned long hi = im->ph[i].p_vaddr + im->ph[i].p_memsz;
+
+			min_addr = lo < min_addr ? lo : min_addr;
+			max_addr = hi > max_addr ? hi : max_addr;
+			pt_load = true;
 		}
-	if (first < 0)
-		return 0;
-	return im->ph[last].p_vaddr + im->ph[last].p_memsz - ELF_PAGESTART(im->ph[first].p_vaddr);
+	return pt_load ? max_addr - min_addr : 0;
+}
+
+/* The largest power-of-two p_align of the PT_LOADs, at least a page
+ * (maximum_alignment; other values are ignored as invalid). */
+static unsigned long maximum_alignment(const struct elf_image *im)
+{
+	unsigned long alignment = 0;
+	int i;
+
+	for (i = 0; i < im->eh.e_phnum; i++) {
+		unsigned long a = im->ph[i].p_align;
+
+		if (im->ph[i].p_type == PT_LOAD && a && !(a & (a - 1)) && a > alignment)
+			alignment = a;
+	}
+	return ELF_PAGEALIGN(alignment);
 }
 
 /* elf_map: the file part of a segment; with total_size the whole image is
@@ -224,11 +252,48 @@ static void note_segment(struct elf_image *im, const struct elf64_phdr *p)
 		im->elf_brk = k;
 }
 
-/* Map every PT_LOAD.  0 or -errno. */
+/*
+ * The load bias of a static PIE (ET_DYN without PT_INTERP), before its
+ * first PT_LOAD p: 0 (the mmap region places it), or with a p_align
+ * above a page, the place the mmap region gives the whole image, rounded
+ * down to that alignment, then taken with MAP_FIXED_NOREPLACE.  Sets
+ * *total (the image's span) and *flags.  0 or -errno.
+ */
+static int elf_dyn_load_bias(struct elf_image *im, const struct elf64_phdr *p, unsigned long *total,
+			     unsigned long *flags)
+{
+	unsigned long alignment, bias = 0;
+
+	*total = total_mapping_size(im);
+	if (!*total)
+		return -EINVAL;
+	alignment = maximum_alignment(im);
+	if (alignment > PAGE_SIZE) {
+		bias = elf_load(im, 0, p, make_prot(p->p_flags), *flags, *total);
+		if (bias >= current->mm->task_size)
+			return IS_ERR_VALUE(bias) ? (int)(long)bias : -EINVAL;
+		vm_munmap(bias, *total);
+		bias &= ~(alignment - 1);
+		*flags |= MMK_MAP_FIXED_NOREPLACE;
+	}
+	im->load_bias = ELF_PAGESTART(bias - p->p_vaddr);
+	return 0;
+}
+
+/* A segment no brk could follow (load_elf_binary's overflow check). */
+static bool elf_segment_bad(const struct elf64_phdr *p, unsigned long task_size)
+{
+	return p->p_vaddr >= task_size || p->p_filesz > p->p_memsz || p->p_memsz > task_size ||
+	       task_size - p->p_memsz < p->p_vaddr;
+}
+
+/* Map every PT_LOAD (none is no error: the entry point decides).  0 or
+ * -errno; what was mapped before an error stays, the caller drops the mm. */
 static int elf_map_segments(struct elf_image *im)
 {
+	unsigned long task_size = current->mm->task_size;
 	bool first = true;
-	int i;
+	int i, err;
 
 	im->start_code = ~0UL;
 	for (i = 0; i < im->eh.e_phnum; i++) {
@@ -237,22 +302,29 @@ static int elf_map_segments(struct elf_image *im)
 
 		if (p->p_type != PT_LOAD)
 			continue;
-		if (!first)
+		if (!first) {
 			flags |= MMK_MAP_FIXED;
-		else if (im->eh.e_type == ET_EXEC)
+		} else if (im->eh.e_type == ET_EXEC) {
 			flags |= MMK_MAP_FIXED_NOREPLACE;
-		else
-			total = total_mapping_size(im); /* static-PIE: load bias 0 */
-		map = elf_load(im, first ? ELF_PAGESTART(p->p_vaddr) : im->load_bias + p->p_vaddr,
-			       p, make_prot(p->p_flags), flags, total);
-		if (IS_ERR_VALUE(map))
-			return (int)(long)map;
+		} else {
+			err = elf_dyn_load_bias(im, p, &total, &flags);
+			if (err)
+				return err;
+		}
+		map = elf_load(im, im->load_bias + p->p_vaddr, p, make_prot(p->p_flags), flags,
+			       total);
+		if (map >= task_size) /* BAD_ADDR */
+			return IS_ERR_VALUE(map) ? (int)(long)map : -EINVAL;
 		if (first && im->eh.e_type == ET_DYN)
-			im->load_bias = ELF_PAGESTART(map - p->p_vaddr);
+			im->load_bias += map - ELF_PAGESTART(im->load_bias + p->p_vaddr);
 		first = false;
+		if (elf_segment_bad(p, task_size))
+			return -EINVAL;
 		note_segment(im, p);
 	}
-	return first ? -ENOEXEC : 0;
+	if (im->eh.e_entry + im->load_bias >= task_size)
+		return -EINVAL;
+	return 0;
 }
 
 /* The program headers' address in the image: in the PT_LOAD whose file
@@ -305,7 +377,7 @@ static int elf_load_image(struct elf_image *im, struct task_struct *t, const cha
 		err = elf_read_headers(im);
 	if (!err) {
 		mmap_write_lock(mm);
-		err = setup_arg_pages(mm);
+		err = setup_arg_pages(mm, im->executable_stack);
 		mmap_write_unlock(mm);
 	}
 	if (!err)
@@ -321,6 +393,12 @@ static int elf_load_image(struct elf_image *im, struct task_struct *t, const cha
 	return err;
 }
 
+static void elf_image_free(struct elf_image *im)
+{
+	kfree(im->ph);
+	kfree(im);
+}
+
 int exec_elf_setup(struct task_struct *t, const char *path)
 {
 	struct elf_image *im = kzalloc(sizeof(*im), GFP_KERNEL);
@@ -329,7 +407,7 @@ int exec_elf_setup(struct task_struct *t, const char *path)
 	if (!im)
 		return -ENOMEM;
 	err = elf_load_image(im, t, path);
-	kfree(im);
+	elf_image_free(im);
 	return err;
 }
 
@@ -480,6 +558,6 @@ int load_elf_binary(struct task_struct *t, const char *path, char *const argv[],
 		t->mm->start_stack = default_stack_top();
 		err = create_elf_tables(im, t->mm, path, argv, envp, info);
 	}
-	kfree(im);
+	elf_image_free(im);
 	return err;
 }

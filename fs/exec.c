@@ -63,15 +63,23 @@ static int map_one(struct mm_struct *mm, unsigned long start, unsigned long page
 
 #define MAYRWX (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
-int setup_arg_pages(struct mm_struct *mm)
+int setup_arg_pages(struct mm_struct *mm, int executable_stack)
 {
 	unsigned long top = mm->task_size > 0xc0000000UL ? default_stack_top() : 0xc0000000UL;
+	unsigned long flags = VM_STACK_FLAGS;
+
+	/* x86-64 has no READ_IMPLIES_EXEC for 64-bit images: only
+	 * PT_GNU_STACK with PF_X makes the stack executable */
+	if (executable_stack == EXSTACK_ENABLE_X)
+		flags |= VM_EXEC;
+	else if (executable_stack == EXSTACK_DISABLE_X)
+		flags &= ~VM_EXEC;
 
 	mm->start_stack = top - PAGE_SIZE + 0x100;
 	mm->arg_start = top - PAGE_SIZE + 0x200;
 	mm->arg_end = mm->env_start = top - PAGE_SIZE + 0x300;
 	mm->env_end = top - 0x20;
-	return map_one(mm, top - 33 * PAGE_SIZE, 33, VM_STACK_FLAGS, NULL, 0, NULL);
+	return map_one(mm, top - 33 * PAGE_SIZE, 33, flags, NULL, 0, NULL);
 }
 
 static int map_binary(struct mm_struct *mm)
@@ -147,7 +155,7 @@ int exec_image_setup(struct task_struct *t)
 	int err;
 
 	mmap_write_lock(mm);
-	err = setup_arg_pages(mm);
+	err = setup_arg_pages(mm, EXSTACK_DEFAULT);
 	if (!err)
 		err = map_binary(mm);
 	if (!err)

@@ -964,21 +964,59 @@ static int brk_shrink(struct mm_struct *mm, unsigned long newbrk, unsigned long 
 	return do_vmi_align_munmap(mm, vma, newbrk, oldbrk, true);
 }
 
-static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long newbrk)
+/* Linux check_brk_limits: [addr, addr + len) below TASK_SIZE (-ENOMEM)
+ * and within RLIMIT_MEMLOCK if new mappings are locked (-EAGAIN). */
+static int check_brk_limits(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
-	struct vm_area_struct *next, *brkvma;
-	unsigned long a = get_unmapped_area(NULL, oldbrk, newbrk - oldbrk, 0, MMK_MAP_FIXED, 0);
+	unsigned long a = get_unmapped_area(NULL, addr, len, 0, MMK_MAP_FIXED, 0);
 
 	if (IS_ERR_VALUE(a))
 		return (int)(long)a;
-	if (!mlock_future_ok(mm, mm->def_flags, newbrk - oldbrk))
-		return -EAGAIN;
+	return mlock_future_ok(mm, mm->def_flags, len) ? 0 : -EAGAIN;
+}
+
+static int brk_grow(struct mm_struct *mm, unsigned long oldbrk, unsigned long newbrk)
+{
+	struct vm_area_struct *next, *brkvma;
+	int err = check_brk_limits(mm, oldbrk, newbrk - oldbrk);
+
+	if (err)
+		return err;
 	next = find_vma_prev(mm, oldbrk, &brkvma);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
 		return -ENOMEM;
 	if (brkvma && brkvma->vm_end <= mm->start_brk)
 		brkvma = NULL;
 	return do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk, 0);
+}
+
+int vm_brk_flags(unsigned long addr, unsigned long request, unsigned long vm_flags)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *prev = NULL;
+	unsigned long len = PAGE_ALIGN(request);
+	bool populate;
+	int err;
+
+	if (len < request)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	if (vm_flags & ~VM_EXEC)
+		return -EINVAL;
+	mmap_write_lock(mm);
+	err = check_brk_limits(mm, addr, len);
+	if (!err)
+		err = do_munmap(mm, addr, len);
+	if (!err) {
+		find_vma_prev(mm, addr, &prev);
+		err = do_brk_flags(mm, prev, addr, len, vm_flags);
+	}
+	populate = (mm->def_flags & VM_LOCKED) != 0;
+	mmap_write_unlock(mm);
+	if (populate && !err)
+		mm_populate(addr, len);
+	return err;
 }
 
 /* brk(2): returns the new break, or the old one when the request fails. */

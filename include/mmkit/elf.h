@@ -36,6 +36,7 @@
 #define PT_LOAD 1
 #define PT_INTERP 3
 #define PT_NOTE 4
+#define PT_GNU_STACK 0x6474e551 /* p_flags PF_X: an executable stack */
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4

@@ -405,6 +405,12 @@ unsigned long thp_get_unmapped_area(struct file *file, unsigned long addr, unsig
 				    unsigned long pgoff, unsigned long flags);
 int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
 		 unsigned long len, unsigned long vm_flags);
+/* Anonymous memory at [addr, addr + request) for exec's bss (Linux
+ * vm_brk_flags): whatever is there is unmapped first.  vm_flags may hold
+ * VM_EXEC only.  Takes mmap_lock for write.  0, -ENOMEM (beyond TASK_SIZE,
+ * or no memory), -EAGAIN (RLIMIT_MEMLOCK with mlockall(MCL_FUTURE)) or
+ * -EINVAL. */
+int vm_brk_flags(unsigned long addr, unsigned long request, unsigned long vm_flags);
 /* Prefault (mm/gup.c __mm_populate; mm_populate ignores errors). */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors);
 void mm_populate(unsigned long start, unsigned long len);

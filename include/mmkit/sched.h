@@ -218,9 +218,12 @@ int for_each_thread_call(int (*fn)(struct task_struct *t, void *arg), void *arg)
 
 /* Exec-like image (fs/exec.c): text, data, bss, [vvar]/[vdso], [stack]. */
 int exec_image_setup(struct task_struct *t);
+/* What an image's PT_GNU_STACK says of its stack (Linux binfmts.h). */
+enum { EXSTACK_DEFAULT, EXSTACK_DISABLE_X, EXSTACK_ENABLE_X };
 /* The stack of a new image: [stack] below STACK_TOP with the argument page
- * (fs/exec.c).  Caller holds mmap_lock for write.  0 or -ENOMEM. */
-int setup_arg_pages(struct mm_struct *mm);
+ * (fs/exec.c), executable for EXSTACK_ENABLE_X.  Caller holds mmap_lock
+ * for write.  0 or -ENOMEM. */
+int setup_arg_pages(struct mm_struct *mm, int executable_stack);
 /* mm->saved_auxv for a new image (fs/exec.c): AT_PHDR, AT_PHNUM and AT_ENTRY
  * of an ELF image (phnum 0: none).  Caller holds mmap_lock for write. */
 void exec_set_saved_auxv(struct mm_struct *mm, unsigned long phdr, unsigned long phnum,

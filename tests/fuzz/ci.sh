@@ -8,10 +8,10 @@ set -u
 cd "$(dirname "$0")/../.."
 secs="${1:-30}"
 cmake --preset fuzz >/dev/null || exit 1
-cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_scenario fuzz_import fuzz_swapheader \
+cmake --build build/fuzz -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_scenario fuzz_import fuzz_swapheader fuzz_elf \
   >build/fuzz-build.log 2>&1 || { tail -20 build/fuzz-build.log; exit 1; }
 bad=0
-for t in scenario import swapheader; do
+for t in scenario import swapheader elf; do
   work=$(mktemp -d)
   log="build/fuzz/ci-$t.log"
   "build/fuzz/tests/fuzz/fuzz_$t" "$work" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" \
