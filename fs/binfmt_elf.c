@@ -6,7 +6,8 @@
  * The file is opened through the VFS and its headers read through the page
  * cache.  Accepted: ELFCLASS64, little-endian, EM_X86_64, ET_EXEC (non-PIE)
  * or ET_DYN without PT_INTERP (static-PIE); a PT_INTERP (a dynamically
- * linked program) is -ENOEXEC: mmkit has no dynamic loader to map.  The
+ * linked program) gets Linux's checks of the interpreter (its path, its
+ * file, its header), then -ENOEXEC: mmkit has no dynamic loader.  The
  * image is built as Linux builds it:
  *   - the stack first (setup_arg_pages), executable when the last
  *     PT_GNU_STACK has PF_X;
@@ -58,6 +59,83 @@ struct elf_image {
 	unsigned long start_code, end_code, start_data, end_data, elf_brk;
 };
 
+#define ELF_PATH_MAX 4096
+
+/* Open an executable's file for exec (open_exec): a regular file with an
+ * mmap operation, else -EACCES.  NULL with *err set on failure. */
+static struct file *open_exec(const char *path, int *err)
+{
+	struct file *f = do_filp_open(path, MMK_O_RDONLY, 0, err);
+
+	if (f && !(MMK_S_ISREG(f->f_inode->i_mode) && f->f_op->mmap)) {
+		fput(f);
+		*err = -EACCES;
+		return NULL;
+	}
+	return f;
+}
+
+/* Can the interpreter's program headers be read (load_elf_phdrs)? */
+static bool elf_interp_phdrs_ok(struct file *interp, const struct elf64_hdr *ih)
+{
+	size_t size = sizeof(struct elf64_phdr) * ih->e_phnum;
+	loff_t pos = (loff_t)ih->e_phoff;
+	void *ph;
+	long n;
+
+	if (ih->e_phentsize != sizeof(struct elf64_phdr) || !size || size > ELF_PHDRS_MAX_BYTES)
+		return false;
+	ph = kmalloc(size, GFP_KERNEL);
+	if (!ph)
+		return false;
+	n = kernel_read(interp, ph, size, &pos);
+	kfree(ph);
+	return n >= 0 && (size_t)n == size;
+}
+
+/*
+ * A PT_INTERP (a dynamically linked program): load_elf_binary's checks of
+ * the interpreter, in its order - the path's length (-ENOEXEC), reading it
+ * (-EIO when short), its NUL (-ENOEXEC), opening it (-ENOENT, -EACCES, ...),
+ * reading its header (-EIO), its magic, machine and program headers
+ * (-ELIBBAD).  Where Linux
+ * would then load the interpreter, mmkit, which has no dynamic loader,
+ * answers -ENOEXEC.
+ */
+static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
+{
+	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
+	struct elf64_hdr ih;
+	struct file *interp;
+	loff_t pos = (loff_t)p->p_offset;
+	char *path;
+	long n;
+	int err;
+
+	if (p->p_filesz > ELF_PATH_MAX || p->p_filesz < 2)
+		return -ENOEXEC;
+	path = kmalloc(p->p_filesz, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	n = kernel_read(im->file, path, p->p_filesz, &pos);
+	err = n < 0 ? (int)n : (size_t)n != p->p_filesz ? -EIO : 0;
+	if (!err && path[p->p_filesz - 1])
+		err = -ENOEXEC;
+	interp = err ? NULL : open_exec(path, &err);
+	kfree(path);
+	if (!interp)
+		return err;
+	pos = 0;
+	n = kernel_read(interp, &ih, sizeof(ih), &pos);
+	err = n < 0 ? (int)n : n != sizeof(ih) ? -EIO : 0;
+	if (!err && (memcmp(ih.e_ident, magic, 4) || ih.e_machine != EM_X86_64))
+		err = -ELIBBAD;
+	if (!err)
+		err = elf_interp_phdrs_ok(interp, &ih) ? 0 : -ELIBBAD;
+	fput(interp);
+	return err ? err : -ENOEXEC;
+}
+
 /*
  * Read and check the ELF header and program headers (load_elf_binary's
  * consistency checks and load_elf_phdrs).  0, -ENOEXEC or -EIO; as in
@@ -92,9 +170,9 @@ static int elf_read_headers(struct elf_image *im)
 		return -ENOEXEC;
 	im->executable_stack = EXSTACK_DEFAULT;
 	for (i = 0; i < eh->e_phnum; i++) {
-		/* dynamically linked: no interpreter here */
+		/* dynamically linked: the first PT_INTERP is the interpreter */
 		if (im->ph[i].p_type == PT_INTERP)
-			return -ENOEXEC;
+			return elf_check_interp(im, &im->ph[i]);
 		/* the last PT_GNU_STACK counts */
 		if (im->ph[i].p_type == PT_GNU_STACK)
 			im->executable_stack =
@@ -369,12 +447,10 @@ static int elf_load_image(struct elf_image *im, struct task_struct *t, const cha
 	struct mm_struct *mm = t->mm;
 	int err;
 
-	im->file = do_filp_open(path, MMK_O_RDONLY, 0, &err);
+	im->file = open_exec(path, &err);
 	if (!im->file)
 		return err;
-	err = MMK_S_ISREG(im->file->f_inode->i_mode) && im->file->f_op->mmap ? 0 : -EACCES;
-	if (!err)
-		err = elf_read_headers(im);
+	err = elf_read_headers(im);
 	if (!err) {
 		mmap_write_lock(mm);
 		err = setup_arg_pages(mm, im->executable_stack);

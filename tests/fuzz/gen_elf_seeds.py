@@ -2,9 +2,12 @@
 """Small hand-built x86-64 ELF executables: the seed corpus of fuzz_elf
 (tests/fuzz/corpus/elf/) and the images of tests/scenarios/exec_elf_edges.mm.
 
-    gen_elf_seeds.py DIR [--pause]   writes every image into DIR, one file per name
-                                     (--pause: the code is pause() instead of exit(0),
-                                     so that the host's maps of a running image can be read)
+    gen_elf_seeds.py DIR [--pause] [--interp-dir D]
+        writes every image into DIR, one file per name (--pause: the code is
+        pause() instead of exit(0), so that the host's maps of a running
+        image can be read; --interp-dir: where the PT_INTERP images look for
+        their interpreters, default /bin, the directory the images are in
+        when exec_elf_edges.mm and fuzz_elf mount them)
 
 Each image is a few hundred bytes: an ELF header, program headers and the
 code `mov eax, 60; xor edi, edi; syscall` (exit(0)), so that the valid ones
@@ -26,6 +29,7 @@ PT_LOAD, PT_INTERP, PT_NOTE, PT_GNU_STACK = 1, 3, 4, 0x6474E551
 PF_X, PF_W, PF_R = 1, 2, 4
 ET_EXEC, ET_DYN = 2, 3
 EHDR, PHDR = 64, 56
+INTERP_DIR = b"/bin"
 
 
 def ehdr(etype, entry, phnum, phoff=EHDR):
@@ -53,6 +57,13 @@ def image(etype, base, phdrs_of, extra_phdrs=0, entry_of=None, tail=b""):
 
 def text(base, flags=PF_R | PF_X):
     return lambda size, off: [phdr(PT_LOAD, flags, 0, base, size, size)]
+
+
+def interp(path, size=None):
+    """An image whose PT_INTERP names path (p_filesz: size, default all of it)."""
+    n = len(path) if size is None else size
+    return image(ET_EXEC, 0x400000, lambda s, o: text(0x400000)(s, o) + [
+        phdr(PT_INTERP, PF_R, s - len(path), 0x400000 + s - len(path), n, n, 1)], tail=path)
 
 
 def stack(flags):
@@ -83,9 +94,13 @@ def seeds():
         phdr(PT_LOAD, PF_R | PF_W, 0, 0x401000, s, s)])
     out["exec_many_phdrs"] = image(ET_EXEC, 0x400000, text(0x400000), extra_phdrs=100)
     out["exec_noload"] = image(ET_EXEC, 0x400000, lambda s, o: stack(PF_R | PF_W))
-    out["exec_interp"] = image(ET_EXEC, 0x400000, lambda s, o: text(0x400000)(s, o) + [
-        phdr(PT_INTERP, PF_R, s - 12, 0x400000 + s - 12, 12, 12, 1)],
-        tail=b"/lib/ld.so\0\0")
+    out["exec_interp"] = interp(b"/lib/ld.so\0\0")                # missing
+    out["exec_interp_dir"] = interp(INTERP_DIR + b"\0")             # a directory
+    out["exec_interp_short"] = interp(b"/", size=1)                  # p_filesz < 2
+    out["exec_interp_noterm"] = interp(INTERP_DIR + b"/exec_min")    # no NUL
+    out["exec_interp_elfshort"] = interp(INTERP_DIR + b"/short_header\0")
+    out["exec_interp_nophdrs"] = interp(INTERP_DIR + b"/no_phdrs\0")
+    out["exec_interp_valid"] = interp(INTERP_DIR + b"/exec_min\0")
     out["exec_misaligned"] = image(ET_EXEC, 0x400000, lambda s, o: [
         phdr(PT_LOAD, PF_R | PF_X, 0x10, 0x400000, s - 0x10, s - 0x10)])
     out["exec_filesz_gt_memsz"] = image(ET_EXEC, 0x400000, lambda s, o: [
@@ -116,10 +131,12 @@ def seeds():
 
 
 def main():
-    global CODE
+    global CODE, INTERP_DIR
     d = sys.argv[1]
     if "--pause" in sys.argv[2:]:
         CODE = PAUSE
+    if "--interp-dir" in sys.argv[2:]:
+        INTERP_DIR = sys.argv[sys.argv.index("--interp-dir") + 1].encode()
     os.makedirs(d, exist_ok=True)
     for name, data in sorted(seeds().items()):
         with open(os.path.join(d, name), "wb") as fh:

@@ -59,7 +59,14 @@ spawn C exec /bin/exec_memsz_huge expect=ENOMEM
 spawn C exec /bin/exec_vaddr_high expect=ENOMEM
 # page 0 needs CAP_SYS_RAWIO (vm.mmap_min_addr 4096)
 spawn C exec /bin/exec_at_zero expect=EPERM
-# a PT_INTERP: the reference kernel opens the interpreter (ENOENT here);
-# mmkit has no dynamic loader and refuses every one
-spawn C exec /bin/exec_interp expect=ENOEXEC
+# a PT_INTERP: the interpreter's checks, in load_elf_binary's order
+spawn C exec /bin/exec_interp expect=ENOENT
+spawn C exec /bin/exec_interp_dir expect=EACCES
+spawn C exec /bin/exec_interp_short expect=ENOEXEC
+spawn C exec /bin/exec_interp_noterm expect=ENOEXEC
+spawn C exec /bin/exec_interp_elfshort expect=EIO
+spawn C exec /bin/exec_interp_nophdrs expect=ELIBBAD
+# a usable interpreter: the reference kernel loads and runs it; mmkit has
+# no dynamic loader (the one answer here that is not the reference's)
+spawn C exec /bin/exec_interp_valid expect=ENOEXEC
 verify
