@@ -1180,6 +1180,9 @@ long kernel_read(struct file *f, void *buf, size_t count, loff_t *pos)
 	long done = 0;
 	int err = 0;
 
+	/* rw_verify_area: a negative position, or one the count overflows */
+	if ((ssize_t)count < 0 || *pos < 0 || (loff_t)((u64)*pos + count) < 0)
+		return -EINVAL;
 	while (count && *pos < i_size_read(inode)) {
 		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
 		size_t off = *pos & ~PAGE_MASK, n = min(PAGE_SIZE - off, count);

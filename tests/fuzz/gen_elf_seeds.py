@@ -127,6 +127,8 @@ def seeds():
     out["no_phdrs"] = ehdr(ET_EXEC, 0x400000, 0) + CODE
     out["short_header"] = ehdr(ET_EXEC, 0x400000, 1)[:40]
     out["short_phdrs"] = ehdr(ET_EXEC, 0x400000, 3) + phdr(PT_LOAD, PF_R, 0, 0x400000, 64, 64)
+    out["phoff_negative"] = ehdr(ET_EXEC, 0x400000, 1, phoff=0xffffffffffff0040) + \
+        phdr(PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x1000, 0x1000) + CODE
     return out
 
 

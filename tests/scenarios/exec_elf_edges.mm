@@ -50,6 +50,7 @@ B exit
 spawn C exec /bin/no_phdrs expect=ENOEXEC
 spawn C exec /bin/short_header expect=ENOEXEC
 spawn C exec /bin/short_phdrs expect=ENOEXEC
+spawn C exec /bin/phoff_negative expect=ENOEXEC
 # refused while mapping (Linux then kills the exec'ing process)
 spawn C exec /bin/exec_entry_high expect=EINVAL
 spawn C exec /bin/exec_filesz_gt_memsz expect=EINVAL
