@@ -61,6 +61,8 @@ struct elf_image {
 
 #define ELF_PATH_MAX 4096
 
+static const unsigned char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+
 /* Open an executable's file for exec (open_exec): a regular file with an
  * mmap operation, else -EACCES.  NULL with *err set on failure. */
 static struct file *open_exec(const char *path, int *err)
@@ -98,13 +100,11 @@ static bool elf_interp_phdrs_ok(struct file *interp, const struct elf64_hdr *ih)
  * the interpreter, in its order - the path's length (-ENOEXEC), reading it
  * (-EIO when short), its NUL (-ENOEXEC), opening it (-ENOENT, -EACCES, ...),
  * reading its header (-EIO), its magic, machine and program headers
- * (-ELIBBAD).  Where Linux
- * would then load the interpreter, mmkit, which has no dynamic loader,
- * answers -ENOEXEC.
+ * (-ELIBBAD).  Where Linux would then load the interpreter, mmkit, which
+ * has no dynamic loader, answers -ENOEXEC.
  */
 static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
 {
-	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
 	struct elf64_hdr ih;
 	struct file *interp;
 	loff_t pos = (loff_t)p->p_offset;
@@ -128,7 +128,7 @@ static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
 	pos = 0;
 	n = kernel_read(interp, &ih, sizeof(ih), &pos);
 	err = n < 0 ? (int)n : n != sizeof(ih) ? -EIO : 0;
-	if (!err && (memcmp(ih.e_ident, magic, 4) || ih.e_machine != EM_X86_64))
+	if (!err && (memcmp(ih.e_ident, elf_magic, 4) || ih.e_machine != EM_X86_64))
 		err = -ELIBBAD;
 	if (!err)
 		err = elf_interp_phdrs_ok(interp, &ih) ? 0 : -ELIBBAD;
@@ -144,7 +144,6 @@ static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
  */
 static int elf_read_headers(struct elf_image *im)
 {
-	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
 	struct elf64_hdr *eh = &im->eh;
 	loff_t pos = 0;
 	long n = kernel_read(im->file, eh, sizeof(*eh), &pos);
@@ -153,7 +152,7 @@ static int elf_read_headers(struct elf_image *im)
 
 	if (n < 0)
 		return (int)n;
-	if (n != sizeof(*eh) || memcmp(eh->e_ident, magic, 4) || eh->e_ident[4] != ELFCLASS64 ||
+	if (n != sizeof(*eh) || memcmp(eh->e_ident, elf_magic, 4) || eh->e_ident[4] != ELFCLASS64 ||
 	    eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
 	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
 	    eh->e_phentsize != sizeof(struct elf64_phdr))
