@@ -115,8 +115,8 @@ static long fault_range(struct vm_area_struct *vma, unsigned long start, unsigne
 	return (long)((addr - start) >> PAGE_SHIFT);
 }
 
-long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			     int *locked)
+static long populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			   int *locked, unsigned int extra)
 {
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 	long ret;
@@ -126,21 +126,36 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, un
 		return (long)((end - start) >> PAGE_SHIFT);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
-	ret = fault_range(vma, start, end, write, locked, 0);
+	ret = fault_range(vma, start, end, write, locked, extra);
 	/* as Linux: this CPU's batches move, so the pages just mlocked are
 	 * unevictable (and keep PG_referenced) when the call returns */
 	lru_add_drain();
 	return ret;
 }
 
-/* Linux __mm_populate: VMA by VMA; where a fault dropped mmap_lock the walk
- * takes it again and goes on at that page (a fresh fault, not a retry). */
+long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			     int *locked)
+{
+	return populate_range(vma, start, end, locked, 0);
+}
+
+/*
+ * Linux __mm_populate: VMA by VMA; where a fault dropped mmap_lock the walk
+ * takes it again and goes on at that page (a fresh fault, not a retry).
+ * One difference: where faults of the same page have dropped the lock
+ * twice in a row with nothing done, the next one is made with
+ * FAULT_FLAG_TRIED, which may not drop it.  In Linux that loop ends because a page-cache allocation
+ * that fails (filemap_fault's, after its readahead dropped the lock)
+ * means an OOM kill, and __get_user_pages stops on the fatal signal; an
+ * allocation failure injected here comes with no kill, and the walk would
+ * fault the page forever.  The retried fault gives VM_FAULT_OOM instead.
+ */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long end = start + len, nstart, nend;
+	unsigned long end = start + len, nstart, nend, dropped_at = ~0UL;
 	struct vm_area_struct *vma = NULL;
-	int locked = 0;
+	int locked = 0, drops = 0;
 	long ret = 0;
 
 	for (nstart = start; nstart < end; nstart = nend) {
@@ -158,13 +173,20 @@ int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 			continue;
 		if (nstart < vma->vm_start)
 			nstart = vma->vm_start;
-		ret = populate_vma_page_range(vma, nstart, nend, &locked);
+		ret = populate_range(vma, nstart, nend, &locked,
+				     dropped_at == nstart && drops >= 2 ? FAULT_FLAG_TRIED : 0);
 		if (ret < 0) {
 			if (ignore_errors) {
 				ret = 0;
 				continue;
 			}
 			break;
+		}
+		if (!locked && !ret) {
+			drops = dropped_at == nstart ? drops + 1 : 1;
+			dropped_at = nstart;
+		} else {
+			dropped_at = ~0UL;
 		}
 		nend = nstart + ((unsigned long)ret << PAGE_SHIFT);
 		ret = 0;
