@@ -144,11 +144,12 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start, un
  * takes it again and goes on at that page (a fresh fault, not a retry).
  * One difference: where faults of the same page have dropped the lock
  * twice in a row with nothing done, the next one is made with
- * FAULT_FLAG_TRIED, which may not drop it.  In Linux that loop ends because a page-cache allocation
- * that fails (filemap_fault's, after its readahead dropped the lock)
- * means an OOM kill, and __get_user_pages stops on the fatal signal; an
- * allocation failure injected here comes with no kill, and the walk would
- * fault the page forever.  The retried fault gives VM_FAULT_OOM instead.
+ * FAULT_FLAG_TRIED, which may not drop it.  In Linux that loop ends
+ * because a page-cache allocation that fails (filemap_fault's, after its
+ * readahead dropped the lock) means an OOM kill, and __get_user_pages
+ * stops on the fatal signal; an allocation failure injected here comes
+ * with no kill, and the walk would fault the page forever.  The retried
+ * fault gives VM_FAULT_OOM instead.
  */
 int __mm_populate(unsigned long start, unsigned long len, bool ignore_errors)
 {
