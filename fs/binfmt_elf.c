@@ -77,22 +77,31 @@ static struct file *open_exec(const char *path, int *err)
 	return f;
 }
 
-/* Can the interpreter's program headers be read (load_elf_phdrs)? */
-static bool elf_interp_phdrs_ok(struct file *interp, const struct elf64_hdr *ih)
+/* Read len bytes at pos: 0, or -EIO when short, or the read's error
+ * (Linux elf_read). */
+static int elf_read(struct file *f, void *buf, size_t len, loff_t pos)
 {
-	size_t size = sizeof(struct elf64_phdr) * ih->e_phnum;
-	loff_t pos = (loff_t)ih->e_phoff;
-	void *ph;
-	long n;
+	long n = kernel_read(f, buf, len, &pos);
 
-	if (ih->e_phentsize != sizeof(struct elf64_phdr) || !size || size > ELF_PHDRS_MAX_BYTES)
-		return false;
+	return n < 0 ? (int)n : (size_t)n != len ? -EIO : 0;
+}
+
+/* The program-header table of eh's file, kmalloc'd (Linux
+ * load_elf_phdrs), or NULL: a wrong e_phentsize, no header or more than
+ * 64 KiB of them, no memory, or a short read. */
+static struct elf64_phdr *load_elf_phdrs(struct file *f, const struct elf64_hdr *eh)
+{
+	size_t size = sizeof(struct elf64_phdr) * eh->e_phnum;
+	struct elf64_phdr *ph;
+
+	if (eh->e_phentsize != sizeof(struct elf64_phdr) || !size || size > ELF_PHDRS_MAX_BYTES)
+		return NULL;
 	ph = kmalloc(size, GFP_KERNEL);
-	if (!ph)
-		return false;
-	n = kernel_read(interp, ph, size, &pos);
-	kfree(ph);
-	return n >= 0 && (size_t)n == size;
+	if (ph && elf_read(f, ph, size, (loff_t)eh->e_phoff)) {
+		kfree(ph);
+		ph = NULL;
+	}
+	return ph;
 }
 
 /*
@@ -105,11 +114,10 @@ static bool elf_interp_phdrs_ok(struct file *interp, const struct elf64_hdr *ih)
  */
 static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
 {
+	struct elf64_phdr *iph;
 	struct elf64_hdr ih;
 	struct file *interp;
-	loff_t pos = (loff_t)p->p_offset;
 	char *path;
-	long n;
 	int err;
 
 	if (p->p_filesz > ELF_PATH_MAX || p->p_filesz < 2)
@@ -117,21 +125,21 @@ static int elf_check_interp(struct elf_image *im, const struct elf64_phdr *p)
 	path = kmalloc(p->p_filesz, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	n = kernel_read(im->file, path, p->p_filesz, &pos);
-	err = n < 0 ? (int)n : (size_t)n != p->p_filesz ? -EIO : 0;
+	err = elf_read(im->file, path, p->p_filesz, (loff_t)p->p_offset);
 	if (!err && path[p->p_filesz - 1])
 		err = -ENOEXEC;
 	interp = err ? NULL : open_exec(path, &err);
 	kfree(path);
 	if (!interp)
 		return err;
-	pos = 0;
-	n = kernel_read(interp, &ih, sizeof(ih), &pos);
-	err = n < 0 ? (int)n : n != sizeof(ih) ? -EIO : 0;
+	err = elf_read(interp, &ih, sizeof(ih), 0);
 	if (!err && (memcmp(ih.e_ident, elf_magic, 4) || ih.e_machine != EM_X86_64))
 		err = -ELIBBAD;
-	if (!err)
-		err = elf_interp_phdrs_ok(interp, &ih) ? 0 : -ELIBBAD;
+	if (!err) {
+		iph = load_elf_phdrs(interp, &ih);
+		err = iph ? 0 : -ELIBBAD;
+		kfree(iph);
+	}
 	fput(interp);
 	return err ? err : -ENOEXEC;
 }
@@ -147,25 +155,16 @@ static int elf_read_headers(struct elf_image *im)
 	struct elf64_hdr *eh = &im->eh;
 	loff_t pos = 0;
 	long n = kernel_read(im->file, eh, sizeof(*eh), &pos);
-	size_t size;
 	int i;
 
 	if (n < 0)
 		return (int)n;
 	if (n != sizeof(*eh) || memcmp(eh->e_ident, elf_magic, 4) || eh->e_ident[4] != ELFCLASS64 ||
 	    eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
-	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
-	    eh->e_phentsize != sizeof(struct elf64_phdr))
+	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN))
 		return -ENOEXEC;
-	size = sizeof(struct elf64_phdr) * eh->e_phnum;
-	if (!size || size > ELF_PHDRS_MAX_BYTES)
-		return -ENOEXEC;
-	im->ph = kmalloc(size, GFP_KERNEL);
+	im->ph = load_elf_phdrs(im->file, eh);
 	if (!im->ph)
-		return -ENOEXEC;
-	pos = (loff_t)eh->e_phoff;
-	n = kernel_read(im->file, im->ph, size, &pos);
-	if (n < 0 || (size_t)n != size)
 		return -ENOEXEC;
 	im->executable_stack = EXSTACK_DEFAULT;
 	for (i = 0; i < eh->e_phnum; i++) {
