@@ -21,31 +21,16 @@
 #include <unistd.h>
 #include "fuzz_harness.h"
 
-static char dir[256], mount_line[300];
+static char mount_line[300];
 
-static void remove_dir(void)
-{
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s/prog", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
-/* The program on the host, in a directory made once per process. */
+/* The program on the host, as /bin/prog once mounted. */
 static void write_file(const uint8_t *data, size_t size)
 {
+	const char *dir = fuzz_host_dir("elf", "prog");
 	char path[300];
 	FILE *f;
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/mmkit-fuzz-elf-XXXXXX",
-			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(dir))
-			abort();
-		atexit(remove_dir);
-		snprintf(mount_line, sizeof(mount_line), "mount %s /bin ro", dir);
-	}
+	snprintf(mount_line, sizeof(mount_line), "mount %s /bin ro", dir);
 	snprintf(path, sizeof(path), "%s/prog", dir);
 	f = fopen(path, "w");
 	if (!f || (size && fwrite(data, 1, size, f) != size))

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,4 +477,25 @@ int fuzz_run(const uint8_t *data, size_t size, const struct fuzz_opts *o)
 	fault_inject_clear_all();
 	free(text);
 	return 0;
+}
+
+static char host_dir[256], host_file[300];
+
+static void remove_host_dir(void)
+{
+	unlink(host_file);
+	rmdir(host_dir);
+}
+
+const char *fuzz_host_dir(const char *tag, const char *file)
+{
+	if (!host_dir[0]) {
+		snprintf(host_dir, sizeof(host_dir), "%s/mmkit-fuzz-%s-XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", tag);
+		if (!mkdtemp(host_dir))
+			abort();
+		snprintf(host_file, sizeof(host_file), "%s/%s", host_dir, file);
+		atexit(remove_host_dir);
+	}
+	return host_dir;
 }

@@ -31,4 +31,10 @@ struct fuzz_opts {
 /* Run one input; returns 0 (aborts on a finding). */
 int fuzz_run(const uint8_t *data, size_t size, const struct fuzz_opts *o);
 
+/* A host directory for a target whose input becomes a host file named
+ * file: made once per process under $TMPDIR (default /tmp) as
+ * mmkit-fuzz-TAG-XXXXXX, and removed with that file at exit.  Returns its
+ * path (aborts if it cannot be made). */
+const char *fuzz_host_dir(const char *tag, const char *file);
+
 #endif

@@ -47,31 +47,16 @@ static void check_parse(const unsigned char *page, unsigned long pages)
 	free(h);
 }
 
-static char dir[256], mount_line[300];
+static char mount_line[300];
 
-static void remove_dir(void)
-{
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s/swapfile", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
-/* The swap file on the host, in a directory made once per process. */
+/* The swap file on the host, as /mnt/swapfile once mounted. */
 static void write_file(const unsigned char *page, unsigned long pages)
 {
+	const char *dir = fuzz_host_dir("swap", "swapfile");
 	char path[300];
 	FILE *f;
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/mmkit-fuzz-swap-XXXXXX",
-			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(dir))
-			abort();
-		atexit(remove_dir);
-		snprintf(mount_line, sizeof(mount_line), "mount %s /mnt", dir);
-	}
+	snprintf(mount_line, sizeof(mount_line), "mount %s /mnt", dir);
 	snprintf(path, sizeof(path), "%s/swapfile", dir);
 	f = fopen(path, "w");
 	if (!f || fwrite(page, 1, 4096, f) != 4096 || ftruncate(fileno(f), (off_t)pages * 4096) ||
