@@ -91,8 +91,6 @@ free_struct:
 	return NULL;
 }
 
-void mmgrab(struct mm_struct *mm) { atomic_fetch_add(&mm->mm_count, 1); }
-
 /* Every page was unmapped: the RSS counters must be back at 0 (Linux
  * check_mm). */
 static void check_mm(struct mm_struct *mm)
@@ -114,7 +112,7 @@ static void check_mm(struct mm_struct *mm)
 	}
 }
 
-static void __mmdrop(struct mm_struct *mm)
+void __mmdrop(struct mm_struct *mm)
 {
 	BUG_ON(mm == &init_mm);
 	check_mm(mm);
@@ -124,28 +122,6 @@ static void __mmdrop(struct mm_struct *mm)
 	spin_lock_destroy(&mm->page_table_lock);
 	percpu_counter_destroy_many(mm->rss_stat, NR_MM_COUNTERS);
 	kmem_cache_free(mm_cachep, mm);
-}
-
-/* Drop a reference to the struct; the last one frees it. */
-void mmdrop(struct mm_struct *mm)
-{
-	int old = atomic_fetch_sub(&mm->mm_count, 1);
-
-	BUG_ON(old <= 0);
-	if (old == 1)
-		__mmdrop(mm);
-}
-
-void mmget(struct mm_struct *mm) { BUG_ON(atomic_fetch_add(&mm->mm_users, 1) <= 0); }
-
-bool mmget_not_zero(struct mm_struct *mm)
-{
-	int u = atomic_load(&mm->mm_users);
-
-	while (u > 0)
-		if (atomic_compare_exchange_weak(&mm->mm_users, &u, u + 1))
-			return true;
-	return false;
 }
 
 /* Unmap every page, free every user page table, remove every VMA; the mm

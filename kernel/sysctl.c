@@ -14,10 +14,10 @@
 #include "mmkit/fs.h"
 #include "mmkit/mm_vma.h"
 #include "mmkit/mmzone.h"
+#include "mmkit/swap.h"
 #include "mmkit/sysctl.h"
 #include "mmkit/writeback.h"
 
-int vm_swappiness = 60;
 static int sysctl_drop_caches;
 
 static int min_free_kbytes_written(void)

@@ -67,7 +67,8 @@
 #define DEF_PRIORITY 12
 #define MAX_SWAPPINESS 200
 
-extern int vm_swappiness; /* kernel/sysctl.c (60) */
+/* /proc/sys/vm/swappiness: the anon/file scan balance (Linux mm/vmscan.c). */
+int vm_swappiness = 60;
 
 __thread int in_reclaim;
 

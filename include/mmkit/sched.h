@@ -168,11 +168,36 @@ static inline bool capable(int cap)
 
 /* kernel/fork.c */
 struct mm_struct *mm_alloc(void);
-void mmget(struct mm_struct *mm);
-bool mmget_not_zero(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);
-void mmgrab(struct mm_struct *mm);
-void mmdrop(struct mm_struct *mm);
+/* Free the struct: its last mm_count reference is gone (mmdrop). */
+void __mmdrop(struct mm_struct *mm);
+
+/* The reference helpers are inline, as Linux's (include/linux/sched/mm.h):
+ * mm/ and kernel/ both take them, and they call no layer above. */
+static inline void mmgrab(struct mm_struct *mm) { atomic_fetch_add(&mm->mm_count, 1); }
+
+/* Drop a reference to the struct; the last one frees it. */
+static inline void mmdrop(struct mm_struct *mm)
+{
+	int old = atomic_fetch_sub(&mm->mm_count, 1);
+
+	BUG_ON(old <= 0);
+	if (old == 1)
+		__mmdrop(mm);
+}
+
+static inline void mmget(struct mm_struct *mm) { BUG_ON(atomic_fetch_add(&mm->mm_users, 1) <= 0); }
+
+/* A user reference unless the address space is already gone (mm_users 0). */
+static inline bool mmget_not_zero(struct mm_struct *mm)
+{
+	int u = atomic_load(&mm->mm_users);
+
+	while (u > 0)
+		if (atomic_compare_exchange_weak(&mm->mm_users, &u, u + 1))
+			return true;
+	return false;
+}
 /* Tear down every page, page table and VMA of mm (last mmput).  Caller holds no locks. */
 void exit_mmap(struct mm_struct *mm);
 /* fork's copy-on-write duplicate of oldmm.  NULL on -ENOMEM. */

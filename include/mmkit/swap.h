@@ -175,6 +175,7 @@ extern unsigned int swapfile_cluster;
 extern struct swap_info_struct *swap_info[MAX_SWAPFILES];
 extern long total_swap_pages;	   /* usable pages of active areas; swap_lock */
 extern _Atomic long nr_swap_pages; /* of which free */
+extern int vm_swappiness;	   /* /proc/sys/vm/swappiness (60; mm/vmscan.c) */
 extern int page_cluster;	   /* /proc/sys/vm/page-cluster (3) */
 extern bool enable_vma_readahead;  /* /sys/kernel/mm/swap/vma_ra_enabled */
 
