@@ -17,8 +17,8 @@
 static int machine_unknown(struct cmd_ctx *c, const char *arg)
 {
 	static const char *const all[] = {
-		"ram",	      "cpus",	 "levels", "seed", "min_free_kbytes",
-		"slab_debug", "gbpages", "pvclock"
+		"ram",	      "cpus",	 "levels",  "seed",	"min_free_kbytes",
+		"slab_debug", "gbpages", "pvclock", "zero_page"
 	};
 	struct suggest sg;
 	char key[64], hint[96];
@@ -35,11 +35,13 @@ static int machine_unknown(struct cmd_ctx *c, const char *arg)
 
 /* machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [gbpages=0|1]
  * [pvclock=0|1] (CPU/platform features; the defaults are the reference
- * host's): each key at most once. */
+ * host's) [zero_page=0|1] (0: a kernel without the shared zero page): each
+ * key at most once. */
 static int do_machine(struct cmd_ctx *c)
 {
 	static const char *const keys[] = {
-		"ram", "cpus", "levels", "seed", "min_free_kbytes", "gbpages", "pvclock"
+		"ram",	   "cpus",    "levels",	  "seed", "min_free_kbytes",
+		"gbpages", "pvclock", "zero_page"
 	};
 	struct scenario *sc = c->sc;
 	struct machine_config cfg = sc->cfg;
@@ -87,8 +89,10 @@ static int do_machine(struct cmd_ctx *c)
 			cfg.min_free_kbytes = v;
 		else if (k == 5)
 			cfg.gbpages = v != 0;
-		else
+		else if (k == 6)
 			cfg.pvclock = v != 0;
+		else if (!sc->zero_page_locked)
+			cfg.no_zero_page = v == 0;
 	}
 	if (machine_config_check(&cfg, &why))
 		return script_error(c, "machine: %s", why);
@@ -101,7 +105,7 @@ static int do_machine(struct cmd_ctx *c)
 CLI_COMMAND(
 	cmd_machine, .name = "machine", .kind = CMD_GLOBAL,
 	.usage = "machine ram=64M cpus=1 levels=4 [seed=N] [min_free_kbytes=N] [slab_debug=FZPU] "
-		 "[gbpages=0|1] [pvclock=0|1]",
+		 "[gbpages=0|1] [pvclock=0|1] [zero_page=0|1]",
 	.help = "configure the machine (first line only)", .fn = do_machine)
 
 /* ---- cat ---- */

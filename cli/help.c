@@ -50,7 +50,11 @@ static const struct cmd_help help_table[] = {
 	  "ram=SIZE\tRAM, 1M..64G (default 64M)\ncpus=N\tsimulated CPUs, 1..64 (default 1)\n"
 	  "levels=N\tpaging levels: 2 (i386), 3 (PAE), 4 (x86-64, default), 5 (LA57)\n"
 	  "seed=N\tthe random seed (default 1)\nmin_free_kbytes=N\tthe watermark base\n"
-	  "slab_debug=FZPUT\tslab_debug flags of every cache (F checks, Z red zones, P poison, U owner, T trace)\n",
+	  "slab_debug=FZPUT\tslab_debug flags of every cache (F checks, Z red zones, P poison, U owner, T trace)\n"
+	  "gbpages=0|1\t1 GiB direct-map pages (CPU feature pdpe1gb; default 0, as the reference host)\n"
+	  "pvclock=0|1\ta kvm-clock page in [vvar_vclock] (default 1, as the reference host)\n"
+	  "zero_page=0|1\t0: a kernel without the shared zero page (Linux mm_forbids_zeropage):\n"
+	  "\ta private anonymous read fault allocates a page, as a write does (default 1)\n",
 	  "nothing; the first line only, each key at most once; `mmkit run --ram` etc. win",
 	  "machine ram=32M cpus=2 levels=5\ncat /proc/meminfo MemTotal\n" },
 	{ "dmesg", T_MACHINE,

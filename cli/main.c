@@ -24,7 +24,16 @@
 #define MMKIT_VERSION "0.1"
 #endif
 
-enum { OPT_PLAIN = 256, OPT_JSON, OPT_RAM, OPT_CPUS, OPT_LEVELS, OPT_SEED, OPT_VERSION };
+enum {
+	OPT_PLAIN = 256,
+	OPT_JSON,
+	OPT_RAM,
+	OPT_CPUS,
+	OPT_LEVELS,
+	OPT_SEED,
+	OPT_ZERO_PAGE,
+	OPT_VERSION
+};
 
 static const struct option long_opts[] = { { "plain", no_argument, NULL, OPT_PLAIN },
 					   { "json", no_argument, NULL, OPT_JSON },
@@ -34,6 +43,7 @@ static const struct option long_opts[] = { { "plain", no_argument, NULL, OPT_PLA
 					   { "cpus", required_argument, NULL, OPT_CPUS },
 					   { "levels", required_argument, NULL, OPT_LEVELS },
 					   { "seed", required_argument, NULL, OPT_SEED },
+					   { "zero-page", required_argument, NULL, OPT_ZERO_PAGE },
 					   { "help", no_argument, NULL, 'h' },
 					   { "version", no_argument, NULL, OPT_VERSION },
 					   { NULL, 0, NULL, 0 } };
@@ -56,6 +66,7 @@ static void usage(FILE *f)
 		"  --cpus=N         simulated CPUs (default 1)\n"
 		"  --levels=N       paging levels: 2, 3, 4 (default) or 5\n"
 		"  --seed=N         random seed (default 1)\n"
+		"  --zero-page=0    a kernel without the shared zero page (default 1: used)\n"
 		"  --plain          result lines and views only: stable output to compare\n"
 		"  --json           one JSON object per result, view and death (docs/GUIDE.md)\n"
 		"  -v, --verbose    also print the boot log and every kernel message\n"
@@ -124,6 +135,18 @@ static int machine_option(struct scenario *sc, int k, const char *flag, const ch
 	return 0;
 }
 
+/* --zero-page=0|1: the machine line's zero_page, locked. */
+static int zero_page_option(struct scenario *sc, const char *val)
+{
+	if (strcmp(val, "0") && strcmp(val, "1")) {
+		fprintf(stderr, "mmkit: --zero-page: '%s': give 0 or 1\n", val);
+		return 2;
+	}
+	sc->cfg.no_zero_page = val[0] == '0';
+	sc->zero_page_locked = true;
+	return 0;
+}
+
 /* Parse the options of a subcommand from argv[1] on (argv[0] is the
  * subcommand).  Returns the index of the first operand, or -1 after an
  * error, or -2 after --help / --version. */
@@ -154,6 +177,10 @@ static int parse_options(struct scenario *sc, int argc, char **argv)
 		case OPT_SEED:
 			if (machine_option(sc, ch - OPT_RAM, machine_opt_names[ch - OPT_RAM],
 					   optarg))
+				return -1;
+			break;
+		case OPT_ZERO_PAGE:
+			if (zero_page_option(sc, optarg))
 				return -1;
 			break;
 		case 'h':

@@ -32,7 +32,8 @@ struct scenario {
 	int npending;	       /* deaths to print after the current result line */
 	int pending[SC_MAX_PROCS];
 	struct machine_config cfg;
-	bool cfg_locked[4]; /* ram, cpus, levels, seed given on the command line */
+	bool cfg_locked[4];    /* ram, cpus, levels, seed given on the command line */
+	bool zero_page_locked; /* --zero-page given */
 	bool booted;
 	bool seen_command; /* a non-machine line has run */
 	int kernel_cpu;

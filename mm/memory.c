@@ -272,8 +272,9 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	/* A read maps the zero page and, as in Linux, leaves the VMA without
 	 * an anon_vma: it still merges and moves as an unfaulted one
-	 * (cases5/zero_page_anon_vma.mm, checked on the reference host). */
-	if (!(vmf->flags & FAULT_FLAG_WRITE))
+	 * (cases5/zero_page_anon_vma.mm, checked on the reference host).
+	 * Where the zero page is forbidden, a read allocates like a write. */
+	if (!(vmf->flags & FAULT_FLAG_WRITE) && !mm_forbids_zeropage(mm))
 		return do_anonymous_zero(vmf);
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;

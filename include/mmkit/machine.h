@@ -45,6 +45,10 @@ struct machine_config {
 	 * (a KVM guest whose CPU lacks pdpe1gb; docs/ARCHITECTURE.md). */
 	bool gbpages; /* X86_FEATURE_GBPAGES (pdpe1gb): 1 GiB direct-map pages */
 	bool pvclock; /* a kvm-clock pvclock page, mapped in [vvar_vclock] */
+	/* Kernel: the shared zero page is forbidden (mm_forbids_zeropage,
+	 * include/mmkit/memory.h), as on a kernel booted with a no-zero-page
+	 * parameter; off (the zero page used) on the reference host. */
+	bool no_zero_page;
 };
 #define MACHINE_CONFIG_DEFAULT                                                               \
 	{                                                                                    \

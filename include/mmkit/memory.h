@@ -106,6 +106,21 @@ extern unsigned long zero_pfn;
 /* zero_pfn is 0 until the first zero-page fault (pfn 0 is never a user page). */
 static inline bool is_zero_pfn(unsigned long pfn) { return pfn == READ_ONCE(zero_pfn) && pfn; }
 static inline struct page *ZERO_PAGE(void) { return pfn_to_page(zero_pfn); }
+/*
+ * Linux mm_forbids_zeropage (include/linux/pgtable.h; an architecture hook,
+ * true for s390 KVM guests): the zero page must not be mapped.  A read
+ * fault of private anonymous memory then allocates a page as a write fault
+ * does (writable and dirty in a writable VMA), and a read fault that Linux
+ * serves with a huge page allocates one instead of the huge zero page.
+ * The machine setting zero_page=0 turns it on (machine_config.no_zero_page):
+ * a kernel booted without the zero page, as this project's development VM
+ * is (pvm_no_zero_page=1; docs/TESTING.md).
+ */
+static inline bool mm_forbids_zeropage(const struct mm_struct *mm)
+{
+	(void)mm;
+	return mmk->cfg.no_zero_page;
+}
 
 /* ---- PTE markers (Linux pte_marker, MADV_GUARD_INSTALL) ----
  * A guard marker is Linux's: a swap entry of type SWP_PTE_MARKER with

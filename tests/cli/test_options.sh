@@ -39,6 +39,15 @@ printf 'machine ram=64M ram=32M\n' > "$tmp/t.mm"; run run --plain "$tmp/t.mm"
 ok machine-duplicate '[ $rc -eq 2 ] && grep -q "ram= given twice" "$tmp/err"'
 printf 'machine rma=64M\n' > "$tmp/t.mm"; run run --plain "$tmp/t.mm"
 ok machine-suggestion '[ $rc -eq 2 ] && grep -q "did you mean .ram.?" "$tmp/err"'
+# the zero page: a read then a write of private anonymous memory takes two
+# faults with it (the COW of the zero page), one without (zero_page=0)
+zp='spawn A\nA mmap 0 4K rw- MAP_PRIVATE|MAP_ANONYMOUS -> m\nA read $m 8\nA write $m 8 1\nA rusage\n'
+printf "$zp" > "$tmp/z.mm"; run run --plain "$tmp/z.mm"; ok zero-page-default '[ $rc -eq 0 ] && grep -q "minflt 2 " "$tmp/out"'
+run run --plain --zero-page=0 "$tmp/z.mm"; ok zero-page-option '[ $rc -eq 0 ] && grep -q "minflt 1 " "$tmp/out"'
+printf "machine zero_page=0\n$zp" > "$tmp/z0.mm"; run run --plain "$tmp/z0.mm"
+ok zero-page-machine '[ $rc -eq 0 ] && grep -q "minflt 1 " "$tmp/out"'
+run run --plain --zero-page=1 "$tmp/z0.mm"; ok zero-page-option-wins '[ $rc -eq 0 ] && grep -q "minflt 2 " "$tmp/out"'
+run run --plain --zero-page=2 "$tmp/z.mm"; ok zero-page-bad '[ $rc -eq 2 ] && grep -q "give 0 or 1" "$tmp/err"'
 # exit statuses: 0, 1 (expect), 2 (script error)
 printf 'kmalloc 8 -> p expect=ENOMEM\n' > "$tmp/t.mm"; run run --plain "$tmp/t.mm"; ok exit-1 '[ $rc -eq 1 ]'
 printf 'bogus\n' > "$tmp/t.mm"; run run --plain "$tmp/t.mm"; ok exit-2 '[ $rc -eq 2 ]'

@@ -15,7 +15,11 @@ the reference kernel, so that CI gives the same verdict on every machine:
                                  it) and the host's stdout; swap.corpus.xz
                                  holds tests/diff/cases_swap, recorded with a
                                  real swap area (`swaparea`: root, a file
-                                 system that takes swap files)
+                                 system that takes swap files);
+                                 random5_nozero and nozero were recorded on
+                                 the reference kernel booted without the
+                                 zero page (zero_page=no) and are checked
+                                 with `mmkit run --zero-page=0`
   tests/diff/corpus/views.txt    the field names of the reference kernel's
                                  /proc/meminfo, /proc/vmstat, status, smaps
 
@@ -27,15 +31,19 @@ Commands:
         against views.txt
   record --hostrun H [--out DIR] [--only SUITE] re-record everything on this
         machine (tests/diff/record_corpus.sh is the way to call it), or one
-        suite: random4, random5, cases, swap
+        suite: random4, random5, cases, swap; random5_nozero and nozero only
+        on a host without the zero page (and only they can be recorded on
+        one: REFERENCE stays as it is)
   diff OLD NEW                                 what changed between two
         corpus files or directories (review a re-recording with it)
   live-status                                  may the live comparison run
         here?  exit 0 yes, 77 no (the reason is printed)
 
 The live comparison (run_diff.py against this machine's kernel) counts only
-when the kernel and the settings equal REFERENCE's; MMKIT_DIFF_KERNEL
-overrides the detected `uname -r` (to see what another machine does).
+when the kernel and the settings equal REFERENCE's, except for the settings
+mmkit can follow (FOLLOWED: zero_page, with `--zero-page=0`);
+MMKIT_DIFF_KERNEL overrides the detected `uname -r` (to see what another
+machine does).
 """
 
 import argparse
@@ -71,6 +79,13 @@ REPEAT = {"random6": 3}
 # The hand-written cases, one corpus file per group (cases6: files).
 CASE_GROUPS = (("cases", ("cases", "cases5")), ("cases6", ("cases6",)))
 SWAP_CASE_DIR = "cases_swap"          # recorded on their own: swap.corpus.xz
+# Recorded on a host without the shared zero page (the reference kernel
+# booted with pvm_no_zero_page=1: zero_page=no, everything else as
+# REFERENCE) and checked with mmkit told to follow it (FOLLOWED): the same
+# CI sequences as random5, and the cases of tests/diff/cases_nozero.
+NOZERO_SUITES = (("random5_nozero", 5),)
+NOZERO_CASE_GROUPS = (("nozero", ("cases_nozero",)),)
+NOZERO_SETTING = ("zero_page", "no")
 
 # ---------------------------------------------------------------- reference
 
@@ -154,6 +169,25 @@ LIVE_KEYS = ("kernel", "arch", "thp_enabled", "thp_defrag", "thp_shmem_enabled",
              "max_map_count", "mmap_min_addr", "page_size", "host_swap", "zero_page")
 
 
+# Settings mmkit can be told to follow, so that a live comparison on a host
+# that differs from the reference only in them still counts: key -> {this
+# host's value: the `mmkit run` options that make mmkit behave the same}.
+# Only comparisons of mmkit against the host now follow (run_diff.py); a
+# comparison with a recording of the reference (the corpus, the core-dump
+# reference) does not.
+FOLLOWED = {"zero_page": {"no": ["--zero-page=0"]}}
+
+
+def mmkit_follow_args(here=None):
+    """The `mmkit run` options that make mmkit follow this host's settings
+    of FOLLOWED (an empty list on the reference host)."""
+    here = here or host_settings()
+    args = []
+    for k, values in FOLLOWED.items():
+        args += values.get(here.get(k), [])
+    return args
+
+
 def host_swap():
     """"on" when the host has a swap area on, else "off"."""
     try:
@@ -205,8 +239,10 @@ def read_reference(path=REFERENCE):
     return ref
 
 
-def live_mismatch(path=REFERENCE):
-    """None when the live comparison counts here, else why not."""
+def live_mismatch(path=REFERENCE, follow=False):
+    """None when the live comparison counts here, else why not.  With
+    follow, a difference in a FOLLOWED setting does not stop it: the caller
+    runs mmkit with mmkit_follow_args()."""
     try:
         ref = read_reference(path)
     except OSError:
@@ -217,7 +253,8 @@ def live_mismatch(path=REFERENCE):
                 "mmkit is compared with the recorded corpus only"
                 % (here["kernel"], ref.get("kernel"), os.path.relpath(path)))
     diff = ["%s=%s (reference: %s)" % (k, here[k], ref.get(k)) for k in LIVE_KEYS
-            if k in ref and here[k] != ref[k]]
+            if k in ref and here[k] != ref[k]
+            and not (follow and here[k] in FOLLOWED.get(k, {}))]
     if diff:
         return ("the reference kernel, but settings differ from %s: %s"
                 % (os.path.relpath(path), ", ".join(diff)))
@@ -263,14 +300,24 @@ def corpus_files(where):
 # ------------------------------------------------------------------- check
 
 
-def run_mmkit(mmkit, script, d):
+def corpus_mmkit_args(corpus_file):
+    """The `mmkit run` options a corpus file is checked with: those that
+    follow the no-zero-page host its NOZERO groups were recorded on."""
+    group = os.path.basename(corpus_file).split(".", 1)[0]
+    if group in dict(NOZERO_SUITES) or group in dict(NOZERO_CASE_GROUPS):
+        k, v = NOZERO_SETTING
+        return FOLLOWED[k][v]
+    return []
+
+
+def run_mmkit(mmkit, script, d, args=()):
     exp = os.path.join(d, "expanded.mm")
     with open(exp, "w") as f:
         f.write(materialize(script, d))     # a scenario's `#@file` files, for mmkit
     env = dict(os.environ, MMKIT_SWAPAREA_DIR=os.path.abspath(d))   # swaparea's files
     try:
-        p = subprocess.run([mmkit, "run", "--plain", exp], capture_output=True, text=True,
-                           timeout=TIMEOUT, env=env)
+        p = subprocess.run([mmkit, "run", "--plain"] + list(args) + [exp], capture_output=True,
+                           text=True, timeout=TIMEOUT, env=env)
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         return 124, "", "mmkit: timeout after %ds" % TIMEOUT
@@ -305,7 +352,8 @@ def unrecorded_cases(corpus_file, entries):
     entry in its corpus file (a case added after the last recording, which
     the corpus would never replay)."""
     group = os.path.basename(corpus_file).split(".", 1)[0]
-    dirs = dict(CASE_GROUPS).get(group) or ((SWAP_CASE_DIR,) if group == "swap" else ())
+    dirs = (dict(CASE_GROUPS).get(group) or dict(NOZERO_CASE_GROUPS).get(group)
+            or ((SWAP_CASE_DIR,) if group == "swap" else ()))
     names = set(e[0] for e in entries)
     return ["%s/%s" % (d, fn) for d in dirs for fn in sorted(os.listdir(os.path.join(HERE, d)))
             if fn.endswith(".mm") and "%s/%s" % (d, fn) not in names]
@@ -325,7 +373,7 @@ def cmd_check(a):
     for k, (name, script, want_rc, want) in enumerate(sel):
         d = os.path.join(keep, "e%d" % (a.start + k))
         os.makedirs(d, exist_ok=True)
-        rc, got, err = run_mmkit(a.mmkit, script, d)
+        rc, got, err = run_mmkit(a.mmkit, script, d, corpus_mmkit_args(a.file))
         ends_same = rc == want_rc and (rc == 0 or unset_variable_end(rc, err))
         if ends_same and canonical(got) == canonical(want):
             shutil.rmtree(d, ignore_errors=True)
@@ -488,12 +536,51 @@ def record_swap(hostrun, out, d):
     print("recorded swap cases: %d" % len(items))
 
 
+def record_nozero(hostrun, out, d, only):
+    """NOZERO_SUITES and NOZERO_CASE_GROUPS, on a host whose only difference
+    from REFERENCE is NOZERO_SETTING.  REFERENCE is left as it is."""
+    k, v = NOZERO_SETTING
+    here = host_settings()
+    why = live_mismatch(follow=True)
+    if here.get(k) != v or why:
+        sys.exit("corpus record: the no-zero-page groups need the reference kernel with "
+                 "%s=%s (here %s=%s%s)" % (k, v, k, here.get(k), "; " + why if why else ""))
+    for suite, level in NOZERO_SUITES:
+        if suite not in only:
+            continue
+        items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
+                  "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
+                 for i in range(CI_COUNT)]
+        unstable = []
+        entries = record_entries(hostrun, items, d, REPEAT.get(suite, 1), unstable)
+        write_corpus(os.path.join(out, suite + ".corpus.xz"), entries)
+        print("recorded %s: %d sequences%s" % (suite, len(entries), "; left out (the host's "
+              "answer varied): " + " ".join(unstable) if unstable else ""))
+    for group, dirs in NOZERO_CASE_GROUPS:
+        if group in only:
+            items = case_items(dirs)
+            write_corpus(os.path.join(out, group + ".corpus.xz"),
+                         record_entries(hostrun, items, d))
+            print("recorded %s: %d" % (group, len(items)))
+
+
 def cmd_record(a):
     swapoff_orphans()
     hostrun = os.path.realpath(a.hostrun)
     out = a.out
     os.makedirs(out, exist_ok=True)
     only = set(a.only.split(",")) if a.only else None
+    nozero = set(dict(NOZERO_SUITES)) | set(dict(NOZERO_CASE_GROUPS))
+    if only and only <= nozero:
+        with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
+            claim_workdir(d)
+            record_nozero(hostrun, out, d, only)
+        return 0
+    k, v = NOZERO_SETTING
+    if host_settings().get(k) == v:
+        sys.exit("corpus record: this host has %s=%s, which no reference has; only the "
+                 "no-zero-page groups (--only %s) can be recorded here"
+                 % (k, v, ",".join(sorted(nozero))))
     if not only or "swap" in only:
         # Swap files need a file system that takes them (not tmpfs): /var/tmp.
         with tempfile.TemporaryDirectory(prefix="mmkit-record-", dir="/var/tmp") as d:
@@ -581,12 +668,20 @@ def cmd_diff(a):
 
 def cmd_live_status(a):
     swapoff_orphans()
-    why = live_mismatch()
+    why = live_mismatch(follow=True)
     if why:
         print("live differential stage: SKIPPED: %s" % why)
         return SKIP
-    print("live differential stage: runs (this kernel, %s, is the reference)"
-          % host_settings()["kernel"])
+    here = host_settings()
+    follow = mmkit_follow_args(here)
+    if follow:
+        print("live differential stage: runs (this kernel, %s, is the reference; mmkit "
+              "follows this host's %s with %s; comparisons with recordings skip: %s)"
+              % (here["kernel"], ", ".join("%s=%s" % (k, here[k]) for k in FOLLOWED
+                                            if here.get(k) in FOLLOWED[k]),
+                 " ".join(follow), live_mismatch()))
+        return 0
+    print("live differential stage: runs (this kernel, %s, is the reference)" % here["kernel"])
     return 0
 
 

@@ -228,9 +228,10 @@ def swapoff_orphans():
 
 
 class Runner:
-    def __init__(self, hostrun, mmkit, workdir, mmkit_env=None):
+    def __init__(self, hostrun, mmkit, workdir, mmkit_env=None, mmkit_args=()):
         self.hostrun = hostrun
         self.mmkit = mmkit
+        self.mmkit_args = list(mmkit_args)   # options that follow the host (corpus.FOLLOWED)
         self.workdir = workdir
         self.env = dict(os.environ)
         self.env.update(mmkit_env or {})
@@ -278,7 +279,8 @@ class Runner:
         except OSError as e:
             return 127, "", "mmkit: %s" % e
         try:
-            p = subprocess.run([self.mmkit, "run", "--plain", exp], capture_output=True,
+            p = subprocess.run([self.mmkit, "run", "--plain"] + self.mmkit_args + [exp],
+                               capture_output=True,
                                text=True, timeout=self.timeout, env=env)
             return p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
@@ -486,9 +488,9 @@ def main():
     a = ap.parse_args()
 
     swapoff_orphans()
+    import corpus   # noqa: E402 (corpus imports this module)
     if not a.any_kernel:
-        import corpus   # noqa: E402 (corpus imports this module)
-        why = corpus.live_mismatch()
+        why = corpus.live_mismatch(follow=True)
         if why:
             print("run_diff: live comparison SKIPPED: %s" % why)
             sys.exit(corpus.SKIP)
@@ -502,7 +504,7 @@ def main():
     for old in os.listdir(keep):          # a previous run's scenarios
         if re.match(r"^(seq|min|run)-\d+$", old):
             shutil.rmtree(os.path.join(keep, old), ignore_errors=True)
-    runner = Runner(hostrun, a.mmkit, keep)
+    runner = Runner(hostrun, a.mmkit, keep, mmkit_args=corpus.mmkit_follow_args())
     runner.timeout = a.timeout
     items = items_from_args(a)
     if not items:
