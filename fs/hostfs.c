@@ -656,20 +656,69 @@ out:
 	return err;
 }
 
-/* SEEK_DATA/SEEK_HOLE: data is what the host has plus dirty pages. */
+/* The host extents from pos on, HOSTFS_RA_EXTENTS at a time: *n of them in
+ * ext, which tell [pos, *covered); *n < 0 when the host has no FIEMAP. */
+static void hostfs_seek_extents(struct inode *inode, loff_t pos, loff_t isize,
+				struct host_extent *ext, int *n, loff_t *covered)
+{
+	*n = host_file_extents(inode->i_hostfd, pos, isize - pos, ext, HOSTFS_RA_EXTENTS);
+	if (*n == HOSTFS_RA_EXTENTS && !ext[*n - 1].last)
+		*covered = ext[*n - 1].logical + ext[*n - 1].length;
+	else
+		*covered = isize;
+}
+
+/*
+ * Is the page at pos data for SEEK_DATA/SEEK_HOLE?  Linux's ext4 answers
+ * with iomap_seek_data/iomap_seek_hole over its extents: a dirty page
+ * (delayed allocation) or a written extent is data, a hole is a hole, and
+ * inside an unwritten (fallocated) extent a page is data where the page
+ * cache holds it uptodate or a shadow of it (mapping_seek_hole_data,
+ * folio_seek_hole_data).  The extents come from the host's FIEMAP; where the
+ * host has none (tmpfs), its own SEEK_DATA decides.
+ */
+static bool hostfs_seek_is_data(struct inode *inode, loff_t pos, const struct host_extent *ext,
+				int n)
+{
+	void *entry = filemap_get_entry(inode->i_mapping, (unsigned long)(pos >> PAGE_SHIFT));
+	bool cached = entry != NULL, dirty = false;
+
+	if (entry && !xa_is_value_entry(entry)) {
+		struct page *page = entry;
+
+		dirty = PageDirty(page) || PageWriteback(page);
+		cached = PageUptodate(page);
+		put_page(page);
+	}
+	if (dirty)
+		return true;
+	if (n < 0)
+		return host_has_data(inode->i_hostfd, pos);
+	for (int e = 0; e < n; e++)
+		if (ext[e].logical < pos + (loff_t)PAGE_SIZE &&
+		    ext[e].logical + ext[e].length > pos)
+			return ext[e].unwritten ? cached : true;
+	return false;
+}
+
+/* SEEK_DATA/SEEK_HOLE, page by page (hostfs_seek_is_data). */
 static loff_t hostfs_llseek(struct file *f, loff_t off, int whence)
 {
+	struct host_extent ext[HOSTFS_RA_EXTENTS];
 	struct inode *inode = f->f_inode;
-	loff_t isize = i_size_read(inode), pos;
+	loff_t isize = i_size_read(inode), pos, covered = 0;
+	int n = 0;
 
 	if (whence != MMK_SEEK_DATA && whence != MMK_SEEK_HOLE)
 		return generic_file_llseek(f, off, whence);
 	if (off < 0 || off >= isize)
 		return -ENXIO;
-	for (pos = off & ~(loff_t)(PAGE_SIZE - 1); pos < isize; pos += (loff_t)PAGE_SIZE)
-		if (hostfs_page_is_data(inode, (unsigned long)(pos >> PAGE_SHIFT)) ==
-		    (whence == MMK_SEEK_DATA))
+	for (pos = off & ~(loff_t)(PAGE_SIZE - 1); pos < isize; pos += (loff_t)PAGE_SIZE) {
+		if (pos >= covered)
+			hostfs_seek_extents(inode, pos, isize, ext, &n, &covered);
+		if (hostfs_seek_is_data(inode, pos, ext, n) == (whence == MMK_SEEK_DATA))
 			break;
+	}
 	if (pos >= isize) {
 		if (whence == MMK_SEEK_DATA)
 			return -ENXIO;
