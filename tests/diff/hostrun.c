@@ -60,52 +60,52 @@
 
 typedef uint64_t u64;
 
-#define PAGE_SIZE 4096ULL
-#define TASK_SIZE 0x7ffffffff000ULL
-#define STACK_GUARD_GAP (256 * PAGE_SIZE)
-#define AGENT_RLIMIT_WANT (8ULL << 20) /* stack and memlock: Linux defaults */
+#define PAGE_SIZE        4096ULL
+#define TASK_SIZE        0x7ffffffff000ULL
+#define STACK_GUARD_GAP  (256 * PAGE_SIZE)
+#define AGENT_RLIMIT_WANT    (8ULL << 20)   /* stack and memlock: Linux defaults */
 #define AGENT_STACK_PRETOUCH (64 * 1024)
-#define AGENT_FD 1023 /* high: the scenario's descriptors start at 0 */
+#define AGENT_FD 1023                       /* high: the scenario's descriptors start at 0 */
 #define AGENT_PATH_MAX 256
-#define AGENT_VEC_MAX 256 /* mincore: pages per call */
+#define AGENT_VEC_MAX 256                   /* mincore: pages per call */
 
 /* ------------------------------------------------------------------ */
 /* Agent protocol                                                      */
 
 enum agent_op {
-	OP_SYSCALL = 1, /* a[0] = number, a[1..6] = arguments */
-	OP_READ,	/* addr, size */
-	OP_WRITE,	/* addr, size, value */
-	OP_FILL,	/* addr, len, byte */
-	OP_CHECK,	/* addr, len, byte */
-	OP_TOUCH,	/* addr, len, write? */
-	OP_EXEC,	/* addr */
+	OP_SYSCALL = 1,   /* a[0] = number, a[1..6] = arguments */
+	OP_READ,          /* addr, size */
+	OP_WRITE,         /* addr, size, value */
+	OP_FILL,          /* addr, len, byte */
+	OP_CHECK,         /* addr, len, byte */
+	OP_TOUCH,         /* addr, len, write? */
+	OP_EXEC,          /* addr */
 	OP_FORK,
 	OP_EXIT,
-	OP_PATH,     /* a[0] = number; path, a[1..5] = the other arguments */
-	OP_STAT,     /* path: size, blocks */
-	OP_FSTAT,    /* a[0] = fd: size, blocks */
-	OP_MINCORE,  /* addr, len: val = return, vec */
-	OP_RUSAGE,   /* val = minflt, addr = majflt since spawn or fork */
-	OP_FILLPAT,  /* addr, len, seed: each 8-byte word = splitmix64(seed ^ address) */
-	OP_CHECKPAT, /* addr, len, seed */
+	OP_PATH,          /* a[0] = number; path, a[1..5] = the other arguments */
+	OP_STAT,          /* path: size, blocks */
+	OP_FSTAT,         /* a[0] = fd: size, blocks */
+	OP_MINCORE,       /* addr, len: val = return, vec */
+	OP_RUSAGE,        /* val = minflt, addr = majflt since spawn or fork */
+	OP_FILLPAT,       /* addr, len, seed: each 8-byte word = splitmix64(seed ^ address) */
+	OP_CHECKPAT,      /* addr, len, seed */
 };
 
 enum agent_reply {
-	REP_RET = 1, /* val = raw system call return */
+	REP_RET = 1,        /* val = raw system call return */
 	REP_OK,
-	REP_VALUE,    /* val */
-	REP_MISMATCH, /* addr, val = byte found */
-	REP_SIGNAL,   /* sig, code, addr */
-	REP_FORKED,   /* val = pid; the child's socket rides along (SCM_RIGHTS) */
-	REP_READY,    /* val = brk, addr = pid */
+	REP_VALUE,          /* val */
+	REP_MISMATCH,       /* addr, val = byte found */
+	REP_SIGNAL,         /* sig, code, addr */
+	REP_FORKED,         /* val = pid; the child's socket rides along (SCM_RIGHTS) */
+	REP_READY,          /* val = brk, addr = pid */
 };
 
 struct agent_req {
 	uint32_t op;
 	uint32_t pad;
 	u64 a[7];
-	char path[AGENT_PATH_MAX]; /* OP_PATH, OP_STAT */
+	char path[AGENT_PATH_MAX];      /* OP_PATH, OP_STAT */
 };
 
 struct agent_rep {
@@ -115,7 +115,7 @@ struct agent_rep {
 	int32_t pad;
 	u64 val;
 	u64 addr;
-	unsigned char vec[AGENT_VEC_MAX]; /* OP_MINCORE */
+	unsigned char vec[AGENT_VEC_MAX];   /* OP_MINCORE */
 };
 
 static int read_full(int fd, void *buf, size_t len)
@@ -172,14 +172,14 @@ static volatile sig_atomic_t fault_armed;
 static volatile int fault_sig, fault_code;
 static volatile u64 fault_addr;
 static char agent_maps_buf[256 * 1024];
-static volatile int exec_stage; /* 1: jumping, 2: fetching ADDR */
+static volatile int exec_stage;    /* 1: jumping, 2: fetching ADDR */
 static volatile u64 exec_target;
 
 static void agent_fault(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	if (sig == SIGTRAP && exec_stage == 1) {
-		exec_stage = 2; /* trapped after the jump: now let it fetch */
+		exec_stage = 2;    /* trapped after the jump: now let it fetch */
 		return;
 	}
 	if (!fault_armed)
@@ -286,13 +286,13 @@ static void agent_fault_in_writable(void)
 		len += (size_t)n;
 	close(fd);
 	agent_maps_buf[len] = 0;
-	for (char *line = agent_maps_buf; line && *line;) {
+	for (char *line = agent_maps_buf; line && *line; ) {
 		char *next = strchr(line, '\n');
 		unsigned long start, end;
 		char perms[8];
 
-		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && perms[1] == 'w' &&
-		    perms[3] == 'p' && start < TASK_SIZE)
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    perms[1] == 'w' && perms[3] == 'p' && start < TASK_SIZE)
 			touch_write(start);
 		line = next ? next + 1 : NULL;
 	}
@@ -310,9 +310,7 @@ static void agent_fault_in_writable(void)
  * are the scenario's (a guard or a PROT_NONE there must not kill the agent
  * at its next fork). */
 #define AGENT_OWN_MAX 64
-static struct {
-	unsigned long start, end;
-} agent_own[AGENT_OWN_MAX];
+static struct { unsigned long start, end; } agent_own[AGENT_OWN_MAX];
 static int agent_nown;
 
 static void agent_quiesce(void)
@@ -328,13 +326,13 @@ static void agent_quiesce(void)
 		len += (size_t)n;
 	close(fd);
 	agent_maps_buf[len] = 0;
-	for (char *line = agent_maps_buf; line && *line;) {
+	for (char *line = agent_maps_buf; line && *line; ) {
 		char *next = strchr(line, '\n');
 		unsigned long start, end;
 		char perms[8];
 
 		if (next)
-			*next = 0; /* strstr below looks at this line only */
+			*next = 0;                       /* strstr below looks at this line only */
 		/* [vdso]: libc read its ELF header at start-up, so its first page
 		 * is resident and the second is not; an imported [vdso] in mmkit
 		 * has no page resident (nothing ran there), and an mlock or
@@ -344,27 +342,24 @@ static void agent_quiesce(void)
 		 * never calls into the vdso afterwards (raw system calls only).
 		 * A fork's child has none either: Linux copies no PTEs of a VMA
 		 * without anon_vma that is not VM_PFNMAP/VM_MIXEDMAP. */
-		if (first && strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &start, &end) == 2 &&
-		    raw_syscall6(SYS_madvise, (long)start, (long)(end - start),
-				 4 /* MADV_DONTNEED */, 0, 0, 0))
+		if (first && strstr(line, "[vdso]") &&
+		    sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    raw_syscall6(SYS_madvise, (long)start, (long)(end - start), 4 /* MADV_DONTNEED */, 0, 0, 0))
 			_exit(121);
 		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && start < TASK_SIZE &&
 		    !strstr(line, "[v")) {
 			bool stack = strstr(line, "[stack]") != NULL;
 
 			if (first && agent_nown < AGENT_OWN_MAX) {
-				agent_own[agent_nown].start =
-					stack && start < agent_stack_lo && agent_stack_lo < end ?
-						agent_stack_lo :
-						start;
+				agent_own[agent_nown].start = stack && start < agent_stack_lo &&
+							      agent_stack_lo < end ? agent_stack_lo : start;
 				agent_own[agent_nown++].end = end;
 			}
 			for (int i = 0; i < agent_nown && perms[0] == 'r'; i++) {
-				unsigned long s0 =
-					start > agent_own[i].start ? start : agent_own[i].start;
+				unsigned long s0 = start > agent_own[i].start ? start : agent_own[i].start;
 				unsigned long e0 = end < agent_own[i].end ? end : agent_own[i].end;
 
-				if (first) { /* the whole start-up layout, once */
+				if (first) {             /* the whole start-up layout, once */
 					if (i != agent_nown - 1)
 						continue;
 					s0 = start;
@@ -387,27 +382,10 @@ static void access_read(const struct agent_req *q, struct agent_rep *r)
 	u64 a = q->a[0], v = 0;
 
 	switch (q->a[1]) {
-	case 1: {
-		uint8_t x;
-		__asm__ volatile("movb (%1), %0" : "=q"(x) : "r"(a) : "memory");
-		v = x;
-		break;
-	}
-	case 2: {
-		uint16_t x;
-		__asm__ volatile("movw (%1), %0" : "=r"(x) : "r"(a) : "memory");
-		v = x;
-		break;
-	}
-	case 4: {
-		uint32_t x;
-		__asm__ volatile("movl (%1), %0" : "=r"(x) : "r"(a) : "memory");
-		v = x;
-		break;
-	}
-	default:
-		__asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(a) : "memory");
-		break;
+	case 1: { uint8_t x; __asm__ volatile("movb (%1), %0" : "=q"(x) : "r"(a) : "memory"); v = x; break; }
+	case 2: { uint16_t x; __asm__ volatile("movw (%1), %0" : "=r"(x) : "r"(a) : "memory"); v = x; break; }
+	case 4: { uint32_t x; __asm__ volatile("movl (%1), %0" : "=r"(x) : "r"(a) : "memory"); v = x; break; }
+	default: __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(a) : "memory"); break;
 	}
 	r->kind = REP_VALUE;
 	r->val = v;
@@ -418,18 +396,10 @@ static void access_write(const struct agent_req *q, struct agent_rep *r)
 	u64 a = q->a[0], v = q->a[2];
 
 	switch (q->a[1]) {
-	case 1:
-		__asm__ volatile("movb %b1, (%0)" : : "r"(a), "q"(v) : "memory");
-		break;
-	case 2:
-		__asm__ volatile("movw %w1, (%0)" : : "r"(a), "r"(v) : "memory");
-		break;
-	case 4:
-		__asm__ volatile("movl %k1, (%0)" : : "r"(a), "r"(v) : "memory");
-		break;
-	default:
-		__asm__ volatile("movq %1, (%0)" : : "r"(a), "r"(v) : "memory");
-		break;
+	case 1: __asm__ volatile("movb %b1, (%0)" : : "r"(a), "q"(v) : "memory"); break;
+	case 2: __asm__ volatile("movw %w1, (%0)" : : "r"(a), "r"(v) : "memory"); break;
+	case 4: __asm__ volatile("movl %k1, (%0)" : : "r"(a), "r"(v) : "memory"); break;
+	default: __asm__ volatile("movq %1, (%0)" : : "r"(a), "r"(v) : "memory"); break;
 	}
 	r->kind = REP_OK;
 }
@@ -473,10 +443,7 @@ static u64 splitmix64(u64 x)
 static void access_fillpat(const struct agent_req *q, struct agent_rep *r)
 {
 	for (u64 a = q->a[0]; a < q->a[0] + q->a[1]; a += 8)
-		__asm__ volatile("movq %1, (%0)"
-				 :
-				 : "r"(a), "r"(splitmix64(q->a[2] ^ a))
-				 : "memory");
+		__asm__ volatile("movq %1, (%0)" : : "r"(a), "r"(splitmix64(q->a[2] ^ a)) : "memory");
 	r->kind = REP_OK;
 }
 
@@ -530,17 +497,18 @@ static void access_exec(const struct agent_req *q, struct agent_rep *r)
 	(void)r;
 	exec_target = q->a[0];
 	exec_stage = 1;
-	__asm__ volatile("mov %%r14, %%rsp\n\t"
-			 "mov %%r14, %%rax\n\t mov %%r14, %%rbx\n\t mov %%r14, %%rcx\n\t"
-			 "mov %%r14, %%rdx\n\t mov %%r14, %%rsi\n\t mov %%r14, %%rdi\n\t"
-			 "mov %%r14, %%rbp\n\t mov %%r14, %%r8\n\t mov %%r14, %%r9\n\t"
-			 "mov %%r14, %%r10\n\t mov %%r14, %%r11\n\t mov %%r14, %%r12\n\t"
-			 "mov %%r14, %%r13\n\t"
-			 "pushfq\n\t orq $0x100, (%%rsp)\n\t popfq\n\t"
-			 "jmp *%%r15\n\t"
-			 :
-			 : "r"(t), "r"(s)
-			 : "memory");
+	__asm__ volatile(
+		"mov %%r14, %%rsp\n\t"
+		"mov %%r14, %%rax\n\t mov %%r14, %%rbx\n\t mov %%r14, %%rcx\n\t"
+		"mov %%r14, %%rdx\n\t mov %%r14, %%rsi\n\t mov %%r14, %%rdi\n\t"
+		"mov %%r14, %%rbp\n\t mov %%r14, %%r8\n\t mov %%r14, %%r9\n\t"
+		"mov %%r14, %%r10\n\t mov %%r14, %%r11\n\t mov %%r14, %%r12\n\t"
+		"mov %%r14, %%r13\n\t"
+		"pushfq\n\t orq $0x100, (%%rsp)\n\t popfq\n\t"
+		"jmp *%%r15\n\t"
+		:
+		: "r"(t), "r"(s)
+		: "memory");
 	__builtin_unreachable();
 }
 
@@ -568,7 +536,7 @@ static void agent_exec(const struct agent_req *q, struct agent_rep *r)
 	 * so a shared mapping beyond its shmem size gives SIGBUS BUS_ADRERR). */
 	if (exec_stage == 2 && !(r->kind == REP_SIGNAL && r->addr == q->a[0] &&
 				 (r->sig == SIGSEGV || r->sig == SIGBUS)))
-		r->kind = REP_OK; /* fetched: what the instruction did is not our business */
+		r->kind = REP_OK;    /* fetched: what the instruction did is not our business */
 	exec_stage = 0;
 }
 
@@ -576,10 +544,8 @@ static int send_fd(int sock, const struct agent_rep *r, int fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { (void *)r, sizeof(*r) };
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
 	cm->cmsg_level = SOL_SOCKET;
@@ -607,12 +573,12 @@ static int agent_fork(struct agent_rep *r)
 		dup2(sv[1], AGENT_FD);
 		close(sv[0]);
 		close(sv[1]);
-		agent_quiesce(); /* the child counts from here */
+		agent_quiesce();                 /* the child counts from here */
 		agent_rusage(&rusage_min_base, &rusage_maj_base);
 		return 1;
 	}
 	close(sv[1]);
-	agent_quiesce(); /* the parent's own COW faults do not count */
+	agent_quiesce();                         /* the parent's own COW faults do not count */
 	agent_rusage(&after_min, &after_maj);
 	rusage_min_base += after_min - before_min;
 	rusage_maj_base += after_maj - before_maj;
@@ -621,7 +587,7 @@ static int agent_fork(struct agent_rep *r)
 	if (pid > 0) {
 		if (send_fd(AGENT_FD, r, sv[0]))
 			_exit(122);
-		r->kind = 0; /* already sent */
+		r->kind = 0;   /* already sent */
 	}
 	close(sv[0]);
 	return 0;
@@ -636,42 +602,24 @@ static void agent_dispatch(const struct agent_req *q, struct agent_rep *r)
 					   (long)q->a[3], (long)q->a[4], (long)q->a[5],
 					   (long)q->a[6]);
 		break;
-	case OP_READ:
-		run_guarded(access_read, q, r);
-		break;
-	case OP_WRITE:
-		run_guarded(access_write, q, r);
-		break;
-	case OP_FILL:
-		run_guarded(access_fill, q, r);
-		break;
-	case OP_CHECK:
-		run_guarded(access_check, q, r);
-		break;
-	case OP_TOUCH:
-		run_guarded(access_touch, q, r);
-		break;
-	case OP_FILLPAT:
-		run_guarded(access_fillpat, q, r);
-		break;
-	case OP_CHECKPAT:
-		run_guarded(access_checkpat, q, r);
-		break;
-	case OP_EXEC:
-		agent_exec(q, r);
-		break;
+	case OP_READ:  run_guarded(access_read, q, r); break;
+	case OP_WRITE: run_guarded(access_write, q, r); break;
+	case OP_FILL:  run_guarded(access_fill, q, r); break;
+	case OP_CHECK: run_guarded(access_check, q, r); break;
+	case OP_TOUCH: run_guarded(access_touch, q, r); break;
+	case OP_FILLPAT:  run_guarded(access_fillpat, q, r); break;
+	case OP_CHECKPAT: run_guarded(access_checkpat, q, r); break;
+	case OP_EXEC:  agent_exec(q, r); break;
 	case OP_PATH:
 		r->kind = REP_RET;
 		r->val = (u64)raw_syscall6((long)q->a[0], (long)q->path, (long)q->a[1],
-					   (long)q->a[2], (long)q->a[3], (long)q->a[4],
-					   (long)q->a[5]);
+					   (long)q->a[2], (long)q->a[3], (long)q->a[4], (long)q->a[5]);
 		break;
 	case OP_STAT:
 	case OP_FSTAT: {
 		struct stat st;
-		long ret = q->op == OP_STAT ?
-				   raw_syscall6(SYS_stat, (long)q->path, (long)&st, 0, 0, 0, 0) :
-				   raw_syscall6(SYS_fstat, (long)q->a[0], (long)&st, 0, 0, 0, 0);
+		long ret = q->op == OP_STAT ? raw_syscall6(SYS_stat, (long)q->path, (long)&st, 0, 0, 0, 0)
+					    : raw_syscall6(SYS_fstat, (long)q->a[0], (long)&st, 0, 0, 0, 0);
 		r->kind = REP_RET;
 		r->val = (u64)ret;
 		if (!ret) {
@@ -695,8 +643,7 @@ static void agent_dispatch(const struct agent_req *q, struct agent_rep *r)
 		r->addr = (u64)(majflt - rusage_maj_base);
 		break;
 	}
-	default:
-		_exit(123);
+	default: _exit(123);
 	}
 }
 
@@ -761,77 +708,64 @@ struct name_val {
 	u64 val;
 };
 
-static const struct name_val prot_names[] = { { "PROT_NONE", 0 },
-					      { "PROT_READ", 1 },
-					      { "PROT_WRITE", 2 },
-					      { "PROT_EXEC", 4 },
-					      { "PROT_SEM", 8 },
-					      { "PROT_GROWSDOWN", 0x01000000 },
-					      { "PROT_GROWSUP", 0x02000000 },
-					      { NULL, 0 } };
+static const struct name_val prot_names[] = {
+	{ "PROT_NONE", 0 }, { "PROT_READ", 1 }, { "PROT_WRITE", 2 }, { "PROT_EXEC", 4 },
+	{ "PROT_SEM", 8 }, { "PROT_GROWSDOWN", 0x01000000 }, { "PROT_GROWSUP", 0x02000000 },
+	{ NULL, 0 }
+};
 
-static const struct name_val map_names[] = { { "MAP_SHARED", 0x01 },
-					     { "MAP_PRIVATE", 0x02 },
-					     { "MAP_SHARED_VALIDATE", 0x03 },
-					     { "MAP_DROPPABLE", 0x08 },
-					     { "MAP_FIXED", 0x10 },
-					     { "MAP_ANONYMOUS", 0x20 },
-					     { "MAP_ANON", 0x20 },
-					     { "MAP_32BIT", 0x40 },
-					     { "MAP_ABOVE4G", 0x80 },
-					     { "MAP_GROWSDOWN", 0x100 },
-					     { "MAP_DENYWRITE", 0x800 },
-					     { "MAP_EXECUTABLE", 0x1000 },
-					     { "MAP_LOCKED", 0x2000 },
-					     { "MAP_NORESERVE", 0x4000 },
-					     { "MAP_POPULATE", 0x8000 },
-					     { "MAP_NONBLOCK", 0x10000 },
-					     { "MAP_STACK", 0x20000 },
-					     { "MAP_HUGETLB", 0x40000 },
-					     { "MAP_SYNC", 0x80000 },
-					     { "MAP_FIXED_NOREPLACE", 0x100000 },
-					     { "MAP_UNINITIALIZED", 0x4000000 },
-					     { "MAP_FILE", 0 },
-					     { NULL, 0 } };
+static const struct name_val map_names[] = {
+	{ "MAP_SHARED", 0x01 }, { "MAP_PRIVATE", 0x02 }, { "MAP_SHARED_VALIDATE", 0x03 },
+	{ "MAP_DROPPABLE", 0x08 }, { "MAP_FIXED", 0x10 }, { "MAP_ANONYMOUS", 0x20 },
+	{ "MAP_ANON", 0x20 }, { "MAP_32BIT", 0x40 }, { "MAP_ABOVE4G", 0x80 },
+	{ "MAP_GROWSDOWN", 0x100 },
+	{ "MAP_DENYWRITE", 0x800 }, { "MAP_EXECUTABLE", 0x1000 }, { "MAP_LOCKED", 0x2000 },
+	{ "MAP_NORESERVE", 0x4000 }, { "MAP_POPULATE", 0x8000 }, { "MAP_NONBLOCK", 0x10000 },
+	{ "MAP_STACK", 0x20000 }, { "MAP_HUGETLB", 0x40000 }, { "MAP_SYNC", 0x80000 },
+	{ "MAP_FIXED_NOREPLACE", 0x100000 }, { "MAP_UNINITIALIZED", 0x4000000 },
+	{ "MAP_FILE", 0 },
+	{ NULL, 0 }
+};
 
 static const struct name_val mremap_names[] = {
-	{ "MREMAP_MAYMOVE", 1 }, { "MREMAP_FIXED", 2 }, { "MREMAP_DONTUNMAP", 4 }, { NULL, 0 }
+	{ "MREMAP_MAYMOVE", 1 }, { "MREMAP_FIXED", 2 }, { "MREMAP_DONTUNMAP", 4 },
+	{ NULL, 0 }
 };
 
 static const struct name_val madv_names[] = {
-	{ "MADV_NORMAL", 0 },	       { "MADV_RANDOM", 1 },
-	{ "MADV_SEQUENTIAL", 2 },      { "MADV_WILLNEED", 3 },
-	{ "MADV_DONTNEED", 4 },	       { "MADV_FREE", 8 },
-	{ "MADV_REMOVE", 9 },	       { "MADV_DONTFORK", 10 },
-	{ "MADV_DOFORK", 11 },	       { "MADV_MERGEABLE", 12 },
-	{ "MADV_UNMERGEABLE", 13 },    { "MADV_HUGEPAGE", 14 },
-	{ "MADV_NOHUGEPAGE", 15 },     { "MADV_DONTDUMP", 16 },
-	{ "MADV_DODUMP", 17 },	       { "MADV_WIPEONFORK", 18 },
-	{ "MADV_KEEPONFORK", 19 },     { "MADV_COLD", 20 },
-	{ "MADV_PAGEOUT", 21 },	       { "MADV_POPULATE_READ", 22 },
-	{ "MADV_POPULATE_WRITE", 23 }, { "MADV_DONTNEED_LOCKED", 24 },
-	{ "MADV_COLLAPSE", 25 },       { "MADV_HWPOISON", 100 },
-	{ "MADV_SOFT_OFFLINE", 101 },  { "MADV_GUARD_INSTALL", 102 },
-	{ "MADV_GUARD_REMOVE", 103 },  { NULL, 0 }
+	{ "MADV_NORMAL", 0 }, { "MADV_RANDOM", 1 }, { "MADV_SEQUENTIAL", 2 },
+	{ "MADV_WILLNEED", 3 }, { "MADV_DONTNEED", 4 }, { "MADV_FREE", 8 },
+	{ "MADV_REMOVE", 9 }, { "MADV_DONTFORK", 10 }, { "MADV_DOFORK", 11 },
+	{ "MADV_MERGEABLE", 12 }, { "MADV_UNMERGEABLE", 13 }, { "MADV_HUGEPAGE", 14 },
+	{ "MADV_NOHUGEPAGE", 15 }, { "MADV_DONTDUMP", 16 }, { "MADV_DODUMP", 17 },
+	{ "MADV_WIPEONFORK", 18 }, { "MADV_KEEPONFORK", 19 }, { "MADV_COLD", 20 },
+	{ "MADV_PAGEOUT", 21 }, { "MADV_POPULATE_READ", 22 }, { "MADV_POPULATE_WRITE", 23 },
+	{ "MADV_DONTNEED_LOCKED", 24 }, { "MADV_COLLAPSE", 25 }, { "MADV_HWPOISON", 100 },
+	{ "MADV_SOFT_OFFLINE", 101 }, { "MADV_GUARD_INSTALL", 102 }, { "MADV_GUARD_REMOVE", 103 },
+	{ NULL, 0 }
 };
 
 static const struct name_val msync_names[] = {
 	{ "MS_ASYNC", 1 }, { "MS_INVALIDATE", 2 }, { "MS_SYNC", 4 }, { NULL, 0 }
 };
 
-static const struct name_val mlock_names[] = { { "MLOCK_ONFAULT", 1 }, { NULL, 0 } };
+static const struct name_val mlock_names[] = {
+	{ "MLOCK_ONFAULT", 1 }, { NULL, 0 }
+};
 
 static const struct name_val mcl_names[] = {
 	{ "MCL_CURRENT", 1 }, { "MCL_FUTURE", 2 }, { "MCL_ONFAULT", 4 }, { NULL, 0 }
 };
 
-static const struct name_val segv_codes[] = { { "SEGV_MAPERR", 1 }, { "SEGV_ACCERR", 2 },
-					      { "SEGV_BNDERR", 3 }, { "SEGV_PKUERR", 4 },
-					      { "SEGV_CPERR", 10 }, { NULL, 0 } };
+static const struct name_val segv_codes[] = {
+	{ "SEGV_MAPERR", 1 }, { "SEGV_ACCERR", 2 }, { "SEGV_BNDERR", 3 }, { "SEGV_PKUERR", 4 },
+	{ "SEGV_CPERR", 10 }, { NULL, 0 }
+};
 
-static const struct name_val bus_codes[] = { { "BUS_ADRALN", 1 },    { "BUS_ADRERR", 2 },
-					     { "BUS_OBJERR", 3 },    { "BUS_MCEERR_AR", 4 },
-					     { "BUS_MCEERR_AO", 5 }, { NULL, 0 } };
+static const struct name_val bus_codes[] = {
+	{ "BUS_ADRALN", 1 }, { "BUS_ADRERR", 2 }, { "BUS_OBJERR", 3 }, { "BUS_MCEERR_AR", 4 },
+	{ "BUS_MCEERR_AO", 5 }, { NULL, 0 }
+};
 
 #define MAX_TOKENS 64
 #define MAX_VARS 4096
@@ -839,24 +773,24 @@ static const struct name_val bus_codes[] = { { "BUS_ADRALN", 1 },    { "BUS_ADRE
 #define MAX_IMPORT 256
 
 struct line_ctx {
-	int in_lineno;	/* line in the input file */
-	int out_lineno; /* line in the expanded script */
+	int in_lineno;                 /* line in the input file */
+	int out_lineno;                /* line in the expanded script */
 	int argc;
 	char *argv[MAX_TOKENS];
-	const char *capture; /* -> NAME */
-	const char *expect;  /* expect=VALUE */
+	const char *capture;           /* -> NAME */
+	const char *expect;            /* expect=VALUE */
 	char result[512];
 	bool has_value;
 	u64 value;
-	int extra_lines; /* import lines emitted after this one */
-	char death[96];	 /* mmkit's death line for a fatal signal */
+	int extra_lines;               /* import lines emitted after this one */
+	char death[96];                /* mmkit's death line for a fatal signal */
 };
 
 struct proc {
 	char name[32];
 	int fd;
 	pid_t pid;
-	bool spawned; /* our child (else a forked grandchild) */
+	bool spawned;                  /* our child (else a forked grandchild) */
 	bool dead;
 	bool catch_segv, catch_bus;
 	/* import lines: the expected ones (from the snapshot) and, in --plain
@@ -874,19 +808,19 @@ struct var {
 
 static struct {
 	const char *file;
-	const char *self; /* path of this binary */
-	bool plain;	  /* run --plain: the script is already expanded */
+	const char *self;              /* path of this binary */
+	bool plain;                    /* run --plain: the script is already expanded */
 	bool check_expect;
 	FILE *emit;
-	u64 stack_rlimit, memlock_rlimit; /* the agents' (8 MiB unless the hard limit is lower) */
-	const char *inject;		  /* HOSTRUN_INJECT: self-test bugs (--plain only) */
+	u64 stack_rlimit, memlock_rlimit;   /* the agents' (8 MiB unless the hard limit is lower) */
+	const char *inject;            /* HOSTRUN_INJECT: self-test bugs (--plain only) */
 	struct proc procs[MAX_PROCS];
 	int nprocs;
 	struct var vars[MAX_VARS];
 	int nvars;
 	const char *emit_path;
-	char files_dir[1024]; /* where `#@file` makes the scenario's files */
-	bool files_tmp;	      /* made by mkdtemp: removed at exit */
+	char files_dir[1024];          /* where `#@file` makes the scenario's files */
+	bool files_tmp;                /* made by mkdtemp: removed at exit */
 } S;
 
 static struct line_ctx *cur;
@@ -964,18 +898,9 @@ static bool parse_plain_num(const char *s, u64 *out)
 	if (errno)
 		return false;
 	switch (*end) {
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
+	case 'K': v <<= 10; end++; break;
+	case 'M': v <<= 20; end++; break;
+	case 'G': v <<= 30; end++; break;
 	}
 	if (*end)
 		return false;
@@ -1044,8 +969,9 @@ static u64 arg_flags(const char *s, const struct name_val *t)
 
 static u64 arg_prot(const char *s)
 {
-	if (strlen(s) == 3 && strspn(s, "rwx-") == 3 && (s[0] == 'r' || s[0] == '-') &&
-	    (s[1] == 'w' || s[1] == '-') && (s[2] == 'x' || s[2] == '-'))
+	if (strlen(s) == 3 && strspn(s, "rwx-") == 3 &&
+	    (s[0] == 'r' || s[0] == '-') && (s[1] == 'w' || s[1] == '-') &&
+	    (s[2] == 'x' || s[2] == '-'))
 		return (s[0] == 'r' ? 1 : 0) | (s[1] == 'w' ? 2 : 0) | (s[2] == 'x' ? 4 : 0);
 	return arg_flags(s, prot_names);
 }
@@ -1095,16 +1021,14 @@ static void strip_suffixes(struct line_ctx *c)
 	for (int i = 0; i < c->argc; i++) {
 		if (!strncmp(c->argv[i], "expect=", 7)) {
 			c->expect = c->argv[i] + 7;
-			memmove(&c->argv[i], &c->argv[i + 1],
-				sizeof(char *) * (size_t)(c->argc - i - 1));
+			memmove(&c->argv[i], &c->argv[i + 1], sizeof(char *) * (size_t)(c->argc - i - 1));
 			c->argc--;
 			i--;
 		} else if (!strcmp(c->argv[i], "->")) {
 			if (i + 1 >= c->argc)
 				script_error("'->' needs a name");
 			c->capture = c->argv[i + 1];
-			memmove(&c->argv[i], &c->argv[i + 2],
-				sizeof(char *) * (size_t)(c->argc - i - 2));
+			memmove(&c->argv[i], &c->argv[i + 2], sizeof(char *) * (size_t)(c->argc - i - 2));
 			c->argc -= 2;
 			i--;
 		}
@@ -1180,7 +1104,8 @@ static bool expect_matches(const char *res, const char *exp)
 			return !strcmp(sig, exp) || !strcmp(code, exp);
 		return false;
 	}
-	if (!strncmp(res, "= ", 2) && parse_plain_num(exp, &want) && parse_plain_num(res + 2, &got))
+	if (!strncmp(res, "= ", 2) && parse_plain_num(exp, &want) &&
+	    parse_plain_num(res + 2, &got))
 		return want == got;
 	return false;
 }
@@ -1202,8 +1127,8 @@ static void finish_line(void)
 	}
 	if (c->expect && S.check_expect && !expect_matches(c->result, c->expect)) {
 		fflush(stdout);
-		fprintf(stderr, "%s:%d: expect=%s failed: %s\n", S.file, c->in_lineno, c->expect,
-			c->result);
+		fprintf(stderr, "%s:%d: expect=%s failed: %s\n", S.file, c->in_lineno,
+			c->expect, c->result);
 		exit(1);
 	}
 }
@@ -1413,19 +1338,18 @@ static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 		static bool warned;
 		if (!warned)
 			fprintf(stderr, "hostrun: warning: personality(ADDR_NO_RANDOMIZE) refused: "
-					"layouts change from run to run\n");
+				"layouts change from run to run\n");
 		warned = true;
 		if (observed_mmap_base(maps))
 			base = observed_mmap_base(maps);
 	}
-	snprintf(
-		line, sizeof(line),
-		"set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx "
-		"start_stack=0x%llx",
-		(unsigned long long)base, (unsigned long long)proc_stat_field(p->pid, 47),
-		(unsigned long long)brk, (unsigned long long)S.stack_rlimit,
-		(unsigned long long)S.memlock_rlimit,
-		(unsigned long long)proc_stat_field(p->pid, 28));
+	snprintf(line, sizeof(line),
+		 "set mmap_base=0x%llx start_brk=0x%llx brk=0x%llx stack_rlimit=0x%llx memlock_rlimit=0x%llx "
+		 "start_stack=0x%llx",
+		 (unsigned long long)base, (unsigned long long)proc_stat_field(p->pid, 47),
+		 (unsigned long long)brk, (unsigned long long)S.stack_rlimit,
+		 (unsigned long long)S.memlock_rlimit,
+		 (unsigned long long)proc_stat_field(p->pid, 28));
 	p->import[p->n_import++] = xstrdup(line);
 	for (char *l = maps, *next; l && *l; l = next) {
 		char range[64], perms[8], off[32], dev[16], name[512] = "";
@@ -1438,8 +1362,8 @@ static void snapshot_import(struct proc *p, u64 brk, bool aslr_off)
 		if (sscanf(l, "%63s %7s %31s %15s %lu %n", range, perms, off, dev, &ino, &used) < 5)
 			die("unparsable maps line: %s", l);
 		snprintf(name, sizeof(name), "%s", l + used);
-		snprintf(line, sizeof(line), "vma %s %s %s %s %lu%s%s", range, perms, off, dev, ino,
-			 name[0] ? " " : "", name);
+		snprintf(line, sizeof(line), "vma %s %s %s %s %lu%s%s", range, perms, off, dev,
+			 ino, name[0] ? " " : "", name);
 		if (p->n_import == MAX_IMPORT)
 			die("too many VMAs at start");
 		p->import[p->n_import++] = xstrdup(line);
@@ -1535,12 +1459,11 @@ static void check_import(struct proc *p)
 	for (int i = 0; i < p->n_import || i < p->n_given; i++) {
 		const char *want = i < p->n_import ? p->import[i] : "(nothing)";
 		const char *got = i < p->n_given ? p->given[i] : "(nothing)";
-		bool same =
-			!strncmp(want, "set ", 4) ? set_lines_equal(want, got) : !strcmp(want, got);
+		bool same = !strncmp(want, "set ", 4) ? set_lines_equal(want, got) : !strcmp(want, got);
 		if (!same)
 			script_error("the import lines of %s do not reproduce the host layout:\n"
-				     "  host:   %s %s\n  script: %s %s",
-				     p->name, p->name, want, p->name, got);
+				     "  host:   %s %s\n  script: %s %s", p->name, p->name, want,
+				     p->name, got);
 	}
 }
 
@@ -1560,7 +1483,7 @@ static void cmd_import(struct proc *p)
 
 static void need_args(int min, int max)
 {
-	int n = cur->argc - 2; /* tokens after "A cmd" */
+	int n = cur->argc - 2;   /* tokens after "A cmd" */
 
 	if (n < min || n > max)
 		script_error("'%s' takes %d to %d arguments, got %d", cur->argv[1], min, max, n);
@@ -1595,7 +1518,7 @@ static void cmd_mmap(struct proc *p)
 	u64 fd = cur->argc > 6 ? arg_num(cur->argv[6]) : (u64)-1;
 	u64 off = cur->argc > 7 ? arg_num(cur->argv[7]) : 0;
 
-	if (flags & (0x8000 | 0x2000)) /* MAP_POPULATE, MAP_LOCKED */
+	if (flags & (0x8000 | 0x2000))       /* MAP_POPULATE, MAP_LOCKED */
 		host_guard(len, "populate", true);
 
 	result_syscall(do_syscall(p, SYS_mmap, addr, len, prot, flags, fd, off), true);
@@ -1653,7 +1576,7 @@ static void cmd_madvise(struct proc *p)
 	u64 addr = arg_num(cur->argv[2]), len = arg_num(cur->argv[3]);
 	u64 adv = arg_flags(cur->argv[4], madv_names);
 
-	if (adv == 3 || adv == 22 || adv == 23 || adv == 25) /* WILLNEED, POPULATE_*, COLLAPSE */
+	if (adv == 3 || adv == 22 || adv == 23 || adv == 25)  /* WILLNEED, POPULATE_*, COLLAPSE */
 		host_guard(len, "populate", true);
 
 	result_syscall(do_syscall(p, SYS_madvise, addr, len, adv, 0, 0, 0), false);
@@ -1726,8 +1649,8 @@ static void access_result(struct proc *p, const struct agent_rep *r)
 		return;
 	/* as mmkit prints it; the pid is the host's (run_diff.py compares
 	 * death lines without it) */
-	snprintf(cur->death, sizeof(cur->death), "%s (pid %d) killed by %s at line %d", p->name,
-		 (int)p->pid, sig, cur->out_lineno);
+	snprintf(cur->death, sizeof(cur->death), "%s (pid %d) killed by %s at line %d",
+		 p->name, (int)p->pid, sig, cur->out_lineno);
 	agent_call(p, &q, &x);
 	proc_reap(p);
 }
@@ -1757,8 +1680,8 @@ static void cmd_access(struct proc *p, enum agent_op op)
 		host_guard(q.a[1], "touch", false);
 	if ((op == OP_FILLPAT || op == OP_CHECKPAT) && ((q.a[0] | q.a[1]) & 7))
 		script_error("%s: ADDR and LEN must be multiples of 8", cmd);
-	if ((op == OP_READ || op == OP_WRITE) && q.a[1] != 1 && q.a[1] != 2 && q.a[1] != 4 &&
-	    q.a[1] != 8)
+	if ((op == OP_READ || op == OP_WRITE) && q.a[1] != 1 && q.a[1] != 2 &&
+	    q.a[1] != 4 && q.a[1] != 8)
 		script_error("%s: size must be 1, 2, 4 or 8", cmd);
 	agent_call(p, &q, &r);
 	access_result(p, &r);
@@ -1770,10 +1693,8 @@ static int recv_fd(int sock, struct agent_rep *r)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { r, sizeof(*r) };
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	int fd = -1;
 
@@ -1828,47 +1749,36 @@ static void cmd_exit(struct proc *p)
 /* ------------------------------------------------------------------ */
 /* Coordinator: files (the scenario language's "Files")                 */
 
-static const struct name_val open_names[] = { { "O_RDONLY", O_RDONLY },
-					      { "O_WRONLY", O_WRONLY },
-					      { "O_RDWR", O_RDWR },
-					      { "O_CREAT", O_CREAT },
-					      { "O_EXCL", O_EXCL },
-					      { "O_NOCTTY", O_NOCTTY },
-					      { "O_TRUNC", O_TRUNC },
-					      { "O_APPEND", O_APPEND },
-					      { "O_NONBLOCK", O_NONBLOCK },
-					      { "O_DSYNC", O_DSYNC },
-					      { "O_SYNC", O_SYNC },
-					      { "O_DIRECTORY", O_DIRECTORY },
-					      { "O_NOFOLLOW", O_NOFOLLOW },
-					      { "O_NOATIME", O_NOATIME },
-					      { "O_CLOEXEC", O_CLOEXEC },
-					      { "O_LARGEFILE", 0100000 },
-					      { NULL, 0 } };
+static const struct name_val open_names[] = {
+	{ "O_RDONLY", O_RDONLY }, { "O_WRONLY", O_WRONLY }, { "O_RDWR", O_RDWR },
+	{ "O_CREAT", O_CREAT }, { "O_EXCL", O_EXCL }, { "O_NOCTTY", O_NOCTTY },
+	{ "O_TRUNC", O_TRUNC }, { "O_APPEND", O_APPEND }, { "O_NONBLOCK", O_NONBLOCK },
+	{ "O_DSYNC", O_DSYNC }, { "O_SYNC", O_SYNC }, { "O_DIRECTORY", O_DIRECTORY },
+	{ "O_NOFOLLOW", O_NOFOLLOW }, { "O_NOATIME", O_NOATIME }, { "O_CLOEXEC", O_CLOEXEC },
+	{ "O_LARGEFILE", 0100000 }, { NULL, 0 }
+};
 static const struct name_val whence_names[] = {
-	{ "SEEK_SET", SEEK_SET },   { "SEEK_CUR", SEEK_CUR },	{ "SEEK_END", SEEK_END },
+	{ "SEEK_SET", SEEK_SET }, { "SEEK_CUR", SEEK_CUR }, { "SEEK_END", SEEK_END },
 	{ "SEEK_DATA", SEEK_DATA }, { "SEEK_HOLE", SEEK_HOLE }, { NULL, 0 }
 };
 static const struct name_val falloc_names[] = {
-	{ "FALLOC_FL_KEEP_SIZE", 0x01 },     { "FALLOC_FL_PUNCH_HOLE", 0x02 },
+	{ "FALLOC_FL_KEEP_SIZE", 0x01 }, { "FALLOC_FL_PUNCH_HOLE", 0x02 },
 	{ "FALLOC_FL_NO_HIDE_STALE", 0x04 }, { "FALLOC_FL_COLLAPSE_RANGE", 0x08 },
-	{ "FALLOC_FL_ZERO_RANGE", 0x10 },    { "FALLOC_FL_INSERT_RANGE", 0x20 },
+	{ "FALLOC_FL_ZERO_RANGE", 0x10 }, { "FALLOC_FL_INSERT_RANGE", 0x20 },
 	{ "FALLOC_FL_UNSHARE_RANGE", 0x40 }, { NULL, 0 }
 };
-static const struct name_val fadv_names[] = { { "POSIX_FADV_NORMAL", 0 },
-					      { "POSIX_FADV_RANDOM", 1 },
-					      { "POSIX_FADV_SEQUENTIAL", 2 },
-					      { "POSIX_FADV_WILLNEED", 3 },
-					      { "POSIX_FADV_DONTNEED", 4 },
-					      { "POSIX_FADV_NOREUSE", 5 },
-					      { NULL, 0 } };
+static const struct name_val fadv_names[] = {
+	{ "POSIX_FADV_NORMAL", 0 }, { "POSIX_FADV_RANDOM", 1 }, { "POSIX_FADV_SEQUENTIAL", 2 },
+	{ "POSIX_FADV_WILLNEED", 3 }, { "POSIX_FADV_DONTNEED", 4 }, { "POSIX_FADV_NOREUSE", 5 },
+	{ NULL, 0 }
+};
 
 static void emit_line(const char *text);
 
 #define MAX_MOUNTS 8
 static struct hmount {
-	char path[256];	 /* where the scenario sees it (mount's PATH) */
-	char host[1024]; /* the host directory */
+	char path[256];        /* where the scenario sees it (mount's PATH) */
+	char host[1024];       /* the host directory */
 } mounts[MAX_MOUNTS];
 static int nmounts;
 
@@ -1969,8 +1879,7 @@ static const char *files_dir(void)
 	}
 	if (statfs(S.files_dir, &sf) == 0 && (sf.f_type == 0x01021994 || sf.f_type == 0x858458f6))
 		die("%s is on a tmpfs/ramfs: the files must be on a disk file system "
-		    "(set TMPDIR or run from a disk directory)",
-		    S.files_dir);
+		    "(set TMPDIR or run from a disk directory)", S.files_dir);
 	return S.files_dir;
 }
 
@@ -1991,7 +1900,7 @@ static void cmd_file_directive(char *raw)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		die("%s: %s", path, strerror(errno));
-	for (u64 off = 0; off < size;) {
+	for (u64 off = 0; off < size; ) {
 		size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
 
 		for (size_t i = 0; i < n; i++)
@@ -2010,8 +1919,8 @@ static void cmd_file_directive(char *raw)
  * the readahead the host does). */
 static void cmd_mount(const char *raw)
 {
-	const char *dir =
-		cur->argc > 1 && !strcmp(cur->argv[1], "@FILES@") ? files_dir() : cur->argv[1];
+	const char *dir = cur->argc > 1 && !strcmp(cur->argv[1], "@FILES@") ? files_dir()
+									   : cur->argv[1];
 	bool has_ra = false;
 	char real[1024];
 	struct stat st;
@@ -2025,9 +1934,8 @@ static void cmd_mount(const char *raw)
 			u64 ra = arg_num(cur->argv[i] + 3);
 			unsigned long kb = host_ra_kb(dir);
 			if (kb && ra != (u64)kb * 1024)
-				script_error(
-					"mount: ra=%s, but the host device reads ahead %lu KiB",
-					cur->argv[i] + 3, kb);
+				script_error("mount: ra=%s, but the host device reads ahead %lu KiB",
+					     cur->argv[i] + 3, kb);
 			has_ra = true;
 		}
 	}
@@ -2118,27 +2026,20 @@ static void cmd_pathop(struct proc *p)
 	} else if (!strcmp(cmd, "mkdir")) {
 		need_args(1, 2);
 		result_syscall(path_call(p, SYS_mkdir, cur->argv[2],
-					 cur->argc == 4 ? arg_mode(cur->argv[3]) : 0755, 0),
-			       false);
+					 cur->argc == 4 ? arg_mode(cur->argv[3]) : 0755, 0), false);
 	} else {
 		need_args(2, 2);
-		result_syscall(path_call(p, SYS_truncate, cur->argv[2], arg_num(cur->argv[3]), 0),
-			       false);
+		result_syscall(path_call(p, SYS_truncate, cur->argv[2], arg_num(cur->argv[3]), 0), false);
 	}
 }
 
 /* FD-based calls that are plain system calls. */
 static void cmd_fdcall(struct proc *p)
 {
-	static const struct {
-		const char *name;
-		long nr;
-		int nargs;
-		bool count;
-	} t[] = {
-		{ "close", SYS_close, 1, false },	  { "dup", SYS_dup, 1, true },
-		{ "sys_read", SYS_read, 3, true },	  { "sys_write", SYS_write, 3, true },
-		{ "pread", SYS_pread64, 4, true },	  { "pwrite", SYS_pwrite64, 4, true },
+	static const struct { const char *name; long nr; int nargs; bool count; } t[] = {
+		{ "close", SYS_close, 1, false }, { "dup", SYS_dup, 1, true },
+		{ "sys_read", SYS_read, 3, true }, { "sys_write", SYS_write, 3, true },
+		{ "pread", SYS_pread64, 4, true }, { "pwrite", SYS_pwrite64, 4, true },
 		{ "ftruncate", SYS_ftruncate, 2, false }, { "fsync", SYS_fsync, 1, false },
 		{ "fdatasync", SYS_fdatasync, 1, false }, { "readahead", SYS_readahead, 3, false },
 	};
@@ -2173,11 +2074,9 @@ static void cmd_lseek(struct proc *p)
 static void cmd_fallocate(struct proc *p)
 {
 	need_args(4, 4);
-	result_syscall(
-		do_syscall(p, SYS_fallocate, arg_num(cur->argv[2]),
-			   !strcmp(cur->argv[3], "0") ? 0 : arg_flags(cur->argv[3], falloc_names),
-			   arg_num(cur->argv[4]), arg_num(cur->argv[5]), 0, 0),
-		false);
+	result_syscall(do_syscall(p, SYS_fallocate, arg_num(cur->argv[2]),
+				  !strcmp(cur->argv[3], "0") ? 0 : arg_flags(cur->argv[3], falloc_names),
+				  arg_num(cur->argv[4]), arg_num(cur->argv[5]), 0, 0), false);
 }
 
 static void cmd_fadvise(struct proc *p)
@@ -2186,8 +2085,7 @@ static void cmd_fadvise(struct proc *p)
 	u64 adv = arg_flags(cur->argv[5], fadv_names);
 
 	result_syscall(do_syscall(p, SYS_fadvise64, arg_num(cur->argv[2]), arg_num(cur->argv[3]),
-				  arg_num(cur->argv[4]), adv, 0, 0),
-		       false);
+				  arg_num(cur->argv[4]), adv, 0, 0), false);
 	if (adv == 3)
 		readahead_settle();
 }
@@ -2249,38 +2147,32 @@ struct proc_cmd {
 	enum agent_op access;
 };
 
-static void cmd_read(struct proc *p) { cmd_access(p, OP_READ); }
+static void cmd_read(struct proc *p)  { cmd_access(p, OP_READ); }
 static void cmd_write(struct proc *p) { cmd_access(p, OP_WRITE); }
-static void cmd_fill(struct proc *p) { cmd_access(p, OP_FILL); }
+static void cmd_fill(struct proc *p)  { cmd_access(p, OP_FILL); }
 static void cmd_check(struct proc *p) { cmd_access(p, OP_CHECK); }
 static void cmd_touch(struct proc *p) { cmd_access(p, OP_TOUCH); }
 static void cmd_execa(struct proc *p) { cmd_access(p, OP_EXEC); }
-static void cmd_fillpat(struct proc *p) { cmd_access(p, OP_FILLPAT); }
+static void cmd_fillpat(struct proc *p)  { cmd_access(p, OP_FILLPAT); }
 static void cmd_checkpat(struct proc *p) { cmd_access(p, OP_CHECKPAT); }
 
 static const struct proc_cmd proc_cmds[] = {
-	{ "mmap", cmd_mmap, 0 },	 { "munmap", cmd_munmap, 0 },
-	{ "mprotect", cmd_mprotect, 0 }, { "mremap", cmd_mremap, 0 },
-	{ "brk", cmd_brk, 0 },		 { "madvise", cmd_madvise, 0 },
-	{ "mlock", cmd_mlock, 0 },	 { "mlock2", cmd_mlock, 0 },
-	{ "munlock", cmd_mlock, 0 },	 { "msync", cmd_msync, 0 },
-	{ "mlockall", cmd_mlockall, 0 }, { "munlockall", cmd_mlockall, 0 },
-	{ "read", cmd_read, 0 },	 { "write", cmd_write, 0 },
-	{ "fill", cmd_fill, 0 },	 { "check", cmd_check, 0 },
-	{ "touch", cmd_touch, 0 },	 { "exec", cmd_execa, 0 },
-	{ "fork", cmd_fork, 0 },	 { "exit", cmd_exit, 0 },
-	{ "open", cmd_open, 0 },	 { "unlink", cmd_pathop, 0 },
-	{ "mkdir", cmd_pathop, 0 },	 { "truncate", cmd_pathop, 0 },
-	{ "close", cmd_fdcall, 0 },	 { "dup", cmd_fdcall, 0 },
-	{ "sys_read", cmd_fdcall, 0 },	 { "sys_write", cmd_fdcall, 0 },
-	{ "pread", cmd_fdcall, 0 },	 { "pwrite", cmd_fdcall, 0 },
-	{ "ftruncate", cmd_fdcall, 0 },	 { "fsync", cmd_fdcall, 0 },
-	{ "fdatasync", cmd_fdcall, 0 },	 { "readahead", cmd_fdcall, 0 },
-	{ "lseek", cmd_lseek, 0 },	 { "fallocate", cmd_fallocate, 0 },
-	{ "fadvise", cmd_fadvise, 0 },	 { "stat", cmd_stat, 0 },
-	{ "fstat", cmd_stat, 0 },	 { "mincore", cmd_mincore, 0 },
-	{ "rusage", cmd_rusage, 0 },	 { "fillpat", cmd_fillpat, 0 },
-	{ "checkpat", cmd_checkpat, 0 }, { NULL, NULL, 0 }
+	{ "mmap", cmd_mmap, 0 }, { "munmap", cmd_munmap, 0 }, { "mprotect", cmd_mprotect, 0 },
+	{ "mremap", cmd_mremap, 0 }, { "brk", cmd_brk, 0 }, { "madvise", cmd_madvise, 0 },
+	{ "mlock", cmd_mlock, 0 }, { "mlock2", cmd_mlock, 0 }, { "munlock", cmd_mlock, 0 },
+	{ "msync", cmd_msync, 0 }, { "mlockall", cmd_mlockall, 0 },
+	{ "munlockall", cmd_mlockall, 0 }, { "read", cmd_read, 0 }, { "write", cmd_write, 0 },
+	{ "fill", cmd_fill, 0 }, { "check", cmd_check, 0 }, { "touch", cmd_touch, 0 },
+	{ "exec", cmd_execa, 0 }, { "fork", cmd_fork, 0 }, { "exit", cmd_exit, 0 },
+	{ "open", cmd_open, 0 }, { "unlink", cmd_pathop, 0 }, { "mkdir", cmd_pathop, 0 },
+	{ "truncate", cmd_pathop, 0 }, { "close", cmd_fdcall, 0 }, { "dup", cmd_fdcall, 0 },
+	{ "sys_read", cmd_fdcall, 0 }, { "sys_write", cmd_fdcall, 0 }, { "pread", cmd_fdcall, 0 },
+	{ "pwrite", cmd_fdcall, 0 }, { "ftruncate", cmd_fdcall, 0 }, { "fsync", cmd_fdcall, 0 },
+	{ "fdatasync", cmd_fdcall, 0 }, { "readahead", cmd_fdcall, 0 }, { "lseek", cmd_lseek, 0 },
+	{ "fallocate", cmd_fallocate, 0 }, { "fadvise", cmd_fadvise, 0 }, { "stat", cmd_stat, 0 },
+	{ "fstat", cmd_stat, 0 }, { "mincore", cmd_mincore, 0 }, { "rusage", cmd_rusage, 0 },
+	{ "fillpat", cmd_fillpat, 0 }, { "checkpat", cmd_checkpat, 0 },
+	{ NULL, NULL, 0 }
 };
 
 static void emit_line(const char *text)
@@ -2302,8 +2194,8 @@ static void cmd_spawn(const char *raw)
 	/* the expanded script: `spawn A` (an exec image is what we import) */
 	if (cur->argc == 3) {
 		char line[256];
-		snprintf(line, sizeof(line), "spawn %s%s%s", p->name, cur->expect ? " expect=" : "",
-			 cur->expect ? cur->expect : "");
+		snprintf(line, sizeof(line), "spawn %s%s%s", p->name,
+			 cur->expect ? " expect=" : "", cur->expect ? cur->expect : "");
 		emit_line(line);
 	} else {
 		emit_line(raw);
@@ -2313,7 +2205,7 @@ static void cmd_spawn(const char *raw)
 			fprintf(S.emit, "%s %s\n", p->name, p->import[i]);
 	}
 	p->import_checked = true;
-	cur->extra_lines = p->n_import; /* later lines shift down */
+	cur->extra_lines = p->n_import;    /* later lines shift down */
 }
 
 static void cmd_handle(void)
@@ -2421,7 +2313,7 @@ static void run_line(char *raw, struct line_ctx *c)
 	if (!strcmp(cmd, "handle"))
 		cmd_handle();
 	else if (!strcmp(cmd, "run"))
-		result("= 0"); /* scheduling does not change any result */
+		result("= 0");       /* scheduling does not change any result */
 	else if (!strcmp(cmd, "cat"))
 		cmd_cat();
 	else if (!strcmp(cmd, "swaparea"))
@@ -2467,10 +2359,7 @@ static void run_script(FILE *in)
 /* mmkit models the Linux defaults of these; say so when the host differs. */
 static void check_sysctls(void)
 {
-	static const struct {
-		const char *path;
-		long want;
-	} knobs[] = {
+	static const struct { const char *path; long want; } knobs[] = {
 		{ "/proc/sys/vm/overcommit_memory", 0 },
 		{ "/proc/sys/vm/max_map_count", 65530 },
 	};
@@ -2479,10 +2368,8 @@ static void check_sysctls(void)
 		FILE *f = fopen(knobs[i].path, "r");
 		long v;
 		if (f && fscanf(f, "%ld", &v) == 1 && v != knobs[i].want)
-			fprintf(stderr,
-				"hostrun: warning: %s is %ld, not the default %ld: "
-				"results may differ from mmkit's\n",
-				knobs[i].path, v, knobs[i].want);
+			fprintf(stderr, "hostrun: warning: %s is %ld, not the default %ld: "
+				"results may differ from mmkit's\n", knobs[i].path, v, knobs[i].want);
 		if (f)
 			fclose(f);
 	}
@@ -2509,10 +2396,8 @@ static void pin_to_one_cpu(void)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr,
-			"hostrun: warning: cannot pin to CPU %d: %s: per-CPU LRU "
-			"batches may make results vary\n",
-			cpu, strerror(errno));
+		fprintf(stderr, "hostrun: warning: cannot pin to CPU %d: %s: per-CPU LRU "
+			"batches may make results vary\n", cpu, strerror(errno));
 }
 
 /* The agents' soft limits: 8 MiB, or the hard limit when that is lower. */
@@ -2558,8 +2443,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--plain"))
 			S.plain = true;
 		else if (S.plain && !strncmp(argv[i], "--zero-page=", 12))
-			; /* standing in for `mmkit run` (selftest): the host already is what
-			   mmkit is told to follow (corpus.py FOLLOWED) */
+			;   /* standing in for `mmkit run` (selftest): the host already is
+			       what mmkit is told to follow (corpus.py FOLLOWED) */
 		else
 			usage();
 	}
