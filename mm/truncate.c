@@ -71,13 +71,23 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 	truncate_pagecache(inode, newsize);
 }
 
+/*
+ * Linux truncate_pagecache_range: unmap the whole pages of [lstart, lend]
+ * from shared mappings (not the COWed private ones), then drop them.  The
+ * comparison is unsigned, as Linux's: a range that ends inside the file's
+ * first page makes unmap_end -1, and unmap_mapping_range then gets a hole
+ * length of 0 (lstart 0: "to the end", from page 0) or below 0 (from page
+ * 1 on): every shared mapping of the file loses its pages from there to
+ * EOF, while only the range's bytes are zeroed (a hole punched at 0..2105
+ * on the reference kernel: seed 1218 of level 6, index 274).
+ */
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 {
 	struct address_space *m = inode->i_mapping;
 	loff_t unmap_start = (lstart + (loff_t)PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
 	loff_t unmap_end = ((lend + 1) & ~(loff_t)(PAGE_SIZE - 1)) - 1;
 
-	if (unmap_end > unmap_start)
+	if ((u64)unmap_end > (u64)unmap_start)
 		unmap_mapping_range(m, unmap_start, 1 + unmap_end - unmap_start, false);
 	truncate_inode_pages_range(m, lstart, lend);
 }
