@@ -536,6 +536,18 @@ def record_swap(hostrun, out, d):
     print("recorded swap cases: %d" % len(items))
 
 
+def record_suite(hostrun, out, d, suite, level):
+    """The CI sequences of a level (seed CI_SEED) into SUITE.corpus.xz."""
+    items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
+              "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
+             for i in range(CI_COUNT)]
+    unstable = []
+    entries = record_entries(hostrun, items, d, REPEAT.get(suite, 1), unstable)
+    write_corpus(os.path.join(out, suite + ".corpus.xz"), entries)
+    print("recorded %s: %d sequences%s" % (suite, len(entries), "; left out (the host's "
+          "answer varied): " + " ".join(unstable) if unstable else ""))
+
+
 def record_nozero(hostrun, out, d, only):
     """NOZERO_SUITES and NOZERO_CASE_GROUPS, on a host whose only difference
     from REFERENCE is NOZERO_SETTING.  REFERENCE is left as it is."""
@@ -546,16 +558,8 @@ def record_nozero(hostrun, out, d, only):
         sys.exit("corpus record: the no-zero-page groups need the reference kernel with "
                  "%s=%s (here %s=%s%s)" % (k, v, k, here.get(k), "; " + why if why else ""))
     for suite, level in NOZERO_SUITES:
-        if suite not in only:
-            continue
-        items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
-                  "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
-                 for i in range(CI_COUNT)]
-        unstable = []
-        entries = record_entries(hostrun, items, d, REPEAT.get(suite, 1), unstable)
-        write_corpus(os.path.join(out, suite + ".corpus.xz"), entries)
-        print("recorded %s: %d sequences%s" % (suite, len(entries), "; left out (the host's "
-              "answer varied): " + " ".join(unstable) if unstable else ""))
+        if suite in only:
+            record_suite(hostrun, out, d, suite, level)
     for group, dirs in NOZERO_CASE_GROUPS:
         if group in only:
             items = case_items(dirs)
@@ -593,16 +597,8 @@ def cmd_record(a):
     with tempfile.TemporaryDirectory(prefix="mmkit-record-") as d:
         claim_workdir(d)
         for suite, level in SUITES:
-            if only and suite not in only:
-                continue
-            items = [("%s seed=%d index=%d len=%d level=%d" % (suite, CI_SEED, i, CI_LEN, level),
-                      "\n".join(gen.generate(CI_SEED, i, CI_LEN, level)) + "\n")
-                     for i in range(CI_COUNT)]
-            unstable = []
-            entries = record_entries(hostrun, items, d, REPEAT.get(suite, 1), unstable)
-            write_corpus(os.path.join(out, suite + ".corpus.xz"), entries)
-            print("recorded %s: %d sequences%s" % (suite, len(entries), "; left out (the host's "
-                  "answer varied): " + " ".join(unstable) if unstable else ""))
+            if not only or suite in only:
+                record_suite(hostrun, out, d, suite, level)
         for group, dirs in CASE_GROUPS:
             items = []
             for cdir in dirs:
