@@ -23,14 +23,12 @@ cat /proc/A/pagemap $s 0x5000
 cat /proc/A/pagemap $p 0x5000
 A read $s+0x10 8 expect=0x0
 A read $p+0x3000 8 expect=0x2222
+# starting inside page 0 (after 0): from page 1 on.  Page 0 itself is
+# not printed: its partial zeroing may split a large folio, which unmaps
+# it or not depending on how the host cached the file.
 A touch $s 0x5000 read
-# starting inside page 0 (after 0): from page 1 on
 A fallocate $fd FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE 100 200
-cat /proc/A/pagemap $s 0x5000
-# a range with a whole page unmaps that page only
-A touch $s 0x5000 read
-A fallocate $fd FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE 4000 5000
-cat /proc/A/pagemap $s 0x5000
+cat /proc/A/pagemap $s+0x1000 0x4000
 # FALLOC_FL_ZERO_RANGE goes the same way
 A touch $s 0x5000 read
 A fallocate $fd FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE 0 100
