@@ -1025,9 +1025,10 @@ class FileGen(Gen):
                                              hexs(n), r.choice(["read", "write"])))
 
     # ---- system calls on descriptors ------------------------------------
-    def buffer(self, p, n):
+    def buffer(self, p, n, write=False):
         """A buffer: mostly the anonymous one, sometimes a file mapping (a
-        copy that faults), sometimes a bad address."""
+        copy that faults), sometimes a bad address.  write: the source of a
+        write(2)."""
         r = self.r
         x = r.random()
         if x < 0.7:
@@ -1040,8 +1041,16 @@ class FileGen(Gen):
         # not just below TASK_SIZE: that is the runner's [stack], which the
         # host has mapped and mmkit's imported copy not (a fault in mmkit's
         # rusage only; seed 7, index 143)
-        return r.choice(["0", "0x10000", rel("buf", 0x10000 - r.randint(1, 64)),
-                         hexs(TASK_SIZE), "0xffff800000000000"])
+        crossing = rel("buf", 0x10000 - r.randint(1, 64))
+        bad = ["0", "0x10000", crossing, hexs(TASK_SIZE), "0xffff800000000000"]
+        if write:
+            # A copy that runs off buf's end reads [vvar], right above it
+            # (the header's buf is the top of the mmap area), which is
+            # readable: a write would put each kernel's own vvar bytes in
+            # the file (seed 1219 of level 6, index 1).  Reads still go
+            # there: [vvar] is read-only, so they stop with EFAULT.
+            bad.remove(crossing)
+        return r.choice(bad)
 
     def op_sysrw(self):
         r = self.r
@@ -1054,7 +1063,7 @@ class FileGen(Gen):
         if not write and not rnd:
             return self.op_fmmap()       # read() on a non-random descriptor: readahead windows
         n = r.randint(1, PAGE) if write else r.choice([r.randint(1, PAGE), r.randint(1, 4 * PAGE)])
-        buf = self.buffer(p, n)
+        buf = self.buffer(p, n, write)
         kind = r.random()
         if kind < 0.6:
             off = self.file_off(i, align=r.random() < 0.3)
