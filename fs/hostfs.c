@@ -680,9 +680,14 @@ static void hostfs_seek_extents(struct inode *inode, loff_t pos, loff_t isize,
 static bool hostfs_seek_is_data(struct inode *inode, loff_t pos, const struct host_extent *ext,
 				int n)
 {
-	void *entry = filemap_get_entry(inode->i_mapping, (unsigned long)(pos >> PAGE_SHIFT));
-	bool cached = entry != NULL, dirty = false;
+	unsigned long index = (unsigned long)(pos >> PAGE_SHIFT);
+	void *entry;
+	bool cached, dirty = false;
 
+	if (n < 0)
+		return hostfs_page_is_data(inode, index);
+	entry = filemap_get_entry(inode->i_mapping, index);
+	cached = entry != NULL;
 	if (entry && !xa_is_value_entry(entry)) {
 		struct page *page = entry;
 
@@ -692,8 +697,6 @@ static bool hostfs_seek_is_data(struct inode *inode, loff_t pos, const struct ho
 	}
 	if (dirty)
 		return true;
-	if (n < 0)
-		return host_has_data(inode->i_hostfd, pos);
 	for (int e = 0; e < n; e++)
 		if (ext[e].logical < pos + (loff_t)PAGE_SIZE &&
 		    ext[e].logical + ext[e].length > pos)
